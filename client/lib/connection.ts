@@ -1,0 +1,97 @@
+// One Socket.IO connection per page. The handshake is rebuilt at every reconnect, so a server
+// restarted mid-forum gets the current token, key and language, and sends the whole state again.
+
+import { io, type Socket } from 'socket.io-client';
+import { create } from 'zustand';
+import type { RuleError } from '../../shared/forum/errors.js';
+import { errorMessage } from '../../shared/i18n/errors.js';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientToServer,
+  type CommandName,
+  type CommandPayload,
+  type CommandResults,
+  type ConnectRefusal,
+  type Handshake,
+  type Role,
+  type ServerToClient,
+} from '../../shared/protocol.js';
+import { useLang } from './i18n.js';
+import { randomHex } from './storage.js';
+
+export type AppClientSocket = Socket<ServerToClient, ClientToServer>;
+
+export interface ConnectionState {
+  /** 'connecting' before the first connect; 'offline' when a connection was lost. */
+  status: 'connecting' | 'online' | 'offline';
+  /** Set when the server refused this page for good (another protocol version, a wrong key). */
+  refused: ConnectRefusal | null;
+}
+
+export const useConnection = create<ConnectionState>(() => ({ status: 'connecting', refused: null }));
+
+let socket: AppClientSocket | null = null;
+
+export function connect(role: Role, extra: () => Partial<Handshake> = () => ({})): AppClientSocket {
+  socket = io({
+    auth: (cb) => cb({ v: PROTOCOL_VERSION, role, lang: useLang.getState().lang, ...extra() } satisfies Handshake),
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+    randomizationFactor: 0.5,
+  }) as AppClientSocket;
+  socket.on('connect', () => useConnection.setState({ status: 'online', refused: null }));
+  socket.on('disconnect', () => useConnection.setState({ status: 'offline' }));
+  socket.on('connect_error', (err: Error & { data?: ConnectRefusal }) => {
+    if (err.data?.code) {
+      // A refusal, not a network fault: trying again would only be refused again.
+      useConnection.setState({ status: 'offline', refused: err.data });
+      return;
+    }
+    useConnection.setState((s) => ({ status: s.status === 'connecting' ? 'connecting' : 'offline' }));
+  });
+  useLang.subscribe((s) => {
+    if (socket?.connected) socket.emit('session:setLanguage', { lang: s.lang }, () => {});
+  });
+  return socket;
+}
+
+const ACK_TIMEOUT_MS = 8000;
+const ATTEMPTS = 4;
+
+/**
+ * Sends a command and resolves with its ack. Phone actions carry an actionId and are resent with
+ * the same id after a timeout, so a dropped connection can never make them happen twice.
+ */
+export async function send<N extends CommandName>(
+  name: N,
+  payload: CommandPayload<N>,
+  { idempotent = false }: { idempotent?: boolean } = {},
+): Promise<Ack<CommandResults[N]>> {
+  if (!socket) throw new Error('not connected');
+  const body = idempotent ? { ...payload, actionId: randomHex(12) } : payload;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Socket.IO buffers the emit while offline and sends it on reconnect.
+      const emitWithAck = socket.timeout(ACK_TIMEOUT_MS).emitWithAck as unknown as (
+        event: N,
+        payload: unknown,
+      ) => Promise<Ack<CommandResults[N]>>;
+      return await emitWithAck.call(socket.timeout(ACK_TIMEOUT_MS), name, body);
+    } catch {
+      if (!idempotent || attempt >= ATTEMPTS) return timeoutAck();
+      await waitForConnection();
+    }
+  }
+}
+
+function waitForConnection(): Promise<void> {
+  if (socket?.connected) return Promise.resolve();
+  return new Promise((resolve) => socket?.once('connect', () => resolve()));
+}
+
+function timeoutAck(): Ack<never> {
+  const error: RuleError = { code: 'TIMEOUT' };
+  return { ok: false, error: { code: 'TIMEOUT', message: errorMessage(useLang.getState().lang, error) } };
+}

@@ -1,0 +1,96 @@
+// Pieces every page shares: the language switch, the connection banner and spoken status toasts.
+
+import { useEffect } from 'react';
+import { create } from 'zustand';
+import { useConnection } from './connection.js';
+import { useLang, useT } from './i18n.js';
+
+export function LanguageToggle() {
+  const t = useT();
+  const { lang, setLang } = useLang();
+  return (
+    <button
+      type="button"
+      className="lang-toggle"
+      lang={lang === 'uk' ? 'en' : 'uk'}
+      aria-label={t('common.languageLabel')}
+      onClick={() => setLang(lang === 'uk' ? 'en' : 'uk')}
+    >
+      {t('common.language')}
+    </button>
+  );
+}
+
+/** Shown while the server cannot be reached, or when it refused this page for good. */
+export function ConnectionBanner() {
+  const t = useT();
+  const { status, refused } = useConnection();
+  if (refused?.code === 'PROTOCOL_MISMATCH') {
+    return (
+      <div className="banner banner-error" role="alert">
+        {t('common.outdated')}{' '}
+        <button type="button" onClick={() => window.location.reload()}>
+          {t('common.reload')}
+        </button>
+      </div>
+    );
+  }
+  if (refused) return null;
+  if (status === 'offline') {
+    return (
+      <div className="banner banner-warn" role="status">
+        {t('common.offline')}
+      </div>
+    );
+  }
+  return null;
+}
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'ok' | 'error' | 'info';
+}
+
+interface ToastState {
+  toasts: Toast[];
+  show(text: string, kind?: Toast['kind']): void;
+  dismiss(id: number): void;
+}
+
+let nextToast = 1;
+
+export const useToasts = create<ToastState>((set) => ({
+  toasts: [],
+  show(text, kind = 'info') {
+    const id = nextToast++;
+    set((s) => ({ toasts: [...s.toasts.slice(-2), { id, text, kind }] }));
+    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) })), kind === 'error' ? 8000 : 4000);
+  },
+  dismiss(id) {
+    set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) }));
+  },
+}));
+
+export function Toasts() {
+  const { toasts, dismiss } = useToasts();
+  return (
+    <div className="toasts" aria-live="polite" aria-atomic="false">
+      {toasts.map((toast) => (
+        <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+          <span>{toast.text}</span>
+          <button type="button" className="toast-close" aria-label="×" onClick={() => dismiss(toast.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Keeps the document title in the page's language. */
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+}

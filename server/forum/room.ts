@@ -1,0 +1,199 @@
+// One live forum: its state in memory, the store beneath it, who is online, and which phone
+// actions were already done. Every change goes through commit(): persist first, then apply, then
+// tell the listeners what changed. Transport-free, so it is driven the same way by sockets and tests.
+
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
+import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
+import { DEFAULT_RULES, type ForumEvent, type ForumState, type Structure } from '../../shared/forum/types.js';
+import type { ForumRecord, ForumStore } from '../db/store.js';
+import type { Notice } from '../../shared/protocol.js';
+
+/** What a commit changed, so that only the affected views are sent again. */
+export interface Effects {
+  forum: boolean;
+  /** Ideas whose public form changed (added, edited, hidden, restored, withdrawn). */
+  ideas: Set<string>;
+  /** Participants whose own view changed. */
+  me: Set<string>;
+  notices: { participantId: string; notice: Omit<Notice, 'message'> }[];
+}
+
+export type ChangeListener = (effects: Effects) => void;
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** A device token: 32 hex characters or more, made by the phone from crypto.getRandomValues. */
+export const TOKEN_PATTERN = /^[0-9a-f]{32,128}$/;
+
+export class ForumRoom {
+  readonly state: ForumState;
+  readonly record: ForumRecord;
+  private readonly actions = new Map<string, string | null>();
+  private readonly online = new Map<string, number>();
+  private readonly listeners = new Set<ChangeListener>();
+
+  private constructor(
+    private readonly store: ForumStore,
+    record: ForumRecord,
+    events: { event: ForumEvent; actionKey: string | null }[],
+  ) {
+    this.record = record;
+    this.state = emptyState();
+    for (const { event, actionKey } of events) {
+      applyEvent(this.state, event);
+      if (actionKey) this.actions.set(actionKey, event.type === 'ideaSubmitted' ? event.ideaId : null);
+    }
+  }
+
+  /** Opens the store's forum, or creates one from the template when the store has none. */
+  static open(store: ForumStore, template: { title: string; structure: Structure }, facilitatorKey?: string): ForumRoom {
+    const loaded = store.loadLatestForum();
+    if (loaded) return new ForumRoom(store, loaded.forum, loaded.events);
+    const record: ForumRecord = {
+      id: randomUUID(),
+      joinCode: String(randomInt(100000, 1000000)),
+      facilitatorKey: facilitatorKey || randomBytes(18).toString('base64url'),
+      createdAt: Date.now(),
+    };
+    const created: ForumEvent = {
+      type: 'forumCreated',
+      id: record.id,
+      title: template.title,
+      joinCode: record.joinCode,
+      structure: template.structure,
+      rules: { ...DEFAULT_RULES },
+      at: record.createdAt,
+    };
+    store.createForum(record, created);
+    return new ForumRoom(store, record, [{ event: created, actionKey: null }]);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Persists the events (one transaction, durable on return), then applies them and tells the
+   * listeners. If the store throws, nothing is applied and the error goes to the caller.
+   */
+  commit(events: readonly ForumEvent[], actionKey: string | null = null): Effects {
+    const effects = this.effectsOf(events);
+    this.store.append(this.record.id, events, actionKey);
+    for (const event of events) applyEvent(this.state, event);
+    if (actionKey) {
+      const submitted = events.find((e) => e.type === 'ideaSubmitted');
+      this.actions.set(actionKey, submitted?.type === 'ideaSubmitted' ? submitted.ideaId : null);
+    }
+    this.emit(effects);
+    return effects;
+  }
+
+  /** Whether a phone action was already done; for idea:submit, the idea it created. */
+  findAction(actionKey: string): { ideaId: string | null } | undefined {
+    return this.actions.has(actionKey) ? { ideaId: this.actions.get(actionKey) ?? null } : undefined;
+  }
+
+  participantByToken(token: string): string | undefined {
+    return this.state.participantsByToken.get(hashToken(token));
+  }
+
+  // ---------------------------------------------------------------- presence
+
+  connected(participantId: string): void {
+    const n = this.online.get(participantId) ?? 0;
+    this.online.set(participantId, n + 1);
+    if (n === 0) this.emit(emptyEffects());
+  }
+
+  disconnected(participantId: string): void {
+    const n = this.online.get(participantId) ?? 0;
+    if (n <= 1) this.online.delete(participantId);
+    else this.online.set(participantId, n - 1);
+    if (n === 1) this.emit(emptyEffects());
+  }
+
+  readonly presence = {
+    isOnline: (participantId: string) => this.online.has(participantId),
+    onlineCount: () => this.online.size,
+  };
+
+  private emit(effects: Effects): void {
+    for (const listener of this.listeners) listener(effects);
+  }
+
+  /** Works out, before the events are applied, whom they concern. */
+  private effectsOf(events: readonly ForumEvent[]): Effects {
+    const effects = emptyEffects();
+    const s = this.state;
+    const authorOf = (ideaId: string) => s.ideas.get(ideaId)?.authorId;
+    const titleOf = (ideaId: string) => s.ideas.get(ideaId)?.title ?? '';
+    for (const e of events) {
+      switch (e.type) {
+        case 'forumCreated':
+        case 'structureSet':
+        case 'rulesSet':
+        case 'phaseChanged':
+        case 'priorityRevealed':
+          effects.forum = true;
+          break;
+        case 'participantJoined':
+          effects.me.add(e.participantId);
+          break;
+        case 'participantRenamed':
+          effects.me.add(e.participantId);
+          for (const idea of s.ideas.values()) if (idea.authorId === e.participantId) effects.ideas.add(idea.id);
+          break;
+        case 'ideaSubmitted':
+          effects.ideas.add(e.ideaId);
+          effects.me.add(e.authorId);
+          break;
+        case 'ideaEdited':
+        case 'ideaWithdrawn':
+        case 'ideaHidden':
+        case 'ideaRestored': {
+          effects.ideas.add(e.ideaId);
+          const author = authorOf(e.ideaId);
+          if (author) effects.me.add(author);
+          if (e.type === 'ideaHidden' || e.type === 'ideaWithdrawn') {
+            for (const owner of dotOwnersOf(s, e.ideaId)) {
+              effects.me.add(owner);
+              const count = s.dots.get(owner)?.get(e.ideaId) ?? 0;
+              if (e.type === 'ideaHidden') {
+                effects.notices.push({ participantId: owner, notice: { code: 'DOTS_REFUNDED', params: { title: titleOf(e.ideaId), count } } });
+              }
+            }
+          }
+          if (author && e.type !== 'ideaWithdrawn') {
+            const params: ErrorParams = { title: e.type === 'ideaEdited' ? e.title : titleOf(e.ideaId) };
+            if (e.type === 'ideaHidden') {
+              params.reason = e.reason;
+              effects.notices.push({ participantId: author, notice: { code: 'IDEA_HIDDEN', params } });
+            } else if (e.type === 'ideaRestored') {
+              effects.notices.push({ participantId: author, notice: { code: 'IDEA_RESTORED', params } });
+            } else if (e.type === 'ideaEdited' && e.by === 'facilitator') {
+              effects.notices.push({ participantId: author, notice: { code: 'IDEA_CORRECTED', params } });
+            }
+          }
+          break;
+        }
+        case 'dotPlaced':
+        case 'dotRemoved':
+          effects.me.add(e.participantId);
+          break;
+      }
+    }
+    return effects;
+  }
+}
+
+export function emptyEffects(): Effects {
+  return { forum: false, ideas: new Set(), me: new Set(), notices: [] };
+}
+
+export class Refusal extends Error {
+  constructor(readonly error: RuleError) {
+    super(error.code);
+  }
+}

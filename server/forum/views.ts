@@ -1,0 +1,148 @@
+// What each kind of client is allowed to see, built from the state. This is where the rule
+// "tallies stay on the server until revealed" lives: phone and projector views carry dot counts
+// only for revealed priorities; a phone's own view carries only its own dots.
+
+import type {
+  ConsoleView,
+  ForumInfo,
+  MeView,
+  MyIdea,
+  PhoneView,
+  PriorityResult,
+  PublicIdea,
+  ScreenView,
+} from '../../shared/protocol.js';
+import { countDots, ideaCounts, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
+import { dotsSpent, ideasOf } from '../../shared/forum/rules.js';
+import type { ForumState, Idea } from '../../shared/forum/types.js';
+
+export interface Presence {
+  isOnline(participantId: string): boolean;
+  onlineCount(): number;
+}
+
+export interface Addresses {
+  joinUrl: string;
+}
+
+export function forumInfo(state: ForumState): ForumInfo {
+  return {
+    title: state.title,
+    vision: state.structure.vision,
+    priorities: state.structure.priorities,
+    rules: state.rules,
+    phase: state.phase,
+    revealed: [...state.revealed],
+  };
+}
+
+export function publicIdea(state: ForumState, idea: Idea): PublicIdea {
+  return {
+    id: idea.id,
+    priorityCode: idea.priorityCode,
+    goalCode: idea.goalCode,
+    title: idea.title,
+    description: idea.description,
+    place: idea.place,
+    authorName: state.participants.get(idea.authorId)?.name ?? '',
+    corrected: idea.corrected,
+  };
+}
+
+/** Ideas on the wall (active), in submission order. */
+export function publicIdeas(state: ForumState): PublicIdea[] {
+  const list: PublicIdea[] = [];
+  for (const idea of state.ideas.values()) if (idea.status === 'active') list.push(publicIdea(state, idea));
+  return list;
+}
+
+function results(state: ForumState, codes: readonly string[]): PriorityResult[] {
+  const counts = countDots(state);
+  return codes.map((priorityCode) => ({
+    priorityCode,
+    rows: tallyPriority(state, priorityCode, counts).map((r) => {
+      const idea = state.ideas.get(r.ideaId)!;
+      return { ...r, title: idea.title, goalCode: idea.goalCode };
+    }),
+  }));
+}
+
+export function revealedResults(state: ForumState): PriorityResult[] {
+  return results(state, state.revealed);
+}
+
+export function phoneView(state: ForumState): PhoneView {
+  return { forum: forumInfo(state), results: revealedResults(state) };
+}
+
+export function meView(state: ForumState, participantId: string): MeView | null {
+  const p = state.participants.get(participantId);
+  if (!p) return null;
+  const ideas: MyIdea[] = ideasOf(state, participantId)
+    .sort((a, b) => a.seq - b.seq)
+    .map((idea) => ({ ...publicIdea(state, idea), status: idea.status, hiddenReason: idea.hiddenReason }));
+  return {
+    participantId,
+    name: p.name,
+    ideas,
+    dots: Object.fromEntries(state.dots.get(participantId) ?? []),
+  };
+}
+
+const NEWEST_ON_SCREEN = 8;
+
+export function screenView(state: ForumState, presence: Presence, addresses: Addresses): ScreenView {
+  const progress = votingProgress(state);
+  const active = publicIdeas(state);
+  return {
+    forum: forumInfo(state),
+    joinUrl: addresses.joinUrl,
+    joinCode: state.joinCode,
+    joined: state.participants.size,
+    online: presence.onlineCount(),
+    ideaCounts: ideaCounts(state),
+    newestIdeas: active.slice(-NEWEST_ON_SCREEN).reverse(),
+    voted: progress.voted,
+    votedPerPriority: progress.votedPerPriority,
+    results: revealedResults(state),
+  };
+}
+
+export function consoleView(state: ForumState, presence: Presence, addresses: Addresses): ConsoleView {
+  const progress = votingProgress(state);
+  const afterVoting = state.phase === 'results' || state.phase === 'closed';
+  const ideasByAuthor = new Map<string, number>();
+  for (const idea of state.ideas.values()) {
+    if (idea.status !== 'withdrawn') ideasByAuthor.set(idea.authorId, (ideasByAuthor.get(idea.authorId) ?? 0) + 1);
+  }
+  return {
+    forum: forumInfo(state),
+    joinUrl: addresses.joinUrl,
+    joinCode: state.joinCode,
+    joined: state.participants.size,
+    online: presence.onlineCount(),
+    participants: [...state.participants.values()].map((p) => ({
+      id: p.id,
+      name: p.name,
+      online: presence.isOnline(p.id),
+      ideas: ideasByAuthor.get(p.id) ?? 0,
+      dots: state.structure.priorities.reduce((n, pr) => n + dotsSpent(state, p.id, pr.code), 0),
+      joinedAt: p.joinedAt,
+    })),
+    ideas: [...state.ideas.values()]
+      .filter((i) => i.status !== 'withdrawn')
+      .map((idea) => ({
+        ...publicIdea(state, idea),
+        authorId: idea.authorId,
+        status: idea.status,
+        hiddenReason: idea.hiddenReason,
+        createdAt: idea.createdAt,
+      })),
+    ideaCounts: ideaCounts(state),
+    voted: progress.voted,
+    votedPerPriority: progress.votedPerPriority,
+    dotsPerPriority: progress.dotsPerPriority,
+    results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
+    moderation: state.moderation.map(({ at, action, ideaId, reason }) => ({ at, action, ideaId, reason })),
+  };
+}

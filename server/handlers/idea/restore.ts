@@ -1,0 +1,12 @@
+// idea:restore: a facilitator shows a hidden idea again. Dots given back at hiding stay with their owners.
+
+import { decideRestoreIdea } from '../../../shared/forum/rules.js';
+import { defineHandler } from '../define.js';
+
+export const restore = defineHandler({
+  name: 'idea:restore',
+  run(ctx, { ideaId }) {
+    ctx.commit(ctx.decide(decideRestoreIdea(ctx.room.state, ideaId, ctx.now())));
+    return {};
+  },
+});

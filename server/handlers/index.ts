@@ -1,0 +1,37 @@
+// Every command's handler, by name. The type makes sure no command in the protocol is left out.
+
+import type { CommandName } from '../../shared/protocol.js';
+import type { Handler } from './define.js';
+import { place } from './dot/place.js';
+import { remove } from './dot/remove.js';
+import { setRules } from './forum/setRules.js';
+import { setStructure } from './forum/setStructure.js';
+import { correct } from './idea/correct.js';
+import { edit } from './idea/edit.js';
+import { hide } from './idea/hide.js';
+import { restore } from './idea/restore.js';
+import { submit } from './idea/submit.js';
+import { withdraw } from './idea/withdraw.js';
+import { join } from './participant/join.js';
+import { rename } from './participant/rename.js';
+import { setPhase } from './phase/set.js';
+import { reveal } from './priority/reveal.js';
+import { setLanguage } from './session/setLanguage.js';
+
+export const HANDLERS: { [N in CommandName]: Handler<N> } = {
+  'participant:join': join,
+  'participant:rename': rename,
+  'idea:submit': submit,
+  'idea:edit': edit,
+  'idea:withdraw': withdraw,
+  'idea:hide': hide,
+  'idea:restore': restore,
+  'idea:correct': correct,
+  'dot:place': place,
+  'dot:remove': remove,
+  'forum:setStructure': setStructure,
+  'forum:setRules': setRules,
+  'phase:set': setPhase,
+  'priority:reveal': reveal,
+  'session:setLanguage': setLanguage,
+};

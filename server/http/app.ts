@@ -1,0 +1,98 @@
+// The HTTP side: the three built pages (phone at /, projector at /screen, console at /console),
+// the join QR as SVG, the facilitator's exports, and a health check. Everything is served from
+// this laptop: no CDN, no outside fonts.
+
+import express, { type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import QRCode from 'qrcode';
+import { errorMessage } from '../../shared/i18n/errors.js';
+import { isLang } from '../../shared/i18n/index.js';
+import type { Lang } from '../../shared/protocol.js';
+import type { ForumRoom } from '../forum/room.js';
+import { keyMatches } from '../realtime/socket.js';
+import { exportResults, resultsCsv } from './export.js';
+
+export interface HttpOptions {
+  room: ForumRoom;
+  clientDir: string;
+  joinUrl: string;
+  facilitatorKey: () => string;
+}
+
+/** Phases from which results may be exported: once voting has opened. */
+const EXPORTABLE = new Set(['voting', 'results', 'closed']);
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+};
+
+export function createHttpApp({ room, clientDir, joinUrl, facilitatorKey }: HttpOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true, phase: room.state.phase, joined: room.state.participants.size });
+  });
+
+  let qrSvg: Promise<string> | null = null;
+  app.get('/qr.svg', async (_req, res) => {
+    qrSvg ??= QRCode.toString(joinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    res.type('image/svg+xml').set('Cache-Control', 'no-cache').send(await qrSvg);
+  });
+
+  const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
+  const facilitatorOnly = (req: Request, res: Response): boolean => {
+    const key = typeof req.query.key === 'string' ? req.query.key : req.get('x-facilitator-key');
+    if (keyMatches(key, facilitatorKey())) return true;
+    res.status(403).json({ ok: false, error: { code: 'FORBIDDEN', message: errorMessage(langOf(req), { code: 'FORBIDDEN' }) } });
+    return false;
+  };
+  const exportable = (req: Request, res: Response): boolean => {
+    if (EXPORTABLE.has(room.state.phase)) return true;
+    const error = { code: 'WRONG_PHASE' as const, params: { phase: room.state.phase } };
+    res.status(409).json({ ok: false, error: { ...error, message: errorMessage(langOf(req), error) } });
+    return false;
+  };
+  const fileName = (ext: string) => `viche-results-${new Date().toISOString().slice(0, 10)}.${ext}`;
+
+  app.get('/api/export.json', (req, res) => {
+    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    res.set('Content-Disposition', `attachment; filename="${fileName('json')}"`).set('Cache-Control', 'no-store');
+    res.type('application/json').send(JSON.stringify(exportResults(room.state), null, 2));
+  });
+
+  app.get('/api/export.csv', (req, res) => {
+    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    res.set('Content-Disposition', `attachment; filename="${fileName('csv')}"`).set('Cache-Control', 'no-store');
+    res.type('text/csv; charset=utf-8').send(resultsCsv(exportResults(room.state), langOf(req)));
+  });
+
+  // The built client. Hashed assets are cached for good; the pages are always revalidated.
+  app.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+  const page = (name: string) => (_req: Request, res: Response) => {
+    const file = join(clientDir, name, 'index.html');
+    if (!existsSync(file)) {
+      res.status(503).type('text/plain').send('The client is not built yet: run `npm run build`.');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(file);
+  };
+  app.get('/', page('phone'));
+  app.get('/screen', page('screen'));
+  app.get('/console', page('console'));
+  app.use(express.static(join(clientDir, 'public'), { index: false }));
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+  return app;
+}

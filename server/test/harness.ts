@@ -1,0 +1,167 @@
+// Test harness: a real server on port 0 with a real SQLite file in a temp folder, and real
+// Socket.IO clients that record every message they receive.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { randomBytes } from 'node:crypto';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type CommandName,
+  type CommandPayload,
+  type CommandResults,
+  type ConsoleView,
+  type Handshake,
+  type MeView,
+  type ScreenView,
+} from '../../shared/protocol.js';
+import { createLogger } from '../log.js';
+import { startServer, type RunningServer, type ServerConfig } from '../main.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface TestServer extends RunningServer {
+  dir: string;
+  dbPath: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'viche-test-'));
+}
+
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dir = overrides.dbPath ? '' : tempDir();
+  const dbPath = overrides.dbPath ?? join(dir, 'forum.db');
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dbPath,
+    publicUrl: 'http://viche.test:9',
+    templatePath: join(ROOT, 'data/zhytomyr-2030.json'),
+    clientDir: join(ROOT, 'dist/client'),
+    logger: createLogger('silent'),
+    ...overrides,
+  });
+  return {
+    ...server,
+    dir,
+    dbPath,
+    url: `http://127.0.0.1:${server.port}`,
+    async stop() {
+      await server.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Received {
+  event: string;
+  args: unknown[];
+}
+
+export interface TestClient {
+  socket: Socket;
+  received: Received[];
+  send<N extends CommandName>(name: N, payload: CommandPayload<N>): Promise<Ack<CommandResults[N]>>;
+  /** Resolves with the first `event` (already received after `since`, or arriving) that passes the test. */
+  next<T = unknown>(event: string, test?: (payload: T) => boolean, since?: number): Promise<T>;
+  mark(): number;
+  close(): void;
+}
+
+export function newToken(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function connect(url: string, auth: Partial<Handshake> & { role: Handshake['role'] }, options: { reconnection?: boolean } = {}): Promise<TestClient> {
+  const socket = connectClient(url, {
+    auth: { v: PROTOCOL_VERSION, ...auth },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: options.reconnection ?? false,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 300,
+  });
+  const received: Received[] = [];
+  const waiters = new Set<() => void>();
+  socket.onAny((event: string, ...args: unknown[]) => {
+    received.push({ event, args });
+    for (const w of [...waiters]) w();
+  });
+  const client: TestClient = {
+    socket,
+    received,
+    send(name, payload) {
+      return socket.timeout(10_000).emitWithAck(name, payload) as Promise<Ack<never>>;
+    },
+    next<T>(event: string, test: (payload: T) => boolean = () => true, since = 0) {
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for "${event}"`));
+        }, 10_000);
+        function check() {
+          for (let i = since; i < received.length; i++) {
+            const r = received[i];
+            if (r.event === event && test(r.args[0] as T)) {
+              clearTimeout(timer);
+              waiters.delete(check);
+              resolve(r.args[0] as T);
+              return;
+            }
+          }
+        }
+        waiters.add(check);
+        check();
+      });
+    },
+    mark: () => received.length,
+    close: () => socket.close(),
+  };
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(client));
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+export async function connectConsole(server: { url: string; facilitatorKey: string }, reconnection = false) {
+  const c = await connect(server.url, { role: 'console', key: server.facilitatorKey }, { reconnection });
+  await c.next<ConsoleView>('console');
+  return c;
+}
+
+export async function connectScreen(server: { url: string }, reconnection = false) {
+  const c = await connect(server.url, { role: 'screen' }, { reconnection });
+  await c.next<ScreenView>('screen');
+  return c;
+}
+
+export interface TestPhone extends TestClient {
+  token: string;
+  me: MeView;
+}
+
+/** A phone that has joined the forum under `name`. */
+export async function joinPhone(server: { url: string; joinCode: string }, name = '', reconnection = false): Promise<TestPhone> {
+  const token = newToken();
+  const c = await connect(server.url, { role: 'phone', token }, { reconnection });
+  await c.next('me');
+  const ack = await c.send('participant:join', { code: server.joinCode, name, token });
+  if (!ack.ok) throw new Error(`join failed: ${ack.error.code}`);
+  return Object.assign(c, { token, me: ack.data.me });
+}
+
+export function ok<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok, got ${ack.error.code}: ${ack.error.message}`);
+  return ack.data;
+}
+
+export function refused<T>(ack: Ack<T>): string {
+  if (ack.ok) throw new Error('expected a refusal, got ok');
+  return ack.error.code;
+}

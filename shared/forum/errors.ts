@@ -1,0 +1,50 @@
+// Every reason the server can refuse something. The code travels in the ack; the message is looked
+// up in the sender's language (shared/i18n), with the params filled in.
+
+export const ERROR_CODES = [
+  'PROTOCOL_MISMATCH',
+  'BAD_INPUT',
+  'FORBIDDEN',
+  'NOT_JOINED',
+  'ALREADY_JOINED',
+  'WRONG_CODE',
+  'INVALID_TOKEN',
+  'WRONG_PHASE',
+  'BAD_TRANSITION',
+  'IDEA_LIMIT',
+  'IDEA_NOT_FOUND',
+  'NOT_AUTHOR',
+  'IDEA_NOT_ACTIVE',
+  'IDEA_NOT_HIDDEN',
+  'TEXT_REQUIRED',
+  'TEXT_TOO_LONG',
+  'UNKNOWN_PRIORITY',
+  'UNKNOWN_GOAL',
+  'BUDGET_EXCEEDED',
+  'CAP_EXCEEDED',
+  'NO_DOT_TO_REMOVE',
+  'ALREADY_REVEALED',
+  'BAD_STRUCTURE',
+  'RATE_LIMITED',
+  'INTERNAL',
+  /** Given by the client itself when the server did not answer in time. */
+  'TIMEOUT',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ErrorParams = Record<string, string | number>;
+
+export interface RuleError {
+  code: ErrorCode;
+  params?: ErrorParams;
+}
+
+export type Decision<T> = { ok: true; value: T } | { ok: false; error: RuleError };
+
+export const refuse = (code: ErrorCode, params?: ErrorParams): { ok: false; error: RuleError } => ({
+  ok: false,
+  error: params ? { code, params } : { code },
+});
+
+export const accept = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });

@@ -1,0 +1,342 @@
+// The forum's rules as pure functions. Each decide* function looks at the state and a request and
+// returns either the events that the request causes or the reason it is refused. Nothing here
+// mutates state or does I/O: the server is the authority that applies these, the phone uses them
+// only to show what the server will accept.
+
+import { accept, refuse, type Decision } from './errors.js';
+import { cleanLine, cleanText, textLength } from './text.js';
+import {
+  LIMITS,
+  type ForumEvent,
+  type ForumState,
+  type Idea,
+  type Phase,
+  type Priority,
+  type Rules,
+  type Structure,
+} from './types.js';
+
+// ---------------------------------------------------------------- phases
+
+/** The moves the facilitator may make. Reopening ideas from review is the one safe step back. */
+export const TRANSITIONS: Readonly<Record<Phase, readonly Phase[]>> = {
+  lobby: ['ideas'],
+  ideas: ['review'],
+  review: ['ideas', 'voting'],
+  voting: ['results'],
+  results: ['closed'],
+  closed: [],
+};
+
+export function canTransition(from: Phase, to: Phase): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function decideTransition(state: ForumState, to: Phase): Decision<ForumEvent[]> {
+  if (!canTransition(state.phase, to)) return refuse('BAD_TRANSITION', { from: state.phase, to });
+  return accept([{ type: 'phaseChanged', from: state.phase, to }]);
+}
+
+/** Phases in which a facilitator may hide, restore or correct ideas. */
+const MODERATION_PHASES: readonly Phase[] = ['ideas', 'review', 'voting'];
+
+// ---------------------------------------------------------------- text
+
+type TextCheck = Decision<string>;
+
+function checkLine(field: string, raw: string, max: number, required: boolean): TextCheck {
+  const value = cleanLine(raw);
+  return checkLength(field, value, max, required);
+}
+
+function checkText(field: string, raw: string, max: number, required: boolean): TextCheck {
+  const value = cleanText(raw);
+  return checkLength(field, value, max, required);
+}
+
+function checkLength(field: string, value: string, max: number, required: boolean): TextCheck {
+  if (required && value.length === 0) return refuse('TEXT_REQUIRED', { field });
+  const length = textLength(value);
+  if (length > max) return refuse('TEXT_TOO_LONG', { field, max, length });
+  return accept(value);
+}
+
+// ---------------------------------------------------------------- structure and rules
+
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const CODE = /^[\p{L}\p{N}._-]+$/u;
+
+/** Colours given to priorities that come without one, in order; readable on white and on dark. */
+export const PRIORITY_COLORS = ['#1f6feb', '#8250df', '#d1242f', '#bc4c00', '#1a7f37', '#0a7b83', '#9a6700', '#6e7781'];
+
+/** Checks and cleans a priority tree (from the console or an imported JSON file). */
+export function normalizeStructure(input: Structure): Decision<Structure> {
+  const vision = checkLine('vision', input.vision, LIMITS.vision, true);
+  if (!vision.ok) return vision;
+  if (input.priorities.length === 0) return refuse('BAD_STRUCTURE', { reason: 'noPriorities' });
+  if (input.priorities.length > LIMITS.priorities) return refuse('BAD_STRUCTURE', { reason: 'tooManyPriorities' });
+  const codes = new Set<string>();
+  const priorities: Priority[] = [];
+  for (const [index, p] of input.priorities.entries()) {
+    const code = cleanLine(p.code);
+    if (!code || code.length > LIMITS.code || !CODE.test(code)) return refuse('BAD_STRUCTURE', { reason: 'badCode', code });
+    if (codes.has(code)) return refuse('BAD_STRUCTURE', { reason: 'duplicateCode', code });
+    codes.add(code);
+    const title = checkLine('priorityTitle', p.title, LIMITS.priorityTitle, true);
+    if (!title.ok) return title;
+    const subtitle = checkLine('prioritySubtitle', p.subtitle ?? '', LIMITS.prioritySubtitle, false);
+    if (!subtitle.ok) return subtitle;
+    const color = p.color && COLOR.test(p.color) ? p.color.toLowerCase() : PRIORITY_COLORS[index % PRIORITY_COLORS.length];
+    if (p.goals.length > LIMITS.goalsPerPriority) return refuse('BAD_STRUCTURE', { reason: 'tooManyGoals', code });
+    const goals = [];
+    for (const g of p.goals) {
+      const goalCode = cleanLine(g.code);
+      if (!goalCode || goalCode.length > LIMITS.code || !CODE.test(goalCode)) {
+        return refuse('BAD_STRUCTURE', { reason: 'badCode', code: goalCode });
+      }
+      if (codes.has(goalCode)) return refuse('BAD_STRUCTURE', { reason: 'duplicateCode', code: goalCode });
+      codes.add(goalCode);
+      const goalTitle = checkLine('goalTitle', g.title, LIMITS.goalTitle, true);
+      if (!goalTitle.ok) return goalTitle;
+      goals.push({ code: goalCode, title: goalTitle.value });
+    }
+    priorities.push({ code, title: title.value, subtitle: subtitle.value, color, goals });
+  }
+  return accept({ vision: vision.value, priorities });
+}
+
+export function decideStructure(state: ForumState, input: Structure): Decision<ForumEvent[]> {
+  if (state.phase !== 'lobby') return refuse('WRONG_PHASE', { phase: state.phase });
+  const structure = normalizeStructure(input);
+  if (!structure.ok) return structure;
+  return accept([{ type: 'structureSet', structure: structure.value }]);
+}
+
+export function checkRules(rules: Rules): Decision<Rules> {
+  const whole = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
+  if (!whole(rules.ideasPerParticipant, 1, LIMITS.ideasPerParticipantMax)) {
+    return refuse('BAD_INPUT', { field: 'ideasPerParticipant' });
+  }
+  if (!whole(rules.dotsPerPriority, 1, LIMITS.dotsPerPriorityMax)) return refuse('BAD_INPUT', { field: 'dotsPerPriority' });
+  if (!whole(rules.maxDotsPerIdea, 1, rules.dotsPerPriority)) return refuse('BAD_INPUT', { field: 'maxDotsPerIdea' });
+  return accept({ ...rules });
+}
+
+export function decideRules(state: ForumState, rules: Rules): Decision<ForumEvent[]> {
+  if (state.phase !== 'lobby') return refuse('WRONG_PHASE', { phase: state.phase });
+  const checked = checkRules(rules);
+  if (!checked.ok) return checked;
+  return accept([{ type: 'rulesSet', rules: checked.value }]);
+}
+
+// ---------------------------------------------------------------- joining
+
+export interface JoinRequest {
+  code: string;
+  name: string;
+  participantId: string;
+  tokenHash: string;
+  at: number;
+}
+
+/** The code as typed may carry spaces or dashes ("482 913"); only its digits count. */
+export function joinCodeMatches(state: ForumState, code: string): boolean {
+  return code.replace(/\D/g, '') === state.joinCode;
+}
+
+export function decideJoin(state: ForumState, req: JoinRequest): Decision<ForumEvent[]> {
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!joinCodeMatches(state, req.code)) return refuse('WRONG_CODE');
+  if (state.participantsByToken.has(req.tokenHash)) return refuse('ALREADY_JOINED');
+  const name = checkLine('name', req.name, LIMITS.name, false);
+  if (!name.ok) return name;
+  return accept([
+    { type: 'participantJoined', participantId: req.participantId, tokenHash: req.tokenHash, name: name.value, at: req.at },
+  ]);
+}
+
+export function decideRename(state: ForumState, participantId: string, raw: string): Decision<ForumEvent[]> {
+  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  const name = checkLine('name', raw, LIMITS.name, false);
+  if (!name.ok) return name;
+  return accept([{ type: 'participantRenamed', participantId, name: name.value }]);
+}
+
+// ---------------------------------------------------------------- ideas
+
+export interface IdeaInput {
+  priorityCode: string;
+  goalCode: string | null;
+  title: string;
+  description: string;
+  place: string;
+}
+
+export function findPriority(state: ForumState, code: string): Priority | undefined {
+  return state.structure.priorities.find((p) => p.code === code);
+}
+
+/** Ideas of a participant that count against the limit (withdrawn ones are given back). */
+export function ideasOf(state: ForumState, participantId: string): Idea[] {
+  const mine: Idea[] = [];
+  for (const idea of state.ideas.values()) {
+    if (idea.authorId === participantId && idea.status !== 'withdrawn') mine.push(idea);
+  }
+  return mine;
+}
+
+type CleanIdea = Omit<IdeaInput, 'priorityCode'>;
+
+function checkIdeaText(state: ForumState, priority: Priority, input: Omit<IdeaInput, 'priorityCode'>): Decision<CleanIdea> {
+  let goalCode: string | null = null;
+  if (input.goalCode) {
+    if (!priority.goals.some((g) => g.code === input.goalCode)) {
+      return refuse('UNKNOWN_GOAL', { code: input.goalCode, priority: priority.code });
+    }
+    goalCode = input.goalCode;
+  }
+  const title = checkLine('title', input.title, LIMITS.title, true);
+  if (!title.ok) return title;
+  const description = checkText('description', input.description, LIMITS.description, false);
+  if (!description.ok) return description;
+  const place = checkLine('place', input.place, LIMITS.place, false);
+  if (!place.ok) return place;
+  return accept({ goalCode, title: title.value, description: description.value, place: place.value });
+}
+
+export function decideSubmitIdea(
+  state: ForumState,
+  participantId: string,
+  input: IdeaInput,
+  ideaId: string,
+  at: number,
+): Decision<ForumEvent[]> {
+  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  if (state.phase !== 'ideas') return refuse('WRONG_PHASE', { phase: state.phase });
+  const priority = findPriority(state, input.priorityCode);
+  if (!priority) return refuse('UNKNOWN_PRIORITY', { code: input.priorityCode });
+  const limit = state.rules.ideasPerParticipant;
+  if (ideasOf(state, participantId).length >= limit) return refuse('IDEA_LIMIT', { limit });
+  const clean = checkIdeaText(state, priority, input);
+  if (!clean.ok) return clean;
+  return accept([
+    { type: 'ideaSubmitted', ideaId, authorId: participantId, priorityCode: priority.code, ...clean.value, at },
+  ]);
+}
+
+/** An author's own idea, still active, while ideas are open. */
+function ownIdea(state: ForumState, participantId: string, ideaId: string): Decision<Idea> {
+  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  const idea = state.ideas.get(ideaId);
+  if (!idea || idea.status === 'withdrawn') return refuse('IDEA_NOT_FOUND');
+  if (idea.authorId !== participantId) return refuse('NOT_AUTHOR');
+  if (state.phase !== 'ideas') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (idea.status !== 'active') return refuse('IDEA_NOT_ACTIVE');
+  return accept(idea);
+}
+
+export function decideEditIdea(
+  state: ForumState,
+  participantId: string,
+  ideaId: string,
+  input: Omit<IdeaInput, 'priorityCode'>,
+  at: number,
+): Decision<ForumEvent[]> {
+  const own = ownIdea(state, participantId, ideaId);
+  if (!own.ok) return own;
+  const priority = findPriority(state, own.value.priorityCode);
+  if (!priority) return refuse('UNKNOWN_PRIORITY', { code: own.value.priorityCode });
+  const clean = checkIdeaText(state, priority, input);
+  if (!clean.ok) return clean;
+  return accept([{ type: 'ideaEdited', ideaId, ...clean.value, by: 'author', at }]);
+}
+
+export function decideWithdrawIdea(state: ForumState, participantId: string, ideaId: string): Decision<ForumEvent[]> {
+  const own = ownIdea(state, participantId, ideaId);
+  if (!own.ok) return own;
+  return accept([{ type: 'ideaWithdrawn', ideaId }]);
+}
+
+function moderatedIdea(state: ForumState, ideaId: string): Decision<Idea> {
+  const idea = state.ideas.get(ideaId);
+  if (!idea || idea.status === 'withdrawn') return refuse('IDEA_NOT_FOUND');
+  if (!MODERATION_PHASES.includes(state.phase)) return refuse('WRONG_PHASE', { phase: state.phase });
+  return accept(idea);
+}
+
+export function decideHideIdea(state: ForumState, ideaId: string, rawReason: string, at: number): Decision<ForumEvent[]> {
+  const found = moderatedIdea(state, ideaId);
+  if (!found.ok) return found;
+  if (found.value.status !== 'active') return refuse('IDEA_NOT_ACTIVE');
+  const reason = checkLine('reason', rawReason, LIMITS.reason, true);
+  if (!reason.ok) return reason;
+  return accept([{ type: 'ideaHidden', ideaId, reason: reason.value, at }]);
+}
+
+export function decideRestoreIdea(state: ForumState, ideaId: string, at: number): Decision<ForumEvent[]> {
+  const found = moderatedIdea(state, ideaId);
+  if (!found.ok) return found;
+  if (found.value.status !== 'hidden') return refuse('IDEA_NOT_HIDDEN');
+  return accept([{ type: 'ideaRestored', ideaId, at }]);
+}
+
+export function decideCorrectIdea(
+  state: ForumState,
+  ideaId: string,
+  input: Omit<IdeaInput, 'priorityCode'>,
+  at: number,
+): Decision<ForumEvent[]> {
+  const found = moderatedIdea(state, ideaId);
+  if (!found.ok) return found;
+  const priority = findPriority(state, found.value.priorityCode);
+  if (!priority) return refuse('UNKNOWN_PRIORITY', { code: found.value.priorityCode });
+  const clean = checkIdeaText(state, priority, input);
+  if (!clean.ok) return clean;
+  return accept([{ type: 'ideaEdited', ideaId, ...clean.value, by: 'facilitator', at }]);
+}
+
+// ---------------------------------------------------------------- dots
+
+/** Dots a participant has placed within one priority. */
+export function dotsSpent(state: ForumState, participantId: string, priorityCode: string): number {
+  const mine = state.dots.get(participantId);
+  if (!mine) return 0;
+  let spent = 0;
+  for (const [ideaId, n] of mine) if (state.ideas.get(ideaId)?.priorityCode === priorityCode) spent += n;
+  return spent;
+}
+
+export function dotsLeft(state: ForumState, participantId: string, priorityCode: string): number {
+  return state.rules.dotsPerPriority - dotsSpent(state, participantId, priorityCode);
+}
+
+export function decidePlaceDot(state: ForumState, participantId: string, ideaId: string): Decision<ForumEvent[]> {
+  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  if (state.phase !== 'voting') return refuse('WRONG_PHASE', { phase: state.phase });
+  const idea = state.ideas.get(ideaId);
+  if (!idea || idea.status === 'withdrawn') return refuse('IDEA_NOT_FOUND');
+  if (idea.status !== 'active') return refuse('IDEA_NOT_ACTIVE');
+  const onIdea = state.dots.get(participantId)?.get(ideaId) ?? 0;
+  if (onIdea >= state.rules.maxDotsPerIdea) return refuse('CAP_EXCEEDED', { max: state.rules.maxDotsPerIdea });
+  if (dotsLeft(state, participantId, idea.priorityCode) <= 0) {
+    return refuse('BUDGET_EXCEEDED', { budget: state.rules.dotsPerPriority });
+  }
+  return accept([{ type: 'dotPlaced', participantId, ideaId }]);
+}
+
+export function decideRemoveDot(state: ForumState, participantId: string, ideaId: string): Decision<ForumEvent[]> {
+  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  if (state.phase !== 'voting') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!state.ideas.has(ideaId)) return refuse('IDEA_NOT_FOUND');
+  if ((state.dots.get(participantId)?.get(ideaId) ?? 0) <= 0) return refuse('NO_DOT_TO_REMOVE');
+  return accept([{ type: 'dotRemoved', participantId, ideaId }]);
+}
+
+// ---------------------------------------------------------------- results
+
+export function decideReveal(state: ForumState, priorityCode: string): Decision<ForumEvent[]> {
+  if (state.phase !== 'results') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!findPriority(state, priorityCode)) return refuse('UNKNOWN_PRIORITY', { code: priorityCode });
+  if (state.revealed.includes(priorityCode)) return refuse('ALREADY_REVEALED');
+  return accept([{ type: 'priorityRevealed', priorityCode }]);
+}

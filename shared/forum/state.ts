@@ -1,0 +1,159 @@
+// The forum as a fold over its events: applyEvent is the only place state changes. The rules in
+// this folder decide which events may happen; the server persists them and then applies them here.
+
+import type { ForumEvent, ForumState } from './types.js';
+import { DEFAULT_RULES } from './types.js';
+
+export function emptyState(): ForumState {
+  return {
+    id: '',
+    title: '',
+    joinCode: '',
+    structure: { vision: '', priorities: [] },
+    rules: { ...DEFAULT_RULES },
+    phase: 'lobby',
+    revealed: [],
+    participants: new Map(),
+    participantsByToken: new Map(),
+    ideas: new Map(),
+    dots: new Map(),
+    moderation: [],
+    nextIdeaSeq: 1,
+    createdAt: 0,
+  };
+}
+
+/** Takes every dot off an idea, giving them back to their owners. Returns who got dots back. */
+function refundDots(state: ForumState, ideaId: string): string[] {
+  const owners: string[] = [];
+  for (const [participantId, mine] of state.dots) {
+    if (mine.delete(ideaId)) owners.push(participantId);
+  }
+  return owners;
+}
+
+/** Applies one event in place. Events are trusted here: the rules checked them before. */
+export function applyEvent(state: ForumState, event: ForumEvent): void {
+  switch (event.type) {
+    case 'forumCreated':
+      state.id = event.id;
+      state.title = event.title;
+      state.joinCode = event.joinCode;
+      state.structure = event.structure;
+      state.rules = event.rules;
+      state.createdAt = event.at;
+      return;
+    case 'structureSet':
+      state.structure = event.structure;
+      return;
+    case 'rulesSet':
+      state.rules = event.rules;
+      return;
+    case 'phaseChanged':
+      state.phase = event.to;
+      return;
+    case 'participantJoined':
+      state.participants.set(event.participantId, {
+        id: event.participantId,
+        tokenHash: event.tokenHash,
+        name: event.name,
+        joinedAt: event.at,
+      });
+      state.participantsByToken.set(event.tokenHash, event.participantId);
+      return;
+    case 'participantRenamed': {
+      const p = state.participants.get(event.participantId);
+      if (p) p.name = event.name;
+      return;
+    }
+    case 'ideaSubmitted':
+      state.ideas.set(event.ideaId, {
+        id: event.ideaId,
+        authorId: event.authorId,
+        priorityCode: event.priorityCode,
+        goalCode: event.goalCode,
+        title: event.title,
+        description: event.description,
+        place: event.place,
+        status: 'active',
+        hiddenReason: null,
+        corrected: false,
+        createdAt: event.at,
+        seq: state.nextIdeaSeq++,
+      });
+      return;
+    case 'ideaEdited': {
+      const idea = state.ideas.get(event.ideaId);
+      if (!idea) return;
+      if (event.by === 'facilitator') {
+        state.moderation.push({
+          at: event.at,
+          action: 'correct',
+          ideaId: idea.id,
+          reason: null,
+          before: { title: idea.title, description: idea.description, place: idea.place },
+        });
+        idea.corrected = true;
+      }
+      idea.goalCode = event.goalCode;
+      idea.title = event.title;
+      idea.description = event.description;
+      idea.place = event.place;
+      return;
+    }
+    case 'ideaWithdrawn': {
+      const idea = state.ideas.get(event.ideaId);
+      if (!idea) return;
+      idea.status = 'withdrawn';
+      refundDots(state, idea.id);
+      return;
+    }
+    case 'ideaHidden': {
+      const idea = state.ideas.get(event.ideaId);
+      if (!idea) return;
+      idea.status = 'hidden';
+      idea.hiddenReason = event.reason;
+      refundDots(state, idea.id);
+      state.moderation.push({ at: event.at, action: 'hide', ideaId: idea.id, reason: event.reason });
+      return;
+    }
+    case 'ideaRestored': {
+      const idea = state.ideas.get(event.ideaId);
+      if (!idea) return;
+      idea.status = 'active';
+      idea.hiddenReason = null;
+      state.moderation.push({ at: event.at, action: 'restore', ideaId: idea.id, reason: null });
+      return;
+    }
+    case 'dotPlaced': {
+      let mine = state.dots.get(event.participantId);
+      if (!mine) state.dots.set(event.participantId, (mine = new Map()));
+      mine.set(event.ideaId, (mine.get(event.ideaId) ?? 0) + 1);
+      return;
+    }
+    case 'dotRemoved': {
+      const mine = state.dots.get(event.participantId);
+      const n = mine?.get(event.ideaId) ?? 0;
+      if (!mine || n <= 0) return;
+      if (n === 1) mine.delete(event.ideaId);
+      else mine.set(event.ideaId, n - 1);
+      return;
+    }
+    case 'priorityRevealed':
+      if (!state.revealed.includes(event.priorityCode)) state.revealed.push(event.priorityCode);
+      return;
+  }
+}
+
+/** Which participants' dots an event gives back (so the server can tell them). */
+export function dotOwnersOf(state: ForumState, ideaId: string): string[] {
+  const owners: string[] = [];
+  for (const [participantId, mine] of state.dots) if (mine.has(ideaId)) owners.push(participantId);
+  return owners;
+}
+
+export function replay(events: Iterable<ForumEvent>): ForumState {
+  const state = emptyState();
+  for (const e of events) applyEvent(state, e);
+  return state;
+}

@@ -1,0 +1,115 @@
+// Counting: tallies per priority, ranking with ties, and voting progress. Pure functions over the
+// state; the server decides who may see which of these and when.
+
+import type { ForumState, Idea } from './types.js';
+
+export interface IdeaTally {
+  ideaId: string;
+  dots: number;
+  /** How many distinct participants put at least one dot on the idea. */
+  supporters: number;
+  /** Competition ranking by dots ("1, 2, 2, 4"): ideas with equal dots share a rank. */
+  rank: number;
+}
+
+export interface RankInput {
+  ideaId: string;
+  dots: number;
+  supporters: number;
+  seq: number;
+}
+
+/**
+ * Ranks ideas by dots, most first. Equal dots share a rank and the next rank skips, so a tie never
+ * hides that two ideas did equally well. Within a tie the order shown is by supporters (broader
+ * support first), then by submission order, so the list is the same on every screen.
+ */
+export function rankIdeas(entries: readonly RankInput[]): IdeaTally[] {
+  const sorted = [...entries].sort((a, b) => b.dots - a.dots || b.supporters - a.supporters || a.seq - b.seq);
+  const ranked: IdeaTally[] = [];
+  sorted.forEach((e, i) => {
+    const rank = i > 0 && sorted[i - 1].dots === e.dots ? ranked[i - 1].rank : i + 1;
+    ranked.push({ ideaId: e.ideaId, dots: e.dots, supporters: e.supporters, rank });
+  });
+  return ranked;
+}
+
+/** Dots and supporters of every idea, hidden or not. */
+export function countDots(state: ForumState): Map<string, { dots: number; supporters: number }> {
+  const counts = new Map<string, { dots: number; supporters: number }>();
+  for (const mine of state.dots.values()) {
+    for (const [ideaId, n] of mine) {
+      if (n <= 0) continue;
+      const c = counts.get(ideaId) ?? { dots: 0, supporters: 0 };
+      c.dots += n;
+      c.supporters += 1;
+      counts.set(ideaId, c);
+    }
+  }
+  return counts;
+}
+
+export function activeIdeas(state: ForumState, priorityCode?: string): Idea[] {
+  const ideas: Idea[] = [];
+  for (const idea of state.ideas.values()) {
+    if (idea.status === 'active' && (priorityCode === undefined || idea.priorityCode === priorityCode)) ideas.push(idea);
+  }
+  return ideas.sort((a, b) => a.seq - b.seq);
+}
+
+/** The ranking of one priority's active ideas. Hidden and withdrawn ideas are never ranked. */
+export function tallyPriority(
+  state: ForumState,
+  priorityCode: string,
+  counts: Map<string, { dots: number; supporters: number }> = countDots(state),
+): IdeaTally[] {
+  return rankIdeas(
+    activeIdeas(state, priorityCode).map((idea) => ({
+      ideaId: idea.id,
+      dots: counts.get(idea.id)?.dots ?? 0,
+      supporters: counts.get(idea.id)?.supporters ?? 0,
+      seq: idea.seq,
+    })),
+  );
+}
+
+export interface VotingProgress {
+  /** Participants who have placed at least one dot anywhere. */
+  voted: number;
+  /** Per priority code: participants with at least one dot there. */
+  votedPerPriority: Record<string, number>;
+  /** Per priority code: dots placed there in all. */
+  dotsPerPriority: Record<string, number>;
+}
+
+export function votingProgress(state: ForumState): VotingProgress {
+  const votedPerPriority: Record<string, number> = {};
+  const dotsPerPriority: Record<string, number> = {};
+  for (const p of state.structure.priorities) {
+    votedPerPriority[p.code] = 0;
+    dotsPerPriority[p.code] = 0;
+  }
+  let voted = 0;
+  for (const mine of state.dots.values()) {
+    const touched = new Set<string>();
+    for (const [ideaId, n] of mine) {
+      const code = state.ideas.get(ideaId)?.priorityCode;
+      if (code === undefined || n <= 0) continue;
+      touched.add(code);
+      dotsPerPriority[code] = (dotsPerPriority[code] ?? 0) + n;
+    }
+    for (const code of touched) votedPerPriority[code] = (votedPerPriority[code] ?? 0) + 1;
+    if (touched.size > 0) voted++;
+  }
+  return { voted, votedPerPriority, dotsPerPriority };
+}
+
+/** Ideas per priority that are on the wall (active). */
+export function ideaCounts(state: ForumState): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const p of state.structure.priorities) counts[p.code] = 0;
+  for (const idea of state.ideas.values()) {
+    if (idea.status === 'active') counts[idea.priorityCode] = (counts[idea.priorityCode] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,0 +1,267 @@
+// The one definition of every message between the clients and the server, both ways: the
+// handshake, each command with its runtime schema, roles and result, the typed ack, and every
+// event the server pushes. Client and server import this same file, so a name cannot drift.
+
+import { z } from 'zod';
+import type { ErrorCode, ErrorParams } from './forum/errors.js';
+import type { IdeaStatus, Phase, Priority, Rules, Structure } from './forum/types.js';
+import { PHASES } from './forum/types.js';
+
+/** Bumped whenever a message changes shape; a client of another version is refused at connect. */
+export const PROTOCOL_VERSION = 1;
+
+export const LANGS = ['uk', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export type Role = 'phone' | 'screen' | 'console';
+
+/** Sent as Socket.IO's `auth` at every (re)connect. */
+export interface Handshake {
+  v: number;
+  role: Role;
+  lang?: Lang;
+  /** Phone: the device token received at join. */
+  token?: string;
+  /** Console: the facilitator's secret key. */
+  key?: string;
+}
+
+export const handshakeSchema = z.object({
+  v: z.number(),
+  role: z.enum(['phone', 'screen', 'console']),
+  lang: z.enum(LANGS).optional(),
+  token: z.string().max(200).optional(),
+  key: z.string().max(200).optional(),
+});
+
+/** What a refused connection carries in `connect_error`'s `data`. */
+export interface ConnectRefusal {
+  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT';
+  message: string;
+  serverVersion: number;
+}
+
+// ---------------------------------------------------------------- acks
+
+export interface AckError {
+  code: ErrorCode;
+  /** Already in the sender's language. */
+  message: string;
+  params?: ErrorParams;
+}
+
+export type Ack<T> = { ok: true; data: T; duplicate?: boolean } | { ok: false; error: AckError };
+
+// ---------------------------------------------------------------- views pushed by the server
+
+/** The forum as everyone may see it. */
+export interface ForumInfo {
+  title: string;
+  vision: string;
+  priorities: Priority[];
+  rules: Rules;
+  phase: Phase;
+  revealed: string[];
+}
+
+/** An idea as phones and the projector see it: no author id, no counts. */
+export interface PublicIdea {
+  id: string;
+  priorityCode: string;
+  goalCode: string | null;
+  title: string;
+  description: string;
+  place: string;
+  authorName: string;
+  corrected: boolean;
+}
+
+export interface ResultRow {
+  ideaId: string;
+  title: string;
+  goalCode: string | null;
+  dots: number;
+  supporters: number;
+  rank: number;
+}
+
+/** One revealed priority's ranking. Only revealed priorities ever reach phones or the projector. */
+export interface PriorityResult {
+  priorityCode: string;
+  rows: ResultRow[];
+}
+
+export interface MyIdea extends PublicIdea {
+  status: IdeaStatus;
+  hiddenReason: string | null;
+}
+
+export interface MeView {
+  participantId: string;
+  name: string;
+  ideas: MyIdea[];
+  /** Only this participant's own dots: idea id → dots placed. */
+  dots: Record<string, number>;
+}
+
+export interface PhoneView {
+  forum: ForumInfo;
+  results: PriorityResult[];
+}
+
+export interface ScreenView {
+  forum: ForumInfo;
+  joinUrl: string;
+  joinCode: string;
+  joined: number;
+  online: number;
+  ideaCounts: Record<string, number>;
+  newestIdeas: PublicIdea[];
+  /** Voters only, never dots: how many participants have voted, overall and per priority. */
+  voted: number;
+  votedPerPriority: Record<string, number>;
+  results: PriorityResult[];
+}
+
+export interface ConsoleParticipant {
+  id: string;
+  name: string;
+  online: boolean;
+  ideas: number;
+  dots: number;
+  joinedAt: number;
+}
+
+export interface ConsoleIdea extends PublicIdea {
+  authorId: string;
+  status: IdeaStatus;
+  hiddenReason: string | null;
+  createdAt: number;
+}
+
+export interface ConsoleView {
+  forum: ForumInfo;
+  joinUrl: string;
+  joinCode: string;
+  joined: number;
+  online: number;
+  participants: ConsoleParticipant[];
+  ideas: ConsoleIdea[];
+  ideaCounts: Record<string, number>;
+  voted: number;
+  votedPerPriority: Record<string, number>;
+  dotsPerPriority: Record<string, number>;
+  /** Every priority's ranking, from the results phase on, so the facilitator can look before revealing. */
+  results: PriorityResult[];
+  moderation: { at: number; action: 'hide' | 'restore' | 'correct'; ideaId: string; reason: string | null }[];
+}
+
+export interface Notice {
+  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED';
+  message: string;
+  params?: ErrorParams;
+}
+
+/** Events the server pushes. Phones get phone/ideas/me, the projector screen, the console console. */
+export interface ServerToClient {
+  phone: (view: PhoneView) => void;
+  /** The whole list of ideas on the wall; sent at connect, replaces what the phone had. */
+  'ideas:all': (ideas: PublicIdea[]) => void;
+  /** Changes since the last list or patch, in order. */
+  'ideas:patch': (patch: { upserts: PublicIdea[]; removed: string[] }) => void;
+  me: (me: MeView | null) => void;
+  screen: (view: ScreenView) => void;
+  console: (view: ConsoleView) => void;
+  notice: (notice: Notice) => void;
+}
+
+// ---------------------------------------------------------------- commands
+
+// Generous transport bounds: the rules give exact limits with clear messages, these only keep
+// absurd payloads from reaching them.
+const text = (max: number) => z.string().max(max * 4);
+const id = z.string().min(1).max(64);
+/** Phones attach one to every action so that a resend after a dropped connection is done once. */
+const actionId = z.string().min(8).max(64).optional();
+
+const goalSchema = z.object({ code: z.string().max(64), title: text(200) });
+const prioritySchema = z.object({
+  code: z.string().max(64),
+  title: text(120),
+  subtitle: text(300).default(''),
+  color: z.string().max(32).default(''),
+  goals: z.array(goalSchema).max(100).default([]),
+});
+export const structureSchema = z.object({
+  vision: text(200),
+  priorities: z.array(prioritySchema).max(100),
+});
+export const rulesSchema = z.object({
+  ideasPerParticipant: z.number().int(),
+  dotsPerPriority: z.number().int(),
+  maxDotsPerIdea: z.number().int(),
+});
+
+const ideaFields = {
+  goalCode: z.string().max(64).nullable().optional(),
+  title: text(120),
+  description: text(1000).optional(),
+  place: text(200).optional(),
+};
+
+/** Every command: who may send it and the schema its payload must pass. */
+export const COMMANDS = {
+  'participant:join': {
+    roles: ['phone'],
+    schema: z.object({
+      code: z.string().max(32),
+      name: text(60).optional(),
+      /** Made by the phone (32+ hex characters from crypto.getRandomValues) and kept on the device. */
+      token: z.string().regex(/^[0-9a-f]{32,128}$/),
+    }),
+  },
+  'participant:rename': { roles: ['phone'], schema: z.object({ name: text(60), actionId }) },
+  'idea:submit': {
+    roles: ['phone'],
+    schema: z.object({ priorityCode: z.string().max(64), ...ideaFields, actionId }),
+  },
+  'idea:edit': { roles: ['phone'], schema: z.object({ ideaId: id, ...ideaFields, actionId }) },
+  'idea:withdraw': { roles: ['phone'], schema: z.object({ ideaId: id, actionId }) },
+  'dot:place': { roles: ['phone'], schema: z.object({ ideaId: id, actionId }) },
+  'dot:remove': { roles: ['phone'], schema: z.object({ ideaId: id, actionId }) },
+  'forum:setStructure': { roles: ['console'], schema: z.object({ structure: structureSchema }) },
+  'forum:setRules': { roles: ['console'], schema: z.object({ rules: rulesSchema }) },
+  'phase:set': { roles: ['console'], schema: z.object({ to: z.enum(PHASES) }) },
+  'idea:hide': { roles: ['console'], schema: z.object({ ideaId: id, reason: text(300) }) },
+  'idea:restore': { roles: ['console'], schema: z.object({ ideaId: id }) },
+  'idea:correct': { roles: ['console'], schema: z.object({ ideaId: id, ...ideaFields }) },
+  'priority:reveal': { roles: ['console'], schema: z.object({ priorityCode: z.string().max(64) }) },
+  'session:setLanguage': { roles: ['phone', 'screen', 'console'], schema: z.object({ lang: z.enum(LANGS) }) },
+} as const satisfies Record<string, { roles: readonly Role[]; schema: z.ZodType }>;
+
+export type CommandName = keyof typeof COMMANDS;
+export type CommandPayload<N extends CommandName> = z.input<(typeof COMMANDS)[N]['schema']>;
+export type ParsedPayload<N extends CommandName> = z.output<(typeof COMMANDS)[N]['schema']>;
+
+/** What each command's ack carries when it succeeds. */
+export interface CommandResults {
+  'participant:join': { me: MeView };
+  'participant:rename': { me: MeView };
+  'idea:submit': { ideaId: string; me: MeView };
+  'idea:edit': { me: MeView };
+  'idea:withdraw': { me: MeView };
+  'dot:place': { me: MeView };
+  'dot:remove': { me: MeView };
+  'forum:setStructure': { structure: Structure };
+  'forum:setRules': { rules: Rules };
+  'phase:set': { phase: Phase };
+  'idea:hide': { refunded: number };
+  'idea:restore': Record<string, never>;
+  'idea:correct': Record<string, never>;
+  'priority:reveal': { revealed: string[] };
+  'session:setLanguage': { lang: Lang };
+}
+
+export type ClientToServer = {
+  [N in CommandName]: (payload: CommandPayload<N>, ack: (result: Ack<CommandResults[N]>) => void) => void;
+};

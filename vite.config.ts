@@ -1,0 +1,36 @@
+// One build, three pages: the phone (/), the projector (/screen) and the console (/console). Each
+// is its own entry, so phones never download console or projector code.
+
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: `${root}client`,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: `${root}dist/client`,
+    emptyOutDir: true,
+    target: 'es2020',
+    reportCompressedSize: true,
+    rollupOptions: {
+      input: {
+        phone: `${root}client/phone/index.html`,
+        screen: `${root}client/screen/index.html`,
+        console: `${root}client/console/index.html`,
+      },
+    },
+  },
+  test: {
+    root,
+    include: ['{shared,server,client,scripts}/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // The integration and browser suites each start servers and Chromium: on 2 cores, running
+    // them two at a time is fastest without starving either.
+    maxWorkers: 2,
+  },
+});
