@@ -16,6 +16,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     reportCompressedSize: true,
+    // Lets the tests and the bench see exactly which files each page loads.
+    manifest: true,
     rollupOptions: {
       input: {
         phone: `${root}client/phone/index.html`,

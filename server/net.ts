@@ -29,7 +29,8 @@ export function lanAddress(): string | null {
  * network at all, the machine's mDNS name, with a warning for the facilitator.
  */
 export function phoneBaseUrl(port: number, publicUrl?: string): { url: string; warning?: string } {
-  if (publicUrl) return { url: publicUrl.replace(/\/+$/, '') };
+  // "{port}" in PUBLIC_URL stands for the port actually bound (useful with PORT=0).
+  if (publicUrl) return { url: publicUrl.replace('{port}', String(port)).replace(/\/+$/, '') };
   const address = lanAddress();
   if (address) return { url: `http://${address}:${port}` };
   return {

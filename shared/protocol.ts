@@ -7,8 +7,7 @@ import type { ErrorCode, ErrorParams } from './forum/errors.js';
 import type { IdeaStatus, Phase, Priority, Rules, Structure } from './forum/types.js';
 import { PHASES } from './forum/types.js';
 
-/** Bumped whenever a message changes shape; a client of another version is refused at connect. */
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION } from './version.js';
 
 export const LANGS = ['uk', 'en'] as const;
 export type Lang = (typeof LANGS)[number];

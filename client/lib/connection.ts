@@ -5,18 +5,18 @@ import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
 import type { RuleError } from '../../shared/forum/errors.js';
 import { errorMessage } from '../../shared/i18n/errors.js';
-import {
-  PROTOCOL_VERSION,
-  type Ack,
-  type ClientToServer,
-  type CommandName,
-  type CommandPayload,
-  type CommandResults,
-  type ConnectRefusal,
-  type Handshake,
-  type Role,
-  type ServerToClient,
+import type {
+  Ack,
+  ClientToServer,
+  CommandName,
+  CommandPayload,
+  CommandResults,
+  ConnectRefusal,
+  Handshake,
+  Role,
+  ServerToClient,
 } from '../../shared/protocol.js';
+import { PROTOCOL_VERSION } from '../../shared/version.js';
 import { useLang } from './i18n.js';
 import { randomHex } from './storage.js';
 

@@ -74,7 +74,7 @@ function JoinBox({ view, large }: { view: ScreenView; large?: boolean }) {
 function Lobby({ view }: { view: ScreenView }) {
   return (
     <>
-      <p className="vision">{view.forum.vision}</p>
+      {view.forum.vision !== view.forum.title && <p className="vision">{view.forum.vision}</p>}
       <JoinBox view={view} large />
     </>
   );
@@ -138,7 +138,7 @@ function VotingProgress({ view }: { view: ScreenView }) {
         <p className="big-total">
           {t('screen.votedOverall')}: {view.voted} / {view.joined}
         </p>
-        <PriorityCounts view={view} values={view.votedPerPriority} render={(n) => t('unit.voted', { count: n })} />
+        <PriorityCounts view={view} values={view.votedPerPriority} render={(n) => t('unit.participants', { count: n })} />
         <p className="big-note small">{t('screen.noTallies')}</p>
       </div>
       <JoinBox view={view} />
@@ -183,16 +183,16 @@ function ResultChart({ result, priority }: { result: PriorityResult; priority?: 
         {rows.map((row) => (
           <li key={row.ideaId}>
             <span className="bar-rank">{row.rank}</span>
-            <span className="bar-label">{row.title}</span>
+            <span className="bar-label">
+              {row.title}
+              <span className="bar-sub">{t('count.supporters', { count: row.supporters })}</span>
+            </span>
             <span className="bar-track">
               <span className="bar-fill" style={{ width: `${(row.dots / max) * 100}%`, background: priority?.color }} />
             </span>
             <span className="bar-value">
               {row.dots}
-              <span className="visually-hidden">
-                {' '}
-                {t('count.dots', { count: row.dots })}, {t('count.supporters', { count: row.supporters })}
-              </span>
+              <span className="visually-hidden"> {t('unit.dots', { count: row.dots })}</span>
             </span>
           </li>
         ))}

@@ -176,7 +176,10 @@ export function findPriority(state: ForumState, code: string): Priority | undefi
   return state.structure.priorities.find((p) => p.code === code);
 }
 
-/** Ideas of a participant that count against the limit (withdrawn ones are given back). */
+/**
+ * Ideas of a participant that count against the limit. Withdrawn ones are given back; hidden ones
+ * are not, so that hiding an off-topic idea cannot be turned into a way round the limit.
+ */
 export function ideasOf(state: ForumState, participantId: string): Idea[] {
   const mine: Idea[] = [];
   for (const idea of state.ideas.values()) {

@@ -77,7 +77,8 @@ export const en: Catalogue = {
   'count.online': { one: '{count} online', other: '{count} online' },
 
   'unit.ideas': { one: 'idea', other: 'ideas' },
-  'unit.voted': { one: 'person voted', other: 'people voted' },
+  'unit.dots': { one: 'dot', other: 'dots' },
+  'unit.participants': { one: 'participant', other: 'participants' },
 
   'app.name': 'Viche',
   'common.language': 'Українська',

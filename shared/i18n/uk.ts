@@ -125,7 +125,8 @@ export const uk = {
   'count.online': { one: '{count} на зв’язку', few: '{count} на зв’язку', many: '{count} на зв’язку', other: '{count} на зв’язку' },
 
   'unit.ideas': { one: 'ідея', few: 'ідеї', many: 'ідей', other: 'ідеї' },
-  'unit.voted': { one: 'людина проголосувала', few: 'людини проголосували', many: 'людей проголосували', other: 'людини проголосували' },
+  'unit.dots': { one: 'крапка', few: 'крапки', many: 'крапок', other: 'крапки' },
+  'unit.participants': { one: 'учасник', few: 'учасники', many: 'учасників', other: 'учасника' },
 
   // ------------------------------------------------------------ common
   'app.name': 'Віче',

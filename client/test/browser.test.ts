@@ -1,0 +1,120 @@
+// The pages in a real Chromium. The phone is opened as a phone on the venue's LAN sees it: under a
+// name mapped to loopback, over plain http, so the page is not a secure context.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectConsole, ok, ROOT, startTestServer, type TestClient, type TestServer } from '../../server/test/harness.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveBrowser = existsSync(CHROMIUM);
+const built = existsSync(join(ROOT, 'dist/client/phone/index.html'));
+if (process.env.CI === 'true' && !haveBrowser) throw new Error(`CI needs Chromium at ${CHROMIUM}: .ci/run installs it`);
+if (process.env.CI === 'true' && !built) throw new Error('CI needs the built client: npm test builds it first');
+
+// Outside CI a machine without Chromium (or without a build) skips these, saying why.
+describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} and a built client)`, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let admin: TestClient;
+  let origin: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ publicUrl: 'http://viche.test:{port}' });
+    origin = `http://viche.test:${server.port}`;
+    admin = await connectConsole(server);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        '--host-resolver-rules=MAP viche.test 127.0.0.1',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    admin?.close();
+    await server?.stop();
+  });
+
+  it('a phone joins, proposes an idea and votes; the projector shows the QR, then the result', async () => {
+    const screenPage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await screenPage.goto(`${origin}/screen`);
+    const qr = screenPage.locator('img.qr');
+    await qr.waitFor();
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect.poll(() => screenPage.locator('.join-code').textContent()).toBe(server.joinCode.replace(/(\d{3})(?=\d)/g, '$1 '));
+    expect(await screenPage.locator('.join-url').textContent()).toBe(`viche.test:${server.port}`);
+
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    const errors: string[] = [];
+    phone.on('pageerror', (e) => errors.push(e.message));
+    await phone.goto(`${origin}/?c=${server.joinCode}`);
+    expect(await phone.evaluate(() => window.isSecureContext)).toBe(false);
+    expect(await phone.evaluate(() => typeof crypto.randomUUID)).toBe('undefined');
+
+    await phone.getByLabel('Ваше ім’я (необов’язково)').fill('Олена');
+    await phone.getByRole('button', { name: 'Приєднатися' }).click();
+    await phone.getByText('Вітаємо, Олена!').waitFor();
+    await expect.poll(() => screenPage.locator('.join-count strong').textContent()).toBe('1');
+
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    await phone.getByLabel('Пріоритет').selectOption({ label: 'Зелене місто' });
+    await phone.getByLabel('Стратегічна ціль (необов’язково)').selectOption('5.4');
+    await phone.getByLabel('Назва ідеї').fill('Парк над Тетеревом');
+    await phone.getByLabel('Де саме? (необов’язково)').fill('Берег Тетерева');
+    await phone.getByRole('button', { name: 'Надіслати ідею' }).click();
+    await phone.getByText('Ідею збережено').waitFor();
+    const idea = [...server.room.state.ideas.values()][0];
+    expect(idea).toMatchObject({ title: 'Парк над Тетеревом', priorityCode: '5', goalCode: '5.4', place: 'Берег Тетерева' });
+    await screenPage.getByText('Парк над Тетеревом').waitFor();
+
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    await phone.getByRole('button', { name: /Зелене місто/ }).click();
+    await phone.getByText('Залишилося 3 крапки').waitFor();
+    await phone.getByRole('button', { name: 'Додати крапку ідеї «Парк над Тетеревом»' }).click();
+    await phone.getByText('Залишилося 2 крапки').waitFor();
+    await phone.getByText('Збережено', { exact: true }).waitFor();
+    expect(server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBe(1);
+
+    // A reload returns to the same ballot: the token stayed on the device.
+    await phone.reload();
+    await phone.getByRole('button', { name: /Зелене місто/ }).click();
+    await phone.getByText('Залишилося 2 крапки').waitFor();
+    expect(server.room.state.participants.size).toBe(1);
+
+    ok(await admin.send('phase:set', { to: 'results' }));
+    await phone.getByText('Голосування завершено. Результати з’являться, щойно фасилітатор їх покаже.').waitFor();
+    expect(await screenPage.locator('.bar-label').count()).toBe(0);
+    ok(await admin.send('priority:reveal', { priorityCode: '5' }));
+    await screenPage.locator('.chart h2', { hasText: 'Зелене місто' }).waitFor();
+    expect(await screenPage.locator('.bar-label').first().textContent()).toContain('Парк над Тетеревом');
+    expect(await screenPage.locator('.bar-sub').first().textContent()).toBe('1 прихильник');
+    expect(await screenPage.locator('.bar-value').first().innerText()).toMatch(/^1\b/);
+    await phone.getByText('1 крапка · 1 прихильник').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('the phone switches to English and keeps it per device', async () => {
+    const phone = await browser.newPage();
+    await phone.goto(`${origin}/?c=${server.joinCode}`);
+    await phone.getByRole('button', { name: 'Switch to English' }).click();
+    await phone.getByRole('heading', { name: 'Join the forum' }).waitFor();
+    await phone.reload();
+    await phone.getByRole('heading', { name: 'Join the forum' }).waitFor();
+    expect(await phone.evaluate(() => document.documentElement.lang)).toBe('en');
+    await phone.getByLabel('Forum code (6 digits on the screen)').fill('000000');
+    await phone.getByRole('button', { name: 'Join' }).click();
+    await phone.getByText('Wrong forum code. Check the digits on the screen.').waitFor();
+  });
+});

@@ -1,0 +1,179 @@
+// `npm run bench`: a hall of simulated phones on loopback against the real server (a child
+// process with its SQLite file in a temp folder), and the same load against a bare Socket.IO
+// server, so that figures are read as ratios taken in the same run on the same machine.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../shared/version.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HALLS = (process.env.BENCH_PHONES ?? '130,1000').split(',').map(Number);
+const DOTS_PER_PHONE = 3;
+
+interface Started {
+  child: ChildProcess;
+  port: number;
+  info: Record<string, string>;
+}
+
+function start(script: string, env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /VICHE_LISTENING (\{.*\})/.exec(out);
+      if (m) {
+        const info = JSON.parse(m[1]);
+        resolve({ child, port: info.port, info });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function connectMany(port: number, n: number, auth: (i: number) => Record<string, unknown>): Promise<Socket[]> {
+  return Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      new Promise<Socket>((resolve, reject) => {
+        const s = io(`http://127.0.0.1:${port}`, { auth: auth(i), transports: ['websocket'], forceNew: true, reconnection: false });
+        s.once('connect', () => resolve(s));
+        s.once('connect_error', reject);
+      }),
+    ),
+  );
+}
+
+const ack = (s: Socket, event: string, payload: unknown) =>
+  s.timeout(60_000).emitWithAck(event, payload) as Promise<{ ok: boolean; data?: { ideaId?: string }; error?: { code: string } }>;
+
+/** Runs every phone's actions at once, each phone's in order; returns per-action latencies in ms. */
+async function timed(sockets: Socket[], actions: (i: number) => [string, unknown][]): Promise<{ latencies: number[]; seconds: number; refused: number }> {
+  const latencies: number[] = [];
+  let refused = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    sockets.map(async (s, i) => {
+      for (const [event, payload] of actions(i)) {
+        const t = performance.now();
+        const res = await ack(s, event, payload);
+        latencies.push(performance.now() - t);
+        if (!res.ok) refused++;
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - t0) / 1000, refused };
+}
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const fmt = (n: number) => n.toFixed(1).padStart(8);
+
+async function benchHall(phones: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
+  const viche = await start('server/cli.ts', { VICHE_DB: join(dir, 'bench.db') });
+  const bare = await start('scripts/bare-server.ts');
+  try {
+    const key = new URL(viche.info.consoleUrl).searchParams.get('key')!;
+    const [admin] = await connectMany(viche.port, 1, () => ({ v: PROTOCOL_VERSION, role: 'console', key }));
+    const tokens = Array.from({ length: phones }, () => randomBytes(16).toString('hex'));
+    const sockets = await connectMany(viche.port, phones, (i) => ({ v: PROTOCOL_VERSION, role: 'phone', token: tokens[i] }));
+    const join = await timed(sockets, (i) => [['participant:join', { code: viche.info.joinCode, token: tokens[i] }]]);
+    await ack(admin, 'phase:set', { to: 'ideas' });
+    const ideaIds: string[] = [];
+    const ideas = await timed(sockets, (i) => [['idea:submit', { priorityCode: String((i % 6) + 1), title: `Ідея ${i}`, actionId: randomBytes(8).toString('hex') }]]);
+    for (const idea of (await fetchIdeas(viche.port, key))) ideaIds.push(idea);
+    await ack(admin, 'phase:set', { to: 'review' });
+    await ack(admin, 'phase:set', { to: 'voting' });
+    const byPriority = new Map<string, string[]>();
+    ideaIds.forEach((id, i) => byPriority.set(String((i % 6) + 1), [...(byPriority.get(String((i % 6) + 1)) ?? []), id]));
+    const dots = await timed(sockets, (i) => {
+      const list = byPriority.get(String((i % 6) + 1))!;
+      return Array.from({ length: DOTS_PER_PHONE }, (_, k) => ['dot:place', { ideaId: list[(i + k) % list.length], actionId: randomBytes(8).toString('hex') }] as [string, unknown]);
+    });
+    const vicheRss = rssMiB(viche.child.pid!);
+    for (const s of [admin, ...sockets]) s.close();
+
+    const bareSockets = await connectMany(bare.port, phones, () => ({}));
+    const baseline = await timed(bareSockets, (i) =>
+      Array.from({ length: DOTS_PER_PHONE }, (_, k) => ['dot:place', { ideaId: `idea-${(i + k) % phones}`, actionId: randomBytes(8).toString('hex') }] as [string, unknown]),
+    );
+    const bareRss = rssMiB(bare.child.pid!);
+    for (const s of bareSockets) s.close();
+
+    const line = (name: string, r: { latencies: number[]; seconds: number; refused: number }) =>
+      `  ${name.padEnd(26)}${fmt(pct(r.latencies, 50))}${fmt(pct(r.latencies, 95))}${fmt(pct(r.latencies, 99))}${fmt(r.latencies.length / r.seconds)}${String(r.refused).padStart(9)}`;
+    console.log(`\n${phones} phones (${DOTS_PER_PHONE} dots each, all at once)`);
+    console.log(`  ${'action'.padEnd(26)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'acks/s'.padStart(8)}${'refused'.padStart(9)}`);
+    console.log(line('join', join));
+    console.log(line('idea:submit', ideas));
+    console.log(line('dot:place', dots));
+    console.log(line('bare Socket.IO ack', baseline));
+    console.log(`  dot throughput vs bare Socket.IO: ${((dots.latencies.length / dots.seconds) / (baseline.latencies.length / baseline.seconds)).toFixed(2)}×`);
+    console.log(`  dot p95 latency vs bare Socket.IO: ${(pct(dots.latencies, 95) / Math.max(0.01, pct(baseline.latencies, 95))).toFixed(1)}×`);
+    console.log(`  server memory (RSS): Viche ${vicheRss.toFixed(0)} MiB, bare Socket.IO ${bareRss.toFixed(0)} MiB`);
+  } finally {
+    viche.child.kill('SIGTERM');
+    bare.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function fetchIdeas(port: number, key: string): Promise<string[]> {
+  // The JSON export is refused before voting; read the console's view instead.
+  const [c] = await connectMany(port, 1, () => ({ v: PROTOCOL_VERSION, role: 'console', key }));
+  const view = await new Promise<{ ideas: { id: string; createdAt: number }[] }>((resolve) => c.once('console', resolve));
+  c.close();
+  return view.ideas.map((i) => i.id);
+}
+
+/** What each page downloads, compressed as the wire carries it (gzip), from the build manifest. */
+function pageWeights() {
+  const dist = join(ROOT, 'dist/client');
+  const manifestPath = join(dist, '.vite/manifest.json');
+  if (!existsSync(manifestPath)) return console.log('\n(no build: run `npm run build` to weigh the pages)');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, { file: string; imports?: string[]; css?: string[] }>;
+  console.log('\npage weight (JS + CSS + HTML; raw / gzip KiB)');
+  for (const entry of ['phone/index.html', 'screen/index.html', 'console/index.html']) {
+    const files = new Set<string>([entry]);
+    const visit = (key: string) => {
+      const c = manifest[key];
+      if (!c || files.has(c.file)) return;
+      files.add(c.file);
+      c.css?.forEach((f) => files.add(f));
+      c.imports?.forEach(visit);
+    };
+    visit(entry);
+    let raw = 0;
+    let gz = 0;
+    for (const f of files) {
+      const bytes = readFileSync(join(dist, f));
+      raw += bytes.length;
+      gz += gzipSync(bytes, { level: 6 }).length;
+    }
+    console.log(`  ${entry.split('/')[0].padEnd(10)}${(raw / 1024).toFixed(1).padStart(8)}${(gz / 1024).toFixed(1).padStart(8)}`);
+  }
+}
+
+console.log(`Viche benchmark — Node ${process.version}, loopback only`);
+pageWeights();
+for (const n of HALLS) await benchHall(n);
+process.exit(0);

@@ -1,0 +1,99 @@
+// One contract for every store: what the room relies on, run against SQLite and memory alike.
+
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ForumEvent } from '../../shared/forum/types.js';
+import { DEFAULT_RULES } from '../../shared/forum/types.js';
+import { SqliteStore } from '../db/sqlite.js';
+import { MemoryStore, type ForumRecord, type ForumStore } from '../db/store.js';
+import { ForumRoom } from '../forum/room.js';
+import { tempDir } from './harness.js';
+
+const record: ForumRecord = { id: 'f1', joinCode: '123456', facilitatorKey: 'k', createdAt: 1 };
+const created: ForumEvent = {
+  type: 'forumCreated',
+  id: 'f1',
+  title: 'Т',
+  joinCode: '123456',
+  structure: { vision: 'Т', priorities: [{ code: '1', title: 'П', subtitle: '', color: '#000000', goals: [] }] },
+  rules: DEFAULT_RULES,
+  at: 1,
+};
+const joined = (n: number): ForumEvent => ({ type: 'participantJoined', participantId: `p${n}`, tokenHash: `h${n}`, name: `Ім’я ${n}`, at: n });
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const kinds: [string, () => { store: ForumStore; reopen: () => ForumStore }][] = [
+  ['memory', () => {
+    const store = new MemoryStore();
+    return { store, reopen: () => store };
+  }],
+  ['sqlite', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const path = join(dir, 'nested', 'forum.db');
+    return { store: new SqliteStore(path), reopen: () => new SqliteStore(path) };
+  }],
+];
+
+describe.each(kinds)('%s store', (_name, make) => {
+  it('is empty at first, then gives back a created forum with its events in order', () => {
+    const { store, reopen } = make();
+    expect(store.loadLatestForum()).toBeNull();
+    store.createForum(record, created);
+    store.append('f1', [joined(1), joined(2)], 'p1:action-1');
+    store.append('f1', [joined(3)], null);
+    store.close();
+    const again = reopen();
+    const loaded = again.loadLatestForum()!;
+    expect(loaded.forum).toEqual(record);
+    expect(loaded.events.map((e) => e.event)).toEqual([created, joined(1), joined(2), joined(3)]);
+    expect(loaded.events.map((e) => e.actionKey)).toEqual([null, 'p1:action-1', null, null]);
+    expect(loaded.events.map((e) => e.seq)).toEqual([...loaded.events.map((e) => e.seq)].sort((a, b) => a - b));
+    again.close();
+  });
+
+  it('stores nothing of a batch that fails, and refuses a repeated action key', () => {
+    const { store } = make();
+    store.createForum(record, created);
+    store.append('f1', [joined(1)], 'p1:once');
+    expect(() => store.append('f1', [joined(2), joined(3)], 'p1:once')).toThrow();
+    expect(() => store.append('nope', [joined(4)], null)).toThrow();
+    expect(store.loadLatestForum()!.events).toHaveLength(2);
+    store.close();
+  });
+
+  it('lets a room replay the forum exactly, including which actions were done', () => {
+    const { store, reopen } = make();
+    const template = { title: 'Т', structure: created.type === 'forumCreated' ? created.structure : (undefined as never) };
+    const room = ForumRoom.open(store, template);
+    room.commit([joined(1)], 'p1:join');
+    room.commit([{ type: 'phaseChanged', from: 'lobby', to: 'ideas' }]);
+    store.close();
+    const again = ForumRoom.open(reopen(), template);
+    expect(again.record).toEqual(room.record);
+    expect(again.state.phase).toBe('ideas');
+    expect([...again.state.participants.keys()]).toEqual(['p1']);
+    expect(again.findAction('p1:join')).toEqual({ ideaId: null });
+    expect(again.findAction('p1:other')).toBeUndefined();
+  });
+});
+
+describe('sqlite file', () => {
+  it('runs in WAL mode with full sync, and refuses a file from a newer schema', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const path = join(dir, 'forum.db');
+    new SqliteStore(path).close();
+    const raw = new Database(path);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => new SqliteStore(path)).toThrow(/newer version/);
+  });
+});
