@@ -1,11 +1,11 @@
 // The pages in a real Chromium. The phone is opened as a phone on the venue's LAN sees it: under a
 // name mapped to loopback, over plain http, so the page is not a secure context.
 
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectConsole, ok, ROOT, startTestServer, type TestClient, type TestServer } from '../../server/test/harness.js';
+import { connectConsole, ok, ROOT, startTestServer, tempDir, type TestClient, type TestServer } from '../../server/test/harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
@@ -116,5 +116,43 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await phone.getByLabel('Forum code (6 digits on the screen)').fill('000000');
     await phone.getByRole('button', { name: 'Join' }).click();
     await phone.getByText('Wrong forum code. Check the digits on the screen.').waitFor();
+  });
+
+  it('a phone page rides out a server restart: it says it is offline, then resyncs by itself', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'forum.db');
+    let own = await startTestServer({ dbPath, publicUrl: 'http://viche.test:{port}' });
+    const port = own.port;
+    try {
+      const ownAdmin = await connectConsole(own);
+      const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+      await page.goto(`http://viche.test:${port}/?c=${own.joinCode}`);
+      await page.getByRole('button', { name: 'Приєднатися' }).click();
+      ok(await ownAdmin.send('phase:set', { to: 'ideas' }));
+      await page.getByLabel('Пріоритет').selectOption({ label: 'Активне місто' });
+      await page.getByLabel('Назва ідеї').fill('Скейт-парк');
+      await page.getByRole('button', { name: 'Надіслати ідею' }).click();
+      await page.getByText('Ідею збережено').waitFor();
+      ok(await ownAdmin.send('phase:set', { to: 'review' }));
+      ok(await ownAdmin.send('phase:set', { to: 'voting' }));
+      ownAdmin.close();
+      await page.getByRole('button', { name: /Активне місто/ }).click();
+      await page.getByRole('button', { name: 'Додати крапку ідеї «Скейт-парк»' }).click();
+      await page.getByText('Залишилося 2 крапки').waitFor();
+
+      await own.close();
+      await page.getByText('Немає зв’язку з сервером', { exact: false }).waitFor();
+      own = await startTestServer({ dbPath, port, publicUrl: 'http://viche.test:{port}' });
+      await page.getByText('Немає зв’язку з сервером', { exact: false }).waitFor({ state: 'detached', timeout: 15_000 });
+      await page.getByText('Залишилося 2 крапки').waitFor();
+      await page.getByRole('button', { name: 'Додати крапку ідеї «Скейт-парк»' }).click();
+      await page.getByText('Залишилася 1 крапка').waitFor();
+      const [participant] = [...own.room.state.dots.values()];
+      expect([...participant.values()]).toEqual([2]);
+      await page.close();
+    } finally {
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,72 @@
+// The HTTP side and start-up settings: pages, QR, health, headers, and the address phones get.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv } from '../main.js';
+import { lanAddress, phoneBaseUrl } from '../net.js';
+import { startTestServer, type TestServer } from './harness.js';
+
+describe('the address phones are given', () => {
+  it('is PUBLIC_URL when set, with {port} filled in and no trailing slash', () => {
+    expect(phoneBaseUrl(3000, 'http://forum.local:{port}/').url).toBe('http://forum.local:3000');
+    expect(phoneBaseUrl(3000, 'https://viche.example.org').url).toBe('https://viche.example.org');
+  });
+
+  it('is never localhost otherwise', () => {
+    const { url, warning } = phoneBaseUrl(4321);
+    expect(url).not.toMatch(/localhost|127\.0\.0\.1|\[::1\]/);
+    expect(url).toMatch(/:4321$/);
+    if (lanAddress()) expect(url).toBe(`http://${lanAddress()}:4321`);
+    else expect(warning).toMatch(/PUBLIC_URL/);
+  });
+
+  it('settings come from the environment, and a bad port is refused', () => {
+    const config = configFromEnv({ PORT: '8080', VICHE_DB: '/tmp/x.db', PUBLIC_URL: 'http://a:1', FACILITATOR_KEY: 'k' });
+    expect(config).toMatchObject({ port: 8080, dbPath: '/tmp/x.db', publicUrl: 'http://a:1', facilitatorKey: 'k', host: '0.0.0.0' });
+    expect(configFromEnv({}).dbPath).toMatch(/data\/viche\.db$/);
+    expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => configFromEnv({ PORT: '70000' })).toThrow(/PORT/);
+  });
+});
+
+describe('HTTP', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ facilitatorKey: 'secret-key-from-env' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('a key from the environment replaces the stored one', () => {
+    expect(server.facilitatorKey).toBe('secret-key-from-env');
+    expect(server.consoleUrl).toContain('key=secret-key-from-env');
+  });
+
+  it('serves the QR of the join address as SVG, and a health check', async () => {
+    const qr = await fetch(`${server.url}/qr.svg`);
+    expect(qr.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await qr.text()).toMatch(/^<svg/);
+    expect(server.joinUrl).toBe(`http://viche.test:9/?c=${server.joinCode}`);
+    const health = await (await fetch(`${server.url}/health`)).json();
+    expect(health).toEqual({ ok: true, phase: 'lobby', joined: 0 });
+  });
+
+  it('sends pages with headers that keep them to this origin', async () => {
+    for (const path of ['/', '/screen', '/console']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect([200, 503]).toContain(res.status);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+
+  it('refuses exports before voting, in the asked language', async () => {
+    const res = await fetch(`${server.url}/api/export.json?key=secret-key-from-env&lang=en`);
+    expect(res.status).toBe(409);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('WRONG_PHASE');
+    expect(body.error.message).toMatch(/^Not available right now/);
+  });
+});
