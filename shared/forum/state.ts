@@ -44,7 +44,9 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       state.createdAt = event.at;
       return;
     case 'structureSet':
+      // A forum is called by its vision ("Житомир 2030") until titles can be set on their own.
       state.structure = event.structure;
+      state.title = event.structure.vision;
       return;
     case 'rulesSet':
       state.rules = event.rules;

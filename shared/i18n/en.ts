@@ -253,4 +253,7 @@ export const en: Catalogue = {
   'console.logEmpty': 'No moderation yet.',
   'console.exportHelp': 'Results by priority, goal and idea, with turnout. The CSV opens in Excel with Ukrainian letters intact.',
   'console.votedOf': '{voted} of {joined}',
+  'console.structure': 'Forum structure',
+  'console.dotsColumn': 'Dots',
+  'console.importField': 'the field “{path}” is missing or has the wrong type.',
 };

@@ -305,6 +305,9 @@ export const uk = {
   'console.logEmpty': 'Модерації ще не було.',
   'console.exportHelp': 'Результати за пріоритетами, цілями та ідеями, з явкою. CSV відкривається в Excel з українськими літерами.',
   'console.votedOf': '{voted} з {joined}',
+  'console.structure': 'Структура форуму',
+  'console.dotsColumn': 'Крапки',
+  'console.importField': 'поле «{path}» відсутнє або має неправильний тип.',
 } satisfies Record<string, string | PluralForms>;
 
 export type Catalogue = { [K in keyof typeof uk]: (typeof uk)[K] extends string ? string : PluralForms };

@@ -1,0 +1,209 @@
+// Overview: the phase with its next and back moves, the headline counts, per-priority progress
+// and who has joined.
+
+import { PHASES, type Phase } from '../../shared/forum/types.js';
+import { TRANSITIONS } from '../../shared/forum/rules.js';
+import type { MessageKey } from '../../shared/i18n/index.js';
+import { useT } from '../lib/i18n.js';
+import { useCommands } from './command.js';
+import { PriorityName } from './parts.js';
+import { useView } from './store.js';
+
+export function Overview() {
+  return (
+    <div className="overview">
+      <PhaseCard />
+      <div className="overview-main">
+        <Counters />
+        <PriorityTable />
+      </div>
+      <Participants />
+    </div>
+  );
+}
+
+function PhaseCard() {
+  const t = useT();
+  const view = useView();
+  const commands = useCommands();
+  const phase = view.forum.phase;
+  const phaseName = (p: Phase) => t(`phase.${p}` as MessageKey);
+  const here = PHASES.indexOf(phase);
+  const moves = TRANSITIONS[phase];
+
+  const move = (to: Phase) => {
+    if (!window.confirm(t('console.confirmPhase', { phaseName: phaseName(to) }))) return;
+    void commands.run(`phase:${to}`, 'phase:set', { to }, (data) =>
+      t('console.phaseChanged', { phaseName: phaseName(data.phase) }),
+    );
+  };
+
+  return (
+    <section className="card phase-card" aria-labelledby="h-phase">
+      <h2 id="h-phase">{t('console.phase')}</h2>
+      <ol className="phase-steps" aria-label={t('console.phaseSteps')}>
+        {PHASES.map((p, i) => (
+          <li
+            key={p}
+            className={i < here ? 'done' : i === here ? 'current' : undefined}
+            aria-current={i === here ? 'step' : undefined}
+          >
+            <span className="step-number" aria-hidden="true">
+              {i + 1}
+            </span>
+            {phaseName(p)}
+          </li>
+        ))}
+      </ol>
+      <div className="phase-actions">
+        {moves.length === 0 && <p className="muted">{t('console.finalPhase')}</p>}
+        {moves.map((to) => {
+          const back = PHASES.indexOf(to) < here;
+          return (
+            <button
+              key={to}
+              type="button"
+              className={back ? 'btn btn-secondary' : 'btn btn-large'}
+              disabled={commands.busy(`phase:${to}`)}
+              onClick={() => move(to)}
+            >
+              {back ? '← ' : ''}
+              {t(back ? 'console.back' : 'console.next', { phaseName: phaseName(to) })}
+              {back ? '' : ' →'}
+            </button>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+function Counters() {
+  const t = useT();
+  const view = useView();
+  const ideas = Object.values(view.ideaCounts).reduce((a, b) => a + b, 0);
+  const items: [string, string | number][] = [
+    [t('console.joined'), view.joined],
+    [t('console.online'), view.online],
+    [t('console.ideasTotal'), ideas],
+    [t('console.voted'), t('console.votedOf', { voted: view.voted, joined: view.joined })],
+  ];
+  return (
+    <dl className="counters">
+      {items.map(([label, value]) => (
+        <div key={label} className="counter-card">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function PriorityTable() {
+  const t = useT();
+  const view = useView();
+  const hidden: Record<string, number> = {};
+  for (const idea of view.ideas) if (idea.status === 'hidden') hidden[idea.priorityCode] = (hidden[idea.priorityCode] ?? 0) + 1;
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  const showVoting = ['voting', 'results', 'closed'].includes(view.forum.phase);
+
+  return (
+    <section className="card" aria-labelledby="h-progress">
+      <h2 id="h-progress">{showVoting ? t('console.progress') : t('console.priorities')}</h2>
+      <div className="table-wrap">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('common.priority')}</th>
+              <th scope="col" className="num">{t('console.ideasTotal')}</th>
+              <th scope="col" className="num">{t('console.hiddenCount')}</th>
+              <th scope="col" className="num">{t('console.voted')}</th>
+              <th scope="col" className="num">{t('console.dotsPlaced')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.forum.priorities.map((p) => {
+              const voted = view.votedPerPriority[p.code] ?? 0;
+              const share = view.joined > 0 ? Math.round((voted / view.joined) * 100) : 0;
+              return (
+                <tr key={p.code} style={{ ['--pcolor' as string]: p.color }}>
+                  <th scope="row">
+                    <PriorityName priority={p} />
+                  </th>
+                  <td className="num">{view.ideaCounts[p.code] ?? 0}</td>
+                  <td className="num">{hidden[p.code] ?? 0}</td>
+                  <td className="num">
+                    <span className="voted-cell">
+                      <span className="bar" aria-hidden="true">
+                        <span style={{ width: `${share}%`, background: p.color }} />
+                      </span>
+                      {voted}
+                    </span>
+                  </td>
+                  <td className="num">{view.dotsPerPriority[p.code] ?? 0}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">{t('console.total')}</th>
+              <td className="num">{sum(view.ideaCounts)}</td>
+              <td className="num">{sum(hidden)}</td>
+              <td className="num">{view.voted}</td>
+              <td className="num">{sum(view.dotsPerPriority)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Participants() {
+  const t = useT();
+  const view = useView();
+  const people = [...view.participants].sort((a, b) => Number(b.online) - Number(a.online) || a.joinedAt - b.joinedAt);
+  return (
+    <section className="card participants" aria-labelledby="h-participants">
+      <h2 id="h-participants">
+        {t('console.participants')}{' '}
+        <span className="muted heading-note">
+          {t('count.participants', { count: view.joined })}, {t('count.online', { count: view.online })}
+        </span>
+      </h2>
+      {people.length === 0 ? (
+        <p className="muted">{t('console.noParticipants')}</p>
+      ) : (
+        <div className="table-wrap participants-scroll" tabIndex={0} aria-labelledby="h-participants">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('field.name')}</th>
+                <th scope="col">{t('console.status')}</th>
+                <th scope="col" className="num">{t('console.ideasTotal')}</th>
+                <th scope="col" className="num">{t('console.dotsColumn')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.name || <span className="muted">{t('common.anonymous')}</span>}</td>
+                  <td>
+                    <span className={`presence ${p.online ? 'on' : 'off'}`}>
+                      <span className="presence-dot" aria-hidden="true" />
+                      {t(p.online ? 'console.isOnline' : 'console.isOffline')}
+                    </span>
+                  </td>
+                  <td className="num">{p.ideas}</td>
+                  <td className="num">{p.dots}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+// Small pieces the console's tabs share.
+
+import type { Priority } from '../../shared/forum/types.js';
+import type { ConsoleView, Lang } from '../../shared/protocol.js';
+
+/** The priority's colour as a small swatch; decorative, the code and title carry the meaning. */
+export function Swatch({ color }: { color: string }) {
+  return <span className="swatch" style={{ background: color }} aria-hidden="true" />;
+}
+
+export function PriorityName({ priority }: { priority: Priority }) {
+  return (
+    <span className="priority-name">
+      <Swatch color={priority.color} />
+      <span className="priority-code">{priority.code}</span> {priority.title}
+    </span>
+  );
+}
+
+export function priorityMap(view: ConsoleView): Map<string, Priority> {
+  return new Map(view.forum.priorities.map((p) => [p.code, p]));
+}
+
+export function goalTitle(priority: Priority | undefined, goalCode: string | null): string | null {
+  if (!goalCode) return null;
+  const goal = priority?.goals.find((g) => g.code === goalCode);
+  return goal ? `${goal.code} ${goal.title}` : goalCode;
+}
+
+const timeFormats = new Map<Lang, Intl.DateTimeFormat>();
+
+/** "19:42": the time of day, in 24-hour form for both languages. */
+export function clock(lang: Lang, at: number): string {
+  let format = timeFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'uk' ? 'uk-UA' : 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormats.set(lang, format);
+  }
+  return format.format(new Date(at));
+}
+
+/** Phases in which the server accepts hide, restore and correct (see shared/forum/rules.ts). */
+export const MODERATION_PHASES = ['ideas', 'review', 'voting'] as const;
+
+/** "482913" → "482 913": easier to read out to the hall. */
+export function groupCode(code: string): string {
+  return code.replace(/(\d{3})(?=\d)/g, '$1 ');
+}
