@@ -2,7 +2,7 @@
 // request goes through a decide* function and the events it returns are applied with applyEvent.
 
 import { describe, expect, it } from 'vitest';
-import type { Decision, RuleError } from './errors.js';
+import type { Decision } from './errors.js';
 import {
   PRIORITY_COLORS,
   TRANSITIONS,
@@ -29,172 +29,11 @@ import {
   normalizeStructure,
   type IdeaInput,
 } from './rules.js';
-import { applyEvent, dotOwnersOf, emptyState } from './state.js';
-import {
-  DEFAULT_RULES,
-  LIMITS,
-  PHASES,
-  type ForumEvent,
-  type ForumState,
-  type Phase,
-  type Priority,
-  type Rules,
-  type Structure,
-} from './types.js';
+import { dotOwnersOf } from './state.js';
+import { JOIN_CODE, TestForum, accepted, baseStructure, idea, refusal, snapshot, tokenOf } from './testing.js';
+import { DEFAULT_RULES, LIMITS, PHASES, type Phase, type Priority, type Rules, type Structure } from './types.js';
 
 // ---------------------------------------------------------------- helpers
-
-const JOIN_CODE = '482913';
-
-function baseStructure(): Structure {
-  return {
-    vision: 'Житомир — місто для людей',
-    priorities: [
-      {
-        code: 'A',
-        title: 'Ефективне місто',
-        subtitle: 'Прозоре врядування',
-        color: '#1f6feb',
-        goals: [
-          { code: 'A.1', title: 'Цифрові послуги' },
-          { code: 'A.2', title: 'Відкриті дані' },
-        ],
-      },
-      {
-        code: 'B',
-        title: 'Зелене місто',
-        subtitle: '',
-        color: '#1a7f37',
-        goals: [{ code: 'B.1', title: 'Парки і сквери' }],
-      },
-      { code: 'C', title: 'Інклюзивне місто', subtitle: '', color: '#8250df', goals: [] },
-    ],
-  };
-}
-
-const tokenOf = (participantId: string) => `hash-of-${participantId}`;
-
-/** The forward path of a forum evening, used to walk a test forum to any phase. */
-const FORWARD: Record<Phase, Phase | null> = {
-  lobby: 'ideas',
-  ideas: 'review',
-  review: 'voting',
-  voting: 'results',
-  results: 'closed',
-  closed: null,
-};
-
-function accepted(decision: Decision<ForumEvent[]>): ForumEvent[] {
-  if (!decision.ok) throw new Error(`expected the request to be accepted, got ${JSON.stringify(decision.error)}`);
-  return decision.value;
-}
-
-function refusal(decision: Decision<unknown>): RuleError {
-  if (decision.ok) throw new Error(`expected a refusal, got ${JSON.stringify(decision.value)}`);
-  return decision.error;
-}
-
-/** A serialisation of the whole state (Maps included), to prove that deciding changes nothing. */
-function snapshot(state: ForumState): string {
-  return JSON.stringify(state, (_key, value: unknown) =>
-    value instanceof Map ? { map: [...value.entries()] } : value,
-  );
-}
-
-/** A forum built exactly as the server builds it: decide, then apply the events returned. */
-class TestForum {
-  state: ForumState = emptyState();
-  log: ForumEvent[] = [];
-  private ideaCounter = 0;
-  private clock = 1_000;
-
-  constructor(rules: Partial<Rules> = {}, structure: Structure = baseStructure()) {
-    this.apply([
-      {
-        type: 'forumCreated',
-        id: 'forum-1',
-        title: 'Форум 3',
-        joinCode: JOIN_CODE,
-        structure,
-        rules: { ...DEFAULT_RULES, ...rules },
-        at: this.clock,
-      },
-    ]);
-  }
-
-  now(): number {
-    return ++this.clock;
-  }
-
-  apply(events: ForumEvent[]): ForumEvent[] {
-    for (const event of events) {
-      applyEvent(this.state, event);
-      this.log.push(event);
-    }
-    return events;
-  }
-
-  /** Applies an accepted decision; fails the test if it was refused. */
-  run(decision: Decision<ForumEvent[]>): ForumEvent[] {
-    return this.apply(accepted(decision));
-  }
-
-  join(participantId: string, name = ''): string {
-    this.run(
-      decideJoin(this.state, { code: JOIN_CODE, name, participantId, tokenHash: tokenOf(participantId), at: this.now() }),
-    );
-    return participantId;
-  }
-
-  /** Moves to `phase`: directly if that is allowed, else step by step along the forward path. */
-  to(phase: Phase): this {
-    for (let guard = 0; this.state.phase !== phase; guard++) {
-      if (guard > PHASES.length) throw new Error(`cannot reach ${phase} from ${this.state.phase}`);
-      const next = canTransition(this.state.phase, phase) ? phase : FORWARD[this.state.phase];
-      if (!next) throw new Error(`cannot reach ${phase} from ${this.state.phase}`);
-      this.run(decideTransition(this.state, next));
-    }
-    return this;
-  }
-
-  nextIdeaId(): string {
-    return `idea-${++this.ideaCounter}`;
-  }
-
-  submit(participantId: string, priorityCode = 'A', title = 'Лавки в парку', more: Partial<IdeaInput> = {}): string {
-    const ideaId = this.nextIdeaId();
-    this.run(decideSubmitIdea(this.state, participantId, idea({ priorityCode, title, ...more }), ideaId, this.now()));
-    return ideaId;
-  }
-
-  dot(participantId: string, ideaId: string, times = 1): void {
-    for (let i = 0; i < times; i++) this.run(decidePlaceDot(this.state, participantId, ideaId));
-  }
-
-  undot(participantId: string, ideaId: string): void {
-    this.run(decideRemoveDot(this.state, participantId, ideaId));
-  }
-
-  hide(ideaId: string, reason = 'Не за темою'): void {
-    this.run(decideHideIdea(this.state, ideaId, reason, this.now()));
-  }
-
-  restore(ideaId: string): void {
-    this.run(decideRestoreIdea(this.state, ideaId, this.now()));
-  }
-
-  withdraw(participantId: string, ideaId: string): void {
-    this.run(decideWithdrawIdea(this.state, participantId, ideaId));
-  }
-
-  dotsOn(participantId: string, ideaId: string): number {
-    return this.state.dots.get(participantId)?.get(ideaId) ?? 0;
-  }
-}
-
-function idea(input: Partial<IdeaInput> = {}): IdeaInput {
-  return { priorityCode: 'A', goalCode: null, title: 'Лавки в парку', description: '', place: '', ...input };
-}
 
 function text(input: Partial<Omit<IdeaInput, 'priorityCode'>> = {}): Omit<IdeaInput, 'priorityCode'> {
   return { goalCode: null, title: 'Виправлена назва', description: '', place: '', ...input };
@@ -1158,9 +997,7 @@ describe('moderation: correct', () => {
 /** A forum in voting: ideas a1, a2, a3 in priority A, b1 in B; budget 3, cap 2. */
 function votingForum(rules: Partial<Rules> = {}) {
   const f = new TestForum({ dotsPerPriority: 3, maxDotsPerIdea: 2, ...rules });
-  f.join('p1');
-  f.join('p2');
-  f.join('p3');
+  f.joinAll('p1', 'p2', 'p3');
   f.to('ideas');
   const a1 = f.submit('p1', 'A', 'Ідея A1');
   const a2 = f.submit('p2', 'A', 'Ідея A2');
@@ -1283,7 +1120,7 @@ describe('dots', () => {
   it('removes a dot, giving it back to the budget, one at a time from a stack', () => {
     const { f, a1, a3 } = votingForum();
     f.dot('p1', a1, 2);
-    f.dot('p1', 'idea-2');
+    f.dot('p1', 'i2');
     expect(dotsLeft(f.state, 'p1', 'A')).toBe(0);
     const events = f.run(decideRemoveDot(f.state, 'p1', a1));
     expect(events).toEqual([{ type: 'dotRemoved', participantId: 'p1', ideaId: a1 }]);

@@ -2,7 +2,6 @@
 // builds it (decide*, then applyEvent), and then rebuilt from the stored events with replay.
 
 import { describe, expect, it } from 'vitest';
-import type { Decision } from './errors.js';
 import {
   decideCorrectIdea,
   decideEditIdea,
@@ -20,64 +19,25 @@ import {
   decideWithdrawIdea,
 } from './rules.js';
 import { applyEvent, dotOwnersOf, emptyState, replay } from './state.js';
-import { DEFAULT_RULES, type ForumEvent, type ForumState, type Structure } from './types.js';
+import { JOIN_CODE, Recorder, baseStructure, forumCreated, snapshot } from './testing.js';
+import { DEFAULT_RULES, type ForumEvent } from './types.js';
 
 // ---------------------------------------------------------------- helpers
 
-const JOIN_CODE = '654321';
-
-function structure(): Structure {
-  return {
-    vision: 'Місто для людей',
-    priorities: [
-      {
-        code: 'A',
-        title: 'Ефективне місто',
-        subtitle: '',
-        color: '#1f6feb',
-        goals: [
-          { code: 'A.1', title: 'Послуги' },
-          { code: 'A.2', title: 'Дані' },
-        ],
-      },
-      { code: 'B', title: 'Зелене місто', subtitle: 'Парки', color: '#1a7f37', goals: [{ code: 'B.1', title: 'Парки' }] },
-    ],
-  };
-}
-
-const created = (): ForumEvent => ({
-  type: 'forumCreated',
-  id: 'forum-42',
-  title: 'Форум 3',
-  joinCode: JOIN_CODE,
-  structure: structure(),
-  rules: { ...DEFAULT_RULES },
-  at: 100,
-});
+const created = (): ForumEvent => forumCreated({ id: 'forum-42', at: 100 });
 
 /** Decides and applies step by step, as the server does, keeping the log of events it persisted. */
-class Server {
-  state: ForumState = emptyState();
-  log: ForumEvent[] = [];
+class Server extends Recorder {
   /** A snapshot after every event, to compare with replays of each prefix of the log. */
   snapshots: string[] = [];
 
-  apply(events: ForumEvent[]): void {
-    for (const e of events) {
-      applyEvent(this.state, e);
-      this.log.push(e);
-      this.snapshots.push(serialize(this.state));
+  override apply(events: ForumEvent[]): ForumEvent[] {
+    for (const event of events) {
+      super.apply([event]);
+      this.snapshots.push(snapshot(this.state));
     }
+    return events;
   }
-
-  run(decision: Decision<ForumEvent[]>): void {
-    if (!decision.ok) throw new Error(`refused: ${JSON.stringify(decision.error)}`);
-    this.apply(decision.value);
-  }
-}
-
-function serialize(state: ForumState): string {
-  return JSON.stringify(state, (_key, value: unknown) => (value instanceof Map ? { map: [...value.entries()] } : value));
 }
 
 const idea = (priorityCode: string, title: string, goalCode: string | null = null) => ({
@@ -94,7 +54,7 @@ function evening(): Server {
   s.apply([created()]);
   const st = () => s.state;
   s.run(decideRules(st(), { ideasPerParticipant: 3, dotsPerPriority: 3, maxDotsPerIdea: 2 }));
-  s.run(decideStructure(st(), structure()));
+  s.run(decideStructure(st(), baseStructure()));
   for (const [i, name] of ['Олена', 'Тарас', '', 'Ірина'].entries()) {
     s.run(decideJoin(st(), { code: JOIN_CODE, name, participantId: `p${i + 1}`, tokenHash: `t${i + 1}`, at: 200 + i }));
   }
@@ -172,7 +132,7 @@ describe('applyEvent', () => {
       id: 'forum-42',
       title: 'Форум 3',
       joinCode: JOIN_CODE,
-      structure: structure(),
+      structure: baseStructure(),
       rules: DEFAULT_RULES,
       createdAt: 100,
       phase: 'lobby',
@@ -324,7 +284,7 @@ describe('replay', () => {
   it('every prefix of the log replays to the state the server had at that point', () => {
     const s = evening();
     for (let k = 1; k <= s.log.length; k++) {
-      expect(serialize(replay(s.log.slice(0, k))), `after event ${k} (${s.log[k - 1].type})`).toBe(s.snapshots[k - 1]);
+      expect(snapshot(replay(s.log.slice(0, k))), `after event ${k} (${s.log[k - 1].type})`).toBe(s.snapshots[k - 1]);
     }
   });
 
@@ -332,7 +292,7 @@ describe('replay', () => {
     const s = evening();
     const stored = s.log.map((e) => JSON.stringify(e));
     const rebuilt = replay(stored.map((line) => JSON.parse(line) as ForumEvent));
-    expect(serialize(rebuilt)).toBe(serialize(s.state));
+    expect(snapshot(rebuilt)).toBe(snapshot(s.state));
   });
 
   it('accepts any iterable, and an empty log gives an empty state', () => {
@@ -340,7 +300,7 @@ describe('replay', () => {
     function* events() {
       yield* s.log;
     }
-    expect(serialize(replay(events()))).toBe(serialize(s.state));
-    expect(serialize(replay([]))).toBe(serialize(emptyState()));
+    expect(snapshot(replay(events()))).toBe(snapshot(s.state));
+    expect(snapshot(replay([]))).toBe(snapshot(emptyState()));
   });
 });

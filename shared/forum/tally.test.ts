@@ -2,100 +2,11 @@
 // idea counts. States are built as the server builds them: decide*, then applyEvent.
 
 import { describe, expect, it } from 'vitest';
-import type { Decision } from './errors.js';
-import {
-  canTransition,
-  decideHideIdea,
-  decideJoin,
-  decidePlaceDot,
-  decideRemoveDot,
-  decideRestoreIdea,
-  decideSubmitIdea,
-  decideTransition,
-  decideWithdrawIdea,
-} from './rules.js';
-import { applyEvent, emptyState } from './state.js';
+import { decideHideIdea, decideRemoveDot, decideRestoreIdea, decideWithdrawIdea } from './rules.js';
 import { activeIdeas, countDots, ideaCounts, rankIdeas, tallyPriority, votingProgress, type RankInput } from './tally.js';
-import { DEFAULT_RULES, type ForumEvent, type ForumState, type Phase, type Rules, type Structure } from './types.js';
+import { TestForum } from './testing.js';
 
 // ---------------------------------------------------------------- helpers
-
-const JOIN_CODE = '123456';
-const FORWARD: Record<Phase, Phase | null> = {
-  lobby: 'ideas',
-  ideas: 'review',
-  review: 'voting',
-  voting: 'results',
-  results: 'closed',
-  closed: null,
-};
-
-function structure(): Structure {
-  return {
-    vision: 'Місто для людей',
-    priorities: [
-      { code: 'A', title: 'Ефективне', subtitle: '', color: '#1f6feb', goals: [{ code: 'A.1', title: 'Послуги' }] },
-      { code: 'B', title: 'Зелене', subtitle: '', color: '#1a7f37', goals: [{ code: 'B.1', title: 'Парки' }] },
-      { code: 'C', title: 'Інклюзивне', subtitle: '', color: '#8250df', goals: [] },
-    ],
-  };
-}
-
-class TestForum {
-  state: ForumState = emptyState();
-  private n = 0;
-  private clock = 0;
-
-  constructor(rules: Partial<Rules> = {}) {
-    this.apply([
-      {
-        type: 'forumCreated',
-        id: 'f',
-        title: 'Форум',
-        joinCode: JOIN_CODE,
-        structure: structure(),
-        rules: { ...DEFAULT_RULES, ...rules },
-        at: 0,
-      },
-    ]);
-  }
-
-  apply(events: ForumEvent[]): void {
-    for (const e of events) applyEvent(this.state, e);
-  }
-
-  run(decision: Decision<ForumEvent[]>): void {
-    if (!decision.ok) throw new Error(`refused: ${JSON.stringify(decision.error)}`);
-    this.apply(decision.value);
-  }
-
-  join(...ids: string[]): void {
-    for (const id of ids) {
-      this.run(decideJoin(this.state, { code: JOIN_CODE, name: id, participantId: id, tokenHash: `h-${id}`, at: ++this.clock }));
-    }
-  }
-
-  to(phase: Phase): void {
-    for (let guard = 0; this.state.phase !== phase; guard++) {
-      if (guard > 6) throw new Error(`cannot reach ${phase}`);
-      const next = canTransition(this.state.phase, phase) ? phase : FORWARD[this.state.phase];
-      if (!next) throw new Error(`cannot reach ${phase}`);
-      this.run(decideTransition(this.state, next));
-    }
-  }
-
-  submit(author: string, priorityCode: string, title = 'Ідея'): string {
-    const id = `i${++this.n}`;
-    this.run(
-      decideSubmitIdea(this.state, author, { priorityCode, goalCode: null, title, description: '', place: '' }, id, ++this.clock),
-    );
-    return id;
-  }
-
-  dot(participantId: string, ideaId: string, times = 1): void {
-    for (let i = 0; i < times; i++) this.run(decidePlaceDot(this.state, participantId, ideaId));
-  }
-}
 
 const ranksOf = (tally: { ideaId: string; rank: number }[]) => tally.map((t) => [t.ideaId, t.rank]);
 
@@ -184,7 +95,7 @@ describe('rankIdeas', () => {
  */
 function votingForum(): TestForum {
   const f = new TestForum({ dotsPerPriority: 3, maxDotsPerIdea: 2 });
-  f.join('p1', 'p2', 'p3', 'p4', 'p5');
+  f.joinAll('p1', 'p2', 'p3', 'p4', 'p5');
   f.to('ideas');
   f.submit('p1', 'A', 'Перша');
   f.submit('p2', 'A', 'Друга');
@@ -291,7 +202,7 @@ describe('tallyPriority', () => {
 
   it('never ranks withdrawn ideas', () => {
     const f = new TestForum();
-    f.join('p1', 'p2');
+    f.joinAll('p1', 'p2');
     f.to('ideas');
     f.submit('p1', 'A');
     f.submit('p2', 'A');
@@ -364,7 +275,7 @@ describe('votingProgress', () => {
 describe('ideaCounts', () => {
   it('counts only active ideas, with every priority present', () => {
     const f = new TestForum();
-    f.join('p1', 'p2');
+    f.joinAll('p1', 'p2');
     expect(ideaCounts(f.state)).toEqual({ A: 0, B: 0, C: 0 });
     f.to('ideas');
     f.submit('p1', 'A');

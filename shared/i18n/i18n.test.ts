@@ -19,6 +19,11 @@ const placeholders = (entry: string | PluralForms): string[] => {
   return [...names].sort();
 };
 
+/** Checks t(lang, key, {count}) for each row [key, count, expected]. */
+const expectCounts = (lang: Lang, rows: [MessageKey, number, string][]): void => {
+  for (const [key, count, expected] of rows) expect(t(lang, key, { count }), `${lang} ${key} ${count}`).toBe(expected);
+};
+
 // ---------------------------------------------------------------- plurals
 
 describe('Ukrainian plurals', () => {
@@ -48,13 +53,15 @@ describe('Ukrainian plurals', () => {
   }
 
   it('forms other nouns too', () => {
-    expect(t('uk', 'count.dots', { count: 1 })).toBe('1 крапка');
-    expect(t('uk', 'count.dots', { count: 3 })).toBe('3 крапки');
-    expect(t('uk', 'count.dots', { count: 5 })).toBe('5 крапок');
-    expect(t('uk', 'count.participants', { count: 21 })).toBe('21 учасник');
-    expect(t('uk', 'count.participants', { count: 130 })).toBe('130 учасників');
-    expect(t('uk', 'count.dotsLeft', { count: 1 })).toBe('Залишилася 1 крапка');
-    expect(t('uk', 'count.dotsLeft', { count: 0 })).toBe('Залишилося 0 крапок');
+    expectCounts('uk', [
+      ['count.dots', 1, '1 крапка'],
+      ['count.dots', 3, '3 крапки'],
+      ['count.dots', 5, '5 крапок'],
+      ['count.participants', 21, '21 учасник'],
+      ['count.participants', 130, '130 учасників'],
+      ['count.dotsLeft', 1, 'Залишилася 1 крапка'],
+      ['count.dotsLeft', 0, 'Залишилося 0 крапок'],
+    ]);
   });
 
   it('uses the “other” form for fractions', () => {
@@ -79,12 +86,14 @@ describe('Ukrainian plurals', () => {
 
 describe('English plurals', () => {
   it('has one and other', () => {
-    expect(t('en', 'count.ideas', { count: 1 })).toBe('1 idea');
-    expect(t('en', 'count.ideas', { count: 2 })).toBe('2 ideas');
-    expect(t('en', 'count.ideas', { count: 0 })).toBe('0 ideas');
-    expect(t('en', 'count.ideas', { count: 21 })).toBe('21 ideas');
-    expect(t('en', 'count.dots', { count: 1 })).toBe('1 dot');
-    expect(t('en', 'count.dots', { count: 5 })).toBe('5 dots');
+    expectCounts('en', [
+      ['count.ideas', 1, '1 idea'],
+      ['count.ideas', 2, '2 ideas'],
+      ['count.ideas', 0, '0 ideas'],
+      ['count.ideas', 21, '21 ideas'],
+      ['count.dots', 1, '1 dot'],
+      ['count.dots', 5, '5 dots'],
+    ]);
     expect(pluralCategory('en', 1)).toBe('one');
     expect(pluralCategory('en', 2)).toBe('other');
   });

@@ -1,0 +1,118 @@
+// Accessibility of every page in each phase, checked by axe-core (the rules screen-reader and
+// keyboard users depend on: names, labels, roles, contrast) in a real Chromium.
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ready = existsSync(CHROMIUM) && existsSync(join(ROOT, 'dist/client/phone/index.html'));
+if (process.env.CI === 'true' && !ready) throw new Error(`CI needs Chromium at ${CHROMIUM} and the built client`);
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface Violation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Serious and critical WCAG 2 A/AA violations on the page as it is now. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const found = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations;
+  })) as Violation[];
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+// Outside CI a machine without Chromium (or without a build) skips these, saying why.
+describe.skipIf(!ready)(`accessibility (axe-core; needs ${CHROMIUM} and a built client)`, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let admin: TestClient;
+  let phone: Page;
+  let screen: Page;
+  let consolePage: Page;
+  const others: TestPhone[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ publicUrl: 'http://viche.test:{port}' });
+    admin = await connectConsole(server);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    // The pages' CSP refuses injected scripts (as it should); the checker is let in past it.
+    const page = async (width: number, height: number) => (await browser.newContext({ viewport: { width, height }, bypassCSP: true })).newPage();
+    phone = await page(360, 740);
+    screen = await page(1920, 1080);
+    consolePage = await page(1366, 900);
+    await phone.goto(`${server.url}/?c=${server.joinCode}`);
+    await screen.goto(`${server.url}/screen`);
+    await consolePage.goto(`${server.url}/console?key=${encodeURIComponent(server.facilitatorKey)}`);
+    for (let i = 0; i < 3; i++) others.push(await joinPhone(server, `Учасник ${i}`));
+  });
+  afterAll(async () => {
+    for (const p of others) p.close();
+    admin?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('the checker finds what it should (a control with no name, text too faint to read)', async () => {
+    const probe = await browser.newPage();
+    await probe.setContent('<html lang="uk"><title>t</title><main><button></button><p style="color:#eee;background:#fff">Бліде</p></main></html>');
+    const found = await violations(probe);
+    expect(found.some((v) => v.startsWith('button-name'))).toBe(true);
+    expect(found.some((v) => v.startsWith('color-contrast'))).toBe(true);
+    await probe.close();
+  });
+
+  it('lobby: the join form, the projector and the console', async () => {
+    await phone.getByRole('button', { name: 'Приєднатися' }).waitFor();
+    await screen.locator('img.qr').waitFor();
+    await consolePage.getByRole('tab', { name: 'Огляд' }).waitFor();
+    expect(await violations(phone)).toEqual([]);
+    expect(await violations(screen)).toEqual([]);
+    expect(await violations(consolePage)).toEqual([]);
+    await consolePage.getByRole('tab', { name: 'Структура і правила' }).click();
+    expect(await violations(consolePage)).toEqual([]);
+  });
+
+  it('ideas: the idea form and the console’s idea list', async () => {
+    await phone.getByRole('button', { name: 'Приєднатися' }).click();
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    for (const [i, p] of others.entries()) ok(await p.send('idea:submit', { priorityCode: String(i + 1), title: `Ідея ${i}`, description: 'Опис', place: 'Центр' }));
+    await phone.getByRole('button', { name: 'Надіслати ідею' }).waitFor();
+    await screen.getByText('Ідея 2').waitFor();
+    expect(await violations(phone)).toEqual([]);
+    expect(await violations(screen)).toEqual([]);
+    await consolePage.getByRole('tab', { name: 'Ідеї' }).click();
+    await consolePage.getByText('Ідея 2').waitFor();
+    expect(await violations(consolePage)).toEqual([]);
+  });
+
+  it('voting and results', async () => {
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    await phone.getByRole('heading', { name: 'Голосування крапками' }).waitFor();
+    expect(await violations(phone)).toEqual([]);
+    expect(await violations(screen)).toEqual([]);
+    ok(await admin.send('phase:set', { to: 'results' }));
+    ok(await admin.send('priority:reveal', { priorityCode: '1' }));
+    await screen.locator('.chart').waitFor();
+    await phone.getByRole('heading', { name: 'Результати' }).waitFor();
+    expect(await violations(phone)).toEqual([]);
+    expect(await violations(screen)).toEqual([]);
+    await consolePage.getByRole('tab', { name: 'Результати' }).click();
+    expect(await violations(consolePage)).toEqual([]);
+  });
+});
