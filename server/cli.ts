@@ -11,6 +11,7 @@ const lines = [
   '  Віче / Viche is running.',
   '',
   `  Facilitator console (keep this link private):  ${server.consoleUrl}`,
+  `  …from a tablet on the same network:            ${new URL(server.joinUrl).origin}/console?key=${encodeURIComponent(server.facilitatorKey)}`,
   `  Projector:                                     ${server.screenUrl}`,
   `  Phones join at:                                ${server.joinUrl}`,
   `  Join code:                                     ${server.joinCode}`,

@@ -20,6 +20,8 @@ export function App() {
   let body;
   if (refused && refused.code !== 'PROTOCOL_MISMATCH') body = <p className="card error-text">{refused.message}</p>;
   else if (!forum || me === undefined) body = <p className="card" role="status">{t('common.loading')}</p>;
+  // A forum that is over takes no one new, but its revealed results are for everyone.
+  else if (me === null && forum.phase === 'closed') body = <Results forum={forum} />;
   else if (me === null) body = <JoinForm />;
   else body = <PhaseView forum={forum} me={me} />;
 

@@ -116,6 +116,12 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await phone.getByLabel('Forum code (6 digits on the screen)').fill('000000');
     await phone.getByRole('button', { name: 'Join' }).click();
     await phone.getByText('Wrong forum code. Check the digits on the screen.').waitFor();
+
+    // Once the forum is closed, a newcomer sees the revealed results instead of a join form.
+    ok(await admin.send('phase:set', { to: 'closed' }));
+    await phone.getByText('The forum is over. Thank you for taking part!').waitFor();
+    await phone.getByText('Парк над Тетеревом').waitFor();
+    expect(await phone.getByRole('button', { name: 'Join' }).count()).toBe(0);
   });
 
   it('a phone page rides out a server restart: it says it is offline, then resyncs by itself', async () => {
