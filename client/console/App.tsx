@@ -9,7 +9,7 @@ import { Export } from './Export.js';
 import { Ideas } from './Ideas.js';
 import { Overview } from './Overview.js';
 import { Results } from './Results.js';
-import { groupCode } from './parts.js';
+import { groupCode } from '../lib/format.js';
 import { useView } from './store.js';
 import { StructureTab } from './Structure.js';
 

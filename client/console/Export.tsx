@@ -2,17 +2,17 @@
 // projector's address and the join code.
 
 import { useLang, useT } from '../lib/i18n.js';
-import { groupCode } from './parts.js';
+import { EXPORT_PHASES } from '../../shared/forum/rules.js';
+import { groupCode } from '../lib/format.js';
 import { useConsole, useView } from './store.js';
 
-const EXPORTABLE = ['voting', 'results', 'closed'];
 
 export function Export() {
   const t = useT();
   const lang = useLang((s) => s.lang);
   const view = useView();
   const key = useConsole((s) => s.key);
-  const enabled = EXPORTABLE.includes(view.forum.phase);
+  const enabled = EXPORT_PHASES.includes(view.forum.phase);
   const k = encodeURIComponent(key);
   const files = [
     { href: `/api/export.csv?key=${k}&lang=${lang}`, label: t('console.exportCsv') },

@@ -2,11 +2,12 @@
 // restore and correct, each in a small form inside the idea's card. The moderation log beside.
 
 import { useDeferredValue, useState, type FormEvent } from 'react';
-import { LIMITS, type Phase, type Priority } from '../../shared/forum/types.js';
+import { LIMITS, type Priority } from '../../shared/forum/types.js';
 import type { ConsoleIdea } from '../../shared/protocol.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { useCommands, type Commands } from './command.js';
-import { clock, goalTitle, MODERATION_PHASES, PriorityName, priorityMap, Swatch } from './parts.js';
+import { MODERATION_PHASES } from '../../shared/forum/rules.js';
+import { clock, goalTitle, PriorityName, priorityMap, Swatch } from './parts.js';
 import { useView } from './store.js';
 
 type Open = { ideaId: string; mode: 'hide' | 'correct' } | null;
@@ -28,7 +29,7 @@ export function Ideas() {
   const [open, setOpen] = useState<Open>(null);
   const search = useDeferredValue(query.trim().toLocaleLowerCase());
   const priorities = priorityMap(view);
-  const canModerate = (MODERATION_PHASES as readonly Phase[]).includes(view.forum.phase);
+  const canModerate = MODERATION_PHASES.includes(view.forum.phase);
 
   const hiddenCount = view.ideas.filter((i) => i.status === 'hidden').length;
   const inPriority = (code: string) => view.ideas.filter((i) => i.priorityCode === code && (showHidden || i.status === 'active')).length;

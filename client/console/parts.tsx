@@ -39,10 +39,3 @@ export function clock(lang: Lang, at: number): string {
   return format.format(new Date(at));
 }
 
-/** Phases in which the server accepts hide, restore and correct (see shared/forum/rules.ts). */
-export const MODERATION_PHASES = ['ideas', 'review', 'voting'] as const;
-
-/** "482913" → "482 913": easier to read out to the hall. */
-export function groupCode(code: string): string {
-  return code.replace(/(\d{3})(?=\d)/g, '$1 ');
-}

@@ -4,6 +4,7 @@
 import type { Priority } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { PriorityResult, ScreenView } from '../../shared/protocol.js';
+import { groupCode } from '../lib/format.js';
 import { useT } from '../lib/i18n.js';
 import { ConnectionBanner, LanguageToggle, useTitle } from '../lib/ui.js';
 import { useScreen } from './store.js';
@@ -51,7 +52,6 @@ const shortUrl = (joinUrl: string) => {
     return joinUrl;
   }
 };
-const spacedCode = (code: string) => code.replace(/(\d{3})(?=\d)/g, '$1 ');
 
 function JoinBox({ view, large }: { view: ScreenView; large?: boolean }) {
   const t = useT();
@@ -62,7 +62,7 @@ function JoinBox({ view, large }: { view: ScreenView; large?: boolean }) {
         <p className="join-label">{t('screen.join')}</p>
         <p className="join-url">{shortUrl(view.joinUrl)}</p>
         <p className="join-label">{t('screen.code')}</p>
-        <p className="join-code">{spacedCode(view.joinCode)}</p>
+        <p className="join-code">{groupCode(view.joinCode)}</p>
         <p className="join-count" aria-live="polite">
           {t('screen.joined')}: <strong>{view.joined}</strong>
         </p>

@@ -6,6 +6,7 @@ import express, { type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
+import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { errorMessage } from '../../shared/i18n/errors.js';
 import { isLang } from '../../shared/i18n/index.js';
 import type { Lang } from '../../shared/protocol.js';
@@ -20,8 +21,6 @@ export interface HttpOptions {
   facilitatorKey: () => string;
 }
 
-/** Phases from which results may be exported: once voting has opened. */
-const EXPORTABLE = new Set(['voting', 'results', 'closed']);
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -57,7 +56,7 @@ export function createHttpApp({ room, clientDir, joinUrl, facilitatorKey }: Http
     return false;
   };
   const exportable = (req: Request, res: Response): boolean => {
-    if (EXPORTABLE.has(room.state.phase)) return true;
+    if (EXPORT_PHASES.includes(room.state.phase)) return true;
     const error = { code: 'WRONG_PHASE' as const, params: { phase: room.state.phase } };
     res.status(409).json({ ok: false, error: { ...error, message: errorMessage(langOf(req), error) } });
     return false;

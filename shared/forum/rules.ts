@@ -38,7 +38,10 @@ export function decideTransition(state: ForumState, to: Phase): Decision<ForumEv
 }
 
 /** Phases in which a facilitator may hide, restore or correct ideas. */
-const MODERATION_PHASES: readonly Phase[] = ['ideas', 'review', 'voting'];
+export const MODERATION_PHASES: readonly Phase[] = ['ideas', 'review', 'voting'];
+
+/** Phases from which the results may be exported: once voting has opened. */
+export const EXPORT_PHASES: readonly Phase[] = ['voting', 'results', 'closed'];
 
 // ---------------------------------------------------------------- text
 
