@@ -12,7 +12,6 @@ import {
   joinPhone,
   newToken,
   ok,
-  refused,
   startTestServer,
   type TestClient,
   type TestPhone,
