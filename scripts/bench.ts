@@ -3,7 +3,7 @@
 // server, so that figures are read as ratios taken in the same run on the same machine.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../shared/version.js';
+import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000').split(',').map(Number);
@@ -145,27 +146,15 @@ async function fetchIdeas(port: number, key: string): Promise<string[]> {
   return view.ideas.map((i) => i.id);
 }
 
-/** What each page downloads, compressed as the wire carries it (gzip), from the build manifest. */
+/** What each page downloads, compressed as the wire carries it (gzip). */
 function pageWeights() {
-  const dist = join(ROOT, 'dist/client');
-  const manifestPath = join(dist, '.vite/manifest.json');
-  if (!existsSync(manifestPath)) return console.log('\n(no build: run `npm run build` to weigh the pages)');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, { file: string; imports?: string[]; css?: string[] }>;
-  console.log('\npage weight (JS + CSS + HTML; raw / gzip KiB)');
-  for (const entry of ['phone/index.html', 'screen/index.html', 'console/index.html']) {
-    const files = new Set<string>([entry]);
-    const visit = (key: string) => {
-      const c = manifest[key];
-      if (!c || files.has(c.file)) return;
-      files.add(c.file);
-      c.css?.forEach((f) => files.add(f));
-      c.imports?.forEach(visit);
-    };
-    visit(entry);
+  if (!isBuilt()) return console.log('\n(no build: run `npm run build` to weigh the pages)');
+  console.log('\npage weight (HTML + JS + CSS; raw / gzip KiB)');
+  for (const entry of PAGES) {
     let raw = 0;
     let gz = 0;
-    for (const f of files) {
-      const bytes = readFileSync(join(dist, f));
+    for (const f of pageFiles(entry)) {
+      const bytes = readFileSync(join(DIST, f));
       raw += bytes.length;
       gz += gzipSync(bytes, { level: 6 }).length;
     }

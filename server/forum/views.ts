@@ -13,7 +13,7 @@ import type {
   ScreenView,
 } from '../../shared/protocol.js';
 import { countDots, ideaCounts, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
-import { dotsSpent, ideasOf } from '../../shared/forum/rules.js';
+import { ideasOf } from '../../shared/forum/rules.js';
 import type { ForumState, Idea } from '../../shared/forum/types.js';
 
 export interface Presence {
@@ -91,9 +91,9 @@ export function meView(state: ForumState, participantId: string): MeView | null 
 
 const NEWEST_ON_SCREEN = 8;
 
-export function screenView(state: ForumState, presence: Presence, addresses: Addresses): ScreenView {
+/** What the projector and the console both show: the forum, how to join, and the hall's counts. */
+function hallSummary(state: ForumState, presence: Presence, addresses: Addresses) {
   const progress = votingProgress(state);
-  const active = publicIdeas(state);
   return {
     forum: forumInfo(state),
     joinUrl: addresses.joinUrl,
@@ -101,32 +101,36 @@ export function screenView(state: ForumState, presence: Presence, addresses: Add
     joined: state.participants.size,
     online: presence.onlineCount(),
     ideaCounts: ideaCounts(state),
-    newestIdeas: active.slice(-NEWEST_ON_SCREEN).reverse(),
     voted: progress.voted,
     votedPerPriority: progress.votedPerPriority,
+    dotsPerPriority: progress.dotsPerPriority,
+  };
+}
+
+export function screenView(state: ForumState, presence: Presence, addresses: Addresses): ScreenView {
+  // Dots per priority are a tally of sorts: the projector gets only how many have voted.
+  const { dotsPerPriority: _hidden, ...summary } = hallSummary(state, presence, addresses);
+  return {
+    ...summary,
+    newestIdeas: publicIdeas(state).slice(-NEWEST_ON_SCREEN).reverse(),
     results: revealedResults(state),
   };
 }
 
 export function consoleView(state: ForumState, presence: Presence, addresses: Addresses): ConsoleView {
-  const progress = votingProgress(state);
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
   const ideasByAuthor = new Map<string, number>();
   for (const idea of state.ideas.values()) {
     if (idea.status !== 'withdrawn') ideasByAuthor.set(idea.authorId, (ideasByAuthor.get(idea.authorId) ?? 0) + 1);
   }
   return {
-    forum: forumInfo(state),
-    joinUrl: addresses.joinUrl,
-    joinCode: state.joinCode,
-    joined: state.participants.size,
-    online: presence.onlineCount(),
+    ...hallSummary(state, presence, addresses),
     participants: [...state.participants.values()].map((p) => ({
       id: p.id,
       name: p.name,
       online: presence.isOnline(p.id),
       ideas: ideasByAuthor.get(p.id) ?? 0,
-      dots: state.structure.priorities.reduce((n, pr) => n + dotsSpent(state, p.id, pr.code), 0),
+      dots: [...(state.dots.get(p.id)?.values() ?? [])].reduce((a, b) => a + b, 0),
       joinedAt: p.joinedAt,
     })),
     ideas: [...state.ideas.values()]
@@ -138,10 +142,6 @@ export function consoleView(state: ForumState, presence: Presence, addresses: Ad
         hiddenReason: idea.hiddenReason,
         createdAt: idea.createdAt,
       })),
-    ideaCounts: ideaCounts(state),
-    voted: progress.voted,
-    votedPerPriority: progress.votedPerPriority,
-    dotsPerPriority: progress.dotsPerPriority,
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
     moderation: state.moderation.map(({ at, action, ideaId, reason }) => ({ at, action, ideaId, reason })),
   };
