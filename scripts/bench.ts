@@ -3,8 +3,7 @@
 // server, so that figures are read as ratios taken in the same run on the same machine.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,19 +145,19 @@ async function fetchIdeas(port: number, key: string): Promise<string[]> {
   return view.ideas.map((i) => i.id);
 }
 
-/** What each page downloads, compressed as the wire carries it (gzip). */
+/** What each page downloads: raw, and as the server sends it (the build's brotli twins). */
 function pageWeights() {
   if (!isBuilt()) return console.log('\n(no build: run `npm run build` to weigh the pages)');
-  console.log('\npage weight (HTML + JS + CSS; raw / gzip KiB)');
+  console.log('\npage weight, HTML + JS + CSS (KiB)   raw  brotli (as sent)');
   for (const entry of PAGES) {
     let raw = 0;
-    let gz = 0;
+    let sent = 0;
     for (const f of pageFiles(entry)) {
       const bytes = readFileSync(join(DIST, f));
       raw += bytes.length;
-      gz += gzipSync(bytes, { level: 6 }).length;
+      sent += existsSync(join(DIST, `${f}.br`)) ? statSync(join(DIST, `${f}.br`)).size : bytes.length;
     }
-    console.log(`  ${entry.split('/')[0].padEnd(10)}${(raw / 1024).toFixed(1).padStart(8)}${(gz / 1024).toFixed(1).padStart(8)}`);
+    console.log(`  ${entry.split('/')[0].padEnd(34)}${(raw / 1024).toFixed(1).padStart(6)}${(sent / 1024).toFixed(1).padStart(8)}`);
   }
 }
 

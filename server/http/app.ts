@@ -4,7 +4,7 @@
 
 import express, { type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import QRCode from 'qrcode';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { errorMessage } from '../../shared/i18n/errors.js';
@@ -29,6 +29,29 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy':
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
+
+const ENCODINGS = [
+  { name: 'br', ext: '.br' },
+  { name: 'gzip', ext: '.gz' },
+] as const;
+
+/**
+ * Serves the build's .br or .gz twin of an asset when the browser accepts it (see vite.config.ts),
+ * with the original's type; anything else falls through to the plain file.
+ */
+function precompressed(dir: string): express.RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const name = decodeURIComponent(req.path).replace(/^\/+/, '');
+    if (!/^[\w.-]+\.(js|css|svg)$/.test(name)) return next();
+    const accepted = req.acceptsEncodings(ENCODINGS.map((e) => e.name)) as string | false;
+    const encoding = ENCODINGS.find((e) => e.name === accepted);
+    if (!encoding || !existsSync(join(dir, name + encoding.ext))) return next();
+    res.set({ 'Content-Encoding': encoding.name, Vary: 'Accept-Encoding', 'Cache-Control': 'public, max-age=31536000, immutable' });
+    res.type(extname(name));
+    res.sendFile(join(dir, name + encoding.ext));
+  };
+}
 
 export function createHttpApp({ room, clientDir, joinUrl, facilitatorKey }: HttpOptions): express.Express {
   const app = express();
@@ -76,6 +99,7 @@ export function createHttpApp({ room, clientDir, joinUrl, facilitatorKey }: Http
   });
 
   // The built client. Hashed assets are cached for good; the pages are always revalidated.
+  app.use('/assets', precompressed(join(clientDir, 'assets')));
   app.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
   const page = (name: string) => (_req: Request, res: Response) => {
     const file = join(clientDir, name, 'index.html');

@@ -1,6 +1,9 @@
 // The HTTP side and start-up settings: pages, QR, health, headers, and the address phones get.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST, isBuilt, pageFiles } from '../../scripts/pages.js';
 import { configFromEnv } from '../main.js';
 import { lanAddress, phoneBaseUrl } from '../net.js';
 import { startTestServer, type TestServer } from './harness.js';
@@ -60,6 +63,21 @@ describe('HTTP', () => {
       expect(res.headers.get('x-powered-by')).toBeNull();
     }
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+
+  // Needs the build (npm test makes one); without it there are no assets to serve.
+  it.skipIf(!isBuilt())('sends assets precompressed (brotli, else gzip), identical once decoded', async () => {
+    const script = pageFiles('phone/index.html').find((f) => f.endsWith('.js'))!;
+    const plain = readFileSync(join(DIST, script), 'utf8');
+    for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', null]] as const) {
+      const res = await fetch(`${server.url}/${script}`, { headers: { 'Accept-Encoding': accept } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+      expect(res.headers.get('content-type')).toContain('javascript');
+      expect(await res.text()).toBe(plain);
+    }
+    const raw = await fetch(`${server.url}/${script}`, { headers: { 'Accept-Encoding': 'br' } });
+    expect(Number(raw.headers.get('content-length'))).toBeLessThan(plain.length / 2);
   });
 
   it('refuses exports before voting, in the asked language', async () => {
