@@ -85,6 +85,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     pingInterval: 10_000,
     pingTimeout: 8_000,
     serveClient: false,
+    // Only large messages (the idea list a phone gets at connect, the console's view) are worth
+    // compressing on a congested Wi-Fi; no context is kept between messages, so thousands of
+    // connections do not each hold a zlib window in memory.
+    perMessageDeflate: {
+      threshold: 8 * 1024,
+      serverNoContextTakeover: true,
+      clientNoContextTakeover: true,
+      zlibDeflateOptions: { level: 4 },
+    },
   });
   const realtime = attachRealtime(io, room, { joinUrl }, facilitatorKey, log, config.displayThrottleMs);
 
