@@ -53,6 +53,7 @@ function PhaseView({ forum, me }: { forum: ForumInfo; me: MeView }) {
         <section className="card">
           <h1>{greeting}</h1>
           <p>{t('phone.lobby')}</p>
+          <NameForm me={me} />
         </section>
       )}
       {forum.phase === 'ideas' && <IdeasPhase forum={forum} me={me} />}
@@ -132,6 +133,59 @@ function JoinForm() {
       <button className="btn btn-wide" type="submit" disabled={busy}>
         {busy ? t('phone.join.joining') : t('phone.join.submit')}
       </button>
+    </form>
+  );
+}
+
+/** The name shown beside this participant's ideas; it can be added or changed later. */
+function NameForm({ me }: { me: MeView }) {
+  const t = useT();
+  const show = useToasts((s) => s.show);
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(me.name);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+
+  if (!open) {
+    return (
+      <button type="button" className="btn btn-secondary" onClick={() => setOpen(true)}>
+        {me.name ? t('phone.name.change') : t('phone.name.add')}
+      </button>
+    );
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const ack = await send('participant:rename', { name }, { idempotent: true });
+    setBusy(false);
+    if (!ack.ok) return setError(ack.error.message);
+    usePhone.setState({ me: ack.data.me });
+    show(t('common.saved'), 'ok');
+    setOpen(false);
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <div className="field">
+        <label htmlFor={id}>{t('phone.join.name')}</label>
+        <input id={id} autoComplete="given-name" maxLength={LIMITS.name} value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+      </div>
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button className="btn" type="submit" disabled={busy}>
+          {busy ? t('common.saving') : t('common.save')}
+        </button>
+        <button className="btn btn-secondary" type="button" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
+      </div>
     </form>
   );
 }

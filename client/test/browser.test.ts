@@ -65,6 +65,10 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await phone.getByLabel('Ваше ім’я (необов’язково)').fill('Олена');
     await phone.getByRole('button', { name: 'Приєднатися' }).click();
     await phone.getByText('Вітаємо, Олена!').waitFor();
+    await phone.getByRole('button', { name: 'Змінити ім’я' }).click();
+    await phone.getByLabel('Ваше ім’я (необов’язково)').fill('Олена К.');
+    await phone.getByRole('button', { name: 'Зберегти' }).click();
+    await phone.getByText('Вітаємо, Олена К.!').waitFor();
     await expect.poll(() => screenPage.locator('.join-count strong').textContent()).toBe('1');
 
     ok(await admin.send('phase:set', { to: 'ideas' }));

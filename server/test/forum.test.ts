@@ -78,6 +78,15 @@ describe('a whole forum, end to end', () => {
     expect(consoleView.ideas.find((i) => i.id === first.ideaId)?.authorId).toBe(phones[0].me.participantId);
   });
 
+  it('a participant who joined without a name adds one; the others see it on the idea', async () => {
+    const mark = phones[5].mark();
+    const renamed = ok(await phones[0].send('participant:rename', { name: '  Марта  ' }));
+    expect(renamed.me.name).toBe('Марта');
+    const patch = await phones[5].next<{ upserts: PublicIdea[] }>('ideas:patch', (x) => x.upserts.some((u) => u.authorName === 'Марта'), mark);
+    expect(patch.upserts.map((u) => u.id)).toEqual(ideaIds[0]);
+    expect(refused(await phones[0].send('participant:rename', { name: 'М'.repeat(61) }))).toBe('TEXT_TOO_LONG');
+  });
+
   it('authors edit and withdraw their own ideas; others cannot', async () => {
     const [ideaId] = ideaIds[2];
     expect(refused(await phones[3].send('idea:edit', { ideaId, title: 'Чужа правка' }))).toBe('NOT_AUTHOR');

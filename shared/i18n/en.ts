@@ -107,6 +107,8 @@ export const en: Catalogue = {
   'phone.join.nameHint': 'Your name is shown next to your ideas. You may leave it empty.',
   'phone.join.submit': 'Join',
   'phone.join.joining': 'Joining…',
+  'phone.name.add': 'Add your name',
+  'phone.name.change': 'Change your name',
   'phone.hello': 'Welcome, {name}!',
   'phone.helloAnon': 'Welcome to the forum!',
   'phone.lobby': 'The forum starts soon. When the facilitator opens ideas, a form appears here.',

@@ -157,6 +157,8 @@ export const uk = {
   'phone.join.nameHint': 'Ім’я побачать поруч із вашими ідеями. Можна лишити порожнім.',
   'phone.join.submit': 'Приєднатися',
   'phone.join.joining': 'Приєднуємо…',
+  'phone.name.add': 'Додати ім’я',
+  'phone.name.change': 'Змінити ім’я',
   'phone.hello': 'Вітаємо, {name}!',
   'phone.helloAnon': 'Вітаємо на форумі!',
   'phone.lobby': 'Форум скоро почнеться. Коли фасилітатор відкриє подання ідей, тут з’явиться форма.',
