@@ -468,7 +468,13 @@ function Voting({ forum, me }: { forum: ForumInfo; me: MeView }) {
   const list = ideas.filter((i) => i.priorityCode === priority?.code);
   const left = priority ? budget - spent(priority.code) : 0;
 
-  useEffect(() => headingRef.current?.focus({ preventScroll: true }), [current]);
+  // After choosing another priority, focus its heading so a screen reader says where it landed;
+  // not on first showing, which would pull focus away from wherever the person was.
+  const chosen = useRef(false);
+  useEffect(() => {
+    if (chosen.current) headingRef.current?.focus({ preventScroll: true });
+    chosen.current = true;
+  }, [current]);
 
   async function change(idea: PublicIdea, add: boolean) {
     setBusy(true);
