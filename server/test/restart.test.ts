@@ -58,9 +58,14 @@ describe('kill -9 mid-vote, then restart on the same file', () => {
     // A first round, all acknowledged.
     for (const [i, p] of phones.entries()) expect((await place(p, ideaIds[i % ideaIds.length]))?.ok).toBe(true);
 
-    // A burst from every phone at once, with the kill landing in the middle of it.
-    const burst = phones.flatMap((p, i) => [place(p, ideaIds[(i + 1) % ideaIds.length]), place(p, ideaIds[(i + 2) % ideaIds.length])]);
-    await new Promise((r) => setTimeout(r, 5));
+    // A burst from every phone at once, with the kill landing in the middle of it: as soon as the
+    // first of the burst is acknowledged, so that the rest is in flight when the process dies.
+    let firstAck: () => void = () => {};
+    const landed = new Promise<void>((resolve) => (firstAck = resolve));
+    const burst = phones.flatMap((p, i) =>
+      [ideaIds[(i + 1) % ideaIds.length], ideaIds[(i + 2) % ideaIds.length]].map((id) => place(p, id).then(firstAck)),
+    );
+    await landed;
     proc.child.kill('SIGKILL');
     await proc.exited;
     await Promise.all(burst);
