@@ -161,7 +161,46 @@ function pageWeights() {
   }
 }
 
+/**
+ * The phone page on a cheap phone over a congested Wi-Fi, as Chromium emulates them: the CPU 6×
+ * slower, 1.5 Mbit/s down, 150 ms round trips. Times from navigation to the join form, first
+ * load and reload (cached).
+ */
+async function phoneOnSlowDevice() {
+  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromiumPath) || !isBuilt()) return console.log('\n(no Chromium or no build: phone load time not measured)');
+  const { chromium } = await import('playwright-core');
+  const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
+  const viche = await start('server/cli.ts', { VICHE_DB: join(dir, 'bench.db') });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: (1.5e6 / 8), uploadThroughput: (0.75e6 / 8) });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
+    const timeToForm = async (go: () => Promise<unknown>) => {
+      const t = performance.now();
+      await go();
+      await page.getByRole('button', { name: 'Приєднатися' }).waitFor({ timeout: 60_000 });
+      return performance.now() - t;
+    };
+    const first = await timeToForm(() => page.goto(`http://127.0.0.1:${viche.port}/?c=${viche.info.joinCode}`));
+    const again = await timeToForm(() => page.reload());
+    console.log('\nphone page on a slow device (CPU 6× slower, 1.5 Mbit/s, 150 ms RTT): join form shown');
+    console.log(`  first visit ${(first / 1000).toFixed(2)} s, reload ${(again / 1000).toFixed(2)} s`);
+  } finally {
+    await browser.close();
+    viche.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 pageWeights();
+await phoneOnSlowDevice();
 for (const n of HALLS) await benchHall(n);
 process.exit(0);
