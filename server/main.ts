@@ -31,6 +31,8 @@ export interface ServerConfig {
   logger?: Logger;
   /** Least time between two updates of the projector and console (coalescing); 200 ms by default. */
   displayThrottleMs?: number;
+  /** How long a dropped phone still counts as online; 5 s by default. */
+  presenceGraceMs?: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -67,6 +69,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const store = config.store ?? new SqliteStore(config.dbPath);
   const room = ForumRoom.open(store, loadTemplate(config.templatePath), config.facilitatorKey);
   const facilitatorKey = () => config.facilitatorKey || room.record.facilitatorKey;
+  if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
 
   const httpServer = createHttpServer();
   await new Promise<void>((resolve, reject) => {
@@ -113,6 +116,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     close() {
       closed ??= new Promise<void>((resolve) => {
         realtime.close();
+        room.close();
         io.close(() => {
           store.close();
           resolve();

@@ -101,17 +101,44 @@ export class ForumRoom {
 
   // ---------------------------------------------------------------- presence
 
+  /**
+   * How long a participant whose last connection dropped still counts as online. Phones on a
+   * venue's Wi-Fi drop and return within seconds; the console should not flicker each time.
+   */
+  presenceGraceMs = 5000;
+  private readonly leaving = new Map<string, NodeJS.Timeout>();
+
   connected(participantId: string): void {
+    const pending = this.leaving.get(participantId);
+    if (pending) {
+      clearTimeout(pending);
+      this.leaving.delete(participantId);
+    }
     const n = this.online.get(participantId) ?? 0;
     this.online.set(participantId, n + 1);
-    if (n === 0) this.emit(emptyEffects());
+    if (n === 0 && !pending) this.emit(emptyEffects());
   }
 
   disconnected(participantId: string): void {
     const n = this.online.get(participantId) ?? 0;
-    if (n <= 1) this.online.delete(participantId);
-    else this.online.set(participantId, n - 1);
-    if (n === 1) this.emit(emptyEffects());
+    if (n > 1) return void this.online.set(participantId, n - 1);
+    this.online.set(participantId, 0);
+    if (this.leaving.has(participantId)) return;
+    this.leaving.set(
+      participantId,
+      setTimeout(() => {
+        this.leaving.delete(participantId);
+        if ((this.online.get(participantId) ?? 0) > 0) return;
+        this.online.delete(participantId);
+        this.emit(emptyEffects());
+      }, this.presenceGraceMs),
+    );
+  }
+
+  /** Stops the presence timers (when the server closes). */
+  close(): void {
+    for (const timer of this.leaving.values()) clearTimeout(timer);
+    this.leaving.clear();
   }
 
   readonly presence = {
