@@ -114,9 +114,12 @@ function evening(seed: number, steps: number) {
   return { state, log, accepted };
 }
 
+const SEEDS = Array.from({ length: 20 }, (_, i) => 1000 + i);
+const STEPS = 700;
+
 describe('randomised evenings', () => {
-  it.each(Array.from({ length: 40 }, (_, i) => 1000 + i))('seed %i: invariants hold at every step and the log replays exactly', (seed) => {
-    const { state, log, accepted } = evening(seed, 800);
+  it.each(SEEDS)('seed %i: invariants hold at every step and the log replays exactly', (seed) => {
+    const { state, log, accepted } = evening(seed, STEPS);
     expect(accepted).toBeGreaterThan(5);
     expect(snapshot(replay(log))).toBe(snapshot(state));
     expect(snapshot(replay(JSON.parse(JSON.stringify(log)) as ForumEvent[]))).toBe(snapshot(state));
@@ -125,8 +128,8 @@ describe('randomised evenings', () => {
   it('the evenings reach voting with dots placed, and hide ideas that carried dots', () => {
     let withDots = 0;
     let refundedHides = 0;
-    for (let seed = 1000; seed < 1040; seed++) {
-      const { log } = evening(seed, 800);
+    for (const seed of SEEDS) {
+      const { log } = evening(seed, STEPS);
       if (log.some((e) => e.type === 'dotPlaced')) withDots++;
       const placed = new Set<string>();
       for (const e of log) {
@@ -135,7 +138,7 @@ describe('randomised evenings', () => {
       }
     }
     // Otherwise the invariants above would be checked on evenings too dull to matter.
-    expect(withDots).toBeGreaterThan(10);
+    expect(withDots).toBeGreaterThan(SEEDS.length / 3);
     expect(refundedHides).toBeGreaterThan(0);
   });
 });
