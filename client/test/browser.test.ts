@@ -90,6 +90,12 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await phone.getByText('Залишилося 2 крапки').waitFor();
     await phone.getByText('Збережено', { exact: true }).waitFor();
     expect(server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBe(1);
+    // Changing one's mind: take the dot off, put it back.
+    await phone.getByRole('button', { name: 'Зняти крапку з ідеї «Парк над Тетеревом»' }).click();
+    await phone.getByText('Залишилося 3 крапки').waitFor();
+    expect(server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBeUndefined();
+    await phone.getByRole('button', { name: 'Додати крапку ідеї «Парк над Тетеревом»' }).click();
+    await phone.getByText('Залишилося 2 крапки').waitFor();
 
     // A reload returns to the same ballot: the token stayed on the device.
     await phone.reload();
