@@ -65,7 +65,10 @@ export const useToasts = create<ToastState>((set) => ({
   show(text, kind = 'info') {
     const id = nextToast++;
     set((s) => ({ toasts: [...s.toasts.slice(-2), { id, text, kind }] }));
-    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) })), kind === 'error' ? 8000 : 4000);
+    // Long enough to read at an unhurried pace: about 60 ms a character on top of a base,
+    // longer for errors, and never more than 15 s (each toast can also be closed).
+    const ms = Math.min(15_000, (kind === 'error' ? 6000 : 3000) + text.length * 60);
+    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) })), ms);
   },
   dismiss(id) {
     set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) }));
