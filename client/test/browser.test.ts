@@ -88,7 +88,7 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await phone.getByText('Залишилося 3 крапки').waitFor();
     await phone.getByRole('button', { name: 'Додати крапку ідеї «Парк над Тетеревом»' }).click();
     await phone.getByText('Залишилося 2 крапки').waitFor();
-    await phone.getByText('Збережено', { exact: true }).waitFor();
+    await phone.locator('.save-status', { hasText: 'Збережено' }).waitFor();
     expect(server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBe(1);
     // Changing one's mind: take the dot off, put it back.
     await phone.getByRole('button', { name: 'Зняти крапку з ідеї «Парк над Тетеревом»' }).click();
