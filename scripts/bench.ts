@@ -2,45 +2,17 @@
 // process with its SQLite file in a temp folder), and the same load against a bare Socket.IO
 // server, so that figures are read as ratios taken in the same run on the same machine.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
+import { startServerProcess } from './process.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000').split(',').map(Number);
 const DOTS_PER_PHONE = 3;
-
-interface Started {
-  child: ChildProcess;
-  port: number;
-  info: Record<string, string>;
-}
-
-function start(script: string, env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /VICHE_LISTENING (\{.*\})/.exec(out);
-      if (m) {
-        const info = JSON.parse(m[1]);
-        resolve({ child, port: info.port, info });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -89,18 +61,17 @@ const fmt = (n: number) => n.toFixed(1).padStart(8);
 
 async function benchHall(phones: number) {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
-  const viche = await start('server/cli.ts', { VICHE_DB: join(dir, 'bench.db') });
-  const bare = await start('scripts/bare-server.ts');
+  const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db') });
+  const bare = await startServerProcess({}, 'scripts/bare-server.ts');
   try {
-    const key = new URL(viche.info.consoleUrl).searchParams.get('key')!;
+    const key = new URL(viche.consoleUrl).searchParams.get('key')!;
     const [admin] = await connectMany(viche.port, 1, () => ({ v: PROTOCOL_VERSION, role: 'console', key }));
     const tokens = Array.from({ length: phones }, () => randomBytes(16).toString('hex'));
     const sockets = await connectMany(viche.port, phones, (i) => ({ v: PROTOCOL_VERSION, role: 'phone', token: tokens[i] }));
-    const join = await timed(sockets, (i) => [['participant:join', { code: viche.info.joinCode, token: tokens[i] }]]);
+    const join = await timed(sockets, (i) => [['participant:join', { code: viche.joinCode, token: tokens[i] }]]);
     await ack(admin, 'phase:set', { to: 'ideas' });
-    const ideaIds: string[] = [];
     const ideas = await timed(sockets, (i) => [['idea:submit', { priorityCode: String((i % 6) + 1), title: `Ідея ${i}`, actionId: randomBytes(8).toString('hex') }]]);
-    for (const idea of (await fetchIdeas(viche.port, key))) ideaIds.push(idea);
+    const ideaIds = await fetchIdeas(viche.port, key);
     await ack(admin, 'phase:set', { to: 'review' });
     await ack(admin, 'phase:set', { to: 'voting' });
     const byPriority = new Map<string, string[]>();
@@ -171,7 +142,7 @@ async function phoneOnSlowDevice() {
   if (!existsSync(chromiumPath) || !isBuilt()) return console.log('\n(no Chromium or no build: phone load time not measured)');
   const { chromium } = await import('playwright-core');
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
-  const viche = await start('server/cli.ts', { VICHE_DB: join(dir, 'bench.db') });
+  const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db') });
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -188,7 +159,7 @@ async function phoneOnSlowDevice() {
       await page.getByRole('button', { name: 'Приєднатися' }).waitFor({ timeout: 60_000 });
       return performance.now() - t;
     };
-    const first = await timeToForm(() => page.goto(`http://127.0.0.1:${viche.port}/?c=${viche.info.joinCode}`));
+    const first = await timeToForm(() => page.goto(`http://127.0.0.1:${viche.port}/?c=${viche.joinCode}`));
     const again = await timeToForm(() => page.reload());
     console.log('\nphone page on a slow device (CPU 6× slower, 1.5 Mbit/s, 150 ms RTT): join form shown');
     console.log(`  first visit ${(first / 1000).toFixed(2)} s, reload ${(again / 1000).toFixed(2)} s`);

@@ -21,7 +21,6 @@ export interface HttpOptions {
   facilitatorKey: () => string;
 }
 
-
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -40,13 +39,21 @@ const ENCODINGS = [
  * with the original's type; anything else falls through to the plain file.
  */
 function precompressed(dir: string): express.RequestHandler {
+  // Built file names are plain ([\w.-]), so the path needs no decoding; whether a twin exists is
+  // looked up on disk once per name, not on every request.
+  const twins = new Map<string, boolean>();
+  const hasTwin = (file: string) => {
+    let found = twins.get(file);
+    if (found === undefined) twins.set(file, (found = existsSync(join(dir, file))));
+    return found;
+  };
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const name = decodeURIComponent(req.path).replace(/^\/+/, '');
+    const name = req.path.replace(/^\/+/, '');
     if (!/^[\w.-]+\.(js|css|svg)$/.test(name)) return next();
     const accepted = req.acceptsEncodings(ENCODINGS.map((e) => e.name)) as string | false;
     const encoding = ENCODINGS.find((e) => e.name === accepted);
-    if (!encoding || !existsSync(join(dir, name + encoding.ext))) return next();
+    if (!encoding || !hasTwin(name + encoding.ext)) return next();
     res.set({ 'Content-Encoding': encoding.name, Vary: 'Accept-Encoding', 'Cache-Control': 'public, max-age=31536000, immutable' });
     res.type(extname(name));
     res.sendFile(join(dir, name + encoding.ext));

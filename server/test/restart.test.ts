@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConsoleView, MeView, ScreenView } from '../../shared/protocol.js';
 import { connect, joinPhone, ok, tempDir, type TestClient, type TestPhone } from './harness.js';
-import { startServerProcess, type ServerProcess } from './process.js';
+import { startServerProcess, type ServerProcess } from '../../scripts/process.js';
 
 describe('kill -9 mid-vote, then restart on the same file', () => {
   const dir = tempDir();

@@ -1,13 +1,17 @@
-// Starts the real server as a child process (`server/cli.ts`), as `npm start` does, so that tests
-// can kill it with SIGKILL and start it again on the same database file.
+// Starts a server script as a child process and waits for its `VICHE_LISTENING {json}` line:
+// the real server (`server/cli.ts`, as `npm start` runs it), which the restart test kills with
+// SIGKILL, and the bench's bare Socket.IO baseline (`scripts/bare-server.ts`).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from './harness.js';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
   port: number;
+  /** The real server's; the bare baseline prints only its port. */
   consoleUrl: string;
   joinCode: string;
   output: () => string;
@@ -15,16 +19,16 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts')], {
+export function startServerProcess(env: Record<string, string>, script = 'server/cli.ts'): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const line = /VICHE_LISTENING (\{.*\})/.exec(out);
@@ -38,7 +42,7 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
+      reject(new Error(`${script} exited with ${code}:\n${out}`));
     });
   });
 }
