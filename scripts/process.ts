@@ -13,6 +13,8 @@ export interface ServerProcess {
   port: number;
   /** The real server's; the bare baseline prints only its port. */
   consoleUrl: string;
+  screenUrl: string;
+  /** The join code in force at start (in the hall mode it changes every 30 s). */
   joinCode: string;
   output: () => string;
   /** Resolves when the process has exited. */
@@ -34,7 +36,7 @@ export function startServerProcess(env: Record<string, string>, script = 'server
       const line = /VICHE_LISTENING (\{.*\})/.exec(out);
       if (line) {
         clearTimeout(timer);
-        const info = JSON.parse(line[1]) as { port: number; consoleUrl: string; joinCode: string };
+        const info = JSON.parse(line[1]) as { port: number; consoleUrl: string; screenUrl: string; joinCode: string };
         resolve({ child, ...info, output: () => out, exited });
       }
     };

@@ -5,13 +5,19 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
+import { ADMISSION_MODES, LIMITS, type AdmissionMode } from '../shared/forum/types.js';
 import { SqliteStore } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
+import { Admission } from './forum/admission.js';
 import { ForumRoom } from './forum/room.js';
 import { loadTemplate } from './forum/template.js';
 import { createHttpApp } from './http/app.js';
+import { Grants } from './http/grants.js';
 import { createLogger, type Logger } from './log.js';
 import { phoneBaseUrl } from './net.js';
+import { KeyGuard } from './realtime/keys.js';
+import { Limits, type LimitSettings } from './realtime/limits.js';
+import type { PushOptions } from './realtime/push.js';
 import { attachRealtime, type AppServer } from './realtime/socket.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,23 +35,62 @@ export interface ServerConfig {
   templatePath: string;
   clientDir: string;
   logger?: Logger;
+  /** ADMISSION: how a new forum admits people; `hall` by default. */
+  admission?: AdmissionMode;
+  /** MAX_PARTICIPANTS_PER_ADDRESS: participants per client address until the console sets it; 3 by default, 0 off. */
+  maxPerAddress?: number;
+  /** TRUST_PROXY: how many reverse proxies stand in front; 0 by default. */
+  trustProxy?: number;
+  /** Rate limits other than the defaults (tests of a single rule, a trusted kiosk setup). */
+  limits?: Partial<LimitSettings>;
+  /** How often the hall's join code changes; 30 s by default. */
+  hallCodePeriodMs?: number;
   /** Least time between two updates of the projector and console (coalescing); 200 ms by default. */
   displayThrottleMs?: number;
+  /** Least time between two patches of the idea wall sent to phones; 1 s by default. */
+  ideaPatchMs?: number;
   /** How long a dropped phone still counts as online; 5 s by default. */
   presenceGraceMs?: number;
 }
 
+/** A setting that cannot work; its message is one sentence that says what to change. */
+export class ConfigError extends Error {}
+
+export const MIN_KEY_LENGTH = 16;
+export const DEFAULT_MAX_PER_ADDRESS = 3;
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new ConfigError(`${name} must be a whole number from 0 to ${max}, not "${raw}".`);
+  return n;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const port = env.PORT === undefined ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  const port = wholeNumber(env, 'PORT', 3000, 65535);
+  const key = env.FACILITATOR_KEY || undefined;
+  if (key !== undefined && key.length < MIN_KEY_LENGTH) {
+    throw new ConfigError(
+      `FACILITATOR_KEY is ${key.length} characters long; use at least ${MIN_KEY_LENGTH} (or leave it unset and a strong key is made for you).`,
+    );
+  }
+  const admission = env.ADMISSION || 'hall';
+  if (!(ADMISSION_MODES as readonly string[]).includes(admission)) {
+    throw new ConfigError(`ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
+  }
+  const trust = env.TRUST_PROXY === 'true' ? '1' : env.TRUST_PROXY === 'false' ? '0' : env.TRUST_PROXY;
   return {
     port,
     host: env.HOST || '0.0.0.0',
     dbPath: env.VICHE_DB || `${ROOT}data/viche.db`,
     publicUrl: env.PUBLIC_URL || undefined,
-    facilitatorKey: env.FACILITATOR_KEY || undefined,
+    facilitatorKey: key,
     templatePath: env.VICHE_TEMPLATE || `${ROOT}data/zhytomyr-2030.json`,
     clientDir: `${ROOT}dist/client`,
+    admission: admission as AdmissionMode,
+    maxPerAddress: wholeNumber(env, 'MAX_PARTICIPANTS_PER_ADDRESS', DEFAULT_MAX_PER_ADDRESS, LIMITS.maxPerAddress),
+    trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
   };
 }
 
@@ -53,22 +98,33 @@ export interface RunningServer {
   port: number;
   /** The local address, for this machine's own browser. */
   localUrl: string;
-  joinUrl: string;
-  consoleUrl: string;
-  screenUrl: string;
-  joinCode: string;
-  facilitatorKey: string;
+  /** The address phones open, with the code in force now (none with tickets). */
+  readonly joinUrl: string;
+  readonly consoleUrl: string;
+  /** The projector's address, with its display key. */
+  readonly screenUrl: string;
+  /** The code in force now: the hall's current code, the fixed code, or '' with tickets. */
+  readonly joinCode: string;
+  readonly facilitatorKey: string;
+  /** The address phones are given, without a code. */
+  baseUrl: string;
   warning?: string;
   room: ForumRoom;
+  admission: Admission;
   io: AppServer;
   close(): Promise<void>;
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const log = config.logger ?? createLogger();
+  if (config.facilitatorKey !== undefined && config.facilitatorKey.length < MIN_KEY_LENGTH) {
+    throw new ConfigError(`FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`);
+  }
   const store = config.store ?? new SqliteStore(config.dbPath);
-  const room = ForumRoom.open(store, loadTemplate(config.templatePath), config.facilitatorKey);
-  const facilitatorKey = () => config.facilitatorKey || room.record.facilitatorKey;
+  const room = ForumRoom.open(store, loadTemplate(config.templatePath), {
+    facilitatorKey: config.facilitatorKey,
+    admission: config.admission,
+  });
   if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
 
   const httpServer = createHttpServer();
@@ -78,9 +134,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const port = (httpServer.address() as AddressInfo).port;
   const base = phoneBaseUrl(port, config.publicUrl);
-  const joinUrl = `${base.url}/?c=${room.state.joinCode}`;
+  const localUrl = `http://localhost:${port}`;
+  const admission = new Admission(room, {
+    baseUrl: base.url,
+    screenBaseUrl: `${localUrl}/screen`,
+    defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
+    keyFromEnv: config.facilitatorKey !== undefined,
+    periodMs: config.hallCodePeriodMs,
+  });
+  const limits = new Limits(config.limits);
+  const keys = new KeyGuard(limits.wrongKeys, log);
+  const grants = new Grants();
 
-  const app = createHttpApp({ room, clientDir: config.clientDir, joinUrl, facilitatorKey });
+  const app = createHttpApp({ room, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0 });
   httpServer.on('request', app);
   const io: AppServer = new Server(httpServer, {
     // A structure import is the largest message; nothing a phone sends comes near this.
@@ -99,20 +165,32 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       zlibDeflateOptions: { level: 4 },
     },
   });
-  const realtime = attachRealtime(io, room, { joinUrl }, facilitatorKey, log, config.displayThrottleMs);
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs };
+  const realtime = attachRealtime(io, { room, admission, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, push });
 
-  const localUrl = `http://localhost:${port}`;
   let closed: Promise<void> | null = null;
   return {
     port,
     localUrl,
-    joinUrl,
-    consoleUrl: `${localUrl}/console?key=${encodeURIComponent(facilitatorKey())}`,
-    screenUrl: `${localUrl}/screen`,
-    joinCode: room.state.joinCode,
-    facilitatorKey: facilitatorKey(),
+    get joinUrl() {
+      return admission.joinInfo(Date.now()).joinUrl;
+    },
+    get consoleUrl() {
+      return `${localUrl}/console?key=${encodeURIComponent(room.record.facilitatorKey)}`;
+    },
+    get screenUrl() {
+      return admission.screenUrl();
+    },
+    get joinCode() {
+      return admission.joinInfo(Date.now()).joinCode;
+    },
+    get facilitatorKey() {
+      return room.record.facilitatorKey;
+    },
+    baseUrl: base.url,
     warning: base.warning,
     room,
+    admission,
     io,
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -4,8 +4,8 @@
 
 import { z } from 'zod';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
-import type { IdeaStatus, Phase, Priority, Rules, Structure } from './forum/types.js';
-import { PHASES } from './forum/types.js';
+import type { AdmissionMode, IdeaStatus, ModerationEntry, Phase, Priority, Rules, Structure } from './forum/types.js';
+import { ADMISSION_MODES, PHASES } from './forum/types.js';
 
 export { PROTOCOL_VERSION } from './version.js';
 
@@ -21,7 +21,7 @@ export interface Handshake {
   lang?: Lang;
   /** Phone: the device token received at join. */
   token?: string;
-  /** Console: the facilitator's secret key. */
+  /** Console: the facilitator's secret key. Projector: its display key (or the facilitator's). */
   key?: string;
 }
 
@@ -35,9 +35,11 @@ export const handshakeSchema = z.object({
 
 /** What a refused connection carries in `connect_error`'s `data`. */
 export interface ConnectRefusal {
-  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT';
+  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT' | 'RATE_LIMITED' | 'CONNECTION_LIMIT';
   message: string;
   serverVersion: number;
+  /** For RATE_LIMITED: seconds until a new attempt can succeed. */
+  retryAfter?: number;
 }
 
 // ---------------------------------------------------------------- acks
@@ -61,6 +63,7 @@ export interface ForumInfo {
   rules: Rules;
   phase: Phase;
   revealed: string[];
+  admission: AdmissionMode;
 }
 
 /** An idea as phones and the projector see it: no author id, no counts. */
@@ -101,6 +104,8 @@ export interface MeView {
   ideas: MyIdea[];
   /** Only this participant's own dots: idea id → dots placed. */
   dots: Record<string, number>;
+  /** Set when the facilitator voided this ballot. */
+  voided: { reason: string } | null;
 }
 
 export interface PhoneView {
@@ -108,10 +113,18 @@ export interface PhoneView {
   results: PriorityResult[];
 }
 
-export interface ScreenView {
-  forum: ForumInfo;
+/** How the hall joins, as the projector shows it. */
+export interface JoinInfo {
+  /** The address phones open; carries the code when there is one to carry. */
   joinUrl: string;
+  /** The code to type: the current hall code, the fixed code, or '' with tickets. */
   joinCode: string;
+  /** In the `hall` mode: when the code shown changes next (epoch ms) and how often. */
+  rotation: { nextAt: number; periodMs: number } | null;
+}
+
+export interface ScreenView extends JoinInfo {
+  forum: ForumInfo;
   joined: number;
   online: number;
   ideaCounts: Record<string, number>;
@@ -129,7 +142,33 @@ export interface ConsoleParticipant {
   ideas: number;
   dots: number;
   joinedAt: number;
+  /** The client address joined from; for the facilitator's eyes only, never exported. */
+  address: string;
+  ticketNumber: number | null;
+  /** The reason, when voided. */
+  voided: string | null;
 }
+
+/** What the console shows about admission: the mode, the cap, tickets, and signs of stuffing. */
+export interface AdmissionView {
+  mode: AdmissionMode;
+  /** The cap in force (0: off), and whether it is the server's default or the facilitator's. */
+  maxPerAddress: number;
+  maxPerAddressIsDefault: boolean;
+  tickets: { issued: number; used: number; released: number; batches: { batch: number; count: number; at: number }[] };
+  /** Joins in each of the last 10 minutes, oldest first. */
+  joinsPerMinute: number[];
+  /** Refusals in the last 10 minutes, by cause. */
+  refused: { addressLimit: number; wrongCode: number; rateLimited: number; connectionLimit: number };
+  /** Addresses with more than one participant, most first (at most 20). */
+  sharedAddresses: { address: string; participants: number }[];
+  /** The projector's link, with its display key. */
+  screenUrl: string;
+  /** Whether the key comes from FACILITATOR_KEY (a rotation then lasts until the next start). */
+  keyFromEnv: boolean;
+}
+
+export type ConsoleModerationEntry = Pick<ModerationEntry, 'at' | 'action' | 'ideaId' | 'participantId' | 'reason'>;
 
 export interface ConsoleIdea extends PublicIdea {
   authorId: string;
@@ -138,10 +177,8 @@ export interface ConsoleIdea extends PublicIdea {
   createdAt: number;
 }
 
-export interface ConsoleView {
+export interface ConsoleView extends JoinInfo {
   forum: ForumInfo;
-  joinUrl: string;
-  joinCode: string;
   joined: number;
   online: number;
   participants: ConsoleParticipant[];
@@ -152,11 +189,12 @@ export interface ConsoleView {
   dotsPerPriority: Record<string, number>;
   /** Every priority's ranking, from the results phase on, so the facilitator can look before revealing. */
   results: PriorityResult[];
-  moderation: { at: number; action: 'hide' | 'restore' | 'correct'; ideaId: string; reason: string | null }[];
+  moderation: ConsoleModerationEntry[];
+  admission: AdmissionView;
 }
 
 export interface Notice {
-  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED';
+  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED' | 'VOIDED';
   message: string;
   params?: ErrorParams;
 }
@@ -236,6 +274,14 @@ export const COMMANDS = {
   'idea:correct': { roles: ['console'], schema: z.object({ ideaId: id, ...ideaFields }) },
   'priority:reveal': { roles: ['console'], schema: z.object({ priorityCode: z.string().max(64) }) },
   'session:setLanguage': { roles: ['phone', 'screen', 'console'], schema: z.object({ lang: z.enum(LANGS) }) },
+  'admission:setMode': { roles: ['console'], schema: z.object({ mode: z.enum(ADMISSION_MODES) }) },
+  'admission:setAddressCap': { roles: ['console'], schema: z.object({ max: z.number().int() }) },
+  'tickets:issue': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
+  'tickets:release': { roles: ['console'], schema: z.object({ code: z.string().max(40) }) },
+  'participant:void': { roles: ['console'], schema: z.object({ participantId: id, reason: text(300) }) },
+  'facilitator:rotateKey': { roles: ['console'], schema: z.object({}) },
+  /** A short-lived grant for download links, so that no link carries the facilitator's key. */
+  'export:grant': { roles: ['console'], schema: z.object({}) },
 } as const satisfies Record<string, { roles: readonly Role[]; schema: z.ZodType }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -259,6 +305,13 @@ export interface CommandResults {
   'idea:correct': Record<string, never>;
   'priority:reveal': { revealed: string[] };
   'session:setLanguage': { lang: Lang };
+  'admission:setMode': { mode: AdmissionMode };
+  'admission:setAddressCap': { max: number };
+  'tickets:issue': { batch: number; count: number };
+  'tickets:release': { number: number };
+  'participant:void': { dotsRemoved: number; ideasHidden: number };
+  'facilitator:rotateKey': { key: string };
+  'export:grant': { grant: string; expiresAt: number };
 }
 
 export type ClientToServer = {

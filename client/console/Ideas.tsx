@@ -328,6 +328,9 @@ function ModerationLog() {
   const lang = useLang((s) => s.lang);
   const view = useView();
   const titles = new Map(view.ideas.map((i) => [i.id, i.title]));
+  const names = new Map(view.participants.map((p) => [p.id, p.name || t('common.anonymous')]));
+  const subject = (m: (typeof view.moderation)[number]) =>
+    m.ideaId ? `«${titles.get(m.ideaId) ?? m.ideaId}»` : m.participantId ? (names.get(m.participantId) ?? '') : '';
   const entries = [...view.moderation].reverse();
   return (
     <section className="card moderation-log" aria-labelledby="h-log">
@@ -339,7 +342,8 @@ function ModerationLog() {
           {entries.map((m, i) => (
             <li key={`${m.at}-${m.ideaId}-${i}`}>
               <span className="muted">{clock(lang, m.at)}</span> <strong>{t(`console.log.${m.action}`)}</strong>{' '}
-              «{titles.get(m.ideaId) ?? m.ideaId}»{m.reason ? ` — ${m.reason}` : ''}
+              {subject(m)}
+              {m.reason ? ` — ${m.reason}` : ''}
             </li>
           ))}
         </ol>

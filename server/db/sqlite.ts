@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ForumEvent } from '../../shared/forum/types.js';
-import type { ForumRecord, ForumStore, StoredEvent } from './store.js';
+import { ActionKeyTaken, type ForumRecord, type ForumSecrets, type ForumStore, type StoredEvent } from './store.js';
 
 /** Each entry moves the schema one version up; PRAGMA user_version records how far a file is. */
 const MIGRATIONS: string[] = [
@@ -25,6 +25,9 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX events_forum ON events(forum_id, seq);
    CREATE UNIQUE INDEX events_action ON events(forum_id, action_key) WHERE action_key IS NOT NULL;`,
+  // Admission: the secret behind the hall's rotating codes, and the projector's display key.
+  `ALTER TABLE forums ADD COLUMN join_secret TEXT NOT NULL DEFAULT '';
+   ALTER TABLE forums ADD COLUMN screen_key TEXT NOT NULL DEFAULT '';`,
 ];
 
 export class SqliteStore implements ForumStore {
@@ -66,14 +69,23 @@ export class SqliteStore implements ForumStore {
 
   loadLatestForum(): { forum: ForumRecord; events: StoredEvent[] } | null {
     const row = this.db
-      .prepare('SELECT id, join_code, facilitator_key, created_at FROM forums ORDER BY created_at DESC, rowid DESC LIMIT 1')
-      .get() as { id: string; join_code: string; facilitator_key: string; created_at: number } | undefined;
+      .prepare('SELECT id, join_code, facilitator_key, created_at, join_secret, screen_key FROM forums ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .get() as
+      | { id: string; join_code: string; facilitator_key: string; created_at: number; join_secret: string; screen_key: string }
+      | undefined;
     if (!row) return null;
     const rows = this.db
       .prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq')
       .all(row.id) as { seq: number; payload: string; action_key: string | null }[];
     return {
-      forum: { id: row.id, joinCode: row.join_code, facilitatorKey: row.facilitator_key, createdAt: row.created_at },
+      forum: {
+        id: row.id,
+        joinCode: row.join_code,
+        facilitatorKey: row.facilitator_key,
+        createdAt: row.created_at,
+        joinSecret: row.join_secret,
+        screenKey: row.screen_key,
+      },
       events: rows.map((r) => ({ seq: r.seq, event: JSON.parse(r.payload) as ForumEvent, actionKey: r.action_key })),
     };
   }
@@ -81,14 +93,28 @@ export class SqliteStore implements ForumStore {
   createForum(forum: ForumRecord, first: ForumEvent): void {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO forums (id, join_code, facilitator_key, created_at) VALUES (?, ?, ?, ?)')
-        .run(forum.id, forum.joinCode, forum.facilitatorKey, forum.createdAt);
+        .prepare('INSERT INTO forums (id, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(forum.id, forum.joinCode, forum.facilitatorKey, forum.createdAt, forum.joinSecret, forum.screenKey);
       this.insertEvent.run(forum.id, first.type, JSON.stringify(first), null, Date.now());
     })();
   }
 
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void {
-    this.appendTx(forumId, events, actionKey);
+    try {
+      this.appendTx(forumId, events, actionKey);
+    } catch (err) {
+      if (actionKey && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ActionKeyTaken(actionKey);
+      throw err;
+    }
+  }
+
+  updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {
+    const columns = { facilitatorKey: 'facilitator_key', joinSecret: 'join_secret', screenKey: 'screen_key' } as const;
+    const set = (Object.keys(secrets) as (keyof ForumSecrets)[]).filter((k) => secrets[k] !== undefined);
+    if (set.length === 0) return;
+    this.db
+      .prepare(`UPDATE forums SET ${set.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`)
+      .run(...set.map((k) => secrets[k]!), forumId);
   }
 
   close(): void {

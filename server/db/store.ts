@@ -8,6 +8,20 @@ export interface ForumRecord {
   joinCode: string;
   facilitatorKey: string;
   createdAt: number;
+  /** The secret the hall's rotating join codes are drawn from; '' until first set. */
+  joinSecret: string;
+  /** The projector's display key: it sees the current join code, so it is not public. */
+  screenKey: string;
+}
+
+/** The secrets kept beside a forum (never in its event log), which the server may change. */
+export type ForumSecrets = Pick<ForumRecord, 'facilitatorKey' | 'joinSecret' | 'screenKey'>;
+
+/** Thrown by append() when an action key is stored already: the same id used for another action. */
+export class ActionKeyTaken extends Error {
+  constructor(readonly actionKey: string) {
+    super(`action ${actionKey} is stored`);
+  }
 }
 
 export interface StoredEvent {
@@ -27,6 +41,8 @@ export interface ForumStore {
    * action must never be lost. Throws (and stores nothing) if the commit fails.
    */
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void;
+  /** Changes a forum's secrets (a rotated key, a first join secret); durable on return. */
+  updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void;
   close(): void;
 }
 
@@ -48,10 +64,16 @@ export class MemoryStore implements ForumStore {
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void {
     const f = this.forums.find((x) => x.forum.id === forumId);
     if (!f) throw new Error(`no forum ${forumId}`);
-    if (actionKey && f.events.some((e) => e.actionKey === actionKey)) throw new Error(`action ${actionKey} is stored`);
+    if (actionKey && f.events.some((e) => e.actionKey === actionKey)) throw new ActionKeyTaken(actionKey);
     events.forEach((event, i) => {
       f.events.push({ seq: ++this.seq, event: structuredClone(event), actionKey: i === 0 ? actionKey : null });
     });
+  }
+
+  updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {
+    const f = this.forums.find((x) => x.forum.id === forumId);
+    if (!f) throw new Error(`no forum ${forumId}`);
+    Object.assign(f.forum, secrets);
   }
 
   close(): void {}

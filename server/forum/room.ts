@@ -5,8 +5,8 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
-import { DEFAULT_RULES, type ForumEvent, type ForumState, type Structure } from '../../shared/forum/types.js';
-import type { ForumRecord, ForumStore } from '../db/store.js';
+import { DEFAULT_RULES, type AdmissionMode, type ForumEvent, type ForumState, type Structure } from '../../shared/forum/types.js';
+import type { ForumRecord, ForumSecrets, ForumStore } from '../db/store.js';
 import type { Notice } from '../../shared/protocol.js';
 
 /** What a commit changed, so that only the affected views are sent again. */
@@ -26,10 +26,57 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 /** A device token: 32 hex characters or more, made by the phone from crypto.getRandomValues. */
 export const TOKEN_PATTERN = /^[0-9a-f]{32,128}$/;
 
+/** A secret the server makes: a facilitator key, a projector key, the hall codes' seed. */
+export const newSecret = (): string => randomBytes(18).toString('base64url');
+
+/** What a phone action did, so that a resend is answered and a reused id is caught. */
+export interface DoneAction {
+  command: string;
+  /** The idea the action was about (edit, withdraw, dots), to tell a resend from a reuse. */
+  target: string | null;
+  /** For idea:submit, the idea it created. */
+  ideaId: string | null;
+}
+
+/**
+ * How many action ids are remembered per participant. A phone resends within seconds (four tries,
+ * eight seconds apart), so the last 128 of a participant's actions are plenty; older ids fall out,
+ * which keeps memory flat over a long evening.
+ */
+export const ACTIONS_REMEMBERED = 128;
+
+/** The phone command whose first event this is, and the idea it targets. */
+function actionOf(event: ForumEvent): DoneAction | null {
+  switch (event.type) {
+    case 'participantRenamed':
+      return { command: 'participant:rename', target: null, ideaId: null };
+    case 'ideaSubmitted':
+      return { command: 'idea:submit', target: null, ideaId: event.ideaId };
+    case 'ideaEdited':
+      return { command: 'idea:edit', target: event.ideaId, ideaId: null };
+    case 'ideaWithdrawn':
+      return { command: 'idea:withdraw', target: event.ideaId, ideaId: null };
+    case 'dotPlaced':
+      return { command: 'dot:place', target: event.ideaId, ideaId: null };
+    case 'dotRemoved':
+      return { command: 'dot:remove', target: event.ideaId, ideaId: null };
+    default:
+      return null;
+  }
+}
+
+export interface OpenOptions {
+  /** FACILITATOR_KEY: sets the key (a new forum's, or an existing one's). */
+  facilitatorKey?: string;
+  /** The admission mode a new forum starts with. */
+  admission?: AdmissionMode;
+}
+
 export class ForumRoom {
   readonly state: ForumState;
   readonly record: ForumRecord;
-  private readonly actions = new Map<string, string | null>();
+  /** participantId → actionId → what it did, oldest first. */
+  private readonly actions = new Map<string, Map<string, DoneAction>>();
   private readonly online = new Map<string, number>();
   private readonly listeners = new Set<ChangeListener>();
 
@@ -42,19 +89,32 @@ export class ForumRoom {
     this.state = emptyState();
     for (const { event, actionKey } of events) {
       applyEvent(this.state, event);
-      if (actionKey) this.actions.set(actionKey, event.type === 'ideaSubmitted' ? event.ideaId : null);
+      if (actionKey) this.remember(actionKey, event);
     }
   }
 
-  /** Opens the store's forum, or creates one from the template when the store has none. */
-  static open(store: ForumStore, template: { title: string; structure: Structure }, facilitatorKey?: string): ForumRoom {
+  /**
+   * Opens the store's forum, or creates one from the template when the store has none. A forum
+   * from before admission modes gets its hall secret and projector key here, once.
+   */
+  static open(store: ForumStore, template: { title: string; structure: Structure }, options: OpenOptions = {}): ForumRoom {
     const loaded = store.loadLatestForum();
-    if (loaded) return new ForumRoom(store, loaded.forum, loaded.events);
+    if (loaded) {
+      const room = new ForumRoom(store, loaded.forum, loaded.events);
+      const missing: Partial<ForumSecrets> = {};
+      if (!room.record.joinSecret) missing.joinSecret = newSecret();
+      if (!room.record.screenKey) missing.screenKey = newSecret();
+      if (options.facilitatorKey && options.facilitatorKey !== room.record.facilitatorKey) missing.facilitatorKey = options.facilitatorKey;
+      room.updateSecrets(missing);
+      return room;
+    }
     const record: ForumRecord = {
       id: randomUUID(),
       joinCode: String(randomInt(100000, 1000000)),
-      facilitatorKey: facilitatorKey || randomBytes(18).toString('base64url'),
+      facilitatorKey: options.facilitatorKey || newSecret(),
       createdAt: Date.now(),
+      joinSecret: newSecret(),
+      screenKey: newSecret(),
     };
     const created: ForumEvent = {
       type: 'forumCreated',
@@ -64,6 +124,7 @@ export class ForumRoom {
       structure: template.structure,
       rules: { ...DEFAULT_RULES },
       at: record.createdAt,
+      admission: options.admission ?? 'hall',
     };
     store.createForum(record, created);
     return new ForumRoom(store, record, [{ event: created, actionKey: null }]);
@@ -80,19 +141,36 @@ export class ForumRoom {
    */
   commit(events: readonly ForumEvent[], actionKey: string | null = null): Effects {
     const effects = this.effectsOf(events);
+    if (events.length === 0) return effects;
     this.store.append(this.record.id, events, actionKey);
     for (const event of events) applyEvent(this.state, event);
-    if (actionKey) {
-      const submitted = events.find((e) => e.type === 'ideaSubmitted');
-      this.actions.set(actionKey, submitted?.type === 'ideaSubmitted' ? submitted.ideaId : null);
-    }
+    if (actionKey) this.remember(actionKey, events[0]);
     this.emit(effects);
     return effects;
   }
 
-  /** Whether a phone action was already done; for idea:submit, the idea it created. */
-  findAction(actionKey: string): { ideaId: string | null } | undefined {
-    return this.actions.has(actionKey) ? { ideaId: this.actions.get(actionKey) ?? null } : undefined;
+  /** Changes the forum's secrets, durably, then in memory. */
+  updateSecrets(secrets: Partial<ForumSecrets>): void {
+    if (Object.keys(secrets).length === 0) return;
+    this.store.updateSecrets(this.record.id, secrets);
+    Object.assign(this.record, secrets);
+  }
+
+  /** Whether a phone action was already done, and what it was. */
+  findAction(actionKey: string): DoneAction | undefined {
+    const split = actionKey.indexOf(':');
+    return this.actions.get(actionKey.slice(0, split))?.get(actionKey.slice(split + 1));
+  }
+
+  private remember(actionKey: string, first: ForumEvent): void {
+    const done = actionOf(first);
+    if (!done) return;
+    const split = actionKey.indexOf(':');
+    const participantId = actionKey.slice(0, split);
+    let mine = this.actions.get(participantId);
+    if (!mine) this.actions.set(participantId, (mine = new Map()));
+    mine.set(actionKey.slice(split + 1), done);
+    if (mine.size > ACTIONS_REMEMBERED) mine.delete(mine.keys().next().value!);
   }
 
   participantByToken(token: string): string | undefined {
@@ -163,11 +241,32 @@ export class ForumRoom {
         case 'rulesSet':
         case 'phaseChanged':
         case 'priorityRevealed':
+        case 'admissionSet':
           effects.forum = true;
           break;
+        case 'addressCapSet':
+        case 'ticketsIssued':
+        case 'ticketReleased':
+          break;
         case 'participantJoined':
+        case 'ballotMoved':
           effects.me.add(e.participantId);
           break;
+        case 'participantVoided': {
+          effects.me.add(e.participantId);
+          effects.notices.push({ participantId: e.participantId, notice: { code: 'VOIDED', params: { reason: e.reason } } });
+          for (const idea of s.ideas.values()) {
+            if (idea.authorId !== e.participantId || idea.status !== 'active') continue;
+            effects.ideas.add(idea.id);
+            for (const owner of dotOwnersOf(s, idea.id)) {
+              if (owner === e.participantId) continue;
+              effects.me.add(owner);
+              const count = s.dots.get(owner)?.get(idea.id) ?? 0;
+              effects.notices.push({ participantId: owner, notice: { code: 'DOTS_REFUNDED', params: { title: idea.title, count } } });
+            }
+          }
+          break;
+        }
         case 'participantRenamed':
           effects.me.add(e.participantId);
           for (const idea of s.ideas.values()) if (idea.authorId === e.participantId) effects.ideas.add(idea.id);

@@ -3,7 +3,9 @@
 // only for revealed priorities; a phone's own view carries only its own dots.
 
 import type {
+  AdmissionView,
   ConsoleView,
+  JoinInfo,
   ForumInfo,
   MeView,
   MyIdea,
@@ -14,15 +16,12 @@ import type {
 } from '../../shared/protocol.js';
 import { countDots, ideaCounts, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
 import { ideasOf } from '../../shared/forum/rules.js';
+import { ballotCount } from '../../shared/forum/state.js';
 import type { ForumState, Idea } from '../../shared/forum/types.js';
 
 export interface Presence {
   isOnline(participantId: string): boolean;
   onlineCount(): number;
-}
-
-export interface Addresses {
-  joinUrl: string;
 }
 
 export function forumInfo(state: ForumState): ForumInfo {
@@ -33,6 +32,7 @@ export function forumInfo(state: ForumState): ForumInfo {
     rules: state.rules,
     phase: state.phase,
     revealed: [...state.revealed],
+    admission: state.admission,
   };
 }
 
@@ -86,19 +86,19 @@ export function meView(state: ForumState, participantId: string): MeView | null 
     name: p.name,
     ideas,
     dots: Object.fromEntries(state.dots.get(participantId) ?? []),
+    voided: p.voided ? { reason: p.voided.reason } : null,
   };
 }
 
 const NEWEST_ON_SCREEN = 8;
 
 /** What the projector and the console both show: the forum, how to join, and the hall's counts. */
-function hallSummary(state: ForumState, presence: Presence, addresses: Addresses) {
+function hallSummary(state: ForumState, presence: Presence, join: JoinInfo) {
   const progress = votingProgress(state);
   return {
     forum: forumInfo(state),
-    joinUrl: addresses.joinUrl,
-    joinCode: state.joinCode,
-    joined: state.participants.size,
+    ...join,
+    joined: ballotCount(state),
     online: presence.onlineCount(),
     ideaCounts: ideaCounts(state),
     voted: progress.voted,
@@ -107,9 +107,9 @@ function hallSummary(state: ForumState, presence: Presence, addresses: Addresses
   };
 }
 
-export function screenView(state: ForumState, presence: Presence, addresses: Addresses): ScreenView {
+export function screenView(state: ForumState, presence: Presence, join: JoinInfo): ScreenView {
   // Dots per priority are a tally of sorts: the projector gets only how many have voted.
-  const { dotsPerPriority: _hidden, ...summary } = hallSummary(state, presence, addresses);
+  const { dotsPerPriority: _hidden, ...summary } = hallSummary(state, presence, join);
   return {
     ...summary,
     newestIdeas: publicIdeas(state).slice(-NEWEST_ON_SCREEN).reverse(),
@@ -117,14 +117,14 @@ export function screenView(state: ForumState, presence: Presence, addresses: Add
   };
 }
 
-export function consoleView(state: ForumState, presence: Presence, addresses: Addresses): ConsoleView {
+export function consoleView(state: ForumState, presence: Presence, join: JoinInfo, admission: AdmissionView): ConsoleView {
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
   const ideasByAuthor = new Map<string, number>();
   for (const idea of state.ideas.values()) {
     if (idea.status !== 'withdrawn') ideasByAuthor.set(idea.authorId, (ideasByAuthor.get(idea.authorId) ?? 0) + 1);
   }
   return {
-    ...hallSummary(state, presence, addresses),
+    ...hallSummary(state, presence, join),
     participants: [...state.participants.values()].map((p) => ({
       id: p.id,
       name: p.name,
@@ -132,6 +132,9 @@ export function consoleView(state: ForumState, presence: Presence, addresses: Ad
       ideas: ideasByAuthor.get(p.id) ?? 0,
       dots: [...(state.dots.get(p.id)?.values() ?? [])].reduce((a, b) => a + b, 0),
       joinedAt: p.joinedAt,
+      address: p.address,
+      ticketNumber: p.ticketId ? (state.tickets.get(p.ticketId)?.number ?? null) : null,
+      voided: p.voided?.reason ?? null,
     })),
     ideas: [...state.ideas.values()]
       .filter((i) => i.status !== 'withdrawn')
@@ -143,6 +146,13 @@ export function consoleView(state: ForumState, presence: Presence, addresses: Ad
         createdAt: idea.createdAt,
       })),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
-    moderation: state.moderation.map(({ at, action, ideaId, reason }) => ({ at, action, ideaId, reason })),
+    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason }) => ({
+      at,
+      action,
+      ideaId,
+      reason,
+      ...(participantId ? { participantId } : {}),
+    })),
+    admission,
   };
 }

@@ -4,9 +4,25 @@
 import type { Decision } from '../../shared/forum/errors.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import type { CommandName, CommandResults, MeView, ParsedPayload } from '../../shared/protocol.js';
-import { Refusal, type ForumRoom } from '../forum/room.js';
+import type { Admission, RefusalCause } from '../forum/admission.js';
+import { Refusal, type DoneAction, type ForumRoom } from '../forum/room.js';
 import { meView } from '../forum/views.js';
+import type { Grants } from '../http/grants.js';
+import type { KeyedLimiter, Limits } from '../realtime/limits.js';
 import type { Session } from '../realtime/session.js';
+
+/** What handlers may use of the server beyond the room: admission, limits, and the connections. */
+export interface HandlerServices {
+  admission: Admission;
+  limits: Limits;
+  grants: Grants;
+  /** Binds a connection to a participant (after a join). */
+  bind(participantId: string): void;
+  /** Unbinds every other connection of a participant: their ballot moved to another phone. */
+  evict(participantId: string): void;
+  /** Makes a new facilitator key, stores it, and disconnects the consoles that used the old one. */
+  rotateKey(): string;
+}
 
 export class HandlerContext {
   constructor(
@@ -14,8 +30,20 @@ export class HandlerContext {
     readonly session: Session,
     /** "participantId:actionId" when a phone sent an actionId, so the action is done once. */
     readonly actionKey: string | null,
-    private readonly onJoined: (participantId: string) => void,
+    readonly services: HandlerServices,
   ) {}
+
+  /**
+   * Takes a token from a per-address limiter, unless the per-address cap is off (a venue behind
+   * one NAT address, where the address says nothing about the device). Refuses when empty.
+   */
+  limitAddress(limiter: KeyedLimiter, cause: RefusalCause = 'rateLimited'): void {
+    if (!this.session.address || this.services.admission.maxPerAddress() === 0) return;
+    const verdict = limiter.take(this.session.address);
+    if (verdict.ok) return;
+    this.services.admission.refused(cause);
+    throw new Refusal({ code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
+  }
 
   now(): number {
     return Date.now();
@@ -46,7 +74,7 @@ export class HandlerContext {
 
   /** Binds this connection to a participant (after a join). */
   bindParticipant(participantId: string): void {
-    this.onJoined(participantId);
+    this.services.bind(participantId);
   }
 }
 
@@ -54,7 +82,9 @@ export interface Handler<N extends CommandName> {
   name: N;
   run(ctx: HandlerContext, payload: ParsedPayload<N>): CommandResults[N];
   /** The ack for an action that was already done (same actionId resent). */
-  resend?(ctx: HandlerContext, done: { ideaId: string | null }): CommandResults[N];
+  resend?(ctx: HandlerContext, done: DoneAction): CommandResults[N];
+  /** Changes the hall sees (and is sent): limited per participant, so a phone cannot flood the room. */
+  changesIdeas?: boolean;
 }
 
 export const defineHandler = <N extends CommandName>(handler: Handler<N>): Handler<N> => handler;

@@ -17,6 +17,13 @@ import { rename } from './participant/rename.js';
 import { setPhase } from './phase/set.js';
 import { reveal } from './priority/reveal.js';
 import { setLanguage } from './session/setLanguage.js';
+import { setAddressCap } from './admission/setAddressCap.js';
+import { setMode } from './admission/setMode.js';
+import { grant } from './export/grant.js';
+import { rotateKey } from './facilitator/rotateKey.js';
+import { voidParticipant } from './participant/void.js';
+import { issue } from './tickets/issue.js';
+import { release } from './tickets/release.js';
 
 export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'participant:join': join,
@@ -34,4 +41,11 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'phase:set': setPhase,
   'priority:reveal': reveal,
   'session:setLanguage': setLanguage,
+  'admission:setMode': setMode,
+  'admission:setAddressCap': setAddressCap,
+  'tickets:issue': issue,
+  'tickets:release': release,
+  'participant:void': voidParticipant,
+  'facilitator:rotateKey': rotateKey,
+  'export:grant': grant,
 };

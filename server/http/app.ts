@@ -1,6 +1,7 @@
 // The HTTP side: the three built pages (phone at /, projector at /screen, console at /console),
-// the join QR as SVG, the facilitator's exports, and a health check. Everything is served from
-// this laptop: no CDN, no outside fonts.
+// the join QR as SVG, the facilitator's exports and ticket sheets, and a health check. Everything
+// is served from this laptop: no CDN, no outside fonts. Facilitator downloads take a short-lived
+// grant (from the console's socket) or the key in a header, never the key in a link.
 
 import express, { type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
@@ -11,14 +12,20 @@ import { errorMessage } from '../../shared/i18n/errors.js';
 import { isLang } from '../../shared/i18n/index.js';
 import type { Lang } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
-import { keyMatches } from '../realtime/socket.js';
+import { addressOf } from '../realtime/handshake.js';
+import type { KeyGuard } from '../realtime/keys.js';
 import { exportResults, resultsCsv } from './export.js';
+import type { Grants } from './grants.js';
+import { PRINT_SCRIPT, ticketSheet } from './tickets.js';
 
 export interface HttpOptions {
   room: ForumRoom;
   clientDir: string;
-  joinUrl: string;
-  facilitatorKey: () => string;
+  /** The address phones open, without a code. */
+  baseUrl: string;
+  keys: KeyGuard;
+  grants: Grants;
+  trustProxy: number;
 }
 
 const SECURITY_HEADERS = {
@@ -60,7 +67,7 @@ function precompressed(dir: string): express.RequestHandler {
   };
 }
 
-export function createHttpApp({ room, clientDir, joinUrl, facilitatorKey }: HttpOptions): express.Express {
+export function createHttpApp({ room, clientDir, baseUrl, keys, grants, trustProxy }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -72,17 +79,34 @@ export function createHttpApp({ room, clientDir, joinUrl, facilitatorKey }: Http
     res.json({ ok: true, phase: room.state.phase, joined: room.state.participants.size });
   });
 
-  let qrSvg: Promise<string> | null = null;
-  app.get('/qr.svg', async (_req, res) => {
-    qrSvg ??= QRCode.toString(joinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    res.type('image/svg+xml').set('Cache-Control', 'no-cache').send(await qrSvg);
+  // The join QR: of the join address alone, or with a code (`?c=`, digits only). The projector
+  // asks for the code it shows; a few recent ones are kept so the 30-second change costs nothing.
+  const qrCache = new Map<string, Promise<string>>();
+  app.get('/qr.svg', async (req, res) => {
+    const code = typeof req.query.c === 'string' && /^\d{1,20}$/.test(req.query.c) ? req.query.c : '';
+    const url = code ? `${baseUrl}/?c=${code}` : `${baseUrl}/`;
+    let svg = qrCache.get(url);
+    if (!svg) {
+      svg = QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      qrCache.set(url, svg);
+      if (qrCache.size > 32) qrCache.delete(qrCache.keys().next().value!);
+    }
+    res.type('image/svg+xml').set('Cache-Control', 'no-cache').send(await svg);
   });
 
   const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
   const facilitatorOnly = (req: Request, res: Response): boolean => {
-    const key = typeof req.query.key === 'string' ? req.query.key : req.get('x-facilitator-key');
-    if (keyMatches(key, facilitatorKey())) return true;
-    res.status(403).json({ ok: false, error: { code: 'FORBIDDEN', message: errorMessage(langOf(req), { code: 'FORBIDDEN' }) } });
+    if (grants.valid(req.query.grant)) return true;
+    const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
+    const check = keys.check(req.get('x-facilitator-key'), [room.record.facilitatorKey], address, 'http');
+    if (check.ok) return true;
+    const lang = langOf(req);
+    if (check.retryAfter) {
+      const error = { code: 'RATE_LIMITED' as const, params: { seconds: check.retryAfter } };
+      res.status(429).set('Retry-After', String(check.retryAfter)).json({ ok: false, error: { ...error, message: errorMessage(lang, error) } });
+      return false;
+    }
+    res.status(403).json({ ok: false, error: { code: 'FORBIDDEN', message: errorMessage(lang, { code: 'FORBIDDEN' }) } });
     return false;
   };
   const exportable = (req: Request, res: Response): boolean => {
@@ -103,6 +127,17 @@ export function createHttpApp({ room, clientDir, joinUrl, facilitatorKey }: Http
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     res.set('Content-Disposition', `attachment; filename="${fileName('csv')}"`).set('Cache-Control', 'no-store');
     res.type('text/csv; charset=utf-8').send(resultsCsv(exportResults(room.state), langOf(req)));
+  });
+
+  // Ticket sheets to print: every ticket, or one batch (`?batch=2`).
+  app.get('/console/tickets', async (req, res) => {
+    if (!facilitatorOnly(req, res)) return;
+    const batch = typeof req.query.batch === 'string' && /^\d+$/.test(req.query.batch) ? Number(req.query.batch) : null;
+    res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8');
+    res.send(await ticketSheet(room.state, { baseUrl, batch, lang: langOf(req) }));
+  });
+  app.get('/tickets.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'no-cache').send(PRINT_SCRIPT);
   });
 
   // The built client. Hashed assets are cached for good; the pages are always revalidated.

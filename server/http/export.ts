@@ -1,7 +1,9 @@
 // The results as organisers take them away: JSON for machines, CSV for Excel (UTF-8 with a BOM so
 // Cyrillic shows; ';' between fields in Ukrainian, as Excel expects under a Ukrainian locale).
-// Hidden ideas are listed and marked, never ranked; withdrawn ideas are left out.
+// Hidden ideas are listed and marked, never ranked; withdrawn ideas are left out. Voided
+// participants are listed with the reason; their dots are already gone from every count.
 
+import { ballotCount } from '../../shared/forum/state.js';
 import { countDots, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
 import type { ForumState, IdeaStatus } from '../../shared/forum/types.js';
 import type { Lang } from '../../shared/protocol.js';
@@ -31,7 +33,10 @@ export interface ExportResults {
     goals: { code: string; title: string }[];
     ideas: ExportIdea[];
   }[];
-  turnout: { joined: number; voted: number; votedPerPriority: Record<string, number> };
+  /** joined: ballots held (voided ones left out). */
+  turnout: { joined: number; voted: number; voided: number; votedPerPriority: Record<string, number> };
+  /** Participants the facilitator voided, with the reason; no tokens, no addresses. */
+  voided: { name: string; reason: string; at: string }[];
 }
 
 export function exportResults(state: ForumState, now = new Date()): ExportResults {
@@ -78,7 +83,10 @@ export function exportResults(state: ForumState, now = new Date()): ExportResult
         ideas,
       };
     }),
-    turnout: { joined: state.participants.size, voted: progress.voted, votedPerPriority: progress.votedPerPriority },
+    turnout: { joined: ballotCount(state), voted: progress.voted, voided: state.voidedCount, votedPerPriority: progress.votedPerPriority },
+    voided: [...state.participants.values()]
+      .filter((p) => p.voided)
+      .map((p) => ({ name: p.name, reason: p.voided!.reason, at: new Date(p.voided!.at).toISOString() })),
   };
 }
 
@@ -91,20 +99,28 @@ const STATUS: Record<Lang, Record<ExportIdea['status'], string>> = {
   en: { active: 'active', hidden: 'hidden' },
 };
 
+const TURNOUT: Record<Lang, { joined: string; voted: string; voided: string; votedIn: string }> = {
+  uk: { joined: 'Учасників', voted: 'Проголосували', voided: 'Анульовано учасників', votedIn: 'Проголосували в пріоритеті' },
+  en: { joined: 'Participants', voted: 'Voted', voided: 'Participants voided', votedIn: 'Voted in priority' },
+};
+
 /**
- * One CSV cell. Quoted when it holds the separator, a quote or a line break; a leading = + - @
- * gets an apostrophe so that a spreadsheet never runs a resident's text as a formula.
+ * One CSV cell. Every text is quoted, so that opened with any separator (',', ';' or tab, whatever
+ * the spreadsheet's locale guesses) no separator inside a resident's text can start a new cell.
+ * A text that a spreadsheet would read as a formula (= + - @, a tab or a line break first, also
+ * after spaces) gets an apostrophe in front, so it is shown, never run.
  */
-function cell(value: string | number | null, sep: string): string {
+export function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return s.includes(sep) || /["\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof value === 'number') return String(value);
+  const s = /^[\s]*[=+\-@]|^[\t\r\n]/.test(value) ? `'${value}` : value;
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
 export function resultsCsv(results: ExportResults, lang: Lang): string {
   const sep = lang === 'uk' ? ';' : ',';
-  const lines = [HEADERS[lang].map((h) => cell(h, sep)).join(sep)];
+  const row = (cells: (string | number | null)[]) => cells.map(csvCell).join(sep);
+  const lines = [row(HEADERS[lang])];
   for (const p of results.priorities) {
     const goalTitle = new Map(p.goals.map((g) => [g.code, g.title]));
     for (const idea of p.ideas) {
@@ -123,11 +139,14 @@ export function resultsCsv(results: ExportResults, lang: Lang): string {
           idea.rank,
           STATUS[lang][idea.status],
           idea.hiddenReason ?? '',
-        ]
-          .map((v) => cell(v, sep))
-          .join(sep),
+        ].map(csvCell).join(sep),
       );
     }
   }
+  // Turnout below the table, after an empty line, as label and number.
+  const words = TURNOUT[lang];
+  lines.push('', row([words.joined, results.turnout.joined]), row([words.voted, results.turnout.voted]));
+  if (results.turnout.voided > 0) lines.push(row([words.voided, results.turnout.voided]));
+  for (const p of results.priorities) lines.push(row([`${words.votedIn} ${p.code}`, p.title, results.turnout.votedPerPriority[p.code] ?? 0]));
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }

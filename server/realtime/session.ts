@@ -1,9 +1,17 @@
-// What the server knows about one connection: who it is and which language it speaks.
+// What the server knows about one connection: who it is, where it comes from, which language it
+// speaks, and how much of its command budget it has spent.
 
 import type { Lang, Role } from '../../shared/protocol.js';
+import type { Bucket } from './limits.js';
 
 export interface Session {
   role: Role;
   lang: Lang;
   participantId?: string;
+  /** The client's address ('' when unknown), as the per-address limits see it. */
+  address: string;
+  /** This connection's command budget. */
+  commands: Bucket;
+  /** Commands refused in a row for going too fast; a connection that keeps on is cut. */
+  limitedStreak: number;
 }

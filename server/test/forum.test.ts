@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleView, MeView, PhoneView, PublicIdea, ScreenView } from '../../shared/protocol.js';
+import { parseCsv } from './csv.js';
 import { connectConsole, connectScreen, joinPhone, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
 const PHONES = 20;
@@ -192,7 +193,9 @@ describe('a whole forum, end to end', () => {
   });
 
   it('exports JSON and CSV that agree with the acknowledged dots', async () => {
-    const json = await fetch(`${server.url}/api/export.json?key=${encodeURIComponent(server.facilitatorKey)}`);
+    // The key travels in a header, or a short-lived grant in the link; never the key in a link.
+    expect((await fetch(`${server.url}/api/export.json?key=${encodeURIComponent(server.facilitatorKey)}`)).status).toBe(403);
+    const json = await fetch(`${server.url}/api/export.json`, { headers: { 'x-facilitator-key': server.facilitatorKey } });
     expect(json.status).toBe(200);
     const data = (await json.json()) as {
       forum: { title: string };
@@ -217,17 +220,24 @@ describe('a whole forum, end to end', () => {
     }
     expect(all.filter((i) => i.status === 'hidden')).toHaveLength(2);
 
-    const csv = await fetch(`${server.url}/api/export.csv?key=${encodeURIComponent(server.facilitatorKey)}`);
+    const { grant } = ok(await consoleClient.send('export:grant', {}));
+    const csv = await fetch(`${server.url}/api/export.csv?grant=${grant}`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0].split(';').slice(0, 5)).toEqual(['Код пріоритету', 'Пріоритет', 'Код цілі', 'Ціль', 'Назва ідеї']);
-    expect(lines).toHaveLength(1 + all.length);
-    expect(lines.some((l) => l.includes('Сквер біля річки') && l.includes('Зелене місто') && l.includes('5.4'))).toBe(true);
-    expect(lines.filter((l) => l.includes(';прихована;'))).toHaveLength(2);
+    const rows = parseCsv(new TextDecoder().decode(bytes), ';');
+    expect(rows[0].slice(0, 5)).toEqual(['Код пріоритету', 'Пріоритет', 'Код цілі', 'Ціль', 'Назва ідеї']);
+    const ideaRows = rows.slice(1, 1 + all.length);
+    expect(ideaRows.every((r) => r.length === rows[0].length)).toBe(true);
+    expect(ideaRows.some((r) => r.includes('Сквер біля річки') && r.includes('Зелене місто') && r.includes('5.4'))).toBe(true);
+    expect(ideaRows.filter((r) => r.includes('прихована'))).toHaveLength(2);
+    // Turnout follows the table after an empty line.
+    expect(rows[1 + all.length]).toEqual(['']);
+    expect(rows.find((r) => r[0] === 'Учасників')).toEqual(['Учасників', String(PHONES)]);
+    expect(rows.find((r) => r[0] === 'Проголосували')).toEqual(['Проголосували', String(PHONES)]);
 
-    expect((await fetch(`${server.url}/api/export.json?key=wrong`)).status).toBe(403);
+    expect((await fetch(`${server.url}/api/export.json`, { headers: { 'x-facilitator-key': 'wrong' } })).status).toBe(403);
+    expect((await fetch(`${server.url}/api/export.csv?grant=forged`)).status).toBe(403);
     expect((await fetch(`${server.url}/api/export.csv`)).status).toBe(403);
   });
 

@@ -34,6 +34,10 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'viche-test-'));
 }
 
+/**
+ * A server for tests. Unless a test is about admission, it admits with the fixed code (`open`), so
+ * that no test depends on when a 30-second code changes, and sends the idea wall on every change.
+ */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dir = overrides.dbPath ? '' : tempDir();
   const dbPath = overrides.dbPath ?? join(dir, 'forum.db');
@@ -45,10 +49,12 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     templatePath: join(ROOT, 'data/zhytomyr-2030.json'),
     clientDir: join(ROOT, 'dist/client'),
     logger: createLogger('silent'),
+    admission: 'open',
+    ideaPatchMs: 0,
     ...overrides,
   });
-  return {
-    ...server,
+  // The server's getters (the current join code, the keys) must stay live, so it is extended, not copied.
+  return Object.assign(server, {
     dir,
     dbPath,
     url: `http://127.0.0.1:${server.port}`,
@@ -56,7 +62,18 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
       await server.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
-  };
+  });
+}
+
+let lastAddress = 0;
+/**
+ * A loopback address of its own for each simulated phone (127.1.0.1, 127.1.0.2, …): Linux routes
+ * all of 127.0.0.0/8 to loopback, so phones look like separate devices on a LAN, as the
+ * per-address limits expect. Consoles and projectors connect from 127.0.0.1.
+ */
+export function nextPhoneAddress(): string {
+  lastAddress++;
+  return `127.1.${(lastAddress >> 8) & 255}.${(lastAddress & 255) || 1}`;
 }
 
 export interface Received {
@@ -78,7 +95,14 @@ export function newToken(): string {
   return randomBytes(16).toString('hex');
 }
 
-export function connect(url: string, auth: Partial<Handshake> & { role: Handshake['role'] }, options: { reconnection?: boolean } = {}): Promise<TestClient> {
+export interface ConnectOptions {
+  reconnection?: boolean;
+  /** The loopback address to connect from; phones get one of their own unless told. */
+  localAddress?: string;
+}
+
+export function connect(url: string, auth: Partial<Handshake> & { role: Handshake['role'] }, options: ConnectOptions = {}): Promise<TestClient> {
+  const localAddress = options.localAddress ?? (auth.role === 'phone' ? nextPhoneAddress() : undefined);
   const socket = connectClient(url, {
     auth: { v: PROTOCOL_VERSION, ...auth },
     transports: ['websocket'],
@@ -86,7 +110,8 @@ export function connect(url: string, auth: Partial<Handshake> & { role: Handshak
     reconnection: options.reconnection ?? false,
     reconnectionDelay: 100,
     reconnectionDelayMax: 300,
-  });
+    ...(localAddress ? { localAddress } : {}),
+  } as Parameters<typeof connectClient>[1]);
   const received: Received[] = [];
   const waiters = new Set<() => void>();
   socket.onAny((event: string, ...args: unknown[]) => {
@@ -135,8 +160,11 @@ export async function connectConsole(server: { url: string; facilitatorKey: stri
   return c;
 }
 
-export async function connectScreen(server: { url: string }, reconnection = false) {
-  const c = await connect(server.url, { role: 'screen' }, { reconnection });
+/** The display key in a projector link. */
+export const screenKeyOf = (screenUrl: string): string => new URL(screenUrl).searchParams.get('key') ?? '';
+
+export async function connectScreen(server: { url: string; screenUrl: string }, reconnection = false) {
+  const c = await connect(server.url, { role: 'screen', key: screenKeyOf(server.screenUrl) }, { reconnection });
   await c.next<ScreenView>('screen');
   return c;
 }
@@ -147,9 +175,14 @@ export interface TestPhone extends TestClient {
 }
 
 /** A phone that has joined the forum under `name`. */
-export async function joinPhone(server: { url: string; joinCode: string }, name = '', reconnection = false): Promise<TestPhone> {
+export async function joinPhone(
+  server: { url: string; joinCode: string },
+  name = '',
+  reconnection = false,
+  localAddress = nextPhoneAddress(),
+): Promise<TestPhone> {
   const token = newToken();
-  const c = await connect(server.url, { role: 'phone', token }, { reconnection });
+  const c = await connect(server.url, { role: 'phone', token }, { reconnection, localAddress });
   await c.next('me');
   const ack = await c.send('participant:join', { code: server.joinCode, name, token });
   if (!ack.ok) throw new Error(`join failed: ${ack.error.code}`);

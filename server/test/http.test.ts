@@ -23,11 +23,26 @@ describe('the address phones are given', () => {
   });
 
   it('settings come from the environment, and a bad port is refused', () => {
-    const config = configFromEnv({ PORT: '8080', VICHE_DB: '/tmp/x.db', PUBLIC_URL: 'http://a:1', FACILITATOR_KEY: 'k' });
-    expect(config).toMatchObject({ port: 8080, dbPath: '/tmp/x.db', publicUrl: 'http://a:1', facilitatorKey: 'k', host: '0.0.0.0' });
+    const key = 'a-key-of-16-chars';
+    const config = configFromEnv({ PORT: '8080', VICHE_DB: '/tmp/x.db', PUBLIC_URL: 'http://a:1', FACILITATOR_KEY: key });
+    expect(config).toMatchObject({ port: 8080, dbPath: '/tmp/x.db', publicUrl: 'http://a:1', facilitatorKey: key, host: '0.0.0.0' });
+    expect(configFromEnv({})).toMatchObject({ admission: 'hall', maxPerAddress: 3, trustProxy: 0 });
     expect(configFromEnv({}).dbPath).toMatch(/data\/viche\.db$/);
+    expect(configFromEnv({ ADMISSION: 'tickets', MAX_PARTICIPANTS_PER_ADDRESS: '0', TRUST_PROXY: 'true' })).toMatchObject({
+      admission: 'tickets',
+      maxPerAddress: 0,
+      trustProxy: 1,
+    });
     expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => configFromEnv({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => configFromEnv({ ADMISSION: 'everyone' })).toThrow(/ADMISSION must be one of hall, tickets, open/);
+    expect(() => configFromEnv({ MAX_PARTICIPANTS_PER_ADDRESS: '-1' })).toThrow(/MAX_PARTICIPANTS_PER_ADDRESS/);
+  });
+
+  it('refuses a facilitator key shorter than 16 characters, in a sentence', () => {
+    expect(() => configFromEnv({ FACILITATOR_KEY: '4711' })).toThrow(
+      'FACILITATOR_KEY is 4 characters long; use at least 16 (or leave it unset and a strong key is made for you).',
+    );
   });
 });
 
@@ -50,6 +65,10 @@ describe('HTTP', () => {
     expect(qr.headers.get('content-type')).toContain('image/svg+xml');
     expect(await qr.text()).toMatch(/^<svg/);
     expect(server.joinUrl).toBe(`http://viche.test:9/?c=${server.joinCode}`);
+    // With a code, the QR carries it; digits only.
+    const withCode = await (await fetch(`${server.url}/qr.svg?c=123456`)).text();
+    expect(withCode).toMatch(/^<svg/);
+    expect(withCode).not.toBe(await (await fetch(`${server.url}/qr.svg?c=<script>`)).text());
     const health = await (await fetch(`${server.url}/health`)).json();
     expect(health).toEqual({ ok: true, phase: 'lobby', joined: 0 });
   });
@@ -81,7 +100,7 @@ describe('HTTP', () => {
   });
 
   it('refuses exports before voting, in the asked language', async () => {
-    const res = await fetch(`${server.url}/api/export.json?key=secret-key-from-env&lang=en`);
+    const res = await fetch(`${server.url}/api/export.json?lang=en`, { headers: { 'x-facilitator-key': 'secret-key-from-env' } });
     expect(res.status).toBe(409);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('WRONG_PHASE');

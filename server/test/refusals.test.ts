@@ -28,7 +28,9 @@ describe('refusals', () => {
 
   const eventCount = () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
   const snapshot = () => {
-    const view = consoleView(server.room.state, server.room.presence, { joinUrl: '' });
+    const join = { joinUrl: '', joinCode: '', rotation: null };
+    // The admission figures count refusals, which is their job; everything else must stay as it was.
+    const { admission: _counts, ...view } = consoleView(server.room.state, server.room.presence, join, server.admission.view(0));
     return JSON.stringify({ ...view, online: 0, participants: view.participants.map((p) => ({ ...p, online: false })) });
   };
 

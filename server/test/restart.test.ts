@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConsoleView, MeView, ScreenView } from '../../shared/protocol.js';
-import { connect, joinPhone, ok, tempDir, type TestClient, type TestPhone } from './harness.js';
+import { connect, joinPhone, ok, screenKeyOf, tempDir, type TestClient, type TestPhone } from './harness.js';
 import { startServerProcess, type ServerProcess } from '../../scripts/process.js';
 
 describe('kill -9 mid-vote, then restart on the same file', () => {
@@ -32,7 +32,7 @@ describe('kill -9 mid-vote, then restart on the same file', () => {
     const server = { url, joinCode: proc.joinCode };
 
     const admin = await connect(url, { role: 'console', key }, { reconnection: true });
-    const screen = await connect(url, { role: 'screen' }, { reconnection: true });
+    const screen = await connect(url, { role: 'screen', key: screenKeyOf(proc.screenUrl) }, { reconnection: true });
     clients.push(admin, screen);
     const phones: TestPhone[] = [];
     for (let i = 0; i < 12; i++) phones.push(await joinPhone(server, `Ж${i}`, true));
@@ -74,7 +74,6 @@ describe('kill -9 mid-vote, then restart on the same file', () => {
 
     const marks = new Map<TestClient, number>(clients.map((c) => [c, c.mark()]));
     proc = await startServerProcess({ PORT: String(port), VICHE_DB: dbPath });
-    expect(proc.joinCode).toBe(server.joinCode);
 
     // Each phone reconnects with its token and gets its own ballot back: every acknowledged dot,
     // and nothing it never tried.
@@ -99,6 +98,10 @@ describe('kill -9 mid-vote, then restart on the same file', () => {
     // Voting carries on where it stopped.
     const again = ok(await phones[0].send('dot:remove', { ideaId: ideaIds[0] }));
     expect(again.me.participantId).toBe(phones[0].me.participantId);
+
+    // The hall's code comes from a secret kept with the forum: the code shown before the crash still
+    // lets a newcomer in (it stays valid for two minutes), so the projector's QR did not change under the hall.
+    clients.push(await joinPhone({ url, joinCode: server.joinCode }));
     ok(await admin.send('phase:set', { to: 'results' }));
   });
 });

@@ -11,7 +11,7 @@ import { MemoryStore, type ForumRecord, type ForumStore } from '../db/store.js';
 import { ForumRoom } from '../forum/room.js';
 import { tempDir } from './harness.js';
 
-const record: ForumRecord = { id: 'f1', joinCode: '123456', facilitatorKey: 'k', createdAt: 1 };
+const record: ForumRecord = { id: 'f1', joinCode: '123456', facilitatorKey: 'k', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
 const created: ForumEvent = {
   type: 'forumCreated',
   id: 'f1',
@@ -72,14 +72,15 @@ describe.each(kinds)('%s store', (_name, make) => {
     const { store, reopen } = make();
     const template = { title: 'Т', structure: created.type === 'forumCreated' ? created.structure : (undefined as never) };
     const room = ForumRoom.open(store, template);
-    room.commit([joined(1)], 'p1:join');
+    room.commit([joined(1)]);
+    room.commit([{ type: 'participantRenamed', participantId: 'p1', name: 'Оля' }], 'p1:rename-1');
     room.commit([{ type: 'phaseChanged', from: 'lobby', to: 'ideas' }]);
     store.close();
     const again = ForumRoom.open(reopen(), template);
     expect(again.record).toEqual(room.record);
     expect(again.state.phase).toBe('ideas');
     expect([...again.state.participants.keys()]).toEqual(['p1']);
-    expect(again.findAction('p1:join')).toEqual({ ideaId: null });
+    expect(again.findAction('p1:rename-1')).toEqual({ command: 'participant:rename', target: null, ideaId: null });
     expect(again.findAction('p1:other')).toBeUndefined();
   });
 });

@@ -26,6 +26,20 @@ export const ERROR_CODES = [
   'ALREADY_REVEALED',
   'BAD_STRUCTURE',
   'RATE_LIMITED',
+  /** A hall code that was valid a while ago: a photo of the projector's QR, say. */
+  'CODE_EXPIRED',
+  'TICKET_USED',
+  'TICKET_NOT_FOUND',
+  'TICKET_NOT_USED',
+  'TICKET_LIMIT',
+  /** This client address already has as many participants as the facilitator allows. */
+  'ADDRESS_LIMIT',
+  /** Too many open connections from one client address. */
+  'CONNECTION_LIMIT',
+  'VOIDED',
+  'ALREADY_VOIDED',
+  /** An action id already used for another command. */
+  'ACTION_ID_REUSED',
   'INTERNAL',
   /** Given by the client itself when the server did not answer in time. */
   'TIMEOUT',

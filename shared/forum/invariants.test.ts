@@ -9,7 +9,6 @@ import {
   decideCorrectIdea,
   decideEditIdea,
   decideHideIdea,
-  decideJoin,
   decidePlaceDot,
   decideRemoveDot,
   decideRestoreIdea,
@@ -20,6 +19,7 @@ import {
   dotsSpent,
   ideasOf,
 } from './rules.js';
+import { decideJoin } from './admission.js';
 import { applyEvent, emptyState, replay } from './state.js';
 import { countDots, tallyPriority } from './tally.js';
 import { baseStructure, FORWARD, JOIN_CODE, snapshot } from './testing.js';

@@ -11,7 +11,6 @@ import {
   decideCorrectIdea,
   decideEditIdea,
   decideHideIdea,
-  decideJoin,
   decidePlaceDot,
   decideRemoveDot,
   decideRename,
@@ -25,10 +24,10 @@ import {
   dotsLeft,
   dotsSpent,
   ideasOf,
-  joinCodeMatches,
   normalizeStructure,
   type IdeaInput,
 } from './rules.js';
+import { decideJoin, joinCodeMatches } from './admission.js';
 import { dotOwnersOf } from './state.js';
 import { JOIN_CODE, TestForum, accepted, baseStructure, idea, refusal, snapshot, tokenOf } from './testing.js';
 import { DEFAULT_RULES, LIMITS, PHASES, type Phase, type Priority, type Rules, type Structure } from './types.js';
@@ -416,7 +415,15 @@ describe('decideJoin', () => {
       { type: 'participantJoined', participantId: 'p1', tokenHash: tokenOf('p1'), name: 'Олена Петрівна', at: 5_000 },
     ]);
     f.apply(events);
-    expect(f.state.participants.get('p1')).toEqual({ id: 'p1', tokenHash: tokenOf('p1'), name: 'Олена Петрівна', joinedAt: 5_000 });
+    expect(f.state.participants.get('p1')).toEqual({
+      id: 'p1',
+      tokenHash: tokenOf('p1'),
+      name: 'Олена Петрівна',
+      joinedAt: 5_000,
+      address: '',
+      ticketId: null,
+      voided: null,
+    });
     expect(f.state.participantsByToken.get(tokenOf('p1'))).toBe('p1');
   });
 

@@ -10,6 +10,7 @@ import {
   type ForumEvent,
   type ForumState,
   type Idea,
+  type Participant,
   type Phase,
   type Priority,
   type Rules,
@@ -47,7 +48,7 @@ export const EXPORT_PHASES: readonly Phase[] = ['voting', 'results', 'closed'];
 
 type TextCheck = Decision<string>;
 
-function checkLine(field: string, raw: string, max: number, required: boolean): TextCheck {
+export function checkLine(field: string, raw: string, max: number, required: boolean): TextCheck {
   const value = cleanLine(raw);
   return checkLength(field, value, max, required);
 }
@@ -132,34 +133,19 @@ export function decideRules(state: ForumState, rules: Rules): Decision<ForumEven
   return accept([{ type: 'rulesSet', rules: checked.value }]);
 }
 
-// ---------------------------------------------------------------- joining
+// ---------------------------------------------------------------- participants
 
-export interface JoinRequest {
-  code: string;
-  name: string;
-  participantId: string;
-  tokenHash: string;
-  at: number;
-}
-
-/** The code as typed may carry spaces or dashes ("482 913"); only its digits count. */
-export function joinCodeMatches(state: ForumState, code: string): boolean {
-  return code.replace(/\D/g, '') === state.joinCode;
-}
-
-export function decideJoin(state: ForumState, req: JoinRequest): Decision<ForumEvent[]> {
-  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
-  if (!joinCodeMatches(state, req.code)) return refuse('WRONG_CODE');
-  if (state.participantsByToken.has(req.tokenHash)) return refuse('ALREADY_JOINED');
-  const name = checkLine('name', req.name, LIMITS.name, false);
-  if (!name.ok) return name;
-  return accept([
-    { type: 'participantJoined', participantId: req.participantId, tokenHash: req.tokenHash, name: name.value, at: req.at },
-  ]);
+/** The participant, if they hold a ballot: not unknown, not voided. */
+export function checkParticipant(state: ForumState, participantId: string): Decision<Participant> {
+  const p = state.participants.get(participantId);
+  if (!p) return refuse('NOT_JOINED');
+  if (p.voided) return refuse('VOIDED', { reason: p.voided.reason });
+  return accept(p);
 }
 
 export function decideRename(state: ForumState, participantId: string, raw: string): Decision<ForumEvent[]> {
-  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  const who = checkParticipant(state, participantId);
+  if (!who.ok) return who;
   const name = checkLine('name', raw, LIMITS.name, false);
   if (!name.ok) return name;
   return accept([{ type: 'participantRenamed', participantId, name: name.value }]);
@@ -217,7 +203,8 @@ export function decideSubmitIdea(
   ideaId: string,
   at: number,
 ): Decision<ForumEvent[]> {
-  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  const who = checkParticipant(state, participantId);
+  if (!who.ok) return who;
   if (state.phase !== 'ideas') return refuse('WRONG_PHASE', { phase: state.phase });
   const priority = findPriority(state, input.priorityCode);
   if (!priority) return refuse('UNKNOWN_PRIORITY', { code: input.priorityCode });
@@ -232,7 +219,8 @@ export function decideSubmitIdea(
 
 /** An author's own idea, still active, while ideas are open. */
 function ownIdea(state: ForumState, participantId: string, ideaId: string): Decision<Idea> {
-  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  const who = checkParticipant(state, participantId);
+  if (!who.ok) return who;
   const idea = state.ideas.get(ideaId);
   if (!idea || idea.status === 'withdrawn') return refuse('IDEA_NOT_FOUND');
   if (idea.authorId !== participantId) return refuse('NOT_AUTHOR');
@@ -317,7 +305,8 @@ export function dotsLeft(state: ForumState, participantId: string, priorityCode:
 }
 
 export function decidePlaceDot(state: ForumState, participantId: string, ideaId: string): Decision<ForumEvent[]> {
-  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  const who = checkParticipant(state, participantId);
+  if (!who.ok) return who;
   if (state.phase !== 'voting') return refuse('WRONG_PHASE', { phase: state.phase });
   const idea = state.ideas.get(ideaId);
   if (!idea || idea.status === 'withdrawn') return refuse('IDEA_NOT_FOUND');
@@ -331,7 +320,8 @@ export function decidePlaceDot(state: ForumState, participantId: string, ideaId:
 }
 
 export function decideRemoveDot(state: ForumState, participantId: string, ideaId: string): Decision<ForumEvent[]> {
-  if (!state.participants.has(participantId)) return refuse('NOT_JOINED');
+  const who = checkParticipant(state, participantId);
+  if (!who.ok) return who;
   if (state.phase !== 'voting') return refuse('WRONG_PHASE', { phase: state.phase });
   if (!state.ideas.has(ideaId)) return refuse('IDEA_NOT_FOUND');
   if ((state.dots.get(participantId)?.get(ideaId) ?? 0) <= 0) return refuse('NO_DOT_TO_REMOVE');

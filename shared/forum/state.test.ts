@@ -6,7 +6,6 @@ import {
   decideCorrectIdea,
   decideEditIdea,
   decideHideIdea,
-  decideJoin,
   decidePlaceDot,
   decideRemoveDot,
   decideRename,
@@ -18,6 +17,7 @@ import {
   decideTransition,
   decideWithdrawIdea,
 } from './rules.js';
+import { decideJoin } from './admission.js';
 import { applyEvent, dotOwnersOf, emptyState, replay } from './state.js';
 import { JOIN_CODE, Recorder, baseStructure, forumCreated, snapshot } from './testing.js';
 import { DEFAULT_RULES, type ForumEvent } from './types.js';
@@ -112,7 +112,7 @@ describe('emptyState', () => {
   it('gives each state its own collections and its own copy of the default rules', () => {
     const a = emptyState();
     const b = emptyState();
-    a.participants.set('x', { id: 'x', tokenHash: 'h', name: '', joinedAt: 0 });
+    a.participants.set('x', { id: 'x', tokenHash: 'h', name: '', joinedAt: 0, address: '', ticketId: null, voided: null });
     a.revealed.push('A');
     a.rules.dotsPerPriority = 99;
     expect(b.participants.size).toBe(0);
@@ -144,7 +144,7 @@ describe('applyEvent', () => {
       created(),
       { type: 'participantJoined', participantId: 'p1', tokenHash: 'abc', name: 'Олена', at: 5 },
     ]);
-    expect(s.participants.get('p1')).toEqual({ id: 'p1', tokenHash: 'abc', name: 'Олена', joinedAt: 5 });
+    expect(s.participants.get('p1')).toEqual({ id: 'p1', tokenHash: 'abc', name: 'Олена', joinedAt: 5, address: '', ticketId: null, voided: null });
     expect(s.participantsByToken.get('abc')).toBe('p1');
   });
 

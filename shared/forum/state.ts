@@ -13,8 +13,14 @@ export function emptyState(): ForumState {
     rules: { ...DEFAULT_RULES },
     phase: 'lobby',
     revealed: [],
+    admission: 'open',
+    maxPerAddress: null,
     participants: new Map(),
     participantsByToken: new Map(),
+    participantsByAddress: new Map(),
+    voidedCount: 0,
+    tickets: new Map(),
+    ticketsByCode: new Map(),
     ideas: new Map(),
     dots: new Map(),
     moderation: [],
@@ -42,6 +48,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       state.structure = event.structure;
       state.rules = event.rules;
       state.createdAt = event.at;
+      state.admission = event.admission ?? 'open';
       return;
     case 'structureSet':
       // A forum is called by its vision ("Житомир 2030") until titles can be set on their own.
@@ -54,15 +61,23 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
     case 'phaseChanged':
       state.phase = event.to;
       return;
-    case 'participantJoined':
+    case 'participantJoined': {
+      const address = event.address ?? '';
       state.participants.set(event.participantId, {
         id: event.participantId,
         tokenHash: event.tokenHash,
         name: event.name,
         joinedAt: event.at,
+        address,
+        ticketId: event.ticketId ?? null,
+        voided: null,
       });
       state.participantsByToken.set(event.tokenHash, event.participantId);
+      if (address) state.participantsByAddress.set(address, (state.participantsByAddress.get(address) ?? 0) + 1);
+      const ticket = event.ticketId ? state.tickets.get(event.ticketId) : undefined;
+      if (ticket) ticket.participantId = event.participantId;
       return;
+    }
     case 'participantRenamed': {
       const p = state.participants.get(event.participantId);
       if (p) p.name = event.name;
@@ -144,7 +159,56 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
     case 'priorityRevealed':
       if (!state.revealed.includes(event.priorityCode)) state.revealed.push(event.priorityCode);
       return;
+    case 'admissionSet':
+      state.admission = event.mode;
+      return;
+    case 'addressCapSet':
+      state.maxPerAddress = event.max;
+      return;
+    case 'ticketsIssued':
+      for (const t of event.tickets) {
+        state.tickets.set(t.id, { ...t, batch: event.batch, issuedAt: event.at, participantId: null, released: false });
+        state.ticketsByCode.set(t.code, t.id);
+      }
+      return;
+    case 'ticketReleased': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket) return;
+      ticket.released = true;
+      state.moderation.push({ at: event.at, action: 'releaseTicket', ideaId: null, participantId: ticket.participantId ?? undefined, reason: null });
+      return;
+    }
+    case 'ballotMoved': {
+      const p = state.participants.get(event.participantId);
+      const ticket = state.tickets.get(event.ticketId);
+      if (!p) return;
+      state.participantsByToken.delete(p.tokenHash);
+      p.tokenHash = event.tokenHash;
+      state.participantsByToken.set(event.tokenHash, p.id);
+      if (ticket) ticket.released = false;
+      return;
+    }
+    case 'participantVoided': {
+      const p = state.participants.get(event.participantId);
+      if (!p || p.voided) return;
+      p.voided = { reason: event.reason, at: event.at };
+      state.voidedCount++;
+      state.dots.delete(p.id);
+      for (const idea of state.ideas.values()) {
+        if (idea.authorId !== p.id || idea.status !== 'active') continue;
+        idea.status = 'hidden';
+        idea.hiddenReason = event.reason;
+        refundDots(state, idea.id);
+      }
+      state.moderation.push({ at: event.at, action: 'void', ideaId: null, participantId: p.id, reason: event.reason });
+      return;
+    }
   }
+}
+
+/** Participants who still hold a ballot (not voided). */
+export function ballotCount(state: ForumState): number {
+  return state.participants.size - state.voidedCount;
 }
 
 /** Which participants' dots an event gives back (so the server can tell them). */

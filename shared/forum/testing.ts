@@ -8,7 +8,6 @@ import type { Decision, RuleError } from './errors.js';
 import {
   canTransition,
   decideHideIdea,
-  decideJoin,
   decidePlaceDot,
   decideRemoveDot,
   decideRestoreIdea,
@@ -17,6 +16,7 @@ import {
   decideWithdrawIdea,
   type IdeaInput,
 } from './rules.js';
+import { decideJoin } from './admission.js';
 import { applyEvent, emptyState } from './state.js';
 import { DEFAULT_RULES, PHASES, type ForumEvent, type ForumState, type Phase, type Rules, type Structure } from './types.js';
 

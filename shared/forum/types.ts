@@ -54,7 +54,15 @@ export const LIMITS = {
   goalsPerPriority: 20,
   ideasPerParticipantMax: 50,
   dotsPerPriorityMax: 50,
+  /** Most tickets printed at once, and in one forum. */
+  ticketsPerBatch: 500,
+  tickets: 10_000,
+  /** Highest per-address participant cap the console accepts (0 turns it off). */
+  maxPerAddress: 1000,
 } as const;
+
+/** Digits of a printed ticket's code: long enough that guessing one is hopeless under the rate limits. */
+export const TICKET_CODE_DIGITS = 10;
 
 export type IdeaStatus = 'active' | 'hidden' | 'withdrawn';
 
@@ -81,12 +89,43 @@ export interface Participant {
   tokenHash: string;
   name: string;
   joinedAt: number;
+  /** The client address the participant joined from ('' when unknown), for the per-address cap. */
+  address: string;
+  /** The ticket this ballot was admitted with, in the `tickets` admission mode. */
+  ticketId: string | null;
+  /** Set when the facilitator voided this participant: their dots are gone and their token refused. */
+  voided: { reason: string; at: number } | null;
+}
+
+/**
+ * How people get a ballot. `hall`: a code that changes every 30 s on the projector, so only those
+ * in the room can join. `tickets`: printed single-use tickets. `open`: one fixed code, for demos.
+ */
+export const ADMISSION_MODES = ['hall', 'tickets', 'open'] as const;
+export type AdmissionMode = (typeof ADMISSION_MODES)[number];
+
+/** A printed single-use ticket: its short code binds to the first device that presents it. */
+export interface Ticket {
+  id: string;
+  /** The digits printed on the ticket and carried by its QR. */
+  code: string;
+  /** Its number within the forum, printed on the card (1, 2, 3…). */
+  number: number;
+  batch: number;
+  issuedAt: number;
+  /** The participant whose ballot the ticket holds, once used. */
+  participantId: string | null;
+  /** Released by the facilitator: the next device presenting it takes the ballot over. */
+  released: boolean;
 }
 
 export interface ModerationEntry {
   at: number;
-  action: 'hide' | 'restore' | 'correct';
-  ideaId: string;
+  action: 'hide' | 'restore' | 'correct' | 'void' | 'releaseTicket';
+  /** The idea acted on; null for actions on a participant or a ticket. */
+  ideaId: string | null;
+  /** For 'void' and 'releaseTicket': whose ballot. */
+  participantId?: string;
   reason: string | null;
   /** For 'correct': the text before the correction. */
   before?: { title: string; description: string; place: string };
@@ -101,8 +140,17 @@ export interface ForumState {
   rules: Rules;
   phase: Phase;
   revealed: string[];
+  admission: AdmissionMode;
+  /** Most participants per client address, as the facilitator set it; null: the server's default. */
+  maxPerAddress: number | null;
   participants: Map<string, Participant>;
   participantsByToken: Map<string, string>;
+  /** How many participants joined from each client address (voided ones included). */
+  participantsByAddress: Map<string, number>;
+  voidedCount: number;
+  tickets: Map<string, Ticket>;
+  /** Ticket code → ticket id. */
+  ticketsByCode: Map<string, string>;
   ideas: Map<string, Idea>;
   /** dots.get(participantId).get(ideaId) = how many dots that participant placed on that idea. */
   dots: Map<string, Map<string, number>>;
@@ -118,11 +166,29 @@ export type EditableIdeaFields = Pick<Idea, 'title' | 'description' | 'place'>;
  * replaying them over a fresh state gives back the forum exactly.
  */
 export type ForumEvent =
-  | { type: 'forumCreated'; id: string; title: string; joinCode: string; structure: Structure; rules: Rules; at: number }
+  | {
+      type: 'forumCreated';
+      id: string;
+      title: string;
+      joinCode: string;
+      structure: Structure;
+      rules: Rules;
+      at: number;
+      /** Absent in forums created before admission modes existed: they keep their fixed code. */
+      admission?: AdmissionMode;
+    }
   | { type: 'structureSet'; structure: Structure }
   | { type: 'rulesSet'; rules: Rules }
   | { type: 'phaseChanged'; from: Phase; to: Phase }
-  | { type: 'participantJoined'; participantId: string; tokenHash: string; name: string; at: number }
+  | {
+      type: 'participantJoined';
+      participantId: string;
+      tokenHash: string;
+      name: string;
+      at: number;
+      address?: string;
+      ticketId?: string;
+    }
   | { type: 'participantRenamed'; participantId: string; name: string }
   | {
       type: 'ideaSubmitted';
@@ -151,4 +217,11 @@ export type ForumEvent =
   | { type: 'ideaRestored'; ideaId: string; at: number }
   | { type: 'dotPlaced'; participantId: string; ideaId: string }
   | { type: 'dotRemoved'; participantId: string; ideaId: string }
-  | { type: 'priorityRevealed'; priorityCode: string };
+  | { type: 'priorityRevealed'; priorityCode: string }
+  | { type: 'admissionSet'; mode: AdmissionMode }
+  | { type: 'addressCapSet'; max: number }
+  | { type: 'ticketsIssued'; batch: number; tickets: { id: string; code: string; number: number }[]; at: number }
+  | { type: 'ticketReleased'; ticketId: string; at: number }
+  /** A released ticket presented by another device: the ballot (ideas, dots) moves to it. */
+  | { type: 'ballotMoved'; participantId: string; ticketId: string; tokenHash: string; address: string; at: number }
+  | { type: 'participantVoided'; participantId: string; reason: string; at: number };

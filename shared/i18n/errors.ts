@@ -34,6 +34,9 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'BAD_STRUCTURE':
       p.reasonText = has(lang, `structure.${p.reason}`) ? t(lang, `structure.${p.reason}` as MessageKey, p) : String(p.reason);
       break;
+    case 'RATE_LIMITED':
+      p.seconds = p.seconds ?? 5;
+      break;
     case 'BAD_INPUT':
       p.detail = p.field ? ` (${fieldName(lang, String(p.field))})` : '';
       break;

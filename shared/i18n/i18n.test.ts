@@ -232,6 +232,10 @@ describe('errorMessage', () => {
     CAP_EXCEEDED: { max: 2 },
     BAD_STRUCTURE: { reason: 'duplicateCode', code: 'A' },
     BAD_INPUT: { field: 'dotsPerPriority' },
+    TICKET_LIMIT: { max: 10000 },
+    ADDRESS_LIMIT: { max: 3 },
+    VOIDED: { reason: 'Повторна реєстрація' },
+    RATE_LIMITED: { seconds: 12 },
   };
 
   for (const lang of LANGS) {

@@ -11,4 +11,5 @@ export const edit = defineHandler({
     return { me: ctx.me() };
   },
   resend: (ctx) => ({ me: ctx.me() }),
+  changesIdeas: true,
 });

@@ -13,4 +13,5 @@ export const submit = defineHandler({
     return { ideaId, me: ctx.me() };
   },
   resend: (ctx, done) => ({ ideaId: done.ideaId ?? '', me: ctx.me() }),
+  changesIdeas: true,
 });

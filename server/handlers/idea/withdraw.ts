@@ -10,4 +10,5 @@ export const withdraw = defineHandler({
     return { me: ctx.me() };
   },
   resend: (ctx) => ({ me: ctx.me() }),
+  changesIdeas: true,
 });

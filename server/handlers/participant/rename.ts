@@ -10,4 +10,5 @@ export const rename = defineHandler({
     return { me: ctx.me() };
   },
   resend: (ctx) => ({ me: ctx.me() }),
+  changesIdeas: true,
 });

@@ -1,0 +1,175 @@
+// The server's side of admission: the hall's rotating join codes (drawn from a secret, so they
+// survive a restart without being stored), what the projector shows to let the hall in, the cap
+// per client address in force, and a count of recent refusals for the facilitator.
+
+import { createHmac, randomInt } from 'node:crypto';
+import { codeDigits } from '../../shared/forum/admission.js';
+import { TICKET_CODE_DIGITS } from '../../shared/forum/types.js';
+import type { AdmissionView, JoinInfo } from '../../shared/protocol.js';
+import type { ForumRoom } from './room.js';
+
+/** How often the hall code changes, and for how many periods a code stays valid (4 × 30 s = 2 min). */
+export const HALL_CODE_PERIOD_MS = 30_000;
+export const HALL_CODE_VALID_PERIODS = 4;
+/** Codes older than that, up to this many periods back, are answered "expired" rather than "wrong". */
+const HALL_CODE_REMEMBERED_PERIODS = 120;
+
+export type HallCodeCheck = 'valid' | 'expired' | 'wrong';
+
+export type RefusalCause = keyof AdmissionView['refused'];
+
+/** Counts per minute over the last `minutes`, in a ring: memory does not grow with traffic. */
+class PerMinute {
+  private readonly counts: number[];
+  private readonly minutes: number[];
+  constructor(private readonly size = 10) {
+    this.counts = new Array(size).fill(0);
+    this.minutes = new Array(size).fill(-1);
+  }
+  add(now: number, n = 1): void {
+    const minute = Math.floor(now / 60_000);
+    const i = minute % this.size;
+    if (this.minutes[i] !== minute) {
+      this.minutes[i] = minute;
+      this.counts[i] = 0;
+    }
+    this.counts[i] += n;
+  }
+  total(now: number): number {
+    const minute = Math.floor(now / 60_000);
+    let sum = 0;
+    for (let i = 0; i < this.size; i++) if (minute - this.minutes[i] < this.size) sum += this.counts[i];
+    return sum;
+  }
+}
+
+export interface AdmissionOptions {
+  /** The base address phones open (no trailing slash). */
+  baseUrl: string;
+  /** The projector page's local address, without its key. */
+  screenBaseUrl: string;
+  /** MAX_PARTICIPANTS_PER_ADDRESS: the cap until the facilitator sets one. */
+  defaultMaxPerAddress: number;
+  keyFromEnv: boolean;
+  periodMs?: number;
+}
+
+export class Admission {
+  readonly periodMs: number;
+  private readonly refusals = {
+    addressLimit: new PerMinute(),
+    wrongCode: new PerMinute(),
+    rateLimited: new PerMinute(),
+    connectionLimit: new PerMinute(),
+  } satisfies Record<RefusalCause, PerMinute>;
+
+  constructor(
+    private readonly room: ForumRoom,
+    private readonly options: AdmissionOptions,
+  ) {
+    this.periodMs = options.periodMs ?? HALL_CODE_PERIOD_MS;
+  }
+
+  /** The six-digit hall code of one period: HMAC of the period number under the forum's secret. */
+  hallCode(period: number): string {
+    const mac = createHmac('sha256', this.room.record.joinSecret).update(`hall:${period}`).digest();
+    return String(100000 + (mac.readUInt32BE(0) % 900000));
+  }
+
+  period(now: number): number {
+    return Math.floor(now / this.periodMs);
+  }
+
+  checkHallCode(code: string, now: number): HallCodeCheck {
+    const digits = codeDigits(code);
+    if (digits.length !== 6) return 'wrong';
+    const current = this.period(now);
+    for (let p = current; p > current - HALL_CODE_REMEMBERED_PERIODS; p--) {
+      if (this.hallCode(p) === digits) return current - p < HALL_CODE_VALID_PERIODS ? 'valid' : 'expired';
+    }
+    return 'wrong';
+  }
+
+  /** How the hall joins right now, as the projector and the console show it. */
+  joinInfo(now: number): JoinInfo {
+    const base = this.options.baseUrl;
+    const state = this.room.state;
+    if (state.admission === 'tickets') return { joinUrl: `${base}/`, joinCode: '', rotation: null };
+    if (state.admission === 'open') return { joinUrl: `${base}/?c=${state.joinCode}`, joinCode: state.joinCode, rotation: null };
+    const period = this.period(now);
+    const code = this.hallCode(period);
+    return { joinUrl: `${base}/?c=${code}`, joinCode: code, rotation: { nextAt: (period + 1) * this.periodMs, periodMs: this.periodMs } };
+  }
+
+  /** The per-address cap in force; 0 means none. */
+  maxPerAddress(): number {
+    return this.room.state.maxPerAddress ?? this.options.defaultMaxPerAddress;
+  }
+
+  /** Open connections allowed per address: ten per participant allowed there, none when the cap is off. */
+  maxConnectionsPerAddress(): number {
+    const cap = this.maxPerAddress();
+    return cap === 0 ? 0 : 10 * cap;
+  }
+
+  screenUrl(): string {
+    return `${this.options.screenBaseUrl}?key=${encodeURIComponent(this.room.record.screenKey)}`;
+  }
+
+  refused(cause: RefusalCause, now = Date.now()): void {
+    this.refusals[cause].add(now);
+  }
+
+  /** New ticket codes: random digits, none already a ticket. */
+  newTicketCodes(count: number): string[] {
+    const taken = this.room.state.ticketsByCode;
+    const codes = new Set<string>();
+    while (codes.size < count) {
+      let code = String(randomInt(1, 10));
+      for (let i = 1; i < TICKET_CODE_DIGITS; i++) code += String(randomInt(0, 10));
+      if (!taken.has(code)) codes.add(code);
+    }
+    return [...codes];
+  }
+
+  view(now: number): AdmissionView {
+    const state = this.room.state;
+    const minute = Math.floor(now / 60_000);
+    const joinsPerMinute = new Array(10).fill(0) as number[];
+    for (const p of state.participants.values()) {
+      const ago = minute - Math.floor(p.joinedAt / 60_000);
+      if (ago >= 0 && ago < 10) joinsPerMinute[9 - ago]++;
+    }
+    const batches = new Map<number, { batch: number; count: number; at: number }>();
+    let used = 0;
+    let released = 0;
+    for (const t of state.tickets.values()) {
+      const b = batches.get(t.batch) ?? { batch: t.batch, count: 0, at: t.issuedAt };
+      b.count++;
+      batches.set(t.batch, b);
+      if (t.participantId) used++;
+      if (t.released) released++;
+    }
+    const sharedAddresses = [...state.participantsByAddress]
+      .filter(([, n]) => n > 1)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 20)
+      .map(([address, participants]) => ({ address, participants }));
+    return {
+      mode: state.admission,
+      maxPerAddress: this.maxPerAddress(),
+      maxPerAddressIsDefault: state.maxPerAddress === null,
+      tickets: { issued: state.tickets.size, used, released, batches: [...batches.values()] },
+      joinsPerMinute,
+      refused: {
+        addressLimit: this.refusals.addressLimit.total(now),
+        wrongCode: this.refusals.wrongCode.total(now),
+        rateLimited: this.refusals.rateLimited.total(now),
+        connectionLimit: this.refusals.connectionLimit.total(now),
+      },
+      sharedAddresses,
+      screenUrl: this.screenUrl(),
+      keyFromEnv: this.options.keyFromEnv,
+    };
+  }
+}

@@ -1,0 +1,120 @@
+// One command from one connection: rate limits → role → schema → exactly-once → rule → commit →
+// ack. Every refusal is an ack in the sender's language; nothing else is touched.
+
+import type { RuleError } from '../../shared/forum/errors.js';
+import { errorMessage } from '../../shared/i18n/errors.js';
+import { COMMANDS, type Ack, type CommandName } from '../../shared/protocol.js';
+import { ActionKeyTaken } from '../db/store.js';
+import { Refusal, type ForumRoom } from '../forum/room.js';
+import { HandlerContext, type HandlerServices } from '../handlers/define.js';
+import { HANDLERS } from '../handlers/index.js';
+import type { Logger } from '../log.js';
+import { take, type Verdict } from './limits.js';
+import type { AppSocket } from './socket.js';
+
+/**
+ * Commands refused in a row for going too fast before the connection is cut. A phone that keeps
+ * sending after being told to wait is a script; its acks would cost the server for nothing.
+ */
+export const FLOOD_CUTOFF = 200;
+
+export interface DispatchDeps {
+  room: ForumRoom;
+  log: Logger;
+  services: (socket: AppSocket) => HandlerServices;
+}
+
+export function refusalAck(lang: AppSocket['data']['session']['lang'], error: RuleError): Ack<never> {
+  return {
+    ok: false,
+    error: { code: error.code, message: errorMessage(lang, error), ...(error.params ? { params: error.params } : {}) },
+  };
+}
+
+/** Registers every command of the protocol on a connection, and a refusal for anything else. */
+export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
+  const session = socket.data.session;
+  const services = deps.services(socket);
+  const { limits, admission } = services;
+
+  /** The connection's, the participant's and the address's budgets; the first empty one refuses. */
+  function withinLimits(): Verdict {
+    const now = Date.now();
+    const own = take(session.commands, limits.settings.commandsPerConnection, now);
+    if (!own.ok) return own;
+    if (session.participantId) {
+      const mine = limits.participants.take(session.participantId, now);
+      if (!mine.ok) return mine;
+    }
+    if (session.address && admission.maxPerAddress() > 0) return limits.addresses.take(session.address, now);
+    return own;
+  }
+
+  const refuse = (ack: (r: Ack<never>) => void, error: RuleError) => ack(refusalAck(session.lang, error));
+
+  function dispatch(name: CommandName | null, payload: unknown, rawAck: unknown): void {
+    const verdict = withinLimits();
+    if (!verdict.ok) {
+      admission.refused('rateLimited');
+      if (++session.limitedStreak >= FLOOD_CUTOFF) {
+        deps.log.warn({ address: session.address, role: session.role }, 'connection cut: it kept sending after being rate-limited');
+        socket.disconnect(true);
+        return;
+      }
+      if (typeof rawAck === 'function') refuse(rawAck as (r: Ack<never>) => void, { code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
+      return;
+    }
+    session.limitedStreak = 0;
+    // Without an ack function nobody could learn the outcome; the command is refused unseen.
+    if (typeof rawAck !== 'function') return;
+    const ack = rawAck as (result: Ack<unknown>) => void;
+    if (name === null) return refuse(ack, { code: 'BAD_INPUT', params: { field: 'command' } });
+    const command = COMMANDS[name];
+    if (!(command.roles as readonly string[]).includes(session.role)) return refuse(ack, { code: 'FORBIDDEN' });
+    const parsed = command.schema.safeParse(payload);
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path[0];
+      return refuse(ack, { code: 'BAD_INPUT', params: typeof field === 'string' ? { field } : {} });
+    }
+    const data = parsed.data as { actionId?: string; ideaId?: string };
+    const actionKey = session.participantId && data.actionId ? `${session.participantId}:${data.actionId}` : null;
+    const ctx = new HandlerContext(deps.room, session, actionKey, services);
+    const handler = HANDLERS[name] as (typeof HANDLERS)[CommandName];
+    try {
+      const done = actionKey ? deps.room.findAction(actionKey) : undefined;
+      if (done) {
+        // The same id again: a resend of the same action is answered as done; anything else is a reuse.
+        if (done.command !== name || (done.target !== null && done.target !== data.ideaId) || !handler.resend) {
+          return refuse(ack, { code: 'ACTION_ID_REUSED' });
+        }
+        return ack({ ok: true, data: handler.resend(ctx, done), duplicate: true });
+      }
+      // Changes the whole hall is sent are limited per participant; refused attempts reach no one, so only accepted ones count.
+      const changesIdeas = handler.changesIdeas && session.participantId;
+      if (changesIdeas) {
+        const changes = limits.ideaChanges.peek(session.participantId!);
+        if (!changes.ok) {
+          admission.refused('rateLimited');
+          return refuse(ack, { code: 'RATE_LIMITED', params: { seconds: changes.retryAfter } });
+        }
+      }
+      const result = (handler.run as (c: HandlerContext, p: unknown) => unknown)(ctx, parsed.data);
+      if (changesIdeas) limits.ideaChanges.take(session.participantId!);
+      ack({ ok: true, data: result });
+    } catch (err) {
+      if (err instanceof Refusal) return refuse(ack, err.error);
+      // An id remembered no longer (older than the window kept in memory) but stored: a reuse.
+      if (err instanceof ActionKeyTaken) return refuse(ack, { code: 'ACTION_ID_REUSED' });
+      deps.log.error({ err, command: name }, 'command failed');
+      refuse(ack, { code: 'INTERNAL' });
+    }
+  }
+
+  for (const name of Object.keys(HANDLERS) as CommandName[]) {
+    socket.on(name, (payload: unknown, ack: unknown) => dispatch(name, payload, ack));
+  }
+  socket.onAny((event: string, ...args: unknown[]) => {
+    if (Object.hasOwn(HANDLERS, event)) return;
+    dispatch(null, undefined, args.at(-1));
+  });
+}

@@ -1,0 +1,121 @@
+// Rate limits as token buckets: each key (a connection, a participant, a client address) may
+// spend a burst at once and then earns tokens back at a steady rate. The defaults are far above
+// what a person does with a phone (a fast voter taps a few times a second) and far below what
+// a script does, so a real hall never meets them and a flood is cut within a second.
+
+export interface BucketSpec {
+  /** Tokens available at once. */
+  burst: number;
+  /** Tokens earned back per second. */
+  perSecond: number;
+}
+
+export interface LimitSettings {
+  /** Any command, per connection, per participant (all their devices) and per client address. */
+  commandsPerConnection: BucketSpec;
+  commandsPerParticipant: BucketSpec;
+  commandsPerAddress: BucketSpec;
+  /** Changes others see (submit, edit, withdraw, rename), per participant: each is sent to the hall. */
+  ideaChangesPerParticipant: BucketSpec;
+  /** Join attempts per address, and wrong codes per address and across the whole server. */
+  joinsPerAddress: BucketSpec;
+  wrongCodesPerAddress: BucketSpec;
+  wrongCodesOverall: BucketSpec;
+  /** Failed facilitator or projector keys per address. */
+  wrongKeysPerAddress: BucketSpec;
+  /** New connections per address. */
+  connectionsPerAddress: BucketSpec;
+}
+
+export const DEFAULT_LIMITS: LimitSettings = {
+  commandsPerConnection: { burst: 60, perSecond: 20 },
+  commandsPerParticipant: { burst: 80, perSecond: 25 },
+  commandsPerAddress: { burst: 200, perSecond: 60 },
+  ideaChangesPerParticipant: { burst: 12, perSecond: 1 / 3 },
+  joinsPerAddress: { burst: 12, perSecond: 1 / 5 },
+  wrongCodesPerAddress: { burst: 8, perSecond: 1 / 15 },
+  wrongCodesOverall: { burst: 120, perSecond: 3 },
+  wrongKeysPerAddress: { burst: 5, perSecond: 1 / 30 },
+  connectionsPerAddress: { burst: 40, perSecond: 4 },
+};
+
+export type Verdict = { ok: true } | { ok: false; retryAfter: number };
+
+export interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Takes one token from `bucket` (filled up for the time passed); says how long to wait if empty. */
+export function take(bucket: Bucket, spec: BucketSpec, now: number, cost = 1): Verdict {
+  bucket.tokens = Math.min(spec.burst, bucket.tokens + ((now - bucket.at) / 1000) * spec.perSecond);
+  bucket.at = now;
+  if (bucket.tokens >= cost) {
+    bucket.tokens -= cost;
+    return { ok: true };
+  }
+  return { ok: false, retryAfter: Math.max(1, Math.ceil((cost - bucket.tokens) / spec.perSecond)) };
+}
+
+export const fullBucket = (spec: BucketSpec, now: number): Bucket => ({ tokens: spec.burst, at: now });
+
+/**
+ * Buckets by key. Keys idle long enough to have refilled are swept, so memory stays bounded by
+ * the keys active in the last few minutes, not by every address ever seen.
+ */
+export class KeyedLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private lastSweep = 0;
+
+  constructor(private readonly spec: BucketSpec) {}
+
+  take(key: string, now = Date.now(), cost = 1): Verdict {
+    this.sweep(now);
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = fullBucket(this.spec, now)));
+    return take(bucket, this.spec, now, cost);
+  }
+
+  /** Whether a token is there, without taking it. */
+  peek(key: string, now = Date.now()): Verdict {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return { ok: true };
+    return take({ ...bucket }, this.spec, now, 1);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    const refillMs = (this.spec.burst / this.spec.perSecond) * 1000;
+    for (const [key, b] of this.buckets) if (now - b.at > refillMs) this.buckets.delete(key);
+  }
+}
+
+/** Every limiter of one server, built from the settings. */
+export class Limits {
+  readonly settings: LimitSettings;
+  readonly participants: KeyedLimiter;
+  readonly addresses: KeyedLimiter;
+  readonly ideaChanges: KeyedLimiter;
+  readonly joins: KeyedLimiter;
+  readonly wrongCodes: KeyedLimiter;
+  readonly wrongCodesOverall: KeyedLimiter;
+  readonly wrongKeys: KeyedLimiter;
+  readonly connections: KeyedLimiter;
+
+  constructor(overrides: Partial<LimitSettings> = {}) {
+    const s = (this.settings = { ...DEFAULT_LIMITS, ...overrides });
+    this.participants = new KeyedLimiter(s.commandsPerParticipant);
+    this.addresses = new KeyedLimiter(s.commandsPerAddress);
+    this.ideaChanges = new KeyedLimiter(s.ideaChangesPerParticipant);
+    this.joins = new KeyedLimiter(s.joinsPerAddress);
+    this.wrongCodes = new KeyedLimiter(s.wrongCodesPerAddress);
+    this.wrongCodesOverall = new KeyedLimiter(s.wrongCodesOverall);
+    this.wrongKeys = new KeyedLimiter(s.wrongKeysPerAddress);
+    this.connections = new KeyedLimiter(s.connectionsPerAddress);
+  }
+}

@@ -1,0 +1,130 @@
+// Pushing changes out, coalesced. Phones get their own view and notices at once; the wall of ideas
+// at most once per `ideaPatchMs`, so a burst of edits reaches each phone as one patch whatever
+// the sender does. The projector and the console are sent again at most every `displayThrottleMs`,
+// and at each change of the hall's join code.
+
+import { t, type MessageKey } from '../../shared/i18n/index.js';
+import type { Admission } from '../forum/admission.js';
+import type { Effects, ForumRoom } from '../forum/room.js';
+import { consoleView, meView, phoneView, publicIdea, screenView } from '../forum/views.js';
+import type { AppServer } from './socket.js';
+
+export const PHONES = 'phones';
+export const SCREENS = 'screens';
+export const CONSOLES = 'consoles';
+export const participantRoom = (id: string) => `p:${id}`;
+
+/** By default the projector and console are sent again at most this often while changes keep coming. */
+export const DISPLAY_THROTTLE_MS = 200;
+/** By default the wall of ideas on phones changes at most once a second. */
+export const IDEA_PATCH_MS = 1000;
+
+export interface PushOptions {
+  displayThrottleMs?: number;
+  ideaPatchMs?: number;
+}
+
+export function startPushing(io: AppServer, room: ForumRoom, admission: Admission, options: PushOptions = {}) {
+  const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
+  const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
+  const pending = { forum: false, ideas: new Set<string>(), me: new Set<string>(), notices: [] as Effects['notices'] };
+  let phoneFlush: NodeJS.Immediate | null = null;
+  let ideaTimer: NodeJS.Timeout | null = null;
+  let lastIdeas = 0;
+  let displayTimer: NodeJS.Timeout | null = null;
+  let lastDisplay = 0;
+
+  const flushIdeas = () => {
+    ideaTimer = null;
+    lastIdeas = Date.now();
+    if (pending.ideas.size === 0) return;
+    const state = room.state;
+    const upserts = [];
+    const removed = [];
+    for (const id of pending.ideas) {
+      const idea = state.ideas.get(id);
+      if (idea && idea.status === 'active') upserts.push(publicIdea(state, idea));
+      else removed.push(id);
+    }
+    pending.ideas.clear();
+    io.to(PHONES).emit('ideas:patch', { upserts, removed });
+  };
+
+  const flushPhones = () => {
+    phoneFlush = null;
+    const state = room.state;
+    // A change of the forum (a phase, a reveal) goes out with the ideas it concerns, in order.
+    if (pending.forum) {
+      if (ideaTimer) clearTimeout(ideaTimer);
+      flushIdeas();
+      io.to(PHONES).emit('phone', phoneView(state));
+    }
+    for (const id of pending.me) io.to(participantRoom(id)).emit('me', meView(state, id));
+    for (const { participantId, notice } of pending.notices) {
+      for (const socketId of io.sockets.adapter.rooms.get(participantRoom(participantId)) ?? []) {
+        const s = io.sockets.sockets.get(socketId);
+        if (!s) continue;
+        const lang = s.data.session.lang;
+        s.emit('notice', { ...notice, message: t(lang, `notice.${notice.code}` as MessageKey, notice.params) });
+      }
+    }
+    pending.forum = false;
+    pending.me.clear();
+    pending.notices = [];
+  };
+
+  const flushDisplays = () => {
+    displayTimer = null;
+    const now = Date.now();
+    lastDisplay = now;
+    const join = admission.joinInfo(now);
+    if ((io.sockets.adapter.rooms.get(SCREENS)?.size ?? 0) > 0) {
+      io.to(SCREENS).emit('screen', screenView(room.state, room.presence, join));
+    }
+    if ((io.sockets.adapter.rooms.get(CONSOLES)?.size ?? 0) > 0) {
+      io.to(CONSOLES).emit('console', consoleView(room.state, room.presence, join, admission.view(now)));
+    }
+  };
+
+  const scheduleDisplays = (now: boolean) => {
+    if (displayTimer && !now) return;
+    if (displayTimer) clearTimeout(displayTimer);
+    const wait = now ? 0 : Math.max(0, lastDisplay + displayThrottleMs - Date.now());
+    displayTimer = setTimeout(flushDisplays, wait);
+  };
+
+  const unsubscribe = room.onChange((effects) => {
+    pending.forum ||= effects.forum;
+    for (const id of effects.ideas) pending.ideas.add(id);
+    for (const id of effects.me) pending.me.add(id);
+    pending.notices.push(...effects.notices);
+    if (effects.forum || effects.me.size || effects.notices.length) phoneFlush ??= setImmediate(flushPhones);
+    if (pending.ideas.size > 0 && !ideaTimer) {
+      ideaTimer = setTimeout(flushIdeas, Math.max(0, lastIdeas + ideaPatchMs - Date.now()));
+    }
+    scheduleDisplays(effects.forum);
+  });
+
+  // The hall's code changes on the clock, not on an event: send the displays at each change.
+  let rotationTimer: NodeJS.Timeout | null = null;
+  const scheduleRotation = () => {
+    const next = (admission.period(Date.now()) + 1) * admission.periodMs;
+    rotationTimer = setTimeout(() => {
+      if (room.state.admission === 'hall') scheduleDisplays(true);
+      scheduleRotation();
+    }, next - Date.now() + 5);
+  };
+  scheduleRotation();
+
+  return {
+    /** Sends the projector and console again now (after something that is not an event changed). */
+    refreshDisplays: () => scheduleDisplays(true),
+    close() {
+      unsubscribe();
+      if (phoneFlush) clearImmediate(phoneFlush);
+      if (ideaTimer) clearTimeout(ideaTimer);
+      if (displayTimer) clearTimeout(displayTimer);
+      if (rotationTimer) clearTimeout(rotationTimer);
+    },
+  };
+}
