@@ -1,6 +1,9 @@
 // `npm run bench`: a hall of simulated phones on loopback against the real server (a child
 // process with its SQLite file in a temp folder), and the same load against a bare Socket.IO
-// server, so that figures are read as ratios taken in the same run on the same machine.
+// server, so that figures are read as ratios taken in the same run on the same machine. Each
+// simulated phone connects from a loopback address of its own (127.0.0.0/8 all reaches this
+// machine), as real phones on a LAN do, so the per-address limits see a real hall. Then a flood:
+// one hostile phone against a listening hall, for what it costs the others.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,31 +16,58 @@ import { startServerProcess } from './process.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000').split(',').map(Number);
 const DOTS_PER_PHONE = 3;
+/** Another checkout of Viche (BENCH_BEFORE=/path), to run the flood against an earlier version too. */
+const BEFORE = process.env.BENCH_BEFORE;
+
+/** A loopback address of its own for the i-th simulated phone: 127.2.0.1, 127.2.0.2, … */
+const phoneAddress = (i: number) => `127.${2 + ((i + 1) >> 16)}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`;
+
+/** Bytes a client's WebSocket has read from and written to the wire (frames and all). */
+function wire(s: Socket): { read: number; written: number } {
+  const raw = (s.io.engine as unknown as { transport?: { ws?: { _socket?: { bytesRead: number; bytesWritten: number } } } }).transport?.ws?._socket;
+  return { read: raw?.bytesRead ?? 0, written: raw?.bytesWritten ?? 0 };
+}
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-function connectMany(port: number, n: number, auth: (i: number) => Record<string, unknown>): Promise<Socket[]> {
-  return Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      new Promise<Socket>((resolve, reject) => {
-        const s = io(`http://127.0.0.1:${port}`, { auth: auth(i), transports: ['websocket'], forceNew: true, reconnection: false });
-        s.once('connect', () => resolve(s));
-        s.once('connect_error', reject);
-      }),
-    ),
-  );
+function connectOne(port: number, auth: Record<string, unknown>, localAddress?: string, reconnection = false): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const s = io(`http://127.0.0.1:${port}`, {
+      auth,
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection,
+      reconnectionDelay: 100,
+      ...(localAddress ? { localAddress } : {}),
+    } as Parameters<typeof io>[1]);
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', reject);
+  });
 }
 
-const ack = (s: Socket, event: string, payload: unknown) =>
-  s.timeout(60_000).emitWithAck(event, payload) as Promise<{ ok: boolean; data?: { ideaId?: string }; error?: { code: string } }>;
+/** Phones connect from addresses of their own; the console and projector from 127.0.0.1. */
+function connectMany(port: number, n: number, auth: (i: number) => Record<string, unknown>, addresses = true): Promise<Socket[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => connectOne(port, auth(i), addresses ? phoneAddress(i) : undefined)));
+}
+
+type AckResult = { ok: boolean; data?: { ideaId?: string; grant?: string }; error?: { code: string } };
+const ack = (s: Socket, event: string, payload: unknown) => s.timeout(60_000).emitWithAck(event, payload) as Promise<AckResult>;
+
+interface Timed {
+  latencies: number[];
+  seconds: number;
+  refused: number;
+  rateLimited: number;
+}
 
 /** Runs every phone's actions at once, each phone's in order; returns per-action latencies in ms. */
-async function timed(sockets: Socket[], actions: (i: number) => [string, unknown][]): Promise<{ latencies: number[]; seconds: number; refused: number }> {
+async function timed(sockets: Socket[], actions: (i: number) => [string, unknown][]): Promise<Timed> {
   const latencies: number[] = [];
   let refused = 0;
+  let rateLimited = 0;
   const t0 = performance.now();
   await Promise.all(
     sockets.map(async (s, i) => {
@@ -46,10 +76,19 @@ async function timed(sockets: Socket[], actions: (i: number) => [string, unknown
         const res = await ack(s, event, payload);
         latencies.push(performance.now() - t);
         if (!res.ok) refused++;
+        if (res.error?.code === 'RATE_LIMITED') rateLimited++;
       }
     }),
   );
-  return { latencies, seconds: (performance.now() - t0) / 1000, refused };
+  return { latencies, seconds: (performance.now() - t0) / 1000, refused, rateLimited };
+}
+
+/** The code the projector shows now (in the hall mode it changes every 30 s). */
+async function currentJoinCode(port: number, key: string): Promise<string> {
+  const c = await connectOne(port, { v: PROTOCOL_VERSION, role: 'console', key });
+  const view = await new Promise<{ joinCode: string }>((resolve) => c.once('console', resolve));
+  c.close();
+  return view.joinCode;
 }
 
 function pct(values: number[], p: number): number {
@@ -65,10 +104,11 @@ async function benchHall(phones: number) {
   const bare = await startServerProcess({}, 'scripts/bare-server.ts');
   try {
     const key = new URL(viche.consoleUrl).searchParams.get('key')!;
-    const [admin] = await connectMany(viche.port, 1, () => ({ v: PROTOCOL_VERSION, role: 'console', key }));
+    const admin = await connectOne(viche.port, { v: PROTOCOL_VERSION, role: 'console', key });
     const tokens = Array.from({ length: phones }, () => randomBytes(16).toString('hex'));
     const sockets = await connectMany(viche.port, phones, (i) => ({ v: PROTOCOL_VERSION, role: 'phone', token: tokens[i] }));
-    const join = await timed(sockets, (i) => [['participant:join', { code: viche.joinCode, token: tokens[i] }]]);
+    const code = await currentJoinCode(viche.port, key);
+    const join = await timed(sockets, (i) => [['participant:join', { code, token: tokens[i] }]]);
     await ack(admin, 'phase:set', { to: 'ideas' });
     const ideas = await timed(sockets, (i) => [['idea:submit', { priorityCode: String((i % 6) + 1), title: `Ідея ${i}`, actionId: randomBytes(8).toString('hex') }]]);
     const ideaIds = await fetchIdeas(viche.port, key);
@@ -83,17 +123,17 @@ async function benchHall(phones: number) {
     const vicheRss = rssMiB(viche.child.pid!);
     for (const s of [admin, ...sockets]) s.close();
 
-    const bareSockets = await connectMany(bare.port, phones, () => ({}));
+    const bareSockets = await connectMany(bare.port, phones, () => ({}), false);
     const baseline = await timed(bareSockets, (i) =>
       Array.from({ length: DOTS_PER_PHONE }, (_, k) => ['dot:place', { ideaId: `idea-${(i + k) % phones}`, actionId: randomBytes(8).toString('hex') }] as [string, unknown]),
     );
     const bareRss = rssMiB(bare.child.pid!);
     for (const s of bareSockets) s.close();
 
-    const line = (name: string, r: { latencies: number[]; seconds: number; refused: number }) =>
-      `  ${name.padEnd(26)}${fmt(pct(r.latencies, 50))}${fmt(pct(r.latencies, 95))}${fmt(pct(r.latencies, 99))}${fmt(r.latencies.length / r.seconds)}${String(r.refused).padStart(9)}`;
-    console.log(`\n${phones} phones (${DOTS_PER_PHONE} dots each, all at once)`);
-    console.log(`  ${'action'.padEnd(26)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'acks/s'.padStart(8)}${'refused'.padStart(9)}`);
+    const line = (name: string, r: Timed) =>
+      `  ${name.padEnd(26)}${fmt(pct(r.latencies, 50))}${fmt(pct(r.latencies, 95))}${fmt(pct(r.latencies, 99))}${fmt(r.latencies.length / r.seconds)}${String(r.refused).padStart(9)}${String(r.rateLimited).padStart(14)}`;
+    console.log(`\n${phones} phones (${DOTS_PER_PHONE} dots each, all at once; each phone from its own address)`);
+    console.log(`  ${'action'.padEnd(26)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'acks/s'.padStart(8)}${'refused'.padStart(9)}${'RATE_LIMITED'.padStart(14)}`);
     console.log(line('join', join));
     console.log(line('idea:submit', ideas));
     console.log(line('dot:place', dots));
@@ -110,7 +150,7 @@ async function benchHall(phones: number) {
 
 async function fetchIdeas(port: number, key: string): Promise<string[]> {
   // The JSON export is refused before voting; read the console's view instead.
-  const [c] = await connectMany(port, 1, () => ({ v: PROTOCOL_VERSION, role: 'console', key }));
+  const c = await connectOne(port, { v: PROTOCOL_VERSION, role: 'console', key });
   const view = await new Promise<{ ideas: { id: string; createdAt: number }[] }>((resolve) => c.once('console', resolve));
   c.close();
   return view.ideas.map((i) => i.id);
@@ -170,8 +210,147 @@ async function phoneOnSlowDevice() {
   }
 }
 
+// ---------------------------------------------------------------- a flooding phone
+
+const LISTENERS = Number(process.env.BENCH_LISTENERS ?? 50);
+const FLOOD_SECONDS = 5;
+const FLOOD_PER_SECOND = 1000;
+
+/**
+ * One phone sends commands at FLOOD_PER_SECOND for FLOOD_SECONDS without waiting for acks (as a
+ * script would: reconnecting and rejoining whenever it is cut off), while `listeners` phones just
+ * listen. Returns the bytes the flooder wrote and the bytes the listeners read on the wire.
+ */
+async function flood(
+  port: number,
+  code: string,
+  listeners: Socket[],
+  command: (n: number, ownIdea: string) => [string, unknown],
+): Promise<{ sent: number; delivered: number; acks: Record<string, number>; cuts: number }> {
+  const token = randomBytes(16).toString('hex');
+  const attacker = await connectOne(port, { v: PROTOCOL_VERSION, role: 'phone', token }, '127.250.0.1', true);
+  await ack(attacker, 'participant:join', { code, token });
+  // Its own idea to edit (refused outside the ideas phase, which is fine for other floods).
+  const own = await ack(attacker, 'idea:submit', { priorityCode: '1', title: 'Моя ідея', actionId: randomBytes(8).toString('hex') });
+  const ownIdea = own.data?.ideaId ?? '';
+  const before = listeners.map(wire);
+  const acks: Record<string, number> = {};
+  let sent = 0;
+  let cuts = 0;
+  // A script comes straight back when it is cut off, as often as the server lets it.
+  let stopped = false;
+  attacker.on('disconnect', (reason) => {
+    if (reason !== 'io server disconnect') return;
+    cuts++;
+    if (!stopped) attacker.connect();
+  });
+  attacker.on('connect_error', () => {
+    if (!stopped) setTimeout(() => attacker.connect(), 100);
+  });
+  let n = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (performance.now() - started > FLOOD_SECONDS * 1000) {
+        clearInterval(timer);
+        resolve();
+        return;
+      }
+      if (!attacker.connected) return;
+      for (let k = 0; k < FLOOD_PER_SECOND / 100; k++) {
+        const [event, payload] = command(n++, ownIdea);
+        // What goes on the wire: the Socket.IO packet ("42<ack id>[event, payload]") in one small frame.
+        sent += Buffer.byteLength(`42${n}${JSON.stringify([event, payload])}`) + 6;
+        attacker.timeout(10_000).emit(event, payload, (err: unknown, res: AckResult) => {
+          const key = err ? 'no ack' : res.ok ? 'ok' : (res.error?.code ?? '?');
+          acks[key] = (acks[key] ?? 0) + 1;
+        });
+      }
+    }, 10);
+  });
+  stopped = true;
+  await new Promise((r) => setTimeout(r, 1500)); // the last coalesced patches reach the hall
+  attacker.close();
+  const delivered = listeners.map(wire).reduce((sum, w, i) => sum + (w.read - before[i].read), 0);
+  return { sent, delivered, acks, cuts };
+}
+
+async function benchFlood(label: string, root?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
+  const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db'), ADMISSION: 'open' }, 'server/cli.ts', root);
+  try {
+    const key = new URL(viche.consoleUrl).searchParams.get('key')!;
+    const admin = await connectOne(viche.port, { v: PROTOCOL_VERSION, role: 'console', key });
+    const tokens = Array.from({ length: LISTENERS + 1 }, () => randomBytes(16).toString('hex'));
+    const hall = await connectMany(viche.port, LISTENERS + 1, (i) => ({ v: PROTOCOL_VERSION, role: 'phone', token: tokens[i] }));
+    await timed(hall, (i) => [['participant:join', { code: viche.joinCode, token: tokens[i] }]]);
+    const [author, ...listeners] = hall;
+    await ack(admin, 'phase:set', { to: 'ideas' });
+    await ack(author, 'idea:submit', { priorityCode: '1', title: 'Велодоріжка', actionId: randomBytes(8).toString('hex') });
+
+    // Its own idea edited over and over: each accepted edit is something the hall is sent.
+    const edits = await flood(viche.port, viche.joinCode, listeners, (n, own) => ['idea:edit', { ideaId: own, title: `Велодоріжка ${n}`, actionId: randomBytes(8).toString('hex') }]);
+    console.log(`\n${label}: one phone floods ${FLOOD_PER_SECOND} commands/s for ${FLOOD_SECONDS} s; ${LISTENERS} phones listen`);
+    const report = (name: string, r: Awaited<ReturnType<typeof flood>>) =>
+      console.log(
+        `  ${name.padEnd(30)} sent ${(r.sent / 1024).toFixed(0).padStart(6)} KiB, hall received ${(r.delivered / 1024).toFixed(0).padStart(7)} KiB: ×${(r.delivered / Math.max(1, r.sent)).toFixed(2)}; acks ${JSON.stringify(r.acks)}, cut off ${r.cuts}×`,
+      );
+    report('edits of its own idea', edits);
+
+    const spam = await flood(viche.port, viche.joinCode, listeners, (n) => ['idea:submit', { priorityCode: '2', title: `Спам ${n}`, actionId: randomBytes(8).toString('hex') }]);
+    report('new ideas', spam);
+    for (const s of [admin, ...hall]) s.close();
+  } finally {
+    viche.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Dot acks for a hall, once undisturbed and once with a phone flooding beside it, in the same run. */
+async function benchFloodDots(phones: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
+  const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db') });
+  try {
+    const key = new URL(viche.consoleUrl).searchParams.get('key')!;
+    const admin = await connectOne(viche.port, { v: PROTOCOL_VERSION, role: 'console', key });
+    const tokens = Array.from({ length: phones }, () => randomBytes(16).toString('hex'));
+    const sockets = await connectMany(viche.port, phones, (i) => ({ v: PROTOCOL_VERSION, role: 'phone', token: tokens[i] }));
+    const code = await currentJoinCode(viche.port, key);
+    await timed(sockets, (i) => [['participant:join', { code, token: tokens[i] }]]);
+    await ack(admin, 'phase:set', { to: 'ideas' });
+    await timed(sockets, (i) => [['idea:submit', { priorityCode: String((i % 2) + 1), title: `Ідея ${i}`, actionId: randomBytes(8).toString('hex') }]]);
+    const ids = await fetchIdeas(viche.port, key);
+    await ack(admin, 'phase:set', { to: 'review' });
+    await ack(admin, 'phase:set', { to: 'voting' });
+    const inPriority = (p: number) => ids.filter((_, i) => i % 2 === p);
+    const round = (p: number) =>
+      timed(sockets, (i) => {
+        const list = inPriority(p);
+        return Array.from({ length: DOTS_PER_PHONE }, (_, k) => ['dot:place', { ideaId: list[(i + k) % list.length], actionId: randomBytes(8).toString('hex') }] as [string, unknown]);
+      });
+    const calm = await round(0);
+    const floodCode = await currentJoinCode(viche.port, key);
+    const [stormy] = await Promise.all([
+      (async () => {
+        await new Promise((r) => setTimeout(r, 300)); // the flood is under way first
+        return round(1);
+      })(),
+      flood(viche.port, floodCode, [], (n) => [n % 2 ? 'dot:remove' : 'dot:place', { ideaId: ids[n % ids.length], actionId: randomBytes(8).toString('hex') }]),
+    ]);
+    console.log(`\n${phones} phones place ${DOTS_PER_PHONE} dots each, without and with one phone sending ${FLOOD_PER_SECOND} commands/s`);
+    console.log(`  undisturbed: dot:place p95 ${pct(calm.latencies, 95).toFixed(1)} ms; with the flood: p95 ${pct(stormy.latencies, 95).toFixed(1)} ms (×${(pct(stormy.latencies, 95) / Math.max(0.01, pct(calm.latencies, 95))).toFixed(2)}); RATE_LIMITED to the hall: ${calm.rateLimited + stormy.rateLimited}`);
+    for (const s of [admin, ...sockets]) s.close();
+  } finally {
+    viche.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 pageWeights();
 await phoneOnSlowDevice();
 for (const n of HALLS) await benchHall(n);
+await benchFloodDots(HALLS[0] ?? 130);
+await benchFlood('this version');
+if (BEFORE) await benchFlood(`the version at ${BEFORE}`, BEFORE);
 process.exit(0);

@@ -21,9 +21,10 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-export function startServerProcess(env: Record<string, string>, script = 'server/cli.ts'): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
-    cwd: ROOT,
+/** `root`: another checkout of Viche, to measure an earlier version with the same load. */
+export function startServerProcess(env: Record<string, string>, script = 'server/cli.ts', root = ROOT): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, script)], {
+    cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -22,7 +22,8 @@ export function App() {
   else if (!forum || me === undefined) body = <p className="card" role="status">{t('common.loading')}</p>;
   // A forum that is over takes no one new, but its revealed results are for everyone.
   else if (me === null && forum.phase === 'closed') body = <Results forum={forum} />;
-  else if (me === null) body = <JoinForm />;
+  else if (me === null) body = <JoinForm forum={forum} />;
+  else if (me.voided) body = <Voided reason={me.voided.reason} />;
   else body = <PhaseView forum={forum} me={me} />;
 
   return (
@@ -73,7 +74,21 @@ function PhaseView({ forum, me }: { forum: ForumInfo; me: MeView }) {
 
 // ---------------------------------------------------------------- joining
 
-function JoinForm() {
+/** The facilitator voided this ballot: say so plainly, and nothing else is offered. */
+function Voided({ reason }: { reason: string }) {
+  const t = useT();
+  return (
+    <section className="card" role="alert">
+      <h1>{t('phone.voided.heading')}</h1>
+      <p>{t('phone.voided.text', { reason })}</p>
+    </section>
+  );
+}
+
+/** What the code field asks for depends on how the forum admits people. */
+const CODE_LABEL = { hall: 'phone.join.codeHall', tickets: 'phone.join.codeTickets', open: 'phone.join.code' } as const;
+
+function JoinForm({ forum }: { forum: ForumInfo }) {
   const t = useT();
   const initialCode = useMemo(() => new URLSearchParams(window.location.search).get('c') ?? '', []);
   const [code, setCode] = useState(initialCode);
@@ -98,13 +113,13 @@ function JoinForm() {
     <form className="card" onSubmit={submit} noValidate>
       <h1>{t('phone.join.heading')}</h1>
       <div className="field">
-        <label htmlFor={codeId}>{t('phone.join.code')}</label>
+        <label htmlFor={codeId}>{t(CODE_LABEL[forum.admission])}</label>
         <input
           id={codeId}
           inputMode="numeric"
           autoComplete="off"
           pattern="[0-9 ]*"
-          maxLength={12}
+          maxLength={20}
           value={code}
           onChange={(e) => setCode(e.target.value)}
           aria-invalid={error ? true : undefined}

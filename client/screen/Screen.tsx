@@ -6,13 +6,23 @@ import type { MessageKey } from '../../shared/i18n/index.js';
 import type { PriorityResult, ScreenView } from '../../shared/protocol.js';
 import { groupCode } from '../lib/format.js';
 import { useT } from '../lib/i18n.js';
+import { useConnection } from '../lib/connection.js';
 import { ConnectionBanner, LanguageToggle, useTitle } from '../lib/ui.js';
 import { useScreen } from './store.js';
 
 export function Screen() {
   const t = useT();
   const view = useScreen((s) => s.view);
+  const refused = useConnection((s) => s.refused);
   useTitle(t('screen.title'));
+  if (refused && refused.code !== 'PROTOCOL_MISMATCH') {
+    const hasKey = new URLSearchParams(window.location.search).has('key');
+    return (
+      <p className="screen-loading" role="alert">
+        {refused.code === 'FORBIDDEN' ? t(hasKey ? 'screen.badKey' : 'screen.noKey') : refused.message}
+      </p>
+    );
+  }
   if (!view) {
     return (
       <>
@@ -53,21 +63,54 @@ const shortUrl = (joinUrl: string) => {
   }
 };
 
+/**
+ * How to join. With the hall's changing code the QR carries the code now in force, and a thin bar
+ * runs down to the next change; with tickets the QR opens the join page and the code is on the ticket.
+ */
 function JoinBox({ view, large }: { view: ScreenView; large?: boolean }) {
   const t = useT();
+  const tickets = view.forum.admission === 'tickets';
+  const qr = view.joinCode ? `/qr.svg?c=${view.joinCode}` : '/qr.svg';
   return (
     <section className={`join${large ? ' join-large' : ''}`} aria-label={t('screen.join')}>
-      <img className="qr" src="/qr.svg" alt={`QR: ${view.joinUrl}`} />
+      <img className="qr" src={qr} alt={`QR: ${view.joinUrl}`} />
       <div className="join-text">
+        {tickets && <p className="join-mode">{t('screen.tickets')}</p>}
         <p className="join-label">{t('screen.join')}</p>
         <p className="join-url">{shortUrl(view.joinUrl)}</p>
-        <p className="join-label">{t('screen.code')}</p>
-        <p className="join-code">{groupCode(view.joinCode)}</p>
+        {tickets ? (
+          <p className="join-how">{t('screen.ticketsHow')}</p>
+        ) : (
+          <>
+            <p className="join-label">{t('screen.code')}</p>
+            <p className="join-code">{groupCode(view.joinCode)}</p>
+            {view.rotation && <CodeClock rotation={view.rotation} />}
+          </>
+        )}
         <p className="join-count" aria-live="polite">
           {t('screen.joined')}: <strong>{view.joined}</strong>
         </p>
       </div>
     </section>
+  );
+}
+
+/** A bar that empties until the code changes, restarted by each new code. */
+function CodeClock({ rotation }: { rotation: NonNullable<ScreenView['rotation']> }) {
+  const t = useT();
+  // The server's clock and the projector's may differ; the bar only needs the time left.
+  const left = Math.max(0, Math.min(rotation.periodMs, rotation.nextAt - Date.now()));
+  return (
+    <div className="code-clock">
+      <span className="code-clock-track" aria-hidden="true">
+        <span
+          key={rotation.nextAt}
+          className="code-clock-fill"
+          style={{ animationDuration: `${left}ms`, width: `${(left / rotation.periodMs) * 100}%` }}
+        />
+      </span>
+      <span className="join-label">{t('screen.codeChanges', { seconds: Math.round(rotation.periodMs / 1000) })}</span>
+    </div>
   );
 }
 

@@ -1,4 +1,6 @@
-// The projector page: follows the forum's phase live for the whole hall to read.
+// The projector page: follows the forum's phase live for the whole hall to read. It is opened
+// with its display key (`/screen?key=…`, printed at start and shown on the console), because it
+// shows the hall's current join code.
 
 import { createRoot } from 'react-dom/client';
 import '../lib/base.css';
@@ -7,8 +9,8 @@ import { Screen } from './Screen.js';
 import './screen.css';
 import { useScreen } from './store.js';
 
-
-const socket = connect('screen');
+const key = new URLSearchParams(window.location.search).get('key') ?? '';
+const socket = connect('screen', () => ({ key }));
 socket.on('screen', (view) => useScreen.setState({ view }));
 
 createRoot(document.getElementById('root')!).render(<Screen />);

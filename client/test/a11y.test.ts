@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
+import { connectConsole, joinPhone, ok, ROOT, screenKeyOf, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ready = existsSync(CHROMIUM) && existsSync(join(ROOT, 'dist/client/phone/index.html'));
@@ -56,7 +56,7 @@ describe.skipIf(!ready)(`accessibility (axe-core; needs ${CHROMIUM} and a built 
     screen = await page(1920, 1080);
     consolePage = await page(1366, 900);
     await phone.goto(`${server.url}/?c=${server.joinCode}`);
-    await screen.goto(`${server.url}/screen`);
+    await screen.goto(`${server.url}/screen?key=${screenKeyOf(server.screenUrl)}`);
     await consolePage.goto(`${server.url}/console?key=${encodeURIComponent(server.facilitatorKey)}`);
     for (let i = 0; i < 3; i++) others.push(await joinPhone(server, `Учасник ${i}`));
   });
@@ -85,6 +85,27 @@ describe.skipIf(!ready)(`accessibility (axe-core; needs ${CHROMIUM} and a built 
     expect(await violations(consolePage)).toEqual([]);
     await consolePage.getByRole('tab', { name: 'Структура і правила' }).click();
     expect(await violations(consolePage)).toEqual([]);
+  });
+
+  it('admission: the printable ticket sheet, and a phone whose participation was voided', async () => {
+    ok(await admin.send('tickets:issue', { count: 3 }));
+    const { grant } = ok(await admin.send('export:grant', {}));
+    const sheet = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await sheet.goto(`${server.url}/console/tickets?grant=${grant}`);
+    await sheet.getByRole('button', { name: 'Друкувати' }).waitFor();
+    expect(await violations(sheet)).toEqual([]);
+    await sheet.close();
+
+    const voided = await (await browser.newContext({ viewport: { width: 360, height: 640 }, bypassCSP: true })).newPage();
+    await voided.goto(`${server.url}/?c=${server.joinCode}`);
+    await voided.getByRole('button', { name: 'Приєднатися' }).click();
+    await voided.getByText('Вітаємо на форумі!').waitFor();
+    const id = [...server.room.state.participants.values()].find((p) => !others.some((o) => o.me.participantId === p.id))!.id;
+    ok(await admin.send('participant:void', { participantId: id, reason: 'Другий голос з одного телефона' }));
+    await voided.getByRole('heading', { name: 'Вашу участь анульовано' }).waitFor();
+    await voided.locator('.card', { hasText: 'Причина: Другий голос з одного телефона' }).waitFor();
+    expect(await violations(voided)).toEqual([]);
+    await voided.close();
   });
 
   it('ideas: the idea form and the console’s idea list', async () => {

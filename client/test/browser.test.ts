@@ -1,14 +1,14 @@
 // The pages in a real Chromium. The phone is opened as a phone on the venue's LAN sees it: under a
-// name mapped to loopback, over plain http, so the page is not a secure context.
+// name mapped to loopback, over plain http, so the page is not a secure context. The forum admits
+// as it does by default, with the hall's changing code: the phone opens what the projector's QR says.
 
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectConsole, ok, ROOT, startTestServer, tempDir, type TestClient, type TestServer } from '../../server/test/harness.js';
+import { connectConsole, ok, ROOT, screenKeyOf, startTestServer, tempDir, type TestClient, type TestServer } from '../../server/test/harness.js';
+import { CHROMIUM, decodeQr, haveBrowser, launchChromium } from './chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
 const built = existsSync(join(ROOT, 'dist/client/phone/index.html'));
 if (process.env.CI === 'true' && !haveBrowser) throw new Error(`CI needs Chromium at ${CHROMIUM}: .ci/run installs it`);
 if (process.env.CI === 'true' && !built) throw new Error('CI needs the built client: npm test builds it first');
@@ -21,23 +21,10 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
   let origin: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ publicUrl: 'http://viche.test:{port}' });
+    server = await startTestServer({ publicUrl: 'http://viche.test:{port}', admission: 'hall' });
     origin = `http://viche.test:${server.port}`;
     admin = await connectConsole(server);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        '--host-resolver-rules=MAP viche.test 127.0.0.1',
-      ],
-    });
+    browser = await launchChromium(['--host-resolver-rules=MAP viche.test 127.0.0.1']);
   });
   afterAll(async () => {
     await browser?.close();
@@ -46,19 +33,32 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
   });
 
   it('a phone joins, proposes an idea and votes; the projector shows the QR, then the result', async () => {
+    // Without its key the projector page shows no code, only how to open it properly.
+    const stranger = await browser.newPage();
+    await stranger.goto(`${origin}/screen`);
+    await stranger.getByText('Екран відкривається за посиланням із ключем', { exact: false }).waitFor();
+    expect(await stranger.locator('.join-code').count()).toBe(0);
+    await stranger.close();
+
     const screenPage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await screenPage.goto(`${origin}/screen`);
+    await screenPage.goto(`${origin}/screen?key=${screenKeyOf(server.screenUrl)}`);
     const qr = screenPage.locator('img.qr');
     await qr.waitFor();
-    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-    await expect.poll(() => screenPage.locator('.join-code').textContent()).toBe(server.joinCode.replace(/(\d{3})(?=\d)/g, '$1 '));
+    await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const grouped = () => server.joinCode.replace(/(\d{3})(?=\d)/g, '$1 ');
+    await expect.poll(async () => (await screenPage.locator('.join-code').textContent()) === grouped()).toBe(true);
     expect(await screenPage.locator('.join-url').textContent()).toBe(`viche.test:${server.port}`);
+    await screenPage.getByText('Код змінюється кожні 30 с').waitFor();
+    // The phone scans the QR: what the projector shows is read back from its pixels.
+    const scanned = decodeQr(await qr.screenshot());
+    expect(scanned).toMatch(new RegExp(`^${origin.replace(/\./g, '\\.')}/\\?c=\\d{6}$`));
 
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const phone = await context.newPage();
     const errors: string[] = [];
     phone.on('pageerror', (e) => errors.push(e.message));
-    await phone.goto(`${origin}/?c=${server.joinCode}`);
+    await phone.goto(scanned!);
+    await phone.getByLabel('Код з екрана (6 цифр, змінюється кожні 30 с)').waitFor();
     expect(await phone.evaluate(() => window.isSecureContext)).toBe(false);
     expect(await phone.evaluate(() => typeof crypto.randomUUID)).toBe('undefined');
 
@@ -123,9 +123,9 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await phone.reload();
     await phone.getByRole('heading', { name: 'Join the forum' }).waitFor();
     expect(await phone.evaluate(() => document.documentElement.lang)).toBe('en');
-    await phone.getByLabel('Forum code (6 digits on the screen)').fill('000000');
+    await phone.getByLabel('Code on the screen (6 digits, changes every 30 s)').fill('000000');
     await phone.getByRole('button', { name: 'Join' }).click();
-    await phone.getByText('Wrong forum code. Check the digits on the screen.').waitFor();
+    await phone.getByText('Wrong code. Check the digits on the screen or on your ticket.').waitFor();
 
     // Once the forum is closed, a newcomer sees the revealed results instead of a join form.
     ok(await admin.send('phase:set', { to: 'closed' }));

@@ -13,10 +13,12 @@ import { take, type Verdict } from './limits.js';
 import type { AppSocket } from './socket.js';
 
 /**
- * Commands refused in a row for going too fast before the connection is cut. A phone that keeps
- * sending after being told to wait is a script; its acks would cost the server for nothing.
+ * Commands refused for going too fast within FLOOD_WINDOW_MS before the connection is cut. A phone
+ * that keeps sending after being told to wait is a script; its acks would cost the server for
+ * nothing. A person never comes near: the budget refills faster than anyone taps.
  */
 export const FLOOD_CUTOFF = 200;
+export const FLOOD_WINDOW_MS = 10_000;
 
 export interface DispatchDeps {
   room: ForumRoom;
@@ -56,7 +58,9 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
     const verdict = withinLimits();
     if (!verdict.ok) {
       admission.refused('rateLimited');
-      if (++session.limitedStreak >= FLOOD_CUTOFF) {
+      const now = Date.now();
+      if (now - session.limited.since > FLOOD_WINDOW_MS) session.limited = { count: 0, since: now };
+      if (++session.limited.count >= FLOOD_CUTOFF) {
         deps.log.warn({ address: session.address, role: session.role }, 'connection cut: it kept sending after being rate-limited');
         socket.disconnect(true);
         return;
@@ -64,7 +68,6 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
       if (typeof rawAck === 'function') refuse(rawAck as (r: Ack<never>) => void, { code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
       return;
     }
-    session.limitedStreak = 0;
     // Without an ack function nobody could learn the outcome; the command is refused unseen.
     if (typeof rawAck !== 'function') return;
     const ack = rawAck as (result: Ack<unknown>) => void;

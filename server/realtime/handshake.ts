@@ -94,7 +94,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
       }
     }
 
-    const session: Session = { role, lang, address, commands: fullBucket(limits.settings.commandsPerConnection, now), limitedStreak: 0 };
+    const session: Session = { role, lang, address, commands: fullBucket(limits.settings.commandsPerConnection, now), limited: { count: 0, since: now } };
     const token = auth.data.token;
     if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
     socket.data.session = session;

@@ -36,7 +36,7 @@ export const DEFAULT_LIMITS: LimitSettings = {
   wrongCodesPerAddress: { burst: 8, perSecond: 1 / 15 },
   wrongCodesOverall: { burst: 120, perSecond: 3 },
   wrongKeysPerAddress: { burst: 5, perSecond: 1 / 30 },
-  connectionsPerAddress: { burst: 40, perSecond: 4 },
+  connectionsPerAddress: { burst: 20, perSecond: 1 / 2 },
 };
 
 export type Verdict = { ok: true } | { ok: false; retryAfter: number };

@@ -12,6 +12,6 @@ export interface Session {
   address: string;
   /** This connection's command budget. */
   commands: Bucket;
-  /** Commands refused in a row for going too fast; a connection that keeps on is cut. */
-  limitedStreak: number;
+  /** Commands refused for going too fast in the current window; a connection that keeps on is cut. */
+  limited: { count: number; since: number };
 }
