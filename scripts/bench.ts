@@ -98,17 +98,23 @@ function pct(values: number[], p: number): number {
 
 const fmt = (n: number) => n.toFixed(1).padStart(8);
 
+/** A console and `phones` phones, each from its own address, joined with the code in force. */
+async function joinedHall(viche: { port: number; consoleUrl: string }, phones: number) {
+  const key = new URL(viche.consoleUrl).searchParams.get('key')!;
+  const admin = await connectOne(viche.port, { v: PROTOCOL_VERSION, role: 'console', key });
+  const tokens = Array.from({ length: phones }, () => randomBytes(16).toString('hex'));
+  const sockets = await connectMany(viche.port, phones, (i) => ({ v: PROTOCOL_VERSION, role: 'phone', token: tokens[i] }));
+  const code = await currentJoinCode(viche.port, key);
+  const join = await timed(sockets, (i) => [['participant:join', { code, token: tokens[i] }]]);
+  return { key, admin, sockets, code, join };
+}
+
 async function benchHall(phones: number) {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
   const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db') });
   const bare = await startServerProcess({}, 'scripts/bare-server.ts');
   try {
-    const key = new URL(viche.consoleUrl).searchParams.get('key')!;
-    const admin = await connectOne(viche.port, { v: PROTOCOL_VERSION, role: 'console', key });
-    const tokens = Array.from({ length: phones }, () => randomBytes(16).toString('hex'));
-    const sockets = await connectMany(viche.port, phones, (i) => ({ v: PROTOCOL_VERSION, role: 'phone', token: tokens[i] }));
-    const code = await currentJoinCode(viche.port, key);
-    const join = await timed(sockets, (i) => [['participant:join', { code, token: tokens[i] }]]);
+    const { key, admin, sockets, join } = await joinedHall(viche, phones);
     await ack(admin, 'phase:set', { to: 'ideas' });
     const ideas = await timed(sockets, (i) => [['idea:submit', { priorityCode: String((i % 6) + 1), title: `Ідея ${i}`, actionId: randomBytes(8).toString('hex') }]]);
     const ideaIds = await fetchIdeas(viche.port, key);
@@ -311,12 +317,7 @@ async function benchFloodDots(phones: number) {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
   const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db') });
   try {
-    const key = new URL(viche.consoleUrl).searchParams.get('key')!;
-    const admin = await connectOne(viche.port, { v: PROTOCOL_VERSION, role: 'console', key });
-    const tokens = Array.from({ length: phones }, () => randomBytes(16).toString('hex'));
-    const sockets = await connectMany(viche.port, phones, (i) => ({ v: PROTOCOL_VERSION, role: 'phone', token: tokens[i] }));
-    const code = await currentJoinCode(viche.port, key);
-    await timed(sockets, (i) => [['participant:join', { code, token: tokens[i] }]]);
+    const { key, admin, sockets } = await joinedHall(viche, phones);
     await ack(admin, 'phase:set', { to: 'ideas' });
     await timed(sockets, (i) => [['idea:submit', { priorityCode: String((i % 2) + 1), title: `Ідея ${i}`, actionId: randomBytes(8).toString('hex') }]]);
     const ids = await fetchIdeas(viche.port, key);

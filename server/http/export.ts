@@ -105,15 +105,17 @@ const TURNOUT: Record<Lang, { joined: string; voted: string; voided: string; vot
 };
 
 /**
- * One CSV cell. Every text is quoted, so that opened with any separator (',', ';' or tab, whatever
- * the spreadsheet's locale guesses) no separator inside a resident's text can start a new cell.
- * A text that a spreadsheet would read as a formula (= + - @, a tab or a line break first, also
- * after spaces) gets an apostrophe in front, so it is shown, never run.
+ * One CSV cell. Every text is quoted, so that read with the separator it was written with, no
+ * separator or line break inside a resident's text starts a new cell. A text that a spreadsheet
+ * would read as a formula (= + - @, a tab or a line break first, also after spaces) gets an
+ * apostrophe in front, so it is shown, never run. Opened with another separator than the file's
+ * (a spreadsheet guesses it from its locale), the quotes no longer line up and a cell can begin
+ * after any ',', ';', tab or line break inside a text: there too a formula sign gets an apostrophe.
  */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  const s = /^[\s]*[=+\-@]|^[\t\r\n]/.test(value) ? `'${value}` : value;
+  const s = (/^[\s]*[=+\-@]|^[\t\r\n]/.test(value) ? `'${value}` : value).replace(/([,;\t\r\n]\s*)(?=[=+\-@])/g, "$1'");
   return `"${s.replace(/"/g, '""')}"`;
 }
 

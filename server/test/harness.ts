@@ -72,8 +72,8 @@ let lastAddress = 0;
  * per-address limits expect. Consoles and projectors connect from 127.0.0.1.
  */
 export function nextPhoneAddress(): string {
-  lastAddress++;
-  return `127.1.${(lastAddress >> 8) & 255}.${(lastAddress & 255) || 1}`;
+  const i = lastAddress++;
+  return `127.1.${Math.floor(i / 254) % 256}.${(i % 254) + 1}`;
 }
 
 export interface Received {
