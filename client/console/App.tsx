@@ -5,6 +5,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import { useT } from '../lib/i18n.js';
 import { LanguageToggle } from '../lib/ui.js';
+import { Admission } from './Admission.js';
 import { Export } from './Export.js';
 import { Ideas } from './Ideas.js';
 import { Overview } from './Overview.js';
@@ -13,7 +14,7 @@ import { groupCode } from '../lib/format.js';
 import { useView } from './store.js';
 import { StructureTab } from './Structure.js';
 
-const TABS = ['overview', 'structure', 'ideas', 'results', 'export'] as const;
+const TABS = ['overview', 'admission', 'structure', 'ideas', 'results', 'export'] as const;
 type Tab = (typeof TABS)[number];
 
 function tabFromHash(): Tab {
@@ -69,7 +70,9 @@ export function App() {
             </div>
             <div>
               <dt>{t('console.joinCode')}</dt>
-              <dd className="join-code">{groupCode(view.joinCode)}</dd>
+              <dd className="join-code">
+                {view.joinCode ? groupCode(view.joinCode) : t('console.admission.mode.tickets')}
+              </dd>
             </div>
             <div>
               <dt>{t('console.joined')}</dt>
@@ -112,6 +115,7 @@ export function App() {
       <main className="panel">
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'overview' && <Overview />}
+          {tab === 'admission' && <Admission />}
           {tab === 'structure' && <StructureTab />}
           {tab === 'ideas' && <Ideas />}
           {tab === 'results' && <Results />}

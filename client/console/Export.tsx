@@ -1,24 +1,26 @@
-// Export and links: the results files (from voting on), the address phones join at, the
-// projector's address and the join code.
+// Export and links: the results files (from voting on, through a short-lived grant, never the
+// key), the address phones join at, the projector's address and the join code.
 
 import { useLang, useT } from '../lib/i18n.js';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { groupCode } from '../lib/format.js';
-import { useConsole, useView } from './store.js';
-
+import { useGrant } from './grant.js';
+import { screenLink } from './parts.js';
+import { useView } from './store.js';
 
 export function Export() {
   const t = useT();
   const lang = useLang((s) => s.lang);
   const view = useView();
-  const key = useConsole((s) => s.key);
+  const grant = useGrant();
   const enabled = EXPORT_PHASES.includes(view.forum.phase);
-  const k = encodeURIComponent(key);
+  const g = encodeURIComponent(grant ?? '');
   const files = [
-    { href: `/api/export.csv?key=${k}&lang=${lang}`, label: t('console.exportCsv') },
-    { href: `/api/export.json?key=${k}&lang=${lang}`, label: t('console.exportJson') },
+    { name: 'csv', href: `/api/export.csv?grant=${g}&lang=${lang}`, label: t('console.exportCsv') },
+    { name: 'json', href: `/api/export.json?grant=${g}&lang=${lang}`, label: t('console.exportJson') },
   ];
-  const screenUrl = `${window.location.origin}/screen`;
+  const screenUrl = screenLink(view);
+  const why = !enabled ? 'export-not-yet' : !grant ? 'export-waiting' : undefined;
 
   return (
     <div className="export">
@@ -30,16 +32,21 @@ export function Export() {
             {t('console.exportNotYet')}
           </p>
         )}
+        {enabled && !grant && (
+          <p className="muted" id="export-waiting" role="status">
+            {t('console.grantWaiting')}
+          </p>
+        )}
         <div className="export-buttons">
           {files.map((f) =>
-            enabled ? (
-              <a key={f.href} className="btn" href={f.href} download>
-                {f.label}
-              </a>
-            ) : (
-              <button key={f.href} type="button" className="btn" disabled aria-describedby="export-not-yet">
+            why ? (
+              <button key={f.name} type="button" className="btn" disabled aria-describedby={why}>
                 {f.label}
               </button>
+            ) : (
+              <a key={f.name} className="btn" href={f.href} download>
+                {f.label}
+              </a>
             ),
           )}
         </div>
@@ -59,9 +66,12 @@ export function Export() {
           <div>
             <dt>{t('console.screenLink')}</dt>
             <dd>
-              <a href={screenUrl} target="_blank" rel="noreferrer">
+              <a href={screenUrl} target="_blank" rel="noreferrer" aria-describedby="export-screen-help">
                 {screenUrl}
               </a>
+              <p id="export-screen-help" className="muted small link-help">
+                {t('console.screenLinkHelp')}
+              </p>
             </dd>
           </div>
           <div>

@@ -1,11 +1,15 @@
 // Overview: the phase with its next and back moves, the headline counts, per-priority progress
-// and who has joined.
+// and who has joined, with voiding a participant (through a dialog: it cannot be undone).
 
-import { PHASES, type Phase } from '../../shared/forum/types.js';
+import { canVoid } from '../../shared/forum/admission.js';
+import { useRef, useState, type FormEvent } from 'react';
+import { LIMITS, PHASES, type Phase } from '../../shared/forum/types.js';
 import { TRANSITIONS } from '../../shared/forum/rules.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
+import type { ConsoleParticipant } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
 import { useCommands } from './command.js';
+import { Dialog } from './Dialog.js';
 import { PriorityName } from './parts.js';
 import { useView } from './store.js';
 
@@ -164,7 +168,12 @@ function PriorityTable() {
 function Participants() {
   const t = useT();
   const view = useView();
-  const people = [...view.participants].sort((a, b) => Number(b.online) - Number(a.online) || a.joinedAt - b.joinedAt);
+  const [voiding, setVoiding] = useState<ConsoleParticipant | null>(null);
+  const people = [...view.participants].sort(
+    (a, b) => Number(!!a.voided) - Number(!!b.voided) || Number(b.online) - Number(a.online) || a.joinedAt - b.joinedAt,
+  );
+  // As decideVoid (shared/forum/admission.ts) refuses it: the hall has seen results by then.
+  const voidLocked = !canVoid(view.forum);
   return (
     <section className="card participants" aria-labelledby="h-participants">
       <h2 id="h-participants">
@@ -176,34 +185,143 @@ function Participants() {
       {people.length === 0 ? (
         <p className="muted">{t('console.noParticipants')}</p>
       ) : (
-        <div className="table-wrap participants-scroll" tabIndex={0} aria-labelledby="h-participants">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('field.name')}</th>
-                <th scope="col">{t('console.status')}</th>
-                <th scope="col" className="num">{t('console.ideasTotal')}</th>
-                <th scope="col" className="num">{t('console.dotsColumn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {people.map((p) => (
-                <tr key={p.id}>
-                  <td>{p.name || <span className="muted">{t('common.anonymous')}</span>}</td>
-                  <td>
-                    <span className={`presence ${p.online ? 'on' : 'off'}`}>
-                      <span className="presence-dot" aria-hidden="true" />
-                      {t(p.online ? 'console.isOnline' : 'console.isOffline')}
-                    </span>
-                  </td>
-                  <td className="num">{p.ideas}</td>
-                  <td className="num">{p.dots}</td>
+        <>
+          {voidLocked && (
+            <p className="note note-info small" id="void-locked">
+              {t('console.voidLocked')}
+            </p>
+          )}
+          <div className="table-wrap participants-scroll" tabIndex={0} aria-labelledby="h-participants">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('field.name')}</th>
+                  <th scope="col">{t('console.status')}</th>
+                  <th scope="col" className="num">{t('console.ideasTotal')}</th>
+                  <th scope="col" className="num">{t('console.dotsColumn')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('console.actions')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {people.map((p) => (
+                  <tr key={p.id} className={p.voided !== null ? 'is-voided' : undefined}>
+                    <td>
+                      <span id={`participant-${p.id}`} className="participant-name" tabIndex={-1}>
+                        {p.name || <span className="muted">{t('common.anonymous')}</span>}
+                      </span>
+                      {p.ticketNumber !== null && (
+                        <span className="ticket-number">{t('console.ticketN', { number: p.ticketNumber })}</span>
+                      )}
+                    </td>
+                    <td>
+                      {p.voided !== null ? (
+                        <span className="voided-mark">{t('console.voidedBecause', { reason: p.voided })}</span>
+                      ) : (
+                        <span className={`presence ${p.online ? 'on' : 'off'}`}>
+                          <span className="presence-dot" aria-hidden="true" />
+                          {t(p.online ? 'console.isOnline' : 'console.isOffline')}
+                        </span>
+                      )}
+                    </td>
+                    <td className="num">{p.ideas}</td>
+                    <td className="num">{p.dots}</td>
+                    <td className="row-actions">
+                      {p.voided === null && (
+                        <button
+                          type="button"
+                          className="btn btn-danger btn-small"
+                          disabled={voidLocked}
+                          aria-describedby={voidLocked ? `participant-${p.id} void-locked` : `participant-${p.id}`}
+                          onClick={() => setVoiding(p)}
+                        >
+                          {t('console.void')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
+      {voiding && <VoidDialog participant={voiding} close={() => setVoiding(null)} />}
     </section>
+  );
+}
+
+/** Voiding one participant: what it does, a reason (required: the participant and the log see it). */
+function VoidDialog({ participant, close }: { participant: ConsoleParticipant; close(): void }) {
+  const t = useT();
+  const commands = useCommands();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState('');
+  const done = useRef(false);
+  const reasonRef = useRef<HTMLInputElement>(null);
+  const busy = commands.busy('void');
+  const name = participant.name || t('common.anonymous');
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!reason.trim()) {
+      setError(t('err.TEXT_REQUIRED', { fieldName: t('field.reason') }));
+      reasonRef.current?.focus();
+      return;
+    }
+    const ok = await commands.run('void', 'participant:void', { participantId: participant.id, reason }, (data) =>
+      t('console.voided', { dots: data.dotsRemoved, ideas: data.ideasHidden }),
+    );
+    if (ok) {
+      done.current = true;
+      close();
+    }
+  };
+
+  return (
+    <Dialog
+      title={t('console.void.title', { name })}
+      describedBy="void-help"
+      initialFocus={reasonRef}
+      onClose={close}
+      // Once voided, the row's button goes away: focus lands on the participant's name instead.
+      returnFocus={() => (done.current ? document.getElementById(`participant-${participant.id}`) : null)}
+    >
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <p id="void-help" className="note note-warn">
+          {t('console.void.help')}
+        </p>
+        <div className="field">
+          <label htmlFor="void-reason">{t('console.void.reason')}</label>
+          <input
+            ref={reasonRef}
+            id="void-reason"
+            value={reason}
+            maxLength={LIMITS.reason}
+            required
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'void-reason-error' : undefined}
+            onChange={(e) => {
+              setReason(e.target.value);
+              setError('');
+            }}
+          />
+          {error && (
+            <span id="void-reason-error" className="error-text" role="alert">
+              {error}
+            </span>
+          )}
+        </div>
+        <div className="form-actions dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={close}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="btn btn-danger-solid" disabled={busy}>
+            {t('console.void')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

@@ -10,11 +10,13 @@ import { ConnectionBanner, LanguageToggle, Toasts, useTitle } from '../lib/ui.js
 import { App } from './App.js';
 import { useConsole } from './store.js';
 
-const { key } = useConsole.getState();
-
-if (key) {
-  const socket = connect('console', () => ({ key }));
+// Read at every (re)connect, not once: after the key is changed, the next handshake carries the new one.
+if (useConsole.getState().key) {
+  const socket = connect('console', () => ({ key: useConsole.getState().key }));
   socket.on('console', (view) => useConsole.setState({ view }));
+  useConnection.subscribe((s) => {
+    if (s.refused?.code === 'FORBIDDEN') useConsole.getState().forgetKey();
+  });
 }
 
 /** A page that cannot show the console: no key, a wrong key, or still loading. */
@@ -40,6 +42,7 @@ function Root() {
   useTitle(t('console.title'));
   const refused = useConnection((s) => s.refused);
   const hasView = useConsole((s) => s.view !== null);
+  const key = useConsole((s) => s.key);
   let body;
   if (!key) body = <Message text={t('console.noKey')} kind="error" />;
   else if (refused?.code === 'FORBIDDEN') body = <Message text={t('console.badKey')} kind="error" />;

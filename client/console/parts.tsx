@@ -39,3 +39,16 @@ export function clock(lang: Lang, at: number): string {
   return format.format(new Date(at));
 }
 
+/**
+ * The projector's link as this console reached the server. The server writes it with its local
+ * address; a console opened on the venue's LAN address gives the projector's computer a link that
+ * works there too.
+ */
+export function screenLink(view: ConsoleView): string {
+  try {
+    const url = new URL(view.admission.screenUrl);
+    return `${window.location.origin}${url.pathname}${url.search}`;
+  } catch {
+    return view.admission.screenUrl;
+  }
+}

@@ -42,9 +42,24 @@ export function connect(role: Role, extra: () => Partial<Handshake> = () => ({})
     randomizationFactor: 0.5,
   }) as AppClientSocket;
   socket.on('connect', () => useConnection.setState({ status: 'online', refused: null }));
-  socket.on('disconnect', () => useConnection.setState({ status: 'offline' }));
+  socket.on('disconnect', (reason) => {
+    useConnection.setState({ status: 'offline' });
+    // Socket.IO retries on its own after a lost connection, but not when the server ended it (a
+    // console after the facilitator key changed). Connecting again rebuilds the handshake: a page
+    // holding the new key carries on, one holding the old key is refused and says so.
+    if (reason === 'io server disconnect') socket?.connect();
+  });
   socket.on('connect_error', (err: Error & { data?: ConnectRefusal }) => {
-    if (err.data?.code) {
+    const code = err.data?.code;
+    if (code === 'RATE_LIMITED' || code === 'CONNECTION_LIMIT') {
+      // Too many connections from this address for now: the page stays as it is, says it is
+      // offline, and tries again when the server said it may (Socket.IO does not, after a refusal).
+      useConnection.setState({ status: 'offline' });
+      const wait = (err.data?.retryAfter ?? 5) * 1000 * (1 + Math.random() / 2);
+      setTimeout(() => socket?.connect(), wait);
+      return;
+    }
+    if (code) {
       // A refusal, not a network fault: trying again would only be refused again.
       useConnection.setState({ status: 'offline', refused: err.data });
       return;

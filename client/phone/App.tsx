@@ -74,11 +74,11 @@ function PhaseView({ forum, me }: { forum: ForumInfo; me: MeView }) {
 
 // ---------------------------------------------------------------- joining
 
-/** The facilitator voided this ballot: say so plainly, and nothing else is offered. */
+/** The facilitator voided this ballot: say so plainly, and nothing else is offered. (The notice that comes with it is what is read aloud.) */
 function Voided({ reason }: { reason: string }) {
   const t = useT();
   return (
-    <section className="card" role="alert">
+    <section className="card">
       <h1>{t('phone.voided.heading')}</h1>
       <p>{t('phone.voided.text', { reason })}</p>
     </section>

@@ -70,17 +70,16 @@ const shortUrl = (joinUrl: string) => {
 function JoinBox({ view, large }: { view: ScreenView; large?: boolean }) {
   const t = useT();
   const tickets = view.forum.admission === 'tickets';
-  const qr = view.joinCode ? `/qr.svg?c=${view.joinCode}` : '/qr.svg';
+  const qr = `/qr.svg?c=${view.joinCode}`;
   return (
     <section className={`join${large ? ' join-large' : ''}`} aria-label={t('screen.join')}>
-      <img className="qr" src={qr} alt={`QR: ${view.joinUrl}`} />
+      {/* With tickets, each ticket carries its own QR: a second one on the wall would only confuse. */}
+      {!tickets && <img className="qr" src={qr} alt={`QR: ${view.joinUrl}`} />}
       <div className="join-text">
         {tickets && <p className="join-mode">{t('screen.tickets')}</p>}
-        <p className="join-label">{t('screen.join')}</p>
+        {tickets ? <p className="join-how">{t('screen.ticketsHow')}</p> : <p className="join-label">{t('screen.join')}</p>}
         <p className="join-url">{shortUrl(view.joinUrl)}</p>
-        {tickets ? (
-          <p className="join-how">{t('screen.ticketsHow')}</p>
-        ) : (
+        {tickets ? null : (
           <>
             <p className="join-label">{t('screen.code')}</p>
             <p className="join-code">{groupCode(view.joinCode)}</p>

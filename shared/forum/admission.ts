@@ -136,6 +136,11 @@ export function decideReleaseTicket(state: ForumState, code: string, at: number)
   return accept([{ type: 'ticketReleased', ticketId: ticket.id, at }]);
 }
 
+/** Whether voiding is still possible: not once the hall has seen results, nor in a closed forum. */
+export function canVoid(state: Pick<ForumState, 'phase' | 'revealed'>): boolean {
+  return state.phase !== 'closed' && state.revealed.length === 0;
+}
+
 /**
  * Voids a participant: their dots are taken off, their ideas hidden with the reason, and their
  * device refused from then on. Not once results are being revealed: the hall has seen them.
@@ -144,7 +149,7 @@ export function decideVoid(state: ForumState, participantId: string, rawReason: 
   const p = state.participants.get(participantId);
   if (!p) return refuse('NOT_JOINED');
   if (p.voided) return refuse('ALREADY_VOIDED');
-  if (state.phase === 'closed' || state.revealed.length > 0) return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!canVoid(state)) return refuse('WRONG_PHASE', { phase: state.phase });
   const reason = checkLine('reason', rawReason, LIMITS.reason, true);
   if (!reason.ok) return reason;
   return accept([{ type: 'participantVoided', participantId, reason: reason.value, at }]);
