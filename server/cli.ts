@@ -1,18 +1,24 @@
 // `npm start`: starts the forum and prints where each screen opens, with the join QR in the terminal.
 
 import QRCode from 'qrcode';
-import { ConfigError, configFromEnv, startServer, type RunningServer } from './main.js';
+import { StartupError } from './errors.js';
+import { configFromEnv, startServer, type RunningServer } from './main.js';
 
 let server: RunningServer;
 try {
   server = await startServer(configFromEnv());
 } catch (err) {
-  // A setting that cannot work is one sentence, not a stack trace.
-  if (err instanceof ConfigError) {
+  // A start that cannot go on is one sentence that says what to fix; the stack trace is for
+  // LOG_LEVEL=debug, or for a failure nobody foresaw.
+  const debug = process.env.LOG_LEVEL === 'debug';
+  if (err instanceof StartupError) {
     process.stderr.write(`Viche cannot start: ${err.message}\n`);
-    process.exit(1);
+    if (debug) process.stderr.write(`${err.stack}\n`);
+  } else {
+    process.stderr.write(`Viche cannot start: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(debug ? `${(err as Error)?.stack}\n` : 'Run again with LOG_LEVEL=debug for the details.\n');
   }
-  throw err;
+  process.exit(1);
 }
 
 const mode = server.room.state.admission;

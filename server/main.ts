@@ -5,9 +5,15 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
-import { ADMISSION_MODES, LIMITS, type AdmissionMode } from '../shared/forum/types.js';
-import { SqliteStore } from './db/sqlite.js';
+import { ADMISSION_MODES, LIMITS, type AdmissionMode, type Structure } from '../shared/forum/types.js';
+import type { ConsoleHealth } from '../shared/protocol.js';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { listBackups, type BackupInfo } from './db/backup.js';
+import { WriterLock } from './db/lock.js';
+import { checkDatabasePath, SqliteStore } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
+import { StartupError } from './errors.js';
 import { Admission } from './forum/admission.js';
 import { ForumRoom } from './forum/room.js';
 import { loadTemplate } from './forum/template.js';
@@ -54,7 +60,7 @@ export interface ServerConfig {
 }
 
 /** A setting that cannot work; its message is one sentence that says what to change. */
-export class ConfigError extends Error {}
+export { StartupError as ConfigError };
 
 export const MIN_KEY_LENGTH = 16;
 export const DEFAULT_MAX_PER_ADDRESS = 3;
@@ -63,7 +69,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new ConfigError(`${name} must be a whole number from 0 to ${max}, not "${raw}".`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new StartupError(`${name} must be a whole number from 0 to ${max}, not "${raw}".`);
   return n;
 }
 
@@ -71,13 +77,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const port = wholeNumber(env, 'PORT', 3000, 65535);
   const key = env.FACILITATOR_KEY || undefined;
   if (key !== undefined && key.length < MIN_KEY_LENGTH) {
-    throw new ConfigError(
+    throw new StartupError(
       `FACILITATOR_KEY is ${key.length} characters long; use at least ${MIN_KEY_LENGTH} (or leave it unset and a strong key is made for you).`,
     );
   }
   const admission = env.ADMISSION || 'hall';
   if (!(ADMISSION_MODES as readonly string[]).includes(admission)) {
-    throw new ConfigError(`ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
+    throw new StartupError(`ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
   }
   const trust = env.TRUST_PROXY === 'true' ? '1' : env.TRUST_PROXY === 'false' ? '0' : env.TRUST_PROXY;
   return {
@@ -115,23 +121,106 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The template, read and checked; a failure says which file and what is wrong with it. */
+function readTemplate(path: string): { title: string; structure: Structure } {
+  try {
+    return loadTemplate(path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it cannot be read' : (err as Error).message;
+    throw new StartupError(`The template ${path} cannot be used (${why}). Fix it, or set VICHE_TEMPLATE to another priority tree.`);
+  }
+}
+
+function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    httpServer.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new StartupError(`Port ${port} is already in use on ${host}: another program (perhaps Viche) listens there. Stop it, or choose another port with PORT.`));
+      else if (err.code === 'EACCES') reject(new StartupError(`Port ${port} needs administrator rights; choose a port above 1023 with PORT.`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`HOST=${host} is not an address of this computer; leave HOST unset to listen on all of them.`));
+      else reject(err);
+    });
+    httpServer.listen(port, host, () => resolve());
+  });
+}
+
+/**
+ * Starts a forum's server. In order, so that a failure leaves no new or changed file behind: the
+ * database path is checked, its writer lock taken (one server per file), the template read if a
+ * new forum will need it, the port opened, and only then the database opened or created.
+ */
+function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, room: ForumRoom, log: Logger) {
+  let latest: BackupInfo | null = listBackups(dbPath)[0] ?? null;
+  let running: Promise<void> = Promise.resolve();
+  const take = (reason: string) => {
+    running = running.then(async () => {
+      try {
+        // The console sees it with its next update (there is one with almost every action).
+        latest = await store.backup(reason);
+        log.info({ file: latest.file }, `backup taken (${reason})`);
+      } catch (err) {
+        log.error({ err, reason }, 'backup failed');
+      }
+    });
+    return running;
+  };
+  const unsubscribe = room.onChange((effects) => {
+    if (effects.phase) void take(`phase-${effects.phase}`);
+  });
+  const rescan = setInterval(() => {
+    const newest = listBackups(dbPath)[0] ?? null;
+    if (newest && newest.file !== latest?.file && newest.at > (latest?.at ?? 0)) {
+      latest = newest;
+      room.changed();
+    }
+  }, 30_000);
+  rescan.unref();
+  return {
+    latest: () => latest,
+    /** The last backup, at shutdown, after any still being taken. */
+    stop(reason: string) {
+      unsubscribe();
+      clearInterval(rescan);
+      return take(reason);
+    },
+  };
+}
+
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const log = config.logger ?? createLogger();
   if (config.facilitatorKey !== undefined && config.facilitatorKey.length < MIN_KEY_LENGTH) {
-    throw new ConfigError(`FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`);
+    throw new StartupError(`FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`);
   }
-  const store = config.store ?? new SqliteStore(config.dbPath);
-  const room = ForumRoom.open(store, loadTemplate(config.templatePath), {
-    facilitatorKey: config.facilitatorKey,
-    admission: config.admission,
-  });
-  if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
-
+  let lock: WriterLock | null = null;
+  let store: ForumStore | null = config.store ?? null;
   const httpServer = createHttpServer();
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
+  let room: ForumRoom;
+  try {
+    let template: { title: string; structure: Structure } | null = null;
+    if (!store) {
+      const { exists } = checkDatabasePath(config.dbPath);
+      if (!exists) template = readTemplate(config.templatePath);
+      mkdirSync(dirname(config.dbPath), { recursive: true });
+      lock = WriterLock.acquire(config.dbPath, config.port);
+    }
+    await listen(httpServer, config.port, config.host);
+    store ??= new SqliteStore(config.dbPath);
+    room = ForumRoom.open(store, () => (template ??= readTemplate(config.templatePath)), {
+      facilitatorKey: config.facilitatorKey,
+      admission: config.admission,
+    });
+  } catch (err) {
+    httpServer.close();
+    if (!config.store) store?.close();
+    lock?.release();
+    throw err;
+  }
+  if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
+  room.storage.events = {
+    failed: (cause, detail, refused) => log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`),
+    recovered: (downMs, refused) => log.warn({ downMs, refused }, 'storage is back: actions are saved again'),
+    changed: () => room.changed(),
+  };
   const port = (httpServer.address() as AddressInfo).port;
   const base = phoneBaseUrl(port, config.publicUrl);
   const localUrl = `http://localhost:${port}`;
@@ -165,8 +254,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       zlibDeflateOptions: { level: 4 },
     },
   });
+  // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
+  // `npm run backup` made it (the folder is looked at again every half minute).
+  const backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, room, log) : null;
+  const health = (): ConsoleHealth => ({ storage: room.storage.status(), backup: backups?.latest() ?? null });
+
   const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs };
-  const realtime = attachRealtime(io, { room, admission, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, push });
+  const realtime = attachRealtime(io, { room, admission, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, push, health });
 
   let closed: Promise<void> | null = null;
   return {
@@ -197,8 +291,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         realtime.close();
         room.close();
         io.close(() => {
-          store.close();
-          resolve();
+          void (backups?.stop('shutdown') ?? Promise.resolve()).finally(() => {
+            store!.close();
+            lock?.release();
+            resolve();
+          });
         });
         httpServer.closeAllConnections();
       });

@@ -177,6 +177,13 @@ export interface ConsoleIdea extends PublicIdea {
   createdAt: number;
 }
 
+/** How the laptop's storage is doing, for the facilitator: a fault is shown loudly. */
+export interface ConsoleHealth {
+  storage: { ok: boolean; cause?: 'full' | 'busy' | 'readonly' | 'io'; since?: number; refused?: number };
+  /** The newest backup beside the database, when there is one. */
+  backup: { at: number; file: string } | null;
+}
+
 export interface ConsoleView extends JoinInfo {
   forum: ForumInfo;
   joined: number;
@@ -191,6 +198,7 @@ export interface ConsoleView extends JoinInfo {
   results: PriorityResult[];
   moderation: ConsoleModerationEntry[];
   admission: AdmissionView;
+  health: ConsoleHealth;
 }
 
 export interface Notice {

@@ -1,9 +1,13 @@
 // The embedded SQLite store: one better-sqlite3 connection in WAL mode with synchronous=FULL, so
-// a commit is on disk before append() returns and survives kill -9 and power loss alike.
+// a commit is on disk before append() returns and survives kill -9 and power loss alike. Opening
+// checks the file first and explains, in one sentence, anything that would stop the forum; a
+// write that fails because of the disk is a StorageUnavailable with its cause, never a crash.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { StartupError, StorageUnavailable, storageCauseOf } from '../errors.js';
+import { backupDatabase, type BackupInfo } from './backup.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { ActionKeyTaken, type ForumRecord, type ForumSecrets, type ForumStore, type StoredEvent } from './store.js';
 
@@ -30,19 +34,65 @@ const MIGRATIONS: string[] = [
    ALTER TABLE forums ADD COLUMN screen_key TEXT NOT NULL DEFAULT '';`,
 ];
 
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * How long a write waits for another program's lock on the file. Short, because the server is one
+ * thread: while it waits, no phone is answered. A command that meets a longer lock is refused
+ * (nothing saved) and the phone tries again.
+ */
+export const BUSY_TIMEOUT_MS = 25;
+
+const canWrite = (path: string): boolean => {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Checks, before anything is opened or created, that the file can be a forum's database: the
+ * folder can be written (SQLite keeps its journal beside the file), the file itself can be
+ * written, and it is not a folder. Refuses with a sentence that says what to fix.
+ */
+export function checkDatabasePath(path: string): { exists: boolean } {
+  const full = resolve(path);
+  if (existsSync(full)) {
+    if (statSync(full).isDirectory()) throw new StartupError(`VICHE_DB points to a folder, ${full}; give it a file name such as ${full}/viche.db.`);
+    if (!canWrite(full)) throw new StartupError(`${full} is read-only: Viche must write every action to it. Make it writable, or copy it and point VICHE_DB at the copy.`);
+    if (!canWrite(dirname(full))) {
+      throw new StartupError(`The folder ${dirname(full)} is read-only: Viche keeps the database's journal beside ${full}. Make the folder writable, or move the database.`);
+    }
+    return { exists: true };
+  }
+  let folder = dirname(full);
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  if (!canWrite(folder)) throw new StartupError(`Cannot create ${full}: the folder ${folder} is read-only. Choose another place with VICHE_DB.`);
+  return { exists: false };
+}
+
 export class SqliteStore implements ForumStore {
   private db: Database.Database;
   private insertEvent: Database.Statement;
   private appendTx: (forumId: string, events: readonly ForumEvent[], actionKey: string | null) => void;
 
-  constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+  constructor(readonly path: string) {
+    const exists = path === ':memory:' || existsSync(path);
+    if (!exists) mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { timeout: 2000 });
+    try {
+      this.checkIsViche(path);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.insertEvent = this.db.prepare(
       'INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?)',
     );
@@ -54,11 +104,35 @@ export class SqliteStore implements ForumStore {
     });
   }
 
+  /**
+   * Refuses, before the file is changed in any way (not even switched to WAL), a file that is not
+   * a SQLite database, another program's database, or one written by a newer version of Viche.
+   */
+  private checkIsViche(path: string): void {
+    let version: number;
+    let tables: string[];
+    try {
+      version = this.db.pragma('user_version', { simple: true }) as number;
+      tables = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_NOTADB') {
+        throw new StartupError(`${resolve(path)} is not a database (SQLite: file is not a database). Point VICHE_DB at a Viche database, or move the file away to start a new forum.`);
+      }
+      throw err;
+    }
+    if (version > MIGRATIONS.length) {
+      throw new StartupError(
+        `${resolve(path)} was written by a newer version of Viche (schema ${version}; this version reads up to ${MIGRATIONS.length}). Update Viche, or point VICHE_DB at another file.`,
+      );
+    }
+    const viche = ['forums', 'events'].every((t) => tables.includes(t));
+    if ((version > 0 && !viche) || (version === 0 && tables.length > 0 && !viche)) {
+      throw new StartupError(`${resolve(path)} is a SQLite database, but not Viche's. Point VICHE_DB at a Viche database, or at a new file name.`);
+    }
+  }
+
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new Error(`The database was written by a newer version of Viche (schema ${version}).`);
-    }
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.db.transaction(() => {
         this.db.exec(MIGRATIONS[v]);
@@ -104,7 +178,7 @@ export class SqliteStore implements ForumStore {
       this.appendTx(forumId, events, actionKey);
     } catch (err) {
       if (actionKey && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ActionKeyTaken(actionKey);
-      throw err;
+      throw asStorageError(err);
     }
   }
 
@@ -112,12 +186,27 @@ export class SqliteStore implements ForumStore {
     const columns = { facilitatorKey: 'facilitator_key', joinSecret: 'join_secret', screenKey: 'screen_key' } as const;
     const set = (Object.keys(secrets) as (keyof ForumSecrets)[]).filter((k) => secrets[k] !== undefined);
     if (set.length === 0) return;
-    this.db
-      .prepare(`UPDATE forums SET ${set.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`)
-      .run(...set.map((k) => secrets[k]!), forumId);
+    try {
+      this.db
+        .prepare(`UPDATE forums SET ${set.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`)
+        .run(...set.map((k) => secrets[k]!), forumId);
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
+  /** An online backup beside the database; the server keeps answering while it is taken. */
+  backup(reason: string): Promise<BackupInfo> {
+    return backupDatabase(this.db, this.path, reason);
   }
 
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** A failure of the disk becomes a StorageUnavailable with its cause; anything else stays as it was. */
+function asStorageError(err: unknown): unknown {
+  const cause = storageCauseOf(err);
+  return cause ? new StorageUnavailable(cause, (err as Error).message) : err;
 }

@@ -43,6 +43,8 @@ export interface ForumStore {
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void;
   /** Changes a forum's secrets (a rotated key, a first join secret); durable on return. */
   updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void;
+  /** A copy of everything stored, kept beside it; stores that keep nothing on disk have none. */
+  backup?(reason: string): Promise<{ file: string; at: number }>;
   close(): void;
 }
 

@@ -5,13 +5,17 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
-import { DEFAULT_RULES, type AdmissionMode, type ForumEvent, type ForumState, type Structure } from '../../shared/forum/types.js';
+import { DEFAULT_RULES, type AdmissionMode, type ForumEvent, type ForumState, type Phase, type Structure } from '../../shared/forum/types.js';
 import type { ForumRecord, ForumSecrets, ForumStore } from '../db/store.js';
+import { StorageUnavailable } from '../errors.js';
+import { StorageHealth } from './storage.js';
 import type { Notice } from '../../shared/protocol.js';
 
 /** What a commit changed, so that only the affected views are sent again. */
 export interface Effects {
   forum: boolean;
+  /** The phase moved to, when it moved. */
+  phase?: Phase;
   /** Ideas whose public form changed (added, edited, hidden, restored, withdrawn). */
   ideas: Set<string>;
   /** Participants whose own view changed. */
@@ -75,6 +79,8 @@ export interface OpenOptions {
 export class ForumRoom {
   readonly state: ForumState;
   readonly record: ForumRecord;
+  /** Whether writes are getting through; a fault refuses commands until the disk is back. */
+  readonly storage = new StorageHealth();
   /** participantId → actionId → what it did, oldest first. */
   private readonly actions = new Map<string, Map<string, DoneAction>>();
   private readonly online = new Map<string, number>();
@@ -97,7 +103,7 @@ export class ForumRoom {
    * Opens the store's forum, or creates one from the template when the store has none. A forum
    * from before admission modes gets its hall secret and projector key here, once.
    */
-  static open(store: ForumStore, template: { title: string; structure: Structure }, options: OpenOptions = {}): ForumRoom {
+  static open(store: ForumStore, template: () => { title: string; structure: Structure }, options: OpenOptions = {}): ForumRoom {
     const loaded = store.loadLatestForum();
     if (loaded) {
       const room = new ForumRoom(store, loaded.forum, loaded.events);
@@ -116,12 +122,14 @@ export class ForumRoom {
       joinSecret: newSecret(),
       screenKey: newSecret(),
     };
+    // The template is read only now: an existing forum reopens whatever became of the template file.
+    const { title, structure } = template();
     const created: ForumEvent = {
       type: 'forumCreated',
       id: record.id,
-      title: template.title,
+      title,
       joinCode: record.joinCode,
-      structure: template.structure,
+      structure,
       rules: { ...DEFAULT_RULES },
       at: record.createdAt,
       admission: options.admission ?? 'hall',
@@ -142,7 +150,7 @@ export class ForumRoom {
   commit(events: readonly ForumEvent[], actionKey: string | null = null): Effects {
     const effects = this.effectsOf(events);
     if (events.length === 0) return effects;
-    this.store.append(this.record.id, events, actionKey);
+    this.write(() => this.store.append(this.record.id, events, actionKey));
     for (const event of events) applyEvent(this.state, event);
     if (actionKey) this.remember(actionKey, events[0]);
     this.emit(effects);
@@ -152,8 +160,20 @@ export class ForumRoom {
   /** Changes the forum's secrets, durably, then in memory. */
   updateSecrets(secrets: Partial<ForumSecrets>): void {
     if (Object.keys(secrets).length === 0) return;
-    this.store.updateSecrets(this.record.id, secrets);
+    this.write(() => this.store.updateSecrets(this.record.id, secrets));
     Object.assign(this.record, secrets);
+  }
+
+  /** Every write goes through here, so the storage's health sees each success and failure. */
+  private write(run: () => void): void {
+    this.storage.guard();
+    try {
+      run();
+    } catch (err) {
+      if (err instanceof StorageUnavailable) this.storage.failed(err);
+      throw err;
+    }
+    this.storage.succeeded();
   }
 
   /** Whether a phone action was already done, and what it was. */
@@ -213,6 +233,11 @@ export class ForumRoom {
     );
   }
 
+  /** Tells the listeners that something outside the event log changed (the storage's health). */
+  changed(): void {
+    this.emit(emptyEffects());
+  }
+
   /** Stops the presence timers (when the server closes). */
   close(): void {
     for (const timer of this.leaving.values()) clearTimeout(timer);
@@ -236,10 +261,13 @@ export class ForumRoom {
     const titleOf = (ideaId: string) => s.ideas.get(ideaId)?.title ?? '';
     for (const e of events) {
       switch (e.type) {
+        case 'phaseChanged':
+          effects.forum = true;
+          effects.phase = e.to;
+          break;
         case 'forumCreated':
         case 'structureSet':
         case 'rulesSet':
-        case 'phaseChanged':
         case 'priorityRevealed':
         case 'admissionSet':
           effects.forum = true;

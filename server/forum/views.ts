@@ -4,6 +4,7 @@
 
 import type {
   AdmissionView,
+  ConsoleHealth,
   ConsoleView,
   JoinInfo,
   ForumInfo,
@@ -92,6 +93,14 @@ export function meView(state: ForumState, participantId: string): MeView | null 
 
 const NEWEST_ON_SCREEN = 8;
 
+/** Participants online who hold a ballot: a voided phone stays connected to read why, but is not counted. */
+function onlineBallots(state: ForumState, presence: Presence): number {
+  let online = presence.onlineCount();
+  if (state.voidedCount === 0) return online;
+  for (const p of state.participants.values()) if (p.voided && presence.isOnline(p.id)) online--;
+  return online;
+}
+
 /** What the projector and the console both show: the forum, how to join, and the hall's counts. */
 function hallSummary(state: ForumState, presence: Presence, join: JoinInfo) {
   const progress = votingProgress(state);
@@ -99,7 +108,7 @@ function hallSummary(state: ForumState, presence: Presence, join: JoinInfo) {
     forum: forumInfo(state),
     ...join,
     joined: ballotCount(state),
-    online: presence.onlineCount(),
+    online: onlineBallots(state, presence),
     ideaCounts: ideaCounts(state),
     voted: progress.voted,
     votedPerPriority: progress.votedPerPriority,
@@ -117,7 +126,7 @@ export function screenView(state: ForumState, presence: Presence, join: JoinInfo
   };
 }
 
-export function consoleView(state: ForumState, presence: Presence, join: JoinInfo, admission: AdmissionView): ConsoleView {
+export function consoleView(state: ForumState, presence: Presence, join: JoinInfo, admission: AdmissionView, health: ConsoleHealth): ConsoleView {
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
   const ideasByAuthor = new Map<string, number>();
   for (const idea of state.ideas.values()) {
@@ -154,5 +163,6 @@ export function consoleView(state: ForumState, presence: Presence, join: JoinInf
       ...(participantId ? { participantId } : {}),
     })),
     admission,
+    health,
   };
 }

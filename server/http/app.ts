@@ -97,6 +97,12 @@ export function createHttpApp({ room, clientDir, baseUrl, keys, grants, trustPro
   const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
   const facilitatorOnly = (req: Request, res: Response): boolean => {
     if (grants.valid(req.query.grant)) return true;
+    // A link whose grant has expired (after ten minutes, a restart or a new key) is not a guess
+    // at the key: it is refused without counting against the address's key attempts.
+    if (req.query.grant !== undefined && req.get('x-facilitator-key') === undefined) {
+      res.status(403).json({ ok: false, error: { code: 'GRANT_EXPIRED', message: errorMessage(langOf(req), { code: 'GRANT_EXPIRED' }) } });
+      return false;
+    }
     const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
     const check = keys.check(req.get('x-facilitator-key'), [room.record.facilitatorKey], address, 'http');
     if (check.ok) return true;

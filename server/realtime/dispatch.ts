@@ -5,6 +5,7 @@ import type { RuleError } from '../../shared/forum/errors.js';
 import { errorMessage } from '../../shared/i18n/errors.js';
 import { COMMANDS, type Ack, type CommandName } from '../../shared/protocol.js';
 import { ActionKeyTaken } from '../db/store.js';
+import { StorageUnavailable } from '../errors.js';
 import { Refusal, type ForumRoom } from '../forum/room.js';
 import { HandlerContext, type HandlerServices } from '../handlers/define.js';
 import { HANDLERS } from '../handlers/index.js';
@@ -108,6 +109,8 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
       if (err instanceof Refusal) return refuse(ack, err.error);
       // An id remembered no longer (older than the window kept in memory) but stored: a reuse.
       if (err instanceof ActionKeyTaken) return refuse(ack, { code: 'ACTION_ID_REUSED' });
+      // The disk, not the request: nothing was saved, and the storage's health has logged it once.
+      if (err instanceof StorageUnavailable) return refuse(ack, { code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } });
       deps.log.error({ err, command: name }, 'command failed');
       refuse(ack, { code: 'INTERNAL' });
     }

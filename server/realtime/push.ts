@@ -4,6 +4,7 @@
 // and at each change of the hall's join code.
 
 import { t, type MessageKey } from '../../shared/i18n/index.js';
+import type { ConsoleHealth } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
 import type { Effects, ForumRoom } from '../forum/room.js';
 import { consoleView, meView, phoneView, publicIdea, screenView } from '../forum/views.js';
@@ -24,7 +25,10 @@ export interface PushOptions {
   ideaPatchMs?: number;
 }
 
-export function startPushing(io: AppServer, room: ForumRoom, admission: Admission, options: PushOptions = {}) {
+/** What the console shows beside the forum: the storage's health and the newest backup. */
+export type HealthSource = () => ConsoleHealth;
+
+export function startPushing(io: AppServer, room: ForumRoom, admission: Admission, health: HealthSource, options: PushOptions = {}) {
   const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
   const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
   const pending = { forum: false, ideas: new Set<string>(), me: new Set<string>(), notices: [] as Effects['notices'] };
@@ -82,7 +86,7 @@ export function startPushing(io: AppServer, room: ForumRoom, admission: Admissio
       io.to(SCREENS).emit('screen', screenView(room.state, room.presence, join));
     }
     if ((io.sockets.adapter.rooms.get(CONSOLES)?.size ?? 0) > 0) {
-      io.to(CONSOLES).emit('console', consoleView(room.state, room.presence, join, admission.view(now)));
+      io.to(CONSOLES).emit('console', consoleView(room.state, room.presence, join, admission.view(now), health()));
     }
   };
 

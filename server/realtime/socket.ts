@@ -14,7 +14,7 @@ import { handleCommands } from './dispatch.js';
 import { handshake, OpenConnections } from './handshake.js';
 import type { KeyGuard } from './keys.js';
 import type { Limits } from './limits.js';
-import { CONSOLES, PHONES, SCREENS, participantRoom, startPushing, type PushOptions } from './push.js';
+import { CONSOLES, PHONES, SCREENS, participantRoom, startPushing, type HealthSource, type PushOptions } from './push.js';
 import type { Session } from './session.js';
 
 export type AppServer = Server<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
@@ -30,13 +30,14 @@ export interface RealtimeDeps {
   /** TRUST_PROXY: how many reverse proxies stand in front (0: none). */
   trustProxy: number;
   push?: PushOptions;
+  health: HealthSource;
 }
 
 export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): void } {
   const { room, admission, log } = deps;
   const open = new OpenConnections();
   io.use(handshake(deps, open));
-  const pushing = startPushing(io, room, admission, deps.push);
+  const pushing = startPushing(io, room, admission, deps.health, deps.push);
 
   /** The connections bound to a participant. */
   const socketsOf = (participantId: string): AppSocket[] =>
@@ -102,7 +103,7 @@ export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): vo
     } else {
       socket.join(CONSOLES);
       const now = Date.now();
-      socket.emit('console', consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now)));
+      socket.emit('console', consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), deps.health()));
     }
 
     socket.on('disconnect', () => {

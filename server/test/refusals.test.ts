@@ -30,7 +30,7 @@ describe('refusals', () => {
   const snapshot = () => {
     const join = { joinUrl: '', joinCode: '', rotation: null };
     // The admission figures count refusals, which is their job; everything else must stay as it was.
-    const { admission: _counts, ...view } = consoleView(server.room.state, server.room.presence, join, server.admission.view(0));
+    const { admission: _counts, ...view } = consoleView(server.room.state, server.room.presence, join, server.admission.view(0), { storage: { ok: true }, backup: null });
     return JSON.stringify({ ...view, online: 0, participants: view.participants.map((p) => ({ ...p, online: false })) });
   };
 

@@ -71,12 +71,12 @@ describe.each(kinds)('%s store', (_name, make) => {
   it('lets a room replay the forum exactly, including which actions were done', () => {
     const { store, reopen } = make();
     const template = { title: 'Т', structure: created.type === 'forumCreated' ? created.structure : (undefined as never) };
-    const room = ForumRoom.open(store, template);
+    const room = ForumRoom.open(store, () => template);
     room.commit([joined(1)]);
     room.commit([{ type: 'participantRenamed', participantId: 'p1', name: 'Оля' }], 'p1:rename-1');
     room.commit([{ type: 'phaseChanged', from: 'lobby', to: 'ideas' }]);
     store.close();
-    const again = ForumRoom.open(reopen(), template);
+    const again = ForumRoom.open(reopen(), () => template);
     expect(again.record).toEqual(room.record);
     expect(again.state.phase).toBe('ideas');
     expect([...again.state.participants.keys()]).toEqual(['p1']);

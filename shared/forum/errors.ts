@@ -40,6 +40,10 @@ export const ERROR_CODES = [
   'ALREADY_VOIDED',
   /** An action id already used for another command. */
   'ACTION_ID_REUSED',
+  /** A download or print link whose grant has expired. */
+  'GRANT_EXPIRED',
+  /** The server could not save (disk full, database locked, read-only): nothing was saved. */
+  'STORAGE_UNAVAILABLE',
   'INTERNAL',
   /** Given by the client itself when the server did not answer in time. */
   'TIMEOUT',

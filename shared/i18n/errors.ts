@@ -34,6 +34,9 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'BAD_STRUCTURE':
       p.reasonText = has(lang, `structure.${p.reason}`) ? t(lang, `structure.${p.reason}` as MessageKey, p) : String(p.reason);
       break;
+    case 'STORAGE_UNAVAILABLE':
+      p.causeText = t(lang, `storage.${['full', 'busy', 'readonly', 'io'].includes(String(p.cause)) ? p.cause : 'io'}` as MessageKey);
+      break;
     case 'RATE_LIMITED':
       p.seconds = p.seconds ?? 5;
       break;
