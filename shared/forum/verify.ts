@@ -1,0 +1,456 @@
+// Checks a forum's stored log against the forum's own rules, not only SQLite's: replays the events
+// from an empty state and, before each one, asks the rule that decides such an event whether it
+// could have been decided at that point, and whether it would have been recorded as stored. A log
+// written only through the rules passes; a row appended by anything else (a second server on the
+// same file, a hand edit) shows up with the refusal the rules give.
+// Pure: no I/O, so the server, a script and the tests use it alike.
+
+import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
+import { refuse, type Decision, type ErrorParams, type RuleError } from './errors.js';
+import {
+  checkRules,
+  decideCorrectIdea,
+  decideEditIdea,
+  decideHideIdea,
+  decidePlaceDot,
+  decideRemoveDot,
+  decideRename,
+  decideReveal,
+  decideRestoreIdea,
+  decideRules,
+  decideStructure,
+  decideSubmitIdea,
+  decideTransition,
+  decideWithdrawIdea,
+  dotsSpent,
+  normalizeStructure,
+  TRANSITIONS,
+} from './rules.js';
+import { applyEvent, emptyState } from './state.js';
+import { ADMISSION_MODES, type ForumEvent, type ForumState, type Phase } from './types.js';
+
+export interface LoggedEvent {
+  seq: number;
+  event: ForumEvent;
+}
+
+export interface LogProblem {
+  seq: number;
+  type: string;
+  /** The refusal the rules give; BAD_INPUT (with a `reason` or `field`) for what no rule covers. */
+  error: RuleError;
+  /** One short English sentence saying what happened and why the rules would not have allowed it. */
+  detail: string;
+}
+
+export interface LogReport {
+  problems: LogProblem[];
+  /** The forum as the server would load it from this log: every event applied, problems included. */
+  state: ForumState;
+  events: number;
+}
+
+interface Finding {
+  error: RuleError;
+  detail?: string;
+}
+
+/**
+ * Replays the log and reports every event the rules would have refused. A refused event is still
+ * applied, as the server applies it when it loads the file, so the replay goes on and the later
+ * events are judged against the forum the server really holds.
+ */
+export function verifyLog(events: Iterable<LoggedEvent>): LogReport {
+  const state = emptyState();
+  const problems: LogProblem[] = [];
+  let count = 0;
+  let firstCreated: number | null = null;
+  for (const { seq, event } of events) {
+    count++;
+    const type = String((event as { type?: unknown } | null)?.type);
+    let finding: Finding | null;
+    try {
+      if (type === 'forumCreated') finding = checkCreated(event as Extract<ForumEvent, { type: 'forumCreated' }>, count, firstCreated);
+      else finding = count === 1 ? notCreated() : checkEvent(state, event);
+    } catch (err) {
+      finding = malformed(err);
+    }
+    if (finding) {
+      problems.push({ seq, type, error: finding.error, detail: finding.detail ?? describeSafely(state, event, finding.error) });
+    }
+    if (type === 'forumCreated') firstCreated ??= seq;
+    try {
+      applyEvent(state, event);
+    } catch (err) {
+      // Only a malformed event can throw here; the forum goes on without it, as far as it can.
+      if (!finding) {
+        const broken = malformed(err);
+        problems.push({ seq, type, error: broken.error, detail: broken.detail ?? '' });
+      }
+    }
+  }
+  return { problems, state, events: count };
+}
+
+// ---------------------------------------------------------------- checks
+
+const problem = (code: RuleError['code'], params: ErrorParams, detail?: string): Finding => ({
+  error: { code, params },
+  ...(detail ? { detail } : {}),
+});
+
+function malformed(err: unknown): Finding {
+  const message = err instanceof Error ? err.message : String(err);
+  return problem('BAD_INPUT', { reason: 'malformed' }, `the stored event is malformed and no rule can judge it (${message})`);
+}
+
+function notCreated(): Finding {
+  return problem('BAD_INPUT', { reason: 'noForum' }, 'the log does not begin with forumCreated, so this event belongs to no forum');
+}
+
+function checkCreated(event: Extract<ForumEvent, { type: 'forumCreated' }>, position: number, firstSeq: number | null): Finding | null {
+  if (firstSeq !== null) return problem('BAD_INPUT', { reason: 'createdAgain' }, `the forum was created a second time (first at event ${firstSeq})`);
+  if (position > 1) return problem('BAD_INPUT', { reason: 'notFirst' }, `the forum was created only at the ${ordinal(position)} event of its log, not the first`);
+  // The tree comes from a template checked the same way, and the rules start at their defaults.
+  const structure = normalizeStructure(event.structure);
+  if (!structure.ok) return { error: structure.error };
+  const rules = checkRules(event.rules);
+  if (!rules.ok) return { error: rules.error };
+  if (event.admission !== undefined && !ADMISSION_MODES.includes(event.admission)) return problem('BAD_INPUT', { field: 'admission' });
+  return null;
+}
+
+/** What the rules decide for the request this event records, or what no rule needs to decide. */
+function checkEvent(state: ForumState, event: ForumEvent): Finding | null {
+  const decided = decide(state, event);
+  if (!decided || !('ok' in decided)) return decided;
+  if (!decided.ok) return { error: decided.error };
+  if (decided.value.length === 0) {
+    return problem('BAD_INPUT', { reason: 'nothingToRecord' }, `${what(state, event)}, but that changed nothing and the rules record nothing for it`);
+  }
+  const differ = differences(decided.value[0], event);
+  if (differ.length === 0) return null;
+  return problem('BAD_INPUT', { field: differ.join(',') }, `${what(state, event)}, but its ${differ.join(', ')} differ${differ.length === 1 ? 's' : ''} from what the rules would have recorded`);
+}
+
+/** The top-level fields in which two events differ (values compared as JSON). */
+function differences(expected: ForumEvent, stored: ForumEvent): string[] {
+  const a = expected as unknown as Record<string, unknown>;
+  const b = stored as unknown as Record<string, unknown>;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | Finding | null {
+  switch (event.type) {
+    case 'forumCreated':
+      return null; // handled by checkCreated
+    case 'structureSet':
+      return decideStructure(state, event.structure);
+    case 'rulesSet':
+      return decideRules(state, event.rules);
+    case 'phaseChanged': {
+      const decision = decideTransition(state, event.to);
+      if (decision.ok && event.from !== state.phase) {
+        return problem(
+          'BAD_TRANSITION',
+          { from: state.phase, to: event.to, recorded: event.from },
+          `the phase changed from ${event.from} to ${event.to} according to the log, but the forum was in ${state.phase}`,
+        );
+      }
+      return decision;
+    }
+    case 'participantJoined':
+      return decideJoined(state, event);
+    case 'participantRenamed':
+      return decideRename(state, event.participantId, event.name);
+    case 'ideaSubmitted':
+      if (state.ideas.has(event.ideaId)) {
+        return problem('BAD_INPUT', { field: 'ideaId' }, `participant ${short(event.authorId)} submitted idea ${short(event.ideaId)} under an id another idea already has`);
+      }
+      return decideSubmitIdea(state, event.authorId, event, event.ideaId, event.at);
+    case 'ideaEdited': {
+      const idea = state.ideas.get(event.ideaId);
+      if (!idea) return refuse('IDEA_NOT_FOUND');
+      if (event.by === 'author') return decideEditIdea(state, idea.authorId, event.ideaId, event, event.at);
+      if (event.by === 'facilitator') return decideCorrectIdea(state, event.ideaId, event, event.at);
+      return problem('BAD_INPUT', { field: 'by' }, `idea ${short(event.ideaId)} was edited by "${String(event.by)}", who is neither its author nor a facilitator`);
+    }
+    case 'ideaWithdrawn': {
+      const idea = state.ideas.get(event.ideaId);
+      if (!idea) return refuse('IDEA_NOT_FOUND');
+      return decideWithdrawIdea(state, idea.authorId, event.ideaId);
+    }
+    case 'ideaHidden':
+      return decideHideIdea(state, event.ideaId, event.reason, event.at);
+    case 'ideaRestored':
+      return decideRestoreIdea(state, event.ideaId, event.at);
+    case 'dotPlaced':
+      return decidePlaceDot(state, event.participantId, event.ideaId);
+    case 'dotRemoved':
+      return decideRemoveDot(state, event.participantId, event.ideaId);
+    case 'priorityRevealed':
+      return decideReveal(state, event.priorityCode);
+    case 'admissionSet':
+      return decideAdmissionMode(state, event.mode);
+    case 'addressCapSet':
+      return decideAddressCap(state, event.max);
+    case 'ticketsIssued': {
+      const ids = event.tickets.map((t) => t.id);
+      const taken = ids.find((id, i) => state.tickets.has(id) || ids.indexOf(id) !== i);
+      if (taken !== undefined) return problem('BAD_INPUT', { field: 'ticketId' }, `batch ${event.batch} of tickets gives ticket id ${short(taken)} a second time`);
+      return decideIssueTickets(state, event.tickets.map((t) => t.code), ids, event.at);
+    }
+    case 'ticketReleased': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket) return refuse('TICKET_NOT_FOUND');
+      return decideReleaseTicket(state, ticket.code, event.at);
+    }
+    case 'ballotMoved':
+      return decideMoved(state, event);
+    case 'participantVoided':
+      return decideVoid(state, event.participantId, event.reason, event.at);
+    default: {
+      const type = (event as { type?: unknown }).type;
+      return problem('BAD_INPUT', { reason: 'unknownType' }, `"${String(type)}" is not an event this version of Viche knows`);
+    }
+  }
+}
+
+/**
+ * A join cannot be decided again in full: the hall's code depended on the time and a secret, and
+ * the per-address cap on the server's settings until the console set one. What the log does show
+ * is checked by decideJoin itself, given the code the server must have accepted: the fixed code,
+ * the hall's (taken as valid), or the ticket's; and the cap when the console set it.
+ */
+function decideJoined(state: ForumState, event: Extract<ForumEvent, { type: 'participantJoined' }>): Decision<ForumEvent[]> | Finding {
+  const p = short(event.participantId);
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  const holder = state.participantsByToken.get(event.tokenHash);
+  if (holder !== undefined) {
+    return problem('ALREADY_JOINED', { participantId: holder }, `participant ${p} joined with a device token that participant ${short(holder)} already held`);
+  }
+  if (state.participants.has(event.participantId)) {
+    return problem('ALREADY_JOINED', { participantId: event.participantId }, `participant ${p} joined a second time under the same id`);
+  }
+  let code = state.joinCode;
+  if (event.ticketId !== undefined) {
+    const ticket = state.tickets.get(event.ticketId);
+    if (!ticket) return problem('TICKET_NOT_FOUND', { ticketId: event.ticketId }, `participant ${p} joined with ticket ${short(event.ticketId)}, which was never issued`);
+    if (ticket.participantId) {
+      return problem('TICKET_USED', { number: ticket.number }, `participant ${p} joined with ticket ${ticket.number}, which participant ${short(ticket.participantId)} had already used`);
+    }
+    if (state.admission !== 'tickets') {
+      return problem('WRONG_CODE', { admission: state.admission }, `participant ${p} joined with ticket ${ticket.number} while the forum admitted by ${state.admission} code, not by tickets`);
+    }
+    code = ticket.code;
+  } else if (state.admission === 'tickets') {
+    return problem('WRONG_CODE', { admission: state.admission }, `participant ${p} joined without a ticket while the forum admitted only by tickets`);
+  }
+  return decideJoin(state, {
+    code,
+    hallCodeValid: true,
+    name: event.name,
+    participantId: event.participantId,
+    tokenHash: event.tokenHash,
+    at: event.at,
+    address: event.address,
+    addressCap: state.maxPerAddress ?? 0,
+  });
+}
+
+/** A released ticket presented by a new device: decideJoin again, with that ticket's code. */
+function decideMoved(state: ForumState, event: Extract<ForumEvent, { type: 'ballotMoved' }>): Decision<ForumEvent[]> | Finding {
+  const ticket = state.tickets.get(event.ticketId);
+  if (!ticket) return problem('TICKET_NOT_FOUND', { ticketId: event.ticketId }, `participant ${short(event.participantId)}'s ballot moved with ticket ${short(event.ticketId)}, which was never issued`);
+  if (!ticket.participantId) return refuse('TICKET_NOT_USED');
+  if (state.admission !== 'tickets') {
+    return problem('WRONG_CODE', { admission: state.admission }, `participant ${short(event.participantId)}'s ballot moved with ticket ${ticket.number} while the forum admitted by ${state.admission} code, not by tickets`);
+  }
+  return decideJoin(state, { code: ticket.code, name: '', participantId: event.participantId, tokenHash: event.tokenHash, at: event.at, address: event.address });
+}
+
+// ---------------------------------------------------------------- details
+
+/** Ids are UUIDs: their first characters are enough to find them, and keep a line readable. */
+function short(id: unknown): string {
+  const s = String(id);
+  return s.length > 12 ? `${s.slice(0, 8)}…` : s;
+}
+
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+/** What the event records, as the start of a sentence. */
+function what(state: ForumState, event: ForumEvent): string {
+  switch (event.type) {
+    case 'forumCreated':
+      return 'the forum was created';
+    case 'structureSet':
+      return 'the priority tree was replaced';
+    case 'rulesSet':
+      return 'the rules were changed';
+    case 'phaseChanged':
+      return `the phase changed from ${event.from} to ${event.to}`;
+    case 'participantJoined':
+      return `participant ${short(event.participantId)} joined`;
+    case 'participantRenamed':
+      return `participant ${short(event.participantId)} was renamed`;
+    case 'ideaSubmitted':
+      return `participant ${short(event.authorId)} submitted idea ${short(event.ideaId)}`;
+    case 'ideaEdited':
+      return event.by === 'facilitator' ? `a facilitator corrected idea ${short(event.ideaId)}` : `the author edited idea ${short(event.ideaId)}`;
+    case 'ideaWithdrawn':
+      return `idea ${short(event.ideaId)} was withdrawn`;
+    case 'ideaHidden':
+      return `idea ${short(event.ideaId)} was hidden`;
+    case 'ideaRestored':
+      return `idea ${short(event.ideaId)} was restored`;
+    case 'dotPlaced':
+      return `participant ${short(event.participantId)} placed a dot on idea ${short(event.ideaId)}`;
+    case 'dotRemoved':
+      return `participant ${short(event.participantId)} took a dot off idea ${short(event.ideaId)}`;
+    case 'priorityRevealed':
+      return `priority ${event.priorityCode} was revealed`;
+    case 'admissionSet':
+      return `admission was set to ${event.mode}`;
+    case 'addressCapSet':
+      return `the cap per address was set to ${event.max}`;
+    case 'ticketsIssued':
+      return `batch ${event.batch} of ${event.tickets.length} tickets was issued`;
+    case 'ticketReleased':
+      return `ticket ${state.tickets.get(event.ticketId)?.number ?? short(event.ticketId)} was released`;
+    case 'ballotMoved':
+      return `participant ${short(event.participantId)}'s ballot moved to another device`;
+    case 'participantVoided':
+      return `participant ${short(event.participantId)} was voided`;
+    default:
+      return `a "${String((event as { type?: unknown }).type)}" event was recorded`;
+  }
+}
+
+/** The phases in which each kind of event may happen, for a WRONG_PHASE sentence. */
+const ALLOWED_IN: Partial<Record<ForumEvent['type'], string>> = {
+  structureSet: 'only in the lobby',
+  rulesSet: 'only in the lobby',
+  admissionSet: 'only in the lobby',
+  ideaSubmitted: 'only in the ideas phase',
+  ideaEdited: 'only while ideas are open (or under review and voting, by a facilitator)',
+  ideaWithdrawn: 'only in the ideas phase',
+  ideaHidden: 'only in ideas, review or voting',
+  ideaRestored: 'only in ideas, review or voting',
+  dotPlaced: 'only in voting',
+  dotRemoved: 'only in voting',
+  priorityRevealed: 'only in results',
+  participantJoined: 'in any phase but closed',
+  ballotMoved: 'in any phase but closed',
+  addressCapSet: 'in any phase but closed',
+  ticketsIssued: 'in any phase but closed',
+  ticketReleased: 'in any phase but closed',
+  participantVoided: 'only until the first priority is revealed',
+};
+
+function describeSafely(state: ForumState, event: ForumEvent, error: RuleError): string {
+  try {
+    return describe(state, event, error);
+  } catch {
+    return `the rules refuse this ${String((event as { type?: unknown } | null)?.type)} event with ${error.code}`;
+  }
+}
+
+/** The sentence for a refusal no check above worded itself: what happened, and why the rules say no. */
+function describe(state: ForumState, event: ForumEvent, error: RuleError): string {
+  const p = (error.params ?? {}) as Record<string, string | number | undefined>;
+  const participantId = 'participantId' in event ? event.participantId : event.type === 'ideaSubmitted' ? event.authorId : undefined;
+  const ideaId = 'ideaId' in event ? event.ideaId : undefined;
+  const idea = ideaId ? state.ideas.get(ideaId) : undefined;
+  switch (error.code) {
+    case 'BUDGET_EXCEEDED':
+      if (event.type === 'dotPlaced' && idea) {
+        const spent = dotsSpent(state, event.participantId, idea.priorityCode);
+        return `participant ${short(event.participantId)} placed a ${ordinal(spent + 1)} dot in priority ${idea.priorityCode}, whose budget is ${p.budget}`;
+      }
+      break;
+    case 'CAP_EXCEEDED':
+      if (event.type === 'dotPlaced') {
+        const onIdea = state.dots.get(event.participantId)?.get(event.ideaId) ?? 0;
+        return `participant ${short(event.participantId)} placed a ${ordinal(onIdea + 1)} dot on idea ${short(event.ideaId)}, over the cap of ${p.max} dots on one idea`;
+      }
+      break;
+    case 'BAD_TRANSITION': {
+      const from = String(p.from) as Phase;
+      const next = TRANSITIONS[from]?.length ? TRANSITIONS[from].join(' or ') : 'nothing';
+      return `${what(state, event)}, but ${from} can move only to ${next}`;
+    }
+  }
+  return `${what(state, event)}, but ${why(state, error, p, participantId, ideaId, event)}`;
+}
+
+function why(
+  state: ForumState,
+  error: RuleError,
+  p: Record<string, string | number | undefined>,
+  participantId: string | undefined,
+  ideaId: string | undefined,
+  event: ForumEvent,
+): string {
+  const who = `participant ${short(participantId ?? '?')}`;
+  const idea = `idea ${short(ideaId ?? '?')}`;
+  switch (error.code) {
+    case 'WRONG_PHASE': {
+      const allowed = ALLOWED_IN[event.type];
+      return `the forum was in ${p.phase}${allowed ? `, and that is allowed ${allowed}` : ''}`;
+    }
+    case 'NOT_JOINED':
+      return `${who} had not joined`;
+    case 'VOIDED':
+      return `${who} had been voided`;
+    case 'ALREADY_VOIDED':
+      return `${who} had already been voided`;
+    case 'IDEA_NOT_FOUND':
+      return `${idea} did not exist or had been withdrawn`;
+    case 'IDEA_NOT_ACTIVE':
+      return `${idea} was hidden`;
+    case 'IDEA_NOT_HIDDEN':
+      return `${idea} was not hidden`;
+    case 'NOT_AUTHOR':
+      return `${who} is not its author`;
+    case 'IDEA_LIMIT':
+      return `${who} already had ${p.limit} ideas, the most allowed`;
+    case 'NO_DOT_TO_REMOVE':
+      return `${who} had no dot on ${idea}`;
+    case 'TEXT_REQUIRED':
+      return `its ${p.field} was empty`;
+    case 'TEXT_TOO_LONG':
+      return `its ${p.field} was ${p.length} characters long, over the limit of ${p.max}`;
+    case 'UNKNOWN_PRIORITY':
+      return `there is no priority ${p.code}`;
+    case 'UNKNOWN_GOAL':
+      return `priority ${p.priority} has no goal ${p.code}`;
+    case 'ALREADY_REVEALED':
+      return 'that priority had already been revealed';
+    case 'BAD_STRUCTURE':
+      return `the tree is not valid (${p.reason}${p.code ? ` ${p.code}` : ''})`;
+    case 'ALREADY_JOINED':
+      return 'that device already held a ballot';
+    case 'ADDRESS_LIMIT':
+      return `its address already had ${p.max} participants, the cap the console set`;
+    case 'WRONG_CODE':
+      return 'it presented no code the forum accepted';
+    case 'TICKET_USED':
+      return 'the ticket was in use and had not been released';
+    case 'TICKET_NOT_FOUND':
+      return 'no such ticket was issued';
+    case 'TICKET_NOT_USED':
+      return 'nobody had used that ticket yet';
+    case 'TICKET_LIMIT':
+      return `the forum may hold at most ${p.max} tickets`;
+    case 'BAD_INPUT':
+      return `its ${p.field ?? 'content'} is not valid`;
+    default:
+      return `the rules refuse it with ${error.code} in ${state.phase}`;
+  }
+}
