@@ -347,11 +347,96 @@ async function benchFloodDots(phones: number) {
   }
 }
 
+// ---------------------------------------------------------------- another program holds the database
+
+const STALL_SECONDS = Number(process.env.BENCH_STALL_SECONDS ?? 10);
+
+/**
+ * Another program takes the database's write lock for STALL_SECONDS while 30 phones keep voting.
+ * A probe that never touches the database (a language switch, acked at once) is timed all along,
+ * with an HTTP health check: they show whether the server's one thread stays free.
+ */
+async function benchStorageStall() {
+  const { default: Database } = await import('better-sqlite3');
+  const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
+  const dbPath = join(dir, 'bench.db');
+  const viche = await startServerProcess({ VICHE_DB: dbPath, LOG_LEVEL: 'silent' });
+  try {
+    const { admin, sockets } = await joinedHall(viche, 30);
+    await ack(admin, 'phase:set', { to: 'ideas' });
+    await timed(sockets, (i) => [['idea:submit', { priorityCode: String((i % 6) + 1), title: `Ідея ${i}`, actionId: randomBytes(8).toString('hex') }]]);
+    const ids = await fetchIdeas(viche.port, new URL(viche.consoleUrl).searchParams.get('key')!);
+    await ack(admin, 'phase:set', { to: 'review' });
+    await ack(admin, 'phase:set', { to: 'voting' });
+
+    const probe: number[] = [];
+    const health: number[] = [];
+    const outcomes: Record<string, number> = {};
+    let running = true;
+    const probing = (async () => {
+      while (running) {
+        const t = performance.now();
+        await ack(admin, 'session:setLanguage', { lang: 'uk' });
+        probe.push(performance.now() - t);
+        const h = performance.now();
+        await fetch(`http://127.0.0.1:${viche.port}/health`);
+        health.push(performance.now() - h);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const voting = sockets.map(async (s, i) => {
+      for (let k = 0; running; k++) {
+        const res = await ack(s, k % 2 ? 'dot:remove' : 'dot:place', { ideaId: ids[i % ids.length], actionId: randomBytes(8).toString('hex') });
+        const key = res.ok ? 'ok' : (res.error?.code ?? '?');
+        outcomes[key] = (outcomes[key] ?? 0) + 1;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    });
+
+    const outside = new Database(dbPath);
+    outside.exec('BEGIN IMMEDIATE');
+    outside.prepare('CREATE TABLE IF NOT EXISTS bench_stall (x)').run();
+    const lockedFrom = probe.length;
+    await new Promise((r) => setTimeout(r, STALL_SECONDS * 1000));
+    const lockedTo = probe.length;
+    outside.exec('ROLLBACK');
+    outside.close();
+    const released = performance.now();
+    let backAfter = NaN;
+    while (Number.isNaN(backAfter) && performance.now() - released < 10_000) {
+      const res = await ack(sockets[0], 'dot:place', { ideaId: ids[1], actionId: randomBytes(8).toString('hex') });
+      if (res.ok || res.error?.code !== 'STORAGE_UNAVAILABLE') backAfter = performance.now() - released;
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    running = false;
+    await Promise.all([probing, ...voting]);
+    const during = probe.slice(lockedFrom, lockedTo);
+    const healthDuring = health.slice(lockedFrom, lockedTo);
+    console.log(`\nanother program holds the database's write lock for ${STALL_SECONDS} s while 30 phones vote`);
+    console.log(
+      `  probe that does not touch the database: p50 ${pct(during, 50).toFixed(1)} ms, p95 ${pct(during, 95).toFixed(1)} ms, max ${Math.max(0, ...during).toFixed(1)} ms (${during.length} probes)`,
+    );
+    console.log(`  HTTP /health: p95 ${pct(healthDuring, 95).toFixed(1)} ms, max ${Math.max(0, ...healthDuring).toFixed(1)} ms`);
+    console.log(`  the phones' dot acks: ${JSON.stringify(outcomes)}; saving again ${backAfter.toFixed(0)} ms after the lock was released`);
+    for (const s of [admin, ...sockets]) s.close();
+  } finally {
+    viche.child.kill('SIGTERM');
+    await viche.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
-pageWeights();
-await phoneOnSlowDevice();
-for (const n of HALLS) await benchHall(n);
-await benchFloodDots(HALLS[0] ?? 130);
-await benchFlood('this version');
-if (BEFORE) await benchFlood(`the version at ${BEFORE}`, BEFORE);
+/** BENCH_ONLY=halls,stall runs those parts alone: pages, slow, halls, flood, stall. */
+const only = process.env.BENCH_ONLY?.split(',');
+const part = (name: string) => !only || only.includes(name);
+if (part('pages')) pageWeights();
+if (part('slow')) await phoneOnSlowDevice();
+if (part('halls')) for (const n of HALLS) await benchHall(n);
+if (part('flood')) {
+  await benchFloodDots(HALLS[0] ?? 130);
+  await benchFlood('this version');
+  if (BEFORE) await benchFlood(`the version at ${BEFORE}`, BEFORE);
+}
+if (part('stall')) await benchStorageStall();
 process.exit(0);

@@ -3,7 +3,7 @@
 
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageKey } from '../../shared/i18n/index.js';
-import { useT } from '../lib/i18n.js';
+import { useLang, useT } from '../lib/i18n.js';
 import { LanguageToggle } from '../lib/ui.js';
 import { Admission } from './Admission.js';
 import { Export } from './Export.js';
@@ -11,6 +11,7 @@ import { Ideas } from './Ideas.js';
 import { Overview } from './Overview.js';
 import { Results } from './Results.js';
 import { groupCode } from '../lib/format.js';
+import { clock } from './parts.js';
 import { useView } from './store.js';
 import { StructureTab } from './Structure.js';
 
@@ -89,6 +90,7 @@ export function App() {
           </dl>
           <LanguageToggle />
         </header>
+        <StorageAlert />
 
         <div className="tabs" role="tablist" aria-label={t('console.tabsLabel')} onKeyDown={onKeyDown}>
           {TABS.map((name) => (
@@ -122,6 +124,23 @@ export function App() {
           {tab === 'export' && <Export />}
         </div>
       </main>
+    </div>
+  );
+}
+
+/**
+ * Loud, above every tab: the laptop cannot save. Actions are refused (nothing is lost of what was
+ * saved) until the cause goes; the alert goes with it by itself.
+ */
+function StorageAlert() {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
+  const storage = useView().health.storage;
+  if (storage.ok) return null;
+  return (
+    <div className="storage-alert" role="alert">
+      <strong>{t('console.storage.heading')}</strong> {t(`console.storage.${storage.cause ?? 'io'}` as MessageKey)}{' '}
+      {t('console.storage.since', { time: storage.since ? clock(lang, storage.since) : '—', refused: storage.refused ?? 0 })}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useLang, useT } from '../lib/i18n.js';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { groupCode } from '../lib/format.js';
 import { useGrant } from './grant.js';
-import { screenLink } from './parts.js';
+import { clock, screenLink } from './parts.js';
 import { useView } from './store.js';
 
 export function Export() {
@@ -79,6 +79,18 @@ export function Export() {
             <dd className="join-code join-code-big">{groupCode(view.joinCode)}</dd>
           </div>
         </dl>
+      </section>
+
+      <section className="card" aria-labelledby="h-backup">
+        <h2 id="h-backup">{t('console.backup')}</h2>
+        {view.health.backup ? (
+          <p>
+            {t('console.backup.last', { time: clock(lang, view.health.backup.at) })} <code className="backup-file">{view.health.backup.file}</code>
+          </p>
+        ) : (
+          <p className="muted">{t('console.backup.none')}</p>
+        )}
+        <p className="muted small">{t('console.backup.help')}</p>
       </section>
     </div>
   );

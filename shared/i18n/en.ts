@@ -355,6 +355,17 @@ export const en: Catalogue = {
   'console.log.void': 'participant voided',
   'console.log.releaseTicket': 'ticket released',
   'console.ticketN': 'ticket No. {number}',
+  // ------------------------------------------------------------ console: storage and backups
+  'console.storage.heading': 'Nothing is being saved!',
+  'console.storage.full': 'The laptop’s disk is full: free some space and saving resumes by itself.',
+  'console.storage.busy': 'Another program holds the database file (a backup, an antivirus, a sync tool): close it.',
+  'console.storage.readonly': 'The database file or its folder has become read-only: make it writable again.',
+  'console.storage.io': 'The disk is not writing: check the drive the database is on.',
+  'console.storage.since': 'Participants’ actions are refused since {time} ({refused} refused); nothing already saved is lost.',
+  'console.backup': 'Backups',
+  'console.backup.last': 'Latest backup: {time},',
+  'console.backup.none': 'No backups yet: the first is taken at the next phase change.',
+  'console.backup.help': 'The server backs the database up at every phase change and at shutdown, and keeps the newest ten beside it. On demand: npm run backup; to restore (with the server stopped): npm run restore FILE.',
   // ------------------------------------------------------------ console: admission tab (more)
   'console.actions': 'Actions',
   'console.newTab': '(opens in a new tab)',
