@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
-import type { AdmissionMode, IdeaStatus, ModerationEntry, Phase, Priority, Rules, Structure } from './forum/types.js';
+import type { AdmissionMode, Display, IdeaStatus, ModerationEntry, Phase, Priority, Rules, Structure } from './forum/types.js';
 import { ADMISSION_MODES, PHASES } from './forum/types.js';
 
 export { PROTOCOL_VERSION } from './version.js';
@@ -64,6 +64,9 @@ export interface ForumInfo {
   phase: Phase;
   revealed: string[];
   admission: AdmissionMode;
+  /** What the projector shows, and how many top ideas its chart has. */
+  display: Display;
+  resultsTop: number;
 }
 
 /** An idea as phones and the projector see it: no author id, no counts. */
@@ -281,6 +284,18 @@ export const COMMANDS = {
   'idea:restore': { roles: ['console'], schema: z.object({ ideaId: id }) },
   'idea:correct': { roles: ['console'], schema: z.object({ ideaId: id, ...ideaFields }) },
   'priority:reveal': { roles: ['console'], schema: z.object({ priorityCode: z.string().max(64) }) },
+  'display:show': {
+    roles: ['console'],
+    schema: z.object({
+      display: z.discriminatedUnion('slide', [
+        z.object({ slide: z.literal('auto') }),
+        z.object({ slide: z.literal('priority'), priorityCode: z.string().max(64) }),
+        z.object({ slide: z.literal('final') }),
+        z.object({ slide: z.literal('join') }),
+      ]),
+    }),
+  },
+  'display:setResultsTop': { roles: ['console'], schema: z.object({ top: z.number().int() }) },
   'session:setLanguage': { roles: ['phone', 'screen', 'console'], schema: z.object({ lang: z.enum(LANGS) }) },
   'admission:setMode': { roles: ['console'], schema: z.object({ mode: z.enum(ADMISSION_MODES) }) },
   'admission:setAddressCap': { roles: ['console'], schema: z.object({ max: z.number().int() }) },
@@ -312,6 +327,8 @@ export interface CommandResults {
   'idea:restore': Record<string, never>;
   'idea:correct': Record<string, never>;
   'priority:reveal': { revealed: string[] };
+  'display:show': { display: Display };
+  'display:setResultsTop': { top: number };
   'session:setLanguage': { lang: Lang };
   'admission:setMode': { mode: AdmissionMode };
   'admission:setAddressCap': { max: number };

@@ -270,6 +270,8 @@ export class ForumRoom {
         case 'rulesSet':
         case 'priorityRevealed':
         case 'admissionSet':
+        case 'displaySet':
+        case 'resultsTopSet':
           effects.forum = true;
           break;
         case 'addressCapSet':

@@ -34,6 +34,8 @@ export function forumInfo(state: ForumState): ForumInfo {
     phase: state.phase,
     revealed: [...state.revealed],
     admission: state.admission,
+    display: state.display,
+    resultsTop: state.resultsTop,
   };
 }
 

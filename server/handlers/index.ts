@@ -19,6 +19,8 @@ import { reveal } from './priority/reveal.js';
 import { setLanguage } from './session/setLanguage.js';
 import { setAddressCap } from './admission/setAddressCap.js';
 import { setMode } from './admission/setMode.js';
+import { setResultsTop } from './display/setResultsTop.js';
+import { show } from './display/show.js';
 import { grant } from './export/grant.js';
 import { rotateKey } from './facilitator/rotateKey.js';
 import { voidParticipant } from './participant/void.js';
@@ -40,6 +42,8 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'forum:setRules': setRules,
   'phase:set': setPhase,
   'priority:reveal': reveal,
+  'display:show': show,
+  'display:setResultsTop': setResultsTop,
   'session:setLanguage': setLanguage,
   'admission:setMode': setMode,
   'admission:setAddressCap': setAddressCap,

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'CAP_EXCEEDED',
   'NO_DOT_TO_REMOVE',
   'ALREADY_REVEALED',
+  /** The projector can show only what has been revealed. */
+  'NOT_REVEALED',
   'BAD_STRUCTURE',
   'RATE_LIMITED',
   /** A hall code that was valid a while ago: a photo of the projector's QR, say. */

@@ -7,6 +7,8 @@ import { accept, refuse, type Decision } from './errors.js';
 import { cleanLine, cleanText, textLength } from './text.js';
 import {
   LIMITS,
+  RESULTS_TOP_MAX,
+  type Display,
   type ForumEvent,
   type ForumState,
   type Idea,
@@ -335,4 +337,21 @@ export function decideReveal(state: ForumState, priorityCode: string): Decision<
   if (!findPriority(state, priorityCode)) return refuse('UNKNOWN_PRIORITY', { code: priorityCode });
   if (state.revealed.includes(priorityCode)) return refuse('ALREADY_REVEALED');
   return accept([{ type: 'priorityRevealed', priorityCode }]);
+}
+
+// ---------------------------------------------------------------- the projector
+
+/** Puts a slide on the projector. Nothing unrevealed is ever shown: a priority must be revealed. */
+export function decideDisplay(state: ForumState, display: Display): Decision<ForumEvent[]> {
+  if (display.slide === 'priority') {
+    if (!findPriority(state, display.priorityCode)) return refuse('UNKNOWN_PRIORITY', { code: display.priorityCode });
+    if (!state.revealed.includes(display.priorityCode)) return refuse('NOT_REVEALED');
+  }
+  if (display.slide === 'final' && state.revealed.length === 0) return refuse('NOT_REVEALED');
+  return accept([{ type: 'displaySet', display }]);
+}
+
+export function decideResultsTop(state: ForumState, top: number): Decision<ForumEvent[]> {
+  if (!Number.isInteger(top) || top < 1 || top > RESULTS_TOP_MAX) return refuse('BAD_INPUT', { field: 'resultsTop' });
+  return accept([{ type: 'resultsTopSet', top }]);
 }

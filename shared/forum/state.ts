@@ -2,7 +2,7 @@
 // this folder decide which events may happen; the server persists them and then applies them here.
 
 import type { ForumEvent, ForumState } from './types.js';
-import { DEFAULT_RULES } from './types.js';
+import { DEFAULT_RULES, RESULTS_TOP_DEFAULT } from './types.js';
 
 export function emptyState(): ForumState {
   return {
@@ -13,6 +13,8 @@ export function emptyState(): ForumState {
     rules: { ...DEFAULT_RULES },
     phase: 'lobby',
     revealed: [],
+    display: { slide: 'auto' },
+    resultsTop: RESULTS_TOP_DEFAULT,
     admission: 'open',
     maxPerAddress: null,
     participants: new Map(),
@@ -60,6 +62,8 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     case 'phaseChanged':
       state.phase = event.to;
+      // A new phase brings its own screen; what the facilitator put up belonged to the last one.
+      state.display = { slide: 'auto' };
       return;
     case 'participantJoined': {
       const address = event.address ?? '';
@@ -158,6 +162,14 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
     }
     case 'priorityRevealed':
       if (!state.revealed.includes(event.priorityCode)) state.revealed.push(event.priorityCode);
+      // The projector moves on to what was just revealed.
+      state.display = { slide: 'auto' };
+      return;
+    case 'displaySet':
+      state.display = event.display;
+      return;
+    case 'resultsTopSet':
+      state.resultsTop = event.top;
       return;
     case 'admissionSet':
       state.admission = event.mode;

@@ -66,6 +66,17 @@ export const TICKET_CODE_DIGITS = 10;
 
 export type IdeaStatus = 'active' | 'hidden' | 'withdrawn';
 
+/**
+ * What the projector shows. `auto` follows the phase (the QR in the lobby, the wall of ideas, the
+ * latest revealed priority); the facilitator can instead put up a revealed priority again, the
+ * final slide of every revealed priority's winners, or the join QR.
+ */
+export type Display = { slide: 'auto' } | { slide: 'priority'; priorityCode: string } | { slide: 'final' } | { slide: 'join' };
+
+/** How many of a priority's top ideas the projector's chart shows by default, and at most. */
+export const RESULTS_TOP_DEFAULT = 10;
+export const RESULTS_TOP_MAX = 20;
+
 export interface Idea {
   id: string;
   authorId: string;
@@ -140,6 +151,9 @@ export interface ForumState {
   rules: Rules;
   phase: Phase;
   revealed: string[];
+  display: Display;
+  /** How many top ideas the projector's chart shows (ties at the cut are kept whole). */
+  resultsTop: number;
   admission: AdmissionMode;
   /** Most participants per client address, as the facilitator set it; null: the server's default. */
   maxPerAddress: number | null;
@@ -218,6 +232,8 @@ export type ForumEvent =
   | { type: 'dotPlaced'; participantId: string; ideaId: string }
   | { type: 'dotRemoved'; participantId: string; ideaId: string }
   | { type: 'priorityRevealed'; priorityCode: string }
+  | { type: 'displaySet'; display: Display }
+  | { type: 'resultsTopSet'; top: number }
   | { type: 'admissionSet'; mode: AdmissionMode }
   | { type: 'addressCapSet'; max: number }
   | { type: 'ticketsIssued'; batch: number; tickets: { id: string; code: string; number: number }[]; at: number }

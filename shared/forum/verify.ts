@@ -10,6 +10,7 @@ import { refuse, type Decision, type ErrorParams, type RuleError } from './error
 import {
   checkRules,
   decideCorrectIdea,
+  decideDisplay,
   decideEditIdea,
   decideHideIdea,
   decidePlaceDot,
@@ -17,6 +18,7 @@ import {
   decideRename,
   decideReveal,
   decideRestoreIdea,
+  decideResultsTop,
   decideRules,
   decideStructure,
   decideSubmitIdea,
@@ -210,6 +212,10 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideMoved(state, event);
     case 'participantVoided':
       return decideVoid(state, event.participantId, event.reason, event.at);
+    case 'displaySet':
+      return decideDisplay(state, event.display);
+    case 'resultsTopSet':
+      return decideResultsTop(state, event.top);
     default: {
       const type = (event as { type?: unknown }).type;
       return problem('BAD_INPUT', { reason: 'unknownType' }, `"${String(type)}" is not an event this version of Viche knows`);
@@ -327,6 +333,10 @@ function what(state: ForumState, event: ForumEvent): string {
       return `participant ${short(event.participantId)}'s ballot moved to another device`;
     case 'participantVoided':
       return `participant ${short(event.participantId)} was voided`;
+    case 'displaySet':
+      return `the projector was set to ${event.display.slide === 'priority' ? `priority ${event.display.priorityCode}` : `the ${event.display.slide} slide`}`;
+    case 'resultsTopSet':
+      return `the projector's chart was set to the top ${event.top}`;
     default:
       return `a "${String((event as { type?: unknown }).type)}" event was recorded`;
   }

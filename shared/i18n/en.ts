@@ -28,6 +28,7 @@ export const en: Catalogue = {
   'err.CAP_EXCEEDED': { one: 'At most {count} dot on one idea.', other: 'At most {count} dots on one idea.' },
   'err.NO_DOT_TO_REMOVE': 'You have no dot on this idea.',
   'err.ALREADY_REVEALED': 'This priority’s results are already shown.',
+  'err.NOT_REVEALED': 'This priority has not been revealed: the screen can show only what has been.',
   'err.BAD_STRUCTURE': 'The forum structure has an error: {reasonText}',
   'err.RATE_LIMITED': 'Too many attempts in a row. Try again in {seconds} s.',
   'err.CODE_EXPIRED':
@@ -69,6 +70,10 @@ export const en: Catalogue = {
   'field.goalTitle': 'Goal title',
   'field.ideasPerParticipant': 'Ideas per participant',
   'field.dotsPerPriority': 'Dots per priority',
+  'field.resultsTop': 'How many ideas the screen shows',
+  'field.maxPerAddress': 'Participants per address',
+  'field.count': 'Count',
+  'field.mode': 'Admission mode',
   'field.maxDotsPerIdea': 'Most dots on one idea',
 
   'phase.lobby': 'Gathering',
@@ -366,6 +371,9 @@ export const en: Catalogue = {
   'console.backup.last': 'Latest backup: {time},',
   'console.backup.none': 'No backups yet: the first is taken at the next phase change.',
   'console.backup.help': 'The server backs the database up at every phase change and at shutdown, and keeps the newest ten beside it. On demand: npm run backup; to restore (with the server stopped): npm run restore FILE.',
+  // ------------------------------------------------------------ projector: slides and results (more)
+  // ------------------------------------------------------------ phone: voting stepper and names (more)
+  // ------------------------------------------------------------ console: guarded steps and projector control (more)
   // ------------------------------------------------------------ console: admission tab (more)
   'console.actions': 'Actions',
   'console.newTab': '(opens in a new tab)',

@@ -47,6 +47,7 @@ export const uk = {
   },
   'err.NO_DOT_TO_REMOVE': 'На цій ідеї немає вашої крапки.',
   'err.ALREADY_REVEALED': 'Результати цього пріоритету вже показано.',
+  'err.NOT_REVEALED': 'Цей пріоритет ще не показано: на екрані може бути лише те, що вже показано.',
   'err.BAD_STRUCTURE': 'Структура форуму має помилку: {reasonText}',
   'err.RATE_LIMITED': 'Забагато спроб поспіль. Спробуйте знову через {seconds} с.',
   'err.CODE_EXPIRED':
@@ -88,6 +89,10 @@ export const uk = {
   'field.goalTitle': 'Назва цілі',
   'field.ideasPerParticipant': 'Ідей на учасника',
   'field.dotsPerPriority': 'Крапок на пріоритет',
+  'field.resultsTop': 'Скільки ідей показувати на екрані',
+  'field.maxPerAddress': 'Учасників з однієї адреси',
+  'field.count': 'Кількість',
+  'field.mode': 'Спосіб допуску',
   'field.maxDotsPerIdea': 'Найбільше крапок на одну ідею',
 
   'phase.lobby': 'Збір учасників',
@@ -419,6 +424,9 @@ export const uk = {
   'console.backup.last': 'Остання копія: {time},',
   'console.backup.none': 'Резервних копій ще немає: перша з’явиться під час зміни етапу.',
   'console.backup.help': 'Сервер робить копію бази під час кожної зміни етапу й під час зупинки та зберігає десять останніх поруч із базою. Копію на вимогу: npm run backup; відновлення (коли сервер зупинено): npm run restore ФАЙЛ.',
+  // ------------------------------------------------------------ projector: slides and results (more)
+  // ------------------------------------------------------------ phone: voting stepper and names (more)
+  // ------------------------------------------------------------ console: guarded steps and projector control (more)
   // ------------------------------------------------------------ console: admission tab (more)
   'console.actions': 'Дії',
   'console.newTab': '(відкривається в новій вкладці)',
