@@ -4,7 +4,7 @@
 // restore can itself be undone.
 
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { backupDatabase } from '../server/db/backup.js';
 import { describeOwner, lockHolder, WriterLock } from '../server/db/lock.js';
 import { SCHEMA_VERSION } from '../server/db/sqlite.js';
@@ -45,7 +45,12 @@ try {
 } catch (err) {
   fail(err instanceof StartupError ? err.message : `Cannot lock ${target}: ${(err as Error).message}.`, err);
 }
+// The backup is copied in first: keeping the database as it was prunes the oldest backup, which
+// may be the very one being restored. Renamed into place, it replaces the database at once.
+const incoming = `${target}-restoring`;
+let failure: unknown = null;
 try {
+  copyFileSync(source, incoming);
   let kept = '';
   if (existsSync(target)) {
     const current = new Database(target, { fileMustExist: true });
@@ -53,10 +58,13 @@ try {
     current.close();
   }
   for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
-  copyFileSync(source, target);
+  renameSync(incoming, target);
   process.stdout.write(`Restored ${source} as ${target}.\n${kept ? `The database as it was is kept as ${kept}.\n` : ''}`);
 } catch (err) {
-  fail(`The restore failed: ${(err as Error).message}.`, err);
+  failure = err;
+  rmSync(incoming, { force: true });
 } finally {
   lock.release();
 }
+// After the lock is released: fail() ends the process at once.
+if (failure) fail(`The restore failed: ${(failure as Error).message}.`, failure);

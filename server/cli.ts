@@ -22,37 +22,49 @@ try {
 }
 
 const mode = server.room.state.admission;
+/** HOST is a loopback address: no phone, tablet or projector computer but this one gets in. */
+const loopbackOnly = !server.reachable.ok && server.reachable.why === 'loopback';
 // The terminal's QR opens the join page; in the hall mode the code to type is on the projector.
-const qr = await QRCode.toString(mode === 'open' ? server.joinUrl : `${server.baseUrl}/`, {
-  type: 'terminal',
-  small: true,
-  errorCorrectionLevel: 'M',
-});
+// None when the server listens on loopback only: a QR that cannot work would only send the hall
+// to blame the Wi-Fi. (With no network yet, the mDNS name in it may work once the laptop joins one.)
+const qr = !loopbackOnly
+  ? await QRCode.toString(mode === 'open' ? server.joinUrl : `${server.baseUrl}/`, {
+      type: 'terminal',
+      small: true,
+      errorCorrectionLevel: 'M',
+    })
+  : '  (No QR code: phones could not open it.)\n';
 const joinCodeLine = {
   hall: 'shown on the projector; it changes every 30 s (ADMISSION=hall)',
   tickets: 'printed on each ticket: print them from the console (ADMISSION=tickets)',
   open: `${server.joinCode} (fixed: ADMISSION=open)`,
 }[mode];
 
+/** A warning framed so that it stands out of the addresses around it. */
+function banner(text: string): string[] {
+  const rule = `  ${'!'.repeat(Math.min(text.length + 6, 100))}`;
+  return [rule, `  !! ${text}`, rule, ''];
+}
+// Unreachable is said first and last: the addresses and the QR push the first out of sight.
+const unreachable = !server.reachable.ok && server.warning ? banner(server.warning) : [];
+
 const lines = [
   '',
   '  Віче / Viche is running.',
   '',
+  ...unreachable,
   `  Facilitator console (keep this link private):  ${server.consoleUrl}`,
-  `  …from a tablet on the same network:            ${server.baseUrl}/console?key=${encodeURIComponent(server.facilitatorKey)}`,
+  // On loopback only, no other device reaches it: no tablet line, and the phones' line says so.
+  ...(loopbackOnly ? [] : [`  …from a tablet on the same network:            ${server.baseUrl}/console?key=${encodeURIComponent(server.facilitatorKey)}`]),
   `  Projector (keep private too):                  ${server.screenUrl}`,
-  `  Phones join at:                                ${server.baseUrl}/`,
+  `  Phones join at:                                ${server.baseUrl}/${loopbackOnly ? '  (this computer only: see above)' : ''}`,
   `  Join code:                                     ${joinCodeLine}`,
   '',
-  ...(server.warning ? [`  ! ${server.warning}`, ''] : []),
+  ...(unreachable.length > 0 ? unreachable : server.warning ? [`  ! ${server.warning}`, ''] : []),
   qr,
 ];
-process.stdout.write(lines.join('\n') + '\n');
-// A machine-readable line for scripts and tests that start the server as a child process.
-process.stdout.write(
-  `VICHE_LISTENING ${JSON.stringify({ port: server.port, consoleUrl: server.consoleUrl, screenUrl: server.screenUrl, joinCode: server.joinCode })}\n`,
-);
-
+// Before the line below: whoever reads it may stop the server at once, and must find it stopping
+// cleanly (the last backup, the lock released), not killed by the signal's default.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -61,3 +73,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void server.close().then(() => process.exit(0));
   });
 }
+
+process.stdout.write(lines.join('\n') + '\n');
+// A machine-readable line for scripts and tests that start the server as a child process.
+process.stdout.write(
+  `VICHE_LISTENING ${JSON.stringify({ port: server.port, consoleUrl: server.consoleUrl, screenUrl: server.screenUrl, joinCode: server.joinCode })}\n`,
+);
+

@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { ADMISSION_MODES, LIMITS, type AdmissionMode, type Structure } from '../shared/forum/types.js';
-import type { ConsoleHealth } from '../shared/protocol.js';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listBackups, type BackupInfo } from './db/backup.js';
 import { WriterLock } from './db/lock.js';
@@ -16,11 +15,12 @@ import type { ForumStore } from './db/store.js';
 import { StartupError } from './errors.js';
 import { Admission } from './forum/admission.js';
 import { ForumRoom } from './forum/room.js';
+import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
 import { createHttpApp } from './http/app.js';
 import { Grants } from './http/grants.js';
 import { createLogger, type Logger } from './log.js';
-import { phoneBaseUrl } from './net.js';
+import { phoneBaseUrl, type Reachability } from './net.js';
 import { KeyGuard } from './realtime/keys.js';
 import { Limits, type LimitSettings } from './realtime/limits.js';
 import type { PushOptions } from './realtime/push.js';
@@ -114,6 +114,9 @@ export interface RunningServer {
   readonly facilitatorKey: string;
   /** The address phones are given, without a code. */
   baseUrl: string;
+  /** Whether phones can open `baseUrl` (not when the server listens on a loopback address only). */
+  reachable: Reachability;
+  /** What the facilitator should fix before the hall arrives, in English, for the start-up text. */
   warning?: string;
   room: ForumRoom;
   admission: Admission;
@@ -129,6 +132,18 @@ function readTemplate(path: string): { title: string; structure: Structure } {
     const code = (err as { code?: string }).code;
     const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it cannot be read' : (err as Error).message;
     throw new StartupError(`The template ${path} cannot be used (${why}). Fix it, or set VICHE_TEMPLATE to another priority tree.`);
+  }
+}
+
+/** Removes `folder` and its parents up to `top`, each only while empty. */
+function removeEmptyFolders(folder: string, top: string): void {
+  for (let dir = folder; ; dir = dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return;
+    }
+    if (dir === top || dirname(dir) === dir) return;
   }
 }
 
@@ -192,6 +207,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw new StartupError(`FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`);
   }
   let lock: WriterLock | null = null;
+  /** The first folder made for a new database, if any: a failed start takes it away again. */
+  let madeFolder: string | undefined;
   let store: ForumStore | null = config.store ?? null;
   const httpServer = createHttpServer();
   let room: ForumRoom;
@@ -200,7 +217,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (!store) {
       const { exists } = checkDatabasePath(config.dbPath);
       if (!exists) template = readTemplate(config.templatePath);
-      mkdirSync(dirname(config.dbPath), { recursive: true });
+      madeFolder = mkdirSync(dirname(config.dbPath), { recursive: true });
       lock = WriterLock.acquire(config.dbPath, config.port);
     }
     await listen(httpServer, config.port, config.host);
@@ -213,6 +230,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     httpServer.close();
     if (!config.store) store?.close();
     lock?.release();
+    if (madeFolder && !existsSync(config.dbPath)) removeEmptyFolders(dirname(config.dbPath), madeFolder);
     throw err;
   }
   if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
@@ -222,7 +240,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     changed: () => room.changed(),
   };
   const port = (httpServer.address() as AddressInfo).port;
-  const base = phoneBaseUrl(port, config.publicUrl);
+  const base = phoneBaseUrl(port, config.publicUrl, config.host);
   const localUrl = `http://localhost:${port}`;
   const admission = new Admission(room, {
     baseUrl: base.url,
@@ -257,7 +275,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
   // `npm run backup` made it (the folder is looked at again every half minute).
   const backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, room, log) : null;
-  const health = (): ConsoleHealth => ({ storage: room.storage.status(), backup: backups?.latest() ?? null });
+  const health = (): ConsoleStatus => ({ storage: room.storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
 
   const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs };
   const realtime = attachRealtime(io, { room, admission, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, push, health });
@@ -282,6 +300,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return room.record.facilitatorKey;
     },
     baseUrl: base.url,
+    reachable: base.reachable,
     warning: base.warning,
     room,
     admission,

@@ -1,6 +1,11 @@
-// Finding the address phones can reach: the laptop's LAN address, never localhost.
+// Finding the address phones can reach: the laptop's LAN address, never localhost, and saying so
+// plainly when the server itself listens where no phone can reach it.
 
+import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
+import type { ConsoleView } from '../shared/protocol.js';
+
+export type Reachability = ConsoleView['reachable'];
 
 /** Private ranges first (a venue's Wi-Fi), then any other non-internal IPv4 address. */
 function score(address: string, name: string): number {
@@ -24,17 +29,64 @@ export function lanAddress(): string | null {
   return best?.address ?? null;
 }
 
+const bare = (host: string) => host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+
+/** HOST values that listen on every interface (the default), where the LAN address is served. */
+export function isWildcardHost(host: string): boolean {
+  const h = bare(host);
+  return h === '' || h === '0.0.0.0' || h === '::' || h === '0:0:0:0:0:0:0:0';
+}
+
+/** HOST values only this computer can reach: 127.0.0.0/8, ::1 and the name localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = bare(host);
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '0:0:0:0:0:0:0:1' || /^(::ffff:)?127\./.test(h);
+}
+
+/** A host as it goes into a URL: IPv6 addresses in brackets. */
+function urlHost(host: string): string {
+  const h = bare(host);
+  return isIP(h) === 6 ? `[${h}]` : h;
+}
+
+export interface PhoneBase {
+  url: string;
+  /** Whether a phone on the venue's network can open `url`; the console shows why not. */
+  reachable: Reachability;
+  /** For the start-up text, in English, when the facilitator has something to fix. */
+  warning?: string;
+}
+
 /**
- * The base URL phones are given: PUBLIC_URL when set, else http://<LAN address>:<port>. With no
- * network at all, the machine's mDNS name, with a warning for the facilitator.
+ * The base URL phones are given. PUBLIC_URL when set: whoever set it knows the way in (a reverse
+ * proxy may well forward to a server on 127.0.0.1). Else it depends on HOST:
+ * - every interface (the default): http://<LAN address>:<port>; with no network at all, the
+ *   machine's mDNS name, with a warning, as it only works once the laptop joins a network;
+ * - one address of this computer: that address, the only one the server answers on;
+ * - a loopback address: no phone can reach the server at all. A LAN address in the QR would then
+ *   be a lie (the server does not listen there: the phone would see "connection refused" and the
+ *   hall would blame the Wi-Fi), so phones keep the loopback address, which is at least true (it
+ *   opens on this laptop), and the answer is marked unreachable with a sentence that says what to
+ *   change. The start-up text and the console both show it.
  */
-export function phoneBaseUrl(port: number, publicUrl?: string): { url: string; warning?: string } {
+export function phoneBaseUrl(port: number, publicUrl?: string, host = '0.0.0.0'): PhoneBase {
   // "{port}" in PUBLIC_URL stands for the port actually bound (useful with PORT=0).
-  if (publicUrl) return { url: publicUrl.replace('{port}', String(port)).replace(/\/+$/, '') };
+  if (publicUrl) return { url: publicUrl.replace('{port}', String(port)).replace(/\/+$/, ''), reachable: { ok: true } };
+  if (isLoopbackHost(host)) {
+    const shown = bare(host);
+    return {
+      url: `http://${urlHost(host)}:${port}`,
+      reachable: { ok: false, why: 'loopback', host: shown },
+      warning: `Phones cannot reach this server: it listens on ${shown} only. Set HOST=0.0.0.0 (the default) or PUBLIC_URL.`,
+    };
+  }
+  if (!isWildcardHost(host)) return { url: `http://${urlHost(host)}:${port}`, reachable: { ok: true } };
   const address = lanAddress();
-  if (address) return { url: `http://${address}:${port}` };
+  if (address) return { url: `http://${address}:${port}`, reachable: { ok: true } };
+  const name = `${hostname()}.local`;
   return {
-    url: `http://${hostname()}.local:${port}`,
+    url: `http://${name}:${port}`,
+    reachable: { ok: false, why: 'noLan', host: name },
     warning: 'No LAN address found: connect this laptop to the venue network, or set PUBLIC_URL.',
   };
 }

@@ -202,6 +202,11 @@ export interface ConsoleView extends JoinInfo {
   moderation: ConsoleModerationEntry[];
   admission: AdmissionView;
   health: ConsoleHealth;
+  /**
+   * Whether phones on the venue's network can open the address they are given (the QR): not when
+   * the server listens on a loopback address only, nor when the laptop had no network at start.
+   */
+  reachable: { ok: true } | { ok: false; why: 'loopback' | 'noLan'; host: string };
 }
 
 export interface Notice {

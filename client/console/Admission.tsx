@@ -3,7 +3,7 @@
 // minutes, addresses shared by several participants, printed tickets (create, print, release),
 // the projector's link, and changing the facilitator key.
 
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ADMISSION_MODES, LIMITS, type AdmissionMode } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { AdmissionView } from '../../shared/protocol.js';
@@ -11,12 +11,15 @@ import { useLang, useT } from '../lib/i18n.js';
 import { useCommands } from './command.js';
 import { Dialog } from './Dialog.js';
 import { useGrant } from './grant.js';
-import { clock, screenLink } from './parts.js';
+import { clock, ReachableNote, screenLink } from './parts.js';
 import { useConsole, useView } from './store.js';
 
 export function Admission() {
   return (
     <div className="admission">
+      <div className="admission-notes">
+        <ReachableNote />
+      </div>
       <div className="admission-col">
         <ModeCard />
         <TicketsCard />
@@ -44,9 +47,14 @@ function ModeCard() {
   const choose = async (mode: AdmissionMode) => {
     if (commands.busy('mode')) return;
     setPending(mode);
-    await commands.run('mode', 'admission:setMode', { mode }, (data) => t('console.admission.modeSaved', { mode: modeName(data.mode) }));
-    setPending(null);
+    const ok = await commands.run('mode', 'admission:setMode', { mode }, (data) => t('console.admission.modeSaved', { mode: modeName(data.mode) }));
+    if (!ok) setPending(null);
   };
+  // The ack comes before the view (views are pushed at most every 200 ms): clearing the choice at
+  // the ack would flick the old mode back for a moment. It goes once the view carries it.
+  useEffect(() => {
+    if (pending !== null && view.admission.mode === pending) setPending(null);
+  }, [pending, view.admission.mode]);
 
   return (
     <section className="card" aria-labelledby="h-mode">

@@ -1,9 +1,11 @@
 // A modal dialog for the console's steps that cannot be undone (voiding a participant, changing
-// the key). A native <dialog> opened with showModal(): the browser keeps focus inside it, makes
+// the key, closing voting, revealing a priority, closing the forum) and for the lighter phase
+// moves. A native <dialog> opened with showModal(): the browser keeps focus inside it, makes
 // the rest of the page inert and closes it on Escape. Focus moves to `initialFocus` (else to the
 // first control) and goes back to whatever opened the dialog, unless `returnFocus` names a place.
 
 import { useId, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { useT } from '../lib/i18n.js';
 
 export interface DialogProps {
   title: string;
@@ -59,5 +61,57 @@ export function Dialog({ title, onClose, children, describedBy, initialFocus, re
       </h2>
       {children}
     </dialog>
+  );
+}
+
+export interface ConfirmDialogProps {
+  title: string;
+  /** What will happen, with its figures; it is the dialog's description. */
+  children: ReactNode;
+  /** Names the action ("Закрити голосування"), never a bare "OK". */
+  confirmLabel: string;
+  /**
+   * A step that cannot be undone: the confirm button is red and focus starts on Cancel, so that
+   * an Enter pressed out of habit does nothing. A light step starts on the confirm button.
+   */
+  irreversible?: boolean;
+  busy?: boolean;
+  onConfirm(): void;
+  onClose(): void;
+  returnFocus?: () => HTMLElement | null;
+}
+
+/** A question with Cancel and one named action. */
+export function ConfirmDialog({ title, children, confirmLabel, irreversible, busy, onConfirm, onClose, returnFocus }: ConfirmDialogProps) {
+  const t = useT();
+  const bodyId = useId();
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  return (
+    <Dialog
+      title={title}
+      describedBy={bodyId}
+      initialFocus={irreversible ? cancelRef : confirmRef}
+      onClose={onClose}
+      returnFocus={returnFocus}
+    >
+      <div id={bodyId} className="dialog-body">
+        {children}
+      </div>
+      <div className="form-actions dialog-actions">
+        <button ref={cancelRef} type="button" className="btn btn-secondary" onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+        <button
+          ref={confirmRef}
+          type="button"
+          className={irreversible ? 'btn btn-danger-solid' : 'btn'}
+          disabled={busy}
+          onClick={onConfirm}
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </Dialog>
   );
 }

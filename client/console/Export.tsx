@@ -1,6 +1,7 @@
 // Export and links: the results files (from voting on, through a short-lived grant, never the
 // key), the address phones join at, the projector's address and the join code.
 
+import { useState } from 'react';
 import { useLang, useT } from '../lib/i18n.js';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { groupCode } from '../lib/format.js';
@@ -14,10 +15,13 @@ export function Export() {
   const view = useView();
   const grant = useGrant();
   const enabled = EXPORT_PHASES.includes(view.forum.phase);
+  // A file to publish leaves the authors' names out; the organisers' own copy keeps them.
+  const [withoutNames, setWithoutNames] = useState(false);
   const g = encodeURIComponent(grant ?? '');
+  const query = `grant=${g}&lang=${lang}${withoutNames ? '&names=0' : ''}`;
   const files = [
-    { name: 'csv', href: `/api/export.csv?grant=${g}&lang=${lang}`, label: t('console.exportCsv') },
-    { name: 'json', href: `/api/export.json?grant=${g}&lang=${lang}`, label: t('console.exportJson') },
+    { name: 'csv', href: `/api/export.csv?${query}`, label: t('console.exportCsv') },
+    { name: 'json', href: `/api/export.json?${query}`, label: t('console.exportJson') },
   ];
   const screenUrl = screenLink(view);
   const why = !enabled ? 'export-not-yet' : !grant ? 'export-waiting' : undefined;
@@ -37,6 +41,13 @@ export function Export() {
             {t('console.grantWaiting')}
           </p>
         )}
+        <label className="check">
+          <input type="checkbox" checked={withoutNames} onChange={(e) => setWithoutNames(e.target.checked)} aria-describedby="export-names-help" />
+          {t('console.exportNoNames')}
+        </label>
+        <p className="muted small" id="export-names-help">
+          {t('console.exportNoNamesHelp')}
+        </p>
         <div className="export-buttons">
           {files.map((f) =>
             why ? (

@@ -1,21 +1,25 @@
-// Overview: the phase with its next and back moves, the headline counts, per-priority progress
-// and who has joined, with voiding a participant (through a dialog: it cannot be undone).
+// Overview: the phase with its next and back moves (each through a dialog that says what the move
+// does, with figures where it cannot be undone), the headline counts, per-priority progress and
+// who has joined, with voiding a participant (through a dialog: it cannot be undone).
 
 import { canVoid } from '../../shared/forum/admission.js';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { LIMITS, PHASES, type Phase } from '../../shared/forum/types.js';
 import { TRANSITIONS } from '../../shared/forum/rules.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { ConsoleParticipant } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
 import { useCommands } from './command.js';
-import { Dialog } from './Dialog.js';
-import { PriorityName } from './parts.js';
+import { ConfirmDialog, Dialog } from './Dialog.js';
+import { PriorityName, ReachableNote, unspentBallots } from './parts.js';
 import { useView } from './store.js';
 
 export function Overview() {
   return (
     <div className="overview">
+      <div className="overview-notes">
+        <ReachableNote />
+      </div>
       <PhaseCard />
       <div className="overview-main">
         <Counters />
@@ -34,17 +38,29 @@ function PhaseCard() {
   const phaseName = (p: Phase) => t(`phase.${p}` as MessageKey);
   const here = PHASES.indexOf(phase);
   const moves = TRANSITIONS[phase];
+  const [asking, setAsking] = useState<Phase | null>(null);
+  const moved = useRef(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
 
-  const move = (to: Phase) => {
-    if (!window.confirm(t('console.confirmPhase', { phaseName: phaseName(to) }))) return;
-    void commands.run(`phase:${to}`, 'phase:set', { to }, (data) =>
+  // Another console moved the phase on: the question no longer applies.
+  useEffect(() => {
+    if (asking && !moves.includes(asking)) setAsking(null);
+  }, [asking, moves]);
+
+  const move = async (to: Phase) => {
+    const ok = await commands.run(`phase:${to}`, 'phase:set', { to }, (data) =>
       t('console.phaseChanged', { phaseName: phaseName(data.phase) }),
     );
+    moved.current = ok;
+    setAsking(null);
   };
 
   return (
     <section className="card phase-card" aria-labelledby="h-phase">
-      <h2 id="h-phase">{t('console.phase')}</h2>
+      {/* Focus lands here after a move: the button that made it is gone with the old phase. */}
+      <h2 id="h-phase" ref={headingRef} tabIndex={-1}>
+        {t('console.phase')}
+      </h2>
       <ol className="phase-steps" aria-label={t('console.phaseSteps')}>
         {PHASES.map((p, i) => (
           <li
@@ -69,7 +85,10 @@ function PhaseCard() {
               type="button"
               className={back ? 'btn btn-secondary' : 'btn btn-large'}
               disabled={commands.busy(`phase:${to}`)}
-              onClick={() => move(to)}
+              onClick={() => {
+                moved.current = false;
+                setAsking(to);
+              }}
             >
               {back ? '← ' : ''}
               {t(back ? 'console.back' : 'console.next', { phaseName: phaseName(to) })}
@@ -78,8 +97,113 @@ function PhaseCard() {
           );
         })}
       </div>
+      {asking && moves.includes(asking) && (
+        <PhaseDialog
+          from={phase}
+          to={asking}
+          busy={commands.busy(`phase:${asking}`)}
+          onConfirm={() => void move(asking)}
+          onClose={() => setAsking(null)}
+          returnFocus={() => (moved.current ? headingRef.current : null)}
+        />
+      )}
     </section>
   );
+}
+
+interface PhaseDialogProps {
+  from: Phase;
+  to: Phase;
+  busy: boolean;
+  onConfirm(): void;
+  onClose(): void;
+  returnFocus(): HTMLElement | null;
+}
+
+/**
+ * What a phase move does. Closing voting and closing the forum cannot be undone and say so with
+ * the figures that matter then (who still has dots, what is still unrevealed); the other moves
+ * get a short sentence and the confirm button first.
+ */
+function PhaseDialog({ from, to, ...actions }: PhaseDialogProps) {
+  const t = useT();
+  const view = useView();
+  const ideas = Object.values(view.ideaCounts).reduce((a, b) => a + b, 0);
+  const phaseName = t(`phase.${to}` as MessageKey);
+  const light = (text: string, confirmLabel: string, figure?: string) => (
+    <ConfirmDialog title={t('console.confirmPhase', { phaseName })} confirmLabel={confirmLabel} {...actions}>
+      <p>{text}</p>
+      {figure && <p className="dialog-figure">{figure}</p>}
+    </ConfirmDialog>
+  );
+
+  if (to === 'results') {
+    const { budget, left, none } = unspentBallots(view);
+    let unspent: ReactNode;
+    if (view.joined === 0 || budget === 0) unspent = null;
+    else if (left === 0) unspent = <p>{t('console.guard.closeVoting.allSpent')}</p>;
+    else {
+      unspent = (
+        <p className="dialog-figure">
+          {t('console.guard.closeVoting.left', { count: left })}
+          {none > 0 ? `; ${t('console.guard.closeVoting.none', { count: none })}` : ''}.
+        </p>
+      );
+    }
+    return (
+      <ConfirmDialog
+        title={t('console.guard.closeVoting.title')}
+        confirmLabel={t('console.guard.closeVoting.confirm')}
+        irreversible
+        {...actions}
+      >
+        <p className="note note-warn">{t('console.guard.closeVoting')}</p>
+        <p className="dialog-figure">{t('console.guard.closeVoting.voted', { voted: view.voted, joined: view.joined })}</p>
+        {unspent}
+        {left > 0 && <p className="muted small">{t('console.guard.closeVoting.budget', { count: budget })}</p>}
+      </ConfirmDialog>
+    );
+  }
+
+  if (to === 'closed') {
+    const unrevealed = view.forum.priorities.filter((p) => !view.forum.revealed.includes(p.code));
+    return (
+      <ConfirmDialog
+        title={t('console.guard.closeForum.title')}
+        confirmLabel={t('console.guard.closeForum.confirm')}
+        irreversible
+        {...actions}
+      >
+        <p className="note note-warn">{t('console.guard.closeForum')}</p>
+        {unrevealed.length === 0 ? (
+          <p>{t('console.guard.closeForum.allRevealed')}</p>
+        ) : (
+          <>
+            <p className="dialog-figure">
+              {t('console.guard.closeForum.unrevealed', { count: unrevealed.length, total: view.forum.priorities.length })}
+            </p>
+            <ul className="dialog-list">
+              {unrevealed.map((p) => (
+                <li key={p.code}>
+                  <PriorityName priority={p} />
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </ConfirmDialog>
+    );
+  }
+
+  if (to === 'ideas') {
+    return from === 'lobby'
+      ? light(t('console.guard.toIdeas'), t('console.guard.toIdeas.confirm'))
+      : light(t('console.guard.reopenIdeas'), t('console.guard.reopenIdeas.confirm'));
+  }
+  if (to === 'review') {
+    return light(t('console.guard.toReview'), t('console.guard.toReview.confirm'), t('console.guard.toReview.ideas', { ideas }));
+  }
+  return light(t('console.guard.toVoting'), t('console.guard.toVoting.confirm'), t('console.guard.toVoting.ideas', { ideas }));
 }
 
 function Counters() {

@@ -2,6 +2,8 @@
 
 import type { Priority } from '../../shared/forum/types.js';
 import type { ConsoleView, Lang } from '../../shared/protocol.js';
+import { useT } from '../lib/i18n.js';
+import { useView } from './store.js';
 
 /** The priority's colour as a small swatch; decorative, the code and title carry the meaning. */
 export function Swatch({ color }: { color: string }) {
@@ -51,4 +53,41 @@ export function screenLink(view: ConsoleView): string {
   } catch {
     return view.admission.screenUrl;
   }
+}
+
+/**
+ * Dots each ballot can still place, as the rules count them: a priority's budget, but no more than
+ * its active ideas can take at the cap per idea (a priority with no ideas takes none). Counting the
+ * whole budget of every priority instead would call everyone "not done" whenever one priority has
+ * no ideas, and the figure would say nothing.
+ */
+export function unspentBallots(view: ConsoleView): { budget: number; left: number; none: number } {
+  const { dotsPerPriority, maxDotsPerIdea } = view.forum.rules;
+  let budget = 0;
+  for (const p of view.forum.priorities) budget += Math.min(dotsPerPriority, (view.ideaCounts[p.code] ?? 0) * maxDotsPerIdea);
+  let left = 0;
+  let none = 0;
+  for (const p of view.participants) {
+    if (p.voided !== null) continue;
+    if (p.dots < budget) left++;
+    if (p.dots === 0 && budget > 0) none++;
+  }
+  return { budget, left, none };
+}
+
+/**
+ * Said where the facilitator looks before the hall arrives (Overview, Admission): the QR leads
+ * nowhere a phone can go. Not an alert: it is there from the start and would be read out anew at
+ * every tab switch.
+ */
+export function ReachableNote() {
+  const t = useT();
+  const reachable = useView().reachable;
+  if (!reachable || reachable.ok) return null;
+  return (
+    <div className="note note-error reachable-note">
+      <strong>{t('console.reachable.heading')}</strong>{' '}
+      {t(reachable.why === 'loopback' ? 'console.reachable.loopback' : 'console.reachable.noLan', { host: reachable.host })}
+    </div>
+  );
 }

@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
 import { useConnection } from './connection.js';
+import type { MessageKey } from '../../shared/i18n/index.js';
 import { useLang, useT } from './i18n.js';
 
 export function LanguageToggle() {
@@ -21,8 +22,12 @@ export function LanguageToggle() {
   );
 }
 
-/** Shown while the server cannot be reached, or when it refused this page for good. */
-export function ConnectionBanner() {
+/**
+ * Shown while the server cannot be reached, or when it refused this page for good. `offline` is
+ * what the page says while cut off: each page promises only what it does (a phone keeps its taps
+ * and resends them; the other pages do not).
+ */
+export function ConnectionBanner({ offline = 'common.offline' }: { offline?: MessageKey }) {
   const t = useT();
   const { status, refused } = useConnection();
   if (refused?.code === 'PROTOCOL_MISMATCH') {
@@ -39,7 +44,7 @@ export function ConnectionBanner() {
   if (status === 'offline') {
     return (
       <div className="banner banner-warn" role="status">
-        {t('common.offline')}
+        {t(offline)}
       </div>
     );
   }
@@ -76,13 +81,14 @@ export const useToasts = create<ToastState>((set) => ({
 }));
 
 export function Toasts() {
+  const t = useT();
   const { toasts, dismiss } = useToasts();
   return (
     <div className="toasts" aria-live="polite" aria-atomic="false">
       {toasts.map((toast) => (
         <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
           <span>{toast.text}</span>
-          <button type="button" className="toast-close" aria-label="×" onClick={() => dismiss(toast.id)}>
+          <button type="button" className="toast-close" aria-label={t('common.close')} onClick={() => dismiss(toast.id)}>
             ×
           </button>
         </div>

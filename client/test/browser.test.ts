@@ -84,23 +84,26 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
 
     ok(await admin.send('phase:set', { to: 'review' }));
     ok(await admin.send('phase:set', { to: 'voting' }));
-    await phone.getByRole('button', { name: /Зелене місто/ }).click();
-    await phone.getByText('Залишилося 3 крапки').waitFor();
+    const steps = phone.getByRole('navigation', { name: 'Пріоритети голосування' });
+    // The dots left show in every step too: the count for the priority open is the one at the top of its list.
+    const left = (text: string) => phone.locator('.left-count', { hasText: text });
+    await steps.getByRole('button', { name: /Зелене місто/ }).click();
+    await left('Залишилося 3 крапки').waitFor();
     await phone.getByRole('button', { name: 'Додати крапку ідеї «Парк над Тетеревом»' }).click();
-    await phone.getByText('Залишилося 2 крапки').waitFor();
+    await left('Залишилося 2 крапки').waitFor();
     await phone.locator('.save-status', { hasText: 'Збережено' }).waitFor();
     expect(server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBe(1);
     // Changing one's mind: take the dot off, put it back.
     await phone.getByRole('button', { name: 'Зняти крапку з ідеї «Парк над Тетеревом»' }).click();
-    await phone.getByText('Залишилося 3 крапки').waitFor();
+    await left('Залишилося 3 крапки').waitFor();
     expect(server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBeUndefined();
     await phone.getByRole('button', { name: 'Додати крапку ідеї «Парк над Тетеревом»' }).click();
-    await phone.getByText('Залишилося 2 крапки').waitFor();
+    await left('Залишилося 2 крапки').waitFor();
 
     // A reload returns to the same ballot: the token stayed on the device.
     await phone.reload();
-    await phone.getByRole('button', { name: /Зелене місто/ }).click();
-    await phone.getByText('Залишилося 2 крапки').waitFor();
+    await steps.getByRole('button', { name: /Зелене місто/ }).click();
+    await left('Залишилося 2 крапки').waitFor();
     expect(server.room.state.participants.size).toBe(1);
 
     ok(await admin.send('phase:set', { to: 'results' }));
@@ -152,17 +155,18 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
       ok(await ownAdmin.send('phase:set', { to: 'review' }));
       ok(await ownAdmin.send('phase:set', { to: 'voting' }));
       ownAdmin.close();
-      await page.getByRole('button', { name: /Активне місто/ }).click();
+      const left = (text: string) => page.locator('.left-count', { hasText: text });
+      await page.getByRole('navigation', { name: 'Пріоритети голосування' }).getByRole('button', { name: /Активне місто/ }).click();
       await page.getByRole('button', { name: 'Додати крапку ідеї «Скейт-парк»' }).click();
-      await page.getByText('Залишилося 2 крапки').waitFor();
+      await left('Залишилося 2 крапки').waitFor();
 
       await own.close();
-      await page.getByText('Немає зв’язку з сервером', { exact: false }).waitFor();
+      await page.getByText('Немає зв’язку.', { exact: false }).waitFor();
       own = await startTestServer({ dbPath, port, publicUrl: 'http://viche.test:{port}' });
-      await page.getByText('Немає зв’язку з сервером', { exact: false }).waitFor({ state: 'detached', timeout: 15_000 });
-      await page.getByText('Залишилося 2 крапки').waitFor();
+      await page.getByText('Немає зв’язку.', { exact: false }).waitFor({ state: 'detached', timeout: 15_000 });
+      await left('Залишилося 2 крапки').waitFor();
       await page.getByRole('button', { name: 'Додати крапку ідеї «Скейт-парк»' }).click();
-      await page.getByText('Залишилася 1 крапка').waitFor();
+      await left('Залишилася 1 крапка').waitFor();
       const [participant] = [...own.room.state.dots.values()];
       expect([...participant.values()]).toEqual([2]);
       await page.close();

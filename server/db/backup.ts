@@ -25,6 +25,11 @@ export async function backupDatabase(db: Database.Database, dbPath: string, reas
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${basename(dbPath).replace(/\.db$/, '')}-${stamp(now)}-${reason.replace(/[^\w-]+/g, '-')}.db`);
   await db.backup(file);
+  // A backup is one file: out of WAL mode, it opens anywhere (read-only too, as `npm run restore`
+  // checks it) without leaving -wal and -shm files beside it.
+  const copy = new Database(file);
+  copy.pragma('journal_mode = DELETE');
+  copy.close();
   prune(dir);
   return { file, at: now };
 }

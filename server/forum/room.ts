@@ -259,6 +259,13 @@ export class ForumRoom {
     const s = this.state;
     const authorOf = (ideaId: string) => s.ideas.get(ideaId)?.authorId;
     const titleOf = (ideaId: string) => s.ideas.get(ideaId)?.title ?? '';
+    // A refund names the priority too: the same title can stand in two priorities, and the phone
+    // shows one priority at a time.
+    const priorityOf = (ideaId: string) => s.structure.priorities.find((p) => p.code === s.ideas.get(ideaId)?.priorityCode)?.title ?? '';
+    const refund = (ideaId: string, count: number): Omit<Notice, 'message'> => ({
+      code: 'DOTS_REFUNDED',
+      params: { title: titleOf(ideaId), priority: priorityOf(ideaId), count },
+    });
     for (const e of events) {
       switch (e.type) {
         case 'phaseChanged':
@@ -292,7 +299,7 @@ export class ForumRoom {
               if (owner === e.participantId) continue;
               effects.me.add(owner);
               const count = s.dots.get(owner)?.get(idea.id) ?? 0;
-              effects.notices.push({ participantId: owner, notice: { code: 'DOTS_REFUNDED', params: { title: idea.title, count } } });
+              effects.notices.push({ participantId: owner, notice: refund(idea.id, count) });
             }
           }
           break;
@@ -317,7 +324,7 @@ export class ForumRoom {
               effects.me.add(owner);
               const count = s.dots.get(owner)?.get(e.ideaId) ?? 0;
               if (e.type === 'ideaHidden') {
-                effects.notices.push({ participantId: owner, notice: { code: 'DOTS_REFUNDED', params: { title: titleOf(e.ideaId), count } } });
+                effects.notices.push({ participantId: owner, notice: refund(e.ideaId, count) });
               }
             }
           }

@@ -93,7 +93,8 @@ export function meView(state: ForumState, participantId: string): MeView | null 
   };
 }
 
-const NEWEST_ON_SCREEN = 8;
+/** The projector pages through these a screenful at a time, so the newest few all get their turn. */
+const NEWEST_ON_SCREEN = 24;
 
 /** Participants online who hold a ballot: a voided phone stays connected to read why, but is not counted. */
 function onlineBallots(state: ForumState, presence: Presence): number {
@@ -128,7 +129,15 @@ export function screenView(state: ForumState, presence: Presence, join: JoinInfo
   };
 }
 
-export function consoleView(state: ForumState, presence: Presence, join: JoinInfo, admission: AdmissionView, health: ConsoleHealth): ConsoleView {
+/**
+ * What the server knows about itself for the console. Whether phones can reach it is decided once
+ * at start (server/net.ts) and rides along with the storage's health, the one callback the
+ * composition root already hands to the realtime layer; without it, reachable is assumed.
+ */
+export type ConsoleStatus = ConsoleHealth & { reachable?: ConsoleView['reachable'] };
+
+export function consoleView(state: ForumState, presence: Presence, join: JoinInfo, admission: AdmissionView, status: ConsoleStatus): ConsoleView {
+  const { reachable = { ok: true }, ...health } = status;
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
   const ideasByAuthor = new Map<string, number>();
   for (const idea of state.ideas.values()) {
@@ -166,5 +175,6 @@ export function consoleView(state: ForumState, presence: Presence, join: JoinInf
     })),
     admission,
     health,
+    reachable,
   };
 }

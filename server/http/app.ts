@@ -122,17 +122,19 @@ export function createHttpApp({ room, clientDir, baseUrl, keys, grants, trustPro
     return false;
   };
   const fileName = (ext: string) => `viche-results-${new Date().toISOString().slice(0, 10)}.${ext}`;
+  // `names=0`: a file to publish, without authors' names.
+  const exportOptions = (req: Request) => ({ names: req.query.names !== '0' });
 
   app.get('/api/export.json', (req, res) => {
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     res.set('Content-Disposition', `attachment; filename="${fileName('json')}"`).set('Cache-Control', 'no-store');
-    res.type('application/json').send(JSON.stringify(exportResults(room.state), null, 2));
+    res.type('application/json').send(JSON.stringify(exportResults(room.state, new Date(), exportOptions(req)), null, 2));
   });
 
   app.get('/api/export.csv', (req, res) => {
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     res.set('Content-Disposition', `attachment; filename="${fileName('csv')}"`).set('Cache-Control', 'no-store');
-    res.type('text/csv; charset=utf-8').send(resultsCsv(exportResults(room.state), langOf(req)));
+    res.type('text/csv; charset=utf-8').send(resultsCsv(exportResults(room.state, new Date(), exportOptions(req)), langOf(req)));
   });
 
   // Ticket sheets to print: every ticket, or one batch (`?batch=2`).

@@ -2,6 +2,8 @@
 // Cyrillic shows; ';' between fields in Ukrainian, as Excel expects under a Ukrainian locale).
 // Hidden ideas are listed and marked, never ranked; withdrawn ideas are left out. Voided
 // participants are listed with the reason; their dots are already gone from every count.
+// For publication the names can be left out: the CSV's author column is then empty, and the JSON
+// carries no authorName and no voided participant's name.
 
 import { ballotCount } from '../../shared/forum/state.js';
 import { countDots, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
@@ -14,7 +16,8 @@ export interface ExportIdea {
   description: string;
   place: string;
   goalCode: string | null;
-  authorName: string;
+  /** Left out of an export without names. */
+  authorName?: string;
   status: Exclude<IdeaStatus, 'withdrawn'>;
   hiddenReason: string | null;
   dots: number;
@@ -36,10 +39,15 @@ export interface ExportResults {
   /** joined: ballots held (voided ones left out). */
   turnout: { joined: number; voted: number; voided: number; votedPerPriority: Record<string, number> };
   /** Participants the facilitator voided, with the reason; no tokens, no addresses. */
-  voided: { name: string; reason: string; at: string }[];
+  voided: { name?: string; reason: string; at: string }[];
 }
 
-export function exportResults(state: ForumState, now = new Date()): ExportResults {
+export interface ExportOptions {
+  /** Whether authors' (and voided participants') names go in; false for a file to publish. */
+  names?: boolean;
+}
+
+export function exportResults(state: ForumState, now = new Date(), { names = true }: ExportOptions = {}): ExportResults {
   const counts = countDots(state);
   const progress = votingProgress(state);
   return {
@@ -64,7 +72,7 @@ export function exportResults(state: ForumState, now = new Date()): ExportResult
           description: idea.description,
           place: idea.place,
           goalCode: idea.goalCode,
-          authorName: state.participants.get(idea.authorId)?.name ?? '',
+          ...(names ? { authorName: state.participants.get(idea.authorId)?.name ?? '' } : {}),
           status: idea.status,
           hiddenReason: idea.hiddenReason,
           dots: idea.status === 'active' ? (c?.dots ?? 0) : 0,
@@ -86,7 +94,7 @@ export function exportResults(state: ForumState, now = new Date()): ExportResult
     turnout: { joined: ballotCount(state), voted: progress.voted, voided: state.voidedCount, votedPerPriority: progress.votedPerPriority },
     voided: [...state.participants.values()]
       .filter((p) => p.voided)
-      .map((p) => ({ name: p.name, reason: p.voided!.reason, at: new Date(p.voided!.at).toISOString() })),
+      .map((p) => ({ ...(names ? { name: p.name } : {}), reason: p.voided!.reason, at: new Date(p.voided!.at).toISOString() })),
   };
 }
 
@@ -135,7 +143,7 @@ export function resultsCsv(results: ExportResults, lang: Lang): string {
           idea.title,
           idea.description,
           idea.place,
-          idea.authorName,
+          idea.authorName ?? '',
           idea.dots,
           idea.supporters,
           idea.rank,

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, isBuilt, pageFiles } from '../../scripts/pages.js';
 import { configFromEnv } from '../main.js';
 import { lanAddress, phoneBaseUrl } from '../net.js';
-import { startTestServer, type TestServer } from './harness.js';
+import type { ConsoleView } from '../../shared/protocol.js';
+import { connectConsole, startTestServer, type TestServer } from './harness.js';
 
 describe('the address phones are given', () => {
   it('is PUBLIC_URL when set, with {port} filled in and no trailing slash', () => {
@@ -43,6 +44,41 @@ describe('the address phones are given', () => {
     expect(() => configFromEnv({ FACILITATOR_KEY: '4711' })).toThrow(
       'FACILITATOR_KEY is 4 characters long; use at least 16 (or leave it unset and a strong key is made for you).',
     );
+  });
+
+  it('is marked unreachable, and says what to change, when the server listens on loopback only', async () => {
+    for (const host of ['127.0.0.1', '::1', 'localhost']) {
+      const base = phoneBaseUrl(3000, undefined, host);
+      expect(base.reachable).toEqual({ ok: false, why: 'loopback', host });
+      expect(base.warning).toBe(`Phones cannot reach this server: it listens on ${host} only. Set HOST=0.0.0.0 (the default) or PUBLIC_URL.`);
+      // Never a LAN address the server does not listen on.
+      const lan = lanAddress();
+      if (lan) expect(base.url).not.toContain(lan);
+    }
+    expect(phoneBaseUrl(3000, undefined, '::1').url).toBe('http://[::1]:3000');
+    expect(phoneBaseUrl(3000, undefined, '127.0.0.1').url).toBe('http://127.0.0.1:3000');
+    // PUBLIC_URL is the way in that its author knows (a proxy in front, say): trusted as it is.
+    expect(phoneBaseUrl(3000, 'http://forum.local:{port}', '127.0.0.1')).toEqual({ url: 'http://forum.local:3000', reachable: { ok: true } });
+    // One address of this computer: that one, the only one the server answers on.
+    expect(phoneBaseUrl(3000, undefined, '192.168.7.20')).toEqual({ url: 'http://192.168.7.20:3000', reachable: { ok: true } });
+    expect(phoneBaseUrl(3000, undefined, 'fe80::1').url).toBe('http://[fe80::1]:3000');
+    expect(phoneBaseUrl(3000, undefined, '0.0.0.0').reachable.ok).toBe(lanAddress() !== null);
+
+    // The console is told; a server with PUBLIC_URL (as every other test runs) is not warned.
+    const loopback = await startTestServer({ publicUrl: undefined });
+    const other = await startTestServer();
+    try {
+      expect(loopback.reachable).toEqual({ ok: false, why: 'loopback', host: '127.0.0.1' });
+      expect(loopback.baseUrl).toBe(`http://127.0.0.1:${loopback.port}`);
+      const consoles = await Promise.all([connectConsole(loopback), connectConsole(other)]);
+      const [warned, fine] = consoles.map((c) => c.received.find((r) => r.event === 'console')!.args[0] as ConsoleView);
+      expect(warned.reachable).toEqual({ ok: false, why: 'loopback', host: '127.0.0.1' });
+      expect(fine.reachable).toEqual({ ok: true });
+      for (const c of consoles) c.close();
+    } finally {
+      await loopback.stop();
+      await other.stop();
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decideHideIdea, decideRemoveDot, decideRestoreIdea, decideWithdrawIdea } from './rules.js';
-import { activeIdeas, countDots, ideaCounts, rankIdeas, tallyPriority, votingProgress, type RankInput } from './tally.js';
+import { activeIdeas, countDots, ideaCounts, rankIdeas, tallyPriority, topWithTies, votingProgress, type RankInput } from './tally.js';
 import { TestForum } from './testing.js';
 
 // ---------------------------------------------------------------- helpers
@@ -288,5 +288,61 @@ describe('ideaCounts', () => {
     expect(ideaCounts(f.state)).toEqual({ A: 2, B: 0, C: 0 });
     f.run(decideRestoreIdea(f.state, 'i4', 2));
     expect(ideaCounts(f.state)).toEqual({ A: 2, B: 1, C: 0 });
+  });
+});
+
+describe('topWithTies', () => {
+  /** A ranking from dots alone: ids i1, i2, … in the order given, which must be best first. */
+  const ranking = (...dots: number[]) => rankIdeas(dots.map((d, i) => ({ ideaId: `i${i + 1}`, dots: d, supporters: 1, seq: i })));
+  const ids = (cut: { shown: { ideaId: string }[] }) => cut.shown.map((r) => r.ideaId);
+
+  it('cuts at the top when no tie crosses the cut', () => {
+    const cut = topWithTies(ranking(9, 8, 7, 6, 5), 3);
+    expect(ids(cut)).toEqual(['i1', 'i2', 'i3']);
+    expect(cut.tiedHidden).toBeNull();
+  });
+
+  it('keeps a tie at the cut whole: top 3 of 9, 8, 7, 7, 7, 1 shows five', () => {
+    const cut = topWithTies(ranking(9, 8, 7, 7, 7, 1), 3);
+    expect(ids(cut)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5']);
+    expect(cut.shown.map((r) => r.rank)).toEqual([1, 2, 3, 3, 3]);
+    expect(cut.tiedHidden).toBeNull();
+  });
+
+  it('keeps the whole tie while it fits, and counts the rest of it in one line when it does not', () => {
+    const dots = [9, 8, 7, 6, 5, 4, 3, 2, 1, 1, 1, 1, 0];
+    expect(ids(topWithTies(ranking(...dots), 9, 12))).toHaveLength(12);
+    const cut = topWithTies(ranking(...dots), 9, 11);
+    // Nine up to the cut, then "+3 at rank 9": ten lines, within the eleven there is room for.
+    expect(ids(cut)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'i7', 'i8', 'i9']);
+    expect(cut.tiedHidden).toEqual({ count: 3, rank: 9 });
+  });
+
+  it('all tied: shows them all when they fit, else as many as leave a line for the rest', () => {
+    expect(ids(topWithTies(ranking(2, 2, 2, 2, 2), 1, 10))).toHaveLength(5);
+    const cut = topWithTies(ranking(2, 2, 2, 2, 2, 2, 2, 2), 3, 5);
+    expect(ids(cut)).toEqual(['i1', 'i2', 'i3']);
+    expect(cut.tiedHidden).toEqual({ count: 5, rank: 1 });
+  });
+
+  it('fewer rows than the top: all of them, nothing hidden', () => {
+    expect(topWithTies(ranking(3, 1, 1), 10)).toEqual({ shown: ranking(3, 1, 1), tiedHidden: null });
+    expect(topWithTies([], 10)).toEqual({ shown: [], tiedHidden: null });
+    expect(topWithTies(ranking(3, 1), 0)).toEqual({ shown: [], tiedHidden: null });
+  });
+
+  it('room for fewer lines than a tie: the line for the rest is always within the room', () => {
+    // Top 10, a tie of six at rank 5, room for 7 lines: six shown and "+4 at rank 5".
+    const cut = topWithTies(ranking(9, 8, 7, 6, 5, 5, 5, 5, 5, 5, 1), 10, 7);
+    expect(cut.shown.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 5]);
+    expect(cut.tiedHidden).toEqual({ count: 4, rank: 5 });
+    // Room for a single line: only the count of the tie.
+    expect(topWithTies(ranking(4, 4, 4), 1, 1)).toEqual({ shown: [], tiedHidden: { count: 3, rank: 1 } });
+  });
+
+  it('room smaller than the top with no tie at the new cut: as many as fit, nothing claimed hidden', () => {
+    const cut = topWithTies(ranking(9, 8, 7, 6, 5, 4, 3, 2), 8, 5);
+    expect(ids(cut)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5']);
+    expect(cut.tiedHidden).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
-// Counting: tallies per priority, ranking with ties, and voting progress. Pure functions over the
-// state; the server decides who may see which of these and when.
+// Counting: tallies per priority, ranking with ties, voting progress, and how much of a ranking a
+// screen shows. Pure functions over the state; the server decides who may see which of these and when.
 
 import type { ForumState, Idea } from './types.js';
 
@@ -112,4 +112,31 @@ export function ideaCounts(state: ForumState): Record<string, number> {
     if (idea.status === 'active') counts[idea.priorityCode] = (counts[idea.priorityCode] ?? 0) + 1;
   }
   return counts;
+}
+
+export interface TopCut<R> {
+  /** The rows to show, best first. */
+  shown: R[];
+  /** Ideas tied with the last shown rank that did not fit: one line "+count at rank" stands for them. */
+  tiedHidden: { count: number; rank: number } | null;
+}
+
+/**
+ * The top `top` of a ranking, as a screen with room for `maxRows` lines shows it. A tie at the cut
+ * is kept whole, so no idea is left out that did exactly as well as one shown. When the whole tie
+ * does not fit, the rows up to the cut are shown (fewer, if even they do not fit, keeping one line
+ * free) and the rest of the tie is counted in one line instead of being silently dropped. `rows`
+ * must be ranked, best first, as rankIdeas returns them.
+ */
+export function topWithTies<R extends { rank: number }>(rows: readonly R[], top: number, maxRows = Infinity): TopCut<R> {
+  const room = Math.max(1, Math.floor(maxRows));
+  const n = Math.min(Math.max(0, Math.floor(top)), room, rows.length);
+  if (n === 0) return { shown: [], tiedHidden: null };
+  const cutRank = rows[n - 1].rank;
+  let end = n;
+  while (end < rows.length && rows[end].rank === cutRank) end++;
+  if (end <= room) return { shown: rows.slice(0, end), tiedHidden: null };
+  // n ≤ room, so the rows left out all belong to the tie at the cut: the count line is honest.
+  const kept = Math.min(n, room - 1);
+  return { shown: rows.slice(0, kept), tiedHidden: { count: end - kept, rank: cutRank } };
 }

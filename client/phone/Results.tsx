@@ -1,0 +1,54 @@
+// Results on a phone: each revealed priority's ranking, as the projector shows it.
+
+import type { ForumInfo, PriorityResult } from '../../shared/protocol.js';
+import { useT } from '../lib/i18n.js';
+import { priorityOf } from './parts.js';
+import { usePhone } from './store.js';
+
+export function Results({ forum }: { forum: ForumInfo }) {
+  const t = useT();
+  const results = usePhone((s) => s.results);
+  return (
+    <>
+      {forum.phase === 'closed' && (
+        <section className="card">
+          <p>{t('phone.closed')}</p>
+        </section>
+      )}
+      <section aria-labelledby="results-h">
+        <h1 id="results-h" className="section-h">
+          {t('phone.results.heading')}
+        </h1>
+        {results.length === 0 && <p className="card">{t('phone.results.waiting')}</p>}
+        {results.map((r) => (
+          <ResultCard key={r.priorityCode} forum={forum} result={r} />
+        ))}
+      </section>
+    </>
+  );
+}
+
+function ResultCard({ forum, result }: { forum: ForumInfo; result: PriorityResult }) {
+  const t = useT();
+  const p = priorityOf(forum, result.priorityCode);
+  const max = Math.max(1, ...result.rows.map((r) => r.dots));
+  return (
+    <div className="card result" style={{ borderTopColor: p?.color }}>
+      <h2>{p?.title}</h2>
+      <ol className="result-list">
+        {result.rows.map((row) => (
+          <li key={row.ideaId}>
+            <span className="rank">{row.rank}.</span>
+            <span className="result-title">{row.title}</span>
+            <span className="bar" aria-hidden="true">
+              <span style={{ width: `${(row.dots / max) * 100}%`, background: p?.color }} />
+            </span>
+            <span className="result-count">
+              {t('count.dots', { count: row.dots })} · {t('count.supporters', { count: row.supporters })}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,361 @@
+// Voting on a phone, led step by step: a stepper of every priority with the dots left in it, one
+// priority's ideas at a time (in this device's own order, with a search), a big "next" button at
+// the end of each list, and last a summary of where every dot went.
+
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import type { Priority } from '../../shared/forum/types.js';
+import type { ForumInfo, MeView, PublicIdea } from '../../shared/protocol.js';
+import { useConnection } from '../lib/connection.js';
+import { useT, type T } from '../lib/i18n.js';
+import { load, save } from '../lib/storage.js';
+import { deviceOrder, matches } from './order.js';
+import { Dots, IdeaBody } from './parts.js';
+import { pendingByIdea, tapDot, usePending, type Outcome } from './pending.js';
+import { usePhone } from './store.js';
+import { deviceToken } from './token.js';
+
+/** The step after the last priority. Priority codes are letters, digits, '.' and '-', so this one is free. */
+const SUMMARY = '#summary';
+const STEP_KEY = 'viche.step';
+/** A list this short is read at a glance; a search box above it would only be in the way. */
+const SEARCH_FROM = 6;
+
+/** What the voting screens need to know about one idea's dots, this phone's taps included. */
+interface Tally {
+  /** Saved on the server. */
+  saved: number;
+  /** With the taps still waiting in the queue. */
+  mine: number;
+  waiting: boolean;
+}
+
+export function Voting({ forum, me }: { forum: ForumInfo; me: MeView }) {
+  const t = useT();
+  const ideas = usePhone((s) => s.ideas);
+  const queue = usePending((s) => s.queue);
+  const last = usePending((s) => s.last);
+  const online = useConnection((s) => s.status === 'online');
+  const token = useMemo(deviceToken, []);
+  const { dotsPerPriority: budget, maxDotsPerIdea: cap } = forum.rules;
+  const steps = [...forum.priorities.map((p) => p.code), SUMMARY];
+  const [current, setCurrent] = useState(() => {
+    const kept = load(STEP_KEY);
+    return kept && steps.includes(kept) ? kept : steps[0];
+  });
+  const step = steps.includes(current) ? current : steps[0];
+  const anchorRef = useRef<HTMLDivElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const moved = useRef(false);
+
+  const pending = pendingByIdea(queue);
+  const tally = (id: string): Tally => {
+    const saved = me.dots[id] ?? 0;
+    return { saved, mine: saved + (pending.get(id) ?? 0), waiting: queue.some((op) => op.ideaId === id) };
+  };
+  // Each priority's ideas in this device's order: the same after a reload, another on the next phone.
+  const byPriority = useMemo(() => {
+    const lists = new Map<string, PublicIdea[]>();
+    for (const p of forum.priorities) {
+      lists.set(p.code, deviceOrder(ideas.filter((i) => i.priorityCode === p.code), token, p.code));
+    }
+    return lists;
+  }, [forum.priorities, ideas, token]);
+  const lefts = new Map(forum.priorities.map((p) => [p.code, budget - (byPriority.get(p.code) ?? []).reduce((n, i) => n + tally(i.id).mine, 0)]));
+  const leftIn = (code: string) => lefts.get(code) ?? budget;
+
+  function go(code: string) {
+    moved.current = true;
+    setCurrent(code);
+    save(STEP_KEY, code);
+  }
+  // After moving to another step, bring its start to the top (below the sticky bars) and put focus
+  // on its heading, so a screen reader says where it landed; not on first showing.
+  useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    const anchor = anchorRef.current;
+    if (anchor) {
+      const bar = document.querySelector('.top-bar')?.getBoundingClientRect().height ?? 0;
+      window.scrollTo({ top: Math.max(0, anchor.getBoundingClientRect().top + window.scrollY - bar - 8) });
+    }
+    headingRef.current?.focus({ preventScroll: true });
+  }, [step]);
+
+  const waitingText = online ? t('common.saving') : t('phone.voting.pending');
+  const outcomeText = (o: Outcome | null) => (!o ? '' : o.ok ? t('common.saved') : t('common.notSaved', { message: o.message }));
+  const status = queue.length > 0 ? waitingText : outcomeText(last);
+  const placed = forum.priorities.reduce((n, p) => n + budget - leftIn(p.code), 0);
+  const total = budget * forum.priorities.length;
+  const index = steps.indexOf(step);
+  const nextStep = steps[index + 1];
+  const priority = forum.priorities.find((p) => p.code === step);
+
+  const row = (idea: PublicIdea, p: Priority) => (
+    <IdeaRow
+      key={idea.id}
+      forum={forum}
+      idea={idea}
+      priority={p}
+      tally={tally(idea.id)}
+      left={leftIn(p.code)}
+      cap={cap}
+      own={me.ideas.some((i) => i.id === idea.id)}
+      status={tally(idea.id).waiting ? waitingText : last?.ideaId === idea.id ? outcomeText(last) : ''}
+      t={t}
+    />
+  );
+
+  return (
+    <section aria-labelledby="voting-h">
+      <div className="card voting-card">
+        <h1 id="voting-h">{t('phone.voting.heading')}</h1>
+        <p>{t('phone.voting.help', { dots: t('count.dots', { count: budget }), cap: t('count.dotsUpTo', { count: cap }) })}</p>
+        <nav aria-label={t('phone.voting.steps')} id="voting-steps">
+          <ol className="steps">
+            {forum.priorities.map((p, i) => (
+              <li key={p.code}>
+                <button
+                  type="button"
+                  className="step"
+                  style={{ borderColor: p.color }}
+                  aria-current={p.code === step ? 'step' : undefined}
+                  onClick={() => go(p.code)}
+                >
+                  <span className="step-n" aria-hidden="true">
+                    {i + 1}
+                  </span>
+                  <span className="step-title">{p.title}</span>
+                  <span className="step-state">
+                    <Dots total={budget} filled={Math.max(0, leftIn(p.code))} color={p.color} />
+                    <span>{t('count.dotsLeft', { count: leftIn(p.code) })}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+            <li className="step-wide">
+              <button type="button" className="step step-summary" aria-current={step === SUMMARY ? 'step' : undefined} onClick={() => go(SUMMARY)}>
+                <span className="step-n" aria-hidden="true">
+                  ✓
+                </span>
+                <span className="step-title">{t('phone.voting.summary')}</span>
+                <span className="step-state">{t('phone.voting.placed', { placed, total })}</span>
+              </button>
+            </li>
+          </ol>
+        </nav>
+      </div>
+      <div ref={anchorRef} />
+      {priority ? (
+        <PriorityStep
+          key={priority.code}
+          priority={priority}
+          ideas={byPriority.get(priority.code) ?? []}
+          left={leftIn(priority.code)}
+          status={status}
+          headingRef={headingRef}
+          row={(idea) => row(idea, priority)}
+          next={nextStep}
+          nextTitle={forum.priorities.find((p) => p.code === nextStep)?.title}
+          go={go}
+          t={t}
+        />
+      ) : (
+        <Summary
+          forum={forum}
+          byPriority={byPriority}
+          tally={tally}
+          leftIn={leftIn}
+          placed={placed}
+          total={total}
+          waitingText={waitingText}
+          headingRef={headingRef}
+          go={go}
+          t={t}
+        />
+      )}
+    </section>
+  );
+}
+
+function PriorityStep(props: {
+  priority: Priority;
+  ideas: PublicIdea[];
+  left: number;
+  status: string;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  row(idea: PublicIdea): ReactNode;
+  next: string;
+  nextTitle: string | undefined;
+  go(code: string): void;
+  t: T;
+}) {
+  const { priority, ideas, left, status, headingRef, row, next, nextTitle, go, t } = props;
+  const [query, setQuery] = useState('');
+  const searchId = useId();
+  const hintId = useId();
+  const searchable = ideas.length >= SEARCH_FROM;
+  const shown = searchable ? ideas.filter((i) => matches(i, query)) : ideas;
+
+  return (
+    <>
+      <div className="dots-left" style={{ borderColor: priority.color }}>
+        <h2 ref={headingRef} tabIndex={-1}>
+          {priority.title}
+        </h2>
+        <p className="left-count" aria-live="polite">
+          <strong>{t('count.dotsLeft', { count: left })}</strong>
+          <span className="save-status"> {status}</span>
+        </p>
+      </div>
+      {ideas.length === 0 && <p className="card muted">{t('phone.voting.noIdeas')}</p>}
+      {searchable && (
+        <div className="card search">
+          <div className="field">
+            <label htmlFor={searchId}>{t('phone.voting.search')}</label>
+            <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} aria-describedby={hintId} autoComplete="off" />
+            <span className="hint" id={hintId}>
+              {t('phone.voting.searchHint')}
+            </span>
+          </div>
+          {query.trim() && (
+            <div className="search-result">
+              <span role="status">{shown.length > 0 ? t('phone.voting.found', { shown: shown.length, total: ideas.length }) : t('phone.voting.notFound')}</span>
+              <button type="button" className="btn btn-secondary" onClick={() => setQuery('')}>
+                {t('phone.voting.clearSearch')}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+      <ul className="idea-list">{shown.map(row)}</ul>
+      <div className="step-end">
+        <button type="button" className="btn btn-wide btn-next" onClick={() => go(next)}>
+          <span>{nextTitle ? t('phone.voting.next', { title: nextTitle }) : t('phone.voting.nextSummary')}</span>
+          <span aria-hidden="true">→</span>
+        </button>
+        <a className="to-steps" href="#voting-steps">
+          ↑ {t('phone.voting.allSteps')}
+        </a>
+      </div>
+    </>
+  );
+}
+
+function IdeaRow(props: {
+  forum: ForumInfo;
+  idea: PublicIdea;
+  priority: Priority;
+  tally: Tally;
+  left: number;
+  cap: number;
+  own: boolean;
+  status: string;
+  t: T;
+}) {
+  const { forum, idea, priority, tally, left, cap, own, status, t } = props;
+  const { saved, mine } = tally;
+  return (
+    <li className={`idea card${mine > 0 ? ' has-dots' : ''}`} style={{ borderLeftColor: priority.color }}>
+      <IdeaBody forum={forum} idea={idea} t={t} author={own ? 'mine' : 'name'} />
+      <div className="vote-row">
+        <button
+          type="button"
+          className="btn btn-secondary vote-btn"
+          aria-label={t('phone.voting.removeLabel', { title: idea.title })}
+          disabled={mine <= 0}
+          onClick={() => tapDot(idea.id, -1)}
+        >
+          −
+        </button>
+        <span className="my-dots">
+          <Dots
+            total={cap}
+            filled={Math.min(saved, mine)}
+            pending={Math.max(0, mine - saved)}
+            color={priority.color}
+            label={t('phone.voting.mine', { count: mine })}
+          />
+          <span aria-hidden="true">{mine}</span>
+        </span>
+        <button
+          type="button"
+          className="btn vote-btn"
+          aria-label={t('phone.voting.addLabel', { title: idea.title })}
+          disabled={left <= 0 || mine >= cap}
+          onClick={() => tapDot(idea.id, 1)}
+        >
+          +
+        </button>
+      </div>
+      {status && <p className={`dot-status${tally.waiting ? ' waiting' : ''}`}>{status}</p>}
+    </li>
+  );
+}
+
+/** Where every dot went, priority by priority, with a way to take one off there. */
+function Summary(props: {
+  forum: ForumInfo;
+  byPriority: Map<string, PublicIdea[]>;
+  tally(id: string): Tally;
+  leftIn(code: string): number;
+  placed: number;
+  total: number;
+  waitingText: string;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  go(code: string): void;
+  t: T;
+}) {
+  const { forum, byPriority, tally, leftIn, placed, total, waitingText, headingRef, go, t } = props;
+  const cap = forum.rules.maxDotsPerIdea;
+  return (
+    <section className="card summary" aria-labelledby="summary-h">
+      <h2 id="summary-h" ref={headingRef} tabIndex={-1}>
+        {t('phone.voting.summary')}
+      </h2>
+      <p>
+        <strong>{t('phone.voting.placed', { placed, total })}</strong> {t('phone.voting.summaryHelp')}
+      </p>
+      {forum.priorities.map((p) => {
+        const mine = (byPriority.get(p.code) ?? []).filter((i) => tally(i.id).mine > 0 || tally(i.id).waiting);
+        const headingId = `summary-${p.code}`;
+        return (
+          <section key={p.code} className="summary-priority" style={{ borderLeftColor: p.color }} aria-labelledby={headingId}>
+            <h3 id={headingId}>{p.title}</h3>
+            <p className="muted">{t('count.dotsLeft', { count: leftIn(p.code) })}</p>
+            {mine.length === 0 ? (
+              <p>{t('phone.voting.summaryNone')}</p>
+            ) : (
+              <ul className="summary-list">
+                {mine.map((idea) => {
+                  const { saved, mine: count, waiting } = tally(idea.id);
+                  return (
+                    <li key={idea.id}>
+                      <span className="summary-title">{idea.title}</span>
+                      <span className="summary-dots">
+                        <Dots total={cap} filled={Math.min(saved, count)} pending={Math.max(0, count - saved)} color={p.color} />
+                        <span>{t('count.dots', { count })}</span>
+                        {waiting && <span className="dot-status waiting">{waitingText}</span>}
+                      </span>
+                      <button
+                        type="button"
+                        className="btn btn-secondary"
+                        aria-label={t('phone.voting.removeLabel', { title: idea.title })}
+                        disabled={count <= 0}
+                        onClick={() => tapDot(idea.id, -1)}
+                      >
+                        {t('phone.voting.remove')}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+            <button type="button" className="btn btn-secondary btn-open" onClick={() => go(p.code)}>
+              {t('phone.voting.openPriority', { title: p.title })}
+            </button>
+          </section>
+        );
+      })}
+    </section>
+  );
+}

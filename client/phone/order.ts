@@ -1,0 +1,58 @@
+// The order a phone lists a priority's ideas in when voting, and the search over them. Pure, so
+// the tests check it without a browser.
+//
+// Every device sees each priority's ideas in an order of its own, so that no idea wins dots for
+// being first on every phone. The order comes from the device token, so it stays put across
+// reloads. Each idea gets its own random key (hash of token, priority and idea id, through
+// mulberry32) and the list is sorted by it: an idea that appears later (restored by a moderator)
+// slots in somewhere without moving the others relative to each other, which a Fisher-Yates shuffle
+// of the whole list would not do.
+
+/** FNV-1a over the UTF-16 code units, 32 bits: small and good enough to seed a generator. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** mulberry32: a tiny seeded generator of numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The items in this device's order for this priority. Deterministic: same token, same order. */
+export function deviceOrder<T extends { id: string }>(items: readonly T[], token: string, priorityCode: string): T[] {
+  const keyed = items.map((item) => ({ item, key: mulberry32(hash32(`${token}|${priorityCode}|${item.id}`))() }));
+  keyed.sort((a, b) => a.key - b.key || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
+  return keyed.map((k) => k.item);
+}
+
+/**
+ * Text as search compares it: lower case, every apostrophe alike (residents type ', ’ or ʼ for the
+ * same letter), spaces collapsed.
+ */
+export function searchable(text: string): string {
+  return text
+    .toLocaleLowerCase('uk')
+    .replace(/['’ʼ`´‘]/g, '’')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whether an idea matches what was typed: every word somewhere in its title, description or place. */
+export function matches(idea: { title: string; description: string; place: string }, query: string): boolean {
+  const words = searchable(query).split(' ').filter(Boolean);
+  if (words.length === 0) return true;
+  const haystack = searchable(`${idea.title}\n${idea.description}\n${idea.place}`);
+  return words.every((w) => haystack.includes(w));
+}

@@ -1,0 +1,53 @@
+// Small pieces the phone's phases share: finding a priority, an idea's text, a row of dots.
+
+import type { Priority } from '../../shared/forum/types.js';
+import type { ForumInfo, PublicIdea } from '../../shared/protocol.js';
+import type { T } from '../lib/i18n.js';
+
+export function priorityOf(forum: ForumInfo, code: string): Priority | undefined {
+  return forum.priorities.find((p) => p.code === code);
+}
+
+function goalTitle(forum: ForumInfo, idea: PublicIdea): string | null {
+  if (!idea.goalCode) return null;
+  const goal = priorityOf(forum, idea.priorityCode)?.goals.find((g) => g.code === idea.goalCode);
+  return goal ? `${goal.code} ${goal.title}` : null;
+}
+
+/**
+ * An idea's title, goal, description and place. `author` adds the line under it: the author's name
+ * (when they gave one), or that the idea is this phone's own.
+ */
+export function IdeaBody({ forum, idea, t, author }: { forum: ForumInfo; idea: PublicIdea; t: T; author?: 'name' | 'mine' }) {
+  const goal = goalTitle(forum, idea);
+  return (
+    <>
+      <h3 className="idea-title">{idea.title}</h3>
+      {goal && <p className="idea-meta">{goal}</p>}
+      {idea.description && <p className="idea-desc">{idea.description}</p>}
+      {idea.place && <p className="idea-meta">{t('phone.place', { place: idea.place })}</p>}
+      {author === 'mine' && <p className="idea-meta idea-author">{t('phone.voting.yours')}</p>}
+      {author === 'name' && idea.authorName && <p className="idea-meta idea-author">{t('phone.by', { name: idea.authorName })}</p>}
+    </>
+  );
+}
+
+/**
+ * A row of dots, `filled` of `total` in the priority's colour, the next `pending` ones dashed
+ * (tapped, not yet saved). Read out by its label, or hidden when the text beside it says it all.
+ */
+export function Dots(props: { total: number; filled: number; pending?: number; color: string; label?: string }) {
+  const { total, filled, pending = 0, color, label } = props;
+  const a11y = label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true };
+  return (
+    <span className="dots" {...a11y}>
+      {Array.from({ length: Math.min(total, 12) }, (_, i) => (
+        <span
+          key={i}
+          className={`dot${i >= filled && i < filled + pending ? ' dot-pending' : ''}`}
+          style={i < filled ? { background: color, borderColor: color } : { borderColor: color }}
+        />
+      ))}
+    </span>
+  );
+}
