@@ -14,6 +14,7 @@ import { checkDatabasePath, SqliteStore } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
 import { StartupError } from './errors.js';
 import { Admission } from './forum/admission.js';
+import { Duplicates } from './forum/duplicates.js';
 import { ForumRoom } from './forum/room.js';
 import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
@@ -278,7 +279,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const health = (): ConsoleStatus => ({ storage: room.storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
 
   const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs };
-  const realtime = attachRealtime(io, { room, admission, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, push, health });
+  const duplicates = new Duplicates(room);
+  const realtime = attachRealtime(io, { room, admission, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, push, health, duplicates });
 
   let closed: Promise<void> | null = null;
   return {
@@ -308,6 +310,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     close() {
       closed ??= new Promise<void>((resolve) => {
         realtime.close();
+        duplicates.close();
         room.close();
         io.close(() => {
           void (backups?.stop('shutdown') ?? Promise.resolve()).finally(() => {

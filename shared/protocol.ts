@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
-import type { AdmissionMode, Display, IdeaStatus, ModerationEntry, Phase, Priority, Rules, Structure } from './forum/types.js';
+import type { AdmissionMode, Display, IdeaStatus, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
 import { ADMISSION_MODES, PHASES } from './forum/types.js';
 
 export { PROTOCOL_VERSION } from './version.js';
@@ -12,7 +12,8 @@ export { PROTOCOL_VERSION } from './version.js';
 export const LANGS = ['uk', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
-export type Role = 'phone' | 'screen' | 'console';
+/** `host`: a co-facilitator or table host, by invitation, within a scope. */
+export type Role = 'phone' | 'screen' | 'console' | 'host';
 
 /** Sent as Socket.IO's `auth` at every (re)connect. */
 export interface Handshake {
@@ -27,7 +28,7 @@ export interface Handshake {
 
 export const handshakeSchema = z.object({
   v: z.number(),
-  role: z.enum(['phone', 'screen', 'console']),
+  role: z.enum(['phone', 'screen', 'console', 'host']),
   lang: z.enum(LANGS).optional(),
   token: z.string().max(200).optional(),
   key: z.string().max(200).optional(),
@@ -67,6 +68,8 @@ export interface ForumInfo {
   /** What the projector shows, and how many top ideas its chart has. */
   display: Display;
   resultsTop: number;
+  /** The current phase's countdown, when the facilitator set one. */
+  timer: Timer | null;
 }
 
 /** An idea as phones and the projector see it: no author id, no counts. */
@@ -85,7 +88,10 @@ export interface ResultRow {
   ideaId: string;
   title: string;
   goalCode: string | null;
+  /** Phone dots and paper stickers together: the ranking is by this. */
   dots: number;
+  phoneDots: number;
+  paperDots: number;
   supporters: number;
   rank: number;
 }
@@ -171,14 +177,54 @@ export interface AdmissionView {
   keyFromEnv: boolean;
 }
 
-export type ConsoleModerationEntry = Pick<ModerationEntry, 'at' | 'action' | 'ideaId' | 'participantId' | 'reason'>;
+export type ConsoleModerationEntry = Pick<ModerationEntry, 'at' | 'action' | 'ideaId' | 'participantId' | 'reason' | 'ideaIds' | 'before' | 'after' | 'count'> & {
+  /** Who did it, by name: the facilitator, or the host's name. */
+  byName: string;
+  by: string;
+};
 
 export interface ConsoleIdea extends PublicIdea {
   authorId: string;
   status: IdeaStatus;
   hiddenReason: string | null;
   createdAt: number;
+  source: 'phone' | 'paper';
+  paperDots: number;
+  mergedInto: string | null;
+  /** The ideas merged into this one, as written, with their authors' names. */
+  merged: { ideaId: string; title: string; description: string; place: string; authorName: string }[];
+  /** Words of the word list found in its text: a moderator should look. */
+  flagged: string[];
 }
+
+/** A group of ideas in one priority that likely say the same thing, best match first. */
+export interface DuplicateGroup {
+  priorityCode: string;
+  ideaIds: string[];
+  score: number;
+}
+
+export interface ConsoleMerge {
+  id: string;
+  into: string;
+  ideas: string[];
+  at: number;
+  by: string;
+  undone: boolean;
+  moved: number;
+  refunded: number;
+}
+
+export interface ConsoleHost {
+  id: string;
+  name: string;
+  scope: string | null;
+  revoked: boolean;
+  online: boolean;
+}
+
+/** Who this console is: the facilitator, or a host with a scope (null: the whole forum). */
+export type ConsoleMe = { role: 'facilitator' } | { role: 'host'; hostId: string; name: string; scope: string | null };
 
 /** How the laptop's storage is doing, for the facilitator: a fault is shown loudly. */
 export interface ConsoleHealth {
@@ -207,10 +253,18 @@ export interface ConsoleView extends JoinInfo {
    * the server listens on a loopback address only, nor when the laptop had no network at start.
    */
   reachable: { ok: true } | { ok: false; why: 'loopback' | 'noLan'; host: string };
+  me: ConsoleMe;
+  duplicates: DuplicateGroup[];
+  merges: ConsoleMerge[];
+  hosts: ConsoleHost[];
+  /** The words that flag an idea, and whether they are the default list. */
+  wordList: { words: string[]; isDefault: boolean };
+  /** Per priority: participants who have not yet spent all the dots they could there. */
+  unspentPerPriority: Record<string, number>;
 }
 
 export interface Notice {
-  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED' | 'VOIDED';
+  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED' | 'VOIDED' | 'IDEA_MERGED' | 'DOTS_MOVED' | 'MERGE_UNDONE';
   message: string;
   params?: ErrorParams;
 }
@@ -285,9 +339,21 @@ export const COMMANDS = {
   'forum:setStructure': { roles: ['console'], schema: z.object({ structure: structureSchema }) },
   'forum:setRules': { roles: ['console'], schema: z.object({ rules: rulesSchema }) },
   'phase:set': { roles: ['console'], schema: z.object({ to: z.enum(PHASES) }) },
-  'idea:hide': { roles: ['console'], schema: z.object({ ideaId: id, reason: text(300) }) },
-  'idea:restore': { roles: ['console'], schema: z.object({ ideaId: id }) },
-  'idea:correct': { roles: ['console'], schema: z.object({ ideaId: id, ...ideaFields }) },
+  'idea:hide': { roles: ['console', 'host'], schema: z.object({ ideaId: id, reason: text(300) }) },
+  'idea:restore': { roles: ['console', 'host'], schema: z.object({ ideaId: id }) },
+  'idea:correct': { roles: ['console', 'host'], schema: z.object({ ideaId: id, ...ideaFields }) },
+  'idea:merge': { roles: ['console', 'host'], schema: z.object({ into: id, ideas: z.array(id).min(1).max(50) }) },
+  'idea:unmerge': { roles: ['console', 'host'], schema: z.object({ mergeId: id }) },
+  'paper:idea': {
+    roles: ['console', 'host'],
+    schema: z.object({ priorityCode: z.string().max(64), ...ideaFields, author: text(60).optional() }),
+  },
+  'paper:dots': { roles: ['console', 'host'], schema: z.object({ ideaId: id, count: z.number().int() }) },
+  'host:invite': { roles: ['console'], schema: z.object({ name: text(60), scope: z.string().max(64).nullable() }) },
+  'host:revoke': { roles: ['console'], schema: z.object({ hostId: id }) },
+  'timer:set': { roles: ['console'], schema: z.object({ minutes: z.number().nullable() }) },
+  'timer:extend': { roles: ['console'], schema: z.object({ minutes: z.number() }) },
+  'wordList:set': { roles: ['console'], schema: z.object({ words: z.array(z.string().max(160)).max(1000) }) },
   'priority:reveal': { roles: ['console'], schema: z.object({ priorityCode: z.string().max(64) }) },
   'display:show': {
     roles: ['console'],
@@ -301,7 +367,7 @@ export const COMMANDS = {
     }),
   },
   'display:setResultsTop': { roles: ['console'], schema: z.object({ top: z.number().int() }) },
-  'session:setLanguage': { roles: ['phone', 'screen', 'console'], schema: z.object({ lang: z.enum(LANGS) }) },
+  'session:setLanguage': { roles: ['phone', 'screen', 'console', 'host'], schema: z.object({ lang: z.enum(LANGS) }) },
   'admission:setMode': { roles: ['console'], schema: z.object({ mode: z.enum(ADMISSION_MODES) }) },
   'admission:setAddressCap': { roles: ['console'], schema: z.object({ max: z.number().int() }) },
   'tickets:issue': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
@@ -331,6 +397,16 @@ export interface CommandResults {
   'idea:hide': { refunded: number };
   'idea:restore': Record<string, never>;
   'idea:correct': Record<string, never>;
+  'idea:merge': { mergeId: string; moved: number; refunded: number };
+  'idea:unmerge': { restored: number; reinstated: number };
+  'paper:idea': { ideaId: string };
+  'paper:dots': { count: number };
+  /** The invitation's link (relative: /console?host=SECRET), shown once; only its hash is kept. */
+  'host:invite': { hostId: string; link: string };
+  'host:revoke': Record<string, never>;
+  'timer:set': { timer: Timer | null };
+  'timer:extend': { timer: Timer | null };
+  'wordList:set': { words: string[] };
   'priority:reveal': { revealed: string[] };
   'display:show': { display: Display };
   'display:setResultsTop': { top: number };

@@ -284,7 +284,59 @@ export class ForumRoom {
         case 'addressCapSet':
         case 'ticketsIssued':
         case 'ticketReleased':
+        case 'hostInvited':
+        case 'hostRevoked':
+        case 'wordListSet':
+        case 'paperDotsSet':
           break;
+        case 'timerSet':
+        case 'timerCleared':
+          effects.forum = true;
+          break;
+        case 'ideasMerged': {
+          const into = s.ideas.get(e.into);
+          effects.ideas.add(e.into);
+          const intoTitle = into?.title ?? '';
+          if (into?.authorId) effects.me.add(into.authorId);
+          for (const id of e.ideas) {
+            effects.ideas.add(id);
+            const author = authorOf(id);
+            if (author) {
+              effects.me.add(author);
+              effects.notices.push({ participantId: author, notice: { code: 'IDEA_MERGED', params: { title: titleOf(id), into: intoTitle } } });
+            }
+          }
+          const moved = new Map<string, number>();
+          for (const m of e.moved) moved.set(m.participantId, (moved.get(m.participantId) ?? 0) + m.count);
+          for (const [participantId, count] of moved) {
+            effects.me.add(participantId);
+            effects.notices.push({ participantId, notice: { code: 'DOTS_MOVED', params: { into: intoTitle, count } } });
+          }
+          const priority = into ? (s.structure.priorities.find((p) => p.code === into.priorityCode)?.title ?? '') : '';
+          for (const r of e.refunded) {
+            effects.me.add(r.participantId);
+            effects.notices.push({ participantId: r.participantId, notice: { code: 'DOTS_REFUNDED', params: { title: titleOf(r.ideaId), priority, count: r.count } } });
+          }
+          break;
+        }
+        case 'mergeUndone': {
+          const merge = s.merges.get(e.mergeId);
+          if (!merge) break;
+          effects.ideas.add(merge.into);
+          const intoTitle = titleOf(merge.into);
+          const told = new Set<string>();
+          for (const id of merge.ideas) {
+            effects.ideas.add(id);
+            const author = authorOf(id);
+            if (author) told.add(author);
+          }
+          for (const d of [...e.restored, ...e.reinstated]) told.add(d.participantId);
+          for (const participantId of told) {
+            effects.me.add(participantId);
+            effects.notices.push({ participantId, notice: { code: 'MERGE_UNDONE', params: { into: intoTitle } } });
+          }
+          break;
+        }
         case 'participantJoined':
         case 'ballotMoved':
           effects.me.add(e.participantId);

@@ -5,6 +5,8 @@
 import type {
   AdmissionView,
   ConsoleHealth,
+  ConsoleMe,
+  DuplicateGroup,
   ConsoleView,
   JoinInfo,
   ForumInfo,
@@ -17,8 +19,10 @@ import type {
 } from '../../shared/protocol.js';
 import { countDots, ideaCounts, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
 import { ideasOf } from '../../shared/forum/rules.js';
+import { DEFAULT_WORD_LIST, flaggedWords } from '../../shared/forum/facilitation.js';
+import { dotsSpent } from '../../shared/forum/rules.js';
 import { ballotCount } from '../../shared/forum/state.js';
-import type { ForumState, Idea } from '../../shared/forum/types.js';
+import { FACILITATOR, type ForumState, type Idea } from '../../shared/forum/types.js';
 
 export interface Presence {
   isOnline(participantId: string): boolean;
@@ -36,6 +40,7 @@ export function forumInfo(state: ForumState): ForumInfo {
     admission: state.admission,
     display: state.display,
     resultsTop: state.resultsTop,
+    timer: state.timer,
   };
 }
 
@@ -136,8 +141,43 @@ export function screenView(state: ForumState, presence: Presence, join: JoinInfo
  */
 export type ConsoleStatus = ConsoleHealth & { reachable?: ConsoleView['reachable'] };
 
-export function consoleView(state: ForumState, presence: Presence, join: JoinInfo, admission: AdmissionView, status: ConsoleStatus): ConsoleView {
+/** What the console shows of facilitation: who is looking, likely duplicates, who hosts. */
+export interface Facilitation {
+  me: ConsoleMe;
+  duplicates: DuplicateGroup[];
+  hostOnline(hostId: string): boolean;
+}
+
+/** The name of whoever did a moderation step. */
+function actorName(state: ForumState, by: string | undefined): string {
+  if (!by || by === FACILITATOR) return '';
+  return state.hosts.get(by)?.name ?? by;
+}
+
+/** Per priority: participants (not voided) who could still place a dot there. */
+function unspentPerPriority(state: ForumState): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of state.structure.priorities) {
+    const open = [...state.ideas.values()].filter((i) => i.priorityCode === p.code && i.status === 'active').length;
+    // A ballot can place at most the budget, or what the cap allows on the ideas there are.
+    const possible = Math.min(state.rules.dotsPerPriority, open * state.rules.maxDotsPerIdea);
+    let n = 0;
+    if (possible > 0) for (const who of state.participants.values()) if (!who.voided && dotsSpent(state, who.id, p.code) < possible) n++;
+    out[p.code] = n;
+  }
+  return out;
+}
+
+export function consoleView(
+  state: ForumState,
+  presence: Presence,
+  join: JoinInfo,
+  admission: AdmissionView,
+  status: ConsoleStatus,
+  facilitation: Facilitation = { me: { role: 'facilitator' }, duplicates: [], hostOnline: () => false },
+): ConsoleView {
   const { reachable = { ok: true }, ...health } = status;
+  const nameOf = (authorId: string, paperAuthor: string) => (authorId ? (state.participants.get(authorId)?.name ?? '') : paperAuthor);
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
   const ideasByAuthor = new Map<string, number>();
   for (const idea of state.ideas.values()) {
@@ -164,17 +204,56 @@ export function consoleView(state: ForumState, presence: Presence, join: JoinInf
         status: idea.status,
         hiddenReason: idea.hiddenReason,
         createdAt: idea.createdAt,
+        source: idea.source,
+        paperDots: idea.paperDots,
+        mergedInto: idea.mergedInto,
+        merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
+        flagged: flaggedWords(state, idea),
       })),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
-    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason }) => ({
+    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by }) => ({
       at,
       action,
       ideaId,
       reason,
+      by: by ?? FACILITATOR,
+      byName: actorName(state, by),
       ...(participantId ? { participantId } : {}),
+      ...(ideaIds ? { ideaIds } : {}),
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      ...(count ? { count } : {}),
     })),
     admission,
     health,
     reachable,
+    me: facilitation.me,
+    duplicates: facilitation.duplicates,
+    merges: [...state.merges.values()].map((m) => ({
+      id: m.id,
+      into: m.into,
+      ideas: m.ideas,
+      at: m.at,
+      by: actorName(state, m.by),
+      undone: m.undone,
+      moved: m.moved.reduce((a, d) => a + d.count, 0),
+      refunded: m.refunded.reduce((a, d) => a + d.count, 0),
+    })),
+    hosts: [...state.hosts.values()].map((h) => ({ id: h.id, name: h.name, scope: h.scope, revoked: h.revoked, online: facilitation.hostOnline(h.id) })),
+    wordList: { words: [...(state.wordList ?? DEFAULT_WORD_LIST)], isDefault: state.wordList === null },
+    unspentPerPriority: unspentPerPriority(state),
+  };
+}
+
+/**
+ * A host's console: the same forum, without what only the facilitator needs (the projector's
+ * key, participants' addresses, the admission figures, the hosts list).
+ */
+export function hostView(view: ConsoleView): ConsoleView {
+  return {
+    ...view,
+    participants: view.participants.map((p) => ({ ...p, address: '' })),
+    admission: { ...view.admission, screenUrl: '', sharedAddresses: [] },
+    hosts: [],
   };
 }

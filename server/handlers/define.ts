@@ -2,7 +2,8 @@
 // handler made by defineHandler; the socket layer validates, authorises and acks around it.
 
 import type { Decision } from '../../shared/forum/errors.js';
-import type { ForumEvent } from '../../shared/forum/types.js';
+import { hostMayAct } from '../../shared/forum/facilitation.js';
+import { FACILITATOR, type Actor, type ForumEvent } from '../../shared/forum/types.js';
 import type { CommandName, CommandResults, MeView, ParsedPayload } from '../../shared/protocol.js';
 import type { Admission, RefusalCause } from '../forum/admission.js';
 import { Refusal, type DoneAction, type ForumRoom } from '../forum/room.js';
@@ -22,6 +23,8 @@ export interface HandlerServices {
   evict(participantId: string): void;
   /** Makes a new facilitator key, stores it, and disconnects the consoles that used the old one. */
   rotateKey(): string;
+  /** Disconnects every console of a host whose invitation was revoked. */
+  disconnectHost(hostId: string): void;
 }
 
 export class HandlerContext {
@@ -47,6 +50,36 @@ export class HandlerContext {
 
   now(): number {
     return Date.now();
+  }
+
+  /** Who is acting, for the audit log: the facilitator, or a host by id. */
+  actor(): Actor {
+    return this.session.role === 'host' && this.session.hostId ? this.session.hostId : FACILITATOR;
+  }
+
+  /**
+   * Refuses a host acting on a priority outside the one they were invited for. An unknown idea
+   * (undefined) is left to the rule, which refuses it as not found.
+   */
+  inScope(priorityCode: string | undefined): void {
+    if (this.session.role !== 'host' || priorityCode === undefined) return;
+    if (!this.session.hostId || !hostMayAct(this.room.state, this.session.hostId, priorityCode)) {
+      throw new Refusal({ code: 'OUT_OF_SCOPE' });
+    }
+  }
+
+  /** The priority of an idea, for a scope check; undefined when there is no such idea. */
+  priorityOf(ideaId: string): string | undefined {
+    return this.room.state.ideas.get(ideaId)?.priorityCode;
+  }
+
+  /** Stamps moderation events with who did them (the facilitator's are left unstamped, as before). */
+  stamped(events: ForumEvent[]): ForumEvent[] {
+    const by = this.actor();
+    if (by === FACILITATOR) return events;
+    return events.map((e) =>
+      e.type === 'ideaHidden' || e.type === 'ideaRestored' ? { ...e, by } : e.type === 'ideaEdited' && e.by === 'facilitator' ? { ...e, actor: by } : e,
+    );
   }
 
   /** The sender's participant id; refuses if this device has not joined. */

@@ -22,6 +22,15 @@ import { setMode } from './admission/setMode.js';
 import { setResultsTop } from './display/setResultsTop.js';
 import { show } from './display/show.js';
 import { grant } from './export/grant.js';
+import { invite } from './host/invite.js';
+import { revoke } from './host/revoke.js';
+import { merge } from './idea/merge.js';
+import { unmerge } from './idea/unmerge.js';
+import { paperDots } from './paper/dots.js';
+import { paperIdea } from './paper/idea.js';
+import { extendTimer } from './timer/extend.js';
+import { setTimer } from './timer/set.js';
+import { setWordList } from './wordList/set.js';
 import { rotateKey } from './facilitator/rotateKey.js';
 import { voidParticipant } from './participant/void.js';
 import { issue } from './tickets/issue.js';
@@ -36,6 +45,15 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'idea:hide': hide,
   'idea:restore': restore,
   'idea:correct': correct,
+  'idea:merge': merge,
+  'idea:unmerge': unmerge,
+  'paper:idea': paperIdea,
+  'paper:dots': paperDots,
+  'host:invite': invite,
+  'host:revoke': revoke,
+  'timer:set': setTimer,
+  'timer:extend': extendTimer,
+  'wordList:set': setWordList,
   'dot:place': place,
   'dot:remove': remove,
   'forum:setStructure': setStructure,

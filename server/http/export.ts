@@ -2,12 +2,18 @@
 // Cyrillic shows; ';' between fields in Ukrainian, as Excel expects under a Ukrainian locale).
 // Hidden ideas are listed and marked, never ranked; withdrawn ideas are left out. Voided
 // participants are listed with the reason; their dots are already gone from every count.
+// Merged ideas live on in the idea they were merged into, which lists their texts and authors;
+// phone dots and paper stickers are shown apart and summed.
+// Every moderation step goes along as the audit log: who did it (the facilitator or a host by
+// name), to which idea, why, and what it changed; the CSV has it as a second table below the turnout.
 // For publication the names can be left out: the CSV's author column is then empty, and the JSON
-// carries no authorName and no voided participant's name.
+// carries no authorName and no voided participant's name; the log leaves out whose ballot a step
+// was about. Hosts are the organisers' own people, so their names stay.
 
 import { ballotCount } from '../../shared/forum/state.js';
 import { countDots, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
-import type { ForumState, IdeaStatus } from '../../shared/forum/types.js';
+import { FACILITATOR, type ForumState, type IdeaStatus, type ModerationEntry } from '../../shared/forum/types.js';
+import { t } from '../../shared/i18n/index.js';
 import type { Lang } from '../../shared/protocol.js';
 
 export interface ExportIdea {
@@ -18,12 +24,49 @@ export interface ExportIdea {
   goalCode: string | null;
   /** Left out of an export without names. */
   authorName?: string;
-  status: Exclude<IdeaStatus, 'withdrawn'>;
+  status: Exclude<IdeaStatus, 'withdrawn' | 'merged'>;
   hiddenReason: string | null;
+  /** Phone and paper dots together; the ranking is by this. */
   dots: number;
+  phoneDots: number;
+  /** Sticker dots counted on paper after voting. */
+  paperDots: number;
   supporters: number;
   /** Rank within its priority; null for hidden ideas. */
   rank: number | null;
+  /** `paper`: typed in from a paper card. */
+  source: 'phone' | 'paper';
+  /** The ideas merged into this one, as their authors wrote them (names left out on request). */
+  mergedFrom: { title: string; description: string; place: string; authorName?: string }[];
+}
+
+interface IdeaText {
+  title: string;
+  description: string;
+  place: string;
+}
+
+/** One step of the moderation log. */
+export interface ExportModerationEntry {
+  /** When, as an ISO date. */
+  at: string;
+  action: ModerationEntry['action'];
+  /** Who did it: the facilitator, or a host (then hostName says which). */
+  by: 'facilitator' | 'host';
+  hostName?: string;
+  /** The idea acted on (a merge's surviving idea), with its title; null for a participant or a ticket. */
+  ideaId: string | null;
+  idea: string | null;
+  reason: string | null;
+  /** A correction's text before and after. */
+  before?: IdeaText;
+  after?: IdeaText;
+  /** The ideas a merge folded in (or its undoing brought back). */
+  merged?: { id: string; title: string }[];
+  /** Paper stickers counted: before and after. */
+  paperDots?: { before: number; after: number };
+  /** Whose ballot a void or a ticket's release was about; left out of an export without names. */
+  participant?: string;
 }
 
 export interface ExportResults {
@@ -40,6 +83,8 @@ export interface ExportResults {
   turnout: { joined: number; voted: number; voided: number; votedPerPriority: Record<string, number> };
   /** Participants the facilitator voided, with the reason; no tokens, no addresses. */
   voided: { name?: string; reason: string; at: string }[];
+  /** Every moderation step, oldest first. */
+  moderation: ExportModerationEntry[];
 }
 
 export interface ExportOptions {
@@ -63,8 +108,10 @@ export function exportResults(state: ForumState, now = new Date(), { names = tru
       const ranked = tallyPriority(state, p.code, counts);
       const rankOf = new Map(ranked.map((r, i) => [r.ideaId, { rank: r.rank, order: i }]));
       const ideas: ExportIdea[] = [];
+      const nameOf = (authorId: string, paperAuthor: string) => (authorId ? (state.participants.get(authorId)?.name ?? '') : paperAuthor);
       for (const idea of state.ideas.values()) {
-        if (idea.priorityCode !== p.code || idea.status === 'withdrawn') continue;
+        // Withdrawn ideas are gone; merged ones live on in the idea they were merged into.
+        if (idea.priorityCode !== p.code || idea.status === 'withdrawn' || idea.status === 'merged') continue;
         const c = counts.get(idea.id);
         ideas.push({
           id: idea.id,
@@ -72,12 +119,21 @@ export function exportResults(state: ForumState, now = new Date(), { names = tru
           description: idea.description,
           place: idea.place,
           goalCode: idea.goalCode,
-          ...(names ? { authorName: state.participants.get(idea.authorId)?.name ?? '' } : {}),
+          ...(names ? { authorName: nameOf(idea.authorId, idea.paperAuthor) } : {}),
           status: idea.status,
           hiddenReason: idea.hiddenReason,
-          dots: idea.status === 'active' ? (c?.dots ?? 0) : 0,
+          dots: idea.status === 'active' ? (c?.dots ?? 0) + idea.paperDots : 0,
+          phoneDots: idea.status === 'active' ? (c?.dots ?? 0) : 0,
+          paperDots: idea.status === 'active' ? idea.paperDots : 0,
           supporters: idea.status === 'active' ? (c?.supporters ?? 0) : 0,
           rank: rankOf.get(idea.id)?.rank ?? null,
+          source: idea.source,
+          mergedFrom: idea.merged.map((m) => ({
+            title: m.title,
+            description: m.description,
+            place: m.place,
+            ...(names ? { authorName: nameOf(m.authorId, m.paperAuthor) } : {}),
+          })),
         });
       }
       // Ranked ideas in ranking order, hidden ones after them.
@@ -95,16 +151,62 @@ export function exportResults(state: ForumState, now = new Date(), { names = tru
     voided: [...state.participants.values()]
       .filter((p) => p.voided)
       .map((p) => ({ ...(names ? { name: p.name } : {}), reason: p.voided!.reason, at: new Date(p.voided!.at).toISOString() })),
+    moderation: state.moderation.map((entry) => moderationEntry(state, entry, names)),
+  };
+}
+
+function moderationEntry(state: ForumState, entry: ModerationEntry, names: boolean): ExportModerationEntry {
+  const by = entry.by ?? FACILITATOR;
+  const titleOf = (id: string) => state.ideas.get(id)?.title ?? '';
+  return {
+    at: new Date(entry.at).toISOString(),
+    action: entry.action,
+    ...(by === FACILITATOR ? { by: 'facilitator' as const } : { by: 'host' as const, hostName: state.hosts.get(by)?.name ?? '' }),
+    ideaId: entry.ideaId,
+    idea: entry.ideaId ? titleOf(entry.ideaId) : null,
+    reason: entry.reason,
+    ...(entry.before ? { before: { ...entry.before } } : {}),
+    ...(entry.after ? { after: { ...entry.after } } : {}),
+    ...(entry.ideaIds ? { merged: entry.ideaIds.map((id) => ({ id, title: titleOf(id) })) } : {}),
+    ...(entry.count ? { paperDots: { ...entry.count } } : {}),
+    ...(names && entry.participantId ? { participant: state.participants.get(entry.participantId)?.name ?? '' } : {}),
   };
 }
 
 const HEADERS: Record<Lang, string[]> = {
-  uk: ['Код пріоритету', 'Пріоритет', 'Код цілі', 'Ціль', 'Назва ідеї', 'Опис', 'Місце', 'Автор', 'Крапки', 'Прихильники', 'Місце в рейтингу', 'Статус', 'Причина приховування'],
-  en: ['Priority code', 'Priority', 'Goal code', 'Goal', 'Idea title', 'Description', 'Place', 'Author', 'Dots', 'Supporters', 'Rank', 'Status', 'Reason hidden'],
+  uk: [
+    'Код пріоритету', 'Пріоритет', 'Код цілі', 'Ціль', 'Назва ідеї', 'Опис', 'Місце', 'Автор', 'Крапки', 'Прихильники', 'Місце в рейтингу', 'Статус', 'Причина приховування',
+    'Крапки з телефонів', 'Наліпки на папері', 'Джерело', 'Об’єднано з',
+  ],
+  en: [
+    'Priority code', 'Priority', 'Goal code', 'Goal', 'Idea title', 'Description', 'Place', 'Author', 'Dots', 'Supporters', 'Rank', 'Status', 'Reason hidden',
+    'Phone dots', 'Paper stickers', 'Source', 'Merged from',
+  ],
+};
+const SOURCE: Record<Lang, Record<ExportIdea['source'], string>> = {
+  uk: { phone: 'телефон', paper: 'паперова картка' },
+  en: { phone: 'phone', paper: 'paper card' },
 };
 const STATUS: Record<Lang, Record<ExportIdea['status'], string>> = {
   uk: { active: 'активна', hidden: 'прихована' },
   en: { active: 'active', hidden: 'hidden' },
+};
+
+const LOG: Record<Lang, { headers: string[]; facilitator: string; title: string; description: string; place: string }> = {
+  uk: {
+    headers: ['Коли', 'Дія', 'Хто', 'Ідея', 'Причина', 'Текст до', 'Текст після', 'Об’єднані ідеї', 'Наліпок було', 'Наліпок стало', 'Учасник'],
+    facilitator: 'фасилітатор',
+    title: 'Назва',
+    description: 'Опис',
+    place: 'Місце',
+  },
+  en: {
+    headers: ['When', 'Action', 'Who', 'Idea', 'Reason', 'Text before', 'Text after', 'Ideas merged', 'Paper stickers before', 'Paper stickers after', 'Participant'],
+    facilitator: 'facilitator',
+    title: 'Title',
+    description: 'Description',
+    place: 'Place',
+  },
 };
 
 const TURNOUT: Record<Lang, { joined: string; voted: string; voided: string; votedIn: string }> = {
@@ -149,6 +251,10 @@ export function resultsCsv(results: ExportResults, lang: Lang): string {
           idea.rank,
           STATUS[lang][idea.status],
           idea.hiddenReason ?? '',
+          idea.phoneDots,
+          idea.paperDots,
+          SOURCE[lang][idea.source],
+          idea.mergedFrom.map((m) => (m.authorName ? `${m.title} (${m.authorName})` : m.title)).join(' | '),
         ].map(csvCell).join(sep),
       );
     }
@@ -158,5 +264,28 @@ export function resultsCsv(results: ExportResults, lang: Lang): string {
   lines.push('', row([words.joined, results.turnout.joined]), row([words.voted, results.turnout.voted]));
   if (results.turnout.voided > 0) lines.push(row([words.voided, results.turnout.voided]));
   for (const p of results.priorities) lines.push(row([`${words.votedIn} ${p.code}`, p.title, results.turnout.votedPerPriority[p.code] ?? 0]));
+
+  // The moderation log, after another empty line: its own heading and columns.
+  const log = LOG[lang];
+  // Each field on a line of its own, labelled, so a cleared place shows as cleared.
+  const text = (x: IdeaText | undefined) => (x ? `${log.title}: ${x.title}\n${log.description}: ${x.description}\n${log.place}: ${x.place}` : '');
+  lines.push('', row([t(lang, 'console.moderationLog')]), row(log.headers));
+  for (const m of results.moderation) {
+    lines.push(
+      row([
+        m.at,
+        t(lang, `console.log.${m.action}`),
+        m.by === 'host' ? (m.hostName ?? '') : log.facilitator,
+        m.idea ?? '',
+        m.reason ?? '',
+        text(m.before),
+        text(m.after),
+        (m.merged ?? []).map((i) => i.title).join(' | '),
+        m.paperDots?.before ?? null,
+        m.paperDots?.after ?? null,
+        m.participant ?? '',
+      ]),
+    );
+  }
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }

@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION, handshakeSchema, type ConnectRefusal, type Lang } fro
 import type { Admission } from '../forum/admission.js';
 import type { ForumRoom } from '../forum/room.js';
 import { TOKEN_PATTERN } from '../forum/room.js';
+import { hashHostSecret } from '../handlers/host/invite.js';
 import type { KeyGuard } from './keys.js';
 import { fullBucket, type Limits } from './limits.js';
 import type { Session } from './session.js';
@@ -85,6 +86,17 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     }
 
     const { role, key } = auth.data;
+    let hostId: string | undefined;
+    if (role === 'host') {
+      // A host's invitation secret: only its hash is stored; a revoked one no longer maps.
+      const waiting = limits.wrongKeys.peek(address, now);
+      if (!waiting.ok) return next(refuseConnection('RATE_LIMITED', lang, waiting.retryAfter));
+      hostId = key ? room.state.hostsBySecret.get(hashHostSecret(key)) : undefined;
+      if (!hostId) {
+        limits.wrongKeys.take(address, now);
+        return next(refuseConnection('FORBIDDEN', lang));
+      }
+    }
     if (role === 'console' || role === 'screen') {
       // The projector sees the hall's current join code, so it needs its own key (or the facilitator's).
       const expected = role === 'console' ? [room.record.facilitatorKey] : [room.record.screenKey, room.record.facilitatorKey];
@@ -94,7 +106,14 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
       }
     }
 
-    const session: Session = { role, lang, address, commands: fullBucket(limits.settings.commandsPerConnection, now), limited: { count: 0, since: now } };
+    const session: Session = {
+      role,
+      lang,
+      address,
+      commands: fullBucket(limits.settings.commandsPerConnection, now),
+      limited: { count: 0, since: now },
+      ...(hostId ? { hostId } : {}),
+    };
     const token = auth.data.token;
     if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
     socket.data.session = session;

@@ -4,15 +4,14 @@
 // and at each change of the hall's join code.
 
 import { t, type MessageKey } from '../../shared/i18n/index.js';
-import type { ConsoleHealth } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
 import type { Effects, ForumRoom } from '../forum/room.js';
-import { consoleView, meView, phoneView, publicIdea, screenView } from '../forum/views.js';
+import { meView, phoneView, publicIdea, screenView } from '../forum/views.js';
+import type { ConsoleViews } from './consoles.js';
 import type { AppServer } from './socket.js';
 
 export const PHONES = 'phones';
 export const SCREENS = 'screens';
-export const CONSOLES = 'consoles';
 export const participantRoom = (id: string) => `p:${id}`;
 
 /** By default the projector and console are sent again at most this often while changes keep coming. */
@@ -25,10 +24,7 @@ export interface PushOptions {
   ideaPatchMs?: number;
 }
 
-/** What the console shows beside the forum: the storage's health and the newest backup. */
-export type HealthSource = () => ConsoleHealth;
-
-export function startPushing(io: AppServer, room: ForumRoom, admission: Admission, health: HealthSource, options: PushOptions = {}) {
+export function startPushing(io: AppServer, room: ForumRoom, admission: Admission, consoles: ConsoleViews, options: PushOptions = {}) {
   const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
   const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
   const pending = { forum: false, ideas: new Set<string>(), me: new Set<string>(), notices: [] as Effects['notices'] };
@@ -85,9 +81,7 @@ export function startPushing(io: AppServer, room: ForumRoom, admission: Admissio
     if ((io.sockets.adapter.rooms.get(SCREENS)?.size ?? 0) > 0) {
       io.to(SCREENS).emit('screen', screenView(room.state, room.presence, join));
     }
-    if ((io.sockets.adapter.rooms.get(CONSOLES)?.size ?? 0) > 0) {
-      io.to(CONSOLES).emit('console', consoleView(room.state, room.presence, join, admission.view(now), health()));
-    }
+    consoles.sendAll(now);
   };
 
   const scheduleDisplays = (now: boolean) => {

@@ -8,6 +8,8 @@ export interface Session {
   role: Role;
   lang: Lang;
   participantId?: string;
+  /** A host's connection: whose invitation it came with. */
+  hostId?: string;
   /** The client's address ('' when unknown), as the per-address limits see it. */
   address: string;
   /** This connection's command budget. */

@@ -6,7 +6,7 @@ import type { Server, Socket } from 'socket.io';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
 import { newSecret, type ForumRoom } from '../forum/room.js';
-import { consoleView, meView, phoneView, publicIdeas, screenView } from '../forum/views.js';
+import { meView, phoneView, publicIdeas, screenView } from '../forum/views.js';
 import type { HandlerServices } from '../handlers/define.js';
 import type { Grants } from '../http/grants.js';
 import type { Logger } from '../log.js';
@@ -14,7 +14,9 @@ import { handleCommands } from './dispatch.js';
 import { handshake, OpenConnections } from './handshake.js';
 import type { KeyGuard } from './keys.js';
 import type { Limits } from './limits.js';
-import { CONSOLES, PHONES, SCREENS, participantRoom, startPushing, type HealthSource, type PushOptions } from './push.js';
+import type { Duplicates } from '../forum/duplicates.js';
+import { CONSOLES, consoleViews, HOSTS, hostRoom, type HealthSource } from './consoles.js';
+import { PHONES, SCREENS, participantRoom, startPushing, type PushOptions } from './push.js';
 import type { Session } from './session.js';
 
 export type AppServer = Server<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
@@ -31,13 +33,15 @@ export interface RealtimeDeps {
   trustProxy: number;
   push?: PushOptions;
   health: HealthSource;
+  duplicates: Duplicates;
 }
 
 export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): void } {
   const { room, admission, log } = deps;
   const open = new OpenConnections();
   io.use(handshake(deps, open));
-  const pushing = startPushing(io, room, admission, deps.health, deps.push);
+  const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates);
+  const pushing = startPushing(io, room, admission, consoles, deps.push);
 
   /** The connections bound to a participant. */
   const socketsOf = (participantId: string): AppSocket[] =>
@@ -81,6 +85,10 @@ export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): vo
         }
       },
       rotateKey,
+      disconnectHost(hostId) {
+        // After the ack: the revoked host's consoles reconnect, and are refused.
+        setImmediate(() => io.in(hostRoom(hostId)).disconnectSockets(true));
+      },
     };
   };
 
@@ -100,14 +108,20 @@ export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): vo
     } else if (session.role === 'screen') {
       socket.join(SCREENS);
       socket.emit('screen', screenView(room.state, room.presence, admission.joinInfo(Date.now())));
+    } else if (session.role === 'host' && session.hostId) {
+      socket.join(HOSTS);
+      socket.join(hostRoom(session.hostId));
+      socket.emit('console', consoles.viewFor(session));
+      pushing.refreshDisplays();
     } else {
       socket.join(CONSOLES);
-      const now = Date.now();
-      socket.emit('console', consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), deps.health()));
+      socket.emit('console', consoles.viewFor(session));
     }
 
     socket.on('disconnect', () => {
       open.closed(session.address);
+      // The facilitator sees who of the hosts is connected.
+      if (session.role === 'host') pushing.refreshDisplays();
       if (session.participantId) room.disconnected(session.participantId);
     });
 

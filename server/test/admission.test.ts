@@ -653,7 +653,7 @@ describe('the CSV export, opened in any spreadsheet', () => {
       const { sep, joined, voted, votedIn } = words[lang];
       const rows = parseCsv(csv, sep);
       const header = rows[0];
-      expect(header).toHaveLength(13);
+      expect(header).toHaveLength(17);
       const end = rows.findIndex((r) => r.length === 1 && r[0] === '');
       const ideaRows = rows.slice(1, end);
       expect(ideaRows).toHaveLength(HOSTILE.length);
@@ -671,6 +671,18 @@ describe('the CSV export, opened in any spreadsheet', () => {
       expect(rows.find((r) => r[0] === voted)).toEqual([voted, String(HOSTILE.length)]);
       expect(rows.find((r) => r[0] === `${votedIn} 1`)?.[2]).toMatch(/^\d+$/);
       expect(rows.find((r) => r[0] === `${votedIn} 5`)?.[2]).toMatch(/^\d+$/);
+
+      // The moderation log below the turnout, after another empty line: the hostile reason is shown, never run.
+      const logStart = rows.findIndex((r, i) => i > end && r.length === 1 && r[0] === '') + 1;
+      expect(rows[logStart]).toEqual([lang === 'uk' ? 'Журнал модерації' : 'Moderation log']);
+      const logHeader = rows[logStart + 1];
+      expect(logHeader).toHaveLength(11);
+      const logRows = rows.slice(logStart + 2).filter((r) => r.length > 1);
+      for (const row of logRows) expect(row).toHaveLength(logHeader.length);
+      const hideRow = logRows.find((r) => r[1] === (lang === 'uk' ? 'приховано' : 'hidden'));
+      expect(hideRow, 'the hiding in the log').toBeDefined();
+      expectShown(hideRow![3], state.ideas.get(hidden)!.title, 'the hidden idea in the log');
+      expectShown(hideRow![4], REASON, 'the reason in the log');
     }
   });
 });

@@ -53,6 +53,11 @@ describe('exports without names, and the refund notice', () => {
     const rows = parseCsv(await (await get('/api/export.csv')).text(), ';');
     const author = rows[0].indexOf('Автор');
     expect(rows.find((r) => r.includes('Сквер біля річки'))![author]).toBe('Олена Коваль');
+    // The audit log names whose ballot was voided, and that the facilitator did it.
+    const { moderation } = JSON.parse(json) as { moderation: Record<string, unknown>[] };
+    expect(moderation.find((m) => m.action === 'void')).toMatchObject({ by: 'facilitator', participant: 'Степан Двічі', reason: 'Другий голос', idea: null });
+    const logRow = rows.find((r) => r[1] === 'учасника анульовано');
+    expect(logRow).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT/), 'учасника анульовано', 'фасилітатор', '', 'Другий голос', '', '', '', '', '', 'Степан Двічі']);
   });
 
   it('names=0 leaves the CSV’s author column empty and the JSON without authorName', async () => {
@@ -64,6 +69,7 @@ describe('exports without names, and the refund notice', () => {
       priorities: { ideas: Record<string, unknown>[] }[];
       voided: Record<string, unknown>[];
       turnout: { joined: number; voided: number };
+      moderation: Record<string, unknown>[];
     };
     const all = data.priorities.flatMap((p) => p.ideas);
     expect(all.length).toBe(4);
@@ -72,6 +78,10 @@ describe('exports without names, and the refund notice', () => {
     expect(all.find((i) => i.title === 'Сквер біля річки')).toMatchObject({ dots: 2, supporters: 1 });
     expect(data.voided).toEqual([{ reason: 'Другий голос', at: expect.any(String) }]);
     expect(data.turnout).toMatchObject({ joined: 3, voided: 1 });
+    // The log keeps the step and its reason, not whose ballot it was.
+    const step = data.moderation.find((m) => m.action === 'void');
+    expect(step).toMatchObject({ by: 'facilitator', reason: 'Другий голос' });
+    expect(step).not.toHaveProperty('participant');
 
     for (const [lang, sep, header] of [
       ['uk', ';', 'Автор'],

@@ -484,7 +484,7 @@ describe('decideVoid', () => {
     expect(dotsLeft(f.state, 'p3', 'B')).toBe(3);
     // Other people's ideas are untouched.
     expect(f.state.ideas.get(a2)).toMatchObject({ status: 'active', hiddenReason: null });
-    expect(f.state.moderation.at(-1)).toEqual({ at: 9_000, action: 'void', ideaId: null, participantId: 'p1', reason });
+    expect(f.state.moderation.at(-1)).toEqual({ at: 9_000, action: 'void', ideaId: null, participantId: 'p1', reason, by: 'facilitator' });
   });
 
   it('the voided participant is refused by every phone rule with VOIDED', () => {

@@ -24,6 +24,15 @@ export const ERROR_CODES = [
   'CAP_EXCEEDED',
   'NO_DOT_TO_REMOVE',
   'ALREADY_REVEALED',
+  'MERGE_ACROSS_PRIORITIES',
+  /** An idea others' ideas were merged into cannot be withdrawn by its author. */
+  'IDEA_HAS_MERGED',
+  'MERGE_NOT_FOUND',
+  /** The surviving idea was merged again or hidden since: that has to be undone first. */
+  'MERGE_NOT_UNDOABLE',
+  'HOST_NOT_FOUND',
+  /** A table host acting outside the priority they were invited for. */
+  'OUT_OF_SCOPE',
   /** The projector can show only what has been revealed. */
   'NOT_REVEALED',
   'BAD_STRUCTURE',

@@ -845,7 +845,7 @@ describe('moderation: hide', () => {
     const events = f.run(decideHideIdea(f.state, id, '  Не   за темою ', 4_242));
     expect(events).toEqual([{ type: 'ideaHidden', ideaId: id, reason: 'Не за темою', at: 4_242 }]);
     expect(f.state.ideas.get(id)).toMatchObject({ status: 'hidden', hiddenReason: 'Не за темою', authorId: 'p1' });
-    expect(f.state.moderation).toEqual([{ at: 4_242, action: 'hide', ideaId: id, reason: 'Не за темою' }]);
+    expect(f.state.moderation).toEqual([{ at: 4_242, action: 'hide', ideaId: id, reason: 'Не за темою', by: 'facilitator' }]);
   });
 
   for (const reason of ['', '   ', '\n\t', '\u200b']) {
@@ -910,7 +910,7 @@ describe('moderation: restore', () => {
     expect(events).toEqual([{ type: 'ideaRestored', ideaId: id, at: 5_555 }]);
     expect(f.state.ideas.get(id)).toMatchObject({ status: 'active', hiddenReason: null });
     expect(f.state.moderation.map((m) => m.action)).toEqual(['hide', 'restore']);
-    expect(f.state.moderation[1]).toEqual({ at: 5_555, action: 'restore', ideaId: id, reason: null });
+    expect(f.state.moderation[1]).toEqual({ at: 5_555, action: 'restore', ideaId: id, reason: null, by: 'facilitator' });
   });
 
   it('restores only hidden ideas', () => {
@@ -932,7 +932,7 @@ describe('moderation: restore', () => {
 });
 
 describe('moderation: correct', () => {
-  it('corrects the text, keeps the author and the priority, and logs the text before', () => {
+  it('corrects the text, keeps the author and the priority, and logs the text before and after', () => {
     const f = ideasForum();
     const id = f.submit('p1', 'A', 'Лафки в парку', { goalCode: 'A.1', description: 'опис з памилкою', place: 'парк' });
     f.to('review');
@@ -965,7 +965,9 @@ describe('moderation: correct', () => {
         action: 'correct',
         ideaId: id,
         reason: null,
+        by: 'facilitator',
         before: { title: 'Лафки в парку', description: 'опис з памилкою', place: 'парк' },
+        after: { title: 'Лавки в парку', description: 'опис', place: 'Парк' },
       },
     ]);
   });

@@ -250,6 +250,8 @@ export function decideEditIdea(
 export function decideWithdrawIdea(state: ForumState, participantId: string, ideaId: string): Decision<ForumEvent[]> {
   const own = ownIdea(state, participantId, ideaId);
   if (!own.ok) return own;
+  // Others' ideas live on inside this one since a merge: withdrawing it would take them along.
+  if (own.value.merged.length > 0) return refuse('IDEA_HAS_MERGED');
   return accept([{ type: 'ideaWithdrawn', ideaId }]);
 }
 

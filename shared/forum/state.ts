@@ -2,7 +2,7 @@
 // this folder decide which events may happen; the server persists them and then applies them here.
 
 import type { ForumEvent, ForumState } from './types.js';
-import { DEFAULT_RULES, RESULTS_TOP_DEFAULT } from './types.js';
+import { DEFAULT_RULES, FACILITATOR, RESULTS_TOP_DEFAULT } from './types.js';
 
 export function emptyState(): ForumState {
   return {
@@ -26,9 +26,23 @@ export function emptyState(): ForumState {
     ideas: new Map(),
     dots: new Map(),
     moderation: [],
+    merges: new Map(),
+    hosts: new Map(),
+    hostsBySecret: new Map(),
+    timer: null,
+    wordList: null,
     nextIdeaSeq: 1,
     createdAt: 0,
   };
+}
+
+/** Adds (or, with a negative count, takes off) a participant's dots on an idea; never below zero. */
+function addDots(state: ForumState, participantId: string, ideaId: string, count: number): void {
+  let mine = state.dots.get(participantId);
+  if (!mine) state.dots.set(participantId, (mine = new Map()));
+  const n = Math.max(0, (mine.get(ideaId) ?? 0) + count);
+  if (n === 0) mine.delete(ideaId);
+  else mine.set(ideaId, n);
 }
 
 /** Takes every dot off an idea, giving them back to their owners. Returns who got dots back. */
@@ -62,6 +76,8 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     case 'phaseChanged':
       state.phase = event.to;
+      // A timer belongs to the phase it was set in.
+      state.timer = null;
       // A new phase brings its own screen; what the facilitator put up belonged to the last one.
       state.display = { slide: 'auto' };
       return;
@@ -101,7 +117,15 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
         corrected: false,
         createdAt: event.at,
         seq: state.nextIdeaSeq++,
+        source: event.source ?? 'phone',
+        paperAuthor: event.paperAuthor ?? '',
+        mergedInto: null,
+        merged: [],
+        paperDots: 0,
       });
+      if (event.source === 'paper') {
+        state.moderation.push({ at: event.at, action: 'paperIdea', ideaId: event.ideaId, reason: null, by: event.by ?? FACILITATOR });
+      }
       return;
     case 'ideaEdited': {
       const idea = state.ideas.get(event.ideaId);
@@ -112,7 +136,9 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
           action: 'correct',
           ideaId: idea.id,
           reason: null,
+          by: event.actor ?? FACILITATOR,
           before: { title: idea.title, description: idea.description, place: idea.place },
+          after: { title: event.title, description: event.description, place: event.place },
         });
         idea.corrected = true;
       }
@@ -135,7 +161,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       idea.status = 'hidden';
       idea.hiddenReason = event.reason;
       refundDots(state, idea.id);
-      state.moderation.push({ at: event.at, action: 'hide', ideaId: idea.id, reason: event.reason });
+      state.moderation.push({ at: event.at, action: 'hide', ideaId: idea.id, reason: event.reason, by: event.by ?? FACILITATOR });
       return;
     }
     case 'ideaRestored': {
@@ -143,7 +169,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       if (!idea) return;
       idea.status = 'active';
       idea.hiddenReason = null;
-      state.moderation.push({ at: event.at, action: 'restore', ideaId: idea.id, reason: null });
+      state.moderation.push({ at: event.at, action: 'restore', ideaId: idea.id, reason: null, by: event.by ?? FACILITATOR });
       return;
     }
     case 'dotPlaced': {
@@ -187,7 +213,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       const ticket = state.tickets.get(event.ticketId);
       if (!ticket) return;
       ticket.released = true;
-      state.moderation.push({ at: event.at, action: 'releaseTicket', ideaId: null, participantId: ticket.participantId ?? undefined, reason: null });
+      state.moderation.push({ at: event.at, action: 'releaseTicket', ideaId: null, participantId: ticket.participantId ?? undefined, reason: null, by: FACILITATOR });
       return;
     }
     case 'ballotMoved': {
@@ -212,9 +238,91 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
         idea.hiddenReason = event.reason;
         refundDots(state, idea.id);
       }
-      state.moderation.push({ at: event.at, action: 'void', ideaId: null, participantId: p.id, reason: event.reason });
+      state.moderation.push({ at: event.at, action: 'void', ideaId: null, participantId: p.id, reason: event.reason, by: FACILITATOR });
       return;
     }
+    case 'ideasMerged': {
+      const into = state.ideas.get(event.into);
+      if (!into) return;
+      for (const id of event.ideas) {
+        const idea = state.ideas.get(id);
+        if (!idea) continue;
+        idea.status = 'merged';
+        idea.mergedInto = into.id;
+        into.merged.push({ ideaId: id, title: idea.title, description: idea.description, place: idea.place, authorId: idea.authorId, paperAuthor: idea.paperAuthor });
+        // Paper dots follow the idea they were counted for; a merge before results has none.
+        into.paperDots += idea.paperDots;
+        idea.paperDots = 0;
+        for (const mine of state.dots.values()) mine.delete(id);
+      }
+      for (const m of event.moved) addDots(state, m.participantId, into.id, m.count);
+      state.merges.set(event.mergeId, {
+        id: event.mergeId,
+        into: into.id,
+        ideas: [...event.ideas],
+        moved: event.moved,
+        refunded: event.refunded,
+        at: event.at,
+        by: event.by,
+        undone: false,
+      });
+      state.moderation.push({ at: event.at, action: 'merge', ideaId: into.id, ideaIds: [...event.ideas], reason: null, by: event.by });
+      return;
+    }
+    case 'mergeUndone': {
+      const merge = state.merges.get(event.mergeId);
+      const into = merge ? state.ideas.get(merge.into) : undefined;
+      if (!merge || !into) return;
+      merge.undone = true;
+      for (const id of merge.ideas) {
+        const idea = state.ideas.get(id);
+        if (!idea) continue;
+        idea.status = 'active';
+        idea.mergedInto = null;
+      }
+      into.merged = into.merged.filter((m) => !merge.ideas.includes(m.ideaId));
+      for (const r of event.restored) {
+        addDots(state, r.participantId, into.id, -r.count);
+        addDots(state, r.participantId, r.ideaId, r.count);
+      }
+      for (const r of event.reinstated) addDots(state, r.participantId, r.ideaId, r.count);
+      state.moderation.push({ at: event.at, action: 'unmerge', ideaId: into.id, ideaIds: [...merge.ideas], reason: null, by: event.by });
+      return;
+    }
+    case 'paperDotsSet': {
+      const idea = state.ideas.get(event.ideaId);
+      if (!idea) return;
+      state.moderation.push({
+        at: event.at,
+        action: 'paperDots',
+        ideaId: idea.id,
+        reason: null,
+        by: event.by,
+        count: { before: idea.paperDots, after: event.count },
+      });
+      idea.paperDots = event.count;
+      return;
+    }
+    case 'hostInvited':
+      state.hosts.set(event.hostId, { id: event.hostId, name: event.name, scope: event.scope, secretHash: event.secretHash, invitedAt: event.at, revoked: false });
+      state.hostsBySecret.set(event.secretHash, event.hostId);
+      return;
+    case 'hostRevoked': {
+      const host = state.hosts.get(event.hostId);
+      if (!host) return;
+      host.revoked = true;
+      state.hostsBySecret.delete(host.secretHash);
+      return;
+    }
+    case 'timerSet':
+      state.timer = { phase: event.phase, endsAt: event.endsAt, durationMs: event.durationMs };
+      return;
+    case 'timerCleared':
+      state.timer = null;
+      return;
+    case 'wordListSet':
+      state.wordList = [...event.words];
+      return;
   }
 }
 

@@ -75,15 +75,24 @@ describe('rankIdeas', () => {
     const entries = [entry('i1', 1, 1), entry('i2', 7, 4)];
     const copy = structuredClone(entries);
     expect(rankIdeas(entries)).toEqual([
-      { ideaId: 'i2', dots: 7, supporters: 4, rank: 1 },
-      { ideaId: 'i1', dots: 1, supporters: 1, rank: 2 },
+      { ideaId: 'i2', dots: 7, supporters: 4, rank: 1, phoneDots: 7, paperDots: 0 },
+      { ideaId: 'i1', dots: 1, supporters: 1, rank: 2, phoneDots: 1, paperDots: 0 },
     ]);
     expect(entries).toEqual(copy);
   });
 
+  it('ranks by phone dots and paper stickers together, and reports both', () => {
+    const ranked = rankIdeas([entry('i1', 5, 3), { ...entry('i2', 2, 2), paperDots: 4 }, { ...entry('i3', 0, 0), paperDots: 5 }]);
+    expect(ranked).toEqual([
+      { ideaId: 'i2', dots: 6, supporters: 2, rank: 1, phoneDots: 2, paperDots: 4 },
+      { ideaId: 'i1', dots: 5, supporters: 3, rank: 2, phoneDots: 5, paperDots: 0 },
+      { ideaId: 'i3', dots: 5, supporters: 0, rank: 2, phoneDots: 0, paperDots: 5 },
+    ]);
+  });
+
   it('handles an empty list and a single idea', () => {
     expect(rankIdeas([])).toEqual([]);
-    expect(rankIdeas([entry('i1', 0)])).toEqual([{ ideaId: 'i1', dots: 0, supporters: 0, rank: 1 }]);
+    expect(rankIdeas([entry('i1', 0)])).toEqual([{ ideaId: 'i1', dots: 0, supporters: 0, rank: 1, phoneDots: 0, paperDots: 0 }]);
   });
 });
 
@@ -148,10 +157,10 @@ describe('tallyPriority', () => {
     f.dot('p4', 'i3');
     f.dot('p5', 'i4');
     expect(tallyPriority(f.state, 'A')).toEqual([
-      { ideaId: 'i1', dots: 5, supporters: 3, rank: 1 },
-      { ideaId: 'i2', dots: 3, supporters: 3, rank: 2 },
-      { ideaId: 'i3', dots: 3, supporters: 2, rank: 2 },
-      { ideaId: 'i4', dots: 1, supporters: 1, rank: 4 },
+      { ideaId: 'i1', dots: 5, supporters: 3, rank: 1, phoneDots: 5, paperDots: 0 },
+      { ideaId: 'i2', dots: 3, supporters: 3, rank: 2, phoneDots: 3, paperDots: 0 },
+      { ideaId: 'i3', dots: 3, supporters: 2, rank: 2, phoneDots: 3, paperDots: 0 },
+      { ideaId: 'i4', dots: 1, supporters: 1, rank: 4, phoneDots: 1, paperDots: 0 },
     ]);
   });
 
@@ -165,7 +174,7 @@ describe('tallyPriority', () => {
       ['i2', 2],
       ['i4', 2],
     ]);
-    expect(tallyPriority(f.state, 'B')).toEqual([{ ideaId: 'i5', dots: 1, supporters: 1, rank: 1 }]);
+    expect(tallyPriority(f.state, 'B')).toEqual([{ ideaId: 'i5', dots: 1, supporters: 1, rank: 1, phoneDots: 1, paperDots: 0 }]);
     expect(tallyPriority(f.state, 'C')).toEqual([]);
     expect(tallyPriority(f.state, 'nope')).toEqual([]);
   });
@@ -178,7 +187,7 @@ describe('tallyPriority', () => {
     f.run(decideHideIdea(f.state, 'i1', 'Не за темою', 1));
     const tally = tallyPriority(f.state, 'A');
     expect(tally.map((t) => t.ideaId)).not.toContain('i1');
-    expect(tally[0]).toEqual({ ideaId: 'i2', dots: 1, supporters: 1, rank: 1 });
+    expect(tally[0]).toEqual({ ideaId: 'i2', dots: 1, supporters: 1, rank: 1, phoneDots: 1, paperDots: 0 });
 
     f.run(decideRestoreIdea(f.state, 'i1', 2));
     expect(tallyPriority(f.state, 'A').find((t) => t.ideaId === 'i1')).toEqual({
@@ -186,6 +195,8 @@ describe('tallyPriority', () => {
       dots: 0,
       supporters: 0,
       rank: 2,
+      phoneDots: 0,
+      paperDots: 0,
     });
   });
 

@@ -5,18 +5,25 @@ import type { ForumState, Idea } from './types.js';
 
 export interface IdeaTally {
   ideaId: string;
+  /** All dots: from phones and, once counted, stickers on paper. */
   dots: number;
-  /** How many distinct participants put at least one dot on the idea. */
+  /** How many distinct participants put at least one dot on the idea from a phone. */
   supporters: number;
   /** Competition ranking by dots ("1, 2, 2, 4"): ideas with equal dots share a rank. */
   rank: number;
+  /** The two channels, kept apart: paper never changes phone dots. */
+  phoneDots: number;
+  paperDots: number;
 }
 
 export interface RankInput {
   ideaId: string;
+  /** Dots from phones. */
   dots: number;
   supporters: number;
   seq: number;
+  /** Sticker dots counted on paper. */
+  paperDots?: number;
 }
 
 /**
@@ -25,11 +32,12 @@ export interface RankInput {
  * support first), then by submission order, so the list is the same on every screen.
  */
 export function rankIdeas(entries: readonly RankInput[]): IdeaTally[] {
-  const sorted = [...entries].sort((a, b) => b.dots - a.dots || b.supporters - a.supporters || a.seq - b.seq);
+  const total = (e: RankInput) => e.dots + (e.paperDots ?? 0);
+  const sorted = [...entries].sort((a, b) => total(b) - total(a) || b.supporters - a.supporters || a.seq - b.seq);
   const ranked: IdeaTally[] = [];
   sorted.forEach((e, i) => {
-    const rank = i > 0 && sorted[i - 1].dots === e.dots ? ranked[i - 1].rank : i + 1;
-    ranked.push({ ideaId: e.ideaId, dots: e.dots, supporters: e.supporters, rank });
+    const rank = i > 0 && total(sorted[i - 1]) === total(e) ? ranked[i - 1].rank : i + 1;
+    ranked.push({ ideaId: e.ideaId, dots: total(e), supporters: e.supporters, rank, phoneDots: e.dots, paperDots: e.paperDots ?? 0 });
   });
   return ranked;
 }
@@ -69,6 +77,7 @@ export function tallyPriority(
       dots: counts.get(idea.id)?.dots ?? 0,
       supporters: counts.get(idea.id)?.supporters ?? 0,
       seq: idea.seq,
+      paperDots: idea.paperDots,
     })),
   );
 }

@@ -61,10 +61,70 @@ export const LIMITS = {
   maxPerAddress: 1000,
 } as const;
 
+/** Most sticker dots one idea may get on paper; timers from a minute to three hours. */
+export const PAPER_DOTS_MAX = 100_000;
+export const TIMER_MIN_MS = 60_000;
+export const TIMER_MAX_MS = 3 * 60 * 60_000;
+
 /** Digits of a printed ticket's code: long enough that guessing one is hopeless under the rate limits. */
 export const TICKET_CODE_DIGITS = 10;
 
-export type IdeaStatus = 'active' | 'hidden' | 'withdrawn';
+/** `merged`: folded into another idea, which keeps its author and text (see Idea.merged). */
+export type IdeaStatus = 'active' | 'hidden' | 'withdrawn' | 'merged';
+
+/** Who did a moderation step: `facilitator`, or a table host's id. */
+export type Actor = string;
+export const FACILITATOR: Actor = 'facilitator';
+
+/** Dots of one participant on one idea, moved or given back by a merge or its undo. */
+export interface DotMove {
+  participantId: string;
+  ideaId: string;
+  count: number;
+}
+
+/** An idea folded into another, kept as it was written. */
+export interface MergedText {
+  ideaId: string;
+  title: string;
+  description: string;
+  place: string;
+  /** The participant who wrote it; '' for a paper card. */
+  authorId: string;
+  paperAuthor: string;
+}
+
+export interface Merge {
+  id: string;
+  into: string;
+  ideas: string[];
+  /** Dots that moved onto `into`, from where. */
+  moved: DotMove[];
+  /** Dots over the per-idea cap, given back to their owners. */
+  refunded: DotMove[];
+  at: number;
+  by: Actor;
+  undone: boolean;
+}
+
+/** A co-facilitator or table host, invited by link, within a scope. */
+export interface Host {
+  id: string;
+  name: string;
+  /** A priority's code, or null for the whole forum. */
+  scope: string | null;
+  /** SHA-256 of the invitation's secret; the secret itself is never stored. */
+  secretHash: string;
+  invitedAt: number;
+  revoked: boolean;
+}
+
+/** A countdown for the current phase, shown on the projector and phones. */
+export interface Timer {
+  phase: Phase;
+  endsAt: number;
+  durationMs: number;
+}
 
 /**
  * What the projector shows. `auto` follows the phase (the QR in the lobby, the wall of ideas, the
@@ -90,6 +150,16 @@ export interface Idea {
   /** Set when a facilitator corrected the text. */
   corrected: boolean;
   createdAt: number;
+  /** `paper`: typed in from a paper card by a table host; it has no participant as author. */
+  source: 'phone' | 'paper';
+  /** The name written on a paper card, if any. */
+  paperAuthor: string;
+  /** Set when the idea was merged into another. */
+  mergedInto: string | null;
+  /** The ideas merged into this one, with their authors and texts, oldest first. */
+  merged: MergedText[];
+  /** Sticker dots counted on paper after voting, entered by a table host; kept apart from phone dots. */
+  paperDots: number;
   /** Submission order, used to break display ties deterministically. */
   seq: number;
 }
@@ -132,14 +202,20 @@ export interface Ticket {
 
 export interface ModerationEntry {
   at: number;
-  action: 'hide' | 'restore' | 'correct' | 'void' | 'releaseTicket';
-  /** The idea acted on; null for actions on a participant or a ticket. */
+  action: 'hide' | 'restore' | 'correct' | 'void' | 'releaseTicket' | 'merge' | 'unmerge' | 'paperIdea' | 'paperDots';
+  /** The idea acted on (a merge's surviving idea); null for actions on a participant or a ticket. */
   ideaId: string | null;
   /** For 'void' and 'releaseTicket': whose ballot. */
   participantId?: string;
+  /** For 'merge' and 'unmerge': the ideas folded in. */
+  ideaIds?: string[];
   reason: string | null;
-  /** For 'correct': the text before the correction. */
+  /** Who did it: the facilitator, or a table host's id. */
+  by?: Actor;
+  /** For 'correct': the text before and after; for 'paperDots': the counts. */
   before?: { title: string; description: string; place: string };
+  after?: { title: string; description: string; place: string };
+  count?: { before: number; after: number };
 }
 
 /** The whole state of one forum, rebuilt from its events. */
@@ -169,6 +245,12 @@ export interface ForumState {
   /** dots.get(participantId).get(ideaId) = how many dots that participant placed on that idea. */
   dots: Map<string, Map<string, number>>;
   moderation: ModerationEntry[];
+  merges: Map<string, Merge>;
+  hosts: Map<string, Host>;
+  hostsBySecret: Map<string, string>;
+  timer: Timer | null;
+  /** Words that flag an idea for review on the console; null: the default list. */
+  wordList: string[] | null;
   nextIdeaSeq: number;
   createdAt: number;
 }
@@ -207,6 +289,7 @@ export type ForumEvent =
   | {
       type: 'ideaSubmitted';
       ideaId: string;
+      /** '' for a paper card. */
       authorId: string;
       priorityCode: string;
       goalCode: string | null;
@@ -214,6 +297,10 @@ export type ForumEvent =
       description: string;
       place: string;
       at: number;
+      /** A paper card typed in by a table host (`by`), with the name written on it. */
+      source?: 'paper';
+      paperAuthor?: string;
+      by?: Actor;
     }
   | {
       type: 'ideaEdited';
@@ -225,10 +312,12 @@ export type ForumEvent =
       /** 'author' for the author's own edit, 'facilitator' for a correction. */
       by: 'author' | 'facilitator';
       at: number;
+      /** Who corrected it, when it was a correction. */
+      actor?: Actor;
     }
   | { type: 'ideaWithdrawn'; ideaId: string }
-  | { type: 'ideaHidden'; ideaId: string; reason: string; at: number }
-  | { type: 'ideaRestored'; ideaId: string; at: number }
+  | { type: 'ideaHidden'; ideaId: string; reason: string; at: number; by?: Actor }
+  | { type: 'ideaRestored'; ideaId: string; at: number; by?: Actor }
   | { type: 'dotPlaced'; participantId: string; ideaId: string }
   | { type: 'dotRemoved'; participantId: string; ideaId: string }
   | { type: 'priorityRevealed'; priorityCode: string }
@@ -240,4 +329,13 @@ export type ForumEvent =
   | { type: 'ticketReleased'; ticketId: string; at: number }
   /** A released ticket presented by another device: the ballot (ideas, dots) moves to it. */
   | { type: 'ballotMoved'; participantId: string; ticketId: string; tokenHash: string; address: string; at: number }
-  | { type: 'participantVoided'; participantId: string; reason: string; at: number };
+  | { type: 'participantVoided'; participantId: string; reason: string; at: number }
+  | { type: 'ideasMerged'; mergeId: string; into: string; ideas: string[]; moved: DotMove[]; refunded: DotMove[]; at: number; by: Actor }
+  /** `restored`: dots moved back to the idea they came from; `reinstated`: refunded dots put back. */
+  | { type: 'mergeUndone'; mergeId: string; restored: DotMove[]; reinstated: DotMove[]; at: number; by: Actor }
+  | { type: 'paperDotsSet'; ideaId: string; count: number; at: number; by: Actor }
+  | { type: 'hostInvited'; hostId: string; name: string; scope: string | null; secretHash: string; at: number }
+  | { type: 'hostRevoked'; hostId: string; at: number }
+  | { type: 'timerSet'; phase: Phase; endsAt: number; durationMs: number; at: number }
+  | { type: 'timerCleared'; at: number }
+  | { type: 'wordListSet'; words: string[] };

@@ -5,7 +5,7 @@
 // refusal the rules give, and the replay must go on past it.
 
 import { describe, expect, it } from 'vitest';
-import type { Decision } from './errors.js';
+import { refuse, type Decision } from './errors.js';
 import {
   decideAddressCap,
   decideAdmissionMode,
@@ -14,6 +14,18 @@ import {
   decideReleaseTicket,
   decideVoid,
 } from './admission.js';
+import {
+  decideExtendTimer,
+  decideInviteHost,
+  decideMerge,
+  decidePaperDots,
+  decidePaperIdea,
+  decideRevokeHost,
+  decideTimer,
+  decideUndoMerge,
+  decideWordList,
+  hostMayAct,
+} from './facilitation.js';
 import {
   decideCorrectIdea,
   decideEditIdea,
@@ -30,8 +42,8 @@ import {
   decideWithdrawIdea,
 } from './rules.js';
 import { replay } from './state.js';
-import { baseStructure, forumCreated, FORWARD, JOIN_CODE, Recorder, snapshot, TestForum, tokenOf } from './testing.js';
-import { ADMISSION_MODES, PHASES, type ForumEvent, type Structure } from './types.js';
+import { accepted, baseStructure, forumCreated, FORWARD, JOIN_CODE, Recorder, snapshot, TestForum, tokenOf } from './testing.js';
+import { ADMISSION_MODES, FACILITATOR, PHASES, type Actor, type ForumEvent, type Structure } from './types.js';
 import { ordinal, verifyLog, type LoggedEvent } from './verify.js';
 
 /** The log as the store gives it back: sequence numbers that do not start at 1, as in a shared file. */
@@ -57,9 +69,22 @@ function widerStructure(): Structure {
   return s;
 }
 
+/** A host's moderation step as the server stores it: the rule's event with the host named. */
+function stampedBy(decision: Decision<ForumEvent[]>, by: Actor): Decision<ForumEvent[]> {
+  if (!decision.ok || by === FACILITATOR) return decision;
+  return {
+    ok: true,
+    value: decision.value.map((e) =>
+      e.type === 'ideaHidden' || e.type === 'ideaRestored' ? { ...e, by } : e.type === 'ideaEdited' && e.by === 'facilitator' ? { ...e, actor: by } : e,
+    ),
+  };
+}
+
 /**
- * One evening of random requests of every kind (admission, tickets and void included), each decided
- * by the rules with the server's inputs and applied only when accepted: a log the server could write.
+ * One evening of random requests of every kind (admission, tickets, void and facilitation
+ * included: merges and their undoing, paper cards and stickers, hosts acting within their scope,
+ * timers, the word list), each decided by the rules with the server's inputs and applied only when
+ * accepted: a log the server could write.
  */
 function evening(seed: number, steps = 1200) {
   const rnd = random(seed);
@@ -73,12 +98,63 @@ function evening(seed: number, steps = 1200) {
   const someIdea = () => (ideaIds.length > 0 && rnd.next() < 0.95 ? rnd.pick(ideaIds) : 'missing');
   const someTicket = () => (ticketCodes.length > 0 && rnd.next() < 0.9 ? rnd.pick(ticketCodes) : '9999999999');
   const titles = ['Сквер', 'Бібліотека', '  Парк  ', 'Ліхтарі', '', 'Велодоріжка '.repeat(12)];
+  const hostIds: string[] = [];
+  const mergeIds: string[] = [];
+  const someMerge = () => (mergeIds.length > 0 && rnd.next() < 0.95 ? rnd.pick(mergeIds) : 'no-merge');
+  const someActor = (): Actor => (hostIds.length > 0 && rnd.next() < 0.5 ? rnd.pick(hostIds) : FACILITATOR);
+  /** As the server does before the rule: a host acting outside their scope is refused. */
+  const asActor = (by: Actor, priorityCode: string | undefined, decide: () => Decision<ForumEvent[]>): Decision<ForumEvent[]> =>
+    by !== FACILITATOR && priorityCode !== undefined && !hostMayAct(s, by, priorityCode) ? refuse('OUT_OF_SCOPE') : decide();
+  const priorityOf = (ideaId: string) => s.ideas.get(ideaId)?.priorityCode;
+
+  function facilitation(step: number, at: number): Decision<ForumEvent[]> {
+    const r = rnd.next();
+    const by = someActor();
+    if (r < 0.22) {
+      const into = someIdea();
+      const ideas = [...new Set([someIdea(), ...(rnd.next() < 0.4 ? [someIdea()] : [])])];
+      return asActor(by, priorityOf(into), () => decideMerge(s, into, ideas, `m${step}`, at, by));
+    }
+    if (r < 0.34) {
+      const mergeId = someMerge();
+      const into = s.merges.get(mergeId)?.into;
+      return asActor(by, into && priorityOf(into), () => decideUndoMerge(s, mergeId, at, by));
+    }
+    if (r < 0.44) {
+      const priorityCode = rnd.pick(['A', 'B', 'C', 'Z']);
+      const input = { priorityCode, goalCode: rnd.pick([null, 'B.1']), title: rnd.pick(titles), description: '', place: '', paperAuthor: rnd.pick(['', ' Ганна ']) };
+      return asActor(by, priorityCode, () => decidePaperIdea(s, input, `q${step}`, at, by));
+    }
+    if (r < 0.56) {
+      const ideaId = someIdea();
+      return asActor(by, priorityOf(ideaId), () => decidePaperDots(s, ideaId, rnd.pick([0, 1, 4, 7, -1]), at, by));
+    }
+    if (r < 0.62) return decideInviteHost(s, `h${step}`, rnd.pick(['Ірина', '']), rnd.pick([null, 'A', 'B', 'Z']), `secret-${step}`, at);
+    if (r < 0.65) return decideRevokeHost(s, hostIds.length > 0 ? rnd.pick(hostIds) : 'nobody', at);
+    if (r < 0.72) return decideTimer(s, rnd.pick([null, 60_000, 300_000, 1_000]), at);
+    if (r < 0.77) return decideExtendTimer(s, rnd.pick([60_000, 120_000, 1]), at);
+    if (r < 0.8) return decideWordList(s, rnd.pick([['Казино', ' http '], [], ['x'.repeat(50)]]));
+    // A host's hiding, restoring and correcting, stamped with who did it.
+    const ideaId = someIdea();
+    const step2 = rnd.next();
+    return asActor(by, priorityOf(ideaId), () =>
+      stampedBy(
+        step2 < 0.4
+          ? decideHideIdea(s, ideaId, 'Поза темою', at)
+          : step2 < 0.7
+            ? decideRestoreIdea(s, ideaId, at)
+            : decideCorrectIdea(s, ideaId, { goalCode: null, title: rnd.pick(titles), description: '', place: '' }, at),
+        by,
+      ),
+    );
+  }
 
   for (let step = 0; step < steps; step++) {
     const r = rnd.next();
     const at = 10_000 + step;
     let decision: Decision<ForumEvent[]>;
-    if (r < 0.01) decision = decideTransition(s, rnd.next() < 0.8 && FORWARD[s.phase] ? FORWARD[s.phase]! : rnd.pick(PHASES));
+    if (rnd.next() < 0.15) decision = facilitation(step, at);
+    else if (r < 0.01) decision = decideTransition(s, rnd.next() < 0.8 && FORWARD[s.phase] ? FORWARD[s.phase]! : rnd.pick(PHASES));
     else if (r < 0.13) {
       const device = `t-d${Math.floor(rnd.next() * 40)}`;
       // The server hands decideJoin the code it checked: the hall's with a clock, the others as typed.
@@ -121,6 +197,8 @@ function evening(seed: number, steps = 1200) {
     else if (r < 0.94) decision = decideVoid(s, someone(), rnd.pick(['Дублікат', '']), at);
     else decision = decideSubmitIdea(s, someone(), { priorityCode: rnd.pick(['A', 'B', 'C']), goalCode: null, title: 'Ще одна', description: '', place: '' }, `j${step}`, at);
     if (decision.ok && decision.value[0]?.type === 'ideaSubmitted') ideaIds.push(decision.value[0].ideaId);
+    if (decision.ok && decision.value[0]?.type === 'ideasMerged') mergeIds.push(decision.value[0].mergeId);
+    if (decision.ok && decision.value[0]?.type === 'hostInvited') hostIds.push(decision.value[0].hostId);
     if (decision.ok) f.apply(decision.value);
   }
   return f;
@@ -129,7 +207,8 @@ function evening(seed: number, steps = 1200) {
 const EVENT_TYPES: ForumEvent['type'][] = [
   'forumCreated', 'structureSet', 'rulesSet', 'phaseChanged', 'participantJoined', 'participantRenamed', 'ideaSubmitted',
   'ideaEdited', 'ideaWithdrawn', 'ideaHidden', 'ideaRestored', 'dotPlaced', 'dotRemoved', 'priorityRevealed', 'admissionSet',
-  'addressCapSet', 'ticketsIssued', 'ticketReleased', 'ballotMoved', 'participantVoided',
+  'addressCapSet', 'ticketsIssued', 'ticketReleased', 'ballotMoved', 'participantVoided', 'ideasMerged', 'mergeUndone',
+  'paperDotsSet', 'hostInvited', 'hostRevoked', 'timerSet', 'timerCleared', 'wordListSet',
 ];
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => 7000 + i);
@@ -324,6 +403,51 @@ describe('a damaged log', () => {
     ]);
     expect(state.dots.get('p1')?.get(ideas[1])).toBe(1);
     expect(snapshot(state)).toBe(snapshot(replay(log)));
+  });
+});
+
+describe('a damaged log of facilitation', () => {
+  /** Voting with host h1 for priority A only, and p1's 2 dots on each of two ideas of A. */
+  function hosted() {
+    const { f, ideas } = voting();
+    f.run(decideInviteHost(f.state, 'h1', 'Ірина', 'A', 'hash-1', f.now()));
+    f.dot('p1', ideas[1], 2);
+    f.dot('p2', ideas[2], 1);
+    return { f, ideas };
+  }
+
+  it('catches a host acting outside their priority, or after being revoked, or never invited', () => {
+    const { f, ideas } = hosted();
+    const outOfScope: ForumEvent = { type: 'ideaHidden', ideaId: ideas[4], reason: 'Поза темою', at: 9_000, by: 'h1' };
+    const ghost: ForumEvent = { type: 'ideaHidden', ideaId: ideas[0], reason: 'Поза темою', at: 9_001, by: 'h9' };
+    const log = [...f.log, outOfScope, ghost, { type: 'hostRevoked', hostId: 'h1', at: 9_002 } as ForumEvent];
+    const late: ForumEvent = { type: 'ideasMerged', mergeId: 'm1', into: ideas[0], ideas: [ideas[3]], moved: [], refunded: [], at: 9_003, by: 'h1' };
+    const { problems } = verifyLog(numbered([...log, late]));
+    expect(problems.map((p) => [p.seq, p.error.code, p.detail])).toEqual([
+      [seqAt(log.length - 3), 'OUT_OF_SCOPE', `idea ${ideas[4]} was hidden by host h1, who hosts priority A, not B`],
+      [seqAt(log.length - 2), 'HOST_NOT_FOUND', `idea ${ideas[0]} was hidden by host h9, who was never invited`],
+      [seqAt(log.length), 'FORBIDDEN', `idea ${ideas[3]} was merged into idea ${ideas[0]} by host h1, whose invitation had been revoked`],
+    ]);
+  });
+
+  it('catches a merge that moved more dots than the cap allows, and an undo of a merge already undone', () => {
+    const { f, ideas } = hosted();
+    // p1: 2 dots on the idea merged and 1 on the survivor; the cap is 2, so 1 moves and 1 goes back.
+    f.dot('p1', ideas[2], 1);
+    const rule = accepted(decideMerge(f.state, ideas[2], [ideas[1]], 'm1', 9_000, 'h1'))[0];
+    expect(rule).toMatchObject({ moved: [{ participantId: 'p1', count: 1 }], refunded: [{ participantId: 'p1', count: 1 }] });
+    const greedy = { ...rule, moved: [{ participantId: 'p1', ideaId: ideas[1], count: 2 }], refunded: [] } as ForumEvent;
+    const undone: ForumEvent = { type: 'mergeUndone', mergeId: 'm1', restored: [], reinstated: [], at: 9_001, by: 'facilitator' };
+    const log = [...f.log, greedy, undone, { ...undone, at: 9_002 }];
+    const { problems, state } = verifyLog(numbered(log));
+    expect(problems.map((p) => [p.seq, p.type, p.error])).toEqual([
+      [seqAt(log.length - 3), 'ideasMerged', { code: 'BAD_INPUT', params: { field: 'moved,refunded' } }],
+      // Judged on the forum as loaded: the 2 dots recorded as moved are on the survivor, so the rule would restore them.
+      [seqAt(log.length - 2), 'mergeUndone', { code: 'BAD_INPUT', params: { field: 'restored' } }],
+      [seqAt(log.length - 1), 'mergeUndone', { code: 'MERGE_NOT_FOUND' }],
+    ]);
+    expect(problems[0].detail).toBe(`idea ${ideas[1]} was merged into idea ${ideas[2]}, but its moved, refunded differ from what the rules would have recorded`);
+    expect(state.merges.get('m1')?.undone).toBe(true);
   });
 });
 

@@ -8,6 +8,18 @@
 import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
 import { refuse, type Decision, type ErrorParams, type RuleError } from './errors.js';
 import {
+  decideExtendTimer,
+  decideInviteHost,
+  decideMerge,
+  decidePaperDots,
+  decidePaperIdea,
+  decideRevokeHost,
+  decideTimer,
+  decideUndoMerge,
+  decideWordList,
+  hostMayAct,
+} from './facilitation.js';
+import {
   checkRules,
   decideCorrectIdea,
   decideDisplay,
@@ -29,7 +41,7 @@ import {
   TRANSITIONS,
 } from './rules.js';
 import { applyEvent, emptyState } from './state.js';
-import { ADMISSION_MODES, type ForumEvent, type ForumState, type Phase } from './types.js';
+import { ADMISSION_MODES, FACILITATOR, type Actor, type ForumEvent, type ForumState, type Phase } from './types.js';
 
 export interface LoggedEvent {
   seq: number;
@@ -168,14 +180,20 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideRename(state, event.participantId, event.name);
     case 'ideaSubmitted':
       if (state.ideas.has(event.ideaId)) {
-        return problem('BAD_INPUT', { field: 'ideaId' }, `participant ${short(event.authorId)} submitted idea ${short(event.ideaId)} under an id another idea already has`);
+        return problem('BAD_INPUT', { field: 'ideaId' }, `${what(state, event)} under an id another idea already has`);
+      }
+      if (event.source === 'paper') {
+        const input = { ...event, paperAuthor: event.paperAuthor ?? '' };
+        return actorFinding(state, event, event.by, event.priorityCode) ?? decidePaperIdea(state, input, event.ideaId, event.at, event.by ?? FACILITATOR);
       }
       return decideSubmitIdea(state, event.authorId, event, event.ideaId, event.at);
     case 'ideaEdited': {
       const idea = state.ideas.get(event.ideaId);
       if (!idea) return refuse('IDEA_NOT_FOUND');
       if (event.by === 'author') return decideEditIdea(state, idea.authorId, event.ideaId, event, event.at);
-      if (event.by === 'facilitator') return decideCorrectIdea(state, event.ideaId, event, event.at);
+      if (event.by === 'facilitator') {
+        return actorFinding(state, event, event.actor, idea.priorityCode) ?? stamp(decideCorrectIdea(state, event.ideaId, event, event.at), 'actor', event.actor);
+      }
       return problem('BAD_INPUT', { field: 'by' }, `idea ${short(event.ideaId)} was edited by "${String(event.by)}", who is neither its author nor a facilitator`);
     }
     case 'ideaWithdrawn': {
@@ -184,9 +202,9 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideWithdrawIdea(state, idea.authorId, event.ideaId);
     }
     case 'ideaHidden':
-      return decideHideIdea(state, event.ideaId, event.reason, event.at);
+      return actorFinding(state, event, event.by, state.ideas.get(event.ideaId)?.priorityCode) ?? stamp(decideHideIdea(state, event.ideaId, event.reason, event.at), 'by', event.by);
     case 'ideaRestored':
-      return decideRestoreIdea(state, event.ideaId, event.at);
+      return actorFinding(state, event, event.by, state.ideas.get(event.ideaId)?.priorityCode) ?? stamp(decideRestoreIdea(state, event.ideaId, event.at), 'by', event.by);
     case 'dotPlaced':
       return decidePlaceDot(state, event.participantId, event.ideaId);
     case 'dotRemoved':
@@ -216,11 +234,56 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideDisplay(state, event.display);
     case 'resultsTopSet':
       return decideResultsTop(state, event.top);
+    case 'ideasMerged':
+      if (state.merges.has(event.mergeId)) return problem('BAD_INPUT', { field: 'mergeId' }, `${what(state, event)} under an id another merge already has`);
+      return actorFinding(state, event, event.by, state.ideas.get(event.into)?.priorityCode) ?? decideMerge(state, event.into, event.ideas, event.mergeId, event.at, event.by);
+    case 'mergeUndone': {
+      const merge = state.merges.get(event.mergeId);
+      return actorFinding(state, event, event.by, merge && state.ideas.get(merge.into)?.priorityCode) ?? decideUndoMerge(state, event.mergeId, event.at, event.by);
+    }
+    case 'paperDotsSet':
+      return actorFinding(state, event, event.by, state.ideas.get(event.ideaId)?.priorityCode) ?? decidePaperDots(state, event.ideaId, event.count, event.at, event.by);
+    case 'hostInvited':
+      return decideInviteHost(state, event.hostId, event.name, event.scope, event.secretHash, event.at);
+    case 'hostRevoked':
+      return decideRevokeHost(state, event.hostId, event.at);
+    case 'timerSet': {
+      // A new timer ends its duration after it was set; an extension moves the running one's end.
+      if (event.endsAt === event.at + event.durationMs) return decideTimer(state, event.durationMs, event.at);
+      if (!state.timer) return problem('BAD_INPUT', { field: 'endsAt' }, `${what(state, event)}, but it ends at another time than its duration says and no timer was running to extend`);
+      return decideExtendTimer(state, event.endsAt - state.timer.endsAt, event.at);
+    }
+    case 'timerCleared':
+      return decideTimer(state, null, event.at);
+    case 'wordListSet':
+      return decideWordList(state, event.words);
     default: {
       const type = (event as { type?: unknown }).type;
       return problem('BAD_INPUT', { reason: 'unknownType' }, `"${String(type)}" is not an event this version of Viche knows`);
     }
   }
+}
+
+/**
+ * A step a host took (the log names them in `by` or `actor`): the host must have been invited, not
+ * revoked since, and hold the priority acted on, as the server checks before the rule. The
+ * facilitator's steps name nobody, or `facilitator` where the rule itself records who.
+ */
+function actorFinding(state: ForumState, event: ForumEvent, by: Actor | undefined, priorityCode: string | undefined): Finding | null {
+  if (by === undefined || by === FACILITATOR) return null;
+  const host = state.hosts.get(by);
+  if (!host) return problem('HOST_NOT_FOUND', { hostId: by }, `${what(state, event)} by host ${short(by)}, who was never invited`);
+  if (host.revoked) return problem('FORBIDDEN', { hostId: by }, `${what(state, event)} by host ${short(by)}, whose invitation had been revoked`);
+  if (priorityCode !== undefined && !hostMayAct(state, by, priorityCode)) {
+    return problem('OUT_OF_SCOPE', { scope: host.scope ?? '', priority: priorityCode }, `${what(state, event)} by host ${short(by)}, who hosts priority ${host.scope}, not ${priorityCode}`);
+  }
+  return null;
+}
+
+/** The rule's event as the server stores a host's step: with the host named in `field`. */
+function stamp(decision: Decision<ForumEvent[]>, field: 'by' | 'actor', by: Actor | undefined): Decision<ForumEvent[]> {
+  if (!decision.ok || by === undefined || by === FACILITATOR) return decision;
+  return { ok: true, value: decision.value.map((e, i) => (i === 0 ? ({ ...e, [field]: by } as ForumEvent) : e)) };
 }
 
 /**
@@ -306,7 +369,9 @@ function what(state: ForumState, event: ForumEvent): string {
     case 'participantRenamed':
       return `participant ${short(event.participantId)} was renamed`;
     case 'ideaSubmitted':
-      return `participant ${short(event.authorId)} submitted idea ${short(event.ideaId)}`;
+      return event.source === 'paper'
+        ? `paper card ${short(event.ideaId)} was typed in`
+        : `participant ${short(event.authorId)} submitted idea ${short(event.ideaId)}`;
     case 'ideaEdited':
       return event.by === 'facilitator' ? `a facilitator corrected idea ${short(event.ideaId)}` : `the author edited idea ${short(event.ideaId)}`;
     case 'ideaWithdrawn':
@@ -337,6 +402,22 @@ function what(state: ForumState, event: ForumEvent): string {
       return `the projector was set to ${event.display.slide === 'priority' ? `priority ${event.display.priorityCode}` : `the ${event.display.slide} slide`}`;
     case 'resultsTopSet':
       return `the projector's chart was set to the top ${event.top}`;
+    case 'ideasMerged':
+      return `idea${event.ideas.length === 1 ? '' : 's'} ${event.ideas.map(short).join(', ')} ${event.ideas.length === 1 ? 'was' : 'were'} merged into idea ${short(event.into)}`;
+    case 'mergeUndone':
+      return `merge ${short(event.mergeId)} was undone`;
+    case 'paperDotsSet':
+      return `the paper stickers on idea ${short(event.ideaId)} were set to ${event.count}`;
+    case 'hostInvited':
+      return `host ${short(event.hostId)} was invited`;
+    case 'hostRevoked':
+      return `host ${short(event.hostId)}'s invitation was revoked`;
+    case 'timerSet':
+      return `a timer of ${Math.round(event.durationMs / 60_000)} min was set`;
+    case 'timerCleared':
+      return 'the timer was cleared';
+    case 'wordListSet':
+      return 'the word list was replaced';
     default:
       return `a "${String((event as { type?: unknown }).type)}" event was recorded`;
   }
@@ -361,6 +442,12 @@ const ALLOWED_IN: Partial<Record<ForumEvent['type'], string>> = {
   ticketsIssued: 'in any phase but closed',
   ticketReleased: 'in any phase but closed',
   participantVoided: 'only until the first priority is revealed',
+  ideasMerged: 'only in review or voting',
+  mergeUndone: 'only in review or voting',
+  paperDotsSet: 'only in results',
+  hostInvited: 'in any phase but closed',
+  timerSet: 'in any phase but closed',
+  timerCleared: 'in any phase but closed',
 };
 
 function describeSafely(state: ForumState, event: ForumEvent, error: RuleError): string {
@@ -411,7 +498,7 @@ function why(
   const idea = `idea ${short(ideaId ?? '?')}`;
   switch (error.code) {
     case 'WRONG_PHASE': {
-      const allowed = ALLOWED_IN[event.type];
+      const allowed = event.type === 'ideaSubmitted' && event.source === 'paper' ? 'only in ideas or review' : ALLOWED_IN[event.type];
       return `the forum was in ${p.phase}${allowed ? `, and that is allowed ${allowed}` : ''}`;
     }
     case 'NOT_JOINED':
@@ -423,7 +510,15 @@ function why(
     case 'IDEA_NOT_FOUND':
       return `${idea} did not exist or had been withdrawn`;
     case 'IDEA_NOT_ACTIVE':
-      return `${idea} was hidden`;
+      return `${idea} was hidden or merged`;
+    case 'MERGE_ACROSS_PRIORITIES':
+      return 'the ideas were in different priorities';
+    case 'MERGE_NOT_FOUND':
+      return 'there was no such merge, or it had been undone';
+    case 'MERGE_NOT_UNDOABLE':
+      return 'the idea they were merged into had since been merged again or hidden';
+    case 'HOST_NOT_FOUND':
+      return 'no such host was invited';
     case 'IDEA_NOT_HIDDEN':
       return `${idea} was not hidden`;
     case 'NOT_AUTHOR':

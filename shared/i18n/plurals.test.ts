@@ -38,6 +38,10 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
     uk: ['тож # вашу крапку повернуто.', 'тож # ваші крапки повернуто.', 'тож # ваших крапок повернуто.'],
     en: ['your # dot was given back.', 'your # dots were given back.'],
   },
+  'notice.DOTS_MOVED': {
+    uk: ['# ваша крапка тепер', '# ваші крапки тепер', '# ваших крапок тепер'],
+    en: ['# of your dots is now', '# of your dots are now'],
+  },
   'count.ideas': { uk: ['# ідея', '# ідеї', '# ідей'], en: ['# idea', '# ideas'] },
   'count.dots': { uk: ['# крапка', '# крапки', '# крапок'], en: ['# dot', '# dots'] },
   'count.dotsUpTo': { uk: ['# крапки', '# крапок', '# крапок'], en: ['# dot', '# dots'] },
@@ -58,6 +62,7 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
   'unit.participants': { uk: ['учасник', 'учасники', 'учасників'], en: ['participant', 'participants'] },
   'tickets.title': { uk: ['# квиток', '# квитки', '# квитків'], en: ['# ticket', '# tickets'] },
   'console.tickets.issued': { uk: ['Створено # квиток', 'Створено # квитки', 'Створено # квитків'], en: ['# ticket created', '# tickets created'] },
+  'console.dup.count': { uk: ['# група', '# групи', '# груп'], en: ['# group', '# groups'] },
   'screen.tiedHidden': { uk: ['+# ідея з', '+# ідеї з', '+# ідей з'], en: ['+# more idea with', '+# more ideas with'] },
   'screen.revealedOf': { uk: ['з # пріоритету', 'з # пріоритетів', 'з # пріоритетів'], en: ['of # priority revealed', 'of # priorities revealed'] },
   'console.guard.closeVoting.left': {

@@ -7,7 +7,8 @@ export const correct = defineHandler({
   name: 'idea:correct',
   run(ctx, p) {
     const input = { goalCode: p.goalCode ?? null, title: p.title, description: p.description ?? '', place: p.place ?? '' };
-    ctx.commit(ctx.decide(decideCorrectIdea(ctx.room.state, p.ideaId, input, ctx.now())));
+    ctx.inScope(ctx.priorityOf(p.ideaId));
+    ctx.commit(ctx.stamped(ctx.decide(decideCorrectIdea(ctx.room.state, p.ideaId, input, ctx.now()))));
     return {};
   },
 });

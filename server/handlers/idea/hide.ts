@@ -7,7 +7,8 @@ import { defineHandler } from '../define.js';
 export const hide = defineHandler({
   name: 'idea:hide',
   run(ctx, { ideaId, reason }) {
-    const events = ctx.decide(decideHideIdea(ctx.room.state, ideaId, reason, ctx.now()));
+    ctx.inScope(ctx.priorityOf(ideaId));
+    const events = ctx.stamped(ctx.decide(decideHideIdea(ctx.room.state, ideaId, reason, ctx.now())));
     const refunded = dotOwnersOf(ctx.room.state, ideaId).length;
     ctx.commit(events);
     return { refunded };

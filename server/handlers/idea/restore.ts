@@ -6,7 +6,8 @@ import { defineHandler } from '../define.js';
 export const restore = defineHandler({
   name: 'idea:restore',
   run(ctx, { ideaId }) {
-    ctx.commit(ctx.decide(decideRestoreIdea(ctx.room.state, ideaId, ctx.now())));
+    ctx.inScope(ctx.priorityOf(ideaId));
+    ctx.commit(ctx.stamped(ctx.decide(decideRestoreIdea(ctx.room.state, ideaId, ctx.now()))));
     return {};
   },
 });

@@ -1,0 +1,18 @@
+// host:invite: the facilitator invites a co-facilitator or table host, for the whole forum or one
+// priority. The link carries a secret shown once; only its hash is stored.
+
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { decideInviteHost } from '../../../shared/forum/facilitation.js';
+import { defineHandler } from '../define.js';
+
+export const hashHostSecret = (secret: string): string => createHash('sha256').update(`host:${secret}`).digest('hex');
+
+export const invite = defineHandler({
+  name: 'host:invite',
+  run(ctx, { name, scope }) {
+    const hostId = randomUUID();
+    const secret = randomBytes(18).toString('base64url');
+    ctx.commit(ctx.decide(decideInviteHost(ctx.room.state, hostId, name, scope, hashHostSecret(secret), ctx.now())));
+    return { hostId, link: `/console?host=${secret}` };
+  },
+});

@@ -1,0 +1,241 @@
+// The rules of facilitating many ideas at once, as pure functions: merging duplicates (dots move
+// to the surviving idea within the per-idea cap, the excess goes back to its owners) and undoing a
+// merge (each dot back where it was, as far as the ballot allows), paper idea cards and sticker
+// counts kept apart from phone dots, table hosts with a scope, a timer per phase, and the word list
+// that flags ideas for review. Each decide* returns the events or the reason it is refused.
+
+import { accept, refuse, type Decision } from './errors.js';
+import { checkLine, dotsLeft, findPriority, type IdeaInput } from './rules.js';
+import { cleanLine, cleanText, textLength } from './text.js';
+import {
+  LIMITS,
+  PAPER_DOTS_MAX,
+  TIMER_MAX_MS,
+  TIMER_MIN_MS,
+  type Actor,
+  type DotMove,
+  type ForumEvent,
+  type ForumState,
+  type Idea,
+  type Phase,
+} from './types.js';
+
+/** Merges and their undoing happen while ideas are being sorted and voted on, not after. */
+export const MERGE_PHASES: readonly Phase[] = ['review', 'voting'];
+/** Paper cards are typed in while ideas are open and during review. */
+export const PAPER_IDEA_PHASES: readonly Phase[] = ['ideas', 'review'];
+
+function activeIdea(state: ForumState, ideaId: string): Decision<Idea> {
+  const idea = state.ideas.get(ideaId);
+  if (!idea || idea.status === 'withdrawn') return refuse('IDEA_NOT_FOUND');
+  if (idea.status !== 'active') return refuse('IDEA_NOT_ACTIVE');
+  return accept(idea);
+}
+
+/**
+ * Folds `ideas` into `into` (all active, in one priority). Each participant's dots on the folded
+ * ideas move to `into` up to the per-idea cap; the rest go back to them (their budget is in the
+ * same priority, so nothing else changes).
+ */
+export function decideMerge(state: ForumState, into: string, ideas: readonly string[], mergeId: string, at: number, by: Actor): Decision<ForumEvent[]> {
+  if (!MERGE_PHASES.includes(state.phase)) return refuse('WRONG_PHASE', { phase: state.phase });
+  if (ideas.length === 0 || new Set(ideas).size !== ideas.length || ideas.includes(into)) return refuse('BAD_INPUT', { field: 'ideas' });
+  if (state.merges.has(mergeId)) return refuse('BAD_INPUT', { field: 'mergeId' });
+  const survivor = activeIdea(state, into);
+  if (!survivor.ok) return survivor;
+  for (const id of ideas) {
+    const idea = activeIdea(state, id);
+    if (!idea.ok) return idea;
+    if (idea.value.priorityCode !== survivor.value.priorityCode) return refuse('MERGE_ACROSS_PRIORITIES');
+  }
+  const cap = state.rules.maxDotsPerIdea;
+  const moved: DotMove[] = [];
+  const refunded: DotMove[] = [];
+  for (const [participantId, mine] of state.dots) {
+    let onSurvivor = mine.get(into) ?? 0;
+    for (const id of ideas) {
+      const n = mine.get(id) ?? 0;
+      if (n <= 0) continue;
+      const fits = Math.max(0, Math.min(n, cap - onSurvivor));
+      onSurvivor += fits;
+      if (fits > 0) moved.push({ participantId, ideaId: id, count: fits });
+      if (n - fits > 0) refunded.push({ participantId, ideaId: id, count: n - fits });
+    }
+  }
+  return accept([{ type: 'ideasMerged', mergeId, into, ideas: [...ideas], moved, refunded, at, by }]);
+}
+
+/**
+ * Undoes a merge until results: the folded ideas come back, each moved dot goes back to the idea
+ * it came from (as many as are still on the surviving idea: a voter may have taken some off
+ * since), and each dot given back by the merge is put back where the voter's budget still has room.
+ */
+export function decideUndoMerge(state: ForumState, mergeId: string, at: number, by: Actor): Decision<ForumEvent[]> {
+  if (!MERGE_PHASES.includes(state.phase)) return refuse('WRONG_PHASE', { phase: state.phase });
+  const merge = state.merges.get(mergeId);
+  if (!merge) return refuse('MERGE_NOT_FOUND');
+  if (merge.undone) return refuse('MERGE_NOT_FOUND');
+  const into = state.ideas.get(merge.into);
+  // A surviving idea merged again later (or hidden) must have that undone first.
+  if (!into || into.status !== 'active') return refuse('MERGE_NOT_UNDOABLE');
+  const restored: DotMove[] = [];
+  const onSurvivor = new Map<string, number>();
+  for (const m of merge.moved) {
+    const left = onSurvivor.get(m.participantId) ?? state.dots.get(m.participantId)?.get(into.id) ?? 0;
+    const back = Math.min(m.count, left);
+    onSurvivor.set(m.participantId, left - back);
+    if (back > 0) restored.push({ participantId: m.participantId, ideaId: m.ideaId, count: back });
+  }
+  const reinstated: DotMove[] = [];
+  const room = new Map<string, number>();
+  for (const r of merge.refunded) {
+    const free = room.get(r.participantId) ?? (state.participants.get(r.participantId)?.voided ? 0 : dotsLeft(state, r.participantId, into.priorityCode));
+    const back = Math.min(r.count, free);
+    room.set(r.participantId, free - back);
+    if (back > 0) reinstated.push({ participantId: r.participantId, ideaId: r.ideaId, count: back });
+  }
+  return accept([{ type: 'mergeUndone', mergeId, restored, reinstated, at, by }]);
+}
+
+/** A paper idea card typed in by a table host: no participant, no per-participant limit. */
+export function decidePaperIdea(
+  state: ForumState,
+  input: IdeaInput & { paperAuthor: string },
+  ideaId: string,
+  at: number,
+  by: Actor,
+): Decision<ForumEvent[]> {
+  if (!PAPER_IDEA_PHASES.includes(state.phase)) return refuse('WRONG_PHASE', { phase: state.phase });
+  const priority = findPriority(state, input.priorityCode);
+  if (!priority) return refuse('UNKNOWN_PRIORITY', { code: input.priorityCode });
+  let goalCode: string | null = null;
+  if (input.goalCode) {
+    if (!priority.goals.some((g) => g.code === input.goalCode)) return refuse('UNKNOWN_GOAL', { code: input.goalCode, priority: priority.code });
+    goalCode = input.goalCode;
+  }
+  const title = checkLine('title', input.title, LIMITS.title, true);
+  if (!title.ok) return title;
+  const description = cleanText(input.description);
+  if (textLength(description) > LIMITS.description) return refuse('TEXT_TOO_LONG', { field: 'description', max: LIMITS.description, length: textLength(description) });
+  const place = checkLine('place', input.place, LIMITS.place, false);
+  if (!place.ok) return place;
+  const author = checkLine('name', input.paperAuthor, LIMITS.name, false);
+  if (!author.ok) return author;
+  return accept([
+    {
+      type: 'ideaSubmitted',
+      ideaId,
+      authorId: '',
+      priorityCode: priority.code,
+      goalCode,
+      title: title.value,
+      description,
+      place: place.value,
+      at,
+      source: 'paper',
+      paperAuthor: author.value,
+      by,
+    },
+  ]);
+}
+
+/**
+ * Sticker dots counted on paper for one idea, after voting and before its priority is revealed
+ * (once the hall has seen a ranking, it stays as shown). Phone dots are never touched.
+ */
+export function decidePaperDots(state: ForumState, ideaId: string, count: number, at: number, by: Actor): Decision<ForumEvent[]> {
+  if (state.phase !== 'results') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!Number.isInteger(count) || count < 0 || count > PAPER_DOTS_MAX) return refuse('BAD_INPUT', { field: 'count' });
+  const idea = activeIdea(state, ideaId);
+  if (!idea.ok) return idea;
+  if (state.revealed.includes(idea.value.priorityCode)) return refuse('ALREADY_REVEALED');
+  if (idea.value.paperDots === count) return accept([]);
+  return accept([{ type: 'paperDotsSet', ideaId, count, at, by }]);
+}
+
+/** Invites a co-facilitator or table host, for the whole forum (scope null) or one priority. */
+export function decideInviteHost(state: ForumState, hostId: string, rawName: string, scope: string | null, secretHash: string, at: number): Decision<ForumEvent[]> {
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  const name = checkLine('name', rawName, LIMITS.name, true);
+  if (!name.ok) return name;
+  if (scope !== null && !findPriority(state, scope)) return refuse('UNKNOWN_PRIORITY', { code: scope });
+  if (state.hosts.has(hostId) || state.hostsBySecret.has(secretHash)) return refuse('BAD_INPUT', { field: 'hostId' });
+  return accept([{ type: 'hostInvited', hostId, name: name.value, scope, secretHash, at }]);
+}
+
+export function decideRevokeHost(state: ForumState, hostId: string, at: number): Decision<ForumEvent[]> {
+  const host = state.hosts.get(hostId);
+  if (!host) return refuse('HOST_NOT_FOUND');
+  if (host.revoked) return accept([]);
+  return accept([{ type: 'hostRevoked', hostId, at }]);
+}
+
+/** Whether a host may act on an idea of this priority. */
+export function hostMayAct(state: ForumState, hostId: string, priorityCode: string): boolean {
+  const host = state.hosts.get(hostId);
+  return !!host && !host.revoked && (host.scope === null || host.scope === priorityCode);
+}
+
+/** A countdown for the current phase: set, extended (set again) or cleared (null). */
+export function decideTimer(state: ForumState, durationMs: number | null, now: number): Decision<ForumEvent[]> {
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (durationMs === null) return accept(state.timer ? [{ type: 'timerCleared', at: now }] : []);
+  if (!Number.isInteger(durationMs) || durationMs < TIMER_MIN_MS || durationMs > TIMER_MAX_MS) return refuse('BAD_INPUT', { field: 'durationMs' });
+  return accept([{ type: 'timerSet', phase: state.phase, endsAt: now + durationMs, durationMs, at: now }]);
+}
+
+/** Adds time to the running timer (or starts one). */
+export function decideExtendTimer(state: ForumState, addMs: number, now: number): Decision<ForumEvent[]> {
+  if (!Number.isInteger(addMs) || addMs < TIMER_MIN_MS || addMs > TIMER_MAX_MS) return refuse('BAD_INPUT', { field: 'durationMs' });
+  const running = state.timer && state.timer.phase === state.phase && state.timer.endsAt > now ? state.timer : null;
+  if (!running) return decideTimer(state, addMs, now);
+  const left = running.endsAt - now + addMs;
+  if (left > TIMER_MAX_MS) return refuse('BAD_INPUT', { field: 'durationMs' });
+  return accept([{ type: 'timerSet', phase: state.phase, endsAt: running.endsAt + addMs, durationMs: running.durationMs + addMs, at: now }]);
+}
+
+// ---------------------------------------------------------------- the word list
+
+/**
+ * Flagged for review by default: insults and obscenities in Ukrainian, Russian and English, and
+ * the usual marks of spam. Stems, matched at the start of a word, so endings do not matter. The
+ * list only flags an idea for a moderator's eyes: nothing is hidden automatically.
+ */
+export const DEFAULT_WORD_LIST: readonly string[] = [
+  'хуй', 'хуя', 'хує', 'пизд', 'їбан', 'йобан', 'ебан', 'єбан', 'бляд', 'бля', 'сука', 'суки', 'мудак', 'підар', 'підор', 'пидор', 'гандон',
+  'дебіл', 'ідіот', 'придур', 'лох', 'чмо', 'срака', 'гівн', 'говн', 'русня', 'хохл', 'жид',
+  'fuck', 'shit', 'bitch', 'cunt', 'asshole', 'nigger', 'faggot', 'idiot',
+  'http', 'www', 'казино', 'casino', 'кредит', 'заробіток', 'bitcoin', 'біткоїн', 'telegram',
+];
+
+export const WORD_LIST_MAX = 300;
+const WORD_MAX = 40;
+
+/** Lower case, apostrophes dropped, anything else that is not a letter or digit a space. */
+export const wordKey = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[ʼ'’`′]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+export function decideWordList(state: ForumState, words: readonly string[]): Decision<ForumEvent[]> {
+  if (words.length > WORD_LIST_MAX) return refuse('BAD_INPUT', { field: 'words' });
+  const clean: string[] = [];
+  for (const raw of words) {
+    const w = wordKey(cleanLine(raw));
+    if (!w) continue;
+    if (w.length > WORD_MAX) return refuse('BAD_INPUT', { field: 'words' });
+    if (!clean.includes(w)) clean.push(w);
+  }
+  return accept([{ type: 'wordListSet', words: clean }]);
+}
+
+/** The listed words an idea's text contains (at the start of a word), for the console's flag. */
+export function flaggedWords(state: ForumState, idea: Pick<Idea, 'title' | 'description' | 'place'>): string[] {
+  const list = state.wordList ?? DEFAULT_WORD_LIST;
+  if (list.length === 0) return [];
+  const words = ` ${wordKey(`${idea.title} ${idea.description} ${idea.place}`)}`;
+  return list.filter((w) => words.includes(` ${w}`));
+}
