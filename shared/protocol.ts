@@ -264,7 +264,7 @@ export interface ConsoleView extends JoinInfo {
 }
 
 export interface Notice {
-  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED' | 'VOIDED' | 'IDEA_MERGED' | 'DOTS_MOVED' | 'MERGE_UNDONE';
+  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED' | 'VOIDED' | 'IDEA_MERGED' | 'DOTS_MOVED' | 'MERGE_REFUNDED' | 'MERGE_UNDONE';
   message: string;
   params?: ErrorParams;
 }

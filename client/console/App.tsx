@@ -1,39 +1,49 @@
 // The console's frame: a header that always shows the phase, the join code and who is here, and
 // the tabs. The chosen tab lives in the URL's hash, so a reload under pressure lands on it again.
+// A table host's console has only the tabs a host can use, and says whose it is and for what.
 
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { LanguageToggle } from '../lib/ui.js';
 import { Admission } from './Admission.js';
+import { AuditLog } from './AuditLog.js';
+import { Duplicates } from './Duplicates.js';
 import { Export } from './Export.js';
+import { Hosts, scopeText } from './Hosts.js';
 import { Ideas } from './Ideas.js';
 import { Overview } from './Overview.js';
+import { Paper } from './Paper.js';
 import { Results } from './Results.js';
 import { groupCode } from '../lib/format.js';
-import { clock } from './parts.js';
+import { clock, scopeOf } from './parts.js';
 import { useView } from './store.js';
 import { StructureTab } from './Structure.js';
+import { HeaderTimer } from './Timer.js';
 
-const TABS = ['overview', 'admission', 'structure', 'ideas', 'results', 'export'] as const;
-type Tab = (typeof TABS)[number];
+const FACILITATOR_TABS = ['overview', 'admission', 'hosts', 'structure', 'ideas', 'duplicates', 'paper', 'results', 'log', 'export'] as const;
+/** What a host can do: moderate and merge within the scope, type in paper, and read the results. */
+const HOST_TABS = ['ideas', 'duplicates', 'paper', 'results'] as const;
+type Tab = (typeof FACILITATOR_TABS)[number];
 
-function tabFromHash(): Tab {
+function tabFromHash(tabs: readonly Tab[]): Tab {
   const hash = window.location.hash.slice(1);
-  return (TABS as readonly string[]).includes(hash) ? (hash as Tab) : 'overview';
+  return (tabs as readonly string[]).includes(hash) ? (hash as Tab) : tabs[0];
 }
 
 export function App() {
   const t = useT();
   const view = useView();
-  const [tab, setTab] = useState<Tab>(tabFromHash);
+  const host = view.me.role === 'host';
+  const tabs: readonly Tab[] = host ? HOST_TABS : FACILITATOR_TABS;
+  const [tab, setTab] = useState<Tab>(() => tabFromHash(tabs));
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
   useEffect(() => {
-    const onHash = () => setTab(tabFromHash());
+    const onHash = () => setTab(tabFromHash(tabs));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
-  }, []);
+  }, [tabs]);
 
   const choose = (next: Tab, focus = false) => {
     setTab(next);
@@ -42,12 +52,12 @@ export function App() {
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const i = TABS.indexOf(tab);
+    const i = tabs.indexOf(tab);
     const to =
-      e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length]
-      : e.key === 'ArrowLeft' ? TABS[(i - 1 + TABS.length) % TABS.length]
-      : e.key === 'Home' ? TABS[0]
-      : e.key === 'End' ? TABS[TABS.length - 1]
+      e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length]
+      : e.key === 'ArrowLeft' ? tabs[(i - 1 + tabs.length) % tabs.length]
+      : e.key === 'Home' ? tabs[0]
+      : e.key === 'End' ? tabs[tabs.length - 1]
       : null;
     if (!to) return;
     e.preventDefault();
@@ -55,45 +65,57 @@ export function App() {
   };
 
   const ideasTotal = Object.values(view.ideaCounts).reduce((a, b) => a + b, 0);
+  const scope = scopeOf(view);
+  const scopeCount = scope === null ? ideasTotal : (view.ideaCounts[scope] ?? 0);
 
   return (
     <div className="console">
       <div className="console-top">
         <header className="console-bar">
           <div className="console-heading">
-            <h1 className="console-brand">{t('console.title')}</h1>
+            <h1 className="console-brand">{t(host ? 'console.host.title' : 'console.title')}</h1>
             <span className="console-forum">{view.forum.title}</span>
           </div>
+          {view.me.role === 'host' && (
+            <p className="console-host">
+              <strong>{view.me.name}</strong> <span>{scopeText(t, view, view.me.scope)}</span>
+            </p>
+          )}
           <dl className="console-status">
             <div>
               <dt>{t('console.phase')}</dt>
               <dd className={`phase-badge phase-${view.forum.phase}`}>{t(`phase.${view.forum.phase}` as MessageKey)}</dd>
             </div>
-            <div>
-              <dt>{t('console.joinCode')}</dt>
-              <dd className="join-code">
-                {view.joinCode ? groupCode(view.joinCode) : t('console.admission.mode.tickets')}
-              </dd>
-            </div>
-            <div>
-              <dt>{t('console.joined')}</dt>
-              <dd>{view.joined}</dd>
-            </div>
-            <div>
-              <dt>{t('console.online')}</dt>
-              <dd>{view.online}</dd>
-            </div>
+            {!host && (
+              <>
+                <div>
+                  <dt>{t('console.joinCode')}</dt>
+                  <dd className="join-code">
+                    {view.joinCode ? groupCode(view.joinCode) : t('console.admission.mode.tickets')}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('console.joined')}</dt>
+                  <dd>{view.joined}</dd>
+                </div>
+                <div>
+                  <dt>{t('console.online')}</dt>
+                  <dd>{view.online}</dd>
+                </div>
+              </>
+            )}
             <div>
               <dt>{t('console.ideasTotal')}</dt>
-              <dd>{ideasTotal}</dd>
+              <dd>{host ? scopeCount : ideasTotal}</dd>
             </div>
+            <HeaderTimer />
           </dl>
           <LanguageToggle />
         </header>
         <StorageAlert />
 
         <div className="tabs" role="tablist" aria-label={t('console.tabsLabel')} onKeyDown={onKeyDown}>
-          {TABS.map((name) => (
+          {tabs.map((name) => (
             <button
               key={name}
               ref={(el) => {
@@ -109,6 +131,7 @@ export function App() {
               onClick={() => choose(name)}
             >
               {t(`console.tab.${name}` as MessageKey)}
+              {name === 'duplicates' && <DuplicateCount />}
             </button>
           ))}
         </div>
@@ -118,13 +141,31 @@ export function App() {
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'overview' && <Overview />}
           {tab === 'admission' && <Admission />}
+          {tab === 'hosts' && <Hosts />}
           {tab === 'structure' && <StructureTab />}
-          {tab === 'ideas' && <Ideas />}
+          {tab === 'ideas' && <Ideas openLog={host ? undefined : () => choose('log', true)} />}
+          {tab === 'duplicates' && <Duplicates />}
+          {tab === 'paper' && <Paper />}
           {tab === 'results' && <Results />}
+          {tab === 'log' && <AuditLog />}
           {tab === 'export' && <Export />}
         </div>
       </main>
     </div>
+  );
+}
+
+/** How many groups of likely duplicates wait in this console's scope: worth a look. */
+function DuplicateCount() {
+  const view = useView();
+  const scope = scopeOf(view);
+  const n = view.duplicates.filter((g) => scope === null || g.priorityCode === scope).length;
+  if (n === 0) return null;
+  return (
+    <>
+      {' '}
+      <span className="tab-count">{n}</span>
+    </>
   );
 }
 

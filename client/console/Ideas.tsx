@@ -1,14 +1,20 @@
-// Ideas: every idea as it arrives, newest first, filtered by priority; hide (with a reason),
-// restore and correct, each in a small form inside the idea's card. The moderation log beside.
+// Ideas: every idea as it arrives, newest first, filtered by priority, by the word list's flags
+// or by a search; hide (with a reason), restore and correct, each in a small form inside the
+// idea's card; ideas ticked by hand merged into one. A host sees only the ideas of their priority.
+// Beside: the word list and the latest moderation steps.
 
 import { useDeferredValue, useState, type FormEvent } from 'react';
+import { MERGE_PHASES } from '../../shared/forum/facilitation.js';
 import { LIMITS, type Priority } from '../../shared/forum/types.js';
 import type { ConsoleIdea } from '../../shared/protocol.js';
 import { useLang, useT } from '../lib/i18n.js';
+import { RecentLog } from './AuditLog.js';
 import { useCommands, type Commands } from './command.js';
 import { MODERATION_PHASES } from '../../shared/forum/rules.js';
-import { clock, goalTitle, PriorityName, priorityMap, Swatch } from './parts.js';
+import { MergedFrom, SelectionBar, useAuthorName } from './Merge.js';
+import { clock, goalTitle, inScope, PaperMark, PriorityName, priorityMap, scopedPriorities, Swatch } from './parts.js';
 import { useView } from './store.js';
+import { WordList } from './WordList.js';
 
 type Open = { ideaId: string; mode: 'hide' | 'correct' } | null;
 
@@ -19,31 +25,56 @@ function focusIdea(ideaId: string) {
   });
 }
 
-export function Ideas() {
+/** The texts a search looks in: the idea's, and those merged into it. */
+const searchable = (idea: ConsoleIdea) => [
+  idea.title,
+  idea.description,
+  idea.place,
+  idea.authorName,
+  ...idea.merged.flatMap((m) => [m.title, m.description, m.place, m.authorName]),
+];
+
+export function Ideas({ openLog }: { openLog?: () => void }) {
   const t = useT();
   const view = useView();
   const commands = useCommands();
   const [priority, setPriority] = useState('');
   const [showHidden, setShowHidden] = useState(false);
+  const [flaggedOnly, setFlaggedOnly] = useState(false);
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState<Open>(null);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const search = useDeferredValue(query.trim().toLocaleLowerCase());
   const priorities = priorityMap(view);
+  const scoped = scopedPriorities(view);
   const canModerate = MODERATION_PHASES.includes(view.forum.phase);
+  const canMerge = MERGE_PHASES.includes(view.forum.phase);
 
-  const hiddenCount = view.ideas.filter((i) => i.status === 'hidden').length;
-  const inPriority = (code: string) => view.ideas.filter((i) => i.priorityCode === code && (showHidden || i.status === 'active')).length;
-  const total = view.ideas.filter((i) => showHidden || i.status === 'active').length;
+  // The ideas this console moderates; merged ones are shown inside the one they joined.
+  const listed = view.ideas.filter((i) => i.status !== 'merged' && inScope(view, i.priorityCode));
+  const shownStatus = (i: ConsoleIdea) => showHidden || i.status === 'active';
+  const hiddenCount = listed.filter((i) => i.status === 'hidden').length;
+  const flaggedCount = listed.filter((i) => i.flagged.length > 0 && shownStatus(i)).length;
+  const inPriority = (code: string) => listed.filter((i) => i.priorityCode === code && shownStatus(i)).length;
+  const total = listed.filter(shownStatus).length;
 
-  const list = view.ideas
+  const list = listed
     .map((idea, order) => ({ idea, order }))
-    .filter(({ idea }) => (showHidden || idea.status === 'active') && (!priority || idea.priorityCode === priority))
-    .filter(({ idea }) =>
-      !search ||
-      [idea.title, idea.description, idea.place, idea.authorName].some((s) => s.toLocaleLowerCase().includes(search)),
-    )
+    .filter(({ idea }) => shownStatus(idea) && (!priority || idea.priorityCode === priority))
+    .filter(({ idea }) => !flaggedOnly || idea.flagged.length > 0)
+    .filter(({ idea }) => !search || searchable(idea).some((s) => s.toLocaleLowerCase().includes(search)))
     .sort((a, b) => b.idea.createdAt - a.idea.createdAt || b.order - a.order)
     .map(({ idea }) => idea);
+
+  // Only ideas still on the wall can be merged; one that left it meanwhile drops out of the choice.
+  const selected = listed.filter((i) => picked.has(i.id) && i.status === 'active');
+  const pick = (id: string, on: boolean) =>
+    setPicked((now) => {
+      const next = new Set(now);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
 
   return (
     <div className="ideas-layout">
@@ -58,24 +89,26 @@ export function Ideas() {
           </p>
         )}
         <div className="toolbar">
-          <div className="filter-group" role="group" aria-label={t('common.priority')}>
-            <button type="button" className="chip" aria-pressed={priority === ''} onClick={() => setPriority('')}>
-              {t('console.filterAll')} <span className="chip-count">{total}</span>
-            </button>
-            {view.forum.priorities.map((p) => (
-              <button
-                key={p.code}
-                type="button"
-                className="chip"
-                aria-pressed={priority === p.code}
-                style={{ ['--pcolor' as string]: p.color }}
-                onClick={() => setPriority(p.code)}
-              >
-                <Swatch color={p.color} />
-                {p.code} {p.title} <span className="chip-count">{inPriority(p.code)}</span>
+          {scoped.length > 1 && (
+            <div className="filter-group" role="group" aria-label={t('common.priority')}>
+              <button type="button" className="chip" aria-pressed={priority === ''} onClick={() => setPriority('')}>
+                {t('console.filterAll')} <span className="chip-count">{total}</span>
               </button>
-            ))}
-          </div>
+              {scoped.map((p) => (
+                <button
+                  key={p.code}
+                  type="button"
+                  className="chip"
+                  aria-pressed={priority === p.code}
+                  style={{ ['--pcolor' as string]: p.color }}
+                  onClick={() => setPriority(p.code)}
+                >
+                  <Swatch color={p.color} />
+                  {p.code} {p.title} <span className="chip-count">{inPriority(p.code)}</span>
+                </button>
+              ))}
+            </div>
+          )}
           <div className="toolbar-row">
             <div className="field field-inline field-grow">
               <label htmlFor="idea-search">{t('console.search')}</label>
@@ -84,6 +117,10 @@ export function Ideas() {
             <label className="check">
               <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />
               {t('console.showHidden')} ({hiddenCount})
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={flaggedOnly} onChange={(e) => setFlaggedOnly(e.target.checked)} />
+              {t('console.flag.only')} ({flaggedCount})
             </label>
           </div>
         </div>
@@ -101,12 +138,18 @@ export function Ideas() {
                 commands={commands}
                 open={open?.ideaId === idea.id ? open.mode : null}
                 setOpen={(mode) => setOpen(mode ? { ideaId: idea.id, mode } : null)}
+                picked={canMerge && idea.status === 'active' ? picked.has(idea.id) : undefined}
+                pick={(on) => pick(idea.id, on)}
               />
             ))}
           </ul>
         )}
+        <SelectionBar selected={selected} clear={() => setPicked(new Set())} />
       </section>
-      <ModerationLog />
+      <aside className="ideas-aside">
+        {view.me.role === 'facilitator' && <WordList />}
+        <RecentLog openLog={openLog} />
+      </aside>
     </div>
   );
 }
@@ -118,10 +161,14 @@ interface CardProps {
   commands: Commands;
   open: 'hide' | 'correct' | null;
   setOpen(mode: 'hide' | 'correct' | null): void;
+  /** Whether it is ticked for a merge; undefined when it cannot be merged now. */
+  picked: boolean | undefined;
+  pick(on: boolean): void;
 }
 
-function IdeaCard({ idea, priority, canModerate, commands, open, setOpen }: CardProps) {
+function IdeaCard({ idea, priority, canModerate, commands, open, setOpen, picked, pick }: CardProps) {
   const t = useT();
+  const author = useAuthorName();
   const lang = useLang((s) => s.lang);
   const hidden = idea.status === 'hidden';
   const goal = goalTitle(priority, idea.goalCode);
@@ -140,11 +187,28 @@ function IdeaCard({ idea, priority, canModerate, commands, open, setOpen }: Card
   return (
     <li className={`idea-card${hidden ? ' is-hidden' : ''}`} style={{ borderLeftColor: priority?.color ?? '#6e7781' }}>
       <div className="idea-head">
+        {picked !== undefined && (
+          <label className="pick">
+            <input
+              type="checkbox"
+              checked={picked}
+              aria-label={t('console.merge.pick', { title: idea.title })}
+              onChange={(e) => pick(e.target.checked)}
+            />
+            <span aria-hidden="true">{t('console.merge.pickShort')}</span>
+          </label>
+        )}
         <h3 id={`idea-${idea.id}`} tabIndex={-1}>
           {idea.title}
         </h3>
         <span className={`status status-${idea.status}`}>{t(hidden ? 'console.status.hidden' : 'console.status.active')}</span>
+        {idea.source === 'paper' && <PaperMark />}
         {idea.corrected && <span className="status status-corrected">{t('console.corrected')}</span>}
+        {idea.flagged.length > 0 && (
+          <span className="status status-flagged">
+            {t(idea.flagged.length === 1 ? 'console.flag.word' : 'console.flag.words', { words: idea.flagged.map((w) => `«${w}»`).join(', ') })}
+          </span>
+        )}
       </div>
       <p className="idea-meta">
         {priority ? <PriorityName priority={priority} /> : <span>{idea.priorityCode}</span>}
@@ -159,11 +223,12 @@ function IdeaCard({ idea, priority, canModerate, commands, open, setOpen }: Card
           </span>
         )}
         <span>
-          {t('console.author')}: {idea.authorName || t('common.anonymous')}
+          {t('console.author')}: {author(idea.authorName, idea.source)}
         </span>
         <span className="muted">{clock(lang, idea.createdAt)}</span>
       </p>
       {idea.description && <p className="idea-desc">{idea.description}</p>}
+      <MergedFrom idea={idea} />
       {hidden && idea.hiddenReason && <p className="hidden-reason">{t('console.hiddenBecause', { reason: idea.hiddenReason })}</p>}
 
       {open === null && (
@@ -320,34 +385,5 @@ function CorrectForm({
         </button>
       </div>
     </form>
-  );
-}
-
-function ModerationLog() {
-  const t = useT();
-  const lang = useLang((s) => s.lang);
-  const view = useView();
-  const titles = new Map(view.ideas.map((i) => [i.id, i.title]));
-  const names = new Map(view.participants.map((p) => [p.id, p.name || t('common.anonymous')]));
-  const subject = (m: (typeof view.moderation)[number]) =>
-    m.ideaId ? `«${titles.get(m.ideaId) ?? m.ideaId}»` : m.participantId ? (names.get(m.participantId) ?? '') : '';
-  const entries = [...view.moderation].reverse();
-  return (
-    <section className="card moderation-log" aria-labelledby="h-log">
-      <h2 id="h-log">{t('console.moderationLog')}</h2>
-      {entries.length === 0 ? (
-        <p className="muted">{t('console.logEmpty')}</p>
-      ) : (
-        <ol className="log-list">
-          {entries.map((m, i) => (
-            <li key={`${m.at}-${m.ideaId}-${i}`}>
-              <span className="muted">{clock(lang, m.at)}</span> <strong>{t(`console.log.${m.action}`)}</strong>{' '}
-              {subject(m)}
-              {m.reason ? ` — ${m.reason}` : ''}
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
   );
 }

@@ -1,6 +1,7 @@
 // Overview: the phase with its next and back moves (each through a dialog that says what the move
-// does, with figures where it cannot be undone), the headline counts, per-priority progress and
-// who has joined, with voiding a participant (through a dialog: it cannot be undone).
+// does, with figures where it cannot be undone), the phase's timer, the headline counts,
+// per-priority progress (with who has dots left to spend there) and who has joined, with voiding a
+// participant (through a dialog: it cannot be undone).
 
 import { canVoid } from '../../shared/forum/admission.js';
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
@@ -13,6 +14,7 @@ import { useCommands } from './command.js';
 import { ConfirmDialog, Dialog } from './Dialog.js';
 import { PriorityName, ReachableNote, unspentBallots } from './parts.js';
 import { useView } from './store.js';
+import { TimerCard } from './Timer.js';
 
 export function Overview() {
   return (
@@ -23,6 +25,7 @@ export function Overview() {
       <PhaseCard />
       <div className="overview-main">
         <Counters />
+        <TimerCard />
         <PriorityTable />
       </div>
       <Participants />
@@ -248,6 +251,11 @@ function PriorityTable() {
               <th scope="col" className="num">{t('console.hiddenCount')}</th>
               <th scope="col" className="num">{t('console.voted')}</th>
               <th scope="col" className="num">{t('console.dotsPlaced')}</th>
+              {showVoting && (
+                <th scope="col" className="num">
+                  {t('console.unspent')}
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -270,6 +278,7 @@ function PriorityTable() {
                     </span>
                   </td>
                   <td className="num">{view.dotsPerPriority[p.code] ?? 0}</td>
+                  {showVoting && <td className="num">{view.unspentPerPriority[p.code] ?? 0}</td>}
                 </tr>
               );
             })}
@@ -281,6 +290,8 @@ function PriorityTable() {
               <td className="num">{sum(hidden)}</td>
               <td className="num">{view.voted}</td>
               <td className="num">{sum(view.dotsPerPriority)}</td>
+              {/* Participants with dots left anywhere, not the column's sum: one with dots left in two priorities would count twice. */}
+              {showVoting && <td className="num">{unspentBallots(view).left}</td>}
             </tr>
           </tfoot>
         </table>

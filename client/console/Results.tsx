@@ -1,6 +1,8 @@
 // Results: revealing priorities to the hall and driving the projector, at the top where the
 // facilitator reaches them without scrolling; below, every priority's ranking (visible to the
-// facilitator from the results phase on), each one collapsible, as long as 250 ideas make it.
+// facilitator from the results phase on), each one collapsible, as long as 250 ideas make it, with
+// phone dots and paper stickers apart where there are any. A host reads the rankings of their
+// scope and drives nothing.
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { RESULTS_TOP_MAX, type Display, type Priority } from '../../shared/forum/types.js';
@@ -9,7 +11,7 @@ import type { ConsoleView, ResultRow } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
 import { useCommands, type Commands } from './command.js';
 import { ConfirmDialog } from './Dialog.js';
-import { goalTitle, PriorityName } from './parts.js';
+import { goalTitle, PaperMark, PriorityName, scopedPriorities } from './parts.js';
 import { useView } from './store.js';
 
 type T = ReturnType<typeof useT>;
@@ -20,14 +22,17 @@ export function Results() {
   const commands = useCommands();
   const phase = view.forum.phase;
   const after = phase === 'results' || phase === 'closed';
+  const host = view.me.role === 'host';
   return (
     <section aria-labelledby="h-results" className="results">
       <h2 id="h-results">{t('console.tab.results')}</h2>
-      {!after && <p className="note note-info">{t('console.resultsNotYet')}</p>}
-      <div className={after ? 'show-panel' : 'show-panel show-panel-single'}>
-        {after && <RevealCard commands={commands} />}
-        <ProjectorCard commands={commands} />
-      </div>
+      {!after && <p className="note note-info">{t(host ? 'console.host.resultsNotYet' : 'console.resultsNotYet')}</p>}
+      {!host && (
+        <div className={after ? 'show-panel' : 'show-panel show-panel-single'}>
+          {after && <RevealCard commands={commands} />}
+          <ProjectorCard commands={commands} />
+        </div>
+      )}
       {after && <Rankings />}
     </section>
   );
@@ -285,7 +290,8 @@ function Rankings() {
   const view = useView();
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const byCode = new Map(view.results.map((r) => [r.priorityCode, r.rows]));
-  const codes = view.forum.priorities.map((p) => p.code);
+  const priorities = scopedPriorities(view);
+  const codes = priorities.map((p) => p.code);
   const allCollapsed = codes.length > 0 && codes.every((c) => collapsed.has(c));
   const toggle = (code: string) =>
     setCollapsed((now) => {
@@ -307,7 +313,7 @@ function Rankings() {
         </button>
       </div>
       <div className="results-grid">
-        {view.forum.priorities.map((p) => (
+        {priorities.map((p) => (
           <Ranking
             key={p.code}
             priority={p}
@@ -326,6 +332,9 @@ function Ranking({ priority: p, rows, open, onToggle }: { priority: Priority; ro
   const view = useView();
   const revealed = view.forum.revealed.includes(p.code);
   const max = Math.max(1, ...rows.map((r) => r.dots));
+  const paper = new Set(view.ideas.filter((i) => i.source === 'paper').map((i) => i.id));
+  // Phone dots and paper stickers apart, once a paper wall's stickers have been counted here.
+  const withPaper = rows.some((r) => r.paperDots > 0);
   const headingId = `h-result-${p.code}`;
   const listId = `ranking-${p.code}`;
   return (
@@ -360,7 +369,10 @@ function Ranking({ priority: p, rows, open, onToggle }: { priority: Priority; ro
                     {r.rank}
                   </span>
                   <span className="ranking-body">
-                    <span className="ranking-title">{r.title}</span>
+                    <span className="ranking-title">
+                      {r.title}
+                      {paper.has(r.ideaId) && <> <PaperMark /></>}
+                    </span>
                     {goal && <span className="muted small">{goal}</span>}
                     <span className="bar" aria-hidden="true">
                       <span style={{ width: `${(r.dots / max) * 100}%`, background: p.color }} />
@@ -368,6 +380,11 @@ function Ranking({ priority: p, rows, open, onToggle }: { priority: Priority; ro
                   </span>
                   <span className="ranking-numbers">
                     <strong>{t('count.dots', { count: r.dots })}</strong>
+                    {withPaper && (
+                      <span className="small ranking-split">
+                        {t('console.results.split', { phone: r.phoneDots, paper: r.paperDots })}
+                      </span>
+                    )}
                     <span className="muted small">{t('count.supporters', { count: r.supporters })}</span>
                   </span>
                 </li>

@@ -1,19 +1,20 @@
-// The facilitator's console: opened from the link with the secret key that the server printed.
+// The facilitator's console, opened from the link with the secret key that the server printed,
+// and a table host's, opened from the invitation's link (the same page, with less in it).
 
 import '../lib/base.css';
 import './console.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect, useConnection } from '../lib/connection.js';
-import { useT } from '../lib/i18n.js';
+import { useT, type T } from '../lib/i18n.js';
 import { ConnectionBanner, LanguageToggle, Toasts, useTitle } from '../lib/ui.js';
 import { App } from './App.js';
 import { useConsole } from './store.js';
 
 // Read at every (re)connect, not once: after the key is changed, the next handshake carries the new one.
 if (useConsole.getState().key) {
-  const socket = connect('console', () => ({ key: useConsole.getState().key }));
-  socket.on('console', (view) => useConsole.setState({ view }));
+  const socket = connect(useConsole.getState().role, () => ({ key: useConsole.getState().key }));
+  socket.on('console', (view) => useConsole.getState().receive(view));
   useConnection.subscribe((s) => {
     if (s.refused?.code === 'FORBIDDEN') useConsole.getState().forgetKey();
   });
@@ -22,10 +23,11 @@ if (useConsole.getState().key) {
 /** A page that cannot show the console: no key, a wrong key, or still loading. */
 function Message({ text, kind }: { text: string; kind: 'error' | 'info' }) {
   const t = useT();
+  const role = useConsole((s) => s.role);
   return (
     <div className="console-message-page">
       <header className="console-bar">
-        <h1 className="console-brand">{t('console.title')}</h1>
+        <h1 className="console-brand">{t(role === 'host' ? 'console.host.title' : 'console.title')}</h1>
         <LanguageToggle />
       </header>
       <main className="console-message">
@@ -37,15 +39,26 @@ function Message({ text, kind }: { text: string; kind: 'error' | 'info' }) {
   );
 }
 
+/**
+ * A host refused after their console was open has had the invitation revoked (the server then
+ * drops the connection, and the next handshake is refused); refused at once, the link is wrong.
+ */
+function refusalText(t: T, role: 'console' | 'host', hadView: boolean): string {
+  if (role === 'console') return t('console.badKey');
+  return t(hadView ? 'console.host.revoked' : 'console.host.badLink');
+}
+
 function Root() {
   const t = useT();
-  useTitle(t('console.title'));
+  const role = useConsole((s) => s.role);
+  useTitle(t(role === 'host' ? 'console.host.title' : 'console.title'));
   const refused = useConnection((s) => s.refused);
   const hasView = useConsole((s) => s.view !== null);
   const key = useConsole((s) => s.key);
   let body;
-  if (!key) body = <Message text={t('console.noKey')} kind="error" />;
-  else if (refused?.code === 'FORBIDDEN') body = <Message text={t('console.badKey')} kind="error" />;
+  // Without a secret: a host's tab whose secret was refused before this reload, or no link at all.
+  if (!key) body = <Message text={t(role === 'host' ? 'console.host.badLink' : 'console.noKey')} kind="error" />;
+  else if (refused?.code === 'FORBIDDEN') body = <Message text={refusalText(t, role, hasView)} kind="error" />;
   else if (!hasView) body = <Message text={t('common.loading')} kind="info" />;
   else body = <App />;
   return (

@@ -91,3 +91,25 @@ export function ReachableNote() {
     </div>
   );
 }
+
+/** A host's scope: the one priority they were invited for; null for the whole forum (and the facilitator). */
+export function scopeOf(view: ConsoleView): string | null {
+  return view.me.role === 'host' ? view.me.scope : null;
+}
+
+/** Whether this console may act on a priority: the facilitator always, a host within the scope. */
+export function inScope(view: ConsoleView, priorityCode: string): boolean {
+  const scope = scopeOf(view);
+  return scope === null || scope === priorityCode;
+}
+
+/** The priorities this console works with, in the forum's order. */
+export function scopedPriorities(view: ConsoleView): Priority[] {
+  return view.forum.priorities.filter((p) => inScope(view, p.code));
+}
+
+/** Marks an idea typed in from a paper card. */
+export function PaperMark() {
+  const t = useT();
+  return <span className="status status-paper">{t('console.paper.mark')}</span>;
+}

@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { ForumInfo, MeView } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
+import { useCountdown } from '../lib/countdown.js';
 import { useT } from '../lib/i18n.js';
 import { ConnectionBanner, LanguageToggle, Toasts, useTitle } from '../lib/ui.js';
 import { IdeasPhase, MyIdeas } from './Ideas.js';
@@ -66,6 +67,27 @@ function useTopBarHeight() {
   return ref;
 }
 
+/**
+ * The facilitator's countdown, small beside the phase. Outside the live region: it would otherwise
+ * be read out every second.
+ */
+function PhaseTimer({ forum }: { forum: ForumInfo }) {
+  const t = useT();
+  const countdown = useCountdown(forum.timer);
+  if (!countdown) return null;
+  return (
+    <p className={`phase-timer${countdown.warning ? ' warning' : ''}`}>
+      {countdown.over ? (
+        t('phone.timer.over')
+      ) : (
+        <>
+          {t('phone.timer.left')} <span role="timer">{countdown.text}</span>
+        </>
+      )}
+    </p>
+  );
+}
+
 function PhaseView({ forum, me }: { forum: ForumInfo; me: MeView }) {
   const t = useT();
   // A new phase starts at the top of the page, not wherever the last one was scrolled to.
@@ -77,9 +99,12 @@ function PhaseView({ forum, me }: { forum: ForumInfo; me: MeView }) {
   const greeting = me.name ? t('phone.hello', { name: me.name }) : t('phone.helloAnon');
   return (
     <>
-      <p className="phase-pill" aria-live="polite">
-        {t(`phase.${forum.phase}` as MessageKey)}
-      </p>
+      <div className="phase-row">
+        <p className="phase-pill" aria-live="polite">
+          {t(`phase.${forum.phase}` as MessageKey)}
+        </p>
+        <PhaseTimer forum={forum} />
+      </div>
       {forum.phase === 'lobby' && (
         <section className="card">
           <h1>{greeting}</h1>

@@ -222,6 +222,7 @@ export function MyIdeas({ forum, me, editable }: { forum: ForumInfo; me: MeView;
                   <p className="idea-priority">{p?.title}</p>
                   <IdeaBody forum={forum} idea={idea} t={t} />
                   {idea.status === 'hidden' && <p className="error-text">{t('phone.ideas.hidden', { reason: idea.hiddenReason ?? '' })}</p>}
+                  {idea.status === 'merged' && <p className="idea-meta">{t('phone.ideas.merged')}</p>}
                   {editable && idea.status === 'active' && (
                     <div className="row">
                       <button type="button" className="btn btn-secondary" onClick={() => setEditing(idea.id)}>

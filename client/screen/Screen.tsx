@@ -11,6 +11,7 @@ import type { Priority } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { PriorityResult, PublicIdea, ResultRow, ScreenView } from '../../shared/protocol.js';
 import { AA_LARGE, AA_TEXT, readableOn } from '../lib/color.js';
+import { useCountdown } from '../lib/countdown.js';
 import { groupCode } from '../lib/format.js';
 import { useT } from '../lib/i18n.js';
 import { useConnection } from '../lib/connection.js';
@@ -48,6 +49,7 @@ export function Screen() {
       <header className="screen-head">
         <h1>{view.forum.title}</h1>
         <p className="screen-phase">{t(`phase.${phase}` as MessageKey)}</p>
+        <ScreenTimer view={view} />
         <div className="screen-lang">
           <LanguageToggle />
         </div>
@@ -61,6 +63,24 @@ export function Screen() {
         {slide.kind === 'final' && <FinalSlide view={view} />}
       </main>
     </div>
+  );
+}
+
+/**
+ * The facilitator's countdown, large at the header's right, in the warning colour in its last
+ * minute. It takes the header's own line height, so the slides below keep the room they measured.
+ */
+function ScreenTimer({ view }: { view: ScreenView }) {
+  const t = useT();
+  const countdown = useCountdown(view.forum.timer);
+  if (!countdown) return null;
+  return (
+    <p className={`screen-timer${countdown.warning ? ' warning' : ''}`}>
+      <span className="screen-timer-label">{t(countdown.over ? 'screen.timer.over' : 'screen.timer.left')}</span>{' '}
+      <span className="screen-timer-figure" role="timer">
+        {countdown.text}
+      </span>
+    </p>
   );
 }
 

@@ -92,11 +92,12 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await phone.getByRole('button', { name: 'Додати крапку ідеї «Парк над Тетеревом»' }).click();
     await left('Залишилося 2 крапки').waitFor();
     await phone.locator('.save-status', { hasText: 'Збережено' }).waitFor();
-    expect(server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBe(1);
+    await expect.poll(() => server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBe(1);
     // Changing one's mind: take the dot off, put it back.
     await phone.getByRole('button', { name: 'Зняти крапку з ідеї «Парк над Тетеревом»' }).click();
     await left('Залишилося 3 крапки').waitFor();
-    expect(server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBeUndefined();
+    // The phone shows the change at the tap and saves it a moment later.
+    await expect.poll(() => server.room.state.dots.get(idea.authorId)?.get(idea.id)).toBeUndefined();
     await phone.getByRole('button', { name: 'Додати крапку ідеї «Парк над Тетеревом»' }).click();
     await left('Залишилося 2 крапки').waitFor();
 

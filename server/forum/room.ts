@@ -315,7 +315,7 @@ export class ForumRoom {
           const priority = into ? (s.structure.priorities.find((p) => p.code === into.priorityCode)?.title ?? '') : '';
           for (const r of e.refunded) {
             effects.me.add(r.participantId);
-            effects.notices.push({ participantId: r.participantId, notice: { code: 'DOTS_REFUNDED', params: { title: titleOf(r.ideaId), priority, count: r.count } } });
+            effects.notices.push({ participantId: r.participantId, notice: { code: 'MERGE_REFUNDED', params: { into: intoTitle, priority, count: r.count } } });
           }
           break;
         }

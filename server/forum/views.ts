@@ -52,7 +52,8 @@ export function publicIdea(state: ForumState, idea: Idea): PublicIdea {
     title: idea.title,
     description: idea.description,
     place: idea.place,
-    authorName: state.participants.get(idea.authorId)?.name ?? '',
+    // A paper card has no participant: the name written on it, if any.
+    authorName: idea.authorId ? (state.participants.get(idea.authorId)?.name ?? '') : idea.paperAuthor,
     corrected: idea.corrected,
   };
 }

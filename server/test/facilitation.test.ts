@@ -212,7 +212,7 @@ describe('facilitation, end to end', () => {
       anna.next<Notice>('notice', (n) => n.code === 'DOTS_MOVED', mark(anna)),
       ivan.next<MeView>('me', (m) => m.dots[id.bike] === 2, mark(ivan)),
       ivan.next<Notice>('notice', (n) => n.code === 'DOTS_MOVED', mark(ivan)),
-      ivan.next<Notice>('notice', (n) => n.code === 'DOTS_REFUNDED', mark(ivan)),
+      ivan.next<Notice>('notice', (n) => n.code === 'MERGE_REFUNDED', mark(ivan)),
       marko.next<Notice>('notice', (n) => n.code === 'IDEA_MERGED', mark(marko)),
       marko.next<MeView>('me', (m) => m.ideas.some((i) => i.id === id.bikeToo && i.status === 'merged'), mark(marko)),
     ]);
@@ -220,7 +220,8 @@ describe('facilitation, end to end', () => {
     expect(annaMoved).toMatchObject({ params: { into, count: 2 }, message: `Подібні ідеї об’єднано: 2 ваші крапки тепер на ідеї «${into}».` });
     expect(ivanMe.dots).toEqual({ [id.bike]: 2 });
     expect(ivanMoved.params).toMatchObject({ into, count: 1 });
-    expect(ivanRefund.params).toMatchObject({ title: 'Зробити велосипедну доріжку по Київській', count: 1 });
+    expect(ivanRefund.params).toMatchObject({ into, count: 1 });
+    expect(ivanRefund.message).toContain('1 крапку повернуто');
     expect(markoMerged).toMatchObject({ params: { title: 'Зробити велосипедну доріжку по Київській', into } });
     expect(markoMe.ideas.find((i) => i.id === id.bikeToo)!.status).toBe('merged');
     // The others' walls lose the merged idea; the watcher had no dots and is told nothing.

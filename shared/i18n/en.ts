@@ -100,6 +100,10 @@ export const en: Catalogue = {
     one: 'Similar ideas were merged: {count} of your dots is now on “{into}”.',
     other: 'Similar ideas were merged: {count} of your dots are now on “{into}”.',
   },
+  'notice.MERGE_REFUNDED': {
+    one: 'Similar ideas were merged into “{into}”, where you would have more dots than allowed: {count} dot was given back, to place again in “{priority}”.',
+    other: 'Similar ideas were merged into “{into}”, where you would have more dots than allowed: {count} dots were given back, to place again in “{priority}”.',
+  },
   'notice.MERGE_UNDONE': 'The merge with “{into}” was undone: the ideas and dots are back where they were.',
   'notice.IDEA_CORRECTED': 'A moderator corrected the text of your idea “{title}”.',
 

@@ -38,6 +38,10 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
     uk: ['тож # вашу крапку повернуто.', 'тож # ваші крапки повернуто.', 'тож # ваших крапок повернуто.'],
     en: ['your # dot was given back.', 'your # dots were given back.'],
   },
+  'notice.MERGE_REFUNDED': {
+    uk: ['# крапку повернуто, її', '# крапки повернуто, їх', '# крапок повернуто, їх'],
+    en: ['# dot was given back', '# dots were given back'],
+  },
   'notice.DOTS_MOVED': {
     uk: ['# ваша крапка тепер', '# ваші крапки тепер', '# ваших крапок тепер'],
     en: ['# of your dots is now', '# of your dots are now'],
