@@ -21,6 +21,7 @@ export function Export() {
   const query = `grant=${g}&lang=${lang}${withoutNames ? '&names=0' : ''}`;
   const files = [
     { name: 'csv', href: `/api/export.csv?${query}`, label: t('console.exportCsv') },
+    { name: 'xlsx', href: `/api/export.xlsx?${query}`, label: t('console.exportXlsx') },
     { name: 'json', href: `/api/export.json?${query}`, label: t('console.exportJson') },
   ];
   const screenUrl = screenLink(view);

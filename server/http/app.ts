@@ -17,6 +17,7 @@ import type { KeyGuard } from '../realtime/keys.js';
 import { exportResults, resultsCsv } from './export.js';
 import type { Grants } from './grants.js';
 import { PRINT_SCRIPT, ticketSheet } from './tickets.js';
+import { resultsXlsx } from './xlsx.js';
 
 export interface HttpOptions {
   room: ForumRoom;
@@ -135,6 +136,15 @@ export function createHttpApp({ room, clientDir, baseUrl, keys, grants, trustPro
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     res.set('Content-Disposition', `attachment; filename="${fileName('csv')}"`).set('Cache-Control', 'no-store');
     res.type('text/csv; charset=utf-8').send(resultsCsv(exportResults(room.state, new Date(), exportOptions(req)), langOf(req)));
+  });
+
+  app.get('/api/export.xlsx', async (req, res) => {
+    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    // Taken before the workbook is built, so the file shows the state at the moment it was asked for.
+    const results = exportResults(room.state, new Date(), exportOptions(req));
+    const file = await resultsXlsx(results, langOf(req));
+    res.set('Content-Disposition', `attachment; filename="${fileName('xlsx')}"`).set('Cache-Control', 'no-store');
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(file);
   });
 
   // Ticket sheets to print: every ticket, or one batch (`?batch=2`).

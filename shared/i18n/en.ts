@@ -492,6 +492,8 @@ export const en: Catalogue = {
   'console.reachable.noLan':
     'At start this laptop had no address on a local network, so the QR code leads to {host}. Connect it to the venue’s network and restart the server, or set PUBLIC_URL.',
   // ------------------------------------------------------------ console: facilitation (more)
+  // The workbook export, beside the CSV and JSON.
+  'console.exportXlsx': 'Download XLSX (Excel)',
   'console.host.title': 'Viche — host console',
   'console.host.revoked': 'Your host access has been revoked. If this is a mistake, ask the facilitator.',
   'console.host.badLink': 'This host link does not work: the access was revoked or the link was copied incompletely. Ask the facilitator for a new one.',
