@@ -5,7 +5,7 @@
 // export is read as it stands. Exits 0 on a match or when no hash is given, 1 on a mismatch, 2
 // when the file cannot be read as either.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../server/forum/resultsHash.js';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { LogUnreadable, readLog } from '../server/db/readLog.js';
 import { canonicalJson, RESULTS_FORMAT, resultsDocument, type ResultsDocument, type ResultsIdea } from '../shared/forum/resultsHash.js';
@@ -24,7 +24,7 @@ interface Computed {
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const sha256 = sha256Hex;
 
 function computed(doc: ResultsDocument, skipped = 0): Computed {
   return { doc, hash: sha256(canonicalJson(doc)), skipped };

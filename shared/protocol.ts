@@ -142,6 +142,8 @@ export interface ScreenView extends JoinInfo {
   voted: number;
   votedPerPriority: Record<string, number>;
   results: PriorityResult[];
+  /** From the results phase on: the SHA-256 of the canonical results, for the final slide. */
+  resultsHash: string | null;
 }
 
 export interface ConsoleParticipant {

@@ -48,7 +48,9 @@ export function App() {
   const choose = (next: Tab, focus = false) => {
     setTab(next);
     window.history.replaceState(null, '', `#${next}`);
-    if (focus) tabRefs.current[next]?.focus();
+    // A tab opens at its top: where the last tab was scrolled to means nothing here.
+    if (next !== tab) window.scrollTo(0, 0);
+    if (focus) tabRefs.current[next]?.focus({ preventScroll: true });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

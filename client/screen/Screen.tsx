@@ -572,6 +572,11 @@ function FinalSlide({ view }: { view: ScreenView }) {
       <div className="final-room" ref={ref}>
         {body}
       </div>
+      {view.resultsHash && (
+        <p className="final-hash">
+          {t('screen.final.hash')} <span className="final-hash-value">{view.resultsHash.replace(/(.{8})(?=.)/g, '$1 ')}</span>
+        </p>
+      )}
     </section>
   );
 }

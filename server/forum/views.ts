@@ -23,6 +23,7 @@ import { DEFAULT_WORD_LIST, flaggedWords } from '../../shared/forum/facilitation
 import { dotsSpent } from '../../shared/forum/rules.js';
 import { ballotCount } from '../../shared/forum/state.js';
 import { FACILITATOR, type ForumState, type Idea } from '../../shared/forum/types.js';
+import { resultsHash } from './resultsHash.js';
 
 export interface Presence {
   isOnline(participantId: string): boolean;
@@ -132,6 +133,8 @@ export function screenView(state: ForumState, presence: Presence, join: JoinInfo
     ...summary,
     newestIdeas: publicIdeas(state).slice(-NEWEST_ON_SCREEN).reverse(),
     results: revealedResults(state),
+    // A hash reveals nothing of the counts; shown on the final slide so the hall can check them later.
+    resultsHash: state.phase === 'results' || state.phase === 'closed' ? resultsHash(state) : null,
   };
 }
 

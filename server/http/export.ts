@@ -11,6 +11,7 @@
 // was about. Hosts are the organisers' own people, so their names stay.
 
 import { ballotCount } from '../../shared/forum/state.js';
+import { resultsHash } from '../forum/resultsHash.js';
 import { countDots, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
 import { FACILITATOR, type ForumState, type IdeaStatus, type ModerationEntry } from '../../shared/forum/types.js';
 import { t } from '../../shared/i18n/index.js';
@@ -81,6 +82,8 @@ export interface ExportResults {
   }[];
   /** joined: ballots held (voided ones left out). */
   turnout: { joined: number; voted: number; voided: number; votedPerPriority: Record<string, number> };
+  /** SHA-256 of the canonical results document: `npm run verify` recomputes it. */
+  resultsHash: string;
   /** Participants the facilitator voided, with the reason; no tokens, no addresses. */
   voided: { name?: string; reason: string; at: string }[];
   /** Every moderation step, oldest first. */
@@ -148,6 +151,7 @@ export function exportResults(state: ForumState, now = new Date(), { names = tru
       };
     }),
     turnout: { joined: ballotCount(state), voted: progress.voted, voided: state.voidedCount, votedPerPriority: progress.votedPerPriority },
+    resultsHash: resultsHash(state),
     voided: [...state.participants.values()]
       .filter((p) => p.voided)
       .map((p) => ({ ...(names ? { name: p.name } : {}), reason: p.voided!.reason, at: new Date(p.voided!.at).toISOString() })),
@@ -209,9 +213,9 @@ const LOG: Record<Lang, { headers: string[]; facilitator: string; title: string;
   },
 };
 
-const TURNOUT: Record<Lang, { joined: string; voted: string; voided: string; votedIn: string }> = {
-  uk: { joined: 'Учасників', voted: 'Проголосували', voided: 'Анульовано учасників', votedIn: 'Проголосували в пріоритеті' },
-  en: { joined: 'Participants', voted: 'Voted', voided: 'Participants voided', votedIn: 'Voted in priority' },
+const TURNOUT: Record<Lang, { joined: string; voted: string; voided: string; votedIn: string; hash: string }> = {
+  uk: { joined: 'Учасників', voted: 'Проголосували', voided: 'Анульовано учасників', votedIn: 'Проголосували в пріоритеті', hash: 'SHA-256 результатів (npm run verify)' },
+  en: { joined: 'Participants', voted: 'Voted', voided: 'Participants voided', votedIn: 'Voted in priority', hash: 'Results SHA-256 (npm run verify)' },
 };
 
 /**
@@ -264,6 +268,7 @@ export function resultsCsv(results: ExportResults, lang: Lang): string {
   lines.push('', row([words.joined, results.turnout.joined]), row([words.voted, results.turnout.voted]));
   if (results.turnout.voided > 0) lines.push(row([words.voided, results.turnout.voided]));
   for (const p of results.priorities) lines.push(row([`${words.votedIn} ${p.code}`, p.title, results.turnout.votedPerPriority[p.code] ?? 0]));
+  lines.push(row([words.hash, results.resultsHash]));
 
   // The moderation log, after another empty line: its own heading and columns.
   const log = LOG[lang];

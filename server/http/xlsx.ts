@@ -118,6 +118,7 @@ export async function resultsXlsx(results: ExportResults, lang: Lang): Promise<B
   const title = summary.addRow(cells([w.forum, results.forum.title]));
   title.font = { bold: true, size: 14 };
   summary.addRow(cells([w.exportedAt, results.forum.exportedAt]));
+  summary.addRow(cells(['SHA-256', results.resultsHash]));
   summary.addRow([]);
   bold(summary.addRow(cells([w.turnout])));
   summary.addRow(cells([w.joined, null, results.turnout.joined]));

@@ -5,11 +5,12 @@
 
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForumEvent } from '../../shared/forum/types.js';
-import { connectConsole, joinPhone, ok, ROOT, startTestServer, tempDir, type TestClient } from './harness.js';
+import type { ScreenView } from '../../shared/protocol.js';
+import { connectConsole, connectScreen, joinPhone, ok, ROOT, startTestServer, tempDir, type TestClient } from './harness.js';
 
 interface Run {
   status: number | null;
@@ -36,6 +37,7 @@ const publicExportPath = join(dir, 'export-no-names.json');
 let forumId = '';
 let voter = '';
 let lastIdea = '';
+let shownHash = '';
 
 beforeAll(async () => {
   const server = await startTestServer({ dbPath });
@@ -67,6 +69,9 @@ beforeAll(async () => {
     ok(await admin.send('priority:reveal', { priorityCode: '1' }));
     forumId = server.room.state.id;
     voter = c.me.participantId;
+    const screen = await connectScreen(server);
+    clients.push(screen);
+    shownHash = (await screen.next<ScreenView>('screen')).resultsHash ?? '';
     lastIdea = ideas[2];
 
     for (const [path, query] of [[exportPath, ''], [publicExportPath, '?names=0']]) {
@@ -99,6 +104,13 @@ describe('verify', () => {
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(hashOf(run)).toBe(published);
+    }
+  });
+
+  it('is the hash the projector showed and every export printed', () => {
+    expect(shownHash).toBe(published);
+    for (const path of [exportPath, publicExportPath]) {
+      expect((JSON.parse(readFileSync(path, 'utf8')) as { resultsHash: string }).resultsHash).toBe(published);
     }
   });
 

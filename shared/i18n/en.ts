@@ -405,6 +405,7 @@ export const en: Catalogue = {
     other: '{revealed} of {count} priorities revealed',
   },
   'screen.newestPage': 'Page {page} of {pages}',
+  'screen.final.hash': 'Results checksum (SHA-256; check with npm run verify):',
   // ------------------------------------------------------------ phone: voting stepper and names (more)
   'phone.offline': 'No connection. Your taps are kept and will be sent as soon as the connection returns.',
   'count.dotsUpTo': { one: '{count} dot', other: '{count} dots' },

@@ -466,6 +466,7 @@ export const uk = {
     other: 'Оголошено {revealed} з {count} пріоритету',
   },
   'screen.newestPage': 'Сторінка {page} з {pages}',
+  'screen.final.hash': 'Контрольна сума результатів (SHA-256; перевірка: npm run verify):',
   // ------------------------------------------------------------ phone: voting stepper and names (more)
   'phone.offline': 'Немає зв’язку. Ваші натискання збережено й буде надіслано, щойно зв’язок повернеться.',
   // The genitive after «до»: до 1 крапки, до 2 крапок, до 5 крапок, до 21 крапки.
