@@ -60,9 +60,6 @@ export interface ServerConfig {
   presenceGraceMs?: number;
 }
 
-/** A setting that cannot work; its message is one sentence that says what to change. */
-export { StartupError as ConfigError };
-
 export const MIN_KEY_LENGTH = 16;
 export const DEFAULT_MAX_PER_ADDRESS = 3;
 
