@@ -8,6 +8,7 @@ import type { ConsoleHost, ConsoleView } from '../../shared/protocol.js';
 import { useT, type T } from '../lib/i18n.js';
 import { useCommands } from './command.js';
 import { ConfirmDialog } from './Dialog.js';
+import { RequiredText } from './parts.js';
 import { useView } from './store.js';
 
 /** "пріоритет 1 «Зелене місто»", or "увесь форум". */
@@ -68,27 +69,18 @@ function InviteCard() {
         <p className="muted">{t('console.hosts.closed')}</p>
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate>
-          <div className="field">
-            <label htmlFor="host-name">{t('console.hosts.name')}</label>
-            <input
-              ref={nameRef}
-              id="host-name"
-              value={name}
-              maxLength={LIMITS.name}
-              aria-required="true"
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? 'host-name-error' : undefined}
-              onChange={(e) => {
-                setName(e.target.value);
-                setError('');
-              }}
-            />
-            {error && (
-              <span id="host-name-error" className="error-text" role="alert">
-                {error}
-              </span>
-            )}
-          </div>
+          <RequiredText
+            id="host-name"
+            label={t('console.hosts.name')}
+            value={name}
+            maxLength={LIMITS.name}
+            error={error}
+            inputRef={nameRef}
+            onChange={(value) => {
+              setName(value);
+              setError('');
+            }}
+          />
           <div className="field">
             <label htmlFor="host-scope">{t('console.hosts.scope')}</label>
             <select id="host-scope" value={scope} onChange={(e) => setScope(e.target.value)}>

@@ -12,7 +12,7 @@ import { RecentLog } from './AuditLog.js';
 import { useCommands, type Commands } from './command.js';
 import { MODERATION_PHASES } from '../../shared/forum/rules.js';
 import { MergedFrom, SelectionBar, useAuthorName } from './Merge.js';
-import { clock, goalTitle, inScope, PaperMark, PriorityName, priorityMap, scopedPriorities, Swatch } from './parts.js';
+import { clock, goalTitle, inScope, PaperMark, PriorityName, priorityMap, RequiredText, scopedPriorities, Swatch } from './parts.js';
 import { useView } from './store.js';
 import { WordList } from './WordList.js';
 
@@ -280,27 +280,18 @@ function HideForm({ idea, commands, close }: { idea: ConsoleIdea; commands: Comm
 
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)} onKeyDown={(e) => e.key === 'Escape' && close()}>
-      <div className="field">
-        <label htmlFor={inputId}>{t('console.hideReason')}</label>
-        <input
-          id={inputId}
-          value={reason}
-          maxLength={LIMITS.reason}
-          aria-required="true"
-          autoFocus
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${inputId}-error` : undefined}
-          onChange={(e) => {
-            setReason(e.target.value);
-            setError('');
-          }}
-        />
-        {error && (
-          <span id={`${inputId}-error`} className="error-text" role="alert">
-            {error}
-          </span>
-        )}
-      </div>
+      <RequiredText
+        id={inputId}
+        label={t('console.hideReason')}
+        value={reason}
+        maxLength={LIMITS.reason}
+        error={error}
+        autoFocus
+        onChange={(value) => {
+          setReason(value);
+          setError('');
+        }}
+      />
       <div className="form-actions">
         <button type="submit" className="btn btn-danger-solid" disabled={busy}>
           {t('console.hide')}

@@ -12,7 +12,7 @@ import type { ConsoleParticipant } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
 import { useCommands } from './command.js';
 import { ConfirmDialog, Dialog } from './Dialog.js';
-import { PriorityName, ReachableNote, unspentBallots } from './parts.js';
+import { PriorityName, ReachableNote, RequiredText, unspentBallots } from './parts.js';
 import { useView } from './store.js';
 import { TimerCard } from './Timer.js';
 
@@ -427,27 +427,18 @@ function VoidDialog({ participant, close }: { participant: ConsoleParticipant; c
         <p id="void-help" className="note note-warn">
           {t('console.void.help')}
         </p>
-        <div className="field">
-          <label htmlFor="void-reason">{t('console.void.reason')}</label>
-          <input
-            ref={reasonRef}
-            id="void-reason"
-            value={reason}
-            maxLength={LIMITS.reason}
-            required
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? 'void-reason-error' : undefined}
-            onChange={(e) => {
-              setReason(e.target.value);
-              setError('');
-            }}
-          />
-          {error && (
-            <span id="void-reason-error" className="error-text" role="alert">
-              {error}
-            </span>
-          )}
-        </div>
+        <RequiredText
+          id="void-reason"
+          label={t('console.void.reason')}
+          value={reason}
+          maxLength={LIMITS.reason}
+          error={error}
+          inputRef={reasonRef}
+          onChange={(value) => {
+            setReason(value);
+            setError('');
+          }}
+        />
         <div className="form-actions dialog-actions">
           <button type="button" className="btn btn-secondary" onClick={close}>
             {t('common.cancel')}

@@ -13,7 +13,7 @@ import { send } from '../lib/connection.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { useToasts } from '../lib/ui.js';
 import { useCommands } from './command.js';
-import { clock, PaperMark, PriorityName, priorityMap, scopedPriorities } from './parts.js';
+import { clock, PaperMark, PriorityName, priorityMap, RequiredText, scopedPriorities } from './parts.js';
 import { useView } from './store.js';
 
 export function Paper() {
@@ -130,27 +130,18 @@ function PaperIdeaForm() {
             </select>
           </div>
         </div>
-        <div className="field">
-          <label htmlFor="paper-title">{t('field.title')}</label>
-          <input
-            ref={titleRef}
-            id="paper-title"
-            value={title}
-            maxLength={LIMITS.title}
-            aria-required="true"
-            aria-invalid={errors.title ? true : undefined}
-            aria-describedby={errors.title ? 'paper-title-error' : undefined}
-            onChange={(e) => {
-              setTitle(e.target.value);
-              setErrors((x) => ({ ...x, title: undefined }));
-            }}
-          />
-          {errors.title && (
-            <span id="paper-title-error" className="error-text" role="alert">
-              {errors.title}
-            </span>
-          )}
-        </div>
+        <RequiredText
+          id="paper-title"
+          label={t('field.title')}
+          value={title}
+          maxLength={LIMITS.title}
+          error={errors.title}
+          inputRef={titleRef}
+          onChange={(value) => {
+            setTitle(value);
+            setErrors((x) => ({ ...x, title: undefined }));
+          }}
+        />
         <div className="field">
           <label htmlFor="paper-description">{t('phone.ideas.description')}</label>
           <textarea

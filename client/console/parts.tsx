@@ -1,5 +1,6 @@
 // Small pieces the console's tabs share.
 
+import type { Ref } from 'react';
 import type { Priority } from '../../shared/forum/types.js';
 import type { ConsoleView, Lang } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
@@ -112,4 +113,42 @@ export function scopedPriorities(view: ConsoleView): Priority[] {
 export function PaperMark() {
   const t = useT();
   return <span className="status status-paper">{t('console.paper.mark')}</span>;
+}
+
+/**
+ * A required one-line text field with its error: the error is tied to the field and read out when
+ * it appears; the caller clears it as the person types.
+ */
+export function RequiredText(props: {
+  id: string;
+  label: string;
+  value: string;
+  maxLength: number;
+  error: string | undefined;
+  onChange(value: string): void;
+  inputRef?: Ref<HTMLInputElement>;
+  autoFocus?: boolean;
+}) {
+  const { id, label, value, maxLength, error, onChange, inputRef, autoFocus } = props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        ref={inputRef}
+        id={id}
+        value={value}
+        maxLength={maxLength}
+        aria-required="true"
+        autoFocus={autoFocus}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {error && (
+        <span id={`${id}-error`} className="error-text" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
 }
