@@ -1,41 +1,51 @@
-// `npm run bench`: a hall of simulated phones on loopback against the real server (a child
-// process with its SQLite file in a temp folder), and the same load against a bare Socket.IO
-// server, so that figures are read as ratios taken in the same run on the same machine. Each
-// simulated phone connects from a loopback address of its own (127.0.0.0/8 all reaches this
-// machine), as real phones on a LAN do, so the per-address limits see a real hall. Then a flood:
-// one hostile phone against a listening hall, for what it costs the others.
+// `npm run bench`: halls of simulated phones on loopback against the real server (a child
+// process with its SQLite file in a temp folder), driven by scripts/load.ts in two shapes: a
+// paced evening (joins, ideas and dots spread over minutes, as a hall does, with a reconnect
+// storm at the end of voting) and a closed loop (every phone voting as fast as its acks come),
+// the loop next to a bare Socket.IO server driven the same way, so that throughput is read as a
+// ratio taken in the same run on the same machine. Each simulated phone connects from a loopback
+// address of its own (127.0.0.0/8 all reaches this machine), as real phones on a LAN do, so the
+// per-address limits see a real hall. Then a flood: one hostile phone against a listening hall,
+// for what it costs the others; and a storage stall.
+//
+// `--out FILE` writes the halls' figures as JSON too: one object per shape and hall size.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../shared/version.js';
+import { phoneAddress } from './fleet.js';
+import { runClosedLoop, runPacedEvening, type ForumTarget, type ShapeFigures, type StepFigures } from './load.js';
+import { rssMiB, wire } from './measure.js';
 import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
-import { startServerProcess } from './process.js';
+import { startServerProcess, type ServerProcess } from './process.js';
 
-const HALLS = (process.env.BENCH_PHONES ?? '130,1000').split(',').map(Number);
+const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
+/** The paced evening's windows, in seconds: joins, ideas, dots. */
+const JOIN_S = Number(process.env.BENCH_JOIN_S ?? 60);
+const IDEAS_S = Number(process.env.BENCH_IDEAS_S ?? 90);
+const VOTING_S = Number(process.env.BENCH_VOTING_S ?? 60);
+/** How long each phone votes as fast as it can in the closed loop. */
+const LOOP_S = Number(process.env.BENCH_LOOP_S ?? 20);
+/** Processes the simulated phones are spread over (1: all in this one). */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+const OUT = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : undefined;
 const DOTS_PER_PHONE = 3;
 /** Another checkout of Viche (BENCH_BEFORE=/path), to run the flood against an earlier version too. */
 const BEFORE = process.env.BENCH_BEFORE;
 
-/** A loopback address of its own for the i-th simulated phone: 127.2.0.1, 127.2.0.2, … */
-const phoneAddress = (i: number) => `127.${2 + ((i + 1) >> 16)}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`;
-
-/** Bytes a client's WebSocket has read from and written to the wire (frames and all). */
-function wire(s: Socket): { read: number; written: number } {
-  const raw = (s.io.engine as unknown as { transport?: { ws?: { _socket?: { bytesRead: number; bytesWritten: number } } } }).transport?.ws?._socket;
-  return { read: raw?.bytesRead ?? 0, written: raw?.bytesWritten ?? 0 };
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
+/** The forum's namespace on each server started (/f/<slug>); none for a bare server or an older Viche. */
+const namespaces = new Map<number, string>();
+const started = <T extends { port: number; slug?: string }>(server: T): T => {
+  if (server.slug) namespaces.set(server.port, `/f/${server.slug}`);
+  return server;
+};
 
 function connectOne(port: number, auth: Record<string, unknown>, localAddress?: string, reconnection = false): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
-    const s = io(`http://127.0.0.1:${port}`, {
+    const s = io(`http://127.0.0.1:${port}${namespaces.get(port) ?? ''}`, {
       auth,
       transports: ['websocket'],
       forceNew: true,
@@ -111,7 +121,7 @@ async function joinedHall(viche: { port: number; consoleUrl: string }, phones: n
 
 async function benchHall(phones: number) {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
-  const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db') });
+  const viche = started(await startServerProcess({ VICHE_DB: join(dir, 'bench.db') }));
   const bare = await startServerProcess({}, 'scripts/bare-server.ts');
   try {
     const { key, admin, sockets, join } = await joinedHall(viche, phones);
@@ -150,6 +160,8 @@ async function benchHall(phones: number) {
   } finally {
     viche.child.kill('SIGTERM');
     bare.child.kill('SIGTERM');
+    // It takes a last backup beside the database as it stops.
+    await viche.exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -188,7 +200,7 @@ async function phoneOnSlowDevice() {
   if (!existsSync(chromiumPath) || !isBuilt()) return console.log('\n(no Chromium or no build: phone load time not measured)');
   const { chromium } = await import('playwright-core');
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
-  const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db') });
+  const viche = started(await startServerProcess({ VICHE_DB: join(dir, 'bench.db') }));
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -212,6 +224,7 @@ async function phoneOnSlowDevice() {
   } finally {
     await browser.close();
     viche.child.kill('SIGTERM');
+    await viche.exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -283,7 +296,7 @@ async function flood(
 
 async function benchFlood(label: string, root?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
-  const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db'), ADMISSION: 'open' }, 'server/cli.ts', root);
+  const viche = started(await startServerProcess({ VICHE_DB: join(dir, 'bench.db'), ADMISSION: 'open' }, 'server/cli.ts', root));
   try {
     const key = new URL(viche.consoleUrl).searchParams.get('key')!;
     const admin = await connectOne(viche.port, { v: PROTOCOL_VERSION, role: 'console', key });
@@ -308,6 +321,7 @@ async function benchFlood(label: string, root?: string) {
     for (const s of [admin, ...hall]) s.close();
   } finally {
     viche.child.kill('SIGTERM');
+    await viche.exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -315,7 +329,7 @@ async function benchFlood(label: string, root?: string) {
 /** Dot acks for a hall, once undisturbed and once with a phone flooding beside it, in the same run. */
 async function benchFloodDots(phones: number) {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
-  const viche = await startServerProcess({ VICHE_DB: join(dir, 'bench.db') });
+  const viche = started(await startServerProcess({ VICHE_DB: join(dir, 'bench.db') }));
   try {
     const { key, admin, sockets } = await joinedHall(viche, phones);
     await ack(admin, 'phase:set', { to: 'ideas' });
@@ -343,6 +357,7 @@ async function benchFloodDots(phones: number) {
     for (const s of [admin, ...sockets]) s.close();
   } finally {
     viche.child.kill('SIGTERM');
+    await viche.exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -360,7 +375,7 @@ async function benchStorageStall() {
   const { default: Database } = await import('better-sqlite3');
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
   const dbPath = join(dir, 'bench.db');
-  const viche = await startServerProcess({ VICHE_DB: dbPath, LOG_LEVEL: 'silent' });
+  const viche = started(await startServerProcess({ VICHE_DB: dbPath, LOG_LEVEL: 'silent' }));
   try {
     const { admin, sockets } = await joinedHall(viche, 30);
     await ack(admin, 'phase:set', { to: 'ideas' });
@@ -426,12 +441,159 @@ async function benchStorageStall() {
   }
 }
 
+// ---------------------------------------------------------------- the paced evening and the closed loop
+
+/** Every figure of the halls, for --out. */
+const results: (ShapeFigures & { node: string; at: string; loadAverage: number[] })[] = [];
+
+/**
+ * The machine's load average (1, 5, 15 minutes) as a run starts: above the number of cores (2 on
+ * the reference laptop) something else was running, and every figure is worse for it.
+ */
+const loadAverage = () => loadavg().map((n) => Number(n.toFixed(2)));
+
+function record(figures: ShapeFigures, load: number[]): void {
+  results.push({ ...figures, node: process.version, at: new Date().toISOString(), loadAverage: load });
+  // Written after each run, so that a later run that fails keeps the earlier figures.
+  if (OUT) writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : '—').padStart(7);
+const codes = (r: Record<string, number>) =>
+  Object.entries(r)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ') || '—';
+const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+const share = (cores: number) => (Number.isFinite(cores) ? `${(cores * 100).toFixed(0)}%` : '—').padStart(7);
+
+function stepTable(steps: StepFigures[]): void {
+  console.log(
+    `  ${''.padEnd(41)}${'ack latency, ms'.padEnd(28)}${'projector'.padEnd(14)}${'console'.padStart(9)}${'server'.padStart(7)}${'server'.padStart(7)}${'driver'.padStart(7)}${'driver'.padStart(7)}`,
+  );
+  console.log(
+    `  ${'action'.padEnd(22)}${'sent'.padStart(7)}${'ok'.padStart(7)}${'t/o'.padStart(5)}${'p50'.padStart(7)}${'p95'.padStart(7)}${'p99'.padStart(7)}${'max'.padStart(7)}` +
+      `${'lag p50'.padStart(9)}${'p95'.padStart(7)}${'KiB/s'.padStart(9)}${'CPU'.padStart(7)}${'MiB'.padStart(7)}${'CPU'.padStart(7)}${'delay'.padStart(7)}  refused / failed`,
+  );
+  for (const s of steps) {
+    const lag = s.projectorLag;
+    const failed = Object.keys(s.failed).length ? `; failed: ${codes(s.failed)}` : '';
+    const resent = s.resent ? `; resent ${s.resent}, duplicate acks ${s.duplicates}` : '';
+    console.log(
+      `  ${s.action.padEnd(22)}${String(s.sent).padStart(7)}${String(s.ok).padStart(7)}${String(s.timeouts).padStart(5)}` +
+        `${ms(s.latency.p50)}${ms(s.latency.p95)}${ms(s.latency.p99)}${ms(s.latency.max)}` +
+        `${(lag ? ms(lag.p50) : '—'.padStart(7)).padStart(9)}${lag ? ms(lag.p95) : '—'.padStart(7)}` +
+        `${(s.consoleBytesPerS / 1024).toFixed(1).padStart(9)}${share(s.serverCpu)}${(Number.isFinite(s.serverPeakRssMiB) ? s.serverPeakRssMiB.toFixed(0) : '—').padStart(7)}${share(s.driver.cpu)}${ms(s.driver.delayP99Ms)}` +
+        `  ${codes(s.refused)}${failed}${resent}${lag?.unreached ? `; projector never caught up with ${lag.unreached}` : ''}` +
+        `${s.listenDrops > 0 ? `; ${s.listenDrops} connection attempts dropped by a full accept queue` : ''}`,
+    );
+  }
+}
+
+function checkLine(label: string, c: ShapeFigures['check']): string {
+  if (c.error) return `  ${label}: the export could not be read (${c.error})`;
+  return `  ${label}: ${c.acked} acked, ${c.exported} in the export: ${c.lost} lost, ${c.doubled} doubled${c.unsettled ? `, ${c.unsettled} never answered` : ''}`;
+}
+
+function report(f: ShapeFigures, load: number[]): void {
+  if (load[0] > cpus().length) console.log(`  (load average ${load.join(', ')} on ${cpus().length} cores as it started: the machine was busy with something else)`);
+  stepTable(f.steps);
+  console.log(`  server: peak RSS ${f.server.peakRssMiB.toFixed(0)} MiB, ${f.server.cpuSeconds.toFixed(1)} CPU s in ${f.seconds.toFixed(0)} s; console received ${mib(f.console.bytes)} MiB (${(f.console.bytesPerS / 1024).toFixed(1)} KiB/s)`);
+  console.log(checkLine('phone dots', f.check));
+  if (f.storm) {
+    const st = f.storm;
+    console.log(
+      `  reconnect storm: ${st.phones} phones dropped at once; all back (connected, \`me\` received) in ${(st.allBackMs / 1000).toFixed(2)} s ` +
+        `(p50 ${(st.back.p50 / 1000).toFixed(2)} s, p95 ${(st.back.p95 / 1000).toFixed(2)} s), ${st.notBack} not back; resynced in ${(st.resyncedMs / 1000).toFixed(2)} s, ` +
+        `${st.meMismatch} phones whose \`me\` disagrees with their acks`,
+    );
+    stepTable(st.steps);
+    console.log(checkLine('phone dots after the storm', st.check));
+  }
+  if (f.loop) {
+    const l = f.loop;
+    console.log(
+      `  durable dot changes ${l.durablePerS.toFixed(0)}/s` +
+        (l.bare ? `; bare Socket.IO acks ${l.bare.acksPerS.toFixed(0)}/s (p50 ${l.bare.latency.p50.toFixed(1)} ms, p95 ${l.bare.latency.p95.toFixed(1)} ms): ratio ${l.ratio!.toFixed(2)}×` : '') +
+        `; the rate limits allow at most ${l.rateCeilingPerS?.toFixed(0)}/s for this hall`,
+    );
+    if (l.bare) console.log(`  bare Socket.IO server: peak RSS ${l.bare.peakRssMiB.toFixed(0)} MiB, ${l.bare.cpuSeconds.toFixed(1)} CPU s`);
+  }
+  for (const e of f.errors) console.log(`  error: ${e}`);
+}
+
+/** The real server as a child process, with a database of its own; the target the driver loads. */
+async function vicheServer(): Promise<{ server: ServerProcess; target: ForumTarget; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
+  const server = await startServerProcess({ VICHE_DB: join(dir, 'bench.db'), LOG_LEVEL: 'error' });
+  const target: ForumTarget = {
+    origin: `http://127.0.0.1:${server.port}`,
+    slug: server.slug,
+    facilitatorKey: new URL(server.consoleUrl).searchParams.get('key')!,
+    screenKey: new URL(server.screenUrl).searchParams.get('key')!,
+    pid: server.child.pid,
+  };
+  return {
+    server,
+    target,
+    stop: async () => {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+async function benchPaced(phones: number, storm: boolean) {
+  console.log(
+    `\npaced evening, ${phones} phones: joins over ${JOIN_S} s, one idea each over ${IDEAS_S} s, every dot over ${VOTING_S} s` +
+      `${storm ? ', a reconnect storm' : ''}, then every priority revealed (${WORKERS} load process${WORKERS > 1 ? 'es' : ''})`,
+  );
+  const load = loadAverage();
+  const { target, stop } = await vicheServer();
+  try {
+    const figures = await runPacedEvening(target, { phones, joinS: JOIN_S, ideasS: IDEAS_S, votingS: VOTING_S, storm, workers: WORKERS, log: progress });
+    record(figures, load);
+    report(figures, load);
+  } finally {
+    await stop();
+  }
+}
+
+async function benchLoop(phones: number) {
+  console.log(`\nclosed loop, ${phones} phones: each places and takes back a dot as fast as its acks come, for ${LOOP_S} s; then the same against a bare Socket.IO server`);
+  const load = loadAverage();
+  const { target, stop } = await vicheServer();
+  const bare = await startServerProcess({}, 'scripts/bare-server.ts');
+  try {
+    const figures = await runClosedLoop(target, {
+      phones,
+      loopS: LOOP_S,
+      workers: WORKERS,
+      bare: { origin: `http://127.0.0.1:${bare.port}`, pid: bare.child.pid },
+      log: progress,
+    });
+    record(figures, load);
+    report(figures, load);
+  } finally {
+    bare.child.kill('SIGTERM');
+    await stop();
+  }
+}
+
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
-/** BENCH_ONLY=halls,stall runs those parts alone: pages, slow, halls, flood, stall. */
+/**
+ * BENCH_ONLY=paced,stall runs those parts alone: pages, slow, paced, storm, loop, halls, flood,
+ * stall. The storm is a step of the paced evening (`paced` without `storm`: no storm). `halls` is
+ * the older all-at-once hall, not run by default.
+ */
 const only = process.env.BENCH_ONLY?.split(',');
-const part = (name: string) => !only || only.includes(name);
+const part = (name: string) => (!only ? name !== 'halls' : only.includes(name));
 if (part('pages')) pageWeights();
 if (part('slow')) await phoneOnSlowDevice();
+if (part('paced') || part('storm')) for (const n of HALLS) await benchPaced(n, part('storm'));
+if (part('loop')) for (const n of HALLS) await benchLoop(n);
 if (part('halls')) for (const n of HALLS) await benchHall(n);
 if (part('flood')) {
   await benchFloodDots(HALLS[0] ?? 130);

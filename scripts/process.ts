@@ -12,6 +12,8 @@ export interface ServerProcess {
   child: ChildProcess;
   port: number;
   /** The real server's; the bare baseline prints only its port. */
+  /** The primary forum's part of its addresses: /f/<slug>. */
+  slug: string;
   consoleUrl: string;
   screenUrl: string;
   /** The join code in force at start (in the hall mode it changes every 30 s). */
@@ -37,7 +39,7 @@ export function startServerProcess(env: Record<string, string>, script = 'server
       const line = /VICHE_LISTENING (\{.*\})/.exec(out);
       if (line) {
         clearTimeout(timer);
-        const info = JSON.parse(line[1]) as { port: number; consoleUrl: string; screenUrl: string; joinCode: string };
+        const info = JSON.parse(line[1]) as { port: number; slug: string; consoleUrl: string; screenUrl: string; joinCode: string };
         resolve({ child, ...info, output: () => out, exited });
       }
     };

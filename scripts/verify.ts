@@ -1,6 +1,6 @@
 // `npm run verify FILE [HASH]`: recomputes the SHA-256 of a forum's canonical results
 // (shared/forum/resultsHash.ts says the format) from a Viche database or from a JSON export of
-// /api/export.json, and, given the hash published on the evening, says whether they match. A
+// /api/export.json (or a whole forum's file from /f/<slug>/api/forum.json), and, given the hash published on the evening, says whether they match. A
 // database is replayed from its event log without being written to (server/db/readLog.ts); an
 // export is read as it stands. Exits 0 on a match or when no hash is given, 1 on a mismatch, 2
 // when the file cannot be read as either.
@@ -11,6 +11,7 @@ import { LogUnreadable, readLog } from '../server/db/readLog.js';
 import { canonicalJson, RESULTS_FORMAT, resultsDocument, type ResultsDocument, type ResultsIdea } from '../shared/forum/resultsHash.js';
 import { replay } from '../shared/forum/state.js';
 import { serverDatabase, typedPath } from './database.js';
+import { FORUM_FILE_FORMAT, readForumFile } from '../server/forums/transfer.js';
 
 /** The file cannot be read as a database or an export; the message is one sentence. */
 class Unreadable extends Error {}
@@ -73,6 +74,14 @@ function fromExport(path: string, text: string): Computed {
   };
 
   const root = obj(data, 'the whole file');
+  // A whole forum moved between laptops (/f/<slug>/api/forum.json): replayed from its event log.
+  if (root.format === FORUM_FILE_FORMAT) {
+    try {
+      return computed(resultsDocument(replay(readForumFile(root).events)));
+    } catch {
+      throw new Unreadable(`${path} is a Viche forum file, but its log is damaged or was changed: open it on a server to see where.`);
+    }
+  }
   const forum = obj(root.forum, 'forum');
   const rules = obj(forum.rules, 'forum.rules');
   const turnout = obj(root.turnout, 'turnout');

@@ -53,6 +53,7 @@ const lines = [
   '  Віче / Viche is running.',
   '',
   ...unreachable,
+  `  Forum:                                         ${server.room.state.title} (/f/${server.slug}/; ${server.forums.list().length === 1 ? 'the only forum here' : `one of ${server.forums.list().length}`})`,
   `  Facilitator console (keep this link private):  ${server.consoleUrl}`,
   // On loopback only, no other device reaches it: no tablet line, and the phones' line says so.
   ...(loopbackOnly ? [] : [`  …from a tablet on the same network:            ${server.baseUrl}/console?key=${encodeURIComponent(server.facilitatorKey)}`]),
@@ -77,6 +78,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 process.stdout.write(lines.join('\n') + '\n');
 // A machine-readable line for scripts and tests that start the server as a child process.
 process.stdout.write(
-  `VICHE_LISTENING ${JSON.stringify({ port: server.port, consoleUrl: server.consoleUrl, screenUrl: server.screenUrl, joinCode: server.joinCode })}\n`,
+  `VICHE_LISTENING ${JSON.stringify({ port: server.port, slug: server.slug, consoleUrl: server.consoleUrl, screenUrl: server.screenUrl, joinCode: server.joinCode })}\n`,
 );
 

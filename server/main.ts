@@ -15,17 +15,23 @@ import type { ForumStore } from './db/store.js';
 import { StartupError } from './errors.js';
 import { Admission } from './forum/admission.js';
 import { Duplicates } from './forum/duplicates.js';
-import { ForumRoom } from './forum/room.js';
+import type { ForumRoom } from './forum/room.js';
+import { StorageHealth } from './forum/storage.js';
+import { Forums, type Attached } from './forums/registry.js';
+import { CONSOLES } from './realtime/consoles.js';
+import { attachForumList } from './realtime/forumList.js';
 import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
-import { createHttpApp } from './http/app.js';
+import type { Router } from 'express';
+import { createHttpApp, forumRouter } from './http/app.js';
+import { forumFile } from './forums/transfer.js';
 import { Grants } from './http/grants.js';
 import { createLogger, type Logger } from './log.js';
 import { phoneBaseUrl, type Reachability } from './net.js';
 import { KeyGuard } from './realtime/keys.js';
 import { Limits, type LimitSettings } from './realtime/limits.js';
 import type { PushOptions } from './realtime/push.js';
-import { attachRealtime, type AppServer } from './realtime/socket.js';
+import { attachRealtime, type AppNamespace, type AppServer } from './realtime/socket.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -102,24 +108,39 @@ export interface RunningServer {
   port: number;
   /** The local address, for this machine's own browser. */
   localUrl: string;
-  /** The address phones open, with the code in force now (none with tickets). */
+  /** The address phones open for the primary forum, with the code in force now (none with tickets). */
   readonly joinUrl: string;
+  /** The console's forum list, with the facilitator's key. */
   readonly consoleUrl: string;
-  /** The projector's address, with its display key. */
+  /** The primary forum's projector address, with its display key. */
   readonly screenUrl: string;
-  /** The code in force now: the hall's current code, the fixed code, or '' with tickets. */
+  /** The primary forum's code in force now: the hall's current code, the fixed code, or '' with tickets. */
   readonly joinCode: string;
   readonly facilitatorKey: string;
-  /** The address phones are given, without a code. */
+  /** The address phones are given, without a forum or a code. */
   baseUrl: string;
   /** Whether phones can open `baseUrl` (not when the server listens on a loopback address only). */
   reachable: Reachability;
   /** What the facilitator should fix before the hall arrives, in English, for the start-up text. */
   warning?: string;
-  room: ForumRoom;
-  admission: Admission;
+  /** Every forum on the server. */
+  forums: Forums<OpenForum>;
+  /** The primary forum (the newest not archived): the one a server of a single forum is about. */
+  readonly room: ForumRoom;
+  readonly admission: Admission;
+  /** The primary forum's part of its addresses: /f/<slug>. */
+  readonly slug: string;
   io: AppServer;
   close(): Promise<void>;
+}
+
+/** What the server attaches to each open forum: its admission, its connections, its duplicate finder. */
+export interface OpenForum extends Attached {
+  admission: Admission;
+  duplicates: Duplicates;
+  nsp: AppNamespace;
+  /** Its HTTP addresses, mounted at /f/<slug>. */
+  router: Router;
 }
 
 /** The template, read and checked; a failure says which file and what is wrong with it. */
@@ -162,7 +183,7 @@ function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, h
  * database path is checked, its writer lock taken (one server per file), the template read if a
  * new forum will need it, the port opened, and only then the database opened or created.
  */
-function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, room: ForumRoom, log: Logger) {
+function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, forums: Forums<OpenForum>, log: Logger) {
   let latest: BackupInfo | null = listBackups(dbPath)[0] ?? null;
   let running: Promise<void> = Promise.resolve();
   const take = (reason: string) => {
@@ -177,14 +198,14 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
     });
     return running;
   };
-  const unsubscribe = room.onChange((effects) => {
-    if (effects.phase) void take(`phase-${effects.phase}`);
+  const unsubscribe = forums.onChange((_forumId, effects) => {
+    if (effects?.phase) void take(`phase-${effects.phase}`);
   });
   const rescan = setInterval(() => {
     const newest = listBackups(dbPath)[0] ?? null;
     if (newest && newest.file !== latest?.file && newest.at > (latest?.at ?? 0)) {
       latest = newest;
-      room.changed();
+      for (const f of forums.list()) f.room.changed();
     }
   }, 30_000);
   rescan.unref();
@@ -209,9 +230,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let madeFolder: string | undefined;
   let store: ForumStore | null = config.store ?? null;
   const httpServer = createHttpServer();
-  let room: ForumRoom;
+  let template: { title: string; structure: Structure } | null = null;
   try {
-    let template: { title: string; structure: Structure } | null = null;
     if (!store) {
       const { exists } = checkDatabasePath(config.dbPath);
       if (!exists) template = readTemplate(config.templatePath);
@@ -220,10 +240,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
     await listen(httpServer, config.port, config.host);
     store ??= new SqliteStore(config.dbPath);
-    room = ForumRoom.open(store, () => (template ??= readTemplate(config.templatePath)), {
-      facilitatorKey: config.facilitatorKey,
-      admission: config.admission,
-    });
   } catch (err) {
     httpServer.close();
     if (!config.store) store?.close();
@@ -231,28 +247,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (madeFolder && !existsSync(config.dbPath)) removeEmptyFolders(dirname(config.dbPath), madeFolder);
     throw err;
   }
-  if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
-  room.storage.events = {
-    failed: (cause, detail, refused) => log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`),
-    recovered: (downMs, refused) => log.warn({ downMs, refused }, 'storage is back: actions are saved again'),
-    changed: () => room.changed(),
-  };
   const port = (httpServer.address() as AddressInfo).port;
   const base = phoneBaseUrl(port, config.publicUrl, config.host);
   const localUrl = `http://localhost:${port}`;
-  const admission = new Admission(room, {
-    baseUrl: base.url,
-    screenBaseUrl: `${localUrl}/screen`,
-    defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
-    keyFromEnv: config.facilitatorKey !== undefined,
-    periodMs: config.hallCodePeriodMs,
-  });
   const limits = new Limits(config.limits);
   const keys = new KeyGuard(limits.wrongKeys, log);
   const grants = new Grants();
-
-  const app = createHttpApp({ room, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0 });
-  httpServer.on('request', app);
   const io: AppServer = new Server(httpServer, {
     // A structure import is the largest message; nothing a phone sends comes near this.
     maxHttpBufferSize: 256 * 1024,
@@ -270,45 +270,141 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       zlibDeflateOptions: { level: 4 },
     },
   });
+  const storage = new StorageHealth();
+  storage.events = {
+    failed: (cause, detail, refused) => log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`),
+    recovered: (downMs, refused) => log.warn({ downMs, refused }, 'storage is back: actions are saved again'),
+    changed: () => {
+      for (const f of forums.list()) f.room.changed();
+    },
+  };
+  let backups: ReturnType<typeof createBackups> | null = null;
+  const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs };
+
+  /** Disconnects every console (of every forum, and the forum list) once the ack has gone out. */
+  const rotateKey = (): string => {
+    const key = forums.rotateKey();
+    grants.revokeAll();
+    log.info('facilitator key rotated; consoles with the old key are disconnected');
+    setImmediate(() => {
+      io.of('/').disconnectSockets(true);
+      for (const f of forums.list()) f.attached.nsp.in(CONSOLES).disconnectSockets(true);
+    });
+    return key;
+  };
+
+  const attach = (room: ForumRoom): OpenForum => {
+    const slug = room.record.slug;
+    if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
+    const admission = new Admission(room, {
+      baseUrl: `${base.url}/f/${slug}`,
+      screenBaseUrl: `${localUrl}/f/${slug}/screen`,
+      defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
+      keyFromEnv: config.facilitatorKey !== undefined,
+      periodMs: config.hallCodePeriodMs,
+    });
+    const duplicates = new Duplicates(room);
+    const nsp: AppNamespace = io.of(`/f/${slug}`);
+    const realtime = attachRealtime(nsp, {
+      room,
+      admission,
+      limits,
+      keys,
+      grants,
+      log,
+      trustProxy: config.trustProxy ?? 0,
+      push,
+      health,
+      duplicates,
+      facilitatorKey: () => forums.facilitatorKey,
+      rotateKey,
+    });
+    const router = forumRouter({
+      room,
+      clientDir: config.clientDir,
+      baseUrl: `${base.url}/f/${slug}`,
+      keys,
+      grants,
+      trustProxy: config.trustProxy ?? 0,
+      facilitatorKey: () => forums.facilitatorKey,
+      forumFile: () => forumFile(room, forums.events(room.record.id)),
+    });
+    return {
+      admission,
+      duplicates,
+      nsp,
+      router,
+      close() {
+        realtime.close();
+        duplicates.close();
+        nsp.disconnectSockets(true);
+        nsp.removeAllListeners();
+        io._nsps.delete(nsp.name);
+      },
+    };
+  };
+
+  let forums: Forums<OpenForum>;
+  try {
+    forums = new Forums(store, storage, attach, { facilitatorKey: config.facilitatorKey });
+    if (forums.list().length === 0) {
+      template ??= readTemplate(config.templatePath);
+      forums.create({ title: template.title, structure: template.structure, admission: config.admission ?? 'hall', titled: false });
+    }
+  } catch (err) {
+    io.close();
+    httpServer.close();
+    if (!config.store) store.close();
+    lock?.release();
+    throw err;
+  }
+
+  const primary = () => forums.primary()!;
+  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0 });
+  httpServer.on('request', app);
   // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
   // `npm run backup` made it (the folder is looked at again every half minute).
-  const backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, room, log) : null;
-  const health = (): ConsoleStatus => ({ storage: room.storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
-
-  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs };
-  const duplicates = new Duplicates(room);
-  const realtime = attachRealtime(io, { room, admission, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, push, health, duplicates });
+  backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log) : null;
+  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, health, rotateKey, admission: config.admission ?? 'hall', templatePath: config.templatePath });
 
   let closed: Promise<void> | null = null;
   return {
     port,
     localUrl,
     get joinUrl() {
-      return admission.joinInfo(Date.now()).joinUrl;
+      return primary().attached.admission.joinInfo(Date.now()).joinUrl;
     },
     get consoleUrl() {
-      return `${localUrl}/console?key=${encodeURIComponent(room.record.facilitatorKey)}`;
+      return `${localUrl}/console?key=${encodeURIComponent(forums.facilitatorKey)}`;
     },
     get screenUrl() {
-      return admission.screenUrl();
+      return primary().attached.admission.screenUrl();
     },
     get joinCode() {
-      return admission.joinInfo(Date.now()).joinCode;
+      return primary().attached.admission.joinInfo(Date.now()).joinCode;
     },
     get facilitatorKey() {
-      return room.record.facilitatorKey;
+      return forums.facilitatorKey;
     },
     baseUrl: base.url,
     reachable: base.reachable,
     warning: base.warning,
-    room,
-    admission,
+    forums,
+    get room() {
+      return primary().room;
+    },
+    get admission() {
+      return primary().attached.admission;
+    },
+    get slug() {
+      return primary().room.record.slug;
+    },
     io,
     close() {
       closed ??= new Promise<void>((resolve) => {
-        realtime.close();
-        duplicates.close();
-        room.close();
+        list.close();
+        forums.close();
         io.close(() => {
           void (backups?.stop('shutdown') ?? Promise.resolve()).finally(() => {
             store!.close();

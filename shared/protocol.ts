@@ -3,6 +3,7 @@
 // event the server pushes. Client and server import this same file, so a name cannot drift.
 
 import { z } from 'zod';
+import type { ViewPatch } from './viewPatch.js';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
 import type { AdmissionMode, Display, IdeaStatus, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
 import { ADMISSION_MODES, PHASES } from './forum/types.js';
@@ -68,8 +69,16 @@ export interface ForumInfo {
   /** What the projector shows, and how many top ideas its chart has. */
   display: Display;
   resultsTop: number;
+  /** Whether the public results page (/results) is published: it shows revealed priorities only. */
+  publicResults: boolean;
   /** The current phase's countdown, when the facilitator set one. */
   timer: Timer | null;
+  /** Archived: read-only, exports still work. */
+  archived: boolean;
+  /** A vote-only forum: its ideas are an earlier forum's shortlist. */
+  voteOnly: boolean;
+  /** The forum this one was created from, in a series. */
+  basedOn: { forumId: string; title: string } | null;
 }
 
 /** An idea as phones and the projector see it: no author id, no counts. */
@@ -175,6 +184,8 @@ export interface AdmissionView {
   sharedAddresses: { address: string; participants: number }[];
   /** The projector's link, with its display key. */
   screenUrl: string;
+  /** The public results page's address as phones open it (live while the results are published). */
+  resultsUrl: string;
   /** Whether the key comes from FACILITATOR_KEY (a rotation then lasts until the next start). */
   keyFromEnv: boolean;
 }
@@ -190,7 +201,7 @@ export interface ConsoleIdea extends PublicIdea {
   status: IdeaStatus;
   hiddenReason: string | null;
   createdAt: number;
-  source: 'phone' | 'paper';
+  source: 'phone' | 'paper' | 'shortlist';
   paperDots: number;
   mergedInto: string | null;
   /** The ideas merged into this one, as written, with their authors' names. */
@@ -279,9 +290,15 @@ export interface ServerToClient {
   /** Changes since the last list or patch, in order. */
   'ideas:patch': (patch: { upserts: PublicIdea[]; removed: string[] }) => void;
   me: (me: MeView | null) => void;
-  screen: (view: ScreenView) => void;
-  console: (view: ConsoleView) => void;
+  /** The projector's whole view, at version `v`; then changes to it (viewPatch.ts), in order. */
+  screen: (view: ScreenView, v: number) => void;
+  'screen:patch': (patch: ViewPatch) => void;
+  /** The console's whole view, at version `v`; then changes to it, in order. */
+  console: (view: ConsoleView, v: number) => void;
+  'console:patch': (patch: ViewPatch) => void;
   notice: (notice: Notice) => void;
+  /** The forum list, to the console at the server's address /console. */
+  forums: (view: ForumsView) => void;
 }
 
 // ---------------------------------------------------------------- commands
@@ -293,7 +310,14 @@ const id = z.string().min(1).max(64);
 /** Phones attach one to every action so that a resend after a dropped connection is done once. */
 const actionId = z.string().min(8).max(64).optional();
 
-const goalSchema = z.object({ code: z.string().max(64), title: text(200) });
+const originSchema = z.object({ forumId: id, forumTitle: text(200), ideaId: id });
+const taskSchema = z.object({ title: text(200), origin: originSchema.optional() });
+const goalSchema = z.object({
+  code: z.string().max(64),
+  title: text(200),
+  tasks: z.array(taskSchema).max(100).optional(),
+  origin: originSchema.optional(),
+});
 const prioritySchema = z.object({
   code: z.string().max(64),
   title: text(120),
@@ -369,6 +393,8 @@ export const COMMANDS = {
     }),
   },
   'display:setResultsTop': { roles: ['console'], schema: z.object({ top: z.number().int() }) },
+  /** Opens or closes the public, read-only results page. */
+  'results:publish': { roles: ['console'], schema: z.object({ published: z.boolean() }) },
   'session:setLanguage': { roles: ['phone', 'screen', 'console', 'host'], schema: z.object({ lang: z.enum(LANGS) }) },
   'admission:setMode': { roles: ['console'], schema: z.object({ mode: z.enum(ADMISSION_MODES) }) },
   'admission:setAddressCap': { roles: ['console'], schema: z.object({ max: z.number().int() }) },
@@ -403,7 +429,7 @@ export interface CommandResults {
   'idea:unmerge': { restored: number; reinstated: number };
   'paper:idea': { ideaId: string };
   'paper:dots': { count: number };
-  /** The invitation's link (relative: /console?host=SECRET), shown once; only its hash is kept. */
+  /** The invitation's link (relative: /f/<slug>/console?host=SECRET), shown once; only its hash is kept. */
   'host:invite': { hostId: string; link: string };
   'host:revoke': Record<string, never>;
   'timer:set': { timer: Timer | null };
@@ -412,6 +438,7 @@ export interface CommandResults {
   'priority:reveal': { revealed: string[] };
   'display:show': { display: Display };
   'display:setResultsTop': { top: number };
+  'results:publish': { published: boolean };
   'session:setLanguage': { lang: Lang };
   'admission:setMode': { mode: AdmissionMode };
   'admission:setAddressCap': { max: number };
@@ -424,4 +451,70 @@ export interface CommandResults {
 
 export type ClientToServer = {
   [N in CommandName]: (payload: CommandPayload<N>, ack: (result: Ack<CommandResults[N]>) => void) => void;
+} & {
+  /** A projector or console whose version does not match a patch: the whole view is sent again. */
+  'view:resync': () => void;
 };
+
+// ---------------------------------------------------------------- the forum list (many forums on one server)
+
+/** One forum in the console's list. */
+export interface ForumSummary {
+  id: string;
+  /** Its part of the addresses: /f/<slug>/ (phones), /f/<slug>/screen, /f/<slug>/console. */
+  slug: string;
+  title: string;
+  createdAt: number;
+  phase: Phase;
+  participants: number;
+  ideas: number;
+  archived: boolean;
+  voteOnly: boolean;
+  basedOn: { forumId: string; title: string } | null;
+  /** Ranked ideas per priority, for choosing a shortlist or ideas to carry on: id, title, total dots, rank. Empty before the forum's results. */
+  ranked: { priorityCode: string; priorityTitle: string; ideas: { id: string; title: string; dots: number; rank: number; goalCode: string | null }[] }[];
+}
+
+/** What happened to whole forums, oldest first. */
+export interface ForumLogEntry {
+  at: number;
+  action: 'created' | 'imported' | 'archived' | 'unarchived' | 'deleted';
+  forumId: string;
+  title: string;
+}
+
+export interface ForumsView {
+  forums: ForumSummary[];
+  log: ForumLogEntry[];
+}
+
+const carrySchema = z.object({ ideaId: id, as: z.enum(['goal', 'task']), goalCode: z.string().max(64).nullable().optional() });
+
+/** Commands of the forum list; only the facilitator's console sends them. */
+export const LIST_COMMANDS = {
+  'forums:create': {
+    schema: z.object({
+      title: text(200),
+      from: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('template') }),
+        z.object({ kind: z.literal('structure'), structure: structureSchema }),
+        z.object({ kind: z.literal('forum'), forumId: id, carry: z.array(carrySchema).max(500).default([]) }),
+        z.object({ kind: z.literal('shortlist'), forumId: id, top: z.number().int().min(1).max(50).optional(), ideaIds: z.array(id).max(1000).optional() }),
+      ]),
+    }),
+  },
+  'forums:archive': { schema: z.object({ forumId: id, archived: z.boolean() }) },
+  'forums:delete': { schema: z.object({ forumId: id, title: text(200) }) },
+  /** A short-lived grant for the forum list's links (a forum file to download, one to upload). */
+  'forums:grant': { schema: z.object({}) },
+} as const satisfies Record<string, { schema: z.ZodType }>;
+
+export type ListCommandName = keyof typeof LIST_COMMANDS;
+export type ListCommandPayload<N extends ListCommandName> = z.input<(typeof LIST_COMMANDS)[N]['schema']>;
+
+export interface ListCommandResults {
+  'forums:create': { forumId: string; slug: string };
+  'forums:archive': { archived: boolean };
+  'forums:delete': Record<string, never>;
+  'forums:grant': { grant: string; expiresAt: number };
+}

@@ -3,6 +3,7 @@
 // minutes, addresses shared by several participants, printed tickets (create, print, release),
 // the projector's link, and changing the facilitator key.
 
+import { forumPath } from '../lib/forum.js';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ADMISSION_MODES, LIMITS, type AdmissionMode } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
@@ -256,7 +257,7 @@ function TicketsCard() {
   const { tickets, mode } = view.admission;
   const locked = view.forum.phase === 'closed';
   const sheet = (batch?: number) =>
-    `/console/tickets?grant=${encodeURIComponent(grant ?? '')}&lang=${lang}${batch === undefined ? '' : `&batch=${batch}`}`;
+    `${forumPath('/console/tickets')}?grant=${encodeURIComponent(grant ?? '')}&lang=${lang}${batch === undefined ? '' : `&batch=${batch}`}`;
 
   const issue = async (e: FormEvent) => {
     e.preventDefault();

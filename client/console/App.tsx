@@ -74,6 +74,13 @@ export function App() {
     <div className="console">
       <div className="console-top">
         <header className="console-bar">
+          {/* Back to every forum on this server: the facilitator's, not a host's (theirs is one forum). */}
+          {!host && (
+            <a className="console-back" href="/console">
+              <span aria-hidden="true">← </span>
+              {t('forums.back')}
+            </a>
+          )}
           <div className="console-heading">
             <h1 className="console-brand">{t(host ? 'console.host.title' : 'console.title')}</h1>
             <span className="console-forum">{view.forum.title}</span>
@@ -115,6 +122,7 @@ export function App() {
           <LanguageToggle />
         </header>
         <StorageAlert />
+        <ForumKind />
 
         <div className="tabs" role="tablist" aria-label={t('console.tabsLabel')} onKeyDown={onKeyDown}>
           {tabs.map((name) => (
@@ -175,6 +183,19 @@ function DuplicateCount() {
  * Loud, above every tab: the laptop cannot save. Actions are refused (nothing is lost of what was
  * saved) until the cause goes; the alert goes with it by itself.
  */
+/** An archived forum (read-only) or a vote-only one (a shortlist of an earlier forum) says so above every tab. */
+function ForumKind() {
+  const t = useT();
+  const forum = useView().forum;
+  if (!forum.archived && !forum.voteOnly) return null;
+  return (
+    <div className={`forum-kind ${forum.archived ? 'forum-kind-archived' : ''}`} role="status">
+      {forum.archived && <p>{t('console.forum.archived')}</p>}
+      {forum.voteOnly && <p>{t('console.forum.voteOnly', { title: forum.basedOn?.title ?? '' })}</p>}
+    </div>
+  );
+}
+
 function StorageAlert() {
   const t = useT();
   const lang = useLang((s) => s.lang);

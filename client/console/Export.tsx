@@ -5,8 +5,11 @@ import { useState } from 'react';
 import { useLang, useT } from '../lib/i18n.js';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { groupCode } from '../lib/format.js';
+import { forumPath } from '../lib/forum.js';
 import { useGrant } from './grant.js';
+import { PosterLink } from './Poster.js';
 import { clock, screenLink } from './parts.js';
+import { ResultPictures } from './ResultPictures.js';
 import { useView } from './store.js';
 
 export function Export() {
@@ -20,9 +23,9 @@ export function Export() {
   const g = encodeURIComponent(grant ?? '');
   const query = `grant=${g}&lang=${lang}${withoutNames ? '&names=0' : ''}`;
   const files = [
-    { name: 'csv', href: `/api/export.csv?${query}`, label: t('console.exportCsv') },
-    { name: 'xlsx', href: `/api/export.xlsx?${query}`, label: t('console.exportXlsx') },
-    { name: 'json', href: `/api/export.json?${query}`, label: t('console.exportJson') },
+    { name: 'csv', href: `${forumPath('/api/export.csv')}?${query}`, label: t('console.exportCsv') },
+    { name: 'xlsx', href: `${forumPath('/api/export.xlsx')}?${query}`, label: t('console.exportXlsx') },
+    { name: 'json', href: `${forumPath('/api/export.json')}?${query}`, label: t('console.exportJson') },
   ];
   const screenUrl = screenLink(view);
   const why = !enabled ? 'export-not-yet' : !grant ? 'export-waiting' : undefined;
@@ -62,7 +65,24 @@ export function Export() {
             ),
           )}
         </div>
+        <div className="export-buttons report-link">
+          {why ? (
+            <button type="button" className="btn btn-secondary" disabled aria-describedby={why}>
+              {t('console.report.link')}
+            </button>
+          ) : (
+            <a className="btn btn-secondary" href={`${forumPath('/console/report')}?${query}`} target="_blank" rel="noreferrer" aria-describedby="export-report-help">
+              {t('console.report.link')}
+              <span className="visually-hidden"> {t('console.newTab')}</span>
+            </a>
+          )}
+        </div>
+        <p className="muted small" id="export-report-help">
+          {t('console.report.help')}
+        </p>
       </section>
+
+      <ResultPictures grant={enabled ? grant : null} />
 
       <section className="card" aria-labelledby="h-links">
         <h2 id="h-links">{t('console.links')}</h2>
@@ -91,6 +111,7 @@ export function Export() {
             <dd className="join-code join-code-big">{groupCode(view.joinCode)}</dd>
           </div>
         </dl>
+        <PosterLink grant={grant} />
       </section>
 
       <section className="card" aria-labelledby="h-backup">

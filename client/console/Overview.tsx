@@ -6,7 +6,7 @@
 import { canVoid } from '../../shared/forum/admission.js';
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { LIMITS, PHASES, type Phase } from '../../shared/forum/types.js';
-import { TRANSITIONS } from '../../shared/forum/rules.js';
+import { transitionsOf } from '../../shared/forum/rules.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { ConsoleParticipant } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
@@ -40,7 +40,7 @@ function PhaseCard() {
   const phase = view.forum.phase;
   const phaseName = (p: Phase) => t(`phase.${p}` as MessageKey);
   const here = PHASES.indexOf(phase);
-  const moves = TRANSITIONS[phase];
+  const moves = transitionsOf(view.forum)[phase];
   const [asking, setAsking] = useState<Phase | null>(null);
   const moved = useRef(false);
   const headingRef = useRef<HTMLHeadingElement>(null);

@@ -11,6 +11,7 @@ import type { ConsoleView, ResultRow } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
 import { useCommands, type Commands } from './command.js';
 import { ConfirmDialog } from './Dialog.js';
+import { Publish } from './Publish.js';
 import { goalTitle, PaperMark, PriorityName, scopedPriorities } from './parts.js';
 import { useView } from './store.js';
 
@@ -33,6 +34,7 @@ export function Results() {
           <ProjectorCard commands={commands} />
         </div>
       )}
+      {!host && <Publish />}
       {after && <Rankings />}
     </section>
   );

@@ -4,16 +4,20 @@
 
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { normalizeStructure, PRIORITY_COLORS } from '../../shared/forum/rules.js';
-import { LIMITS, type Rules, type Structure } from '../../shared/forum/types.js';
+import { LIMITS, type Goal, type Rules, type Structure } from '../../shared/forum/types.js';
 import { errorMessage } from '../../shared/i18n/errors.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { useCommands } from './command.js';
+import { shapeOf } from './forums/structureFile.js';
 import { useView } from './store.js';
 
 interface DraftGoal {
   uid: number;
   code: string;
   title: string;
+  /** Kept as they are: a goal's tasks and where it came from in an earlier forum are not edited here. */
+  tasks?: Goal['tasks'];
+  origin?: Goal['origin'];
 }
 interface DraftPriority {
   uid: number;
@@ -40,7 +44,7 @@ function toDraft(structure: Structure): Draft {
       title: p.title,
       subtitle: p.subtitle ?? '',
       color: p.color && COLOR.test(p.color) ? p.color.toLowerCase() : PRIORITY_COLORS[i % PRIORITY_COLORS.length],
-      goals: p.goals.map((g) => ({ uid: nextUid++, code: g.code, title: g.title })),
+      goals: p.goals.map((g) => ({ uid: nextUid++, code: g.code, title: g.title, tasks: g.tasks, origin: g.origin })),
     })),
   };
 }
@@ -53,49 +57,14 @@ function fromDraft(draft: Draft): Structure {
       title: p.title,
       subtitle: p.subtitle,
       color: p.color,
-      goals: p.goals.map((g) => ({ code: g.code.trim(), title: g.title })),
+      goals: p.goals.map((g) => ({
+        code: g.code.trim(),
+        title: g.title,
+        ...(g.tasks?.length ? { tasks: g.tasks } : {}),
+        ...(g.origin ? { origin: g.origin } : {}),
+      })),
     })),
   };
-}
-
-type Read = { ok: true; value: Structure } | { ok: false; path: string };
-
-/**
- * The shape of an imported file, checked by hand (the rules check the content after): zod stays
- * out of the console page, and a code written as a number ("code": 1) is taken as text.
- */
-function readStructure(json: unknown): Read {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
-  const optional = (v: unknown) => (v === undefined || v === null ? '' : text(v));
-  if (!isObject(json)) return { ok: false, path: '/' };
-  if (typeof json.vision !== 'string') return { ok: false, path: 'vision' };
-  if (!Array.isArray(json.priorities)) return { ok: false, path: 'priorities' };
-  const priorities: Structure['priorities'] = [];
-  for (const [i, p] of json.priorities.entries()) {
-    const at = `priorities[${i}]`;
-    if (!isObject(p)) return { ok: false, path: at };
-    const code = text(p.code);
-    if (code === null) return { ok: false, path: `${at}.code` };
-    if (typeof p.title !== 'string') return { ok: false, path: `${at}.title` };
-    const subtitle = optional(p.subtitle);
-    if (subtitle === null) return { ok: false, path: `${at}.subtitle` };
-    const color = optional(p.color);
-    if (color === null) return { ok: false, path: `${at}.color` };
-    const rawGoals = p.goals ?? [];
-    if (!Array.isArray(rawGoals)) return { ok: false, path: `${at}.goals` };
-    const goals = [];
-    for (const [j, g] of rawGoals.entries()) {
-      const gAt = `${at}.goals[${j}]`;
-      if (!isObject(g)) return { ok: false, path: gAt };
-      const goalCode = text(g.code);
-      if (goalCode === null) return { ok: false, path: `${gAt}.code` };
-      if (typeof g.title !== 'string') return { ok: false, path: `${gAt}.title` };
-      goals.push({ code: goalCode, title: g.title });
-    }
-    priorities.push({ code, title: p.title, subtitle, color, goals });
-  }
-  return { ok: true, value: { vision: json.vision, priorities } };
 }
 
 function download(fileName: string, text: string): void {
@@ -197,7 +166,7 @@ function StructureForm({ locked }: { locked: boolean }) {
       setMessage({ kind: 'error', text: t('console.importNotJson', { file: file.name, detail: (err as Error).message }) });
       return;
     }
-    const read = readStructure(json);
+    const read = shapeOf(json);
     if (!read.ok) {
       const detail = t('console.importField', { path: read.path });
       setMessage({ kind: 'error', text: t('console.importBadShape', { file: file.name, detail }) });

@@ -1,20 +1,40 @@
 // The facilitator's console, opened from the link with the secret key that the server printed,
-// and a table host's, opened from the invitation's link (the same page, with less in it).
+// and a table host's, opened from the invitation's link (the same page, with less in it). At the
+// server's own address (/console, no forum in it) the same page is the list of every forum; a
+// forum opened from there, in the same tab, finds the key this tab kept.
 
 import '../lib/base.css';
 import './console.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { en as consoleEn } from '../../shared/i18n/console/en.js';
+import { uk as consoleUk } from '../../shared/i18n/console/uk.js';
+import { registerCatalogue } from '../../shared/i18n/index.js';
 import { connect, useConnection } from '../lib/connection.js';
+import { forumSlug } from '../lib/forum.js';
+import { trackView } from '../lib/viewTracker.js';
 import { useT, type T } from '../lib/i18n.js';
 import { ConnectionBanner, LanguageToggle, Toasts, useTitle } from '../lib/ui.js';
 import { App } from './App.js';
+import { startForumList } from './forums/list.js';
+import { ForumsRoot } from './Forums.js';
 import { useConsole } from './store.js';
 
+// The console's own messages, before anything is worded: phones and the projector never load them.
+registerCatalogue({ uk: consoleUk, en: consoleEn });
+
+const forumList = forumSlug() === null;
+
 // Read at every (re)connect, not once: after the key is changed, the next handshake carries the new one.
-if (useConsole.getState().key) {
+// Only the facilitator opens the list: a host's secret is never offered there.
+if (forumList && useConsole.getState().key && useConsole.getState().role === 'console') {
+  startForumList();
+  useConnection.subscribe((s) => {
+    if (s.refused?.code === 'FORBIDDEN') useConsole.getState().forgetKey();
+  });
+} else if (!forumList && useConsole.getState().key) {
   const socket = connect(useConsole.getState().role, () => ({ key: useConsole.getState().key }));
-  socket.on('console', (view) => useConsole.getState().receive(view));
+  trackView(socket, 'console', (view) => useConsole.getState().receive(view));
   useConnection.subscribe((s) => {
     if (s.refused?.code === 'FORBIDDEN') useConsole.getState().forgetKey();
   });
@@ -72,6 +92,6 @@ function Root() {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Root />
+    {forumList ? <ForumsRoot /> : <Root />}
   </StrictMode>,
 );

@@ -3,8 +3,7 @@
 
 import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
-import type { RuleError } from '../../shared/forum/errors.js';
-import { errorMessage } from '../../shared/i18n/errors.js';
+import { t } from '../../shared/i18n/index.js';
 import type {
   Ack,
   ClientToServer,
@@ -18,6 +17,7 @@ import type {
 } from '../../shared/protocol.js';
 import { PROTOCOL_VERSION } from '../../shared/version.js';
 import { useLang } from './i18n.js';
+import { forumSlug } from './forum.js';
 import { randomHex } from './storage.js';
 
 export type AppClientSocket = Socket<ServerToClient, ClientToServer>;
@@ -34,7 +34,9 @@ export const useConnection = create<ConnectionState>(() => ({ status: 'connectin
 let socket: AppClientSocket | null = null;
 
 export function connect(role: Role, extra: () => Partial<Handshake> = () => ({})): AppClientSocket {
-  socket = io({
+  // A forum's pages talk in its namespace (/f/<slug>); the forum list in the main one.
+  const slug = forumSlug();
+  socket = io(slug ? `/f/${slug}` : '/', {
     auth: (cb) => cb({ v: PROTOCOL_VERSION, role, lang: useLang.getState().lang, ...extra() } satisfies Handshake),
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
@@ -106,7 +108,10 @@ function waitForConnection(): Promise<void> {
   return new Promise((resolve) => socket?.once('connect', () => resolve()));
 }
 
+/**
+ * Worded with t, not errorMessage: the phone and projector pages carry only the few refusals they
+ * word themselves, this one among them, not every err.* message errorMessage can build from a code.
+ */
 function timeoutAck(): Ack<never> {
-  const error: RuleError = { code: 'TIMEOUT' };
-  return { ok: false, error: { code: 'TIMEOUT', message: errorMessage(useLang.getState().lang, error) } };
+  return { ok: false, error: { code: 'TIMEOUT', message: t(useLang.getState().lang, 'err.TIMEOUT') } };
 }

@@ -5,6 +5,7 @@
 // on the page (ResizeObserver), type is set in rem, and the root font size follows the viewport
 // (screen.css), so 1280×720 looks like 1920×1080 scaled down.
 
+import { forumPath } from '../lib/forum.js';
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
 import { topWithTies } from '../../shared/forum/tally.js';
 import type { Priority } from '../../shared/forum/types.js';
@@ -181,7 +182,7 @@ const shortUrl = (joinUrl: string) => {
 function JoinBox({ view, large }: { view: ScreenView; large?: boolean }) {
   const t = useT();
   const tickets = view.forum.admission === 'tickets';
-  const qr = `/qr.svg?c=${view.joinCode}`;
+  const qr = forumPath(`/qr.svg?c=${view.joinCode}`);
   return (
     <section className={`join${large ? ' join-large' : ' join-side'}`} aria-label={t('screen.join')}>
       {/* With tickets, each ticket carries its own QR: a second one on the wall would only confuse. */}

@@ -5,12 +5,13 @@
 import { createRoot } from 'react-dom/client';
 import '../lib/base.css';
 import { connect } from '../lib/connection.js';
+import { trackView } from '../lib/viewTracker.js';
 import { Screen } from './Screen.js';
 import './screen.css';
 import { useScreen } from './store.js';
 
 const key = new URLSearchParams(window.location.search).get('key') ?? '';
 const socket = connect('screen', () => ({ key }));
-socket.on('screen', (view) => useScreen.setState({ view }));
+trackView(socket, 'screen', (view) => useScreen.setState({ view }));
 
 createRoot(document.getElementById('root')!).render(<Screen />);

@@ -35,7 +35,7 @@ describe.skipIf(!ready)(`accessibility (axe-core; needs ${CHROMIUM} and a built 
     consolePage = await page(1366, 900);
     await phone.goto(`${server.url}/?c=${server.joinCode}`);
     await screen.goto(`${server.url}/screen?key=${screenKeyOf(server.screenUrl)}`);
-    await consolePage.goto(`${server.url}/console?key=${encodeURIComponent(server.facilitatorKey)}`);
+    await consolePage.goto(`${server.url}/f/${server.slug}/console?key=${encodeURIComponent(server.facilitatorKey)}`);
     for (let i = 0; i < 3; i++) others.push(await joinPhone(server, `Учасник ${i}`));
   });
   afterAll(async () => {

@@ -51,7 +51,7 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await screenPage.getByText('Код змінюється кожні 30 с').waitFor();
     // The phone scans the QR: what the projector shows is read back from its pixels.
     const scanned = decodeQr(await qr.screenshot());
-    expect(scanned).toMatch(new RegExp(`^${origin.replace(/\./g, '\\.')}/\\?c=\\d{6}$`));
+    expect(scanned).toMatch(new RegExp(`^${origin.replace(/\./g, '\\.')}/f/${server.slug}/\\?c=\\d{6}$`));
 
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const phone = await context.newPage();

@@ -34,7 +34,7 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
   const state = () => server.room.state;
   const tab = (name: string) => page.getByRole('tab', { name }).click();
   const ideaCard = (title: string) => page.locator('li.idea-card', { hasText: title });
-  const consoleUrl = (key = server.facilitatorKey) => `${server.url}/console?key=${encodeURIComponent(key)}`;
+  const consoleUrl = (key = server.facilitatorKey) => `${server.url}/f/${server.slug}/console?key=${encodeURIComponent(key)}`;
   /** expect.poll with room for a loaded machine: each step waits on a server round trip. */
   const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 10_000 });
   const isFocused = (target: Locator) => target.evaluate((el) => el === document.activeElement);
@@ -97,7 +97,7 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
 
   it('refuses a wrong key with a clear message', async () => {
     const other = await browser.newPage();
-    await other.goto(`${server.url}/console?key=wrong`);
+    await other.goto(`${server.url}/f/${server.slug}/console?key=wrong`);
     await other.getByText('Ключ фасилітатора не підходить').waitFor();
     await other.goto(`${server.url}/console`);
     await other.getByText('Пульт відкривається лише за посиланням із секретним ключем').waitFor();
@@ -125,7 +125,7 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
 
     // The sheet opens in a new tab through a grant; the key is in no link.
     const print = page.getByRole('link', { name: /Друкувати партію 1 \(3 шт\.\)/ });
-    expect(await print.getAttribute('href')).toMatch(/^\/console\/tickets\?grant=[\w-]+&lang=uk&batch=1$/);
+    expect(await print.getAttribute('href')).toMatch(/^\/f\/1\/console\/tickets\?grant=[\w-]+&lang=uk&batch=1$/);
     const [sheet] = await Promise.all([page.context().waitForEvent('page'), print.click()]);
     await eventually(() => sheet.locator('.card').count()).toBe(3);
     await sheet.close();
@@ -142,7 +142,7 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
 
   it('shows a ticket holder, releases the ticket, and voids the participant by keyboard alone', async () => {
     const ticket = [...state().tickets.values()].find((t) => t.number === 1)!;
-    guest = await joinPhone({ url: server.url, joinCode: ticket.code }, 'Гість');
+    guest = await joinPhone({ url: server.url, socketUrl: server.socketUrl, joinCode: ticket.code }, 'Гість');
 
     await page.getByLabel('Код квитка').fill(`${ticket.code.slice(0, 5)} ${ticket.code.slice(5)}`);
     await page.getByRole('button', { name: 'Звільнити квиток' }).click();
@@ -441,7 +441,8 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
     await link.waitFor();
     const newKey = server.facilitatorKey;
     expect(newKey).not.toBe(oldKey);
-    expect(await link.inputValue()).toBe(consoleUrl(newKey));
+    // The key opens every forum: the new link is the console's home, the list of forums.
+    expect(await link.inputValue()).toBe(`${server.url}/console?key=${encodeURIComponent(newKey)}`);
     await eventually(() => isFocused(link)).toBe(true);
     expect(await page.evaluate(() => sessionStorage.getItem('viche.consoleKey'))).toBe(newKey);
 
@@ -491,7 +492,7 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
     const loopback = await startTestServer({ publicUrl: undefined });
     const other = await (await browser.newContext({ viewport: VIEWPORT, bypassCSP: true })).newPage();
     try {
-      await other.goto(`${loopback.url}/console?key=${encodeURIComponent(loopback.facilitatorKey)}`);
+      await other.goto(`${loopback.url}/f/${loopback.slug}/console?key=${encodeURIComponent(loopback.facilitatorKey)}`);
       await other.getByText(warning).waitFor();
       await other.getByText('Перезапустіть його з HOST=0.0.0.0 (типове значення) або задайте PUBLIC_URL.').waitFor();
       await other.screenshot({ path: join(SHOTS, 'overview-unreachable.png') });

@@ -47,7 +47,7 @@ describe.skipIf(!ready)(`facilitation in Chromium (needs ${CHROMIUM} and a built
   const tab = (name: string) => page.getByRole('tab', { name }).click();
   const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 10_000 });
   const shoot = (target: Page, name: string) => target.screenshot({ path: join(SHOTS, `${name}.png`) });
-  const consoleUrl = () => `${server.url}/console?key=${encodeURIComponent(server.facilitatorKey)}`;
+  const consoleUrl = () => `${server.url}/f/${server.slug}/console?key=${encodeURIComponent(server.facilitatorKey)}`;
   const screenUrl = () => `${server.url}/screen?key=${screenKeyOf(server.screenUrl)}`;
   const newPage = async (viewport: { width: number; height: number }) => {
     const p = await (await browser.newContext({ viewport, bypassCSP: true })).newPage();
@@ -238,7 +238,7 @@ describe.skipIf(!ready)(`facilitation in Chromium (needs ${CHROMIUM} and a built
     const link = page.getByLabel('Посилання для «Ірина» (Пріоритет 1 «Ефективне місто»)');
     await link.waitFor();
     const url = await link.inputValue();
-    expect(url).toMatch(new RegExp(`^${server.url}/console\\?host=[\\w-]+$`));
+    expect(url).toMatch(new RegExp(`^${server.url}/f/${server.slug}/console\\?host=[\\w-]+$`));
     await page.getByRole('img', { name: 'QR-код посилання для «Ірина»' }).waitFor();
     await shoot(page, 'hosts');
     expect(await violations(page)).toEqual([]);

@@ -380,7 +380,7 @@ describe.skipIf(!haveBrowser || !built)(`the phone at 360×640 (needs ${CHROMIUM
 
   it('the console’s Export tab links to files without authors’ names when asked', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true })).newPage();
-    await page.goto(`${server.url}/console?key=${encodeURIComponent(server.facilitatorKey)}`);
+    await page.goto(`${server.url}/f/${server.slug}/console?key=${encodeURIComponent(server.facilitatorKey)}`);
     await page.getByRole('tab', { name: 'Експорт' }).click();
     const csvLink = page.getByRole('link', { name: 'Завантажити CSV (Excel)' });
     await csvLink.waitFor();

@@ -75,13 +75,13 @@ describe.skipIf(!haveBrowser || !built || !havePoppler)('printed tickets (needs 
         }
       }
     }
-    const expected = tickets.map((t) => `${origin}/?c=${t.code}`);
+    const expected = tickets.map((t) => `${origin}/f/${server.slug}/?c=${t.code}`);
     expect(decoded.sort()).toEqual(expected.sort());
   });
 
   it('a ticket works once; another phone is refused until the facilitator releases it, then takes the ballot over', async () => {
     const [ticket] = [...server.room.state.tickets.values()];
-    const url = `${origin}/?c=${ticket.code}`;
+    const url = `${origin}/f/${server.slug}/?c=${ticket.code}`;
     const phoneContext = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true });
     const first = await phoneContext.newPage();
     await first.goto(url);

@@ -9,7 +9,17 @@ import { dirname, resolve } from 'node:path';
 import { StartupError, StorageUnavailable, storageCauseOf } from '../errors.js';
 import { backupDatabase, type BackupInfo } from './backup.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
-import { ActionKeyTaken, type ForumRecord, type ForumSecrets, type ForumStore, type StoredEvent } from './store.js';
+import {
+  ActionKeyTaken,
+  type BatchEntry,
+  type ForumRecord,
+  type ForumSecrets,
+  type ForumStore,
+  type LoadedForum,
+  type ServerLogEntry,
+  type SettingName,
+  type StoredEvent,
+} from './store.js';
 
 /** Each entry moves the schema one version up; PRAGMA user_version records how far a file is. */
 const MIGRATIONS: string[] = [
@@ -32,6 +42,24 @@ const MIGRATIONS: string[] = [
   // Admission: the secret behind the hall's rotating codes, and the projector's display key.
   `ALTER TABLE forums ADD COLUMN join_secret TEXT NOT NULL DEFAULT '';
    ALTER TABLE forums ADD COLUMN screen_key TEXT NOT NULL DEFAULT '';`,
+  // Many forums on one server: each has a short address part (1, 2, 3… in the order they were
+  // made); the facilitator's key becomes the server's (the newest forum's key until now); the
+  // server logs what happens to whole forums. forums.facilitator_key is no longer read.
+  `ALTER TABLE forums ADD COLUMN slug TEXT;
+   UPDATE forums SET slug = (SELECT COUNT(*) FROM forums AS f WHERE f.created_at < forums.created_at OR (f.created_at = forums.created_at AND f.rowid <= forums.rowid));
+   CREATE UNIQUE INDEX forums_slug ON forums(slug);
+   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   INSERT INTO settings (name, value) SELECT 'facilitator_key', facilitator_key FROM forums ORDER BY created_at DESC, rowid DESC LIMIT 1;
+   CREATE TABLE server_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     action TEXT NOT NULL,
+     forum_id TEXT NOT NULL,
+     title TEXT NOT NULL,
+     detail TEXT NOT NULL DEFAULT ''
+   );
+   INSERT INTO server_log (at, action, forum_id, title, detail)
+     SELECT created_at, 'created', id, '', 'before many forums' FROM forums ORDER BY created_at;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -77,6 +105,7 @@ export class SqliteStore implements ForumStore {
   private db: Database.Database;
   private insertEvent: Database.Statement;
   private appendTx: (forumId: string, events: readonly ForumEvent[], actionKey: string | null) => void;
+  private batchTx: (forumId: string, entries: readonly BatchEntry[]) => (ActionKeyTaken | null)[];
 
   constructor(readonly path: string) {
     const exists = path === ':memory:' || existsSync(path);
@@ -102,6 +131,19 @@ export class SqliteStore implements ForumStore {
         this.insertEvent.run(forumId, event.type, JSON.stringify(event), i === 0 ? actionKey : null, now);
       });
     });
+    // One transaction for the batch, a savepoint for each action in it: an action whose key is
+    // stored already is rolled back alone, the others commit together with one sync.
+    this.batchTx = this.db.transaction((forumId: string, entries: readonly BatchEntry[]) =>
+      entries.map(({ events, actionKey }) => {
+        try {
+          this.appendTx(forumId, events, actionKey);
+          return null;
+        } catch (err) {
+          if (actionKey && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return new ActionKeyTaken(actionKey);
+          throw err;
+        }
+      }),
+    );
   }
 
   /**
@@ -141,36 +183,100 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  loadLatestForum(): { forum: ForumRecord; events: StoredEvent[] } | null {
-    const row = this.db
-      .prepare('SELECT id, join_code, facilitator_key, created_at, join_secret, screen_key FROM forums ORDER BY created_at DESC, rowid DESC LIMIT 1')
-      .get() as
-      | { id: string; join_code: string; facilitator_key: string; created_at: number; join_secret: string; screen_key: string }
-      | undefined;
-    if (!row) return null;
-    const rows = this.db
-      .prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq')
-      .all(row.id) as { seq: number; payload: string; action_key: string | null }[];
-    return {
+  loadForums(): LoadedForum[] {
+    const forums = this.db
+      .prepare('SELECT id, slug, join_code, created_at, join_secret, screen_key FROM forums ORDER BY created_at, rowid')
+      .all() as { id: string; slug: string; join_code: string; created_at: number; join_secret: string; screen_key: string }[];
+    const events = this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq');
+    return forums.map((row) => ({
       forum: {
         id: row.id,
+        slug: row.slug,
         joinCode: row.join_code,
-        facilitatorKey: row.facilitator_key,
         createdAt: row.created_at,
         joinSecret: row.join_secret,
         screenKey: row.screen_key,
       },
-      events: rows.map((r) => ({ seq: r.seq, event: JSON.parse(r.payload) as ForumEvent, actionKey: r.action_key })),
-    };
+      events: (events.all(row.id) as { seq: number; payload: string; action_key: string | null }[]).map((r) => ({
+        seq: r.seq,
+        event: JSON.parse(r.payload) as ForumEvent,
+        actionKey: r.action_key,
+      })),
+    }));
   }
 
-  createForum(forum: ForumRecord, first: ForumEvent): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO forums (id, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(forum.id, forum.joinCode, forum.facilitatorKey, forum.createdAt, forum.joinSecret, forum.screenKey);
-      this.insertEvent.run(forum.id, first.type, JSON.stringify(first), null, Date.now());
-    })();
+  loadEvents(forumId: string): StoredEvent[] {
+    return (this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq').all(forumId) as {
+      seq: number;
+      payload: string;
+      action_key: string | null;
+    }[]).map((r) => ({ seq: r.seq, event: JSON.parse(r.payload) as ForumEvent, actionKey: r.action_key }));
+  }
+
+  createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void {
+    try {
+      this.db.transaction(() => {
+        this.db
+          .prepare('INSERT INTO forums (id, slug, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(forum.id, forum.slug, forum.joinCode, '', forum.createdAt, forum.joinSecret, forum.screenKey);
+        const now = Date.now();
+        for (const event of events) this.insertEvent.run(forum.id, event.type, JSON.stringify(event), null, now);
+        this.insertLog(entry);
+      })();
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
+  deleteForum(forumId: string, entry: ServerLogEntry): void {
+    try {
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM events WHERE forum_id = ?').run(forumId);
+        this.db.prepare('DELETE FROM forums WHERE id = ?').run(forumId);
+        this.insertLog(entry);
+      })();
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
+  private insertLog(entry: ServerLogEntry): void {
+    this.db
+      .prepare('INSERT INTO server_log (at, action, forum_id, title, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(entry.at, entry.action, entry.forumId, entry.title, entry.detail);
+  }
+
+  log(entry: ServerLogEntry): void {
+    try {
+      this.insertLog(entry);
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
+  serverLog(): ServerLogEntry[] {
+    return (
+      this.db.prepare('SELECT at, action, forum_id, title, detail FROM server_log ORDER BY seq').all() as {
+        at: number;
+        action: ServerLogEntry['action'];
+        forum_id: string;
+        title: string;
+        detail: string;
+      }[]
+    ).map((r) => ({ at: r.at, action: r.action, forumId: r.forum_id, title: r.title, detail: r.detail }));
+  }
+
+  getSetting(name: SettingName): string | null {
+    const row = this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setSetting(name: SettingName, value: string): void {
+    try {
+      this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
+    } catch (err) {
+      throw asStorageError(err);
+    }
   }
 
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void {
@@ -182,8 +288,16 @@ export class SqliteStore implements ForumStore {
     }
   }
 
+  appendBatch(forumId: string, entries: readonly BatchEntry[]): (ActionKeyTaken | null)[] {
+    try {
+      return this.batchTx(forumId, entries);
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
   updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {
-    const columns = { facilitatorKey: 'facilitator_key', joinSecret: 'join_secret', screenKey: 'screen_key' } as const;
+    const columns = { joinSecret: 'join_secret', screenKey: 'screen_key' } as const;
     const set = (Object.keys(secrets) as (keyof ForumSecrets)[]).filter((k) => secrets[k] !== undefined);
     if (set.length === 0) return;
     try {

@@ -1,12 +1,15 @@
-// The storage interface: everything the server keeps is a forum's ordered list of events. A store
-// only has to append them durably and give them back; the rules and handlers never see SQL.
+// The storage interface: everything the server keeps is each forum's ordered list of events, the
+// secrets kept beside a forum, a few server settings (the facilitator's key) and a short log of
+// what happened to whole forums (created, archived, deleted). A store only has to keep them
+// durably and give them back; the rules and handlers never see SQL.
 
 import type { ForumEvent } from '../../shared/forum/types.js';
 
 export interface ForumRecord {
   id: string;
+  /** The forum's part of its addresses: /f/<slug>/ for phones, /f/<slug>/screen, /f/<slug>/console. */
+  slug: string;
   joinCode: string;
-  facilitatorKey: string;
   createdAt: number;
   /** The secret the hall's rotating join codes are drawn from; '' until first set. */
   joinSecret: string;
@@ -15,7 +18,7 @@ export interface ForumRecord {
 }
 
 /** The secrets kept beside a forum (never in its event log), which the server may change. */
-export type ForumSecrets = Pick<ForumRecord, 'facilitatorKey' | 'joinSecret' | 'screenKey'>;
+export type ForumSecrets = Pick<ForumRecord, 'joinSecret' | 'screenKey'>;
 
 /** Thrown by append() when an action key is stored already: the same id used for another action. */
 export class ActionKeyTaken extends Error {
@@ -31,18 +34,58 @@ export interface StoredEvent {
   actionKey: string | null;
 }
 
+/** One action's events in a group commit. */
+export interface BatchEntry {
+  events: readonly ForumEvent[];
+  actionKey: string | null;
+}
+
+export interface LoadedForum {
+  forum: ForumRecord;
+  events: StoredEvent[];
+}
+
+/** A step in a whole forum's life, kept by the server (a deleted forum's own log is gone with it). */
+export interface ServerLogEntry {
+  at: number;
+  action: 'created' | 'imported' | 'archived' | 'unarchived' | 'deleted';
+  forumId: string;
+  title: string;
+  detail: string;
+}
+
+/** The server's settings kept in the store. */
+export type SettingName = 'facilitator_key';
+
 export interface ForumStore {
-  /** The most recently created forum with all its events in order, or null for an empty store. */
-  loadLatestForum(): { forum: ForumRecord; events: StoredEvent[] } | null;
-  /** Creates a forum with its first event, atomically. */
-  createForum(forum: ForumRecord, first: ForumEvent): void;
+  /** Every forum with all its events in order, oldest forum first. */
+  loadForums(): LoadedForum[];
+  /** One forum's events in order (for a forum file); none for an unknown forum. */
+  loadEvents(forumId: string): StoredEvent[];
+  /** Creates a forum with its first events (forumCreated, and any it starts with), atomically. */
+  createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void;
+  /** Removes a forum and all its events, and logs it, atomically. */
+  deleteForum(forumId: string, entry: ServerLogEntry): void;
   /**
    * Appends events in one transaction. When it returns, they are committed: an acknowledged
    * action must never be lost. Throws (and stores nothing) if the commit fails.
    */
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void;
-  /** Changes a forum's secrets (a rotated key, a first join secret); durable on return. */
+  /**
+   * Group commit: appends several actions' events in one transaction (one sync to disk for all of
+   * them). An action whose key is stored already is left out alone, as its ActionKeyTaken in the
+   * result; anything else that fails stores nothing of the batch and throws.
+   */
+  appendBatch(forumId: string, entries: readonly BatchEntry[]): (ActionKeyTaken | null)[];
+  /** Changes a forum's secrets (a first join secret, a projector key); durable on return. */
   updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void;
+  getSetting(name: SettingName): string | null;
+  /** Durable on return. */
+  setSetting(name: SettingName, value: string): void;
+  /** Adds to the server's log of whole forums; durable on return. */
+  log(entry: ServerLogEntry): void;
+  /** The server's log of whole forums, oldest first. */
+  serverLog(): ServerLogEntry[];
   /** A copy of everything stored, kept beside it; stores that keep nothing on disk have none. */
   backup?(reason: string): Promise<{ file: string; at: number }>;
   close(): void;
@@ -50,17 +93,29 @@ export interface ForumStore {
 
 /** A store in memory only, for tests and throwaway demos; the same contract as SQLite's. */
 export class MemoryStore implements ForumStore {
-  private forums: { forum: ForumRecord; events: StoredEvent[] }[] = [];
+  private forums: LoadedForum[] = [];
+  private settings = new Map<SettingName, string>();
+  private entries: ServerLogEntry[] = [];
   private seq = 0;
 
-  loadLatestForum() {
-    const last = this.forums.at(-1);
-    return last ? { forum: { ...last.forum }, events: last.events.map((e) => structuredClone(e)) } : null;
+  loadForums(): LoadedForum[] {
+    return this.forums.map((f) => ({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)) }));
   }
 
-  createForum(forum: ForumRecord, first: ForumEvent): void {
+  loadEvents(forumId: string): StoredEvent[] {
+    return (this.forums.find((f) => f.forum.id === forumId)?.events ?? []).map((e) => structuredClone(e));
+  }
+
+  createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void {
     if (this.forums.some((f) => f.forum.id === forum.id)) throw new Error(`forum ${forum.id} exists`);
-    this.forums.push({ forum: { ...forum }, events: [{ seq: ++this.seq, event: structuredClone(first), actionKey: null }] });
+    if (this.forums.some((f) => f.forum.slug === forum.slug)) throw new Error(`forum address ${forum.slug} is taken`);
+    this.forums.push({ forum: { ...forum }, events: events.map((event) => ({ seq: ++this.seq, event: structuredClone(event), actionKey: null })) });
+    this.entries.push({ ...entry });
+  }
+
+  deleteForum(forumId: string, entry: ServerLogEntry): void {
+    this.forums = this.forums.filter((f) => f.forum.id !== forumId);
+    this.entries.push({ ...entry });
   }
 
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void {
@@ -72,10 +127,38 @@ export class MemoryStore implements ForumStore {
     });
   }
 
+  appendBatch(forumId: string, entries: readonly BatchEntry[]): (ActionKeyTaken | null)[] {
+    const f = this.forums.find((x) => x.forum.id === forumId);
+    if (!f) throw new Error(`no forum ${forumId}`);
+    const keys = new Set(f.events.map((e) => e.actionKey).filter((k) => k !== null));
+    return entries.map(({ events, actionKey }) => {
+      if (actionKey && keys.has(actionKey)) return new ActionKeyTaken(actionKey);
+      if (actionKey) keys.add(actionKey);
+      events.forEach((event, i) => f.events.push({ seq: ++this.seq, event: structuredClone(event), actionKey: i === 0 ? actionKey : null }));
+      return null;
+    });
+  }
+
   updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {
     const f = this.forums.find((x) => x.forum.id === forumId);
     if (!f) throw new Error(`no forum ${forumId}`);
     Object.assign(f.forum, secrets);
+  }
+
+  getSetting(name: SettingName): string | null {
+    return this.settings.get(name) ?? null;
+  }
+
+  setSetting(name: SettingName, value: string): void {
+    this.settings.set(name, value);
+  }
+
+  log(entry: ServerLogEntry): void {
+    this.entries.push({ ...entry });
+  }
+
+  serverLog(): ServerLogEntry[] {
+    return this.entries.map((e) => ({ ...e }));
   }
 
   close(): void {}

@@ -169,6 +169,7 @@ export class Admission {
       },
       sharedAddresses,
       screenUrl: this.screenUrl(),
+      resultsUrl: `${this.options.baseUrl}/results`,
       keyFromEnv: this.options.keyFromEnv,
     };
   }

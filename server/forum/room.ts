@@ -2,11 +2,11 @@
 // actions were already done. Every change goes through commit(): persist first, then apply, then
 // tell the listeners what changed. Transport-free, so it is driven the same way by sockets and tests.
 
-import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
-import { DEFAULT_RULES, type AdmissionMode, type ForumEvent, type ForumState, type Phase, type Structure } from '../../shared/forum/types.js';
-import type { ForumRecord, ForumSecrets, ForumStore } from '../db/store.js';
+import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
+import type { ActionKeyTaken, ForumRecord, ForumSecrets, ForumStore, LoadedForum, ServerLogEntry } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { StorageHealth } from './storage.js';
 import type { Notice } from '../../shared/protocol.js';
@@ -24,6 +24,24 @@ export interface Effects {
 }
 
 export type ChangeListener = (effects: Effects) => void;
+
+/** An action applied in memory and waiting for its batch to reach the disk. */
+interface PendingAction {
+  events: readonly ForumEvent[];
+  actionKey: string | null;
+  effects: Effects;
+  waiters: ((failure: unknown) => void)[];
+}
+
+/** After the forum was read back from the disk: every view is sent again. */
+function everythingChanged(state: ForumState): Effects {
+  return {
+    forum: true,
+    ideas: new Set(state.ideas.keys()),
+    me: new Set(state.participants.keys()),
+    notices: [],
+  };
+}
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -69,18 +87,9 @@ function actionOf(event: ForumEvent): DoneAction | null {
   }
 }
 
-export interface OpenOptions {
-  /** FACILITATOR_KEY: sets the key (a new forum's, or an existing one's). */
-  facilitatorKey?: string;
-  /** The admission mode a new forum starts with. */
-  admission?: AdmissionMode;
-}
-
 export class ForumRoom {
   readonly state: ForumState;
   readonly record: ForumRecord;
-  /** Whether writes are getting through; a fault refuses commands until the disk is back. */
-  readonly storage = new StorageHealth();
   /** participantId → actionId → what it did, oldest first. */
   private readonly actions = new Map<string, Map<string, DoneAction>>();
   private readonly online = new Map<string, number>();
@@ -90,6 +99,8 @@ export class ForumRoom {
     private readonly store: ForumStore,
     record: ForumRecord,
     events: { event: ForumEvent; actionKey: string | null }[],
+    /** Whether writes are getting through; one for the whole store, shared by its forums. */
+    readonly storage: StorageHealth,
   ) {
     this.record = record;
     this.state = emptyState();
@@ -99,43 +110,27 @@ export class ForumRoom {
     }
   }
 
-  /**
-   * Opens the store's forum, or creates one from the template when the store has none. A forum
-   * from before admission modes gets its hall secret and projector key here, once.
-   */
-  static open(store: ForumStore, template: () => { title: string; structure: Structure }, options: OpenOptions = {}): ForumRoom {
-    const loaded = store.loadLatestForum();
-    if (loaded) {
-      const room = new ForumRoom(store, loaded.forum, loaded.events);
-      const missing: Partial<ForumSecrets> = {};
-      if (!room.record.joinSecret) missing.joinSecret = newSecret();
-      if (!room.record.screenKey) missing.screenKey = newSecret();
-      if (options.facilitatorKey && options.facilitatorKey !== room.record.facilitatorKey) missing.facilitatorKey = options.facilitatorKey;
-      room.updateSecrets(missing);
-      return room;
+  /** A stored forum, replayed. One from before admission modes gets its hall secret and projector key here, once. */
+  static load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth): ForumRoom {
+    const room = new ForumRoom(store, loaded.forum, loaded.events, storage);
+    const missing: Partial<ForumSecrets> = {};
+    if (!room.record.joinSecret) missing.joinSecret = newSecret();
+    if (!room.record.screenKey) missing.screenKey = newSecret();
+    room.updateSecrets(missing);
+    return room;
+  }
+
+  /** Stores a new forum with its first events (forumCreated first) and opens it. */
+  static create(store: ForumStore, record: ForumRecord, events: ForumEvent[], entry: ServerLogEntry, storage: StorageHealth): ForumRoom {
+    storage.guard();
+    try {
+      store.createForum(record, events, entry);
+    } catch (err) {
+      if (err instanceof StorageUnavailable) storage.failed(err);
+      throw err;
     }
-    const record: ForumRecord = {
-      id: randomUUID(),
-      joinCode: String(randomInt(100000, 1000000)),
-      facilitatorKey: options.facilitatorKey || newSecret(),
-      createdAt: Date.now(),
-      joinSecret: newSecret(),
-      screenKey: newSecret(),
-    };
-    // The template is read only now: an existing forum reopens whatever became of the template file.
-    const { title, structure } = template();
-    const created: ForumEvent = {
-      type: 'forumCreated',
-      id: record.id,
-      title,
-      joinCode: record.joinCode,
-      structure,
-      rules: { ...DEFAULT_RULES },
-      at: record.createdAt,
-      admission: options.admission ?? 'hall',
-    };
-    store.createForum(record, created);
-    return new ForumRoom(store, record, [{ event: created, actionKey: null }]);
+    storage.succeeded();
+    return new ForumRoom(store, record, events.map((event) => ({ event, actionKey: null })), storage);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -144,17 +139,98 @@ export class ForumRoom {
   }
 
   /**
-   * Persists the events (one transaction, durable on return), then applies them and tells the
-   * listeners. If the store throws, nothing is applied and the error goes to the caller.
+   * Takes an action's events: applied to the forum at once, so the next action is decided against
+   * them, and written to disk with every other action taken in the same turn of the event loop, in
+   * one transaction (group commit: one sync for the whole batch). Nobody hears of them before they
+   * are on disk: the listeners are told, and whenDurable's callbacks run, only after the batch is
+   * committed. If the batch cannot be written, the forum goes back to what is stored and every
+   * action in it is refused. Throws at once, applying nothing, while the storage is known to be down.
    */
   commit(events: readonly ForumEvent[], actionKey: string | null = null): Effects {
     const effects = this.effectsOf(events);
     if (events.length === 0) return effects;
-    this.write(() => this.store.append(this.record.id, events, actionKey));
+    this.storage.guard();
     for (const event of events) applyEvent(this.state, event);
     if (actionKey) this.remember(actionKey, events[0]);
-    this.emit(effects);
+    this.pending.push({ events, actionKey, effects, waiters: [] });
+    if (!this.flushing) {
+      this.flushing = setImmediate(() => this.flush());
+    }
     return effects;
+  }
+
+  /** Actions applied but not yet on disk, in order; written by flush(). */
+  private pending: PendingAction[] = [];
+  private flushing: NodeJS.Immediate | null = null;
+
+  /**
+   * Calls `done` once every action taken so far is on disk (null), or with why the last of them
+   * was not stored (a StorageUnavailable, an ActionKeyTaken). At once when nothing is waiting.
+   */
+  whenDurable(done: (failure: unknown) => void): void {
+    const last = this.pending.at(-1);
+    if (!last) return done(null);
+    last.waiters.push(done);
+  }
+
+  /** How many actions wait for the disk: a handler that added none has nothing of its own to store. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * For an answer that stored nothing itself: it still goes out only after what it may have seen
+   * is written, but another action's failure is not its own.
+   */
+  afterFlush(done: () => void): void {
+    const last = this.pending.at(-1);
+    if (!last) return done();
+    last.waiters.push(() => done());
+  }
+
+  /**
+   * Writes every pending action in one transaction. Called on the next turn of the event loop after
+   * an action, and before anything is sent that is built from the forum's state, so nothing that
+   * is not yet on disk is ever shown. Returns why the batch failed, or null.
+   */
+  flush(): unknown {
+    if (this.flushing) {
+      clearImmediate(this.flushing);
+      this.flushing = null;
+    }
+    if (this.pending.length === 0) return null;
+    const batch = this.pending;
+    this.pending = [];
+    let outcome: (ActionKeyTaken | null)[] = [];
+    let failure: unknown = null;
+    try {
+      this.write(() => (outcome = this.store.appendBatch(this.record.id, batch)));
+    } catch (err) {
+      failure = err;
+    }
+    if (failure !== null || outcome.some((o) => o !== null)) {
+      // What was applied but not stored must not stay: the forum is read back from the disk.
+      this.reload();
+      this.emit(everythingChanged(this.state));
+    }
+    batch.forEach((action, i) => {
+      const own = failure ?? outcome[i] ?? null;
+      if (own === null && failure === null) this.emit(action.effects);
+      for (const done of action.waiters) done(own);
+    });
+    return failure;
+  }
+
+  /** The forum as stored: after a failed batch, what was applied in memory is dropped. */
+  private reload(): void {
+    const fresh = emptyState();
+    for (const key of Object.keys(this.state) as (keyof ForumState)[]) delete this.state[key];
+    Object.assign(this.state, fresh);
+    this.actions.clear();
+    for (const { event, actionKey } of this.store.loadEvents(this.record.id)) {
+      applyEvent(this.state, event);
+      if (actionKey) this.remember(actionKey, event);
+    }
   }
 
   /** Changes the forum's secrets, durably, then in memory. */
@@ -238,8 +314,9 @@ export class ForumRoom {
     this.emit(emptyEffects());
   }
 
-  /** Stops the presence timers (when the server closes). */
+  /** Writes what is pending and stops the presence timers (when the server closes). */
   close(): void {
+    this.flush();
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();
   }
@@ -273,12 +350,15 @@ export class ForumRoom {
           effects.phase = e.to;
           break;
         case 'forumCreated':
+        case 'forumArchived':
+        case 'forumUnarchived':
         case 'structureSet':
         case 'rulesSet':
         case 'priorityRevealed':
         case 'admissionSet':
         case 'displaySet':
         case 'resultsTopSet':
+        case 'resultsPublished':
           effects.forum = true;
           break;
         case 'addressCapSet':
@@ -363,6 +443,9 @@ export class ForumRoom {
         case 'ideaSubmitted':
           effects.ideas.add(e.ideaId);
           effects.me.add(e.authorId);
+          break;
+        case 'ideaImported':
+          effects.ideas.add(e.ideaId);
           break;
         case 'ideaEdited':
         case 'ideaWithdrawn':

@@ -41,7 +41,11 @@ export function forumInfo(state: ForumState): ForumInfo {
     admission: state.admission,
     display: state.display,
     resultsTop: state.resultsTop,
+    publicResults: state.publicResults,
     timer: state.timer,
+    archived: state.archived,
+    voteOnly: state.voteOnly,
+    basedOn: state.basedOn,
   };
 }
 

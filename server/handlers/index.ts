@@ -20,6 +20,7 @@ import { setLanguage } from './session/setLanguage.js';
 import { setAddressCap } from './admission/setAddressCap.js';
 import { setMode } from './admission/setMode.js';
 import { setResultsTop } from './display/setResultsTop.js';
+import { publish } from './results/publish.js';
 import { show } from './display/show.js';
 import { grant } from './export/grant.js';
 import { invite } from './host/invite.js';
@@ -62,6 +63,7 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'priority:reveal': reveal,
   'display:show': show,
   'display:setResultsTop': setResultsTop,
+  'results:publish': publish,
   'session:setLanguage': setLanguage,
   'admission:setMode': setMode,
   'admission:setAddressCap': setAddressCap,

@@ -1,33 +1,57 @@
-// The HTTP side: the three built pages (phone at /, projector at /screen, console at /console),
-// the join QR as SVG, the facilitator's exports and ticket sheets, and a health check. Everything
-// is served from this laptop: no CDN, no outside fonts. Facilitator downloads take a short-lived
-// grant (from the console's socket) or the key in a header, never the key in a link.
+// The HTTP side. Each forum lives under /f/<slug>: its three built pages (phone at /f/<slug>/,
+// projector at /f/<slug>/screen, console at /f/<slug>/console), its join QR, exports, ticket
+// sheets and results pages, all from one router per forum (forumRouter). The server's own
+// addresses: the console's forum list at /console, a forum file's import, a health check; and, for
+// a server holding a single open forum, the short addresses (/, /screen, /api/…) lead to it.
+// Everything is served from this laptop: no CDN, no outside fonts. Facilitator downloads take a
+// short-lived grant (from the console's socket) or the key in a header, never the key in a link.
 
 import express, { type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import QRCode from 'qrcode';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
-import { errorMessage } from '../../shared/i18n/errors.js';
-import { isLang } from '../../shared/i18n/index.js';
+import { errorMessage, isLang, t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
-import type { ForumRoom } from '../forum/room.js';
+import { Refusal, type ForumRoom } from '../forum/room.js';
+import type { Forums } from '../forums/registry.js';
+import { readForumFile } from '../forums/transfer.js';
+import type { OpenForum } from '../main.js';
+import { escapeHtml } from './tickets.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
 import { exportResults, resultsCsv } from './export.js';
 import type { Grants } from './grants.js';
+import { registerResultsRoutes } from './report.js';
+import { registerPublicRoutes } from './public.js';
 import { PRINT_SCRIPT, ticketSheet } from './tickets.js';
 import { resultsXlsx } from './xlsx.js';
 
 export interface HttpOptions {
-  room: ForumRoom;
+  forums: Forums<OpenForum>;
   clientDir: string;
-  /** The address phones open, without a code. */
+  /** The address phones open, without a forum or a code. */
   baseUrl: string;
   keys: KeyGuard;
   grants: Grants;
   trustProxy: number;
 }
+
+export interface ForumRouterOptions {
+  room: ForumRoom;
+  clientDir: string;
+  /** The forum's own address: the server's base and /f/<slug>. */
+  baseUrl: string;
+  keys: KeyGuard;
+  grants: Grants;
+  trustProxy: number;
+  facilitatorKey: () => string;
+  /** The whole forum as a file, to move it to another laptop. */
+  forumFile: () => unknown;
+}
+
+/** The forum's part of an address, or null when it cannot be one: /f/<slug>. */
+const SLUG = /^[0-9a-z-]{1,40}$/;
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -68,17 +92,9 @@ function precompressed(dir: string): express.RequestHandler {
   };
 }
 
-export function createHttpApp({ room, clientDir, baseUrl, keys, grants, trustProxy }: HttpOptions): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use((_req, res, next) => {
-    res.set(SECURITY_HEADERS);
-    next();
-  });
-
-  app.get('/health', (_req, res) => {
-    res.json({ ok: true, phase: room.state.phase, joined: room.state.participants.size });
-  });
+/** Everything of one forum, as served under /f/<slug> (and at the short addresses of a single forum). */
+export function forumRouter({ room, clientDir, baseUrl, keys, grants, trustProxy, facilitatorKey, forumFile }: ForumRouterOptions): express.Router {
+  const app = express.Router();
 
   // The join QR: of the join address alone, or with a code (`?c=`, digits only). The projector
   // asks for the code it shows; a few recent ones are kept so the 30-second change costs nothing.
@@ -105,7 +121,7 @@ export function createHttpApp({ room, clientDir, baseUrl, keys, grants, trustPro
       return false;
     }
     const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
-    const check = keys.check(req.get('x-facilitator-key'), [room.record.facilitatorKey], address, 'http');
+    const check = keys.check(req.get('x-facilitator-key'), [facilitatorKey()], address, 'http');
     if (check.ok) return true;
     const lang = langOf(req);
     if (check.retryAfter) {
@@ -154,28 +170,143 @@ export function createHttpApp({ room, clientDir, baseUrl, keys, grants, trustPro
     res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8');
     res.send(await ticketSheet(room.state, { baseUrl, batch, lang: langOf(req) }));
   });
+  // The whole forum as one file, to open on another laptop (the forum list imports it).
+  app.get('/api/forum.json', (req, res) => {
+    if (!facilitatorOnly(req, res)) return;
+    res.set('Content-Disposition', `attachment; filename="viche-forum-${room.record.slug}-${new Date().toISOString().slice(0, 10)}.json"`).set('Cache-Control', 'no-store');
+    res.type('application/json').send(JSON.stringify(forumFile()));
+  });
+  // The public results page (once published), its QR, and the join poster.
+  registerPublicRoutes(app, { room, baseUrl, langOf, facilitatorOnly });
+
+  registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf });
+
+  app.get('/', page(clientDir, 'phone'));
+  app.get('/screen', page(clientDir, 'screen'));
+  app.get('/console', page(clientDir, 'console'));
+  return app;
+}
+
+const page = (clientDir: string, name: string) => (_req: Request, res: Response) => {
+  const file = join(clientDir, name, 'index.html');
+  if (!existsSync(file)) {
+    res.status(503).type('text/plain').send('The client is not built yet: run `npm run build`.');
+    return;
+  }
+  res.set('Cache-Control', 'no-cache').sendFile(file);
+};
+
+/** Addresses of a forum that a server holding a single open forum also answers at its root. */
+const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg)?$|console\/(tickets|report|poster)$)/;
+
+export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustProxy }: HttpOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    const forum = forums.primary();
+    res.json({
+      ok: true,
+      forums: forums.list().length,
+      phase: forum?.room.state.phase ?? null,
+      joined: forum?.room.state.participants.size ?? 0,
+    });
+  });
+
   app.get('/tickets.js', (_req, res) => {
     res.type('text/javascript').set('Cache-Control', 'no-cache').send(PRINT_SCRIPT);
+  });
+
+  // A forum file from another laptop: checked, replayed through the rules, and opened here.
+  app.post('/api/forums/import', express.json({ limit: '64mb' }), (req, res) => {
+    const lang = isLang(req.query.lang) ? req.query.lang : 'uk';
+    const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
+    if (!grants.valid(req.query.grant)) {
+      const check = keys.check(req.get('x-facilitator-key'), [forums.facilitatorKey], address, 'http');
+      if (!check.ok) {
+        res.status(403).json({ ok: false, error: { code: 'FORBIDDEN', message: errorMessage(lang, { code: 'FORBIDDEN' }) } });
+        return;
+      }
+    }
+    try {
+      const file = readForumFile(req.body);
+      const created = forums.create(
+        { title: file.title, structure: { vision: '', priorities: [] }, admission: 'hall' },
+        { id: file.id, events: file.events, action: 'imported' },
+      );
+      res.json({ ok: true, data: { forumId: created.room.record.id, slug: created.room.record.slug } });
+    } catch (err) {
+      if (err instanceof Refusal) {
+        res.status(err.error.code === 'FORUM_EXISTS' ? 409 : 400).json({ ok: false, error: { ...err.error, message: errorMessage(lang, err.error) } });
+        return;
+      }
+      throw err;
+    }
   });
 
   // The built client. Hashed assets are cached for good; the pages are always revalidated.
   app.use('/assets', precompressed(join(clientDir, 'assets')));
   app.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
-  const page = (name: string) => (_req: Request, res: Response) => {
-    const file = join(clientDir, name, 'index.html');
-    if (!existsSync(file)) {
-      res.status(503).type('text/plain').send('The client is not built yet: run `npm run build`.');
+
+  // One forum's addresses. /f/2 without the slash is the same page as /f/2/ for a phone typing it.
+  app.use('/f/:slug', (req, res, next) => {
+    const slug = String(req.params.slug);
+    const forum = SLUG.test(slug) ? forums.bySlug(slug) : undefined;
+    if (!forum) {
+      res.status(404).type('text/plain; charset=utf-8').send('Такого форуму тут немає. / There is no such forum here.');
       return;
     }
-    res.set('Cache-Control', 'no-cache').sendFile(file);
-  };
-  app.get('/', page('phone'));
-  app.get('/screen', page('screen'));
-  app.get('/console', page('console'));
+    if (req.originalUrl === `/f/${slug}` || req.originalUrl.startsWith(`/f/${slug}?`)) {
+      res.redirect(302, `/f/${slug}/${req.originalUrl.slice(`/f/${slug}`.length)}`);
+      return;
+    }
+    forum.attached.router(req, res, next);
+  });
+
+  // The short addresses: with a single open forum they are that forum's; otherwise the phone's
+  // address lists the open forums to choose from.
+  const single = () => forums.single();
+  app.get('/', (req, res) => {
+    const forum = single();
+    const query = req.originalUrl.slice(1);
+    if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/${query}`);
+    res.set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(chooserPage(forums, isLang(req.query.lang) ? req.query.lang : 'uk'));
+  });
+  app.get('/screen', (req, res) => {
+    const forum = single();
+    if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/screen${req.originalUrl.slice('/screen'.length)}`);
+    res.status(404).type('text/plain; charset=utf-8').send('Відкрийте проєктор за адресою форуму з консолі (/f/…/screen). / Open the projector at the forum’s address from the console (/f/…/screen).');
+  });
+  // The console's home: the list of forums.
+  app.get('/console', page(clientDir, 'console'));
+  app.use((req, res, next) => {
+    if (!SHORT_ADDRESSES.test(req.path)) return next();
+    const forum = single();
+    if (forum) return forum.attached.router(req, res, next);
+    const lang = isLang(req.query.lang) ? req.query.lang : 'uk';
+    const error = { code: 'FORUM_NOT_FOUND' as const };
+    res.status(409).json({ ok: false, error: { ...error, message: errorMessage(lang, error) } });
+  });
   app.use(express.static(join(clientDir, 'public'), { index: false }));
 
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found');
   });
   return app;
+}
+
+/** The phone's address when several forums are open: which one is yours? */
+function chooserPage(forums: Forums<OpenForum>, lang: Lang): string {
+  const open = forums.list().filter((f) => !f.room.state.archived);
+  const items = open
+    .map((f) => `<li><a href="/f/${f.room.record.slug}/">${escapeHtml(f.room.state.title)}</a></li>`)
+    .join('');
+  const title = t(lang, 'chooser.title');
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:0;padding:1.25rem;font-size:1.2rem;line-height:1.4;color:#111;background:#fff}h1{font-size:1.5rem}ul{list-style:none;padding:0}li{margin:.75rem 0}a{display:block;padding:1rem;border:2px solid #1f4fd1;border-radius:.5rem;color:#1f4fd1;text-decoration:none;font-weight:600}a:focus-visible{outline:3px solid #111;outline-offset:2px}</style></head>
+<body><main><h1>${escapeHtml(title)}</h1>${open.length ? `<ul>${items}</ul>` : `<p>${escapeHtml(t(lang, 'chooser.none'))}</p>`}</main></body></html>`;
 }

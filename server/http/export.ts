@@ -13,8 +13,8 @@
 import { ballotCount } from '../../shared/forum/state.js';
 import { resultsHash } from '../forum/resultsHash.js';
 import { countDots, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
-import { FACILITATOR, type ForumState, type IdeaStatus, type ModerationEntry } from '../../shared/forum/types.js';
-import { t } from '../../shared/i18n/index.js';
+import { FACILITATOR, type ForumState, type Origin, type Task, type IdeaStatus, type ModerationEntry } from '../../shared/forum/types.js';
+import { t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
 
 export interface ExportIdea {
@@ -35,8 +35,10 @@ export interface ExportIdea {
   supporters: number;
   /** Rank within its priority; null for hidden ideas. */
   rank: number | null;
-  /** `paper`: typed in from a paper card. */
-  source: 'phone' | 'paper';
+  /** `paper`: typed in from a paper card; `shortlist`: brought from an earlier forum (see origin). */
+  source: 'phone' | 'paper' | 'shortlist';
+  /** For a shortlisted idea: the earlier forum's idea it is. */
+  origin?: { forumId: string; forumTitle: string; ideaId: string };
   /** The ideas merged into this one, as their authors wrote them (names left out on request). */
   mergedFrom: { title: string; description: string; place: string; authorName?: string }[];
 }
@@ -77,7 +79,7 @@ export interface ExportResults {
     title: string;
     subtitle: string;
     revealed: boolean;
-    goals: { code: string; title: string }[];
+    goals: { code: string; title: string; origin?: Origin; tasks?: Task[] }[];
     ideas: ExportIdea[];
   }[];
   /** joined: ballots held (voided ones left out). */
@@ -131,6 +133,7 @@ export function exportResults(state: ForumState, now = new Date(), { names = tru
           supporters: idea.status === 'active' ? (c?.supporters ?? 0) : 0,
           rank: rankOf.get(idea.id)?.rank ?? null,
           source: idea.source,
+          ...(idea.origin ? { origin: idea.origin } : {}),
           mergedFrom: idea.merged.map((m) => ({
             title: m.title,
             description: m.description,
@@ -146,7 +149,12 @@ export function exportResults(state: ForumState, now = new Date(), { names = tru
         title: p.title,
         subtitle: p.subtitle,
         revealed: state.revealed.includes(p.code),
-        goals: p.goals.map((g) => ({ code: g.code, title: g.title })),
+        goals: p.goals.map((g) => ({
+          code: g.code,
+          title: g.title,
+          ...(g.origin ? { origin: g.origin } : {}),
+          ...(g.tasks?.length ? { tasks: g.tasks } : {}),
+        })),
         ideas,
       };
     }),
@@ -188,8 +196,8 @@ const HEADERS: Record<Lang, string[]> = {
   ],
 };
 const SOURCE: Record<Lang, Record<ExportIdea['source'], string>> = {
-  uk: { phone: 'телефон', paper: 'паперова картка' },
-  en: { phone: 'phone', paper: 'paper card' },
+  uk: { phone: 'телефон', paper: 'паперова картка', shortlist: 'короткий список попереднього форуму' },
+  en: { phone: 'phone', paper: 'paper card', shortlist: 'shortlist of an earlier forum' },
 };
 const STATUS: Record<Lang, Record<ExportIdea['status'], string>> = {
   uk: { active: 'активна', hidden: 'прихована' },

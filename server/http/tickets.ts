@@ -4,11 +4,11 @@
 // own fonts, and no PDF library or font file has to ship with the server.
 
 import QRCode from 'qrcode';
-import { t } from '../../shared/i18n/index.js';
+import { t } from '../../shared/i18n/all.js';
 import type { ForumState, Ticket } from '../../shared/forum/types.js';
 import type { Lang } from '../../shared/protocol.js';
 
-const escapeHtml = (s: string): string =>
+export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** "4821993017" → "48219 93017": two halves are easier to read out and type. */

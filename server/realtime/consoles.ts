@@ -1,5 +1,6 @@
-// The facilitator's console and the hosts' consoles: one view built per update and sent to every
-// console, each host getting it without what only the facilitator needs, and with who they are.
+// The facilitator's console and the hosts' consoles: one view built per update, each host's
+// without what only the facilitator needs and with who they are, and sent as the changes since
+// the last one (viewStream.ts); a console that connects or lost a patch gets the whole view.
 
 import type { ConsoleView } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
@@ -7,7 +8,8 @@ import type { Duplicates } from '../forum/duplicates.js';
 import type { ForumRoom } from '../forum/room.js';
 import { consoleView, hostView, type ConsoleStatus } from '../forum/views.js';
 import type { Session } from './session.js';
-import type { AppServer } from './socket.js';
+import { ViewStream } from './viewStream.js';
+import type { AppNamespace } from './socket.js';
 
 export const CONSOLES = 'consoles';
 export const HOSTS = 'hosts';
@@ -17,14 +19,14 @@ export const hostRoom = (id: string) => `h:${id}`;
 export type HealthSource = () => ConsoleStatus;
 
 export interface ConsoleViews {
-  /** The view for one console or host connection. */
-  viewFor(session: Session, now?: number): ConsoleView;
-  /** Sends every console and host its view, if any is connected. */
+  /** The whole view for one console or host connection, at its audience's current version. */
+  viewFor(session: Session, now?: number): { view: ConsoleView; v: number };
+  /** Sends every console and host the changes to its view, if any is connected. */
   sendAll(now?: number): void;
 }
 
-export function consoleViews(io: AppServer, room: ForumRoom, admission: Admission, health: HealthSource, duplicates: Duplicates): ConsoleViews {
-  const connected = (name: string) => (io.sockets.adapter.rooms.get(name)?.size ?? 0) > 0;
+export function consoleViews(io: AppNamespace, room: ForumRoom, admission: Admission, health: HealthSource, duplicates: Duplicates): ConsoleViews {
+  const connected = (name: string) => (io.adapter.rooms.get(name)?.size ?? 0) > 0;
   const base = (now: number): ConsoleView =>
     consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
       me: { role: 'facilitator' },
@@ -35,22 +37,47 @@ export function consoleViews(io: AppServer, room: ForumRoom, admission: Admissio
     const host = room.state.hosts.get(hostId);
     return hostView({ ...view, me: { role: 'host', hostId, name: host?.name ?? '', scope: host?.scope ?? null } });
   };
+  // One stream for the facilitator's consoles (they all see the same view), one per host.
+  const facilitator = new ViewStream<ConsoleView>();
+  const hostStreams = new Map<string, ViewStream<ConsoleView>>();
+  const streamOf = (hostId: string) => {
+    let stream = hostStreams.get(hostId);
+    if (!stream) hostStreams.set(hostId, (stream = new ViewStream()));
+    return stream;
+  };
+
+  /** Takes every audience's view now and sends each its patch. */
+  const refresh = (now: number, force: boolean) => {
+    const consoles = connected(CONSOLES);
+    const hosts = io.adapter.rooms.get(HOSTS);
+    if (!force && !consoles && !hosts?.size) return;
+    const view = base(now);
+    const patch = facilitator.update(view);
+    if (patch && consoles) io.to(CONSOLES).emit('console:patch', patch);
+    const hostIds = new Set<string>();
+    for (const socketId of hosts ?? []) {
+      const hostId = io.sockets.get(socketId)?.data.session.hostId;
+      if (hostId) hostIds.add(hostId);
+    }
+    for (const hostId of hostIds) {
+      const hostPatch = streamOf(hostId).update(forHost(view, hostId));
+      if (hostPatch) io.to(hostRoom(hostId)).emit('console:patch', hostPatch);
+    }
+    for (const id of hostStreams.keys()) if (!hostIds.has(id)) hostStreams.delete(id);
+  };
+
   return {
     viewFor(session, now = Date.now()) {
-      const view = base(now);
-      return session.role === 'host' && session.hostId ? forHost(view, session.hostId) : view;
+      refresh(now, true);
+      if (session.role === 'host' && session.hostId) {
+        const stream = streamOf(session.hostId);
+        if (!stream.current()) stream.update(forHost(base(now), session.hostId));
+        return stream.current()!;
+      }
+      return facilitator.current()!;
     },
     sendAll(now = Date.now()) {
-      const consoles = connected(CONSOLES);
-      const hosts = io.sockets.adapter.rooms.get(HOSTS);
-      if (!consoles && !hosts?.size) return;
-      const view = base(now);
-      if (consoles) io.to(CONSOLES).emit('console', view);
-      for (const socketId of hosts ?? []) {
-        const socket = io.sockets.sockets.get(socketId);
-        const hostId = socket?.data.session.hostId;
-        if (socket && hostId) socket.emit('console', forHost(view, hostId));
-      }
+      refresh(now, false);
     },
   };
 }

@@ -1,8 +1,8 @@
 // One command from one connection: rate limits → role → schema → exactly-once → rule → commit →
-// ack. Every refusal is an ack in the sender's language; nothing else is touched.
+// ack, once the commit's batch is on disk (group commit: see ForumRoom.commit). Every refusal is an ack in the sender's language; nothing else is touched.
 
 import type { RuleError } from '../../shared/forum/errors.js';
-import { errorMessage } from '../../shared/i18n/errors.js';
+import { errorMessage } from '../../shared/i18n/all.js';
 import { COMMANDS, type Ack, type CommandName } from '../../shared/protocol.js';
 import { ActionKeyTaken } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
@@ -20,6 +20,9 @@ import type { AppSocket } from './socket.js';
  */
 export const FLOOD_CUTOFF = 200;
 export const FLOOD_WINDOW_MS = 10_000;
+
+/** Commands an archived forum still takes: none of them changes it. */
+const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['session:setLanguage', 'export:grant', 'facilitator:rotateKey']);
 
 export interface DispatchDeps {
   room: ForumRoom;
@@ -80,10 +83,34 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
       const field = parsed.error.issues[0]?.path[0];
       return refuse(ack, { code: 'BAD_INPUT', params: typeof field === 'string' ? { field } : {} });
     }
+    // An archived forum is read-only: what does not change it (a language, a download link) still works.
+    if (deps.room.state.archived && !READ_ONLY_COMMANDS.has(name)) return refuse(ack, { code: 'ARCHIVED' });
     const data = parsed.data as { actionId?: string; ideaId?: string };
     const actionKey = session.participantId && data.actionId ? `${session.participantId}:${data.actionId}` : null;
     const ctx = new HandlerContext(deps.room, session, actionKey, services);
     const handler = HANDLERS[name] as (typeof HANDLERS)[CommandName];
+    /** Every ack that says something happened waits until the batch holding it is on disk. */
+    const pendingBefore = deps.room.pendingCount;
+    // `resend`: the answer to an action already taken, which may still be in the batch being written:
+    // it shares that batch's fate.
+    const ackWhenDurable = (result: Ack<unknown>, after?: () => void, resend = false) => {
+      if (!resend && deps.room.pendingCount <= pendingBefore) {
+        return deps.room.afterFlush(() => {
+          after?.();
+          ack(result);
+        });
+      }
+      deps.room.whenDurable((failure) => {
+        if (failure === null) {
+          after?.();
+          return ack(result);
+        }
+        if (failure instanceof ActionKeyTaken) return refuse(ack, { code: 'ACTION_ID_REUSED' });
+        if (failure instanceof StorageUnavailable) return refuse(ack, { code: 'STORAGE_UNAVAILABLE', params: { cause: failure.reason } });
+        deps.log.error({ err: failure, command: name }, 'command failed');
+        refuse(ack, { code: 'INTERNAL' });
+      });
+    };
     try {
       const done = actionKey ? deps.room.findAction(actionKey) : undefined;
       if (done) {
@@ -91,7 +118,7 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
         if (done.command !== name || (done.target !== null && done.target !== data.ideaId) || !handler.resend) {
           return refuse(ack, { code: 'ACTION_ID_REUSED' });
         }
-        return ack({ ok: true, data: handler.resend(ctx, done), duplicate: true });
+        return ackWhenDurable({ ok: true, data: handler.resend(ctx, done), duplicate: true }, undefined, true);
       }
       // Changes the whole hall is sent are limited per participant; refused attempts reach no one, so only accepted ones count.
       const changesIdeas = handler.changesIdeas && session.participantId;
@@ -103,8 +130,7 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
         }
       }
       const result = (handler.run as (c: HandlerContext, p: unknown) => unknown)(ctx, parsed.data);
-      if (changesIdeas) limits.ideaChanges.take(session.participantId!);
-      ack({ ok: true, data: result });
+      ackWhenDurable({ ok: true, data: result }, changesIdeas ? () => limits.ideaChanges.take(session.participantId!) : undefined);
     } catch (err) {
       if (err instanceof Refusal) return refuse(ack, err.error);
       // An id remembered no longer (older than the window kept in memory) but stored: a reuse.

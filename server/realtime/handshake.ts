@@ -2,7 +2,7 @@
 // address found, and connections per address capped and slowed, before any state is sent.
 
 import type { Socket } from 'socket.io';
-import { t, type MessageKey } from '../../shared/i18n/index.js';
+import { t, type MessageKey } from '../../shared/i18n/all.js';
 import { PROTOCOL_VERSION, handshakeSchema, type ConnectRefusal, type Lang } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
 import type { ForumRoom } from '../forum/room.js';
@@ -39,6 +39,7 @@ const clientAddress = (socket: Pick<Socket, 'handshake'>, trustProxy: number): s
 
 export interface HandshakeDeps {
   room: ForumRoom;
+  facilitatorKey: () => string;
   admission: Admission;
   limits: Limits;
   keys: KeyGuard;
@@ -99,7 +100,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     }
     if (role === 'console' || role === 'screen') {
       // The projector sees the hall's current join code, so it needs its own key (or the facilitator's).
-      const expected = role === 'console' ? [room.record.facilitatorKey] : [room.record.screenKey, room.record.facilitatorKey];
+      const expected = role === 'console' ? [deps.facilitatorKey()] : [room.record.screenKey, deps.facilitatorKey()];
       const check = keys.check(key, expected, address, role, now);
       if (!check.ok) {
         return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));

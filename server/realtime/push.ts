@@ -3,12 +3,14 @@
 // the sender does. The projector and the console are sent again at most every `displayThrottleMs`,
 // and at each change of the hall's join code.
 
-import { t, type MessageKey } from '../../shared/i18n/index.js';
+import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { Admission } from '../forum/admission.js';
 import type { Effects, ForumRoom } from '../forum/room.js';
 import { meView, phoneView, publicIdea, screenView } from '../forum/views.js';
+import type { ScreenView } from '../../shared/protocol.js';
 import type { ConsoleViews } from './consoles.js';
-import type { AppServer } from './socket.js';
+import { ViewStream } from './viewStream.js';
+import type { AppNamespace } from './socket.js';
 
 export const PHONES = 'phones';
 export const SCREENS = 'screens';
@@ -24,7 +26,7 @@ export interface PushOptions {
   ideaPatchMs?: number;
 }
 
-export function startPushing(io: AppServer, room: ForumRoom, admission: Admission, consoles: ConsoleViews, options: PushOptions = {}) {
+export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admission, consoles: ConsoleViews, options: PushOptions = {}) {
   const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
   const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
   const pending = { forum: false, ideas: new Set<string>(), me: new Set<string>(), notices: [] as Effects['notices'] };
@@ -36,6 +38,8 @@ export function startPushing(io: AppServer, room: ForumRoom, admission: Admissio
 
   const flushIdeas = () => {
     ideaTimer = null;
+    // Nothing is sent that is not yet on disk: actions of this turn are written first.
+    room.flush();
     lastIdeas = Date.now();
     if (pending.ideas.size === 0) return;
     const state = room.state;
@@ -52,6 +56,7 @@ export function startPushing(io: AppServer, room: ForumRoom, admission: Admissio
 
   const flushPhones = () => {
     phoneFlush = null;
+    room.flush();
     const state = room.state;
     // A change of the forum (a phase, a reveal) goes out with the ideas it concerns, in order.
     if (pending.forum) {
@@ -61,8 +66,8 @@ export function startPushing(io: AppServer, room: ForumRoom, admission: Admissio
     }
     for (const id of pending.me) io.to(participantRoom(id)).emit('me', meView(state, id));
     for (const { participantId, notice } of pending.notices) {
-      for (const socketId of io.sockets.adapter.rooms.get(participantRoom(participantId)) ?? []) {
-        const s = io.sockets.sockets.get(socketId);
+      for (const socketId of io.adapter.rooms.get(participantRoom(participantId)) ?? []) {
+        const s = io.sockets.get(socketId);
         if (!s) continue;
         const lang = s.data.session.lang;
         s.emit('notice', { ...notice, message: t(lang, `notice.${notice.code}` as MessageKey, notice.params) });
@@ -73,14 +78,21 @@ export function startPushing(io: AppServer, room: ForumRoom, admission: Admissio
     pending.notices = [];
   };
 
+  // The projectors all see one view: sent as the changes since the last (viewStream.ts).
+  const screens = new ViewStream<ScreenView>();
+  const refreshScreens = (now: number, force: boolean) => {
+    const any = (io.adapter.rooms.get(SCREENS)?.size ?? 0) > 0;
+    if (!force && !any) return;
+    const patch = screens.update(screenView(room.state, room.presence, admission.joinInfo(now)));
+    if (patch && any) io.to(SCREENS).emit('screen:patch', patch);
+  };
+
   const flushDisplays = () => {
     displayTimer = null;
+    room.flush();
     const now = Date.now();
     lastDisplay = now;
-    const join = admission.joinInfo(now);
-    if ((io.sockets.adapter.rooms.get(SCREENS)?.size ?? 0) > 0) {
-      io.to(SCREENS).emit('screen', screenView(room.state, room.presence, join));
-    }
+    refreshScreens(now, false);
     consoles.sendAll(now);
   };
 
@@ -115,6 +127,12 @@ export function startPushing(io: AppServer, room: ForumRoom, admission: Admissio
   scheduleRotation();
 
   return {
+    /** The projector's whole view at its current version, for a projector that connects or resyncs. */
+    screenFor(now = Date.now()): { view: ScreenView; v: number } {
+      room.flush();
+      refreshScreens(now, true);
+      return screens.current()!;
+    },
     /** Sends the projector and console again now (after something that is not an event changed). */
     refreshDisplays: () => scheduleDisplays(true),
     close() {

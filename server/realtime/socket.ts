@@ -2,11 +2,11 @@
 // joins its rooms and receives the whole state it may see (here), commands are dispatched
 // (dispatch.ts), and changes are pushed, coalesced (push.ts).
 
-import type { Server, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
-import { newSecret, type ForumRoom } from '../forum/room.js';
-import { meView, phoneView, publicIdeas, screenView } from '../forum/views.js';
+import type { ForumRoom } from '../forum/room.js';
+import { meView, phoneView, publicIdeas } from '../forum/views.js';
 import type { HandlerServices } from '../handlers/define.js';
 import type { Grants } from '../http/grants.js';
 import type { Logger } from '../log.js';
@@ -20,10 +20,16 @@ import { PHONES, SCREENS, participantRoom, startPushing, type PushOptions } from
 import type { Session } from './session.js';
 
 export type AppServer = Server<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
+/** One forum's connections: its namespace, /f/<slug>. Nothing sent in it reaches another forum. */
+export type AppNamespace = Namespace<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
 export type AppSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
 
 export interface RealtimeDeps {
   room: ForumRoom;
+  /** The facilitator's key, the same for every forum on the server. */
+  facilitatorKey: () => string;
+  /** Makes a new facilitator key, and disconnects every console that used the old one. */
+  rotateKey: () => string;
   admission: Admission;
   limits: Limits;
   keys: KeyGuard;
@@ -36,7 +42,7 @@ export interface RealtimeDeps {
   duplicates: Duplicates;
 }
 
-export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): void } {
+export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close(): void } {
   const { room, admission, log } = deps;
   const open = new OpenConnections();
   io.use(handshake(deps, open));
@@ -45,19 +51,9 @@ export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): vo
 
   /** The connections bound to a participant. */
   const socketsOf = (participantId: string): AppSocket[] =>
-    [...(io.sockets.adapter.rooms.get(participantRoom(participantId)) ?? [])]
-      .map((id) => io.sockets.sockets.get(id))
+    [...(io.adapter.rooms.get(participantRoom(participantId)) ?? [])]
+      .map((id) => io.sockets.get(id))
       .filter((s): s is AppSocket => s !== undefined);
-
-  const rotateKey = (): string => {
-    const key = newSecret();
-    room.updateSecrets({ facilitatorKey: key });
-    deps.grants.revokeAll();
-    log.info('facilitator key rotated; consoles with the old key are disconnected');
-    // After the ack has gone out: the console that asked reconnects with the new key.
-    setImmediate(() => io.in(CONSOLES).disconnectSockets(true));
-    return key;
-  };
 
   const services = (socket: AppSocket): HandlerServices => {
     const session = socket.data.session;
@@ -84,7 +80,7 @@ export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): vo
           other.emit('me', null);
         }
       },
-      rotateKey,
+      rotateKey: deps.rotateKey,
       disconnectHost(hostId) {
         // After the ack: the revoked host's consoles reconnect, and are refused.
         setImmediate(() => io.in(hostRoom(hostId)).disconnectSockets(true));
@@ -96,6 +92,8 @@ export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): vo
     const session = socket.data.session;
     open.opened(session.address);
     const own = services(socket);
+    // The views sent below show only what is on disk.
+    room.flush();
 
     if (session.role === 'phone') {
       socket.join(PHONES);
@@ -106,16 +104,19 @@ export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): vo
       if (participantId) own.bind(participantId);
       socket.emit('me', session.participantId ? meView(room.state, session.participantId) : null);
     } else if (session.role === 'screen') {
+      const { view, v } = pushing.screenFor();
+      socket.emit('screen', view, v);
       socket.join(SCREENS);
-      socket.emit('screen', screenView(room.state, room.presence, admission.joinInfo(Date.now())));
     } else if (session.role === 'host' && session.hostId) {
+      const { view, v } = consoles.viewFor(session);
+      socket.emit('console', view, v);
       socket.join(HOSTS);
       socket.join(hostRoom(session.hostId));
-      socket.emit('console', consoles.viewFor(session));
       pushing.refreshDisplays();
     } else {
+      const { view, v } = consoles.viewFor(session);
+      socket.emit('console', view, v);
       socket.join(CONSOLES);
-      socket.emit('console', consoles.viewFor(session));
     }
 
     socket.on('disconnect', () => {
@@ -124,6 +125,19 @@ export function attachRealtime(io: AppServer, deps: RealtimeDeps): { close(): vo
       if (session.role === 'host') pushing.refreshDisplays();
       if (session.participantId) room.disconnected(session.participantId);
     });
+
+    // A projector or console that missed a patch asks for the whole view again.
+    if (session.role !== 'phone') {
+      socket.on('view:resync', () => {
+        if (session.role === 'screen') {
+          const { view, v } = pushing.screenFor();
+          socket.emit('screen', view, v);
+        } else {
+          const { view, v } = consoles.viewFor(session);
+          socket.emit('console', view, v);
+        }
+      });
+    }
 
     handleCommands(socket, { room, log, services: () => own });
   });

@@ -87,7 +87,7 @@ function stage(config: Partial<ServerConfig> = {}) {
     /** A phone that has connected (with a token of its own) but not joined. */
     async device(options: { localAddress?: string; lang?: Handshake['lang'] } = {}): Promise<Device> {
       const token = newToken();
-      const c = keep(await connect(s.server.url, { role: 'phone', token, ...(options.lang ? { lang: options.lang } : {}) }, { localAddress: options.localAddress }));
+      const c = keep(await connect(s.server.socketUrl, { role: 'phone', token, ...(options.lang ? { lang: options.lang } : {}) }, { localAddress: options.localAddress }));
       await c.next('me');
       return Object.assign(c, { token });
     },
@@ -202,7 +202,7 @@ describe('the hall mode', () => {
     // Asking again from the same device needs no code at all.
     expect(ok(await askToJoin(phone, code)).me.participantId).toBe(me.participantId);
     phone.close();
-    const back = s.keep(await connect(s.server.url, { role: 'phone', token: phone.token }));
+    const back = s.keep(await connect(s.server.socketUrl, { role: 'phone', token: phone.token }));
     expect(await back.next<MeView | null>('me')).toMatchObject({ participantId: me.participantId, name: 'Олена К.' });
     ok(await back.send('participant:rename', { name: 'Олена' }));
     // A newcomer with that code is too late.
@@ -215,12 +215,12 @@ describe('the hall mode', () => {
     expect(first.rotation).toEqual({ nextAt: expect.any(Number) as number, periodMs: PERIOD_MS });
     const next = await screen.next<ScreenView>('screen', (v) => v.joinCode !== first.joinCode);
     expect(next.joinCode).toMatch(/^\d{6}$/);
-    expect(next.joinUrl).toBe(`http://viche.test:9/?c=${next.joinCode}`);
+    expect(next.joinUrl).toBe(`http://viche.test:9/f/${s.server.slug}/?c=${next.joinCode}`);
     expect(s.server.admission.checkHallCode(next.joinCode, Date.now())).toBe('valid');
 
     // Other addresses than the consoles', so these failures slow no one else down.
-    expect((await refusedConnection(s.server.url, { role: 'screen' }, { localAddress: '127.0.0.2' })).code).toBe('FORBIDDEN');
-    const wrong = await refusedConnection(s.server.url, { role: 'screen', key: 'not-the-key', lang: 'en' }, { localAddress: '127.0.0.3' });
+    expect((await refusedConnection(s.server.socketUrl, { role: 'screen' }, { localAddress: '127.0.0.2' })).code).toBe('FORBIDDEN');
+    const wrong = await refusedConnection(s.server.socketUrl, { role: 'screen', key: 'not-the-key', lang: 'en' }, { localAddress: '127.0.0.3' });
     expect(wrong.code).toBe('FORBIDDEN');
     expect(wrong.message).toMatch(/facilitator/);
   });
@@ -283,7 +283,7 @@ describe('the tickets mode', () => {
     expect(ok(await second.send('dot:place', { ideaId: theirs })).me.dots).toEqual({ [own]: 1, [theirs]: 2 });
     // The old phone's token is nobody's any more.
     first.close();
-    const oldPhone = s.keep(await connect(s.server.url, { role: 'phone', token: first.token }));
+    const oldPhone = s.keep(await connect(s.server.socketUrl, { role: 'phone', token: first.token }));
     expect(await oldPhone.next<MeView | null>('me')).toBeNull();
 
     const view = await admin.next<ConsoleView>('console', (v) => v.admission.tickets.used === 2 && v.participants.some((p) => p.dots === 3));
@@ -388,8 +388,10 @@ describe('a flood of commands', () => {
     expect(rateLimited?.params?.seconds).toBeGreaterThan(0);
     expect(rateLimited?.message.length).toBeGreaterThan(10);
     expect(codes.get('RATE_LIMITED')).toBeGreaterThanOrEqual(FLOOD_CUTOFF - 1);
-    // The rules still held for what got through: at most two dots on one idea.
-    expect(codes.get('ok')).toBe(2);
+    // The rules still held for what got through: at most two dots on one idea. (Acks wait for their
+    // batch to reach the disk, so the connection may be cut before the last of them goes out.)
+    expect(codes.get('ok') ?? 0).toBeLessThanOrEqual(2);
+    expect(s.server.room.state.dots.get(flooder.me.participantId)?.get(ideaId)).toBe(2);
     expect(codes.get('CAP_EXCEEDED')).toBeGreaterThan(0);
     const total = [...codes.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeLessThan(2000);
@@ -483,7 +485,7 @@ describe('voiding a participant', () => {
       expect(refusedWith(ack, 'VOIDED').params).toEqual({ reason });
     }
     voter.close();
-    const back = s.keep(await connect(s.server.url, { role: 'phone', token: voter.token, lang: 'en' }));
+    const back = s.keep(await connect(s.server.socketUrl, { role: 'phone', token: voter.token, lang: 'en' }));
     expect(await back.next<MeView | null>('me')).toMatchObject({ voided: { reason } });
     const inEnglish = refusedWith(await back.send('dot:place', { ideaId: annas }), 'VOIDED').message;
     expect(inEnglish).toMatch(/^The facilitator voided/);
@@ -519,8 +521,8 @@ describe('rotating the facilitator’s key', () => {
     expect(s.server.facilitatorKey).toBe(key);
     expect(await Promise.all(dropped)).toEqual(['io server disconnect', 'io server disconnect']);
 
-    expect((await refusedConnection(s.server.url, { role: 'console', key: oldKey })).code).toBe('FORBIDDEN');
-    const renewed = s.keep(await connectConsole({ url: s.server.url, facilitatorKey: key }));
+    expect((await refusedConnection(s.server.socketUrl, { role: 'console', key: oldKey })).code).toBe('FORBIDDEN');
+    const renewed = s.keep(await connectConsole({ url: s.server.url, socketUrl: s.server.socketUrl, facilitatorKey: key }));
     expect((await renewed.next<ConsoleView>('console')).forum.phase).toBe('voting');
 
     const exportWith = (headers: Record<string, string>, query = '') => fetch(`${s.server.url}/api/export.json${query}`, { headers });
@@ -534,16 +536,16 @@ describe('rotating the facilitator’s key', () => {
   it('after 5 wrong keys from one address even the right key is refused there for a while, not from elsewhere', async () => {
     const guesser = { localAddress: '127.0.0.8' };
     for (let i = 0; i < 5; i++) {
-      expect((await refusedConnection(s.server.url, { role: 'console', key: `guess-number-${i}` }, guesser)).code).toBe('FORBIDDEN');
+      expect((await refusedConnection(s.server.socketUrl, { role: 'console', key: `guess-number-${i}` }, guesser)).code).toBe('FORBIDDEN');
     }
-    const slowed = await refusedConnection(s.server.url, { role: 'console', key: s.server.facilitatorKey, lang: 'en' }, guesser);
+    const slowed = await refusedConnection(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey, lang: 'en' }, guesser);
     expect(slowed.code).toBe('RATE_LIMITED');
     expect(slowed.retryAfter).toBeGreaterThan(0);
     expect(slowed.message).toMatch(/^Too many attempts/);
     // The projector's key from there is slowed the same way.
-    expect((await refusedConnection(s.server.url, { role: 'screen', key: s.server.facilitatorKey }, guesser)).code).toBe('RATE_LIMITED');
+    expect((await refusedConnection(s.server.socketUrl, { role: 'screen', key: s.server.facilitatorKey }, guesser)).code).toBe('RATE_LIMITED');
 
-    const elsewhere = s.keep(await connect(s.server.url, { role: 'console', key: s.server.facilitatorKey }, { localAddress: '127.0.0.9' }));
+    const elsewhere = s.keep(await connect(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey }, { localAddress: '127.0.0.9' }));
     expect((await elsewhere.next<ConsoleView>('console')).forum.phase).toBe('voting');
   });
 });

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerProcess } from '../../scripts/process.js';
 import { SqliteStore } from '../db/sqlite.js';
-import { ForumRoom } from '../forum/room.js';
+import { StorageHealth } from '../forum/storage.js';
+import { Forums } from '../forums/registry.js';
 import { loadTemplate } from '../forum/template.js';
 import { ROOT } from './harness.js';
 
@@ -93,8 +94,10 @@ export function filesIn(dir: string): Record<string, string> {
 export function makeForum(path: string): { title: string } {
   const store = new SqliteStore(path);
   try {
-    const room = ForumRoom.open(store, () => loadTemplate(TEMPLATE));
-    return { title: room.state.title };
+    const { title, structure } = loadTemplate(TEMPLATE);
+    const forums = new Forums(store, new StorageHealth(), () => ({ close() {} }));
+    const forum = forums.create({ title, structure, admission: 'hall', titled: false });
+    return { title: forum.room.state.title };
   } finally {
     store.close();
   }

@@ -13,11 +13,11 @@ import { connect, connectConsole, connectScreen, joinPhone, ok, refused, startTe
 
 type Patch = { upserts: PublicIdea[]; removed: string[] };
 
-/** The secret of an invitation link `/console?host=SECRET`. */
+/** The secret of an invitation link `/f/<slug>/console?host=SECRET`. */
 const secretOf = (link: string) => new URLSearchParams(link.split('?')[1]).get('host') ?? '';
 
 async function connectHost(server: TestServer, secret: string): Promise<TestClient> {
-  const host = await connect(server.url, { role: 'host', key: secret });
+  const host = await connect(server.socketUrl, { role: 'host', key: secret });
   await host.next<ConsoleView>('console');
   return host;
 }
@@ -25,7 +25,7 @@ async function connectHost(server: TestServer, secret: string): Promise<TestClie
 /** Expects a host's connection to be refused; returns what the refusal carries. */
 async function refusedHost(server: TestServer, secret: string): Promise<ConnectRefusal> {
   try {
-    const client = await connect(server.url, { role: 'host', key: secret });
+    const client = await connect(server.socketUrl, { role: 'host', key: secret });
     client.close();
   } catch (err) {
     const data = (err as { data?: ConnectRefusal }).data;
@@ -129,11 +129,11 @@ describe('facilitation, end to end', () => {
 
   it('a host for priority 1 joins by the invitation link and sees the console without addresses', async () => {
     const invited = ok(await admin.send('host:invite', { name: 'Ірина', scope: '1' }));
-    expect(invited.link).toMatch(/^\/console\?host=[\w-]{20,}$/);
+    expect(invited.link).toMatch(/^\/f\/1\/console\?host=[\w-]{20,}$/);
     hostSecret = secretOf(invited.link);
     hostId = invited.hostId;
 
-    host = await connect(server.url, { role: 'host', key: hostSecret });
+    host = await connect(server.socketUrl, { role: 'host', key: hostSecret });
     const view = await host.next<ConsoleView>('console');
     expect(view.me).toEqual({ role: 'host', hostId, name: 'Ірина', scope: '1' });
     expect(view.participants).toHaveLength(5);

@@ -18,6 +18,7 @@ import {
   type MeView,
   type ScreenView,
 } from '../../shared/protocol.js';
+import { applyPatch, type ViewPatch } from '../../shared/viewPatch.js';
 import { createLogger } from '../log.js';
 import { startServer, type RunningServer, type ServerConfig } from '../main.js';
 
@@ -26,7 +27,10 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface TestServer extends RunningServer {
   dir: string;
   dbPath: string;
+  /** The server's origin, for HTTP. */
   url: string;
+  /** The primary forum's socket namespace: phones, its projector and its console connect here. */
+  readonly socketUrl: string;
   stop(): Promise<void>;
 }
 
@@ -58,6 +62,9 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     dir,
     dbPath,
     url: `http://127.0.0.1:${server.port}`,
+    get socketUrl() {
+      return `http://127.0.0.1:${server.port}/f/${server.slug}`;
+    },
     async stop() {
       await server.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -114,8 +121,27 @@ export function connect(url: string, auth: Partial<Handshake> & { role: Handshak
   } as Parameters<typeof connectClient>[1]);
   const received: Received[] = [];
   const waiters = new Set<() => void>();
+  // The console and the projector are sent their view whole, then as patches: each patch is
+  // applied here to the view held, and the result recorded as if the whole view had been sent,
+  // so every test that reads views checks the patches too. A patch that does not fit the version
+  // held is recorded as `patch:mismatch`, and the whole view asked for again, as the pages do.
+  const views = new Map<string, { view: object; v: number }>();
   socket.onAny((event: string, ...args: unknown[]) => {
     received.push({ event, args });
+    if (event === 'console' || event === 'screen') views.set(event, { view: args[0] as object, v: Number(args[1] ?? 0) });
+    const stream = event === 'console:patch' ? 'console' : event === 'screen:patch' ? 'screen' : null;
+    if (stream) {
+      const patch = args[0] as ViewPatch;
+      const held = views.get(stream);
+      if (held && patch.base === held.v) {
+        const view = applyPatch(held.view, patch);
+        views.set(stream, { view, v: patch.v });
+        received.push({ event: stream, args: [view, patch.v] });
+      } else if (held) {
+        received.push({ event: 'patch:mismatch', args: [{ stream, held: held.v, patch: { base: patch.base, v: patch.v } }] });
+        socket.emit('view:resync');
+      }
+    }
     for (const w of [...waiters]) w();
   });
   const client: TestClient = {
@@ -154,8 +180,11 @@ export function connect(url: string, auth: Partial<Handshake> & { role: Handshak
   });
 }
 
-export async function connectConsole(server: { url: string; facilitatorKey: string }, reconnection = false) {
-  const c = await connect(server.url, { role: 'console', key: server.facilitatorKey }, { reconnection });
+/** A forum's address for sockets: its namespace (/f/<slug>), or the server's origin for a bare URL. */
+const socketUrlOf = (server: { url: string; socketUrl?: string }): string => server.socketUrl ?? server.url;
+
+export async function connectConsole(server: { url: string; socketUrl?: string; facilitatorKey: string }, reconnection = false) {
+  const c = await connect(socketUrlOf(server), { role: 'console', key: server.facilitatorKey }, { reconnection });
   await c.next<ConsoleView>('console');
   return c;
 }
@@ -163,8 +192,8 @@ export async function connectConsole(server: { url: string; facilitatorKey: stri
 /** The display key in a projector link. */
 export const screenKeyOf = (screenUrl: string): string => new URL(screenUrl).searchParams.get('key') ?? '';
 
-export async function connectScreen(server: { url: string; screenUrl: string }, reconnection = false) {
-  const c = await connect(server.url, { role: 'screen', key: screenKeyOf(server.screenUrl) }, { reconnection });
+export async function connectScreen(server: { url: string; socketUrl?: string; screenUrl: string }, reconnection = false) {
+  const c = await connect(socketUrlOf(server), { role: 'screen', key: screenKeyOf(server.screenUrl) }, { reconnection });
   await c.next<ScreenView>('screen');
   return c;
 }
@@ -176,13 +205,13 @@ export interface TestPhone extends TestClient {
 
 /** A phone that has joined the forum under `name`. */
 export async function joinPhone(
-  server: { url: string; joinCode: string },
+  server: { url: string; socketUrl?: string; joinCode: string },
   name = '',
   reconnection = false,
   localAddress = nextPhoneAddress(),
 ): Promise<TestPhone> {
   const token = newToken();
-  const c = await connect(server.url, { role: 'phone', token }, { reconnection, localAddress });
+  const c = await connect(socketUrlOf(server), { role: 'phone', token }, { reconnection, localAddress });
   await c.next('me');
   const ack = await c.send('participant:join', { code: server.joinCode, name, token });
   if (!ack.ok) throw new Error(`join failed: ${ack.error.code}`);

@@ -100,13 +100,13 @@ describe('HTTP', () => {
     const qr = await fetch(`${server.url}/qr.svg`);
     expect(qr.headers.get('content-type')).toContain('image/svg+xml');
     expect(await qr.text()).toMatch(/^<svg/);
-    expect(server.joinUrl).toBe(`http://viche.test:9/?c=${server.joinCode}`);
+    expect(server.joinUrl).toBe(`http://viche.test:9/f/${server.slug}/?c=${server.joinCode}`);
     // With a code, the QR carries it; digits only.
     const withCode = await (await fetch(`${server.url}/qr.svg?c=123456`)).text();
     expect(withCode).toMatch(/^<svg/);
     expect(withCode).not.toBe(await (await fetch(`${server.url}/qr.svg?c=<script>`)).text());
     const health = await (await fetch(`${server.url}/health`)).json();
-    expect(health).toEqual({ ok: true, phase: 'lobby', joined: 0 });
+    expect(health).toEqual({ ok: true, forums: 1, phase: 'lobby', joined: 0 });
   });
 
   it('sends pages with headers that keep them to this origin', async () => {

@@ -29,7 +29,7 @@ describe('presence', () => {
 
     const mark = admin.mark();
     phone.close();
-    const back = await connect(server.url, { role: 'phone', token: phone.token });
+    const back = await connect(server.socketUrl, { role: 'phone', token: phone.token });
     await back.next('me');
     await new Promise((r) => setTimeout(r, GRACE_MS * 2));
     const seen = admin.received.slice(mark).filter((r) => r.event === 'console').map((r) => (r.args[0] as ConsoleView).online);

@@ -97,7 +97,7 @@ describe('refusals', () => {
   });
 
   it('a refusal comes in the sender’s language', async () => {
-    const english = await connect(server.url, { role: 'phone', token: alice.token, lang: 'en' });
+    const english = await connect(server.socketUrl, { role: 'phone', token: alice.token, lang: 'en' });
     await english.next('me');
     const ack = await english.send('idea:submit', { priorityCode: '1', title: 'Too early' });
     expect(ack.ok).toBe(false);
@@ -171,13 +171,13 @@ describe('refusals', () => {
     const joined = server.room.state.participants.size;
     const again = ok(await alice.send('participant:join', { code: server.joinCode, name: 'Інша', token: alice.token }));
     expect(again.me.participantId).toBe(alice.me.participantId);
-    const second = await connect(server.url, { role: 'phone', token: alice.token });
+    const second = await connect(server.socketUrl, { role: 'phone', token: alice.token });
     const me = await second.next<{ participantId: string } | null>('me');
     expect(me?.participantId).toBe(alice.me.participantId);
     second.close();
     expect(server.room.state.participants.size).toBe(joined);
 
-    const forged = await connect(server.url, { role: 'phone', token: newToken() });
+    const forged = await connect(server.socketUrl, { role: 'phone', token: newToken() });
     expect(await forged.next('me')).toBeNull();
     await expectRefusal('NOT_JOINED', () => forged.send('dot:place', { ideaId: 'x' }));
     await expectRefusal('WRONG_CODE', () => forged.send('participant:join', { code: '000000', token: newToken() }));
@@ -203,7 +203,7 @@ describe('refusals', () => {
 
   it('a connection with another protocol version, a wrong key or a garbled handshake is refused', async () => {
     const attempt = (auth: Record<string, unknown>) =>
-      connect(server.url, auth as never).then(
+      connect(server.socketUrl, auth as never).then(
         () => null,
         (err: Error & { data?: { code: string; serverVersion: number } }) => err.data,
       );

@@ -27,7 +27,7 @@ describe('kill -9 mid-vote, then restart on the same file', () => {
   it('loses no acknowledged action and every client resyncs without a reload', async () => {
     proc = await startServerProcess({ PORT: '0', VICHE_DB: dbPath });
     const port = proc.port;
-    const url = `http://127.0.0.1:${port}`;
+    const url = `http://127.0.0.1:${port}/f/${proc.slug}`;
     const key = new URL(proc.consoleUrl).searchParams.get('key')!;
     const server = { url, joinCode: proc.joinCode };
 

@@ -42,6 +42,7 @@ async function start(env: Record<string, string>): Promise<ServerProcess> {
 
 const serverOf = (proc: ServerProcess) => ({
   url: `http://127.0.0.1:${proc.port}`,
+  socketUrl: `http://127.0.0.1:${proc.port}/f/${proc.slug}`,
   facilitatorKey: consoleKeyOf(proc.consoleUrl),
   joinCode: proc.joinCode,
 });
@@ -182,6 +183,13 @@ class DiskFullStore extends SqliteStore {
       throw new StorageUnavailable(storageCauseOf(err)!, err.message);
     }
     super.append(...args);
+  }
+  override appendBatch(...args: Parameters<SqliteStore['appendBatch']>): ReturnType<SqliteStore['appendBatch']> {
+    if (this.full) {
+      const err = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      throw new StorageUnavailable(storageCauseOf(err)!, err.message);
+    }
+    return super.appendBatch(...args);
   }
 }
 

@@ -33,8 +33,9 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const serverOf = (proc: { port: number; consoleUrl: string; joinCode: string }) => ({
+const serverOf = (proc: { port: number; slug: string; consoleUrl: string; joinCode: string }) => ({
   url: `http://127.0.0.1:${proc.port}`,
+  socketUrl: `http://127.0.0.1:${proc.port}/f/${proc.slug}`,
   facilitatorKey: consoleKeyOf(proc.consoleUrl),
   joinCode: proc.joinCode,
 });

@@ -7,11 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { DEFAULT_RULES } from '../../shared/forum/types.js';
 import { SqliteStore } from '../db/sqlite.js';
-import { MemoryStore, type ForumRecord, type ForumStore } from '../db/store.js';
+import { MemoryStore, type ForumRecord, type ForumStore, type ServerLogEntry } from '../db/store.js';
+import { StorageHealth } from '../forum/storage.js';
 import { ForumRoom } from '../forum/room.js';
 import { tempDir } from './harness.js';
 
-const record: ForumRecord = { id: 'f1', joinCode: '123456', facilitatorKey: 'k', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
+const record: ForumRecord = { id: 'f1', slug: '1', joinCode: '123456', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
+const entry = (action: ServerLogEntry['action'], forumId = 'f1'): ServerLogEntry => ({ at: 1, action, forumId, title: 'Т', detail: '' });
 const created: ForumEvent = {
   type: 'forumCreated',
   id: 'f1',
@@ -44,39 +46,60 @@ const kinds: [string, () => { store: ForumStore; reopen: () => ForumStore }][] =
 describe.each(kinds)('%s store', (_name, make) => {
   it('is empty at first, then gives back a created forum with its events in order', () => {
     const { store, reopen } = make();
-    expect(store.loadLatestForum()).toBeNull();
-    store.createForum(record, created);
+    expect(store.loadForums()).toEqual([]);
+    store.createForum(record, [created], entry('created'));
     store.append('f1', [joined(1), joined(2)], 'p1:action-1');
     store.append('f1', [joined(3)], null);
     store.close();
     const again = reopen();
-    const loaded = again.loadLatestForum()!;
+    const [loaded] = again.loadForums();
     expect(loaded.forum).toEqual(record);
     expect(loaded.events.map((e) => e.event)).toEqual([created, joined(1), joined(2), joined(3)]);
     expect(loaded.events.map((e) => e.actionKey)).toEqual([null, 'p1:action-1', null, null]);
     expect(loaded.events.map((e) => e.seq)).toEqual([...loaded.events.map((e) => e.seq)].sort((a, b) => a - b));
+    expect(again.loadEvents('f1').map((e) => e.event)).toEqual(loaded.events.map((e) => e.event));
+    expect(again.serverLog().map((e) => e.action)).toEqual(['created']);
+    again.close();
+  });
+
+  it('keeps forums apart, deletes one whole with a log entry, and keeps the settings', () => {
+    const { store, reopen } = make();
+    store.createForum(record, [created], entry('created'));
+    const second = { ...record, id: 'f2', slug: '2', joinCode: '654321' };
+    store.createForum(second, [{ ...created, id: 'f2' } as ForumEvent, joined(9)], entry('created', 'f2'));
+    store.append('f1', [joined(1)], null);
+    store.setSetting('facilitator_key', 'a-key-of-sixteen-chars');
+    expect(() => store.createForum({ ...second, id: 'f3' }, [created], entry('created', 'f3'))).toThrow();
+    store.deleteForum('f1', entry('deleted'));
+    store.close();
+    const again = reopen();
+    expect(again.loadForums().map((f) => [f.forum.id, f.events.length])).toEqual([['f2', 2]]);
+    expect(again.loadEvents('f1')).toEqual([]);
+    expect(again.getSetting('facilitator_key')).toBe('a-key-of-sixteen-chars');
+    expect(again.serverLog().map((e) => `${e.action} ${e.forumId}`)).toEqual(['created f1', 'created f2', 'deleted f1']);
     again.close();
   });
 
   it('stores nothing of a batch that fails, and refuses a repeated action key', () => {
     const { store } = make();
-    store.createForum(record, created);
+    store.createForum(record, [created], entry('created'));
     store.append('f1', [joined(1)], 'p1:once');
     expect(() => store.append('f1', [joined(2), joined(3)], 'p1:once')).toThrow();
     expect(() => store.append('nope', [joined(4)], null)).toThrow();
-    expect(store.loadLatestForum()!.events).toHaveLength(2);
+    expect(store.loadForums()[0].events).toHaveLength(2);
     store.close();
   });
 
   it('lets a room replay the forum exactly, including which actions were done', () => {
     const { store, reopen } = make();
-    const template = { title: 'Т', structure: created.type === 'forumCreated' ? created.structure : (undefined as never) };
-    const room = ForumRoom.open(store, () => template);
+    const room = ForumRoom.create(store, { ...record }, [created], entry('created'), new StorageHealth());
     room.commit([joined(1)]);
     room.commit([{ type: 'participantRenamed', participantId: 'p1', name: 'Оля' }], 'p1:rename-1');
     room.commit([{ type: 'phaseChanged', from: 'lobby', to: 'ideas' }]);
+    expect(room.flush()).toBeNull();
     store.close();
-    const again = ForumRoom.open(reopen(), () => template);
+    const reopened = reopen();
+    const again = ForumRoom.load(reopened, reopened.loadForums()[0], new StorageHealth());
     expect(again.record).toEqual(room.record);
     expect(again.state.phase).toBe('ideas');
     expect([...again.state.participants.keys()]).toEqual(['p1']);

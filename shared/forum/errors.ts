@@ -35,7 +35,24 @@ export const ERROR_CODES = [
   'OUT_OF_SCOPE',
   /** The projector can show only what has been revealed. */
   'NOT_REVEALED',
+  /** The public results page opens only once at least one priority has been revealed. */
+  'NOTHING_REVEALED',
+  /** The public results page, asked for while the facilitator has not published it. */
+  'RESULTS_NOT_PUBLISHED',
   'BAD_STRUCTURE',
+  /** A change to an archived forum: it is read-only until taken out of the archive. */
+  'ARCHIVED',
+  'NOT_ARCHIVED',
+  /** No forum with that id (or address) on this server. */
+  'FORUM_NOT_FOUND',
+  /** Deleting a forum asks for its title, typed exactly. */
+  'TITLE_MISMATCH',
+  /** An imported forum that this server already holds. */
+  'FORUM_EXISTS',
+  /** A forum file that is not one, or whose log the rules refuse. */
+  'BAD_FORUM_FILE',
+  /** A shortlist with no idea in it, or an idea that is not ranked in its forum. */
+  'BAD_SHORTLIST',
   'RATE_LIMITED',
   /** A hall code that was valid a while ago: a photo of the projector's QR, say. */
   'CODE_EXPIRED',

@@ -9,6 +9,7 @@ import {
   LIMITS,
   RESULTS_TOP_MAX,
   type Display,
+  type Goal,
   type ForumEvent,
   type ForumState,
   type Idea,
@@ -31,13 +32,33 @@ export const TRANSITIONS: Readonly<Record<Phase, readonly Phase[]>> = {
   closed: [],
 };
 
-export function canTransition(from: Phase, to: Phase): boolean {
-  return TRANSITIONS[from].includes(to);
+/** A vote-only forum (a shortlist from an earlier forum) has no ideas phase: it opens into voting. */
+export const VOTE_ONLY_TRANSITIONS: Readonly<Record<Phase, readonly Phase[]>> = {
+  lobby: ['voting'],
+  ideas: [],
+  review: [],
+  voting: ['results'],
+  results: ['closed'],
+  closed: [],
+};
+
+/** The moves a forum of this kind allows. */
+export const transitionsOf = (state: Pick<ForumState, 'voteOnly'>): Readonly<Record<Phase, readonly Phase[]>> =>
+  state.voteOnly ? VOTE_ONLY_TRANSITIONS : TRANSITIONS;
+
+export function canTransition(from: Phase, to: Phase, voteOnly = false): boolean {
+  return transitionsOf({ voteOnly })[from].includes(to);
 }
 
 export function decideTransition(state: ForumState, to: Phase): Decision<ForumEvent[]> {
-  if (!canTransition(state.phase, to)) return refuse('BAD_TRANSITION', { from: state.phase, to });
+  if (!canTransition(state.phase, to, state.voteOnly)) return refuse('BAD_TRANSITION', { from: state.phase, to });
   return accept([{ type: 'phaseChanged', from: state.phase, to }]);
+}
+
+/** Archiving makes a forum read-only (exports still work); taking it out of the archive undoes that. */
+export function decideArchive(state: ForumState, archived: boolean, at: number): Decision<ForumEvent[]> {
+  if (state.archived === archived) return refuse(archived ? 'ARCHIVED' : 'NOT_ARCHIVED');
+  return accept([archived ? { type: 'forumArchived', at } : { type: 'forumUnarchived', at }]);
 }
 
 /** Phases in which a facilitator may hide, restore or correct ideas. */
@@ -104,7 +125,18 @@ export function normalizeStructure(input: Structure): Decision<Structure> {
       codes.add(goalCode);
       const goalTitle = checkLine('goalTitle', g.title, LIMITS.goalTitle, true);
       if (!goalTitle.ok) return goalTitle;
-      goals.push({ code: goalCode, title: goalTitle.value });
+      const goal: Goal = { code: goalCode, title: goalTitle.value };
+      if (g.origin) goal.origin = { ...g.origin };
+      if (g.tasks?.length) {
+        if (g.tasks.length > LIMITS.tasksPerGoal) return refuse('BAD_STRUCTURE', { reason: 'tooManyTasks', code: goalCode });
+        goal.tasks = [];
+        for (const task of g.tasks) {
+          const taskTitle = checkLine('goalTitle', task.title, LIMITS.goalTitle, true);
+          if (!taskTitle.ok) return taskTitle;
+          goal.tasks.push(task.origin ? { title: taskTitle.value, origin: { ...task.origin } } : { title: taskTitle.value });
+        }
+      }
+      goals.push(goal);
     }
     priorities.push({ code, title: title.value, subtitle: subtitle.value, color, goals });
   }
@@ -356,4 +388,24 @@ export function decideDisplay(state: ForumState, display: Display): Decision<For
 export function decideResultsTop(state: ForumState, top: number): Decision<ForumEvent[]> {
   if (!Number.isInteger(top) || top < 1 || top > RESULTS_TOP_MAX) return refuse('BAD_INPUT', { field: 'resultsTop' });
   return accept([{ type: 'resultsTopSet', top }]);
+}
+
+// ---------------------------------------------------------------- the public results page
+
+/** Phases in which the public results page may be opened: once the reveal has begun. */
+export const PUBLISH_PHASES: readonly Phase[] = ['results', 'closed'];
+
+/**
+ * Opens (`published`) or closes the public results page. It opens only in the results or closed
+ * phase and once a priority has been revealed, and it only ever shows revealed priorities, so it
+ * never tells more than the hall has been shown. It can be closed again at any time. Asking for
+ * what already holds records nothing, so two consoles pressing at once leave one event.
+ */
+export function decidePublishResults(state: ForumState, published: boolean, at: number): Decision<ForumEvent[]> {
+  if (published === state.publicResults) return accept([]);
+  if (published) {
+    if (!PUBLISH_PHASES.includes(state.phase)) return refuse('WRONG_PHASE', { phase: state.phase });
+    if (state.revealed.length === 0) return refuse('NOTHING_REVEALED');
+  }
+  return accept([{ type: 'resultsPublished', published, at }]);
 }

@@ -1,13 +1,17 @@
 // The forum as a fold over its events: applyEvent is the only place state changes. The rules in
 // this folder decide which events may happen; the server persists them and then applies them here.
 
-import type { ForumEvent, ForumState } from './types.js';
+import type { ForumEvent, ForumState, Idea } from './types.js';
 import { DEFAULT_RULES, FACILITATOR, RESULTS_TOP_DEFAULT } from './types.js';
 
 export function emptyState(): ForumState {
   return {
     id: '',
     title: '',
+    titleFixed: false,
+    archived: false,
+    voteOnly: false,
+    basedOn: null,
     joinCode: '',
     structure: { vision: '', priorities: [] },
     rules: { ...DEFAULT_RULES },
@@ -15,6 +19,7 @@ export function emptyState(): ForumState {
     revealed: [],
     display: { slide: 'auto' },
     resultsTop: RESULTS_TOP_DEFAULT,
+    publicResults: false,
     admission: 'open',
     maxPerAddress: null,
     participants: new Map(),
@@ -54,6 +59,31 @@ function refundDots(state: ForumState, ideaId: string): string[] {
   return owners;
 }
 
+/** A new active idea, from a phone, a paper card, or an earlier forum's shortlist. */
+function addIdea(
+  state: ForumState,
+  event: Pick<Idea, 'priorityCode' | 'goalCode' | 'title' | 'description' | 'place'> & { ideaId: string; at: number },
+  from: Pick<Idea, 'authorId' | 'source' | 'origin' | 'paperAuthor'>,
+): void {
+  state.ideas.set(event.ideaId, {
+    id: event.ideaId,
+    ...from,
+    priorityCode: event.priorityCode,
+    goalCode: event.goalCode,
+    title: event.title,
+    description: event.description,
+    place: event.place,
+    status: 'active',
+    hiddenReason: null,
+    corrected: false,
+    createdAt: event.at,
+    seq: state.nextIdeaSeq++,
+    mergedInto: null,
+    merged: [],
+    paperDots: 0,
+  });
+}
+
 /** Applies one event in place. Events are trusted here: the rules checked them before. */
 export function applyEvent(state: ForumState, event: ForumEvent): void {
   switch (event.type) {
@@ -65,11 +95,23 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       state.rules = event.rules;
       state.createdAt = event.at;
       state.admission = event.admission ?? 'open';
+      state.titleFixed = event.titled ?? false;
+      state.voteOnly = event.voteOnly ?? false;
+      state.basedOn = event.basedOn ?? null;
       return;
     case 'structureSet':
-      // A forum is called by its vision ("Житомир 2030") until titles can be set on their own.
+      // A forum without a title of its own is called by its vision ("Житомир 2030").
       state.structure = event.structure;
-      state.title = event.structure.vision;
+      if (!state.titleFixed) state.title = event.structure.vision;
+      return;
+    case 'forumArchived':
+      state.archived = true;
+      return;
+    case 'forumUnarchived':
+      state.archived = false;
+      return;
+    case 'ideaImported':
+      addIdea(state, event, { authorId: '', source: 'shortlist', origin: event.origin, paperAuthor: event.author });
       return;
     case 'rulesSet':
       state.rules = event.rules;
@@ -104,25 +146,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     }
     case 'ideaSubmitted':
-      state.ideas.set(event.ideaId, {
-        id: event.ideaId,
-        authorId: event.authorId,
-        priorityCode: event.priorityCode,
-        goalCode: event.goalCode,
-        title: event.title,
-        description: event.description,
-        place: event.place,
-        status: 'active',
-        hiddenReason: null,
-        corrected: false,
-        createdAt: event.at,
-        seq: state.nextIdeaSeq++,
-        source: event.source ?? 'phone',
-        paperAuthor: event.paperAuthor ?? '',
-        mergedInto: null,
-        merged: [],
-        paperDots: 0,
-      });
+      addIdea(state, event, { authorId: event.authorId, source: event.source ?? 'phone', origin: null, paperAuthor: event.paperAuthor ?? '' });
       if (event.source === 'paper') {
         state.moderation.push({ at: event.at, action: 'paperIdea', ideaId: event.ideaId, reason: null, by: event.by ?? FACILITATOR });
       }
@@ -196,6 +220,9 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     case 'resultsTopSet':
       state.resultsTop = event.top;
+      return;
+    case 'resultsPublished':
+      state.publicResults = event.published;
       return;
     case 'admissionSet':
       state.admission = event.mode;

@@ -4,9 +4,26 @@
 export const PHASES = ['lobby', 'ideas', 'review', 'voting', 'results', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** Where something came from in an earlier forum of a series: a forum's idea. */
+export interface Origin {
+  forumId: string;
+  forumTitle: string;
+  ideaId: string;
+}
+
+/** A task under a strategic goal; one made from an earlier forum's idea says which. */
+export interface Task {
+  title: string;
+  origin?: Origin;
+}
+
 export interface Goal {
   code: string;
   title: string;
+  /** Tasks under the goal (a later forum of a series adds them). */
+  tasks?: Task[];
+  /** Set when the goal was made from an earlier forum's idea. */
+  origin?: Origin;
 }
 
 export interface Priority {
@@ -52,6 +69,7 @@ export const LIMITS = {
   code: 16,
   priorities: 20,
   goalsPerPriority: 20,
+  tasksPerGoal: 50,
   ideasPerParticipantMax: 50,
   dotsPerPriorityMax: 50,
   /** Most tickets printed at once, and in one forum. */
@@ -150,9 +168,14 @@ export interface Idea {
   /** Set when a facilitator corrected the text. */
   corrected: boolean;
   createdAt: number;
-  /** `paper`: typed in from a paper card by a table host; it has no participant as author. */
-  source: 'phone' | 'paper';
-  /** The name written on a paper card, if any. */
+  /**
+   * `paper`: typed in from a paper card by a table host; `shortlist`: brought from an earlier
+   * forum's results into a vote-only forum. Neither has a participant as author.
+   */
+  source: 'phone' | 'paper' | 'shortlist';
+  /** For a shortlisted idea: the idea of the earlier forum it is. */
+  origin: Origin | null;
+  /** The name written on a paper card, if any; a shortlisted idea's author's name. */
   paperAuthor: string;
   /** Set when the idea was merged into another. */
   mergedInto: string | null;
@@ -222,6 +245,14 @@ export interface ModerationEntry {
 export interface ForumState {
   id: string;
   title: string;
+  /** Given its own title when created (in a series); otherwise the forum is called by its vision. */
+  titleFixed: boolean;
+  /** Archived: read-only, exports still work. */
+  archived: boolean;
+  /** A vote-only forum: its ideas are a shortlist of an earlier forum's; no new ideas. */
+  voteOnly: boolean;
+  /** The forum this one was created from, in a series. */
+  basedOn: { forumId: string; title: string } | null;
   joinCode: string;
   structure: Structure;
   rules: Rules;
@@ -230,6 +261,8 @@ export interface ForumState {
   display: Display;
   /** How many top ideas the projector's chart shows (ties at the cut are kept whole). */
   resultsTop: number;
+  /** Whether the public results page (/results) is open to anyone, as the facilitator set it. */
+  publicResults: boolean;
   admission: AdmissionMode;
   /** Most participants per client address, as the facilitator set it; null: the server's default. */
   maxPerAddress: number | null;
@@ -272,7 +305,26 @@ export type ForumEvent =
       at: number;
       /** Absent in forums created before admission modes existed: they keep their fixed code. */
       admission?: AdmissionMode;
+      /** Set when the forum was given its own title (a forum of a series); absent: called by its vision. */
+      titled?: boolean;
+      voteOnly?: boolean;
+      basedOn?: { forumId: string; title: string };
     }
+  /** A shortlisted idea of an earlier forum, brought into a vote-only forum when it is created. */
+  | {
+      type: 'ideaImported';
+      ideaId: string;
+      priorityCode: string;
+      goalCode: string | null;
+      title: string;
+      description: string;
+      place: string;
+      author: string;
+      origin: Origin;
+      at: number;
+    }
+  | { type: 'forumArchived'; at: number }
+  | { type: 'forumUnarchived'; at: number }
   | { type: 'structureSet'; structure: Structure }
   | { type: 'rulesSet'; rules: Rules }
   | { type: 'phaseChanged'; from: Phase; to: Phase }
@@ -323,6 +375,8 @@ export type ForumEvent =
   | { type: 'priorityRevealed'; priorityCode: string }
   | { type: 'displaySet'; display: Display }
   | { type: 'resultsTopSet'; top: number }
+  /** The public results page opened (published) or closed again by the facilitator. */
+  | { type: 'resultsPublished'; published: boolean; at: number }
   | { type: 'admissionSet'; mode: AdmissionMode }
   | { type: 'addressCapSet'; max: number }
   | { type: 'ticketsIssued'; batch: number; tickets: { id: string; code: string; number: number }[]; at: number }

@@ -21,11 +21,13 @@ import {
 } from './facilitation.js';
 import {
   checkRules,
+  decideArchive,
   decideCorrectIdea,
   decideDisplay,
   decideEditIdea,
   decideHideIdea,
   decidePlaceDot,
+  decidePublishResults,
   decideRemoveDot,
   decideRename,
   decideReveal,
@@ -37,8 +39,9 @@ import {
   decideTransition,
   decideWithdrawIdea,
   dotsSpent,
+  findPriority,
   normalizeStructure,
-  TRANSITIONS,
+  transitionsOf,
 } from './rules.js';
 import { applyEvent, emptyState } from './state.js';
 import { ADMISSION_MODES, FACILITATOR, type Actor, type ForumEvent, type ForumState, type Phase } from './types.js';
@@ -136,6 +139,8 @@ function checkCreated(event: Extract<ForumEvent, { type: 'forumCreated' }>, posi
 
 /** What the rules decide for the request this event records, or what no rule needs to decide. */
 function checkEvent(state: ForumState, event: ForumEvent): Finding | null {
+  // An archived forum takes no change but being taken out of the archive.
+  if (state.archived && event.type !== 'forumUnarchived') return problem('ARCHIVED', {}, `${what(state, event)}, but the forum was archived`);
   const decided = decide(state, event);
   if (!decided || !('ok' in decided)) return decided;
   if (!decided.ok) return { error: decided.error };
@@ -159,6 +164,17 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
   switch (event.type) {
     case 'forumCreated':
       return null; // handled by checkCreated
+    case 'ideaImported':
+      // A shortlist comes in when the vote-only forum is created, before anyone has joined.
+      if (!state.voteOnly) return problem('BAD_INPUT', { reason: 'notVoteOnly' }, `${what(state, event)}, but the forum is not a vote-only forum`);
+      if (state.phase !== 'lobby' || state.participants.size > 0) return problem('WRONG_PHASE', { phase: state.phase }, `${what(state, event)} after the forum had opened`);
+      if (!findPriority(state, event.priorityCode)) return problem('UNKNOWN_PRIORITY', { code: event.priorityCode });
+      if (state.ideas.has(event.ideaId)) return problem('BAD_INPUT', { field: 'ideaId' }, `${what(state, event)}, but an idea with that id exists`);
+      return null;
+    case 'forumArchived':
+      return decideArchive(state, true, event.at);
+    case 'forumUnarchived':
+      return decideArchive(state, false, event.at);
     case 'structureSet':
       return decideStructure(state, event.structure);
     case 'rulesSet':
@@ -234,6 +250,8 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideDisplay(state, event.display);
     case 'resultsTopSet':
       return decideResultsTop(state, event.top);
+    case 'resultsPublished':
+      return decidePublishResults(state, event.published, event.at);
     case 'ideasMerged':
       if (state.merges.has(event.mergeId)) return problem('BAD_INPUT', { field: 'mergeId' }, `${what(state, event)} under an id another merge already has`);
       return actorFinding(state, event, event.by, state.ideas.get(event.into)?.priorityCode) ?? decideMerge(state, event.into, event.ideas, event.mergeId, event.at, event.by);
@@ -358,6 +376,12 @@ function what(state: ForumState, event: ForumEvent): string {
   switch (event.type) {
     case 'forumCreated':
       return 'the forum was created';
+    case 'ideaImported':
+      return `shortlisted idea ${short(event.ideaId)} was brought in`;
+    case 'forumArchived':
+      return 'the forum was archived';
+    case 'forumUnarchived':
+      return 'the forum was taken out of the archive';
     case 'structureSet':
       return 'the priority tree was replaced';
     case 'rulesSet':
@@ -402,6 +426,8 @@ function what(state: ForumState, event: ForumEvent): string {
       return `the projector was set to ${event.display.slide === 'priority' ? `priority ${event.display.priorityCode}` : `the ${event.display.slide} slide`}`;
     case 'resultsTopSet':
       return `the projector's chart was set to the top ${event.top}`;
+    case 'resultsPublished':
+      return event.published ? 'the public results page was published' : 'the public results page was taken down';
     case 'ideasMerged':
       return `idea${event.ideas.length === 1 ? '' : 's'} ${event.ideas.map(short).join(', ')} ${event.ideas.length === 1 ? 'was' : 'were'} merged into idea ${short(event.into)}`;
     case 'mergeUndone':
@@ -445,6 +471,7 @@ const ALLOWED_IN: Partial<Record<ForumEvent['type'], string>> = {
   ideasMerged: 'only in review or voting',
   mergeUndone: 'only in review or voting',
   paperDotsSet: 'only in results',
+  resultsPublished: 'only in results or closed',
   hostInvited: 'in any phase but closed',
   timerSet: 'in any phase but closed',
   timerCleared: 'in any phase but closed',
@@ -479,7 +506,7 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
       break;
     case 'BAD_TRANSITION': {
       const from = String(p.from) as Phase;
-      const next = TRANSITIONS[from]?.length ? TRANSITIONS[from].join(' or ') : 'nothing';
+      const next = transitionsOf(state)[from]?.length ? transitionsOf(state)[from].join(' or ') : 'nothing';
       return `${what(state, event)}, but ${from} can move only to ${next}`;
     }
   }
@@ -537,6 +564,8 @@ function why(
       return `priority ${p.priority} has no goal ${p.code}`;
     case 'ALREADY_REVEALED':
       return 'that priority had already been revealed';
+    case 'NOTHING_REVEALED':
+      return 'no priority had been revealed yet';
     case 'BAD_STRUCTURE':
       return `the tree is not valid (${p.reason}${p.code ? ` ${p.code}` : ''})`;
     case 'ALREADY_JOINED':

@@ -1,4 +1,6 @@
-// Turns a refusal (code + params) into a sentence in the sender's language.
+// Turns a refusal (code + params) into a sentence in the sender's language. Most refusals are in
+// the console's part of the catalogue, so this serves the server (through all.ts) and the console;
+// phones and the projector show refusals as the server words them.
 
 import type { RuleError } from '../forum/errors.js';
 import type { Lang } from '../protocol.js';
@@ -33,6 +35,12 @@ export function errorMessage(lang: Lang, error: RuleError): string {
       break;
     case 'BAD_STRUCTURE':
       p.reasonText = has(lang, `structure.${p.reason}`) ? t(lang, `structure.${p.reason}` as MessageKey, p) : String(p.reason);
+      break;
+    case 'BAD_FORUM_FILE':
+      p.reasonText = t(lang, p.reason === 'log' ? 'forumFile.log' : 'forumFile.format', p);
+      break;
+    case 'BAD_SHORTLIST':
+      p.reasonText = t(lang, p.reason === 'notRanked' ? 'shortlist.notRanked' : 'shortlist.empty', p);
       break;
     case 'STORAGE_UNAVAILABLE':
       p.causeText = t(lang, `storage.${['full', 'busy', 'readonly', 'io'].includes(String(p.cause)) ? p.cause : 'io'}` as MessageKey);

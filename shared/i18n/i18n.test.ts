@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode, type ErrorParams } from '../forum/errors.js';
 import { PHASES } from '../forum/types.js';
 import type { Lang } from '../protocol.js';
-import { en } from './en.js';
-import { errorMessage, fieldName } from './errors.js';
-import { countOf, isLang, pluralCategory, t, type MessageKey, type PluralForms } from './index.js';
-import { uk } from './uk.js';
+import { catalogueParts, countOf, errorMessage, fieldName, isLang, pluralCategory, t, type MessageKey, type PluralForms } from './all.js';
 
 const LANGS: Lang[] = ['uk', 'en'];
-const catalogues: Record<Lang, Record<string, string | PluralForms>> = { uk, en };
+const parts = Object.values(catalogueParts);
+/** The whole catalogue, every part in one. */
+const catalogues: Record<Lang, Record<string, string | PluralForms>> = {
+  uk: Object.assign({}, ...parts.map((p) => p.uk)),
+  en: Object.assign({}, ...parts.map((p) => p.en)),
+};
 
 const placeholders = (entry: string | PluralForms): string[] => {
   const forms = typeof entry === 'string' ? [entry] : Object.values(entry).filter((f): f is string => typeof f === 'string');
@@ -135,11 +137,19 @@ describe('t', () => {
 // ---------------------------------------------------------------- catalogues
 
 describe('catalogues', () => {
-  const ukKeys = Object.keys(uk);
+  const ukKeys = Object.keys(catalogues.uk);
 
-  it('English has every Ukrainian key and no other', () => {
-    expect(Object.keys(en).filter((k) => !(k in uk))).toEqual([]);
-    expect(ukKeys.filter((k) => !(k in en))).toEqual([]);
+  it('English has every Ukrainian key and no other, part by part', () => {
+    for (const [name, part] of Object.entries(catalogueParts)) {
+      expect(Object.keys(part.en).filter((k) => !(k in part.uk)), name).toEqual([]);
+      expect(Object.keys(part.uk).filter((k) => !(k in part.en)), name).toEqual([]);
+    }
+  });
+
+  it('no key is in two parts', () => {
+    const count = new Map<string, number>();
+    for (const part of parts) for (const key of Object.keys(part.uk)) count.set(key, (count.get(key) ?? 0) + 1);
+    expect([...count].filter(([, n]) => n > 1).map(([key]) => key)).toEqual([]);
   });
 
   it('every key has the same kind (string or plural) in both languages', () => {
@@ -149,7 +159,7 @@ describe('catalogues', () => {
 
   it('every key has the same {placeholders} in both languages', () => {
     const mismatched = ukKeys
-      .filter((k) => k in en)
+      .filter((k) => k in catalogues.en)
       .map((k) => ({ key: k, uk: placeholders(catalogues.uk[k]), en: placeholders(catalogues.en[k]) }))
       .filter((m) => m.uk.join() !== m.en.join());
     expect(mismatched).toEqual([]);

@@ -6,13 +6,15 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../protocol.js';
-import { en } from './en.js';
-import { errorMessage } from './errors.js';
-import { t, type MessageKey, type PluralForms } from './index.js';
-import { uk } from './uk.js';
+import { catalogueParts, errorMessage, t, type MessageKey, type PluralForms } from './all.js';
 
 const NUMBERS = [...Array.from({ length: 26 }, (_, n) => n), 101, 111, 121, 1000];
-const catalogues: Record<Lang, Record<string, string | PluralForms>> = { uk, en };
+const parts = Object.values(catalogueParts);
+/** The whole catalogue, every part in one. */
+const catalogues: Record<Lang, Record<string, string | PluralForms>> = {
+  uk: Object.assign({}, ...parts.map((p) => p.uk)),
+  en: Object.assign({}, ...parts.map((p) => p.en)),
+};
 
 /** Ukrainian noun forms, by hand: 1, 21, 101 → one; 2–4, 22–24 → few; 0, 5–20, 25, 111, 1000 → many. */
 const ukForm = (n: number): 0 | 1 | 2 => {
@@ -77,6 +79,14 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
   'console.guard.closeVoting.budget': {
     uk: ['поставити # крапку', 'поставити # крапки', 'поставити # крапок'],
     en: ['place # dot', 'place # dots'],
+  },
+  'forums.count': { uk: ['# форум', '# форуми', '# форумів'], en: ['# forum', '# forums'] },
+  'forums.count.priorities': { uk: ['# пріоритет', '# пріоритети', '# пріоритетів'], en: ['# priority', '# priorities'] },
+  'forums.count.goals': { uk: ['# ціль', '# цілі', '# цілей'], en: ['# goal', '# goals'] },
+  'forums.create.carryCount': { uk: ['Вибрано # ідею.', 'Вибрано # ідеї.', 'Вибрано # ідей.'], en: ['# idea chosen.', '# ideas chosen.'] },
+  'forums.create.shortlistCount': {
+    uk: ['ввійде # ідея.', 'ввійдуть # ідеї.', 'ввійде # ідей.'],
+    en: ['will have # idea.', 'will have # ideas.'],
   },
 };
 

@@ -13,6 +13,6 @@ export const invite = defineHandler({
     const hostId = randomUUID();
     const secret = randomBytes(18).toString('base64url');
     ctx.commit(ctx.decide(decideInviteHost(ctx.room.state, hostId, name, scope, hashHostSecret(secret), ctx.now())));
-    return { hostId, link: `/console?host=${secret}` };
+    return { hostId, link: `/f/${ctx.room.record.slug}/console?host=${secret}` };
   },
 });

@@ -1,0 +1,105 @@
+// Moving a forum here from another laptop: its forum file (downloaded from that laptop's list) is
+// read here first, so that a file that is not JSON is said at once, then sent to the server with a
+// fresh grant; the server replays its log through the rules and says what is wrong, if anything.
+
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useLang, useT } from '../../lib/i18n.js';
+import { freshGrant } from './list.js';
+
+type Outcome = { ok: true; title: string; slug: string } | { ok: false; text: string };
+
+interface ImportReply {
+  ok: boolean;
+  data?: { forumId: string; slug: string };
+  error?: { message?: string };
+}
+
+export function ImportForum() {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
+  const uid = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<(Outcome & { n: number }) | null>(null);
+
+  const say = (o: Outcome) => setOutcome((old) => ({ ...o, n: (old?.n ?? 0) + 1 }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const file = input.current?.files?.[0];
+    if (!file) {
+      say({ ok: false, text: t('forums.import.chooseFile') });
+      input.current?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const body = await file.text();
+      let title = '';
+      try {
+        const json = JSON.parse(body) as { forum?: { title?: unknown } };
+        if (typeof json?.forum?.title === 'string') title = json.forum.title;
+      } catch (err) {
+        say({ ok: false, text: t('console.importNotJson', { file: file.name, detail: (err as Error).message }) });
+        return;
+      }
+      const grant = await freshGrant();
+      if ('error' in grant) {
+        say({ ok: false, text: grant.error });
+        return;
+      }
+      let response: Response;
+      try {
+        response = await fetch(`/api/forums/import?grant=${encodeURIComponent(grant.grant)}&lang=${lang}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        });
+      } catch {
+        say({ ok: false, text: t('forums.import.network') });
+        return;
+      }
+      const reply = (await response.json().catch(() => null)) as ImportReply | null;
+      if (reply?.ok && reply.data) {
+        say({ ok: true, title, slug: reply.data.slug });
+        if (input.current) input.current.value = '';
+      } else {
+        say({ ok: false, text: reply?.error?.message ?? t('forums.import.failed', { status: response.status }) });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card forum-import" aria-labelledby={`${uid}-h`}>
+      <h2 id={`${uid}-h`}>{t('forums.import.heading')}</h2>
+      <p className="muted" id={`${uid}-help`}>
+        {t('forums.import.help')}
+      </p>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <div className="field">
+          <label htmlFor={`${uid}-file`}>{t('forums.import.file')}</label>
+          <input ref={input} id={`${uid}-file`} type="file" accept="application/json,.json" aria-describedby={`${uid}-help`} onChange={() => setOutcome(null)} />
+        </div>
+        <button type="submit" className="btn btn-secondary" disabled={busy}>
+          {t(busy ? 'forums.import.busy' : 'forums.import.submit')}
+        </button>
+      </form>
+      <div className="import-outcome">
+        {outcome?.ok === true && (
+          <p key={outcome.n} className="note note-info" role="status">
+            {t('forums.import.done', { title: outcome.title })}{' '}
+            <a href={`/f/${outcome.slug}/console`}>{t('forums.import.open')}</a>
+          </p>
+        )}
+        {outcome?.ok === false && (
+          <p key={outcome.n} className="note note-error" role="alert">
+            {outcome.text}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

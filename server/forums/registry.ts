@@ -1,0 +1,196 @@
+// Every forum this server holds, each live in memory with its own connections (a Socket.IO
+// namespace, /f/<slug>), join codes, projector and exports. The registry creates, archives and
+// deletes them, keeps the facilitator's key (one for all of them), and tells the server what
+// changed, so that the forum list on the console stays current.
+
+import { randomInt, randomUUID } from 'node:crypto';
+import { decideArchive } from '../../shared/forum/rules.js';
+import type { ForumStore, ForumRecord, ServerLogEntry } from '../db/store.js';
+import { StorageUnavailable } from '../errors.js';
+import { newSecret, Refusal, type Effects, ForumRoom } from '../forum/room.js';
+import { StorageHealth } from '../forum/storage.js';
+import { creationEvents, type ForumStart } from './create.js';
+import type { ForumEvent } from '../../shared/forum/types.js';
+
+/** What the server attaches to a forum while it is open: admission, connections, duplicates. */
+export interface Attached {
+  close(): void;
+}
+
+export interface LiveForum<A extends Attached = Attached> {
+  room: ForumRoom;
+  attached: A;
+}
+
+export type ForumsListener = (forumId: string | null, effects: Effects | null) => void;
+
+export class Forums<A extends Attached = Attached> {
+  private readonly live = new Map<string, LiveForum<A>>();
+  private readonly listeners = new Set<ForumsListener>();
+  private key: string;
+
+  constructor(
+    private readonly store: ForumStore,
+    readonly storage: StorageHealth,
+    private readonly attach: (room: ForumRoom) => A,
+    options: { facilitatorKey?: string } = {},
+  ) {
+    const stored = store.getSetting('facilitator_key');
+    this.key = options.facilitatorKey || stored || newSecret();
+    if (this.key !== stored) this.write(() => store.setSetting('facilitator_key', this.key));
+    for (const loaded of store.loadForums()) this.open(ForumRoom.load(store, loaded, storage));
+  }
+
+  /** The facilitator's key: it opens every forum's console. */
+  get facilitatorKey(): string {
+    return this.key;
+  }
+
+  /** A new facilitator key, stored before it is used. */
+  rotateKey(): string {
+    const key = newSecret();
+    this.write(() => this.store.setSetting('facilitator_key', key));
+    this.key = key;
+    return key;
+  }
+
+  private open(room: ForumRoom): LiveForum<A> {
+    const forum: LiveForum<A> = { room, attached: this.attach(room) };
+    this.live.set(room.record.id, forum);
+    room.onChange((effects) => this.emit(room.record.id, effects));
+    return forum;
+  }
+
+  onChange(listener: ForumsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(forumId: string | null, effects: Effects | null): void {
+    for (const listener of this.listeners) listener(forumId, effects);
+  }
+
+  /** Every forum, oldest first. */
+  list(): LiveForum<A>[] {
+    return [...this.live.values()];
+  }
+
+  get(id: string): LiveForum<A> | undefined {
+    return this.live.get(id);
+  }
+
+  bySlug(slug: string): LiveForum<A> | undefined {
+    for (const forum of this.live.values()) if (forum.room.record.slug === slug) return forum;
+    return undefined;
+  }
+
+  /** The one forum not archived, when there is exactly one: what the short addresses (/, /screen) open. */
+  single(): LiveForum<A> | undefined {
+    const open = this.list().filter((f) => !f.room.state.archived);
+    return open.length === 1 ? open[0] : undefined;
+  }
+
+  /** The newest forum not archived (or the newest of all): the one the start-up text is about. */
+  primary(): LiveForum<A> | undefined {
+    const all = this.list();
+    return [...all].reverse().find((f) => !f.room.state.archived) ?? all.at(-1);
+  }
+
+  /** Creates and opens a forum. `id` is kept from a forum moved here from another laptop. */
+  create(start: ForumStart, options: { id?: string; events?: ForumEvent[]; action?: ServerLogEntry['action']; detail?: string } = {}): LiveForum<A> {
+    const id = options.id ?? randomUUID();
+    if (this.live.has(id)) throw new Refusal({ code: 'FORUM_EXISTS' });
+    const record: ForumRecord = {
+      id,
+      slug: this.nextSlug(),
+      joinCode: this.freshJoinCode(),
+      createdAt: Date.now(),
+      joinSecret: newSecret(),
+      screenKey: newSecret(),
+    };
+    const events = options.events ?? creationEvents(id, record.joinCode, start, record.createdAt);
+    const entry: ServerLogEntry = { at: record.createdAt, action: options.action ?? 'created', forumId: id, title: start.title, detail: options.detail ?? '' };
+    const forum = this.open(ForumRoom.create(this.store, record, events, entry, this.storage));
+    this.emit(id, null);
+    return forum;
+  }
+
+  /** Archives a forum (read-only, exports still work), or takes it out of the archive. */
+  setArchived(id: string, archived: boolean): void {
+    const forum = this.need(id);
+    const decision = decideArchive(forum.room.state, archived, Date.now());
+    if (!decision.ok) throw new Refusal(decision.error);
+    forum.room.commit(decision.value);
+    const failure = forum.room.flush();
+    if (failure) throw failure;
+    this.write(() =>
+      this.store.log({ at: Date.now(), action: archived ? 'archived' : 'unarchived', forumId: id, title: forum.room.state.title, detail: '' }),
+    );
+  }
+
+  /** Deletes a forum for good; the title must be typed exactly, as a guard against the wrong one. */
+  delete(id: string, typedTitle: string): void {
+    const forum = this.need(id);
+    const title = forum.room.state.title;
+    if (typedTitle.trim().normalize('NFC') !== title.trim().normalize('NFC')) throw new Refusal({ code: 'TITLE_MISMATCH' });
+    const entry: ServerLogEntry = { at: Date.now(), action: 'deleted', forumId: id, title, detail: `address /f/${forum.room.record.slug}` };
+    this.write(() => this.store.deleteForum(id, entry));
+    this.live.delete(id);
+    forum.attached.close();
+    forum.room.close();
+    this.emit(null, null);
+  }
+
+  /** A forum's whole event log, oldest first. */
+  events(id: string): ForumEvent[] {
+    return this.store.loadEvents(id).map((e) => e.event);
+  }
+
+  serverLog(): ServerLogEntry[] {
+    return this.store.serverLog();
+  }
+
+  close(): void {
+    for (const forum of this.live.values()) {
+      forum.attached.close();
+      forum.room.close();
+    }
+  }
+
+  private need(id: string): LiveForum<A> {
+    const forum = this.live.get(id);
+    if (!forum) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
+    return forum;
+  }
+
+  /** 1, 2, 3…: short enough to type from a poster. A deleted forum's number is not given again. */
+  private nextSlug(): string {
+    let max = 0;
+    for (const f of this.live.values()) max = Math.max(max, Number(f.room.record.slug) || 0);
+    for (const e of this.store.serverLog()) {
+      const m = /^address \/f\/(\d+)$/.exec(e.detail);
+      if (m) max = Math.max(max, Number(m[1]));
+    }
+    return String(max + 1);
+  }
+
+  /** A fixed join code no other forum here uses. */
+  private freshJoinCode(): string {
+    const taken = new Set(this.list().map((f) => f.room.state.joinCode));
+    for (;;) {
+      const code = String(randomInt(100000, 1000000));
+      if (!taken.has(code)) return code;
+    }
+  }
+
+  private write(run: () => void): void {
+    this.storage.guard();
+    try {
+      run();
+    } catch (err) {
+      if (err instanceof StorageUnavailable) this.storage.failed(err);
+      throw err;
+    }
+    this.storage.succeeded();
+  }
+}

@@ -1,0 +1,89 @@
+// The facilitator's results to take away besides the files: a chart picture per revealed priority
+// (`/api/chart/<code>.svg?size=post|slide`, the PNG is drawn from it in the console's browser) and
+// the printable report (`/console/report`, printed to A4 or PDF by the browser). Both take the same
+// grant as the exports and are offered from the same phases.
+
+import type { IRouter, Request, Response } from 'express';
+import type { RuleError } from '../../shared/forum/errors.js';
+import { errorMessage, t } from '../../shared/i18n/all.js';
+import type { Lang } from '../../shared/protocol.js';
+import type { ForumRoom } from '../forum/room.js';
+import { chartFileName, chartSvg, isPictureSize, PICTURE_SIZES } from '../results/chart.js';
+import { resultsReport } from '../results/report.js';
+import { exportResults } from './export.js';
+
+export interface ResultsRoutesOptions {
+  room: ForumRoom;
+  /** Answers and returns false unless the request carries a valid grant or the facilitator's key. */
+  facilitatorOnly: (req: Request, res: Response) => boolean;
+  /** Answers and returns false outside the phases results can be taken from. */
+  exportable: (req: Request, res: Response) => boolean;
+  langOf: (req: Request) => Lang;
+}
+
+function refuse(res: Response, status: number, lang: Lang, error: RuleError, message = errorMessage(lang, error)): void {
+  res.status(status).json({ ok: false, error: { ...error, message } });
+}
+
+export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exportable, langOf }: ResultsRoutesOptions): void {
+  // One priority's chart. Only a revealed priority: a picture is made to be shown or published,
+  // and the hall must not learn a ranking from a post before it is announced.
+  app.get('/api/chart/:file', (req, res) => {
+    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    const lang = langOf(req);
+    const code = /^(.+)\.svg$/.exec(req.params.file)?.[1];
+    const size = req.query.size ?? 'post';
+    if (!isPictureSize(size)) {
+      refuse(res, 400, lang, { code: 'BAD_INPUT', params: { field: 'size' } }, t(lang, 'chart.badSize', { sizes: PICTURE_SIZES.join(', ') }));
+      return;
+    }
+    const state = room.state;
+    const index = state.structure.priorities.findIndex((p) => p.code === code);
+    if (code === undefined || index < 0) {
+      refuse(res, 404, lang, { code: 'UNKNOWN_PRIORITY', params: { code: code ?? req.params.file } });
+      return;
+    }
+    const structure = state.structure.priorities[index];
+    if (!state.revealed.includes(structure.code)) {
+      refuse(res, 409, lang, { code: 'NOT_REVEALED', params: { code: structure.code } }, t(lang, 'chart.notRevealed', { title: structure.title }));
+      return;
+    }
+    const now = new Date();
+    // Names never reach a picture, so the export is taken without them.
+    const results = exportResults(state, now, { names: false });
+    const priority = results.priorities[index];
+    const svg = chartSvg(
+      { ...priority, color: structure.color },
+      {
+        size,
+        lang,
+        forumTitle: results.forum.title,
+        date: now,
+        turnout: { joined: results.turnout.joined, voted: results.turnout.voted, votedHere: results.turnout.votedPerPriority[priority.code] ?? 0 },
+        resultsHash: results.resultsHash,
+        top: state.resultsTop,
+      },
+    );
+    res.set('Content-Disposition', `attachment; filename="${chartFileName(priority.code, size, 'svg', index)}"`).set('Cache-Control', 'no-store');
+    res.type('image/svg+xml; charset=utf-8').send(`<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`);
+  });
+
+  // The printable report, in the language asked for; `names=0` leaves authors' names out.
+  app.get('/console/report', (req, res) => {
+    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    const now = new Date();
+    const names = req.query.names !== '0';
+    const state = room.state;
+    const html = resultsReport({
+      results: exportResults(state, now, { names }),
+      colors: Object.fromEntries(state.structure.priorities.map((p) => [p.code, p.color])),
+      top: state.resultsTop,
+      lang: langOf(req),
+      now,
+      names,
+      // The print button's script, shared with the ticket sheets (served at the server's root).
+      script: '/tickets.js',
+    });
+    res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
+  });
+}

@@ -1,0 +1,142 @@
+// English: the messages only the server words. Must carry every key of the Ukrainian part (the
+// type checks it).
+
+import type { ServerCatalogue } from './uk.js';
+
+export const en: ServerCatalogue = {
+  // ------------------------------------------------------------ forum chooser (the server’s own address)
+  'chooser.title': 'Choose your forum',
+  'chooser.none': 'No forum is open right now. Ask the facilitator which address to open.',
+
+  // ------------------------------------------------------------ notices to phones
+  'notice.DOTS_REFUNDED': {
+    one: 'The idea “{title}” in the priority “{priority}” was hidden, so your {count} dot was given back.',
+    other: 'The idea “{title}” in the priority “{priority}” was hidden, so your {count} dots were given back.',
+  },
+  'notice.IDEA_HIDDEN': 'A moderator hid your idea “{title}”. Reason: {reason}',
+  'notice.IDEA_RESTORED': 'Your idea “{title}” is shown again.',
+  'notice.IDEA_MERGED': 'Your idea “{title}” was merged with a similar one: “{into}”. You remain its author.',
+  'notice.DOTS_MOVED': {
+    one: 'Similar ideas were merged: {count} of your dots is now on “{into}”.',
+    other: 'Similar ideas were merged: {count} of your dots are now on “{into}”.',
+  },
+  'notice.MERGE_REFUNDED': {
+    one: 'Similar ideas were merged into “{into}”, where you would have more dots than allowed: {count} dot was given back, to place again in “{priority}”.',
+    other: 'Similar ideas were merged into “{into}”, where you would have more dots than allowed: {count} dots were given back, to place again in “{priority}”.',
+  },
+  'notice.MERGE_UNDONE': 'The merge with “{into}” was undone: the ideas and dots are back where they were.',
+  'notice.IDEA_CORRECTED': 'A moderator corrected the text of your idea “{title}”.',
+  'notice.VOIDED': 'The facilitator voided your participation. Reason: {reason}',
+
+  // ------------------------------------------------------------ tickets sheet
+  'tickets.title': { one: '{count} ticket', other: '{count} tickets' },
+  'tickets.number': 'Participant ticket No. {number}',
+  'tickets.how': 'Scan the QR code with your phone, or open the address and type the code:',
+  'tickets.code': 'Ticket code',
+  'tickets.once': 'One ticket, one ballot: it binds to the first phone that uses it.',
+  'tickets.print': 'Print',
+  'tickets.printHint': 'A4, scale 100 %. Cut along the dashed lines.',
+  'tickets.none': 'No tickets yet. Create them in the facilitator’s console.',
+
+  // ------------------------------------------------------------ public results page
+  'public.pageTitle': 'Results — {title}',
+  'public.lead': 'Results of the dot vote on project ideas, priority by priority.',
+  'public.phase.results': 'The results are being revealed one priority at a time. Reload the page to see the latest.',
+  'public.phase.closed': 'The forum is over. Thank you to everyone who took part!',
+  'public.turnout': 'Turnout',
+  'public.participants': 'Participants with a ballot',
+  'public.voted': 'Voted',
+  'public.revealed': 'Priorities revealed',
+  'public.revealedOf': '{revealed} of {total}',
+  'public.notYet': 'Not revealed yet.',
+  'public.noIdeas': 'There are no ideas in this priority.',
+  'public.check.heading': 'How to check the results',
+  'public.check.hash': 'Fingerprint of the results (SHA-256)',
+  'public.check.what':
+    'The same fingerprint was shown on the screen in the hall and is printed in the export. It is computed from the canonical results document (format viche-results/1): every priority’s ranking with its dots and supporters, with no names and no times. Change a single dot and the fingerprint changes.',
+  'public.check.final':
+    'Every priority has been revealed, so the fingerprint is final. The canonical document is the “canonical” field of {json}. Save its text exactly as it is (UTF-8, no line break at the end) and compute its SHA-256, for example: {command}. The result must equal the fingerprint above.',
+  'public.check.notFinal':
+    'The fingerprint becomes final once every priority has been revealed: until then, stickers from paper walls may still be added to the priorities not yet revealed. The document to check it with appears here then.',
+  'public.check.organisers': 'The organisers recompute the fingerprint from the forum’s database or from an export with {command}.',
+  'public.json': 'The same data for programs: {json}.',
+  'public.notPublished': 'The results have not been published yet.',
+  'public.notPublishedHelp': 'The facilitator publishes them here once they have been revealed in the hall. Please look again later.',
+
+  // ------------------------------------------------------------ entrance poster
+  'poster.pageTitle': 'Join poster — {title}',
+  'poster.lead': 'Propose ideas and vote from your own phone',
+  'poster.scan': 'Point your phone’s camera at the QR code, or open in a browser:',
+  'poster.code': 'Forum code',
+  'poster.codeInQr': 'The QR code already carries the code: just tap “Join”.',
+  'poster.codeHall': 'The code is on the screen in the hall',
+  'poster.codeHallHelp': 'It changes every 30 seconds: type the one on the screen now.',
+  'poster.codeTickets': 'The code is on your ticket',
+  'poster.codeTicketsHelp': 'Scan the QR code on your ticket and the code is filled in for you.',
+  'poster.steps': 'How to join',
+  'poster.step.wifi': 'Connect to the hall’s Wi-Fi.',
+  'poster.step.open': 'Scan the QR code or type the address into a browser.',
+  'poster.step.join.open': 'Tap “Join”: a name is optional.',
+  'poster.step.join.hall': 'Type the code from the screen and tap “Join”.',
+  'poster.step.join.tickets': 'Type the code from your ticket and tap “Join”.',
+  'poster.printHint': 'A4, portrait, scale 100 %.',
+  'poster.qrAlt': 'QR code of {url}',
+
+  // ------------------------------------------------------------ result pictures
+  'chart.title': 'Priority {code} “{title}”: ideas ranked',
+  'chart.sub': 'Ideas ranked by dots',
+  'chart.subPaper': 'Ideas ranked by dots: phones and paper stickers together',
+  'chart.row': '{rank}. {title} — {dots}',
+  'chart.turnout': 'Participants: {joined} · voted: {voted} · in this priority: {votedHere}',
+  'chart.hash': 'Results SHA-256: {hash}… (check: npm run verify)',
+  'chart.notRevealed': 'The priority “{title}” has not been revealed in the hall yet: a picture can be made only of a revealed priority.',
+  'chart.badSize': 'Unknown picture size. Possible: {sizes}.',
+
+  // ------------------------------------------------------------ printable report
+  'report.title': 'Forum results report',
+  'report.print': 'Print or save as PDF',
+  'report.printHint': 'In the print dialog choose a printer or “Save as PDF”, paper size A4. This bar is not printed.',
+  'report.madeAt': 'Made on {date} at {time}',
+  'report.phase': 'phase: {phaseName}',
+  'report.revealed': 'priorities revealed in the hall: {revealed} of {total}',
+  'report.noNames': 'Copy to publish: without authors’ names.',
+  'report.turnout': 'Turnout',
+  'report.joined': 'Participants with a ballot',
+  'report.voted': 'Voted',
+  'report.voided': 'Participants voided',
+  'report.tree': 'Priorities and strategic goals',
+  'report.treeHelp': 'Ranked ideas and dots (phone and paper together) per priority and per strategic goal; hidden ideas are not counted.',
+  'report.col.code': 'Code',
+  'report.col.name': 'Priority / strategic goal',
+  'report.col.ideas': 'Ideas',
+  'report.col.dots': 'Dots',
+  'report.col.voted': 'Voted',
+  'report.col.shown': 'Revealed',
+  'report.shown': 'yes',
+  'report.notShown': 'no',
+  'report.noGoal': 'No strategic goal',
+  'report.notShownWarning': 'This ranking was not revealed in the hall. It is for the organisers only: do not publish it before it has been announced.',
+  'report.priorityFigures': 'Ranked ideas: {ranked} · voted in this priority: {voted}',
+  'report.topIdeas': 'Top ideas',
+  'report.phoneDots': 'from phones: {phone}',
+  'report.paperDots': 'on paper: {paper}',
+  'report.where': 'Where',
+  'report.author': 'Author',
+  'report.paperCard': 'paper card',
+  'report.mergedFrom': 'Merged from',
+  'report.rest': 'The rest of the ranking ({more}) is in the XLSX and CSV files.',
+  'report.hiddenHere': 'Ideas hidden: {hidden}.',
+  'report.moderation': 'Moderation',
+  'report.mod.hidden': 'Ideas hidden',
+  'report.mod.merged': 'Ideas merged into similar ones',
+  'report.mod.corrected': 'Ideas corrected',
+  'report.mod.voided': 'Participants voided',
+  'report.mod.paperCards': 'Paper cards entered',
+  'report.mod.paperDots': 'Paper stickers counted',
+  'report.mod.log': 'Entries in the moderation log',
+  'report.moderationHelp': 'The whole log (who changed what, when and why) is in the CSV, XLSX and JSON files.',
+  'report.hash': 'Results hash',
+  'report.hashHelp':
+    'This is the SHA-256 of the canonical results document: rankings, dots, supporters, rules and turnout, without names or times. Anyone with a copy of the forum’s database or its JSON export can recompute it and compare:',
+  'report.hashJson': 'A JSON export can stand in for the database: npm run verify file.json. A match means the results are the same; on a mismatch the command shows the difference line by line.',
+};

@@ -1,0 +1,85 @@
+// Views sent as changes: the console's and the projector's views are large (every participant,
+// every idea) while an action changes a line or two of them. The server keeps the view it last
+// sent and sends only what differs: top-level fields that changed, and, for lists of records with
+// an `id`, the records added or changed and the ids removed (with the new order only when it is
+// not the old one with the new records at the end). Each patch carries the version it applies to;
+// a client that holds another version asks for the whole view again. Pure: used on both sides.
+
+export interface ListPatch {
+  upserts: { id: string }[];
+  removed: string[];
+  /** The ids in their new order, when it is not the old order with new records appended. */
+  order?: string[];
+}
+
+export interface ViewPatch {
+  /** The version this patch makes. */
+  v: number;
+  /** The version it applies to. */
+  base: number;
+  /** Top-level fields replaced whole. */
+  set: Record<string, unknown>;
+  /** Lists of records with ids, changed record by record. */
+  lists: Record<string, ListPatch>;
+}
+
+type Keyed = { id: string };
+
+const isKeyedList = (value: unknown): value is Keyed[] =>
+  Array.isArray(value) && value.length > 0 && value.every((r) => typeof r === 'object' && r !== null && typeof (r as Keyed).id === 'string');
+
+const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/** The changes from `prev` to `next` as a patch from version `base`, or null when nothing changed. */
+export function diffView<V extends object>(prev: V, next: V, base: number): ViewPatch | null {
+  const set: Record<string, unknown> = {};
+  const lists: Record<string, ListPatch> = {};
+  const before = prev as Record<string, unknown>;
+  const after = next as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[key];
+    const b = after[key];
+    if (a === b) continue;
+    if (isKeyedList(a) && isKeyedList(b)) {
+      const list = diffList(a, b);
+      if (list) lists[key] = list;
+      continue;
+    }
+    if (!same(a, b)) set[key] = b;
+  }
+  if (Object.keys(set).length === 0 && Object.keys(lists).length === 0) return null;
+  return { v: base + 1, base, set, lists };
+}
+
+function diffList(a: Keyed[], b: Keyed[]): ListPatch | null {
+  const old = new Map(a.map((r) => [r.id, r]));
+  const ids = new Set(b.map((r) => r.id));
+  const upserts = b.filter((r) => !same(old.get(r.id), r));
+  const removed = a.filter((r) => !ids.has(r.id)).map((r) => r.id);
+  const patch: ListPatch = { upserts, removed };
+  const predicted = predictOrder(a, patch);
+  if (predicted.length !== b.length || predicted.some((id, i) => id !== b[i].id)) patch.order = b.map((r) => r.id);
+  if (upserts.length === 0 && removed.length === 0 && !patch.order) return null;
+  return patch;
+}
+
+/** The order a list takes from a patch without `order`: the old records in place, new ones last. */
+function predictOrder(a: Keyed[], patch: Pick<ListPatch, 'upserts' | 'removed'>): string[] {
+  const removed = new Set(patch.removed);
+  const kept = a.map((r) => r.id).filter((id) => !removed.has(id));
+  const known = new Set(kept);
+  return [...kept, ...patch.upserts.map((r) => r.id).filter((id) => !known.has(id))];
+}
+
+/** The view a patch makes of `view` (which must be at the patch's base version); `view` is not changed. */
+export function applyPatch<V extends object>(view: V, patch: ViewPatch): V {
+  const next = { ...(view as Record<string, unknown>), ...patch.set };
+  for (const [key, list] of Object.entries(patch.lists)) {
+    const current = (Array.isArray(next[key]) ? next[key] : []) as Keyed[];
+    const byId = new Map(current.map((r) => [r.id, r]));
+    for (const r of list.upserts) byId.set(r.id, r);
+    const order = list.order ?? predictOrder(current, list);
+    next[key] = order.map((id) => byId.get(id)).filter((r): r is Keyed => r !== undefined);
+  }
+  return next as V;
+}
