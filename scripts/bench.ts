@@ -10,6 +10,7 @@
 //
 // `--out FILE` writes the halls' figures as JSON too: one object per shape and hall size.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +30,11 @@ const IDEAS_S = Number(process.env.BENCH_IDEAS_S ?? 90);
 const VOTING_S = Number(process.env.BENCH_VOTING_S ?? 60);
 /** How long each phone votes as fast as it can in the closed loop. */
 const LOOP_S = Number(process.env.BENCH_LOOP_S ?? 20);
-/** Processes the simulated phones are spread over (1: all in this one). */
-const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+/**
+ * Processes the simulated phones are spread over (1: all in this one). By default one, and two from
+ * 2,000 phones, where one process's event loop would be busy enough to delay the acks it measures.
+ */
+const workersFor = (phones: number) => Number(process.env.BENCH_WORKERS ?? (phones >= 2000 ? 2 : 1));
 const OUT = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : undefined;
 const DOTS_PER_PHONE = 3;
 /** Another checkout of Viche (BENCH_BEFORE=/path), to run the flood against an earlier version too. */
@@ -444,7 +448,18 @@ async function benchStorageStall() {
 // ---------------------------------------------------------------- the paced evening and the closed loop
 
 /** Every figure of the halls, for --out. */
-const results: (ShapeFigures & { node: string; at: string; loadAverage: number[] })[] = [];
+const results: (ShapeFigures & { node: string; at: string; loadAverage: number[]; revision: string })[] = [];
+
+/** The commit measured, marked `dirty` when the working tree differs from it: figures belong to a version. */
+function revision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}-dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /**
  * The machine's load average (1, 5, 15 minutes) as a run starts: above the number of cores (2 on
@@ -453,7 +468,7 @@ const results: (ShapeFigures & { node: string; at: string; loadAverage: number[]
 const loadAverage = () => loadavg().map((n) => Number(n.toFixed(2)));
 
 function record(figures: ShapeFigures, load: number[]): void {
-  results.push({ ...figures, node: process.version, at: new Date().toISOString(), loadAverage: load });
+  results.push({ ...figures, node: process.version, at: new Date().toISOString(), loadAverage: load, revision: revision() });
   // Written after each run, so that a later run that fails keeps the earlier figures.
   if (OUT) writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
 }
@@ -468,10 +483,10 @@ const share = (cores: number) => (Number.isFinite(cores) ? `${(cores * 100).toFi
 
 function stepTable(steps: StepFigures[]): void {
   console.log(
-    `  ${''.padEnd(41)}${'ack latency, ms'.padEnd(28)}${'projector'.padEnd(14)}${'console'.padStart(9)}${'server'.padStart(7)}${'server'.padStart(7)}${'driver'.padStart(7)}${'driver'.padStart(7)}`,
+    `  ${''.padEnd(43)}${'ack latency, ms'.padEnd(28)}${'projector'.padEnd(14)}${'console'.padStart(9)}${'server'.padStart(7)}${'server'.padStart(7)}${'driver'.padStart(7)}${'driver'.padStart(7)}`,
   );
   console.log(
-    `  ${'action'.padEnd(22)}${'sent'.padStart(7)}${'ok'.padStart(7)}${'t/o'.padStart(5)}${'p50'.padStart(7)}${'p95'.padStart(7)}${'p99'.padStart(7)}${'max'.padStart(7)}` +
+    `  ${'action'.padEnd(22)}${'sent'.padStart(7)}${'ok'.padStart(7)}${'t/o'.padStart(7)}${'p50'.padStart(7)}${'p95'.padStart(7)}${'p99'.padStart(7)}${'max'.padStart(7)}` +
       `${'lag p50'.padStart(9)}${'p95'.padStart(7)}${'KiB/s'.padStart(9)}${'CPU'.padStart(7)}${'MiB'.padStart(7)}${'CPU'.padStart(7)}${'delay'.padStart(7)}  refused / failed`,
   );
   for (const s of steps) {
@@ -479,7 +494,7 @@ function stepTable(steps: StepFigures[]): void {
     const failed = Object.keys(s.failed).length ? `; failed: ${codes(s.failed)}` : '';
     const resent = s.resent ? `; resent ${s.resent}, duplicate acks ${s.duplicates}` : '';
     console.log(
-      `  ${s.action.padEnd(22)}${String(s.sent).padStart(7)}${String(s.ok).padStart(7)}${String(s.timeouts).padStart(5)}` +
+      `  ${s.action.padEnd(22)}${String(s.sent).padStart(7)}${String(s.ok).padStart(7)}${String(s.timeouts).padStart(7)}` +
         `${ms(s.latency.p50)}${ms(s.latency.p95)}${ms(s.latency.p99)}${ms(s.latency.max)}` +
         `${(lag ? ms(lag.p50) : '—'.padStart(7)).padStart(9)}${lag ? ms(lag.p95) : '—'.padStart(7)}` +
         `${(s.consoleBytesPerS / 1024).toFixed(1).padStart(9)}${share(s.serverCpu)}${(Number.isFinite(s.serverPeakRssMiB) ? s.serverPeakRssMiB.toFixed(0) : '—').padStart(7)}${share(s.driver.cpu)}${ms(s.driver.delayP99Ms)}` +
@@ -491,7 +506,10 @@ function stepTable(steps: StepFigures[]): void {
 
 function checkLine(label: string, c: ShapeFigures['check']): string {
   if (c.error) return `  ${label}: the export could not be read (${c.error})`;
-  return `  ${label}: ${c.acked} acked, ${c.exported} in the export: ${c.lost} lost, ${c.doubled} doubled${c.unsettled ? `, ${c.unsettled} never answered` : ''}`;
+  const unknown = c.unsettled
+    ? `; ${c.unsettled} actions were never answered, even when sent again: done or not, nobody knows, so a difference here is not by itself a lost or doubled dot`
+    : '';
+  return `  ${label}: ${c.acked} acked, ${c.exported} in the export: ${c.lost} lost, ${c.doubled} doubled${unknown}`;
 }
 
 function report(f: ShapeFigures, load: number[]): void {
@@ -531,6 +549,8 @@ async function vicheServer(): Promise<{ server: ServerProcess; target: ForumTarg
     facilitatorKey: new URL(server.consoleUrl).searchParams.get('key')!,
     screenKey: new URL(server.screenUrl).searchParams.get('key')!,
     pid: server.child.pid,
+    exited: server.exited,
+    output: server.output,
   };
   return {
     server,
@@ -546,14 +566,15 @@ async function vicheServer(): Promise<{ server: ServerProcess; target: ForumTarg
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 async function benchPaced(phones: number, storm: boolean) {
+  const workers = workersFor(phones);
   console.log(
     `\npaced evening, ${phones} phones: joins over ${JOIN_S} s, one idea each over ${IDEAS_S} s, every dot over ${VOTING_S} s` +
-      `${storm ? ', a reconnect storm' : ''}, then every priority revealed (${WORKERS} load process${WORKERS > 1 ? 'es' : ''})`,
+      `${storm ? ', a reconnect storm' : ''}, then every priority revealed (${workers} load process${workers > 1 ? 'es' : ''})`,
   );
   const load = loadAverage();
   const { target, stop } = await vicheServer();
   try {
-    const figures = await runPacedEvening(target, { phones, joinS: JOIN_S, ideasS: IDEAS_S, votingS: VOTING_S, storm, workers: WORKERS, log: progress });
+    const figures = await runPacedEvening(target, { phones, joinS: JOIN_S, ideasS: IDEAS_S, votingS: VOTING_S, storm, workers, log: progress });
     record(figures, load);
     report(figures, load);
   } finally {
@@ -570,7 +591,7 @@ async function benchLoop(phones: number) {
     const figures = await runClosedLoop(target, {
       phones,
       loopS: LOOP_S,
-      workers: WORKERS,
+      workers: workersFor(phones),
       bare: { origin: `http://127.0.0.1:${bare.port}`, pid: bare.child.pid },
       log: progress,
     });

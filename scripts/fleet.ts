@@ -170,10 +170,15 @@ export interface FleetLike {
   storm(at: number, timeoutMs: number): Promise<StormFigures>;
   /** The load of the process the fleet runs in, since the last call; null: this very process. */
   load(): Promise<DriverLoad | null>;
+  /** The server is gone: every waiting action ends now, and no new one starts. */
+  abort(): Promise<void>;
   settle(): Promise<{ settled: number; unsettled: number }>;
   tally(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
+
+/** Why an action ended without an ack when the server went away. */
+const CUT_SHORT = 'the run was cut short';
 
 /** How many phones connect at once when a step is not paced (a setup, a closed loop). */
 const BRISK_CONCURRENCY = 200;
@@ -237,6 +242,9 @@ export class Fleet implements FleetLike {
   private forum: ForumInfo | null = null;
   private unsettled: Unsettled[] = [];
   private readonly ackTimeoutMs: number;
+  private aborted = false;
+  /** What ends each wait (an ack, a connection, a pause) when the run is cut short. */
+  private readonly aborters = new Set<() => void>();
 
   constructor(private readonly options: FleetOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
@@ -255,19 +263,43 @@ export class Fleet implements FleetLike {
 
   // ------------------------------------------------ sending
 
+  async abort(): Promise<void> {
+    this.aborted = true;
+    for (const end of [...this.aborters]) end();
+  }
+
+  /** Waits `ms`, or less when the run is cut short. */
+  private pause(ms: number): Promise<void> {
+    if (this.aborted || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.aborters.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.aborters.add(end);
+    });
+  }
+
   /** Emits once the phone is connected; after a drop, sends the same payload again on reconnect. */
-  private send(phone: Phone, event: string, payload: unknown): Promise<{ ack: AckResult | null; resent: number }> {
+  private send(phone: Phone, event: string, payload: unknown): Promise<{ ack: AckResult | null; resent: number; aborted: boolean }> {
     return new Promise((resolve) => {
       const socket = phone.socket!;
       let attempt = 0;
       let resent = 0;
       let settled = false;
-      const finish = (ack: AckResult | null) => {
+      const finish = (ack: AckResult | null, aborted = false) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.aborters.delete(abort);
         if (phone.inflight === inflight) phone.inflight = null;
-        resolve({ ack, resent });
+        resolve({ ack, resent, aborted });
+      };
+      const abort = () => {
+        attempt++;
+        finish(null, true);
       };
       const emit = () => {
         const mine = ++attempt;
@@ -288,6 +320,8 @@ export class Fleet implements FleetLike {
         attempt++;
         finish(null);
       }, this.ackTimeoutMs);
+      if (this.aborted) return abort();
+      this.aborters.add(abort);
       if (socket.connected) emit();
     });
   }
@@ -305,9 +339,13 @@ export class Fleet implements FleetLike {
     }
     try {
       const t = clock();
-      const { ack, resent } = await this.send(phone, event, payload);
+      const { ack, resent, aborted } = await this.send(phone, event, payload);
       const at = clock();
       f.resent += resent;
+      if (aborted) {
+        bump(f.failed, CUT_SHORT);
+        return null;
+      }
       if (!ack) {
         f.timeouts++;
         // Its outcome is unknown until it is sent again: settle() does, with the same actionId.
@@ -341,21 +379,25 @@ export class Fleet implements FleetLike {
     const t = clock();
     return new Promise<void>((resolve) => {
       let done = false;
-      /** Connected; or not within the timeout; or refused for good (the refusal is counted already). */
-      const finish = (outcome: 'connected' | 'timeout' | 'refused') => {
+      /** Connected; or not within the timeout; or refused for good (the refusal is counted already); or the run is over. */
+      const finish = (outcome: 'connected' | 'timeout' | 'refused' | 'aborted') => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        this.aborters.delete(abort);
         if (outcome === 'connected') {
           f.ok++;
           f.latencies.push(clock() - t);
         } else {
           if (outcome === 'timeout') f.timeouts++;
+          if (outcome === 'aborted') bump(f.failed, CUT_SHORT);
           socket.close();
           phone.socket = null;
         }
         resolve();
       };
+      const abort = () => finish('aborted');
+      this.aborters.add(abort);
       const timer = setTimeout(() => finish('timeout'), this.ackTimeoutMs);
       const socket = io(this.options.socketUrl, {
         auth: this.options.bare ? {} : { v: PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk' },
@@ -410,9 +452,9 @@ export class Fleet implements FleetLike {
     if (windowMs <= 0) {
       let next = 0;
       const worker = async () => {
-        while (next < phones.length) {
+        while (next < phones.length && !this.aborted) {
           const phone = phones[next++];
-          for (const action of actionsOf(phone)) await action();
+          for (const action of actionsOf(phone)) if (!this.aborted) await action();
         }
       };
       await Promise.all(Array.from({ length: Math.min(BRISK_CONCURRENCY, phones.length) }, worker));
@@ -422,9 +464,9 @@ export class Fleet implements FleetLike {
       phones.map(async (phone) => {
         const actions = actionsOf(phone);
         const times = actions.map(() => Math.random() * windowMs).sort((a, b) => a - b);
-        for (let k = 0; k < actions.length; k++) {
-          await sleep(start + times[k] - clock());
-          await actions[k]();
+        for (let k = 0; k < actions.length && !this.aborted; k++) {
+          await this.pause(start + times[k] - clock());
+          if (!this.aborted) await actions[k]();
         }
       }),
     );
@@ -528,13 +570,13 @@ export class Fleet implements FleetLike {
         const list = ideas[priorityCode];
         let k = phone.index;
         let holding: string | null = null;
-        while (clock() < end) {
+        while (clock() < end && !this.aborted) {
           const target: string = holding ?? list[k++ % list.length];
           const ack = holding ? await this.removeDot(fig, 'dot', phone, target) : await this.placeDot(fig, 'dot', phone, priorityCode, target);
           if (ack?.ok) holding = holding ? null : target;
-          else if (ack?.error?.code === 'RATE_LIMITED') await sleep(Math.min(end - clock(), (ack.error.params?.seconds ?? 1) * 1000));
+          else if (ack?.error?.code === 'RATE_LIMITED') await this.pause(Math.min(end - clock(), (ack.error.params?.seconds ?? 1) * 1000));
           else if (ack?.error?.code === 'NO_DOT_TO_REMOVE') holding = null;
-          else if (!ack) await sleep(100);
+          else if (!ack) await this.pause(100);
         }
         last = Math.max(last, clock());
       }),
@@ -551,7 +593,7 @@ export class Fleet implements FleetLike {
   async storm(at: number, timeoutMs: number): Promise<StormFigures> {
     const fig: Figures = {};
     const phones = this.phones.filter((p) => p.socket && p.joined);
-    await sleep(at - clock());
+    await this.pause(at - clock());
     const dropAt = clock();
     const back: number[] = [];
     let notBack = 0;
@@ -560,15 +602,20 @@ export class Fleet implements FleetLike {
       const socket = phone.socket!;
       const ideaId = phone.dots.keys().next().value as string | undefined;
       const waitBack = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
+        const notYet = () => {
+          clearTimeout(timer);
+          this.aborters.delete(notYet);
           notBack++;
           phone.onMe = null;
           resolve();
-        }, timeoutMs);
+        };
+        const timer = setTimeout(notYet, timeoutMs);
+        this.aborters.add(notYet);
         phone.onMe = () => {
           // Its view again, on the new connection.
           if (!socket.connected || phone.connectedAt <= dropAt || phone.meAt < phone.connectedAt || !phone.me) return;
           clearTimeout(timer);
+          this.aborters.delete(notYet);
           phone.onMe = null;
           back.push(phone.meAt - dropAt);
           resolve();
@@ -612,7 +659,7 @@ export class Fleet implements FleetLike {
     const left: Unsettled[] = [];
     const settleOne = async (u: Unsettled) => {
       for (let round = 0; round < 5; round++) {
-        if (!u.phone.socket) break;
+        if (!u.phone.socket || this.aborted) break;
         const { ack } = await this.send(u.phone, u.event, u.payload);
         if (ack?.ok) {
           u.onOk(ack);
@@ -620,7 +667,7 @@ export class Fleet implements FleetLike {
           return;
         }
         if (ack && ack.error?.code !== 'RATE_LIMITED') return void settled++;
-        if (ack) await sleep((ack.error?.params?.seconds ?? 1) * 1000);
+        if (ack) await this.pause((ack.error?.params?.seconds ?? 1) * 1000);
       }
       left.push(u);
     };

@@ -16,7 +16,7 @@ import { applyPatch, type ViewPatch } from '../shared/viewPatch.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { DEFAULT_LIMITS } from '../server/realtime/limits.js';
 import { ACK_TIMEOUT_MS, Fleet, mergeCounts, mergeFigures, emptyFigures, bump, type ActionFigures, type FleetLike, type FleetOptions, type Figures, type LoopFigures, type StormFigures, type SubmittedIdea } from './fleet.js';
-import { clock, combineLoads, DriverMonitor, listenDrops, ProcessSampler, projectorLag, sleep, spread, wire, type DriverLoad, type ScreenSample, type Spread } from './measure.js';
+import { clock, combineLoads, DriverMonitor, listenDrops, ProcessSampler, projectorLag, sleep, spread, WireMeter, type DriverLoad, type ScreenSample, type Spread } from './measure.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -69,6 +69,7 @@ export class RemoteFleet implements FleetLike {
   settle = () => this.call<{ settled: number; unsettled: number }>('settle');
   tally = () => this.call<Record<string, number>>('tally');
   load = () => this.call<DriverLoad>('load');
+  abort = () => this.call<void>('abort');
   async close(): Promise<void> {
     await this.call('close').catch(() => {});
     if (this.child.connected) this.child.disconnect();
@@ -97,6 +98,37 @@ export interface ForumTarget {
   screenKey: string;
   /** The server's process id; none when it runs in this process (then memory and CPU are not measured). */
   pid?: number;
+  /** Settles when the server's process exits: the run then stops where it is, and says so. */
+  exited?: Promise<unknown>;
+  /** What the server printed, for its last words when it exits. */
+  output?: () => string;
+}
+
+/** The server went away in the middle of a run. */
+class ServerGone extends Error {}
+
+/**
+ * Watches the server's process: once it has exited, every fleet's waiting actions end at once
+ * (instead of each waiting out its timeout), and `check()` ends the run after the step under way.
+ */
+function watchServer(target: ForumTarget, fleets: () => FleetLike[], stage: Stage): { check(): void; stop(): void } {
+  let gone: string | null = null;
+  let watching = true;
+  void target.exited?.then((code) => {
+    if (!watching) return;
+    // What it said after its start-up text (the addresses, the QR code), which says nothing of this.
+    const said = target.output?.().split(/VICHE_LISTENING .*\n/).at(-1)?.trimEnd() ?? '';
+    const last = said.split('\n').slice(-12).join('\n');
+    gone = `the server exited (${code === null ? 'killed by a signal' : `code ${code}`}) during the run${last ? `; its last output:\n${last}` : ', saying nothing'}`;
+    for (const f of fleets()) void f.abort().catch(() => {});
+    stage.abandoned = true;
+  });
+  return {
+    check: () => {
+      if (gone) throw new ServerGone(gone);
+    },
+    stop: () => void (watching = false),
+  };
 }
 
 export interface DriverOptions {
@@ -222,10 +254,8 @@ class Stage {
   readonly samples: { t: number; joined: number; ideas: number; voted: number; revealed: number }[] = [];
   code = '';
   onCode: (code: string) => void = () => {};
-  /** The console's bytes when it was closed (a closed socket has no wire left to read). */
-  private bytesAtClose: number | null = null;
-  /** Bytes the console read on connections that have since dropped. */
-  private bytesBefore = 0;
+  private consoleWire: WireMeter | null = null;
+  private closed = false;
   /** When the console or the projector lost its connection, and why: a figure of the run. */
   readonly drops: string[] = [];
 
@@ -241,13 +271,12 @@ class Stage {
     this.screen = io(url, { ...opts, auth: { v: PROTOCOL_VERSION, role: 'screen', key: this.target.screenKey, lang: 'en' } });
     const first = new Promise<void>((resolve) => this.screen.once('screen', () => resolve()));
     const t0 = clock();
+    this.consoleWire = new WireMeter(this.console);
     this.console.on('disconnect', (reason) => {
-      // Its wire is still there to read as it goes; the next connection counts from zero.
-      this.bytesBefore += wire(this.console).read;
-      if (this.bytesAtClose === null) this.drops.push(`the console lost its connection after ${((clock() - t0) / 1000).toFixed(0)} s (${reason})`);
+      if (!this.closed) this.drops.push(`the console lost its connection after ${((clock() - t0) / 1000).toFixed(0)} s (${reason})`);
     });
     this.screen.on('disconnect', (reason) => {
-      if (this.bytesAtClose === null) this.drops.push(`the projector lost its connection after ${((clock() - t0) / 1000).toFixed(0)} s (${reason})`);
+      if (!this.closed) this.drops.push(`the projector lost its connection after ${((clock() - t0) / 1000).toFixed(0)} s (${reason})`);
     });
     // The projector is sent its view whole, then as patches (shared/viewPatch.ts), applied in order.
     let held: { view: ScreenView; v: number } | null = null;
@@ -291,10 +320,13 @@ class Stage {
     return this.samples.map((s) => ({ t: s.t, value: s[metric] }));
   }
 
+  /** Set when the server has gone: nothing more will come. */
+  abandoned = false;
+
   /** Waits (up to `ms`) until the projector shows at least `value`. */
   async until(metric: 'joined' | 'ideas' | 'voted' | 'revealed', value: number, ms = 30_000): Promise<void> {
     const end = clock() + ms;
-    while (this.latest(metric) < value && clock() < end) await sleep(50);
+    while (this.latest(metric) < value && clock() < end && !this.abandoned) await sleep(50);
   }
 
   command(event: string, payload: unknown): Promise<ConsoleAck> {
@@ -305,11 +337,11 @@ class Stage {
   }
 
   consoleBytes(): number {
-    return this.bytesAtClose ?? this.bytesBefore + (this.console?.connected ? wire(this.console).read : 0);
+    return this.consoleWire?.read() ?? 0;
   }
 
   close(): void {
-    if (this.bytesAtClose === null) this.bytesAtClose = this.consoleBytes();
+    this.closed = true;
     this.console?.close();
     this.screen?.close();
   }
@@ -454,6 +486,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
   const phases: string[] = [];
   const errors: string[] = [];
   const fleets = makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs }, options.phones, workers);
+  const server = watchServer(target, () => fleets, stage);
   let unsettled = 0;
   let check: DotCheck = { acked: 0, exported: NaN, lost: NaN, doubled: NaN, unsettled: 0, error: 'not reached' };
   let storm: StormSummary | undefined;
@@ -485,6 +518,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     unsettled += await allSettle(fleets);
     await stage.until('joined', base + (joined.result.join?.raised.length ?? 0));
     steps.push(...summarise(joined.result, ['connect', 'join'], joined.span, (kind, f) => (kind === 'join' ? lagFor('joined', base)(kind, f) : null)));
+    server.check();
 
     // Ideas.
     await phase('ideas');
@@ -497,6 +531,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     const ideaFigures = mergeFigures(...submitted.result.map((r) => r.figures));
     await stage.until('ideas', base + (ideaFigures.idea?.raised.length ?? 0));
     steps.push(...summarise(ideaFigures, ['idea'], submitted.span, lagFor('ideas', base)));
+    server.check();
     const ideas = byPriority(submitted.result.flatMap((r) => r.ideas));
 
     // Voting.
@@ -508,6 +543,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     unsettled += await allSettle(fleets);
     await stage.until('voted', base + (voted.result.dot?.raised.length ?? 0));
     steps.push(...summarise(voted.result, ['dot'], voted.span, lagFor('voted', base)));
+    server.check();
     check = await checkDots(target, await allTally(fleets), unsettled);
 
     if (options.storm) {
@@ -528,6 +564,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
         check: await checkDots(target, await allTally(fleets), stormUnsettled),
       };
       unsettled = stormUnsettled;
+      server.check();
     }
 
     // Results, every priority revealed, as the facilitator does at the end.
@@ -554,8 +591,9 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     await stage.until('revealed', base + revealed);
     steps.push(...summarise(revealFig, ['reveal'], reveals.span, lagFor('revealed', base)));
   } catch (err) {
-    errors.push((err as Error)?.stack ?? String(err));
+    errors.push(err instanceof ServerGone ? err.message : ((err as Error)?.stack ?? String(err)));
   } finally {
+    server.stop();
     stage.close();
     errors.push(...stage.drops);
     monitor.stop();
@@ -600,6 +638,7 @@ export async function runClosedLoop(target: ForumTarget, options: LoopOptions): 
   const phases: string[] = [];
   const errors: string[] = [];
   let fleets = makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs }, options.phones, workers);
+  const server = watchServer(target, () => fleets, stage);
   let check: DotCheck = { acked: 0, exported: NaN, lost: NaN, doubled: NaN, unsettled: 0, error: 'not reached' };
   let loop: ShapeFigures['loop'] | undefined;
   let priorities = 0;
@@ -619,10 +658,12 @@ export async function runClosedLoop(target: ForumTarget, options: LoopOptions): 
     log(`  ${options.phones} phones join and write an idea each (set-up)`);
     const joined = await measured({ stage, sampler, fleets, monitor }, async () => mergeFigures(...(await Promise.all(fleets.map((f) => f.join(0))))));
     steps.push(...rename(summarise(joined.result, ['connect', 'join'], joined.span, () => null), '(set-up)'));
+    server.check();
     await phase('ideas');
     priorities = (await forumOf(fleets))?.priorities.length ?? 0;
     const submitted = await measured({ stage, sampler, fleets, monitor }, () => Promise.all(fleets.map((f) => f.submitIdeas(0))));
     steps.push(...rename(summarise(mergeFigures(...submitted.result.map((r) => r.figures)), ['idea'], submitted.span, () => null), '(set-up)'));
+    server.check();
     const ideas = byPriority(submitted.result.flatMap((r) => r.ideas));
     await phase('review');
     await phase('voting');
@@ -633,6 +674,7 @@ export async function runClosedLoop(target: ForumTarget, options: LoopOptions): 
     const loopFig = mergeFigures(...looped.result.map((r) => r.figures));
     const loopSeconds = Math.max(...looped.result.map((r) => r.seconds));
     steps.push(...summarise(loopFig, ['dot'], { ...looped.span, seconds: loopSeconds }, () => null));
+    server.check();
     unsettled += await allSettle(fleets);
     check = await checkDots(target, await allTally(fleets), unsettled);
     loop = {
@@ -640,6 +682,7 @@ export async function runClosedLoop(target: ForumTarget, options: LoopOptions): 
       durablePerS: (loopFig.dot?.ok ?? 0) / loopSeconds,
       rateCeilingPerS: options.phones * (DEFAULT_LIMITS.commandsPerConnection.perSecond + DEFAULT_LIMITS.commandsPerConnection.burst / options.loopS),
     };
+    server.stop();
     stage.close();
     await Promise.all(fleets.map((f) => f.close().catch(() => {})));
 
@@ -661,8 +704,9 @@ export async function runClosedLoop(target: ForumTarget, options: LoopOptions): 
       loop.ratio = loop.durablePerS / acksPerS;
     }
   } catch (err) {
-    errors.push((err as Error)?.stack ?? String(err));
+    errors.push(err instanceof ServerGone ? err.message : ((err as Error)?.stack ?? String(err)));
   } finally {
+    server.stop();
     stage.close();
     errors.push(...stage.drops);
     monitor.stop();

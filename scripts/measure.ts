@@ -92,11 +92,18 @@ export class ProcessSampler {
     const rss = rssMiB(this.pid!);
     if (!Number.isNaN(rss) && !(rss <= this.peakRssMiB)) this.peakRssMiB = rss;
     if (!Number.isNaN(rss) && !(rss <= this.peakInStep)) this.peakInStep = rss;
+    this.cpu();
   }
+
+  /** The last CPU time read, so that a process that has died still has one. */
+  private lastCpu = NaN;
 
   /** CPU seconds used since the process started. */
   cpu(): number {
-    return this.pid === undefined ? NaN : cpuSeconds(this.pid);
+    if (this.pid === undefined) return NaN;
+    const now = cpuSeconds(this.pid);
+    if (!Number.isNaN(now)) this.lastCpu = now;
+    return this.lastCpu;
   }
 
   /** CPU seconds used since this sampler was made. */
@@ -120,9 +127,38 @@ export class ProcessSampler {
   }
 }
 
+/**
+ * Bytes a client has read off the wire over all its connections: the TCP socket under each
+ * WebSocket it opens is kept (a dropped transport lets go of its WebSocket, not of the count).
+ */
+export class WireMeter {
+  private readonly raws = new Set<{ bytesRead: number }>();
+
+  constructor(private readonly socket: Socket) {
+    this.keep();
+    socket.io.on('open', () => this.keep());
+  }
+
+  private keep(): void {
+    const raw = rawSocket(this.socket);
+    if (raw) this.raws.add(raw);
+  }
+
+  read(): number {
+    this.keep();
+    let sum = 0;
+    for (const raw of this.raws) sum += raw.bytesRead;
+    return sum;
+  }
+}
+
+function rawSocket(s: Socket): { bytesRead: number; bytesWritten: number } | undefined {
+  return (s.io.engine as unknown as { transport?: { ws?: { _socket?: { bytesRead: number; bytesWritten: number } } } } | undefined)?.transport?.ws?._socket;
+}
+
 /** Bytes a client's WebSocket has read from and written to the wire (frames and all). */
 export function wire(s: Socket): { read: number; written: number } {
-  const raw = (s.io.engine as unknown as { transport?: { ws?: { _socket?: { bytesRead: number; bytesWritten: number } } } } | undefined)?.transport?.ws?._socket;
+  const raw = rawSocket(s);
   return { read: raw?.bytesRead ?? 0, written: raw?.bytesWritten ?? 0 };
 }
 

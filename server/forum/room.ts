@@ -159,6 +159,14 @@ export class ForumRoom {
     return effects;
   }
 
+  private readonly flushedListeners = new Set<() => void>();
+
+  /** Called after each batch is written and its changes told, before its acks go out. */
+  onFlushed(listener: () => void): () => void {
+    this.flushedListeners.add(listener);
+    return () => this.flushedListeners.delete(listener);
+  }
+
   /** Actions applied but not yet on disk, in order; written by flush(). */
   private pending: PendingAction[] = [];
   private flushing: NodeJS.Immediate | null = null;
@@ -214,8 +222,12 @@ export class ForumRoom {
       this.emit(everythingChanged(this.state));
     }
     batch.forEach((action, i) => {
+      if (failure === null && outcome[i] === null) this.emit(action.effects);
+    });
+    // What the batch changed goes out before its acks, as it did when each action was written alone.
+    for (const listener of this.flushedListeners) listener();
+    batch.forEach((action, i) => {
       const own = failure ?? outcome[i] ?? null;
-      if (own === null && failure === null) this.emit(action.effects);
       for (const done of action.waiters) done(own);
     });
     return failure;

@@ -115,6 +115,13 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     scheduleDisplays(effects.forum);
   });
 
+  // A batch's changes reach the phones before the batch's acks reach their senders.
+  const unflushed = room.onFlushed(() => {
+    if (!phoneFlush) return;
+    clearImmediate(phoneFlush);
+    flushPhones();
+  });
+
   // The hall's code changes on the clock, not on an event: send the displays at each change.
   let rotationTimer: NodeJS.Timeout | null = null;
   const scheduleRotation = () => {
@@ -137,6 +144,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     refreshDisplays: () => scheduleDisplays(true),
     close() {
       unsubscribe();
+      unflushed();
       if (phoneFlush) clearImmediate(phoneFlush);
       if (ideaTimer) clearTimeout(ideaTimer);
       if (displayTimer) clearTimeout(displayTimer);
