@@ -12,7 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { ForumInfo, ScreenView } from '../shared/protocol.js';
-import { applyPatch, type ViewPatch } from '../shared/viewPatch.js';
+import { HeldView, type ViewPatch } from '../shared/viewPatch.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { DEFAULT_LIMITS } from '../server/realtime/limits.js';
 import { ACK_TIMEOUT_MS, Fleet, mergeCounts, mergeFigures, emptyFigures, bump, type ActionFigures, type FleetLike, type FleetOptions, type Figures, type LoopFigures, type StormFigures, type SubmittedIdea } from './fleet.js';
@@ -279,21 +279,12 @@ class Stage {
       if (!this.closed) this.drops.push(`the projector lost its connection after ${((clock() - t0) / 1000).toFixed(0)} s (${reason})`);
     });
     // The projector is sent its view whole, then as patches (shared/viewPatch.ts), applied in order.
-    let held: { view: ScreenView; v: number } | null = null;
-    const seen = (v: ScreenView) => this.sample(v);
-    this.screen.on('screen', (view: ScreenView, v: number) => {
-      held = { view, v };
-      seen(view);
-    });
+    const held = new HeldView<ScreenView>();
+    this.screen.on('screen', (view: ScreenView, v: number) => this.sample(held.whole(view, v)));
     this.screen.on('screen:patch', (patch: ViewPatch) => {
-      if (!held) return;
-      if (patch.base !== held.v) {
-        held = null;
-        this.screen.emit('view:resync');
-        return;
-      }
-      held = { view: applyPatch(held.view, patch), v: patch.v };
-      seen(held.view);
+      const next = held.patch(patch);
+      if (next === 'resync') this.screen.emit('view:resync');
+      else if (next) this.sample(next);
     });
     const opened = Promise.all([first, new Promise<void>((resolve) => this.console.once('console', () => resolve()))]);
     let timer: NodeJS.Timeout | undefined;

@@ -340,6 +340,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         duplicates.close();
         nsp.disconnectSockets(true);
         nsp.removeAllListeners();
+        // Socket.IO has no public way to drop a namespace; a deleted forum's would otherwise linger.
         io._nsps.delete(nsp.name);
       },
     };
@@ -366,7 +367,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
   // `npm run backup` made it (the folder is looked at again every half minute).
   backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log) : null;
-  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, health, rotateKey, admission: config.admission ?? 'hall', templatePath: config.templatePath });
+  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath });
 
   let closed: Promise<void> | null = null;
   return {

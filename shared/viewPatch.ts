@@ -83,3 +83,34 @@ export function applyPatch<V extends object>(view: V, patch: ViewPatch): V {
   }
   return next as V;
 }
+
+/**
+ * A view as a client holds it: whole, then patched in order. A patch that does not fit the version
+ * held (one was lost on a dropped connection) means the whole view must be asked for again, once,
+ * until it comes.
+ */
+export class HeldView<V extends object> {
+  view: V | null = null;
+  v = 0;
+  private asked = false;
+
+  whole(view: V, v: number): V {
+    this.view = view;
+    this.v = v;
+    this.asked = false;
+    return view;
+  }
+
+  /** The view the patch makes; `resync` when the whole view must be asked for; null when there is nothing to do. */
+  patch(patch: ViewPatch): V | 'resync' | null {
+    if (!this.view || this.asked) return null;
+    if (patch.base !== this.v) {
+      if (patch.v <= this.v) return null;
+      this.asked = true;
+      return 'resync';
+    }
+    this.view = applyPatch(this.view, patch);
+    this.v = patch.v;
+    return this.view;
+  }
+}

@@ -28,6 +28,8 @@ export class Forums<A extends Attached = Attached> {
   private readonly live = new Map<string, LiveForum<A>>();
   private readonly listeners = new Set<ForumsListener>();
   private key: string;
+  /** The log of whole forums, read once and kept as it is added to (the forum list shows it). */
+  private readonly log: ServerLogEntry[];
 
   constructor(
     private readonly store: ForumStore,
@@ -38,6 +40,7 @@ export class Forums<A extends Attached = Attached> {
     const stored = store.getSetting('facilitator_key');
     this.key = options.facilitatorKey || stored || newSecret();
     if (this.key !== stored) this.write(() => store.setSetting('facilitator_key', this.key));
+    this.log = store.serverLog();
     for (const loaded of store.loadForums()) this.open(ForumRoom.load(store, loaded, storage));
   }
 
@@ -111,6 +114,7 @@ export class Forums<A extends Attached = Attached> {
     const events = options.events ?? creationEvents(id, record.joinCode, start, record.createdAt);
     const entry: ServerLogEntry = { at: record.createdAt, action: options.action ?? 'created', forumId: id, title: start.title, detail: options.detail ?? '' };
     const forum = this.open(ForumRoom.create(this.store, record, events, entry, this.storage));
+    this.log.push(entry);
     this.emit(id, null);
     return forum;
   }
@@ -123,9 +127,9 @@ export class Forums<A extends Attached = Attached> {
     forum.room.commit(decision.value);
     const failure = forum.room.flush();
     if (failure) throw failure;
-    this.write(() =>
-      this.store.log({ at: Date.now(), action: archived ? 'archived' : 'unarchived', forumId: id, title: forum.room.state.title, detail: '' }),
-    );
+    const entry: ServerLogEntry = { at: Date.now(), action: archived ? 'archived' : 'unarchived', forumId: id, title: forum.room.state.title, detail: '' };
+    this.write(() => this.store.log(entry));
+    this.log.push(entry);
   }
 
   /** Deletes a forum for good; the title must be typed exactly, as a guard against the wrong one. */
@@ -135,6 +139,7 @@ export class Forums<A extends Attached = Attached> {
     if (typedTitle.trim().normalize('NFC') !== title.trim().normalize('NFC')) throw new Refusal({ code: 'TITLE_MISMATCH' });
     const entry: ServerLogEntry = { at: Date.now(), action: 'deleted', forumId: id, title, detail: `address /f/${forum.room.record.slug}` };
     this.write(() => this.store.deleteForum(id, entry));
+    this.log.push(entry);
     this.live.delete(id);
     forum.attached.close();
     forum.room.close();
@@ -146,8 +151,8 @@ export class Forums<A extends Attached = Attached> {
     return this.store.loadEvents(id).map((e) => e.event);
   }
 
-  serverLog(): ServerLogEntry[] {
-    return this.store.serverLog();
+  serverLog(): readonly ServerLogEntry[] {
+    return this.log;
   }
 
   close(): void {
@@ -167,7 +172,7 @@ export class Forums<A extends Attached = Attached> {
   private nextSlug(): string {
     let max = 0;
     for (const f of this.live.values()) max = Math.max(max, Number(f.room.record.slug) || 0);
-    for (const e of this.store.serverLog()) {
+    for (const e of this.log) {
       const m = /^address \/f\/(\d+)$/.exec(e.detail);
       if (m) max = Math.max(max, Number(m[1]));
     }

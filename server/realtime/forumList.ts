@@ -3,12 +3,10 @@
 // ideas) and the log of whole forums, and creates, archives and deletes them. Each forum's own
 // console, projector and phones live in that forum's namespace (/f/<slug>), apart from this one.
 
-import { readFileSync } from 'node:fs';
-import { normalizeStructure } from '../../shared/forum/rules.js';
 import type { RuleError } from '../../shared/forum/errors.js';
 import { countDots, tallyPriority } from '../../shared/forum/tally.js';
 import { LIMITS, type AdmissionMode } from '../../shared/forum/types.js';
-import { checkLine } from '../../shared/forum/rules.js';
+import { checkLine, normalizeStructure } from '../../shared/forum/rules.js';
 import {
   LIST_COMMANDS,
   PROTOCOL_VERSION,
@@ -21,12 +19,11 @@ import {
 } from '../../shared/protocol.js';
 import { StorageUnavailable } from '../errors.js';
 import { Refusal, type ForumRoom } from '../forum/room.js';
-import { parseTemplate } from '../forum/template.js';
+import { loadTemplate } from '../forum/template.js';
 import { shortlist, structureFromPrevious, type ForumStart } from '../forums/create.js';
 import type { Attached, Forums } from '../forums/registry.js';
 import type { Grants } from '../http/grants.js';
 import type { Logger } from '../log.js';
-import type { HealthSource } from './consoles.js';
 import { refusalAck } from './dispatch.js';
 import { addressOf, refuseConnection } from './handshake.js';
 import type { KeyGuard } from './keys.js';
@@ -40,8 +37,6 @@ export interface ForumListDeps {
   grants: Grants;
   log: Logger;
   trustProxy: number;
-  health: HealthSource;
-  rotateKey: () => string;
   /** How a new forum admits people (ADMISSION). */
   admission: AdmissionMode;
   templatePath: string;
@@ -125,7 +120,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
 
   const template = () => {
     try {
-      return parseTemplate(JSON.parse(readFileSync(deps.templatePath, 'utf8')));
+      return loadTemplate(deps.templatePath);
     } catch {
       throw new Refusal({ code: 'BAD_STRUCTURE', params: { reason: 'template' } });
     }

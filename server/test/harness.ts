@@ -18,7 +18,7 @@ import {
   type MeView,
   type ScreenView,
 } from '../../shared/protocol.js';
-import { applyPatch, type ViewPatch } from '../../shared/viewPatch.js';
+import { HeldView, type ViewPatch } from '../../shared/viewPatch.js';
 import { createLogger } from '../log.js';
 import { startServer, type RunningServer, type ServerConfig } from '../main.js';
 
@@ -125,22 +125,19 @@ export function connect(url: string, auth: Partial<Handshake> & { role: Handshak
   // applied here to the view held, and the result recorded as if the whole view had been sent,
   // so every test that reads views checks the patches too. A patch that does not fit the version
   // held is recorded as `patch:mismatch`, and the whole view asked for again, as the pages do.
-  const views = new Map<string, { view: object; v: number }>();
+  const views = { console: new HeldView<object>(), screen: new HeldView<object>() };
   socket.onAny((event: string, ...args: unknown[]) => {
     received.push({ event, args });
-    if (event === 'console' || event === 'screen') views.set(event, { view: args[0] as object, v: Number(args[1] ?? 0) });
+    if (event === 'console' || event === 'screen') views[event].whole(args[0] as object, Number(args[1] ?? 0));
     const stream = event === 'console:patch' ? 'console' : event === 'screen:patch' ? 'screen' : null;
     if (stream) {
       const patch = args[0] as ViewPatch;
-      const held = views.get(stream);
-      if (held && patch.base === held.v) {
-        const view = applyPatch(held.view, patch);
-        views.set(stream, { view, v: patch.v });
-        received.push({ event: stream, args: [view, patch.v] });
-      } else if (held) {
-        received.push({ event: 'patch:mismatch', args: [{ stream, held: held.v, patch: { base: patch.base, v: patch.v } }] });
+      const held = views[stream].v;
+      const next = views[stream].patch(patch);
+      if (next === 'resync') {
+        received.push({ event: 'patch:mismatch', args: [{ stream, held, patch: { base: patch.base, v: patch.v } }] });
         socket.emit('view:resync');
-      }
+      } else if (next) received.push({ event: stream, args: [next, patch.v] });
     }
     for (const w of [...waiters]) w();
   });
