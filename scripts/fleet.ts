@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import type { ForumInfo, MeView, PhoneView } from '../shared/protocol.js';
+import type { ForumInfo, IdeasAll, IdeasPatch, MeView, PhoneView, WallHeld } from '../shared/protocol.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { clock, sleep, type DriverLoad } from './measure.js';
 
@@ -108,6 +108,8 @@ class Phone {
   connectedAt = 0;
   meAt = 0;
   onMe: (() => void) | null = null;
+  /** The wall of ideas this phone holds (its version only: the driver does not read the ideas). */
+  wall: WallHeld | undefined;
 
   constructor(
     readonly index: number,
@@ -226,7 +228,7 @@ function pick(i: number, salt: number, n: number): number {
 }
 
 /** The i-th phone's idea card. */
-function ideaText(i: number): { title: string; description: string; place: string } {
+export function ideaText(i: number): { title: string; description: string; place: string } {
   const place = PLACES[pick(i, 2, PLACES.length)];
   const details = pick(i, 3, 3);
   return {
@@ -400,7 +402,8 @@ export class Fleet implements FleetLike {
       this.aborters.add(abort);
       const timer = setTimeout(() => finish('timeout'), this.ackTimeoutMs);
       const socket = io(this.options.socketUrl, {
-        auth: this.options.bare ? {} : { v: PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk' },
+        // As the phone page does: the wall it holds, so that a reconnect is sent only what changed.
+        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}) }),
         transports: ['websocket'],
         forceNew: true,
         reconnection: true,
@@ -436,6 +439,12 @@ export class Fleet implements FleetLike {
       });
       socket.on('phone', (view: PhoneView) => {
         this.forum = view.forum;
+      });
+      socket.on('ideas:all', (wall: IdeasAll) => {
+        phone.wall = { epoch: wall.epoch, v: wall.v };
+      });
+      socket.on('ideas:patch', (patch: IdeasPatch) => {
+        if (phone.wall) phone.wall = { ...phone.wall, v: patch.v };
       });
     });
   }

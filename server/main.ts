@@ -166,6 +166,13 @@ function removeEmptyFolders(folder: string, top: string): void {
   }
 }
 
+/**
+ * Connections waiting to be accepted. Node's default (511) overflowed when 1,000 phones came back
+ * at once after a Wi-Fi drop (`npm run bench`, reconnect storm: 3,838 attempts dropped, each a
+ * phone retrying seconds later); Linux caps this at net.core.somaxconn (4,096 by default).
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     httpServer.once('error', (err: NodeJS.ErrnoException) => {
@@ -174,7 +181,7 @@ function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, h
       else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`HOST=${host} is not an address of this computer; leave HOST unset to listen on all of them.`));
       else reject(err);
     });
-    httpServer.listen(port, host, () => resolve());
+    httpServer.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
 }
 
@@ -259,16 +266,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     pingInterval: 10_000,
     pingTimeout: 8_000,
     serveClient: false,
-    // Only large messages (the idea list a phone gets at connect, the console's view) are worth
-    // compressing on a congested Wi-Fi: 250 ideas go from about 120 KB to under 10 KB. The cost is
-    // memory: with no context kept between messages, `npm run bench` still measured roughly
-    // 0.3 MB more per connection at 1,000 phones, which a hall of thousands will have to revisit.
-    perMessageDeflate: {
-      threshold: 8 * 1024,
-      serverNoContextTakeover: true,
-      clientNoContextTakeover: true,
-      zlibDeflateOptions: { level: 4 },
-    },
+    // No WebSocket compression: it kept a zlib context per phone and compressed each broadcast
+    // once per phone; without it a broadcast is framed once and the same bytes go to every phone.
+    // The large messages (the wall of ideas) are made small by being sent as changes.
+    perMessageDeflate: false,
   });
   const storage = new StorageHealth();
   storage.events = {

@@ -25,6 +25,16 @@ export interface Handshake {
   token?: string;
   /** Console: the facilitator's secret key. Projector: its display key (or the facilitator's). */
   key?: string;
+  /** Phone: the wall of ideas it holds, so that it is sent only what changed since. */
+  wall?: WallHeld;
+  /** Phone: it can unpack a gzipped wall (DecompressionStream). */
+  gz?: boolean;
+}
+
+/** Which wall of ideas a phone holds: the server's wall it came from, and its version. */
+export interface WallHeld {
+  epoch: string;
+  v: number;
 }
 
 export const handshakeSchema = z.object({
@@ -33,6 +43,8 @@ export const handshakeSchema = z.object({
   lang: z.enum(LANGS).optional(),
   token: z.string().max(200).optional(),
   key: z.string().max(200).optional(),
+  wall: z.object({ epoch: z.string().max(32), v: z.number().int().nonnegative() }).optional(),
+  gz: z.boolean().optional(),
 });
 
 /** What a refused connection carries in `connect_error`'s `data`. */
@@ -109,6 +121,8 @@ export interface ResultRow {
 export interface PriorityResult {
   priorityCode: string;
   rows: ResultRow[];
+  /** On phones: rows of this ranking left out after the first ones (server/forum/views.ts phoneResults). */
+  more?: number;
 }
 
 export interface MyIdea extends PublicIdea {
@@ -126,9 +140,9 @@ export interface MeView {
   voided: { reason: string } | null;
 }
 
+/** The forum as a phone sees it; its revealed results come apart, as `results`, only when they change. */
 export interface PhoneView {
   forum: ForumInfo;
-  results: PriorityResult[];
 }
 
 /** How the hall joins, as the projector shows it. */
@@ -212,6 +226,8 @@ export interface ConsoleIdea extends PublicIdea {
 
 /** A group of ideas in one priority that likely say the same thing, best match first. */
 export interface DuplicateGroup {
+  /** The priority and the group's earliest idea: groups do not overlap, so it names one (and lets the console get only groups that changed). */
+  id: string;
   priorityCode: string;
   ideaIds: string[];
   score: number;
@@ -282,13 +298,30 @@ export interface Notice {
   params?: ErrorParams;
 }
 
+/** The whole wall at version `v`: the ideas, or (to a phone that said `gz`, above a size) their JSON gzipped. */
+export interface IdeasAll {
+  epoch: string;
+  v: number;
+  ideas?: PublicIdea[];
+  gz?: ArrayBuffer | Uint8Array;
+}
+
+/** The wall's changes that bring it to version `v`: ideas as they are now, and ideas no longer on it. */
+export interface IdeasPatch {
+  v: number;
+  upserts: PublicIdea[];
+  removed: string[];
+}
+
 /** Events the server pushes. Phones get phone/ideas/me, the projector screen, the console console. */
 export interface ServerToClient {
   phone: (view: PhoneView) => void;
-  /** The whole list of ideas on the wall; sent at connect, replaces what the phone had. */
-  'ideas:all': (ideas: PublicIdea[]) => void;
-  /** Changes since the last list or patch, in order. */
-  'ideas:patch': (patch: { upserts: PublicIdea[]; removed: string[] }) => void;
+  /** Revealed priorities' rankings (the first rows of each): at connect, and whenever they change. */
+  results: (results: PriorityResult[]) => void;
+  /** The whole wall of ideas; sent at connect to a phone that holds none, replaces what it had. */
+  'ideas:all': (wall: IdeasAll) => void;
+  /** Changes since the last wall or patch, in order; at connect, those since the wall the phone holds. */
+  'ideas:patch': (patch: IdeasPatch) => void;
   me: (me: MeView | null) => void;
   /** The projector's whole view, at version `v`; then changes to it (viewPatch.ts), in order. */
   screen: (view: ScreenView, v: number) => void;

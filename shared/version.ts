@@ -2,4 +2,4 @@
 // (shared/protocol.ts re-exports it; phones must not download the schema library).
 
 /** Bumped whenever a message changes shape; a client of another version is refused at connect. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

@@ -28,7 +28,22 @@ type Keyed = { id: string };
 const isKeyedList = (value: unknown): value is Keyed[] =>
   Array.isArray(value) && value.length > 0 && value.every((r) => typeof r === 'object' && r !== null && typeof (r as Keyed).id === 'string');
 
-const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+/** Equal as data: plain objects and arrays compared field by field (records of thousands are compared at every update). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!(k in y) || !same(x[k], y[k])) return false;
+  return true;
+}
 
 /** The changes from `prev` to `next` as a patch from version `base`, or null when nothing changed. */
 export function diffView<V extends object>(prev: V, next: V, base: number): ViewPatch | null {

@@ -49,6 +49,7 @@ function ResultCard({ forum, result }: { forum: ForumInfo; result: PriorityResul
           </li>
         ))}
       </ol>
+      {result.more ? <p className="muted">{t('phone.results.more', { count: result.more })}</p> : null}
     </div>
   );
 }

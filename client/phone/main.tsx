@@ -7,13 +7,15 @@ import './phone.css';
 import { connect } from '../lib/connection.js';
 import { useToasts } from '../lib/ui.js';
 import { App } from './App.js';
-import { applyIdeasPatch, usePhone } from './store.js';
+import { usePhone } from './store.js';
+import { canGunzip, heldWall, receivePatch, receiveWall } from './wall.js';
 import { deviceToken } from './token.js';
 
-const socket = connect('phone', () => ({ token: deviceToken() }));
-socket.on('phone', (view) => usePhone.setState({ forum: view.forum, results: view.results }));
-socket.on('ideas:all', (ideas) => usePhone.setState({ ideas }));
-socket.on('ideas:patch', applyIdeasPatch);
+const socket = connect('phone', () => ({ token: deviceToken(), wall: heldWall(), gz: canGunzip() }));
+socket.on('phone', (view) => usePhone.setState({ forum: view.forum }));
+socket.on('results', (results) => usePhone.setState({ results }));
+socket.on('ideas:all', (wall) => receiveWall(wall, () => socket.disconnect().connect()));
+socket.on('ideas:patch', receivePatch);
 socket.on('me', (me) => usePhone.setState({ me }));
 socket.on('notice', (notice) => useToasts.getState().show(notice.message, 'info'));
 

@@ -7,6 +7,7 @@ import type {
   ConsoleHealth,
   ConsoleMe,
   DuplicateGroup,
+  ConsoleIdea,
   ConsoleView,
   JoinInfo,
   ForumInfo,
@@ -15,12 +16,12 @@ import type {
   PhoneView,
   PriorityResult,
   PublicIdea,
+  ResultRow,
   ScreenView,
 } from '../../shared/protocol.js';
-import { countDots, ideaCounts, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
+import { countDots, ideaCounts, tallyPriority, topWithTies, votingProgress } from '../../shared/forum/tally.js';
 import { ideasOf } from '../../shared/forum/rules.js';
 import { DEFAULT_WORD_LIST, flaggedWords } from '../../shared/forum/facilitation.js';
-import { dotsSpent } from '../../shared/forum/rules.js';
 import { ballotCount } from '../../shared/forum/state.js';
 import { FACILITATOR, type ForumState, type Idea } from '../../shared/forum/types.js';
 import { resultsHash } from './resultsHash.js';
@@ -74,9 +75,9 @@ function results(state: ForumState, codes: readonly string[]): PriorityResult[] 
   const counts = countDots(state);
   return codes.map((priorityCode) => ({
     priorityCode,
-    rows: tallyPriority(state, priorityCode, counts).map((r) => {
+    rows: tallyPriority(state, priorityCode, counts).map((r): ResultRow => {
       const idea = state.ideas.get(r.ideaId)!;
-      return { ...r, title: idea.title, goalCode: idea.goalCode };
+      return { ideaId: r.ideaId, title: idea.title, goalCode: idea.goalCode, dots: r.dots, phoneDots: r.phoneDots, paperDots: r.paperDots, supporters: r.supporters, rank: r.rank };
     }),
   }));
 }
@@ -86,7 +87,23 @@ export function revealedResults(state: ForumState): PriorityResult[] {
 }
 
 export function phoneView(state: ForumState): PhoneView {
-  return { forum: forumInfo(state), results: revealedResults(state) };
+  return { forum: forumInfo(state) };
+}
+
+/**
+ * A phone's rows of a revealed priority: the first PHONE_RESULT_ROWS, ties at the cut kept whole
+ * up to twice that; `more` says how many are left out. A hall's 50 ideas a priority all go; a
+ * city's thousands would be megabytes to every phone at every reveal (the report and the public
+ * results page have every row).
+ */
+export const PHONE_RESULT_ROWS = 50;
+
+export function phoneResults(state: ForumState): PriorityResult[] {
+  if (state.revealed.length === 0) return [];
+  return revealedResults(state).map((r) => {
+    const { shown } = topWithTies(r.rows, PHONE_RESULT_ROWS, PHONE_RESULT_ROWS * 2);
+    return shown.length === r.rows.length ? r : { ...r, rows: shown, more: r.rows.length - shown.length };
+  });
 }
 
 export function meView(state: ForumState, participantId: string): MeView | null {
@@ -106,6 +123,20 @@ export function meView(state: ForumState, participantId: string): MeView | null 
 
 /** The projector pages through these a screenful at a time, so the newest few all get their turn. */
 const NEWEST_ON_SCREEN = 24;
+
+const sum = (values: Iterable<number> | undefined): number => {
+  let total = 0;
+  for (const n of values ?? []) total += n;
+  return total;
+};
+
+/** The newest `n` ideas on the wall, newest first, without building the rest of a wall of thousands. */
+function newestIdeas(state: ForumState, n: number): PublicIdea[] {
+  const all = [...state.ideas.values()];
+  const out: PublicIdea[] = [];
+  for (let i = all.length - 1; i >= 0 && out.length < n; i--) if (all[i].status === 'active') out.push(publicIdea(state, all[i]));
+  return out;
+}
 
 /** Participants online who hold a ballot: a voided phone stays connected to read why, but is not counted. */
 function onlineBallots(state: ForumState, presence: Presence): number {
@@ -135,7 +166,7 @@ export function screenView(state: ForumState, presence: Presence, join: JoinInfo
   const { dotsPerPriority: _hidden, ...summary } = hallSummary(state, presence, join);
   return {
     ...summary,
-    newestIdeas: publicIdeas(state).slice(-NEWEST_ON_SCREEN).reverse(),
+    newestIdeas: newestIdeas(state, NEWEST_ON_SCREEN),
     results: revealedResults(state),
     // A hash reveals nothing of the counts; shown on the final slide so the hall can check them later.
     resultsHash: state.phase === 'results' || state.phase === 'closed' ? resultsHash(state) : null,
@@ -162,18 +193,27 @@ function actorName(state: ForumState, by: string | undefined): string {
   return state.hosts.get(by)?.name ?? by;
 }
 
-/** Per priority: participants (not voided) who could still place a dot there. */
+/** Per priority: participants (not voided) who could still place a dot there. One pass over the ballots. */
 function unspentPerPriority(state: ForumState): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const p of state.structure.priorities) {
-    const open = [...state.ideas.values()].filter((i) => i.priorityCode === p.code && i.status === 'active').length;
-    // A ballot can place at most the budget, or what the cap allows on the ideas there are.
-    const possible = Math.min(state.rules.dotsPerPriority, open * state.rules.maxDotsPerIdea);
-    let n = 0;
-    if (possible > 0) for (const who of state.participants.values()) if (!who.voided && dotsSpent(state, who.id, p.code) < possible) n++;
-    out[p.code] = n;
+  const priorities = state.structure.priorities;
+  const open = new Map<string, number>();
+  for (const idea of state.ideas.values()) if (idea.status === 'active') open.set(idea.priorityCode, (open.get(idea.priorityCode) ?? 0) + 1);
+  // A ballot can place at most the budget, or what the cap allows on the ideas there are.
+  const possible = priorities.map((p) => Math.min(state.rules.dotsPerPriority, (open.get(p.code) ?? 0) * state.rules.maxDotsPerIdea));
+  const counts = priorities.map(() => 0);
+  const spent = new Map<string, number>();
+  for (const who of state.participants.values()) {
+    if (who.voided) continue;
+    spent.clear();
+    for (const [ideaId, n] of state.dots.get(who.id) ?? []) {
+      const code = state.ideas.get(ideaId)?.priorityCode;
+      if (code !== undefined) spent.set(code, (spent.get(code) ?? 0) + n);
+    }
+    priorities.forEach((p, i) => {
+      if (possible[i] > 0 && (spent.get(p.code) ?? 0) < possible[i]) counts[i]++;
+    });
   }
-  return out;
+  return Object.fromEntries(priorities.map((p, i) => [p.code, counts[i]]));
 }
 
 export function consoleView(
@@ -198,7 +238,7 @@ export function consoleView(
       name: p.name,
       online: presence.isOnline(p.id),
       ideas: ideasByAuthor.get(p.id) ?? 0,
-      dots: [...(state.dots.get(p.id)?.values() ?? [])].reduce((a, b) => a + b, 0),
+      dots: sum(state.dots.get(p.id)?.values()),
       joinedAt: p.joinedAt,
       address: p.address,
       ticketNumber: p.ticketId ? (state.tickets.get(p.ticketId)?.number ?? null) : null,
@@ -206,18 +246,29 @@ export function consoleView(
     })),
     ideas: [...state.ideas.values()]
       .filter((i) => i.status !== 'withdrawn')
-      .map((idea) => ({
-        ...publicIdea(state, idea),
-        authorId: idea.authorId,
-        status: idea.status,
-        hiddenReason: idea.hiddenReason,
-        createdAt: idea.createdAt,
-        source: idea.source,
-        paperDots: idea.paperDots,
-        mergedInto: idea.mergedInto,
-        merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
-        flagged: flaggedWords(state, idea),
-      })),
+      .map((idea): ConsoleIdea => {
+        // Field by field, not spread: for thousands of ideas at every update, spreading took eight times as long.
+        const pub = publicIdea(state, idea);
+        return {
+          id: pub.id,
+          priorityCode: pub.priorityCode,
+          goalCode: pub.goalCode,
+          title: pub.title,
+          description: pub.description,
+          place: pub.place,
+          authorName: pub.authorName,
+          corrected: pub.corrected,
+          authorId: idea.authorId,
+          status: idea.status,
+          hiddenReason: idea.hiddenReason,
+          createdAt: idea.createdAt,
+          source: idea.source,
+          paperDots: idea.paperDots,
+          mergedInto: idea.mergedInto,
+          merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
+          flagged: flaggedWords(state, idea),
+        };
+      }),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
     moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by }) => ({
       at,
@@ -260,7 +311,17 @@ export function consoleView(
 export function hostView(view: ConsoleView): ConsoleView {
   return {
     ...view,
-    participants: view.participants.map((p) => ({ ...p, address: '' })),
+    participants: view.participants.map((p) => ({
+      id: p.id,
+      name: p.name,
+      online: p.online,
+      ideas: p.ideas,
+      dots: p.dots,
+      joinedAt: p.joinedAt,
+      address: '',
+      ticketNumber: p.ticketNumber,
+      voided: p.voided,
+    })),
     admission: { ...view.admission, screenUrl: '', sharedAddresses: [] },
     hosts: [],
   };

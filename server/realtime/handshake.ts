@@ -117,6 +117,10 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     };
     const token = auth.data.token;
     if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
+    if (role === 'phone') {
+      if (auth.data.wall) session.wall = auth.data.wall;
+      session.gz = auth.data.gz === true;
+    }
     socket.data.session = session;
     next();
   };

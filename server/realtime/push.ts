@@ -6,10 +6,11 @@
 import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { Admission } from '../forum/admission.js';
 import type { Effects, ForumRoom } from '../forum/room.js';
-import { meView, phoneView, publicIdea, screenView } from '../forum/views.js';
-import type { ScreenView } from '../../shared/protocol.js';
+import { meView, phoneResults, phoneView, screenView } from '../forum/views.js';
+import type { PriorityResult, ScreenView } from '../../shared/protocol.js';
 import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
+import type { IdeaWall } from './wall.js';
 import type { AppNamespace } from './socket.js';
 
 export const PHONES = 'phones';
@@ -18,6 +19,8 @@ export const participantRoom = (id: string) => `p:${id}`;
 
 /** By default the projector and console are sent again at most this often while changes keep coming. */
 export const DISPLAY_THROTTLE_MS = 200;
+/** The gap between two sends of the displays is at least this many times what the last one took. */
+const DISPLAY_COST_SHARE = 5;
 /** By default the wall of ideas on phones changes at most once a second. */
 export const IDEA_PATCH_MS = 1000;
 
@@ -26,10 +29,10 @@ export interface PushOptions {
   ideaPatchMs?: number;
 }
 
-export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admission, consoles: ConsoleViews, options: PushOptions = {}) {
+export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admission, consoles: ConsoleViews, wall: IdeaWall, options: PushOptions = {}) {
   const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
   const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
-  const pending = { forum: false, ideas: new Set<string>(), me: new Set<string>(), notices: [] as Effects['notices'] };
+  const pending = { forum: false, results: false, ideas: new Set<string>(), me: new Set<string>(), notices: [] as Effects['notices'] };
   let phoneFlush: NodeJS.Immediate | null = null;
   let ideaTimer: NodeJS.Timeout | null = null;
   let lastIdeas = 0;
@@ -41,17 +44,23 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     // Nothing is sent that is not yet on disk: actions of this turn are written first.
     room.flush();
     lastIdeas = Date.now();
-    if (pending.ideas.size === 0) return;
-    const state = room.state;
-    const upserts = [];
-    const removed = [];
-    for (const id of pending.ideas) {
-      const idea = state.ideas.get(id);
-      if (idea && idea.status === 'active') upserts.push(publicIdea(state, idea));
-      else removed.push(id);
-    }
+    const patch = wall.patch(pending.ideas);
     pending.ideas.clear();
-    io.to(PHONES).emit('ideas:patch', { upserts, removed });
+    if (patch) io.to(PHONES).emit('ideas:patch', patch);
+  };
+
+  // Revealed results, worked out once per change of the forum, go to phones only when they change:
+  // a timer or a slide on the projector does not send every phone the rankings again.
+  let changes = 0;
+  let results: { at: number; state: unknown; list: PriorityResult[]; json: string } = { at: -1, state: null, list: [], json: '[]' };
+  let resultsSent = '[]';
+  const resultsNow = () => {
+    const state = room.state;
+    if (results.at !== changes || results.state !== state) {
+      const list = phoneResults(state);
+      results = { at: changes, state, list, json: list.length === 0 ? '[]' : JSON.stringify(list) };
+    }
+    return results;
   };
 
   const flushPhones = () => {
@@ -64,6 +73,11 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       flushIdeas();
       io.to(PHONES).emit('phone', phoneView(state));
     }
+    if (pending.forum || pending.results) {
+      const now = resultsNow();
+      if (now.json !== resultsSent) io.to(PHONES).emit('results', now.list);
+      resultsSent = now.json;
+    }
     for (const id of pending.me) io.to(participantRoom(id)).emit('me', meView(state, id));
     for (const { participantId, notice } of pending.notices) {
       for (const socketId of io.adapter.rooms.get(participantRoom(participantId)) ?? []) {
@@ -74,6 +88,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       }
     }
     pending.forum = false;
+    pending.results = false;
     pending.me.clear();
     pending.notices = [];
   };
@@ -87,28 +102,37 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     if (patch && any) io.to(SCREENS).emit('screen:patch', patch);
   };
 
+  /** What building and diffing the displays' views last took: a forum of thousands is sent less often. */
+  let displayCost = 0;
   const flushDisplays = () => {
     displayTimer = null;
     room.flush();
     const now = Date.now();
     lastDisplay = now;
+    const start = performance.now();
     refreshScreens(now, false);
     consoles.sendAll(now);
+    displayCost = performance.now() - start;
   };
 
   const scheduleDisplays = (now: boolean) => {
     if (displayTimer && !now) return;
     if (displayTimer) clearTimeout(displayTimer);
-    const wait = now ? 0 : Math.max(0, lastDisplay + displayThrottleMs - Date.now());
+    // At most a fifth of the time goes to the displays, however large the forum.
+    const gap = Math.max(displayThrottleMs, displayCost * DISPLAY_COST_SHARE);
+    const wait = now ? 0 : Math.max(0, lastDisplay + gap - Date.now());
     displayTimer = setTimeout(flushDisplays, wait);
   };
 
   const unsubscribe = room.onChange((effects) => {
+    changes++;
     pending.forum ||= effects.forum;
+    // Once a priority is revealed, anything may change its ranking (a paper card's dots, a merge).
+    pending.results ||= room.state.revealed.length > 0;
     for (const id of effects.ideas) pending.ideas.add(id);
     for (const id of effects.me) pending.me.add(id);
     pending.notices.push(...effects.notices);
-    if (effects.forum || effects.me.size || effects.notices.length) phoneFlush ??= setImmediate(flushPhones);
+    if (effects.forum || pending.results || effects.me.size || effects.notices.length) phoneFlush ??= setImmediate(flushPhones);
     if (pending.ideas.size > 0 && !ideaTimer) {
       ideaTimer = setTimeout(flushIdeas, Math.max(0, lastIdeas + ideaPatchMs - Date.now()));
     }
@@ -134,6 +158,8 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   scheduleRotation();
 
   return {
+    /** The revealed results a phone that connects is sent. */
+    phoneResults: (): PriorityResult[] => resultsNow().list,
     /** The projector's whole view at its current version, for a projector that connects or resyncs. */
     screenFor(now = Date.now()): { view: ScreenView; v: number } {
       room.flush();

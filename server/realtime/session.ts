@@ -1,7 +1,7 @@
 // What the server knows about one connection: who it is, where it comes from, which language it
 // speaks, and how much of its command budget it has spent.
 
-import type { Lang, Role } from '../../shared/protocol.js';
+import type { Lang, Role, WallHeld } from '../../shared/protocol.js';
 import type { Bucket } from './limits.js';
 
 export interface Session {
@@ -14,6 +14,9 @@ export interface Session {
   address: string;
   /** This connection's command budget. */
   commands: Bucket;
+  /** A phone's wall of ideas as it connected (its version), and whether it unpacks a gzipped one. */
+  wall?: WallHeld;
+  gz?: boolean;
   /** Commands refused for going too fast in the current window; a connection that keeps on is cut. */
   limited: { count: number; since: number };
 }

@@ -6,7 +6,7 @@ import type { Namespace, Server, Socket } from 'socket.io';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
 import type { ForumRoom } from '../forum/room.js';
-import { meView, phoneView, publicIdeas } from '../forum/views.js';
+import { meView, phoneView } from '../forum/views.js';
 import type { HandlerServices } from '../handlers/define.js';
 import type { Grants } from '../http/grants.js';
 import type { Logger } from '../log.js';
@@ -18,6 +18,7 @@ import type { Duplicates } from '../forum/duplicates.js';
 import { CONSOLES, consoleViews, HOSTS, hostRoom, type HealthSource } from './consoles.js';
 import { PHONES, SCREENS, participantRoom, startPushing, type PushOptions } from './push.js';
 import type { Session } from './session.js';
+import { IdeaWall } from './wall.js';
 
 export type AppServer = Server<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
 /** One forum's connections: its namespace, /f/<slug>. Nothing sent in it reaches another forum. */
@@ -47,7 +48,8 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
   const open = new OpenConnections();
   io.use(handshake(deps, open));
   const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates);
-  const pushing = startPushing(io, room, admission, consoles, deps.push);
+  const wall = new IdeaWall(room);
+  const pushing = startPushing(io, room, admission, consoles, wall, deps.push);
 
   /** The connections bound to a participant. */
   const socketsOf = (participantId: string): AppSocket[] =>
@@ -98,7 +100,10 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
     if (session.role === 'phone') {
       socket.join(PHONES);
       socket.emit('phone', phoneView(room.state));
-      socket.emit('ideas:all', publicIdeas(room.state));
+      socket.emit('results', pushing.phoneResults());
+      const ideas = wall.forPhone(session.wall, session.gz === true);
+      if (ideas.event === 'ideas:all') socket.emit('ideas:all', ideas.data);
+      else socket.emit('ideas:patch', ideas.data);
       const participantId = session.participantId;
       session.participantId = undefined;
       if (participantId) own.bind(participantId);

@@ -6,7 +6,7 @@
 // the audit log, and cut off when revoked.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectRefusal, ConsoleView, MeView, Notice, PhoneView, PublicIdea, ScreenView } from '../../shared/protocol.js';
+import type { ConnectRefusal, ConsoleView, MeView, Notice, PhoneView, PriorityResult, PublicIdea, ScreenView } from '../../shared/protocol.js';
 import type { ExportResults } from '../http/export.js';
 import { parseCsv } from './csv.js';
 import { connect, connectConsole, connectScreen, joinPhone, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
@@ -376,8 +376,8 @@ describe('facilitation, end to end', () => {
       [id.hostPaper, 3, 3],
       [id.lights, 2, 4],
     ]);
-    const phone = await anna.next<PhoneView>('phone', (v) => v.results.some((r) => r.priorityCode === '1'), mark);
-    expect(phone.results[0].rows[0]).toMatchObject({ ideaId: id.paper, dots: 7, rank: 1 });
+    const phone = await anna.next<PriorityResult[]>('results', (v) => v.some((r) => r.priorityCode === '1'), mark);
+    expect(phone[0].rows[0]).toMatchObject({ ideaId: id.paper, dots: 7, rank: 1 });
     expect(refused(await admin.send('paper:dots', { ideaId: id.paper, count: 9 }))).toBe('ALREADY_REVEALED');
     expect(refused(await wholeHost.send('paper:dots', { ideaId: id.lights, count: 9 }))).toBe('ALREADY_REVEALED');
   });

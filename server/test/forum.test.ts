@@ -2,7 +2,7 @@
 // results and export, checking each ack and what every other client receives.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleView, MeView, PhoneView, PublicIdea, ScreenView } from '../../shared/protocol.js';
+import type { ConsoleView, MeView, PhoneView, PriorityResult, PublicIdea, ScreenView } from '../../shared/protocol.js';
 import { parseCsv } from './csv.js';
 import { connectConsole, connectScreen, joinPhone, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
@@ -186,8 +186,8 @@ describe('a whole forum, end to end', () => {
     expect(shown.results[0]).toEqual({ priorityCode: '1', rows: ranking });
     await Promise.all(
       phones.map(async (p, i) => {
-        const v = await p.next<PhoneView>('phone', (x) => x.results.length === 1, marks[i]);
-        expect(v.results[0].rows).toEqual(ranking);
+        const v = await p.next<PriorityResult[]>('results', (x) => x.length === 1, marks[i]);
+        expect(v[0].rows).toEqual(ranking);
       }),
     );
     expect(refused(await consoleClient.send('priority:reveal', { priorityCode: '1' }))).toBe('ALREADY_REVEALED');

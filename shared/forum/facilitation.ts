@@ -236,6 +236,15 @@ export function decideWordList(state: ForumState, words: readonly string[]): Dec
 export function flaggedWords(state: ForumState, idea: Pick<Idea, 'title' | 'description' | 'place'>): string[] {
   const list = state.wordList ?? DEFAULT_WORD_LIST;
   if (list.length === 0) return [];
-  const words = ` ${wordKey(`${idea.title} ${idea.description} ${idea.place}`)}`;
-  return list.filter((w) => words.includes(` ${w}`));
+  // The console asks for every idea at every update: an idea's answer is kept until its text or
+  // the list changes (normalising thousands of texts each time took most of the console's view).
+  const text = `${idea.title} ${idea.description} ${idea.place}`;
+  const kept = flagged.get(idea);
+  if (kept && kept.text === text && kept.list === list) return kept.words;
+  const key = ` ${wordKey(text)}`;
+  const words = list.filter((w) => key.includes(` ${w}`));
+  flagged.set(idea, { text, list, words });
+  return words;
 }
+
+const flagged = new WeakMap<object, { text: string; list: readonly string[]; words: string[] }>();

@@ -247,6 +247,58 @@ interface Cluster {
   members: Entry[];
   /** Sum of the scores between this cluster's members and each linked cluster's, by its key. */
   links: Map<number, number>;
+  /** Goes up at each join into it: a queued pair made before is out of date. */
+  version: number;
+}
+
+interface Pair {
+  average: number;
+  /** The two clusters' keys, a < b, and their versions when the pair was queued. */
+  a: number;
+  b: number;
+  va: number;
+  vb: number;
+}
+
+/** Pairs of clusters, the best first: highest average, then the smaller keys (as a scan in key order would pick). */
+class PairQueue {
+  private readonly heap: Pair[] = [];
+
+  private static before(x: Pair, y: Pair): boolean {
+    return x.average > y.average || (x.average === y.average && (x.a < y.a || (x.a === y.a && x.b < y.b)));
+  }
+
+  push(pair: Pair): void {
+    const h = this.heap;
+    let i = h.push(pair) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!PairQueue.before(h[i], h[parent])) break;
+      [h[i], h[parent]] = [h[parent], h[i]];
+      i = parent;
+    }
+  }
+
+  pop(): Pair | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && PairQueue.before(h[l], h[m])) m = l;
+        if (r < h.length && PairQueue.before(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 /**
@@ -274,6 +326,11 @@ export class DuplicateIndex {
 
   has(id: string): boolean {
     return this.entries.has(id);
+  }
+
+  /** The priority an indexed idea was compared in. */
+  priorityOf(id: string): string | undefined {
+    return this.entries.get(id)?.fp.priorityCode;
   }
 
   /** Adds an idea, or replaces the one with its id (as update does). */
@@ -343,23 +400,28 @@ export class DuplicateIndex {
       const entry = this.entries.get(id)!;
       const links = new Map<number, number>();
       for (const [other, score] of entry.neighbours) links.set(this.entries.get(other)!.order, score);
-      clusters.set(entry.order, { members: [entry], links });
+      clusters.set(entry.order, { members: [entry], links, version: 0 });
     }
-    for (;;) {
-      let best: { a: number; b: number; average: number } | null = null;
-      for (const [a, cluster] of clusters) {
-        for (const [b, sum] of cluster.links) {
-          if (b <= a) continue;
-          const average = sum / (cluster.members.length * clusters.get(b)!.members.length);
-          if (average < threshold || (best && average < best.average)) continue;
-          if (!best || average > best.average || a < best.a || (a === best.a && b < best.b)) best = { a, b, average };
-        }
-      }
-      if (!best) break;
+    // The pairs that could be joined, best first: a pair is pushed again whenever its average
+    // changes, and an entry made before one of its clusters last changed is passed over. The same
+    // joins, in the same order, as scanning every pair for the best at each step, without the
+    // scan: at 800 ideas in a priority that scan took seconds, while ideas kept arriving.
+    const queue = new PairQueue();
+    const offer = (a: number, b: number, sum: number) => {
+      const [x, y] = a < b ? [a, b] : [b, a];
+      const cx = clusters.get(x)!;
+      const cy = clusters.get(y)!;
+      const average = sum / (cx.members.length * cy.members.length);
+      if (average >= threshold) queue.push({ average, a: x, b: y, va: cx.version, vb: cy.version });
+    };
+    for (const [a, cluster] of clusters) for (const [b, sum] of cluster.links) if (b > a) offer(a, b, sum);
+    for (let best = queue.pop(); best; best = queue.pop()) {
+      const keep = clusters.get(best.a);
+      const gone = clusters.get(best.b);
+      if (!keep || !gone || keep.version !== best.va || gone.version !== best.vb) continue;
       // The merged cluster keeps the smaller key, so keys stay each cluster's first member.
-      const keep = clusters.get(best.a)!;
-      const gone = clusters.get(best.b)!;
       keep.members.push(...gone.members);
+      keep.version++;
       keep.links.delete(best.b);
       for (const [c, sum] of gone.links) {
         if (c === best.a) continue;
@@ -370,6 +432,7 @@ export class DuplicateIndex {
         other.links.delete(best.b);
       }
       clusters.delete(best.b);
+      for (const [c, sum] of keep.links) offer(best.a, c, sum);
     }
     const groups: DuplicateGroup[] = [];
     for (const { members } of clusters.values()) {

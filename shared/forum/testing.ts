@@ -1,4 +1,4 @@
-// For tests only: nothing outside *.test.ts imports this. It offers the forum fixtures the unit
+// For tests and benchmarks only: nothing the server or a page runs imports this. It offers the forum fixtures the unit
 // tests of rules.ts, state.ts and tally.ts share: the join code and structure of a test forum,
 // accepted()/refusal() to unwrap a Decision, snapshot() to compare whole states, idea() for an
 // idea's input, and Recorder/TestForum, which build a forum the way the server does (decide*, then

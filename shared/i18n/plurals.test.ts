@@ -48,6 +48,14 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
     uk: ['# ваша крапка тепер', '# ваші крапки тепер', '# ваших крапок тепер'],
     en: ['# of your dots is now', '# of your dots are now'],
   },
+  'phone.results.more': {
+    uk: [
+      'І ще # ідея нижче в рейтингу: усі є на сторінці результатів і у звіті.',
+      'І ще # ідеї нижче в рейтингу: усі є на сторінці результатів і у звіті.',
+      'І ще # ідей нижче в рейтингу: усі є на сторінці результатів і у звіті.',
+    ],
+    en: ['# more idea ranks below: all are on the results page and in the report.', '# more ideas rank below: all are on the results page and in the report.'],
+  },
   'count.ideas': { uk: ['# ідея', '# ідеї', '# ідей'], en: ['# idea', '# ideas'] },
   'count.dots': { uk: ['# крапка', '# крапки', '# крапок'], en: ['# dot', '# dots'] },
   'count.dotsUpTo': { uk: ['# крапки', '# крапок', '# крапок'], en: ['# dot', '# dots'] },
