@@ -23,6 +23,7 @@ import { rssMiB, wire } from './measure.js';
 import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
 import { startServerProcess, type ServerProcess } from './process.js';
 import { benchViews } from './bench-views.js';
+import { benchConnections } from './bench-connections.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -606,7 +607,7 @@ async function benchLoop(phones: number) {
 
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
- * BENCH_ONLY=paced,stall runs those parts alone: pages, views, slow, paced, storm, loop, halls, flood,
+ * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
  * stall. The storm is a step of the paced evening (`paced` without `storm`: no storm). `halls` is
  * the older all-at-once hall, not run by default.
  */
@@ -614,6 +615,7 @@ const only = process.env.BENCH_ONLY?.split(',');
 const part = (name: string) => (!only ? name !== 'halls' : only.includes(name));
 if (part('pages')) pageWeights();
 if (part('views')) benchViews(HALLS);
+if (part('connections')) await benchConnections();
 if (part('slow')) await phoneOnSlowDevice();
 if (part('paced') || part('storm')) for (const n of HALLS) await benchPaced(n, part('storm'));
 if (part('loop')) for (const n of HALLS) await benchLoop(n);

@@ -439,6 +439,10 @@ export class Fleet implements FleetLike {
       });
       socket.on('phone', (view: PhoneView) => {
         this.forum = view.forum;
+        // As the phone page does (client/lib/connection.ts spreadReconnects).
+        socket.io.reconnectionDelay(view.reconnectWithinMs / 2);
+        socket.io.randomizationFactor(1);
+        socket.io.reconnectionDelayMax(Math.max(3000, view.reconnectWithinMs));
       });
       socket.on('ideas:all', (wall: IdeasAll) => {
         phone.wall = { epoch: wall.epoch, v: wall.v };

@@ -1,8 +1,14 @@
 // `npm start`: starts the forum and prints where each screen opens, with the join QR in the terminal.
 
+import { setFlagsFromString } from 'node:v8';
 import QRCode from 'qrcode';
 import { StartupError } from './errors.js';
 import { configFromEnv, startServer, type RunningServer } from './main.js';
+
+// V8 lets its heap grow to about three times what is live before collecting again: with 5,000
+// phones in a paced evening the server reached 874 MiB resident with under 250 MiB live. Growing by
+// 30 % at a time kept it at 494 MiB, for a little more collecting (`npm run bench`).
+setFlagsFromString('--heap-growing-percent=30');
 
 let server: RunningServer;
 try {

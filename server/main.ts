@@ -64,6 +64,8 @@ export interface ServerConfig {
   ideaPatchMs?: number;
   /** How long a dropped phone still counts as online; 5 s by default. */
   presenceGraceMs?: number;
+  /** WS_COMPRESSION=1: WebSocket compression (permessage-deflate) of large messages; off by default (see below). */
+  wsCompression?: boolean;
 }
 
 export const MIN_KEY_LENGTH = 16;
@@ -101,6 +103,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     admission: admission as AdmissionMode,
     maxPerAddress: wholeNumber(env, 'MAX_PARTICIPANTS_PER_ADDRESS', DEFAULT_MAX_PER_ADDRESS, LIMITS.maxPerAddress),
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
+    wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
   };
 }
 
@@ -266,10 +269,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     pingInterval: 10_000,
     pingTimeout: 8_000,
     serveClient: false,
-    // No WebSocket compression: it kept a zlib context per phone and compressed each broadcast
-    // once per phone; without it a broadcast is framed once and the same bytes go to every phone.
-    // The large messages (the wall of ideas) are made small by being sent as changes.
-    perMessageDeflate: false,
+    // No WebSocket compression by default: it keeps a zlib context per phone and compresses each
+    // broadcast once per phone; without it a broadcast is framed once and the same bytes go to
+    // every phone (`npm run bench`, part connections, measures both). The large messages are made
+    // small instead: the wall of ideas is sent as changes, and gzipped once when sent whole.
+    perMessageDeflate: config.wsCompression ? { threshold: 8 * 1024, serverNoContextTakeover: true, clientNoContextTakeover: true, zlibDeflateOptions: { level: 4 } } : false,
   });
   const storage = new StorageHealth();
   storage.events = {

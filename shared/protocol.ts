@@ -140,9 +140,11 @@ export interface MeView {
   voided: { reason: string } | null;
 }
 
-/** The forum as a phone sees it; its revealed results come apart, as `results`, only when they change. */
+/** The forum as a phone sees it; its revealed results come apart, as `results`, each when it changes. */
 export interface PhoneView {
   forum: ForumInfo;
+  /** After a dropped connection, come back at a random moment within this many ms (more phones: longer). */
+  reconnectWithinMs: number;
 }
 
 /** How the hall joins, as the projector shows it. */
@@ -316,7 +318,7 @@ export interface IdeasPatch {
 /** Events the server pushes. Phones get phone/ideas/me, the projector screen, the console console. */
 export interface ServerToClient {
   phone: (view: PhoneView) => void;
-  /** Revealed priorities' rankings (the first rows of each): at connect, and whenever they change. */
+  /** Revealed priorities' rankings (the first rows of each): all at connect, then each that changes; kept by priority. */
   results: (results: PriorityResult[]) => void;
   /** The whole wall of ideas; sent at connect to a phone that holds none, replaces what it had. */
   'ideas:all': (wall: IdeasAll) => void;

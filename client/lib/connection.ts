@@ -74,6 +74,18 @@ export function connect(role: Role, extra: () => Partial<Handshake> = () => ({})
   return socket;
 }
 
+/**
+ * After a dropped connection, come back at a random moment within `withinMs` (the server says how
+ * long, by the size of the hall), so that a hall whose Wi-Fi failed does not return all at once.
+ */
+export function spreadReconnects(withinMs: number): void {
+  const manager = socket?.io;
+  if (!manager || !(withinMs > 0)) return;
+  manager.reconnectionDelay(withinMs / 2);
+  manager.randomizationFactor(1);
+  manager.reconnectionDelayMax(Math.max(3000, withinMs));
+}
+
 const ACK_TIMEOUT_MS = 8000;
 const ATTEMPTS = 4;
 

@@ -4,16 +4,19 @@
 import { createRoot } from 'react-dom/client';
 import '../lib/base.css';
 import './phone.css';
-import { connect } from '../lib/connection.js';
+import { connect, spreadReconnects } from '../lib/connection.js';
 import { useToasts } from '../lib/ui.js';
 import { App } from './App.js';
-import { usePhone } from './store.js';
+import { receiveResults, usePhone } from './store.js';
 import { canGunzip, heldWall, receivePatch, receiveWall } from './wall.js';
 import { deviceToken } from './token.js';
 
 const socket = connect('phone', () => ({ token: deviceToken(), wall: heldWall(), gz: canGunzip() }));
-socket.on('phone', (view) => usePhone.setState({ forum: view.forum }));
-socket.on('results', (results) => usePhone.setState({ results }));
+socket.on('phone', (view) => {
+  usePhone.setState({ forum: view.forum });
+  spreadReconnects(view.reconnectWithinMs);
+});
+socket.on('results', receiveResults);
 socket.on('ideas:all', (wall) => receiveWall(wall, () => socket.disconnect().connect()));
 socket.on('ideas:patch', receivePatch);
 socket.on('me', (me) => usePhone.setState({ me }));

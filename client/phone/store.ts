@@ -14,3 +14,16 @@ export interface PhoneState {
 }
 
 export const usePhone = create<PhoneState>(() => ({ forum: null, results: [], ideas: [], wall: null, me: undefined }));
+
+/** Rankings as they come: each replaces the one of its priority, a newly revealed one goes last. */
+export function receiveResults(changed: PriorityResult[]): void {
+  usePhone.setState((s) => {
+    const results = [...s.results];
+    for (const r of changed) {
+      const at = results.findIndex((x) => x.priorityCode === r.priorityCode);
+      if (at >= 0) results[at] = r;
+      else results.push(r);
+    }
+    return { results };
+  });
+}

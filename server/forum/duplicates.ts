@@ -3,7 +3,7 @@
 // priority's groups are worked out again only when one of its ideas changed. On a small forum
 // that is done at once, whenever the console asks. On a forum of thousands, grouping one
 // priority's ideas takes tens of milliseconds: what does not fit in a short budget is done after,
-// one priority at a time and at most a fifth of the time, and the console is sent again when it
+// one priority at a time and at most a tenth of the time, and the console is sent again when it
 // is; meanwhile it shows the groups as last worked out, without ideas that left the wall.
 
 import { DuplicateIndex } from '../../shared/forum/similarity.js';
@@ -13,7 +13,7 @@ import type { ForumRoom } from './room.js';
 /** What grouping may take while the console waits for its view. */
 const BUDGET_MS = 20;
 /** Grouping done after waits at least this many times what the last one took. */
-const COST_SHARE = 5;
+const COST_SHARE = 10;
 
 export class Duplicates {
   private readonly index = new DuplicateIndex();

@@ -19,7 +19,7 @@ import type {
   ResultRow,
   ScreenView,
 } from '../../shared/protocol.js';
-import { countDots, ideaCounts, tallyPriority, topWithTies, votingProgress } from '../../shared/forum/tally.js';
+import { countDots, ideaCounts, tallyPriority, topWithTies, votingProgress, type VotingProgress } from '../../shared/forum/tally.js';
 import { ideasOf } from '../../shared/forum/rules.js';
 import { DEFAULT_WORD_LIST, flaggedWords } from '../../shared/forum/facilitation.js';
 import { ballotCount } from '../../shared/forum/state.js';
@@ -86,8 +86,19 @@ export function revealedResults(state: ForumState): PriorityResult[] {
   return results(state, state.revealed);
 }
 
-export function phoneView(state: ForumState): PhoneView {
-  return { forum: forumInfo(state) };
+/**
+ * How long a phone waits, at most, before coming back after a dropped connection: when the Wi-Fi
+ * fails, every phone in the hall drops at once, and thousands coming back in the same half second
+ * overflow the server's queue of connections (at 5,000 phones, `npm run bench` saw 6,921 attempts
+ * dropped, each retried seconds later by the phone's system). A hall of thousands spreads its
+ * returns over a few seconds instead: about 1,000 phones a second.
+ */
+export function reconnectSpreadMs(phones: number): number {
+  return Math.min(10_000, Math.max(1000, phones));
+}
+
+export function phoneView(state: ForumState, phones = 0): PhoneView {
+  return { forum: forumInfo(state), reconnectWithinMs: reconnectSpreadMs(phones) };
 }
 
 /**
@@ -111,7 +122,8 @@ export function meView(state: ForumState, participantId: string): MeView | null 
   if (!p) return null;
   const ideas: MyIdea[] = ideasOf(state, participantId)
     .sort((a, b) => a.seq - b.seq)
-    .map((idea) => ({ ...publicIdea(state, idea), status: idea.status, hiddenReason: idea.hiddenReason }));
+    // Added to the public record, not spread into a new one: see consoleView.
+    .map((idea): MyIdea => Object.assign(publicIdea(state, idea), { status: idea.status, hiddenReason: idea.hiddenReason }));
   return {
     participantId,
     name: p.name,
@@ -147,8 +159,21 @@ function onlineBallots(state: ForumState, presence: Presence): number {
 }
 
 /** What the projector and the console both show: the forum, how to join, and the hall's counts. */
-function hallSummary(state: ForumState, presence: Presence, join: JoinInfo) {
+/** Each forum's voting progress as last worked out, and at which version of the forum (ForumRoom.version). */
+const progressKept = new WeakMap<ForumState, { version: number; progress: VotingProgress }>();
+
+/** Voting progress counts every ballot's dots: the projector and the console, sent one after the other, share it. */
+function progressOf(state: ForumState, version: number | undefined): VotingProgress {
+  if (version === undefined) return votingProgress(state);
+  const kept = progressKept.get(state);
+  if (kept?.version === version) return kept.progress;
   const progress = votingProgress(state);
+  progressKept.set(state, { version, progress });
+  return progress;
+}
+
+function hallSummary(state: ForumState, presence: Presence, join: JoinInfo, version?: number) {
+  const progress = progressOf(state, version);
   return {
     forum: forumInfo(state),
     ...join,
@@ -161,9 +186,10 @@ function hallSummary(state: ForumState, presence: Presence, join: JoinInfo) {
   };
 }
 
-export function screenView(state: ForumState, presence: Presence, join: JoinInfo): ScreenView {
+/** `version`: the forum's (ForumRoom.version), to share what the console worked out at the same version. */
+export function screenView(state: ForumState, presence: Presence, join: JoinInfo, version?: number): ScreenView {
   // Dots per priority are a tally of sorts: the projector gets only how many have voted.
-  const { dotsPerPriority: _hidden, ...summary } = hallSummary(state, presence, join);
+  const { dotsPerPriority: _hidden, ...summary } = hallSummary(state, presence, join, version);
   return {
     ...summary,
     newestIdeas: newestIdeas(state, NEWEST_ON_SCREEN),
@@ -223,6 +249,7 @@ export function consoleView(
   admission: AdmissionView,
   status: ConsoleStatus,
   facilitation: Facilitation = { me: { role: 'facilitator' }, duplicates: [], hostOnline: () => false },
+  version?: number,
 ): ConsoleView {
   const { reachable = { ok: true }, ...health } = status;
   const nameOf = (authorId: string, paperAuthor: string) => (authorId ? (state.participants.get(authorId)?.name ?? '') : paperAuthor);
@@ -232,7 +259,7 @@ export function consoleView(
     if (idea.status !== 'withdrawn') ideasByAuthor.set(idea.authorId, (ideasByAuthor.get(idea.authorId) ?? 0) + 1);
   }
   return {
-    ...hallSummary(state, presence, join),
+    ...hallSummary(state, presence, join, version),
     participants: [...state.participants.values()].map((p) => ({
       id: p.id,
       name: p.name,
@@ -246,29 +273,22 @@ export function consoleView(
     })),
     ideas: [...state.ideas.values()]
       .filter((i) => i.status !== 'withdrawn')
-      .map((idea): ConsoleIdea => {
-        // Field by field, not spread: for thousands of ideas at every update, spreading took eight times as long.
-        const pub = publicIdea(state, idea);
-        return {
-          id: pub.id,
-          priorityCode: pub.priorityCode,
-          goalCode: pub.goalCode,
-          title: pub.title,
-          description: pub.description,
-          place: pub.place,
-          authorName: pub.authorName,
-          corrected: pub.corrected,
-          authorId: idea.authorId,
-          status: idea.status,
-          hiddenReason: idea.hiddenReason,
-          createdAt: idea.createdAt,
-          source: idea.source,
-          paperDots: idea.paperDots,
-          mergedInto: idea.mergedInto,
-          merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
-          flagged: flaggedWords(state, idea),
-        };
-      }),
+      // Added to the public record, not spread into a new one: for thousands of ideas at every
+      // update, spreading took eight times as long (`npm run bench`, part views).
+      .map(
+        (idea): ConsoleIdea =>
+          Object.assign(publicIdea(state, idea), {
+            authorId: idea.authorId,
+            status: idea.status,
+            hiddenReason: idea.hiddenReason,
+            createdAt: idea.createdAt,
+            source: idea.source,
+            paperDots: idea.paperDots,
+            mergedInto: idea.mergedInto,
+            merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
+            flagged: flaggedWords(state, idea),
+          }),
+      ),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
     moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by }) => ({
       at,

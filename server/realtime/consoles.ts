@@ -32,7 +32,7 @@ export function consoleViews(io: AppNamespace, room: ForumRoom, admission: Admis
       me: { role: 'facilitator' },
       duplicates: duplicates.groups(),
       hostOnline: (id) => connected(hostRoom(id)),
-    });
+    }, room.version);
   const forHost = (view: ConsoleView, hostId: string): ConsoleView => {
     const host = room.state.hosts.get(hostId);
     return hostView({ ...view, me: { role: 'host', hostId, name: host?.name ?? '', scope: host?.scope ?? null } });

@@ -1,7 +1,7 @@
 // Pushing changes out, coalesced. Phones get their own view and notices at once; the wall of ideas
 // at most once per `ideaPatchMs`, so a burst of edits reaches each phone as one patch whatever
-// the sender does. The projector and the console are sent again at most every `displayThrottleMs`,
-// and at each change of the hall's join code.
+// the sender does. The projector and the console are sent again at most every `displayThrottleMs`
+// (a large forum's console less often: see throttled), and at each change of the hall's join code.
 
 import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { Admission } from '../forum/admission.js';
@@ -19,8 +19,6 @@ export const participantRoom = (id: string) => `p:${id}`;
 
 /** By default the projector and console are sent again at most this often while changes keep coming. */
 export const DISPLAY_THROTTLE_MS = 200;
-/** The gap between two sends of the displays is at least this many times what the last one took. */
-const DISPLAY_COST_SHARE = 5;
 /** By default the wall of ideas on phones changes at most once a second. */
 export const IDEA_PATCH_MS = 1000;
 
@@ -36,8 +34,6 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   let phoneFlush: NodeJS.Immediate | null = null;
   let ideaTimer: NodeJS.Timeout | null = null;
   let lastIdeas = 0;
-  let displayTimer: NodeJS.Timeout | null = null;
-  let lastDisplay = 0;
 
   const flushIdeas = () => {
     ideaTimer = null;
@@ -51,14 +47,15 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
 
   // Revealed results, worked out once per change of the forum, go to phones only when they change:
   // a timer or a slide on the projector does not send every phone the rankings again.
+  // Each priority's ranking is sent on its own, when it changes: a reveal sends the one revealed.
   let changes = 0;
-  let results: { at: number; state: unknown; list: PriorityResult[]; json: string } = { at: -1, state: null, list: [], json: '[]' };
-  let resultsSent = '[]';
+  let results: { at: number; state: unknown; list: PriorityResult[]; json: Map<string, string> } = { at: -1, state: null, list: [], json: new Map() };
+  const resultsSent = new Map<string, string>();
   const resultsNow = () => {
     const state = room.state;
     if (results.at !== changes || results.state !== state) {
       const list = phoneResults(state);
-      results = { at: changes, state, list, json: list.length === 0 ? '[]' : JSON.stringify(list) };
+      results = { at: changes, state, list, json: new Map(list.map((r) => [r.priorityCode, JSON.stringify(r)])) };
     }
     return results;
   };
@@ -71,12 +68,13 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     if (pending.forum) {
       if (ideaTimer) clearTimeout(ideaTimer);
       flushIdeas();
-      io.to(PHONES).emit('phone', phoneView(state));
+      io.to(PHONES).emit('phone', phoneView(state, io.adapter.rooms.get(PHONES)?.size ?? 0));
     }
     if (pending.forum || pending.results) {
       const now = resultsNow();
-      if (now.json !== resultsSent) io.to(PHONES).emit('results', now.list);
-      resultsSent = now.json;
+      const changed = now.list.filter((r) => resultsSent.get(r.priorityCode) !== now.json.get(r.priorityCode));
+      for (const r of changed) resultsSent.set(r.priorityCode, now.json.get(r.priorityCode)!);
+      if (changed.length > 0) io.to(PHONES).emit('results', changed);
     }
     for (const id of pending.me) io.to(participantRoom(id)).emit('me', meView(state, id));
     for (const { participantId, notice } of pending.notices) {
@@ -98,30 +96,17 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   const refreshScreens = (now: number, force: boolean) => {
     const any = (io.adapter.rooms.get(SCREENS)?.size ?? 0) > 0;
     if (!force && !any) return;
-    const patch = screens.update(screenView(room.state, room.presence, admission.joinInfo(now)));
+    const patch = screens.update(screenView(room.state, room.presence, admission.joinInfo(now), room.version));
     if (patch && any) io.to(SCREENS).emit('screen:patch', patch);
   };
 
-  /** What building and diffing the displays' views last took: a forum of thousands is sent less often. */
-  let displayCost = 0;
-  const flushDisplays = () => {
-    displayTimer = null;
-    room.flush();
-    const now = Date.now();
-    lastDisplay = now;
-    const start = performance.now();
-    refreshScreens(now, false);
-    consoles.sendAll(now);
-    displayCost = performance.now() - start;
-  };
-
+  // The projectors and the consoles each on their own clock: a console of a forum of thousands
+  // takes tens of milliseconds to build and is sent less often; the projector's stays quick.
+  const screensSender = throttled(() => refreshScreens(Date.now(), false), displayThrottleMs, 5, room);
+  const consolesSender = throttled(() => consoles.sendAll(Date.now()), displayThrottleMs, 10, room);
   const scheduleDisplays = (now: boolean) => {
-    if (displayTimer && !now) return;
-    if (displayTimer) clearTimeout(displayTimer);
-    // At most a fifth of the time goes to the displays, however large the forum.
-    const gap = Math.max(displayThrottleMs, displayCost * DISPLAY_COST_SHARE);
-    const wait = now ? 0 : Math.max(0, lastDisplay + gap - Date.now());
-    displayTimer = setTimeout(flushDisplays, wait);
+    screensSender.schedule(now);
+    consolesSender.schedule(now);
   };
 
   const unsubscribe = room.onChange((effects) => {
@@ -173,8 +158,41 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       unflushed();
       if (phoneFlush) clearImmediate(phoneFlush);
       if (ideaTimer) clearTimeout(ideaTimer);
-      if (displayTimer) clearTimeout(displayTimer);
+      screensSender.close();
+      consolesSender.close();
       if (rotationTimer) clearTimeout(rotationTimer);
+    },
+  };
+}
+
+/**
+ * Runs `send` when asked, at most every `minMs`, and at most every `share` times what it last
+ * took: at most 1/share of the time goes to it, however large the forum. `now`: at once.
+ */
+function throttled(send: () => void, minMs: number, share: number, room: ForumRoom) {
+  let timer: NodeJS.Timeout | null = null;
+  let last = 0;
+  let cost = 0;
+  const run = () => {
+    timer = null;
+    // Nothing is sent that is not yet on disk.
+    room.flush();
+    last = Date.now();
+    const start = performance.now();
+    send();
+    cost = performance.now() - start;
+  };
+  return {
+    schedule(now: boolean) {
+      if (timer && !now) return;
+      if (timer) clearTimeout(timer);
+      // A throttle of 0 (the tests') sends every change at once, whatever it costs.
+      const gap = minMs === 0 ? 0 : Math.max(minMs, cost * share);
+      const wait = now ? 0 : Math.max(0, last + gap - Date.now());
+      timer = setTimeout(run, wait);
+    },
+    close() {
+      if (timer) clearTimeout(timer);
     },
   };
 }

@@ -99,7 +99,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
 
     if (session.role === 'phone') {
       socket.join(PHONES);
-      socket.emit('phone', phoneView(room.state));
+      socket.emit('phone', phoneView(room.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
       socket.emit('results', pushing.phoneResults());
       const ideas = wall.forPhone(session.wall, session.gz === true);
       if (ideas.event === 'ideas:all') socket.emit('ideas:all', ideas.data);

@@ -27,7 +27,9 @@ describe('the address phones are given', () => {
     const key = 'a-key-of-16-chars';
     const config = configFromEnv({ PORT: '8080', VICHE_DB: '/tmp/x.db', PUBLIC_URL: 'http://a:1', FACILITATOR_KEY: key });
     expect(config).toMatchObject({ port: 8080, dbPath: '/tmp/x.db', publicUrl: 'http://a:1', facilitatorKey: key, host: '0.0.0.0' });
-    expect(configFromEnv({})).toMatchObject({ admission: 'hall', maxPerAddress: 3, trustProxy: 0 });
+    expect(configFromEnv({})).toMatchObject({ admission: 'hall', maxPerAddress: 3, trustProxy: 0, wsCompression: false });
+    expect(configFromEnv({ WS_COMPRESSION: '1' }).wsCompression).toBe(true);
+    expect(() => configFromEnv({ WS_COMPRESSION: 'yes' })).toThrow(/WS_COMPRESSION must be a whole number from 0 to 1/);
     expect(configFromEnv({}).dbPath).toMatch(/data\/viche\.db$/);
     expect(configFromEnv({ ADMISSION: 'tickets', MAX_PARTICIPANTS_PER_ADDRESS: '0', TRUST_PROXY: 'true' })).toMatchObject({
       admission: 'tickets',

@@ -29,6 +29,7 @@ export function emptyState(): ForumState {
     tickets: new Map(),
     ticketsByCode: new Map(),
     ideas: new Map(),
+    ideasByAuthor: new Map(),
     dots: new Map(),
     moderation: [],
     merges: new Map(),
@@ -65,7 +66,7 @@ function addIdea(
   event: Pick<Idea, 'priorityCode' | 'goalCode' | 'title' | 'description' | 'place'> & { ideaId: string; at: number },
   from: Pick<Idea, 'authorId' | 'source' | 'origin' | 'paperAuthor'>,
 ): void {
-  state.ideas.set(event.ideaId, {
+  const idea: Idea = {
     id: event.ideaId,
     ...from,
     priorityCode: event.priorityCode,
@@ -81,7 +82,11 @@ function addIdea(
     mergedInto: null,
     merged: [],
     paperDots: 0,
-  });
+  };
+  state.ideas.set(event.ideaId, idea);
+  const mine = state.ideasByAuthor.get(idea.authorId);
+  if (mine) mine.push(idea);
+  else state.ideasByAuthor.set(idea.authorId, [idea]);
 }
 
 /** Applies one event in place. Events are trusted here: the rules checked them before. */

@@ -98,17 +98,19 @@ export function votingProgress(state: ForumState): VotingProgress {
     votedPerPriority[p.code] = 0;
     dotsPerPriority[p.code] = 0;
   }
+  // Sent with every update of the projector: for thousands of ballots, no set per ballot.
+  const touched: string[] = [];
   let voted = 0;
   for (const mine of state.dots.values()) {
-    const touched = new Set<string>();
+    touched.length = 0;
     for (const [ideaId, n] of mine) {
       const code = state.ideas.get(ideaId)?.priorityCode;
       if (code === undefined || n <= 0) continue;
-      touched.add(code);
+      if (!touched.includes(code)) touched.push(code);
       dotsPerPriority[code] = (dotsPerPriority[code] ?? 0) + n;
     }
     for (const code of touched) votedPerPriority[code] = (votedPerPriority[code] ?? 0) + 1;
-    if (touched.size > 0) voted++;
+    if (touched.length > 0) voted++;
   }
   return { voted, votedPerPriority, dotsPerPriority };
 }

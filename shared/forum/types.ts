@@ -275,6 +275,8 @@ export interface ForumState {
   /** Ticket code → ticket id. */
   ticketsByCode: Map<string, string>;
   ideas: Map<string, Idea>;
+  /** Author's participant id → their ideas, in submission order, whatever their status (paper cards: ''). */
+  ideasByAuthor: Map<string, Idea[]>;
   /** dots.get(participantId).get(ideaId) = how many dots that participant placed on that idea. */
   dots: Map<string, Map<string, number>>;
   moderation: ModerationEntry[];
