@@ -44,7 +44,7 @@ async function measure(compression: boolean, gz: boolean, phones: number): Promi
       await new Promise((r) => s.emit('participant:join', { code: server.joinCode, name: `Автор ${w + 1}`, token }, r));
       for (let k = 0; k < IDEAS_EACH; k++) {
         const text = ideaText(w * IDEAS_EACH + k);
-        await new Promise((r) => s.emit('idea:submit', { priorityCode: String(1 + (k % 3)), ...text, actionId: `a${w}-${k}` }, r));
+        await new Promise((r) => s.emit('idea:submit', { priorityCode: String(1 + (k % 3)), ...text, actionId: `idea-${w}-${k}` }, r));
       }
       sockets.push(s);
     }
@@ -63,7 +63,7 @@ async function measure(compression: boolean, gz: boolean, phones: number): Promi
     const read = sockets.slice(WRITERS).map((s) => wire(s).read);
     const writer = await phone(url, 70_000, { token: 'b'.repeat(32) });
     await new Promise((r) => writer.emit('participant:join', { code: server.joinCode, name: 'Ще одна', token: 'b'.repeat(32) }, r));
-    await new Promise((r) => writer.emit('idea:submit', { priorityCode: '1', ...ideaText(9999), actionId: 'last' }, r));
+    await new Promise((r) => writer.emit('idea:submit', { priorityCode: '1', ...ideaText(9999), actionId: 'the-last-idea' }, r));
     await sleep(2500);
     const patchBytes = sockets.slice(WRITERS).reduce((sum, s, k) => sum + wire(s).read - read[k], 0);
     writer.close();
