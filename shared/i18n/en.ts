@@ -85,7 +85,7 @@ export const en: CoreCatalogue = {
   'phone.voting.addLabel': 'Add a dot to “{title}”',
   'phone.voting.removeLabel': 'Remove a dot from “{title}”',
   'phone.results.heading': 'Results',
-  'phone.results.more': { one: '{count} more idea ranks below: all are on the results page and in the report.', other: '{count} more ideas rank below: all are on the results page and in the report.' },
+  'phone.results.more': { one: '{count} more idea ranks below; the organisers have the full ranking.', other: '{count} more ideas rank below; the organisers have the full ranking.' },
   'phone.results.waiting': 'Voting is over. Results appear as soon as the facilitator shows them.',
   'phone.closed': 'The forum is over. Thank you for taking part!',
   'phone.place': 'Place: {place}',

@@ -50,11 +50,11 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
   },
   'phone.results.more': {
     uk: [
-      'І ще # ідея нижче в рейтингу: усі є на сторінці результатів і у звіті.',
-      'І ще # ідеї нижче в рейтингу: усі є на сторінці результатів і у звіті.',
-      'І ще # ідей нижче в рейтингу: усі є на сторінці результатів і у звіті.',
+      'І ще # ідея нижче в рейтингу; повний рейтинг мають організатори.',
+      'І ще # ідеї нижче в рейтингу; повний рейтинг мають організатори.',
+      'І ще # ідей нижче в рейтингу; повний рейтинг мають організатори.',
     ],
-    en: ['# more idea ranks below: all are on the results page and in the report.', '# more ideas rank below: all are on the results page and in the report.'],
+    en: ['# more idea ranks below; the organisers have the full ranking.', '# more ideas rank below; the organisers have the full ranking.'],
   },
   'count.ideas': { uk: ['# ідея', '# ідеї', '# ідей'], en: ['# idea', '# ideas'] },
   'count.dots': { uk: ['# крапка', '# крапки', '# крапок'], en: ['# dot', '# dots'] },
