@@ -17,7 +17,7 @@ import { Refusal, type ForumRoom } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
 import { readForumFile } from '../forums/transfer.js';
 import type { OpenForum } from '../main.js';
-import { escapeHtml } from './tickets.js';
+import { escapeHtml, htmlPage } from './page.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
 import { exportResults, resultsCsv } from './export.js';
@@ -306,7 +306,10 @@ function chooserPage(forums: Forums<OpenForum>, lang: Lang): string {
     .map((f) => `<li><a href="/f/${f.room.record.slug}/">${escapeHtml(f.room.state.title)}</a></li>`)
     .join('');
   const title = t(lang, 'chooser.title');
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:0;padding:1.25rem;font-size:1.2rem;line-height:1.4;color:#111;background:#fff}h1{font-size:1.5rem}ul{list-style:none;padding:0}li{margin:.75rem 0}a{display:block;padding:1rem;border:2px solid #1f4fd1;border-radius:.5rem;color:#1f4fd1;text-decoration:none;font-weight:600}a:focus-visible{outline:3px solid #111;outline-offset:2px}</style></head>
-<body><main><h1>${escapeHtml(title)}</h1>${open.length ? `<ul>${items}</ul>` : `<p>${escapeHtml(t(lang, 'chooser.none'))}</p>`}</main></body></html>`;
+  return htmlPage({
+    lang,
+    title,
+    style: `body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:0;padding:1.25rem;font-size:1.2rem;line-height:1.4;color:#111;background:#fff}h1{font-size:1.5rem}ul{list-style:none;padding:0}li{margin:.75rem 0}a{display:block;padding:1rem;border:2px solid #1f4fd1;border-radius:.5rem;color:#1f4fd1;text-decoration:none;font-weight:600}a:focus-visible{outline:3px solid #111;outline-offset:2px}`,
+    body: `<main><h1>${escapeHtml(title)}</h1>${open.length ? `<ul>${items}</ul>` : `<p>${escapeHtml(t(lang, 'chooser.none'))}</p>`}</main>`,
+  });
 }

@@ -8,7 +8,7 @@ import QRCode from 'qrcode';
 import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { ForumState } from '../../shared/forum/types.js';
 import type { Lang } from '../../shared/protocol.js';
-import { escapeHtml } from './tickets.js';
+import { escapeHtml, htmlPage, printBar } from './page.js';
 
 /** "482913" → "482 913", as the projector and the console show it. */
 const groupCode = (code: string): string => code.replace(/(\d{3})(?=\d)/g, '$1 ');
@@ -85,17 +85,12 @@ export async function posterPage(state: ForumState, { baseUrl, lang }: PosterOpt
 <p class="code-help">${escapeHtml(t(lang, mode === 'hall' ? 'poster.codeHallHelp' : 'poster.codeTicketsHelp'))}</p>`;
   const steps: MessageKey[] = ['poster.step.wifi', 'poster.step.open', `poster.step.join.${mode}` as MessageKey];
   const title = t(lang, 'poster.pageTitle', { title: state.title });
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-<script src="/tickets.js" defer></script>
-</head>
-<body>
-<div class="bar"><button type="button" id="print">${escapeHtml(t(lang, 'tickets.print'))}</button><span>${escapeHtml(t(lang, 'poster.printHint'))}</span></div>
+  return htmlPage({
+    lang,
+    title,
+    style: STYLE,
+    script: '/tickets.js',
+    body: `${printBar(t(lang, 'tickets.print'), t(lang, 'poster.printHint'))}
 <main class="poster${state.title.length > LONGER_TITLE ? ' title-longer' : state.title.length > LONG_TITLE ? ' title-long' : ''}">
 <h1>${escapeHtml(state.title)}</h1>
 <p class="lead">${escapeHtml(t(lang, 'poster.lead'))}</p>
@@ -109,7 +104,6 @@ ${code}
 <h2 id="steps">${escapeHtml(t(lang, 'poster.steps'))}</h2>
 <ol>${steps.map((k) => `<li>${escapeHtml(t(lang, k))}</li>`).join('')}</ol>
 </section>
-</main>
-</body>
-</html>`;
+</main>`,
+  });
 }

@@ -20,7 +20,7 @@ import type { Lang } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import { sha256Hex } from '../forum/resultsHash.js';
 import { posterPage } from './poster.js';
-import { escapeHtml } from './tickets.js';
+import { escapeHtml, htmlPage } from './page.js';
 
 /** The JSON's format: a version, so that a program reading it can tell a later shape apart. */
 export const PUBLIC_RESULTS_FORMAT = 'viche-public-results/1';
@@ -170,21 +170,15 @@ function languageLink(lang: Lang): string {
 }
 
 function page(lang: Lang, title: string, body: string): string {
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header class="top"><div class="wrap"><span class="brand">${escapeHtml(t(lang, 'app.name'))}</span>${languageLink(lang)}</div></header>
+  return htmlPage({
+    lang,
+    title,
+    style: STYLE,
+    body: `<header class="top"><div class="wrap"><span class="brand">${escapeHtml(t(lang, 'app.name'))}</span>${languageLink(lang)}</div></header>
 <main class="wrap">
 ${body}
-</main>
-</body>
-</html>`;
+</main>`,
+  });
 }
 
 function priorityHtml(lang: Lang, state: ForumState, p: PublicPriority): string {

@@ -7,9 +7,7 @@ import QRCode from 'qrcode';
 import { t } from '../../shared/i18n/all.js';
 import type { ForumState, Ticket } from '../../shared/forum/types.js';
 import type { Lang } from '../../shared/protocol.js';
-
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml, htmlPage, printBar } from './page.js';
 
 /** "4821993017" → "48219 93017": two halves are easier to read out and type. */
 export const groupTicketCode = (code: string): string => `${code.slice(0, 5)} ${code.slice(5)}`;
@@ -74,18 +72,12 @@ export async function ticketSheet(state: ForumState, { baseUrl, batch, lang }: T
     }),
   );
   const title = t(lang, 'tickets.title', { count: tickets.length });
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} — ${escapeHtml(state.title)}</title>
-<style>${STYLE}</style>
-<script src="/tickets.js" defer></script>
-</head>
-<body>
-<div class="bar"><button type="button" id="print">${escapeHtml(t(lang, 'tickets.print'))}</button><span>${escapeHtml(title)}. ${escapeHtml(t(lang, 'tickets.printHint'))}</span></div>
-${tickets.length ? `<main class="sheet">${cards.join('\n')}</main>` : `<main class="empty"><p>${escapeHtml(t(lang, 'tickets.none'))}</p></main>`}
-</body>
-</html>`;
+  return htmlPage({
+    lang,
+    title: `${title} — ${state.title}`,
+    style: STYLE,
+    script: '/tickets.js',
+    body: `${printBar(t(lang, 'tickets.print'), `${title}. ${t(lang, 'tickets.printHint')}`)}
+${tickets.length ? `<main class="sheet">${cards.join('\n')}</main>` : `<main class="empty"><p>${escapeHtml(t(lang, 'tickets.none'))}</p></main>`}`,
+  });
 }

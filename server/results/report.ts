@@ -19,6 +19,7 @@ import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
 import type { ExportIdea, ExportResults } from '../http/export.js';
 import { chartSvg, escapeXml as escapeHtml, FONT_FAMILY } from './chart.js';
+import { htmlPage, printBar } from '../http/page.js';
 
 export interface ReportInput {
   results: ExportResults;
@@ -229,17 +230,12 @@ ${restLine.length ? `<p class="rest">${restLine.map(escapeHtml).join(' ')}</p>` 
 </section>`;
   }
 
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-<script src="${escapeHtml(script)}" defer></script>
-</head>
-<body>
-<div class="bar"><button type="button" id="print">${tr('report.print')}</button><span>${tr('report.printHint')}</span></div>
+  return htmlPage({
+    lang,
+    title,
+    style: STYLE,
+    script,
+    body: `${printBar(t(lang, 'report.print'), t(lang, 'report.printHint'))}
 <main>
 <header class="block">
   <p class="muted">${tr('report.title')}</p>
@@ -287,7 +283,6 @@ ${modRows.map(([key, n]) => `<tr><th scope="row">${tr(key)}</th><td class="num">
     <p class="small muted">${tr('report.hashJson')}</p>
   </div>
 </section>
-</main>
-</body>
-</html>`;
+</main>`,
+  });
 }
