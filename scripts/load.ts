@@ -459,6 +459,65 @@ async function forumOf(fleets: FleetLike[]): Promise<ForumInfo | null> {
 }
 
 /**
+ * What both shapes set up and take down: the console and the projector (Stage), the phones'
+ * fleets, the samplers of the server and the driver, the phases reached and what went wrong.
+ */
+function startRun(target: ForumTarget, options: DriverOptions) {
+  const ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
+  const workers = options.workers ?? 1;
+  const stage = new Stage(target, ackTimeoutMs);
+  const bytes0 = { t: clock(), b: 0 };
+  const run = {
+    log: options.log ?? (() => {}),
+    ackTimeoutMs,
+    workers,
+    stage,
+    sampler: new ProcessSampler(target.pid),
+    monitor: new DriverMonitor(),
+    t0: clock(),
+    steps: [] as StepFigures[],
+    phases: [] as string[],
+    errors: [] as string[],
+    fleets: makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs }, options.phones, workers),
+    server: null as unknown as ReturnType<typeof watchServer>,
+    /** What a step is measured with: the console and projector, the server's and the driver's load. */
+    probes: (): Probes => ({ stage, sampler: run.sampler, fleets: run.fleets, monitor: run.monitor }),
+    /** Opens the console and the projector; the phones are given the join code the projector shows. */
+    async open() {
+      await stage.open();
+      bytes0.b = stage.consoleBytes();
+      stage.onCode = (code) => run.fleets.forEach((f) => f.setCode(code));
+      run.fleets.forEach((f) => f.setCode(stage.code));
+    },
+    /** Moves the forum on from the console; a refusal is one of the run's errors. */
+    async phase(to: string, announce = true) {
+      const ack = await stage.command('phase:set', { to });
+      if (ack?.ok) run.phases.push(to);
+      else run.errors.push(`phase:set ${to}: ${ack ? ack.error?.code : 'no ack'}`);
+      if (announce) run.log(`  phase ${to}`);
+    },
+    failed(err: unknown) {
+      run.errors.push(err instanceof ServerGone ? err.message : ((err as Error)?.stack ?? String(err)));
+    },
+    async close() {
+      run.server.stop();
+      stage.close();
+      run.errors.push(...stage.drops);
+      run.monitor.stop();
+      await Promise.all(run.fleets.map((f) => f.close().catch(() => {})));
+    },
+    /** What the console received since the run opened. */
+    console() {
+      const bytes = stage.consoleBytes() - bytes0.b;
+      const seconds = (clock() - bytes0.t) / 1000;
+      return { bytes, seconds, bytesPerS: bytes / seconds };
+    },
+  };
+  run.server = watchServer(target, () => run.fleets, stage);
+  return run;
+}
+
+/**
  * A paced evening: a console and a projector connected; the phones join spread over `joinS`, each
  * writes an idea spread over `ideasS`, and spends all its dots spread over `votingS` (each action
  * at a uniformly random time within its window); optionally a reconnect storm; then the results,
@@ -466,46 +525,26 @@ async function forumOf(fleets: FleetLike[]): Promise<ForumInfo | null> {
  * are figures.
  */
 export async function runPacedEvening(target: ForumTarget, options: EveningOptions): Promise<ShapeFigures> {
-  const log = options.log ?? (() => {});
-  const ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
-  const workers = options.workers ?? 1;
-  const sampler = new ProcessSampler(target.pid);
-  const monitor = new DriverMonitor();
-  const stage = new Stage(target, ackTimeoutMs);
-  const t0 = clock();
-  const steps: StepFigures[] = [];
-  const phases: string[] = [];
-  const errors: string[] = [];
-  const fleets = makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs }, options.phones, workers);
-  const server = watchServer(target, () => fleets, stage);
+  const run = startRun(target, options);
+  const { log, workers, sampler, stage, steps, server, phase } = run;
+  const fleets = run.fleets;
   let unsettled = 0;
   let check: DotCheck = { acked: 0, exported: NaN, lost: NaN, doubled: NaN, unsettled: 0, error: 'not reached' };
   let storm: StormSummary | undefined;
   let priorities = 0;
   let revealed = 0;
-  const bytes0 = { t: clock(), b: 0 };
 
   const lagFor = (metric: 'joined' | 'ideas' | 'voted' | 'revealed', base: number) => (_kind: string, f: ActionFigures) => {
     const { lags, unreached } = projectorLag(f.raised, base, stage.series(metric));
     return { ...spread(lags), unreached };
   };
-  const phase = async (to: string) => {
-    const ack = await stage.command('phase:set', { to });
-    if (ack?.ok) phases.push(to);
-    else errors.push(`phase:set ${to}: ${ack ? ack.error?.code : 'no ack'}`);
-    log(`  phase ${to}`);
-  };
-
   try {
-    await stage.open();
-    bytes0.b = stage.consoleBytes();
-    stage.onCode = (code) => fleets.forEach((f) => f.setCode(code));
-    fleets.forEach((f) => f.setCode(stage.code));
+    await run.open();
 
     // Joining.
     log(`  ${options.phones} phones join over ${options.joinS} s`);
     let base = stage.latest('joined');
-    const joined = await measured({ stage, sampler, fleets, monitor }, async () => mergeFigures(...(await Promise.all(fleets.map((f) => f.join(options.joinS * 1000))))));
+    const joined = await measured(run.probes(), async () => mergeFigures(...(await Promise.all(fleets.map((f) => f.join(options.joinS * 1000))))));
     unsettled += await allSettle(fleets);
     await stage.until('joined', base + (joined.result.join?.raised.length ?? 0));
     steps.push(...summarise(joined.result, ['connect', 'join'], joined.span, (kind, f) => (kind === 'join' ? lagFor('joined', base)(kind, f) : null)));
@@ -517,7 +556,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     priorities = forum?.priorities.length ?? 0;
     log(`  ideas over ${options.ideasS} s`);
     base = stage.latest('ideas');
-    const submitted = await measured({ stage, sampler, fleets, monitor }, () => Promise.all(fleets.map((f) => f.submitIdeas(options.ideasS * 1000))));
+    const submitted = await measured(run.probes(), () => Promise.all(fleets.map((f) => f.submitIdeas(options.ideasS * 1000))));
     unsettled += await allSettle(fleets);
     const ideaFigures = mergeFigures(...submitted.result.map((r) => r.figures));
     await stage.until('ideas', base + (ideaFigures.idea?.raised.length ?? 0));
@@ -530,7 +569,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     await phase('voting');
     log(`  dots over ${options.votingS} s`);
     base = stage.latest('voted');
-    const voted = await measured({ stage, sampler, fleets, monitor }, async () => mergeFigures(...(await Promise.all(fleets.map((f) => f.spendDots(options.votingS * 1000, ideas))))));
+    const voted = await measured(run.probes(), async () => mergeFigures(...(await Promise.all(fleets.map((f) => f.spendDots(options.votingS * 1000, ideas))))));
     unsettled += await allSettle(fleets);
     await stage.until('voted', base + (voted.result.dot?.raised.length ?? 0));
     steps.push(...summarise(voted.result, ['dot'], voted.span, lagFor('voted', base)));
@@ -541,7 +580,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
       log('  reconnect storm: every phone dropped at once');
       const stormTimeoutMs = options.stormTimeoutMs ?? 120_000;
       const at = clock() + 500;
-      const dropped = await measured({ stage, sampler, fleets, monitor }, () => Promise.all(fleets.map((f) => f.storm(at, stormTimeoutMs))));
+      const dropped = await measured(run.probes(), () => Promise.all(fleets.map((f) => f.storm(at, stormTimeoutMs))));
       const stormUnsettled = unsettled + (await allSettle(fleets));
       const backs = dropped.result.flatMap((r) => r.back);
       storm = {
@@ -562,7 +601,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     await phase('results');
     const revealFig: Figures = { reveal: emptyFigures() };
     base = stage.latest('revealed');
-    const reveals = await measured({ stage, sampler, fleets, monitor }, async () => {
+    const reveals = await measured(run.probes(), async () => {
       for (const p of forum?.priorities ?? []) {
         const f = revealFig.reveal;
         f.sent++;
@@ -582,31 +621,25 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     await stage.until('revealed', base + revealed);
     steps.push(...summarise(revealFig, ['reveal'], reveals.span, lagFor('revealed', base)));
   } catch (err) {
-    errors.push(err instanceof ServerGone ? err.message : ((err as Error)?.stack ?? String(err)));
+    run.failed(err);
   } finally {
-    server.stop();
-    stage.close();
-    errors.push(...stage.drops);
-    monitor.stop();
-    await Promise.all(fleets.map((f) => f.close().catch(() => {})));
+    await run.close();
   }
-  const seconds = (clock() - t0) / 1000;
-  const consoleBytes = stage.consoleBytes() - bytes0.b;
-  const consoleSeconds = (clock() - bytes0.t) / 1000;
+  const seconds = (clock() - run.t0) / 1000;
   return {
     shape: 'paced',
     phones: options.phones,
     workers,
     windows: { join: options.joinS, idea: options.ideasS, dot: options.votingS },
     steps,
-    phases,
+    phases: run.phases,
     priorities,
     revealed,
     server: sampler.stop(),
-    console: { bytes: consoleBytes, seconds: consoleSeconds, bytesPerS: consoleBytes / consoleSeconds },
+    console: run.console(),
     check,
     ...(storm ? { storm } : {}),
-    errors,
+    errors: run.errors,
     seconds,
   };
 }
@@ -618,41 +651,24 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
  * one is given, for the ratio: durable dot changes per second against bare acks per second.
  */
 export async function runClosedLoop(target: ForumTarget, options: LoopOptions): Promise<ShapeFigures> {
-  const log = options.log ?? (() => {});
-  const ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
-  const workers = options.workers ?? 1;
-  const sampler = new ProcessSampler(target.pid);
-  const monitor = new DriverMonitor();
-  const stage = new Stage(target, ackTimeoutMs);
-  const t0 = clock();
-  const steps: StepFigures[] = [];
-  const phases: string[] = [];
-  const errors: string[] = [];
-  let fleets = makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs }, options.phones, workers);
-  const server = watchServer(target, () => fleets, stage);
+  const run = startRun(target, options);
+  const { log, ackTimeoutMs, workers, sampler, monitor, stage, steps, server } = run;
+  const phase = (to: string) => run.phase(to, false);
+  let fleets = run.fleets;
   let check: DotCheck = { acked: 0, exported: NaN, lost: NaN, doubled: NaN, unsettled: 0, error: 'not reached' };
   let loop: ShapeFigures['loop'] | undefined;
   let priorities = 0;
-  const bytes0 = { t: clock(), b: 0 };
-  const phase = async (to: string) => {
-    const ack = await stage.command('phase:set', { to });
-    if (ack?.ok) phases.push(to);
-    else errors.push(`phase:set ${to}: ${ack ? ack.error?.code : 'no ack'}`);
-  };
   const rename = (s: StepFigures[], suffix: string) => s.map((x) => ({ ...x, action: `${x.action} ${suffix}` }));
 
   try {
-    await stage.open();
-    bytes0.b = stage.consoleBytes();
-    stage.onCode = (code) => fleets.forEach((f) => f.setCode(code));
-    fleets.forEach((f) => f.setCode(stage.code));
+    await run.open();
     log(`  ${options.phones} phones join and write an idea each (set-up)`);
-    const joined = await measured({ stage, sampler, fleets, monitor }, async () => mergeFigures(...(await Promise.all(fleets.map((f) => f.join(0))))));
+    const joined = await measured(run.probes(), async () => mergeFigures(...(await Promise.all(fleets.map((f) => f.join(0))))));
     steps.push(...rename(summarise(joined.result, ['connect', 'join'], joined.span, () => null), '(set-up)'));
     server.check();
     await phase('ideas');
     priorities = (await forumOf(fleets))?.priorities.length ?? 0;
-    const submitted = await measured({ stage, sampler, fleets, monitor }, () => Promise.all(fleets.map((f) => f.submitIdeas(0))));
+    const submitted = await measured(run.probes(), () => Promise.all(fleets.map((f) => f.submitIdeas(0))));
     steps.push(...rename(summarise(mergeFigures(...submitted.result.map((r) => r.figures)), ['idea'], submitted.span, () => null), '(set-up)'));
     server.check();
     const ideas = byPriority(submitted.result.flatMap((r) => r.ideas));
@@ -661,7 +677,7 @@ export async function runClosedLoop(target: ForumTarget, options: LoopOptions): 
     let unsettled = await allSettle(fleets);
 
     log(`  closed loop for ${options.loopS} s`);
-    const looped = await measured({ stage, sampler, fleets, monitor }, () => Promise.all(fleets.map((f) => f.loop(options.loopS * 1000, ideas))));
+    const looped = await measured(run.probes(), () => Promise.all(fleets.map((f) => f.loop(options.loopS * 1000, ideas))));
     const loopFig = mergeFigures(...looped.result.map((r) => r.figures));
     const loopSeconds = Math.max(...looped.result.map((r) => r.seconds));
     steps.push(...summarise(loopFig, ['dot'], { ...looped.span, seconds: loopSeconds }, () => null));
@@ -680,7 +696,7 @@ export async function runClosedLoop(target: ForumTarget, options: LoopOptions): 
     if (options.bare) {
       log(`  the same loop against a bare Socket.IO server`);
       const bareSampler = new ProcessSampler(options.bare.pid);
-      fleets = makeFleets({ socketUrl: options.bare.origin, ackTimeoutMs, bare: true }, options.phones, workers);
+      fleets = run.fleets = makeFleets({ socketUrl: options.bare.origin, ackTimeoutMs, bare: true }, options.phones, workers);
       const connected = await measured({ stage: null, sampler: bareSampler, fleets, monitor }, async () => mergeFigures(...(await Promise.all(fleets.map((f) => f.join(0))))));
       const bareLoop = await measured({ stage: null, sampler: bareSampler, fleets, monitor }, () => Promise.all(fleets.map((f) => f.loop(options.loopS * 1000, ideas))));
       const bareFig = mergeFigures(...bareLoop.result.map((r) => r.figures));
@@ -695,30 +711,24 @@ export async function runClosedLoop(target: ForumTarget, options: LoopOptions): 
       loop.ratio = loop.durablePerS / acksPerS;
     }
   } catch (err) {
-    errors.push(err instanceof ServerGone ? err.message : ((err as Error)?.stack ?? String(err)));
+    run.failed(err);
   } finally {
-    server.stop();
-    stage.close();
-    errors.push(...stage.drops);
-    monitor.stop();
-    await Promise.all(fleets.map((f) => f.close().catch(() => {})));
+    await run.close();
   }
-  const consoleBytes = stage.consoleBytes() - bytes0.b;
-  const consoleSeconds = (clock() - bytes0.t) / 1000;
   return {
     shape: 'loop',
     phones: options.phones,
     workers,
     windows: { dot: options.loopS },
     steps,
-    phases,
+    phases: run.phases,
     priorities,
     revealed: 0,
     server: sampler.stop(),
-    console: { bytes: consoleBytes, seconds: consoleSeconds, bytesPerS: consoleBytes / consoleSeconds },
+    console: run.console(),
     check,
     ...(loop ? { loop } : {}),
-    errors,
-    seconds: (clock() - t0) / 1000,
+    errors: run.errors,
+    seconds: (clock() - run.t0) / 1000,
   };
 }
