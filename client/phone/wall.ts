@@ -47,7 +47,7 @@ export function receivePatch(patch: IdeasPatch): void {
   inTurn(() => applyIdeasPatch(patch));
 }
 
-export function applyIdeasPatch(patch: IdeasPatch): void {
+function applyIdeasPatch(patch: IdeasPatch): void {
   usePhone.setState((s) => {
     const byId = new Map(s.ideas.map((i) => [i.id, i]));
     for (const id of patch.removed) byId.delete(id);

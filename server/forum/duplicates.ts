@@ -71,10 +71,10 @@ export class Duplicates {
       const groups = this.byPriority.get(p.code) ?? [];
       if (!this.stale.has(p.code)) return groups;
       // Worked out before its last changes: without the ideas that have left the wall since.
-      return groups
-        .map((g) => ({ ...g, ideaIds: g.ideaIds.filter((id) => this.index.priorityOf(id) === p.code) }))
-        .map((g) => ({ ...g, id: `${p.code}:${g.ideaIds[0]}` }))
-        .filter((g) => g.ideaIds.length >= 2);
+      return groups.flatMap((g) => {
+        const ideaIds = g.ideaIds.filter((id) => this.index.priorityOf(id) === p.code);
+        return ideaIds.length >= 2 ? [{ ...g, id: `${p.code}:${ideaIds[0]}`, ideaIds }] : [];
+      });
     });
     return this.cache;
   }

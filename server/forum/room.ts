@@ -235,7 +235,8 @@ export class ForumRoom {
     } catch (err) {
       failure = err;
     }
-    this.lastWrite = { end: performance.now(), took: performance.now() - start };
+    const end = performance.now();
+    this.lastWrite = { end, took: end - start };
     if (failure !== null || outcome.some((o) => o !== null)) {
       // What was applied but not stored must not stay: the forum is read back from the disk.
       this.reload();

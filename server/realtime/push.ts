@@ -45,17 +45,14 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     if (patch) io.to(PHONES).emit('ideas:patch', patch);
   };
 
-  // Revealed results, worked out once per change of the forum, go to phones only when they change:
-  // a timer or a slide on the projector does not send every phone the rankings again.
-  // Each priority's ranking is sent on its own, when it changes: a reveal sends the one revealed.
-  let changes = 0;
-  let results: { at: number; state: unknown; list: PriorityResult[]; json: Map<string, string> } = { at: -1, state: null, list: [], json: new Map() };
+  // Revealed results, worked out once per version of the forum, go to phones a ranking at a time,
+  // only when it changed: a timer or a slide does not resend them, a reveal sends the one revealed.
+  let results: { version: number; list: PriorityResult[]; json: Map<string, string> } = { version: -1, list: [], json: new Map() };
   const resultsSent = new Map<string, string>();
   const resultsNow = () => {
-    const state = room.state;
-    if (results.at !== changes || results.state !== state) {
-      const list = phoneResults(state);
-      results = { at: changes, state, list, json: new Map(list.map((r) => [r.priorityCode, JSON.stringify(r)])) };
+    if (results.version !== room.version) {
+      const list = phoneResults(room.state);
+      results = { version: room.version, list, json: new Map(list.map((r) => [r.priorityCode, JSON.stringify(r)])) };
     }
     return results;
   };
@@ -110,7 +107,6 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   };
 
   const unsubscribe = room.onChange((effects) => {
-    changes++;
     pending.forum ||= effects.forum;
     // Once a priority is revealed, anything may change its ranking (a paper card's dots, a merge).
     pending.results ||= room.state.revealed.length > 0;
