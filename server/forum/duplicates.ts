@@ -1,19 +1,23 @@
 // The forum's likely duplicates, kept up to date as ideas arrive, change or leave the wall: each
 // changed idea is compared once with its own priority's ideas (shared/forum/similarity.ts), and a
 // priority's groups are worked out again only when one of its ideas changed. On a small forum
-// that is done at once, whenever the console asks. On a forum of thousands, grouping one
-// priority's ideas takes tens of milliseconds: what does not fit in a short budget is done after,
-// one priority at a time and at most a tenth of the time, and the console is sent again when it
-// is; meanwhile it shows the groups as last worked out, without ideas that left the wall.
+// that is done at once, whenever the console asks. On a forum of thousands, comparing an idea
+// takes milliseconds and grouping a priority hundreds: what does not fit in a short budget is done
+// after, in slices of a few milliseconds (grouping a step at a time), at most a quarter of the
+// time, so that no action of the hall waits long behind it; the console is sent again as each
+// priority's groups are done, and meanwhile shows them as last worked out, without ideas that left
+// the wall.
 
-import { DuplicateIndex } from '../../shared/forum/similarity.js';
+import { DuplicateIndex, type DuplicateGroup as SimilarGroup } from '../../shared/forum/similarity.js';
 import type { DuplicateGroup } from '../../shared/protocol.js';
 import type { ForumRoom } from './room.js';
 
-/** What grouping may take while the console waits for its view. */
+/** What indexing and grouping may take while the console waits for its view. */
 const BUDGET_MS = 20;
-/** Grouping done after waits at least this many times what the last one took. */
-const COST_SHARE = 10;
+/** Work done after comes in slices this long, none of which holds up the hall's actions for more... */
+const SLICE_MS = 10;
+/** ...with at least this many times as long between them: at most a quarter of the time goes to it. */
+const GAP_SHARE = 3;
 
 export class Duplicates {
   private readonly index = new DuplicateIndex();
@@ -21,6 +25,12 @@ export class Duplicates {
   private readonly byPriority = new Map<string, DuplicateGroup[]>();
   /** Priorities with an idea changed since. */
   private readonly stale = new Set<string>();
+  /** Ideas new or edited, not yet compared with their priority's (a few milliseconds each at thousands). */
+  private readonly toIndex = new Set<string>();
+  /** A priority's grouping under way, a step at a time; `outdated` when an idea of it changed meanwhile. */
+  private running: { priorityCode: string; steps: Generator<void, SimilarGroup[], void>; outdated: boolean } | null = null;
+  /** Groupings finished, to tell when the console should be sent again. */
+  private finished = 0;
   private cache: DuplicateGroup[] | null = null;
   private later: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
@@ -32,41 +42,64 @@ export class Duplicates {
     });
   }
 
-  /** Only ideas on the wall are suggested; a hidden, withdrawn or merged one leaves the index. */
+  /** Only ideas on the wall are suggested: a hidden, withdrawn or merged one leaves at once; a new or edited one is compared later. */
   private sync(id: string): void {
     const was = this.index.priorityOf(id);
     if (was !== undefined) this.touch(was);
     const idea = this.room.state.ideas.get(id);
     if (!idea || idea.status !== 'active') {
+      this.toIndex.delete(id);
       if (this.index.has(id)) this.index.remove(id);
       return;
     }
     this.touch(idea.priorityCode);
-    if (this.index.has(id)) this.index.update(idea);
-    else this.index.add(idea);
+    this.toIndex.add(id);
   }
 
   private touch(priorityCode: string): void {
     this.stale.add(priorityCode);
     this.cache = null;
+    // A grouping under way finishes, as the ideas were when it began: it is done again after.
+    if (this.running?.priorityCode === priorityCode) this.running.outdated = true;
   }
 
-  private work(priorityCode: string): void {
-    this.stale.delete(priorityCode);
-    this.byPriority.set(
-      priorityCode,
-      this.index.groups(priorityCode).map((g) => ({ id: `${priorityCode}:${g.ideaIds[0]}`, priorityCode, ideaIds: g.ideaIds, score: g.score })),
-    );
-    this.cache = null;
+  /** Compares waiting ideas, then groups stale priorities, until `deadline`. True when nothing is left. */
+  private advance(deadline: number): boolean {
+    while (performance.now() < deadline) {
+      const id = this.toIndex.values().next().value;
+      if (id !== undefined) {
+        this.toIndex.delete(id);
+        const idea = this.room.state.ideas.get(id);
+        if (idea?.status === 'active') {
+          this.index.add(idea);
+          this.touch(idea.priorityCode);
+        }
+        continue;
+      }
+      if (!this.running) {
+        const priorityCode = this.stale.values().next().value;
+        if (priorityCode === undefined) return true;
+        this.running = { priorityCode, steps: this.index.groupsInSteps(priorityCode), outdated: false };
+      }
+      const step = this.running.steps.next();
+      if (!step.done) continue;
+      const { priorityCode, outdated } = this.running;
+      this.running = null;
+      this.finished++;
+      // Outdated: to be done again, after the other priorities waiting.
+      this.stale.delete(priorityCode);
+      if (outdated) this.stale.add(priorityCode);
+      this.byPriority.set(
+        priorityCode,
+        step.value.map((g) => ({ id: `${priorityCode}:${g.ideaIds[0]}`, priorityCode, ideaIds: g.ideaIds, score: g.score })),
+      );
+      this.cache = null;
+    }
+    return this.toIndex.size === 0 && this.stale.size === 0;
   }
 
   groups(): DuplicateGroup[] {
-    const start = performance.now();
-    for (const code of [...this.stale]) {
-      if (performance.now() - start > BUDGET_MS) break;
-      this.work(code);
-    }
-    if (this.stale.size > 0) this.workLater(performance.now() - start);
+    if (!this.advance(performance.now() + BUDGET_MS)) this.workLater();
     this.cache ??= this.room.state.structure.priorities.flatMap((p) => {
       const groups = this.byPriority.get(p.code) ?? [];
       if (!this.stale.has(p.code)) return groups;
@@ -79,19 +112,16 @@ export class Duplicates {
     return this.cache;
   }
 
-  private workLater(lastCostMs: number): void {
+  private workLater(): void {
     if (this.later) return;
     this.later = setTimeout(() => {
       this.later = null;
-      const code = this.stale.values().next().value;
-      if (code === undefined) return;
-      const start = performance.now();
-      this.work(code);
-      const cost = performance.now() - start;
-      // The console is sent again (with the groups asked for anew, within the budget).
-      this.room.changed();
-      if (this.stale.size > 0) this.workLater(cost);
-    }, lastCostMs * COST_SHARE);
+      const before = this.finished;
+      const done = this.advance(performance.now() + SLICE_MS);
+      // A priority's groups are new: the console is sent again (asking for the groups anew).
+      if (this.finished !== before) this.room.changed();
+      if (!done) this.workLater();
+    }, SLICE_MS * GAP_SHARE);
   }
 
   close(): void {

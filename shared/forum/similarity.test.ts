@@ -320,6 +320,36 @@ describe('DuplicateIndex', () => {
   });
 });
 
+describe('DuplicateIndex.groupsInSteps', () => {
+  /** A priority of `n` ideas on a few themes, so that there is grouping to do. */
+  const crowd = (n: number) =>
+    Array.from({ length: n }, (_, i) => idea(`c${i}`, `${['Велодоріжка', 'Басейн', 'Ліхтарі', 'Сквер'][i % 4]} на вулиці ${['Київській', 'Пушкінській', 'Перемоги'][i % 3]} номер ${i}`));
+
+  it('a large priority is worked out over several steps, to the same groups as at once', () => {
+    const index = indexOf(crowd(400));
+    const steps = index.groupsInSteps('4');
+    let yields = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) yields++;
+    expect(yields).toBeGreaterThan(2);
+    expect(step.value).toEqual(index.groups('4'));
+    expect(step.value.length).toBeGreaterThan(0);
+  });
+
+  it('ideas added and removed between steps do not upset it: the groups are of the ideas at the first step', () => {
+    const ideas = crowd(300);
+    const index = indexOf(ideas);
+    const before = index.groups('4');
+    const steps = index.groupsInSteps('4');
+    steps.next();
+    for (let i = 0; i < 40; i++) index.remove(`c${i}`);
+    index.add(idea('late', 'Велодоріжка на вулиці Київській номер 0'));
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    expect(step.value).toEqual(before);
+  });
+});
+
 // ---------------------------------------------------------------- the labelled set
 
 describe('the labelled set', () => {

@@ -149,6 +149,9 @@ function addTrigrams(counts: Map<number, number>, stem: string): void {
   }
 }
 
+/** About how much of a grouping's work (links built, pairs queued or taken) is done between two yields. */
+const GROUP_STEP = 20_000;
+
 /** Adds `counts` scaled to length `weight` into `into`. */
 function addScaled<K>(into: Map<K, number>, counts: Map<K, number>, weight: number): void {
   let norm = 0;
@@ -239,8 +242,28 @@ interface Entry {
   fp: IdeaFingerprint;
   /** When it was first added: groups list their ideas, and break ties, in this order. */
   order: number;
-  /** Scores with ideas of the same priority, from the index's floor up. */
-  neighbours: Map<string, number>;
+  /**
+   * Scores with ideas of the same priority, from the index's floor up: the other idea's order in
+   * `peers`, its score at the same place in `scores`, oldest link first. Two flat arrays rather
+   * than a map: a city's priority of 1,700 ideas links each to a hundred others or more, and a map
+   * entry with a boxed score cost about four times the memory.
+   */
+  peers: number[];
+  scores: number[];
+}
+
+/** The score kept between an entry and the idea of order `order`, 0 when under the floor. */
+function scoreWith(entry: Entry, order: number): number {
+  const at = entry.peers.indexOf(order);
+  return at < 0 ? 0 : entry.scores[at];
+}
+
+/** Drops the link to the idea of order `order`, keeping the others in their order. */
+function unlink(entry: Entry, order: number): void {
+  const at = entry.peers.indexOf(order);
+  if (at < 0) return;
+  entry.peers.splice(at, 1);
+  entry.scores.splice(at, 1);
 }
 
 interface Cluster {
@@ -313,6 +336,7 @@ class PairQueue {
  */
 export class DuplicateIndex {
   private readonly entries = new Map<string, Entry>();
+  private readonly byOrder = new Map<number, Entry>();
   private readonly byPriority = new Map<string, Set<string>>();
   private nextOrder = 0;
 
@@ -337,19 +361,22 @@ export class DuplicateIndex {
   add(idea: IdeaText): void {
     const previous = this.entries.get(idea.id);
     if (previous) this.detach(previous);
-    const entry: Entry = { fp: fingerprint(idea), order: previous?.order ?? this.nextOrder++, neighbours: new Map() };
+    const entry: Entry = { fp: fingerprint(idea), order: previous?.order ?? this.nextOrder++, peers: [], scores: [] };
     let peers = this.byPriority.get(idea.priorityCode);
     if (!peers) this.byPriority.set(idea.priorityCode, (peers = new Set()));
     for (const peerId of peers) {
       const peer = this.entries.get(peerId)!;
       const score = fingerprintSimilarity(entry.fp, peer.fp);
       if (score >= this.floor) {
-        entry.neighbours.set(peerId, score);
-        peer.neighbours.set(idea.id, score);
+        entry.peers.push(peer.order);
+        entry.scores.push(score);
+        peer.peers.push(entry.order);
+        peer.scores.push(score);
       }
     }
     peers.add(idea.id);
     this.entries.set(idea.id, entry);
+    this.byOrder.set(entry.order, entry);
   }
 
   /** An edited or moved idea: compared again, keeping its place in the order. */
@@ -363,6 +390,7 @@ export class DuplicateIndex {
     if (!entry) return;
     this.detach(entry);
     this.entries.delete(id);
+    this.byOrder.delete(entry.order);
   }
 
   /**
@@ -379,7 +407,7 @@ export class DuplicateIndex {
     if (!group) return [];
     return group.ideaIds
       .filter((other) => other !== id)
-      .map((ideaId) => ({ ideaId, score: entry.neighbours.get(ideaId) ?? 0 }))
+      .map((ideaId) => ({ ideaId, score: scoreWith(entry, this.entries.get(ideaId)!.order) }))
       .sort((a, b) => b.score - a.score || this.entries.get(a.ideaId)!.order - this.entries.get(b.ideaId)!.order);
   }
 
@@ -391,17 +419,33 @@ export class DuplicateIndex {
    * F1 0.65 at best (at 0.40, against 0.76 here), and at 0.27 its groups swallowed whole streets.
    */
   groups(priorityCode: string, threshold = DUPLICATE_THRESHOLD): DuplicateGroup[] {
+    const steps = this.groupsInSteps(priorityCode, threshold);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The same groups, worked out a step at a time: the generator yields after about GROUP_STEP
+   * units of work, so that a caller can spread a large priority's grouping over several turns of
+   * the event loop (server/forum/duplicates.ts). The scores are taken at the first step, at once:
+   * the groups are those of the ideas as they were then, whatever changes in between.
+   */
+  *groupsInSteps(priorityCode: string, threshold = DUPLICATE_THRESHOLD): Generator<void, DuplicateGroup[], void> {
     this.checkThreshold(threshold);
     const ids = this.byPriority.get(priorityCode);
     if (!ids) return [];
+    let work = 0;
     // A cluster's key is its first member's order, which also breaks ties between equal averages.
     const clusters = new Map<number, Cluster>();
     for (const id of ids) {
       const entry = this.entries.get(id)!;
       const links = new Map<number, number>();
-      for (const [other, score] of entry.neighbours) links.set(this.entries.get(other)!.order, score);
+      for (let i = 0; i < entry.peers.length; i++) links.set(entry.peers[i], entry.scores[i]);
       clusters.set(entry.order, { members: [entry], links, version: 0 });
     }
+    yield;
     // The pairs that could be joined, best first: a pair is pushed again whenever its average
     // changes, and an entry made before one of its clusters last changed is passed over. The same
     // joins, in the same order, as scanning every pair for the best at each step, without the
@@ -414,8 +458,19 @@ export class DuplicateIndex {
       const average = sum / (cx.members.length * cy.members.length);
       if (average >= threshold) queue.push({ average, a: x, b: y, va: cx.version, vb: cy.version });
     };
-    for (const [a, cluster] of clusters) for (const [b, sum] of cluster.links) if (b > a) offer(a, b, sum);
+    for (const [a, cluster] of clusters) {
+      for (const [b, sum] of cluster.links) if (b > a) offer(a, b, sum);
+      work += cluster.links.size;
+      if (work > GROUP_STEP) {
+        work = 0;
+        yield;
+      }
+    }
     for (let best = queue.pop(); best; best = queue.pop()) {
+      if (++work > GROUP_STEP) {
+        work = 0;
+        yield;
+      }
       const keep = clusters.get(best.a);
       const gone = clusters.get(best.b);
       if (!keep || !gone || keep.version !== best.va || gone.version !== best.vb) continue;
@@ -433,21 +488,29 @@ export class DuplicateIndex {
       }
       clusters.delete(best.b);
       for (const [c, sum] of keep.links) offer(best.a, c, sum);
+      work += gone.links.size + keep.links.size;
     }
-    const groups: DuplicateGroup[] = [];
+    const found: { group: DuplicateGroup; first: number }[] = [];
     for (const { members } of clusters.values()) {
       if (members.length < 2) continue;
       members.sort((x, y) => x.order - y.order);
       let score = 0;
-      for (const m of members) for (const n of members) if (m !== n) score = Math.max(score, m.neighbours.get(n.fp.id) ?? 0);
-      groups.push({ ideaIds: members.map((m) => m.fp.id), score });
+      for (const m of members) for (const n of members) if (m !== n) score = Math.max(score, scoreWith(m, n.order));
+      found.push({ group: { ideaIds: members.map((m) => m.fp.id), score }, first: members[0].order });
+      work += members.length * members.length;
+      if (work > GROUP_STEP) {
+        work = 0;
+        yield;
+      }
     }
-    const first = (g: DuplicateGroup) => this.entries.get(g.ideaIds[0])!.order;
-    return groups.sort((x, y) => y.score - x.score || first(x) - first(y));
+    return found.sort((x, y) => y.group.score - x.group.score || x.first - y.first).map((f) => f.group);
   }
 
   private detach(entry: Entry): void {
-    for (const peerId of entry.neighbours.keys()) this.entries.get(peerId)?.neighbours.delete(entry.fp.id);
+    for (const order of entry.peers) {
+      const peer = this.byOrder.get(order);
+      if (peer) unlink(peer, entry.order);
+    }
     this.byPriority.get(entry.fp.priorityCode)?.delete(entry.fp.id);
   }
 
