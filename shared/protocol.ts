@@ -121,7 +121,20 @@ export interface ResultRow {
 export interface PriorityResult {
   priorityCode: string;
   rows: ResultRow[];
-  /** On phones: rows of this ranking left out after the first ones (server/forum/views.ts phoneResults). */
+  /** On the projector: rows of this ranking left out after the first ones (server/forum/views.ts screenResult). */
+  more?: number;
+  /** On the projector, when the tie at its cut goes on past the rows sent: how many of those left out share the last row's rank. */
+  tiedAfter?: number;
+}
+
+/** A row of a ranking as a phone gets it: what the phone shows, and no more (a reveal goes to every phone). */
+export type PhoneResultRow = Pick<ResultRow, 'ideaId' | 'title' | 'dots' | 'supporters' | 'rank'>;
+
+/** A revealed ranking as a phone gets it: its first rows (server/forum/views.ts phoneResults). */
+export interface PhoneResult {
+  priorityCode: string;
+  rows: PhoneResultRow[];
+  /** Rows of this ranking left out after the first ones. */
   more?: number;
 }
 
@@ -319,7 +332,7 @@ export interface IdeasPatch {
 export interface ServerToClient {
   phone: (view: PhoneView) => void;
   /** Revealed priorities' rankings (the first rows of each): all at connect, then each that changes; kept by priority. */
-  results: (results: PriorityResult[]) => void;
+  results: (results: PhoneResult[]) => void;
   /** The whole wall of ideas; sent at connect to a phone that holds none, replaces what it had. */
   'ideas:all': (wall: IdeasAll) => void;
   /** Changes since the last wall or patch, in order; at connect, those since the wall the phone holds. */

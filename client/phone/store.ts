@@ -1,11 +1,11 @@
 // The phone's state, fed only by the server's pushes and acks.
 
 import { create } from 'zustand';
-import type { ForumInfo, MeView, PriorityResult, PublicIdea, WallHeld } from '../../shared/protocol.js';
+import type { ForumInfo, MeView, PhoneResult, PublicIdea, WallHeld } from '../../shared/protocol.js';
 
 export interface PhoneState {
   forum: ForumInfo | null;
-  results: PriorityResult[];
+  results: PhoneResult[];
   ideas: PublicIdea[];
   /** Which of the server's walls `ideas` is, at which version (wall.ts); null before the first. */
   wall: WallHeld | null;
@@ -16,7 +16,7 @@ export interface PhoneState {
 export const usePhone = create<PhoneState>(() => ({ forum: null, results: [], ideas: [], wall: null, me: undefined }));
 
 /** Rankings as they come: each replaces the one of its priority, a newly revealed one goes last. */
-export function receiveResults(changed: PriorityResult[]): void {
+export function receiveResults(changed: PhoneResult[]): void {
   usePhone.setState((s) => {
     const results = [...s.results];
     for (const r of changed) {

@@ -434,7 +434,7 @@ function ResultChart({ view, result }: { view: ScreenView; result: PriorityResul
   if (box && result.rows.length === 0) body = <p className="big-note">{t('screen.final.noIdeas')}</p>;
   else if (box) {
     const minRow = TITLE_MIN_REM * box.rem * (ROW_EM + ROW_GAP_EM);
-    const { shown, tiedHidden } = topWithTies(result.rows, view.forum.resultsTop, Math.max(1, Math.floor(box.height / minRow)));
+    const { shown, tiedHidden } = topWithTies(result.rows, view.forum.resultsTop, Math.max(1, Math.floor(box.height / minRow)), result.tiedAfter);
     const lines = shown.length + (tiedHidden ? 1 : 0);
     // As large as the room allows, never below the readable minimum the cut was made for.
     const font = Math.max(TITLE_MIN_REM * box.rem, Math.min(TITLE_MAX_REM * box.rem, box.height / Math.max(1, lines) / (ROW_EM + ROW_GAP_EM)));
@@ -589,7 +589,8 @@ function Winners({ result, room }: { result: PriorityResult; room: number }) {
   // When nobody put a dot here, every idea shares rank 1: that is no win.
   if (winners.length === 0) return <p className="final-note">{t('screen.final.noVotes')}</p>;
   // All of them are tied at rank 1: as many as the band holds, and a line for the rest.
-  const { shown, tiedHidden } = topWithTies(winners, room, room);
+  // The rows sent may stop inside a tie at rank 1 (server/forum/views.ts screenResult): it goes on.
+  const { shown, tiedHidden } = topWithTies(winners, room, room, winners.length === result.rows.length ? result.tiedAfter : 0);
   return (
     <ol className="final-winners">
       {shown.map((row) => (

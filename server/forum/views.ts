@@ -14,6 +14,8 @@ import type {
   MeView,
   MyIdea,
   PhoneView,
+  PhoneResult,
+  PhoneResultRow,
   PriorityResult,
   PublicIdea,
   ResultRow,
@@ -72,6 +74,8 @@ export function publicIdeas(state: ForumState): PublicIdea[] {
 }
 
 function results(state: ForumState, codes: readonly string[]): PriorityResult[] {
+  // Nothing revealed (all of voting): no count of every dot for the projector at each update.
+  if (codes.length === 0) return [];
   const counts = countDots(state);
   return codes.map((priorityCode) => ({
     priorityCode,
@@ -109,11 +113,14 @@ export function phoneView(state: ForumState, phones = 0): PhoneView {
  */
 export const PHONE_RESULT_ROWS = 50;
 
-export function phoneResults(state: ForumState): PriorityResult[] {
+export function phoneResults(state: ForumState): PhoneResult[] {
   if (state.revealed.length === 0) return [];
   return revealedResults(state).map((r) => {
     const { shown } = topWithTies(r.rows, PHONE_RESULT_ROWS, PHONE_RESULT_ROWS * 2);
-    return shown.length === r.rows.length ? r : { ...r, rows: shown, more: r.rows.length - shown.length };
+    const rows = shown.map(({ ideaId, title, dots, supporters, rank }): PhoneResultRow => ({ ideaId, title, dots, supporters, rank }));
+    const result: PhoneResult = { priorityCode: r.priorityCode, rows };
+    if (shown.length < r.rows.length) result.more = r.rows.length - shown.length;
+    return result;
   });
 }
 
@@ -158,20 +165,28 @@ function onlineBallots(state: ForumState, presence: Presence): number {
   return online;
 }
 
-/** What the projector and the console both show: the forum, how to join, and the hall's counts. */
-/** Each forum's voting progress as last worked out, and at which version of the forum (ForumRoom.version). */
-const progressKept = new WeakMap<ForumState, { version: number; progress: VotingProgress }>();
+/** What was worked out from each forum, by name, and at which version of the forum (ForumRoom.version). */
+const keptByState = new WeakMap<ForumState, Map<string, { version: number; value: unknown }>>();
 
-/** Voting progress counts every ballot's dots: the projector and the console, sent one after the other, share it. */
-function progressOf(state: ForumState, version: number | undefined): VotingProgress {
-  if (version === undefined) return votingProgress(state);
-  const kept = progressKept.get(state);
-  if (kept?.version === version) return kept.progress;
-  const progress = votingProgress(state);
-  progressKept.set(state, { version, progress });
-  return progress;
+/**
+ * `make()`, worked out once per version of the forum: the projector and the console, sent one after
+ * the other, and the projector's refreshes while nothing changed, share it. Without a version: anew.
+ */
+function keptFor<T>(state: ForumState, version: number | undefined, what: string, make: () => T): T {
+  if (version === undefined) return make();
+  let kept = keptByState.get(state);
+  if (!kept) keptByState.set(state, (kept = new Map()));
+  const hit = kept.get(what);
+  if (hit?.version === version) return hit.value as T;
+  const value = make();
+  kept.set(what, { version, value });
+  return value;
 }
 
+/** Voting progress counts every ballot's dots. */
+const progressOf = (state: ForumState, version: number | undefined): VotingProgress => keptFor(state, version, 'progress', () => votingProgress(state));
+
+/** What the projector and the console both show: the forum, how to join, and the hall's counts. */
 function hallSummary(state: ForumState, presence: Presence, join: JoinInfo, version?: number) {
   const progress = progressOf(state, version);
   return {
@@ -193,10 +208,31 @@ export function screenView(state: ForumState, presence: Presence, join: JoinInfo
   return {
     ...summary,
     newestIdeas: newestIdeas(state, NEWEST_ON_SCREEN),
-    results: revealedResults(state),
+    results: keptFor(state, version, 'screenResults', () => revealedResults(state).map((r) => screenResult(r, state.resultsTop))),
     // A hash reveals nothing of the counts; shown on the final slide so the hall can check them later.
-    resultsHash: state.phase === 'results' || state.phase === 'closed' ? resultsHash(state) : null,
+    resultsHash: state.phase === 'results' || state.phase === 'closed' ? keptFor(state, version, 'resultsHash', () => resultsHash(state)) : null,
   };
+}
+
+/**
+ * The projector's rows of a revealed priority: the forum's top (`resultsTop`) with the tie at the
+ * cut whole, at most SCREEN_RESULT_ROWS, which is more than a screen has room for. A city's ranking
+ * of a thousand ideas would otherwise be a hundred kilobytes at each reveal, and the projector shows
+ * the top (the report, the exports and the public results page have every row).
+ */
+export const SCREEN_RESULT_ROWS = 100;
+
+export function screenResult(result: PriorityResult, top: number): PriorityResult {
+  const rows = result.rows;
+  const n = Math.min(top, rows.length);
+  if (n === 0) return result;
+  let end = n;
+  while (end < rows.length && rows[end].rank === rows[n - 1].rank) end++;
+  const kept = Math.min(end, SCREEN_RESULT_ROWS);
+  if (kept === rows.length) return result;
+  const cut: PriorityResult = { priorityCode: result.priorityCode, rows: rows.slice(0, kept), more: rows.length - kept };
+  if (end > kept) cut.tiedAfter = end - kept;
+  return cut;
 }
 
 /**
@@ -227,16 +263,12 @@ function unspentPerPriority(state: ForumState): Record<string, number> {
   // A ballot can place at most the budget, or what the cap allows on the ideas there are.
   const possible = priorities.map((p) => Math.min(state.rules.dotsPerPriority, (open.get(p.code) ?? 0) * state.rules.maxDotsPerIdea));
   const counts = priorities.map(() => 0);
-  const spent = new Map<string, number>();
   for (const who of state.participants.values()) {
     if (who.voided) continue;
-    spent.clear();
-    for (const [ideaId, n] of state.dots.get(who.id) ?? []) {
-      const code = state.ideas.get(ideaId)?.priorityCode;
-      if (code !== undefined) spent.set(code, (spent.get(code) ?? 0) + n);
-    }
+    // Dots per priority, kept as the ballot changes (state.dotTotals): no walk over every dot.
+    const spent = state.dotTotals.byBallot.get(who.id);
     priorities.forEach((p, i) => {
-      if (possible[i] > 0 && (spent.get(p.code) ?? 0) < possible[i]) counts[i]++;
+      if (possible[i] > 0 && (spent?.get(p.code) ?? 0) < possible[i]) counts[i]++;
     });
   }
   return Object.fromEntries(priorities.map((p, i) => [p.code, counts[i]]));
@@ -265,7 +297,7 @@ export function consoleView(
       name: p.name,
       online: presence.isOnline(p.id),
       ideas: ideasByAuthor.get(p.id) ?? 0,
-      dots: sum(state.dots.get(p.id)?.values()),
+      dots: sum(state.dotTotals.byBallot.get(p.id)?.values()),
       joinedAt: p.joinedAt,
       address: p.address,
       ticketNumber: p.ticketId ? (state.tickets.get(p.ticketId)?.number ?? null) : null,

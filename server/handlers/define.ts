@@ -25,6 +25,8 @@ export interface HandlerServices {
   rotateKey(): string;
   /** Disconnects every console of a host whose invitation was revoked. */
   disconnectHost(hostId: string): void;
+  /** The participant's view goes back in this connection's ack: the same view is not pushed to it too. */
+  ackingMe(view: MeView): void;
 }
 
 export class HandlerContext {
@@ -92,6 +94,7 @@ export class HandlerContext {
   me(): MeView {
     const view = meView(this.room.state, this.participant());
     if (!view) throw new Refusal({ code: 'NOT_JOINED' });
+    this.services.ackingMe(view);
     return view;
   }
 

@@ -68,6 +68,8 @@ export function consoleViews(io: AppNamespace, room: ForumRoom, admission: Admis
 
   return {
     viewFor(session, now = Date.now()) {
+      // The view sent shows only what is on disk.
+      room.flush();
       refresh(now, true);
       if (session.role === 'host' && session.hostId) {
         const stream = streamOf(session.hostId);

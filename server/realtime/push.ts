@@ -7,7 +7,7 @@ import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { Admission } from '../forum/admission.js';
 import type { Effects, ForumRoom } from '../forum/room.js';
 import { meView, phoneResults, phoneView, screenView } from '../forum/views.js';
-import type { PriorityResult, ScreenView } from '../../shared/protocol.js';
+import type { MeView, PhoneResult, ScreenView } from '../../shared/protocol.js';
 import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
 import type { IdeaWall } from './wall.js';
@@ -31,6 +31,9 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
   const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
   const pending = { forum: false, results: false, ideas: new Set<string>(), me: new Set<string>(), notices: [] as Effects['notices'] };
+  // Participants whose view goes back in an ack, by the connection that sent the action: a dot's
+  // `me` reaches the phone once, not twice. Only when the view pushed would be the same view.
+  const acking = new Map<string, { socketId: string; view: MeView }>();
   let phoneFlush: NodeJS.Immediate | null = null;
   let ideaTimer: NodeJS.Timeout | null = null;
   let lastIdeas = 0;
@@ -47,7 +50,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
 
   // Revealed results, worked out once per version of the forum, go to phones a ranking at a time,
   // only when it changed: a timer or a slide does not resend them, a reveal sends the one revealed.
-  let results: { version: number; list: PriorityResult[]; json: Map<string, string> } = { version: -1, list: [], json: new Map() };
+  let results: { version: number; list: PhoneResult[]; json: Map<string, string> } = { version: -1, list: [], json: new Map() };
   const resultsSent = new Map<string, string>();
   const resultsNow = () => {
     if (results.version !== room.version) {
@@ -73,7 +76,17 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       for (const r of changed) resultsSent.set(r.priorityCode, now.json.get(r.priorityCode)!);
       if (changed.length > 0) io.to(PHONES).emit('results', changed);
     }
-    for (const id of pending.me) io.to(participantRoom(id)).emit('me', meView(state, id));
+    for (const id of pending.me) {
+      const me = meView(state, id);
+      const acked = acking.get(id);
+      if (!acked || JSON.stringify(acked.view) !== JSON.stringify(me)) {
+        io.to(participantRoom(id)).emit('me', me);
+        continue;
+      }
+      const sockets = io.adapter.rooms.get(participantRoom(id));
+      if (sockets && (sockets.size > 1 || !sockets.has(acked.socketId))) io.to(participantRoom(id)).except(acked.socketId).emit('me', me);
+    }
+    acking.clear();
     for (const { participantId, notice } of pending.notices) {
       for (const socketId of io.adapter.rooms.get(participantRoom(participantId)) ?? []) {
         const s = io.sockets.get(socketId);
@@ -139,8 +152,12 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   scheduleRotation();
 
   return {
+    /** A connection's ack will carry `view`: until the next push to phones, it need not be pushed the same. */
+    ackingMe(socketId: string, view: MeView) {
+      acking.set(view.participantId, { socketId, view });
+    },
     /** The revealed results a phone that connects is sent. */
-    phoneResults: (): PriorityResult[] => resultsNow().list,
+    phoneResults: (): PhoneResult[] => resultsNow().list,
     /** The projector's whole view at its current version, for a projector that connects or resyncs. */
     screenFor(now = Date.now()): { view: ScreenView; v: number } {
       room.flush();

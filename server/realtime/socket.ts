@@ -83,6 +83,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         }
       },
       rotateKey: deps.rotateKey,
+      ackingMe: (view) => pushing.ackingMe(socket.id, view),
       disconnectHost(hostId) {
         // After the ack: the revoked host's consoles reconnect, and are refused.
         setImmediate(() => io.in(hostRoom(hostId)).disconnectSockets(true));
@@ -94,20 +95,28 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
     const session = socket.data.session;
     open.opened(session.address);
     const own = services(socket);
-    // The views sent below show only what is on disk.
-    room.flush();
 
     if (session.role === 'phone') {
-      socket.join(PHONES);
-      socket.emit('phone', phoneView(room.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
-      socket.emit('results', pushing.phoneResults());
-      const ideas = wall.forPhone(session.wall, session.gz === true);
-      if (ideas.event === 'ideas:all') socket.emit('ideas:all', ideas.data);
-      else socket.emit('ideas:patch', ideas.data);
+      // Bound at once, so that a command it sends straight away acts for its participant.
       const participantId = session.participantId;
       session.participantId = undefined;
       if (participantId) own.bind(participantId);
-      socket.emit('me', session.participantId ? meView(room.state, session.participantId) : null);
+      // The views sent show only what is on disk: once the batch being gathered is written (at once
+      // when there is none). Writing it now instead would make each of a thousand phones coming
+      // back after the Wi-Fi dropped a write of its own, and the sync to disk blocks everything.
+      room.afterFlush(() => {
+        if (!socket.connected) return;
+        socket.join(PHONES);
+        socket.emit('phone', phoneView(room.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
+        // Nothing that would change nothing: no rankings before the first reveal (a page starts
+        // with none, and none is ever taken back), no patch to a wall that is up to date.
+        const results = pushing.phoneResults();
+        if (results.length > 0) socket.emit('results', results);
+        const ideas = wall.forPhone(session.wall, session.gz === true);
+        if (ideas.event === 'ideas:all') socket.emit('ideas:all', ideas.data);
+        else if (ideas.data.upserts.length > 0 || ideas.data.removed.length > 0 || ideas.data.v !== session.wall?.v) socket.emit('ideas:patch', ideas.data);
+        socket.emit('me', session.participantId ? meView(room.state, session.participantId) : null);
+      });
     } else if (session.role === 'screen') {
       const { view, v } = pushing.screenFor();
       socket.emit('screen', view, v);

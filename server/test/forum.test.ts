@@ -2,9 +2,9 @@
 // results and export, checking each ack and what every other client receives.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleView, MeView, PhoneView, PriorityResult, PublicIdea, ScreenView } from '../../shared/protocol.js';
+import type { ConsoleView, MeView, PhoneResult, PhoneView, PublicIdea, ScreenView } from '../../shared/protocol.js';
 import { parseCsv } from './csv.js';
-import { connectConsole, connectScreen, joinPhone, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
+import { connect, connectConsole, connectScreen, joinPhone, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
 const PHONES = 20;
 
@@ -150,6 +150,22 @@ describe('a whole forum, end to end', () => {
     expect(c.dotsPerPriority['1']).toBe(PHONES * 3 - 1);
   });
 
+  it("a dot's new view reaches the phone once, in its ack; another connection of the same ballot is pushed it", async () => {
+    const phone = phones[0];
+    const other = await connect(server.socketUrl, { role: 'phone', token: phone.token });
+    await other.next<MeView>('me');
+    const target = [...acked.keys()].find((id) => acked.get(id)!.has(phone.me.participantId))!;
+    const mark = phone.mark();
+    const otherMark = other.mark();
+    const removed = ok(await phone.send('dot:remove', { ideaId: target }));
+    // Pushes go out before the acks of their batch: had one been sent to this connection, it would be here.
+    expect(phone.received.slice(mark).filter((r) => r.event === 'me')).toHaveLength(0);
+    expect(await other.next<MeView>('me', (m) => m.dots[target] === removed.me.dots[target], otherMark)).toEqual(removed.me);
+    ok(await phone.send('dot:place', { ideaId: target }));
+    expect(phone.received.slice(mark).filter((r) => r.event === 'me')).toHaveLength(0);
+    other.close();
+  });
+
   it('hiding an idea during voting gives its dots back to their owners', async () => {
     const [target] = [...acked.entries()].sort((x, y) => y[1].size - x[1].size)[0];
     const owners = [...acked.get(target)!.keys()];
@@ -186,8 +202,9 @@ describe('a whole forum, end to end', () => {
     expect(shown.results[0]).toEqual({ priorityCode: '1', rows: ranking });
     await Promise.all(
       phones.map(async (p, i) => {
-        const v = await p.next<PriorityResult[]>('results', (x) => x.length === 1, marks[i]);
-        expect(v[0].rows).toEqual(ranking);
+        const v = await p.next<PhoneResult[]>('results', (x) => x.length === 1, marks[i]);
+        // A phone gets what it shows of each row, and nothing more.
+        expect(v[0].rows).toEqual(ranking.map(({ ideaId, title, dots, supporters, rank }) => ({ ideaId, title, dots, supporters, rank })));
       }),
     );
     expect(refused(await consoleClient.send('priority:reveal', { priorityCode: '1' }))).toBe('ALREADY_REVEALED');

@@ -2,7 +2,7 @@
 // anyone else's dot counts for a priority before the facilitator reveals it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PhoneView, PriorityResult, ScreenView } from '../../shared/protocol.js';
+import type { PhoneResult, PhoneView, ScreenView } from '../../shared/protocol.js';
 import { connectConsole, connectScreen, joinPhone, ok, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
 /** Every path in a message whose key names a count of dots or support, e.g. "results.0.rows.2.dots". */
@@ -81,7 +81,7 @@ describe('tallies stay on the server until revealed', () => {
     const placed = [...ownDots.values()].flatMap((m) => Object.entries(m)).filter(([id]) => inPriority1(id)).reduce((n, [, k]) => n + k, 0);
     expect(view.results[0].rows.reduce((n, r) => n + r.dots, 0)).toBe(placed);
     for (const [i, p] of phones.entries()) {
-      const v = await p.next<PriorityResult[]>('results', (x) => x.length > 0, marks[i]);
+      const v = await p.next<PhoneResult[]>('results', (x) => x.length > 0, marks[i]);
       expect(v.map((r) => r.priorityCode)).toEqual(['1']);
       const ideasOf4 = [...server.room.state.ideas.values()].filter((x) => x.priorityCode === '4').map((x) => x.id);
       for (const { args } of p.received.slice(marks[i])) {

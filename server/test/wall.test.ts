@@ -6,8 +6,9 @@
 
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectRefusal, IdeasAll, IdeasPatch, PhoneView, PriorityResult, PublicIdea, ScreenView } from '../../shared/protocol.js';
-import { PHONE_RESULT_ROWS } from '../forum/views.js';
+import type { ConnectRefusal, IdeasAll, IdeasPatch, PhoneResult, PhoneView, PriorityResult, PublicIdea, ScreenView } from '../../shared/protocol.js';
+import { rankIdeas, topWithTies } from '../../shared/forum/tally.js';
+import { PHONE_RESULT_ROWS, SCREEN_RESULT_ROWS, screenResult } from '../forum/views.js';
 import { GZIP_FROM_BYTES } from '../realtime/wall.js';
 import { connect, connectConsole, connectScreen, joinPhone, ok, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
@@ -162,21 +163,24 @@ describe('revealed results on phones', () => {
     await server?.stop();
   });
 
-  it('a phone gets the first rows of a long ranking and how many more there are; the projector gets all', async () => {
+  it('a phone gets the first rows of a long ranking and how many more there are; the projector its top with the tie whole', async () => {
     const phone = phones[0];
     const mark = phone.mark();
     const screenMark = screen.mark();
     ok(await admin.send('priority:reveal', { priorityCode: '1' }));
-    const [result] = await phone.next<PriorityResult[]>('results', (r) => r.length === 1, mark);
+    const [result] = await phone.next<PhoneResult[]>('results', (r) => r.length === 1, mark);
     expect(result.rows).toHaveLength(PHONE_RESULT_ROWS);
     expect(result.more).toBe(105 - PHONE_RESULT_ROWS);
     const shown = await screen.next<ScreenView>('screen', (v) => v.results.length === 1, screenMark);
-    expect(shown.results[0].rows).toHaveLength(105);
-    expect(shown.results[0].rows.slice(0, PHONE_RESULT_ROWS)).toEqual(result.rows);
+    // All 105 tie at the top: the projector gets as many as it could ever show, and how far the tie goes on.
+    expect(shown.results[0].rows).toHaveLength(SCREEN_RESULT_ROWS);
+    expect(shown.results[0]).toMatchObject({ more: 105 - SCREEN_RESULT_ROWS, tiedAfter: 105 - SCREEN_RESULT_ROWS });
+    expect(shown.results[0].rows.slice(0, PHONE_RESULT_ROWS).map((r) => r.ideaId)).toEqual(result.rows.map((r) => r.ideaId));
+    expect(Object.keys(result.rows[0]).sort()).toEqual(['dots', 'ideaId', 'rank', 'supporters', 'title']);
 
     // A phone that connects now gets the same.
     const late = await connect(server.socketUrl, { role: 'phone', token: phones[1].token });
-    expect(await late.next<PriorityResult[]>('results')).toEqual([result]);
+    expect(await late.next<PhoneResult[]>('results')).toEqual([result]);
     late.close();
   });
 
@@ -186,10 +190,44 @@ describe('revealed results on phones', () => {
     const timer = ok(await admin.send('timer:set', { minutes: 5 })).timer!;
     await phone.next<PhoneView>('phone', (v) => v.forum.timer?.endsAt === timer.endsAt, mark);
     ok(await admin.send('priority:reveal', { priorityCode: '2' }));
-    const results = await phone.next<PriorityResult[]>('results', (r) => r.some((x) => x.priorityCode === '2'), mark);
+    const results = await phone.next<PhoneResult[]>('results', (r) => r.some((x) => x.priorityCode === '2'), mark);
     // Only the ranking revealed: the first one, unchanged, is not sent again.
     expect(results.map((r) => r.priorityCode)).toEqual(['2']);
     // Between the timer and the second reveal, no rankings came.
     expect(phone.received.slice(mark).filter((r) => r.event === 'results')).toHaveLength(1);
+  });
+});
+
+describe("the projector's rows of a ranking (screenResult)", () => {
+  const ranking = (...dots: number[]): PriorityResult => ({
+    priorityCode: '1',
+    rows: rankIdeas(dots.map((d, i) => ({ ideaId: `i${i + 1}`, dots: d, supporters: d, seq: i }))).map((r) => ({
+      ...r,
+      title: r.ideaId,
+      goalCode: null,
+      phoneDots: r.dots,
+      paperDots: 0,
+    })),
+  });
+
+  it('the top with the tie at the cut whole, and how many rows are left out', () => {
+    const cut = screenResult(ranking(9, 8, 7, 7, 7, 1, 0), 3);
+    expect(cut.rows.map((r) => r.ideaId)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5']);
+    expect(cut).toMatchObject({ more: 2 });
+    expect(cut.tiedAfter).toBeUndefined();
+  });
+
+  it('a ranking within the top is sent whole, unchanged', () => {
+    const whole = ranking(3, 2, 1);
+    expect(screenResult(whole, 5)).toBe(whole);
+  });
+
+  it('a tie longer than a screen could show: the first rows, and how far the tie goes on', () => {
+    const tied = ranking(5, ...Array<number>(SCREEN_RESULT_ROWS + 20).fill(1), 0);
+    const cut = screenResult(tied, 2);
+    expect(cut.rows).toHaveLength(SCREEN_RESULT_ROWS);
+    expect(cut).toMatchObject({ more: 22, tiedAfter: 21 });
+    // What the projector shows of it is what it would show with every row.
+    expect(topWithTies(cut.rows, 2, 12, cut.tiedAfter)).toEqual(topWithTies(tied.rows, 2, 12));
   });
 });

@@ -23,7 +23,7 @@ import {
 } from './facilitation.js';
 import { decideHideIdea, decidePlaceDot, decideReveal, decideTransition, decideWithdrawIdea, dotsLeft, ideasOf } from './rules.js';
 import { replay } from './state.js';
-import { tallyPriority } from './tally.js';
+import { countVotingProgress, tallyPriority, votingProgress } from './tally.js';
 import { accepted, refusal, snapshot, TestForum } from './testing.js';
 import { FACILITATOR, PAPER_DOTS_MAX, TIMER_MAX_MS, TIMER_MIN_MS, type ForumEvent, type Phase } from './types.js';
 import { verifyLog } from './verify.js';
@@ -204,9 +204,14 @@ describe('decideUndoMerge', () => {
     f.dot('p3', 'i2', 1);
     f.dot('p4', 'i6', 2);
     const before = allDots(f);
+    const progress = votingProgress(f.state);
     merge(f, 'i1', ['i2', 'i3'], 'm1', 'host-1');
     expect(allDots(f)).not.toEqual(before);
+    // The hall's progress, kept as the dots moved, is what counting every ballot gives.
+    expect(votingProgress(f.state)).toEqual(countVotingProgress(f.state));
     const [e] = undo(f, 'm1');
+    expect(votingProgress(f.state)).toEqual(progress);
+    expect(countVotingProgress(f.state)).toEqual(progress);
     expect(e).toMatchObject({
       type: 'mergeUndone',
       mergeId: 'm1',
@@ -268,8 +273,10 @@ describe('decideUndoMerge', () => {
     // Into p4's idea: voiding p1 hides p1's own ideas.
     merge(f, 'i4', ['i2', 'i3']);
     f.run(decideVoid(f.state, 'p1', 'Два телефони', f.now()));
+    expect(votingProgress(f.state)).toEqual(countVotingProgress(f.state));
     expect(undo(f)[0]).toMatchObject({ restored: [], reinstated: [] });
     expect(allDots(f).p1 ?? {}).toEqual({});
+    expect(votingProgress(f.state)).toEqual(countVotingProgress(f.state));
   });
 
   it('refuses a merge already undone, or none at all', () => {

@@ -21,7 +21,7 @@ import {
 } from './rules.js';
 import { decideJoin } from './admission.js';
 import { applyEvent, emptyState, replay } from './state.js';
-import { countDots, tallyPriority } from './tally.js';
+import { countDots, countVotingProgress, tallyPriority, votingProgress } from './tally.js';
 import { baseStructure, FORWARD, JOIN_CODE, snapshot } from './testing.js';
 import { PHASES, type ForumEvent, type ForumState } from './types.js';
 
@@ -51,6 +51,8 @@ function checkInvariants(state: ForumState): void {
   for (const participantId of state.participants.keys()) {
     expect(ideasOf(state, participantId).length).toBeLessThanOrEqual(ideasPerParticipant);
   }
+  // The progress kept as ballots change is the progress counted from every ballot.
+  expect(votingProgress(state)).toEqual(countVotingProgress(state));
   const counts = countDots(state);
   for (const p of state.structure.priorities) {
     const ranking = tallyPriority(state, p.code, counts);

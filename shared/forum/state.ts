@@ -31,6 +31,7 @@ export function emptyState(): ForumState {
     ideas: new Map(),
     ideasByAuthor: new Map(),
     dots: new Map(),
+    dotTotals: { byBallot: new Map(), voted: 0, votedPerPriority: new Map(), dotsPerPriority: new Map() },
     moderation: [],
     merges: new Map(),
     hosts: new Map(),
@@ -42,20 +43,57 @@ export function emptyState(): ForumState {
   };
 }
 
-/** Adds (or, with a negative count, takes off) a participant's dots on an idea; never below zero. */
-function addDots(state: ForumState, participantId: string, ideaId: string, count: number): void {
+/** Adds to (or subtracts from) a count kept in a map; a count of zero leaves no entry. */
+function bump(counts: Map<string, number>, key: string, by: number): number {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n === 0) counts.delete(key);
+  else counts.set(key, n);
+  return n;
+}
+
+/**
+ * Sets a participant's dots on an idea (0 takes them off). Every change to a ballot goes through
+ * here, so that the totals by priority (state.dotTotals) change with it.
+ */
+function setDots(state: ForumState, participantId: string, ideaId: string, n: number): void {
   let mine = state.dots.get(participantId);
+  const before = mine?.get(ideaId) ?? 0;
+  if (n === before) return;
   if (!mine) state.dots.set(participantId, (mine = new Map()));
-  const n = Math.max(0, (mine.get(ideaId) ?? 0) + count);
   if (n === 0) mine.delete(ideaId);
   else mine.set(ideaId, n);
+  const code = state.ideas.get(ideaId)?.priorityCode;
+  if (code === undefined) return;
+  const totals = state.dotTotals;
+  let ballot = totals.byBallot.get(participantId);
+  if (!ballot) totals.byBallot.set(participantId, (ballot = new Map()));
+  const had = ballot.get(code) ?? 0;
+  const has = bump(ballot, code, n - before);
+  bump(totals.dotsPerPriority, code, n - before);
+  if (had === 0 && has > 0) {
+    bump(totals.votedPerPriority, code, 1);
+    if (ballot.size === 1) totals.voted++;
+  } else if (had > 0 && has === 0) {
+    bump(totals.votedPerPriority, code, -1);
+    if (ballot.size === 0) {
+      totals.voted--;
+      totals.byBallot.delete(participantId);
+    }
+  }
+}
+
+/** Adds (or, with a negative count, takes off) a participant's dots on an idea; never below zero. */
+function addDots(state: ForumState, participantId: string, ideaId: string, count: number): void {
+  setDots(state, participantId, ideaId, Math.max(0, (state.dots.get(participantId)?.get(ideaId) ?? 0) + count));
 }
 
 /** Takes every dot off an idea, giving them back to their owners. Returns who got dots back. */
 function refundDots(state: ForumState, ideaId: string): string[] {
   const owners: string[] = [];
   for (const [participantId, mine] of state.dots) {
-    if (mine.delete(ideaId)) owners.push(participantId);
+    if (!mine.has(ideaId)) continue;
+    setDots(state, participantId, ideaId, 0);
+    owners.push(participantId);
   }
   return owners;
 }
@@ -202,17 +240,12 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     }
     case 'dotPlaced': {
-      let mine = state.dots.get(event.participantId);
-      if (!mine) state.dots.set(event.participantId, (mine = new Map()));
-      mine.set(event.ideaId, (mine.get(event.ideaId) ?? 0) + 1);
+      setDots(state, event.participantId, event.ideaId, (state.dots.get(event.participantId)?.get(event.ideaId) ?? 0) + 1);
       return;
     }
     case 'dotRemoved': {
-      const mine = state.dots.get(event.participantId);
-      const n = mine?.get(event.ideaId) ?? 0;
-      if (!mine || n <= 0) return;
-      if (n === 1) mine.delete(event.ideaId);
-      else mine.set(event.ideaId, n - 1);
+      const n = state.dots.get(event.participantId)?.get(event.ideaId) ?? 0;
+      if (n > 0) setDots(state, event.participantId, event.ideaId, n - 1);
       return;
     }
     case 'priorityRevealed':
@@ -263,6 +296,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       if (!p || p.voided) return;
       p.voided = { reason: event.reason, at: event.at };
       state.voidedCount++;
+      for (const ideaId of [...(state.dots.get(p.id)?.keys() ?? [])]) setDots(state, p.id, ideaId, 0);
       state.dots.delete(p.id);
       for (const idea of state.ideas.values()) {
         if (idea.authorId !== p.id || idea.status !== 'active') continue;
@@ -285,7 +319,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
         // Paper dots follow the idea they were counted for; a merge before results has none.
         into.paperDots += idea.paperDots;
         idea.paperDots = 0;
-        for (const mine of state.dots.values()) mine.delete(id);
+        refundDots(state, id);
       }
       for (const m of event.moved) addDots(state, m.participantId, into.id, m.count);
       state.merges.set(event.mergeId, {

@@ -336,6 +336,15 @@ describe('topWithTies', () => {
     expect(cut.tiedHidden).toEqual({ count: 5, rank: 1 });
   });
 
+  it('rows that are the first of a longer ranking: the tie going on past them is counted', () => {
+    // 9, 8, 7, 7 sent of 9, 8, 7, 7, 7, 7 (tiedAfter 2): top 3 in room for 10 is still the whole tie.
+    const cut = topWithTies(ranking(9, 8, 7, 7), 3, 10, 2);
+    expect(ids(cut)).toEqual(['i1', 'i2', 'i3']);
+    expect(cut.tiedHidden).toEqual({ count: 3, rank: 3 });
+    // A tie that ends before the last row sent: nothing more to count.
+    expect(topWithTies(ranking(9, 8, 7, 7), 1, 10, 2)).toEqual({ shown: ranking(9), tiedHidden: null });
+  });
+
   it('fewer rows than the top: all of them, nothing hidden', () => {
     expect(topWithTies(ranking(3, 1, 1), 10)).toEqual({ shown: ranking(3, 1, 1), tiedHidden: null });
     expect(topWithTies([], 10)).toEqual({ shown: [], tiedHidden: null });

@@ -91,7 +91,22 @@ export interface VotingProgress {
   dotsPerPriority: Record<string, number>;
 }
 
+/** The hall's voting progress, from the totals kept as ballots change (state.dotTotals). */
 export function votingProgress(state: ForumState): VotingProgress {
+  const votedPerPriority: Record<string, number> = {};
+  const dotsPerPriority: Record<string, number> = {};
+  for (const p of state.structure.priorities) {
+    votedPerPriority[p.code] = 0;
+    dotsPerPriority[p.code] = 0;
+  }
+  const totals = state.dotTotals;
+  for (const [code, n] of totals.votedPerPriority) votedPerPriority[code] = n;
+  for (const [code, n] of totals.dotsPerPriority) dotsPerPriority[code] = n;
+  return { voted: totals.voted, votedPerPriority, dotsPerPriority };
+}
+
+/** The same, counted from every ballot: what the kept totals are checked against. */
+export function countVotingProgress(state: ForumState): VotingProgress {
   const votedPerPriority: Record<string, number> = {};
   const dotsPerPriority: Record<string, number> = {};
   for (const p of state.structure.priorities) {
@@ -137,16 +152,19 @@ export interface TopCut<R> {
  * is kept whole, so no idea is left out that did exactly as well as one shown. When the whole tie
  * does not fit, the rows up to the cut are shown (fewer, if even they do not fit, keeping one line
  * free) and the rest of the tie is counted in one line instead of being silently dropped. `rows`
- * must be ranked, best first, as rankIdeas returns them.
+ * must be ranked, best first, as rankIdeas returns them; `tiedAfter`: when they are the first rows
+ * of a longer ranking, how many rows after them share the last one's rank.
  */
-export function topWithTies<R extends { rank: number }>(rows: readonly R[], top: number, maxRows = Infinity): TopCut<R> {
+export function topWithTies<R extends { rank: number }>(rows: readonly R[], top: number, maxRows = Infinity, tiedAfter = 0): TopCut<R> {
   const room = Math.max(1, Math.floor(maxRows));
   const n = Math.min(Math.max(0, Math.floor(top)), room, rows.length);
   if (n === 0) return { shown: [], tiedHidden: null };
   const cutRank = rows[n - 1].rank;
   let end = n;
   while (end < rows.length && rows[end].rank === cutRank) end++;
-  if (end <= room) return { shown: rows.slice(0, end), tiedHidden: null };
+  // The rows given may be the first of a longer ranking (the projector's): the tie goes on past them.
+  if (end === rows.length) end += tiedAfter;
+  if (end <= room && end <= rows.length) return { shown: rows.slice(0, end), tiedHidden: null };
   // n ≤ room, so the rows left out all belong to the tie at the cut: the count line is honest.
   const kept = Math.min(n, room - 1);
   return { shown: rows.slice(0, kept), tiedHidden: { count: end - kept, rank: cutRank } };

@@ -279,6 +279,12 @@ export interface ForumState {
   ideasByAuthor: Map<string, Idea[]>;
   /** dots.get(participantId).get(ideaId) = how many dots that participant placed on that idea. */
   dots: Map<string, Map<string, number>>;
+  /**
+   * Kept with `dots` as they change (state.ts setDots), so that the hall's voting progress is not
+   * counted again from every ballot at each update of the projector: dots per priority code of
+   * each participant, and the hall's totals.
+   */
+  dotTotals: DotTotals;
   moderation: ModerationEntry[];
   merges: Map<string, Merge>;
   hosts: Map<string, Host>;
@@ -288,6 +294,17 @@ export interface ForumState {
   wordList: string[] | null;
   nextIdeaSeq: number;
   createdAt: number;
+}
+
+export interface DotTotals {
+  /** Participant id → priority code → the dots they placed there (no entry: none). */
+  byBallot: Map<string, Map<string, number>>;
+  /** Participants with a dot anywhere. */
+  voted: number;
+  /** Priority code → participants with a dot there (no entry: none). */
+  votedPerPriority: Map<string, number>;
+  /** Priority code → dots placed there in all (no entry: none). */
+  dotsPerPriority: Map<string, number>;
 }
 
 export type EditableIdeaFields = Pick<Idea, 'title' | 'description' | 'place'>;
