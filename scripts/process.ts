@@ -3,6 +3,7 @@
 // SIGKILL, and the bench's bare Socket.IO baseline (`scripts/bare-server.ts`).
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +34,12 @@ export function startServerProcess(env: Record<string, string>, script = 'server
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  // BENCH_SERVER_OUTPUT: a file the server's output is copied to as it comes (with --trace-gc, its heap over the run).
+  const copy = process.env.BENCH_SERVER_OUTPUT ? createWriteStream(process.env.BENCH_SERVER_OUTPUT, { flags: 'a' }) : null;
+  if (copy) {
+    child.stdout!.pipe(copy);
+    child.stderr!.pipe(copy);
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 30_000);
