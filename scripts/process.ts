@@ -24,11 +24,16 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+/** Node's flags for the server, as `npm start` gives them (package.json; server/cli.ts says why). */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=8'];
+
 /** `root`: another checkout of Viche, to measure an earlier version with the same load. */
 export function startServerProcess(env: Record<string, string>, script = 'server/cli.ts', root = ROOT): Promise<ServerProcess> {
   // BENCH_SERVER_NODE_ARGS: flags for the server's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, script)], {
+  // The bare baseline runs as Node's defaults have it.
+  const flags = script === 'server/cli.ts' ? SERVER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, ...nodeArgs, '--import', 'tsx', join(root, script)], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
