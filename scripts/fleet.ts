@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import type { ForumInfo, IdeasAll, IdeasPatch, MeView, PhoneView, WallHeld } from '../shared/protocol.js';
+import type { PhoneForumInfo, IdeasAll, IdeasPatch, MeView, PhoneView, WallHeld } from '../shared/protocol.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { clock, sleep, type DriverLoad } from './measure.js';
 
@@ -164,7 +164,7 @@ export interface LoopFigures {
 /** The methods a coordinator calls on a fleet, here or in a worker process. */
 export interface FleetLike {
   setCode(code: string): void;
-  forumInfo(): Promise<ForumInfo | null>;
+  forumInfo(): Promise<PhoneForumInfo | null>;
   join(windowMs: number): Promise<Figures>;
   submitIdeas(windowMs: number): Promise<{ figures: Figures; ideas: SubmittedIdea[] }>;
   spendDots(windowMs: number, ideas: Record<string, string[]>): Promise<Figures>;
@@ -241,7 +241,7 @@ export function ideaText(i: number): { title: string; description: string; place
 export class Fleet implements FleetLike {
   readonly phones: Phone[];
   private code = '';
-  private forum: ForumInfo | null = null;
+  private forum: PhoneForumInfo | null = null;
   private unsettled: Unsettled[] = [];
   private readonly ackTimeoutMs: number;
   private aborted = false;
@@ -259,7 +259,7 @@ export class Fleet implements FleetLike {
   }
 
   /** The forum as phones were last sent it (its priorities and rules). */
-  async forumInfo(): Promise<ForumInfo | null> {
+  async forumInfo(): Promise<PhoneForumInfo | null> {
     return this.forum;
   }
 

@@ -11,7 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import type { ForumInfo, ScreenView } from '../shared/protocol.js';
+import type { PhoneForumInfo, ScreenView } from '../shared/protocol.js';
 import { HeldView, type ViewPatch } from '../shared/viewPatch.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { DEFAULT_LIMITS } from '../server/realtime/limits.js';
@@ -60,7 +60,7 @@ export class RemoteFleet implements FleetLike {
   setCode(code: string): void {
     if (this.child.connected) this.child.send({ id: -1, method: 'setCode', args: [code] });
   }
-  forumInfo = () => this.call<ForumInfo | null>('forumInfo');
+  forumInfo = () => this.call<PhoneForumInfo | null>('forumInfo');
   join = (windowMs: number) => this.call<Figures>('join', windowMs);
   submitIdeas = (windowMs: number) => this.call<{ figures: Figures; ideas: SubmittedIdea[] }>('submitIdeas', windowMs);
   spendDots = (windowMs: number, ideas: Record<string, string[]>) => this.call<Figures>('spendDots', windowMs, ideas);
@@ -450,7 +450,7 @@ function byPriority(ideas: SubmittedIdea[]): Record<string, string[]> {
 }
 
 /** The forum's priorities and rules, as the phones were sent them. */
-async function forumOf(fleets: FleetLike[]): Promise<ForumInfo | null> {
+async function forumOf(fleets: FleetLike[]): Promise<PhoneForumInfo | null> {
   for (const f of fleets) {
     const info = await f.forumInfo();
     if (info) return info;

@@ -154,8 +154,11 @@ export interface MeView {
 }
 
 /** The forum as a phone sees it; its revealed results come apart, as `results`, each when it changes. */
+/** The forum as a phone needs it: without what only the projector and console show (the slide, which priorities are revealed). */
+export type PhoneForumInfo = Omit<ForumInfo, 'revealed' | 'display'>;
+
 export interface PhoneView {
-  forum: ForumInfo;
+  forum: PhoneForumInfo;
   /** After a dropped connection, come back at a random moment within this many ms (more phones: longer). */
   reconnectWithinMs: number;
 }

@@ -3,7 +3,7 @@
 
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { MessageKey } from '../../shared/i18n/index.js';
-import type { ForumInfo, MeView } from '../../shared/protocol.js';
+import type { PhoneForumInfo, MeView } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
 import { useCountdown } from '../lib/countdown.js';
 import { useT } from '../lib/i18n.js';
@@ -71,7 +71,7 @@ function useTopBarHeight() {
  * The facilitator's countdown, small beside the phase. Outside the live region: it would otherwise
  * be read out every second.
  */
-function PhaseTimer({ forum }: { forum: ForumInfo }) {
+function PhaseTimer({ forum }: { forum: PhoneForumInfo }) {
   const t = useT();
   const countdown = useCountdown(forum.timer);
   if (!countdown) return null;
@@ -88,7 +88,7 @@ function PhaseTimer({ forum }: { forum: ForumInfo }) {
   );
 }
 
-function PhaseView({ forum, me }: { forum: ForumInfo; me: MeView }) {
+function PhaseView({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
   const t = useT();
   // A new phase starts at the top of the page, not wherever the last one was scrolled to.
   const shown = useRef(false);

@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { LIMITS } from '../../shared/forum/types.js';
 import { textLength } from '../../shared/forum/text.js';
-import type { ForumInfo, MeView, MyIdea } from '../../shared/protocol.js';
+import type { PhoneForumInfo, MeView, MyIdea } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
 import { useT } from '../lib/i18n.js';
 import { useToasts } from '../lib/ui.js';
@@ -20,7 +20,7 @@ interface IdeaDraft {
 
 const emptyDraft: IdeaDraft = { priorityCode: '', goalCode: '', title: '', description: '', place: '' };
 
-export function IdeasPhase({ forum, me }: { forum: ForumInfo; me: MeView }) {
+export function IdeasPhase({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
   const t = useT();
   const left = forum.rules.ideasPerParticipant - me.ideas.length;
   return (
@@ -38,7 +38,7 @@ export function IdeasPhase({ forum, me }: { forum: ForumInfo; me: MeView }) {
   );
 }
 
-function IdeaForm({ forum, left, editing, onDone }: { forum: ForumInfo; left?: number; editing?: MyIdea; onDone?: () => void }) {
+function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; left?: number; editing?: MyIdea; onDone?: () => void }) {
   const t = useT();
   const show = useToasts((s) => s.show);
   const [draft, setDraft] = useState<IdeaDraft>(
@@ -188,7 +188,7 @@ function TextField(props: {
   );
 }
 
-export function MyIdeas({ forum, me, editable }: { forum: ForumInfo; me: MeView; editable: boolean }) {
+export function MyIdeas({ forum, me, editable }: { forum: PhoneForumInfo; me: MeView; editable: boolean }) {
   const t = useT();
   const show = useToasts((s) => s.show);
   const [editing, setEditing] = useState<string | null>(null);
@@ -243,7 +243,7 @@ export function MyIdeas({ forum, me, editable }: { forum: ForumInfo; me: MeView;
   );
 }
 
-function OthersIdeas({ forum, me }: { forum: ForumInfo; me: MeView }) {
+function OthersIdeas({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
   const t = useT();
   const ideas = usePhone((s) => s.ideas);
   const mine = new Set(me.ideas.map((i) => i.id));

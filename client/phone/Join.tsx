@@ -3,7 +3,7 @@
 
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { LIMITS } from '../../shared/forum/types.js';
-import type { ForumInfo, MeView } from '../../shared/protocol.js';
+import type { PhoneForumInfo, MeView } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
 import { useT } from '../lib/i18n.js';
 import { useToasts } from '../lib/ui.js';
@@ -48,7 +48,7 @@ function NameField({ value, onChange, autoFocus }: { value: string; onChange(nam
 /** What the code field asks for depends on how the forum admits people. */
 const CODE_LABEL = { hall: 'phone.join.codeHall', tickets: 'phone.join.codeTickets', open: 'phone.join.code' } as const;
 
-export function JoinForm({ forum }: { forum: ForumInfo }) {
+export function JoinForm({ forum }: { forum: PhoneForumInfo }) {
   const t = useT();
   const initialCode = useMemo(() => new URLSearchParams(window.location.search).get('c') ?? '', []);
   const [code, setCode] = useState(initialCode);

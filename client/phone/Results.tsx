@@ -1,11 +1,11 @@
 // Results on a phone: each revealed priority's ranking, as the projector shows it.
 
-import type { ForumInfo, PhoneResult } from '../../shared/protocol.js';
+import type { PhoneForumInfo, PhoneResult } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
 import { priorityOf } from './parts.js';
 import { usePhone } from './store.js';
 
-export function Results({ forum }: { forum: ForumInfo }) {
+export function Results({ forum }: { forum: PhoneForumInfo }) {
   const t = useT();
   const results = usePhone((s) => s.results);
   return (
@@ -28,7 +28,7 @@ export function Results({ forum }: { forum: ForumInfo }) {
   );
 }
 
-function ResultCard({ forum, result }: { forum: ForumInfo; result: PhoneResult }) {
+function ResultCard({ forum, result }: { forum: PhoneForumInfo; result: PhoneResult }) {
   const t = useT();
   const p = priorityOf(forum, result.priorityCode);
   const max = Math.max(1, ...result.rows.map((r) => r.dots));

@@ -4,7 +4,7 @@
 
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Priority } from '../../shared/forum/types.js';
-import type { ForumInfo, MeView, PublicIdea } from '../../shared/protocol.js';
+import type { PhoneForumInfo, MeView, PublicIdea } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
 import { useT, type T } from '../lib/i18n.js';
 import { load, save } from '../lib/storage.js';
@@ -29,7 +29,7 @@ interface Tally {
   waiting: boolean;
 }
 
-export function Voting({ forum, me }: { forum: ForumInfo; me: MeView }) {
+export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
   const t = useT();
   const ideas = usePhone((s) => s.ideas);
   const queue = usePending((s) => s.queue);
@@ -242,7 +242,7 @@ function PriorityStep(props: {
 }
 
 function IdeaRow(props: {
-  forum: ForumInfo;
+  forum: PhoneForumInfo;
   idea: PublicIdea;
   priority: Priority;
   tally: Tally;
@@ -294,7 +294,7 @@ function IdeaRow(props: {
 
 /** Where every dot went, priority by priority, with a way to take one off there. */
 function Summary(props: {
-  forum: ForumInfo;
+  forum: PhoneForumInfo;
   byPriority: Map<string, PublicIdea[]>;
   tally(id: string): Tally;
   leftIn(code: string): number;

@@ -1,14 +1,14 @@
 // Small pieces the phone's phases share: finding a priority, an idea's text, a row of dots.
 
 import type { Priority } from '../../shared/forum/types.js';
-import type { ForumInfo, PublicIdea } from '../../shared/protocol.js';
+import type { PhoneForumInfo, PublicIdea } from '../../shared/protocol.js';
 import type { T } from '../lib/i18n.js';
 
-export function priorityOf(forum: ForumInfo, code: string): Priority | undefined {
+export function priorityOf(forum: PhoneForumInfo, code: string): Priority | undefined {
   return forum.priorities.find((p) => p.code === code);
 }
 
-function goalTitle(forum: ForumInfo, idea: PublicIdea): string | null {
+function goalTitle(forum: PhoneForumInfo, idea: PublicIdea): string | null {
   if (!idea.goalCode) return null;
   const goal = priorityOf(forum, idea.priorityCode)?.goals.find((g) => g.code === idea.goalCode);
   return goal ? `${goal.code} ${goal.title}` : null;
@@ -18,7 +18,7 @@ function goalTitle(forum: ForumInfo, idea: PublicIdea): string | null {
  * An idea's title, goal, description and place. `author` adds the line under it: the author's name
  * (when they gave one), or that the idea is this phone's own.
  */
-export function IdeaBody({ forum, idea, t, author }: { forum: ForumInfo; idea: PublicIdea; t: T; author?: 'name' | 'mine' }) {
+export function IdeaBody({ forum, idea, t, author }: { forum: PhoneForumInfo; idea: PublicIdea; t: T; author?: 'name' | 'mine' }) {
   const goal = goalTitle(forum, idea);
   return (
     <>

@@ -1,10 +1,10 @@
 // The phone's state, fed only by the server's pushes and acks.
 
 import { create } from 'zustand';
-import type { ForumInfo, MeView, PhoneResult, PublicIdea, WallHeld } from '../../shared/protocol.js';
+import type { PhoneForumInfo, MeView, PhoneResult, PublicIdea, WallHeld } from '../../shared/protocol.js';
 
 export interface PhoneState {
-  forum: ForumInfo | null;
+  forum: PhoneForumInfo | null;
   results: PhoneResult[];
   ideas: PublicIdea[];
   /** Which of the server's walls `ideas` is, at which version (wall.ts); null before the first. */

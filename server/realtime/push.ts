@@ -52,6 +52,8 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   // only when it changed: a timer or a slide does not resend them, a reveal sends the one revealed.
   let results: { version: number; list: PhoneResult[]; json: Map<string, string> } = { version: -1, list: [], json: new Map() };
   const resultsSent = new Map<string, string>();
+  /** The forum as last pushed to every phone (a phone that connects is sent it as it is). */
+  let phoneForumSent = '';
   const resultsNow = () => {
     if (results.version !== room.version) {
       const list = phoneResults(room.state);
@@ -68,7 +70,13 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     if (pending.forum) {
       if (ideaTimer) clearTimeout(ideaTimer);
       flushIdeas();
-      io.to(PHONES).emit('phone', phoneView(state, io.adapter.rooms.get(PHONES)?.size ?? 0));
+      // Sent when it changed for phones: not at a slide or a reveal, which phones do not show.
+      const view = phoneView(state, io.adapter.rooms.get(PHONES)?.size ?? 0);
+      const json = JSON.stringify(view.forum);
+      if (json !== phoneForumSent) {
+        phoneForumSent = json;
+        io.to(PHONES).emit('phone', view);
+      }
     }
     if (pending.forum || pending.results) {
       const now = resultsNow();

@@ -195,6 +195,10 @@ describe('revealed results on phones', () => {
     expect(results.map((r) => r.priorityCode)).toEqual(['2']);
     // Between the timer and the second reveal, no rankings came.
     expect(phone.received.slice(mark).filter((r) => r.event === 'results')).toHaveLength(1);
+    // Nor a phone view: the reveal changed nothing a phone shows of the forum (only the timer did).
+    expect(phone.received.slice(mark).filter((r) => r.event === 'phone')).toHaveLength(1);
+    const view = phone.received.slice(mark).find((r) => r.event === 'phone')!.args[0] as PhoneView;
+    expect(Object.keys(view.forum)).not.toContain('revealed');
   });
 });
 
