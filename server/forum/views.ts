@@ -186,7 +186,7 @@ function keptFor<T>(state: ForumState, version: number | undefined, what: string
   return value;
 }
 
-/** Voting progress counts every ballot's dots. */
+/** Voting progress, from the totals kept as ballots change: the projector and the console share one record per version. */
 const progressOf = (state: ForumState, version: number | undefined): VotingProgress => keptFor(state, version, 'progress', () => votingProgress(state));
 
 /** What the projector and the console both show: the forum, how to join, and the hall's counts. */
