@@ -113,8 +113,8 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         const results = pushing.phoneResults();
         if (results.length > 0) socket.emit('results', results);
         const ideas = wall.forPhone(session.wall, session.gz === true);
-        if (ideas.event === 'ideas:all') socket.emit('ideas:all', ideas.data);
-        else if (ideas.data.upserts.length > 0 || ideas.data.removed.length > 0 || ideas.data.v !== session.wall?.v) socket.emit('ideas:patch', ideas.data);
+        if (ideas?.event === 'ideas:all') socket.emit('ideas:all', ideas.data);
+        else if (ideas) socket.emit('ideas:patch', ideas.data);
         socket.emit('me', session.participantId ? meView(room.state, session.participantId) : null);
       });
     } else if (session.role === 'screen') {

@@ -55,9 +55,11 @@ export class IdeaWall {
    * What a phone that connects is sent: the changes since the version it holds, or the whole wall
    * (it holds nothing, a version of another wall, or one so old that the changes are most of it).
    * Either is the wall as it is now; a change not yet sent comes in the next patch, as for everyone.
+   * Null when the phone holds the current version: nothing to send.
    */
-  forPhone(held: WallHeld | undefined, gzip: boolean): WallMessage {
+  forPhone(held: WallHeld | undefined, gzip: boolean): WallMessage | null {
     if (held && held.epoch === this.epoch && held.v <= this.version) {
+      if (held.v === this.version) return null;
       const patch = this.changesSince(held.v);
       if (patch) return { event: 'ideas:patch', data: patch };
     }

@@ -240,12 +240,11 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     }
     case 'dotPlaced': {
-      setDots(state, event.participantId, event.ideaId, (state.dots.get(event.participantId)?.get(event.ideaId) ?? 0) + 1);
+      addDots(state, event.participantId, event.ideaId, 1);
       return;
     }
     case 'dotRemoved': {
-      const n = state.dots.get(event.participantId)?.get(event.ideaId) ?? 0;
-      if (n > 0) setDots(state, event.participantId, event.ideaId, n - 1);
+      addDots(state, event.participantId, event.ideaId, -1);
       return;
     }
     case 'priorityRevealed':

@@ -91,14 +91,15 @@ export interface VotingProgress {
   dotsPerPriority: Record<string, number>;
 }
 
+/** A count of 0 for every priority of the forum. */
+function zeroPerPriority(state: ForumState): Record<string, number> {
+  return Object.fromEntries(state.structure.priorities.map((p) => [p.code, 0]));
+}
+
 /** The hall's voting progress, from the totals kept as ballots change (state.dotTotals). */
 export function votingProgress(state: ForumState): VotingProgress {
-  const votedPerPriority: Record<string, number> = {};
-  const dotsPerPriority: Record<string, number> = {};
-  for (const p of state.structure.priorities) {
-    votedPerPriority[p.code] = 0;
-    dotsPerPriority[p.code] = 0;
-  }
+  const votedPerPriority = zeroPerPriority(state);
+  const dotsPerPriority = zeroPerPriority(state);
   const totals = state.dotTotals;
   for (const [code, n] of totals.votedPerPriority) votedPerPriority[code] = n;
   for (const [code, n] of totals.dotsPerPriority) dotsPerPriority[code] = n;
@@ -107,13 +108,8 @@ export function votingProgress(state: ForumState): VotingProgress {
 
 /** The same, counted from every ballot: what the kept totals are checked against. */
 export function countVotingProgress(state: ForumState): VotingProgress {
-  const votedPerPriority: Record<string, number> = {};
-  const dotsPerPriority: Record<string, number> = {};
-  for (const p of state.structure.priorities) {
-    votedPerPriority[p.code] = 0;
-    dotsPerPriority[p.code] = 0;
-  }
-  // Sent with every update of the projector: for thousands of ballots, no set per ballot.
+  const votedPerPriority = zeroPerPriority(state);
+  const dotsPerPriority = zeroPerPriority(state);
   const touched: string[] = [];
   let voted = 0;
   for (const mine of state.dots.values()) {
