@@ -1,11 +1,13 @@
 // Starts a server script as a child process and waits for its `VICHE_LISTENING {json}` line:
-// the real server (`server/cli.ts`, as `npm start` runs it), which the restart test kills with
-// SIGKILL, and the bench's bare Socket.IO baseline (`scripts/bare-server.ts`).
+// the real server (`server/cli.ts`, bundled and run by plain Node as `npm start` runs it), which
+// the restart test kills with SIGKILL, and the bench's bare Socket.IO baseline
+// (`scripts/bare-server.ts`, bundled the same way so that both run alike).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, SERVER_BUNDLE } from './build-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,13 +29,29 @@ export interface ServerProcess {
 /** Node's flags for the server, as `npm start` gives them (package.json; server/cli.ts says why). */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=8'];
 
+/** Each script is bundled once per process that starts it (a few hundred ms). */
+const bundles = new Map<string, Promise<string>>();
+
+/** The bundle of `script` (a path inside `root`) that plain Node runs: `npm start`'s for the server. */
+export function bundled(script: string, root = ROOT): Promise<string> {
+  const key = join(root, script);
+  let built = bundles.get(key);
+  if (!built) {
+    const out = script === 'server/cli.ts' ? SERVER_BUNDLE : `dist/${basename(script, '.ts')}.mjs`;
+    built = buildServer(root, script, out);
+    bundles.set(key, built);
+  }
+  return built;
+}
+
 /** `root`: another checkout of Viche, to measure an earlier version with the same load. */
-export function startServerProcess(env: Record<string, string>, script = 'server/cli.ts', root = ROOT): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, script = 'server/cli.ts', root = ROOT): Promise<ServerProcess> {
+  const file = await bundled(script, root);
   // BENCH_SERVER_NODE_ARGS: flags for the server's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   // The bare baseline runs as Node's defaults have it.
   const flags = script === 'server/cli.ts' ? SERVER_NODE_FLAGS : [];
-  const child = spawn(process.execPath, [...flags, ...nodeArgs, '--import', 'tsx', join(root, script)], {
+  const child = spawn(process.execPath, [...flags, ...nodeArgs, file], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/forum/errors.js';
 import type { Ack, AckError, ConnectRefusal, ConsoleView, Handshake, MeView, Notice, PublicIdea, ScreenView } from '../../shared/protocol.js';
+import { bundled } from '../../scripts/process.js';
 import { ACTIONS_REMEMBERED } from '../forum/room.js';
 import type { ExportResults } from '../http/export.js';
 import { DEFAULT_MAX_PER_ADDRESS, type ServerConfig } from '../main.js';
@@ -556,7 +557,7 @@ describe('starting with a short key', () => {
   it('refuses to start, in one sentence, before any database is made', async () => {
     const dir = tempDir();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli.ts')], {
+      const child = spawn(process.execPath, [await bundled('server/cli.ts')], {
         cwd: ROOT,
         env: { ...process.env, FACILITATOR_KEY: '4711', VICHE_DB: join(dir, 'forum.db'), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'pipe', 'pipe'],

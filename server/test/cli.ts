@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerProcess } from '../../scripts/process.js';
+import { bundled, type ServerProcess } from '../../scripts/process.js';
 import { SqliteStore } from '../db/sqlite.js';
 import { StorageHealth } from '../forum/storage.js';
 import { Forums } from '../forums/registry.js';
@@ -34,9 +34,13 @@ export interface RunOptions {
 /** The environment the CLI gets in tests, as scripts/process.ts gives it. */
 const BASE_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9' };
 
-/** Runs `script` (relative to the project's root) under tsx until it ends. */
-export function runScript(script: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<Finished> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+/**
+ * Runs `script` (relative to the project's root) until it ends: the server bundled, as `npm start`
+ * runs it, the maintenance scripts under tsx, as npm runs them.
+ */
+export async function runScript(script: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<Finished> {
+  const run = script === 'server/cli.ts' ? [await bundled(script)] : ['--import', 'tsx', join(ROOT, script)];
+  const child = spawn(process.execPath, [...run, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...BASE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

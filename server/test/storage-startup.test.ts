@@ -99,7 +99,7 @@ describe('a database that cannot be written', () => {
   // meet the permissions as: these two are skipped, saying so, rather than failing on the folder.
   const nobodyCanRun =
     !asRoot ||
-    spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(ROOT, 'node_modules/tsx/package.json'))})`], {
+    spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(ROOT, 'node_modules/socket.io/package.json'))})`], {
       uid: 65534,
       gid: 65534,
     }).status === 0;
@@ -109,7 +109,7 @@ describe('a database that cannot be written', () => {
   beforeAll(() => {
     top = newDir();
     chmodSync(top, 0o755);
-    // tsx keeps a cache under the temp folder; one the server's user may write, and nothing else sees.
+    // A temp folder the server's user may write, and nothing else sees.
     const tmp = join(top, 'tmp');
     mkdirSync(tmp);
     chmodSync(tmp, 0o777);
