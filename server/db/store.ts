@@ -20,13 +20,6 @@ export interface ForumRecord {
 /** The secrets kept beside a forum (never in its event log), which the server may change. */
 export type ForumSecrets = Pick<ForumRecord, 'joinSecret' | 'screenKey'>;
 
-/** Thrown by append() when an action key is stored already: the same id used for another action. */
-export class ActionKeyTaken extends Error {
-  constructor(readonly actionKey: string) {
-    super(`action ${actionKey} is stored`);
-  }
-}
-
 export interface StoredEvent {
   seq: number;
   event: ForumEvent;
@@ -73,10 +66,11 @@ export interface ForumStore {
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void;
   /**
    * Group commit: appends several actions' events in one transaction (one sync to disk for all of
-   * them). An action whose key is stored already is left out alone, as its ActionKeyTaken in the
-   * result; anything else that fails stores nothing of the batch and throws.
+   * them). Stores all or nothing: throws if the commit fails. Action keys are stored as given, not
+   * checked: the forum's room knows every key it took (forum/actionKeys.ts) and refuses a reused
+   * one before it is decided.
    */
-  appendBatch(forumId: string, entries: readonly BatchEntry[]): (ActionKeyTaken | null)[];
+  appendBatch(forumId: string, entries: readonly BatchEntry[]): void;
   /** Changes a forum's secrets (a first join secret, a projector key); durable on return. */
   updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void;
   getSetting(name: SettingName): string | null;
@@ -119,24 +113,17 @@ export class MemoryStore implements ForumStore {
   }
 
   append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void {
-    const f = this.forums.find((x) => x.forum.id === forumId);
-    if (!f) throw new Error(`no forum ${forumId}`);
-    if (actionKey && f.events.some((e) => e.actionKey === actionKey)) throw new ActionKeyTaken(actionKey);
-    events.forEach((event, i) => {
-      f.events.push({ seq: ++this.seq, event: structuredClone(event), actionKey: i === 0 ? actionKey : null });
-    });
+    this.appendBatch(forumId, [{ events, actionKey }]);
   }
 
-  appendBatch(forumId: string, entries: readonly BatchEntry[]): (ActionKeyTaken | null)[] {
+  appendBatch(forumId: string, entries: readonly BatchEntry[]): void {
     const f = this.forums.find((x) => x.forum.id === forumId);
     if (!f) throw new Error(`no forum ${forumId}`);
-    const keys = new Set(f.events.map((e) => e.actionKey).filter((k) => k !== null));
-    return entries.map(({ events, actionKey }) => {
-      if (actionKey && keys.has(actionKey)) return new ActionKeyTaken(actionKey);
-      if (actionKey) keys.add(actionKey);
-      events.forEach((event, i) => f.events.push({ seq: ++this.seq, event: structuredClone(event), actionKey: i === 0 ? actionKey : null }));
-      return null;
-    });
+    // All copied before any is kept: a batch is stored whole or not at all.
+    const copies = entries.flatMap(({ events, actionKey }) =>
+      events.map((event, i) => ({ event: structuredClone(event), actionKey: i === 0 ? actionKey : null })),
+    );
+    for (const c of copies) f.events.push({ seq: ++this.seq, ...c });
   }
 
   updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {

@@ -6,9 +6,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
 import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
-import type { ActionKeyTaken, ForumRecord, ForumSecrets, ForumStore, LoadedForum, ServerLogEntry } from '../db/store.js';
+import type { ForumRecord, ForumSecrets, ForumStore, LoadedForum, ServerLogEntry } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { StorageHealth } from './storage.js';
+import { ActionKeys } from './actionKeys.js';
 import type { Notice } from '../../shared/protocol.js';
 
 /** What a commit changed, so that only the affected views are sent again. */
@@ -97,6 +98,8 @@ export class ForumRoom {
   readonly record: ForumRecord;
   /** participantId → actionId → what it did, oldest first. */
   private readonly actions = new Map<string, Map<string, DoneAction>>();
+  /** Every action id taken, the ones forgotten above included. */
+  private usedKeys = new ActionKeys();
   private readonly online = new Map<string, number>();
   private readonly listeners = new Set<ChangeListener>();
 
@@ -196,7 +199,7 @@ export class ForumRoom {
 
   /**
    * Calls `done` once every action taken so far is on disk (null), or with why the last of them
-   * was not stored (a StorageUnavailable, an ActionKeyTaken). At once when nothing is waiting.
+   * was not stored (a StorageUnavailable). At once when nothing is waiting.
    */
   whenDurable(done: (failure: unknown) => void): void {
     const last = this.pending.at(-1);
@@ -230,30 +233,25 @@ export class ForumRoom {
     if (this.pending.length === 0) return null;
     const batch = this.pending;
     this.pending = [];
-    let outcome: (ActionKeyTaken | null)[] = [];
     let failure: unknown = null;
     const start = performance.now();
     try {
-      this.write(() => (outcome = this.store.appendBatch(this.record.id, batch)));
+      this.write(() => this.store.appendBatch(this.record.id, batch));
     } catch (err) {
       failure = err;
     }
     const end = performance.now();
     this.lastWrite = { end, took: end - start };
-    if (failure !== null || outcome.some((o) => o !== null)) {
+    if (failure !== null) {
       // What was applied but not stored must not stay: the forum is read back from the disk.
       this.reload();
       this.emit(everythingChanged(this.state));
+    } else {
+      for (const action of batch) this.emit(action.effects);
     }
-    batch.forEach((action, i) => {
-      if (failure === null && outcome[i] === null) this.emit(action.effects);
-    });
     // What the batch changed goes out before its acks, as it did when each action was written alone.
     for (const listener of this.flushedListeners) listener();
-    batch.forEach((action, i) => {
-      const own = failure ?? outcome[i] ?? null;
-      for (const done of action.waiters) done(own);
-    });
+    for (const action of batch) for (const done of action.waiters) done(failure);
     return failure;
   }
 
@@ -264,6 +262,7 @@ export class ForumRoom {
     for (const key of Object.keys(this.state) as (keyof ForumState)[]) delete this.state[key];
     Object.assign(this.state, fresh);
     this.actions.clear();
+    this.usedKeys = new ActionKeys();
     for (const { event, actionKey } of this.store.loadEvents(this.record.id)) {
       applyEvent(this.state, event);
       if (actionKey) this.remember(actionKey, event);
@@ -289,6 +288,14 @@ export class ForumRoom {
     this.storage.succeeded();
   }
 
+  /**
+   * Whether an action id was ever taken in this forum (one not yet written included): an id no
+   * longer remembered by findAction, sent again, is a reuse.
+   */
+  actionKeyUsed(actionKey: string): boolean {
+    return this.usedKeys.has(actionKey);
+  }
+
   /** Whether a phone action was already done, and what it was. */
   findAction(actionKey: string): DoneAction | undefined {
     const split = actionKey.indexOf(':');
@@ -296,6 +303,7 @@ export class ForumRoom {
   }
 
   private remember(actionKey: string, first: ForumEvent): void {
+    this.usedKeys.add(actionKey);
     const done = actionOf(first);
     if (!done) return;
     const split = actionKey.indexOf(':');

@@ -4,7 +4,6 @@
 import type { RuleError } from '../../shared/forum/errors.js';
 import { errorMessage } from '../../shared/i18n/all.js';
 import { COMMANDS, type Ack, type CommandName } from '../../shared/protocol.js';
-import { ActionKeyTaken } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { Refusal, type ForumRoom } from '../forum/room.js';
 import { HandlerContext, type HandlerServices } from '../handlers/define.js';
@@ -105,7 +104,6 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
           after?.();
           return ack(result);
         }
-        if (failure instanceof ActionKeyTaken) return refuse(ack, { code: 'ACTION_ID_REUSED' });
         if (failure instanceof StorageUnavailable) return refuse(ack, { code: 'STORAGE_UNAVAILABLE', params: { cause: failure.reason } });
         deps.log.error({ err: failure, command: name }, 'command failed');
         refuse(ack, { code: 'INTERNAL' });
@@ -120,6 +118,8 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
         }
         return ackWhenDurable({ ok: true, data: handler.resend(ctx, done), duplicate: true }, undefined, true);
       }
+      // An id taken longer ago than the actions remembered above: a reuse too.
+      if (actionKey && deps.room.actionKeyUsed(actionKey)) return refuse(ack, { code: 'ACTION_ID_REUSED' });
       // Changes the whole hall is sent are limited per participant; refused attempts reach no one, so only accepted ones count.
       const changesIdeas = handler.changesIdeas && session.participantId;
       if (changesIdeas) {
@@ -133,8 +133,6 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
       ackWhenDurable({ ok: true, data: result }, changesIdeas ? () => limits.ideaChanges.take(session.participantId!) : undefined);
     } catch (err) {
       if (err instanceof Refusal) return refuse(ack, err.error);
-      // An id remembered no longer (older than the window kept in memory) but stored: a reuse.
-      if (err instanceof ActionKeyTaken) return refuse(ack, { code: 'ACTION_ID_REUSED' });
       // The disk, not the request: nothing was saved, and the storage's health has logged it once.
       if (err instanceof StorageUnavailable) return refuse(ack, { code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } });
       deps.log.error({ err, command: name }, 'command failed');

@@ -742,7 +742,7 @@ describe('action ids', () => {
     for (let i = 0; i < ACTIONS_REMEMBERED + 2; i++) {
       ok(await voter.send(i % 2 ? 'dot:place' : 'dot:remove', { ideaId: c, actionId: `action-later-${i}` }));
     }
-    // Guards the test: the room no longer has it in memory; only the database does.
+    // Guards the test: the room no longer remembers what it did, only that the id was taken.
     expect(s.server.room.findAction(`${voterId}:${old}`)).toBeUndefined();
     const events = eventCount();
     const before = dotsOf(voterId);

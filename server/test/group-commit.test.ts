@@ -1,5 +1,5 @@
 // Group commit: actions that arrive together are written in one transaction, each ack goes out only
-// once its batch is on disk, and an action the database refuses inside a batch is refused alone.
+// once its batch is on disk, and an action refused inside a batch is refused alone.
 // A real server, real phones, a real SQLite file; the store below is the real one, counting the
 // batches it is given.
 
@@ -70,10 +70,10 @@ describe('group commit', () => {
     expect(dots.n).toBe(40);
   });
 
-  it('an action the database refuses inside a batch is refused alone; the others in it are saved', async () => {
-    const { hall, ideaId, other } = await votingHall(3);
+  it('an action refused inside a batch is refused alone; the others in it are saved; an old id stays taken after a restart', async () => {
+    const { dbPath, hall, ideaId, other } = await votingHall(3);
     const [reuser, voter] = hall;
-    // An action id used long ago: the server no longer remembers it, but the database does.
+    // An action id used long ago: the server no longer remembers what it did, only that it was taken.
     const old = randomUUID();
     ok(await reuser.send('dot:place', { ideaId, actionId: old }));
     for (let i = 0; i < ACTIONS_REMEMBERED; i++) {
@@ -93,5 +93,16 @@ describe('group commit', () => {
     expect(state.dots.get(voter.me.participantId)?.get(other)).toBe(1);
     const again = ok(await reuser.send('dot:place', { ideaId: other, actionId: randomUUID() }));
     expect(again.me.dots[other]).toBe(1);
+    expect(server!.room.findAction(`${reuser.me.participantId}:${old}`)).toBeUndefined();
+
+    // The ids taken are read back from the event log when the forum opens again.
+    for (const c of clients.splice(0)) c.close();
+    await server!.stop();
+    store!.close();
+    store = new CountingStore(dbPath);
+    server = await startTestServer({ dbPath, store });
+    expect(server.room.actionKeyUsed(`${reuser.me.participantId}:${old}`)).toBe(true);
+    expect(server.room.actionKeyUsed(`${reuser.me.participantId}:${randomUUID()}`)).toBe(false);
+    expect(server.room.state.dots.get(reuser.me.participantId)?.get(other)).toBe(1);
   });
 });

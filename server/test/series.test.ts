@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import type { Ack, ConsoleView, ForumsView, ListCommandName, ListCommandPayload, ListCommandResults, IdeasAll } from '../../shared/protocol.js';
+import { SCHEMA_VERSION } from '../db/sqlite.js';
 import type { ExportResults } from '../http/export.js';
 import { connect, connectConsole, joinPhone, ok, refused, startTestServer, tempDir, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
@@ -325,5 +326,12 @@ describe('a database of the single-forum version', () => {
     expect(list.list.forums).toMatchObject([{ slug: '1', title: 'Житомир 2030', phase: 'results', participants: 3 }]);
     expect(list.list.log).toMatchObject([{ action: 'created' }]);
     list.close();
+    // Schema 4 leaves the action ids to the room, which read them back from the old file.
+    const takenKey = /'ideaSubmitted', '[^']*', '([^']+)', \d+\);/.exec(sql)![1];
+    expect(server.room.actionKeyUsed(takenKey)).toBe(true);
+    const check = new Database(dbPath, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'events_action'").get()).toBeUndefined();
+    check.close();
   });
 });
