@@ -26,6 +26,17 @@ describe('view patches', () => {
     expect(base.rows[1].n).toBe(0);
   });
 
+  it('tells apart values equal only at a glance: a field added (even undefined) or gone, an array and an object, null', () => {
+    const differ = (a: unknown, b: unknown) => diffView({ f: a }, { f: b }, 0)?.set.f;
+    expect(differ({ x: 1 }, { x: 1, y: undefined })).toEqual({ x: 1, y: undefined });
+    expect(differ({ x: 1, y: 2 }, { x: 1 })).toEqual({ x: 1 });
+    expect(differ({ x: 1, y: 2 }, { x: 1, z: 2 })).toEqual({ x: 1, z: 2 });
+    expect(differ([1, 2], { 0: 1, 1: 2 })).toEqual({ 0: 1, 1: 2 });
+    expect(differ({ x: null }, { x: {} })).toEqual({ x: {} });
+    expect(differ([[1], { a: [2] }], [[1], { a: [3] }])).toEqual([[1], { a: [3] }]);
+    expect(diffView({ f: { x: [1, { y: 'й' }] } }, { f: { x: [1, { y: 'й' }] } }, 0)).toBeNull();
+  });
+
   it('adds, removes and reorders records, and replaces lists without ids whole', () => {
     const next: View = { ...structuredClone(base), rows: [row('c'), row('a', 1), row('d')], tags: ['x', 'y'] };
     const patch = diffView(base, next, 1)!;
