@@ -153,9 +153,12 @@ export interface MeView {
   voided: { reason: string } | null;
 }
 
-/** The forum as a phone sees it; its revealed results come apart, as `results`, each when it changes. */
-/** The forum as a phone needs it: without what only the projector and console show (the slide, which priorities are revealed). */
-export type PhoneForumInfo = Omit<ForumInfo, 'revealed' | 'display'>;
+/**
+ * The forum as a phone needs it: without what only the projector and console show (the slide,
+ * which priorities are revealed, the projector's cut); its revealed results come apart, as
+ * `results`, each when it changes. `publicResults` lets it link to the published results page.
+ */
+export type PhoneForumInfo = Omit<ForumInfo, 'revealed' | 'display' | 'resultsTop'>;
 
 export interface PhoneView {
   forum: PhoneForumInfo;

@@ -1,13 +1,16 @@
 // Results on a phone: each revealed priority's ranking, as the projector shows it.
 
 import type { PhoneForumInfo, PhoneResult } from '../../shared/protocol.js';
-import { useT } from '../lib/i18n.js';
+import { forumPath } from '../lib/forum.js';
+import { useLang, useT } from '../lib/i18n.js';
 import { priorityOf } from './parts.js';
 import { usePhone } from './store.js';
 
 export function Results({ forum }: { forum: PhoneForumInfo }) {
   const t = useT();
   const results = usePhone((s) => s.results);
+  // The page opens in the phone's language (it has its own switch too).
+  const lang = useLang((s) => s.lang);
   return (
     <>
       {forum.phase === 'closed' && (
@@ -20,6 +23,13 @@ export function Results({ forum }: { forum: PhoneForumInfo }) {
           {t('phone.results.heading')}
         </h1>
         {results.length === 0 && <p className="card">{t('phone.results.waiting')}</p>}
+        {forum.publicResults && results.length > 0 && (
+          <p className="card">
+            <a href={forumPath(lang === 'en' ? '/results?lang=en' : '/results')}>{t('phone.results.publicLink')}</a>
+            <br />
+            <span className="muted">{t('phone.results.publicHint')}</span>
+          </p>
+        )}
         {results.map((r) => (
           <ResultCard key={r.priorityCode} forum={forum} result={r} />
         ))}
@@ -49,7 +59,7 @@ function ResultCard({ forum, result }: { forum: PhoneForumInfo; result: PhoneRes
           </li>
         ))}
       </ol>
-      {result.more ? <p className="muted">{t('phone.results.more', { count: result.more })}</p> : null}
+      {result.more ? <p className="muted">{t(forum.publicResults ? 'phone.results.morePublic' : 'phone.results.more', { count: result.more })}</p> : null}
     </div>
   );
 }

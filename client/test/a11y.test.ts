@@ -1,7 +1,7 @@
 // Accessibility of every page in each phase, checked by axe-core (the rules screen-reader and
 // keyboard users depend on: names, labels, roles, contrast) in a real Chromium.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,5 +113,19 @@ describe.skipIf(!ready)(`accessibility (axe-core; needs ${CHROMIUM} and a built 
     expect(await violations(screen)).toEqual([]);
     await consolePage.getByRole('tab', { name: 'Результати' }).click();
     expect(await violations(consolePage)).toEqual([]);
+
+    // Once the results are published, the phone links to their page, in the phone's language.
+    const link = phone.getByRole('link', { name: 'Відкрити сторінку результатів' });
+    expect(await link.count()).toBe(0);
+    ok(await admin.send('results:publish', { published: true }));
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/f/${server.slug}/results`);
+    expect(await violations(phone)).toEqual([]);
+    mkdirSync(join(ROOT, 'test-results/phone'), { recursive: true });
+    await phone.screenshot({ path: join(ROOT, 'test-results/phone/results-published-360.png') });
+    await link.click();
+    await phone.waitForURL(`${server.url}/f/${server.slug}/results`);
+    await phone.getByRole('heading', { level: 1, name: 'Житомир 2030' }).waitFor();
+    expect(await phone.getByText('Ідея 0').count()).toBe(1);
   });
 });

@@ -104,7 +104,7 @@ export function reconnectSpreadMs(phones: number): number {
 export function phoneView(state: ForumState, phones = 0): PhoneView {
   // A slide or a reveal changes nothing a phone shows (its rankings come as `results`): at 5,000
   // phones, each one sent to every phone was megabytes for the hall's Wi-Fi.
-  const { revealed: _revealed, display: _display, ...forum } = forumInfo(state);
+  const { revealed: _revealed, display: _display, resultsTop: _top, ...forum } = forumInfo(state);
   return { forum, reconnectWithinMs: reconnectSpreadMs(phones) };
 }
 

@@ -56,6 +56,14 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
     ],
     en: ['# more idea ranks below; the organisers have the full ranking.', '# more ideas rank below; the organisers have the full ranking.'],
   },
+  'phone.results.morePublic': {
+    uk: [
+      'І ще # ідея нижче в рейтингу: повний рейтинг — на сторінці результатів.',
+      'І ще # ідеї нижче в рейтингу: повний рейтинг — на сторінці результатів.',
+      'І ще # ідей нижче в рейтингу: повний рейтинг — на сторінці результатів.',
+    ],
+    en: ['# more idea ranks below: the full ranking is on the results page.', '# more ideas rank below: the full ranking is on the results page.'],
+  },
   'count.ideas': { uk: ['# ідея', '# ідеї', '# ідей'], en: ['# idea', '# ideas'] },
   'count.dots': { uk: ['# крапка', '# крапки', '# крапок'], en: ['# dot', '# dots'] },
   'count.dotsUpTo': { uk: ['# крапки', '# крапок', '# крапок'], en: ['# dot', '# dots'] },
