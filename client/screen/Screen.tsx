@@ -11,7 +11,7 @@ import { topWithTies } from '../../shared/forum/tally.js';
 import type { Priority } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { PriorityResult, PublicIdea, ResultRow, ScreenView } from '../../shared/protocol.js';
-import { AA_LARGE, AA_TEXT, readableOn } from '../lib/color.js';
+import { AA_LARGE, AA_TEXT, readableOn } from '../../shared/color.js';
 import { useCountdown } from '../lib/countdown.js';
 import { groupCode } from '../lib/format.js';
 import { useT } from '../lib/i18n.js';

@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRIORITY_COLORS } from '../../shared/forum/rules.js';
 import { LIMITS } from '../../shared/forum/types.js';
 import { connectConsole, joinPhone, ok, ROOT, screenKeyOf, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
-import { AA_LARGE, AA_TEXT, contrastRatio, readableOn, relativeLuminance } from '../lib/color.js';
+import { AA_LARGE, AA_TEXT, contrastRatio, readableOn, relativeLuminance } from '../../shared/color.js';
 import { CHROMIUM, haveBrowser, launchChromium, violations } from './chromium.js';
 
 const BACKGROUND = '#0d1117';
 
-describe('readable colours (client/lib/color.ts)', () => {
+describe('readable colours (shared/color.ts)', () => {
   it('computes luminance and contrast as WCAG 2 defines them', () => {
     expect(relativeLuminance('#000000')).toBe(0);
     expect(relativeLuminance('#fff')).toBe(1);

@@ -8,7 +8,7 @@
 // picture names, so the narrower ones only leave more room). A PNG is made from this SVG in the
 // console's browser (client/console/ResultPictures.tsx).
 
-import { AA_LARGE, AA_TEXT, readableOn } from '../../client/lib/color.js';
+import { AA_LARGE, AA_TEXT, readableOn } from '../../shared/color.js';
 import { RESULTS_TOP_DEFAULT } from '../../shared/forum/types.js';
 import { topWithTies, type TopCut } from '../../shared/forum/tally.js';
 import { t } from '../../shared/i18n/all.js';
