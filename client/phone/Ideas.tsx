@@ -1,7 +1,7 @@
 // The ideas phase on a phone: propose an idea, edit or withdraw one's own, read everyone else's.
 
 import { useId, useState, type FormEvent } from 'react';
-import { LIMITS } from '../../shared/forum/types.js';
+import { LIMITS, type Task } from '../../shared/forum/types.js';
 import { textLength } from '../../shared/forum/text.js';
 import type { PhoneForumInfo, MeView, MyIdea } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
@@ -103,6 +103,7 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
               </option>
             ))}
           </select>
+          <GoalTasks tasks={priority.goals.find((g) => g.code === draft.goalCode)?.tasks} />
         </div>
       )}
       <TextField
@@ -262,6 +263,25 @@ function OthersIdeas({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
             <p className="idea-priority">{priorityOf(forum, idea.priorityCode)?.title}</p>
             <IdeaBody forum={forum} idea={idea} t={t} author="name" />
           </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+/**
+ * What a series of forums already put under the goal chosen (tasks made from earlier ideas), folded:
+ * a resident sees what is planned before proposing it again.
+ */
+function GoalTasks({ tasks }: { tasks: readonly Task[] | undefined }) {
+  const t = useT();
+  if (!tasks || tasks.length === 0) return null;
+  return (
+    <details className="goal-tasks">
+      <summary>{t('phone.ideas.goalTasks', { count: tasks.length })}</summary>
+      <ul>
+        {tasks.map((task, i) => (
+          <li key={i}>{task.title}</li>
         ))}
       </ul>
     </details>

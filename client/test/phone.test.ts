@@ -161,6 +161,13 @@ describe.skipIf(!haveBrowser || !built)(`the phone at 360×640 (needs ${CHROMIUM
   });
 
   it('ideas: others’ ideas show their authors’ names', async () => {
+    // As in a later forum of a series: goal 5.4 already holds tasks made from an earlier one's ideas.
+    const structure = structuredClone(server.room.state.structure);
+    structure.priorities.find((p) => p.code === '5')!.goals.find((g) => g.code === '5.4')!.tasks = [
+      { title: 'Озеленити набережну Тетерева від мосту на Київській до парку імені Гагаріна' },
+      { title: 'Нові сквери в кожному мікрорайоні' },
+    ];
+    ok(await admin.send('forum:setStructure', { structure }));
     ok(await admin.send('phase:set', { to: 'ideas' }));
     const names = ['Марта', 'Остап', 'Ірина', '', 'Богдан'];
     for (const name of names) others.push(await joinPhone(server, name));
@@ -178,6 +185,18 @@ describe.skipIf(!haveBrowser || !built)(`the phone at 360×640 (needs ${CHROMIUM
     await submit(others[4], '4', LONG[1].replace('школи', 'ліцею'));
 
     await phone.getByLabel('Пріоритет').selectOption({ label: GREEN });
+    // A goal with tasks shows them folded; one without shows nothing more.
+    const goal = phone.getByLabel('Стратегічна ціль (необов’язково)');
+    await goal.selectOption('5.4');
+    const tasks = phone.locator('details.goal-tasks');
+    await tasks.getByText('Що вже заплановано в цій цілі (2)').click();
+    await tasks.getByText('Нові сквери в кожному мікрорайоні').waitFor();
+    expect(await tasks.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    await tasks.scrollIntoViewIfNeeded();
+    await shot('3-ideas-goal-tasks');
+    await goal.selectOption('5.1');
+    expect(await tasks.count()).toBe(0);
+    await goal.selectOption('');
     await phone.getByLabel('Назва ідеї').fill('Тінь над дитячими майданчиками');
     await phone.getByLabel('Де саме? (необов’язково)').fill('Мікрорайон Мальованка');
     await shot('3-ideas-form');

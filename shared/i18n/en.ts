@@ -61,6 +61,7 @@ export const en: CoreCatalogue = {
   'phone.ideas.priority': 'Priority',
   'phone.ideas.choosePriority': '— choose a priority —',
   'phone.ideas.goal': 'Strategic goal (optional)',
+  'phone.ideas.goalTasks': 'Already planned under this goal ({count})',
   'phone.ideas.title': 'Idea title',
   'phone.ideas.description': 'Short description (optional)',
   'phone.ideas.place': 'Where exactly? (optional)',

@@ -90,6 +90,7 @@ export const uk = {
   'phone.ideas.priority': 'Пріоритет',
   'phone.ideas.choosePriority': '— оберіть пріоритет —',
   'phone.ideas.goal': 'Стратегічна ціль (необов’язково)',
+  'phone.ideas.goalTasks': 'Що вже заплановано в цій цілі ({count})',
   'phone.ideas.title': 'Назва ідеї',
   'phone.ideas.description': 'Короткий опис (необов’язково)',
   'phone.ideas.place': 'Де саме? (необов’язково)',
