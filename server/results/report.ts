@@ -196,6 +196,7 @@ export function resultsReport({ results, colors, top, lang, now, names, script }
           idea.place ? `${tr('report.where')}: ${escapeHtml(idea.place)}` : '',
           idea.authorName ? `${tr('report.author')}: ${escapeHtml(idea.authorName)}` : '',
           idea.source === 'paper' ? tr('report.paperCard') : '',
+          idea.origin ? tr('report.shortlisted', { title: idea.origin.forumTitle }) : '',
         ].filter(Boolean);
         const merged = idea.mergedFrom.length
           ? `<p class="meta">${tr('report.mergedFrom')}: ${idea.mergedFrom.map((m) => `«${escapeHtml(m.title)}»`).join(', ')}</p>`

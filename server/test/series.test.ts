@@ -210,6 +210,9 @@ describe('a series of forums on one server', () => {
     const results = await exportOf(server, created.slug);
     const row = results.priorities[0].ideas.find((i) => i.id === square.id)!;
     expect(row).toMatchObject({ dots: 1, rank: 1, source: 'shortlist', authorName: 'Петро з першого', origin: { forumId: first.id, forumTitle: first.title, ideaId: ideas['Сквер на Польовій'] } });
+    // The printable report says where each idea was shortlisted from.
+    const report = await (await fetch(`${server.url}/f/${created.slug}/console/report`, { headers: { 'x-facilitator-key': server.facilitatorKey } })).text();
+    expect(report).toContain(`Автор: Петро з першого · з короткого списку форуму «${first.title}»`);
     const summary = (await list.next<ForumsView>('forums', (v) => v.forums.some((f) => f.id === created.forumId && f.phase === 'results'))).forums.find((f) => f.id === created.forumId)!;
     expect(summary).toMatchObject({ voteOnly: true, basedOn: { forumId: first.id } });
   });

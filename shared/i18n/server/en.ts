@@ -123,6 +123,7 @@ export const en: ServerCatalogue = {
   'report.where': 'Where',
   'report.author': 'Author',
   'report.paperCard': 'paper card',
+  'report.shortlisted': 'shortlisted from “{title}”',
   'report.mergedFrom': 'Merged from',
   'report.rest': 'The rest of the ranking ({more}) is in the XLSX and CSV files.',
   'report.hiddenHere': 'Ideas hidden: {hidden}.',

@@ -131,6 +131,7 @@ export const uk = {
   'report.where': 'Де',
   'report.author': 'Автор',
   'report.paperCard': 'паперова картка',
+  'report.shortlisted': 'з короткого списку форуму «{title}»',
   'report.mergedFrom': 'Об’єднано з',
   'report.rest': 'Решта рейтингу ({more}) — у файлах XLSX і CSV.',
   'report.hiddenHere': 'Приховано ідей: {hidden}.',
