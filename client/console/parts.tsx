@@ -1,6 +1,6 @@
 // Small pieces the console's tabs share.
 
-import type { Ref } from 'react';
+import { useState, type ChangeEvent, type Ref } from 'react';
 import type { Priority } from '../../shared/forum/types.js';
 import type { ConsoleView, Lang } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
@@ -152,3 +152,45 @@ export function RequiredText(props: {
     </div>
   );
 }
+
+/**
+ * A file field in the console's language: the browser's own button says "Choose file" in the
+ * browser's language, whatever the page's. The input stays, visually hidden but focusable and
+ * named by the field's label; a button-like label and the chosen file's name are drawn beside it.
+ */
+export function FileInput({
+  inputRef,
+  onChange,
+  ...input
+}: {
+  id: string;
+  accept: string;
+  inputRef?: Ref<HTMLInputElement>;
+  onChange?: (e: ChangeEvent<HTMLInputElement>) => void;
+  'aria-describedby'?: string;
+  'aria-invalid'?: boolean;
+}) {
+  const t = useT();
+  const [name, setName] = useState('');
+  return (
+    <span className="file-input">
+      <input
+        {...input}
+        ref={inputRef}
+        type="file"
+        className="visually-hidden"
+        onChange={(e) => {
+          setName(e.target.files?.[0]?.name ?? '');
+          onChange?.(e);
+        }}
+      />
+      <label htmlFor={input.id} className="btn btn-secondary" aria-hidden="true">
+        {t('console.file.choose')}
+      </label>
+      <span className="file-name" aria-hidden="true">
+        {name || t('console.file.none')}
+      </span>
+    </span>
+  );
+}
+

@@ -301,10 +301,20 @@ describe.skipIf(!haveBrowser || !built)(`the forum list in Chromium (needs ${CHR
     const section = page.locator('section.forum-import');
     const input = section.getByLabel('Файл форуму (JSON)');
     const submit = section.getByRole('button', { name: 'Імпортувати форум' });
+    // The field speaks the page's language, not the browser's ("Choose file").
+    const chosen = section.locator('.file-name');
+    expect(await section.locator('label.btn').textContent()).toBe('Вибрати файл…');
+    expect(await chosen.textContent()).toBe('Файл не вибрано');
     await submit.click();
     await section.getByRole('alert').filter({ hasText: 'Спершу виберіть файл форуму.' }).waitFor();
+    // The hidden input the refusal focused shows its focus on the button drawn for it.
+    expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await section.locator('label.btn').evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
 
     await input.setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('not json') });
+    expect(await chosen.textContent()).toBe('notes.json');
+    await section.scrollIntoViewIfNeeded();
+    await shoot('import-file-chosen');
     await submit.click();
     await section.getByRole('alert').filter({ hasText: 'Файл «notes.json» не вдалося прочитати як JSON' }).waitFor();
 
@@ -320,6 +330,8 @@ describe.skipIf(!haveBrowser || !built)(`the forum list in Chromium (needs ${CHR
     await input.setInputFiles(forum2File);
     await submit.click();
     await section.getByRole('status').filter({ hasText: 'Форум «Форум 2» імпортовано.' }).waitFor();
+    // The file imported is no longer shown as chosen.
+    expect(await chosen.textContent()).toBe('Файл не вибрано');
     const link = section.getByRole('link', { name: 'Відкрити його пульт' });
     const back = forumNamed('Форум 2')!;
     expect(await link.getAttribute('href')).toBe(`/f/${back.room.record.slug}/console`);

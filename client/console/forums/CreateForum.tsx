@@ -10,7 +10,7 @@ import { countOf, type MessageKey } from '../../../shared/i18n/index.js';
 import type { ForumSummary, ListCommandPayload } from '../../../shared/protocol.js';
 import { useLang, useT } from '../../lib/i18n.js';
 import { Dialog } from '../Dialog.js';
-import { RequiredText } from '../parts.js';
+import { FileInput, RequiredText } from '../parts.js';
 import { dateTime, newestFirst } from './ForumTable.js';
 import { sendList } from './list.js';
 import { readStructureFile, type StructureRead } from './structureFile.js';
@@ -171,10 +171,9 @@ export function CreateForum({ forums, onClose, onCreated, returnFocus }: CreateF
     panel = (
       <div className="field">
         <label htmlFor={`${uid}-file`}>{t('forums.create.fileLabel')}</label>
-        <input
-          ref={fileInput}
+        <FileInput
+          inputRef={fileInput}
           id={`${uid}-file`}
-          type="file"
           accept="application/json,.json"
           aria-invalid={fileState === 'error' || fileMissing ? true : undefined}
           aria-describedby={`${uid}-file-help ${uid}-file-message`}

@@ -4,6 +4,7 @@
 
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useLang, useT } from '../../lib/i18n.js';
+import { FileInput } from '../parts.js';
 import { freshGrant } from './list.js';
 
 type Outcome = { ok: true; title: string; slug: string } | { ok: false; text: string };
@@ -21,6 +22,8 @@ export function ImportForum() {
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<(Outcome & { n: number }) | null>(null);
+  /** Imports done: each gives a fresh file field. */
+  const [imports, setImports] = useState(0);
 
   const say = (o: Outcome) => setOutcome((old) => ({ ...o, n: (old?.n ?? 0) + 1 }));
 
@@ -63,7 +66,8 @@ export function ImportForum() {
       const reply = (await response.json().catch(() => null)) as ImportReply | null;
       if (reply?.ok && reply.data) {
         say({ ok: true, title, slug: reply.data.slug });
-        if (input.current) input.current.value = '';
+        // A fresh field: the file imported is no longer shown as chosen.
+        setImports((n) => n + 1);
       } else {
         say({ ok: false, text: reply?.error?.message ?? t('forums.import.failed', { status: response.status }) });
       }
@@ -81,7 +85,7 @@ export function ImportForum() {
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="field">
           <label htmlFor={`${uid}-file`}>{t('forums.import.file')}</label>
-          <input ref={input} id={`${uid}-file`} type="file" accept="application/json,.json" aria-describedby={`${uid}-help`} onChange={() => setOutcome(null)} />
+          <FileInput key={imports} inputRef={input} id={`${uid}-file`} accept="application/json,.json" aria-describedby={`${uid}-help`} onChange={() => setOutcome(null)} />
         </div>
         <button type="submit" className="btn btn-secondary" disabled={busy}>
           {t(busy ? 'forums.import.busy' : 'forums.import.submit')}

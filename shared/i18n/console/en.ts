@@ -623,6 +623,8 @@ export const en: ConsoleCatalogue = {
   'forums.import.help':
     'Download the “Forum file” from the list on that laptop and choose it here. The file holds the whole forum: structure, ideas, votes and logs; it holds no phone’s or host’s secrets.',
   'forums.import.file': 'Forum file (JSON)',
+  'console.file.choose': 'Choose a file…',
+  'console.file.none': 'No file chosen',
   'forums.import.submit': 'Import forum',
   'forums.import.busy': 'Importing…',
   'forums.import.chooseFile': 'Choose a forum file first.',

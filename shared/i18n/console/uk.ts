@@ -663,6 +663,8 @@ export const uk = {
   'forums.import.help':
     'Завантажте «Файл форуму» зі списку на тому ноутбуці й виберіть його тут. У файлі — увесь форум: структура, ідеї, голоси й журнали; секретів телефонів і ведучих у ньому немає.',
   'forums.import.file': 'Файл форуму (JSON)',
+  'console.file.choose': 'Вибрати файл…',
+  'console.file.none': 'Файл не вибрано',
   'forums.import.submit': 'Імпортувати форум',
   'forums.import.busy': 'Імпортуємо…',
   'forums.import.chooseFile': 'Спершу виберіть файл форуму.',
