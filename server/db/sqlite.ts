@@ -1,7 +1,7 @@
 // The embedded SQLite store: one better-sqlite3 connection in WAL mode with synchronous=FULL, so
-// a commit is on disk before append() returns and survives kill -9 and power loss alike. Opening
-// checks the file first and explains, in one sentence, anything that would stop the forum; a
-// write that fails because of the disk is a StorageUnavailable with its cause, never a crash.
+// a commit is on disk before appendBatch() returns and survives kill -9 and power loss alike.
+// Opening checks the file first and explains, in one sentence, anything that would stop the forum;
+// a write that fails because of the disk is a StorageUnavailable with its cause, never a crash.
 
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
@@ -266,14 +266,6 @@ export class SqliteStore implements ForumStore {
   setSetting(name: SettingName, value: string): void {
     try {
       this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
-    } catch (err) {
-      throw asStorageError(err);
-    }
-  }
-
-  append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void {
-    try {
-      this.batchTx(forumId, [{ events, actionKey }]);
     } catch (err) {
       throw asStorageError(err);
     }

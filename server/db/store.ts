@@ -60,13 +60,9 @@ export interface ForumStore {
   /** Removes a forum and all its events, and logs it, atomically. */
   deleteForum(forumId: string, entry: ServerLogEntry): void;
   /**
-   * Appends events in one transaction. When it returns, they are committed: an acknowledged
-   * action must never be lost. Throws (and stores nothing) if the commit fails.
-   */
-  append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void;
-  /**
    * Group commit: appends several actions' events in one transaction (one sync to disk for all of
-   * them). Stores all or nothing: throws if the commit fails. Action keys are stored as given, not
+   * them). When it returns, they are committed: an acknowledged action must never be lost. Stores
+   * all or nothing: throws if the commit fails. Action keys are stored as given, not
    * checked: the forum's room knows every key it took (forum/actionKeys.ts) and refuses a reused
    * one before it is decided.
    */
@@ -110,10 +106,6 @@ export class MemoryStore implements ForumStore {
   deleteForum(forumId: string, entry: ServerLogEntry): void {
     this.forums = this.forums.filter((f) => f.forum.id !== forumId);
     this.entries.push({ ...entry });
-  }
-
-  append(forumId: string, events: readonly ForumEvent[], actionKey: string | null): void {
-    this.appendBatch(forumId, [{ events, actionKey }]);
   }
 
   appendBatch(forumId: string, entries: readonly BatchEntry[]): void {

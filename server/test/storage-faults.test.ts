@@ -177,13 +177,6 @@ async function cliOnSmallDisk(disk: string): Promise<FullDiskRig> {
  */
 class DiskFullStore extends SqliteStore {
   full = false;
-  override append(...args: Parameters<SqliteStore['append']>): void {
-    if (this.full) {
-      const err = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-      throw new StorageUnavailable(storageCauseOf(err)!, err.message);
-    }
-    super.append(...args);
-  }
   override appendBatch(...args: Parameters<SqliteStore['appendBatch']>): ReturnType<SqliteStore['appendBatch']> {
     if (this.full) {
       const err = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });

@@ -48,8 +48,8 @@ describe.each(kinds)('%s store', (_name, make) => {
     const { store, reopen } = make();
     expect(store.loadForums()).toEqual([]);
     store.createForum(record, [created], entry('created'));
-    store.append('f1', [joined(1), joined(2)], 'p1:action-1');
-    store.append('f1', [joined(3)], null);
+    store.appendBatch('f1', [{ events: [joined(1), joined(2)], actionKey: 'p1:action-1' }]);
+    store.appendBatch('f1', [{ events: [joined(3)], actionKey: null }]);
     store.close();
     const again = reopen();
     const [loaded] = again.loadForums();
@@ -67,7 +67,7 @@ describe.each(kinds)('%s store', (_name, make) => {
     store.createForum(record, [created], entry('created'));
     const second = { ...record, id: 'f2', slug: '2', joinCode: '654321' };
     store.createForum(second, [{ ...created, id: 'f2' } as ForumEvent, joined(9)], entry('created', 'f2'));
-    store.append('f1', [joined(1)], null);
+    store.appendBatch('f1', [{ events: [joined(1)], actionKey: null }]);
     store.setSetting('facilitator_key', 'a-key-of-sixteen-chars');
     expect(() => store.createForum({ ...second, id: 'f3' }, [created], entry('created', 'f3'))).toThrow();
     store.deleteForum('f1', entry('deleted'));
@@ -86,7 +86,7 @@ describe.each(kinds)('%s store', (_name, make) => {
     // An event that cannot be written, second in the batch's second action.
     const unwritable = { ...joined(3), toJSON: () => { throw new Error('unwritable'); } } as unknown as ForumEvent;
     expect(() => store.appendBatch('f1', [{ events: [joined(1)], actionKey: 'p1:a' }, { events: [joined(2), unwritable], actionKey: 'p2:b' }])).toThrow();
-    expect(() => store.append('nope', [joined(4)], null)).toThrow();
+    expect(() => store.appendBatch('nope', [{ events: [joined(4)], actionKey: null }])).toThrow();
     expect(store.loadForums()[0].events).toHaveLength(1);
     // Action keys are the room's to check (forum/actionKeys.ts): the store keeps what it is given.
     store.appendBatch('f1', [{ events: [joined(1)], actionKey: 'p1:a' }, { events: [joined(2)], actionKey: 'p1:a' }]);
