@@ -90,12 +90,10 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     let hostId: string | undefined;
     if (role === 'host') {
       // A host's invitation secret: only its hash is stored; a revoked one no longer maps.
-      const waiting = limits.wrongKeys.peek(address, now);
-      if (!waiting.ok) return next(refuseConnection('RATE_LIMITED', lang, waiting.retryAfter));
       hostId = key ? room.state.hostsBySecret.get(hashHostSecret(key)) : undefined;
       if (!hostId) {
-        limits.wrongKeys.take(address, now);
-        return next(refuseConnection('FORBIDDEN', lang));
+        const check = keys.wrong(address, role, now);
+        return next(!check.ok && check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
       }
     }
     if (role === 'console' || role === 'screen') {

@@ -1,5 +1,10 @@
-// Checking the secret keys (the facilitator's, the projector's) from sockets and HTTP alike:
-// in constant time, with failed attempts slowed per client address and logged without the key.
+// Checking the secret keys (the facilitator's, the projector's, a host's invitation) from sockets
+// and HTTP alike: in constant time, with failed attempts slowed per client address and logged
+// without the key. A right key always passes, whatever else came from its address: a hall shares
+// addresses (a venue's NAT, a guest Wi-Fi), and somebody's wrong keys must not lock the
+// facilitator out. What keeps guessing hopeless is the keys' length (144 random bits when made by
+// the server, at least 16 characters when chosen), not the limit, which only slows and quietens
+// the wrong ones.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log.js';
@@ -23,22 +28,26 @@ export class KeyGuard {
     private readonly log: Logger,
   ) {}
 
-  /**
-   * Whether `given` is one of `expected`. An address that has failed too often is refused before
-   * the key is even compared, so guessing is slowed to a few tries a minute.
-   */
+  /** Whether `given` is one of `expected`; a wrong one is counted against its address. */
   check(given: string | undefined, expected: readonly string[], address: string, what: string, now = Date.now()): KeyCheck {
-    const waiting = this.wrongKeys.peek(address, now);
-    if (!waiting.ok) {
+    if (expected.some((k) => keyMatches(given, k))) return { ok: true };
+    return this.wrong(address, what, now);
+  }
+
+  /**
+   * A wrong key from `address`: refused, and once the address has failed too often, refused as
+   * going too fast (with the seconds to wait) and logged once a minute instead of every time.
+   */
+  wrong(address: string, what: string, now = Date.now()): KeyCheck {
+    const verdict = this.wrongKeys.take(address, now);
+    if (!verdict.ok) {
       const last = this.loggedLimited.get(address) ?? 0;
       if (now - last > 60_000) {
         this.loggedLimited.set(address, now);
-        this.log.warn({ address, what }, 'key attempts from this address are being refused: too many wrong keys');
+        this.log.warn({ address, what }, 'wrong keys from this address are being refused as too many; a right key still passes');
       }
-      return { ok: false, retryAfter: waiting.retryAfter };
+      return { ok: false, retryAfter: verdict.retryAfter };
     }
-    if (expected.some((k) => keyMatches(given, k))) return { ok: true };
-    this.wrongKeys.take(address, now);
     this.log.warn({ address, what }, 'wrong key');
     return { ok: false };
   }

@@ -17,10 +17,14 @@ export interface LimitSettings {
   commandsPerAddress: BucketSpec;
   /** Changes others see (submit, edit, withdraw, rename), per participant: each is sent to the hall. */
   ideaChangesPerParticipant: BucketSpec;
-  /** Join attempts per address, and wrong codes per address and across the whole server. */
+  /**
+   * Join attempts per address, and wrong codes where they come from: per connection always, per
+   * address while the per-address cap is on. Never across the server or a forum: a right code must
+   * not be refused because somebody else guessed wrong.
+   */
   joinsPerAddress: BucketSpec;
+  wrongCodesPerConnection: BucketSpec;
   wrongCodesPerAddress: BucketSpec;
-  wrongCodesOverall: BucketSpec;
   /** Failed facilitator or projector keys per address. */
   wrongKeysPerAddress: BucketSpec;
   /** New connections per address. */
@@ -33,8 +37,8 @@ export const DEFAULT_LIMITS: LimitSettings = {
   commandsPerAddress: { burst: 200, perSecond: 60 },
   ideaChangesPerParticipant: { burst: 12, perSecond: 1 / 3 },
   joinsPerAddress: { burst: 12, perSecond: 1 / 5 },
-  wrongCodesPerAddress: { burst: 8, perSecond: 1 / 15 },
-  wrongCodesOverall: { burst: 120, perSecond: 3 },
+  wrongCodesPerConnection: { burst: 5, perSecond: 1 / 60 },
+  wrongCodesPerAddress: { burst: 8, perSecond: 1 / 60 },
   wrongKeysPerAddress: { burst: 5, perSecond: 1 / 30 },
   connectionsPerAddress: { burst: 20, perSecond: 1 / 2 },
 };
@@ -103,7 +107,6 @@ export class Limits {
   readonly ideaChanges: KeyedLimiter;
   readonly joins: KeyedLimiter;
   readonly wrongCodes: KeyedLimiter;
-  readonly wrongCodesOverall: KeyedLimiter;
   readonly wrongKeys: KeyedLimiter;
   readonly connections: KeyedLimiter;
 
@@ -114,7 +117,6 @@ export class Limits {
     this.ideaChanges = new KeyedLimiter(s.ideaChangesPerParticipant);
     this.joins = new KeyedLimiter(s.joinsPerAddress);
     this.wrongCodes = new KeyedLimiter(s.wrongCodesPerAddress);
-    this.wrongCodesOverall = new KeyedLimiter(s.wrongCodesOverall);
     this.wrongKeys = new KeyedLimiter(s.wrongKeysPerAddress);
     this.connections = new KeyedLimiter(s.connectionsPerAddress);
   }

@@ -6,6 +6,7 @@
 
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ import {
   joinPhone,
   newToken,
   ok,
+  screenKeyOf,
   startTestServer,
   tempDir,
   type ConnectOptions,
@@ -86,9 +88,9 @@ function stage(config: Partial<ServerConfig> = {}) {
     server: undefined as unknown as TestServer,
     keep,
     /** A phone that has connected (with a token of its own) but not joined. */
-    async device(options: { localAddress?: string; lang?: Handshake['lang'] } = {}): Promise<Device> {
+    async device(options: { localAddress?: string; lang?: Handshake['lang']; url?: string } = {}): Promise<Device> {
       const token = newToken();
-      const c = keep(await connect(s.server.socketUrl, { role: 'phone', token, ...(options.lang ? { lang: options.lang } : {}) }, { localAddress: options.localAddress }));
+      const c = keep(await connect(options.url ?? s.server.socketUrl, { role: 'phone', token, ...(options.lang ? { lang: options.lang } : {}) }, { localAddress: options.localAddress }));
       await c.next('me');
       return Object.assign(c, { token });
     },
@@ -113,6 +115,16 @@ function stage(config: Partial<ServerConfig> = {}) {
   });
   return s;
 }
+
+/** The status of a GET sent from a loopback address of the test's choosing (fetch cannot choose one). */
+const statusFrom = (localAddress: string, url: string, headers: Record<string, string>) =>
+  new Promise<number>((resolve, reject) => {
+    const req = httpGet(url, { localAddress, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
 
 const askToJoin = (device: Device, code: string, name?: string) =>
   device.send('participant:join', { code, token: device.token, ...(name === undefined ? {} : { name }) });
@@ -302,12 +314,14 @@ describe('guessing codes', () => {
 
   it('a handful of wrong codes from one address, then RATE_LIMITED, even for the right code; other addresses still join', async () => {
     const address = '127.4.0.1';
-    const guesser = await s.device({ localAddress: address, lang: 'en' });
     const right = Number(s.server.joinCode);
     let limited: AckError | undefined;
     let tries = 0;
+    let guesser = await s.device({ localAddress: address, lang: 'en' });
     while (!limited && tries < 30) {
       tries++;
+      // A fresh connection every third guess: the address is the guesser, not the connection.
+      if (tries % 3 === 0) guesser = await s.device({ localAddress: address, lang: 'en' });
       const wrong = String(100000 + ((right - 100000 + tries) % 900000));
       const error = refusedWith(await askToJoin(guesser, wrong), 'WRONG_CODE', 'RATE_LIMITED');
       if (error.code === 'RATE_LIMITED') limited = error;
@@ -340,6 +354,94 @@ describe('guessing codes', () => {
       refusedWith(await askToJoin(guesser, fast.server.joinCode), 'RATE_LIMITED');
       await sleep(Number(error.params?.seconds) * 1000 + 100);
       expect(ok(await askToJoin(guesser, fast.server.joinCode)).me.voided).toBeNull();
+    });
+  });
+});
+
+describe('250 guessing addresses beside an honest hall', () => {
+  /**
+   * Guessers on addresses of their own (127.5.x.y) send wrong codes to both forums of the server
+   * until every one of them is slowed; meanwhile and afterwards honest phones, each on its own
+   * address or all behind one shared address, join forum 1 with the code on its projector. Each
+   * must get in at its first try: other people's wrong codes never refuse a right one.
+   */
+  const guessAndJoin = async (s: ReturnType<typeof stage>, honestAddress: (i: number) => string, guesserAddress: (i: number) => string, maxWrong: number) => {
+    const first = s.server.forums.primary()!;
+    const firstUrl = s.server.socketUrl;
+    const second = s.server.forums.create({ title: 'Форум 2', structure: first.room.state.structure, admission: 'hall' });
+    const forum1 = { socketUrl: firstUrl, code: () => first.attached.admission.joinInfo(Date.now()).joinCode };
+    const forum2 = { socketUrl: `${s.server.url}/f/${second.room.record.slug}`, code: () => second.attached.admission.joinInfo(Date.now()).joinCode };
+    const guessers: Device[] = [];
+    for (let i = 0; i < 250; i++) {
+      const token = newToken();
+      const url = i % 2 ? forum2.socketUrl : forum1.socketUrl;
+      const c = s.keep(await connect(url, { role: 'phone', token }, { localAddress: guesserAddress(i) }));
+      guessers.push(Object.assign(c, { token }));
+    }
+    /** A wrong code for the forum a guesser is in: never one of its valid ones. */
+    const wrongFor = (i: number, n: number) => {
+      const right = Number((i % 2 ? forum2 : forum1).code());
+      return String(100000 + ((right - 100000 + 1000 + n * 7919 + i) % 900000));
+    };
+    const guessing = Promise.all(
+      guessers.map(async (g, i) => {
+        const codes: string[] = [];
+        for (let n = 0; n < 12; n++) {
+          const ack = await askToJoin(g, wrongFor(i, n));
+          codes.push(ack.ok ? 'ok' : ack.error.code);
+        }
+        return codes;
+      }),
+    );
+    const honest: Promise<Ack<{ me: MeView }>>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const device = await s.device({ localAddress: honestAddress(i), url: firstUrl });
+      honest.push(askToJoin(device, forum1.code(), `Мешканка ${i + 1}`) as Promise<Ack<{ me: MeView }>>);
+    }
+    const tried = await guessing;
+    // Once the guessing is over and every guesser is slowed, honest phones still get in at once.
+    for (let i = 20; i < 30; i++) {
+      const device = await s.device({ localAddress: honestAddress(i), url: firstUrl });
+      honest.push(askToJoin(device, forum1.code(), `Мешканка ${i + 1}`) as Promise<Ack<{ me: MeView }>>);
+    }
+    const acks = await Promise.all(honest);
+    expect(acks.map((a) => (a.ok ? 'ok' : a.error.code))).toEqual(new Array(30).fill('ok'));
+    // Every guesser was refused, and slowed after a few wrong codes.
+    for (const codes of tried) {
+      expect(codes).not.toContain('ok');
+      expect(codes.at(-1)).toBe('RATE_LIMITED');
+      expect(codes.filter((c) => c === 'WRONG_CODE').length).toBeLessThanOrEqual(maxWrong);
+    }
+    expect(first.room.state.participants.size).toBe(30);
+    expect(second.room.state.participants.size).toBe(0);
+    // The console counts what was tried against its forum.
+    const admin = s.keep(await connectConsole({ url: s.server.url, socketUrl: firstUrl, facilitatorKey: s.server.facilitatorKey }));
+    const view = await admin.next<ConsoleView>('console');
+    expect(view.admission.refused.wrongCode).toBeGreaterThan(0);
+  };
+
+  describe('with the per-address cap on (the default), every phone on its own address', () => {
+    const s = stage({ admission: 'hall' });
+    it('the 30 honest phones all join at their first try; each guesser is slowed after at most 8 wrong codes', async () => {
+      await guessAndJoin(
+        s,
+        (i) => `127.6.0.${i + 1}`,
+        (i) => `127.5.${i >> 8}.${(i & 255) + 1}`,
+        8,
+      );
+    });
+  });
+
+  describe('with the cap off (a venue behind one address), guessers and honest phones on one address', () => {
+    const s = stage({ admission: 'hall', maxPerAddress: 0 });
+    it('the 30 honest phones all join at their first try; each guessing connection is slowed after at most 5 wrong codes', async () => {
+      // The venue's one address, shared by everybody: 250 guessing connections and the hall.
+      await guessAndJoin(
+        s,
+        () => '127.7.0.1',
+        () => '127.7.0.1',
+        5,
+      );
     });
   });
 });
@@ -534,20 +636,29 @@ describe('rotating the facilitator’s key', () => {
     expect((await exportWith({}, `?grant=${fresh.grant}`)).status).toBe(200);
   });
 
-  it('after 5 wrong keys from one address even the right key is refused there for a while, not from elsewhere', async () => {
+  it('after 5 wrong keys from one address further wrong ones are slowed there, while the right key always passes', async () => {
     const guesser = { localAddress: '127.0.0.8' };
     for (let i = 0; i < 5; i++) {
       expect((await refusedConnection(s.server.socketUrl, { role: 'console', key: `guess-number-${i}` }, guesser)).code).toBe('FORBIDDEN');
     }
-    const slowed = await refusedConnection(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey, lang: 'en' }, guesser);
+    const slowed = await refusedConnection(s.server.socketUrl, { role: 'console', key: 'guess-number-6', lang: 'en' }, guesser);
     expect(slowed.code).toBe('RATE_LIMITED');
     expect(slowed.retryAfter).toBeGreaterThan(0);
     expect(slowed.message).toMatch(/^Too many attempts/);
-    // The projector's key from there is slowed the same way.
-    expect((await refusedConnection(s.server.socketUrl, { role: 'screen', key: s.server.facilitatorKey }, guesser)).code).toBe('RATE_LIMITED');
+    // A wrong projector key or host invitation from there is slowed the same way.
+    expect((await refusedConnection(s.server.socketUrl, { role: 'screen', key: 'guess-screen-key' }, guesser)).code).toBe('RATE_LIMITED');
+    expect((await refusedConnection(s.server.socketUrl, { role: 'host', key: 'guess-host-secret' }, guesser)).code).toBe('RATE_LIMITED');
+    expect(await statusFrom('127.0.0.8', `${s.server.url}/api/export.json`, { 'x-facilitator-key': 'guess-number-7' })).toBe(429);
 
-    const elsewhere = s.keep(await connect(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey }, { localAddress: '127.0.0.9' }));
-    expect((await elsewhere.next<ConsoleView>('console')).forum.phase).toBe('voting');
+    // The facilitator behind the same address (a venue's NAT) is never locked out: console,
+    // projector, the forum list and a download all take the right key at once.
+    const same = s.keep(await connect(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey }, guesser));
+    expect((await same.next<ConsoleView>('console')).forum.phase).toBe('voting');
+    const screen = s.keep(await connect(s.server.socketUrl, { role: 'screen', key: screenKeyOf(s.server.screenUrl) }, guesser));
+    expect((await screen.next<ScreenView>('screen')).forum.phase).toBe('voting');
+    const list = s.keep(await connect(`${s.server.url}/`, { role: 'console', key: s.server.facilitatorKey }, guesser));
+    expect(await list.next('forums')).toBeTruthy();
+    expect(await statusFrom('127.0.0.8', `${s.server.url}/api/export.json`, { 'x-facilitator-key': s.server.facilitatorKey })).toBe(200);
   });
 });
 

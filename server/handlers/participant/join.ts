@@ -1,19 +1,35 @@
 // participant:join: a device asks for a ballot. A token that is already a participant gets that
 // participant back (a reload, a second tab) without any code. A new device must pass the forum's
 // admission: the hall's current code, an unused ticket, or the fixed code; and the per-address cap.
-// Attempts are limited per address, wrong codes more strictly, so codes cannot be guessed.
+// Attempts are limited per address, wrong codes more strictly, and only where they come from (the
+// connection, and the address while the per-address cap is on): somebody else's wrong guesses never
+// refuse a right code, so a guessing script cannot lock the hall out.
 
 import { randomUUID } from 'node:crypto';
 import { decideJoin } from '../../../shared/forum/admission.js';
 import { hashToken, Refusal } from '../../forum/room.js';
+import { fullBucket, take, type Verdict } from '../../realtime/limits.js';
 import { defineHandler, type HandlerContext } from '../define.js';
 
-/** Counts a wrong code against the address and the whole server, then refuses. */
-function wrongCode(ctx: HandlerContext, code: 'WRONG_CODE' | 'CODE_EXPIRED'): never {
+/** Whether this connection, and its address while addresses mean devices, may still try a code. */
+function mayTryCode(ctx: HandlerContext, now: number): Verdict {
   const { admission, limits } = ctx.services;
-  admission.refused('wrongCode');
-  limits.wrongCodesOverall.take('all');
-  if (ctx.session.address && admission.maxPerAddress() > 0) limits.wrongCodes.take(ctx.session.address);
+  const own = ctx.session.wrongCodes;
+  if (own) {
+    const left = take({ ...own }, limits.settings.wrongCodesPerConnection, now);
+    if (!left.ok) return left;
+  }
+  if (ctx.session.address && admission.maxPerAddress() > 0) return limits.wrongCodes.peek(ctx.session.address, now);
+  return { ok: true };
+}
+
+/** Counts a wrong code against the connection and, while the cap is on, its address; then refuses. */
+function wrongCode(ctx: HandlerContext, code: 'WRONG_CODE' | 'CODE_EXPIRED', now: number): never {
+  const { admission, limits } = ctx.services;
+  admission.refused('wrongCode', now);
+  ctx.session.wrongCodes ??= fullBucket(limits.settings.wrongCodesPerConnection, now);
+  take(ctx.session.wrongCodes, limits.settings.wrongCodesPerConnection, now);
+  if (ctx.session.address && admission.maxPerAddress() > 0) limits.wrongCodes.take(ctx.session.address, now);
   throw new Refusal({ code });
 }
 
@@ -32,21 +48,19 @@ export const join = defineHandler({
     }
 
     ctx.limitAddress(limits.joins);
-    // Once an address (or the server as a whole) has used up its wrong codes, even a right guess
-    // is refused until it has waited: that is what makes guessing hopeless.
-    const overall = limits.wrongCodesOverall.peek('all');
-    const here = ctx.session.address && admission.maxPerAddress() > 0 ? limits.wrongCodes.peek(ctx.session.address) : { ok: true as const };
-    const waiting = !here.ok ? here : !overall.ok ? overall : null;
-    if (waiting) {
-      admission.refused('rateLimited');
+    // Once a connection (or its address) has used up its wrong codes, even a right guess from it is
+    // refused until it has waited: that is what makes guessing slow where it comes from.
+    const now = ctx.now();
+    const waiting = mayTryCode(ctx, now);
+    if (!waiting.ok) {
+      admission.refused('rateLimited', now);
       throw new Refusal({ code: 'RATE_LIMITED', params: { seconds: waiting.retryAfter } });
     }
 
-    const now = ctx.now();
     let hallCodeValid = false;
     if (state.admission === 'hall') {
       const check = admission.checkHallCode(code, now);
-      if (check !== 'valid') wrongCode(ctx, check === 'expired' ? 'CODE_EXPIRED' : 'WRONG_CODE');
+      if (check !== 'valid') wrongCode(ctx, check === 'expired' ? 'CODE_EXPIRED' : 'WRONG_CODE', now);
       hallCodeValid = true;
     }
     const decision = decideJoin(state, {
@@ -60,7 +74,7 @@ export const join = defineHandler({
       hallCodeValid,
     });
     if (!decision.ok) {
-      if (decision.error.code === 'WRONG_CODE') wrongCode(ctx, 'WRONG_CODE');
+      if (decision.error.code === 'WRONG_CODE') wrongCode(ctx, 'WRONG_CODE', now);
       if (decision.error.code === 'ADDRESS_LIMIT') admission.refused('addressLimit');
       throw new Refusal(decision.error);
     }
