@@ -367,7 +367,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
 
   const primary = () => forums.primary()!;
-  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0 });
+  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0, log });
   httpServer.on('request', app);
   // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
   // `npm run backup` made it (the folder is looked at again every half minute).

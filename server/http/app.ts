@@ -18,6 +18,8 @@ import type { Forums } from '../forums/registry.js';
 import { readForumFile } from '../forums/transfer.js';
 import type { OpenForum } from '../main.js';
 import { escapeHtml, htmlPage } from './page.js';
+import { httpErrors, notFound } from './errors.js';
+import type { Logger } from '../log.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
 import { exportResults, resultsCsv } from './export.js';
@@ -35,6 +37,7 @@ export interface HttpOptions {
   keys: KeyGuard;
   grants: Grants;
   trustProxy: number;
+  log: Logger;
 }
 
 export interface ForumRouterOptions {
@@ -199,7 +202,7 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
 const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg)?$|console\/(tickets|report|poster)$)/;
 
-export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustProxy }: HttpOptions): express.Express {
+export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustProxy, log }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -293,9 +296,8 @@ export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustP
   });
   app.use(express.static(join(clientDir, 'public'), { index: false }));
 
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not found');
-  });
+  app.use(notFound);
+  app.use(httpErrors(log));
   return app;
 }
 

@@ -137,6 +137,34 @@ describe('HTTP', () => {
     expect(Number(raw.headers.get('content-length'))).toBeLessThan(plain.length / 2);
   });
 
+  it('answers every error with a page of its own, without a stack trace or the server’s paths', async () => {
+    const key = { 'x-facilitator-key': 'secret-key-from-env' };
+    const cases: [string, RequestInit, number][] = [
+      ['/f/%E0%A4%A/', {}, 400],
+      ['/assets/%E0%A4%A.js', {}, 404],
+      ['/%E0%A4%A', {}, 404],
+      ['/api/forums/import', { method: 'POST', headers: { ...key, 'content-type': 'application/json' }, body: '{"broken' }, 400],
+      ['/api/forums/import', { method: 'POST', headers: { ...key, 'content-type': 'application/json', 'content-encoding': 'x-unknown' }, body: '{}' }, 415],
+      ['/api/forums/import', { method: 'POST', headers: { ...key, 'content-type': 'application/json; charset=koi8-r' }, body: '{}' }, 415],
+      ['/nope', {}, 404],
+      ['/api/nope.json', {}, 404],
+    ];
+    for (const [path, init, status] of cases) {
+      const res = await fetch(`${server.url}${path}`, init);
+      const body = await res.text();
+      expect(res.status, path).toBe(status);
+      expect(body, path).not.toMatch(/\bat \S+ \(|node_modules|\/work\/|\/home\/|\/tmp\/|Error:|<pre>/);
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      if (path.includes('/api/')) {
+        const json = JSON.parse(body) as { ok: boolean; error: { message: string } };
+        expect(json.ok).toBe(false);
+        expect(json.error.message.length).toBeGreaterThan(10);
+      } else {
+        expect(body).toMatch(/ \/ /);
+      }
+    }
+  });
+
   it('refuses exports before voting, in the asked language', async () => {
     const res = await fetch(`${server.url}/api/export.json?lang=en`, { headers: { 'x-facilitator-key': 'secret-key-from-env' } });
     expect(res.status).toBe(409);
