@@ -26,6 +26,7 @@ import type { Router } from 'express';
 import { createHttpApp, forumRouter } from './http/app.js';
 import { forumFile } from './forums/transfer.js';
 import { Grants } from './http/grants.js';
+import { OriginCheck } from './http/origins.js';
 import { createLogger, type Logger } from './log.js';
 import { phoneBaseUrl, type Reachability } from './net.js';
 import { KeyGuard } from './realtime/keys.js';
@@ -66,6 +67,8 @@ export interface ServerConfig {
   presenceGraceMs?: number;
   /** WS_COMPRESSION=1: WebSocket compression (permessage-deflate) of large messages; off by default (see below). */
   wsCompression?: boolean;
+  /** ALLOWED_HOSTS: names the server answers to besides its own (see server/http/origins.ts). */
+  allowedHosts?: string[];
 }
 
 export const MIN_KEY_LENGTH = 16;
@@ -104,6 +107,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxPerAddress: wholeNumber(env, 'MAX_PARTICIPANTS_PER_ADDRESS', DEFAULT_MAX_PER_ADDRESS, LIMITS.maxPerAddress),
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
+    allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
   };
 }
 
@@ -263,7 +267,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const limits = new Limits(config.limits);
   const keys = new KeyGuard(limits.wrongKeys, log);
   const grants = new Grants();
+  const origins = new OriginCheck({ publicUrl: config.publicUrl, extraHosts: config.allowedHosts });
+  let refusedOriginLogged = 0;
   const io: AppServer = new Server(httpServer, {
+    // Only pages of this server, under its own names, open a connection (server/http/origins.ts).
+    allowRequest: (req, callback) => {
+      const allowed = origins.hostAllowed(req.headers.host) && origins.originAllowed(req.headers.origin, req.headers.host);
+      if (!allowed && Date.now() - refusedOriginLogged > 60_000) {
+        refusedOriginLogged = Date.now();
+        log.warn({ host: req.headers.host, origin: req.headers.origin }, 'connection refused: another site or an unknown name (ALLOWED_HOSTS adds names)');
+      }
+      callback(allowed ? null : 'origin', allowed);
+    },
     // A structure import is the largest message; nothing a phone sends comes near this.
     maxHttpBufferSize: 256 * 1024,
     pingInterval: 10_000,
@@ -367,7 +382,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
 
   const primary = () => forums.primary()!;
-  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0, log });
+  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);
   // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
   // `npm run backup` made it (the folder is looked at again every half minute).

@@ -19,6 +19,7 @@ import { readForumFile } from '../forums/transfer.js';
 import type { OpenForum } from '../main.js';
 import { escapeHtml, htmlPage } from './page.js';
 import { httpErrors, notFound } from './errors.js';
+import { HOST_REFUSED, ORIGIN_REFUSED, type OriginCheck } from './origins.js';
 import type { Logger } from '../log.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
@@ -38,6 +39,7 @@ export interface HttpOptions {
   grants: Grants;
   trustProxy: number;
   log: Logger;
+  origins: OriginCheck;
 }
 
 export interface ForumRouterOptions {
@@ -202,11 +204,22 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
 const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg)?$|console\/(tickets|report|poster)$)/;
 
-export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustProxy, log }: HttpOptions): express.Express {
+export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustProxy, log, origins }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.set(SECURITY_HEADERS);
+    // Under a name of the server's own only; and what changes something, from its own pages only.
+    const host = req.get('host');
+    const reading = req.method === 'GET' || req.method === 'HEAD';
+    if (!origins.hostAllowed(host)) {
+      res.status(421).type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(HOST_REFUSED);
+      return;
+    }
+    if (!reading && !origins.originAllowed(req.get('origin'), host)) {
+      res.status(403).type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(ORIGIN_REFUSED);
+      return;
+    }
     next();
   });
 

@@ -1,13 +1,16 @@
 // The HTTP side and start-up settings: pages, QR, health, headers, and the address phones get.
 
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { io as connectClient } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, isBuilt, pageFiles } from '../../scripts/pages.js';
 import { configFromEnv } from '../main.js';
 import { lanAddress, phoneBaseUrl } from '../net.js';
 import type { ConsoleView } from '../../shared/protocol.js';
-import { connectConsole, startTestServer, type TestServer } from './harness.js';
+import { connectConsole, newToken, startTestServer, type TestServer } from './harness.js';
 
 describe('the address phones are given', () => {
   it('is PUBLIC_URL when set, with {port} filled in and no trailing slash', () => {
@@ -162,6 +165,67 @@ describe('HTTP', () => {
       } else {
         expect(body).toMatch(/ \/ /);
       }
+    }
+  });
+
+  it('answers only under its own names, and takes connections only from its own pages', async () => {
+    const port = server.port;
+    const status = (headers: Record<string, string>, method = 'GET') =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/health', method, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status({ host: `127.0.0.1:${port}` })).toBe(200);
+    expect(await status({ host: `localhost:${port}` })).toBe(200);
+    expect(await status({ host: `[::1]:${port}` })).toBe(200);
+    // PUBLIC_URL's name (the harness gives viche.test), on any port: a proxy may change it.
+    expect(await status({ host: 'viche.test' })).toBe(200);
+    // A name of somebody else's that resolves to the laptop (DNS rebinding) is not served.
+    expect(await status({ host: 'evil.example' })).toBe(421);
+    expect(await status({ host: `evil.example:${port}` })).toBe(421);
+    // Changes from another site's page are refused; from the server's own pages they pass on.
+    expect(await status({ host: `127.0.0.1:${port}`, origin: 'http://evil.example' }, 'POST')).toBe(403);
+    expect(await status({ host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` }, 'POST')).toBe(404);
+
+    const tryConnect = (headers: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const socket = connectClient(server.socketUrl, {
+          auth: { v: PROTOCOL_VERSION, role: 'phone', token: newToken() },
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+          extraHeaders: headers,
+        });
+        socket.once('connect', () => (socket.close(), resolve('connected')));
+        socket.once('connect_error', () => (socket.close(), resolve('refused')));
+      });
+    expect(await tryConnect({})).toBe('connected');
+    expect(await tryConnect({ origin: `http://127.0.0.1:${port}` })).toBe('connected');
+    expect(await tryConnect({ origin: 'http://viche.test:9' })).toBe('connected');
+    expect(await tryConnect({ origin: 'http://evil.example' })).toBe('refused');
+    expect(await tryConnect({ origin: 'null' })).toBe('refused');
+    expect(await tryConnect({ origin: 'http://evil.example', host: 'evil.example' })).toBe('refused');
+  });
+
+  it('answers to the names listed in ALLOWED_HOSTS too', async () => {
+    expect(configFromEnv({ ALLOWED_HOSTS: 'forum.city.ua, viche.lan' }).allowedHosts).toEqual(['forum.city.ua', 'viche.lan']);
+    const other = await startTestServer({ allowedHosts: ['viche.lan'] });
+    try {
+      const res = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: other.port, path: '/health', headers: { host: 'viche.lan' } }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(res).toBe(200);
+    } finally {
+      await other.stop();
     }
   });
 
