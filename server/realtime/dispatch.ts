@@ -88,22 +88,19 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
     const actionKey = session.participantId && data.actionId ? `${session.participantId}:${data.actionId}` : null;
     const ctx = new HandlerContext(deps.room, session, actionKey, services);
     const handler = HANDLERS[name] as (typeof HANDLERS)[CommandName];
+    /** Returns a token taken for this command when it turns out to change nothing. */
+    let giveBack: (() => void) | undefined;
     /** Every ack that says something happened waits until the batch holding it is on disk. */
     const pendingBefore = deps.room.pendingCount;
     // `resend`: the answer to an action already taken, which may still be in the batch being written:
     // it shares that batch's fate.
-    const ackWhenDurable = (result: Ack<unknown>, after?: () => void, resend = false) => {
+    const ackWhenDurable = (result: Ack<unknown>, resend = false) => {
       if (!resend && deps.room.pendingCount <= pendingBefore) {
-        return deps.room.afterFlush(() => {
-          after?.();
-          ack(result);
-        });
+        return deps.room.afterFlush(() => ack(result));
       }
       deps.room.whenDurable((failure) => {
-        if (failure === null) {
-          after?.();
-          return ack(result);
-        }
+        if (failure === null) return ack(result);
+        giveBack?.();
         if (failure instanceof StorageUnavailable) return refuse(ack, { code: 'STORAGE_UNAVAILABLE', params: { cause: failure.reason } });
         deps.log.error({ err: failure, command: name }, 'command failed');
         refuse(ack, { code: 'INTERNAL' });
@@ -116,22 +113,26 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
         if (done.command !== name || (done.target !== null && done.target !== data.ideaId) || !handler.resend) {
           return refuse(ack, { code: 'ACTION_ID_REUSED' });
         }
-        return ackWhenDurable({ ok: true, data: handler.resend(ctx, done), duplicate: true }, undefined, true);
+        return ackWhenDurable({ ok: true, data: handler.resend(ctx, done), duplicate: true }, true);
       }
       // An id taken longer ago than the actions remembered above: a reuse too.
       if (actionKey && deps.room.actionKeyUsed(actionKey)) return refuse(ack, { code: 'ACTION_ID_REUSED' });
-      // Changes the whole hall is sent are limited per participant; refused attempts reach no one, so only accepted ones count.
-      const changesIdeas = handler.changesIdeas && session.participantId;
-      if (changesIdeas) {
-        const changes = limits.ideaChanges.peek(session.participantId!);
+      // Changes the whole hall is sent are limited per participant. The token is taken before the
+      // rule runs, so that changes sent at once cannot all pass a peek before any is counted; an
+      // attempt refused, or not saved, reaches no one, and gives its token back.
+      if (handler.changesIdeas && session.participantId) {
+        const participantId = session.participantId;
+        const changes = limits.ideaChanges.take(participantId);
         if (!changes.ok) {
           admission.refused('rateLimited');
           return refuse(ack, { code: 'RATE_LIMITED', params: { seconds: changes.retryAfter } });
         }
+        giveBack = () => limits.ideaChanges.giveBack(participantId);
       }
       const result = (handler.run as (c: HandlerContext, p: unknown) => unknown)(ctx, parsed.data);
-      ackWhenDurable({ ok: true, data: result }, changesIdeas ? () => limits.ideaChanges.take(session.participantId!) : undefined);
+      ackWhenDurable({ ok: true, data: result });
     } catch (err) {
+      giveBack?.();
       if (err instanceof Refusal) return refuse(ack, err.error);
       // The disk, not the request: nothing was saved, and the storage's health has logged it once.
       if (err instanceof StorageUnavailable) return refuse(ack, { code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } });

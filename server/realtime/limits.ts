@@ -80,6 +80,12 @@ export class KeyedLimiter {
     return take(bucket, this.spec, now, cost);
   }
 
+  /** Returns a token taken for something that then did not happen. */
+  giveBack(key: string, cost = 1): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.spec.burst, bucket.tokens + cost);
+  }
+
   /** Whether a token is there, without taking it. */
   peek(key: string, now = Date.now()): Verdict {
     const bucket = this.buckets.get(key);

@@ -17,6 +17,7 @@ import { ACTIONS_REMEMBERED } from '../forum/room.js';
 import type { ExportResults } from '../http/export.js';
 import { DEFAULT_MAX_PER_ADDRESS, type ServerConfig } from '../main.js';
 import { FLOOD_CUTOFF } from '../realtime/dispatch.js';
+import { DEFAULT_LIMITS } from '../realtime/limits.js';
 import { isFormula, parseCsv } from './csv.js';
 import {
   ROOT,
@@ -467,6 +468,19 @@ describe('a flood of commands', () => {
     for (const a of acks.slice(accepted)) expect(refusedWith(a, 'RATE_LIMITED').params?.seconds).toBeGreaterThan(0);
     // What was refused changed nothing: the idea has the last accepted text.
     expect(s.server.room.state.ideas.get(ideaId)?.title).toBe(`Сквер, редакція ${accepted}`);
+  });
+
+  it('60 edits sent at once: exactly the burst is accepted, and refused attempts cost nothing', async () => {
+    const writer = await s.phone('Одночасна');
+    const burst = DEFAULT_LIMITS.ideaChangesPerParticipant.burst;
+    const own = ok(await writer.send('idea:submit', { priorityCode: '1', title: 'Лавки' })).ideaId;
+    // One attempt the rules refuse (someone else's idea) before the burst: it must not count.
+    refusedWith(await writer.send('idea:edit', { ideaId, title: 'Чуже' }), 'FORBIDDEN', 'NOT_AUTHOR');
+    const acks = await Promise.all(Array.from({ length: 60 }, (_, i) => writer.send('idea:edit', { ideaId: own, title: `Лавки ${i}` })));
+    const accepted = acks.filter((a) => a.ok).length;
+    // The submit took one token of the burst; the refused edit none.
+    expect(accepted).toBe(burst - 1);
+    for (const a of acks.filter((x) => !x.ok)) refusedWith(a, 'RATE_LIMITED');
   });
 
   it('one phone sending as fast as it can is refused and then cut off; another phone’s votes go through meanwhile', async () => {
