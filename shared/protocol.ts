@@ -456,6 +456,8 @@ export const COMMANDS = {
   'tickets:release': { roles: ['console'], schema: z.object({ code: z.string().max(40) }) },
   'participant:void': { roles: ['console'], schema: z.object({ participantId: id, reason: text(300) }) },
   'facilitator:rotateKey': { roles: ['console'], schema: z.object({}) },
+  /** A new display key for the projector; projectors opened with the old one are disconnected. */
+  'display:rotateKey': { roles: ['console'], schema: z.object({}) },
   /** A short-lived grant for download links, so that no link carries the facilitator's key. */
   'export:grant': { roles: ['console'], schema: z.object({}) },
 } as const satisfies Record<string, { roles: readonly Role[]; schema: z.ZodType }>;
@@ -500,6 +502,7 @@ export interface CommandResults {
   'tickets:release': { number: number };
   'participant:void': { dotsRemoved: number; ideasHidden: number };
   'facilitator:rotateKey': { key: string };
+  'display:rotateKey': { screenUrl: string };
   'export:grant': { grant: string; expiresAt: number };
 }
 

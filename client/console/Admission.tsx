@@ -385,7 +385,15 @@ function TicketsCard() {
 function ScreenCard() {
   const t = useT();
   const view = useView();
+  const commands = useCommands();
   const url = screenLink(view);
+  const [confirming, setConfirming] = useState(false);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const rotate = async () => {
+    // The new link comes with the next view of the console; the message says what to do with it.
+    const ok = await commands.run('screenKey', 'display:rotateKey', {}, () => t('console.screenKey.changed'));
+    if (ok) setConfirming(false);
+  };
   return (
     <section className="card" aria-labelledby="h-screen-link">
       <h2 id="h-screen-link">{t('console.screenLink')}</h2>
@@ -395,8 +403,24 @@ function ScreenCard() {
         </a>
       </p>
       <p id="screen-link-help" className="muted small">
-        {t('console.screenLinkHelp')}
+        {t('console.screenLinkHelp')} {t('console.screenKey.help')}
       </p>
+      <button type="button" className="btn btn-secondary" onClick={() => setConfirming(true)}>
+        {t('console.screenKey.rotate')}
+      </button>
+      {confirming && (
+        <Dialog title={t('console.screenKey.rotate')} describedBy="screen-key-confirm" initialFocus={cancelRef} onClose={() => setConfirming(false)}>
+          <p id="screen-key-confirm">{t('console.screenKey.confirm')}</p>
+          <div className="form-actions dialog-actions">
+            <button ref={cancelRef} type="button" className="btn btn-secondary" onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+            <button type="button" className="btn btn-danger-solid" disabled={commands.busy('screenKey')} onClick={() => void rotate()}>
+              {t('console.screenKey.rotate')}
+            </button>
+          </div>
+        </Dialog>
+      )}
     </section>
   );
 }

@@ -23,9 +23,16 @@ export function Screen() {
   const t = useT();
   const view = useScreen((s) => s.view);
   const refused = useConnection((s) => s.refused);
+  const hasKey = useScreen((s) => s.key !== '');
+  const forgetKey = useScreen((s) => s.forgetKey);
+  // Whether this page came with a key at all, as it was before a refused one was forgotten.
+  const [cameWithKey] = useState(hasKey);
   useTitle(t('screen.title'));
+  useEffect(() => {
+    if (refused?.code === 'FORBIDDEN') forgetKey();
+  }, [refused, forgetKey]);
   if (refused && refused.code !== 'PROTOCOL_MISMATCH') {
-    const hasKey = new URLSearchParams(window.location.search).has('key');
+    const hasKey = cameWithKey;
     return (
       <p className="screen-loading" role="alert">
         {refused.code === 'FORBIDDEN' ? t(hasKey ? 'screen.badKey' : 'screen.noKey') : refused.message}

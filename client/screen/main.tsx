@@ -1,6 +1,6 @@
 // The projector page: follows the forum's phase live for the whole hall to read. It is opened
 // with its display key (`/screen?key=…`, printed at start and shown on the console), because it
-// shows the hall's current join code.
+// shows the hall's current join code; the key then leaves the address bar (see store.ts).
 
 import { createRoot } from 'react-dom/client';
 import '../lib/base.css';
@@ -10,8 +10,8 @@ import { Screen } from './Screen.js';
 import './screen.css';
 import { useScreen } from './store.js';
 
-const key = new URLSearchParams(window.location.search).get('key') ?? '';
-const socket = connect('screen', () => ({ key }));
+// The key is read at each (re)connect: one the server refused is not sent again.
+const socket = connect('screen', () => ({ key: useScreen.getState().key }));
 trackView(socket, 'screen', (view) => useScreen.setState({ view }));
 
 createRoot(document.getElementById('root')!).render(<Screen />);

@@ -32,6 +32,38 @@ describe.skipIf(!haveBrowser || !built)(`pages in Chromium (needs ${CHROMIUM} an
     await server?.stop();
   });
 
+  it('the projector keeps its key out of the address bar, and the console can change it', async () => {
+    const oldKey = screenKeyOf(server.screenUrl);
+    // One projector opened with the display key, one with the facilitator's (the console's own link).
+    const byKey = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await byKey.goto(`${origin}/f/${server.slug}/screen?key=${oldKey}`);
+    await byKey.locator('.join-code').waitFor();
+    expect(byKey.url()).toBe(`${origin}/f/${server.slug}/screen`);
+    // A reload in the same tab still opens: the key was kept for the tab, not in the address.
+    await byKey.reload();
+    await byKey.locator('.join-code').waitFor();
+    expect(byKey.url()).not.toContain('key=');
+    const byFacilitator = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await byFacilitator.goto(`${origin}/f/${server.slug}/screen?key=${encodeURIComponent(server.facilitatorKey)}`);
+    await byFacilitator.locator('.join-code').waitFor();
+
+    const { screenUrl } = ok(await admin.send('display:rotateKey', {}));
+    const newKey = screenKeyOf(screenUrl);
+    expect(newKey).not.toBe(oldKey);
+    expect(screenKeyOf(server.screenUrl)).toBe(newKey);
+    // The projector with the old key is disconnected and says how to open it again; the other stays.
+    await byKey.getByText('Ключ екрана не підходить', { exact: false }).waitFor();
+    expect(await byKey.locator('.join-code').count()).toBe(0);
+    expect(await byFacilitator.locator('.join-code').count()).toBe(1);
+    // The refused key was forgotten: a reload does not send it again.
+    await byKey.reload();
+    await byKey.getByText('Екран відкривається за посиланням із ключем', { exact: false }).waitFor();
+    await byKey.goto(`${origin}/f/${server.slug}/screen?key=${newKey}`);
+    await byKey.locator('.join-code').waitFor();
+    await byKey.close();
+    await byFacilitator.close();
+  });
+
   it('a phone joins, proposes an idea and votes; the projector shows the QR, then the result', async () => {
     // Without its key the projector page shows no code, only how to open it properly.
     const stranger = await browser.newPage();

@@ -21,6 +21,7 @@ import { setAddressCap } from './admission/setAddressCap.js';
 import { setMode } from './admission/setMode.js';
 import { setResultsTop } from './display/setResultsTop.js';
 import { publish } from './results/publish.js';
+import { rotateScreenKey } from './display/rotateKey.js';
 import { show } from './display/show.js';
 import { grant } from './export/grant.js';
 import { invite } from './host/invite.js';
@@ -71,5 +72,6 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'tickets:release': release,
   'participant:void': voidParticipant,
   'facilitator:rotateKey': rotateKey,
+  'display:rotateKey': rotateScreenKey,
   'export:grant': grant,
 };

@@ -8,7 +8,7 @@ import type { Admission } from '../forum/admission.js';
 import type { ForumRoom } from '../forum/room.js';
 import { TOKEN_PATTERN } from '../forum/room.js';
 import { hashHostSecret } from '../handlers/host/invite.js';
-import type { KeyGuard } from './keys.js';
+import { keyMatches, type KeyGuard } from './keys.js';
 import { fullBucket, type Limits } from './limits.js';
 import type { Session } from './session.js';
 
@@ -88,6 +88,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
 
     const { role, key } = auth.data;
     let hostId: string | undefined;
+    let byScreenKey = false;
     if (role === 'host') {
       // A host's invitation secret: only its hash is stored; a revoked one no longer maps.
       hostId = key ? room.state.hostsBySecret.get(hashHostSecret(key)) : undefined;
@@ -103,6 +104,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
       if (!check.ok) {
         return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
       }
+      if (role === 'screen' && !keyMatches(key, deps.facilitatorKey())) byScreenKey = true;
     }
 
     const session: Session = {
@@ -112,6 +114,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
       commands: fullBucket(limits.settings.commandsPerConnection, now),
       limited: { count: 0, since: now },
       ...(hostId ? { hostId } : {}),
+      ...(byScreenKey ? { byScreenKey } : {}),
     };
     const token = auth.data.token;
     if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);

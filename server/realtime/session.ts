@@ -10,6 +10,8 @@ export interface Session {
   participantId?: string;
   /** A host's connection: whose invitation it came with. */
   hostId?: string;
+  /** A projector opened with the display key (not the facilitator's): a new display key disconnects it. */
+  byScreenKey?: boolean;
   /** The client's address ('' when unknown), as the per-address limits see it. */
   address: string;
   /** This connection's command budget. */

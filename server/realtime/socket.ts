@@ -5,7 +5,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
-import type { ForumRoom } from '../forum/room.js';
+import { newSecret, type ForumRoom } from '../forum/room.js';
 import { meView, phoneView } from '../forum/views.js';
 import type { HandlerServices } from '../handlers/define.js';
 import type { Grants } from '../http/grants.js';
@@ -19,6 +19,9 @@ import { CONSOLES, consoleViews, HOSTS, hostRoom, type HealthSource } from './co
 import { PHONES, SCREENS, participantRoom, startPushing, type PushOptions } from './push.js';
 import type { Session } from './session.js';
 import { IdeaWall } from './wall.js';
+
+/** Projectors opened with the display key, not the facilitator's: a new display key disconnects them. */
+const SCREEN_KEY_HOLDERS = 'screens:by-key';
 
 export type AppServer = Server<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
 /** One forum's connections: its namespace, /f/<slug>. Nothing sent in it reaches another forum. */
@@ -83,6 +86,14 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         }
       },
       rotateKey: deps.rotateKey,
+      rotateScreenKey() {
+        room.updateSecrets({ screenKey: newSecret() });
+        deps.log.info('display key rotated; projectors with the old key are disconnected');
+        // After the ack; the consoles are sent the new link with their next view.
+        setImmediate(() => io.in(SCREEN_KEY_HOLDERS).disconnectSockets(true));
+        room.changed();
+        return admission.screenUrl();
+      },
       ackingMe: (view) => pushing.ackingMe(socket.id, view),
       disconnectHost(hostId) {
         // After the ack: the revoked host's consoles reconnect, and are refused.
@@ -121,6 +132,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       const { view, v } = pushing.screenFor();
       socket.emit('screen', view, v);
       socket.join(SCREENS);
+      if (session.byScreenKey) socket.join(SCREEN_KEY_HOLDERS);
     } else if (session.role === 'host' && session.hostId) {
       const { view, v } = consoles.viewFor(session);
       socket.emit('console', view, v);
