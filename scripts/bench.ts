@@ -24,6 +24,7 @@ import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
 import { startServerProcess, type ServerProcess } from './process.js';
 import { benchViews } from './bench-views.js';
 import { benchConnections } from './bench-connections.js';
+import { benchGuessing } from './bench-guessing.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -608,7 +609,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * stall. The storm is a step of the paced evening (`paced` without `storm`: no storm). `halls` is
+ * stall, guessing. The storm is a step of the paced evening (`paced` without `storm`: no storm). `halls` is
  * the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -626,4 +627,5 @@ if (part('flood')) {
   if (BEFORE) await benchFlood(`the version at ${BEFORE}`, BEFORE);
 }
 if (part('stall')) await benchStorageStall();
+if (part('guessing')) await benchGuessing();
 process.exit(0);
