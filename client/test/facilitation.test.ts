@@ -376,8 +376,18 @@ describe.skipIf(!ready)(`facilitation in Chromium (needs ${CHROMIUM} and a built
   it('adds sticker counts from the paper wall before a priority is revealed; the ranking shows phones, paper and the sum', async () => {
     ok(await admin.send('phase:set', { to: 'results' }));
     await tab('Папір');
+    // Until the facilitator says how many paper ballots went out, no sticker can be entered.
+    await page.getByText('Спершу вкажіть вище, скільки паперових бюлетенів роздано').waitFor();
+    await page.getByLabel('Скільки паперових бюлетенів роздано').fill('2');
+    await page.getByRole('region', { name: 'Паперові бюлетені' }).getByRole('button', { name: 'Зберегти' }).click();
+    await page.getByText('Роздано паперових бюлетенів: 2. Межу наліпок оновлено.').waitFor();
     const table = page.getByRole('region', { name: /Ефективне місто/ });
+    await table.getByText('Межа бюлетенів: до 4 на одну ідею, до 6 на весь пріоритет.').waitFor();
     const fountains = table.getByRole('spinbutton', { name: /Питні фонтанчики на майдані/ });
+    // Over the ballots' limit on one idea: said at once, nothing sent.
+    await fountains.fill('5');
+    await table.getByRole('button', { name: 'Зберегти наліпки' }).click();
+    await table.getByText('Кількість наліпок — ціле число від 0 до 4.').waitFor();
     await fountains.fill('4');
     await table.getByRole('button', { name: 'Зберегти наліпки' }).click();
     await eventually(() => ideaBy('Питні фонтанчики на майдані').paperDots).toBe(4);

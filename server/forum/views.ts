@@ -356,14 +356,31 @@ export function consoleView(
     hosts: [...state.hosts.values()].map((h) => ({ id: h.id, name: h.name, scope: h.scope, revoked: h.revoked, online: facilitation.hostOnline(h.id) })),
     wordList: { words: [...(state.wordList ?? DEFAULT_WORD_LIST)], isDefault: state.wordList === null },
     unspentPerPriority: unspentPerPriority(state),
+    paperBallots: state.paperBallots,
   };
 }
 
 /**
  * A host's console: the same forum, without what only the facilitator needs (the projector's
- * key, participants' addresses, the admission figures, the hosts list).
+ * key, participants' addresses, the admission figures, the hosts list) and without any count of a
+ * priority the hall has not seen. The facilitator looks at the tallies before revealing; a table
+ * host sees a ranking when the hall does (a revealed ranking is public, whatever the host's scope),
+ * and meanwhile nothing to work one out from: no dots per ballot or per priority, no dots a merge
+ * moved, no unspent ballots. A scoped host sees the stickers entered only in their own priority
+ * (they enter them, in the results); another priority's, once the hall has seen it.
  */
 export function hostView(view: ConsoleView): ConsoleView {
+  const scope = view.me.role === 'host' ? view.me.scope : null;
+  const revealed = new Set(view.forum.revealed);
+  // Stickers are entered in the results, by the hosts of their priority: before then a host's view
+  // has no count at all to scan, not even a zero.
+  const entering = view.forum.phase === 'results';
+  const paperShown = (priorityCode: string) => revealed.has(priorityCode) || (entering && (scope === null || scope === priorityCode));
+  const priorityOf = new Map(view.ideas.map((i) => [i.id, i.priorityCode]));
+  const shown = (ideaId: string | null, show: (code: string) => boolean) => {
+    const code = ideaId === null ? undefined : priorityOf.get(ideaId);
+    return code !== undefined && show(code);
+  };
   return {
     ...view,
     participants: view.participants.map((p) => ({
@@ -371,12 +388,29 @@ export function hostView(view: ConsoleView): ConsoleView {
       name: p.name,
       online: p.online,
       ideas: p.ideas,
-      dots: p.dots,
       joinedAt: p.joinedAt,
       address: '',
       ticketNumber: p.ticketNumber,
       voided: p.voided,
     })),
+    ideas: view.ideas.map((idea) => {
+      if (paperShown(idea.priorityCode)) return idea;
+      const { paperDots: _hidden, ...rest } = idea;
+      return rest;
+    }),
+    dotsPerPriority: Object.fromEntries(Object.entries(view.dotsPerPriority).filter(([code]) => revealed.has(code))),
+    results: view.results.filter((r) => revealed.has(r.priorityCode)),
+    unspentPerPriority: {},
+    merges: view.merges.map((m) => {
+      if (shown(m.into, (code) => revealed.has(code))) return m;
+      const { moved: _moved, refunded: _refunded, ...rest } = m;
+      return rest;
+    }),
+    moderation: view.moderation.map((m) => {
+      if (m.action !== 'paperDots' || !m.count || shown(m.ideaId, paperShown)) return m;
+      const { count: _count, ...rest } = m;
+      return rest;
+    }),
     admission: { ...view.admission, screenUrl: '', sharedAddresses: [] },
     hosts: [],
   };
