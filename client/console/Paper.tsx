@@ -260,28 +260,30 @@ function PaperBallots() {
     <section className="card paper-ballots" aria-labelledby="h-paper-ballots">
       <h3 id="h-paper-ballots">{t('console.paper.ballotsHeading')}</h3>
       <p id="paper-ballots-help" className="muted small">{t('console.paper.ballotsHelp', { dots, cap })}</p>
-      <form className="row paper-ballots-form" onSubmit={(e) => void save(e)} noValidate>
+      <form className="paper-ballots-form" onSubmit={(e) => void save(e)} noValidate>
         <div className="field">
           <label htmlFor="paper-ballots">{t('console.paper.ballotsLabel')}</label>
-          <input
-            id="paper-ballots"
-            className="paper-input"
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={PAPER_BALLOTS_MAX}
-            value={value}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? 'paper-ballots-help paper-ballots-error' : 'paper-ballots-help'}
-            onChange={(e) => {
-              setDraft(e.target.value);
-              setError('');
-            }}
-          />
+          <div className="paper-ballots-entry">
+            <input
+              id="paper-ballots"
+              className="paper-input"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={PAPER_BALLOTS_MAX}
+              value={value}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? 'paper-ballots-help paper-ballots-error' : 'paper-ballots-help'}
+              onChange={(e) => {
+                setDraft(e.target.value);
+                setError('');
+              }}
+            />
+            <button type="submit" className="btn btn-small" disabled={commands.busy('ballots')}>
+              {commands.busy('ballots') ? t('common.saving') : t('common.save')}
+            </button>
+          </div>
         </div>
-        <button type="submit" className="btn btn-small" disabled={commands.busy('ballots')}>
-          {commands.busy('ballots') ? t('common.saving') : t('common.save')}
-        </button>
       </form>
       {error && (
         <p id="paper-ballots-error" className="error-text" role="alert">
