@@ -238,7 +238,7 @@ export interface ConsoleIdea extends PublicIdea {
   hiddenReason: string | null;
   createdAt: number;
   source: 'phone' | 'paper' | 'shortlist';
-  /** Stickers entered; not in a scoped host's view for another priority the hall has not seen. */
+  /** Stickers entered, where any were (none: no field); not in a scoped host's view for another priority the hall has not seen. */
   paperDots?: number;
   mergedInto: string | null;
   /** The ideas merged into this one, as written, with their authors' names. */

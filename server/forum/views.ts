@@ -310,20 +310,22 @@ export function consoleView(
       .filter((i) => i.status !== 'withdrawn')
       // Added to the public record, not spread into a new one: for thousands of ideas at every
       // update, spreading took eight times as long (`npm run bench`, part views).
-      .map(
-        (idea): ConsoleIdea =>
-          Object.assign(publicIdea(state, idea), {
-            authorId: idea.authorId,
-            status: idea.status,
-            hiddenReason: idea.hiddenReason,
-            createdAt: idea.createdAt,
-            source: idea.source,
-            paperDots: idea.paperDots,
-            mergedInto: idea.mergedInto,
-            merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
-            flagged: flaggedWords(state, idea),
-          }),
-      ),
+      .map((idea): ConsoleIdea => {
+        const record: ConsoleIdea = Object.assign(publicIdea(state, idea), {
+          authorId: idea.authorId,
+          status: idea.status,
+          hiddenReason: idea.hiddenReason,
+          createdAt: idea.createdAt,
+          source: idea.source,
+          mergedInto: idea.mergedInto,
+          merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
+          flagged: flaggedWords(state, idea),
+        });
+        // Only where stickers were entered: a host's view (hostView) then has nothing to take out
+        // of thousands of ideas at every update of the voting.
+        if (idea.paperDots > 0) record.paperDots = idea.paperDots;
+        return record;
+      }),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
     moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by }) => ({
       at,
@@ -376,8 +378,9 @@ export function hostView(view: ConsoleView): ConsoleView {
   // has no count at all to scan, not even a zero.
   const entering = view.forum.phase === 'results';
   const paperShown = (priorityCode: string) => revealed.has(priorityCode) || (entering && (scope === null || scope === priorityCode));
-  const priorityOf = new Map(view.ideas.map((i) => [i.id, i.priorityCode]));
+  let priorityOf: Map<string, string> | null = null;
   const shown = (ideaId: string | null, show: (code: string) => boolean) => {
+    priorityOf ??= new Map(view.ideas.map((i) => [i.id, i.priorityCode]));
     const code = ideaId === null ? undefined : priorityOf.get(ideaId);
     return code !== undefined && show(code);
   };
@@ -394,7 +397,7 @@ export function hostView(view: ConsoleView): ConsoleView {
       voided: p.voided,
     })),
     ideas: view.ideas.map((idea) => {
-      if (paperShown(idea.priorityCode)) return idea;
+      if (idea.paperDots === undefined || paperShown(idea.priorityCode)) return idea;
       const { paperDots: _hidden, ...rest } = idea;
       return rest;
     }),
@@ -402,7 +405,7 @@ export function hostView(view: ConsoleView): ConsoleView {
     results: view.results.filter((r) => revealed.has(r.priorityCode)),
     unspentPerPriority: {},
     merges: view.merges.map((m) => {
-      if (shown(m.into, (code) => revealed.has(code))) return m;
+      if (m.moved === undefined || shown(m.into, (code) => revealed.has(code))) return m;
       const { moved: _moved, refunded: _refunded, ...rest } = m;
       return rest;
     }),

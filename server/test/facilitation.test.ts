@@ -172,7 +172,9 @@ describe('facilitation, end to end', () => {
 
     const view = await admin.next<ConsoleView>('console', (v) => v.ideas.some((i) => i.id === id.paper));
     const card = view.ideas.find((i) => i.id === id.paper)!;
-    expect(card).toMatchObject({ source: 'paper', authorId: '', paperDots: 0, status: 'active' });
+    expect(card).toMatchObject({ source: 'paper', authorId: '', status: 'active' });
+    // No stickers yet: no count at all.
+    expect(card).not.toHaveProperty('paperDots');
     expect(view.ideas.find((i) => i.id === id.hostPaper)).toMatchObject({ source: 'paper', authorId: '' });
     expect(view.ideas.find((i) => i.id === id.rude)).toMatchObject({ status: 'hidden', hiddenReason: 'Образливо' });
     // The audit log names who did each step.

@@ -158,29 +158,15 @@ describe('a table host during voting, and paper within the ballots', () => {
     expect(hostAcks.flatMap((a) => countsIn(a.data).map((path) => `${a.command}: ${path}`))).toEqual([]);
   });
 
-  it('in the results, before a reveal, a host has no ranking; revealed, a ranking is the hall’s and a host sees it whatever the scope', async () => {
+  it('in the results, before a reveal, a host has no ranking and no dots per priority, only the facilitator does', async () => {
     ok(await admin.send('phase:set', { to: 'results' }));
     const inResults = (v: ConsoleView) => v.forum.phase === 'results';
     const [before, adminBefore] = await Promise.all([scoped.next<ConsoleView>('console', inResults), admin.next<ConsoleView>('console', inResults)]);
     expect(adminBefore.results.map((r) => r.priorityCode)).toEqual(adminBefore.forum.priorities.map((p) => p.code));
     expect(before.results).toEqual([]);
     expect(before.dotsPerPriority).toEqual({});
-    // The stickers of the host's own priority are there to enter; another priority's are not.
-    expect(before.ideas.filter((i) => i.priorityCode === '1').every((i) => i.paperDots === 0)).toBe(true);
-    expect(before.ideas.filter((i) => i.priorityCode === '2').every((i) => !('paperDots' in i))).toBe(true);
-
-    const mark = scoped.mark();
-    ok(await admin.send('priority:reveal', { priorityCode: '2' }));
-    const after = await scoped.next<ConsoleView>('console', (v) => v.forum.revealed.includes('2'), mark);
-    expect(after.results.map((r) => r.priorityCode)).toEqual(['2']);
-    expect(after.results[0].rows.map((r) => [r.ideaId, r.dots, r.rank])).toEqual([
-      [id.d, 2, 1],
-      [id.e, 1, 2],
-    ]);
-    expect(after.dotsPerPriority).toEqual({ '2': 3 });
-    // Priority 1, the host's own, is still unseen: nothing of its tally.
-    expect(after.merges.filter((m) => m.into === id.a).every((m) => !('moved' in m))).toBe(true);
-    expect(after.merges.find((m) => m.into === id.d)).toMatchObject({ moved: 1, refunded: 0 });
+    expect(before.unspentPerPriority).toEqual({});
+    expect(before.participants.every((p) => !('dots' in p))).toBe(true);
   });
 
   it('paper stickers stay within the ballots the facilitator states: refused above them, for hosts and the facilitator; more ballots let them through', async () => {
@@ -223,6 +209,35 @@ describe('a table host during voting, and paper within the ballots', () => {
     expect(server.room.state.paperBallots).toBe(3);
     // Lowering a count is always allowed.
     expect(ok(await scoped.send('paper:dots', { ideaId: id.b, count: 3 }))).toEqual({ count: 3 });
+
+    // Stickers in priority 2, by the whole-forum host: the host of priority 1 sees neither the count
+    // nor the audit log's figures until the hall has seen priority 2.
+    expect(ok(await whole.send('paper:dots', { ideaId: id.d, count: 2 }))).toEqual({ count: 2 });
+    expect(refused(await scoped.send('paper:dots', { ideaId: id.d, count: 1 }))).toBe('OUT_OF_SCOPE');
+    const entered = (v: ConsoleView) => v.moderation.filter((m) => m.action === 'paperDots').length === 5;
+    const [mine, all] = await Promise.all([scoped.next<ConsoleView>('console', entered), whole.next<ConsoleView>('console', entered)]);
+    const paperOf = (v: ConsoleView, ideaId: string) => v.ideas.find((i) => i.id === ideaId)?.paperDots;
+    expect([paperOf(mine, id.a), paperOf(mine, id.b), paperOf(mine, id.c), paperOf(mine, id.d)]).toEqual([4, 3, 1, undefined]);
+    expect(paperOf(all, id.d)).toBe(2);
+    expect(mine.moderation.find((m) => m.action === 'paperDots' && m.ideaId === id.d)).not.toHaveProperty('count');
+    expect(all.moderation.find((m) => m.action === 'paperDots' && m.ideaId === id.d)).toMatchObject({ count: { before: 0, after: 2 } });
+  });
+
+  it('revealed, a ranking is the hall’s: any host sees it, whatever the scope, with its stickers', async () => {
+    const mark = scoped.mark();
+    ok(await admin.send('priority:reveal', { priorityCode: '2' }));
+    const after = await scoped.next<ConsoleView>('console', (v) => v.forum.revealed.includes('2'), mark);
+    expect(after.results.map((r) => r.priorityCode)).toEqual(['2']);
+    expect(after.results[0].rows.map((r) => [r.ideaId, r.dots, r.phoneDots, r.paperDots, r.rank])).toEqual([
+      [id.d, 4, 2, 2, 1],
+      [id.e, 1, 1, 0, 2],
+    ]);
+    expect(after.dotsPerPriority).toEqual({ '2': 3 });
+    expect(after.ideas.find((i) => i.id === id.d)?.paperDots).toBe(2);
+    expect(after.moderation.find((m) => m.action === 'paperDots' && m.ideaId === id.d)).toMatchObject({ count: { before: 0, after: 2 } });
+    // Priority 1, the host's own, is still unseen: nothing of its phone tally.
+    expect(after.merges.filter((m) => m.into === id.a).every((m) => !('moved' in m))).toBe(true);
+    expect(after.merges.find((m) => m.into === id.d)).toMatchObject({ moved: 1, refunded: 0 });
   });
 
   it('the ballots come back after a restart, bound the stickers there too, and the stored log passes the rules’ check', async () => {
