@@ -308,9 +308,10 @@ function PaperDots() {
     <section aria-labelledby="h-paper-dots">
       <h3 id="h-paper-dots">{t('console.paper.dotsHeading')}</h3>
       <p className="muted small">{t('console.paper.dotsHelp')}</p>
-      {ballots === 0 && (
+      {/* A host reads it in the note above (PaperBallots). */}
+      {ballots === 0 && view.me.role !== 'host' && (
         <p className="note note-warn" role="status">
-          {t(view.me.role === 'host' ? 'console.paper.ballotsNone' : 'console.paper.ballotsNoneFacilitator')}
+          {t('console.paper.ballotsNoneFacilitator')}
         </p>
       )}
       {withIdeas.length === 0 ? (

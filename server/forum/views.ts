@@ -374,8 +374,7 @@ export function consoleView(
 export function hostView(view: ConsoleView): ConsoleView {
   const scope = view.me.role === 'host' ? view.me.scope : null;
   const revealed = new Set(view.forum.revealed);
-  // Stickers are entered in the results, by the hosts of their priority: before then a host's view
-  // has no count at all to scan, not even a zero.
+  // Stickers are entered in the results, each by the hosts of its priority.
   const entering = view.forum.phase === 'results';
   const paperShown = (priorityCode: string) => revealed.has(priorityCode) || (entering && (scope === null || scope === priorityCode));
   let priorityOf: Map<string, string> | null = null;
