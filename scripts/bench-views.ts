@@ -1,12 +1,12 @@
 // What one update of the displays costs on a forum of thousands, in this process, without sockets:
-// the console's view built and diffed against the last, the projector's view, and a priority's
-// duplicate groups worked out again after one more idea. Run by `npm run bench` (part `views`).
+// the console's view built and diffed against the last, a table host's view of it, the projector's
+// view, and a priority's duplicate groups worked out again after one more idea. Run by `npm run bench` (part `views`).
 
 import { ideaText } from './fleet.js';
 import { TestForum } from '../shared/forum/testing.js';
 import { DuplicateIndex } from '../shared/forum/similarity.js';
 import { diffView } from '../shared/viewPatch.js';
-import { consoleView, screenView } from '../server/forum/views.js';
+import { consoleView, hostView, screenView } from '../server/forum/views.js';
 import type { AdmissionView, JoinInfo } from '../shared/protocol.js';
 
 /** Mean ms of `fn` over `rounds` runs, after one to warm up. */
@@ -19,7 +19,7 @@ function timed(fn: () => unknown, rounds = 10): number {
 
 export function benchViews(sizes: number[]): void {
   console.log('\nthe displays’ views, one update, on a forum of N participants, N ideas and 3 dots each (ms, this process)');
-  console.log('       N  console view  + diff  projector view  duplicate groups of one priority');
+  console.log('       N  console view  + diff  a host\'s view of it  projector view  duplicate groups of one priority');
   for (const n of sizes) {
     const forum = new TestForum();
     forum.to('ideas');
@@ -44,6 +44,8 @@ export function benchViews(sizes: number[]): void {
       diffView(last, next, 1);
       last = next;
     });
+    // A table host's console is the facilitator's, with every count of an unrevealed priority taken out.
+    const host = timed(() => hostView({ ...last, me: { role: 'host', hostId: 'h', name: 'Ірина', scope: 'A' } }));
     const projector = timed(() => screenView(state, presence, join));
     const index = new DuplicateIndex();
     for (const idea of state.ideas.values()) index.add(idea);
@@ -52,6 +54,6 @@ export function benchViews(sizes: number[]): void {
       index.add({ id: `extra-${extra}`, priorityCode: 'A', ...ideaText(n + extra++) });
       index.groups('A');
     }, 3);
-    console.log(`${String(n).padStart(8)}  ${console1.toFixed(1).padStart(12)}  ${withDiff.toFixed(1).padStart(6)}  ${projector.toFixed(1).padStart(14)}  ${groups.toFixed(0).padStart(8)} (${Math.round(n / codes.length)} ideas)`);
+    console.log(`${String(n).padStart(8)}  ${console1.toFixed(1).padStart(12)}  ${withDiff.toFixed(1).padStart(6)}  ${host.toFixed(1).padStart(18)}  ${projector.toFixed(1).padStart(14)}  ${groups.toFixed(0).padStart(8)} (${Math.round(n / codes.length)} ideas)`);
   }
 }

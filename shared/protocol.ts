@@ -195,7 +195,8 @@ export interface ConsoleParticipant {
   name: string;
   online: boolean;
   ideas: number;
-  dots: number;
+  /** Dots spent; not in a host's view (server/forum/views.ts hostView). */
+  dots?: number;
   joinedAt: number;
   /** The client address joined from; for the facilitator's eyes only, never exported. */
   address: string;
@@ -237,7 +238,8 @@ export interface ConsoleIdea extends PublicIdea {
   hiddenReason: string | null;
   createdAt: number;
   source: 'phone' | 'paper' | 'shortlist';
-  paperDots: number;
+  /** Stickers entered, where any were (none: no field); not in a scoped host's view for another priority the hall has not seen. */
+  paperDots?: number;
   mergedInto: string | null;
   /** The ideas merged into this one, as written, with their authors' names. */
   merged: { ideaId: string; title: string; description: string; place: string; authorName: string }[];
@@ -261,8 +263,9 @@ export interface ConsoleMerge {
   at: number;
   by: string;
   undone: boolean;
-  moved: number;
-  refunded: number;
+  /** Dots the merge moved and gave back: a host sees them only once the priority is revealed. */
+  moved?: number;
+  refunded?: number;
 }
 
 export interface ConsoleHost {
@@ -292,8 +295,12 @@ export interface ConsoleView extends JoinInfo {
   ideaCounts: Record<string, number>;
   voted: number;
   votedPerPriority: Record<string, number>;
+  /** Dots placed per priority; a host's view has only the revealed priorities'. */
   dotsPerPriority: Record<string, number>;
-  /** Every priority's ranking, from the results phase on, so the facilitator can look before revealing. */
+  /**
+   * Every priority's ranking, from the results phase on, so the facilitator can look before
+   * revealing; a host's view has only the revealed ones, as the hall sees them.
+   */
   results: PriorityResult[];
   moderation: ConsoleModerationEntry[];
   admission: AdmissionView;
@@ -309,8 +316,10 @@ export interface ConsoleView extends JoinInfo {
   hosts: ConsoleHost[];
   /** The words that flag an idea, and whether they are the default list. */
   wordList: { words: string[]; isDefault: boolean };
-  /** Per priority: participants who have not yet spent all the dots they could there. */
+  /** Per priority: participants who have not yet spent all the dots they could there (empty for a host). */
   unspentPerPriority: Record<string, number>;
+  /** Paper ballots handed out, as the facilitator said (null: not yet said); they bound the stickers. */
+  paperBallots: number | null;
 }
 
 export interface Notice {
@@ -429,6 +438,8 @@ export const COMMANDS = {
     schema: z.object({ priorityCode: z.string().max(64), ...ideaFields, author: text(60).optional() }),
   },
   'paper:dots': { roles: ['console', 'host'], schema: z.object({ ideaId: id, count: z.number().int() }) },
+  /** How many paper ballots were handed out: only the facilitator says, as it bounds the stickers. */
+  'paper:ballots': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
   'host:invite': { roles: ['console'], schema: z.object({ name: text(60), scope: z.string().max(64).nullable() }) },
   'host:revoke': { roles: ['console'], schema: z.object({ hostId: id }) },
   'timer:set': { roles: ['console'], schema: z.object({ minutes: z.number().nullable() }) },
@@ -478,13 +489,15 @@ export interface CommandResults {
   'forum:setStructure': { structure: Structure };
   'forum:setRules': { rules: Rules };
   'phase:set': { phase: Phase };
-  'idea:hide': { refunded: number };
+  /** Counts only in the facilitator's acks: a host acting during voting is told no tally. */
+  'idea:hide': { refunded?: number };
   'idea:restore': Record<string, never>;
   'idea:correct': Record<string, never>;
-  'idea:merge': { mergeId: string; moved: number; refunded: number };
-  'idea:unmerge': { restored: number; reinstated: number };
+  'idea:merge': { mergeId: string; moved?: number; refunded?: number };
+  'idea:unmerge': { restored?: number; reinstated?: number };
   'paper:idea': { ideaId: string };
   'paper:dots': { count: number };
+  'paper:ballots': { ballots: number };
   /** The invitation's link (relative: /f/<slug>/console?host=SECRET), shown once; only its hash is kept. */
   'host:invite': { hostId: string; link: string };
   'host:revoke': Record<string, never>;

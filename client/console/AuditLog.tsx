@@ -11,7 +11,7 @@ import { clock, inScope, PriorityName, priorityMap } from './parts.js';
 import { useView } from './store.js';
 
 type Entry = ConsoleModerationEntry;
-const ACTIONS: Entry['action'][] = ['hide', 'restore', 'correct', 'merge', 'unmerge', 'paperIdea', 'paperDots', 'void', 'releaseTicket'];
+const ACTIONS: Entry['action'][] = ['hide', 'restore', 'correct', 'merge', 'unmerge', 'paperIdea', 'paperDots', 'paperBallots', 'void', 'releaseTicket'];
 const TEXT_FIELDS = ['title', 'description', 'place'] as const;
 
 /** What the log says of one entry, in words and as text to search. */
@@ -64,6 +64,9 @@ function describer(t: T, view: ConsoleView) {
     }
     if (m.action === 'paperDots' && m.count) {
       details = t('console.audit.count', { before: m.count.before, after: m.count.after });
+    }
+    if (m.action === 'paperBallots' && m.count) {
+      details = t('console.audit.ballots', { before: m.count.before, after: m.count.after });
     }
     const who = m.byName || t('console.log.facilitator');
     const what = t(`console.log.${m.action}` as MessageKey);

@@ -52,7 +52,8 @@ export function MergeDialog({ ideas, into, onClose, onMerged, returnFocus }: Mer
 
   const confirm = async () => {
     const ok = await commands.run('merge', 'idea:merge', { into, ideas: others.map((i) => i.id) }, (data) =>
-      data.moved + data.refunded > 0
+      // A host's ack carries no counts during voting (server/handlers/idea/merge.ts).
+      data.moved !== undefined && data.refunded !== undefined && data.moved + data.refunded > 0
         ? t('console.merge.doneDots', { title: survivor.title, moved: data.moved, refunded: data.refunded })
         : t('console.merge.done', { title: survivor.title }),
     );
@@ -182,7 +183,9 @@ export function MergesList() {
 
   const undo = (m: ConsoleMerge) =>
     void commands.run(`unmerge:${m.id}`, 'idea:unmerge', { mergeId: m.id }, (data) =>
-      t('console.merge.undoneToast', { title: title(m.into), dots: data.restored + data.reinstated }),
+      data.restored === undefined || data.reinstated === undefined
+        ? t('console.merge.undoneQuiet', { title: title(m.into) })
+        : t('console.merge.undoneToast', { title: title(m.into), dots: data.restored + data.reinstated }),
     );
 
   return (
@@ -205,7 +208,7 @@ export function MergesList() {
                   {priority && <PriorityName priority={priority} />}
                   <span>{clock(lang, m.at)}</span>
                   <span>{m.by || t('console.log.facilitator')}</span>
-                  {(m.moved > 0 || m.refunded > 0) && <span>{t('console.merge.figures', { moved: m.moved, refunded: m.refunded })}</span>}
+                  {m.moved !== undefined && m.refunded !== undefined && (m.moved > 0 || m.refunded > 0) && <span>{t('console.merge.figures', { moved: m.moved, refunded: m.refunded })}</span>}
                   {m.undone && <span className="status status-pending">{t('console.merge.undoneMark')}</span>}
                 </p>
                 {!m.undone && canUndo && (

@@ -2,7 +2,7 @@
 // facilitator reaches them without scrolling; below, every priority's ranking (visible to the
 // facilitator from the results phase on), each one collapsible, as long as 250 ideas make it, with
 // phone dots and paper stickers apart where there are any. A host reads the rankings of their
-// scope and drives nothing.
+// scope once the hall has seen them (their view has no other), and drives nothing.
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { RESULTS_TOP_MAX, type Display, type Priority } from '../../shared/forum/types.js';
@@ -337,6 +337,8 @@ function Ranking({ priority: p, rows, open, onToggle }: { priority: Priority; ro
   const paper = new Set(view.ideas.filter((i) => i.source === 'paper').map((i) => i.id));
   // Phone dots and paper stickers apart, once a paper wall's stickers have been counted here.
   const withPaper = rows.some((r) => r.paperDots > 0);
+  // A host's view has a ranking only once the hall has seen it.
+  const unseen = view.me.role === 'host' && !revealed;
   const headingId = `h-result-${p.code}`;
   const listId = `ranking-${p.code}`;
   return (
@@ -354,12 +356,20 @@ function Ranking({ priority: p, rows, open, onToggle }: { priority: Priority; ro
           <span className="status status-pending">{t('console.notRevealed')}</span>
         )}
       </div>
-      <p className="muted small ranking-counts">
-        {t('count.ideas', { count: rows.length })} · {t('count.voters', { count: view.votedPerPriority[p.code] ?? 0 })} ·{' '}
-        {t('count.dots', { count: view.dotsPerPriority[p.code] ?? 0 })}
-      </p>
+      {unseen ? (
+        <p className="muted small ranking-counts">
+          {t('count.ideas', { count: view.ideaCounts[p.code] ?? 0 })} · {t('count.voters', { count: view.votedPerPriority[p.code] ?? 0 })}
+        </p>
+      ) : (
+        <p className="muted small ranking-counts">
+          {t('count.ideas', { count: rows.length })} · {t('count.voters', { count: view.votedPerPriority[p.code] ?? 0 })} ·{' '}
+          {t('count.dots', { count: view.dotsPerPriority[p.code] ?? 0 })}
+        </p>
+      )}
       <div id={listId} hidden={!open}>
-        {rows.length === 0 ? (
+        {unseen ? (
+          <p className="note note-info small">{t('console.host.rankingUnseen')}</p>
+        ) : rows.length === 0 ? (
           <p className="muted">{t('console.noIdeas')}</p>
         ) : (
           <ol className="ranking">

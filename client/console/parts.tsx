@@ -70,8 +70,9 @@ export function unspentBallots(view: ConsoleView): { budget: number; left: numbe
   let none = 0;
   for (const p of view.participants) {
     if (p.voided !== null) continue;
-    if (p.dots < budget) left++;
-    if (p.dots === 0 && budget > 0) none++;
+    const dots = p.dots ?? 0;
+    if (dots < budget) left++;
+    if (dots === 0 && budget > 0) none++;
   }
   return { budget, left, none };
 }

@@ -3,7 +3,9 @@
 // phones with dots on them watch their dots move, then the merge undone; ideas picked by hand and
 // merged; ideas flagged by the word list, and the list edited; a table host invited for one priority who moderates it, sees no phase controls and is
 // told when revoked; the phase's timer on the console, the projector and a phone; the audit log
-// filtered; sticker counts from the paper wall added to the ranking. axe-core on each new part.
+// filtered; sticker counts from the paper wall added to the ranking, within the paper ballots stated;
+// a host of a priority not yet revealed, who enters its stickers without seeing a tally. axe-core on
+// each new part.
 // Screenshots (console 1366×768, projector 1920×1080 and 1280×720, phone 360×640) go to
 // test-results/facilitation/, to be looked at.
 
@@ -376,8 +378,19 @@ describe.skipIf(!ready)(`facilitation in Chromium (needs ${CHROMIUM} and a built
   it('adds sticker counts from the paper wall before a priority is revealed; the ranking shows phones, paper and the sum', async () => {
     ok(await admin.send('phase:set', { to: 'results' }));
     await tab('Папір');
+    // Until the facilitator says how many paper ballots went out, no sticker can be entered.
+    await page.getByText('Спершу вкажіть вище, скільки паперових бюлетенів роздано').waitFor();
+    await page.getByLabel('Скільки паперових бюлетенів роздано').fill('2');
+    await page.getByRole('region', { name: 'Паперові бюлетені' }).getByRole('button', { name: 'Зберегти' }).click();
+    await page.getByText('Роздано паперових бюлетенів: 2. Межу наліпок оновлено.').waitFor();
+    await shoot(page, 'paper-ballots');
     const table = page.getByRole('region', { name: /Ефективне місто/ });
+    await table.getByText('Межа бюлетенів: до 4 на одну ідею, до 6 на весь пріоритет.').waitFor();
     const fountains = table.getByRole('spinbutton', { name: /Питні фонтанчики на майдані/ });
+    // Over the ballots' limit on one idea: said at once, nothing sent.
+    await fountains.fill('5');
+    await table.getByRole('button', { name: 'Зберегти наліпки' }).click();
+    await table.getByText('Кількість наліпок — ціле число від 0 до 4.').waitFor();
     await fountains.fill('4');
     await table.getByRole('button', { name: 'Зберегти наліпки' }).click();
     await eventually(() => ideaBy('Питні фонтанчики на майдані').paperDots).toBe(4);
@@ -401,5 +414,36 @@ describe.skipIf(!ready)(`facilitation in Chromium (needs ${CHROMIUM} and a built
     await tab('Папір');
     await table.getByText('Результати цього пріоритету вже показано').waitFor();
     expect(await fountains.isDisabled()).toBe(true);
+  });
+
+  it('a host of a priority not yet revealed enters its stickers without phone dots or a ranking, and reads the ballots the facilitator stated', async () => {
+    const { link } = ok(await admin.send('host:invite', { name: 'Ліна', scope: '2' }));
+    for (const [size, viewport] of [
+      ['1920', { width: 1920, height: 1080 }],
+      ['1280', { width: 1280, height: 720 }],
+      ['360', { width: 360, height: 640 }],
+    ] as const) {
+      const host = await newPage(viewport);
+      await host.goto(`${server.url}${link}`);
+      await host.getByRole('tab', { name: 'Папір' }).click();
+      await host.getByText('Роздано паперових бюлетенів: 2 (це число вказує фасилітатор).').waitFor();
+      // The ballots are the facilitator's to state: no field for them here.
+      expect(await host.getByLabel('Скільки паперових бюлетенів роздано').count()).toBe(0);
+      const table = host.locator('section.paper-dots').first();
+      await table.getByRole('spinbutton', { name: /Wi-Fi|Вайфай/ }).first().waitFor();
+      await table.getByText('Межа бюлетенів: до 4 на одну ідею, до 6 на весь пріоритет.').waitFor();
+      // No phone dots and no sum before the hall has seen the ranking.
+      expect(await table.getByRole('columnheader', { name: 'З телефонів' }).count()).toBe(0);
+      expect(await table.getByRole('columnheader', { name: 'Разом' }).count()).toBe(0);
+      await shoot(host, `host-paper-${size}`);
+      expect(await violations(host)).toEqual([]);
+
+      await host.getByRole('tab', { name: 'Результати' }).click();
+      await host.getByText('Рейтинг цього пріоритету з’явиться тут, щойно фасилітатор покаже його залі.').waitFor();
+      expect(await host.locator('ol.ranking').count()).toBe(0);
+      await shoot(host, `host-results-${size}`);
+      expect(await violations(host)).toEqual([]);
+      await host.context().close();
+    }
   });
 });

@@ -94,6 +94,7 @@ describe.skipIf(!haveBrowser || !built || !havePoppler)('the printable report an
     await dots(4, 'theatre');
     await dots(7, 'theatre');
     ok(await admin.send('phase:set', { to: 'results' }));
+    ok(await admin.send('paper:ballots', { count: 1 }));
     ok(await admin.send('paper:dots', { ideaId: id.ramp, count: 2 }));
   });
   afterAll(async () => {

@@ -413,6 +413,7 @@ export class ForumRoom {
         case 'hostRevoked':
         case 'wordListSet':
         case 'paperDotsSet':
+        case 'paperBallotsSet':
           break;
         case 'timerSet':
         case 'timerCleared':

@@ -310,20 +310,22 @@ export function consoleView(
       .filter((i) => i.status !== 'withdrawn')
       // Added to the public record, not spread into a new one: for thousands of ideas at every
       // update, spreading took eight times as long (`npm run bench`, part views).
-      .map(
-        (idea): ConsoleIdea =>
-          Object.assign(publicIdea(state, idea), {
-            authorId: idea.authorId,
-            status: idea.status,
-            hiddenReason: idea.hiddenReason,
-            createdAt: idea.createdAt,
-            source: idea.source,
-            paperDots: idea.paperDots,
-            mergedInto: idea.mergedInto,
-            merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
-            flagged: flaggedWords(state, idea),
-          }),
-      ),
+      .map((idea): ConsoleIdea => {
+        const record: ConsoleIdea = Object.assign(publicIdea(state, idea), {
+          authorId: idea.authorId,
+          status: idea.status,
+          hiddenReason: idea.hiddenReason,
+          createdAt: idea.createdAt,
+          source: idea.source,
+          mergedInto: idea.mergedInto,
+          merged: idea.merged.map((m) => ({ ideaId: m.ideaId, title: m.title, description: m.description, place: m.place, authorName: nameOf(m.authorId, m.paperAuthor) })),
+          flagged: flaggedWords(state, idea),
+        });
+        // Only where stickers were entered: a host's view (hostView) then has nothing to take out
+        // of thousands of ideas at every update of the voting.
+        if (idea.paperDots > 0) record.paperDots = idea.paperDots;
+        return record;
+      }),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
     moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by }) => ({
       at,
@@ -356,14 +358,31 @@ export function consoleView(
     hosts: [...state.hosts.values()].map((h) => ({ id: h.id, name: h.name, scope: h.scope, revoked: h.revoked, online: facilitation.hostOnline(h.id) })),
     wordList: { words: [...(state.wordList ?? DEFAULT_WORD_LIST)], isDefault: state.wordList === null },
     unspentPerPriority: unspentPerPriority(state),
+    paperBallots: state.paperBallots,
   };
 }
 
 /**
  * A host's console: the same forum, without what only the facilitator needs (the projector's
- * key, participants' addresses, the admission figures, the hosts list).
+ * key, participants' addresses, the admission figures, the hosts list) and without any count of a
+ * priority the hall has not seen. The facilitator looks at the tallies before revealing; a table
+ * host sees a ranking when the hall does (a revealed ranking is public, whatever the host's scope),
+ * and meanwhile nothing to work one out from: no dots per ballot or per priority, no dots a merge
+ * moved, no unspent ballots. A scoped host sees the stickers entered only in their own priority
+ * (they enter them, in the results); another priority's, once the hall has seen it.
  */
 export function hostView(view: ConsoleView): ConsoleView {
+  const scope = view.me.role === 'host' ? view.me.scope : null;
+  const revealed = new Set(view.forum.revealed);
+  // Stickers are entered in the results, each by the hosts of its priority.
+  const entering = view.forum.phase === 'results';
+  const paperShown = (priorityCode: string) => revealed.has(priorityCode) || (entering && (scope === null || scope === priorityCode));
+  let priorityOf: Map<string, string> | null = null;
+  const shown = (ideaId: string | null, show: (code: string) => boolean) => {
+    priorityOf ??= new Map(view.ideas.map((i) => [i.id, i.priorityCode]));
+    const code = ideaId === null ? undefined : priorityOf.get(ideaId);
+    return code !== undefined && show(code);
+  };
   return {
     ...view,
     participants: view.participants.map((p) => ({
@@ -371,12 +390,29 @@ export function hostView(view: ConsoleView): ConsoleView {
       name: p.name,
       online: p.online,
       ideas: p.ideas,
-      dots: p.dots,
       joinedAt: p.joinedAt,
       address: '',
       ticketNumber: p.ticketNumber,
       voided: p.voided,
     })),
+    ideas: view.ideas.map((idea) => {
+      if (idea.paperDots === undefined || paperShown(idea.priorityCode)) return idea;
+      const { paperDots: _hidden, ...rest } = idea;
+      return rest;
+    }),
+    dotsPerPriority: Object.fromEntries(Object.entries(view.dotsPerPriority).filter(([code]) => revealed.has(code))),
+    results: view.results.filter((r) => revealed.has(r.priorityCode)),
+    unspentPerPriority: {},
+    merges: view.merges.map((m) => {
+      if (m.moved === undefined || shown(m.into, (code) => revealed.has(code))) return m;
+      const { moved: _moved, refunded: _refunded, ...rest } = m;
+      return rest;
+    }),
+    moderation: view.moderation.map((m) => {
+      if (m.action !== 'paperDots' || !m.count || shown(m.ideaId, paperShown)) return m;
+      const { count: _count, ...rest } = m;
+      return rest;
+    }),
     admission: { ...view.admission, screenUrl: '', sharedAddresses: [] },
     hosts: [],
   };

@@ -72,6 +72,15 @@ export class HandlerContext {
     }
   }
 
+  /**
+   * Whether this sender may be told how many dots an action moved: the facilitator, who sees the
+   * tallies anyway. A host merging or hiding during voting would otherwise read an idea's count
+   * off the ack (merge, then undo: every dot on it).
+   */
+  seesTallies(): boolean {
+    return this.session.role !== 'host';
+  }
+
   /** The priority of an idea, for a scope check; undefined when there is no such idea. */
   priorityOf(ideaId: string): string | undefined {
     return this.room.state.ideas.get(ideaId)?.priorityCode;

@@ -28,6 +28,7 @@ import { invite } from './host/invite.js';
 import { revoke } from './host/revoke.js';
 import { merge } from './idea/merge.js';
 import { unmerge } from './idea/unmerge.js';
+import { paperBallots } from './paper/ballots.js';
 import { paperDots } from './paper/dots.js';
 import { paperIdea } from './paper/idea.js';
 import { extendTimer } from './timer/extend.js';
@@ -51,6 +52,7 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'idea:unmerge': unmerge,
   'paper:idea': paperIdea,
   'paper:dots': paperDots,
+  'paper:ballots': paperBallots,
   'host:invite': invite,
   'host:revoke': revoke,
   'timer:set': setTimer,

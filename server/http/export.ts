@@ -68,6 +68,8 @@ export interface ExportModerationEntry {
   merged?: { id: string; title: string }[];
   /** Paper stickers counted: before and after. */
   paperDots?: { before: number; after: number };
+  /** Paper ballots handed out, as the facilitator said: before and after. */
+  paperBallots?: { before: number; after: number };
   /** Whose ballot a void or a ticket's release was about; left out of an export without names. */
   participant?: string;
 }
@@ -180,7 +182,7 @@ function moderationEntry(state: ForumState, entry: ModerationEntry, names: boole
     ...(entry.before ? { before: { ...entry.before } } : {}),
     ...(entry.after ? { after: { ...entry.after } } : {}),
     ...(entry.ideaIds ? { merged: entry.ideaIds.map((id) => ({ id, title: titleOf(id) })) } : {}),
-    ...(entry.count ? { paperDots: { ...entry.count } } : {}),
+    ...(entry.count ? { [entry.action === 'paperBallots' ? 'paperBallots' : 'paperDots']: { ...entry.count } } : {}),
     ...(names && entry.participantId ? { participant: state.participants.get(entry.participantId)?.name ?? '' } : {}),
   };
 }
@@ -290,7 +292,8 @@ export function resultsCsv(results: ExportResults, lang: Lang): string {
         t(lang, `console.log.${m.action}`),
         m.by === 'host' ? (m.hostName ?? '') : log.facilitator,
         m.idea ?? '',
-        m.reason ?? '',
+        // The ballots stated have no column of their own: said in words where a reason would be.
+        m.paperBallots ? t(lang, 'console.audit.ballots', m.paperBallots) : (m.reason ?? ''),
         text(m.before),
         text(m.after),
         (m.merged ?? []).map((i) => i.title).join(' | '),

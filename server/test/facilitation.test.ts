@@ -172,7 +172,9 @@ describe('facilitation, end to end', () => {
 
     const view = await admin.next<ConsoleView>('console', (v) => v.ideas.some((i) => i.id === id.paper));
     const card = view.ideas.find((i) => i.id === id.paper)!;
-    expect(card).toMatchObject({ source: 'paper', authorId: '', paperDots: 0, status: 'active' });
+    expect(card).toMatchObject({ source: 'paper', authorId: '', status: 'active' });
+    // No stickers yet: no count at all.
+    expect(card).not.toHaveProperty('paperDots');
     expect(view.ideas.find((i) => i.id === id.hostPaper)).toMatchObject({ source: 'paper', authorId: '' });
     expect(view.ideas.find((i) => i.id === id.rude)).toMatchObject({ status: 'hidden', hiddenReason: 'Образливо' });
     // The audit log names who did each step.
@@ -261,7 +263,8 @@ describe('facilitation, end to end', () => {
     expect(refused(await host.send('idea:merge', { into: id.cowork, ideas: [id.coworkToo] }))).toBe('OUT_OF_SCOPE');
     expect(refused(await host.send('idea:merge', { into: id.bike, ideas: [id.cowork] }))).toBe('MERGE_ACROSS_PRIORITIES');
     const mark = ivan.mark();
-    expect(ok(await host.send('idea:merge', { into: id.bike, ideas: [id.bikeToo] }))).toMatchObject({ moved: 3, refunded: 1 });
+    // A host is told no count: how many dots moved is the tally of an unrevealed priority.
+    expect(ok(await host.send('idea:merge', { into: id.bike, ideas: [id.bikeToo] }))).toEqual({ mergeId: expect.any(String) });
     expect((await ivan.next<MeView>('me', (m) => m.dots[id.bike] === 2, mark)).dots).toEqual({ [id.bike]: 2 });
     const view = await admin.next<ConsoleView>('console', (v) => v.merges.length === 2);
     expect(view.merges[1]).toMatchObject({ by: 'Ірина', undone: false });
@@ -272,6 +275,10 @@ describe('facilitation, end to end', () => {
     expect(refused(await admin.send('paper:dots', { ideaId: id.paper, count: 5 }))).toBe('WRONG_PHASE');
     ok(await admin.send('phase:set', { to: 'results' }));
     const phoneDots = JSON.stringify([...server.room.state.dots].map(([p, mine]) => [p, [...mine]]));
+    // Stickers wait for the facilitator to say how many paper ballots went out; a host cannot say it.
+    expect(refused(await admin.send('paper:dots', { ideaId: id.paper, count: 5 }))).toBe('PAPER_NO_BALLOTS');
+    expect(refused(await host.send('paper:ballots', { count: 3 }))).toBe('FORBIDDEN');
+    expect(ok(await admin.send('paper:ballots', { count: 3 }))).toEqual({ ballots: 3 });
     expect(ok(await admin.send('paper:dots', { ideaId: id.paper, count: 5 }))).toEqual({ count: 5 });
     expect(ok(await host.send('paper:dots', { ideaId: id.hostPaper, count: 3 }))).toEqual({ count: 3 });
     expect(refused(await host.send('paper:dots', { ideaId: id.cowork, count: 3 }))).toBe('OUT_OF_SCOPE');
@@ -327,6 +334,7 @@ describe('facilitation, end to end', () => {
       ['merge', 'facilitator', ''],
       ['unmerge', 'facilitator', ''],
       ['merge', 'host', 'Ірина'],
+      ['paperBallots', 'facilitator', ''],
       ['paperDots', 'facilitator', ''],
       ['paperDots', 'host', 'Ірина'],
       ['paperDots', 'host', 'Богдан'],
@@ -335,7 +343,8 @@ describe('facilitation, end to end', () => {
     expect(log[0]).toMatchObject({ idea: 'Який мудак поставив ці смітники', reason: 'Образливо', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) });
     expect(log[1]).toMatchObject({ before: { title: 'Ліхтарі в парку' }, after: { title: 'Ліхтарі в парку Гагаріна' } });
     expect(log[4]).toMatchObject({ idea: 'Велодоріжка на вулиці Київській', merged: [{ id: id.bikeToo, title: 'Зробити велосипедну доріжку по Київській' }] });
-    expect(log[7]).toMatchObject({ idea: 'Пандус до ЦНАПу', paperDots: { before: 0, after: 5 } });
+    expect(log[7]).toMatchObject({ idea: null, paperBallots: { before: 0, after: 3 } });
+    expect(log[8]).toMatchObject({ idea: 'Пандус до ЦНАПу', paperDots: { before: 0, after: 5 } });
 
     const rows = parseCsv(await (await get('/api/export.csv')).text(), ';');
     const col = (name: string) => rows[0].indexOf(name);
@@ -363,7 +372,8 @@ describe('facilitation, end to end', () => {
     expect(cell(logRows[1], 'Текст до')).toBe('Назва: Ліхтарі в парку\nОпис: \nМісце: ');
     expect(cell(logRows[1], 'Текст після')).toBe('Назва: Ліхтарі в парку Гагаріна\nОпис: \nМісце: ');
     expect([cell(logRows[4], 'Хто'), cell(logRows[4], 'Об’єднані ідеї')]).toEqual(['фасилітатор', 'Зробити велосипедну доріжку по Київській']);
-    expect([cell(logRows[7], 'Наліпок було'), cell(logRows[7], 'Наліпок стало')]).toEqual(['0', '5']);
+    expect(cell(logRows[7], 'Причина')).toBe('Паперових бюлетенів: 0 → 3');
+    expect([cell(logRows[8], 'Наліпок було'), cell(logRows[8], 'Наліпок стало')]).toEqual(['0', '5']);
   });
 
   it('revealed, the projector and phones show the sum, and the count is closed', async () => {

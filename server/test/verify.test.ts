@@ -65,6 +65,7 @@ beforeAll(async () => {
     ok(await b.send('dot:place', { ideaId: ideas[0] }));
     ok(await b.send('dot:place', { ideaId: ideas[3] }));
     ok(await admin.send('phase:set', { to: 'results' }));
+    ok(await admin.send('paper:ballots', { count: 1 }));
     ok(await admin.send('paper:dots', { ideaId: ideas[2], count: 2 }));
     ok(await admin.send('priority:reveal', { priorityCode: '1' }));
     forumId = server.room.state.id;

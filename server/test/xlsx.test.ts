@@ -47,6 +47,7 @@ describe('the XLSX export', () => {
     await dots(marko, id.square, 2);
     await dots(anon, id.sorting, 1);
     ok(await admin.send('phase:set', { to: 'results' }));
+    ok(await admin.send('paper:ballots', { count: 2 }));
     ok(await admin.send('paper:dots', { ideaId: id.paper, count: 3 }));
   });
   afterAll(async () => {

@@ -31,6 +31,14 @@ export const ERROR_CODES = [
   /** The surviving idea was merged again or hidden since: that has to be undone first. */
   'MERGE_NOT_UNDOABLE',
   'HOST_NOT_FOUND',
+  /** Paper stickers before the facilitator has said how many paper ballots were handed out. */
+  'PAPER_NO_BALLOTS',
+  /** More stickers on one idea than the paper ballots handed out can carry (ballots × cap). */
+  'PAPER_IDEA_OVER_BALLOTS',
+  /** More stickers in one priority than the paper ballots handed out can carry (ballots × budget). */
+  'PAPER_PRIORITY_OVER_BALLOTS',
+  /** Fewer paper ballots than the stickers already entered need. */
+  'PAPER_BALLOTS_BELOW',
   /** A table host acting outside the priority they were invited for. */
   'OUT_OF_SCOPE',
   /** The projector can show only what has been revealed. */

@@ -11,6 +11,7 @@ import {
   decideExtendTimer,
   decideInviteHost,
   decideMerge,
+  decidePaperBallots,
   decidePaperDots,
   decidePaperIdea,
   decideRevokeHost,
@@ -19,13 +20,15 @@ import {
   decideWordList,
   flaggedWords,
   hostMayAct,
+  paperBallotsNeeded,
+  paperBound,
   WORD_LIST_MAX,
 } from './facilitation.js';
 import { decideHideIdea, decidePlaceDot, decideReveal, decideTransition, decideWithdrawIdea, dotsLeft, ideasOf } from './rules.js';
 import { replay } from './state.js';
 import { countVotingProgress, tallyPriority, votingProgress } from './tally.js';
 import { accepted, refusal, snapshot, TestForum } from './testing.js';
-import { FACILITATOR, PAPER_DOTS_MAX, TIMER_MAX_MS, TIMER_MIN_MS, type ForumEvent, type Phase } from './types.js';
+import { FACILITATOR, PAPER_BALLOTS_MAX, PAPER_DOTS_MAX, TIMER_MAX_MS, TIMER_MIN_MS, type ForumEvent, type Phase } from './types.js';
 import { verifyLog } from './verify.js';
 
 // ---------------------------------------------------------------- helpers
@@ -398,15 +401,56 @@ describe('decidePaperIdea', () => {
 });
 
 describe('decidePaperDots', () => {
-  /** i1 with 3 phone dots, i2 with 1, in results. */
-  function counted(): TestForum {
+  /** i1 with 3 phone dots, i2 with 1, in results; `ballots` paper ballots stated (budget 4, cap 2). */
+  function counted(ballots: number | null = 20): TestForum {
     const f = votingForum();
     f.dot('p1', 'i1', 2);
     f.dot('p2', 'i1', 1);
     f.dot('p3', 'i2', 1);
     f.to('results');
+    if (ballots !== null) f.run(decidePaperBallots(f.state, ballots, f.now()));
     return f;
   }
+
+  it('stays within the paper ballots stated: ballots × cap on one idea, ballots × budget in a priority', () => {
+    // Nothing stated yet: no sticker at all, and the message says who states the ballots.
+    const none = counted(null);
+    expect(refusal(decidePaperDots(none.state, 'i1', 1, 1, 'host-1'))).toEqual({ code: 'PAPER_NO_BALLOTS' });
+    expect(accepted(decidePaperDots(none.state, 'i1', 0, 1, 'host-1'))).toEqual([]);
+
+    // Three ballots, budget 4, cap 2: at most 6 on one idea, 12 in the priority.
+    const f = counted(3);
+    expect(paperBound(f.state, 'A')).toEqual({ ballots: 3, perIdea: 6, perPriority: 12, entered: 0 });
+    expect(refusal(decidePaperDots(f.state, 'i1', 7, 1, 'host-1'))).toEqual({ code: 'PAPER_IDEA_OVER_BALLOTS', params: { ballots: 3, max: 6 } });
+    expect(refusal(decidePaperDots(f.state, 'i1', 100_000, 1, FACILITATOR)).code).toBe('PAPER_IDEA_OVER_BALLOTS');
+    f.run(decidePaperDots(f.state, 'i1', 6, 1, 'host-1'));
+    f.run(decidePaperDots(f.state, 'i2', 5, 1, 'host-1'));
+    expect(refusal(decidePaperDots(f.state, 'i3', 2, 1, FACILITATOR))).toEqual({ code: 'PAPER_PRIORITY_OVER_BALLOTS', params: { ballots: 3, max: 12, left: 1 } });
+    f.run(decidePaperDots(f.state, 'i3', 1, 1, FACILITATOR));
+    // Another priority has its own room; lowering a count is always allowed.
+    f.run(decidePaperDots(f.state, 'i6', 6, 1, FACILITATOR));
+    f.run(decidePaperDots(f.state, 'i1', 2, 1, 'host-1'));
+    expect(paperBound(f.state, 'A').entered).toBe(8);
+
+    // Fewer ballots than the stickers entered need: refused; more: the room grows.
+    expect(paperBallotsNeeded(f.state)).toBe(3);
+    expect(refusal(decidePaperBallots(f.state, 2, 1))).toEqual({ code: 'PAPER_BALLOTS_BELOW', params: { min: 3 } });
+    expect(accepted(decidePaperBallots(f.state, 3, 1))).toEqual([]);
+    f.run(decidePaperBallots(f.state, 4, 77));
+    expect(f.state.paperBallots).toBe(4);
+    expect(f.state.moderation.at(-1)).toEqual({ at: 77, action: 'paperBallots', ideaId: null, reason: null, by: FACILITATOR, count: { before: 3, after: 4 } });
+    f.run(decidePaperDots(f.state, 'i1', 8, 1, 'host-1'));
+  });
+
+  it('takes the number of paper ballots as a whole number up to the most, until the forum closes', () => {
+    const f = counted(null);
+    for (const bad of [-1, 1.5, PAPER_BALLOTS_MAX + 1, Number.NaN]) {
+      expect(refusal(decidePaperBallots(f.state, bad, 1)), String(bad)).toEqual({ code: 'BAD_INPUT', params: { field: 'count' } });
+    }
+    f.run(decidePaperBallots(f.state, PAPER_BALLOTS_MAX, 1));
+    f.to('closed');
+    expect(refusal(decidePaperBallots(f.state, 5, 1)).code).toBe('WRONG_PHASE');
+  });
 
   it('adds stickers beside the phone dots, ranks by the sum, and leaves phone dots alone', () => {
     const f = counted();
@@ -446,7 +490,8 @@ describe('decidePaperDots', () => {
     for (const bad of [-1, 1.5, PAPER_DOTS_MAX + 1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(refusal(decidePaperDots(f.state, 'i1', bad, 1, FACILITATOR)), String(bad)).toEqual({ code: 'BAD_INPUT', params: { field: 'count' } });
     }
-    expect(accepted(decidePaperDots(f.state, 'i1', PAPER_DOTS_MAX, 1, FACILITATOR))).toHaveLength(1);
+    // The most: in a log from before paper ballots were counted (verify.ts), nothing else bounds it.
+    expect(accepted(decidePaperDots(f.state, 'i1', PAPER_DOTS_MAX, 1, FACILITATOR, false))).toHaveLength(1);
     expect(accepted(decidePaperDots(f.state, 'i1', 0, 1, FACILITATOR))).toEqual([]);
   });
 
@@ -632,6 +677,7 @@ function facilitatedEvening(): SteppedForum {
   merge(f, 'i1', ['i2'], 'm2');
   f.run(decideRevokeHost(f.state, 'h1', f.now()));
   f.to('results');
+  f.run(decidePaperBallots(f.state, 4, f.now()));
   f.run(decidePaperDots(f.state, 'i1', 7, f.now(), 'h2'));
   f.run(decidePaperDots(f.state, 'i4', 2, f.now(), FACILITATOR));
   f.run(decideReveal(f.state, 'A'));
@@ -641,7 +687,7 @@ function facilitatedEvening(): SteppedForum {
 describe('the log of a facilitated evening', () => {
   it('holds every new kind of event', () => {
     const types = new Set(facilitatedEvening().log.map((e) => e.type));
-    for (const type of ['ideasMerged', 'mergeUndone', 'paperDotsSet', 'hostInvited', 'hostRevoked', 'timerSet', 'timerCleared', 'wordListSet'] as const) {
+    for (const type of ['ideasMerged', 'mergeUndone', 'paperDotsSet', 'paperBallotsSet', 'hostInvited', 'hostRevoked', 'timerSet', 'timerCleared', 'wordListSet'] as const) {
       expect(types.has(type), type).toBe(true);
     }
   });
@@ -678,6 +724,7 @@ describe('the log of a facilitated evening', () => {
       ['merge', 'h1'],
       ['unmerge', 'h2'],
       ['merge', FACILITATOR],
+      ['paperBallots', FACILITATOR],
       ['paperDots', 'h2'],
       ['paperDots', FACILITATOR],
     ]);

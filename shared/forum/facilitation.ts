@@ -9,6 +9,7 @@ import { checkLine, dotsLeft, findPriority, type IdeaInput } from './rules.js';
 import { cleanLine, cleanText, textLength } from './text.js';
 import {
   LIMITS,
+  PAPER_BALLOTS_MAX,
   PAPER_DOTS_MAX,
   TIMER_MAX_MS,
   TIMER_MIN_MS,
@@ -140,17 +141,72 @@ export function decidePaperIdea(
 }
 
 /**
- * Sticker dots counted on paper for one idea, after voting and before its priority is revealed
- * (once the hall has seen a ranking, it stays as shown). Phone dots are never touched.
+ * What the paper ballots the facilitator says were handed out allow in one priority: each ballot
+ * carries the phone's budget of stickers per priority, at most the cap on one idea, as a phone's
+ * ballot does. `entered`: the stickers already entered on its active ideas.
  */
-export function decidePaperDots(state: ForumState, ideaId: string, count: number, at: number, by: Actor): Decision<ForumEvent[]> {
+export function paperBound(state: ForumState, priorityCode: string): { ballots: number; perIdea: number; perPriority: number; entered: number } {
+  const ballots = state.paperBallots ?? 0;
+  let entered = 0;
+  for (const idea of state.ideas.values()) if (idea.priorityCode === priorityCode && idea.status === 'active') entered += idea.paperDots;
+  return { ballots, perIdea: ballots * state.rules.maxDotsPerIdea, perPriority: ballots * state.rules.dotsPerPriority, entered };
+}
+
+/**
+ * Sticker dots counted on paper for one idea, after voting and before its priority is revealed
+ * (once the hall has seen a ranking, it stays as shown). Phone dots are never touched. The count
+ * stays within what the paper ballots handed out allow (paperBound): a count above it is a typo or
+ * a stuffed wall, and only the facilitator can say more ballots went out. `bounded` false: a log
+ * written before ballots were counted, judged as it was then (verify.ts).
+ */
+export function decidePaperDots(state: ForumState, ideaId: string, count: number, at: number, by: Actor, bounded = true): Decision<ForumEvent[]> {
   if (state.phase !== 'results') return refuse('WRONG_PHASE', { phase: state.phase });
   if (!Number.isInteger(count) || count < 0 || count > PAPER_DOTS_MAX) return refuse('BAD_INPUT', { field: 'count' });
   const idea = activeIdea(state, ideaId);
   if (!idea.ok) return idea;
   if (state.revealed.includes(idea.value.priorityCode)) return refuse('ALREADY_REVEALED');
   if (idea.value.paperDots === count) return accept([]);
+  if (bounded && count > idea.value.paperDots) {
+    const bound = paperBound(state, idea.value.priorityCode);
+    if (bound.ballots === 0) return refuse('PAPER_NO_BALLOTS');
+    if (count > bound.perIdea) return refuse('PAPER_IDEA_OVER_BALLOTS', { ballots: bound.ballots, max: bound.perIdea });
+    const others = bound.entered - idea.value.paperDots;
+    if (others + count > bound.perPriority) {
+      return refuse('PAPER_PRIORITY_OVER_BALLOTS', { ballots: bound.ballots, max: bound.perPriority, left: Math.max(0, bound.perPriority - others) });
+    }
+  }
   return accept([{ type: 'paperDotsSet', ideaId, count, at, by }]);
+}
+
+/**
+ * The fewest paper ballots that cover the stickers already entered: a priority's sum within
+ * ballots × budget, each idea's count within ballots × cap.
+ */
+export function paperBallotsNeeded(state: ForumState): number {
+  const { dotsPerPriority, maxDotsPerIdea } = state.rules;
+  const perPriority = new Map<string, number>();
+  let needed = 0;
+  for (const idea of state.ideas.values()) {
+    if (idea.status !== 'active' || idea.paperDots === 0) continue;
+    perPriority.set(idea.priorityCode, (perPriority.get(idea.priorityCode) ?? 0) + idea.paperDots);
+    needed = Math.max(needed, Math.ceil(idea.paperDots / maxDotsPerIdea));
+  }
+  for (const sum of perPriority.values()) needed = Math.max(needed, Math.ceil(sum / dotsPerPriority));
+  return needed;
+}
+
+/**
+ * How many paper ballots were handed out, as the facilitator says (a host cannot: the number is
+ * what bounds the stickers they enter). It may go up at any time before the forum closes, and down
+ * as far as the stickers already entered allow.
+ */
+export function decidePaperBallots(state: ForumState, count: number, at: number): Decision<ForumEvent[]> {
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!Number.isInteger(count) || count < 0 || count > PAPER_BALLOTS_MAX) return refuse('BAD_INPUT', { field: 'count' });
+  const needed = paperBallotsNeeded(state);
+  if (count < needed) return refuse('PAPER_BALLOTS_BELOW', { min: needed });
+  if (state.paperBallots === count) return accept([]);
+  return accept([{ type: 'paperBallotsSet', count, at }]);
 }
 
 /** Invites a co-facilitator or table host, for the whole forum (scope null) or one priority. */

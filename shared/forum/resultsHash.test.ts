@@ -3,7 +3,7 @@
 // personal goes in.
 
 import { describe, expect, it } from 'vitest';
-import { decidePaperDots } from './facilitation.js';
+import { decidePaperBallots, decidePaperDots } from './facilitation.js';
 import { canonicalJson, canonicalResults, resultsDocument } from './resultsHash.js';
 import { TestForum } from './testing.js';
 import { FACILITATOR } from './types.js';
@@ -64,6 +64,7 @@ describe('canonicalResults', () => {
     expect(canonicalResults(moved.state)).not.toBe(base);
     const paper = evening('forward').to('results');
     const before = canonicalResults(paper.state);
+    paper.run(decidePaperBallots(paper.state, 1, paper.now()));
     paper.run(decidePaperDots(paper.state, 'i2', 1, paper.now(), FACILITATOR));
     expect(canonicalResults(paper.state)).not.toBe(before);
   });

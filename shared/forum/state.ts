@@ -38,6 +38,7 @@ export function emptyState(): ForumState {
     hostsBySecret: new Map(),
     timer: null,
     wordList: null,
+    paperBallots: null,
     nextIdeaSeq: 1,
     createdAt: 0,
   };
@@ -368,6 +369,10 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       idea.paperDots = event.count;
       return;
     }
+    case 'paperBallotsSet':
+      state.moderation.push({ at: event.at, action: 'paperBallots', ideaId: null, reason: null, by: FACILITATOR, count: { before: state.paperBallots ?? 0, after: event.count } });
+      state.paperBallots = event.count;
+      return;
     case 'hostInvited':
       state.hosts.set(event.hostId, { id: event.hostId, name: event.name, scope: event.scope, secretHash: event.secretHash, invitedAt: event.at, revoked: false });
       state.hostsBySecret.set(event.secretHash, event.hostId);

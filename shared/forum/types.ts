@@ -81,6 +81,8 @@ export const LIMITS = {
 
 /** Most sticker dots one idea may get on paper; timers from a minute to three hours. */
 export const PAPER_DOTS_MAX = 100_000;
+/** Most paper ballots the facilitator may say were handed out in one forum (as many as tickets). */
+export const PAPER_BALLOTS_MAX = 10_000;
 export const TIMER_MIN_MS = 60_000;
 export const TIMER_MAX_MS = 3 * 60 * 60_000;
 
@@ -225,7 +227,7 @@ export interface Ticket {
 
 export interface ModerationEntry {
   at: number;
-  action: 'hide' | 'restore' | 'correct' | 'void' | 'releaseTicket' | 'merge' | 'unmerge' | 'paperIdea' | 'paperDots';
+  action: 'hide' | 'restore' | 'correct' | 'void' | 'releaseTicket' | 'merge' | 'unmerge' | 'paperIdea' | 'paperDots' | 'paperBallots';
   /** The idea acted on (a merge's surviving idea); null for actions on a participant or a ticket. */
   ideaId: string | null;
   /** For 'void' and 'releaseTicket': whose ballot. */
@@ -235,7 +237,7 @@ export interface ModerationEntry {
   reason: string | null;
   /** Who did it: the facilitator, or a table host's id. */
   by?: Actor;
-  /** For 'correct': the text before and after; for 'paperDots': the counts. */
+  /** For 'correct': the text before and after; for 'paperDots' and 'paperBallots': the counts. */
   before?: { title: string; description: string; place: string };
   after?: { title: string; description: string; place: string };
   count?: { before: number; after: number };
@@ -292,6 +294,11 @@ export interface ForumState {
   timer: Timer | null;
   /** Words that flag an idea for review on the console; null: the default list. */
   wordList: string[] | null;
+  /**
+   * Paper ballots handed out, as the facilitator said: they bound the stickers that may be entered
+   * (facilitation.ts, paperBound). null: never said, and no sticker may be entered yet.
+   */
+  paperBallots: number | null;
   nextIdeaSeq: number;
   createdAt: number;
 }
@@ -407,6 +414,8 @@ export type ForumEvent =
   /** `restored`: dots moved back to the idea they came from; `reinstated`: refunded dots put back. */
   | { type: 'mergeUndone'; mergeId: string; restored: DotMove[]; reinstated: DotMove[]; at: number; by: Actor }
   | { type: 'paperDotsSet'; ideaId: string; count: number; at: number; by: Actor }
+  /** How many paper ballots were handed out, as the facilitator said (only the facilitator says it). */
+  | { type: 'paperBallotsSet'; count: number; at: number }
   | { type: 'hostInvited'; hostId: string; name: string; scope: string | null; secretHash: string; at: number }
   | { type: 'hostRevoked'; hostId: string; at: number }
   | { type: 'timerSet'; phase: Phase; endsAt: number; durationMs: number; at: number }

@@ -18,6 +18,7 @@ import {
   decideExtendTimer,
   decideInviteHost,
   decideMerge,
+  decidePaperBallots,
   decidePaperDots,
   decidePaperIdea,
   decideRevokeHost,
@@ -125,6 +126,7 @@ function evening(seed: number, steps = 1200) {
       const input = { priorityCode, goalCode: rnd.pick([null, 'B.1']), title: rnd.pick(titles), description: '', place: '', paperAuthor: rnd.pick(['', ' Ганна ']) };
       return asActor(by, priorityCode, () => decidePaperIdea(s, input, `q${step}`, at, by));
     }
+    if (r < 0.47) return decidePaperBallots(s, rnd.pick([0, 1, 3, 3, -1]), at);
     if (r < 0.56) {
       const ideaId = someIdea();
       return asActor(by, priorityOf(ideaId), () => decidePaperDots(s, ideaId, rnd.pick([0, 1, 4, 7, -1]), at, by));
@@ -208,7 +210,7 @@ const EVENT_TYPES: ForumEvent['type'][] = [
   'forumCreated', 'structureSet', 'rulesSet', 'phaseChanged', 'participantJoined', 'participantRenamed', 'ideaSubmitted',
   'ideaEdited', 'ideaWithdrawn', 'ideaHidden', 'ideaRestored', 'dotPlaced', 'dotRemoved', 'priorityRevealed', 'admissionSet',
   'addressCapSet', 'ticketsIssued', 'ticketReleased', 'ballotMoved', 'participantVoided', 'ideasMerged', 'mergeUndone',
-  'paperDotsSet', 'hostInvited', 'hostRevoked', 'timerSet', 'timerCleared', 'wordListSet',
+  'paperDotsSet', 'paperBallotsSet', 'hostInvited', 'hostRevoked', 'timerSet', 'timerCleared', 'wordListSet',
 ];
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => 7000 + i);
@@ -247,6 +249,28 @@ function voting() {
 const seqAt = (index: number) => 101 + index;
 
 describe('a damaged log', () => {
+  it('catches stickers over what the paper ballots stated can carry, and judges a log from before ballots were counted as it was then', () => {
+    const { f, ideas } = voting();
+    f.to('results');
+    const stickers = (count: number): ForumEvent => ({ type: 'paperDotsSet', ideaId: ideas[0], count, at: 1, by: FACILITATOR });
+    // No ballots ever stated: a log written before they were counted, whatever its stickers.
+    expect(verifyLog(numbered([...f.log, stickers(40)])).problems).toEqual([]);
+    // Two ballots stated (budget 3, cap 2): at most 4 stickers on one idea.
+    const stated: ForumEvent = { type: 'paperBallotsSet', count: 2, at: 1 };
+    expect(verifyLog(numbered([...f.log, stated, stickers(4)])).problems).toEqual([]);
+    const log = [...f.log, stated, stickers(5)];
+    expect(verifyLog(numbered(log)).problems).toEqual([
+      {
+        seq: seqAt(log.length - 1),
+        type: 'paperDotsSet',
+        error: { code: 'PAPER_IDEA_OVER_BALLOTS', params: { ballots: 2, max: 4 } },
+        detail: expect.stringMatching(/^the paper stickers on idea \S+ were set to 5, but 2 paper ballots allow at most 4 stickers on one idea$/),
+      },
+    ]);
+    // Stated as zero, no sticker at all.
+    expect(verifyLog(numbered([...f.log, { type: 'paperBallotsSet', count: 0, at: 1 }, stickers(1)])).problems.map((p) => p.error.code)).toEqual(['PAPER_NO_BALLOTS']);
+  });
+
   it('catches a 4th dot in a priority whose budget is 3', () => {
     const { f, ideas } = voting();
     f.dot('p1', ideas[0]);

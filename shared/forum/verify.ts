@@ -11,6 +11,7 @@ import {
   decideExtendTimer,
   decideInviteHost,
   decideMerge,
+  decidePaperBallots,
   decidePaperDots,
   decidePaperIdea,
   decideRevokeHost,
@@ -260,7 +261,13 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return actorFinding(state, event, event.by, merge && state.ideas.get(merge.into)?.priorityCode) ?? decideUndoMerge(state, event.mergeId, event.at, event.by);
     }
     case 'paperDotsSet':
-      return actorFinding(state, event, event.by, state.ideas.get(event.ideaId)?.priorityCode) ?? decidePaperDots(state, event.ideaId, event.count, event.at, event.by);
+      // No ballots ever stated: a log from before paper ballots were counted, judged as it was then.
+      return (
+        actorFinding(state, event, event.by, state.ideas.get(event.ideaId)?.priorityCode) ??
+        decidePaperDots(state, event.ideaId, event.count, event.at, event.by, state.paperBallots !== null)
+      );
+    case 'paperBallotsSet':
+      return decidePaperBallots(state, event.count, event.at);
     case 'hostInvited':
       return decideInviteHost(state, event.hostId, event.name, event.scope, event.secretHash, event.at);
     case 'hostRevoked':
@@ -434,6 +441,8 @@ function what(state: ForumState, event: ForumEvent): string {
       return `merge ${short(event.mergeId)} was undone`;
     case 'paperDotsSet':
       return `the paper stickers on idea ${short(event.ideaId)} were set to ${event.count}`;
+    case 'paperBallotsSet':
+      return `the paper ballots handed out were set to ${event.count}`;
     case 'hostInvited':
       return `host ${short(event.hostId)} was invited`;
     case 'hostRevoked':
@@ -471,6 +480,7 @@ const ALLOWED_IN: Partial<Record<ForumEvent['type'], string>> = {
   ideasMerged: 'only in review or voting',
   mergeUndone: 'only in review or voting',
   paperDotsSet: 'only in results',
+  paperBallotsSet: 'in any phase but closed',
   resultsPublished: 'only in results or closed',
   hostInvited: 'in any phase but closed',
   timerSet: 'in any phase but closed',
@@ -564,6 +574,14 @@ function why(
       return `priority ${p.priority} has no goal ${p.code}`;
     case 'ALREADY_REVEALED':
       return 'that priority had already been revealed';
+    case 'PAPER_NO_BALLOTS':
+      return 'no paper ballots had been stated as handed out';
+    case 'PAPER_IDEA_OVER_BALLOTS':
+      return `${p.ballots} paper ballots allow at most ${p.max} stickers on one idea`;
+    case 'PAPER_PRIORITY_OVER_BALLOTS':
+      return `${p.ballots} paper ballots allow at most ${p.max} stickers in the priority, and ${p.left} were left`;
+    case 'PAPER_BALLOTS_BELOW':
+      return `the stickers already entered needed at least ${p.min} ballots`;
     case 'NOTHING_REVEALED':
       return 'no priority had been revealed yet';
     case 'BAD_STRUCTURE':

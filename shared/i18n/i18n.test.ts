@@ -246,6 +246,9 @@ describe('errorMessage', () => {
     ADDRESS_LIMIT: { max: 3 },
     VOIDED: { reason: 'Повторна реєстрація' },
     RATE_LIMITED: { seconds: 12 },
+    PAPER_IDEA_OVER_BALLOTS: { ballots: 10, max: 20 },
+    PAPER_PRIORITY_OVER_BALLOTS: { ballots: 10, max: 30, left: 4 },
+    PAPER_BALLOTS_BELOW: { min: 7 },
   };
 
   for (const lang of LANGS) {

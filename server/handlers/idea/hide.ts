@@ -11,6 +11,7 @@ export const hide = defineHandler({
     const events = ctx.stamped(ctx.decide(decideHideIdea(ctx.room.state, ideaId, reason, ctx.now())));
     const refunded = dotOwnersOf(ctx.room.state, ideaId).length;
     ctx.commit(events);
-    return { refunded };
+    // How many voters get dots back is a count of supporters: the facilitator's to know, not a host's.
+    return ctx.seesTallies() ? { refunded } : {};
   },
 });
