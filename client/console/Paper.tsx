@@ -203,8 +203,8 @@ function PaperIdeas() {
                 const p = priorities.get(i.priorityCode);
                 return (
                   <tr key={i.id}>
-                    <td>{i.title}</td>
-                    <td>{p ? <PriorityName priority={p} /> : i.priorityCode}</td>
+                    <td className="typed">{i.title}</td>
+                    <td className="typed">{p ? <PriorityName priority={p} /> : i.priorityCode}</td>
                     <td>{t(`console.status.${i.status}` as MessageKey)}</td>
                     <td>{clock(lang, i.createdAt)}</td>
                   </tr>
@@ -317,7 +317,7 @@ function PriorityDots({ priority: p, rows, ideas }: { priority: Priority; rows: 
                   return (
                     <tr key={r.ideaId}>
                       <th scope="row">
-                        <span id={`paper-title-${r.ideaId}`}>{r.title}</span>
+                        <span id={`paper-title-${r.ideaId}`} className="typed">{r.title}</span>
                         {ideas.get(r.ideaId)?.source === 'paper' && <> <PaperMark /></>}
                       </th>
                       <td className="num">{phone}</td>
