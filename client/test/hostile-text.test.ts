@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Structure } from '../../shared/forum/types.js';
-import { MARKS_PER_BASE } from '../../shared/forum/text.js';
+import { cleanLine, MARKS_PER_BASE, textLength } from '../../shared/forum/text.js';
 import type { Ack } from '../../shared/protocol.js';
 import { connect, connectConsole, joinPhone, ok, ROOT, screenKeyOf, startTestServer, tempDir, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
 import { CHROMIUM, haveBrowser, launchChromium } from './chromium.js';
@@ -185,6 +185,13 @@ describe.skipIf(!haveBrowser || !built)(`hostile text widens no page (needs ${CH
     await phone.getByLabel('Стратегічна ціль (необов’язково)').selectOption('1.1');
     await phone.locator('details.goal-tasks summary').click();
     await fits(phone, 'phone-ideas-form');
+    // Zalgo typed on the phone: its counter counts what the server will keep, well within the limit.
+    const typed = zalgo('Лавки біля річки', 30);
+    await phone.getByLabel('Назва ідеї').fill(typed);
+    const counter = phone.locator('.field', { has: phone.getByLabel('Назва ідеї') }).locator('.counter');
+    expect(textLength(typed)).toBeGreaterThan(120);
+    await expect.poll(() => counter.textContent()).toBe(`${textLength(cleanLine(typed))}/120`);
+    expect(textLength(cleanLine(typed))).toBeLessThanOrEqual(3 * 16);
     await phone.getByLabel('Назва ідеї').fill(IDEA.phone);
     await phone.getByLabel('Де саме? (необов’язково)').fill(address(200));
     await phone.getByRole('button', { name: 'Надіслати ідею' }).click();
