@@ -164,9 +164,9 @@ export function AuditLog() {
                 return (
                   <tr key={i}>
                     <td className="audit-time">{clock(lang, m.at)}</td>
-                    <td>{d.who}</td>
+                    <td className="typed">{d.who}</td>
                     <td className="audit-what">{d.what}</td>
-                    <td>
+                    <td className="typed">
                       <span className="audit-subject">{d.subject}</span>
                       {p && (
                         <span className="muted small audit-priority">
@@ -174,7 +174,7 @@ export function AuditLog() {
                         </span>
                       )}
                     </td>
-                    <td className="audit-details">{d.details}</td>
+                    <td className="audit-details typed">{d.details}</td>
                   </tr>
                 );
               })}

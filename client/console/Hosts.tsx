@@ -187,12 +187,12 @@ function HostList() {
             <tbody>
               {hosts.map((h) => (
                 <tr key={h.id} className={h.revoked ? 'is-voided' : undefined}>
-                  <td>
+                  <td className="typed">
                     <span id={`host-${h.id}`} className="participant-name" tabIndex={-1}>
                       {h.name}
                     </span>
                   </td>
-                  <td>{scopeText(t, view, h.scope)}</td>
+                  <td className="typed">{scopeText(t, view, h.scope)}</td>
                   <td>
                     {h.revoked ? (
                       <span className="voided-mark">{t('console.hosts.revokedMark')}</span>

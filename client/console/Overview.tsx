@@ -342,7 +342,7 @@ function Participants() {
               <tbody>
                 {people.map((p) => (
                   <tr key={p.id} className={p.voided !== null ? 'is-voided' : undefined}>
-                    <td>
+                    <td className="typed">
                       <span id={`participant-${p.id}`} className="participant-name" tabIndex={-1}>
                         {p.name || <span className="muted">{t('common.anonymous')}</span>}
                       </span>
@@ -350,7 +350,7 @@ function Participants() {
                         <span className="ticket-number">{t('console.ticketN', { number: p.ticketNumber })}</span>
                       )}
                     </td>
-                    <td>
+                    <td className="typed">
                       {p.voided !== null ? (
                         <span className="voided-mark">{t('console.voidedBecause', { reason: p.voided })}</span>
                       ) : (

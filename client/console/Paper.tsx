@@ -206,8 +206,8 @@ function PaperIdeas() {
                 const p = priorities.get(i.priorityCode);
                 return (
                   <tr key={i.id}>
-                    <td>{i.title}</td>
-                    <td>{p ? <PriorityName priority={p} /> : i.priorityCode}</td>
+                    <td className="typed">{i.title}</td>
+                    <td className="typed">{p ? <PriorityName priority={p} /> : i.priorityCode}</td>
                     <td>{t(`console.status.${i.status}` as MessageKey)}</td>
                     <td>{clock(lang, i.createdAt)}</td>
                   </tr>
@@ -430,7 +430,7 @@ function PriorityDots({ priority: p, ideas, rows }: { priority: Priority; ideas:
                 return (
                   <tr key={idea.id}>
                     <th scope="row">
-                      <span id={`paper-title-${idea.id}`}>{idea.title}</span>
+                      <span id={`paper-title-${idea.id}`} className="typed">{idea.title}</span>
                       {idea.source === 'paper' && <> <PaperMark /></>}
                     </th>
                     {rows && <td className="num">{phone}</td>}

@@ -13,7 +13,7 @@ export function Swatch({ color }: { color: string }) {
 
 export function PriorityName({ priority }: { priority: Priority }) {
   return (
-    <span className="priority-name">
+    <span className="priority-name typed">
       <Swatch color={priority.color} />
       <span className="priority-code">{priority.code}</span> {priority.title}
     </span>

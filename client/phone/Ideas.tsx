@@ -2,7 +2,7 @@
 
 import { useId, useState, type FormEvent } from 'react';
 import { LIMITS, type Task } from '../../shared/forum/types.js';
-import { textLength } from '../../shared/forum/text.js';
+import { cleanLine, cleanText, textLength } from '../../shared/forum/text.js';
 import type { PhoneForumInfo, MeView, MyIdea } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
 import { useT } from '../lib/i18n.js';
@@ -157,7 +157,8 @@ function TextField(props: {
    */
   wrapped?: boolean;
 }) {
-  const length = textLength(props.value);
+  // Counted as the server will count it: cleaned first (spaces tidied, marks capped, composed).
+  const length = textLength(props.multiline ? cleanText(props.value) : cleanLine(props.value));
   const counterId = `${props.id}-count`;
   const common = {
     id: props.id,

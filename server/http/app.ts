@@ -324,7 +324,7 @@ function chooserPage(forums: Forums<OpenForum>, lang: Lang): string {
   return htmlPage({
     lang,
     title,
-    style: `body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:0;padding:1.25rem;font-size:1.2rem;line-height:1.4;color:#111;background:#fff}h1{font-size:1.5rem}ul{list-style:none;padding:0}li{margin:.75rem 0}a{display:block;padding:1rem;border:2px solid #1f4fd1;border-radius:.5rem;color:#1f4fd1;text-decoration:none;font-weight:600}a:focus-visible{outline:3px solid #111;outline-offset:2px}`,
+    style: `body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:0;padding:1.25rem;font-size:1.2rem;line-height:1.4;color:#111;background:#fff;overflow-wrap:anywhere}h1{font-size:1.5rem}ul{list-style:none;padding:0}li{margin:.75rem 0}a{display:block;padding:1rem;border:2px solid #1f4fd1;border-radius:.5rem;color:#1f4fd1;text-decoration:none;font-weight:600}a:focus-visible{outline:3px solid #111;outline-offset:2px}`,
     body: `<main><h1>${escapeHtml(title)}</h1>${open.length ? `<ul>${items}</ul>` : `<p>${escapeHtml(t(lang, 'chooser.none'))}</p>`}</main>`,
   });
 }

@@ -40,7 +40,7 @@ const LONGER_TITLE = 120;
 const STYLE = `
   @page { size: A4 portrait; margin: 12mm; }
   * { box-sizing: border-box; }
-  body { margin: 0; font-family: system-ui, "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #000; background: #fff; }
+  body { margin: 0; font-family: system-ui, "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #000; background: #fff; overflow-wrap: anywhere; }
   .bar { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; padding: 1rem; border-bottom: 1px solid #ccc; }
   .bar button { font: inherit; font-size: 1.1rem; padding: .6rem 1.2rem; border-radius: .4rem; border: 0; background: #1f4fd1; color: #fff; cursor: pointer; }
   .bar button:focus-visible { outline: 3px solid #111; outline-offset: 2px; }

@@ -101,7 +101,7 @@ const STYLE = `
   :root { color-scheme: light; --ink: #111; --muted: #4a4f57; --line: #d0d7de; --soft: #f2f4f7; --link: #0b4fc4; }
   * { box-sizing: border-box; }
   html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
-  body { margin: 0; font-family: system-ui, "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 1.125rem; line-height: 1.5; color: var(--ink); background: #fff; }
+  body { margin: 0; font-family: system-ui, "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 1.125rem; line-height: 1.5; color: var(--ink); background: #fff; overflow-wrap: anywhere; }
   a { color: var(--link); text-underline-offset: .15em; }
   a:focus-visible { outline: 3px solid var(--ink); outline-offset: 2px; border-radius: 2px; }
   .wrap { max-width: 50rem; margin: 0 auto; padding: 0 1rem; }

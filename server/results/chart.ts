@@ -88,7 +88,10 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 // Advance widths in em, measured for DejaVu Sans Book: most letters are 0.55–0.7 em, these differ.
 const NARROW = new Set("'iljіїIJІЇ.,’ʼ:;/|!");
 const SEMI = new Set('ftr()-"[]{}');
-const WIDE = new Set('mwшщжюфMWШЩЖЮФЫы№%@—');
+const WIDE = new Set('mwшщжюфMWМФЫы№%@—');
+// The widest capitals: a title of nothing but Ж ran past the picture's edge at 0.98 (in Book, Ж is
+// 1.08 em and Щ 1.09; in Bold, Щ is 1.33: measured in Chromium with canvas measureText).
+const WIDEST = new Set('ЖШЩЮ');
 const SYMBOL = new Set('=+<>#&~^');
 /** DejaVu Sans Bold is about this much wider than Book. */
 const BOLD = 1.14;
@@ -97,6 +100,7 @@ function charEm(ch: string): number {
   if (ch === ' ') return 0.32;
   if (NARROW.has(ch)) return 0.3;
   if (SEMI.has(ch)) return 0.42;
+  if (WIDEST.has(ch)) return 1.17;
   if (WIDE.has(ch)) return 0.98;
   if (SYMBOL.has(ch)) return 0.86;
   if (ch >= '0' && ch <= '9') return 0.64;
@@ -104,7 +108,7 @@ function charEm(ch: string): number {
   if (/\p{M}/u.test(ch)) return 0;
   // Ideographs, emoji and other wide symbols take about a full em in whatever font draws them.
   if (code >= 0x2e80) return 1.05;
-  if (/\p{Lu}/u.test(ch)) return 0.78;
+  if (/\p{Lu}/u.test(ch)) return 0.82;
   return 0.64;
 }
 

@@ -41,7 +41,8 @@ const STYLE = `
   @page { size: A4; margin: 14mm 14mm 16mm; }
   * { box-sizing: border-box; }
   html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  body { margin: 0; font-family: ${FONT_FAMILY}; color: #1f2328; background: #fff; font-size: 10.5pt; line-height: 1.4; }
+  /* A title typed as one long run breaks anywhere rather than widen the page; column headings keep their words. */
+  body { margin: 0; font-family: ${FONT_FAMILY}; color: #1f2328; background: #fff; font-size: 10.5pt; line-height: 1.4; overflow-wrap: anywhere; }
   .bar { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; padding: .8rem 1rem; border-bottom: 1px solid #d0d7de; background: #f6f8fa; }
   .bar button { font: inherit; font-size: 1.05rem; padding: .55rem 1.2rem; border-radius: .4rem; border: 0; background: #1f4fd1; color: #fff; cursor: pointer; }
   .bar button:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
@@ -61,7 +62,7 @@ const STYLE = `
   table.tree .num, table.tree .code, table.tree td:last-child { width: 1%; white-space: nowrap; }
   table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; font-size: 9.5pt; }
   th, td { text-align: left; vertical-align: top; padding: 1.2mm 2mm; border-bottom: 1px solid #d0d7de; }
-  thead th { border-bottom: 2px solid #57606a; font-size: 8.5pt; color: #3d444d; }
+  thead th { border-bottom: 2px solid #57606a; font-size: 8.5pt; color: #3d444d; overflow-wrap: break-word; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }

@@ -13,6 +13,7 @@ import {
   type ForumEvent,
   type ForumState,
   type Idea,
+  type Origin,
   type Participant,
   type Phase,
   type Priority,
@@ -96,6 +97,9 @@ const CODE = /^[\p{L}\p{N}._-]+$/u;
 /** Colours given to priorities that come without one, in order; readable on white and on dark. */
 export const PRIORITY_COLORS = ['#1f6feb', '#8250df', '#d1242f', '#bc4c00', '#1a7f37', '#0a7b83', '#9a6700', '#6e7781'];
 
+/** Where a goal or task came from, its forum's title cleaned like any title typed (a structure file can carry anything). */
+const originOf = (origin: Origin): Origin => ({ ...origin, forumTitle: cleanLine(origin.forumTitle) });
+
 /** Checks and cleans a priority tree (from the console or an imported JSON file). */
 export function normalizeStructure(input: Structure): Decision<Structure> {
   const vision = checkLine('vision', input.vision, LIMITS.vision, true);
@@ -126,14 +130,14 @@ export function normalizeStructure(input: Structure): Decision<Structure> {
       const goalTitle = checkLine('goalTitle', g.title, LIMITS.goalTitle, true);
       if (!goalTitle.ok) return goalTitle;
       const goal: Goal = { code: goalCode, title: goalTitle.value };
-      if (g.origin) goal.origin = { ...g.origin };
+      if (g.origin) goal.origin = originOf(g.origin);
       if (g.tasks?.length) {
         if (g.tasks.length > LIMITS.tasksPerGoal) return refuse('BAD_STRUCTURE', { reason: 'tooManyTasks', code: goalCode });
         goal.tasks = [];
         for (const task of g.tasks) {
           const taskTitle = checkLine('goalTitle', task.title, LIMITS.goalTitle, true);
           if (!taskTitle.ok) return taskTitle;
-          goal.tasks.push(task.origin ? { title: taskTitle.value, origin: { ...task.origin } } : { title: taskTitle.value });
+          goal.tasks.push(task.origin ? { title: taskTitle.value, origin: originOf(task.origin) } : { title: taskTitle.value });
         }
       }
       goals.push(goal);

@@ -2,7 +2,8 @@
 // the server decides on.
 
 import { describe, expect, it } from 'vitest';
-import { cleanLine, cleanText, textLength } from './text.js';
+import { checkLine, normalizeStructure } from './rules.js';
+import { capCombiningMarks, cleanLine, cleanText, MARKS_PER_BASE, textLength } from './text.js';
 
 /** One row a behaviour: its title, then each input and what cleaning must make of it. */
 type Cases = [title: string, cases: [input: string, expected: string][]][];
@@ -142,5 +143,123 @@ describe('textLength', () => {
   it('counts a lone surrogate as one', () => {
     expect(textLength('\ud83d')).toBe(1);
     expect(textLength('a\ud83db')).toBe(3);
+  });
+});
+
+// ---------------------------------------------------------------- combining marks and invisible characters
+
+/** Text typed to wreck a page: every letter under dozens of combining marks. */
+const zalgo = (text: string, marks = 40): string =>
+  [...text].map((c, i) => c + Array.from({ length: marks }, (_, j) => String.fromCodePoint(0x300 + ((i * 7 + j) % 0x70))).join('')).join('');
+
+/** The largest number of combining marks after any one base character (format characters in between do not count as a base). */
+const mostMarks = (value: string): number => {
+  let most = 0;
+  let run = 0;
+  for (const ch of value) {
+    if (/\p{M}/u.test(ch)) most = Math.max(most, ++run);
+    else if (!/\p{Cf}/u.test(ch)) run = 0;
+  }
+  return most;
+};
+
+describe('combining marks', () => {
+  it('caps a run of marks on one letter at MARKS_PER_BASE, in both kinds of field', () => {
+    expect(MARKS_PER_BASE).toBe(2);
+    const hostile = zalgo('Лавки в парку');
+    expect(textLength(hostile)).toBeGreaterThan(400);
+    for (const clean of [cleanLine(hostile), cleanText(`${hostile}\n${hostile}`)]) {
+      expect(mostMarks(clean)).toBe(2);
+      expect(clean.normalize('NFD').replace(/\p{M}/gu, '')).toMatch(/^Лавки в парку(\nЛавки в парку)?$/);
+    }
+    // Some of the marks compose with the letter under them (и + ̆ is й), so each character keeps at most two more (spaces too).
+    expect(textLength(cleanLine(hostile))).toBeLessThanOrEqual(3 * textLength('Лавки в парку'));
+  });
+
+  it('keeps the first marks of a run and drops the rest', () => {
+    expect(capCombiningMarks('a\u0301\u0302\u0303\u0304b\u0300', 2)).toBe('a\u0301\u0302b\u0300');
+    expect(capCombiningMarks('a\u0301\u0302\u0303', 0)).toBe('a');
+    expect(capCombiningMarks('\u0301\u0302\u0303x')).toBe('\u0301\u0302x'); // marks with no letter before them
+  });
+
+  it('does not let a joiner or a dropped format character start a new run', () => {
+    const sneaky = 'a' + '\u0301\u200d\u0302\u2060\u0303\u200d\u0304'.repeat(20);
+    expect(mostMarks(cleanLine(sneaky))).toBeLessThanOrEqual(2);
+    expect(cleanLine('e\u00ad\u0301')).toBe('é'); // the soft hyphen goes, and the accent then composes
+  });
+
+  it.each<[string, string, string]>([
+    ['й and ї typed whole stay as they are', 'Мій їжак й Її', 'Мій їжак й Її'],
+    ['й and ї typed as a letter and a mark become the one letter', 'Міи\u0306 і\u0308жак', 'Мій їжак'],
+    ['a stress accent stays', 'за́мок і замо́к', 'за́мок і замо́к'],
+    ['a stressed ї typed decomposed keeps its accent', 'і\u0308\u0301', 'ї\u0301'],
+    ['Vietnamese stacked marks compose', 'Vie\u0323\u0302t', 'Việt'],
+    ['Thai: a vowel and a tone mark on one consonant', 'กั้น', 'กั้น'],
+    ['a keycap emoji (variation selector and enclosing keycap)', '1\ufe0f\u20e3 2\ufe0f\u20e3', '1\ufe0f\u20e3 2\ufe0f\u20e3'],
+    ['an emoji with its presentation selector', 'Я ❤️ Житомир', 'Я ❤️ Житомир'],
+  ])('keeps legitimate text: %s', (_title, input, expected) => {
+    expect(cleanLine(input)).toBe(expected);
+    expect(cleanText(input)).toBe(expected);
+  });
+});
+
+describe('invisible format characters', () => {
+  it.each<[string, string, string]>([
+    ['soft hyphens', 'ху\u00adй', 'хуй'],
+    ['word joiners and invisible operators', 'a\u2060b\u2061c\u2062d\u2063e\u2064f', 'abcdef'],
+    ['the Mongolian vowel separator and the Arabic letter mark', 'a\u180eb\u061cc', 'abc'],
+    ['interlinear annotation characters', 'a\ufff9b\ufffac\ufffbd', 'abcd'],
+    ['tag characters that are not part of a flag', 'a\u{e0041}\u{e0042}b\u{e007f}', 'ab'],
+    ['a run of joiners becomes one', 'a\u200d\u200d\u200d\u200db', 'a\u200db'],
+    ['joiners at the ends or beside a space', '\u200da\u200d b \u200dc\u200d', 'a b c'],
+    ['a title of joiners only', '\u200d\u200d\u200d', ''],
+    ['Hangul fillers and the blank Braille pattern count as spaces', '\u3164\u3164 Ім’я\u2800\u2800текст \u115f\u1160\uffa0', 'Ім’я текст'],
+  ])('drops %s', (_title, input, expected) => {
+    expect(cleanLine(input)).toBe(expected);
+  });
+
+  it('keeps emoji that need a joiner or tags: a family, a rainbow flag, a subdivision flag', () => {
+    for (const emoji of ['👨\u200d👩\u200d👧', '🏳️\u200d🌈', '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}', '👍🏽']) {
+      expect(cleanLine(`так ${emoji} так`)).toBe(`так ${emoji} так`);
+    }
+  });
+
+  it('a required title of nothing visible is refused as empty', () => {
+    for (const title of ['\u200d\u2060\u00ad', '\u3164\u3164', '\u2800']) {
+      expect(checkLine('title', title, 120, true)).toEqual({ ok: false, error: { code: 'TEXT_REQUIRED', params: { field: 'title' } } });
+    }
+  });
+});
+
+describe('cleaning is idempotent and caps marks, whatever the characters', () => {
+  const pool = [
+    'а', 'і', 'z', ' ', '\n', '\u0301', '\u0308', '\u0306', '\u0489', '\u20e3', '\ufe0f', '\u200d', '\u00ad', '\u2060',
+    '\u200b', '\u0323', '\u0302', 'e', '👨', '🏴', '\u{e0067}', '\u{e007f}', '\u3164', '\u0344', '\u0f73', '\u0000', '\u202e',
+  ];
+  it('holds for 3,000 random strings', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 3000; n++) {
+      const value = Array.from({ length: 1 + Math.floor(random() * 24) }, () => pool[Math.floor(random() * pool.length)]).join('');
+      for (const clean of [cleanLine, cleanText]) {
+        const once = clean(value);
+        expect(clean(once), JSON.stringify(value)).toBe(once);
+        expect(mostMarks(once), JSON.stringify(value)).toBeLessThanOrEqual(MARKS_PER_BASE);
+        expect(once.normalize('NFC')).toBe(once);
+      }
+    }
+  });
+});
+
+describe('through the rules', () => {
+  it('a zalgo priority title, goal title and vision arrive capped in the structure', () => {
+    const structure = normalizeStructure({
+      vision: zalgo('Місто'),
+      priorities: [{ code: '1', title: zalgo('Зелене'), subtitle: zalgo('парки'), color: '', goals: [{ code: '1.1', title: zalgo('Сквери') }] }],
+    });
+    if (!structure.ok) throw new Error(structure.error.code);
+    const p = structure.value.priorities[0];
+    for (const text of [structure.value.vision, p.title, p.subtitle, p.goals[0].title]) expect(mostMarks(text)).toBe(2);
+    expect(p.title.normalize('NFD').replace(/\p{M}/gu, '')).toBe('Зелене');
   });
 });

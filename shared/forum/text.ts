@@ -1,22 +1,78 @@
 // How typed text is cleaned before any rule sees it: the same on the phone (to show what will be
-// kept) and on the server (which decides).
+// kept) and on the server (which decides). Every free-text field the server accepts (ideas, names,
+// the forum's title, priorities and goals, reasons, the word list) goes through cleanLine or
+// cleanText, by checkLine and the decide* functions, so live commands and replayed forum files
+// are cleaned alike.
 
 // C0 and C1 controls, zero-width spaces and marks, line/paragraph separators, and the bidi
-// overrides and isolates that could flip text on the projector. The zero-width joiner (U+200D)
-// stays: emoji sequences such as 👨‍👩‍👧 need it.
+// overrides and isolates that could flip text on the projector.
 /* eslint-disable no-control-regex */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
-/** A single-line field: control characters dropped, runs of whitespace made one space, trimmed. */
-export function cleanLine(value: string): string {
-  return value.replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+/**
+ * Invisible format characters (Unicode category Cf: soft hyphens, word joiners, invisible
+ * operators, Arabic number signs, tag characters…) are dropped, with two exceptions that emoji
+ * need: the zero-width joiner (U+200D, 👨‍👩‍👧) and the tag characters of a subdivision flag
+ * (🏴 followed by 1–7 tags and the cancel tag, 🏴󠁧󠁢󠁳󠁣󠁴󠁿). Nobody types the rest on purpose,
+ * and left in they hide words from the word list and pad a title with nothing.
+ */
+const FORMAT = /\u{1F3F4}[\u{E0020}-\u{E007E}]{1,7}\u{E007F}|(?!\u200d)\p{Cf}/gu;
+const keepFlag = (match: string): string => (match.length > 2 ? match : '');
+
+/**
+ * Hangul fillers and the blank Braille pattern are letters and symbols that draw nothing: the
+ * usual way to make a name or a title that looks empty. They count as spaces.
+ */
+const BLANK = /[\u115f\u1160\u3164\uffa0\u2800]/g;
+
+/**
+ * The most combining marks (Unicode category M) kept on one base character; the rest of a run is
+ * dropped. Text is composed first (NFC), so й, ї, é arrive as one character with no mark at all and
+ * a stressed vowel (а́, ї́) keeps its one accent; two keep what decomposed Ukrainian (и + ̆), Thai
+ * (a vowel and a tone mark), Arabic vowelling (shadda and a vowel) and a keycap emoji (1 + U+FE0F
+ * + U+20E3) need. "Zalgo" text stacks dozens of marks on each letter: drawn, they climb over the
+ * lines above and below, and a cluster with hundreds of marks is one unbreakable piece that no
+ * line-breaking rule can split, so it ran phones' pages hundreds of pixels wide.
+ */
+export const MARKS_PER_BASE = 2;
+
+const MARK = /\p{M}/u;
+const FORMAT_CHAR = /\p{Cf}/u;
+
+/** Keeps at most `max` combining marks after each base character (format characters in between do not start a new one). */
+export function capCombiningMarks(value: string, max = MARKS_PER_BASE): string {
+  if (!/\p{M}/u.test(value)) return value;
+  let out = '';
+  let marks = 0;
+  for (const ch of value) {
+    if (MARK.test(ch)) {
+      if (++marks > max) continue;
+    } else if (!FORMAT_CHAR.test(ch)) marks = 0;
+    out += ch;
+  }
+  return out;
 }
 
-/** A multi-line field: control characters dropped, line ends kept (at most one blank line), trimmed. */
+/**
+ * What both kinds of field do to single characters, before whitespace is tidied: controls and
+ * invisible format characters dropped, blanks made spaces, the text composed (NFC), combining
+ * marks capped, and zero-width joiners kept only one at a time between two visible characters.
+ * Exported for whatever else takes text in, such as a forum file being read.
+ */
+export function cleanCharacters(value: string): string {
+  return capCombiningMarks(value.replace(CONTROL, '').replace(FORMAT, keepFlag).replace(BLANK, ' ').normalize('NFC'))
+    .replace(/\u200d{2,}/g, '\u200d')
+    .replace(/(?<!\S)\u200d|\u200d(?!\S)/g, '');
+}
+
+/** A single-line field: characters cleaned, runs of whitespace made one space, trimmed. */
+export function cleanLine(value: string): string {
+  return cleanCharacters(value).replace(/\s+/g, ' ').trim();
+}
+
+/** A multi-line field: characters cleaned, line ends kept (at most one blank line), trimmed. */
 export function cleanText(value: string): string {
-  return value
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, '')
+  return cleanCharacters(value.replace(/\r\n?/g, '\n'))
     .replace(/[^\S\n]+/g, ' ')
     .replace(/ *\n */g, '\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -35,7 +35,7 @@ export function ForumLog({ log }: { log: ForumLogEntry[] }) {
                     <time dateTime={new Date(e.at).toISOString()}>{dateTime(lang, e.at)}</time>
                   </td>
                   <td>{t(`forums.log.${e.action}` as MessageKey)}</td>
-                  <td>{e.title}</td>
+                  <td className="typed">{e.title}</td>
                 </tr>
               ))}
             </tbody>

@@ -142,7 +142,7 @@ function ForumRow({
   return (
     <tr className={forum.archived ? 'forum-row is-archived' : 'forum-row'} data-forum={forum.id}>
       <th scope="row" className="forum-cell">
-        <span className="forum-title">{forum.title}</span>
+        <span className="forum-title typed">{forum.title}</span>
         {(forum.archived || forum.voteOnly) && (
           <span className="forum-badges">
             {forum.archived && <span className="status status-archived">{t('forums.badge.archived')}</span>}
