@@ -19,10 +19,18 @@ const HONEST = 60;
 
 type Answer = { ok: boolean; data?: { ideaId?: string }; error?: { code: string } };
 
-function connectTo(url: string, auth: Record<string, unknown>, localAddress?: string): Promise<Socket> {
+/** A connection, and the first `first` event it is sent (listened for before it connects, so none is missed). */
+function connectTo(url: string, auth: Record<string, unknown>, localAddress?: string, first?: string): Promise<Socket & { firstEvent?: Promise<unknown> }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no connection within 20 s (${localAddress ?? 'console'})`)), 20_000);
-    const s = io(url, { auth: { v: PROTOCOL_VERSION, ...auth }, transports: ['websocket'], forceNew: true, reconnection: false, ...(localAddress ? { localAddress } : {}) } as Parameters<typeof io>[1]);
+    const s: Socket & { firstEvent?: Promise<unknown> } = io(url, {
+      auth: { v: PROTOCOL_VERSION, ...auth },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      ...(localAddress ? { localAddress } : {}),
+    } as Parameters<typeof io>[1]);
+    if (first) s.firstEvent = new Promise((r) => s.once(first, r));
     s.once('connect', () => (clearTimeout(timer), resolve(s)));
     s.once('connect_error', (err) => (clearTimeout(timer), reject(err)));
   });
@@ -59,8 +67,8 @@ async function guessingRun(capOff: boolean): Promise<void> {
     sockets.push(admin);
     /** The code the projector shows now, as the hall reads it (it changes every 30 s). */
     const codeNow = async (): Promise<string> => {
-      const c = await connectTo(url, { role: 'console', key });
-      const view = await new Promise<{ joinCode: string }>((r) => c.once('console', r));
+      const c = await connectTo(url, { role: 'console', key }, undefined, 'console');
+      const view = (await c.firstEvent) as { joinCode: string };
       c.close();
       return view.joinCode;
     };
