@@ -27,7 +27,11 @@ export class IdeaWall {
   /** The changes since a version, at the current version: phones coming back together hold the same one. */
   private readonly since = new Map<number, IdeasPatch>();
 
-  constructor(private readonly room: ForumRoom) {}
+  /** `activity`: how much of their allowance of idea changes a participant has spent of late. */
+  constructor(
+    private readonly room: ForumRoom,
+    private readonly activity: (participantId: string) => number = () => 0,
+  ) {}
 
   get v(): number {
     return this.version;
@@ -54,6 +58,10 @@ export class IdeaWall {
 
   /** The waiting ideas as the next patch would carry them, for the pacing (wallPace.ts). */
   readonly entries: WallEntries = {
+    authorActivity: (id) => {
+      const author = this.room.state.ideas.get(id)?.authorId;
+      return author ? this.activity(author) : 0;
+    },
     removed: (id) => this.room.state.ideas.get(id)?.status !== 'active',
     // An element of the patch's list and its comma.
     bytes: (id) => {

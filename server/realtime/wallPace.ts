@@ -5,7 +5,8 @@
 // over a megabit per second into every listening phone. What does not fit waits, and while it
 // waits further edits of the same idea collapse into it: the patch carries an idea as it is when
 // sent. What goes first when the budget is short: ideas taken off the wall (a few bytes, and a
-// ballot must not point at them), then ideas never sent, then changes of ideas already on phones.
+// ballot must not point at them), then ideas never sent, then changes of ideas already on phones;
+// within each, those of the authors who changed ideas least of late.
 // An idea sent often (its first version and `slowAfterEdits` edits) is in the slow lane: sent again
 // at most every `slowLaneMs`, and at the next change of phase, so that one author cannot make
 // every phone download the same card again and again. The author sees every edit at once in their
@@ -47,6 +48,8 @@ export function wireBytes(json: string): number {
 export interface WallEntries {
   removed(id: string): boolean;
   bytes(id: string): number;
+  /** How busy its author has been changing ideas lately: the quieter goes first. */
+  authorActivity(id: string): number;
 }
 
 export class WallPace {
@@ -99,6 +102,15 @@ export class WallPace {
         heldUntil = Math.min(heldUntil, sent.at + this.budget.slowLaneMs);
       } else edits.push(id);
     }
+    // Among new ideas, and among edits, the quieter authors' first: 300 identities changing ideas as
+    // fast as they may do not keep a resident's first idea waiting behind theirs. (Stable: in the
+    // order they came otherwise.)
+    const byActivity = (list: string[]) => {
+      const activity = new Map(list.map((id) => [id, entries.authorActivity(id)]));
+      return list.sort((a, b) => activity.get(a)! - activity.get(b)!);
+    };
+    byActivity(fresh);
+    byActivity(edits);
     const ids: string[] = [];
     let bytes = overhead;
     /** The bytes the first idea left over needs in a patch of its own. */

@@ -193,7 +193,11 @@ describe('edits of one idea', () => {
 
 describe('the order the budget sends in (WallPace)', () => {
   const budget = { bytesPerSecond: 1000, burstBytes: 2000, slowAfterEdits: 1, slowLaneMs: 10_000 };
-  const entries = (sizes: Record<string, number>, removed: string[] = []) => ({ removed: (id: string) => removed.includes(id), bytes: (id: string) => sizes[id] ?? 40 });
+  const entries = (sizes: Record<string, number>, removed: string[] = [], activity: Record<string, number> = {}) => ({
+    removed: (id: string) => removed.includes(id),
+    bytes: (id: string) => sizes[id] ?? 40,
+    authorActivity: (id: string) => activity[id] ?? 0,
+  });
 
   it('ideas taken off the wall first, then new ones, then edits; what does not fit waits for the bucket', () => {
     const pace = new WallPace(budget, 0);
@@ -227,6 +231,15 @@ describe('the order the budget sends in (WallPace)', () => {
     expect(pace.take(10_300, 50, e).ids).toEqual([]);
     pace.release(10_400);
     expect(pace.take(10_400, 50, e).ids).toEqual(['card']);
+  });
+
+  it('the quieter authors’ first, among new ideas and among edits; otherwise in the order they came', () => {
+    const pace = new WallPace(budget, 0);
+    for (const id of ['e1', 'e2']) pace.changed(id, 0);
+    pace.take(0, 50, entries({}));
+    for (const id of ['e1', 'e2', 'spam1', 'spam2', 'resident', 'other']) pace.changed(id, 1);
+    const busy = { e1: 11, spam1: 12, spam2: 12 };
+    expect(pace.take(1, 50, entries({}, [], busy)).ids).toEqual(['resident', 'other', 'spam1', 'spam2', 'e2', 'e1']);
   });
 
   it('a card larger than the whole burst goes alone once the bucket is full', () => {
