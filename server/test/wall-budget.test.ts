@@ -6,6 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdeasAll, IdeasPatch, PublicIdea } from '../../shared/protocol.js';
+import { configFromEnv } from '../main.js';
 import { WALL_BUDGET, WallPace, wireBytes } from '../realtime/wallPace.js';
 import { connect, connectConsole, joinPhone, ok, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
@@ -247,5 +248,14 @@ describe('the order the budget sends in (WallPace)', () => {
     pace.changed('huge', 0);
     pace.changed('small', 0);
     expect(pace.take(0, 50, entries({ huge: 5000 })).ids).toEqual(['huge']);
+  });
+});
+
+describe('WALL_BYTES_PER_SECOND', () => {
+  it('sets the rate, with eight seconds of it at once; too small or not a number stops the start with a sentence', () => {
+    expect(configFromEnv({}).wallBudget).toBeUndefined();
+    expect(configFromEnv({ WALL_BYTES_PER_SECOND: '8192' }).wallBudget).toEqual({ bytesPerSecond: 8192, burstBytes: 65_536 });
+    expect(() => configFromEnv({ WALL_BYTES_PER_SECOND: '100' })).toThrow(/WALL_BYTES_PER_SECOND must be at least 1024/);
+    expect(() => configFromEnv({ WALL_BYTES_PER_SECOND: 'fast' })).toThrow(/WALL_BYTES_PER_SECOND must be a whole number/);
   });
 });
