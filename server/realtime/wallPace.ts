@@ -80,10 +80,6 @@ export class WallPace {
     this.releasedAt = now;
   }
 
-  get pending(): number {
-    return this.waiting.size;
-  }
-
   /**
    * The ideas to send now, within the budget, and when to look again for those left (null: none
    * left). `overhead` is the bytes of an empty patch.
