@@ -10,7 +10,8 @@
 // An idea sent often (its first version and `slowAfterEdits` edits) is in the slow lane: sent again
 // at most every `slowLaneMs`, and at the next change of phase, so that one author cannot make
 // every phone download the same card again and again. The author sees every edit at once in their
-// own view (`me`, and the ack); a phone that connects gets the wall as it is now.
+// own view (`me`, and the ack); a phone that connects gets the wall (wall.ts), then what was held
+// with everyone.
 
 /** The pacing of the wall's patches. */
 export interface WallBudget {

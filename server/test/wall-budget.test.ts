@@ -170,7 +170,7 @@ describe('edits of one idea', () => {
         held = { epoch, v: last.v };
       }
     }
-    // A page opened now gets the idea as it is.
+    // The first page opened at this version of the wall gets the idea as it is (the whole wall is made then, once).
     expect((await serverWall(server)).get(ideaId)?.title).toBe('Сквер, редакція 10');
     // The phone that comes back missed nothing sent to the others: it is sent no ideas.
     const back = await connect(server.socketUrl, { role: 'phone', token: away.token, wall: held });
