@@ -89,7 +89,8 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     phoneFlush = null;
     room.flush();
     const state = room.state;
-    // A change of the forum (a phase, a reveal) goes out with the ideas it concerns, in order.
+    // A change of the forum (a phase, a reveal) goes out after the ideas waiting, as many as the
+    // budget allows: in a real hall all of them; under a flood, removals first, the rest soon after.
     if (pending.forum) {
       flushIdeas();
       // Sent when it changed for phones: not at a slide or a reveal, which phones do not show.
