@@ -6,7 +6,8 @@
 // ratio taken in the same run on the same machine. Each simulated phone connects from a loopback
 // address of its own (127.0.0.0/8 all reaches this machine), as real phones on a LAN do, so the
 // per-address limits see a real hall. Then a flood: one hostile phone against a listening hall,
-// for what it costs the others; and a storage stall.
+// for what it costs the others, and many identities editing the wall of ideas (bench-identities.ts);
+// and a storage stall.
 //
 // `--out FILE` writes the halls' figures as JSON too: one object per shape and hall size.
 
@@ -25,6 +26,7 @@ import { startServerProcess, type ServerProcess } from './process.js';
 import { benchViews } from './bench-views.js';
 import { benchConnections } from './bench-connections.js';
 import { benchGuessing } from './bench-guessing.js';
+import { benchIdentities } from './bench-identities.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -609,8 +611,8 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * stall, guessing. The storm is a step of the paced evening (`paced` without `storm`: no storm). `halls` is
- * the older all-at-once hall, not run by default.
+ * identities (also run with flood), stall, guessing. The storm is a step of the paced evening (`paced` without
+ * `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
 const part = (name: string) => (!only ? name !== 'halls' : only.includes(name));
@@ -625,6 +627,10 @@ if (part('flood')) {
   await benchFloodDots(HALLS[0] ?? 130);
   await benchFlood('this version');
   if (BEFORE) await benchFlood(`the version at ${BEFORE}`, BEFORE);
+}
+if (part('identities') || (only?.includes('flood') ?? true)) {
+  await benchIdentities(HALLS[0] ?? 130);
+  if (BEFORE) await benchIdentities(HALLS[0] ?? 130, `the version at ${BEFORE}`, BEFORE);
 }
 if (part('stall')) await benchStorageStall();
 if (part('guessing')) await benchGuessing();

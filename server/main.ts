@@ -33,6 +33,7 @@ import { KeyGuard } from './realtime/keys.js';
 import { Limits, type LimitSettings } from './realtime/limits.js';
 import type { PushOptions } from './realtime/push.js';
 import { attachRealtime, type AppNamespace, type AppServer } from './realtime/socket.js';
+import { WALL_BUDGET, type WallBudget } from './realtime/wallPace.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -63,6 +64,8 @@ export interface ServerConfig {
   displayThrottleMs?: number;
   /** Least time between two patches of the idea wall sent to phones; 1 s by default. */
   ideaPatchMs?: number;
+  /** WALL_BYTES_PER_SECOND and the rest of the wall's pacing to phones (server/realtime/wallPace.ts). */
+  wallBudget?: Partial<WallBudget>;
   /** How long a dropped phone still counts as online; 5 s by default. */
   presenceGraceMs?: number;
   /** WS_COMPRESSION=1: WebSocket compression (permessage-deflate) of large messages; off by default (see below). */
@@ -80,6 +83,12 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > max) throw new StartupError(`${name} must be a whole number from 0 to ${max}, not "${raw}".`);
   return n;
+}
+
+/** A rate of the wall's bytes, with its burst eight seconds of it as by default; at least the largest card. */
+function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
+  if (bytesPerSecond < 1024) throw new StartupError(`WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`);
+  return { bytesPerSecond, burstBytes: 8 * bytesPerSecond };
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -108,6 +117,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
     allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }
 
@@ -300,7 +310,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   let backups: ReturnType<typeof createBackups> | null = null;
   const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
-  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs };
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
 
   /** Disconnects every console (of every forum, and the forum list) once the ack has gone out. */
   const rotateKey = (): string => {

@@ -93,6 +93,14 @@ export class KeyedLimiter {
     return take({ ...bucket }, this.spec, now, 1);
   }
 
+  /** How much of its burst `key` has spent and not yet earned back (0 for a key not seen). */
+  spent(key: string, now = Date.now()): number {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return 0;
+    const tokens = Math.min(this.spec.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.spec.perSecond);
+    return this.spec.burst - tokens;
+  }
+
   get size(): number {
     return this.buckets.size;
   }

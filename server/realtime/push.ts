@@ -1,6 +1,7 @@
 // Pushing changes out, coalesced. Phones get their own view and notices at once; the wall of ideas
 // at most once per `ideaPatchMs`, so a burst of edits reaches each phone as one patch whatever
-// the sender does. The projector and the console are sent again at most every `displayThrottleMs`
+// the sender does, and within a budget of bytes a second whatever the number of senders
+// (wallPace.ts). The projector and the console are sent again at most every `displayThrottleMs`
 // (a large forum's console less often: see throttled), and at each change of the hall's join code.
 
 import { t, type MessageKey } from '../../shared/i18n/all.js';
@@ -10,7 +11,8 @@ import { meView, phoneResults, phoneView, screenView } from '../forum/views.js';
 import type { MeView, PhoneResult, ScreenView } from '../../shared/protocol.js';
 import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
-import type { IdeaWall } from './wall.js';
+import { patchBytes, type IdeaWall } from './wall.js';
+import { WALL_BUDGET, WallPace, type WallBudget } from './wallPace.js';
 import type { AppNamespace } from './socket.js';
 
 export const PHONES = 'phones';
@@ -21,32 +23,53 @@ export const participantRoom = (id: string) => `p:${id}`;
 export const DISPLAY_THROTTLE_MS = 200;
 /** By default the wall of ideas on phones changes at most once a second. */
 export const IDEA_PATCH_MS = 1000;
+/** A short card's bytes in a patch: a change is not looked at before the budget holds that much. */
+const SMALL_IDEA_BYTES = 256;
 
 export interface PushOptions {
   displayThrottleMs?: number;
   ideaPatchMs?: number;
+  /** The wall's pacing other than the default (WALL_BUDGET). */
+  wallBudget?: Partial<WallBudget>;
 }
 
 export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admission, consoles: ConsoleViews, wall: IdeaWall, options: PushOptions = {}) {
   const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
   const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
-  const pending = { forum: false, results: false, ideas: new Set<string>(), me: new Set<string>(), notices: [] as Effects['notices'] };
+  const pending = { forum: false, results: false, me: new Set<string>(), notices: [] as Effects['notices'] };
+  const pace = new WallPace({ ...WALL_BUDGET, ...options.wallBudget }, Date.now());
   // Participants whose view goes back in an ack, by the connection that sent the action: a dot's
   // `me` reaches the phone once, not twice. Only when the view pushed would be the same view.
   const acking = new Map<string, { socketId: string; view: MeView }>();
   let phoneFlush: NodeJS.Immediate | null = null;
   let ideaTimer: NodeJS.Timeout | null = null;
+  let ideaTimerAt = Infinity;
   let lastIdeas = 0;
 
-  const flushIdeas = () => {
+  const scheduleIdeas = (at: number) => {
+    if (ideaTimer && ideaTimerAt <= at) return;
+    if (ideaTimer) clearTimeout(ideaTimer);
+    ideaTimerAt = at;
+    ideaTimer = setTimeout(flushIdeas, Math.max(0, at - Date.now()));
+  };
+
+  /** Sends what the budget allows of the waiting ideas, and looks again when the rest may go. */
+  function flushIdeas() {
+    if (ideaTimer) clearTimeout(ideaTimer);
     ideaTimer = null;
+    ideaTimerAt = Infinity;
     // Nothing is sent that is not yet on disk: actions of this turn are written first.
     room.flush();
-    lastIdeas = Date.now();
-    const patch = wall.patch(pending.ideas);
-    pending.ideas.clear();
-    if (patch) io.to(PHONES).emit('ideas:patch', patch);
-  };
+    const now = Date.now();
+    lastIdeas = now;
+    const { ids, next } = pace.take(now, wall.patchOverhead(), wall.entries);
+    const patch = wall.patch(ids);
+    if (patch) {
+      pace.spent(patchBytes(patch));
+      io.to(PHONES).emit('ideas:patch', patch);
+    }
+    if (next !== null) scheduleIdeas(Math.max(next, now + ideaPatchMs));
+  }
 
   // Revealed results, worked out once per version of the forum, go to phones a ranking at a time,
   // only when it changed: a timer or a slide does not resend them, a reveal sends the one revealed.
@@ -66,9 +89,9 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     phoneFlush = null;
     room.flush();
     const state = room.state;
-    // A change of the forum (a phase, a reveal) goes out with the ideas it concerns, in order.
+    // A change of the forum (a phase, a reveal) goes out after the ideas waiting, as many as the
+    // budget allows: in a real hall all of them; under a flood, removals first, the rest soon after.
     if (pending.forum) {
-      if (ideaTimer) clearTimeout(ideaTimer);
       flushIdeas();
       // Sent when it changed for phones: not at a slide or a reveal, which phones do not show.
       const view = phoneView(state, io.adapter.rooms.get(PHONES)?.size ?? 0);
@@ -131,15 +154,17 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
 
   const unsubscribe = room.onChange((effects) => {
     pending.forum ||= effects.forum;
+    const now = Date.now();
+    // A new phase (review after ideas) shows the wall as it is: what the slow lane held goes too.
+    if (effects.phase) pace.release(now);
     // Once a priority is revealed, anything may change its ranking (a paper card's dots, a merge).
     pending.results ||= room.state.revealed.length > 0;
-    for (const id of effects.ideas) pending.ideas.add(id);
+    for (const id of effects.ideas) pace.changed(id, now);
     for (const id of effects.me) pending.me.add(id);
     pending.notices.push(...effects.notices);
     if (effects.forum || pending.results || effects.me.size || effects.notices.length) phoneFlush ??= setImmediate(flushPhones);
-    if (pending.ideas.size > 0 && !ideaTimer) {
-      ideaTimer = setTimeout(flushIdeas, Math.max(0, lastIdeas + ideaPatchMs - Date.now()));
-    }
+    // Sooner than a look already planned for ideas the budget or the slow lane held: this one may go.
+    if (effects.ideas.size > 0) scheduleIdeas(Math.max(lastIdeas + ideaPatchMs, pace.readyAt(now, wall.patchOverhead() + SMALL_IDEA_BYTES)));
     scheduleDisplays(effects.forum);
   });
 

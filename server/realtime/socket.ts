@@ -51,7 +51,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
   const open = new OpenConnections();
   io.use(handshake(deps, open));
   const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates);
-  const wall = new IdeaWall(room);
+  const wall = new IdeaWall(room, (participantId) => deps.limits.ideaChanges.spent(participantId));
   const pushing = startPushing(io, room, admission, consoles, wall, deps.push);
 
   /** The connections bound to a participant. */

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import type { IdeasAll, IdeasPatch, PublicIdea, WallHeld } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import { publicIdea, publicIdeas } from '../forum/views.js';
+import { wireBytes, type WallEntries } from './wallPace.js';
 
 /** A whole wall of fewer bytes than this is sent as it is: unpacking it would cost a phone more than the bytes. */
 export const GZIP_FROM_BYTES = 8 * 1024;
@@ -26,7 +27,11 @@ export class IdeaWall {
   /** The changes since a version, at the current version: phones coming back together hold the same one. */
   private readonly since = new Map<number, IdeasPatch>();
 
-  constructor(private readonly room: ForumRoom) {}
+  /** `activity`: how much of their allowance of idea changes a participant has spent of late. */
+  constructor(
+    private readonly room: ForumRoom,
+    private readonly activity: (participantId: string) => number = () => 0,
+  ) {}
 
   get v(): number {
     return this.version;
@@ -49,6 +54,25 @@ export class IdeaWall {
       else removed.push(id);
     }
     return { v: this.version, upserts, removed };
+  }
+
+  /** The waiting ideas as the next patch would carry them, for the pacing (wallPace.ts). */
+  readonly entries: WallEntries = {
+    authorActivity: (id) => {
+      const author = this.room.state.ideas.get(id)?.authorId;
+      return author ? this.activity(author) : 0;
+    },
+    removed: (id) => this.room.state.ideas.get(id)?.status !== 'active',
+    // An element of the patch's list and its comma.
+    bytes: (id) => {
+      const idea = this.room.state.ideas.get(id);
+      return Buffer.byteLength(JSON.stringify(idea && idea.status === 'active' ? publicIdea(this.room.state, idea) : id)) + 1;
+    },
+  };
+
+  /** The bytes on the wire of an empty patch, the next one: the frame every patch pays. */
+  patchOverhead(): number {
+    return patchBytes({ v: this.version + 1, upserts: [], removed: [] });
   }
 
   /**
@@ -95,3 +119,6 @@ export class IdeaWall {
     return (gzip && this.whole.gz) || this.whole.plain;
   }
 }
+
+/** The bytes a patch takes on the wire, as the phones receive it. */
+export const patchBytes = (patch: IdeasPatch): number => wireBytes(JSON.stringify(['ideas:patch', patch]));

@@ -519,8 +519,9 @@ describe('a flood of commands', () => {
   });
 
   describe('the idea wall', () => {
-    // Edits limited generously here, so that all 30 are accepted and only the coalescing is looked at.
-    const wall = stage({ ideaPatchMs: 1000, limits: { ideaChangesPerParticipant: { burst: 100, perSecond: 1 } } });
+    // Edits limited generously here, so that all 30 are accepted and only the coalescing is looked at;
+    // the slow lane (an idea edited often is sent again only after a while) short, for a slow machine.
+    const wall = stage({ ideaPatchMs: 1000, limits: { ideaChangesPerParticipant: { burst: 100, perSecond: 1 } }, wallBudget: { slowLaneMs: 1000 } });
 
     it('30 edits in a row reach another phone as a few patches, the last with the final text', async () => {
       const admin = await wall.console();
