@@ -325,7 +325,7 @@ export function consoleView(
           }),
       ),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
-    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by }) => ({
+    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by, voided, window, range, burst }) => ({
       at,
       action,
       ideaId,
@@ -337,6 +337,10 @@ export function consoleView(
       ...(before ? { before } : {}),
       ...(after ? { after } : {}),
       ...(count ? { count } : {}),
+      ...(voided !== undefined ? { voided } : {}),
+      ...(window ? { window } : {}),
+      ...(range ? { range } : {}),
+      ...(burst ? { burst } : {}),
     })),
     admission,
     health,
@@ -377,7 +381,7 @@ export function hostView(view: ConsoleView): ConsoleView {
       ticketNumber: p.ticketNumber,
       voided: p.voided,
     })),
-    admission: { ...view.admission, screenUrl: '', sharedAddresses: [] },
+    admission: { ...view.admission, screenUrl: '', sharedAddresses: [], waiting: [] },
     hosts: [],
   };
 }

@@ -6,6 +6,7 @@
 // Pure: no I/O, so the server, a script and the tests use it alike.
 
 import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
+import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from './attendance.js';
 import { refuse, type Decision, type ErrorParams, type RuleError } from './errors.js';
 import {
   decideExtendTimer,
@@ -231,6 +232,12 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideAdmissionMode(state, event.mode);
     case 'addressCapSet':
       return decideAddressCap(state, event.max);
+    case 'attendanceSet':
+      return decideExpectedAttendance(state, event.expected);
+    case 'joiningPaused':
+      return (event.burst && burstFinding(state, event.burst)) || decidePauseJoining(state, event.at, event.burst);
+    case 'joiningResumed':
+      return decideResumeJoining(state, event.at);
     case 'ticketsIssued': {
       const ids = event.tickets.map((t) => t.id);
       const taken = ids.find((id, i) => state.tickets.has(id) || ids.indexOf(id) !== i);
@@ -246,6 +253,9 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideMoved(state, event);
     case 'participantVoided':
       return decideVoid(state, event.participantId, event.reason, event.at);
+    case 'participantsVoided':
+      // The same window and range chose these participants then, so they choose the same ones now.
+      return decideVoidMany(state, { ...(event.window ? { window: event.window } : {}), ...(event.range ? { range: event.range } : {}) }, event.reason, event.at);
     case 'displaySet':
       return decideDisplay(state, event.display);
     case 'resultsTopSet':
@@ -346,6 +356,17 @@ function decideJoined(state: ForumState, event: Extract<ForumEvent, { type: 'par
   });
 }
 
+/**
+ * A burst's figures came from the server's clock, but the joins it counted are in the log: at
+ * least that many participants joined within its window, from no more addresses than joins.
+ */
+function burstFinding(state: ForumState, burst: NonNullable<Extract<ForumEvent, { type: 'joiningPaused' }>['burst']>): Finding | null {
+  let joined = 0;
+  for (const p of state.participants.values()) if (p.joinedAt >= burst.from && p.joinedAt <= burst.to) joined++;
+  if (burst.from <= burst.to && burst.addresses <= burst.joins && joined >= burst.joins) return null;
+  return problem('BAD_INPUT', { field: 'burst' }, `joining was paused for a burst of ${burst.joins} joins, but ${joined} participants joined within its window`);
+}
+
 /** A released ticket presented by a new device: decideJoin again, with that ticket's code. */
 function decideMoved(state: ForumState, event: Extract<ForumEvent, { type: 'ballotMoved' }>): Decision<ForumEvent[]> | Finding {
   const ticket = state.tickets.get(event.ticketId);
@@ -414,6 +435,12 @@ function what(state: ForumState, event: ForumEvent): string {
       return `admission was set to ${event.mode}`;
     case 'addressCapSet':
       return `the cap per address was set to ${event.max}`;
+    case 'attendanceSet':
+      return `the expected attendance was set to ${event.expected}`;
+    case 'joiningPaused':
+      return event.burst ? `joining was paused after a burst of ${event.burst.joins} joins` : 'joining was paused';
+    case 'joiningResumed':
+      return 'joining was resumed';
     case 'ticketsIssued':
       return `batch ${event.batch} of ${event.tickets.length} tickets was issued`;
     case 'ticketReleased':
@@ -422,6 +449,8 @@ function what(state: ForumState, event: ForumEvent): string {
       return `participant ${short(event.participantId)}'s ballot moved to another device`;
     case 'participantVoided':
       return `participant ${short(event.participantId)} was voided`;
+    case 'participantsVoided':
+      return `${event.participantIds.length} participants were voided together`;
     case 'displaySet':
       return `the projector was set to ${event.display.slide === 'priority' ? `priority ${event.display.priorityCode}` : `the ${event.display.slide} slide`}`;
     case 'resultsTopSet':

@@ -1,12 +1,14 @@
 // participant:join: a device asks for a ballot. A token that is already a participant gets that
 // participant back (a reload, a second tab) without any code. A new device must pass the forum's
 // admission: the hall's current code, an unused ticket, or the fixed code; and the per-address cap.
-// Attempts are limited per address, wrong codes more strictly, so codes cannot be guessed.
+// Attempts are limited per address, wrong codes more strictly, so codes cannot be guessed. A right
+// code past the hall's expected attendance, or while joining is paused, waits for the facilitator.
 
 import { randomUUID } from 'node:crypto';
 import { decideJoin } from '../../../shared/forum/admission.js';
 import { hashToken, Refusal } from '../../forum/room.js';
 import { defineHandler, type HandlerContext } from '../define.js';
+import { gateJoin, waitOn } from './approval.js';
 
 /** Counts a wrong code against the address and the whole server, then refuses. */
 function wrongCode(ctx: HandlerContext, code: 'WRONG_CODE' | 'CODE_EXPIRED'): never {
@@ -30,6 +32,9 @@ export const join = defineHandler({
       if (ctx.session.participantId !== known) ctx.bindParticipant(known);
       return { me: ctx.me() };
     }
+    const queued = admission.waitingFor(tokenHash);
+    if (queued) waitOn(ctx, queued);
+    if (admission.wasRefused(tokenHash)) throw new Refusal({ code: 'JOIN_REFUSED' });
 
     ctx.limitAddress(limits.joins);
     // Once an address (or the server as a whole) has used up its wrong codes, even a right guess
@@ -66,7 +71,9 @@ export const join = defineHandler({
     }
     const [event] = decision.value;
     if (event.type !== 'participantJoined' && event.type !== 'ballotMoved') throw new Error(`unexpected ${event.type}`);
+    if (event.type === 'participantJoined') gateJoin(ctx, event, code, hallCodeValid);
     ctx.commit(decision.value);
+    if (event.type === 'participantJoined') admission.joined(now, event.address ?? '');
     if (event.type === 'ballotMoved') ctx.services.evict(event.participantId);
     ctx.bindParticipant(event.participantId);
     return { me: ctx.me() };
