@@ -113,7 +113,7 @@ export function AttendanceCard() {
             </div>
             <div className="field">
               <button type="submit" className="btn" disabled={commands.busy('expected')}>
-                {commands.busy('expected') ? t('common.saving') : t('common.save')}
+                {commands.busy('expected') ? t('common.saving') : t('console.attendance.save')}
               </button>
             </div>
           </div>
@@ -125,7 +125,7 @@ export function AttendanceCard() {
             ? t('console.attendance.off')
             : t('console.attendance.state', { ballots: a.ballots, expected: a.expectedAttendance })}
         </strong>
-        {a.expectedAttendanceIsDefault && <> {t('console.admission.capDefault')}</>}
+        {a.expectedAttendanceIsDefault && <> {t('console.attendance.default')}</>}
       </p>
       <p id="attendance-help" className="muted small">
         {t('console.attendance.help', { joins: a.burstRule.joins, seconds: Math.round(a.burstRule.windowMs / 1000) })}

@@ -231,6 +231,8 @@ export const en: ConsoleCatalogue = {
   'console.attendance.admitted': 'Let in from the queue: {count}.',
   'console.attendance.state': 'Ballots: {ballots} of {expected}.',
   'console.attendance.help': 'Once there are as many ballots as expected, new devices wait for your approval; raise the number and those waiting come in, in order. 0: no limit. More than {joins} joins within {seconds} s is a burst: joining pauses. Printed ticket holders never wait.',
+  'console.attendance.save': 'Save attendance',
+  'console.attendance.default': 'The server’s default (EXPECTED_ATTENDANCE).',
   'console.attendance.ofExpected': '{joined} of {expected}',
   'console.waiting': 'Waiting for approval',
   'console.waiting.none': 'Nobody is waiting.',

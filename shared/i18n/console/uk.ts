@@ -255,6 +255,8 @@ export const uk = {
   'console.attendance.admitted': 'Допущено з черги: {count}.',
   'console.attendance.state': 'Голосів: {ballots} з {expected}.',
   'console.attendance.help': 'Коли голосів стільки, скільки очікується, нові пристрої чекають на ваше підтвердження; якщо збільшити число, ті, хто чекає, увійдуть по черзі. 0 — без обмеження. Понад {joins} приєднань за {seconds} с — сплеск: приєднання призупиняється. Власники друкованих квитків не чекають.',
+  'console.attendance.save': 'Зберегти кількість',
+  'console.attendance.default': 'Типова кількість сервера (EXPECTED_ATTENDANCE).',
   'console.attendance.ofExpected': '{joined} з {expected}',
   'console.waiting': 'Чекають на підтвердження',
   'console.waiting.none': 'Ніхто не чекає.',
