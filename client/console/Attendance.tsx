@@ -30,19 +30,22 @@ export function JoiningAlert({ onVoidBurst }: { onVoidBurst?: (window: JoinWindo
   if (!a.paused && a.waitingCount === 0) return null;
   const burst = a.paused?.burst ?? null;
   return (
-    <section className={`note ${a.paused ? 'note-error' : 'note-warn'} joining-alert`} role="alert" aria-labelledby="h-joining-alert">
-      <h2 id="h-joining-alert">{a.paused ? t('console.joining.paused') : t('console.joining.full')}</h2>
-      {burst && (
-        <p>
-          {t('console.joining.burst', {
-            joins: burst.joins,
-            addresses: burst.addresses,
-            from: clockSeconds(lang, burst.from),
-            to: clockSeconds(lang, burst.to),
-          })}
-        </p>
-      )}
-      {a.paused && !burst && <p>{t('console.joining.byHand', { at: clockSeconds(lang, a.paused.at) })}</p>}
+    <section className={`note ${a.paused ? 'note-error' : 'note-warn'} joining-alert`} aria-labelledby="h-joining-alert">
+      {/* Read out when it comes; the count of those waiting, which changes with every device, is not. */}
+      <div role="alert">
+        <h2 id="h-joining-alert">{a.paused ? t('console.joining.paused') : t('console.joining.full')}</h2>
+        {burst && (
+          <p>
+            {t('console.joining.burst', {
+              joins: burst.joins,
+              addresses: burst.addresses,
+              from: clockSeconds(lang, burst.from),
+              to: clockSeconds(lang, burst.to),
+            })}
+          </p>
+        )}
+        {a.paused && !burst && <p>{t('console.joining.byHand', { at: clockSeconds(lang, a.paused.at) })}</p>}
+      </div>
       <p>{t('console.joining.waiting', { count: a.waitingCount })}</p>
       <div className="row">
         {a.paused && (

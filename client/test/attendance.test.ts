@@ -81,7 +81,7 @@ describe.skipIf(!haveBrowser || !built)('a burst on the console and a waiting ph
     await desk.screenshot({ path: join(SHOTS, 'console-admission-alert.png') });
 
     // From the alert: the burst's window goes into the void form, and it is counted first.
-    await desk.getByRole('alert').getByRole('button', { name: 'Анулювати цей сплеск…' }).click();
+    await desk.locator('.joining-alert').getByRole('button', { name: 'Анулювати цей сплеск…' }).click();
     expect(await desk.getByLabel('Від (час)').inputValue()).toMatch(/^\d\d:\d\d:\d\d$/);
     await desk.getByLabel('Діапазон адрес (необов’язково)').fill('127.1.');
     await desk.getByRole('button', { name: 'Порахувати' }).click();

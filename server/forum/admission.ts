@@ -122,6 +122,11 @@ export class Admission {
     this.recentJoins.push({ at, address });
   }
 
+  /** Joining resumed: the facilitator has seen the burst, so the count of recent joins starts afresh. */
+  burstSeen(): void {
+    this.recentJoins = [];
+  }
+
   waitingFor(tokenHash: string): Waiting | undefined {
     return this.waiting.get(tokenHash);
   }

@@ -220,3 +220,79 @@ describe('a burst of joins from 250 addresses', () => {
     late.close();
   });
 });
+
+describe('a full hall, and joining resumed', () => {
+  let server: TestServer;
+  let admin: TestClient;
+  const phones: TestClient[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ expectedAttendance: 2, joinBurst: { joins: 4, windowMs: 60_000 } });
+    admin = await connectConsole(server);
+  });
+  afterAll(async () => {
+    for (const p of phones) p.close();
+    admin?.close();
+    await server?.stop();
+  });
+
+  const device = async (name: string) => {
+    const token = newToken();
+    const phone = await connect(server.socketUrl, { role: 'phone', token });
+    phones.push(phone);
+    return { phone, token, join: () => phone.send('participant:join', { code: server.joinCode, name, token }) };
+  };
+
+  it('past the expected attendance a right code waits; raising it lets the waiting in, in order, up to the new size', async () => {
+    phones.push(await joinPhone(server, 'Перша'), await joinPhone(server, 'Друга'));
+    const third = await device('Третя');
+    const fourth = await device('Четверта');
+    const fifth = await device('П’ята');
+    for (const d of [third, fourth, fifth]) {
+      const ack = await d.join();
+      expect(ack.ok ? null : ack.error).toMatchObject({ code: 'AWAITING_APPROVAL', params: { why: 'full' } });
+    }
+    const view = await viewWhere(admin, (v) => v.admission.waitingCount === 3);
+    expect(view.admission.paused).toBeNull();
+    expect(view.admission.waiting.map((w) => [w.name, w.why])).toEqual([['П’ята', 'full'], ['Четверта', 'full'], ['Третя', 'full']]);
+
+    // A phone may not approve anyone; a bad size is refused in the sender's language.
+    expect(refused(await third.phone.send('admission:approve' as never, {} as never))).toBe('FORBIDDEN');
+    const bad = await admin.send('admission:setExpected', { expected: -1 });
+    expect(bad.ok ? null : bad.error.code).toBe('BAD_INPUT');
+
+    // Turned away: told at once, and again if it asks.
+    const since = fifth.phone.mark();
+    const fifthId = view.admission.waiting[0].id;
+    expect(ok(await admin.send('admission:refuse', { ids: [fifthId] }))).toEqual({ refused: 1 });
+    await fifth.phone.next<Notice>('notice', (n) => n.code === 'JOIN_REFUSED', since);
+    expect(refused(await fifth.join())).toBe('JOIN_REFUSED');
+
+    const thirdSince = third.phone.mark();
+    expect(ok(await admin.send('admission:setExpected', { expected: 3 }))).toEqual({ expected: 3, admitted: 1 });
+    expect(await third.phone.next<MeView | null>('me', (m) => m !== null, thirdSince)).toMatchObject({ name: 'Третя' });
+    const after = await viewWhere(admin, (v) => v.admission.waitingCount === 1);
+    expect(after.admission.waiting[0].name).toBe('Четверта');
+    expect(after.admission.expectedAttendance).toBe(3);
+    expect(after.admission.expectedAttendanceIsDefault).toBe(false);
+  });
+
+  it('a burst pauses joining; once resumed, the next honest join goes straight in', async () => {
+    ok(await admin.send('admission:setExpected', { expected: 0 }));
+    // No limit now: the fourth, still waiting for room, waits on for the facilitator (it may be the burst).
+    ok(await admin.send('admission:approve', {}));
+    // Перша, Друга, Шоста and Сьома joined within the minute (the approved are not counted): the fifth is a burst.
+    phones.push(await joinPhone(server, 'Шоста'), await joinPhone(server, 'Сьома'));
+    const eighth = await device('Восьма');
+    const ack = await eighth.join();
+    expect(ack.ok ? null : ack.error).toMatchObject({ code: 'AWAITING_APPROVAL', params: { why: 'paused' } });
+    const view = await viewWhere(admin, (v) => v.admission.paused !== null);
+    expect(view.admission.paused!.burst).toMatchObject({ joins: 4 });
+    ok(await admin.send('admission:resume', {}));
+    const late = await joinPhone(server, 'Дев’ята');
+    expect(late.me.name).toBe('Дев’ята');
+    phones.push(late);
+    // The one that waited during the pause still waits: the facilitator decides.
+    expect((await viewWhere(admin, (v) => v.admission.paused === null)).admission.waiting.map((w) => w.name)).toEqual(['Восьма']);
+  });
+});

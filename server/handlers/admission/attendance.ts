@@ -39,6 +39,8 @@ export const resume = defineHandler({
   name: 'admission:resume',
   run(ctx) {
     ctx.commit(ctx.decide(decideResumeJoining(ctx.room.state, ctx.now())));
+    // Otherwise the burst's joins, still within the window, would pause joining again at the next one.
+    ctx.services.admission.burstSeen();
     return {};
   },
 });
