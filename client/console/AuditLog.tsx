@@ -71,7 +71,7 @@ function describer(t: T, view: ConsoleView, lang: string) {
       words.push(line);
     }
     if (m.action === 'pauseJoining' && m.burst) {
-      details = t('console.joining.burst', { joins: m.burst.joins, addresses: m.burst.addresses, from: seconds(m.burst.from), to: seconds(m.burst.to) });
+      details = t('console.audit.burst', { joins: m.burst.joins, addresses: m.burst.addresses, from: seconds(m.burst.from), to: seconds(m.burst.to) });
     }
     if (m.action === 'paperDots' && m.count) {
       details = t('console.audit.count', { before: m.count.before, after: m.count.after });

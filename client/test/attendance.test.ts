@@ -104,6 +104,9 @@ describe.skipIf(!haveBrowser || !built)('a burst on the console and a waiting ph
     await desk.getByText('Анульовано учасників: 5; знято крапок: 0; приховано ідей: 0.').waitFor();
     expect(view.moderation.filter((m) => m.action === 'voidMany')).toHaveLength(1);
     expect(view.voidedCount).toBe(5);
+    await desk.getByRole('tab', { name: 'Журнал' }).click();
+    await desk.getByText('Анульовано учасників: 5 (', { exact: false }).first().waitFor();
+    await desk.screenshot({ path: join(SHOTS, 'console-log.png') });
     ok(await admin.send('admission:resume', {}));
     expect(errors).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { JOIN_BURST_DEFAULT } from '../../shared/forum/attendance.js';
 import { verifyLog } from '../../shared/forum/verify.js';
 import type { ConsoleView, MeView, Notice } from '../../shared/protocol.js';
 import { readLog } from '../db/readLog.js';
+import { parseCsv } from './csv.js';
 import { connect, connectConsole, joinPhone, newToken, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
 const ADDRESSES = 250;
@@ -188,6 +189,12 @@ describe('a burst of joins from 250 addresses', () => {
     expect(exported.turnout).toMatchObject({ joined: honest.length, voted: 3, voided: admitted.size });
     expect(exported.voided).toHaveLength(admitted.size);
     expect(exported.moderation.filter((m) => m.action === 'voidMany')).toEqual([expect.objectContaining({ voided: admitted.size, range: '127.9.0.0/16' })]);
+    // The CSV's log: one row for the whole burst, saying how many and which joins, naming no one.
+    const csv = await (await fetch(`${server.url}/api/export.csv`, { headers: { 'x-facilitator-key': server.facilitatorKey } })).text();
+    const rows = parseCsv(csv, ';').filter((r) => r[1] === 'анульовано групу учасників');
+    expect(rows).toHaveLength(1);
+    expect(rows[0][4]).toBe('Сплеск приєднань з 127.9.x.x');
+    expect(rows[0][10]).toMatch(new RegExp(`^${admitted.size} · \\d{4}-.+ – \\d{4}-.+ · 127\\.9\\.0\\.0/16$`));
   });
 
   it('the waiting burst is refused in one step, and each of its phones is told', async () => {

@@ -317,6 +317,7 @@ export const en: ConsoleCatalogue = {
   'console.voided': 'Participant voided. Dots removed: {dots}; ideas hidden: {ideas}.',
   'console.voidedBecause': 'Voided: {reason}',
   'console.log.void': 'participant voided',
+  'console.audit.burst': 'A burst of joins at {from}–{to}: {joins} joins from {addresses} addresses.',
   'console.audit.voidMany': 'Participants voided: {count} ({chosen}). Reason:',
   'console.log.voidMany': 'participants voided together',
   'console.log.pauseJoining': 'joining paused',

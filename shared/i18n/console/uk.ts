@@ -342,6 +342,7 @@ export const uk = {
   'console.voided': 'Учасника анульовано: знято крапок — {dots}, приховано ідей — {ideas}.',
   'console.voidedBecause': 'Анульовано: {reason}',
   'console.log.void': 'учасника анульовано',
+  'console.audit.burst': 'Сплеск приєднань о {from}–{to}: приєднань — {joins}, адрес — {addresses}.',
   'console.audit.voidMany': 'Анульовано учасників: {count} ({chosen}). Причина:',
   'console.log.voidMany': 'анульовано групу учасників',
   'console.log.pauseJoining': 'приєднання призупинено',
