@@ -197,6 +197,27 @@ describe('a burst of joins from 250 addresses', () => {
     expect(rows[0][10]).toMatch(new RegExp(`^${admitted.size} · \\d{4}-.+ – \\d{4}-.+ · 127\\.9\\.0\\.0/16$`));
   });
 
+  it('the forum moves to another laptop with its void of the burst: its file, without addresses, imports to the same tally', async () => {
+    const text = await (await fetch(`${server.url}/api/forum.json`, { headers: { 'x-facilitator-key': server.facilitatorKey } })).text();
+    // No device's address; the range the facilitator typed stays, as the void's own record.
+    expect(text).not.toMatch(/"127\.\d+\.\d+\.\d+"/);
+    expect(text).toContain('"range":"127.9.0.0/16"');
+    const other = await startTestServer();
+    try {
+      const post = await fetch(`${other.url}/api/forums/import?lang=en`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-facilitator-key': other.facilitatorKey },
+        body: text,
+      });
+      const imported = (await post.json()) as { ok: boolean; data: { slug: string } };
+      expect(imported.ok, JSON.stringify(imported)).toBe(true);
+      const there = (await (await fetch(`${other.url}/f/${imported.data.slug}/api/export.json`, { headers: { 'x-facilitator-key': other.facilitatorKey } })).json()) as ExportJson;
+      expect(ideaDots(there)).toEqual(ideaDots(await exportJson(server)));
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('the waiting burst is refused in one step, and each of its phones is told', async () => {
     const view = await viewWhere(admin, () => true);
     const since = attackers[ADDRESSES - 1].mark();

@@ -217,6 +217,16 @@ describe('voiding a burst', () => {
     expect(verifyLog(inflated).problems.map((p) => p.type)).toEqual(['joiningPaused']);
   });
 
+  it('in a forum file, which carries no addresses, a void by range still verifies, and an outsider added to it does not', () => {
+    const { f } = evening();
+    f.run(decideVoidMany(f.state, { window: { from: 5_000, to: 5_002 }, range: '10.9.0.0/16' }, 'Сплеск', 60_000));
+    // As forums/transfer.ts writes a forum file: joins without their address.
+    const file = f.log.map((event, i) => ({ seq: i + 1, event: event.type === 'participantJoined' ? { ...event, address: undefined } : event }));
+    expect(verifyLog(file).problems).toEqual([]);
+    const outsider = file.map((l) => (l.event.type === 'participantsVoided' ? { ...l, event: { ...l.event, participantIds: [...l.event.participantIds, 'h3'] } } : l));
+    expect(verifyLog(outsider).problems.map((p) => p.error)).toEqual([{ code: 'BAD_INPUT', params: { field: 'participantIds' } }]);
+  });
+
   it('is refused once results are being revealed', () => {
     const { f } = evening();
     f.to('results');

@@ -254,8 +254,7 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     case 'participantVoided':
       return decideVoid(state, event.participantId, event.reason, event.at);
     case 'participantsVoided':
-      // The same window and range chose these participants then, so they choose the same ones now.
-      return decideVoidMany(state, { ...(event.window ? { window: event.window } : {}), ...(event.range ? { range: event.range } : {}) }, event.reason, event.at);
+      return decideVoidedMany(state, event);
     case 'displaySet':
       return decideDisplay(state, event.display);
     case 'resultsTopSet':
@@ -365,6 +364,24 @@ function burstFinding(state: ForumState, burst: NonNullable<Extract<ForumEvent, 
   for (const p of state.participants.values()) if (p.joinedAt >= burst.from && p.joinedAt <= burst.to) joined++;
   if (burst.from <= burst.to && burst.addresses <= burst.joins && joined >= burst.joins) return null;
   return problem('BAD_INPUT', { field: 'burst' }, `joining was paused for a burst of ${burst.joins} joins, but ${joined} participants joined within its window`);
+}
+
+/**
+ * The same window and range chose these participants then, so they choose the same ones now. A
+ * forum file carries no addresses (forums/transfer.ts), so there a range chooses no one: what can
+ * still be checked is that each participant listed was there to void, and joined within the window.
+ */
+function decideVoidedMany(state: ForumState, event: Extract<ForumEvent, { type: 'participantsVoided' }>): Decision<ForumEvent[]> | Finding {
+  const window = event.window ? { window: event.window } : {};
+  const addressesKnown = event.participantIds.every((id) => (state.participants.get(id)?.address ?? '') !== '');
+  if (!event.range || addressesKnown) return decideVoidMany(state, { ...window, ...(event.range ? { range: event.range } : {}) }, event.reason, event.at);
+  const within = decideVoidMany(state, { window: event.window ?? { from: 0, to: Number.MAX_SAFE_INTEGER } }, event.reason, event.at);
+  if (!within.ok) return within;
+  const first = within.value[0];
+  const candidates = new Set(first.type === 'participantsVoided' ? first.participantIds : []);
+  const stray = event.participantIds.find((id, i) => !candidates.has(id) || event.participantIds.indexOf(id) !== i);
+  if (stray === undefined) return { ok: true, value: [event] };
+  return problem('BAD_INPUT', { field: 'participantIds' }, `${what(state, event)}, but participant ${short(stray)} was not there to void within the window chosen`);
 }
 
 /** A released ticket presented by a new device: decideJoin again, with that ticket's code. */
