@@ -10,6 +10,7 @@ import { JOIN_BURST_DEFAULT } from '../../shared/forum/attendance.js';
 import { verifyLog } from '../../shared/forum/verify.js';
 import type { ConsoleView, MeView, Notice } from '../../shared/protocol.js';
 import { readLog } from '../db/readLog.js';
+import { configFromEnv } from '../main.js';
 import { parseCsv } from './csv.js';
 import { connect, connectConsole, joinPhone, newToken, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
@@ -322,5 +323,16 @@ describe('a full hall, and joining resumed', () => {
     phones.push(late);
     // The one that waited during the pause still waits: the facilitator decides.
     expect((await viewWhere(admin, (v) => v.admission.paused === null)).admission.waiting.map((w) => w.name)).toEqual(['Восьма']);
+  });
+});
+
+describe('EXPECTED_ATTENDANCE and JOIN_BURST', () => {
+  it('default to a hall of 150 and 60 joins within 30 s; 0 turns each off; anything else stops the start with a sentence', () => {
+    expect(configFromEnv({})).toMatchObject({ expectedAttendance: 150, joinBurst: { joins: 60, windowMs: 30_000 } });
+    expect(configFromEnv({ EXPECTED_ATTENDANCE: '0', JOIN_BURST: '0' })).toMatchObject({ expectedAttendance: 0, joinBurst: { joins: 0 } });
+    expect(configFromEnv({ JOIN_BURST: '40/20' }).joinBurst).toEqual({ joins: 40, windowMs: 20_000 });
+    expect(() => configFromEnv({ JOIN_BURST: 'many' })).toThrow('JOIN_BURST must be joins/seconds, such as 60/30, or 0 for none, not "many".');
+    expect(() => configFromEnv({ JOIN_BURST: '60/0' })).toThrow(/JOIN_BURST/);
+    expect(() => configFromEnv({ EXPECTED_ATTENDANCE: '-5' })).toThrow(/EXPECTED_ATTENDANCE must be a whole number from 0 to 100000/);
   });
 });
