@@ -47,7 +47,7 @@ export const en: ConsoleCatalogue = {
     'As many participants as allowed ({max}) have already joined from this network address. If you are in the hall, ask the facilitator.',
   'err.AWAITING_APPROVAL': 'Waiting for the facilitator to approve you. Keep this page open: your ballot will appear here by itself.',
   'err.JOIN_REFUSED': 'The facilitator did not approve this join. If you are in the hall, see the facilitator.',
-  'err.WAITING_FULL': 'Joining is paused and the queue is full. Try again in a few minutes or see the facilitator.',
+  'err.WAITING_FULL': 'The queue of those waiting for approval is full. Try again in a few minutes or see the facilitator.',
   'err.WAITING_NOT_FOUND': 'This device is no longer waiting: it was approved, refused, or has left.',
   'err.NONE_SELECTED': 'No participant joined within the chosen time and address range.',
   'err.CONNECTION_LIMIT': 'Too many connections from one address. Close extra tabs or ask the facilitator.',
