@@ -53,6 +53,11 @@ export async function resumeWaiting(): Promise<void> {
   if (message) usePhone.setState({ joining: { waiting: false, refused: message } });
 }
 
+/** This device holds a ballot: whatever it waited for is over (approved now, or while the page was closed). */
+export function holdsBallot(): void {
+  if (usePhone.getState().joining || load(key())) approvalSettled(null);
+}
+
 /** The facilitator approved: the ballot came by itself. Or turned this device away. */
 export function approvalSettled(refused: string | null): void {
   save(key(), null);

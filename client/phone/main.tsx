@@ -10,7 +10,7 @@ import { App } from './App.js';
 import { receiveResults, usePhone } from './store.js';
 import { canGunzip, heldWall, receivePatch, receiveWall } from './wall.js';
 import { deviceToken } from './token.js';
-import { approvalSettled, resumeWaiting } from './approval.js';
+import { approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
 
 const socket = connect('phone', () => ({ token: deviceToken(), wall: heldWall(), gz: canGunzip() }));
 socket.on('phone', (view) => {
@@ -22,9 +22,8 @@ socket.on('ideas:all', (wall) => receiveWall(wall, () => socket.disconnect().con
 socket.on('ideas:patch', receivePatch);
 socket.on('me', (me) => {
   usePhone.setState({ me });
-  if (me) {
-    if (usePhone.getState().joining) approvalSettled(null);
-  } else void resumeWaiting();
+  if (me) holdsBallot();
+  else void resumeWaiting();
 });
 socket.on('notice', (notice) => {
   if (notice.code === 'JOIN_REFUSED') return approvalSettled(notice.message);
