@@ -326,6 +326,47 @@ describe('a full hall, and joining resumed', () => {
   });
 });
 
+describe('a queue filled by a script', () => {
+  it('takes 1,000 waiting devices and refuses more with WAITING_FULL; refusing the queue makes room for a latecomer', async () => {
+    const server = await startTestServer(settings);
+    const sockets: TestClient[] = [];
+    try {
+      const admin = await connectConsole(server);
+      sockets.push(admin);
+      for (let i = 0; i < ADDRESSES; i++) sockets.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+      const code = server.joinCode;
+      const codes = (
+        await Promise.all(
+          sockets.slice(1).map(async (socket) => {
+            const out: string[] = [];
+            for (let d = 0; d < 5; d++) {
+              const token = newToken();
+              const ack = await socket.send('participant:join', { code, name: '', token });
+              out.push(ack.ok ? 'ok' : ack.error.code);
+            }
+            return out;
+          }),
+        )
+      ).flat();
+      const count = (c: string) => codes.filter((x) => x === c).length;
+      expect(count('ok')).toBe(JOIN_BURST_DEFAULT.joins);
+      expect(count('AWAITING_APPROVAL')).toBe(1000);
+      expect(count('WAITING_FULL')).toBe(ADDRESSES * 5 - 1000 - JOIN_BURST_DEFAULT.joins);
+
+      const latecomer = await connect(server.socketUrl, { role: 'phone' });
+      sockets.push(latecomer);
+      const token = newToken();
+      const full = await latecomer.send('participant:join', { code: server.joinCode, name: 'Ганна', token });
+      expect(full.ok ? null : full.error).toMatchObject({ code: 'WAITING_FULL', message: expect.stringMatching(/Черга тих, хто чекає на підтвердження, заповнена/) });
+      expect(ok(await admin.send('admission:refuse', {}))).toEqual({ refused: 1000 });
+      expect(refused(await latecomer.send('participant:join', { code: server.joinCode, name: 'Ганна', token }))).toBe('AWAITING_APPROVAL');
+    } finally {
+      for (const c of sockets) c.close();
+      await server.stop();
+    }
+  }, 120_000);
+});
+
 describe('EXPECTED_ATTENDANCE and JOIN_BURST', () => {
   it('default to a hall of 150 and 60 joins within 30 s; 0 turns each off; anything else stops the start with a sentence', () => {
     expect(configFromEnv({})).toMatchObject({ expectedAttendance: 150, joinBurst: { joins: 60, windowMs: 30_000 } });
