@@ -6,6 +6,7 @@ import type { Ack, CommandResults } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
 import { forumSlug } from '../lib/forum.js';
 import { load, save } from '../lib/storage.js';
+import { useToasts } from '../lib/ui.js';
 import { usePhone } from './store.js';
 import { deviceToken } from './token.js';
 
@@ -49,8 +50,8 @@ export async function resumeWaiting(): Promise<void> {
   }
   usePhone.setState({ joining: { waiting: true } });
   const message = await join(saved.code, saved.name);
-  // The queue was lost (the server restarted) and the code has changed since: the form says why.
-  if (message) usePhone.setState({ joining: { waiting: false, refused: message } });
+  // The queue was lost (the server restarted) and the code has changed since: back to the form, saying why.
+  if (message) useToasts.getState().show(message, 'error');
 }
 
 /** This device holds a ballot: whatever it waited for is over (approved now, or while the page was closed). */

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleView } from '../../shared/protocol.js';
 import { connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
 import { CHROMIUM, haveBrowser, launchChromium, violations } from './chromium.js';
 
@@ -26,6 +27,8 @@ describe.skipIf(!haveBrowser || !built)('a burst on the console and a waiting ph
   let origin: string;
   const burst: TestPhone[] = [];
   const errors: string[] = [];
+  /** The first server's folder, kept when it restarts on the same file. */
+  let firstDir = '';
 
   beforeAll(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
@@ -48,6 +51,7 @@ describe.skipIf(!haveBrowser || !built)('a burst on the console and a waiting ph
     admin?.close();
     await browser?.close();
     await server?.stop();
+    if (firstDir) rmSync(firstDir, { recursive: true, force: true });
   });
 
   it('the phone waits, says so in a live region, and still waits after a reload', async () => {
@@ -108,6 +112,29 @@ describe.skipIf(!haveBrowser || !built)('a burst on the console and a waiting ph
     await desk.getByText('Анульовано учасників: 5 (', { exact: false }).first().waitFor();
     await desk.screenshot({ path: join(SHOTS, 'console-log.png') });
     ok(await admin.send('admission:resume', {}));
+    expect(errors).toEqual([]);
+  });
+
+  it('a phone waiting when the server restarts asks again by itself, and waits again while joining is paused', async () => {
+    ok(await admin.send('admission:pause', {}));
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true })).newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/?c=${server.joinCode}`);
+    await page.getByLabel('Ваше ім’я (необов’язково)').fill('Тарас');
+    await page.getByRole('button', { name: 'Приєднатися' }).click();
+    await page.getByText('Чекаємо, поки фасилітатор вас підтвердить.').waitFor();
+    // The queue is in memory: a restart loses it, the pause (in the log) stays.
+    const { port, dbPath } = server;
+    firstDir = server.dir;
+    admin.close();
+    await server.close();
+    server = await startTestServer({ port, dbPath, publicUrl: 'http://viche.test:{port}', expectedAttendance: 150, joinBurst: BURST });
+    admin = await connectConsole(server);
+    const view = await admin.next<ConsoleView>('console', (v) => v.admission.waiting.some((w) => w.name === 'Тарас'));
+    expect(view.admission.paused).not.toBeNull();
+    await page.getByText('Чекаємо, поки фасилітатор вас підтвердить.').waitFor();
+    ok(await admin.send('admission:approve', { ids: [view.admission.waiting.find((w) => w.name === 'Тарас')!.id] }));
+    await page.getByText('Вітаємо, Тарас!').waitFor();
     expect(errors).toEqual([]);
   });
 });
