@@ -14,6 +14,7 @@ import { checkDatabasePath, SqliteStore } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
 import { StartupError } from './errors.js';
 import { Admission } from './forum/admission.js';
+import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
 import { StorageHealth } from './forum/storage.js';
@@ -54,6 +55,10 @@ export interface ServerConfig {
   admission?: AdmissionMode;
   /** MAX_PARTICIPANTS_PER_ADDRESS: participants per client address until the console sets it; 3 by default, 0 off. */
   maxPerAddress?: number;
+  /** EXPECTED_ATTENDANCE: the hall's size until the console sets one (joins past it wait for approval); 150 by default, 0 off. */
+  expectedAttendance?: number;
+  /** JOIN_BURST: more than `joins` joins within `windowMs` pause joining; 60 within 30 s by default, 0 joins: off. */
+  joinBurst?: BurstRule;
   /** TRUST_PROXY: how many reverse proxies stand in front; 0 by default. */
   trustProxy?: number;
   /** Rate limits other than the defaults (tests of a single rule, a trusted kiosk setup). */
@@ -91,6 +96,16 @@ function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
   return { bytesPerSecond, burstBytes: 8 * bytesPerSecond };
 }
 
+/** JOIN_BURST as "joins/seconds" ("60/30"), or "0" for no burst check. */
+function joinBurstFrom(env: NodeJS.ProcessEnv): BurstRule {
+  const raw = env.JOIN_BURST;
+  if (raw === undefined || raw === '') return JOIN_BURST_DEFAULT;
+  if (raw === '0') return { joins: 0, windowMs: JOIN_BURST_DEFAULT.windowMs };
+  const m = /^(\d{1,5})\/(\d{1,4})$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new StartupError(`JOIN_BURST must be joins/seconds, such as 60/30, or 0 for none, not "${raw}".`);
+  return { joins: Number(m[1]), windowMs: Number(m[2]) * 1000 };
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = wholeNumber(env, 'PORT', 3000, 65535);
   const key = env.FACILITATOR_KEY || undefined;
@@ -114,6 +129,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     clientDir: `${ROOT}dist/client`,
     admission: admission as AdmissionMode,
     maxPerAddress: wholeNumber(env, 'MAX_PARTICIPANTS_PER_ADDRESS', DEFAULT_MAX_PER_ADDRESS, LIMITS.maxPerAddress),
+    expectedAttendance: wholeNumber(env, 'EXPECTED_ATTENDANCE', EXPECTED_ATTENDANCE_DEFAULT, LIMITS.expectedAttendance),
+    joinBurst: joinBurstFrom(env),
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
     allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
@@ -331,6 +348,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       baseUrl: `${base.url}/f/${slug}`,
       screenBaseUrl: `${localUrl}/f/${slug}/screen`,
       defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
+      defaultExpectedAttendance: config.expectedAttendance ?? EXPECTED_ATTENDANCE_DEFAULT,
+      burst: config.joinBurst ?? JOIN_BURST_DEFAULT,
       keyFromEnv: config.facilitatorKey !== undefined,
       periodMs: config.hallCodePeriodMs,
     });

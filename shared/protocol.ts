@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ViewPatch } from './viewPatch.js';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
-import type { AdmissionMode, Display, IdeaStatus, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
+import type { AdmissionMode, Display, IdeaStatus, JoinBurst, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
 import { ADMISSION_MODES, PHASES } from './forum/types.js';
 
 export { PROTOCOL_VERSION } from './version.js';
@@ -211,6 +211,17 @@ export interface AdmissionView {
   /** The cap in force (0: off), and whether it is the server's default or the facilitator's. */
   maxPerAddress: number;
   maxPerAddressIsDefault: boolean;
+  /** How many the hall holds (0: no limit), whether it is the server's default, and the ballots held now. */
+  expectedAttendance: number;
+  expectedAttendanceIsDefault: boolean;
+  ballots: number;
+  /** Set while new joins wait for approval: since when, and the burst that paused joining (null: by hand). */
+  paused: { at: number; burst: JoinBurst | null } | null;
+  /** More than `joins` joins within `windowMs` pause joining (0: never). */
+  burstRule: { joins: number; windowMs: number };
+  /** Devices waiting for approval, newest first (the latest 200), and how many in all. */
+  waiting: WaitingJoin[];
+  waitingCount: number;
   tickets: { issued: number; used: number; released: number; batches: { batch: number; count: number; at: number }[] };
   /** Joins in each of the last 10 minutes, oldest first. */
   joinsPerMinute: number[];
@@ -226,7 +237,27 @@ export interface AdmissionView {
   keyFromEnv: boolean;
 }
 
-export type ConsoleModerationEntry = Pick<ModerationEntry, 'at' | 'action' | 'ideaId' | 'participantId' | 'reason' | 'ideaIds' | 'before' | 'after' | 'count'> & {
+/** A device whose code was right, waiting for the facilitator because the hall was full or joining paused. */
+export interface WaitingJoin {
+  id: string;
+  at: number;
+  address: string;
+  name: string;
+  why: 'full' | 'paused';
+}
+
+/** What voiding a burst takes away (a preview, or what was done). */
+export interface VoidManyResult {
+  participants: number;
+  dots: number;
+  ideas: number;
+  refunded: number;
+}
+
+export type ConsoleModerationEntry = Pick<
+  ModerationEntry,
+  'at' | 'action' | 'ideaId' | 'participantId' | 'reason' | 'ideaIds' | 'before' | 'after' | 'count' | 'voided' | 'window' | 'range' | 'burst'
+> & {
   /** Who did it, by name: the facilitator, or the host's name. */
   byName: string;
   by: string;
@@ -323,7 +354,7 @@ export interface ConsoleView extends JoinInfo {
 }
 
 export interface Notice {
-  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED' | 'VOIDED' | 'IDEA_MERGED' | 'DOTS_MOVED' | 'MERGE_REFUNDED' | 'MERGE_UNDONE';
+  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED' | 'VOIDED' | 'JOIN_REFUSED' | 'IDEA_MERGED' | 'DOTS_MOVED' | 'MERGE_REFUNDED' | 'MERGE_UNDONE';
   message: string;
   params?: ErrorParams;
 }
@@ -405,6 +436,13 @@ const ideaFields = {
   place: text(200).optional(),
 };
 
+/** Which joins a void of a burst takes: a time window (epoch ms, both ends included), an address range, or both. */
+const joinSelectionSchema = z.object({
+  from: z.number().optional(),
+  to: z.number().optional(),
+  range: z.string().max(64).optional(),
+});
+
 /** Every command: who may send it and the schema its payload must pass. */
 export const COMMANDS = {
   'participant:join': {
@@ -466,6 +504,15 @@ export const COMMANDS = {
   'tickets:issue': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
   'tickets:release': { roles: ['console'], schema: z.object({ code: z.string().max(40) }) },
   'participant:void': { roles: ['console'], schema: z.object({ participantId: id, reason: text(300) }) },
+  /** Everyone who joined within a time window and/or an address range: first what it would take away, then done in one step. */
+  'participant:previewVoidMany': { roles: ['console'], schema: joinSelectionSchema },
+  'participant:voidMany': { roles: ['console'], schema: joinSelectionSchema.extend({ reason: text(300) }) },
+  'admission:setExpected': { roles: ['console'], schema: z.object({ expected: z.number().int() }) },
+  'admission:pause': { roles: ['console'], schema: z.object({}) },
+  'admission:resume': { roles: ['console'], schema: z.object({}) },
+  /** Waiting devices let in, or turned away: those named, or (no ids) every one waiting. */
+  'admission:approve': { roles: ['console'], schema: z.object({ ids: z.array(id).max(1000).optional() }) },
+  'admission:refuse': { roles: ['console'], schema: z.object({ ids: z.array(id).max(1000).optional() }) },
   'facilitator:rotateKey': { roles: ['console'], schema: z.object({}) },
   /** A new display key for the projector; projectors opened with the old one are disconnected. */
   'display:rotateKey': { roles: ['console'], schema: z.object({}) },
@@ -514,6 +561,14 @@ export interface CommandResults {
   'tickets:issue': { batch: number; count: number };
   'tickets:release': { number: number };
   'participant:void': { dotsRemoved: number; ideasHidden: number };
+  'participant:previewVoidMany': VoidManyResult;
+  'participant:voidMany': VoidManyResult;
+  'admission:setExpected': { expected: number; admitted: number };
+  'admission:pause': Record<string, never>;
+  'admission:resume': Record<string, never>;
+  /** `failed`: devices whose join the rules now refuse (the per-address cap, a closed forum); they are told. */
+  'admission:approve': { admitted: number; failed: number };
+  'admission:refuse': { refused: number };
   'facilitator:rotateKey': { key: string };
   'display:rotateKey': { screenUrl: string };
   'export:grant': { grant: string; expiresAt: number };

@@ -1,7 +1,8 @@
 // Admission: how people get a ballot and signs that someone is stuffing the ballot box. The mode
 // (before the forum opens), the cap per client address, joins and refusals of the last ten
 // minutes, addresses shared by several participants, printed tickets (create, print, release),
-// the projector's link, and changing the facilitator key.
+// the projector's link, and changing the facilitator key; the hall's size, its waiting devices and
+// the void of a burst come from Attendance.tsx.
 
 import { forumPath } from '../lib/forum.js';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -13,20 +14,32 @@ import { useCommands } from './command.js';
 import { Dialog } from './Dialog.js';
 import { useGrant } from './grant.js';
 import { clock, ReachableNote, screenLink } from './parts.js';
+import { AttendanceCard, draftOf, JoiningAlert, VoidBurstCard, WaitingCard, type VoidDraft } from './Attendance.js';
 import { useConsole, useView } from './store.js';
 
 export function Admission() {
+  const [voidDraft, setVoidDraft] = useState<VoidDraft>({ from: '', to: '', range: '' });
   return (
     <div className="admission">
       <div className="admission-notes">
         <ReachableNote />
+        <JoiningAlert
+          onVoidBurst={(window) => {
+            setVoidDraft(draftOf(window));
+            document.getElementById('h-void-many')?.scrollIntoView({ block: 'start' });
+            document.getElementById('void-from')?.focus({ preventScroll: true });
+          }}
+        />
       </div>
       <div className="admission-col">
+        <AttendanceCard />
+        <WaitingCard />
         <ModeCard />
         <TicketsCard />
         <KeyCard />
       </div>
       <div className="admission-col">
+        <VoidBurstCard draft={voidDraft} setDraft={setVoidDraft} />
         <CapCard />
         <ActivityCard />
         <ScreenCard />

@@ -11,7 +11,7 @@ import { clock, inScope, PriorityName, priorityMap } from './parts.js';
 import { useView } from './store.js';
 
 type Entry = ConsoleModerationEntry;
-const ACTIONS: Entry['action'][] = ['hide', 'restore', 'correct', 'merge', 'unmerge', 'paperIdea', 'paperDots', 'paperBallots', 'void', 'releaseTicket'];
+const ACTIONS: Entry['action'][] = ['hide', 'restore', 'correct', 'merge', 'unmerge', 'paperIdea', 'paperDots', 'paperBallots', 'void', 'voidMany', 'pauseJoining', 'resumeJoining', 'releaseTicket'];
 const TEXT_FIELDS = ['title', 'description', 'place'] as const;
 
 /** What the log says of one entry, in words and as text to search. */
@@ -25,7 +25,9 @@ interface Described {
   text: string;
 }
 
-function describer(t: T, view: ConsoleView) {
+function describer(t: T, view: ConsoleView, lang: string) {
+  const seconds = (at: number) =>
+    new Intl.DateTimeFormat(lang === 'uk' ? 'uk-UA' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(at));
   const ideas = new Map(view.ideas.map((i) => [i.id, i]));
   const names = new Map(view.participants.map((p) => [p.id, p.name || t('common.anonymous')]));
   const title = (id: string) => `«${ideas.get(id)?.title ?? id}»`;
@@ -62,6 +64,15 @@ function describer(t: T, view: ConsoleView) {
       details = t(m.action === 'merge' ? 'console.audit.joined' : 'console.audit.apart', { list });
       words.push(list);
     }
+    if (m.action === 'voidMany') {
+      const chosen = [m.window ? `${seconds(m.window.from)}–${seconds(m.window.to)}` : '', m.range ?? ''].filter(Boolean).join(', ');
+      const line = t('console.audit.voidMany', { count: m.voided ?? 0, chosen });
+      details = m.reason ? `${line} ${m.reason}` : line;
+      words.push(line);
+    }
+    if (m.action === 'pauseJoining' && m.burst) {
+      details = t('console.audit.burst', { joins: m.burst.joins, addresses: m.burst.addresses, from: seconds(m.burst.from), to: seconds(m.burst.to) });
+    }
     if (m.action === 'paperDots' && m.count) {
       details = t('console.audit.count', { before: m.count.before, after: m.count.after });
     }
@@ -84,7 +95,7 @@ export function AuditLog() {
   const [priority, setPriority] = useState('');
   const [query, setQuery] = useState('');
   const search = useDeferredValue(query.trim().toLocaleLowerCase());
-  const describe = describer(t, view);
+  const describe = describer(t, view, lang);
   const entries = view.moderation.map((m, i) => ({ m, i, d: describe(m) })).reverse();
   const actions = ACTIONS.filter((a) => view.moderation.some((m) => m.action === a));
   const people = [...new Map(entries.map(({ m, d }) => [m.by, d.who])).entries()];
@@ -193,7 +204,7 @@ export function RecentLog({ openLog }: { openLog?: () => void }) {
   const t = useT();
   const lang = useLang((s) => s.lang);
   const view = useView();
-  const describe = describer(t, view);
+  const describe = describer(t, view, lang);
   const entries = view.moderation
     .map((m) => ({ m, d: describe(m) }))
     .filter(({ d }) => (d.priorityCode ? inScope(view, d.priorityCode) : view.me.role === 'facilitator'))

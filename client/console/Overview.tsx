@@ -15,12 +15,14 @@ import { ConfirmDialog, Dialog } from './Dialog.js';
 import { PriorityName, ReachableNote, RequiredText, unspentBallots } from './parts.js';
 import { useView } from './store.js';
 import { TimerCard } from './Timer.js';
+import { JoiningAlert } from './Attendance.js';
 
 export function Overview() {
   return (
     <div className="overview">
       <div className="overview-notes">
         <ReachableNote />
+        <JoiningAlert />
       </div>
       <PhaseCard />
       <div className="overview-main">
@@ -214,7 +216,10 @@ function Counters() {
   const view = useView();
   const ideas = Object.values(view.ideaCounts).reduce((a, b) => a + b, 0);
   const items: [string, string | number][] = [
-    [t('console.joined'), view.joined],
+    [
+      t('console.joined'),
+      view.admission.expectedAttendance > 0 ? t('console.attendance.ofExpected', { joined: view.joined, expected: view.admission.expectedAttendance }) : view.joined,
+    ],
     [t('console.online'), view.online],
     [t('console.ideasTotal'), ideas],
     [t('console.voted'), t('console.votedOf', { voted: view.voted, joined: view.joined })],

@@ -9,14 +9,14 @@ import { useCountdown } from '../lib/countdown.js';
 import { useT } from '../lib/i18n.js';
 import { ConnectionBanner, LanguageToggle, Toasts, useTitle } from '../lib/ui.js';
 import { IdeasPhase, MyIdeas } from './Ideas.js';
-import { JoinForm, NameForm, Voided } from './Join.js';
+import { JoinForm, JoinRefused, NameForm, Voided, Waiting } from './Join.js';
 import { Results } from './Results.js';
 import { usePhone } from './store.js';
 import { Voting } from './Voting.js';
 
 export function App() {
   const t = useT();
-  const { forum, me } = usePhone();
+  const { forum, me, joining } = usePhone();
   const refused = useConnection((s) => s.refused);
   useTitle(forum ? `${forum.title} — ${t('app.name')}` : t('phone.title'));
   const barRef = useTopBarHeight();
@@ -26,6 +26,8 @@ export function App() {
   else if (!forum || me === undefined) body = <p className="card" role="status">{t('common.loading')}</p>;
   // A forum that is over takes no one new, but its revealed results are for everyone.
   else if (me === null && forum.phase === 'closed') body = <Results forum={forum} />;
+  else if (me === null && joining?.waiting) body = <Waiting />;
+  else if (me === null && joining && !joining.waiting) body = <JoinRefused message={joining.refused} />;
   else if (me === null) body = <JoinForm forum={forum} />;
   else if (me.voided) body = <Voided reason={me.voided.reason} />;
   else body = <PhaseView forum={forum} me={me} />;

@@ -1,14 +1,14 @@
-// Joining and one's name: the join form, the name that can be added or changed later, and what a
-// phone shows when the facilitator voided its ballot.
+// Joining and one's name: the join form, the wait for the facilitator's approval, the name that
+// can be added or changed later, and what a phone shows when the facilitator voided its ballot.
 
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { LIMITS } from '../../shared/forum/types.js';
 import type { PhoneForumInfo, MeView } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
+import { join } from './approval.js';
 import { useT } from '../lib/i18n.js';
 import { useToasts } from '../lib/ui.js';
 import { usePhone } from './store.js';
-import { deviceToken } from './token.js';
 
 /** The facilitator voided this ballot: say so plainly, and nothing else is offered. (The notice that comes with it is what is read aloud.) */
 export function Voided({ reason }: { reason: string }) {
@@ -17,6 +17,38 @@ export function Voided({ reason }: { reason: string }) {
     <section className="card">
       <h1>{t('phone.voided.heading')}</h1>
       <p>{t('phone.voided.text', { reason })}</p>
+    </section>
+  );
+}
+
+/**
+ * The code was right, but the hall is full or joining is paused: the phone waits, and its ballot
+ * appears by itself once the facilitator approves. The line is a live region, read out when it comes.
+ */
+export function Waiting() {
+  const t = useT();
+  return (
+    <section className="card waiting" aria-labelledby="waiting-heading">
+      <h1 id="waiting-heading">{t('phone.waiting.heading')}</h1>
+      <p role="status" aria-live="polite">
+        <span className="waiting-dot" aria-hidden="true" />
+        {t('phone.waiting.text')}
+      </p>
+      <p className="muted">{t('phone.waiting.hint')}</p>
+    </section>
+  );
+}
+
+/** The facilitator turned this device's join away. */
+export function JoinRefused({ message }: { message: string }) {
+  const t = useT();
+  return (
+    <section className="card" aria-labelledby="refused-heading">
+      <h1 id="refused-heading">{t('phone.joinRefused.heading')}</h1>
+      <p role="alert">{message}</p>
+      <button type="button" className="btn btn-secondary" onClick={() => usePhone.setState({ joining: null })}>
+        {t('phone.joinRefused.again')}
+      </button>
     </section>
   );
 }
@@ -61,10 +93,9 @@ export function JoinForm({ forum }: { forum: PhoneForumInfo }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const ack = await send('participant:join', { code, name, token: deviceToken() });
+    const message = await join(code, name);
     setBusy(false);
-    if (ack.ok) usePhone.setState({ me: ack.data.me });
-    else setError(ack.error.message);
+    setError(message);
   }
 
   return (

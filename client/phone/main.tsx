@@ -10,6 +10,7 @@ import { App } from './App.js';
 import { receiveResults, usePhone } from './store.js';
 import { canGunzip, heldWall, receivePatch, receiveWall } from './wall.js';
 import { deviceToken } from './token.js';
+import { approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
 
 const socket = connect('phone', () => ({ token: deviceToken(), wall: heldWall(), gz: canGunzip() }));
 socket.on('phone', (view) => {
@@ -19,7 +20,14 @@ socket.on('phone', (view) => {
 socket.on('results', receiveResults);
 socket.on('ideas:all', (wall) => receiveWall(wall, () => socket.disconnect().connect()));
 socket.on('ideas:patch', receivePatch);
-socket.on('me', (me) => usePhone.setState({ me }));
-socket.on('notice', (notice) => useToasts.getState().show(notice.message, 'info'));
+socket.on('me', (me) => {
+  usePhone.setState({ me });
+  if (me) holdsBallot();
+  else void resumeWaiting();
+});
+socket.on('notice', (notice) => {
+  if (notice.code === 'JOIN_REFUSED') return approvalSettled(notice.message);
+  useToasts.getState().show(notice.message, 'info');
+});
 
 createRoot(document.getElementById('root')!).render(<App />);

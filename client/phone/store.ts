@@ -11,9 +11,11 @@ export interface PhoneState {
   wall: WallHeld | null;
   /** undefined until the server has said; null when this device has not joined. */
   me: MeView | null | undefined;
+  /** Its code was right, and it waits for the facilitator's approval (join.ts); or why it was turned away. */
+  joining: { waiting: true } | { waiting: false; refused: string } | null;
 }
 
-export const usePhone = create<PhoneState>(() => ({ forum: null, results: [], ideas: [], wall: null, me: undefined }));
+export const usePhone = create<PhoneState>(() => ({ forum: null, results: [], ideas: [], wall: null, me: undefined, joining: null }));
 
 /** Rankings as they come: each replaces the one of its priority, a newly revealed one goes last. */
 export function receiveResults(changed: PhoneResult[]): void {

@@ -1,11 +1,14 @@
 // The server's side of admission: the hall's rotating join codes (drawn from a secret, so they
 // survive a restart without being stored), what the projector shows to let the hall in, the cap
-// per client address in force, and a count of recent refusals for the facilitator.
+// per client address in force, a count of recent refusals for the facilitator, the recent joins a
+// burst is seen in, and the devices waiting for the facilitator's approval.
 
-import { createHmac, randomInt } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import { codeDigits } from '../../shared/forum/admission.js';
-import { TICKET_CODE_DIGITS } from '../../shared/forum/types.js';
-import type { AdmissionView, JoinInfo } from '../../shared/protocol.js';
+import { burstAt, EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../../shared/forum/attendance.js';
+import { ballotCount } from '../../shared/forum/state.js';
+import { TICKET_CODE_DIGITS, type JoinBurst } from '../../shared/forum/types.js';
+import type { AdmissionView, JoinInfo, WaitingJoin } from '../../shared/protocol.js';
 import type { ForumRoom } from './room.js';
 
 /** How often the hall code changes, and for how many periods a code stays valid (4 × 30 s = 2 min). */
@@ -43,6 +46,24 @@ class PerMinute {
   }
 }
 
+/**
+ * A device waiting for approval, with what its join carried: approving it joins it as the join
+ * would have, without its code being asked again (it was right when it came).
+ */
+export interface Waiting extends WaitingJoin {
+  tokenHash: string;
+  code: string;
+  hallCodeValid: boolean;
+}
+
+/**
+ * Most devices kept waiting. A script from many addresses fills this, and then is refused; the
+ * hall's own latecomers are a few dozen at most.
+ */
+export const MAX_WAITING = 1000;
+/** Devices the facilitator turned away are told so when they ask again; the oldest are forgotten past this. */
+const REFUSED_REMEMBERED = 5000;
+
 export interface AdmissionOptions {
   /** The base address phones open (no trailing slash). */
   baseUrl: string;
@@ -52,6 +73,10 @@ export interface AdmissionOptions {
   defaultMaxPerAddress: number;
   keyFromEnv: boolean;
   periodMs?: number;
+  /** EXPECTED_ATTENDANCE: the hall's size until the facilitator sets one; 0: no limit. */
+  defaultExpectedAttendance?: number;
+  /** JOIN_BURST: joins within a time that pause joining. */
+  burst?: BurstRule;
 }
 
 export class Admission {
@@ -63,11 +88,78 @@ export class Admission {
     connectionLimit: new PerMinute(),
   } satisfies Record<RefusalCause, PerMinute>;
 
+  readonly burstRule: BurstRule;
+  /** Joins admitted lately (oldest first), for seeing a burst; kept no longer than the burst window. */
+  private recentJoins: { at: number; address: string }[] = [];
+  /** Waiting devices by token hash, oldest first (a Map keeps the order they came in). */
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly refusedTokens = new Set<string>();
+
   constructor(
     private readonly room: ForumRoom,
     private readonly options: AdmissionOptions,
   ) {
     this.periodMs = options.periodMs ?? HALL_CODE_PERIOD_MS;
+    this.burstRule = options.burst ?? JOIN_BURST_DEFAULT;
+  }
+
+  /** The hall's size in force; 0 means no limit. */
+  expectedAttendance(): number {
+    return this.room.state.expectedAttendance ?? this.options.defaultExpectedAttendance ?? EXPECTED_ATTENDANCE_DEFAULT;
+  }
+
+  /** Whether one more join now would make a burst (see burstAt), and which. */
+  burstNow(now: number): JoinBurst | null {
+    return burstAt(this.recentJoins, now, this.burstRule);
+  }
+
+  /** A join went through: remembered for seeing a burst. */
+  joined(at: number, address: string): void {
+    const since = at - this.burstRule.windowMs;
+    let drop = 0;
+    while (drop < this.recentJoins.length && this.recentJoins[drop].at <= since) drop++;
+    if (drop > 0) this.recentJoins = this.recentJoins.slice(drop);
+    this.recentJoins.push({ at, address });
+  }
+
+  /** Joining resumed: the facilitator has seen the burst, so the count of recent joins starts afresh. */
+  burstSeen(): void {
+    this.recentJoins = [];
+  }
+
+  waitingFor(tokenHash: string): Waiting | undefined {
+    return this.waiting.get(tokenHash);
+  }
+
+  wasRefused(tokenHash: string): boolean {
+    return this.refusedTokens.has(tokenHash);
+  }
+
+  /** Puts a device in the queue; false when the queue is full. */
+  enqueue(join: Omit<Waiting, 'id'>): boolean {
+    if (this.waiting.has(join.tokenHash)) return true;
+    if (this.waiting.size >= MAX_WAITING) return false;
+    this.waiting.set(join.tokenHash, { id: randomUUID(), ...join });
+    this.room.changed();
+    return true;
+  }
+
+  /** The waiting devices with these ids (all of them without ids), oldest first. */
+  waitingOnes(ids?: readonly string[]): Waiting[] {
+    const all = [...this.waiting.values()];
+    if (!ids) return all;
+    const wanted = new Set(ids);
+    return all.filter((w) => wanted.has(w.id));
+  }
+
+  /** A device leaves the queue: approved (it joined), or refused (and told so if it asks again). */
+  settle(tokenHash: string, refused: boolean): void {
+    this.waiting.delete(tokenHash);
+    if (refused) {
+      this.refusedTokens.add(tokenHash);
+      if (this.refusedTokens.size > REFUSED_REMEMBERED) this.refusedTokens.delete(this.refusedTokens.values().next().value!);
+    }
+    this.room.changed();
   }
 
   /** The six-digit hall code of one period: HMAC of the period number under the forum's secret. */
@@ -159,6 +251,17 @@ export class Admission {
       mode: state.admission,
       maxPerAddress: this.maxPerAddress(),
       maxPerAddressIsDefault: state.maxPerAddress === null,
+      expectedAttendance: this.expectedAttendance(),
+      expectedAttendanceIsDefault: state.expectedAttendance === null,
+      ballots: ballotCount(state),
+      paused: state.joiningPaused,
+      burstRule: { ...this.burstRule },
+      // Newest first: the resident who comes up to say "my phone is waiting" came after the burst.
+      waiting: this.waitingOnes()
+        .slice(-200)
+        .reverse()
+        .map(({ id, at, address, name, why }) => ({ id, at, address, name, why })),
+      waitingCount: this.waiting.size,
       tickets: { issued: state.tickets.size, used, released, batches: [...batches.values()] },
       joinsPerMinute,
       refused: {

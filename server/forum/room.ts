@@ -407,6 +407,9 @@ export class ForumRoom {
           effects.forum = true;
           break;
         case 'addressCapSet':
+        case 'attendanceSet':
+        case 'joiningPaused':
+        case 'joiningResumed':
         case 'ticketsIssued':
         case 'ticketReleased':
         case 'hostInvited':
@@ -467,17 +470,23 @@ export class ForumRoom {
         case 'ballotMoved':
           effects.me.add(e.participantId);
           break;
-        case 'participantVoided': {
-          effects.me.add(e.participantId);
-          effects.notices.push({ participantId: e.participantId, notice: { code: 'VOIDED', params: { reason: e.reason } } });
-          for (const idea of s.ideas.values()) {
-            if (idea.authorId !== e.participantId || idea.status !== 'active') continue;
-            effects.ideas.add(idea.id);
-            for (const owner of dotOwnersOf(s, idea.id)) {
-              if (owner === e.participantId) continue;
-              effects.me.add(owner);
-              const count = s.dots.get(owner)?.get(idea.id) ?? 0;
-              effects.notices.push({ participantId: owner, notice: refund(idea.id, count) });
+        case 'participantVoided':
+        case 'participantsVoided': {
+          const voiding = new Set(e.type === 'participantVoided' ? [e.participantId] : e.participantIds);
+          for (const participantId of voiding) {
+            if (s.participants.get(participantId)?.voided) continue;
+            effects.me.add(participantId);
+            effects.notices.push({ participantId, notice: { code: 'VOIDED', params: { reason: e.reason } } });
+            for (const idea of s.ideasByAuthor.get(participantId) ?? []) {
+              if (idea.status !== 'active') continue;
+              effects.ideas.add(idea.id);
+              // Those voided with them are told of their void, not of dots given back.
+              for (const owner of dotOwnersOf(s, idea.id)) {
+                if (voiding.has(owner)) continue;
+                effects.me.add(owner);
+                const count = s.dots.get(owner)?.get(idea.id) ?? 0;
+                effects.notices.push({ participantId: owner, notice: refund(idea.id, count) });
+              }
             }
           }
           break;

@@ -327,7 +327,7 @@ export function consoleView(
         return record;
       }),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
-    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by }) => ({
+    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by, voided, window, range, burst }) => ({
       at,
       action,
       ideaId,
@@ -339,6 +339,10 @@ export function consoleView(
       ...(before ? { before } : {}),
       ...(after ? { after } : {}),
       ...(count ? { count } : {}),
+      ...(voided !== undefined ? { voided } : {}),
+      ...(window ? { window } : {}),
+      ...(range ? { range } : {}),
+      ...(burst ? { burst } : {}),
     })),
     admission,
     health,
@@ -413,7 +417,7 @@ export function hostView(view: ConsoleView): ConsoleView {
       const { count: _count, ...rest } = m;
       return rest;
     }),
-    admission: { ...view.admission, screenUrl: '', sharedAddresses: [] },
+    admission: { ...view.admission, screenUrl: '', sharedAddresses: [], waiting: [] },
     hosts: [],
   };
 }

@@ -19,6 +19,12 @@ export interface HandlerServices {
   grants: Grants;
   /** Binds a connection to a participant (after a join). */
   bind(participantId: string): void;
+  /** This connection waits for the facilitator's approval of its device's join (waitingRoom). */
+  awaitApproval(tokenHash: string): void;
+  /** Every connection waiting with this device's token gets the ballot just made for it. */
+  admitWaiting(tokenHash: string, participantId: string): void;
+  /** Every connection waiting with this device's token is told the facilitator turned it away. */
+  refuseWaiting(tokenHash: string): void;
   /** Unbinds every other connection of a participant: their ballot moved to another phone. */
   evict(participantId: string): void;
   /** Makes a new facilitator key, stores it, and disconnects the consoles that used the old one. */

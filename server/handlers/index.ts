@@ -36,6 +36,8 @@ import { setTimer } from './timer/set.js';
 import { setWordList } from './wordList/set.js';
 import { rotateKey } from './facilitator/rotateKey.js';
 import { voidParticipant } from './participant/void.js';
+import { previewVoidMany, voidMany } from './participant/voidMany.js';
+import { approve, pause, refuseJoins, resume, setExpected } from './admission/attendance.js';
 import { issue } from './tickets/issue.js';
 import { release } from './tickets/release.js';
 
@@ -73,6 +75,13 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'tickets:issue': issue,
   'tickets:release': release,
   'participant:void': voidParticipant,
+  'participant:previewVoidMany': previewVoidMany,
+  'participant:voidMany': voidMany,
+  'admission:setExpected': setExpected,
+  'admission:pause': pause,
+  'admission:resume': resume,
+  'admission:approve': approve,
+  'admission:refuse': refuseJoins,
   'facilitator:rotateKey': rotateKey,
   'display:rotateKey': rotateScreenKey,
   'export:grant': grant,

@@ -72,6 +72,10 @@ export interface ExportModerationEntry {
   paperBallots?: { before: number; after: number };
   /** Whose ballot a void or a ticket's release was about; left out of an export without names. */
   participant?: string;
+  /** A void of a burst: how many, and the joins it chose (window, address range). */
+  voided?: number;
+  window?: { from: string; to: string };
+  range?: string;
 }
 
 export interface ExportResults {
@@ -184,6 +188,9 @@ function moderationEntry(state: ForumState, entry: ModerationEntry, names: boole
     ...(entry.ideaIds ? { merged: entry.ideaIds.map((id) => ({ id, title: titleOf(id) })) } : {}),
     ...(entry.count ? { [entry.action === 'paperBallots' ? 'paperBallots' : 'paperDots']: { ...entry.count } } : {}),
     ...(names && entry.participantId ? { participant: state.participants.get(entry.participantId)?.name ?? '' } : {}),
+    ...(entry.voided !== undefined ? { voided: entry.voided } : {}),
+    ...(entry.window ? { window: { from: new Date(entry.window.from).toISOString(), to: new Date(entry.window.to).toISOString() } } : {}),
+    ...(entry.range ? { range: entry.range } : {}),
   };
 }
 
@@ -299,7 +306,8 @@ export function resultsCsv(results: ExportResults, lang: Lang): string {
         (m.merged ?? []).map((i) => i.title).join(' | '),
         m.paperDots?.before ?? null,
         m.paperDots?.after ?? null,
-        m.participant ?? '',
+        // A void of a burst names no one: its column says how many, and which joins it chose.
+        m.voided !== undefined ? [m.voided, m.window ? `${m.window.from} – ${m.window.to}` : '', m.range ?? ''].filter((x) => x !== '').join(' · ') : (m.participant ?? ''),
       ]),
     );
   }

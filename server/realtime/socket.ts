@@ -16,7 +16,8 @@ import type { KeyGuard } from './keys.js';
 import type { Limits } from './limits.js';
 import type { Duplicates } from '../forum/duplicates.js';
 import { CONSOLES, consoleViews, HOSTS, hostRoom, type HealthSource } from './consoles.js';
-import { PHONES, SCREENS, participantRoom, startPushing, type PushOptions } from './push.js';
+import { PHONES, SCREENS, participantRoom, startPushing, waitingRoom, type PushOptions } from './push.js';
+import { t } from '../../shared/i18n/all.js';
 import type { Session } from './session.js';
 import { IdeaWall } from './wall.js';
 
@@ -60,22 +61,49 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       .map((id) => io.sockets.get(id))
       .filter((s): s is AppSocket => s !== undefined);
 
-  const services = (socket: AppSocket): HandlerServices => {
+  /** The phones waiting with a device's token for the facilitator's approval. */
+  const waitingSockets = (tokenHash: string): AppSocket[] =>
+    [...(io.adapter.rooms.get(waitingRoom(tokenHash)) ?? [])]
+      .map((id) => io.sockets.get(id))
+      .filter((s): s is AppSocket => s !== undefined);
+
+  /** Binds a connection to a participant: it acts for them, and is sent their view. */
+  const bindSocket = (socket: AppSocket, participantId: string) => {
     const session = socket.data.session;
-    const bind = (participantId: string) => {
-      if (session.participantId) {
-        socket.leave(participantRoom(session.participantId));
-        room.disconnected(session.participantId);
-      }
-      session.participantId = participantId;
-      socket.join(participantRoom(participantId));
-      room.connected(participantId);
-    };
+    if (session.participantId) {
+      socket.leave(participantRoom(session.participantId));
+      room.disconnected(session.participantId);
+    }
+    session.participantId = participantId;
+    socket.join(participantRoom(participantId));
+    room.connected(participantId);
+  };
+
+  const services = (socket: AppSocket): HandlerServices => {
+    const bind = (participantId: string) => bindSocket(socket, participantId);
     return {
       admission,
       limits: deps.limits,
       grants: deps.grants,
       bind,
+      awaitApproval(tokenHash) {
+        socket.join(waitingRoom(tokenHash));
+      },
+      admitWaiting(tokenHash, participantId) {
+        // Bound now, before the join is written: the push of the new participant's view, which
+        // follows the write, then reaches these phones, and they show the ballot without a rescan.
+        for (const waiting of waitingSockets(tokenHash)) {
+          waiting.leave(waitingRoom(tokenHash));
+          bindSocket(waiting, participantId);
+        }
+      },
+      refuseWaiting(tokenHash) {
+        for (const waiting of waitingSockets(tokenHash)) {
+          waiting.leave(waitingRoom(tokenHash));
+          const lang = waiting.data.session.lang;
+          waiting.emit('notice', { code: 'JOIN_REFUSED', message: t(lang, 'notice.JOIN_REFUSED') });
+        }
+      },
       evict(participantId) {
         for (const other of socketsOf(participantId)) {
           if (other.id === socket.id) continue;

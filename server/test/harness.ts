@@ -40,7 +40,8 @@ export function tempDir(): string {
 
 /**
  * A server for tests. Unless a test is about admission, it admits with the fixed code (`open`), so
- * that no test depends on when a 30-second code changes, and sends the idea wall on every change.
+ * that no test depends on when a 30-second code changes, sends the idea wall on every change, and
+ * neither caps the hall's size nor pauses joining for a burst: tests join hundreds of phones at once.
  */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dir = overrides.dbPath ? '' : tempDir();
@@ -55,6 +56,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     logger: createLogger('silent'),
     admission: 'open',
     ideaPatchMs: 0,
+    expectedAttendance: 0,
+    joinBurst: { joins: 0, windowMs: 30_000 },
     ...overrides,
   });
   // The server's getters (the current join code, the keys) must stay live, so it is extended, not copied.

@@ -70,6 +70,16 @@ export const ERROR_CODES = [
   'TICKET_LIMIT',
   /** This client address already has as many participants as the facilitator allows. */
   'ADDRESS_LIMIT',
+  /** The hall is full or joining is paused: the device waits for the facilitator's approval. */
+  'AWAITING_APPROVAL',
+  /** The facilitator refused this device's waiting join. */
+  'JOIN_REFUSED',
+  /** So many devices already wait that no more are taken. */
+  'WAITING_FULL',
+  /** No waiting device with that id (approved, refused or gone meanwhile). */
+  'WAITING_NOT_FOUND',
+  /** A void of a burst whose window and range find nobody. */
+  'NONE_SELECTED',
   /** Too many open connections from one client address. */
   'CONNECTION_LIMIT',
   'VOIDED',

@@ -22,6 +22,8 @@ export function emptyState(): ForumState {
     publicResults: false,
     admission: 'open',
     maxPerAddress: null,
+    expectedAttendance: null,
+    joiningPaused: null,
     participants: new Map(),
     participantsByToken: new Map(),
     participantsByAddress: new Map(),
@@ -126,6 +128,27 @@ function addIdea(
   const mine = state.ideasByAuthor.get(idea.authorId);
   if (mine) mine.push(idea);
   else state.ideasByAuthor.set(idea.authorId, [idea]);
+}
+
+/**
+ * Voids one participant: their dots come off, their active ideas are hidden with the reason (others'
+ * dots on them go back). The single void and the void of a burst both come here, so a participant
+ * voided either way leaves the forum exactly alike. False when there was no one to void.
+ */
+function voidParticipant(state: ForumState, participantId: string, reason: string, at: number): boolean {
+  const p = state.participants.get(participantId);
+  if (!p || p.voided) return false;
+  p.voided = { reason, at };
+  state.voidedCount++;
+  for (const ideaId of [...(state.dots.get(p.id)?.keys() ?? [])]) setDots(state, p.id, ideaId, 0);
+  state.dots.delete(p.id);
+  for (const idea of state.ideasByAuthor.get(p.id) ?? []) {
+    if (idea.status !== 'active') continue;
+    idea.status = 'hidden';
+    idea.hiddenReason = reason;
+    refundDots(state, idea.id);
+  }
+  return true;
 }
 
 /** Applies one event in place. Events are trusted here: the rules checked them before. */
@@ -268,6 +291,17 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
     case 'addressCapSet':
       state.maxPerAddress = event.max;
       return;
+    case 'attendanceSet':
+      state.expectedAttendance = event.expected;
+      return;
+    case 'joiningPaused':
+      state.joiningPaused = { at: event.at, burst: event.burst ?? null };
+      state.moderation.push({ at: event.at, action: 'pauseJoining', ideaId: null, reason: null, by: FACILITATOR, ...(event.burst ? { burst: event.burst } : {}) });
+      return;
+    case 'joiningResumed':
+      state.joiningPaused = null;
+      state.moderation.push({ at: event.at, action: 'resumeJoining', ideaId: null, reason: null, by: FACILITATOR });
+      return;
     case 'ticketsIssued':
       for (const t of event.tickets) {
         state.tickets.set(t.id, { ...t, batch: event.batch, issuedAt: event.at, participantId: null, released: false });
@@ -291,20 +325,24 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       if (ticket) ticket.released = false;
       return;
     }
-    case 'participantVoided': {
-      const p = state.participants.get(event.participantId);
-      if (!p || p.voided) return;
-      p.voided = { reason: event.reason, at: event.at };
-      state.voidedCount++;
-      for (const ideaId of [...(state.dots.get(p.id)?.keys() ?? [])]) setDots(state, p.id, ideaId, 0);
-      state.dots.delete(p.id);
-      for (const idea of state.ideas.values()) {
-        if (idea.authorId !== p.id || idea.status !== 'active') continue;
-        idea.status = 'hidden';
-        idea.hiddenReason = event.reason;
-        refundDots(state, idea.id);
+    case 'participantVoided':
+      if (voidParticipant(state, event.participantId, event.reason, event.at)) {
+        state.moderation.push({ at: event.at, action: 'void', ideaId: null, participantId: event.participantId, reason: event.reason, by: FACILITATOR });
       }
-      state.moderation.push({ at: event.at, action: 'void', ideaId: null, participantId: p.id, reason: event.reason, by: FACILITATOR });
+      return;
+    case 'participantsVoided': {
+      let voided = 0;
+      for (const id of event.participantIds) if (voidParticipant(state, id, event.reason, event.at)) voided++;
+      state.moderation.push({
+        at: event.at,
+        action: 'voidMany',
+        ideaId: null,
+        reason: event.reason,
+        by: FACILITATOR,
+        voided,
+        ...(event.window ? { window: event.window } : {}),
+        ...(event.range ? { range: event.range } : {}),
+      });
       return;
     }
     case 'ideasMerged': {

@@ -77,6 +77,8 @@ export const LIMITS = {
   tickets: 10_000,
   /** Highest per-address participant cap the console accepts (0 turns it off). */
   maxPerAddress: 1000,
+  /** Highest expected attendance the console accepts (0 turns the hall's size off). */
+  expectedAttendance: 100_000,
 } as const;
 
 /** Most sticker dots one idea may get on paper; timers from a minute to three hours. */
@@ -227,7 +229,7 @@ export interface Ticket {
 
 export interface ModerationEntry {
   at: number;
-  action: 'hide' | 'restore' | 'correct' | 'void' | 'releaseTicket' | 'merge' | 'unmerge' | 'paperIdea' | 'paperDots' | 'paperBallots';
+  action: 'hide' | 'restore' | 'correct' | 'void' | 'voidMany' | 'pauseJoining' | 'resumeJoining' | 'releaseTicket' | 'merge' | 'unmerge' | 'paperIdea' | 'paperDots' | 'paperBallots';
   /** The idea acted on (a merge's surviving idea); null for actions on a participant or a ticket. */
   ideaId: string | null;
   /** For 'void' and 'releaseTicket': whose ballot. */
@@ -241,6 +243,24 @@ export interface ModerationEntry {
   before?: { title: string; description: string; place: string };
   after?: { title: string; description: string; place: string };
   count?: { before: number; after: number };
+  /** For 'voidMany': how many were voided, and the joins chosen (a time window, an address range). */
+  voided?: number;
+  window?: JoinWindow;
+  range?: string;
+  /** For 'pauseJoining': the burst that paused joining, when it was not paused by hand. */
+  burst?: JoinBurst;
+}
+
+/** A stretch of time (epoch ms, both ends included) in which participants joined. */
+export interface JoinWindow {
+  from: number;
+  to: number;
+}
+
+/** Joins far above a hall's normal rate: when, how many, from how many addresses. */
+export interface JoinBurst extends JoinWindow {
+  joins: number;
+  addresses: number;
 }
 
 /** The whole state of one forum, rebuilt from its events. */
@@ -268,6 +288,10 @@ export interface ForumState {
   admission: AdmissionMode;
   /** Most participants per client address, as the facilitator set it; null: the server's default. */
   maxPerAddress: number | null;
+  /** How many the hall holds, as the facilitator set it (0: no limit); null: the server's default. */
+  expectedAttendance: number | null;
+  /** Set while new joins wait for the facilitator (a burst, or paused by hand). */
+  joiningPaused: { at: number; burst: JoinBurst | null } | null;
   participants: Map<string, Participant>;
   participantsByToken: Map<string, string>;
   /** How many participants joined from each client address (voided ones included). */
@@ -405,11 +429,17 @@ export type ForumEvent =
   | { type: 'resultsPublished'; published: boolean; at: number }
   | { type: 'admissionSet'; mode: AdmissionMode }
   | { type: 'addressCapSet'; max: number }
+  | { type: 'attendanceSet'; expected: number }
+  /** New joins wait for the facilitator's approval: after a burst of joins, or by hand (no burst). */
+  | { type: 'joiningPaused'; at: number; burst?: JoinBurst }
+  | { type: 'joiningResumed'; at: number }
   | { type: 'ticketsIssued'; batch: number; tickets: { id: string; code: string; number: number }[]; at: number }
   | { type: 'ticketReleased'; ticketId: string; at: number }
   /** A released ticket presented by another device: the ballot (ideas, dots) moves to it. */
   | { type: 'ballotMoved'; participantId: string; ticketId: string; tokenHash: string; address: string; at: number }
   | { type: 'participantVoided'; participantId: string; reason: string; at: number }
+  /** Everyone who joined in a chosen window and/or address range, voided in one step, as each single void would. */
+  | { type: 'participantsVoided'; participantIds: string[]; reason: string; at: number; window?: JoinWindow; range?: string }
   | { type: 'ideasMerged'; mergeId: string; into: string; ideas: string[]; moved: DotMove[]; refunded: DotMove[]; at: number; by: Actor }
   /** `restored`: dots moved back to the idea they came from; `reinstated`: refunded dots put back. */
   | { type: 'mergeUndone'; mergeId: string; restored: DotMove[]; reinstated: DotMove[]; at: number; by: Actor }

@@ -6,6 +6,7 @@
 // Pure: no I/O, so the server, a script and the tests use it alike.
 
 import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
+import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from './attendance.js';
 import { refuse, type Decision, type ErrorParams, type RuleError } from './errors.js';
 import {
   decideExtendTimer,
@@ -232,6 +233,12 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideAdmissionMode(state, event.mode);
     case 'addressCapSet':
       return decideAddressCap(state, event.max);
+    case 'attendanceSet':
+      return decideExpectedAttendance(state, event.expected);
+    case 'joiningPaused':
+      return (event.burst && burstFinding(state, event.burst)) || decidePauseJoining(state, event.at, event.burst);
+    case 'joiningResumed':
+      return decideResumeJoining(state, event.at);
     case 'ticketsIssued': {
       const ids = event.tickets.map((t) => t.id);
       const taken = ids.find((id, i) => state.tickets.has(id) || ids.indexOf(id) !== i);
@@ -247,6 +254,8 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideMoved(state, event);
     case 'participantVoided':
       return decideVoid(state, event.participantId, event.reason, event.at);
+    case 'participantsVoided':
+      return decideVoidedMany(state, event);
     case 'displaySet':
       return decideDisplay(state, event.display);
     case 'resultsTopSet':
@@ -353,6 +362,35 @@ function decideJoined(state: ForumState, event: Extract<ForumEvent, { type: 'par
   });
 }
 
+/**
+ * A burst's figures came from the server's clock, but the joins it counted are in the log: at
+ * least that many participants joined within its window, from no more addresses than joins.
+ */
+function burstFinding(state: ForumState, burst: NonNullable<Extract<ForumEvent, { type: 'joiningPaused' }>['burst']>): Finding | null {
+  let joined = 0;
+  for (const p of state.participants.values()) if (p.joinedAt >= burst.from && p.joinedAt <= burst.to) joined++;
+  if (burst.from <= burst.to && burst.addresses <= burst.joins && joined >= burst.joins) return null;
+  return problem('BAD_INPUT', { field: 'burst' }, `joining was paused for a burst of ${burst.joins} joins, but ${joined} participants joined within its window`);
+}
+
+/**
+ * The same window and range chose these participants then, so they choose the same ones now. A
+ * forum file carries no addresses (forums/transfer.ts), so there a range chooses no one: what can
+ * still be checked is that each participant listed was there to void, and joined within the window.
+ */
+function decideVoidedMany(state: ForumState, event: Extract<ForumEvent, { type: 'participantsVoided' }>): Decision<ForumEvent[]> | Finding {
+  const window = event.window ? { window: event.window } : {};
+  const addressesKnown = event.participantIds.every((id) => (state.participants.get(id)?.address ?? '') !== '');
+  if (!event.range || addressesKnown) return decideVoidMany(state, { ...window, ...(event.range ? { range: event.range } : {}) }, event.reason, event.at);
+  const within = decideVoidMany(state, { window: event.window ?? { from: 0, to: Number.MAX_SAFE_INTEGER } }, event.reason, event.at);
+  if (!within.ok) return within;
+  const first = within.value[0];
+  const candidates = new Set(first.type === 'participantsVoided' ? first.participantIds : []);
+  const stray = event.participantIds.find((id, i) => !candidates.has(id) || event.participantIds.indexOf(id) !== i);
+  if (stray === undefined) return { ok: true, value: [event] };
+  return problem('BAD_INPUT', { field: 'participantIds' }, `${what(state, event)}, but participant ${short(stray)} was not there to void within the window chosen`);
+}
+
 /** A released ticket presented by a new device: decideJoin again, with that ticket's code. */
 function decideMoved(state: ForumState, event: Extract<ForumEvent, { type: 'ballotMoved' }>): Decision<ForumEvent[]> | Finding {
   const ticket = state.tickets.get(event.ticketId);
@@ -421,6 +459,12 @@ function what(state: ForumState, event: ForumEvent): string {
       return `admission was set to ${event.mode}`;
     case 'addressCapSet':
       return `the cap per address was set to ${event.max}`;
+    case 'attendanceSet':
+      return `the expected attendance was set to ${event.expected}`;
+    case 'joiningPaused':
+      return event.burst ? `joining was paused after a burst of ${event.burst.joins} joins` : 'joining was paused';
+    case 'joiningResumed':
+      return 'joining was resumed';
     case 'ticketsIssued':
       return `batch ${event.batch} of ${event.tickets.length} tickets was issued`;
     case 'ticketReleased':
@@ -429,6 +473,8 @@ function what(state: ForumState, event: ForumEvent): string {
       return `participant ${short(event.participantId)}'s ballot moved to another device`;
     case 'participantVoided':
       return `participant ${short(event.participantId)} was voided`;
+    case 'participantsVoided':
+      return `${event.participantIds.length} participants were voided together`;
     case 'displaySet':
       return `the projector was set to ${event.display.slide === 'priority' ? `priority ${event.display.priorityCode}` : `the ${event.display.slide} slide`}`;
     case 'resultsTopSet':
@@ -474,9 +520,12 @@ const ALLOWED_IN: Partial<Record<ForumEvent['type'], string>> = {
   participantJoined: 'in any phase but closed',
   ballotMoved: 'in any phase but closed',
   addressCapSet: 'in any phase but closed',
+  attendanceSet: 'in any phase but closed',
+  joiningPaused: 'in any phase but closed',
   ticketsIssued: 'in any phase but closed',
   ticketReleased: 'in any phase but closed',
   participantVoided: 'only until the first priority is revealed',
+  participantsVoided: 'only until the first priority is revealed',
   ideasMerged: 'only in review or voting',
   mergeUndone: 'only in review or voting',
   paperDotsSet: 'only in results',

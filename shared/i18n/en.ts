@@ -96,6 +96,11 @@ export const en: CoreCatalogue = {
   'phone.by': 'By {name}',
   'phone.join.codeHall': 'Code on the screen (6 digits, changes every 30 s)',
   'phone.join.codeTickets': 'The code on your ticket (10 digits)',
+  'phone.waiting.heading': 'Almost there',
+  'phone.waiting.text': 'Waiting for the facilitator to approve you.',
+  'phone.waiting.hint': 'Keep this page open: once you are approved, your ballot appears here by itself; no need to scan the code again.',
+  'phone.joinRefused.heading': 'Join not approved',
+  'phone.joinRefused.again': 'Try again',
   'phone.voided.heading': 'Your participation was voided',
   'phone.voided.text':
     'The facilitator voided this device’s participation: your dots were removed and your ideas hidden. Reason: {reason}. If this is a mistake, ask the facilitator.',

@@ -3,13 +3,15 @@
 // admission: the hall's current code, an unused ticket, or the fixed code; and the per-address cap.
 // Attempts are limited per address, wrong codes more strictly, and only where they come from (the
 // connection, and the address while the per-address cap is on): somebody else's wrong guesses never
-// refuse a right code, so a guessing script cannot lock the hall out.
+// refuse a right code, so a guessing script cannot lock the hall out. A right code past the hall's
+// expected attendance, or while joining is paused, waits for the facilitator.
 
 import { randomUUID } from 'node:crypto';
 import { decideJoin } from '../../../shared/forum/admission.js';
 import { hashToken, Refusal } from '../../forum/room.js';
 import { fullBucket, take, type Verdict } from '../../realtime/limits.js';
 import { defineHandler, type HandlerContext } from '../define.js';
+import { gateJoin, waitOn } from './approval.js';
 
 /** Whether this connection, and its address while addresses mean devices, may still try a code. */
 function mayTryCode(ctx: HandlerContext, now: number): Verdict {
@@ -46,6 +48,9 @@ export const join = defineHandler({
       if (ctx.session.participantId !== known) ctx.bindParticipant(known);
       return { me: ctx.me() };
     }
+    const queued = admission.waitingFor(tokenHash);
+    if (queued) waitOn(ctx, queued);
+    if (admission.wasRefused(tokenHash)) throw new Refusal({ code: 'JOIN_REFUSED' });
 
     ctx.limitAddress(limits.joins);
     // Once a connection (or its address) has used up its wrong codes, even a right guess from it is
@@ -80,7 +85,9 @@ export const join = defineHandler({
     }
     const [event] = decision.value;
     if (event.type !== 'participantJoined' && event.type !== 'ballotMoved') throw new Error(`unexpected ${event.type}`);
+    if (event.type === 'participantJoined') gateJoin(ctx, event, code, hallCodeValid);
     ctx.commit(decision.value);
+    if (event.type === 'participantJoined') admission.joined(now, event.address ?? '');
     if (event.type === 'ballotMoved') ctx.services.evict(event.participantId);
     ctx.bindParticipant(event.participantId);
     return { me: ctx.me() };

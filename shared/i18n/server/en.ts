@@ -27,6 +27,7 @@ export const en: ServerCatalogue = {
   'notice.MERGE_UNDONE': 'The merge with “{into}” was undone: the ideas and dots are back where they were.',
   'notice.IDEA_CORRECTED': 'A moderator corrected the text of your idea “{title}”.',
   'notice.VOIDED': 'The facilitator voided your participation. Reason: {reason}',
+  'notice.JOIN_REFUSED': 'The facilitator did not approve your join. If you are in the hall, see the facilitator.',
 
   // ------------------------------------------------------------ tickets sheet
   'tickets.title': { one: '{count} ticket', other: '{count} tickets' },
