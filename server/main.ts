@@ -24,7 +24,7 @@ import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
 import type { Router } from 'express';
 import { createHttpApp, forumRouter } from './http/app.js';
-import { forumFile } from './forums/transfer.js';
+import { forumFileText } from './forums/transfer.js';
 import { Grants } from './http/grants.js';
 import { createLogger, type Logger } from './log.js';
 import { phoneBaseUrl, type Reachability } from './net.js';
@@ -333,7 +333,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       grants,
       trustProxy: config.trustProxy ?? 0,
       facilitatorKey: () => forums.facilitatorKey,
-      forumFile: () => forumFile(room, forums.events(room.record.id)),
+      forumFile: (kind) =>
+        forumFileText(room, (after, limit) => forums.eventPage(room.record.id, after, limit), {
+          kind,
+          facilitatorKey: forums.facilitatorKey,
+          pause: () => new Promise((r) => setImmediate(r)),
+        }),
     });
     return {
       admission,

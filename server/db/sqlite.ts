@@ -197,8 +197,9 @@ export class SqliteStore implements ForumStore {
     }));
   }
 
-  loadEvents(forumId: string): StoredEvent[] {
-    return (this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq').all(forumId) as {
+  loadEvents(forumId: string, after = 0, limit = -1): StoredEvent[] {
+    const rows = this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    return (rows.all(forumId, after, Number.isFinite(limit) ? limit : -1) as {
       seq: number;
       payload: string;
       action_key: string | null;

@@ -53,8 +53,11 @@ export type SettingName = 'facilitator_key';
 export interface ForumStore {
   /** Every forum with all its events in order, oldest forum first. */
   loadForums(): LoadedForum[];
-  /** One forum's events in order (for a forum file); none for an unknown forum. */
-  loadEvents(forumId: string): StoredEvent[];
+  /**
+   * One forum's events in order (for a forum file); none for an unknown forum. `after` and `limit`
+   * read it a page at a time (events after that seq), so a large forum's file is written in slices.
+   */
+  loadEvents(forumId: string, after?: number, limit?: number): StoredEvent[];
   /** Creates a forum with its first events (forumCreated, and any it starts with), atomically. */
   createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void;
   /** Removes a forum and all its events, and logs it, atomically. */
@@ -92,8 +95,9 @@ export class MemoryStore implements ForumStore {
     return this.forums.map((f) => ({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)) }));
   }
 
-  loadEvents(forumId: string): StoredEvent[] {
-    return (this.forums.find((f) => f.forum.id === forumId)?.events ?? []).map((e) => structuredClone(e));
+  loadEvents(forumId: string, after = 0, limit = Infinity): StoredEvent[] {
+    const events = (this.forums.find((f) => f.forum.id === forumId)?.events ?? []).filter((e) => e.seq > after);
+    return events.slice(0, limit).map((e) => structuredClone(e));
   }
 
   createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void {

@@ -151,6 +151,11 @@ export class Forums<A extends Attached = Attached> {
     return this.store.loadEvents(id).map((e) => e.event);
   }
 
+  /** A page of a forum's log: the events after `after` (a seq), at most `limit` of them. */
+  eventPage(id: string, after: number, limit: number): { seq: number; event: ForumEvent }[] {
+    return this.store.loadEvents(id, after, limit);
+  }
+
   serverLog(): readonly ServerLogEntry[] {
     return this.log;
   }
