@@ -334,7 +334,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       trustProxy: config.trustProxy ?? 0,
       facilitatorKey: () => forums.facilitatorKey,
       forumFile: (kind) =>
-        forumFileText(room, (after, limit) => forums.eventPage(room.record.id, after, limit), {
+        forumFileText(room.state, (after, limit) => forums.eventPage(room.record.id, after, limit), {
           kind,
           facilitatorKey: forums.facilitatorKey,
           pause: () => new Promise((r) => setImmediate(r)),

@@ -1,9 +1,10 @@
 // Reads a forum file off the event loop: the worker thread (fileWorker.ts) parses and checks it,
-// and its checked events come back as lines that are parsed here a slice at a time, between turns
-// of the event loop. One file is read at a time: a second import meanwhile is told to wait.
+// and its checked events come back as bytes that are parsed here a slice at a time, between turns
+// of the event loop, and replayed into the forum the server will hold.
 
 import { Worker } from 'node:worker_threads';
-import type { ForumEvent } from '../../shared/forum/types.js';
+import { applyEvent, emptyState } from '../../shared/forum/state.js';
+import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 import { Refusal } from '../forum/room.js';
 import type { FileJob, FileOutcome } from './fileWorker.js';
 
@@ -13,45 +14,50 @@ export interface CheckedFile {
   sealed: boolean;
   resultsHash: string;
   events: ForumEvent[];
+  state: ForumState;
 }
 
-/** Events parsed per turn of the event loop (about 2 ms each slice). */
-const SLICE = 2000;
+/** A turn of the event loop, for whatever is waiting (the hall's phones). */
+export const pause = () => new Promise<void>((r) => setImmediate(r));
 
-let busy = false;
-
-/** Whether a file is being read now (the import route refuses a second one meanwhile). */
-export const readingFile = () => busy;
+/** Events parsed and replayed at a time; the loop yields once a turn has taken TURN_MS. */
+const SLICE = 200;
+const TURN_MS = 8;
 
 /** The worker, from the bundle when the server runs bundled, else from the sources through tsx. */
-function startWorker(job: FileJob): Worker {
+function startWorker(job: FileJob, transferList: ArrayBuffer[]): Worker {
   const here = import.meta.url;
-  if (here.endsWith('.mjs')) return new Worker(new URL('./forum-file-worker.mjs', here), { workerData: job });
-  return new Worker(new URL('./fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL('./fileWorker.ts', here).href } });
+  if (here.endsWith('.mjs')) return new Worker(new URL('./forum-file-worker.mjs', here), { workerData: job, transferList });
+  return new Worker(new URL('./fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL('./fileWorker.ts', here).href }, transferList });
 }
 
-export async function readForumFileOffThread(text: string, key: string): Promise<CheckedFile> {
-  if (busy) throw new Refusal({ code: 'BAD_FORUM_FILE', params: { reason: 'busy' } });
-  busy = true;
-  try {
-    const outcome = await new Promise<FileOutcome>((resolve, reject) => {
-      const worker = startWorker({ text, key, now: Date.now() });
-      worker.once('message', (m: FileOutcome) => {
-        resolve(m);
-        void worker.terminate();
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the forum file's worker stopped (${code})`)));
+export async function readForumFileOffThread(bytes: Uint8Array, key: string): Promise<CheckedFile> {
+  const outcome = await new Promise<FileOutcome>((resolve, reject) => {
+    const worker = startWorker({ bytes, key, now: Date.now() }, [bytes.buffer as ArrayBuffer]);
+    worker.once('message', (m: FileOutcome) => {
+      resolve(m);
+      void worker.terminate();
     });
-    if (!outcome.ok) throw new Refusal(outcome.error);
-    const lines = outcome.lines.split('\n');
-    const events: ForumEvent[] = [];
-    for (let i = 0; i < lines.length; i += SLICE) {
-      for (const e of JSON.parse(`[${lines.slice(i, i + SLICE).join(',')}]`) as ForumEvent[]) events.push(e);
-      await new Promise((r) => setImmediate(r));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the forum file's worker stopped (${code})`)));
+  });
+  if (!outcome.ok) throw new Refusal(outcome.error);
+  // Parsed and replayed again here, a slice at a time: the forum the server will hold.
+  const { starts } = outcome;
+  const decoder = new TextDecoder();
+  const events: ForumEvent[] = [];
+  const state = emptyState();
+  let turn = performance.now();
+  for (let i = 0; i < starts.length; i += SLICE) {
+    const end = i + SLICE < starts.length ? starts[i + SLICE] - 1 : outcome.events.byteLength;
+    for (const e of JSON.parse(`[${decoder.decode(outcome.events.subarray(starts[i], end))}]`) as ForumEvent[]) {
+      applyEvent(state, e);
+      events.push(e);
     }
-    return { id: outcome.id, title: outcome.title, sealed: outcome.sealed, resultsHash: outcome.resultsHash, events };
-  } finally {
-    busy = false;
+    if (performance.now() - turn > TURN_MS) {
+      await pause();
+      turn = performance.now();
+    }
   }
+  return { id: outcome.id, title: outcome.title, sealed: outcome.sealed, resultsHash: outcome.resultsHash, events, state };
 }

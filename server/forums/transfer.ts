@@ -19,8 +19,8 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { verifyLog } from '../../shared/forum/verify.js';
-import type { ForumEvent } from '../../shared/forum/types.js';
-import { Refusal, type ForumRoom } from '../forum/room.js';
+import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
+import { Refusal } from '../forum/room.js';
 import { resultsHash } from '../forum/resultsHash.js';
 import { checkFileEvent } from './fileEvents.js';
 
@@ -34,7 +34,8 @@ export interface ForumFileHead {
   format: typeof FORUM_FILE_FORMAT;
   kind: ForumFileKind;
   exportedAt: string;
-  forum: { id: string; title: string; createdAt: string; resultsHash: string };
+  /** The results hash is not written here (taking it holds the server up ~50 ms for a large forum): the import takes it from the replay. */
+  forum: { id: string; title: string; createdAt: string };
 }
 
 /** The seal's key: derived, so the facilitator key itself never signs anything else. */
@@ -46,7 +47,7 @@ export function sealKey(facilitatorKey: string): string {
 const movedToken = (n: number) => `moved-${n}`;
 
 /** One event as an archive file holds it: nobody named, no secret, no address, no ticket's code. */
-function anonymised(event: ForumEvent, n: number, codes: Map<string, string>): ForumEvent | null {
+function anonymised(event: ForumEvent, n: number, codes: Map<string, string>, used: Set<string>): ForumEvent | null {
   switch (event.type) {
     case 'participantJoined': {
       const { address: _address, ...rest } = event;
@@ -63,16 +64,19 @@ function anonymised(event: ForumEvent, n: number, codes: Map<string, string>): F
     case 'ideaImported':
       return { ...event, author: '' };
     case 'ticketsIssued':
-      return { ...event, tickets: event.tickets.map((t) => ({ ...t, code: codeFor(t.code, codes) })) };
+      return { ...event, tickets: event.tickets.map((t) => ({ ...t, code: codeFor(t.code, codes, used) })) };
     default:
       return event;
   }
 }
 
-/** A fresh random code for each ticket, the same one wherever the ticket appears. */
-function codeFor(code: string, codes: Map<string, string>): string {
+/** A fresh random code for each ticket, never one already given. */
+function codeFor(code: string, codes: Map<string, string>, used: Set<string>): string {
   let fresh = codes.get(code);
-  while (fresh === undefined || [...codes.values()].includes(fresh)) fresh = String(randomInt(1_000_000_000, 10_000_000_000));
+  if (fresh !== undefined) return fresh;
+  do fresh = String(randomInt(1_000_000_000, 10_000_000_000));
+  while (used.has(fresh));
+  used.add(fresh);
   codes.set(code, fresh);
   return fresh;
 }
@@ -83,7 +87,7 @@ function codeFor(code: string, codes: Map<string, string>): string {
  * up (`pause` yields; the route gives setImmediate). The seal is taken over every byte before it.
  */
 export async function* forumFileText(
-  room: ForumRoom,
+  state: ForumState,
   events: (after: number, limit: number) => { seq: number; event: ForumEvent }[],
   options: { kind: ForumFileKind; facilitatorKey: string; now?: Date; pause: () => Promise<void> },
 ): AsyncGenerator<string> {
@@ -91,7 +95,7 @@ export async function* forumFileText(
     format: FORUM_FILE_FORMAT,
     kind: options.kind,
     exportedAt: (options.now ?? new Date()).toISOString(),
-    forum: { id: room.state.id, title: room.state.title, createdAt: new Date(room.state.createdAt).toISOString(), resultsHash: resultsHash(room.state) },
+    forum: { id: state.id, title: state.title, createdAt: new Date(state.createdAt).toISOString() },
   };
   const seal = createHmac('sha256', sealKey(options.facilitatorKey));
   const emit = (text: string) => {
@@ -100,6 +104,7 @@ export async function* forumFileText(
   };
   yield emit(`${JSON.stringify(head).slice(0, -1)},"events":[`);
   const codes = new Map<string, string>();
+  const used = new Set<string>();
   let after = 0;
   let n = 0;
   let wrote = false;
@@ -109,7 +114,7 @@ export async function* forumFileText(
     after = page[page.length - 1].seq;
     const parts: string[] = [];
     for (const { event } of page) {
-      const kept = options.kind === 'archive' ? anonymised(event, ++n, codes) : event;
+      const kept = options.kind === 'archive' ? anonymised(event, ++n, codes, used) : event;
       if (kept) parts.push(JSON.stringify(kept));
     }
     if (parts.length > 0) {
@@ -121,6 +126,14 @@ export async function* forumFileText(
   yield emit(']');
   // The seal covers every byte before it; an archive file has none (it carries no secret to keep).
   yield options.kind === 'sealed' ? `,"seal":"${seal.digest('hex')}"}` : '}';
+}
+
+/** A whole file at once, for tests and the bench: the events given, in one piece of text. */
+export async function forumFileOf(state: ForumState, events: readonly ForumEvent[], kind: ForumFileKind, facilitatorKey: string): Promise<string> {
+  const pages = (after: number, limit: number) => events.slice(after, after + limit).map((event, i) => ({ seq: after + i + 1, event }));
+  let text = '';
+  for await (const piece of forumFileText(state, pages, { kind, facilitatorKey, pause: async () => {} })) text += piece;
+  return text;
 }
 
 /** Events read and written per slice of the file (about 300 KB of text). */

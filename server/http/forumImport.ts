@@ -17,7 +17,7 @@ import { errorMessage, isLang } from '../../shared/i18n/all.js';
 import type { RuleError } from '../../shared/forum/errors.js';
 import { Refusal } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
-import { readForumFileOffThread } from '../forums/fileReader.js';
+import { pause, readForumFileOffThread } from '../forums/fileReader.js';
 import { sealKey } from '../forums/transfer.js';
 import type { OpenForum } from '../main.js';
 import { addressOf } from '../realtime/handshake.js';
@@ -51,8 +51,8 @@ function refuse(req: Request, res: Response, status: number, error: RuleError, h
 
 class TooLarge extends Error {}
 
-/** The body, inflated if gzip, or a refusal as soon as it passes the limit. */
-function readBody(req: Request): Promise<string> {
+/** The body's bytes, inflated if gzip, or a refusal as soon as it passes the limit. */
+function readBody(req: Request): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const encoding = (req.get('content-encoding') ?? 'identity').toLowerCase();
     const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
@@ -81,12 +81,20 @@ function readBody(req: Request): Promise<string> {
     source.once('end', () => {
       if (done) return;
       done = true;
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      // A buffer of its own (never a slice of Node's shared pool), so it can be handed to the worker.
+      const bytes = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        bytes.set(c, at);
+        at += c.length;
+      }
+      resolve(bytes);
     });
   });
 }
 
 export function registerImportRoute(app: Express, { forums, keys, grants, trustProxy }: ImportOptions): void {
+  let importing = false;
   app.post('/api/forums/import', async (req, res) => {
     // The key first, from the request's head: nothing of the body is read before it passes.
     if (!grants.valid(req.query.grant)) {
@@ -102,27 +110,29 @@ export function registerImportRoute(app: Express, { forums, keys, grants, trustP
     const declared = Number(req.get('content-length') ?? 0);
     const tooLarge: RuleError = { code: 'BAD_FORUM_FILE', params: { reason: 'tooLarge', max: FORUM_FILE_MAX_BYTES / 1024 / 1024 } };
     if (declared > FORUM_FILE_MAX_BYTES) return refuse(req, res, 413, tooLarge);
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = await readBody(req);
+      bytes = await readBody(req);
     } catch (err) {
       if (err instanceof TooLarge) return refuse(req, res, 413, tooLarge);
       if (!res.headersSent && !req.destroyed) refuse(req, res, 400, { code: 'BAD_FORUM_FILE', params: { reason: 'format' } });
       return;
     }
+    // One file at a time: the worker holds a whole file's forum in memory while it checks it.
+    if (importing) return refuse(req, res, 503, { code: 'BAD_FORUM_FILE', params: { reason: 'busy' } }, { 'Retry-After': '30' });
+    importing = true;
     try {
-      const file = await readForumFileOffThread(text, sealKey(forums.facilitatorKey));
-      const created = forums.create(
-        { title: file.title, structure: { vision: '', priorities: [] }, admission: 'hall' },
-        { id: file.id, events: file.events, action: 'imported' },
-      );
+      const file = await readForumFileOffThread(bytes, sealKey(forums.facilitatorKey));
+      const created = await forums.importForum(file, pause);
       res.json({ ok: true, data: { forumId: created.room.record.id, slug: created.room.record.slug, sealed: file.sealed, resultsHash: file.resultsHash } });
     } catch (err) {
       if (err instanceof Refusal) {
-        const status = err.error.code === 'FORUM_EXISTS' ? 409 : err.error.params?.reason === 'busy' ? 503 : 400;
+        const status = err.error.code === 'FORUM_EXISTS' ? 409 : err.error.code === 'STORAGE_UNAVAILABLE' ? 503 : 400;
         return refuse(req, res, status, err.error);
       }
       throw err;
+    } finally {
+      importing = false;
     }
   });
 }
