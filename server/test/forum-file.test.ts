@@ -16,7 +16,8 @@ import { hashToken } from '../forum/room.js';
 import { hashHostSecret } from '../handlers/host/invite.js';
 import { FORUM_FILE_MAX_BYTES } from '../http/forumImport.js';
 import { forumFileOf } from '../forums/transfer.js';
-import { connect, newToken, nextPhoneAddress, startTestServer, type TestServer } from './harness.js';
+import { startImportFlood } from '../../scripts/import-flood.js';
+import { connect, connectConsole, joinPhone, newToken, nextPhoneAddress, ok, startTestServer, type TestPhone, type TestServer } from './harness.js';
 
 interface Reply {
   ok: boolean;
@@ -221,5 +222,62 @@ describe('a forum file import', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('a stranger flooding the import beside a voting hall', () => {
+  let server: TestServer;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('costs the 30 voting phones nothing: their dot p95 with the flood is within ×1.2 of without, in the same run', async () => {
+    server = await startTestServer();
+    const admin = await connectConsole(server);
+    const phones: TestPhone[] = [];
+    for (let i = 0; i < 30; i++) phones.push(await joinPhone(server, `Мешканець ${i}`));
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    const ideaIds: string[] = [];
+    for (const phone of phones.slice(0, 6)) ideaIds.push(ok(await phone.send('idea:submit', { priorityCode: '1', goalCode: null, title: `Ідея ${ideaIds.length}`, description: '', place: '' })).ideaId);
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    /** Every phone places a dot and takes it off again, `pairs` times; the acks' times. */
+    const round = async (pairs: number) => {
+      const times: number[] = [];
+      await Promise.all(
+        phones.map(async (phone, i) => {
+          for (let k = 0; k < pairs; k++) {
+            const ideaId = ideaIds[(i + k) % ideaIds.length];
+            for (const name of ['dot:place', 'dot:remove'] as const) {
+              const t = performance.now();
+              ok(await phone.send(name, { ideaId }));
+              times.push(performance.now() - t);
+            }
+          }
+        }),
+      );
+      return times;
+    };
+    const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
+    await round(2); // warm
+    // Rounds alternate, so that the machine's own ups and downs fall on both sides alike.
+    const calm: number[] = [];
+    const flooded: number[] = [];
+    let counts = { sent: 0, statuses: {} as Record<string, number>, bytes: 0 };
+    for (let r = 0; r < 3; r++) {
+      calm.push(...(await round(5)));
+      const flood = await startImportFlood(`${server.url}/api/forums/import`);
+      await new Promise((res) => setTimeout(res, 200));
+      flooded.push(...(await round(5)));
+      const c = await flood.stop();
+      counts = { sent: counts.sent + c.sent, bytes: c.bytes, statuses: Object.fromEntries(Object.keys({ ...counts.statuses, ...c.statuses }).map((k) => [k, (counts.statuses[k] ?? 0) + (c.statuses[k] ?? 0)])) };
+    }
+    expect(counts.bytes).toBeLessThan(40_000);
+    expect(counts.sent).toBeGreaterThan(30);
+    // Every one refused, none read: 403 first, then 429 once the address has spent its attempts.
+    expect(Object.keys(counts.statuses).every((s) => s === '403' || s === '429'), JSON.stringify(counts)).toBe(true);
+    expect(p95(flooded) / p95(calm), `p95 ${p95(calm).toFixed(1)} ms calm, ${p95(flooded).toFixed(1)} ms flooded; ${JSON.stringify(counts)}`).toBeLessThanOrEqual(1.2);
+    expect(server.forums.list()).toHaveLength(1);
+    for (const c of [admin, ...phones]) c.close();
   });
 });
