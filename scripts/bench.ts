@@ -6,7 +6,8 @@
 // ratio taken in the same run on the same machine. Each simulated phone connects from a loopback
 // address of its own (127.0.0.0/8 all reaches this machine), as real phones on a LAN do, so the
 // per-address limits see a real hall. Then a flood: one hostile phone against a listening hall,
-// for what it costs the others; and a storage stall.
+// for what it costs the others; forum files (a keyless import flood, the largest import and its
+// exports) beside a voting hall; and a storage stall.
 //
 // `--out FILE` writes the halls' figures as JSON too: one object per shape and hall size.
 
@@ -24,6 +25,7 @@ import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
 import { startServerProcess, type ServerProcess } from './process.js';
 import { benchViews } from './bench-views.js';
 import { benchConnections } from './bench-connections.js';
+import { benchImport } from './bench-import.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -608,7 +610,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * stall. The storm is a step of the paced evening (`paced` without `storm`: no storm). `halls` is
+ * import, stall. The storm is a step of the paced evening (`paced` without `storm`: no storm). `halls` is
  * the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -625,5 +627,6 @@ if (part('flood')) {
   await benchFlood('this version');
   if (BEFORE) await benchFlood(`the version at ${BEFORE}`, BEFORE);
 }
+if (part('import')) await benchImport();
 if (part('stall')) await benchStorageStall();
 process.exit(0);

@@ -15,6 +15,8 @@ const statuses = {};
 let sent = 0;
 let stopping = false;
 process.on('SIGTERM', () => { stopping = true; });
+// Never outlives whoever started it.
+process.on('disconnect', () => process.exit(0));
 const once = () => new Promise((resolve) => {
   const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.length } });
   req.on('response', (res) => { statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1; res.resume(); res.on('end', resolve); res.on('error', resolve); });
@@ -37,12 +39,12 @@ export interface FloodCounts {
 
 /** Starts the flood against `url` (…/api/forums/import) from `localAddress`; resolves once it sends. */
 export async function startImportFlood(url: string, localAddress = '127.3.0.1'): Promise<{ stop(): Promise<FloodCounts> }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', FLOOD, url, localAddress], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', FLOOD, url, localAddress], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   await new Promise<void>((resolve, reject) => {
     const check = () => (out.includes('READY') ? resolve() : undefined);
-    child.stdout.on('data', check);
+    child.stdout!.on('data', check);
     child.once('exit', (code) => reject(new Error(`the import flood stopped at once (${code})`)));
   });
   return {

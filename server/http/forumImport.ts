@@ -15,6 +15,7 @@ import type { Request, Response, Express } from 'express';
 import { createGunzip } from 'node:zlib';
 import { errorMessage, isLang } from '../../shared/i18n/all.js';
 import type { RuleError } from '../../shared/forum/errors.js';
+import { StorageUnavailable } from '../errors.js';
 import { Refusal } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
 import { pause, readForumFileOffThread } from '../forums/fileReader.js';
@@ -130,6 +131,8 @@ export function registerImportRoute(app: Express, { forums, keys, grants, trustP
         const status = err.error.code === 'FORUM_EXISTS' ? 409 : err.error.code === 'STORAGE_UNAVAILABLE' ? 503 : 400;
         return refuse(req, res, status, err.error);
       }
+      // The disk failed half-way: what was stored of the forum is gone again (Forums.importForum).
+      if (err instanceof StorageUnavailable) return refuse(req, res, 503, { code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } });
       throw err;
     } finally {
       importing = false;
