@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideJoin } from '../../shared/forum/admission.js';
+import { decideIssueTickets, decideJoin } from '../../shared/forum/admission.js';
 import { decideInviteHost } from '../../shared/forum/facilitation.js';
 import { decidePlaceDot, decideSubmitIdea, decideTransition } from '../../shared/forum/rules.js';
 import { forumCreated, idea, JOIN_CODE, Recorder } from '../../shared/forum/testing.js';
@@ -25,6 +25,9 @@ interface Reply {
   error?: { code: string; message: string; params?: Record<string, unknown> };
 }
 
+/** The printed code of the small forum's one ticket. */
+const TICKET_CODE = '5550001112';
+
 /** A small forum in voting: two participants with known tokens, a host with a known secret, a dot. */
 function smallForum(over: Partial<Extract<ForumEvent, { type: 'forumCreated' }>> = {}) {
   const r = new Recorder();
@@ -34,6 +37,7 @@ function smallForum(over: Partial<Extract<ForumEvent, { type: 'forumCreated' }>>
   const hostSecret = randomBytes(16).toString('hex');
   tokens.forEach((token, i) => r.run(decideJoin(r.state, { code: JOIN_CODE, name: `Мешканка ${i + 1}`, participantId: `p${i + 1}`, tokenHash: hashToken(token), at: 2_000 + i, address: `10.1.1.${i + 1}` })));
   r.run(decideInviteHost(r.state, 'h1', 'Ведуча Оксана', null, hashHostSecret(hostSecret), 2_100));
+  r.run(decideIssueTickets(r.state, [TICKET_CODE], ['t1'], 2_150));
   r.run(decideTransition(r.state, 'ideas'));
   r.run(decideSubmitIdea(r.state, 'p1', idea({ title: 'Лавки в парку' }), 'i1', 2_200));
   r.run(decideTransition(r.state, 'review'));
@@ -207,10 +211,11 @@ describe('a forum file import', () => {
     const res = await fetch(`${server.url}/f/${slug}/api/forum.json?kind=archive`, { headers: { 'x-facilitator-key': server.facilitatorKey } });
     const text = await res.text();
     for (const secret of [...tokens, hostSecret, ...tokens.map(hashToken), hashHostSecret(hostSecret)]) expect(text).not.toContain(secret);
-    for (const personal of ['Мешканка', 'Ведуча Оксана', '10.1.1.']) expect(text).not.toContain(personal);
+    for (const personal of ['Мешканка', 'Ведуча Оксана', '10.1.1.', TICKET_CODE]) expect(text).not.toContain(personal);
     expect(text).not.toContain('"seal"');
     const sealed = await (await fetch(`${server.url}/f/${slug}/api/forum.json`, { headers: { 'x-facilitator-key': server.facilitatorKey } })).text();
     expect(sealed).toContain(hashToken(tokens[0]));
+    expect(sealed).toContain(TICKET_CODE);
     expect(sealed).toMatch(/,"seal":"[0-9a-f]{64}"\}$/);
     // The archive imports elsewhere read-only, with the same results hash.
     const other = await startTestServer();
