@@ -210,4 +210,5 @@ export function readForumFile(text: string, key: string, now = Date.now()): Read
   return { id: first.id, title: report.state.title, sealed, events, resultsHash: resultsHash(report.state) };
 }
 
-const typeOf = (event: unknown) => String((event as { type?: unknown } | null)?.type ?? 'event');
+/** An event's type for a refusal's sentence: cut short, since a planted one may be of any length. */
+const typeOf = (event: unknown) => String((event as { type?: unknown } | null)?.type ?? 'event').slice(0, 40);

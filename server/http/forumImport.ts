@@ -125,7 +125,7 @@ export function registerImportRoute(app: Express, { forums, keys, grants, trustP
     try {
       const file = await readForumFileOffThread(bytes, sealKey(forums.facilitatorKey));
       const created = await forums.importForum(file, pause);
-      res.json({ ok: true, data: { forumId: created.room.record.id, slug: created.room.record.slug, sealed: file.sealed, resultsHash: file.resultsHash } });
+      res.json({ ok: true, data: { forumId: created.room.record.id, slug: created.room.record.slug, title: created.room.state.title, sealed: file.sealed, resultsHash: file.resultsHash } });
     } catch (err) {
       if (err instanceof Refusal) {
         const status = err.error.code === 'FORUM_EXISTS' ? 409 : err.error.code === 'STORAGE_UNAVAILABLE' ? 503 : 400;

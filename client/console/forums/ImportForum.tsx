@@ -12,7 +12,7 @@ type Outcome = { ok: true; title: string; slug: string; sealed: boolean; results
 
 interface ImportReply {
   ok: boolean;
-  data?: { forumId: string; slug: string; sealed: boolean; resultsHash: string };
+  data?: { forumId: string; slug: string; title: string; sealed: boolean; resultsHash: string };
   error?: { message?: string };
 }
 
@@ -40,10 +40,8 @@ export function ImportForum() {
     setBusy(true);
     try {
       const body = await file.text();
-      let title = '';
       try {
-        const json = JSON.parse(body) as { forum?: { title?: unknown } };
-        if (typeof json?.forum?.title === 'string') title = json.forum.title;
+        JSON.parse(body);
       } catch (err) {
         say({ ok: false, text: t('console.importNotJson', { file: file.name, detail: (err as Error).message }) });
         return;
@@ -66,7 +64,8 @@ export function ImportForum() {
       }
       const reply = (await response.json().catch(() => null)) as ImportReply | null;
       if (reply?.ok && reply.data) {
-        say({ ok: true, title, slug: reply.data.slug, sealed: reply.data.sealed, resultsHash: reply.data.resultsHash });
+        // The title as the server keeps it, not as the file's head says it.
+        say({ ok: true, title: reply.data.title, slug: reply.data.slug, sealed: reply.data.sealed, resultsHash: reply.data.resultsHash });
         // A fresh field: the file imported is no longer shown as chosen.
         setImports((n) => n + 1);
       } else {
