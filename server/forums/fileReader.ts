@@ -24,11 +24,18 @@ export const pause = () => new Promise<void>((r) => setImmediate(r));
 const SLICE = 200;
 const TURN_MS = 8;
 
+/**
+ * The worker's heap is capped, so that no file, however it is made, takes the laptop's memory: the
+ * largest real forum's file (14.2 MB) needs a few hundred MB to be parsed and replayed.
+ */
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 1536 };
+
 /** The worker, from the bundle when the server runs bundled, else from the sources through tsx. */
 function startWorker(job: FileJob, transferList: ArrayBuffer[]): Worker {
   const here = import.meta.url;
-  if (here.endsWith('.mjs')) return new Worker(new URL('./forum-file-worker.mjs', here), { workerData: job, transferList });
-  return new Worker(new URL('./fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL('./fileWorker.ts', here).href }, transferList });
+  const options = { transferList, resourceLimits: RESOURCE_LIMITS };
+  if (here.endsWith('.mjs')) return new Worker(new URL('./forum-file-worker.mjs', here), { ...options, workerData: job });
+  return new Worker(new URL('./fileWorkerBoot.mjs', here), { ...options, workerData: { ...job, entry: new URL('./fileWorker.ts', here).href } });
 }
 
 export async function readForumFileOffThread(bytes: Uint8Array, key: string): Promise<CheckedFile> {

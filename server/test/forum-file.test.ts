@@ -16,6 +16,8 @@ import { hashToken } from '../forum/room.js';
 import { hashHostSecret } from '../handlers/host/invite.js';
 import { FORUM_FILE_MAX_BYTES } from '../http/forumImport.js';
 import { forumFileOf } from '../forums/transfer.js';
+import { resultsHash } from '../forum/resultsHash.js';
+import { largestForum } from '../../scripts/largest-forum.js';
 import { startImportFlood } from '../../scripts/import-flood.js';
 import { connect, connectConsole, joinPhone, newToken, nextPhoneAddress, ok, startTestServer, type TestPhone, type TestServer } from './harness.js';
 
@@ -150,6 +152,21 @@ describe('a forum file import', () => {
     expect(server.forums.bySlug(slug)!.room.state.archived).toBe(false);
     expect(await isParticipant(server, slug, tokens[0])).toBe(true);
     expect(await hostAdmitted(server, slug, hostSecret)).toBe(true);
+  });
+
+  it('moves a forum of the largest file’s shape (tickets, named ballots, full voting), smaller: same results hash, its phones carry on', async () => {
+    const big = largestForum({ participants: 300, ideas: 24 });
+    const r = new Recorder();
+    r.apply(big.events);
+    const { status, reply } = await post(server, await fileOf(r, server.facilitatorKey));
+    expect(status, JSON.stringify(reply)).toBe(200);
+    expect(reply.data).toMatchObject({ forumId: big.id, sealed: true, resultsHash: resultsHash(r.state) });
+    const forum = server.forums.bySlug(reply.data!.slug)!;
+    expect(forum.room.state.participants.size).toBe(300);
+    expect(resultsHash(forum.room.state)).toBe(resultsHash(r.state));
+    const [participantId, token] = [...big.tokens][7];
+    expect(await isParticipant(server, reply.data!.slug, token)).toBe(true);
+    expect(forum.room.state.participantsByToken.get(hashToken(token))).toBe(participantId);
   });
 
   it('imports any other file read-only, with no phone or host let in by what it carries: planted hashes, a foreign or broken seal', async () => {
