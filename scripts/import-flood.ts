@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 const FLOOD = `
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-const [url, localAddress] = process.argv.slice(1);
+const [url, localAddress, rate] = process.argv.slice(1);
+const gap = Number(rate) > 0 ? 1000 / Number(rate) : 0;
 const body = gzipSync(Buffer.alloc(30_000_000, 91), { level: 9 });
 const statuses = {};
 let sent = 0;
@@ -25,7 +26,12 @@ const once = () => new Promise((resolve) => {
   sent++;
 });
 console.log('READY ' + body.length);
-while (!stopping) await once();
+while (!stopping) {
+  const started = performance.now();
+  await once();
+  const wait = gap - (performance.now() - started);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
 console.log('DONE ' + JSON.stringify({ sent, statuses, bytes: body.length }));
 process.exit(0);
 `;
@@ -37,9 +43,12 @@ export interface FloodCounts {
   bytes: number;
 }
 
-/** Starts the flood against `url` (…/api/forums/import) from `localAddress`; resolves once it sends. */
-export async function startImportFlood(url: string, localAddress = '127.3.0.1'): Promise<{ stop(): Promise<FloodCounts> }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', FLOOD, url, localAddress], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+/**
+ * Starts the flood against `url` (…/api/forums/import) from `localAddress`, at most `perSecond`
+ * requests a second (0: as fast as they are answered); resolves once it sends.
+ */
+export async function startImportFlood(url: string, { localAddress = '127.3.0.1', perSecond = 0 } = {}): Promise<{ stop(): Promise<FloodCounts> }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', FLOOD, url, localAddress, String(perSecond)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   await new Promise<void>((resolve, reject) => {

@@ -35,12 +35,21 @@ interface ImportOptions {
   trustProxy: number;
 }
 
-/** Answers, then closes the connection without reading what is left of the body. */
+/**
+ * A body this small that is still on its way is let through unread (Node discards it) so the
+ * connection is kept: a client posting over and over then costs no new connection each time. Anything larger, or of no declared
+ * length, has its connection closed instead.
+ */
+const DISCARD_MAX_BYTES = 64 * 1024;
+
+/** Answers, then closes the connection without reading what is left of the body (or discards a small one). */
 function refuse(req: Request, res: Response, status: number, error: RuleError, headers: Record<string, string> = {}): void {
   const lang = isLang(req.query.lang) ? req.query.lang : 'uk';
-  if (!req.complete) headers.Connection = 'close';
+  const declared = Number(req.get('content-length') ?? NaN);
+  const close = !req.complete && !(declared <= DISCARD_MAX_BYTES);
+  if (close) headers.Connection = 'close';
   res.status(status).set(headers).json({ ok: false, error: { ...error, message: errorMessage(lang, error) } });
-  if (!req.complete) {
+  if (close) {
     // Whatever of the body is still on its way is not read: the socket is closed once the answer is
     // out (a moment later, so the answer is not cut short by a reset).
     res.once('finish', () => {
@@ -99,6 +108,8 @@ export function registerImportRoute(app: Express, { forums, keys, grants, trustP
   app.post('/api/forums/import', async (req, res) => {
     // The key first, from the request's head: nothing of the body is read before it passes.
     if (!grants.valid(req.query.grant)) {
+      // An expired grant is not a guess at the key: refused without counting against the address.
+      if (req.query.grant !== undefined && req.get('x-facilitator-key') === undefined) return refuse(req, res, 403, { code: 'GRANT_EXPIRED' });
       const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
       const check = keys.check(req.get('x-facilitator-key'), [forums.facilitatorKey], address, 'http');
       if (!check.ok) {
