@@ -7,7 +7,8 @@
 // address of its own (127.0.0.0/8 all reaches this machine), as real phones on a LAN do, so the
 // per-address limits see a real hall. Then a flood: one hostile phone against a listening hall,
 // for what it costs the others, and many identities editing the wall of ideas (bench-identities.ts);
-// and a storage stall.
+// forum files (a keyless import flood, the largest import and its exports) beside a voting hall; a
+// storage stall; and 250 connections guessing join codes beside an honest hall (bench-guessing.ts).
 //
 // `--out FILE` writes the halls' figures as JSON too: one object per shape and hall size.
 
@@ -27,6 +28,7 @@ import { benchViews } from './bench-views.js';
 import { benchConnections } from './bench-connections.js';
 import { benchGuessing } from './bench-guessing.js';
 import { benchIdentities } from './bench-identities.js';
+import { benchImport } from './bench-import.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -611,8 +613,8 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), stall, guessing. The storm is a step of the paced evening (`paced` without
- * `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
+ * identities (also run with flood), import, stall, guessing. The storm is a step of the paced evening (`paced`
+ * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
 const part = (name: string) => (!only ? name !== 'halls' : only.includes(name));
@@ -632,6 +634,7 @@ if (part('identities') || (only?.includes('flood') ?? true)) {
   await benchIdentities(HALLS[0] ?? 130);
   if (BEFORE) await benchIdentities(HALLS[0] ?? 130, `the version at ${BEFORE}`, BEFORE);
 }
+if (part('import')) await benchImport();
 if (part('stall')) await benchStorageStall();
 if (part('guessing')) await benchGuessing();
 process.exit(0);

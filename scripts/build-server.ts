@@ -15,7 +15,7 @@ import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Where `npm start` finds the server it runs. */
+/** Where `npm start` finds the server it runs (and, beside it, the forum file's worker). */
 export const SERVER_BUNDLE = 'dist/server.mjs';
 
 /**
@@ -40,6 +40,8 @@ export async function buildServer(root = ROOT, entry = 'server/cli.ts', out = SE
   const partial = `${outfile}.${process.pid}.partial`;
   writeFileSync(partial, result.outputFiles[0].contents);
   renameSync(partial, outfile);
+  // The forum file's worker thread (server/forums/fileReader.ts starts it beside the bundle).
+  if (entry === 'server/cli.ts') await buildServer(root, 'server/forums/fileWorker.ts', join(dirname(out), 'forum-file-worker.mjs'));
   return outfile;
 }
 

@@ -25,7 +25,7 @@ import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
 import type { Router } from 'express';
 import { createHttpApp, forumRouter } from './http/app.js';
-import { forumFile } from './forums/transfer.js';
+import { forumFileText } from './forums/transfer.js';
 import { Grants } from './http/grants.js';
 import { OriginCheck } from './http/origins.js';
 import { createLogger, type Logger } from './log.js';
@@ -377,7 +377,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       grants,
       trustProxy: config.trustProxy ?? 0,
       facilitatorKey: () => forums.facilitatorKey,
-      forumFile: () => forumFile(room, forums.events(room.record.id)),
+      forumFile: (kind) =>
+        forumFileText(room.state, (after, limit) => forums.eventPage(room.record.id, after, limit), {
+          kind,
+          facilitatorKey: forums.facilitatorKey,
+          pause: () => new Promise((r) => setImmediate(r)),
+        }),
     });
     return {
       admission,

@@ -100,10 +100,12 @@ describe.skipIf(!haveBrowser || !built)(`the forum list in Chromium (needs ${CHR
     expect(cells).toEqual(['3', '4']);
     expect(await r.getByRole('link', { name: `Відкрити пульт «${first.title}»` }).getAttribute('href')).toBe(`/f/${first.slug}/console`);
     expect(await r.getByRole('link', { name: `/f/${first.slug}/` }).getAttribute('href')).toBe(`/f/${first.slug}/`);
-    // The download link carries a grant, never the key.
-    const file = r.getByRole('link', { name: `Файл форуму «${first.title}»` });
+    // The download links carry a grant, never the key: the sealed file to move, and the anonymised archive.
+    const file = r.getByRole('link', { name: `Файл для перенесення «${first.title}»` });
     await file.waitFor();
-    expect(await file.getAttribute('href')).toMatch(new RegExp(`^/f/${first.slug}/api/forum\\.json\\?grant=[\\w-]+$`));
+    expect(await file.getAttribute('href')).toMatch(new RegExp(`^/f/${first.slug}/api/forum\\.json\\?kind=sealed&grant=[\\w-]+$`));
+    const archive = r.getByRole('link', { name: `Анонімний архів «${first.title}»` });
+    expect(await archive.getAttribute('href')).toMatch(new RegExp(`^/f/${first.slug}/api/forum\\.json\\?kind=archive&grant=[\\w-]+$`));
     await page.getByText('Посилання для проєктора містить ключ показу').waitFor();
     await page.locator('.forum-log').getByRole('cell', { name: first.title }).waitFor();
     await shoot('list-one-1280');
@@ -263,7 +265,7 @@ describe.skipIf(!haveBrowser || !built)(`the forum list in Chromium (needs ${CHR
 
   it('downloads a forum as one file through its link', async () => {
     const save = async (title: string, name: string) => {
-      const [download] = await Promise.all([page.waitForEvent('download'), row(title).getByRole('link', { name: `Файл форуму «${title}»` }).click()]);
+      const [download] = await Promise.all([page.waitForEvent('download'), row(title).getByRole('link', { name: `Файл для перенесення «${title}»` }).click()]);
       const path = join(dir, name);
       await download.saveAs(path);
       return path;
@@ -271,7 +273,7 @@ describe.skipIf(!haveBrowser || !built)(`the forum list in Chromium (needs ${CHR
     forum2File = await save('Форум 2', 'forum-2.json');
     firstFile = await save(first.title, 'forum-1.json');
     const file = JSON.parse(readFileSync(forum2File, 'utf8')) as { format: string; forum: { title: string } };
-    expect(file.format).toBe('viche-forum/1');
+    expect(file.format).toBe('viche-forum/2');
     expect(file.forum.title).toBe('Форум 2');
   });
 
@@ -329,7 +331,10 @@ describe.skipIf(!haveBrowser || !built)(`the forum list in Chromium (needs ${CHR
 
     await input.setInputFiles(forum2File);
     await submit.click();
-    await section.getByRole('status').filter({ hasText: 'Форум «Форум 2» імпортовано.' }).waitFor();
+    // Sealed by this very server's key: its phones and hosts carry on, and the file's results hash is shown.
+    const done = section.getByRole('status').filter({ hasText: 'Форум «Форум 2» імпортовано. Печатку перевірено: телефони й ведучі продовжать тут.' });
+    await done.waitFor();
+    expect(await done.locator('.results-hash').textContent()).toMatch(/^[0-9a-f]{64}$/);
     // The file imported is no longer shown as chosen.
     expect(await chosen.textContent()).toBe('Файл не вибрано');
     const link = section.getByRole('link', { name: 'Відкрити його пульт' });

@@ -10,6 +10,7 @@ import { StartupError, StorageUnavailable, storageCauseOf } from '../errors.js';
 import { backupDatabase, type BackupInfo } from './backup.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import {
+  IMPORTING_SLUG,
   type BatchEntry,
   type ForumRecord,
   type ForumSecrets,
@@ -124,6 +125,8 @@ export class SqliteStore implements ForumStore {
     this.db.pragma('foreign_keys = ON');
     this.migrate();
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // A forum whose import was cut short (the server stopped half-way) is nobody's: it goes.
+    for (const { id } of this.db.prepare("SELECT id FROM forums WHERE slug LIKE '~importing-%'").all() as { id: string }[]) this.abortImport(id);
     this.insertEvent = this.db.prepare(
       'INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?)',
     );
@@ -197,8 +200,9 @@ export class SqliteStore implements ForumStore {
     }));
   }
 
-  loadEvents(forumId: string): StoredEvent[] {
-    return (this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq').all(forumId) as {
+  loadEvents(forumId: string, after = 0, limit = -1): StoredEvent[] {
+    const rows = this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    return (rows.all(forumId, after, Number.isFinite(limit) ? limit : -1) as {
       seq: number;
       payload: string;
       action_key: string | null;
@@ -214,6 +218,42 @@ export class SqliteStore implements ForumStore {
         const now = Date.now();
         for (const event of events) this.insertEvent.run(forum.id, event.type, JSON.stringify(event), null, now);
         this.insertLog(entry);
+      })();
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
+  beginImport(forum: ForumRecord): void {
+    try {
+      this.db
+        .prepare('INSERT INTO forums (id, slug, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(forum.id, IMPORTING_SLUG(forum.id), forum.joinCode, '', forum.createdAt, forum.joinSecret, forum.screenKey);
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
+  importEvents(forumId: string, events: readonly ForumEvent[]): void {
+    this.appendBatch(forumId, [{ events, actionKey: null }]);
+  }
+
+  finishImport(forumId: string, slug: string, entry: ServerLogEntry): void {
+    try {
+      this.db.transaction(() => {
+        this.db.prepare('UPDATE forums SET slug = ? WHERE id = ?').run(slug, forumId);
+        this.insertLog(entry);
+      })();
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
+  abortImport(forumId: string): void {
+    try {
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM events WHERE forum_id = ?').run(forumId);
+        this.db.prepare('DELETE FROM forums WHERE id = ?').run(forumId);
       })();
     } catch (err) {
       throw asStorageError(err);

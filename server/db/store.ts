@@ -53,10 +53,24 @@ export type SettingName = 'facilitator_key';
 export interface ForumStore {
   /** Every forum with all its events in order, oldest forum first. */
   loadForums(): LoadedForum[];
-  /** One forum's events in order (for a forum file); none for an unknown forum. */
-  loadEvents(forumId: string): StoredEvent[];
+  /**
+   * One forum's events in order (for a forum file); none for an unknown forum. `after` and `limit`
+   * read it a page at a time (events after that seq), so a large forum's file is written in slices.
+   */
+  loadEvents(forumId: string, after?: number, limit?: number): StoredEvent[];
   /** Creates a forum with its first events (forumCreated, and any it starts with), atomically. */
   createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void;
+  /**
+   * A forum moved here from a file, written in slices so that a large one never holds up the other
+   * forums' writes: beginImport stores the forum under a hidden address (IMPORTING_SLUG), each
+   * importEvents call adds a slice of its events in a transaction of its own, and finishImport gives
+   * it its address and logs it, atomically. Until then it is nobody's forum: a server stopped
+   * half-way removes it when it opens the store again, as abortImport does.
+   */
+  beginImport(forum: ForumRecord): void;
+  importEvents(forumId: string, events: readonly ForumEvent[]): void;
+  finishImport(forumId: string, slug: string, entry: ServerLogEntry): void;
+  abortImport(forumId: string): void;
   /** Removes a forum and all its events, and logs it, atomically. */
   deleteForum(forumId: string, entry: ServerLogEntry): void;
   /**
@@ -81,6 +95,9 @@ export interface ForumStore {
   close(): void;
 }
 
+/** The address part of a forum still being imported (beginImport); no forum's address can be it. */
+export const IMPORTING_SLUG = (forumId: string) => `~importing-${forumId}`;
+
 /** A store in memory only, for tests and throwaway demos; the same contract as SQLite's. */
 export class MemoryStore implements ForumStore {
   private forums: LoadedForum[] = [];
@@ -92,8 +109,9 @@ export class MemoryStore implements ForumStore {
     return this.forums.map((f) => ({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)) }));
   }
 
-  loadEvents(forumId: string): StoredEvent[] {
-    return (this.forums.find((f) => f.forum.id === forumId)?.events ?? []).map((e) => structuredClone(e));
+  loadEvents(forumId: string, after = 0, limit = Infinity): StoredEvent[] {
+    const events = (this.forums.find((f) => f.forum.id === forumId)?.events ?? []).filter((e) => e.seq > after);
+    return events.slice(0, limit).map((e) => structuredClone(e));
   }
 
   createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void {
@@ -101,6 +119,26 @@ export class MemoryStore implements ForumStore {
     if (this.forums.some((f) => f.forum.slug === forum.slug)) throw new Error(`forum address ${forum.slug} is taken`);
     this.forums.push({ forum: { ...forum }, events: events.map((event) => ({ seq: ++this.seq, event: structuredClone(event), actionKey: null })) });
     this.entries.push({ ...entry });
+  }
+
+  beginImport(forum: ForumRecord): void {
+    this.createForum({ ...forum, slug: IMPORTING_SLUG(forum.id) }, [], { at: 0, action: 'imported', forumId: forum.id, title: '', detail: '' });
+    this.entries.pop();
+  }
+
+  importEvents(forumId: string, events: readonly ForumEvent[]): void {
+    this.appendBatch(forumId, [{ events, actionKey: null }]);
+  }
+
+  finishImport(forumId: string, slug: string, entry: ServerLogEntry): void {
+    const f = this.forums.find((x) => x.forum.id === forumId);
+    if (!f) throw new Error(`no forum ${forumId}`);
+    f.forum.slug = slug;
+    this.entries.push({ ...entry });
+  }
+
+  abortImport(forumId: string): void {
+    this.forums = this.forums.filter((f) => f.forum.id !== forumId);
   }
 
   deleteForum(forumId: string, entry: ServerLogEntry): void {

@@ -109,9 +109,12 @@ export class ForumRoom {
     events: { event: ForumEvent; actionKey: string | null }[],
     /** Whether writes are getting through; one for the whole store, shared by its forums. */
     readonly storage: StorageHealth,
+    /** The forum already replayed from `events` (an import builds it in slices): taken as it is. */
+    replayed?: ForumState,
   ) {
     this.record = record;
-    this.state = emptyState();
+    this.state = replayed ?? emptyState();
+    if (replayed) return;
     for (const { event, actionKey } of events) {
       applyEvent(this.state, event);
       if (actionKey) this.remember(actionKey, event);
@@ -139,6 +142,11 @@ export class ForumRoom {
     }
     storage.succeeded();
     return new ForumRoom(store, record, events.map((event) => ({ event, actionKey: null })), storage);
+  }
+
+  /** A forum moved here from a file, already stored (Forums.importForum) and replayed. */
+  static imported(store: ForumStore, record: ForumRecord, state: ForumState, storage: StorageHealth): ForumRoom {
+    return new ForumRoom(store, record, [], storage, state);
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -10,7 +10,7 @@ import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom } from '../forum/room.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
-import type { ForumEvent } from '../../shared/forum/types.js';
+import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 
 /** What the server attaches to a forum while it is open: admission, connections, duplicates. */
 export interface Attached {
@@ -21,6 +21,9 @@ export interface LiveForum<A extends Attached = Attached> {
   room: ForumRoom;
   attached: A;
 }
+
+/** Events stored per transaction of an import: a few ms of writing each, besides the sync. */
+const IMPORT_SLICE = 500;
 
 export type ForumsListener = (forumId: string | null, effects: Effects | null) => void;
 
@@ -119,6 +122,38 @@ export class Forums<A extends Attached = Attached> {
     return forum;
   }
 
+  /**
+   * Opens a forum moved here from a file (checked and replayed by forums/fileReader.ts): its events
+   * are stored a slice at a time, between turns of the event loop (`pause`), so the other forums'
+   * phones are answered meanwhile; it gets its address and is logged only once all are stored.
+   */
+  async importForum(file: { id: string; title: string; events: readonly ForumEvent[]; state: ForumState }, pause: () => Promise<void>): Promise<LiveForum<A>> {
+    if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
+    const record: ForumRecord = { id: file.id, slug: '', joinCode: this.freshJoinCode(), createdAt: Date.now(), joinSecret: newSecret(), screenKey: newSecret() };
+    this.write(() => this.store.beginImport(record));
+    try {
+      for (let i = 0; i < file.events.length; i += IMPORT_SLICE) {
+        await pause();
+        this.write(() => this.store.importEvents(file.id, file.events.slice(i, i + IMPORT_SLICE)));
+      }
+      if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
+      record.slug = this.nextSlug();
+      const entry: ServerLogEntry = { at: Date.now(), action: 'imported', forumId: file.id, title: file.title, detail: '' };
+      this.write(() => this.store.finishImport(file.id, record.slug, entry));
+      this.log.push(entry);
+    } catch (err) {
+      try {
+        this.store.abortImport(file.id);
+      } catch {
+        // The store is failing; whatever is left is removed when it opens again.
+      }
+      throw err;
+    }
+    const forum = this.open(ForumRoom.imported(this.store, record, file.state, this.storage));
+    this.emit(file.id, null);
+    return forum;
+  }
+
   /** Archives a forum (read-only, exports still work), or takes it out of the archive. */
   setArchived(id: string, archived: boolean): void {
     const forum = this.need(id);
@@ -149,6 +184,11 @@ export class Forums<A extends Attached = Attached> {
   /** A forum's whole event log, oldest first. */
   events(id: string): ForumEvent[] {
     return this.store.loadEvents(id).map((e) => e.event);
+  }
+
+  /** A page of a forum's log: the events after `after` (a seq), at most `limit` of them. */
+  eventPage(id: string, after: number, limit: number): { seq: number; event: ForumEvent }[] {
+    return this.store.loadEvents(id, after, limit);
   }
 
   serverLog(): readonly ServerLogEntry[] {

@@ -13,10 +13,11 @@ import QRCode from 'qrcode';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { errorMessage, isLang, t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
-import { Refusal, type ForumRoom } from '../forum/room.js';
+import type { ForumRoom } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
-import { readForumFile } from '../forums/transfer.js';
+import type { ForumFileKind } from '../forums/transfer.js';
 import type { OpenForum } from '../main.js';
+import { registerImportRoute } from './forumImport.js';
 import { escapeHtml, htmlPage } from './page.js';
 import { httpErrors, notFound } from './errors.js';
 import { HOST_REFUSED, ORIGIN_REFUSED, type OriginCheck } from './origins.js';
@@ -51,8 +52,8 @@ export interface ForumRouterOptions {
   grants: Grants;
   trustProxy: number;
   facilitatorKey: () => string;
-  /** The whole forum as a file, to move it to another laptop. */
-  forumFile: () => unknown;
+  /** The whole forum as a file, in pieces of text: sealed to move it to another laptop, or an anonymised archive. */
+  forumFile: (kind: ForumFileKind) => AsyncIterable<string>;
 }
 
 /** The forum's part of an address, or null when it cannot be one: /f/<slug>. */
@@ -175,11 +176,21 @@ export function forumRouter({ room, clientDir, baseUrl, keys, grants, trustProxy
     res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8');
     res.send(await ticketSheet(room.state, { baseUrl, batch, lang: langOf(req) }));
   });
-  // The whole forum as one file, to open on another laptop (the forum list imports it).
-  app.get('/api/forum.json', (req, res) => {
+  // The whole forum as one file: sealed, to open on another laptop (the forum list imports it), or
+  // `?kind=archive`, anonymised. Written a page of the log at a time (forums/transfer.ts), so a large
+  // forum's file never holds up the hall.
+  app.get('/api/forum.json', async (req, res) => {
     if (!facilitatorOnly(req, res)) return;
-    res.set('Content-Disposition', `attachment; filename="viche-forum-${room.record.slug}-${new Date().toISOString().slice(0, 10)}.json"`).set('Cache-Control', 'no-store');
-    res.type('application/json').send(JSON.stringify(forumFile()));
+    const kind: ForumFileKind = req.query.kind === 'archive' ? 'archive' : 'sealed';
+    const name = `viche-forum-${room.record.slug}-${kind === 'archive' ? 'archive-' : ''}${new Date().toISOString().slice(0, 10)}.json`;
+    res.set('Content-Disposition', `attachment; filename="${name}"`).set('Cache-Control', 'no-store');
+    res.type('application/json');
+    for await (const piece of forumFile(kind)) {
+      if (res.destroyed) return;
+      // Waits for the socket to take the piece when it is behind, so memory stays one page deep.
+      if (!res.write(piece)) await new Promise((r) => res.once('drain', r));
+    }
+    res.end();
   });
   // The public results page (once published), its QR, and the join poster.
   registerPublicRoutes(app, { room, baseUrl, langOf, facilitatorOnly });
@@ -237,32 +248,8 @@ export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustP
     res.type('text/javascript').set('Cache-Control', 'no-cache').send(PRINT_SCRIPT);
   });
 
-  // A forum file from another laptop: checked, replayed through the rules, and opened here.
-  app.post('/api/forums/import', express.json({ limit: '64mb' }), (req, res) => {
-    const lang = isLang(req.query.lang) ? req.query.lang : 'uk';
-    const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
-    if (!grants.valid(req.query.grant)) {
-      const check = keys.check(req.get('x-facilitator-key'), [forums.facilitatorKey], address, 'http');
-      if (!check.ok) {
-        res.status(403).json({ ok: false, error: { code: 'FORBIDDEN', message: errorMessage(lang, { code: 'FORBIDDEN' }) } });
-        return;
-      }
-    }
-    try {
-      const file = readForumFile(req.body);
-      const created = forums.create(
-        { title: file.title, structure: { vision: '', priorities: [] }, admission: 'hall' },
-        { id: file.id, events: file.events, action: 'imported' },
-      );
-      res.json({ ok: true, data: { forumId: created.room.record.id, slug: created.room.record.slug } });
-    } catch (err) {
-      if (err instanceof Refusal) {
-        res.status(err.error.code === 'FORUM_EXISTS' ? 409 : 400).json({ ok: false, error: { ...err.error, message: errorMessage(lang, err.error) } });
-        return;
-      }
-      throw err;
-    }
-  });
+  // A forum file from another laptop: the key before the body, then checked off the event loop.
+  registerImportRoute(app, { forums, keys, grants, trustProxy });
 
   // The built client. Hashed assets are cached for good; the pages are always revalidated.
   app.use('/assets', precompressed(join(clientDir, 'assets')));

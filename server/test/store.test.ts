@@ -125,3 +125,38 @@ describe('sqlite file', () => {
     expect(() => new SqliteStore(path)).toThrow(/newer version/);
   });
 });
+
+describe.each(kinds)('%s store, a forum moved here from a file', (name, make) => {
+  it('is stored a slice at a time under a hidden address, and gets its address and log entry at the end', () => {
+    const { store, reopen } = make();
+    store.beginImport({ ...record, slug: '' });
+    store.importEvents('f1', [created, joined(1)]);
+    store.importEvents('f1', [joined(2), joined(3)]);
+    store.finishImport('f1', '4', entry('imported'));
+    store.close();
+    const again = reopen();
+    const [loaded] = again.loadForums();
+    expect(loaded.forum.slug).toBe('4');
+    expect(loaded.events.map((e) => e.event)).toEqual([created, joined(1), joined(2), joined(3)]);
+    expect(again.serverLog().map((e) => e.action)).toEqual(['imported']);
+    // Read back a page at a time, as a forum file is written.
+    const first = again.loadEvents('f1', 0, 2);
+    expect(first.map((e) => e.event)).toEqual([created, joined(1)]);
+    expect(again.loadEvents('f1', first[1].seq, 2).map((e) => e.event)).toEqual([joined(2), joined(3)]);
+  });
+
+  it('leaves nothing of an import given up, or (on disk) of one cut short by a stop', () => {
+    const { store, reopen } = make();
+    store.beginImport({ ...record, slug: '' });
+    store.importEvents('f1', [created, joined(1)]);
+    store.abortImport('f1');
+    expect(store.loadForums()).toEqual([]);
+    if (name !== 'sqlite') return;
+    store.beginImport({ ...record, slug: '' });
+    store.importEvents('f1', [created, joined(1)]);
+    store.close();
+    const again = reopen();
+    expect(again.loadForums()).toEqual([]);
+    expect(again.loadEvents('f1')).toEqual([]);
+  });
+});

@@ -77,7 +77,7 @@ export function checkLine(field: string, raw: string, max: number, required: boo
   return checkLength(field, value, max, required);
 }
 
-function checkText(field: string, raw: string, max: number, required: boolean): TextCheck {
+export function checkText(field: string, raw: string, max: number, required: boolean): TextCheck {
   const value = cleanText(raw);
   return checkLength(field, value, max, required);
 }

@@ -37,7 +37,7 @@ export function errorMessage(lang: Lang, error: RuleError): string {
       p.reasonText = has(lang, `structure.${p.reason}`) ? t(lang, `structure.${p.reason}` as MessageKey, p) : String(p.reason);
       break;
     case 'BAD_FORUM_FILE':
-      p.reasonText = t(lang, p.reason === 'log' ? 'forumFile.log' : 'forumFile.format', p);
+      p.reasonText = t(lang, `forumFile.${['log', 'tooLarge', 'encoding', 'busy'].includes(String(p.reason)) ? p.reason : 'format'}` as MessageKey, p);
       break;
     case 'BAD_SHORTLIST':
       p.reasonText = t(lang, p.reason === 'notRanked' ? 'shortlist.notRanked' : 'shortlist.empty', p);

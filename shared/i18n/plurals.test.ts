@@ -125,8 +125,8 @@ const NUMERIC = new Set([
  * prepositions, and verbs that do not agree with the number (Квиток № 3 звільнено, 3 of 6 revealed).
  */
 const AFTER_NUMBER: Record<Lang, string[]> = {
-  uk: ['с', 'хв', 'шт', 'з', 'до', 'звільнено'],
-  en: ['s', 'min', 'of', 'per', 'to', 'refused', 'released', 'revealed'],
+  uk: ['с', 'хв', 'шт', 'МБ', 'з', 'до', 'звільнено'],
+  en: ['s', 'min', 'MB', 'of', 'per', 'to', 'refused', 'released', 'revealed'],
 };
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);

@@ -171,16 +171,26 @@ function ForumRow({
             {t('forums.openConsole')}
             {which}
           </a>
-          {grant ? (
-            <a className="btn btn-small btn-secondary" href={`/f/${forum.slug}/api/forum.json?grant=${encodeURIComponent(grant)}`} download>
-              {t('forums.download')}
-              {which}
-            </a>
-          ) : (
-            <button type="button" className="btn btn-small btn-secondary" disabled aria-describedby="forums-grant-waiting">
-              {t('forums.download')}
-              {which}
-            </button>
+          {/* Two files: sealed, to move the forum to a laptop with the same facilitator key (phones and
+              hosts carry on there); anonymised, to keep or hand over (no names, codes or secrets). */}
+          {(['sealed', 'archive'] as const).map((kind) =>
+            grant ? (
+              <a
+                key={kind}
+                className="btn btn-small btn-secondary"
+                href={`/f/${forum.slug}/api/forum.json?kind=${kind}&grant=${encodeURIComponent(grant)}`}
+                title={t(kind === 'sealed' ? 'forums.download.sealedHelp' : 'forums.download.archiveHelp')}
+                download
+              >
+                {t(kind === 'sealed' ? 'forums.download' : 'forums.download.archive')}
+                {which}
+              </a>
+            ) : (
+              <button key={kind} type="button" className="btn btn-small btn-secondary" disabled aria-describedby="forums-grant-waiting">
+                {t(kind === 'sealed' ? 'forums.download' : 'forums.download.archive')}
+                {which}
+              </button>
+            ),
           )}
           <button type="button" className="btn btn-small btn-secondary forum-archive" disabled={busy} onClick={onArchive}>
             {t(forum.archived ? 'forums.unarchive' : 'forums.archive')}

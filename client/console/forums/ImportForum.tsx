@@ -1,17 +1,18 @@
 // Moving a forum here from another laptop: its forum file (downloaded from that laptop's list) is
 // read here first, so that a file that is not JSON is said at once, then sent to the server with a
-// fresh grant; the server replays its log through the rules and says what is wrong, if anything.
+// fresh grant; the server replays its log through the rules and says what is wrong, if anything,
+// or whether the file's seal kept its phones and hosts, and the file's results hash.
 
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useLang, useT } from '../../lib/i18n.js';
 import { FileInput } from '../parts.js';
 import { freshGrant } from './list.js';
 
-type Outcome = { ok: true; title: string; slug: string } | { ok: false; text: string };
+type Outcome = { ok: true; title: string; slug: string; sealed: boolean; resultsHash: string } | { ok: false; text: string };
 
 interface ImportReply {
   ok: boolean;
-  data?: { forumId: string; slug: string };
+  data?: { forumId: string; slug: string; title: string; sealed: boolean; resultsHash: string };
   error?: { message?: string };
 }
 
@@ -39,10 +40,8 @@ export function ImportForum() {
     setBusy(true);
     try {
       const body = await file.text();
-      let title = '';
       try {
-        const json = JSON.parse(body) as { forum?: { title?: unknown } };
-        if (typeof json?.forum?.title === 'string') title = json.forum.title;
+        JSON.parse(body);
       } catch (err) {
         say({ ok: false, text: t('console.importNotJson', { file: file.name, detail: (err as Error).message }) });
         return;
@@ -65,7 +64,8 @@ export function ImportForum() {
       }
       const reply = (await response.json().catch(() => null)) as ImportReply | null;
       if (reply?.ok && reply.data) {
-        say({ ok: true, title, slug: reply.data.slug });
+        // The title as the server keeps it, not as the file's head says it.
+        say({ ok: true, title: reply.data.title, slug: reply.data.slug, sealed: reply.data.sealed, resultsHash: reply.data.resultsHash });
         // A fresh field: the file imported is no longer shown as chosen.
         setImports((n) => n + 1);
       } else {
@@ -94,8 +94,10 @@ export function ImportForum() {
       <div className="import-outcome">
         {outcome?.ok === true && (
           <p key={outcome.n} className="note note-info" role="status">
-            {t('forums.import.done', { title: outcome.title })}{' '}
+            {t('forums.import.done', { title: outcome.title })} {t(outcome.sealed ? 'forums.import.sealed' : 'forums.import.readOnly')}{' '}
             <a href={`/f/${outcome.slug}/console`}>{t('forums.import.open')}</a>
+            <br />
+            {t('forums.import.hash')} <code className="results-hash">{outcome.resultsHash}</code>
           </p>
         )}
         {outcome?.ok === false && (

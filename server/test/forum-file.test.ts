@@ -1,0 +1,319 @@
+// A forum file is taken from outside, so it is trusted in nothing: the key is checked before any of
+// its body is read, its size (sent and inflated) is bounded, every field of every event is held to
+// the live rules, and the secrets it carries (device-token and host-invitation hashes) are kept only
+// from a file sealed under this server's own key. Real servers, real HTTP, real sockets.
+
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decideIssueTickets, decideJoin } from '../../shared/forum/admission.js';
+import { decideInviteHost } from '../../shared/forum/facilitation.js';
+import { decidePlaceDot, decideSubmitIdea, decideTransition } from '../../shared/forum/rules.js';
+import { forumCreated, idea, JOIN_CODE, Recorder } from '../../shared/forum/testing.js';
+import type { ForumEvent } from '../../shared/forum/types.js';
+import { hashToken } from '../forum/room.js';
+import { hashHostSecret } from '../handlers/host/invite.js';
+import { FORUM_FILE_MAX_BYTES } from '../http/forumImport.js';
+import { forumFileOf } from '../forums/transfer.js';
+import { resultsHash } from '../forum/resultsHash.js';
+import { largestForum } from '../../scripts/largest-forum.js';
+import { startImportFlood } from '../../scripts/import-flood.js';
+import { connect, connectConsole, joinPhone, newToken, nextPhoneAddress, ok, startTestServer, type TestPhone, type TestServer } from './harness.js';
+
+interface Reply {
+  ok: boolean;
+  data?: { slug: string; forumId: string; sealed: boolean; resultsHash: string };
+  error?: { code: string; message: string; params?: Record<string, unknown> };
+}
+
+/** The printed code of the small forum's one ticket. */
+const TICKET_CODE = '5550001112';
+
+/** A small forum in voting: two participants with known tokens, a host with a known secret, a dot. */
+function smallForum(over: Partial<Extract<ForumEvent, { type: 'forumCreated' }>> = {}) {
+  const r = new Recorder();
+  const id = `forum-${randomBytes(6).toString('hex')}`;
+  r.apply([forumCreated({ id, admission: 'open', ...over })]);
+  const tokens = [newToken(), newToken()];
+  const hostSecret = randomBytes(16).toString('hex');
+  tokens.forEach((token, i) => r.run(decideJoin(r.state, { code: JOIN_CODE, name: `Мешканка ${i + 1}`, participantId: `p${i + 1}`, tokenHash: hashToken(token), at: 2_000 + i, address: `10.1.1.${i + 1}` })));
+  r.run(decideInviteHost(r.state, 'h1', 'Ведуча Оксана', null, hashHostSecret(hostSecret), 2_100));
+  r.run(decideIssueTickets(r.state, [TICKET_CODE], ['t1'], 2_150));
+  r.run(decideTransition(r.state, 'ideas'));
+  r.run(decideSubmitIdea(r.state, 'p1', idea({ title: 'Лавки в парку' }), 'i1', 2_200));
+  r.run(decideTransition(r.state, 'review'));
+  r.run(decideTransition(r.state, 'voting'));
+  r.run(decidePlaceDot(r.state, 'p1', 'i1'));
+  return { r, id, tokens, hostSecret };
+}
+
+const fileOf = (r: Recorder, key: string, kind: 'sealed' | 'archive' = 'sealed') => forumFileOf(r.state, r.log, kind, key);
+
+async function post(server: TestServer, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<{ status: number; reply: Reply }> {
+  const res = await fetch(`${server.url}/api/forums/import?lang=en`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-facilitator-key': server.facilitatorKey, ...headers },
+    body,
+  });
+  return { status: res.status, reply: (await res.json()) as Reply };
+}
+
+/** Whether a phone holding `token` is a participant of the forum at `slug` (its `me` view). */
+async function isParticipant(server: TestServer, slug: string, token: string): Promise<boolean> {
+  const phone = await connect(`${server.url}/f/${slug}`, { role: 'phone', token });
+  try {
+    return (await phone.next('me')) !== null;
+  } finally {
+    phone.close();
+  }
+}
+
+/**
+ * Whether a host console with `secret` is let in to the forum at `slug`. From an address of its own:
+ * a refused secret counts against its address's key attempts, which must not hold up the tests' key.
+ */
+async function hostAdmitted(server: TestServer, slug: string, secret: string): Promise<boolean> {
+  try {
+    const host = await connect(`${server.url}/f/${slug}`, { role: 'host', key: secret }, { localAddress: nextPhoneAddress() });
+    await host.next('console');
+    host.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a forum file import', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('answers a request without the key from its head, before its body is sent, and reads none of it', async () => {
+    const answer = await new Promise<{ status: number; sent: number; body: string }>((resolve, reject) => {
+      const req = request(`${server.url}/api/forums/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(20 * 1024 * 1024) },
+        // From an address of its own, so the wrong key it counts holds up no other test.
+        localAddress: nextPhoneAddress(),
+      });
+      let sent = 0;
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, sent, body });
+          req.destroy();
+        });
+      });
+      req.on('error', (err) => (sent > 0 ? undefined : reject(err)));
+      // A slow body: a few bytes now, the rest never; the answer must not wait for it.
+      req.write('[[[[[[[[');
+      sent = 8;
+      req.flushHeaders();
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.sent).toBeLessThan(20 * 1024 * 1024);
+    expect(JSON.parse(answer.body).error.code).toBe('FORBIDDEN');
+    // A grant that has run out is said so, and not counted as a guess at the key.
+    const expired = await fetch(`${server.url}/api/forums/import?grant=long-gone&lang=en`, { method: 'POST', body: '{}' });
+    expect(expired.status).toBe(403);
+    expect(((await expired.json()) as Reply).error?.code).toBe('GRANT_EXPIRED');
+  });
+
+  it('refuses a file over the limit, sent whole or as a gzip bomb, and an encoding it does not take', async () => {
+    const { status, reply } = await post(server, new Uint8Array(FORUM_FILE_MAX_BYTES + 1).fill(32));
+    expect(status).toBe(413);
+    expect(reply.error?.code).toBe('BAD_FORUM_FILE');
+    expect(reply.error?.message).toMatch(/larger than 32 MB/);
+    // 40 MB of brackets, 40 KB gzipped: refused as it inflates past the limit.
+    const bomb = new Uint8Array(gzipSync(Buffer.alloc(40 * 1024 * 1024, '['.charCodeAt(0))));
+    expect(bomb.length).toBeLessThan(100_000);
+    const inflated = await post(server, bomb, { 'content-encoding': 'gzip' });
+    expect(inflated.status).toBe(413);
+    expect(inflated.reply.error?.message).toMatch(/larger than 32 MB/);
+    const br = await post(server, '{}', { 'content-encoding': 'br' });
+    expect(br.status).toBe(415);
+    expect(br.reply.error?.message).toMatch(/gzip or none/);
+    expect(server.forums.list()).toHaveLength(1);
+    // A gzip file within the limit is read as any other.
+    const { r } = smallForum();
+    const zipped = await post(server, new Uint8Array(gzipSync(await fileOf(r, server.facilitatorKey))), { 'content-encoding': 'gzip' });
+    expect(zipped.reply.ok, JSON.stringify(zipped.reply)).toBe(true);
+  });
+
+  it('keeps phones and hosts from a file sealed under its own key, and shows the results hash', async () => {
+    const { r, id, tokens, hostSecret } = smallForum();
+    const { status, reply } = await post(server, await fileOf(r, server.facilitatorKey));
+    expect(status, JSON.stringify(reply)).toBe(200);
+    expect(reply.data).toMatchObject({ forumId: id, sealed: true });
+    expect(reply.data!.resultsHash).toMatch(/^[0-9a-f]{64}$/);
+    const slug = reply.data!.slug;
+    expect(server.forums.bySlug(slug)!.room.state.archived).toBe(false);
+    expect(await isParticipant(server, slug, tokens[0])).toBe(true);
+    expect(await hostAdmitted(server, slug, hostSecret)).toBe(true);
+  });
+
+  it('moves a forum of the largest file’s shape (tickets, named ballots, full voting), smaller: same results hash, its phones carry on', async () => {
+    const big = largestForum({ participants: 300, ideas: 24 });
+    const r = new Recorder();
+    r.apply(big.events);
+    const { status, reply } = await post(server, await fileOf(r, server.facilitatorKey));
+    expect(status, JSON.stringify(reply)).toBe(200);
+    expect(reply.data).toMatchObject({ forumId: big.id, sealed: true, resultsHash: resultsHash(r.state) });
+    const forum = server.forums.bySlug(reply.data!.slug)!;
+    expect(forum.room.state.participants.size).toBe(300);
+    expect(resultsHash(forum.room.state)).toBe(resultsHash(r.state));
+    const [participantId, token] = [...big.tokens][7];
+    expect(await isParticipant(server, reply.data!.slug, token)).toBe(true);
+    expect(forum.room.state.participantsByToken.get(hashToken(token))).toBe(participantId);
+  });
+
+  it('imports any other file read-only, with no phone or host let in by what it carries: planted hashes, a foreign or broken seal', async () => {
+    const attacker = randomBytes(24).toString('hex');
+    const cases: [string, (text: string) => string][] = [
+      ['sealed under another key', (text) => text],
+      ['edited after sealing', (text) => text.replace('Лавки в парку', 'Лавки в сквері')],
+      ['seal cut off', (text) => text.replace(/,"seal":"[0-9a-f]{64}"\}$/, '}')],
+    ];
+    for (const [what, change] of cases) {
+      const { r, tokens, hostSecret } = smallForum();
+      const key = what === 'sealed under another key' ? attacker : server.facilitatorKey;
+      const { reply } = await post(server, change(await fileOf(r, key)));
+      expect(reply.ok, `${what}: ${JSON.stringify(reply)}`).toBe(true);
+      expect(reply.data!.sealed, what).toBe(false);
+      const forum = server.forums.bySlug(reply.data!.slug)!;
+      expect(forum.room.state.archived, what).toBe(true);
+      for (const p of forum.room.state.participants.values()) expect(p.tokenHash, what).toMatch(/^moved-\d+$/);
+      // Taken out of the archive, the forum still knows none of the file's secrets.
+      forum.room.commit([{ type: 'forumUnarchived', at: Date.now() }]);
+      expect(await isParticipant(server, reply.data!.slug, tokens[0]), what).toBe(false);
+      expect(await hostAdmitted(server, reply.data!.slug, hostSecret), what).toBe(false);
+    }
+  });
+
+  it('refuses every planted or oversized field with the event and the field at fault', async () => {
+    const planted: [string, (e: ForumEvent[]) => void, RegExp][] = [
+      ['a 2 MB forum title', (e) => Object.assign(e[0], { title: 'Ж'.repeat(2 * 1024 * 1024) }), /event 1: forumCreated: its field "title"/],
+      ['a 1 MB zero-width priority title', (e) => ((e[0] as { structure: { priorities: { title: string }[] } }).structure.priorities[0].title = 'П' + '\u200b'.repeat(1024 * 1024)), /event 1: .*"structure\.priorities\.0\.title"/],
+      ['a short zero-width priority title', (e) => ((e[0] as { structure: { priorities: { title: string }[] } }).structure.priorities[0].title = 'Ефективне\u200b місто'), /event 1: .*"structure\.priorities\.0\.title" is not as the rules keep it/],
+      ['CSS in a colour', (e) => ((e[0] as { structure: { priorities: { color: string }[] } }).structure.priorities[0].color = 'red;background:url(//x)'), /"structure\.priorities\.0\.color"/],
+      ['a field no event has', (e) => Object.assign(e[1], { isAdmin: true }), /event 2: participantJoined: .*isAdmin|event 2: .*not valid/],
+      ['a token hash that is not a hash', (e) => Object.assign(e[1], { tokenHash: 'x'.repeat(5000) }), /event 2: participantJoined: its field "tokenHash"/],
+      ['a 1 MB name', (e) => Object.assign(e[1], { name: 'І'.repeat(1024 * 1024) }), /event 2: participantJoined: its field "name"/],
+      ['a name the rules would have trimmed', (e) => Object.assign(e[1], { name: '  Мешканка\u202e 1 ' }), /event 2: .*name/],
+      ['a huge id', (e) => Object.assign(e[1], { participantId: 'p'.repeat(100_000) }), /event 2: participantJoined: its field "participantId"/],
+      ['a negative time', (e) => Object.assign(e[1], { at: -5 }), /event 2: participantJoined: its field "at"/],
+      ['a ticket code of letters', (e) => e.splice(1, 0, { type: 'ticketsIssued', batch: 1, tickets: [{ id: 't1', code: 'javascript:1', number: 1 }], at: 1_500 }), /event 2: ticketsIssued: its field "tickets\.0\.code"/],
+    ];
+    const before = server.forums.list().length;
+    for (const [what, plant, message] of planted) {
+      const { r } = smallForum();
+      const events = structuredClone(r.log);
+      plant(events);
+      const text = JSON.stringify({ format: 'viche-forum/2', kind: 'archive', exportedAt: new Date().toISOString(), forum: { id: (events[0] as { id: string }).id, title: 'x', createdAt: '' }, events });
+      const { status, reply } = await post(server, text);
+      expect(status, what).toBe(400);
+      expect(reply.error?.code, what).toBe('BAD_FORUM_FILE');
+      expect(reply.error?.message, `${what}: ${reply.error?.message.slice(0, 300)}`).toMatch(message);
+    }
+    expect(server.forums.list()).toHaveLength(before);
+  });
+
+  it('gives an anonymised file for archives: no names, ticket codes, hashes or addresses, and the same results', async () => {
+    const { r, tokens, hostSecret } = smallForum();
+    const moved = await post(server, await fileOf(r, server.facilitatorKey));
+    const slug = moved.reply.data!.slug;
+    const forum = server.forums.bySlug(slug)!;
+    const res = await fetch(`${server.url}/f/${slug}/api/forum.json?kind=archive`, { headers: { 'x-facilitator-key': server.facilitatorKey } });
+    const text = await res.text();
+    for (const secret of [...tokens, hostSecret, ...tokens.map(hashToken), hashHostSecret(hostSecret)]) expect(text).not.toContain(secret);
+    for (const personal of ['Мешканка', 'Ведуча Оксана', '10.1.1.', TICKET_CODE]) expect(text).not.toContain(personal);
+    expect(text).not.toContain('"seal"');
+    const sealed = await (await fetch(`${server.url}/f/${slug}/api/forum.json`, { headers: { 'x-facilitator-key': server.facilitatorKey } })).text();
+    expect(sealed).toContain(hashToken(tokens[0]));
+    expect(sealed).toContain(TICKET_CODE);
+    expect(sealed).toMatch(/,"seal":"[0-9a-f]{64}"\}$/);
+    // The archive imports elsewhere read-only, with the same results hash.
+    const other = await startTestServer();
+    try {
+      const { reply } = await post(other, text);
+      expect(reply.data).toMatchObject({ sealed: false, resultsHash: moved.reply.data!.resultsHash });
+      expect(other.forums.bySlug(reply.data!.slug)!.room.state.archived).toBe(true);
+      expect(forum.room.state.participants.size).toBe(other.forums.bySlug(reply.data!.slug)!.room.state.participants.size);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('a stranger flooding the import beside a voting hall', () => {
+  let server: TestServer;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('costs the 30 voting phones nothing: their dot p95 with the flood is within ×1.2 of without, in the same run', async () => {
+    server = await startTestServer();
+    const admin = await connectConsole(server);
+    const phones: TestPhone[] = [];
+    for (let i = 0; i < 30; i++) phones.push(await joinPhone(server, `Мешканець ${i}`));
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    const ideaIds: string[] = [];
+    for (const phone of phones.slice(0, 6)) ideaIds.push(ok(await phone.send('idea:submit', { priorityCode: '1', goalCode: null, title: `Ідея ${ideaIds.length}`, description: '', place: '' })).ideaId);
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    /** Every phone places a dot and takes it off again, `pairs` times; the acks' times. */
+    const round = async (pairs: number) => {
+      const times: number[] = [];
+      await Promise.all(
+        phones.map(async (phone, i) => {
+          for (let k = 0; k < pairs; k++) {
+            const ideaId = ideaIds[(i + k) % ideaIds.length];
+            for (const name of ['dot:place', 'dot:remove'] as const) {
+              const t = performance.now();
+              ok(await phone.send(name, { ideaId }));
+              times.push(performance.now() - t);
+            }
+          }
+        }),
+      );
+      return times;
+    };
+    const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
+    await round(2); // warm
+    // Rounds alternate, so that the machine's own ups and downs fall on both sides alike.
+    const calm: number[] = [];
+    const flooded: number[] = [];
+    let counts = { sent: 0, statuses: {} as Record<string, number>, bytes: 0 };
+    const floodedRound = async () => {
+      // Back to back, as fast as it is answered: about 1,400 requests in these rounds.
+      const flood = await startImportFlood(`${server.url}/api/forums/import`);
+      await new Promise((res) => setTimeout(res, 200));
+      flooded.push(...(await round(5)));
+      const c = await flood.stop();
+      counts = { sent: counts.sent + c.sent, bytes: c.bytes, statuses: Object.fromEntries(Object.keys({ ...counts.statuses, ...c.statuses }).map((k) => [k, (counts.statuses[k] ?? 0) + (c.statuses[k] ?? 0)])) };
+    };
+    // Calm-flooded, then flooded-calm, and so on: neither comes always first.
+    for (let r = 0; r < 4; r++) {
+      if (r % 2 === 0) {
+        calm.push(...(await round(5)));
+        await floodedRound();
+      } else {
+        await floodedRound();
+        calm.push(...(await round(5)));
+      }
+    }
+    expect(counts.bytes).toBeLessThan(40_000);
+    expect(counts.sent).toBeGreaterThan(200);
+    // Every one refused, none read: 403 first, then 429 once the address has spent its attempts.
+    expect(Object.keys(counts.statuses).every((s) => s === '403' || s === '429'), JSON.stringify(counts)).toBe(true);
+    expect(p95(flooded) / p95(calm), `p95 ${p95(calm).toFixed(1)} ms calm, ${p95(flooded).toFixed(1)} ms flooded; ${JSON.stringify(counts)}`).toBeLessThanOrEqual(1.2);
+    expect(server.forums.list()).toHaveLength(1);
+    for (const c of [admin, ...phones]) c.close();
+  });
+});
