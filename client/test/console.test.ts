@@ -433,10 +433,10 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
   it('changes the key: this console carries on with the new one, the old link is refused', async () => {
     const oldKey = server.facilitatorKey;
     await tab('Допуск');
-    await page.getByRole('button', { name: 'Змінити ключ' }).click();
+    await page.getByRole('button', { name: 'Змінити ключ', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Ключ фасилітатора' });
     await dialog.waitFor();
-    await dialog.getByRole('button', { name: 'Змінити ключ' }).click();
+    await dialog.getByRole('button', { name: 'Змінити ключ', exact: true }).click();
     const link = page.getByLabel('Ключ змінено');
     await link.waitFor();
     const newKey = server.facilitatorKey;

@@ -10,7 +10,7 @@
 
 import { z } from 'zod';
 import { checkLine, checkText, normalizeStructure } from '../../shared/forum/rules.js';
-import { ADMISSION_MODES, LIMITS, PAPER_DOTS_MAX, PHASES, RESULTS_TOP_MAX, TICKET_CODE_DIGITS, TIMER_MAX_MS, type ForumEvent } from '../../shared/forum/types.js';
+import { ADMISSION_MODES, LIMITS, PAPER_BALLOTS_MAX, PAPER_DOTS_MAX, PHASES, RESULTS_TOP_MAX, TICKET_CODE_DIGITS, TIMER_MAX_MS, type ForumEvent } from '../../shared/forum/types.js';
 
 /** Ids as the server makes them (UUIDs; tests use short ones). */
 const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
@@ -110,6 +110,9 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('resultsPublished'), published: z.boolean(), at: time }),
   z.strictObject({ type: z.literal('admissionSet'), mode: z.enum(ADMISSION_MODES) }),
   z.strictObject({ type: z.literal('addressCapSet'), max: count(LIMITS.maxPerAddress) }),
+  z.strictObject({ type: z.literal('attendanceSet'), expected: count(LIMITS.expectedAttendance) }),
+  z.strictObject({ type: z.literal('joiningPaused'), at: time, burst: z.strictObject({ from: time, to: time, joins: count(1_000_000), addresses: count(1_000_000) }).optional() }),
+  z.strictObject({ type: z.literal('joiningResumed'), at: time }),
   z.strictObject({
     type: z.literal('ticketsIssued'),
     batch: count(LIMITS.tickets),
@@ -119,15 +122,29 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ticketReleased'), ticketId: id, at: time }),
   z.strictObject({ type: z.literal('ballotMoved'), participantId: id, ticketId: id, tokenHash: secretHash, address, at: time }),
   z.strictObject({ type: z.literal('participantVoided'), participantId: id, reason: text(LIMITS.reason), at: time }),
+  z.strictObject({
+    type: z.literal('participantsVoided'),
+    participantIds: z.array(id).max(1_000_000),
+    reason: text(LIMITS.reason),
+    at: time,
+    window: z.strictObject({ from: time, to: time }).optional(),
+    range: z.string().max(64).optional(),
+  }),
   z.strictObject({ type: z.literal('ideasMerged'), mergeId: id, into: id, ideas: z.array(id).max(1000), moved: dotMoves, refunded: dotMoves, at: time, by: actor }),
   z.strictObject({ type: z.literal('mergeUndone'), mergeId: id, restored: dotMoves, reinstated: dotMoves, at: time, by: actor }),
   z.strictObject({ type: z.literal('paperDotsSet'), ideaId: id, count: count(PAPER_DOTS_MAX), at: time, by: actor }),
+  z.strictObject({ type: z.literal('paperBallotsSet'), count: count(PAPER_BALLOTS_MAX), at: time }),
   z.strictObject({ type: z.literal('hostInvited'), hostId: id, name: text(LIMITS.name), scope: code.nullable(), secretHash, at: time }),
   z.strictObject({ type: z.literal('hostRevoked'), hostId: id, at: time }),
   z.strictObject({ type: z.literal('timerSet'), phase, endsAt: time, durationMs: count(TIMER_MAX_MS), at: time }),
   z.strictObject({ type: z.literal('timerCleared'), at: time }),
   z.strictObject({ type: z.literal('wordListSet'), words: z.array(z.string().max(160)).max(1000) }),
 ]);
+
+/** Every kind of event has its shape here: one the server can write that a file could not carry fails to compile. */
+type Unchecked = Exclude<ForumEvent['type'], z.infer<typeof eventSchema>['type']>;
+const everyEventChecked: [Unchecked] extends [never] ? true : Unchecked = true;
+void everyEventChecked;
 
 export interface FieldProblem {
   /** The field at fault, as a path: `structure.priorities.0.color`. */

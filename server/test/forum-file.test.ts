@@ -8,7 +8,8 @@ import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideIssueTickets, decideJoin } from '../../shared/forum/admission.js';
-import { decideInviteHost } from '../../shared/forum/facilitation.js';
+import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from '../../shared/forum/attendance.js';
+import { decideInviteHost, decidePaperBallots } from '../../shared/forum/facilitation.js';
 import { decidePlaceDot, decideSubmitIdea, decideTransition } from '../../shared/forum/rules.js';
 import { forumCreated, idea, JOIN_CODE, Recorder } from '../../shared/forum/testing.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
@@ -171,6 +172,27 @@ describe('a forum file import', () => {
     const [participantId, token] = [...big.tokens][7];
     expect(await isParticipant(server, reply.data!.slug, token)).toBe(true);
     expect(forum.room.state.participantsByToken.get(hashToken(token))).toBe(participantId);
+  });
+
+  it('moves every kind of event the hall and its facilitator make: a hall size, a paused and resumed joining, a burst voided, paper ballots', async () => {
+    const { r } = smallForum();
+    r.run(decideExpectedAttendance(r.state, 40));
+    r.run(decidePauseJoining(r.state, 2_500, { from: 2_000, to: 2_010, joins: 2, addresses: 2 }));
+    r.run(decideResumeJoining(r.state, 2_600));
+    r.run(decideVoidMany(r.state, { range: '10.1.1.2/32' }, 'Скрипт з однієї адреси', 2_700));
+    r.run(decidePaperBallots(r.state, 25, 2_800));
+    expect(r.log.map((e) => e.type)).toEqual(expect.arrayContaining(['attendanceSet', 'joiningPaused', 'joiningResumed', 'participantsVoided', 'paperBallotsSet']));
+    for (const kind of ['sealed', 'archive'] as const) {
+      const { status, reply } = await post(server, await fileOf(r, server.facilitatorKey, kind));
+      expect(status, JSON.stringify(reply)).toBe(200);
+      expect(reply.data!.resultsHash).toBe(resultsHash(r.state));
+      const state = server.forums.bySlug(reply.data!.slug)!.room.state;
+      expect(state.paperBallots).toBe(25);
+      expect(state.expectedAttendance).toBe(40);
+      expect([...state.participants.values()].filter((p) => p.voided).length).toBe(1);
+      // The file of each kind is its own forum: remove it again before the next takes the same id.
+      server.forums.delete(state.id, state.title);
+    }
   });
 
   it('imports any other file read-only, with no phone or host let in by what it carries: planted hashes, a foreign or broken seal', async () => {

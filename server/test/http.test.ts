@@ -148,7 +148,7 @@ describe('HTTP', () => {
       ['/%E0%A4%A', {}, 404],
       ['/api/forums/import', { method: 'POST', headers: { ...key, 'content-type': 'application/json' }, body: '{"broken' }, 400],
       ['/api/forums/import', { method: 'POST', headers: { ...key, 'content-type': 'application/json', 'content-encoding': 'x-unknown' }, body: '{}' }, 415],
-      ['/api/forums/import', { method: 'POST', headers: { ...key, 'content-type': 'application/json; charset=koi8-r' }, body: '{}' }, 415],
+      ['/api/forums/import', { method: 'POST', headers: { ...key, 'content-type': 'application/json; charset=koi8-r' }, body: '{"\xff' }, 400],
       ['/nope', {}, 404],
       ['/api/nope.json', {}, 404],
     ];
