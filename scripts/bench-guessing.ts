@@ -16,6 +16,8 @@ import { startServerProcess } from './process.js';
 
 const GUESSERS = 250;
 const HONEST = 60;
+/** How long each window of the evening lasts, calm and with the guessers. */
+const WINDOW_MS = Number(process.env.BENCH_GUESS_S ?? 15) * 1000;
 
 type Answer = { ok: boolean; data?: { ideaId?: string }; error?: { code: string } };
 
@@ -83,33 +85,47 @@ async function guessingRun(capOff: boolean): Promise<void> {
       sockets.push(s);
       return { s, token };
     };
-    const hall = async (from: number, to: number): Promise<Hall> => {
-      const phones = await Promise.all(Array.from({ length: to - from }, (_, k) => phone(from + k)));
-      const figures: Hall = { joins: [], refused: {}, phones };
-      await Promise.all(
-        phones.map(async ({ s, token }) => {
-          const answer = await timedAsk(s, 'participant:join', { code, token }, figures.joins);
-          if (!answer.ok) figures.refused[answer.error!.code] = (figures.refused[answer.error!.code] ?? 0) + 1;
-        }),
-      );
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    // Set-up: 20 voters write an idea each, and voting opens.
+    const voters = await Promise.all(Array.from({ length: 20 }, (_, i) => phone(1000 + i)));
+    for (const { s, token } of voters) await ask(s, 'participant:join', { code, token });
+    await ask(admin, 'phase:set', { to: 'ideas' });
+    const ideaIds = (await Promise.all(voters.map(({ s }, i) => ask(s, 'idea:submit', { priorityCode: '1', title: `Ідея ${i}` })))).map((a) => a.data!.ideaId!);
+    await ask(admin, 'phase:set', { to: 'review' });
+    await ask(admin, 'phase:set', { to: 'voting' });
+
+    /**
+     * One window of the evening, as a hall lives it: HONEST new phones join, each at a random moment
+     * within WINDOW_MS, and the 20 voters place a dot and take it back, again and again, with a
+     * person's pause of 0.2-0.8 s between taps.
+     */
+    const window = async (from: number): Promise<Hall & { dots: number[] }> => {
+      const figures: Hall & { dots: number[] } = { joins: [], refused: {}, phones: [], dots: [] };
+      const end = performance.now() + WINDOW_MS;
+      const joining = Array.from({ length: HONEST }, async (_, k) => {
+        await sleep(Math.random() * WINDOW_MS);
+        const device = await phone(from + k);
+        figures.phones.push(device);
+        const answer = await timedAsk(device.s, 'participant:join', { code, token: device.token }, figures.joins);
+        if (!answer.ok) figures.refused[answer.error!.code] = (figures.refused[answer.error!.code] ?? 0) + 1;
+      });
+      const voting = voters.map(async ({ s }, i) => {
+        for (let n = 0; performance.now() < end; n++) {
+          const ideaId = ideaIds[(i + n) % ideaIds.length];
+          await timedAsk(s, 'dot:place', { ideaId, actionId: randomBytes(8).toString('hex') }, figures.dots);
+          await sleep(200 + Math.random() * 600);
+          await timedAsk(s, 'dot:remove', { ideaId, actionId: randomBytes(8).toString('hex') }, figures.dots);
+          await sleep(200 + Math.random() * 600);
+        }
+      });
+      await Promise.all([...joining, ...voting]);
       return figures;
     };
 
-    // Ideas from a first hall, so there is something to vote on.
-    const first = await hall(0, HONEST);
-    await ask(admin, 'phase:set', { to: 'ideas' });
-    const ideaIds = (await Promise.all(first.phones.slice(0, 20).map(({ s }, i) => ask(s, 'idea:submit', { priorityCode: '1', title: `Ідея ${i}` })))).map((a) => a.data!.ideaId!);
-    await ask(admin, 'phase:set', { to: 'review' });
-    // Voting opens later: joins are measured first, in the lobby-like part of the evening.
-    const vote = async (phones: { s: Socket }[], into: number[]) =>
-      Promise.all(phones.map(({ s }, i) => timedAsk(s, 'dot:place', { ideaId: ideaIds[i % ideaIds.length], actionId: randomBytes(8).toString('hex') }, into)));
+    const first = await window(0);
 
-    // Undisturbed: the first hall's joins above; now its dots.
-    await ask(admin, 'phase:set', { to: 'voting' });
-    const calmDots: number[] = [];
-    await vote(first.phones, calmDots);
-
-    // The guessers: each sends wrong codes, one after another, for the whole of the second half.
+    // The guessers: each sends wrong codes, one after another, for the whole of the second window.
     const guessers = await Promise.all(
       Array.from({ length: GUESSERS }, async (_, i) => {
         const token = randomBytes(16).toString('hex');
@@ -135,22 +151,21 @@ async function guessingRun(capOff: boolean): Promise<void> {
           answered[what] = (answered[what] ?? 0) + 1;
           // Told to wait, a script tries again a tenth of a second later: as often as it may
           // without being cut off for sending on after RATE_LIMITED.
-          if (!a.ok && a.error!.code === 'RATE_LIMITED') await new Promise((r) => setTimeout(r, 100));
+          if (!a.ok && a.error!.code === 'RATE_LIMITED') await sleep(100);
         }
       }),
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     code = await codeNow();
-    const second = await hall(HONEST, 2 * HONEST);
-    const stormyDots: number[] = [];
-    await vote(second.phones, stormyDots);
-    await vote(first.phones, stormyDots);
+    const second = await window(HONEST);
     guessing = false;
     await guessed;
+    const calmDots = first.dots;
+    const stormyDots = second.dots;
 
     const line = (name: string, calm: number[], stormy: number[]) =>
       `  ${name}: p50 ${pct(calm, 50).toFixed(1)} → ${pct(stormy, 50).toFixed(1)} ms, p95 ${pct(calm, 95).toFixed(1)} → ${pct(stormy, 95).toFixed(1)} ms (×${(pct(stormy, 95) / Math.max(0.01, pct(calm, 95))).toFixed(2)})`;
-    console.log(`\n${GUESSERS} guessing connections ${capOff ? 'behind one address with the hall (cap off)' : 'on addresses of their own (cap on)'}; ${HONEST} honest phones join beside them`);
+    console.log(`\n${GUESSERS} guessing connections ${capOff ? 'behind one address with the hall (cap off)' : 'on addresses of their own (cap on)'}; in ${WINDOW_MS / 1000} s, ${HONEST} honest phones join and 20 vote, without and then with them`);
     console.log(line('honest join ack, without → with guessers', first.joins, second.joins));
     console.log(line('dot ack, without → with guessers', calmDots, stormyDots));
     const refusedHonest = { ...first.refused, ...second.refused };
