@@ -327,19 +327,51 @@ describe('a full hall, and joining resumed', () => {
 });
 
 describe('a queue filled by a script', () => {
+  const QUEUE_ADDRESSES = 400;
+
+  it('one address waits with no more devices than its cap: the fourth is refused ADDRESS_LIMIT, and a refused one frees its place', async () => {
+    // The hall is full from the start, so every join waits.
+    const server = await startTestServer({ ...settings, expectedAttendance: 1 });
+    const sockets: TestClient[] = [];
+    try {
+      const admin = await connectConsole(server);
+      sockets.push(admin);
+      sockets.push(await joinPhone(server, 'Перша'));
+      const script = await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(0) });
+      sockets.push(script);
+      const join = () => script.send('participant:join', { code: server.joinCode, name: '', token: newToken() });
+      const acks = [];
+      for (let d = 0; d < 5; d++) acks.push(await join());
+      expect(acks.map((a) => (a.ok ? 'ok' : a.error.code))).toEqual(['AWAITING_APPROVAL', 'AWAITING_APPROVAL', 'AWAITING_APPROVAL', 'ADDRESS_LIMIT', 'ADDRESS_LIMIT']);
+      expect(acks[3].ok ? null : acks[3].error).toMatchObject({ params: { max: 3 }, message: expect.stringMatching(/вже приєдналося або чекає на підтвердження стільки учасників, скільки дозволено \(3\)/) });
+      const view = await viewWhere(admin, (v) => v.admission.waitingCount === 3);
+      expect(view.admission.refused.addressLimit).toBe(2);
+      ok(await admin.send('admission:refuse', { ids: [view.admission.waiting[0].id] }));
+      expect(refused(await join())).toBe('AWAITING_APPROVAL');
+      expect(refused(await join())).toBe('ADDRESS_LIMIT');
+      // Approving all of them admits every one: none waited past its address's cap.
+      expect(ok(await admin.send('admission:approve', {}))).toEqual({ admitted: 3, failed: 0 });
+    } finally {
+      for (const c of sockets) c.close();
+      await server.stop();
+    }
+  }, 60_000);
+
   it('takes 1,000 waiting devices and refuses more with WAITING_FULL; refusing the queue makes room for a latecomer', async () => {
     const server = await startTestServer(settings);
     const sockets: TestClient[] = [];
     try {
       const admin = await connectConsole(server);
       sockets.push(admin);
-      for (let i = 0; i < ADDRESSES; i++) sockets.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+      // Three devices an address (the cap): a waiting device holds a place of it, so more than
+      // 1,000 waiting take more than 333 addresses.
+      for (let i = 0; i < QUEUE_ADDRESSES; i++) sockets.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
       const code = server.joinCode;
       const codes = (
         await Promise.all(
           sockets.slice(1).map(async (socket) => {
             const out: string[] = [];
-            for (let d = 0; d < 5; d++) {
+            for (let d = 0; d < 3; d++) {
               const token = newToken();
               const ack = await socket.send('participant:join', { code, name: '', token });
               out.push(ack.ok ? 'ok' : ack.error.code);
@@ -351,7 +383,7 @@ describe('a queue filled by a script', () => {
       const count = (c: string) => codes.filter((x) => x === c).length;
       expect(count('ok')).toBe(JOIN_BURST_DEFAULT.joins);
       expect(count('AWAITING_APPROVAL')).toBe(1000);
-      expect(count('WAITING_FULL')).toBe(ADDRESSES * 5 - 1000 - JOIN_BURST_DEFAULT.joins);
+      expect(count('WAITING_FULL')).toBe(QUEUE_ADDRESSES * 3 - 1000 - JOIN_BURST_DEFAULT.joins);
 
       const latecomer = await connect(server.socketUrl, { role: 'phone' });
       sockets.push(latecomer);

@@ -50,7 +50,7 @@ export const en: ConsoleCatalogue = {
   'err.TICKET_NOT_USED': 'Nobody has used this ticket yet, so there is nothing to release.',
   'err.TICKET_LIMIT': 'Too many tickets: a forum can have at most {max}.',
   'err.ADDRESS_LIMIT':
-    'As many participants as allowed ({max}) have already joined from this network address. If you are in the hall, ask the facilitator.',
+    'As many participants as allowed ({max}) have already joined from this network address or are waiting for approval there. If you are in the hall, ask the facilitator.',
   'err.AWAITING_APPROVAL': 'Waiting for the facilitator to approve you. Keep this page open: your ballot will appear here by itself.',
   'err.JOIN_REFUSED': 'The facilitator did not approve this join. If you are in the hall, see the facilitator.',
   'err.WAITING_FULL': 'The queue of those waiting for approval is full. Try again in a few minutes or see the facilitator.',
