@@ -675,6 +675,19 @@ describe('rotating the facilitator’s key', () => {
     expect(await list.next('forums')).toBeTruthy();
     expect(await statusFrom('127.0.0.8', `${s.server.url}/api/export.json`, { 'x-facilitator-key': s.server.facilitatorKey })).toBe(200);
   });
+
+  it('a right key passes from an address whose phones used up its new connections', async () => {
+    // A guest network shared by the facilitator's laptop and a script opening phone connections.
+    const shared = { localAddress: '127.0.0.10' };
+    for (let i = 0; i < 20; i++) s.keep(await connect(s.server.socketUrl, { role: 'phone' }, shared));
+    expect((await refusedConnection(s.server.socketUrl, { role: 'phone' }, shared)).code).toBe('RATE_LIMITED');
+    const console = s.keep(await connect(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey }, shared));
+    expect((await console.next<ConsoleView>('console')).forum.phase).toBeTruthy();
+    const screen = s.keep(await connect(s.server.socketUrl, { role: 'screen', key: screenKeyOf(s.server.screenUrl) }, shared));
+    expect((await screen.next<ScreenView>('screen')).forum.phase).toBeTruthy();
+    // A wrong key from there is still refused as one.
+    expect((await refusedConnection(s.server.socketUrl, { role: 'console', key: 'guess-number-1' }, shared)).code).toBe('FORBIDDEN');
+  });
 });
 
 // ---------------------------------------------------------------- 8. a short key
