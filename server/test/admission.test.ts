@@ -146,15 +146,15 @@ describe('the per-address cap', () => {
   it('200 fresh tokens from one address join at most the cap; 200 phones from 200 addresses all join', async () => {
     const admin = await s.console();
     const script = '127.2.0.1';
-    // A script reusing a few connections (the connection cap per address is ten per participant
-    // allowed there), each asking to join with a new token every time.
-    const sockets = await Promise.all(Array.from({ length: 5 }, () => s.device({ localAddress: script })));
+    // A script reusing as many connections as the address may open at once, each asking to join
+    // with a new token every time (one holding a ballot is then refused CONNECTION_HAS_BALLOT).
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => s.device({ localAddress: script })));
     const acks = await Promise.all(
       Array.from({ length: 200 }, (_, i) => sockets[i % sockets.length].send('participant:join', { code: s.server.joinCode, token: newToken() })),
     );
     expect(acks.filter((a) => a.ok)).toHaveLength(DEFAULT_MAX_PER_ADDRESS);
-    const refusals = acks.filter((a) => !a.ok).map((a) => refusedWith(a, 'ADDRESS_LIMIT', 'RATE_LIMITED'));
-    expect(new Set(refusals.map((e) => e.code))).toEqual(new Set(['ADDRESS_LIMIT', 'RATE_LIMITED']));
+    const refusals = acks.filter((a) => !a.ok).map((a) => refusedWith(a, 'ADDRESS_LIMIT', 'RATE_LIMITED', 'CONNECTION_HAS_BALLOT'));
+    expect(new Set(refusals.map((e) => e.code))).toEqual(new Set(['ADDRESS_LIMIT', 'RATE_LIMITED', 'CONNECTION_HAS_BALLOT']));
     const addressLimit = refusals.find((e) => e.code === 'ADDRESS_LIMIT')!;
     expect(addressLimit.params).toEqual({ max: DEFAULT_MAX_PER_ADDRESS });
     // In the phone's language, Ukrainian unless it asked for another.
@@ -172,6 +172,30 @@ describe('the per-address cap', () => {
     expect(view.admission.refused.addressLimit).toBeGreaterThan(0);
     expect(view.admission.refused.rateLimited).toBeGreaterThan(0);
     expect(s.server.room.state.participants.size).toBe(200 + DEFAULT_MAX_PER_ADDRESS);
+  });
+
+  it('a connection holds one ballot: a new token on a joined connection, or on one that waits, makes no participant', async () => {
+    const joined = s.keep(await joinPhone(s.server, 'Ліда'));
+    const before = s.server.room.state.participants.size;
+    const again = await joined.send('participant:join', { code: s.server.joinCode, token: newToken() });
+    expect(refusedWith(again, 'CONNECTION_HAS_BALLOT').message).toMatch(/^Ця сторінка вже має голос або чекає на нього/);
+    expect(s.server.room.state.participants.size).toBe(before);
+    // Its own token still gets its ballot back, as a reload does.
+    expect(ok(await joined.send('participant:join', { code: '', token: joined.token })).me.participantId).toBe(joined.me.participantId);
+
+    // A device waiting for the facilitator (joining paused) cannot queue another token either.
+    const admin = await s.console();
+    ok(await admin.send('admission:pause', {}));
+    try {
+      const waiting = await s.device({ lang: 'en' });
+      expect(refusedWith(await waiting.send('participant:join', { code: s.server.joinCode, token: waiting.token }), 'AWAITING_APPROVAL').code).toBe('AWAITING_APPROVAL');
+      const other = await waiting.send('participant:join', { code: s.server.joinCode, token: newToken() });
+      expect(refusedWith(other, 'CONNECTION_HAS_BALLOT').message).toMatch(/^This page already holds a ballot/);
+      expect((await admin.next<ConsoleView>('console', (v) => v.admission.waitingCount === 1)).admission.waiting).toHaveLength(1);
+    } finally {
+      ok(await admin.send('admission:refuse', {}));
+      ok(await admin.send('admission:resume', {}));
+    }
   });
 });
 

@@ -62,13 +62,20 @@ describe('a burst of joins from 250 addresses', () => {
     const { me } = ok(await honest[0].send('idea:submit', { priorityCode: '5', title: 'Сквер біля річки' }));
     squareId = me.ideas[0].id;
 
-    // The attack: every address at once, each sending its three devices' joins one after another.
-    for (let i = 0; i < ADDRESSES; i++) attackers.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+    // The attack: every address at once, each sending its three devices' joins one after another
+    // (a connection each: one connection holds one ballot).
+    const byAddress: TestClient[][] = [];
+    for (let i = 0; i < ADDRESSES; i++) {
+      const devices: TestClient[] = [];
+      for (let d = 0; d < DEVICES_PER_ADDRESS; d++) devices.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+      byAddress.push(devices);
+      attackers.push(...devices);
+    }
     const code = server.joinCode;
     const acks = await Promise.all(
-      attackers.map(async (socket) => {
+      byAddress.map(async (devices) => {
         const out: { token: string; ack: Awaited<ReturnType<TestClient['send']>> }[] = [];
-        for (let d = 0; d < DEVICES_PER_ADDRESS; d++) {
+        for (const [d, socket] of devices.entries()) {
           const token = newToken();
           out.push({ token, ack: await socket.send('participant:join', { code, name: `bot${d}`, token }) });
         }
@@ -221,9 +228,10 @@ describe('a burst of joins from 250 addresses', () => {
 
   it('the waiting burst is refused in one step, and each of its phones is told', async () => {
     const view = await viewWhere(admin, () => true);
-    const since = attackers[ADDRESSES - 1].mark();
+    const last = attackers[attackers.length - 1];
+    const since = last.mark();
     expect(ok(await admin.send('admission:refuse', {}))).toEqual({ refused: view.admission.waitingCount });
-    const notice = await attackers[ADDRESSES - 1].next<Notice>('notice', (n) => n.code === 'JOIN_REFUSED', since);
+    const notice = await last.next<Notice>('notice', (n) => n.code === 'JOIN_REFUSED', since);
     expect(notice.message).toMatch(/не підтвердив/);
     await viewWhere(admin, (v) => v.admission.waitingCount === 0);
   });
@@ -337,9 +345,12 @@ describe('a queue filled by a script', () => {
       const admin = await connectConsole(server);
       sockets.push(admin);
       sockets.push(await joinPhone(server, 'Перша'));
-      const script = await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(0) });
-      sockets.push(script);
-      const join = () => script.send('participant:join', { code: server.joinCode, name: '', token: newToken() });
+      // A connection each (one connection holds one ballot), all from one address.
+      const join = async () => {
+        const device = await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(0) });
+        sockets.push(device);
+        return device.send('participant:join', { code: server.joinCode, name: '', token: newToken() });
+      };
       const acks = [];
       for (let d = 0; d < 5; d++) acks.push(await join());
       expect(acks.map((a) => (a.ok ? 'ok' : a.error.code))).toEqual(['AWAITING_APPROVAL', 'AWAITING_APPROVAL', 'AWAITING_APPROVAL', 'ADDRESS_LIMIT', 'ADDRESS_LIMIT']);
@@ -365,15 +376,20 @@ describe('a queue filled by a script', () => {
       sockets.push(admin);
       // Three devices an address (the cap): a waiting device holds a place of it, so more than
       // 1,000 waiting take more than 333 addresses.
-      for (let i = 0; i < QUEUE_ADDRESSES; i++) sockets.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+      const byAddress: TestClient[][] = [];
+      for (let i = 0; i < QUEUE_ADDRESSES; i++) {
+        const devices: TestClient[] = [];
+        for (let d = 0; d < 3; d++) devices.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+        byAddress.push(devices);
+        sockets.push(...devices);
+      }
       const code = server.joinCode;
       const codes = (
         await Promise.all(
-          sockets.slice(1).map(async (socket) => {
+          byAddress.map(async (devices) => {
             const out: string[] = [];
-            for (let d = 0; d < 3; d++) {
-              const token = newToken();
-              const ack = await socket.send('participant:join', { code, name: '', token });
+            for (const socket of devices) {
+              const ack = await socket.send('participant:join', { code, name: '', token: newToken() });
               out.push(ack.ok ? 'ok' : ack.error.code);
             }
             return out;

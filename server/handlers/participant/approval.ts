@@ -15,6 +15,7 @@ type Joined = Extract<ForumEvent, { type: 'participantJoined' }>;
 /** This connection waits on for a device already in the queue (a reload, the Wi-Fi back). */
 export function waitOn(ctx: HandlerContext, waiting: Waiting): never {
   ctx.services.awaitApproval(waiting.tokenHash);
+  ctx.session.waitingFor = waiting.tokenHash;
   throw new Refusal({ code: 'AWAITING_APPROVAL', params: { why: waiting.why } });
 }
 

@@ -54,6 +54,7 @@ export const en: ConsoleCatalogue = {
   'err.AWAITING_APPROVAL': 'Waiting for the facilitator to approve you. Keep this page open: your ballot will appear here by itself.',
   'err.JOIN_REFUSED': 'The facilitator did not approve this join. If you are in the hall, see the facilitator.',
   'err.WAITING_FULL': 'The queue of those waiting for approval is full. Try again in a few minutes or see the facilitator.',
+  'err.CONNECTION_HAS_BALLOT': 'This page already holds a ballot or is waiting for one. To join another device, open the page on that device.',
   'err.WAITING_NOT_FOUND': 'This device is no longer waiting: it was approved, refused, or has left.',
   'err.NONE_SELECTED': 'No participant joined within the chosen time and address range.',
   'err.CONNECTION_LIMIT': 'Too many connections from one address. Close extra tabs or ask the facilitator.',
