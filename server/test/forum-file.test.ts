@@ -159,6 +159,31 @@ describe('a forum file import', () => {
     expect(await hostAdmitted(server, slug, hostSecret)).toBe(true);
   });
 
+  it('moves a forum written before invisible characters and stacked marks were cleaned, its texts as they were; a control character is still refused', async () => {
+    // Texts as the earlier rules kept them (controls dropped, spaces tidied): a soft hyphen pasted
+    // into an idea's title, a word joiner in the forum's title, three accents on a letter of a name.
+    const earlier = { idea: 'Лав\u00adки в парку', forum: 'Форум\u2060 2030', name: 'Мешканка\u0301\u0301\u0301 1' };
+    const { r, id } = smallForum();
+    const events = structuredClone(r.log);
+    Object.assign(events[0], { title: earlier.forum });
+    Object.assign(events.find((e) => e.type === 'participantJoined')!, { name: earlier.name });
+    Object.assign(events.find((e) => e.type === 'ideaSubmitted')!, { title: earlier.idea });
+    const file = await forumFileOf(r.state, events, 'sealed', server.facilitatorKey);
+    const { status, reply } = await post(server, file);
+    expect(status, JSON.stringify(reply).slice(0, 400)).toBe(200);
+    expect(reply.data).toMatchObject({ forumId: id, sealed: true });
+    const state = server.forums.bySlug(reply.data!.slug)!.room.state;
+    expect([state.title, state.ideas.get('i1')!.title, state.participants.get('p1')!.name]).toEqual([earlier.forum, earlier.idea, earlier.name]);
+
+    // A right-to-left override the earlier rules dropped too: a log holding one was not written by them.
+    const planted = smallForum();
+    const bad = structuredClone(planted.r.log);
+    Object.assign(bad.find((e) => e.type === 'ideaSubmitted')!, { title: 'Лавки\u202e в парку' });
+    const refused = await post(server, await forumFileOf(planted.r.state, bad, 'sealed', server.facilitatorKey));
+    expect(refused.status).toBe(400);
+    expect(refused.reply.error?.message).toMatch(/title/);
+  });
+
   it('moves a forum of the largest file’s shape (tickets, named ballots, full voting), smaller: same results hash, its phones carry on', async () => {
     const big = largestForum({ participants: 300, ideas: 24 });
     const r = new Recorder();
