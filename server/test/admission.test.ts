@@ -712,6 +712,20 @@ describe('rotating the facilitator’s key', () => {
     // A wrong key from there is still refused as one.
     expect((await refusedConnection(s.server.socketUrl, { role: 'console', key: 'guess-number-1' }, shared)).code).toBe('FORBIDDEN');
   });
+
+  it('a console’s commands pass while phones on its address have spent the address’s command budget', async () => {
+    const shared = { localAddress: '127.0.0.11' };
+    const console = s.keep(await connect(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey }, shared));
+    await console.next('console');
+    // Five phones there, 60 commands each at once: past the address's 200.
+    const phones = await Promise.all(Array.from({ length: 5 }, () => connect(s.server.socketUrl, { role: 'phone' }, shared).then(s.keep)));
+    const acks = await Promise.all(phones.flatMap((p) => Array.from({ length: 60 }, () => p.send('session:setLanguage', { lang: 'uk' }))));
+    expect(acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(refusedWith(await phones[0].send('session:setLanguage', { lang: 'uk' }), 'RATE_LIMITED').code).toBe('RATE_LIMITED');
+    // The facilitator, there too, pauses joining and resumes it.
+    ok(await console.send('admission:pause', {}));
+    ok(await console.send('admission:resume', {}));
+  });
 });
 
 // ---------------------------------------------------------------- 8. a short key
