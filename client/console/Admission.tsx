@@ -11,6 +11,7 @@ import type { MessageKey } from '../../shared/i18n/index.js';
 import type { AdmissionView } from '../../shared/protocol.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { useCommands } from './command.js';
+import { NumberSetting } from './NumberSetting.js';
 import { Dialog } from './Dialog.js';
 import { useGrant } from './grant.js';
 import { clock, ReachableNote, screenLink } from './parts.js';
@@ -108,52 +109,27 @@ function CapCard() {
   const view = useView();
   const commands = useCommands();
   const { maxPerAddress: max, maxPerAddressIsDefault: isDefault } = view.admission;
-  const [draft, setDraft] = useState<string | null>(null);
   const locked = view.forum.phase === 'closed';
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    const value = Number(draft ?? max);
-    const ok = await commands.run('cap', 'admission:setAddressCap', { max: value }, (data) =>
+  const save = (value: number) =>
+    commands.run('cap', 'admission:setAddressCap', { max: value }, (data) =>
       data.max === 0 ? t('console.admission.capOff') : t('console.admission.capSaved', { max: data.max }),
     );
-    if (ok) setDraft(null);
-  };
 
   return (
     <section className="card" aria-labelledby="h-cap">
       <h2 id="h-cap">{t('console.admission.cap')}</h2>
-      <form onSubmit={(e) => void save(e)}>
-        <fieldset className="plain" disabled={locked}>
-          <div className="row">
-            <div className="field cap-field">
-              <label htmlFor="cap-input" className="visually-hidden">
-                {t('console.admission.cap')}
-              </label>
-              <input
-                id="cap-input"
-                type="number"
-                inputMode="numeric"
-                min={0}
-                max={LIMITS.maxPerAddress}
-                step={1}
-                required
-                value={draft ?? String(max)}
-                aria-describedby="cap-range cap-state cap-help"
-                onChange={(e) => setDraft(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <button type="submit" className="btn" disabled={commands.busy('cap')}>
-                {commands.busy('cap') ? t('common.saving') : t('common.save')}
-              </button>
-            </div>
-          </div>
-        </fieldset>
-      </form>
-      <p className="hint form-hint" id="cap-range">
-        {t('console.range', { min: 0, max: LIMITS.maxPerAddress })}
-      </p>
+      <NumberSetting
+        id="cap-input"
+        label={t('console.admission.cap')}
+        value={max}
+        max={LIMITS.maxPerAddress}
+        saveLabel={t('common.save')}
+        busyKey="cap"
+        describedBy="cap-state cap-help"
+        locked={locked}
+        onSave={save}
+      />
       <p id="cap-state" className="cap-state">
         <strong>{max === 0 ? t('console.admission.capOff') : t('console.admission.capSaved', { max })}.</strong>
         {isDefault && <> {t('console.admission.capDefault')}</>}

@@ -8,6 +8,7 @@ import { LIMITS, type JoinWindow } from '../../shared/forum/types.js';
 import type { VoidManyResult } from '../../shared/protocol.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { useCommands } from './command.js';
+import { NumberSetting } from './NumberSetting.js';
 import { ConfirmDialog } from './Dialog.js';
 import { RequiredText } from './parts.js';
 import { useView } from './store.js';
@@ -78,50 +79,29 @@ export function AttendanceCard() {
   const view = useView();
   const commands = useCommands();
   const a = view.admission;
-  const [draft, setDraft] = useState<string | null>(null);
   const locked = view.forum.phase === 'closed';
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    const ok = await commands.run('expected', 'admission:setExpected', { expected: Number(draft ?? a.expectedAttendance) }, (data) =>
+  const save = (expected: number) =>
+    commands.run('expected', 'admission:setExpected', { expected }, (data) =>
       [data.expected === 0 ? t('console.attendance.off') : t('console.attendance.saved', { expected: data.expected }), data.admitted > 0 ? t('console.attendance.admitted', { count: data.admitted }) : '']
         .filter(Boolean)
         .join(' '),
     );
-    if (ok) setDraft(null);
-  };
 
   return (
     <section className="card" aria-labelledby="h-attendance">
       <h2 id="h-attendance">{t('console.attendance')}</h2>
-      <form onSubmit={(e) => void save(e)}>
-        <fieldset className="plain" disabled={locked}>
-          <div className="row">
-            <div className="field cap-field">
-              <label htmlFor="attendance-input" className="visually-hidden">
-                {t('console.attendance')}
-              </label>
-              <input
-                id="attendance-input"
-                type="number"
-                inputMode="numeric"
-                min={0}
-                max={LIMITS.expectedAttendance}
-                step={1}
-                required
-                value={draft ?? String(a.expectedAttendance)}
-                aria-describedby="attendance-state attendance-help"
-                onChange={(e) => setDraft(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <button type="submit" className="btn" disabled={commands.busy('expected')}>
-                {commands.busy('expected') ? t('common.saving') : t('console.attendance.save')}
-              </button>
-            </div>
-          </div>
-        </fieldset>
-      </form>
+      <NumberSetting
+        id="attendance-input"
+        label={t('console.attendance')}
+        value={a.expectedAttendance}
+        max={LIMITS.expectedAttendance}
+        saveLabel={t('console.attendance.save')}
+        busyKey="expected"
+        describedBy="attendance-state attendance-help"
+        locked={locked}
+        onSave={save}
+      />
       <p id="attendance-state" className="cap-state">
         <strong>
           {a.expectedAttendance === 0

@@ -140,6 +140,17 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
     await page.locator('#cap-state', { hasText: 'Обмеження: 5 з однієї адреси' }).waitFor();
   });
 
+  it('sets the expected attendance in a field that, like the cap’s, gives its range', async () => {
+    const field = page.getByRole('spinbutton', { name: 'Очікувана кількість учасників' });
+    expect(await field.getAttribute('aria-describedby')).toContain('attendance-input-range');
+    await page.locator('#attendance-input-range', { hasText: 'Від 0 до 100000' }).waitFor();
+    await field.fill('40');
+    await page.getByRole('button', { name: 'Зберегти кількість' }).click();
+    await eventually(() => server.room.state.expectedAttendance).toBe(40);
+    await page.locator('#attendance-state', { hasText: 'з 40' }).waitFor();
+    expect(await field.inputValue()).toBe('40');
+  });
+
   it('shows a ticket holder, releases the ticket, and voids the participant by keyboard alone', async () => {
     const ticket = [...state().tickets.values()].find((t) => t.number === 1)!;
     guest = await joinPhone({ url: server.url, socketUrl: server.socketUrl, joinCode: ticket.code }, 'Гість');

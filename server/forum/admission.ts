@@ -93,6 +93,8 @@ export class Admission {
   private recentJoins: { at: number; address: string }[] = [];
   /** Waiting devices by token hash, oldest first (a Map keeps the order they came in). */
   private readonly waiting = new Map<string, Waiting>();
+  /** Waiting devices per address, so that the per-address cap bounds the queue as it bounds ballots. */
+  private readonly waitingByAddress = new Map<string, number>();
   private readonly refusedTokens = new Set<string>();
 
   constructor(
@@ -140,8 +142,14 @@ export class Admission {
     if (this.waiting.has(join.tokenHash)) return true;
     if (this.waiting.size >= MAX_WAITING) return false;
     this.waiting.set(join.tokenHash, { id: randomUUID(), ...join });
+    if (join.address) this.waitingByAddress.set(join.address, this.waitingFrom(join.address) + 1);
     this.room.changed();
     return true;
+  }
+
+  /** How many devices from `address` wait for approval. */
+  waitingFrom(address: string): number {
+    return this.waitingByAddress.get(address) ?? 0;
   }
 
   /** The waiting devices with these ids (all of them without ids), oldest first. */
@@ -154,7 +162,13 @@ export class Admission {
 
   /** A device leaves the queue: approved (it joined), or refused (and told so if it asks again). */
   settle(tokenHash: string, refused: boolean): void {
+    const address = this.waiting.get(tokenHash)?.address;
     this.waiting.delete(tokenHash);
+    if (address) {
+      const n = this.waitingFrom(address) - 1;
+      if (n > 0) this.waitingByAddress.set(address, n);
+      else this.waitingByAddress.delete(address);
+    }
     if (refused) {
       this.refusedTokens.add(tokenHash);
       if (this.refusedTokens.size > REFUSED_REMEMBERED) this.refusedTokens.delete(this.refusedTokens.values().next().value!);

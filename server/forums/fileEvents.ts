@@ -10,6 +10,7 @@
 
 import { z } from 'zod';
 import { checkLine, checkText, normalizeStructure } from '../../shared/forum/rules.js';
+import { keptByEarlierRules } from '../../shared/forum/text.js';
 import { ADMISSION_MODES, LIMITS, PAPER_BALLOTS_MAX, PAPER_DOTS_MAX, PHASES, RESULTS_TOP_MAX, TICKET_CODE_DIGITS, TIMER_MAX_MS, type ForumEvent } from '../../shared/forum/types.js';
 
 /** Ids as the server makes them (UUIDs; tests use short ones). */
@@ -167,10 +168,10 @@ export function checkFileEvent(event: unknown): FieldProblem | null {
   switch (e.type) {
     case 'forumCreated': {
       const title = checkLine('forumTitle', e.title, LIMITS.vision, true);
-      if (!title.ok || title.value !== e.title) return textProblem('title', title);
+      if (!title.ok || !keptByEarlierRules(title.value, e.title)) return textProblem('title', title);
       if (e.basedOn) {
         const based = checkLine('forumTitle', e.basedOn.title, LIMITS.vision, false);
-        if (!based.ok || based.value !== e.basedOn.title) return textProblem('basedOn.title', based);
+        if (!based.ok || !keptByEarlierRules(based.value, e.basedOn.title)) return textProblem('basedOn.title', based);
       }
       return treeProblem(e.structure);
     }
@@ -185,7 +186,7 @@ export function checkFileEvent(event: unknown): FieldProblem | null {
         ['origin.forumTitle', checkLine('forumTitle', e.origin.forumTitle, LIMITS.vision, false)],
       ] as const;
       const raw = { title: e.title, description: e.description, place: e.place, author: e.author, 'origin.forumTitle': e.origin.forumTitle };
-      for (const [field, check] of fields) if (!check.ok || check.value !== raw[field]) return textProblem(field, check);
+      for (const [field, check] of fields) if (!check.ok || !keptByEarlierRules(check.value, raw[field])) return textProblem(field, check);
       return null;
     }
     default:
@@ -207,7 +208,7 @@ function treeProblem(tree: ForumEvent & { type: 'structureSet' } extends { struc
 }
 
 function firstDifference(a: unknown, b: unknown, path: string): string | null {
-  if (a === b) return null;
+  if (a === b || (typeof a === 'string' && typeof b === 'string' && keptByEarlierRules(a, b))) return null;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return path;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) {

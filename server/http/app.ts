@@ -249,7 +249,7 @@ export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustP
   });
 
   // A forum file from another laptop: the key before the body, then checked off the event loop.
-  registerImportRoute(app, { forums, keys, grants, trustProxy });
+  registerImportRoute(app, { forums, keys, trustProxy });
 
   // The built client. Hashed assets are cached for good; the pages are always revalidated.
   app.use('/assets', precompressed(join(clientDir, 'assets')));

@@ -1,6 +1,6 @@
 // POST /api/forums/import: a forum file from another laptop (or an archive), opened here.
 //
-// The grant or the facilitator key is checked from the request's head before a single byte of its
+// The facilitator key is checked from the request's head before a single byte of its
 // body is read: a request without one is answered 403 (or 429) and its connection closed, so a
 // stranger cannot make the server inflate or parse anything. The body is then read as a stream
 // and bounded by what a real forum file needs: the largest forum measured (scripts/largest-forum.ts:
@@ -23,7 +23,6 @@ import { sealKey } from '../forums/transfer.js';
 import type { OpenForum } from '../main.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
-import type { Grants } from './grants.js';
 
 /** The most a forum file may be, as sent and once inflated (the largest measured is 14.2 MB). */
 export const FORUM_FILE_MAX_BYTES = 32 * 1024 * 1024;
@@ -31,7 +30,6 @@ export const FORUM_FILE_MAX_BYTES = 32 * 1024 * 1024;
 interface ImportOptions {
   forums: Forums<OpenForum>;
   keys: KeyGuard;
-  grants: Grants;
   trustProxy: number;
 }
 
@@ -99,19 +97,19 @@ function readBody(req: Request): Promise<Uint8Array> {
   });
 }
 
-export function registerImportRoute(app: Express, { forums, keys, grants, trustProxy }: ImportOptions): void {
+export function registerImportRoute(app: Express, { forums, keys, trustProxy }: ImportOptions): void {
   let importing = false;
   app.post('/api/forums/import', async (req, res) => {
-    // The key first, from the request's head: nothing of the body is read before it passes.
-    if (!grants.valid(req.query.grant)) {
-      // An expired grant is not a guess at the key: refused without counting against the address.
-      if (req.query.grant !== undefined && req.get('x-facilitator-key') === undefined) return refuse(req, res, 403, { code: 'GRANT_EXPIRED' });
-      const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
-      const check = keys.check(req.get('x-facilitator-key'), [forums.facilitatorKey], address, 'http');
-      if (!check.ok) {
-        if (check.retryAfter) return refuse(req, res, 429, { code: 'RATE_LIMITED', params: { seconds: check.retryAfter } }, { 'Retry-After': String(check.retryAfter) });
-        return refuse(req, res, 403, { code: 'FORBIDDEN' });
-      }
+    // The key first, from the request's head: nothing of the body is read before it passes. Only
+    // the key: a grant is made for the console's download links, which a browser's history or a
+    // proxy's log may keep for its ten minutes, and a link to read a file must not write a forum.
+    // A request with a grant and no key is no guess at the key: refused without counting.
+    if (req.query.grant !== undefined && req.get('x-facilitator-key') === undefined) return refuse(req, res, 403, { code: 'FORBIDDEN' });
+    const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
+    const check = keys.check(req.get('x-facilitator-key'), [forums.facilitatorKey], address, 'http');
+    if (!check.ok) {
+      if (check.retryAfter) return refuse(req, res, 429, { code: 'RATE_LIMITED', params: { seconds: check.retryAfter } }, { 'Retry-After': String(check.retryAfter) });
+      return refuse(req, res, 403, { code: 'FORBIDDEN' });
     }
     const encoding = (req.get('content-encoding') ?? 'identity').toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip') return refuse(req, res, 415, { code: 'BAD_FORUM_FILE', params: { reason: 'encoding' } });

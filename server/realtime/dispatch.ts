@@ -42,7 +42,11 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
   const services = deps.services(socket);
   const { limits, admission } = services;
 
-  /** The connection's, the participant's and the address's budgets; the first empty one refuses. */
+  /**
+   * The connection's, the participant's and the address's budgets; the first empty one refuses.
+   * The address's is phones' alone: a console, projector or host proved its key, and phones on a
+   * network it shares must not spend its commands (pausing joining, voiding a burst).
+   */
   function withinLimits(): Verdict {
     const now = Date.now();
     const own = take(session.commands, limits.settings.commandsPerConnection, now);
@@ -51,7 +55,7 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
       const mine = limits.participants.take(session.participantId, now);
       if (!mine.ok) return mine;
     }
-    if (session.address && admission.maxPerAddress() > 0) return limits.addresses.take(session.address, now);
+    if (session.role === 'phone' && session.address && admission.maxPerAddress() > 0) return limits.addresses.take(session.address, now);
     return own;
   }
 

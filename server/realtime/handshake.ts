@@ -1,5 +1,5 @@
 // Admitting a connection: the handshake is checked (protocol version, role, keys), the client's
-// address found, and connections per address capped and slowed, before any state is sent.
+// address found, and phones' connections per address capped and slowed, before any state is sent.
 
 import type { Socket } from 'socket.io';
 import { t, type MessageKey } from '../../shared/i18n/all.js';
@@ -73,19 +73,6 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     const address = clientAddress(socket, deps.trustProxy);
     const now = Date.now();
 
-    const maxOpen = admission.maxConnectionsPerAddress();
-    if (maxOpen > 0 && address) {
-      const rate = limits.connections.take(address, now);
-      if (!rate.ok) {
-        admission.refused('rateLimited', now);
-        return next(refuseConnection('RATE_LIMITED', lang, rate.retryAfter));
-      }
-      if (open.count(address) >= maxOpen) {
-        admission.refused('connectionLimit', now);
-        return next(refuseConnection('CONNECTION_LIMIT', lang));
-      }
-    }
-
     const { role, key } = auth.data;
     let hostId: string | undefined;
     let byScreenKey = false;
@@ -105,6 +92,21 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
         return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
       }
       if (role === 'screen' && !keyMatches(key, deps.facilitatorKey())) byScreenKey = true;
+    }
+
+    // Phones only: a connection that proved a key is the facilitator's, a projector or a host, and
+    // the phones of a guest network it shares an address with must not use up its connections.
+    const maxOpen = admission.maxConnectionsPerAddress();
+    if (role === 'phone' && maxOpen > 0 && address) {
+      const rate = limits.connections.take(address, now);
+      if (!rate.ok) {
+        admission.refused('rateLimited', now);
+        return next(refuseConnection('RATE_LIMITED', lang, rate.retryAfter));
+      }
+      if (open.count(address) >= maxOpen) {
+        admission.refused('connectionLimit', now);
+        return next(refuseConnection('CONNECTION_LIMIT', lang));
+      }
     }
 
     const session: Session = {

@@ -16,6 +16,8 @@ export interface Session {
   address: string;
   /** This connection's command budget. */
   commands: Bucket;
+  /** The device token this connection waits with for the facilitator's approval, hashed. */
+  waitingFor?: string;
   /** This connection's wrong join codes, made at its first wrong one. */
   wrongCodes?: Bucket;
   /** A phone's wall of ideas as it connected (its version), and whether it unpacks a gzipped one. */

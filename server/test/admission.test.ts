@@ -146,15 +146,15 @@ describe('the per-address cap', () => {
   it('200 fresh tokens from one address join at most the cap; 200 phones from 200 addresses all join', async () => {
     const admin = await s.console();
     const script = '127.2.0.1';
-    // A script reusing a few connections (the connection cap per address is ten per participant
-    // allowed there), each asking to join with a new token every time.
-    const sockets = await Promise.all(Array.from({ length: 5 }, () => s.device({ localAddress: script })));
+    // A script reusing as many connections as the address may open at once, each asking to join
+    // with a new token every time (one holding a ballot is then refused CONNECTION_HAS_BALLOT).
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => s.device({ localAddress: script })));
     const acks = await Promise.all(
       Array.from({ length: 200 }, (_, i) => sockets[i % sockets.length].send('participant:join', { code: s.server.joinCode, token: newToken() })),
     );
     expect(acks.filter((a) => a.ok)).toHaveLength(DEFAULT_MAX_PER_ADDRESS);
-    const refusals = acks.filter((a) => !a.ok).map((a) => refusedWith(a, 'ADDRESS_LIMIT', 'RATE_LIMITED'));
-    expect(new Set(refusals.map((e) => e.code))).toEqual(new Set(['ADDRESS_LIMIT', 'RATE_LIMITED']));
+    const refusals = acks.filter((a) => !a.ok).map((a) => refusedWith(a, 'ADDRESS_LIMIT', 'RATE_LIMITED', 'CONNECTION_HAS_BALLOT'));
+    expect(new Set(refusals.map((e) => e.code))).toEqual(new Set(['ADDRESS_LIMIT', 'RATE_LIMITED', 'CONNECTION_HAS_BALLOT']));
     const addressLimit = refusals.find((e) => e.code === 'ADDRESS_LIMIT')!;
     expect(addressLimit.params).toEqual({ max: DEFAULT_MAX_PER_ADDRESS });
     // In the phone's language, Ukrainian unless it asked for another.
@@ -172,6 +172,30 @@ describe('the per-address cap', () => {
     expect(view.admission.refused.addressLimit).toBeGreaterThan(0);
     expect(view.admission.refused.rateLimited).toBeGreaterThan(0);
     expect(s.server.room.state.participants.size).toBe(200 + DEFAULT_MAX_PER_ADDRESS);
+  });
+
+  it('a connection holds one ballot: a new token on a joined connection, or on one that waits, makes no participant', async () => {
+    const joined = s.keep(await joinPhone(s.server, 'Ліда'));
+    const before = s.server.room.state.participants.size;
+    const again = await joined.send('participant:join', { code: s.server.joinCode, token: newToken() });
+    expect(refusedWith(again, 'CONNECTION_HAS_BALLOT').message).toMatch(/^Ця сторінка вже має голос або чекає на нього/);
+    expect(s.server.room.state.participants.size).toBe(before);
+    // Its own token still gets its ballot back, as a reload does.
+    expect(ok(await joined.send('participant:join', { code: '', token: joined.token })).me.participantId).toBe(joined.me.participantId);
+
+    // A device waiting for the facilitator (joining paused) cannot queue another token either.
+    const admin = await s.console();
+    ok(await admin.send('admission:pause', {}));
+    try {
+      const waiting = await s.device({ lang: 'en' });
+      expect(refusedWith(await waiting.send('participant:join', { code: s.server.joinCode, token: waiting.token }), 'AWAITING_APPROVAL').code).toBe('AWAITING_APPROVAL');
+      const other = await waiting.send('participant:join', { code: s.server.joinCode, token: newToken() });
+      expect(refusedWith(other, 'CONNECTION_HAS_BALLOT').message).toMatch(/^This page already holds a ballot/);
+      expect((await admin.next<ConsoleView>('console', (v) => v.admission.waitingCount === 1)).admission.waiting).toHaveLength(1);
+    } finally {
+      ok(await admin.send('admission:refuse', {}));
+      ok(await admin.send('admission:resume', {}));
+    }
   });
 });
 
@@ -674,6 +698,33 @@ describe('rotating the facilitator’s key', () => {
     const list = s.keep(await connect(`${s.server.url}/`, { role: 'console', key: s.server.facilitatorKey }, guesser));
     expect(await list.next('forums')).toBeTruthy();
     expect(await statusFrom('127.0.0.8', `${s.server.url}/api/export.json`, { 'x-facilitator-key': s.server.facilitatorKey })).toBe(200);
+  });
+
+  it('a right key passes from an address whose phones used up its new connections', async () => {
+    // A guest network shared by the facilitator's laptop and a script opening phone connections.
+    const shared = { localAddress: '127.0.0.10' };
+    for (let i = 0; i < 20; i++) s.keep(await connect(s.server.socketUrl, { role: 'phone' }, shared));
+    expect((await refusedConnection(s.server.socketUrl, { role: 'phone' }, shared)).code).toBe('RATE_LIMITED');
+    const console = s.keep(await connect(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey }, shared));
+    expect((await console.next<ConsoleView>('console')).forum.phase).toBeTruthy();
+    const screen = s.keep(await connect(s.server.socketUrl, { role: 'screen', key: screenKeyOf(s.server.screenUrl) }, shared));
+    expect((await screen.next<ScreenView>('screen')).forum.phase).toBeTruthy();
+    // A wrong key from there is still refused as one.
+    expect((await refusedConnection(s.server.socketUrl, { role: 'console', key: 'guess-number-1' }, shared)).code).toBe('FORBIDDEN');
+  });
+
+  it('a console’s commands pass while phones on its address have spent the address’s command budget', async () => {
+    const shared = { localAddress: '127.0.0.11' };
+    const console = s.keep(await connect(s.server.socketUrl, { role: 'console', key: s.server.facilitatorKey }, shared));
+    await console.next('console');
+    // Five phones there, 60 commands each at once: past the address's 200.
+    const phones = await Promise.all(Array.from({ length: 5 }, () => connect(s.server.socketUrl, { role: 'phone' }, shared).then(s.keep)));
+    const acks = await Promise.all(phones.flatMap((p) => Array.from({ length: 60 }, () => p.send('session:setLanguage', { lang: 'uk' }))));
+    expect(acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(refusedWith(await phones[0].send('session:setLanguage', { lang: 'uk' }), 'RATE_LIMITED').code).toBe('RATE_LIMITED');
+    // The facilitator, there too, pauses joining and resumes it.
+    ok(await console.send('admission:pause', {}));
+    ok(await console.send('admission:resume', {}));
   });
 });
 

@@ -62,13 +62,20 @@ describe('a burst of joins from 250 addresses', () => {
     const { me } = ok(await honest[0].send('idea:submit', { priorityCode: '5', title: 'Сквер біля річки' }));
     squareId = me.ideas[0].id;
 
-    // The attack: every address at once, each sending its three devices' joins one after another.
-    for (let i = 0; i < ADDRESSES; i++) attackers.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+    // The attack: every address at once, each sending its three devices' joins one after another
+    // (a connection each: one connection holds one ballot).
+    const byAddress: TestClient[][] = [];
+    for (let i = 0; i < ADDRESSES; i++) {
+      const devices: TestClient[] = [];
+      for (let d = 0; d < DEVICES_PER_ADDRESS; d++) devices.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+      byAddress.push(devices);
+      attackers.push(...devices);
+    }
     const code = server.joinCode;
     const acks = await Promise.all(
-      attackers.map(async (socket) => {
+      byAddress.map(async (devices) => {
         const out: { token: string; ack: Awaited<ReturnType<TestClient['send']>> }[] = [];
-        for (let d = 0; d < DEVICES_PER_ADDRESS; d++) {
+        for (const [d, socket] of devices.entries()) {
           const token = newToken();
           out.push({ token, ack: await socket.send('participant:join', { code, name: `bot${d}`, token }) });
         }
@@ -221,9 +228,10 @@ describe('a burst of joins from 250 addresses', () => {
 
   it('the waiting burst is refused in one step, and each of its phones is told', async () => {
     const view = await viewWhere(admin, () => true);
-    const since = attackers[ADDRESSES - 1].mark();
+    const last = attackers[attackers.length - 1];
+    const since = last.mark();
     expect(ok(await admin.send('admission:refuse', {}))).toEqual({ refused: view.admission.waitingCount });
-    const notice = await attackers[ADDRESSES - 1].next<Notice>('notice', (n) => n.code === 'JOIN_REFUSED', since);
+    const notice = await last.next<Notice>('notice', (n) => n.code === 'JOIN_REFUSED', since);
     expect(notice.message).toMatch(/не підтвердив/);
     await viewWhere(admin, (v) => v.admission.waitingCount === 0);
   });
@@ -327,21 +335,61 @@ describe('a full hall, and joining resumed', () => {
 });
 
 describe('a queue filled by a script', () => {
+  const QUEUE_ADDRESSES = 400;
+
+  it('one address waits with no more devices than its cap: the fourth is refused ADDRESS_LIMIT, and a refused one frees its place', async () => {
+    // The hall is full from the start, so every join waits.
+    const server = await startTestServer({ ...settings, expectedAttendance: 1 });
+    const sockets: TestClient[] = [];
+    try {
+      const admin = await connectConsole(server);
+      sockets.push(admin);
+      sockets.push(await joinPhone(server, 'Перша'));
+      // A connection each (one connection holds one ballot), all from one address.
+      const join = async () => {
+        const device = await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(0) });
+        sockets.push(device);
+        return device.send('participant:join', { code: server.joinCode, name: '', token: newToken() });
+      };
+      const acks = [];
+      for (let d = 0; d < 5; d++) acks.push(await join());
+      expect(acks.map((a) => (a.ok ? 'ok' : a.error.code))).toEqual(['AWAITING_APPROVAL', 'AWAITING_APPROVAL', 'AWAITING_APPROVAL', 'ADDRESS_LIMIT', 'ADDRESS_LIMIT']);
+      expect(acks[3].ok ? null : acks[3].error).toMatchObject({ params: { max: 3 }, message: expect.stringMatching(/вже приєдналося або чекає на підтвердження стільки учасників, скільки дозволено \(3\)/) });
+      const view = await viewWhere(admin, (v) => v.admission.waitingCount === 3);
+      expect(view.admission.refused.addressLimit).toBe(2);
+      ok(await admin.send('admission:refuse', { ids: [view.admission.waiting[0].id] }));
+      expect(refused(await join())).toBe('AWAITING_APPROVAL');
+      expect(refused(await join())).toBe('ADDRESS_LIMIT');
+      // Approving all of them admits every one: none waited past its address's cap.
+      expect(ok(await admin.send('admission:approve', {}))).toEqual({ admitted: 3, failed: 0 });
+    } finally {
+      for (const c of sockets) c.close();
+      await server.stop();
+    }
+  }, 60_000);
+
   it('takes 1,000 waiting devices and refuses more with WAITING_FULL; refusing the queue makes room for a latecomer', async () => {
     const server = await startTestServer(settings);
     const sockets: TestClient[] = [];
     try {
       const admin = await connectConsole(server);
       sockets.push(admin);
-      for (let i = 0; i < ADDRESSES; i++) sockets.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+      // Three devices an address (the cap): a waiting device holds a place of it, so more than
+      // 1,000 waiting take more than 333 addresses.
+      const byAddress: TestClient[][] = [];
+      for (let i = 0; i < QUEUE_ADDRESSES; i++) {
+        const devices: TestClient[] = [];
+        for (let d = 0; d < 3; d++) devices.push(await connect(server.socketUrl, { role: 'phone' }, { localAddress: burstAddress(i) }));
+        byAddress.push(devices);
+        sockets.push(...devices);
+      }
       const code = server.joinCode;
       const codes = (
         await Promise.all(
-          sockets.slice(1).map(async (socket) => {
+          byAddress.map(async (devices) => {
             const out: string[] = [];
-            for (let d = 0; d < 5; d++) {
-              const token = newToken();
-              const ack = await socket.send('participant:join', { code, name: '', token });
+            for (const socket of devices) {
+              const ack = await socket.send('participant:join', { code, name: '', token: newToken() });
               out.push(ack.ok ? 'ok' : ack.error.code);
             }
             return out;
@@ -351,7 +399,7 @@ describe('a queue filled by a script', () => {
       const count = (c: string) => codes.filter((x) => x === c).length;
       expect(count('ok')).toBe(JOIN_BURST_DEFAULT.joins);
       expect(count('AWAITING_APPROVAL')).toBe(1000);
-      expect(count('WAITING_FULL')).toBe(ADDRESSES * 5 - 1000 - JOIN_BURST_DEFAULT.joins);
+      expect(count('WAITING_FULL')).toBe(QUEUE_ADDRESSES * 3 - 1000 - JOIN_BURST_DEFAULT.joins);
 
       const latecomer = await connect(server.socketUrl, { role: 'phone' });
       sockets.push(latecomer);

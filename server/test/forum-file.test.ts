@@ -120,10 +120,22 @@ describe('a forum file import', () => {
     expect(answer.status).toBe(403);
     expect(answer.sent).toBeLessThan(20 * 1024 * 1024);
     expect(JSON.parse(answer.body).error.code).toBe('FORBIDDEN');
-    // A grant that has run out is said so, and not counted as a guess at the key.
-    const expired = await fetch(`${server.url}/api/forums/import?grant=long-gone&lang=en`, { method: 'POST', body: '{}' });
-    expect(expired.status).toBe(403);
-    expect(((await expired.json()) as Reply).error?.code).toBe('GRANT_EXPIRED');
+    // A grant, even a live one, does not import: it is a download link's, and may sit in a
+    // browser's history or a proxy's log. Refused without counting as a guess at the key.
+    const admin = await connectConsole(server);
+    try {
+      const { grant } = ok(await admin.send('export:grant', {}));
+      const forums = server.forums.list().length;
+      const { r } = smallForum();
+      const withGrant = await fetch(`${server.url}/api/forums/import?grant=${grant}&lang=en`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: await fileOf(r, server.facilitatorKey) });
+      expect(withGrant.status).toBe(403);
+      expect(((await withGrant.json()) as Reply).error?.code).toBe('FORBIDDEN');
+      expect(server.forums.list()).toHaveLength(forums);
+      // The same grant still downloads what it was made for.
+      expect((await fetch(`${server.url}/f/${server.slug}/api/forum.json?grant=${grant}`)).status).toBe(200);
+    } finally {
+      admin.close();
+    }
   });
 
   it('refuses a file over the limit, sent whole or as a gzip bomb, and an encoding it does not take', async () => {
@@ -157,6 +169,31 @@ describe('a forum file import', () => {
     expect(server.forums.bySlug(slug)!.room.state.archived).toBe(false);
     expect(await isParticipant(server, slug, tokens[0])).toBe(true);
     expect(await hostAdmitted(server, slug, hostSecret)).toBe(true);
+  });
+
+  it('moves a forum written before invisible characters and stacked marks were cleaned, its texts as they were; a control character is still refused', async () => {
+    // Texts as the earlier rules kept them (controls dropped, spaces tidied): a soft hyphen pasted
+    // into an idea's title, a word joiner in the forum's title, three accents on a letter of a name.
+    const earlier = { idea: 'Лав\u00adки в парку', forum: 'Форум\u2060 2030', name: 'Мешканка\u0301\u0301\u0301 1' };
+    const { r, id } = smallForum();
+    const events = structuredClone(r.log);
+    Object.assign(events[0], { title: earlier.forum });
+    Object.assign(events.find((e) => e.type === 'participantJoined')!, { name: earlier.name });
+    Object.assign(events.find((e) => e.type === 'ideaSubmitted')!, { title: earlier.idea });
+    const file = await forumFileOf(r.state, events, 'sealed', server.facilitatorKey);
+    const { status, reply } = await post(server, file);
+    expect(status, JSON.stringify(reply).slice(0, 400)).toBe(200);
+    expect(reply.data).toMatchObject({ forumId: id, sealed: true });
+    const state = server.forums.bySlug(reply.data!.slug)!.room.state;
+    expect([state.title, state.ideas.get('i1')!.title, state.participants.get('p1')!.name]).toEqual([earlier.forum, earlier.idea, earlier.name]);
+
+    // A right-to-left override the earlier rules dropped too: a log holding one was not written by them.
+    const planted = smallForum();
+    const bad = structuredClone(planted.r.log);
+    Object.assign(bad.find((e) => e.type === 'ideaSubmitted')!, { title: 'Лавки\u202e в парку' });
+    const refused = await post(server, await forumFileOf(planted.r.state, bad, 'sealed', server.facilitatorKey));
+    expect(refused.status).toBe(400);
+    expect(refused.reply.error?.message).toMatch(/title/);
   });
 
   it('moves a forum of the largest file’s shape (tickets, named ballots, full voting), smaller: same results hash, its phones carry on', async () => {

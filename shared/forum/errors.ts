@@ -76,6 +76,8 @@ export const ERROR_CODES = [
   'JOIN_REFUSED',
   /** So many devices already wait that no more are taken. */
   'WAITING_FULL',
+  /** A connection that holds a ballot, or waits for one, asked for another with a new device token. */
+  'CONNECTION_HAS_BALLOT',
   /** No waiting device with that id (approved, refused or gone meanwhile). */
   'WAITING_NOT_FOUND',
   /** A void of a burst whose window and range find nobody. */

@@ -46,6 +46,7 @@ import {
   transitionsOf,
 } from './rules.js';
 import { applyEvent, emptyState } from './state.js';
+import { keptByEarlierRules } from './text.js';
 import { ADMISSION_MODES, FACILITATOR, type Actor, type ForumEvent, type ForumState, type Phase } from './types.js';
 
 export interface LoggedEvent {
@@ -149,9 +150,29 @@ function checkEvent(state: ForumState, event: ForumEvent): Finding | null {
   if (decided.value.length === 0) {
     return problem('BAD_INPUT', { reason: 'nothingToRecord' }, `${what(state, event)}, but that changed nothing and the rules record nothing for it`);
   }
-  const differ = differences(decided.value[0], event);
+  const expected = decided.value[0] as unknown as Record<string, unknown>;
+  const stored = event as unknown as Record<string, unknown>;
+  const differ = differences(decided.value[0], event).filter((k) => !cleanedSince(expected[k], stored[k]));
   if (differ.length === 0) return null;
   return problem('BAD_INPUT', { field: differ.join(',') }, `${what(state, event)}, but its ${differ.join(', ')} differ${differ.length === 1 ? 's' : ''} from what the rules would have recorded`);
+}
+
+/**
+ * Whether a value differs from what the rules record now only in texts the earlier rules kept as
+ * they are stored (keptByEarlierRules): a log written before characters were cleaned is judged as
+ * it was then, while a text even those rules would have cleaned is still found.
+ */
+function cleanedSince(expected: unknown, stored: unknown): boolean {
+  if (typeof expected === 'string' && typeof stored === 'string') {
+    return keptByEarlierRules(expected, stored);
+  }
+  if (Array.isArray(expected) && Array.isArray(stored)) return expected.length === stored.length && expected.every((e, i) => cleanedSince(e, stored[i]));
+  if (expected && stored && typeof expected === 'object' && typeof stored === 'object' && !Array.isArray(expected) && !Array.isArray(stored)) {
+    const a = expected as Record<string, unknown>;
+    const b = stored as Record<string, unknown>;
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => cleanedSince(a[k], b[k]));
+  }
+  return JSON.stringify(expected) === JSON.stringify(stored);
 }
 
 /** The top-level fields in which two events differ (values compared as JSON). */

@@ -226,6 +226,22 @@ describe('catalogues', () => {
   });
 });
 
+// ---------------------------------------------------------------- wording
+
+describe('wording that says who and when', () => {
+  it('a sealed forum file is sealed with the facilitator’s key, not a table host’s, in both languages', () => {
+    expect(t('uk', 'forums.download.sealedHelp')).toContain('ключем фасилітатора');
+    expect(t('uk', 'forums.download.sealedHelp')).not.toContain('ведучого:');
+    expect(t('en', 'forums.download.sealedHelp')).toContain('facilitator key');
+  });
+
+  it('a burst’s window reads as a span of time', () => {
+    const params = { from: '19:02:10', to: '19:02:38', joins: 61, addresses: 40 };
+    expect(t('uk', 'console.joining.burst', params)).toMatch(/^Сплеск приєднань з 19:02:10 до 19:02:38:/);
+    expect(t('uk', 'console.audit.burst', params)).toBe('Сплеск приєднань з 19:02:10 до 19:02:38: приєднань — 61, адрес — 40.');
+  });
+});
+
 // ---------------------------------------------------------------- errorMessage
 
 describe('errorMessage', () => {

@@ -1,12 +1,12 @@
 // Moving a forum here from another laptop: its forum file (downloaded from that laptop's list) is
-// read here first, so that a file that is not JSON is said at once, then sent to the server with a
-// fresh grant; the server replays its log through the rules and says what is wrong, if anything,
-// or whether the file's seal kept its phones and hosts, and the file's results hash.
+// read here first, so that a file that is not JSON is said at once, then sent to the server with
+// the facilitator's key in a header; the server replays its log through the rules and says what is
+// wrong, if anything, or whether the file's seal kept its phones and hosts, and the file's results hash.
 
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useLang, useT } from '../../lib/i18n.js';
 import { FileInput } from '../parts.js';
-import { freshGrant } from './list.js';
+import { useConsole } from '../store.js';
 
 type Outcome = { ok: true; title: string; slug: string; sealed: boolean; resultsHash: string } | { ok: false; text: string };
 
@@ -46,16 +46,12 @@ export function ImportForum() {
         say({ ok: false, text: t('console.importNotJson', { file: file.name, detail: (err as Error).message }) });
         return;
       }
-      const grant = await freshGrant();
-      if ('error' in grant) {
-        say({ ok: false, text: grant.error });
-        return;
-      }
       let response: Response;
       try {
-        response = await fetch(`/api/forums/import?grant=${encodeURIComponent(grant.grant)}&lang=${lang}`, {
+        // The key in a header (never in the address): a download link's grant does not import.
+        response = await fetch(`/api/forums/import?lang=${lang}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', 'X-Facilitator-Key': useConsole.getState().key },
           body,
         });
       } catch {

@@ -91,9 +91,3 @@ export function useListGrant(): string | null {
   }, [online]);
   return grant;
 }
-
-/** A fresh grant for one upload; null (with the refusal's message) when none is given. */
-export async function freshGrant(): Promise<{ grant: string } | { error: string }> {
-  const ack = await sendList('forums:grant', {});
-  return ack.ok ? { grant: ack.data.grant } : { error: ack.error.message };
-}

@@ -15,6 +15,7 @@ type Joined = Extract<ForumEvent, { type: 'participantJoined' }>;
 /** This connection waits on for a device already in the queue (a reload, the Wi-Fi back). */
 export function waitOn(ctx: HandlerContext, waiting: Waiting): never {
   ctx.services.awaitApproval(waiting.tokenHash);
+  ctx.session.waitingFor = waiting.tokenHash;
   throw new Refusal({ code: 'AWAITING_APPROVAL', params: { why: waiting.why } });
 }
 
@@ -32,6 +33,14 @@ export function gateJoin(ctx: HandlerContext, event: Joined, code: string, hallC
   }
   const why = joinMustWait(state, admission.expectedAttendance());
   if (!why) return;
+  // A waiting device holds a place of its address's cap: approving more than the cap would refuse
+  // them anyway, and one address must not fill the queue the hall's latecomers wait in.
+  const cap = admission.maxPerAddress();
+  const address = event.address ?? '';
+  if (cap > 0 && address && (state.participantsByAddress.get(address) ?? 0) + admission.waitingFrom(address) >= cap) {
+    admission.refused('addressLimit', event.at);
+    throw new Refusal({ code: 'ADDRESS_LIMIT', params: { max: cap } });
+  }
   const queued = admission.enqueue({ tokenHash: event.tokenHash, code, hallCodeValid, at: event.at, address: event.address ?? '', name: event.name, why });
   if (!queued) throw new Refusal({ code: 'WAITING_FULL' });
   const waiting = admission.waitingFor(event.tokenHash)!;

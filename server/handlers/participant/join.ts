@@ -1,6 +1,7 @@
 // participant:join: a device asks for a ballot. A token that is already a participant gets that
-// participant back (a reload, a second tab) without any code. A new device must pass the forum's
-// admission: the hall's current code, an unused ticket, or the fixed code; and the per-address cap.
+// participant back (a reload, a second tab) without any code. A new device, on a connection that
+// holds no ballot and waits for none, must pass the forum's admission: the hall's current code, an
+// unused ticket, or the fixed code; and the per-address cap.
 // Attempts are limited per address, wrong codes more strictly, and only where they come from (the
 // connection, and the address while the per-address cap is on): somebody else's wrong guesses never
 // refuse a right code, so a guessing script cannot lock the hall out. A right code past the hall's
@@ -51,6 +52,10 @@ export const join = defineHandler({
     const queued = admission.waitingFor(tokenHash);
     if (queued) waitOn(ctx, queued);
     if (admission.wasRefused(tokenHash)) throw new Refusal({ code: 'JOIN_REFUSED' });
+    // One connection, one device: a page sends the token it was given for good, so a new token on a
+    // connection that already holds a ballot, or waits for one, is a script making identities
+    // without paying for a connection (and its limits) each.
+    if (ctx.session.participantId || ctx.session.waitingFor) throw new Refusal({ code: 'CONNECTION_HAS_BALLOT' });
 
     ctx.limitAddress(limits.joins);
     // Once a connection (or its address) has used up its wrong codes, even a right guess from it is

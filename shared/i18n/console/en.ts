@@ -50,10 +50,11 @@ export const en: ConsoleCatalogue = {
   'err.TICKET_NOT_USED': 'Nobody has used this ticket yet, so there is nothing to release.',
   'err.TICKET_LIMIT': 'Too many tickets: a forum can have at most {max}.',
   'err.ADDRESS_LIMIT':
-    'As many participants as allowed ({max}) have already joined from this network address. If you are in the hall, ask the facilitator.',
+    'As many participants as allowed ({max}) have already joined from this network address or are waiting for approval there. If you are in the hall, ask the facilitator.',
   'err.AWAITING_APPROVAL': 'Waiting for the facilitator to approve you. Keep this page open: your ballot will appear here by itself.',
   'err.JOIN_REFUSED': 'The facilitator did not approve this join. If you are in the hall, see the facilitator.',
   'err.WAITING_FULL': 'The queue of those waiting for approval is full. Try again in a few minutes or see the facilitator.',
+  'err.CONNECTION_HAS_BALLOT': 'This page already holds a ballot or is waiting for one. To join another device, open the page on that device.',
   'err.WAITING_NOT_FOUND': 'This device is no longer waiting: it was approved, refused, or has left.',
   'err.NONE_SELECTED': 'No participant joined within the chosen time and address range.',
   'err.CONNECTION_LIMIT': 'Too many connections from one address. Close extra tabs or ask the facilitator.',
