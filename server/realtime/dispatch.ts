@@ -92,7 +92,7 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
     const actionKey = session.participantId && data.actionId ? `${session.participantId}:${data.actionId}` : null;
     const ctx = new HandlerContext(deps.room, session, actionKey, services);
     const handler = HANDLERS[name] as (typeof HANDLERS)[CommandName];
-    /** Returns a token taken for this command when it turns out to change nothing. */
+    /** Returns a token taken for this command when the rule refuses it or the disk does not keep it. */
     let giveBack: (() => void) | undefined;
     /** Every ack that says something happened waits until the batch holding it is on disk. */
     const pendingBefore = deps.room.pendingCount;
