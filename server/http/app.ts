@@ -28,8 +28,8 @@ import { exportResults, resultsCsv } from './export.js';
 import type { Grants } from './grants.js';
 import { registerResultsRoutes } from './report.js';
 import { registerPublicRoutes } from './public.js';
-import { PRINT_SCRIPT, ticketSheet } from './tickets.js';
-import { resultsXlsx } from './xlsx.js';
+import { PRINT_SCRIPT } from './tickets.js';
+import { buildDocument, sendDocument } from './documents.js';
 
 export interface HttpOptions {
   forums: Forums<OpenForum>;
@@ -164,17 +164,19 @@ export function forumRouter({ room, clientDir, baseUrl, keys, grants, trustProxy
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     // Taken before the workbook is built, so the file shows the state at the moment it was asked for.
     const results = exportResults(room.state, new Date(), exportOptions(req));
-    const file = await resultsXlsx(results, langOf(req));
+    const file = await buildDocument({ kind: 'xlsx', results, lang: langOf(req) });
     res.set('Content-Disposition', `attachment; filename="${fileName('xlsx')}"`).set('Cache-Control', 'no-store');
-    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(file);
+    sendDocument(res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', file);
   });
 
   // Ticket sheets to print: every ticket, or one batch (`?batch=2`).
   app.get('/console/tickets', async (req, res) => {
     if (!facilitatorOnly(req, res)) return;
     const batch = typeof req.query.batch === 'string' && /^\d+$/.test(req.query.batch) ? Number(req.query.batch) : null;
-    res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8');
-    res.send(await ticketSheet(room.state, { baseUrl, batch, lang: langOf(req) }));
+    const { title, tickets } = room.state;
+    const sheet = await buildDocument({ kind: 'tickets', forum: { title, tickets }, options: { baseUrl, batch, lang: langOf(req) } });
+    res.set('Cache-Control', 'no-store');
+    sendDocument(res, 'text/html; charset=utf-8', sheet);
   });
   // The whole forum as one file: sealed, to open on another laptop (the forum list imports it), or
   // `?kind=archive`, anonymised. Written a page of the log at a time (forums/transfer.ts), so a large
