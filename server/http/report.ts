@@ -10,7 +10,7 @@ import type { Lang } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import { chartFileName, chartSvg, isPictureSize, PICTURE_SIZES } from '../results/chart.js';
 import { buildDocument, sendDocument } from './documents.js';
-import { exportResults } from './export.js';
+import { exportResultsInTurns } from './export.js';
 
 export interface ResultsRoutesOptions {
   room: ForumRoom;
@@ -28,7 +28,7 @@ function refuse(res: Response, status: number, lang: Lang, error: RuleError, mes
 export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exportable, langOf }: ResultsRoutesOptions): void {
   // One priority's chart. Only a revealed priority: a picture is made to be shown or published,
   // and the hall must not learn a ranking from a post before it is announced.
-  app.get('/api/chart/:file', (req, res) => {
+  app.get('/api/chart/:file', async (req, res) => {
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     const lang = langOf(req);
     const code = /^(.+)\.svg$/.exec(req.params.file)?.[1];
@@ -50,7 +50,7 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
     }
     const now = new Date();
     // Names never reach a picture, so the export is taken without them.
-    const results = exportResults(state, now, { names: false });
+    const results = await exportResultsInTurns(room, now, { names: false });
     const priority = results.priorities[index];
     const svg = chartSvg(
       { ...priority, color: structure.color },
@@ -76,7 +76,7 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
     const state = room.state;
     // Built in the documents' worker: the largest forum's report held the event loop up for 300 ms.
     const html = await buildDocument({ kind: 'report', input: {
-      results: exportResults(state, now, { names }),
+      results: await exportResultsInTurns(room, now, { names }),
       colors: Object.fromEntries(state.structure.priorities.map((p) => [p.code, p.color])),
       top: state.resultsTop,
       lang: langOf(req),

@@ -101,6 +101,17 @@ function refundDots(state: ForumState, ideaId: string): string[] {
   return owners;
 }
 
+/**
+ * Takes every dot off several ideas at once: one pass over the ballots, each looked at for the few
+ * ideas it holds, where a pass per idea (refundDots) made a merge of 40 ideas on 5,000 ballots
+ * walk 200,000 of them (scripts/stalls.ts).
+ */
+function refundDotsOn(state: ForumState, ideaIds: ReadonlySet<string>): void {
+  for (const [participantId, mine] of state.dots) {
+    for (const ideaId of mine.keys()) if (ideaIds.has(ideaId)) setDots(state, participantId, ideaId, 0);
+  }
+}
+
 /** A new active idea, from a phone, a paper card, or an earlier forum's shortlist. */
 function addIdea(
   state: ForumState,
@@ -357,8 +368,8 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
         // Paper dots follow the idea they were counted for; a merge before results has none.
         into.paperDots += idea.paperDots;
         idea.paperDots = 0;
-        refundDots(state, id);
       }
+      refundDotsOn(state, new Set(event.ideas));
       for (const m of event.moved) addDots(state, m.participantId, into.id, m.count);
       state.merges.set(event.mergeId, {
         id: event.mergeId,
