@@ -9,7 +9,7 @@
 // while it was worked on. Requests go one at a time: the figure is each one's own.
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
@@ -20,6 +20,8 @@ import { largestForum } from './largest-forum.js';
 import { startServerProcess } from './process.js';
 
 const EVERY_MS = 100;
+/** Each route is asked for this many times (a command happens once): the figures are the median and the longest. */
+const ROUNDS = Number(process.env.BENCH_STALLS_ROUNDS ?? 3);
 const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Ack = { ok: boolean; data?: Record<string, unknown>; error?: { code: string } };
@@ -30,7 +32,7 @@ export async function benchStalls(): Promise<void> {
   const base = `http://127.0.0.1:${server.port}`;
   const key = new URL(server.consoleUrl).searchParams.get('key')!;
   const sockets: Socket[] = [];
-  const rows: { what: string; ms: number; stall: number; note: string }[] = [];
+  const rows = new Map<string, { ms: number[]; stall: number[]; note: string }>();
 
   /** The longest delay the server printed from now until the work is answered and one more report is in. */
   async function measured<T>(what: string, work: () => Promise<T>, note: (result: T) => string = () => ''): Promise<T> {
@@ -42,7 +44,8 @@ export async function benchStalls(): Promise<void> {
     await idle(3 * EVERY_MS);
     const lines = server.output().slice(from).matchAll(/VICHE_LOOP_DELAY (\{.*\})/g);
     const stall = Math.max(0, ...[...lines].map((m) => (JSON.parse(m[1]) as { maxMs: number }).maxMs));
-    rows.push({ what, ms, stall, note: note(result) });
+    const row = rows.get(what) ?? { ms: [], stall: [], note: '' };
+    rows.set(what, { ms: [...row.ms, ms], stall: [...row.stall, stall], note: note(result) });
     process.stderr.write(`  ${what}: ${ms.toFixed(0)} ms, stall ${stall.toFixed(0)} ms\n`);
     return result;
   }
@@ -87,7 +90,10 @@ export async function benchStalls(): Promise<void> {
     for (const code of codes) await command(`priority:reveal ${code}`, 'priority:reveal', { priorityCode: code });
     await command('results:publish', 'results:publish', { published: true });
 
-    const get = (path: string, headers: Record<string, string> = { 'x-facilitator-key': key }) =>
+    const get = async (path: string, headers: Record<string, string> = { 'x-facilitator-key': key }) => {
+      for (let round = 0; round < ROUNDS; round++) await getOnce(path, headers);
+    };
+    const getOnce = (path: string, headers: Record<string, string>) =>
       measured(
         `GET ${path}`,
         async () => {
@@ -105,8 +111,11 @@ export async function benchStalls(): Promise<void> {
     await get('api/forum.json');
     await get('api/forum.json?kind=archive');
 
-    console.log(`  ${'request'.padEnd(48)}${'answer ms'.padStart(10)}${'stall ms'.padStart(10)}`);
-    for (const row of rows) console.log(`  ${row.what.padEnd(48)}${row.ms.toFixed(0).padStart(10)}${row.stall.toFixed(0).padStart(10)}  ${row.note}`);
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    const figures = (v: number[]) => (v.length > 1 ? `${median(v).toFixed(0)} / ${Math.max(...v).toFixed(0)}` : v[0].toFixed(0)).padStart(12);
+    console.log(`  (a route asked for ${ROUNDS} times: median / longest; the machine's load average ${loadavg().map((n) => n.toFixed(2)).join(', ')} at the end)`);
+    console.log(`  ${'request'.padEnd(48)}${'answer ms'.padStart(12)}${'stall ms'.padStart(12)}`);
+    for (const [what, row] of rows) console.log(`  ${what.padEnd(48)}${figures(row.ms)}${figures(row.stall)}  ${row.note}`);
   } finally {
     for (const s of sockets) s.close();
     server.child.kill('SIGTERM');
