@@ -85,6 +85,10 @@ export async function benchStalls(): Promise<void> {
     await command('participant:voidMany (1,024 of them)', 'participant:voidMany', { ...burst, reason: 'Одна мережа за хвилину' });
     const first = admin.view.ideas.filter((i) => i.priorityCode === admin.view.ideas[0].priorityCode && i.status === 'active').map((i) => i.id);
     await command(`idea:merge (${first.length - 1} ideas into one)`, 'idea:merge', { into: first[0], ideas: first.slice(1, 51) });
+    // Joined from 10.0.0.0 to 10.0.0.63: each wrote one of the ideas, which are hidden with their dots given back.
+    const writers = { range: '10.0.0.0/26' };
+    await command('participant:previewVoidMany (64 who wrote ideas)', 'participant:previewVoidMany', writers);
+    await command('participant:voidMany (64 who wrote ideas)', 'participant:voidMany', { ...writers, reason: 'Одна мережа за хвилину' });
     await command('phase:set results', 'phase:set', { to: 'results' });
     const codes = [...new Set(admin.view.ideas.map((i) => i.priorityCode))];
     for (const code of codes) await command(`priority:reveal ${code}`, 'priority:reveal', { priorityCode: code });

@@ -146,7 +146,8 @@ function addIdea(
  * dots on them go back). The single void and the void of a burst both come here, so a participant
  * voided either way leaves the forum exactly alike. False when there was no one to void.
  */
-function voidParticipant(state: ForumState, participantId: string, reason: string, at: number): boolean {
+/** `hidden`: where a void of many collects the ideas it hides, to take their dots off in one pass (refundDotsOn). */
+function voidParticipant(state: ForumState, participantId: string, reason: string, at: number, hidden?: Set<string>): boolean {
   const p = state.participants.get(participantId);
   if (!p || p.voided) return false;
   p.voided = { reason, at };
@@ -157,7 +158,8 @@ function voidParticipant(state: ForumState, participantId: string, reason: strin
     if (idea.status !== 'active') continue;
     idea.status = 'hidden';
     idea.hiddenReason = reason;
-    refundDots(state, idea.id);
+    if (hidden) hidden.add(idea.id);
+    else refundDots(state, idea.id);
   }
   return true;
 }
@@ -343,7 +345,11 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     case 'participantsVoided': {
       let voided = 0;
-      for (const id of event.participantIds) if (voidParticipant(state, id, event.reason, event.at)) voided++;
+      // The ideas they wrote lose their dots in one pass over the ballots, not one pass an idea:
+      // 250 ideas on 5,000 ballots took half a second (scripts/stalls.ts).
+      const hidden = new Set<string>();
+      for (const id of event.participantIds) if (voidParticipant(state, id, event.reason, event.at, hidden)) voided++;
+      refundDotsOn(state, hidden);
       state.moderation.push({
         at: event.at,
         action: 'voidMany',
