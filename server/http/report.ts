@@ -9,6 +9,7 @@ import { errorMessage, t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import { chartFileName, chartSvg, isPictureSize, PICTURE_SIZES } from '../results/chart.js';
+import type { ReportInput } from '../results/report.js';
 import { buildDocument, sendDocument } from './documents.js';
 import { exportResultsInTurns } from './export.js';
 
@@ -74,9 +75,10 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
     const now = new Date();
     const names = req.query.names !== '0';
     const state = room.state;
+    const results = await exportResultsInTurns(room, now, { names });
     // Built in the documents' worker: the largest forum's report held the event loop up for 300 ms.
-    const html = await buildDocument({ kind: 'report', input: {
-      results: await exportResultsInTurns(room, now, { names }),
+    const input: ReportInput = {
+      results,
       colors: Object.fromEntries(state.structure.priorities.map((p) => [p.code, p.color])),
       top: state.resultsTop,
       lang: langOf(req),
@@ -84,7 +86,8 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
       names,
       // The print button's script, shared with the ticket sheets (served at the server's root).
       script: '/tickets.js',
-    } });
+    };
+    const html = await buildDocument({ kind: 'report', input });
     res.set('Cache-Control', 'no-store');
     sendDocument(res, 'text/html; charset=utf-8', html);
   });
