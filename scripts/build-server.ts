@@ -42,6 +42,8 @@ export async function buildServer(root = ROOT, entry = 'server/cli.ts', out = SE
   renameSync(partial, outfile);
   // The forum file's worker thread (server/forums/fileReader.ts starts it beside the bundle).
   if (entry === 'server/cli.ts') await buildServer(root, 'server/forums/fileWorker.ts', join(dirname(out), 'forum-file-worker.mjs'));
+  // The documents' worker (xlsx, report, ticket sheets: server/http/documents.ts starts it beside the bundle).
+  if (entry === 'server/cli.ts') await buildServer(root, 'server/http/documentWorker.ts', join(dirname(out), 'document-worker.mjs'));
   return outfile;
 }
 

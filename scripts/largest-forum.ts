@@ -24,7 +24,8 @@ export interface LargestForum {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const padded = (base: string, length: number) => (base + ' ' + 'є'.repeat(length)).slice(0, length);
 
-export function largestForum({ participants = 5_000, ideas = 250 } = {}): LargestForum {
+/** `phase: 'voting'` stops before results, for what a facilitator still does in voting (scripts/stalls.ts). */
+export function largestForum({ participants = 5_000, ideas = 250, phase = 'results' as 'voting' | 'results' } = {}): LargestForum {
   const { structure } = loadTemplate(TEMPLATE);
   const id = randomUUID();
   const r = new Recorder();
@@ -71,6 +72,6 @@ export function largestForum({ participants = 5_000, ideas = 250 } = {}): Larges
       for (let d = 0; d < DEFAULT_RULES.dotsPerPriority; d++) r.run(decidePlaceDot(r.state, participantId, list[(n + d) % list.length]));
     }
   });
-  r.run(decideTransition(r.state, 'results'));
+  if (phase === 'results') r.run(decideTransition(r.state, 'results'));
   return { id, events: r.log, tokens };
 }

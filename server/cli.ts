@@ -3,6 +3,7 @@
 import { setFlagsFromString } from 'node:v8';
 import QRCode from 'qrcode';
 import { StartupError } from './errors.js';
+import { logLoopDelay } from './loopDelay.js';
 import { configFromEnv, startServer, type RunningServer } from './main.js';
 
 // V8 lets its heap grow to about three times what is live before collecting again: with 5,000
@@ -85,6 +86,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 process.stdout.write(lines.join('\n') + '\n');
+// For measuring only: the event loop's longest stall, printed every LOOP_DELAY_LOG ms (server/loopDelay.ts).
+const loopDelayEvery = Number(process.env.LOOP_DELAY_LOG ?? 0);
+if (loopDelayEvery > 0) logLoopDelay(loopDelayEvery);
 // A machine-readable line for scripts and tests that start the server as a child process.
 process.stdout.write(
   `VICHE_LISTENING ${JSON.stringify({ port: server.port, slug: server.slug, consoleUrl: server.consoleUrl, screenUrl: server.screenUrl, joinCode: server.joinCode })}\n`,

@@ -9,8 +9,9 @@ import { errorMessage, t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import { chartFileName, chartSvg, isPictureSize, PICTURE_SIZES } from '../results/chart.js';
-import { resultsReport } from '../results/report.js';
-import { exportResults } from './export.js';
+import type { ReportInput } from '../results/report.js';
+import { buildDocument, sendDocument } from './documents.js';
+import { exportResultsInTurns } from './export.js';
 
 export interface ResultsRoutesOptions {
   room: ForumRoom;
@@ -28,7 +29,7 @@ function refuse(res: Response, status: number, lang: Lang, error: RuleError, mes
 export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exportable, langOf }: ResultsRoutesOptions): void {
   // One priority's chart. Only a revealed priority: a picture is made to be shown or published,
   // and the hall must not learn a ranking from a post before it is announced.
-  app.get('/api/chart/:file', (req, res) => {
+  app.get('/api/chart/:file', async (req, res) => {
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     const lang = langOf(req);
     const code = /^(.+)\.svg$/.exec(req.params.file)?.[1];
@@ -50,7 +51,7 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
     }
     const now = new Date();
     // Names never reach a picture, so the export is taken without them.
-    const results = exportResults(state, now, { names: false });
+    const results = await exportResultsInTurns(room, now, { names: false });
     const priority = results.priorities[index];
     const svg = chartSvg(
       { ...priority, color: structure.color },
@@ -69,13 +70,15 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
   });
 
   // The printable report, in the language asked for; `names=0` leaves authors' names out.
-  app.get('/console/report', (req, res) => {
+  app.get('/console/report', async (req, res) => {
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     const now = new Date();
     const names = req.query.names !== '0';
     const state = room.state;
-    const html = resultsReport({
-      results: exportResults(state, now, { names }),
+    const results = await exportResultsInTurns(room, now, { names });
+    // Built in the documents' worker: the largest forum's report held the event loop up for 300 ms.
+    const input: ReportInput = {
+      results,
       colors: Object.fromEntries(state.structure.priorities.map((p) => [p.code, p.color])),
       top: state.resultsTop,
       lang: langOf(req),
@@ -83,7 +86,9 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
       names,
       // The print button's script, shared with the ticket sheets (served at the server's root).
       script: '/tickets.js',
-    });
-    res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
+    };
+    const html = await buildDocument({ kind: 'report', input });
+    res.set('Cache-Control', 'no-store');
+    sendDocument(res, 'text/html; charset=utf-8', html);
   });
 }

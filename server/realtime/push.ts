@@ -110,6 +110,9 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       if (changed.length > 0) io.to(PHONES).emit('results', changed);
     }
     for (const id of pending.me) {
+      // Nobody of theirs is connected: nothing to build or send (a merge or a void on a forum of
+      // 5,000 ballots touches most of them, and built every one of their views).
+      if (!io.adapter.rooms.get(participantRoom(id))?.size) continue;
       const me = meView(state, id);
       const acked = acking.get(id);
       if (!acked || JSON.stringify(acked.view) !== JSON.stringify(me)) {

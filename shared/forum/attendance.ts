@@ -149,17 +149,21 @@ export interface VoidImpact {
 export function voidImpact(state: ForumState, participantIds: readonly string[]): VoidImpact {
   const voiding = new Set(participantIds);
   let dots = 0;
-  let ideas = 0;
   let refunded = 0;
+  const hidden = new Set<string>();
   for (const id of voiding) {
     for (const n of state.dots.get(id)?.values() ?? []) dots += n;
-    for (const idea of state.ideasByAuthor.get(id) ?? []) {
-      if (idea.status !== 'active') continue;
-      ideas++;
-      for (const [owner, mine] of state.dots) if (!voiding.has(owner)) refunded += mine.get(idea.id) ?? 0;
+    for (const idea of state.ideasByAuthor.get(id) ?? []) if (idea.status === 'active') hidden.add(idea.id);
+  }
+  // Others' dots on those ideas, in one pass over the ballots (one pass an idea: 180 ms for the
+  // 250 authors of the largest forum, scripts/stalls.ts).
+  if (hidden.size > 0) {
+    for (const [owner, mine] of state.dots) {
+      if (voiding.has(owner)) continue;
+      for (const [ideaId, n] of mine) if (hidden.has(ideaId)) refunded += n;
     }
   }
-  return { participants: voiding.size, dots, ideas, refunded };
+  return { participants: voiding.size, dots, ideas: hidden.size, refunded };
 }
 
 /**

@@ -52,11 +52,19 @@ export function decideMerge(state: ForumState, into: string, ideas: readonly str
   const cap = state.rules.maxDotsPerIdea;
   const moved: DotMove[] = [];
   const refunded: DotMove[] = [];
+  // Each ballot's few dots are looked at, in the order the ideas were given: asking every ballot
+  // about each of 40 ideas took 28 ms on 5,000 ballots (scripts/stalls.ts).
+  const order = new Map(ideas.map((id, i) => [id, i]));
   for (const [participantId, mine] of state.dots) {
+    const held: [number, string, number][] = [];
+    for (const [id, n] of mine) {
+      const at = order.get(id);
+      if (at !== undefined && n > 0) held.push([at, id, n]);
+    }
+    if (held.length === 0) continue;
+    held.sort((a, b) => a[0] - b[0]);
     let onSurvivor = mine.get(into) ?? 0;
-    for (const id of ideas) {
-      const n = mine.get(id) ?? 0;
-      if (n <= 0) continue;
+    for (const [, id, n] of held) {
       const fits = Math.max(0, Math.min(n, cap - onSurvivor));
       onSurvivor += fits;
       if (fits > 0) moved.push({ participantId, ideaId: id, count: fits });

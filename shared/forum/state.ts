@@ -101,6 +101,17 @@ function refundDots(state: ForumState, ideaId: string): string[] {
   return owners;
 }
 
+/**
+ * Takes every dot off several ideas at once: one pass over the ballots, each looked at for the few
+ * ideas it holds, where a pass per idea (refundDots) made a merge of 40 ideas on 5,000 ballots
+ * walk 200,000 of them (scripts/stalls.ts).
+ */
+function refundDotsOn(state: ForumState, ideaIds: ReadonlySet<string>): void {
+  for (const [participantId, mine] of state.dots) {
+    for (const ideaId of mine.keys()) if (ideaIds.has(ideaId)) setDots(state, participantId, ideaId, 0);
+  }
+}
+
 /** A new active idea, from a phone, a paper card, or an earlier forum's shortlist. */
 function addIdea(
   state: ForumState,
@@ -135,7 +146,8 @@ function addIdea(
  * dots on them go back). The single void and the void of a burst both come here, so a participant
  * voided either way leaves the forum exactly alike. False when there was no one to void.
  */
-function voidParticipant(state: ForumState, participantId: string, reason: string, at: number): boolean {
+/** `hidden`: where a void of many collects the ideas it hides, to take their dots off in one pass (refundDotsOn). */
+function voidParticipant(state: ForumState, participantId: string, reason: string, at: number, hidden?: Set<string>): boolean {
   const p = state.participants.get(participantId);
   if (!p || p.voided) return false;
   p.voided = { reason, at };
@@ -146,7 +158,8 @@ function voidParticipant(state: ForumState, participantId: string, reason: strin
     if (idea.status !== 'active') continue;
     idea.status = 'hidden';
     idea.hiddenReason = reason;
-    refundDots(state, idea.id);
+    if (hidden) hidden.add(idea.id);
+    else refundDots(state, idea.id);
   }
   return true;
 }
@@ -332,7 +345,11 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     case 'participantsVoided': {
       let voided = 0;
-      for (const id of event.participantIds) if (voidParticipant(state, id, event.reason, event.at)) voided++;
+      // The ideas they wrote lose their dots in one pass over the ballots, not one pass an idea:
+      // 250 ideas on 5,000 ballots took half a second (scripts/stalls.ts).
+      const hidden = new Set<string>();
+      for (const id of event.participantIds) if (voidParticipant(state, id, event.reason, event.at, hidden)) voided++;
+      refundDotsOn(state, hidden);
       state.moderation.push({
         at: event.at,
         action: 'voidMany',
@@ -357,8 +374,8 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
         // Paper dots follow the idea they were counted for; a merge before results has none.
         into.paperDots += idea.paperDots;
         idea.paperDots = 0;
-        refundDots(state, id);
       }
+      refundDotsOn(state, new Set(event.ideas));
       for (const m of event.moved) addDots(state, m.participantId, into.id, m.count);
       state.merges.set(event.mergeId, {
         id: event.mergeId,

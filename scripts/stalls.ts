@@ -1,0 +1,134 @@
+// `npm run bench` part `stalls` (or `npx tsx scripts/stalls.ts`): how long each heavy thing a
+// facilitator can ask of the largest forum holds up the server's event loop. The real server runs
+// as a child process (bundled, as `npm start` runs it) with LOOP_DELAY_LOG=100, so that it prints
+// its own longest event-loop delay every 100 ms (server/loopDelay.ts, a 1 ms timer). The largest
+// forum a file carries (scripts/largest-forum.ts), stopped in voting, is imported through the real
+// import route; then, one at a time with the server idle between them, the console's heavy
+// commands (a burst voided, a big merge, results, every reveal, publishing) and every route that
+// builds something from the whole forum. For each: the time to the answer and the longest stall
+// while it was worked on. Requests go one at a time: the figure is each one's own.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io, type Socket } from 'socket.io-client';
+import { Recorder } from '../shared/forum/testing.js';
+import { PROTOCOL_VERSION } from '../shared/version.js';
+import { forumFileOf } from '../server/forums/transfer.js';
+import { largestForum } from './largest-forum.js';
+import { startServerProcess } from './process.js';
+
+const EVERY_MS = 100;
+/** Each route is asked for this many times (a command happens once): the figures are the median and the longest. */
+const ROUNDS = Number(process.env.BENCH_STALLS_ROUNDS ?? 3);
+const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Ack = { ok: boolean; data?: Record<string, unknown>; error?: { code: string } };
+
+export async function benchStalls(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'viche-bench-stalls-'));
+  const server = await startServerProcess({ VICHE_DB: join(dir, 'bench.db'), LOOP_DELAY_LOG: String(EVERY_MS) });
+  const base = `http://127.0.0.1:${server.port}`;
+  const key = new URL(server.consoleUrl).searchParams.get('key')!;
+  const sockets: Socket[] = [];
+  const rows = new Map<string, { ms: number[]; stall: number[]; note: string }>();
+
+  /** The longest delay the server printed from now until the work is answered and one more report is in. */
+  async function measured<T>(what: string, work: () => Promise<T>, note: (result: T) => string = () => ''): Promise<T> {
+    await idle(3 * EVERY_MS);
+    const from = server.output().length;
+    const t0 = performance.now();
+    const result = await work();
+    const ms = performance.now() - t0;
+    await idle(3 * EVERY_MS);
+    const lines = server.output().slice(from).matchAll(/VICHE_LOOP_DELAY (\{.*\})/g);
+    const stall = Math.max(0, ...[...lines].map((m) => (JSON.parse(m[1]) as { maxMs: number }).maxMs));
+    const row = rows.get(what) ?? { ms: [], stall: [], note: '' };
+    rows.set(what, { ms: [...row.ms, ms], stall: [...row.stall, stall], note: note(result) });
+    process.stderr.write(`  ${what}: ${ms.toFixed(0)} ms, stall ${stall.toFixed(0)} ms\n`);
+    return result;
+  }
+
+  try {
+    console.log(`\nStalls: the server's longest event-loop delay (1 ms timer, reported every ${EVERY_MS} ms) while it answers each request on the largest forum`);
+    await measured('idle', () => idle(1000));
+    const big = largestForum({ phase: 'voting' });
+    const r = new Recorder();
+    r.apply(big.events);
+    const file = await forumFileOf(r.state, big.events, 'sealed', key);
+    const imported = await measured(
+      `import (${(Buffer.byteLength(file) / 1e6).toFixed(1)} MB, ${big.events.length} events)`,
+      async () => {
+        const res = await fetch(`${base}/api/forums/import`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-facilitator-key': key }, body: file });
+        return (await res.json()) as { ok: boolean; data?: { slug: string } };
+      },
+    );
+    if (!imported.ok) throw new Error(`the largest file was refused: ${JSON.stringify(imported)}`);
+    const slug = imported.data!.slug;
+    const ns = `${base}/f/${slug}`;
+
+    // The console as it connects: its first view carries all 5,000 participants.
+    const admin = await measured('console connects (first view)', async () => {
+      const s = io(ns, { auth: { v: PROTOCOL_VERSION, role: 'console', key }, transports: ['websocket'], forceNew: true, reconnection: false });
+      sockets.push(s);
+      const view = await new Promise<{ ideas: { id: string; priorityCode: string; status: string }[] }>((resolve) => s.once('console', resolve));
+      return { s, view };
+    });
+    const send = (event: string, payload: unknown) => admin.s.timeout(120_000).emitWithAck(event, payload) as Promise<Ack>;
+    const command = (what: string, event: string, payload: unknown) =>
+      measured(what, () => send(event, payload), (a) => (a.ok ? '' : `refused: ${a.error?.code}`));
+
+    // Joined from 10.0.4.0 to 10.0.7.255: none of them wrote one of the ideas (people 0 to 249 did).
+    const burst = { range: '10.0.4.0/22' };
+    await command('participant:previewVoidMany (1,024 of them)', 'participant:previewVoidMany', burst);
+    await command('participant:voidMany (1,024 of them)', 'participant:voidMany', { ...burst, reason: 'Одна мережа за хвилину' });
+    const first = admin.view.ideas.filter((i) => i.priorityCode === admin.view.ideas[0].priorityCode && i.status === 'active').map((i) => i.id);
+    await command(`idea:merge (${first.length - 1} ideas into one)`, 'idea:merge', { into: first[0], ideas: first.slice(1, 51) });
+    // Joined from 10.0.0.0 to 10.0.0.63: each wrote one of the ideas, which are hidden with their dots given back.
+    const writers = { range: '10.0.0.0/26' };
+    await command('participant:previewVoidMany (64 who wrote ideas)', 'participant:previewVoidMany', writers);
+    await command('participant:voidMany (64 who wrote ideas)', 'participant:voidMany', { ...writers, reason: 'Одна мережа за хвилину' });
+    await command('phase:set results', 'phase:set', { to: 'results' });
+    const codes = [...new Set(admin.view.ideas.map((i) => i.priorityCode))];
+    for (const code of codes) await command(`priority:reveal ${code}`, 'priority:reveal', { priorityCode: code });
+    await command('results:publish', 'results:publish', { published: true });
+
+    const get = async (path: string, headers: Record<string, string> = { 'x-facilitator-key': key }) => {
+      for (let round = 0; round < ROUNDS; round++) await getOnce(path, headers);
+    };
+    const getOnce = (path: string, headers: Record<string, string>) =>
+      measured(
+        `GET ${path}`,
+        async () => {
+          const res = await fetch(`${ns}/${path}`, { headers });
+          return { status: res.status, bytes: (await res.arrayBuffer()).byteLength };
+        },
+        (g) => `${g.status}, ${(g.bytes / 1e6).toFixed(2)} MB`,
+      );
+    for (const path of ['api/export.json', 'api/export.csv', 'api/export.xlsx', 'console/report', 'console/report?names=0']) await get(path);
+    for (const size of ['post', 'slide']) await get(`api/chart/${codes[0]}.svg?size=${size}`);
+    await get('results', {});
+    await get('results.json', {});
+    await get('console/tickets');
+    await get('console/poster');
+    await get('api/forum.json');
+    await get('api/forum.json?kind=archive');
+
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    const figures = (v: number[]) => (v.length > 1 ? `${median(v).toFixed(0)} / ${Math.max(...v).toFixed(0)}` : v[0].toFixed(0)).padStart(12);
+    console.log(`  (a route asked for ${ROUNDS} times: median / longest; the machine's load average ${loadavg().map((n) => n.toFixed(2)).join(', ')} at the end)`);
+    console.log(`  ${'request'.padEnd(48)}${'answer ms'.padStart(12)}${'stall ms'.padStart(12)}`);
+    for (const [what, row] of rows) console.log(`  ${what.padEnd(48)}${figures(row.ms)}${figures(row.stall)}  ${row.note}`);
+  } finally {
+    for (const s of sockets) s.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await benchStalls();
+  process.exit(0);
+}
