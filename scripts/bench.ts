@@ -70,6 +70,21 @@ function connectOne(port: number, auth: Record<string, unknown>, localAddress?: 
   });
 }
 
+/**
+ * The console's first view. Listened for before the connection opens: the server sends it at once,
+ * and a listener added after `connect` can come too late to hear it.
+ */
+function firstConsoleView<T>(port: number, key: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const s = io(`http://127.0.0.1:${port}${namespaces.get(port) ?? ''}`, { auth: { v: PROTOCOL_VERSION, role: 'console', key }, transports: ['websocket'], forceNew: true, reconnection: false });
+    s.once('console', (view: T) => {
+      s.close();
+      resolve(view);
+    });
+    s.once('connect_error', reject);
+  });
+}
+
 /** Phones connect from addresses of their own; the console and projector from 127.0.0.1. */
 function connectMany(port: number, n: number, auth: (i: number) => Record<string, unknown>, addresses = true): Promise<Socket[]> {
   return Promise.all(Array.from({ length: n }, (_, i) => connectOne(port, auth(i), addresses ? phoneAddress(i) : undefined)));
@@ -107,10 +122,7 @@ async function timed(sockets: Socket[], actions: (i: number) => [string, unknown
 
 /** The code the projector shows now (in the hall mode it changes every 30 s). */
 async function currentJoinCode(port: number, key: string): Promise<string> {
-  const c = await connectOne(port, { v: PROTOCOL_VERSION, role: 'console', key });
-  const view = await new Promise<{ joinCode: string }>((resolve) => c.once('console', resolve));
-  c.close();
-  return view.joinCode;
+  return (await firstConsoleView<{ joinCode: string }>(port, key)).joinCode;
 }
 
 function pct(values: number[], p: number): number {
@@ -180,10 +192,7 @@ async function benchHall(phones: number) {
 
 async function fetchIdeas(port: number, key: string): Promise<string[]> {
   // The JSON export is refused before voting; read the console's view instead.
-  const c = await connectOne(port, { v: PROTOCOL_VERSION, role: 'console', key });
-  const view = await new Promise<{ ideas: { id: string; createdAt: number }[] }>((resolve) => c.once('console', resolve));
-  c.close();
-  return view.ideas.map((i) => i.id);
+  return (await firstConsoleView<{ ideas: { id: string; createdAt: number }[] }>(port, key)).ideas.map((i) => i.id);
 }
 
 /** What each page downloads: raw, and as the server sends it (the build's brotli twins). */
