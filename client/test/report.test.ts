@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectConsole, joinPhone, ok, ROOT, startTestServer, tempDir, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
+import { AA_LARGE, readableOn } from '../../shared/color.js';
 import { CHROMIUM, haveBrowser, launchChromium, violations } from './chromium.js';
 
 const built = existsSync(join(ROOT, 'dist/client/console/index.html'));
@@ -237,6 +238,25 @@ describe.skipIf(!haveBrowser || !built || !havePoppler)('the printable report an
       expect(last, `page ${i + 1} ends on a heading`).not.toMatch(/^(Найкращі ідеї|\d · .+|Модерація|Контрольна сума результатів)$/);
     }
 
+    // The bars are on paper, not only on screen: each chart's page, as printed, holds its
+    // priority's colour over about the area its filled bars take (read from the pixels, not the DOM).
+    const dpi = 100;
+    const barPages = readdirSync(dir).filter((f) => f.startsWith('bars-'));
+    for (const old of barPages) rmSync(join(dir, old));
+    execFileSync('pdftoppm', ['-r', String(dpi), '-png', pdf, join(dir, 'bars')]);
+    const pageImages = readdirSync(dir).filter((f) => f.startsWith('bars-')).sort();
+    expect(pageImages.length).toBe(pages.length);
+    for (const [code, title] of [['1', '1 · Ефективне місто'], ['3', '3 · Активне місто'], ['5', '5 · Зелене місто']] as const) {
+      const at = pages.findIndex((p) => p.trim().startsWith(title));
+      const color = state.structure.priorities.find((p) => p.code === code)!.color;
+      const paint = readableOn(color, '#eef1f4', AA_LARGE);
+      const painted = pixelsOf(join(dir, pageImages[at]), paint);
+      // The shortest of the filled bars is a fifth of the longest or more here, each about 2.7 mm
+      // tall: together well over a square centimetre of the page.
+      const squareCm = painted / (dpi / 2.54) ** 2;
+      expect(squareCm, `priority ${code}'s bars on page ${at + 1}`).toBeGreaterThan(1);
+    }
+
   });
 
   it('prints in English, and without authors’ names when asked', async () => {
@@ -295,6 +315,17 @@ describe.skipIf(!haveBrowser || !built || !havePoppler)('the printable report an
     }
     await page.context().close();
   });
+
+  /** How many pixels of a picture are of a colour (within a few steps, for the edges' smoothing). */
+  function pixelsOf(file: string, hex: string): number {
+    const png = PNG.sync.read(readFileSync(file));
+    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    let n = 0;
+    for (let i = 0; i < png.data.length; i += 4) {
+      if (Math.abs(png.data[i] - want[0]) <= 6 && Math.abs(png.data[i + 1] - want[1]) <= 6 && Math.abs(png.data[i + 2] - want[2]) <= 6) n++;
+    }
+    return n;
+  }
 
   /** The console, opened with the key (it moves the key out of the address bar itself). */
   async function consolePage(): Promise<Page> {

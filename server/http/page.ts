@@ -22,6 +22,9 @@ ${page.body}
 </html>`;
 }
 
-/** Above a printable page, on screen only: the print button and what to choose in the print dialog. */
+/**
+ * Above a printable page, on screen only: the print button and what to choose in the print dialog.
+ * Its class is its own: a page's print rule hides it, and the charts' bars (`rect.bar`) must print.
+ */
 export const printBar = (button: string, hint: string): string =>
-  `<div class="bar"><button type="button" id="print">${escapeHtml(button)}</button><span>${escapeHtml(hint)}</span></div>`;
+  `<div class="print-bar"><button type="button" id="print">${escapeHtml(button)}</button><span>${escapeHtml(hint)}</span></div>`;

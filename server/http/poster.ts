@@ -41,9 +41,9 @@ const STYLE = `
   @page { size: A4 portrait; margin: 12mm; }
   * { box-sizing: border-box; }
   body { margin: 0; font-family: system-ui, "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #000; background: #fff; overflow-wrap: anywhere; }
-  .bar { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; padding: 1rem; border-bottom: 1px solid #ccc; }
-  .bar button { font: inherit; font-size: 1.1rem; padding: .6rem 1.2rem; border-radius: .4rem; border: 0; background: #1f4fd1; color: #fff; cursor: pointer; }
-  .bar button:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
+  .print-bar { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; padding: 1rem; border-bottom: 1px solid #ccc; }
+  .print-bar button { font: inherit; font-size: 1.1rem; padding: .6rem 1.2rem; border-radius: .4rem; border: 0; background: #1f4fd1; color: #fff; cursor: pointer; }
+  .print-bar button:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
   .poster { width: 186mm; margin: 0 auto; padding: 2mm 0 0; display: flex; flex-direction: column; align-items: center; text-align: center; break-inside: avoid; }
   h1 { font-size: 28pt; line-height: 1.15; margin: 0 0 2mm; overflow-wrap: anywhere; }
   .title-long h1 { font-size: 20pt; }
@@ -61,7 +61,7 @@ const STYLE = `
   .steps { text-align: left; width: 150mm; }
   .steps h2 { font-size: 13pt; margin: 0 0 1mm; }
   .steps ol { font-size: 12.5pt; line-height: 1.35; margin: 0; padding-left: 7mm; }
-  @media print { .bar { display: none; } }
+  @media print { .print-bar { display: none; } }
 `;
 
 export interface PosterOptions {

@@ -18,9 +18,9 @@ const STYLE = `
   @page { size: A4; margin: 8mm; }
   * { box-sizing: border-box; }
   body { margin: 0; font-family: system-ui, "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #111; background: #fff; overflow-wrap: anywhere; }
-  .bar { display: flex; gap: 1rem; align-items: center; padding: 1rem; border-bottom: 1px solid #ccc; }
-  .bar button { font: inherit; font-size: 1.1rem; padding: .6rem 1.2rem; border-radius: .4rem; border: 0; background: #1f4fd1; color: #fff; cursor: pointer; }
-  .bar button:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
+  .print-bar { display: flex; gap: 1rem; align-items: center; padding: 1rem; border-bottom: 1px solid #ccc; }
+  .print-bar button { font: inherit; font-size: 1.1rem; padding: .6rem 1.2rem; border-radius: .4rem; border: 0; background: #1f4fd1; color: #fff; cursor: pointer; }
+  .print-bar button:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
   .sheet { display: grid; grid-template-columns: 97mm 97mm; grid-auto-rows: 70mm; width: 194mm; margin: 0 auto; }
   .card { border: 1px dashed #999; padding: 4mm; display: grid; grid-template-columns: 38mm 1fr; gap: 3mm; align-items: center; break-inside: avoid; overflow: hidden; }
   .card svg { width: 38mm; height: 38mm; display: block; }
@@ -32,7 +32,7 @@ const STYLE = `
   .code { font-size: 15pt; font-weight: 700; letter-spacing: .08em; margin: 0; font-variant-numeric: tabular-nums; }
   .once { font-size: 7pt; color: #444; margin: 1.5mm 0 0; }
   .empty { padding: 2rem; font-size: 1.2rem; }
-  @media print { .bar { display: none; } }
+  @media print { .print-bar { display: none; } }
 `;
 
 export interface TicketSheetOptions {

@@ -43,9 +43,9 @@ const STYLE = `
   html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   /* A title typed as one long run breaks anywhere rather than widen the page; column headings keep their words. */
   body { margin: 0; font-family: ${FONT_FAMILY}; color: #1f2328; background: #fff; font-size: 10.5pt; line-height: 1.4; overflow-wrap: anywhere; }
-  .bar { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; padding: .8rem 1rem; border-bottom: 1px solid #d0d7de; background: #f6f8fa; }
-  .bar button { font: inherit; font-size: 1.05rem; padding: .55rem 1.2rem; border-radius: .4rem; border: 0; background: #1f4fd1; color: #fff; cursor: pointer; }
-  .bar button:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
+  .print-bar { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; padding: .8rem 1rem; border-bottom: 1px solid #d0d7de; background: #f6f8fa; }
+  .print-bar button { font: inherit; font-size: 1.05rem; padding: .55rem 1.2rem; border-radius: .4rem; border: 0; background: #1f4fd1; color: #fff; cursor: pointer; }
+  .print-bar button:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
   main { max-width: 182mm; margin: 0 auto; padding: 6mm 0 10mm; }
   h1 { font-size: 20pt; line-height: 1.2; margin: 0 0 1mm; }
   h2 { font-size: 14pt; line-height: 1.25; margin: 7mm 0 2mm; break-after: avoid; }
@@ -95,7 +95,7 @@ const STYLE = `
   code { font-family: 'DejaVu Sans Mono', 'Noto Sans Mono', monospace; font-size: 9pt; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   @media screen { main { padding-left: 4mm; padding-right: 4mm; } section.priority { border-top: 1px dashed #d0d7de; margin-top: 8mm; } }
-  @media print { .bar { display: none; } main { padding: 0; max-width: none; } }
+  @media print { .print-bar { display: none; } main { padding: 0; max-width: none; } }
 `;
 
 const longDate = (lang: Lang, date: Date) =>
