@@ -211,7 +211,8 @@ interface Row {
 interface Rows {
   font: number;
   rows: Row[];
-  tiedHidden: { count: number; rank: number } | null;
+  /** The line under the rows that counts the ideas of the cut left out, if any were. */
+  more: string | null;
   height: number;
   rankWidth: number;
   valueWidth: number;
@@ -225,44 +226,61 @@ const BAR_GAP = 0.25;
 const ROW_GAP = { stacked: 0.6, side: 0.5 } as const;
 const RANK_SCALE = 1.1;
 
-function layoutRows(ranked: readonly RankedRow[], shared: Set<number>, cut: TopCut<RankedRow>, font: number, g: Geometry, lang: Lang): Rows {
+function layoutRows(shown: readonly RankedRow[], shared: Set<number>, more: string | null, font: number, g: Geometry, lang: Lang): Rows {
   const content = g.width - 2 * g.pad;
   const rankLabel = (r: RankedRow) => (shared.has(r.rank) ? `=${r.rank}` : String(r.rank));
   const value = (r: RankedRow) => t(lang, 'count.dots', { count: r.dots });
-  const rankWidth = Math.max(textWidth('=20', font * RANK_SCALE, true), ...cut.shown.map((r) => textWidth(rankLabel(r), font * RANK_SCALE, true))) + 0.6 * font;
-  const valueWidth = Math.max(0, ...cut.shown.map((r) => textWidth(value(r), font, true))) + 0.5 * font;
+  const rankWidth = Math.max(textWidth('=20', font * RANK_SCALE, true), ...shown.map((r) => textWidth(rankLabel(r), font * RANK_SCALE, true))) + 0.6 * font;
+  const valueWidth = Math.max(0, ...shown.map((r) => textWidth(value(r), font, true))) + 0.5 * font;
   const titleWidth = g.layout === 'stacked' ? content - rankWidth : Math.round((content - rankWidth) * g.titleShare);
-  const rows = cut.shown.map((r): Row => {
+  const rows = shown.map((r): Row => {
     const title = wrapText(r.title, titleWidth, font, g.titleLines);
     const block = title.length * LINE * font;
     const height = g.layout === 'stacked' ? block + (BAR_GAP + BAR) * font : Math.max(block, BAR * font);
     return { rank: rankLabel(r), full: oneLine(r.title), title, value: value(r), dots: r.dots, height: height + ROW_GAP[g.layout] * font };
   });
-  const more = cut.tiedHidden ? (LINE + ROW_GAP[g.layout]) * font : 0;
-  const height = rows.reduce((sum, r) => sum + r.height, 0) + more - (rows.length ? ROW_GAP[g.layout] * font : 0);
-  return { font, rows, tiedHidden: cut.tiedHidden, height, rankWidth, valueWidth, titleWidth };
+  const moreHeight = more ? (LINE + ROW_GAP[g.layout]) * font : 0;
+  const height = rows.reduce((sum, r) => sum + r.height, 0) + moreHeight - (rows.length ? ROW_GAP[g.layout] * font : 0);
+  return { font, rows, more, height, rankWidth, valueWidth, titleWidth };
 }
 
 /**
- * The rows as large as the room allows: the largest title size at which the whole cut fits, else
- * the smallest size and as many rows as fit there (the rest of a tie at the cut counted in one line,
- * as on the projector).
+ * What the line under the rows says of the ideas of the cut left out: the rest of a tie at the
+ * last drawn rank as the projector says it, else how many and at which ranks ("+2 ideas at ranks 8–9").
+ */
+function moreLine(left: readonly RankedRow[], lastShown: RankedRow | undefined, lang: Lang): string | null {
+  if (left.length === 0) return null;
+  const from = left[0].rank;
+  const to = left.at(-1)!.rank;
+  if (from === to && lastShown?.rank === from) return t(lang, 'screen.tiedHidden', { count: left.length, rank: from });
+  return from === to ? t(lang, 'chart.moreAt', { count: left.length, rank: from }) : t(lang, 'chart.moreRanks', { count: left.length, from, to });
+}
+
+/**
+ * The rows as large as the room allows: the largest title size at which the whole cut (the top,
+ * a tie at the cut kept whole) fits, else the smallest size and as many rows as fit there with a
+ * line that counts the rest, so that no idea of the cut leaves the picture unsaid.
  */
 function fitRows(ranked: readonly RankedRow[], top: number, room: number, g: Geometry, lang: Lang): Rows {
   const shared = new Set<number>();
   const seen = new Set<number>();
   for (const r of ranked) (seen.has(r.rank) ? shared : seen).add(r.rank);
   const [min, max] = g.font;
-  const full = topWithTies(ranked, top);
+  const cut: TopCut<RankedRow> = topWithTies(ranked, top);
   for (let font = max; font >= min; font--) {
-    const rows = layoutRows(ranked, shared, full, font, g, lang);
+    const rows = layoutRows(cut.shown, shared, null, font, g, lang);
     if (rows.height <= room) return rows;
   }
-  for (let maxRows = full.shown.length - 1; maxRows >= 1; maxRows--) {
-    const rows = layoutRows(ranked, shared, topWithTies(ranked, top, maxRows), min, g, lang);
+  // As on the projector, a tie at the cut that does not fit is drawn up to the top and counted.
+  const partial = (maxRows: number) => {
+    const { shown } = topWithTies(ranked, top, maxRows);
+    return layoutRows(shown, shared, moreLine(cut.shown.slice(shown.length), shown.at(-1), lang), min, g, lang);
+  };
+  for (let maxRows = cut.shown.length - 1; maxRows >= 1; maxRows--) {
+    const rows = partial(maxRows);
     if (rows.height <= room) return rows;
   }
-  return layoutRows(ranked, shared, topWithTies(ranked, top, 1), min, g, lang);
+  return partial(1);
 }
 
 // ---------------------------------------------------------------- drawing
@@ -382,10 +400,10 @@ export function chartSvg(priority: ChartPriority, opts: ChartOptions): string {
       rowsPart.push('</g>');
       rowY += row.height;
     }
-    if (fit.tiedHidden) rowsPart.push(text(g.pad + rankWidth, rowY + font, t(lang, 'screen.tiedHidden', fit.tiedHidden), { size: font, fill: MUTED, italic: true, role: 'more' }));
+    if (fit.more) rowsPart.push(text(g.pad + rankWidth, rowY + font, fit.more, { size: font, fill: MUTED, italic: true, role: 'more' }));
     rowsHeight = fit.height;
     descRows = fit.rows.map((r) => t(lang, 'chart.row', { rank: r.rank, title: r.full, dots: r.value }));
-    if (fit.tiedHidden) descRows.push(t(lang, 'screen.tiedHidden', fit.tiedHidden));
+    if (fit.more) descRows.push(fit.more);
   }
   parts.push(...rowsPart);
 

@@ -9,6 +9,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveBrowser, launchChromium } from '../../client/test/chromium.js';
 import { chartFileName, chartSvg, escapeXml, textWidth, wrapText, type ChartPriority, type ChartSize } from '../results/chart.js';
+import { exportResults } from '../http/export.js';
+import { eveningForum } from './eveningForum.js';
 import { connectConsole, joinPhone, ok, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
 if (process.env.CI === 'true' && !existsSync(CHROMIUM)) throw new Error(`CI needs Chromium at ${CHROMIUM}: .ci/run installs it`);
@@ -116,6 +118,36 @@ describe('chartSvg', () => {
     const slide = chartSvg({ ...PRIORITY, ideas }, { ...OPTIONS, size: 'slide', top: 4 });
     expect(texts(slide, 'rank')).toEqual(['1', '2', '3', ...Array(11).fill('=4')]);
     expect(texts(slide, 'more')).toEqual([]);
+  });
+
+  it('counts the ideas of the cut a square has no room for, with their ranks, so none leaves unsaid', () => {
+    // An evening's forum: in every priority, the rows drawn and the ideas counted under them make the whole top 10.
+    const { state } = eveningForum();
+    const results = exportResults(state, OPTIONS.date, { names: false });
+    const counted: string[] = [];
+    for (const p of results.priorities) {
+      const svg = chartSvg(p, { ...OPTIONS, size: 'post', top: 10 });
+      const cut = p.ideas.filter((i) => i.rank !== null && i.rank <= 10).length;
+      const drawn = texts(svg, 'rank').length;
+      const more = texts(svg, 'more');
+      if (drawn === cut) {
+        expect(more, p.code).toEqual([]);
+        continue;
+      }
+      expect(more, p.code).toHaveLength(1);
+      const left = Number(/(\d+) іде/.exec(more[0])![1]);
+      expect(drawn + left, p.code).toBe(cut);
+      counted.push(`${p.code}: ${more[0]}`);
+    }
+    // Long titles take two lines each: a square holds eight or nine of them, and says the rest.
+    expect(counted).toContain('6: Ще 2 ідеї на місцях 9–10');
+    // One rank left out, and in English.
+    const ideas = Array.from({ length: 10 }, (_, i) => ({ title: LONG, dots: 20 - i, rank: i + 1 }));
+    const post = chartSvg({ ...PRIORITY, ideas }, { ...OPTIONS, size: 'post', top: 10 });
+    expect(texts(post, 'rank')).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(texts(post, 'more')).toEqual(['Ще 3 ідеї на місцях 8–10']);
+    expect(texts(chartSvg({ ...PRIORITY, ideas: ideas.slice(0, 8) }, { ...OPTIONS, size: 'post', top: 10 }), 'more')).toEqual(['Ще 1 ідея на місці 8']);
+    expect(texts(chartSvg({ ...PRIORITY, ideas }, { ...OPTIONS, size: 'post', top: 10, lang: 'en' }), 'more')).toEqual(['+3 more ideas at ranks 8–10']);
   });
 
   it('breaks a 120-character title into at most two lines, each within its width, with an ellipsis beyond', () => {
