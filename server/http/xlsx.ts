@@ -9,13 +9,13 @@
 // needed, as tall as it runs), the header row repeats on every page, the footer names the sheet
 // and the page. Excel and LibreOffice do not grow a row for wrapped text on their own (LibreOffice
 // printed the second line of a title over the next row or not at all), so each row is given the
-// height its wrapped texts need, estimated with the widest font metrics we know (DejaVu Sans,
-// server/results/chart.ts): a row may have a little room to spare, never too little. Every cell is
+// height its wrapped texts need, estimated with the character widths the pictures use (DejaVu Sans,
+// server/results/chart.ts) scaled to Arial: a row may have a little room to spare, never too little. Every cell is
 // Arial, which Excel has everywhere and LibreOffice draws with the metric-compatible Liberation Sans.
 
 import ExcelJS from 'exceljs';
 import type { Lang } from '../../shared/protocol.js';
-import { textWidth, wrapText } from '../results/chart.js';
+import { textWidth } from '../results/chart.js';
 import type { ExportIdea, ExportResults } from './export.js';
 
 const WORDS = {
@@ -131,10 +131,56 @@ const columnsFor = (text: string, bold: boolean) => (textWidth(text, FONT_PX, bo
 /** exceljs leaves a column of width 9 (its default) out of the file, and a reader then uses its own default. */
 const columnWidth = (width: number) => ({ width: width === 9 ? 9.1 : width });
 
-/** Lines `text` takes in a column `width` characters wide, each of its own lines wrapped at spaces. */
+/** Each character's width in em, as the pictures estimate it, measured once. */
+const EM = new Map<string, number>();
+
+/**
+ * Lines `text` takes in a column `width` characters wide, each of its own lines wrapped at spaces
+ * and a word wider than the column broken where it must (as the pictures' wrapText does, but in
+ * one pass: wrapText measured a 1,000-character word again at every letter, 9 s for the largest forum).
+ */
 function linesIn(text: string, width: number, bold: boolean, size: number): number {
   const room = (width * 7 - 6) / arial(bold);
-  return text.split('\n').reduce((n, line) => n + wrapText(line, room, (FONT_PX * size) / 10, Infinity, bold).length, 0);
+  // Pixels an em is here, bold's extra width included.
+  const scale = textWidth('a', (FONT_PX * size) / 10, bold) / textWidth('a', 1);
+  const charWidth = (ch: string) => {
+    let em = EM.get(ch);
+    if (em === undefined) EM.set(ch, (em = textWidth(ch, 1)));
+    return em * scale;
+  };
+  const wordWidth = (word: string) => {
+    let w = 0;
+    for (const ch of word) w += charWidth(ch);
+    return w;
+  };
+  const space = charWidth(' ');
+  let lines = 0;
+  for (const line of text.split('\n')) {
+    lines++;
+    let used = 0;
+    for (const word of line.split(/\s+/).filter(Boolean)) {
+      const wide = wordWidth(word);
+      if (used > 0 && used + space + wide <= room) {
+        used += space + wide;
+        continue;
+      }
+      if (used > 0) lines++;
+      used = 0;
+      if (wide <= room) {
+        used = wide;
+        continue;
+      }
+      for (const ch of word) {
+        const w = charWidth(ch);
+        if (used > 0 && used + w > room) {
+          lines++;
+          used = 0;
+        }
+        used += w;
+      }
+    }
+  }
+  return lines;
 }
 
 interface RowStyle {
