@@ -27,7 +27,7 @@ import type { KeyGuard } from '../realtime/keys.js';
 import { exportResultsInTurns, resultsCsv } from './export.js';
 import type { Grants } from './grants.js';
 import { registerResultsRoutes } from './report.js';
-import { registerPublicRoutes } from './public.js';
+import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
 import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
 
@@ -48,6 +48,8 @@ export interface ForumRouterOptions {
   clientDir: string;
   /** The forum's own address: the server's base and /f/<slug>. */
   baseUrl: string;
+  /** Who holds the forum and where, as the server's settings say: for the public results page. */
+  record: ForumRecordInfo;
   keys: KeyGuard;
   grants: Grants;
   trustProxy: number;
@@ -99,7 +101,7 @@ function precompressed(dir: string): express.RequestHandler {
 }
 
 /** Everything of one forum, as served under /f/<slug> (and at the short addresses of a single forum). */
-export function forumRouter({ room, clientDir, baseUrl, keys, grants, trustProxy, facilitatorKey, forumFile }: ForumRouterOptions): express.Router {
+export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, trustProxy, facilitatorKey, forumFile }: ForumRouterOptions): express.Router {
   const app = express.Router();
 
   // The join QR: of the join address alone, or with a code (`?c=`, digits only). The projector
@@ -202,13 +204,15 @@ export function forumRouter({ room, clientDir, baseUrl, keys, grants, trustProxy
     res.end();
   });
   // The public results page (once published), its QR, and the join poster.
-  registerPublicRoutes(app, { room, baseUrl, langOf, facilitatorOnly });
+  registerPublicRoutes(app, { room, baseUrl, record, langOf, facilitatorOnly });
 
-  registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf });
+  registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf, baseUrl });
 
   app.get('/', page(clientDir, 'phone'));
   app.get('/screen', page(clientDir, 'screen'));
   app.get('/console', page(clientDir, 'console'));
+  // The results check: its script hashes the published results in the reader's own browser.
+  app.get('/results-check', page(clientDir, 'check'));
   return app;
 }
 
@@ -222,7 +226,7 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 };
 
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
-const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg)?$|console\/(tickets|report|poster)$)/;
+const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg|-check)?$|console\/(tickets|report|poster)$)/;
 
 export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustProxy, log, origins }: HttpOptions): express.Express {
   const app = express();
