@@ -6,6 +6,7 @@
 // Everything is served from this laptop: no CDN, no outside fonts. Facilitator downloads take a
 // short-lived grant (from the console's socket) or the key in a header, never the key in a link.
 
+import compression from 'compression';
 import express, { type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -196,10 +197,17 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
     const name = `viche-forum-${room.record.slug}-${kind === 'archive' ? 'archive-' : ''}${new Date().toISOString().slice(0, 10)}.json`;
     res.set('Content-Disposition', `attachment; filename="${name}"`).set('Cache-Control', 'no-store');
     res.type('application/json');
+    // One listener for the whole file: under compression a 'drain' listener sits on the zlib
+    // stream, where a `once` per piece would never be taken off again.
+    let drained: (() => void) | null = null;
+    res.on('drain', () => {
+      drained?.();
+      drained = null;
+    });
     for await (const piece of forumFile(kind)) {
       if (res.destroyed) return;
       // Waits for the socket to take the piece when it is behind, so memory stays one page deep.
-      if (!res.write(piece)) await new Promise((r) => res.once('drain', r));
+      if (!res.write(piece)) await new Promise<void>((r) => (drained = r));
     }
     res.end();
   });
@@ -246,6 +254,18 @@ export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustP
     }
     next();
   });
+
+  // The pages and data the server writes itself, compressed as they go out: the public results
+  // page of a large forum is 140 KB of HTML that gzip makes about 15 KB, on the venue's Wi-Fi. The
+  // `compression` middleware (Express's own) negotiates br or gzip, leaves alone what is small,
+  // already encoded (the built assets' .br and .gz twins), or not text (XLSX, PNG), and streams
+  // what is written in pieces (a forum file) without holding it whole. Socket.IO answers on the
+  // HTTP server before Express sees a request, and is skipped here besides.
+  app.use(
+    compression({
+      filter: (req, res) => !req.path.startsWith('/socket.io/') && compression.filter(req, res),
+    }),
+  );
 
   app.get('/health', (_req, res) => {
     const forum = forums.primary();
