@@ -103,13 +103,15 @@ describe('the hash on the final slide', () => {
   it('refuses, with a sentence, everything that would change the results', async () => {
     const late = phones[phones.length - 1];
     const early = phones[0];
+    const SHOWN = 'Результати вже оголошують у залі: анулювати учасників тепер не можна, бо це змінило б показані рейтинги.';
     const cases = [
       [await admin.send('paper:dots', { ideaId: ideas.bench, count: 4 }), 'ALREADY_REVEALED', 'Результати цього пріоритету вже показано.'],
       [await admin.send('idea:correct', { ideaId: ideas.park, title: 'Сквер', description: '', place: '' }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
       [await admin.send('idea:hide', { ideaId: ideas.park, reason: 'Пізно' }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
       [await admin.send('idea:merge', { into: ideas.park, ideas: [ideas.lights] }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
-      [await admin.send('participant:void', { participantId: early.me.participantId, reason: 'Пізно' }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
-      [await admin.send('participant:void', { participantId: late.me.participantId, reason: 'Пізно' }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
+      [await admin.send('participant:void', { participantId: early.me.participantId, reason: 'Пізно' }), 'RESULTS_SHOWN', SHOWN],
+      [await admin.send('participant:void', { participantId: late.me.participantId, reason: 'Пізно' }), 'RESULTS_SHOWN', SHOWN],
+      [await admin.send('participant:voidMany', { range: '127.1.0.0/16', reason: 'Пізно' }), 'RESULTS_SHOWN', SHOWN],
       [await admin.send('forum:setRules', { rules: { ideasPerParticipant: 5, dotsPerPriority: 9, maxDotsPerIdea: 2 } }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
       [await admin.send('forum:setStructure', { structure: { ...server.room.state.structure, vision: 'Інше' } }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
       [await late.send('dot:place', { ideaId: ideas.lights }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
