@@ -1,8 +1,9 @@
 // The public, read-only results page the facilitator publishes after the reveal: /results (HTML,
 // no script, readable on a phone), /results.json (the same data for programs) and a QR of the
-// page's address. It shows only priorities already revealed to the hall, the turnout, and the
-// results' SHA-256 with how to check it; once every priority is revealed, the JSON also carries the
-// canonical results document itself, so anyone can hash it and compare.
+// page's address. A page of record: when, where and by whom, the turnout, links to each priority,
+// only priorities already revealed to the hall, and the results' SHA-256, provisional until every
+// priority is revealed. Then the JSON also carries the canonical results document itself, and the
+// page links to /results-check (client/check), which hashes it in the reader's browser.
 //
 // Built from the canonical results document (shared/forum/resultsHash.ts), which has no names,
 // tokens, participant ids, addresses, hidden ideas, reasons or moderation log, and from nothing of
@@ -172,8 +173,8 @@ const STYLE = `
   .nums .sep { display: none; }
   .check { margin-top: 2.5rem; padding-top: 1rem; border-top: 1px solid var(--line); }
   .hash { font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: 1.05rem; font-weight: 700; padding: .6rem .8rem; background: var(--soft); border-radius: 8px; overflow-wrap: anywhere; }
-  .hash span { display: inline-block; white-space: nowrap; }
-  .hash span + span { margin-left: .45em; }
+  .hash { display: flex; flex-wrap: wrap; gap: 0 .45em; }
+  .hash span { white-space: nowrap; }
   code { font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: .95em; overflow-wrap: anywhere; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
   @media (max-width: 32rem) {
