@@ -584,7 +584,7 @@ function FinalSlide({ view }: { view: ScreenView }) {
         <p className="final-hash">
           {t('screen.final.hash')} <span className="final-hash-value">{view.resultsHash.replace(/(.{8})(?=.)/g, '$1 ')}</span>
           <br />
-          {t('screen.final.hashCheck', { address: resultsAddress(view.joinUrl) })}
+          {view.forum.publicResults ? t('screen.final.hashCheck', { address: resultsAddress(view.joinUrl) }) : t('screen.final.hashKeep')}
         </p>
       ) : (
         <p className="final-hash">{t('screen.final.hashLater')}</p>

@@ -91,6 +91,12 @@ describe.skipIf(!haveBrowser || !built)('the results check page and the final sl
     // A reveal puts its priority's chart up; the facilitator brings the final slide back.
     ok(await admin.send('display:show', { display: { slide: 'final' } }));
     const hash = resultsHash(server.room.state);
+    // Not yet published: the slide asks the hall to note the checksum down.
+    ok(await admin.send('results:publish', { published: false }));
+    const unpublished = await finalSlide({ width: 1280, height: 720 }, 'final-unpublished');
+    expect(unpublished.replace(/\s/g, '')).toContain(hash);
+    expect(unpublished).toContain('Запишіть її: з нею кожен зможе звірити результати, коли їх оприлюднять.');
+    ok(await admin.send('results:publish', { published: true }));
     for (const size of [{ width: 1920, height: 1080 }, { width: 1280, height: 720 }]) {
       const text = await finalSlide(size, 'final');
       expect(text.replace(/\s/g, '')).toContain(hash);

@@ -158,6 +158,7 @@ export const en: CoreCatalogue = {
   'screen.newestPage': 'Page {page} of {pages}',
   'screen.final.hash': 'Checksum of the final results:',
   'screen.final.hashCheck': 'Anyone can compare it with the published results: {address}',
+  'screen.final.hashKeep': 'Note it down: anyone can compare it with the results once they are published.',
   'screen.final.hashLater': 'The results checksum will be shown once every priority is revealed.',
   'check.title': 'Checking the results',
   'check.lead':

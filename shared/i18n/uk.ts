@@ -191,6 +191,7 @@ export const uk = {
   'screen.newestPage': 'Сторінка {page} з {pages}',
   'screen.final.hash': 'Контрольна сума остаточних результатів:',
   'screen.final.hashCheck': 'Звірити її з оприлюдненими результатами може кожен: {address}',
+  'screen.final.hashKeep': 'Запишіть її: з нею кожен зможе звірити результати, коли їх оприлюднять.',
   'screen.final.hashLater': 'Контрольну суму результатів буде показано, коли оголосять усі пріоритети.',
   'check.title': 'Перевірка результатів',
   'check.lead':
