@@ -1,5 +1,6 @@
-// One build, three pages: the phone (/), the projector (/screen) and the console (/console). Each
-// is its own entry, so phones never download console or projector code.
+// One build, four pages: the phone (/), the projector (/screen), the console (/console) and the
+// results check (/results-check). Each is its own entry, so phones never download console or
+// projector code.
 
 import react from '@vitejs/plugin-react';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,6 +49,7 @@ export default defineConfig({
         phone: `${root}client/phone/index.html`,
         screen: `${root}client/screen/index.html`,
         console: `${root}client/console/index.html`,
+        check: `${root}client/check/index.html`,
       },
     },
   },

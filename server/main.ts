@@ -25,6 +25,7 @@ import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
 import type { Router } from 'express';
 import { createHttpApp, forumRouter } from './http/app.js';
+import { recordInfoFrom, type ForumRecordInfo } from './http/public.js';
 import { forumFileText } from './forums/transfer.js';
 import { Grants } from './http/grants.js';
 import { OriginCheck } from './http/origins.js';
@@ -77,6 +78,8 @@ export interface ServerConfig {
   wsCompression?: boolean;
   /** ALLOWED_HOSTS: names the server answers to besides its own (see server/http/origins.ts). */
   allowedHosts?: string[];
+  /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
+  record?: ForumRecordInfo;
 }
 
 export const MIN_KEY_LENGTH = 16;
@@ -134,6 +137,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
     allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    record: recordInfoFrom(env),
     ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }
@@ -373,6 +377,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       room,
       clientDir: config.clientDir,
       baseUrl: `${base.url}/f/${slug}`,
+      record: config.record ?? {},
       keys,
       grants,
       trustProxy: config.trustProxy ?? 0,

@@ -186,7 +186,10 @@ export interface ScreenView extends JoinInfo {
   voted: number;
   votedPerPriority: Record<string, number>;
   results: PriorityResult[];
-  /** From the results phase on: the SHA-256 of the canonical results, for the final slide. */
+  /**
+   * Once every priority is revealed: the SHA-256 of the canonical results, for the final slide. Not
+   * before, so the hall never sees a hash that a later paper count or reveal would change.
+   */
   resultsHash: string | null;
 }
 

@@ -580,13 +580,27 @@ function FinalSlide({ view }: { view: ScreenView }) {
       <div className="final-room" ref={ref}>
         {body}
       </div>
-      {view.resultsHash && (
+      {view.resultsHash ? (
         <p className="final-hash">
           {t('screen.final.hash')} <span className="final-hash-value">{view.resultsHash.replace(/(.{8})(?=.)/g, '$1 ')}</span>
+          <br />
+          {view.forum.publicResults ? t('screen.final.hashCheck', { address: resultsAddress(view.joinUrl) }) : t('screen.final.hashKeep')}
         </p>
+      ) : (
+        <p className="final-hash">{t('screen.final.hashLater')}</p>
       )}
     </section>
   );
+}
+
+/** The public results page's address, as a person types it: the join address's, without its code. */
+function resultsAddress(joinUrl: string): string {
+  try {
+    const url = new URL(joinUrl);
+    return `${url.host}${url.pathname}results`;
+  } catch {
+    return 'results';
+  }
 }
 
 function Winners({ result, room }: { result: PriorityResult; room: number }) {

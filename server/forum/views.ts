@@ -28,6 +28,7 @@ import { DEFAULT_WORD_LIST, flaggedWords } from '../../shared/forum/facilitation
 import { ballotCount } from '../../shared/forum/state.js';
 import { FACILITATOR, type ForumState, type Idea } from '../../shared/forum/types.js';
 import { resultsHash } from './resultsHash.js';
+import { resultsFinal } from '../../shared/forum/resultsHash.js';
 
 export interface Presence {
   isOnline(participantId: string): boolean;
@@ -213,8 +214,9 @@ export function screenView(state: ForumState, presence: Presence, join: JoinInfo
     ...summary,
     newestIdeas: newestIdeas(state, NEWEST_ON_SCREEN),
     results: keptFor(state, version, 'screenResults', () => revealedResults(state).map((r) => screenResult(r, state.resultsTop))),
-    // A hash reveals nothing of the counts; shown on the final slide so the hall can check them later.
-    resultsHash: state.phase === 'results' || state.phase === 'closed' ? keptFor(state, version, 'resultsHash', () => resultsHash(state)) : null,
+    // A hash reveals nothing of the counts; shown on the final slide so the hall can check them later,
+    // and only once every priority is revealed: nothing the rules still allow then changes it.
+    resultsHash: resultsFinal(state) ? keptFor(state, version, 'resultsHash', () => resultsHash(state)) : null,
   };
 }
 

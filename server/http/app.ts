@@ -6,6 +6,7 @@
 // Everything is served from this laptop: no CDN, no outside fonts. Facilitator downloads take a
 // short-lived grant (from the console's socket) or the key in a header, never the key in a link.
 
+import compression from 'compression';
 import express, { type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -27,7 +28,7 @@ import type { KeyGuard } from '../realtime/keys.js';
 import { exportResultsInTurns, resultsCsv } from './export.js';
 import type { Grants } from './grants.js';
 import { registerResultsRoutes } from './report.js';
-import { registerPublicRoutes } from './public.js';
+import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
 import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
 
@@ -48,6 +49,8 @@ export interface ForumRouterOptions {
   clientDir: string;
   /** The forum's own address: the server's base and /f/<slug>. */
   baseUrl: string;
+  /** Who holds the forum and where, as the server's settings say: for the public results page. */
+  record: ForumRecordInfo;
   keys: KeyGuard;
   grants: Grants;
   trustProxy: number;
@@ -99,7 +102,7 @@ function precompressed(dir: string): express.RequestHandler {
 }
 
 /** Everything of one forum, as served under /f/<slug> (and at the short addresses of a single forum). */
-export function forumRouter({ room, clientDir, baseUrl, keys, grants, trustProxy, facilitatorKey, forumFile }: ForumRouterOptions): express.Router {
+export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, trustProxy, facilitatorKey, forumFile }: ForumRouterOptions): express.Router {
   const app = express.Router();
 
   // The join QR: of the join address alone, or with a code (`?c=`, digits only). The projector
@@ -194,21 +197,30 @@ export function forumRouter({ room, clientDir, baseUrl, keys, grants, trustProxy
     const name = `viche-forum-${room.record.slug}-${kind === 'archive' ? 'archive-' : ''}${new Date().toISOString().slice(0, 10)}.json`;
     res.set('Content-Disposition', `attachment; filename="${name}"`).set('Cache-Control', 'no-store');
     res.type('application/json');
+    // One listener for the whole file: under compression a 'drain' listener sits on the zlib
+    // stream, where a `once` per piece would never be taken off again.
+    let drained: (() => void) | null = null;
+    res.on('drain', () => {
+      drained?.();
+      drained = null;
+    });
     for await (const piece of forumFile(kind)) {
       if (res.destroyed) return;
       // Waits for the socket to take the piece when it is behind, so memory stays one page deep.
-      if (!res.write(piece)) await new Promise((r) => res.once('drain', r));
+      if (!res.write(piece)) await new Promise<void>((r) => (drained = r));
     }
     res.end();
   });
   // The public results page (once published), its QR, and the join poster.
-  registerPublicRoutes(app, { room, baseUrl, langOf, facilitatorOnly });
+  registerPublicRoutes(app, { room, baseUrl, record, langOf, facilitatorOnly });
 
-  registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf });
+  registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf, baseUrl });
 
   app.get('/', page(clientDir, 'phone'));
   app.get('/screen', page(clientDir, 'screen'));
   app.get('/console', page(clientDir, 'console'));
+  // The results check: its script hashes the published results in the reader's own browser.
+  app.get('/results-check', page(clientDir, 'check'));
   return app;
 }
 
@@ -222,7 +234,7 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 };
 
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
-const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg)?$|console\/(tickets|report|poster)$)/;
+const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg|-check)?$|console\/(tickets|report|poster)$)/;
 
 export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustProxy, log, origins }: HttpOptions): express.Express {
   const app = express();
@@ -242,6 +254,18 @@ export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustP
     }
     next();
   });
+
+  // The pages and data the server writes itself, compressed as they go out: the public results
+  // page of a large forum is 140 KB of HTML that gzip makes about 15 KB, on the venue's Wi-Fi. The
+  // `compression` middleware (Express's own) negotiates br or gzip, leaves alone what is small,
+  // already encoded (the built assets' .br and .gz twins), or not text (XLSX, PNG), and streams
+  // what is written in pieces (a forum file) without holding it whole. Socket.IO answers on the
+  // HTTP server before Express sees a request, and is skipped here besides.
+  app.use(
+    compression({
+      filter: (req, res) => !req.path.startsWith('/socket.io/') && compression.filter(req, res),
+    }),
+  );
 
   app.get('/health', (_req, res) => {
     const forum = forums.primary();

@@ -10,8 +10,9 @@
 // carries no authorName and no voided participant's name; the log leaves out whose ballot a step
 // was about. Hosts are the organisers' own people, so their names stay.
 
-import { ballotCount } from '../../shared/forum/state.js';
+import { ballotCount, resultsBallotCount } from '../../shared/forum/state.js';
 import { resultsHash } from '../forum/resultsHash.js';
+import { resultsFinal } from '../../shared/forum/resultsHash.js';
 import { countDots, tallyPriority, votingProgress } from '../../shared/forum/tally.js';
 import { FACILITATOR, type ForumState, type Origin, type Task, type IdeaStatus, type ModerationEntry } from '../../shared/forum/types.js';
 import { t } from '../../shared/i18n/all.js';
@@ -88,10 +89,15 @@ export interface ExportResults {
     goals: { code: string; title: string; origin?: Origin; tasks?: Task[] }[];
     ideas: ExportIdea[];
   }[];
-  /** joined: ballots held (voided ones left out). */
-  turnout: { joined: number; voted: number; voided: number; votedPerPriority: Record<string, number> };
+  /**
+   * joined: ballots held when voting closed (voided ones left out), as the results count them;
+   * joinedAfterVoting: phones that joined later to see the results, counted nowhere else.
+   */
+  turnout: { joined: number; joinedAfterVoting: number; voted: number; voided: number; votedPerPriority: Record<string, number> };
   /** SHA-256 of the canonical results document: `npm run verify` recomputes it. */
   resultsHash: string;
+  /** Every priority revealed: nothing the rules still allow changes the hash (resultsFinal). */
+  resultsFinal: boolean;
   /** Participants the facilitator voided, with the reason; no tokens, no addresses. */
   voided: { name?: string; reason: string; at: string }[];
   /** Every moderation step, oldest first. */
@@ -165,8 +171,15 @@ export function exportResults(state: ForumState, now = new Date(), { names = tru
         ideas,
       };
     }),
-    turnout: { joined: ballotCount(state), voted: progress.voted, voided: state.voidedCount, votedPerPriority: progress.votedPerPriority },
+    turnout: {
+      joined: resultsBallotCount(state),
+      joinedAfterVoting: ballotCount(state) - resultsBallotCount(state),
+      voted: progress.voted,
+      voided: state.voidedCount,
+      votedPerPriority: progress.votedPerPriority,
+    },
     resultsHash: hash,
+    resultsFinal: resultsFinal(state),
     voided: [...state.participants.values()]
       .filter((p) => p.voided)
       .map((p) => ({ ...(names ? { name: p.name } : {}), reason: p.voided!.reason, at: new Date(p.voided!.at).toISOString() })),
@@ -247,9 +260,9 @@ const LOG: Record<Lang, { headers: string[]; facilitator: string; title: string;
   },
 };
 
-const TURNOUT: Record<Lang, { joined: string; voted: string; voided: string; votedIn: string; hash: string }> = {
-  uk: { joined: 'Учасників', voted: 'Проголосували', voided: 'Анульовано учасників', votedIn: 'Проголосували в пріоритеті', hash: 'SHA-256 результатів (npm run verify)' },
-  en: { joined: 'Participants', voted: 'Voted', voided: 'Participants voided', votedIn: 'Voted in priority', hash: 'Results SHA-256 (npm run verify)' },
+const TURNOUT: Record<Lang, { joined: string; voted: string; voided: string; votedIn: string; hash: string; provisional: string }> = {
+  uk: { joined: 'Учасників', voted: 'Проголосували', voided: 'Анульовано учасників', votedIn: 'Проголосували в пріоритеті', hash: 'Контрольна сума результатів (SHA-256)', provisional: 'попередня: оголошено не всі пріоритети' },
+  en: { joined: 'Participants', voted: 'Voted', voided: 'Participants voided', votedIn: 'Voted in priority', hash: 'Results checksum (SHA-256)', provisional: 'provisional: not every priority revealed' },
 };
 
 /**
@@ -302,7 +315,7 @@ export function resultsCsv(results: ExportResults, lang: Lang): string {
   lines.push('', row([words.joined, results.turnout.joined]), row([words.voted, results.turnout.voted]));
   if (results.turnout.voided > 0) lines.push(row([words.voided, results.turnout.voided]));
   for (const p of results.priorities) lines.push(row([`${words.votedIn} ${p.code}`, p.title, results.turnout.votedPerPriority[p.code] ?? 0]));
-  lines.push(row([words.hash, results.resultsHash]));
+  lines.push(row(results.resultsFinal ? [words.hash, results.resultsHash] : [words.hash, results.resultsHash, words.provisional]));
 
   // The moderation log, after another empty line: its own heading and columns.
   const log = LOG[lang];

@@ -1,8 +1,9 @@
 // The public, read-only results page the facilitator publishes after the reveal: /results (HTML,
 // no script, readable on a phone), /results.json (the same data for programs) and a QR of the
-// page's address. It shows only priorities already revealed to the hall, the turnout, and the
-// results' SHA-256 with how to check it; once every priority is revealed, the JSON also carries the
-// canonical results document itself, so anyone can hash it and compare.
+// page's address. A page of record: when, where and by whom, the turnout, links to each priority,
+// only priorities already revealed to the hall, and the results' SHA-256, provisional until every
+// priority is revealed. Then the JSON also carries the canonical results document itself, and the
+// page links to /results-check (client/check), which hashes it in the reader's browser.
 //
 // Built from the canonical results document (shared/forum/resultsHash.ts), which has no names,
 // tokens, participant ids, addresses, hidden ideas, reasons or moderation log, and from nothing of
@@ -12,15 +13,34 @@
 
 import type { IRouter, Request, Response } from 'express';
 import QRCode from 'qrcode';
-import { canonicalJson, resultsDocument } from '../../shared/forum/resultsHash.js';
+import { canonicalJson, resultsDocument, resultsFinal } from '../../shared/forum/resultsHash.js';
 import { votingProgress } from '../../shared/forum/tally.js';
 import type { ForumState, Phase } from '../../shared/forum/types.js';
 import { errorMessage, t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
+import { cleanLine } from '../../shared/forum/text.js';
 import type { ForumRoom } from '../forum/room.js';
 import { sha256Hex } from '../forum/resultsHash.js';
 import { posterPage } from './poster.js';
 import { escapeHtml, htmlPage } from './page.js';
+
+/**
+ * Who holds the forums of this server and where (ORGANISER, PLACE): the forum itself records only
+ * its title and times, and a page of record names its organiser and place. Per server, as a city's
+ * laptop serves one organiser; a forum held elsewhere names its place in its title.
+ */
+export interface ForumRecordInfo {
+  organiser?: string;
+  place?: string;
+}
+
+/** The settings' text as a line of a page: invisible characters dropped, at most 200 characters. */
+export function recordInfoFrom(env: NodeJS.ProcessEnv): ForumRecordInfo {
+  const line = (value: string | undefined) => cleanLine(value ?? '').slice(0, 200);
+  const organiser = line(env.ORGANISER);
+  const place = line(env.PLACE);
+  return { ...(organiser ? { organiser } : {}), ...(place ? { place } : {}) };
+}
 
 /** The JSON's format: a version, so that a program reading it can tell a later shape apart. */
 export const PUBLIC_RESULTS_FORMAT = 'viche-public-results/1';
@@ -47,7 +67,8 @@ export type PublicPriority = { code: string; title: string; color: string } & (
 
 export interface PublicResults {
   format: typeof PUBLIC_RESULTS_FORMAT;
-  forum: { title: string; phase: Phase };
+  /** publishedAt: when the page was first published (ISO 8601), the evening of the results. */
+  forum: { title: string; phase: Phase; publishedAt: string | null; organiser?: string; place?: string };
   turnout: { participants: number; voted: number };
   priorities: PublicPriority[];
   /** SHA-256 of the canonical results document, as on the projector's final slide and in exports. */
@@ -59,7 +80,7 @@ export interface PublicResults {
 }
 
 /** The public results of a forum's current state: revealed priorities only. */
-export function publicResults(state: ForumState): PublicResults {
+export function publicResults(state: ForumState, record: ForumRecordInfo = {}): PublicResults {
   const document = resultsDocument(state);
   const canonical = canonicalJson(document);
   const voters = votingProgress(state).votedPerPriority;
@@ -83,10 +104,15 @@ export function publicResults(state: ForumState): PublicResults {
       })),
     };
   });
-  const final = priorities.length > 0 && priorities.every((p) => p.revealed);
+  const final = resultsFinal(state);
   return {
     format: PUBLIC_RESULTS_FORMAT,
-    forum: { title: state.title, phase: state.phase },
+    forum: {
+      title: state.title,
+      phase: state.phase,
+      publishedAt: state.resultsPublishedAt === null ? null : new Date(state.resultsPublishedAt).toISOString(),
+      ...record,
+    },
     turnout: document.turnout,
     priorities,
     resultsHash: sha256Hex(canonical),
@@ -114,6 +140,18 @@ const STYLE = `
   h2 { font-size: 1.45rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: anywhere; }
   p { margin: 0 0 .75rem; }
   .lead { font-size: 1.2rem; }
+  .record { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; margin: 0 0 1rem; color: var(--muted); font-size: 1rem; }
+  .record div { display: flex; gap: .4rem; }
+  .record dt { flex: none; }
+  .record dd { margin: 0; color: var(--ink); font-weight: 600; }
+  .jump { margin: 0 0 2rem; }
+  .jump-h { font-size: 1.15rem; margin-bottom: .4rem; }
+  .jump ul { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .35rem .75rem; }
+  .jump a { display: flex; gap: .4rem; align-items: baseline; padding: .35rem .2rem; font-weight: 600; }
+  .jump .code { flex: none; }
+  .up { margin: .6rem 0 0; font-size: 1rem; }
+  .check-link { display: inline-block; padding: .55rem 1rem; border: 2px solid var(--link); border-radius: 8px; font-weight: 700; text-decoration: none; }
+  :target { scroll-margin-top: .5rem; }
   .phase { color: var(--muted); }
   .turnout { display: grid; grid-template-columns: repeat(3, minmax(0, max-content)); gap: .5rem 2.5rem; margin: 1.25rem 0 2rem; padding: .85rem 1.1rem; background: var(--soft); border-radius: 12px; }
   .turnout dt { color: var(--muted); font-size: 1rem; line-height: 1.3; }
@@ -135,8 +173,8 @@ const STYLE = `
   .nums .sep { display: none; }
   .check { margin-top: 2.5rem; padding-top: 1rem; border-top: 1px solid var(--line); }
   .hash { font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: 1.05rem; font-weight: 700; padding: .6rem .8rem; background: var(--soft); border-radius: 8px; overflow-wrap: anywhere; }
-  .hash span { display: inline-block; white-space: nowrap; }
-  .hash span + span { margin-left: .45em; }
+  .hash { display: flex; flex-wrap: wrap; gap: 0 .45em; }
+  .hash span { white-space: nowrap; }
   code { font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: .95em; overflow-wrap: anywhere; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
   @media (max-width: 32rem) {
@@ -181,10 +219,14 @@ ${body}
   });
 }
 
+/** A priority's place on the page, for the jump links. */
+const priorityAnchor = (code: string): string => `p-${code.replace(/[^\w-]/g, '_')}`;
+
 function priorityHtml(lang: Lang, state: ForumState, p: PublicPriority): string {
-  const headingId = `p-${p.code.replace(/[^\w-]/g, '_')}`;
+  const headingId = priorityAnchor(p.code);
   const head = `<h2 id="${headingId}"><span class="code">${escapeHtml(p.code)}</span> ${escapeHtml(p.title)}</h2>`;
   const open = `<section class="priority" aria-labelledby="${headingId}" style="--c: ${escapeHtml(p.color || '#111')}">`;
+  const up = `<p class="up"><a href="#priorities">${escapeHtml(t(lang, 'public.up'))}</a></p>`;
   if (!p.revealed) return `${open}\n${head}\n<p class="pending">${escapeHtml(t(lang, 'public.notYet'))}</p>\n</section>`;
   const meta = `<p class="meta">${escapeHtml(t(lang, 'count.ideas', { count: p.ideas.length }))} · ${escapeHtml(t(lang, 'count.voters', { count: p.voters }))}</p>`;
   if (p.ideas.length === 0) return `${open}\n${head}\n${meta}\n<p>${escapeHtml(t(lang, 'public.noIdeas'))}</p>\n</section>`;
@@ -206,39 +248,63 @@ function priorityHtml(lang: Lang, state: ForumState, p: PublicPriority): string 
     )}</span>${withPaper ? `<span class="sep" aria-hidden="true"> · </span><span>${escapeHtml(t(lang, 'console.results.split', { phone: i.phoneDots, paper: i.paperDots }))}</span>` : ''}</span>
 </li>`;
   });
-  return `${open}\n${head}\n${meta}\n<ol class="ranking" role="list">\n${rows.join('\n')}\n</ol>\n</section>`;
+  return `${open}\n${head}\n${meta}\n<ol class="ranking" role="list">\n${rows.join('\n')}\n</ol>\n${up}\n</section>`;
 }
 
 /** The hash in groups of eight for the eye; copied, it is one unbroken string. */
 const hashHtml = (hash: string): string => (hash.match(/.{1,8}/g) ?? []).map((g) => `<span>${g}</span>`).join('');
 
-export function resultsPage(state: ForumState, lang: Lang): string {
-  const data = publicResults(state);
+const longDate = (lang: Lang, at: number): string =>
+  new Intl.DateTimeFormat(lang === 'uk' ? 'uk-UA' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(at));
+
+/** What makes the page one of record: when the results were announced, where, and by whom. */
+function recordHtml(lang: Lang, state: ForumState, record: ForumRecordInfo): string {
+  const items: [string, string][] = [];
+  if (state.resultsPublishedAt !== null) items.push([t(lang, 'public.record.date'), longDate(lang, state.resultsPublishedAt)]);
+  if (record.place) items.push([t(lang, 'public.record.place'), record.place]);
+  if (record.organiser) items.push([t(lang, 'public.record.organiser'), record.organiser]);
+  if (items.length === 0) return '';
+  return `<dl class="record">${items.map(([k, v]) => `<div><dt>${escapeHtml(k)}:</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>`;
+}
+
+/** Links to each priority: on a phone the page runs to tens of thousands of pixels. */
+function jumpHtml(lang: Lang, priorities: readonly PublicPriority[]): string {
+  const items = priorities.map(
+    (p) =>
+      `<li><a href="#${priorityAnchor(p.code)}" style="--c: ${escapeHtml(p.color || '#111')}"><span class="code">${escapeHtml(p.code)}</span> <span>${escapeHtml(p.title)}</span></a></li>`,
+  );
+  return `<nav class="jump" id="priorities" aria-labelledby="jump-h">
+<h2 id="jump-h" class="jump-h">${escapeHtml(t(lang, 'public.jump'))}</h2>
+<ul role="list">${items.join('')}</ul>
+</nav>`;
+}
+
+export function resultsPage(state: ForumState, lang: Lang, record: ForumRecordInfo = {}): string {
+  const data = publicResults(state, record);
   const revealed = data.priorities.filter((p) => p.revealed).length;
   const jsonLink = '<a href="results.json">results.json</a>';
+  const checkHref = lang === 'uk' ? 'results-check' : 'results-check?lang=en';
+  // No word of reloading once nothing more is to come.
+  const phase = state.phase === 'closed' ? 'public.phase.closed' : data.final ? 'public.phase.final' : 'public.phase.results';
   const body = `<h1>${escapeHtml(state.title)}</h1>
+${recordHtml(lang, state, record)}
 <p class="lead">${escapeHtml(t(lang, 'public.lead'))}</p>
-<p class="phase">${escapeHtml(t(lang, state.phase === 'closed' ? 'public.phase.closed' : 'public.phase.results'))}</p>
+<p class="phase">${escapeHtml(t(lang, phase))}</p>
 <dl class="turnout" aria-label="${escapeHtml(t(lang, 'public.turnout'))}">
 <div><dt>${escapeHtml(t(lang, 'public.participants'))}</dt><dd>${data.turnout.participants}</dd></div>
 <div><dt>${escapeHtml(t(lang, 'public.voted'))}</dt><dd>${data.turnout.voted}</dd></div>
 <div><dt>${escapeHtml(t(lang, 'public.revealed'))}</dt><dd>${escapeHtml(t(lang, 'public.revealedOf', { revealed, total: data.priorities.length }))}</dd></div>
 </dl>
+${jumpHtml(lang, data.priorities)}
 ${data.priorities.map((p) => priorityHtml(lang, state, p)).join('\n')}
-<section class="check" aria-labelledby="check">
+<section class="check" id="check-results" aria-labelledby="check">
 <h2 id="check">${escapeHtml(t(lang, 'public.check.heading'))}</h2>
-<p>${escapeHtml(t(lang, 'public.check.hash'))}:</p>
+<p>${escapeHtml(t(lang, 'public.check.hash'))}${data.final ? '' : ` (${escapeHtml(t(lang, 'public.provisional'))})`}:</p>
 <p class="hash" translate="no">${hashHtml(data.resultsHash)}</p>
+<p>${escapeHtml(t(lang, data.final ? 'public.check.final' : 'public.check.notFinal'))}</p>
 <p>${escapeHtml(t(lang, 'public.check.what'))}</p>
-<p>${
-    data.final
-      ? escapeHtml(t(lang, 'public.check.final'))
-          .replace('{json}', jsonLink)
-          .replace('{command}', '<code>jq -j .canonical results.json | sha256sum</code>')
-      : escapeHtml(t(lang, 'public.check.notFinal'))
-  }</p>
-<p>${escapeHtml(t(lang, 'public.check.organisers')).replace('{command}', '<code>npm run verify FILE HASH</code>')}</p>
-<p>${escapeHtml(t(lang, 'public.json')).replace('{json}', jsonLink)}</p>
+${data.final ? `<p><a class="check-link" href="${checkHref}">${escapeHtml(t(lang, 'public.check.link'))}</a></p>\n<p>${escapeHtml(t(lang, 'public.check.linkHelp'))}</p>` : ''}
+<p class="meta">${escapeHtml(t(lang, 'public.json')).replace('{json}', jsonLink)}</p>
 </section>`;
   return page(lang, t(lang, 'public.pageTitle', { title: state.title }), body);
 }
@@ -256,12 +322,14 @@ export interface PublicRoutesOptions {
   room: ForumRoom;
   /** The address phones open, without a code. */
   baseUrl: string;
+  /** Who holds the forum and where (ORGANISER, PLACE). */
+  record: ForumRecordInfo;
   langOf(req: Request): Lang;
   /** Lets a facilitator's request through (a grant or the key), or answers it with the refusal. */
   facilitatorOnly(req: Request, res: Response): boolean;
 }
 
-export function registerPublicRoutes(app: IRouter, { room, baseUrl, langOf, facilitatorOnly }: PublicRoutesOptions): void {
+export function registerPublicRoutes(app: IRouter, { room, baseUrl, record, langOf, facilitatorOnly }: PublicRoutesOptions): void {
   // Short-lived: a newly revealed priority must show on the next reload.
   const fresh = (res: Response) => res.set('Cache-Control', 'no-cache');
 
@@ -272,7 +340,7 @@ export function registerPublicRoutes(app: IRouter, { room, baseUrl, langOf, faci
       res.status(404).send(notPublishedPage(room.state, lang));
       return;
     }
-    res.send(resultsPage(room.state, lang));
+    res.send(resultsPage(room.state, lang, record));
   });
 
   app.get('/results.json', (req, res) => {
@@ -282,7 +350,7 @@ export function registerPublicRoutes(app: IRouter, { room, baseUrl, langOf, faci
       res.status(404).json({ ok: false, error: { ...error, message: errorMessage(langOf(req), error) } });
       return;
     }
-    res.type('application/json').send(JSON.stringify(publicResults(room.state), null, 2));
+    res.type('application/json').send(JSON.stringify(publicResults(room.state, record), null, 2));
   });
 
   // The page's address as a QR, for the console to show or print; the address alone, public.

@@ -20,13 +20,15 @@ export interface ResultsRoutesOptions {
   /** Answers and returns false outside the phases results can be taken from. */
   exportable: (req: Request, res: Response) => boolean;
   langOf: (req: Request) => Lang;
+  /** The forum's own address (the public results page and its check are beneath it). */
+  baseUrl: string;
 }
 
 function refuse(res: Response, status: number, lang: Lang, error: RuleError, message = errorMessage(lang, error)): void {
   res.status(status).json({ ok: false, error: { ...error, message } });
 }
 
-export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exportable, langOf }: ResultsRoutesOptions): void {
+export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exportable, langOf, baseUrl }: ResultsRoutesOptions): void {
   // One priority's chart. Only a revealed priority: a picture is made to be shown or published,
   // and the hall must not learn a ranking from a post before it is announced.
   app.get('/api/chart/:file', async (req, res) => {
@@ -61,7 +63,8 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
         forumTitle: results.forum.title,
         date: now,
         turnout: { joined: results.turnout.joined, voted: results.turnout.voted, votedHere: results.turnout.votedPerPriority[priority.code] ?? 0 },
-        resultsHash: results.resultsHash,
+        // Not before every priority is revealed: a picture is kept and shared, and the hash would still change.
+        resultsHash: results.resultsFinal ? results.resultsHash : null,
         top: state.resultsTop,
       },
     );
@@ -86,6 +89,7 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
       names,
       // The print button's script, shared with the ticket sheets (served at the server's root).
       script: '/tickets.js',
+      checkUrl: `${baseUrl}/results-check`,
     };
     const html = await buildDocument({ kind: 'report', input });
     res.set('Cache-Control', 'no-store');

@@ -39,7 +39,8 @@ export interface ChartOptions {
   /** The day the picture stands for, in the footer. */
   date: Date;
   turnout: { joined: number; voted: number; votedHere: number };
-  resultsHash: string;
+  /** The results hash once final (every priority revealed); null leaves it off the picture. */
+  resultsHash: string | null;
   /** How many top ideas to show (a tie at the cut is kept whole). */
   top?: number;
   /** Prefix for the ids inside the SVG, so that several charts can share one HTML page. */
@@ -348,10 +349,10 @@ export function chartSvg(priority: ChartPriority, opts: ChartOptions): string {
     }
     y += f.sub * 0.6;
 
-    // Footer: turnout, the day, the start of the results hash (what `npm run verify` prints in full).
+    // Footer: turnout, the day, the start of the final results hash (the public page has it whole).
     const footLines = [
       t(lang, 'chart.turnout', opts.turnout),
-      `${longDate(lang, opts.date)} · ${t(lang, 'chart.hash', { hash: opts.resultsHash.slice(0, 16) })}`,
+      opts.resultsHash ? `${longDate(lang, opts.date)} · ${t(lang, 'chart.hash', { hash: opts.resultsHash.slice(0, 16) })}` : longDate(lang, opts.date),
     ];
     const footLine = f.foot * 1.45;
     const firstBaseline = g.height! - g.pad - (footLines.length - 1) * footLine;
@@ -414,7 +415,9 @@ export function chartSvg(priority: ChartPriority, opts: ChartOptions): string {
     oneLine(opts.forumTitle),
     subText,
     ...descRows,
-    ...(g.frame ? [t(lang, 'chart.turnout', opts.turnout), longDate(lang, opts.date), t(lang, 'chart.hash', { hash: opts.resultsHash.slice(0, 16) })] : []),
+    ...(g.frame
+      ? [t(lang, 'chart.turnout', opts.turnout), longDate(lang, opts.date), ...(opts.resultsHash ? [t(lang, 'chart.hash', { hash: opts.resultsHash.slice(0, 16) })] : [])]
+      : []),
   ].join('. ');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="${FONT_FAMILY}">`,

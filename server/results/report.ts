@@ -33,6 +33,8 @@ export interface ReportInput {
   names: boolean;
   /** The address of the script behind the print button (the page's CSP allows no inline script). */
   script: string;
+  /** The public page where anyone checks the results hash in their own browser. */
+  checkUrl: string;
 }
 
 type Priority = ExportResults['priorities'][number];
@@ -131,7 +133,7 @@ export function moderationCounts(results: ExportResults) {
   };
 }
 
-export function resultsReport({ results, colors, top, lang, now, names, script }: ReportInput): string {
+export function resultsReport({ results, colors, top, lang, now, names, script, checkUrl }: ReportInput): string {
   const tr = (key: MessageKey, params?: Record<string, string | number>) => escapeHtml(t(lang, key, params));
   const revealedCount = results.priorities.filter((p) => p.revealed).length;
   const { turnout } = results;
@@ -183,7 +185,7 @@ export function resultsReport({ results, colors, top, lang, now, names, script }
             forumTitle: results.forum.title,
             date: now,
             turnout: { joined: turnout.joined, voted: turnout.voted, votedHere: turnout.votedPerPriority[p.code] ?? 0 },
-            resultsHash: results.resultsHash,
+            resultsHash: results.resultsFinal ? results.resultsHash : null,
             top,
             idPrefix: `chart-${index + 1}`,
           },
@@ -281,8 +283,11 @@ ${modRows.map(([key, n]) => `<tr><th scope="row">${tr(key)}</th><td class="num">
     <h2 id="h-hash">${tr('report.hash')}</h2>
     <p class="hash">${escapeHtml(results.resultsHash)}</p>
     <p>${tr('report.hashHelp')}</p>
-    <p><code>npm run verify data/viche.db ${escapeHtml(results.resultsHash)}</code></p>
-    <p class="small muted">${tr('report.hashJson')}</p>
+    ${
+      results.resultsFinal
+        ? `<p>${tr('report.hashFinal')}</p>\n    <p><a href="${escapeHtml(checkUrl)}">${escapeHtml(checkUrl)}</a></p>`
+        : `<p><strong>${tr('report.hashProvisional')}</strong></p>`
+    }
   </div>
 </section>
 </main>`,

@@ -307,8 +307,9 @@ describe('GET /api/chart/:code.svg', () => {
       expect(svg).toContain('Сквер &lt;біля&gt; річки &amp; &quot;зелена&quot; зона');
       expect(texts(svg, 'rank')).toEqual(['=1', '=1', '3']);
       expect(svg).toContain('Зелене місто');
-      expect(svg).toContain(`${hash.slice(0, 16)}…`);
-      expect(svg).not.toContain(hash.slice(0, 17));
+      // Five priorities still to be revealed: the hash would change, so a picture kept or shared has none.
+      expect(svg).not.toContain(hash.slice(0, 16));
+      expect(svg).not.toContain('Контрольна сума');
       // No author's name on a picture to publish.
       expect(svg).not.toContain('Олена');
     }
@@ -333,5 +334,18 @@ describe('GET /api/chart/:code.svg', () => {
     expect(badSize.status).toBe(400);
     expect(await refusal(badSize)).toEqual({ code: 'BAD_INPUT', params: { field: 'size' }, message: 'Unknown picture size. Possible: post, slide.' });
     expect((await get('/api/chart/5.svg?size=report')).status).toBe(400);
+  });
+
+  it('once every priority is revealed, carries the start of the final hash, in words a resident reads', async () => {
+    for (const p of server.room.state.structure.priorities) {
+      if (!server.room.state.revealed.includes(p.code)) ok(await admin.send('priority:reveal', { priorityCode: p.code }));
+    }
+    const { resultsHash: hash } = (await (await get('/api/export.json')).json()) as { resultsHash: string };
+    for (const [lang, words] of [['uk', 'Контрольна сума результатів: '], ['en', 'Results checksum: ']] as const) {
+      const svg = await (await get(`/api/chart/5.svg?size=post&lang=${lang}`)).text();
+      expect(svg).toContain(`${words}${hash.slice(0, 16)}…`);
+      expect(svg).not.toContain(hash.slice(0, 17));
+      expect(svg).not.toMatch(/npm run|verify|sha256sum/);
+    }
   });
 });

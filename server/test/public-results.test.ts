@@ -185,13 +185,26 @@ describe('the public results page', () => {
     expect(text).toContain('Зелене місто');
     expect(text).not.toContain('Сквер біля річки');
     expect(text.match(/Ще не оголошено\./g)).toHaveLength(5);
-    // The hash, the same as the projector's, and how to check it.
+    // The hash, marked provisional in words; the projector shows none until every priority is revealed.
     const hash = resultsHash(server.room.state);
     expect(text).toContain(hash);
-    await screen.next<ScreenView>('screen', (v) => v.resultsHash === hash);
-    expect(text).toContain('Відбиток стане остаточним, коли буде оголошено всі пріоритети');
-    expect(text).toContain('npm run verify FILE HASH');
+    expect(text).toContain('Контрольна сума результатів (попередня):');
+    expect(text).toContain('Це попередня контрольна сума: оголошено ще не всі пріоритети');
+    expect((await screen.next<ScreenView>('screen', (v) => v.results.length === 1)).resultsHash).toBeNull();
+    // Nothing to check in a browser yet, and still a reason to reload.
+    expect(html).not.toContain('results-check');
+    expect(text).toContain('Оновіть сторінку');
     expect(html).toContain('<a href="results.json">results.json</a>');
+    // A page of record: the day it was published; the server here names no organiser or place.
+    const day = new Intl.DateTimeFormat('uk-UA', { day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(server.room.state.resultsPublishedAt!));
+    expect(text).toContain(`Дата:${day}`);
+    expect(text).not.toContain('Організатор');
+    // Jump links to every priority, each to its heading, and back.
+    for (const p of server.room.state.structure.priorities) {
+      expect(html).toContain(`href="#p-${p.code}"`);
+      expect(html).toContain(`id="p-${p.code}"`);
+    }
+    expect(html).toContain('<a href="#priorities">↑ До списку пріоритетів</a>');
     expectNothingPersonal(html);
 
     const json = await get('/results.json');
@@ -240,8 +253,14 @@ describe('the public results page', () => {
     const text = textOf(await (await get('/results')).text());
     expect(text).toContain('Сквер біля річки');
     expect(text).not.toContain('Ще не оголошено');
-    expect(text).toContain('Усі пріоритети оголошено, тож відбиток остаточний.');
-    expect(text).toContain('jq -j .canonical results.json | sha256sum');
+    expect(text).toContain('Усі пріоритети оголошено, тож ця контрольна сума остаточна й уже не зміниться.');
+    expect(text).not.toContain('(попередня)');
+    // Nothing more is to come: no word of reloading, and a link to check the hash in one's own browser.
+    expect(text).toContain('Усі пріоритети оголошено: це остаточні результати форуму.');
+    expect(text).not.toMatch(/Оновіть/);
+    const html = await (await get('/results')).text();
+    expect(html).toContain('<a class="check-link" href="results-check">Перевірити у своєму браузері</a>');
+    expect((await get('/results-check')).status).toBe(200);
     // A priority without ideas says so.
     expect(text).toContain('У цьому пріоритеті немає ідей.');
   });
@@ -268,7 +287,9 @@ describe('the public results page', () => {
     ok(await admin.send('phase:set', { to: 'closed' }));
     const before = (await (await get('/results.json')).json()) as PublicResults;
     expect(before.forum.phase).toBe('closed');
-    expect(textOf(await (await get('/results')).text())).toContain('Форум завершено. Дякуємо всім учасникам!');
+    const closed = textOf(await (await get('/results')).text());
+    expect(closed).toContain('Форум завершено. Дякуємо всім учасникам!');
+    expect(closed).not.toMatch(/Оновіть|reload/i);
 
     for (const c of [admin, screen, host, ...phones]) c.close();
     await server.close();

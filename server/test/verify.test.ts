@@ -67,7 +67,8 @@ beforeAll(async () => {
     ok(await admin.send('phase:set', { to: 'results' }));
     ok(await admin.send('paper:ballots', { count: 1 }));
     ok(await admin.send('paper:dots', { ideaId: ideas[2], count: 2 }));
-    ok(await admin.send('priority:reveal', { priorityCode: '1' }));
+    // Every priority revealed: the projector shows the hash only once it is final.
+    for (const p of server.room.state.structure.priorities) ok(await admin.send('priority:reveal', { priorityCode: p.code }));
     forumId = server.room.state.id;
     voter = c.me.participantId;
     const screen = await connectScreen(server);

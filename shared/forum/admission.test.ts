@@ -530,7 +530,7 @@ describe('decideVoid', () => {
     const { f } = votingForum();
     f.to('results');
     f.run(decideReveal(f.state, 'B'));
-    expect(refusal(decideVoid(f.state, 'p1', 'Причина', 1))).toEqual({ code: 'WRONG_PHASE', params: { phase: 'results' } });
+    expect(refusal(decideVoid(f.state, 'p1', 'Причина', 1))).toEqual({ code: 'RESULTS_SHOWN' });
     f.to('closed');
     expect(refusal(decideVoid(f.state, 'p2', 'Причина', 1))).toEqual({ code: 'WRONG_PHASE', params: { phase: 'closed' } });
   });

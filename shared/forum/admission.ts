@@ -3,7 +3,7 @@
 // voiding a participant. What needs a clock or a secret (the hall's rotating code) is checked by
 // the server before these run; everything that is recorded is decided here.
 
-import { accept, refuse, type Decision } from './errors.js';
+import { accept, refuse, type Decision, type RuleError } from './errors.js';
 import { checkLine } from './rules.js';
 import {
   ADMISSION_MODES,
@@ -141,6 +141,11 @@ export function canVoid(state: Pick<ForumState, 'phase' | 'revealed'>): boolean 
   return state.phase !== 'closed' && state.revealed.length === 0;
 }
 
+/** Why a void is refused (see canVoid): the rankings already shown, or a closed forum. */
+export function voidRefusal(state: Pick<ForumState, 'phase' | 'revealed'>): RuleError {
+  return state.phase === 'closed' ? { code: 'WRONG_PHASE', params: { phase: state.phase } } : { code: 'RESULTS_SHOWN' };
+}
+
 /**
  * Voids a participant: their dots are taken off, their ideas hidden with the reason, and their
  * device refused from then on. Not once results are being revealed: the hall has seen them.
@@ -149,7 +154,7 @@ export function decideVoid(state: ForumState, participantId: string, rawReason: 
   const p = state.participants.get(participantId);
   if (!p) return refuse('NOT_JOINED');
   if (p.voided) return refuse('ALREADY_VOIDED');
-  if (!canVoid(state)) return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!canVoid(state)) return { ok: false, error: voidRefusal(state) };
   const reason = checkLine('reason', rawReason, LIMITS.reason, true);
   if (!reason.ok) return reason;
   return accept([{ type: 'participantVoided', participantId, reason: reason.value, at }]);

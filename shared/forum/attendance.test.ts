@@ -231,6 +231,6 @@ describe('voiding a burst', () => {
     const { f } = evening();
     f.to('results');
     f.state.revealed.push('A');
-    expect(refusal(decideVoidMany(f.state, { range: '10.9.' }, 'Пізно', 1)).code).toBe('WRONG_PHASE');
+    expect(refusal(decideVoidMany(f.state, { range: '10.9.' }, 'Пізно', 1)).code).toBe('RESULTS_SHOWN');
   });
 });

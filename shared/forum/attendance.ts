@@ -3,7 +3,7 @@
 // pauses), and the void of everyone who joined in a chosen window or address range, in one step.
 // The server keeps the clock and the waiting phones; everything recorded is decided here.
 
-import { canVoid } from './admission.js';
+import { canVoid, voidRefusal } from './admission.js';
 import { accept, refuse, type Decision } from './errors.js';
 import { checkLine } from './rules.js';
 import { ballotCount } from './state.js';
@@ -172,7 +172,7 @@ export function voidImpact(state: ForumState, participantIds: readonly string[])
  * the window or range chosen. Refused when it finds nobody, and once results are being revealed.
  */
 export function decideVoidMany(state: ForumState, selection: JoinSelection, rawReason: string, at: number): Decision<ForumEvent[]> {
-  if (!canVoid(state)) return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!canVoid(state)) return { ok: false, error: voidRefusal(state) };
   const chosen = selectJoined(state, selection);
   if (!chosen.ok) return chosen;
   if (chosen.value.length === 0) return refuse('NONE_SELECTED');

@@ -86,6 +86,8 @@ export const ERROR_CODES = [
   'CONNECTION_LIMIT',
   'VOIDED',
   'ALREADY_VOIDED',
+  /** A void once the hall has been shown results: it would change the rankings shown. */
+  'RESULTS_SHOWN',
   /** An action id already used for another command. */
   'ACTION_ID_REUSED',
   /** A download or print link whose grant has expired. */

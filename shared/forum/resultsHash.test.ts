@@ -3,8 +3,10 @@
 // personal goes in.
 
 import { describe, expect, it } from 'vitest';
+import { decideVoid } from './admission.js';
 import { decidePaperBallots, decidePaperDots } from './facilitation.js';
-import { canonicalJson, canonicalResults, resultsDocument } from './resultsHash.js';
+import { decideReveal } from './rules.js';
+import { canonicalJson, canonicalResults, resultsDocument, resultsFinal } from './resultsHash.js';
 import { TestForum } from './testing.js';
 import { FACILITATOR } from './types.js';
 
@@ -96,5 +98,41 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ b: 1, a: ['x'], B: 'é' })).toBe('{"B":"é","a":["x"],"b":1}');
     expect(() => canonicalJson({ a: 1.5 })).toThrow(TypeError);
     expect(() => canonicalJson({ a: null })).toThrow(TypeError);
+  });
+});
+
+describe('the turnout the results count', () => {
+  it('is the ballots held when voting closed: a phone joining later changes neither it nor the text', () => {
+    const f = evening('forward');
+    f.to('results');
+    const before = canonicalResults(f.state);
+    f.join('late1');
+    f.join('late2');
+    expect(f.state.participants.size).toBe(5);
+    expect(resultsDocument(f.state).turnout).toEqual({ participants: 3, voted: 3 });
+    expect(canonicalResults(f.state)).toBe(before);
+  });
+
+  it('leaves out a voided ballot whether it was held before voting closed or joined after', () => {
+    const f = evening('forward');
+    f.to('results');
+    f.join('late');
+    f.run(decideVoid(f.state, 'late', 'Другий телефон', f.now()));
+    f.run(decideVoid(f.state, 'p3', 'Другий телефон', f.now()));
+    expect(resultsDocument(f.state).turnout).toEqual({ participants: 2, voted: 2 });
+  });
+});
+
+describe('resultsFinal', () => {
+  it('only once every priority is revealed, in results or after', () => {
+    const f = evening('forward');
+    expect(resultsFinal(f.state)).toBe(false);
+    f.to('results');
+    f.run(decideReveal(f.state, 'A'));
+    expect(resultsFinal(f.state)).toBe(false);
+    for (const p of f.state.structure.priorities.slice(1)) f.run(decideReveal(f.state, p.code));
+    expect(resultsFinal(f.state)).toBe(true);
+    f.to('closed');
+    expect(resultsFinal(f.state)).toBe(true);
   });
 });

@@ -27,7 +27,8 @@
 //             "rank": int }                 // competition rank: 1, 2, 2, 4
 //         ] }
 //     ],
-//     "turnout": { "participants": int,     // participants holding a ballot (voided ones left out)
+//     "turnout": { "participants": int,     // participants holding a ballot when voting closed
+//                                           // (voided ones left out; later joins not counted)
 //                  "voted": int }           // of them, those with at least one dot anywhere
 //   }
 //
@@ -35,7 +36,7 @@
 // traces a person goes in (names, device tokens, addresses), and no times, so the same results
 // give the same text whenever and from whichever copy they are computed.
 
-import { ballotCount } from './state.js';
+import { resultsBallotCount } from './state.js';
 import { countDots, tallyPriority, votingProgress } from './tally.js';
 import type { ForumState, Rules } from './types.js';
 
@@ -91,8 +92,19 @@ export function resultsDocument(state: ForumState): ResultsDocument {
         rank: t.rank,
       })),
     })),
-    turnout: { participants: ballotCount(state), voted: votingProgress(state).voted },
+    turnout: { participants: resultsBallotCount(state), voted: votingProgress(state).voted },
   };
+}
+
+/**
+ * Whether the results are final: in the results phase or after, with every priority revealed. From
+ * then on nothing changes the document (paper counts, moderation, merges, voids and structure are
+ * all refused, and later joins are not counted), so its hash can be shown as final.
+ */
+export function resultsFinal(state: Pick<ForumState, 'phase' | 'revealed' | 'structure'>): boolean {
+  if (state.phase !== 'results' && state.phase !== 'closed') return false;
+  const priorities = state.structure.priorities;
+  return priorities.length > 0 && priorities.every((p) => state.revealed.includes(p.code));
 }
 
 /** The canonical text of a forum's results; see the format at the top of this file. */

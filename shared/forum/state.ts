@@ -20,6 +20,7 @@ export function emptyState(): ForumState {
     display: { slide: 'auto' },
     resultsTop: RESULTS_TOP_DEFAULT,
     publicResults: false,
+    resultsPublishedAt: null,
     admission: 'open',
     maxPerAddress: null,
     expectedAttendance: null,
@@ -28,6 +29,7 @@ export function emptyState(): ForumState {
     participantsByToken: new Map(),
     participantsByAddress: new Map(),
     voidedCount: 0,
+    joinedAfterVoting: new Set(),
     tickets: new Map(),
     ticketsByCode: new Map(),
     ideas: new Map(),
@@ -218,6 +220,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       if (address) state.participantsByAddress.set(address, (state.participantsByAddress.get(address) ?? 0) + 1);
       const ticket = event.ticketId ? state.tickets.get(event.ticketId) : undefined;
       if (ticket) ticket.participantId = event.participantId;
+      if (state.phase === 'results' || state.phase === 'closed') state.joinedAfterVoting.add(event.participantId);
       return;
     }
     case 'participantRenamed': {
@@ -297,6 +300,7 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       return;
     case 'resultsPublished':
       state.publicResults = event.published;
+      if (event.published) state.resultsPublishedAt ??= event.at;
       return;
     case 'admissionSet':
       state.admission = event.mode;
@@ -454,6 +458,16 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
 /** Participants who still hold a ballot (not voided). */
 export function ballotCount(state: ForumState): number {
   return state.participants.size - state.voidedCount;
+}
+
+/**
+ * The ballots the results count: those held when voting closed (voided ones left out). A phone that
+ * joins afterwards to see the results has no dot to give, so it changes neither them nor their hash.
+ */
+export function resultsBallotCount(state: ForumState): number {
+  let late = 0;
+  for (const id of state.joinedAfterVoting) if (!state.participants.get(id)?.voided) late++;
+  return ballotCount(state) - late;
 }
 
 /** Which participants' dots an event gives back (so the server can tell them). */

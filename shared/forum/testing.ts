@@ -75,7 +75,7 @@ export function refusal(decision: Decision<unknown>): RuleError {
 /** A serialisation of the whole state (Maps included), to compare states or prove one unchanged. */
 export function snapshot(state: ForumState): string {
   return JSON.stringify(state, (_key, value: unknown) =>
-    value instanceof Map ? { map: [...value.entries()] } : value,
+    value instanceof Map ? { map: [...value.entries()] } : value instanceof Set ? { set: [...value] } : value,
   );
 }
 

@@ -285,6 +285,8 @@ export interface ForumState {
   resultsTop: number;
   /** Whether the public results page (/results) is open to anyone, as the facilitator set it. */
   publicResults: boolean;
+  /** When the public results page was first published: the evening the results were announced. */
+  resultsPublishedAt: number | null;
   admission: AdmissionMode;
   /** Most participants per client address, as the facilitator set it; null: the server's default. */
   maxPerAddress: number | null;
@@ -297,6 +299,11 @@ export interface ForumState {
   /** How many participants joined from each client address (voided ones included). */
   participantsByAddress: Map<string, number>;
   voidedCount: number;
+  /**
+   * Participants who joined once voting had closed (to see the results on their phone): they hold
+   * no say in them, so the results' turnout leaves them out and a late join cannot change the hash.
+   */
+  joinedAfterVoting: Set<string>;
   tickets: Map<string, Ticket>;
   /** Ticket code → ticket id. */
   ticketsByCode: Map<string, string>;

@@ -2,7 +2,7 @@
 // and/or an address range (a burst), first counted (participants, their dots, their ideas, others'
 // dots on those), then voided in one step: one event, one entry in the log, one commit.
 
-import { canVoid } from '../../../shared/forum/admission.js';
+import { canVoid, voidRefusal } from '../../../shared/forum/admission.js';
 import { decideVoidMany, selectJoined, voidImpact, type JoinSelection } from '../../../shared/forum/attendance.js';
 import { Refusal } from '../../forum/room.js';
 import { defineHandler, type HandlerContext } from '../define.js';
@@ -17,7 +17,7 @@ export const previewVoidMany = defineHandler({
   name: 'participant:previewVoidMany',
   run(ctx, payload) {
     const state = ctx.room.state;
-    if (!canVoid(state)) throw new Refusal({ code: 'WRONG_PHASE', params: { phase: state.phase } });
+    if (!canVoid(state)) throw new Refusal(voidRefusal(state));
     const chosen = selectJoined(state, selection(ctx, payload));
     if (!chosen.ok) throw new Refusal(chosen.error);
     return voidImpact(state, chosen.value);

@@ -60,6 +60,7 @@ export const en: ConsoleCatalogue = {
   'err.CONNECTION_LIMIT': 'Too many connections from one address. Close extra tabs or ask the facilitator.',
   'err.VOIDED': 'The facilitator voided this device’s participation. Reason: {reason}',
   'err.ALREADY_VOIDED': 'This participant has already been voided.',
+  'err.RESULTS_SHOWN': 'Results are being revealed in the hall: participants can no longer be voided, as that would change the rankings shown.',
   'err.GRANT_EXPIRED': 'This link has expired. Open it again from the facilitator’s console.',
   'err.STORAGE_UNAVAILABLE': 'Not saved: {causeText} Everything saved before is safe. Try again in a minute.',
   'err.ACTION_ID_REUSED': 'This request carries a mark already used for another action. Reload the page and try again.',
