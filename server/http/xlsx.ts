@@ -23,6 +23,7 @@ const WORDS = {
     summary: 'Підсумок',
     forum: 'Форум',
     exportedAt: 'Експортовано',
+    provisional: 'попередня: оголошено не всі пріоритети',
     turnout: 'Явка',
     joined: 'Учасників',
     voted: 'Проголосували',
@@ -58,6 +59,7 @@ const WORDS = {
     summary: 'Summary',
     forum: 'Forum',
     exportedAt: 'Exported',
+    provisional: 'provisional: not every priority revealed',
     turnout: 'Turnout',
     joined: 'Participants',
     voted: 'Voted',
@@ -262,7 +264,8 @@ export async function resultsXlsx(results: ExportResults, lang: Lang): Promise<B
   summary.columns = summaryWidths.map(columnWidth);
   addRow(summary, summaryWidths, [w.forum, results.forum.title], { bold: true, size: 13, wrap: [false, true], span: true });
   addRow(summary, summaryWidths, [w.exportedAt, readableTime(results.forum.exportedAt, lang)]);
-  addRow(summary, summaryWidths, ['SHA-256', results.resultsHash], { span: true });
+  // Marked in words until every priority is revealed, as the CSV, the report and the public page are.
+  addRow(summary, summaryWidths, ['SHA-256', results.resultsFinal ? results.resultsHash : `${results.resultsHash} (${w.provisional})`], { span: true });
   summary.addRow([]);
   addRow(summary, summaryWidths, [w.turnout], { bold: true });
   addRow(summary, summaryWidths, [w.joined, null, results.turnout.joined]);
