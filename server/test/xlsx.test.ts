@@ -144,7 +144,7 @@ describe('the XLSX export', () => {
     expect(values(summary.getRow(1)).slice(0, 2)).toEqual(['Форум', expect.any(String)]);
     expect(values(summary.getRow(2))).toEqual(['Експортовано', expect.stringMatching(/^\d{1,2} [а-яі]+ \d{4} р\. о \d\d:\d\d$/)]);
     // No priority revealed yet: the checksum is marked provisional in words, as the CSV marks it.
-    expect(values(summary.getRow(3))).toEqual(['SHA-256', expect.stringMatching(/^[0-9a-f]{64} \(попередня: оголошено не всі пріоритети\)$/)]);
+    expect(values(summary.getRow(3)).slice(0, 2)).toEqual(['SHA-256', expect.stringMatching(/^[0-9a-f]{64} \(попередня: оголошено не всі пріоритети\)$/)]);
     expect(values(rowOf(summary, 'Учасників'))).toEqual(['Учасників', undefined, 3]);
     expect(values(rowOf(summary, 'Проголосували'))).toEqual(['Проголосували', undefined, 3]);
     expect(values(rowOf(summary, 'Анульовано учасників'))).toEqual(['Анульовано учасників', undefined, 0]);
