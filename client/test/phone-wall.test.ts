@@ -1,8 +1,9 @@
 // A resident's phone at 360×640 on a busy evening, in Chromium: a wall of a hundred ideas with long
 // Ukrainian titles, folded per priority and searchable; ideas like the title being typed suggested
 // under it; a refused title's message by its field; one's own idea edited in its place and
-// withdrawn through the page's own dialog; and the dots counted only where there are ideas.
-// Screenshots go to test-results/phone-wall/ for a person to look at.
+// withdrawn through the page's own dialog; the dots counted only where there are ideas; and the
+// results with jump links, shared ranks read "=2" and one's own idea marked. Screenshots go to
+// test-results/phone-wall/ for a person to look at.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -328,5 +329,58 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await phone.locator('.summary-priority', { hasText: 'Інклюзивне місто' }).getByText('У цьому пріоритеті немає ідей.').waitFor();
     await steps.scrollIntoViewIfNeeded();
     await shot('9-voting-count', true);
+  });
+
+  it('results: jump links to each priority, "=2" for a shared rank, one’s own idea marked', { timeout: 120_000 }, async () => {
+    // In priority 1: one idea 3 dots, the resident's own and another 2 each, the rest none.
+    const ideasOf1 = [...state().ideas.values()].filter((i) => i.priorityCode === '1' && i.status === 'active');
+    const own = ideasOf1.find((i) => i.title === OWN)!;
+    const first = ideasOf1.find((i) => i.title === titleOf(0))!;
+    const other = ideasOf1.find((i) => i.title === titleOf(10))!;
+    const place = (p: TestPhone, id: string) => p.send('dot:place', { ideaId: id }).then(ok);
+    await place(writers[0], first.id);
+    await place(writers[0], first.id);
+    await place(writers[1], first.id);
+    await place(writers[1], other.id);
+    await place(writers[1], other.id);
+    await place(writers[2], own.id);
+    await place(writers[2], own.id);
+    ok(await admin.send('phase:set', { to: 'results' }));
+    for (const code of ['1', '2', '3']) ok(await admin.send('priority:reveal', { priorityCode: code }));
+    const nav = phone.getByRole('navigation', { name: 'Перейти до пріоритету' });
+    await nav.waitFor();
+    await expect.poll(() => nav.getByRole('link').allTextContents()).toEqual(PRIORITIES.slice(0, 3));
+    const card = phone.locator('section.result', { has: phone.getByRole('heading', { name: PRIORITIES[0] }) });
+    const ranks = await card.locator('.rank').allTextContents();
+    expect(ranks.slice(0, 3)).toEqual(['1.', '=2', '=2']);
+    // Everything with no dot shares the next rank.
+    expect(new Set(ranks.slice(3))).toEqual(new Set(['=4']));
+    // Screen readers hear the rank in words, shared or not.
+    expect(await card.locator('li').nth(1).locator('.visually-hidden').textContent()).toBe('Місце 2, спільне з іншими ідеями. ');
+    // One's own ideas, and only they, are marked in words: the one that ties, and the one one's
+    // merged idea lives on in.
+    const mine = card.locator('li', { hasText: OWN });
+    expect(await mine.locator('.rank').textContent()).toBe('=2');
+    await mine.getByText('Ваша ідея').waitFor();
+    await card.locator('li', { hasText: titleOf(0) }).getByText('Ваша ідея').waitFor();
+    expect(await card.getByText('Ваша ідея').count()).toBe(2);
+    await phone.evaluate(() => window.scrollTo(0, 0));
+    await shot('10-results-top');
+    await card.locator('li').nth(1).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot('10-results-ties');
+
+    // A jump link lands on its priority's heading, in view and focused.
+    await nav.getByRole('link', { name: PRIORITIES[2] }).click();
+    const heading = phone.getByRole('heading', { name: PRIORITIES[2], level: 2 });
+    await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
+    const box = (await heading.boundingBox())!;
+    expect(box.y).toBeGreaterThan(0);
+    expect(box.y + box.height).toBeLessThan(640);
+    await shot('11-results-jumped');
+    // And back to the list of priorities.
+    await phone.locator('section.result', { has: heading }).getByRole('link', { name: '↑ До списку пріоритетів' }).click();
+    await expect.poll(async () => (await nav.boundingBox())!.y).toBeLessThan(640);
+    expect(await violations(phone)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

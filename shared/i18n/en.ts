@@ -94,6 +94,8 @@ export const en: CoreCatalogue = {
   'phone.voting.addLabel': 'Add a dot to “{title}”',
   'phone.voting.removeLabel': 'Remove a dot from “{title}”',
   'phone.results.heading': 'Results',
+  'phone.results.jump': 'Go to a priority',
+  'phone.results.toJump': 'Back to the list of priorities',
   'phone.results.more': { one: '{count} more idea ranks below; the organisers have the full ranking.', other: '{count} more ideas rank below; the organisers have the full ranking.' },
   'phone.results.morePublic': { one: '{count} more idea ranks below: the full ranking is on the results page.', other: '{count} more ideas rank below: the full ranking is on the results page.' },
   'phone.results.publicLink': 'Open the results page',
