@@ -26,10 +26,10 @@ export function OthersIdeas({ forum, me }: { forum: PhoneForumInfo; me: MeView }
   const groups = forum.priorities
     .map((p) => ({ priority: p, ideas: shown.filter((i) => i.priorityCode === p.code) }))
     .filter((g) => g.ideas.length > 0);
-  const list = (list: PublicIdea[], color: string) => (
+  const list = (list: PublicIdea[]) => (
     <ul className="idea-list">
       {list.map((idea) => (
-        <li key={idea.id} className="idea" style={{ borderLeftColor: color }}>
+        <li key={idea.id} className="idea">
           <IdeaBody forum={forum} idea={idea} t={t} author="name" />
         </li>
       ))}
@@ -50,7 +50,7 @@ export function OthersIdeas({ forum, me }: { forum: PhoneForumInfo; me: MeView }
               <h3 className="wall-group-title">
                 {priority.title} <span className="muted">({t('count.ideas', { count: found.length })})</span>
               </h3>
-              {list(found, priority.color)}
+              {list(found)}
             </section>
           ))
         : groups.map(({ priority, ideas: all }) => (
@@ -59,7 +59,7 @@ export function OthersIdeas({ forum, me }: { forum: PhoneForumInfo; me: MeView }
                 <span className="wall-group-title">{priority.title}</span>
                 <span className="wall-count">{t('count.ideas', { count: all.length })}</span>
               </summary>
-              {list(all, priority.color)}
+              {list(all)}
             </details>
           ))}
     </section>
