@@ -28,7 +28,9 @@ export function IdeasPhase({ forum, me }: { forum: PhoneForumInfo; me: MeView })
   const left = forum.rules.ideasPerParticipant - me.ideas.length;
   // One form at a time: while an idea is edited in its place, the new-idea form steps aside
   // (kept, hidden, so a draft begun there is still there after).
-  const [editing, setEditing] = useState<string | null>(null);
+  const [chosen, setEditing] = useState<string | null>(null);
+  // An idea gone meanwhile (withdrawn from another tab) is edited no more: the new-idea form comes back.
+  const editing = me.ideas.some((i) => i.id === chosen) ? chosen : null;
   return (
     <>
       <div hidden={editing !== null}>

@@ -13,7 +13,7 @@ import { loadLabelledIdeas } from '../../scripts/bench-duplicates.js';
 import { LIMITS } from '../../shared/forum/types.js';
 import type { PublicIdea } from '../../shared/protocol.js';
 import { similarIdeas, SUGGEST_MAX } from '../phone/similar.js';
-import { connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
+import { connect, connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
 import { CHROMIUM, haveBrowser, launchChromium, violations } from './chromium.js';
 
 // ---------------------------------------------------------------- the suggestions, pure
@@ -303,6 +303,19 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     // The idea and its buttons are gone: focus is on the list's heading, not lost.
     await expect.poll(() => phone.evaluate(() => document.activeElement?.id)).toBe('my-ideas');
     expect(nativeDialogs).toEqual([]);
+
+    // An idea withdrawn from another tab while its form is open: the new-idea form comes back.
+    await phone.getByLabel('Назва ідеї').fill('Тимчасова ідея про лавки');
+    await phone.getByRole('button', { name: 'Надіслати ідею' }).click();
+    await phone.getByRole('button', { name: 'Змінити ідею «Тимчасова ідея про лавки»' }).click();
+    await phone.getByRole('heading', { name: 'Зміна ідеї' }).waitFor();
+    const token = await phone.evaluate(() => localStorage.getItem(Object.keys(localStorage).find((k) => k.startsWith('viche.token'))!)!);
+    const tab = await connect(server.socketUrl, { role: 'phone', token });
+    const temporary = [...state().ideas.values()].find((i) => i.title === 'Тимчасова ідея про лавки')!.id;
+    ok(await tab.send('idea:withdraw', { ideaId: temporary }));
+    tab.close();
+    await phone.getByRole('heading', { name: 'Запропонуйте ідею проєкту' }).waitFor();
+    expect(await phone.getByRole('heading', { name: 'Зміна ідеї' }).count()).toBe(0);
 
     // Two more of one's own, for the results: one to tie for second place, one to be merged.
     for (const title of [OWN, MERGED]) {
