@@ -178,7 +178,8 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
         required
         wrapped
       >
-        <SimilarIdeas forum={forum} draft={draft} skip={editing?.id} />
+        {/* Only while proposing: an idea already sent is on the wall, and its edits are its author's to make. */}
+        {!editing && <SimilarIdeas forum={forum} draft={draft} />}
       </TextField>
       <TextField
         id={ids.description}

@@ -70,11 +70,11 @@ export function OthersIdeas({ forum, me }: { forum: PhoneForumInfo; me: MeView }
  * Under the title being typed: ideas already on the wall like it. Announced politely, and only
  * when the list changes (not at every letter).
  */
-export function SimilarIdeas({ forum, draft, skip }: { forum: PhoneForumInfo; draft: { priorityCode: string; title: string; description: string; place: string }; skip?: string }) {
+export function SimilarIdeas({ forum, draft }: { forum: PhoneForumInfo; draft: { priorityCode: string; title: string; description: string; place: string } }) {
   const t = useT();
   const ideas = usePhone((s) => s.ideas);
   const mine = usePhone((s) => s.me?.ideas);
-  const similar = useMemo(() => similarIdeas(draft, ideas, skip), [draft, ideas, skip]);
+  const similar = useMemo(() => similarIdeas(draft, ideas), [draft, ideas]);
   return (
     <div className="similar" aria-live="polite">
       {similar.length > 0 && (

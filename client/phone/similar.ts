@@ -29,9 +29,9 @@ const printOf = (idea: PublicIdea): IdeaFingerprint => {
 };
 
 /**
- * The wall's ideas most like the draft, best first; `skip` is the idea being edited. Once a
- * priority is chosen, only its ideas: duplicates are merged within a priority, and another's
- * ideas sharing a street or a word would only crowd the list.
+ * The wall's ideas most like the draft, best first, leaving out `skip` (a card compared with the
+ * others, when measuring). Once a priority is chosen, only its ideas: duplicates are merged within
+ * a priority, and another's ideas sharing a street or a word would only crowd the list.
  */
 export function similarIdeas(
   draft: { priorityCode: string; title: string; description: string; place: string },
