@@ -396,6 +396,16 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await phone.locator('section.result', { has: heading }).getByRole('link', { name: '↑ До списку пріоритетів' }).click();
     await expect.poll(async () => (await nav.boundingBox())!.y).toBeLessThan(640);
     expect(await violations(phone)).toEqual([]);
+
+    // In English, the same.
+    await phone.locator('.lang-toggle').click();
+    const navEn = phone.getByRole('navigation', { name: 'Go to a priority' });
+    await navEn.waitFor();
+    expect(await card.locator('li', { hasText: OWN }).locator('.visually-hidden').textContent()).toBe('Rank 2, shared with other ideas. ');
+    await card.locator('li', { hasText: OWN }).getByText('Your idea').waitFor();
+    await card.getByRole('link', { name: '↑ Back to the list of priorities' }).waitFor();
+    await card.locator('li', { hasText: OWN }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot('12-results-en');
     expect(errors).toEqual([]);
   });
 });
