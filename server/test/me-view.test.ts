@@ -1,5 +1,6 @@
 // What a phone is told of its own ideas: one merged into another names the idea it lives on in,
-// through merges of merges, so that the phone marks that idea as its own in the results.
+// through merges of merges (and is told again when that changes), so that the phone marks that
+// idea as its own in the results.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeView } from '../../shared/protocol.js';
@@ -40,14 +41,18 @@ describe('a phone’s own ideas', () => {
     expect(own(phones[1]).mergedInto).toBeNull();
 
     mark = phones[1].mark();
+    let markFirst = phones[0].mark();
     const second = ok(await admin.send('idea:merge', { into: c, ideas: [b] }));
     expect((await mineOf(phones[1], mark)).mergedInto).toBe(c);
-    // The first author's idea lives on in c now, through b.
+    // The first author's idea lives on in c now, through b, and their phone is told so.
     expect(own(phones[0]).mergedInto).toBe(c);
+    await phones[0].next<MeView>('me', (me) => me.ideas[0]?.mergedInto === c, markFirst);
 
     // Undone, last first: back in b, then standing again.
+    markFirst = phones[0].mark();
     ok(await admin.send('idea:unmerge', { mergeId: second.mergeId }));
     expect(own(phones[0]).mergedInto).toBe(b);
+    await phones[0].next<MeView>('me', (me) => me.ideas[0]?.mergedInto === b, markFirst);
     ok(await admin.send('idea:unmerge', { mergeId: first.mergeId }));
     expect(own(phones[0])).toMatchObject({ status: 'active', mergedInto: null });
   });
