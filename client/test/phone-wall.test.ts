@@ -160,6 +160,7 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     expect(opened).toEqual([...third].reverse());
     await folds.nth(2).locator('.idea').nth(1).scrollIntoViewIfNeeded();
     await shot('3-wall-priority-open');
+    expect(await violations(phone)).toEqual([]);
     await folds.nth(2).locator('summary').click();
 
     // The search looks through every priority, and shows what it found open, under each priority.
@@ -176,6 +177,7 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     expect(await wall().locator('section.wall-group .wall-group-title').allTextContents()).toEqual(PRIORITIES.slice(0, 5).map((p) => `${p} (2 ідеї)`));
     await search.scrollIntoViewIfNeeded();
     await shot('4-wall-search');
+    expect(await violations(phone)).toEqual([]);
     await search.fill('марсохід');
     await wall().getByText('Нічого не знайдено. Спробуйте інше слово.').waitFor();
     expect(await visibleTitles()).toEqual([]);
