@@ -136,11 +136,15 @@ export interface PhoneResult {
   rows: PhoneResultRow[];
   /** Rows of this ranking left out after the first ones. */
   more?: number;
+  /** When the last row's rank is shared by rows left out: how many of them (its rank reads "=N"). */
+  tiedAfter?: number;
 }
 
 export interface MyIdea extends PublicIdea {
   status: IdeaStatus;
   hiddenReason: string | null;
+  /** Merged: the idea it lives on in (after merges of merges, the one standing), marked as one's own in the results. */
+  mergedInto: string | null;
 }
 
 export interface MeView {

@@ -120,7 +120,7 @@ function PhaseView({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
           <section className="card">
             <p>{t('phone.review')}</p>
           </section>
-          <MyIdeas forum={forum} me={me} editable={false} />
+          <MyIdeas forum={forum} me={me} />
         </>
       )}
       {forum.phase === 'voting' && <Voting forum={forum} me={me} />}

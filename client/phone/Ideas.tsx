@@ -1,14 +1,17 @@
-// The ideas phase on a phone: propose an idea, edit or withdraw one's own, read everyone else's.
+// The ideas phase on a phone: propose an idea (told of similar ones already on the wall while the
+// title is typed), edit one's own in its place or withdraw it, read everyone else's (Wall.tsx).
 
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { LIMITS, type Task } from '../../shared/forum/types.js';
 import { cleanLine, cleanText, textLength } from '../../shared/forum/text.js';
-import type { PhoneForumInfo, MeView, MyIdea } from '../../shared/protocol.js';
+import type { AckError, PhoneForumInfo, MeView, MyIdea } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
+import { ConfirmDialog } from '../lib/dialog.js';
 import { useT } from '../lib/i18n.js';
 import { useToasts } from '../lib/ui.js';
 import { IdeaBody, priorityOf } from './parts.js';
 import { usePhone } from './store.js';
+import { OthersIdeas, SimilarIdeas } from './Wall.js';
 
 interface IdeaDraft {
   priorityCode: string;
@@ -23,19 +26,41 @@ const emptyDraft: IdeaDraft = { priorityCode: '', goalCode: '', title: '', descr
 export function IdeasPhase({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
   const t = useT();
   const left = forum.rules.ideasPerParticipant - me.ideas.length;
+  // One form at a time: while an idea is edited in its place, the new-idea form steps aside
+  // (kept, hidden, so a draft begun there is still there after).
+  const [chosen, setEditing] = useState<string | null>(null);
+  // An idea gone meanwhile (withdrawn from another tab) is edited no more: the new-idea form comes back.
+  const editing = me.ideas.some((i) => i.id === chosen) ? chosen : null;
   return (
     <>
-      {left > 0 ? (
-        <IdeaForm forum={forum} left={left} />
-      ) : (
-        <section className="card">
-          <p>{t('phone.ideas.limitReached')}</p>
-        </section>
-      )}
-      <MyIdeas forum={forum} me={me} editable />
+      <div hidden={editing !== null}>
+        {left > 0 ? (
+          <IdeaForm forum={forum} left={left} />
+        ) : (
+          <section className="card">
+            <p>{t('phone.ideas.limitReached')}</p>
+          </section>
+        )}
+      </div>
+      <MyIdeas forum={forum} me={me} editing={editing} onEdit={setEditing} />
       <OthersIdeas forum={forum} me={me} />
     </>
   );
+}
+
+/** Which field a refusal is about, so its message sits under that field. */
+type FieldName = 'priority' | 'goal' | 'title' | 'description' | 'place';
+
+interface FormError {
+  field: FieldName | null;
+  message: string;
+}
+
+function refusedField(error: AckError): FieldName | null {
+  if (error.code === 'UNKNOWN_PRIORITY') return 'priority';
+  if (error.code === 'UNKNOWN_GOAL') return 'goal';
+  const field = error.params?.field;
+  return field === 'title' || field === 'description' || field === 'place' ? field : null;
 }
 
 function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; left?: number; editing?: MyIdea; onDone?: () => void }) {
@@ -47,15 +72,30 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
       : emptyDraft,
   );
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const priority = forum.priorities.find((p) => p.code === draft.priorityCode);
-  const ids = { priority: useId(), goal: useId(), title: useId(), description: useId(), place: useId() };
+  const ids = { priority: useId(), goal: useId(), title: useId(), description: useId(), place: useId(), error: useId() };
   const set = (patch: Partial<IdeaDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const errorAt = (field: FieldName | null) => (error && error.field === field ? { id: ids.error, message: error.message } : undefined);
+
+  // An idea opened for editing is edited where it stands: the form comes into view, its title in focus.
+  useEffect(() => {
+    if (!editing) return;
+    formRef.current?.scrollIntoView({ block: 'start' });
+    document.getElementById(ids.title)?.focus({ preventScroll: true });
+  }, []); // once, when the form opens
+
+  // The field a message is about gets focus, so a screen reader reads the message with it.
+  function refuse(field: FieldName | null, message: string) {
+    setError({ field, message });
+    if (field) requestAnimationFrame(() => document.getElementById(ids[field])?.focus());
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!draft.priorityCode) return setError(t('err.UNKNOWN_PRIORITY'));
-    if (!draft.title.trim()) return setError(t('err.TEXT_REQUIRED', { fieldName: t('field.title') }));
+    if (!draft.priorityCode) return refuse('priority', t('err.UNKNOWN_PRIORITY'));
+    if (!draft.title.trim()) return refuse('title', t('err.TEXT_REQUIRED', { fieldName: t('field.title') }));
     setBusy(true);
     setError(null);
     const fields = { goalCode: draft.goalCode || null, title: draft.title, description: draft.description, place: draft.place };
@@ -63,7 +103,7 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
       ? await send('idea:edit', { ideaId: editing.id, ...fields }, { idempotent: true })
       : await send('idea:submit', { priorityCode: draft.priorityCode, ...fields }, { idempotent: true });
     setBusy(false);
-    if (!ack.ok) return setError(ack.error.message);
+    if (!ack.ok) return refuse(refusedField(ack.error), ack.error.message);
     usePhone.setState({ me: ack.data.me });
     show(t('phone.ideas.saved'), 'ok');
     if (!editing) setDraft({ ...emptyDraft, priorityCode: draft.priorityCode });
@@ -71,8 +111,20 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
   }
 
   return (
-    <form className="card" onSubmit={submit} noValidate aria-labelledby={editing ? undefined : `${ids.title}-h`}>
-      {!editing && <h1 id={`${ids.title}-h`}>{t('phone.ideas.heading')}</h1>}
+    <form
+      ref={formRef}
+      className={editing ? 'idea-edit' : 'card'}
+      onSubmit={submit}
+      noValidate
+      aria-labelledby={`${ids.title}-h`}
+    >
+      {editing ? (
+        <h3 id={`${ids.title}-h`} className="edit-h">
+          {t('phone.ideas.editing')}
+        </h3>
+      ) : (
+        <h1 id={`${ids.title}-h`}>{t('phone.ideas.heading')}</h1>
+      )}
       {left !== undefined && <p className="muted">{t('count.ideasLeft', { count: left })}</p>}
       <div className="field">
         <label htmlFor={ids.priority}>{t('phone.ideas.priority')}</label>
@@ -82,6 +134,8 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
           disabled={!!editing}
           onChange={(e) => set({ priorityCode: e.target.value, goalCode: '' })}
           required
+          aria-invalid={errorAt('priority') ? true : undefined}
+          aria-describedby={errorAt('priority')?.id}
         >
           <option value="">{t('phone.ideas.choosePriority')}</option>
           {forum.priorities.map((p) => (
@@ -91,11 +145,18 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
           ))}
         </select>
         {priority?.subtitle && <span className="hint">{priority.subtitle}</span>}
+        <FieldError error={errorAt('priority')} />
       </div>
       {priority && priority.goals.length > 0 && (
         <div className="field">
           <label htmlFor={ids.goal}>{t('phone.ideas.goal')}</label>
-          <select id={ids.goal} value={draft.goalCode} onChange={(e) => set({ goalCode: e.target.value })}>
+          <select
+            id={ids.goal}
+            value={draft.goalCode}
+            onChange={(e) => set({ goalCode: e.target.value })}
+            aria-invalid={errorAt('goal') ? true : undefined}
+            aria-describedby={errorAt('goal')?.id}
+          >
             <option value="">{t('common.noGoal')}</option>
             {priority.goals.map((g) => (
               <option key={g.code} value={g.code}>
@@ -103,6 +164,7 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
               </option>
             ))}
           </select>
+          <FieldError error={errorAt('goal')} />
           <GoalTasks tasks={priority.goals.find((g) => g.code === draft.goalCode)?.tasks} />
         </div>
       )}
@@ -112,23 +174,31 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
         value={draft.title}
         max={LIMITS.title}
         onChange={(title) => set({ title })}
+        error={errorAt('title')}
         required
         wrapped
-      />
+      >
+        {/* Only while proposing: an idea already sent is on the wall, and its edits are its author's to make. */}
+        {!editing && <SimilarIdeas forum={forum} draft={draft} />}
+      </TextField>
       <TextField
         id={ids.description}
         label={t('phone.ideas.description')}
         value={draft.description}
         max={LIMITS.description}
         onChange={(description) => set({ description })}
+        error={errorAt('description')}
         multiline
       />
-      <TextField id={ids.place} label={t('phone.ideas.place')} value={draft.place} max={LIMITS.place} onChange={(place) => set({ place })} />
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
+      <TextField
+        id={ids.place}
+        label={t('phone.ideas.place')}
+        value={draft.place}
+        max={LIMITS.place}
+        onChange={(place) => set({ place })}
+        error={errorAt('place')}
+      />
+      <FieldError error={errorAt(null)} />
       <div className="row">
         <button className="btn btn-wide" type="submit" disabled={busy}>
           {busy ? t('common.saving') : editing ? t('common.save') : t('phone.ideas.submit')}
@@ -143,12 +213,23 @@ function IdeaForm({ forum, left, editing, onDone }: { forum: PhoneForumInfo; lef
   );
 }
 
+/** A refusal's message under what it is about; the field names it in its aria-describedby. */
+function FieldError({ error }: { error: { id: string; message: string } | undefined }) {
+  if (!error) return null;
+  return (
+    <p id={error.id} className="error-text field-error" role="alert">
+      {error.message}
+    </p>
+  );
+}
+
 function TextField(props: {
   id: string;
   label: string;
   value: string;
   max: number;
   onChange(value: string): void;
+  error?: { id: string; message: string };
   required?: boolean;
   multiline?: boolean;
   /**
@@ -156,6 +237,8 @@ function TextField(props: {
    * (an input would hide most of it). Enter adds no line break: the server keeps titles on one line.
    */
   wrapped?: boolean;
+  /** Shown under the field, after its counter. */
+  children?: ReactNode;
 }) {
   // Counted as the server will count it: cleaned first (spaces tidied, marks capped, composed).
   const length = textLength(props.multiline ? cleanText(props.value) : cleanLine(props.value));
@@ -164,8 +247,8 @@ function TextField(props: {
     id: props.id,
     value: props.value,
     required: props.required,
-    'aria-describedby': counterId,
-    'aria-invalid': length > props.max ? true : undefined,
+    'aria-describedby': props.error ? `${props.error.id} ${counterId}` : counterId,
+    'aria-invalid': length > props.max || props.error ? true : undefined,
   };
   return (
     <div className="field">
@@ -186,21 +269,32 @@ function TextField(props: {
       <span id={counterId} className={`counter${length > props.max ? ' over' : ''}`}>
         {length}/{props.max}
       </span>
+      <FieldError error={props.error} />
+      {props.children}
     </div>
   );
 }
 
-export function MyIdeas({ forum, me, editable }: { forum: PhoneForumInfo; me: MeView; editable: boolean }) {
+export function MyIdeas(props: { forum: PhoneForumInfo; me: MeView; editing?: string | null; onEdit?: (id: string | null) => void }) {
+  const { forum, me, editing = null, onEdit } = props;
   const t = useT();
   const show = useToasts((s) => s.show);
-  const [editing, setEditing] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [asking, setAsking] = useState<MyIdea | null>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  /** After an edit ends, focus goes back to the idea's "Edit" button, where the resident was. */
+  const [refocus, setRefocus] = useState<string | null>(null);
+  useEffect(() => {
+    if (!refocus || editing) return;
+    listRef.current?.querySelector<HTMLElement>(`[data-edit="${CSS.escape(refocus)}"]`)?.focus();
+    setRefocus(null);
+  }, [refocus, editing]);
 
   async function withdraw(idea: MyIdea) {
-    if (!window.confirm(t('phone.ideas.withdrawConfirm', { title: idea.title }))) return;
     setBusy(idea.id);
     const ack = await send('idea:withdraw', { ideaId: idea.id }, { idempotent: true });
     setBusy(null);
+    setAsking(null);
     if (!ack.ok) return show(ack.error.message, 'error');
     usePhone.setState({ me: ack.data.me });
     show(t('phone.ideas.withdrawn'), 'ok');
@@ -208,29 +302,50 @@ export function MyIdeas({ forum, me, editable }: { forum: PhoneForumInfo; me: Me
 
   return (
     <section className="card" aria-labelledby="my-ideas">
-      <h2 id="my-ideas">
+      <h2 id="my-ideas" tabIndex={-1}>
         {t('phone.ideas.mine')} <span className="muted">({t('count.ideas', { count: me.ideas.length })})</span>
       </h2>
       {me.ideas.length === 0 && <p className="muted">{t('phone.ideas.none')}</p>}
-      <ul className="idea-list">
+      <ul className="idea-list" ref={listRef}>
         {me.ideas.map((idea) => {
           const p = priorityOf(forum, idea.priorityCode);
           return (
             <li key={idea.id} className="idea" style={{ borderLeftColor: p?.color }}>
               {editing === idea.id ? (
-                <IdeaForm forum={forum} editing={idea} onDone={() => setEditing(null)} />
+                <IdeaForm
+                  forum={forum}
+                  editing={idea}
+                  onDone={() => {
+                    onEdit?.(null);
+                    setRefocus(idea.id);
+                  }}
+                />
               ) : (
                 <>
                   <p className="idea-priority">{p?.title}</p>
                   <IdeaBody forum={forum} idea={idea} t={t} />
                   {idea.status === 'hidden' && <p className="error-text">{t('phone.ideas.hidden', { reason: idea.hiddenReason ?? '' })}</p>}
                   {idea.status === 'merged' && <p className="idea-meta">{t('phone.ideas.merged')}</p>}
-                  {editable && idea.status === 'active' && (
+                  {onEdit && idea.status === 'active' && (
                     <div className="row">
-                      <button type="button" className="btn btn-secondary" onClick={() => setEditing(idea.id)}>
+                      <button
+                        type="button"
+                        className="btn btn-secondary"
+                        data-edit={idea.id}
+                        aria-label={t('phone.ideas.editLabel', { title: idea.title })}
+                        // Another idea's form left open would be a second form: it closes, unsaved.
+                        onClick={() => onEdit(idea.id)}
+                      >
                         {t('phone.ideas.edit')}
                       </button>
-                      <button type="button" className="btn btn-danger" disabled={busy === idea.id} onClick={() => withdraw(idea)}>
+                      <button
+                        type="button"
+                        className="btn btn-danger"
+                        data-withdraw={idea.id}
+                        aria-label={t('phone.ideas.withdrawLabel', { title: idea.title })}
+                        disabled={busy === idea.id}
+                        onClick={() => setAsking(idea)}
+                      >
                         {t('phone.ideas.withdraw')}
                       </button>
                     </div>
@@ -241,32 +356,22 @@ export function MyIdeas({ forum, me, editable }: { forum: PhoneForumInfo; me: Me
           );
         })}
       </ul>
+      {asking && (
+        <ConfirmDialog
+          title={t('phone.ideas.withdrawTitle')}
+          confirmLabel={t('phone.ideas.withdraw')}
+          irreversible
+          busy={busy === asking.id}
+          onConfirm={() => void withdraw(asking)}
+          onClose={() => setAsking(null)}
+          // Kept, back to its button; withdrawn, the idea and its buttons are gone: to the list's heading.
+          returnFocus={() => listRef.current?.querySelector<HTMLElement>(`[data-withdraw="${CSS.escape(asking.id)}"]`) ?? document.getElementById('my-ideas')}
+        >
+          <p>{t('phone.ideas.withdrawConfirm', { title: asking.title })}</p>
+          <p className="muted">{t('phone.ideas.withdrawHint')}</p>
+        </ConfirmDialog>
+      )}
     </section>
-  );
-}
-
-function OthersIdeas({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
-  const t = useT();
-  const ideas = usePhone((s) => s.ideas);
-  const mine = new Set(me.ideas.map((i) => i.id));
-  const others = ideas.filter((i) => !mine.has(i.id));
-  if (others.length === 0) return null;
-  return (
-    <details className="card">
-      <summary>
-        <h2 className="inline-h">
-          {t('phone.ideas.others')} ({t('count.ideas', { count: others.length })})
-        </h2>
-      </summary>
-      <ul className="idea-list">
-        {[...others].reverse().map((idea) => (
-          <li key={idea.id} className="idea" style={{ borderLeftColor: priorityOf(forum, idea.priorityCode)?.color }}>
-            <p className="idea-priority">{priorityOf(forum, idea.priorityCode)?.title}</p>
-            <IdeaBody forum={forum} idea={idea} t={t} author="name" />
-          </li>
-        ))}
-      </ul>
-    </details>
   );
 }
 

@@ -2,14 +2,14 @@
 // priority's ideas at a time (in this device's own order, with a search), a big "next" button at
 // the end of each list, and last a summary of where every dot went.
 
-import { useEffect, useId, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Priority } from '../../shared/forum/types.js';
 import type { PhoneForumInfo, MeView, PublicIdea } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
 import { useT, type T } from '../lib/i18n.js';
 import { load, save } from '../lib/storage.js';
-import { deviceOrder, matches } from './order.js';
-import { Dots, IdeaBody } from './parts.js';
+import { deviceOrder, matches, SEARCH_FROM } from './order.js';
+import { Dots, IdeaBody, IdeaSearch } from './parts.js';
 import { pendingByIdea, tapDot, usePending, type Outcome } from './pending.js';
 import { usePhone } from './store.js';
 import { deviceToken } from './token.js';
@@ -17,8 +17,6 @@ import { deviceToken } from './token.js';
 /** The step after the last priority. Priority codes are letters, digits, '.' and '-', so this one is free. */
 const SUMMARY = '#summary';
 const STEP_KEY = 'viche.step';
-/** A list this short is read at a glance; a search box above it would only be in the way. */
-const SEARCH_FROM = 6;
 
 /** What the voting screens need to know about one idea's dots, this phone's taps included. */
 interface Tally {
@@ -84,8 +82,10 @@ export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
   const waitingText = online ? t('common.saving') : t('phone.voting.pending');
   const outcomeText = (o: Outcome | null) => (!o ? '' : o.ok ? t('common.saved') : t('common.notSaved', { message: o.message }));
   const status = queue.length > 0 ? waitingText : outcomeText(last);
-  const placed = forum.priorities.reduce((n, p) => n + budget - leftIn(p.code), 0);
-  const total = budget * forum.priorities.length;
+  // Only priorities with ideas to vote on count: an empty one's dots cannot be placed.
+  const votable = forum.priorities.filter((p) => (byPriority.get(p.code) ?? []).length > 0);
+  const placed = votable.reduce((n, p) => n + budget - leftIn(p.code), 0);
+  const total = budget * votable.length;
   const index = steps.indexOf(step);
   const nextStep = steps[index + 1];
   const priority = forum.priorities.find((p) => p.code === step);
@@ -126,8 +126,14 @@ export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
                   </span>
                   <span className="step-title">{p.title}</span>
                   <span className="step-state">
-                    <Dots total={budget} filled={Math.max(0, leftIn(p.code))} color={p.color} />
-                    <span>{t('count.dotsLeft', { count: leftIn(p.code) })}</span>
+                    {(byPriority.get(p.code) ?? []).length > 0 ? (
+                      <>
+                        <Dots total={budget} filled={Math.max(0, leftIn(p.code))} color={p.color} />
+                        <span>{t('count.dotsLeft', { count: leftIn(p.code) })}</span>
+                      </>
+                    ) : (
+                      <span>{t('phone.voting.stepEmpty')}</span>
+                    )}
                   </span>
                 </button>
               </li>
@@ -191,8 +197,6 @@ function PriorityStep(props: {
 }) {
   const { priority, ideas, left, status, headingRef, row, next, nextTitle, go, t } = props;
   const [query, setQuery] = useState('');
-  const searchId = useId();
-  const hintId = useId();
   const searchable = ideas.length >= SEARCH_FROM;
   const shown = searchable ? ideas.filter((i) => matches(i, query)) : ideas;
 
@@ -209,22 +213,8 @@ function PriorityStep(props: {
       </div>
       {ideas.length === 0 && <p className="card muted">{t('phone.voting.noIdeas')}</p>}
       {searchable && (
-        <div className="card search">
-          <div className="field">
-            <label htmlFor={searchId}>{t('phone.voting.search')}</label>
-            <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} aria-describedby={hintId} autoComplete="off" />
-            <span className="hint" id={hintId}>
-              {t('phone.voting.searchHint')}
-            </span>
-          </div>
-          {query.trim() && (
-            <div className="search-result">
-              <span role="status">{shown.length > 0 ? t('phone.voting.found', { shown: shown.length, total: ideas.length }) : t('phone.voting.notFound')}</span>
-              <button type="button" className="btn btn-secondary" onClick={() => setQuery('')}>
-                {t('phone.voting.clearSearch')}
-              </button>
-            </div>
-          )}
+        <div className="card search-card">
+          <IdeaSearch query={query} onQuery={setQuery} shown={shown.length} total={ideas.length} t={t} />
         </div>
       )}
       <ul className="idea-list">{shown.map(row)}</ul>
@@ -318,6 +308,14 @@ function Summary(props: {
       {forum.priorities.map((p) => {
         const mine = (byPriority.get(p.code) ?? []).filter((i) => tally(i.id).mine > 0 || tally(i.id).waiting);
         const headingId = `summary-${p.code}`;
+        if ((byPriority.get(p.code) ?? []).length === 0) {
+          return (
+            <section key={p.code} className="summary-priority" style={{ borderLeftColor: p.color }} aria-labelledby={headingId}>
+              <h3 id={headingId}>{p.title}</h3>
+              <p className="muted">{t('phone.voting.noIdeas')}</p>
+            </section>
+          );
+        }
         return (
           <section key={p.code} className="summary-priority" style={{ borderLeftColor: p.color }} aria-labelledby={headingId}>
             <h3 id={headingId}>{p.title}</h3>

@@ -1,5 +1,5 @@
-// The order a phone lists a priority's ideas in when voting, and the search over them. Pure, so
-// the tests check it without a browser.
+// The order a phone lists a priority's ideas in when voting, and the search over ideas (the
+// wall's and voting's). Pure, so the tests check it without a browser.
 //
 // Every device sees each priority's ideas in an order of its own, so that no idea wins dots for
 // being first on every phone. The order comes from the device token, so it stays put across
@@ -36,6 +36,9 @@ export function deviceOrder<T extends { id: string }>(items: readonly T[], token
   keyed.sort((a, b) => a.key - b.key || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
   return keyed.map((k) => k.item);
 }
+
+/** A list this short is read at a glance; a search box above it would only be in the way. */
+export const SEARCH_FROM = 6;
 
 /**
  * Text as search compares it: lower case, every apostrophe alike (residents type ', ’ or ʼ for the

@@ -1,5 +1,7 @@
-// Small pieces the phone's phases share: finding a priority, an idea's text, a row of dots.
+// Small pieces the phone's phases share: finding a priority, an idea's text, a row of dots, the
+// search over a list of ideas.
 
+import { useId } from 'react';
 import type { Priority } from '../../shared/forum/types.js';
 import type { PhoneForumInfo, PublicIdea } from '../../shared/protocol.js';
 import type { T } from '../lib/i18n.js';
@@ -49,5 +51,34 @@ export function Dots(props: { total: number; filled: number; pending?: number; c
         />
       ))}
     </span>
+  );
+}
+
+/**
+ * The search box over a list of ideas, and once something is typed, how many it found and a way
+ * to clear it. Filtering is the caller's (order.ts `matches`): it knows which list it shows.
+ */
+export function IdeaSearch(props: { query: string; onQuery(query: string): void; shown: number; total: number; t: T }) {
+  const { query, onQuery, shown, total, t } = props;
+  const searchId = useId();
+  const hintId = useId();
+  return (
+    <div className="search">
+      <div className="field">
+        <label htmlFor={searchId}>{t('phone.voting.search')}</label>
+        <input id={searchId} type="search" value={query} onChange={(e) => onQuery(e.target.value)} aria-describedby={hintId} autoComplete="off" />
+        <span className="hint" id={hintId}>
+          {t('phone.voting.searchHint')}
+        </span>
+      </div>
+      {query.trim() && (
+        <div className="search-result">
+          <span role="status">{shown > 0 ? t('phone.voting.found', { shown, total }) : t('phone.voting.notFound')}</span>
+          <button type="button" className="btn btn-secondary" onClick={() => onQuery('')}>
+            {t('phone.voting.clearSearch')}
+          </button>
+        </div>
+      )}
+    </div>
   );
 }

@@ -389,6 +389,14 @@ export class ForumRoom {
     const s = this.state;
     const authorOf = (ideaId: string) => s.ideas.get(ideaId)?.authorId;
     const titleOf = (ideaId: string) => s.ideas.get(ideaId)?.title ?? '';
+    // The authors of ideas merged earlier into this one, and into those: the idea theirs lives on
+    // in (MyIdea.mergedInto) moves with it, so their phones are sent their view again.
+    const tellMergedInto = (ideaId: string) => {
+      for (const m of s.ideas.get(ideaId)?.merged ?? []) {
+        if (m.authorId) effects.me.add(m.authorId);
+        tellMergedInto(m.ideaId);
+      }
+    };
     // A refund names the priority too: the same title can stand in two priorities, and the phone
     // shows one priority at a time.
     const priorityOf = (ideaId: string) => s.structure.priorities.find((p) => p.code === s.ideas.get(ideaId)?.priorityCode)?.title ?? '';
@@ -437,6 +445,7 @@ export class ForumRoom {
           if (into?.authorId) effects.me.add(into.authorId);
           for (const id of e.ideas) {
             effects.ideas.add(id);
+            tellMergedInto(id);
             const author = authorOf(id);
             if (author) {
               effects.me.add(author);
@@ -464,6 +473,7 @@ export class ForumRoom {
           const told = new Set<string>();
           for (const id of merge.ideas) {
             effects.ideas.add(id);
+            tellMergedInto(id);
             const author = authorOf(id);
             if (author) told.add(author);
           }

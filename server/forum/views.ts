@@ -121,12 +121,24 @@ export const PHONE_RESULT_ROWS = 50;
 export function phoneResults(state: ForumState): PhoneResult[] {
   if (state.revealed.length === 0) return [];
   return revealedResults(state).map((r) => {
-    const { shown } = topWithTies(r.rows, PHONE_RESULT_ROWS, PHONE_RESULT_ROWS * 2);
+    const { shown, tiedHidden } = topWithTies(r.rows, PHONE_RESULT_ROWS, PHONE_RESULT_ROWS * 2);
     const rows = shown.map(({ ideaId, title, dots, supporters, rank }): PhoneResultRow => ({ ideaId, title, dots, supporters, rank }));
     const result: PhoneResult = { priorityCode: r.priorityCode, rows };
     if (shown.length < r.rows.length) result.more = r.rows.length - shown.length;
+    if (tiedHidden) result.tiedAfter = tiedHidden.count;
     return result;
   });
+}
+
+/**
+ * The idea a merged one lives on in, through merges of merges: its author finds it in the
+ * rankings as theirs. Null for an idea that was not merged.
+ */
+function standingIdea(state: ForumState, idea: Idea): string | null {
+  let into = idea.mergedInto ? state.ideas.get(idea.mergedInto) : undefined;
+  // A chain is as long as the merges made, and never returns on itself; the bound is for safety.
+  for (let hops = 0; into?.mergedInto && hops < state.ideas.size; hops++) into = state.ideas.get(into.mergedInto);
+  return into?.id ?? null;
 }
 
 export function meView(state: ForumState, participantId: string): MeView | null {
@@ -135,7 +147,9 @@ export function meView(state: ForumState, participantId: string): MeView | null 
   const ideas: MyIdea[] = ideasOf(state, participantId)
     .sort((a, b) => a.seq - b.seq)
     // Added to the public record, not spread into a new one: see consoleView.
-    .map((idea): MyIdea => Object.assign(publicIdea(state, idea), { status: idea.status, hiddenReason: idea.hiddenReason }));
+    .map((idea): MyIdea =>
+      Object.assign(publicIdea(state, idea), { status: idea.status, hiddenReason: idea.hiddenReason, mergedInto: standingIdea(state, idea) }),
+    );
   return {
     participantId,
     name: p.name,

@@ -171,6 +171,8 @@ describe('revealed results on phones', () => {
     const [result] = await phone.next<PhoneResult[]>('results', (r) => r.length === 1, mark);
     expect(result.rows).toHaveLength(PHONE_RESULT_ROWS);
     expect(result.more).toBe(105 - PHONE_RESULT_ROWS);
+    // The tie goes on past the rows sent: the phone reads the last one's rank as shared.
+    expect(result.tiedAfter).toBe(105 - PHONE_RESULT_ROWS);
     const shown = await screen.next<ScreenView>('screen', (v) => v.results.length === 1, screenMark);
     // All 105 tie at the top: the projector gets as many as it could ever show, and how far the tie goes on.
     expect(shown.results[0].rows).toHaveLength(SCREEN_RESULT_ROWS);

@@ -1,0 +1,51 @@
+// Ideas already on the wall that look like the one being typed, so that a resident sees before
+// sending that it may be there already. The same measure as the console's duplicate suggestions
+// (shared/forum/similarity.ts), run here on the ideas this phone already holds: nothing is asked
+// of the server while typing.
+
+import { fingerprint, fingerprintSimilarity, type IdeaFingerprint } from '../../shared/forum/similarity.js';
+import { textLength } from '../../shared/forum/text.js';
+import type { PublicIdea } from '../../shared/protocol.js';
+
+/**
+ * The score from which an idea is suggested. On data/test/duplicate-ideas-uk.json, a card's title
+ * typed alone against the other cards whole, the best three above 0.3 hold a card of its own group
+ * for 76% of the cards that have one, and 40% of what is shown is of its group (the rest mostly
+ * shares a street or a project's words). At 0.4 those are 53% and 54%: fewer duplicates caught for
+ * a list that is short anyway.
+ */
+export const SUGGEST_FROM = 0.3;
+/** At most this many: a list to glance at under the title, not a second wall. */
+export const SUGGEST_MAX = 3;
+/** A title shorter than this says too little to compare ("Парк" is like every park). */
+export const SUGGEST_AFTER_CHARS = 8;
+
+// Computed once per idea as it arrives: a patch replaces only the ideas it changed.
+const prints = new WeakMap<PublicIdea, IdeaFingerprint>();
+const printOf = (idea: PublicIdea): IdeaFingerprint => {
+  let print = prints.get(idea);
+  if (!print) prints.set(idea, (print = fingerprint(idea)));
+  return print;
+};
+
+/**
+ * The wall's ideas most like the draft, best first, leaving out `skip` (a card compared with the
+ * others, when measuring). Once a priority is chosen, only its ideas: duplicates are merged within
+ * a priority, and another's ideas sharing a street or a word would only crowd the list.
+ */
+export function similarIdeas(
+  draft: { priorityCode: string; title: string; description: string; place: string },
+  ideas: readonly PublicIdea[],
+  skip?: string,
+): PublicIdea[] {
+  if (textLength(draft.title.trim()) < SUGGEST_AFTER_CHARS) return [];
+  const typed = fingerprint({ id: '', ...draft });
+  const scored: { idea: PublicIdea; score: number }[] = [];
+  for (const idea of ideas) {
+    if (idea.id === skip || (draft.priorityCode && idea.priorityCode !== draft.priorityCode)) continue;
+    const score = fingerprintSimilarity(typed, printOf(idea));
+    if (score >= SUGGEST_FROM) scored.push({ idea, score });
+  }
+  scored.sort((a, b) => b.score - a.score || (a.idea.id < b.idea.id ? -1 : 1));
+  return scored.slice(0, SUGGEST_MAX).map((s) => s.idea);
+}
