@@ -274,7 +274,7 @@ function HideForm({ idea, commands, close }: { idea: ConsoleIdea; commands: Comm
     const ok = await commands.run(`hide:${idea.id}`, 'idea:hide', { ideaId: idea.id, reason }, (data) => {
       const text = t('console.ideaHidden', { title: idea.title });
       // A host's ack carries no count (server/handlers/idea/hide.ts).
-      return data.refunded ? `${text} ${t('console.dotsRefunded', { dots: t('count.dots', { count: data.refunded }) })}` : text;
+      return text;
     });
     if (ok) close();
   };

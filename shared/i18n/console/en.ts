@@ -18,6 +18,8 @@ export const en: ConsoleCatalogue = {
   'err.NOT_AUTHOR': 'Only the author can change this idea.',
   'err.IDEA_NOT_ACTIVE': 'This idea was hidden by a moderator.',
   'err.IDEA_NOT_HIDDEN': 'This idea is not hidden.',
+  'err.IDEA_UNCHANGED': 'Nothing was changed: the idea’s text, place and goal are the same. The correction was not saved and the author was not told.',
+  'err.HIDE_CONFIRM': 'The votes changed while you were confirming. Participants who would now get dots back: {voters}; dots: {dots}. Please confirm again.',
   'err.TEXT_TOO_LONG': '“{fieldName}” is too long. Characters: {length} of {max}. Please shorten it.',
   'err.UNKNOWN_GOAL': 'This priority has no such goal.',
   'err.BUDGET_EXCEEDED': {
