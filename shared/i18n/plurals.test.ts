@@ -217,8 +217,9 @@ describe('messages built from counts', () => {
 
   it('the console’s refund line', () => {
     for (const n of NUMBERS) {
-      expect(t('uk', 'console.dotsRefunded', { dots: t('uk', 'count.dots', { count: n }) })).toBe(`Учасникам повернуто: ${n} ${HAVE[ukForm(n)]}.`);
-      expect(t('en', 'console.dotsRefunded', { dots: t('en', 'count.dots', { count: n }) })).toBe(`Returned to participants: ${n} ${n === 1 ? 'dot' : 'dots'}.`);
+      // The voters are counted apart from their dots: 2 voters, n dots.
+      expect(t('uk', 'console.dotsRefunded', { voters: 2, dots: t('uk', 'count.dots', { count: n }) })).toBe(`Учасників, яким повернуто крапки: 2 (${n} ${HAVE[ukForm(n)]}).`);
+      expect(t('en', 'console.dotsRefunded', { voters: 2, dots: t('en', 'count.dots', { count: n }) })).toBe(`Participants given their dots back: 2 (${n} ${n === 1 ? 'dot' : 'dots'}).`);
     }
   });
 
