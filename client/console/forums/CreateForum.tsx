@@ -304,7 +304,7 @@ export function CreateForum({ forums, onClose, onCreated, returnFocus }: CreateF
       <>
         <p className="note note-info">{t('forums.create.shortlistHelp')}</p>
         {forumChoice}
-        <fieldset ref={admissionGroup} className="plain admission-choice" aria-describedby={admissionMissing ? `${uid}-admission-missing` : undefined}>
+        <fieldset ref={admissionGroup} className="plain mode-options admission-choice" aria-describedby={admissionMissing ? `${uid}-admission-missing` : undefined}>
           <legend>{t('forums.create.admission')}</legend>
           <p className="hint">{t('forums.create.admissionHelp')}</p>
           {ADMISSION_MODES.map((mode) => (
