@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { verifyLog } from '../../shared/forum/verify.js';
+import { checkFileEvent } from '../forums/fileEvents.js';
 import type { Ack, ConsoleView, ForumsView, ListCommandName, ListCommandPayload, ListCommandResults, MeView, Notice } from '../../shared/protocol.js';
 import { connect, connectConsole, joinPhone, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
@@ -154,13 +155,15 @@ describe('moderating a voted idea, and corrections', () => {
     expect(noticesOf(anna, marks).filter((n) => n.code === 'IDEA_CORRECTED')).toHaveLength(1);
   });
 
-  it('the log of all this passes its check, and replays to the dots the server holds', () => {
+  it('the log of all this passes its check and a forum file’s, and replays to the dots the server holds', () => {
     const live = server.forums.bySlug(server.slug)!.room.state;
     const db = new Database(server.dbPath, { readonly: true, fileMustExist: true });
     try {
       const rows = db.prepare('SELECT seq, type, payload FROM events WHERE forum_id = ? ORDER BY seq').all(live.id) as { seq: number; type: string; payload: string }[];
       const report = verifyLog(rows.map((r) => ({ seq: r.seq, event: { type: r.type, ...JSON.parse(r.payload) } as ForumEvent })));
       expect(report.problems).toEqual([]);
+      // And a forum file carrying them is read back: each event as an import checks it.
+      expect(rows.map((r) => checkFileEvent({ type: r.type, ...JSON.parse(r.payload) })).filter(Boolean)).toEqual([]);
       expect(rows.some((r) => r.type === 'ideaRestored' && JSON.parse(r.payload).reinstated?.length === 1)).toBe(true);
       const dots = (s: typeof live) => [...s.dots].map(([who, mine]) => [who, [...mine].sort()]).sort();
       expect(dots(report.state)).toEqual(dots(live));
