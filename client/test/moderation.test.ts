@@ -1,7 +1,7 @@
 // The console's moderation and its details in a real Chromium, driving a real server: the
 // participants table with its void button in view and the counters on one line at 1280 and 1920
 // px; hiding a voted idea asks first with the figure (and again when votes moved meanwhile), a
-// restore offers to put the dots back; a closed forum's header shows no join code; a goal's tasks
+// restore offers to put the dots back, a correction that changes nothing is refused; a closed forum's header shows no join code; a goal's tasks
 // edited in the structure; a vote-only forum's admission changed while it votes. Screenshots go
 // to test-results/moderation/ for a person to look at.
 
@@ -172,6 +172,16 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     await page.getByRole('status').filter({ hasText: 'Ідею «Ліхтарі на набережній» знову показано. Крапок поставлено назад: 4 з 4.' }).waitFor();
     expect(state().ideas.get(id.lights)?.status).toBe('active');
     expect(state().dots.get(phones[3].me.participantId)?.get(id.lights)).toBe(2);
+
+    // Saving a correction that changes nothing is refused, said plainly, and nothing is logged.
+    const logged = state().moderation.length;
+    const square = page.locator('li.idea-card', { has: page.getByRole('heading', { name: 'Сквер біля річки' }) });
+    await square.getByRole('button', { name: 'Виправити' }).click();
+    await square.getByRole('button', { name: 'Зберегти' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Ви нічого не змінили: текст, місце й ціль ідеї такі самі.' }).waitFor();
+    expect(state().moderation.length).toBe(logged);
+    expect(state().ideas.get(id.square)?.corrected).toBe(false);
+    await square.getByRole('button', { name: 'Скасувати' }).click();
 
     // The dialogs at 1920 px too.
     const wide = await open(SIZES[1]);
