@@ -247,6 +247,9 @@ describe.skipIf(!haveBrowser || !built)(`the forum list in Chromium (needs ${CHR
     // An idea filed under a goal becomes a task in that goal unless told otherwise.
     expect(await dialog.getByRole('combobox', { name: 'Чим стане ідея «Сквер біля річки»' }).inputValue()).toBe('task');
     await shoot('create-carry-1280');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await shoot('create-carry-1920');
+    await page.setViewportSize(VIEWPORT);
     await dialog.getByRole('button', { name: 'Створити форум' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await eventually(() => rows().count()).toBe(5);

@@ -192,8 +192,18 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     await wideCard.getByRole('button', { name: 'Приховати' }).click();
     await wide.getByRole('dialog').getByText('На ній крапки учасників: 3 (4 крапки).', { exact: false }).waitFor();
     await wide.screenshot({ path: join(SHOTS, 'hide-ask-1920.png') });
-    await wide.getByRole('dialog').getByRole('button', { name: 'Скасувати' }).click();
+    await wide.getByRole('dialog').getByRole('button', { name: 'Приховати й повернути крапки' }).click();
+    await wide.getByRole('status').filter({ hasText: 'Учасників, яким повернуто крапки: 3 (4 крапки).' }).waitFor();
+    // Restored without its dots this time: they stay with their owners, and the toast says so.
+    await wide.getByLabel('Показувати приховані').check();
+    await wideCard.getByRole('button', { name: 'Повернути' }).click();
+    const wideRestore = wide.getByRole('dialog', { name: 'Повернути ідею «Ліхтарі на набережній»?' });
+    await wideRestore.getByText('Коли її приховали, крапки повернули учасникам: 3 (4 крапки).').waitFor();
+    await wide.screenshot({ path: join(SHOTS, 'restore-ask-1920.png') });
+    await wideRestore.getByRole('button', { name: 'Повернути без крапок' }).click();
+    await wide.getByRole('status').filter({ hasText: 'Ідею «Ліхтарі на набережній» знову показано. Крапки (4 крапки) лишилися в учасників; їм повідомлено.' }).waitFor();
     expect(state().ideas.get(id.lights)?.status).toBe('active');
+    expect(state().dots.get(phones[3].me.participantId)?.get(id.lights)).toBeUndefined();
   });
 
   it('a closed forum’s header shows no join code', async () => {
@@ -206,6 +216,10 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     expect(await page.locator('.console-status').getByText('Код форуму').count()).toBe(0);
     expect(await page.locator('.console-status .join-code').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'closed-header-1280.png') });
+    const wide = await open(SIZES[1]);
+    await wide.locator('.console-status .phase-badge', { hasText: 'Форум завершено' }).waitFor();
+    expect(await wide.locator('.console-status .join-code').count()).toBe(0);
+    await wide.screenshot({ path: join(SHOTS, 'closed-header-1920.png') });
   });
 
   it('a goal’s tasks are seen and edited in the structure', async () => {
