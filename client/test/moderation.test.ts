@@ -128,6 +128,15 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     ok(await phones[4].send('dot:place', { ideaId: id.lights }));
     ok(await phones[5].send('dot:place', { ideaId: id.square }));
 
+    // The phone of a voter with two dots on the idea, at 360×640: its own device token, so the page is that ballot.
+    const phoneCtx = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await phoneCtx.addInitScript((token) => window.localStorage.setItem('viche.token', token), phones[3].token);
+    const phone = await phoneCtx.newPage();
+    phone.on('pageerror', (e) => errors.push(e.message));
+    pages.push(phone);
+    await phone.goto(`${server.url}/f/${firstSlug}/`);
+    await phone.getByText('Ліхтарі на набережній').first().waitFor();
+
     const page = await open(SIZES[0]);
     await page.getByRole('tab', { name: 'Ідеї' }).click();
     const card = page.locator('li.idea-card', { has: page.getByRole('heading', { name: 'Ліхтарі на набережній' }) });
@@ -172,6 +181,9 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     await page.getByRole('status').filter({ hasText: 'Ідею «Ліхтарі на набережній» знову показано. Крапок поставлено назад: 4 з 4.' }).waitFor();
     expect(state().ideas.get(id.lights)?.status).toBe('active');
     expect(state().dots.get(phones[3].me.participantId)?.get(id.lights)).toBe(2);
+    // The voter's phone says so.
+    await phone.getByText('Ідею «Ліхтарі на набережній» знову показано, і 2 ваші крапки, повернуті, коли її приховали, знову поставлено на неї.').waitFor();
+    await phone.screenshot({ path: join(SHOTS, 'phone-dots-back-360.png') });
 
     // Saving a correction that changes nothing is refused, said plainly, and nothing is logged.
     const logged = state().moderation.length;
@@ -204,6 +216,8 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     await wide.getByRole('status').filter({ hasText: 'Ідею «Ліхтарі на набережній» знову показано. Крапки (4 крапки) лишилися в учасників; їм повідомлено.' }).waitFor();
     expect(state().ideas.get(id.lights)?.status).toBe('active');
     expect(state().dots.get(phones[3].me.participantId)?.get(id.lights)).toBeUndefined();
+    await phone.getByText('Ідею «Ліхтарі на набережній» знову показано. 2 крапки, які вам повернули, коли її приховали, лишаються у вас', { exact: false }).waitFor();
+    await phone.screenshot({ path: join(SHOTS, 'phone-dots-kept-360.png') });
   });
 
   it('a closed forum’s header shows no join code', async () => {
