@@ -323,15 +323,18 @@ function RestoreDialog({ idea, busy, choose, close }: { idea: ConsoleIdea; busy:
   );
 }
 
-/** The figure a moderator is asked to confirm before a voted idea is hidden; null for a host (no figure). */
-type HideAsk = { voters: number; dots: number; changed: string } | null;
+/**
+ * The question before a voted idea is hidden: the figure the server gave (and, asked again, what
+ * changed), or `host` for a host, who is asked with no figure.
+ */
+type HideAsk = { voters: number; dots: number; changed: string } | 'host';
 
 function HideForm({ idea, commands, close }: { idea: ConsoleIdea; commands: Commands; close(): void }) {
   const t = useT();
   const view = useView();
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
-  const [ask, setAsk] = useState<HideAsk | 'host' | undefined>(undefined);
+  const [ask, setAsk] = useState<HideAsk>();
   const busy = commands.busy(`hide:${idea.id}`);
   const inputId = `hide-${idea.id}`;
   const isHost = view.me.role === 'host';
