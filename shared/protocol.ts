@@ -274,6 +274,8 @@ export interface ConsoleIdea extends PublicIdea {
   authorId: string;
   status: IdeaStatus;
   hiddenReason: string | null;
+  /** Hidden during voting: how many voters got how many dots back (the facilitator's view only; none: absent). */
+  hiddenDots?: { voters: number; dots: number };
   createdAt: number;
   source: 'phone' | 'paper' | 'shortlist';
   /** Stickers entered, where any were (none: no field); not in a scoped host's view for another priority the hall has not seen. */
@@ -361,7 +363,21 @@ export interface ConsoleView extends JoinInfo {
 }
 
 export interface Notice {
-  code: 'DOTS_REFUNDED' | 'IDEA_HIDDEN' | 'IDEA_RESTORED' | 'IDEA_CORRECTED' | 'VOIDED' | 'JOIN_REFUSED' | 'IDEA_MERGED' | 'DOTS_MOVED' | 'MERGE_REFUNDED' | 'MERGE_UNDONE';
+  code:
+    | 'DOTS_REFUNDED'
+    | 'DOTS_REINSTATED'
+    | 'DOTS_NOT_REINSTATED'
+    | 'DOTS_KEPT'
+    | 'IDEA_HIDDEN'
+    | 'IDEA_RESTORED'
+    | 'IDEA_CORRECTED'
+    | 'VOIDED'
+    | 'JOIN_REFUSED'
+    | 'IDEA_MERGED'
+    | 'DOTS_MOVED'
+    | 'MERGE_REFUNDED'
+    | 'MERGE_UNDONE'
+    | 'MERGE_UNDONE_SHORT';
   message: string;
   params?: ErrorParams;
 }
@@ -473,8 +489,13 @@ export const COMMANDS = {
   'forum:setStructure': { roles: ['console'], schema: z.object({ structure: structureSchema }) },
   'forum:setRules': { roles: ['console'], schema: z.object({ rules: rulesSchema }) },
   'phase:set': { roles: ['console'], schema: z.object({ to: z.enum(PHASES) }) },
-  'idea:hide': { roles: ['console', 'host'], schema: z.object({ ideaId: id, reason: text(300) }) },
-  'idea:restore': { roles: ['console', 'host'], schema: z.object({ ideaId: id }) },
+  /**
+   * `voters`: how many voters' dots the moderator agreed to give back; a different figure now is
+   * refused (HIDE_CONFIRM, with the figure) so the console asks again. Absent: hidden without asking.
+   */
+  'idea:hide': { roles: ['console', 'host'], schema: z.object({ ideaId: id, reason: text(300), voters: z.number().int().min(0).max(1_000_000).optional() }) },
+  /** `dotsBack`: put back the dots given back at hiding, where each voter's budget has room. */
+  'idea:restore': { roles: ['console', 'host'], schema: z.object({ ideaId: id, dotsBack: z.boolean().optional() }) },
   'idea:correct': { roles: ['console', 'host'], schema: z.object({ ideaId: id, ...ideaFields }) },
   'idea:merge': { roles: ['console', 'host'], schema: z.object({ into: id, ideas: z.array(id).min(1).max(50) }) },
   'idea:unmerge': { roles: ['console', 'host'], schema: z.object({ mergeId: id }) },
@@ -544,8 +565,10 @@ export interface CommandResults {
   'forum:setRules': { rules: Rules };
   'phase:set': { phase: Phase };
   /** Counts only in the facilitator's acks: a host acting during voting is told no tally. */
-  'idea:hide': { refunded?: number };
-  'idea:restore': Record<string, never>;
+  /** `voters` whose dots went back, and the `dots` themselves. */
+  'idea:hide': { voters?: number; dots?: number };
+  /** Given back at hiding: `voters` and `dots`; `reinstated`: the dots put back now. */
+  'idea:restore': { voters?: number; dots?: number; reinstated?: number };
   'idea:correct': Record<string, never>;
   'idea:merge': { mergeId: string; moved?: number; refunded?: number };
   'idea:unmerge': { restored?: number; reinstated?: number };
@@ -631,7 +654,14 @@ export const LIST_COMMANDS = {
         z.object({ kind: z.literal('template') }),
         z.object({ kind: z.literal('structure'), structure: structureSchema }),
         z.object({ kind: z.literal('forum'), forumId: id, carry: z.array(carrySchema).max(500).default([]) }),
-        z.object({ kind: z.literal('shortlist'), forumId: id, top: z.number().int().min(1).max(50).optional(), ideaIds: z.array(id).max(1000).optional() }),
+        /** `admission`: how the vote-only forum lets people in (absent: the server's ADMISSION). */
+        z.object({
+          kind: z.literal('shortlist'),
+          forumId: id,
+          top: z.number().int().min(1).max(50).optional(),
+          ideaIds: z.array(id).max(1000).optional(),
+          admission: z.enum(ADMISSION_MODES).optional(),
+        }),
       ]),
     }),
   },

@@ -1,11 +1,12 @@
 // Admission: how people get a ballot and signs that someone is stuffing the ballot box. The mode
-// (before the forum opens), the cap per client address, joins and refusals of the last ten
+// (before the forum opens, or while a vote-only forum's vote runs), the cap per client address, joins and refusals of the last ten
 // minutes, addresses shared by several participants, printed tickets (create, print, release),
 // the projector's link, and changing the facilitator key; the hall's size, its waiting devices and
 // the void of a burst come from Attendance.tsx.
 
 import { forumPath } from '../lib/forum.js';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { admissionChangeable } from '../../shared/forum/admission.js';
 import { ADMISSION_MODES, LIMITS, type AdmissionMode } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { AdmissionView } from '../../shared/protocol.js';
@@ -55,7 +56,8 @@ function ModeCard() {
   const commands = useCommands();
   // The choice shows at once; the server's view confirms it a moment later.
   const [pending, setPending] = useState<AdmissionMode | null>(null);
-  const locked = view.forum.phase !== 'lobby';
+  const locked = !admissionChangeable(view.forum);
+  const voteOnlyOpen = view.forum.voteOnly && !locked && view.forum.phase !== 'lobby';
   const shown = pending ?? view.admission.mode;
   const modeName = (mode: AdmissionMode) => t(`console.admission.mode.${mode}` as MessageKey);
 
@@ -79,6 +81,7 @@ function ModeCard() {
           {t('console.admission.modeLocked')}
         </p>
       )}
+      {voteOnlyOpen && <p className="note note-info">{t('console.admission.modeVoteOnly')}</p>}
       <fieldset className="plain mode-options" disabled={locked} aria-describedby={locked ? 'mode-locked' : undefined}>
         <legend className="visually-hidden">{t('console.admission.mode')}</legend>
         {ADMISSION_MODES.map((mode) => (

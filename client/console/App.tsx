@@ -97,12 +97,15 @@ export function App() {
             </div>
             {!host && (
               <>
-                <div>
-                  <dt>{t('console.joinCode')}</dt>
-                  <dd className="join-code">
-                    {view.joinCode ? groupCode(view.joinCode) : t('console.admission.mode.tickets')}
-                  </dd>
-                </div>
+                {/* A closed forum takes no one: a code still turning over in the header would say it does. */}
+                {view.forum.phase !== 'closed' && (
+                  <div>
+                    <dt>{t('console.joinCode')}</dt>
+                    <dd className="join-code">
+                      {view.joinCode ? groupCode(view.joinCode) : t('console.admission.mode.tickets')}
+                    </dd>
+                  </div>
+                )}
                 <div>
                   <dt>{t('console.joined')}</dt>
                   <dd>{view.joined}</dd>

@@ -3,13 +3,14 @@
 // idea's card; ideas ticked by hand merged into one. A host sees only the ideas of their priority.
 // Beside: the word list and the latest moderation steps.
 
-import { useDeferredValue, useState, type FormEvent } from 'react';
+import { useDeferredValue, useRef, useState, type FormEvent } from 'react';
 import { MERGE_PHASES } from '../../shared/forum/facilitation.js';
 import { LIMITS, type Priority } from '../../shared/forum/types.js';
 import type { ConsoleIdea } from '../../shared/protocol.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { RecentLog } from './AuditLog.js';
 import { useCommands, type Commands } from './command.js';
+import { ConfirmDialog, Dialog } from './Dialog.js';
 import { MODERATION_PHASES } from '../../shared/forum/rules.js';
 import { MergedFrom, SelectionBar, useAuthorName } from './Merge.js';
 import { clock, goalTitle, inScope, PaperMark, PriorityName, priorityMap, RequiredText, scopedPriorities, Swatch } from './parts.js';
@@ -177,10 +178,19 @@ function IdeaCard({ idea, priority, canModerate, commands, open, setOpen, picked
     focusIdea(idea.id);
   };
 
-  const restore = async () => {
-    const ok = await commands.run(`restore:${idea.id}`, 'idea:restore', { ideaId: idea.id }, () =>
-      t('console.ideaRestored', { title: idea.title }),
+  const [asking, setAsking] = useState(false);
+  const view = useView();
+  const phase = view.forum.phase;
+  const isHost = view.me.role === 'host';
+  // Dots can go back on the idea only while voting, and only if it had some when hidden (a host
+  // is not told whether it had: asked every time during voting).
+  const mayPutBack = phase === 'voting' && (isHost || idea.hiddenDots !== undefined);
+
+  const restore = async (dotsBack?: boolean) => {
+    const ok = await commands.run(`restore:${idea.id}`, 'idea:restore', { ideaId: idea.id, ...(dotsBack === undefined ? {} : { dotsBack }) }, (data) =>
+      [t('console.ideaRestored', { title: idea.title }), ...restoredDots(t, data, dotsBack === true)].join(' '),
     );
+    setAsking(false);
     if (ok) focusIdea(idea.id);
   };
 
@@ -238,7 +248,7 @@ function IdeaCard({ idea, priority, canModerate, commands, open, setOpen, picked
               type="button"
               className="btn btn-secondary btn-small"
               disabled={!canModerate || commands.busy(`restore:${idea.id}`)}
-              onClick={() => void restore()}
+              onClick={() => (mayPutBack ? setAsking(true) : void restore())}
             >
               {t('console.restore')}
             </button>
@@ -252,35 +262,124 @@ function IdeaCard({ idea, priority, canModerate, commands, open, setOpen, picked
           </button>
         </div>
       )}
+      {asking && (
+        <RestoreDialog idea={idea} busy={commands.busy(`restore:${idea.id}`)} choose={(dotsBack) => void restore(dotsBack)} close={() => setAsking(false)} />
+      )}
       {open === 'hide' && <HideForm idea={idea} commands={commands} close={close} />}
       {open === 'correct' && <CorrectForm idea={idea} priority={priority} commands={commands} close={close} />}
     </li>
   );
 }
 
+/** What a restore did with the dots given back at hiding, for the facilitator's toast (a host's ack has no figures). */
+function restoredDots(t: ReturnType<typeof useT>, data: { voters?: number; dots?: number; reinstated?: number }, dotsBack: boolean): string[] {
+  if (!data.voters || data.dots === undefined) return [];
+  const dots = t('count.dots', { count: data.dots });
+  if (!dotsBack) return [t('console.restored.kept', { dots })];
+  const placed = data.reinstated ?? 0;
+  return [t('console.restored.back', { placed, total: data.dots }), ...(placed < data.dots ? [t('console.restored.short')] : [])];
+}
+
+/**
+ * Restoring an idea that had dots when hidden, during voting: with its dots put back where each
+ * voter still has room, or without them (they stay with their owners). Each voter is told which.
+ */
+function RestoreDialog({ idea, busy, choose, close }: { idea: ConsoleIdea; busy: boolean; choose(dotsBack: boolean): void; close(): void }) {
+  const t = useT();
+  const back = useRef<HTMLButtonElement>(null);
+  return (
+    <Dialog title={t('console.restoreAsk.title', { title: idea.title })} onClose={close} describedBy={`restore-${idea.id}-what`} initialFocus={back}>
+      <div className="dialog-body">
+        <p id={`restore-${idea.id}-what`}>
+          {idea.hiddenDots
+            ? t('console.restoreAsk.figure', { voters: idea.hiddenDots.voters, dots: t('count.dots', { count: idea.hiddenDots.dots }) })
+            : t('console.restoreAsk.host')}
+        </p>
+        <ul className="choice-list">
+          <li>
+            <button ref={back} type="button" className="btn" disabled={busy} aria-describedby={`restore-${idea.id}-back`} onClick={() => choose(true)}>
+              {t('console.restoreAsk.back')}
+            </button>
+            <p id={`restore-${idea.id}-back`} className="muted small">
+              {t('console.restoreAsk.backHelp')}
+            </p>
+          </li>
+          <li>
+            <button type="button" className="btn btn-secondary" disabled={busy} aria-describedby={`restore-${idea.id}-keep`} onClick={() => choose(false)}>
+              {t('console.restoreAsk.keep')}
+            </button>
+            <p id={`restore-${idea.id}-keep`} className="muted small">
+              {t('console.restoreAsk.keepHelp')}
+            </p>
+          </li>
+        </ul>
+      </div>
+      <div className="form-actions dialog-actions">
+        <button type="button" className="btn btn-secondary" onClick={close}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+/**
+ * The question before a voted idea is hidden: the figure the server gave (and, asked again, what
+ * changed), or `host` for a host, who is asked with no figure.
+ */
+type HideAsk = { voters: number; dots: number; changed: string } | 'host';
+
 function HideForm({ idea, commands, close }: { idea: ConsoleIdea; commands: Commands; close(): void }) {
   const t = useT();
+  const view = useView();
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
+  const [ask, setAsk] = useState<HideAsk>();
   const busy = commands.busy(`hide:${idea.id}`);
   const inputId = `hide-${idea.id}`;
+  const isHost = view.me.role === 'host';
 
-  const submit = async (e: FormEvent) => {
+  /**
+   * The facilitator's console sends the figure it has confirmed (0 at first): the server hides at
+   * once when nobody voted for the idea, and otherwise refuses with the figure, which is then asked.
+   */
+  const send = async (voters: number | undefined) => {
+    const ok = await commands.run(
+      `hide:${idea.id}`,
+      'idea:hide',
+      { ideaId: idea.id, reason, ...(voters === undefined ? {} : { voters }) },
+      (data) => {
+        const text = t('console.ideaHidden', { title: idea.title });
+        // A host's ack carries no count (server/handlers/idea/hide.ts).
+        return data.voters ? `${text} ${t('console.dotsRefunded', { voters: data.voters, dots: t('count.dots', { count: data.dots ?? 0 }) })}` : text;
+      },
+      (refusal) => {
+        if (refusal.code !== 'HIDE_CONFIRM') return false;
+        const figure = { voters: Number(refusal.params?.voters ?? 0), dots: Number(refusal.params?.dots ?? 0) };
+        // Asked the first time; asked again, with what changed, when votes moved while it was open.
+        setAsk((now) => ({ ...figure, changed: now && now !== 'host' ? refusal.message : '' }));
+        return true;
+      },
+    );
+    if (ok) {
+      setAsk(undefined);
+      close();
+    }
+  };
+
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!reason.trim()) {
       setError(t('err.TEXT_REQUIRED', { fieldName: t('field.reason') }));
       return;
     }
-    const ok = await commands.run(`hide:${idea.id}`, 'idea:hide', { ideaId: idea.id, reason }, (data) => {
-      const text = t('console.ideaHidden', { title: idea.title });
-      // A host's ack carries no count (server/handlers/idea/hide.ts).
-      return data.refunded ? `${text} ${t('console.dotsRefunded', { dots: t('count.dots', { count: data.refunded }) })}` : text;
-    });
-    if (ok) close();
+    // A host is not told how many voted for an idea, so during voting a host is asked every time.
+    if (isHost && view.forum.phase === 'voting') setAsk('host');
+    else void send(isHost ? undefined : 0);
   };
 
   return (
-    <form className="inline-form" onSubmit={(e) => void submit(e)} onKeyDown={(e) => e.key === 'Escape' && close()}>
+    <form className="inline-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && !ask && close()}>
       <RequiredText
         id={inputId}
         label={t('console.hideReason')}
@@ -301,6 +400,24 @@ function HideForm({ idea, commands, close }: { idea: ConsoleIdea; commands: Comm
           {t('common.cancel')}
         </button>
       </div>
+      {ask && (
+        <ConfirmDialog
+          title={t('console.hideAsk.title', { title: idea.title })}
+          confirmLabel={t('console.hideAsk.confirm')}
+          irreversible
+          busy={busy}
+          onConfirm={() => void send(ask === 'host' ? undefined : ask.voters)}
+          onClose={() => setAsk(undefined)}
+        >
+          {ask !== 'host' && ask.changed && (
+            <p className="note note-warn" role="alert">
+              {ask.changed}
+            </p>
+          )}
+          <p>{ask === 'host' ? t('console.hideAsk.host') : t('console.hideAsk.figure', { voters: ask.voters, dots: t('count.dots', { count: ask.dots }) })}</p>
+          <p className="muted small">{t('console.hideAsk.undo')}</p>
+        </ConfirmDialog>
+      )}
     </form>
   );
 }

@@ -215,21 +215,23 @@ function Counters() {
   const t = useT();
   const view = useView();
   const ideas = Object.values(view.ideaCounts).reduce((a, b) => a + b, 0);
-  const items: [string, string | number][] = [
-    [
-      t('console.joined'),
-      view.admission.expectedAttendance > 0 ? t('console.attendance.ofExpected', { joined: view.joined, expected: view.admission.expectedAttendance }) : view.joined,
-    ],
-    [t('console.online'), view.online],
-    [t('console.ideasTotal'), ideas],
-    [t('console.voted'), t('console.votedOf', { voted: view.voted, joined: view.joined })],
+  // "115 з 130": the figure large, its "з 130" smaller beside it, so that it stays one line in a
+  // quarter of the column at 1280 px.
+  const items: [string, number, number | null][] = [
+    [t('console.joined'), view.joined, view.admission.expectedAttendance > 0 ? view.admission.expectedAttendance : null],
+    [t('console.online'), view.online, null],
+    [t('console.ideasTotal'), ideas, null],
+    [t('console.voted'), view.voted, view.joined],
   ];
   return (
     <dl className="counters">
-      {items.map(([label, value]) => (
+      {items.map(([label, value, of]) => (
         <div key={label} className="counter-card">
           <dt>{label}</dt>
-          <dd>{value}</dd>
+          <dd>
+            {value}
+            {of !== null && <span className="counter-of"> {t('console.counterOf', { total: of })}</span>}
+          </dd>
         </div>
       ))}
     </dl>
@@ -335,11 +337,17 @@ function Participants() {
             <table className="data-table">
               <thead>
                 <tr>
-                  <th scope="col">{t('field.name')}</th>
-                  <th scope="col">{t('console.status')}</th>
-                  <th scope="col" className="num">{t('console.ideasTotal')}</th>
-                  <th scope="col" className="num">{t('console.dotsColumn')}</th>
                   <th scope="col">
+                    {t('field.name')}
+                    <span className="visually-hidden">, {t('console.status')}</span>
+                  </th>
+                  <th scope="col" className="num col-ideas">
+                    {t('console.ideasTotal')}
+                  </th>
+                  <th scope="col" className="num col-dots">
+                    {t('console.dotsColumn')}
+                  </th>
+                  <th scope="col" className="col-actions">
                     <span className="visually-hidden">{t('console.actions')}</span>
                   </th>
                 </tr>
@@ -354,16 +362,17 @@ function Participants() {
                       {p.ticketNumber !== null && (
                         <span className="ticket-number">{t('console.ticketN', { number: p.ticketNumber })}</span>
                       )}
-                    </td>
-                    <td className="typed">
-                      {p.voided !== null ? (
-                        <span className="voided-mark">{t('console.voidedBecause', { reason: p.voided })}</span>
-                      ) : (
-                        <span className={`presence ${p.online ? 'on' : 'off'}`}>
-                          <span className="presence-dot" aria-hidden="true" />
-                          {t(p.online ? 'console.isOnline' : 'console.isOffline')}
-                        </span>
-                      )}
+                      {/* Under the name rather than a column of its own: the name keeps the width of its words. */}
+                      <span className="participant-status">
+                        {p.voided !== null ? (
+                          <span className="voided-mark">{t('console.voidedBecause', { reason: p.voided })}</span>
+                        ) : (
+                          <span className={`presence ${p.online ? 'on' : 'off'}`}>
+                            <span className="presence-dot" aria-hidden="true" />
+                            {t(p.online ? 'console.isOnline' : 'console.isOffline')}
+                          </span>
+                        )}
+                      </span>
                     </td>
                     <td className="num">{p.ideas}</td>
                     <td className="num">{p.dots}</td>

@@ -1,22 +1,28 @@
-// Structure and rules: the priority/goal tree and the voting rules, edited before the forum opens.
+// Structure and rules: the priority/goal/task tree and the voting rules, edited before the forum opens.
 // Edits stay in a local draft until saved; a JSON file can be loaded into the draft, and the saved
 // structure can be downloaded as JSON.
 
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { normalizeStructure, PRIORITY_COLORS } from '../../shared/forum/rules.js';
-import { LIMITS, type Goal, type Rules, type Structure } from '../../shared/forum/types.js';
+import { LIMITS, type Goal, type Origin, type Rules, type Structure } from '../../shared/forum/types.js';
 import { errorMessage } from '../../shared/i18n/errors.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { useCommands } from './command.js';
 import { shapeOf } from './forums/structureFile.js';
 import { useView } from './store.js';
 
+interface DraftTask {
+  uid: number;
+  title: string;
+  /** Where a task carried from an earlier forum came from: shown, and kept as it is. */
+  origin?: Origin;
+}
 interface DraftGoal {
   uid: number;
   code: string;
   title: string;
-  /** Kept as they are: a goal's tasks and where it came from in an earlier forum are not edited here. */
-  tasks?: Goal['tasks'];
+  tasks: DraftTask[];
+  /** Kept as it is: where the goal came from in an earlier forum. */
   origin?: Goal['origin'];
 }
 interface DraftPriority {
@@ -44,7 +50,13 @@ function toDraft(structure: Structure): Draft {
       title: p.title,
       subtitle: p.subtitle ?? '',
       color: p.color && COLOR.test(p.color) ? p.color.toLowerCase() : PRIORITY_COLORS[i % PRIORITY_COLORS.length],
-      goals: p.goals.map((g) => ({ uid: nextUid++, code: g.code, title: g.title, tasks: g.tasks, origin: g.origin })),
+      goals: p.goals.map((g) => ({
+        uid: nextUid++,
+        code: g.code,
+        title: g.title,
+        tasks: (g.tasks ?? []).map((task) => ({ uid: nextUid++, title: task.title, ...(task.origin ? { origin: task.origin } : {}) })),
+        origin: g.origin,
+      })),
     })),
   };
 }
@@ -60,7 +72,7 @@ function fromDraft(draft: Draft): Structure {
       goals: p.goals.map((g) => ({
         code: g.code.trim(),
         title: g.title,
-        ...(g.tasks?.length ? { tasks: g.tasks } : {}),
+        ...(g.tasks.length ? { tasks: g.tasks.map((task) => (task.origin ? { title: task.title, origin: task.origin } : { title: task.title })) } : {}),
         ...(g.origin ? { origin: g.origin } : {}),
       })),
     })),
@@ -141,8 +153,17 @@ function StructureForm({ locked }: { locked: boolean }) {
       const used = new Set(p.goals.map((g) => g.code));
       let n = p.goals.length + 1;
       while (used.has(`${p.code}.${n}`)) n++;
-      return { ...p, goals: [...p.goals, { uid, code: `${p.code}.${n}`, title: '' }] };
+      return { ...p, goals: [...p.goals, { uid, code: `${p.code}.${n}`, title: '', tasks: [] }] };
     });
+    setFocusUid(uid);
+  };
+
+  const editGoal = (priorityUid: number, goalUid: number, fn: (g: DraftGoal) => DraftGoal) =>
+    editPriority(priorityUid, (p) => ({ ...p, goals: p.goals.map((g) => (g.uid === goalUid ? fn(g) : g)) }));
+
+  const addTask = (priorityUid: number, goalUid: number) => {
+    const uid = nextUid++;
+    editGoal(priorityUid, goalUid, (g) => ({ ...g, tasks: [...g.tasks, { uid, title: '' }] }));
     setFocusUid(uid);
   };
 
@@ -302,48 +323,59 @@ function StructureForm({ locked }: { locked: boolean }) {
                 {p.goals.map((g) => {
                   const gid = `g${g.uid}`;
                   return (
-                    <div key={g.uid} className="row goal-row">
-                      <div className="field field-code">
-                        <label htmlFor={`${gid}-code`}>{t('console.code')}</label>
-                        <input
-                          id={`${gid}-code`}
-                          value={g.code}
-                          maxLength={LIMITS.code}
-                          required
-                          autoFocus={focusUid === g.uid}
-                          onChange={(e) => {
-                            const code = e.target.value;
-                            editPriority(p.uid, (x) => ({
-                              ...x,
-                              goals: x.goals.map((y) => (y.uid === g.uid ? { ...y, code } : y)),
-                            }));
-                          }}
-                        />
+                    <div key={g.uid} className="goal-block">
+                      <div className="row goal-row">
+                        <div className="field field-code">
+                          <label htmlFor={`${gid}-code`}>{t('console.code')}</label>
+                          <input
+                            id={`${gid}-code`}
+                            value={g.code}
+                            maxLength={LIMITS.code}
+                            required
+                            autoFocus={focusUid === g.uid}
+                            onChange={(e) => {
+                              const code = e.target.value;
+                              editPriority(p.uid, (x) => ({
+                                ...x,
+                                goals: x.goals.map((y) => (y.uid === g.uid ? { ...y, code } : y)),
+                              }));
+                            }}
+                          />
+                        </div>
+                        <div className="field field-grow">
+                          <label htmlFor={`${gid}-title`}>{t('field.goalTitle')}</label>
+                          <input
+                            id={`${gid}-title`}
+                            value={g.title}
+                            maxLength={LIMITS.goalTitle}
+                            required
+                            onChange={(e) => {
+                              const title = e.target.value;
+                              editPriority(p.uid, (x) => ({
+                                ...x,
+                                goals: x.goals.map((y) => (y.uid === g.uid ? { ...y, title } : y)),
+                              }));
+                            }}
+                          />
+                        </div>
+                        <button
+                          type="button"
+                          className="btn btn-danger btn-small"
+                          aria-label={t('console.removeGoalLabel', { title: g.title || g.code })}
+                          onClick={() => editPriority(p.uid, (x) => ({ ...x, goals: x.goals.filter((y) => y.uid !== g.uid) }))}
+                        >
+                          {t('console.remove')}
+                        </button>
                       </div>
-                      <div className="field field-grow">
-                        <label htmlFor={`${gid}-title`}>{t('field.goalTitle')}</label>
-                        <input
-                          id={`${gid}-title`}
-                          value={g.title}
-                          maxLength={LIMITS.goalTitle}
-                          required
-                          onChange={(e) => {
-                            const title = e.target.value;
-                            editPriority(p.uid, (x) => ({
-                              ...x,
-                              goals: x.goals.map((y) => (y.uid === g.uid ? { ...y, title } : y)),
-                            }));
-                          }}
-                        />
-                      </div>
-                      <button
-                        type="button"
-                        className="btn btn-danger btn-small"
-                        aria-label={t('console.removeGoalLabel', { title: g.title || g.code })}
-                        onClick={() => editPriority(p.uid, (x) => ({ ...x, goals: x.goals.filter((y) => y.uid !== g.uid) }))}
-                      >
-                        {t('console.remove')}
-                      </button>
+                      <GoalTasks
+                        goal={g}
+                        focusUid={focusUid}
+                        setTitle={(taskUid, title) =>
+                          editGoal(p.uid, g.uid, (x) => ({ ...x, tasks: x.tasks.map((task) => (task.uid === taskUid ? { ...task, title } : task)) }))
+                        }
+                        remove={(taskUid) => editGoal(p.uid, g.uid, (x) => ({ ...x, tasks: x.tasks.filter((task) => task.uid !== taskUid) }))}
+                        add={() => addTask(p.uid, g.uid)}
+                      />
                     </div>
                   );
                 })}
@@ -398,6 +430,65 @@ function StructureForm({ locked }: { locked: boolean }) {
         </fieldset>
       </form>
     </section>
+  );
+}
+
+/**
+ * A goal's tasks: a later forum of a series brings them from the ideas it carried on. Each can be
+ * renamed or removed, and tasks added; one carried from an earlier forum says which.
+ */
+function GoalTasks({
+  goal,
+  focusUid,
+  setTitle,
+  remove,
+  add,
+}: {
+  goal: DraftGoal;
+  focusUid: number | null;
+  setTitle(taskUid: number, title: string): void;
+  remove(taskUid: number): void;
+  add(): void;
+}) {
+  const t = useT();
+  const headingId = `g${goal.uid}-tasks`;
+  return (
+    <div className="task-list" role="group" aria-labelledby={headingId}>
+      <p id={headingId} className="task-heading">
+        {t('console.tasksOf', { code: goal.code || '…' })}
+        {goal.tasks.length === 0 && <span className="muted"> {t('console.noTasks')}</span>}
+      </p>
+      {goal.tasks.map((task, i) => {
+        const id = `task${task.uid}`;
+        return (
+          <div key={task.uid} className="row task-row">
+            <div className="field field-grow">
+              <label htmlFor={id}>{t('console.taskN', { n: i + 1 })}</label>
+              <input
+                id={id}
+                value={task.title}
+                maxLength={LIMITS.goalTitle}
+                required
+                autoFocus={focusUid === task.uid}
+                aria-describedby={task.origin ? `${id}-origin` : undefined}
+                onChange={(e) => setTitle(task.uid, e.target.value)}
+              />
+              {task.origin && (
+                <span id={`${id}-origin`} className="hint">
+                  {t('console.taskOrigin', { forum: task.origin.forumTitle })}
+                </span>
+              )}
+            </div>
+            <button type="button" className="btn btn-danger btn-small" aria-label={t('console.removeTaskLabel', { title: task.title || String(i + 1) })} onClick={() => remove(task.uid)}>
+              {t('console.remove')}
+            </button>
+          </div>
+        );
+      })}
+      <button type="button" className="btn btn-secondary btn-small" disabled={goal.tasks.length >= LIMITS.tasksPerGoal} onClick={add}>
+        + {t('console.addTask')}
+      </button>
+    </div>
   );
 }
 

@@ -2,7 +2,7 @@
 // track of which buttons are waiting for the server, so a button cannot fire twice.
 
 import { useCallback, useRef, useState } from 'react';
-import type { CommandName, CommandPayload, CommandResults } from '../../shared/protocol.js';
+import type { AckError, CommandName, CommandPayload, CommandResults } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
 import { useToasts } from '../lib/ui.js';
 
@@ -15,6 +15,8 @@ export interface Commands {
     name: N,
     payload: CommandPayload<N>,
     okText: (data: CommandResults[N]) => string,
+    /** Takes a refusal that is a question rather than an error (no toast then); returns whether it did. */
+    answers?: (error: AckError) => boolean,
   ): Promise<boolean>;
 }
 
@@ -28,6 +30,7 @@ export function useCommands(): Commands {
       name: N,
       payload: CommandPayload<N>,
       okText: (data: CommandResults[N]) => string,
+      answers?: (error: AckError) => boolean,
     ): Promise<boolean> => {
       if (inFlight.current.has(id)) return false;
       inFlight.current.add(id);
@@ -39,7 +42,7 @@ export function useCommands(): Commands {
           show(okText(ack.data), 'ok');
           return true;
         }
-        show(ack.error.message, 'error');
+        if (!answers?.(ack.error)) show(ack.error.message, 'error');
         return false;
       } finally {
         inFlight.current.delete(id);

@@ -267,6 +267,11 @@ describe.skipIf(!ready)(`facilitation in Chromium (needs ${CHROMIUM} and a built
     await benches.getByRole('button', { name: 'Приховати' }).click();
     await benches.getByLabel('Причина приховування').fill('Не стосується пріоритету');
     await benches.getByRole('button', { name: 'Приховати' }).click();
+    // During voting a host is asked first, without a figure: hosts are told no tally.
+    const ask = host.getByRole('dialog', { name: `Приховати ідею «${BENCHES}»?` });
+    await ask.getByText('Скільки їх, ведучим столів не показуємо.', { exact: false }).waitFor();
+    expect(await ask.textContent()).not.toMatch(/\d/);
+    await ask.getByRole('button', { name: 'Приховати й повернути крапки' }).click();
     await eventually(() => ideaBy(BENCHES).status).toBe('hidden');
     const hostId = [...state().hosts.values()].find((h) => h.name === 'Ірина')!.id;
     expect(state().moderation.at(-1)).toMatchObject({ action: 'hide', by: hostId });

@@ -478,9 +478,30 @@ export class ForumRoom {
             if (author) told.add(author);
           }
           for (const d of [...e.restored, ...e.reinstated]) told.add(d.participantId);
+          // Dots the merge gave back that the voter's budget no longer has room for stay with them:
+          // they are told so, rather than that everything is back where it was.
+          const short = new Map<string, { ideaId: string; count: number }[]>();
+          const put = new Map(e.reinstated.map((r) => [`${r.participantId}:${r.ideaId}`, r.count]));
+          for (const r of merge.refunded) {
+            const missing = r.count - (put.get(`${r.participantId}:${r.ideaId}`) ?? 0);
+            if (missing <= 0 || s.participants.get(r.participantId)?.voided) continue;
+            const list = short.get(r.participantId) ?? [];
+            list.push({ ideaId: r.ideaId, count: missing });
+            short.set(r.participantId, list);
+          }
           for (const participantId of told) {
+            if (short.has(participantId)) continue;
             effects.me.add(participantId);
             effects.notices.push({ participantId, notice: { code: 'MERGE_UNDONE', params: { into: intoTitle } } });
+          }
+          for (const [participantId, list] of short) {
+            effects.me.add(participantId);
+            for (const m of list) {
+              effects.notices.push({
+                participantId,
+                notice: { code: 'MERGE_UNDONE_SHORT', params: { into: intoTitle, title: titleOf(m.ideaId), priority: priorityOf(m.ideaId), count: m.count } },
+              });
+            }
           }
           break;
         }
@@ -527,6 +548,22 @@ export class ForumRoom {
           effects.ideas.add(e.ideaId);
           const author = authorOf(e.ideaId);
           if (author) effects.me.add(author);
+          if (e.type === 'ideaRestored') {
+            // Each voter whose dots went back at hiding learns what became of them: put back, or
+            // still theirs to place (the moderator left them, or their budget has no room now).
+            const put = new Map((e.reinstated ?? []).map((r) => [r.participantId, r.count]));
+            for (const d of s.ideas.get(e.ideaId)?.hiddenDots ?? []) {
+              if (s.participants.get(d.participantId)?.voided) continue;
+              effects.me.add(d.participantId);
+              const back = put.get(d.participantId) ?? 0;
+              const params = { title: titleOf(e.ideaId), priority: priorityOf(e.ideaId) };
+              if (back > 0) effects.notices.push({ participantId: d.participantId, notice: { code: 'DOTS_REINSTATED', params: { ...params, count: back } } });
+              if (d.count > back) {
+                const code = e.reinstated ? 'DOTS_NOT_REINSTATED' : 'DOTS_KEPT';
+                effects.notices.push({ participantId: d.participantId, notice: { code, params: { ...params, count: d.count - back } } });
+              }
+            }
+          }
           if (e.type === 'ideaHidden' || e.type === 'ideaWithdrawn') {
             for (const owner of dotOwnersOf(s, e.ideaId)) {
               effects.me.add(owner);

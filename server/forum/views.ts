@@ -364,6 +364,9 @@ export function consoleView(
         // Only where stickers were entered: a host's view (hostView) then has nothing to take out
         // of thousands of ideas at every update of the voting.
         if (idea.paperDots > 0) record.paperDots = idea.paperDots;
+        if (idea.status === 'hidden' && idea.hiddenDots) {
+          record.hiddenDots = { voters: idea.hiddenDots.length, dots: idea.hiddenDots.reduce((n, d) => n + d.count, 0) };
+        }
         return record;
       }),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
@@ -440,8 +443,10 @@ export function hostView(view: ConsoleView): ConsoleView {
       voided: p.voided,
     })),
     ideas: view.ideas.map((idea) => {
-      if (idea.paperDots === undefined || paperShown(idea.priorityCode)) return idea;
-      const { paperDots: _hidden, ...rest } = idea;
+      // How many voters an idea had when hidden is a tally: never a host's.
+      const kept = idea.hiddenDots === undefined ? idea : (({ hiddenDots: _count, ...rest }) => rest)(idea);
+      if (kept.paperDots === undefined || paperShown(kept.priorityCode)) return kept;
+      const { paperDots: _hidden, ...rest } = kept;
       return rest;
     }),
     dotsPerPriority: Object.fromEntries(Object.entries(view.dotsPerPriority).filter(([code]) => revealed.has(code))),

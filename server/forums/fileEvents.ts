@@ -94,7 +94,7 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ideaEdited'), ideaId: id, goalCode: code.nullable(), ...ideaText, by: z.enum(['author', 'facilitator']), at: time, actor: actor.optional() }),
   z.strictObject({ type: z.literal('ideaWithdrawn'), ideaId: id }),
   z.strictObject({ type: z.literal('ideaHidden'), ideaId: id, reason: text(LIMITS.reason), at: time, by: actor.optional() }),
-  z.strictObject({ type: z.literal('ideaRestored'), ideaId: id, at: time, by: actor.optional() }),
+  z.strictObject({ type: z.literal('ideaRestored'), ideaId: id, at: time, by: actor.optional(), reinstated: dotMoves.optional() }),
   z.strictObject({ type: z.literal('dotPlaced'), participantId: id, ideaId: id }),
   z.strictObject({ type: z.literal('dotRemoved'), participantId: id, ideaId: id }),
   z.strictObject({ type: z.literal('priorityRevealed'), priorityCode: code }),

@@ -154,7 +154,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
               title: title.value,
               structure: structuredClone(previous.room.state.structure),
               rules: { ...previous.room.state.rules },
-              admission: deps.admission,
+              admission: (from.admission as AdmissionMode | undefined) ?? deps.admission,
               voteOnly: true,
               basedOn,
               ideas: ideas.value,

@@ -107,8 +107,8 @@ describe('exports without names, and the refund notice', () => {
 
   it('dots given back name the idea’s priority, in each phone’s language', async () => {
     const marks = [olena.mark(), anon.mark()];
-    const { refunded } = ok(await admin.send('idea:hide', { ideaId: ideas['Сквер біля річки'], reason: 'Дублікат' }));
-    expect(refunded).toBe(1);
+    const { voters } = ok(await admin.send('idea:hide', { ideaId: ideas['Сквер біля річки'], reason: 'Дублікат' }));
+    expect(voters).toBe(1);
     const notice = await anon.next<Notice>('notice', (n) => n.code === 'DOTS_REFUNDED', marks[1]);
     expect(notice.message).toBe('Ідею «Сквер біля річки» у пріоритеті «Зелене місто» приховано, тож 2 ваші крапки повернуто.');
     expect(notice.params).toMatchObject({ title: 'Сквер біля річки', priority: 'Зелене місто', count: 2 });

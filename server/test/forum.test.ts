@@ -104,7 +104,7 @@ describe('a whole forum, end to end', () => {
     ok(await consoleClient.send('phase:set', { to: 'review' }));
     const [hiddenId] = ideaIds[6];
     const mark = phones[6].mark();
-    expect(ok(await consoleClient.send('idea:hide', { ideaId: hiddenId, reason: 'Не стосується теми' }))).toEqual({ refunded: 0 });
+    expect(ok(await consoleClient.send('idea:hide', { ideaId: hiddenId, reason: 'Не стосується теми' }))).toEqual({ voters: 0, dots: 0 });
     const notice = await phones[6].next<{ code: string; message: string }>('notice', (n) => n.code === 'IDEA_HIDDEN', mark);
     expect(notice.message).toContain('Не стосується теми');
     const me = await phones[6].next<MeView>('me', (m) => m.ideas.some((i) => i.status === 'hidden'), mark);
@@ -172,7 +172,7 @@ describe('a whole forum, end to end', () => {
     const ownerPhones = phones.filter((p) => owners.includes(p.me.participantId));
     const marks = ownerPhones.map((p) => p.mark());
     const res = ok(await consoleClient.send('idea:hide', { ideaId: target, reason: 'Дублікат' }));
-    expect(res.refunded).toBe(owners.length);
+    expect(res.voters).toBe(owners.length);
     await Promise.all(
       ownerPhones.map(async (p, i) => {
         const me = await p.next<MeView>('me', (m) => !(target in m.dots), marks[i]);

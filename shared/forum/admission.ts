@@ -88,9 +88,17 @@ export function decideJoin(state: ForumState, req: JoinRequest): Decision<ForumE
   ]);
 }
 
-/** The admission mode is chosen before the forum opens: changing it mid-evening would strand people. */
+/**
+ * Whether the admission mode can change now. An evening's forum chooses it before it opens:
+ * changing it mid-evening would strand people. A vote-only forum opens straight into voting and
+ * may stay open for days, away from any projector, so it can change it while the vote runs.
+ */
+export function admissionChangeable(state: Pick<ForumState, 'phase' | 'voteOnly'>): boolean {
+  return state.phase === 'lobby' || (state.voteOnly && state.phase === 'voting');
+}
+
 export function decideAdmissionMode(state: ForumState, mode: AdmissionMode): Decision<ForumEvent[]> {
-  if (state.phase !== 'lobby') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!admissionChangeable(state)) return refuse('WRONG_PHASE', { phase: state.phase });
   if (!ADMISSION_MODES.includes(mode)) return refuse('BAD_INPUT', { field: 'mode' });
   if (state.admission === mode) return accept([]);
   return accept([{ type: 'admissionSet', mode }]);

@@ -16,6 +16,10 @@ export const ERROR_CODES = [
   'NOT_AUTHOR',
   'IDEA_NOT_ACTIVE',
   'IDEA_NOT_HIDDEN',
+  /** A correction that would leave the idea exactly as it is. */
+  'IDEA_UNCHANGED',
+  /** Hiding would give dots back to a different number of voters than the moderator confirmed: asked again with the figure. */
+  'HIDE_CONFIRM',
   'TEXT_REQUIRED',
   'TEXT_TOO_LONG',
   'UNKNOWN_PRIORITY',

@@ -99,7 +99,7 @@ function evening(seed: number, steps: number) {
     } else if (r < 0.36) decision = decideEditIdea(state, who, idea, { goalCode: rnd.pick(goals), title: rnd.pick(titles), description: 'д', place: '' }, step);
     else if (r < 0.4) decision = decideWithdrawIdea(state, who, idea);
     else if (r < 0.45) decision = decideHideIdea(state, idea, rnd.pick(['Поза темою', '']), step);
-    else if (r < 0.48) decision = decideRestoreIdea(state, idea, step);
+    else if (r < 0.48) decision = decideRestoreIdea(state, idea, step, rnd.pick([true, false]));
     else if (r < 0.5) decision = decideCorrectIdea(state, idea, { goalCode: null, title: rnd.pick(titles), description: '', place: '' }, step);
     else if (r < 0.8) decision = decidePlaceDot(state, who, idea);
     else if (r < 0.95) decision = decideRemoveDot(state, who, idea);

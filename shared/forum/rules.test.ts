@@ -27,7 +27,7 @@ import {
   normalizeStructure,
   type IdeaInput,
 } from './rules.js';
-import { decideJoin, joinCodeMatches } from './admission.js';
+import { decideJoin, decideVoid, joinCodeMatches } from './admission.js';
 import { dotOwnersOf } from './state.js';
 import { JOIN_CODE, TestForum, accepted, baseStructure, idea, refusal, snapshot, tokenOf } from './testing.js';
 import { DEFAULT_RULES, LIMITS, PHASES, type Phase, type Priority, type Rules, type Structure } from './types.js';
@@ -922,6 +922,32 @@ describe('moderation: restore', () => {
     expect(refusal(decideRestoreIdea(f.state, 'nope', 1))).toEqual({ code: 'IDEA_NOT_FOUND' });
   });
 
+  it('puts back, when asked, the dots given back at hiding, as far as each budget has room, none for a voided ballot', () => {
+    const f = ideasForum();
+    f.join('p3', 'Марія');
+    const id = f.submit('p1');
+    const other = f.submit('p1', 'A', 'Ліхтарі');
+    f.to('voting');
+    f.dot('p1', id, 2);
+    f.dot('p2', id, 2);
+    f.dot('p3', id, 1);
+    f.hide(id);
+    expect(f.state.ideas.get(id)?.hiddenDots).toHaveLength(3);
+    // Тарас spends all three dots elsewhere meanwhile (cap 2 on one idea: 2 + 1 of 3); Марія is voided.
+    f.dot('p2', other, 2);
+    f.run(decideVoid(f.state, 'p3', 'Повтор', 1));
+    const events = f.run(decideRestoreIdea(f.state, id, 7, true));
+    expect(events).toEqual([{ type: 'ideaRestored', ideaId: id, at: 7, reinstated: [{ participantId: 'p1', ideaId: id, count: 2 }, { participantId: 'p2', ideaId: id, count: 1 }] }]);
+    expect(f.dotsOn('p1', id)).toBe(2);
+    expect(f.dotsOn('p2', id)).toBe(1);
+    expect(f.dotsOn('p3', id)).toBe(0);
+    expect(f.state.ideas.get(id)?.hiddenDots).toBeUndefined();
+    // Without asking, nothing is put back and the event says nothing of dots.
+    f.hide(id);
+    expect(f.run(decideRestoreIdea(f.state, id, 8))).toEqual([{ type: 'ideaRestored', ideaId: id, at: 8 }]);
+    expect(f.dotsOn('p1', id)).toBe(0);
+  });
+
   it('a restored idea can be edited by its author again', () => {
     const f = ideasForum();
     const id = f.submit('p1');
@@ -970,6 +996,16 @@ describe('moderation: correct', () => {
         after: { title: 'Лавки в парку', description: 'опис', place: 'Парк' },
       },
     ]);
+  });
+
+  it('refuses a correction that changes nothing once cleaned; a log from before that rule is judged as it was', () => {
+    const f = ideasForum();
+    const id = f.submit('p1', 'A', 'Лавки в парку', { goalCode: 'A.1', place: 'Парк' });
+    const same = text({ goalCode: 'A.1', title: '  Лавки   в парку ', place: 'Парк' });
+    expect(refusal(decideCorrectIdea(f.state, id, same, 1))).toEqual({ code: 'IDEA_UNCHANGED' });
+    expect(decideCorrectIdea(f.state, id, same, 1, false).ok).toBe(true);
+    // Only the goal changing is a change.
+    expect(decideCorrectIdea(f.state, id, { ...same, goalCode: 'A.2' }, 1).ok).toBe(true);
   });
 
   it('logs each correction with the text right before it', () => {

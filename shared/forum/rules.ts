@@ -9,6 +9,7 @@ import {
   LIMITS,
   RESULTS_TOP_MAX,
   type Display,
+  type DotMove,
   type Goal,
   type ForumEvent,
   type ForumState,
@@ -304,18 +305,58 @@ export function decideHideIdea(state: ForumState, ideaId: string, rawReason: str
   return accept([{ type: 'ideaHidden', ideaId, reason: reason.value, at }]);
 }
 
-export function decideRestoreIdea(state: ForumState, ideaId: string, at: number): Decision<ForumEvent[]> {
-  const found = moderatedIdea(state, ideaId);
-  if (!found.ok) return found;
-  if (found.value.status !== 'hidden') return refuse('IDEA_NOT_HIDDEN');
-  return accept([{ type: 'ideaRestored', ideaId, at }]);
+/** Who would get dots back if an idea were hidden now, and how many dots: the figure a moderator confirms. */
+export function hideCost(state: ForumState, ideaId: string): { voters: number; dots: number } {
+  let voters = 0;
+  let dots = 0;
+  for (const mine of state.dots.values()) {
+    const n = mine.get(ideaId) ?? 0;
+    if (n > 0) {
+      voters++;
+      dots += n;
+    }
+  }
+  return { voters, dots };
 }
 
+/**
+ * Shows a hidden idea again. With `dotsBack`, the dots given back when it was hidden are put back,
+ * as an undone merge puts back the dots it gave back: each voter's as many as their budget in the
+ * priority still has room for (none for a voided ballot), and only while voting. Without it, they
+ * stay with their owners, to place anywhere.
+ */
+export function decideRestoreIdea(state: ForumState, ideaId: string, at: number, dotsBack = false): Decision<ForumEvent[]> {
+  const found = moderatedIdea(state, ideaId);
+  if (!found.ok) return found;
+  const idea = found.value;
+  if (idea.status !== 'hidden') return refuse('IDEA_NOT_HIDDEN');
+  if (!dotsBack) return accept([{ type: 'ideaRestored', ideaId, at }]);
+  const reinstated: DotMove[] = [];
+  if (state.phase === 'voting') {
+    for (const d of idea.hiddenDots ?? []) {
+      const free = state.participants.get(d.participantId)?.voided ? 0 : dotsLeft(state, d.participantId, idea.priorityCode);
+      const back = Math.min(d.count, free, state.rules.maxDotsPerIdea);
+      if (back > 0) reinstated.push({ participantId: d.participantId, ideaId, count: back });
+    }
+  }
+  return accept([{ type: 'ideaRestored', ideaId, at, reinstated }]);
+}
+
+/** The same text, goal and place the idea has: a correction that would change nothing. */
+const sameText = (idea: Idea, text: { goalCode: string | null; title: string; description: string; place: string }) =>
+  idea.goalCode === text.goalCode && idea.title === text.title && idea.description === text.description && idea.place === text.place;
+
+/**
+ * A moderator's correction. One that changes nothing (once cleaned) is refused: it would tell the
+ * author their idea was corrected and log a change that is not there. `refuseUnchanged` is false
+ * only for a log written before that rule, which is judged as it was then.
+ */
 export function decideCorrectIdea(
   state: ForumState,
   ideaId: string,
   input: Omit<IdeaInput, 'priorityCode'>,
   at: number,
+  refuseUnchanged = true,
 ): Decision<ForumEvent[]> {
   const found = moderatedIdea(state, ideaId);
   if (!found.ok) return found;
@@ -323,6 +364,7 @@ export function decideCorrectIdea(
   if (!priority) return refuse('UNKNOWN_PRIORITY', { code: found.value.priorityCode });
   const clean = checkIdeaText(state, priority, input);
   if (!clean.ok) return clean;
+  if (refuseUnchanged && sameText(found.value, clean.value)) return refuse('IDEA_UNCHANGED');
   return accept([{ type: 'ideaEdited', ideaId, ...clean.value, by: 'facilitator', at }]);
 }
 

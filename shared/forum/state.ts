@@ -1,7 +1,7 @@
 // The forum as a fold over its events: applyEvent is the only place state changes. The rules in
 // this folder decide which events may happen; the server persists them and then applies them here.
 
-import type { ForumEvent, ForumState, Idea } from './types.js';
+import type { DotMove, ForumEvent, ForumState, Idea } from './types.js';
 import { DEFAULT_RULES, FACILITATOR, RESULTS_TOP_DEFAULT } from './types.js';
 
 export function emptyState(): ForumState {
@@ -267,6 +267,13 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       if (!idea) return;
       idea.status = 'hidden';
       idea.hiddenReason = event.reason;
+      const held: DotMove[] = [];
+      for (const [participantId, mine] of state.dots) {
+        const count = mine.get(idea.id) ?? 0;
+        if (count > 0) held.push({ participantId, ideaId: idea.id, count });
+      }
+      if (held.length > 0) idea.hiddenDots = held;
+      else delete idea.hiddenDots;
       refundDots(state, idea.id);
       state.moderation.push({ at: event.at, action: 'hide', ideaId: idea.id, reason: event.reason, by: event.by ?? FACILITATOR });
       return;
@@ -276,6 +283,8 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
       if (!idea) return;
       idea.status = 'active';
       idea.hiddenReason = null;
+      delete idea.hiddenDots;
+      for (const r of event.reinstated ?? []) addDots(state, r.participantId, r.ideaId, r.count);
       state.moderation.push({ at: event.at, action: 'restore', ideaId: idea.id, reason: null, by: event.by ?? FACILITATOR });
       return;
     }

@@ -44,7 +44,14 @@ describe('cleanLine', () => {
         ['a\u200eb\u200fc', 'abc'], // LRM, RLM
         ['admin\u202etxt.exe', 'admintxt.exe'], // right-to-left override
         ['\u202a\u202b\u202c\u202d\u202e', ''],
-        ['a\u2028b\u2029c', 'abc'],
+      ],
+    ],
+    [
+      'turns line and paragraph separators into a space, so the words beside them stay apart',
+      [
+        ['a\u2028b\u2029c', 'a b c'],
+        ['Лавки\u2028у парку', 'Лавки у парку'],
+        ['Лавки \u2029 у парку\u2028', 'Лавки у парку'],
       ],
     ],
     [

@@ -4,10 +4,14 @@
 // cleanText, by checkLine and the decide* functions, so live commands and replayed forum files
 // are cleaned alike.
 
-// C0 and C1 controls, zero-width spaces and marks, line/paragraph separators, and the bidi
-// overrides and isolates that could flip text on the projector.
+// C0 and C1 controls, zero-width spaces and marks, and the bidi overrides and isolates that could
+// flip text on the projector.
 /* eslint-disable no-control-regex */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+// The line and paragraph separators break a line where they stand: dropped, they glued the words
+// on either side together ("Лавки\u2028у парку" read "Лавкиу парку"), so they become a space.
+const SEPARATOR = /[\u2028\u2029]/g;
 
 /**
  * Invisible format characters (Unicode category Cf: soft hyphens, word joiners, invisible
@@ -60,7 +64,7 @@ export function capCombiningMarks(value: string, max = MARKS_PER_BASE): string {
  * Exported for whatever else takes text in, such as a forum file being read.
  */
 export function cleanCharacters(value: string): string {
-  return capCombiningMarks(value.replace(CONTROL, '').replace(FORMAT, keepFlag).replace(BLANK, ' ').normalize('NFC'))
+  return capCombiningMarks(value.replace(CONTROL, '').replace(SEPARATOR, ' ').replace(FORMAT, keepFlag).replace(BLANK, ' ').normalize('NFC'))
     .replace(/\u200d{2,}/g, '\u200d')
     .replace(/(?<!\S)\u200d|\u200d(?!\S)/g, '');
 }

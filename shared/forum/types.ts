@@ -169,6 +169,11 @@ export interface Idea {
   place: string;
   status: IdeaStatus;
   hiddenReason: string | null;
+  /**
+   * The dots its voters had on it when a moderator hid it (during voting), given back to them
+   * then: a restore may put them back where each voter's budget still has room. Absent when none.
+   */
+  hiddenDots?: DotMove[];
   /** Set when a facilitator corrected the text. */
   corrected: boolean;
   createdAt: number;
@@ -426,7 +431,8 @@ export type ForumEvent =
     }
   | { type: 'ideaWithdrawn'; ideaId: string }
   | { type: 'ideaHidden'; ideaId: string; reason: string; at: number; by?: Actor }
-  | { type: 'ideaRestored'; ideaId: string; at: number; by?: Actor }
+  /** `reinstated`: the dots given back at hiding that the restore put back (absent: the restore left them with their owners). */
+  | { type: 'ideaRestored'; ideaId: string; at: number; by?: Actor; reinstated?: DotMove[] }
   | { type: 'dotPlaced'; participantId: string; ideaId: string }
   | { type: 'dotRemoved'; participantId: string; ideaId: string }
   | { type: 'priorityRevealed'; priorityCode: string }

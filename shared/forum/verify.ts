@@ -231,7 +231,7 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       if (!idea) return refuse('IDEA_NOT_FOUND');
       if (event.by === 'author') return decideEditIdea(state, idea.authorId, event.ideaId, event, event.at);
       if (event.by === 'facilitator') {
-        return actorFinding(state, event, event.actor, idea.priorityCode) ?? stamp(decideCorrectIdea(state, event.ideaId, event, event.at), 'actor', event.actor);
+        return actorFinding(state, event, event.actor, idea.priorityCode) ?? stamp(decideCorrectIdea(state, event.ideaId, event, event.at, false), 'actor', event.actor);
       }
       return problem('BAD_INPUT', { field: 'by' }, `idea ${short(event.ideaId)} was edited by "${String(event.by)}", who is neither its author nor a facilitator`);
     }
@@ -243,7 +243,7 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     case 'ideaHidden':
       return actorFinding(state, event, event.by, state.ideas.get(event.ideaId)?.priorityCode) ?? stamp(decideHideIdea(state, event.ideaId, event.reason, event.at), 'by', event.by);
     case 'ideaRestored':
-      return actorFinding(state, event, event.by, state.ideas.get(event.ideaId)?.priorityCode) ?? stamp(decideRestoreIdea(state, event.ideaId, event.at), 'by', event.by);
+      return actorFinding(state, event, event.by, state.ideas.get(event.ideaId)?.priorityCode) ?? stamp(decideRestoreIdea(state, event.ideaId, event.at, event.reinstated !== undefined), 'by', event.by);
     case 'dotPlaced':
       return decidePlaceDot(state, event.participantId, event.ideaId);
     case 'dotRemoved':

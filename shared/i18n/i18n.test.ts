@@ -265,6 +265,7 @@ describe('errorMessage', () => {
     PAPER_IDEA_OVER_BALLOTS: { ballots: 10, max: 20 },
     PAPER_PRIORITY_OVER_BALLOTS: { ballots: 10, max: 30, left: 4 },
     PAPER_BALLOTS_BELOW: { min: 7 },
+    HIDE_CONFIRM: { voters: 12, dots: 17 },
   };
 
   for (const lang of LANGS) {

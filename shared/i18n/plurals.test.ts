@@ -40,6 +40,22 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
     uk: ['тож # вашу крапку повернуто.', 'тож # ваші крапки повернуто.', 'тож # ваших крапок повернуто.'],
     en: ['your # dot was given back.', 'your # dots were given back.'],
   },
+  'notice.DOTS_REINSTATED': {
+    uk: ['і # вашу крапку, повернуту,', 'і # ваші крапки, повернуті,', 'і # ваших крапок, повернутих,'],
+    en: ['and # dot of yours given back when it was hidden is', 'and # dots of yours given back when it was hidden are'],
+  },
+  'notice.DOTS_NOT_REINSTATED': {
+    uk: ['але # вашу крапку, повернуту,', 'але # ваші крапки, повернуті,', 'але # ваших крапок, повернутих,'],
+    en: ['but # dot of yours given back when it was hidden was not', 'but # dots of yours given back when it was hidden were not'],
+  },
+  'notice.DOTS_KEPT': {
+    uk: ['# крапка, яку вам повернули, коли її приховали, лишається', '# крапки, які вам повернули, коли її приховали, лишаються', '# крапок, які вам повернули, коли її приховали, лишаються'],
+    en: ['The # dot given back to you when it was hidden stays', 'The # dots given back to you when it was hidden stay'],
+  },
+  'notice.MERGE_UNDONE_SHORT': {
+    uk: ['але # вашу крапку, повернуту під', 'але # ваші крапки, повернуті під', 'але # ваших крапок, повернутих під'],
+    en: ['but # dot of yours given back at the merge was not', 'but # dots of yours given back at the merge were not'],
+  },
   'notice.MERGE_REFUNDED': {
     uk: ['# крапку повернуто, її', '# крапки повернуто, їх', '# крапок повернуто, їх'],
     en: ['# dot was given back', '# dots were given back'],
@@ -203,8 +219,9 @@ describe('messages built from counts', () => {
 
   it('the console’s refund line', () => {
     for (const n of NUMBERS) {
-      expect(t('uk', 'console.dotsRefunded', { dots: t('uk', 'count.dots', { count: n }) })).toBe(`Учасникам повернуто: ${n} ${HAVE[ukForm(n)]}.`);
-      expect(t('en', 'console.dotsRefunded', { dots: t('en', 'count.dots', { count: n }) })).toBe(`Returned to participants: ${n} ${n === 1 ? 'dot' : 'dots'}.`);
+      // The voters are counted apart from their dots: 2 voters, n dots.
+      expect(t('uk', 'console.dotsRefunded', { voters: 2, dots: t('uk', 'count.dots', { count: n }) })).toBe(`Учасників, яким повернуто крапки: 2 (${n} ${HAVE[ukForm(n)]}).`);
+      expect(t('en', 'console.dotsRefunded', { voters: 2, dots: t('en', 'count.dots', { count: n }) })).toBe(`Participants given their dots back: 2 (${n} ${n === 1 ? 'dot' : 'dots'}).`);
     }
   });
 

@@ -5,7 +5,7 @@
 
 import { useId, useMemo, useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { topWithTies } from '../../../shared/forum/tally.js';
-import { LIMITS } from '../../../shared/forum/types.js';
+import { ADMISSION_MODES, LIMITS, type AdmissionMode } from '../../../shared/forum/types.js';
 import { countOf, type MessageKey } from '../../../shared/i18n/index.js';
 import type { ForumSummary, ListCommandPayload } from '../../../shared/protocol.js';
 import { useLang, useT } from '../../lib/i18n.js';
@@ -25,16 +25,21 @@ const DEFAULT_TOP = 4;
 const MAX_TOP = 50;
 
 /**
- * The forum a series most likely continues from (of forums newest first): the newest with results, else the newest with
- * ideas, else the newest of all. The choice is always shown and can be changed.
+ * The forum a series most likely continues from (of forums newest first): the newest whose results
+ * have dots in them, else the newest with ranked ideas, else the newest of all. A forum still
+ * running, or closed with nothing voted, has nothing to carry on or shortlist. The choice is
+ * always shown and can be changed.
  */
-function likelyBase(sorted: readonly ForumSummary[]): ForumSummary | undefined {
+export function likelyBase(sorted: readonly ForumSummary[]): ForumSummary | undefined {
   return (
-    sorted.find((f) => f.phase === 'results' || f.phase === 'closed') ??
-    sorted.find((f) => f.ranked.some((p) => p.ideas.length > 0)) ??
+    sorted.find((f) => f.ranked.some((p) => p.ideas.some((i) => i.dots > 0))) ??
+    sorted.find((f) => hasRanked(f)) ??
     sorted[0]
   );
 }
+
+/** What a carried idea becomes unless changed: a task in the goal it was filed under, else a new goal. */
+const defaultAs = (idea: RankedIdea): 'goal' | 'task' => (idea.goalCode ? 'task' : 'goal');
 
 export interface CreateForumProps {
   forums: ForumSummary[];
@@ -63,12 +68,18 @@ export function CreateForum({ forums, onClose, onCreated, returnFocus }: CreateF
   const [top, setTop] = useState(String(DEFAULT_TOP));
   const [topError, setTopError] = useState(false);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [carryTop, setCarryTop] = useState(String(DEFAULT_TOP));
+  const [admission, setAdmission] = useState<AdmissionMode | null>(null);
+  const [admissionMissing, setAdmissionMissing] = useState(false);
+  const admissionGroup = useRef<HTMLFieldSetElement>(null);
   const [error, setError] = useState<{ text: string; n: number } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const base = forums.find((f) => f.id === forumId) ?? null;
   const topNumber = top.trim() === '' ? null : Number(top);
   const topValid = topNumber === null || (Number.isInteger(topNumber) && topNumber >= 1 && topNumber <= MAX_TOP);
+  const carryTopNumber = Number(carryTop);
+  const carryTopValid = carryTop.trim() !== '' && Number.isInteger(carryTopNumber) && carryTopNumber >= 1 && carryTopNumber <= MAX_TOP;
 
   // The shortlist as the server will take it: the top N of every priority (ties at the cut taken
   // whole), and the ideas ticked by hand.
@@ -135,11 +146,18 @@ export function CreateForum({ forums, onClose, onCreated, returnFocus }: CreateF
           topInput.current?.focus();
           return;
         }
+        // A vote-only forum may stay open for days: how people get in is asked, never inherited.
+        if (!admission) {
+          setAdmissionMissing(true);
+          admissionGroup.current?.querySelector('input')?.focus();
+          return;
+        }
         from = {
           kind: 'shortlist',
           forumId: base.id,
           ...(topNumber !== null ? { top: topNumber } : {}),
           ...(picked.size > 0 ? { ideaIds: [...picked] } : {}),
+          admission,
         };
       }
     }
@@ -217,6 +235,42 @@ export function CreateForum({ forums, onClose, onCreated, returnFocus }: CreateF
               {t('forums.create.carryHeading')}
             </h3>
             <p className="muted small">{t('forums.create.carryHelp')}</p>
+            {hasRanked(base) && (
+              <div className="row picker-top">
+                <div className="field field-top">
+                  <label htmlFor={`${uid}-carry-top`}>{t('forums.create.carryTop')}</label>
+                  <input
+                    id={`${uid}-carry-top`}
+                    type="number"
+                    inputMode="numeric"
+                    min={1}
+                    max={MAX_TOP}
+                    value={carryTop}
+                    aria-describedby={`${uid}-carry-top-help`}
+                    onChange={(e) => setCarryTop(e.target.value)}
+                  />
+                  <span id={`${uid}-carry-top-help`} className="hint">
+                    {t('forums.create.carryTopHelp')}
+                  </span>
+                </div>
+                <button
+                  type="button"
+                  className="btn btn-secondary"
+                  disabled={!carryTopValid}
+                  onClick={() => {
+                    // The top N of every priority, ties at the cut taken whole, as a shortlist takes them.
+                    const next = new Map<string, 'goal' | 'task'>();
+                    for (const p of base.ranked) for (const idea of topWithTies(p.ideas, Number(carryTop)).shown) next.set(idea.id, carry.get(idea.id) ?? defaultAs(idea));
+                    setCarry(next);
+                  }}
+                >
+                  {t('forums.create.carryTopApply')}
+                </button>
+                <button type="button" className="btn btn-secondary" disabled={carry.size === 0} onClick={() => setCarry(new Map())}>
+                  {t('forums.create.carryNone')}
+                </button>
+              </div>
+            )}
             <IdeaPicker
               forum={base}
               idPrefix={`${uid}-carry`}
@@ -225,7 +279,7 @@ export function CreateForum({ forums, onClose, onCreated, returnFocus }: CreateF
               onToggle={(idea, on) =>
                 setCarry((old) => {
                   const next = new Map(old);
-                  if (on) next.set(idea.id, 'goal');
+                  if (on) next.set(idea.id, defaultAs(idea));
                   else next.delete(idea.id);
                   return next;
                 })
@@ -250,6 +304,39 @@ export function CreateForum({ forums, onClose, onCreated, returnFocus }: CreateF
       <>
         <p className="note note-info">{t('forums.create.shortlistHelp')}</p>
         {forumChoice}
+        <fieldset ref={admissionGroup} className="plain mode-options admission-choice" aria-describedby={admissionMissing ? `${uid}-admission-missing` : undefined}>
+          <legend>{t('forums.create.admission')}</legend>
+          <p className="hint">{t('forums.create.admissionHelp')}</p>
+          {ADMISSION_MODES.map((mode) => (
+            <div key={mode} className={admission === mode ? 'mode-option is-chosen' : 'mode-option'}>
+              <input
+                type="radio"
+                id={`${uid}-admission-${mode}`}
+                name={`${uid}-admission`}
+                value={mode}
+                checked={admission === mode}
+                aria-describedby={`${uid}-admission-${mode}-help`}
+                onChange={() => {
+                  setAdmission(mode);
+                  setAdmissionMissing(false);
+                }}
+              />
+              <span className="mode-text">
+                <label htmlFor={`${uid}-admission-${mode}`} className="mode-name">
+                  {t(`console.admission.mode.${mode}` as MessageKey)}
+                </label>
+                <span id={`${uid}-admission-${mode}-help`} className="hint">
+                  {t(`forums.create.admission.${mode}` as MessageKey)}
+                </span>
+              </span>
+            </div>
+          ))}
+          {admissionMissing && (
+            <p id={`${uid}-admission-missing`} className="error-text" role="alert">
+              {t('forums.create.admissionMissing')}
+            </p>
+          )}
+        </fieldset>
         <div className="field field-top">
           <label htmlFor={`${uid}-top`}>{t('forums.create.top')}</label>
           <input

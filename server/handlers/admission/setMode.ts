@@ -1,4 +1,4 @@
-// admission:setMode: the facilitator chooses how people get a ballot (hall code, tickets, open), before the forum opens.
+// admission:setMode: the facilitator chooses how people get a ballot (hall code, tickets, open): before the forum opens, or while a vote-only forum runs.
 
 import { decideAdmissionMode } from '../../../shared/forum/admission.js';
 import { defineHandler } from '../define.js';

@@ -1,17 +1,22 @@
-// idea:hide: a facilitator hides an off-topic idea with a reason; its dots go back to their owners.
+// idea:hide: a moderator hides an off-topic idea with a reason; its dots go back to their owners.
+// A console that sends the figure it asked the moderator about is refused when the figure has
+// changed, with the new one, so nobody's dots go back on a number the moderator did not see.
 
-import { decideHideIdea } from '../../../shared/forum/rules.js';
-import { dotOwnersOf } from '../../../shared/forum/state.js';
+import { decideHideIdea, hideCost } from '../../../shared/forum/rules.js';
+import { Refusal } from '../../forum/room.js';
 import { defineHandler } from '../define.js';
 
 export const hide = defineHandler({
   name: 'idea:hide',
-  run(ctx, { ideaId, reason }) {
+  run(ctx, { ideaId, reason, voters }) {
     ctx.inScope(ctx.priorityOf(ideaId));
     const events = ctx.stamped(ctx.decide(decideHideIdea(ctx.room.state, ideaId, reason, ctx.now())));
-    const refunded = dotOwnersOf(ctx.room.state, ideaId).length;
+    const cost = hideCost(ctx.room.state, ideaId);
+    // A host is told no tally, so a host's console asks without a figure and sends none.
+    if (voters !== undefined && ctx.seesTallies() && voters !== cost.voters) {
+      throw new Refusal({ code: 'HIDE_CONFIRM', params: { voters: cost.voters, dots: cost.dots } });
+    }
     ctx.commit(events);
-    // How many voters get dots back is a count of supporters: the facilitator's to know, not a host's.
-    return ctx.seesTallies() ? { refunded } : {};
+    return ctx.seesTallies() ? cost : {};
   },
 });

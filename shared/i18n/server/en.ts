@@ -13,6 +13,18 @@ export const en: ServerCatalogue = {
     one: 'The idea “{title}” in the priority “{priority}” was hidden, so your {count} dot was given back.',
     other: 'The idea “{title}” in the priority “{priority}” was hidden, so your {count} dots were given back.',
   },
+  'notice.DOTS_REINSTATED': {
+    one: 'The idea “{title}” is shown again, and {count} dot of yours given back when it was hidden is on it again.',
+    other: 'The idea “{title}” is shown again, and {count} dots of yours given back when it was hidden are on it again.',
+  },
+  'notice.DOTS_NOT_REINSTATED': {
+    one: 'The idea “{title}” is shown again, but {count} dot of yours given back when it was hidden was not put back on it: you have no dots left in “{priority}”.',
+    other: 'The idea “{title}” is shown again, but {count} dots of yours given back when it was hidden were not put back on it: you no longer have that many dots left in “{priority}”.',
+  },
+  'notice.DOTS_KEPT': {
+    one: 'The idea “{title}” is shown again. The {count} dot given back to you when it was hidden stays yours: place it again in “{priority}” if you wish.',
+    other: 'The idea “{title}” is shown again. The {count} dots given back to you when it was hidden stay yours: place them again in “{priority}” if you wish.',
+  },
   'notice.IDEA_HIDDEN': 'A moderator hid your idea “{title}”. Reason: {reason}',
   'notice.IDEA_RESTORED': 'Your idea “{title}” is shown again.',
   'notice.IDEA_MERGED': 'Your idea “{title}” was merged with a similar one: “{into}”. You remain its author.',
@@ -25,6 +37,10 @@ export const en: ServerCatalogue = {
     other: 'Similar ideas were merged into “{into}”, where you would have more dots than allowed: {count} dots were given back, to place again in “{priority}”.',
   },
   'notice.MERGE_UNDONE': 'The merge with “{into}” was undone: the ideas and dots are back where they were.',
+  'notice.MERGE_UNDONE_SHORT': {
+    one: 'The merge with “{into}” was undone, but {count} dot of yours given back at the merge was not put back on “{title}”: you have no dots left in “{priority}”.',
+    other: 'The merge with “{into}” was undone, but {count} dots of yours given back at the merge were not put back on “{title}”: you no longer have that many dots left in “{priority}”.',
+  },
   'notice.IDEA_CORRECTED': 'A moderator corrected the text of your idea “{title}”.',
   'notice.VOIDED': 'The facilitator voided your participation. Reason: {reason}',
   'notice.JOIN_REFUSED': 'The facilitator did not approve your join. If you are in the hall, see the facilitator.',
