@@ -30,6 +30,7 @@ import { benchGuessing } from './bench-guessing.js';
 import { benchIdentities } from './bench-identities.js';
 import { benchImport } from './bench-import.js';
 import { benchStalls } from './stalls.js';
+import { runLongLogFault } from './long-log-fault.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -462,6 +463,28 @@ async function benchStorageStall() {
   }
 }
 
+/**
+ * A storage fault on a long log (scripts/long-log-fault.ts): at each length, another program holds
+ * the write lock for 4 s, then the disk is full for 4 s, while 8 voters act and a probe that stores
+ * nothing is sent again as soon as it is answered.
+ */
+async function benchLongLogFaults(): Promise<void> {
+  for (const events of [36_000, 300_000]) {
+    const run = await runLongLogFault({ events });
+    try {
+      const outcomes: Record<string, number> = {};
+      for (const a of run.actions) outcomes[a.outcome] = (outcomes[a.outcome] ?? 0) + 1;
+      const seconds = (run.filled ? 8 : 4).toFixed(0);
+      console.log(`\na storage fault on a log of ${run.events.toLocaleString('en')} events: the write lock held 4 s${run.filled ? ', then the disk full 4 s' : ' (no disk to fill: not root)'}`);
+      console.log(`  probe that stores nothing, during the fault: p50 ${pct(run.fault, 50).toFixed(1)} ms, max ${Math.max(0, ...run.fault).toFixed(1)} ms, ${run.fault.length} answers in ${seconds} s`);
+      console.log(`  the same before, calm: p50 ${pct(run.calm, 50).toFixed(1)} ms, max ${Math.max(0, ...run.calm).toFixed(1)} ms, ${run.calm.length} answers`);
+      console.log(`  the voters' actions: ${JSON.stringify(outcomes)}; saving again ${run.savingAgainAfter.toFixed(0)} ms after the fault ended`);
+    } finally {
+      run.cleanUp();
+    }
+  }
+}
+
 // ---------------------------------------------------------------- the paced evening and the closed loop
 
 /** Every figure of the halls, for --out. */
@@ -623,7 +646,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, guessing. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, guessing. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -647,5 +670,6 @@ if (part('identities') || (only?.includes('flood') ?? true)) {
 if (part('import')) await benchImport();
 if (part('stall')) await benchStorageStall();
 if (part('stalls')) await benchStalls();
+if (part('faults')) await benchLongLogFaults();
 if (part('guessing')) await benchGuessing();
 process.exit(0);

@@ -322,6 +322,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     perMessageDeflate: config.wsCompression ? { threshold: 8 * 1024, serverNoContextTakeover: true, clientNoContextTakeover: true, zlibDeflateOptions: { level: 4 } } : false,
   });
   const storage = new StorageHealth();
+  const opened = store;
+  if (opened.probeWrite) storage.probe = () => opened.probeWrite!();
   storage.events = {
     failed: (cause, detail, refused) => log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`),
     recovered: (downMs, refused) => log.warn({ downMs, refused }, 'storage is back: actions are saved again'),

@@ -332,6 +332,22 @@ export class SqliteStore implements ForumStore {
     }
   }
 
+  probeWrite(): void {
+    try {
+      // A row put and taken away in one transaction: its pages are written to the journal and
+      // synced at commit, as an action's are, and the file holds what it held.
+      this.probeTx();
+    } catch (err) {
+      throw asStorageError(err);
+    }
+  }
+
+  private readonly probeTx = () =>
+    this.db.transaction(() => {
+      this.db.prepare("INSERT INTO settings (name, value) VALUES ('~probe', '') ON CONFLICT(name) DO NOTHING").run();
+      this.db.prepare("DELETE FROM settings WHERE name = '~probe'").run();
+    }).immediate();
+
   /** An online backup beside the database; the server keeps answering while it is taken. */
   backup(reason: string): Promise<BackupInfo> {
     return backupDatabase(this.db, this.path, reason);

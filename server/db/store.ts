@@ -90,6 +90,11 @@ export interface ForumStore {
   log(entry: ServerLogEntry): void;
   /** The server's log of whole forums, oldest first. */
   serverLog(): ServerLogEntry[];
+  /**
+   * Writes and commits nothing that changes anything, to learn whether the disk takes writes
+   * again (StorageUnavailable if not); stores that keep nothing on disk have none.
+   */
+  probeWrite?(): void;
   /** A copy of everything stored, kept beside it; stores that keep nothing on disk have none. */
   backup?(reason: string): Promise<{ file: string; at: number }>;
   close(): void;

@@ -1,8 +1,9 @@
 // Whether the forum's storage can save right now. A write that fails because of the disk (full,
 // locked by another program, turned read-only, an I/O error) puts the storage in a fault with its
 // cause: the facilitator is told loudly, the log says it once per cause per minute, and for a short
-// while commands are refused at once instead of each one waiting on the disk again. The first
-// write that succeeds clears the fault: recovery needs nobody.
+// while commands are refused at once instead of each one waiting on the disk again; that while
+// doubles with each write that fails again, so a lasting fault costs the hall a try now and then,
+// not one every half second. The first write that succeeds clears the fault: recovery needs nobody.
 
 import { StorageUnavailable, type StorageCause } from '../errors.js';
 
@@ -23,13 +24,21 @@ export interface StorageEvents {
   changed(): void;
 }
 
-/** How long commands are refused without touching the disk after a failed write. */
-export const STORAGE_RETRY_MS = 500;
+/** How long commands are refused without touching the disk after a first failed write... */
+export const STORAGE_RETRY_MS = 100;
+/** ...doubled after each further one, up to this. */
+export const STORAGE_RETRY_MAX_MS = 2_000;
 /** A lasting fault is logged again at most this often. */
 export const STORAGE_LOG_INTERVAL_MS = 60_000;
 
 export class StorageHealth {
-  private fault: { cause: StorageCause; detail: string; since: number; retryAt: number; refused: number; loggedAt: number } | null = null;
+  /**
+   * A write of nothing that meets the same disk: while a fault lasts, it is what tries the disk
+   * again, not an action. A failed action costs its forum the undoing of its batch; a failed
+   * probe costs nothing, so over a long fault the forum does that once, when the fault begins.
+   */
+  probe: (() => void) | null = null;
+  private fault: { cause: StorageCause; detail: string; since: number; retryAt: number; wait: number; refused: number; loggedAt: number } | null = null;
   events: StorageEvents | null = null;
 
   status(): StorageStatus {
@@ -37,9 +46,24 @@ export class StorageHealth {
     return { ok: false, cause: this.fault.cause, since: this.fault.since, refused: this.fault.refused };
   }
 
-  /** Throws at once, without the disk, while a recent write has failed. */
+  /**
+   * Throws at once, without the disk, while a recent write has failed; when it is time to try the
+   * disk again, tries it with the probe first, and throws if the disk still fails.
+   */
   guard(now = Date.now()): void {
-    if (!this.fault || now >= this.fault.retryAt) return;
+    if (!this.fault) return;
+    if (now >= this.fault.retryAt) {
+      if (!this.probe) return;
+      try {
+        this.probe();
+      } catch (err) {
+        if (!(err instanceof StorageUnavailable)) throw err;
+        this.failed(err, now);
+        throw err;
+      }
+      this.succeeded(now);
+      return;
+    }
     this.fault.refused++;
     throw new StorageUnavailable(this.fault.cause, this.fault.detail);
   }
@@ -48,12 +72,14 @@ export class StorageHealth {
     const f = this.fault;
     const changedCause = !f || f.cause !== err.reason;
     if (!f || changedCause) {
-      this.fault = { cause: err.reason, detail: err.detail, since: f?.since ?? now, retryAt: now + STORAGE_RETRY_MS, refused: (f?.refused ?? 0) + 1, loggedAt: now };
+      const wait = f ? Math.min(f.wait * 2, STORAGE_RETRY_MAX_MS) : STORAGE_RETRY_MS;
+      this.fault = { cause: err.reason, detail: err.detail, since: f?.since ?? now, retryAt: now + wait, wait, refused: (f?.refused ?? 0) + 1, loggedAt: now };
       this.events?.failed(err.reason, err.detail, this.fault.refused);
       this.events?.changed();
       return;
     }
-    f.retryAt = now + STORAGE_RETRY_MS;
+    f.wait = Math.min(f.wait * 2, STORAGE_RETRY_MAX_MS);
+    f.retryAt = now + f.wait;
     f.refused++;
     if (now - f.loggedAt >= STORAGE_LOG_INTERVAL_MS) {
       f.loggedAt = now;

@@ -93,8 +93,9 @@ function refusedForStorage(ack: Ack<unknown>, cause: string): string {
 }
 
 /**
- * Tries `submit` until the storage takes it: for the first half second after a failed write the
- * server refuses without trying the disk, so the first try after a fault is gone may still be refused.
+ * Tries `submit` until the storage takes it: for a while after a failed write (100 ms, doubled
+ * with each failure up to 2 s) the server refuses without trying the disk, so the first try after
+ * a fault is gone may still be refused.
  * Returns the titles refused on the way.
  */
 async function submitOnceSaved(send: (title: string) => Promise<Ack<{ ideaId: string }>>, cause: string) {
