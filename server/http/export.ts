@@ -191,16 +191,17 @@ export function exportResults(state: ForumState, now = new Date(), { names = tru
  * The same as exportResults, in two turns of the event loop: the results hash (a third of the work;
  * on the largest forum, 20 ms) in one, the rest in the next, so that no one turn holds up the hall
  * for long. Should anything change in between, the hash is worked out again, so the export stays
- * one moment's: after three tries in a row, in one turn.
+ * one moment's: after three tries in a row, in one turn. Only what is saved is exported: an action
+ * whose batch is still being written may yet be refused.
  */
-export async function exportResultsInTurns(room: { readonly state: ForumState; readonly version: number }, now: Date, options: ExportOptions): Promise<ExportResults> {
+export async function exportResultsInTurns(room: { readonly savedState: ForumState; readonly savedVersion: number }, now: Date, options: ExportOptions): Promise<ExportResults> {
   for (let tries = 0; tries < 3; tries++) {
-    const version = room.version;
-    const hash = resultsHash(room.state);
+    const version = room.savedVersion;
+    const hash = resultsHash(room.savedState);
     await new Promise((r) => setImmediate(r));
-    if (room.version === version) return exportResults(room.state, now, options, hash);
+    if (room.savedVersion === version) return exportResults(room.savedState, now, options, hash);
   }
-  return exportResults(room.state, now, options);
+  return exportResults(room.savedState, now, options);
 }
 
 function moderationEntry(state: ForumState, entry: ModerationEntry, names: boolean): ExportModerationEntry {

@@ -335,22 +335,25 @@ export function registerPublicRoutes(app: IRouter, { room, baseUrl, record, lang
 
   app.get('/results', (req, res) => {
     const lang = langOf(req);
+    // What is saved only: an action still being written may yet be refused.
+    const state = room.savedState;
     fresh(res).type('text/html; charset=utf-8');
-    if (!room.state.publicResults) {
-      res.status(404).send(notPublishedPage(room.state, lang));
+    if (!state.publicResults) {
+      res.status(404).send(notPublishedPage(state, lang));
       return;
     }
-    res.send(resultsPage(room.state, lang, record));
+    res.send(resultsPage(state, lang, record));
   });
 
   app.get('/results.json', (req, res) => {
     fresh(res);
-    if (!room.state.publicResults) {
+    const state = room.savedState;
+    if (!state.publicResults) {
       const error = { code: 'RESULTS_NOT_PUBLISHED' as const };
       res.status(404).json({ ok: false, error: { ...error, message: errorMessage(langOf(req), error) } });
       return;
     }
-    res.type('application/json').send(JSON.stringify(publicResults(room.state, record), null, 2));
+    res.type('application/json').send(JSON.stringify(publicResults(state, record), null, 2));
   });
 
   // The page's address as a QR, for the console to show or print; the address alone, public.

@@ -40,7 +40,7 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
       refuse(res, 400, lang, { code: 'BAD_INPUT', params: { field: 'size' } }, t(lang, 'chart.badSize', { sizes: PICTURE_SIZES.join(', ') }));
       return;
     }
-    const state = room.state;
+    const state = room.savedState;
     const index = state.structure.priorities.findIndex((p) => p.code === code);
     if (code === undefined || index < 0) {
       refuse(res, 404, lang, { code: 'UNKNOWN_PRIORITY', params: { code: code ?? req.params.file } });
@@ -77,7 +77,7 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
     if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
     const now = new Date();
     const names = req.query.names !== '0';
-    const state = room.state;
+    const state = room.savedState;
     const results = await exportResultsInTurns(room, now, { names });
     // Built in the documents' worker: the largest forum's report held the event loop up for 300 ms.
     const input: ReportInput = {
