@@ -1,0 +1,96 @@
+// A batch the disk refuses is undone in memory: the forum becomes exactly what its log replays to,
+// the refused actions' ids are free again, and the next batch after the saved copy is built again
+// is undone the same way. A store whose writes fail on demand, as a full disk fails them.
+
+import { describe, expect, it } from 'vitest';
+import { decidePlaceDot, decideRemoveDot } from '../../shared/forum/rules.js';
+import { applyEvent, emptyState } from '../../shared/forum/state.js';
+import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
+import { largestForum } from '../../scripts/largest-forum.js';
+import { MemoryStore, type BatchEntry } from '../db/store.js';
+import { StorageUnavailable } from '../errors.js';
+import { ForumRoom } from '../forum/room.js';
+import { StorageHealth } from '../forum/storage.js';
+
+class FailingStore extends MemoryStore {
+  full = false;
+  override appendBatch(forumId: string, entries: readonly BatchEntry[]): void {
+    if (this.full) throw new StorageUnavailable('full', 'database or disk is full');
+    super.appendBatch(forumId, entries);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const replayed = (store: MemoryStore, forumId: string): ForumState => {
+  const state = emptyState();
+  for (const { event } of store.loadEvents(forumId)) applyEvent(state, event);
+  return state;
+};
+
+/** Commits as soon as the room takes actions again (after the storage's pause and the saved copy's rebuild). */
+async function commitWhenTaken(room: ForumRoom, decide: () => ForumEvent[], actionKey: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      room.commit(decide(), actionKey);
+      return;
+    } catch (err) {
+      if (!(err instanceof StorageUnavailable)) throw err;
+      await sleep(25);
+    }
+  }
+  throw new Error('the room never took actions again');
+}
+
+describe('a refused batch', () => {
+  it('is undone to what the log holds, twice in a row, its ids free again', async () => {
+    const big = largestForum({ participants: 40, ideas: 12, phase: 'voting' });
+    const store = new FailingStore();
+    const record = { id: big.id, slug: '1', joinCode: '482913', createdAt: 1, joinSecret: 's', screenKey: 'k' };
+    store.createForum(record, big.events, { at: 1, action: 'created', forumId: big.id, title: '', detail: '' });
+    const room = ForumRoom.load(store, store.loadForums()[0], new StorageHealth());
+    const people = [...big.tokens.keys()];
+    const dotOf = (p: string) => [...room.state.dots.get(p)!.keys()][0];
+    const decided = (d: { ok: boolean; value?: ForumEvent[] }) => {
+      if (!d.ok) throw new Error('refused by the rules');
+      return d.value!;
+    };
+
+    // Saved: a voter takes a dot off.
+    room.commit(decided(decideRemoveDot(room.state, people[0], dotOf(people[0]))), `${people[0]}:saved-1`);
+    expect(room.flush()).toBeNull();
+
+    for (const round of [1, 2]) {
+      store.full = true;
+      const before = structuredClone(room.state);
+      // Several actions in one batch, one of them deciding on another's effect: all undone.
+      const keys: string[] = [];
+      for (const p of people.slice(1, 6)) {
+        const ideaId = dotOf(p);
+        room.commit(decided(decideRemoveDot(room.state, p, ideaId)), `${p}:r${round}`);
+        room.commit(decided(decidePlaceDot(room.state, p, ideaId)), `${p}:p${round}`);
+        room.commit(decided(decideRemoveDot(room.state, p, ideaId)), `${p}:x${round}`);
+        keys.push(`${p}:r${round}`, `${p}:p${round}`, `${p}:x${round}`);
+      }
+      expect(room.savedState).toEqual(before);
+      expect(room.flush()).toBeInstanceOf(StorageUnavailable);
+      expect(room.state).toEqual(before);
+      expect(room.state).toEqual(replayed(store, big.id));
+      for (const key of keys) {
+        expect(room.actionKeyUsed(key)).toBe(false);
+        expect(room.findAction(key)).toBeUndefined();
+      }
+      expect(room.findAction(`${people[0]}:saved-1`)).toMatchObject({ command: 'dot:remove' });
+
+      // Back: the same id, sent again, is taken and saved.
+      store.full = false;
+      const p = people[1];
+      await commitWhenTaken(room, () => decided(decideRemoveDot(room.state, p, dotOf(p))), `${p}:r${round}`);
+      expect(room.flush()).toBeNull();
+      expect(room.findAction(`${p}:r${round}`)).toMatchObject({ command: 'dot:remove' });
+      expect(room.state).toEqual(replayed(store, big.id));
+      expect(room.savedState).toBe(room.state);
+    }
+    room.close();
+  });
+});
