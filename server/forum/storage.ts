@@ -27,7 +27,7 @@ export interface StorageEvents {
 /** How long commands are refused without touching the disk after a first failed write... */
 export const STORAGE_RETRY_MS = 100;
 /** ...doubled after each further one, up to this. */
-export const STORAGE_RETRY_MAX_MS = 2_000;
+export const STORAGE_RETRY_MAX_MS = 1_000;
 /** A lasting fault is logged again at most this often. */
 export const STORAGE_LOG_INTERVAL_MS = 60_000;
 

@@ -94,7 +94,7 @@ function refusedForStorage(ack: Ack<unknown>, cause: string): string {
 
 /**
  * Tries `submit` until the storage takes it: for a while after a failed write (100 ms, doubled
- * with each failure up to 2 s) the server refuses without trying the disk, so the first try after
+ * with each failure up to 1 s) the server refuses without trying the disk, so the first try after
  * a fault is gone may still be refused.
  * Returns the titles refused on the way.
  */
