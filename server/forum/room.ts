@@ -130,7 +130,7 @@ export class ForumRoom {
   private readonly pendingKeys = new Map<string, DoneAction | null>();
   /**
    * The forum as saved: the live state without the pending batch. Null while it is being built
-   * (after the forum opens, and after a failed batch took it back), see catchUp().
+   * (after a forum is imported, and after a failed batch took it back), see catchUp().
    */
   private saved: ForumState | null = null;
   /** Set by a failed batch until the saved copy is built again: actions are refused meanwhile. */
@@ -251,7 +251,7 @@ export class ForumRoom {
   get savedState(): ForumState {
     if (this.pending.length === 0) return this.state;
     if (this.saved) return this.saved;
-    // The copy is still being built (the forum has just opened): the pending batch is written first.
+    // The copy is still being built (a forum just imported): the pending batch is written first.
     this.flush();
     return this.state;
   }
@@ -320,7 +320,7 @@ export class ForumRoom {
         this.undo(batch, failure);
         this.emit(undoneEffects(batch));
       } else {
-        // The saved copy is still being built (the forum has just opened): read back whole, once.
+        // The saved copy is still being built (a forum just imported): read back whole, once.
         this.reload(failure);
         this.emit(everythingChanged(this.state));
       }
