@@ -144,10 +144,14 @@ export interface RunningServer {
   localUrl: string;
   /** The address phones open for the primary forum, with the code in force now (none with tickets). */
   readonly joinUrl: string;
-  /** The console's forum list, with the facilitator's key. */
+  /** The console's forum list, with the facilitator's key, at the local address (this machine's browser). */
   readonly consoleUrl: string;
-  /** The primary forum's projector address, with its display key. */
+  /** The same at the public address (`baseUrl`), for a tablet or another computer. */
+  readonly publicConsoleUrl: string;
+  /** The primary forum's projector address, with its display key, at the public address. */
   readonly screenUrl: string;
+  /** The same at the local address, for a projector plugged into this machine. */
+  readonly localScreenUrl: string;
   /** The primary forum's code in force now: the hall's current code, the fixed code, or '' with tickets. */
   readonly joinCode: string;
   readonly facilitatorKey: string;
@@ -155,7 +159,7 @@ export interface RunningServer {
   baseUrl: string;
   /** Whether phones can open `baseUrl` (not when the server listens on a loopback address only). */
   reachable: Reachability;
-  /** What the facilitator should fix before the hall arrives, in English, for the start-up text. */
+  /** What the facilitator should fix before the hall arrives, in Ukrainian and English, for the start-up text. */
   warning?: string;
   /** Every forum on the server. */
   forums: Forums<OpenForum>;
@@ -345,8 +349,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const slug = room.record.slug;
     if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
     const admission = new Admission(room, {
+      publicUrl: base.url,
       baseUrl: `${base.url}/f/${slug}`,
-      screenBaseUrl: `${localUrl}/f/${slug}/screen`,
+      screenBaseUrl: `${base.url}/f/${slug}/screen`,
       defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
       defaultExpectedAttendance: config.expectedAttendance ?? EXPECTED_ATTENDANCE_DEFAULT,
       burst: config.joinBurst ?? JOIN_BURST_DEFAULT,
@@ -433,8 +438,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     get consoleUrl() {
       return `${localUrl}/console?key=${encodeURIComponent(forums.facilitatorKey)}`;
     },
+    get publicConsoleUrl() {
+      return `${base.url}/console?key=${encodeURIComponent(forums.facilitatorKey)}`;
+    },
     get screenUrl() {
       return primary().attached.admission.screenUrl();
+    },
+    get localScreenUrl() {
+      const url = new URL(primary().attached.admission.screenUrl());
+      return `${localUrl}${url.pathname}${url.search}`;
     },
     get joinCode() {
       return primary().attached.admission.joinInfo(Date.now()).joinCode;

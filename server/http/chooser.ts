@@ -34,7 +34,7 @@ const STYLE =
   'ul{list-style:none;padding:0;margin:0}li{margin:.75rem 0}' +
   'li a{display:block;padding:.9rem 1rem;border:2px solid #1f4fd1;border-radius:.5rem;color:#111;text-decoration:none}' +
   'li a:hover{background:#f0f4ff}.forum-title{display:block;color:#1f4fd1;font-weight:700;font-size:1.25rem}' +
-  '.forum-meta{display:block;margin-top:.35rem;font-size:1rem;color:#333}.phase{font-weight:600}';
+  '.forum-meta{display:block;margin-top:.35rem;font-size:1rem;color:#333}.phase{font-weight:600;white-space:nowrap}';
 
 /** One forum as a link: its title, then its date and its phase (and that it is a vote only). */
 function item(lang: Lang, forum: ChooserForum, href: string): string {
