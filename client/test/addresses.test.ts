@@ -106,8 +106,17 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
       expect(await noSidewaysScroll(page)).toBe(true);
       expect(await violations(page)).toEqual([]);
       await page.screenshot({ path: join(SHOTS, `chooser-${name}.png`), fullPage: true });
+      // In English on asking, the same forums.
+      await page.goto(`${publicBase}/?lang=en`);
+      await page.getByRole('heading', { name: 'Choose your forum' }).waitFor();
+      expect(await links.allInnerTexts()).toEqual([
+        expect.stringMatching(/^Житомир 2030: район Богунія\s+created \d{1,2} [A-Z][a-z]+ \d{4} · Ideas$/),
+        expect.stringMatching(/^Житомир 2030\s+created \d{1,2} [A-Z][a-z]+ \d{4} · Gathering$/),
+      ]);
+      await page.screenshot({ path: join(SHOTS, `chooser-${name}-en.png`), fullPage: true });
       // A phone picks its forum and lands on its join page.
       if (name === '360') {
+        await page.goto(`${publicBase}/`);
         await links.first().click();
         await page.waitForURL(`${publicBase}/f/2/`);
       }
