@@ -1,10 +1,11 @@
 // Text is kept as valid Unicode, so that every way of checking the record agrees: a lone surrogate
 // (half of a UTF-16 pair, which JSON can carry as "\ud800") sent in a name, an idea's title,
-// description and place is stored as U+FFFD; the README's own recipes for checking the published
-// hash (jq and Python, run as written there) then give the hash the server published; and a forum
-// file that carries one imports with U+FFFD in its place.
+// description and place, and the forum's and a priority's title, is stored as U+FFFD; the README's
+// own recipes for checking the published hash (jq and Python, run as written there) and
+// `npm run verify` on the export then give the hash the server published; and a forum file that
+// carries one imports with U+FFFD in its place.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,12 @@ describe('text with a lone surrogate', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is stored as U+FFFD in a name and an idea’s title, description and place', async () => {
+  it('is stored as U+FFFD in the forum’s and a priority’s title, a name, and an idea’s title, description and place', async () => {
+    const { structure } = server.room.state;
+    const priorities = structure.priorities.map((p, i) => (i === 0 ? { ...p, title: `${p.title} \udc01` } : p));
+    ok(await admin.send('forum:setStructure', { structure: { ...structure, vision: 'Житомир \ud800 2030', priorities } }));
+    expect(server.room.state.title).toBe('Житомир \ufffd 2030');
+    expect(server.room.state.structure.priorities[0].title).toBe('Ефективне місто \ufffd');
     const phone = await joinPhone(server, 'Олена \udc00');
     ok(await admin.send('phase:set', { to: 'ideas' }));
     ok(await phone.send('idea:submit', { priorityCode: '1', title: 'Сквер \ud800 біля ставу', description: 'Лавки \udbff', place: 'Парк \ud83d' }));
@@ -72,6 +78,8 @@ describe('text with a lone surrogate', () => {
     const text = await (await fetch(`${server.url}/f/${server.slug}/results.json`)).text();
     const published = JSON.parse(text) as { canonical: string; resultsHash: string };
     expect(published.canonical).toContain('Сквер \ufffd біля ставу');
+    expect(published.canonical).toContain('"title":"Житомир \ufffd 2030"');
+    expect(published.canonical).toContain('"title":"Ефективне місто \ufffd"');
     expect(published.canonical).not.toMatch(LONE);
     expect(text).not.toMatch(/\\ud[89a-f]/i);
     writeFileSync(join(dir, 'results.json'), text);
@@ -82,6 +90,13 @@ describe('text with a lone surrogate', () => {
     if (have('jq')) expect(run(recipes.jq)).toBe(published.resultsHash);
     if (have('python3')) expect(run(recipes.python)).toBe(published.resultsHash);
     if (process.env.CI === 'true') expect(have('jq') && have('python3')).toBe(true);
+    // And `npm run verify` on the facilitator's JSON export, with the published hash.
+    const exported = await (await fetch(`${server.url}/f/${server.slug}/api/export.json`, { headers: { 'x-facilitator-key': server.facilitatorKey } })).text();
+    writeFileSync(join(dir, 'export.json'), exported);
+    const { LOG_LEVEL: _level, VICHE_DB: _db, ...env } = process.env;
+    const verify = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', join(dir, 'export.json'), published.resultsHash], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(verify.stdout).toContain('It matches the published hash');
+    expect(verify.status).toBe(0);
   });
 
   it('in a forum file is imported as U+FFFD', async () => {
