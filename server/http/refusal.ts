@@ -26,7 +26,9 @@ export function otherLanguageLink(req: Request, lang: Lang): string {
   const other: Lang = lang === 'uk' ? 'en' : 'uk';
   const query = new URLSearchParams(req.query as Record<string, string>);
   query.set('lang', other);
-  return `<p class="langs"><a href="${escapeHtml(`${req.path}?${query}`)}" lang="${other}" hreflang="${other}">${escapeHtml(t(other, 'refusal.language'))}</a></p>`;
+  // The whole path: under a forum's router req.path has lost its /f/<slug>.
+  const path = req.originalUrl.split('?')[0];
+  return `<p class="langs"><a href="${escapeHtml(`${path}?${query}`)}" lang="${other}" hreflang="${other}">${escapeHtml(t(other, 'refusal.language'))}</a></p>`;
 }
 
 export interface RefusalOptions {

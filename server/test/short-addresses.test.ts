@@ -137,6 +137,7 @@ describe('short addresses with several forums', () => {
       expect(textOf(html), path).toContain('Посилання застаріло. Відкрийте його ще раз із пульта фасилітатора.');
       expect(textOf(html), path).toContain('This link has expired.');
       expect(html, path).toContain('<a href="/f/3/console">Відкрити пульт форуму</a>');
+      expect(html, path).toContain(`<a href="${path}?grant=${grant}&amp;lang=en" lang="en" hreflang="en">In English</a>`);
 
       const json = await asProgram(`${path}?grant=${grant}`);
       expect(json.status, path).toBe(403);
