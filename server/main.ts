@@ -426,7 +426,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
   // `npm run backup` made it (the folder is looked at again every half minute).
   backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log) : null;
-  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath });
+  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url });
 
   let closed: Promise<void> | null = null;
   return {

@@ -616,6 +616,8 @@ export interface ForumLogEntry {
 
 export interface ForumsView {
   forums: ForumSummary[];
+  /** The server's public address (PUBLIC_URL or the LAN address): each forum's phone address is shown on it. */
+  publicUrl: string;
   log: ForumLogEntry[];
 }
 
