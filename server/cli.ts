@@ -22,11 +22,11 @@ try {
   // LOG_LEVEL=debug, or for a failure nobody foresaw.
   const debug = process.env.LOG_LEVEL === 'debug';
   if (err instanceof StartupError) {
-    process.stderr.write(`Viche cannot start: ${err.message}\n`);
+    process.stderr.write(`Віче не може запуститися: ${err.uk} / Viche cannot start: ${err.en}\n`);
     if (debug) process.stderr.write(`${err.stack}\n`);
   } else {
-    process.stderr.write(`Viche cannot start: ${(err as Error)?.message ?? String(err)}\n`);
-    process.stderr.write(debug ? `${(err as Error)?.stack}\n` : 'Run again with LOG_LEVEL=debug for the details.\n');
+    process.stderr.write(`Віче не може запуститися / Viche cannot start: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(debug ? `${(err as Error)?.stack}\n` : 'Подробиці покаже запуск із LOG_LEVEL=debug. / Run again with LOG_LEVEL=debug for the details.\n');
   }
   process.exit(1);
 }

@@ -86,13 +86,20 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new StartupError(`${name} must be a whole number from 0 to ${max}, not "${raw}".`);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new StartupError(`${name} має бути цілим числом від 0 до ${max}, а не «${raw}».`, `${name} must be a whole number from 0 to ${max}, not "${raw}".`);
+  }
   return n;
 }
 
 /** A rate of the wall's bytes, with its burst eight seconds of it as by default; at least the largest card. */
 function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
-  if (bytesPerSecond < 1024) throw new StartupError(`WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`);
+  if (bytesPerSecond < 1024) {
+    throw new StartupError(
+      `WALL_BYTES_PER_SECOND має бути щонайменше 1024, а не ${bytesPerSecond}: телефон чекав би хвилинами на ідеї жвавої хвилини.`,
+      `WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`,
+    );
+  }
   return { bytesPerSecond, burstBytes: 8 * bytesPerSecond };
 }
 
@@ -102,7 +109,12 @@ function joinBurstFrom(env: NodeJS.ProcessEnv): BurstRule {
   if (raw === undefined || raw === '') return JOIN_BURST_DEFAULT;
   if (raw === '0') return { joins: 0, windowMs: JOIN_BURST_DEFAULT.windowMs };
   const m = /^(\d{1,5})\/(\d{1,4})$/.exec(raw);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new StartupError(`JOIN_BURST must be joins/seconds, such as 60/30, or 0 for none, not "${raw}".`);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new StartupError(
+      `JOIN_BURST задають як приєднання/секунди, наприклад 60/30, або 0 — без перевірки, а не «${raw}».`,
+      `JOIN_BURST must be joins/seconds, such as 60/30, or 0 for none, not "${raw}".`,
+    );
+  }
   return { joins: Number(m[1]), windowMs: Number(m[2]) * 1000 };
 }
 
@@ -111,12 +123,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const key = env.FACILITATOR_KEY || undefined;
   if (key !== undefined && key.length < MIN_KEY_LENGTH) {
     throw new StartupError(
+      `FACILITATOR_KEY закороткий: символів у ньому ${key.length}, а потрібно щонайменше ${MIN_KEY_LENGTH} (або не задавайте його, і буде створено надійний ключ).`,
       `FACILITATOR_KEY is ${key.length} characters long; use at least ${MIN_KEY_LENGTH} (or leave it unset and a strong key is made for you).`,
     );
   }
   const admission = env.ADMISSION || 'hall';
   if (!(ADMISSION_MODES as readonly string[]).includes(admission)) {
-    throw new StartupError(`ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
+    throw new StartupError(`ADMISSION має бути одним із ${ADMISSION_MODES.join(', ')}, а не «${admission}».`, `ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
   }
   const trust = env.TRUST_PROXY === 'true' ? '1' : env.TRUST_PROXY === 'false' ? '0' : env.TRUST_PROXY;
   return {
@@ -188,7 +201,11 @@ function readTemplate(path: string): { title: string; structure: Structure } {
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it cannot be read' : (err as Error).message;
-    throw new StartupError(`The template ${path} cannot be used (${why}). Fix it, or set VICHE_TEMPLATE to another priority tree.`);
+    const whyUk = code === 'ENOENT' ? 'такого файлу немає' : code === 'EACCES' ? 'його не вдається прочитати' : (err as Error).message;
+    throw new StartupError(
+      `Шаблон ${path} не можна використати (${whyUk}). Виправте його або вкажіть у VICHE_TEMPLATE інше дерево пріоритетів.`,
+      `The template ${path} cannot be used (${why}). Fix it, or set VICHE_TEMPLATE to another priority tree.`,
+    );
   }
 }
 
@@ -214,10 +231,18 @@ const LISTEN_BACKLOG = 4096;
 function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     httpServer.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new StartupError(`Port ${port} is already in use on ${host}: another program (perhaps Viche) listens there. Stop it, or choose another port with PORT.`));
-      else if (err.code === 'EACCES') reject(new StartupError(`Port ${port} needs administrator rights; choose a port above 1023 with PORT.`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`HOST=${host} is not an address of this computer; leave HOST unset to listen on all of them.`));
-      else reject(err);
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new StartupError(
+            `Порт ${port} на ${host} уже зайнятий: його слухає інша програма (можливо, Віче). Зупиніть її або виберіть інший порт у PORT.`,
+            `Port ${port} is already in use on ${host}: another program (perhaps Viche) listens there. Stop it, or choose another port with PORT.`,
+          ),
+        );
+      } else if (err.code === 'EACCES') {
+        reject(new StartupError(`Порт ${port} потребує прав адміністратора; виберіть у PORT порт понад 1023.`, `Port ${port} needs administrator rights; choose a port above 1023 with PORT.`));
+      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+        reject(new StartupError(`HOST=${host} — не адреса цього комп’ютера; не задавайте HOST, щоб слухати на всіх адресах.`, `HOST=${host} is not an address of this computer; leave HOST unset to listen on all of them.`));
+      } else reject(err);
     });
     httpServer.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
@@ -268,7 +293,10 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const log = config.logger ?? createLogger();
   if (config.facilitatorKey !== undefined && config.facilitatorKey.length < MIN_KEY_LENGTH) {
-    throw new StartupError(`FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`);
+    throw new StartupError(
+      `FACILITATOR_KEY закороткий: символів у ньому ${config.facilitatorKey.length}, а потрібно щонайменше ${MIN_KEY_LENGTH}.`,
+      `FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`,
+    );
   }
   let lock: WriterLock | null = null;
   /** The first folder made for a new database, if any: a failed start takes it away again. */
