@@ -1,8 +1,18 @@
 // The two kinds of failure the server explains in words rather than stack traces: a start-up that
 // cannot go on (a setting, a file, a port), and storage that cannot save right now.
 
-/** The server cannot start; the message is one sentence that says what to fix. */
-export class StartupError extends Error {}
+/**
+ * The server cannot start: one sentence that says what to fix, in Ukrainian and in English (the
+ * start-up text says both, Ukrainian first, as every other page of Viche does).
+ */
+export class StartupError extends Error {
+  constructor(
+    readonly uk: string,
+    readonly en: string,
+  ) {
+    super(`${uk} / ${en}`);
+  }
+}
 
 export type StorageCause = 'full' | 'busy' | 'readonly' | 'io';
 

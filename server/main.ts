@@ -89,13 +89,20 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new StartupError(`${name} must be a whole number from 0 to ${max}, not "${raw}".`);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new StartupError(`${name} має бути цілим числом від 0 до ${max}, а не «${raw}».`, `${name} must be a whole number from 0 to ${max}, not "${raw}".`);
+  }
   return n;
 }
 
 /** A rate of the wall's bytes, with its burst eight seconds of it as by default; at least the largest card. */
 function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
-  if (bytesPerSecond < 1024) throw new StartupError(`WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`);
+  if (bytesPerSecond < 1024) {
+    throw new StartupError(
+      `WALL_BYTES_PER_SECOND має бути щонайменше 1024, а не ${bytesPerSecond}: телефон чекав би хвилинами на ідеї жвавої хвилини.`,
+      `WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`,
+    );
+  }
   return { bytesPerSecond, burstBytes: 8 * bytesPerSecond };
 }
 
@@ -105,7 +112,12 @@ function joinBurstFrom(env: NodeJS.ProcessEnv): BurstRule {
   if (raw === undefined || raw === '') return JOIN_BURST_DEFAULT;
   if (raw === '0') return { joins: 0, windowMs: JOIN_BURST_DEFAULT.windowMs };
   const m = /^(\d{1,5})\/(\d{1,4})$/.exec(raw);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new StartupError(`JOIN_BURST must be joins/seconds, such as 60/30, or 0 for none, not "${raw}".`);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new StartupError(
+      `JOIN_BURST задають як приєднання/секунди, наприклад 60/30, або 0 — без перевірки, а не «${raw}».`,
+      `JOIN_BURST must be joins/seconds, such as 60/30, or 0 for none, not "${raw}".`,
+    );
+  }
   return { joins: Number(m[1]), windowMs: Number(m[2]) * 1000 };
 }
 
@@ -114,12 +126,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const key = env.FACILITATOR_KEY || undefined;
   if (key !== undefined && key.length < MIN_KEY_LENGTH) {
     throw new StartupError(
+      `FACILITATOR_KEY закороткий: символів у ньому ${key.length}, а потрібно щонайменше ${MIN_KEY_LENGTH} (або не задавайте його, і буде створено надійний ключ).`,
       `FACILITATOR_KEY is ${key.length} characters long; use at least ${MIN_KEY_LENGTH} (or leave it unset and a strong key is made for you).`,
     );
   }
   const admission = env.ADMISSION || 'hall';
   if (!(ADMISSION_MODES as readonly string[]).includes(admission)) {
-    throw new StartupError(`ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
+    throw new StartupError(`ADMISSION має бути одним із ${ADMISSION_MODES.join(', ')}, а не «${admission}».`, `ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
   }
   const trust = env.TRUST_PROXY === 'true' ? '1' : env.TRUST_PROXY === 'false' ? '0' : env.TRUST_PROXY;
   return {
@@ -148,10 +161,14 @@ export interface RunningServer {
   localUrl: string;
   /** The address phones open for the primary forum, with the code in force now (none with tickets). */
   readonly joinUrl: string;
-  /** The console's forum list, with the facilitator's key. */
+  /** The console's forum list, with the facilitator's key, at the local address (this machine's browser). */
   readonly consoleUrl: string;
-  /** The primary forum's projector address, with its display key. */
+  /** The same at the public address (`baseUrl`), for a tablet or another computer. */
+  readonly publicConsoleUrl: string;
+  /** The primary forum's projector address, with its display key, at the public address. */
   readonly screenUrl: string;
+  /** The same at the local address, for a projector plugged into this machine. */
+  readonly localScreenUrl: string;
   /** The primary forum's code in force now: the hall's current code, the fixed code, or '' with tickets. */
   readonly joinCode: string;
   readonly facilitatorKey: string;
@@ -159,7 +176,7 @@ export interface RunningServer {
   baseUrl: string;
   /** Whether phones can open `baseUrl` (not when the server listens on a loopback address only). */
   reachable: Reachability;
-  /** What the facilitator should fix before the hall arrives, in English, for the start-up text. */
+  /** What the facilitator should fix before the hall arrives, in Ukrainian and English, for the start-up text. */
   warning?: string;
   /** Every forum on the server. */
   forums: Forums<OpenForum>;
@@ -188,7 +205,11 @@ function readTemplate(path: string): { title: string; structure: Structure } {
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it cannot be read' : (err as Error).message;
-    throw new StartupError(`The template ${path} cannot be used (${why}). Fix it, or set VICHE_TEMPLATE to another priority tree.`);
+    const whyUk = code === 'ENOENT' ? 'такого файлу немає' : code === 'EACCES' ? 'його не вдається прочитати' : (err as Error).message;
+    throw new StartupError(
+      `Шаблон ${path} не можна використати (${whyUk}). Виправте його або вкажіть у VICHE_TEMPLATE інше дерево пріоритетів.`,
+      `The template ${path} cannot be used (${why}). Fix it, or set VICHE_TEMPLATE to another priority tree.`,
+    );
   }
 }
 
@@ -214,10 +235,18 @@ const LISTEN_BACKLOG = 4096;
 function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     httpServer.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new StartupError(`Port ${port} is already in use on ${host}: another program (perhaps Viche) listens there. Stop it, or choose another port with PORT.`));
-      else if (err.code === 'EACCES') reject(new StartupError(`Port ${port} needs administrator rights; choose a port above 1023 with PORT.`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`HOST=${host} is not an address of this computer; leave HOST unset to listen on all of them.`));
-      else reject(err);
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new StartupError(
+            `Порт ${port} на ${host} уже зайнятий: його слухає інша програма (можливо, Віче). Зупиніть її або виберіть інший порт у PORT.`,
+            `Port ${port} is already in use on ${host}: another program (perhaps Viche) listens there. Stop it, or choose another port with PORT.`,
+          ),
+        );
+      } else if (err.code === 'EACCES') {
+        reject(new StartupError(`Порт ${port} потребує прав адміністратора; виберіть у PORT порт понад 1023.`, `Port ${port} needs administrator rights; choose a port above 1023 with PORT.`));
+      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+        reject(new StartupError(`HOST=${host} — не адреса цього комп’ютера; не задавайте HOST, щоб слухати на всіх адресах.`, `HOST=${host} is not an address of this computer; leave HOST unset to listen on all of them.`));
+      } else reject(err);
     });
     httpServer.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
@@ -268,7 +297,10 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const log = config.logger ?? createLogger();
   if (config.facilitatorKey !== undefined && config.facilitatorKey.length < MIN_KEY_LENGTH) {
-    throw new StartupError(`FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`);
+    throw new StartupError(
+      `FACILITATOR_KEY закороткий: символів у ньому ${config.facilitatorKey.length}, а потрібно щонайменше ${MIN_KEY_LENGTH}.`,
+      `FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`,
+    );
   }
   let lock: WriterLock | null = null;
   /** The first folder made for a new database, if any: a failed start takes it away again. */
@@ -349,8 +381,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const slug = room.record.slug;
     if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
     const admission = new Admission(room, {
+      publicUrl: base.url,
       baseUrl: `${base.url}/f/${slug}`,
-      screenBaseUrl: `${localUrl}/f/${slug}/screen`,
+      screenBaseUrl: `${base.url}/f/${slug}/screen`,
       defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
       defaultExpectedAttendance: config.expectedAttendance ?? EXPECTED_ATTENDANCE_DEFAULT,
       burst: config.joinBurst ?? JOIN_BURST_DEFAULT,
@@ -421,12 +454,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
 
   const primary = () => forums.primary()!;
-  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
+  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);
   // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
   // `npm run backup` made it (the folder is looked at again every half minute).
   backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log) : null;
-  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath });
+  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url });
 
   let closed: Promise<void> | null = null;
   return {
@@ -438,8 +471,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     get consoleUrl() {
       return `${localUrl}/console?key=${encodeURIComponent(forums.facilitatorKey)}`;
     },
+    get publicConsoleUrl() {
+      return `${base.url}/console?key=${encodeURIComponent(forums.facilitatorKey)}`;
+    },
     get screenUrl() {
       return primary().attached.admission.screenUrl();
+    },
+    get localScreenUrl() {
+      const url = new URL(primary().attached.admission.screenUrl());
+      return `${localUrl}${url.pathname}${url.search}`;
     },
     get joinCode() {
       return primary().attached.admission.joinInfo(Date.now()).joinCode;

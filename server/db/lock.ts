@@ -48,11 +48,13 @@ function readOwner(db: Database.Database): LockOwner | null {
   }
 }
 
-export function describeOwner(owner: LockOwner | null): string {
-  if (!owner) return 'another Viche server';
-  const when = new Date(owner.startedAt).toLocaleString('en-GB', { hour12: false });
-  const where = owner.host === hostname() ? 'on this computer' : `on ${owner.host}`;
-  return `another Viche server (process ${owner.pid} ${where}, started ${when}${owner.port ? `, port ${owner.port}` : ''})`;
+export function describeOwner(owner: LockOwner | null, lang: 'uk' | 'en' = 'en'): string {
+  const uk = lang === 'uk';
+  if (!owner) return uk ? 'інший сервер Віче' : 'another Viche server';
+  const when = new Date(owner.startedAt).toLocaleString(uk ? 'uk-UA' : 'en-GB', { hour12: false });
+  const where = owner.host === hostname() ? (uk ? 'на цьому комп’ютері' : 'on this computer') : `${uk ? 'на' : 'on'} ${owner.host}`;
+  const port = owner.port ? `, ${uk ? 'порт' : 'port'} ${owner.port}` : '';
+  return uk ? `інший сервер Віче (процес ${owner.pid} ${where}, запущено ${when}${port})` : `another Viche server (process ${owner.pid} ${where}, started ${when}${port})`;
 }
 
 export class WriterLock {
@@ -76,6 +78,7 @@ export class WriterLock {
       if (created) rmSync(path, { force: true });
       if (busy) {
         throw new StartupError(
+          `${dbPath} використовує ${describeOwner(owner, 'uk')}. Спершу зупиніть той сервер або запустіть цей з іншим файлом у VICHE_DB.`,
           `${dbPath} is in use by ${describeOwner(owner)}. Stop that server first, or start this one on another file with VICHE_DB.`,
         );
       }

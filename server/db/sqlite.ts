@@ -92,16 +92,31 @@ const canWrite = (path: string): boolean => {
 export function checkDatabasePath(path: string): { exists: boolean } {
   const full = resolve(path);
   if (existsSync(full)) {
-    if (statSync(full).isDirectory()) throw new StartupError(`VICHE_DB points to a folder, ${full}; give it a file name such as ${full}/viche.db.`);
-    if (!canWrite(full)) throw new StartupError(`${full} is read-only: Viche must write every action to it. Make it writable, or copy it and point VICHE_DB at the copy.`);
+    if (statSync(full).isDirectory()) {
+      throw new StartupError(`VICHE_DB вказує на теку, ${full}; вкажіть у ньому ім’я файлу, наприклад ${full}/viche.db.`, `VICHE_DB points to a folder, ${full}; give it a file name such as ${full}/viche.db.`);
+    }
+    if (!canWrite(full)) {
+      throw new StartupError(
+        `${full} доступний лише для читання, а Віче записує в нього кожну дію. Дозвольте запис або скопіюйте файл і вкажіть копію у VICHE_DB.`,
+        `${full} is read-only: Viche must write every action to it. Make it writable, or copy it and point VICHE_DB at the copy.`,
+      );
+    }
     if (!canWrite(dirname(full))) {
-      throw new StartupError(`The folder ${dirname(full)} is read-only: Viche keeps the database's journal beside ${full}. Make the folder writable, or move the database.`);
+      throw new StartupError(
+        `Тека ${dirname(full)} доступна лише для читання, а Віче тримає журнал бази поруч із ${full}. Дозвольте запис у теку або перенесіть базу.`,
+        `The folder ${dirname(full)} is read-only: Viche keeps the database's journal beside ${full}. Make the folder writable, or move the database.`,
+      );
     }
     return { exists: true };
   }
   let folder = dirname(full);
   while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
-  if (!canWrite(folder)) throw new StartupError(`Cannot create ${full}: the folder ${folder} is read-only. Choose another place with VICHE_DB.`);
+  if (!canWrite(folder)) {
+    throw new StartupError(
+      `Не вдається створити ${full}: тека ${folder} доступна лише для читання. Виберіть інше місце у VICHE_DB.`,
+      `Cannot create ${full}: the folder ${folder} is read-only. Choose another place with VICHE_DB.`,
+    );
+  }
   return { exists: false };
 }
 
@@ -153,18 +168,25 @@ export class SqliteStore implements ForumStore {
       tables = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_NOTADB') {
-        throw new StartupError(`${resolve(path)} is not a database (SQLite: file is not a database). Point VICHE_DB at a Viche database, or move the file away to start a new forum.`);
+        throw new StartupError(
+          `${resolve(path)} — не база даних (SQLite: file is not a database). Вкажіть у VICHE_DB базу Віче або приберіть файл, щоб почати новий форум.`,
+          `${resolve(path)} is not a database (SQLite: file is not a database). Point VICHE_DB at a Viche database, or move the file away to start a new forum.`,
+        );
       }
       throw err;
     }
     if (version > MIGRATIONS.length) {
       throw new StartupError(
+        `${resolve(path)} записала новіша версія Віче (схема ${version}; ця версія читає до ${MIGRATIONS.length}). Оновіть Віче або вкажіть у VICHE_DB інший файл.`,
         `${resolve(path)} was written by a newer version of Viche (schema ${version}; this version reads up to ${MIGRATIONS.length}). Update Viche, or point VICHE_DB at another file.`,
       );
     }
     const viche = ['forums', 'events'].every((t) => tables.includes(t));
     if ((version > 0 && !viche) || (version === 0 && tables.length > 0 && !viche)) {
-      throw new StartupError(`${resolve(path)} is a SQLite database, but not Viche's. Point VICHE_DB at a Viche database, or at a new file name.`);
+      throw new StartupError(
+        `${resolve(path)} — база SQLite, але не Віче. Вкажіть у VICHE_DB базу Віче або нове ім’я файлу.`,
+        `${resolve(path)} is a SQLite database, but not Viche's. Point VICHE_DB at a Viche database, or at a new file name.`,
+      );
     }
   }
 
