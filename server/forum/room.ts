@@ -189,6 +189,33 @@ export class ForumRoom {
 
   private readonly flushedListeners = new Set<() => void>();
 
+  /** Commands that came while one works across turns of the event loop (hold), to run in order after it. */
+  private held: (() => void)[] | null = null;
+
+  /**
+   * Holds the forum's order for a command that decides across several turns of the event loop:
+   * the commands that come meanwhile wait (whenFree) and run in order once it lets go.
+   */
+  hold(): () => void {
+    this.held ??= [];
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const waiting = this.held ?? [];
+      this.held = null;
+      // One of them may hold the forum in turn: the rest wait for it.
+      while (waiting.length > 0 && this.held === null) waiting.shift()!();
+      if (waiting.length > 0) this.held = [...waiting, ...(this.held ?? [])];
+    };
+  }
+
+  /** Runs `command` now, or after the command that holds the forum's order (hold) lets go. */
+  whenFree(command: () => void): void {
+    if (this.held) this.held.push(command);
+    else command();
+  }
+
   /** Goes up whenever the forum's state changes: what is worked out from the state can be kept until it does. */
   version = 0;
 
