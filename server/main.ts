@@ -68,6 +68,8 @@ export interface ServerConfig {
   hallCodePeriodMs?: number;
   /** Least time between two updates of the projector and console (coalescing); 200 ms by default. */
   displayThrottleMs?: number;
+  /** Participants' rows a facilitator's console is sent in one part of its first view; 1,000 by default (tests: a few). */
+  consoleRowsPerPart?: number;
   /** Least time between two patches of the idea wall sent to phones; 1 s by default. */
   ideaPatchMs?: number;
   /** WALL_BYTES_PER_SECOND and the rest of the wall's pacing to phones (server/realtime/wallPace.ts). */
@@ -363,7 +365,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   let backups: ReturnType<typeof createBackups> | null = null;
   const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
-  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
 
   /** Disconnects every console (of every forum, and the forum list) once the ack has gone out. */
   const rotateKey = (): string => {

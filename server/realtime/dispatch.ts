@@ -86,9 +86,15 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
       const field = parsed.error.issues[0]?.path[0];
       return refuse(ack, { code: 'BAD_INPUT', params: typeof field === 'string' ? { field } : {} });
     }
+    // A command that decides across turns of the event loop (a merge of thousands of ballots)
+    // holds the forum's order: what comes meanwhile is taken after it, in order.
+    deps.room.whenFree(() => run(name, parsed.data, ack));
+  }
+
+  function run(name: CommandName, parsedData: unknown, ack: (result: Ack<unknown>) => void): void {
     // An archived forum is read-only: what does not change it (a language, a download link) still works.
     if (deps.room.state.archived && !READ_ONLY_COMMANDS.has(name)) return refuse(ack, { code: 'ARCHIVED' });
-    const data = parsed.data as { actionId?: string; ideaId?: string };
+    const data = parsedData as { actionId?: string; ideaId?: string };
     const actionKey = session.participantId && data.actionId ? `${session.participantId}:${data.actionId}` : null;
     const ctx = new HandlerContext(deps.room, session, actionKey, services);
     const handler = HANDLERS[name] as (typeof HANDLERS)[CommandName];
@@ -99,7 +105,9 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
     // `resend`: the answer to an action already taken, which may still be in the batch being written:
     // it shares that batch's fate.
     const ackWhenDurable = (result: Ack<unknown>, resend = false) => {
-      if (!resend && deps.room.pendingCount <= pendingBefore) {
+      // A command decided across turns knows whether it stored something: others' batches may have been written meanwhile.
+      const stored = ctx.committed ?? deps.room.pendingCount > pendingBefore;
+      if (!resend && !stored) {
         return deps.room.afterFlush(() => ack(result));
       }
       deps.room.whenDurable((failure) => {
@@ -133,9 +141,26 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
         }
         giveBack = () => limits.ideaChanges.giveBack(participantId);
       }
-      const result = (handler.run as (c: HandlerContext, p: unknown) => unknown)(ctx, parsed.data);
-      ackWhenDurable({ ok: true, data: result });
+      const result = (handler.run as (c: HandlerContext, p: unknown) => unknown)(ctx, parsedData);
+      if (!(result instanceof Promise)) return ackWhenDurable({ ok: true, data: result });
+      // Decided across turns of the event loop: the forum's order is held until it is stored or refused.
+      ctx.committed = false;
+      const release = deps.room.hold();
+      result.then(
+        (value) => {
+          ackWhenDurable({ ok: true, data: value });
+          release();
+        },
+        (err: unknown) => {
+          failed(err);
+          release();
+        },
+      );
     } catch (err) {
+      failed(err);
+    }
+
+    function failed(err: unknown): void {
       giveBack?.();
       if (err instanceof Refusal) return refuse(ack, err.error);
       // The disk, not the request: nothing was saved, and the storage's health has logged it once.

@@ -30,6 +30,8 @@ const SMALL_IDEA_BYTES = 256;
 
 export interface PushOptions {
   displayThrottleMs?: number;
+  /** Participants' rows in one part of a facilitator console's first view (consoles.ts, ROWS_PER_PART by default). */
+  consoleRowsPerPart?: number;
   ideaPatchMs?: number;
   /** The wall's pacing other than the default (WALL_BUDGET). */
   wallBudget?: Partial<WallBudget>;
