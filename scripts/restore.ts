@@ -54,7 +54,7 @@ try {
   let kept = '';
   if (existsSync(target)) {
     const current = new Database(target, { fileMustExist: true });
-    kept = (await backupDatabase(current, target, 'before-restore')).file;
+    kept = (await backupDatabase(current, target, { kind: 'before-restore' })).file;
     current.close();
   }
   for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
