@@ -237,7 +237,10 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
   let running: Promise<void> = Promise.resolve();
   /** The store's write count when the last backup began (or the server started): an hourly one needs something newer. */
   let writesBacked = store.writeCount?.() ?? -1;
+  /** Backups asked for and not yet written: an hourly one is not queued behind another. */
+  let pending = 0;
   const take = (reason: BackupReason) => {
+    pending++;
     running = running.then(async () => {
       const writes = store.writeCount?.() ?? -1;
       try {
@@ -247,6 +250,8 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
         log.info({ file: latest.file }, `backup taken (${reason.kind === 'phase' ? `phase-${reason.phase}` : reason.kind})`);
       } catch (err) {
         log.error({ err, reason }, 'backup failed');
+      } finally {
+        pending--;
       }
     });
     return running;
@@ -260,7 +265,7 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
     hourlyMs > 0
       ? setInterval(() => {
           const runs = forums.list().some((f) => !f.room.state.archived && f.room.state.phase !== 'closed');
-          if (runs && (store.writeCount?.() ?? 0) !== writesBacked) void take({ kind: 'hourly' });
+          if (runs && pending === 0 && (store.writeCount?.() ?? 0) !== writesBacked) void take({ kind: 'hourly' });
         }, hourlyMs)
       : null;
   hourly?.unref();

@@ -8,12 +8,15 @@
 //   manual                   `npm run backup`: the last 10
 //   before-restore           the database a restore replaced: the last 5
 // A file whose name is none of these (copied in by hand) is never deleted, nor is the last of a kind.
-// A running server takes them with SQLite's online backup, a few pages per turn of the event loop,
-// so the hall is answered meanwhile; the one before a migration is taken before anyone is served.
+// A running server has them written by a worker thread (backupWorker.ts), so the hall is answered
+// meanwhile; the one before a migration is taken in one step, before anyone is served. Either is
+// written under a name not ending in .db and renamed when whole: a half-written copy is never listed.
 
-import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BackupJob, BackupOutcome } from './backupWorker.js';
 
 export const backupDirOf = (dbPath: string): string => `${dbPath}-backups`;
 
@@ -86,31 +89,63 @@ export function parseBackupName(file: string): NamedBackup | null {
   return null;
 }
 
-/** Takes a backup of `db` (an open connection to `dbPath`) without holding up the event loop, then prunes. */
-export async function backupDatabase(db: Database.Database, dbPath: string, reason: BackupReason, now = Date.now()): Promise<BackupInfo> {
+/** The worker, from the bundle when the server runs bundled, else from the sources through tsx. */
+function startWorker(job: BackupJob): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.mjs')) return new Worker(new URL('./backup-worker.mjs', here), { workerData: job });
+  return new Worker(new URL('../forums/fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL('./backupWorker.ts', here).href } });
+}
+
+function copyInWorker(job: BackupJob): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const worker = startWorker(job);
+    worker.once('message', (outcome: BackupOutcome) => {
+      if (outcome.ok) resolve();
+      else reject(Object.assign(new Error(outcome.message), { code: outcome.code }));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the backup's worker stopped (${code})`)));
+  });
+}
+
+/**
+ * Takes a backup of the database at `dbPath` in a worker thread, then prunes. The event loop only
+ * starts the worker and renames the file: a 44.5 MiB database copied on the loop itself (SQLite's
+ * online backup, a hundred pages a turn) held it up for 50–294 ms, its last step (the copy's
+ * commit and sync) the longest; in the worker, no longer than an idle loop's noise
+ * (`BENCH_ONLY=backup npm run bench`).
+ */
+export async function backupDatabase(dbPath: string, reason: BackupReason, now = Date.now()): Promise<BackupInfo> {
   mkdirSync(backupDirOf(dbPath), { recursive: true });
   const file = backupFileName(dbPath, reason, now);
-  await db.backup(file);
-  // A backup is one file: out of WAL mode, it opens anywhere (read-only too, as `npm run restore`
-  // checks it) without leaving -wal and -shm files beside it.
-  const copy = new Database(file);
-  copy.pragma('journal_mode = DELETE');
-  copy.close();
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  try {
+    await copyInWorker({ source: dbPath, file: partial });
+    renameSync(partial, file);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw err;
+  }
   pruneBackups(dbPath);
   return { file, at: now };
 }
 
 /**
- * The same, at once and in one step: for a database no one is served from yet (before its schema
- * is migrated). VACUUM INTO writes a consistent, compact copy, already out of WAL mode.
+ * The same, at once and on this thread, from an open connection: for a database no one is served
+ * from yet (before its schema is migrated). VACUUM INTO writes a consistent, compact copy, already
+ * out of WAL mode, so that it opens anywhere, read-only too.
  */
 export function backupDatabaseNow(db: Database.Database, dbPath: string, reason: BackupReason, now = Date.now()): BackupInfo {
   mkdirSync(backupDirOf(dbPath), { recursive: true });
   const file = backupFileName(dbPath, reason, now);
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
   try {
-    db.prepare('VACUUM INTO ?').run(file);
+    db.prepare('VACUUM INTO ?').run(partial);
+    renameSync(partial, file);
   } catch (err) {
-    rmSync(file, { force: true });
+    rmSync(partial, { force: true });
     throw err;
   }
   pruneBackups(dbPath);
@@ -140,6 +175,14 @@ export function pruneBackups(dbPath: string): string[] {
     groups.set(named.group, list);
   }
   const deleted: string[] = [];
+  // A copy cut short (the process killed while writing it) is nobody's once an hour has passed.
+  for (const f of readdirSync(dir)) {
+    const path = join(dir, f);
+    if (f.endsWith('.db.partial') && Date.now() - statSync(path).mtimeMs > 3_600_000) {
+      rmSync(path, { force: true });
+      deleted.push(path);
+    }
+  }
   for (const list of groups.values()) {
     list.sort((a, b) => b.at - a.at || b.file.localeCompare(a.file));
     // Never the last of its kind, whatever the number kept says.

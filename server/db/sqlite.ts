@@ -349,9 +349,9 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  /** An online backup beside the database; the server keeps answering while it is taken. */
+  /** A backup beside the database, written by a worker thread: the server keeps answering meanwhile. */
   backup(reason: BackupReason): Promise<BackupInfo> {
-    return backupDatabase(this.db, this.path, reason);
+    return backupDatabase(this.path, reason);
   }
 
   /** Rows written since the store was opened: whether anything changed since an earlier look. */

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'no
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ForumsView } from '../../shared/protocol.js';
-import { BACKUPS_KEPT, backupDatabase, backupDirOf, listBackups, parseBackupName, type BackupReason } from '../db/backup.js';
+import { BACKUPS_KEPT, backupDatabase, backupDatabaseNow, backupDirOf, listBackups, parseBackupName, type BackupReason } from '../db/backup.js';
 import { SCHEMA_VERSION } from '../db/sqlite.js';
 import { loadTemplate } from '../forum/template.js';
 import type { ExportResults } from '../http/export.js';
@@ -251,8 +251,9 @@ describe('pruning', () => {
     const db = new Database(dbPath);
     const t0 = Date.parse('2026-11-26T18:00:00.000Z');
     const made: { label: string; at: number }[] = [];
-    const take = async (reason: BackupReason, at: number) => {
-      const { file } = await backupDatabase(db, dbPath, reason, at);
+    // In one step on this thread, as before a migration; the last one as the server takes them.
+    const take = async (reason: BackupReason, at: number, inWorker = false) => {
+      const { file } = inWorker ? await backupDatabase(dbPath, reason, at) : backupDatabaseNow(db, dbPath, reason, at);
       made.push({ label: /Z-(.+)\.db$/.exec(file)![1], at });
     };
     // Taken out of order: what counts is the time in the name.
@@ -269,7 +270,12 @@ describe('pruning', () => {
     writeFileSync(join(dir, 'before the council meeting.db'), readFileSync(dbPath));
     utimesSync(join(dir, 'before the council meeting.db'), new Date(t0 - 86_400_000), new Date(t0 - 86_400_000));
     writeFileSync(join(dir, 'forum-2026-11-20T10-00-00-000Z-phase-review.db'), readFileSync(dbPath));
-    await take({ kind: 'shutdown' }, t0 + 7 * 86_400_000 + 1);
+    // A copy cut short by a kill -9 two hours ago, and one being written now (by `npm run backup`).
+    const cut = join(dir, 'forum-2026-11-26T10-00-00-000Z-hourly.db.partial');
+    writeFileSync(cut, 'half a database');
+    utimesSync(cut, new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+    writeFileSync(join(dir, 'forum-2026-11-26T12-00-00-000Z-manual.db.partial'), 'a database being written');
+    await take({ kind: 'shutdown' }, t0 + 7 * 86_400_000 + 1, true);
     db.close();
 
     const left = readdirSync(dir).sort();
@@ -287,7 +293,9 @@ describe('pruning', () => {
     expect(keptOf('before-restore')).toEqual(newest('before-restore', 5));
     expect(left).toContain('before the council meeting.db');
     expect(left).toContain('forum-2026-11-20T10-00-00-000Z-phase-review.db');
-    expect(left).toHaveLength(24 + 5 + 1 + 1 + 1 + 4 + 10 + 5 + 2);
+    expect(left).not.toContain(basename(cut));
+    expect(left).toContain('forum-2026-11-26T12-00-00-000Z-manual.db.partial');
+    expect(left).toHaveLength(24 + 5 + 1 + 1 + 1 + 4 + 10 + 5 + 2 + 1);
     // The newest of all is listed first, as the console shows it (a file not ours by its file's time).
     expect(basename(listBackups(dbPath)[0].file)).toBe(`forum-${new Date(t0 + 7 * 86_400_000 + 1).toISOString().replace(/:/g, '-').replace('.', '-')}-shutdown.db`);
   }, 60_000);
