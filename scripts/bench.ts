@@ -30,6 +30,7 @@ import { benchGuessing } from './bench-guessing.js';
 import { benchIdentities } from './bench-identities.js';
 import { benchImport } from './bench-import.js';
 import { benchStalls } from './stalls.js';
+import { benchBackup } from './bench-backup.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -623,7 +624,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, guessing. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, backup, guessing. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -647,5 +648,6 @@ if (part('identities') || (only?.includes('flood') ?? true)) {
 if (part('import')) await benchImport();
 if (part('stall')) await benchStorageStall();
 if (part('stalls')) await benchStalls();
+if (part('backup')) await benchBackup();
 if (part('guessing')) await benchGuessing();
 process.exit(0);

@@ -52,11 +52,7 @@ let failure: unknown = null;
 try {
   copyFileSync(source, incoming);
   let kept = '';
-  if (existsSync(target)) {
-    const current = new Database(target, { fileMustExist: true });
-    kept = (await backupDatabase(current, target, 'before-restore')).file;
-    current.close();
-  }
+  if (existsSync(target)) kept = (await backupDatabase(target, { kind: 'before-restore' })).file;
   for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
   renameSync(incoming, target);
   process.stdout.write(`Restored ${source} as ${target}.\n${kept ? `The database as it was is kept as ${kept}.\n` : ''}`);

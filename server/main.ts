@@ -8,7 +8,7 @@ import { Server } from 'socket.io';
 import { ADMISSION_MODES, LIMITS, type AdmissionMode, type Structure } from '../shared/forum/types.js';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { listBackups, type BackupInfo } from './db/backup.js';
+import { listBackups, type BackupInfo, type BackupReason } from './db/backup.js';
 import { WriterLock } from './db/lock.js';
 import { checkDatabasePath, SqliteStore } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
@@ -80,11 +80,15 @@ export interface ServerConfig {
   wsCompression?: boolean;
   /** ALLOWED_HOSTS: names the server answers to besides its own (see server/http/origins.ts). */
   allowedHosts?: string[];
+  /** How often a backup is taken while a forum runs and something was stored since the last; an hour by default, 0 never. */
+  backupEveryMs?: number;
   /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
   record?: ForumRecordInfo;
 }
 
 export const MIN_KEY_LENGTH = 16;
+/** While a forum runs, a backup at least this often (if anything changed): at most an hour's actions to type in again. */
+export const HOURLY_BACKUP_MS = 60 * 60 * 1000;
 export const DEFAULT_MAX_PER_ADDRESS = 3;
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -259,24 +263,43 @@ function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, h
  * database path is checked, its writer lock taken (one server per file), the template read if a
  * new forum will need it, the port opened, and only then the database opened or created.
  */
-function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, forums: Forums<OpenForum>, log: Logger) {
+function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, forums: Forums<OpenForum>, log: Logger, hourlyMs: number) {
   let latest: BackupInfo | null = listBackups(dbPath)[0] ?? null;
   let running: Promise<void> = Promise.resolve();
-  const take = (reason: string) => {
+  /** The store's write count when the last backup began (or the server started): an hourly one needs something newer. */
+  let writesBacked = store.writeCount?.() ?? -1;
+  /** Backups asked for and not yet written: an hourly one is not queued behind another. */
+  let pending = 0;
+  const take = (reason: BackupReason) => {
+    pending++;
     running = running.then(async () => {
+      const writes = store.writeCount?.() ?? -1;
       try {
         // The console sees it with its next update (there is one with almost every action).
         latest = await store.backup(reason);
-        log.info({ file: latest.file }, `backup taken (${reason})`);
+        writesBacked = writes;
+        log.info({ file: latest.file }, `backup taken (${reason.kind === 'phase' ? `phase-${reason.phase}` : reason.kind})`);
       } catch (err) {
         log.error({ err, reason }, 'backup failed');
+      } finally {
+        pending--;
       }
     });
     return running;
   };
-  const unsubscribe = forums.onChange((_forumId, effects) => {
-    if (effects?.phase) void take(`phase-${effects.phase}`);
+  const unsubscribe = forums.onChange((forumId, effects) => {
+    if (effects?.phase) void take({ kind: 'phase', phase: effects.phase, forum: (forumId && forums.get(forumId)?.room.record.slug) || 'unknown' });
   });
+  // Hourly while a forum runs (not archived, not closed) and only if something was stored since
+  // the last backup: an idle server leaves the folder as it is.
+  const hourly =
+    hourlyMs > 0
+      ? setInterval(() => {
+          const runs = forums.list().some((f) => !f.room.state.archived && f.room.state.phase !== 'closed');
+          if (runs && pending === 0 && (store.writeCount?.() ?? 0) !== writesBacked) void take({ kind: 'hourly' });
+        }, hourlyMs)
+      : null;
+  hourly?.unref();
   const rescan = setInterval(() => {
     const newest = listBackups(dbPath)[0] ?? null;
     if (newest && newest.file !== latest?.file && newest.at > (latest?.at ?? 0)) {
@@ -288,10 +311,11 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
   return {
     latest: () => latest,
     /** The last backup, at shutdown, after any still being taken. */
-    stop(reason: string) {
+    stop() {
       unsubscribe();
       clearInterval(rescan);
-      return take(reason);
+      if (hourly) clearInterval(hourly);
+      return take({ kind: 'shutdown' });
     },
   };
 }
@@ -458,9 +482,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const primary = () => forums.primary()!;
   const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);
-  // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
-  // `npm run backup` made it (the folder is looked at again every half minute).
-  backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log) : null;
+  // Backups: at every phase change, hourly while a forum runs, and at shutdown (server/db/backup.ts
+  // says which are kept); the newest is shown on the console, also when `npm run backup` made it
+  // (the folder is looked at again every half minute).
+  backups = store.backup
+    ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS)
+    : null;
   const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url });
 
   let closed: Promise<void> | null = null;
@@ -508,7 +535,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         list.close();
         forums.close();
         io.close(() => {
-          void (backups?.stop('shutdown') ?? Promise.resolve()).finally(() => {
+          void (backups?.stop() ?? Promise.resolve()).finally(() => {
             store!.close();
             lock?.release();
             resolve();

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StartupError, StorageUnavailable, storageCauseOf } from '../errors.js';
-import { backupDatabase, type BackupInfo } from './backup.js';
+import { backupDatabase, backupDatabaseNow, backupDirOf, type BackupInfo, type BackupReason } from './backup.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import {
   IMPORTING_SLUG,
@@ -131,6 +131,7 @@ export class SqliteStore implements ForumStore {
     this.db = new Database(path, { timeout: 2000 });
     try {
       this.checkIsViche(path);
+      this.keepBeforeMigration(path);
     } catch (err) {
       this.db.close();
       throw err;
@@ -186,6 +187,22 @@ export class SqliteStore implements ForumStore {
       throw new StartupError(
         `${resolve(path)} — база SQLite, але не Віче. Вкажіть у VICHE_DB базу Віче або нове ім’я файлу.`,
         `${resolve(path)} is a SQLite database, but not Viche's. Point VICHE_DB at a Viche database, or at a new file name.`,
+      );
+    }
+  }
+
+  /**
+   * A file made by an older version is kept as it was, beside it, before anything in it changes
+   * (before it is even switched to WAL): the one way back if the new version turns out wrong.
+   */
+  private keepBeforeMigration(path: string): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version < 1 || version >= MIGRATIONS.length || path === ':memory:') return;
+    try {
+      backupDatabaseNow(this.db, path, { kind: 'pre-migration', fromVersion: version });
+    } catch (err) {
+      throw new StartupError(
+        `Cannot keep a copy of ${resolve(path)} in ${backupDirOf(path)} before updating its schema from ${version} to ${MIGRATIONS.length} (${(err as Error).message}); free some space there, or make the folder writable, then start again.`,
       );
     }
   }
@@ -354,9 +371,14 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  /** An online backup beside the database; the server keeps answering while it is taken. */
-  backup(reason: string): Promise<BackupInfo> {
-    return backupDatabase(this.db, this.path, reason);
+  /** A backup beside the database, written by a worker thread: the server keeps answering meanwhile. */
+  backup(reason: BackupReason): Promise<BackupInfo> {
+    return backupDatabase(this.path, reason);
+  }
+
+  /** Rows written since the store was opened: whether anything changed since an earlier look. */
+  writeCount(): number {
+    return (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
   }
 
   close(): void {

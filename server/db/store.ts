@@ -4,6 +4,7 @@
 // durably and give them back; the rules and handlers never see SQL.
 
 import type { ForumEvent } from '../../shared/forum/types.js';
+import type { BackupInfo, BackupReason } from './backup.js';
 
 export interface ForumRecord {
   id: string;
@@ -91,7 +92,9 @@ export interface ForumStore {
   /** The server's log of whole forums, oldest first. */
   serverLog(): ServerLogEntry[];
   /** A copy of everything stored, kept beside it; stores that keep nothing on disk have none. */
-  backup?(reason: string): Promise<{ file: string; at: number }>;
+  backup?(reason: BackupReason): Promise<BackupInfo>;
+  /** Grows with every write: equal to an earlier reading means nothing was stored since. */
+  writeCount?(): number;
   close(): void;
 }
 

@@ -386,8 +386,8 @@ export const en: ConsoleCatalogue = {
   'console.storage.since': 'Participants’ actions are refused since {time} ({refused} refused); nothing already saved is lost.',
   'console.backup': 'Backups',
   'console.backup.last': 'Latest backup: {time},',
-  'console.backup.none': 'No backups yet: the first is taken at the next phase change.',
-  'console.backup.help': 'The server backs the database up at every phase change and at shutdown, and keeps the newest ten beside it. On demand: npm run backup; to restore (with the server stopped): npm run restore FILE.',
+  'console.backup.none': 'No backups yet: the first is taken at the next phase change, or within the hour if anything is saved.',
+  'console.backup.help': 'The server backs the database up at every phase change, hourly while a forum runs, at shutdown and before an update changes it, and keeps beside it the last of each phase, the last 5 shutdowns and the last 24 hourly ones. On demand: npm run backup; to restore (with the server stopped): npm run restore FILE.',
 
   // ------------------------------------------------------------ guarded steps and projector control
   'console.guard.toIdeas': 'Participants will be able to submit ideas. The priorities, rules and admission mode can no longer be changed.',
