@@ -87,32 +87,58 @@ export function spreadReconnects(withinMs: number): void {
 }
 
 const ACK_TIMEOUT_MS = 8000;
-const ATTEMPTS = 4;
+
+/** What a send that had no answer from the server is told. */
+const NO_ANSWER = Symbol('no answer');
 
 /**
- * Sends a command and resolves with its ack. Phone actions carry an actionId and are resent with
- * the same id after a timeout, so a dropped connection can never make them happen twice.
+ * Sends a command and resolves with its ack. A phone action (`idempotent`, or given its own
+ * `actionId`) carries an id and is sent again under that id, as often as it takes, until the server
+ * answers: while no answer has come the action may or may not be saved, and only the server can say
+ * which (a resend of a saved action is answered as done, `duplicate`). It is sent again at each
+ * reconnect, and after ACK_TIMEOUT_MS without an answer on a connection that stays up. Any other
+ * command is sent once: without an answer in time it resolves as TIMEOUT.
  */
 export async function send<N extends CommandName>(
   name: N,
   payload: CommandPayload<N>,
-  { idempotent = false }: { idempotent?: boolean } = {},
+  { idempotent = false, actionId }: { idempotent?: boolean; actionId?: string } = {},
 ): Promise<Ack<CommandResults[N]>> {
   if (!socket) throw new Error('not connected');
-  const body = idempotent ? { ...payload, actionId: randomHex(12) } : payload;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // Socket.IO buffers the emit while offline and sends it on reconnect.
-      const emitWithAck = socket.timeout(ACK_TIMEOUT_MS).emitWithAck as unknown as (
-        event: N,
-        payload: unknown,
-      ) => Promise<Ack<CommandResults[N]>>;
-      return await emitWithAck.call(socket.timeout(ACK_TIMEOUT_MS), name, body);
-    } catch {
-      if (!idempotent || attempt >= ATTEMPTS) return timeoutAck();
-      await waitForConnection();
-    }
+  const resent = idempotent || actionId !== undefined;
+  const body = resent ? { ...payload, actionId: actionId ?? randomHex(12) } : payload;
+  if (!resent) {
+    const ack = await sendOnce(name, body, false);
+    return ack === NO_ANSWER ? timeoutAck() : ack;
   }
+  for (;;) {
+    await waitForConnection();
+    const ack = await sendOnce(name, body, true);
+    if (ack !== NO_ANSWER) return ack;
+  }
+}
+
+/**
+ * One emit, answered or not: not when ACK_TIMEOUT_MS pass, or (`stopOnDrop`) when the connection
+ * drops first: its answer can no longer come on it, and a resend need not wait out the timeout.
+ */
+function sendOnce<N extends CommandName>(name: N, body: unknown, stopOnDrop: boolean): Promise<Ack<CommandResults[N]> | typeof NO_ANSWER> {
+  const s = socket!;
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (value: Ack<CommandResults[N]> | typeof NO_ANSWER) => {
+      if (settled) return;
+      settled = true;
+      s.off('disconnect', dropped);
+      resolve(value);
+    };
+    const dropped = () => settle(NO_ANSWER);
+    if (stopOnDrop && s.connected) s.once('disconnect', dropped);
+    // Socket.IO buffers the emit while offline and sends it on reconnect; a timed-out one leaves the buffer.
+    const timed = s.timeout(ACK_TIMEOUT_MS);
+    const emitWithAck = timed.emitWithAck as unknown as (event: N, payload: unknown) => Promise<Ack<CommandResults[N]>>;
+    emitWithAck.call(timed, name, body).then(settle, dropped);
+  });
 }
 
 function waitForConnection(): Promise<void> {
