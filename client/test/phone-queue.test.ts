@@ -1,7 +1,8 @@
 // The phone's queue of dots against the real server in Chromium at 360×640: taps made offline are
 // kept on the phone, outlive a reload, and are done once each; a tap whose answer is lost again and
 // again is sent again under its id until an answer comes, and is then reported done, never "not
-// saved". Screenshots of the offline banner go to test-results/phone-queue/ for a person to look at.
+// saved"; taps kept for another token, another forum or too long ago are not sent. Screenshots of
+// the offline banner go to test-results/phone-queue/ for a person to look at.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -157,6 +158,44 @@ describe.skipIf(!haveBrowser || !built)(`the phone's queue of dots (needs ${CHRO
     await phone.getByRole('button', { name: `Додати крапку ідеї «${IDEAS[3]}»` }).waitFor();
     expect(received).toHaveLength(sent);
     expect(await phone.evaluate(() => (window as unknown as { notSaved: string[] }).notSaved)).toEqual([]);
+  }, 120_000);
+
+  it('taps kept for another device token, another forum, or longer ago than an evening are not sent after a reload', async () => {
+    const token = (await phone.evaluate(() => localStorage.getItem('viche.token')))!;
+    const tap = (actionId: string, at: number) => ({ ideaId: ideaId(IDEAS[3]), delta: 1, actionId, at });
+    const now = Date.now();
+    // As a page of another token on this forum, and one of this token on forum 2, would have left them.
+    await phone.evaluate(
+      ([other, forum2]) => {
+        localStorage.setItem('viche.pending.1', JSON.stringify(other));
+        localStorage.setItem('viche.pending.2', JSON.stringify(forum2));
+      },
+      [
+        { token: 'f'.repeat(32), taps: [tap('a1a1a1a1a1a1a1a1', now)] },
+        { token, taps: [tap('b2b2b2b2b2b2b2b2', now)] },
+      ],
+    );
+    await phone.reload();
+    // A tap made now is the first thing sent: nothing kept for another token went before it.
+    await remove(IDEAS[1]);
+    await row(IDEAS[1]).getByText('Збережено').waitFor();
+    // This token's, on this forum, but tapped 13 hours ago.
+    await phone.evaluate((old) => localStorage.setItem('viche.pending.1', JSON.stringify(old)), {
+      token,
+      taps: [tap('c3c3c3c3c3c3c3c3', now - 13 * 60 * 60 * 1000)],
+    });
+    const before = received.length;
+    await phone.reload();
+    await add(IDEAS[1]);
+    await row(IDEAS[1]).getByText('Збережено').waitFor();
+    const ids = received.map((r) => r.actionId);
+    expect(ids).not.toContain('a1a1a1a1a1a1a1a1');
+    expect(ids).not.toContain('b2b2b2b2b2b2b2b2');
+    expect(ids).not.toContain('c3c3c3c3c3c3c3c3');
+    expect(received.slice(before).map((r) => r.event)).toEqual(['dot:place']);
+    expect([myDots(IDEAS[1]), myDots(IDEAS[3])]).toEqual([1, 0]);
+    // Forum 2's taps stay where they are, for forum 2's page.
+    expect(await phone.evaluate(() => localStorage.getItem('viche.pending.2'))).toContain('b2b2b2b2b2b2b2b2');
   }, 120_000);
 
   it('a tap whose answer is lost five times in a row is sent again under its id until answered, and reported saved, once', async () => {
