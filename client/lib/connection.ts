@@ -92,6 +92,15 @@ const ACK_TIMEOUT_MS = 8000;
 const NO_ANSWER = Symbol('no answer');
 
 /**
+ * Refusals that speak of the moment, not of the action: the server turned this arrival away before
+ * looking at its id (too many at once, the disk failing, a fault). To a first arrival they mean
+ * "not done"; to a resend of an action that may have arrived before they say nothing about it.
+ */
+const MOMENTARY = new Set(['RATE_LIMITED', 'STORAGE_UNAVAILABLE', 'INTERNAL']);
+/** How long a resend waits after a momentary refusal, doubling from the first to the last. */
+const MOMENTARY_WAIT_MS = [1000, 15_000];
+
+/**
  * Sends a command and resolves with its ack. A phone action (`idempotent`, or given its own
  * `actionId`) carries an id and is sent again under that id, as often as it takes, until the server
  * answers: while no answer has come the action may or may not be saved, and only the server can say
@@ -102,7 +111,7 @@ const NO_ANSWER = Symbol('no answer');
 export async function send<N extends CommandName>(
   name: N,
   payload: CommandPayload<N>,
-  { idempotent = false, actionId }: { idempotent?: boolean; actionId?: string } = {},
+  { idempotent = false, actionId, sentBefore = false }: { idempotent?: boolean; actionId?: string; sentBefore?: boolean } = {},
 ): Promise<Ack<CommandResults[N]>> {
   if (!socket) throw new Error('not connected');
   const resent = idempotent || actionId !== undefined;
@@ -111,10 +120,21 @@ export async function send<N extends CommandName>(
     const ack = await sendOnce(name, body, false);
     return ack === NO_ANSWER ? timeoutAck() : ack;
   }
+  // Whether an earlier attempt (of this page, or of the page before a reload) may have arrived.
+  let mayBeDone = sentBefore;
+  let wait = MOMENTARY_WAIT_MS[0];
   for (;;) {
     await waitForConnection();
     const ack = await sendOnce(name, body, true);
-    if (ack !== NO_ANSWER) return ack;
+    if (ack === NO_ANSWER) {
+      mayBeDone = true;
+      continue;
+    }
+    if (ack.ok || !mayBeDone || !MOMENTARY.has(ack.error.code)) return ack;
+    // The action may be done and the server has not said: ask again, under the same id, a little later.
+    const seconds = Number(ack.error.params?.seconds);
+    await new Promise((resolve) => setTimeout(resolve, seconds > 0 ? seconds * 1000 : wait));
+    wait = Math.min(wait * 2, MOMENTARY_WAIT_MS[1]);
   }
 }
 

@@ -25,6 +25,8 @@ export interface PendingDot {
   actionId: string;
   /** When it was tapped (ms since the epoch): a tap older than MAX_AGE_MS is not sent after a reload. */
   at: number;
+  /** Left by an earlier page, which may have sent it: a momentary refusal does not settle it. */
+  restored?: true;
 }
 
 /** How the last finished tap went: saved, or refused and why. */
@@ -102,7 +104,7 @@ export function resumePending(): void {
   if (restored) return;
   restored = true;
   const left = restore();
-  if (left.length > 0) setQueue((queue) => [...left, ...queue]);
+  if (left.length > 0) setQueue((queue) => [...left.map((op) => ({ ...op, restored: true as const })), ...queue]);
   else usePending.setState({ kept: persist(usePending.getState().queue) });
   void drain();
 }
@@ -129,10 +131,10 @@ async function drain(): Promise<void> {
   try {
     for (let op = usePending.getState().queue[0]; op; op = usePending.getState().queue[0]) {
       const payload = { ideaId: op.ideaId };
-      const options = { actionId: op.actionId };
-      // Resolves only with the server's answer: a lost answer is sent again, under the same id.
+      const options = { actionId: op.actionId, sentBefore: op.restored === true };
+      // Resolves only with the server's answer about the tap: a lost one is asked again, under the same id.
       const ack = op.delta > 0 ? await send('dot:place', payload, options) : await send('dot:remove', payload, options);
-      // A refusal is the server's word that the tap was not done (a rule, the disk): final.
+      // A refusal is the server's word that the tap was not done (a rule; the disk, at its first arrival): final.
       const last: Outcome = ack.ok ? { ideaId: op.ideaId, ok: true } : { ideaId: op.ideaId, ok: false, message: ack.error.message };
       // The ack's view already holds this dot: it leaves the queue in the same step, so it is never counted twice.
       if (ack.ok) usePhone.setState({ me: ack.data.me });

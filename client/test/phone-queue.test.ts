@@ -10,7 +10,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHONES } from '../../server/realtime/push.js';
-import { connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
+import {
+  connect,
+  connectConsole,
+  joinPhone,
+  ok,
+  ROOT,
+  startTestServer,
+  type TestClient,
+  type TestPhone,
+  type TestServer,
+} from '../../server/test/harness.js';
 import { CHROMIUM, haveBrowser, launchChromium } from './chromium.js';
 
 const built = existsSync(join(ROOT, 'dist/client/phone/index.html'));
@@ -215,5 +225,91 @@ describe.skipIf(!haveBrowser || !built)(`the phone's queue of dots (needs ${CHRO
     await shot('4-saved-after-lost-answers');
     expect(await phone.evaluate(() => (window as unknown as { notSaved: string[] }).notSaved)).toEqual([]);
     expect(errors).toEqual([]);
+  }, 120_000);
+});
+
+describe.skipIf(!haveBrowser || !built)(`a resend turned away for the moment (needs ${CHROMIUM} and a built client)`, () => {
+  let server: TestServer;
+  let admin: TestClient;
+  let author: TestPhone;
+  let otherDevice: TestClient | undefined;
+  let browser: Browser;
+  let phone: Page;
+  /** The codes of the refusals the page was answered with. */
+  const refusals: string[] = [];
+  let loseNext = false;
+  /** While holding, the page's connections wait here to be let in. */
+  let holding = false;
+  const held: (() => void)[] = [];
+
+  beforeAll(async () => {
+    // Few commands per participant, across all their devices: another device of the voter's can spend them.
+    server = await startTestServer({ publicUrl: 'http://viche.test:{port}', limits: { commandsPerParticipant: { burst: 8, perSecond: 0.2 } } });
+    admin = await connectConsole(server);
+    const chrome = (socket: Socket) => /Chrome/.test(socket.handshake.headers['user-agent'] ?? '');
+    server.io.of(`/f/${server.slug}`).use((socket, next) => (holding && chrome(socket) ? held.push(() => next()) : next()));
+    server.io.of(`/f/${server.slug}`).on('connection', (socket: Socket) => {
+      if (!chrome(socket)) return;
+      const packet = (socket as unknown as { packet: (p: { type: number; data?: unknown[] }, o?: unknown) => void }).packet.bind(socket);
+      (socket as unknown as { packet: typeof packet }).packet = (p, o) => {
+        if (p.type !== 3) return packet(p, o);
+        const ack = p.data?.[0] as { ok: boolean; error?: { code: string } };
+        if (loseNext) {
+          loseNext = false;
+          socket.disconnect(true);
+          return;
+        }
+        if (!ack.ok) refusals.push(ack.error!.code);
+        packet(p, o);
+      };
+    });
+    browser = await launchChromium(['--host-resolver-rules=MAP viche.test 127.0.0.1']);
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await context.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { notSaved: string[] }).notSaved = []);
+      new MutationObserver(() => {
+        const text = document.body?.innerText ?? '';
+        if (text.includes('Не збережено') && !seen.includes(text)) seen.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    phone = await context.newPage();
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    author = await joinPhone(server, 'Марко');
+    ok(await author.send('idea:submit', { priorityCode: '1', title: IDEAS[0], description: '', place: '' }));
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+  }, 60_000);
+  afterAll(async () => {
+    otherDevice?.close();
+    author?.close();
+    admin?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a tap whose answer was lost, then whose resend is rate-limited, is asked about again and reported saved', async () => {
+    await phone.goto(`http://viche.test:${server.port}/?c=${server.joinCode}`);
+    await phone.getByRole('button', { name: 'Приєднатися' }).click();
+    const row = phone.locator('.idea', { hasText: IDEAS[0] });
+    await row.waitFor();
+    const token = (await phone.evaluate(() => localStorage.getItem('viche.token')))!;
+    otherDevice = await connect(server.socketUrl ?? server.url, { role: 'phone', token });
+
+    // The dot is saved and its answer lost with the connection; the page's next connection is held
+    // while the voter's other device spends every command the participant has, so the resend that
+    // follows is turned away before the server looks at its id.
+    loseNext = true;
+    holding = true;
+    await row.getByRole('button', { name: `Додати крапку ідеї «${IDEAS[0]}»` }).click();
+    await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
+    for (let i = 0; i < 10; i++) await otherDevice.send('session:setLanguage', { lang: 'uk' });
+    holding = false;
+    held.splice(0).forEach((next) => next());
+    await row.getByText('Збережено').waitFor({ timeout: 60_000 });
+    expect(loseNext).toBe(false);
+    expect(refusals).toContain('RATE_LIMITED');
+    const me = [...server.room.state.participants.values()].find((p) => p.name !== 'Марко')!.id;
+    expect(server.room.state.dots.get(me)?.get([...server.room.state.ideas.keys()][0])).toBe(1);
+    expect(await phone.evaluate(() => (window as unknown as { notSaved: string[] }).notSaved)).toEqual([]);
   }, 120_000);
 });
