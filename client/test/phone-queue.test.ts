@@ -226,6 +226,22 @@ describe.skipIf(!haveBrowser || !built)(`the phone's queue of dots (needs ${CHRO
     expect(await phone.evaluate(() => (window as unknown as { notSaved: string[] }).notSaved)).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('holds at most 60 waiting taps: the next is refused on the spot, with a message, and nothing more is kept', async () => {
+    await goOffline();
+    // Off and on again on one idea: a queue as long as the bound, within the budget throughout.
+    for (let i = 0; i < 30; i++) {
+      await remove(IDEAS[2]);
+      await add(IDEAS[2]);
+    }
+    await phone.getByText('Натискань чекає надсилання: 60.', { exact: false }).waitFor();
+    await remove(IDEAS[2]);
+    await phone.getByText('Забагато натискань чекають надсилання. Дочекайтеся зв’язку, тоді продовжуйте.').waitFor();
+    await phone.getByText('Натискань чекає надсилання: 60.', { exact: false }).waitFor();
+    const stored = JSON.parse((await phone.evaluate(() => localStorage.getItem('viche.pending.1')))!) as { taps: unknown[] };
+    expect(stored.taps).toHaveLength(60);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
 
 describe.skipIf(!haveBrowser || !built)(`a resend turned away for the moment (needs ${CHROMIUM} and a built client)`, () => {
