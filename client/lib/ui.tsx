@@ -27,7 +27,8 @@ export function LanguageToggle() {
  * what the page says while cut off: each page promises only what it does (a phone keeps its taps
  * and resends them; the other pages do not).
  */
-export function ConnectionBanner({ offline = 'common.offline' }: { offline?: MessageKey }) {
+/** `offlineText`, when given, says what this page holds while offline, in place of the `offline` message. */
+export function ConnectionBanner({ offline = 'common.offline', offlineText }: { offline?: MessageKey; offlineText?: string }) {
   const t = useT();
   const { status, refused } = useConnection();
   if (refused?.code === 'PROTOCOL_MISMATCH') {
@@ -44,7 +45,7 @@ export function ConnectionBanner({ offline = 'common.offline' }: { offline?: Mes
   if (status === 'offline') {
     return (
       <div className="banner banner-warn" role="status">
-        {t(offline)}
+        {offlineText ?? t(offline)}
       </div>
     );
   }

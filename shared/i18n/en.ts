@@ -114,7 +114,11 @@ export const en: CoreCatalogue = {
   'phone.voided.heading': 'Your participation was voided',
   'phone.voided.text':
     'The facilitator voided this device’s participation: your dots were removed and your ideas hidden. Reason: {reason}. If this is a mistake, ask the facilitator.',
-  'phone.offline': 'No connection. Your taps are kept and will be sent as soon as the connection returns.',
+  'phone.offline': 'No connection. Taps will wait and be sent as soon as the connection returns.',
+  'phone.offline.waiting':
+    'No connection. Taps waiting to be sent: {count}. They are kept on this phone and will be sent as soon as the connection returns.',
+  'phone.offline.pageOnly':
+    'No connection. Taps waiting to be sent: {count}. This browser cannot keep them on the phone: do not close or reload the page until the connection returns.',
   'phone.voting.steps': 'Voting priorities',
   'phone.voting.next': 'Next: {title}',
   'phone.voting.nextSummary': 'Next: my dots',
@@ -131,6 +135,7 @@ export const en: CoreCatalogue = {
   'phone.voting.notFound': 'Nothing found. Try another word.',
   'phone.voting.clearSearch': 'Clear the search',
   'phone.voting.pending': 'Waiting to be sent',
+  'phone.voting.queueFull': 'Too many taps are waiting to be sent. Wait for the connection, then go on.',
   'phone.voting.yours': 'Your idea',
   'phone.timer.left': 'Time left',
   'phone.timer.over': 'Time is up',
