@@ -202,6 +202,7 @@ export class SqliteStore implements ForumStore {
       backupDatabaseNow(this.db, path, { kind: 'pre-migration', fromVersion: version });
     } catch (err) {
       throw new StartupError(
+        `Не вдалося зберегти копію ${resolve(path)} у ${backupDirOf(path)} перед оновленням її схеми з ${version} до ${MIGRATIONS.length} (${(err as Error).message}); звільніть там місце або дозвольте запис у теку й запустіть знову.`,
         `Cannot keep a copy of ${resolve(path)} in ${backupDirOf(path)} before updating its schema from ${version} to ${MIGRATIONS.length} (${(err as Error).message}); free some space there, or make the folder writable, then start again.`,
       );
     }

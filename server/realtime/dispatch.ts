@@ -1,4 +1,4 @@
-// One command from one connection: rate limits → role → schema → exactly-once → rule → commit →
+// One command from one connection: rate limits (a resend of a known action passes) → role → schema → exactly-once → rule → commit →
 // ack, once the commit's batch is on disk (group commit: see ForumRoom.commit). Every refusal is an ack in the sender's language; nothing else is touched.
 
 import type { RuleError } from '../../shared/forum/errors.js';
@@ -61,9 +61,20 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
 
   const refuse = (ack: (r: Ack<never>) => void, error: RuleError) => ack(refusalAck(session.lang, error));
 
+  /**
+   * A resend of an action the forum has already taken (its id known): a phone whose ack was lost
+   * sends it again until it hears, and told RATE_LIMITED it could not tell a saved tap from a
+   * refused one. Answering it as done costs what a refusal costs: one lookup, one ack.
+   */
+  function knownResend(payload: unknown): boolean {
+    if (!session.participantId || typeof payload !== 'object' || payload === null) return false;
+    const actionId = (payload as { actionId?: unknown }).actionId;
+    return typeof actionId === 'string' && deps.room.findAction(`${session.participantId}:${actionId}`) !== undefined;
+  }
+
   function dispatch(name: CommandName | null, payload: unknown, rawAck: unknown): void {
     const verdict = withinLimits();
-    if (!verdict.ok) {
+    if (!verdict.ok && !(name !== null && typeof rawAck === 'function' && knownResend(payload))) {
       admission.refused('rateLimited');
       const now = Date.now();
       if (now - session.limited.since > FLOOD_WINDOW_MS) session.limited = { count: 0, since: now };

@@ -934,3 +934,35 @@ describe('action ids', () => {
     expect(ok(await voter.send('dot:place', { ideaId: b, actionId: 'action-brand-new' })).me.dots[b]).toBe(1);
   });
 });
+
+describe('a resend when the budgets are spent', () => {
+  // A connection's budget of a few commands and no refill within the test; the rest roomy.
+  const roomy = { burst: 1000, perSecond: 1000 };
+  const s = stage({ limits: { commandsPerConnection: { burst: 6, perSecond: 0.001 }, commandsPerParticipant: roomy, commandsPerAddress: roomy } });
+
+  it('is answered as done, not RATE_LIMITED: a phone whose ack was lost can tell a saved tap from a refused one', async () => {
+    const admin = await s.console();
+    const author = await s.phone('Авторка');
+    await s.to(admin, 'ideas');
+    const ideaId = ok(await author.send('idea:submit', { priorityCode: '1', title: 'Сквер біля річки' })).ideaId;
+    await s.to(admin, 'review', 'voting');
+    const voter = await s.device();
+    const voterId = ok(await askToJoin(voter, s.server.joinCode)).me.participantId;
+    const first = 'resend-first-0001';
+    expect(ok(await voter.send('dot:place', { ideaId, actionId: first })).me.dots).toEqual({ [ideaId]: 1 });
+    // New actions until the connection's budget is spent.
+    let limited = false;
+    for (let i = 0; i < 10 && !limited; i++) {
+      const res = await voter.send('session:setLanguage', { lang: 'uk' });
+      limited = !res.ok && res.error.code === 'RATE_LIMITED';
+    }
+    expect(limited, 'the budget ran out').toBe(true);
+    refusedWith(await voter.send('dot:place', { ideaId, actionId: 'resend-new-0002' }), 'RATE_LIMITED');
+    const again = await voter.send('dot:place', { ideaId, actionId: first });
+    expect(again).toMatchObject({ ok: true, duplicate: true });
+    expect(ok(again).me.dots).toEqual({ [ideaId]: 1 });
+    // An id never taken is still a new action, and still waits for the budget.
+    refusedWith(await voter.send('dot:remove', { ideaId, actionId: 'resend-new-0003' }), 'RATE_LIMITED');
+    expect(s.server.room.state.dots.get(voterId)?.get(ideaId)).toBe(1);
+  });
+});
