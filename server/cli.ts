@@ -57,11 +57,14 @@ function banner(text: string): string[] {
 }
 // Unreachable is said first and last: the addresses and the QR push the first out of sight.
 const unreachable = !server.reachable.ok && server.warning ? banner(server.warning) : [];
+// Read-only is said first too: the organiser chose it, but must not forget that nothing is saved.
+const readOnly = server.readOnly ? banner(server.readOnly) : [];
 
 const lines = [
   '',
   '  Віче / Viche is running.',
   '',
+  ...readOnly,
   ...unreachable,
   `  Forum:                                         ${server.room.state.title} (/f/${server.slug}/; ${server.forums.list().length === 1 ? 'the only forum here' : `one of ${server.forums.list().length}`})`,
   `  Facilitator console (keep this link private):  ${server.consoleUrl}`,

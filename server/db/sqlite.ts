@@ -89,36 +89,101 @@ const canWrite = (path: string): boolean => {
  * folder can be written (SQLite keeps its journal beside the file), the file itself can be
  * written, and it is not a folder. Refuses with a sentence that says what to fix.
  */
-export function checkDatabasePath(path: string): { exists: boolean } {
+export function checkDatabasePath(path: string, readOnly = false): { exists: boolean } {
   const full = resolve(path);
   if (existsSync(full)) {
-    if (statSync(full).isDirectory()) throw new StartupError(`VICHE_DB points to a folder, ${full}; give it a file name such as ${full}/viche.db.`);
-    if (!canWrite(full)) throw new StartupError(`${full} is read-only: Viche must write every action to it. Make it writable, or copy it and point VICHE_DB at the copy.`);
+    const stat = statSync(full);
+    if (stat.isDirectory()) throw new StartupError(`VICHE_DB points to a folder, ${full}; give it a file name such as ${full}/viche.db.`);
+    // SQLite would take an empty file for a new database: a forum whose file was emptied (a failed
+    // copy, a truncation) would start again from nothing, over the name of the old one.
+    if (stat.size === 0) {
+      throw new StartupError(`${full} is empty (0 bytes), not a forum's database: put a backup in its place with npm run restore FILE, or remove the empty file to start a new forum.`);
+    }
+    if (!readOnly && !canWrite(full)) throw new StartupError(`${full} is read-only: Viche must write every action to it. Make it writable, or copy it and point VICHE_DB at the copy.`);
     if (!canWrite(dirname(full))) {
       throw new StartupError(`The folder ${dirname(full)} is read-only: Viche keeps the database's journal beside ${full}. Make the folder writable, or move the database.`);
     }
     return { exists: true };
   }
+  if (readOnly) throw new StartupError(`There is no file ${full} to open read-only: READ_ONLY=1 opens an existing forum's database; leave it unset to start a new forum.`);
   let folder = dirname(full);
   while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
   if (!canWrite(folder)) throw new StartupError(`Cannot create ${full}: the folder ${folder} is read-only. Choose another place with VICHE_DB.`);
   return { exists: false };
 }
 
+/**
+ * What a failure while the database is opened and read at start-up means, as one sentence; null
+ * for a failure that is not the file's or the disk's.
+ */
+export function startupErrorOf(err: unknown, path: string): StartupError | null {
+  if (err instanceof StartupError) return err;
+  const full = resolve(path);
+  const code = String((err as { code?: unknown })?.code ?? '');
+  const cause = err instanceof StorageUnavailable ? err.reason : storageCauseOf(err);
+  if (cause === 'full') return new StartupError(`The disk holding ${full} is full, so the forum cannot be opened: free some space on it, then start again.`);
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return new StartupError(`${full} is damaged (SQLite: ${(err as Error).message}): put a backup in its place with npm run restore FILE, or start read-only with READ_ONLY=1 to see what can still be read.`);
+  }
+  if (cause === 'io') return new StartupError(`${full} cannot be read from the disk (SQLite: ${(err as Error).message}): check the disk, or put a backup in its place with npm run restore FILE.`);
+  return null;
+}
+
+/** Why a stored row is not an event the server can replay, or its event. */
+export function parseStoredEvent(type: unknown, payload: unknown): ForumEvent | string {
+  if (typeof payload !== 'string') return 'its payload is not text';
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return 'its payload is not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'its payload is not a JSON object';
+  const stored = (value as { type?: unknown }).type;
+  if (stored !== type) return `its payload is a ${String(stored)} event, not a ${String(type)}`;
+  return value as ForumEvent;
+}
+
+export interface StoreOptions {
+  /**
+   * READ_ONLY=1: nothing is written to the file, not even a migration; a forum's actions are
+   * refused as STORAGE_UNAVAILABLE (readonly), while settings and secrets the server makes at start
+   * are kept in memory for as long as it runs.
+   */
+  readOnly?: boolean;
+}
+
 export class SqliteStore implements ForumStore {
   private db: Database.Database;
   private insertEvent: Database.Statement;
   private batchTx: (forumId: string, entries: readonly BatchEntry[]) => void;
+  readonly readOnly: boolean;
+  /** Read-only: what would have been written to `settings`, kept for this run only. */
+  private readonly settingsInMemory = new Map<SettingName, string>();
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: StoreOptions = {},
+  ) {
+    this.readOnly = options.readOnly ?? false;
     const exists = path === ':memory:' || existsSync(path);
     if (!exists) mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { timeout: 2000 });
+    this.db = new Database(path, { timeout: 2000, readonly: this.readOnly });
     try {
       this.checkIsViche(path);
+      if (this.readOnly && (this.db.pragma('user_version', { simple: true }) as number) < MIGRATIONS.length) {
+        throw new StartupError(`${resolve(path)} was written by an older version of Viche and must be updated before it is read, which READ_ONLY=1 forbids: start without it once on a copy, or restore a newer backup.`);
+      }
     } catch (err) {
       this.db.close();
       throw err;
+    }
+    if (this.readOnly) {
+      this.insertEvent = this.db.prepare('SELECT 1');
+      this.batchTx = () => {
+        throw new StorageUnavailable('readonly', 'the server was started read-only (READ_ONLY=1)');
+      };
+      return;
     }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -180,24 +245,31 @@ export class SqliteStore implements ForumStore {
 
   loadForums(): LoadedForum[] {
     const forums = this.db
-      .prepare('SELECT id, slug, join_code, created_at, join_secret, screen_key FROM forums ORDER BY created_at, rowid')
+      // A forum whose import was cut short is not loaded (read-only, it cannot be removed).
+      .prepare("SELECT id, slug, join_code, created_at, join_secret, screen_key FROM forums WHERE slug NOT LIKE '~importing-%' ORDER BY created_at, rowid")
       .all() as { id: string; slug: string; join_code: string; created_at: number; join_secret: string; screen_key: string }[];
-    const events = this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq');
-    return forums.map((row) => ({
-      forum: {
-        id: row.id,
-        slug: row.slug,
-        joinCode: row.join_code,
-        createdAt: row.created_at,
-        joinSecret: row.join_secret,
-        screenKey: row.screen_key,
-      },
-      events: (events.all(row.id) as { seq: number; payload: string; action_key: string | null }[]).map((r) => ({
-        seq: r.seq,
-        event: JSON.parse(r.payload) as ForumEvent,
-        actionKey: r.action_key,
-      })),
-    }));
+    const events = this.db.prepare('SELECT seq, type, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq');
+    return forums.map((row) => {
+      const loaded: LoadedForum = {
+        forum: {
+          id: row.id,
+          slug: row.slug,
+          joinCode: row.join_code,
+          createdAt: row.created_at,
+          joinSecret: row.join_secret,
+          screenKey: row.screen_key,
+        },
+        events: [],
+        unreadable: [],
+      };
+      // A row that is not an event is set aside, never replayed: the start-up check names it.
+      for (const r of events.iterate(row.id) as Iterable<{ seq: number; type: unknown; payload: unknown; action_key: string | null }>) {
+        const event = parseStoredEvent(r.type, r.payload);
+        if (typeof event === 'string') loaded.unreadable!.push({ seq: r.seq, type: String(r.type), reason: event });
+        else loaded.events.push({ seq: r.seq, event, actionKey: r.action_key });
+      }
+      return loaded;
+    });
   }
 
   loadEvents(forumId: string, after = 0, limit = -1): StoredEvent[] {
@@ -299,11 +371,16 @@ export class SqliteStore implements ForumStore {
   }
 
   getSetting(name: SettingName): string | null {
+    if (this.settingsInMemory.has(name)) return this.settingsInMemory.get(name)!;
     const row = this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setSetting(name: SettingName, value: string): void {
+    if (this.readOnly) {
+      this.settingsInMemory.set(name, value);
+      return;
+    }
     try {
       this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
     } catch (err) {
@@ -322,7 +399,7 @@ export class SqliteStore implements ForumStore {
   updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {
     const columns = { joinSecret: 'join_secret', screenKey: 'screen_key' } as const;
     const set = (Object.keys(secrets) as (keyof ForumSecrets)[]).filter((k) => secrets[k] !== undefined);
-    if (set.length === 0) return;
+    if (set.length === 0 || this.readOnly) return;
     try {
       this.db
         .prepare(`UPDATE forums SET ${set.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`)

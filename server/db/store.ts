@@ -36,6 +36,8 @@ export interface BatchEntry {
 export interface LoadedForum {
   forum: ForumRecord;
   events: StoredEvent[];
+  /** Stored rows that are not events (garbled payloads): never replayed, named by the start-up check. */
+  unreadable?: { seq: number; type: string; reason: string }[];
 }
 
 /** A step in a whole forum's life, kept by the server (a deleted forum's own log is gone with it). */
