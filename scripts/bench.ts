@@ -29,6 +29,7 @@ import { benchConnections } from './bench-connections.js';
 import { benchGuessing } from './bench-guessing.js';
 import { benchIdentities } from './bench-identities.js';
 import { benchImport } from './bench-import.js';
+import { benchStartCheck } from './bench-startcheck.js';
 import { benchStalls } from './stalls.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
@@ -623,7 +624,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, guessing. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, guessing, startcheck. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -648,4 +649,5 @@ if (part('import')) await benchImport();
 if (part('stall')) await benchStorageStall();
 if (part('stalls')) await benchStalls();
 if (part('guessing')) await benchGuessing();
+if (part('startcheck')) benchStartCheck();
 process.exit(0);

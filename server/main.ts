@@ -19,7 +19,7 @@ import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
 import { StorageHealth } from './forum/storage.js';
 import { Forums, type Attached } from './forums/registry.js';
-import { checkForumLog, damagedLogError } from './forums/logCheck.js';
+import { checkForumLog, damagedLogError, marksFrom, marksSetting, type CheckedMark } from './forums/logCheck.js';
 import { CONSOLES } from './realtime/consoles.js';
 import { attachForumList } from './realtime/forumList.js';
 import type { ConsoleStatus } from './forum/views.js';
@@ -421,8 +421,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let forums: Forums<OpenForum>;
   /** Read-only: what the start-up check found wrong, said in the start-up text instead of stopping it. */
   const damaged: string[] = [];
+  /** Where each forum's log was found clean, by the last start and by this one. */
+  let marks = new Map<string, CheckedMark>();
+  const nextMarks = new Map<string, CheckedMark>();
   const checkLog = (loaded: Parameters<typeof checkForumLog>[0]) => {
-    const { state, damage } = checkForumLog(loaded);
+    const { state, damage, mark, checked } = checkForumLog(loaded, marks.get(loaded.forum.id));
+    if (mark) nextMarks.set(loaded.forum.id, mark);
+    log.debug({ forum: loaded.forum.slug, events: loaded.events.length, checked }, 'log checked against the rules');
     if (damage) {
       const error = damagedLogError(config.dbPath, loaded, state, damage);
       if (!config.readOnly) throw error;
@@ -432,7 +437,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return state;
   };
   try {
+    marks = marksFrom(store.getSetting('log_checked'));
     forums = new Forums(store, storage, attach, { facilitatorKey: config.facilitatorKey, checkLog });
+    // The next start checks only what is added from here (a forum made just now has its mark at its next start).
+    if (!config.readOnly && marksSetting(nextMarks) !== marksSetting(marks)) store.setSetting('log_checked', marksSetting(nextMarks));
     if (forums.list().length === 0) {
       if (config.readOnly) throw new StartupError(`${config.dbPath} holds no forum to look at: READ_ONLY=1 opens an existing forum; leave it unset to start a new one.`);
       template ??= readTemplate(config.templatePath);

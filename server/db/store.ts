@@ -50,7 +50,7 @@ export interface ServerLogEntry {
 }
 
 /** The server's settings kept in the store. */
-export type SettingName = 'facilitator_key';
+export type SettingName = 'facilitator_key' | 'log_checked';
 
 export interface ForumStore {
   /** Every forum with all its events in order, oldest forum first. */

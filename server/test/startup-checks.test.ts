@@ -173,6 +173,39 @@ describe('a log that breaks the rules stops the start, naming the event', () => 
     expect(line).toContain('npm run restore FILE');
   });
 
+  it('a start leaves a mark the next checks from; an event added or changed after it is still found', async () => {
+    const { dir, db } = copyOfForum();
+    const clean = await startServerProcess({ VICHE_DB: db, LOG_LEVEL: 'debug' });
+    expect(await stopServer(clean)).toBe(0);
+    // The first start checked every event; the next, none: nothing was added since.
+    expect(clean.output()).toMatch(/"checked":[1-9]\d*,"msg":"log checked against the rules"/);
+    const next = await startServerProcess({ VICHE_DB: db, LOG_LEVEL: 'debug' });
+    expect(await stopServer(next)).toBe(0);
+    expect(next.output()).toMatch(/"checked":0,"msg":"log checked against the rules"/);
+    const file = new Database(db);
+    const mark = JSON.parse((file.prepare("SELECT value FROM settings WHERE name = 'log_checked'").get() as { value: string }).value) as Record<string, { seq: number }>;
+    const { id, seq: last } = file.prepare('SELECT forum_id AS id, MAX(seq) AS seq FROM events').get() as { id: string; seq: number };
+    expect(mark[id].seq).toBe(last);
+    // Appended after the mark: checked.
+    const added = Number(
+      file
+        .prepare('INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, NULL, ?)')
+        .run(id, 'dotPlaced', JSON.stringify({ type: 'dotPlaced', participantId: 'p-stranger', ideaId: 'i-nowhere' }), Date.now()).lastInsertRowid,
+    );
+    file.close();
+    expect(await refused(dir, { VICHE_DB: db })).toContain(`event ${added} (dotPlaced) breaks the rules with `);
+
+    // Changed before the mark: the digest no longer matches, and the whole log is checked again.
+    const again = new Database(db);
+    again.prepare('DELETE FROM events WHERE seq = ?').run(added);
+    const first = again.prepare('SELECT seq, payload FROM events ORDER BY seq LIMIT 1').get() as { seq: number; payload: string };
+    const created = JSON.parse(first.payload) as { rules: Record<string, number> };
+    created.rules.maxDotsPerIdea = 99;
+    again.prepare('UPDATE events SET payload = ? WHERE seq = ?').run(JSON.stringify(created), first.seq);
+    again.close();
+    expect(await refused(dir, { VICHE_DB: db })).toContain(`event ${first.seq} (forumCreated) breaks the rules with `);
+  });
+
   it('a 0-byte file is not a new forum: refused, and left as it is', async () => {
     const dir = newDir();
     const db = join(dir, 'forum.db');
