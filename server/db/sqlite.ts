@@ -272,13 +272,22 @@ export class SqliteStore implements ForumStore {
     });
   }
 
+  /**
+   * Rows that are not events are left out, as the replay leaves them out (a damaged forum opened
+   * with READ_ONLY=1): its file holds what the server holds. A page is empty only at the end.
+   */
   loadEvents(forumId: string, after = 0, limit = -1): StoredEvent[] {
-    const rows = this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? AND seq > ? ORDER BY seq LIMIT ?');
-    return (rows.all(forumId, after, Number.isFinite(limit) ? limit : -1) as {
-      seq: number;
-      payload: string;
-      action_key: string | null;
-    }[]).map((r) => ({ seq: r.seq, event: JSON.parse(r.payload) as ForumEvent, actionKey: r.action_key }));
+    const rows = this.db.prepare('SELECT seq, type, payload, action_key FROM events WHERE forum_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    for (;;) {
+      const page = rows.all(forumId, after, Number.isFinite(limit) ? limit : -1) as { seq: number; type: unknown; payload: unknown; action_key: string | null }[];
+      const events: StoredEvent[] = [];
+      for (const r of page) {
+        const event = parseStoredEvent(r.type, r.payload);
+        if (typeof event !== 'string') events.push({ seq: r.seq, event, actionKey: r.action_key });
+      }
+      if (events.length > 0 || page.length === 0) return events;
+      after = page[page.length - 1].seq;
+    }
   }
 
   createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void {

@@ -160,6 +160,11 @@ describe('a log that breaks the rules stops the start, naming the event', () => 
       const ack = await admin.send('phase:set', { to: 'ideas' });
       expect(ack).toMatchObject({ ok: false, error: { code: 'STORAGE_UNAVAILABLE' } });
       admin.close();
+      // What was saved can still be taken away, as the forum's file.
+      const server = serverOf(proc);
+      const file = await fetch(`${server.socketUrl}/api/forum.json`, { headers: { 'x-facilitator-key': server.facilitatorKey } });
+      expect(file.status).toBe(200);
+      expect(await file.text()).toContain(forumTitle);
     } finally {
       await stopServer(proc);
     }
