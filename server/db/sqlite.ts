@@ -169,41 +169,43 @@ export class SqliteStore implements ForumStore {
     const exists = path === ':memory:' || existsSync(path);
     if (!exists) mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { timeout: 2000, readonly: this.readOnly });
+    // Whatever stops the opening (a damaged page met by a query, a full disk) closes the file
+    // again, so that SQLite takes away the -wal and -shm it made: a refused start leaves nothing.
     try {
       this.checkIsViche(path);
       if (this.readOnly && (this.db.pragma('user_version', { simple: true }) as number) < MIGRATIONS.length) {
         throw new StartupError(`${resolve(path)} was written by an older version of Viche and must be updated before it is read, which READ_ONLY=1 forbids: start without it once on a copy, or restore a newer backup.`);
       }
+      if (this.readOnly) {
+        this.insertEvent = this.db.prepare('SELECT 1');
+        this.batchTx = () => {
+          throw new StorageUnavailable('readonly', 'the server was started read-only (READ_ONLY=1)');
+        };
+        return;
+      }
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // A forum whose import was cut short (the server stopped half-way) is nobody's: it goes.
+      for (const { id } of this.db.prepare("SELECT id FROM forums WHERE slug LIKE '~importing-%'").all() as { id: string }[]) this.abortImport(id);
+      this.insertEvent = this.db.prepare(
+        'INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?)',
+      );
+      // One transaction for the batch: its actions commit together with one sync.
+      this.batchTx = this.db.transaction((forumId: string, entries: readonly BatchEntry[]) => {
+        const now = Date.now();
+        for (const { events, actionKey } of entries) {
+          events.forEach((event, i) => {
+            this.insertEvent.run(forumId, event.type, JSON.stringify(event), i === 0 ? actionKey : null, now);
+          });
+        }
+      });
     } catch (err) {
       this.db.close();
       throw err;
     }
-    if (this.readOnly) {
-      this.insertEvent = this.db.prepare('SELECT 1');
-      this.batchTx = () => {
-        throw new StorageUnavailable('readonly', 'the server was started read-only (READ_ONLY=1)');
-      };
-      return;
-    }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.migrate();
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // A forum whose import was cut short (the server stopped half-way) is nobody's: it goes.
-    for (const { id } of this.db.prepare("SELECT id FROM forums WHERE slug LIKE '~importing-%'").all() as { id: string }[]) this.abortImport(id);
-    this.insertEvent = this.db.prepare(
-      'INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    // One transaction for the batch: its actions commit together with one sync.
-    this.batchTx = this.db.transaction((forumId: string, entries: readonly BatchEntry[]) => {
-      const now = Date.now();
-      for (const { events, actionKey } of entries) {
-        events.forEach((event, i) => {
-          this.insertEvent.run(forumId, event.type, JSON.stringify(event), i === 0 ? actionKey : null, now);
-        });
-      }
-    });
   }
 
   /**

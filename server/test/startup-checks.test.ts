@@ -211,6 +211,17 @@ describe('a log that breaks the rules stops the start, naming the event', () => 
     expect(await refused(dir, { VICHE_DB: db })).toContain(`event ${first.seq} (forumCreated) breaks the rules with `);
   });
 
+  it('a file damaged below the log (its pages overwritten) is one sentence with the way out', async () => {
+    const { dir, db } = copyOfForum();
+    const bytes = readFileSync(db);
+    const pageSize = bytes.readUInt16BE(16);
+    // The first page (the schema) stays whole; every table's pages become noise.
+    for (let i = pageSize; i < bytes.length; i++) bytes[i] = (i * 131) & 0xff;
+    writeFileSync(db, bytes);
+    const line = await refused(dir, { VICHE_DB: db });
+    expect(line).toMatch(new RegExp(`^Viche cannot start: ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(SQLite: [^)]+\\): put a backup in its place with npm run restore FILE, or start read-only with READ_ONLY=1 to see what can still be read\\.$`));
+  });
+
   it('a 0-byte file is not a new forum: refused, and left as it is', async () => {
     const dir = newDir();
     const db = join(dir, 'forum.db');
