@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listBackups, type BackupInfo } from './db/backup.js';
 import { WriterLock } from './db/lock.js';
-import { checkDatabasePath, SqliteStore, startupErrorOf } from './db/sqlite.js';
+import { checkDatabasePath, READ_ONLY_DETAIL, SqliteStore, startupErrorOf } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
 import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
@@ -455,7 +455,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   // The console shows it from the first moment, as any storage fault; it never clears.
   const readOnly = config.readOnly ? ['Started read-only (READ_ONLY=1): nothing is saved, every action is refused.', ...damaged].join(' ') : undefined;
-  if (config.readOnly) storage.failed(new StorageUnavailable('readonly', 'the server was started read-only (READ_ONLY=1)'));
+  if (config.readOnly) storage.failed(new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL));
 
   const primary = () => forums.primary()!;
   const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });

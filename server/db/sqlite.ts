@@ -144,6 +144,8 @@ export function parseStoredEvent(type: unknown, payload: unknown): ForumEvent | 
   return value as ForumEvent;
 }
 
+export const READ_ONLY_DETAIL = 'the server was started read-only (READ_ONLY=1)';
+
 export interface StoreOptions {
   /**
    * READ_ONLY=1: nothing is written to the file, not even a migration; a forum's actions are
@@ -179,7 +181,7 @@ export class SqliteStore implements ForumStore {
       if (this.readOnly) {
         this.insertEvent = this.db.prepare('SELECT 1');
         this.batchTx = () => {
-          throw new StorageUnavailable('readonly', 'the server was started read-only (READ_ONLY=1)');
+          throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
         };
         return;
       }
@@ -303,7 +305,7 @@ export class SqliteStore implements ForumStore {
         this.insertLog(entry);
       })();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -313,7 +315,7 @@ export class SqliteStore implements ForumStore {
         .prepare('INSERT INTO forums (id, slug, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(forum.id, IMPORTING_SLUG(forum.id), forum.joinCode, '', forum.createdAt, forum.joinSecret, forum.screenKey);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -328,7 +330,7 @@ export class SqliteStore implements ForumStore {
         this.insertLog(entry);
       })();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -339,7 +341,7 @@ export class SqliteStore implements ForumStore {
         this.db.prepare('DELETE FROM forums WHERE id = ?').run(forumId);
       })();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -351,7 +353,7 @@ export class SqliteStore implements ForumStore {
         this.insertLog(entry);
       })();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -365,7 +367,7 @@ export class SqliteStore implements ForumStore {
     try {
       this.insertLog(entry);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -395,7 +397,7 @@ export class SqliteStore implements ForumStore {
     try {
       this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -403,7 +405,7 @@ export class SqliteStore implements ForumStore {
     try {
       this.batchTx(forumId, entries);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -416,8 +418,13 @@ export class SqliteStore implements ForumStore {
         .prepare(`UPDATE forums SET ${set.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`)
         .run(...set.map((k) => secrets[k]!), forumId);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
+  }
+
+  /** Read-only, every write is refused for that reason, whatever SQLite says of it. */
+  private storageError(err: unknown): unknown {
+    return this.readOnly ? new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL) : asStorageError(err);
   }
 
   /** An online backup beside the database; the server keeps answering while it is taken. */

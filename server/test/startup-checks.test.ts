@@ -156,9 +156,10 @@ describe('a log that breaks the rules stops the start, naming the event', () => 
       const view = await admin.next<ConsoleView>('console');
       expect(view.forum.title).toBe(forumTitle);
       // The console is told at once, as of any storage fault.
-      expect(view.health.storage).toMatchObject({ ok: false, cause: 'readonly' });
+      expect(view.health.storage).toMatchObject({ ok: false, cause: 'readOnlyStart' });
       const ack = await admin.send('phase:set', { to: 'ideas' });
       expect(ack).toMatchObject({ ok: false, error: { code: 'STORAGE_UNAVAILABLE' } });
+      expect(JSON.stringify(ack)).toContain('READ_ONLY=1');
       admin.close();
       // What was saved can still be taken away, as the forum's file.
       const server = serverOf(proc);
