@@ -336,7 +336,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const storage = new StorageHealth();
   storage.events = {
-    failed: (cause, detail, refused) => log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`),
+    // Started read-only, the start-up text has said so: no fault to log every minute.
+    failed: (cause, detail, refused) => {
+      if (cause !== 'readOnlyStart') log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`);
+    },
     recovered: (downMs, refused) => log.warn({ downMs, refused }, 'storage is back: actions are saved again'),
     changed: () => {
       for (const f of forums.list()) f.room.changed();
