@@ -29,6 +29,7 @@ import { benchConnections } from './bench-connections.js';
 import { benchGuessing } from './bench-guessing.js';
 import { benchIdentities } from './bench-identities.js';
 import { benchImport } from './bench-import.js';
+import { benchStartCheck } from './bench-startcheck.js';
 import { benchStalls } from './stalls.js';
 import { benchBackup } from './bench-backup.js';
 
@@ -624,7 +625,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, backup, guessing. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, backup, guessing, startcheck. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -650,4 +651,5 @@ if (part('stall')) await benchStorageStall();
 if (part('stalls')) await benchStalls();
 if (part('backup')) await benchBackup();
 if (part('guessing')) await benchGuessing();
+if (part('startcheck')) benchStartCheck();
 process.exit(0);

@@ -58,6 +58,8 @@ function banner(text: string): string[] {
 // Unreachable is said first and last: the addresses and the QR push the first out of sight.
 const unreachable = !server.reachable.ok && server.warning ? banner(server.warning) : [];
 const count = server.forums.list().length;
+// Read-only is said first too: the organiser chose it, but must not forget that nothing is saved.
+const readOnly = server.readOnly ? banner(server.readOnly) : [];
 
 // Ukrainian first, English second, as everywhere else. Every address to open on another device
 // (a tablet, the projector's computer, phones) comes first and is the public one (PUBLIC_URL or the
@@ -67,6 +69,7 @@ const lines = [
   '',
   '  Віче працює. / Viche is running.',
   '',
+  ...readOnly,
   ...unreachable,
   `  Форум / Forum: ${server.room.state.title} (/f/${server.slug}/; ${count === 1 ? 'єдиний на цьому сервері / the only forum here' : `один із ${count} / one of ${count}`})`,
   '',

@@ -14,7 +14,8 @@ export class StartupError extends Error {
   }
 }
 
-export type StorageCause = 'full' | 'busy' | 'readonly' | 'io';
+/** `readOnlyStart`: the server was started with READ_ONLY=1, to look at a forum, not a fault of the disk. */
+export type StorageCause = 'full' | 'busy' | 'readonly' | 'io' | 'readOnlyStart';
 
 /**
  * A write that did not happen because of the disk, not the request: nothing was saved, and the

@@ -10,15 +10,16 @@ import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listBackups, type BackupInfo, type BackupReason } from './db/backup.js';
 import { WriterLock } from './db/lock.js';
-import { checkDatabasePath, SqliteStore } from './db/sqlite.js';
+import { checkDatabasePath, READ_ONLY_DETAIL, SqliteStore, startupErrorOf } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
-import { StartupError } from './errors.js';
+import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
 import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
 import { StorageHealth } from './forum/storage.js';
 import { Forums, type Attached } from './forums/registry.js';
+import { checkForumLog, damagedLogError, marksFrom, marksSetting, type CheckedMark } from './forums/logCheck.js';
 import { CONSOLES } from './realtime/consoles.js';
 import { attachForumList } from './realtime/forumList.js';
 import type { ConsoleStatus } from './forum/views.js';
@@ -84,6 +85,11 @@ export interface ServerConfig {
   backupEveryMs?: number;
   /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
   record?: ForumRecordInfo;
+  /**
+   * READ_ONLY=1: opens an existing database without writing to it, even when its log is damaged:
+   * every forum can be looked at and exported, and every action is refused.
+   */
+  readOnly?: boolean;
 }
 
 export const MIN_KEY_LENGTH = 16;
@@ -157,6 +163,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
     allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     record: recordInfoFrom(env),
+    readOnly: wholeNumber(env, 'READ_ONLY', 0, 1) === 1,
     ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }
@@ -184,6 +191,8 @@ export interface RunningServer {
   reachable: Reachability;
   /** What the facilitator should fix before the hall arrives, in Ukrainian and English, for the start-up text. */
   warning?: string;
+  /** Started with READ_ONLY=1: why nothing is saved, for the start-up text (with a damaged log, what is wrong with it). */
+  readOnly?: string;
   /** Every forum on the server. */
   forums: Forums<OpenForum>;
   /** The primary forum (the newest not archived): the one a server of a single forum is about. */
@@ -336,19 +345,23 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let template: { title: string; structure: Structure } | null = null;
   try {
     if (!store) {
-      const { exists } = checkDatabasePath(config.dbPath);
+      const { exists } = checkDatabasePath(config.dbPath, config.readOnly);
       if (!exists) template = readTemplate(config.templatePath);
       madeFolder = mkdirSync(dirname(config.dbPath), { recursive: true });
       lock = WriterLock.acquire(config.dbPath, config.port);
     }
     await listen(httpServer, config.port, config.host);
-    store ??= new SqliteStore(config.dbPath);
+    if (!store) {
+      store = new SqliteStore(config.dbPath, { readOnly: config.readOnly });
+      // A new forum's file exists only now: from here, every name of it is locked.
+      lock?.holdFile();
+    }
   } catch (err) {
     httpServer.close();
     if (!config.store) store?.close();
     lock?.release();
     if (madeFolder && !existsSync(config.dbPath)) removeEmptyFolders(dirname(config.dbPath), madeFolder);
-    throw err;
+    throw startupErrorOf(err, config.dbPath) ?? err;
   }
   const port = (httpServer.address() as AddressInfo).port;
   const base = phoneBaseUrl(port, config.publicUrl, config.host);
@@ -381,7 +394,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const storage = new StorageHealth();
   storage.events = {
-    failed: (cause, detail, refused) => log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`),
+    // Started read-only, the start-up text has said so: no fault to log every minute.
+    failed: (cause, detail, refused) => {
+      if (cause !== 'readOnlyStart') log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`);
+    },
     recovered: (downMs, refused) => log.warn({ downMs, refused }, 'storage is back: actions are saved again'),
     changed: () => {
       for (const f of forums.list()) f.room.changed();
@@ -465,9 +481,35 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 
   let forums: Forums<OpenForum>;
+  /** Read-only: what the start-up check found wrong, said in the start-up text instead of stopping it. */
+  const damaged: { uk: string; en: string }[] = [];
+  /** Where each forum's log was found clean, by the last start and by this one. */
+  let marks = new Map<string, CheckedMark>();
+  const nextMarks = new Map<string, CheckedMark>();
+  const checkLog = (loaded: Parameters<typeof checkForumLog>[0]) => {
+    const { state, damage, mark, checked } = checkForumLog(loaded, marks.get(loaded.forum.id));
+    if (mark) nextMarks.set(loaded.forum.id, mark);
+    log.debug({ forum: loaded.forum.slug, events: loaded.events.length, checked }, 'log checked against the rules');
+    if (damage) {
+      const error = damagedLogError(config.dbPath, loaded, state, damage);
+      if (!config.readOnly) throw error;
+      damaged.push({ uk: error.uk.replace(/; покладіть на місце.*$/, '.'), en: error.en.replace(/; put a backup.*$/, '.') });
+      log.warn({ forum: loaded.forum.slug, problems: damage.count, first: damage.first }, 'damaged log opened read-only');
+    }
+    return state;
+  };
   try {
-    forums = new Forums(store, storage, attach, { facilitatorKey: config.facilitatorKey });
+    marks = marksFrom(store.getSetting('log_checked'));
+    forums = new Forums(store, storage, attach, { facilitatorKey: config.facilitatorKey, checkLog });
+    // The next start checks only what is added from here (a forum made just now has its mark at its next start).
+    if (!config.readOnly && marksSetting(nextMarks) !== marksSetting(marks)) store.setSetting('log_checked', marksSetting(nextMarks));
     if (forums.list().length === 0) {
+      if (config.readOnly) {
+        throw new StartupError(
+          `У ${config.dbPath} немає форуму, який можна переглянути: READ_ONLY=1 відкриває наявний форум; не задавайте його, щоб почати новий.`,
+          `${config.dbPath} holds no forum to look at: READ_ONLY=1 opens an existing forum; leave it unset to start a new one.`,
+        );
+      }
       template ??= readTemplate(config.templatePath);
       forums.create({ title: template.title, structure: template.structure, admission: config.admission ?? 'hall', titled: false });
     }
@@ -476,18 +518,28 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     httpServer.close();
     if (!config.store) store.close();
     lock?.release();
-    throw err;
+    throw startupErrorOf(err, config.dbPath) ?? err;
   }
+  // The console shows it from the first moment, as any storage fault; it never clears.
+  const readOnly = config.readOnly
+    ? [
+        ['Запущено лише для читання (READ_ONLY=1): нічого не зберігається, кожну дію відхилено.', ...damaged.map((d) => d.uk)].join(' '),
+        ['Started read-only (READ_ONLY=1): nothing is saved, every action is refused.', ...damaged.map((d) => d.en)].join(' '),
+      ].join(' / ')
+    : undefined;
+  if (config.readOnly) storage.failed(new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL));
 
   const primary = () => forums.primary()!;
   const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);
   // Backups: at every phase change, hourly while a forum runs, and at shutdown (server/db/backup.ts
   // says which are kept); the newest is shown on the console, also when `npm run backup` made it
-  // (the folder is looked at again every half minute).
-  backups = store.backup
-    ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS)
-    : null;
+  // (the folder is looked at again every half minute). None read-only: a backup of a damaged file
+  // would push the oldest good one out.
+  backups =
+    store.backup && !config.readOnly
+      ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS)
+      : null;
   const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url });
 
   let closed: Promise<void> | null = null;
@@ -519,6 +571,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     baseUrl: base.url,
     reachable: base.reachable,
     warning: base.warning,
+    readOnly,
     forums,
     get room() {
       return primary().room;

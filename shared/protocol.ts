@@ -327,7 +327,7 @@ export type ConsoleMe = { role: 'facilitator' } | { role: 'host'; hostId: string
 
 /** How the laptop's storage is doing, for the facilitator: a fault is shown loudly. */
 export interface ConsoleHealth {
-  storage: { ok: boolean; cause?: 'full' | 'busy' | 'readonly' | 'io'; since?: number; refused?: number };
+  storage: { ok: boolean; cause?: 'full' | 'busy' | 'readonly' | 'io' | 'readOnlyStart'; since?: number; refused?: number };
   /** The newest backup beside the database, when there is one. */
   backup: { at: number; file: string } | null;
 }

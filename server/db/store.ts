@@ -37,6 +37,8 @@ export interface BatchEntry {
 export interface LoadedForum {
   forum: ForumRecord;
   events: StoredEvent[];
+  /** Stored rows that are not events (garbled payloads): never replayed, named by the start-up check. */
+  unreadable?: { seq: number; type: string; reason: string }[];
 }
 
 /** A step in a whole forum's life, kept by the server (a deleted forum's own log is gone with it). */
@@ -49,7 +51,7 @@ export interface ServerLogEntry {
 }
 
 /** The server's settings kept in the store. */
-export type SettingName = 'facilitator_key';
+export type SettingName = 'facilitator_key' | 'log_checked';
 
 export interface ForumStore {
   /** Every forum with all its events in order, oldest forum first. */

@@ -114,16 +114,18 @@ export class ForumRoom {
   ) {
     this.record = record;
     this.state = replayed ?? emptyState();
-    if (replayed) return;
     for (const { event, actionKey } of events) {
-      applyEvent(this.state, event);
+      if (!replayed) applyEvent(this.state, event);
       if (actionKey) this.remember(actionKey, event);
     }
   }
 
-  /** A stored forum, replayed. One from before admission modes gets its hall secret and projector key here, once. */
-  static load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth): ForumRoom {
-    const room = new ForumRoom(store, loaded.forum, loaded.events, storage);
+  /**
+   * A stored forum, replayed (or taken as the start-up check replayed it). One from before
+   * admission modes gets its hall secret and projector key here, once.
+   */
+  static load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth, replayed?: ForumState): ForumRoom {
+    const room = new ForumRoom(store, loaded.forum, loaded.events, storage, replayed);
     const missing: Partial<ForumSecrets> = {};
     if (!room.record.joinSecret) missing.joinSecret = newSecret();
     if (!room.record.screenKey) missing.screenKey = newSecret();
