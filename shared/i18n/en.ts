@@ -160,6 +160,14 @@ export const en: CoreCatalogue = {
     one: '+{count} more idea with the same result (rank {rank})',
     other: '+{count} more ideas with the same result (rank {rank})',
   },
+  'screen.moreAt': {
+    one: '+{count} more idea at rank {rank}',
+    other: '+{count} more ideas at rank {rank}',
+  },
+  'screen.moreRanks': {
+    one: '+{count} more idea at ranks {from}–{to}',
+    other: '+{count} more ideas at ranks {from}–{to}',
+  },
   'screen.rankOf': 'Rank {rank}',
   'screen.rankShared': 'Rank {rank}, shared with other ideas',
   'screen.revealedOf': {

@@ -102,8 +102,8 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
   'console.tickets.issued': { uk: ['Створено # квиток', 'Створено # квитки', 'Створено # квитків'], en: ['# ticket created', '# tickets created'] },
   'console.dup.count': { uk: ['# група', '# групи', '# груп'], en: ['# group', '# groups'] },
   'screen.tiedHidden': { uk: ['+# ідея з', '+# ідеї з', '+# ідей з'], en: ['+# more idea with', '+# more ideas with'] },
-  'chart.moreAt': { uk: ['Ще # ідея на місці', 'Ще # ідеї на місці', 'Ще # ідей на місці'], en: ['+# more idea at rank', '+# more ideas at rank'] },
-  'chart.moreRanks': { uk: ['Ще # ідея на місцях', 'Ще # ідеї на місцях', 'Ще # ідей на місцях'], en: ['+# more idea at ranks', '+# more ideas at ranks'] },
+  'screen.moreAt': { uk: ['Ще # ідея на місці', 'Ще # ідеї на місці', 'Ще # ідей на місці'], en: ['+# more idea at rank', '+# more ideas at rank'] },
+  'screen.moreRanks': { uk: ['Ще # ідея на місцях', 'Ще # ідеї на місцях', 'Ще # ідей на місцях'], en: ['+# more idea at ranks', '+# more ideas at ranks'] },
   'screen.revealedOf': { uk: ['з # пріоритету', 'з # пріоритетів', 'з # пріоритетів'], en: ['of # priority revealed', 'of # priorities revealed'] },
   'console.guard.closeVoting.left': {
     uk: ['Ще # учасник не витратив', 'Ще # учасники не витратили', 'Ще # учасників не витратили'],

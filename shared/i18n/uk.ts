@@ -191,6 +191,18 @@ export const uk = {
     many: '+{count} ідей з таким самим результатом (місце {rank})',
     other: '+{count} ідеї з таким самим результатом (місце {rank})',
   },
+  'screen.moreAt': {
+    one: 'Ще {count} ідея на місці {rank}',
+    few: 'Ще {count} ідеї на місці {rank}',
+    many: 'Ще {count} ідей на місці {rank}',
+    other: 'Ще {count} ідеї на місці {rank}',
+  },
+  'screen.moreRanks': {
+    one: 'Ще {count} ідея на місцях {from}–{to}',
+    few: 'Ще {count} ідеї на місцях {from}–{to}',
+    many: 'Ще {count} ідей на місцях {from}–{to}',
+    other: 'Ще {count} ідеї на місцях {from}–{to}',
+  },
   'screen.rankOf': 'Місце {rank}',
   'screen.rankShared': 'Місце {rank}, спільне з іншими ідеями',
   'screen.revealedOf': {
