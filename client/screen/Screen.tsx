@@ -99,7 +99,8 @@ type Slide =
 /** The facilitator's choice when there is one, else what the phase brings. */
 function slideOf(view: ScreenView): Slide {
   const { display, phase } = view.forum;
-  if (display.slide === 'join') return { kind: 'join' };
+  // A closed forum takes no one: a join slide left up (or put up) gives way to the results.
+  if (display.slide === 'join' && phase !== 'closed') return { kind: 'join' };
   if (display.slide === 'final') return { kind: 'final' };
   if (display.slide === 'priority') {
     const result = view.results.find((r) => r.priorityCode === display.priorityCode);

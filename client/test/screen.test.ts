@@ -306,10 +306,28 @@ describe.skipIf(!haveBrowser || !built)(`the projector fits every slide (needs $
     await slide('join', (page) => page.locator('img.qr').waitFor());
     for (const page of pages) expect(await page.locator('.chart').count()).toBe(0);
 
+    const code = server.joinCode;
+    expect(code).toMatch(/^\d{6}$/);
     ok(await admin.send('phase:set', { to: 'closed' }));
     await slide('closed', async (page) => {
       await page.getByText('Дякуємо всім учасникам форуму!').waitFor();
       await chartOf(page, '3');
     });
+    // A closed forum takes no one: no code anywhere, and a join slide put up gives way to the results.
+    expect(server.joinCode).toBe('');
+    ok(await admin.send('display:show', { display: { slide: 'join' } }));
+    await slide('closed-join', (page) => page.getByText('Дякуємо всім учасникам форуму!').waitFor());
+    for (const page of pages) {
+      expect(await page.locator('.join, img.qr, .join-code').count()).toBe(0);
+      expect(await page.evaluate(() => document.body.textContent ?? '')).not.toContain(code.slice(0, 3));
+    }
+    // A phone that opens the join address it had (the code in it) is told the forum is over.
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+    const phone = await context.newPage();
+    await phone.goto(`${server.url}/?c=${code}`);
+    await phone.getByText('Форум завершено. Дякуємо за участь!').waitFor();
+    expect(await phone.getByRole('button', { name: 'Приєднатися' }).count()).toBe(0);
+    await phone.screenshot({ path: join(SHOTS, 'closed-phone-360.png') });
+    await context.close();
   });
 });
