@@ -40,6 +40,12 @@ export const en: CoreCatalogue = {
   'common.cancel': 'Cancel',
   'common.save': 'Save',
   'common.close': 'Close',
+  'toasts.label': 'Notices',
+  'toasts.more': {
+    one: '{count} more notice',
+    other: '{count} more notices',
+  },
+  'toasts.closeAll': 'Close all',
   'common.noGoal': 'No goal',
   'common.outdated': 'A new version of this page is out. Please reload it.',
   'common.reload': 'Reload',

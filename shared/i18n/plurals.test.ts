@@ -101,6 +101,7 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
   'tickets.title': { uk: ['# квиток', '# квитки', '# квитків'], en: ['# ticket', '# tickets'] },
   'console.tickets.issued': { uk: ['Створено # квиток', 'Створено # квитки', 'Створено # квитків'], en: ['# ticket created', '# tickets created'] },
   'console.dup.count': { uk: ['# група', '# групи', '# груп'], en: ['# group', '# groups'] },
+  'toasts.more': { uk: ['Ще # сповіщення', 'Ще # сповіщення', 'Ще # сповіщень'], en: ['# more notice', '# more notices'] },
   'screen.tiedHidden': { uk: ['+# ідея з', '+# ідеї з', '+# ідей з'], en: ['+# more idea with', '+# more ideas with'] },
   'screen.moreAt': { uk: ['Ще # ідея на місці', 'Ще # ідеї на місці', 'Ще # ідей на місці'], en: ['+# more idea at rank', '+# more ideas at rank'] },
   'screen.moreRanks': { uk: ['Ще # ідея на місцях', 'Ще # ідеї на місцях', 'Ще # ідей на місцях'], en: ['+# more idea at ranks', '+# more ideas at ranks'] },
