@@ -201,11 +201,14 @@ export class Admission {
     return 'wrong';
   }
 
-  /** How the hall joins right now, as the projector and the console show it. */
+  /**
+   * How the hall joins right now, as the projector and the console show it. A closed forum takes no
+   * one (only its results are open to all): no code, and none worked out on the clock.
+   */
   joinInfo(now: number): JoinInfo {
     const base = this.options.baseUrl;
     const state = this.room.state;
-    if (state.admission === 'tickets') return { joinUrl: `${base}/`, joinCode: '', rotation: null };
+    if (state.admission === 'tickets' || state.phase === 'closed') return { joinUrl: `${base}/`, joinCode: '', rotation: null };
     if (state.admission === 'open') return { joinUrl: `${base}/?c=${state.joinCode}`, joinCode: state.joinCode, rotation: null };
     const period = this.period(now);
     const code = this.hallCode(period);

@@ -182,12 +182,13 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     flushPhones();
   });
 
-  // The hall's code changes on the clock, not on an event: send the displays at each change.
+  // The hall's code changes on the clock, not on an event: send the displays at each change, while
+  // the forum still takes anyone (a closed one shows no code).
   let rotationTimer: NodeJS.Timeout | null = null;
   const scheduleRotation = () => {
     const next = (admission.period(Date.now()) + 1) * admission.periodMs;
     rotationTimer = setTimeout(() => {
-      if (room.state.admission === 'hall') scheduleDisplays(true);
+      if (room.state.admission === 'hall' && room.state.phase !== 'closed') scheduleDisplays(true);
       scheduleRotation();
     }, next - Date.now() + 5);
   };

@@ -262,6 +262,30 @@ describe('the hall mode', () => {
     expect(wrong.code).toBe('FORBIDDEN');
     expect(wrong.message).toMatch(/facilitator/);
   });
+
+  it('a closed forum shows no code, on the projector or the console, and works none out', async () => {
+    const admin = await s.console();
+    const screen = s.keep(await connectScreen(s.server));
+    const open = await screen.next<ScreenView>('screen');
+    expect(open.joinCode).toMatch(/^\d{6}$/);
+    await s.to(admin, 'ideas', 'review', 'voting', 'results');
+    ok(await admin.send('phase:set', { to: 'closed' }));
+    const closed = await screen.next<ScreenView>('screen', (v) => v.forum.phase === 'closed');
+    expect(closed).toMatchObject({ joinCode: '', rotation: null, joinUrl: `http://viche.test:9/f/${s.server.slug}/` });
+    const consoleView = await admin.next<ConsoleView>('console', (v) => v.forum.phase === 'closed');
+    expect(consoleView).toMatchObject({ joinCode: '', rotation: null });
+    // Periods go by: whatever the projector is sent still carries no code.
+    const since = screen.mark();
+    const period = s.server.admission.period(Date.now());
+    await until(() => s.server.admission.period(Date.now()) >= period + 3, 'three periods have passed');
+    await sleep(PERIOD_MS);
+    const later = screen.received.slice(since).filter((r) => r.event === 'screen' || r.event === 'screen:patch');
+    expect(JSON.stringify(later)).not.toMatch(/joinCode":"\d|rotation":\{/);
+    expect(s.server.joinCode).toBe('');
+    // The code the projector showed last is no way in now: the forum says it is closed.
+    const late = refusedWith(await askToJoin(await s.device(), codeFrom(0)), 'WRONG_PHASE');
+    expect(late.message).toMatch(/заверш/i);
+  });
 });
 
 // ---------------------------------------------------------------- 3. printed tickets

@@ -40,6 +40,12 @@ export const en: CoreCatalogue = {
   'common.cancel': 'Cancel',
   'common.save': 'Save',
   'common.close': 'Close',
+  'toasts.label': 'Notices',
+  'toasts.more': {
+    one: '{count} more notice',
+    other: '{count} more notices',
+  },
+  'toasts.closeAll': 'Close all',
   'common.noGoal': 'No goal',
   'common.outdated': 'A new version of this page is out. Please reload it.',
   'common.reload': 'Reload',
@@ -164,6 +170,14 @@ export const en: CoreCatalogue = {
   'screen.tiedHidden': {
     one: '+{count} more idea with the same result (rank {rank})',
     other: '+{count} more ideas with the same result (rank {rank})',
+  },
+  'screen.moreAt': {
+    one: '+{count} more idea at rank {rank}',
+    other: '+{count} more ideas at rank {rank}',
+  },
+  'screen.moreRanks': {
+    one: '+{count} more idea at ranks {from}–{to}',
+    other: '+{count} more ideas at ranks {from}–{to}',
   },
   'screen.rankOf': 'Rank {rank}',
   'screen.rankShared': 'Rank {rank}, shared with other ideas',

@@ -125,14 +125,6 @@ export const en: ServerCatalogue = {
   'chart.sub': 'Ideas ranked by dots',
   'chart.subPaper': 'Ideas ranked by dots: phones and paper stickers together',
   'chart.row': '{rank}. {title} — {dots}',
-  'chart.moreAt': {
-    one: '+{count} more idea at rank {rank}',
-    other: '+{count} more ideas at rank {rank}',
-  },
-  'chart.moreRanks': {
-    one: '+{count} more idea at ranks {from}–{to}',
-    other: '+{count} more ideas at ranks {from}–{to}',
-  },
   'chart.turnout': 'Participants: {joined} · voted: {voted} · in this priority: {votedHere}',
   'chart.hash': 'Results checksum: {hash}…',
   'chart.notRevealed': 'The priority “{title}” has not been revealed in the hall yet: a picture can be made only of a revealed priority.',

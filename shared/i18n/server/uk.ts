@@ -141,18 +141,6 @@ export const uk = {
   'chart.sub': 'Рейтинг ідей за кількістю крапок',
   'chart.subPaper': 'Рейтинг ідей за крапками: телефони й паперові наліпки разом',
   'chart.row': '{rank}. {title} — {dots}',
-  'chart.moreAt': {
-    one: 'Ще {count} ідея на місці {rank}',
-    few: 'Ще {count} ідеї на місці {rank}',
-    many: 'Ще {count} ідей на місці {rank}',
-    other: 'Ще {count} ідеї на місці {rank}',
-  },
-  'chart.moreRanks': {
-    one: 'Ще {count} ідея на місцях {from}–{to}',
-    few: 'Ще {count} ідеї на місцях {from}–{to}',
-    many: 'Ще {count} ідей на місцях {from}–{to}',
-    other: 'Ще {count} ідеї на місцях {from}–{to}',
-  },
   'chart.turnout': 'Учасників: {joined} · проголосували: {voted} · у цьому пріоритеті: {votedHere}',
   'chart.hash': 'Контрольна сума результатів: {hash}…',
   'chart.notRevealed': 'Пріоритет «{title}» ще не оголошено в залі: картинку можна зробити лише для оголошеного пріоритету.',
