@@ -1,6 +1,6 @@
-// `npm run backup`: an online backup of the forum's database (VICHE_DB, else data/viche.db) into
-// the folder beside it, `<db>-backups/`, keeping the newest ten. Safe while the server runs:
-// SQLite's backup copies a consistent state, including what is still in the write-ahead log.
+// `npm run backup`: a backup of the forum's database (VICHE_DB, else data/viche.db) into the folder
+// beside it, `<db>-backups/`, named `…-manual.db` (the last ten of them are kept). Safe while the
+// server runs: the copy is one consistent snapshot, including what is still in the write-ahead log.
 
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -18,8 +18,8 @@ try {
   fail(`${dbPath} cannot be read as a database: ${(err as Error).message}.`, err);
 }
 try {
-  const { file } = await backupDatabase(db, dbPath, 'manual');
-  process.stdout.write(`Backup written to ${file}\n(the newest ${BACKUPS_KEPT} are kept in ${backupDirOf(dbPath)}).\n`);
+  const { file } = await backupDatabase(dbPath, { kind: 'manual' });
+  process.stdout.write(`Backup written to ${file}\n(the last ${BACKUPS_KEPT.manual} taken by hand are kept in ${backupDirOf(dbPath)}, besides the server's own).\n`);
 } catch (err) {
   fail(`The backup of ${dbPath} failed: ${(err as Error).message}.`, err);
 } finally {

@@ -29,8 +29,10 @@ import { benchConnections } from './bench-connections.js';
 import { benchGuessing } from './bench-guessing.js';
 import { benchIdentities } from './bench-identities.js';
 import { benchImport } from './bench-import.js';
+import { benchStartCheck } from './bench-startcheck.js';
 import { benchStalls } from './stalls.js';
 import { runLongLogFault } from './long-log-fault.js';
+import { benchBackup } from './bench-backup.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -646,7 +648,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, guessing. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, backup, guessing, startcheck. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -671,5 +673,7 @@ if (part('import')) await benchImport();
 if (part('stall')) await benchStorageStall();
 if (part('stalls')) await benchStalls();
 if (part('faults')) await benchLongLogFaults();
+if (part('backup')) await benchBackup();
 if (part('guessing')) await benchGuessing();
+if (part('startcheck')) benchStartCheck();
 process.exit(0);

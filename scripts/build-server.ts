@@ -44,6 +44,8 @@ export async function buildServer(root = ROOT, entry = 'server/cli.ts', out = SE
   if (entry === 'server/cli.ts') await buildServer(root, 'server/forums/fileWorker.ts', join(dirname(out), 'forum-file-worker.mjs'));
   // The documents' worker (xlsx, report, ticket sheets: server/http/documents.ts starts it beside the bundle).
   if (entry === 'server/cli.ts') await buildServer(root, 'server/http/documentWorker.ts', join(dirname(out), 'document-worker.mjs'));
+  // The backups' worker (server/db/backup.ts starts it beside the bundle).
+  if (entry === 'server/cli.ts') await buildServer(root, 'server/db/backupWorker.ts', join(dirname(out), 'backup-worker.mjs'));
   return outfile;
 }
 

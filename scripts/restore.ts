@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { backupDatabase } from '../server/db/backup.js';
-import { describeOwner, lockHolder, WriterLock } from '../server/db/lock.js';
+import { inUseBy, lockHolder, realDatabasePath, WriterLock } from '../server/db/lock.js';
 import { SCHEMA_VERSION } from '../server/db/sqlite.js';
 import { StartupError } from '../server/errors.js';
 import { fail, serverDatabase, typedPath } from './database.js';
@@ -35,8 +35,11 @@ function checkBackup(path: string): void {
 }
 
 checkBackup(source);
+// By any name of the file: a server on a symlink to it, or on a hard link, holds it just the same.
 const holder = lockHolder(target);
-if (holder) fail(`${target} is in use by ${describeOwner(holder)}. Stop that server first, then restore.`);
+if (holder !== undefined) fail(`${inUseBy(target, holder)}. Stop that server first, then restore.`);
+/** The file the backup replaces: through a symlink, the file it points to, not the link. */
+const file = realDatabasePath(target);
 
 // Held while restoring, so that no server starts on the file halfway through.
 let lock: WriterLock;
@@ -47,18 +50,14 @@ try {
 }
 // The backup is copied in first: keeping the database as it was prunes the oldest backup, which
 // may be the very one being restored. Renamed into place, it replaces the database at once.
-const incoming = `${target}-restoring`;
+const incoming = `${file}-restoring`;
 let failure: unknown = null;
 try {
   copyFileSync(source, incoming);
   let kept = '';
-  if (existsSync(target)) {
-    const current = new Database(target, { fileMustExist: true });
-    kept = (await backupDatabase(current, target, 'before-restore')).file;
-    current.close();
-  }
-  for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
-  renameSync(incoming, target);
+  if (existsSync(file)) kept = (await backupDatabase(file, { kind: 'before-restore' })).file;
+  for (const suffix of ['-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  renameSync(incoming, file);
   process.stdout.write(`Restored ${source} as ${target}.\n${kept ? `The database as it was is kept as ${kept}.\n` : ''}`);
 } catch (err) {
   failure = err;

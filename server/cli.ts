@@ -22,11 +22,11 @@ try {
   // LOG_LEVEL=debug, or for a failure nobody foresaw.
   const debug = process.env.LOG_LEVEL === 'debug';
   if (err instanceof StartupError) {
-    process.stderr.write(`Viche cannot start: ${err.message}\n`);
+    process.stderr.write(`Віче не може запуститися: ${err.uk} / Viche cannot start: ${err.en}\n`);
     if (debug) process.stderr.write(`${err.stack}\n`);
   } else {
-    process.stderr.write(`Viche cannot start: ${(err as Error)?.message ?? String(err)}\n`);
-    process.stderr.write(debug ? `${(err as Error)?.stack}\n` : 'Run again with LOG_LEVEL=debug for the details.\n');
+    process.stderr.write(`Віче не може запуститися / Viche cannot start: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(debug ? `${(err as Error)?.stack}\n` : 'Подробиці покаже запуск із LOG_LEVEL=debug. / Run again with LOG_LEVEL=debug for the details.\n');
   }
   process.exit(1);
 }
@@ -43,11 +43,11 @@ const qr = !loopbackOnly
       small: true,
       errorCorrectionLevel: 'M',
     })
-  : '  (No QR code: phones could not open it.)\n';
+  : '  (QR-коду немає: телефони не змогли б його відкрити. / No QR code: phones could not open it.)\n';
 const joinCodeLine = {
-  hall: 'shown on the projector; it changes every 30 s (ADMISSION=hall)',
-  tickets: 'printed on each ticket: print them from the console (ADMISSION=tickets)',
-  open: `${server.joinCode} (fixed: ADMISSION=open)`,
+  hall: 'показує проєктор, змінюється кожні 30 с / shown on the projector; it changes every 30 s (ADMISSION=hall)',
+  tickets: 'надруковано на кожному квитку: друкуйте їх із пульта / printed on each ticket: print them from the console (ADMISSION=tickets)',
+  open: `${server.joinCode} (постійний / fixed: ADMISSION=open)`,
 }[mode];
 
 /** A warning framed so that it stands out of the addresses around it. */
@@ -57,19 +57,31 @@ function banner(text: string): string[] {
 }
 // Unreachable is said first and last: the addresses and the QR push the first out of sight.
 const unreachable = !server.reachable.ok && server.warning ? banner(server.warning) : [];
+const count = server.forums.list().length;
+// Read-only is said first too: the organiser chose it, but must not forget that nothing is saved.
+const readOnly = server.readOnly ? banner(server.readOnly) : [];
 
+// Ukrainian first, English second, as everywhere else. Every address to open on another device
+// (a tablet, the projector's computer, phones) comes first and is the public one (PUBLIC_URL or the
+// LAN address); this computer's own localhost comes after, marked as such. On loopback only, no
+// other device gets in, so the local addresses alone are given.
 const lines = [
   '',
-  '  Віче / Viche is running.',
+  '  Віче працює. / Viche is running.',
   '',
+  ...readOnly,
   ...unreachable,
-  `  Forum:                                         ${server.room.state.title} (/f/${server.slug}/; ${server.forums.list().length === 1 ? 'the only forum here' : `one of ${server.forums.list().length}`})`,
-  `  Facilitator console (keep this link private):  ${server.consoleUrl}`,
-  // On loopback only, no other device reaches it: no tablet line, and the phones' line says so.
-  ...(loopbackOnly ? [] : [`  …from a tablet on the same network:            ${server.baseUrl}/console?key=${encodeURIComponent(server.facilitatorKey)}`]),
-  `  Projector (keep private too):                  ${server.screenUrl}`,
-  `  Phones join at:                                ${server.baseUrl}/${loopbackOnly ? '  (this computer only: see above)' : ''}`,
-  `  Join code:                                     ${joinCodeLine}`,
+  `  Форум / Forum: ${server.room.state.title} (/f/${server.slug}/; ${count === 1 ? 'єдиний на цьому сервері / the only forum here' : `один із ${count} / one of ${count}`})`,
+  '',
+  '  Пульт фасилітатора (посилання тримайте в таємниці) / Facilitator console (keep this link private):',
+  ...(loopbackOnly
+    ? [`    ${server.consoleUrl}`]
+    : [`    ${server.publicConsoleUrl}`, `    на цьому комп’ютері / on this computer: ${server.consoleUrl}`]),
+  '  Проєктор (теж таємне) / Projector (private too):',
+  ...(loopbackOnly ? [`    ${server.localScreenUrl}`] : [`    ${server.screenUrl}`, `    на цьому комп’ютері / on this computer: ${server.localScreenUrl}`]),
+  '  Телефони відкривають / Phones open:',
+  `    ${server.baseUrl}/${loopbackOnly ? '  (лише цей комп’ютер, див. вище / this computer only: see above)' : ''}`,
+  `  Код входу / Join code: ${joinCodeLine}`,
   '',
   ...(unreachable.length > 0 ? unreachable : server.warning ? [`  ! ${server.warning}`, ''] : []),
   qr,

@@ -1,10 +1,21 @@
 // The two kinds of failure the server explains in words rather than stack traces: a start-up that
 // cannot go on (a setting, a file, a port), and storage that cannot save right now.
 
-/** The server cannot start; the message is one sentence that says what to fix. */
-export class StartupError extends Error {}
+/**
+ * The server cannot start: one sentence that says what to fix, in Ukrainian and in English (the
+ * start-up text says both, Ukrainian first, as every other page of Viche does).
+ */
+export class StartupError extends Error {
+  constructor(
+    readonly uk: string,
+    readonly en: string,
+  ) {
+    super(`${uk} / ${en}`);
+  }
+}
 
-export type StorageCause = 'full' | 'busy' | 'readonly' | 'io';
+/** `readOnlyStart`: the server was started with READ_ONLY=1, to look at a forum, not a fault of the disk. */
+export type StorageCause = 'full' | 'busy' | 'readonly' | 'io' | 'readOnlyStart';
 
 /**
  * A write that did not happen because of the disk, not the request: nothing was saved, and the

@@ -8,17 +8,18 @@ import { Server } from 'socket.io';
 import { ADMISSION_MODES, LIMITS, type AdmissionMode, type Structure } from '../shared/forum/types.js';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { listBackups, type BackupInfo } from './db/backup.js';
+import { listBackups, type BackupInfo, type BackupReason } from './db/backup.js';
 import { WriterLock } from './db/lock.js';
-import { checkDatabasePath, SqliteStore } from './db/sqlite.js';
+import { checkDatabasePath, READ_ONLY_DETAIL, SqliteStore, startupErrorOf } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
-import { StartupError } from './errors.js';
+import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
 import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
 import { StorageHealth } from './forum/storage.js';
 import { Forums, type Attached } from './forums/registry.js';
+import { checkForumLog, damagedLogError, marksFrom, marksSetting, type CheckedMark } from './forums/logCheck.js';
 import { CONSOLES } from './realtime/consoles.js';
 import { attachForumList } from './realtime/forumList.js';
 import type { ConsoleStatus } from './forum/views.js';
@@ -68,6 +69,8 @@ export interface ServerConfig {
   hallCodePeriodMs?: number;
   /** Least time between two updates of the projector and console (coalescing); 200 ms by default. */
   displayThrottleMs?: number;
+  /** Participants' rows a facilitator's console is sent in one part of its first view; 1,000 by default (tests: a few). */
+  consoleRowsPerPart?: number;
   /** Least time between two patches of the idea wall sent to phones; 1 s by default. */
   ideaPatchMs?: number;
   /** WALL_BYTES_PER_SECOND and the rest of the wall's pacing to phones (server/realtime/wallPace.ts). */
@@ -78,24 +81,40 @@ export interface ServerConfig {
   wsCompression?: boolean;
   /** ALLOWED_HOSTS: names the server answers to besides its own (see server/http/origins.ts). */
   allowedHosts?: string[];
+  /** How often a backup is taken while a forum runs and something was stored since the last; an hour by default, 0 never. */
+  backupEveryMs?: number;
   /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
   record?: ForumRecordInfo;
+  /**
+   * READ_ONLY=1: opens an existing database without writing to it, even when its log is damaged:
+   * every forum can be looked at and exported, and every action is refused.
+   */
+  readOnly?: boolean;
 }
 
 export const MIN_KEY_LENGTH = 16;
+/** While a forum runs, a backup at least this often (if anything changed): at most an hour's actions to type in again. */
+export const HOURLY_BACKUP_MS = 60 * 60 * 1000;
 export const DEFAULT_MAX_PER_ADDRESS = 3;
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new StartupError(`${name} must be a whole number from 0 to ${max}, not "${raw}".`);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new StartupError(`${name} має бути цілим числом від 0 до ${max}, а не «${raw}».`, `${name} must be a whole number from 0 to ${max}, not "${raw}".`);
+  }
   return n;
 }
 
 /** A rate of the wall's bytes, with its burst eight seconds of it as by default; at least the largest card. */
 function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
-  if (bytesPerSecond < 1024) throw new StartupError(`WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`);
+  if (bytesPerSecond < 1024) {
+    throw new StartupError(
+      `WALL_BYTES_PER_SECOND має бути щонайменше 1024, а не ${bytesPerSecond}: телефон чекав би хвилинами на ідеї жвавої хвилини.`,
+      `WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`,
+    );
+  }
   return { bytesPerSecond, burstBytes: 8 * bytesPerSecond };
 }
 
@@ -105,7 +124,12 @@ function joinBurstFrom(env: NodeJS.ProcessEnv): BurstRule {
   if (raw === undefined || raw === '') return JOIN_BURST_DEFAULT;
   if (raw === '0') return { joins: 0, windowMs: JOIN_BURST_DEFAULT.windowMs };
   const m = /^(\d{1,5})\/(\d{1,4})$/.exec(raw);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new StartupError(`JOIN_BURST must be joins/seconds, such as 60/30, or 0 for none, not "${raw}".`);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new StartupError(
+      `JOIN_BURST задають як приєднання/секунди, наприклад 60/30, або 0 — без перевірки, а не «${raw}».`,
+      `JOIN_BURST must be joins/seconds, such as 60/30, or 0 for none, not "${raw}".`,
+    );
+  }
   return { joins: Number(m[1]), windowMs: Number(m[2]) * 1000 };
 }
 
@@ -114,12 +138,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const key = env.FACILITATOR_KEY || undefined;
   if (key !== undefined && key.length < MIN_KEY_LENGTH) {
     throw new StartupError(
+      `FACILITATOR_KEY закороткий: символів у ньому ${key.length}, а потрібно щонайменше ${MIN_KEY_LENGTH} (або не задавайте його, і буде створено надійний ключ).`,
       `FACILITATOR_KEY is ${key.length} characters long; use at least ${MIN_KEY_LENGTH} (or leave it unset and a strong key is made for you).`,
     );
   }
   const admission = env.ADMISSION || 'hall';
   if (!(ADMISSION_MODES as readonly string[]).includes(admission)) {
-    throw new StartupError(`ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
+    throw new StartupError(`ADMISSION має бути одним із ${ADMISSION_MODES.join(', ')}, а не «${admission}».`, `ADMISSION must be one of ${ADMISSION_MODES.join(', ')}, not "${admission}".`);
   }
   const trust = env.TRUST_PROXY === 'true' ? '1' : env.TRUST_PROXY === 'false' ? '0' : env.TRUST_PROXY;
   return {
@@ -138,6 +163,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
     allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     record: recordInfoFrom(env),
+    readOnly: wholeNumber(env, 'READ_ONLY', 0, 1) === 1,
     ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }
@@ -148,10 +174,14 @@ export interface RunningServer {
   localUrl: string;
   /** The address phones open for the primary forum, with the code in force now (none with tickets). */
   readonly joinUrl: string;
-  /** The console's forum list, with the facilitator's key. */
+  /** The console's forum list, with the facilitator's key, at the local address (this machine's browser). */
   readonly consoleUrl: string;
-  /** The primary forum's projector address, with its display key. */
+  /** The same at the public address (`baseUrl`), for a tablet or another computer. */
+  readonly publicConsoleUrl: string;
+  /** The primary forum's projector address, with its display key, at the public address. */
   readonly screenUrl: string;
+  /** The same at the local address, for a projector plugged into this machine. */
+  readonly localScreenUrl: string;
   /** The primary forum's code in force now: the hall's current code, the fixed code, or '' with tickets. */
   readonly joinCode: string;
   readonly facilitatorKey: string;
@@ -159,8 +189,10 @@ export interface RunningServer {
   baseUrl: string;
   /** Whether phones can open `baseUrl` (not when the server listens on a loopback address only). */
   reachable: Reachability;
-  /** What the facilitator should fix before the hall arrives, in English, for the start-up text. */
+  /** What the facilitator should fix before the hall arrives, in Ukrainian and English, for the start-up text. */
   warning?: string;
+  /** Started with READ_ONLY=1: why nothing is saved, for the start-up text (with a damaged log, what is wrong with it). */
+  readOnly?: string;
   /** Every forum on the server. */
   forums: Forums<OpenForum>;
   /** The primary forum (the newest not archived): the one a server of a single forum is about. */
@@ -188,7 +220,11 @@ function readTemplate(path: string): { title: string; structure: Structure } {
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it cannot be read' : (err as Error).message;
-    throw new StartupError(`The template ${path} cannot be used (${why}). Fix it, or set VICHE_TEMPLATE to another priority tree.`);
+    const whyUk = code === 'ENOENT' ? 'такого файлу немає' : code === 'EACCES' ? 'його не вдається прочитати' : (err as Error).message;
+    throw new StartupError(
+      `Шаблон ${path} не можна використати (${whyUk}). Виправте його або вкажіть у VICHE_TEMPLATE інше дерево пріоритетів.`,
+      `The template ${path} cannot be used (${why}). Fix it, or set VICHE_TEMPLATE to another priority tree.`,
+    );
   }
 }
 
@@ -214,10 +250,18 @@ const LISTEN_BACKLOG = 4096;
 function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     httpServer.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new StartupError(`Port ${port} is already in use on ${host}: another program (perhaps Viche) listens there. Stop it, or choose another port with PORT.`));
-      else if (err.code === 'EACCES') reject(new StartupError(`Port ${port} needs administrator rights; choose a port above 1023 with PORT.`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupError(`HOST=${host} is not an address of this computer; leave HOST unset to listen on all of them.`));
-      else reject(err);
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new StartupError(
+            `Порт ${port} на ${host} уже зайнятий: його слухає інша програма (можливо, Віче). Зупиніть її або виберіть інший порт у PORT.`,
+            `Port ${port} is already in use on ${host}: another program (perhaps Viche) listens there. Stop it, or choose another port with PORT.`,
+          ),
+        );
+      } else if (err.code === 'EACCES') {
+        reject(new StartupError(`Порт ${port} потребує прав адміністратора; виберіть у PORT порт понад 1023.`, `Port ${port} needs administrator rights; choose a port above 1023 with PORT.`));
+      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+        reject(new StartupError(`HOST=${host} — не адреса цього комп’ютера; не задавайте HOST, щоб слухати на всіх адресах.`, `HOST=${host} is not an address of this computer; leave HOST unset to listen on all of them.`));
+      } else reject(err);
     });
     httpServer.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
@@ -228,24 +272,43 @@ function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, h
  * database path is checked, its writer lock taken (one server per file), the template read if a
  * new forum will need it, the port opened, and only then the database opened or created.
  */
-function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, forums: Forums<OpenForum>, log: Logger) {
+function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, forums: Forums<OpenForum>, log: Logger, hourlyMs: number) {
   let latest: BackupInfo | null = listBackups(dbPath)[0] ?? null;
   let running: Promise<void> = Promise.resolve();
-  const take = (reason: string) => {
+  /** The store's write count when the last backup began (or the server started): an hourly one needs something newer. */
+  let writesBacked = store.writeCount?.() ?? -1;
+  /** Backups asked for and not yet written: an hourly one is not queued behind another. */
+  let pending = 0;
+  const take = (reason: BackupReason) => {
+    pending++;
     running = running.then(async () => {
+      const writes = store.writeCount?.() ?? -1;
       try {
         // The console sees it with its next update (there is one with almost every action).
         latest = await store.backup(reason);
-        log.info({ file: latest.file }, `backup taken (${reason})`);
+        writesBacked = writes;
+        log.info({ file: latest.file }, `backup taken (${reason.kind === 'phase' ? `phase-${reason.phase}` : reason.kind})`);
       } catch (err) {
         log.error({ err, reason }, 'backup failed');
+      } finally {
+        pending--;
       }
     });
     return running;
   };
-  const unsubscribe = forums.onChange((_forumId, effects) => {
-    if (effects?.phase) void take(`phase-${effects.phase}`);
+  const unsubscribe = forums.onChange((forumId, effects) => {
+    if (effects?.phase) void take({ kind: 'phase', phase: effects.phase, forum: (forumId && forums.get(forumId)?.room.record.slug) || 'unknown' });
   });
+  // Hourly while a forum runs (not archived, not closed) and only if something was stored since
+  // the last backup: an idle server leaves the folder as it is.
+  const hourly =
+    hourlyMs > 0
+      ? setInterval(() => {
+          const runs = forums.list().some((f) => !f.room.state.archived && f.room.state.phase !== 'closed');
+          if (runs && pending === 0 && (store.writeCount?.() ?? 0) !== writesBacked) void take({ kind: 'hourly' });
+        }, hourlyMs)
+      : null;
+  hourly?.unref();
   const rescan = setInterval(() => {
     const newest = listBackups(dbPath)[0] ?? null;
     if (newest && newest.file !== latest?.file && newest.at > (latest?.at ?? 0)) {
@@ -257,10 +320,11 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
   return {
     latest: () => latest,
     /** The last backup, at shutdown, after any still being taken. */
-    stop(reason: string) {
+    stop() {
       unsubscribe();
       clearInterval(rescan);
-      return take(reason);
+      if (hourly) clearInterval(hourly);
+      return take({ kind: 'shutdown' });
     },
   };
 }
@@ -268,7 +332,10 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const log = config.logger ?? createLogger();
   if (config.facilitatorKey !== undefined && config.facilitatorKey.length < MIN_KEY_LENGTH) {
-    throw new StartupError(`FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`);
+    throw new StartupError(
+      `FACILITATOR_KEY закороткий: символів у ньому ${config.facilitatorKey.length}, а потрібно щонайменше ${MIN_KEY_LENGTH}.`,
+      `FACILITATOR_KEY is ${config.facilitatorKey.length} characters long; use at least ${MIN_KEY_LENGTH}.`,
+    );
   }
   let lock: WriterLock | null = null;
   /** The first folder made for a new database, if any: a failed start takes it away again. */
@@ -278,19 +345,23 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let template: { title: string; structure: Structure } | null = null;
   try {
     if (!store) {
-      const { exists } = checkDatabasePath(config.dbPath);
+      const { exists } = checkDatabasePath(config.dbPath, config.readOnly);
       if (!exists) template = readTemplate(config.templatePath);
       madeFolder = mkdirSync(dirname(config.dbPath), { recursive: true });
       lock = WriterLock.acquire(config.dbPath, config.port);
     }
     await listen(httpServer, config.port, config.host);
-    store ??= new SqliteStore(config.dbPath);
+    if (!store) {
+      store = new SqliteStore(config.dbPath, { readOnly: config.readOnly });
+      // A new forum's file exists only now: from here, every name of it is locked.
+      lock?.holdFile();
+    }
   } catch (err) {
     httpServer.close();
     if (!config.store) store?.close();
     lock?.release();
     if (madeFolder && !existsSync(config.dbPath)) removeEmptyFolders(dirname(config.dbPath), madeFolder);
-    throw err;
+    throw startupErrorOf(err, config.dbPath) ?? err;
   }
   const port = (httpServer.address() as AddressInfo).port;
   const base = phoneBaseUrl(port, config.publicUrl, config.host);
@@ -325,7 +396,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const opened = store;
   if (opened.probeWrite) storage.probe = () => opened.probeWrite!();
   storage.events = {
-    failed: (cause, detail, refused) => log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`),
+    // Started read-only, the start-up text has said so: no fault to log every minute.
+    failed: (cause, detail, refused) => {
+      if (cause !== 'readOnlyStart') log.error({ cause, detail, refused }, `storage unavailable (${cause}): actions are refused, nothing is saved until it is back`);
+    },
     recovered: (downMs, refused) => log.warn({ downMs, refused }, 'storage is back: actions are saved again'),
     changed: () => {
       for (const f of forums.list()) f.room.changed();
@@ -333,7 +407,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   let backups: ReturnType<typeof createBackups> | null = null;
   const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
-  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
 
   /** Disconnects every console (of every forum, and the forum list) once the ack has gone out. */
   const rotateKey = (): string => {
@@ -351,8 +425,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const slug = room.record.slug;
     if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
     const admission = new Admission(room, {
+      publicUrl: base.url,
       baseUrl: `${base.url}/f/${slug}`,
-      screenBaseUrl: `${localUrl}/f/${slug}/screen`,
+      screenBaseUrl: `${base.url}/f/${slug}/screen`,
       defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
       defaultExpectedAttendance: config.expectedAttendance ?? EXPECTED_ATTENDANCE_DEFAULT,
       burst: config.joinBurst ?? JOIN_BURST_DEFAULT,
@@ -408,9 +483,35 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 
   let forums: Forums<OpenForum>;
+  /** Read-only: what the start-up check found wrong, said in the start-up text instead of stopping it. */
+  const damaged: { uk: string; en: string }[] = [];
+  /** Where each forum's log was found clean, by the last start and by this one. */
+  let marks = new Map<string, CheckedMark>();
+  const nextMarks = new Map<string, CheckedMark>();
+  const checkLog = (loaded: Parameters<typeof checkForumLog>[0]) => {
+    const { state, damage, mark, checked } = checkForumLog(loaded, marks.get(loaded.forum.id));
+    if (mark) nextMarks.set(loaded.forum.id, mark);
+    log.debug({ forum: loaded.forum.slug, events: loaded.events.length, checked }, 'log checked against the rules');
+    if (damage) {
+      const error = damagedLogError(config.dbPath, loaded, state, damage);
+      if (!config.readOnly) throw error;
+      damaged.push({ uk: error.uk.replace(/; покладіть на місце.*$/, '.'), en: error.en.replace(/; put a backup.*$/, '.') });
+      log.warn({ forum: loaded.forum.slug, problems: damage.count, first: damage.first }, 'damaged log opened read-only');
+    }
+    return state;
+  };
   try {
-    forums = new Forums(store, storage, attach, { facilitatorKey: config.facilitatorKey });
+    marks = marksFrom(store.getSetting('log_checked'));
+    forums = new Forums(store, storage, attach, { facilitatorKey: config.facilitatorKey, checkLog });
+    // The next start checks only what is added from here (a forum made just now has its mark at its next start).
+    if (!config.readOnly && marksSetting(nextMarks) !== marksSetting(marks)) store.setSetting('log_checked', marksSetting(nextMarks));
     if (forums.list().length === 0) {
+      if (config.readOnly) {
+        throw new StartupError(
+          `У ${config.dbPath} немає форуму, який можна переглянути: READ_ONLY=1 відкриває наявний форум; не задавайте його, щоб почати новий.`,
+          `${config.dbPath} holds no forum to look at: READ_ONLY=1 opens an existing forum; leave it unset to start a new one.`,
+        );
+      }
       template ??= readTemplate(config.templatePath);
       forums.create({ title: template.title, structure: template.structure, admission: config.admission ?? 'hall', titled: false });
     }
@@ -419,16 +520,29 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     httpServer.close();
     if (!config.store) store.close();
     lock?.release();
-    throw err;
+    throw startupErrorOf(err, config.dbPath) ?? err;
   }
+  // The console shows it from the first moment, as any storage fault; it never clears.
+  const readOnly = config.readOnly
+    ? [
+        ['Запущено лише для читання (READ_ONLY=1): нічого не зберігається, кожну дію відхилено.', ...damaged.map((d) => d.uk)].join(' '),
+        ['Started read-only (READ_ONLY=1): nothing is saved, every action is refused.', ...damaged.map((d) => d.en)].join(' '),
+      ].join(' / ')
+    : undefined;
+  if (config.readOnly) storage.failed(new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL));
 
   const primary = () => forums.primary()!;
-  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
+  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);
-  // Backups: at every phase change and at shutdown; the newest is shown on the console, also when
-  // `npm run backup` made it (the folder is looked at again every half minute).
-  backups = store.backup ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log) : null;
-  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath });
+  // Backups: at every phase change, hourly while a forum runs, and at shutdown (server/db/backup.ts
+  // says which are kept); the newest is shown on the console, also when `npm run backup` made it
+  // (the folder is looked at again every half minute). None read-only: a backup of a damaged file
+  // would push the oldest good one out.
+  backups =
+    store.backup && !config.readOnly
+      ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS)
+      : null;
+  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url });
 
   let closed: Promise<void> | null = null;
   return {
@@ -440,8 +554,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     get consoleUrl() {
       return `${localUrl}/console?key=${encodeURIComponent(forums.facilitatorKey)}`;
     },
+    get publicConsoleUrl() {
+      return `${base.url}/console?key=${encodeURIComponent(forums.facilitatorKey)}`;
+    },
     get screenUrl() {
       return primary().attached.admission.screenUrl();
+    },
+    get localScreenUrl() {
+      const url = new URL(primary().attached.admission.screenUrl());
+      return `${localUrl}${url.pathname}${url.search}`;
     },
     get joinCode() {
       return primary().attached.admission.joinInfo(Date.now()).joinCode;
@@ -452,6 +573,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     baseUrl: base.url,
     reachable: base.reachable,
     warning: base.warning,
+    readOnly,
     forums,
     get room() {
       return primary().room;
@@ -468,7 +590,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         list.close();
         forums.close();
         io.close(() => {
-          void (backups?.stop('shutdown') ?? Promise.resolve()).finally(() => {
+          void (backups?.stop() ?? Promise.resolve()).finally(() => {
             store!.close();
             lock?.release();
             resolve();

@@ -53,7 +53,7 @@ export interface PhoneBase {
   url: string;
   /** Whether a phone on the venue's network can open `url`; the console shows why not. */
   reachable: Reachability;
-  /** For the start-up text, in English, when the facilitator has something to fix. */
+  /** For the start-up text, in Ukrainian and English, when the facilitator has something to fix. */
   warning?: string;
 }
 
@@ -77,7 +77,7 @@ export function phoneBaseUrl(port: number, publicUrl?: string, host = '0.0.0.0')
     return {
       url: `http://${urlHost(host)}:${port}`,
       reachable: { ok: false, why: 'loopback', host: shown },
-      warning: `Phones cannot reach this server: it listens on ${shown} only. Set HOST=0.0.0.0 (the default) or PUBLIC_URL.`,
+      warning: `Телефони не дістануться до цього сервера: він слухає лише ${shown}. Задайте HOST=0.0.0.0 (типове значення) або PUBLIC_URL. / Phones cannot reach this server: it listens on ${shown} only. Set HOST=0.0.0.0 (the default) or PUBLIC_URL.`,
     };
   }
   if (!isWildcardHost(host)) return { url: `http://${urlHost(host)}:${port}`, reachable: { ok: true } };
@@ -87,6 +87,6 @@ export function phoneBaseUrl(port: number, publicUrl?: string, host = '0.0.0.0')
   return {
     url: `http://${name}:${port}`,
     reachable: { ok: false, why: 'noLan', host: name },
-    warning: 'No LAN address found: connect this laptop to the venue network, or set PUBLIC_URL.',
+    warning: 'Адреси в локальній мережі не знайдено: під’єднайте ноутбук до мережі залу або задайте PUBLIC_URL. / No LAN address found: connect this laptop to the venue network, or set PUBLIC_URL.',
   };
 }

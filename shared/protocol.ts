@@ -236,7 +236,13 @@ export interface AdmissionView {
   refused: { addressLimit: number; wrongCode: number; rateLimited: number; connectionLimit: number };
   /** Addresses with more than one participant, most first (at most 20). */
   sharedAddresses: { address: string; participants: number }[];
-  /** The projector's link, with its display key. */
+  /**
+   * The server's public address (PUBLIC_URL or the LAN address), no trailing slash: every link the
+   * console hands to another device (a host's invitation, a new console link) starts with it, so a
+   * console opened on localhost never gives a tablet an address that opens the tablet itself.
+   */
+  publicUrl: string;
+  /** The projector's link, with its display key, on the public address. */
   screenUrl: string;
   /** The public results page's address as phones open it (live while the results are published). */
   resultsUrl: string;
@@ -321,7 +327,7 @@ export type ConsoleMe = { role: 'facilitator' } | { role: 'host'; hostId: string
 
 /** How the laptop's storage is doing, for the facilitator: a fault is shown loudly. */
 export interface ConsoleHealth {
-  storage: { ok: boolean; cause?: 'full' | 'busy' | 'readonly' | 'io'; since?: number; refused?: number };
+  storage: { ok: boolean; cause?: 'full' | 'busy' | 'readonly' | 'io' | 'readOnlyStart'; since?: number; refused?: number };
   /** The newest backup beside the database, when there is one. */
   backup: { at: number; file: string } | null;
 }
@@ -640,6 +646,8 @@ export interface ForumLogEntry {
 
 export interface ForumsView {
   forums: ForumSummary[];
+  /** The server's public address (PUBLIC_URL or the LAN address): each forum's phone address is shown on it. */
+  publicUrl: string;
   log: ForumLogEntry[];
 }
 

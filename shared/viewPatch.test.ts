@@ -2,7 +2,7 @@
 // lists added, changed, removed and reordered, and nothing sent when nothing changed.
 
 import { describe, expect, it } from 'vitest';
-import { applyPatch, diffView } from './viewPatch.js';
+import { applyPatch, diffView, splitPatch } from './viewPatch.js';
 
 type Row = { id: string; n: number; name: string };
 type View = { phase: string; count: number; rows: Row[]; tags: string[]; nested: { a: number } };
@@ -77,5 +77,23 @@ describe('view patches', () => {
       sent = view;
       expect(held).toEqual(view);
     }
+  });
+
+  it('a patch cut into parts of a few records makes, applied in order, the same view, a version each', () => {
+    const prev: View = { ...base, rows: 'abcdefghij'.split('').map((id) => row(id)) };
+    const next: View = { ...prev, count: 9, rows: [...'jihgfedc'.split('').map((id, i) => row(id, i % 3)), row('k', 1), row('l', 2), row('m', 3)] };
+    for (const reordered of [true, false]) {
+      const to = reordered ? next : { ...next, rows: [...prev.rows.slice(2).map((r, i) => row(r.id, i % 3)), row('k', 1), row('l', 2), row('m', 3)] };
+      const patch = diffView(prev, to, 20)!;
+      expect(Boolean(patch.lists.rows.order)).toBe(reordered);
+      const parts = splitPatch(patch, 2);
+      expect(parts.length).toBeGreaterThan(3);
+      expect(parts.every((p) => Object.values(p.lists).every((l) => l.upserts.length <= 2))).toBe(true);
+      expect(parts.map((p) => [p.base, p.v])).toEqual(parts.map((_, i) => [20 + i, 21 + i]));
+      expect(parts.reduce((v, p) => applyPatch(v, p), prev)).toEqual(to);
+    }
+    // A patch of few records stays whole.
+    const small = diffView(prev, { ...prev, count: 1 }, 3)!;
+    expect(splitPatch(small, 2)).toEqual([small]);
   });
 });

@@ -95,6 +95,30 @@ function predictOrder(a: Keyed[], patch: Pick<ListPatch, 'upserts' | 'removed'>)
   return [...kept, ...patch.upserts.map((r) => r.id).filter((id) => !known.has(id))];
 }
 
+/**
+ * A patch of many records cut into patches of at most `rows` records of a list each, one version
+ * each, which applied in order make the same view: the first carries the fields, the removals and
+ * the first records of every list; each list's new order, if any, comes with its last records. A
+ * client shown the patches in between sees some records changed and the others not yet.
+ */
+export function splitPatch(patch: ViewPatch, rows: number): ViewPatch[] {
+  const long = Object.keys(patch.lists).filter((key) => patch.lists[key].upserts.length > rows);
+  if (long.length === 0) return [patch];
+  const first: ViewPatch = { ...patch, v: patch.base + 1, lists: { ...patch.lists } };
+  const parts = [first];
+  for (const key of long) {
+    const { upserts, removed, order } = patch.lists[key];
+    first.lists[key] = { upserts: upserts.slice(0, rows), removed };
+    for (let from = rows; from < upserts.length; from += rows) {
+      const base = parts.at(-1)!.v;
+      const list: ListPatch = { upserts: upserts.slice(from, from + rows), removed: [] };
+      if (order && from + rows >= upserts.length) list.order = order;
+      parts.push({ v: base + 1, base, set: {}, lists: { [key]: list } });
+    }
+  }
+  return parts;
+}
+
 /** The view a patch makes of `view` (which must be at the patch's base version); `view` is not changed. */
 export function applyPatch<V extends object>(view: V, patch: ViewPatch): V {
   const next = { ...(view as Record<string, unknown>), ...patch.set };

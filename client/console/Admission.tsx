@@ -438,7 +438,8 @@ function KeyCard() {
     // The server drops this console right after the ack; the reconnect that follows takes the key from the store.
     rotated.current = true;
     setKey(key);
-    setNewLink(`${window.location.origin}/console?key=${encodeURIComponent(key)}`);
+    // The public address, as for every link that may be opened on another device (a tablet).
+    setNewLink(`${view.admission.publicUrl}/console?key=${encodeURIComponent(key)}`);
     setConfirming(false);
   };
 

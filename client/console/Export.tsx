@@ -106,10 +106,13 @@ export function Export() {
               </p>
             </dd>
           </div>
-          <div>
-            <dt>{t('console.joinCode')}</dt>
-            <dd className="join-code join-code-big">{groupCode(view.joinCode)}</dd>
-          </div>
+          {/* None with tickets, nor once the forum is closed. */}
+          {view.joinCode && (
+            <div>
+              <dt>{t('console.joinCode')}</dt>
+              <dd className="join-code join-code-big">{groupCode(view.joinCode)}</dd>
+            </div>
+          )}
         </dl>
         <PosterLink grant={grant} />
       </section>

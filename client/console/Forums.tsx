@@ -99,7 +99,7 @@ function ForumsPage({ view }: { view: ForumsView }) {
               </button>
             </div>
           </div>
-          <ForumTable forums={view.forums} afterDelete={() => heading.current} />
+          <ForumTable forums={view.forums} publicUrl={view.publicUrl} afterDelete={() => heading.current} />
           <p className="muted small forums-projector-note">{t('forums.projectorNote')}</p>
         </section>
 

@@ -57,8 +57,9 @@ function InviteCard() {
       return t('console.hosts.invited', { name: name.trim() });
     });
     if (!ok) return;
-    // The link as this console reached the server: from the venue's LAN address it works there too.
-    setInvited({ name: name.trim(), scope: chosen, link: `${window.location.origin}${link}` });
+    // On the server's public address, not this console's: a console opened on localhost would
+    // otherwise hand the host's tablet a link that opens the tablet itself.
+    setInvited({ name: name.trim(), scope: chosen, link: `${view.admission.publicUrl}${link}` });
     setName('');
   };
 

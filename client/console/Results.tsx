@@ -208,7 +208,8 @@ function ProjectorCard({ commands }: { commands: Commands }) {
   const slides: { display: Display; label: MessageKey; locked?: boolean }[] = [
     { display: { slide: 'auto' }, label: 'console.projector.auto' },
     { display: { slide: 'final' }, label: 'console.projector.final', locked: revealed.length === 0 },
-    { display: { slide: 'join' }, label: 'console.projector.join' },
+    // A closed forum takes no one: the projector shows no way in.
+    ...(view.forum.phase === 'closed' ? [] : [{ display: { slide: 'join' } as Display, label: 'console.projector.join' as MessageKey }]),
   ];
 
   const setTop = async (e: FormEvent) => {

@@ -43,17 +43,12 @@ export function clock(lang: Lang, at: number): string {
 }
 
 /**
- * The projector's link as this console reached the server. The server writes it with its local
- * address; a console opened on the venue's LAN address gives the projector's computer a link that
- * works there too.
+ * The projector's link, as the server writes it: on its public address (PUBLIC_URL or the LAN
+ * address), which the projector's computer reaches whether or not it is this one, and never on the
+ * console's own origin (localhost on the facilitator's laptop opens nothing elsewhere).
  */
 export function screenLink(view: ConsoleView): string {
-  try {
-    const url = new URL(view.admission.screenUrl);
-    return `${window.location.origin}${url.pathname}${url.search}`;
-  } catch {
-    return view.admission.screenUrl;
-  }
+  return view.admission.screenUrl;
 }
 
 /**

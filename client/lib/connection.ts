@@ -87,32 +87,78 @@ export function spreadReconnects(withinMs: number): void {
 }
 
 const ACK_TIMEOUT_MS = 8000;
-const ATTEMPTS = 4;
+
+/** What a send that had no answer from the server is told. */
+const NO_ANSWER = Symbol('no answer');
 
 /**
- * Sends a command and resolves with its ack. Phone actions carry an actionId and are resent with
- * the same id after a timeout, so a dropped connection can never make them happen twice.
+ * Refusals that speak of the moment, not of the action: the server turned this arrival away before
+ * looking at its id (too many at once, the disk failing, a fault). To a first arrival they mean
+ * "not done"; to a resend of an action that may have arrived before they say nothing about it.
+ */
+const MOMENTARY = new Set(['RATE_LIMITED', 'STORAGE_UNAVAILABLE', 'INTERNAL']);
+/** How long a resend waits after a momentary refusal, doubling from the first to the last. */
+const MOMENTARY_WAIT_MS = [1000, 15_000];
+
+/**
+ * Sends a command and resolves with its ack. A phone action (`idempotent`, or given its own
+ * `actionId`) carries an id and is sent again under that id, as often as it takes, until the server
+ * answers: while no answer has come the action may or may not be saved, and only the server can say
+ * which (a resend of a saved action is answered as done, `duplicate`). It is sent again at each
+ * reconnect, and after ACK_TIMEOUT_MS without an answer on a connection that stays up. Any other
+ * command is sent once: without an answer in time it resolves as TIMEOUT.
  */
 export async function send<N extends CommandName>(
   name: N,
   payload: CommandPayload<N>,
-  { idempotent = false }: { idempotent?: boolean } = {},
+  { idempotent = false, actionId, sentBefore = false }: { idempotent?: boolean; actionId?: string; sentBefore?: boolean } = {},
 ): Promise<Ack<CommandResults[N]>> {
   if (!socket) throw new Error('not connected');
-  const body = idempotent ? { ...payload, actionId: randomHex(12) } : payload;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // Socket.IO buffers the emit while offline and sends it on reconnect.
-      const emitWithAck = socket.timeout(ACK_TIMEOUT_MS).emitWithAck as unknown as (
-        event: N,
-        payload: unknown,
-      ) => Promise<Ack<CommandResults[N]>>;
-      return await emitWithAck.call(socket.timeout(ACK_TIMEOUT_MS), name, body);
-    } catch {
-      if (!idempotent || attempt >= ATTEMPTS) return timeoutAck();
-      await waitForConnection();
-    }
+  const resent = idempotent || actionId !== undefined;
+  const body = resent ? { ...payload, actionId: actionId ?? randomHex(12) } : payload;
+  if (!resent) {
+    const ack = await sendOnce(name, body, false);
+    return ack === NO_ANSWER ? timeoutAck() : ack;
   }
+  // Whether an earlier attempt (of this page, or of the page before a reload) may have arrived.
+  let mayBeDone = sentBefore;
+  let wait = MOMENTARY_WAIT_MS[0];
+  for (;;) {
+    await waitForConnection();
+    const ack = await sendOnce(name, body, true);
+    if (ack === NO_ANSWER) {
+      mayBeDone = true;
+      continue;
+    }
+    if (ack.ok || !mayBeDone || !MOMENTARY.has(ack.error.code)) return ack;
+    // The action may be done and the server has not said: ask again, under the same id, a little later.
+    const seconds = Number(ack.error.params?.seconds);
+    await new Promise((resolve) => setTimeout(resolve, seconds > 0 ? seconds * 1000 : wait));
+    wait = Math.min(wait * 2, MOMENTARY_WAIT_MS[1]);
+  }
+}
+
+/**
+ * One emit, answered or not: not when ACK_TIMEOUT_MS pass, or (`stopOnDrop`) when the connection
+ * drops first: its answer can no longer come on it, and a resend need not wait out the timeout.
+ */
+function sendOnce<N extends CommandName>(name: N, body: unknown, stopOnDrop: boolean): Promise<Ack<CommandResults[N]> | typeof NO_ANSWER> {
+  const s = socket!;
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (value: Ack<CommandResults[N]> | typeof NO_ANSWER) => {
+      if (settled) return;
+      settled = true;
+      s.off('disconnect', dropped);
+      resolve(value);
+    };
+    const dropped = () => settle(NO_ANSWER);
+    if (stopOnDrop && s.connected) s.once('disconnect', dropped);
+    // Socket.IO buffers the emit while offline and sends it on reconnect; a timed-out one leaves the buffer.
+    const timed = s.timeout(ACK_TIMEOUT_MS);
+    const emitWithAck = timed.emitWithAck as unknown as (event: N, payload: unknown) => Promise<Ack<CommandResults[N]>>;
+    emitWithAck.call(timed, name, body).then(settle, dropped);
+  });
 }
 
 function waitForConnection(): Promise<void> {

@@ -8,12 +8,15 @@ export function load(key: string): string | null {
   }
 }
 
-export function save(key: string, value: string | null): void {
+/** Whether the value was kept: false when the browser refuses storage or it is full. */
+export function save(key: string, value: string | null): boolean {
   try {
     if (value === null) window.localStorage.removeItem(key);
     else window.localStorage.setItem(key, value);
+    return true;
   } catch {
-    /* the value lives only as long as the page; nothing else to do */
+    /* the value lives only as long as the page; the caller says so where it matters */
+    return false;
   }
 }
 

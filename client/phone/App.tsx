@@ -12,6 +12,7 @@ import { IdeasPhase, MyIdeas } from './Ideas.js';
 import { JoinForm, JoinRefused, NameForm, Voided, Waiting } from './Join.js';
 import { Results } from './Results.js';
 import { usePhone } from './store.js';
+import { usePending } from './pending.js';
 import { Voting } from './Voting.js';
 
 export function App() {
@@ -42,12 +43,23 @@ export function App() {
           </div>
           <LanguageToggle />
         </header>
-        <ConnectionBanner offline="phone.offline" />
+        <ConnectionBanner offlineText={useOfflineText()} />
       </div>
       <main className="content">{body}</main>
       <Toasts />
     </>
   );
+}
+
+/**
+ * What the banner says while offline: how many taps wait, and whether they are kept on the phone
+ * (a reload sends them) or only while this page stays open (a browser that refuses storage).
+ */
+function useOfflineText(): string {
+  const t = useT();
+  const { queue, kept } = usePending();
+  if (queue.length === 0) return t('phone.offline');
+  return t(kept ? 'phone.offline.waiting' : 'phone.offline.pageOnly', { count: queue.length });
 }
 
 /**

@@ -46,7 +46,8 @@ export async function resumeWaiting(): Promise<void> {
   try {
     saved = JSON.parse(held) as { code: string; name: string };
   } catch {
-    return save(key(), null);
+    save(key(), null);
+    return;
   }
   usePhone.setState({ joining: { waiting: true } });
   const message = await join(saved.code, saved.name);

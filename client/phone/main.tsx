@@ -11,6 +11,7 @@ import { receiveResults, usePhone } from './store.js';
 import { canGunzip, heldWall, receivePatch, receiveWall } from './wall.js';
 import { deviceToken } from './token.js';
 import { approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
+import { dropPending, resumePending } from './pending.js';
 
 const socket = connect('phone', () => ({ token: deviceToken(), wall: heldWall(), gz: canGunzip() }));
 socket.on('phone', (view) => {
@@ -24,6 +25,9 @@ socket.on('me', (me) => {
   usePhone.setState({ me });
   if (me) holdsBallot();
   else void resumeWaiting();
+  // Taps a previous page left unsent go to this ballot; a voided one sends none.
+  if (me?.voided) dropPending();
+  else if (me) resumePending();
 });
 socket.on('notice', (notice) => {
   if (notice.code === 'JOIN_REFUSED') return approvalSettled(notice.message);

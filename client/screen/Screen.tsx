@@ -7,7 +7,7 @@
 
 import { forumPath } from '../lib/forum.js';
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
-import { topWithTies } from '../../shared/forum/tally.js';
+import { leftLine, topWithTies, type TopCut } from '../../shared/forum/tally.js';
 import type { Priority } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { PriorityResult, PublicIdea, ResultRow, ScreenView } from '../../shared/protocol.js';
@@ -99,7 +99,8 @@ type Slide =
 /** The facilitator's choice when there is one, else what the phase brings. */
 function slideOf(view: ScreenView): Slide {
   const { display, phase } = view.forum;
-  if (display.slide === 'join') return { kind: 'join' };
+  // A closed forum takes no one: a join slide left up (or put up) gives way to the results.
+  if (display.slide === 'join' && phase !== 'closed') return { kind: 'join' };
   if (display.slide === 'final') return { kind: 'final' };
   if (display.slide === 'priority') {
     const result = view.results.find((r) => r.priorityCode === display.priorityCode);
@@ -432,6 +433,22 @@ function RankCell({ rank, shared }: { rank: number; shared: boolean }) {
   );
 }
 
+/**
+ * The line that stands for the ideas of the cut the room left out, worded as the result pictures
+ * word it (server/results/chart.ts), so nothing of the top leaves the screen unsaid.
+ */
+function LeftLine({ className, left, lastShown }: { className: string; left: NonNullable<TopCut<ResultRow>['left']>; lastShown: ResultRow | undefined }) {
+  const t = useT();
+  const line = leftLine(left, lastShown?.rank);
+  const text =
+    line === 'tie'
+      ? t('screen.tiedHidden', { count: left.count, rank: left.from })
+      : line === 'rank'
+        ? t('screen.moreAt', { count: left.count, rank: left.from })
+        : t('screen.moreRanks', left);
+  return <li className={className}>{text}</li>;
+}
+
 function ResultChart({ view, result }: { view: ScreenView; result: PriorityResult }) {
   const t = useT();
   const [ref, box] = useBox<HTMLDivElement>();
@@ -441,8 +458,8 @@ function ResultChart({ view, result }: { view: ScreenView; result: PriorityResul
   if (box && result.rows.length === 0) body = <p className="big-note">{t('screen.final.noIdeas')}</p>;
   else if (box) {
     const minRow = TITLE_MIN_REM * box.rem * (ROW_EM + ROW_GAP_EM);
-    const { shown, tiedHidden } = topWithTies(result.rows, view.forum.resultsTop, Math.max(1, Math.floor(box.height / minRow)), result.tiedAfter);
-    const lines = shown.length + (tiedHidden ? 1 : 0);
+    const { shown, left } = topWithTies(result.rows, view.forum.resultsTop, Math.max(1, Math.floor(box.height / minRow)), result.tiedAfter);
+    const lines = shown.length + (left ? 1 : 0);
     // As large as the room allows, never below the readable minimum the cut was made for.
     const font = Math.max(TITLE_MIN_REM * box.rem, Math.min(TITLE_MAX_REM * box.rem, box.height / Math.max(1, lines) / (ROW_EM + ROW_GAP_EM)));
     const max = Math.max(1, ...shown.map((r) => r.dots));
@@ -466,7 +483,7 @@ function ResultChart({ view, result }: { view: ScreenView; result: PriorityResul
             </span>
           </li>
         ))}
-        {tiedHidden && <li className="bar-more">{t('screen.tiedHidden', tiedHidden)}</li>}
+        {left && <LeftLine className="bar-more" left={left} lastShown={shown.at(-1)} />}
       </ol>
     );
   }
@@ -611,7 +628,7 @@ function Winners({ result, room }: { result: PriorityResult; room: number }) {
   if (winners.length === 0) return <p className="final-note">{t('screen.final.noVotes')}</p>;
   // All of them are tied at rank 1: as many as the band holds, and a line for the rest.
   // The rows sent may stop inside a tie at rank 1 (server/forum/views.ts screenResult): it goes on.
-  const { shown, tiedHidden } = topWithTies(winners, room, room, winners.length === result.rows.length ? result.tiedAfter : 0);
+  const { shown, left } = topWithTies(winners, room, room, winners.length === result.rows.length ? result.tiedAfter : 0);
   return (
     <ol className="final-winners">
       {shown.map((row) => (
@@ -620,7 +637,7 @@ function Winners({ result, room }: { result: PriorityResult; room: number }) {
           <span className="final-dots">{t('count.dots', { count: row.dots })}</span>
         </li>
       ))}
-      {tiedHidden && <li className="final-more">{t('screen.tiedHidden', tiedHidden)}</li>}
+      {left && <LeftLine className="final-more" left={left} lastShown={shown.at(-1)} />}
     </ol>
   );
 }

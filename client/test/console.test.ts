@@ -452,8 +452,9 @@ describe.skipIf(!ready)(`the console in Chromium (needs ${CHROMIUM} and a built 
     await link.waitFor();
     const newKey = server.facilitatorKey;
     expect(newKey).not.toBe(oldKey);
-    // The key opens every forum: the new link is the console's home, the list of forums.
-    expect(await link.inputValue()).toBe(`${server.url}/console?key=${encodeURIComponent(newKey)}`);
+    // The key opens every forum: the new link is the console's home, the list of forums, on the
+    // server's public address (PUBLIC_URL here), which a tablet reaches too.
+    expect(await link.inputValue()).toBe(`http://viche.test:9/console?key=${encodeURIComponent(newKey)}`);
     await eventually(() => isFocused(link)).toBe(true);
     expect(await page.evaluate(() => sessionStorage.getItem('viche.consoleKey'))).toBe(newKey);
 

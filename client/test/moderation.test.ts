@@ -58,6 +58,22 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
   let firstSlug = '';
   const state = () => server.forums.bySlug(firstSlug)!.room.state;
 
+  /** Points of the console's sticky top where nothing opaque covers the page scrolled under it. */
+  const seeThrough = () => {
+    const top = document.querySelector('.console-top')!;
+    const box = top.getBoundingClientRect();
+    const holes: string[] = [];
+    for (let y = box.top + 1; y < box.bottom - 1; y += 3) {
+      for (const x of [3, innerWidth / 2, innerWidth - 20]) {
+        let el = document.elementFromPoint(x, y);
+        let opaque = false;
+        for (; el && !opaque; el = el === top ? null : el.parentElement) opaque = !/rgba\(.*, 0\)|transparent/.test(getComputedStyle(el).backgroundColor);
+        if (!opaque) holes.push(`${Math.round(x)},${Math.round(y)}`);
+      }
+    }
+    return holes;
+  };
+
   async function open(size: { width: number; height: number }, slug = firstSlug): Promise<Page> {
     const page = await (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
     page.setDefaultTimeout(15_000);
@@ -289,6 +305,13 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     expect(voteOnly().admission).toBe('open');
     await page.getByRole('heading', { name: 'Як учасники отримують голос' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'admission-vote-only-1280.png') });
+    // Scrolled: the sticky top with the vote-only banner is opaque all over, no gap above the tabs.
+    await page.getByRole('tab', { name: 'Огляд' }).click();
+    await page.evaluate(() => window.scrollTo(0, document.scrollingElement!.scrollHeight));
+    await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(100);
+    await page.locator('.forum-kind').waitFor();
+    expect(await page.evaluate(seeThrough)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'vote-only-scrolled-1280.png') });
     const wide = await open(SIZES[1], created.slug);
     await wide.getByRole('tab', { name: 'Допуск' }).click();
     await wide.getByRole('radio', { name: 'Незмінний код' }).waitFor();

@@ -60,4 +60,28 @@ describe.skipIf(!haveBrowser || !built)(`a phone without storage (needs ${CHROMI
     expect([...server.room.state.ideas.values()].map((i) => [i.title, i.authorId])).toEqual([['Лавки в парку', author.id]]);
     expect(errors).toEqual([]);
   });
+
+  it('offline while voting: the banner says its taps are kept only while the page stays open, and they are saved once back', async () => {
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    const add = phone.getByRole('button', { name: 'Додати крапку ідеї «Лавки в парку»' });
+    await add.waitFor();
+    await phone.context().setOffline(true);
+    server.io.of(`/f/${server.slug}`).in(PHONES).disconnectSockets(true);
+    await phone.getByText('Немає зв’язку. Натискання дочекаються зв’язку', { exact: false }).waitFor();
+    await add.click();
+    // Nothing can be written down on this phone: the banner does not promise a reload keeps the tap.
+    await phone
+      .getByText(
+        'Немає зв’язку. Натискань чекає надсилання: 1. Браузер не дає записати їх на телефоні: не закривайте й не оновлюйте сторінку, доки зв’язок не повернеться.',
+      )
+      .waitFor();
+    await phone.screenshot({ path: join(ROOT, 'test-results/no-storage-offline-waiting.png') });
+    await phone.context().setOffline(false);
+    await phone.locator('.idea', { hasText: 'Лавки в парку' }).getByText('Збережено').waitFor({ timeout: 30_000 });
+    const [voter] = server.room.state.participants.values();
+    const [idea] = server.room.state.ideas.values();
+    expect(server.room.state.dots.get(voter.id)?.get(idea.id)).toBe(1);
+    expect(errors).toEqual([]);
+  }, 90_000);
 });

@@ -345,8 +345,8 @@ describe.skipIf(!haveBrowser || !built)(`the phone at 360×640 (needs ${CHROMIUM
     for (const p of others.splice(0)) p.close();
     await server.close();
 
-    const banner = phone.getByText('Немає зв’язку. Ваші натискання збережено й буде надіслано, щойно зв’язок повернеться.');
-    await banner.waitFor();
+    const banner = phone.locator('.banner', { hasText: 'Немає зв’язку.' });
+    await phone.getByText('Немає зв’язку. Натискання дочекаються зв’язку й будуть надіслані, щойно він повернеться.').waitFor();
     await phone.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     const box = (await banner.boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
@@ -368,6 +368,8 @@ describe.skipIf(!haveBrowser || !built)(`the phone at 360×640 (needs ${CHROMIUM
     const idea = phone.locator('.idea', { hasText: 'Зелені зупинки' });
     await idea.getByRole('button', { name: 'Додати крапку ідеї «Зелені зупинки»' }).click();
     await idea.getByText('Чекає надсилання').waitFor();
+    // The banner says how many taps wait, and that the phone keeps them through a reload.
+    await banner.getByText('Немає зв’язку. Натискань чекає надсилання: 1. Вони записані на цьому телефоні', { exact: false }).waitFor();
     await phone.locator('.left-count', { hasText: 'Залишилося 0 крапок' }).waitFor();
     expect(await phone.locator('.vote-btn:enabled').count()).toBeGreaterThan(0);
     await idea.scrollIntoViewIfNeeded();

@@ -176,18 +176,40 @@ describe.skipIf(!haveBrowser || !built)(`the projector fits every slide (needs $
   const priorityTitle = (code: string) => server.room.state.structure.priorities.find((p) => p.code === code)!.title;
   const labels = (page: Page, selector: string) => page.locator(selector).allTextContents();
 
-  /** Priority 1's chart keeps both winners and, at the cut, all three tied at rank 10 or a line for them. */
+  /** Priority 1's chart keeps both winners and, at the cut, all three tied at rank 10 or a line for what it leaves out. */
   async function expectTies(page: Page) {
     const shown = await labels(page, '.bar-label');
     expect(shown.some((t) => t.startsWith(`${tagOf('1', 0)}:`))).toBe(true);
     expect(shown.some((t) => t.startsWith(`${tagOf('1', 1)}:`))).toBe(true);
     expect(await page.locator('.bar-rank [aria-hidden]', { hasText: /^=1$/ }).count()).toBe(2);
-    const tiedAtTen = [9, 10, 11].filter((i) => shown.some((t) => t.startsWith(`${tagOf('1', i)}:`))).length;
-    const more = await labels(page, '.bar-more');
-    if (tiedAtTen < 3) expect(more.join()).toMatch(new RegExp(`^\\+${3 - tiedAtTen} ід(ея|еї|ей) з таким самим результатом \\(місце 10\\)$`));
-    else expect(more).toEqual([]);
+    // The tie at rank 10 shown whole, or what the room leaves of it said in one line.
+    await expectWholeCut(page, '1', 10);
     // Nothing below the cut of the top 10.
     expect(shown.some((t) => t.startsWith(`${tagOf('1', 12)}:`))).toBe(false);
+  }
+
+  /**
+   * Whatever of priority `code`'s top `top` (its tie at the cut whole) the room leaves out is said in
+   * one line with its count and ranks: rows drawn and ideas counted make the whole cut.
+   */
+  async function expectWholeCut(page: Page, code: string, top: number) {
+    const dots = PLAN[code];
+    const ranks = dots.map((d) => dots.indexOf(d) + 1);
+    const cut = ranks.filter((r) => r <= ranks[Math.min(top, ranks.length) - 1]);
+    const drawn = await page.locator('.bars > li:not(.bar-more)').count();
+    const more = await labels(page, '.bar-more');
+    const width = page.viewportSize()!.width;
+    if (drawn === cut.length) return expect(more, `${code} at ${width}`).toEqual([]);
+    expect(more, `${code} at ${width}`).toHaveLength(1);
+    const left = cut.slice(drawn);
+    const [from, to] = [left[0], left.at(-1)!];
+    const count = `(Ще|\\+)${left.length} ід(ея|еї|ей)`;
+    const said =
+      from !== to ? `^Ще ${left.length} ід(ея|еї|ей) на місцях ${from}–${to}$`
+      : ranks[drawn - 1] === from ? `^${count} з таким самим результатом \\(місце ${from}\\)$`
+      : `^Ще ${left.length} ід(ея|еї|ей) на місці ${from}$`;
+    expect(more[0], `${code} at ${width}`).toMatch(new RegExp(said));
+    return more[0];
   }
 
   it('lobby, ideas, review and voting', async () => {
@@ -269,23 +291,43 @@ describe.skipIf(!haveBrowser || !built)(`the projector fits every slide (needs $
     await slide('priority-again', (page) => chartOf(page, '1'));
     for (const page of pages) await expectTies(page);
 
-    // The top 20 asked for: as many as fit at a readable size, still without scrolling.
+    // The top 20 asked for: as many as fit at a readable size, still without scrolling, and the
+    // rest of all fifteen said in one line with their ranks.
     ok(await admin.send('display:setResultsTop', { top: 20 }));
     await slide(
       'top-20',
-      (page) => expect.poll(() => page.locator('.bar-label').count()).toBeGreaterThanOrEqual(12),
+      (page) => expect.poll(async () => (await page.locator('.bar-label').count()) + (await page.locator('.bar-more').count())).toBeGreaterThanOrEqual(12),
       false,
     );
+    for (const page of pages) await expectWholeCut(page, '1', 20);
     ok(await admin.send('display:setResultsTop', { top: 10 }));
 
     ok(await admin.send('display:show', { display: { slide: 'join' } }));
     await slide('join', (page) => page.locator('img.qr').waitFor());
     for (const page of pages) expect(await page.locator('.chart').count()).toBe(0);
 
+    const code = server.joinCode;
+    expect(code).toMatch(/^\d{6}$/);
     ok(await admin.send('phase:set', { to: 'closed' }));
     await slide('closed', async (page) => {
       await page.getByText('Дякуємо всім учасникам форуму!').waitFor();
       await chartOf(page, '3');
     });
+    // A closed forum takes no one: no code anywhere, and a join slide put up gives way to the results.
+    expect(server.joinCode).toBe('');
+    ok(await admin.send('display:show', { display: { slide: 'join' } }));
+    await slide('closed-join', (page) => page.getByText('Дякуємо всім учасникам форуму!').waitFor());
+    for (const page of pages) {
+      expect(await page.locator('.join, img.qr, .join-code').count()).toBe(0);
+      expect(await page.evaluate(() => document.body.textContent ?? '')).not.toContain(code.slice(0, 3));
+    }
+    // A phone that opens the join address it had (the code in it) is told the forum is over.
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+    const phone = await context.newPage();
+    await phone.goto(`${server.url}/?c=${code}`);
+    await phone.getByText('Форум завершено. Дякуємо за участь!').waitFor();
+    expect(await phone.getByRole('button', { name: 'Приєднатися' }).count()).toBe(0);
+    await phone.screenshot({ path: join(SHOTS, 'closed-phone-360.png') });
+    await context.close();
   });
 });

@@ -7,8 +7,8 @@ import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ForumEvent } from '../../shared/forum/types.js';
 import type { LoggedEvent } from '../../shared/forum/verify.js';
+import { parseStoredEvent } from './sqlite.js';
 
 /** The file cannot be read as a Viche database; the message is one sentence naming the file. */
 export class LogUnreadable extends Error {}
@@ -120,27 +120,13 @@ function readForums(db: Database.Database): ForumLog[] {
   return [...registered.map((id) => ({ id, registered: true })), ...orphans.map((id) => ({ id, registered: false }))].map(({ id, registered }) => {
     const log: ForumLog = { id, registered, events: [], unreadable: [] };
     for (const row of rowsOf.iterate(id) as Iterable<{ seq: number; type: string; payload: unknown }>) {
-      const event = parseEvent(row.payload);
+      // As the server reads it at start (server/db/sqlite.ts), so both name the same rows.
+      const event = parseStoredEvent(row.type, row.payload);
       if (typeof event === 'string') log.unreadable.push({ seq: row.seq, type: String(row.type), reason: event });
-      else if (event.type !== row.type) {
-        log.unreadable.push({ seq: row.seq, type: String(row.type), reason: `its payload is a ${String(event.type)} event, not a ${row.type}` });
-      } else log.events.push({ seq: row.seq, event });
+      else log.events.push({ seq: row.seq, event });
     }
     return log;
   });
-}
-
-/** The event in a row's payload, or why there is none. */
-function parseEvent(payload: unknown): ForumEvent | string {
-  if (typeof payload !== 'string') return 'its payload is not text';
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch {
-    return 'its payload is not JSON';
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'its payload is not a JSON object';
-  return value as ForumEvent;
 }
 
 function messageOf(err: unknown): string {

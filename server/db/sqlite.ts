@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StartupError, StorageUnavailable, storageCauseOf } from '../errors.js';
-import { backupDatabase, type BackupInfo } from './backup.js';
+import { backupDatabase, backupDatabaseNow, backupDirOf, type BackupInfo, type BackupReason } from './backup.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import {
   IMPORTING_SLUG,
@@ -89,56 +89,165 @@ const canWrite = (path: string): boolean => {
  * folder can be written (SQLite keeps its journal beside the file), the file itself can be
  * written, and it is not a folder. Refuses with a sentence that says what to fix.
  */
-export function checkDatabasePath(path: string): { exists: boolean } {
+export function checkDatabasePath(path: string, readOnly = false): { exists: boolean } {
   const full = resolve(path);
   if (existsSync(full)) {
-    if (statSync(full).isDirectory()) throw new StartupError(`VICHE_DB points to a folder, ${full}; give it a file name such as ${full}/viche.db.`);
-    if (!canWrite(full)) throw new StartupError(`${full} is read-only: Viche must write every action to it. Make it writable, or copy it and point VICHE_DB at the copy.`);
+    const stat = statSync(full);
+    if (stat.isDirectory()) {
+      throw new StartupError(`VICHE_DB вказує на теку, ${full}; вкажіть у ньому ім’я файлу, наприклад ${full}/viche.db.`, `VICHE_DB points to a folder, ${full}; give it a file name such as ${full}/viche.db.`);
+    }
+    // SQLite would take an empty file for a new database: a forum whose file was emptied (a failed
+    // copy, a truncation) would start again from nothing, over the name of the old one.
+    if (stat.size === 0) {
+      throw new StartupError(
+        `${full} порожній (0 байтів), це не база форуму: покладіть на його місце резервну копію (npm run restore ФАЙЛ) або приберіть порожній файл, щоб почати новий форум.`,
+        `${full} is empty (0 bytes), not a forum's database: put a backup in its place with npm run restore FILE, or remove the empty file to start a new forum.`,
+      );
+    }
+    if (!readOnly && !canWrite(full)) {
+      throw new StartupError(
+        `${full} доступний лише для читання, а Віче записує в нього кожну дію. Дозвольте запис або скопіюйте файл і вкажіть копію у VICHE_DB.`,
+        `${full} is read-only: Viche must write every action to it. Make it writable, or copy it and point VICHE_DB at the copy.`,
+      );
+    }
     if (!canWrite(dirname(full))) {
-      throw new StartupError(`The folder ${dirname(full)} is read-only: Viche keeps the database's journal beside ${full}. Make the folder writable, or move the database.`);
+      throw new StartupError(
+        `Тека ${dirname(full)} доступна лише для читання, а Віче тримає журнал бази поруч із ${full}. Дозвольте запис у теку або перенесіть базу.`,
+        `The folder ${dirname(full)} is read-only: Viche keeps the database's journal beside ${full}. Make the folder writable, or move the database.`,
+      );
     }
     return { exists: true };
   }
+  if (readOnly) {
+    throw new StartupError(
+      `Файлу ${full} немає, тож нема чого відкрити лише для читання: READ_ONLY=1 відкриває базу наявного форуму; не задавайте його, щоб почати новий форум.`,
+      `There is no file ${full} to open read-only: READ_ONLY=1 opens an existing forum's database; leave it unset to start a new forum.`,
+    );
+  }
   let folder = dirname(full);
   while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
-  if (!canWrite(folder)) throw new StartupError(`Cannot create ${full}: the folder ${folder} is read-only. Choose another place with VICHE_DB.`);
+  if (!canWrite(folder)) {
+    throw new StartupError(
+      `Не вдається створити ${full}: тека ${folder} доступна лише для читання. Виберіть інше місце у VICHE_DB.`,
+      `Cannot create ${full}: the folder ${folder} is read-only. Choose another place with VICHE_DB.`,
+    );
+  }
   return { exists: false };
+}
+
+/**
+ * What a failure while the database is opened and read at start-up means, as one sentence; null
+ * for a failure that is not the file's or the disk's.
+ */
+export function startupErrorOf(err: unknown, path: string): StartupError | null {
+  if (err instanceof StartupError) return err;
+  const full = resolve(path);
+  const code = String((err as { code?: unknown })?.code ?? '');
+  const cause = err instanceof StorageUnavailable ? err.reason : storageCauseOf(err);
+  if (cause === 'full') {
+    return new StartupError(
+      `Диск, на якому лежить ${full}, заповнений, тож форум не відкрити: звільніть на ньому місце й запустіть знову.`,
+      `The disk holding ${full} is full, so the forum cannot be opened: free some space on it, then start again.`,
+    );
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return new StartupError(
+      `${full} пошкоджений (SQLite: ${(err as Error).message}): покладіть на його місце резервну копію (npm run restore ФАЙЛ) або запустіть лише для читання з READ_ONLY=1, щоб побачити, що ще можна прочитати.`,
+      `${full} is damaged (SQLite: ${(err as Error).message}): put a backup in its place with npm run restore FILE, or start read-only with READ_ONLY=1 to see what can still be read.`,
+    );
+  }
+  if (cause === 'io') {
+    return new StartupError(
+      `${full} не читається з диска (SQLite: ${(err as Error).message}): перевірте диск або покладіть на місце файлу резервну копію (npm run restore ФАЙЛ).`,
+      `${full} cannot be read from the disk (SQLite: ${(err as Error).message}): check the disk, or put a backup in its place with npm run restore FILE.`,
+    );
+  }
+  return null;
+}
+
+/** Why a stored row is not an event the server can replay, or its event. */
+export function parseStoredEvent(type: unknown, payload: unknown): ForumEvent | string {
+  if (typeof payload !== 'string') return 'its payload is not text';
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return 'its payload is not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'its payload is not a JSON object';
+  const stored = (value as { type?: unknown }).type;
+  if (stored !== type) return `its payload is a ${String(stored)} event, not a ${String(type)}`;
+  return value as ForumEvent;
+}
+
+export const READ_ONLY_DETAIL = 'the server was started read-only (READ_ONLY=1)';
+
+export interface StoreOptions {
+  /**
+   * READ_ONLY=1: nothing is written to the file, not even a migration; a forum's actions are
+   * refused as STORAGE_UNAVAILABLE (readonly), while settings and secrets the server makes at start
+   * are kept in memory for as long as it runs.
+   */
+  readOnly?: boolean;
 }
 
 export class SqliteStore implements ForumStore {
   private db: Database.Database;
   private insertEvent: Database.Statement;
   private batchTx: (forumId: string, entries: readonly BatchEntry[]) => void;
+  readonly readOnly: boolean;
+  /** Read-only: what would have been written to `settings`, kept for this run only. */
+  private readonly settingsInMemory = new Map<SettingName, string>();
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: StoreOptions = {},
+  ) {
+    this.readOnly = options.readOnly ?? false;
     const exists = path === ':memory:' || existsSync(path);
     if (!exists) mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { timeout: 2000 });
+    this.db = new Database(path, { timeout: 2000, readonly: this.readOnly });
+    // Whatever stops the opening (a damaged page met by a query, a full disk) closes the file
+    // again, so that SQLite takes away the -wal and -shm it made: a refused start leaves nothing.
     try {
       this.checkIsViche(path);
+      if (this.readOnly && (this.db.pragma('user_version', { simple: true }) as number) < MIGRATIONS.length) {
+        throw new StartupError(
+          `${resolve(path)} записала старіша версія Віче, і перед читанням його треба оновити, а READ_ONLY=1 цього не дозволяє: запустіть раз без нього на копії файлу або відновіть новішу резервну копію.`,
+          `${resolve(path)} was written by an older version of Viche and must be updated before it is read, which READ_ONLY=1 forbids: start without it once on a copy, or restore a newer backup.`,
+        );
+      }
+      if (this.readOnly) {
+        this.insertEvent = this.db.prepare('SELECT 1');
+        this.batchTx = () => {
+          throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
+        };
+        return;
+      }
+      this.keepBeforeMigration(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // A forum whose import was cut short (the server stopped half-way) is nobody's: it goes.
+      for (const { id } of this.db.prepare("SELECT id FROM forums WHERE slug LIKE '~importing-%'").all() as { id: string }[]) this.abortImport(id);
+      this.insertEvent = this.db.prepare(
+        'INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?)',
+      );
+      // One transaction for the batch: its actions commit together with one sync.
+      this.batchTx = this.db.transaction((forumId: string, entries: readonly BatchEntry[]) => {
+        const now = Date.now();
+        for (const { events, actionKey } of entries) {
+          events.forEach((event, i) => {
+            this.insertEvent.run(forumId, event.type, JSON.stringify(event), i === 0 ? actionKey : null, now);
+          });
+        }
+      });
     } catch (err) {
       this.db.close();
       throw err;
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.migrate();
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // A forum whose import was cut short (the server stopped half-way) is nobody's: it goes.
-    for (const { id } of this.db.prepare("SELECT id FROM forums WHERE slug LIKE '~importing-%'").all() as { id: string }[]) this.abortImport(id);
-    this.insertEvent = this.db.prepare(
-      'INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    // One transaction for the batch: its actions commit together with one sync.
-    this.batchTx = this.db.transaction((forumId: string, entries: readonly BatchEntry[]) => {
-      const now = Date.now();
-      for (const { events, actionKey } of entries) {
-        events.forEach((event, i) => {
-          this.insertEvent.run(forumId, event.type, JSON.stringify(event), i === 0 ? actionKey : null, now);
-        });
-      }
-    });
   }
 
   /**
@@ -153,18 +262,42 @@ export class SqliteStore implements ForumStore {
       tables = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_NOTADB') {
-        throw new StartupError(`${resolve(path)} is not a database (SQLite: file is not a database). Point VICHE_DB at a Viche database, or move the file away to start a new forum.`);
+        throw new StartupError(
+          `${resolve(path)} — не база даних (SQLite: file is not a database). Вкажіть у VICHE_DB базу Віче або приберіть файл, щоб почати новий форум.`,
+          `${resolve(path)} is not a database (SQLite: file is not a database). Point VICHE_DB at a Viche database, or move the file away to start a new forum.`,
+        );
       }
       throw err;
     }
     if (version > MIGRATIONS.length) {
       throw new StartupError(
+        `${resolve(path)} записала новіша версія Віче (схема ${version}; ця версія читає до ${MIGRATIONS.length}). Оновіть Віче або вкажіть у VICHE_DB інший файл.`,
         `${resolve(path)} was written by a newer version of Viche (schema ${version}; this version reads up to ${MIGRATIONS.length}). Update Viche, or point VICHE_DB at another file.`,
       );
     }
     const viche = ['forums', 'events'].every((t) => tables.includes(t));
     if ((version > 0 && !viche) || (version === 0 && tables.length > 0 && !viche)) {
-      throw new StartupError(`${resolve(path)} is a SQLite database, but not Viche's. Point VICHE_DB at a Viche database, or at a new file name.`);
+      throw new StartupError(
+        `${resolve(path)} — база SQLite, але не Віче. Вкажіть у VICHE_DB базу Віче або нове ім’я файлу.`,
+        `${resolve(path)} is a SQLite database, but not Viche's. Point VICHE_DB at a Viche database, or at a new file name.`,
+      );
+    }
+  }
+
+  /**
+   * A file made by an older version is kept as it was, beside it, before anything in it changes
+   * (before it is even switched to WAL): the one way back if the new version turns out wrong.
+   */
+  private keepBeforeMigration(path: string): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version < 1 || version >= MIGRATIONS.length || path === ':memory:') return;
+    try {
+      backupDatabaseNow(this.db, path, { kind: 'pre-migration', fromVersion: version });
+    } catch (err) {
+      throw new StartupError(
+        `Не вдалося зберегти копію ${resolve(path)} у ${backupDirOf(path)} перед оновленням її схеми з ${version} до ${MIGRATIONS.length} (${(err as Error).message}); звільніть там місце або дозвольте запис у теку й запустіть знову.`,
+        `Cannot keep a copy of ${resolve(path)} in ${backupDirOf(path)} before updating its schema from ${version} to ${MIGRATIONS.length} (${(err as Error).message}); free some space there, or make the folder writable, then start again.`,
+      );
     }
   }
 
@@ -180,33 +313,49 @@ export class SqliteStore implements ForumStore {
 
   loadForums(): LoadedForum[] {
     const forums = this.db
-      .prepare('SELECT id, slug, join_code, created_at, join_secret, screen_key FROM forums ORDER BY created_at, rowid')
+      // A forum whose import was cut short is not loaded (read-only, it cannot be removed).
+      .prepare("SELECT id, slug, join_code, created_at, join_secret, screen_key FROM forums WHERE slug NOT LIKE '~importing-%' ORDER BY created_at, rowid")
       .all() as { id: string; slug: string; join_code: string; created_at: number; join_secret: string; screen_key: string }[];
-    const events = this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq');
-    return forums.map((row) => ({
-      forum: {
-        id: row.id,
-        slug: row.slug,
-        joinCode: row.join_code,
-        createdAt: row.created_at,
-        joinSecret: row.join_secret,
-        screenKey: row.screen_key,
-      },
-      events: (events.all(row.id) as { seq: number; payload: string; action_key: string | null }[]).map((r) => ({
-        seq: r.seq,
-        event: JSON.parse(r.payload) as ForumEvent,
-        actionKey: r.action_key,
-      })),
-    }));
+    const events = this.db.prepare('SELECT seq, type, payload, action_key FROM events WHERE forum_id = ? ORDER BY seq');
+    return forums.map((row) => {
+      const loaded: LoadedForum = {
+        forum: {
+          id: row.id,
+          slug: row.slug,
+          joinCode: row.join_code,
+          createdAt: row.created_at,
+          joinSecret: row.join_secret,
+          screenKey: row.screen_key,
+        },
+        events: [],
+        unreadable: [],
+      };
+      // A row that is not an event is set aside, never replayed: the start-up check names it.
+      for (const r of events.iterate(row.id) as Iterable<{ seq: number; type: unknown; payload: unknown; action_key: string | null }>) {
+        const event = parseStoredEvent(r.type, r.payload);
+        if (typeof event === 'string') loaded.unreadable!.push({ seq: r.seq, type: String(r.type), reason: event });
+        else loaded.events.push({ seq: r.seq, event, actionKey: r.action_key });
+      }
+      return loaded;
+    });
   }
 
+  /**
+   * Rows that are not events are left out, as the replay leaves them out (a damaged forum opened
+   * with READ_ONLY=1): its file holds what the server holds. A page is empty only at the end.
+   */
   loadEvents(forumId: string, after = 0, limit = -1): StoredEvent[] {
-    const rows = this.db.prepare('SELECT seq, payload, action_key FROM events WHERE forum_id = ? AND seq > ? ORDER BY seq LIMIT ?');
-    return (rows.all(forumId, after, Number.isFinite(limit) ? limit : -1) as {
-      seq: number;
-      payload: string;
-      action_key: string | null;
-    }[]).map((r) => ({ seq: r.seq, event: JSON.parse(r.payload) as ForumEvent, actionKey: r.action_key }));
+    const rows = this.db.prepare('SELECT seq, type, payload, action_key FROM events WHERE forum_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    for (;;) {
+      const page = rows.all(forumId, after, Number.isFinite(limit) ? limit : -1) as { seq: number; type: unknown; payload: unknown; action_key: string | null }[];
+      const events: StoredEvent[] = [];
+      for (const r of page) {
+        const event = parseStoredEvent(r.type, r.payload);
+        if (typeof event !== 'string') events.push({ seq: r.seq, event, actionKey: r.action_key });
+      }
+      if (events.length > 0 || page.length === 0) return events;
+      after = page[page.length - 1].seq;
+    }
   }
 
   createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void {
@@ -220,7 +369,7 @@ export class SqliteStore implements ForumStore {
         this.insertLog(entry);
       })();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -230,7 +379,7 @@ export class SqliteStore implements ForumStore {
         .prepare('INSERT INTO forums (id, slug, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(forum.id, IMPORTING_SLUG(forum.id), forum.joinCode, '', forum.createdAt, forum.joinSecret, forum.screenKey);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -245,7 +394,7 @@ export class SqliteStore implements ForumStore {
         this.insertLog(entry);
       })();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -256,7 +405,7 @@ export class SqliteStore implements ForumStore {
         this.db.prepare('DELETE FROM forums WHERE id = ?').run(forumId);
       })();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -268,7 +417,7 @@ export class SqliteStore implements ForumStore {
         this.insertLog(entry);
       })();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -282,7 +431,7 @@ export class SqliteStore implements ForumStore {
     try {
       this.insertLog(entry);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -299,15 +448,20 @@ export class SqliteStore implements ForumStore {
   }
 
   getSetting(name: SettingName): string | null {
+    if (this.settingsInMemory.has(name)) return this.settingsInMemory.get(name)!;
     const row = this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setSetting(name: SettingName, value: string): void {
+    if (this.readOnly) {
+      this.settingsInMemory.set(name, value);
+      return;
+    }
     try {
       this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -315,20 +469,20 @@ export class SqliteStore implements ForumStore {
     try {
       this.batchTx(forumId, entries);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
   updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {
     const columns = { joinSecret: 'join_secret', screenKey: 'screen_key' } as const;
     const set = (Object.keys(secrets) as (keyof ForumSecrets)[]).filter((k) => secrets[k] !== undefined);
-    if (set.length === 0) return;
+    if (set.length === 0 || this.readOnly) return;
     try {
       this.db
         .prepare(`UPDATE forums SET ${set.map((k) => `${columns[k]} = ?`).join(', ')} WHERE id = ?`)
         .run(...set.map((k) => secrets[k]!), forumId);
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -338,7 +492,7 @@ export class SqliteStore implements ForumStore {
       // synced at commit, as an action's are, and the file holds what it held.
       this.probeTx();
     } catch (err) {
-      throw asStorageError(err);
+      throw this.storageError(err);
     }
   }
 
@@ -348,9 +502,19 @@ export class SqliteStore implements ForumStore {
       this.db.prepare("DELETE FROM settings WHERE name = '~probe'").run();
     }).immediate();
 
-  /** An online backup beside the database; the server keeps answering while it is taken. */
-  backup(reason: string): Promise<BackupInfo> {
-    return backupDatabase(this.db, this.path, reason);
+  /** A backup beside the database, written by a worker thread: the server keeps answering meanwhile. */
+  backup(reason: BackupReason): Promise<BackupInfo> {
+    return backupDatabase(this.path, reason);
+  }
+
+  /** Rows written since the store was opened: whether anything changed since an earlier look. */
+  writeCount(): number {
+    return (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  }
+
+  /** Read-only, every write is refused for that reason, whatever SQLite says of it. */
+  private storageError(err: unknown): unknown {
+    return this.readOnly ? new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL) : asStorageError(err);
   }
 
   close(): void {

@@ -4,6 +4,7 @@
 // durably and give them back; the rules and handlers never see SQL.
 
 import type { ForumEvent } from '../../shared/forum/types.js';
+import type { BackupInfo, BackupReason } from './backup.js';
 
 export interface ForumRecord {
   id: string;
@@ -36,6 +37,8 @@ export interface BatchEntry {
 export interface LoadedForum {
   forum: ForumRecord;
   events: StoredEvent[];
+  /** Stored rows that are not events (garbled payloads): never replayed, named by the start-up check. */
+  unreadable?: { seq: number; type: string; reason: string }[];
 }
 
 /** A step in a whole forum's life, kept by the server (a deleted forum's own log is gone with it). */
@@ -48,7 +51,7 @@ export interface ServerLogEntry {
 }
 
 /** The server's settings kept in the store. */
-export type SettingName = 'facilitator_key';
+export type SettingName = 'facilitator_key' | 'log_checked';
 
 export interface ForumStore {
   /** Every forum with all its events in order, oldest forum first. */
@@ -96,7 +99,9 @@ export interface ForumStore {
    */
   probeWrite?(): void;
   /** A copy of everything stored, kept beside it; stores that keep nothing on disk have none. */
-  backup?(reason: string): Promise<{ file: string; at: number }>;
+  backup?(reason: BackupReason): Promise<BackupInfo>;
+  /** Grows with every write: equal to an earlier reading means nothing was stored since. */
+  writeCount?(): number;
   close(): void;
 }
 

@@ -65,9 +65,14 @@ export const MAX_WAITING = 1000;
 const REFUSED_REMEMBERED = 5000;
 
 export interface AdmissionOptions {
+  /**
+   * The server's public address (PUBLIC_URL or the LAN address; no trailing slash): every address
+   * the console hands to another device starts with it, never with the console's own origin.
+   */
+  publicUrl: string;
   /** The base address phones open (no trailing slash). */
   baseUrl: string;
-  /** The projector page's local address, without its key. */
+  /** The projector page's address, on the public address, without its key. */
   screenBaseUrl: string;
   /** MAX_PARTICIPANTS_PER_ADDRESS: the cap until the facilitator sets one. */
   defaultMaxPerAddress: number;
@@ -196,11 +201,14 @@ export class Admission {
     return 'wrong';
   }
 
-  /** How the hall joins right now, as the projector and the console show it. */
+  /**
+   * How the hall joins right now, as the projector and the console show it. A closed forum takes no
+   * one (only its results are open to all): no code, and none worked out on the clock.
+   */
   joinInfo(now: number): JoinInfo {
     const base = this.options.baseUrl;
     const state = this.room.state;
-    if (state.admission === 'tickets') return { joinUrl: `${base}/`, joinCode: '', rotation: null };
+    if (state.admission === 'tickets' || state.phase === 'closed') return { joinUrl: `${base}/`, joinCode: '', rotation: null };
     if (state.admission === 'open') return { joinUrl: `${base}/?c=${state.joinCode}`, joinCode: state.joinCode, rotation: null };
     const period = this.period(now);
     const code = this.hallCode(period);
@@ -285,6 +293,7 @@ export class Admission {
         connectionLimit: this.refusals.connectionLimit.total(now),
       },
       sharedAddresses,
+      publicUrl: this.options.publicUrl,
       screenUrl: this.screenUrl(),
       resultsUrl: `${this.options.baseUrl}/results`,
       keyFromEnv: this.options.keyFromEnv,

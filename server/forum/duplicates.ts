@@ -40,6 +40,10 @@ export class Duplicates {
     this.unsubscribe = room.onChange((effects) => {
       for (const id of effects.ideas) this.sync(id);
     });
+    // A forum opened with its ideas (read back at start, or imported) is compared in slices from
+    // now on, not when the first console asks: on the largest forum that was 60 to 100 ms of work,
+    // each slice of it followed by the whole console sent again while the console was connecting.
+    if (this.toIndex.size > 0) this.workLater();
   }
 
   /** Only ideas on the wall are suggested: a hidden, withdrawn or merged one leaves at once; a new or edited one is compared later. */

@@ -121,11 +121,12 @@ export const PHONE_RESULT_ROWS = 50;
 export function phoneResults(state: ForumState): PhoneResult[] {
   if (state.revealed.length === 0) return [];
   return revealedResults(state).map((r) => {
-    const { shown, tiedHidden } = topWithTies(r.rows, PHONE_RESULT_ROWS, PHONE_RESULT_ROWS * 2);
+    const { shown, left } = topWithTies(r.rows, PHONE_RESULT_ROWS, PHONE_RESULT_ROWS * 2);
     const rows = shown.map(({ ideaId, title, dots, supporters, rank }): PhoneResultRow => ({ ideaId, title, dots, supporters, rank }));
     const result: PhoneResult = { priorityCode: r.priorityCode, rows };
     if (shown.length < r.rows.length) result.more = r.rows.length - shown.length;
-    if (tiedHidden) result.tiedAfter = tiedHidden.count;
+    // Left out only past twice the top, so all of the tie at rank PHONE_RESULT_ROWS.
+    if (left) result.tiedAfter = left.count;
     return result;
   });
 }

@@ -5,7 +5,7 @@
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { decideArchive } from '../../shared/forum/rules.js';
-import type { ForumStore, ForumRecord, ServerLogEntry } from '../db/store.js';
+import type { ForumStore, ForumRecord, LoadedForum, ServerLogEntry } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom } from '../forum/room.js';
 import { StorageHealth } from '../forum/storage.js';
@@ -38,13 +38,17 @@ export class Forums<A extends Attached = Attached> {
     private readonly store: ForumStore,
     readonly storage: StorageHealth,
     private readonly attach: (room: ForumRoom) => A,
-    options: { facilitatorKey?: string } = {},
+    options: {
+      facilitatorKey?: string;
+      /** Checks a stored forum's log before it opens (it may refuse), returning the forum it replayed. */
+      checkLog?: (loaded: LoadedForum) => ForumState;
+    } = {},
   ) {
     const stored = store.getSetting('facilitator_key');
     this.key = options.facilitatorKey || stored || newSecret();
     if (this.key !== stored) this.write(() => store.setSetting('facilitator_key', this.key));
     this.log = store.serverLog();
-    for (const loaded of store.loadForums()) this.open(ForumRoom.load(store, loaded, storage));
+    for (const loaded of store.loadForums()) this.open(ForumRoom.load(store, loaded, storage, options.checkLog?.(loaded)));
   }
 
   /** The facilitator's key: it opens every forum's console. */

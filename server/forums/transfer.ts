@@ -18,6 +18,7 @@
 
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { wellFormed } from '../../shared/forum/text.js';
 import { verifyLog } from '../../shared/forum/verify.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 import { Refusal } from '../forum/room.js';
@@ -159,6 +160,9 @@ export interface ReadForumFile {
   resultsHash: string;
 }
 
+/** A JSON escape of a surrogate (`\ud800`): half of a pair, or a pair written as two escapes. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
 /** The seal at the end of a sealed file, and the bytes it covers. */
 const SEAL = /,"seal":"([0-9a-f]{64})"\}\s*$/;
 
@@ -179,7 +183,10 @@ export function readForumFile(text: string, key: string, now = Date.now()): Read
   }
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    // A lone surrogate can come only as a JSON escape (the bytes were decoded as UTF-8, which has
+    // none): where the file has a surrogate's escape at all, every text is made valid Unicode, as a
+    // live command's text is (shared/forum/text.ts wellFormed), before anything is checked.
+    json = SURROGATE_ESCAPE.test(body) ? JSON.parse(body, (_key, value: unknown) => (typeof value === 'string' ? wellFormed(value) : value)) : JSON.parse(body);
   } catch {
     throw new Refusal({ code: 'BAD_FORUM_FILE', params: { reason: 'format' } });
   }

@@ -121,8 +121,34 @@ export class HandlerContext {
     return decision.value;
   }
 
+  /** Whether this command stored events; kept (not null) only for a command decided across turns. */
+  committed: boolean | null = null;
+
   commit(events: readonly ForumEvent[]): void {
     this.room.commit(events, this.actionKey);
+    if (this.committed !== null && events.length > 0) this.committed = true;
+  }
+
+  /**
+   * Runs a rule's steps (a generator that yields between parts of its work), a turn of the event
+   * loop each, and gives its decision; while it runs the forum's order is held (dispatch.ts). If
+   * the forum changed meanwhile all the same, the rule is run again, whole, on the forum as it is.
+   */
+  async inTurns<T>(steps: () => Generator<void, T, void>): Promise<T> {
+    const version = this.room.version;
+    const running = steps();
+    for (;;) {
+      const step = running.next();
+      if (step.done) {
+        if (this.room.version === version) return step.value;
+        const again = steps();
+        for (;;) {
+          const whole = again.next();
+          if (whole.done) return whole.value;
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Binds this connection to a participant (after a join). */
@@ -133,7 +159,8 @@ export class HandlerContext {
 
 export interface Handler<N extends CommandName> {
   name: N;
-  run(ctx: HandlerContext, payload: ParsedPayload<N>): CommandResults[N];
+  /** A promise when the command decides across turns of the event loop (HandlerContext.inTurns). */
+  run(ctx: HandlerContext, payload: ParsedPayload<N>): CommandResults[N] | Promise<CommandResults[N]>;
   /** The ack for an action that was already done (same actionId resent). */
   resend?(ctx: HandlerContext, done: DoneAction): CommandResults[N];
   /** Changes the hall sees (and is sent): limited per participant, so a phone cannot flood the room. */

@@ -12,15 +12,16 @@ import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import QRCode from 'qrcode';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
-import { errorMessage, isLang, t } from '../../shared/i18n/all.js';
+import { isLang, t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
 import type { ForumFileKind } from '../forums/transfer.js';
 import type { OpenForum } from '../main.js';
 import { registerImportRoute } from './forumImport.js';
-import { escapeHtml, htmlPage } from './page.js';
+import { phoneChooserPage, resultsChooserPage, takesPhones } from './chooser.js';
 import { httpErrors, notFound } from './errors.js';
+import { refuse, wantsPage } from './refusal.js';
 import { HOST_REFUSED, ORIGIN_REFUSED, type OriginCheck } from './origins.js';
 import type { Logger } from '../log.js';
 import { addressOf } from '../realtime/handshake.js';
@@ -35,6 +36,8 @@ import { buildDocument, sendDocument } from './documents.js';
 export interface HttpOptions {
   forums: Forums<OpenForum>;
   clientDir: string;
+  /** Who holds the forums and where (ORGANISER, PLACE): the chooser names the place. */
+  record?: ForumRecordInfo;
   /** The address phones open, without a forum or a code. */
   baseUrl: string;
   keys: KeyGuard;
@@ -121,30 +124,33 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   });
 
   const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
+  // A facilitator's link opened in a browser and refused is answered with a page that leads back
+  // to the console, where a fresh link is one click away; a program gets JSON (refusal.ts).
+  const toConsole = (lang: Lang) => ({ href: `/f/${room.record.slug}/console`, label: t(lang, 'refusal.toConsole') });
   const facilitatorOnly = (req: Request, res: Response): boolean => {
     if (grants.valid(req.query.grant)) return true;
+    const lang = langOf(req);
     // A link whose grant has expired (after ten minutes, a restart or a new key) is not a guess
     // at the key: it is refused without counting against the address's key attempts.
     if (req.query.grant !== undefined && req.get('x-facilitator-key') === undefined) {
-      res.status(403).json({ ok: false, error: { code: 'GRANT_EXPIRED', message: errorMessage(langOf(req), { code: 'GRANT_EXPIRED' }) } });
+      refuse(req, res, { status: 403, lang, error: { code: 'GRANT_EXPIRED' }, next: toConsole(lang) });
       return false;
     }
     const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
     const check = keys.check(req.get('x-facilitator-key'), [facilitatorKey()], address, 'http');
     if (check.ok) return true;
-    const lang = langOf(req);
     if (check.retryAfter) {
       const error = { code: 'RATE_LIMITED' as const, params: { seconds: check.retryAfter } };
-      res.status(429).set('Retry-After', String(check.retryAfter)).json({ ok: false, error: { ...error, message: errorMessage(lang, error) } });
+      refuse(req, res, { status: 429, lang, error, headers: { 'Retry-After': String(check.retryAfter) } });
       return false;
     }
-    res.status(403).json({ ok: false, error: { code: 'FORBIDDEN', message: errorMessage(lang, { code: 'FORBIDDEN' }) } });
+    refuse(req, res, { status: 403, lang, error: { code: 'FORBIDDEN' }, next: toConsole(lang) });
     return false;
   };
   const exportable = (req: Request, res: Response): boolean => {
     if (EXPORT_PHASES.includes(room.state.phase)) return true;
-    const error = { code: 'WRONG_PHASE' as const, params: { phase: room.state.phase } };
-    res.status(409).json({ ok: false, error: { ...error, message: errorMessage(langOf(req), error) } });
+    const lang = langOf(req);
+    refuse(req, res, { status: 409, lang, error: { code: 'WRONG_PHASE', params: { phase: room.state.phase } }, next: toConsole(lang) });
     return false;
   };
   const fileName = (ext: string) => `viche-results-${new Date().toISOString().slice(0, 10)}.${ext}`;
@@ -236,9 +242,10 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
 const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg|-check)?$|console\/(tickets|report|poster)$)/;
 
-export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustProxy, log, origins }: HttpOptions): express.Express {
+export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
   app.use((req, res, next) => {
     res.set(SECURITY_HEADERS);
     // Under a name of the server's own only; and what changes something, from its own pages only.
@@ -293,7 +300,8 @@ export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustP
     const slug = String(req.params.slug);
     const forum = SLUG.test(slug) ? forums.bySlug(slug) : undefined;
     if (!forum) {
-      res.status(404).type('text/plain; charset=utf-8').send('Такого форуму тут немає. / There is no such forum here.');
+      const lang = langOf(req);
+      refuse(req, res, { status: 404, lang, error: { code: 'FORUM_NOT_FOUND' }, message: (l) => t(l, 'chooser.noSuchForum'), next: { href: '/', label: t(lang, 'chooser.toChooser') } });
       return;
     }
     if (req.originalUrl === `/f/${slug}` || req.originalUrl.startsWith(`/f/${slug}?`)) {
@@ -304,18 +312,29 @@ export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustP
   });
 
   // The short addresses: with a single open forum they are that forum's; otherwise the phone's
-  // address lists the open forums to choose from.
+  // address lists the forums that take phones, /results the published ones, and the rest say
+  // whose they are: a page to a browser, JSON to a program.
   const single = () => forums.single();
+  const choosable = () => forums.list().map((f) => ({ slug: f.room.record.slug, createdAt: f.room.record.createdAt, state: f.room.state }));
   app.get('/', (req, res) => {
-    const forum = single();
     const query = req.originalUrl.slice(1);
+    // The one forum a phone can join now is the one meant, even beside closed ones.
+    const joinable = forums.list().filter((f) => takesPhones(f.room.state));
+    const forum = joinable.length === 1 ? joinable[0] : joinable.length === 0 ? single() : undefined;
     if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/${query}`);
-    res.set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(chooserPage(forums, isLang(req.query.lang) ? req.query.lang : 'uk'));
+    res.set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(phoneChooserPage(req, langOf(req), choosable(), record.place));
   });
   app.get('/screen', (req, res) => {
     const forum = single();
     if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/screen${req.originalUrl.slice('/screen'.length)}`);
-    res.status(404).type('text/plain; charset=utf-8').send('Відкрийте проєктор за адресою форуму з консолі (/f/…/screen). / Open the projector at the forum’s address from the console (/f/…/screen).');
+    const lang = langOf(req);
+    refuse(req, res, {
+      status: 404,
+      lang,
+      error: { code: 'FORUM_NOT_FOUND' },
+      message: (l) => t(l, 'chooser.screen'),
+      next: { href: '/console', label: t(lang, 'chooser.toForums') },
+    });
   });
   // The console's home: the list of forums.
   app.get('/console', page(clientDir, 'console'));
@@ -323,28 +342,24 @@ export function createHttpApp({ forums, clientDir, baseUrl, keys, grants, trustP
     if (!SHORT_ADDRESSES.test(req.path)) return next();
     const forum = single();
     if (forum) return forum.attached.router(req, res, next);
-    const lang = isLang(req.query.lang) ? req.query.lang : 'uk';
-    const error = { code: 'FORUM_NOT_FOUND' as const };
-    res.status(409).json({ ok: false, error: { ...error, message: errorMessage(lang, error) } });
+    const lang = langOf(req);
+    if (req.path === '/results' && wantsPage(req)) {
+      const page = resultsChooserPage(req, lang, choosable(), record.place);
+      const any = forums.list().some((f) => f.room.state.publicResults);
+      res.status(any ? 200 : 404).set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(page);
+      return;
+    }
+    refuse(req, res, {
+      status: 409,
+      lang,
+      error: { code: 'FORUM_NOT_FOUND' },
+      message: (l) => t(l, 'chooser.oneForum'),
+      next: { href: '/console', label: t(lang, 'chooser.toForums') },
+    });
   });
   app.use(express.static(join(clientDir, 'public'), { index: false }));
 
   app.use(notFound);
   app.use(httpErrors(log));
   return app;
-}
-
-/** The phone's address when several forums are open: which one is yours? */
-function chooserPage(forums: Forums<OpenForum>, lang: Lang): string {
-  const open = forums.list().filter((f) => !f.room.state.archived);
-  const items = open
-    .map((f) => `<li><a href="/f/${f.room.record.slug}/">${escapeHtml(f.room.state.title)}</a></li>`)
-    .join('');
-  const title = t(lang, 'chooser.title');
-  return htmlPage({
-    lang,
-    title,
-    style: `body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:0;padding:1.25rem;font-size:1.2rem;line-height:1.4;color:#111;background:#fff;overflow-wrap:anywhere}h1{font-size:1.5rem}ul{list-style:none;padding:0}li{margin:.75rem 0}a{display:block;padding:1rem;border:2px solid #1f4fd1;border-radius:.5rem;color:#1f4fd1;text-decoration:none;font-weight:600}a:focus-visible{outline:3px solid #111;outline-offset:2px}`,
-    body: `<main><h1>${escapeHtml(title)}</h1>${open.length ? `<ul>${items}</ul>` : `<p>${escapeHtml(t(lang, 'chooser.none'))}</p>`}</main>`,
-  });
 }

@@ -3,7 +3,8 @@
 // page, which shows a stack trace with the server's paths. Parse failures (a bad URI, broken JSON,
 // a body too large, a type not taken) are the sender's; anything else is logged and answered 500.
 
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { wantsPage } from './refusal.js';
 import type { Logger } from '../log.js';
 
 const SENTENCES: Record<number, string> = {
@@ -18,19 +19,22 @@ const SENTENCES: Record<number, string> = {
 
 const sentence = (status: number): string => SENTENCES[status] ?? SENTENCES[status < 500 ? 400 : 500];
 
-/** Whether the asker is a program that reads JSON rather than a person reading a page. */
-const wantsJson = (path: string): boolean => path.includes('/api/') || path.endsWith('.json');
+/**
+ * Whether the asker is a program that reads JSON rather than a person reading a page: an address
+ * of the API or a .json file, unless a browser opened it (a typed or bookmarked address).
+ */
+const wantsJson = (req: Request): boolean => (req.path.includes('/api/') || req.path.endsWith('.json')) && !wantsPage(req);
 
-function send(res: Parameters<RequestHandler>[1], path: string, status: number): void {
+function send(req: Request, res: Response, status: number): void {
   res.status(status).set('Cache-Control', 'no-store');
-  if (wantsJson(path)) {
+  if (wantsJson(req)) {
     res.json({ ok: false, error: { code: status >= 500 ? 'INTERNAL' : status === 404 ? 'NOT_FOUND' : 'BAD_INPUT', message: sentence(status) } });
   } else {
     res.type('text/plain; charset=utf-8').send(sentence(status));
   }
 }
 
-export const notFound: RequestHandler = (req, res) => send(res, req.path, 404);
+export const notFound: RequestHandler = (req, res) => send(req, res, 404);
 
 export function httpErrors(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -42,6 +46,6 @@ export function httpErrors(log: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    send(res, req.path, status);
+    send(req, res, status);
   };
 }

@@ -23,6 +23,7 @@ import type { ForumRoom } from '../forum/room.js';
 import { sha256Hex } from '../forum/resultsHash.js';
 import { posterPage } from './poster.js';
 import { escapeHtml, htmlPage } from './page.js';
+import { wantsPage } from './refusal.js';
 
 /**
  * Who holds the forums of this server and where (ORGANISER, PLACE): the forum itself records only
@@ -349,6 +350,8 @@ export function registerPublicRoutes(app: IRouter, { room, baseUrl, record, lang
     fresh(res);
     const state = room.savedState;
     if (!state.publicResults) {
+      // A person who typed the address reads why, as on /results.
+      if (wantsPage(req)) return void res.status(404).type('text/html; charset=utf-8').send(notPublishedPage(state, langOf(req)));
       const error = { code: 'RESULTS_NOT_PUBLISHED' as const };
       res.status(404).json({ ok: false, error: { ...error, message: errorMessage(langOf(req), error) } });
       return;

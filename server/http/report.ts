@@ -5,12 +5,13 @@
 
 import type { IRouter, Request, Response } from 'express';
 import type { RuleError } from '../../shared/forum/errors.js';
-import { errorMessage, t } from '../../shared/i18n/all.js';
+import { t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import { chartFileName, chartSvg, isPictureSize, PICTURE_SIZES } from '../results/chart.js';
 import type { ReportInput } from '../results/report.js';
 import { buildDocument, sendDocument } from './documents.js';
+import { refuse as answerRefusal } from './refusal.js';
 import { exportResultsInTurns } from './export.js';
 
 export interface ResultsRoutesOptions {
@@ -24,8 +25,9 @@ export interface ResultsRoutesOptions {
   baseUrl: string;
 }
 
-function refuse(res: Response, status: number, lang: Lang, error: RuleError, message = errorMessage(lang, error)): void {
-  res.status(status).json({ ok: false, error: { ...error, message } });
+/** A refusal: JSON to the console's fetch, a page to a browser that opened the address itself. */
+function refuse(req: Request, res: Response, status: number, lang: Lang, error: RuleError, words?: (l: Lang) => string): void {
+  answerRefusal(req, res, { status, lang, error, message: words });
 }
 
 export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exportable, langOf, baseUrl }: ResultsRoutesOptions): void {
@@ -37,18 +39,18 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
     const code = /^(.+)\.svg$/.exec(req.params.file)?.[1];
     const size = req.query.size ?? 'post';
     if (!isPictureSize(size)) {
-      refuse(res, 400, lang, { code: 'BAD_INPUT', params: { field: 'size' } }, t(lang, 'chart.badSize', { sizes: PICTURE_SIZES.join(', ') }));
+      refuse(req, res, 400, lang, { code: 'BAD_INPUT', params: { field: 'size' } }, (l) => t(l, 'chart.badSize', { sizes: PICTURE_SIZES.join(', ') }));
       return;
     }
     const state = room.savedState;
     const index = state.structure.priorities.findIndex((p) => p.code === code);
     if (code === undefined || index < 0) {
-      refuse(res, 404, lang, { code: 'UNKNOWN_PRIORITY', params: { code: code ?? req.params.file } });
+      refuse(req, res, 404, lang, { code: 'UNKNOWN_PRIORITY', params: { code: code ?? req.params.file } });
       return;
     }
     const structure = state.structure.priorities[index];
     if (!state.revealed.includes(structure.code)) {
-      refuse(res, 409, lang, { code: 'NOT_REVEALED', params: { code: structure.code } }, t(lang, 'chart.notRevealed', { title: structure.title }));
+      refuse(req, res, 409, lang, { code: 'NOT_REVEALED', params: { code: structure.code } }, (l) => t(l, 'chart.notRevealed', { title: structure.title }));
       return;
     }
     const now = new Date();

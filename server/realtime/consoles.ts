@@ -1,17 +1,27 @@
 // The facilitator's console and the hosts' consoles: one view built per update, each host's
 // without what only the facilitator needs and with who they are, and sent as the changes since
-// the last one (viewStream.ts); a console that connects or lost a patch gets the whole view.
+// the last one (viewStream.ts); a console that connects or lost a patch gets the whole view, a
+// large forum's in parts (see open).
 
 import type { ConsoleView } from '../../shared/protocol.js';
+import { diffView, type ViewPatch } from '../../shared/viewPatch.js';
 import type { Admission } from '../forum/admission.js';
 import type { Duplicates } from '../forum/duplicates.js';
 import type { ForumRoom } from '../forum/room.js';
 import { consoleView, hostView, type ConsoleStatus } from '../forum/views.js';
 import type { Session } from './session.js';
 import { ViewStream } from './viewStream.js';
-import type { AppNamespace } from './socket.js';
+import type { AppNamespace, AppSocket } from './socket.js';
 
 export const CONSOLES = 'consoles';
+/** Facilitators' consoles still being sent their first view in parts: their view is kept up to date, but no patch goes to them. */
+const JOINING = 'consoles:joining';
+/**
+ * A facilitator's console is sent at most this many participants' rows in one turn of the event
+ * loop. The whole first view of 5,000 participants (1 to 2 MB) held the loop 74 to 104 ms while it
+ * was encoded and sent (scripts/stalls.ts); a hall of a few hundred is sent whole, as before.
+ */
+export const ROWS_PER_PART = 1000;
 export const HOSTS = 'hosts';
 export const hostRoom = (id: string) => `h:${id}`;
 
@@ -23,9 +33,21 @@ export interface ConsoleViews {
   viewFor(session: Session, now?: number): { view: ConsoleView; v: number };
   /** Sends every console and host the changes to its view, if any is connected. */
   sendAll(now?: number): void;
+  /**
+   * Sends a facilitator's console its whole view, then the changes with the others: a large
+   * forum's view in parts, a turn of the event loop each.
+   */
+  open(socket: AppSocket): void;
 }
 
-export function consoleViews(io: AppNamespace, room: ForumRoom, admission: Admission, health: HealthSource, duplicates: Duplicates): ConsoleViews {
+export function consoleViews(
+  io: AppNamespace,
+  room: ForumRoom,
+  admission: Admission,
+  health: HealthSource,
+  duplicates: Duplicates,
+  rowsPerPart = ROWS_PER_PART,
+): ConsoleViews {
   const connected = (name: string) => (io.adapter.rooms.get(name)?.size ?? 0) > 0;
   const base = (now: number): ConsoleView =>
     consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
@@ -40,6 +62,23 @@ export function consoleViews(io: AppNamespace, room: ForumRoom, admission: Admis
   // One stream for the facilitator's consoles (they all see the same view), one per host.
   const facilitator = new ViewStream<ConsoleView>();
   const hostStreams = new Map<string, ViewStream<ConsoleView>>();
+  /** Parts of the facilitators' last patch not yet sent, in order, and the turn that sends the next. */
+  const waiting: ViewPatch[] = [];
+  let partTurn: NodeJS.Immediate | null = null;
+  const nextPart = () => {
+    partTurn = null;
+    const part = waiting.shift();
+    if (part) io.to(CONSOLES).emit('console:patch', part);
+    if (waiting.length > 0) partTurn = setImmediate(nextPart);
+  };
+  /** Sends at once every part still waiting. */
+  const sendParts = () => {
+    if (partTurn) clearImmediate(partTurn);
+    partTurn = null;
+    for (const part of waiting.splice(0)) io.to(CONSOLES).emit('console:patch', part);
+  };
+  /** How many times each facilitator's console was opened, so that only the latest sends its parts. */
+  const opening = new WeakMap<AppSocket, number>();
   const streamOf = (hostId: string) => {
     let stream = hostStreams.get(hostId);
     if (!stream) hostStreams.set(hostId, (stream = new ViewStream()));
@@ -50,10 +89,17 @@ export function consoleViews(io: AppNamespace, room: ForumRoom, admission: Admis
   const refresh = (now: number, force: boolean) => {
     const consoles = connected(CONSOLES);
     const hosts = io.adapter.rooms.get(HOSTS);
-    if (!force && !consoles && !hosts?.size) return;
+    if (!force && !consoles && !connected(JOINING) && !hosts?.size) return;
+    // The parts of the last patch still waiting go first: the next is made from the view they make.
+    sendParts();
     const view = base(now);
-    const patch = facilitator.update(view);
-    if (patch && consoles) io.to(CONSOLES).emit('console:patch', patch);
+    // A change to thousands of rows (a void or a merge changes most ballots' dots) goes in parts, a turn each.
+    const parts = facilitator.updateInParts(view, rowsPerPart);
+    if (consoles && parts.length > 0) {
+      io.to(CONSOLES).emit('console:patch', parts[0]);
+      waiting.push(...parts.slice(1));
+      if (waiting.length > 0) partTurn ??= setImmediate(nextPart);
+    }
     const hostIds = new Set<string>();
     for (const socketId of hosts ?? []) {
       const hostId = io.sockets.get(socketId)?.data.session.hostId;
@@ -80,6 +126,49 @@ export function consoleViews(io: AppNamespace, room: ForumRoom, admission: Admis
     },
     sendAll(now = Date.now()) {
       refresh(now, false);
+    },
+    open(socket) {
+      // A resync while parts are still going out starts again: the parts of the one before stop.
+      const turn = (opening.get(socket) ?? 0) + 1;
+      opening.set(socket, turn);
+      const { view, v } = this.viewFor(socket.data.session);
+      socket.leave(CONSOLES);
+      if (view.participants.length <= rowsPerPart) {
+        socket.emit('console', view, v);
+        socket.join(CONSOLES);
+        return;
+      }
+      // The first rows with everything else, then the next rows a turn at a time, as patches of
+      // the console's own versions (counted up from below zero), each from the view as it is then:
+      // while it is sent, the view is kept up to date (refresh looks at JOINING) but its patches go
+      // to the others only. Last, one patch takes what this console holds to the view as it is now,
+      // whatever changed meanwhile, at its version; from there it gets the patches with the others.
+      const parts = Math.ceil(view.participants.length / rowsPerPart);
+      let held: ConsoleView = { ...view, participants: view.participants.slice(0, rowsPerPart) };
+      let heldV = -parts;
+      socket.join(JOINING);
+      socket.emit('console', held, heldV);
+      const next = () => {
+        if (!socket.connected || opening.get(socket) !== turn) return;
+        const now = facilitator.current()!;
+        const rows = now.view.participants;
+        const sent = held.participants.length;
+        if (sent < rows.length) {
+          // Participants are never taken out of the list, and new ones come last: these are new to this console.
+          const more = rows.slice(sent, sent + rowsPerPart);
+          const patch: ViewPatch = { v: heldV + 1, base: heldV, set: {}, lists: { participants: { upserts: more, removed: [] } } };
+          held = { ...held, participants: [...held.participants, ...more] };
+          heldV = patch.v;
+          socket.emit('console:patch', patch);
+          setImmediate(next);
+          return;
+        }
+        const last = diffView(held, now.view, heldV);
+        socket.emit('console:patch', { v: now.v, base: heldV, set: last?.set ?? {}, lists: last?.lists ?? {} });
+        socket.leave(JOINING);
+        socket.join(CONSOLES);
+      };
+      setImmediate(next);
     },
   };
 }

@@ -1,4 +1,4 @@
-// One command from one connection: rate limits → role → schema → exactly-once → rule → commit →
+// One command from one connection: rate limits (a resend of a known action passes) → role → schema → exactly-once → rule → commit →
 // ack, once the commit's batch is on disk (group commit: see ForumRoom.commit). Every refusal is an ack in the sender's language; nothing else is touched.
 
 import type { RuleError } from '../../shared/forum/errors.js';
@@ -61,9 +61,20 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
 
   const refuse = (ack: (r: Ack<never>) => void, error: RuleError) => ack(refusalAck(session.lang, error));
 
+  /**
+   * A resend of an action the forum has already taken (its id known): a phone whose ack was lost
+   * sends it again until it hears, and told RATE_LIMITED it could not tell a saved tap from a
+   * refused one. Answering it as done costs what a refusal costs: one lookup, one ack.
+   */
+  function knownResend(payload: unknown): boolean {
+    if (!session.participantId || typeof payload !== 'object' || payload === null) return false;
+    const actionId = (payload as { actionId?: unknown }).actionId;
+    return typeof actionId === 'string' && deps.room.findAction(`${session.participantId}:${actionId}`) !== undefined;
+  }
+
   function dispatch(name: CommandName | null, payload: unknown, rawAck: unknown): void {
     const verdict = withinLimits();
-    if (!verdict.ok) {
+    if (!verdict.ok && !(name !== null && typeof rawAck === 'function' && knownResend(payload))) {
       admission.refused('rateLimited');
       const now = Date.now();
       if (now - session.limited.since > FLOOD_WINDOW_MS) session.limited = { count: 0, since: now };
@@ -86,9 +97,15 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
       const field = parsed.error.issues[0]?.path[0];
       return refuse(ack, { code: 'BAD_INPUT', params: typeof field === 'string' ? { field } : {} });
     }
+    // A command that decides across turns of the event loop (a merge of thousands of ballots)
+    // holds the forum's order: what comes meanwhile is taken after it, in order.
+    deps.room.whenFree(() => run(name, parsed.data, ack));
+  }
+
+  function run(name: CommandName, parsedData: unknown, ack: (result: Ack<unknown>) => void): void {
     // An archived forum is read-only: what does not change it (a language, a download link) still works.
     if (deps.room.state.archived && !READ_ONLY_COMMANDS.has(name)) return refuse(ack, { code: 'ARCHIVED' });
-    const data = parsed.data as { actionId?: string; ideaId?: string };
+    const data = parsedData as { actionId?: string; ideaId?: string };
     const actionKey = session.participantId && data.actionId ? `${session.participantId}:${data.actionId}` : null;
     const ctx = new HandlerContext(deps.room, session, actionKey, services);
     const handler = HANDLERS[name] as (typeof HANDLERS)[CommandName];
@@ -99,7 +116,9 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
     // `resend`: the answer to an action already taken, which may still be in the batch being written:
     // it shares that batch's fate.
     const ackWhenDurable = (result: Ack<unknown>, resend = false) => {
-      if (!resend && deps.room.pendingCount <= pendingBefore) {
+      // A command decided across turns knows whether it stored something: others' batches may have been written meanwhile.
+      const stored = ctx.committed ?? deps.room.pendingCount > pendingBefore;
+      if (!resend && !stored) {
         return deps.room.afterFlush(() => ack(result));
       }
       deps.room.whenDurable((failure) => {
@@ -133,9 +152,26 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
         }
         giveBack = () => limits.ideaChanges.giveBack(participantId);
       }
-      const result = (handler.run as (c: HandlerContext, p: unknown) => unknown)(ctx, parsed.data);
-      ackWhenDurable({ ok: true, data: result });
+      const result = (handler.run as (c: HandlerContext, p: unknown) => unknown)(ctx, parsedData);
+      if (!(result instanceof Promise)) return ackWhenDurable({ ok: true, data: result });
+      // Decided across turns of the event loop: the forum's order is held until it is stored or refused.
+      ctx.committed = false;
+      const release = deps.room.hold();
+      result.then(
+        (value) => {
+          ackWhenDurable({ ok: true, data: value });
+          release();
+        },
+        (err: unknown) => {
+          failed(err);
+          release();
+        },
+      );
     } catch (err) {
+      failed(err);
+    }
+
+    function failed(err: unknown): void {
       giveBack?.();
       if (err instanceof Refusal) return refuse(ack, err.error);
       // The disk, not the request: nothing was saved, and the storage's health has logged it once.

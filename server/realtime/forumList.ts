@@ -39,6 +39,8 @@ export interface ForumListDeps {
   trustProxy: number;
   /** How a new forum admits people (ADMISSION). */
   admission: AdmissionMode;
+  /** The server's public address, on which the list shows each forum's phone address. */
+  publicUrl: string;
   templatePath: string;
 }
 
@@ -77,9 +79,10 @@ export function summary(room: ForumRoom): ForumSummary {
   };
 }
 
-export function forumsView(forums: Forums<Attached>): ForumsView {
+export function forumsView(forums: Forums<Attached>, publicUrl: string): ForumsView {
   return {
     forums: forums.list().map((f) => summary(f.room)),
+    publicUrl,
     log: forums
       .serverLog()
       .slice(-50)
@@ -111,7 +114,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
     timer = null;
     last = Date.now();
     if ((nsp.adapter.rooms.get(LIST)?.size ?? 0) === 0) return;
-    nsp.to(LIST).emit('forums', forumsView(forums));
+    nsp.to(LIST).emit('forums', forumsView(forums, deps.publicUrl));
   };
   const unsubscribe = forums.onChange(() => {
     if (timer) return;
@@ -184,7 +187,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
 
   nsp.on('connection', (socket: Socket) => {
     socket.join(LIST);
-    socket.emit('forums', forumsView(forums));
+    socket.emit('forums', forumsView(forums, deps.publicUrl));
     const lang = socket.data.lang as Lang;
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);

@@ -30,6 +30,8 @@ const SMALL_IDEA_BYTES = 256;
 
 export interface PushOptions {
   displayThrottleMs?: number;
+  /** Participants' rows in one part of a facilitator console's first view (consoles.ts, ROWS_PER_PART by default). */
+  consoleRowsPerPart?: number;
   ideaPatchMs?: number;
   /** The wall's pacing other than the default (WALL_BUDGET). */
   wallBudget?: Partial<WallBudget>;
@@ -180,12 +182,13 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     flushPhones();
   });
 
-  // The hall's code changes on the clock, not on an event: send the displays at each change.
+  // The hall's code changes on the clock, not on an event: send the displays at each change, while
+  // the forum still takes anyone (a closed one shows no code).
   let rotationTimer: NodeJS.Timeout | null = null;
   const scheduleRotation = () => {
     const next = (admission.period(Date.now()) + 1) * admission.periodMs;
     rotationTimer = setTimeout(() => {
-      if (room.state.admission === 'hall') scheduleDisplays(true);
+      if (room.state.admission === 'hall' && room.state.phase !== 'closed') scheduleDisplays(true);
       scheduleRotation();
     }, next - Date.now() + 5);
   };

@@ -15,7 +15,7 @@ import { handshake, OpenConnections } from './handshake.js';
 import type { KeyGuard } from './keys.js';
 import type { Limits } from './limits.js';
 import type { Duplicates } from '../forum/duplicates.js';
-import { CONSOLES, consoleViews, HOSTS, hostRoom, type HealthSource } from './consoles.js';
+import { consoleViews, HOSTS, hostRoom, type HealthSource } from './consoles.js';
 import { PHONES, SCREENS, participantRoom, startPushing, waitingRoom, type PushOptions } from './push.js';
 import { t } from '../../shared/i18n/all.js';
 import type { Session } from './session.js';
@@ -51,7 +51,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
   const { room, admission, log } = deps;
   const open = new OpenConnections();
   io.use(handshake(deps, open));
-  const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates);
+  const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates, deps.push?.consoleRowsPerPart);
   const wall = new IdeaWall(room, (participantId) => deps.limits.ideaChanges.spent(participantId));
   const pushing = startPushing(io, room, admission, consoles, wall, deps.push);
 
@@ -168,9 +168,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       socket.join(hostRoom(session.hostId));
       pushing.refreshDisplays();
     } else {
-      const { view, v } = consoles.viewFor(session);
-      socket.emit('console', view, v);
-      socket.join(CONSOLES);
+      consoles.open(socket);
     }
 
     socket.on('disconnect', () => {
@@ -186,9 +184,11 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         if (session.role === 'screen') {
           const { view, v } = pushing.screenFor();
           socket.emit('screen', view, v);
-        } else {
+        } else if (session.role === 'host') {
           const { view, v } = consoles.viewFor(session);
           socket.emit('console', view, v);
+        } else {
+          consoles.open(socket);
         }
       });
     }

@@ -2,7 +2,7 @@
 // its version: each update is sent as the patch from the last one (shared/viewPatch.ts), and a
 // connection that arrives, or lost a patch, is sent the whole view at the current version.
 
-import { diffView, type ViewPatch } from '../../shared/viewPatch.js';
+import { diffView, splitPatch, type ViewPatch } from '../../shared/viewPatch.js';
 
 export class ViewStream<V extends object> {
   private last: V | null = null;
@@ -19,6 +19,15 @@ export class ViewStream<V extends object> {
     this.last = view;
     if (patch) this.version = patch.v;
     return patch;
+  }
+
+  /** As update, a patch of more than `rows` records of a list cut into several (splitPatch), a version each. */
+  updateInParts(view: V, rows: number): ViewPatch[] {
+    const patch = this.update(view);
+    if (!patch) return [];
+    const parts = splitPatch(patch, rows);
+    this.version = parts.at(-1)!.v;
+    return parts;
   }
 
   /** The whole view as last taken, with its version. */

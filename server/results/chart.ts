@@ -10,7 +10,7 @@
 
 import { AA_LARGE, AA_TEXT, readableOn } from '../../shared/color.js';
 import { RESULTS_TOP_DEFAULT } from '../../shared/forum/types.js';
-import { topWithTies, type TopCut } from '../../shared/forum/tally.js';
+import { leftLine, topWithTies, type TopCut } from '../../shared/forum/tally.js';
 import { t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
 import type { ExportIdea } from '../http/export.js';
@@ -251,10 +251,10 @@ function layoutRows(shown: readonly RankedRow[], shared: Set<number>, more: stri
  */
 function moreLine(left: readonly RankedRow[], lastShown: RankedRow | undefined, lang: Lang): string | null {
   if (left.length === 0) return null;
-  const from = left[0].rank;
-  const to = left.at(-1)!.rank;
-  if (from === to && lastShown?.rank === from) return t(lang, 'screen.tiedHidden', { count: left.length, rank: from });
-  return from === to ? t(lang, 'chart.moreAt', { count: left.length, rank: from }) : t(lang, 'chart.moreRanks', { count: left.length, from, to });
+  const counted = { count: left.length, from: left[0].rank, to: left.at(-1)!.rank };
+  const line = leftLine(counted, lastShown?.rank);
+  if (line === 'tie') return t(lang, 'screen.tiedHidden', { count: counted.count, rank: counted.from });
+  return line === 'rank' ? t(lang, 'screen.moreAt', { count: counted.count, rank: counted.from }) : t(lang, 'screen.moreRanks', counted);
 }
 
 /**
@@ -272,16 +272,16 @@ function fitRows(ranked: readonly RankedRow[], top: number, room: number, g: Geo
     const rows = layoutRows(cut.shown, shared, null, font, g, lang);
     if (rows.height <= room) return rows;
   }
-  // As on the projector, a tie at the cut that does not fit is drawn up to the top and counted.
-  const partial = (maxRows: number) => {
-    const { shown } = topWithTies(ranked, top, maxRows);
+  // As on the projector: the first `count` rows, never past the top into a tie, and a line for the rest.
+  const partial = (count: number) => {
+    const shown = cut.shown.slice(0, Math.min(count, top));
     return layoutRows(shown, shared, moreLine(cut.shown.slice(shown.length), shown.at(-1), lang), min, g, lang);
   };
-  for (let maxRows = cut.shown.length - 1; maxRows >= 1; maxRows--) {
-    const rows = partial(maxRows);
+  for (let count = Math.min(cut.shown.length - 1, top); count >= 1; count--) {
+    const rows = partial(count);
     if (rows.height <= room) return rows;
   }
-  return partial(1);
+  return partial(0);
 }
 
 // ---------------------------------------------------------------- drawing

@@ -262,6 +262,30 @@ describe('the hall mode', () => {
     expect(wrong.code).toBe('FORBIDDEN');
     expect(wrong.message).toMatch(/facilitator/);
   });
+
+  it('a closed forum shows no code, on the projector or the console, and works none out', async () => {
+    const admin = await s.console();
+    const screen = s.keep(await connectScreen(s.server));
+    const open = await screen.next<ScreenView>('screen');
+    expect(open.joinCode).toMatch(/^\d{6}$/);
+    await s.to(admin, 'ideas', 'review', 'voting', 'results');
+    ok(await admin.send('phase:set', { to: 'closed' }));
+    const closed = await screen.next<ScreenView>('screen', (v) => v.forum.phase === 'closed');
+    expect(closed).toMatchObject({ joinCode: '', rotation: null, joinUrl: `http://viche.test:9/f/${s.server.slug}/` });
+    const consoleView = await admin.next<ConsoleView>('console', (v) => v.forum.phase === 'closed');
+    expect(consoleView).toMatchObject({ joinCode: '', rotation: null });
+    // Periods go by: whatever the projector is sent still carries no code.
+    const since = screen.mark();
+    const period = s.server.admission.period(Date.now());
+    await until(() => s.server.admission.period(Date.now()) >= period + 3, 'three periods have passed');
+    await sleep(PERIOD_MS);
+    const later = screen.received.slice(since).filter((r) => r.event === 'screen' || r.event === 'screen:patch');
+    expect(JSON.stringify(later)).not.toMatch(/joinCode":"\d|rotation":\{/);
+    expect(s.server.joinCode).toBe('');
+    // The code the projector showed last is no way in now: the forum says it is closed.
+    const late = refusedWith(await askToJoin(await s.device(), codeFrom(0)), 'WRONG_PHASE');
+    expect(late.message).toMatch(/заверш/i);
+  });
 });
 
 // ---------------------------------------------------------------- 3. printed tickets
@@ -932,5 +956,37 @@ describe('action ids', () => {
     expect(dotsOf(voterId)).toEqual(before);
     // A new id for the same thing is done as asked.
     expect(ok(await voter.send('dot:place', { ideaId: b, actionId: 'action-brand-new' })).me.dots[b]).toBe(1);
+  });
+});
+
+describe('a resend when the budgets are spent', () => {
+  // A connection's budget of a few commands and no refill within the test; the rest roomy.
+  const roomy = { burst: 1000, perSecond: 1000 };
+  const s = stage({ limits: { commandsPerConnection: { burst: 6, perSecond: 0.001 }, commandsPerParticipant: roomy, commandsPerAddress: roomy } });
+
+  it('is answered as done, not RATE_LIMITED: a phone whose ack was lost can tell a saved tap from a refused one', async () => {
+    const admin = await s.console();
+    const author = await s.phone('Авторка');
+    await s.to(admin, 'ideas');
+    const ideaId = ok(await author.send('idea:submit', { priorityCode: '1', title: 'Сквер біля річки' })).ideaId;
+    await s.to(admin, 'review', 'voting');
+    const voter = await s.device();
+    const voterId = ok(await askToJoin(voter, s.server.joinCode)).me.participantId;
+    const first = 'resend-first-0001';
+    expect(ok(await voter.send('dot:place', { ideaId, actionId: first })).me.dots).toEqual({ [ideaId]: 1 });
+    // New actions until the connection's budget is spent.
+    let limited = false;
+    for (let i = 0; i < 10 && !limited; i++) {
+      const res = await voter.send('session:setLanguage', { lang: 'uk' });
+      limited = !res.ok && res.error.code === 'RATE_LIMITED';
+    }
+    expect(limited, 'the budget ran out').toBe(true);
+    refusedWith(await voter.send('dot:place', { ideaId, actionId: 'resend-new-0002' }), 'RATE_LIMITED');
+    const again = await voter.send('dot:place', { ideaId, actionId: first });
+    expect(again).toMatchObject({ ok: true, duplicate: true });
+    expect(ok(again).me.dots).toEqual({ [ideaId]: 1 });
+    // An id never taken is still a new action, and still waits for the budget.
+    refusedWith(await voter.send('dot:remove', { ideaId, actionId: 'resend-new-0003' }), 'RATE_LIMITED');
+    expect(s.server.room.state.dots.get(voterId)?.get(ideaId)).toBe(1);
   });
 });

@@ -55,7 +55,9 @@ describe('the address phones are given', () => {
     for (const host of ['127.0.0.1', '::1', 'localhost']) {
       const base = phoneBaseUrl(3000, undefined, host);
       expect(base.reachable).toEqual({ ok: false, why: 'loopback', host });
-      expect(base.warning).toBe(`Phones cannot reach this server: it listens on ${host} only. Set HOST=0.0.0.0 (the default) or PUBLIC_URL.`);
+      expect(base.warning).toBe(
+        `Телефони не дістануться до цього сервера: він слухає лише ${host}. Задайте HOST=0.0.0.0 (типове значення) або PUBLIC_URL. / Phones cannot reach this server: it listens on ${host} only. Set HOST=0.0.0.0 (the default) or PUBLIC_URL.`,
+      );
       // Never a LAN address the server does not listen on.
       const lan = lanAddress();
       if (lan) expect(base.url).not.toContain(lan);

@@ -89,3 +89,116 @@ describe('views sent as patches', () => {
     }
   });
 });
+
+describe("a large forum's console, sent its first view in parts", () => {
+  // A row a part here (1,000 by default): 30 participants make a first view of 30 parts, 30 turns.
+  let server: TestServer;
+  let admin: TestClient;
+  const phones: TestPhone[] = [];
+  const ideas: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ displayThrottleMs: 0, consoleRowsPerPart: 1 });
+    for (let i = 0; i < 30; i++) phones.push(await joinPhone(server, `Мешканець ${i}`));
+    admin = await connectConsole(server);
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    for (const [i, p] of phones.slice(0, 6).entries()) {
+      ideas.push(ok(await p.send('idea:submit', { priorityCode: String((i % 3) + 1), title: `Пропозиція ${i}`, actionId: randomUUID() })).ideaId);
+    }
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+  });
+  afterAll(async () => {
+    for (const c of [admin, ...phones]) c?.close();
+    await server?.stop();
+  });
+
+  const views = (c: TestClient) => c.received.filter((r) => r.event === 'console').map((r) => r.args[0] as ConsoleView);
+
+  it('the first view comes in parts, the rows in the order of the list, and the parts fit each other', async () => {
+    const c = await connectConsole(server);
+    try {
+      expect(views(c)[0].participants).toHaveLength(1);
+      const whole = await c.next<ConsoleView>('console', (v) => v.participants.length === 30);
+      expect(whole.participants.map((p) => p.name)).toEqual(phones.map((_, i) => `Мешканець ${i}`));
+      expect(c.received.filter((r) => r.event === 'console:patch').length).toBeGreaterThanOrEqual(29);
+      expect(c.received.some((r) => r.event === 'patch:mismatch')).toBe(false);
+      // From then on it gets the patches with the others: its version is theirs.
+      const mark = c.mark();
+      ok(await phones[0].send('dot:place', { ideaId: ideas[1], actionId: randomUUID() }));
+      await c.next<ConsoleView>('console', (v) => v.participants[0].dots === 1, mark);
+      expect(c.received.slice(mark).some((r) => r.event === 'patch:mismatch')).toBe(false);
+      expect(views(c).at(-1)).toEqual(views(admin).at(-1));
+      ok(await phones[0].send('dot:remove', { ideaId: ideas[1], actionId: randomUUID() }));
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a console that connects while votes and joins arrive ends with the exact participant list and counts', async () => {
+    // Every phone places and takes off dots without a pause, and newcomers join, from before the
+    // console connects until it holds every row: its parts go out between their actions.
+    let storming = true;
+    const placed = new Map<TestPhone, number>();
+    const storm = phones.map(async (p, i) => {
+      for (let round = 0; storming || round % 2 === 1; round++) {
+        const ideaId = ideas[(i + (round >> 1)) % ideas.length];
+        if (round % 2 === 0) ok(await p.send('dot:place', { ideaId, actionId: randomUUID() }));
+        else ok(await p.send('dot:remove', { ideaId, actionId: randomUUID() }));
+      }
+      // Each leaves one dot, on an idea of its own choosing: the counts to end with are known.
+      ok(await p.send('dot:place', { ideaId: ideas[i % ideas.length], actionId: randomUUID() }));
+      placed.set(p, 1);
+    });
+    const c = await connect(server.socketUrl, { role: 'console', key: server.facilitatorKey });
+    const newcomers = await Promise.all([0, 1, 2, 3].map((i) => joinPhone(server, `Новенька ${i}`)));
+    phones.push(...newcomers);
+    try {
+      await c.next<ConsoleView>('console', (v) => v.participants.length === 34);
+      storming = false;
+      await Promise.all(storm);
+      // Quiet: what changed has gone out; a console opened now is sent the forum as it is.
+      await new Promise((r) => setTimeout(r, 300));
+      const fresh = await connectConsole(server);
+      await fresh.next<ConsoleView>('console', (v) => v.participants.length === 34);
+      await new Promise((r) => setTimeout(r, 100));
+      const exact = views(fresh).at(-1)!;
+      fresh.close();
+      const held = views(c).at(-1)!;
+      expect(held.participants.map((p) => [p.name, p.dots])).toEqual(phones.map((p, i) => [i < 30 ? `Мешканець ${i}` : `Новенька ${i - 30}`, placed.get(p) ?? 0]));
+      expect(held.voted).toBe(30);
+      expect(held).toEqual(exact);
+      expect(views(admin).at(-1)).toEqual(exact);
+      expect(c.received.some((r) => r.event === 'patch:mismatch')).toBe(false);
+      // It was sent in parts, while the others' patches went out.
+      expect(views(c)[0].participants.length).toBeLessThanOrEqual(30);
+      expect(c.received.filter((r) => r.event === 'console:patch').length).toBeGreaterThanOrEqual(29);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a change to many rows reaches the consoles in parts, and leaves them with the exact view', async () => {
+    // Hiding an idea gives its dots back: every holder's row changes at once.
+    const target = ideas[0];
+    const mark = admin.mark();
+    for (const p of phones.slice(0, 30)) ok(await p.send('dot:place', { ideaId: target, actionId: randomUUID() }));
+    await admin.next<ConsoleView>('console', (v) => v.participants.filter((p) => p.dots === 2).length >= 5, mark);
+    const before = admin.mark();
+    ok(await admin.send('idea:hide', { ideaId: target, reason: 'Повтор' }));
+    await admin.next<ConsoleView>('console', (v) => v.ideas.find((i) => i.id === target)?.status === 'hidden' && v.participants.every((p) => (p.dots ?? 0) <= 1), before);
+    const patches = admin.received.slice(before).filter((r) => r.event === 'console:patch').map((r) => r.args[0] as ViewPatch);
+    // A row a part here: the holders' rows came in patches of their own.
+    expect(patches.filter((p) => p.lists.participants?.upserts.length === 1).length).toBeGreaterThanOrEqual(5);
+    expect(admin.received.some((r) => r.event === 'patch:mismatch')).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    const fresh = await connectConsole(server);
+    try {
+      await fresh.next<ConsoleView>('console', (v) => v.participants.length === 34);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(views(admin).at(-1)).toEqual(views(fresh).at(-1));
+    } finally {
+      fresh.close();
+    }
+  });
+});

@@ -147,6 +147,15 @@ export interface VoidImpact {
 }
 
 export function voidImpact(state: ForumState, participantIds: readonly string[]): VoidImpact {
+  const steps = voidImpactInSteps(state, participantIds, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** voidImpact, yielding after every `ballotsPerStep` ballots looked at (see decideMergeInSteps). */
+export function* voidImpactInSteps(state: ForumState, participantIds: readonly string[], ballotsPerStep: number): Generator<void, VoidImpact, void> {
   const voiding = new Set(participantIds);
   let dots = 0;
   let refunded = 0;
@@ -158,7 +167,9 @@ export function voidImpact(state: ForumState, participantIds: readonly string[])
   // Others' dots on those ideas, in one pass over the ballots (one pass an idea: 180 ms for the
   // 250 authors of the largest forum, scripts/stalls.ts).
   if (hidden.size > 0) {
+    let looked = 0;
     for (const [owner, mine] of state.dots) {
+      if (++looked % ballotsPerStep === 0) yield;
       if (voiding.has(owner)) continue;
       for (const [ideaId, n] of mine) if (hidden.has(ideaId)) refunded += n;
     }

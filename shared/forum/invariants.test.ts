@@ -20,10 +20,11 @@ import {
   ideasOf,
 } from './rules.js';
 import { decideJoin } from './admission.js';
+import { decideMerge, decideUndoMerge } from './facilitation.js';
 import { applyEvent, emptyState, replay } from './state.js';
 import { countDots, countVotingProgress, tallyPriority, votingProgress } from './tally.js';
 import { baseStructure, FORWARD, JOIN_CODE, snapshot } from './testing.js';
-import { PHASES, type ForumEvent, type ForumState } from './types.js';
+import { FACILITATOR, PHASES, type ForumEvent, type ForumState } from './types.js';
 
 /** A small seeded generator (mulberry32), so that a failing evening can be replayed by its seed. */
 function random(seed: number) {
@@ -81,6 +82,7 @@ function evening(seed: number, steps: number) {
   // Mostly valid input, with the invalid kinds mixed in.
   const goals = [null, null, null, 'A.1', 'A.2', 'B.1', 'X.9'];
   const titles = ['Сквер', 'Бібліотека', 'Парк', 'Ліхтарі', '', '   ', 'Велодоріжка '.repeat(12)];
+  const merges: string[] = [];
   let accepted = 0;
 
   for (let step = 0; step < steps; step++) {
@@ -103,6 +105,14 @@ function evening(seed: number, steps: number) {
     else if (r < 0.5) decision = decideCorrectIdea(state, idea, { goalCode: null, title: rnd.pick(titles), description: '', place: '' }, step);
     else if (r < 0.8) decision = decidePlaceDot(state, who, idea);
     else if (r < 0.95) decision = decideRemoveDot(state, who, idea);
+    else if (r < 0.96) {
+      // Mostly ideas of the same priority, still active; now and then one that is not.
+      const code = state.ideas.get(idea)?.priorityCode;
+      const fits = (id: string) => state.ideas.get(id)?.priorityCode === code && state.ideas.get(id)?.status === 'active';
+      const others = ideaIds.filter((id) => id !== idea && (fits(id) || rnd.next() < 0.05) && rnd.next() < 0.6);
+      decision = decideMerge(state, idea, others, `m${step}`, step, FACILITATOR);
+      if (decision.ok) merges.push(`m${step}`);
+    } else if (r < 0.965) decision = decideUndoMerge(state, merges.length > 0 ? rnd.pick(merges) : 'missing', step, FACILITATOR);
     else decision = decideReveal(state, rnd.pick(codes));
 
     // Deciding never touches the state: a refusal changes nothing, an acceptance only by its events.
@@ -127,12 +137,14 @@ describe('randomised evenings', () => {
     expect(snapshot(replay(JSON.parse(JSON.stringify(log)) as ForumEvent[]))).toBe(snapshot(state));
   });
 
-  it('the evenings reach voting with dots placed, and hide ideas that carried dots', () => {
+  it('the evenings reach voting with dots placed, hide ideas that carried dots and merge some', () => {
     let withDots = 0;
     let refundedHides = 0;
+    let mergesMovingDots = 0;
     for (const seed of SEEDS) {
       const { log } = evening(seed, STEPS);
       if (log.some((e) => e.type === 'dotPlaced')) withDots++;
+      mergesMovingDots += log.filter((e) => e.type === 'ideasMerged' && e.moved.length > 0).length;
       const placed = new Set<string>();
       for (const e of log) {
         if (e.type === 'dotPlaced') placed.add(e.ideaId);
@@ -142,5 +154,6 @@ describe('randomised evenings', () => {
     // Otherwise the invariants above would be checked on evenings too dull to matter.
     expect(withDots).toBeGreaterThan(SEEDS.length / 3);
     expect(refundedHides).toBeGreaterThan(0);
+    expect(mergesMovingDots).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decideHideIdea, decideRemoveDot, decideRestoreIdea, decideWithdrawIdea } from './rules.js';
-import { activeIdeas, countDots, ideaCounts, rankIdeas, tallyPriority, topWithTies, votingProgress, type RankInput } from './tally.js';
+import { activeIdeas, countDots, ideaCounts, leftLine, rankIdeas, tallyPriority, topWithTies, votingProgress, type RankInput } from './tally.js';
 import { TestForum } from './testing.js';
 
 // ---------------------------------------------------------------- helpers
@@ -310,14 +310,14 @@ describe('topWithTies', () => {
   it('cuts at the top when no tie crosses the cut', () => {
     const cut = topWithTies(ranking(9, 8, 7, 6, 5), 3);
     expect(ids(cut)).toEqual(['i1', 'i2', 'i3']);
-    expect(cut.tiedHidden).toBeNull();
+    expect(cut.left).toBeNull();
   });
 
   it('keeps a tie at the cut whole: top 3 of 9, 8, 7, 7, 7, 1 shows five', () => {
     const cut = topWithTies(ranking(9, 8, 7, 7, 7, 1), 3);
     expect(ids(cut)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5']);
     expect(cut.shown.map((r) => r.rank)).toEqual([1, 2, 3, 3, 3]);
-    expect(cut.tiedHidden).toBeNull();
+    expect(cut.left).toBeNull();
   });
 
   it('keeps the whole tie while it fits, and counts the rest of it in one line when it does not', () => {
@@ -326,43 +326,56 @@ describe('topWithTies', () => {
     const cut = topWithTies(ranking(...dots), 9, 11);
     // Nine up to the cut, then "+3 at rank 9": ten lines, within the eleven there is room for.
     expect(ids(cut)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'i7', 'i8', 'i9']);
-    expect(cut.tiedHidden).toEqual({ count: 3, rank: 9 });
+    expect(cut.left).toEqual({ count: 3, from: 9, to: 9 });
   });
 
   it('all tied: shows them all when they fit, else as many as leave a line for the rest', () => {
     expect(ids(topWithTies(ranking(2, 2, 2, 2, 2), 1, 10))).toHaveLength(5);
     const cut = topWithTies(ranking(2, 2, 2, 2, 2, 2, 2, 2), 3, 5);
     expect(ids(cut)).toEqual(['i1', 'i2', 'i3']);
-    expect(cut.tiedHidden).toEqual({ count: 5, rank: 1 });
+    expect(cut.left).toEqual({ count: 5, from: 1, to: 1 });
   });
 
   it('rows that are the first of a longer ranking: the tie going on past them is counted', () => {
     // 9, 8, 7, 7 sent of 9, 8, 7, 7, 7, 7 (tiedAfter 2): top 3 in room for 10 is still the whole tie.
     const cut = topWithTies(ranking(9, 8, 7, 7), 3, 10, 2);
     expect(ids(cut)).toEqual(['i1', 'i2', 'i3']);
-    expect(cut.tiedHidden).toEqual({ count: 3, rank: 3 });
+    expect(cut.left).toEqual({ count: 3, from: 3, to: 3 });
     // A tie that ends before the last row sent: nothing more to count.
-    expect(topWithTies(ranking(9, 8, 7, 7), 1, 10, 2)).toEqual({ shown: ranking(9), tiedHidden: null });
+    expect(topWithTies(ranking(9, 8, 7, 7), 1, 10, 2)).toEqual({ shown: ranking(9), left: null });
   });
 
   it('fewer rows than the top: all of them, nothing hidden', () => {
-    expect(topWithTies(ranking(3, 1, 1), 10)).toEqual({ shown: ranking(3, 1, 1), tiedHidden: null });
-    expect(topWithTies([], 10)).toEqual({ shown: [], tiedHidden: null });
-    expect(topWithTies(ranking(3, 1), 0)).toEqual({ shown: [], tiedHidden: null });
+    expect(topWithTies(ranking(3, 1, 1), 10)).toEqual({ shown: ranking(3, 1, 1), left: null });
+    expect(topWithTies([], 10)).toEqual({ shown: [], left: null });
+    expect(topWithTies(ranking(3, 1), 0)).toEqual({ shown: [], left: null });
   });
 
   it('room for fewer lines than a tie: the line for the rest is always within the room', () => {
     // Top 10, a tie of six at rank 5, room for 7 lines: six shown and "+4 at rank 5".
     const cut = topWithTies(ranking(9, 8, 7, 6, 5, 5, 5, 5, 5, 5, 1), 10, 7);
     expect(cut.shown.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 5]);
-    expect(cut.tiedHidden).toEqual({ count: 4, rank: 5 });
+    expect(cut.left).toEqual({ count: 4, from: 5, to: 5 });
     // Room for a single line: only the count of the tie.
-    expect(topWithTies(ranking(4, 4, 4), 1, 1)).toEqual({ shown: [], tiedHidden: { count: 3, rank: 1 } });
+    expect(topWithTies(ranking(4, 4, 4), 1, 1)).toEqual({ shown: [], left: { count: 3, from: 1, to: 1 } });
   });
 
-  it('room smaller than the top with no tie at the new cut: as many as fit, nothing claimed hidden', () => {
+  it('room smaller than the top with no tie at the new cut: as many as fit and the rest counted with their ranks', () => {
+    // Top 8 in room for 5 lines: four shown and "+4 at ranks 5–8", never a silent cut at rank 5.
     const cut = topWithTies(ranking(9, 8, 7, 6, 5, 4, 3, 2), 8, 5);
-    expect(ids(cut)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5']);
-    expect(cut.tiedHidden).toBeNull();
+    expect(ids(cut)).toEqual(['i1', 'i2', 'i3', 'i4']);
+    expect(cut.left).toEqual({ count: 4, from: 5, to: 8 });
+    expect(leftLine(cut.left!, cut.shown.at(-1)?.rank)).toBe('ranks');
+    // Top 10 with a tie at the cut, room for 8: seven shown, the rest from rank 8 to the tie at 9 that the cut keeps whole.
+    const tied = topWithTies(ranking(9, 8, 7, 6, 5, 4, 3, 2, 1, 1, 1, 0), 10, 8);
+    expect(tied.shown.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(tied.left).toEqual({ count: 4, from: 8, to: 9 });
+    // A whole tie left out is said as its rank; the rest of a tie partly shown, as the tie.
+    const one = topWithTies(ranking(9, 8, 7, 7), 3, 3);
+    expect(one.left).toEqual({ count: 2, from: 3, to: 3 });
+    expect(leftLine(one.left!, one.shown.at(-1)?.rank)).toBe('rank');
+    const rest = topWithTies(ranking(9, 8, 8, 8), 3, 3);
+    expect(rest.left).toEqual({ count: 2, from: 2, to: 2 });
+    expect(leftLine(rest.left!, rest.shown.at(-1)?.rank)).toBe('tie');
   });
 });

@@ -139,29 +139,40 @@ export function ideaCounts(state: ForumState): Record<string, number> {
 export interface TopCut<R> {
   /** The rows to show, best first. */
   shown: R[];
-  /** Ideas tied with the last shown rank that did not fit: one line "+count at rank" stands for them. */
-  tiedHidden: { count: number; rank: number } | null;
+  /**
+   * The ideas of the cut (the top, its tie kept whole) that did not fit, counted in one line instead
+   * of being silently dropped: how many, and the first and last of their ranks.
+   */
+  left: { count: number; from: number; to: number } | null;
 }
 
 /**
  * The top `top` of a ranking, as a screen with room for `maxRows` lines shows it. A tie at the cut
- * is kept whole, so no idea is left out that did exactly as well as one shown. When the whole tie
- * does not fit, the rows up to the cut are shown (fewer, if even they do not fit, keeping one line
- * free) and the rest of the tie is counted in one line instead of being silently dropped. `rows`
- * must be ranked, best first, as rankIdeas returns them; `tiedAfter`: when they are the first rows
- * of a longer ranking, how many rows after them share the last one's rank.
+ * is kept whole, so no idea is left out that did exactly as well as one shown. When the whole cut
+ * does not fit, the rows up to the top are shown (fewer, if even they do not fit, keeping one line
+ * free) and the rest of the cut is counted in one line. `rows` must be ranked, best first, as
+ * rankIdeas returns them; `tiedAfter`: when they are the first rows of a longer ranking, how many
+ * rows after them share the last one's rank.
  */
 export function topWithTies<R extends { rank: number }>(rows: readonly R[], top: number, maxRows = Infinity, tiedAfter = 0): TopCut<R> {
   const room = Math.max(1, Math.floor(maxRows));
-  const n = Math.min(Math.max(0, Math.floor(top)), room, rows.length);
-  if (n === 0) return { shown: [], tiedHidden: null };
+  const n = Math.min(Math.max(0, Math.floor(top)), rows.length);
+  if (n === 0) return { shown: [], left: null };
   const cutRank = rows[n - 1].rank;
   let end = n;
   while (end < rows.length && rows[end].rank === cutRank) end++;
   // The rows given may be the first of a longer ranking (the projector's): the tie goes on past them.
   if (end === rows.length) end += tiedAfter;
-  if (end <= room && end <= rows.length) return { shown: rows.slice(0, end), tiedHidden: null };
-  // n ≤ room, so the rows left out all belong to the tie at the cut: the count line is honest.
+  if (end <= room && end <= rows.length) return { shown: rows.slice(0, end), left: null };
   const kept = Math.min(n, room - 1);
-  return { shown: rows.slice(0, kept), tiedHidden: { count: end - kept, rank: cutRank } };
+  return { shown: rows.slice(0, kept), left: { count: end - kept, from: rows[kept]?.rank ?? cutRank, to: cutRank } };
+}
+
+/**
+ * How the line for the ideas left out reads: the rest of a tie at the last rank shown ("+2 more
+ * with the same result"), or the ideas at one rank, or at a span of ranks ("+3 at ranks 8–10").
+ */
+export function leftLine(left: NonNullable<TopCut<unknown>['left']>, lastShownRank: number | undefined): 'tie' | 'rank' | 'ranks' {
+  if (left.from !== left.to) return 'ranks';
+  return lastShownRank === left.from ? 'tie' : 'rank';
 }

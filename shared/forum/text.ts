@@ -58,13 +58,28 @@ export function capCombiningMarks(value: string, max = MARKS_PER_BASE): string {
 }
 
 /**
- * What both kinds of field do to single characters, before whitespace is tidied: controls and
- * invisible format characters dropped, blanks made spaces, the text composed (NFC), combining
- * marks capped, and zero-width joiners kept only one at a time between two visible characters.
- * Exported for whatever else takes text in, such as a forum file being read.
+ * A lone surrogate: half of a UTF-16 pair without its other half. JSON can carry one (`"\ud800"`),
+ * and JavaScript keeps it, but it is no character: UTF-8 cannot write it, so tools disagree on the
+ * text that holds one (Node writes U+FFFD, jq refuses the whole document, Python raises).
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The text as valid Unicode: every lone surrogate replaced by U+FFFD (the replacement character),
+ * as a UTF-8 encoder writes it anyway, so that what is stored is what every reader of it reads.
+ */
+export function wellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, '\ufffd');
+}
+
+/**
+ * What both kinds of field do to single characters, before whitespace is tidied: lone surrogates
+ * made U+FFFD (wellFormed), controls and invisible format characters dropped, blanks made spaces,
+ * the text composed (NFC), combining marks capped, and zero-width joiners kept only one at a time
+ * between two visible characters. Exported for whatever else takes text in, such as a forum file being read.
  */
 export function cleanCharacters(value: string): string {
-  return capCombiningMarks(value.replace(CONTROL, '').replace(SEPARATOR, ' ').replace(FORMAT, keepFlag).replace(BLANK, ' ').normalize('NFC'))
+  return capCombiningMarks(wellFormed(value).replace(CONTROL, '').replace(SEPARATOR, ' ').replace(FORMAT, keepFlag).replace(BLANK, ' ').normalize('NFC'))
     .replace(/\u200d{2,}/g, '\u200d')
     .replace(/(?<!\S)\u200d|\u200d(?!\S)/g, '');
 }

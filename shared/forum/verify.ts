@@ -63,6 +63,14 @@ export interface LogProblem {
   detail: string;
 }
 
+/** A beginning of the log already found clean, replayed: the check goes on from there. */
+export interface CheckedPrefix {
+  state: ForumState;
+  events: number;
+  /** The seq of its forumCreated. */
+  firstCreated: number | null;
+}
+
 export interface LogReport {
   problems: LogProblem[];
   /** The forum as the server would load it from this log: every event applied, problems included. */
@@ -80,11 +88,11 @@ interface Finding {
  * applied, as the server applies it when it loads the file, so the replay goes on and the later
  * events are judged against the forum the server really holds.
  */
-export function verifyLog(events: Iterable<LoggedEvent>): LogReport {
-  const state = emptyState();
+export function verifyLog(events: Iterable<LoggedEvent>, from?: CheckedPrefix): LogReport {
+  const state = from?.state ?? emptyState();
   const problems: LogProblem[] = [];
-  let count = 0;
-  let firstCreated: number | null = null;
+  let count = from?.events ?? 0;
+  let firstCreated: number | null = from?.firstCreated ?? null;
   for (const { seq, event } of events) {
     count++;
     const type = String((event as { type?: unknown } | null)?.type);

@@ -40,6 +40,12 @@ export const en: CoreCatalogue = {
   'common.cancel': 'Cancel',
   'common.save': 'Save',
   'common.close': 'Close',
+  'toasts.label': 'Notices',
+  'toasts.more': {
+    one: '{count} more notice',
+    other: '{count} more notices',
+  },
+  'toasts.closeAll': 'Close all',
   'common.noGoal': 'No goal',
   'common.outdated': 'A new version of this page is out. Please reload it.',
   'common.reload': 'Reload',
@@ -114,7 +120,11 @@ export const en: CoreCatalogue = {
   'phone.voided.heading': 'Your participation was voided',
   'phone.voided.text':
     'The facilitator voided this device’s participation: your dots were removed and your ideas hidden. Reason: {reason}. If this is a mistake, ask the facilitator.',
-  'phone.offline': 'No connection. Your taps are kept and will be sent as soon as the connection returns.',
+  'phone.offline': 'No connection. Taps will wait and be sent as soon as the connection returns.',
+  'phone.offline.waiting':
+    'No connection. Taps waiting to be sent: {count}. They are kept on this phone and will be sent as soon as the connection returns.',
+  'phone.offline.pageOnly':
+    'No connection. Taps waiting to be sent: {count}. This browser cannot keep them on the phone: do not close or reload the page until the connection returns.',
   'phone.voting.steps': 'Voting priorities',
   'phone.voting.next': 'Next: {title}',
   'phone.voting.nextSummary': 'Next: my dots',
@@ -131,6 +141,7 @@ export const en: CoreCatalogue = {
   'phone.voting.notFound': 'Nothing found. Try another word.',
   'phone.voting.clearSearch': 'Clear the search',
   'phone.voting.pending': 'Waiting to be sent',
+  'phone.voting.queueFull': 'Too many taps are waiting to be sent. Wait for the connection, then go on.',
   'phone.voting.yours': 'Your idea',
   'phone.timer.left': 'Time left',
   'phone.timer.over': 'Time is up',
@@ -159,6 +170,14 @@ export const en: CoreCatalogue = {
   'screen.tiedHidden': {
     one: '+{count} more idea with the same result (rank {rank})',
     other: '+{count} more ideas with the same result (rank {rank})',
+  },
+  'screen.moreAt': {
+    one: '+{count} more idea at rank {rank}',
+    other: '+{count} more ideas at rank {rank}',
+  },
+  'screen.moreRanks': {
+    one: '+{count} more idea at ranks {from}–{to}',
+    other: '+{count} more ideas at ranks {from}–{to}',
   },
   'screen.rankOf': 'Rank {rank}',
   'screen.rankShared': 'Rank {rank}, shared with other ideas',

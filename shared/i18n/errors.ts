@@ -43,7 +43,7 @@ export function errorMessage(lang: Lang, error: RuleError): string {
       p.reasonText = t(lang, p.reason === 'notRanked' ? 'shortlist.notRanked' : 'shortlist.empty', p);
       break;
     case 'STORAGE_UNAVAILABLE':
-      p.causeText = t(lang, `storage.${['full', 'busy', 'readonly', 'io'].includes(String(p.cause)) ? p.cause : 'io'}` as MessageKey);
+      p.causeText = t(lang, `storage.${['full', 'busy', 'readonly', 'io', 'readOnlyStart'].includes(String(p.cause)) ? p.cause : 'io'}` as MessageKey);
       break;
     case 'RATE_LIMITED':
       p.seconds = p.seconds ?? 5;

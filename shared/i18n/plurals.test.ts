@@ -101,9 +101,10 @@ const PLURALS: Record<string, { uk: [string, string, string]; en: [string, strin
   'tickets.title': { uk: ['# квиток', '# квитки', '# квитків'], en: ['# ticket', '# tickets'] },
   'console.tickets.issued': { uk: ['Створено # квиток', 'Створено # квитки', 'Створено # квитків'], en: ['# ticket created', '# tickets created'] },
   'console.dup.count': { uk: ['# група', '# групи', '# груп'], en: ['# group', '# groups'] },
+  'toasts.more': { uk: ['Ще # сповіщення', 'Ще # сповіщення', 'Ще # сповіщень'], en: ['# more notice', '# more notices'] },
   'screen.tiedHidden': { uk: ['+# ідея з', '+# ідеї з', '+# ідей з'], en: ['+# more idea with', '+# more ideas with'] },
-  'chart.moreAt': { uk: ['Ще # ідея на місці', 'Ще # ідеї на місці', 'Ще # ідей на місці'], en: ['+# more idea at rank', '+# more ideas at rank'] },
-  'chart.moreRanks': { uk: ['Ще # ідея на місцях', 'Ще # ідеї на місцях', 'Ще # ідей на місцях'], en: ['+# more idea at ranks', '+# more ideas at ranks'] },
+  'screen.moreAt': { uk: ['Ще # ідея на місці', 'Ще # ідеї на місці', 'Ще # ідей на місці'], en: ['+# more idea at rank', '+# more ideas at rank'] },
+  'screen.moreRanks': { uk: ['Ще # ідея на місцях', 'Ще # ідеї на місцях', 'Ще # ідей на місцях'], en: ['+# more idea at ranks', '+# more ideas at ranks'] },
   'screen.revealedOf': { uk: ['з # пріоритету', 'з # пріоритетів', 'з # пріоритетів'], en: ['of # priority revealed', 'of # priorities revealed'] },
   'console.guard.closeVoting.left': {
     uk: ['Ще # учасник не витратив', 'Ще # учасники не витратили', 'Ще # учасників не витратили'],

@@ -27,7 +27,7 @@ export function dateTime(lang: Lang, at: number): string {
 /** Newest first: in a series, the forum being prepared or run is the one looked for. */
 export const newestFirst = (forums: readonly ForumSummary[]) => [...forums].sort((a, b) => b.createdAt - a.createdAt);
 
-export function ForumTable({ forums, afterDelete }: { forums: ForumSummary[]; afterDelete(): HTMLElement | null }) {
+export function ForumTable({ forums, publicUrl, afterDelete }: { forums: ForumSummary[]; publicUrl: string; afterDelete(): HTMLElement | null }) {
   const t = useT();
   const grant = useListGrant();
   const [archiving, setArchiving] = useState<ForumSummary | null>(null);
@@ -92,6 +92,7 @@ export function ForumTable({ forums, afterDelete }: { forums: ForumSummary[]; af
               <ForumRow
                 key={forum.id}
                 forum={forum}
+                publicUrl={publicUrl}
                 grant={grant}
                 busy={busy.has(forum.id)}
                 onArchive={() => (forum.archived ? void setArchived(forum, false) : setArchiving(forum))}
@@ -123,12 +124,14 @@ export function ForumTable({ forums, afterDelete }: { forums: ForumSummary[]; af
 
 function ForumRow({
   forum,
+  publicUrl,
   grant,
   busy,
   onArchive,
   onDelete,
 }: {
   forum: ForumSummary;
+  publicUrl: string;
   grant: string | null;
   busy: boolean;
   onArchive(): void;
@@ -136,7 +139,8 @@ function ForumRow({
 }) {
   const t = useT();
   const lang = useLang((s) => s.lang);
-  const phonePath = `/f/${forum.slug}/`;
+  // On the server's public address, as phones open it: this console's own origin may be localhost.
+  const phoneUrl = `${publicUrl}/f/${forum.slug}/`;
   // Said after each action's own words, so that a screen reader's list of links tells them apart.
   const which = <span className="visually-hidden"> «{forum.title}»</span>;
   return (
@@ -152,8 +156,8 @@ function ForumRow({
         {forum.basedOn && <span className="forum-based-on">{t('forums.basedOn', { title: forum.basedOn.title })}</span>}
         <span className="forum-phone small">
           {t('forums.phonePage')}{' '}
-          <a href={phonePath} className="forum-path">
-            {phonePath}
+          <a href={phoneUrl} className="forum-path">
+            {phoneUrl}
           </a>
         </span>
       </th>

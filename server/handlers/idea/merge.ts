@@ -3,15 +3,20 @@
 // How many moved goes back to the facilitator only: a host is told no tally.
 
 import { randomUUID } from 'node:crypto';
-import { decideMerge } from '../../../shared/forum/facilitation.js';
+import { decideMergeInSteps } from '../../../shared/forum/facilitation.js';
 import { defineHandler } from '../define.js';
+
+const BALLOTS_PER_TURN = 1000;
 
 export const merge = defineHandler({
   name: 'idea:merge',
-  run(ctx, { into, ideas }) {
+  async run(ctx, { into, ideas }) {
     ctx.inScope(ctx.priorityOf(into));
     const mergeId = randomUUID();
-    const events = ctx.decide(decideMerge(ctx.room.state, into, ideas, mergeId, ctx.now(), ctx.actor()));
+    const at = ctx.now();
+    // Every ballot is looked at: a thousand a turn of the event loop (on the largest forum, 5,000
+    // ballots with dots on the ideas merged took 30 ms or more in one turn).
+    const events = ctx.decide(await ctx.inTurns(() => decideMergeInSteps(ctx.room.state, into, ideas, mergeId, at, ctx.actor(), BALLOTS_PER_TURN)));
     ctx.commit(events);
     const e = events[0];
     if (!ctx.seesTallies()) return { mergeId };

@@ -3,7 +3,8 @@
 // dots on those), then voided in one step: one event, one entry in the log, one commit.
 
 import { canVoid, voidRefusal } from '../../../shared/forum/admission.js';
-import { decideVoidMany, selectJoined, voidImpact, type JoinSelection } from '../../../shared/forum/attendance.js';
+import { decideVoidMany, selectJoined, voidImpact, voidImpactInSteps, type JoinSelection } from '../../../shared/forum/attendance.js';
+import type { ForumEvent } from '../../../shared/forum/types.js';
 import { Refusal } from '../../forum/room.js';
 import { defineHandler, type HandlerContext } from '../define.js';
 
@@ -24,13 +25,22 @@ export const previewVoidMany = defineHandler({
   },
 });
 
+const BALLOTS_PER_TURN = 1000;
+
 export const voidMany = defineHandler({
   name: 'participant:voidMany',
-  run(ctx, payload) {
-    const state = ctx.room.state;
-    const events = ctx.decide(decideVoidMany(state, selection(ctx, payload), payload.reason, ctx.now()));
-    const first = events[0];
-    const impact = voidImpact(state, first.type === 'participantsVoided' ? first.participantIds : []);
+  async run(ctx, payload) {
+    const decided = () => ctx.decide(decideVoidMany(ctx.room.state, selection(ctx, payload), payload.reason, ctx.now()));
+    const voidingOf = (events: ForumEvent[]) => (events[0].type === 'participantsVoided' ? events[0].participantIds : []);
+    const version = ctx.room.version;
+    let events = decided();
+    // What it takes away is counted over every ballot, a thousand a turn of the event loop, with
+    // the forum's order held (as a merge is decided); all of it again if the forum changed meanwhile.
+    let impact = await ctx.inTurns(() => voidImpactInSteps(ctx.room.state, voidingOf(events), BALLOTS_PER_TURN));
+    if (ctx.room.version !== version) {
+      events = decided();
+      impact = voidImpact(ctx.room.state, voidingOf(events));
+    }
     ctx.commit(events);
     return impact;
   },

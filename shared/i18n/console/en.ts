@@ -82,6 +82,7 @@ export const en: ConsoleCatalogue = {
   'storage.busy': 'another program is holding the database.',
   'storage.readonly': 'the database file has become read-only.',
   'storage.io': 'the laptop’s disk is not writing.',
+  'storage.readOnlyStart': 'the server was started only to look at the forum (READ_ONLY=1).',
   'structure.noPriorities': 'at least one priority is needed.',
   'structure.tooManyPriorities': 'too many priorities.',
   'structure.tooManyGoals': 'too many goals in priority {code}.',
@@ -383,11 +384,12 @@ export const en: ConsoleCatalogue = {
   'console.storage.busy': 'Another program holds the database file (a backup, an antivirus, a sync tool): close it.',
   'console.storage.readonly': 'The database file or its folder has become read-only: make it writable again.',
   'console.storage.io': 'The disk is not writing: check the drive the database is on.',
+  'console.storage.readOnlyStart': 'The server was started read-only (READ_ONLY=1), to look at this forum: to save again, stop it and start it without READ_ONLY.',
   'console.storage.since': 'Participants’ actions are refused since {time} ({refused} refused); nothing already saved is lost.',
   'console.backup': 'Backups',
   'console.backup.last': 'Latest backup: {time},',
-  'console.backup.none': 'No backups yet: the first is taken at the next phase change.',
-  'console.backup.help': 'The server backs the database up at every phase change and at shutdown, and keeps the newest ten beside it. On demand: npm run backup; to restore (with the server stopped): npm run restore FILE.',
+  'console.backup.none': 'No backups yet: the first is taken at the next phase change, or within the hour if anything is saved.',
+  'console.backup.help': 'The server backs the database up at every phase change, hourly while a forum runs, at shutdown and before an update changes it, and keeps beside it the last of each phase, the last 5 shutdowns and the last 24 hourly ones. On demand: npm run backup; to restore (with the server stopped): npm run restore FILE.',
 
   // ------------------------------------------------------------ guarded steps and projector control
   'console.guard.toIdeas': 'Participants will be able to submit ideas. The priorities, rules and admission mode can no longer be changed.',

@@ -7,6 +7,19 @@ export const en: ServerCatalogue = {
   // ------------------------------------------------------------ forum chooser (the server’s own address)
   'chooser.title': 'Choose your forum',
   'chooser.none': 'No forum is open right now. Ask the facilitator which address to open.',
+  'chooser.lead': 'This server holds several forums. Choose the one in your hall, by its title, date and stage.',
+  'chooser.created': 'created {date}',
+  'chooser.voteOnly': 'vote only',
+  'chooser.resultsTitle': 'Forums’ results',
+  'chooser.resultsLead': 'This server holds several forums. These have published their results:',
+  'chooser.resultsNone': 'No forum on this server has published its results yet. The facilitator publishes them after the announcement.',
+  'chooser.oneForum': 'This address belongs to one forum, and this server holds several. Open it from that forum’s console.',
+  'chooser.toForums': 'The list of forums on the console',
+  'chooser.screen': 'This server holds several forums: open the projector by the link from that forum’s console (/f/…/screen).',
+  'chooser.noSuchForum': 'There is no such forum on this server. Check the address.',
+  'chooser.toChooser': 'Forums you can join',
+  'refusal.language': 'In English',
+  'refusal.toConsole': 'Open the forum’s console',
 
   // ------------------------------------------------------------ notices to phones
   'notice.DOTS_REFUNDED': {
@@ -112,14 +125,6 @@ export const en: ServerCatalogue = {
   'chart.sub': 'Ideas ranked by dots',
   'chart.subPaper': 'Ideas ranked by dots: phones and paper stickers together',
   'chart.row': '{rank}. {title} — {dots}',
-  'chart.moreAt': {
-    one: '+{count} more idea at rank {rank}',
-    other: '+{count} more ideas at rank {rank}',
-  },
-  'chart.moreRanks': {
-    one: '+{count} more idea at ranks {from}–{to}',
-    other: '+{count} more ideas at ranks {from}–{to}',
-  },
   'chart.turnout': 'Participants: {joined} · voted: {voted} · in this priority: {votedHere}',
   'chart.hash': 'Results checksum: {hash}…',
   'chart.notRevealed': 'The priority “{title}” has not been revealed in the hall yet: a picture can be made only of a revealed priority.',

@@ -1,0 +1,43 @@
+// `npm run bench` part `startcheck`: the start-up check of a forum's log (server/forums/logCheck.ts) on the largest forum
+// (scripts/largest-forum.ts): what a start costs with no mark (the whole log through the rules),
+// from a mark with nothing added since (plain replay and the digest), and with the last tenth of
+// the log added since the mark, beside the plain replay every start did before the check.
+
+import { applyEvent, emptyState } from '../shared/forum/state.js';
+import type { LoadedForum } from '../server/db/store.js';
+import { checkForumLog } from '../server/forums/logCheck.js';
+import { largestForum } from './largest-forum.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function time(run: () => void, rounds = 5): number {
+  const took: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t = performance.now();
+    run();
+    took.push(performance.now() - t);
+  }
+  return median(took);
+}
+
+export function benchStartCheck(): void {
+  const forum = largestForum();
+  const loaded: LoadedForum = {
+    forum: { id: forum.id, slug: '1', joinCode: '', createdAt: 0, joinSecret: '', screenKey: '' },
+    events: forum.events.map((event, i) => ({ seq: i + 1, event, actionKey: null })),
+  };
+  const { mark } = checkForumLog(loaded);
+  const tenthBefore = checkForumLog({ ...loaded, events: loaded.events.slice(0, Math.floor(loaded.events.length * 0.9)) }).mark!;
+  const plain = time(() => {
+    const state = emptyState();
+    for (const { event } of loaded.events) applyEvent(state, event);
+  });
+  const whole = time(() => checkForumLog(loaded));
+  const fromMark = time(() => checkForumLog(loaded, mark!));
+  const lastTenth = time(() => checkForumLog(loaded, tenthBefore));
+  console.log(`\nStart-up check of the log, largest forum (${loaded.events.length.toLocaleString('en')} events), median of 5:`);
+  console.log(`  plain replay (before the check):      ${plain.toFixed(0)} ms`);
+  console.log(`  whole log through the rules (no mark): ${whole.toFixed(0)} ms`);
+  console.log(`  from a mark, nothing added since:     ${fromMark.toFixed(0)} ms`);
+  console.log(`  from a mark, last tenth added since:  ${lastTenth.toFixed(0)} ms`);
+}

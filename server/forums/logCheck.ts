@@ -1,0 +1,94 @@
+// The start-up check of a stored forum's log, as `npm run verify-log` makes it: every event is
+// replayed through the rules (shared/forum/verify.ts), and a row that is not an event at all is
+// found too. The replay is the one the forum opens with, so the check costs the rules' decisions
+// on top of a plain replay, not a second pass over the log. Only from where the last start found
+// the log clean: that start left a mark (the seq and a digest of the events up to it), and the
+// events up to the mark are replayed plainly when their digest still matches; any change to them,
+// and the whole log is checked again. A damaged log stops the start with one sentence naming the
+// first bad event, unless the organiser starts read-only.
+
+import { createHash } from 'node:crypto';
+import { applyEvent, emptyState } from '../../shared/forum/state.js';
+import { verifyLog } from '../../shared/forum/verify.js';
+import type { ForumState } from '../../shared/forum/types.js';
+import type { LoadedForum, StoredEvent } from '../db/store.js';
+import { StartupError } from '../errors.js';
+
+/** Where a forum's log was last found clean. */
+export interface CheckedMark {
+  seq: number;
+  digest: string;
+}
+
+/** The marks of every forum, as kept in the store's `log_checked` setting. */
+export function marksFrom(setting: string | null): Map<string, CheckedMark> {
+  try {
+    const parsed = JSON.parse(setting ?? '{}') as Record<string, CheckedMark>;
+    return new Map(Object.entries(parsed).filter(([, m]) => Number.isInteger(m?.seq) && typeof m?.digest === 'string'));
+  } catch {
+    return new Map();
+  }
+}
+
+export const marksSetting = (marks: Map<string, CheckedMark>): string => JSON.stringify(Object.fromEntries(marks));
+
+/**
+ * In one pass, the digest of the whole log (each event as the server writes it) and of its events
+ * up to and including `markSeq` (null when the log has no event with that seq).
+ */
+function digests(events: readonly StoredEvent[], markSeq: number | null): { atMark: { digest: string; count: number } | null; whole: string } {
+  const hash = createHash('sha256');
+  let atMark: { digest: string; count: number } | null = null;
+  events.forEach((e, i) => {
+    hash.update(`${e.seq}\n${JSON.stringify(e.event)}\n`);
+    if (e.seq === markSeq) atMark = { digest: hash.copy().digest('hex'), count: i + 1 };
+  });
+  return { atMark, whole: hash.digest('hex') };
+}
+
+export interface LogDamage {
+  /** Events and rows the rules, or a reader, would not have taken. */
+  count: number;
+  /** The first of them, as one clause: "event 57 (dotPlaced) breaks the rules with DOT_LIMIT: …". */
+  first: string;
+}
+
+/**
+ * The forum as the server holds it after replaying its log, what is wrong with the log, if anything,
+ * and, when nothing is, the mark the next start checks from.
+ */
+export function checkForumLog(loaded: LoadedForum, mark?: CheckedMark): { state: ForumState; damage: LogDamage | null; mark: CheckedMark | null; checked: number } {
+  const events = loaded.events;
+  const unreadable = loaded.unreadable ?? [];
+  // Rows that are not events are looked for in the whole log, every time: it costs nothing more.
+  const digest = digests(events, mark?.seq ?? null);
+  const prefix = unreadable.length === 0 ? digest.atMark : null;
+  let report: ReturnType<typeof verifyLog>;
+  let checked = events.length;
+  if (prefix && prefix.digest === mark!.digest) {
+    const state = emptyState();
+    for (let i = 0; i < prefix.count; i++) applyEvent(state, events[i].event);
+    report = verifyLog(events.slice(prefix.count), { state, events: prefix.count, firstCreated: events[0].seq });
+    checked = events.length - prefix.count;
+  } else {
+    report = verifyLog(events);
+  }
+  const found = [
+    ...report.problems.map((p) => ({ seq: p.seq, text: `event ${p.seq} (${p.type}) breaks the rules with ${p.error.code}: ${p.detail}` })),
+    ...unreadable.map((u) => ({ seq: u.seq, text: `event ${u.seq} (${u.type}) cannot be read: ${u.reason}` })),
+  ].sort((a, b) => a.seq - b.seq);
+  if (report.events === 0 && found.length === 0) found.push({ seq: 0, text: 'it has no events at all, not even the forumCreated it was stored with' });
+  if (found.length > 0) return { state: report.state, damage: { count: found.length, first: found[0].text }, mark: null, checked };
+  return { state: report.state, damage: null, mark: { seq: events[events.length - 1].seq, digest: digest.whole }, checked };
+}
+
+/** The sentence a damaged log stops the start with. */
+export function damagedLogError(dbPath: string, loaded: LoadedForum, state: ForumState, damage: LogDamage): StartupError {
+  const title = state.title ? ` "${state.title}"` : '';
+  const more = damage.count > 1 ? ` and ${damage.count - 1} more (npm run verify-log lists them)` : '';
+  const moreUk = damage.count > 1 ? ` і ще ${damage.count - 1} (їх перелічує npm run verify-log)` : '';
+  return new StartupError(
+    `Журнал форуму ${loaded.forum.slug}${title} у ${dbPath} пошкоджений: ${damage.first}${moreUk}; покладіть на місце файлу резервну копію (npm run restore ФАЙЛ) або запустіть лише для читання з READ_ONLY=1, щоб його переглянути.`,
+    `The log of forum ${loaded.forum.slug}${title} in ${dbPath} is damaged: ${damage.first}${more}; put a backup in its place with npm run restore FILE, or start read-only with READ_ONLY=1 to look at it.`,
+  );
+}
