@@ -11,6 +11,7 @@ import { decideIssueTickets, decideJoin } from '../../shared/forum/admission.js'
 import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from '../../shared/forum/attendance.js';
 import { decideInviteHost, decidePaperBallots } from '../../shared/forum/facilitation.js';
 import { decidePlaceDot, decideSubmitIdea, decideTransition } from '../../shared/forum/rules.js';
+import { tallyPriority } from '../../shared/forum/tally.js';
 import { forumCreated, idea, JOIN_CODE, Recorder } from '../../shared/forum/testing.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { hashToken } from '../forum/room.js';
@@ -316,9 +317,12 @@ describe('a stranger flooding the import beside a voting hall', () => {
     await server?.stop();
   });
 
-  it('costs the 30 voting phones nothing: their dot p95 with the flood is within ×1.2 of without, in the same run', async () => {
-    // The phones vote faster than a person, and may measure three times: their own command budgets
-    // are not what this is about.
+  // How much the flood slows the phones' acks is a figure, not an assertion: `npm run bench`
+  // (scripts/bench-import.ts) prints their p95 with and without it, in the same run. What is
+  // asserted here is what cannot change with the machine's load: nothing of the flood is let in or
+  // read, and every phone's dot placed under it is acknowledged and counted exactly once.
+  it('refuses every flooded request from its head, and the 30 voting phones lose and double nothing', async () => {
+    // The phones vote faster than a person: their own command budgets are not what this is about.
     const roomy = { burst: 100_000, perSecond: 100_000 };
     server = await startTestServer({ limits: { commandsPerConnection: roomy, commandsPerParticipant: roomy, commandsPerAddress: roomy } });
     const admin = await connectConsole(server);
@@ -329,60 +333,31 @@ describe('a stranger flooding the import beside a voting hall', () => {
     for (const phone of phones.slice(0, 6)) ideaIds.push(ok(await phone.send('idea:submit', { priorityCode: '1', goalCode: null, title: `Ідея ${ideaIds.length}`, description: '', place: '' })).ideaId);
     ok(await admin.send('phase:set', { to: 'review' }));
     ok(await admin.send('phase:set', { to: 'voting' }));
-    /** Every phone places a dot and takes it off again, `pairs` times; the acks' times. */
-    const round = async (pairs: number) => {
-      const times: number[] = [];
-      await Promise.all(
-        phones.map(async (phone, i) => {
-          for (let k = 0; k < pairs; k++) {
-            const ideaId = ideaIds[(i + k) % ideaIds.length];
-            for (const name of ['dot:place', 'dot:remove'] as const) {
-              const t = performance.now();
-              ok(await phone.send(name, { ideaId }));
-              times.push(performance.now() - t);
-            }
-          }
-        }),
-      );
-      return times;
-    };
-    const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
-    await round(2); // warm
-    // Rounds alternate, so that the machine's own ups and downs fall on both sides alike.
-    let counts = { sent: 0, statuses: {} as Record<string, number>, bytes: 0 };
-    const measure = async () => {
-      const calm: number[] = [];
-      const flooded: number[] = [];
-      const floodedRound = async () => {
-        // Back to back, as fast as it is answered: about 1,400 requests in these rounds.
-        const flood = await startImportFlood(`${server.url}/api/forums/import`);
-        await new Promise((res) => setTimeout(res, 200));
-        flooded.push(...(await round(5)));
-        const c = await flood.stop();
-        counts = { sent: counts.sent + c.sent, bytes: Math.max(counts.bytes, c.bytes), statuses: Object.fromEntries(Object.keys({ ...counts.statuses, ...c.statuses }).map((k) => [k, (counts.statuses[k] ?? 0) + (c.statuses[k] ?? 0)])) };
-      };
-      // Calm-flooded, then flooded-calm, and so on: neither comes always first.
-      for (let r = 0; r < 4; r++) {
-        if (r % 2 === 0) {
-          calm.push(...(await round(5)));
-          await floodedRound();
-        } else {
-          await floodedRound();
-          calm.push(...(await round(5)));
+    const flood = await startImportFlood(`${server.url}/api/forums/import`);
+    await new Promise((res) => setTimeout(res, 200));
+    // Under the flood, every phone places a dot and takes it off again five times, then places
+    // one to keep: each of these is acknowledged.
+    await Promise.all(
+      phones.map(async (phone, i) => {
+        for (let k = 0; k < 5; k++) {
+          const ideaId = ideaIds[(i + k) % ideaIds.length];
+          ok(await phone.send('dot:place', { ideaId }));
+          ok(await phone.send('dot:remove', { ideaId }));
         }
-      }
-      return { ratio: p95(flooded) / p95(calm), said: `p95 ${p95(calm).toFixed(1)} ms calm, ${p95(flooded).toFixed(1)} ms flooded` };
-    };
-    // The flood runs on the same two cores as the server and, under npm test, beside another test
-    // file: a whole measure is taken again, up to three times, before the ratio is judged. A server
-    // that read the flood's bodies (seconds each) fails all three by far; a busy machine not all.
-    const tries: { ratio: number; said: string }[] = [];
-    while (tries.length < 3 && !tries.some((m) => m.ratio <= 1.2)) tries.push(await measure());
+        ok(await phone.send('dot:place', { ideaId: ideaIds[i % ideaIds.length] }));
+      }),
+    );
+    const counts = await flood.stop();
     expect(counts.bytes).toBeLessThan(40_000);
-    expect(counts.sent).toBeGreaterThan(200);
+    expect(counts.sent).toBeGreaterThan(20);
     // Every one refused, none read: 403 first, then 429 once the address has spent its attempts.
     expect(Object.keys(counts.statuses).every((s) => s === '403' || s === '429'), JSON.stringify(counts)).toBe(true);
-    expect(Math.min(...tries.map((m) => m.ratio)), `${tries.map((m) => m.said).join('; ')}; ${JSON.stringify(counts)}`).toBeLessThanOrEqual(1.2);
+    // Exactly the kept dots, in memory and in the saved log.
+    const forum = server.forums.list()[0];
+    for (const state of [forum.room.state, forum.room.savedState]) {
+      const tally = new Map(tallyPriority(state, '1').map((t) => [t.ideaId, t.dots]));
+      expect(ideaIds.map((id) => tally.get(id))).toEqual(ideaIds.map(() => 5));
+    }
     expect(server.forums.list()).toHaveLength(1);
     for (const c of [admin, ...phones]) c.close();
   });
