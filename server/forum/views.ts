@@ -284,13 +284,15 @@ function unspentPerPriority(state: ForumState): Record<string, number> {
   // A ballot can place at most the budget, or what the cap allows on the ideas there are.
   const possible = priorities.map((p) => Math.min(state.rules.dotsPerPriority, (open.get(p.code) ?? 0) * state.rules.maxDotsPerIdea));
   const counts = priorities.map(() => 0);
+  // Plain loops, no closure per ballot: this runs over every participant at each console update.
+  const n = priorities.length;
   for (const who of state.participants.values()) {
     if (who.voided) continue;
     // Dots per priority, kept as the ballot changes (state.dotTotals): no walk over every dot.
     const spent = state.dotTotals.byBallot.get(who.id);
-    priorities.forEach((p, i) => {
-      if (possible[i] > 0 && (spent?.get(p.code) ?? 0) < possible[i]) counts[i]++;
-    });
+    for (let i = 0; i < n; i++) {
+      if (possible[i] > 0 && (spent === undefined || (spent.get(priorities[i].code) ?? 0) < possible[i])) counts[i]++;
+    }
   }
   return Object.fromEntries(priorities.map((p, i) => [p.code, counts[i]]));
 }
@@ -306,11 +308,42 @@ const ROW_FIELDS = ['name', 'online', 'ideas', 'dots', 'joinedAt', 'address', 't
 const everyField: Exclude<keyof ConsoleParticipant, 'id' | (typeof ROW_FIELDS)[number]> extends never ? true : never = true;
 void everyField;
 
-function keptRow(kept: Map<string, ConsoleParticipant>, row: ConsoleParticipant): ConsoleParticipant {
-  const last = kept.get(row.id);
-  if (last && ROW_FIELDS.every((f) => last[f] === row[f])) return last;
-  kept.set(row.id, row);
-  return row;
+/**
+ * Participants' console rows: the row last built where it reads the same, a new one where not.
+ * Each is filled into one scratch row and compared before a row is made: at 5,000 participants,
+ * a new row each at every update was 5,000 objects for the collector, whose pauses then held the
+ * loop tens of ms (scripts/stalls.ts).
+ */
+function participantRows(state: ForumState, presence: Presence): ConsoleParticipant[] {
+  const ideasByAuthor = new Map<string, number>();
+  for (const idea of state.ideas.values()) {
+    if (idea.status !== 'withdrawn') ideasByAuthor.set(idea.authorId, (ideasByAuthor.get(idea.authorId) ?? 0) + 1);
+  }
+  let kept = rowsByState.get(state);
+  if (!kept) rowsByState.set(state, (kept = new Map()));
+  const rows = new Array<ConsoleParticipant>(state.participants.size);
+  const scratch: ConsoleParticipant = { id: '', name: '', online: false, ideas: 0, dots: 0, joinedAt: 0, address: '', ticketNumber: null, voided: null };
+  let i = 0;
+  for (const p of state.participants.values()) {
+    scratch.id = p.id;
+    scratch.name = p.name;
+    scratch.online = presence.isOnline(p.id);
+    scratch.ideas = ideasByAuthor.get(p.id) ?? 0;
+    scratch.dots = sum(state.dotTotals.byBallot.get(p.id)?.values());
+    scratch.joinedAt = p.joinedAt;
+    scratch.address = p.address;
+    scratch.ticketNumber = p.ticketId ? (state.tickets.get(p.ticketId)?.number ?? null) : null;
+    scratch.voided = p.voided?.reason ?? null;
+    let row = kept.get(p.id);
+    if (!row || !sameRow(row, scratch)) kept.set(p.id, (row = { ...scratch }));
+    rows[i++] = row;
+  }
+  return rows;
+}
+
+function sameRow(a: ConsoleParticipant, b: ConsoleParticipant): boolean {
+  for (const f of ROW_FIELDS) if (a[f] !== b[f]) return false;
+  return true;
 }
 
 export function consoleView(
@@ -325,28 +358,9 @@ export function consoleView(
   const { reachable = { ok: true }, ...health } = status;
   const nameOf = (authorId: string, paperAuthor: string) => (authorId ? (state.participants.get(authorId)?.name ?? '') : paperAuthor);
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
-  const ideasByAuthor = new Map<string, number>();
-  for (const idea of state.ideas.values()) {
-    if (idea.status !== 'withdrawn') ideasByAuthor.set(idea.authorId, (ideasByAuthor.get(idea.authorId) ?? 0) + 1);
-  }
-  let rows = rowsByState.get(state);
-  if (!rows) rowsByState.set(state, (rows = new Map()));
-  const kept = rows;
   return {
     ...hallSummary(state, presence, join, version),
-    participants: [...state.participants.values()].map((p) =>
-      keptRow(kept, {
-        id: p.id,
-        name: p.name,
-        online: presence.isOnline(p.id),
-        ideas: ideasByAuthor.get(p.id) ?? 0,
-        dots: sum(state.dotTotals.byBallot.get(p.id)?.values()),
-        joinedAt: p.joinedAt,
-        address: p.address,
-        ticketNumber: p.ticketId ? (state.tickets.get(p.ticketId)?.number ?? null) : null,
-        voided: p.voided?.reason ?? null,
-      }),
-    ),
+    participants: participantRows(state, presence),
     ideas: [...state.ideas.values()]
       .filter((i) => i.status !== 'withdrawn')
       // Added to the public record, not spread into a new one: for thousands of ideas at every

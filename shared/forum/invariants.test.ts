@@ -22,7 +22,7 @@ import {
 import { decideJoin } from './admission.js';
 import { decideMerge, decideUndoMerge } from './facilitation.js';
 import { applyEvent, emptyState, replay } from './state.js';
-import { countDots, countVotingProgress, tallyPriority, votingProgress } from './tally.js';
+import { countDots, countDotsFromBallots, countVotingProgress, tallyPriority, votingProgress } from './tally.js';
 import { baseStructure, FORWARD, JOIN_CODE, snapshot } from './testing.js';
 import { FACILITATOR, PHASES, type ForumEvent, type ForumState } from './types.js';
 
@@ -54,7 +54,9 @@ function checkInvariants(state: ForumState): void {
   }
   // The progress kept as ballots change is the progress counted from every ballot.
   expect(votingProgress(state)).toEqual(countVotingProgress(state));
+  // The counts kept as ballots change are the counts from every ballot.
   const counts = countDots(state);
+  expect(new Map([...counts].map(([id, c]) => [id, { ...c }]))).toEqual(countDotsFromBallots(state));
   for (const p of state.structure.priorities) {
     const ranking = tallyPriority(state, p.code, counts);
     for (const row of ranking) expect(state.ideas.get(row.ideaId)?.status).toBe('active');

@@ -35,7 +35,7 @@ export function emptyState(): ForumState {
     ideas: new Map(),
     ideasByAuthor: new Map(),
     dots: new Map(),
-    dotTotals: { byBallot: new Map(), voted: 0, votedPerPriority: new Map(), dotsPerPriority: new Map() },
+    dotTotals: { byBallot: new Map(), byIdea: new Map(), voted: 0, votedPerPriority: new Map(), dotsPerPriority: new Map() },
     moderation: [],
     merges: new Map(),
     hosts: new Map(),
@@ -67,8 +67,19 @@ function setDots(state: ForumState, participantId: string, ideaId: string, n: nu
   if (!mine) state.dots.set(participantId, (mine = new Map()));
   if (n === 0) mine.delete(ideaId);
   else mine.set(ideaId, n);
+  countOnIdea(state, ideaId, before, n);
   const code = state.ideas.get(ideaId)?.priorityCode;
   if (code !== undefined) changeTotals(state, participantId, code, n - before);
+}
+
+/** A ballot's dots on an idea went from `before` to `after`: the idea's count and supporters follow. */
+function countOnIdea(state: ForumState, ideaId: string, before: number, after: number): void {
+  const byIdea = state.dotTotals.byIdea;
+  const counted = byIdea.get(ideaId) ?? { dots: 0, supporters: 0 };
+  counted.dots += after - before;
+  counted.supporters += (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
+  if (counted.supporters === 0) byIdea.delete(ideaId);
+  else byIdea.set(ideaId, counted);
 }
 
 /** A ballot's dots in a priority went up or down by `by`: the totals by priority follow. */
@@ -133,13 +144,16 @@ function foldDots(state: ForumState, into: Idea | null, folded: readonly string[
     for (const [ideaId, n] of mine) {
       if (!codeOf.has(ideaId)) continue;
       mine.delete(ideaId);
+      countOnIdea(state, ideaId, n, 0);
       const code = codeOf.get(ideaId);
       if (code !== undefined) change.set(code, (change.get(code) ?? 0) - n);
     }
     const on = onto.get(participantId) ?? 0;
     if (into && on > 0) {
       onto.delete(participantId);
-      mine.set(into.id, (mine.get(into.id) ?? 0) + on);
+      const had = mine.get(into.id) ?? 0;
+      mine.set(into.id, had + on);
+      countOnIdea(state, into.id, had, had + on);
       change.set(into.priorityCode, (change.get(into.priorityCode) ?? 0) + on);
     }
     for (const [code, by] of change) if (by !== 0) changeTotals(state, participantId, code, by);

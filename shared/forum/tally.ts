@@ -42,8 +42,13 @@ export function rankIdeas(entries: readonly RankInput[]): IdeaTally[] {
   return ranked;
 }
 
-/** Dots and supporters of every idea, hidden or not. */
-export function countDots(state: ForumState): Map<string, { dots: number; supporters: number }> {
+/** Dots and supporters of every idea, hidden or not: what is kept as ballots change (state.dotTotals.byIdea). */
+export function countDots(state: ForumState): ReadonlyMap<string, Readonly<{ dots: number; supporters: number }>> {
+  return state.dotTotals.byIdea;
+}
+
+/** The same, counted again from every ballot: what the kept counts are checked against. */
+export function countDotsFromBallots(state: ForumState): Map<string, { dots: number; supporters: number }> {
   const counts = new Map<string, { dots: number; supporters: number }>();
   for (const mine of state.dots.values()) {
     for (const [ideaId, n] of mine) {
@@ -69,7 +74,7 @@ export function activeIdeas(state: ForumState, priorityCode?: string): Idea[] {
 export function tallyPriority(
   state: ForumState,
   priorityCode: string,
-  counts: Map<string, { dots: number; supporters: number }> = countDots(state),
+  counts: ReadonlyMap<string, Readonly<{ dots: number; supporters: number }>> = countDots(state),
 ): IdeaTally[] {
   return rankIdeas(
     activeIdeas(state, priorityCode).map((idea) => ({

@@ -342,6 +342,12 @@ export interface ForumState {
 export interface DotTotals {
   /** Participant id → priority code → the dots they placed there (no entry: none). */
   byBallot: Map<string, Map<string, number>>;
+  /**
+   * Idea id → its dots from phones and the ballots that placed them (no entry: none), as the
+   * results count them: counted again from every ballot, a hall of 5,000 held the server up 23 ms
+   * at the switch to results and at each reveal (scripts/stalls.ts).
+   */
+  byIdea: Map<string, { dots: number; supporters: number }>;
   /** Participants with a dot anywhere. */
   voted: number;
   /** Priority code → participants with a dot there (no entry: none). */
