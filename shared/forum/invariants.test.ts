@@ -19,7 +19,8 @@ import {
   dotsSpent,
   ideasOf,
 } from './rules.js';
-import { decideJoin } from './admission.js';
+import { decideJoin, decideVoid } from './admission.js';
+import { decideVoidMany } from './attendance.js';
 import { decideMerge, decideUndoMerge } from './facilitation.js';
 import { applyEvent, emptyState, replay } from './state.js';
 import { countDots, countDotsFromBallots, countVotingProgress, tallyPriority, votingProgress } from './tally.js';
@@ -115,6 +116,9 @@ function evening(seed: number, steps: number) {
       decision = decideMerge(state, idea, others, `m${step}`, step, FACILITATOR);
       if (decision.ok) merges.push(`m${step}`);
     } else if (r < 0.965) decision = decideUndoMerge(state, merges.length > 0 ? rnd.pick(merges) : 'missing', step, FACILITATOR);
+    // Now and then one ballot voided, or everyone who joined in the last stretch of the evening.
+    else if (r < 0.968) decision = decideVoid(state, who, 'Другий голос', step);
+    else if (r < 0.97) decision = decideVoidMany(state, { window: { from: Math.max(0, step - 60), to: step } }, 'Одна хвилина', step);
     else decision = decideReveal(state, rnd.pick(codes));
 
     // Deciding never touches the state: a refusal changes nothing, an acceptance only by its events.
@@ -139,12 +143,20 @@ describe('randomised evenings', () => {
     expect(snapshot(replay(JSON.parse(JSON.stringify(log)) as ForumEvent[]))).toBe(snapshot(state));
   });
 
-  it('the evenings reach voting with dots placed, hide ideas that carried dots and merge some', () => {
+  it('the evenings reach voting with dots placed, hide ideas that carried dots, merge some and void ballots that held dots', () => {
     let withDots = 0;
     let refundedHides = 0;
     let mergesMovingDots = 0;
+    let voidsTakingDots = 0;
     for (const seed of SEEDS) {
       const { log } = evening(seed, STEPS);
+      const ballots = new Map<string, number>();
+      for (const e of log) {
+        if (e.type === 'dotPlaced') ballots.set(e.participantId, (ballots.get(e.participantId) ?? 0) + 1);
+        if (e.type === 'dotRemoved') ballots.set(e.participantId, (ballots.get(e.participantId) ?? 0) - 1);
+        const voided = e.type === 'participantVoided' ? [e.participantId] : e.type === 'participantsVoided' ? e.participantIds : [];
+        if (voided.some((id) => (ballots.get(id) ?? 0) > 0)) voidsTakingDots++;
+      }
       if (log.some((e) => e.type === 'dotPlaced')) withDots++;
       mergesMovingDots += log.filter((e) => e.type === 'ideasMerged' && e.moved.length > 0).length;
       const placed = new Set<string>();
@@ -157,5 +169,6 @@ describe('randomised evenings', () => {
     expect(withDots).toBeGreaterThan(SEEDS.length / 3);
     expect(refundedHides).toBeGreaterThan(0);
     expect(mergesMovingDots).toBeGreaterThan(0);
+    expect(voidsTakingDots).toBeGreaterThan(0);
   });
 });

@@ -102,6 +102,26 @@ function changeTotals(state: ForumState, participantId: string, code: string, by
   }
 }
 
+/**
+ * Takes every dot off a ballot, its totals with it in one step: dot by dot (setDots), a void of
+ * 1,024 ballots on the largest forum took 34 ms of its 56 (scripts/stalls.ts, profiled).
+ */
+function clearBallot(state: ForumState, participantId: string): void {
+  const mine = state.dots.get(participantId);
+  if (!mine) return;
+  for (const [ideaId, n] of mine) countOnIdea(state, ideaId, n, 0);
+  state.dots.delete(participantId);
+  const totals = state.dotTotals;
+  const ballot = totals.byBallot.get(participantId);
+  if (!ballot) return;
+  for (const [code, n] of ballot) {
+    bump(totals.dotsPerPriority, code, -n);
+    bump(totals.votedPerPriority, code, -1);
+  }
+  if (ballot.size > 0) totals.voted--;
+  totals.byBallot.delete(participantId);
+}
+
 /** Adds (or, with a negative count, takes off) a participant's dots on an idea; never below zero. */
 function addDots(state: ForumState, participantId: string, ideaId: string, count: number): void {
   setDots(state, participantId, ideaId, Math.max(0, (state.dots.get(participantId)?.get(ideaId) ?? 0) + count));
@@ -202,8 +222,7 @@ function voidParticipant(state: ForumState, participantId: string, reason: strin
   if (!p || p.voided) return false;
   p.voided = { reason, at };
   state.voidedCount++;
-  for (const ideaId of [...(state.dots.get(p.id)?.keys() ?? [])]) setDots(state, p.id, ideaId, 0);
-  state.dots.delete(p.id);
+  clearBallot(state, p.id);
   for (const idea of state.ideasByAuthor.get(p.id) ?? []) {
     if (idea.status !== 'active') continue;
     idea.status = 'hidden';
