@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONES } from '../../server/realtime/push.js';
+import { PHONES } from '../../server/realtime/rooms.js';
 import {
   connect,
   connectConsole,

@@ -10,7 +10,7 @@ import { HandlerContext, type HandlerServices } from '../handlers/define.js';
 import { HANDLERS } from '../handlers/index.js';
 import type { Logger } from '../log.js';
 import { take, type Verdict } from './limits.js';
-import type { AppSocket } from './socket.js';
+import type { AppSocket } from './connection.js';
 
 /**
  * Commands refused for going too fast within FLOOD_WINDOW_MS before the connection is cut. A phone
