@@ -9,6 +9,7 @@
 // a page per turn of the event loop, and the forum refuses actions until it is there.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
 import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
@@ -109,7 +110,42 @@ function actionOf(event: ForumEvent): DoneAction | null {
       return { command: 'dot:place', target: event.ideaId, ideaId: null };
     case 'dotRemoved':
       return { command: 'dot:remove', target: event.ideaId, ideaId: null };
+    case 'forumCreated':
+    case 'ideaImported':
+    case 'forumArchived':
+    case 'forumUnarchived':
+    case 'structureSet':
+    case 'rulesSet':
+    case 'phaseChanged':
+    case 'participantJoined':
+    case 'ideaHidden':
+    case 'ideaRestored':
+    case 'priorityRevealed':
+    case 'displaySet':
+    case 'resultsTopSet':
+    case 'resultsPublished':
+    case 'admissionSet':
+    case 'addressCapSet':
+    case 'attendanceSet':
+    case 'joiningPaused':
+    case 'joiningResumed':
+    case 'ticketsIssued':
+    case 'ticketReleased':
+    case 'ballotMoved':
+    case 'participantVoided':
+    case 'participantsVoided':
+    case 'ideasMerged':
+    case 'mergeUndone':
+    case 'paperDotsSet':
+    case 'paperBallotsSet':
+    case 'hostInvited':
+    case 'hostRevoked':
+    case 'timerSet':
+    case 'timerCleared':
+    case 'wordListSet':
+      return null;
     default:
+      everyCaseHandled(event);
       return null;
   }
 }
@@ -787,6 +823,8 @@ export class ForumRoom {
         case 'dotRemoved':
           effects.me.add(e.participantId);
           break;
+        default:
+          everyCaseHandled(e);
       }
     }
     return effects;

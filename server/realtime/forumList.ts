@@ -3,6 +3,7 @@
 // ideas) and the log of whole forums, and creates, archives and deletes them. Each forum's own
 // console, projector and phones live in that forum's namespace (/f/<slug>), apart from this one.
 
+import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { RuleError } from '../../shared/forum/errors.js';
 import { countDots, tallyPriority } from '../../shared/forum/tally.js';
 import { LIMITS, type AdmissionMode } from '../../shared/forum/types.js';
@@ -182,6 +183,8 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
       }
       case 'forums:grant':
         return deps.grants.issue();
+      default:
+        everyCaseHandled(name);
     }
   };
 
