@@ -1,6 +1,8 @@
 // One live forum: its state in memory, the store beneath it, who is online, and which phone
-// actions were already done. Every change goes through commit(): persist first, then apply, then
-// tell the listeners what changed. Transport-free, so it is driven the same way by sockets and tests.
+// actions were already done. Every change goes through commit(): applied at once, so the next
+// action is decided against it, then written with its batch, and only once that is on disk are the
+// listeners told what changed and the action acknowledged. Transport-free, so it is driven the
+// same way by sockets and tests.
 //
 // Beside the live state the room keeps a copy of the forum as saved (every committed batch applied
 // to it): a batch the disk refuses is undone by taking that copy back, at the cost of a few field
