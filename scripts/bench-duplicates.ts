@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { DUPLICATE_THRESHOLD, DuplicateIndex, type IdeaText } from '../shared/forum/similarity.js';
+import { percentileOf } from './measure.js';
 
 /** A card of the labelled set: an idea and the group of cards that say the same thing. */
 export interface LabelledIdea extends IdeaText {
@@ -64,7 +65,7 @@ export function allGroups(index: DuplicateIndex, ideas: IdeaText[], threshold: n
 }
 
 const PRIORITIES = ['1', '2', '3', '4', '5', '6'];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => percentileOf(xs, 50);
 
 export async function benchDuplicates(): Promise<void> {
   const ideas = loadLabelledIdeas();

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { phoneAddress } from './fleet.js';
+import { percentileOf as pct } from './measure.js';
 import { startServerProcess } from './process.js';
 
 const GUESSERS = 250;
@@ -47,10 +48,6 @@ async function timedAsk(s: Socket, event: string, payload: unknown, into: number
   return answer;
 }
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 interface Hall {
   joins: number[];

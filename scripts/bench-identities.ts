@@ -14,7 +14,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { IdeasPatch } from '../shared/protocol.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { ideaText, phoneAddress } from './fleet.js';
-import { wire } from './measure.js';
+import { percentileOf as pct, wire } from './measure.js';
 import { startServerProcess } from './process.js';
 
 const IDENTITIES = Number(process.env.BENCH_IDENTITIES ?? 300);
@@ -33,10 +33,6 @@ const actionId = () => randomBytes(8).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type AckResult = { ok: boolean; data?: { ideaId?: string }; error?: { code: string } };
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 export async function benchIdentities(hall: number, label = 'this version', root?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));

@@ -17,6 +17,7 @@ import { forumFileOf } from '../server/forums/transfer.js';
 import { phoneAddress } from './fleet.js';
 import { startImportFlood } from './import-flood.js';
 import { largestForum } from './largest-forum.js';
+import { percentileOf as pct } from './measure.js';
 import { startServerProcess } from './process.js';
 
 type Ack = { ok: boolean; data?: { ideaId?: string }; error?: { code: string } };
@@ -30,7 +31,6 @@ function connectOne(url: string, auth: Record<string, unknown>, localAddress?: s
 }
 const send = (s: Socket, event: string, payload: unknown) => s.timeout(60_000).emitWithAck(event, payload) as Promise<Ack>;
 
-const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 const line = (label: string, t: number[]) => `  ${label.padEnd(60)} dot acks ${String(t.length).padStart(5)}  p50 ${pct(t, 50).toFixed(1).padStart(6)}  p95 ${pct(t, 95).toFixed(1).padStart(6)}  max ${Math.max(...t).toFixed(1).padStart(7)} ms`;
 
 export async function benchImport(): Promise<void> {

@@ -7,8 +7,9 @@ import { applyEvent, emptyState } from '../shared/forum/state.js';
 import type { LoadedForum } from '../server/db/store.js';
 import { checkForumLog } from '../server/forums/logCheck.js';
 import { largestForum } from './largest-forum.js';
+import { percentileOf } from './measure.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => percentileOf(xs, 50);
 
 function time(run: () => void, rounds = 5): number {
   const took: number[] = [];

@@ -21,7 +21,7 @@ import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { phoneAddress } from './fleet.js';
 import { runClosedLoop, runPacedEvening, type ForumTarget, type ShapeFigures, type StepFigures } from './load.js';
-import { rssMiB, wire } from './measure.js';
+import { percentileOf as pct, rssMiB, wire } from './measure.js';
 import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
 import { startServerProcess, type ServerProcess } from './process.js';
 import { benchViews } from './bench-views.js';
@@ -128,10 +128,6 @@ async function currentJoinCode(port: number, key: string): Promise<string> {
   return (await firstConsoleView<{ joinCode: string }>(port, key)).joinCode;
 }
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 const fmt = (n: number) => n.toFixed(1).padStart(8);
 

@@ -15,11 +15,17 @@ export const clock = (): number => performance.timeOrigin + performance.now();
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** The value below which `p` per cent of `sorted` (ascending) lie: nearest rank. */
+/**
+ * The value below which `p` per cent of `sorted` (ascending) lie: nearest rank. The one formula of
+ * every figure the scripts give as a percentile or a median; NaN for no values.
+ */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/** percentile of values in any order. */
+export const percentileOf = (values: readonly number[], p: number): number => percentile(Float64Array.from(values).sort(), p);
 
 export interface Spread {
   n: number;

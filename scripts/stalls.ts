@@ -17,6 +17,7 @@ import { Recorder } from '../shared/forum/testing.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { forumFileOf } from '../server/forums/transfer.js';
 import { largestForum } from './largest-forum.js';
+import { percentileOf } from './measure.js';
 import { startServerProcess } from './process.js';
 
 const EVERY_MS = 100;
@@ -115,7 +116,7 @@ export async function benchStalls(): Promise<void> {
     await get('api/forum.json');
     await get('api/forum.json?kind=archive');
 
-    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    const median = (v: number[]) => percentileOf(v, 50);
     const figures = (v: number[]) => (v.length > 1 ? `${median(v).toFixed(0)} / ${Math.max(...v).toFixed(0)}` : v[0].toFixed(0)).padStart(12);
     console.log(`  (a route asked for ${ROUNDS} times: median / longest; the machine's load average ${loadavg().map((n) => n.toFixed(2)).join(', ')} at the end)`);
     console.log(`  ${'request'.padEnd(48)}${'answer ms'.padStart(12)}${'stall ms'.padStart(12)}`);

@@ -18,13 +18,13 @@ import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from 
 import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
 import { StorageHealth } from './forum/storage.js';
-import { Forums, type Attached } from './forums/registry.js';
+import { Forums } from './forums/registry.js';
+import type { OpenForum } from './forums/openForum.js';
 import { checkForumLog, damagedLogError, marksFrom, marksSetting, type CheckedMark } from './forums/logCheck.js';
-import { CONSOLES } from './realtime/consoles.js';
+import { CONSOLES } from './realtime/rooms.js';
 import { attachForumList } from './realtime/forumList.js';
 import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
-import type { Router } from 'express';
 import { createHttpApp, forumRouter } from './http/app.js';
 import { recordInfoFrom, type ForumRecordInfo } from './http/public.js';
 import { forumFileText } from './forums/transfer.js';
@@ -35,7 +35,8 @@ import { phoneBaseUrl, type Reachability } from './net.js';
 import { KeyGuard } from './realtime/keys.js';
 import { Limits, type LimitSettings } from './realtime/limits.js';
 import type { PushOptions } from './realtime/push.js';
-import { attachRealtime, type AppNamespace, type AppServer } from './realtime/socket.js';
+import type { AppNamespace, AppServer } from './realtime/connection.js';
+import { attachRealtime } from './realtime/socket.js';
 import { WALL_BUDGET, type WallBudget } from './realtime/wallPace.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -202,15 +203,6 @@ export interface RunningServer {
   readonly slug: string;
   io: AppServer;
   close(): Promise<void>;
-}
-
-/** What the server attaches to each open forum: its admission, its connections, its duplicate finder. */
-export interface OpenForum extends Attached {
-  admission: Admission;
-  duplicates: Duplicates;
-  nsp: AppNamespace;
-  /** Its HTTP addresses, mounted at /f/<slug>. */
-  router: Router;
 }
 
 /** The template, read and checked; a failure says which file and what is wrong with it. */

@@ -681,6 +681,7 @@ export const LIST_COMMANDS = {
 
 export type ListCommandName = keyof typeof LIST_COMMANDS;
 export type ListCommandPayload<N extends ListCommandName> = z.input<(typeof LIST_COMMANDS)[N]['schema']>;
+export type ListCommandParsed<N extends ListCommandName> = z.output<(typeof LIST_COMMANDS)[N]['schema']>;
 
 export interface ListCommandResults {
   'forums:create': { forumId: string; slug: string };

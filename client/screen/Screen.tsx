@@ -12,6 +12,7 @@ import type { Priority } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { PriorityResult, PublicIdea, ResultRow, ScreenView } from '../../shared/protocol.js';
 import { AA_LARGE, AA_TEXT, readableOn } from '../../shared/color.js';
+import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { useCountdown } from '../lib/countdown.js';
 import { groupCode } from '../lib/format.js';
 import { useT } from '../lib/i18n.js';
@@ -114,7 +115,11 @@ function slideOf(view: ScreenView): Slide {
     case 'review':
     case 'voting':
       return { kind: phase };
+    case 'results':
+    case 'closed':
+      return { kind: 'results', result: view.results.at(-1) };
     default:
+      everyCaseHandled(phase);
       return { kind: 'results', result: view.results.at(-1) };
   }
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONES } from '../../server/realtime/push.js';
+import { PHONES } from '../../server/realtime/rooms.js';
 import {
   connect,
   connectConsole,
@@ -314,7 +314,7 @@ describe.skipIf(!haveBrowser || !built)(`a resend while the participant's comman
     // The dot is saved and its answer lost with the connection; the page's next connection is held
     // while the voter's other device spends every command the participant has. The resend that
     // follows carries an id the forum knows, so it is answered as done, not RATE_LIMITED (a new
-    // action would be refused: shown in server/test/admission.test.ts).
+    // action would be refused: shown in server/test/admission-socket.test.ts).
     loseNext = true;
     holding = true;
     await row.getByRole('button', { name: `Додати крапку ідеї «${IDEAS[0]}»` }).click();

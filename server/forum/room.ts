@@ -1,6 +1,8 @@
 // One live forum: its state in memory, the store beneath it, who is online, and which phone
-// actions were already done. Every change goes through commit(): persist first, then apply, then
-// tell the listeners what changed. Transport-free, so it is driven the same way by sockets and tests.
+// actions were already done. Every change goes through commit(): applied at once, so the next
+// action is decided against it, then written with its batch, and only once that is on disk are the
+// listeners told what changed and the action acknowledged. Transport-free, so it is driven the
+// same way by sockets and tests.
 //
 // Beside the live state the room keeps a copy of the forum as saved (every committed batch applied
 // to it): a batch the disk refuses is undone by taking that copy back, at the cost of a few field
@@ -9,6 +11,7 @@
 // a page per turn of the event loop, and the forum refuses actions until it is there.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
 import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
@@ -109,7 +112,42 @@ function actionOf(event: ForumEvent): DoneAction | null {
       return { command: 'dot:place', target: event.ideaId, ideaId: null };
     case 'dotRemoved':
       return { command: 'dot:remove', target: event.ideaId, ideaId: null };
+    case 'forumCreated':
+    case 'ideaImported':
+    case 'forumArchived':
+    case 'forumUnarchived':
+    case 'structureSet':
+    case 'rulesSet':
+    case 'phaseChanged':
+    case 'participantJoined':
+    case 'ideaHidden':
+    case 'ideaRestored':
+    case 'priorityRevealed':
+    case 'displaySet':
+    case 'resultsTopSet':
+    case 'resultsPublished':
+    case 'admissionSet':
+    case 'addressCapSet':
+    case 'attendanceSet':
+    case 'joiningPaused':
+    case 'joiningResumed':
+    case 'ticketsIssued':
+    case 'ticketReleased':
+    case 'ballotMoved':
+    case 'participantVoided':
+    case 'participantsVoided':
+    case 'ideasMerged':
+    case 'mergeUndone':
+    case 'paperDotsSet':
+    case 'paperBallotsSet':
+    case 'hostInvited':
+    case 'hostRevoked':
+    case 'timerSet':
+    case 'timerCleared':
+    case 'wordListSet':
+      return null;
     default:
+      everyCaseHandled(event);
       return null;
   }
 }
@@ -787,6 +825,8 @@ export class ForumRoom {
         case 'dotRemoved':
           effects.me.add(e.participantId);
           break;
+        default:
+          everyCaseHandled(e);
       }
     }
     return effects;

@@ -1,12 +1,14 @@
 // What a new forum starts with: its first events. From the template or a JSON priority tree; from
 // an earlier forum (its structure, with chosen ideas made goals or tasks that link back); or a
-// vote-only forum whose ideas are an earlier forum's shortlist. Pure: the registry stores them.
+// vote-only forum whose ideas are an earlier forum's shortlist. The forum list's request is decided
+// here (forumStartOf). Pure: the registry stores them.
 
 import { randomUUID } from 'node:crypto';
 import { refuse, accept, type Decision } from '../../shared/forum/errors.js';
-import { normalizeStructure } from '../../shared/forum/rules.js';
+import { checkLine, normalizeStructure } from '../../shared/forum/rules.js';
 import { countDots, tallyPriority, topWithTies } from '../../shared/forum/tally.js';
-import { DEFAULT_RULES, type AdmissionMode, type ForumEvent, type ForumState, type Goal, type Origin, type Rules, type Structure } from '../../shared/forum/types.js';
+import type { ListCommandParsed } from '../../shared/protocol.js';
+import { DEFAULT_RULES, LIMITS, type AdmissionMode, type ForumEvent, type ForumState, type Goal, type Origin, type Rules, type Structure } from '../../shared/forum/types.js';
 
 export interface ForumStart {
   title: string;
@@ -51,6 +53,60 @@ export function creationEvents(id: string, joinCode: string, start: ForumStart, 
   for (const idea of start.ideas ?? []) events.push({ type: 'ideaImported', ideaId: randomUUID(), ...idea, at });
   if (start.voteOnly) events.push({ type: 'phaseChanged', from: 'lobby', to: 'voting' });
   return events;
+}
+
+/** What the forum list's console asks a new forum to start from. */
+export type CreateRequest = ListCommandParsed<'forums:create'>;
+
+/** Where a new forum's start is read from. */
+export interface StartSources {
+  /** The template's tree (VICHE_TEMPLATE); null when it cannot be read or is not a tree. */
+  template(): Structure | null;
+  /** An earlier forum of this server, by id. */
+  forum(forumId: string): ForumState | undefined;
+  /** How a new forum admits people unless the request says (ADMISSION). */
+  admission: AdmissionMode;
+}
+
+/** The start the forum list's request asks for, or the first thing the rules refuse in it. */
+export function forumStartOf(request: CreateRequest, sources: StartSources): Decision<ForumStart> {
+  const title = checkLine('forumTitle', request.title, LIMITS.vision, true);
+  if (!title.ok) return title;
+  const { from } = request;
+  switch (from.kind) {
+    case 'template': {
+      const structure = sources.template();
+      if (!structure) return refuse('BAD_STRUCTURE', { reason: 'template' });
+      return accept({ title: title.value, structure, admission: sources.admission });
+    }
+    case 'structure': {
+      const structure = normalizeStructure(from.structure);
+      if (!structure.ok) return structure;
+      return accept({ title: title.value, structure: structure.value, admission: sources.admission });
+    }
+    case 'forum':
+    case 'shortlist': {
+      const previous = sources.forum(from.forumId);
+      if (!previous) return refuse('FORUM_NOT_FOUND');
+      const basedOn = { forumId: previous.id, title: previous.title };
+      if (from.kind === 'forum') {
+        const structure = structureFromPrevious(previous, from.carry);
+        if (!structure.ok) return structure;
+        return accept({ title: title.value, structure: structure.value, rules: { ...previous.rules }, admission: sources.admission, basedOn });
+      }
+      const ideas = shortlist(previous, { top: from.top, ideaIds: from.ideaIds });
+      if (!ideas.ok) return ideas;
+      return accept({
+        title: title.value,
+        structure: structuredClone(previous.structure),
+        rules: { ...previous.rules },
+        admission: from.admission ?? sources.admission,
+        voteOnly: true,
+        basedOn,
+        ideas: ideas.value,
+      });
+    }
+  }
 }
 
 const originOf = (state: ForumState, ideaId: string): Origin => ({ forumId: state.id, forumTitle: state.title, ideaId });

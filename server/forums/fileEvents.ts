@@ -9,6 +9,7 @@
 // Pure: runs in the import's worker thread (fileWorker.ts).
 
 import { z } from 'zod';
+import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { checkLine, checkText, normalizeStructure } from '../../shared/forum/rules.js';
 import { keptByEarlierRules } from '../../shared/forum/text.js';
 import { ADMISSION_MODES, LIMITS, PAPER_BALLOTS_MAX, PAPER_DOTS_MAX, PHASES, RESULTS_TOP_MAX, TICKET_CODE_DIGITS, TIMER_MAX_MS, type ForumEvent } from '../../shared/forum/types.js';
@@ -189,7 +190,45 @@ export function checkFileEvent(event: unknown): FieldProblem | null {
       for (const [field, check] of fields) if (!check.ok || !keptByEarlierRules(check.value, raw[field])) return textProblem(field, check);
       return null;
     }
+    case 'forumArchived':
+    case 'forumUnarchived':
+    case 'rulesSet':
+    case 'phaseChanged':
+    case 'participantJoined':
+    case 'participantRenamed':
+    case 'ideaSubmitted':
+    case 'ideaEdited':
+    case 'ideaWithdrawn':
+    case 'ideaHidden':
+    case 'ideaRestored':
+    case 'dotPlaced':
+    case 'dotRemoved':
+    case 'priorityRevealed':
+    case 'displaySet':
+    case 'resultsTopSet':
+    case 'resultsPublished':
+    case 'admissionSet':
+    case 'addressCapSet':
+    case 'attendanceSet':
+    case 'joiningPaused':
+    case 'joiningResumed':
+    case 'ticketsIssued':
+    case 'ticketReleased':
+    case 'ballotMoved':
+    case 'participantVoided':
+    case 'participantsVoided':
+    case 'ideasMerged':
+    case 'mergeUndone':
+    case 'paperDotsSet':
+    case 'paperBallotsSet':
+    case 'hostInvited':
+    case 'hostRevoked':
+    case 'timerSet':
+    case 'timerCleared':
+    case 'wordListSet':
+      return null;
     default:
+      everyCaseHandled(e);
       return null;
   }
 }

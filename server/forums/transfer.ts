@@ -18,6 +18,7 @@
 
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { wellFormed } from '../../shared/forum/text.js';
 import { verifyLog } from '../../shared/forum/verify.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
@@ -66,7 +67,41 @@ function anonymised(event: ForumEvent, n: number, codes: Map<string, string>, us
       return { ...event, author: '' };
     case 'ticketsIssued':
       return { ...event, tickets: event.tickets.map((t) => ({ ...t, code: codeFor(t.code, codes, used) })) };
+    case 'forumCreated':
+    case 'forumArchived':
+    case 'forumUnarchived':
+    case 'structureSet':
+    case 'rulesSet':
+    case 'phaseChanged':
+    case 'ideaEdited':
+    case 'ideaWithdrawn':
+    case 'ideaHidden':
+    case 'ideaRestored':
+    case 'dotPlaced':
+    case 'dotRemoved':
+    case 'priorityRevealed':
+    case 'displaySet':
+    case 'resultsTopSet':
+    case 'resultsPublished':
+    case 'admissionSet':
+    case 'addressCapSet':
+    case 'attendanceSet':
+    case 'joiningPaused':
+    case 'joiningResumed':
+    case 'ticketReleased':
+    case 'participantVoided':
+    case 'participantsVoided':
+    case 'ideasMerged':
+    case 'mergeUndone':
+    case 'paperDotsSet':
+    case 'paperBallotsSet':
+    case 'hostRevoked':
+    case 'timerSet':
+    case 'timerCleared':
+    case 'wordListSet':
+      return event;
     default:
+      everyCaseHandled(event);
       return event;
   }
 }

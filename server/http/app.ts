@@ -17,7 +17,7 @@ import type { Lang } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
 import type { ForumFileKind } from '../forums/transfer.js';
-import type { OpenForum } from '../main.js';
+import type { OpenForum } from '../forums/openForum.js';
 import { registerImportRoute } from './forumImport.js';
 import { phoneChooserPage, resultsChooserPage, takesPhones } from './chooser.js';
 import { httpErrors, notFound } from './errors.js';

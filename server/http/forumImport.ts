@@ -20,7 +20,7 @@ import { Refusal } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
 import { pause, readForumFileOffThread } from '../forums/fileReader.js';
 import { sealKey } from '../forums/transfer.js';
-import type { OpenForum } from '../main.js';
+import type { OpenForum } from '../forums/openForum.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
 

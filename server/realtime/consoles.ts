@@ -11,9 +11,9 @@ import type { ForumRoom } from '../forum/room.js';
 import { consoleView, hostView, type ConsoleStatus } from '../forum/views.js';
 import type { Session } from './session.js';
 import { ViewStream } from './viewStream.js';
-import type { AppNamespace, AppSocket } from './socket.js';
+import type { AppNamespace, AppSocket } from './connection.js';
+import { CONSOLES, HOSTS, hostRoom } from './rooms.js';
 
-export const CONSOLES = 'consoles';
 /** Facilitators' consoles still being sent their first view in parts: their view is kept up to date, but no patch goes to them. */
 const JOINING = 'consoles:joining';
 /**
@@ -22,8 +22,6 @@ const JOINING = 'consoles:joining';
  * was encoded and sent (scripts/stalls.ts); a hall of a few hundred is sent whole, as before.
  */
 export const ROWS_PER_PART = 1000;
-export const HOSTS = 'hosts';
-export const hostRoom = (id: string) => `h:${id}`;
 
 /** What the console shows beside the forum: the storage's health, the newest backup, reachability. */
 export type HealthSource = () => ConsoleStatus;

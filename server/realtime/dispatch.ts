@@ -1,16 +1,19 @@
 // One command from one connection: rate limits (a resend of a known action passes) → role → schema → exactly-once → rule → commit →
 // ack, once the commit's batch is on disk (group commit: see ForumRoom.commit). Every refusal is an ack in the sender's language; nothing else is touched.
+// The path up to the schema (receiveCommands) and the refusal of what a command throws (refusalOf)
+// serve the forum list's commands too (forumList.ts).
 
 import type { RuleError } from '../../shared/forum/errors.js';
 import { errorMessage } from '../../shared/i18n/all.js';
-import { COMMANDS, type Ack, type CommandName } from '../../shared/protocol.js';
+import { COMMANDS, type Ack, type CommandName, type Lang, type Role } from '../../shared/protocol.js';
+import type { z } from 'zod';
 import { StorageUnavailable } from '../errors.js';
 import { Refusal, type ForumRoom } from '../forum/room.js';
 import { HandlerContext, type HandlerServices } from '../handlers/define.js';
 import { HANDLERS } from '../handlers/index.js';
 import type { Logger } from '../log.js';
 import { take, type Verdict } from './limits.js';
-import type { AppSocket } from './socket.js';
+import type { AppSocket } from './connection.js';
 
 /**
  * Commands refused for going too fast within FLOOD_WINDOW_MS before the connection is cut. A phone
@@ -29,11 +32,69 @@ export interface DispatchDeps {
   services: (socket: AppSocket) => HandlerServices;
 }
 
-export function refusalAck(lang: AppSocket['data']['session']['lang'], error: RuleError): Ack<never> {
+export function refusalAck(lang: Lang, error: RuleError): Ack<never> {
   return {
     ok: false,
     error: { code: error.code, message: errorMessage(lang, error), ...(error.params ? { params: error.params } : {}) },
   };
+}
+
+/**
+ * What a command threw, as its refusal: the rule's own, the disk's (nothing was saved, and the
+ * storage's health has logged it once), or INTERNAL for anything else, which is logged.
+ */
+export function refusalOf(err: unknown, logUnexpected: (err: unknown) => void): RuleError {
+  if (err instanceof Refusal) return err.error;
+  if (err instanceof StorageUnavailable) return { code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } };
+  logUnexpected(err);
+  return { code: 'INTERNAL' };
+}
+
+/** How one namespace's connections send commands, for receiveCommands. */
+export interface CommandPath<N extends string> {
+  /** The namespace's commands: each one's schema, and the roles that may send it (any, when absent). */
+  commands: { readonly [K in N]: { readonly schema: z.ZodType; readonly roles?: readonly Role[] } };
+  /** Who sends them, read at each command (a connection may change its language). */
+  sender: { readonly role: Role; readonly lang: Lang };
+  /** Spends the command's budgets (`name` null: not a command); the first empty one refuses it. */
+  withinLimits(name: N | null, payload: unknown, rawAck: unknown): Verdict;
+  /** Told of a command refused for going too fast; true when the connection was cut for it, unanswered. */
+  limited?(): boolean;
+  /** Runs a command that passed: its payload is the schema's output. */
+  run(name: N, data: unknown, ack: (result: Ack<unknown>) => void): void;
+}
+
+/**
+ * The path every command takes before it runs: its budgets, an ack to answer on, a command of the
+ * namespace, the sender's role, and a payload its schema takes. Each refusal is an ack in the
+ * sender's language. One listener for every event, not one per command: a connection costs the
+ * server less memory and less time to set up, which counts when thousands of phones come back at once.
+ */
+export function receiveCommands<N extends string>(socket: { onAny(listener: (event: string, ...args: unknown[]) => void): unknown }, path: CommandPath<N>): void {
+  const refuse = (ack: (r: Ack<never>) => void, error: RuleError) => ack(refusalAck(path.sender.lang, error));
+  socket.onAny((event: string, ...args: unknown[]) => {
+    const name = Object.hasOwn(path.commands, event) ? (event as N) : null;
+    const payload = name === null ? undefined : args[0];
+    const rawAck = name === null ? args.at(-1) : args[1];
+    const verdict = path.withinLimits(name, payload, rawAck);
+    if (!verdict.ok) {
+      if (path.limited?.()) return;
+      if (typeof rawAck === 'function') refuse(rawAck as (r: Ack<never>) => void, { code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
+      return;
+    }
+    // Without an ack function nobody could learn the outcome; the command is refused unseen.
+    if (typeof rawAck !== 'function') return;
+    const ack = rawAck as (result: Ack<unknown>) => void;
+    if (name === null) return refuse(ack, { code: 'BAD_INPUT', params: { field: 'command' } });
+    const command = path.commands[name];
+    if (command.roles && !command.roles.includes(path.sender.role)) return refuse(ack, { code: 'FORBIDDEN' });
+    const parsed = command.schema.safeParse(payload);
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path[0];
+      return refuse(ack, { code: 'BAD_INPUT', params: typeof field === 'string' ? { field } : {} });
+    }
+    path.run(name, parsed.data, ack);
+  });
 }
 
 /** Registers every command of the protocol on a connection, and a refusal for anything else. */
@@ -72,35 +133,26 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
     return typeof actionId === 'string' && deps.room.findAction(`${session.participantId}:${actionId}`) !== undefined;
   }
 
-  function dispatch(name: CommandName | null, payload: unknown, rawAck: unknown): void {
-    const verdict = withinLimits();
-    if (!verdict.ok && !(name !== null && typeof rawAck === 'function' && knownResend(payload))) {
+  receiveCommands<CommandName>(socket, {
+    commands: COMMANDS,
+    sender: session,
+    withinLimits(name, payload, rawAck) {
+      const verdict = withinLimits();
+      return !verdict.ok && name !== null && typeof rawAck === 'function' && knownResend(payload) ? { ok: true } : verdict;
+    },
+    limited() {
       admission.refused('rateLimited');
       const now = Date.now();
       if (now - session.limited.since > FLOOD_WINDOW_MS) session.limited = { count: 0, since: now };
-      if (++session.limited.count >= FLOOD_CUTOFF) {
-        deps.log.warn({ address: session.address, role: session.role }, 'connection cut: it kept sending after being rate-limited');
-        socket.disconnect(true);
-        return;
-      }
-      if (typeof rawAck === 'function') refuse(rawAck as (r: Ack<never>) => void, { code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
-      return;
-    }
-    // Without an ack function nobody could learn the outcome; the command is refused unseen.
-    if (typeof rawAck !== 'function') return;
-    const ack = rawAck as (result: Ack<unknown>) => void;
-    if (name === null) return refuse(ack, { code: 'BAD_INPUT', params: { field: 'command' } });
-    const command = COMMANDS[name];
-    if (!(command.roles as readonly string[]).includes(session.role)) return refuse(ack, { code: 'FORBIDDEN' });
-    const parsed = command.schema.safeParse(payload);
-    if (!parsed.success) {
-      const field = parsed.error.issues[0]?.path[0];
-      return refuse(ack, { code: 'BAD_INPUT', params: typeof field === 'string' ? { field } : {} });
-    }
+      if (++session.limited.count < FLOOD_CUTOFF) return false;
+      deps.log.warn({ address: session.address, role: session.role }, 'connection cut: it kept sending after being rate-limited');
+      socket.disconnect(true);
+      return true;
+    },
     // A command that decides across turns of the event loop (a merge of thousands of ballots)
     // holds the forum's order: what comes meanwhile is taken after it, in order.
-    deps.room.whenFree(() => run(name, parsed.data, ack));
-  }
+    run: (name, data, ack) => deps.room.whenFree(() => run(name, data, ack)),
+  });
 
   function run(name: CommandName, parsedData: unknown, ack: (result: Ack<unknown>) => void): void {
     // An archived forum is read-only: what does not change it (a language, a download link) still works.
@@ -173,18 +225,7 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
 
     function failed(err: unknown): void {
       giveBack?.();
-      if (err instanceof Refusal) return refuse(ack, err.error);
-      // The disk, not the request: nothing was saved, and the storage's health has logged it once.
-      if (err instanceof StorageUnavailable) return refuse(ack, { code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } });
-      deps.log.error({ err, command: name }, 'command failed');
-      refuse(ack, { code: 'INTERNAL' });
+      refuse(ack, refusalOf(err, (e) => deps.log.error({ err: e, command: name }, 'command failed')));
     }
   }
-
-  // One listener for every event, not one per command: a connection costs the server less memory
-  // and less time to set up, which counts when thousands of phones come back at once.
-  socket.onAny((event: string, ...args: unknown[]) => {
-    if (Object.hasOwn(HANDLERS, event)) dispatch(event as CommandName, args[0], args[1]);
-    else dispatch(null, undefined, args.at(-1));
-  });
 }

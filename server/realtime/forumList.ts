@@ -2,29 +2,29 @@
 // namespace with the facilitator's key, sees every forum (title, date, phase, participants,
 // ideas) and the log of whole forums, and creates, archives and deletes them. Each forum's own
 // console, projector and phones live in that forum's namespace (/f/<slug>), apart from this one.
+// Its commands take the forums' own path to their handlers (dispatch.ts, receiveCommands), and what
+// a new forum starts from is decided in forums/create.ts.
 
-import type { RuleError } from '../../shared/forum/errors.js';
 import { countDots, tallyPriority } from '../../shared/forum/tally.js';
-import { LIMITS, type AdmissionMode } from '../../shared/forum/types.js';
-import { checkLine, normalizeStructure } from '../../shared/forum/rules.js';
+import type { AdmissionMode } from '../../shared/forum/types.js';
 import {
   LIST_COMMANDS,
   PROTOCOL_VERSION,
   handshakeSchema,
-  type Ack,
   type ForumSummary,
   type ForumsView,
   type Lang,
   type ListCommandName,
+  type ListCommandParsed,
+  type ListCommandResults,
 } from '../../shared/protocol.js';
-import { StorageUnavailable } from '../errors.js';
 import { Refusal, type ForumRoom } from '../forum/room.js';
 import { loadTemplate } from '../forum/template.js';
-import { shortlist, structureFromPrevious, type ForumStart } from '../forums/create.js';
+import { forumStartOf, type StartSources } from '../forums/create.js';
 import type { Attached, Forums } from '../forums/registry.js';
 import type { Grants } from '../http/grants.js';
 import type { Logger } from '../log.js';
-import { refusalAck } from './dispatch.js';
+import { receiveCommands, refusalAck, refusalOf } from './dispatch.js';
 import { addressOf, refuseConnection } from './handshake.js';
 import type { KeyGuard } from './keys.js';
 import { fullBucket, take, type Limits } from './limits.js';
@@ -121,96 +121,53 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
     timer = setTimeout(send, Math.max(0, last + LIST_THROTTLE_MS - Date.now()));
   });
 
-  const template = () => {
-    try {
-      return loadTemplate(deps.templatePath);
-    } catch {
-      throw new Refusal({ code: 'BAD_STRUCTURE', params: { reason: 'template' } });
-    }
+  const sources: StartSources = {
+    template: () => {
+      try {
+        return loadTemplate(deps.templatePath).structure;
+      } catch {
+        return null;
+      }
+    },
+    forum: (forumId) => forums.get(forumId)?.room.state,
+    admission: deps.admission,
   };
 
-  const run = (name: ListCommandName, data: never): unknown => {
-    switch (name) {
-      case 'forums:create': {
-        const { title: rawTitle, from } = data as { title: string; from: { kind: string } & Record<string, unknown> };
-        const title = checkLine('forumTitle', rawTitle, LIMITS.vision, true);
-        if (!title.ok) throw new Refusal(title.error);
-        let start: ForumStart;
-        if (from.kind === 'template') {
-          start = { title: title.value, structure: template().structure, admission: deps.admission };
-        } else if (from.kind === 'structure') {
-          const structure = normalizeStructure(from.structure as never);
-          if (!structure.ok) throw new Refusal(structure.error);
-          start = { title: title.value, structure: structure.value, admission: deps.admission };
-        } else {
-          const previous = forums.get(from.forumId as string);
-          if (!previous) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
-          const basedOn = { forumId: previous.room.state.id, title: previous.room.state.title };
-          if (from.kind === 'forum') {
-            const structure = structureFromPrevious(previous.room.state, from.carry as never);
-            if (!structure.ok) throw new Refusal(structure.error);
-            start = { title: title.value, structure: structure.value, rules: { ...previous.room.state.rules }, admission: deps.admission, basedOn };
-          } else {
-            const ideas = shortlist(previous.room.state, { top: from.top as number | undefined, ideaIds: from.ideaIds as string[] | undefined });
-            if (!ideas.ok) throw new Refusal(ideas.error);
-            start = {
-              title: title.value,
-              structure: structuredClone(previous.room.state.structure),
-              rules: { ...previous.room.state.rules },
-              admission: (from.admission as AdmissionMode | undefined) ?? deps.admission,
-              voteOnly: true,
-              basedOn,
-              ideas: ideas.value,
-            };
-          }
-        }
-        const created = forums.create(start);
-        deps.log.info({ forumId: created.room.record.id, slug: created.room.record.slug, from: from.kind }, 'forum created');
-        return { forumId: created.room.record.id, slug: created.room.record.slug };
-      }
-      case 'forums:archive': {
-        const { forumId, archived } = data as { forumId: string; archived: boolean };
-        forums.setArchived(forumId, archived);
-        deps.log.info({ forumId, archived }, archived ? 'forum archived' : 'forum taken out of the archive');
-        return { archived };
-      }
-      case 'forums:delete': {
-        const { forumId, title } = data as { forumId: string; title: string };
-        forums.delete(forumId, title);
-        deps.log.warn({ forumId }, 'forum deleted');
-        return {};
-      }
-      case 'forums:grant':
-        return deps.grants.issue();
-    }
+  const handlers: { [N in ListCommandName]: (data: ListCommandParsed<N>) => ListCommandResults[N] } = {
+    'forums:create': (request) => {
+      const start = forumStartOf(request, sources);
+      if (!start.ok) throw new Refusal(start.error);
+      const created = forums.create(start.value);
+      deps.log.info({ forumId: created.room.record.id, slug: created.room.record.slug, from: request.from.kind }, 'forum created');
+      return { forumId: created.room.record.id, slug: created.room.record.slug };
+    },
+    'forums:archive': ({ forumId, archived }) => {
+      forums.setArchived(forumId, archived);
+      deps.log.info({ forumId, archived }, archived ? 'forum archived' : 'forum taken out of the archive');
+      return { archived };
+    },
+    'forums:delete': ({ forumId, title }) => {
+      forums.delete(forumId, title);
+      deps.log.warn({ forumId }, 'forum deleted');
+      return {};
+    },
+    'forums:grant': () => deps.grants.issue(),
   };
 
   nsp.on('connection', (socket: Socket) => {
     socket.join(LIST);
     socket.emit('forums', forumsView(forums, deps.publicUrl));
-    const lang = socket.data.lang as Lang;
-    socket.onAny((event: string, ...args: unknown[]) => {
-      const ack = args.at(-1);
-      if (typeof ack !== 'function') return;
-      const reply = ack as (r: Ack<unknown>) => void;
-      const refuse = (error: RuleError) => reply(refusalAck(lang, error));
-      const verdict = take(socket.data.commands, limits.settings.commandsPerConnection, Date.now());
-      if (!verdict.ok) return refuse({ code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
-      if (!Object.hasOwn(LIST_COMMANDS, event)) return refuse({ code: 'BAD_INPUT', params: { field: 'command' } });
-      const name = event as ListCommandName;
-      const parsed = LIST_COMMANDS[name].schema.safeParse(args[0]);
-      if (!parsed.success) {
-        const field = parsed.error.issues[0]?.path[0];
-        return refuse({ code: 'BAD_INPUT', params: typeof field === 'string' ? { field } : {} });
-      }
-      try {
-        reply({ ok: true, data: run(name, parsed.data as never) });
-      } catch (err) {
-        if (err instanceof Refusal) return refuse(err.error);
-        if (err instanceof StorageUnavailable) return refuse({ code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } });
-        deps.log.error({ err, command: name }, 'forum list command failed');
-        refuse({ code: 'INTERNAL' });
-      }
+    receiveCommands<ListCommandName>(socket, {
+      commands: LIST_COMMANDS,
+      sender: { role: 'console', lang: socket.data.lang as Lang },
+      withinLimits: () => take(socket.data.commands, limits.settings.commandsPerConnection, Date.now()),
+      run(name, data, ack) {
+        try {
+          ack({ ok: true, data: (handlers[name] as (data: unknown) => unknown)(data) });
+        } catch (err) {
+          ack(refusalAck(socket.data.lang as Lang, refusalOf(err, (e) => deps.log.error({ err: e, command: name }, 'forum list command failed'))));
+        }
+      },
     });
   });
 

@@ -13,13 +13,8 @@ import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
 import { patchBytes, type IdeaWall } from './wall.js';
 import { WALL_BUDGET, WallPace, type WallBudget } from './wallPace.js';
-import type { AppNamespace } from './socket.js';
-
-export const PHONES = 'phones';
-export const SCREENS = 'screens';
-export const participantRoom = (id: string) => `p:${id}`;
-/** The phones of a device waiting for the facilitator's approval of its join, by its token's hash. */
-export const waitingRoom = (tokenHash: string) => `w:${tokenHash}`;
+import type { AppNamespace } from './connection.js';
+import { participantRoom, PHONES, SCREENS } from './rooms.js';
 
 /** By default the projector and console are sent again at most this often while changes keep coming. */
 export const DISPLAY_THROTTLE_MS = 200;

@@ -2,8 +2,6 @@
 // joins its rooms and receives the whole state it may see (here), commands are dispatched
 // (dispatch.ts), and changes are pushed, coalesced (push.ts).
 
-import type { Namespace, Server, Socket } from 'socket.io';
-import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
 import { newSecret, type ForumRoom } from '../forum/room.js';
 import { meView, phoneView } from '../forum/views.js';
@@ -15,19 +13,15 @@ import { handshake, OpenConnections } from './handshake.js';
 import type { KeyGuard } from './keys.js';
 import type { Limits } from './limits.js';
 import type { Duplicates } from '../forum/duplicates.js';
-import { consoleViews, HOSTS, hostRoom, type HealthSource } from './consoles.js';
-import { PHONES, SCREENS, participantRoom, startPushing, waitingRoom, type PushOptions } from './push.js';
+import { consoleViews, type HealthSource } from './consoles.js';
+import type { AppNamespace, AppSocket } from './connection.js';
+import { startPushing, type PushOptions } from './push.js';
+import { HOSTS, hostRoom, participantRoom, PHONES, SCREENS, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
-import type { Session } from './session.js';
 import { IdeaWall } from './wall.js';
 
 /** Projectors opened with the display key, not the facilitator's: a new display key disconnects them. */
 const SCREEN_KEY_HOLDERS = 'screens:by-key';
-
-export type AppServer = Server<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
-/** One forum's connections: its namespace, /f/<slug>. Nothing sent in it reaches another forum. */
-export type AppNamespace = Namespace<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
-export type AppSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, { session: Session }>;
 
 export interface RealtimeDeps {
   room: ForumRoom;

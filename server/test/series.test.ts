@@ -180,6 +180,26 @@ describe('a series of forums on one server', () => {
     expect(server.forums.list().length).toBe(before);
   });
 
+  it("the list's commands are refused as a forum's are, in the console's language, and create nothing", async () => {
+    const before = server.forums.list().length;
+    const english = keep(await connect(server.url, { role: 'console', key: server.facilitatorKey, lang: 'en' }));
+    await english.next<ForumsView>('forums');
+    const send = (c: TestClient, name: string, payload: unknown) => c.socket.timeout(10_000).emitWithAck(name, payload) as Promise<Ack<unknown>>;
+    // Not a command of the list (a forum's command is not one either).
+    const unknown = await send(english, 'idea:submit', { title: 'Т' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', params: { field: 'command' } } });
+    expect(unknown.ok ? '' : unknown.error.message).toMatch(/[a-z]/i);
+    expect(unknown.ok ? '' : unknown.error.message).not.toMatch(/[а-яіїєґ]/i);
+    // A payload its schema refuses names the field.
+    expect(await send(english, 'forums:create', { title: 5, from: { kind: 'template' } })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', params: { field: 'title' } } });
+    expect(await send(list, 'forums:create', { title: 'Т', from: { kind: 'elsewhere' } })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', params: { field: 'from' } } });
+    // A rule's refusal, worded in Ukrainian for the Ukrainian console.
+    const blank = await send(list, 'forums:create', { title: '   ', from: { kind: 'template' } });
+    expect(blank).toMatchObject({ ok: false, error: { code: 'TEXT_REQUIRED' } });
+    expect(blank.ok ? '' : blank.error.message).toMatch(/[а-яіїєґ]/i);
+    expect(server.forums.list().length).toBe(before);
+  });
+
   it('a shortlist goes to a vote-only forum: straight into voting, no new ideas, results link back', async () => {
     const first = server.forums.bySlug('1')!.room.state;
     // Top 1 per priority: the square (2 dots) in priority 1; in priority 2 the one idea.

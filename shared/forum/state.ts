@@ -1,6 +1,7 @@
 // The forum as a fold over its events: applyEvent is the only place state changes. The rules in
 // this folder decide which events may happen; the server persists them and then applies them here.
 
+import { everyCaseHandled } from '../exhaustive.js';
 import type { DotMove, ForumEvent, ForumState, Idea } from './types.js';
 import { DEFAULT_RULES, FACILITATOR, RESULTS_TOP_DEFAULT } from './types.js';
 
@@ -532,6 +533,8 @@ export function applyEvent(state: ForumState, event: ForumEvent): void {
     case 'wordListSet':
       state.wordList = [...event.words];
       return;
+    default:
+      everyCaseHandled(event);
   }
 }
 

@@ -5,6 +5,7 @@
 // same file, a hand edit) shows up with the refusal the rules give.
 // Pure: no I/O, so the server, a script and the tests use it alike.
 
+import { everyCaseHandled } from '../exhaustive.js';
 import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
 import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from './attendance.js';
 import { refuse, type Decision, type ErrorParams, type RuleError } from './errors.js';
@@ -321,6 +322,7 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     case 'wordListSet':
       return decideWordList(state, event.words);
     default: {
+      everyCaseHandled(event);
       const type = (event as { type?: unknown }).type;
       return problem('BAD_INPUT', { reason: 'unknownType' }, `"${String(type)}" is not an event this version of Viche knows`);
     }
@@ -529,6 +531,7 @@ function what(state: ForumState, event: ForumEvent): string {
     case 'wordListSet':
       return 'the word list was replaced';
     default:
+      everyCaseHandled(event);
       return `a "${String((event as { type?: unknown }).type)}" event was recorded`;
   }
 }
@@ -597,6 +600,73 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
       const next = transitionsOf(state)[from]?.length ? transitionsOf(state)[from].join(' or ') : 'nothing';
       return `${what(state, event)}, but ${from} can move only to ${next}`;
     }
+    case 'PROTOCOL_MISMATCH':
+    case 'BAD_INPUT':
+    case 'FORBIDDEN':
+    case 'NOT_JOINED':
+    case 'ALREADY_JOINED':
+    case 'WRONG_CODE':
+    case 'INVALID_TOKEN':
+    case 'WRONG_PHASE':
+    case 'IDEA_LIMIT':
+    case 'IDEA_NOT_FOUND':
+    case 'NOT_AUTHOR':
+    case 'IDEA_NOT_ACTIVE':
+    case 'IDEA_NOT_HIDDEN':
+    case 'IDEA_UNCHANGED':
+    case 'HIDE_CONFIRM':
+    case 'TEXT_REQUIRED':
+    case 'TEXT_TOO_LONG':
+    case 'UNKNOWN_PRIORITY':
+    case 'UNKNOWN_GOAL':
+    case 'NO_DOT_TO_REMOVE':
+    case 'ALREADY_REVEALED':
+    case 'MERGE_ACROSS_PRIORITIES':
+    case 'IDEA_HAS_MERGED':
+    case 'MERGE_NOT_FOUND':
+    case 'MERGE_NOT_UNDOABLE':
+    case 'HOST_NOT_FOUND':
+    case 'PAPER_NO_BALLOTS':
+    case 'PAPER_IDEA_OVER_BALLOTS':
+    case 'PAPER_PRIORITY_OVER_BALLOTS':
+    case 'PAPER_BALLOTS_BELOW':
+    case 'OUT_OF_SCOPE':
+    case 'NOT_REVEALED':
+    case 'NOTHING_REVEALED':
+    case 'RESULTS_NOT_PUBLISHED':
+    case 'BAD_STRUCTURE':
+    case 'ARCHIVED':
+    case 'NOT_ARCHIVED':
+    case 'FORUM_NOT_FOUND':
+    case 'TITLE_MISMATCH':
+    case 'FORUM_EXISTS':
+    case 'BAD_FORUM_FILE':
+    case 'BAD_SHORTLIST':
+    case 'RATE_LIMITED':
+    case 'CODE_EXPIRED':
+    case 'TICKET_USED':
+    case 'TICKET_NOT_FOUND':
+    case 'TICKET_NOT_USED':
+    case 'TICKET_LIMIT':
+    case 'ADDRESS_LIMIT':
+    case 'AWAITING_APPROVAL':
+    case 'JOIN_REFUSED':
+    case 'WAITING_FULL':
+    case 'CONNECTION_HAS_BALLOT':
+    case 'WAITING_NOT_FOUND':
+    case 'NONE_SELECTED':
+    case 'CONNECTION_LIMIT':
+    case 'VOIDED':
+    case 'ALREADY_VOIDED':
+    case 'RESULTS_SHOWN':
+    case 'ACTION_ID_REUSED':
+    case 'GRANT_EXPIRED':
+    case 'STORAGE_UNAVAILABLE':
+    case 'INTERNAL':
+    case 'TIMEOUT':
+      break;
+    default:
+      everyCaseHandled(error.code);
   }
   return `${what(state, event)}, but ${why(state, error, p, participantId, ideaId, event)}`;
 }
@@ -680,7 +750,43 @@ function why(
       return `the forum may hold at most ${p.max} tickets`;
     case 'BAD_INPUT':
       return `its ${p.field ?? 'content'} is not valid`;
+    case 'PROTOCOL_MISMATCH':
+    case 'FORBIDDEN':
+    case 'INVALID_TOKEN':
+    case 'BAD_TRANSITION':
+    case 'IDEA_UNCHANGED':
+    case 'HIDE_CONFIRM':
+    case 'BUDGET_EXCEEDED':
+    case 'CAP_EXCEEDED':
+    case 'IDEA_HAS_MERGED':
+    case 'OUT_OF_SCOPE':
+    case 'NOT_REVEALED':
+    case 'RESULTS_NOT_PUBLISHED':
+    case 'ARCHIVED':
+    case 'NOT_ARCHIVED':
+    case 'FORUM_NOT_FOUND':
+    case 'TITLE_MISMATCH':
+    case 'FORUM_EXISTS':
+    case 'BAD_FORUM_FILE':
+    case 'BAD_SHORTLIST':
+    case 'RATE_LIMITED':
+    case 'CODE_EXPIRED':
+    case 'AWAITING_APPROVAL':
+    case 'JOIN_REFUSED':
+    case 'WAITING_FULL':
+    case 'CONNECTION_HAS_BALLOT':
+    case 'WAITING_NOT_FOUND':
+    case 'NONE_SELECTED':
+    case 'CONNECTION_LIMIT':
+    case 'RESULTS_SHOWN':
+    case 'ACTION_ID_REUSED':
+    case 'GRANT_EXPIRED':
+    case 'STORAGE_UNAVAILABLE':
+    case 'INTERNAL':
+    case 'TIMEOUT':
+      return `the rules refuse it with ${error.code} in ${state.phase}`;
     default:
+      everyCaseHandled(error.code);
       return `the rules refuse it with ${error.code} in ${state.phase}`;
   }
 }

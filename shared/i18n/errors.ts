@@ -2,6 +2,7 @@
 // the console's part of the catalogue, so this serves the server (through all.ts) and the console;
 // phones and the projector show refusals as the server words them.
 
+import { everyCaseHandled } from '../exhaustive.js';
 import type { RuleError } from '../forum/errors.js';
 import type { Lang } from '../protocol.js';
 import { t, type MessageKey, type Params } from './index.js';
@@ -51,6 +52,63 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'BAD_INPUT':
       p.detail = p.field ? ` (${fieldName(lang, String(p.field))})` : '';
       break;
+    case 'PROTOCOL_MISMATCH':
+    case 'FORBIDDEN':
+    case 'NOT_JOINED':
+    case 'ALREADY_JOINED':
+    case 'WRONG_CODE':
+    case 'INVALID_TOKEN':
+    case 'IDEA_NOT_FOUND':
+    case 'NOT_AUTHOR':
+    case 'IDEA_NOT_ACTIVE':
+    case 'IDEA_NOT_HIDDEN':
+    case 'IDEA_UNCHANGED':
+    case 'HIDE_CONFIRM':
+    case 'UNKNOWN_PRIORITY':
+    case 'UNKNOWN_GOAL':
+    case 'NO_DOT_TO_REMOVE':
+    case 'ALREADY_REVEALED':
+    case 'MERGE_ACROSS_PRIORITIES':
+    case 'IDEA_HAS_MERGED':
+    case 'MERGE_NOT_FOUND':
+    case 'MERGE_NOT_UNDOABLE':
+    case 'HOST_NOT_FOUND':
+    case 'PAPER_NO_BALLOTS':
+    case 'PAPER_IDEA_OVER_BALLOTS':
+    case 'PAPER_PRIORITY_OVER_BALLOTS':
+    case 'PAPER_BALLOTS_BELOW':
+    case 'OUT_OF_SCOPE':
+    case 'NOT_REVEALED':
+    case 'NOTHING_REVEALED':
+    case 'RESULTS_NOT_PUBLISHED':
+    case 'ARCHIVED':
+    case 'NOT_ARCHIVED':
+    case 'FORUM_NOT_FOUND':
+    case 'TITLE_MISMATCH':
+    case 'FORUM_EXISTS':
+    case 'CODE_EXPIRED':
+    case 'TICKET_USED':
+    case 'TICKET_NOT_FOUND':
+    case 'TICKET_NOT_USED':
+    case 'TICKET_LIMIT':
+    case 'ADDRESS_LIMIT':
+    case 'AWAITING_APPROVAL':
+    case 'JOIN_REFUSED':
+    case 'WAITING_FULL':
+    case 'CONNECTION_HAS_BALLOT':
+    case 'WAITING_NOT_FOUND':
+    case 'NONE_SELECTED':
+    case 'CONNECTION_LIMIT':
+    case 'VOIDED':
+    case 'ALREADY_VOIDED':
+    case 'RESULTS_SHOWN':
+    case 'ACTION_ID_REUSED':
+    case 'GRANT_EXPIRED':
+    case 'INTERNAL':
+    case 'TIMEOUT':
+      break;
+    default:
+      everyCaseHandled(error.code);
   }
   return t(lang, `err.${error.code}` as MessageKey, p);
 }

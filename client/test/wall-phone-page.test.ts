@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONES } from '../../server/realtime/push.js';
+import { PHONES } from '../../server/realtime/rooms.js';
 import { GZIP_FROM_BYTES } from '../../server/realtime/wall.js';
 import { connect, connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
 import { CHROMIUM, haveBrowser, launchChromium } from './chromium.js';

@@ -1,0 +1,15 @@
+// The Socket.IO rooms of a forum's namespace, by audience: a connection joins them as it is
+// admitted (socket.ts), and what is pushed (push.ts, consoles.ts) is sent to them.
+
+/** Facilitators' consoles. */
+export const CONSOLES = 'consoles';
+/** Table hosts' consoles, all of them and one host's by id. */
+export const HOSTS = 'hosts';
+export const hostRoom = (id: string) => `h:${id}`;
+/** Phones, all of them and one participant's by id. */
+export const PHONES = 'phones';
+export const participantRoom = (id: string) => `p:${id}`;
+/** Projectors. */
+export const SCREENS = 'screens';
+/** The phones of a device waiting for the facilitator's approval of its join, by its token's hash. */
+export const waitingRoom = (tokenHash: string) => `w:${tokenHash}`;
