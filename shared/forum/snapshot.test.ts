@@ -355,5 +355,12 @@ describe('a snapshot that is not one is refused, whole', () => {
     const seq = good();
     seq.state.nextIdeaSeq = 1;
     expect(refused(seq)).toMatch(/nextIdeaSeq disagrees/);
+    const renamed = good();
+    renamed.state.participants[0][0] = 'another-id';
+    expect(refused(renamed)).toMatch(/participants disagrees/);
+    const listedTwice = good();
+    const [, mine] = listedTwice.state.ideasByAuthor.find(([, ids]) => ids.length > 1)!;
+    mine[1] = mine[0];
+    expect(refused(listedTwice)).toMatch(/ideasByAuthor disagrees/);
   });
 });

@@ -378,9 +378,19 @@ function checkIndexes(s: ForumState): void {
   const fail = (what: string) => {
     throw new SnapshotRefused(`${what} disagrees with the records`);
   };
-  let listed = 0;
-  for (const ideas of s.ideasByAuthor.values()) listed += ideas.length;
-  if (listed !== s.ideas.size) fail('ideasByAuthor');
+  const keyedById = (field: string, records: Map<string, { id: string }>) => {
+    for (const [key, record] of records) if (record.id !== key) fail(field);
+  };
+  keyedById('participants', s.participants);
+  keyedById('tickets', s.tickets);
+  keyedById('ideas', s.ideas);
+  keyedById('merges', s.merges);
+  keyedById('hosts', s.hosts);
+  // Every idea under its author once (fromSnapshot checked each is its author's).
+  const listed = new Set<string>();
+  let mentions = 0;
+  for (const ideas of s.ideasByAuthor.values()) for (const idea of ideas) listed.add(idea.id), mentions++;
+  if (listed.size !== s.ideas.size || mentions !== listed.size) fail('ideasByAuthor');
   let voided = 0;
   for (const p of s.participants.values()) if (p.voided) voided++;
   if (voided !== s.voidedCount) fail('voidedCount');
