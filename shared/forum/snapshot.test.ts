@@ -238,6 +238,18 @@ describe('a forum state as a snapshot', () => {
     expect([...state.ideas.values()].some((i) => i.hiddenDots)).toBe(false);
   });
 
+  it('stays as it was taken while the forum goes on', () => {
+    const log = richForum();
+    const state = emptyState();
+    const taken: { snapshot: ForumSnapshot; json: string }[] = [];
+    for (const event of log) {
+      applyEvent(state, event);
+      const snapshot = toSnapshot(state);
+      taken.push({ snapshot, json: JSON.stringify(snapshot) });
+    }
+    for (const { snapshot, json } of taken) expect(JSON.stringify(snapshot)).toBe(json);
+  });
+
   it('keeps what a hide held for its restore, and the dots a voter has on an idea of no known priority', () => {
     const f = new TestForum();
     f.joinAll('p1', 'p2');
