@@ -33,6 +33,8 @@ import { benchStartCheck } from './bench-startcheck.js';
 import { benchStalls } from './stalls.js';
 import { runLongLogFault } from './long-log-fault.js';
 import { benchBackup } from './bench-backup.js';
+import { benchSnapshot } from './bench-snapshot.js';
+import { benchDoneActions } from './bench-done-actions.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -644,7 +646,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, backup, guessing, startcheck. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, backup, guessing, startcheck, snapshot, doneactions. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -672,4 +674,6 @@ if (part('faults')) await benchLongLogFaults();
 if (part('backup')) await benchBackup();
 if (part('guessing')) await benchGuessing();
 if (part('startcheck')) benchStartCheck();
+if (part('snapshot')) benchSnapshot();
+if (part('doneactions')) benchDoneActions();
 process.exit(0);

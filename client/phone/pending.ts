@@ -44,7 +44,10 @@ interface PendingState {
  * tap beyond it is refused on the spot rather than kept where it may not fit.
  */
 export const MAX_QUEUED = 60;
-/** Taps older than a forum's evening are not sent after a reload: the vote they belonged to is over. */
+/**
+ * Taps older than a forum's evening are not sent after a reload: the vote they belonged to is over.
+ * The server remembers a saved tap for longer (server/forum/doneActions.ts), to answer it as done.
+ */
 const MAX_AGE_MS = 12 * 60 * 60 * 1000;
 
 /** One queue per forum, as one token per forum (token.ts). */

@@ -1,7 +1,7 @@
 // Every action id a forum has ever taken, so that an old id sent again for another action is
-// refused (ACTION_ID_REUSED) however long ago it was used. The room remembers only the last
-// ACTIONS_REMEMBERED actions of each participant in full (to answer a resend as done); the ids
-// beyond them live here.
+// refused (ACTION_ID_REUSED) however long ago it was used. The room remembers in full (to answer a
+// resend as done) only the actions of the last hours, and a participant's last ACTIONS_REMEMBERED
+// (doneActions.ts); the ids beyond them live here.
 //
 // The database kept them once, in a unique index: at 5,000 phones it cost each batch a random
 // page of that index per action, half of every commit's time. Here an id is 64 bits of hash in

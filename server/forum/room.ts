@@ -19,6 +19,7 @@ import type { ForumRecord, ForumSecrets, ForumStore, LoadedForum, ServerLogEntry
 import { StorageUnavailable } from '../errors.js';
 import { StorageHealth } from './storage.js';
 import { ActionKeys } from './actionKeys.js';
+import { DoneActions, type DoneAction } from './doneActions.js';
 import type { Notice } from '../../shared/protocol.js';
 
 /** What a commit changed, so that only the affected views are sent again. */
@@ -81,21 +82,7 @@ export const TOKEN_PATTERN = /^[0-9a-f]{32,128}$/;
 /** A secret the server makes: a facilitator key, a projector key, the hall codes' seed. */
 export const newSecret = (): string => randomBytes(18).toString('base64url');
 
-/** What a phone action did, so that a resend is answered and a reused id is caught. */
-export interface DoneAction {
-  command: string;
-  /** The idea the action was about (edit, withdraw, dots), to tell a resend from a reuse. */
-  target: string | null;
-  /** For idea:submit, the idea it created. */
-  ideaId: string | null;
-}
-
-/**
- * How many action ids are remembered per participant. A phone resends within seconds (four tries,
- * eight seconds apart), so the last 128 of a participant's actions are plenty; older ids fall out,
- * which keeps memory flat over a long evening.
- */
-export const ACTIONS_REMEMBERED = 128;
+export { ACTIONS_REMEMBERED, type DoneAction } from './doneActions.js';
 
 /** The phone command whose first event this is, and the idea it targets. */
 function actionOf(event: ForumEvent): DoneAction | null {
@@ -160,8 +147,8 @@ const MAX_GATHER_MS = 15;
 export class ForumRoom {
   readonly state: ForumState;
   readonly record: ForumRecord;
-  /** participantId → actionId → what it did, oldest first: saved actions only. */
-  private readonly actions = new Map<string, Map<string, DoneAction>>();
+  /** What the actions saved lately did, by participant and action id (a test moves its clock on). */
+  readonly doneActions = new DoneActions();
   /** Every saved action id, the ones forgotten above included. */
   private usedKeys = new ActionKeys();
   /** Action ids taken by actions not yet saved, and what they did: dropped if their batch fails. */
@@ -446,7 +433,7 @@ export class ForumRoom {
     const fresh = emptyState();
     for (const key of Object.keys(this.state) as (keyof ForumState)[]) delete this.state[key];
     Object.assign(this.state, fresh);
-    this.actions.clear();
+    this.doneActions.clear();
     this.usedKeys = new ActionKeys();
     this.pendingKeys.clear();
     for (const { event, actionKey } of this.store.loadEvents(this.record.id)) {
@@ -528,7 +515,7 @@ export class ForumRoom {
     const pending = this.pendingKeys.get(actionKey);
     if (pending) return pending;
     const split = actionKey.indexOf(':');
-    return this.actions.get(actionKey.slice(0, split))?.get(actionKey.slice(split + 1));
+    return this.doneActions.find(actionKey.slice(0, split), actionKey.slice(split + 1));
   }
 
   private remember(actionKey: string, first: ForumEvent): void {
@@ -536,11 +523,7 @@ export class ForumRoom {
     const done = actionOf(first);
     if (!done) return;
     const split = actionKey.indexOf(':');
-    const participantId = actionKey.slice(0, split);
-    let mine = this.actions.get(participantId);
-    if (!mine) this.actions.set(participantId, (mine = new Map()));
-    mine.set(actionKey.slice(split + 1), done);
-    if (mine.size > ACTIONS_REMEMBERED) mine.delete(mine.keys().next().value!);
+    this.doneActions.remember(actionKey.slice(0, split), actionKey.slice(split + 1), done);
   }
 
   participantByToken(token: string): string | undefined {

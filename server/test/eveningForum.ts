@@ -9,7 +9,7 @@ import { decideJoin } from '../../shared/forum/admission.js';
 import { decideMerge, decidePaperBallots, decidePaperDots, decidePaperIdea } from '../../shared/forum/facilitation.js';
 import { decideHideIdea, decidePlaceDot, decideSubmitIdea, decideTransition } from '../../shared/forum/rules.js';
 import { Recorder } from '../../shared/forum/testing.js';
-import { DEFAULT_RULES, FACILITATOR, LIMITS, type ForumState } from '../../shared/forum/types.js';
+import { DEFAULT_RULES, FACILITATOR, LIMITS, type ForumEvent, type ForumState } from '../../shared/forum/types.js';
 import { creationEvents } from '../forums/create.js';
 import { loadTemplate } from '../forum/template.js';
 
@@ -89,6 +89,8 @@ export interface EveningForum {
   state: ForumState;
   /** Ideas' ids by title, for checks. */
   ideas: Map<string, string>;
+  /** The events that built it, in order. */
+  log: ForumEvent[];
 }
 
 export function eveningForum({ participants = 130, ideas = 240, seed = 19 } = {}): EveningForum {
@@ -152,7 +154,7 @@ export function eveningForum({ participants = 130, ideas = 240, seed = 19 } = {}
   r.run(decidePaperBallots(r.state, 10, now()));
   r.run(decidePaperDots(r.state, 'i7', 6, now(), FACILITATOR));
   r.run(decidePaperDots(r.state, 'i100', 3, now(), FACILITATOR));
-  return { state: r.state, ideas: titles };
+  return { state: r.state, ideas: titles, log: r.log };
 }
 
 /** A vote-only forum of a shortlist from the evening: its ideas came from there, some got paper stickers. */
