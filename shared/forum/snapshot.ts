@@ -100,6 +100,7 @@ export function toSnapshot(s: ForumState): ForumSnapshot {
     dots: entries(s.dots, pairsOf),
     dotTotals: {
       byBallot: entries(s.dotTotals.byBallot, pairsOf),
+      byIdea: entries(s.dotTotals.byIdea, (c) => ({ dots: c.dots, supporters: c.supporters })),
       voted: s.dotTotals.voted,
       votedPerPriority: pairsOf(s.dotTotals.votedPerPriority),
       dotsPerPriority: pairsOf(s.dotTotals.dotsPerPriority),
@@ -248,6 +249,7 @@ const stateSchema = z.strictObject({
   dots: pairs(pairs(int)),
   dotTotals: z.strictObject({
     byBallot: pairs(pairs(int)),
+    byIdea: pairs(z.strictObject({ dots: int, supporters: int })),
     voted: int,
     votedPerPriority: pairs(int),
     dotsPerPriority: pairs(int),
@@ -348,6 +350,7 @@ export function fromSnapshot(snapshot: unknown): ForumState {
     dots: new Map(s.dots.map(([p, mine]) => [p, mapOf(`dots of ${p}`, mine)])),
     dotTotals: {
       byBallot: new Map(s.dotTotals.byBallot.map(([p, mine]) => [p, mapOf(`dotTotals of ${p}`, mine)])),
+      byIdea: mapOf('dotTotals.byIdea', s.dotTotals.byIdea.map(([id, c]) => [id, { dots: c.dots, supporters: c.supporters }])),
       voted: s.dotTotals.voted,
       votedPerPriority: mapOf('votedPerPriority', s.dotTotals.votedPerPriority),
       dotsPerPriority: mapOf('dotsPerPriority', s.dotTotals.dotsPerPriority),
@@ -408,9 +411,14 @@ function checkIndexes(s: ForumState): void {
   // The totals by priority, counted again from the ballots (as state.ts setDots keeps them).
   const byBallot = new Map<string, Map<string, number>>();
   const dotsPerPriority = new Map<string, number>();
+  const byIdea = new Map<string, { dots: number; supporters: number }>();
   for (const [participantId, mine] of s.dots) {
     for (const [ideaId, n] of mine) {
       if (!(n > 0)) fail('dots');
+      const counted = byIdea.get(ideaId) ?? { dots: 0, supporters: 0 };
+      counted.dots += n;
+      counted.supporters += 1;
+      byIdea.set(ideaId, counted);
       const code = s.ideas.get(ideaId)?.priorityCode;
       if (code === undefined) continue;
       let ballot = byBallot.get(participantId);
@@ -426,4 +434,9 @@ function checkIndexes(s: ForumState): void {
   for (const [participantId, ballot] of byBallot) if (!same(ballot, t.byBallot.get(participantId) ?? new Map())) fail('dotTotals.byBallot');
   if (!same(dotsPerPriority, t.dotsPerPriority)) fail('dotTotals.dotsPerPriority');
   if (!same(votedPerPriority, t.votedPerPriority)) fail('dotTotals.votedPerPriority');
+  if (byIdea.size !== t.byIdea.size) fail('dotTotals.byIdea');
+  for (const [ideaId, c] of byIdea) {
+    const kept = t.byIdea.get(ideaId);
+    if (kept?.dots !== c.dots || kept.supporters !== c.supporters) fail('dotTotals.byIdea');
+  }
 }
