@@ -29,6 +29,8 @@ console.log('READY ' + body.length);
 while (!stopping) {
   const started = performance.now();
   await once();
+  // How far it got, for whoever waits on it (sentSoFar).
+  if (process.send) process.send({ sent });
   const wait = gap - (performance.now() - started);
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
@@ -47,16 +49,22 @@ export interface FloodCounts {
  * Starts the flood against `url` (…/api/forums/import) from `localAddress`, at most `perSecond`
  * requests a second (0: as fast as they are answered); resolves once it sends.
  */
-export async function startImportFlood(url: string, { localAddress = '127.3.0.1', perSecond = 0 } = {}): Promise<{ stop(): Promise<FloodCounts> }> {
+export async function startImportFlood(
+  url: string,
+  { localAddress = '127.3.0.1', perSecond = 0 } = {},
+): Promise<{ stop(): Promise<FloodCounts>; sentSoFar(): number }> {
   const child = spawn(process.execPath, ['--input-type=module', '-e', FLOOD, url, localAddress, String(perSecond)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
+  let sentSoFar = 0;
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.on('message', (m: { sent?: number }) => (sentSoFar = m.sent ?? sentSoFar));
   await new Promise<void>((resolve, reject) => {
     const check = () => (out.includes('READY') ? resolve() : undefined);
     child.stdout!.on('data', check);
     child.once('exit', (code) => reject(new Error(`the import flood stopped at once (${code})`)));
   });
   return {
+    sentSoFar: () => sentSoFar,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
