@@ -368,7 +368,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const localUrl = `http://localhost:${port}`;
   const limits = new Limits(config.limits);
   const keys = new KeyGuard(limits.wrongKeys, log);
-  const grants = new Grants();
+  // Read through `forums` once it exists: a grant is only issued or checked after start-up.
+  const grants = new Grants({
+    get grantKey() {
+      return forums.secrets.grantKey;
+    },
+    reloadAfterMiss: () => forums.secrets.reloadAfterMiss(),
+  });
   const origins = new OriginCheck({ publicUrl: config.publicUrl, extraHosts: config.allowedHosts });
   let refusedOriginLogged = 0;
   const io: AppServer = new Server(httpServer, {
@@ -412,7 +418,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   /** Disconnects every console (of every forum, and the forum list) once the ack has gone out. */
   const rotateKey = (): string => {
     const key = forums.rotateKey();
-    grants.revokeAll();
     log.info('facilitator key rotated; consoles with the old key are disconnected');
     setImmediate(() => {
       io.of('/').disconnectSockets(true);

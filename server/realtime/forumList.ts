@@ -22,7 +22,7 @@ import { Refusal, type ForumRoom } from '../forum/room.js';
 import { loadTemplate } from '../forum/template.js';
 import { shortlist, structureFromPrevious, type ForumStart } from '../forums/create.js';
 import type { Attached, Forums } from '../forums/registry.js';
-import type { Grants } from '../http/grants.js';
+import { EVERY_FORUM, type Grants } from '../http/grants.js';
 import type { Logger } from '../log.js';
 import { refusalAck } from './dispatch.js';
 import { addressOf, refuseConnection } from './handshake.js';
@@ -181,7 +181,8 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
         return {};
       }
       case 'forums:grant':
-        return deps.grants.issue();
+        // The list's links download forum files, of any forum on the list.
+        return deps.grants.issue(EVERY_FORUM, ['forumFile']);
     }
   };
 
