@@ -90,11 +90,18 @@ export class ServerSecrets {
     return keyChanged || grantChanged;
   }
 
-  /** As reload, when a key or grant did not match; at most once per MISS_RELOAD_MS, false otherwise. */
+  /**
+   * As reload, when a key or grant did not match; at most once per MISS_RELOAD_MS, false otherwise.
+   * A store that cannot be read now changes nothing: the keys held stand.
+   */
   async reloadAfterMiss(now = Date.now()): Promise<boolean> {
     if (now - this.lastMissReload < MISS_RELOAD_MS) return false;
     this.lastMissReload = now;
-    return this.reload();
+    try {
+      return await this.reload();
+    } catch {
+      return false;
+    }
   }
 
   /** Called when a re-read finds the secrets rotated by another process. */

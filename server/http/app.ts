@@ -141,7 +141,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
       }
     }
     const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
-    const check = keys.check(req.get('x-facilitator-key'), [facilitatorKey()], address, 'http');
+    const check = await keys.check(req.get('x-facilitator-key'), () => [facilitatorKey()], address, 'http');
     if (check.ok) return true;
     if (check.retryAfter) {
       const error = { code: 'RATE_LIMITED' as const, params: { seconds: check.retryAfter } };

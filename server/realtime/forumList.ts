@@ -101,11 +101,12 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
     // Only the facilitator's console opens the list; phones and projectors belong to a forum.
     if (auth.data.role !== 'console') return next(refuseConnection('FORBIDDEN', lang));
     const address = addressOf(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxy);
-    const check = keys.check(auth.data.key, [forums.facilitatorKey], address, 'console');
-    if (!check.ok) return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
-    socket.data.lang = lang;
-    socket.data.commands = fullBucket(limits.settings.commandsPerConnection, Date.now());
-    next();
+    keys.check(auth.data.key, () => [forums.facilitatorKey], address, 'console').then((check) => {
+      if (!check.ok) return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
+      socket.data.lang = lang;
+      socket.data.commands = fullBucket(limits.settings.commandsPerConnection, Date.now());
+      next();
+    }, next);
   });
 
   let timer: NodeJS.Timeout | null = null;
