@@ -1,9 +1,10 @@
-// Admitting a connection: the handshake is checked (protocol version, role, keys), the client's
-// address found, and phones' connections per address capped and slowed, before any state is sent.
+// Admitting a connection: the handshake is checked (protocol version, the forum its address names,
+// role, keys), the client's address found, and phones' connections per address capped and slowed,
+// before any state is sent.
 
 import type { Socket } from 'socket.io';
 import { t, type MessageKey } from '../../shared/i18n/all.js';
-import { PROTOCOL_VERSION, handshakeSchema, type ConnectRefusal, type Lang } from '../../shared/protocol.js';
+import { FORUM_QUERY, PROTOCOL_VERSION, handshakeSchema, type ConnectRefusal, type Lang } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
 import type { ForumRoom } from '../forum/room.js';
 import { TOKEN_PATTERN } from '../forum/room.js';
@@ -70,6 +71,11 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     const lang: Lang = auth.success && auth.data.lang ? auth.data.lang : 'uk';
     if (!auth.success) return next(refuseConnection('BAD_INPUT', lang));
     if (auth.data.v !== PROTOCOL_VERSION) return next(refuseConnection('PROTOCOL_MISMATCH', lang));
+    // The pages name their forum in the handshake's address (/socket.io/?forum=<slug>), so that a
+    // proxy in front of several server processes can send it to the one holding the forum: it must
+    // be the forum this connection asks for. A client naming none (a script) is served as before.
+    const named = socket.handshake.query[FORUM_QUERY];
+    if (named !== undefined && named !== room.record.slug) return next(refuseConnection('WRONG_FORUM', lang));
     const address = clientAddress(socket, deps.trustProxy);
     const now = Date.now();
 

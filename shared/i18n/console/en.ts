@@ -60,6 +60,7 @@ export const en: ConsoleCatalogue = {
   'err.WAITING_NOT_FOUND': 'This device is no longer waiting: it was approved, refused, or has left.',
   'err.NONE_SELECTED': 'No participant joined within the chosen time and address range.',
   'err.CONNECTION_LIMIT': 'Too many connections from one address. Close extra tabs or ask the facilitator.',
+  'err.WRONG_FORUM': 'This page is connecting to another forum than the one in its address. Reload the page.',
   'err.VOIDED': 'The facilitator voided this device’s participation. Reason: {reason}',
   'err.ALREADY_VOIDED': 'This participant has already been voided.',
   'err.RESULTS_SHOWN': 'Results are being revealed in the hall: participants can no longer be voided, as that would change the rankings shown.',
