@@ -37,6 +37,9 @@ export interface GrantKeys {
   reloadAfterMiss(): Promise<boolean>;
 }
 
+/** A grant is its body and its HMAC-SHA256 signature, each in base64url, the signature last and of this length: one run of [A-Za-z0-9_-]. */
+const SIGNATURE_CHARS = 43;
+
 const sign = (secret: string, body: string): Buffer => createHmac('sha256', secret).update(`viche-grant/1\n${body}`).digest();
 
 function bodyOf(text: string): GrantBody | null {
@@ -67,13 +70,14 @@ export class Grants {
     const { epoch, secret } = this.keys.grantKey;
     const expiresAt = now + this.ttlMs;
     const body = Buffer.from(JSON.stringify({ f: forum, d: [...what], x: expiresAt, k: epoch } satisfies GrantBody)).toString('base64url');
-    return { grant: `${body}.${sign(secret, body).toString('base64url')}`, expiresAt };
+    return { grant: `${body}${sign(secret, body).toString('base64url')}`, expiresAt };
   }
 
   /** Whether `grant` opens `what` of the forum `forum`, and if not, why. */
   async check(grant: unknown, forum: string, what: Download, now = Date.now()): Promise<GrantCheck> {
-    const parts = typeof grant === 'string' && grant.length <= 1024 ? grant.split('.') : [];
-    const body = parts.length === 2 ? bodyOf(parts[0]) : null;
+    const whole = typeof grant === 'string' && /^[\w-]{44,1024}$/.test(grant);
+    const parts = whole ? [grant.slice(0, -SIGNATURE_CHARS), grant.slice(-SIGNATURE_CHARS)] : [];
+    const body = whole ? bodyOf(parts[0]) : null;
     if (!body) return { ok: false, code: 'GRANT_INVALID' };
     // Signed under an epoch this process has not seen yet: another process may have rotated the key.
     if (body.k > this.keys.grantKey.epoch) await this.keys.reloadAfterMiss();

@@ -34,6 +34,8 @@ describe('download grants shared by two servers on one database', () => {
 
   it('a grant made by one server opens its forum’s files at the other, and nothing else', async () => {
     const { grant } = ok(await consoleA.send('export:grant', {}));
+    // One run of URL-safe characters: nothing in a link to escape.
+    expect(grant).toMatch(/^[\w-]+$/);
     expect(b.facilitatorKey).toBe(a.facilitatorKey);
     expect((await get(b, `/f/1/api/forum.json?grant=${grant}`)).status).toBe(200);
     expect((await get(b, `/f/1/console/poster?grant=${grant}`)).status).toBe(200);
@@ -55,14 +57,15 @@ describe('download grants shared by two servers on one database', () => {
 
   it('refuses a grant altered in any part, or past its time, saying which', async () => {
     const { grant } = ok(await consoleA.send('export:grant', {}));
-    const [body, signature] = grant.split('.');
+    const [body, signature] = [grant.slice(0, -43), grant.slice(-43)];
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as { f: string; x: number };
     const altered = [
       // Another forum's id, a later expiry, a flipped signature, no signature, not a grant at all.
-      `${Buffer.from(JSON.stringify({ ...claims, f: '*' })).toString('base64url')}.${signature}`,
-      `${Buffer.from(JSON.stringify({ ...claims, x: claims.x + 86_400_000 })).toString('base64url')}.${signature}`,
-      `${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`,
+      `${Buffer.from(JSON.stringify({ ...claims, f: '*' })).toString('base64url')}${signature}`,
+      `${Buffer.from(JSON.stringify({ ...claims, x: claims.x + 86_400_000 })).toString('base64url')}${signature}`,
+      `${body}${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`,
       body,
+      `${grant}.`,
       'forged',
     ];
     for (const g of altered) {
