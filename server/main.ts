@@ -82,6 +82,12 @@ export interface ServerConfig {
   wsCompression?: boolean;
   /** ALLOWED_HOSTS: names the server answers to besides its own (see server/http/origins.ts). */
   allowedHosts?: string[];
+  /**
+   * How often the facilitator's key and the grant key are read again from the store, so that a
+   * rotation by another server process on the same store stops the old key here too; 5 s by
+   * default, 0 never (a key shown here that matches none held is read again at once, whatever this).
+   */
+  secretsPollMs?: number;
   /** How often a backup is taken while a forum runs and something was stored since the last; an hour by default, 0 never. */
   backupEveryMs?: number;
   /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
@@ -97,6 +103,8 @@ export const MIN_KEY_LENGTH = 16;
 /** While a forum runs, a backup at least this often (if anything changed): at most an hour's actions to type in again. */
 export const HOURLY_BACKUP_MS = 60 * 60 * 1000;
 export const DEFAULT_MAX_PER_ADDRESS = 3;
+/** A key rotated by another process opens nothing here at most this long after. */
+export const SECRETS_POLL_MS = 5000;
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
   const raw = env[name];
@@ -359,8 +367,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const base = phoneBaseUrl(port, config.publicUrl, config.host);
   const localUrl = `http://localhost:${port}`;
   const limits = new Limits(config.limits);
-  const keys = new KeyGuard(limits.wrongKeys, log);
-  const grants = new Grants();
+  const keys = new KeyGuard(limits.wrongKeys, log, () => forums.secrets.reloadAfterMiss());
+  // Read through `forums` once it exists: a grant is only issued or checked after start-up.
+  const grants = new Grants({
+    get grantKey() {
+      return forums.secrets.grantKey;
+    },
+    reloadAfterMiss: () => forums.secrets.reloadAfterMiss(),
+  });
   const origins = new OriginCheck({ publicUrl: config.publicUrl, extraHosts: config.allowedHosts });
   let refusedOriginLogged = 0;
   const io: AppServer = new Server(httpServer, {
@@ -401,15 +415,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
   const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
 
-  /** Disconnects every console (of every forum, and the forum list) once the ack has gone out. */
+  /** Every console (of every forum, and the forum list): they connected with a key now void. */
+  const disconnectConsoles = () => {
+    io.of('/').disconnectSockets(true);
+    for (const f of forums.list()) f.attached.nsp.in(CONSOLES).disconnectSockets(true);
+  };
+  /** Disconnects every console once the ack has gone out. */
   const rotateKey = (): string => {
     const key = forums.rotateKey();
-    grants.revokeAll();
     log.info('facilitator key rotated; consoles with the old key are disconnected');
-    setImmediate(() => {
-      io.of('/').disconnectSockets(true);
-      for (const f of forums.list()) f.attached.nsp.in(CONSOLES).disconnectSockets(true);
-    });
+    setImmediate(disconnectConsoles);
     return key;
   };
 
@@ -534,6 +549,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     store.backup && !config.readOnly
       ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS)
       : null;
+  // Another process on the same store rotated the key: its consoles here are disconnected as its own.
+  const stopRotations = forums.secrets.onRotatedElsewhere(() => {
+    log.info('facilitator key rotated by another server process; consoles with the old key are disconnected');
+    disconnectConsoles();
+  });
+  const secretsPollMs = config.secretsPollMs ?? SECRETS_POLL_MS;
+  const secretsPoll =
+    secretsPollMs > 0
+      ? setInterval(() => {
+          forums.secrets.reload().catch((err: unknown) => log.warn({ err }, 'could not read the keys again from the store'));
+        }, secretsPollMs)
+      : null;
+  secretsPoll?.unref();
   const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url });
 
   let closed: Promise<void> | null = null;
@@ -580,6 +608,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     close() {
       closed ??= new Promise<void>((resolve) => {
         list.close();
+        stopRotations();
+        if (secretsPoll) clearInterval(secretsPoll);
         forums.close();
         io.close(() => {
           void (backups?.stop() ?? Promise.resolve()).finally(() => {

@@ -8,7 +8,7 @@ import type { ErrorCode, ErrorParams } from './forum/errors.js';
 import type { AdmissionMode, Display, IdeaStatus, JoinBurst, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
 import { ADMISSION_MODES, PHASES } from './forum/types.js';
 
-export { PROTOCOL_VERSION } from './version.js';
+export { FORUM_QUERY, PROTOCOL_VERSION } from './version.js';
 
 export const LANGS = ['uk', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -49,7 +49,8 @@ export const handshakeSchema = z.object({
 
 /** What a refused connection carries in `connect_error`'s `data`. */
 export interface ConnectRefusal {
-  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT' | 'RATE_LIMITED' | 'CONNECTION_LIMIT';
+  /** WRONG_FORUM: the forum named in the handshake's address (`?forum=`) is not the one asked for. */
+  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT' | 'RATE_LIMITED' | 'CONNECTION_LIMIT' | 'WRONG_FORUM';
   message: string;
   serverVersion: number;
   /** For RATE_LIMITED: seconds until a new attempt can succeed. */

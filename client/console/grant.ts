@@ -1,6 +1,6 @@
 // A short-lived download grant for the console's links (exports, ticket sheets), so that no link
-// carries the facilitator's key. The server's grants last 10 minutes and are forgotten when the
-// key changes or the server restarts; the hook asks for one when its tab opens, again every
+// carries the facilitator's key. The server's grants last 10 minutes and are void once the key
+// changes; the hook asks for one when its tab opens, again every
 // 4 minutes and after every reconnect, and gives null while it has none that is surely valid.
 
 import { useEffect, useState } from 'react';

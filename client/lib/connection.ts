@@ -15,7 +15,7 @@ import type {
   Role,
   ServerToClient,
 } from '../../shared/protocol.js';
-import { PROTOCOL_VERSION } from '../../shared/version.js';
+import { FORUM_QUERY, PROTOCOL_VERSION } from '../../shared/version.js';
 import { useLang } from './i18n.js';
 import { forumSlug } from './forum.js';
 import { randomHex } from './storage.js';
@@ -34,9 +34,12 @@ export const useConnection = create<ConnectionState>(() => ({ status: 'connectin
 let socket: AppClientSocket | null = null;
 
 export function connect(role: Role, extra: () => Partial<Handshake> = () => ({})): AppClientSocket {
-  // A forum's pages talk in its namespace (/f/<slug>); the forum list in the main one.
+  // A forum's pages talk in its namespace (/f/<slug>), naming the forum in the handshake's address
+  // too (/socket.io/?forum=<slug>), which a proxy in front of several server processes routes by;
+  // the forum list talks in the main one.
   const slug = forumSlug();
   socket = io(slug ? `/f/${slug}` : '/', {
+    ...(slug ? { query: { [FORUM_QUERY]: slug } } : {}),
     auth: (cb) => cb({ v: PROTOCOL_VERSION, role, lang: useLang.getState().lang, ...extra() } satisfies Handshake),
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,

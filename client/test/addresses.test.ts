@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectConsole, ok, ROOT, startTestServer, type TestClient, type TestServer } from '../../server/test/harness.js';
+import { DOWNLOADS, Grants } from '../../server/http/grants.js';
 import { CHROMIUM, decodeQr, haveBrowser, launchChromium, violations } from './chromium.js';
 
 const SHOTS = join(ROOT, 'test-results/addresses');
@@ -125,7 +126,9 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
 
   it('an expired download link opens as a page that leads back to the console', async () => {
     const page = await newPage(PHONE);
-    const res = await page.goto(`${publicBase}/f/1/console/report?grant=expired-long-ago`);
+    // Signed by this server for this forum, its ten minutes over long ago.
+    const expired = new Grants(server.forums.secrets).issue(server.forums.bySlug('1')!.room.record.id, DOWNLOADS, Date.now() - 24 * 3_600_000).grant;
+    const res = await page.goto(`${publicBase}/f/1/console/report?grant=${expired}`);
     expect(res?.status()).toBe(403);
     await page.getByRole('heading', { name: 'Посилання застаріло. Відкрийте його ще раз із пульта фасилітатора.' }).waitFor();
     await page.getByText('This link has expired. Open it again from the facilitator’s console.').waitFor();

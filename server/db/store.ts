@@ -51,7 +51,7 @@ export interface ServerLogEntry {
 }
 
 /** The server's settings kept in the store. */
-export type SettingName = 'facilitator_key' | 'log_checked';
+export type SettingName = 'facilitator_key' | 'grant_key' | 'log_checked';
 
 export interface ForumStore {
   /** Every forum with all its events in order, oldest forum first. */

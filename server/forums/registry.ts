@@ -10,6 +10,7 @@ import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom } from '../forum/room.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
+import { ServerSecrets } from './secrets.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 
 /** What the server attaches to a forum while it is open: admission, connections, duplicates. */
@@ -30,7 +31,8 @@ export type ForumsListener = (forumId: string | null, effects: Effects | null) =
 export class Forums<A extends Attached = Attached> {
   private readonly live = new Map<string, LiveForum<A>>();
   private readonly listeners = new Set<ForumsListener>();
-  private key: string;
+  /** The facilitator's key and the grant key, shared through the store with every server process. */
+  readonly secrets: ServerSecrets;
   /** The log of whole forums, read once and kept as it is added to (the forum list shows it). */
   private readonly log: ServerLogEntry[];
 
@@ -44,24 +46,19 @@ export class Forums<A extends Attached = Attached> {
       checkLog?: (loaded: LoadedForum) => ForumState;
     } = {},
   ) {
-    const stored = store.getSetting('facilitator_key');
-    this.key = options.facilitatorKey || stored || newSecret();
-    if (this.key !== stored) this.write(() => store.setSetting('facilitator_key', this.key));
+    this.secrets = new ServerSecrets(store, (run) => this.write(run), options.facilitatorKey);
     this.log = store.serverLog();
     for (const loaded of store.loadForums()) this.open(ForumRoom.load(store, loaded, storage, options.checkLog?.(loaded)));
   }
 
   /** The facilitator's key: it opens every forum's console. */
   get facilitatorKey(): string {
-    return this.key;
+    return this.secrets.facilitatorKey;
   }
 
-  /** A new facilitator key, stored before it is used. */
+  /** A new facilitator key (and grant epoch), stored before it is used. */
   rotateKey(): string {
-    const key = newSecret();
-    this.write(() => this.store.setSetting('facilitator_key', key));
-    this.key = key;
-    return key;
+    return this.secrets.rotate();
   }
 
   private open(room: ForumRoom): LiveForum<A> {

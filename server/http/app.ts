@@ -27,7 +27,7 @@ import type { Logger } from '../log.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
 import { exportResultsInTurns, resultsCsv } from './export.js';
-import type { Grants } from './grants.js';
+import type { Download, Grants } from './grants.js';
 import { registerResultsRoutes } from './report.js';
 import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
 import { PRINT_SCRIPT } from './tickets.js';
@@ -127,17 +127,21 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   // A facilitator's link opened in a browser and refused is answered with a page that leads back
   // to the console, where a fresh link is one click away; a program gets JSON (refusal.ts).
   const toConsole = (lang: Lang) => ({ href: `/f/${room.record.slug}/console`, label: t(lang, 'refusal.toConsole') });
-  const facilitatorOnly = (req: Request, res: Response): boolean => {
-    if (grants.valid(req.query.grant)) return true;
+  const facilitatorOnly = async (req: Request, res: Response, what: Download): Promise<boolean> => {
     const lang = langOf(req);
-    // A link whose grant has expired (after ten minutes, a restart or a new key) is not a guess
-    // at the key: it is refused without counting against the address's key attempts.
-    if (req.query.grant !== undefined && req.get('x-facilitator-key') === undefined) {
-      refuse(req, res, { status: 403, lang, error: { code: 'GRANT_EXPIRED' }, next: toConsole(lang) });
-      return false;
+    if (req.query.grant !== undefined) {
+      const grant = await grants.check(req.query.grant, room.record.id, what);
+      if (grant.ok) return true;
+      // A link whose grant has expired (after ten minutes or a new key), was altered, or is for
+      // something else is not a guess at the key: it is refused, saying which, without counting
+      // against the address's key attempts.
+      if (req.get('x-facilitator-key') === undefined) {
+        refuse(req, res, { status: 403, lang, error: { code: grant.code }, next: toConsole(lang) });
+        return false;
+      }
     }
     const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
-    const check = keys.check(req.get('x-facilitator-key'), [facilitatorKey()], address, 'http');
+    const check = await keys.check(req.get('x-facilitator-key'), () => [facilitatorKey()], address, 'http');
     if (check.ok) return true;
     if (check.retryAfter) {
       const error = { code: 'RATE_LIMITED' as const, params: { seconds: check.retryAfter } };
@@ -161,7 +165,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   // hash of the whole body: on the largest forum no turn holds the hall up for over 20 ms
   // (`BENCH_ONLY=stalls npm run bench`), where the whole in one took 30 to 40.
   app.get('/api/export.json', async (req, res) => {
-    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    if (!(await facilitatorOnly(req, res, 'results')) || !exportable(req, res)) return;
     const results = await exportResultsInTurns(room, new Date(), exportOptions(req));
     await new Promise((r) => setImmediate(r));
     res.set('Content-Disposition', `attachment; filename="${fileName('json')}"`).set('Cache-Control', 'no-store');
@@ -169,7 +173,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   });
 
   app.get('/api/export.csv', async (req, res) => {
-    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    if (!(await facilitatorOnly(req, res, 'results')) || !exportable(req, res)) return;
     const results = await exportResultsInTurns(room, new Date(), exportOptions(req));
     await new Promise((r) => setImmediate(r));
     res.set('Content-Disposition', `attachment; filename="${fileName('csv')}"`).set('Cache-Control', 'no-store');
@@ -177,7 +181,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   });
 
   app.get('/api/export.xlsx', async (req, res) => {
-    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    if (!(await facilitatorOnly(req, res, 'results')) || !exportable(req, res)) return;
     // Taken before the workbook is built, so the file shows the state at the moment it was asked for.
     const results = await exportResultsInTurns(room, new Date(), exportOptions(req));
     const file = await buildDocument({ kind: 'xlsx', results, lang: langOf(req) });
@@ -187,7 +191,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
 
   // Ticket sheets to print: every ticket, or one batch (`?batch=2`).
   app.get('/console/tickets', async (req, res) => {
-    if (!facilitatorOnly(req, res)) return;
+    if (!(await facilitatorOnly(req, res, 'tickets'))) return;
     const batch = typeof req.query.batch === 'string' && /^\d+$/.test(req.query.batch) ? Number(req.query.batch) : null;
     const { title, tickets } = room.state;
     const sheet = await buildDocument({ kind: 'tickets', forum: { title, tickets }, options: { baseUrl, batch, lang: langOf(req) } });
@@ -198,7 +202,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   // `?kind=archive`, anonymised. Written a page of the log at a time (forums/transfer.ts), so a large
   // forum's file never holds up the hall.
   app.get('/api/forum.json', async (req, res) => {
-    if (!facilitatorOnly(req, res)) return;
+    if (!(await facilitatorOnly(req, res, 'forumFile'))) return;
     const kind: ForumFileKind = req.query.kind === 'archive' ? 'archive' : 'sealed';
     const name = `viche-forum-${room.record.slug}-${kind === 'archive' ? 'archive-' : ''}${new Date().toISOString().slice(0, 10)}.json`;
     res.set('Content-Disposition', `attachment; filename="${name}"`).set('Cache-Control', 'no-store');

@@ -106,7 +106,7 @@ export function registerImportRoute(app: Express, { forums, keys, trustProxy }: 
     // A request with a grant and no key is no guess at the key: refused without counting.
     if (req.query.grant !== undefined && req.get('x-facilitator-key') === undefined) return refuse(req, res, 403, { code: 'FORBIDDEN' });
     const address = addressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
-    const check = keys.check(req.get('x-facilitator-key'), [forums.facilitatorKey], address, 'http');
+    const check = await keys.check(req.get('x-facilitator-key'), () => [forums.facilitatorKey], address, 'http');
     if (!check.ok) {
       if (check.retryAfter) return refuse(req, res, 429, { code: 'RATE_LIMITED', params: { seconds: check.retryAfter } }, { 'Retry-After': String(check.retryAfter) });
       return refuse(req, res, 403, { code: 'FORBIDDEN' });

@@ -21,6 +21,7 @@ import type { Lang } from '../../shared/protocol.js';
 import { cleanLine } from '../../shared/forum/text.js';
 import type { ForumRoom } from '../forum/room.js';
 import { sha256Hex } from '../forum/resultsHash.js';
+import type { Download } from './grants.js';
 import { posterPage } from './poster.js';
 import { escapeHtml, htmlPage } from './page.js';
 import { wantsPage } from './refusal.js';
@@ -327,7 +328,7 @@ export interface PublicRoutesOptions {
   record: ForumRecordInfo;
   langOf(req: Request): Lang;
   /** Lets a facilitator's request through (a grant or the key), or answers it with the refusal. */
-  facilitatorOnly(req: Request, res: Response): boolean;
+  facilitatorOnly(req: Request, res: Response, what: Download): Promise<boolean>;
 }
 
 export function registerPublicRoutes(app: IRouter, { room, baseUrl, record, langOf, facilitatorOnly }: PublicRoutesOptions): void {
@@ -369,7 +370,7 @@ export function registerPublicRoutes(app: IRouter, { room, baseUrl, record, lang
 
   // The join poster: A4, printed by the browser like the ticket sheets.
   app.get('/console/poster', async (req, res) => {
-    if (!facilitatorOnly(req, res)) return;
+    if (!(await facilitatorOnly(req, res, 'poster'))) return;
     res.set('Cache-Control', 'no-store').type('text/html; charset=utf-8');
     res.send(await posterPage(room.state, { baseUrl, lang: langOf(req) }));
   });

@@ -13,11 +13,12 @@ import type { ReportInput } from '../results/report.js';
 import { buildDocument, sendDocument } from './documents.js';
 import { refuse as answerRefusal } from './refusal.js';
 import { exportResultsInTurns } from './export.js';
+import type { Download } from './grants.js';
 
 export interface ResultsRoutesOptions {
   room: ForumRoom;
   /** Answers and returns false unless the request carries a valid grant or the facilitator's key. */
-  facilitatorOnly: (req: Request, res: Response) => boolean;
+  facilitatorOnly: (req: Request, res: Response, what: Download) => Promise<boolean>;
   /** Answers and returns false outside the phases results can be taken from. */
   exportable: (req: Request, res: Response) => boolean;
   langOf: (req: Request) => Lang;
@@ -34,7 +35,7 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
   // One priority's chart. Only a revealed priority: a picture is made to be shown or published,
   // and the hall must not learn a ranking from a post before it is announced.
   app.get('/api/chart/:file', async (req, res) => {
-    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    if (!(await facilitatorOnly(req, res, 'results')) || !exportable(req, res)) return;
     const lang = langOf(req);
     const code = /^(.+)\.svg$/.exec(req.params.file)?.[1];
     const size = req.query.size ?? 'post';
@@ -76,7 +77,7 @@ export function registerResultsRoutes(app: IRouter, { room, facilitatorOnly, exp
 
   // The printable report, in the language asked for; `names=0` leaves authors' names out.
   app.get('/console/report', async (req, res) => {
-    if (!facilitatorOnly(req, res) || !exportable(req, res)) return;
+    if (!(await facilitatorOnly(req, res, 'results')) || !exportable(req, res)) return;
     const now = new Date();
     const names = req.query.names !== '0';
     const state = room.savedState;

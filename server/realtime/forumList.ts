@@ -22,7 +22,7 @@ import { Refusal, type ForumRoom } from '../forum/room.js';
 import { loadTemplate } from '../forum/template.js';
 import { forumStartOf, type StartSources } from '../forums/create.js';
 import type { Attached, Forums } from '../forums/registry.js';
-import type { Grants } from '../http/grants.js';
+import { EVERY_FORUM, type Grants } from '../http/grants.js';
 import type { Logger } from '../log.js';
 import { receiveCommands, refusalAck, refusalOf } from './dispatch.js';
 import { addressOf, refuseConnection } from './handshake.js';
@@ -101,11 +101,12 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
     // Only the facilitator's console opens the list; phones and projectors belong to a forum.
     if (auth.data.role !== 'console') return next(refuseConnection('FORBIDDEN', lang));
     const address = addressOf(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxy);
-    const check = keys.check(auth.data.key, [forums.facilitatorKey], address, 'console');
-    if (!check.ok) return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
-    socket.data.lang = lang;
-    socket.data.commands = fullBucket(limits.settings.commandsPerConnection, Date.now());
-    next();
+    keys.check(auth.data.key, () => [forums.facilitatorKey], address, 'console').then((check) => {
+      if (!check.ok) return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
+      socket.data.lang = lang;
+      socket.data.commands = fullBucket(limits.settings.commandsPerConnection, Date.now());
+      next();
+    }, next);
   });
 
   let timer: NodeJS.Timeout | null = null;
@@ -151,7 +152,8 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
       deps.log.warn({ forumId }, 'forum deleted');
       return {};
     },
-    'forums:grant': () => deps.grants.issue(),
+    // The list's links download forum files, of any forum on the list.
+    'forums:grant': () => deps.grants.issue(EVERY_FORUM, ['forumFile']),
   };
 
   nsp.on('connection', (socket: Socket) => {

@@ -1,9 +1,10 @@
-// Admitting a connection: the handshake is checked (protocol version, role, keys), the client's
-// address found, and phones' connections per address capped and slowed, before any state is sent.
+// Admitting a connection: the handshake is checked (protocol version, the forum its address names,
+// role, keys), the client's address found, and phones' connections per address capped and slowed,
+// before any state is sent.
 
 import type { Socket } from 'socket.io';
 import { t, type MessageKey } from '../../shared/i18n/all.js';
-import { PROTOCOL_VERSION, handshakeSchema, type ConnectRefusal, type Lang } from '../../shared/protocol.js';
+import { FORUM_QUERY, PROTOCOL_VERSION, handshakeSchema, type ConnectRefusal, type Lang } from '../../shared/protocol.js';
 import type { Admission } from '../forum/admission.js';
 import type { ForumRoom } from '../forum/room.js';
 import { TOKEN_PATTERN } from '../forum/room.js';
@@ -70,12 +71,17 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     const lang: Lang = auth.success && auth.data.lang ? auth.data.lang : 'uk';
     if (!auth.success) return next(refuseConnection('BAD_INPUT', lang));
     if (auth.data.v !== PROTOCOL_VERSION) return next(refuseConnection('PROTOCOL_MISMATCH', lang));
+    // The pages name their forum in the handshake's address (/socket.io/?forum=<slug>), so that a
+    // proxy in front of several server processes can send it to the one holding the forum: it must
+    // be the forum this connection asks for. A client naming none (a script) is served as before.
+    const named = socket.handshake.query[FORUM_QUERY];
+    if (named !== undefined && named !== room.record.slug) return next(refuseConnection('WRONG_FORUM', lang));
     const address = clientAddress(socket, deps.trustProxy);
     const now = Date.now();
 
-    const { role, key } = auth.data;
+    const data = auth.data;
+    const { role, key } = data;
     let hostId: string | undefined;
-    let byScreenKey = false;
     if (role === 'host') {
       // A host's invitation secret: only its hash is stored; a revoked one no longer maps.
       hostId = key ? room.state.hostsBySecret.get(hashHostSecret(key)) : undefined;
@@ -86,45 +92,48 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     }
     if (role === 'console' || role === 'screen') {
       // The projector sees the hall's current join code, so it needs its own key (or the facilitator's).
-      const expected = role === 'console' ? [deps.facilitatorKey()] : [room.record.screenKey, deps.facilitatorKey()];
-      const check = keys.check(key, expected, address, role, now);
-      if (!check.ok) {
-        return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
-      }
-      if (role === 'screen' && !keyMatches(key, deps.facilitatorKey())) byScreenKey = true;
+      const expected = () => (role === 'console' ? [deps.facilitatorKey()] : [room.record.screenKey, deps.facilitatorKey()]);
+      keys.check(key, expected, address, role).then((check) => {
+        if (!check.ok) return next(check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));
+        admit(role === 'screen' && !keyMatches(key, deps.facilitatorKey()));
+      }, next);
+      return;
     }
+    admit(false);
 
-    // Phones only: a connection that proved a key is the facilitator's, a projector or a host, and
-    // the phones of a guest network it shares an address with must not use up its connections.
-    const maxOpen = admission.maxConnectionsPerAddress();
-    if (role === 'phone' && maxOpen > 0 && address) {
-      const rate = limits.connections.take(address, now);
-      if (!rate.ok) {
-        admission.refused('rateLimited', now);
-        return next(refuseConnection('RATE_LIMITED', lang, rate.retryAfter));
+    function admit(byScreenKey: boolean): void {
+      // Phones only: a connection that proved a key is the facilitator's, a projector or a host, and
+      // the phones of a guest network it shares an address with must not use up its connections.
+      const maxOpen = admission.maxConnectionsPerAddress();
+      if (role === 'phone' && maxOpen > 0 && address) {
+        const rate = limits.connections.take(address, now);
+        if (!rate.ok) {
+          admission.refused('rateLimited', now);
+          return next(refuseConnection('RATE_LIMITED', lang, rate.retryAfter));
+        }
+        if (open.count(address) >= maxOpen) {
+          admission.refused('connectionLimit', now);
+          return next(refuseConnection('CONNECTION_LIMIT', lang));
+        }
       }
-      if (open.count(address) >= maxOpen) {
-        admission.refused('connectionLimit', now);
-        return next(refuseConnection('CONNECTION_LIMIT', lang));
-      }
-    }
 
-    const session: Session = {
-      role,
-      lang,
-      address,
-      commands: fullBucket(limits.settings.commandsPerConnection, now),
-      limited: { count: 0, since: now },
-      ...(hostId ? { hostId } : {}),
-      ...(byScreenKey ? { byScreenKey } : {}),
-    };
-    const token = auth.data.token;
-    if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
-    if (role === 'phone') {
-      if (auth.data.wall) session.wall = auth.data.wall;
-      session.gz = auth.data.gz === true;
+      const session: Session = {
+        role,
+        lang,
+        address,
+        commands: fullBucket(limits.settings.commandsPerConnection, now),
+        limited: { count: 0, since: now },
+        ...(hostId ? { hostId } : {}),
+        ...(byScreenKey ? { byScreenKey } : {}),
+      };
+      const token = data.token;
+      if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
+      if (role === 'phone') {
+        if (data.wall) session.wall = data.wall;
+        session.gz = data.gz === true;
+      }
+      socket.data.session = session;
+      next();
     }
-    socket.data.session = session;
-    next();
   };
 }

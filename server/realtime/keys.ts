@@ -4,7 +4,8 @@
 // addresses (a venue's NAT, a guest Wi-Fi), and somebody's wrong keys must not lock the
 // facilitator out. What keeps guessing hopeless is the keys' length (144 random bits when made by
 // the server, at least 16 characters when chosen), not the limit, which only slows and quietens
-// the wrong ones.
+// the wrong ones. Another server process sharing the store may have rotated the facilitator's key:
+// a key that matches none held is tried once more after the keys are read again (check).
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log.js';
@@ -26,12 +27,18 @@ export class KeyGuard {
   constructor(
     private readonly wrongKeys: KeyedLimiter,
     private readonly log: Logger,
+    /** Reads the shared keys again (at most so often); true when any changed. */
+    private readonly reload: () => Promise<boolean> = async () => false,
   ) {}
 
-  /** Whether `given` is one of `expected`; a wrong one is counted against its address. */
-  check(given: string | undefined, expected: readonly string[], address: string, what: string, now = Date.now()): KeyCheck {
-    if (expected.some((k) => keyMatches(given, k))) return { ok: true };
-    return this.wrong(address, what, now);
+  /**
+   * Whether `given` is one of `expected()`; a wrong one is counted against its address. When it
+   * matches none, the shared keys are read again and, if any changed, tried once more first.
+   */
+  async check(given: string | undefined, expected: () => readonly string[], address: string, what: string): Promise<KeyCheck> {
+    const matches = () => expected().some((k) => keyMatches(given, k));
+    if (matches() || (given && (await this.reload()) && matches())) return { ok: true };
+    return this.wrong(address, what);
   }
 
   /**

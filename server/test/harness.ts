@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { randomBytes } from 'node:crypto';
 import {
+  FORUM_QUERY,
   PROTOCOL_VERSION,
   type Ack,
   type CommandName,
@@ -113,7 +114,10 @@ export interface ConnectOptions {
 
 export function connect(url: string, auth: Partial<Handshake> & { role: Handshake['role'] }, options: ConnectOptions = {}): Promise<TestClient> {
   const localAddress = options.localAddress ?? (auth.role === 'phone' ? nextPhoneAddress() : undefined);
+  // As the pages do: a forum's connection names the forum in the handshake's address too.
+  const forum = /\/f\/([0-9a-z-]+)$/.exec(new URL(url).pathname)?.[1];
   const socket = connectClient(url, {
+    ...(forum ? { query: { [FORUM_QUERY]: forum } } : {}),
     auth: { v: PROTOCOL_VERSION, ...auth },
     transports: ['websocket'],
     forceNew: true,

@@ -126,9 +126,9 @@ describe('short addresses with several forums', () => {
     expect(await unknown.text()).toContain('href="/"');
   });
 
-  it('an expired download link answers a browser with a page that leads back to the console, a program with JSON', async () => {
+  it('a download link made before the key changed answers a browser with a page that leads back to the console, a program with JSON', async () => {
     const { grant } = ok(await (await consoleOf('3')).send('export:grant', {}));
-    // The key changes: every grant made under the old one is gone, as after ten minutes or a restart.
+    // The key changes: every grant made under the old one is void, and says so.
     const key = ok(await (await consoleOf('3')).send('facilitator:rotateKey', {})).key;
     for (const path of ['/f/3/api/export.xlsx', '/f/3/api/export.csv', '/f/3/console/report', '/f/3/console/tickets', '/f/3/console/poster', '/f/3/api/forum.json']) {
       const res = await asBrowser(`${path}?grant=${grant}`);
@@ -136,18 +136,18 @@ describe('short addresses with several forums', () => {
       expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
       const html = await res.text();
       expect(html, path).toContain('<html lang="uk">');
-      expect(textOf(html), path).toContain('Посилання застаріло. Відкрийте його ще раз із пульта фасилітатора.');
-      expect(textOf(html), path).toContain('This link has expired.');
+      expect(textOf(html), path).toContain('Ключ фасилітатора змінили після того, як створили це посилання, тож воно більше не діє.');
+      expect(textOf(html), path).toContain('The facilitator’s key has been changed since this link was made');
       expect(html, path).toContain('<a href="/f/3/console">Відкрити пульт форуму</a>');
       expect(html, path).toContain(`<a href="${path}?grant=${grant}&amp;lang=en" lang="en" hreflang="en">In English</a>`);
 
       const json = await asProgram(`${path}?grant=${grant}`);
       expect(json.status, path).toBe(403);
-      expect(await json.json(), path).toMatchObject({ ok: false, error: { code: 'GRANT_EXPIRED' } });
+      expect(await json.json(), path).toMatchObject({ ok: false, error: { code: 'GRANT_REVOKED' } });
     }
     // In English, English first.
     const en = textOf(await (await asBrowser(`/f/3/console/report?grant=${grant}&lang=en`)).text());
-    expect(en.indexOf('This link has expired.')).toBeLessThan(en.indexOf('Посилання застаріло.'));
+    expect(en.indexOf('The facilitator’s key has been changed')).toBeLessThan(en.indexOf('Ключ фасилітатора змінили'));
     // A wrong key typed by a browser is a page too; the right one still downloads.
     expect((await fetch(`${server.url}/f/3/api/export.csv`, { headers: { accept: BROWSER, 'x-facilitator-key': 'not-the-key-at-all' } })).headers.get('content-type')).toMatch(/^text\/html/);
     expect((await fetch(`${server.url}/f/3/api/export.csv`, { headers: { accept: BROWSER, 'x-facilitator-key': key } })).status).toBe(200);

@@ -96,6 +96,12 @@ export const ERROR_CODES = [
   'ACTION_ID_REUSED',
   /** A download or print link whose grant has expired. */
   'GRANT_EXPIRED',
+  /** A download link made before the facilitator's key was changed. */
+  'GRANT_REVOKED',
+  /** A download link whose grant is damaged, altered or signed by no key of this server. */
+  'GRANT_INVALID',
+  /** A download link made for another forum or another kind of file. */
+  'GRANT_NOT_HERE',
   /** The server could not save (disk full, database locked, read-only): nothing was saved. */
   'STORAGE_UNAVAILABLE',
   'INTERNAL',

@@ -661,6 +661,9 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'RESULTS_SHOWN':
     case 'ACTION_ID_REUSED':
     case 'GRANT_EXPIRED':
+    case 'GRANT_REVOKED':
+    case 'GRANT_INVALID':
+    case 'GRANT_NOT_HERE':
     case 'STORAGE_UNAVAILABLE':
     case 'INTERNAL':
     case 'TIMEOUT':
@@ -781,6 +784,9 @@ function why(
     case 'RESULTS_SHOWN':
     case 'ACTION_ID_REUSED':
     case 'GRANT_EXPIRED':
+    case 'GRANT_REVOKED':
+    case 'GRANT_INVALID':
+    case 'GRANT_NOT_HERE':
     case 'STORAGE_UNAVAILABLE':
     case 'INTERNAL':
     case 'TIMEOUT':

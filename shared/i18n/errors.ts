@@ -104,6 +104,9 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'RESULTS_SHOWN':
     case 'ACTION_ID_REUSED':
     case 'GRANT_EXPIRED':
+    case 'GRANT_REVOKED':
+    case 'GRANT_INVALID':
+    case 'GRANT_NOT_HERE':
     case 'INTERNAL':
     case 'TIMEOUT':
       break;
