@@ -76,6 +76,20 @@ export function diffView<V extends object>(prev: V, next: V, base: number): View
 }
 
 function diffList(a: Keyed[], b: Keyed[]): ListPatch | null {
+  // Most updates keep a list's records and their order (5,000 participants' rows, of which a few
+  // changed): walked side by side, without the maps and sets of the general case below.
+  if (a.length === b.length) {
+    let aligned = true;
+    const upserts: Keyed[] = [];
+    for (let i = 0; i < a.length; i++) {
+      if (a[i].id !== b[i].id) {
+        aligned = false;
+        break;
+      }
+      if (a[i] !== b[i] && !same(a[i], b[i])) upserts.push(b[i]);
+    }
+    if (aligned) return upserts.length === 0 ? null : { upserts, removed: [] };
+  }
   const old = new Map(a.map((r) => [r.id, r]));
   const ids = new Set(b.map((r) => r.id));
   const upserts = b.filter((r) => !same(old.get(r.id), r));

@@ -47,12 +47,24 @@ export function consoleViews(
   rowsPerPart = ROWS_PER_PART,
 ): ConsoleViews {
   const connected = (name: string) => (io.adapter.rooms.get(name)?.size ?? 0) > 0;
-  const base = (now: number): ConsoleView =>
-    consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
+  // Whether anything a participant's row shows may have changed since the last view: a change to
+  // the forum alone (a phase, a reveal, a slide) leaves 5,000 rows as they were, and they are then
+  // neither walked nor compared. Presence and the storage's health come with no effects at all, and
+  // anything that touches a participant names them (effects.me) or an idea (their idea count).
+  let rowsChanged = true;
+  room.onChange((effects) => {
+    if (!(effects.forum && effects.me.size === 0 && effects.ideas.size === 0)) rowsChanged = true;
+  });
+  const base = (now: number): ConsoleView => {
+    const view = consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
       me: { role: 'facilitator' },
       duplicates: duplicates.groups(),
       hostOnline: (id) => connected(hostRoom(id)),
+      rowsUnchanged: !rowsChanged,
     }, room.version);
+    rowsChanged = false;
+    return view;
+  };
   const forHost = (view: ConsoleView, hostId: string): ConsoleView => {
     const host = room.state.hosts.get(hostId);
     return hostView({ ...view, me: { role: 'host', hostId, name: host?.name ?? '', scope: host?.scope ?? null } });

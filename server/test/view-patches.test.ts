@@ -88,6 +88,24 @@ describe('views sent as patches', () => {
       c.close();
     }
   });
+
+  it('a change to the forum alone leaves the rows out of the patch; the next change to a row is in it, and the view stays whole', async () => {
+    const mark = admin.mark();
+    ok(await admin.send('priority:reveal', { priorityCode: '1' }));
+    await admin.next<ConsoleView>('console', (v) => v.forum.revealed.includes('1'), mark);
+    const revealPatches = admin.received.slice(mark).filter((r) => r.event === 'console:patch').map((r) => r.args[0] as ViewPatch);
+    expect(revealPatches.length).toBeGreaterThan(0);
+    expect(revealPatches.every((p) => !('participants' in p.lists) && !('participants' in p.set))).toBe(true);
+    const renamed = admin.mark();
+    ok(await phones[5].send('participant:rename', { name: 'Нове імʼя', actionId: randomUUID() }));
+    await admin.next<ConsoleView>('console', (v) => v.participants.some((p) => p.name === 'Нове імʼя'), renamed);
+    const fresh = await connectConsole(server);
+    try {
+      expect(latest<ConsoleView>(admin, 'console')).toEqual(latest<ConsoleView>(fresh, 'console'));
+    } finally {
+      fresh.close();
+    }
+  });
 });
 
 describe("a large forum's console, sent its first view in parts", () => {
