@@ -129,7 +129,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
     }
   };
 
-  const run = (name: ListCommandName, data: never): unknown => {
+  const run = async (name: ListCommandName, data: never): Promise<unknown> => {
     switch (name) {
       case 'forums:create': {
         const { title: rawTitle, from } = data as { title: string; from: { kind: string } & Record<string, unknown> };
@@ -164,19 +164,19 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
             };
           }
         }
-        const created = forums.create(start);
+        const created = await forums.create(start);
         deps.log.info({ forumId: created.room.record.id, slug: created.room.record.slug, from: from.kind }, 'forum created');
         return { forumId: created.room.record.id, slug: created.room.record.slug };
       }
       case 'forums:archive': {
         const { forumId, archived } = data as { forumId: string; archived: boolean };
-        forums.setArchived(forumId, archived);
+        await forums.setArchived(forumId, archived);
         deps.log.info({ forumId, archived }, archived ? 'forum archived' : 'forum taken out of the archive');
         return { archived };
       }
       case 'forums:delete': {
         const { forumId, title } = data as { forumId: string; title: string };
-        forums.delete(forumId, title);
+        await forums.delete(forumId, title);
         deps.log.warn({ forumId }, 'forum deleted');
         return {};
       }
@@ -203,14 +203,15 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
         const field = parsed.error.issues[0]?.path[0];
         return refuse({ code: 'BAD_INPUT', params: typeof field === 'string' ? { field } : {} });
       }
-      try {
-        reply({ ok: true, data: run(name, parsed.data as never) });
-      } catch (err) {
-        if (err instanceof Refusal) return refuse(err.error);
-        if (err instanceof StorageUnavailable) return refuse({ code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } });
-        deps.log.error({ err, command: name }, 'forum list command failed');
-        refuse({ code: 'INTERNAL' });
-      }
+      run(name, parsed.data as never).then(
+        (data) => reply({ ok: true, data }),
+        (err: unknown) => {
+          if (err instanceof Refusal) return refuse(err.error);
+          if (err instanceof StorageUnavailable) return refuse({ code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } });
+          deps.log.error({ err, command: name }, 'forum list command failed');
+          refuse({ code: 'INTERNAL' });
+        },
+      );
     });
   });
 
