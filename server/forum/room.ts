@@ -145,9 +145,13 @@ export class ForumRoom {
   private saved: ForumState | null = null;
   /** The seq of the forum's last stored event: where the next batch goes (appendBatch's afterSeq). */
   private lastSeq: number;
+  /** The seq of the last event in the saved copy: a batch the copy already read from the store is not applied twice. */
+  private savedSeq = 0;
   /** Set by a failed batch until the forum has caught up with the store: actions are refused meanwhile. */
   private undone: StorageUnavailable | null = null;
   private catchingUp: { cancel(): void } | null = null;
+  /** How many times the forum began catching up: each run knows whether it is still the latest. */
+  private catchUps = 0;
   private closed = false;
   private readonly online = new Map<string, number>();
   private readonly listeners = new Set<ChangeListener>();
@@ -183,6 +187,7 @@ export class ForumRoom {
       if (actionKey) this.remember(actionKey, event);
     }
     this.saved = saved;
+    this.savedSeq = lastSeq;
   }
 
   /**
@@ -387,7 +392,8 @@ export class ForumRoom {
     if (failure === null) {
       this.storage.succeeded();
       this.writing = null;
-      this.saveBatch(batch);
+      this.saveBatch(batch, this.savedSeq < this.lastSeq);
+      this.savedSeq = this.lastSeq;
       for (const action of batch) this.emit(action.effects);
       // What the batch changed goes out before its acks, as it did when each action was written alone.
       for (const listener of this.flushedListeners) listener();
@@ -443,9 +449,9 @@ export class ForumRoom {
    * A stored batch: into the saved copy, its ids into the saved ones. Each event is copied: the
    * handler that made it may still hold it.
    */
-  private saveBatch(batch: readonly PendingAction[]): void {
+  private saveBatch(batch: readonly PendingAction[], intoCopy: boolean): void {
     for (const { events, actionKey } of batch) {
-      if (this.saved) for (const event of events) applyEvent(this.saved, structuredClone(event));
+      if (this.saved && intoCopy) for (const event of events) applyEvent(this.saved, structuredClone(event));
       if (actionKey) {
         this.pendingKeys.delete(actionKey);
         this.remember(actionKey, events[0]);
@@ -475,6 +481,7 @@ export class ForumRoom {
   private async reload(refused: readonly PendingAction[]): Promise<boolean> {
     this.catchingUp?.cancel();
     this.catchingUp = null;
+    this.catchUps++;
     for (const { actionKey } of refused) if (actionKey) this.pendingKeys.delete(actionKey);
     let events: Awaited<ReturnType<ForumStore['loadEventsAfter']>> = [];
     let read = true;
@@ -508,19 +515,22 @@ export class ForumRoom {
    */
   private catchUp(known = this.lastSeq): void {
     this.catchingUp?.cancel();
+    // A read still under way for an earlier catching up (one begun when a forum was imported) is
+    // left to end unheard: only the latest takes its copy up.
+    const run = ++this.catchUps;
     const copy = emptyState();
     let after = 0;
     const missed = emptyEffects();
     let reading = false;
     const turn = async () => {
       this.catchingUp = null;
-      if (this.closed || reading) return;
+      if (this.closed || reading || run !== this.catchUps) return;
       reading = true;
       const start = performance.now();
       try {
         for (;;) {
           const page = await this.store.loadEventsAfter(this.record.id, after, CATCH_UP_PAGE);
-          if (this.closed) return;
+          if (this.closed || run !== this.catchUps) return;
           for (const { seq, event, actionKey } of page) {
             applyEvent(copy, event);
             after = seq;
@@ -547,6 +557,7 @@ export class ForumRoom {
       // Pending actions, if any (a forum just imported takes them meanwhile), are not stored and so
       // not in the copy: they stay the live state's.
       this.saved = copy;
+      this.savedSeq = after;
       if (this.undone) {
         this.lastSeq = Math.max(this.lastSeq, after);
         this.undone = null;
