@@ -276,7 +276,8 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
   let latest: BackupInfo | null = listBackups(dbPath)[0] ?? null;
   let running: Promise<void> = Promise.resolve();
   /** The store's write count when the last backup began (or the server started): an hourly one needs something newer. */
-  let writesBacked: number | Promise<number> = store.writeCount?.() ?? -1;
+  let writesBacked = -1;
+  void store.writeCount?.().then((n) => (writesBacked = n));
   /** Backups asked for and not yet written: an hourly one is not queued behind another. */
   let pending = 0;
   const take = (reason: BackupReason) => {
@@ -305,7 +306,7 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
     hourlyMs > 0
       ? setInterval(async () => {
           const runs = forums.list().some((f) => !f.room.state.archived && f.room.state.phase !== 'closed');
-          if (runs && pending === 0 && ((await store.writeCount?.()) ?? 0) !== (await writesBacked)) void take({ kind: 'hourly' });
+          if (runs && pending === 0 && ((await store.writeCount?.()) ?? 0) !== writesBacked) void take({ kind: 'hourly' });
         }, hourlyMs)
       : null;
   hourly?.unref();
