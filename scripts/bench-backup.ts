@@ -38,21 +38,22 @@ export async function benchBackup(): Promise<void> {
     const dbPath = join(dir, 'bench.db');
     const store = new SqliteStore(dbPath);
     const now = Date.now();
-    store.createForum({ id: 'f', slug: '1', joinCode: '000000', createdAt: now, joinSecret: '', screenKey: '' }, [], {
+    await store.createForum({ id: 'f', joinCode: '000000', createdAt: now, joinSecret: '', screenKey: '' }, [], {
       at: now,
       action: 'created',
       forumId: 'f',
       title: 'bench',
       detail: '',
     });
+    let seq = 0;
     for (let i = 0; i < EVENTS; i += 1000) {
       const entries = Array.from({ length: Math.min(1000, EVENTS - i) }, (_, j) => ({
         events: [{ type: j % 4 === 3 ? 'dotRemoved' : 'dotPlaced', participantId: `p-${(i + j) % 330}-0000-0000-0000`, ideaId: `idea-${(i + j) % 500}-0000-0000-0000` } as ForumEvent],
         actionKey: `p-${(i + j) % 330}:${i + j}`,
       }));
-      store.appendBatch('f', entries);
+      seq = await store.appendBatch('f', seq, entries);
     }
-    store.close();
+    await store.close();
     const mib = statSync(dbPath).size / 2 ** 20;
     console.log(`\nbackup of a forum of ${EVENTS.toLocaleString('en')} events (${mib.toFixed(1)} MiB), the loop's delay measured by a 1 ms timer`);
 

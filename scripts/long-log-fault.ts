@@ -36,7 +36,7 @@ export interface LongForum {
  * transactions: the largest forum in voting (95,000 events), and beyond that, voters taking a dot
  * off and putting it back, as a hall changing its mind over a long evening does.
  */
-export function writeLongForum(path: string, events: number, voters = 8): LongForum {
+export async function writeLongForum(path: string, events: number, voters = 8): Promise<LongForum> {
   const big = largestForum({ participants: Math.min(PARTICIPANTS, Math.max(voters, Math.round(events / 19))), ideas: 250, phase: 'voting' });
   const log: ForumEvent[] = big.events;
   const firstDot = new Map<string, string>();
@@ -49,11 +49,11 @@ export function writeLongForum(path: string, events: number, voters = 8): LongFo
   const store = new SqliteStore(path);
   try {
     const [created, ...rest] = log;
-    const record = { id: big.id, slug: '1', joinCode: '482913', createdAt: Date.now(), joinSecret: '', screenKey: '' };
-    store.createForum(record, [created], { at: Date.now(), action: 'created', forumId: big.id, title: 'long log', detail: '' });
-    for (let i = 0; i < rest.length; i += 50_000) store.importEvents(big.id, rest.slice(i, i + 50_000));
+    const record = { id: big.id, joinCode: '482913', createdAt: Date.now(), joinSecret: '', screenKey: '' };
+    await store.createForum(record, [created], { at: Date.now(), action: 'created', forumId: big.id, title: 'long log', detail: '' });
+    for (let i = 0; i < rest.length; i += 50_000) await store.importEvents(big.id, rest.slice(i, i + 50_000));
   } finally {
-    store.close();
+    await store.close();
   }
   return { events: log.length, voters: [...big.tokens].slice(0, voters).map(([participantId, token]) => ({ participantId, token })) };
 }
@@ -129,7 +129,7 @@ export async function runLongLogFault({ events, lockMs = 4_000, fullMs = 4_000, 
   let proc: ServerProcess | null = null;
   const clients: TestClient[] = [];
   try {
-    const forum = writeLongForum(dbPath, events);
+    const forum = await writeLongForum(dbPath, events);
     proc = await startServerProcess({ VICHE_DB: dbPath, ...env });
     const socketUrl = `http://127.0.0.1:${proc.port}/f/${proc.slug}`;
     const voters: { participantId: string; token: string; phone: TestClient; ideaId: string; dots: number }[] = [];

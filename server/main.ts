@@ -276,13 +276,14 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
   let latest: BackupInfo | null = listBackups(dbPath)[0] ?? null;
   let running: Promise<void> = Promise.resolve();
   /** The store's write count when the last backup began (or the server started): an hourly one needs something newer. */
-  let writesBacked = store.writeCount?.() ?? -1;
+  let writesBacked = -1;
+  void store.writeCount?.().then((n) => (writesBacked = n));
   /** Backups asked for and not yet written: an hourly one is not queued behind another. */
   let pending = 0;
   const take = (reason: BackupReason) => {
     pending++;
     running = running.then(async () => {
-      const writes = store.writeCount?.() ?? -1;
+      const writes = (await store.writeCount?.()) ?? -1;
       try {
         // The console sees it with its next update (there is one with almost every action).
         latest = await store.backup(reason);
@@ -303,9 +304,9 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
   // the last backup: an idle server leaves the folder as it is.
   const hourly =
     hourlyMs > 0
-      ? setInterval(() => {
+      ? setInterval(async () => {
           const runs = forums.list().some((f) => !f.room.state.archived && f.room.state.phase !== 'closed');
-          if (runs && pending === 0 && (store.writeCount?.() ?? 0) !== writesBacked) void take({ kind: 'hourly' });
+          if (runs && pending === 0 && ((await store.writeCount?.()) ?? 0) !== writesBacked) void take({ kind: 'hourly' });
         }, hourlyMs)
       : null;
   hourly?.unref();
@@ -358,7 +359,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
   } catch (err) {
     httpServer.close();
-    if (!config.store) store?.close();
+    if (!config.store) await store?.close();
     lock?.release();
     if (madeFolder && !existsSync(config.dbPath)) removeEmptyFolders(dirname(config.dbPath), madeFolder);
     throw startupErrorOf(err, config.dbPath) ?? err;
@@ -421,8 +422,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     for (const f of forums.list()) f.attached.nsp.in(CONSOLES).disconnectSockets(true);
   };
   /** Disconnects every console once the ack has gone out. */
-  const rotateKey = (): string => {
-    const key = forums.rotateKey();
+  const rotateKey = async (): Promise<string> => {
+    const key = await forums.rotateKey();
     log.info('facilitator key rotated; consoles with the old key are disconnected');
     setImmediate(disconnectConsoles);
     return key;
@@ -508,10 +509,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return state;
   };
   try {
-    marks = marksFrom(store.getSetting('log_checked'));
-    forums = new Forums(store, storage, attach, { facilitatorKey: config.facilitatorKey, checkLog });
+    marks = marksFrom(await store.getSetting('log_checked'));
+    forums = await Forums.open(store, storage, attach, { facilitatorKey: config.facilitatorKey, checkLog });
     // The next start checks only what is added from here (a forum made just now has its mark at its next start).
-    if (!config.readOnly && marksSetting(nextMarks) !== marksSetting(marks)) store.setSetting('log_checked', marksSetting(nextMarks));
+    if (!config.readOnly && marksSetting(nextMarks) !== marksSetting(marks)) await store.setSetting('log_checked', marksSetting(nextMarks));
     if (forums.list().length === 0) {
       if (config.readOnly) {
         throw new StartupError(
@@ -520,12 +521,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         );
       }
       template ??= readTemplate(config.templatePath);
-      forums.create({ title: template.title, structure: template.structure, admission: config.admission ?? 'hall', titled: false });
+      await forums.create({ title: template.title, structure: template.structure, admission: config.admission ?? 'hall', titled: false });
     }
   } catch (err) {
     io.close();
     httpServer.close();
-    if (!config.store) store.close();
+    if (!config.store) await store.close();
     lock?.release();
     throw startupErrorOf(err, config.dbPath) ?? err;
   }
@@ -610,13 +611,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         list.close();
         stopRotations();
         if (secretsPoll) clearInterval(secretsPoll);
-        forums.close();
+        // What the forums took is stored before the store closes.
+        const forumsClosed = forums.close();
         io.close(() => {
-          void (backups?.stop() ?? Promise.resolve()).finally(() => {
-            store!.close();
-            lock?.release();
-            resolve();
-          });
+          void forumsClosed
+            .then(() => backups?.stop())
+            .finally(async () => {
+              await store!.close();
+              lock?.release();
+              resolve();
+            });
         });
         httpServer.closeAllConnections();
       });

@@ -82,8 +82,8 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
 
   it('the chooser, with two forums taking phones and a closed one, at 360 × 640 and 1280 × 720', async () => {
     const { structure } = server.room.state;
-    server.forums.create({ title: 'Житомир 2030: район Богунія', structure, admission: 'open', titled: true });
-    const closed = server.forums.create({ title: 'Житомир 2030: район Корбутівка', structure, admission: 'open', titled: true });
+    await server.forums.create({ title: 'Житомир 2030: район Богунія', structure, admission: 'open', titled: true });
+    const closed = await server.forums.create({ title: 'Житомир 2030: район Корбутівка', structure, admission: 'open', titled: true });
     const c3 = await connectConsole({ url: server.url, socketUrl: `${server.url}/f/${closed.room.record.slug}`, facilitatorKey: server.facilitatorKey });
     for (const to of ['ideas', 'review', 'voting', 'results', 'closed'] as const) ok(await c3.send('phase:set', { to }));
     c3.close();

@@ -1,12 +1,13 @@
 // The embedded SQLite store: one better-sqlite3 connection in WAL mode with synchronous=FULL, so
-// a commit is on disk before appendBatch() returns and survives kill -9 and power loss alike.
+// a commit is on disk before appendBatch() resolves and survives kill -9 and power loss alike. Its
+// calls are synchronous, wrapped in the store's promises: the work is done when the call returns.
 // Opening checks the file first and explains, in one sentence, anything that would stop the forum;
 // a write that fails because of the disk is a StorageUnavailable with its cause, never a crash.
 
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { StartupError, StorageUnavailable, storageCauseOf } from '../errors.js';
+import { StartupError, StorageConflict, StorageUnavailable, storageCauseOf, type StorageOutcome } from '../errors.js';
 import { backupDatabase, backupDatabaseNow, backupDirOf, type BackupInfo, type BackupReason } from './backup.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import {
@@ -16,6 +17,7 @@ import {
   type ForumSecrets,
   type ForumStore,
   type LoadedForum,
+  type NewForum,
   type ServerLogEntry,
   type SettingName,
   type StoredEvent,
@@ -64,6 +66,29 @@ const MIGRATIONS: string[] = [
   // the unique index on them made each write dirty a random page of it per action, half of every
   // commit's time at thousands of phones.
   `DROP INDEX events_action;`,
+  // Each forum's events are numbered on their own (1, 2, 3…), so that a writer can say after which
+  // event its batch goes and be refused if another came first (appendBatch); the old global
+  // numbers are renumbered per forum in the same order. Addresses (slugs) are given by the store
+  // from a counter that never goes back, so a deleted forum's number is not given again. The
+  // start-up check's marks name old numbers: the next start checks every log once.
+  `CREATE TABLE forum_events (
+     forum_id TEXT NOT NULL REFERENCES forums(id),
+     seq INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     action_key TEXT,
+     recorded_at INTEGER NOT NULL,
+     PRIMARY KEY (forum_id, seq)
+   );
+   INSERT INTO forum_events (forum_id, seq, type, payload, action_key, recorded_at)
+     SELECT forum_id, ROW_NUMBER() OVER (PARTITION BY forum_id ORDER BY seq), type, payload, action_key, recorded_at FROM events ORDER BY forum_id, seq;
+   DROP TABLE events;
+   ALTER TABLE forum_events RENAME TO events;
+   CREATE TABLE slug_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
+   INSERT INTO slug_counter (id, last) VALUES (1, MAX(0,
+     COALESCE((SELECT MAX(CAST(slug AS INTEGER)) FROM forums WHERE slug NOT LIKE '~%'), 0),
+     COALESCE((SELECT MAX(CAST(substr(detail, 12) AS INTEGER)) FROM server_log WHERE detail LIKE 'address /f/%'), 0)));
+   DELETE FROM settings WHERE name = 'log_checked';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -194,7 +219,11 @@ export interface StoreOptions {
 export class SqliteStore implements ForumStore {
   private db: Database.Database;
   private insertEvent: Database.Statement;
-  private batchTx: (forumId: string, entries: readonly BatchEntry[]) => void;
+  private lastSeq: Database.Statement;
+  private nextSlug: Database.Statement;
+  private begin: Database.Statement;
+  private commit: Database.Statement;
+  private rollback: Database.Statement;
   readonly readOnly: boolean;
   /** Read-only: what would have been written to `settings`, kept for this run only. */
   private readonly settingsInMemory = new Map<SettingName, string>();
@@ -218,10 +247,7 @@ export class SqliteStore implements ForumStore {
         );
       }
       if (this.readOnly) {
-        this.insertEvent = this.db.prepare('SELECT 1');
-        this.batchTx = () => {
-          throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
-        };
+        this.insertEvent = this.lastSeq = this.nextSlug = this.begin = this.commit = this.rollback = this.db.prepare('SELECT 1');
         return;
       }
       this.keepBeforeMigration(path);
@@ -231,19 +257,17 @@ export class SqliteStore implements ForumStore {
       this.migrate();
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       // A forum whose import was cut short (the server stopped half-way) is nobody's: it goes.
-      for (const { id } of this.db.prepare("SELECT id FROM forums WHERE slug LIKE '~importing-%'").all() as { id: string }[]) this.abortImport(id);
+      for (const { id } of this.db.prepare("SELECT id FROM forums WHERE slug LIKE '~importing-%'").all() as { id: string }[]) this.removeForum(id);
       this.insertEvent = this.db.prepare(
-        'INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO events (forum_id, seq, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
       );
-      // One transaction for the batch: its actions commit together with one sync.
-      this.batchTx = this.db.transaction((forumId: string, entries: readonly BatchEntry[]) => {
-        const now = Date.now();
-        for (const { events, actionKey } of entries) {
-          events.forEach((event, i) => {
-            this.insertEvent.run(forumId, event.type, JSON.stringify(event), i === 0 ? actionKey : null, now);
-          });
-        }
-      });
+      this.lastSeq = this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE forum_id = ?').pluck();
+      this.nextSlug = this.db.prepare('UPDATE slug_counter SET last = last + 1 RETURNING last').pluck();
+      // A batch's transaction is run by hand, not by db.transaction(), to tell a failure before the
+      // commit (nothing stored) from one during it (outcome unknown).
+      this.begin = this.db.prepare('BEGIN IMMEDIATE');
+      this.commit = this.db.prepare('COMMIT');
+      this.rollback = this.db.prepare('ROLLBACK');
     } catch (err) {
       this.db.close();
       throw err;
@@ -311,7 +335,7 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  loadForums(): LoadedForum[] {
+  async loadForums(): Promise<LoadedForum[]> {
     const forums = this.db
       // A forum whose import was cut short is not loaded (read-only, it cannot be removed).
       .prepare("SELECT id, slug, join_code, created_at, join_secret, screen_key FROM forums WHERE slug NOT LIKE '~importing-%' ORDER BY created_at, rowid")
@@ -344,8 +368,9 @@ export class SqliteStore implements ForumStore {
    * Rows that are not events are left out, as the replay leaves them out (a damaged forum opened
    * with READ_ONLY=1): its file holds what the server holds. A page is empty only at the end.
    */
-  loadEvents(forumId: string, after = 0, limit = -1): StoredEvent[] {
+  async loadEventsAfter(forumId: string, seq: number, limit = -1): Promise<StoredEvent[]> {
     const rows = this.db.prepare('SELECT seq, type, payload, action_key FROM events WHERE forum_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    let after = seq;
     for (;;) {
       const page = rows.all(forumId, after, Number.isFinite(limit) ? limit : -1) as { seq: number; type: unknown; payload: unknown; action_key: string | null }[];
       const events: StoredEvent[] = [];
@@ -358,67 +383,74 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void {
+  async createForum(forum: NewForum, events: readonly ForumEvent[], entry: ServerLogEntry): Promise<ForumRecord> {
     try {
-      this.db.transaction(() => {
-        this.db
-          .prepare('INSERT INTO forums (id, slug, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(forum.id, forum.slug, forum.joinCode, '', forum.createdAt, forum.joinSecret, forum.screenKey);
+      return this.db.transaction(() => {
+        const slug = String(this.nextSlug.get());
+        this.insertForum(forum, slug);
         const now = Date.now();
-        for (const event of events) this.insertEvent.run(forum.id, event.type, JSON.stringify(event), null, now);
+        events.forEach((event, i) => this.insertEvent.run(forum.id, i + 1, event.type, JSON.stringify(event), null, now));
         this.insertLog(entry);
+        return { ...forum, slug };
       })();
     } catch (err) {
       throw this.storageError(err);
     }
   }
 
-  beginImport(forum: ForumRecord): void {
+  private insertForum(forum: NewForum, slug: string): void {
+    this.db
+      .prepare('INSERT INTO forums (id, slug, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(forum.id, slug, forum.joinCode, '', forum.createdAt, forum.joinSecret, forum.screenKey);
+  }
+
+  async beginImport(forum: NewForum): Promise<void> {
     try {
-      this.db
-        .prepare('INSERT INTO forums (id, slug, join_code, facilitator_key, created_at, join_secret, screen_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(forum.id, IMPORTING_SLUG(forum.id), forum.joinCode, '', forum.createdAt, forum.joinSecret, forum.screenKey);
+      this.insertForum(forum, IMPORTING_SLUG(forum.id));
     } catch (err) {
       throw this.storageError(err);
     }
   }
 
-  importEvents(forumId: string, events: readonly ForumEvent[]): void {
-    this.appendBatch(forumId, [{ events, actionKey: null }]);
+  async importEvents(forumId: string, events: readonly ForumEvent[]): Promise<void> {
+    try {
+      this.db.transaction(() => this.insertBatch(forumId, this.lastSeq.get(forumId) as number, [{ events, actionKey: null }]))();
+    } catch (err) {
+      throw this.storageError(err);
+    }
   }
 
-  finishImport(forumId: string, slug: string, entry: ServerLogEntry): void {
+  async finishImport(forumId: string, entry: ServerLogEntry): Promise<string> {
     try {
-      this.db.transaction(() => {
+      return this.db.transaction(() => {
+        const slug = String(this.nextSlug.get());
         this.db.prepare('UPDATE forums SET slug = ? WHERE id = ?').run(slug, forumId);
         this.insertLog(entry);
+        return slug;
       })();
     } catch (err) {
       throw this.storageError(err);
     }
   }
 
-  abortImport(forumId: string): void {
+  async abortImport(forumId: string): Promise<void> {
+    this.removeForum(forumId);
+  }
+
+  private removeForum(forumId: string, entry?: ServerLogEntry): void {
     try {
       this.db.transaction(() => {
         this.db.prepare('DELETE FROM events WHERE forum_id = ?').run(forumId);
         this.db.prepare('DELETE FROM forums WHERE id = ?').run(forumId);
+        if (entry) this.insertLog(entry);
       })();
     } catch (err) {
       throw this.storageError(err);
     }
   }
 
-  deleteForum(forumId: string, entry: ServerLogEntry): void {
-    try {
-      this.db.transaction(() => {
-        this.db.prepare('DELETE FROM events WHERE forum_id = ?').run(forumId);
-        this.db.prepare('DELETE FROM forums WHERE id = ?').run(forumId);
-        this.insertLog(entry);
-      })();
-    } catch (err) {
-      throw this.storageError(err);
-    }
+  async deleteForum(forumId: string, entry: ServerLogEntry): Promise<void> {
+    this.removeForum(forumId, entry);
   }
 
   private insertLog(entry: ServerLogEntry): void {
@@ -427,7 +459,7 @@ export class SqliteStore implements ForumStore {
       .run(entry.at, entry.action, entry.forumId, entry.title, entry.detail);
   }
 
-  log(entry: ServerLogEntry): void {
+  async log(entry: ServerLogEntry): Promise<void> {
     try {
       this.insertLog(entry);
     } catch (err) {
@@ -435,7 +467,7 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  serverLog(): ServerLogEntry[] {
+  async serverLog(): Promise<ServerLogEntry[]> {
     return (
       this.db.prepare('SELECT at, action, forum_id, title, detail FROM server_log ORDER BY seq').all() as {
         at: number;
@@ -447,13 +479,13 @@ export class SqliteStore implements ForumStore {
     ).map((r) => ({ at: r.at, action: r.action, forumId: r.forum_id, title: r.title, detail: r.detail }));
   }
 
-  getSetting(name: SettingName): string | null {
+  async getSetting(name: SettingName): Promise<string | null> {
     if (this.settingsInMemory.has(name)) return this.settingsInMemory.get(name)!;
     const row = this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
-  setSetting(name: SettingName, value: string): void {
+  async setSetting(name: SettingName, value: string): Promise<void> {
     if (this.readOnly) {
       this.settingsInMemory.set(name, value);
       return;
@@ -465,15 +497,62 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  appendBatch(forumId: string, entries: readonly BatchEntry[]): void {
+  /** Events numbered on from `afterSeq`; the batch's first event of each action carries its key. */
+  private insertBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): number {
+    const now = Date.now();
+    let seq = afterSeq;
+    for (const { events, actionKey } of entries) {
+      events.forEach((event, i) => {
+        this.insertEvent.run(forumId, ++seq, event.type, JSON.stringify(event), i === 0 ? actionKey : null, now);
+      });
+    }
+    return seq;
+  }
+
+  /**
+   * One transaction for the batch: its actions commit together with one sync. A failure up to the
+   * COMMIT stored nothing; one of the COMMIT itself after SQLite gave the transaction up (an I/O
+   * error while its pages were synced) may have left it whole on disk: outcome unknown.
+   */
+  async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
+    if (this.readOnly) throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
     try {
-      this.batchTx(forumId, entries);
+      this.begin.run();
     } catch (err) {
       throw this.storageError(err);
     }
+    let last: number;
+    try {
+      const stored = this.lastSeq.get(forumId) as number;
+      if (stored !== afterSeq) throw new StorageConflict(forumId, afterSeq, stored);
+      if (stored === 0 && !this.db.prepare('SELECT 1 FROM forums WHERE id = ?').get(forumId)) throw new Error(`no forum ${forumId}`);
+      last = this.insertBatch(forumId, afterSeq, entries);
+    } catch (err) {
+      this.rollBack();
+      throw this.storageError(err);
+    }
+    try {
+      this.commit.run();
+    } catch (err) {
+      // Still open (SQLITE_BUSY at COMMIT): it never committed, and is given up here.
+      if (this.db.inTransaction) {
+        this.rollBack();
+        throw this.storageError(err);
+      }
+      throw this.storageError(err, 'unknown');
+    }
+    return last;
   }
 
-  updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {
+  private rollBack(): void {
+    try {
+      if (this.db.inTransaction) this.rollback.run();
+    } catch {
+      // SQLite gave the transaction up by itself.
+    }
+  }
+
+  async updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): Promise<void> {
     const columns = { joinSecret: 'join_secret', screenKey: 'screen_key' } as const;
     const set = (Object.keys(secrets) as (keyof ForumSecrets)[]).filter((k) => secrets[k] !== undefined);
     if (set.length === 0 || this.readOnly) return;
@@ -486,7 +565,7 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  probeWrite(): void {
+  async probeWrite(): Promise<void> {
     try {
       // A row put and taken away in one transaction: its pages are written to the journal and
       // synced at commit, as an action's are, and the file holds what it held.
@@ -508,22 +587,22 @@ export class SqliteStore implements ForumStore {
   }
 
   /** Rows written since the store was opened: whether anything changed since an earlier look. */
-  writeCount(): number {
+  async writeCount(): Promise<number> {
     return (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
   }
 
   /** Read-only, every write is refused for that reason, whatever SQLite says of it. */
-  private storageError(err: unknown): unknown {
-    return this.readOnly ? new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL) : asStorageError(err);
+  private storageError(err: unknown, outcome: StorageOutcome = 'notStored'): unknown {
+    return this.readOnly ? new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL) : asStorageError(err, outcome);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }
 
 /** A failure of the disk becomes a StorageUnavailable with its cause; anything else stays as it was. */
-function asStorageError(err: unknown): unknown {
+function asStorageError(err: unknown, outcome: StorageOutcome): unknown {
   const cause = storageCauseOf(err);
-  return cause ? new StorageUnavailable(cause, (err as Error).message) : err;
+  return cause ? new StorageUnavailable(cause, (err as Error).message, outcome) : err;
 }

@@ -5,6 +5,7 @@
 
 import type { ForumEvent } from '../../shared/forum/types.js';
 import type { BackupInfo, BackupReason } from './backup.js';
+import { StorageConflict } from '../errors.js';
 
 export interface ForumRecord {
   id: string;
@@ -53,56 +54,70 @@ export interface ServerLogEntry {
 /** The server's settings kept in the store. */
 export type SettingName = 'facilitator_key' | 'grant_key' | 'log_checked';
 
+/** A forum to be stored: its address part (slug) is the store's to give. */
+export type NewForum = Omit<ForumRecord, 'slug'>;
+
+/**
+ * Every method answers with a promise, so that a store may be a server elsewhere (several
+ * processes serving forums from one database); the embedded SQLite store does its work at once.
+ * Each forum's events are numbered 1, 2, 3… (seq) in the order stored, apart from other forums'.
+ */
 export interface ForumStore {
   /** Every forum with all its events in order, oldest forum first. */
-  loadForums(): LoadedForum[];
+  loadForums(): Promise<LoadedForum[]>;
   /**
-   * One forum's events in order (for a forum file); none for an unknown forum. `after` and `limit`
-   * read it a page at a time (events after that seq), so a large forum's file is written in slices.
+   * A forum's events after `seq` (0 for all of them) in order, at most `limit`; none for an unknown
+   * forum. A large forum's log is read a page at a time: its file, a room catching up.
    */
-  loadEvents(forumId: string, after?: number, limit?: number): StoredEvent[];
-  /** Creates a forum with its first events (forumCreated, and any it starts with), atomically. */
-  createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void;
+  loadEventsAfter(forumId: string, seq: number, limit?: number): Promise<StoredEvent[]>;
+  /**
+   * Creates a forum with its first events (forumCreated, and any it starts with), atomically, and
+   * gives it the next free address part: 1, 2, 3…, never one a forum had before, even deleted.
+   */
+  createForum(forum: NewForum, events: readonly ForumEvent[], entry: ServerLogEntry): Promise<ForumRecord>;
   /**
    * A forum moved here from a file, written in slices so that a large one never holds up the other
    * forums' writes: beginImport stores the forum under a hidden address (IMPORTING_SLUG), each
    * importEvents call adds a slice of its events in a transaction of its own, and finishImport gives
-   * it its address and logs it, atomically. Until then it is nobody's forum: a server stopped
-   * half-way removes it when it opens the store again, as abortImport does.
+   * it the next free address and logs it, atomically. Until then it is nobody's forum: a server
+   * stopped half-way removes it when it opens the store again, as abortImport does.
    */
-  beginImport(forum: ForumRecord): void;
-  importEvents(forumId: string, events: readonly ForumEvent[]): void;
-  finishImport(forumId: string, slug: string, entry: ServerLogEntry): void;
-  abortImport(forumId: string): void;
+  beginImport(forum: NewForum): Promise<void>;
+  importEvents(forumId: string, events: readonly ForumEvent[]): Promise<void>;
+  /** Returns the address part given to the forum. */
+  finishImport(forumId: string, entry: ServerLogEntry): Promise<string>;
+  abortImport(forumId: string): Promise<void>;
   /** Removes a forum and all its events, and logs it, atomically. */
-  deleteForum(forumId: string, entry: ServerLogEntry): void;
+  deleteForum(forumId: string, entry: ServerLogEntry): Promise<void>;
   /**
    * Group commit: appends several actions' events in one transaction (one sync to disk for all of
-   * them). When it returns, they are committed: an acknowledged action must never be lost. Stores
-   * all or nothing: throws if the commit fails. Action keys are stored as given, not
-   * checked: the forum's room knows every key it took (forum/actionKeys.ts) and refuses a reused
-   * one before it is decided.
+   * them), after the forum's event `afterSeq`, which must be its last: a writer that has not seen
+   * the forum's newest events is refused with a StorageConflict and nothing is written. Resolves
+   * with the forum's new last seq once the batch is committed: an acknowledged action must never be
+   * lost. All or nothing: a StorageUnavailable says whether the commit may have happened (outcome).
+   * Action keys are stored as given, not checked: the forum's room knows every key it took
+   * (forum/actionKeys.ts) and refuses a reused one before it is decided.
    */
-  appendBatch(forumId: string, entries: readonly BatchEntry[]): void;
+  appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number>;
   /** Changes a forum's secrets (a first join secret, a projector key); durable on return. */
-  updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void;
-  getSetting(name: SettingName): string | null;
+  updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): Promise<void>;
+  getSetting(name: SettingName): Promise<string | null>;
   /** Durable on return. */
-  setSetting(name: SettingName, value: string): void;
+  setSetting(name: SettingName, value: string): Promise<void>;
   /** Adds to the server's log of whole forums; durable on return. */
-  log(entry: ServerLogEntry): void;
+  log(entry: ServerLogEntry): Promise<void>;
   /** The server's log of whole forums, oldest first. */
-  serverLog(): ServerLogEntry[];
+  serverLog(): Promise<ServerLogEntry[]>;
   /**
    * Writes and commits nothing that changes anything, to learn whether the disk takes writes
    * again (StorageUnavailable if not); stores that keep nothing on disk have none.
    */
-  probeWrite?(): void;
+  probeWrite?(): Promise<void>;
   /** A copy of everything stored, kept beside it; stores that keep nothing on disk have none. */
   backup?(reason: BackupReason): Promise<BackupInfo>;
   /** Grows with every write: equal to an earlier reading means nothing was stored since. */
-  writeCount?(): number;
-  close(): void;
+  writeCount?(): Promise<number>;
+  close(): Promise<void>;
 }
 
 /** The address part of a forum still being imported (beginImport); no forum's address can be it. */
@@ -113,80 +128,99 @@ export class MemoryStore implements ForumStore {
   private forums: LoadedForum[] = [];
   private settings = new Map<SettingName, string>();
   private entries: ServerLogEntry[] = [];
-  private seq = 0;
+  private lastSlug = 0;
 
-  loadForums(): LoadedForum[] {
-    return this.forums.map((f) => ({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)) }));
+  async loadForums(): Promise<LoadedForum[]> {
+    return this.forums
+      .filter((f) => f.forum.slug !== IMPORTING_SLUG(f.forum.id))
+      .map((f) => ({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)) }));
   }
 
-  loadEvents(forumId: string, after = 0, limit = Infinity): StoredEvent[] {
-    const events = (this.forums.find((f) => f.forum.id === forumId)?.events ?? []).filter((e) => e.seq > after);
-    return events.slice(0, limit).map((e) => structuredClone(e));
+  async loadEventsAfter(forumId: string, seq: number, limit = Infinity): Promise<StoredEvent[]> {
+    // Seqs are 1, 2, 3… with no gaps: the one after `seq` is at index `seq`.
+    const events = this.find(forumId)?.events ?? [];
+    return events.slice(seq, seq + limit).map((e) => structuredClone(e));
   }
 
-  createForum(forum: ForumRecord, events: readonly ForumEvent[], entry: ServerLogEntry): void {
-    if (this.forums.some((f) => f.forum.id === forum.id)) throw new Error(`forum ${forum.id} exists`);
-    if (this.forums.some((f) => f.forum.slug === forum.slug)) throw new Error(`forum address ${forum.slug} is taken`);
-    this.forums.push({ forum: { ...forum }, events: events.map((event) => ({ seq: ++this.seq, event: structuredClone(event), actionKey: null })) });
+  async createForum(forum: NewForum, events: readonly ForumEvent[], entry: ServerLogEntry): Promise<ForumRecord> {
+    const record = this.add({ ...forum, slug: String(this.lastSlug + 1) }, events);
+    this.lastSlug++;
     this.entries.push({ ...entry });
+    return { ...record };
   }
 
-  beginImport(forum: ForumRecord): void {
-    this.createForum({ ...forum, slug: IMPORTING_SLUG(forum.id) }, [], { at: 0, action: 'imported', forumId: forum.id, title: '', detail: '' });
-    this.entries.pop();
+  private add(forum: ForumRecord, events: readonly ForumEvent[]): ForumRecord {
+    if (this.find(forum.id)) throw new Error(`forum ${forum.id} exists`);
+    const copies = events.map((event, i) => ({ seq: i + 1, event: structuredClone(event), actionKey: null }));
+    this.forums.push({ forum: { ...forum }, events: copies });
+    return forum;
   }
 
-  importEvents(forumId: string, events: readonly ForumEvent[]): void {
-    this.appendBatch(forumId, [{ events, actionKey: null }]);
+  async beginImport(forum: NewForum): Promise<void> {
+    this.add({ ...forum, slug: IMPORTING_SLUG(forum.id) }, []);
   }
 
-  finishImport(forumId: string, slug: string, entry: ServerLogEntry): void {
-    const f = this.forums.find((x) => x.forum.id === forumId);
-    if (!f) throw new Error(`no forum ${forumId}`);
-    f.forum.slug = slug;
+  async importEvents(forumId: string, events: readonly ForumEvent[]): Promise<void> {
+    const f = this.need(forumId);
+    await this.appendBatch(forumId, f.events.length, [{ events, actionKey: null }]);
+  }
+
+  async finishImport(forumId: string, entry: ServerLogEntry): Promise<string> {
+    const f = this.need(forumId);
+    f.forum.slug = String(++this.lastSlug);
     this.entries.push({ ...entry });
+    return f.forum.slug;
   }
 
-  abortImport(forumId: string): void {
+  async abortImport(forumId: string): Promise<void> {
     this.forums = this.forums.filter((f) => f.forum.id !== forumId);
   }
 
-  deleteForum(forumId: string, entry: ServerLogEntry): void {
+  async deleteForum(forumId: string, entry: ServerLogEntry): Promise<void> {
     this.forums = this.forums.filter((f) => f.forum.id !== forumId);
     this.entries.push({ ...entry });
   }
 
-  appendBatch(forumId: string, entries: readonly BatchEntry[]): void {
-    const f = this.forums.find((x) => x.forum.id === forumId);
-    if (!f) throw new Error(`no forum ${forumId}`);
+  async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
+    const f = this.need(forumId);
+    if (afterSeq !== f.events.length) throw new StorageConflict(forumId, afterSeq, f.events.length);
     // All copied before any is kept: a batch is stored whole or not at all.
     const copies = entries.flatMap(({ events, actionKey }) =>
       events.map((event, i) => ({ event: structuredClone(event), actionKey: i === 0 ? actionKey : null })),
     );
-    for (const c of copies) f.events.push({ seq: ++this.seq, ...c });
+    for (const c of copies) f.events.push({ seq: f.events.length + 1, ...c });
+    return f.events.length;
   }
 
-  updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): void {
-    const f = this.forums.find((x) => x.forum.id === forumId);
-    if (!f) throw new Error(`no forum ${forumId}`);
-    Object.assign(f.forum, secrets);
+  async updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): Promise<void> {
+    Object.assign(this.need(forumId).forum, secrets);
   }
 
-  getSetting(name: SettingName): string | null {
+  async getSetting(name: SettingName): Promise<string | null> {
     return this.settings.get(name) ?? null;
   }
 
-  setSetting(name: SettingName, value: string): void {
+  async setSetting(name: SettingName, value: string): Promise<void> {
     this.settings.set(name, value);
   }
 
-  log(entry: ServerLogEntry): void {
+  async log(entry: ServerLogEntry): Promise<void> {
     this.entries.push({ ...entry });
   }
 
-  serverLog(): ServerLogEntry[] {
+  async serverLog(): Promise<ServerLogEntry[]> {
     return this.entries.map((e) => ({ ...e }));
   }
 
-  close(): void {}
+  async close(): Promise<void> {}
+
+  private find(forumId: string): LoadedForum | undefined {
+    return this.forums.find((f) => f.forum.id === forumId);
+  }
+
+  private need(forumId: string): LoadedForum {
+    const f = this.find(forumId);
+    if (!f) throw new Error(`no forum ${forumId}`);
+    return f;
+  }
 }

@@ -1,8 +1,7 @@
 // One live forum: its state in memory, the store beneath it, who is online, and which phone
-// actions were already done. Every change goes through commit(): applied at once, so the next
-// action is decided against it, then written with its batch, and only once that is on disk are the
-// listeners told what changed and the action acknowledged. Transport-free, so it is driven the
-// same way by sockets and tests.
+// actions were already done. Every change goes through commit(): applied at once, stored with the
+// others of its batch (one batch in flight at a time), and told to the listeners once stored.
+// Transport-free, so it is driven the same way by sockets and tests.
 //
 // Beside the live state the room keeps a copy of the forum as saved (every committed batch applied
 // to it): a batch the disk refuses is undone by taking that copy back, at the cost of a few field
@@ -15,8 +14,8 @@ import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
 import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
-import type { ForumRecord, ForumSecrets, ForumStore, LoadedForum, ServerLogEntry } from '../db/store.js';
-import { StorageUnavailable } from '../errors.js';
+import type { ForumRecord, ForumSecrets, ForumStore, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
+import { StorageConflict, StorageUnavailable } from '../errors.js';
 import { StorageHealth } from './storage.js';
 import { ActionKeys } from './actionKeys.js';
 import { DoneActions, type DoneAction } from './doneActions.js';
@@ -64,9 +63,14 @@ function undoneEffects(batch: readonly PendingAction[]): Effects {
   return effects;
 }
 
-/** Why actions are refused while the forum's saved copy is built again after a failed batch. */
+/**
+ * Why actions are refused while the forum catches up after a failed batch. Another writer's batch
+ * that came first is, to a phone, a store too busy to take its action: it may try again at once.
+ */
 const asStorageFailure = (failure: unknown): StorageUnavailable =>
-  failure instanceof StorageUnavailable ? failure : new StorageUnavailable('io', String((failure as Error)?.message ?? failure));
+  failure instanceof StorageUnavailable
+    ? failure
+    : new StorageUnavailable(failure instanceof StorageConflict ? 'busy' : 'io', String((failure as Error)?.message ?? failure));
 
 /** How many stored events the saved copy is rebuilt from per page, and how long one turn may read. */
 const CATCH_UP_PAGE = 500;
@@ -144,6 +148,10 @@ const GATHER_SHARE = 3;
 /** ...but never longer than this. */
 const MAX_GATHER_MS = 15;
 
+/** The seq of a loaded forum's last stored row, a row that is not an event included. */
+const lastSeqOf = (loaded: LoadedForum): number =>
+  Math.max(loaded.events.at(-1)?.seq ?? 0, ...(loaded.unreadable ?? []).map((u) => u.seq));
+
 export class ForumRoom {
   readonly state: ForumState;
   readonly record: ForumRecord;
@@ -154,13 +162,19 @@ export class ForumRoom {
   /** Action ids taken by actions not yet saved, and what they did: dropped if their batch fails. */
   private readonly pendingKeys = new Map<string, DoneAction | null>();
   /**
-   * The forum as saved: the live state without the pending batch. Null while it is being built
-   * (after a forum is imported, and after a failed batch took it back), see catchUp().
+   * The forum as saved: the live state without the actions not yet stored. Null while it is being
+   * built (after a forum is imported, and after a failed batch took it back), see catchUp().
    */
   private saved: ForumState | null = null;
-  /** Set by a failed batch until the saved copy is built again: actions are refused meanwhile. */
+  /** The seq of the forum's last stored event: where the next batch goes (appendBatch's afterSeq). */
+  private lastSeq: number;
+  /** The seq of the last event in the saved copy: a batch the copy already read from the store is not applied twice. */
+  private savedSeq = 0;
+  /** Set by a failed batch until the forum has caught up with the store: actions are refused meanwhile. */
   private undone: StorageUnavailable | null = null;
   private catchingUp: { cancel(): void } | null = null;
+  /** How many times the forum began catching up: each run knows whether it is still the latest. */
+  private catchUps = 0;
   private closed = false;
   private readonly online = new Map<string, number>();
   private readonly listeners = new Set<ChangeListener>();
@@ -169,12 +183,14 @@ export class ForumRoom {
     private readonly store: ForumStore,
     record: ForumRecord,
     events: { event: ForumEvent; actionKey: string | null }[],
+    lastSeq: number,
     /** Whether writes are getting through; one for the whole store, shared by its forums. */
     readonly storage: StorageHealth,
     /** The forum already replayed from `events` (an import builds it in slices): taken as it is. */
     replayed?: ForumState,
   ) {
     this.record = record;
+    this.lastSeq = lastSeq;
     this.state = replayed ?? emptyState();
     if (replayed && events.length === 0) {
       // An import, replayed in slices: its saved copy is built from the log in the background
@@ -194,37 +210,39 @@ export class ForumRoom {
       if (actionKey) this.remember(actionKey, event);
     }
     this.saved = saved;
+    this.savedSeq = lastSeq;
   }
 
   /**
    * A stored forum, replayed (or taken as the start-up check replayed it). One from before
    * admission modes gets its hall secret and projector key here, once.
    */
-  static load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth, replayed?: ForumState): ForumRoom {
-    const room = new ForumRoom(store, loaded.forum, loaded.events, storage, replayed);
+  static async load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth, replayed?: ForumState): Promise<ForumRoom> {
+    const room = new ForumRoom(store, loaded.forum, loaded.events, lastSeqOf(loaded), storage, replayed);
     const missing: Partial<ForumSecrets> = {};
     if (!room.record.joinSecret) missing.joinSecret = newSecret();
     if (!room.record.screenKey) missing.screenKey = newSecret();
-    room.updateSecrets(missing);
+    await room.updateSecrets(missing);
     return room;
   }
 
-  /** Stores a new forum with its first events (forumCreated first) and opens it. */
-  static create(store: ForumStore, record: ForumRecord, events: ForumEvent[], entry: ServerLogEntry, storage: StorageHealth): ForumRoom {
+  /** Stores a new forum with its first events (forumCreated first), given its address by the store, and opens it. */
+  static async create(store: ForumStore, forum: NewForum, events: ForumEvent[], entry: ServerLogEntry, storage: StorageHealth): Promise<ForumRoom> {
     storage.guard();
+    let record: ForumRecord;
     try {
-      store.createForum(record, events, entry);
+      record = await store.createForum(forum, events, entry);
     } catch (err) {
       if (err instanceof StorageUnavailable) storage.failed(err);
       throw err;
     }
     storage.succeeded();
-    return new ForumRoom(store, record, events.map((event) => ({ event, actionKey: null })), storage);
+    return new ForumRoom(store, record, events.map((event) => ({ event, actionKey: null })), events.length, storage);
   }
 
-  /** A forum moved here from a file, already stored (Forums.importForum) and replayed. */
-  static imported(store: ForumStore, record: ForumRecord, state: ForumState, storage: StorageHealth): ForumRoom {
-    return new ForumRoom(store, record, [], storage, state);
+  /** A forum moved here from a file, already stored (Forums.importForum), `stored` events of it, and replayed. */
+  static imported(store: ForumStore, record: ForumRecord, state: ForumState, stored: number, storage: StorageHealth): ForumRoom {
+    return new ForumRoom(store, record, [], stored, storage, state);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -234,11 +252,12 @@ export class ForumRoom {
 
   /**
    * Takes an action's events: applied to the forum at once, so the next action is decided against
-   * them, and written to disk with every other action taken in the same turn of the event loop, in
-   * one transaction (group commit: one sync for the whole batch). Nobody hears of them before they
-   * are on disk: the listeners are told, and whenDurable's callbacks run, only after the batch is
-   * committed. If the batch cannot be written, the forum goes back to what is stored and every
-   * action in it is refused. Throws at once, applying nothing, while the storage is known to be down.
+   * them, and stored with every other action taken meanwhile in one batch (group commit: one sync
+   * for the whole batch). One batch is written at a time: what comes while it is written forms the
+   * next. Nobody hears of them before they are stored: the listeners are told, and whenDurable's
+   * callbacks run, only after their batch is committed. If a batch cannot be stored, the forum
+   * goes back to what is stored, and every action in it, and every action taken on top of it, is
+   * refused. Throws at once, applying nothing, while the storage is known to be down.
    */
   commit(events: readonly ForumEvent[], actionKey: string | null = null): Effects {
     const effects = this.effectsOf(events);
@@ -249,21 +268,26 @@ export class ForumRoom {
     this.version++;
     if (actionKey) this.pendingKeys.set(actionKey, actionOf(events[0]));
     this.pending.push({ events, actionKey, effects, waiters: [] });
-    if (!this.flushing) {
-      // Under load, the next batch waits three times as long as the last write took, gathering
-      // what arrives meanwhile: the sync to disk, during which nothing else runs, then takes at
-      // most a quarter of the time, however fast actions come (at half, a storm of 5,000 phones
-      // coming back spent 18 % of its time writing). An action after a quiet spell is written at once.
-      const wait = this.lastWrite.end + Math.min(GATHER_SHARE * this.lastWrite.took, MAX_GATHER_MS) - performance.now();
-      if (wait > 0.5) {
-        const timer = setTimeout(() => this.flush(), wait);
-        this.flushing = { cancel: () => clearTimeout(timer) };
-      } else {
-        const immediate = setImmediate(() => this.flush());
-        this.flushing = { cancel: () => clearImmediate(immediate) };
-      }
-    }
+    this.scheduleWrite();
     return effects;
+  }
+
+  /**
+   * Under load, the next batch waits three times as long as the last write took, gathering what
+   * arrives meanwhile: the sync to disk, during which nothing else runs, then takes at most a
+   * quarter of the time, however fast actions come (at half, a storm of 5,000 phones coming back
+   * spent 18 % of its time writing). An action after a quiet spell is written at once.
+   */
+  private scheduleWrite(): void {
+    if (this.flushing || this.writing || this.pending.length === 0 || this.closed) return;
+    const wait = this.lastWrite.end + Math.min(GATHER_SHARE * this.lastWrite.took, MAX_GATHER_MS) - performance.now();
+    if (wait > 0.5) {
+      const timer = setTimeout(() => this.flush(), wait);
+      this.flushing = { cancel: () => clearTimeout(timer) };
+    } else {
+      const immediate = setImmediate(() => this.flush());
+      this.flushing = { cancel: () => clearImmediate(immediate) };
+    }
   }
 
   private readonly flushedListeners = new Set<() => void>();
@@ -302,102 +326,155 @@ export class ForumRoom {
   savedVersion = 0;
 
   /**
-   * The forum as it is on disk, for what is read rather than acted on (exports, the public page):
-   * without the actions of a batch still being written, which may yet be refused. Read-only.
+   * The forum as it is stored, for what is read rather than acted on (exports, the public page):
+   * without the actions not yet stored, which may yet be refused. Read-only. In a forum just
+   * imported, whose saved copy is still being built, the live state.
    */
   get savedState(): ForumState {
-    if (this.pending.length === 0) return this.state;
-    if (this.saved) return this.saved;
-    // The copy is still being built (a forum just imported): the pending batch is written first.
-    this.flush();
-    return this.state;
+    if (this.pending.length === 0 && !this.writing) return this.state;
+    return this.saved ?? this.state;
   }
 
-  /** Called after each batch is written and its changes told, before its acks go out. */
+  /** Called after each batch is stored and its changes told, before its acks go out. */
   onFlushed(listener: () => void): () => void {
     this.flushedListeners.add(listener);
     return () => this.flushedListeners.delete(listener);
   }
 
-  /** Actions applied but not yet on disk, in order; written by flush(). */
+  /** Actions applied but not yet handed to the store, in order: the next batch. */
   private pending: PendingAction[] = [];
-  /** The flush to come, a timer or the next turn of the event loop. */
+  /** The batch being written, if any: one at a time. */
+  private writing: PendingAction[] | null = null;
+  /** The write to come, a timer or the next turn of the event loop. */
   private flushing: { cancel(): void } | null = null;
   /** When the last batch was written, and how long writing it took (ms, performance.now()). */
   private lastWrite = { end: -Infinity, took: 0 };
 
+  /** The last action taken, stored or not yet: its batch is the last to be written. */
+  private lastAction(): PendingAction | undefined {
+    return this.pending.at(-1) ?? this.writing?.at(-1);
+  }
+
   /**
-   * Calls `done` once every action taken so far is on disk (null), or with why the last of them
-   * was not stored (a StorageUnavailable). At once when nothing is waiting.
+   * Calls `done` once every action taken so far is stored (null), or with why the last of them
+   * was not (a StorageUnavailable). At once when nothing is waiting.
    */
   whenDurable(done: (failure: unknown) => void): void {
-    const last = this.pending.at(-1);
+    const last = this.lastAction();
     if (!last) return done(null);
     last.waiters.push(done);
   }
 
-  /** How many actions wait for the disk: a handler that added none has nothing of its own to store. */
+  /**
+   * Resolves once every action taken so far is stored (null) or refused (why): what is sent from
+   * the forum's state waits for it, and never makes a write happen sooner.
+   */
+  durable(): Promise<unknown> {
+    return new Promise((resolve) => this.whenDurable(resolve));
+  }
+
+  /** How many actions wait for the store: a handler that added none has nothing of its own to store. */
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pending.length + (this.writing?.length ?? 0);
   }
 
   /**
    * For an answer that stored nothing itself: it still goes out only after what it may have seen
-   * is written, but another action's failure is not its own.
+   * is stored, but another action's failure is not its own.
    */
   afterFlush(done: () => void): void {
-    const last = this.pending.at(-1);
+    const last = this.lastAction();
     if (!last) return done();
     last.waiters.push(() => done());
   }
 
-  /**
-   * Writes every pending action in one transaction. Called on the next turn of the event loop after
-   * an action, and before anything is sent that is built from the forum's state, so nothing that
-   * is not yet on disk is ever shown. Returns why the batch failed, or null.
-   */
-  flush(): unknown {
+  /** Hands the actions gathered so far to the store as one batch, unless a batch is being written. */
+  private flush(): void {
     this.flushing?.cancel();
     this.flushing = null;
-    if (this.pending.length === 0) return null;
+    if (this.writing || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    let failure: unknown = null;
+    this.writing = batch;
+    void this.writeBatch(batch);
+  }
+
+  private async writeBatch(batch: PendingAction[]): Promise<void> {
     const start = performance.now();
+    let failure: unknown = null;
     try {
-      this.write(() => this.store.appendBatch(this.record.id, batch));
+      this.storage.guard();
+      this.lastSeq = await this.store.appendBatch(this.record.id, this.lastSeq, batch);
     } catch (err) {
       failure = err;
     }
+    // A commit that may or may not have happened: the store says which, when it can be read.
+    if (failure instanceof StorageUnavailable && failure.outcome === 'unknown') failure = await this.readBack(batch, failure);
     const end = performance.now();
     this.lastWrite = { end, took: end - start };
-    if (failure !== null) {
-      // What was applied but not stored must not stay.
-      if (this.saved) {
-        this.undo(batch, failure);
-        this.emit(undoneEffects(batch));
-      } else {
-        // The saved copy is still being built (a forum just imported): read back whole, once.
-        this.reload(failure);
-        this.emit(everythingChanged(this.state));
-      }
-    } else {
-      this.saveBatch(batch);
+    if (failure === null) {
+      this.storage.succeeded();
+      this.writing = null;
+      this.saveBatch(batch, this.savedSeq < this.lastSeq);
+      this.savedSeq = this.lastSeq;
       for (const action of batch) this.emit(action.effects);
+      // What the batch changed goes out before its acks, as it did when each action was written alone.
+      for (const listener of this.flushedListeners) listener();
+      for (const action of batch) for (const done of action.waiters) done(null);
+      this.scheduleWrite();
+      return;
     }
-    // What the batch changed goes out before its acks, as it did when each action was written alone.
+    if (failure instanceof StorageUnavailable) this.storage.failed(failure);
+    // What was applied but not stored must not stay: the batch, and every action decided on top of it.
+    const refused = [...batch, ...this.pending];
+    this.pending = [];
+    this.flushing?.cancel();
+    this.flushing = null;
+    this.writing = null;
+    const why = (this.undone = asStorageFailure(failure));
+    let known = this.lastSeq;
+    if (this.saved) {
+      this.undo(refused);
+      this.emit(undoneEffects(refused));
+    } else {
+      // The saved copy is still being built (a forum just imported): read back whole, once.
+      if (!(await this.reload(refused))) known = 0;
+      this.emit(everythingChanged(this.state));
+    }
     for (const listener of this.flushedListeners) listener();
-    for (const action of batch) for (const done of action.waiters) done(failure);
-    return failure;
+    for (const action of refused) for (const done of action.waiters) done(why);
+    this.catchUp(known);
   }
 
   /**
-   * A written batch: into the saved copy, its ids into the saved ones. Each event is copied: the
+   * After a commit of unknown outcome: the batch is stored if the store holds it after the last
+   * seq the room knew (null), not if it holds nothing there (the failure). Anything else (the
+   * store cannot be read, or holds something else) stays a failure: catching up takes what it holds.
+   */
+  private async readBack(batch: readonly PendingAction[], failure: StorageUnavailable): Promise<unknown> {
+    const count = batch.reduce((n, a) => n + a.events.length, 0);
+    try {
+      const stored = await this.store.loadEventsAfter(this.record.id, this.lastSeq, count + 1);
+      if (stored.length === 0) return new StorageUnavailable(failure.reason, failure.detail);
+      const written = batch.flatMap((a) => a.events.map((event, i) => ({ event, actionKey: i === 0 ? a.actionKey : null })));
+      const same =
+        stored.length === count &&
+        stored.every((e, i) => e.actionKey === written[i].actionKey && JSON.stringify(e.event) === JSON.stringify(written[i].event));
+      if (!same) return failure;
+      this.lastSeq = stored[count - 1].seq;
+      return null;
+    } catch {
+      return failure;
+    }
+  }
+
+  /**
+   * A stored batch: into the saved copy, its ids into the saved ones. Each event is copied: the
    * handler that made it may still hold it.
    */
-  private saveBatch(batch: readonly PendingAction[]): void {
+  private saveBatch(batch: readonly PendingAction[], intoCopy: boolean): void {
     for (const { events, actionKey } of batch) {
-      if (this.saved) for (const event of events) applyEvent(this.saved, structuredClone(event));
+      if (this.saved && intoCopy) for (const event of events) applyEvent(this.saved, structuredClone(event));
       if (actionKey) {
         this.pendingKeys.delete(actionKey);
         this.remember(actionKey, events[0]);
@@ -407,99 +484,129 @@ export class ForumRoom {
   }
 
   /**
-   * A batch the disk refused: the live state becomes the saved copy (its fields taken over, so
-   * every holder of `state` sees it), the batch's ids are forgotten, and actions wait, refused with
-   * the batch's failure, until a saved copy is built again from the log.
+   * Refused actions: the live state becomes the saved copy (its fields taken over, so every
+   * holder of `state` sees it), their ids are forgotten, and actions wait, refused with the
+   * batch's failure, until the forum has caught up with the store (catchUp).
    */
-  private undo(batch: readonly PendingAction[], failure: unknown): void {
+  private undo(refused: readonly PendingAction[]): void {
     this.version++;
     const saved = this.saved!;
     this.saved = null;
     for (const key of Object.keys(this.state) as (keyof ForumState)[]) delete this.state[key];
     Object.assign(this.state, saved);
-    for (const { actionKey } of batch) if (actionKey) this.pendingKeys.delete(actionKey);
-    this.undone = asStorageFailure(failure);
-    this.catchUp();
+    for (const { actionKey } of refused) if (actionKey) this.pendingKeys.delete(actionKey);
   }
 
   /**
    * The forum as stored, read back whole: only when a batch fails before the saved copy is built
    * (an imported forum's first seconds). Actions are refused until it is, so this happens once.
    */
-  private reload(failure: unknown): void {
-    this.undone = asStorageFailure(failure);
+  private async reload(refused: readonly PendingAction[]): Promise<boolean> {
+    this.catchingUp?.cancel();
+    this.catchingUp = null;
+    this.catchUps++;
+    for (const { actionKey } of refused) if (actionKey) this.pendingKeys.delete(actionKey);
+    let events: Awaited<ReturnType<ForumStore['loadEventsAfter']>> = [];
+    let read = true;
+    try {
+      events = await this.store.loadEventsAfter(this.record.id, 0);
+    } catch {
+      // Unreadable now: the forum is emptied, refusing actions, and catching up reads it all.
+      read = false;
+    }
     this.version++;
     this.savedVersion++;
     const fresh = emptyState();
-    for (const key of Object.keys(this.state) as (keyof ForumState)[]) delete this.state[key];
-    Object.assign(this.state, fresh);
     this.doneActions.clear();
     this.usedKeys = new ActionKeys();
-    this.pendingKeys.clear();
-    for (const { event, actionKey } of this.store.loadEvents(this.record.id)) {
-      applyEvent(this.state, event);
+    for (const { event, actionKey } of events) {
+      applyEvent(fresh, event);
       if (actionKey) this.remember(actionKey, event);
     }
-    this.catchUp();
+    for (const key of Object.keys(this.state) as (keyof ForumState)[]) delete this.state[key];
+    Object.assign(this.state, fresh);
+    if (read) this.lastSeq = events.at(-1)?.seq ?? 0;
+    return read;
   }
 
   /**
    * Builds the saved copy from the stored log, a few pages per turn of the event loop, so the hall
-   * is answered meanwhile. Batches written in the meantime are on disk, read with the rest; the
-   * copy is taken up in the turn that reads the log's end, with nothing of it left unread.
+   * is answered meanwhile. After a refused batch the forum also catches up: what the store holds
+   * after the last seq the room knew (a commit of unknown outcome that happened, another writer's
+   * batch) is applied to the live state too, and told. Actions are refused until the copy is
+   * taken up, in the turn that reads the log's end.
    */
-  private catchUp(): void {
+  private catchUp(known = this.lastSeq): void {
     this.catchingUp?.cancel();
+    // A read still under way for an earlier catching up (one begun when a forum was imported) is
+    // left to end unheard: only the latest takes its copy up.
+    const run = ++this.catchUps;
     const copy = emptyState();
     let after = 0;
-    const turn = () => {
+    const missed = emptyEffects();
+    let reading = false;
+    const turn = async () => {
       this.catchingUp = null;
-      if (this.closed) return;
+      if (this.closed || reading || run !== this.catchUps) return;
+      reading = true;
       const start = performance.now();
       try {
         for (;;) {
-          const page = this.store.loadEvents(this.record.id, after, CATCH_UP_PAGE);
-          for (const { seq, event } of page) {
+          const page = await this.store.loadEventsAfter(this.record.id, after, CATCH_UP_PAGE);
+          if (this.closed || run !== this.catchUps) return;
+          for (const { seq, event, actionKey } of page) {
             applyEvent(copy, event);
             after = seq;
+            if (seq <= known || !this.undone) continue;
+            // Stored beyond what the room knew: the live state, which holds no pending action now, takes it too.
+            mergeEffects(missed, this.effectsOf([event]));
+            applyEvent(this.state, structuredClone(event));
+            if (actionKey) this.remember(actionKey, event);
           }
           if (page.length < CATCH_UP_PAGE) break;
           if (performance.now() - start > CATCH_UP_TURN_MS) {
-            const next = setImmediate(turn);
+            const next = setImmediate(() => void turn());
             this.catchingUp = { cancel: () => clearImmediate(next) };
             return;
           }
         }
       } catch {
-        const timer = setTimeout(turn, CATCH_UP_RETRY_MS);
+        const timer = setTimeout(() => void turn(), CATCH_UP_RETRY_MS);
         this.catchingUp = { cancel: () => clearTimeout(timer) };
         return;
+      } finally {
+        reading = false;
       }
-      // Pending actions, if any, are not on disk and so not in the copy: they stay the live state's.
+      // Pending actions, if any (a forum just imported takes them meanwhile), are not stored and so
+      // not in the copy: they stay the live state's.
       this.saved = copy;
-      this.undone = null;
+      this.savedSeq = after;
+      if (this.undone) {
+        this.lastSeq = Math.max(this.lastSeq, after);
+        this.undone = null;
+        if (missed.forum || missed.ideas.size > 0 || missed.me.size > 0) {
+          this.version++;
+          this.savedVersion++;
+          this.emit(missed);
+        }
+      }
     };
-    const first = setImmediate(turn);
+    const first = setImmediate(() => void turn());
     this.catchingUp = { cancel: () => clearImmediate(first) };
   }
 
   /** Changes the forum's secrets, durably, then in memory. */
-  updateSecrets(secrets: Partial<ForumSecrets>): void {
+  async updateSecrets(secrets: Partial<ForumSecrets>): Promise<void> {
     if (Object.keys(secrets).length === 0) return;
-    this.write(() => this.store.updateSecrets(this.record.id, secrets));
-    Object.assign(this.record, secrets);
-  }
-
-  /** Every write goes through here, so the storage's health sees each success and failure. */
-  private write(run: () => void): void {
     this.storage.guard();
     try {
-      run();
+      await this.store.updateSecrets(this.record.id, secrets);
     } catch (err) {
       if (err instanceof StorageUnavailable) this.storage.failed(err);
       throw err;
     }
     this.storage.succeeded();
+    Object.assign(this.record, secrets);
   }
 
   /**
@@ -571,10 +678,12 @@ export class ForumRoom {
     this.emit(emptyEffects());
   }
 
-  /** Writes what is pending and stops the presence timers (when the server closes). */
-  close(): void {
+  /** Stores what is pending, then stops the presence timers (when the server closes). */
+  async close(): Promise<void> {
     this.flush();
+    await this.durable();
     this.closed = true;
+    this.flushing?.cancel();
     this.catchingUp?.cancel();
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();
@@ -818,6 +927,15 @@ export class ForumRoom {
 
 export function emptyEffects(): Effects {
   return { forum: false, ideas: new Set(), me: new Set(), notices: [] };
+}
+
+/** Adds what `more` changed to `into`. */
+function mergeEffects(into: Effects, more: Effects): void {
+  into.forum ||= more.forum;
+  if (more.phase) into.phase = more.phase;
+  for (const id of more.ideas) into.ideas.add(id);
+  for (const id of more.me) into.me.add(id);
+  into.notices.push(...more.notices);
 }
 
 export class Refusal extends Error {

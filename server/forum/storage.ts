@@ -37,7 +37,9 @@ export class StorageHealth {
    * again, not an action. A failed action costs its forum the undoing of its batch; a failed
    * probe costs nothing, so over a long fault the forum does that once, when the fault begins.
    */
-  probe: (() => void) | null = null;
+  probe: (() => Promise<void>) | null = null;
+  /** The probe under way, if any: one at a time. */
+  private probing = false;
   private fault: { cause: StorageCause; detail: string; since: number; retryAt: number; wait: number; refused: number; loggedAt: number } | null = null;
   events: StorageEvents | null = null;
 
@@ -47,22 +49,27 @@ export class StorageHealth {
   }
 
   /**
-   * Throws at once, without the disk, while a recent write has failed; when it is time to try the
-   * disk again, tries it with the probe first, and throws if the disk still fails.
+   * Throws at once, without the disk, while a recent write has failed. When it is time to try the
+   * disk again, the probe tries it, and commands are refused until it says the disk is back; with
+   * no probe, the command itself tries it.
    */
   guard(now = Date.now()): void {
     if (!this.fault) return;
     if (now >= this.fault.retryAt) {
       if (!this.probe) return;
-      try {
-        this.probe();
-      } catch (err) {
-        if (!(err instanceof StorageUnavailable)) throw err;
-        this.failed(err, now);
-        throw err;
+      if (!this.probing) {
+        this.probing = true;
+        this.probe().then(
+          () => {
+            this.probing = false;
+            this.succeeded();
+          },
+          (err: unknown) => {
+            this.probing = false;
+            this.failed(err instanceof StorageUnavailable ? err : new StorageUnavailable('io', String((err as Error)?.message ?? err)));
+          },
+        );
       }
-      this.succeeded(now);
-      return;
     }
     this.fault.refused++;
     throw new StorageUnavailable(this.fault.cause, this.fault.detail);

@@ -5,7 +5,7 @@
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { decideArchive } from '../../shared/forum/rules.js';
-import type { ForumStore, ForumRecord, LoadedForum, ServerLogEntry } from '../db/store.js';
+import type { ForumStore, ForumRecord, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom } from '../forum/room.js';
 import { StorageHealth } from '../forum/storage.js';
@@ -32,23 +32,32 @@ export class Forums<A extends Attached = Attached> {
   private readonly live = new Map<string, LiveForum<A>>();
   private readonly listeners = new Set<ForumsListener>();
   /** The facilitator's key and the grant key, shared through the store with every server process. */
-  readonly secrets: ServerSecrets;
+  secrets!: ServerSecrets;
   /** The log of whole forums, read once and kept as it is added to (the forum list shows it). */
-  private readonly log: ServerLogEntry[];
+  private log: ServerLogEntry[] = [];
 
-  constructor(
+  private constructor(
     private readonly store: ForumStore,
     readonly storage: StorageHealth,
     private readonly attach: (room: ForumRoom) => A,
+  ) {}
+
+  /** Every stored forum, opened: the facilitator's key (made or taken from the setting), the log, the forums. */
+  static async open<A extends Attached>(
+    store: ForumStore,
+    storage: StorageHealth,
+    attach: (room: ForumRoom) => A,
     options: {
       facilitatorKey?: string;
       /** Checks a stored forum's log before it opens (it may refuse), returning the forum it replayed. */
       checkLog?: (loaded: LoadedForum) => ForumState;
     } = {},
-  ) {
-    this.secrets = new ServerSecrets(store, (run) => this.write(run), options.facilitatorKey);
-    this.log = store.serverLog();
-    for (const loaded of store.loadForums()) this.open(ForumRoom.load(store, loaded, storage, options.checkLog?.(loaded)));
+  ): Promise<Forums<A>> {
+    const forums = new Forums(store, storage, attach);
+    forums.secrets = await ServerSecrets.load(store, (run) => forums.write(run), options.facilitatorKey);
+    forums.log = await store.serverLog();
+    for (const loaded of await store.loadForums()) forums.open(await ForumRoom.load(store, loaded, storage, options.checkLog?.(loaded)));
+    return forums;
   }
 
   /** The facilitator's key: it opens every forum's console. */
@@ -57,7 +66,7 @@ export class Forums<A extends Attached = Attached> {
   }
 
   /** A new facilitator key (and grant epoch), stored before it is used. */
-  rotateKey(): string {
+  rotateKey(): Promise<string> {
     return this.secrets.rotate();
   }
 
@@ -103,13 +112,15 @@ export class Forums<A extends Attached = Attached> {
     return [...all].reverse().find((f) => !f.room.state.archived) ?? all.at(-1);
   }
 
-  /** Creates and opens a forum. `id` is kept from a forum moved here from another laptop. */
-  create(start: ForumStart, options: { id?: string; events?: ForumEvent[]; action?: ServerLogEntry['action']; detail?: string } = {}): LiveForum<A> {
+  /**
+   * Creates and opens a forum; the store gives it its address (1, 2, 3…, never a deleted forum's).
+   * `id` is kept from a forum moved here from another laptop.
+   */
+  async create(start: ForumStart, options: { id?: string; events?: ForumEvent[]; action?: ServerLogEntry['action']; detail?: string } = {}): Promise<LiveForum<A>> {
     const id = options.id ?? randomUUID();
     if (this.live.has(id)) throw new Refusal({ code: 'FORUM_EXISTS' });
-    const record: ForumRecord = {
+    const record: NewForum = {
       id,
-      slug: this.nextSlug(),
       joinCode: this.freshJoinCode(),
       createdAt: Date.now(),
       joinSecret: newSecret(),
@@ -117,7 +128,7 @@ export class Forums<A extends Attached = Attached> {
     };
     const events = options.events ?? creationEvents(id, record.joinCode, start, record.createdAt);
     const entry: ServerLogEntry = { at: record.createdAt, action: options.action ?? 'created', forumId: id, title: start.title, detail: options.detail ?? '' };
-    const forum = this.open(ForumRoom.create(this.store, record, events, entry, this.storage));
+    const forum = this.open(await ForumRoom.create(this.store, record, events, entry, this.storage));
     this.log.push(entry);
     this.emit(id, null);
     return forum;
@@ -130,94 +141,83 @@ export class Forums<A extends Attached = Attached> {
    */
   async importForum(file: { id: string; title: string; events: readonly ForumEvent[]; state: ForumState }, pause: () => Promise<void>): Promise<LiveForum<A>> {
     if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
-    const record: ForumRecord = { id: file.id, slug: '', joinCode: this.freshJoinCode(), createdAt: Date.now(), joinSecret: newSecret(), screenKey: newSecret() };
-    this.write(() => this.store.beginImport(record));
+    const start: NewForum = { id: file.id, joinCode: this.freshJoinCode(), createdAt: Date.now(), joinSecret: newSecret(), screenKey: newSecret() };
+    await this.write(() => this.store.beginImport(start));
+    let record: ForumRecord;
     try {
       for (let i = 0; i < file.events.length; i += IMPORT_SLICE) {
         await pause();
-        this.write(() => this.store.importEvents(file.id, file.events.slice(i, i + IMPORT_SLICE)));
+        await this.write(() => this.store.importEvents(file.id, file.events.slice(i, i + IMPORT_SLICE)));
       }
       if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
-      record.slug = this.nextSlug();
       const entry: ServerLogEntry = { at: Date.now(), action: 'imported', forumId: file.id, title: file.title, detail: '' };
-      this.write(() => this.store.finishImport(file.id, record.slug, entry));
+      record = { ...start, slug: await this.write(() => this.store.finishImport(file.id, entry)) };
       this.log.push(entry);
     } catch (err) {
-      try {
-        this.store.abortImport(file.id);
-      } catch {
-        // The store is failing; whatever is left is removed when it opens again.
-      }
+      // The store may be failing; whatever is left is removed when it opens again.
+      await this.store.abortImport(file.id).catch(() => {});
       throw err;
     }
-    const forum = this.open(ForumRoom.imported(this.store, record, file.state, this.storage));
+    const forum = this.open(ForumRoom.imported(this.store, record, file.state, file.events.length, this.storage));
     this.emit(file.id, null);
     return forum;
   }
 
   /** Archives a forum (read-only, exports still work), or takes it out of the archive. */
-  setArchived(id: string, archived: boolean): void {
+  async setArchived(id: string, archived: boolean): Promise<void> {
     const forum = this.need(id);
     const decision = decideArchive(forum.room.state, archived, Date.now());
     if (!decision.ok) throw new Refusal(decision.error);
     forum.room.commit(decision.value);
-    const failure = forum.room.flush();
+    const failure = await forum.room.durable();
     if (failure) throw failure;
     const entry: ServerLogEntry = { at: Date.now(), action: archived ? 'archived' : 'unarchived', forumId: id, title: forum.room.state.title, detail: '' };
-    this.write(() => this.store.log(entry));
+    await this.write(() => this.store.log(entry));
     this.log.push(entry);
   }
 
   /** Deletes a forum for good; the title must be typed exactly, as a guard against the wrong one. */
-  delete(id: string, typedTitle: string): void {
+  async delete(id: string, typedTitle: string): Promise<void> {
     const forum = this.need(id);
     const title = forum.room.state.title;
     if (typedTitle.trim().normalize('NFC') !== title.trim().normalize('NFC')) throw new Refusal({ code: 'TITLE_MISMATCH' });
     const entry: ServerLogEntry = { at: Date.now(), action: 'deleted', forumId: id, title, detail: `address /f/${forum.room.record.slug}` };
-    this.write(() => this.store.deleteForum(id, entry));
+    await this.write(() => this.store.deleteForum(id, entry));
     this.log.push(entry);
     this.live.delete(id);
     forum.attached.close();
-    forum.room.close();
+    await forum.room.close();
     this.emit(null, null);
   }
 
   /** A forum's whole event log, oldest first. */
-  events(id: string): ForumEvent[] {
-    return this.store.loadEvents(id).map((e) => e.event);
+  async events(id: string): Promise<ForumEvent[]> {
+    return (await this.store.loadEventsAfter(id, 0)).map((e) => e.event);
   }
 
   /** A page of a forum's log: the events after `after` (a seq), at most `limit` of them. */
-  eventPage(id: string, after: number, limit: number): { seq: number; event: ForumEvent }[] {
-    return this.store.loadEvents(id, after, limit);
+  eventPage(id: string, after: number, limit: number): Promise<{ seq: number; event: ForumEvent }[]> {
+    return this.store.loadEventsAfter(id, after, limit);
   }
 
   serverLog(): readonly ServerLogEntry[] {
     return this.log;
   }
 
-  close(): void {
-    for (const forum of this.live.values()) {
-      forum.attached.close();
-      forum.room.close();
-    }
+  /** Closes every forum once what each has pending is stored. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.live.values()].map((forum) => {
+        forum.attached.close();
+        return forum.room.close();
+      }),
+    );
   }
 
   private need(id: string): LiveForum<A> {
     const forum = this.live.get(id);
     if (!forum) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
     return forum;
-  }
-
-  /** 1, 2, 3…: short enough to type from a poster. A deleted forum's number is not given again. */
-  private nextSlug(): string {
-    let max = 0;
-    for (const f of this.live.values()) max = Math.max(max, Number(f.room.record.slug) || 0);
-    for (const e of this.log) {
-      const m = /^address \/f\/(\d+)$/.exec(e.detail);
-      if (m) max = Math.max(max, Number(m[1]));
-    }
-    return String(max + 1);
   }
 
   /** A fixed join code no other forum here uses. */
@@ -229,14 +229,16 @@ export class Forums<A extends Attached = Attached> {
     }
   }
 
-  private write(run: () => void): void {
+  private async write<T>(run: () => Promise<T>): Promise<T> {
     this.storage.guard();
+    let result: T;
     try {
-      run();
+      result = await run();
     } catch (err) {
       if (err instanceof StorageUnavailable) this.storage.failed(err);
       throw err;
     }
     this.storage.succeeded();
+    return result;
   }
 }

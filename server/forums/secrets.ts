@@ -29,26 +29,28 @@ const newGrantSecret = (): string => randomBytes(32).toString('base64url');
 export const MISS_RELOAD_MS = 1000;
 
 export class ServerSecrets {
-  private key: string;
-  private grant: GrantKey;
   private lastMissReload = -Infinity;
   private readonly rotatedListeners = new Set<() => void>();
+
+  private constructor(
+    private readonly store: ForumStore,
+    private readonly write: (run: () => Promise<void>) => Promise<void>,
+    private key: string,
+    private grant: GrantKey,
+  ) {}
 
   /**
    * Reads both secrets from the store, making and storing any that is missing; `facilitatorKey`
    * (FACILITATOR_KEY) replaces the stored key. `write` stores through the server's storage health.
    */
-  constructor(
-    private readonly store: ForumStore,
-    private readonly write: (run: () => void) => void,
-    facilitatorKey?: string,
-  ) {
-    const stored = store.getSetting('facilitator_key');
-    this.key = facilitatorKey || stored || newSecret();
-    if (this.key !== stored) write(() => store.setSetting('facilitator_key', this.key));
-    const grant = grantKeyOf(store.getSetting('grant_key'));
-    this.grant = grant ?? { epoch: 1, secret: newGrantSecret() };
-    if (!grant) write(() => store.setSetting('grant_key', grantKeySetting(this.grant)));
+  static async load(store: ForumStore, write: (run: () => Promise<void>) => Promise<void>, facilitatorKey?: string): Promise<ServerSecrets> {
+    const stored = await store.getSetting('facilitator_key');
+    const key = facilitatorKey || stored || newSecret();
+    if (key !== stored) await write(() => store.setSetting('facilitator_key', key));
+    const storedGrant = grantKeyOf(await store.getSetting('grant_key'));
+    const grant = storedGrant ?? { epoch: 1, secret: newGrantSecret() };
+    if (!storedGrant) await write(() => store.setSetting('grant_key', grantKeySetting(grant)));
+    return new ServerSecrets(store, write, key, grant);
   }
 
   /** The facilitator's key: it opens every forum's console. */
@@ -65,12 +67,12 @@ export class ServerSecrets {
    * first: should the second write fail, old links are void and the old key still works, never the
    * other way round.
    */
-  rotate(): string {
+  async rotate(): Promise<string> {
     const grant = { epoch: this.grant.epoch + 1, secret: newGrantSecret() };
-    this.write(() => this.store.setSetting('grant_key', grantKeySetting(grant)));
+    await this.write(() => this.store.setSetting('grant_key', grantKeySetting(grant)));
     this.grant = grant;
     const key = newSecret();
-    this.write(() => this.store.setSetting('facilitator_key', key));
+    await this.write(() => this.store.setSetting('facilitator_key', key));
     this.key = key;
     return key;
   }

@@ -124,7 +124,7 @@ function codeFor(code: string, codes: Map<string, string>, used: Set<string>): s
  */
 export async function* forumFileText(
   state: ForumState,
-  events: (after: number, limit: number) => { seq: number; event: ForumEvent }[],
+  events: (after: number, limit: number) => Promise<{ seq: number; event: ForumEvent }[]> | { seq: number; event: ForumEvent }[],
   options: { kind: ForumFileKind; facilitatorKey: string; now?: Date; pause: () => Promise<void> },
 ): AsyncGenerator<string> {
   const head: ForumFileHead = {
@@ -145,7 +145,7 @@ export async function* forumFileText(
   let n = 0;
   let wrote = false;
   for (;;) {
-    const page = events(after, PAGE);
+    const page = await events(after, PAGE);
     if (page.length === 0) break;
     after = page[page.length - 1].seq;
     const parts: string[] = [];

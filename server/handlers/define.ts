@@ -28,9 +28,9 @@ export interface HandlerServices {
   /** Unbinds every other connection of a participant: their ballot moved to another phone. */
   evict(participantId: string): void;
   /** Makes a new facilitator key, stores it, and disconnects the consoles that used the old one. */
-  rotateKey(): string;
+  rotateKey(): Promise<string>;
   /** Makes a new display key for this forum's projector, and disconnects the projectors that used the old one; returns the new link. */
-  rotateScreenKey(): string;
+  rotateScreenKey(): Promise<string>;
   /** Disconnects every console of a host whose invitation was revoked. */
   disconnectHost(hostId: string): void;
   /** The participant's view goes back in this connection's ack: the same view is not pushed to it too. */

@@ -124,8 +124,7 @@ export function consoleViews(
 
   return {
     viewFor(session, now = Date.now()) {
-      // The view sent shows only what is on disk.
-      room.flush();
+      // Called once what the forum took is stored (the connection waits for it, socket.ts).
       refresh(now, true);
       if (session.role === 'host' && session.hostId) {
         const stream = streamOf(session.hostId);

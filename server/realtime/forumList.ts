@@ -134,26 +134,26 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
     admission: deps.admission,
   };
 
-  const handlers: { [N in ListCommandName]: (data: ListCommandParsed<N>) => ListCommandResults[N] } = {
-    'forums:create': (request) => {
+  const handlers: { [N in ListCommandName]: (data: ListCommandParsed<N>) => Promise<ListCommandResults[N]> } = {
+    'forums:create': async (request) => {
       const start = forumStartOf(request, sources);
       if (!start.ok) throw new Refusal(start.error);
-      const created = forums.create(start.value);
+      const created = await forums.create(start.value);
       deps.log.info({ forumId: created.room.record.id, slug: created.room.record.slug, from: request.from.kind }, 'forum created');
       return { forumId: created.room.record.id, slug: created.room.record.slug };
     },
-    'forums:archive': ({ forumId, archived }) => {
-      forums.setArchived(forumId, archived);
+    'forums:archive': async ({ forumId, archived }) => {
+      await forums.setArchived(forumId, archived);
       deps.log.info({ forumId, archived }, archived ? 'forum archived' : 'forum taken out of the archive');
       return { archived };
     },
-    'forums:delete': ({ forumId, title }) => {
-      forums.delete(forumId, title);
+    'forums:delete': async ({ forumId, title }) => {
+      await forums.delete(forumId, title);
       deps.log.warn({ forumId }, 'forum deleted');
       return {};
     },
     // The list's links download forum files, of any forum on the list.
-    'forums:grant': () => deps.grants.issue(EVERY_FORUM, ['forumFile']),
+    'forums:grant': async () => deps.grants.issue(EVERY_FORUM, ['forumFile']),
   };
 
   nsp.on('connection', (socket: Socket) => {
@@ -164,11 +164,12 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
       sender: { role: 'console', lang: socket.data.lang as Lang },
       withinLimits: () => take(socket.data.commands, limits.settings.commandsPerConnection, Date.now()),
       run(name, data, ack) {
-        try {
-          ack({ ok: true, data: (handlers[name] as (data: unknown) => unknown)(data) });
-        } catch (err) {
-          ack(refusalAck(socket.data.lang as Lang, refusalOf(err, (e) => deps.log.error({ err: e, command: name }, 'forum list command failed'))));
-        }
+        Promise.resolve()
+          .then(() => (handlers[name] as (data: unknown) => Promise<unknown>)(data))
+          .then(
+            (result) => ack({ ok: true, data: result }),
+            (err: unknown) => ack(refusalAck(socket.data.lang as Lang, refusalOf(err, (e) => deps.log.error({ err: e, command: name }, 'forum list command failed')))),
+          );
       },
     });
   });

@@ -44,6 +44,8 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   let ideaTimer: NodeJS.Timeout | null = null;
   let ideaTimerAt = Infinity;
   let lastIdeas = 0;
+  /** The wall waits for the batch being gathered or written (flushIdeas). */
+  let ideasWait = false;
 
   const scheduleIdeas = (at: number) => {
     if (ideaTimer && ideaTimerAt <= at) return;
@@ -57,8 +59,18 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     if (ideaTimer) clearTimeout(ideaTimer);
     ideaTimer = null;
     ideaTimerAt = Infinity;
-    // Nothing is sent that is not yet on disk: actions of this turn are written first.
-    room.flush();
+    // Nothing is sent that is not yet stored: with actions waiting for the store, the patch goes
+    // when their batch is done (never sooner: a push does not make a write happen).
+    if (room.pendingCount > 0) {
+      if (!ideasWait) room.afterFlush(flushIdeasStored);
+      ideasWait = true;
+      return;
+    }
+    flushIdeasStored();
+  }
+
+  function flushIdeasStored() {
+    ideasWait = false;
     const now = Date.now();
     lastIdeas = now;
     const { ids, next } = pace.take(now, wall.patchOverhead(), wall.entries);
@@ -84,14 +96,26 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     return results;
   };
 
+  /**
+   * Sends the phones what changed, once it is stored: with actions waiting for the store, the end
+   * of their batch sends it (onFlushed below), before the batch's acks.
+   */
   const flushPhones = () => {
     phoneFlush = null;
-    room.flush();
+    if (room.pendingCount === 0) sendPhones();
+    else phonesWait = true;
+  };
+  let phonesWait = false;
+
+  const sendPhones = () => {
+    if (phoneFlush) clearImmediate(phoneFlush);
+    phoneFlush = null;
+    phonesWait = false;
     const state = room.state;
     // A change of the forum (a phase, a reveal) goes out after the ideas waiting, as many as the
     // budget allows: in a real hall all of them; under a flood, removals first, the rest soon after.
     if (pending.forum) {
-      flushIdeas();
+      flushIdeasStored();
       // Sent when it changed for phones: not at a slide or a reveal, which phones do not show.
       const view = phoneView(state, io.adapter.rooms.get(PHONES)?.size ?? 0);
       const json = JSON.stringify(view.forum);
@@ -172,9 +196,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
 
   // A batch's changes reach the phones before the batch's acks reach their senders.
   const unflushed = room.onFlushed(() => {
-    if (!phoneFlush) return;
-    clearImmediate(phoneFlush);
-    flushPhones();
+    if (phoneFlush || phonesWait) sendPhones();
   });
 
   // The hall's code changes on the clock, not on an event: send the displays at each change, while
@@ -198,7 +220,6 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     phoneResults: (): PhoneResult[] => resultsNow().list,
     /** The projector's whole view at its current version, for a projector that connects or resyncs. */
     screenFor(now = Date.now()): { view: ScreenView; v: number } {
-      room.flush();
       refreshScreens(now, true);
       return screens.current()!;
     },
@@ -224,10 +245,18 @@ function throttled(send: () => void, minMs: number, share: number, room: ForumRo
   let timer: NodeJS.Timeout | null = null;
   let last = 0;
   let cost = 0;
+  /** Waiting for the batch being gathered or written: nothing is sent that is not yet stored. */
+  let waits = false;
+  let closed = false;
   const run = () => {
     timer = null;
-    // Nothing is sent that is not yet on disk.
-    room.flush();
+    if (waits) return;
+    waits = true;
+    room.afterFlush(sendNow);
+  };
+  const sendNow = () => {
+    waits = false;
+    if (closed) return;
     last = Date.now();
     const start = performance.now();
     send();
@@ -243,6 +272,7 @@ function throttled(send: () => void, minMs: number, share: number, room: ForumRo
       timer = setTimeout(run, wait);
     },
     close() {
+      closed = true;
       if (timer) clearTimeout(timer);
     },
   };

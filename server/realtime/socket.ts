@@ -28,7 +28,7 @@ export interface RealtimeDeps {
   /** The facilitator's key, the same for every forum on the server. */
   facilitatorKey: () => string;
   /** Makes a new facilitator key, and disconnects every console that used the old one. */
-  rotateKey: () => string;
+  rotateKey: () => Promise<string>;
   admission: Admission;
   limits: Limits;
   keys: KeyGuard;
@@ -108,8 +108,8 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         }
       },
       rotateKey: deps.rotateKey,
-      rotateScreenKey() {
-        room.updateSecrets({ screenKey: newSecret() });
+      async rotateScreenKey() {
+        await room.updateSecrets({ screenKey: newSecret() });
         deps.log.info('display key rotated; projectors with the old key are disconnected');
         // After the ack; the consoles are sent the new link with their next view.
         setImmediate(() => io.in(SCREEN_KEY_HOLDERS).disconnectSockets(true));
@@ -150,19 +150,25 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         else if (ideas) socket.emit('ideas:patch', ideas.data);
         socket.emit('me', session.participantId ? meView(room.state, session.participantId) : null);
       });
-    } else if (session.role === 'screen') {
-      const { view, v } = pushing.screenFor();
-      socket.emit('screen', view, v);
-      socket.join(SCREENS);
-      if (session.byScreenKey) socket.join(SCREEN_KEY_HOLDERS);
-    } else if (session.role === 'host' && session.hostId) {
-      const { view, v } = consoles.viewFor(session);
-      socket.emit('console', view, v);
-      socket.join(HOSTS);
-      socket.join(hostRoom(session.hostId));
-      pushing.refreshDisplays();
     } else {
-      consoles.open(socket);
+      // The projector's and console's first view, as the phones', shows only what is stored.
+      room.afterFlush(() => {
+        if (!socket.connected) return;
+        if (session.role === 'screen') {
+          const { view, v } = pushing.screenFor();
+          socket.emit('screen', view, v);
+          socket.join(SCREENS);
+          if (session.byScreenKey) socket.join(SCREEN_KEY_HOLDERS);
+        } else if (session.role === 'host' && session.hostId) {
+          const { view, v } = consoles.viewFor(session);
+          socket.emit('console', view, v);
+          socket.join(HOSTS);
+          socket.join(hostRoom(session.hostId));
+          pushing.refreshDisplays();
+        } else {
+          consoles.open(socket);
+        }
+      });
     }
 
     socket.on('disconnect', () => {
@@ -174,17 +180,20 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
 
     // A projector or console that missed a patch asks for the whole view again.
     if (session.role !== 'phone') {
-      socket.on('view:resync', () => {
-        if (session.role === 'screen') {
-          const { view, v } = pushing.screenFor();
-          socket.emit('screen', view, v);
-        } else if (session.role === 'host') {
-          const { view, v } = consoles.viewFor(session);
-          socket.emit('console', view, v);
-        } else {
-          consoles.open(socket);
-        }
-      });
+      socket.on('view:resync', () =>
+        room.afterFlush(() => {
+          if (!socket.connected) return;
+          if (session.role === 'screen') {
+            const { view, v } = pushing.screenFor();
+            socket.emit('screen', view, v);
+          } else if (session.role === 'host') {
+            const { view, v } = consoles.viewFor(session);
+            socket.emit('console', view, v);
+          } else {
+            consoles.open(socket);
+          }
+        }),
+      );
     }
 
     handleCommands(socket, { room, log, services: () => own });

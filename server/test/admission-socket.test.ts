@@ -417,7 +417,7 @@ describe('250 guessing addresses beside an honest hall', () => {
   const guessAndJoin = async (s: ReturnType<typeof stage>, honestAddress: (i: number) => string, guesserAddress: (i: number) => string, maxWrong: number) => {
     const first = s.server.forums.primary()!;
     const firstUrl = s.server.socketUrl;
-    const second = s.server.forums.create({ title: 'Форум 2', structure: first.room.state.structure, admission: 'hall' });
+    const second = await s.server.forums.create({ title: 'Форум 2', structure: first.room.state.structure, admission: 'hall' });
     const forum1 = { socketUrl: firstUrl, code: () => first.attached.admission.joinInfo(Date.now()).joinCode };
     const forum2 = { socketUrl: `${s.server.url}/f/${second.room.record.slug}`, code: () => second.attached.admission.joinInfo(Date.now()).joinCode };
     const guessers: Device[] = [];

@@ -109,7 +109,7 @@ describe('backups kept', () => {
       firstForum ||= server.forums.bySlug('1')!.room.record.id;
       if (restart === 5) {
         const { title, structure } = loadTemplate(TEMPLATE);
-        secondForum = server.forums.create({ title: `${title} (2)`, structure, admission: 'open', titled: true }).room.record.id;
+        secondForum = (await server.forums.create({ title: `${title} (2)`, structure, admission: 'open', titled: true })).room.record.id;
       }
       const move = moves[restart];
       if (move) {
@@ -247,7 +247,7 @@ describe('hourly backups', () => {
 describe('pruning', () => {
   it('keeps the last of each kind as many as it keeps, each phase of each forum, and never a file not its own', async () => {
     const dbPath = join(newDir(), 'forum.db');
-    makeForum(dbPath);
+    await makeForum(dbPath);
     const db = new Database(dbPath);
     const t0 = Date.parse('2026-11-26T18:00:00.000Z');
     const made: { label: string; at: number }[] = [];

@@ -95,15 +95,16 @@ export function filesIn(dir: string): Record<string, string> {
 }
 
 /** A forum's database as a server leaves it after a clean stop: created from the template, closed. */
-export function makeForum(path: string): { title: string } {
+export async function makeForum(path: string): Promise<{ title: string }> {
   const store = new SqliteStore(path);
   try {
     const { title, structure } = loadTemplate(TEMPLATE);
-    const forums = new Forums(store, new StorageHealth(), () => ({ close() {} }));
-    const forum = forums.create({ title, structure, admission: 'hall', titled: false });
+    const forums = await Forums.open(store, new StorageHealth(), () => ({ close() {} }));
+    const forum = await forums.create({ title, structure, admission: 'hall', titled: false });
+    await forums.close();
     return { title: forum.room.state.title };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -229,7 +229,7 @@ describe('a forum file import', () => {
       expect(state.expectedAttendance).toBe(40);
       expect([...state.participants.values()].filter((p) => p.voided).length).toBe(1);
       // The file of each kind is its own forum: remove it again before the next takes the same id.
-      server.forums.delete(state.id, state.title);
+      await server.forums.delete(state.id, state.title);
     }
   });
 

@@ -14,7 +14,7 @@ import { connectConsole, joinPhone, ok, refused, startTestServer, tempDir, type 
 class CountingStore extends SqliteStore {
   batches: number[] = [];
   override appendBatch(...args: Parameters<SqliteStore['appendBatch']>): ReturnType<SqliteStore['appendBatch']> {
-    this.batches.push(args[1].length);
+    this.batches.push(args[2].length);
     return super.appendBatch(...args);
   }
 }
@@ -28,7 +28,7 @@ describe('group commit', () => {
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
     await server?.stop();
-    store?.close();
+    await store?.close();
     server = undefined;
   });
 
@@ -98,7 +98,7 @@ describe('group commit', () => {
     // The ids taken are read back from the event log when the forum opens again.
     for (const c of clients.splice(0)) c.close();
     await server!.stop();
-    store!.close();
+    await store!.close();
     store = new CountingStore(dbPath);
     server = await startTestServer({ dbPath, store });
     expect(server.room.actionKeyUsed(`${reuser.me.participantId}:${old}`)).toBe(true);

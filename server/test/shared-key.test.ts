@@ -78,10 +78,10 @@ describe('a facilitator key rotated by another server on the same database', () 
 
   it('a wrong key reads the store again at most once a second', async () => {
     const store = new MemoryStore();
-    const secrets = new ServerSecrets(store, (run) => run());
+    const secrets = await ServerSecrets.load(store, (run) => run());
     const t0 = 1_000_000;
     expect(await secrets.reloadAfterMiss(t0)).toBe(false);
-    store.setSetting('facilitator_key', 'rotated-elsewhere-000001');
+    await store.setSetting('facilitator_key', 'rotated-elsewhere-000001');
     // Within the second after the last re-read, what is held stands.
     expect(await secrets.reloadAfterMiss(t0 + MISS_RELOAD_MS - 1)).toBe(false);
     expect(secrets.facilitatorKey).not.toBe('rotated-elsewhere-000001');

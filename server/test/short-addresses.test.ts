@@ -44,10 +44,10 @@ describe('short addresses with several forums', () => {
     server = await startTestServer({ record: { place: 'Житомир, Палац культури' } });
     const { structure } = server.room.state;
     // Four forums of a series with near-identical titles: running, in ideas, closed, archived.
-    server.forums.create({ title: 'Житомир 2030: Богунія', structure, admission: 'open', titled: true });
-    server.forums.create({ title: 'Житомир 2030: Корбутівка', structure, admission: 'open', titled: true });
-    const archived = server.forums.create({ title: 'Житомир 2030: Смокова балка', structure, admission: 'open', titled: true });
-    server.forums.setArchived(archived.room.record.id, true);
+    await server.forums.create({ title: 'Житомир 2030: Богунія', structure, admission: 'open', titled: true });
+    await server.forums.create({ title: 'Житомир 2030: Корбутівка', structure, admission: 'open', titled: true });
+    const archived = await server.forums.create({ title: 'Житомир 2030: Смокова балка', structure, admission: 'open', titled: true });
+    await server.forums.setArchived(archived.room.record.id, true);
     await moveTo('2', 'ideas');
     const closed = await moveTo('3', 'results');
     ok(await closed.send('priority:reveal', { priorityCode: '1' }));

@@ -25,9 +25,9 @@ let mounted: string | null = null;
 
 let forumFile = '';
 let forumTitle = '';
-beforeAll(() => {
+beforeAll(async () => {
   forumFile = join(newDir(), 'forum.db');
-  forumTitle = makeForum(forumFile).title;
+  forumTitle = (await makeForum(forumFile)).title;
 });
 
 afterAll(() => {
@@ -136,9 +136,7 @@ describe('a log that breaks the rules stops the start, naming the event', () => 
     const { dir, db } = copyOfForum();
     const file = new Database(db);
     const { id } = file.prepare('SELECT id FROM forums').get() as { id: string };
-    const seq = Number(
-      file.prepare('INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, NULL, ?)').run(id, type, payload, Date.now()).lastInsertRowid,
-    );
+    const seq = file.prepare('INSERT INTO events (forum_id, seq, type, payload, action_key, recorded_at) SELECT @forum, COALESCE(MAX(seq), 0) + 1, @type, @payload, NULL, @at FROM events WHERE forum_id = @forum RETURNING seq').pluck().get({ forum: id, type, payload, at: Date.now() }) as number;
     file.close();
     return { dir, db, seq };
   }
@@ -203,11 +201,10 @@ describe('a log that breaks the rules stops the start, naming the event', () => 
     const { id, seq: last } = file.prepare('SELECT forum_id AS id, MAX(seq) AS seq FROM events').get() as { id: string; seq: number };
     expect(mark[id].seq).toBe(last);
     // Appended after the mark: checked.
-    const added = Number(
-      file
-        .prepare('INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, NULL, ?)')
-        .run(id, 'dotPlaced', JSON.stringify({ type: 'dotPlaced', participantId: 'p-stranger', ideaId: 'i-nowhere' }), Date.now()).lastInsertRowid,
-    );
+    const added = file
+      .prepare('INSERT INTO events (forum_id, seq, type, payload, action_key, recorded_at) SELECT @forum, COALESCE(MAX(seq), 0) + 1, @type, @payload, NULL, @at FROM events WHERE forum_id = @forum RETURNING seq')
+      .pluck()
+      .get({ forum: id, type: 'dotPlaced', payload: JSON.stringify({ type: 'dotPlaced', participantId: 'p-stranger', ideaId: 'i-nowhere' }), at: Date.now() }) as number;
     file.close();
     expect(await refused(dir, { VICHE_DB: db })).toContain(`event ${added} (dotPlaced) breaks the rules with `);
 

@@ -201,7 +201,7 @@ async function inProcessFullDisk(): Promise<FullDiskRig> {
     log: () => log,
     stop: async () => {
       await server.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -24,9 +24,9 @@ const newDir = () => {
 /** A forum made once and copied wherever a test needs an existing one. */
 let forumFile = '';
 let forumTitle = '';
-beforeAll(() => {
+beforeAll(async () => {
   forumFile = join(newDir(), 'forum.db');
-  forumTitle = makeForum(forumFile).title;
+  forumTitle = (await makeForum(forumFile)).title;
 });
 
 afterAll(() => {

@@ -1,18 +1,19 @@
 // One contract for every store: what the room relies on, run against SQLite and memory alike.
 
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { DEFAULT_RULES } from '../../shared/forum/types.js';
 import { SqliteStore } from '../db/sqlite.js';
-import { MemoryStore, type ForumRecord, type ForumStore, type ServerLogEntry } from '../db/store.js';
+import { MemoryStore, type ForumRecord, type ForumStore, type NewForum, type ServerLogEntry } from '../db/store.js';
+import { StorageConflict } from '../errors.js';
 import { StorageHealth } from '../forum/storage.js';
 import { ForumRoom } from '../forum/room.js';
 import { tempDir } from './harness.js';
 
-const record: ForumRecord = { id: 'f1', slug: '1', joinCode: '123456', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
+const record: NewForum = { id: 'f1', joinCode: '123456', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
 const entry = (action: ServerLogEntry['action'], forumId = 'f1'): ServerLogEntry => ({ at: 1, action, forumId, title: 'Т', detail: '' });
 const created: ForumEvent = {
   type: 'forumCreated',
@@ -44,119 +45,247 @@ const kinds: [string, () => { store: ForumStore; reopen: () => ForumStore }][] =
 ];
 
 describe.each(kinds)('%s store', (_name, make) => {
-  it('is empty at first, then gives back a created forum with its events in order', () => {
+  it('is empty at first, then gives back a created forum with its events in order', async () => {
     const { store, reopen } = make();
-    expect(store.loadForums()).toEqual([]);
-    store.createForum(record, [created], entry('created'));
-    store.appendBatch('f1', [{ events: [joined(1), joined(2)], actionKey: 'p1:action-1' }]);
-    store.appendBatch('f1', [{ events: [joined(3)], actionKey: null }]);
-    store.close();
+    expect(await store.loadForums()).toEqual([]);
+    const stored: ForumRecord = await store.createForum(record, [created], entry('created'));
+    expect(stored).toEqual({ ...record, slug: '1' });
+    expect(await store.appendBatch('f1', 1, [{ events: [joined(1), joined(2)], actionKey: 'p1:action-1' }])).toBe(3);
+    expect(await store.appendBatch('f1', 3, [{ events: [joined(3)], actionKey: null }])).toBe(4);
+    await store.close();
     const again = reopen();
-    const [loaded] = again.loadForums();
-    expect(loaded.forum).toEqual(record);
+    const [loaded] = await again.loadForums();
+    expect(loaded.forum).toEqual(stored);
     expect(loaded.events.map((e) => e.event)).toEqual([created, joined(1), joined(2), joined(3)]);
     expect(loaded.events.map((e) => e.actionKey)).toEqual([null, 'p1:action-1', null, null]);
-    expect(loaded.events.map((e) => e.seq)).toEqual([...loaded.events.map((e) => e.seq)].sort((a, b) => a - b));
-    expect(again.loadEvents('f1').map((e) => e.event)).toEqual(loaded.events.map((e) => e.event));
-    expect(again.serverLog().map((e) => e.action)).toEqual(['created']);
-    again.close();
+    expect(loaded.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect((await again.loadEventsAfter('f1', 0)).map((e) => e.event)).toEqual(loaded.events.map((e) => e.event));
+    expect((await again.serverLog()).map((e) => e.action)).toEqual(['created']);
+    await again.close();
   });
 
-  it('keeps forums apart, deletes one whole with a log entry, and keeps the settings', () => {
+  it('keeps forums apart, deletes one whole with a log entry, and keeps the settings', async () => {
     const { store, reopen } = make();
-    store.createForum(record, [created], entry('created'));
-    const second = { ...record, id: 'f2', slug: '2', joinCode: '654321' };
-    store.createForum(second, [{ ...created, id: 'f2' } as ForumEvent, joined(9)], entry('created', 'f2'));
-    store.appendBatch('f1', [{ events: [joined(1)], actionKey: null }]);
-    store.setSetting('facilitator_key', 'a-key-of-sixteen-chars');
-    expect(() => store.createForum({ ...second, id: 'f3' }, [created], entry('created', 'f3'))).toThrow();
-    store.deleteForum('f1', entry('deleted'));
-    store.close();
+    await store.createForum(record, [created], entry('created'));
+    const second = { ...record, id: 'f2', joinCode: '654321' };
+    await store.createForum(second, [{ ...created, id: 'f2' } as ForumEvent, joined(9)], entry('created', 'f2'));
+    await store.appendBatch('f1', 1, [{ events: [joined(1)], actionKey: null }]);
+    await store.setSetting('facilitator_key', 'a-key-of-sixteen-chars');
+    await expect(store.createForum({ ...second }, [created], entry('created', 'f3'))).rejects.toThrow();
+    await store.deleteForum('f1', entry('deleted'));
+    await store.close();
     const again = reopen();
-    expect(again.loadForums().map((f) => [f.forum.id, f.events.length])).toEqual([['f2', 2]]);
-    expect(again.loadEvents('f1')).toEqual([]);
-    expect(again.getSetting('facilitator_key')).toBe('a-key-of-sixteen-chars');
-    expect(again.serverLog().map((e) => `${e.action} ${e.forumId}`)).toEqual(['created f1', 'created f2', 'deleted f1']);
-    again.close();
+    expect((await again.loadForums()).map((f) => [f.forum.id, f.events.length])).toEqual([['f2', 2]]);
+    expect(await again.loadEventsAfter('f1', 0)).toEqual([]);
+    expect(await again.getSetting('facilitator_key')).toBe('a-key-of-sixteen-chars');
+    expect((await again.serverLog()).map((e) => `${e.action} ${e.forumId}`)).toEqual(['created f1', 'created f2', 'deleted f1']);
+    await again.close();
   });
 
-  it('stores nothing of a batch that fails, and keeps action keys as given', () => {
+  it('stores nothing of a batch that fails, and keeps action keys as given', async () => {
     const { store } = make();
-    store.createForum(record, [created], entry('created'));
+    await store.createForum(record, [created], entry('created'));
     // An event that cannot be written, second in the batch's second action.
     const unwritable = { ...joined(3), toJSON: () => { throw new Error('unwritable'); } } as unknown as ForumEvent;
-    expect(() => store.appendBatch('f1', [{ events: [joined(1)], actionKey: 'p1:a' }, { events: [joined(2), unwritable], actionKey: 'p2:b' }])).toThrow();
-    expect(() => store.appendBatch('nope', [{ events: [joined(4)], actionKey: null }])).toThrow();
-    expect(store.loadForums()[0].events).toHaveLength(1);
+    await expect(store.appendBatch('f1', 1, [{ events: [joined(1)], actionKey: 'p1:a' }, { events: [joined(2), unwritable], actionKey: 'p2:b' }])).rejects.toThrow();
+    await expect(store.appendBatch('nope', 0, [{ events: [joined(4)], actionKey: null }])).rejects.toThrow();
+    expect((await store.loadForums())[0].events).toHaveLength(1);
     // Action keys are the room's to check (forum/actionKeys.ts): the store keeps what it is given.
-    store.appendBatch('f1', [{ events: [joined(1)], actionKey: 'p1:a' }, { events: [joined(2)], actionKey: 'p1:a' }]);
-    expect(store.loadEvents('f1').map((e) => e.actionKey)).toEqual([null, 'p1:a', 'p1:a']);
-    store.close();
+    await store.appendBatch('f1', 1, [{ events: [joined(1)], actionKey: 'p1:a' }, { events: [joined(2)], actionKey: 'p1:a' }]);
+    expect((await store.loadEventsAfter('f1', 0)).map((e) => e.actionKey)).toEqual([null, 'p1:a', 'p1:a']);
+    await store.close();
   });
 
-  it('lets a room replay the forum exactly, including which actions were done', () => {
+  it('refuses a stale writer with a conflict, storing nothing of its batch', async () => {
     const { store, reopen } = make();
-    const room = ForumRoom.create(store, { ...record }, [created], entry('created'), new StorageHealth());
+    await store.createForum(record, [created], entry('created'));
+    expect(await store.appendBatch('f1', 1, [{ events: [joined(1)], actionKey: 'p1:a' }])).toBe(2);
+    // Another writer that still believes the forum ends at event 1, and one that runs ahead.
+    for (const stale of [1, 0, 3]) {
+      const refused = await store.appendBatch('f1', stale, [{ events: [joined(2)], actionKey: 'p2:b' }]).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(StorageConflict);
+      expect(refused).toMatchObject({ forumId: 'f1', expectedSeq: stale, storedSeq: 2 });
+    }
+    // The one that read the forum's end goes on.
+    expect(await store.appendBatch('f1', 2, [{ events: [joined(3)], actionKey: null }])).toBe(3);
+    await store.close();
+    const again = reopen();
+    expect((await again.loadEventsAfter('f1', 0)).map((e) => [e.seq, e.event])).toEqual([[1, created], [2, joined(1)], [3, joined(3)]]);
+    await again.close();
+  });
+
+  it('reads the events after a seq, a page at a time, and none past the end or of an unknown forum', async () => {
+    const { store } = make();
+    await store.createForum(record, [created, joined(1)], entry('created'));
+    await store.appendBatch('f1', 2, [{ events: [joined(2), joined(3)], actionKey: 'p2:a' }, { events: [joined(4)], actionKey: null }]);
+    expect((await store.loadEventsAfter('f1', 2)).map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(await store.loadEventsAfter('f1', 2, 2)).toEqual([
+      { seq: 3, event: joined(2), actionKey: 'p2:a' },
+      { seq: 4, event: joined(3), actionKey: null },
+    ]);
+    expect((await store.loadEventsAfter('f1', 4, 10)).map((e) => e.event)).toEqual([joined(4)]);
+    expect(await store.loadEventsAfter('f1', 5)).toEqual([]);
+    expect(await store.loadEventsAfter('nope', 0)).toEqual([]);
+    // What is read is a copy: changing it changes nothing stored.
+    const [first] = await store.loadEventsAfter('f1', 0, 1);
+    (first.event as { title: string }).title = 'changed';
+    expect((await store.loadEventsAfter('f1', 0, 1))[0].event).toEqual(created);
+    await store.close();
+  });
+
+  it('numbers each forum\'s events from 1, apart from the others', async () => {
+    const { store, reopen } = make();
+    await store.createForum(record, [created, joined(1)], entry('created'));
+    await store.createForum({ ...record, id: 'f2' }, [{ ...created, id: 'f2' } as ForumEvent], entry('created', 'f2'));
+    expect(await store.appendBatch('f2', 1, [{ events: [joined(5)], actionKey: null }])).toBe(2);
+    expect(await store.appendBatch('f1', 2, [{ events: [joined(2)], actionKey: null }])).toBe(3);
+    await store.beginImport({ ...record, id: 'f3' });
+    await store.importEvents('f3', [{ ...created, id: 'f3' } as ForumEvent, joined(7)]);
+    await store.importEvents('f3', [joined(8)]);
+    await store.finishImport('f3', entry('imported', 'f3'));
+    await store.close();
+    const again = reopen();
+    const seqs = Object.fromEntries((await again.loadForums()).map((f) => [f.forum.id, f.events.map((e) => e.seq)]));
+    expect(seqs).toEqual({ f1: [1, 2, 3], f2: [1, 2], f3: [1, 2, 3] });
+    await again.close();
+  });
+
+  it('gives forums addresses 1, 2, 3… without a duplicate, never one a deleted forum had', async () => {
+    const { store, reopen } = make();
+    const slugs: string[] = [];
+    for (const id of ['a', 'b', 'c']) slugs.push((await store.createForum({ ...record, id }, [created], entry('created', id))).slug);
+    await store.deleteForum('c', entry('deleted', 'c'));
+    await store.beginImport({ ...record, id: 'd' });
+    slugs.push((await store.createForum({ ...record, id: 'e' }, [created], entry('created', 'e'))).slug);
+    slugs.push(await store.finishImport('d', entry('imported', 'd')));
+    // Asked for at once: each still gets its own.
+    const many = await Promise.all(['f', 'g', 'h'].map(async (id) => (await store.createForum({ ...record, id }, [created], entry('created', id))).slug));
+    slugs.push(...many);
+    expect(slugs).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    await store.close();
+    const again = reopen();
+    expect((await again.createForum({ ...record, id: 'i' }, [created], entry('created', 'i'))).slug).toBe('9');
+    expect(new Set((await again.loadForums()).map((f) => f.forum.slug)).size).toBe(8);
+    await again.close();
+  });
+
+  it('lets a room replay the forum exactly, including which actions were done', async () => {
+    const { store, reopen } = make();
+    const room = await ForumRoom.create(store, record, [created], entry('created'), new StorageHealth());
     room.commit([joined(1)]);
     room.commit([{ type: 'participantRenamed', participantId: 'p1', name: 'Оля' }], 'p1:rename-1');
     room.commit([{ type: 'phaseChanged', from: 'lobby', to: 'ideas' }]);
-    expect(room.flush()).toBeNull();
-    store.close();
+    expect(await room.durable()).toBeNull();
+    room.close();
+    await store.close();
     const reopened = reopen();
-    const again = ForumRoom.load(reopened, reopened.loadForums()[0], new StorageHealth());
+    const again = await ForumRoom.load(reopened, (await reopened.loadForums())[0], new StorageHealth());
     expect(again.record).toEqual(room.record);
     expect(again.state.phase).toBe('ideas');
     expect([...again.state.participants.keys()]).toEqual(['p1']);
     expect(again.findAction('p1:rename-1')).toEqual({ command: 'participant:rename', target: null, ideaId: null });
     expect(again.findAction('p1:other')).toBeUndefined();
+    again.close();
   });
 });
 
 describe('sqlite file', () => {
-  it('runs in WAL mode with full sync, and refuses a file from a newer schema', () => {
+  it('runs in WAL mode with full sync, and refuses a file from a newer schema', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const path = join(dir, 'forum.db');
-    new SqliteStore(path).close();
+    await new SqliteStore(path).close();
     const raw = new Database(path);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => new SqliteStore(path)).toThrow(/newer version/);
   });
+
+  it('gives two connections to one file, writing in turns, addresses without a duplicate, and refuses the one behind', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const path = join(dir, 'forum.db');
+    const one = new SqliteStore(path);
+    const two = new SqliteStore(path);
+    const slugs: string[] = [];
+    for (let i = 0; i < 6; i++) slugs.push((await (i % 2 ? two : one).createForum({ ...record, id: `f${i}` }, [created], entry('created', `f${i}`))).slug);
+    expect(slugs).toEqual(['1', '2', '3', '4', '5', '6']);
+    // Both read the forum at event 1; the first to write wins, the other is told it is behind.
+    expect(await one.appendBatch('f0', 1, [{ events: [joined(1)], actionKey: null }])).toBe(2);
+    await expect(two.appendBatch('f0', 1, [{ events: [joined(2)], actionKey: null }])).rejects.toBeInstanceOf(StorageConflict);
+    expect((await two.loadEventsAfter('f0', 1)).map((e) => e.event)).toEqual([joined(1)]);
+    expect(await two.appendBatch('f0', 2, [{ events: [joined(2)], actionKey: null }])).toBe(3);
+    await one.close();
+    await two.close();
+  });
+
+  it('opens a file of the schema before per-forum numbering with every event in order, and numbers on', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const path = join(dir, 'old.db');
+    const made = new Database(path);
+    made.exec(readFileSync(join(import.meta.dirname, 'fixtures', 'schema-4.sql'), 'utf8'));
+    made.close();
+    const before = new Database(path, { readonly: true });
+    expect(before.pragma('user_version', { simple: true })).toBe(4);
+    /** Each forum's events in the old file, in their global order. */
+    const old = before.prepare('SELECT forum_id, payload FROM events ORDER BY seq').all() as { forum_id: string; payload: string }[];
+    const oldLog = (before.prepare("SELECT detail FROM server_log WHERE action = 'deleted'").all() as { detail: string }[]).map((r) => r.detail);
+    before.close();
+    const store = new SqliteStore(path);
+    const forums = await store.loadForums();
+    expect(forums.length).toBeGreaterThan(1);
+    for (const f of forums) {
+      expect(f.events.map((e) => e.seq)).toEqual(f.events.map((_, i) => i + 1));
+      expect(f.events.map((e) => JSON.stringify(e.event))).toEqual(old.filter((r) => r.forum_id === f.forum.id).map((r) => r.payload));
+    }
+    const [first] = forums;
+    expect(await store.appendBatch(first.forum.id, first.events.length, [{ events: [joined(99)], actionKey: 'p99:a' }])).toBe(first.events.length + 1);
+    await expect(store.appendBatch(first.forum.id, first.events.length, [{ events: [joined(98)], actionKey: null }])).rejects.toBeInstanceOf(StorageConflict);
+    // The next address is after every address given before, a deleted forum's included.
+    const taken = [...forums.map((f) => Number(f.forum.slug)), ...oldLog.map((d) => Number(/\d+$/.exec(d)![0]))];
+    const next = await store.createForum({ ...record, id: 'new' }, [created], entry('created', 'new'));
+    expect(Number(next.slug)).toBe(Math.max(...taken) + 1);
+    await store.close();
+  });
 });
 
 describe.each(kinds)('%s store, a forum moved here from a file', (name, make) => {
-  it('is stored a slice at a time under a hidden address, and gets its address and log entry at the end', () => {
+  it('is stored a slice at a time under a hidden address, and gets its address and log entry at the end', async () => {
     const { store, reopen } = make();
-    store.beginImport({ ...record, slug: '' });
-    store.importEvents('f1', [created, joined(1)]);
-    store.importEvents('f1', [joined(2), joined(3)]);
-    store.finishImport('f1', '4', entry('imported'));
-    store.close();
+    await store.beginImport(record);
+    await store.importEvents('f1', [created, joined(1)]);
+    await store.importEvents('f1', [joined(2), joined(3)]);
+    expect(await store.loadForums()).toEqual([]);
+    expect(await store.finishImport('f1', entry('imported'))).toBe('1');
+    await store.close();
     const again = reopen();
-    const [loaded] = again.loadForums();
-    expect(loaded.forum.slug).toBe('4');
+    const [loaded] = await again.loadForums();
+    expect(loaded.forum.slug).toBe('1');
     expect(loaded.events.map((e) => e.event)).toEqual([created, joined(1), joined(2), joined(3)]);
-    expect(again.serverLog().map((e) => e.action)).toEqual(['imported']);
+    expect((await again.serverLog()).map((e) => e.action)).toEqual(['imported']);
     // Read back a page at a time, as a forum file is written.
-    const first = again.loadEvents('f1', 0, 2);
+    const first = await again.loadEventsAfter('f1', 0, 2);
     expect(first.map((e) => e.event)).toEqual([created, joined(1)]);
-    expect(again.loadEvents('f1', first[1].seq, 2).map((e) => e.event)).toEqual([joined(2), joined(3)]);
+    expect((await again.loadEventsAfter('f1', first[1].seq, 2)).map((e) => e.event)).toEqual([joined(2), joined(3)]);
   });
 
-  it('leaves nothing of an import given up, or (on disk) of one cut short by a stop', () => {
+  it('leaves nothing of an import given up, or (on disk) of one cut short by a stop', async () => {
     const { store, reopen } = make();
-    store.beginImport({ ...record, slug: '' });
-    store.importEvents('f1', [created, joined(1)]);
-    store.abortImport('f1');
-    expect(store.loadForums()).toEqual([]);
+    await store.beginImport(record);
+    await store.importEvents('f1', [created, joined(1)]);
+    await store.abortImport('f1');
+    expect(await store.loadForums()).toEqual([]);
     if (name !== 'sqlite') return;
-    store.beginImport({ ...record, slug: '' });
-    store.importEvents('f1', [created, joined(1)]);
-    store.close();
+    await store.beginImport(record);
+    await store.importEvents('f1', [created, joined(1)]);
+    await store.close();
     const again = reopen();
-    expect(again.loadForums()).toEqual([]);
-    expect(again.loadEvents('f1')).toEqual([]);
+    expect(await again.loadForums()).toEqual([]);
+    expect(await again.loadEventsAfter('f1', 0)).toEqual([]);
   });
 });

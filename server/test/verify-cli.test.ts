@@ -129,12 +129,7 @@ describe('verify', () => {
       copyFileSync(dbPath, copy);
       const db = new Database(copy);
       const event: ForumEvent = { type: 'dotPlaced', participantId: voter, ideaId: lastIdea };
-      db.prepare('INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, NULL, ?)').run(
-        forumId,
-        event.type,
-        JSON.stringify(event),
-        Date.now(),
-      );
+      db.prepare('INSERT INTO events (forum_id, seq, type, payload, action_key, recorded_at) SELECT @forum, COALESCE(MAX(seq), 0) + 1, @type, @payload, NULL, @at FROM events WHERE forum_id = @forum RETURNING seq').get({ forum: forumId, type: event.type, payload: JSON.stringify(event), at: Date.now() });
       db.close();
       const run = verify(copy, published);
       expect(run.stderr).toBe('');

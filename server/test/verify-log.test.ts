@@ -125,8 +125,8 @@ describe('verify-log on rows a second writer appended', () => {
 
   /** Appends events as a second writer would, straight into the table; returns their seqs. */
   function append(db: Database.Database, events: ForumEvent[]): number[] {
-    const insert = db.prepare('INSERT INTO events (forum_id, type, payload, action_key, recorded_at) VALUES (?, ?, ?, NULL, ?)');
-    return events.map((e) => Number(insert.run(forumId, e.type, JSON.stringify(e), Date.now()).lastInsertRowid));
+    const insert = db.prepare('INSERT INTO events (forum_id, seq, type, payload, action_key, recorded_at) SELECT @forum, COALESCE(MAX(seq), 0) + 1, @type, @payload, NULL, @at FROM events WHERE forum_id = @forum RETURNING seq').pluck();
+    return events.map((e) => insert.get({ forum: forumId, type: e.type, payload: JSON.stringify(e), at: Date.now() }) as number);
   }
 
   const damage = (): ForumEvent[] => [

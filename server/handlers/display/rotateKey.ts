@@ -6,7 +6,7 @@ import { defineHandler } from '../define.js';
 
 export const rotateScreenKey = defineHandler({
   name: 'display:rotateKey',
-  run(ctx) {
-    return { screenUrl: ctx.services.rotateScreenKey() };
+  async run(ctx) {
+    return { screenUrl: await ctx.services.rotateScreenKey() };
   },
 });

@@ -4,7 +4,7 @@ import { defineHandler } from '../define.js';
 
 export const rotateKey = defineHandler({
   name: 'facilitator:rotateKey',
-  run(ctx) {
-    return { key: ctx.services.rotateKey() };
+  async run(ctx) {
+    return { key: await ctx.services.rotateKey() };
   },
 });
