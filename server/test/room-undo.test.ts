@@ -93,4 +93,30 @@ describe('a refused batch', () => {
     }
     await room.close();
   });
+
+  it('right after a stored batch whose events the saved copy has not yet taken, is undone to the log with that batch in it', async () => {
+    const big = largestForum({ participants: 40, ideas: 12, phase: 'voting' });
+    const store = new FailingStore();
+    const record = { id: big.id, joinCode: '482913', createdAt: 1, joinSecret: 's', screenKey: 'k' };
+    await store.createForum(record, big.events, { at: 1, action: 'created', forumId: big.id, title: '', detail: '' });
+    const room = await ForumRoom.load(store, (await store.loadForums())[0], new StorageHealth());
+    const people = [...big.tokens.keys()];
+    const dotOf = (p: string) => [...room.state.dots.get(p)!.keys()][0];
+    const decided = (d: { ok: boolean; value?: ForumEvent[] }) => {
+      if (!d.ok) throw new Error('refused by the rules');
+      return d.value!;
+    };
+    // Stored; the saved copy takes it in a later turn of the event loop, which has not come yet
+    // when the next batch is refused: nothing reads the copy in between.
+    room.commit(decided(decideRemoveDot(room.state, people[0], dotOf(people[0]))), `${people[0]}:stored`);
+    expect(await room.durable()).toBeNull();
+    store.full = true;
+    room.commit(decided(decideRemoveDot(room.state, people[1], dotOf(people[1]))), `${people[1]}:refused`);
+    expect(await room.durable()).toBeInstanceOf(StorageUnavailable);
+    expect(room.state).toEqual(await replayed(store, big.id));
+    expect(room.findAction(`${people[0]}:stored`)).toMatchObject({ command: 'dot:remove' });
+    expect(room.actionKeyUsed(`${people[1]}:refused`)).toBe(false);
+    store.full = false;
+    await room.close();
+  });
 });
