@@ -175,6 +175,11 @@ export class ForumRoom {
    * Whatever reads the copy takes the rest first.
    */
   private savedBehind: ForumEvent[] = [];
+  /**
+   * For a void, the ballots holding a dot on an idea it hides, found while working out whom to
+   * tell (effectsOf): applying it then walks those, not every ballot a second time.
+   */
+  private readonly holdersOf = new WeakMap<ForumEvent, readonly string[]>();
   private savedTurn: NodeJS.Immediate | null = null;
   /** The seq of the forum's last stored event: where the next batch goes (appendBatch's afterSeq). */
   private lastSeq: number;
@@ -274,7 +279,7 @@ export class ForumRoom {
     if (events.length === 0) return effects;
     this.storage.guard();
     if (this.undone) throw this.undone;
-    for (const event of events) applyEvent(this.state, event);
+    for (const event of events) applyEvent(this.state, event, this.holdersOf.get(event));
     this.version++;
     if (actionKey) this.pendingKeys.set(actionKey, actionOf(events[0]));
     this.pending.push({ events, actionKey, effects, waiters: [] });
@@ -870,6 +875,8 @@ export class ForumRoom {
               hidden.set(idea.id, hidden.size);
             }
           }
+          const holders: string[] = [];
+          this.holdersOf.set(e, holders);
           if (hidden.size === 0) break;
           // Those who held dots on them, in one pass over the ballots: a pass an idea made a void of
           // 64 who wrote ideas look at 320,000 ballots on the largest forum (scripts/stalls.ts).
@@ -882,6 +889,7 @@ export class ForumRoom {
               if (at !== undefined) (held ??= []).push([at, ideaId, count]);
             }
             if (!held) continue;
+            holders.push(owner);
             effects.me.add(owner);
             held.sort((a, b) => a[0] - b[0]);
             for (const [, ideaId, count] of held) effects.notices.push({ participantId: owner, notice: refund(ideaId, count) });
