@@ -39,8 +39,8 @@ describe('ideas suggested while a title is typed', () => {
         if (suggested.some((s) => group(s.id) === card.group)) found++;
       }
     }
-    // The figures in similar.ts: 0.76 of the cards with a group, 0.40 of what is shown.
-    expect(found / withGroup).toBeGreaterThan(0.72);
+    // The figures in similar.ts: 0.73 of the cards with a group, 0.39 of what is shown.
+    expect(found / withGroup).toBeGreaterThan(0.71);
     expect(right / shown).toBeGreaterThan(0.36);
   });
 
