@@ -358,14 +358,14 @@ describe('DuplicateIndex', () => {
     expect(at.get(card(b).id)).not.toBe(at.get(card(a).id));
   });
 
-  // Measured at the default threshold 0.25 on the set it was tuned on: precision 0.785, recall
-  // 0.670, F1 0.723 (191 labelled pairs); cross-validated over its groups, F1 0.68 (`npm run
+  // Measured at the default threshold 0.25 on the set it was tuned on: precision 0.765, recall
+  // 0.733, F1 0.749 (191 labelled pairs); cross-validated over its groups, F1 0.73 (`npm run
   // bench:duplicates`). The floor sits a little below, to catch a change that makes it worse.
   it('keeps its quality over the labelled set', () => {
     const quality = pairwiseQuality(allGroups(indexOf(cards), cards, DUPLICATE_THRESHOLD), cards);
     expect(quality.precision).toBeGreaterThanOrEqual(0.75);
-    expect(quality.recall).toBeGreaterThanOrEqual(0.65);
-    expect(quality.f1).toBeGreaterThanOrEqual(0.69);
+    expect(quality.recall).toBeGreaterThanOrEqual(0.7);
+    expect(quality.f1).toBeGreaterThanOrEqual(0.72);
   });
 });
 

@@ -10,6 +10,7 @@
 import type { Idea } from './types.js';
 import { placeRelation, placesOf } from './places.js';
 import { stemsUk } from './stemming.js';
+import { conceptOf } from './synonyms.js';
 
 /** What the measure reads of an idea. */
 export type IdeaText = Pick<Idea, 'id' | 'priorityCode' | 'title' | 'description' | 'place'>;
@@ -151,10 +152,12 @@ export function fingerprint(idea: IdeaText): IdeaFingerprint {
     // A stem counts once per field: a description that repeats a word is not more about it.
     const fieldStems = new Map<number, number>();
     for (const stem of stemsUk(text, places.words)) {
-      const key = stemKey(stem);
+      // Synonyms and surzhyk as one concept (synonyms.ts): мусор is сміття, фонарі освітлення.
+      const concept = conceptOf(stem);
+      const key = stemKey(concept);
       if (fieldStems.has(key)) continue;
       fieldStems.set(key, 1);
-      addTrigrams(fieldTrigrams, stem);
+      addTrigrams(fieldTrigrams, concept);
     }
     addScaled(trigrams, fieldTrigrams, weight);
     addScaled(stems, fieldStems, weight);

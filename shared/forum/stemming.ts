@@ -34,7 +34,10 @@ const FILLER_STEMS = new Set(
 );
 
 // Endings of Ukrainian nouns, adjectives and verbs, longest first so that -ами wins over -и.
+// Abstract nouns lose -ість in every case (доступність, доступності: доступн). -ування is cut to
+// -ув, as its verb is, not to the root: паркування is not a park.
 const ENDINGS = [
+  'ості', 'ість', 'істю', 'остей', 'остям',
   'ення', 'ання', 'іння', 'ться', 'тися',
   'ами', 'ями', 'ові', 'еві', 'єві', 'ого', 'ому', 'ими', 'іми', 'ити', 'ати', 'іти', 'яти', 'ють', 'ують',
   'ах', 'ях', 'ам', 'ям', 'ом', 'ем', 'єм', 'ою', 'ею', 'єю', 'ий', 'ій', 'ої', 'ів', 'їв', 'их', 'іх', 'им', 'ім', 'ей',
