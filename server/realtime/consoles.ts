@@ -51,6 +51,8 @@ export function consoleViews(
     consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
       me: { role: 'facilitator' },
       duplicates: duplicates.groups(),
+      themes: duplicates.themes(),
+      nearest: duplicates.nearest(),
       hostOnline: (id) => connected(hostRoom(id)),
     }, room.version);
   const forHost = (view: ConsoleView, hostId: string): ConsoleView => {

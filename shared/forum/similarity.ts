@@ -345,6 +345,11 @@ export class DuplicateIndex {
     return this.entries.has(id);
   }
 
+  /** The ideas of a priority, in the order they were added. */
+  idsOf(priorityCode: string): string[] {
+    return [...(this.byPriority.get(priorityCode) ?? [])];
+  }
+
   /** The priority an indexed idea was compared in. */
   priorityOf(id: string): string | undefined {
     return this.entries.get(id)?.fp.priorityCode;
