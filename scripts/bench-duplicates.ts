@@ -24,9 +24,29 @@ export interface LabelledIdea extends IdeaText {
   group: string;
 }
 
+/** A labelled set: its cards, and the pairs it marks as look-alikes (another project at the same place, or the same project at another), if any. */
+export interface LabelledSet {
+  ideas: LabelledIdea[];
+  lookAlikes: [string, string][];
+}
+
+const TUNING_SET = new URL('../data/test/duplicate-ideas-uk.json', import.meta.url);
+
+/** A labelled set from its file; the tuning set unless another is named. */
+export function loadLabelledSet(file: string | URL = TUNING_SET): LabelledSet {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { ideas: LabelledIdea[]; lookAlikes?: [string, string][] };
+  return { ideas: data.ideas, lookAlikes: data.lookAlikes ?? [] };
+}
+
 export function loadLabelledIdeas(): LabelledIdea[] {
-  const file = new URL('../data/test/duplicate-ideas-uk.json', import.meta.url);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { ideas: LabelledIdea[] }).ideas;
+  return loadLabelledSet().ideas;
+}
+
+/** Of the look-alike pairs, how many the groups put together. */
+export function lookAlikesJoined(groups: string[][], lookAlikes: [string, string][]): number {
+  const groupOf = new Map<string, number>();
+  groups.forEach((ids, n) => ids.forEach((id) => groupOf.set(id, n)));
+  return lookAlikes.filter(([a, b]) => groupOf.has(a) && groupOf.get(a) === groupOf.get(b)).length;
 }
 
 export interface PairwiseQuality {
@@ -178,8 +198,13 @@ function crowdOf(ideas: LabelledIdea[], n: number): IdeaText[] {
 }
 const median = (xs: number[]) => percentileOf(xs, 50);
 
-export async function benchDuplicates(): Promise<void> {
-  const ideas = loadLabelledIdeas();
+/**
+ * The figures for a labelled set: the tuning set, or another file named (`npm run bench:duplicates
+ * -- path/to/set.json`), measured with the defaults chosen on the tuning set.
+ */
+export async function benchDuplicates(file?: string): Promise<void> {
+  const { ideas, lookAlikes } = loadLabelledSet(file);
+  if (file) console.log(`(set: ${file})`);
   const groupsLabelled = new Set(ideas.map((i) => i.group)).size;
   console.log(
     `Duplicate suggestions — ${ideas.length} labelled idea cards in ${groupsLabelled} projects ` +
@@ -209,7 +234,11 @@ export async function benchDuplicates(): Promise<void> {
   );
   const flat = crossValidate(ideas, [1], [0]);
   console.log(`  with places not weighed (apart 1, same 0): precision ${flat.precision.toFixed(3)}  recall ${flat.recall.toFixed(3)}  F1 ${flat.f1.toFixed(3)}`);
-  console.log('  (the set does not mark look-alike pairs, so look-alikes joined are not counted here)');
+  if (lookAlikes.length === 0) console.log('  (the set marks no look-alike pairs, so look-alikes joined are not counted)');
+  else {
+    const joined = lookAlikesJoined(allGroups(index, ideas, DUPLICATE_THRESHOLD), lookAlikes);
+    console.log(`\nlook-alikes joined at the default threshold: ${joined} of ${lookAlikes.length}`);
+  }
   const top3 = nearestRecall(ideas, 3);
   console.log(
     `\nthe 3 nearest hold a duplicate, of the ${top3.cards} cards that have one: ${top3.share.toFixed(3)} ` +
@@ -259,5 +288,5 @@ export async function benchDuplicates(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await benchDuplicates();
+  await benchDuplicates(process.argv[2]);
 }

@@ -3,7 +3,7 @@
 // data/test/duplicate-ideas-uk.json.
 
 import { describe, expect, it } from 'vitest';
-import { allGroups, loadLabelledIdeas, pairwiseQuality, type LabelledIdea } from '../../scripts/bench-duplicates.js';
+import { allGroups, loadLabelledIdeas, lookAlikesJoined, pairwiseQuality, type LabelledIdea } from '../../scripts/bench-duplicates.js';
 import {
   DUPLICATE_THRESHOLD,
   DuplicateIndex,
@@ -220,6 +220,11 @@ describe('places apart from what is proposed', () => {
   it('keeps the same project at the same place, or at a place unsaid, a duplicate', () => {
     expect(ideaSimilarity(idea('a', 'Тротуари на Чуднівській'), idea('b', 'Нові тротуари', '4', '', 'вул. Чуднівська'))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
     expect(ideaSimilarity(idea('a', 'Тротуари на Чуднівській'), idea('b', 'Відремонтувати тротуари'))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
+  });
+
+  it('counts the look-alike pairs a grouping joins, as the bench reports them', () => {
+    const groups = [['a', 'b'], ['c', 'd', 'e']];
+    expect(lookAlikesJoined(groups, [['a', 'b'], ['a', 'c'], ['e', 'c'], ['x', 'y']])).toBe(2);
   });
 
   it('groups the same project at places apart as a theme, apart from its duplicates', () => {

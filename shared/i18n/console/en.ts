@@ -531,7 +531,7 @@ export const en: ConsoleCatalogue = {
   'console.dup.themesHelp':
     'These ideas propose the same thing at different places (streets, parks, schools). They are not repeats: they are not merged, but read together as one theme.',
   'console.dup.themeScore': 'Idea similarity {percent}%',
-  'console.dup.noMerge': 'Not to merge',
+  'console.dup.noMerge': 'Do not merge',
   'console.nearest.heading': 'Most similar ideas',
   'console.nearest.item': '{title} ({percent}%)',
   'console.flag.only': 'Flagged only',
