@@ -87,7 +87,7 @@ export function placesOf(idea: { title: string; description: string; place: stri
       if (isNumberedKind(lead) && isNumber(next)) {
         keys.add(`${stemUk(lead)}${next.replace('#', '')}`);
         words.add(lead);
-        words.add(next.toLowerCase());
+        words.add(next.replace('#', ''));
         i++;
         continue;
       }
@@ -106,7 +106,7 @@ export function placesOf(idea: { title: string; description: string; place: stri
       if (isNumberedKind(ws[j - 1]) && isNumber(ws[j])) {
         keys.add(`${stemUk(ws[j - 1].toLowerCase())}${ws[j].replace('#', '')}`);
         words.add(ws[j - 1].toLowerCase());
-        words.add(ws[j].toLowerCase());
+        words.add(ws[j].replace('#', ''));
         i = j;
         continue;
       }
@@ -115,7 +115,7 @@ export function placesOf(idea: { title: string; description: string; place: stri
         add(ws[j]);
         words.add(ws[j].toLowerCase());
         // A house number after a street: part of the place, not of the project.
-        if (j + 1 < ws.length && isNumber(ws[j + 1])) words.add(ws[j + 1].toLowerCase());
+        if (j + 1 < ws.length && isNumber(ws[j + 1])) words.add(ws[j + 1].replace('#', ''));
       }
       i = j - 1;
     }

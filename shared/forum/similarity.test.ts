@@ -196,6 +196,9 @@ describe('places apart from what is proposed', () => {
     expect(placesOf({ title: 'Тротуари на Чуднівській', description: '', place: '' }).keys).toEqual(['чудневськ']);
     expect(placesOf({ title: 'Пляж', description: '', place: 'Тетерів' }).keys).toEqual(['тетер']);
     expect(placesOf({ title: 'Лавки біля школи №5', description: '', place: '' }).keys).toEqual(['школ5']);
+    // The school's number is its place, not the project's words: лавки alone are compared.
+    expect(normalizeUk('Лавки біля школи №5')).toBe('лавк школ 5');
+    expect(themeSimilarity(idea('a', 'Лавки біля школи №5'), idea('b', 'Лавки'))).toBe(1);
     expect(placesOf({ title: 'веломаршрут Київською вулицею', description: '', place: '' }).keys).toEqual(['киевськ']);
     // A model to follow is not a place, and "the centre" is no place in particular.
     expect(placesOf({ title: 'Прокат велосипедів як у Києві', description: '', place: 'центр' }).keys).toEqual([]);

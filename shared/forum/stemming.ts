@@ -68,6 +68,8 @@ export function stemUk(word: string): string {
 export function stemsUk(text: string, skip?: ReadonlySet<string>): string[] {
   const words = text
     .replace(/´/g, "'")
+    // № before NFKC, which would make it "No" and glue it to the number (школа №5).
+    .replace(/№/g, ' ')
     .normalize('NFKC')
     .toLowerCase()
     .replace(APOSTROPHE_IN_WORD, '')
