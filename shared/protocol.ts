@@ -303,6 +303,13 @@ export interface DuplicateGroup {
   score: number;
 }
 
+/** An idea's nearest ideas in its priority, best first, each with its duplicate score: shown beside it under review. */
+export interface NearestIdeas {
+  /** The idea's id. */
+  id: string;
+  matches: { ideaId: string; score: number }[];
+}
+
 export interface ConsoleMerge {
   id: string;
   into: string;
@@ -359,6 +366,9 @@ export interface ConsoleView extends JoinInfo {
   reachable: { ok: true } | { ok: false; why: 'loopback' | 'noLan'; host: string };
   me: ConsoleMe;
   duplicates: DuplicateGroup[];
+  /** The same project proposed at places apart: shown to read together, never merged. */
+  themes: DuplicateGroup[];
+  nearest: NearestIdeas[];
   merges: ConsoleMerge[];
   hosts: ConsoleHost[];
   /** The words that flag an idea, and whether they are the default list. */

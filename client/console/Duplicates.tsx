@@ -1,7 +1,8 @@
 // Likely duplicates, suggested live by the server as ideas arrive (server/forum/duplicates.ts):
 // per priority, the closest groups first, each idea's title, author and text side by side, and one
 // button under each idea that keeps it and merges the others into it (through a dialog that says
-// where the dots go). The merges made are listed beside, each undoable until results.
+// where the dots go). The merges made are listed beside, each undoable until results. Below, the
+// themes: the same project proposed at places apart, shown with their places and no merge button.
 
 import { useState } from 'react';
 import { MERGE_PHASES } from '../../shared/forum/facilitation.js';
@@ -57,6 +58,7 @@ export function Duplicates() {
             </section>
           );
         })}
+        <Themes />
       </section>
       <MergesList />
       {asking && (
@@ -106,5 +108,48 @@ function GroupCard({ group, ideas, canMerge, keep }: { group: DuplicateGroup; id
         ))}
       </ul>
     </li>
+  );
+}
+
+/** The same project at places apart: read together, never merged, so no button under its ideas. */
+function Themes() {
+  const t = useT();
+  const view = useView();
+  const ideas = new Map(view.ideas.map((i) => [i.id, i]));
+  const priorities = scopedPriorities(view);
+  const inScope = new Set(priorities.map((p) => p.code));
+  const themes = view.themes.filter((g) => inScope.has(g.priorityCode)).sort((a, b) => b.score - a.score);
+  if (themes.length === 0) return null;
+  const colour = new Map(priorities.map((p) => [p.code, p.color]));
+  return (
+    <section aria-labelledby="h-themes" className="dup-themes">
+      <h3 id="h-themes">
+        {t('console.dup.themes')} <span className="muted heading-note">{t('console.dup.count', { count: themes.length })}</span>
+      </h3>
+      <p className="muted dup-help">{t('console.dup.themesHelp')}</p>
+      <ol className="dup-groups">
+        {themes.map((g) => {
+          const headingId = `theme-group-${g.ideaIds[0]}`;
+          const members = g.ideaIds.map((id) => ideas.get(id)).filter((i): i is ConsoleIdea => !!i);
+          return (
+            <li key={g.id} className="dup-group dup-theme" style={{ ['--pcolor' as string]: colour.get(g.priorityCode) }}>
+              <h4 id={headingId} className="dup-score">
+                {t('console.dup.themeScore', { percent: Math.round(g.score * 100) })}{' '}
+                <span className="status status-theme">{t('console.dup.noMerge')}</span>
+              </h4>
+              <ul className="dup-ideas" aria-labelledby={headingId}>
+                {members.map((idea) => (
+                  <li key={idea.id} className="dup-idea">
+                    <p className="dup-title">{idea.title}</p>
+                    {idea.place && <p className="dup-place">{t('phone.place', { place: idea.place })}</p>}
+                    {idea.description && <p className="dup-desc">{idea.description}</p>}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
   );
 }

@@ -6,7 +6,7 @@
 import { useDeferredValue, useRef, useState, type FormEvent } from 'react';
 import { MERGE_PHASES } from '../../shared/forum/facilitation.js';
 import { LIMITS, type Priority } from '../../shared/forum/types.js';
-import type { ConsoleIdea } from '../../shared/protocol.js';
+import type { ConsoleIdea, ConsoleView, NearestIdeas } from '../../shared/protocol.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { RecentLog } from './AuditLog.js';
 import { useCommands, type Commands } from './command.js';
@@ -239,6 +239,7 @@ function IdeaCard({ idea, priority, canModerate, commands, open, setOpen, picked
       </p>
       {idea.description && <p className="idea-desc">{idea.description}</p>}
       <MergedFrom idea={idea} />
+      <Nearest ideaId={idea.id} />
       {hidden && idea.hiddenReason && <p className="hidden-reason">{t('console.hiddenBecause', { reason: idea.hiddenReason })}</p>}
 
       {open === null && (
@@ -272,6 +273,42 @@ function IdeaCard({ idea, priority, canModerate, commands, open, setOpen, picked
 }
 
 /** What a restore did with the dots given back at hiding, for the facilitator's toast (a host's ack has no figures). */
+// Made once per view, not per card: a forum of thousands of ideas shows thousands of cards.
+const lookupCache = new WeakMap<ConsoleView, { nearest: Map<string, NearestIdeas['matches']>; titles: Map<string, string> }>();
+function lookups(view: ConsoleView) {
+  let found = lookupCache.get(view);
+  if (!found) {
+    found = { nearest: new Map(view.nearest.map((n) => [n.id, n.matches])), titles: new Map(view.ideas.map((i) => [i.id, i.title])) };
+    lookupCache.set(view, found);
+  }
+  return found;
+}
+
+/** The three ideas of its priority most like this one, to glance at while reviewing it. */
+function Nearest({ ideaId }: { ideaId: string }) {
+  const t = useT();
+  const view = useView();
+  const { nearest, titles } = lookups(view);
+  const shown = (nearest.get(ideaId) ?? []).filter((m) => titles.has(m.ideaId));
+  if (shown.length === 0) return null;
+  return (
+    <div className="idea-nearest">
+      <p className="idea-nearest-heading" id={`nearest-${ideaId}`}>
+        {t('console.nearest.heading')}
+      </p>
+      <ol aria-labelledby={`nearest-${ideaId}`}>
+        {shown.map((m) => (
+          <li key={m.ideaId}>
+            <a href={`#idea-${m.ideaId}`} onClick={(e) => (e.preventDefault(), focusIdea(m.ideaId))}>
+              {t('console.nearest.item', { title: titles.get(m.ideaId)!, percent: Math.round(m.score * 100) })}
+            </a>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
 function restoredDots(t: ReturnType<typeof useT>, data: { voters?: number; dots?: number; reinstated?: number }, dotsBack: boolean): string[] {
   if (!data.voters || data.dots === undefined) return [];
   const dots = t('count.dots', { count: data.dots });

@@ -3,16 +3,16 @@
 // (shared/forum/similarity.ts), run here on the ideas this phone already holds: nothing is asked
 // of the server while typing.
 
-import { fingerprint, fingerprintSimilarity, type IdeaFingerprint } from '../../shared/forum/similarity.js';
+import { fingerprint, fingerprintScores, type IdeaFingerprint } from '../../shared/forum/similarity.js';
 import { textLength } from '../../shared/forum/text.js';
 import type { PublicIdea } from '../../shared/protocol.js';
 
 /**
  * The score from which an idea is suggested. On data/test/duplicate-ideas-uk.json, a card's title
- * typed alone against the other cards whole, the best three above 0.3 hold a card of its own group
- * for 76% of the cards that have one, and 40% of what is shown is of its group (the rest mostly
- * shares a street or a project's words). At 0.4 those are 53% and 54%: fewer duplicates caught for
- * a list that is short anyway.
+ * typed alone against the other cards whole (the set the measure was tuned on), the best three
+ * above 0.3 hold a card of its own group for 76% of the cards that have one, and 40% of what is
+ * shown is of its group (the rest mostly shares a street or a project's words). Earlier, at 0.4,
+ * those were 53% and 54%: fewer duplicates caught for a list that is short anyway.
  */
 export const SUGGEST_FROM = 0.3;
 /** At most this many: a list to glance at under the title, not a second wall. */
@@ -40,10 +40,14 @@ export function similarIdeas(
 ): PublicIdea[] {
   if (textLength(draft.title.trim()) < SUGGEST_AFTER_CHARS) return [];
   const typed = fingerprint({ id: '', ...draft });
+  // The same project at another place is shown too: the resident may back that one, or see that
+  // theirs is another. So the list goes by the higher of the two scores, which is the project's
+  // but for a nudge up at the same place.
   const scored: { idea: PublicIdea; score: number }[] = [];
   for (const idea of ideas) {
     if (idea.id === skip || (draft.priorityCode && idea.priorityCode !== draft.priorityCode)) continue;
-    const score = fingerprintSimilarity(typed, printOf(idea));
+    const { duplicate, theme } = fingerprintScores(typed, printOf(idea));
+    const score = Math.max(duplicate, theme);
     if (score >= SUGGEST_FROM) scored.push({ idea, score });
   }
   scored.sort((a, b) => b.score - a.score || (a.idea.id < b.idea.id ? -1 : 1));

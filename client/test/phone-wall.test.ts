@@ -39,8 +39,8 @@ describe('ideas suggested while a title is typed', () => {
         if (suggested.some((s) => group(s.id) === card.group)) found++;
       }
     }
-    // The figures in similar.ts: 0.76 of the cards with a group, 0.40 of what is shown.
-    expect(found / withGroup).toBeGreaterThan(0.72);
+    // The figures in similar.ts: 0.77 of the cards with a group, 0.40 of what is shown.
+    expect(found / withGroup).toBeGreaterThan(0.73);
     expect(right / shown).toBeGreaterThan(0.36);
   });
 
@@ -193,7 +193,9 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     // Too short to say anything: nothing suggested.
     await title.fill('Велодор');
     expect(await similar.locator('li').count()).toBe(0);
-    await title.fill('Велодоріжка на Богунії з освітленням');
+    // Not "з освітленням": lights are one word with ліхтарі now, and the square with new lamps
+    // (another priority) would be suggested too.
+    await title.fill('Велодоріжка з окремою смугою на Богунії');
     // Ten cards propose a cycle path, one per district: three of them are shown, with their priority.
     await similar.locator('li').first().waitFor();
     const suggested = await similar.locator('.similar-title').allTextContents();

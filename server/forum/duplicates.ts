@@ -6,12 +6,15 @@
 // after, in slices of a few milliseconds (grouping a step at a time), at most a quarter of the
 // time, so that no action of the hall waits long behind it; the console is sent again as each
 // priority's groups are done, and meanwhile shows them as last worked out, without ideas that left
-// the wall.
+// the wall. Beside the duplicates (merge candidates), the same project at places apart is kept as
+// a theme (never merged), and each idea's three nearest ideas, all worked out with the groups.
 
-import { DuplicateIndex, type DuplicateGroup as SimilarGroup } from '../../shared/forum/similarity.js';
-import type { DuplicateGroup } from '../../shared/protocol.js';
+import { DuplicateIndex, type DuplicateGroup as SimilarGroup, type GroupKind } from '../../shared/forum/similarity.js';
+import type { DuplicateGroup, NearestIdeas } from '../../shared/protocol.js';
 import type { ForumRoom } from './room.js';
 
+/** How many nearest ideas are shown beside each idea under review. */
+const NEAREST = 3;
 /** What indexing and grouping may take while the console waits for its view. */
 const BUDGET_MS = 20;
 /** Work done after comes in slices this long, none of which holds up the hall's actions for more... */
@@ -23,15 +26,23 @@ export class Duplicates {
   private readonly index = new DuplicateIndex();
   /** Each priority's groups as last worked out. */
   private readonly byPriority = new Map<string, DuplicateGroup[]>();
+  /** Each priority's themes, and its ideas' nearest, worked out with its groups. */
+  private readonly themesByPriority = new Map<string, DuplicateGroup[]>();
+  private readonly nearestByPriority = new Map<string, NearestIdeas[]>();
   /** Priorities with an idea changed since. */
   private readonly stale = new Set<string>();
   /** Ideas new or edited, not yet compared with their priority's (a few milliseconds each at thousands). */
   private readonly toIndex = new Set<string>();
   /** A priority's grouping under way, a step at a time; `outdated` when an idea of it changed meanwhile. */
-  private running: { priorityCode: string; steps: Generator<void, SimilarGroup[], void>; outdated: boolean } | null = null;
+  private running: {
+    priorityCode: string;
+    kind: GroupKind;
+    steps: Generator<void, SimilarGroup[], void>;
+    outdated: boolean;
+  } | null = null;
   /** Groupings finished, to tell when the console should be sent again. */
   private finished = 0;
-  private cache: DuplicateGroup[] | null = null;
+  private cache: { groups: DuplicateGroup[]; themes: DuplicateGroup[]; nearest: NearestIdeas[] } | null = null;
   private later: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
 
@@ -83,36 +94,76 @@ export class Duplicates {
       if (!this.running) {
         const priorityCode = this.stale.values().next().value;
         if (priorityCode === undefined) return true;
-        this.running = { priorityCode, steps: this.index.groupsInSteps(priorityCode), outdated: false };
+        this.running = { priorityCode, kind: 'duplicate', steps: this.index.groupsInSteps(priorityCode), outdated: false };
       }
       const step = this.running.steps.next();
       if (!step.done) continue;
-      const { priorityCode, outdated } = this.running;
+      const { priorityCode, outdated, kind } = this.running;
+      const found = step.value.map((g) => ({ id: `${priorityCode}:${g.ideaIds[0]}`, priorityCode, ideaIds: g.ideaIds, score: g.score }));
+      if (kind === 'duplicate') {
+        // The same priority's themes next, from the same scores.
+        this.byPriority.set(priorityCode, found);
+        this.running = { ...this.running, kind: 'theme', steps: this.index.groupsInSteps(priorityCode, undefined, 'theme') };
+        continue;
+      }
       this.running = null;
+      this.themesByPriority.set(priorityCode, found);
+      this.nearestByPriority.set(
+        priorityCode,
+        // Scores to a hundredth, as the console shows them in percent: a forum of 5,000 ideas sends
+        // 15,000 of them.
+        this.index.idsOf(priorityCode).map((id) => ({
+          id,
+          matches: this.index.nearest(id, NEAREST).map((m) => ({ ideaId: m.ideaId, score: Math.round(m.score * 100) / 100 })),
+        })),
+      );
       this.finished++;
       // Outdated: to be done again, after the other priorities waiting.
       this.stale.delete(priorityCode);
       if (outdated) this.stale.add(priorityCode);
-      this.byPriority.set(
-        priorityCode,
-        step.value.map((g) => ({ id: `${priorityCode}:${g.ideaIds[0]}`, priorityCode, ideaIds: g.ideaIds, score: g.score })),
-      );
       this.cache = null;
     }
     return this.toIndex.size === 0 && this.stale.size === 0;
   }
 
+  /** Likely duplicates, to merge. */
   groups(): DuplicateGroup[] {
+    return this.current().groups;
+  }
+
+  /** The same project at places apart, to read together and never merge. */
+  themes(): DuplicateGroup[] {
+    return this.current().themes;
+  }
+
+  /** Each idea's nearest ideas in its priority. */
+  nearest(): NearestIdeas[] {
+    return this.current().nearest;
+  }
+
+  private current(): NonNullable<Duplicates['cache']> {
     if (!this.advance(performance.now() + BUDGET_MS)) this.workLater();
-    this.cache ??= this.room.state.structure.priorities.flatMap((p) => {
-      const groups = this.byPriority.get(p.code) ?? [];
-      if (!this.stale.has(p.code)) return groups;
+    if (this.cache) return this.cache;
+    const priorities = this.room.state.structure.priorities;
+    const onWall = (code: string) => (id: string) => this.index.priorityOf(id) === code;
+    const current = (code: string, groups: DuplicateGroup[]) => {
+      if (!this.stale.has(code)) return groups;
       // Worked out before its last changes: without the ideas that have left the wall since.
       return groups.flatMap((g) => {
-        const ideaIds = g.ideaIds.filter((id) => this.index.priorityOf(id) === p.code);
-        return ideaIds.length >= 2 ? [{ ...g, id: `${p.code}:${ideaIds[0]}`, ideaIds }] : [];
+        const ideaIds = g.ideaIds.filter(onWall(code));
+        return ideaIds.length >= 2 ? [{ ...g, id: `${code}:${ideaIds[0]}`, ideaIds }] : [];
       });
-    });
+    };
+    this.cache = {
+      groups: priorities.flatMap((p) => current(p.code, this.byPriority.get(p.code) ?? [])),
+      themes: priorities.flatMap((p) => current(p.code, this.themesByPriority.get(p.code) ?? [])),
+      nearest: priorities.flatMap((p) => {
+        const lists = this.nearestByPriority.get(p.code) ?? [];
+        if (!this.stale.has(p.code)) return lists;
+        const kept = onWall(p.code);
+        return lists.filter((n) => kept(n.id)).map((n) => ({ ...n, matches: n.matches.filter((m) => kept(m.ideaId)) }));
+      }),
+    };
     return this.cache;
   }
 

@@ -7,6 +7,7 @@ import type {
   ConsoleHealth,
   ConsoleMe,
   DuplicateGroup,
+  NearestIdeas,
   ConsoleIdea,
   ConsoleParticipant,
   ConsoleView,
@@ -267,6 +268,8 @@ export type ConsoleStatus = ConsoleHealth & { reachable?: ConsoleView['reachable
 export interface Facilitation {
   me: ConsoleMe;
   duplicates: DuplicateGroup[];
+  themes?: DuplicateGroup[];
+  nearest?: NearestIdeas[];
   hostOnline(hostId: string): boolean;
   /**
    * Nothing a participant's row shows changed since the last view of this state was built (the
@@ -431,6 +434,8 @@ export function consoleView(
     reachable,
     me: facilitation.me,
     duplicates: facilitation.duplicates,
+    themes: facilitation.themes ?? [],
+    nearest: facilitation.nearest ?? [],
     merges: [...state.merges.values()].map((m) => ({
       id: m.id,
       into: m.into,

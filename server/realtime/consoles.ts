@@ -59,6 +59,8 @@ export function consoleViews(
     const view = consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
       me: { role: 'facilitator' },
       duplicates: duplicates.groups(),
+      themes: duplicates.themes(),
+      nearest: duplicates.nearest(),
       hostOnline: (id) => connected(hostRoom(id)),
       rowsUnchanged: !rowsChanged,
     }, room.version);

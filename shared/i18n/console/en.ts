@@ -527,6 +527,13 @@ export const en: ConsoleCatalogue = {
   'console.dup.none': 'No similar ideas found so far.',
   'console.dup.score': 'Similarity {percent}%',
   'console.dup.keep': 'Keep this one',
+  'console.dup.themes': 'The same idea at different places',
+  'console.dup.themesHelp':
+    'These ideas propose the same thing at different places (streets, parks, schools). They are not repeats: they are not merged, but read together as one theme.',
+  'console.dup.themeScore': 'Idea similarity {percent}%',
+  'console.dup.noMerge': 'Do not merge',
+  'console.nearest.heading': 'Most similar ideas',
+  'console.nearest.item': '{title} ({percent}%)',
   'console.flag.only': 'Flagged only',
   'console.flag.word': 'Check: the word {words}',
   'console.flag.words': 'Check: the words {words}',

@@ -562,6 +562,13 @@ export const uk = {
   'console.dup.none': 'Схожих ідей поки не знайдено.',
   'console.dup.score': 'Схожість {percent} %',
   'console.dup.keep': 'Залишити цю',
+  'console.dup.themes': 'Той самий задум у різних місцях',
+  'console.dup.themesHelp':
+    'Ці ідеї пропонують те саме, але в різних місцях (вулиці, парки, школи). Це не повтори: їх не об’єднують, а читають разом як одну тему.',
+  'console.dup.themeScore': 'Схожість задуму {percent} %',
+  'console.dup.noMerge': 'Не об’єднувати',
+  'console.nearest.heading': 'Найсхожіші ідеї',
+  'console.nearest.item': '{title} ({percent} %)',
   'console.flag.only': 'Лише позначені',
   'console.flag.word': 'Перевірте: слово {words}',
   'console.flag.words': 'Перевірте: слова {words}',

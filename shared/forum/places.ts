@@ -1,0 +1,139 @@
+// Where an idea card says its project should be: the card's place field, and the places named in
+// its title and description (на Київській, біля Соборного майдану, вул. Чуднівська, школа №5), as
+// keys that compare across case endings and vowel alternation (Тетерів / на Тетереві, Київ / у
+// Києві). Duplicate suggestions read it apart from what is proposed: the same project at two
+// places is a theme, not a duplicate. Pure, no I/O.
+
+import { stemUk } from './stemming.js';
+
+/** A card's places, and the words of its title and description that name them. */
+export interface IdeaPlaces {
+  /** Place keys, sorted, without repeats; empty when the card names none (or only "the centre"). */
+  keys: string[];
+  /** Words (lower case, as typed) of the title and description that name a place. */
+  words: Set<string>;
+}
+
+// Words that say what kind of place follows (вул. Київська, площа Перемоги, школа №5), matched
+// on the stem so every form goes. Never a key themselves: "вулиця" is every street.
+const PLACE_KINDS = new Set(
+  (
+    'вул вулиц вулиць пров провулок провулк просп проспект пл площ майдан бул бульвар ' +
+    'парк парк сквер скверик мкр мікрорайон район школ шк ліце гімназі садок садочок садк днз зош ' +
+    'лікарн поліклінік амбулаторі буд будинк кв набережн зупинк перехрест ' +
+    'селищ сел масив сектор приватн двор двір подвір ім імені'
+  ).split(' '),
+);
+const isKind = (word: string) => PLACE_KINDS.has(stemUk(word.toLowerCase()));
+
+// Kinds that a number names on its own: школа №5 and школа №12 are two places.
+const NUMBERED_KINDS = new Set('школ шк ліце гімназі садок садочок садк днз зош лікарн поліклінік'.split(' '));
+const isNumberedKind = (word: string) => NUMBERED_KINDS.has(stemUk(word.toLowerCase()));
+
+// Prepositions before a place's name: на Крошні, біля вокзалу, у Києві, по Київській.
+const BEFORE_PLACE = new Set('на біля у в до по від коло поблизу поруч вздовж уздовж навпроти через між за при'.split(' '));
+
+// Places that say no more than "in town": a card "у центрі" does not conflict with one on a
+// central street. Matched on the key.
+const VAGUE = new Set(['центр', 'центрі', 'місто', 'міст', 'всьом', 'скрізь', 'усьом', 'житомир', 'житомир', 'город']);
+
+// A place word's key: its stem with і ї е є о made one letter, since Ukrainian swaps them in a
+// name's last syllable as it declines (Тетерів / Тетереві, Київ / Києві, Житній / Житнього).
+function placeKey(word: string): string {
+  return stemUk(word).replace(/[іїеєо]/g, 'е');
+}
+
+const APOSTROPHE_IN_WORD = /(?<=\p{L})['’ʼ‘`′´]+(?=\p{L})/gu;
+
+/** The words of a text as typed, apostrophes inside words dropped, with their capitalisation. */
+function wordsOf(text: string): string[] {
+  // № before NFKC, which would make it "No".
+  return text.replace(/№\s*/g, '#').normalize('NFKC').replace(APOSTROPHE_IN_WORD, '').split(/[^\p{L}\p{N}#]+/u).filter((w) => w !== '');
+}
+
+// A name: capitalised, or in capitals (a card typed in capitals: СКЕЙТ-ПАРК НА БОГУНІЇ).
+const isName = (word: string) => /^\p{Lu}(\p{Ll}|\p{Lu}{2})/u.test(word);
+const isNumber = (word: string) => /^#?\d+$/u.test(word);
+
+/**
+ * The places of a card. The place field is all place: each of its words (but the kinds) is a key.
+ * In the title and description a place is a capitalised word after a preposition or a kind (на
+ * Київській, вул. Чуднівська), with the capitalised words right after it (біля Соборного Майдану),
+ * or a number after a numbered kind (школа №5).
+ */
+export function placesOf(idea: { title: string; description: string; place: string }): IdeaPlaces {
+  const keys = new Set<string>();
+  const add = (word: string) => {
+    const key = placeKey(word.toLowerCase());
+    if (!VAGUE.has(key) && key.length >= 3) keys.add(key);
+  };
+  const fieldWords = wordsOf(idea.place);
+  for (let i = 0; i < fieldWords.length; i++) {
+    const w = fieldWords[i].toLowerCase();
+    if (isNumber(w)) {
+      const kind = fieldWords[i - 1]?.toLowerCase();
+      if (kind && isNumberedKind(kind)) keys.add(`${stemUk(kind)}${w.replace('#', '')}`);
+      continue;
+    }
+    if (isKind(w) || BEFORE_PLACE.has(w) || w.length < 3) continue;
+    add(w);
+  }
+  const words = new Set<string>();
+  for (const text of [idea.title, idea.description]) {
+    const ws = wordsOf(text);
+    for (let i = 0; i < ws.length - 1; i++) {
+      const lead = ws[i].toLowerCase();
+      const next = ws[i + 1];
+      if (isNumberedKind(lead) && isNumber(next)) {
+        keys.add(`${stemUk(lead)}${next.replace('#', '')}`);
+        words.add(lead);
+        words.add(next.replace('#', ''));
+        i++;
+        continue;
+      }
+      // A name before its kind: Київською вулицею, на Соборному майдані.
+      if (isName(ws[i]) && isKind(next) && !isKind(ws[i])) {
+        add(ws[i]);
+        words.add(lead);
+        continue;
+      }
+      if (!(BEFORE_PLACE.has(lead) || isKind(lead))) continue;
+      // "як у Києві": a model to follow, not where.
+      if (ws[i - 1]?.toLowerCase() === 'як') continue;
+      // A kind between the preposition and the name: на вул. Київській, біля школи №5.
+      let j = i + 1;
+      if (isKind(ws[j]) && j + 1 < ws.length) j++;
+      if (isNumberedKind(ws[j - 1]) && isNumber(ws[j])) {
+        keys.add(`${stemUk(ws[j - 1].toLowerCase())}${ws[j].replace('#', '')}`);
+        words.add(ws[j - 1].toLowerCase());
+        words.add(ws[j].replace('#', ''));
+        i = j;
+        continue;
+      }
+      if (!isName(ws[j])) continue;
+      for (; j < ws.length && isName(ws[j]); j++) {
+        add(ws[j]);
+        words.add(ws[j].toLowerCase());
+        // A house number after a street: part of the place, not of the project.
+        if (j + 1 < ws.length && isNumber(ws[j + 1])) words.add(ws[j + 1].replace('#', ''));
+      }
+      i = j - 1;
+    }
+  }
+  return { keys: [...keys].sort(), words };
+}
+
+/** How two cards' places stand: the same place, two different ones, or one or both unsaid. */
+export type PlaceRelation = 'same' | 'apart' | 'unknown';
+
+// Two keys name one place when one is the other with more of its ending kept (тетер from Тетерів,
+// тетерев from Тетерева): the stemmer cuts names' endings unevenly.
+const MIN_SHARED = 4;
+const oneName = (a: string, b: string) =>
+  a === b || (Math.min(a.length, b.length) >= MIN_SHARED && (a.startsWith(b) || b.startsWith(a)));
+
+export function placeRelation(a: readonly string[], b: readonly string[]): PlaceRelation {
+  if (a.length === 0 || b.length === 0) return 'unknown';
+  for (const x of a) for (const y of b) if (oneName(x, y)) return 'same';
+  return 'apart';
+}

@@ -1,0 +1,63 @@
+// Unit tests for the synonym and surzhyk table (synonyms.ts) and what it does to the duplicate
+// measure on pairs that share no letters: the words residents type for one thing score alike,
+// and the table joins no two groups.
+
+import { describe, expect, it } from 'vitest';
+import { DUPLICATE_THRESHOLD, ideaSimilarity } from './similarity.js';
+import { stemUk } from './stemming.js';
+import { conceptOf, synonymGroups } from './synonyms.js';
+
+const idea = (id: string, title: string, description = '', place = '') => ({ id, priorityCode: '4', title, description, place });
+
+describe('the synonym table', () => {
+  it.each([
+    ['мусору', 'сміття'],
+    ['остановки', 'зупинка'],
+    ['фонарів', 'освітлення'],
+    ['ліхтарі', 'освітлення'],
+    ['скамейки', 'лавка'],
+    ['лавочки', 'лавка'],
+    ['тратуари', 'тротуар'],
+    ['велосмугу', 'велодоріжка'],
+    ['відновлення', 'ремонт'],
+    ['площадку', 'майданчик'],
+    ['бесплатний', 'безкоштовний'],
+  ])('reads "%s" as "%s"', (word, concept) => {
+    expect(conceptOf(stemUk(word))).toBe(stemUk(concept));
+  });
+
+  it('leaves a word in no group as it is', () => {
+    expect(conceptOf(stemUk('басейнів'))).toBe(conceptOf(stemUk('басейн')));
+    expect(conceptOf('кіт')).toBe('кіт');
+  });
+
+  it('puts no stem in two groups', () => {
+    const seen = new Set<string>();
+    for (const stems of synonymGroups().values()) {
+      for (const stem of stems) {
+        expect(seen.has(stem)).toBe(false);
+        seen.add(stem);
+      }
+    }
+  });
+});
+
+describe('hard pairs that share no letters', () => {
+  it.each([
+    ['Прибрати мусор біля остановки', 'Вивезти сміття біля зупинки'],
+    ['Поставити фонарі у дворі', 'Освітлення подвір’я'],
+    ['Нові лавочки в сквері', 'Скамейки у сквері'],
+    ['Зробити нормальні тратуари', 'Ремонт тротуарів'],
+    ['Велосмуга по Київській', 'Велодоріжка на Київській'],
+  ])('finds "%s" and "%s" duplicates', (a, b) => {
+    expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
+  });
+
+  it.each([
+    ['Поставити фонарі на Крошні', 'Лавочки на Крошні'],
+    // Not here: 'Прибрати мусор біля остановки' and 'Електронні табло на зупинках' (0.33): three
+    // words against three, one shared, join with or without the table.
+  ])('keeps "%s" and "%s" apart though they share a concept', (a, b) => {
+    expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
+  });
+});

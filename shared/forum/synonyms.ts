@@ -1,0 +1,69 @@
+// Words that name one thing in a city's ideas, though they share no letters or are spelt another
+// way: Ukrainian synonyms, the surzhyk and Russian words residents type (мусор, остановка, фонарі,
+// скамейка), and common misspellings (тратуар). Each word's stem maps to its concept, the stem of
+// the group's first word, so the duplicate measure (similarity.ts) reads "прибрати мусор" and
+// "вивезти сміття" alike. Small on purpose: it ships in the phone's bundle, and a wrong pair
+// here would join different projects everywhere. Pure.
+
+import { stemUk } from './stemming.js';
+
+// One group a line, its concept first; words in the form a card would most often use. A word is
+// matched by its stem, so its other forms go too (мусору, остановки, фонарів).
+const GROUPS: readonly string[] = [
+  'сміття мусор мусорка мусорний сміттєвий відходи',
+  'урна смітничок урночка',
+  'зупинка остановка зупинковий',
+  'освітлення ліхтар ліхтарі фонар фонарі фонарик світильник освітлювальний підсвітка підсвічування',
+  'лавка лавочка скамейка скамійка лавиця',
+  'тротуар тратуар тротуарний',
+  'велодоріжка велосмуга велодорожка велосипедна-доріжка веломаршрут',
+  'велопарковка велостоянка',
+  // Not відремонтувати: its stem is near ремонт already, and a repair is the project's kind,
+  // not the project (a repaired underpass is not a repaired square).
+  'ремонт відновлення відновити полагодити лагодити ремонтний',
+  'вибоїна вибоїни яма ями ямковий',
+  'майданчик площадка',
+  'відеонагляд камери відеокамери камера',
+  'безкоштовний безплатний бесплатний',
+  'парковка паркінг стоянка автостоянка парковочний паркування',
+  'туалет вбиральня убиральня',
+  'двір подвір’я дворик двори',
+  'світлофор светофор',
+  'тролейбус троллейбус',
+  'перехід переход зебра',
+  'сходи лестниця сходинки ступеньки',
+  'басейн бассейн',
+  'воркаут турнік турніки тренажери',
+  'безбар’єрність доступність інклюзивність',
+  'вивезення вивіз вивозити',
+  'озеленення насадження висадити',
+  'прибирання прибрати прибирати уборка',
+  'застосунок додаток приложение',
+];
+
+// stemsUk drops the apostrophe inside a word, and a hyphen splits a word: the table's words are
+// read the same way.
+const asTyped = (word: string) => word.replace(/['’ʼ]/g, '');
+
+const CONCEPTS = new Map<string, string>();
+for (const line of GROUPS) {
+  const words = line.split(' ').map(asTyped);
+  const concept = stemUk(words[0]);
+  for (const word of words) {
+    // A two-word name (велосипедна-доріжка) is left to the measure's trigrams.
+    if (word.includes('-')) continue;
+    CONCEPTS.set(stemUk(word), concept);
+  }
+}
+
+/** A stem's concept: the first word's stem of its group, or the stem itself when in none. */
+export function conceptOf(stem: string): string {
+  return CONCEPTS.get(stem) ?? stem;
+}
+
+/** The groups as stems, for tests: each group's concept and the stems that map to it. */
+export function synonymGroups(): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const [stem, concept] of CONCEPTS) groups.set(concept, [...(groups.get(concept) ?? []), stem]);
+  return groups;
+}
