@@ -21,6 +21,8 @@ import {
   type ServerLogEntry,
   type SettingName,
   type StoredEvent,
+  type StoredSnapshot,
+  SNAPSHOTS_KEPT,
 } from './store.js';
 
 /** Each entry moves the schema one version up; PRAGMA user_version records how far a file is. */
@@ -89,6 +91,15 @@ const MIGRATIONS: string[] = [
      COALESCE((SELECT MAX(CAST(slug AS INTEGER)) FROM forums WHERE slug NOT LIKE '~%'), 0),
      COALESCE((SELECT MAX(CAST(substr(detail, 12) AS INTEGER)) FROM server_log WHERE detail LIKE 'address /f/%'), 0)));
    DELETE FROM settings WHERE name = 'log_checked';`,
+  // Snapshots of a forum's state at one of its events (the latest few), so that a forum of a
+  // million events opens from one and the events after it rather than from its whole log.
+  `CREATE TABLE snapshots (
+     forum_id TEXT NOT NULL REFERENCES forums(id),
+     seq INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     taken_at INTEGER NOT NULL,
+     PRIMARY KEY (forum_id, seq)
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -440,6 +451,7 @@ export class SqliteStore implements ForumStore {
   private removeForum(forumId: string, entry?: ServerLogEntry): void {
     try {
       this.db.transaction(() => {
+        this.db.prepare('DELETE FROM snapshots WHERE forum_id = ?').run(forumId);
         this.db.prepare('DELETE FROM events WHERE forum_id = ?').run(forumId);
         this.db.prepare('DELETE FROM forums WHERE id = ?').run(forumId);
         if (entry) this.insertLog(entry);
@@ -451,6 +463,33 @@ export class SqliteStore implements ForumStore {
 
   async deleteForum(forumId: string, entry: ServerLogEntry): Promise<void> {
     this.removeForum(forumId, entry);
+  }
+
+  /**
+   * One transaction: the snapshot in, the older ones beyond the latest SNAPSHOTS_KEPT out. Its
+   * body is written once, on the connection's thread: the state was serialised elsewhere.
+   */
+  async saveSnapshot(forumId: string, seq: number, body: string): Promise<void> {
+    if (this.readOnly) throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
+    try {
+      this.db.transaction(() => {
+        const last = this.lastSeq.get(forumId) as number;
+        if (!Number.isInteger(seq) || seq < 1 || seq > last) throw new Error(`forum ${forumId} has no event ${seq} to take a snapshot at`);
+        this.db.prepare('INSERT OR REPLACE INTO snapshots (forum_id, seq, body, taken_at) VALUES (?, ?, ?, ?)').run(forumId, seq, body, Date.now());
+        this.db
+          .prepare('DELETE FROM snapshots WHERE forum_id = ? AND seq NOT IN (SELECT seq FROM snapshots WHERE forum_id = ? ORDER BY seq DESC LIMIT ?)')
+          .run(forumId, forumId, SNAPSHOTS_KEPT);
+      }).immediate();
+    } catch (err) {
+      throw this.storageError(err);
+    }
+  }
+
+  async latestSnapshot(forumId: string): Promise<StoredSnapshot | null> {
+    const row = this.db
+      .prepare('SELECT seq, body FROM snapshots WHERE forum_id = ? AND seq <= (SELECT COALESCE(MAX(seq), 0) FROM events WHERE forum_id = ?) ORDER BY seq DESC LIMIT 1')
+      .get(forumId, forumId) as { seq: number; body: string } | undefined;
+    return row ? { seq: row.seq, body: row.body } : null;
   }
 
   private insertLog(entry: ServerLogEntry): void {

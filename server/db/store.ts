@@ -35,6 +35,16 @@ export interface BatchEntry {
   actionKey: string | null;
 }
 
+/** A forum's state as taken at one of its events (shared/forum/snapshot.ts's JSON), kept beside its log. */
+export interface StoredSnapshot {
+  /** The seq of the last event the state holds. */
+  seq: number;
+  body: string;
+}
+
+/** How many of a forum's latest snapshots a store keeps: the one before stays if the newest is damaged. */
+export const SNAPSHOTS_KEPT = 2;
+
 export interface LoadedForum {
   forum: ForumRecord;
   events: StoredEvent[];
@@ -87,6 +97,13 @@ export interface ForumStore {
   /** Returns the address part given to the forum. */
   finishImport(forumId: string, entry: ServerLogEntry): Promise<string>;
   abortImport(forumId: string): Promise<void>;
+  /**
+   * Keeps a snapshot of a forum's state as of its event `seq`, and only the latest SNAPSHOTS_KEPT
+   * of them. Refused (an Error, nothing kept) for a seq the forum's log does not reach.
+   */
+  saveSnapshot(forumId: string, seq: number, body: string): Promise<void>;
+  /** The forum's newest snapshot within its log (one beyond the log's end is passed over), or null. */
+  latestSnapshot(forumId: string): Promise<StoredSnapshot | null>;
   /** Removes a forum and all its events, and logs it, atomically. */
   deleteForum(forumId: string, entry: ServerLogEntry): Promise<void>;
   /**
@@ -129,6 +146,7 @@ export class MemoryStore implements ForumStore {
   private settings = new Map<SettingName, string>();
   private entries: ServerLogEntry[] = [];
   private lastSlug = 0;
+  private snapshots = new Map<string, StoredSnapshot[]>();
 
   async loadForums(): Promise<LoadedForum[]> {
     return this.forums
@@ -178,7 +196,28 @@ export class MemoryStore implements ForumStore {
 
   async deleteForum(forumId: string, entry: ServerLogEntry): Promise<void> {
     this.forums = this.forums.filter((f) => f.forum.id !== forumId);
+    this.snapshots.delete(forumId);
     this.entries.push({ ...entry });
+  }
+
+  async saveSnapshot(forumId: string, seq: number, body: string): Promise<void> {
+    const f = this.need(forumId);
+    if (!Number.isInteger(seq) || seq < 1 || seq > f.events.length) throw new Error(`forum ${forumId} has no event ${seq} to take a snapshot at`);
+    const kept = (this.snapshots.get(forumId) ?? []).filter((s) => s.seq !== seq);
+    kept.push({ seq, body });
+    kept.sort((a, b) => a.seq - b.seq);
+    this.snapshots.set(forumId, kept.slice(-SNAPSHOTS_KEPT));
+  }
+
+  async latestSnapshot(forumId: string): Promise<StoredSnapshot | null> {
+    const last = this.find(forumId)?.events.length ?? 0;
+    const within = (this.snapshots.get(forumId) ?? []).filter((s) => s.seq <= last);
+    return within.length > 0 ? { ...within[within.length - 1] } : null;
+  }
+
+  /** For tests: a stored snapshot's body replaced, as a damaged disk or an older version would leave it. */
+  damageSnapshot(forumId: string, body: string): void {
+    for (const s of this.snapshots.get(forumId) ?? []) s.body = body;
   }
 
   async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
