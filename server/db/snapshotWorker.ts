@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { snapshotBody } from './snapshotBody.js';
-import { parseStoredEvent } from './sqlite.js';
+import { parseStoredEvent, snapshotBodyOf } from './sqlite.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import type { SnapshotJob, SnapshotOutcome } from './snapshotInWorker.js';
 
@@ -18,9 +18,8 @@ try {
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
     outcome = db.transaction((): SnapshotOutcome => {
-      const previous = db.prepare('SELECT seq, body FROM snapshots WHERE forum_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1').get(forumId, seq) as
-        | { seq: number; body: string }
-        | undefined;
+      const before = db.prepare('SELECT seq FROM snapshots WHERE forum_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1').pluck().get(forumId, seq) as number | undefined;
+      const previous = before === undefined ? undefined : { seq: before, body: snapshotBodyOf(db, forumId, before) };
       const rows = db.prepare('SELECT type, payload FROM events WHERE forum_id = ? AND seq > ? AND seq <= ? ORDER BY seq');
       function* eventsAfter(from: number): Iterable<ForumEvent> {
         // Rows that are not events are left out, as the replay leaves them out.

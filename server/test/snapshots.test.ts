@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
 import { toSnapshot } from '../../shared/forum/snapshot.js';
 import type { ForumState } from '../../shared/forum/types.js';
-import { SqliteStore } from '../db/sqlite.js';
+import { snapshotBodyOf, SqliteStore } from '../db/sqlite.js';
 import { resultsHash } from '../forum/resultsHash.js';
 import { connectConsole, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 
@@ -38,7 +38,7 @@ async function replayed(dbPath: string, forumId: string): Promise<ForumState> {
 const snapshotRows = (dbPath: string): { seq: number; body: string }[] => {
   const db = new Database(dbPath, { readonly: true });
   try {
-    return db.prepare('SELECT seq, body FROM snapshots ORDER BY seq').all() as { seq: number; body: string }[];
+    return (db.prepare('SELECT forum_id, seq FROM snapshots ORDER BY seq').all() as { forum_id: string; seq: number }[]).map((r) => ({ seq: r.seq, body: snapshotBodyOf(db, r.forum_id, r.seq) }));
   } finally {
     db.close();
   }
@@ -132,7 +132,7 @@ describe('a forum with snapshots, restarted', () => {
 
   it('passes over a damaged snapshot for the whole log, to the same state', async () => {
     const db = new Database(dbPath);
-    db.prepare('UPDATE snapshots SET body = ?').run('{"kind":"viche.forumState","version":1,"state":{"id":');
+    db.prepare('UPDATE snapshot_parts SET body = ? WHERE part = 0').run('{"kind":"viche.forumState","version":1,"state":{"id":');
     db.close();
     const third = await start(dbPath);
     running = third.server;
@@ -154,7 +154,9 @@ describe('a forum with snapshots, restarted', () => {
     const events = total;
     const db = new Database(dbPath);
     db.prepare('DELETE FROM snapshots').run();
-    db.prepare('INSERT INTO snapshots (forum_id, seq, body, taken_at) VALUES (?, ?, ?, 0)').run(forumId, events, good.replace('"version":1', '"version":99'));
+    db.prepare('DELETE FROM snapshot_parts').run();
+    db.prepare('INSERT INTO snapshots (forum_id, seq, taken_at) VALUES (?, ?, 0)').run(forumId, events);
+    db.prepare('INSERT INTO snapshot_parts (forum_id, seq, part, body) VALUES (?, ?, 0, ?)').run(forumId, events, good.replace('"version":1', '"version":99'));
     db.close();
     const fourth = await start(dbPath);
     running = fourth.server;
@@ -165,7 +167,7 @@ describe('a forum with snapshots, restarted', () => {
 
     // A good snapshot, but the start-up check's mark is gone (a file from elsewhere): the log is checked whole.
     const again = new Database(dbPath);
-    again.prepare('UPDATE snapshots SET body = ?').run(good);
+    again.prepare('UPDATE snapshot_parts SET body = ?').run(good);
     again.prepare("DELETE FROM settings WHERE name = 'log_checked'").run();
     again.close();
     const fifth = await start(dbPath);

@@ -190,6 +190,7 @@ describe.each(kinds)('%s store', (_name, make) => {
     if (again instanceof SqliteStore) {
       const raw = new Database(again.path, { readonly: true });
       expect(raw.prepare("SELECT seq FROM snapshots WHERE forum_id = 'f1' ORDER BY seq").pluck().all()).toEqual([3, 4]);
+      expect(raw.prepare("SELECT DISTINCT seq FROM snapshot_parts WHERE forum_id = 'f1' ORDER BY seq").pluck().all()).toEqual([3, 4]);
       raw.close();
     }
     await again.deleteForum('f1', entry('deleted'));
@@ -198,8 +199,17 @@ describe.each(kinds)('%s store', (_name, make) => {
     if (again instanceof SqliteStore) {
       const raw = new Database(again.path, { readonly: true });
       expect(raw.prepare("SELECT COUNT(*) FROM snapshots WHERE forum_id = 'f1'").pluck().get()).toBe(0);
+      expect(raw.prepare("SELECT COUNT(*) FROM snapshot_parts WHERE forum_id = 'f1'").pluck().get()).toBe(0);
       raw.close();
     }
+  });
+
+  it('gives back a long snapshot whole, as it was saved', async () => {
+    const { store } = make();
+    await store.createForum(record, [created], entry('created'));
+    const body = JSON.stringify({ text: Array.from({ length: 300_000 }, (_, i) => `є${i}`).join(' ') });
+    await store.saveSnapshot('f1', 1, body);
+    expect((await store.latestSnapshot('f1'))?.body).toBe(body);
   });
 
   it('refuses a snapshot beyond the log\'s end, keeping the one before', async () => {
@@ -241,7 +251,8 @@ describe('sqlite file', () => {
     await store.createForum(record, [created], entry('created'));
     await store.saveSnapshot('f1', 1, 'at 1');
     const raw = new Database(store.path);
-    raw.prepare("INSERT INTO snapshots (forum_id, seq, body, taken_at) VALUES ('f1', 9, 'beyond', 0)").run();
+    raw.prepare("INSERT INTO snapshots (forum_id, seq, taken_at) VALUES ('f1', 9, 0)").run();
+    raw.prepare("INSERT INTO snapshot_parts (forum_id, seq, part, body) VALUES ('f1', 9, 0, 'beyond')").run();
     raw.close();
     expect(await store.latestSnapshot('f1')).toEqual({ seq: 1, body: 'at 1' });
     await store.close();
