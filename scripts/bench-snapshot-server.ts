@@ -96,6 +96,8 @@ export async function benchSnapshotServer(): Promise<void> {
     const quiet = delays.filter((d) => d.at > savedAt + 200);
     const longest = Math.max(...during.map((d) => d.maxMs));
     const calm = Math.max(...quiet.map((d) => d.maxMs));
+    // The worker replays the whole log too (there is no snapshot before), beside the forum in memory.
+    const takingPeak = mib(procKib(taking.proc.child.pid!, 'VmHWM'));
     await stop(taking.proc);
     const db = new SqliteStore(dbPath, { readOnly: true });
     const [loaded] = await db.loadForums({ fromSnapshot: true });
@@ -111,7 +113,7 @@ export async function benchSnapshotServer(): Promise<void> {
     console.log(row('from the whole log (checked from its mark)', whole));
     console.log(row(`from its snapshot (${opened ? `seq ${opened.seq}, ${opened.eventsAfter} events after` : 'NOT USED'})`, fromSnapshot));
     console.log(
-      `  snapshot ${(size / 2 ** 20).toFixed(0)} MiB, taken in ${saved ? `${saved.ms} ms` : 'NOT SAVED'} (worker thread + the write), ` +
+      `  snapshot ${(size / 2 ** 20).toFixed(0)} MiB, taken in ${saved ? `${saved.ms} ms` : 'NOT SAVED'} (worker thread + the write; peak RSS of that server ${takingPeak} MiB), ` +
         `longest event-loop stall meanwhile ${longest.toFixed(1)} ms (${during.length} readings of 100 ms; ${calm.toFixed(1)} ms in the ${quiet.length} readings after, with nothing to do)`,
     );
     if (!opened || !saved) process.exitCode = 1;
