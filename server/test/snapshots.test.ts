@@ -184,3 +184,57 @@ describe('a forum with snapshots, restarted', () => {
     same(running.forums.primary()!.room.state, await replayed(dbPath, forumId));
   });
 });
+
+describe('the start-up check of a forum with a snapshot', () => {
+  const dir = tempDir();
+  const dbPath = join(dir, 'forum.db');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('still checks the events after the snapshot, and the whole log when its mark does not reach the snapshot', async () => {
+    const { server } = await start(dbPath);
+    const room = server.forums.primary()!.room;
+    const admin = await connectConsole(server);
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    const phones = [];
+    for (let i = 0; i < 5; i++) phones.push(await joinPhone(server, `Голос ${i}`));
+    for (const p of phones) ok(await p.send('idea:submit', { priorityCode: '1', title: `Ідея ${p.me.participantId}`, actionId: randomUUID() }));
+    await room.durable();
+    await room.snapshotTaken();
+    let total = (await server.forums.events(room.record.id)).length;
+    while (snapshotRows(dbPath).at(-1)!.seq === total) {
+      ok(await phones[0].send('participant:rename', { name: `Ім’я ${total}`, actionId: randomUUID() }));
+      await room.durable();
+      await room.snapshotTaken();
+      total = (await server.forums.events(room.record.id)).length;
+    }
+    for (const c of [admin, ...phones]) c.close();
+    await server.stop();
+    const snapshotSeq = snapshotRows(dbPath).at(-1)!.seq;
+    const forumId = room.record.id;
+
+    // An event after the snapshot that breaks the rules (a phase jump) stops the start, snapshot or not.
+    const db = new Database(dbPath);
+    const payloadOf = db.prepare('SELECT payload FROM events WHERE forum_id = ? AND seq = ?').pluck();
+    const setPayload = db.prepare('UPDATE events SET type = ?, payload = ? WHERE forum_id = ? AND seq = ?');
+    const after = payloadOf.get(forumId, total) as string;
+    const afterType = (JSON.parse(after) as { type: string }).type;
+    setPayload.run('phaseChanged', JSON.stringify({ type: 'phaseChanged', from: 'lobby', to: 'results' }), forumId, total);
+    await expect(start(dbPath)).rejects.toThrow(new RegExp(`event ${total} \\(phaseChanged\\) breaks the rules`));
+    setPayload.run(afterType, after, forumId, total);
+
+    // One before it, with the mark gone: the whole log is read and checked, and it is found.
+    const before = payloadOf.get(forumId, snapshotSeq - 1) as string;
+    const beforeType = (JSON.parse(before) as { type: string }).type;
+    setPayload.run('phaseChanged', JSON.stringify({ type: 'phaseChanged', from: 'lobby', to: 'results' }), forumId, snapshotSeq - 1);
+    db.prepare("DELETE FROM settings WHERE name = 'log_checked'").run();
+    await expect(start(dbPath)).rejects.toThrow(new RegExp(`event ${snapshotSeq - 1} \\(phaseChanged\\) breaks the rules`));
+    setPayload.run(beforeType, before, forumId, snapshotSeq - 1);
+    db.close();
+
+    // Put right, the log opens again (checked whole), to the state its replay gives.
+    const again = await start(dbPath);
+    same(again.server.forums.primary()!.room.state, await replayed(dbPath, forumId));
+    expect(again.lines.find((l) => l.msg === 'snapshot not used: the forum opened from its whole log')?.why).toMatch(/start-up check/);
+    await again.server.stop();
+  });
+});
