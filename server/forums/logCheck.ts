@@ -4,8 +4,9 @@
 // on top of a plain replay, not a second pass over the log. Only from where the last start found
 // the log clean: that start left a mark (the seq and a digest of the events up to it), and the
 // events up to the mark are replayed plainly when their digest still matches; any change to them,
-// and the whole log is checked again. A damaged log stops the start with one sentence naming the
-// first bad event, unless the organiser starts read-only.
+// and the whole log is checked again. A forum opened from a snapshot is checked from it, the events
+// after it only, when the mark reaches the snapshot's seq. A damaged log stops the start with one
+// sentence naming the first bad event, unless the organiser starts read-only.
 
 import { createHash } from 'node:crypto';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
