@@ -33,7 +33,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 /** The largest forum in voting, then voters moving dots until the log holds `events` events. */
-function millionEventForum(events: number): ForumEvent[] {
+export function millionEventForum(events: number): ForumEvent[] {
   const base = largestForum({ phase: 'voting' });
   const r = new Recorder();
   r.apply(base.events);

@@ -34,6 +34,7 @@ import { benchStalls } from './stalls.js';
 import { runLongLogFault } from './long-log-fault.js';
 import { benchBackup } from './bench-backup.js';
 import { benchSnapshot } from './bench-snapshot.js';
+import { benchSnapshotServer } from './bench-snapshot-server.js';
 import { benchDoneActions } from './bench-done-actions.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
@@ -646,7 +647,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, backup, guessing, startcheck, snapshot, doneactions. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, backup, guessing, startcheck, snapshot, snapshotserver, doneactions. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -675,5 +676,6 @@ if (part('backup')) await benchBackup();
 if (part('guessing')) await benchGuessing();
 if (part('startcheck')) benchStartCheck();
 if (part('snapshot')) benchSnapshot();
+if (part('snapshotserver')) await benchSnapshotServer();
 if (part('doneactions')) benchDoneActions();
 process.exit(0);

@@ -46,6 +46,8 @@ export async function buildServer(root = ROOT, entry = 'server/cli.ts', out = SE
   if (entry === 'server/cli.ts') await buildServer(root, 'server/http/documentWorker.ts', join(dirname(out), 'document-worker.mjs'));
   // The backups' worker (server/db/backup.ts starts it beside the bundle).
   if (entry === 'server/cli.ts') await buildServer(root, 'server/db/backupWorker.ts', join(dirname(out), 'backup-worker.mjs'));
+  // The snapshots' worker (server/db/snapshotInWorker.ts starts it beside the bundle).
+  if (entry === 'server/cli.ts') await buildServer(root, 'server/db/snapshotWorker.ts', join(dirname(out), 'snapshot-worker.mjs'));
   return outfile;
 }
 

@@ -45,7 +45,8 @@ export function bundled(script: string, root = ROOT): Promise<string> {
 }
 
 /** `root`: another checkout of Viche, to measure an earlier version with the same load. */
-export async function startServerProcess(env: Record<string, string>, script = 'server/cli.ts', root = ROOT): Promise<ServerProcess> {
+/** `startTimeoutMs`: how long it may take to listen (a forum of a million events replays for a while). */
+export async function startServerProcess(env: Record<string, string>, script = 'server/cli.ts', root = ROOT, startTimeoutMs = 30_000): Promise<ServerProcess> {
   const file = await bundled(script, root);
   // BENCH_SERVER_NODE_ARGS: flags for the server's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -67,7 +68,7 @@ export async function startServerProcess(env: Record<string, string>, script = '
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), startTimeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const line = /VICHE_LISTENING (\{.*\})/.exec(out);

@@ -6,6 +6,7 @@
 import type { ForumEvent } from '../../shared/forum/types.js';
 import type { BackupInfo, BackupReason } from './backup.js';
 import { StorageConflict } from '../errors.js';
+import { snapshotBody } from './snapshotBody.js';
 
 export interface ForumRecord {
   id: string;
@@ -35,12 +36,39 @@ export interface BatchEntry {
   actionKey: string | null;
 }
 
+/** A forum's state as taken at one of its events (shared/forum/snapshot.ts's JSON), kept beside its log. */
+export interface StoredSnapshot {
+  /** The seq of the last event the state holds. */
+  seq: number;
+  body: string;
+}
+
+/** How many of a forum's latest snapshots a store keeps: the one before stays if the newest is damaged. */
+export const SNAPSHOTS_KEPT = 2;
+
 export interface LoadedForum {
   forum: ForumRecord;
   events: StoredEvent[];
   /** Stored rows that are not events (garbled payloads): never replayed, named by the start-up check. */
   unreadable?: { seq: number; type: string; reason: string }[];
+  /**
+   * Read from its latest snapshot (loadForums({ fromSnapshot: true })): `events` and `unreadable`
+   * are then only the rows after the snapshot's seq, and the two fields below tell what the
+   * snapshot's own events did for resends.
+   */
+  snapshot?: StoredSnapshot;
+  /** With a snapshot: the action id of every stored row up to its seq (the action_key column alone). */
+  keysBefore?: string[];
+  /** With a snapshot: the keyed events among its last RECENT_BEFORE_SNAPSHOT rows, so a recent resend is answered as done. */
+  doneBefore?: StoredEvent[];
 }
+
+/**
+ * How many rows before a snapshot's seq are read whole for the actions they did: a phone resending
+ * one of them after a restart is answered as done; one older is told its id was used (the tap is
+ * counted once, and the phone is sent its ballot as saved).
+ */
+export const RECENT_BEFORE_SNAPSHOT = 20_000;
 
 /** A step in a whole forum's life, kept by the server (a deleted forum's own log is gone with it). */
 export interface ServerLogEntry {
@@ -63,8 +91,13 @@ export type NewForum = Omit<ForumRecord, 'slug'>;
  * Each forum's events are numbered 1, 2, 3… (seq) in the order stored, apart from other forums'.
  */
 export interface ForumStore {
-  /** Every forum with all its events in order, oldest forum first. */
-  loadForums(): Promise<LoadedForum[]>;
+  /**
+   * Every forum with all its events in order, oldest forum first; with `fromSnapshot`, a forum that
+   * has a snapshot comes with it and only the rows after it (LoadedForum.snapshot).
+   */
+  loadForums(options?: { fromSnapshot?: boolean }): Promise<LoadedForum[]>;
+  /** One forum's whole log, as loadForums reads it: for a forum whose snapshot was refused. */
+  loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>>;
   /**
    * A forum's events after `seq` (0 for all of them) in order, at most `limit`; none for an unknown
    * forum. A large forum's log is read a page at a time: its file, a room catching up.
@@ -87,6 +120,19 @@ export interface ForumStore {
   /** Returns the address part given to the forum. */
   finishImport(forumId: string, entry: ServerLogEntry): Promise<string>;
   abortImport(forumId: string): Promise<void>;
+  /**
+   * Keeps a snapshot of a forum's state as of its event `seq`, and only the latest SNAPSHOTS_KEPT
+   * of them. Refused (an Error, nothing kept) for a seq the forum's log does not reach.
+   */
+  saveSnapshot(forumId: string, seq: number, body: string): Promise<void>;
+  /** The forum's newest snapshot within its log (one beyond the log's end is passed over), or null. */
+  latestSnapshot(forumId: string): Promise<StoredSnapshot | null>;
+  /**
+   * The body of a snapshot of the forum as of its stored event `seq` (the JSON of
+   * shared/forum/snapshot.ts), built from its latest snapshot and the events since; off the event
+   * loop where the store can (SQLite's file, read by a worker thread).
+   */
+  snapshotBody(forumId: string, seq: number): Promise<string>;
   /** Removes a forum and all its events, and logs it, atomically. */
   deleteForum(forumId: string, entry: ServerLogEntry): Promise<void>;
   /**
@@ -129,11 +175,31 @@ export class MemoryStore implements ForumStore {
   private settings = new Map<SettingName, string>();
   private entries: ServerLogEntry[] = [];
   private lastSlug = 0;
+  private snapshots = new Map<string, StoredSnapshot[]>();
 
-  async loadForums(): Promise<LoadedForum[]> {
-    return this.forums
-      .filter((f) => f.forum.slug !== IMPORTING_SLUG(f.forum.id))
-      .map((f) => ({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)) }));
+  async loadForums(options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum[]> {
+    const loaded: LoadedForum[] = [];
+    for (const f of this.forums) {
+      if (f.forum.slug === IMPORTING_SLUG(f.forum.id)) continue;
+      const snapshot = options.fromSnapshot ? await this.latestSnapshot(f.forum.id) : null;
+      if (!snapshot) {
+        loaded.push({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)) });
+        continue;
+      }
+      const before = f.events.slice(0, snapshot.seq);
+      loaded.push({
+        forum: { ...f.forum },
+        events: f.events.slice(snapshot.seq).map((e) => structuredClone(e)),
+        snapshot,
+        keysBefore: before.flatMap((e) => (e.actionKey ? [e.actionKey] : [])),
+        doneBefore: before.slice(-RECENT_BEFORE_SNAPSHOT).filter((e) => e.actionKey).map((e) => structuredClone(e)),
+      });
+    }
+    return loaded;
+  }
+
+  async loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {
+    return { events: (this.find(forumId)?.events ?? []).map((e) => structuredClone(e)) };
   }
 
   async loadEventsAfter(forumId: string, seq: number, limit = Infinity): Promise<StoredEvent[]> {
@@ -178,7 +244,34 @@ export class MemoryStore implements ForumStore {
 
   async deleteForum(forumId: string, entry: ServerLogEntry): Promise<void> {
     this.forums = this.forums.filter((f) => f.forum.id !== forumId);
+    this.snapshots.delete(forumId);
     this.entries.push({ ...entry });
+  }
+
+  async saveSnapshot(forumId: string, seq: number, body: string): Promise<void> {
+    const f = this.need(forumId);
+    if (!Number.isInteger(seq) || seq < 1 || seq > f.events.length) throw new Error(`forum ${forumId} has no event ${seq} to take a snapshot at`);
+    const kept = (this.snapshots.get(forumId) ?? []).filter((s) => s.seq !== seq);
+    kept.push({ seq, body });
+    kept.sort((a, b) => a.seq - b.seq);
+    this.snapshots.set(forumId, kept.slice(-SNAPSHOTS_KEPT));
+  }
+
+  async latestSnapshot(forumId: string): Promise<StoredSnapshot | null> {
+    const last = this.find(forumId)?.events.length ?? 0;
+    const within = (this.snapshots.get(forumId) ?? []).filter((s) => s.seq <= last);
+    return within.length > 0 ? { ...within[within.length - 1] } : null;
+  }
+
+  async snapshotBody(forumId: string, seq: number): Promise<string> {
+    const events = this.need(forumId).events;
+    const previous = (this.snapshots.get(forumId) ?? []).filter((s) => s.seq <= seq).at(-1) ?? null;
+    return snapshotBody(previous, (from) => events.slice(from, seq).map((e) => structuredClone(e.event)));
+  }
+
+  /** For tests: a stored snapshot's body replaced, as a damaged disk or an older version would leave it. */
+  damageSnapshot(forumId: string, body: string): void {
+    for (const s of this.snapshots.get(forumId) ?? []) s.body = body;
   }
 
   async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {

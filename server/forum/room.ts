@@ -152,7 +152,25 @@ const MAX_GATHER_MS = 15;
 
 /** The seq of a loaded forum's last stored row, a row that is not an event included. */
 const lastSeqOf = (loaded: LoadedForum): number =>
-  Math.max(loaded.events.at(-1)?.seq ?? 0, ...(loaded.unreadable ?? []).map((u) => u.seq));
+  Math.max(loaded.snapshot?.seq ?? 0, loaded.events.at(-1)?.seq ?? 0, ...(loaded.unreadable ?? []).map((u) => u.seq));
+
+/** A forum opened from a snapshot: its state twice (live and saved, no object shared), and what its snapshot's actions did. */
+export interface SnapshotStart {
+  /** The live state as of the snapshot's seq; ignored when the forum comes already replayed. */
+  state: ForumState;
+  saved: ForumState;
+  keysBefore: readonly string[];
+  doneBefore: readonly { event: ForumEvent; actionKey: string | null }[];
+}
+
+/** How a room keeps snapshots of its saved state (Forums.open gives it; none in a read-only start). */
+export interface SnapshotPolicy {
+  /** A snapshot every this many stored events. */
+  every: number;
+  /** A snapshot stored, as of the forum's event `seq`; `ms` from asking for it to its being stored. */
+  onSaved?: (forumId: string, seq: number, ms: number) => void;
+  onFailed?: (forumId: string, seq: number, err: unknown) => void;
+}
 
 export class ForumRoom {
   readonly state: ForumState;
@@ -191,6 +209,10 @@ export class ForumRoom {
   /** How many times the forum began catching up: each run knows whether it is still the latest. */
   private catchUps = 0;
   private closed = false;
+  private snapshots: SnapshotPolicy | null = null;
+  /** The seq of the forum's latest snapshot, stored or being taken. */
+  private snapshotSeq = 0;
+  private snapshotting: Promise<void> | null = null;
   private readonly online = new Map<string, number>();
   private readonly listeners = new Set<ChangeListener>();
 
@@ -203,10 +225,12 @@ export class ForumRoom {
     readonly storage: StorageHealth,
     /** The forum already replayed from `events` (an import builds it in slices): taken as it is. */
     replayed?: ForumState,
+    /** Opened from a snapshot: `events` are those after it. */
+    from?: SnapshotStart,
   ) {
     this.record = record;
     this.lastSeq = lastSeq;
-    this.state = replayed ?? emptyState();
+    this.state = replayed ?? from?.state ?? emptyState();
     if (replayed && events.length === 0) {
       // An import, replayed in slices: its saved copy is built from the log in the background
       // rather than copied here: a copy of the largest forum's state in one go (structuredClone)
@@ -218,7 +242,11 @@ export class ForumRoom {
     // holds: applyEvent never changes what it takes from an event, it only replaces it. 67 ms more
     // for the largest forum's 95,000 events, where reading them back takes 600. A forum the
     // start-up check already replayed (through the rules) is taken as it is.
-    const saved = emptyState();
+    const saved = from?.saved ?? emptyState();
+    if (from) {
+      for (const key of from.keysBefore) this.usedKeys.add(key);
+      for (const { event, actionKey } of from.doneBefore) if (actionKey) this.remember(actionKey, event);
+    }
     for (const { event, actionKey } of events) {
       if (!replayed) applyEvent(this.state, event);
       applyEvent(saved, event);
@@ -232,8 +260,8 @@ export class ForumRoom {
    * A stored forum, replayed (or taken as the start-up check replayed it). One from before
    * admission modes gets its hall secret and projector key here, once.
    */
-  static async load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth, replayed?: ForumState): Promise<ForumRoom> {
-    const room = new ForumRoom(store, loaded.forum, loaded.events, lastSeqOf(loaded), storage, replayed);
+  static async load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth, replayed?: ForumState, from?: SnapshotStart): Promise<ForumRoom> {
+    const room = new ForumRoom(store, loaded.forum, loaded.events, lastSeqOf(loaded), storage, replayed, from);
     const missing: Partial<ForumSecrets> = {};
     if (!room.record.joinSecret) missing.joinSecret = newSecret();
     if (!room.record.screenKey) missing.screenKey = newSecret();
@@ -451,6 +479,7 @@ export class ForumRoom {
       this.writing = null;
       this.saveBatch(batch, this.savedSeq < this.lastSeq);
       this.savedSeq = this.lastSeq;
+      this.snapshotIfDue();
       for (const action of batch) this.emit(action.effects);
       // What the batch changed goes out before its acks, as it did when each action was written alone.
       for (const listener of this.flushedListeners) listener();
@@ -714,11 +743,54 @@ export class ForumRoom {
   }
 
   /** Stores what is pending, then stops the presence timers (when the server closes). */
+  /**
+   * Keeps a snapshot of the forum as stored every `policy.every` events from `latest` (the seq of
+   * its newest snapshot, 0 for none): a forum that opens later reads it and the events after it.
+   */
+  keepSnapshots(policy: SnapshotPolicy, latest: number): void {
+    this.snapshots = policy;
+    this.snapshotSeq = latest;
+    this.snapshotIfDue();
+  }
+
+  /**
+   * The store builds the snapshot from what it holds up to the last stored event (a worker thread
+   * for SQLite): the hall is answered meanwhile; only the body's write is the event loop's. One at
+   * a time; a failed one is tried again an interval later, the log holding everything meanwhile.
+   */
+  private snapshotIfDue(): void {
+    const policy = this.snapshots;
+    if (!policy || this.snapshotting || this.closed || this.undone) return;
+    const seq = this.lastSeq;
+    if (seq - this.snapshotSeq < policy.every) return;
+    this.snapshotSeq = seq;
+    const start = performance.now();
+    this.snapshotting = (async () => {
+      try {
+        const body = await this.store.snapshotBody(this.record.id, seq);
+        if (this.closed) return;
+        await this.store.saveSnapshot(this.record.id, seq, body);
+        policy.onSaved?.(this.record.id, seq, performance.now() - start);
+      } catch (err) {
+        policy.onFailed?.(this.record.id, seq, err);
+      } finally {
+        this.snapshotting = null;
+      }
+    })();
+  }
+
+  /** Resolves once no snapshot is being taken (tests wait for one). */
+  async snapshotTaken(): Promise<void> {
+    await this.snapshotting;
+  }
+
   async close(): Promise<void> {
     this.flush();
     await this.durable();
     this.takeSaved(Infinity);
     this.closed = true;
+    // A worker still reading the file is let finish: its body is dropped, the file left as it was.
+    await this.snapshotting;
     this.flushing?.cancel();
     this.catchingUp?.cancel();
     for (const timer of this.leaving.values()) clearTimeout(timer);

@@ -4,8 +4,9 @@
 // on top of a plain replay, not a second pass over the log. Only from where the last start found
 // the log clean: that start left a mark (the seq and a digest of the events up to it), and the
 // events up to the mark are replayed plainly when their digest still matches; any change to them,
-// and the whole log is checked again. A damaged log stops the start with one sentence naming the
-// first bad event, unless the organiser starts read-only.
+// and the whole log is checked again. A forum opened from a snapshot is checked from it, the events
+// after it only, when the mark reaches the snapshot's seq. A damaged log stops the start with one
+// sentence naming the first bad event, unless the organiser starts read-only.
 
 import { createHash } from 'node:crypto';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
@@ -57,9 +58,27 @@ export interface LogDamage {
  * The forum as the server holds it after replaying its log, what is wrong with the log, if anything,
  * and, when nothing is, the mark the next start checks from.
  */
-export function checkForumLog(loaded: LoadedForum, mark?: CheckedMark): { state: ForumState; damage: LogDamage | null; mark: CheckedMark | null; checked: number } {
+export function checkForumLog(
+  loaded: LoadedForum,
+  mark?: CheckedMark,
+  /**
+   * The forum as of its snapshot (loaded.events are then those after it), taken on trust only when
+   * `mark` reaches the snapshot's seq: a start found every event up to there clean. Changed in place.
+   */
+  from?: { seq: number; state: ForumState },
+): { state: ForumState; damage: LogDamage | null; mark: CheckedMark | null; checked: number } {
   const events = loaded.events;
   const unreadable = loaded.unreadable ?? [];
+  if (from) {
+    if (!mark || mark.seq < from.seq) throw new Error(`the snapshot at ${from.seq} is beyond the log's checked mark`);
+    // Events between the snapshot and the mark are checked again: fewer than a snapshot interval.
+    const report = verifyLog(events, { state: from.state, events: from.seq, firstCreated: 1 });
+    const damage = damageOf(report, unreadable);
+    // The digest of the events before the snapshot is not known here: a start that replays the
+    // whole log finds it differs, and checks it all, as it should.
+    const last = Math.max(from.seq, events.at(-1)?.seq ?? 0);
+    return { state: report.state, damage, mark: damage ? null : { seq: last, digest: FROM_SNAPSHOT }, checked: events.length };
+  }
   // Rows that are not events are looked for in the whole log, every time: it costs nothing more.
   const digest = digests(events, mark?.seq ?? null);
   const prefix = unreadable.length === 0 ? digest.atMark : null;
@@ -73,13 +92,27 @@ export function checkForumLog(loaded: LoadedForum, mark?: CheckedMark): { state:
   } else {
     report = verifyLog(events);
   }
+  const damage = damageOf(report, unreadable);
+  if (damage) return { state: report.state, damage, mark: null, checked };
+  return { state: report.state, damage: null, mark: { seq: events[events.length - 1].seq, digest: digest.whole }, checked };
+}
+
+/** A mark left by a start that opened the forum from a snapshot, whose digest matches no log. */
+const FROM_SNAPSHOT = 'from-snapshot';
+
+/**
+ * The mark a server leaves as it stores a snapshot at `seq`: the next start may take that snapshot
+ * on trust. A start that replays the whole log finds its digest differs, and checks it all.
+ */
+export const snapshotMark = (seq: number): CheckedMark => ({ seq, digest: FROM_SNAPSHOT });
+
+function damageOf(report: ReturnType<typeof verifyLog>, unreadable: NonNullable<LoadedForum['unreadable']>): LogDamage | null {
   const found = [
     ...report.problems.map((p) => ({ seq: p.seq, text: `event ${p.seq} (${p.type}) breaks the rules with ${p.error.code}: ${p.detail}` })),
     ...unreadable.map((u) => ({ seq: u.seq, text: `event ${u.seq} (${u.type}) cannot be read: ${u.reason}` })),
   ].sort((a, b) => a.seq - b.seq);
   if (report.events === 0 && found.length === 0) found.push({ seq: 0, text: 'it has no events at all, not even the forumCreated it was stored with' });
-  if (found.length > 0) return { state: report.state, damage: { count: found.length, first: found[0].text }, mark: null, checked };
-  return { state: report.state, damage: null, mark: { seq: events[events.length - 1].seq, digest: digest.whole }, checked };
+  return found.length > 0 ? { count: found.length, first: found[0].text } : null;
 }
 
 /** The sentence a damaged log stops the start with. */

@@ -7,7 +7,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { decideArchive } from '../../shared/forum/rules.js';
 import type { ForumStore, ForumRecord, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
-import { newSecret, Refusal, type Effects, ForumRoom } from '../forum/room.js';
+import { newSecret, Refusal, type Effects, ForumRoom, type SnapshotPolicy, type SnapshotStart } from '../forum/room.js';
+import { fromSnapshot } from '../../shared/forum/snapshot.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
 import { ServerSecrets } from './secrets.js';
@@ -26,6 +27,24 @@ export interface LiveForum<A extends Attached = Attached> {
 /** Events stored per transaction of an import: a few ms of writing each, besides the sync. */
 const IMPORT_SLICE = 500;
 
+/**
+ * A forum's snapshot as its live state and its saved copy (parsed twice: the two must share no
+ * record), or why it was refused (damaged, of another version, inconsistent).
+ */
+function startOf(loaded: LoadedForum): SnapshotStart | string {
+  const body = loaded.snapshot!.body;
+  try {
+    return {
+      state: fromSnapshot(JSON.parse(body)),
+      saved: fromSnapshot(JSON.parse(body)),
+      keysBefore: loaded.keysBefore ?? [],
+      doneBefore: loaded.doneBefore ?? [],
+    };
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 export type ForumsListener = (forumId: string | null, effects: Effects | null) => void;
 
 export class Forums<A extends Attached = Attached> {
@@ -35,6 +54,8 @@ export class Forums<A extends Attached = Attached> {
   secrets!: ServerSecrets;
   /** The log of whole forums, read once and kept as it is added to (the forum list shows it). */
   private log: ServerLogEntry[] = [];
+  /** How every forum keeps snapshots; none kept without one. */
+  private snapshots: SnapshotPolicy | null = null;
 
   private constructor(
     private readonly store: ForumStore,
@@ -49,14 +70,45 @@ export class Forums<A extends Attached = Attached> {
     attach: (room: ForumRoom) => A,
     options: {
       facilitatorKey?: string;
-      /** Checks a stored forum's log before it opens (it may refuse), returning the forum it replayed. */
-      checkLog?: (loaded: LoadedForum) => ForumState;
+      /**
+       * Checks a stored forum's log before it opens (it may refuse), returning the forum it
+       * replayed. Given a snapshot's state (`from`, loaded.events then after it), null when it
+       * cannot take that snapshot on trust: the forum is then read and checked whole.
+       */
+      checkLog?: (loaded: LoadedForum, from?: { seq: number; state: ForumState }) => ForumState | null;
+      /** Told how each forum with a snapshot opened: from it, or from its whole log and why. */
+      onSnapshot?: (loaded: LoadedForum, outcome: { opened: true; eventsAfter: number } | { opened: false; why: string }) => void;
+      snapshots?: SnapshotPolicy;
     } = {},
   ): Promise<Forums<A>> {
     const forums = new Forums(store, storage, attach);
+    forums.snapshots = options.snapshots ?? null;
     forums.secrets = await ServerSecrets.load(store, (run) => forums.write(run), options.facilitatorKey);
     forums.log = await store.serverLog();
-    for (const loaded of await store.loadForums()) forums.open(await ForumRoom.load(store, loaded, storage, options.checkLog?.(loaded)));
+    for (let loaded of await store.loadForums({ fromSnapshot: true })) {
+      let from: SnapshotStart | undefined;
+      let replayed: ForumState | null | undefined;
+      if (loaded.snapshot) {
+        const read = startOf(loaded);
+        if (typeof read !== 'string') {
+          replayed = options.checkLog ? options.checkLog(loaded, { seq: loaded.snapshot.seq, state: read.state }) : undefined;
+          if (replayed !== null) from = read;
+        }
+        const why = typeof read === 'string' ? read : replayed === null ? 'the start-up check has not reached its seq' : null;
+        if (why !== null) {
+          // The whole log, as a forum without a snapshot opens.
+          const snapshot = loaded.snapshot;
+          loaded = { forum: loaded.forum, ...(await store.loadLog(loaded.forum.id)) };
+          options.onSnapshot?.({ ...loaded, snapshot }, { opened: false, why });
+          replayed = undefined;
+        } else {
+          options.onSnapshot?.(loaded, { opened: true, eventsAfter: loaded.events.length });
+        }
+      }
+      if (!from) replayed = options.checkLog?.(loaded) ?? undefined;
+      const room = await ForumRoom.load(store, loaded, storage, replayed ?? undefined, from);
+      forums.open(room, loaded.snapshot?.seq ?? 0);
+    }
     return forums;
   }
 
@@ -70,8 +122,9 @@ export class Forums<A extends Attached = Attached> {
     return this.secrets.rotate();
   }
 
-  private open(room: ForumRoom): LiveForum<A> {
+  private open(room: ForumRoom, latestSnapshot = 0): LiveForum<A> {
     const forum: LiveForum<A> = { room, attached: this.attach(room) };
+    if (this.snapshots) room.keepSnapshots(this.snapshots, latestSnapshot);
     this.live.set(room.record.id, forum);
     room.onChange((effects) => this.emit(room.record.id, effects));
     return forum;

@@ -172,6 +172,57 @@ describe.each(kinds)('%s store', (_name, make) => {
     await again.close();
   });
 
+  it('keeps a forum\'s latest snapshots, gives back the newest, and deletes them with the forum', async () => {
+    const { store, reopen } = make();
+    await store.createForum(record, [created], entry('created'));
+    await store.createForum({ ...record, id: 'f2' }, [{ ...created, id: 'f2' }], entry('created', 'f2'));
+    await store.appendBatch('f1', 1, [{ events: [joined(1), joined(2), joined(3)], actionKey: null }]);
+    expect(await store.latestSnapshot('f1')).toBeNull();
+    await store.saveSnapshot('f1', 2, 'at 2');
+    await store.saveSnapshot('f1', 3, 'at 3');
+    await store.saveSnapshot('f1', 4, 'at 4');
+    await store.saveSnapshot('f2', 1, 'other');
+    await store.close();
+    const again = reopen();
+    expect(await again.latestSnapshot('f1')).toEqual({ seq: 4, body: 'at 4' });
+    expect(await again.latestSnapshot('f2')).toEqual({ seq: 1, body: 'other' });
+    expect(await again.latestSnapshot('nobody')).toBeNull();
+    if (again instanceof SqliteStore) {
+      const raw = new Database(again.path, { readonly: true });
+      expect(raw.prepare("SELECT seq FROM snapshots WHERE forum_id = 'f1' ORDER BY seq").pluck().all()).toEqual([3, 4]);
+      expect(raw.prepare("SELECT DISTINCT seq FROM snapshot_parts WHERE forum_id = 'f1' ORDER BY seq").pluck().all()).toEqual([3, 4]);
+      raw.close();
+    }
+    await again.deleteForum('f1', entry('deleted'));
+    expect(await again.latestSnapshot('f1')).toBeNull();
+    expect(await again.latestSnapshot('f2')).toEqual({ seq: 1, body: 'other' });
+    if (again instanceof SqliteStore) {
+      const raw = new Database(again.path, { readonly: true });
+      expect(raw.prepare("SELECT COUNT(*) FROM snapshots WHERE forum_id = 'f1'").pluck().get()).toBe(0);
+      expect(raw.prepare("SELECT COUNT(*) FROM snapshot_parts WHERE forum_id = 'f1'").pluck().get()).toBe(0);
+      raw.close();
+    }
+  });
+
+  it('gives back a long snapshot whole, as it was saved', async () => {
+    const { store } = make();
+    await store.createForum(record, [created], entry('created'));
+    const body = JSON.stringify({ text: Array.from({ length: 300_000 }, (_, i) => `є${i}`).join(' ') });
+    await store.saveSnapshot('f1', 1, body);
+    expect((await store.latestSnapshot('f1'))?.body).toBe(body);
+  });
+
+  it('refuses a snapshot beyond the log\'s end, keeping the one before', async () => {
+    const { store } = make();
+    await store.createForum(record, [created], entry('created'));
+    await store.appendBatch('f1', 1, [{ events: [joined(1)], actionKey: null }]);
+    await store.saveSnapshot('f1', 2, 'at 2');
+    await expect(store.saveSnapshot('f1', 3, 'beyond')).rejects.toThrow(/no event 3/);
+    await expect(store.saveSnapshot('f1', 0, 'before')).rejects.toThrow(/no event 0/);
+    await expect(store.saveSnapshot('nobody', 1, 'x')).rejects.toThrow();
+    expect(await store.latestSnapshot('f1')).toEqual({ seq: 2, body: 'at 2' });
+  });
+
   it('lets a room replay the forum exactly, including which actions were done', async () => {
     const { store, reopen } = make();
     const room = await ForumRoom.create(store, record, [created], entry('created'), new StorageHealth());
@@ -193,6 +244,20 @@ describe.each(kinds)('%s store', (_name, make) => {
 });
 
 describe('sqlite file', () => {
+  it('passes over a snapshot beyond the log\'s end, as another program could leave one', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const store = new SqliteStore(join(dir, 'forum.db'));
+    await store.createForum(record, [created], entry('created'));
+    await store.saveSnapshot('f1', 1, 'at 1');
+    const raw = new Database(store.path);
+    raw.prepare("INSERT INTO snapshots (forum_id, seq, taken_at) VALUES ('f1', 9, 0)").run();
+    raw.prepare("INSERT INTO snapshot_parts (forum_id, seq, part, body) VALUES ('f1', 9, 0, 'beyond')").run();
+    raw.close();
+    expect(await store.latestSnapshot('f1')).toEqual({ seq: 1, body: 'at 1' });
+    await store.close();
+  });
+
   it('runs in WAL mode with full sync, and refuses a file from a newer schema', async () => {
     const dir = tempDir();
     dirs.push(dir);

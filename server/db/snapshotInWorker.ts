@@ -1,0 +1,31 @@
+// Starts the snapshots' worker thread (snapshotWorker.ts) for one snapshot and waits for its body:
+// from the bundle when the server runs bundled (dist/snapshot-worker.mjs), else from the sources
+// through tsx, as the backups' and the forum file's workers are started.
+
+import { Worker } from 'node:worker_threads';
+
+export interface SnapshotJob {
+  path: string;
+  forumId: string;
+  seq: number;
+}
+
+export type SnapshotOutcome = { ok: true; body: string } | { ok: false; message: string };
+function startWorker(job: SnapshotJob): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.mjs')) return new Worker(new URL('./snapshot-worker.mjs', here), { workerData: job });
+  return new Worker(new URL('../forums/fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL('./snapshotWorker.ts', here).href } });
+}
+
+/** The JSON of forum `forumId`'s state after its event `seq`, built in a worker thread from the file at `path`. */
+export function snapshotInWorker(job: SnapshotJob): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const worker = startWorker(job);
+    worker.once('message', (outcome: SnapshotOutcome) => {
+      if (outcome.ok) resolve(outcome.body);
+      else reject(new Error(`the snapshot's worker failed: ${outcome.message}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the snapshot's worker stopped (${code})`)));
+  });
+}
