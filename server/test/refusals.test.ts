@@ -40,7 +40,13 @@ describe('refusals', () => {
    * thing the others received.
    */
   async function expectRefusal(code: string, attempt: () => Promise<{ ok: boolean; error?: { code: string; message: string } }>) {
-    await new Promise((r) => setTimeout(r, 15)); // let the last accepted action's broadcasts arrive
+    // The last accepted action's broadcasts arrive first: until nobody has received anything for
+    // 60 ms (a busy machine delays them past any fixed wait).
+    for (let i = 0; i < 50; i++) {
+      const heard = [admin, screen, bob].map((c) => c.received.length).join();
+      await new Promise((r) => setTimeout(r, 60));
+      if ([admin, screen, bob].map((c) => c.received.length).join() === heard) break;
+    }
     const before = { events: eventCount(), state: snapshot() };
     const marks = [admin, screen, bob].map((c) => c.mark());
     const ack = await attempt();
