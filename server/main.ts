@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listBackups, type BackupInfo, type BackupReason } from './db/backup.js';
 import { WriterLock } from './db/lock.js';
+import { FileLease, type ForumLease } from './forums/lease.js';
 import { checkDatabasePath, READ_ONLY_DETAIL, SqliteStore, startupErrorOf } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
 import { StartupError, StorageUnavailable } from './errors.js';
@@ -50,6 +51,8 @@ export interface ServerConfig {
   /** Path of the SQLite file; ignored when `store` is given. */
   dbPath: string;
   store?: ForumStore;
+  /** Who may write each forum (default: the database file's writer lock owns every forum in it). */
+  lease?: ForumLease;
   /** Base URL given to phones; detected from the LAN when absent. */
   publicUrl?: string;
   /** Overrides the key stored with the forum. */
@@ -522,6 +525,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     forums = await Forums.open(store, storage, attach, {
       facilitatorKey: config.facilitatorKey,
       checkLog,
+      lease: config.lease ?? new FileLease(lock),
+      onElsewhere: (forum) => log.warn({ forum: forum.slug }, 'forum not opened: another server process holds its lease'),
       onSnapshot: (loaded, outcome) => {
         if (outcome.opened) log.info({ forum: loaded.forum.slug, seq: loaded.snapshot!.seq, eventsAfter: outcome.eventsAfter }, 'forum opened from its snapshot');
         else log.warn({ forum: loaded.forum.slug, seq: loaded.snapshot!.seq, why: outcome.why }, 'snapshot not used: the forum opened from its whole log');

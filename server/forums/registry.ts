@@ -12,6 +12,7 @@ import { fromSnapshot } from '../../shared/forum/snapshot.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
 import { ServerSecrets } from './secrets.js';
+import { FileLease, type ForumLease } from './lease.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 
 /** What the server attaches to a forum while it is open: admission, connections, duplicates. */
@@ -56,6 +57,9 @@ export class Forums<A extends Attached = Attached> {
   private log: ServerLogEntry[] = [];
   /** How every forum keeps snapshots; none kept without one. */
   private snapshots: SnapshotPolicy | null = null;
+  /** Who may write each forum: a forum is opened here only with its lease. */
+  private lease: ForumLease = new FileLease(null);
+  private stopLeaseWatch: () => void = () => {};
 
   private constructor(
     private readonly store: ForumStore,
@@ -79,13 +83,23 @@ export class Forums<A extends Attached = Attached> {
       /** Told how each forum with a snapshot opened: from it, or from its whole log and why. */
       onSnapshot?: (loaded: LoadedForum, outcome: { opened: true; eventsAfter: number } | { opened: false; why: string }) => void;
       snapshots?: SnapshotPolicy;
+      /** The forums' leases (default: the database file's writer lock owns them all). */
+      lease?: ForumLease;
+      /** Told of each stored forum not opened because another process holds its lease. */
+      onElsewhere?: (forum: ForumRecord) => void;
     } = {},
   ): Promise<Forums<A>> {
     const forums = new Forums(store, storage, attach);
     forums.snapshots = options.snapshots ?? null;
+    if (options.lease) forums.lease = options.lease;
+    forums.stopLeaseWatch = forums.lease.onLost((id) => forums.lost(id));
     forums.secrets = await ServerSecrets.load(store, (run) => forums.write(run), options.facilitatorKey);
     forums.log = await store.serverLog();
     for (let loaded of await store.loadForums({ fromSnapshot: true })) {
+      if (!(await forums.lease.tryAcquire(loaded.forum.id))) {
+        options.onElsewhere?.(loaded.forum);
+        continue;
+      }
       let from: SnapshotStart | undefined;
       let replayed: ForumState | null | undefined;
       if (loaded.snapshot) {
@@ -130,6 +144,14 @@ export class Forums<A extends Attached = Attached> {
     return forum;
   }
 
+  /** Another process took the forum: its room refuses every change from now on, and the list says so. */
+  private lost(id: string): void {
+    const forum = this.live.get(id);
+    if (!forum) return;
+    forum.room.ownerLost();
+    this.emit(id, null);
+  }
+
   onChange(listener: ForumsListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -172,6 +194,7 @@ export class Forums<A extends Attached = Attached> {
   async create(start: ForumStart, options: { id?: string; events?: ForumEvent[]; action?: ServerLogEntry['action']; detail?: string } = {}): Promise<LiveForum<A>> {
     const id = options.id ?? randomUUID();
     if (this.live.has(id)) throw new Refusal({ code: 'FORUM_EXISTS' });
+    if (!(await this.lease.tryAcquire(id))) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
     const record: NewForum = {
       id,
       joinCode: this.freshJoinCode(),
@@ -194,6 +217,7 @@ export class Forums<A extends Attached = Attached> {
    */
   async importForum(file: { id: string; title: string; events: readonly ForumEvent[]; state: ForumState }, pause: () => Promise<void>): Promise<LiveForum<A>> {
     if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
+    if (!(await this.lease.tryAcquire(file.id))) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
     const start: NewForum = { id: file.id, joinCode: this.freshJoinCode(), createdAt: Date.now(), joinSecret: newSecret(), screenKey: newSecret() };
     await this.write(() => this.store.beginImport(start));
     let record: ForumRecord;
@@ -240,6 +264,7 @@ export class Forums<A extends Attached = Attached> {
     this.live.delete(id);
     forum.attached.close();
     await forum.room.close();
+    await this.lease.release(id);
     this.emit(null, null);
   }
 
@@ -259,10 +284,12 @@ export class Forums<A extends Attached = Attached> {
 
   /** Closes every forum once what each has pending is stored. */
   async close(): Promise<void> {
+    this.stopLeaseWatch();
     await Promise.all(
-      [...this.live.values()].map((forum) => {
+      [...this.live.values()].map(async (forum) => {
         forum.attached.close();
-        return forum.room.close();
+        await forum.room.close();
+        await this.lease.release(forum.room.record.id);
       }),
     );
   }
