@@ -44,6 +44,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Stored events between two snapshots of a forum: the largest forum takes about 0.3 s to snapshot, in a worker thread. */
 export const SNAPSHOT_EVERY_DEFAULT = 50_000;
+/** LOAD_FORUMS=on-demand: a forum with no connection for this long is closed (IDLE_UNLOAD_MINUTES). */
+export const IDLE_UNLOAD_MS_DEFAULT = 10 * 60_000;
 
 export interface ServerConfig {
   port: number;
@@ -53,6 +55,12 @@ export interface ServerConfig {
   store?: ForumStore;
   /** Who may write each forum (default: the database file's writer lock owns every forum in it). */
   lease?: ForumLease;
+  /**
+   * 'all' (default): every forum is opened at start. 'on-demand': each on its first use (a page,
+   * an export, a connection to /f/<slug>), and closed after `idleUnloadMs` with no connection.
+   */
+  loadForums?: 'all' | 'on-demand';
+  idleUnloadMs?: number;
   /** Base URL given to phones; detected from the LAN when absent. */
   publicUrl?: string;
   /** Overrides the key stored with the forum. */
@@ -488,6 +496,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       duplicates,
       nsp,
       router,
+      connections: () => nsp.sockets.size,
       close() {
         realtime.close();
         duplicates.close();
@@ -526,6 +535,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       facilitatorKey: config.facilitatorKey,
       checkLog,
       lease: config.lease ?? new FileLease(lock),
+      onDemand: config.loadForums === 'on-demand' ? { idleMs: config.idleUnloadMs ?? IDLE_UNLOAD_MS_DEFAULT } : undefined,
+      onUnloaded: (forum) => log.info({ forum: forum.slug }, 'idle forum closed'),
       onElsewhere: (forum) => log.warn({ forum: forum.slug }, 'forum not opened: another server process holds its lease'),
       onSnapshot: (loaded, outcome) => {
         if (outcome.opened) log.info({ forum: loaded.forum.slug, seq: loaded.snapshot!.seq, eventsAfter: outcome.eventsAfter }, 'forum opened from its snapshot');
@@ -548,7 +559,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     });
     // The next start checks only what is added from here (a forum made just now has its mark at its next start).
     if (!config.readOnly && marksSetting(nextMarks) !== marksSetting(marks)) await store.setSetting('log_checked', marksSetting(nextMarks));
-    if (forums.list().length === 0) {
+    if (forums.records().length === 0) {
       if (config.readOnly) {
         throw new StartupError(
           `У ${config.dbPath} немає форуму, який можна переглянути: READ_ONLY=1 відкриває наявний форум; не задавайте його, щоб почати новий.`,
@@ -574,6 +585,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     : undefined;
   if (config.readOnly) storage.failed(new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL));
 
+  // A connection to a forum not open here (on demand) opens it first: its namespace then exists
+  // and Socket.IO hands the connection to it. One served elsewhere is refused as an unknown one.
+  if (config.loadForums === 'on-demand') {
+    io.of((name, _auth, next) => {
+      const slug = /^\/f\/([^/]+)$/.exec(name)?.[1];
+      if (!slug) return next(null, false);
+      forums.useSlug(slug).then(
+        (forum) => next(null, forum !== undefined),
+        (err: unknown) => {
+          log.info({ forum: slug, code: (err as { error?: { code?: string } }).error?.code }, 'connection to a forum not opened here');
+          next(null, false);
+        },
+      );
+    });
+  }
   const primary = () => forums.primary()!;
   const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);
@@ -638,7 +664,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return primary().attached.admission;
     },
     get slug() {
-      return primary().room.record.slug;
+      // On demand, before any forum is opened: the newest one's address.
+      return forums.primary()?.room.record.slug ?? forums.records().at(-1)!.slug;
     },
     io,
     close() {

@@ -14,7 +14,7 @@ import QRCode from 'qrcode';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { isLang, t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
-import type { ForumRoom } from '../forum/room.js';
+import { Refusal, type ForumRoom } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
 import type { ForumFileKind } from '../forums/transfer.js';
 import type { OpenForum } from '../forums/openForum.js';
@@ -300,9 +300,18 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
   app.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
 
   // One forum's addresses. /f/2 without the slash is the same page as /f/2/ for a phone typing it.
-  app.use('/f/:slug', (req, res, next) => {
+  app.use('/f/:slug', async (req, res, next) => {
     const slug = String(req.params.slug);
-    const forum = SLUG.test(slug) ? forums.bySlug(slug) : undefined;
+    let forum;
+    try {
+      forum = SLUG.test(slug) ? await forums.useSlug(slug) : undefined;
+    } catch (err) {
+      // Served by another process (or unreadable here): said in both languages, not a 404.
+      if (!(err instanceof Refusal)) return next(err);
+      const lang = langOf(req);
+      refuse(req, res, { status: 503, lang, error: err.error, next: { href: '/', label: t(lang, 'chooser.toChooser') } });
+      return;
+    }
     if (!forum) {
       const lang = langOf(req);
       refuse(req, res, { status: 404, lang, error: { code: 'FORUM_NOT_FOUND' }, message: (l) => t(l, 'chooser.noSuchForum'), next: { href: '/', label: t(lang, 'chooser.toChooser') } });
