@@ -158,6 +158,12 @@ function joinBurstFrom(env: NodeJS.ProcessEnv): BurstRule {
   return { joins: Number(m[1]), windowMs: Number(m[2]) * 1000 };
 }
 
+function loadForumsFrom(env: NodeJS.ProcessEnv): 'all' | 'on-demand' {
+  const raw = env.LOAD_FORUMS || 'all';
+  if (raw === 'all' || raw === 'on-demand') return raw;
+  throw new StartupError(`LOAD_FORUMS має бути all або on-demand, а не «${raw}».`, `LOAD_FORUMS must be all or on-demand, not "${raw}".`);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = wholeNumber(env, 'PORT', 3000, 65535);
   const key = env.FACILITATOR_KEY || undefined;
@@ -190,6 +196,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     record: recordInfoFrom(env),
     readOnly: wholeNumber(env, 'READ_ONLY', 0, 1) === 1,
     snapshotEvery: wholeNumber(env, 'SNAPSHOT_EVERY', SNAPSHOT_EVERY_DEFAULT, 100_000_000),
+    loadForums: loadForumsFrom(env),
+    idleUnloadMs: wholeNumber(env, 'IDLE_UNLOAD_MINUTES', IDLE_UNLOAD_MS_DEFAULT / 60_000, 24 * 60) * 60_000,
     ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }

@@ -115,8 +115,11 @@ export class Forums<A extends Attached = Attached> {
     forums.log = await store.serverLog();
     if (options.onDemand) {
       for (const record of await store.listForums()) forums.known.set(record.id, record);
-      forums.idleTimer = setInterval(() => forums.unloadIdle(), Math.max(1, options.onDemand.idleMs / 2));
-      forums.idleTimer.unref();
+      // An idle time of 0: opened on demand, never closed for being idle.
+      if (options.onDemand.idleMs > 0) {
+        forums.idleTimer = setInterval(() => forums.unloadIdle(), Math.max(1, options.onDemand.idleMs / 2));
+        forums.idleTimer.unref();
+      }
       return forums;
     }
     for (const loaded of await store.loadForums({ fromSnapshot: true })) {
@@ -210,7 +213,7 @@ export class Forums<A extends Attached = Attached> {
    */
   private unloadIdle(): void {
     const idleMs = this.options.onDemand?.idleMs;
-    if (idleMs === undefined) return;
+    if (!idleMs) return;
     const now = Date.now();
     for (const [id, forum] of this.live) {
       if (this.unloading.has(id) || (forum.attached.connections?.() ?? 0) > 0) {
