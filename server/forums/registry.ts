@@ -94,6 +94,7 @@ export class Forums<A extends Attached = Attached> {
   /** When each open forum was last used (opened, a page, a connection), for the idle time. */
   private readonly lastUse = new Map<string, number>();
   private idleTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly unloadListeners = new Set<(forum: LiveForum) => void>();
 
   private constructor(
     private readonly store: ForumStore,
@@ -226,7 +227,14 @@ export class Forums<A extends Attached = Attached> {
     }
   }
 
+  /** Told of each forum about to be closed for being idle, while its state is still in memory. */
+  onUnload(listener: (forum: LiveForum) => void): () => void {
+    this.unloadListeners.add(listener);
+    return () => this.unloadListeners.delete(listener);
+  }
+
   private async unload(id: string, forum: LiveForum<A>): Promise<void> {
+    for (const listener of this.unloadListeners) listener(forum);
     this.live.delete(id);
     forum.attached.close();
     await forum.room.close();

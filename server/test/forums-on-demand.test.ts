@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Ack, MeView } from '../../shared/protocol.js';
+import type { Ack, ForumsView, MeView } from '../../shared/protocol.js';
 import { MemoryLease } from '../forums/lease.js';
 import { connect, connectConsole, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 
@@ -87,6 +87,13 @@ describe('forums opened on demand', () => {
     await vi.waitFor(() => expect(server.forums.openCount).toBe(0), { timeout: 10_000, interval: 50 });
     expect(server.forums.bySlug(slugs[2])).toBeUndefined();
     expect(lease.holds(id)).toBe(false);
+
+    // The console's forum list still shows it as it closed; the forums never opened are not listed.
+    const list = await connect(server.url, { role: 'console', key: server.facilitatorKey });
+    clients.push(list);
+    const view = await list.next<ForumsView>('forums');
+    expect(view.forums.map((f) => [f.slug, f.phase, f.ideas])).toEqual([[slugs[2], 'voting', 1]]);
+    expect(server.forums.openCount).toBe(0);
 
     const back = await connect(at.socketUrl, { role: 'phone', token: phone.token });
     clients.push(back);
