@@ -198,6 +198,21 @@ export class Forums<A extends Attached = Attached> {
     return undefined;
   }
 
+  /**
+   * The one forum not archived among those open here (single), or, with forums opened on demand
+   * and none open, the only stored forum, opened: what the short addresses (/, /screen) open.
+   * Undefined when there is no such forum, or when it cannot be opened here (served elsewhere).
+   */
+  async sole(): Promise<LiveForum<A> | undefined> {
+    const open = this.single();
+    if (open || !this.options.onDemand || this.live.size > 0 || this.known.size !== 1) return open;
+    const [only] = this.known.keys();
+    return this.use(only).catch((err: unknown) => {
+      if (err instanceof Refusal) return undefined;
+      throw err;
+    });
+  }
+
   /** How many forums have their room open here now. */
   get openCount(): number {
     return this.live.size;

@@ -327,18 +327,18 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
   // The short addresses: with a single open forum they are that forum's; otherwise the phone's
   // address lists the forums that take phones, /results the published ones, and the rest say
   // whose they are: a page to a browser, JSON to a program.
-  const single = () => forums.single();
+  const single = () => forums.sole();
   const choosable = () => forums.list().map((f) => ({ slug: f.room.record.slug, createdAt: f.room.record.createdAt, state: f.room.state }));
-  app.get('/', (req, res) => {
+  app.get('/', async (req, res) => {
     const query = req.originalUrl.slice(1);
     // The one forum a phone can join now is the one meant, even beside closed ones.
     const joinable = forums.list().filter((f) => takesPhones(f.room.state));
-    const forum = joinable.length === 1 ? joinable[0] : joinable.length === 0 ? single() : undefined;
+    const forum = joinable.length === 1 ? joinable[0] : joinable.length === 0 ? await single() : undefined;
     if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/${query}`);
     res.set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(phoneChooserPage(req, langOf(req), choosable(), record.place));
   });
-  app.get('/screen', (req, res) => {
-    const forum = single();
+  app.get('/screen', async (req, res) => {
+    const forum = await single();
     if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/screen${req.originalUrl.slice('/screen'.length)}`);
     const lang = langOf(req);
     refuse(req, res, {
@@ -351,9 +351,9 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
   });
   // The console's home: the list of forums.
   app.get('/console', page(clientDir, 'console'));
-  app.use((req, res, next) => {
+  app.use(async (req, res, next) => {
     if (!SHORT_ADDRESSES.test(req.path)) return next();
-    const forum = single();
+    const forum = await single();
     if (forum) return forum.attached.router(req, res, next);
     const lang = langOf(req);
     if (req.path === '/results' && wantsPage(req)) {

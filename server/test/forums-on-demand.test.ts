@@ -118,4 +118,20 @@ describe('forums opened on demand', () => {
     expect(page).toContain('another Viche server process');
     expect(server.forums.openCount).toBe(0);
   });
+
+  it('opens the only forum of a server for its short addresses', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const dbPath = join(dir, 'forum.db');
+    const maker = await startTestServer({ dbPath });
+    const slug = maker.slug;
+    await maker.stop();
+    const server = await startTestServer({ dbPath, loadForums: 'on-demand', idleUnloadMs: 60_000 });
+    servers.push(server);
+    expect(server.forums.openCount).toBe(0);
+    const res = await fetch(`${server.url}/screen`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`/f/${slug}/screen`);
+    expect(server.forums.openCount).toBe(1);
+  });
 });
