@@ -95,6 +95,8 @@ export class Forums<A extends Attached = Attached> {
   private readonly lastUse = new Map<string, number>();
   private idleTimer: ReturnType<typeof setInterval> | null = null;
   private readonly unloadListeners = new Set<(forum: LiveForum) => void>();
+  /** Requests running on each forum (hold): a forum with any is not closed. */
+  private readonly holds = new Map<string, number>();
 
   private constructor(
     private readonly store: ForumStore,
@@ -232,7 +234,7 @@ export class Forums<A extends Attached = Attached> {
     if (!idleMs) return;
     const now = Date.now();
     for (const [id, forum] of this.live) {
-      if (this.unloading.has(id) || (forum.attached.connections?.() ?? 0) > 0) {
+      if (this.unloading.has(id) || this.holds.has(id) || (forum.attached.connections?.() ?? 0) > 0) {
         this.lastUse.set(id, now);
         continue;
       }
@@ -240,6 +242,23 @@ export class Forums<A extends Attached = Attached> {
       this.unloading.add(id);
       void this.unload(id, forum).finally(() => this.unloading.delete(id));
     }
+  }
+
+  /**
+   * Keeps a forum open while a request to it runs (a long export, say), however long it takes;
+   * returns what ends the hold (once only).
+   */
+  hold(id: string): () => void {
+    this.holds.set(id, (this.holds.get(id) ?? 0) + 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      const left = (this.holds.get(id) ?? 1) - 1;
+      if (left > 0) this.holds.set(id, left);
+      else this.holds.delete(id);
+      this.lastUse.set(id, Date.now());
+    };
   }
 
   /** Told of each forum about to be closed for being idle, while its state is still in memory. */

@@ -317,6 +317,8 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
       refuse(req, res, { status: 404, lang, error: { code: 'FORUM_NOT_FOUND' }, message: (l) => t(l, 'chooser.noSuchForum'), next: { href: '/', label: t(lang, 'chooser.toChooser') } });
       return;
     }
+    // Open until the response is done: a forum is not closed for being idle under a long export.
+    res.on('close', forums.hold(forum.room.record.id));
     if (req.originalUrl === `/f/${slug}` || req.originalUrl.startsWith(`/f/${slug}?`)) {
       res.redirect(302, `/f/${slug}/${req.originalUrl.slice(`/f/${slug}`.length)}`);
       return;

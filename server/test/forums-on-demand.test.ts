@@ -82,8 +82,14 @@ describe('forums opened on demand', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(server.forums.openCount).toBe(1);
 
+    // A request still running (a long export) keeps it open too, connections gone.
+    const endRequest = server.forums.hold(id);
     admin.close();
     phone.close();
+    await vi.waitFor(() => expect(forum.attached.nsp.sockets.size).toBe(0), { timeout: 10_000, interval: 50 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(server.forums.openCount).toBe(1);
+    endRequest();
     await vi.waitFor(() => expect(server.forums.openCount).toBe(0), { timeout: 10_000, interval: 50 });
     expect(server.forums.bySlug(slugs[2])).toBeUndefined();
     expect(lease.holds(id)).toBe(false);
