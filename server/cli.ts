@@ -31,6 +31,8 @@ try {
   process.exit(1);
 }
 
+// On demand, the forum the start-up text is about (the newest) is opened for it, as a phone would.
+if (!server.forums.primary()) await server.forums.use(server.forums.records().at(-1)!.id);
 const mode = server.room.state.admission;
 /** HOST is a loopback address: no phone, tablet or projector computer but this one gets in. */
 const loopbackOnly = !server.reachable.ok && server.reachable.why === 'loopback';
@@ -57,7 +59,7 @@ function banner(text: string): string[] {
 }
 // Unreachable is said first and last: the addresses and the QR push the first out of sight.
 const unreachable = !server.reachable.ok && server.warning ? banner(server.warning) : [];
-const count = server.forums.list().length;
+const count = server.forums.records().length;
 // Read-only is said first too: the organiser chose it, but must not forget that nothing is saved.
 const readOnly = server.readOnly ? banner(server.readOnly) : [];
 

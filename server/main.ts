@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listBackups, type BackupInfo, type BackupReason } from './db/backup.js';
 import { WriterLock } from './db/lock.js';
+import { FileLease, type ForumLease } from './forums/lease.js';
 import { checkDatabasePath, READ_ONLY_DETAIL, SqliteStore, startupErrorOf } from './db/sqlite.js';
 import type { ForumStore } from './db/store.js';
 import { StartupError, StorageUnavailable } from './errors.js';
@@ -43,6 +44,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Stored events between two snapshots of a forum: the largest forum takes about 0.3 s to snapshot, in a worker thread. */
 export const SNAPSHOT_EVERY_DEFAULT = 50_000;
+/** LOAD_FORUMS=on-demand: a forum with no connection for this long is closed (IDLE_UNLOAD_MINUTES). */
+export const IDLE_UNLOAD_MS_DEFAULT = 10 * 60_000;
 
 export interface ServerConfig {
   port: number;
@@ -50,6 +53,14 @@ export interface ServerConfig {
   /** Path of the SQLite file; ignored when `store` is given. */
   dbPath: string;
   store?: ForumStore;
+  /** Who may write each forum (default: the database file's writer lock owns every forum in it). */
+  lease?: ForumLease;
+  /**
+   * 'all' (default): every forum is opened at start. 'on-demand': each on its first use (a page,
+   * an export, a connection to /f/<slug>), and closed after `idleUnloadMs` with no connection.
+   */
+  loadForums?: 'all' | 'on-demand';
+  idleUnloadMs?: number;
   /** Base URL given to phones; detected from the LAN when absent. */
   publicUrl?: string;
   /** Overrides the key stored with the forum. */
@@ -147,6 +158,12 @@ function joinBurstFrom(env: NodeJS.ProcessEnv): BurstRule {
   return { joins: Number(m[1]), windowMs: Number(m[2]) * 1000 };
 }
 
+function loadForumsFrom(env: NodeJS.ProcessEnv): 'all' | 'on-demand' {
+  const raw = env.LOAD_FORUMS || 'all';
+  if (raw === 'all' || raw === 'on-demand') return raw;
+  throw new StartupError(`LOAD_FORUMS має бути all або on-demand, а не «${raw}».`, `LOAD_FORUMS must be all or on-demand, not "${raw}".`);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = wholeNumber(env, 'PORT', 3000, 65535);
   const key = env.FACILITATOR_KEY || undefined;
@@ -179,6 +196,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     record: recordInfoFrom(env),
     readOnly: wholeNumber(env, 'READ_ONLY', 0, 1) === 1,
     snapshotEvery: wholeNumber(env, 'SNAPSHOT_EVERY', SNAPSHOT_EVERY_DEFAULT, 100_000_000),
+    loadForums: loadForumsFrom(env),
+    idleUnloadMs: wholeNumber(env, 'IDLE_UNLOAD_MINUTES', IDLE_UNLOAD_MS_DEFAULT / 60_000, 24 * 60) * 60_000,
     ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }
@@ -485,6 +504,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       duplicates,
       nsp,
       router,
+      connections: () => nsp.sockets.size,
       close() {
         realtime.close();
         duplicates.close();
@@ -522,6 +542,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     forums = await Forums.open(store, storage, attach, {
       facilitatorKey: config.facilitatorKey,
       checkLog,
+      lease: config.lease ?? new FileLease(lock),
+      onDemand: config.loadForums === 'on-demand' ? { idleMs: config.idleUnloadMs ?? IDLE_UNLOAD_MS_DEFAULT } : undefined,
+      onUnloaded: (forum) => log.info({ forum: forum.slug }, 'idle forum closed'),
+      onElsewhere: (forum) => log.warn({ forum: forum.slug }, 'forum not opened: another server process holds its lease'),
       onSnapshot: (loaded, outcome) => {
         if (outcome.opened) log.info({ forum: loaded.forum.slug, seq: loaded.snapshot!.seq, eventsAfter: outcome.eventsAfter }, 'forum opened from its snapshot');
         else log.warn({ forum: loaded.forum.slug, seq: loaded.snapshot!.seq, why: outcome.why }, 'snapshot not used: the forum opened from its whole log');
@@ -543,7 +567,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     });
     // The next start checks only what is added from here (a forum made just now has its mark at its next start).
     if (!config.readOnly && marksSetting(nextMarks) !== marksSetting(marks)) await store.setSetting('log_checked', marksSetting(nextMarks));
-    if (forums.list().length === 0) {
+    if (forums.records().length === 0) {
       if (config.readOnly) {
         throw new StartupError(
           `У ${config.dbPath} немає форуму, який можна переглянути: READ_ONLY=1 відкриває наявний форум; не задавайте його, щоб почати новий.`,
@@ -569,6 +593,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     : undefined;
   if (config.readOnly) storage.failed(new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL));
 
+  // A connection to a forum not open here (on demand) opens it first: its namespace then exists
+  // and Socket.IO hands the connection to it. One served elsewhere is refused as an unknown one.
+  if (config.loadForums === 'on-demand') {
+    io.of((name, _auth, next) => {
+      const slug = /^\/f\/([^/]+)$/.exec(name)?.[1];
+      if (!slug) return next(null, false);
+      forums.useSlug(slug).then(
+        (forum) => next(null, forum !== undefined),
+        (err: unknown) => {
+          log.info({ forum: slug, code: (err as { error?: { code?: string } }).error?.code }, 'connection to a forum not opened here');
+          next(null, false);
+        },
+      );
+    });
+  }
   const primary = () => forums.primary()!;
   const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);
@@ -633,7 +672,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return primary().attached.admission;
     },
     get slug() {
-      return primary().room.record.slug;
+      // On demand, before any forum is opened: the newest one's address.
+      return forums.primary()?.room.record.slug ?? forums.records().at(-1)!.slug;
     },
     io,
     close() {

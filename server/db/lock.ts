@@ -145,7 +145,7 @@ class HeldLock {
 }
 
 export class WriterLock {
-  private held: HeldLock[] = [];
+  private locks: HeldLock[] = [];
   private fileLocked = false;
 
   private constructor(
@@ -181,7 +181,7 @@ export class WriterLock {
   private take(path: string): void {
     const taken = HeldLock.take(path, this.dbPath, this.port);
     if (taken instanceof HeldLock) {
-      this.held.push(taken);
+      this.locks.push(taken);
       return;
     }
     throw new StartupError(
@@ -190,8 +190,13 @@ export class WriterLock {
     );
   }
 
+  /** Whether this server still holds the file (until release). */
+  get held(): boolean {
+    return this.locks.length > 0;
+  }
+
   release(): void {
-    for (const lock of this.held.reverse()) lock.release();
-    this.held = [];
+    for (const lock of this.locks.reverse()) lock.release();
+    this.locks = [];
   }
 }

@@ -366,34 +366,41 @@ export class SqliteStore implements ForumStore {
   }
 
   async loadForums(options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum[]> {
-    const forums = this.db
+    const loaded: LoadedForum[] = [];
+    for (const forum of await this.listForums()) loaded.push(await this.readForum(forum, options));
+    return loaded;
+  }
+
+  async listForums(): Promise<ForumRecord[]> {
+    const rows = this.db
       // A forum whose import was cut short is not loaded (read-only, it cannot be removed).
       .prepare("SELECT id, slug, join_code, created_at, join_secret, screen_key FROM forums WHERE slug NOT LIKE '~importing-%' ORDER BY created_at, rowid")
       .all() as { id: string; slug: string; join_code: string; created_at: number; join_secret: string; screen_key: string }[];
-    const loaded: LoadedForum[] = [];
-    for (const row of forums) {
-      const forum: ForumRecord = {
-        id: row.id,
-        slug: row.slug,
-        joinCode: row.join_code,
-        createdAt: row.created_at,
-        joinSecret: row.join_secret,
-        screenKey: row.screen_key,
-      };
-      const snapshot = options.fromSnapshot ? await this.latestSnapshot(row.id) : null;
-      if (!snapshot) {
-        loaded.push({ forum, ...this.readLog(row.id, 0) });
-        continue;
-      }
-      // The ids alone, not the payloads: a column read, where parsing a million events is seconds.
-      const keysBefore = this.db
-        .prepare('SELECT action_key FROM events WHERE forum_id = ? AND seq <= ? AND action_key IS NOT NULL ORDER BY seq')
-        .pluck()
-        .all(row.id, snapshot.seq) as string[];
-      const doneBefore = this.readLog(row.id, Math.max(0, snapshot.seq - RECENT_BEFORE_SNAPSHOT), snapshot.seq, true).events;
-      loaded.push({ forum, ...this.readLog(row.id, snapshot.seq), snapshot, keysBefore, doneBefore });
-    }
-    return loaded;
+    return rows.map((row) => ({
+      id: row.id,
+      slug: row.slug,
+      joinCode: row.join_code,
+      createdAt: row.created_at,
+      joinSecret: row.join_secret,
+      screenKey: row.screen_key,
+    }));
+  }
+
+  async loadForum(forumId: string, options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum | null> {
+    const forum = (await this.listForums()).find((f) => f.id === forumId);
+    return forum ? this.readForum(forum, options) : null;
+  }
+
+  private async readForum(forum: ForumRecord, options: { fromSnapshot?: boolean }): Promise<LoadedForum> {
+    const snapshot = options.fromSnapshot ? await this.latestSnapshot(forum.id) : null;
+    if (!snapshot) return { forum, ...this.readLog(forum.id, 0) };
+    // The ids alone, not the payloads: a column read, where parsing a million events is seconds.
+    const keysBefore = this.db
+      .prepare('SELECT action_key FROM events WHERE forum_id = ? AND seq <= ? AND action_key IS NOT NULL ORDER BY seq')
+      .pluck()
+      .all(forum.id, snapshot.seq) as string[];
+    const doneBefore = this.readLog(forum.id, Math.max(0, snapshot.seq - RECENT_BEFORE_SNAPSHOT), snapshot.seq, true).events;
+    return { forum, ...this.readLog(forum.id, snapshot.seq), snapshot, keysBefore, doneBefore };
   }
 
   async loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {

@@ -96,6 +96,13 @@ export interface ForumStore {
    * has a snapshot comes with it and only the rows after it (LoadedForum.snapshot).
    */
   loadForums(options?: { fromSnapshot?: boolean }): Promise<LoadedForum[]>;
+  /**
+   * Every forum's record, oldest first, without its events: what a server that opens forums on
+   * first use knows of them before then.
+   */
+  listForums(): Promise<ForumRecord[]>;
+  /** One forum as loadForums reads it, or null when there is no such forum. */
+  loadForum(forumId: string, options?: { fromSnapshot?: boolean }): Promise<LoadedForum | null>;
   /** One forum's whole log, as loadForums reads it: for a forum whose snapshot was refused. */
   loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>>;
   /**
@@ -196,6 +203,14 @@ export class MemoryStore implements ForumStore {
       });
     }
     return loaded;
+  }
+
+  async listForums(): Promise<ForumRecord[]> {
+    return this.forums.filter((f) => f.forum.slug !== IMPORTING_SLUG(f.forum.id)).map((f) => ({ ...f.forum }));
+  }
+
+  async loadForum(forumId: string, options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum | null> {
+    return (await this.loadForums(options)).find((f) => f.forum.id === forumId) ?? null;
   }
 
   async loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {

@@ -209,6 +209,8 @@ export class ForumRoom {
   /** How many times the forum began catching up: each run knows whether it is still the latest. */
   private catchUps = 0;
   private closed = false;
+  /** Set once another process owns the forum (its lease was taken): no change is taken from then on. */
+  private elsewhere = false;
   private snapshots: SnapshotPolicy | null = null;
   /** The seq of the forum's latest snapshot, stored or being taken. */
   private snapshotSeq = 0;
@@ -305,6 +307,7 @@ export class ForumRoom {
   commit(events: readonly ForumEvent[], actionKey: string | null = null): Effects {
     const effects = this.effectsOf(events);
     if (events.length === 0) return effects;
+    if (this.elsewhere) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
     this.storage.guard();
     if (this.undone) throw this.undone;
     for (const event of events) applyEvent(this.state, event, this.holdersOf.get(event));
@@ -782,6 +785,19 @@ export class ForumRoom {
   /** Resolves once no snapshot is being taken (tests wait for one). */
   async snapshotTaken(): Promise<void> {
     await this.snapshotting;
+  }
+
+  /**
+   * The forum's lease went to another process: every change from now on is refused. What was
+   * taken before is still written (its appendBatch's afterSeq, and with a lease row its fencing
+   * token, keeps it from overwriting the new owner's events).
+   */
+  ownerLost(): void {
+    this.elsewhere = true;
+  }
+
+  get servedElsewhere(): boolean {
+    return this.elsewhere;
   }
 
   async close(): Promise<void> {

@@ -12,11 +12,14 @@ import { fromSnapshot } from '../../shared/forum/snapshot.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
 import { ServerSecrets } from './secrets.js';
+import { FileLease, type ForumLease } from './lease.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 
 /** What the server attaches to a forum while it is open: admission, connections, duplicates. */
 export interface Attached {
   close(): void;
+  /** The forum's open connections: a forum with any is never closed for being idle. */
+  connections?(): number;
 }
 
 export interface LiveForum<A extends Attached = Attached> {
@@ -45,6 +48,30 @@ function startOf(loaded: LoadedForum): SnapshotStart | string {
   }
 }
 
+export interface OpenOptions {
+  facilitatorKey?: string;
+  /**
+   * Checks a stored forum's log before it opens (it may refuse), returning the forum it
+   * replayed. Given a snapshot's state (`from`, loaded.events then after it), null when it
+   * cannot take that snapshot on trust: the forum is then read and checked whole.
+   */
+  checkLog?: (loaded: LoadedForum, from?: { seq: number; state: ForumState }) => ForumState | null;
+  /** Told how each forum with a snapshot opened: from it, or from its whole log and why. */
+  onSnapshot?: (loaded: LoadedForum, outcome: { opened: true; eventsAfter: number } | { opened: false; why: string }) => void;
+  snapshots?: SnapshotPolicy;
+  /** The forums' leases (default: the database file's writer lock owns them all). */
+  lease?: ForumLease;
+  /** Told of each stored forum not opened because another process holds its lease. */
+  onElsewhere?: (forum: ForumRecord) => void;
+  /**
+   * Opens each forum on its first use instead of all at start, and closes one that has had no
+   * connection and no use for `idleMs`, giving up its lease.
+   */
+  onDemand?: { idleMs: number };
+  /** Told of each forum closed for being idle. */
+  onUnloaded?: (forum: ForumRecord) => void;
+}
+
 export type ForumsListener = (forumId: string | null, effects: Effects | null) => void;
 
 export class Forums<A extends Attached = Attached> {
@@ -56,6 +83,20 @@ export class Forums<A extends Attached = Attached> {
   private log: ServerLogEntry[] = [];
   /** How every forum keeps snapshots; none kept without one. */
   private snapshots: SnapshotPolicy | null = null;
+  /** Who may write each forum: a forum is opened here only with its lease. */
+  private lease: ForumLease = new FileLease(null);
+  private stopLeaseWatch: () => void = () => {};
+  private options: OpenOptions = {};
+  /** Every stored forum's record, open here or not. */
+  private readonly known = new Map<string, ForumRecord>();
+  private readonly opening = new Map<string, Promise<LiveForum<A>>>();
+  private readonly unloading = new Set<string>();
+  /** When each open forum was last used (opened, a page, a connection), for the idle time. */
+  private readonly lastUse = new Map<string, number>();
+  private idleTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly unloadListeners = new Set<(forum: LiveForum) => void>();
+  /** Requests running on each forum (hold): a forum with any is not closed. */
+  private readonly holds = new Map<string, number>();
 
   private constructor(
     private readonly store: ForumStore,
@@ -63,53 +104,176 @@ export class Forums<A extends Attached = Attached> {
     private readonly attach: (room: ForumRoom) => A,
   ) {}
 
-  /** Every stored forum, opened: the facilitator's key (made or taken from the setting), the log, the forums. */
-  static async open<A extends Attached>(
-    store: ForumStore,
-    storage: StorageHealth,
-    attach: (room: ForumRoom) => A,
-    options: {
-      facilitatorKey?: string;
-      /**
-       * Checks a stored forum's log before it opens (it may refuse), returning the forum it
-       * replayed. Given a snapshot's state (`from`, loaded.events then after it), null when it
-       * cannot take that snapshot on trust: the forum is then read and checked whole.
-       */
-      checkLog?: (loaded: LoadedForum, from?: { seq: number; state: ForumState }) => ForumState | null;
-      /** Told how each forum with a snapshot opened: from it, or from its whole log and why. */
-      onSnapshot?: (loaded: LoadedForum, outcome: { opened: true; eventsAfter: number } | { opened: false; why: string }) => void;
-      snapshots?: SnapshotPolicy;
-    } = {},
-  ): Promise<Forums<A>> {
+  /**
+   * The stored forums, opened: the facilitator's key (made or taken from the setting), the log,
+   * and every forum, or (onDemand) only their records, each forum opened on its first use.
+   */
+  static async open<A extends Attached>(store: ForumStore, storage: StorageHealth, attach: (room: ForumRoom) => A, options: OpenOptions = {}): Promise<Forums<A>> {
     const forums = new Forums(store, storage, attach);
+    forums.options = options;
     forums.snapshots = options.snapshots ?? null;
+    if (options.lease) forums.lease = options.lease;
+    forums.stopLeaseWatch = forums.lease.onLost((id) => forums.lost(id));
     forums.secrets = await ServerSecrets.load(store, (run) => forums.write(run), options.facilitatorKey);
     forums.log = await store.serverLog();
-    for (let loaded of await store.loadForums({ fromSnapshot: true })) {
-      let from: SnapshotStart | undefined;
-      let replayed: ForumState | null | undefined;
-      if (loaded.snapshot) {
-        const read = startOf(loaded);
-        if (typeof read !== 'string') {
-          replayed = options.checkLog ? options.checkLog(loaded, { seq: loaded.snapshot.seq, state: read.state }) : undefined;
-          if (replayed !== null) from = read;
-        }
-        const why = typeof read === 'string' ? read : replayed === null ? 'the start-up check has not reached its seq' : null;
-        if (why !== null) {
-          // The whole log, as a forum without a snapshot opens.
-          const snapshot = loaded.snapshot;
-          loaded = { forum: loaded.forum, ...(await store.loadLog(loaded.forum.id)) };
-          options.onSnapshot?.({ ...loaded, snapshot }, { opened: false, why });
-          replayed = undefined;
-        } else {
-          options.onSnapshot?.(loaded, { opened: true, eventsAfter: loaded.events.length });
-        }
+    if (options.onDemand) {
+      for (const record of await store.listForums()) forums.known.set(record.id, record);
+      // An idle time of 0: opened on demand, never closed for being idle.
+      if (options.onDemand.idleMs > 0) {
+        forums.idleTimer = setInterval(() => forums.unloadIdle(), Math.max(1, options.onDemand.idleMs / 2));
+        forums.idleTimer.unref();
       }
-      if (!from) replayed = options.checkLog?.(loaded) ?? undefined;
-      const room = await ForumRoom.load(store, loaded, storage, replayed ?? undefined, from);
-      forums.open(room, loaded.snapshot?.seq ?? 0);
+      return forums;
+    }
+    for (const loaded of await store.loadForums({ fromSnapshot: true })) {
+      forums.known.set(loaded.forum.id, loaded.forum);
+      if (!(await forums.lease.tryAcquire(loaded.forum.id))) {
+        options.onElsewhere?.(loaded.forum);
+        continue;
+      }
+      await forums.openLoaded(loaded);
     }
     return forums;
+  }
+
+  /** Opens a stored forum from its snapshot (if it can be taken on trust) and the events after it. */
+  private async openLoaded(loaded: LoadedForum): Promise<LiveForum<A>> {
+    const options = this.options;
+    let from: SnapshotStart | undefined;
+    let replayed: ForumState | null | undefined;
+    if (loaded.snapshot) {
+      const read = startOf(loaded);
+      if (typeof read !== 'string') {
+        replayed = options.checkLog ? options.checkLog(loaded, { seq: loaded.snapshot.seq, state: read.state }) : undefined;
+        if (replayed !== null) from = read;
+      }
+      const why = typeof read === 'string' ? read : replayed === null ? 'the start-up check has not reached its seq' : null;
+      if (why !== null) {
+        // The whole log, as a forum without a snapshot opens.
+        const snapshot = loaded.snapshot;
+        loaded = { forum: loaded.forum, ...(await this.store.loadLog(loaded.forum.id)) };
+        options.onSnapshot?.({ ...loaded, snapshot }, { opened: false, why });
+        replayed = undefined;
+      } else {
+        options.onSnapshot?.(loaded, { opened: true, eventsAfter: loaded.events.length });
+      }
+    }
+    if (!from) replayed = options.checkLog?.(loaded) ?? undefined;
+    const room = await ForumRoom.load(this.store, loaded, this.storage, replayed ?? undefined, from);
+    return this.open(room, loaded.snapshot?.seq ?? 0);
+  }
+
+  /**
+   * A stored forum, opened here on its first use (a connection, a page, an export), with its
+   * lease; undefined for no such forum. Refused (FORUM_ELSEWHERE) while another process owns it.
+   */
+  async use(id: string): Promise<LiveForum<A> | undefined> {
+    const live = this.live.get(id);
+    if (live) {
+      this.lastUse.set(id, Date.now());
+      return live;
+    }
+    if (!this.known.has(id)) return undefined;
+    let opening = this.opening.get(id);
+    if (!opening) {
+      opening = (async () => {
+        if (!(await this.lease.tryAcquire(id))) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
+        try {
+          const loaded = await this.store.loadForum(id, { fromSnapshot: true });
+          if (!loaded) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
+          return await this.openLoaded(loaded);
+        } catch (err) {
+          await this.lease.release(id);
+          throw err;
+        }
+      })().finally(() => this.opening.delete(id));
+      this.opening.set(id, opening);
+    }
+    const forum = await opening;
+    this.lastUse.set(id, Date.now());
+    return forum;
+  }
+
+  /** The forum at /f/<slug>, opened on first use as `use` does. */
+  async useSlug(slug: string): Promise<LiveForum<A> | undefined> {
+    for (const record of this.known.values()) if (record.slug === slug) return this.use(record.id);
+    return undefined;
+  }
+
+  /**
+   * The one forum not archived among those open here (single), or, with forums opened on demand
+   * and none open, the only stored forum, opened: what the short addresses (/, /screen) open.
+   * Undefined when there is no such forum, or when it cannot be opened here (served elsewhere).
+   */
+  async sole(): Promise<LiveForum<A> | undefined> {
+    const open = this.single();
+    if (open || !this.options.onDemand || this.live.size > 0 || this.known.size !== 1) return open;
+    const [only] = this.known.keys();
+    return this.use(only).catch((err: unknown) => {
+      if (err instanceof Refusal) return undefined;
+      throw err;
+    });
+  }
+
+  /** How many forums have their room open here now. */
+  get openCount(): number {
+    return this.live.size;
+  }
+
+  /** Every stored forum's record, oldest first, open here or not. */
+  records(): ForumRecord[] {
+    return [...this.known.values()];
+  }
+
+  /**
+   * Closes each forum opened on demand that has had no connection and no use for the idle time:
+   * what it has pending is stored first (room.close), then its lease is given up.
+   */
+  private unloadIdle(): void {
+    const idleMs = this.options.onDemand?.idleMs;
+    if (!idleMs) return;
+    const now = Date.now();
+    for (const [id, forum] of this.live) {
+      if (this.unloading.has(id) || this.holds.has(id) || (forum.attached.connections?.() ?? 0) > 0) {
+        this.lastUse.set(id, now);
+        continue;
+      }
+      if (now - (this.lastUse.get(id) ?? 0) < idleMs) continue;
+      this.unloading.add(id);
+      void this.unload(id, forum).finally(() => this.unloading.delete(id));
+    }
+  }
+
+  /**
+   * Keeps a forum open while a request to it runs (a long export, say), however long it takes;
+   * returns what ends the hold (once only).
+   */
+  hold(id: string): () => void {
+    this.holds.set(id, (this.holds.get(id) ?? 0) + 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      const left = (this.holds.get(id) ?? 1) - 1;
+      if (left > 0) this.holds.set(id, left);
+      else this.holds.delete(id);
+      this.lastUse.set(id, Date.now());
+    };
+  }
+
+  /** Told of each forum about to be closed for being idle, while its state is still in memory. */
+  onUnload(listener: (forum: LiveForum) => void): () => void {
+    this.unloadListeners.add(listener);
+    return () => this.unloadListeners.delete(listener);
+  }
+
+  private async unload(id: string, forum: LiveForum<A>): Promise<void> {
+    for (const listener of this.unloadListeners) listener(forum);
+    this.live.delete(id);
+    forum.attached.close();
+    await forum.room.close();
+    await this.lease.release(id);
+    this.options.onUnloaded?.(forum.room.record);
   }
 
   /** The facilitator's key: it opens every forum's console. */
@@ -126,8 +290,18 @@ export class Forums<A extends Attached = Attached> {
     const forum: LiveForum<A> = { room, attached: this.attach(room) };
     if (this.snapshots) room.keepSnapshots(this.snapshots, latestSnapshot);
     this.live.set(room.record.id, forum);
+    this.known.set(room.record.id, room.record);
+    this.lastUse.set(room.record.id, Date.now());
     room.onChange((effects) => this.emit(room.record.id, effects));
     return forum;
+  }
+
+  /** Another process took the forum: its room refuses every change from now on, and the list says so. */
+  private lost(id: string): void {
+    const forum = this.live.get(id);
+    if (!forum) return;
+    forum.room.ownerLost();
+    this.emit(id, null);
   }
 
   onChange(listener: ForumsListener): () => void {
@@ -172,6 +346,7 @@ export class Forums<A extends Attached = Attached> {
   async create(start: ForumStart, options: { id?: string; events?: ForumEvent[]; action?: ServerLogEntry['action']; detail?: string } = {}): Promise<LiveForum<A>> {
     const id = options.id ?? randomUUID();
     if (this.live.has(id)) throw new Refusal({ code: 'FORUM_EXISTS' });
+    if (!(await this.lease.tryAcquire(id))) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
     const record: NewForum = {
       id,
       joinCode: this.freshJoinCode(),
@@ -194,6 +369,7 @@ export class Forums<A extends Attached = Attached> {
    */
   async importForum(file: { id: string; title: string; events: readonly ForumEvent[]; state: ForumState }, pause: () => Promise<void>): Promise<LiveForum<A>> {
     if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
+    if (!(await this.lease.tryAcquire(file.id))) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
     const start: NewForum = { id: file.id, joinCode: this.freshJoinCode(), createdAt: Date.now(), joinSecret: newSecret(), screenKey: newSecret() };
     await this.write(() => this.store.beginImport(start));
     let record: ForumRecord;
@@ -218,7 +394,7 @@ export class Forums<A extends Attached = Attached> {
 
   /** Archives a forum (read-only, exports still work), or takes it out of the archive. */
   async setArchived(id: string, archived: boolean): Promise<void> {
-    const forum = this.need(id);
+    const forum = await this.need(id);
     const decision = decideArchive(forum.room.state, archived, Date.now());
     if (!decision.ok) throw new Refusal(decision.error);
     forum.room.commit(decision.value);
@@ -231,15 +407,17 @@ export class Forums<A extends Attached = Attached> {
 
   /** Deletes a forum for good; the title must be typed exactly, as a guard against the wrong one. */
   async delete(id: string, typedTitle: string): Promise<void> {
-    const forum = this.need(id);
+    const forum = await this.need(id);
     const title = forum.room.state.title;
     if (typedTitle.trim().normalize('NFC') !== title.trim().normalize('NFC')) throw new Refusal({ code: 'TITLE_MISMATCH' });
     const entry: ServerLogEntry = { at: Date.now(), action: 'deleted', forumId: id, title, detail: `address /f/${forum.room.record.slug}` };
     await this.write(() => this.store.deleteForum(id, entry));
     this.log.push(entry);
     this.live.delete(id);
+    this.known.delete(id);
     forum.attached.close();
     await forum.room.close();
+    await this.lease.release(id);
     this.emit(null, null);
   }
 
@@ -259,16 +437,19 @@ export class Forums<A extends Attached = Attached> {
 
   /** Closes every forum once what each has pending is stored. */
   async close(): Promise<void> {
+    this.stopLeaseWatch();
+    if (this.idleTimer) clearInterval(this.idleTimer);
     await Promise.all(
-      [...this.live.values()].map((forum) => {
+      [...this.live.values()].map(async (forum) => {
         forum.attached.close();
-        return forum.room.close();
+        await forum.room.close();
+        await this.lease.release(forum.room.record.id);
       }),
     );
   }
 
-  private need(id: string): LiveForum<A> {
-    const forum = this.live.get(id);
+  private async need(id: string): Promise<LiveForum<A>> {
+    const forum = await this.use(id);
     if (!forum) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
     return forum;
   }

@@ -14,7 +14,7 @@ import QRCode from 'qrcode';
 import { EXPORT_PHASES } from '../../shared/forum/rules.js';
 import { isLang, t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
-import type { ForumRoom } from '../forum/room.js';
+import { Refusal, type ForumRoom } from '../forum/room.js';
 import type { Forums } from '../forums/registry.js';
 import type { ForumFileKind } from '../forums/transfer.js';
 import type { OpenForum } from '../forums/openForum.js';
@@ -300,14 +300,25 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
   app.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
 
   // One forum's addresses. /f/2 without the slash is the same page as /f/2/ for a phone typing it.
-  app.use('/f/:slug', (req, res, next) => {
+  app.use('/f/:slug', async (req, res, next) => {
     const slug = String(req.params.slug);
-    const forum = SLUG.test(slug) ? forums.bySlug(slug) : undefined;
+    let forum;
+    try {
+      forum = SLUG.test(slug) ? await forums.useSlug(slug) : undefined;
+    } catch (err) {
+      // Served by another process (or unreadable here): said in both languages, not a 404.
+      if (!(err instanceof Refusal)) return next(err);
+      const lang = langOf(req);
+      refuse(req, res, { status: 503, lang, error: err.error, next: { href: '/', label: t(lang, 'chooser.toChooser') } });
+      return;
+    }
     if (!forum) {
       const lang = langOf(req);
       refuse(req, res, { status: 404, lang, error: { code: 'FORUM_NOT_FOUND' }, message: (l) => t(l, 'chooser.noSuchForum'), next: { href: '/', label: t(lang, 'chooser.toChooser') } });
       return;
     }
+    // Open until the response is done: a forum is not closed for being idle under a long export.
+    res.on('close', forums.hold(forum.room.record.id));
     if (req.originalUrl === `/f/${slug}` || req.originalUrl.startsWith(`/f/${slug}?`)) {
       res.redirect(302, `/f/${slug}/${req.originalUrl.slice(`/f/${slug}`.length)}`);
       return;
@@ -318,18 +329,18 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
   // The short addresses: with a single open forum they are that forum's; otherwise the phone's
   // address lists the forums that take phones, /results the published ones, and the rest say
   // whose they are: a page to a browser, JSON to a program.
-  const single = () => forums.single();
+  const single = () => forums.sole();
   const choosable = () => forums.list().map((f) => ({ slug: f.room.record.slug, createdAt: f.room.record.createdAt, state: f.room.state }));
-  app.get('/', (req, res) => {
+  app.get('/', async (req, res) => {
     const query = req.originalUrl.slice(1);
     // The one forum a phone can join now is the one meant, even beside closed ones.
     const joinable = forums.list().filter((f) => takesPhones(f.room.state));
-    const forum = joinable.length === 1 ? joinable[0] : joinable.length === 0 ? single() : undefined;
+    const forum = joinable.length === 1 ? joinable[0] : joinable.length === 0 ? await single() : undefined;
     if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/${query}`);
     res.set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(phoneChooserPage(req, langOf(req), choosable(), record.place));
   });
-  app.get('/screen', (req, res) => {
-    const forum = single();
+  app.get('/screen', async (req, res) => {
+    const forum = await single();
     if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/screen${req.originalUrl.slice('/screen'.length)}`);
     const lang = langOf(req);
     refuse(req, res, {
@@ -342,9 +353,9 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
   });
   // The console's home: the list of forums.
   app.get('/console', page(clientDir, 'console'));
-  app.use((req, res, next) => {
+  app.use(async (req, res, next) => {
     if (!SHORT_ADDRESSES.test(req.path)) return next();
-    const forum = single();
+    const forum = await single();
     if (forum) return forum.attached.router(req, res, next);
     const lang = langOf(req);
     if (req.path === '/results' && wantsPage(req)) {

@@ -79,9 +79,20 @@ export function summary(room: ForumRoom): ForumSummary {
   };
 }
 
-export function forumsView(forums: Forums<Attached>, publicUrl: string): ForumsView {
+/**
+ * Every forum open here, and (forums opened on demand) each closed one as it was when it closed
+ * (`closed`); one never opened since the start is not listed until it is. A list over several
+ * processes would need each forum's summary in the store, written by its owner with its batches.
+ */
+export function forumsView(forums: Forums<Attached>, publicUrl: string, closed: ReadonlyMap<string, ForumSummary> = new Map()): ForumsView {
+  const listed: ForumSummary[] = [];
+  for (const record of forums.records()) {
+    const live = forums.get(record.id);
+    const known = live ? summary(live.room) : closed.get(record.id);
+    if (known) listed.push(known);
+  }
   return {
-    forums: forums.list().map((f) => summary(f.room)),
+    forums: listed,
     publicUrl,
     log: forums
       .serverLog()
@@ -109,13 +120,16 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
     }, next);
   });
 
+  /** The last summary of each forum closed for being idle: the list keeps showing it. */
+  const closed = new Map<string, ForumSummary>();
+  const stopUnloads = forums.onUnload((f) => closed.set(f.room.record.id, summary(f.room)));
   let timer: NodeJS.Timeout | null = null;
   let last = 0;
   const send = () => {
     timer = null;
     last = Date.now();
     if ((nsp.adapter.rooms.get(LIST)?.size ?? 0) === 0) return;
-    nsp.to(LIST).emit('forums', forumsView(forums, deps.publicUrl));
+    nsp.to(LIST).emit('forums', forumsView(forums, deps.publicUrl, closed));
   };
   const unsubscribe = forums.onChange(() => {
     if (timer) return;
@@ -158,7 +172,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
 
   nsp.on('connection', (socket: Socket) => {
     socket.join(LIST);
-    socket.emit('forums', forumsView(forums, deps.publicUrl));
+    socket.emit('forums', forumsView(forums, deps.publicUrl, closed));
     receiveCommands<ListCommandName>(socket, {
       commands: LIST_COMMANDS,
       sender: { role: 'console', lang: socket.data.lang as Lang },
@@ -177,6 +191,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
   return {
     close() {
       unsubscribe();
+      stopUnloads();
       if (timer) clearTimeout(timer);
     },
   };

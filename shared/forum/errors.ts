@@ -57,6 +57,8 @@ export const ERROR_CODES = [
   'NOT_ARCHIVED',
   /** No forum with that id (or address) on this server. */
   'FORUM_NOT_FOUND',
+  /** A forum another server process owns now (its lease went there): this one no longer writes it. */
+  'FORUM_ELSEWHERE',
   /** Deleting a forum asks for its title, typed exactly. */
   'TITLE_MISMATCH',
   /** An imported forum that this server already holds. */

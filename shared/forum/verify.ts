@@ -638,6 +638,7 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'ARCHIVED':
     case 'NOT_ARCHIVED':
     case 'FORUM_NOT_FOUND':
+    case 'FORUM_ELSEWHERE':
     case 'TITLE_MISMATCH':
     case 'FORUM_EXISTS':
     case 'BAD_FORUM_FILE':
@@ -768,6 +769,7 @@ function why(
     case 'ARCHIVED':
     case 'NOT_ARCHIVED':
     case 'FORUM_NOT_FOUND':
+    case 'FORUM_ELSEWHERE':
     case 'TITLE_MISMATCH':
     case 'FORUM_EXISTS':
     case 'BAD_FORUM_FILE':

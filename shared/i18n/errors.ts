@@ -84,6 +84,7 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'ARCHIVED':
     case 'NOT_ARCHIVED':
     case 'FORUM_NOT_FOUND':
+    case 'FORUM_ELSEWHERE':
     case 'TITLE_MISMATCH':
     case 'FORUM_EXISTS':
     case 'CODE_EXPIRED':

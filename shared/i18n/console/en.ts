@@ -73,6 +73,7 @@ export const en: ConsoleCatalogue = {
   'err.INTERNAL': 'Something went wrong on the server. Please try again.',
   'err.ARCHIVED': 'This forum is archived: it can be viewed and exported, but not changed.',
   'err.NOT_ARCHIVED': 'This forum is not archived.',
+  'err.FORUM_ELSEWHERE': 'This forum is served by another Viche server process now; this one no longer takes changes to it. Reload the page to reach it there.',
   'err.FORUM_NOT_FOUND': 'There is no such forum on this server. Open a forum from the list on the console.',
   'err.TITLE_MISMATCH': 'The title does not match. To delete the forum, type its title exactly as in the list.',
   'err.FORUM_EXISTS': 'This forum is already on this server: it was not imported a second time.',
