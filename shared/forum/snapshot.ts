@@ -15,6 +15,7 @@
 // why; the caller replays the log instead.
 
 import { z } from 'zod';
+import { countDotsFromBallots } from './tally.js';
 import { ADMISSION_MODES, PHASES, type ForumState, type Idea } from './types.js';
 
 export const SNAPSHOT_KIND = 'viche.forumState';
@@ -411,14 +412,9 @@ function checkIndexes(s: ForumState): void {
   // The totals by priority, counted again from the ballots (as state.ts setDots keeps them).
   const byBallot = new Map<string, Map<string, number>>();
   const dotsPerPriority = new Map<string, number>();
-  const byIdea = new Map<string, { dots: number; supporters: number }>();
   for (const [participantId, mine] of s.dots) {
     for (const [ideaId, n] of mine) {
       if (!(n > 0)) fail('dots');
-      const counted = byIdea.get(ideaId) ?? { dots: 0, supporters: 0 };
-      counted.dots += n;
-      counted.supporters += 1;
-      byIdea.set(ideaId, counted);
       const code = s.ideas.get(ideaId)?.priorityCode;
       if (code === undefined) continue;
       let ballot = byBallot.get(participantId);
@@ -434,6 +430,7 @@ function checkIndexes(s: ForumState): void {
   for (const [participantId, ballot] of byBallot) if (!same(ballot, t.byBallot.get(participantId) ?? new Map())) fail('dotTotals.byBallot');
   if (!same(dotsPerPriority, t.dotsPerPriority)) fail('dotTotals.dotsPerPriority');
   if (!same(votedPerPriority, t.votedPerPriority)) fail('dotTotals.votedPerPriority');
+  const byIdea = countDotsFromBallots(s);
   if (byIdea.size !== t.byIdea.size) fail('dotTotals.byIdea');
   for (const [ideaId, c] of byIdea) {
     const kept = t.byIdea.get(ideaId);
