@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
-import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
+import { applyEvent, dotOwnersOf, emptyState, type HeldDots } from '../../shared/forum/state.js';
 import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
 import type { ForumRecord, ForumSecrets, ForumStore, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
 import { StorageConflict, StorageUnavailable } from '../errors.js';
@@ -194,10 +194,11 @@ export class ForumRoom {
    */
   private savedBehind: ForumEvent[] = [];
   /**
-   * For a void, the ballots holding a dot on an idea it hides, found while working out whom to
-   * tell (effectsOf): applying it then walks those, not every ballot a second time.
+   * For a void of many, the dots on the ideas it hides (state.ts HeldDots): found by its handler
+   * before it is taken, in turns, or else while working out whom to tell (effectsOf). Whom to
+   * tell, applying it, and applying it again to the saved copy touch those dots only.
    */
-  private readonly holdersOf = new WeakMap<ForumEvent, readonly string[]>();
+  private readonly heldOf = new WeakMap<ForumEvent, HeldDots>();
   private savedTurn: NodeJS.Immediate | null = null;
   /** The seq of the forum's last stored event: where the next batch goes (appendBatch's afterSeq). */
   private lastSeq: number;
@@ -304,13 +305,15 @@ export class ForumRoom {
    * goes back to what is stored, and every action in it, and every action taken on top of it, is
    * refused. Throws at once, applying nothing, while the storage is known to be down.
    */
-  commit(events: readonly ForumEvent[], actionKey: string | null = null): Effects {
+  commit(events: readonly ForumEvent[], actionKey: string | null = null, held?: HeldDots): Effects {
+    // The dots a void of many gives back, as its handler found them: for its first event only.
+    if (held && events[0]?.type === 'participantsVoided') this.heldOf.set(events[0], held);
     const effects = this.effectsOf(events);
     if (events.length === 0) return effects;
     if (this.elsewhere) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
     this.storage.guard();
     if (this.undone) throw this.undone;
-    for (const event of events) applyEvent(this.state, event, this.holdersOf.get(event));
+    for (const event of events) applyEvent(this.state, event, this.heldOf.get(event));
     this.version++;
     if (actionKey) this.pendingKeys.set(actionKey, actionOf(events[0]));
     this.pending.push({ events, actionKey, effects, waiters: [] });
@@ -391,7 +394,9 @@ export class ForumRoom {
     const start = performance.now();
     let taken = 0;
     while (taken < this.savedBehind.length && this.saved) {
-      applyEvent(this.saved, structuredClone(this.savedBehind[taken++]));
+      const event = this.savedBehind[taken++];
+      // The saved copy stood where the live state stood when the event was taken: the same dots.
+      applyEvent(this.saved, structuredClone(event), this.heldOf.get(event));
       if (performance.now() - start > ms) break;
     }
     this.savedBehind.splice(0, taken);
@@ -963,24 +968,28 @@ export class ForumRoom {
               hidden.set(idea.id, hidden.size);
             }
           }
-          const holders: string[] = [];
-          this.holdersOf.set(e, holders);
           if (hidden.size === 0) break;
-          // Those who held dots on them, in one pass over the ballots: a pass an idea made a void of
-          // 64 who wrote ideas look at 320,000 ballots on the largest forum (scripts/stalls.ts).
-          // Those voided with them are told of their void, not of dots given back.
-          for (const [owner, mine] of s.dots) {
-            if (voiding.has(owner)) continue;
-            let held: [number, string, number][] | null = null;
-            for (const [ideaId, count] of mine) {
-              const at = hidden.get(ideaId);
-              if (at !== undefined) (held ??= []).push([at, ideaId, count]);
+          // Those who held dots on them, found by the handler (voidPlanInSteps), or else here in
+          // one pass over the ballots: a pass an idea made a void of 64 who wrote ideas look at
+          // 320,000 ballots on the largest forum (scripts/stalls.ts). Those voided with them are
+          // told of their void, not of dots given back.
+          let held = this.heldOf.get(e);
+          if (!held) {
+            const found = new Map<string, string[]>();
+            for (const [owner, mine] of s.dots) {
+              if (voiding.has(owner)) continue;
+              let theirs: string[] | undefined;
+              for (const ideaId of mine.keys()) if (hidden.has(ideaId)) (theirs ??= []).push(ideaId);
+              if (theirs) found.set(owner, theirs);
             }
-            if (!held) continue;
-            holders.push(owner);
+            this.heldOf.set(e, (held = found));
+          }
+          for (const [owner, ideaIds] of held) {
+            const mine = s.dots.get(owner);
             effects.me.add(owner);
-            held.sort((a, b) => a[0] - b[0]);
-            for (const [, ideaId, count] of held) effects.notices.push({ participantId: owner, notice: refund(ideaId, count) });
+            const told = ideaIds.map((ideaId) => ({ at: hidden.get(ideaId) ?? 0, ideaId, count: mine?.get(ideaId) ?? 0 }));
+            told.sort((a, b) => a.at - b.at);
+            for (const { ideaId, count } of told) effects.notices.push({ participantId: owner, notice: refund(ideaId, count) });
           }
           break;
         }

@@ -3,6 +3,7 @@
 
 import type { Decision } from '../../shared/forum/errors.js';
 import { hostMayAct } from '../../shared/forum/facilitation.js';
+import type { HeldDots } from '../../shared/forum/state.js';
 import { FACILITATOR, type Actor, type ForumEvent } from '../../shared/forum/types.js';
 import type { CommandName, CommandResults, MeView, ParsedPayload } from '../../shared/protocol.js';
 import type { Admission, RefusalCause } from '../forum/admission.js';
@@ -124,8 +125,9 @@ export class HandlerContext {
   /** Whether this command stored events; kept (not null) only for a command decided across turns. */
   committed: boolean | null = null;
 
-  commit(events: readonly ForumEvent[]): void {
-    this.room.commit(events, this.actionKey);
+  /** `held`: for a void of many, the dots it gives back, when the handler found them (ForumRoom.commit). */
+  commit(events: readonly ForumEvent[], held?: HeldDots): void {
+    this.room.commit(events, this.actionKey, held);
     if (this.committed !== null && events.length > 0) this.committed = true;
   }
 

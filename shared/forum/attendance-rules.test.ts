@@ -15,8 +15,9 @@ import {
   parseAddressRange,
   selectJoined,
   voidImpact,
+  voidPlan,
 } from './attendance.js';
-import { replay } from './state.js';
+import { applyEvent, replay } from './state.js';
 import { countDots } from './tally.js';
 import { JOIN_CODE, TestForum, accepted, refusal, snapshot, tokenOf } from './testing.js';
 import { verifyLog } from './verify.js';
@@ -199,6 +200,40 @@ describe('voiding a burst', () => {
     expect(bulk.ideas.get(stuffed)?.status).toBe('hidden');
     expect(bulk.dots.get('h2')?.get(stuffed)).toBeUndefined();
     expect(snapshot(f.state)).toBe(before);
+  });
+
+  it('taken with the dots its plan found, a void leaves the forum exactly as one that walks every ballot', () => {
+    // The evening above, where the burst also wrote a second idea, which the honest voted for too.
+    const f = new TestForum({ dotsPerPriority: 5, maxDotsPerIdea: 3 });
+    for (const [id, address, at] of [['h1', '10.0.0.1', 2_000], ['h2', '10.0.0.2', 2_100], ['h3', '10.0.0.3', 9_000]] as const) joinFrom(f, id, address, at);
+    for (let i = 0; i < 4; i++) joinFrom(f, `b${i}`, `10.9.0.${i + 1}`, 5_000 + i);
+    f.to('ideas');
+    const honest = f.submit('h1', 'A', 'Лавки');
+    const stuffed = f.submit('b0', 'A', 'Парковка');
+    const second = f.submit('b1', 'A', 'Ще одна парковка');
+    f.to('voting');
+    f.dot('h2', honest);
+    f.dot('h2', stuffed, 2);
+    f.dot('h3', honest);
+    for (let i = 0; i < 4; i++) f.dot(`b${i}`, stuffed, 3);
+    f.dot('h3', second);
+    f.dot('h1', second, 2);
+    const plan = voidPlan(f.state, ['b0', 'b1', 'b2', 'b3']);
+    expect(plan.impact).toEqual(voidImpact(f.state, ['b0', 'b1', 'b2', 'b3']));
+    // Only the honest ballots with a dot on a burst's idea, each with those ideas: nothing else.
+    expect([...plan.held]).toEqual([
+      ['h2', [stuffed]],
+      ['h3', [second]],
+      ['h1', [second]],
+    ]);
+    const [event] = accepted(decideVoidMany(f.state, { range: '10.9.' }, 'Сплеск', 60_000));
+    const walked = replay(f.log);
+    applyEvent(walked, event);
+    const planned = replay(f.log);
+    applyEvent(planned, event, plan.held);
+    expect(snapshot(planned)).toBe(snapshot(walked));
+    expect(dotsPerIdea(planned)).toEqual({ [honest]: 2 });
+    expect(planned.dots.get('h1')?.size ?? 0).toBe(0);
   });
 
   it('the log with a burst paused, the expected attendance and a void of the burst verifies, and replays', () => {

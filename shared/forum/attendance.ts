@@ -6,7 +6,7 @@
 import { canVoid, voidRefusal } from './admission.js';
 import { accept, refuse, type Decision } from './errors.js';
 import { checkLine } from './rules.js';
-import { ballotCount } from './state.js';
+import { ballotCount, type HeldDots } from './state.js';
 import { LIMITS, type ForumEvent, type ForumState, type JoinBurst, type JoinWindow } from './types.js';
 
 /**
@@ -147,19 +147,30 @@ export interface VoidImpact {
 }
 
 export function voidImpact(state: ForumState, participantIds: readonly string[]): VoidImpact {
-  const steps = voidImpactInSteps(state, participantIds, Infinity);
+  return voidPlan(state, participantIds).impact;
+}
+
+/** What a void of many takes away (its impact), and the dots of others it gives back (state.ts HeldDots). */
+export interface VoidPlan {
+  impact: VoidImpact;
+  held: HeldDots;
+}
+
+export function voidPlan(state: ForumState, participantIds: readonly string[]): VoidPlan {
+  const steps = voidPlanInSteps(state, participantIds, Infinity);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
   }
 }
 
-/** voidImpact, yielding after every `ballotsPerStep` ballots looked at (see decideMergeInSteps). */
-export function* voidImpactInSteps(state: ForumState, participantIds: readonly string[], ballotsPerStep: number): Generator<void, VoidImpact, void> {
+/** voidPlan, yielding after every `ballotsPerStep` ballots looked at (see decideMergeInSteps). */
+export function* voidPlanInSteps(state: ForumState, participantIds: readonly string[], ballotsPerStep: number): Generator<void, VoidPlan, void> {
   const voiding = new Set(participantIds);
   let dots = 0;
   let refunded = 0;
   const hidden = new Set<string>();
+  const held = new Map<string, string[]>();
   for (const id of voiding) {
     for (const n of state.dots.get(id)?.values() ?? []) dots += n;
     for (const idea of state.ideasByAuthor.get(id) ?? []) if (idea.status === 'active') hidden.add(idea.id);
@@ -171,10 +182,16 @@ export function* voidImpactInSteps(state: ForumState, participantIds: readonly s
     for (const [owner, mine] of state.dots) {
       if (++looked % ballotsPerStep === 0) yield;
       if (voiding.has(owner)) continue;
-      for (const [ideaId, n] of mine) if (hidden.has(ideaId)) refunded += n;
+      let theirs: string[] | undefined;
+      for (const [ideaId, n] of mine) {
+        if (!hidden.has(ideaId)) continue;
+        refunded += n;
+        (theirs ??= []).push(ideaId);
+      }
+      if (theirs) held.set(owner, theirs);
     }
   }
-  return { participants: voiding.size, dots, ideas: hidden.size, refunded };
+  return { impact: { participants: voiding.size, dots, ideas: hidden.size, refunded }, held };
 }
 
 /**

@@ -144,9 +144,16 @@ function refundDots(state: ForumState, ideaId: string): string[] {
  * ideas it holds, where a pass per idea (refundDots) made a merge of 40 ideas on 5,000 ballots
  * walk 200,000 of them (scripts/stalls.ts).
  */
-function refundDotsOn(state: ForumState, ideaIds: ReadonlySet<string>, holders?: Iterable<string>): void {
-  foldDots(state, null, [...ideaIds], [], holders);
+function refundDotsOn(state: ForumState, ideaIds: ReadonlySet<string>, held?: HeldDots): void {
+  foldDots(state, null, [...ideaIds], [], held ? held.keys() : undefined, held);
 }
+
+/**
+ * For a void of many: each ballot holding a dot on an idea it hides, with those ideas (in the order
+ * the ballot holds them). Found once, a thousand ballots a turn of the event loop, before the void
+ * is taken (attendance.ts voidPlanInSteps): applying it then touches those dots only.
+ */
+export type HeldDots = ReadonlyMap<string, readonly string[]>;
 
 /**
  * Takes every dot off the folded ideas and puts each ballot's moved dots onto the survivor (`into`;
@@ -154,8 +161,10 @@ function refundDotsOn(state: ForumState, ideaIds: ReadonlySet<string>, holders?:
  * priority. Taking every dot off and putting the moved ones back dot by dot (setDots 30,000 times
  * for a merge of 41 ideas on the largest forum) held the event loop 20 to 40 ms (scripts/stalls.ts).
  * `holders`: the ballots to look at, when the event names them (a merge); otherwise every ballot.
+ * `held`: of each of those, the folded ideas it holds, when known (a void of many): only they are
+ * looked at, not the whole ballot.
  */
-function foldDots(state: ForumState, into: Idea | null, folded: readonly string[], moved: readonly DotMove[], holders?: Iterable<string>): void {
+function foldDots(state: ForumState, into: Idea | null, folded: readonly string[], moved: readonly DotMove[], holders?: Iterable<string>, held?: HeldDots): void {
   const onto = new Map<string, number>();
   for (const m of moved) onto.set(m.participantId, (onto.get(m.participantId) ?? 0) + m.count);
   // Each folded idea's priority (the survivor's, as decideMerge requires; none for an unknown idea).
@@ -165,8 +174,10 @@ function foldDots(state: ForumState, into: Idea | null, folded: readonly string[
     const mine = state.dots.get(participantId);
     if (!mine) continue;
     change.clear();
-    for (const [ideaId, n] of mine) {
+    for (const ideaId of held?.get(participantId) ?? mine.keys()) {
       if (!codeOf.has(ideaId)) continue;
+      const n = mine.get(ideaId);
+      if (n === undefined) continue;
       mine.delete(ideaId);
       countOnIdea(state, ideaId, n, 0);
       const code = codeOf.get(ideaId);
@@ -237,13 +248,12 @@ function voidParticipant(state: ForumState, participantId: string, reason: strin
   return true;
 }
 
-/** Applies one event in place. Events are trusted here: the rules checked them before. */
 /**
- * `holders`, for a void of many: the ballots holding a dot on an idea it hides, when the caller
- * already has them (the room works them out to tell their owners): only those are walked, not
- * every ballot. It must name every such ballot.
+ * Applies one event in place. Events are trusted here: the rules checked them before.
+ * `held`, for a void of many: the dots on the ideas it hides, when the caller already has them
+ * (voidPlanInSteps): only those are taken off, no ballot walked. It must name every such dot.
  */
-export function applyEvent(state: ForumState, event: ForumEvent, holders?: Iterable<string>): void {
+export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots): void {
   switch (event.type) {
     case 'forumCreated':
       state.id = event.id;
@@ -438,7 +448,7 @@ export function applyEvent(state: ForumState, event: ForumEvent, holders?: Itera
       // 250 ideas on 5,000 ballots took half a second (scripts/stalls.ts).
       const hidden = new Set<string>();
       for (const id of event.participantIds) if (voidParticipant(state, id, event.reason, event.at, hidden)) voided++;
-      refundDotsOn(state, hidden, holders);
+      refundDotsOn(state, hidden, held);
       state.moderation.push({
         at: event.at,
         action: 'voidMany',

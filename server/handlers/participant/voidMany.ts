@@ -3,7 +3,7 @@
 // dots on those), then voided in one step: one event, one entry in the log, one commit.
 
 import { canVoid, voidRefusal } from '../../../shared/forum/admission.js';
-import { decideVoidMany, selectJoined, voidImpact, voidImpactInSteps, type JoinSelection } from '../../../shared/forum/attendance.js';
+import { decideVoidMany, selectJoined, voidImpact, voidPlan, voidPlanInSteps, type JoinSelection } from '../../../shared/forum/attendance.js';
 import type { ForumEvent } from '../../../shared/forum/types.js';
 import { Refusal } from '../../forum/room.js';
 import { defineHandler, type HandlerContext } from '../define.js';
@@ -36,12 +36,13 @@ export const voidMany = defineHandler({
     let events = decided();
     // What it takes away is counted over every ballot, a thousand a turn of the event loop, with
     // the forum's order held (as a merge is decided); all of it again if the forum changed meanwhile.
-    let impact = await ctx.inTurns(() => voidImpactInSteps(ctx.room.state, voidingOf(events), BALLOTS_PER_TURN));
+    // The dots it gives back, found on the way, are all the void then touches (state.ts HeldDots).
+    let plan = await ctx.inTurns(() => voidPlanInSteps(ctx.room.state, voidingOf(events), BALLOTS_PER_TURN));
     if (ctx.room.version !== version) {
       events = decided();
-      impact = voidImpact(ctx.room.state, voidingOf(events));
+      plan = voidPlan(ctx.room.state, voidingOf(events));
     }
-    ctx.commit(events);
-    return impact;
+    ctx.commit(events, plan.held);
+    return plan.impact;
   },
 });
