@@ -31,6 +31,8 @@ export interface Effects {
   /** Participants whose own view changed. */
   me: Set<string>;
   notices: { participantId: string; notice: Omit<Notice, 'message'> }[];
+  /** A participant who came online or went offline (presence is kept outside the event log). */
+  online?: string;
 }
 
 export type ChangeListener = (effects: Effects) => void;
@@ -726,7 +728,7 @@ export class ForumRoom {
     }
     const n = this.online.get(participantId) ?? 0;
     this.online.set(participantId, n + 1);
-    if (n === 0 && !pending) this.emit(emptyEffects());
+    if (n === 0 && !pending) this.emit({ ...emptyEffects(), online: participantId });
   }
 
   disconnected(participantId: string): void {
@@ -740,7 +742,7 @@ export class ForumRoom {
         this.leaving.delete(participantId);
         if ((this.online.get(participantId) ?? 0) > 0) return;
         this.online.delete(participantId);
-        this.emit(emptyEffects());
+        this.emit({ ...emptyEffects(), online: participantId });
       }, this.presenceGraceMs),
     );
   }

@@ -47,13 +47,23 @@ export function consoleViews(
   rowsPerPart = ROWS_PER_PART,
 ): ConsoleViews {
   const connected = (name: string) => (io.adapter.rooms.get(name)?.size ?? 0) > 0;
-  // Whether anything a participant's row shows may have changed since the last view: a change to
-  // the forum alone (a phase, a reveal, a slide) leaves 5,000 rows as they were, and they are then
-  // neither walked nor compared. Presence and the storage's health come with no effects at all, and
-  // anything that touches a participant names them (effects.me) or an idea (their idea count).
-  let rowsChanged = true;
+  // Whose row may have changed since the last view: a change to the forum alone (a phase, a
+  // reveal, a slide) leaves 5,000 rows as they were, and a few dots change a few. Anything that
+  // touches a participant names them (effects.me), an idea they wrote (their idea count), or their
+  // presence (effects.online); what names nobody (the storage's health) has every row looked at.
+  let rowsChanged: Set<string> | 'all' = 'all';
   room.onChange((effects) => {
-    if (!(effects.forum && effects.me.size === 0 && effects.ideas.size === 0)) rowsChanged = true;
+    if (rowsChanged === 'all') return;
+    if (effects.online !== undefined) rowsChanged.add(effects.online);
+    else if (effects.me.size === 0 && effects.ideas.size === 0) {
+      if (!effects.forum) rowsChanged = 'all';
+    } else {
+      for (const id of effects.me) rowsChanged.add(id);
+      for (const id of effects.ideas) {
+        const author = room.state.ideas.get(id)?.authorId;
+        if (author) rowsChanged.add(author);
+      }
+    }
   });
   const base = (now: number): ConsoleView => {
     const view = consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
@@ -62,9 +72,9 @@ export function consoleViews(
       themes: duplicates.themes(),
       nearest: duplicates.nearest(),
       hostOnline: (id) => connected(hostRoom(id)),
-      rowsUnchanged: !rowsChanged,
+      rowsChanged,
     }, room.version);
-    rowsChanged = false;
+    rowsChanged = new Set();
     return view;
   };
   const forHost = (view: ConsoleView, hostId: string): ConsoleView => {

@@ -227,3 +227,70 @@ describe("a large forum's console, sent its first view in parts", () => {
     }
   });
 });
+
+describe('console rows built again for those a change names', () => {
+  let server: TestServer;
+  let admin: TestClient;
+  const phones: TestPhone[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    server.room.presenceGraceMs = 0;
+    admin = await connectConsole(server);
+    for (let i = 0; i < 12; i++) phones.push(await joinPhone(server, `Мешканка ${i}`));
+  });
+  afterAll(async () => {
+    for (const c of [admin, ...phones]) c?.close();
+    await server?.stop();
+  });
+
+  /** Every row as the forum itself reads, field by field, not through the console's views. */
+  const rowsOfForum = () => {
+    const s = server.room.state;
+    return [...s.participants.values()].map((p) => ({
+      id: p.id,
+      name: p.name,
+      online: server.room.presence.isOnline(p.id),
+      ideas: [...s.ideas.values()].filter((i) => i.authorId === p.id && i.status !== 'withdrawn').length,
+      dots: [...(s.dots.get(p.id)?.values() ?? [])].reduce((n, d) => n + d, 0),
+      voided: p.voided?.reason ?? null,
+    }));
+  };
+  const rowsOfConsole = (v: ConsoleView) => v.participants.map(({ id, name, online, ideas, dots, voided }) => ({ id, name, online, ideas, dots, voided }));
+  const quiet = () => new Promise((r) => setTimeout(r, 150));
+
+  it('after ideas, withdrawals, renames, dots, a phone gone and a void, every row reads as the forum does', async () => {
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    const ideas: string[] = [];
+    for (const [i, p] of phones.entries()) {
+      ideas.push(ok(await p.send('idea:submit', { priorityCode: String((i % 3) + 1), title: `Пропозиція ${i}`, actionId: randomUUID() })).ideaId);
+    }
+    ok(await phones[1].send('idea:withdraw', { ideaId: ideas[1], actionId: randomUUID() }));
+    ok(await phones[2].send('participant:rename', { name: 'Оксана з Богунії', actionId: randomUUID() }));
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    // One change at a time, each seen by the console before the next: each its own update.
+    const row = (participantId: string, v: ConsoleView) => v.participants.find((p) => p.id === participantId);
+    const late = await joinPhone(server, 'Пізня');
+    phones.push(late);
+    await admin.next<ConsoleView>('console', (v) => row(late.me.participantId, v) !== undefined);
+    for (const [i, p] of phones.entries()) {
+      const on = ideas[(i + 3) % ideas.length] === ideas[1] ? ideas[0] : ideas[(i + 3) % ideas.length];
+      ok(await p.send('dot:place', { ideaId: on, actionId: randomUUID() }));
+      await admin.next<ConsoleView>('console', (v) => row(p.me.participantId, v)?.dots === 1);
+    }
+    ok(await phones[5].send('dot:remove', { ideaId: ideas[8], actionId: randomUUID() }));
+    await admin.next<ConsoleView>('console', (v) => row(phones[5].me.participantId, v)?.dots === 0);
+    phones[7].close();
+    await admin.next<ConsoleView>('console', (v) => row(phones[7].me.participantId, v)?.online === false);
+    // Voiding the author of a voted idea changes the rows of those who held dots on it.
+    ok(await admin.send('participant:void', { participantId: phones[4].me.participantId, reason: 'Два телефони' }));
+    const gone = phones[7].me.participantId;
+    await admin.next<ConsoleView>('console', (v) => v.participants.some((p) => p.id === gone && !p.online) && v.participants.some((p) => p.voided));
+    await quiet();
+    const seen = admin.received.filter((r) => r.event === 'console').at(-1)!.args[0] as ConsoleView;
+    expect(rowsOfConsole(seen)).toEqual(rowsOfForum());
+    expect(seen.participants.find((p) => p.id === phones[2].me.participantId)?.name).toBe('Оксана з Богунії');
+    expect(seen.participants.filter((p) => p.voided).length).toBe(1);
+  });
+});
