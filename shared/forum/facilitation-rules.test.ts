@@ -23,6 +23,7 @@ import {
   paperBallotsNeeded,
   paperBound,
   WORD_LIST_MAX,
+  wordKey,
 } from './facilitation.js';
 import { decideHideIdea, decidePlaceDot, decideReveal, decideTransition, decideWithdrawIdea, dotsLeft, ideasOf } from './rules.js';
 import { replay } from './state.js';
@@ -596,6 +597,26 @@ describe('word list', () => {
     expect(f.state.wordList).toEqual(['казино', 'мясо', 'біт коїн']);
     expect(refusal(decideWordList(f.state, ['я'.repeat(41)])).code).toBe('BAD_INPUT');
     expect(refusal(decideWordList(f.state, Array.from({ length: WORD_LIST_MAX + 1 }, (_, i) => `слово${i}`))).code).toBe('BAD_INPUT');
+  });
+
+  it('keys text as the Unicode rule does: runs of letters and digits of every script, one space between', () => {
+    // The rule the key is checked against: every code point that is not a letter or a digit is a space.
+    const byRule = (text: string) => text.normalize('NFKC').toLowerCase().replace(/[ʼ'’`′]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const samples = [
+      'Сквер біля річки: лавки, ліхтарі й урни (вул. Київська, 12/3)!',
+      "Ремонт дороги на вул. Пушкінській — 2-й етап; м'ясо-молочний ринок",
+      'Ґанок, Єва, Її, йод, ЇЖАК, Ўў, Ѳѳ, Ѣ, Ӂ, Ԯ, ҂ тисяча, а҃ титло',
+      'Straße, ǅ, Ⅻ, ½, ², ①, ٣٤, ๓, 中文字, 한국어, עברית, العربية, 🏳️‍🌈 ok 👍🏽',
+      'e\u0301 и\u0306 \u0483\u0489 tab\tnl\nnbsp\u00a0ls\u2028ps\u2029zw\u200bj\u200d',
+      '   ', '', '𝒳𝓎 𐐀𐐨 \ud83d lone \udc00 surrogates',
+    ];
+    // Every code point of the Basic Multilingual Plane and some beyond, a hundred to a text.
+    for (let from = 0x20; from < 0x20000; from += 100) {
+      let text = '';
+      for (let cp = from; cp < from + 100; cp++) if (cp < 0xd800 || cp > 0xdfff) text += String.fromCodePoint(cp);
+      samples.push(text);
+    }
+    for (const text of samples) expect(wordKey(text), JSON.stringify(text.slice(0, 40))).toBe(byRule(text));
   });
 
   it('flags words at the start of a word, whatever the case and whichever of the three apostrophes', () => {
