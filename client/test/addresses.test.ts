@@ -1,7 +1,8 @@
 // Addresses handed from one device to another, in a real Chromium: a console opened on this
 // laptop's localhost invites a table host, and the link and its QR (read from the pixels, as the
 // host's tablet camera would) carry the server's public address, as do the projector's link and
-// the phones' address; the host's tablet opens the link. Then the phone's address with several
+// the phones' address; the host's tablet opens the link. A projector opened on localhost shows the
+// phones the public address too. Then the phone's address with several
 // forums (the chooser) and an expired download link, each a page a person can read, at 360 × 640
 // and 1280 × 720. Screenshots go to test-results/addresses/, to be looked at.
 
@@ -19,6 +20,7 @@ if (process.env.CI === 'true' && !ready) throw new Error(`CI needs Chromium at $
 
 const PHONE = { width: 360, height: 640 };
 const LAPTOP = { width: 1280, height: 720 };
+const WIDE = { width: 1920, height: 1080 };
 
 describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs ${CHROMIUM} and a built client)`, () => {
   let server: TestServer;
@@ -63,6 +65,9 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
     await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(decodeQr(await qr.screenshot())).toBe(link);
     await page.screenshot({ path: join(SHOTS, 'console-host-invitation-1280.png') });
+    await page.setViewportSize(WIDE);
+    await page.screenshot({ path: join(SHOTS, 'console-host-invitation-1920.png') });
+    await page.setViewportSize(LAPTOP);
 
     // The projector's link and the phones' address: the public address too.
     await page.getByRole('tab', { name: 'Допуск' }).click();
@@ -78,6 +83,27 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
     await tablet.goto(link);
     await tablet.getByRole('banner').getByText('Ірина').waitFor();
     expect(new URL(tablet.url()).host).toBe(`viche.test:${server.port}`);
+  });
+
+  it('a projector opened on localhost shows the phones the public address, in its QR and in words, at 1920 and 1280 px', async () => {
+    // The start-up text's second projector link, for the laptop's own screen.
+    const local = new URL(server.localScreenUrl);
+    expect(local.hostname).toBe('localhost');
+    for (const [name, viewport] of [
+      ['1920', WIDE],
+      ['1280', LAPTOP],
+    ] as const) {
+      const screen = await newPage(viewport);
+      await screen.goto(local.href);
+      const qr = screen.locator('img.qr');
+      await qr.waitFor();
+      await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), { timeout: 15_000 }).toBe(true);
+      // What a phone's camera reads from the pixels, and what a resident types from the words.
+      expect(decodeQr(await qr.screenshot())).toMatch(new RegExp(`^http://viche\\.test:${server.port}/f/${server.slug}/\\?c=\\d{6}$`));
+      expect(await screen.locator('.join-url').textContent()).toBe(`viche.test:${server.port}`);
+      await screen.screenshot({ path: join(SHOTS, `projector-on-localhost-${name}.png`) });
+      await screen.context().close();
+    }
   });
 
   it('the chooser, with two forums taking phones and a closed one, at 360 × 640 and 1280 × 720', async () => {
