@@ -2,8 +2,8 @@
 // laptop's localhost invites a table host, and the link and its QR (read from the pixels, as the
 // host's tablet camera would) carry the server's public address, as do the projector's link and
 // the phones' address; the host's tablet opens the link. A projector opened on localhost shows the
-// phones the public address too. Then the phone's address with several
-// forums (the chooser) and an expired download link, each a page a person can read, at 360 × 640
+// phones the public address too. Then the phone's address with several forums (the chooser, with
+// the server's place) and an expired download link, each a page a person can read, at 360 × 640
 // and 1280 × 720. Screenshots go to test-results/addresses/, to be looked at.
 
 import { existsSync, mkdirSync } from 'node:fs';
@@ -21,6 +21,8 @@ if (process.env.CI === 'true' && !ready) throw new Error(`CI needs Chromium at $
 const PHONE = { width: 360, height: 640 };
 const LAPTOP = { width: 1280, height: 720 };
 const WIDE = { width: 1920, height: 1080 };
+/** The server's place (PLACE), where every forum it holds meets. */
+const PLACE = 'Житомир, Палац культури';
 
 describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs ${CHROMIUM} and a built client)`, () => {
   let server: TestServer;
@@ -39,7 +41,7 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    server = await startTestServer({ publicUrl: 'http://viche.test:{port}' });
+    server = await startTestServer({ publicUrl: 'http://viche.test:{port}', record: { place: PLACE } });
     publicBase = `http://viche.test:${server.port}`;
     browser = await launchChromium(['--host-resolver-rules=MAP viche.test 127.0.0.1']);
     admin = await connectConsole(server);
@@ -125,6 +127,8 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
       const res = await page.goto(`${publicBase}/`);
       expect(res?.status()).toBe(200);
       await page.getByRole('heading', { name: 'Оберіть свій форум' }).waitFor();
+      // Date, place and phase: the place once, under the heading, as every forum here meets there.
+      expect(await page.locator('h1 + p').textContent()).toBe(PLACE);
       const links = page.getByRole('main').getByRole('listitem').getByRole('link');
       expect(await links.allInnerTexts()).toEqual([
         expect.stringMatching(/^Житомир 2030: район Богунія\s+створено \d{1,2} \S+ \d{4} р\. · Подання ідей$/),
