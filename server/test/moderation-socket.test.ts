@@ -3,7 +3,8 @@
 // budgets have room or leaves them with their owners (each voter told which), a voter whose dots
 // an undone merge could not put back is told so, a correction that changes nothing is refused
 // with nothing logged or sent, and line separators in a title become spaces. Admission of a
-// vote-only forum: chosen at creation, and changed while its vote runs.
+// vote-only forum: chosen at creation (open: a phone at home joins by its link and votes), and
+// changed while its vote runs.
 
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -217,10 +218,16 @@ describe('admission of a vote-only forum', () => {
     const voteOnly = server.forums.get(created.forumId)!;
     expect(voteOnly.room.state.phase).toBe('voting');
     expect(voteOnly.room.state.admission).toBe('open');
-    // A fixed code: a phone at home, days later, joins with the link it was sent.
+    // A fixed code: a phone at home, days later, joins with the link it was sent, from an address
+    // no phone of the hall had, and its vote counts.
     const code = voteOnly.attached.admission.joinInfo(Date.now()).joinCode;
     const at = { url: server.url, socketUrl: `${server.url}/f/${created.slug}`, facilitatorKey: server.facilitatorKey, joinCode: code };
-    phones.push(await joinPhone(at));
+    const home = await joinPhone(at, 'Вдома', false, '127.42.0.7');
+    phones.push(home);
+    expect(voteOnly.room.state.participants.get(home.me.participantId)?.address).toBe('127.42.0.7');
+    const [shortlisted] = voteOnly.room.state.ideas.keys();
+    ok(await home.send('dot:place', { ideaId: shortlisted }));
+    expect(voteOnly.room.state.dotTotals.byIdea.get(shortlisted)).toEqual({ dots: 1, supporters: 1 });
     const console2 = await connectConsole(at);
     expect(ok(await console2.send('admission:setMode', { mode: 'tickets' }))).toEqual({ mode: 'tickets' });
     expect(voteOnly.room.state.admission).toBe('tickets');
