@@ -89,8 +89,9 @@ function ResultCard({ forum, result, mine, jumps }: { forum: PhoneForumInfo; res
           const tied = shared.has(row.rank);
           return (
             <li key={row.ideaId} className={own ? 'own' : undefined}>
+              {/* As the projector, the public page, the report and the pictures write ranks: "=2" shared, "3" not. */}
               <span className="rank" aria-hidden="true">
-                {tied ? `=${row.rank}` : `${row.rank}.`}
+                {tied ? `=${row.rank}` : row.rank}
               </span>
               <span className="result-title">
                 <span className="visually-hidden">{t(tied ? 'screen.rankShared' : 'screen.rankOf', { rank: row.rank })}. </span>

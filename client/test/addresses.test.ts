@@ -1,8 +1,9 @@
 // Addresses handed from one device to another, in a real Chromium: a console opened on this
 // laptop's localhost invites a table host, and the link and its QR (read from the pixels, as the
 // host's tablet camera would) carry the server's public address, as do the projector's link and
-// the phones' address; the host's tablet opens the link. Then the phone's address with several
-// forums (the chooser) and an expired download link, each a page a person can read, at 360 × 640
+// the phones' address; the host's tablet opens the link. A projector opened on localhost shows the
+// phones the public address too. Then the phone's address with several forums (the chooser, with
+// the server's place) and an expired download link, each a page a person can read, at 360 × 640
 // and 1280 × 720. Screenshots go to test-results/addresses/, to be looked at.
 
 import { existsSync, mkdirSync } from 'node:fs';
@@ -19,6 +20,9 @@ if (process.env.CI === 'true' && !ready) throw new Error(`CI needs Chromium at $
 
 const PHONE = { width: 360, height: 640 };
 const LAPTOP = { width: 1280, height: 720 };
+const WIDE = { width: 1920, height: 1080 };
+/** The server's place (PLACE), where every forum it holds meets. */
+const PLACE = 'Житомир, Палац культури';
 
 describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs ${CHROMIUM} and a built client)`, () => {
   let server: TestServer;
@@ -37,7 +41,7 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    server = await startTestServer({ publicUrl: 'http://viche.test:{port}' });
+    server = await startTestServer({ publicUrl: 'http://viche.test:{port}', record: { place: PLACE } });
     publicBase = `http://viche.test:${server.port}`;
     browser = await launchChromium(['--host-resolver-rules=MAP viche.test 127.0.0.1']);
     admin = await connectConsole(server);
@@ -63,6 +67,9 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
     await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(decodeQr(await qr.screenshot())).toBe(link);
     await page.screenshot({ path: join(SHOTS, 'console-host-invitation-1280.png') });
+    await page.setViewportSize(WIDE);
+    await page.screenshot({ path: join(SHOTS, 'console-host-invitation-1920.png') });
+    await page.setViewportSize(LAPTOP);
 
     // The projector's link and the phones' address: the public address too.
     await page.getByRole('tab', { name: 'Допуск' }).click();
@@ -78,6 +85,27 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
     await tablet.goto(link);
     await tablet.getByRole('banner').getByText('Ірина').waitFor();
     expect(new URL(tablet.url()).host).toBe(`viche.test:${server.port}`);
+  });
+
+  it('a projector opened on localhost shows the phones the public address, in its QR and in words, at 1920 and 1280 px', async () => {
+    // The start-up text's second projector link, for the laptop's own screen.
+    const local = new URL(server.localScreenUrl);
+    expect(local.hostname).toBe('localhost');
+    for (const [name, viewport] of [
+      ['1920', WIDE],
+      ['1280', LAPTOP],
+    ] as const) {
+      const screen = await newPage(viewport);
+      await screen.goto(local.href);
+      const qr = screen.locator('img.qr');
+      await qr.waitFor();
+      await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), { timeout: 15_000 }).toBe(true);
+      // What a phone's camera reads from the pixels, and what a resident types from the words.
+      expect(decodeQr(await qr.screenshot())).toMatch(new RegExp(`^http://viche\\.test:${server.port}/f/${server.slug}/\\?c=\\d{6}$`));
+      expect(await screen.locator('.join-url').textContent()).toBe(`viche.test:${server.port}`);
+      await screen.screenshot({ path: join(SHOTS, `projector-on-localhost-${name}.png`) });
+      await screen.context().close();
+    }
   });
 
   it('the chooser, with two forums taking phones and a closed one, at 360 × 640 and 1280 × 720', async () => {
@@ -99,6 +127,8 @@ describe.skipIf(!ready)(`addresses handed to other devices, in Chromium (needs $
       const res = await page.goto(`${publicBase}/`);
       expect(res?.status()).toBe(200);
       await page.getByRole('heading', { name: 'Оберіть свій форум' }).waitFor();
+      // Date, place and phase: the place once, under the heading, as every forum here meets there.
+      expect(await page.locator('h1 + p').textContent()).toBe(PLACE);
       const links = page.getByRole('main').getByRole('listitem').getByRole('link');
       expect(await links.allInnerTexts()).toEqual([
         expect.stringMatching(/^Житомир 2030: район Богунія\s+створено \d{1,2} \S+ \d{4} р\. · Подання ідей$/),

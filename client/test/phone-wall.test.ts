@@ -371,7 +371,8 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await expect.poll(() => nav.getByRole('link').allTextContents()).toEqual(PRIORITIES.slice(0, 3));
     const card = phone.locator('section.result', { has: phone.getByRole('heading', { name: PRIORITIES[0] }) });
     const ranks = await card.locator('.rank').allTextContents();
-    expect(ranks.slice(0, 3)).toEqual(['1.', '=2', '=2']);
+    // Written as every other surface writes them: an unshared rank bare, a shared one "=N".
+    expect(ranks.slice(0, 3)).toEqual(['1', '=2', '=2']);
     // Everything with no dot shares the next rank.
     expect(new Set(ranks.slice(3))).toEqual(new Set(['=4']));
     // Screen readers hear the rank in words, shared or not.

@@ -3,18 +3,21 @@
 // words; once every priority is revealed it shows the hash, and nothing the rules still allow
 // afterwards changes it: phones joining late (they hold no say in the results), renames, a paper
 // ballot count, publishing, closing the forum, a restart. Everything that would change it is
-// refused with a sentence saying why: paper stickers, corrections, hiding, restoring, merging,
-// voids, structure and rules, dots, new ideas. The database and the export then give the hash
+// refused with a sentence saying why, to the facilitator and to a table host alike: paper
+// stickers and cards, corrections, edits, hiding, restoring, merging and its undo, voids,
+// structure and rules, dots placed or taken off, new ideas. Slides, archiving and a host's
+// invitation leave it as it is too. The database and the export then give the hash
 // the hall saw.
 
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScreenView } from '../../shared/protocol.js';
+import type { Ack, ScreenView } from '../../shared/protocol.js';
 import { resultsHash } from '../forum/resultsHash.js';
 import type { PublicResults } from '../http/public.js';
 import {
+  connect,
   connectConsole,
   connectScreen,
   joinPhone,
@@ -42,6 +45,7 @@ describe('the hash on the final slide', () => {
   const phones: TestPhone[] = [];
   const ideas: Record<string, string> = {};
   let shown = '';
+  let mergeId = '';
 
   const screenView = async (test: (v: ScreenView) => boolean) => screen.next<ScreenView>('screen', test, 0);
 
@@ -56,7 +60,12 @@ describe('the hash on the final slide', () => {
     ideas.lights = ok(await b.send('idea:submit', { priorityCode: '1', title: 'Ліхтарі' })).ideaId;
     ideas.trees = ok(await c.send('idea:submit', { priorityCode: '6', title: 'Дерева' })).ideaId;
     ideas.bench = ok(await a.send('idea:submit', { priorityCode: '6', title: 'Лавки' })).ideaId;
+    ideas.advert = ok(await c.send('idea:submit', { priorityCode: '1', title: 'Реклама магазину' })).ideaId;
+    ideas.treesToo = ok(await b.send('idea:submit', { priorityCode: '6', title: 'Дерева вздовж дороги' })).ideaId;
     ok(await admin.send('phase:set', { to: 'review' }));
+    // A hidden idea and a merge, for the restore and the undo asked for after the final reveal.
+    ok(await admin.send('idea:hide', { ideaId: ideas.advert, reason: 'Реклама' }));
+    mergeId = ok(await admin.send('idea:merge', { into: ideas.trees, ideas: [ideas.treesToo] })).mergeId;
     ok(await admin.send('phase:set', { to: 'voting' }));
     ok(await a.send('dot:place', { ideaId: ideas.park }));
     ok(await b.send('dot:place', { ideaId: ideas.park }));
@@ -117,16 +126,50 @@ describe('the hash on the final slide', () => {
       [await late.send('dot:place', { ideaId: ideas.lights }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
       [await late.send('idea:submit', { priorityCode: '1', title: 'Запізніла ідея' }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
       [await early.send('idea:withdraw', { ideaId: ideas.park }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
+      [await early.send('idea:edit', { ideaId: ideas.park, title: 'Сквер над річкою' }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
+      [await early.send('dot:remove', { ideaId: ideas.park }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
+      [await admin.send('idea:restore', { ideaId: ideas.advert, dotsBack: true }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
+      [await admin.send('idea:unmerge', { mergeId }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
+      [await admin.send('paper:idea', { priorityCode: '1', title: 'Паперова ідея' }), 'WRONG_PHASE', 'Зараз це недоступно: етап «Результати».'],
     ] as const;
     for (const [ack, code, message] of cases) expect(refusal(ack)).toEqual([code, message]);
+    // A table host is refused the same, for their own priority.
+    const invite = ok(await admin.send('host:invite', { name: 'Ведуча столу', scope: '1' }));
+    const host = await connect(server.socketUrl, { role: 'host', key: new URLSearchParams(invite.link.split('?')[1]).get('host') ?? '' });
+    try {
+      const RESULTS = 'Зараз це недоступно: етап «Результати».';
+      const byHost = [
+        [await host.send('paper:dots', { ideaId: ideas.park, count: 2 }), 'ALREADY_REVEALED', 'Результати цього пріоритету вже показано.'],
+        [await host.send('idea:correct', { ideaId: ideas.park, title: 'Сквер', description: '', place: '' }), 'WRONG_PHASE', RESULTS],
+        [await host.send('idea:hide', { ideaId: ideas.lights, reason: 'Пізно' }), 'WRONG_PHASE', RESULTS],
+        [await host.send('idea:restore', { ideaId: ideas.advert }), 'WRONG_PHASE', RESULTS],
+        [await host.send('paper:idea', { priorityCode: '1', title: 'Паперова ідея' }), 'WRONG_PHASE', RESULTS],
+      ] as const;
+      for (const [ack, code, message] of byHost) expect(refusal(ack)).toEqual([code, message]);
+    } finally {
+      host.close();
+    }
+    ok(await admin.send('host:revoke', { hostId: invite.hostId }));
     expect(resultsHash(server.room.state)).toBe(shown);
   });
 
-  it('does not change with what is still allowed: a rename, the paper ballots, publishing, closing the forum', async () => {
+  it('does not change with what is still allowed: a rename, the paper ballots, the slides, publishing, closing and archiving the forum', async () => {
     ok(await phones[1].send('participant:rename', { name: 'Петро Іванович' }));
     ok(await admin.send('paper:ballots', { count: 9 }));
+    ok(await admin.send('display:setResultsTop', { top: 3 }));
+    ok(await admin.send('display:show', { display: { slide: 'priority', priorityCode: '1' } }));
+    ok(await admin.send('display:show', { display: { slide: 'final' } }));
     ok(await admin.send('results:publish', { published: true }));
     ok(await admin.send('phase:set', { to: 'closed' }));
+    const list = await connect(server.url, { role: 'console', key: server.facilitatorKey });
+    try {
+      for (const archived of [true, false]) {
+        const ack = (await list.socket.timeout(10_000).emitWithAck('forums:archive', { forumId: server.room.state.id, archived })) as Ack<{ archived: boolean }>;
+        expect(ok(ack)).toEqual({ archived });
+      }
+    } finally {
+      list.close();
+    }
     expect(resultsHash(server.room.state)).toBe(shown);
     const data = (await (await fetch(`${server.url}/results.json`)).json()) as PublicResults;
     expect(data.resultsHash).toBe(shown);
