@@ -124,6 +124,12 @@ describe('address ranges', () => {
     ];
     for (const [range, address, inside] of cases) expect(inAddressRange(address, parseAddressRange(range)!), `${range} ∋ ${address}`).toBe(inside);
     for (const bad of ['', 'abc', '300.1.1.1', '10.0.0.0/33', '10.0.0/8', '1.2.3.4.5', 'fd00::zz']) expect(parseAddressRange(bad), bad).toBeNull();
+    // Addresses that are not four numbers of 0 to 255 are in no IPv4 range.
+    const all = parseAddressRange('0.0.0.0/0')!;
+    for (const odd of ['', '1.2.3', '1.2.3.4.5', '1.2.3.256', '1.2.3.1000', '1..3.4', '.1.2.3', '1.2.3.', '1.2.3.-4', '1.2.3.4 ', '١.٢.٣.٤', 'a.b.c.d']) {
+      expect(inAddressRange(odd, all), odd).toBe(false);
+    }
+    expect(inAddressRange('001.002.003.004', parseAddressRange('1.2.3.4')!)).toBe(true);
   });
 });
 

@@ -78,10 +78,29 @@ export function burstAt(recent: readonly { at: number; address: string }[], now:
  */
 export type AddressRange = { kind: 'v4'; base: number; bits: number } | { kind: 'text'; prefix: string };
 
+/**
+ * One to four dot-separated numbers of one to three digits, each at most 255; null for anything
+ * else. Read a character at a time: a void of a burst reads every participant's address, and
+ * split and a regex per part took 15 to 20 ms for the 5,000 of the largest forum (scripts/stalls.ts).
+ */
 const octets = (s: string): number[] | null => {
-  const parts = s.split('.');
-  if (parts.length < 1 || parts.length > 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
-  return parts.map(Number);
+  const parts: number[] = [];
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || parts.length === 4) return null;
+      parts.push(n);
+      n = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      n = n * 10 + (c - 0x30);
+      digits++;
+      if (n > 255) return null;
+    } else return null;
+  }
+  return parts;
 };
 const v4 = (o: number[]): number => ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0;
 
