@@ -86,6 +86,8 @@ export interface ServerConfig {
   displayThrottleMs?: number;
   /** Participants' rows a facilitator's console is sent in one part of its first view; 1,000 by default (tests: a few). */
   consoleRowsPerPart?: number;
+  /** How long one turn may spend sending phones their own views and notices (push.ts PHONES_TURN_MS; tests: 0, one phone a turn). */
+  phonesTurnMs?: number;
   /** Least time between two patches of the idea wall sent to phones; 1 s by default. */
   ideaPatchMs?: number;
   /** WALL_BYTES_PER_SECOND and the rest of the wall's pacing to phones (server/realtime/wallPace.ts). */
@@ -439,7 +441,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   let backups: ReturnType<typeof createBackups> | null = null;
   const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
-  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, phonesTurnMs: config.phonesTurnMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
 
   /** Every console (of every forum, and the forum list): they connected with a key now void. */
   const disconnectConsoles = () => {

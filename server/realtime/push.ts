@@ -6,9 +6,9 @@
 
 import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { Admission } from '../forum/admission.js';
-import type { Effects, ForumRoom } from '../forum/room.js';
+import type { ForumRoom } from '../forum/room.js';
 import { meView, phoneResults, phoneView, screenView } from '../forum/views.js';
-import type { MeView, PhoneResult, ScreenView } from '../../shared/protocol.js';
+import type { MeView, Notice, PhoneResult, ScreenView } from '../../shared/protocol.js';
 import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
 import { patchBytes, type IdeaWall } from './wall.js';
@@ -20,6 +20,8 @@ import { participantRoom, PHONES, SCREENS } from './rooms.js';
 export const DISPLAY_THROTTLE_MS = 200;
 /** By default the wall of ideas on phones changes at most once a second. */
 export const IDEA_PATCH_MS = 1000;
+/** How long one turn of the event loop may spend sending phones their own views and notices. */
+const PHONES_TURN_MS = 10;
 /** A short card's bytes in a patch: a change is not looked at before the budget holds that much. */
 const SMALL_IDEA_BYTES = 256;
 
@@ -27,6 +29,8 @@ export interface PushOptions {
   displayThrottleMs?: number;
   /** Participants' rows in one part of a facilitator console's first view (consoles.ts, ROWS_PER_PART by default). */
   consoleRowsPerPart?: number;
+  /** How long one turn may spend sending phones their own views and notices (PHONES_TURN_MS by default). */
+  phonesTurnMs?: number;
   ideaPatchMs?: number;
   /** The wall's pacing other than the default (WALL_BUDGET). */
   wallBudget?: Partial<WallBudget>;
@@ -35,7 +39,19 @@ export interface PushOptions {
 export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admission, consoles: ConsoleViews, wall: IdeaWall, options: PushOptions = {}) {
   const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
   const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
-  const pending = { forum: false, results: false, me: new Set<string>(), notices: [] as Effects['notices'] };
+  const phonesTurnMs = options.phonesTurnMs ?? PHONES_TURN_MS;
+  const pending = { forum: false, results: false };
+  /**
+   * Phones to send their own view (me) and notices to, in the order the changes came, each with its
+   * notices in order. Sent PHONES_TURN_MS of work a turn of the event loop: a void or a merge that
+   * touches 2,500 ballots of a large forum changes as many views and sends ten times as many notices.
+   */
+  const waiting = new Map<string, { me: boolean; notices: Omit<Notice, 'message'>[] }>();
+  const waitingFor = (participantId: string) => {
+    let entry = waiting.get(participantId);
+    if (!entry) waiting.set(participantId, (entry = { me: false, notices: [] }));
+    return entry;
+  };
   const pace = new WallPace({ ...WALL_BUDGET, ...options.wallBudget }, Date.now());
   // Participants whose view goes back in an ack, by the connection that sent the action: a dot's
   // `me` reaches the phone once, not twice. Only when the view pushed would be the same view.
@@ -130,32 +146,41 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       for (const r of changed) resultsSent.set(r.priorityCode, now.json.get(r.priorityCode)!);
       if (changed.length > 0) io.to(PHONES).emit('results', changed);
     }
-    for (const id of pending.me) {
+    const start = performance.now();
+    for (const [id, { me: changed, notices }] of waiting) {
+      waiting.delete(id);
+      const sockets = io.adapter.rooms.get(participantRoom(id));
       // Nobody of theirs is connected: nothing to build or send (a merge or a void on a forum of
       // 5,000 ballots touches most of them, and built every one of their views).
-      if (!io.adapter.rooms.get(participantRoom(id))?.size) continue;
-      const me = meView(state, id);
-      const acked = acking.get(id);
-      if (!acked || JSON.stringify(acked.view) !== JSON.stringify(me)) {
-        io.to(participantRoom(id)).emit('me', me);
-        continue;
+      if (sockets?.size && changed) sendMe(id, sockets);
+      acking.delete(id);
+      if (!sockets?.size) continue;
+      for (const notice of notices) {
+        for (const socketId of sockets) {
+          const s = io.sockets.get(socketId);
+          if (!s) continue;
+          const lang = s.data.session.lang;
+          s.emit('notice', { ...notice, message: t(lang, `notice.${notice.code}` as MessageKey, notice.params) });
+        }
       }
-      const sockets = io.adapter.rooms.get(participantRoom(id));
-      if (sockets && (sockets.size > 1 || !sockets.has(acked.socketId))) io.to(participantRoom(id)).except(acked.socketId).emit('me', me);
-    }
-    acking.clear();
-    for (const { participantId, notice } of pending.notices) {
-      for (const socketId of io.adapter.rooms.get(participantRoom(participantId)) ?? []) {
-        const s = io.sockets.get(socketId);
-        if (!s) continue;
-        const lang = s.data.session.lang;
-        s.emit('notice', { ...notice, message: t(lang, `notice.${notice.code}` as MessageKey, notice.params) });
-      }
+      if (performance.now() - start >= phonesTurnMs) break;
     }
     pending.forum = false;
     pending.results = false;
-    pending.me.clear();
-    pending.notices = [];
+    // The rest in the next turn, once nothing is waiting for the store (flushPhones).
+    if (waiting.size > 0) phoneFlush = setImmediate(flushPhones);
+    else acking.clear();
+  };
+
+  /** A phone's own view, unless its ack carries the same (ackingMe). */
+  const sendMe = (id: string, sockets: Set<string>) => {
+    const me = meView(room.state, id);
+    const acked = acking.get(id);
+    if (!acked || JSON.stringify(acked.view) !== JSON.stringify(me)) {
+      io.to(participantRoom(id)).emit('me', me);
+      return;
+    }
+    if (sockets.size > 1 || !sockets.has(acked.socketId)) io.to(participantRoom(id)).except(acked.socketId).emit('me', me);
   };
 
   // The projectors all see one view: sent as the changes since the last (viewStream.ts).
@@ -186,9 +211,9 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     // Once a priority is revealed, anything may change its ranking (a paper card's dots, a merge).
     pending.results ||= room.state.revealed.length > 0;
     for (const id of effects.ideas) pace.changed(id, now);
-    for (const id of effects.me) pending.me.add(id);
-    pending.notices.push(...effects.notices);
-    if (effects.forum || pending.results || effects.me.size || effects.notices.length) phoneFlush ??= setImmediate(flushPhones);
+    for (const id of effects.me) waitingFor(id).me = true;
+    for (const { participantId, notice } of effects.notices) waitingFor(participantId).notices.push(notice);
+    if (effects.forum || pending.results || waiting.size > 0) phoneFlush ??= setImmediate(flushPhones);
     // Sooner than a look already planned for ideas the budget or the slow lane held: this one may go.
     if (effects.ideas.size > 0) scheduleIdeas(Math.max(lastIdeas + ideaPatchMs, pace.readyAt(now, wall.patchOverhead() + SMALL_IDEA_BYTES)));
     scheduleDisplays(effects.forum);
