@@ -8,7 +8,7 @@ import { diffView, type ViewPatch } from '../../shared/viewPatch.js';
 import type { Admission } from '../forum/admission.js';
 import type { Duplicates } from '../forum/duplicates.js';
 import type { ForumRoom } from '../forum/room.js';
-import { consoleView, hostView, type ConsoleStatus } from '../forum/views.js';
+import { consoleView, hostView, warmConsole, type ConsoleStatus } from '../forum/views.js';
 import type { Session } from './session.js';
 import { ViewStream } from './viewStream.js';
 import type { AppNamespace, AppSocket } from './connection.js';
@@ -65,6 +65,15 @@ export function consoleViews(
       }
     }
   });
+  // A forum too large for one part of a first view has its rows and flags built ahead, a part a
+  // turn, from when it opens (views.ts warmConsole).
+  if (room.state.participants.size > rowsPerPart) {
+    const steps = warmConsole(room.state, room.presence, rowsPerPart);
+    const warm = () => {
+      if (!steps.next().done) setImmediate(warm);
+    };
+    setImmediate(warm);
+  }
   const base = (now: number): ConsoleView => {
     const view = consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
       me: { role: 'facilitator' },

@@ -293,4 +293,17 @@ describe('console rows built again for those a change names', () => {
     expect(seen.participants.find((p) => p.id === phones[2].me.participantId)?.name).toBe('Оксана з Богунії');
     expect(seen.participants.filter((p) => p.voided).length).toBe(1);
   });
+
+  it('a forum opened again with more participants than a part has its rows built ahead, and its first view reads as the forum does', async () => {
+    for (const c of [admin, ...phones]) c.close();
+    await server.close();
+    server = await startTestServer({ dbPath: server.dbPath, displayThrottleMs: 0, consoleRowsPerPart: 1 });
+    // The rows are built a turn each from the start: let them be.
+    await new Promise((r) => setTimeout(r, 100));
+    admin = await connectConsole(server);
+    const whole = await admin.next<ConsoleView>('console', (v) => v.participants.length === 13);
+    expect(rowsOfConsole(whole)).toEqual(rowsOfForum());
+    expect(whole.participants.filter((p) => p.voided)).toHaveLength(1);
+    expect(whole.participants.every((p) => !p.online)).toBe(true);
+  });
 });
