@@ -102,6 +102,8 @@ export interface ServerConfig {
    * default, 0 never (a key shown here that matches none held is read again at once, whatever this).
    */
   secretsPollMs?: number;
+  /** How often a console showing the forum list has it read again from the store (forums other processes serve change there). */
+  listPollMs?: number;
   /** How often a backup is taken while a forum runs and something was stored since the last; an hour by default, 0 never. */
   backupEveryMs?: number;
   /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
@@ -545,6 +547,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       lease: config.lease ?? new FileLease(lock),
       onDemand: config.loadForums === 'on-demand' ? { idleMs: config.idleUnloadMs ?? IDLE_UNLOAD_MS_DEFAULT } : undefined,
       onUnloaded: (forum) => log.info({ forum: forum.slug }, 'idle forum closed'),
+      onSummaryFailed: (forum, err) => log.warn({ forum: forum.slug, err: (err as Error)?.message }, 'the forum list’s summary of a forum was not stored: tried again later'),
       onElsewhere: (forum) => log.warn({ forum: forum.slug }, 'forum not opened: another server process holds its lease'),
       onSnapshot: (loaded, outcome) => {
         if (outcome.opened) log.info({ forum: loaded.forum.slug, seq: loaded.snapshot!.seq, eventsAfter: outcome.eventsAfter }, 'forum opened from its snapshot');
@@ -632,7 +635,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         }, secretsPollMs)
       : null;
   secretsPoll?.unref();
-  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url });
+  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url, listPollMs: config.listPollMs });
 
   let closed: Promise<void> | null = null;
   return {
