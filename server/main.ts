@@ -19,11 +19,12 @@ import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from 
 import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
 import { StorageHealth } from './forum/storage.js';
-import { Forums } from './forums/registry.js';
+import { Forums, type Attached } from './forums/registry.js';
 import type { OpenForum } from './forums/openForum.js';
 import { checkForumLog, damagedLogError, marksFrom, marksSetting, snapshotMark, type CheckedMark } from './forums/logCheck.js';
 import { CONSOLES } from './realtime/rooms.js';
 import { attachForumList } from './realtime/forumList.js';
+import { attachNotServed, dropNamespace } from './realtime/notServed.js';
 import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
 import { createHttpApp, forumRouter } from './http/app.js';
@@ -470,6 +471,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       periodMs: config.hallCodePeriodMs,
     });
     const duplicates = new Duplicates(room);
+    dropNamespace(io, `/f/${slug}`);
     const nsp: AppNamespace = io.of(`/f/${slug}`);
     const realtime = attachRealtime(nsp, {
       room,
@@ -596,21 +598,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     : undefined;
   if (config.readOnly) storage.failed(new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL));
 
-  // A connection to a forum not open here (on demand) opens it first: its namespace then exists
-  // and Socket.IO hands the connection to it. One served elsewhere is refused as an unknown one.
-  if (config.loadForums === 'on-demand') {
-    io.of((name, _auth, next) => {
-      const slug = /^\/f\/([^/]+)$/.exec(name)?.[1];
-      if (!slug) return next(null, false);
-      forums.useSlug(slug).then(
-        (forum) => next(null, forum !== undefined),
-        (err: unknown) => {
-          log.info({ forum: slug, code: (err as { error?: { code?: string } }).error?.code }, 'connection to a forum not opened here');
-          next(null, false);
-        },
-      );
-    });
-  }
+  // A connection to a forum not open here: opened first (on demand), or refused in words.
+  attachNotServed(io, { onDemand: config.loadForums === 'on-demand', forums: () => forums as Forums<Attached> | undefined, log });
   const primary = () => forums.primary()!;
   const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);

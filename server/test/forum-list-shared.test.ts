@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Ack, ForumSummary, ForumsView, ListCommandPayload, ListCommandResults } from '../../shared/protocol.js';
+import type { Ack, ConnectRefusal, ForumSummary, ForumsView, ListCommandPayload, ListCommandResults } from '../../shared/protocol.js';
 import { SqliteStore } from '../db/sqlite.js';
 import type { ForumLease } from '../forums/lease.js';
 import { connect, connectConsole, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
@@ -85,6 +85,12 @@ describe('the forum list over two server processes on one store', () => {
     expect(b.forums.get(forumId)).toBeUndefined();
     expect(b.forums.openCount).toBe(0);
     expect(leases.owner(forumId)).toBe('a');
+    // A phone reaching b for it is told that another process serves it (b learned of it from the store).
+    const refusal = await connect(`${b.url}/f/${slug}`, { role: 'phone' }).then(
+      (c) => (c.close(), null),
+      (err: Error & { data?: ConnectRefusal }) => err.data,
+    );
+    expect(refusal?.code).toBe('FORUM_ELSEWHERE');
 
     // The phones' chooser at b's own address lists both forums, each with its phase.
     const page = await (await fetch(`${b.url}/`, { headers: { accept: 'text/html' } })).text();
