@@ -103,6 +103,8 @@ export class Forums<A extends Attached = Attached> {
   private readonly summaries = new Map<string, SummaryKeeper>();
   /** Forums summarised from their log for a list (none kept yet), one at a time each. */
   private readonly summarising = new Map<string, Promise<ForumListing | null>>();
+  /** Those summaries, for as long as the store keeps none (a read-only start cannot keep them). */
+  private readonly summarised = new Map<string, ForumListing>();
   private refreshing: Promise<void> | null = null;
   /** Requests running on each forum (hold): a forum with any is not closed. */
   private readonly holds = new Map<string, number>();
@@ -234,6 +236,7 @@ export class Forums<A extends Attached = Attached> {
     const stored = new Set(records.map((r) => r.id));
     for (const record of records) if (!this.known.has(record.id)) this.known.set(record.id, record);
     for (const id of [...this.known.keys()]) if (!stored.has(id) && !this.live.has(id) && !this.opening.has(id)) this.known.delete(id);
+    for (const id of [...this.summarised.keys()]) if (!stored.has(id)) this.summarised.delete(id);
   }
 
   /**
@@ -242,7 +245,7 @@ export class Forums<A extends Attached = Attached> {
    * each open here as it is now. A forum with no summary kept yet (stored by an older version) is
    * summarised from its snapshot and log, once, and that summary kept.
    */
-  async listing(): Promise<ForumListing[]> {
+  async listing(options: { ranked?: boolean } = {}): Promise<ForumListing[]> {
     const records = await this.store.listForums();
     const kept = new Map((await this.store.summaries()).map((s) => [s.forumId, s.body]));
     this.learn(records);
@@ -250,8 +253,10 @@ export class Forums<A extends Attached = Attached> {
     for (const record of records) {
       const live = this.live.get(record.id);
       const body = kept.get(record.id);
-      const listing = live ? summaryOf(live.room.record, live.room.state) : ((body !== undefined ? listingFrom(record, body) : null) ?? (await this.summarise(record)));
-      if (listing) listed.push(listing);
+      const stored = body !== undefined ? listingFrom(record, body) : null;
+      if (stored) this.summarised.delete(record.id);
+      const listing = live ? summaryOf(live.room.record, live.room.state, options) : (stored ?? this.summarised.get(record.id) ?? (await this.summarise(record)));
+      if (listing) listed.push(options.ranked === false ? { ...listing, ranked: [] } : listing);
     }
     return listed;
   }
@@ -274,6 +279,7 @@ export class Forums<A extends Attached = Attached> {
         }
         for (const { event } of events) applyEvent(state, event);
         const listing = summaryOf(record, state);
+        this.summarised.set(record.id, listing);
         const seq = events.at(-1)?.seq ?? loaded.snapshot?.seq ?? 0;
         // Derived from what is stored: any process may keep it, and one of a later seq wins.
         if (this.storage.status().ok) await this.store.saveSummary(record.id, seq, JSON.stringify(listing)).catch(() => {});

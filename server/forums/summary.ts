@@ -17,10 +17,11 @@ export interface ForumListing extends ForumSummary {
 /** Counts may be this late in the store; a change of what the forum is (phase, title, archive) is written at once. */
 export const SUMMARY_EVERY_MS = 5_000;
 
-export function summaryOf(record: ForumRecord, s: ForumState): ForumListing {
+/** `ranked: false`: without the rankings (a tally of every ballot), for a list that shows none. */
+export function summaryOf(record: ForumRecord, s: ForumState, { ranked: withRanks = true }: { ranked?: boolean } = {}): ForumListing {
   let ideas = 0;
   for (const idea of s.ideas.values()) if (idea.status === 'active') ideas++;
-  const ranked = !['results', 'closed'].includes(s.phase)
+  const ranked = !withRanks || !['results', 'closed'].includes(s.phase)
     ? []
     : (() => {
         const counts = countDots(s);

@@ -334,7 +334,7 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
   const single = () => forums.sole();
   app.get('/', async (req, res) => {
     const query = req.originalUrl.slice(1);
-    const listed = await forums.listing();
+    const listed = await forums.listing({ ranked: false });
     // The one forum a phone can join now is the one meant, even beside closed ones.
     const joinable = listed.filter(takesPhones);
     const slug = joinable.length === 1 ? joinable[0].slug : joinable.length === 0 ? (await single())?.room.record.slug : undefined;
@@ -361,7 +361,7 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
     if (forum) return forum.attached.router(req, res, next);
     const lang = langOf(req);
     if (req.path === '/results' && wantsPage(req)) {
-      const listed = await forums.listing();
+      const listed = await forums.listing({ ranked: false });
       const page = resultsChooserPage(req, lang, listed, record.place);
       const any = listed.some((f) => f.publicResults);
       res.status(any ? 200 : 404).set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(page);

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack, ConnectRefusal, ForumSummary, ForumsView, ListCommandPayload, ListCommandResults } from '../../shared/protocol.js';
 import { SqliteStore } from '../db/sqlite.js';
 import type { ForumLease } from '../forums/lease.js';
-import { connect, connectConsole, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
+import { connect, connectConsole, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 
 /** Leases of one store shared by the servers of a test, as a store's own would be by its processes. */
 class SharedLeases {
@@ -72,11 +72,14 @@ describe('the forum list over two server processes on one store', () => {
     const { forumId, slug } = ok((await listOnA.socket.timeout(10_000).emitWithAck('forums:create', create)) as Ack<ListCommandResults['forums:create']>);
     const admin = await connectConsole({ socketUrl: `${a.url}/f/${slug}`, url: a.url, facilitatorKey: a.facilitatorKey });
     clients.push(admin);
+    const socketUrl = `${a.url}/f/${slug}`;
+    const phone = await joinPhone({ url: a.url, socketUrl, joinCode: a.forums.get(forumId)!.attached.admission.joinInfo(Date.now()).joinCode }, 'Оля');
+    clients.push(phone);
     for (const to of ['ideas', 'review', 'voting'] as const) ok(await admin.send('phase:set', { to }));
 
     // The console already on b's list sees it move, read from the store.
     const moved = await listOnB.next<ForumsView>('forums', (v) => forumIn(v, slug)?.phase === 'voting');
-    expect(forumIn(moved, slug)).toMatchObject({ id: forumId, title: 'Весняний форум', phase: 'voting', participants: 0, archived: false, voteOnly: false });
+    expect(forumIn(moved, slug)).toMatchObject({ id: forumId, title: 'Весняний форум', phase: 'voting', participants: 1, archived: false, voteOnly: false });
     expect(moved.log.map((e) => `${e.action} ${e.title}`)).toContain('created Весняний форум');
     // A console that connects to b now is sent it as it is.
     const fresh = await listConsole(b);
