@@ -1,7 +1,7 @@
 // Every forum this server holds, each live in memory with its own connections (a Socket.IO
 // namespace, /f/<slug>), join codes, projector and exports. The registry creates, archives and
-// deletes them, keeps the facilitator's key (one for all of them), and tells the server what
-// changed, so that the forum list on the console stays current.
+// deletes them, keeps the facilitator's key (one for all of them), tells the server what changed,
+// and lists every stored forum from the store with the summary its owner keeps there (summary.ts).
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { decideArchive } from '../../shared/forum/rules.js';
@@ -84,8 +84,6 @@ export class Forums<A extends Attached = Attached> {
   private readonly listeners = new Set<ForumsListener>();
   /** The facilitator's key and the grant key, shared through the store with every server process. */
   secrets!: ServerSecrets;
-  /** The log of whole forums, read once and kept as it is added to (the forum list shows it). */
-  private log: ServerLogEntry[] = [];
   /** How every forum keeps snapshots; none kept without one. */
   private snapshots: SnapshotPolicy | null = null;
   /** Who may write each forum: a forum is opened here only with its lease. */
@@ -126,7 +124,6 @@ export class Forums<A extends Attached = Attached> {
     if (options.lease) forums.lease = options.lease;
     forums.stopLeaseWatch = forums.lease.onLost((id) => forums.lost(id));
     forums.secrets = await ServerSecrets.load(store, (run) => forums.write(run), options.facilitatorKey);
-    forums.log = await store.serverLog();
     if (options.onDemand) {
       for (const record of await store.listForums()) forums.known.set(record.id, record);
       // An idle time of 0: opened on demand, never closed for being idle.
@@ -459,7 +456,6 @@ export class Forums<A extends Attached = Attached> {
     const events = options.events ?? creationEvents(id, record.joinCode, start, record.createdAt);
     const entry: ServerLogEntry = { at: record.createdAt, action: options.action ?? 'created', forumId: id, title: start.title, detail: options.detail ?? '' };
     const forum = this.open(await ForumRoom.create(this.store, record, events, entry, this.storage));
-    this.log.push(entry);
     this.emit(id, null);
     return forum;
   }
@@ -483,8 +479,7 @@ export class Forums<A extends Attached = Attached> {
       if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
       const entry: ServerLogEntry = { at: Date.now(), action: 'imported', forumId: file.id, title: file.title, detail: '' };
       record = { ...start, slug: await this.write(() => this.store.finishImport(file.id, entry)) };
-      this.log.push(entry);
-    } catch (err) {
+      } catch (err) {
       // The store may be failing; whatever is left is removed when it opens again.
       await this.store.abortImport(file.id).catch(() => {});
       throw err;
@@ -504,7 +499,6 @@ export class Forums<A extends Attached = Attached> {
     if (failure) throw failure;
     const entry: ServerLogEntry = { at: Date.now(), action: archived ? 'archived' : 'unarchived', forumId: id, title: forum.room.state.title, detail: '' };
     await this.write(() => this.store.log(entry));
-    this.log.push(entry);
   }
 
   /** Deletes a forum for good; the title must be typed exactly, as a guard against the wrong one. */
@@ -514,7 +508,6 @@ export class Forums<A extends Attached = Attached> {
     if (typedTitle.trim().normalize('NFC') !== title.trim().normalize('NFC')) throw new Refusal({ code: 'TITLE_MISMATCH' });
     const entry: ServerLogEntry = { at: Date.now(), action: 'deleted', forumId: id, title, detail: `address /f/${forum.room.record.slug}` };
     await this.write(() => this.store.deleteForum(id, entry));
-    this.log.push(entry);
     this.live.delete(id);
     this.known.delete(id);
     forum.attached.close();
@@ -534,12 +527,8 @@ export class Forums<A extends Attached = Attached> {
     return this.store.loadEventsAfter(id, after, limit);
   }
 
-  serverLog(): readonly ServerLogEntry[] {
-    return this.log;
-  }
-
-  /** The log of whole forums as stored, what other processes did to theirs included. */
-  storedLog(): Promise<ServerLogEntry[]> {
+  /** The log of whole forums as stored, what other processes did to theirs included (the forum list shows it). */
+  serverLog(): Promise<ServerLogEntry[]> {
     return this.store.serverLog();
   }
 

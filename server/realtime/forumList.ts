@@ -56,7 +56,7 @@ export const LIST_POLL_MS = 5_000;
  * same whichever process a console reaches, and lists forums none has opened since it started.
  */
 export async function forumsView(forums: Forums<Attached>, publicUrl: string): Promise<ForumsView> {
-  const [listed, log] = await Promise.all([forums.listing(), forums.storedLog()]);
+  const [listed, log] = await Promise.all([forums.listing(), forums.serverLog()]);
   return {
     forums: listed.map(({ publicResults: _, ...summary }) => summary),
     publicUrl,
