@@ -36,13 +36,12 @@ const STYLE =
 
 /** One forum as a link: its title, then its date and its phase (and that it is a vote only). */
 function item(lang: Lang, forum: ChooserForum, href: string): string {
-  const state = forum;
   const meta = [
     `<time datetime="${new Date(forum.createdAt).toISOString().slice(0, 10)}">${escapeHtml(t(lang, 'chooser.created', { date: dateOf(lang, forum.createdAt) }))}</time>`,
-    `<span class="phase">${escapeHtml(t(lang, `phase.${state.phase}` as MessageKey))}</span>`,
-    ...(state.voteOnly ? [escapeHtml(t(lang, 'chooser.voteOnly'))] : []),
+    `<span class="phase">${escapeHtml(t(lang, `phase.${forum.phase}` as MessageKey))}</span>`,
+    ...(forum.voteOnly ? [escapeHtml(t(lang, 'chooser.voteOnly'))] : []),
   ].join(' · ');
-  return `<li><a href="${escapeHtml(href)}"><span class="forum-title">${escapeHtml(state.title)}</span><span class="forum-meta">${meta}</span></a></li>`;
+  return `<li><a href="${escapeHtml(href)}"><span class="forum-title">${escapeHtml(forum.title)}</span><span class="forum-meta">${meta}</span></a></li>`;
 }
 
 function chooserPage(req: Request, lang: Lang, title: string, lead: string, list: string, none: string, place?: string): string {
@@ -56,7 +55,7 @@ const newestFirst = (forums: readonly ChooserForum[]) => [...forums].sort((a, b)
 
 /** The phone's address when several forums take phones (or none does): which one is yours? */
 export function phoneChooserPage(req: Request, lang: Lang, forums: readonly ChooserForum[], place?: string): string {
-  const open = newestFirst(forums.filter((f) => takesPhones(f)));
+  const open = newestFirst(forums.filter(takesPhones));
   // The phone's page keeps the language its device chose, whatever this one was read in.
   const list = open.map((f) => item(lang, f, `/f/${f.slug}/`)).join('');
   return chooserPage(req, lang, t(lang, 'chooser.title'), t(lang, 'chooser.lead'), list, t(lang, 'chooser.none'), place);
