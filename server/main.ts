@@ -19,11 +19,12 @@ import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from 
 import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
 import { StorageHealth } from './forum/storage.js';
-import { Forums } from './forums/registry.js';
+import { Forums, type Attached } from './forums/registry.js';
 import type { OpenForum } from './forums/openForum.js';
 import { checkForumLog, damagedLogError, marksFrom, marksSetting, snapshotMark, type CheckedMark } from './forums/logCheck.js';
 import { CONSOLES } from './realtime/rooms.js';
 import { attachForumList } from './realtime/forumList.js';
+import { attachNotServed, dropNamespace } from './realtime/notServed.js';
 import type { ConsoleStatus } from './forum/views.js';
 import { loadTemplate } from './forum/template.js';
 import { createHttpApp, forumRouter } from './http/app.js';
@@ -104,6 +105,8 @@ export interface ServerConfig {
    * default, 0 never (a key shown here that matches none held is read again at once, whatever this).
    */
   secretsPollMs?: number;
+  /** How often a console showing the forum list has it read again from the store (forums other processes serve change there). */
+  listPollMs?: number;
   /** How often a backup is taken while a forum runs and something was stored since the last; an hour by default, 0 never. */
   backupEveryMs?: number;
   /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
@@ -470,6 +473,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       periodMs: config.hallCodePeriodMs,
     });
     const duplicates = new Duplicates(room);
+    dropNamespace(io, `/f/${slug}`);
     const nsp: AppNamespace = io.of(`/f/${slug}`);
     const realtime = attachRealtime(nsp, {
       room,
@@ -547,6 +551,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       lease: config.lease ?? new FileLease(lock),
       onDemand: config.loadForums === 'on-demand' ? { idleMs: config.idleUnloadMs ?? IDLE_UNLOAD_MS_DEFAULT } : undefined,
       onUnloaded: (forum) => log.info({ forum: forum.slug }, 'idle forum closed'),
+      onSummaryFailed: (forum, err) => log.warn({ forum: forum.slug, err: (err as Error)?.message }, 'the forum list’s summary of a forum was not stored: tried again later'),
       onElsewhere: (forum) => log.warn({ forum: forum.slug }, 'forum not opened: another server process holds its lease'),
       onSnapshot: (loaded, outcome) => {
         if (outcome.opened) log.info({ forum: loaded.forum.slug, seq: loaded.snapshot!.seq, eventsAfter: outcome.eventsAfter }, 'forum opened from its snapshot');
@@ -595,21 +600,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     : undefined;
   if (config.readOnly) storage.failed(new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL));
 
-  // A connection to a forum not open here (on demand) opens it first: its namespace then exists
-  // and Socket.IO hands the connection to it. One served elsewhere is refused as an unknown one.
-  if (config.loadForums === 'on-demand') {
-    io.of((name, _auth, next) => {
-      const slug = /^\/f\/([^/]+)$/.exec(name)?.[1];
-      if (!slug) return next(null, false);
-      forums.useSlug(slug).then(
-        (forum) => next(null, forum !== undefined),
-        (err: unknown) => {
-          log.info({ forum: slug, code: (err as { error?: { code?: string } }).error?.code }, 'connection to a forum not opened here');
-          next(null, false);
-        },
-      );
-    });
-  }
+  // A connection to a forum not open here: opened first (on demand), or refused in words.
+  attachNotServed(io, { onDemand: config.loadForums === 'on-demand', forums: () => forums as Forums<Attached> | undefined, log });
   const primary = () => forums.primary()!;
   const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
   httpServer.on('request', app);
@@ -634,7 +626,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         }, secretsPollMs)
       : null;
   secretsPoll?.unref();
-  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url });
+  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url, listPollMs: config.listPollMs });
 
   let closed: Promise<void> | null = null;
   return {

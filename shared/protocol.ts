@@ -49,9 +49,14 @@ export const handshakeSchema = z.object({
 
 /** What a refused connection carries in `connect_error`'s `data`. */
 export interface ConnectRefusal {
-  /** WRONG_FORUM: the forum named in the handshake's address (`?forum=`) is not the one asked for. */
-  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT' | 'RATE_LIMITED' | 'CONNECTION_LIMIT' | 'WRONG_FORUM';
+  /**
+   * WRONG_FORUM: the forum named in the handshake's address (`?forum=`) is not the one asked for.
+   * FORUM_ELSEWHERE, FORUM_NOT_FOUND: the forum asked for is served by another server process, or by none.
+   */
+  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT' | 'RATE_LIMITED' | 'CONNECTION_LIMIT' | 'WRONG_FORUM' | 'FORUM_ELSEWHERE' | 'FORUM_NOT_FOUND';
   message: string;
+  /** The same sentence in the other language, shown after it: a refusal before any forum is reached. */
+  other?: { lang: Lang; message: string };
   serverVersion: number;
   /** For RATE_LIMITED: seconds until a new attempt can succeed. */
   retryAfter?: number;

@@ -4,12 +4,12 @@
 // moves forums between laptops as one file, archives and deletes them, and reads what happened
 // to whole forums. Only the facilitator's key opens it; a host works in their forum's console.
 
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { countOf } from '../../shared/i18n/index.js';
 import type { ForumsView } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
 import { useLang, useT } from '../lib/i18n.js';
-import { ConnectionBanner, LanguageToggle, Toasts, useTitle, useToasts } from '../lib/ui.js';
+import { ConnectionBanner, LanguageToggle, RefusalText, Toasts, useTitle, useToasts } from '../lib/ui.js';
 import { CreateForum } from './forums/CreateForum.js';
 import { ForumLog } from './forums/ForumLog.js';
 import { ForumTable, openLinkId } from './forums/ForumTable.js';
@@ -31,7 +31,7 @@ function Bar() {
 }
 
 /** A page that cannot show the list: no key, a wrong key, a host's tab, or still loading. */
-function Message({ text, kind }: { text: string; kind: 'error' | 'info' }) {
+function Message({ text, kind }: { text: ReactNode; kind: 'error' | 'info' }) {
   return (
     <div className="console-message-page">
       <Bar />
@@ -56,7 +56,7 @@ export function ForumsRoot() {
   else if (!key) body = <Message text={t('console.noKey')} kind="error" />;
   else if (refused?.code === 'FORBIDDEN') body = <Message text={t('console.badKey')} kind="error" />;
   // An outdated page: the banner says so, with its reload button.
-  else if (refused && refused.code !== 'PROTOCOL_MISMATCH') body = <Message text={refused.message} kind="error" />;
+  else if (refused && refused.code !== 'PROTOCOL_MISMATCH') body = <Message text={<RefusalText refused={refused} />} kind="error" />;
   else if (!view) body = <Message text={t('common.loading')} kind="info" />;
   else body = <ForumsPage view={view} />;
   return (

@@ -5,7 +5,7 @@
 
 import '../lib/base.css';
 import './console.css';
-import { StrictMode } from 'react';
+import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { en as consoleEn } from '../../shared/i18n/console/en.js';
 import { uk as consoleUk } from '../../shared/i18n/console/uk.js';
@@ -14,7 +14,7 @@ import { connect, useConnection } from '../lib/connection.js';
 import { forumSlug } from '../lib/forum.js';
 import { trackView } from '../lib/viewTracker.js';
 import { useT, type T } from '../lib/i18n.js';
-import { ConnectionBanner, LanguageToggle, Toasts, useTitle } from '../lib/ui.js';
+import { ConnectionBanner, LanguageToggle, RefusalText, Toasts, useTitle } from '../lib/ui.js';
 import { App } from './App.js';
 import { startForumList } from './forums/list.js';
 import { ForumsRoot } from './Forums.js';
@@ -41,7 +41,7 @@ if (forumList && useConsole.getState().key && useConsole.getState().role === 'co
 }
 
 /** A page that cannot show the console: no key, a wrong key, or still loading. */
-function Message({ text, kind }: { text: string; kind: 'error' | 'info' }) {
+function Message({ text, kind }: { text: ReactNode; kind: 'error' | 'info' }) {
   const t = useT();
   const role = useConsole((s) => s.role);
   return (
@@ -79,6 +79,8 @@ function Root() {
   // Without a secret: a host's tab whose secret was refused before this reload, or no link at all.
   if (!key) body = <Message text={t(role === 'host' ? 'console.host.badLink' : 'console.noKey')} kind="error" />;
   else if (refused?.code === 'FORBIDDEN') body = <Message text={refusalText(t, role, hasView)} kind="error" />;
+  // Any other refusal (a forum this server does not serve): the banner says an outdated page's.
+  else if (refused && refused.code !== 'PROTOCOL_MISMATCH') body = <Message text={<RefusalText refused={refused} />} kind="error" />;
   else if (!hasView) body = <Message text={t('common.loading')} kind="info" />;
   else body = <App />;
   return (

@@ -1,6 +1,7 @@
 // Pieces every page shares: the language switch, the connection banner and spoken status toasts.
 
 import { useEffect, useState } from 'react';
+import type { ConnectRefusal } from '../../shared/protocol.js';
 import { create } from 'zustand';
 import { useConnection } from './connection.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
@@ -50,6 +51,24 @@ export function ConnectionBanner({ offline = 'common.offline', offlineText }: { 
     );
   }
   return null;
+}
+
+/**
+ * A refusal of this page's connection, as the server worded it, then the same sentence in the
+ * other language when the server gave it (a forum this server does not serve: the page may not be
+ * in the reader's language yet).
+ */
+export function RefusalText({ refused }: { refused: ConnectRefusal }) {
+  return (
+    <>
+      {refused.message}
+      {refused.other && (
+        <span className="refusal-other" lang={refused.other.lang}>
+          {refused.other.message}
+        </span>
+      )}
+    </>
+  );
 }
 
 export interface Toast {

@@ -7,7 +7,7 @@ import type { PhoneForumInfo, MeView } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
 import { useCountdown } from '../lib/countdown.js';
 import { useT } from '../lib/i18n.js';
-import { ConnectionBanner, LanguageToggle, Toasts, useTitle } from '../lib/ui.js';
+import { ConnectionBanner, LanguageToggle, RefusalText, Toasts, useTitle } from '../lib/ui.js';
 import { IdeasPhase, MyIdeas } from './Ideas.js';
 import { JoinForm, JoinRefused, NameForm, Voided, Waiting } from './Join.js';
 import { Results } from './Results.js';
@@ -23,7 +23,12 @@ export function App() {
   const barRef = useTopBarHeight();
 
   let body;
-  if (refused && refused.code !== 'PROTOCOL_MISMATCH') body = <p className="card error-text">{refused.message}</p>;
+  if (refused && refused.code !== 'PROTOCOL_MISMATCH')
+    body = (
+      <p className="card error-text" role="alert">
+        <RefusalText refused={refused} />
+      </p>
+    );
   else if (!forum || me === undefined) body = <p className="card" role="status">{t('common.loading')}</p>;
   // A forum that is over takes no one new, but its revealed results are for everyone.
   else if (me === null && forum.phase === 'closed') body = <Results forum={forum} />;

@@ -17,7 +17,7 @@ import { useCountdown } from '../lib/countdown.js';
 import { groupCode } from '../lib/format.js';
 import { useT } from '../lib/i18n.js';
 import { useConnection } from '../lib/connection.js';
-import { ConnectionBanner, LanguageToggle, useTitle } from '../lib/ui.js';
+import { ConnectionBanner, LanguageToggle, RefusalText, useTitle } from '../lib/ui.js';
 import { useScreen } from './store.js';
 
 export function Screen() {
@@ -36,7 +36,7 @@ export function Screen() {
     const hasKey = cameWithKey;
     return (
       <p className="screen-loading" role="alert">
-        {refused.code === 'FORBIDDEN' ? t(hasKey ? 'screen.badKey' : 'screen.noKey') : refused.message}
+        {refused.code === 'FORBIDDEN' ? t(hasKey ? 'screen.badKey' : 'screen.noKey') : <RefusalText refused={refused} />}
       </p>
     );
   }

@@ -24,6 +24,7 @@ import {
   type SettingName,
   type StoredEvent,
   type StoredSnapshot,
+  type StoredSummary,
   SNAPSHOTS_KEPT,
   RECENT_BEFORE_SNAPSHOT,
 } from './store.js';
@@ -110,6 +111,14 @@ const MIGRATIONS: string[] = [
      part INTEGER NOT NULL,
      body TEXT NOT NULL,
      PRIMARY KEY (forum_id, seq, part)
+   );`,
+  // What the forum list shows of each forum, written by the process serving it, so that any
+  // process lists every forum without opening it. Filled in as forums open or are listed.
+  `CREATE TABLE summaries (
+     forum_id TEXT PRIMARY KEY REFERENCES forums(id),
+     seq INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     saved_at INTEGER NOT NULL
    );`,
 ];
 
@@ -498,6 +507,7 @@ export class SqliteStore implements ForumStore {
   private removeForum(forumId: string, entry?: ServerLogEntry): void {
     try {
       this.db.transaction(() => {
+        this.db.prepare('DELETE FROM summaries WHERE forum_id = ?').run(forumId);
         this.db.prepare('DELETE FROM snapshot_parts WHERE forum_id = ?').run(forumId);
         this.db.prepare('DELETE FROM snapshots WHERE forum_id = ?').run(forumId);
         this.db.prepare('DELETE FROM events WHERE forum_id = ?').run(forumId);
@@ -562,6 +572,29 @@ export class SqliteStore implements ForumStore {
     return snapshotBody(previous === undefined ? null : { seq: previous, body: snapshotBodyOf(this.db, forumId, previous) }, (from) =>
       this.readLog(forumId, from, seq).events.map((e) => e.event),
     );
+  }
+
+  /** One statement: the forum's presence and the seq are checked by SQLite as it writes. */
+  async saveSummary(forumId: string, seq: number, body: string): Promise<void> {
+    if (this.readOnly) throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO summaries (forum_id, seq, body, saved_at) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM forums WHERE id = ?)
+           ON CONFLICT(forum_id) DO UPDATE SET seq = excluded.seq, body = excluded.body, saved_at = excluded.saved_at WHERE excluded.seq >= summaries.seq`,
+        )
+        .run(forumId, seq, body, Date.now(), forumId);
+    } catch (err) {
+      throw this.storageError(err);
+    }
+  }
+
+  async summaries(): Promise<StoredSummary[]> {
+    return (
+      this.db
+        .prepare("SELECT s.forum_id, s.seq, s.body FROM summaries s JOIN forums f ON f.id = s.forum_id WHERE f.slug NOT LIKE '~importing-%' ORDER BY f.created_at, f.rowid")
+        .all() as { forum_id: string; seq: number; body: string }[]
+    ).map((r) => ({ forumId: r.forum_id, seq: r.seq, body: r.body }));
   }
 
   private insertLog(entry: ServerLogEntry): void {

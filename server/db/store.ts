@@ -70,6 +70,16 @@ export interface LoadedForum {
  */
 export const RECENT_BEFORE_SNAPSHOT = 20_000;
 
+/**
+ * What the forum list shows of a forum (the JSON of forums/summary.ts), written by the process that
+ * serves it as of its stored event `seq`: every process lists the forums from these.
+ */
+export interface StoredSummary {
+  forumId: string;
+  seq: number;
+  body: string;
+}
+
 /** A step in a whole forum's life, kept by the server (a deleted forum's own log is gone with it). */
 export interface ServerLogEntry {
   at: number;
@@ -140,6 +150,14 @@ export interface ForumStore {
    * loop where the store can (SQLite's file, read by a worker thread).
    */
   snapshotBody(forumId: string, seq: number): Promise<string>;
+  /**
+   * Keeps what the forum list shows of a forum as of its event `seq`, in place of the one kept
+   * before, unless that one is of a later seq (a slow writer never puts an older summary back).
+   * Nothing is kept for a forum not stored; a forum's summary goes when the forum does.
+   */
+  saveSummary(forumId: string, seq: number, body: string): Promise<void>;
+  /** The summaries kept (saveSummary), of the forums listForums gives; a forum may have none yet. */
+  summaries(): Promise<StoredSummary[]>;
   /** Removes a forum and all its events, and logs it, atomically. */
   deleteForum(forumId: string, entry: ServerLogEntry): Promise<void>;
   /**
@@ -183,6 +201,7 @@ export class MemoryStore implements ForumStore {
   private entries: ServerLogEntry[] = [];
   private lastSlug = 0;
   private snapshots = new Map<string, StoredSnapshot[]>();
+  private kept = new Map<string, StoredSummary>();
 
   async loadForums(options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum[]> {
     const loaded: LoadedForum[] = [];
@@ -255,11 +274,14 @@ export class MemoryStore implements ForumStore {
 
   async abortImport(forumId: string): Promise<void> {
     this.forums = this.forums.filter((f) => f.forum.id !== forumId);
+    this.snapshots.delete(forumId);
+    this.kept.delete(forumId);
   }
 
   async deleteForum(forumId: string, entry: ServerLogEntry): Promise<void> {
     this.forums = this.forums.filter((f) => f.forum.id !== forumId);
     this.snapshots.delete(forumId);
+    this.kept.delete(forumId);
     this.entries.push({ ...entry });
   }
 
@@ -282,6 +304,18 @@ export class MemoryStore implements ForumStore {
     const events = this.need(forumId).events;
     const previous = (this.snapshots.get(forumId) ?? []).filter((s) => s.seq <= seq).at(-1) ?? null;
     return snapshotBody(previous, (from) => events.slice(from, seq).map((e) => structuredClone(e.event)));
+  }
+
+  async saveSummary(forumId: string, seq: number, body: string): Promise<void> {
+    if (!this.find(forumId) || (this.kept.get(forumId)?.seq ?? -Infinity) > seq) return;
+    this.kept.set(forumId, { forumId, seq, body });
+  }
+
+  async summaries(): Promise<StoredSummary[]> {
+    return (await this.listForums()).flatMap((f) => {
+      const kept = this.kept.get(f.id);
+      return kept ? [{ ...kept }] : [];
+    });
   }
 
   /** For tests: a stored snapshot's body replaced, as a damaged disk or an older version would leave it. */

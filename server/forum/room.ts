@@ -803,6 +803,11 @@ export class ForumRoom {
     this.elsewhere = true;
   }
 
+  /** The seq of the forum's last stored event. */
+  get storedSeq(): number {
+    return this.lastSeq;
+  }
+
   get servedElsewhere(): boolean {
     return this.elsewhere;
   }

@@ -1,7 +1,7 @@
 // Every forum this server holds, each live in memory with its own connections (a Socket.IO
 // namespace, /f/<slug>), join codes, projector and exports. The registry creates, archives and
-// deletes them, keeps the facilitator's key (one for all of them), and tells the server what
-// changed, so that the forum list on the console stays current.
+// deletes them, keeps the facilitator's key (one for all of them), tells the server what changed,
+// and lists every stored forum from the store with the summary its owner keeps there (summary.ts).
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { decideArchive } from '../../shared/forum/rules.js';
@@ -9,11 +9,14 @@ import type { ForumStore, ForumRecord, LoadedForum, NewForum, ServerLogEntry } f
 import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom, type SnapshotPolicy, type SnapshotStart } from '../forum/room.js';
 import { fromSnapshot } from '../../shared/forum/snapshot.js';
+import { applyEvent } from '../../shared/forum/state.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
 import { ServerSecrets } from './secrets.js';
 import { FileLease, type ForumLease } from './lease.js';
+import { listingFrom, summaryOf, SummaryKeeper, type ForumListing } from './summary.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
+import { emptyState } from '../../shared/forum/state.js';
 
 /** What the server attaches to a forum while it is open: admission, connections, duplicates. */
 export interface Attached {
@@ -70,6 +73,8 @@ export interface OpenOptions {
   onDemand?: { idleMs: number };
   /** Told of each forum closed for being idle. */
   onUnloaded?: (forum: ForumRecord) => void;
+  /** Told when a forum's summary for the lists could not be stored (it is tried again later). */
+  onSummaryFailed?: (forum: ForumRecord, err: unknown) => void;
 }
 
 export type ForumsListener = (forumId: string | null, effects: Effects | null) => void;
@@ -79,8 +84,6 @@ export class Forums<A extends Attached = Attached> {
   private readonly listeners = new Set<ForumsListener>();
   /** The facilitator's key and the grant key, shared through the store with every server process. */
   secrets!: ServerSecrets;
-  /** The log of whole forums, read once and kept as it is added to (the forum list shows it). */
-  private log: ServerLogEntry[] = [];
   /** How every forum keeps snapshots; none kept without one. */
   private snapshots: SnapshotPolicy | null = null;
   /** Who may write each forum: a forum is opened here only with its lease. */
@@ -94,7 +97,13 @@ export class Forums<A extends Attached = Attached> {
   /** When each open forum was last used (opened, a page, a connection), for the idle time. */
   private readonly lastUse = new Map<string, number>();
   private idleTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly unloadListeners = new Set<(forum: LiveForum) => void>();
+  /** Each open forum's summary, kept in the store for every process's lists. */
+  private readonly summaries = new Map<string, SummaryKeeper>();
+  /** Forums summarised from their log for a list (none kept yet), one at a time each. */
+  private readonly summarising = new Map<string, Promise<ForumListing | null>>();
+  /** Those summaries, for as long as the store keeps none (a read-only start cannot keep them). */
+  private readonly summarised = new Map<string, ForumListing>();
+  private refreshing: Promise<void> | null = null;
   /** Requests running on each forum (hold): a forum with any is not closed. */
   private readonly holds = new Map<string, number>();
 
@@ -115,7 +124,6 @@ export class Forums<A extends Attached = Attached> {
     if (options.lease) forums.lease = options.lease;
     forums.stopLeaseWatch = forums.lease.onLost((id) => forums.lost(id));
     forums.secrets = await ServerSecrets.load(store, (run) => forums.write(run), options.facilitatorKey);
-    forums.log = await store.serverLog();
     if (options.onDemand) {
       for (const record of await store.listForums()) forums.known.set(record.id, record);
       // An idle time of 0: opened on demand, never closed for being idle.
@@ -194,10 +202,91 @@ export class Forums<A extends Attached = Attached> {
     return forum;
   }
 
-  /** The forum at /f/<slug>, opened on first use as `use` does. */
+  /**
+   * The forum at /f/<slug>, opened on first use as `use` does. A slug not known here is looked up
+   * in the store: another process may have made the forum since.
+   */
   async useSlug(slug: string): Promise<LiveForum<A> | undefined> {
-    for (const record of this.known.values()) if (record.slug === slug) return this.use(record.id);
-    return undefined;
+    const id = (await this.recordOf(slug))?.id;
+    return id === undefined ? undefined : this.use(id);
+  }
+
+  /** The stored forum at /f/<slug>, open here or not (looked up in the store when not known here). */
+  async recordOf(slug: string): Promise<ForumRecord | undefined> {
+    const find = () => [...this.known.values()].find((r) => r.slug === slug);
+    const known = find();
+    if (known) return known;
+    await this.refresh();
+    return find();
+  }
+
+  /** Learns the forums made and deleted by other processes: the store's list, read once at a time. */
+  private refresh(): Promise<void> {
+    this.refreshing ??= this.store
+      .listForums()
+      .then((records) => this.learn(records))
+      .finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private learn(records: readonly ForumRecord[]): void {
+    const stored = new Set(records.map((r) => r.id));
+    for (const record of records) if (!this.known.has(record.id)) this.known.set(record.id, record);
+    for (const id of [...this.known.keys()]) if (!stored.has(id) && !this.live.has(id) && !this.opening.has(id)) this.known.delete(id);
+    for (const id of [...this.summarised.keys()]) if (!stored.has(id)) this.summarised.delete(id);
+  }
+
+  /**
+   * Every stored forum as the lists show it, oldest first, read from the store: forums another
+   * process serves or made, and forums no process has open, as their owners last summarised them;
+   * each open here as it is now. A forum with no summary kept yet (stored by an older version) is
+   * summarised from its snapshot and log, once, and that summary kept.
+   */
+  async listing(options: { ranked?: boolean } = {}): Promise<ForumListing[]> {
+    const records = await this.store.listForums();
+    const kept = new Map((await this.store.summaries()).map((s) => [s.forumId, s.body]));
+    this.learn(records);
+    const listed: ForumListing[] = [];
+    for (const record of records) {
+      const live = this.live.get(record.id);
+      const body = kept.get(record.id);
+      const stored = body !== undefined ? listingFrom(record, body) : null;
+      if (stored) this.summarised.delete(record.id);
+      const listing = live ? summaryOf(live.room.record, live.room.state, options) : (stored ?? this.summarised.get(record.id) ?? (await this.summarise(record)));
+      if (listing) listed.push(options.ranked === false ? { ...listing, ranked: [] } : listing);
+    }
+    return listed;
+  }
+
+  /** A forum's summary from its stored snapshot and events, kept for the next list; null if it cannot be read. */
+  private summarise(record: ForumRecord): Promise<ForumListing | null> {
+    let running = this.summarising.get(record.id);
+    if (!running) {
+      running = (async () => {
+        const loaded = await this.store.loadForum(record.id, { fromSnapshot: true });
+        if (!loaded) return null;
+        let state: ForumState;
+        let events = loaded.events;
+        try {
+          state = loaded.snapshot ? fromSnapshot(JSON.parse(loaded.snapshot.body)) : emptyState();
+        } catch {
+          // A snapshot not taken on trust: the whole log, as the forum would open.
+          state = emptyState();
+          events = (await this.store.loadLog(record.id)).events;
+        }
+        for (const { event } of events) applyEvent(state, event);
+        const listing = summaryOf(record, state);
+        this.summarised.set(record.id, listing);
+        const seq = events.at(-1)?.seq ?? loaded.snapshot?.seq ?? 0;
+        // Derived from what is stored: any process may keep it, and one of a later seq wins.
+        if (this.storage.status().ok) await this.store.saveSummary(record.id, seq, JSON.stringify(listing)).catch(() => {});
+        return listing;
+      })()
+        .catch(() => null)
+        .finally(() => this.summarising.delete(record.id));
+      this.summarising.set(record.id, running);
+    }
+    return running;
   }
 
   /**
@@ -261,17 +350,12 @@ export class Forums<A extends Attached = Attached> {
     };
   }
 
-  /** Told of each forum about to be closed for being idle, while its state is still in memory. */
-  onUnload(listener: (forum: LiveForum) => void): () => void {
-    this.unloadListeners.add(listener);
-    return () => this.unloadListeners.delete(listener);
-  }
-
   private async unload(id: string, forum: LiveForum<A>): Promise<void> {
-    for (const listener of this.unloadListeners) listener(forum);
     this.live.delete(id);
     forum.attached.close();
     await forum.room.close();
+    // The lists keep showing it as it was when it closed.
+    await this.stopSummary(id);
     await this.lease.release(id);
     this.options.onUnloaded?.(forum.room.record);
   }
@@ -292,8 +376,21 @@ export class Forums<A extends Attached = Attached> {
     this.live.set(room.record.id, forum);
     this.known.set(room.record.id, room.record);
     this.lastUse.set(room.record.id, Date.now());
-    room.onChange((effects) => this.emit(room.record.id, effects));
+    const keeper = new SummaryKeeper(this.store, room, (err) => this.options.onSummaryFailed?.(room.record, err));
+    this.summaries.set(room.record.id, keeper);
+    room.onChange((effects) => {
+      keeper.changed();
+      this.emit(room.record.id, effects);
+    });
+    // As it opens: a forum stored by an older version, or changed while nobody kept its summary.
+    if (this.storage.status().ok) void keeper.flush();
     return forum;
+  }
+
+  private async stopSummary(id: string): Promise<void> {
+    const keeper = this.summaries.get(id);
+    this.summaries.delete(id);
+    await keeper?.stop();
   }
 
   /** Another process took the forum: its room refuses every change from now on, and the list says so. */
@@ -301,6 +398,8 @@ export class Forums<A extends Attached = Attached> {
     const forum = this.live.get(id);
     if (!forum) return;
     forum.room.ownerLost();
+    // Its new owner keeps its summary now.
+    void this.stopSummary(id).catch(() => {});
     this.emit(id, null);
   }
 
@@ -357,7 +456,6 @@ export class Forums<A extends Attached = Attached> {
     const events = options.events ?? creationEvents(id, record.joinCode, start, record.createdAt);
     const entry: ServerLogEntry = { at: record.createdAt, action: options.action ?? 'created', forumId: id, title: start.title, detail: options.detail ?? '' };
     const forum = this.open(await ForumRoom.create(this.store, record, events, entry, this.storage));
-    this.log.push(entry);
     this.emit(id, null);
     return forum;
   }
@@ -381,8 +479,7 @@ export class Forums<A extends Attached = Attached> {
       if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
       const entry: ServerLogEntry = { at: Date.now(), action: 'imported', forumId: file.id, title: file.title, detail: '' };
       record = { ...start, slug: await this.write(() => this.store.finishImport(file.id, entry)) };
-      this.log.push(entry);
-    } catch (err) {
+      } catch (err) {
       // The store may be failing; whatever is left is removed when it opens again.
       await this.store.abortImport(file.id).catch(() => {});
       throw err;
@@ -402,7 +499,6 @@ export class Forums<A extends Attached = Attached> {
     if (failure) throw failure;
     const entry: ServerLogEntry = { at: Date.now(), action: archived ? 'archived' : 'unarchived', forumId: id, title: forum.room.state.title, detail: '' };
     await this.write(() => this.store.log(entry));
-    this.log.push(entry);
   }
 
   /** Deletes a forum for good; the title must be typed exactly, as a guard against the wrong one. */
@@ -412,11 +508,11 @@ export class Forums<A extends Attached = Attached> {
     if (typedTitle.trim().normalize('NFC') !== title.trim().normalize('NFC')) throw new Refusal({ code: 'TITLE_MISMATCH' });
     const entry: ServerLogEntry = { at: Date.now(), action: 'deleted', forumId: id, title, detail: `address /f/${forum.room.record.slug}` };
     await this.write(() => this.store.deleteForum(id, entry));
-    this.log.push(entry);
     this.live.delete(id);
     this.known.delete(id);
     forum.attached.close();
     await forum.room.close();
+    await this.stopSummary(id);
     await this.lease.release(id);
     this.emit(null, null);
   }
@@ -431,8 +527,9 @@ export class Forums<A extends Attached = Attached> {
     return this.store.loadEventsAfter(id, after, limit);
   }
 
-  serverLog(): readonly ServerLogEntry[] {
-    return this.log;
+  /** The log of whole forums as stored, what other processes did to theirs included (the forum list shows it). */
+  serverLog(): Promise<ServerLogEntry[]> {
+    return this.store.serverLog();
   }
 
   /** Closes every forum once what each has pending is stored. */
@@ -443,6 +540,7 @@ export class Forums<A extends Attached = Attached> {
       [...this.live.values()].map(async (forum) => {
         forum.attached.close();
         await forum.room.close();
+        await this.stopSummary(forum.room.record.id);
         await this.lease.release(forum.room.record.id);
       }),
     );

@@ -329,15 +329,17 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
   // The short addresses: with a single open forum they are that forum's; otherwise the phone's
   // address lists the forums that take phones, /results the published ones, and the rest say
   // whose they are: a page to a browser, JSON to a program.
+  // The lists are read from the store (forums/summary.ts): a forum another server process serves, or
+  // none has opened yet, is listed as one open here is.
   const single = () => forums.sole();
-  const choosable = () => forums.list().map((f) => ({ slug: f.room.record.slug, createdAt: f.room.record.createdAt, state: f.room.state }));
   app.get('/', async (req, res) => {
     const query = req.originalUrl.slice(1);
+    const listed = await forums.listing({ ranked: false });
     // The one forum a phone can join now is the one meant, even beside closed ones.
-    const joinable = forums.list().filter((f) => takesPhones(f.room.state));
-    const forum = joinable.length === 1 ? joinable[0] : joinable.length === 0 ? await single() : undefined;
-    if (forum) return res.redirect(302, `/f/${forum.room.record.slug}/${query}`);
-    res.set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(phoneChooserPage(req, langOf(req), choosable(), record.place));
+    const joinable = listed.filter(takesPhones);
+    const slug = joinable.length === 1 ? joinable[0].slug : joinable.length === 0 ? (await single())?.room.record.slug : undefined;
+    if (slug !== undefined) return res.redirect(302, `/f/${slug}/${query}`);
+    res.set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(phoneChooserPage(req, langOf(req), listed, record.place));
   });
   app.get('/screen', async (req, res) => {
     const forum = await single();
@@ -359,8 +361,9 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
     if (forum) return forum.attached.router(req, res, next);
     const lang = langOf(req);
     if (req.path === '/results' && wantsPage(req)) {
-      const page = resultsChooserPage(req, lang, choosable(), record.place);
-      const any = forums.list().some((f) => f.room.state.publicResults);
+      const listed = await forums.listing({ ranked: false });
+      const page = resultsChooserPage(req, lang, listed, record.place);
+      const any = listed.some((f) => f.publicResults);
       res.status(any ? 200 : 404).set('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(page);
       return;
     }

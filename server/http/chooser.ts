@@ -8,18 +8,15 @@ import type { Request } from 'express';
 import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { ForumState } from '../../shared/forum/types.js';
 import type { Lang } from '../../shared/protocol.js';
+import type { ForumListing } from '../forums/summary.js';
 import { escapeHtml, htmlPage } from './page.js';
 import { otherLanguageLink, SMALL_PAGE_STYLE } from './refusal.js';
 
-/** What a chooser needs of a forum. */
-export interface ChooserForum {
-  slug: string;
-  createdAt: number;
-  state: ForumState;
-}
+/** What a chooser needs of a forum: the lists' summary, read from the store, whichever process serves it. */
+export type ChooserForum = Pick<ForumListing, 'slug' | 'createdAt' | 'title' | 'phase' | 'archived' | 'voteOnly' | 'publicResults'>;
 
 /** Whether a phone can join the forum now: neither archived nor closed. */
-export const takesPhones = (state: ForumState): boolean => !state.archived && state.phase !== 'closed';
+export const takesPhones = (forum: Pick<ForumState, 'archived' | 'phase'>): boolean => !forum.archived && forum.phase !== 'closed';
 
 const dates = new Map<Lang, Intl.DateTimeFormat>();
 /** "7 грудня 2026 р." / "7 December 2026", in the server's time zone (the venue's). */
@@ -39,13 +36,12 @@ const STYLE =
 
 /** One forum as a link: its title, then its date and its phase (and that it is a vote only). */
 function item(lang: Lang, forum: ChooserForum, href: string): string {
-  const { state } = forum;
   const meta = [
     `<time datetime="${new Date(forum.createdAt).toISOString().slice(0, 10)}">${escapeHtml(t(lang, 'chooser.created', { date: dateOf(lang, forum.createdAt) }))}</time>`,
-    `<span class="phase">${escapeHtml(t(lang, `phase.${state.phase}` as MessageKey))}</span>`,
-    ...(state.voteOnly ? [escapeHtml(t(lang, 'chooser.voteOnly'))] : []),
+    `<span class="phase">${escapeHtml(t(lang, `phase.${forum.phase}` as MessageKey))}</span>`,
+    ...(forum.voteOnly ? [escapeHtml(t(lang, 'chooser.voteOnly'))] : []),
   ].join(' · ');
-  return `<li><a href="${escapeHtml(href)}"><span class="forum-title">${escapeHtml(state.title)}</span><span class="forum-meta">${meta}</span></a></li>`;
+  return `<li><a href="${escapeHtml(href)}"><span class="forum-title">${escapeHtml(forum.title)}</span><span class="forum-meta">${meta}</span></a></li>`;
 }
 
 function chooserPage(req: Request, lang: Lang, title: string, lead: string, list: string, none: string, place?: string): string {
@@ -59,7 +55,7 @@ const newestFirst = (forums: readonly ChooserForum[]) => [...forums].sort((a, b)
 
 /** The phone's address when several forums take phones (or none does): which one is yours? */
 export function phoneChooserPage(req: Request, lang: Lang, forums: readonly ChooserForum[], place?: string): string {
-  const open = newestFirst(forums.filter((f) => takesPhones(f.state)));
+  const open = newestFirst(forums.filter(takesPhones));
   // The phone's page keeps the language its device chose, whatever this one was read in.
   const list = open.map((f) => item(lang, f, `/f/${f.slug}/`)).join('');
   return chooserPage(req, lang, t(lang, 'chooser.title'), t(lang, 'chooser.lead'), list, t(lang, 'chooser.none'), place);
@@ -67,7 +63,7 @@ export function phoneChooserPage(req: Request, lang: Lang, forums: readonly Choo
 
 /** /results when the server holds several forums: the ones whose results the facilitator published. */
 export function resultsChooserPage(req: Request, lang: Lang, forums: readonly ChooserForum[], place?: string): string {
-  const published = newestFirst(forums.filter((f) => f.state.publicResults));
+  const published = newestFirst(forums.filter((f) => f.publicResults));
   const list = published.map((f) => item(lang, f, `/f/${f.slug}/results${lang === 'uk' ? '' : `?lang=${lang}`}`)).join('');
   return chooserPage(req, lang, t(lang, 'chooser.resultsTitle'), t(lang, 'chooser.resultsLead'), list, t(lang, 'chooser.resultsNone'), place);
 }

@@ -5,20 +5,18 @@
 // Its commands take the forums' own path to their handlers (dispatch.ts, receiveCommands), and what
 // a new forum starts from is decided in forums/create.ts.
 
-import { countDots, tallyPriority } from '../../shared/forum/tally.js';
 import type { AdmissionMode } from '../../shared/forum/types.js';
 import {
   LIST_COMMANDS,
   PROTOCOL_VERSION,
   handshakeSchema,
-  type ForumSummary,
   type ForumsView,
   type Lang,
   type ListCommandName,
   type ListCommandParsed,
   type ListCommandResults,
 } from '../../shared/protocol.js';
-import { Refusal, type ForumRoom } from '../forum/room.js';
+import { Refusal } from '../forum/room.js';
 import { loadTemplate } from '../forum/template.js';
 import { forumStartOf, type StartSources } from '../forums/create.js';
 import type { Attached, Forums } from '../forums/registry.js';
@@ -42,62 +40,27 @@ export interface ForumListDeps {
   /** The server's public address, on which the list shows each forum's phone address. */
   publicUrl: string;
   templatePath: string;
+  /** How often the list is read again from the store while a console shows it (LIST_POLL_MS). */
+  listPollMs?: number;
 }
 
 const LIST = 'list';
 /** Coalescing: the list is sent at most this often while forums change. */
 const LIST_THROTTLE_MS = 500;
-
-export function summary(room: ForumRoom): ForumSummary {
-  const s = room.state;
-  const counts = countDots(s);
-  let ideas = 0;
-  for (const idea of s.ideas.values()) if (idea.status === 'active') ideas++;
-  return {
-    id: s.id,
-    slug: room.record.slug,
-    title: s.title,
-    createdAt: s.createdAt,
-    phase: s.phase,
-    participants: s.participants.size - s.voidedCount,
-    ideas,
-    archived: s.archived,
-    voteOnly: s.voteOnly,
-    basedOn: s.basedOn,
-    // Rankings only once a forum has its results: what a shortlist or the next forum is made from.
-    ranked: !['results', 'closed'].includes(s.phase) ? [] : s.structure.priorities.map((p) => ({
-      priorityCode: p.code,
-      priorityTitle: p.title,
-      ideas: tallyPriority(s, p.code, counts).map((r) => ({
-        id: r.ideaId,
-        title: s.ideas.get(r.ideaId)?.title ?? '',
-        dots: r.dots,
-        rank: r.rank,
-        goalCode: s.ideas.get(r.ideaId)?.goalCode ?? null,
-      })),
-    })),
-  };
-}
+/** How often the store is read again for what other server processes changed, while a console shows the list. */
+export const LIST_POLL_MS = 5_000;
 
 /**
- * Every forum open here, and (forums opened on demand) each closed one as it was when it closed
- * (`closed`); one never opened since the start is not listed until it is. A list over several
- * processes would need each forum's summary in the store, written by its owner with its batches.
+ * Every stored forum, read from the store (forums/summary.ts): those this process serves as they
+ * are now, the others as the processes serving them last summarised them, so that the list is the
+ * same whichever process a console reaches, and lists forums none has opened since it started.
  */
-export function forumsView(forums: Forums<Attached>, publicUrl: string, closed: ReadonlyMap<string, ForumSummary> = new Map()): ForumsView {
-  const listed: ForumSummary[] = [];
-  for (const record of forums.records()) {
-    const live = forums.get(record.id);
-    const known = live ? summary(live.room) : closed.get(record.id);
-    if (known) listed.push(known);
-  }
+export async function forumsView(forums: Forums<Attached>, publicUrl: string): Promise<ForumsView> {
+  const [listed, log] = await Promise.all([forums.listing(), forums.serverLog()]);
   return {
-    forums: listed,
+    forums: listed.map(({ publicResults: _, ...summary }) => summary),
     publicUrl,
-    log: forums
-      .serverLog()
-      .slice(-50)
-      .map((e) => ({ at: e.at, action: e.action, forumId: e.forumId, title: e.title })),
+    log: log.slice(-50).map((e) => ({ at: e.at, action: e.action, forumId: e.forumId, title: e.title })),
   };
 }
 
@@ -120,21 +83,32 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
     }, next);
   });
 
-  /** The last summary of each forum closed for being idle: the list keeps showing it. */
-  const closed = new Map<string, ForumSummary>();
-  const stopUnloads = forums.onUnload((f) => closed.set(f.room.record.id, summary(f.room)));
   let timer: NodeJS.Timeout | null = null;
   let last = 0;
+  /** What the list's consoles were last sent: the store is looked at again, and the list sent only when it differs. */
+  let sent = '';
   const send = () => {
     timer = null;
     last = Date.now();
     if ((nsp.adapter.rooms.get(LIST)?.size ?? 0) === 0) return;
-    nsp.to(LIST).emit('forums', forumsView(forums, deps.publicUrl, closed));
+    forumsView(forums, deps.publicUrl).then(
+      (view) => {
+        const body = JSON.stringify(view);
+        if (body === sent) return;
+        sent = body;
+        nsp.to(LIST).emit('forums', view);
+      },
+      (err: unknown) => deps.log.warn({ err }, 'the forum list could not be read from the store'),
+    );
   };
-  const unsubscribe = forums.onChange(() => {
+  const soon = () => {
     if (timer) return;
     timer = setTimeout(send, Math.max(0, last + LIST_THROTTLE_MS - Date.now()));
-  });
+  };
+  const unsubscribe = forums.onChange(soon);
+  // What other processes serving forums from the same store change is read there, not told here.
+  const poll = setInterval(soon, deps.listPollMs ?? LIST_POLL_MS);
+  poll.unref();
 
   const sources: StartSources = {
     template: () => {
@@ -172,7 +146,10 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
 
   nsp.on('connection', (socket: Socket) => {
     socket.join(LIST);
-    socket.emit('forums', forumsView(forums, deps.publicUrl, closed));
+    forumsView(forums, deps.publicUrl).then(
+      (view) => socket.emit('forums', view),
+      (err: unknown) => deps.log.warn({ err }, 'the forum list could not be read from the store'),
+    );
     receiveCommands<ListCommandName>(socket, {
       commands: LIST_COMMANDS,
       sender: { role: 'console', lang: socket.data.lang as Lang },
@@ -191,7 +168,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
   return {
     close() {
       unsubscribe();
-      stopUnloads();
+      clearInterval(poll);
       if (timer) clearTimeout(timer);
     },
   };

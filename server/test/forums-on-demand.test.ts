@@ -94,11 +94,16 @@ describe('forums opened on demand', () => {
     expect(server.forums.bySlug(slugs[2])).toBeUndefined();
     expect(lease.holds(id)).toBe(false);
 
-    // The console's forum list still shows it as it closed; the forums never opened are not listed.
+    // The console's forum list still shows it as it closed, and the forums never opened here as
+    // the store holds them: none is opened for it.
     const list = await connect(server.url, { role: 'console', key: server.facilitatorKey });
     clients.push(list);
     const view = await list.next<ForumsView>('forums');
-    expect(view.forums.map((f) => [f.slug, f.phase, f.ideas])).toEqual([[slugs[2], 'voting', 1]]);
+    expect(view.forums.map((f) => [f.slug, f.phase, f.ideas])).toEqual([
+      [slugs[0], 'lobby', 0],
+      [slugs[1], 'lobby', 0],
+      [slugs[2], 'voting', 1],
+    ]);
     expect(server.forums.openCount).toBe(0);
 
     const back = await connect(at.socketUrl, { role: 'phone', token: phone.token });

@@ -223,6 +223,33 @@ describe.each(kinds)('%s store', (_name, make) => {
     expect(await store.latestSnapshot('f1')).toEqual({ seq: 2, body: 'at 2' });
   });
 
+  it('keeps each forum\'s summary for the lists, never putting an older one back, and deletes it with the forum', async () => {
+    const { store, reopen } = make();
+    await store.createForum(record, [created], entry('created'));
+    await store.createForum({ ...record, id: 'f2' }, [{ ...created, id: 'f2' }], entry('created', 'f2'));
+    expect(await store.summaries()).toEqual([]);
+    await store.saveSummary('f1', 1, '{"phase":"lobby"}');
+    await store.saveSummary('f2', 1, '{"phase":"ideas"}');
+    await store.saveSummary('f1', 4, '{"phase":"voting"}');
+    // A slower writer's summary of an earlier event is not kept; one of the same event replaces it.
+    await store.saveSummary('f1', 3, '{"phase":"review"}');
+    await store.saveSummary('f2', 1, '{"phase":"review"}');
+    // None for a forum not stored.
+    await store.saveSummary('nobody', 9, '{}');
+    await store.close();
+    const again = reopen();
+    expect(await again.summaries()).toEqual([
+      { forumId: 'f1', seq: 4, body: '{"phase":"voting"}' },
+      { forumId: 'f2', seq: 1, body: '{"phase":"review"}' },
+    ]);
+    await again.deleteForum('f1', entry('deleted'));
+    expect((await again.summaries()).map((s) => s.forumId)).toEqual(['f2']);
+    // A forum made again under a deleted one's id starts without its summary.
+    await again.createForum(record, [created], entry('created'));
+    expect((await again.summaries()).map((s) => s.forumId)).toEqual(['f2']);
+    await again.close();
+  });
+
   it('lets a room replay the forum exactly, including which actions were done', async () => {
     const { store, reopen } = make();
     const room = await ForumRoom.create(store, record, [created], entry('created'), new StorageHealth());
