@@ -272,11 +272,12 @@ export interface Facilitation {
   nearest?: NearestIdeas[];
   hostOnline(hostId: string): boolean;
   /**
-   * The participants whose row may have changed since the last view of this state was built (the
-   * caller knows: consoles.ts, from the room's effects): only theirs are built again, the rest are
-   * the last ones, not walked. Absent or 'all': every row is looked at.
+   * The participants whose row may have changed since the caller's last view (it knows: consoles.ts,
+   * from the room's effects), and that view's rows: only theirs are built again, the rest are the
+   * last ones, not walked. Absent or 'all': every row is looked at.
    */
   rowsChanged?: ReadonlySet<string> | 'all';
+  lastRows?: readonly ConsoleParticipant[];
 }
 
 /** The name of whoever did a moderation step. */
@@ -312,8 +313,6 @@ function unspentPerPriority(state: ForumState): Record<string, number> {
  * field by field, 5,000 rows took 4 to 10 ms of each update of the console (scripts/stalls.ts).
  */
 const rowsByState = new WeakMap<ForumState, Map<string, ConsoleParticipant>>();
-/** The participants' list of the last console view built from each state. */
-const lastRows = new WeakMap<ForumState, ConsoleParticipant[]>();
 const ROW_FIELDS = ['name', 'online', 'ideas', 'dots', 'joinedAt', 'address', 'ticketNumber', 'voided'] as const satisfies readonly (keyof ConsoleParticipant)[];
 // A field added to the row and not to ROW_FIELDS would leave a changed row unsent: this fails to compile then.
 const everyField: Exclude<keyof ConsoleParticipant, 'id' | (typeof ROW_FIELDS)[number]> extends never ? true : never = true;
@@ -390,13 +389,11 @@ function rowsChangedIn(state: ForumState, presence: Presence, last: readonly Con
   return rows;
 }
 
-function rowsOf(state: ForumState, presence: Presence, changed: ReadonlySet<string> | 'all'): ConsoleParticipant[] {
-  const last = lastRows.get(state);
+function rowsOf(state: ForumState, presence: Presence, changed: ReadonlySet<string> | 'all', last: readonly ConsoleParticipant[] | undefined): ConsoleParticipant[] {
   // Walked whole when a participant is new since the last rows, or so many changed that it is as quick.
   const few = changed !== 'all' && last !== undefined && last.length === state.participants.size && changed.size <= last.length / 4;
-  const rows = !few ? participantRows(state, presence) : changed.size === 0 ? last : rowsChangedIn(state, presence, last, changed);
-  lastRows.set(state, rows);
-  return rows;
+  if (!few) return participantRows(state, presence);
+  return changed.size === 0 ? (last as ConsoleParticipant[]) : rowsChangedIn(state, presence, last, changed);
 }
 
 /** Every one of ROW_FIELDS, written out: a loop over their names (a[f]) took 0.8 ms per 5,000 rows against 0.1. */
@@ -427,7 +424,7 @@ export function consoleView(
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
   return {
     ...hallSummary(state, presence, join, version),
-    participants: rowsOf(state, presence, facilitation.rowsChanged ?? 'all'),
+    participants: rowsOf(state, presence, facilitation.rowsChanged ?? 'all', facilitation.lastRows),
     ideas: [...state.ideas.values()]
       .filter((i) => i.status !== 'withdrawn')
       // Added to the public record, not spread into a new one: for thousands of ideas at every

@@ -3,7 +3,7 @@
 // the last one (viewStream.ts); a console that connects or lost a patch gets the whole view, a
 // large forum's in parts (see open).
 
-import type { ConsoleView } from '../../shared/protocol.js';
+import type { ConsoleParticipant, ConsoleView } from '../../shared/protocol.js';
 import { diffView, type ViewPatch } from '../../shared/viewPatch.js';
 import type { Admission } from '../forum/admission.js';
 import type { Duplicates } from '../forum/duplicates.js';
@@ -52,6 +52,8 @@ export function consoleViews(
   // touches a participant names them (effects.me), an idea they wrote (their idea count), or their
   // presence (effects.online); what names nobody (the storage's health) has every row looked at.
   let rowsChanged: Set<string> | 'all' = 'all';
+  /** The rows of the last view built: rowsChanged is counted from them. */
+  let lastRows: readonly ConsoleParticipant[] | undefined;
   room.onChange((effects) => {
     if (rowsChanged === 'all') return;
     if (effects.online !== undefined) rowsChanged.add(effects.online);
@@ -82,8 +84,10 @@ export function consoleViews(
       nearest: duplicates.nearest(),
       hostOnline: (id) => connected(hostRoom(id)),
       rowsChanged,
+      lastRows,
     }, room.version);
     rowsChanged = new Set();
+    lastRows = view.participants;
     return view;
   };
   const forHost = (view: ConsoleView, hostId: string): ConsoleView => {
