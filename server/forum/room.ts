@@ -6,13 +6,16 @@
 // Beside the live state the room keeps a copy of the forum as saved (every committed batch applied
 // to it): a batch the disk refuses is undone by taking that copy back, at the cost of a few field
 // assignments, however long the log. Reading the whole log back instead held a forum of 315,000
-// events up for 3 s at each failed write. The copy given away is then built again from the log,
-// a page per turn of the event loop, and the forum refuses actions until it is there.
+// events up for 3 s at each failed write. The copy given away is then made again from the live
+// state, which takes no action meanwhile, a few hundred records per turn of the event loop; only
+// what the store holds after the last event the room knew is read. The forum refuses actions
+// until the copy is there.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState } from '../../shared/forum/state.js';
+import { copyStateInParts } from '../../shared/forum/stateCopy.js';
 import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
 import type { ForumRecord, ForumSecrets, ForumStore, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
 import { StorageConflict, StorageUnavailable } from '../errors.js';
@@ -72,13 +75,14 @@ const asStorageFailure = (failure: unknown): StorageUnavailable =>
     ? failure
     : new StorageUnavailable(failure instanceof StorageConflict ? 'busy' : 'io', String((failure as Error)?.message ?? failure));
 
-/** How many stored events the saved copy is rebuilt from per page, and how long one turn may read. */
+/** How many stored events the saved copy is rebuilt from per page, and how long one turn may read or copy. */
 const CATCH_UP_PAGE = 500;
 const CATCH_UP_TURN_MS = 8;
 /** How long one turn of the event loop may spend bringing the saved copy up to date (takeSaved). */
 const SAVED_TURN_MS = 8;
-/** A page that could not be read (an I/O error) is tried again after this long. */
-const CATCH_UP_RETRY_MS = 500;
+/** A page that could not be read (an I/O error) is tried again after this long, doubled each time up to the most. */
+const CATCH_UP_RETRY_MS = 100;
+const CATCH_UP_RETRY_MAX_MS = 1_000;
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -499,17 +503,21 @@ export class ForumRoom {
     this.writing = null;
     const why = (this.undone = asStorageFailure(failure));
     let known = this.lastSeq;
+    let fromLive = true;
     if (this.saved) {
       this.undo(refused);
       this.emit(undoneEffects(refused));
     } else {
       // The saved copy is still being built (a forum just imported): read back whole, once.
-      if (!(await this.reload(refused))) known = 0;
+      if (!(await this.reload(refused))) {
+        known = 0;
+        fromLive = false;
+      }
       this.emit(everythingChanged(this.state));
     }
     for (const listener of this.flushedListeners) listener();
     for (const action of refused) for (const done of action.waiters) done(why);
-    this.catchUp(known);
+    this.catchUp(known, fromLive);
   }
 
   /**
@@ -595,26 +603,47 @@ export class ForumRoom {
   }
 
   /**
-   * Builds the saved copy from the stored log, a few pages per turn of the event loop, so the hall
-   * is answered meanwhile. After a refused batch the forum also catches up: what the store holds
-   * after the last seq the room knew (a commit of unknown outcome that happened, another writer's
-   * batch) is applied to the live state too, and told. Actions are refused until the copy is
-   * taken up, in the turn that reads the log's end.
+   * Builds the saved copy, a few pages per turn of the event loop, so the hall is answered
+   * meanwhile. After a refused batch (`fromLive`) the copy is made from the live state, which is
+   * the forum as stored up to `known` and takes no action until the copy is done, and only what
+   * the store holds after `known` is read: a commit of unknown outcome that happened, another
+   * writer's batch. That is applied to the live state too, and told. A forum just imported builds
+   * its copy from the whole log. Actions are refused until the copy is taken up, in the turn that
+   * reads the log's end.
    */
-  private catchUp(known = this.lastSeq): void {
+  private catchUp(known = this.lastSeq, fromLive = false): void {
     this.catchingUp?.cancel();
     // A read still under way for an earlier catching up (one begun when a forum was imported) is
     // left to end unheard: only the latest takes its copy up.
     const run = ++this.catchUps;
-    const copy = emptyState();
+    let copy = emptyState();
     let after = 0;
+    let copying: Generator<void, ForumState, void> | null = null;
+    if (fromLive) {
+      copying = copyStateInParts(this.state);
+      after = known;
+    }
     const missed = emptyEffects();
     let reading = false;
+    let retry = CATCH_UP_RETRY_MS;
+    const later = () => {
+      const next = setImmediate(() => void turn());
+      this.catchingUp = { cancel: () => clearImmediate(next) };
+    };
     const turn = async () => {
       this.catchingUp = null;
       if (this.closed || reading || run !== this.catchUps) return;
-      reading = true;
       const start = performance.now();
+      while (copying) {
+        const step = copying.next();
+        if (step.done) {
+          copy = step.value;
+          copying = null;
+        } else if (performance.now() - start > CATCH_UP_TURN_MS) {
+          return later();
+        }
+      }
+      reading = true;
       try {
         for (;;) {
           const page = await this.store.loadEventsAfter(this.record.id, after, CATCH_UP_PAGE);
@@ -629,14 +658,11 @@ export class ForumRoom {
             if (actionKey) this.remember(actionKey, event);
           }
           if (page.length < CATCH_UP_PAGE) break;
-          if (performance.now() - start > CATCH_UP_TURN_MS) {
-            const next = setImmediate(() => void turn());
-            this.catchingUp = { cancel: () => clearImmediate(next) };
-            return;
-          }
+          if (performance.now() - start > CATCH_UP_TURN_MS) return later();
         }
       } catch {
-        const timer = setTimeout(() => void turn(), CATCH_UP_RETRY_MS);
+        const timer = setTimeout(() => void turn(), retry);
+        retry = Math.min(retry * 2, CATCH_UP_RETRY_MAX_MS);
         this.catchingUp = { cancel: () => clearTimeout(timer) };
         return;
       } finally {
