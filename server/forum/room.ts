@@ -496,12 +496,19 @@ export class ForumRoom {
     }
     if (failure instanceof StorageUnavailable) this.storage.failed(failure);
     // What was applied but not stored must not stay: the batch, and every action decided on top of it.
-    const refused = [...batch, ...this.pending];
+    const onTop = this.pending;
+    const refused = [...batch, ...onTop];
     this.pending = [];
     this.flushing?.cancel();
     this.flushing = null;
     this.writing = null;
-    const why = (this.undone = asStorageFailure(failure));
+    const why = asStorageFailure(failure);
+    // Only the batch's own actions may be in the store (a commit of unknown outcome not settled by
+    // reading it back): those on top of it never reached the store, nor does any action refused
+    // until the forum has caught up. Their senders are told it is not saved; the batch's, that
+    // nobody knows yet.
+    const notStored = why.outcome === 'unknown' ? new StorageUnavailable(why.reason, why.detail) : why;
+    this.undone = notStored;
     let known = this.lastSeq;
     let fromLive = true;
     if (this.saved) {
@@ -516,7 +523,8 @@ export class ForumRoom {
       this.emit(everythingChanged(this.state));
     }
     for (const listener of this.flushedListeners) listener();
-    for (const action of refused) for (const done of action.waiters) done(why);
+    for (const action of batch) for (const done of action.waiters) done(why);
+    for (const action of onTop) for (const done of action.waiters) done(notStored);
     this.catchUp(known, fromLive);
   }
 

@@ -24,6 +24,8 @@ interface Faults {
   gate: Promise<void> | null;
   next: Failure | null;
   batches: number;
+  /** Reads of the log that fail from now on, as a disk not answering. */
+  unreadable?: number;
 }
 
 /** Runs one batch through the faults around the store's own appendBatch. */
@@ -50,6 +52,13 @@ class FaultyMemory extends MemoryStore {
   faults: Faults = { gate: null, next: null, batches: 0 };
   override appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
     return faulty(this.faults, () => super.appendBatch(forumId, afterSeq, entries));
+  }
+  override loadEventsAfter(forumId: string, seq: number, limit?: number) {
+    if ((this.faults.unreadable ?? 0) > 0) {
+      this.faults.unreadable!--;
+      return Promise.reject(new StorageUnavailable('io', 'disk I/O error'));
+    }
+    return super.loadEventsAfter(forumId, seq, limit);
   }
   /** Another process's writer, which nothing here goes through. */
   writeBehindTheRoom(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
@@ -228,6 +237,30 @@ describe('a room writing one batch at a time', () => {
     await commitWhenTaken(room, [renamed(1, 'Оля')], 'p1:a');
     expect(await room.durable()).toBeNull();
     expect(room.state).toEqual(await replayed(store, 'f1'));
+  });
+
+  it('tells a batch of unknown outcome that cannot be read back as unknown, an action on top of it as not stored; caught up, the batch stands', async () => {
+    const { store, room } = await forum();
+    const release = holdBatches(store.faults);
+    room.commit([renamed(1, 'Оля')], 'p1:a');
+    const first = room.durable();
+    await until(() => store.faults.batches === 1, 'the first batch is at the store');
+    room.commit([renamed(2, 'Ігор')], 'p2:a');
+    const onTop = room.durable();
+    store.faults.next = 'unknownButStored';
+    store.faults.unreadable = 2;
+    release();
+    expect(await first).toMatchObject({ reason: 'io', outcome: 'unknown' });
+    expect(await onTop).toMatchObject({ reason: 'io', outcome: 'notStored' });
+    // Refused on the spot while the forum catches up: certainly not stored.
+    expect(() => room.commit([renamed(2, 'Ігор')], 'p2:b')).toThrow(expect.objectContaining({ outcome: 'notStored' }));
+    await commitWhenTaken(room, [renamed(2, 'Ігор')], 'p2:a');
+    expect(await room.durable()).toBeNull();
+    // The batch was stored after all: caught up, its action stands and a resend of it is answered as done.
+    expect(room.findAction('p1:a')).toMatchObject({ command: 'participant:rename' });
+    expect(room.state.participants.get('p1')?.name).toBe('Оля');
+    expect(room.state).toEqual(await replayed(store, 'f1'));
+    expect((await store.loadEventsAfter('f1', 3)).map((e) => e.actionKey)).toEqual(['p1:a', 'p2:a']);
   });
 
   it('refuses a batch another writer came before, catches up with that writer\'s events, and goes on', async () => {
