@@ -373,6 +373,17 @@ export class ForumRoom {
   }
 
   /**
+   * What every view shows (phones, projectors, consoles, the wall of ideas): the forum as saved,
+   * and a version that goes up whenever it changes, for what is worked out from it once per
+   * version (views.ts keeps such work by state and version). Not the live state: under load the
+   * batch being gathered is applied to it, and may yet be refused.
+   */
+  get shown(): { state: ForumState; version: number } {
+    const state = this.savedState;
+    return { state, version: state === this.state ? this.version : this.savedVersion };
+  }
+
+  /**
    * Applies stored events waiting for the saved copy, for at most `ms` (one event at least), then
    * leaves the rest to the next turn of the event loop. Each is copied: the handler that made it
    * may still hold it.

@@ -56,19 +56,20 @@ export function consoleViews(
     if (!(effects.forum && effects.me.size === 0 && effects.ideas.size === 0)) rowsChanged = true;
   });
   const base = (now: number): ConsoleView => {
-    const view = consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
+    const shown = room.shown;
+    const view = consoleView(shown.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
       me: { role: 'facilitator' },
       duplicates: duplicates.groups(),
       themes: duplicates.themes(),
       nearest: duplicates.nearest(),
       hostOnline: (id) => connected(hostRoom(id)),
       rowsUnchanged: !rowsChanged,
-    }, room.version);
+    }, shown.version);
     rowsChanged = false;
     return view;
   };
   const forHost = (view: ConsoleView, hostId: string): ConsoleView => {
-    const host = room.state.hosts.get(hostId);
+    const host = room.shown.state.hosts.get(hostId);
     return hostView({ ...view, me: { role: 'host', hostId, name: host?.name ?? '', scope: host?.scope ?? null } });
   };
   // One stream for the facilitator's consoles (they all see the same view), one per host.

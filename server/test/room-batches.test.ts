@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES, type ForumEvent, type ForumState } from '../../shared/forum/types.js';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
-import type { Ack } from '../../shared/protocol.js';
+import type { Ack, ConsoleView, ScreenView } from '../../shared/protocol.js';
 import { SqliteStore } from '../db/sqlite.js';
 import { MemoryStore, type BatchEntry, type ForumStore } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { ForumRoom } from '../forum/room.js';
 import { StorageHealth } from '../forum/storage.js';
-import { connectConsole, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
+import { connectConsole, connectScreen, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 
 type Failure = 'notStored' | 'unknownButStored' | 'unknownNotStored';
 
@@ -151,6 +151,54 @@ describe('a batch that fails while the next is gathered, over sockets', () => {
     expect(await store.loadEventsAfter(room.record.id, stored)).toHaveLength(3);
     expect(room.state).toEqual(await replayed(store, room.record.id));
     expect([...room.state.ideas.values()].filter((idea) => idea.title.startsWith('Ідея ')).map((idea) => idea.title).sort()).toEqual(['Ідея 1', 'Ідея 2', 'Ідея 3']);
+  });
+
+  it('shows no view a batch still at the store: the console and the projector, sent while it waits, hold only what is stored', async () => {
+    const store = new FaultySqlite(join(tempDir(), 'forum.db'));
+    server = await startTestServer({ store, displayThrottleMs: 0 });
+    const s = server;
+    const admin = await connectConsole(s);
+    const screen = await connectScreen(s);
+    clients.push(admin, screen);
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    const [author, first, second] = [await joinPhone(s, 'Авторка'), await joinPhone(s, 'Перша'), await joinPhone(s, 'Друга')];
+    clients.push(author, first, second);
+    const { ideaId } = ok(await author.send('idea:submit', { priorityCode: '1', title: 'Фонтан' }));
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    const room = s.room;
+    const dots = (v: ConsoleView) => Object.values(v.dotsPerPriority).reduce((n, d) => n + d, 0);
+
+    // The first voter's dot is at the store (held); the displays are due to be sent (the storage's
+    // health told them something changed) and wait for that batch; the second voter's dot is taken
+    // on top of it, into the next batch, which the store then holds too.
+    const release = holdBatches(store.faults);
+    const batches = store.faults.batches;
+    const mark = [admin.mark(), screen.mark()];
+    const placed = first.send('dot:place', { ideaId, actionId: 'first-dot' });
+    await until(() => store.faults.batches === batches + 1, 'the first batch is at the store');
+    room.changed();
+    await sleep(30);
+    const onTop = second.send('dot:place', { ideaId, actionId: 'second-dot' });
+    await until(() => room.pendingCount === 2, 'the second dot taken on top of it');
+    release();
+    const releaseNext = holdBatches(store.faults);
+    ok(await placed);
+    await until(() => store.faults.batches === batches + 2, 'the second batch is at the store');
+    // Sent once the first batch was stored: one dot and one voter, never the second's.
+    await admin.next<ConsoleView>('console', (v) => dots(v) === 1, mark[0]);
+    await screen.next<ScreenView>('screen', (v) => v.voted === 1, mark[1]);
+    await sleep(50);
+
+    store.faults.next = 'notStored';
+    releaseNext();
+    expect(storageRefusal(await onTop)).toBe('STORAGE_UNAVAILABLE io');
+    await sleep(50);
+    const consoles = admin.received.slice(mark[0]).filter((r) => r.event === 'console').map((r) => r.args[0] as ConsoleView);
+    const screens = screen.received.slice(mark[1]).filter((r) => r.event === 'screen').map((r) => r.args[0] as ScreenView);
+    expect(consoles.map(dots)).not.toContain(2);
+    expect(screens.map((v) => v.voted)).not.toContain(2);
+    expect(dots(consoles.at(-1)!)).toBe(1);
   });
 });
 
