@@ -49,7 +49,7 @@ const LIST = 'list';
 const LIST_THROTTLE_MS = 500;
 
 export function summary(room: ForumRoom): ForumSummary {
-  const s = room.state;
+  const s = room.shown.state;
   const counts = countDots(s);
   let ideas = 0;
   for (const idea of s.ideas.values()) if (idea.status === 'active') ideas++;
