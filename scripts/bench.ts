@@ -37,6 +37,7 @@ import { benchSnapshot } from './bench-snapshot.js';
 import { benchSnapshotServer } from './bench-snapshot-server.js';
 import { benchDoneActions } from './bench-done-actions.js';
 import { benchSummaries } from './bench-summaries.js';
+import { benchUndo } from './bench-undo.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -472,7 +473,16 @@ async function benchStorageStall() {
  */
 async function benchLongLogFaults(): Promise<void> {
   for (const events of [36_000, 300_000]) {
-    const run = await runLongLogFault({ events });
+    // The server says how long its event loop was held up, every 250 ms (server/loopDelay.ts).
+    const run = await runLongLogFault({ events, env: { LOOP_DELAY_LOG: '250' } });
+    const loopMax = ([from, to]: [number, number]) =>
+      Math.max(
+        0,
+        ...[...run.output.matchAll(/VICHE_LOOP_DELAY (\{.*\})/g)]
+          .map((m) => JSON.parse(m[1]) as { at: number; maxMs: number })
+          .filter((d) => d.at > from + 250 && d.at <= to)
+          .map((d) => d.maxMs),
+      );
     try {
       const outcomes: Record<string, number> = {};
       for (const a of run.actions) outcomes[a.outcome] = (outcomes[a.outcome] ?? 0) + 1;
@@ -481,6 +491,7 @@ async function benchLongLogFaults(): Promise<void> {
       console.log(`  probe that stores nothing, during the fault: p50 ${pct(run.fault, 50).toFixed(1)} ms, max ${Math.max(0, ...run.fault).toFixed(1)} ms, ${run.fault.length} answers in ${seconds} s`);
       console.log(`  the same before, calm: p50 ${pct(run.calm, 50).toFixed(1)} ms, max ${Math.max(0, ...run.calm).toFixed(1)} ms, ${run.calm.length} answers`);
       console.log(`  the voters' actions: ${JSON.stringify(outcomes)}; saving again ${run.savingAgainAfter.toFixed(0)} ms after the fault ended`);
+      console.log(`  the server's event loop held up at most ${loopMax(run.windows.fault).toFixed(1)} ms during the fault, ${loopMax(run.windows.calm).toFixed(1)} ms before (LOOP_DELAY_LOG)`);
     } finally {
       run.cleanUp();
     }
@@ -648,7 +659,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -673,6 +684,7 @@ if (part('import')) await benchImport();
 if (part('stall')) await benchStorageStall();
 if (part('stalls')) await benchStalls();
 if (part('faults')) await benchLongLogFaults();
+if (part('undo')) await benchUndo();
 if (part('backup')) await benchBackup();
 if (part('guessing')) await benchGuessing();
 if (part('startcheck')) benchStartCheck();

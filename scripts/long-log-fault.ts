@@ -101,6 +101,8 @@ export interface FaultRun {
   told: Map<string, number>;
   /** From the end of the fault to the first action saved again (ms). */
   savingAgainAfter: number;
+  /** The calm window and the fault, as epoch ms from and to: for the server's own lines (LOOP_DELAY_LOG). */
+  windows: { calm: [number, number]; fault: [number, number] };
   /** Whether the disk was filled too (a tmpfs could be mounted), besides the lock. */
   filled: boolean;
   dbPath: string;
@@ -175,8 +177,10 @@ export async function runLongLogFault({ events, lockMs = 4_000, fullMs = 4_000, 
     const voting = voters.map(act);
 
     const window = lockMs + (filled ? fullMs : 0);
+    const calmFrom = Date.now();
     await sleep(window);
     const calm = probing.times.splice(0);
+    const faultFrom = Date.now();
 
     // Another program (a backup tool, a sync client) takes the write lock and keeps it...
     const other = new Database(dbPath);
@@ -194,6 +198,7 @@ export async function runLongLogFault({ events, lockMs = 4_000, fullMs = 4_000, 
       await sleep(fullMs);
     }
     const fault = probing.times.splice(0);
+    const faultTo = Date.now();
     if (filled) rmSync(filler);
     const over = performance.now();
 
@@ -213,7 +218,8 @@ export async function runLongLogFault({ events, lockMs = 4_000, fullMs = 4_000, 
     stopped.child.kill('SIGTERM');
     await stopped.exited;
     const savingAgainAfter = (actions.find((a) => a.at > over && a.outcome === 'ok')?.at ?? NaN) - over;
-    return { events: forum.events, fault, calm, actions, told, savingAgainAfter, filled, dbPath, output: stopped.output(), cleanUp };
+    const windows = { calm: [calmFrom, faultFrom] as [number, number], fault: [faultFrom, faultTo] as [number, number] };
+    return { events: forum.events, fault, calm, actions, told, savingAgainAfter, windows, filled, dbPath, output: stopped.output(), cleanUp };
   } catch (err) {
     for (const c of clients) c.close();
     if (proc) {

@@ -106,8 +106,9 @@ const MOMENTARY_WAIT_MS = [1000, 15_000];
 /**
  * Sends a command and resolves with its ack. A phone action (`idempotent`, or given its own
  * `actionId`) carries an id and is sent again under that id, as often as it takes, until the server
- * answers: while no answer has come the action may or may not be saved, and only the server can say
- * which (a resend of a saved action is answered as done, `duplicate`). It is sent again at each
+ * answers: while no answer has come, or the server answers that it cannot yet tell (a commit that
+ * failed half-way), the action may or may not be saved, and only the server can say which (a
+ * resend of a saved action is answered as done, `duplicate`). It is sent again at each
  * reconnect, and after ACK_TIMEOUT_MS without an answer on a connection that stays up. Any other
  * command is sent once: without an answer in time it resolves as TIMEOUT.
  */
@@ -133,6 +134,8 @@ export async function send<N extends CommandName>(
       mayBeDone = true;
       continue;
     }
+    // A commit that failed half-way: the action may be stored, and the server will know once the disk answers.
+    if (!ack.ok && ack.error.code === 'STORAGE_UNAVAILABLE' && ack.error.params?.outcome === 'unknown') mayBeDone = true;
     if (ack.ok || !mayBeDone || !MOMENTARY.has(ack.error.code)) return ack;
     // The action may be done and the server has not said: ask again, under the same id, a little later.
     const seconds = Number(ack.error.params?.seconds);

@@ -1,14 +1,19 @@
 // The phone's queue of dots against the real server in Chromium at 360×640: taps made offline are
 // kept on the phone, outlive a reload, and are done once each; a tap whose answer is lost again and
 // again is sent again under its id until an answer comes, and is then reported done, never "not
-// saved"; taps kept for another token, another forum or too long ago are not sent. Screenshots of
-// the offline banner go to test-results/phone-queue/ for a person to look at.
+// saved"; so is a tap whose commit failed half-way, which the server cannot yet say is saved;
+// taps kept for another token, another forum or too long ago are not sent. Screenshots of the
+// offline banner go to test-results/phone-queue/ for a person to look at.
 
+import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../server/db/sqlite.js';
+import type { BatchEntry, StoredEvent } from '../../server/db/store.js';
+import { StorageUnavailable } from '../../server/errors.js';
 import { PHONES } from '../../server/realtime/rooms.js';
 import {
   connect,
@@ -17,6 +22,7 @@ import {
   ok,
   ROOT,
   startTestServer,
+  tempDir,
   type TestClient,
   type TestPhone,
   type TestServer,
@@ -328,5 +334,121 @@ describe.skipIf(!haveBrowser || !built)(`a resend while the participant's comman
     const me = [...server.room.state.participants.values()].find((p) => p.name !== 'Марко')!.id;
     expect(server.room.state.dots.get(me)?.get([...server.room.state.ideas.keys()][0])).toBe(1);
     expect(await phone.evaluate(() => (window as unknown as { notSaved: string[] }).notSaved)).toEqual([]);
+  }, 120_000);
+});
+
+/**
+ * The real SQLite file, with a disk that fails as a laptop's can while syncing: a batch is stored
+ * whole, yet its commit reports an I/O error (outcome unknown), and the next reads of the log fail
+ * too, so that the server cannot read the batch back at once.
+ */
+class HalfWayDisk extends SqliteStore {
+  failNextCommit = false;
+  unreadable = 0;
+  override async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
+    const seq = await super.appendBatch(forumId, afterSeq, entries);
+    if (!this.failNextCommit) return seq;
+    this.failNextCommit = false;
+    this.unreadable = 3;
+    throw new StorageUnavailable('io', 'disk I/O error', 'unknown');
+  }
+  override async loadEventsAfter(forumId: string, seq: number, limit?: number): Promise<StoredEvent[]> {
+    if (this.unreadable > 0) {
+      this.unreadable--;
+      throw new StorageUnavailable('io', 'disk I/O error');
+    }
+    return super.loadEventsAfter(forumId, seq, limit);
+  }
+}
+
+describe.skipIf(!haveBrowser || !built)(`a tap whose commit failed half-way (needs ${CHROMIUM} and a built client)`, () => {
+  let server: TestServer;
+  let store: HalfWayDisk;
+  let admin: TestClient;
+  let author: TestPhone;
+  let browser: Browser;
+  let phone: Page;
+  /** Each answer to a dot, as the page received it. */
+  const answers: { actionId: string; ok: boolean; code?: string; outcome?: unknown; duplicate?: boolean }[] = [];
+
+  beforeAll(async () => {
+    const dbPath = join(tempDir(), 'forum.db');
+    store = new HalfWayDisk(dbPath);
+    server = await startTestServer({ store, dbPath, publicUrl: 'http://viche.test:{port}', backupEveryMs: 0 });
+    admin = await connectConsole(server);
+    // Every answer to a page's dot, with the action id it answers (its packet's id says which).
+    server.io.of(`/f/${server.slug}`).on('connection', (socket: Socket) => {
+      if ((socket.handshake.auth as { role?: string }).role !== 'phone') return;
+      const dots = new Map<number, string>();
+      const raw = socket as unknown as {
+        onevent: (p: { id?: number; data?: unknown[] }) => void;
+        packet: (p: { type: number; id?: number; data?: unknown[] }, o?: unknown) => void;
+      };
+      const onevent = raw.onevent.bind(socket);
+      raw.onevent = (p) => {
+        const [event, payload] = (p.data ?? []) as [string, { actionId?: string }];
+        if (p.id !== undefined && event.startsWith('dot:')) dots.set(p.id, payload.actionId ?? '');
+        onevent(p);
+      };
+      const packet = raw.packet.bind(socket);
+      raw.packet = (p, o) => {
+        const actionId = p.type === 3 && p.id !== undefined ? dots.get(p.id) : undefined;
+        if (actionId !== undefined) {
+          const answer = p.data?.[0] as { ok: boolean; duplicate?: boolean; error?: { code: string; params?: { outcome?: unknown } } };
+          answers.push({ actionId, ok: answer.ok, code: answer.error?.code, outcome: answer.error?.params?.outcome, duplicate: answer.duplicate });
+        }
+        packet(p, o);
+      };
+    });
+    browser = await launchChromium(['--host-resolver-rules=MAP viche.test 127.0.0.1']);
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await context.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { notSaved: string[] }).notSaved = []);
+      new MutationObserver(() => {
+        const text = document.body?.innerText ?? '';
+        if (text.includes('Не збережено') && !seen.includes(text)) seen.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    phone = await context.newPage();
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    author = await joinPhone(server, 'Марко');
+    ok(await author.send('idea:submit', { priorityCode: '1', title: IDEAS[0], description: '', place: '' }));
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+  }, 60_000);
+  afterAll(async () => {
+    author?.close();
+    admin?.close();
+    await browser?.close();
+    await server?.stop();
+    await store?.close();
+  });
+
+  it('is sent again under its id while the server cannot say, then reported saved, done once', async () => {
+    await phone.goto(`http://viche.test:${server.port}/?c=${server.joinCode}`);
+    await phone.getByRole('button', { name: 'Приєднатися' }).click();
+    const row = phone.locator('.idea', { hasText: IDEAS[0] });
+    await row.waitFor();
+
+    store.failNextCommit = true;
+    await row.getByRole('button', { name: `Додати крапку ідеї «${IDEAS[0]}»` }).click();
+    await row.getByText('Збережено').waitFor({ timeout: 60_000 });
+
+    // The first answer said the outcome is not known; the page asked again under the same id, and
+    // was answered that it is done.
+    expect(answers[0]).toMatchObject({ ok: false, code: 'STORAGE_UNAVAILABLE', outcome: 'unknown' });
+    expect(answers.at(-1)).toMatchObject({ ok: true, duplicate: true });
+    expect(new Set(answers.map((a) => a.actionId)).size).toBe(1);
+    expect(await phone.evaluate(() => (window as unknown as { notSaved: string[] }).notSaved)).toEqual([]);
+
+    // One dot, in the forum and in its file.
+    const me = [...server.room.state.participants.values()].find((p) => p.name !== 'Марко')!.id;
+    expect(server.room.state.dots.get(me)?.get([...server.room.state.ideas.keys()][0])).toBe(1);
+    const db = new Database(server.dbPath, { readonly: true });
+    try {
+      expect(db.prepare("SELECT COUNT(*) FROM events WHERE type = 'dotPlaced'").pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
   }, 120_000);
 });

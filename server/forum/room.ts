@@ -6,13 +6,16 @@
 // Beside the live state the room keeps a copy of the forum as saved (every committed batch applied
 // to it): a batch the disk refuses is undone by taking that copy back, at the cost of a few field
 // assignments, however long the log. Reading the whole log back instead held a forum of 315,000
-// events up for 3 s at each failed write. The copy given away is then built again from the log,
-// a page per turn of the event loop, and the forum refuses actions until it is there.
+// events up for 3 s at each failed write. The copy given away is then made again from the live
+// state, which takes no action meanwhile, a few hundred records per turn of the event loop; only
+// what the store holds after the last event the room knew is read. The forum refuses actions
+// until the copy is there.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
 import { applyEvent, dotOwnersOf, emptyState, type HeldDots } from '../../shared/forum/state.js';
+import { copyStateInParts } from '../../shared/forum/stateCopy.js';
 import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
 import type { ForumRecord, ForumSecrets, ForumStore, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
 import { StorageConflict, StorageUnavailable } from '../errors.js';
@@ -45,16 +48,6 @@ interface PendingAction {
   waiters: ((failure: unknown) => void)[];
 }
 
-/** After the forum was read back from the disk: every view is sent again. */
-function everythingChanged(state: ForumState): Effects {
-  return {
-    forum: true,
-    ideas: new Set(state.ideas.keys()),
-    me: new Set(state.participants.keys()),
-    notices: [],
-  };
-}
-
 /** After a batch was undone: what its actions changed is sent again as it was; their notices never went out. */
 function undoneEffects(batch: readonly PendingAction[]): Effects {
   const effects: Effects = { forum: true, ideas: new Set(), me: new Set(), notices: [] };
@@ -74,13 +67,14 @@ const asStorageFailure = (failure: unknown): StorageUnavailable =>
     ? failure
     : new StorageUnavailable(failure instanceof StorageConflict ? 'busy' : 'io', String((failure as Error)?.message ?? failure));
 
-/** How many stored events the saved copy is rebuilt from per page, and how long one turn may read. */
+/** How many stored events the saved copy is rebuilt from per page, and how long one turn may read or copy. */
 const CATCH_UP_PAGE = 500;
 const CATCH_UP_TURN_MS = 8;
 /** How long one turn of the event loop may spend bringing the saved copy up to date (takeSaved). */
 const SAVED_TURN_MS = 8;
-/** A page that could not be read (an I/O error) is tried again after this long. */
-const CATCH_UP_RETRY_MS = 500;
+/** A page that could not be read (an I/O error) is tried again after this long, doubled each time up to the most. */
+const CATCH_UP_RETRY_MS = 100;
+const CATCH_UP_RETRY_MAX_MS = 1_000;
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -184,8 +178,8 @@ export class ForumRoom {
   /** Action ids taken by actions not yet saved, and what they did: dropped if their batch fails. */
   private readonly pendingKeys = new Map<string, DoneAction | null>();
   /**
-   * The forum as saved: the live state without the actions not yet stored. Null while it is being
-   * built (after a forum is imported, and after a failed batch took it back), see catchUp().
+   * The forum as saved: the live state without the actions not yet stored. Null while it is made
+   * again after a failed batch took it back (catchUp), when the forum takes no action.
    */
   private saved: ForumState | null = null;
   /**
@@ -228,21 +222,14 @@ export class ForumRoom {
     lastSeq: number,
     /** Whether writes are getting through; one for the whole store, shared by its forums. */
     readonly storage: StorageHealth,
-    /** The forum already replayed from `events` (an import builds it in slices): taken as it is. */
+    /** The forum already replayed from `events` (by the start-up check): taken as it is. */
     replayed?: ForumState,
-    /** Opened from a snapshot: `events` are those after it. */
+    /** Opened from a snapshot, `events` being those after it; or imported, with no events after. */
     from?: SnapshotStart,
   ) {
     this.record = record;
     this.lastSeq = lastSeq;
     this.state = replayed ?? from?.state ?? emptyState();
-    if (replayed && events.length === 0) {
-      // An import, replayed in slices: its saved copy is built from the log in the background
-      // rather than copied here: a copy of the largest forum's state in one go (structuredClone)
-      // holds the event loop up for 70 to 130 ms.
-      this.catchUp();
-      return;
-    }
     // The saved copy is replayed beside the live state from the same events, which nobody else
     // holds: applyEvent never changes what it takes from an event, it only replaces it. 67 ms more
     // for the largest forum's 95,000 events, where reading them back takes 600. A forum the
@@ -288,9 +275,12 @@ export class ForumRoom {
     return new ForumRoom(store, record, events.map((event) => ({ event, actionKey: null })), events.length, storage);
   }
 
-  /** A forum moved here from a file, already stored (Forums.importForum), `stored` events of it, and replayed. */
-  static imported(store: ForumStore, record: ForumRecord, state: ForumState, stored: number, storage: StorageHealth): ForumRoom {
-    return new ForumRoom(store, record, [], stored, storage, state);
+  /**
+   * A forum moved here from a file, already stored (Forums.importForum), `stored` events of it,
+   * replayed twice: its live state and its saved copy, sharing no object.
+   */
+  static imported(store: ForumStore, record: ForumRecord, state: ForumState, saved: ForumState, stored: number, storage: StorageHealth): ForumRoom {
+    return new ForumRoom(store, record, [], stored, storage, undefined, { state, saved, keysBefore: [], doneBefore: [] });
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -378,13 +368,24 @@ export class ForumRoom {
 
   /**
    * The forum as it is stored, for what is read rather than acted on (exports, the public page):
-   * without the actions not yet stored, which may yet be refused. Read-only. In a forum just
-   * imported, whose saved copy is still being built, the live state.
+   * without the actions not yet stored, which may yet be refused. Read-only. While the copy is made
+   * again after a failed batch, the live state, which is then the forum as stored.
    */
   get savedState(): ForumState {
     if (this.pending.length === 0 && !this.writing) return this.state;
     this.takeSaved(Infinity);
     return this.saved ?? this.state;
+  }
+
+  /**
+   * What every view shows (phones, projectors, consoles, the wall of ideas): the forum as saved,
+   * and a version that goes up whenever it changes, for what is worked out from it once per
+   * version (views.ts keeps such work by state and version). Not the live state: under load the
+   * batch being gathered is applied to it, and may yet be refused.
+   */
+  get shown(): { state: ForumState; version: number } {
+    const state = this.savedState;
+    return { state, version: state === this.state ? this.version : this.savedVersion };
   }
 
   /**
@@ -499,24 +500,25 @@ export class ForumRoom {
     }
     if (failure instanceof StorageUnavailable) this.storage.failed(failure);
     // What was applied but not stored must not stay: the batch, and every action decided on top of it.
-    const refused = [...batch, ...this.pending];
+    const onTop = this.pending;
+    const refused = [...batch, ...onTop];
     this.pending = [];
     this.flushing?.cancel();
     this.flushing = null;
     this.writing = null;
-    const why = (this.undone = asStorageFailure(failure));
-    let known = this.lastSeq;
-    if (this.saved) {
-      this.undo(refused);
-      this.emit(undoneEffects(refused));
-    } else {
-      // The saved copy is still being built (a forum just imported): read back whole, once.
-      if (!(await this.reload(refused))) known = 0;
-      this.emit(everythingChanged(this.state));
-    }
+    const why = asStorageFailure(failure);
+    // Only the batch's own actions may be in the store (a commit of unknown outcome not settled by
+    // reading it back): those on top of it never reached the store, nor does any action refused
+    // until the forum has caught up. Their senders are told it is not saved; the batch's, that
+    // nobody knows yet.
+    const notStored = why.outcome === 'unknown' ? new StorageUnavailable(why.reason, why.detail) : why;
+    this.undone = notStored;
+    this.undo(refused);
+    this.emit(undoneEffects(refused));
     for (const listener of this.flushedListeners) listener();
-    for (const action of refused) for (const done of action.waiters) done(why);
-    this.catchUp(known);
+    for (const action of batch) for (const done of action.waiters) done(why);
+    for (const action of onTop) for (const done of action.waiters) done(notStored);
+    this.catchUp();
   }
 
   /**
@@ -570,58 +572,40 @@ export class ForumRoom {
   }
 
   /**
-   * The forum as stored, read back whole: only when a batch fails before the saved copy is built
-   * (an imported forum's first seconds). Actions are refused until it is, so this happens once.
-   */
-  private async reload(refused: readonly PendingAction[]): Promise<boolean> {
-    this.catchingUp?.cancel();
-    this.catchingUp = null;
-    this.catchUps++;
-    for (const { actionKey } of refused) if (actionKey) this.pendingKeys.delete(actionKey);
-    let events: Awaited<ReturnType<ForumStore['loadEventsAfter']>> = [];
-    let read = true;
-    try {
-      events = await this.store.loadEventsAfter(this.record.id, 0);
-    } catch {
-      // Unreadable now: the forum is emptied, refusing actions, and catching up reads it all.
-      read = false;
-    }
-    this.version++;
-    this.savedVersion++;
-    const fresh = emptyState();
-    this.doneActions.clear();
-    this.usedKeys = new ActionKeys();
-    for (const { event, actionKey } of events) {
-      applyEvent(fresh, event);
-      if (actionKey) this.remember(actionKey, event);
-    }
-    for (const key of Object.keys(this.state) as (keyof ForumState)[]) delete this.state[key];
-    Object.assign(this.state, fresh);
-    if (read) this.lastSeq = events.at(-1)?.seq ?? 0;
-    return read;
-  }
-
-  /**
-   * Builds the saved copy from the stored log, a few pages per turn of the event loop, so the hall
-   * is answered meanwhile. After a refused batch the forum also catches up: what the store holds
-   * after the last seq the room knew (a commit of unknown outcome that happened, another writer's
-   * batch) is applied to the live state too, and told. Actions are refused until the copy is
+   * After a refused batch, makes the saved copy again from the live state, which is the forum as
+   * stored up to the last seq the room knew and takes no action meanwhile, a few hundred records
+   * per turn of the event loop, so the hall is answered. Then only what the store holds after that
+   * seq is read, a page at a time: a commit of unknown outcome that happened, another writer's
+   * batch; it is applied to the live state too, and told. Actions are refused until the copy is
    * taken up, in the turn that reads the log's end.
    */
-  private catchUp(known = this.lastSeq): void {
+  private catchUp(): void {
     this.catchingUp?.cancel();
-    // A read still under way for an earlier catching up (one begun when a forum was imported) is
-    // left to end unheard: only the latest takes its copy up.
     const run = ++this.catchUps;
-    const copy = emptyState();
-    let after = 0;
+    let copy = emptyState();
+    let after = this.lastSeq;
+    let copying: Generator<void, ForumState, void> | null = copyStateInParts(this.state);
     const missed = emptyEffects();
     let reading = false;
+    let retry = CATCH_UP_RETRY_MS;
+    const later = () => {
+      const next = setImmediate(() => void turn());
+      this.catchingUp = { cancel: () => clearImmediate(next) };
+    };
     const turn = async () => {
       this.catchingUp = null;
       if (this.closed || reading || run !== this.catchUps) return;
-      reading = true;
       const start = performance.now();
+      while (copying) {
+        const step = copying.next();
+        if (step.done) {
+          copy = step.value;
+          copying = null;
+        } else if (performance.now() - start > CATCH_UP_TURN_MS) {
+          return later();
+        }
+      }
+      reading = true;
       try {
         for (;;) {
           const page = await this.store.loadEventsAfter(this.record.id, after, CATCH_UP_PAGE);
@@ -629,40 +613,32 @@ export class ForumRoom {
           for (const { seq, event, actionKey } of page) {
             applyEvent(copy, event);
             after = seq;
-            if (seq <= known || !this.undone) continue;
             // Stored beyond what the room knew: the live state, which holds no pending action now, takes it too.
             mergeEffects(missed, this.effectsOf([event]));
             applyEvent(this.state, structuredClone(event));
             if (actionKey) this.remember(actionKey, event);
           }
           if (page.length < CATCH_UP_PAGE) break;
-          if (performance.now() - start > CATCH_UP_TURN_MS) {
-            const next = setImmediate(() => void turn());
-            this.catchingUp = { cancel: () => clearImmediate(next) };
-            return;
-          }
+          if (performance.now() - start > CATCH_UP_TURN_MS) return later();
         }
       } catch {
-        const timer = setTimeout(() => void turn(), CATCH_UP_RETRY_MS);
+        const timer = setTimeout(() => void turn(), retry);
+        retry = Math.min(retry * 2, CATCH_UP_RETRY_MAX_MS);
         this.catchingUp = { cancel: () => clearTimeout(timer) };
         return;
       } finally {
         reading = false;
       }
-      // Pending actions, if any (a forum just imported takes them meanwhile), are not stored and so
-      // not in the copy: they stay the live state's.
       // The copy read the store to its end: every stored event waiting for the old copy is in it.
       this.savedBehind = [];
       this.saved = copy;
       this.savedSeq = after;
-      if (this.undone) {
-        this.lastSeq = Math.max(this.lastSeq, after);
-        this.undone = null;
-        if (missed.forum || missed.ideas.size > 0 || missed.me.size > 0) {
-          this.version++;
-          this.savedVersion++;
-          this.emit(missed);
-        }
+      this.lastSeq = after;
+      this.undone = null;
+      if (missed.forum || missed.ideas.size > 0 || missed.me.size > 0) {
+        this.version++;
+        this.savedVersion++;
+        this.emit(missed);
       }
     };
     const first = setImmediate(() => void turn());

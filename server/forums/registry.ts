@@ -5,18 +5,17 @@
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { decideArchive } from '../../shared/forum/rules.js';
+import { applyEvent, emptyState } from '../../shared/forum/state.js';
 import type { ForumStore, ForumRecord, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom, type SnapshotPolicy, type SnapshotStart } from '../forum/room.js';
 import { fromSnapshot } from '../../shared/forum/snapshot.js';
-import { applyEvent } from '../../shared/forum/state.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
 import { ServerSecrets } from './secrets.js';
 import { FileLease, type ForumLease } from './lease.js';
 import { listingFrom, summaryOf, SummaryKeeper, type ForumListing } from './summary.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
-import { emptyState } from '../../shared/forum/state.js';
 
 /** What the server attaches to a forum while it is open: admission, connections, duplicates. */
 export interface Attached {
@@ -252,7 +251,7 @@ export class Forums<A extends Attached = Attached> {
       const body = kept.get(record.id);
       const stored = body !== undefined ? listingFrom(record, body) : null;
       if (stored) this.summarised.delete(record.id);
-      const listing = live ? summaryOf(live.room.record, live.room.state, options) : (stored ?? this.summarised.get(record.id) ?? (await this.summarise(record)));
+      const listing = live ? summaryOf(live.room.record, live.room.shown.state, options) : (stored ?? this.summarised.get(record.id) ?? (await this.summarise(record)));
       if (listing) listed.push(options.ranked === false ? { ...listing, ranked: [] } : listing);
     }
     return listed;
@@ -471,10 +470,15 @@ export class Forums<A extends Attached = Attached> {
     const start: NewForum = { id: file.id, joinCode: this.freshJoinCode(), createdAt: Date.now(), joinSecret: newSecret(), screenKey: newSecret() };
     await this.write(() => this.store.beginImport(start));
     let record: ForumRecord;
+    // The forum as saved, replayed beside the live state as its events are stored, so that the
+    // room has its saved copy from the first moment and never reads the log back for it.
+    const saved = emptyState();
     try {
       for (let i = 0; i < file.events.length; i += IMPORT_SLICE) {
         await pause();
-        await this.write(() => this.store.importEvents(file.id, file.events.slice(i, i + IMPORT_SLICE)));
+        const slice = file.events.slice(i, i + IMPORT_SLICE);
+        await this.write(() => this.store.importEvents(file.id, slice));
+        for (const event of slice) applyEvent(saved, event);
       }
       if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
       const entry: ServerLogEntry = { at: Date.now(), action: 'imported', forumId: file.id, title: file.title, detail: '' };
@@ -484,7 +488,7 @@ export class Forums<A extends Attached = Attached> {
       await this.store.abortImport(file.id).catch(() => {});
       throw err;
     }
-    const forum = this.open(ForumRoom.imported(this.store, record, file.state, file.events.length, this.storage));
+    const forum = this.open(ForumRoom.imported(this.store, record, file.state, saved, file.events.length, this.storage));
     this.emit(file.id, null);
     return forum;
   }

@@ -112,7 +112,7 @@ export class SummaryKeeper {
   changed(): void {
     if (this.stopped) return;
     const now = Date.now();
-    const at = identityOf(this.room.state) !== this.identity ? now : Math.max(now, this.lastWrite + SUMMARY_EVERY_MS);
+    const at = identityOf(this.room.shown.state) !== this.identity ? now : Math.max(now, this.lastWrite + SUMMARY_EVERY_MS);
     if (this.timer) {
       if (at !== now) return;
       clearTimeout(this.timer);
@@ -145,7 +145,7 @@ export class SummaryKeeper {
 
   private async writeNow(): Promise<void> {
     if (this.stopped) return;
-    const state = this.room.state;
+    const state = this.room.shown.state;
     const body = JSON.stringify(summaryOf(this.room.record, state));
     if (body === this.written) return;
     this.lastWrite = Date.now();

@@ -77,7 +77,8 @@ export function consoleViews(
     setImmediate(warm);
   }
   const base = (now: number): ConsoleView => {
-    const view = consoleView(room.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
+    const shown = room.shown;
+    const view = consoleView(shown.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
       me: { role: 'facilitator' },
       duplicates: duplicates.groups(),
       themes: duplicates.themes(),
@@ -85,13 +86,13 @@ export function consoleViews(
       hostOnline: (id) => connected(hostRoom(id)),
       rowsChanged,
       lastRows,
-    }, room.version);
+    }, shown.version);
     rowsChanged = new Set();
     lastRows = view.participants;
     return view;
   };
   const forHost = (view: ConsoleView, hostId: string): ConsoleView => {
-    const host = room.state.hosts.get(hostId);
+    const host = room.shown.state.hosts.get(hostId);
     return hostView({ ...view, me: { role: 'host', hostId, name: host?.name ?? '', scope: host?.scope ?? null } });
   };
   // One stream for the facilitator's consoles (they all see the same view), one per host.

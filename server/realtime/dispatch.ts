@@ -40,12 +40,21 @@ export function refusalAck(lang: Lang, error: RuleError): Ack<never> {
 }
 
 /**
- * What a command threw, as its refusal: the rule's own, the disk's (nothing was saved, and the
- * storage's health has logged it once), or INTERNAL for anything else, which is logged.
+ * The disk's refusal: its cause, and `outcome: 'unknown'` when the action may be stored all the
+ * same (its commit failed half-way and could not be read back): a phone then sends it again under
+ * its id until the server can say, and never reports it not saved.
+ */
+export function storageRefusal(err: StorageUnavailable): RuleError {
+  return { code: 'STORAGE_UNAVAILABLE', params: err.outcome === 'unknown' ? { cause: err.reason, outcome: 'unknown' } : { cause: err.reason } };
+}
+
+/**
+ * What a command threw, as its refusal: the rule's own, the disk's (the storage's health has
+ * logged it once), or INTERNAL for anything else, which is logged.
  */
 export function refusalOf(err: unknown, logUnexpected: (err: unknown) => void): RuleError {
   if (err instanceof Refusal) return err.error;
-  if (err instanceof StorageUnavailable) return { code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } };
+  if (err instanceof StorageUnavailable) return storageRefusal(err);
   logUnexpected(err);
   return { code: 'INTERNAL' };
 }
@@ -176,7 +185,7 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
       deps.room.whenDurable((failure) => {
         if (failure === null) return ack(result);
         giveBack?.();
-        if (failure instanceof StorageUnavailable) return refuse(ack, { code: 'STORAGE_UNAVAILABLE', params: { cause: failure.reason } });
+        if (failure instanceof StorageUnavailable) return refuse(ack, storageRefusal(failure));
         deps.log.error({ err: failure, command: name }, 'command failed');
         refuse(ack, { code: 'INTERNAL' });
       });

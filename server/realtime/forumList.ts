@@ -118,7 +118,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
         return null;
       }
     },
-    forum: (forumId) => forums.get(forumId)?.room.state,
+    forum: (forumId) => forums.get(forumId)?.room.shown.state,
     admission: deps.admission,
   };
 

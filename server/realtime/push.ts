@@ -100,14 +100,15 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
 
   // Revealed results, worked out once per version of the forum, go to phones a ranking at a time,
   // only when it changed: a timer or a slide does not resend them, a reveal sends the one revealed.
-  let results: { version: number; list: PhoneResult[]; json: Map<string, string> } = { version: -1, list: [], json: new Map() };
+  let results: { state: unknown; version: number; list: PhoneResult[]; json: Map<string, string> } = { state: null, version: -1, list: [], json: new Map() };
   const resultsSent = new Map<string, string>();
   /** The forum as last pushed to every phone (a phone that connects is sent it as it is). */
   let phoneForumSent = '';
   const resultsNow = () => {
-    if (results.version !== room.version) {
-      const list = phoneResults(room.state);
-      results = { version: room.version, list, json: new Map(list.map((r) => [r.priorityCode, JSON.stringify(r)])) };
+    const { state, version } = room.shown;
+    if (results.version !== version || results.state !== state) {
+      const list = phoneResults(state);
+      results = { state, version, list, json: new Map(list.map((r) => [r.priorityCode, JSON.stringify(r)])) };
     }
     return results;
   };
@@ -127,7 +128,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     if (phoneFlush) clearImmediate(phoneFlush);
     phoneFlush = null;
     phonesWait = false;
-    const state = room.state;
+    const state = room.shown.state;
     // A change of the forum (a phase, a reveal) goes out after the ideas waiting, as many as the
     // budget allows: in a real hall all of them; under a flood, removals first, the rest soon after.
     if (pending.forum) {
@@ -188,7 +189,8 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   const refreshScreens = (now: number, force: boolean) => {
     const any = (io.adapter.rooms.get(SCREENS)?.size ?? 0) > 0;
     if (!force && !any) return;
-    const patch = screens.update(screenView(room.state, room.presence, admission.joinInfo(now), room.version));
+    const shown = room.shown;
+    const patch = screens.update(screenView(shown.state, room.presence, admission.joinInfo(now), shown.version));
     if (patch && any) io.to(SCREENS).emit('screen:patch', patch);
   };
 

@@ -140,7 +140,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       room.afterFlush(() => {
         if (!socket.connected) return;
         socket.join(PHONES);
-        socket.emit('phone', phoneView(room.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
+        socket.emit('phone', phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
         // Nothing that would change nothing: no rankings before the first reveal (a page starts
         // with none, and none is ever taken back), no patch to a wall that is up to date.
         const results = pushing.phoneResults();
@@ -148,7 +148,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         const ideas = wall.forPhone(session.wall, session.gz === true);
         if (ideas?.event === 'ideas:all') socket.emit('ideas:all', ideas.data);
         else if (ideas) socket.emit('ideas:patch', ideas.data);
-        socket.emit('me', session.participantId ? meView(room.state, session.participantId) : null);
+        socket.emit('me', session.participantId ? meView(room.shown.state, session.participantId) : null);
       });
     } else {
       // The projector's and console's first view, as the phones', shows only what is stored.

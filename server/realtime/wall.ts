@@ -39,7 +39,7 @@ export class IdeaWall {
 
   /** The patch for phones holding the current version: these ideas as they are now. Advances the version. */
   patch(ids: Iterable<string>): IdeasPatch | null {
-    const state = this.room.state;
+    const state = this.room.shown.state;
     const upserts: PublicIdea[] = [];
     const removed: string[] = [];
     const changed = [...ids];
@@ -59,14 +59,14 @@ export class IdeaWall {
   /** The waiting ideas as the next patch would carry them, for the pacing (wallPace.ts). */
   readonly entries: WallEntries = {
     authorActivity: (id) => {
-      const author = this.room.state.ideas.get(id)?.authorId;
+      const author = this.room.shown.state.ideas.get(id)?.authorId;
       return author ? this.activity(author) : 0;
     },
-    removed: (id) => this.room.state.ideas.get(id)?.status !== 'active',
+    removed: (id) => this.room.shown.state.ideas.get(id)?.status !== 'active',
     // An element of the patch's list and its comma.
     bytes: (id) => {
-      const idea = this.room.state.ideas.get(id);
-      return Buffer.byteLength(JSON.stringify(idea && idea.status === 'active' ? publicIdea(this.room.state, idea) : id)) + 1;
+      const idea = this.room.shown.state.ideas.get(id);
+      return Buffer.byteLength(JSON.stringify(idea && idea.status === 'active' ? publicIdea(this.room.shown.state, idea) : id)) + 1;
     },
   };
 
@@ -93,7 +93,7 @@ export class IdeaWall {
   private changesSince(v: number): IdeasPatch | null {
     const cached = this.since.get(v);
     if (cached) return cached;
-    const state = this.room.state;
+    const state = this.room.shown.state;
     const upserts: PublicIdea[] = [];
     const removed: string[] = [];
     for (const [id, at] of this.changedAt) {
@@ -111,7 +111,7 @@ export class IdeaWall {
 
   private wholeWall(gzip: boolean): IdeasAll {
     if (!this.whole) {
-      const ideas = publicIdeas(this.room.state);
+      const ideas = publicIdeas(this.room.shown.state);
       const plain: IdeasAll = { epoch: this.epoch, v: this.version, ideas };
       const json = Buffer.from(JSON.stringify(ideas));
       this.whole = { plain, gz: json.length >= GZIP_FROM_BYTES ? { epoch: this.epoch, v: this.version, gz: gzipSync(json, { level: 6 }) } : null };

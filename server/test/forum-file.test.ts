@@ -3,7 +3,8 @@
 // the live rules, and the secrets it carries (device-token and host-invitation hashes) are kept only
 // from a file sealed under this server's own key. Real servers, real HTTP, real sockets.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +12,13 @@ import { decideIssueTickets, decideJoin } from '../../shared/forum/admission.js'
 import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from '../../shared/forum/attendance.js';
 import { decideInviteHost, decidePaperBallots } from '../../shared/forum/facilitation.js';
 import { decidePlaceDot, decideSubmitIdea, decideTransition } from '../../shared/forum/rules.js';
+import { applyEvent, emptyState } from '../../shared/forum/state.js';
 import { tallyPriority } from '../../shared/forum/tally.js';
 import { forumCreated, idea, JOIN_CODE, Recorder } from '../../shared/forum/testing.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
+import { SqliteStore } from '../db/sqlite.js';
+import type { BatchEntry, StoredEvent } from '../db/store.js';
+import { StorageUnavailable } from '../errors.js';
 import { hashToken } from '../forum/room.js';
 import { hashHostSecret } from '../handlers/host/invite.js';
 import { FORUM_FILE_MAX_BYTES } from '../http/forumImport.js';
@@ -21,7 +26,7 @@ import { forumFileOf } from '../forums/transfer.js';
 import { resultsHash } from '../forum/resultsHash.js';
 import { largestForum } from '../../scripts/largest-forum.js';
 import { startImportFlood } from '../../scripts/import-flood.js';
-import { connect, connectConsole, joinPhone, newToken, nextPhoneAddress, ok, startTestServer, type TestPhone, type TestServer } from './harness.js';
+import { connect, connectConsole, joinPhone, newToken, nextPhoneAddress, ok, startTestServer, tempDir, type TestPhone, type TestServer } from './harness.js';
 
 interface Reply {
   ok: boolean;
@@ -307,6 +312,62 @@ describe('a forum file import', () => {
       expect(forum.room.state.participants.size).toBe(other.forums.bySlug(reply.data!.slug)!.room.state.participants.size);
     } finally {
       await other.stop();
+    }
+  });
+});
+
+/** The real SQLite file, whose writes of actions fail on demand as a full disk fails them, noting the reads of each forum's log. */
+class FullDisk extends SqliteStore {
+  full = false;
+  reads: { forumId: string; after: number }[] = [];
+  override async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
+    if (this.full) throw new StorageUnavailable('full', 'database or disk is full');
+    return super.appendBatch(forumId, afterSeq, entries);
+  }
+  override async loadEventsAfter(forumId: string, seq: number, limit?: number): Promise<StoredEvent[]> {
+    this.reads.push({ forumId, after: seq });
+    return super.loadEventsAfter(forumId, seq, limit);
+  }
+}
+
+describe('a forum just imported', () => {
+  it('has its saved copy from the first moment: a batch the disk refuses at once is undone to the log without reading it back', async () => {
+    const dbPath = join(tempDir(), 'forum.db');
+    const store = new FullDisk(dbPath);
+    const server = await startTestServer({ store, dbPath, backupEveryMs: 0 });
+    try {
+      const { r, id, tokens } = smallForum();
+      const { status, reply } = await post(server, await fileOf(r, server.facilitatorKey));
+      expect(status, JSON.stringify(reply)).toBe(200);
+      const forum = server.forums.bySlug(reply.data!.slug)!;
+      const phone = await connect(`${server.url}/f/${reply.data!.slug}`, { role: 'phone', token: tokens[0] });
+      await phone.next('me');
+      const stored = r.log.length;
+
+      // The first action after the import meets a full disk: refused, and the forum is its log.
+      store.full = true;
+      const refusal = await phone.send('dot:remove', { ideaId: 'i1', actionId: randomUUID() });
+      expect(refusal).toMatchObject({ ok: false, error: { code: 'STORAGE_UNAVAILABLE', params: { cause: 'full' } } });
+      store.full = false;
+      const state = emptyState();
+      for (const { event } of await SqliteStore.prototype.loadEventsAfter.call(store, id, 0)) applyEvent(state, event);
+      expect(forum.room.state).toEqual(state);
+      expect(forum.room.state.dots.get('p1')?.get('i1')).toBe(1);
+
+      // Taken again once the disk is back, as it is stored.
+      let ack = refusal;
+      for (let i = 0; i < 100 && !ack.ok; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        ack = await phone.send('dot:remove', { ideaId: 'i1', actionId: randomUUID() });
+      }
+      expect(ack.ok).toBe(true);
+      expect(forum.room.state.dots.get('p1')?.get('i1')).toBeUndefined();
+      // Nothing of the imported log was read back, neither to build the saved copy nor to undo.
+      for (const read of store.reads.filter((x) => x.forumId === id)) expect(read.after).toBeGreaterThanOrEqual(stored);
+      phone.close();
+    } finally {
+      await server.stop();
+      await store.close();
     }
   });
 });

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES, type ForumEvent, type ForumState } from '../../shared/forum/types.js';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
-import type { Ack } from '../../shared/protocol.js';
+import type { Ack, ConsoleView, ScreenView } from '../../shared/protocol.js';
 import { SqliteStore } from '../db/sqlite.js';
 import { MemoryStore, type BatchEntry, type ForumStore } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { ForumRoom } from '../forum/room.js';
 import { StorageHealth } from '../forum/storage.js';
-import { connectConsole, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
+import { connectConsole, connectScreen, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 
 type Failure = 'notStored' | 'unknownButStored' | 'unknownNotStored';
 
@@ -24,6 +24,8 @@ interface Faults {
   gate: Promise<void> | null;
   next: Failure | null;
   batches: number;
+  /** Reads of the log that fail from now on, as a disk not answering. */
+  unreadable?: number;
 }
 
 /** Runs one batch through the faults around the store's own appendBatch. */
@@ -50,6 +52,13 @@ class FaultyMemory extends MemoryStore {
   faults: Faults = { gate: null, next: null, batches: 0 };
   override appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
     return faulty(this.faults, () => super.appendBatch(forumId, afterSeq, entries));
+  }
+  override loadEventsAfter(forumId: string, seq: number, limit?: number) {
+    if ((this.faults.unreadable ?? 0) > 0) {
+      this.faults.unreadable!--;
+      return Promise.reject(new StorageUnavailable('io', 'disk I/O error'));
+    }
+    return super.loadEventsAfter(forumId, seq, limit);
   }
   /** Another process's writer, which nothing here goes through. */
   writeBehindTheRoom(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
@@ -143,6 +152,54 @@ describe('a batch that fails while the next is gathered, over sockets', () => {
     expect(room.state).toEqual(await replayed(store, room.record.id));
     expect([...room.state.ideas.values()].filter((idea) => idea.title.startsWith('Ідея ')).map((idea) => idea.title).sort()).toEqual(['Ідея 1', 'Ідея 2', 'Ідея 3']);
   });
+
+  it('shows no view a batch still at the store: the console and the projector, sent while it waits, hold only what is stored', async () => {
+    const store = new FaultySqlite(join(tempDir(), 'forum.db'));
+    server = await startTestServer({ store, displayThrottleMs: 0 });
+    const s = server;
+    const admin = await connectConsole(s);
+    const screen = await connectScreen(s);
+    clients.push(admin, screen);
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    const [author, first, second] = [await joinPhone(s, 'Авторка'), await joinPhone(s, 'Перша'), await joinPhone(s, 'Друга')];
+    clients.push(author, first, second);
+    const { ideaId } = ok(await author.send('idea:submit', { priorityCode: '1', title: 'Фонтан' }));
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    const room = s.room;
+    const dots = (v: ConsoleView) => Object.values(v.dotsPerPriority).reduce((n, d) => n + d, 0);
+
+    // The first voter's dot is at the store (held); the displays are due to be sent (the storage's
+    // health told them something changed) and wait for that batch; the second voter's dot is taken
+    // on top of it, into the next batch, which the store then holds too.
+    const release = holdBatches(store.faults);
+    const batches = store.faults.batches;
+    const mark = [admin.mark(), screen.mark()];
+    const placed = first.send('dot:place', { ideaId, actionId: 'first-dot' });
+    await until(() => store.faults.batches === batches + 1, 'the first batch is at the store');
+    room.changed();
+    await sleep(30);
+    const onTop = second.send('dot:place', { ideaId, actionId: 'second-dot' });
+    await until(() => room.pendingCount === 2, 'the second dot taken on top of it');
+    release();
+    const releaseNext = holdBatches(store.faults);
+    ok(await placed);
+    await until(() => store.faults.batches === batches + 2, 'the second batch is at the store');
+    // Sent once the first batch was stored: one dot and one voter, never the second's.
+    await admin.next<ConsoleView>('console', (v) => dots(v) === 1, mark[0]);
+    await screen.next<ScreenView>('screen', (v) => v.voted === 1, mark[1]);
+    await sleep(50);
+
+    store.faults.next = 'notStored';
+    releaseNext();
+    expect(storageRefusal(await onTop)).toBe('STORAGE_UNAVAILABLE io');
+    await sleep(50);
+    const consoles = admin.received.slice(mark[0]).filter((r) => r.event === 'console').map((r) => r.args[0] as ConsoleView);
+    const screens = screen.received.slice(mark[1]).filter((r) => r.event === 'screen').map((r) => r.args[0] as ScreenView);
+    expect(consoles.map(dots)).not.toContain(2);
+    expect(screens.map((v) => v.voted)).not.toContain(2);
+    expect(dots(consoles.at(-1)!)).toBe(1);
+  });
 });
 
 describe('a room writing one batch at a time', () => {
@@ -228,6 +285,30 @@ describe('a room writing one batch at a time', () => {
     await commitWhenTaken(room, [renamed(1, 'Оля')], 'p1:a');
     expect(await room.durable()).toBeNull();
     expect(room.state).toEqual(await replayed(store, 'f1'));
+  });
+
+  it('tells a batch of unknown outcome that cannot be read back as unknown, an action on top of it as not stored; caught up, the batch stands', async () => {
+    const { store, room } = await forum();
+    const release = holdBatches(store.faults);
+    room.commit([renamed(1, 'Оля')], 'p1:a');
+    const first = room.durable();
+    await until(() => store.faults.batches === 1, 'the first batch is at the store');
+    room.commit([renamed(2, 'Ігор')], 'p2:a');
+    const onTop = room.durable();
+    store.faults.next = 'unknownButStored';
+    store.faults.unreadable = 2;
+    release();
+    expect(await first).toMatchObject({ reason: 'io', outcome: 'unknown' });
+    expect(await onTop).toMatchObject({ reason: 'io', outcome: 'notStored' });
+    // Refused on the spot while the forum catches up: certainly not stored.
+    expect(() => room.commit([renamed(2, 'Ігор')], 'p2:b')).toThrow(expect.objectContaining({ outcome: 'notStored' }));
+    await commitWhenTaken(room, [renamed(2, 'Ігор')], 'p2:a');
+    expect(await room.durable()).toBeNull();
+    // The batch was stored after all: caught up, its action stands and a resend of it is answered as done.
+    expect(room.findAction('p1:a')).toMatchObject({ command: 'participant:rename' });
+    expect(room.state.participants.get('p1')?.name).toBe('Оля');
+    expect(room.state).toEqual(await replayed(store, 'f1'));
+    expect((await store.loadEventsAfter('f1', 3)).map((e) => e.actionKey)).toEqual(['p1:a', 'p2:a']);
   });
 
   it('refuses a batch another writer came before, catches up with that writer\'s events, and goes on', async () => {

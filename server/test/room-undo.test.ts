@@ -1,16 +1,21 @@
 // A batch the disk refuses is undone in memory: the forum becomes exactly what its log replays to,
 // the refused actions' ids are free again, and the next batch after the saved copy is built again
-// is undone the same way. A store whose writes fail on demand, as a full disk fails them.
+// is undone the same way; the copy is made again without reading the log back, only what the
+// store holds after the last event the forum knew. A store whose writes fail on demand, as a full
+// disk fails them.
 
 import { describe, expect, it } from 'vitest';
 import { decidePlaceDot, decideRemoveDot } from '../../shared/forum/rules.js';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
+import { join } from 'node:path';
 import { largestForum } from '../../scripts/largest-forum.js';
-import { MemoryStore, type BatchEntry } from '../db/store.js';
+import { SqliteStore } from '../db/sqlite.js';
+import { MemoryStore, type BatchEntry, type StoredEvent } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { ForumRoom } from '../forum/room.js';
 import { StorageHealth } from '../forum/storage.js';
+import { tempDir } from './harness.js';
 
 class FailingStore extends MemoryStore {
   full = false;
@@ -20,9 +25,24 @@ class FailingStore extends MemoryStore {
   }
 }
 
+/** A real SQLite file whose writes fail on demand, noting the room's reads of the log (by pages: a test's own reads are whole). */
+class FailingSqlite extends SqliteStore {
+  full = false;
+  reads: { after: number; got: number }[] = [];
+  override async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
+    if (this.full) throw new StorageUnavailable('full', 'database or disk is full');
+    return super.appendBatch(forumId, afterSeq, entries);
+  }
+  override async loadEventsAfter(forumId: string, seq: number, limit?: number): Promise<StoredEvent[]> {
+    const events = await super.loadEventsAfter(forumId, seq, limit);
+    if (limit !== undefined) this.reads.push({ after: seq, got: events.length });
+    return events;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const replayed = async (store: MemoryStore, forumId: string): Promise<ForumState> => {
+const replayed = async (store: Pick<MemoryStore, 'loadEventsAfter'>, forumId: string): Promise<ForumState> => {
   const state = emptyState();
   for (const { event } of await store.loadEventsAfter(forumId, 0)) applyEvent(state, event);
   return state;
@@ -92,6 +112,45 @@ describe('a refused batch', () => {
       expect(room.savedState).toBe(room.state);
     }
     await room.close();
+  });
+
+  it('is caught up without reading the log back: only what the store holds after the last event the forum knew', async () => {
+    const big = largestForum({ participants: 200, ideas: 12, phase: 'voting' });
+    const store = new FailingSqlite(join(tempDir(), 'forum.db'));
+    const record = { id: big.id, joinCode: '482913', createdAt: 1, joinSecret: 's', screenKey: 'k' };
+    await store.createForum(record, big.events, { at: 1, action: 'created', forumId: big.id, title: '', detail: '' });
+    const room = await ForumRoom.load(store, (await store.loadForums())[0], new StorageHealth());
+    const people = [...big.tokens.keys()];
+    const dotOf = (p: string) => [...room.state.dots.get(p)!.keys()][0];
+    const decided = (d: { ok: boolean; value?: ForumEvent[] }) => {
+      if (!d.ok) throw new Error('refused by the rules');
+      return d.value!;
+    };
+    try {
+      room.commit(decided(decideRemoveDot(room.state, people[0], dotOf(people[0]))), `${people[0]}:saved`);
+      expect(await room.durable()).toBeNull();
+      const stored = big.events.length + 1;
+      for (const round of [1, 2, 3]) {
+        store.reads = [];
+        store.full = true;
+        const p = people[round];
+        room.commit(decided(decideRemoveDot(room.state, p, dotOf(p))), `${p}:refused`);
+        expect(await room.durable()).toBeInstanceOf(StorageUnavailable);
+        // Undone to the copy made, in the round before, from the live state: the forum as stored.
+        expect(room.state).toEqual(await replayed(store, big.id));
+        store.full = false;
+        await commitWhenTaken(room, () => decided(decideRemoveDot(room.state, p, dotOf(p))), `${p}:taken`);
+        expect(await room.durable()).toBeNull();
+        // Every read began at the forum's last stored event: nothing before it was read again.
+        expect(store.reads.length).toBeGreaterThan(0);
+        for (const read of store.reads) expect(read.after).toBeGreaterThanOrEqual(stored + round - 1);
+        expect(store.reads.reduce((n, r) => n + r.got, 0)).toBe(0);
+        expect(room.state).toEqual(await replayed(store, big.id));
+      }
+    } finally {
+      await room.close();
+      await store.close();
+    }
   });
 
   it('right after a stored batch whose events the saved copy has not yet taken, is undone to the log with that batch in it', async () => {

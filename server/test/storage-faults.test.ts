@@ -5,6 +5,7 @@
 
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -297,6 +298,68 @@ describe('the database held by another program', () => {
     const stored = storedIdeas(dbPath);
     expect(stored.map((i) => i.ideaId)).toEqual(saved);
     for (const title of refused) expect(stored.map((i) => i.title)).not.toContain(title);
+  });
+});
+
+/** The real store, counting each time a write meets the disk: a batch, or the probe's write of nothing. */
+class CountingStore extends SqliteStore {
+  tries = 0;
+  override appendBatch(...args: Parameters<SqliteStore['appendBatch']>): Promise<number> {
+    this.tries++;
+    return super.appendBatch(...args);
+  }
+  override probeWrite(): Promise<void> {
+    this.tries++;
+    return super.probeWrite();
+  }
+}
+
+describe('the disk tried again while another program holds the database', () => {
+  it('less and less often, at most once a second, however often the hall acts; saving again once it is released', async () => {
+    const dbPath = join(newDir(), 'forum.db');
+    const store = new CountingStore(dbPath);
+    const server = await startTestServer({ store, dbPath, backupEveryMs: 0 });
+    try {
+      const phones = await phonesOf(server, 4);
+      const other = new Database(dbPath);
+      let refused = 0;
+      let tries: number;
+      try {
+        other.exec('BEGIN IMMEDIATE');
+        other.prepare('UPDATE forums SET created_at = created_at').run();
+        store.tries = 0;
+        const end = Date.now() + 2500;
+        await Promise.all(
+          phones.map(async (phone, i) => {
+            for (let k = 0; Date.now() < end; k++) {
+              refusedForStorage(await phone.send('participant:rename', { name: `Мешканка ${i}.${k}`, actionId: randomUUID() }), 'busy');
+              refused++;
+              await sleep(100);
+            }
+          }),
+        );
+        tries = store.tries;
+      } finally {
+        if (other.inTransaction) other.exec('ROLLBACK');
+        other.close();
+      }
+      // Every action meeting the disk would be as many tries as refusals. Refused without the disk
+      // for 100 ms after the first failure, doubled with each further one up to 1 s: the tries
+      // after 0, 0.1, 0.3, 0.7, 1.5 and 2.5 s, and one more for a slow machine's late turn.
+      expect(refused).toBeGreaterThanOrEqual(20);
+      expect(tries).toBeGreaterThanOrEqual(2);
+      expect(tries).toBeLessThanOrEqual(7);
+      let saved = false;
+      for (let i = 0; i < 100 && !saved; i++) {
+        const ack = await phones[0].send('participant:rename', { name: 'Мешканка знову', actionId: randomUUID() });
+        saved = ack.ok;
+        if (!saved) await sleep(100);
+      }
+      expect(saved).toBe(true);
+    } finally {
+      await server.stop();
+      await store.close();
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { decideMerge, decidePaperBallots, decidePaperDots, decidePaperIdea, deci
 import { decideCorrectIdea, decideEditIdea, decideHideIdea, decidePublishResults, decideRestoreIdea, decideReveal, decideTransition } from './rules.js';
 import { fromSnapshot, SNAPSHOT_VERSION, SnapshotRefused, toSnapshot, type ForumSnapshot } from './snapshot.js';
 import { applyEvent, emptyState, replay } from './state.js';
+import { copyState, copyStateInParts } from './stateCopy.js';
 import { accepted, snapshot as serialised, TestForum } from './testing.js';
 import { FACILITATOR, type ForumEvent, type ForumState } from './types.js';
 import { eveningForum } from '../../server/test/eveningForum.js';
@@ -308,6 +309,63 @@ describe('a forum state as a snapshot', () => {
     const cuts = [1, Math.floor(n / 3), Math.floor((2 * n) / 3), n, ...after, log.length];
     expect(new Set(cuts).size).toBeGreaterThanOrEqual(12);
     expectSnapshotsContinue(log, cuts, false);
+  });
+});
+
+/**
+ * A copy at each cut goes on, independently of the state it was taken from, to the whole log
+ * replayed: the original first (the copy stays as it was taken), then the copy.
+ */
+function expectCopiesContinue(log: readonly ForumEvent[], cuts: readonly number[]): void {
+  const whole = replay(log);
+  const wholeSerialised = serialised(whole);
+  for (const cut of cuts) {
+    const state = replay(log.slice(0, cut));
+    const copy = copyState(state);
+    const atCut = serialised(state);
+    expectSameState(copy, state, atCut);
+    for (let i = cut; i < log.length; i++) applyEvent(state, log[i]);
+    expect(serialised(copy) === atCut).toBe(true);
+    for (let i = cut; i < log.length; i++) applyEvent(copy, log[i]);
+    expectSameState(copy, whole, wholeSerialised);
+  }
+}
+
+describe('a forum state copied in parts', () => {
+  it('names every field of the state', () => {
+    const state = replay(richForum());
+    const copy = copyState(state);
+    expect(Object.keys(copy).sort()).toEqual(Object.keys(state).sort());
+    expect(Object.keys(copy.dotTotals).sort()).toEqual(Object.keys(state.dotTotals).sort());
+  });
+
+  it('at any event of a forum using every kind of event, then the rest of the log, is the whole log replayed, the original left to go its own way', () => {
+    const log = richForum();
+    expectCopiesContinue(log, log.map((_, i) => i).concat(log.length));
+  });
+
+  it('on the largest forum: in many parts, and it goes on through a merge and a void as the original does', { timeout: 240_000 }, () => {
+    const forum = largestForum({ phase: 'voting' });
+    const state = replay(forum.events);
+    let parts = 0;
+    const copying = copyStateInParts(state);
+    let step = copying.next();
+    for (; !step.done; step = copying.next()) parts++;
+    // 5,000 ballots in several maps: the copy can be spread over many turns of an event loop.
+    expect(parts).toBeGreaterThan(50);
+    expectSameState(step.value, state);
+    const byPriority = new Map<string, string[]>();
+    for (const idea of state.ideas.values()) byPriority.set(idea.priorityCode, [...(byPriority.get(idea.priorityCode) ?? []), idea.id]);
+    const [first] = [...byPriority.values()];
+    const people = [...state.participants.keys()];
+    let clock = Date.UTC(2026, 10, 20, 22);
+    const at = () => (clock += 1_000);
+    const more = accepted(decideMerge(state, first[0], first.slice(1, 20), 'big', at(), FACILITATOR));
+    for (const e of more) applyEvent(state, e);
+    const voided = accepted(decideVoid(state, people[7], 'Чужий телефон', at()));
+    for (const e of voided) applyEvent(state, e);
+    more.push(...voided);
+    expectCopiesContinue([...forum.events, ...more], [forum.events.length]);
   });
 });
 

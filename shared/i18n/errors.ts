@@ -45,6 +45,8 @@ export function errorMessage(lang: Lang, error: RuleError): string {
       break;
     case 'STORAGE_UNAVAILABLE':
       p.causeText = t(lang, `storage.${['full', 'busy', 'readonly', 'io', 'readOnlyStart'].includes(String(p.cause)) ? p.cause : 'io'}` as MessageKey);
+      // A commit that failed half-way: saying "not saved" could be untrue.
+      if (p.outcome === 'unknown') return t(lang, 'err.STORAGE_UNAVAILABLE.unknown', p);
       break;
     case 'RATE_LIMITED':
       p.seconds = p.seconds ?? 5;

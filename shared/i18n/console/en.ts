@@ -69,6 +69,7 @@ export const en: ConsoleCatalogue = {
   'err.GRANT_INVALID': 'This link is damaged or has been altered, so it does not work. Open it again from the facilitator’s console.',
   'err.GRANT_NOT_HERE': 'This link was made for another forum or another file. Open the link you need from the facilitator’s console.',
   'err.STORAGE_UNAVAILABLE': 'Not saved: {causeText} Everything saved before is safe. Try again in a minute.',
+  'err.STORAGE_UNAVAILABLE.unknown': 'Not known whether it was saved: {causeText} The server finds out as soon as the disk answers. In a minute, check whether the change is there before making it again.',
   'err.ACTION_ID_REUSED': 'This request carries a mark already used for another action. Reload the page and try again.',
   'err.INTERNAL': 'Something went wrong on the server. Please try again.',
   'err.ARCHIVED': 'This forum is archived: it can be viewed and exported, but not changed.',
