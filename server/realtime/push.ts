@@ -175,7 +175,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
 
   /** A phone's own view, unless its ack carries the same (ackingMe). */
   const sendMe = (id: string, sockets: Set<string>) => {
-    const me = meView(room.state, id);
+    const me = meView(room.shown.state, id);
     const acked = acking.get(id);
     if (!acked || JSON.stringify(acked.view) !== JSON.stringify(me)) {
       io.to(participantRoom(id)).emit('me', me);
