@@ -250,7 +250,9 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
   if (lookAlikes.length === 0) console.log('  (the set marks no look-alike pairs, so look-alikes joined are not counted)');
   else {
     const joined = lookAlikesJoined(allGroups(index, ideas, DUPLICATE_THRESHOLD), lookAlikes);
-    console.log(`\nlook-alikes joined at the default threshold: ${joined} of ${lookAlikes.length}`);
+    // The aim is at most 5 look-alikes joined in 22, scaled to the set's count and rounded down.
+    const bound = Math.floor((lookAlikes.length * 5) / 22);
+    console.log(`\nlook-alikes joined at the default threshold: ${joined} of ${lookAlikes.length} (aim: at most ${bound}, 5 in 22)`);
   }
   const top3 = nearestRecall(ideas, 3);
   console.log(
