@@ -215,6 +215,11 @@ function placeRule(rows: { x: number[]; same: boolean }[], at: number[]): ((x: n
 const CANDIDATES: Candidate[] = [
   { name: 'baseline', features: (c) => baseFeatures(c, 1), scorers: grid(0, 1) },
   { name: 'syn-before', concept: conceptOfBefore, features: (c) => baseFeatures(c, 1), scorers: grid(0, 1) },
+  {
+    name: 'share-grid',
+    features: (c) => baseFeatures(c, 1),
+    scorers: () => [0.6, 0.7, 0.8, 0.9, 1].flatMap((tri) => [0.1, 0.2].flatMap((apart) => [0, 0.05, 0.1].map((same) => linear(tri, apart, same)))),
+  },
   { name: 'lemma', lemmas: true, features: (c) => baseFeatures(c, 1), scorers: grid(0, 1) },
   { name: 'idf', features: (c) => baseFeatures(c, 1), scorers: grid(3, 4) },
   { name: 'idf2', features: (c) => baseFeatures(c, 2), scorers: grid(3, 4) },
