@@ -108,6 +108,16 @@ describe('normalizeUk', () => {
     expect(normalizeUk('освітлення освітлити')).toBe('освітл освітл');
   });
 
+  it('reads Russian letters typed in a word as their Ukrainian kin', () => {
+    expect(normalizeUk('машины подъезды ёлки')).toBe(normalizeUk('машини подезди елки'));
+    expect(normalizeUk('Крыша')).toBe('криш');
+  });
+
+  it('cuts the past tense and the soft adjective endings', () => {
+    expect(normalizeUk('ремонтував ремонт')).toBe('ремонт ремонт');
+    expect(normalizeUk('синього синьому синій')).toBe('син син син');
+  });
+
   it('keeps an ending when too little of the word would remain', () => {
     expect(stemUk('ями')).toBe('ями');
     expect(stemUk('ліси')).toBe('ліс');
@@ -215,6 +225,9 @@ describe('places apart from what is proposed', () => {
     ['Відремонтувати тротуари на Чуднівській', 'Відремонтувати тротуари на Київській'],
     ['Лавки біля школи №5', 'Лавки біля школи №12'],
     ['Освітлення у сквері на Польовій', 'Освітлення у сквері на Богунії'],
+    ['Пандус до поліклініки №2', 'Пандус до поліклініки №7'],
+    ['Укриття у школі №3', 'Бомбосховище у школі №15'],
+    ['Гойдалки у дворі на Пушкінській', 'Качелі на подвір’ї на Шевченка'],
   ])('scores "%s" and "%s" a theme, not a duplicate', (a, b) => {
     expect(themeSimilarity(idea('a', a), idea('b', b))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
     expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
@@ -223,6 +236,24 @@ describe('places apart from what is proposed', () => {
   it('keeps the same project at the same place, or at a place unsaid, a duplicate', () => {
     expect(ideaSimilarity(idea('a', 'Тротуари на Чуднівській'), idea('b', 'Нові тротуари', '4', '', 'вул. Чуднівська'))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
     expect(ideaSimilarity(idea('a', 'Тротуари на Чуднівській'), idea('b', 'Відремонтувати тротуари'))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
+  });
+
+  it.each([
+    ['Забор навколо школи №7', 'Огорожа для школи №7'],
+    ['Бомбосховище на Вокзальній', 'Укриття', '', 'вул. Вокзальна'],
+  ])('finds "%s" and "%s" at one place a duplicate in other words', (a, b, description = '', place = '') => {
+    expect(ideaSimilarity(idea('a', a), idea('b', b, '4', description, place))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
+  });
+
+  it.each([
+    ['Відремонтувати дах школи №7', 'Укриття в школі №7'],
+    ['Ліхтарі на Вокзальній', 'Лавки на Вокзальній'],
+    // Not here: 'Гойдалки у дворі на Пушкінській' and 'Паркан у дворі на Пушкінській' (0.51): двір
+    // is read as part of the project, and leaving a kind of place after a preposition out of the
+    // project's words cost F1 0.73 -> 0.69 under cross-validation on the tuning set.
+  ])('keeps "%s" and "%s", other projects at one place, apart', (a, b) => {
+    expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
+    expect(themeSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
   });
 
   it('counts the look-alike pairs a grouping joins, as the bench reports them', () => {
@@ -366,8 +397,8 @@ describe('DuplicateIndex', () => {
     expect(at.get(card(b).id)).not.toBe(at.get(card(a).id));
   });
 
-  // Measured at the default threshold 0.25 on the set it was tuned on: precision 0.765, recall
-  // 0.733, F1 0.749 (191 labelled pairs); cross-validated over its groups, F1 0.73 (`npm run
+  // Measured at the default threshold 0.27 on the set it was tuned on: precision 0.797, recall
+  // 0.717, F1 0.755 (191 labelled pairs); cross-validated over its groups, F1 0.73 (`npm run
   // bench:duplicates`). The floor sits a little below, to catch a change that makes it worse.
   it('keeps its quality over the labelled set', () => {
     const quality = pairwiseQuality(allGroups(indexOf(cards), cards, DUPLICATE_THRESHOLD), cards);

@@ -39,6 +39,7 @@ const FILLER_STEMS = new Set(
 const ENDINGS = [
   'ості', 'ість', 'істю', 'остей', 'остям',
   'ення', 'ання', 'іння', 'ться', 'тися',
+  'ував', 'ього', 'ьому',
   'ами', 'ями', 'ові', 'еві', 'єві', 'ого', 'ому', 'ими', 'іми', 'ити', 'ати', 'іти', 'яти', 'ють', 'ують',
   'ах', 'ях', 'ам', 'ям', 'ом', 'ем', 'єм', 'ою', 'ею', 'єю', 'ий', 'ій', 'ої', 'ів', 'їв', 'их', 'іх', 'им', 'ім', 'ей',
   'а', 'я', 'о', 'е', 'є', 'и', 'і', 'ї', 'у', 'ю', 'ь', 'й',
@@ -51,6 +52,8 @@ const MIN_STEM = 3;
 // an accent). Inside a word it is dropped, so м’яч, мʼяч, м'яч and мяч are one word.
 const APOSTROPHE_IN_WORD = /(?<=\p{L})['’ʼ‘`′´]+(?=\p{L})/gu;
 const COMBINING_MARKS = /\p{M}+/gu;
+const RUSSIAN_LETTERS = /[ыэёъ]/g;
+const RUSSIAN_AS_UK: Record<string, string> = { ы: 'и', э: 'е', ё: 'е', ъ: '' };
 const NOT_WORD = /[^\p{L}\p{N}]+/u;
 
 /** One word's stem: its common ending cut off when enough of the word remains. */
@@ -75,6 +78,8 @@ export function stemsUk(text: string, skip?: ReadonlySet<string>): string[] {
     .replace(APOSTROPHE_IN_WORD, '')
     // Stress marks typed over vowels; й and ї are single letters after NFKC and stay.
     .replace(COMBINING_MARKS, '')
+    // Russian letters typed in a Ukrainian word (детский, подъезд): read as their Ukrainian kin.
+    .replace(RUSSIAN_LETTERS, (c) => RUSSIAN_AS_UK[c])
     .split(NOT_WORD);
   const stems: string[] = [];
   for (const word of words) {
