@@ -158,5 +158,10 @@ describe('checkVote', () => {
     const noSeed = v();
     noSeed.tie = { kind: 'cheaperThenLottery', seed: '' };
     expect(refusal(noSeed)).toEqual({ code: 'VOTE_BAD_PARAMETER', params: { field: 'seed' } });
+    const halfStep = v();
+    halfStep.counting = { kind: 'equalShares', step: 0.5 };
+    expect(refusal(halfStep)).toEqual({ code: 'VOTE_BAD_PARAMETER', params: { field: 'step' } });
+    halfStep.counting = { kind: 'equalShares', step: 10 };
+    expect(refusal(halfStep)).toBe('ok');
   });
 });

@@ -34,6 +34,9 @@ export function checkVote(vote: CityVote): CityDecision<CityVote> {
     if (!wholeAbove(rule.points, 1)) return refuseCity('VOTE_BAD_PARAMETER', { field: 'points' });
     if (!wholeAbove(rule.maxPerProject, 1) || rule.maxPerProject > rule.points) return refuseCity('VOTE_BAD_PARAMETER', { field: 'maxPerProject' });
   }
+  if (vote.counting.kind === 'equalShares' && vote.counting.step !== undefined && !wholeAbove(vote.counting.step, 1)) {
+    return refuseCity('VOTE_BAD_PARAMETER', { field: 'step' });
+  }
   if (vote.tie.kind === 'cheaperThenLottery' && (typeof vote.tie.seed !== 'string' || vote.tie.seed.length === 0)) {
     return refuseCity('VOTE_BAD_PARAMETER', { field: 'seed' });
   }

@@ -87,7 +87,7 @@ export function countCityVote(vote: CityVote, casts: readonly BallotCast[]): Cit
         break;
       case 'equalShares': {
         const costOf = new Map(own.map((p) => [p.id, p.cost]));
-        const outcome = equalSharesWithCompletion(counted, equalSharesVoters(ballots, costOf), budget.amount);
+        const outcome = equalSharesWithCompletion(counted, equalSharesVoters(ballots, costOf), budget.amount, rule.step ?? 1);
         for (const id of outcome.equalShares) fundedBy.set(id, 'equalShares');
         for (const id of outcome.completion) fundedBy.set(id, 'completion');
         addedPerVoter = outcome.addedPerVoter;

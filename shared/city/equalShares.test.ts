@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { countCityVote } from './counting.js';
 import { equalSharesFixed } from './equalShares.js';
-import { Fraction } from './fraction.js';
 import type { BallotCast } from './latestBallots.js';
 import { approve, castsOf, give, knap, oneBudgetVote, randomInstance, times } from './testing.js';
 import type { BallotRule, CityBallot, CityVote } from './vote.js';
@@ -41,8 +40,8 @@ describe('equal shares, worked by hand', () => {
       { weight: 1, utilities: new Map([['p1', 6], ['p2', 6]]) },
       { weight: 1, utilities: new Map([['p2', 6]]) },
     ];
-    expect(equalSharesFixed(counted, voters, Fraction.of(4))).toEqual(['p1']);
-    expect(equalSharesFixed(counted, voters, Fraction.of(5))).toEqual(['p1', 'p2']);
+    expect(equalSharesFixed(counted, voters, { num: 4n, den: 1n })).toEqual(['p1']);
+    expect(equalSharesFixed(counted, voters, { num: 5n, den: 1n })).toEqual(['p1', 'p2']);
   });
 
   it('points as utilities, with add-one stopping where it would overspend and greedy completing', () => {
@@ -101,7 +100,7 @@ describe('equal shares, worked by hand', () => {
  * Σ min(money_i, ρ·u_i) = cost rather than by sorting voters. Levels closer than 1e-9 count as
  * ties. Add-one then greedy completion, as equalshares.net describes them.
  */
-function referenceEqualShares(vote: CityVote, casts: BallotCast[]) {
+function referenceEqualShares(vote: CityVote, casts: BallotCast[], step = 1) {
   const budget = vote.budgets[0];
   const last = new Map<string, { seq: number; ballot: CityBallot | null }>();
   for (const c of casts) if (c.budgetId === budget.id && (!last.has(c.voterId) || c.seq >= last.get(c.voterId)!.seq)) last.set(c.voterId, c);
@@ -150,10 +149,10 @@ function referenceEqualShares(vote: CityVote, casts: BallotCast[]) {
   let added = 0;
   let chosen = run(budget.amount / n);
   while (projects.some((p) => votes.get(p.id)! > 0 && !chosen.includes(p.id) && p.cost <= budget.amount - cost(chosen))) {
-    const next = run(budget.amount / n + added + 1);
+    const next = run(budget.amount / n + added + step);
     if (cost(next) > budget.amount) break;
     chosen = next;
-    added += 1;
+    added += step;
   }
   const completion: string[] = [];
   let left = budget.amount - cost(chosen);
@@ -189,5 +188,24 @@ describe('equal shares on seeded random instances', () => {
     // The instances do reach both completions.
     expect(addedOne).toBeGreaterThan(200);
     expect(completed).toBeGreaterThan(30);
+  });
+
+  it('completes with a larger step as the reference does with that step (300 instances)', () => {
+    let differs = 0;
+    for (let seed = 1, compared = 0; compared < 300; seed++) {
+      const { vote: drawn, casts } = randomInstance(seed, rules);
+      if (drawn.budgets.length !== 1) continue;
+      const vote: CityVote = { ...drawn, counting: { kind: 'equalShares', step: 3 } };
+      const ours = countCityVote(vote, casts).budgets[0];
+      const ref = referenceEqualShares(vote, casts, 3);
+      expect(ours.funded.filter((p) => p.fundedBy === 'equalShares').map((p) => p.projectId), `seed ${seed}`).toEqual(ref.equalShares);
+      expect(ours.funded.filter((p) => p.fundedBy === 'completion').map((p) => p.projectId), `seed ${seed}`).toEqual(ref.completion);
+      expect((ours.addedPerVoter ?? 0) % 3).toBe(0);
+      const byOne = countCityVote({ ...vote, counting: mes }, casts).budgets[0];
+      if (byOne.funded.map((p) => p.projectId).join() !== ours.funded.map((p) => p.projectId).join()) differs += 1;
+      compared += 1;
+    }
+    // The step is a real parameter: on some votes it funds other projects than a step of one.
+    expect(differs).toBeGreaterThan(0);
   });
 });

@@ -14,12 +14,12 @@
 // project is not handicapped for being costly; on points ballots it is the points given.
 //
 // Completion, since equal shares alone usually leaves money unspent: add-one, then greedy. The
-// share of every voter is raised by one currency unit at a time and the method run again, as long
-// as the outcome still fits the budget, and stopped as soon as no supported project left out would
-// fit the money left; the last outcome that fits stands. Then the greedy walk by votes (greedy.ts)
-// funds what still fits. All arithmetic is exact (fraction.ts).
+// share of every voter is raised by one currency unit (or the rule's step) at a time and the
+// method run again, as long as the outcome still fits the budget, and stopped as soon as no
+// supported project left out would fit the money left; the last outcome that fits stands. Then the
+// greedy walk by votes (greedy.ts) funds what still fits. All arithmetic is exact, in whole numbers
+// over a common denominator.
 
-import { Fraction } from './fraction.js';
 import type { CountedProject } from './greedy.js';
 import { greedyByVotes } from './greedy.js';
 
@@ -30,66 +30,125 @@ export interface EqualSharesVoter {
   utilities: ReadonlyMap<string, number>;
 }
 
-interface Holder {
-  weight: bigint;
-  utilities: ReadonlyMap<string, number>;
-  money: Fraction;
+/**
+ * Money is held exactly as whole numbers over one common denominator `scale` that grows as prices
+ * need it, so no step rounds and none needs a greatest common divisor but one per round.
+ * A price ρ is written as num / (scale × sum).
+ */
+interface Price {
+  num: bigint;
+  sum: bigint;
+  /** The scale the price was found at (the scale only grows, by whole factors). */
+  scale: bigint;
 }
 
-/** ρ for a project, or null when its supporters cannot pay for it. */
-function pricePerUtility(project: CountedProject, holders: readonly Holder[]): Fraction | null {
-  const cost = Fraction.of(project.cost);
-  const supporters: { h: Holder; u: Fraction }[] = [];
-  let money = Fraction.ZERO;
-  let utility = 0n;
-  for (const h of holders) {
-    const u = h.utilities.get(project.id);
-    if (!u) continue;
-    supporters.push({ h, u: Fraction.of(u) });
-    money = money.add(h.money.mul(Fraction.of(h.weight)));
-    utility += h.weight * BigInt(u);
+/** a < b, = b, > b as -1, 0, 1; prices found at different scales compare exactly all the same. */
+const comparePrices = (a: Price, b: Price): number => {
+  const l = a.num * b.scale * b.sum;
+  const r = b.num * a.scale * a.sum;
+  return l < r ? -1 : l > r ? 1 : 0;
+};
+
+interface Supporter {
+  holder: number;
+  weight: bigint;
+  utility: bigint;
+}
+
+/**
+ * ρ for a project, or null when its supporters no longer hold its cost. Found by Newton's method
+ * on f(ρ) = Σ min(money_i, ρ·u_i), which is concave and piecewise linear: from ρ = cost / Σ u,
+ * below the answer, each step spreads what the voters short of ρ·u cannot pay over the others,
+ * never passes the answer, and lands on it exactly within as many steps as there are pieces.
+ */
+function priceOf(cost: number, supporters: readonly Supporter[], money: readonly bigint[], scale: bigint): Price | null {
+  const costScaled = BigInt(cost) * scale;
+  let held = 0n;
+  let sum = 0n;
+  for (const s of supporters) {
+    held += s.weight * money[s.holder];
+    sum += s.weight * s.utility;
   }
-  if (supporters.length === 0 || money.cmp(cost) < 0) return null;
-  // Those with the least money per unit of utility run out first: each that cannot pay ρ·u pays
-  // everything it has, and the rest of the cost is spread again over the others.
-  supporters.sort((a, b) => a.h.money.div(a.u).cmp(b.h.money.div(b.u)));
-  let paid = Fraction.ZERO;
-  for (const { h, u } of supporters) {
-    const rho = cost.sub(paid).div(Fraction.of(utility));
-    if (rho.mul(u).cmp(h.money) <= 0) return rho;
-    paid = paid.add(h.money.mul(Fraction.of(h.weight)));
-    utility -= h.weight * BigInt(u.num);
+  if (held < costScaled || sum === 0n) return null;
+  let num = costScaled;
+  for (;;) {
+    let short = 0n;
+    let paying = 0n;
+    // money_i < ρ·u_i, with ρ = num / (scale · sum) and money_i counted in 1/scale units
+    for (const s of supporters) {
+      const m = money[s.holder];
+      if (m * sum < num * s.utility) short += s.weight * m;
+      else paying += s.weight * s.utility;
+    }
+    const nextNum = costScaled - short;
+    if (paying === 0n || nextNum * sum === num * paying) return { num, sum, scale };
+    num = nextNum;
+    sum = paying;
   }
-  return null; // unreachable: the money behind the project covers its cost
+}
+
+const gcd = (a: bigint, b: bigint): bigint => {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a < 0n ? -a : a;
+};
+
+/** A voter's starting share, num / den currency units, exactly. */
+export interface Share {
+  num: bigint;
+  den: bigint;
 }
 
 /** Equal shares with each voter starting at `share`: the ids bought, in the order bought. */
-export function equalSharesFixed(projects: readonly CountedProject[], voters: readonly EqualSharesVoter[], share: Fraction): string[] {
-  const holders: Holder[] = voters.filter((v) => v.weight > 0).map((v) => ({ weight: BigInt(v.weight), utilities: v.utilities, money: share }));
-  let open = projects.filter((p) => p.votes > 0);
+export function equalSharesFixed(projects: readonly CountedProject[], voters: readonly EqualSharesVoter[], share: Share): string[] {
+  const holders = voters.filter((v) => v.weight > 0);
+  let scale = share.den;
+  const money = holders.map(() => share.num);
+  const supportersOf = new Map<string, Supporter[]>();
+  holders.forEach((h, holder) => {
+    for (const [id, u] of h.utilities) {
+      if (!(u > 0)) continue;
+      const list = supportersOf.get(id) ?? [];
+      list.push({ holder, weight: BigInt(h.weight), utility: BigInt(u) });
+      supportersOf.set(id, list);
+    }
+  });
+  // Each open project with the price it had when last looked at: money only goes down, so a
+  // price only goes up, and one that was above the best price found this round still is.
+  let open = projects.filter((p) => p.votes > 0 && supportersOf.has(p.id)).map((p) => ({ p, floor: null as Price | null }));
   const bought: string[] = [];
   for (;;) {
-    let best: { p: CountedProject; rho: Fraction } | null = null;
-    const stillOpen: CountedProject[] = [];
-    for (const p of open) {
-      const rho = pricePerUtility(p, holders);
-      // Money only ever goes down, so a project its supporters cannot pay for now never comes back.
-      if (!rho) continue;
-      stillOpen.push(p);
-      if (!best) {
-        best = { p, rho };
+    open.sort((a, b) => (a.floor && b.floor ? comparePrices(a.floor, b.floor) : a.floor ? 1 : b.floor ? -1 : 0));
+    let best: { p: CountedProject; rho: Price } | null = null;
+    const stillOpen: typeof open = [];
+    for (const entry of open) {
+      if (best && entry.floor && comparePrices(entry.floor, best.rho) > 0) {
+        stillOpen.push(entry);
         continue;
       }
-      const c = rho.cmp(best.rho) || p.cost - best.p.cost || best.p.votes - p.votes || p.tiePlace - best.p.tiePlace;
+      const rho = priceOf(entry.p.cost, supportersOf.get(entry.p.id)!, money, scale);
+      // Its supporters cannot pay for it now, so never again.
+      if (!rho) continue;
+      entry.floor = rho;
+      stillOpen.push(entry);
+      const p = entry.p;
+      const c = best ? comparePrices(rho, best.rho) || p.cost - best.p.cost || best.p.votes - p.votes || p.tiePlace - best.p.tiePlace : -1;
       if (c < 0) best = { p, rho };
     }
     if (!best) return bought;
     const { p, rho } = best;
     bought.push(p.id);
-    open = stillOpen.filter((q) => q.id !== p.id);
-    for (const h of holders) {
-      const u = h.utilities.get(p.id);
-      if (u) h.money = h.money.sub(h.money.min(rho.mul(Fraction.of(u))));
+    open = stillOpen.filter((e) => e.p.id !== p.id);
+    // Pay ρ·u each, or all they hold: rescale so that ρ·u is whole in the new units.
+    const g = gcd(rho.num, rho.sum);
+    const factor = rho.sum / g;
+    const unit = rho.num / g;
+    if (factor !== 1n) {
+      scale *= factor;
+      for (let i = 0; i < money.length; i++) money[i] *= factor;
+    }
+    for (const s of supportersOf.get(p.id)!) {
+      const pay = unit * s.utility;
+      money[s.holder] = money[s.holder] > pay ? money[s.holder] - pay : 0n;
     }
   }
 }
@@ -103,13 +162,13 @@ export interface EqualSharesOutcome {
   addedPerVoter: number;
 }
 
-export function equalSharesWithCompletion(projects: readonly CountedProject[], voters: readonly EqualSharesVoter[], amount: number): EqualSharesOutcome {
+export function equalSharesWithCompletion(projects: readonly CountedProject[], voters: readonly EqualSharesVoter[], amount: number, step = 1): EqualSharesOutcome {
   const voterCount = voters.reduce((n, v) => n + v.weight, 0);
   if (voterCount === 0) return { equalShares: [], completion: [], addedPerVoter: 0 };
   const costOf = new Map(projects.map((p) => [p.id, p.cost]));
   const total = (ids: readonly string[]) => ids.reduce((s, id) => s + (costOf.get(id) ?? 0), 0);
   const supported = projects.filter((p) => p.votes > 0);
-  const shareAt = (added: number) => Fraction.of(amount + added * voterCount, voterCount);
+  const shareAt = (added: number): Share => ({ num: BigInt(amount) + BigInt(added) * BigInt(voterCount), den: BigInt(voterCount) });
 
   let added = 0;
   let outcome = equalSharesFixed(projects, voters, shareAt(0));
@@ -120,10 +179,10 @@ export function equalSharesWithCompletion(projects: readonly CountedProject[], v
     // alone can pay for any project, so the outcome holds them all and either exceeds the budget
     // or leaves nothing supported out.
     if (!supported.some((p) => !chosen.has(p.id) && p.cost <= left)) break;
-    const next = equalSharesFixed(projects, voters, shareAt(added + 1));
+    const next = equalSharesFixed(projects, voters, shareAt(added + step));
     if (total(next) > amount) break;
     outcome = next;
-    added += 1;
+    added += step;
   }
   const completion = greedyByVotes(projects, amount, new Set(outcome), total(outcome));
   return { equalShares: outcome, completion, addedPerVoter: added };

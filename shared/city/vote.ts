@@ -44,9 +44,11 @@ export type BallotKind = BallotRule['kind'];
  * equalShares.ts say each exactly).
  * - greedy: by votes, most first; a project that no longer fits is skipped and the walk goes on;
  * - equalShares: the Method of Equal Shares with the add-one completion, then greedy by votes
- *   for whatever money is left.
+ *   for whatever money is left. `step` is what each round of the completion adds to every
+ *   voter's share, in whole currency units: 1 unless set (the standard add-one); a larger step
+ *   takes fewer rounds on a large vote and may stop short of what a step of 1 would reach.
  */
-export type CountingRule = { kind: 'greedy' } | { kind: 'equalShares' };
+export type CountingRule = { kind: 'greedy' } | { kind: 'equalShares'; step?: number };
 
 /**
  * Who goes first when two projects are level (equal votes under greedy, equal price per unit of
