@@ -42,6 +42,11 @@ describe('equal shares, worked by hand', () => {
     ];
     expect(equalSharesFixed(counted, voters, { num: 4n, den: 1n })).toEqual(['p1']);
     expect(equalSharesFixed(counted, voters, { num: 5n, den: 1n })).toEqual(['p1', 'p2']);
+    // The same ballots with approval-count utilities (1 each): at share 4, A, B and C all cost
+    // their payers 3 each; C is cheaper and goes first, then B (v2 4 + v3 4 >= 6; v1 is left with
+    // 1, too little for A). The counting's choice of cost utilities is what buys A instead.
+    const countUtilities = voters.map((v) => ({ weight: v.weight, utilities: new Map([...v.utilities.keys()].map((id) => [id, 1])) }));
+    expect(equalSharesFixed(counted, countUtilities, { num: 4n, den: 1n })).toEqual(['p3', 'p2']);
   });
 
   it('points as utilities, with add-one stopping where it would overspend and greedy completing', () => {

@@ -149,6 +149,7 @@ describe('reading back', () => {
     expect(() => readPabulib('VOTES\nvoter_id;vote;points\n1;a,b;2\n')).toThrow(/line 3: 2 projects and 1 points/);
     expect(() => readPabulib('PROJECTS\nproject_id;cost\n1;12.5\n')).toThrow(/line 3: cost "12.5" is not a whole number/);
     expect(() => ballotsFromPabulib(readPabulib('META\nkey;value\nvote_type;ordinal\n'), 'd')).toThrow(/vote_type "ordinal"/);
+    expect(() => ballotsFromPabulib(readPabulib('META\nkey;value\nvote_type;cumulative\nVOTES\nvoter_id;vote\n4;a\n'), 'd')).toThrow(/voter 4: a cumulative vote without points/);
   });
 });
 

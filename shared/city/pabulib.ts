@@ -219,7 +219,8 @@ export function ballotsFromPabulib(file: PabulibFile, budgetId: string): Pabulib
   if (!kind) throw new PabulibError(`vote_type ${JSON.stringify(type)} is not one a city vote uses`);
   return file.votes.map((v): PabulibVoteLine => {
     if (kind === 'points') {
-      const points = v.points ?? [];
+      const points = v.points;
+      if (!points) throw new PabulibError(`voter ${v.voterId}: a cumulative vote without points`);
       return { voterId: v.voterId, ballot: { kind, budgetId, points: v.projectIds.map((projectId, i) => ({ projectId, points: points[i] })) } };
     }
     return { voterId: v.voterId, ballot: { kind, budgetId, projectIds: v.projectIds } };
