@@ -1,0 +1,129 @@
+// A real PostgreSQL for tests: Debian's PostgreSQL 15 binaries run a throwaway cluster in a temp
+// folder, on a free port of 127.0.0.1 (and a unix socket in that folder), stopped and deleted
+// after. initdb refuses to run as root, so as root the cluster runs as the postgres user (or
+// nobody), which owns the folder. Outside CI, a machine without the binaries skips the tests that
+// need them and says why (postgresMissing); under CI=true they are required (.ci/run installs them).
+
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** Where Debian puts PostgreSQL 15's server programs (PG_BIN overrides). */
+export const PG_BIN = process.env.PG_BIN || '/usr/lib/postgresql/15/bin';
+
+/** Why the PostgreSQL tests cannot run here, or null when they can (always null under CI). */
+export function postgresMissing(): string | null {
+  if (process.env.CI === 'true') return null;
+  for (const program of ['initdb', 'pg_ctl', 'postgres']) {
+    if (!existsSync(join(PG_BIN, program))) return `PostgreSQL's ${program} is not in ${PG_BIN} (apt-get install postgresql, or set PG_BIN)`;
+  }
+  return null;
+}
+
+export interface TestPostgres {
+  port: number;
+  /** The cluster's folder (its data in data/, its socket and log beside). */
+  dir: string;
+  /** A connection string for the cluster's `postgres` database, as the superuser `viche`. */
+  url: string;
+  /** Runs one statement as the superuser on its own connection (tests look at or break things with it). */
+  sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Stops the server: `fast` ends connections cleanly, `immediate` as a crash would (recovery from WAL at the next start). */
+  stopServer(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again on the same port. */
+  startServer(): Promise<void>;
+  /** Stops it and deletes its folder. */
+  stop(): Promise<void>;
+}
+
+/** The user the cluster runs as: ourselves, or a user that is not root when we are root. */
+function clusterUser(): { name: string; uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  for (const name of ['postgres', 'nobody']) {
+    try {
+      const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
+      const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
+      return { name, uid, gid };
+    } catch {
+      // No such user: the next.
+    }
+  }
+  throw new Error('running as root and there is neither a postgres nor a nobody user to run PostgreSQL as');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPostgres(): Promise<TestPostgres> {
+  const user = clusterUser();
+  const dir = mkdtempSync(join(tmpdir(), 'viche-pg-'));
+  if (user) chownSync(dir, user.uid, user.gid);
+  const data = join(dir, 'data');
+  const logFile = join(dir, 'postgres.log');
+  const as = (program: string, args: string[]) =>
+    user ? run('runuser', ['-u', user.name, '--', join(PG_BIN, program), ...args], { cwd: dir }) : run(join(PG_BIN, program), args, { cwd: dir });
+  let port = 0;
+  const startServer = async () => {
+    await as('pg_ctl', [
+      '-D', data, '-l', logFile, '-w', '-t', '60',
+      // Loopback and the folder's own socket only; no fsync: a test cluster outlives no power cut.
+      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c shared_buffers=32MB -c max_connections=100`,
+      'start',
+    ]);
+  };
+  try {
+    await as('initdb', ['-D', data, '-U', 'viche', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    for (let attempt = 0; ; attempt++) {
+      port = await freePort();
+      try {
+        await startServer();
+        break;
+      } catch (err) {
+        // Another program took the port between our look and PostgreSQL's start: another port.
+        if (attempt >= 3) throw err;
+      }
+    }
+  } catch (err) {
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${log}`);
+  }
+  const url = `postgres://viche@127.0.0.1:${port}/postgres`;
+  const stopServer = async (mode: 'fast' | 'immediate' = 'fast') => {
+    await as('pg_ctl', ['-D', data, '-w', '-t', '60', '-m', mode, 'stop']);
+  };
+  return {
+    port,
+    dir,
+    url,
+    async sql(text, params) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query(text, params)).rows;
+      } finally {
+        await client.end();
+      }
+    },
+    stopServer,
+    startServer,
+    async stop() {
+      await stopServer('fast').catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
