@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { StartupError, StorageConflict } from '../errors.js';
 import { pgFailureOf, pgStorageError } from './pgErrors.js';
+import { describeDatabase } from './databaseUrl.js';
 import { checkSchemaName, migrate } from './pgSchema.js';
 import { parseStoredEvent } from './sqlite.js';
 import { snapshotBody } from './snapshotBody.js';
@@ -49,19 +50,6 @@ const types = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** A connection string without its password, to name the database in a message. */
-export function describeDatabase(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname}`;
-  } catch {
-    return 'DATABASE_URL';
-  }
-}
-
-/** Whether DATABASE_URL names a PostgreSQL database. */
-export const isPostgresUrl = (url: string | undefined): url is string => !!url && /^postgres(ql)?:\/\//i.test(url);
-
 type Row = { seq: number; type: unknown; payload: unknown; action_key: string | null };
 
 export class PostgresStore implements ForumStore {
@@ -81,8 +69,8 @@ export class PostgresStore implements ForumStore {
       if (err instanceof StartupError) throw err;
       const where = describeDatabase(url);
       throw new StartupError(
-        `Не вдається відкрити базу PostgreSQL ${where} (${(err as Error).message}): перевірте, що PostgreSQL запущено і DATABASE_URL вказує на нього, з правильними користувачем і паролем.`,
-        `Cannot open the PostgreSQL database ${where} (${(err as Error).message}): check that PostgreSQL runs and that DATABASE_URL points at it, with the right user and password.`,
+        `Не вдається відкрити базу ${where} (${(err as Error).message}): перевірте, що PostgreSQL запущено і DATABASE_URL вказує на нього, з правильними користувачем і паролем.`,
+        `Cannot open the database ${where} (${(err as Error).message}): check that PostgreSQL runs and that DATABASE_URL points at it, with the right user and password.`,
       );
     }
     return store;
@@ -112,12 +100,12 @@ export class PostgresStore implements ForumStore {
 
   private migrated(): Promise<void> {
     this.ready ??= (async () => {
-      const client = await this.pool.connect();
+      const client = await this.checkOut();
       try {
         await migrate(client, this.schema);
-        client.release();
+        giveBack(client);
       } catch (err) {
-        client.release(true);
+        giveBack(client, true);
         throw err;
       }
     })().catch((err: unknown) => {
@@ -131,10 +119,21 @@ export class PostgresStore implements ForumStore {
   private async connect(): Promise<pg.PoolClient> {
     try {
       await this.migrated();
-      return await this.pool.connect();
+      return await this.checkOut();
     } catch (err) {
       throw pgStorageError(err, false);
     }
+  }
+
+  /**
+   * A connection of the pool, held: one that drops between two statements of ours is then an
+   * error of the next statement, not an 'error' event nobody listens to (node-postgres emits one
+   * for a connection held out of the pool with no statement under way).
+   */
+  private async checkOut(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    client.on('error', ignore);
+    return client;
   }
 
   /** One statement; `write`: a lost connection after it was sent leaves its outcome unknown. */
@@ -142,10 +141,10 @@ export class PostgresStore implements ForumStore {
     const client = await this.connect();
     try {
       const result = await client.query<R>(sql, params);
-      client.release();
+      giveBack(client);
       return result;
     } catch (err) {
-      client.release(pgFailureOf(err)?.connection ? true : undefined);
+      giveBack(client, pgFailureOf(err)?.connection ?? false);
       throw pgStorageError(err, write);
     }
   }
@@ -159,12 +158,12 @@ export class PostgresStore implements ForumStore {
       const result = await work(client);
       committing = true;
       await client.query('COMMIT');
-      client.release();
+      giveBack(client);
       return result;
     } catch (err) {
       const lost = pgFailureOf(err)?.connection ?? false;
       if (!lost) await client.query('ROLLBACK').catch(() => {});
-      client.release(lost ? true : undefined);
+      giveBack(client, lost);
       throw pgStorageError(err, committing);
     }
   }
@@ -385,9 +384,9 @@ export class PostgresStore implements ForumStore {
     const client = await this.connect();
     try {
       await insertLog(client, entry);
-      client.release();
+      giveBack(client);
     } catch (err) {
-      client.release(pgFailureOf(err)?.connection ? true : undefined);
+      giveBack(client, pgFailureOf(err)?.connection ?? false);
       throw pgStorageError(err, true);
     }
   }
@@ -412,6 +411,14 @@ export class PostgresStore implements ForumStore {
     this.closed = true;
     await this.pool.end();
   }
+}
+
+const ignore = () => {};
+
+/** Back to the pool; `broken`: a connection that failed is closed instead. */
+function giveBack(client: pg.PoolClient, broken = false): void {
+  client.removeListener('error', ignore);
+  client.release(broken ? true : undefined);
 }
 
 /** A batch's events as the columns of one INSERT; the first event of each action carries its key. */

@@ -32,8 +32,10 @@ export interface TestPostgres {
   dir: string;
   /** A connection string for the cluster's `postgres` database, as the superuser `viche`. */
   url: string;
+  /** A connection string for another database of the cluster (made with CREATE DATABASE). */
+  urlOf(database: string): string;
   /** Runs one statement as the superuser on its own connection (tests look at or break things with it). */
-  sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<R[]>;
+  sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[], database?: string): Promise<R[]>;
   /** Stops the server: `fast` ends connections cleanly, `immediate` as a crash would (recovery from WAL at the next start). */
   stopServer(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts it again on the same port. */
@@ -102,7 +104,8 @@ export async function startPostgres(): Promise<TestPostgres> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${log}`);
   }
-  const url = `postgres://viche@127.0.0.1:${port}/postgres`;
+  const urlOf = (database: string) => `postgres://viche@127.0.0.1:${port}/${database}`;
+  const url = urlOf('postgres');
   const stopServer = async (mode: 'fast' | 'immediate' = 'fast') => {
     await as('pg_ctl', ['-D', data, '-w', '-t', '60', '-m', mode, 'stop']);
   };
@@ -110,8 +113,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     port,
     dir,
     url,
-    async sql(text, params) {
-      const client = new pg.Client({ connectionString: url });
+    urlOf,
+    async sql(text, params, database = 'postgres') {
+      const client = new pg.Client({ connectionString: urlOf(database) });
       await client.connect();
       try {
         return (await client.query(text, params)).rows;
