@@ -1,11 +1,11 @@
-// A real PostgreSQL for tests: Debian's PostgreSQL 15 binaries run a throwaway cluster in a temp
+// A real PostgreSQL for tests: Debian's PostgreSQL binaries (15 on bookworm) run a throwaway cluster in a temp
 // folder, on a free port of 127.0.0.1 (and a unix socket in that folder), stopped and deleted
 // after. initdb refuses to run as root, so as root the cluster runs as the postgres user (or
 // nobody), which owns the folder. Outside CI, a machine without the binaries skips the tests that
 // need them and says why (postgresMissing); under CI=true they are required (.ci/run installs them).
 
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +14,19 @@ import pg from 'pg';
 
 const run = promisify(execFile);
 
-/** Where Debian puts PostgreSQL 15's server programs (PG_BIN overrides). */
-export const PG_BIN = process.env.PG_BIN || '/usr/lib/postgresql/15/bin';
+/**
+ * Where Debian puts PostgreSQL's server programs: 15's (bookworm's), or else the newest installed;
+ * PG_BIN overrides.
+ */
+export const PG_BIN = process.env.PG_BIN || debianBin();
+
+function debianBin(): string {
+  const root = '/usr/lib/postgresql';
+  if (existsSync(`${root}/15/bin/initdb`)) return `${root}/15/bin`;
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(`${root}/${v}/bin/initdb`)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  return `${root}/${newest ?? '15'}/bin`;
+}
 
 /** Why the PostgreSQL tests cannot run here, or null when they can (always null under CI). */
 export function postgresMissing(): string | null {
