@@ -36,6 +36,7 @@ import { benchBackup } from './bench-backup.js';
 import { benchSnapshot } from './bench-snapshot.js';
 import { benchSnapshotServer } from './bench-snapshot-server.js';
 import { benchDoneActions } from './bench-done-actions.js';
+import { benchStore } from './bench-store.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -647,7 +648,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, backup, guessing, startcheck, snapshot, snapshotserver, doneactions. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, store. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -678,4 +679,5 @@ if (part('startcheck')) benchStartCheck();
 if (part('snapshot')) benchSnapshot();
 if (part('snapshotserver')) await benchSnapshotServer();
 if (part('doneactions')) benchDoneActions();
+if (part('store')) await benchStore();
 process.exit(0);

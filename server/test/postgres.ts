@@ -51,6 +51,8 @@ export interface TestPostgres {
   stopServer(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts it again on the same port. */
   startServer(): Promise<void>;
+  /** CPU time the server's processes (postmaster and its children) have used so far, in ms. */
+  cpuMs(): number;
   /** Stops it and deletes its folder. */
   stop(): Promise<void>;
 }
@@ -81,7 +83,15 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface StartOptions {
+  /**
+   * PostgreSQL's own defaults for durability (fsync, full-page writes): for measuring what a commit
+   * costs. Without it the tests' cluster skips them: it outlives no power cut.
+   */
+  durable?: boolean;
+}
+
+export async function startPostgres(options: StartOptions = {}): Promise<TestPostgres> {
   const user = clusterUser();
   const dir = mkdtempSync(join(tmpdir(), 'viche-pg-'));
   if (user) chownSync(dir, user.uid, user.gid);
@@ -93,8 +103,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   const startServer = async () => {
     await as('pg_ctl', [
       '-D', data, '-l', logFile, '-w', '-t', '60',
-      // Loopback and the folder's own socket only; no fsync: a test cluster outlives no power cut.
-      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c shared_buffers=32MB -c max_connections=100`,
+      // Loopback and the folder's own socket only.
+      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '' : '-c fsync=off -c full_page_writes=off '}-c shared_buffers=32MB -c max_connections=100`,
       'start',
     ]);
   };
@@ -136,6 +146,24 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
     stopServer,
     startServer,
+    cpuMs() {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const tick = 1000 / 100;
+      let ms = 0;
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        let stat: string;
+        try {
+          stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        } catch {
+          continue;
+        }
+        // Fields after the command's closing parenthesis: state, ppid, …, utime (14th), stime (15th).
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ms += (Number(fields[11]) + Number(fields[12])) * tick;
+      }
+      return ms;
+    },
     async stop() {
       await stopServer('fast').catch(() => {});
       rmSync(dir, { recursive: true, force: true });
