@@ -400,7 +400,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       // Loaded only here: a server on its SQLite file never loads the PostgreSQL driver.
       const [{ PostgresStore }, { PostgresLease }] = await Promise.all([import('./db/postgres.js'), import('./forums/pgLease.js')]);
       store = await PostgresStore.open(config.databaseUrl);
-      pgLease = new PostgresLease(config.databaseUrl);
+      if (!config.lease) pgLease = new PostgresLease(config.databaseUrl);
     }
     if (!store) {
       store = new SqliteStore(config.dbPath, { readOnly: config.readOnly });
@@ -609,7 +609,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (!config.store) await store.close();
     await pgLease?.close();
     lock?.release();
-    throw (pgLease ? pgStartupError(err, storeName) : startupErrorOf(err, config.dbPath)) ?? err;
+    throw (config.databaseUrl && !config.store ? pgStartupError(err, storeName) : startupErrorOf(err, config.dbPath)) ?? err;
   }
   // The console shows it from the first moment, as any storage fault; it never clears.
   const readOnly = config.readOnly

@@ -247,6 +247,40 @@ describe.skipIf(missing !== null)('postgres', () => {
       expect((refused as StartupError).en).toMatch(/READ_ONLY=1 opens a SQLite file/);
     });
 
+    it('PostgreSQL restarted under a running server: a phone\'s action is refused as unavailable, then done once when resent, the forum still its own', async () => {
+      await pg.sql('CREATE DATABASE restarts');
+      const databaseUrl = pg.urlOf('restarts');
+      const lease = new PostgresLease(databaseUrl);
+      leases.push(lease);
+      const server = await startTestServer({ databaseUrl, lease });
+      servers.push(server);
+      const id = server.room.record.id;
+      const admin = await connectConsole(server);
+      const phone = await joinPhone(server, 'Оля');
+      clients.push(admin, phone);
+      ok(await admin.send('phase:set', { to: 'ideas' }));
+      ok(await phone.send('idea:submit', { priorityCode: '1', title: 'Лавки в парку', actionId: 'first-idea-1' }));
+
+      await pg.stopServer('fast');
+      const refused = await phone.send('idea:submit', { priorityCode: '1', title: 'Фонтан', actionId: 'second-idea-1' });
+      expect(refused.ok ? 'ok' : refused.error.code).toBe('STORAGE_UNAVAILABLE');
+      await pg.startServer();
+      // The phone resends with the same id, as it does, until the server takes it.
+      for (;;) {
+        const ack = await phone.send('idea:submit', { priorityCode: '1', title: 'Фонтан', actionId: 'second-idea-1' });
+        if (ack.ok) break;
+        expect(ack.error.code).toBe('STORAGE_UNAVAILABLE');
+        await sleep(200);
+      }
+      ok(await phone.send('idea:submit', { priorityCode: '1', title: 'Фонтан', actionId: 'second-idea-1' }));
+      // Its lock, gone with the connection PostgreSQL closed, is taken back on a new one.
+      while (!lease.holds(id)) await sleep(50);
+      expect(server.room.servedElsewhere).toBe(false);
+      expect([...server.room.state.ideas.values()].map((i) => i.title)).toEqual(['Лавки в парку', 'Фонтан']);
+      const stored = await pg.sql<{ n: number }>("SELECT COUNT(*)::int AS n FROM events WHERE type = 'ideaSubmitted'", [], 'restarts');
+      expect(stored[0].n).toBe(2);
+    }, 60_000);
+
     it('keeps its forum in PostgreSQL; a second process leaves it to the one holding its lock, and a later one opens it with everything', async () => {
       await pg.sql('CREATE DATABASE servers');
       const databaseUrl = pg.urlOf('servers');
