@@ -13,8 +13,9 @@ import { StartupError, StorageConflict } from '../errors.js';
 import { pgFailureOf, pgStorageError } from './pgErrors.js';
 import { describeDatabase } from './databaseUrl.js';
 import { checkSchemaName, migrate } from './pgSchema.js';
+import { connectionOptions, readLog, type RunQuery } from './pgLog.js';
 import { parseStoredEvent } from './sqlite.js';
-import { snapshotBody } from './snapshotBody.js';
+import { snapshotInWorker } from './snapshotInWorker.js';
 import {
   IMPORTING_SLUG,
   RECENT_BEFORE_SNAPSHOT,
@@ -37,20 +38,6 @@ export interface PostgresStoreOptions {
   /** Connections kept open to the database (8 by default). */
   poolSize?: number;
 }
-
-/** Rows read per query from a forum's log: a million events are never one result held in memory twice. */
-const LOG_PAGE = 20_000;
-
-/**
- * bigint columns (seq, times) come back as numbers: every one Viche stores is below 2^53, and
- * node-postgres would otherwise give strings.
- */
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
-
-type Row = { seq: number; type: unknown; payload: unknown; action_key: string | null };
 
 export class PostgresStore implements ForumStore {
   private readonly pool: pg.Pool;
@@ -82,17 +69,13 @@ export class PostgresStore implements ForumStore {
   ) {
     this.schema = checkSchemaName(options.schema ?? 'public');
     this.pool = new pg.Pool({
-      connectionString: url,
+      ...connectionOptions(url, this.schema),
       max: options.poolSize ?? 8,
       // A database that cannot be reached refuses the action within seconds, not never.
       connectionTimeoutMillis: 5000,
       // A network cut leaves a statement waiting for an answer that never comes: it fails instead.
       query_timeout: 60_000,
-      keepAlive: true,
       allowExitOnIdle: true,
-      application_name: 'viche',
-      options: `-c search_path=${this.schema}`,
-      types,
     });
     // An idle connection that dropped (PostgreSQL restarted): the pool takes a new one next time.
     this.pool.on('error', () => {});
@@ -200,29 +183,17 @@ export class PostgresStore implements ForumStore {
     return this.readLog(forumId, 0);
   }
 
-  /** A forum's rows after `after` (up to `until`), a page at a time; rows that are not events set apart, as SQLite's are. */
-  private async readLog(forumId: string, after: number, until = Number.MAX_SAFE_INTEGER, keyedOnly = false): Promise<Required<Pick<LoadedForum, 'events' | 'unreadable'>>> {
-    const read: Required<Pick<LoadedForum, 'events' | 'unreadable'>> = { events: [], unreadable: [] };
-    for (let from = after; ; ) {
-      const { rows } = await this.query<Row>(
-        `SELECT seq, type, payload, action_key FROM events WHERE forum_id = $1 AND seq > $2 AND seq <= $3${keyedOnly ? ' AND action_key IS NOT NULL' : ''} ORDER BY seq LIMIT ${LOG_PAGE}`,
-        [forumId, from, until],
-      );
-      for (const r of rows) {
-        const event = parseStoredEvent(r.type, r.payload);
-        if (typeof event === 'string') read.unreadable.push({ seq: r.seq, type: String(r.type), reason: event });
-        else read.events.push({ seq: r.seq, event, actionKey: r.action_key });
-      }
-      if (rows.length < LOG_PAGE) return read;
-      from = rows[rows.length - 1].seq;
-    }
+  private readLog(forumId: string, after: number, until?: number, keyedOnly?: boolean): Promise<Required<Pick<LoadedForum, 'events' | 'unreadable'>>> {
+    return readLog(this.run, forumId, after, until, keyedOnly);
   }
+
+  private readonly run: RunQuery = async <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => (await this.query<R>(sql, params)).rows;
 
   /** Rows that are not events are left out, as SQLite's store leaves them out; a page is empty only at the end. */
   async loadEventsAfter(forumId: string, seq: number, limit = Infinity): Promise<StoredEvent[]> {
     let after = seq;
     for (;;) {
-      const { rows } = await this.query<Row>('SELECT seq, type, payload, action_key FROM events WHERE forum_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+      const { rows } = await this.query<{ seq: number; type: unknown; payload: unknown; action_key: string | null }>('SELECT seq, type, payload, action_key FROM events WHERE forum_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
         forumId,
         after,
         Number.isFinite(limit) ? limit : null,
@@ -307,24 +278,10 @@ export class PostgresStore implements ForumStore {
     return rows[0] ? { seq: rows[0].seq, body: rows[0].body } : null;
   }
 
-  /**
-   * Built here, on the server's own thread, from the snapshot before and the events since (read
-   * first): SQLite's store hands this to a worker thread reading its file, which this store has not.
-   */
+  /** Built by a worker thread on a connection of its own: the hall is answered meanwhile. */
   async snapshotBody(forumId: string, seq: number): Promise<string> {
-    const { rows } = await this.query<StoredSnapshot>('SELECT seq, body FROM snapshots WHERE forum_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1', [forumId, seq]);
-    const previous = rows[0] ?? null;
-    const since = (await this.readLog(forumId, previous?.seq ?? 0, seq)).events.map((e) => e.event);
-    let refused = false;
-    const body = snapshotBody(previous, (from) => {
-      if (from === (previous?.seq ?? 0)) return since;
-      refused = true;
-      return [];
-    });
-    if (!refused) return body;
-    // The snapshot before could not be read: the forum's whole log up to `seq`, replayed.
-    const all = (await this.readLog(forumId, 0, seq)).events.map((e) => e.event);
-    return snapshotBody(null, () => all);
+    await this.migrated();
+    return snapshotInWorker({ databaseUrl: this.url, schema: this.schema, forumId, seq });
   }
 
   /**

@@ -7,7 +7,7 @@ import type { ForumEvent } from '../../shared/forum/types.js';
 import { DEFAULT_RULES } from '../../shared/forum/types.js';
 import { PostgresStore } from '../db/postgres.js';
 import { PG_SCHEMA_VERSION } from '../db/pgSchema.js';
-import type { NewForum, ServerLogEntry } from '../db/store.js';
+import { MemoryStore, type NewForum, type ServerLogEntry } from '../db/store.js';
 import { StartupError, StorageConflict, StorageUnavailable } from '../errors.js';
 import { FORUM_LOCK_CLASS, PostgresLease } from '../forums/pgLease.js';
 import { configFromEnv } from '../main.js';
@@ -158,6 +158,22 @@ describe.skipIf(missing !== null)('postgres', () => {
     expect(stored.slice(1).map((e) => e.actionKey)).toEqual(acked);
     await store.probeWrite();
   }, 120_000);
+
+  it('builds a snapshot\'s body in a worker thread, from the snapshot before and the events since, or the whole log when that one is damaged', async () => {
+    const store = await open();
+    const memory = new MemoryStore();
+    const events = [created, ...Array.from({ length: 30 }, (_, i) => joined(i + 1))];
+    for (const s of [store, memory] as const) {
+      await s.createForum(record, events.slice(0, 10), entry);
+      await s.appendBatch('f1', 10, [{ events: events.slice(10), actionKey: 'p1:a' }]);
+      await s.saveSnapshot('f1', 10, await s.snapshotBody('f1', 10));
+    }
+    const expected = await memory.snapshotBody('f1', 25);
+    expect(JSON.parse(expected).state.participants).toHaveLength(24);
+    expect(await store.snapshotBody('f1', 25)).toBe(expected);
+    await pg.sql(`UPDATE ${store.schema}.snapshots SET body = 'not json'`);
+    expect(await store.snapshotBody('f1', 25)).toBe(expected);
+  });
 
   it('migrates a new database once when several processes start at once, and refuses one from a newer version', async () => {
     const started = await Promise.all([0, 1, 2, 3].map(() => open('together')));
