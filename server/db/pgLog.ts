@@ -19,12 +19,20 @@ const types = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * PostgreSQL's TCP keepalives on each of Viche's connections (seconds): a process whose machine
+ * vanished is noticed by the server within about 10 + 5 × 3 s, and its session ended, its locks
+ * with it (forums/pgLease.ts), where the system's defaults would take over two hours.
+ */
+const KEEPALIVES = '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3';
+
 /** What every connection of Viche's to the database is set up with: its schema first in the search path, numbers as numbers. */
 export const connectionOptions = (url: string, schema: string): pg.ClientConfig => ({
   connectionString: url,
   keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
   application_name: 'viche',
-  options: `-c search_path=${schema}`,
+  options: `-c search_path=${schema} ${KEEPALIVES}`,
   types,
 });
 

@@ -45,6 +45,8 @@ export class PostgresStore implements ForumStore {
   /** The migration, run once before the first query; a failed one is tried again by the next. */
   private ready: Promise<void> | null = null;
   private closed = false;
+  /** The last forum being given an address (inTurn). */
+  private slugTurn: Promise<unknown> = Promise.resolve();
 
   /** A store whose schema is up to date, or the reason it cannot be (a StartupError). */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -73,8 +75,9 @@ export class PostgresStore implements ForumStore {
       max: options.poolSize ?? 8,
       // A database that cannot be reached refuses the action within seconds, not never.
       connectionTimeoutMillis: 5000,
-      // A network cut leaves a statement waiting for an answer that never comes: it fails instead.
-      query_timeout: 60_000,
+      // A network cut leaves a statement waiting for an answer that never comes: it fails instead,
+      // outcome unknown for a write, and the connection is closed.
+      query_timeout: 15_000,
       allowExitOnIdle: true,
     });
     // An idle connection that dropped (PostgreSQL restarted): the pool takes a new one next time.
@@ -208,15 +211,25 @@ export class PostgresStore implements ForumStore {
     }
   }
 
+  /**
+   * Forums made by this process get their addresses in the order they were asked for: each waits
+   * for the one before (on a pool, the later one's connection could reach the counter first).
+   */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.slugTurn.then(work);
+    this.slugTurn = turn.catch(() => {});
+    return turn;
+  }
+
   async createForum(forum: NewForum, events: readonly ForumEvent[], entry: ServerLogEntry): Promise<ForumRecord> {
     const rows = eventRows([{ events, actionKey: null }]);
-    return this.transaction(async (client) => {
+    return this.inTurn(() => this.transaction(async (client) => {
       const slug = await nextSlug(client);
       await insertForum(client, forum, slug);
       await insertEvents(client, forum.id, 0, rows);
       await insertLog(client, entry);
       return { ...forum, slug };
-    });
+    }));
   }
 
   async beginImport(forum: NewForum): Promise<void> {
@@ -229,12 +242,12 @@ export class PostgresStore implements ForumStore {
   }
 
   async finishImport(forumId: string, entry: ServerLogEntry): Promise<string> {
-    return this.transaction(async (client) => {
+    return this.inTurn(() => this.transaction(async (client) => {
       const slug = await nextSlug(client);
       await client.query('UPDATE forums SET slug = $1 WHERE id = $2', [slug, forumId]);
       await insertLog(client, entry);
       return slug;
-    });
+    }));
   }
 
   /**

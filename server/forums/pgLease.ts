@@ -21,6 +21,7 @@
 import pg from 'pg';
 import { VICHE_LOCK_CLASS } from '../db/pgSchema.js';
 import { pgStorageError } from '../db/pgErrors.js';
+import { connectionOptions } from '../db/pgLog.js';
 import type { ForumLease } from './lease.js';
 
 /** The first key of a forum's lock: next to the migrations' (db/pgSchema.ts). */
@@ -99,7 +100,7 @@ export class PostgresLease implements ForumLease {
   private connection(): Promise<pg.Client> {
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 5000, application_name: 'viche-lease' });
+      const client = new pg.Client({ ...connectionOptions(this.url, 'public'), connectionTimeoutMillis: 5000, application_name: 'viche-lease' });
       client.on('error', () => this.dropped(client));
       client.on('end', () => this.dropped(client));
       try {
