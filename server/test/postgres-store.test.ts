@@ -175,6 +175,28 @@ describe.skipIf(missing !== null)('postgres', () => {
     expect(await store.snapshotBody('f1', 25)).toBe(expected);
   });
 
+  it('opens a forum from its snapshot as the memory store does, passing over one beyond the log and setting garbled rows apart', async () => {
+    const store = await open();
+    const memory = new MemoryStore();
+    for (const s of [store, memory] as const) {
+      await s.createForum(record, [created], entry);
+      await s.appendBatch('f1', 1, [1, 2, 3, 4].map((n) => ({ events: [joined(n)], actionKey: `p${n}:a` })));
+      await s.saveSnapshot('f1', 3, 'at 3');
+      await s.appendBatch('f1', 5, [{ events: [joined(5)], actionKey: 'p5:a' }]);
+    }
+    const [fromPg, fromMemory] = await Promise.all([store.loadForum('f1', { fromSnapshot: true }), memory.loadForum('f1', { fromSnapshot: true })]);
+    expect(fromPg).toEqual({ ...fromMemory, unreadable: [] });
+    expect(fromPg!.keysBefore).toEqual(['p1:a', 'p2:a']);
+    // Another program's rows: a snapshot past the log's end, and an event that is not JSON.
+    await pg.sql(`INSERT INTO ${store.schema}.snapshots (forum_id, seq, taken_at, body) VALUES ('f1', 99, 0, 'beyond')`);
+    await pg.sql(`INSERT INTO ${store.schema}.events (forum_id, seq, type, payload, recorded_at) VALUES ('f1', 7, 'participantJoined', '{oops', 0)`);
+    expect(await store.latestSnapshot('f1')).toEqual({ seq: 3, body: 'at 3' });
+    const log = await store.loadLog('f1');
+    expect(log.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(log.unreadable).toEqual([{ seq: 7, type: 'participantJoined', reason: 'its payload is not JSON' }]);
+    expect((await store.loadEventsAfter('f1', 6)).length).toBe(0);
+  });
+
   it('migrates a new database once when several processes start at once, and refuses one from a newer version', async () => {
     const started = await Promise.all([0, 1, 2, 3].map(() => open('together')));
     expect(await pg.sql("SELECT version FROM together.viche_schema")).toEqual([{ version: PG_SCHEMA_VERSION }]);
