@@ -78,7 +78,10 @@ export async function migrate(client: pg.ClientBase, schema: string): Promise<nu
   try {
     // Held until the transaction ends: a second process waits here and then finds nothing to do.
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [VICHE_LOCK_CLASS, schema]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // Made only when missing: CREATE SCHEMA asks for the right to create in the whole database even
+    // when the schema exists, which a user given only its schema (GRANT CREATE ON SCHEMA) lacks.
+    const exists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount! > 0;
+    if (!exists) await client.query(`CREATE SCHEMA ${schema}`);
     await client.query(`SET LOCAL search_path TO ${schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.viche_schema (version integer NOT NULL)`);
     const rows = (await client.query<{ version: number }>(`SELECT version FROM ${schema}.viche_schema`)).rows;

@@ -58,8 +58,8 @@ export class PostgresStore implements ForumStore {
       if (err instanceof StartupError) throw err;
       const where = describeDatabase(url);
       throw new StartupError(
-        `Не вдається відкрити базу ${where} (${(err as Error).message}): перевірте, що PostgreSQL запущено і DATABASE_URL вказує на нього, з правильними користувачем і паролем.`,
-        `Cannot open the database ${where} (${(err as Error).message}): check that PostgreSQL runs and that DATABASE_URL points at it, with the right user and password.`,
+        `Не вдається відкрити базу ${where} (${(err as Error).message}): перевірте, що PostgreSQL запущено, а DATABASE_URL вказує на нього з правильними користувачем і паролем і що цей користувач може створювати таблиці в базі (наприклад, є її власником).`,
+        `Cannot open the database ${where} (${(err as Error).message}): check that PostgreSQL runs, that DATABASE_URL points at it with the right user and password, and that the user may create tables in the database (its owner, for one).`,
       );
     }
     return store;

@@ -213,7 +213,7 @@ describe.skipIf(missing !== null)('postgres', () => {
     expect((refused as StartupError).en).toMatch(/newer version of Viche \(schema version 99/);
   });
 
-  it('a database that cannot be reached: opening says so in a sentence, and a write is refused as unavailable, stored nowhere', async () => {
+  it('a database out of reach, or a user who may not create tables: opening says so in a sentence; a write out of reach is refused as unavailable, stored nowhere', async () => {
     const nowhere = `postgres://viche@127.0.0.1:1/postgres`;
     const refused = await PostgresStore.open(nowhere).then(
       () => null,
@@ -221,6 +221,16 @@ describe.skipIf(missing !== null)('postgres', () => {
     );
     expect(refused).toBeInstanceOf(StartupError);
     expect((refused as StartupError).en).toMatch(/^Cannot open the database PostgreSQL 127\.0\.0\.1:1\/postgres .*DATABASE_URL/);
+    // A user who may not create tables: told so, with what to check.
+    await pg.sql('CREATE ROLE guest LOGIN');
+    const notAllowed = await PostgresStore.open(pg.url.replace('viche@', 'guest@'), { schema: 'public' }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect((notAllowed as StartupError).en).toMatch(/permission denied for schema public.*may create tables in the database/);
+    // Given its schema only, it may.
+    await pg.sql('GRANT CREATE ON SCHEMA public TO guest');
+    stores.push(await PostgresStore.open(pg.url.replace('viche@', 'guest@'), { schema: 'public' }));
     const store = new PostgresStore(nowhere);
     stores.push(store);
     const failed = await store.appendBatch('f1', 1, [{ events: [joined(1)], actionKey: 'p1:a' }]).then(
