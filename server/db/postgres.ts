@@ -37,6 +37,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections kept open to the database (8 by default). */
   poolSize?: number;
+  /** How long a statement waits for PostgreSQL's answer before it fails (15 s by default; tests of a cut network: less). */
+  queryTimeoutMs?: number;
 }
 
 export class PostgresStore implements ForumStore {
@@ -77,7 +79,7 @@ export class PostgresStore implements ForumStore {
       connectionTimeoutMillis: 5000,
       // A network cut leaves a statement waiting for an answer that never comes: it fails instead,
       // outcome unknown for a write, and the connection is closed.
-      query_timeout: 15_000,
+      query_timeout: options.queryTimeoutMs ?? 15_000,
       allowExitOnIdle: true,
     });
     // An idle connection that dropped (PostgreSQL restarted): the pool takes a new one next time.

@@ -13,6 +13,7 @@ import { FORUM_LOCK_CLASS, PostgresLease } from '../forums/pgLease.js';
 import { configFromEnv } from '../main.js';
 import { connectConsole, joinPhone, ok, startTestServer, type TestClient, type TestServer } from './harness.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
+import { startTcpProxy } from './tcpProxy.js';
 
 const record: NewForum = { id: 'f1', joinCode: '123456', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
 const entry: ServerLogEntry = { at: 1, action: 'created', forumId: 'f1', title: 'Т', detail: '' };
@@ -196,6 +197,79 @@ describe.skipIf(missing !== null)('postgres', () => {
     expect(log.unreadable).toEqual([{ seq: 7, type: 'participantJoined', reason: 'its payload is not JSON' }]);
     expect((await store.loadEventsAfter('f1', 6)).length).toBe(0);
   });
+
+  it('a process cut off from PostgreSQL by the network: a stalled or cut write fails as unavailable, and once through again each action is stored once', async () => {
+    const proxy = await startTcpProxy(pg.port);
+    try {
+      const store = await PostgresStore.open(`postgres://viche@127.0.0.1:${proxy.port}/postgres`, { schema: 'cut', queryTimeoutMs: 1000 });
+      stores.push(store);
+      await store.createForum(record, [created], entry);
+      let last = 1;
+      let n = 0;
+      const acked: string[] = [];
+      /** Keys found in the log that this writer was not told were stored: a write that went in late. */
+      const late: (string | null)[] = [];
+      /** As the room does: a conflict is caught up from the log, then the action is decided again. */
+      const append = async (key: string) => {
+        for (;;) {
+          try {
+            last = await store.appendBatch('f1', last, [{ events: [joined(n++)], actionKey: key }]);
+            acked.push(key);
+            return;
+          } catch (err) {
+            if (!(err instanceof StorageConflict)) throw err;
+            for (const e of await store.loadEventsAfter('f1', last)) {
+              late.push(e.actionKey);
+              last = e.seq;
+            }
+          }
+        }
+      };
+      for (let i = 0; i < 5; i++) await append(`p1:before${i}`);
+
+      // The network goes quiet: the batch was sent, and no answer comes.
+      proxy.stall();
+      const stalled = await append('p1:stalled').then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(stalled).toBeInstanceOf(StorageUnavailable);
+      expect(stalled).toMatchObject({ reason: 'io', outcome: 'unknown' });
+      proxy.restore();
+      // What the stall held reaches PostgreSQL late, if at all: before the next batch (which is
+      // then refused and catches up), or after it (and then its seq is taken: refused by the key).
+      for (let i = 0; i < 5; i++) await append(`p1:after-stall${i}`);
+
+      proxy.cut();
+      const cut = await append('p1:cut').then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(cut).toBeInstanceOf(StorageUnavailable);
+      expect(cut).toMatchObject({ reason: 'io' });
+      proxy.restore();
+      for (;;) {
+        try {
+          for (const e of await store.loadEventsAfter('f1', last)) {
+            late.push(e.actionKey);
+            last = e.seq;
+          }
+          break;
+        } catch (err) {
+          expect(err).toBeInstanceOf(StorageUnavailable);
+          await sleep(50);
+        }
+      }
+      for (let i = 0; i < 5; i++) await append(`p1:after-cut${i}`);
+
+      const keys = (await store.loadEventsAfter('f1', 0)).flatMap((e) => (e.actionKey ? [e.actionKey] : []));
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.filter((k) => !late.includes(k))).toEqual(acked);
+      expect(late.every((k) => k === 'p1:stalled' || k === 'p1:cut')).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 
   it('migrates a new database once when several processes start at once, and refuses one from a newer version', async () => {
     const started = await Promise.all([0, 1, 2, 3].map(() => open('together')));
