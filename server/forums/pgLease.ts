@@ -40,6 +40,8 @@ export class PostgresLease implements ForumLease {
   /** Forums whose lock went with a lost connection: taken back, or told lost, on the next one. */
   private readonly regaining = new Set<string>();
   private readonly listeners = new Set<(forumId: string) => void>();
+  /** Forums whose lock is being asked for now (tryAcquire). */
+  private readonly asking = new Map<string, Promise<boolean>>();
   private retry: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -48,7 +50,20 @@ export class PostgresLease implements ForumLease {
     private readonly options: PostgresLeaseOptions = {},
   ) {}
 
-  async tryAcquire(forumId: string): Promise<boolean> {
+  /**
+   * Asked twice at once for one forum, the lock is asked for once: PostgreSQL counts a session's
+   * locks on one key, and a second one taken would outlive the release.
+   */
+  tryAcquire(forumId: string): Promise<boolean> {
+    let asked = this.asking.get(forumId);
+    if (!asked) {
+      asked = this.take(forumId).finally(() => this.asking.delete(forumId));
+      this.asking.set(forumId, asked);
+    }
+    return asked;
+  }
+
+  private async take(forumId: string): Promise<boolean> {
     if (this.closed) return false;
     if (this.held.has(forumId) && this.client) return true;
     let client: pg.Client;
