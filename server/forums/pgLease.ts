@@ -20,7 +20,7 @@
 
 import pg from 'pg';
 import { VICHE_LOCK_CLASS } from '../db/pgSchema.js';
-import { pgStorageError } from '../db/pgErrors.js';
+import { pgFailureOf, pgStorageError } from '../db/pgErrors.js';
 import { connectionOptions } from '../db/pgLog.js';
 import type { ForumLease } from './lease.js';
 
@@ -30,6 +30,8 @@ export const FORUM_LOCK_CLASS = VICHE_LOCK_CLASS + 1;
 export interface PostgresLeaseOptions {
   /** How long after a lost connection the first attempt to reconnect is made; then every this long, up to 5 s. */
   retryMs?: number;
+  /** How long a statement on the lock's connection waits for an answer before the connection is given up (5 s by default). */
+  queryTimeoutMs?: number;
 }
 
 export class PostgresLease implements ForumLease {
@@ -77,6 +79,7 @@ export class PostgresLease implements ForumLease {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [FORUM_LOCK_CLASS, forumId]);
       if (!rows[0].ok) return false;
     } catch (err) {
+      this.abandon(client, err);
       throw pgStorageError(err, false);
     }
     this.regaining.delete(forumId);
@@ -86,9 +89,21 @@ export class PostgresLease implements ForumLease {
 
   async release(forumId: string): Promise<void> {
     this.regaining.delete(forumId);
-    if (!this.held.delete(forumId) || !this.client) return;
-    // A connection that fails here took the lock with it.
-    await this.client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [FORUM_LOCK_CLASS, forumId]).catch(() => {});
+    const client = this.client;
+    if (!this.held.delete(forumId) || !client) return;
+    // A connection that fails here takes the lock with it (abandon ends it).
+    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [FORUM_LOCK_CLASS, forumId]).catch((err: unknown) => this.abandon(client, err));
+  }
+
+  /**
+   * A statement on the lock's connection that got no answer (a network gone quiet): the connection
+   * is given up, as if it had dropped, and ended, so that PostgreSQL ends its session (and its
+   * locks) once the end reaches it, or its keepalives find it gone.
+   */
+  private abandon(client: pg.Client, err: unknown): void {
+    if (!pgFailureOf(err)?.connection) return;
+    this.dropped(client);
+    client.end().catch(() => {});
   }
 
   onLost(listener: (forumId: string) => void): () => void {
@@ -115,7 +130,7 @@ export class PostgresLease implements ForumLease {
   private connection(): Promise<pg.Client> {
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= (async () => {
-      const client = new pg.Client({ ...connectionOptions(this.url, 'public'), connectionTimeoutMillis: 5000, application_name: 'viche-lease' });
+      const client = new pg.Client({ ...connectionOptions(this.url, 'public'), connectionTimeoutMillis: 5000, query_timeout: this.options.queryTimeoutMs ?? 5000, application_name: 'viche-lease' });
       client.on('error', () => this.dropped(client));
       client.on('end', () => this.dropped(client));
       try {

@@ -350,6 +350,32 @@ describe.skipIf(missing !== null)('postgres', () => {
     expect(await b.tryAcquire('f4')).toBe(true);
   });
 
+  it('a lock\'s connection that gets no answer is given up: once the network is back its session ends, and the forum another process took is told lost', async () => {
+    const proxy = await startTcpProxy(pg.port);
+    try {
+      const a = new PostgresLease(`postgres://viche@127.0.0.1:${proxy.port}/postgres`, { queryTimeoutMs: 1000, retryMs: 600_000 });
+      const b = new PostgresLease(pg.url);
+      leases.push(a, b);
+      const lost: string[] = [];
+      a.onLost((id) => lost.push(id));
+      expect(await a.tryAcquire('quiet')).toBe(true);
+      proxy.stall();
+      // A's session is alive in PostgreSQL's eyes: the lock is still A's.
+      expect(await b.tryAcquire('quiet')).toBe(false);
+      await expect(a.tryAcquire('other')).rejects.toBeInstanceOf(StorageUnavailable);
+      expect(a.holds('quiet')).toBe(false);
+      proxy.restore();
+      // A's end reaches PostgreSQL, which ends the session and its lock: B takes the forum.
+      while (!(await b.tryAcquire('quiet'))) await sleep(20);
+      // A's next use connects again, and finds it taken.
+      expect(await a.tryAcquire('other')).toBe(true);
+      expect(lost).toEqual(['quiet']);
+      expect(a.holds('quiet')).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
+
   describe('a server on DATABASE_URL', () => {
     const servers: TestServer[] = [];
     const clients: TestClient[] = [];
