@@ -14,6 +14,7 @@ import { configFromEnv } from '../main.js';
 import { connectConsole, joinPhone, ok, startTestServer, type TestClient, type TestServer } from './harness.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
 import { startTcpProxy } from './tcpProxy.js';
+import { startServerProcess } from '../../scripts/process.js';
 
 const record: NewForum = { id: 'f1', joinCode: '123456', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
 const entry: ServerLogEntry = { at: 1, action: 'created', forumId: 'f1', title: 'Т', detail: '' };
@@ -429,6 +430,29 @@ describe.skipIf(missing !== null)('postgres', () => {
       const stored = await pg.sql<{ n: number }>("SELECT COUNT(*)::int AS n FROM events WHERE type = 'ideaSubmitted'", [], 'restarts');
       expect(stored[0].n).toBe(2);
     }, 60_000);
+
+    it('a server process killed with -9 leaves its forum to the next: PostgreSQL ends its session, and the lock with it', async () => {
+      await pg.sql('CREATE DATABASE killed');
+      const databaseUrl = pg.urlOf('killed');
+      const first = await startServerProcess({ DATABASE_URL: databaseUrl });
+      const [forum] = await pg.sql<{ id: string }>('SELECT id FROM forums', [], 'killed');
+      const other = new PostgresLease(databaseUrl);
+      leases.push(other);
+      expect(await other.tryAcquire(forum.id)).toBe(false);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      while (!(await other.tryAcquire(forum.id))) await sleep(20);
+      await other.release(forum.id);
+      const second = await startServerProcess({ DATABASE_URL: databaseUrl });
+      try {
+        expect(second.slug).toBe('1');
+        expect(second.output()).toMatch(/\/f\/1\//);
+        expect(await other.tryAcquire(forum.id)).toBe(false);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    }, 90_000);
 
     it('keeps its forum in PostgreSQL; a second process leaves it to the one holding its lock, and a later one opens it with everything', async () => {
       await pg.sql('CREATE DATABASE servers');
