@@ -48,6 +48,7 @@ export async function buildServer(root = ROOT, entry = 'server/cli.ts', out = SE
   if (entry === 'server/cli.ts') await buildServer(root, 'server/db/backupWorker.ts', join(dirname(out), 'backup-worker.mjs'));
   // The snapshots' worker (server/db/snapshotInWorker.ts starts it beside the bundle).
   if (entry === 'server/cli.ts') await buildServer(root, 'server/db/snapshotWorker.ts', join(dirname(out), 'snapshot-worker.mjs'));
+  if (entry === 'server/cli.ts') await buildServer(root, 'server/db/pgSnapshotWorker.ts', join(dirname(out), 'pg-snapshot-worker.mjs'));
   return outfile;
 }
 

@@ -12,6 +12,8 @@ import { listBackups, type BackupInfo, type BackupReason } from './db/backup.js'
 import { WriterLock } from './db/lock.js';
 import { FileLease, type ForumLease } from './forums/lease.js';
 import { checkDatabasePath, READ_ONLY_DETAIL, SqliteStore, startupErrorOf } from './db/sqlite.js';
+import { databaseUrlFrom, describeDatabase, pgStartupError } from './db/databaseUrl.js';
+import type { PostgresLease } from './forums/pgLease.js';
 import type { ForumStore } from './db/store.js';
 import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
@@ -51,8 +53,14 @@ export const IDLE_UNLOAD_MS_DEFAULT = 10 * 60_000;
 export interface ServerConfig {
   port: number;
   host: string;
-  /** Path of the SQLite file; ignored when `store` is given. */
+  /** Path of the SQLite file; ignored when `store` or `databaseUrl` is given. */
   dbPath: string;
+  /**
+   * DATABASE_URL=postgres://…: the forums are kept in PostgreSQL (db/postgres.ts), and each one's
+   * writer is the process that holds its lock there (forums/pgLease.ts), so several processes may
+   * share the database. Unset: the SQLite file at dbPath.
+   */
+  databaseUrl?: string;
   store?: ForumStore;
   /** Who may write each forum (default: the database file's writer lock owns every forum in it). */
   lease?: ForumLease;
@@ -187,6 +195,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     port,
     host: env.HOST || '0.0.0.0',
     dbPath: env.VICHE_DB || `${ROOT}data/viche.db`,
+    databaseUrl: databaseUrlFrom(env),
     publicUrl: env.PUBLIC_URL || undefined,
     facilitatorKey: key,
     templatePath: env.VICHE_TEMPLATE || `${ROOT}data/zhytomyr-2030.json`,
@@ -369,19 +378,35 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   }
   let lock: WriterLock | null = null;
+  /** With DATABASE_URL: each forum's lock in PostgreSQL, given up at close. */
+  let pgLease: PostgresLease | null = null;
+  /** What the start-up text and its errors call the store: the SQLite file, or the PostgreSQL database. */
+  const storeName = config.databaseUrl && !config.store ? describeDatabase(config.databaseUrl) : config.dbPath;
   /** The first folder made for a new database, if any: a failed start takes it away again. */
   let madeFolder: string | undefined;
   let store: ForumStore | null = config.store ?? null;
   const httpServer = createHttpServer();
   let template: { title: string; structure: Structure } | null = null;
   try {
-    if (!store) {
+    if (!store && config.databaseUrl && config.readOnly) {
+      throw new StartupError(
+        'READ_ONLY=1 відкриває лише файл SQLite (VICHE_DB); щоб переглянути форуми з PostgreSQL, зробіть pg_dump і відкрийте копію бази або не задавайте READ_ONLY.',
+        'READ_ONLY=1 opens a SQLite file (VICHE_DB) only; to look at forums kept in PostgreSQL, open a copy of the database made with pg_dump, or leave READ_ONLY unset.',
+      );
+    }
+    if (!store && !config.databaseUrl) {
       const { exists } = checkDatabasePath(config.dbPath, config.readOnly);
       if (!exists) template = readTemplate(config.templatePath);
       madeFolder = mkdirSync(dirname(config.dbPath), { recursive: true });
       lock = WriterLock.acquire(config.dbPath, config.port);
     }
     await listen(httpServer, config.port, config.host);
+    if (!store && config.databaseUrl) {
+      // Loaded only here: a server on its SQLite file never loads the PostgreSQL driver.
+      const [{ PostgresStore }, { PostgresLease }] = await Promise.all([import('./db/postgres.js'), import('./forums/pgLease.js')]);
+      store = await PostgresStore.open(config.databaseUrl);
+      if (!config.lease) pgLease = new PostgresLease(config.databaseUrl);
+    }
     if (!store) {
       store = new SqliteStore(config.dbPath, { readOnly: config.readOnly });
       // A new forum's file exists only now: from here, every name of it is locked.
@@ -390,6 +415,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   } catch (err) {
     httpServer.close();
     if (!config.store) await store?.close();
+    await pgLease?.close();
     lock?.release();
     if (madeFolder && !existsSync(config.dbPath)) removeEmptyFolders(dirname(config.dbPath), madeFolder);
     throw startupErrorOf(err, config.dbPath) ?? err;
@@ -536,7 +562,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (mark) nextMarks.set(loaded.forum.id, mark);
     log.debug({ forum: loaded.forum.slug, events: loaded.events.length, checked }, 'log checked against the rules');
     if (damage) {
-      const error = damagedLogError(config.dbPath, loaded, state, damage);
+      const error = damagedLogError(storeName, loaded, state, damage);
       if (!config.readOnly) throw error;
       damaged.push({ uk: error.uk.replace(/; покладіть на місце.*$/, '.'), en: error.en.replace(/; put a backup.*$/, '.') });
       log.warn({ forum: loaded.forum.slug, problems: damage.count, first: damage.first }, 'damaged log opened read-only');
@@ -548,7 +574,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     forums = await Forums.open(store, storage, attach, {
       facilitatorKey: config.facilitatorKey,
       checkLog,
-      lease: config.lease ?? new FileLease(lock),
+      lease: config.lease ?? pgLease ?? new FileLease(lock),
       onDemand: config.loadForums === 'on-demand' ? { idleMs: config.idleUnloadMs ?? IDLE_UNLOAD_MS_DEFAULT } : undefined,
       onUnloaded: (forum) => log.info({ forum: forum.slug }, 'idle forum closed'),
       onSummaryFailed: (forum, err) => log.warn({ forum: forum.slug, err: (err as Error)?.message }, 'the forum list’s summary of a forum was not stored: tried again later'),
@@ -588,8 +614,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     io.close();
     httpServer.close();
     if (!config.store) await store.close();
+    await pgLease?.close();
     lock?.release();
-    throw startupErrorOf(err, config.dbPath) ?? err;
+    throw (config.databaseUrl && !config.store ? pgStartupError(err, storeName) : startupErrorOf(err, config.dbPath)) ?? err;
   }
   // The console shows it from the first moment, as any storage fault; it never clears.
   const readOnly = config.readOnly
@@ -682,6 +709,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
             .then(() => backups?.stop())
             .finally(async () => {
               await store!.close();
+              await pgLease?.close();
               lock?.release();
               resolve();
             });

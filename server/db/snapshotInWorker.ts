@@ -1,4 +1,5 @@
-// Starts the snapshots' worker thread (snapshotWorker.ts) for one snapshot and waits for its body:
+// Starts the snapshots' worker thread (snapshotWorker.ts beside a SQLite file, pgSnapshotWorker.ts
+// for PostgreSQL) for one snapshot and waits for its body:
 // from the bundle when the server runs bundled (dist/snapshot-worker.mjs), else from the sources
 // through tsx, as the backups' and the forum file's workers are started.
 
@@ -10,15 +11,23 @@ export interface SnapshotJob {
   seq: number;
 }
 
-export type SnapshotOutcome = { ok: true; body: string } | { ok: false; message: string };
-function startWorker(job: SnapshotJob): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.mjs')) return new Worker(new URL('./snapshot-worker.mjs', here), { workerData: job });
-  return new Worker(new URL('../forums/fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL('./snapshotWorker.ts', here).href } });
+export interface PgSnapshotJob {
+  databaseUrl: string;
+  schema: string;
+  forumId: string;
+  seq: number;
 }
 
-/** The JSON of forum `forumId`'s state after its event `seq`, built in a worker thread from the file at `path`. */
-export function snapshotInWorker(job: SnapshotJob): Promise<string> {
+export type SnapshotOutcome = { ok: true; body: string } | { ok: false; message: string };
+function startWorker(job: SnapshotJob | PgSnapshotJob): Worker {
+  const here = import.meta.url;
+  const [bundled, source] = 'databaseUrl' in job ? ['./pg-snapshot-worker.mjs', './pgSnapshotWorker.ts'] : ['./snapshot-worker.mjs', './snapshotWorker.ts'];
+  if (here.endsWith('.mjs')) return new Worker(new URL(bundled, here), { workerData: job });
+  return new Worker(new URL('../forums/fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL(source, here).href } });
+}
+
+/** The JSON of forum `forumId`'s state after its event `seq`, built in a worker thread from the file at `path` or the PostgreSQL database. */
+export function snapshotInWorker(job: SnapshotJob | PgSnapshotJob): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const worker = startWorker(job);
     worker.once('message', (outcome: SnapshotOutcome) => {

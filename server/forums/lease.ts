@@ -8,15 +8,9 @@
 // true for any forum while the lock is held, and a lease is never taken away (the operating system
 // drops the lock only when the process ends).
 //
-// PostgreSQL (not written yet), either of two ways:
-// - a session advisory lock per forum, `pg_try_advisory_lock(<viche key>, hashtext(forum_id))`,
-//   held on one dedicated connection: tryAcquire is that call, release is pg_advisory_unlock, and
-//   the lease is lost when that connection drops (its listeners fire on the connection's error);
-// - or a lease row per forum (forum_id, owner, expires_at, token): tryAcquire takes the row when it
-//   is free or expired, incrementing the token, and renews expires_at well before it runs out;
-//   onLost fires when a renewal finds another owner. Since a paused process may still write after
-//   its lease ran out, every appendBatch also checks the token (fencing) in the same transaction as
-//   its afterSeq check, and is refused with a StorageConflict when it is not the row's latest.
+// PostgreSQL (forums/pgLease.ts): a session advisory lock per forum on a connection of its own;
+// the events' primary key (forum_id, seq) is the fence that a lease row's token would have been,
+// as that file explains.
 
 import type { WriterLock } from '../db/lock.js';
 

@@ -1,17 +1,20 @@
-// One contract for every store: what the room relies on, run against SQLite and memory alike.
+// One contract for every store: what the room relies on, run against SQLite, memory and
+// PostgreSQL alike (a real cluster, server/test/postgres.ts; each test a schema of its own).
 
 import Database from 'better-sqlite3';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { DEFAULT_RULES } from '../../shared/forum/types.js';
+import { PostgresStore } from '../db/postgres.js';
 import { SqliteStore } from '../db/sqlite.js';
 import { MemoryStore, type ForumRecord, type ForumStore, type NewForum, type ServerLogEntry } from '../db/store.js';
 import { StorageConflict } from '../errors.js';
 import { StorageHealth } from '../forum/storage.js';
 import { ForumRoom } from '../forum/room.js';
 import { tempDir } from './harness.js';
+import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
 
 const record: NewForum = { id: 'f1', joinCode: '123456', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
 const entry = (action: ServerLogEntry['action'], forumId = 'f1'): ServerLogEntry => ({ at: 1, action, forumId, title: 'Т', detail: '' });
@@ -31,7 +34,19 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const kinds: [string, () => { store: ForumStore; reopen: () => ForumStore }][] = [
+const pgMissing = postgresMissing();
+let postgres: TestPostgres | null = null;
+let schemas = 0;
+beforeAll(async () => {
+  if (!pgMissing) postgres = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await postgres?.stop();
+});
+if (pgMissing) describe('postgres store', () => it.skip(`not run: ${pgMissing}`, () => {}));
+
+type StoreKind = [string, () => { store: ForumStore; reopen: () => ForumStore }];
+const kinds: StoreKind[] = [
   ['memory', () => {
     const store = new MemoryStore();
     return { store, reopen: () => store };
@@ -42,6 +57,12 @@ const kinds: [string, () => { store: ForumStore; reopen: () => ForumStore }][] =
     const path = join(dir, 'nested', 'forum.db');
     return { store: new SqliteStore(path), reopen: () => new SqliteStore(path) };
   }],
+  ...(pgMissing
+    ? []
+    : [['postgres', () => {
+        const schema = `contract_${++schemas}`;
+        return { store: new PostgresStore(postgres!.url, { schema }), reopen: () => new PostgresStore(postgres!.url, { schema }) };
+      }] satisfies StoreKind]),
 ];
 
 describe.each(kinds)('%s store', (_name, make) => {
