@@ -15,8 +15,14 @@ import type { ForumRoom } from './room.js';
 
 /** How many nearest ideas are shown beside each idea under review. */
 const NEAREST = 3;
-/** What indexing and grouping may take while the console waits for its view. */
-const BUDGET_MS = 20;
+/**
+ * What indexing and grouping may take while the console waits for its view, once a turn of the
+ * event loop (the view asks for groups, themes and nearest ideas in turn): at 20 ms a call, a
+ * console that connected to a forum just imported waited 40 ms of the 130 its first view held the
+ * loop (scripts/stalls.ts, profiled). What is not done by then comes in the slices after, and the
+ * console is sent again when a priority's groups are new.
+ */
+const BUDGET_MS = 5;
 /** Work done after comes in slices this long, none of which holds up the hall's actions for more... */
 const SLICE_MS = 10;
 /** ...with at least this many times as long between them: at most a quarter of the time goes to it. */
@@ -142,7 +148,11 @@ export class Duplicates {
   }
 
   private current(): NonNullable<Duplicates['cache']> {
-    if (!this.advance(performance.now() + BUDGET_MS)) this.workLater();
+    if (!this.advancedThisTurn) {
+      this.advancedThisTurn = true;
+      setImmediate(() => (this.advancedThisTurn = false));
+      if (!this.advance(performance.now() + BUDGET_MS)) this.workLater();
+    }
     if (this.cache) return this.cache;
     const priorities = this.room.state.structure.priorities;
     const onWall = (code: string) => (id: string) => this.index.priorityOf(id) === code;
@@ -166,6 +176,9 @@ export class Duplicates {
     };
     return this.cache;
   }
+
+  /** Whether this turn of the event loop already gave the work its budget (current). */
+  private advancedThisTurn = false;
 
   private workLater(): void {
     if (this.later) return;
