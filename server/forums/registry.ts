@@ -29,8 +29,13 @@ export interface LiveForum<A extends Attached = Attached> {
   attached: A;
 }
 
-/** Events stored per transaction of an import: a few ms of writing each, besides the sync. */
+/**
+ * Events stored per transaction of an import, at first: then as many as take IMPORT_TURN_MS to
+ * store and replay into the saved copy, a turn of the event loop each. Fixed at 500, a slice of
+ * the largest forum's events took up to 60 ms on a quiet machine (scripts/stalls.ts).
+ */
 const IMPORT_SLICE = 500;
+const IMPORT_TURN_MS = 15;
 
 /**
  * A forum's snapshot as its live state and its saved copy (parsed twice: the two must share no
@@ -474,11 +479,14 @@ export class Forums<A extends Attached = Attached> {
     // room has its saved copy from the first moment and never reads the log back for it.
     const saved = emptyState();
     try {
-      for (let i = 0; i < file.events.length; i += IMPORT_SLICE) {
+      for (let i = 0, size = IMPORT_SLICE; i < file.events.length; ) {
         await pause();
-        const slice = file.events.slice(i, i + IMPORT_SLICE);
+        const began = performance.now();
+        const slice = file.events.slice(i, i + size);
         await this.write(() => this.store.importEvents(file.id, slice));
         for (const event of slice) applyEvent(saved, event);
+        i += slice.length;
+        size = Math.max(50, Math.min(4 * IMPORT_SLICE, Math.round((size * IMPORT_TURN_MS) / Math.max(1, performance.now() - began))));
       }
       if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
       const entry: ServerLogEntry = { at: Date.now(), action: 'imported', forumId: file.id, title: file.title, detail: '' };
