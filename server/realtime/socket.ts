@@ -64,6 +64,13 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
   /** Binds a connection to a participant: it acts for them, and is sent their view. */
   const bindSocket = (socket: AppSocket, participantId: string) => {
     const session = socket.data.session;
+    // A command that waited behind one holding the forum (a large merge) may run after its
+    // connection closed: the join is kept, but a closed connection is nobody online, and its
+    // disconnect, already handled, would never take it off again.
+    if (!socket.connected) {
+      session.participantId = participantId;
+      return;
+    }
     if (session.participantId) {
       socket.leave(participantRoom(session.participantId));
       room.disconnected(session.participantId);
