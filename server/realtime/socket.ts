@@ -206,5 +206,24 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
     handleCommands(socket, { room, log, services: () => own });
   });
 
-  return { close: () => pushing.close() };
+  // A join the disk refused is taken back, but its connection was bound when it was taken: it would
+  // be counted online in the name of nobody, and refused a second try as already holding a ballot.
+  const unbindUndone = room.onChange((effects) => {
+    for (const participantId of effects.me) {
+      if (room.state.participants.has(participantId)) continue;
+      for (const socket of socketsOf(participantId)) {
+        socket.leave(participantRoom(participantId));
+        socket.data.session.participantId = undefined;
+        room.disconnected(participantId);
+        socket.emit('me', null);
+      }
+    }
+  });
+
+  return {
+    close: () => {
+      unbindUndone();
+      pushing.close();
+    },
+  };
 }

@@ -3,6 +3,7 @@
 // the projector's views, held by applying every patch in order, equal the whole views a newcomer
 // is sent, and say who is online as the room knows it.
 
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleView, ScreenView } from '../../shared/protocol.js';
@@ -188,4 +189,49 @@ describe('a join that runs after its connection closed', () => {
   });
 
   const latest = (c: TestClient) => c.received.filter((r) => r.event === 'console').at(-1)!.args[0] as ConsoleView;
+});
+
+describe('a join the disk refused', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ presenceGraceMs: GRACE_MS, displayThrottleMs: 0 });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('leaves its connection free to join again, and nobody online in its name', async () => {
+    const token = randomUUID().replaceAll('-', '');
+    const phone = await connect(server.socketUrl, { role: 'phone', token });
+    try {
+      await phone.next('me');
+      // A backup tool or a sync client holds the database's write lock.
+      const other = new Database(server.dbPath);
+      try {
+        other.exec('BEGIN IMMEDIATE');
+        other.prepare('UPDATE forums SET created_at = created_at').run();
+        const refusedJoin = await phone.send('participant:join', { code: server.joinCode, name: 'Марта', token });
+        expect(refusedJoin.ok).toBe(false);
+      } finally {
+        if (other.inTransaction) other.exec('ROLLBACK');
+        other.close();
+      }
+      expect(server.room.state.participants.size).toBe(0);
+      // Let go of: counted in presence no longer than a dropped phone is, through its grace.
+      await sleep(GRACE_MS + 200);
+      expect(server.room.presence.onlineCount()).toBe(0);
+      // Sent again on the same connection once the disk is back: joined, and online.
+      let again = await phone.send('participant:join', { code: server.joinCode, name: 'Марта', token });
+      for (let i = 0; i < 50 && !again.ok && again.error.code !== 'CONNECTION_HAS_BALLOT'; i++) {
+        await sleep(100);
+        again = await phone.send('participant:join', { code: server.joinCode, name: 'Марта', token });
+      }
+      const me = ok(again).me;
+      expect(server.room.presence.isOnline(me.participantId)).toBe(true);
+      expect(server.room.presence.onlineCount()).toBe(1);
+    } finally {
+      phone.close();
+    }
+  });
 });
