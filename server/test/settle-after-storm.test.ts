@@ -47,6 +47,8 @@ describe('views that settle after a reconnect storm', () => {
   let admin: TestClient;
   let screen: TestClient;
   const residents: Resident[] = [];
+  /** Connections opened by the test itself, closed at the end. */
+  const extra: TestClient[] = [];
   let ideas: string[] = [];
 
   beforeAll(async () => {
@@ -72,7 +74,7 @@ describe('views that settle after a reconnect storm', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of [admin, screen, ...residents.flatMap((r) => r.sockets)]) c?.close();
+    for (const c of [admin, screen, ...extra, ...residents.flatMap((r) => r.sockets)]) c?.close();
     await server?.stop();
   });
 
@@ -80,7 +82,9 @@ describe('views that settle after a reconnect storm', () => {
   const back = (r: Resident) => connect(server.socketUrl, { role: 'phone', token: r.token }, { localAddress: r.address });
 
   it('after the storm and a short settle, the patched views are the fresh ones and the room’s presence', async () => {
-    // Everyone drops at once.
+    // Everyone drops at once, a few with a dot sent that nobody knows reached the server.
+    const unsure = residents.slice(280, 290).map((r, i) => ({ r, ideaId: ideas[i % ideas.length], actionId: randomUUID() }));
+    for (const u of unsure) void u.r.sockets[0].send('dot:place', { ideaId: u.ideaId, actionId: u.actionId }).catch(() => null);
     for (const r of residents) for (const s of r.sockets.splice(0)) drop(s);
     const gone = residents.slice(0, 30); // never come back
     const twice = residents.slice(30, 60); // come back with two connections
@@ -104,6 +108,10 @@ describe('views that settle after a reconnect storm', () => {
     const votes = voters.map((r, i) => r.sockets[0].send('dot:place', { ideaId: ideas[i % ideas.length], actionId: randomUUID() }));
     await sleep(GRACE_MS + 200);
     await Promise.all(late.map(async (r) => r.sockets.push(await back(r))));
+    // Newcomers join meanwhile; the unsure send their dot again, with the same id: placed once.
+    const newcomers = await Promise.all(Array.from({ length: 10 }, (_, i) => joinPhone(server, `Новенька ${i}`)));
+    extra.push(...newcomers);
+    for (const u of unsure) ok(await u.r.sockets[0].send('dot:place', { ideaId: u.ideaId, actionId: u.actionId }));
     for (const ack of await Promise.all(votes)) ok(ack);
     const during = (await midStorm).client;
     // The last change: the flapping phones' grace ends, and the late ones came back; then a short settle.
@@ -116,15 +124,18 @@ describe('views that settle after a reconnect storm', () => {
     // The truth, as the room knows it.
     const expectedOnline = residents.filter((r) => room.presence.isOnline(r.participantId));
     expect(expectedOnline.length).toBe(PHONES - gone.length - flapping.length);
-    expect(room.presence.onlineCount()).toBe(expectedOnline.length);
-    expect(patched.online).toBe(expectedOnline.length);
-    expect(patchedScreen.online).toBe(expectedOnline.length);
-    expect(patched.joined).toBe(PHONES);
-    expect(patched.participants).toHaveLength(PHONES);
+    expect(newcomers.every((p) => room.presence.isOnline(p.me.participantId))).toBe(true);
+    const online = expectedOnline.length + newcomers.length;
+    expect(room.presence.onlineCount()).toBe(online);
+    expect(patched.online).toBe(online);
+    expect(patchedScreen.online).toBe(online);
+    expect(patched.joined).toBe(PHONES + newcomers.length);
+    expect(patchedScreen.joined).toBe(PHONES + newcomers.length);
+    expect(patched.participants).toHaveLength(PHONES + newcomers.length);
     const wrong = patched.participants.filter((p) => p.online !== room.presence.isOnline(p.id)).map((p) => p.name);
     expect(wrong).toEqual([]);
     const dots = patched.participants.reduce((n, p) => n + (p.dots ?? 0), 0);
-    expect(dots).toBe(voters.length);
+    expect(dots).toBe(voters.length + unsure.length);
 
     // A newcomer is sent the same, field for field.
     const fresh = await freshConsole(server);
