@@ -1,7 +1,8 @@
 // Views that settle: after every phone of a hall drops at once and comes back (a reconnect storm),
 // some not at all, some twice, some after the presence grace, while a few vote, the console's and
 // the projector's views, held by applying every patch in order, equal the whole views a newcomer
-// is sent, and say who is online as the room knows it.
+// is sent, and say who is online as the room knows it. And a join that runs after its phone's
+// connection closed, or that the disk refused, leaves nobody online in its name.
 
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
