@@ -178,11 +178,15 @@ function newestIdeas(state: ForumState, n: number): PublicIdea[] {
   return out;
 }
 
-/** Participants online who hold a ballot: a voided phone stays connected to read why, but is not counted. */
+/**
+ * Participants online who hold a ballot: a voided phone stays connected to read why, but is not
+ * counted. Counted over the forum's participants, as their rows are: presence also holds a phone
+ * bound to a join not yet stored, or to one the disk refused (taken back, the phone still there),
+ * and the count then said more than the rows showed online, the latter for as long as it stayed.
+ */
 function onlineBallots(state: ForumState, presence: Presence): number {
-  let online = presence.onlineCount();
-  if (state.voidedCount === 0) return online;
-  for (const p of state.participants.values()) if (p.voided && presence.isOnline(p.id)) online--;
+  let online = 0;
+  for (const p of state.participants.values()) if (!p.voided && presence.isOnline(p.id)) online++;
   return online;
 }
 

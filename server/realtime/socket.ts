@@ -64,6 +64,13 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
   /** Binds a connection to a participant: it acts for them, and is sent their view. */
   const bindSocket = (socket: AppSocket, participantId: string) => {
     const session = socket.data.session;
+    // A command that waited behind one holding the forum (a large merge) may run after its
+    // connection closed: the join is kept, but a closed connection is nobody online, and its
+    // disconnect, already handled, would never take it off again.
+    if (!socket.connected) {
+      session.participantId = participantId;
+      return;
+    }
     if (session.participantId) {
       socket.leave(participantRoom(session.participantId));
       room.disconnected(session.participantId);
@@ -199,5 +206,24 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
     handleCommands(socket, { room, log, services: () => own });
   });
 
-  return { close: () => pushing.close() };
+  // A join the disk refused is taken back, but its connection was bound when it was taken: it would
+  // be counted online in the name of nobody, and refused a second try as already holding a ballot.
+  const unbindUndone = room.onChange((effects) => {
+    for (const participantId of effects.me) {
+      if (room.state.participants.has(participantId)) continue;
+      for (const socket of socketsOf(participantId)) {
+        socket.leave(participantRoom(participantId));
+        socket.data.session.participantId = undefined;
+        room.disconnected(participantId);
+        socket.emit('me', null);
+      }
+    }
+  });
+
+  return {
+    close: () => {
+      unbindUndone();
+      pushing.close();
+    },
+  };
 }

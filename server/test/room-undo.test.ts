@@ -13,7 +13,9 @@ import { largestForum } from '../../scripts/largest-forum.js';
 import { SqliteStore } from '../db/sqlite.js';
 import { MemoryStore, type BatchEntry, type StoredEvent } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
-import { ForumRoom } from '../forum/room.js';
+import { ForumRoom, hashToken } from '../forum/room.js';
+import { consoleView, screenView } from '../forum/views.js';
+import { decideIssueTickets, decideJoin } from '../../shared/forum/admission.js';
 import { StorageHealth } from '../forum/storage.js';
 import { tempDir } from './harness.js';
 
@@ -177,5 +179,45 @@ describe('a refused batch', () => {
     expect(room.actionKeyUsed(`${people[1]}:refused`)).toBe(false);
     store.full = false;
     await room.close();
+  });
+});
+
+describe('a refused join of a phone still connected', () => {
+  it('is not counted online by the projector or the console, whose rows no longer hold it', async () => {
+    const big = largestForum({ participants: 40, ideas: 12, phase: 'voting' });
+    const store = new FailingStore();
+    const record = { id: big.id, joinCode: '482913', createdAt: 1, joinSecret: 's', screenKey: 'k' };
+    await store.createForum(record, big.events, { at: 1, action: 'created', forumId: big.id, title: '', detail: '' });
+    const room = await ForumRoom.load(store, (await store.loadForums())[0], new StorageHealth());
+    const join = { joinUrl: '', joinCode: '', rotation: null };
+    const views = () => {
+      const { state } = room.shown;
+      const admin = consoleView(state, room.presence, join, { mode: 'open' } as never, { storage: { ok: true } } as never);
+      return { screen: screenView(state, room.presence, join).online, console: admin.online, rows: admin.participants.filter((p) => p.online).length };
+    };
+    try {
+      const people = [...big.tokens.keys()];
+      room.connected(people[0]);
+      expect(views()).toEqual({ screen: 1, console: 1, rows: 1 });
+
+      const issued = decideIssueTickets(room.state, ['2000000001'], ['ticket-new'], 2);
+      if (!issued.ok) throw new Error(issued.error.code);
+      room.commit(issued.value, null);
+      expect(await room.durable()).toBeNull();
+      // The phone is bound at its join, before the join is stored (socket.ts): the disk refuses it.
+      store.full = true;
+      const decision = decideJoin(room.state, { code: '2000000001', name: 'Тарас', participantId: 'new-one', tokenHash: hashToken('f'.repeat(32)), at: 2, address: '' });
+      if (!decision.ok) throw new Error(decision.error.code);
+      room.commit(decision.value, null);
+      room.connected('new-one');
+      expect(views()).toEqual({ screen: 1, console: 1, rows: 1 });
+      expect(await room.durable()).toBeInstanceOf(StorageUnavailable);
+      expect(room.state.participants.has('new-one')).toBe(false);
+      // Its connection is still open (presence holds it until it closes); the hall is one online.
+      expect(room.presence.isOnline('new-one')).toBe(true);
+      expect(views()).toEqual({ screen: 1, console: 1, rows: 1 });
+    } finally {
+      await room.close();
+    }
   });
 });
