@@ -46,7 +46,13 @@ import { WALL_BUDGET, type WallBudget } from './realtime/wallPace.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Stored events between two snapshots of a forum: the largest forum takes about 0.3 s to snapshot, in a worker thread. */
-export const SNAPSHOT_EVERY_DEFAULT = 50_000;
+/**
+ * A hall's evening of 5,000 phones stores about 100,000 events and takes no snapshot: at 50,000 it
+ * took two, and the worker replaying the forum for each raised the server's peak RSS from 395 to
+ * 477-505 MiB (`BENCH_PHONES=5000 BENCH_ONLY=paced,storm npm run bench`, with SNAPSHOT_EVERY=0 and
+ * at 50,000). A forum of days keeps one every 200,000 events: reopened, it replays at most that many.
+ */
+export const SNAPSHOT_EVERY_DEFAULT = 200_000;
 /** LOAD_FORUMS=on-demand: a forum with no connection for this long is closed (IDLE_UNLOAD_MINUTES). */
 export const IDLE_UNLOAD_MS_DEFAULT = 10 * 60_000;
 
@@ -124,7 +130,7 @@ export interface ServerConfig {
    * every forum can be looked at and exported, and every action is refused.
    */
   readOnly?: boolean;
-  /** SNAPSHOT_EVERY: a snapshot of each forum's state every this many stored events (50,000 by default; 0 keeps none). */
+  /** SNAPSHOT_EVERY: a snapshot of each forum's state every this many stored events (200,000 by default; 0 keeps none). */
   snapshotEvery?: number;
 }
 

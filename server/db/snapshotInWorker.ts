@@ -19,11 +19,19 @@ export interface PgSnapshotJob {
 }
 
 export type SnapshotOutcome = { ok: true; body: string } | { ok: false; message: string };
+/**
+ * The worker's young generation, as small as the server's own (`--max-semi-space-size=8`, cli.ts):
+ * with Node's default, replaying a 5,000-phone evening's 100,000 events left so much garbage
+ * uncollected that the server's peak RSS rose from 395 to 505 MiB while a snapshot was taken
+ * (`BENCH_PHONES=5000 BENCH_ONLY=paced,storm npm run bench`, with and without SNAPSHOT_EVERY=0).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
 function startWorker(job: SnapshotJob | PgSnapshotJob): Worker {
   const here = import.meta.url;
   const [bundled, source] = 'databaseUrl' in job ? ['./pg-snapshot-worker.mjs', './pgSnapshotWorker.ts'] : ['./snapshot-worker.mjs', './snapshotWorker.ts'];
-  if (here.endsWith('.mjs')) return new Worker(new URL(bundled, here), { workerData: job });
-  return new Worker(new URL('../forums/fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL(source, here).href } });
+  if (here.endsWith('.mjs')) return new Worker(new URL(bundled, here), { workerData: job, resourceLimits: WORKER_LIMITS });
+  return new Worker(new URL('../forums/fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL(source, here).href }, resourceLimits: WORKER_LIMITS });
 }
 
 /** The JSON of forum `forumId`'s state after its event `seq`, built in a worker thread from the file at `path` or the PostgreSQL database. */
