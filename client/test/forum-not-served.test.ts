@@ -49,15 +49,15 @@ describe.skipIf(!ready)(`a phone whose forum another server process serves, in C
     const second = await startTestServer({ dbPath, port, lease, loadForums: 'on-demand', idleUnloadMs: 60_000 });
     servers.push(second);
     const alert = page.getByRole('alert');
-    await alert.filter({ hasText: 'Цей форум зараз обслуговує інший процес сервера Віче' }).waitFor({ timeout: 60_000 });
+    await alert.filter({ hasText: 'Цей форум зараз відкритий на іншому сервері Віче' }).waitFor({ timeout: 60_000 });
     const text = await alert.filter({ hasText: 'Цей форум' }).innerText();
-    expect(text.indexOf('Цей форум')).toBeLessThan(text.indexOf('This forum is served by another Viche server process'));
-    expect(await page.locator('[lang="en"]', { hasText: 'This forum is served by another' }).count()).toBe(1);
+    expect(text.indexOf('Цей форум')).toBeLessThan(text.indexOf('This forum is open on another Viche server'));
+    expect(await page.locator('[lang="en"]', { hasText: 'This forum is open on another Viche server' }).count()).toBe(1);
     expect(second.forums.openCount).toBe(0);
     // The console, whose view is gone with the forum, says the same in place of it.
-    const onConsole = console.getByRole('alert').filter({ hasText: 'Цей форум зараз обслуговує інший процес сервера Віче' });
+    const onConsole = console.getByRole('alert').filter({ hasText: 'Цей форум зараз відкритий на іншому сервері Віче' });
     await onConsole.waitFor({ timeout: 60_000 });
-    expect(await onConsole.locator('[lang="en"]').innerText()).toMatch(/^This forum is served by another Viche server process/);
+    expect(await onConsole.locator('[lang="en"]').innerText()).toMatch(/^This forum is open on another Viche server/);
     if (SHOTS) {
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, 'phone-forum-elsewhere-360x640.png') });

@@ -71,8 +71,8 @@ describe('connections to a forum not served here', () => {
     const refusal = await refusalAt(`${all.url}/f/${slug}`, { role: 'phone', lang: 'uk' });
     expect(refusal).toMatchObject({
       code: 'FORUM_ELSEWHERE',
-      message: expect.stringMatching(/^Цей форум зараз обслуговує інший процес сервера Віче/),
-      other: { lang: 'en', message: expect.stringMatching(/^This forum is served by another Viche server process now/) },
+      message: expect.stringMatching(/^Цей форум зараз відкритий на іншому сервері Віче/),
+      other: { lang: 'en', message: expect.stringMatching(/^This forum is open on another Viche server now/) },
     });
     await all.stop();
     servers.pop();
@@ -83,7 +83,7 @@ describe('connections to a forum not served here', () => {
     const server = await startTestServer({ dbPath, lease, loadForums: 'on-demand', idleUnloadMs: 60_000 });
     servers.push(server);
     const screen = await refusalAt(`${server.url}/f/${slug}`, { role: 'screen', lang: 'en', key: 'x'.repeat(24) });
-    expect(screen).toMatchObject({ code: 'FORUM_ELSEWHERE', message: expect.stringMatching(/^This forum is served by another/), other: { lang: 'uk' } });
+    expect(screen).toMatchObject({ code: 'FORUM_ELSEWHERE', message: expect.stringMatching(/^This forum is open on another Viche server/), other: { lang: 'uk' } });
     expect(server.forums.openCount).toBe(0);
     lease.giveBack(id);
     const phone = await connect(`${server.url}/f/${slug}`, { role: 'phone' });

@@ -18,7 +18,7 @@ export const en: ServerCatalogue = {
   'chooser.screen': 'This server holds several forums: open the projector by the link from that forum’s console (/f/…/screen).',
   'chooser.noSuchForum': 'There is no such forum on this server. Check the address.',
   'chooser.toChooser': 'Forums you can join',
-  'refusal.socket.elsewhere': 'This forum is served by another Viche server process now, not the one this page reached. Reload the page in a minute; if that does not help, tell the facilitator.',
+  'refusal.socket.elsewhere': 'This forum is open on another Viche server now, not the one this page reached. Reload the page in a minute; if that does not help, tell the facilitator.',
   'refusal.socket.notFound': 'There is no such forum on this server. Check the address, or open the server’s main page to choose a forum.',
   'refusal.language': 'In English',
   'refusal.toConsole': 'Open the forum’s console',
