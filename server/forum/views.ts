@@ -557,12 +557,18 @@ export function hostView(view: ConsoleView): ConsoleView {
  * tenth as many ideas a step (a step a turn of the event loop, see consoles.ts): the first view
  * then finds each row built and its code compiled. Built whole in the turn a console connected to
  * a forum just opened, 5,000 rows and 250 ideas' flags held the loop 50 to 90 ms (scripts/stalls.ts).
+ * Returns the rows, in the order of the participants when it began: the first view's, with those
+ * changed meanwhile built again (consoles.ts counts them from when it began).
  */
-export function* warmConsole(state: ForumState, presence: Presence, rows: number): Generator<void, void, void> {
+export function* warmConsole(state: ForumState, presence: Presence, rows: number): Generator<void, ConsoleParticipant[], void> {
   const kept = keptRows(state);
   const participants = [...state.participants.values()];
+  const built = new Array<ConsoleParticipant>(participants.length);
   for (let i = 0; i < participants.length; i += rows) {
-    for (const p of participants.slice(i, i + rows)) rowOf(state, presence, p, ideaCountOf(state, p.id), kept);
+    for (let j = i; j < Math.min(i + rows, participants.length); j++) {
+      const p = participants[j];
+      built[j] = rowOf(state, presence, p, ideaCountOf(state, p.id), kept);
+    }
     yield;
   }
   const ideas = [...state.ideas.values()];
@@ -571,4 +577,5 @@ export function* warmConsole(state: ForumState, presence: Presence, rows: number
     for (const idea of ideas.slice(i, i + step)) flaggedWords(state, idea);
     yield;
   }
+  return built;
 }

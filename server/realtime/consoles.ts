@@ -71,8 +71,13 @@ export function consoleViews(
   // turn, from when it opens (views.ts warmConsole).
   if (room.state.participants.size > rowsPerPart) {
     const steps = warmConsole(room.state, room.presence, rowsPerPart);
+    // Changes from now on are built again over the rows it builds (unless a view is built first,
+    // which starts the count again from its own rows).
+    rowsChanged = new Set();
     const warm = () => {
-      if (!steps.next().done) setImmediate(warm);
+      const step = steps.next();
+      if (!step.done) return void setImmediate(warm);
+      lastRows ??= step.value;
     };
     setImmediate(warm);
   }
