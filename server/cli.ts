@@ -32,7 +32,16 @@ try {
 }
 
 // On demand, the forum the start-up text is about (the newest) is opened for it, as a phone would.
-if (!server.forums.primary()) await server.forums.use(server.forums.records().at(-1)!.id);
+// With several processes starting on one database, another may hold it for its own text a moment.
+const newest = server.forums.records().at(-1)!.id;
+for (let attempt = 0; !server.forums.primary(); attempt++) {
+  try {
+    await server.forums.use(newest);
+  } catch (err) {
+    if (!server.handOff || attempt >= 100) throw err;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 const mode = server.room.state.admission;
 /** HOST is a loopback address: no phone, tablet or projector computer but this one gets in. */
 const loopbackOnly = !server.reachable.ok && server.reachable.why === 'loopback';
@@ -107,4 +116,6 @@ if (loopDelayEvery > 0) logLoopDelay(loopDelayEvery);
 process.stdout.write(
   `VICHE_LISTENING ${JSON.stringify({ port: server.port, slug: server.slug, consoleUrl: server.consoleUrl, screenUrl: server.screenUrl, joinCode: server.joinCode })}\n`,
 );
+// Opened for the text alone: the process the proxy routes the forum to opens it on its first use.
+if (server.handOff) await server.forums.letGo(server.forums.primary()!.room.record.id);
 
