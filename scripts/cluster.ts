@@ -15,14 +15,17 @@ import { startServerProcess, type ServerProcess } from './process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const missing = haproxyMissing() ?? postgresMissing();
+const missing =
+  haproxyMissing() ??
+  (postgresMissing() &&
+    `PostgreSQL не встановлено: встановіть його командою \`sudo apt-get install postgresql\` або вкажіть теку його програм у PG_BIN. / PostgreSQL is not installed: install it with \`sudo apt-get install postgresql\`, or set PG_BIN to the folder of its programs (${postgresMissing()}).`);
 if (missing) {
   process.stderr.write(`${missing}\n`);
   process.exit(1);
 }
 const count = Number(process.env.CLUSTER_PROCESSES ?? 3);
 if (!Number.isInteger(count) || count < 1 || count > 32) {
-  process.stderr.write(`CLUSTER_PROCESSES must be a whole number from 1 to 32, not "${process.env.CLUSTER_PROCESSES}".\n`);
+  process.stderr.write(`CLUSTER_PROCESSES має бути цілим числом від 1 до 32, а не «${process.env.CLUSTER_PROCESSES}». / CLUSTER_PROCESSES must be a whole number from 1 to 32, not "${process.env.CLUSTER_PROCESSES}".\n`);
   process.exit(1);
 }
 const host = process.env.HOST || '0.0.0.0';
@@ -76,13 +79,13 @@ try {
     const prefix = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).map((line) => `[${name}] ${line}\n`).join('');
     started.child.stderr!.on('data', (c: Buffer) => process.stderr.write(prefix(c)));
     void started.exited.then((code) => {
-      if (!stopping) process.stderr.write(`[${name}] stopped (exit ${code}): the proxy sends its forums to the other processes.\n`);
+      if (!stopping) process.stderr.write(`[${name}] зупинився (код ${code}): його форуми проксі передає іншим процесам. / stopped (exit ${code}): the proxy sends its forums to the other processes.\n`);
     });
   }
   proxy = await startHaproxy({ host, port, processes: processes.map((p) => p.port) }, join(folder, 'haproxy.cfg'));
   void proxy.exited.then((code) => {
     if (!stopping) {
-      process.stderr.write(`HAProxy stopped (exit ${code}):\n${proxy!.output().slice(-2000)}\n`);
+      process.stderr.write(`HAProxy зупинився (код ${code}), тож зупиняю все. / HAProxy stopped (exit ${code}), so everything stops:\n${proxy!.output().slice(-2000)}\n`);
       void stopAll(1);
     }
   });
@@ -101,7 +104,7 @@ const qr = loopbackOnly
 process.stdout.write(
   [
     '',
-    `  Віче працює: ${count} процеси за HAProxy, PostgreSQL / Viche is running: ${count} processes behind HAProxy, on PostgreSQL.`,
+    `  Віче працює за HAProxy, на PostgreSQL; процесів Віче: ${count}. / Viche is running behind HAProxy, on PostgreSQL: ${count} processes.`,
     '',
     ...(base.warning ? [`  ! ${base.warning}`, ''] : []),
     `  Форум / Forum: /f/${first.slug}/`,

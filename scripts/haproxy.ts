@@ -20,7 +20,10 @@ export function haproxyMissing(): string | null {
     execFileSync(HAPROXY, ['-v'], { stdio: 'ignore' });
     return null;
   } catch {
-    return `HAProxy is not installed (${HAPROXY}): install it with \`sudo apt-get install haproxy\` (Debian, Ubuntu), or set HAPROXY_BIN.`;
+    return (
+      `HAProxy не встановлено (${HAPROXY}): встановіть його командою \`sudo apt-get install haproxy\` (Debian, Ubuntu) або вкажіть його в HAPROXY_BIN. / ` +
+      `HAProxy is not installed (${HAPROXY}): install it with \`sudo apt-get install haproxy\` (Debian, Ubuntu), or set HAPROXY_BIN.`
+    );
   }
 }
 
