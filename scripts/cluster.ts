@@ -30,7 +30,8 @@ if (!Number.isInteger(count) || count < 1 || count > 32) {
 }
 const host = process.env.HOST || '0.0.0.0';
 const port = Number(process.env.PORT || 3000);
-const folder = join(ROOT, 'data', 'cluster');
+/** CLUSTER_DIR: where PostgreSQL's folder and HAProxy's configuration are kept (data/cluster by default). */
+const folder = process.env.CLUSTER_DIR || join(ROOT, 'data', 'cluster');
 mkdirSync(folder, { recursive: true });
 // The address phones are given is the proxy's: PUBLIC_URL, or this machine's LAN address.
 const base = phoneBaseUrl(port, process.env.PUBLIC_URL, host);

@@ -6,8 +6,9 @@
 // proxy counts each dot exactly once: none acknowledged is lost, none is doubled.
 
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { connect as netConnect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExportResults } from '../http/export.js';
@@ -157,3 +158,61 @@ describe.skipIf(missing !== null)(`two Viche processes behind HAProxy on Postgre
     expect(exported).toBe(actions.length);
   });
 });
+
+describe.skipIf(missing !== null)(`npm run cluster${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  const dir = tempDir();
+  // As root, PostgreSQL runs as another user (scripts/postgres.ts), who must be able to reach its folder inside this one.
+  chmodSync(dir, 0o755);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts PostgreSQL, the processes and HAProxy, prints the addresses on the proxy, and stops them all on Ctrl-C', { timeout: 180_000 }, async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cluster.ts'], {
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CLUSTER_PROCESSES: '2', CLUSTER_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      // Up once its last line is out; or it stopped, and says why.
+      await new Promise<void>((resolve, reject) => {
+        const check = setInterval(() => {
+          if (out.includes('Ctrl-C') || child.exitCode !== null) {
+            clearInterval(check);
+            if (child.exitCode === null) resolve();
+            else reject(new Error(out));
+          }
+        }, 100);
+      });
+      const base = `http://127.0.0.1:${port}`;
+      expect(out).toContain(`${base}/console?key=`);
+      expect(out).toMatch(new RegExp(`${base}/f/1/screen\\?key=`));
+      const processPorts = [...out.matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])).filter((p) => p !== port);
+      const pgPort = Number(/postgres:\/\/viche@127\.0\.0\.1:(\d+)/.exec(out)![1]);
+      expect(processPorts).toContain(pgPort);
+      // The forum the start-up text names, through the proxy: a phone's socket reaches the process that opens it.
+      const key = new URL(/(http:\S+\/console\?key=\S+)/.exec(out)![1]).searchParams.get('key')!;
+      const admin = await connect(`${base}/f/1`, { role: 'console', key });
+      const view = await admin.next<ConsoleView>('console');
+      expect(view.forum.phase).toBeDefined();
+      admin.close();
+
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      // Nothing is left listening: the proxy, each process, PostgreSQL.
+      for (const p of [port, ...processPorts]) expect(await listening(p), `port ${p}`).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = netConnect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
