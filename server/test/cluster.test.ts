@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ExportResults } from '../http/export.js';
 import type { ConsoleView, ListCommandName, ListCommandPayload, ListCommandResults, MeView } from '../../shared/protocol.js';
 import type { Ack } from '../../shared/protocol.js';
+import { FORUM_LOCK_CLASS } from '../forums/pgLease.js';
 import { haproxyMissing, startHaproxy, type RunningProxy } from '../../scripts/haproxy.js';
 import { startServerProcess, type ServerProcess } from '../../scripts/process.js';
 import { connect, joinPhone, ok, tempDir, type TestClient, type TestPhone } from './harness.js';
@@ -142,6 +143,13 @@ describe.skipIf(missing !== null)(`two Viche processes behind HAProxy on Postgre
       }),
     );
     expect(await serving(processes)).toEqual([1 - owner]);
+    // The forum's lock in PostgreSQL: one, held by the process left.
+    const locks = await postgres.sql<{ pid: number; app: string }>(
+      "SELECT l.pid, a.application_name AS app FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.granted",
+      [FORUM_LOCK_CLASS],
+    );
+    expect(locks).toHaveLength(1);
+    expect(locks[0].app).toBe('viche-lease');
 
     // Every dot of the burst sent again with its action id, acknowledged or not: each is taken once.
     for (const a of burst) {
