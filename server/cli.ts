@@ -113,9 +113,9 @@ process.stdout.write(lines.join('\n') + '\n');
 const loopDelayEvery = Number(process.env.LOOP_DELAY_LOG ?? 0);
 if (loopDelayEvery > 0) logLoopDelay(loopDelayEvery);
 // A machine-readable line for scripts and tests that start the server as a child process.
-process.stdout.write(
-  `VICHE_LISTENING ${JSON.stringify({ port: server.port, slug: server.slug, consoleUrl: server.consoleUrl, screenUrl: server.screenUrl, joinCode: server.joinCode })}\n`,
-);
+const listening = JSON.stringify({ port: server.port, slug: server.slug, consoleUrl: server.consoleUrl, screenUrl: server.screenUrl, joinCode: server.joinCode });
 // Opened for the text alone: the process the proxy routes the forum to opens it on its first use.
+// Let go before the line below, so that whoever waits for it finds the forum free.
 if (server.handOff) await server.forums.letGo(server.forums.primary()!.room.record.id);
+process.stdout.write(`VICHE_LISTENING ${listening}\n`);
 
