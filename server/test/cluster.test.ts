@@ -3,7 +3,8 @@
 // and voting through it, the process holding the forum killed with SIGKILL in the middle of a
 // burst of dots; the phones come back through the proxy to the other process, which takes the
 // forum's lease, and resend every dot of the burst with its action id. The export through the
-// proxy counts each dot exactly once: none acknowledged is lost, none is doubled.
+// proxy counts each dot exactly once: none acknowledged is lost, none is doubled. Then the proxy
+// itself is restarted under them, and they vote on through it.
 
 import { randomUUID } from 'node:crypto';
 import { chmodSync, rmSync } from 'node:fs';
@@ -65,7 +66,7 @@ describe.skipIf(missing !== null)(`two Viche processes behind HAProxy on Postgre
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('routes a forum to one process, and after that process is killed, to the other, losing and doubling nothing', { timeout: 180_000 }, async () => {
+  it('routes a forum to one process, and after that process is killed, to the other, losing and doubling nothing; the proxy restarted changes nothing', { timeout: 180_000 }, async () => {
     postgres = await startPostgres();
     const proxyPort = await freePort();
     const base = `http://127.0.0.1:${proxyPort}`;
@@ -157,6 +158,23 @@ describe.skipIf(missing !== null)(`two Viche processes behind HAProxy on Postgre
       await place(a);
       expect(a.acked, `${a.actionId} was not acknowledged after the phone came back`).toBe(true);
     }
+
+    // The proxy restarted: every connection through it drops, and comes back to the same process.
+    const beforeProxy = new Map<TestClient, number>(clients.map((c) => [c, c.mark()]));
+    const beforeIds = phones.map((p) => p.socket.id);
+    expect(beforeIds.every(Boolean)).toBe(true);
+    await proxy.stop();
+    await Promise.all(phones.map((p) => (p.socket.connected ? new Promise((resolve) => p.socket.once('disconnect', resolve)) : null)));
+    proxy = await startHaproxy({ host: '127.0.0.1', port: proxyPort, processes: processes.map((p) => p.port), checkEveryMs: 300 }, join(dir, 'haproxy.cfg'));
+    await Promise.all(phones.map((p) => p.next<MeView | null>('me', (me) => me?.participantId === p.me.participantId, beforeProxy.get(p))));
+    // Each on a new connection (a socket's id changes when it connects again).
+    for (const [i, p] of phones.entries()) expect(p.socket.id).not.toBe(beforeIds[i]);
+    for (const [i, p] of phones.entries()) {
+      const a = plan(p, ideaIds[(i + 3) % ideaIds.length]);
+      await place(a);
+      expect(a.acked).toBe(true);
+    }
+    expect(await serving(processes)).toEqual([1 - owner]);
 
     const res = await fetch(`${url}/api/export.json`, { headers: { 'x-facilitator-key': key } });
     expect(res.status).toBe(200);
