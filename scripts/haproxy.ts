@@ -5,7 +5,10 @@
 // handshake names its forum (/socket.io/?forum=<slug>), a page's address holds it (/f/<slug>/…),
 // and the proxy hashes that name onto the processes with a consistent hash. A process that dies
 // fails its health checks (/health) and its forums, and only its, hash onto the others; the first
-// connection there opens the forum from PostgreSQL once the dead process's lock is gone. Requests
+// connection there opens the forum from PostgreSQL once the dead process's lock is gone. A stick
+// table keeps each forum on the process it last went to, so that the dead process, once back,
+// does not get (and refuse) forums another holds; it lives in HAProxy's memory, so a restarted
+// HAProxy hashes afresh (the README says what that does). Requests
 // that name no forum (the forum list, the pages' files) are hashed by the client's address, so
 // that a socket's long-polling requests all reach the process that opened its session.
 
@@ -35,10 +38,15 @@ export interface ProxyConfig {
   processes: number[];
   /** How often each process's /health is asked (ms); two failures in a row take it out, two successes back. */
   checkEveryMs?: number;
+  /** A unix socket for HAProxy's runtime commands (`show servers state`). */
+  stats?: string;
 }
 
-export function haproxyConfig({ host, port, processes, checkEveryMs = 1000 }: ProxyConfig): string {
+export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stats }: ProxyConfig): string {
   return [
+    'global',
+    ...(stats ? [`  stats socket ${stats} mode 600 level admin`] : []),
+    '',
     // No maxconn: HAProxy takes it from the file descriptors it may open (ulimit -n).
     'defaults',
     '  mode http',
@@ -62,6 +70,10 @@ export function haproxyConfig({ host, port, processes, checkEveryMs = 1000 }: Pr
     '  http-request set-var(txn.route) url_param(forum)',
     '  http-request set-var(txn.route) path,field(3,/) if !{ var(txn.route) -m found } { path_beg /f/ }',
     '  http-request set-var(txn.route) src if !{ var(txn.route) -m found }',
+    // A forum stays where it went last, even once the process it hashed to is back: that one would
+    // refuse it while the other holds its lock.
+    '  stick-table type string len 64 size 100k expire 7d',
+    '  stick on var(txn.route) if { path_beg /socket.io/ } { url_param(forum) -m found } or { path_beg /f/ }',
     '  balance hash var(txn.route)',
     '  hash-type consistent',
     '  option httpchk',
@@ -112,4 +124,24 @@ export async function startHaproxy(config: ProxyConfig, file: string): Promise<R
       await exited;
     },
   };
+}
+
+/** Each process's state as HAProxy sees it now, by its name (viche1…): up or down, over the stats socket. */
+export async function processStates(stats: string): Promise<Record<string, 'up' | 'down'>> {
+  const { connect } = await import('node:net');
+  const text = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const s = connect(stats);
+    s.once('connect', () => s.write('show servers state processes\n'));
+    s.on('data', (c: Buffer) => (out += c.toString()));
+    s.once('end', () => resolve(out));
+    s.once('error', reject);
+  });
+  const states: Record<string, 'up' | 'down'> = {};
+  // Columns: be_id be_name srv_id srv_name srv_addr srv_op_state …; op state 2 is running.
+  for (const line of text.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length > 5 && /^\d+$/.test(cols[0])) states[cols[3]] = cols[5] === '2' ? 'up' : 'down';
+  }
+  return states;
 }

@@ -16,7 +16,7 @@ import type { ExportResults } from '../http/export.js';
 import type { ConsoleView, ListCommandName, ListCommandPayload, ListCommandResults, MeView } from '../../shared/protocol.js';
 import type { Ack } from '../../shared/protocol.js';
 import { FORUM_LOCK_CLASS } from '../forums/pgLease.js';
-import { haproxyMissing, startHaproxy, type RunningProxy } from '../../scripts/haproxy.js';
+import { haproxyMissing, processStates, startHaproxy, type RunningProxy } from '../../scripts/haproxy.js';
 import { startServerProcess, type ServerProcess } from '../../scripts/process.js';
 import { connect, joinPhone, ok, tempDir, type TestClient, type TestPhone } from './harness.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
@@ -72,7 +72,7 @@ describe.skipIf(missing !== null)(`two Viche processes behind HAProxy on Postgre
     const base = `http://127.0.0.1:${proxyPort}`;
     const env = { DATABASE_URL: postgres.url, LOAD_FORUMS: 'on-demand', TRUST_PROXY: '1', PUBLIC_URL: base, ADMISSION: 'open' };
     for (let i = 0; i < 2; i++) processes.push(await startServerProcess(env));
-    proxy = await startHaproxy({ host: '127.0.0.1', port: proxyPort, processes: processes.map((p) => p.port), checkEveryMs: 300 }, join(dir, 'haproxy.cfg'));
+    proxy = await startHaproxy({ host: '127.0.0.1', port: proxyPort, processes: processes.map((p) => p.port), checkEveryMs: 300, stats: join(dir, 'haproxy.sock') }, join(dir, 'haproxy.cfg'));
     const key = new URL(processes[0].consoleUrl).searchParams.get('key')!;
     // Each process let go of the forum it opened for its start-up text.
     expect(await serving(processes)).toEqual([]);
@@ -165,7 +165,7 @@ describe.skipIf(missing !== null)(`two Viche processes behind HAProxy on Postgre
     expect(beforeIds.every(Boolean)).toBe(true);
     await proxy.stop();
     await Promise.all(phones.map((p) => (p.socket.connected ? new Promise((resolve) => p.socket.once('disconnect', resolve)) : null)));
-    proxy = await startHaproxy({ host: '127.0.0.1', port: proxyPort, processes: processes.map((p) => p.port), checkEveryMs: 300 }, join(dir, 'haproxy.cfg'));
+    proxy = await startHaproxy({ host: '127.0.0.1', port: proxyPort, processes: processes.map((p) => p.port), checkEveryMs: 300, stats: join(dir, 'haproxy.sock') }, join(dir, 'haproxy.cfg'));
     await Promise.all(phones.map((p) => p.next<MeView | null>('me', (me) => me?.participantId === p.me.participantId, beforeProxy.get(p))));
     // Each on a new connection (a socket's id changes when it connects again).
     for (const [i, p] of phones.entries()) expect(p.socket.id).not.toBe(beforeIds[i]);
@@ -174,6 +174,19 @@ describe.skipIf(missing !== null)(`two Viche processes behind HAProxy on Postgre
       await place(a);
       expect(a.acked).toBe(true);
     }
+    expect(await serving(processes)).toEqual([1 - owner]);
+
+    // The killed process started again on its port, and back in the proxy's rotation: the forum stays
+    // where it went (the proxy's stick table), and a newcomer joins there, not refused by the process
+    // the forum hashes to.
+    const killedPort = processes[owner].port;
+    processes.push(await startServerProcess({ ...env, PORT: String(killedPort) }));
+    for (;;) {
+      if ((await processStates(join(dir, 'haproxy.sock')))[`viche${owner + 1}`] === 'up') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const newcomer = await joinPhone({ url, joinCode: first.joinCode }, 'Новенька', true);
+    clients.push(newcomer);
     expect(await serving(processes)).toEqual([1 - owner]);
 
     const res = await fetch(`${url}/api/export.json`, { headers: { 'x-facilitator-key': key } });
