@@ -13,7 +13,7 @@ import { PostgresStore } from '../server/db/postgres.js';
 import { SqliteStore } from '../server/db/sqlite.js';
 import type { BatchEntry, ForumStore } from '../server/db/store.js';
 import { tempDir } from '../server/test/harness.js';
-import { postgresMissing, startPostgres, type TestPostgres } from '../server/test/postgres.js';
+import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
 
 const SINGLE = 2000;
 const BATCHES = 200;

@@ -255,6 +255,8 @@ export interface RunningServer {
   /** The primary forum's part of its addresses: /f/<slug>. */
   readonly slug: string;
   io: AppServer;
+  /** Forums are opened on demand by any of several processes on one PostgreSQL database: one opened here for no one is let go. */
+  handOff: boolean;
   close(): Promise<void>;
 }
 
@@ -659,7 +661,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         }, secretsPollMs)
       : null;
   secretsPoll?.unref();
-  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url, listPollMs: config.listPollMs });
+  /** Several processes on one PostgreSQL database, each forum opened where the proxy sends it. */
+  const handOff = pgLease !== null && config.loadForums === 'on-demand';
+  const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url, listPollMs: config.listPollMs, handOff });
 
   let closed: Promise<void> | null = null;
   return {
@@ -702,6 +706,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       // On demand, before any forum is opened: the newest one's address.
       return forums.primary()?.room.record.slug ?? forums.records().at(-1)!.slug;
     },
+    handOff,
     io,
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -338,6 +338,22 @@ export class Forums<A extends Attached = Attached> {
   }
 
   /**
+   * Closes a forum open here that nothing uses now, giving up its lease: with several processes on
+   * one database, the process a proxy sends the forum's connections to then opens it on their first
+   * use, instead of refusing them while this one holds it for no one. Kept open when in use.
+   */
+  async letGo(id: string): Promise<void> {
+    const forum = this.live.get(id);
+    if (!forum || this.unloading.has(id) || this.holds.has(id) || (forum.attached.connections?.() ?? 0) > 0) return;
+    this.unloading.add(id);
+    try {
+      await this.unload(id, forum);
+    } finally {
+      this.unloading.delete(id);
+    }
+  }
+
+  /**
    * Keeps a forum open while a request to it runs (a long export, say), however long it takes;
    * returns what ends the hold (once only).
    */

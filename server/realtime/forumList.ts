@@ -42,6 +42,11 @@ export interface ForumListDeps {
   templatePath: string;
   /** How often the list is read again from the store while a console shows it (LIST_POLL_MS). */
   listPollMs?: number;
+  /**
+   * Several processes share the store and open forums on demand: a forum made here is let go at
+   * once, for the process the proxy routes its connections to (Forums.letGo).
+   */
+  handOff?: boolean;
 }
 
 const LIST = 'list';
@@ -128,6 +133,7 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
       if (!start.ok) throw new Refusal(start.error);
       const created = await forums.create(start.value);
       deps.log.info({ forumId: created.room.record.id, slug: created.room.record.slug, from: request.from.kind }, 'forum created');
+      if (deps.handOff) await forums.letGo(created.room.record.id);
       return { forumId: created.room.record.id, slug: created.room.record.slug };
     },
     'forums:archive': async ({ forumId, archived }) => {
