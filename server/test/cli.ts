@@ -29,7 +29,15 @@ export interface RunOptions {
   /** Run as another user (the tests of read-only files run as nobody, since root writes anything). */
   uid?: number;
   gid?: number;
+  /**
+   * As root, run without the capabilities that let root write through any file permission
+   * (setpriv drops them from the bounding set): root then meets permissions as their owner does.
+   */
+  withoutOverride?: boolean;
 }
+
+/** The capabilities by which root reads and writes through any file permission. */
+const OVERRIDES = '-dac_override,-dac_read_search,-fowner';
 
 /** The environment the CLI gets in tests, as scripts/process.ts gives it. */
 const BASE_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://viche.test:9' };
@@ -40,11 +48,15 @@ const BASE_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', PUBLIC_URL: 
  */
 export async function runScript(script: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<Finished> {
   const run = script === 'server/cli.ts' ? [await bundled(script)] : ['--import', 'tsx', join(ROOT, script)];
-  const child = spawn(process.execPath, [...run, ...args], {
+  const { withoutOverride, ...user } = options;
+  const [command, commandArgs] = withoutOverride
+    ? ['setpriv', ['--bounding-set', OVERRIDES, '--inh-caps', OVERRIDES, '--', process.execPath, ...run, ...args]]
+    : [process.execPath, [...run, ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, ...BASE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
+    ...user,
   });
   let stdout = '';
   let stderr = '';
