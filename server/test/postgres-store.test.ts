@@ -3,11 +3,10 @@
 // processes at once, one lock per forum across processes, and a whole server on DATABASE_URL.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ForumEvent } from '../../shared/forum/types.js';
-import { DEFAULT_RULES } from '../../shared/forum/types.js';
+import { created, joined, record } from './storeEvents.js';
 import { PostgresStore } from '../db/postgres.js';
 import { PG_SCHEMA_VERSION } from '../db/pgSchema.js';
-import { MemoryStore, type NewForum, type ServerLogEntry } from '../db/store.js';
+import { MemoryStore, type ServerLogEntry } from '../db/store.js';
 import { StartupError, StorageConflict, StorageUnavailable } from '../errors.js';
 import { FORUM_LOCK_CLASS, PostgresLease } from '../forums/pgLease.js';
 import { configFromEnv } from '../main.js';
@@ -16,18 +15,7 @@ import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js
 import { startTcpProxy } from './tcpProxy.js';
 import { startServerProcess } from '../../scripts/process.js';
 
-const record: NewForum = { id: 'f1', joinCode: '123456', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
 const entry: ServerLogEntry = { at: 1, action: 'created', forumId: 'f1', title: 'Т', detail: '' };
-const created: ForumEvent = {
-  type: 'forumCreated',
-  id: 'f1',
-  title: 'Т',
-  joinCode: '123456',
-  structure: { vision: 'Т', priorities: [{ code: '1', title: 'П', subtitle: '', color: '#000000', goals: [] }] },
-  rules: DEFAULT_RULES,
-  at: 1,
-};
-const joined = (n: number): ForumEvent => ({ type: 'participantJoined', participantId: `p${n}`, tokenHash: `h${n}`, name: `Ім’я ${n}`, at: n });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const missing = postgresMissing();

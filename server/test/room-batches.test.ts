@@ -7,7 +7,7 @@
 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, type ForumEvent, type ForumState } from '../../shared/forum/types.js';
+import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
 import type { Ack, ConsoleView, ScreenView } from '../../shared/protocol.js';
 import { SqliteStore } from '../db/sqlite.js';
@@ -15,6 +15,7 @@ import { MemoryStore, type BatchEntry, type ForumStore } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { ForumRoom } from '../forum/room.js';
 import { StorageHealth } from '../forum/storage.js';
+import { created, joined } from './storeEvents.js';
 import { connectConsole, connectScreen, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 
 type Failure = 'notStored' | 'unknownButStored' | 'unknownNotStored';
@@ -203,16 +204,6 @@ describe('a batch that fails while the next is gathered, over sockets', () => {
 });
 
 describe('a room writing one batch at a time', () => {
-  const created: ForumEvent = {
-    type: 'forumCreated',
-    id: 'f1',
-    title: 'Т',
-    joinCode: '123456',
-    structure: { vision: 'Т', priorities: [{ code: '1', title: 'П', subtitle: '', color: '#000000', goals: [] }] },
-    rules: DEFAULT_RULES,
-    at: 1,
-  };
-  const joined = (n: number): ForumEvent => ({ type: 'participantJoined', participantId: `p${n}`, tokenHash: `h${n}`, name: `Ім’я ${n}`, at: n });
   const renamed = (n: number, name: string): ForumEvent => ({ type: 'participantRenamed', participantId: `p${n}`, name });
 
   async function forum() {

@@ -6,28 +6,17 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ForumEvent } from '../../shared/forum/types.js';
-import { DEFAULT_RULES } from '../../shared/forum/types.js';
+import { created, joined, record } from './storeEvents.js';
 import { PostgresStore } from '../db/postgres.js';
 import { SqliteStore } from '../db/sqlite.js';
-import { MemoryStore, type ForumRecord, type ForumStore, type NewForum, type ServerLogEntry } from '../db/store.js';
+import { MemoryStore, type ForumRecord, type ForumStore, type ServerLogEntry } from '../db/store.js';
 import { StorageConflict } from '../errors.js';
 import { StorageHealth } from '../forum/storage.js';
 import { ForumRoom } from '../forum/room.js';
 import { tempDir } from './harness.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
 
-const record: NewForum = { id: 'f1', joinCode: '123456', createdAt: 1, joinSecret: 's', screenKey: 'sk' };
 const entry = (action: ServerLogEntry['action'], forumId = 'f1'): ServerLogEntry => ({ at: 1, action, forumId, title: 'Т', detail: '' });
-const created: ForumEvent = {
-  type: 'forumCreated',
-  id: 'f1',
-  title: 'Т',
-  joinCode: '123456',
-  structure: { vision: 'Т', priorities: [{ code: '1', title: 'П', subtitle: '', color: '#000000', goals: [] }] },
-  rules: DEFAULT_RULES,
-  at: 1,
-};
-const joined = (n: number): ForumEvent => ({ type: 'participantJoined', participantId: `p${n}`, tokenHash: `h${n}`, name: `Ім’я ${n}`, at: n });
 
 const dirs: string[] = [];
 afterEach(() => {
