@@ -145,7 +145,7 @@ function refundDots(state: ForumState, ideaId: string): string[] {
  * walk 200,000 of them (scripts/stalls.ts).
  */
 function refundDotsOn(state: ForumState, ideaIds: ReadonlySet<string>, held?: HeldDots): void {
-  foldDots(state, null, [...ideaIds], [], held ? held.keys() : undefined, held);
+  foldDots(state, null, [...ideaIds], [], held);
 }
 
 /**
@@ -160,17 +160,17 @@ export type HeldDots = ReadonlyMap<string, readonly string[]>;
  * none when the ideas are only taken off), a ballot at a time with its totals changed once per
  * priority. Taking every dot off and putting the moved ones back dot by dot (setDots 30,000 times
  * for a merge of 41 ideas on the largest forum) held the event loop 20 to 40 ms (scripts/stalls.ts).
- * `holders`: the ballots to look at, when the event names them (a merge); otherwise every ballot.
- * `held`: of each of those, the folded ideas it holds, when known (a void of many): only they are
- * looked at, not the whole ballot.
+ * `held`: the ballots holding dots on the folded ideas, each with those ideas, when known (a merge
+ * names them in its event, a void of many finds them first): only those dots are looked at;
+ * otherwise every ballot, whole.
  */
-function foldDots(state: ForumState, into: Idea | null, folded: readonly string[], moved: readonly DotMove[], holders?: Iterable<string>, held?: HeldDots): void {
+function foldDots(state: ForumState, into: Idea | null, folded: readonly string[], moved: readonly DotMove[], held?: HeldDots): void {
   const onto = new Map<string, number>();
   for (const m of moved) onto.set(m.participantId, (onto.get(m.participantId) ?? 0) + m.count);
   // Each folded idea's priority (the survivor's, as decideMerge requires; none for an unknown idea).
   const codeOf = new Map(folded.map((id) => [id, state.ideas.get(id)?.priorityCode]));
   const change = new Map<string, number>();
-  for (const participantId of holders ?? state.dots.keys()) {
+  for (const participantId of held?.keys() ?? state.dots.keys()) {
     const mine = state.dots.get(participantId);
     if (!mine) continue;
     change.clear();
@@ -483,7 +483,7 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
         if (!theirs) held.set(m.participantId, [m.ideaId]);
         else if (!theirs.includes(m.ideaId)) theirs.push(m.ideaId);
       }
-      foldDots(state, into, event.ideas, event.moved, held.keys(), held);
+      foldDots(state, into, event.ideas, event.moved, held);
       state.merges.set(event.mergeId, {
         id: event.mergeId,
         into: into.id,
