@@ -579,3 +579,26 @@ export function* warmConsole(state: ForumState, presence: Presence, rows: number
   }
   return built;
 }
+
+/**
+ * Builds every participant's console row again, `rows` rows a step (a step a turn of the event
+ * loop, see consoles.ts), each step from the forum as `shown` gives it then. A void or a merge
+ * changes the dots of most ballots at once: built in one turn with the rest of the view, 5,000
+ * rows held the loop 30 to 60 ms (scripts/stalls.ts). Participants who joined meanwhile come last,
+ * as in every list of rows; rows changed after they were built are the caller's to build again.
+ */
+export function* rowsInSteps(shown: () => ForumState, presence: Presence, rows: number): Generator<void, ConsoleParticipant[], void> {
+  const built: ConsoleParticipant[] = [];
+  for (;;) {
+    const state = shown();
+    const kept = keptRows(state);
+    let seen = 0;
+    for (const p of state.participants.values()) {
+      if (seen++ < built.length) continue;
+      built.push(rowOf(state, presence, p, ideaCountOf(state, p.id), kept));
+      if (built.length % rows === 0) break;
+    }
+    if (built.length >= state.participants.size) return built;
+    yield;
+  }
+}

@@ -8,7 +8,7 @@ import { diffView, type ViewPatch } from '../../shared/viewPatch.js';
 import type { Admission } from '../forum/admission.js';
 import type { Duplicates } from '../forum/duplicates.js';
 import type { ForumRoom } from '../forum/room.js';
-import { consoleView, hostView, warmConsole, type ConsoleStatus } from '../forum/views.js';
+import { consoleView, hostView, rowsInSteps, warmConsole, type ConsoleStatus } from '../forum/views.js';
 import type { Session } from './session.js';
 import { ViewStream } from './viewStream.js';
 import type { AppNamespace, AppSocket } from './connection.js';
@@ -81,6 +81,37 @@ export function consoleViews(
     };
     setImmediate(warm);
   }
+  // When a change names more rows than a part holds (a void, a merge), the rows are built again a
+  // part a turn before the view is (rowsInSteps), and the refresh asked for meanwhile waits for them;
+  // it waits too while the parts of the last patch are still going out, rather than sending them
+  // all in its own turn. A console that connects meanwhile is built its view at once.
+  let rebuilding: Generator<void, ConsoleParticipant[], void> | null = null;
+  /** A refresh was asked for while rows were being built or parts were waiting. */
+  let asked = false;
+  const rebuild = () => {
+    const steps = rowsInSteps(() => room.shown.state, room.presence, rowsPerPart);
+    rebuilding = steps;
+    rowsChanged = new Set();
+    const step = () => {
+      if (rebuilding !== steps) return;
+      const next = steps.next();
+      if (!next.done) return void setImmediate(step);
+      rebuilding = null;
+      lastRows = next.value;
+      // Whatever changed while they were built is built now, however much: a forum that keeps
+      // changing cannot keep its consoles waiting.
+      asked = false;
+      refresh(Date.now(), false, true);
+    };
+    setImmediate(step);
+  };
+  const askedAgain = () => {
+    if (!asked) return;
+    asked = false;
+    refresh(Date.now(), false);
+  };
+  const manyRowsChanged = () =>
+    lastRows !== undefined && room.state.participants.size > rowsPerPart && (rowsChanged === 'all' || rowsChanged.size > rowsPerPart);
   const base = (now: number): ConsoleView => {
     const shown = room.shown;
     const view = consoleView(shown.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
@@ -111,6 +142,7 @@ export function consoleViews(
     const part = waiting.shift();
     if (part) io.to(CONSOLES).emit('console:patch', part);
     if (waiting.length > 0) partTurn = setImmediate(nextPart);
+    else askedAgain();
   };
   /** Sends at once every part still waiting. */
   const sendParts = () => {
@@ -127,10 +159,21 @@ export function consoleViews(
   };
 
   /** Takes every audience's view now and sends each its patch. */
-  const refresh = (now: number, force: boolean) => {
+  const refresh = (now: number, force: boolean, rowsBuilt = false) => {
     const consoles = connected(CONSOLES);
     const hosts = io.adapter.rooms.get(HOSTS);
     if (!force && !consoles && !connected(JOINING) && !hosts?.size) return;
+    if (!force && (rebuilding || waiting.length > 0 || (!rowsBuilt && manyRowsChanged()))) {
+      asked = true;
+      if (!rebuilding && waiting.length === 0) rebuild();
+      return;
+    }
+    if (rebuilding) {
+      // Rows built from before the changes since are not known: all are built again now.
+      rebuilding = null;
+      rowsChanged = 'all';
+    }
+    asked = false;
     // The parts of the last patch still waiting go first: the next is made from the view they make.
     sendParts();
     const view = base(now);
