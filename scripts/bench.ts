@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { phoneAddress } from './fleet.js';
-import { runClosedLoop, runPacedEvening, type ForumTarget, type ShapeFigures, type StepFigures } from './load.js';
+import { runBareStorm, runClosedLoop, runPacedEvening, type ForumTarget, type ShapeFigures, type StepFigures } from './load.js';
 import { percentileOf as pct, rssMiB, wire } from './measure.js';
 import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
 import { startServerProcess, type ServerProcess } from './process.js';
@@ -40,6 +40,7 @@ import { benchSummaries } from './bench-summaries.js';
 import { benchUndo } from './bench-undo.js';
 import { benchCityCount } from './bench-city.js';
 import { benchStore } from './bench-store.js';
+import { reconnectSpreadMs } from '../server/forum/views.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -632,8 +633,31 @@ async function benchPaced(phones: number, storm: boolean) {
     const figures = await runPacedEvening(target, { phones, joinS: JOIN_S, ideasS: IDEAS_S, votingS: VOTING_S, storm, workers, log: progress });
     record(figures, load);
     report(figures, load);
+    if (storm && figures.storm) await bareStorms(phones, workers, figures.storm.allBackMs);
   } finally {
     await stop();
+  }
+}
+
+/**
+ * The same storm against a bare Socket.IO server, from as many clients in as many load processes:
+ * once with Socket.IO's own reconnect delays, once spread as the phone page spreads them in a hall
+ * of this size (reconnectSpreadMs); Viche's time is read against each.
+ */
+async function bareStorms(clients: number, workers: number, vicheMs: number) {
+  for (const reconnectWithinMs of [undefined, reconnectSpreadMs(clients)]) {
+    const bare = await startServerProcess({}, 'scripts/bare-server.ts');
+    try {
+      const b = await runBareStorm(`http://127.0.0.1:${bare.port}`, { clients, workers, reconnectWithinMs });
+      const how = reconnectWithinMs ? `spread over ${(reconnectWithinMs / 1000).toFixed(1)} s as the phones are` : "Socket.IO's own reconnect delays";
+      console.log(
+        `  bare Socket.IO storm (${how}): ${b.clients} clients all back (connected, an event answered) in ${(b.allBackMs / 1000).toFixed(2)} s ` +
+          `(p50 ${(b.back.p50 / 1000).toFixed(2)} s, p95 ${(b.back.p95 / 1000).toFixed(2)} s), ${b.notBack} not back; Viche's storm took ×${(vicheMs / b.allBackMs).toFixed(2)} as long`,
+      );
+    } finally {
+      bare.child.kill('SIGTERM');
+      await bare.exited;
+    }
   }
 }
 

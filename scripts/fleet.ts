@@ -134,6 +134,12 @@ export interface FleetOptions {
   ackTimeoutMs?: number;
   /** A bare Socket.IO server (scripts/bare-server.ts): nothing to join, every event acked at once. */
   bare?: boolean;
+  /**
+   * For a bare server: reconnect at a random moment within this many ms, as the phone page does
+   * when the phone view tells it the hall's spread (reconnectWithinMs); without it, Socket.IO's
+   * own delays as the fleet sets them for every phone.
+   */
+  reconnectWithinMs?: number;
 }
 
 export interface SubmittedIdea {
@@ -413,6 +419,11 @@ export class Fleet implements FleetLike {
         localAddress: phone.address,
       } as Parameters<typeof io>[1]);
       phone.socket = socket;
+      if (this.options.bare && this.options.reconnectWithinMs) {
+        socket.io.reconnectionDelay(this.options.reconnectWithinMs / 2);
+        socket.io.randomizationFactor(1);
+        socket.io.reconnectionDelayMax(Math.max(3000, this.options.reconnectWithinMs));
+      }
       socket.on('connect', () => {
         phone.connectedAt = clock();
         phone.inflight?.reconnected();
@@ -605,7 +616,7 @@ export class Fleet implements FleetLike {
    */
   async storm(at: number, timeoutMs: number): Promise<StormFigures> {
     const fig: Figures = {};
-    const phones = this.phones.filter((p) => p.socket && p.joined);
+    const phones = this.joinedPhones();
     await this.pause(at - clock());
     const dropAt = clock();
     const back: number[] = [];
@@ -624,6 +635,18 @@ export class Fleet implements FleetLike {
         };
         const timer = setTimeout(notYet, timeoutMs);
         this.aborters.add(notYet);
+        if (this.options.bare) {
+          // A bare server sends no view: back is connected again and answered once.
+          socket.once('connect', () => {
+            socket.emit('ping', {}, () => {
+              clearTimeout(timer);
+              this.aborters.delete(notYet);
+              back.push(clock() - dropAt);
+              resolve();
+            });
+          });
+          return;
+        }
         phone.onMe = () => {
           // Its view again, on the new connection.
           if (!socket.connected || phone.connectedAt <= dropAt || phone.meAt < phone.connectedAt || !phone.me) return;

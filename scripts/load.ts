@@ -650,6 +650,39 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
  * come back for `loopS`. Then the same phones do the same against a bare Socket.IO server, when
  * one is given, for the ratio: durable dot changes per second against bare acks per second.
  */
+/** What a reconnect storm took on a bare Socket.IO server. */
+export interface BareStormFigures {
+  clients: number;
+  back: Spread;
+  allBackMs: number;
+  notBack: number;
+}
+
+/**
+ * The reconnect storm against a bare Socket.IO server (scripts/bare-server.ts), for the ratio:
+ * `clients` clients, spread over `workers` processes as the hall's phones are, connect; then every
+ * connection is closed under them at once, and each is back when it is connected again and its
+ * first event is answered. With `reconnectWithinMs`, the clients reconnect within that window as
+ * the phone page does; without it, with the fleet's own Socket.IO delays (0.25 to 0.75 s).
+ */
+export async function runBareStorm(origin: string, options: { clients: number; workers: number; reconnectWithinMs?: number; timeoutMs?: number }): Promise<BareStormFigures> {
+  const fleets = makeFleets({ socketUrl: origin, bare: true, reconnectWithinMs: options.reconnectWithinMs }, options.clients, options.workers);
+  try {
+    await Promise.all(fleets.map((f) => f.join(0)));
+    const at = clock() + 500;
+    const dropped = await Promise.all(fleets.map((f) => f.storm(at, options.timeoutMs ?? 120_000)));
+    const backs = dropped.flatMap((r) => r.back);
+    return {
+      clients: dropped.reduce((a, r) => a + r.dropped, 0),
+      back: spread(backs),
+      allBackMs: backs.length ? Math.max(...backs) : NaN,
+      notBack: dropped.reduce((a, r) => a + r.notBack, 0),
+    };
+  } finally {
+    await Promise.all(fleets.map((f) => f.close()));
+  }
+}
+
 export async function runClosedLoop(target: ForumTarget, options: LoopOptions): Promise<ShapeFigures> {
   const run = startRun(target, options);
   const { log, ackTimeoutMs, workers, sampler, monitor, stage, steps, server } = run;
