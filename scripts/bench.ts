@@ -39,6 +39,7 @@ import { benchDoneActions } from './bench-done-actions.js';
 import { benchSummaries } from './bench-summaries.js';
 import { benchUndo } from './bench-undo.js';
 import { benchCityCount } from './bench-city.js';
+import { benchCityLoad } from './bench-city-load.js';
 import { benchStore } from './bench-store.js';
 import { reconnectSpreadMs } from '../server/forum/views.js';
 
@@ -685,11 +686,12 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, store. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, city, store. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
-const part = (name: string) => (!only ? name !== 'halls' : only.includes(name));
+// `halls` is never run unasked; `city` (a quarter of an hour at its default size) when asked or given BENCH_CITY.
+const part = (name: string) => (!only ? name !== 'halls' && (name !== 'city' || process.env.BENCH_CITY !== undefined) : only.includes(name));
 if (part('pages')) pageWeights();
 if (part('views')) benchViews(HALLS);
 if (part('connections')) await benchConnections();
@@ -719,5 +721,6 @@ if (part('snapshotserver')) await benchSnapshotServer();
 if (part('doneactions')) benchDoneActions();
 if (part('summaries')) await benchSummaries();
 if (part('citycount')) benchCityCount();
+if (part('city')) await benchCityLoad();
 if (part('store')) await benchStore();
 process.exit(0);
