@@ -15,8 +15,10 @@ import {
   PLACES_APART,
   SAME_PLACE,
   type IdeaText,
+  type LemmaOf,
   type PlaceWeights,
 } from '../shared/forum/similarity.js';
+import { ukrainianLemmatizer } from '../server/forum/lemmas.js';
 import { percentileOf } from './measure.js';
 
 /** A card of the labelled set: an idea and the group of cards that say the same thing. */
@@ -28,6 +30,17 @@ export interface LabelledIdea extends IdeaText {
 export interface LabelledSet {
   ideas: LabelledIdea[];
   lookAlikes: [string, string][];
+}
+
+/**
+ * Words to lemmas as the server reads them (server/forum/lemmas.ts), set by `measureWithLemmas`;
+ * unset, the light stemmer alone, as on the phone.
+ */
+let lemmaOf: LemmaOf | undefined;
+
+/** Measures from now on with the server's dictionary lemmas (true) or the stemmer alone. */
+export async function measureWithLemmas(on: boolean): Promise<void> {
+  lemmaOf = on ? await ukrainianLemmatizer() : undefined;
 }
 
 const TUNING_SET = new URL('../data/test/duplicate-ideas-uk.json', import.meta.url);
@@ -178,7 +191,7 @@ export function crossValidate(ideas: LabelledIdea[], apartGrid = CV_APART, sameG
 }
 
 function indexWith(ideas: IdeaText[], weights: PlaceWeights): DuplicateIndex {
-  const index = new DuplicateIndex(0.1, weights);
+  const index = new DuplicateIndex(0.1, weights, lemmaOf);
   for (const idea of ideas) index.add(idea);
   return index;
 }
@@ -220,7 +233,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
       `(${ideas.length - groupsLabelled} cards repeat another), Node ${process.version}`,
   );
 
-  const index = new DuplicateIndex();
+  const index = new DuplicateIndex(undefined, undefined, lemmaOf);
   for (const idea of ideas) index.add(idea);
   const thresholds = [...new Set([0.2, 0.23, 0.25, DUPLICATE_THRESHOLD, 0.3, 0.35, 0.4, 0.5])].sort((a, b) => a - b);
   console.log('\nthreshold  precision  recall     F1  groups suggested');
@@ -268,7 +281,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
   const addTimes: number[] = [];
   const groupTimes: number[] = [];
   for (let run = 0; run < 30; run++) {
-    const fresh = new DuplicateIndex();
+    const fresh = new DuplicateIndex(undefined, undefined, lemmaOf);
     let t = performance.now();
     for (const idea of forum) fresh.add(idea);
     indexTimes.push(performance.now() - t);
@@ -289,7 +302,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
 
   // The largest forum: 5,000 ideas, about 830 in each priority; an idea added, then withdrawn.
   const crowd = crowdOf(ideas, 5000);
-  const big = new DuplicateIndex();
+  const big = new DuplicateIndex(undefined, undefined, lemmaOf);
   for (const idea of crowd) big.add(idea);
   const bigAdds: number[] = [];
   for (let k = 0; k < 200; k++) {
@@ -306,6 +319,9 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
 export const HELD_OUT_SET = new URL('../data/test/duplicate-ideas-uk-heldout.json', import.meta.url);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // The server's method, with dictionary lemmas; STEMMER_ONLY=1 for the phone's, without.
+  await measureWithLemmas(process.env.STEMMER_ONLY !== '1');
+  console.log(lemmaOf ? 'Words read through the Hunspell dictionary for Ukrainian (the server)' : 'Words read by the light stemmer alone (the phone)');
   if (process.argv[2]) await benchDuplicates(process.argv[2]);
   else {
     // The tuning set, then the held-out set, side by side: only the second says how the method

@@ -9,8 +9,8 @@
 
 import type { Idea } from './types.js';
 import { placeRelation, placesOf } from './places.js';
-import { stemsUk } from './stemming.js';
-import { conceptOf } from './synonyms.js';
+import { stemsUk, type LemmaOf } from './stemming.js';
+import { conceptOf, isListed } from './synonyms.js';
 
 /** What the measure reads of an idea. */
 export type IdeaText = Pick<Idea, 'id' | 'priorityCode' | 'title' | 'description' | 'place'>;
@@ -22,7 +22,7 @@ export type IdeaText = Pick<Idea, 'id' | 'priorityCode' | 'title' | 'description
  */
 export const DUPLICATE_THRESHOLD = 0.27;
 
-export { normalizeUk, stemUk, stemsUk } from './stemming.js';
+export { normalizeUk, stemUk, stemsUk, type LemmaOf } from './stemming.js';
 
 // ---------------------------------------------------------------- fingerprints
 
@@ -140,8 +140,8 @@ function dot(a: SparseVector, b: SparseVector): number {
   return sum;
 }
 
-/** Everything the measure needs of an idea, computed once. */
-export function fingerprint(idea: IdeaText): IdeaFingerprint {
+/** Everything the measure needs of an idea, computed once; `lemmaOf` where a dictionary is at hand (the server). */
+export function fingerprint(idea: IdeaText, lemmaOf?: LemmaOf): IdeaFingerprint {
   const trigrams = new Map<number, number>();
   const stems = new Map<number, number>();
   const places = placesOf(idea);
@@ -153,7 +153,7 @@ export function fingerprint(idea: IdeaText): IdeaFingerprint {
     const fieldTrigrams = new Map<number, number>();
     // A stem counts once per field: a description that repeats a word is not more about it.
     const fieldStems = new Map<number, number>();
-    for (const stem of stemsUk(text, places.words)) {
+    for (const stem of stemsUk(text, places.words, lemmaOf, isListed)) {
       // Synonyms and surzhyk as one concept (synonyms.ts): мусор is сміття, фонарі освітлення.
       const concept = conceptOf(stem);
       const key = stemKey(concept);
@@ -345,6 +345,8 @@ export class DuplicateIndex {
   constructor(
     readonly floor = 0.1,
     private readonly placeWeights: PlaceWeights = PLACE_WEIGHTS,
+    /** Words to their lemmas, where a dictionary is at hand (server/forum/lemmas.ts). */
+    private readonly lemmaOf?: LemmaOf,
   ) {
     if (!(floor >= 0 && floor <= 1)) throw new RangeError(`floor ${floor} is outside [0, 1]`);
   }
@@ -371,7 +373,7 @@ export class DuplicateIndex {
   add(idea: IdeaText): void {
     const previous = this.entries.get(idea.id);
     if (previous) this.detach(previous);
-    const entry: Entry = { fp: fingerprint(idea), order: previous?.order ?? this.nextOrder++, peers: [], scores: [], themeScores: [] };
+    const entry: Entry = { fp: fingerprint(idea, this.lemmaOf), order: previous?.order ?? this.nextOrder++, peers: [], scores: [], themeScores: [] };
     let peers = this.byPriority.get(idea.priorityCode);
     if (!peers) this.byPriority.set(idea.priorityCode, (peers = new Set()));
     for (const peer of peers) {

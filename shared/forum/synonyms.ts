@@ -90,6 +90,11 @@ export function conceptOf(stem: string): string {
   return CONCEPTS.get(stem) ?? stem;
 }
 
+/** Whether a stem is one of the table's words. */
+export function isListed(stem: string): boolean {
+  return CONCEPTS.has(stem);
+}
+
 /** The groups as stems, for tests: each group's concept and the stems that map to it. */
 export function synonymGroups(): Map<string, string[]> {
   const groups = new Map<string, string[]>();
