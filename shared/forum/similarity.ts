@@ -10,6 +10,7 @@
 import type { Idea } from './types.js';
 import { placeRelation, placesOf } from './places.js';
 import { stemsUk, type LemmaOf } from './stemming.js';
+import { PAIR_WEIGHTS } from './pairWeights.js';
 import { conceptOf, isListed } from './synonyms.js';
 
 /** What the measure reads of an idea. */
@@ -42,6 +43,9 @@ export interface IdeaFingerprint {
   /** What is proposed: the title and description, without the words that name a place. */
   trigrams: SparseVector;
   stems: SparseVector;
+  /** The title's alone: a paraphrase often keeps the title's words and changes the rest. */
+  titleTrigrams: SparseVector;
+  titleStems: SparseVector;
   /** Where: place keys (places.ts), sorted; empty when the card names none. */
   places: string[];
   /** The text as typed, case and spacing aside: identical cards score exactly 1, and cards with no
@@ -144,6 +148,8 @@ function dot(a: SparseVector, b: SparseVector): number {
 export function fingerprint(idea: IdeaText, lemmaOf?: LemmaOf): IdeaFingerprint {
   const trigrams = new Map<number, number>();
   const stems = new Map<number, number>();
+  let titleTrigrams: SparseVector | null = null;
+  let titleStems: SparseVector | null = null;
   const places = placesOf(idea);
   const fields: [string, number][] = [
     [idea.title, TITLE_WEIGHT],
@@ -163,6 +169,10 @@ export function fingerprint(idea: IdeaText, lemmaOf?: LemmaOf): IdeaFingerprint 
     }
     addScaled(trigrams, fieldTrigrams, weight);
     addScaled(stems, fieldStems, weight);
+    if (!titleTrigrams) {
+      titleTrigrams = toUnitVector(fieldTrigrams);
+      titleStems = toUnitVector(fieldStems);
+    }
   }
   const bare = `${idea.title}\n${idea.description}\n${idea.place}`.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   return {
@@ -170,6 +180,8 @@ export function fingerprint(idea: IdeaText, lemmaOf?: LemmaOf): IdeaFingerprint 
     priorityCode: idea.priorityCode,
     trigrams: toUnitVector(trigrams),
     stems: toUnitVector(stems),
+    titleTrigrams: titleTrigrams!,
+    titleStems: titleStems!,
     places: places.keys,
     bare,
   };
@@ -181,10 +193,55 @@ export interface IdeaScores {
   theme: number;
 }
 
+/** What a learned pair scorer reads of two cards' words, each from 0 to 1 (PAIR_FEATURES names them). */
+export const PAIR_FEATURES = ['trigrams', 'stems', 'title trigrams', 'title stems', 'stems shared (of 3)'] as const;
+
+/** Stems two vectors share, counted up to `most`. */
+function sharedKeys(a: SparseVector, b: SparseVector, most: number): number {
+  const ak = a.keys;
+  const bk = b.keys;
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < ak.length && j < bk.length && n < most) {
+    if (ak[i] === bk[j]) {
+      n++;
+      i++;
+      j++;
+    } else if (ak[i] < bk[j]) i++;
+    else j++;
+  }
+  return n;
+}
+
+/** The features of a pair, in PAIR_FEATURES' order, written into `into`. */
+export function pairFeatures(a: IdeaFingerprint, b: IdeaFingerprint, into: number[] = []): number[] {
+  into[0] = dot(a.trigrams, b.trigrams);
+  into[1] = dot(a.stems, b.stems);
+  into[2] = dot(a.titleTrigrams, b.titleTrigrams);
+  into[3] = dot(a.titleStems, b.titleStems);
+  into[4] = sharedKeys(a.stems, b.stems, 3) / 3;
+  return into;
+}
+
+/**
+ * A learned pair scorer: one weight per feature (PAIR_FEATURES), then the bias; the theme score
+ * is the logistic of their sum. Trained on the tuning set (scripts/train-pair-scorer.ts).
+ */
+export type PairWeights = readonly number[];
+
+const features: number[] = [];
+
 /** The same project, wherever: the theme score. */
-function projectScore(a: IdeaFingerprint, b: IdeaFingerprint): number {
+function projectScore(a: IdeaFingerprint, b: IdeaFingerprint, weights: PairWeights | null = PAIR_WEIGHTS): number {
   if (a.bare === b.bare) return 1;
   if (a.stems.keys.length === 0 || b.stems.keys.length === 0) return 0;
+  if (weights) {
+    pairFeatures(a, b, features);
+    let z = weights[features.length];
+    for (let k = 0; k < features.length; k++) z += weights[k] * features[k];
+    return 1 / (1 + Math.exp(-z));
+  }
   // Rounding can put the same words a hair above 1.
   return Math.min(1, Math.max(0, TRIGRAM_SHARE * dot(a.trigrams, b.trigrams) + (1 - TRIGRAM_SHARE) * dot(a.stems, b.stems)));
 }
@@ -347,6 +404,8 @@ export class DuplicateIndex {
     private readonly placeWeights: PlaceWeights = PLACE_WEIGHTS,
     /** Words to their lemmas, where a dictionary is at hand (server/forum/lemmas.ts). */
     private readonly lemmaOf?: LemmaOf,
+    /** The pair scorer's weights; null for the fixed mixture. Others are for measuring. */
+    private readonly pairWeights: PairWeights | null = PAIR_WEIGHTS,
   ) {
     if (!(floor >= 0 && floor <= 1)) throw new RangeError(`floor ${floor} is outside [0, 1]`);
   }
@@ -378,7 +437,7 @@ export class DuplicateIndex {
     if (!peers) this.byPriority.set(idea.priorityCode, (peers = new Set()));
     for (const peer of peers) {
       // Scored in place, not through fingerprintScores: an object per pair was a tenth of an add at 5,000 ideas.
-      const theme = projectScore(entry.fp, peer.fp);
+      const theme = projectScore(entry.fp, peer.fp, this.pairWeights);
       if (theme < this.floor && theme + this.placeWeights.same < this.floor) continue;
       const duplicate = duplicateScore(theme, entry.fp, peer.fp, this.placeWeights);
       if (duplicate >= this.floor || theme >= this.floor) {
