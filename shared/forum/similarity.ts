@@ -72,7 +72,7 @@ const TRIGRAM_SHARE = 0.8;
  * the same words at places apart under any threshold tried, so that they are never a duplicate,
  * yet above 0, so that they stay among an idea's nearest.
  */
-export const PLACES_APART = 0.1;
+export const PLACES_APART = 0.2;
 export const SAME_PLACE = 0.1;
 
 /** How places weigh on the duplicate score; other values are for measuring (scripts/bench-duplicates.ts). */
