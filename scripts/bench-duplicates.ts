@@ -337,9 +337,13 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
 export const HELD_OUT_SET = new URL('../data/test/duplicate-ideas-uk-heldout.json', import.meta.url);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // The server's method, with dictionary lemmas; STEMMER_ONLY=1 for the phone's, without.
+  // The server's method: with dictionary lemmas where the optional dictionary-uk is installed; STEMMER_ONLY=1 without.
   await measureWithLemmas(process.env.STEMMER_ONLY !== '1');
-  console.log(lemmaOf ? 'Words read through the Hunspell dictionary for Ukrainian (the server)' : 'Words read by the light stemmer alone (the phone)');
+  console.log(
+    lemmaOf
+      ? 'Words read through the Hunspell dictionary for Ukrainian (the server, with the optional dictionary-uk installed)'
+      : 'Words read by the light stemmer alone (the phone, and the server without the optional dictionary-uk)',
+  );
   console.log(LEARNED ? `Words' score: the learned pair scorer (${PAIR_WEIGHTS ? 'as shipped' : 'fitted on the tuning set'}; fitted again in each fold when cross-validating)` : "Words' score: the fixed mixture of trigrams and stems");
   if (process.argv[2]) await benchDuplicates(process.argv[2]);
   else {

@@ -412,7 +412,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       lock = WriterLock.acquire(config.dbPath, config.port);
     }
     await listen(httpServer, config.port, config.host);
-    // The duplicate finder's dictionary, read once per process (a few hundred ms) before any forum opens.
+    // The duplicate finder's dictionary, where installed, read once per process (a few hundred ms) before any forum opens.
     lemmaOf = await ukrainianLemmatizer();
     if (!store && config.databaseUrl) {
       // Loaded only here: a server on its SQLite file never loads the PostgreSQL driver.

@@ -6,7 +6,8 @@
 // after, in slices of a few milliseconds (grouping a step at a time), at most a quarter of the
 // time, so that no action of the hall waits long behind it; the console is sent again as each
 // priority's groups are done, and meanwhile shows them as last worked out, without ideas that left
-// the wall. Words are read through the Hunspell dictionary for Ukrainian (lemmas.ts). Beside the duplicates (merge candidates), the same project at places apart is kept as
+// the wall. Words are read through the Hunspell dictionary for Ukrainian where it is installed (lemmas.ts).
+// Beside the duplicates (merge candidates), the same project at places apart is kept as
 // a theme (never merged), and each idea's three nearest ideas, all worked out with the groups.
 
 import { DuplicateIndex, type DuplicateGroup as SimilarGroup, type GroupKind, type LemmaOf } from '../../shared/forum/similarity.js';

@@ -1,5 +1,5 @@
 // Ukrainian words to their dictionary form (мусору → мусор, вулиць → вулиця, ліхтарями → ліхтар,
-// двору → двір), read from the Hunspell dictionary for Ukrainian (the `dictionary-uk` package,
+// двору → двір), read from the Hunspell dictionary for Ukrainian where it is installed (the optional `dictionary-uk` package,
 // brown-uk's dictionary): its word list holds each lemma with the flags of the suffix rules that
 // inflect it, so a word is undone by trying each rule whose suffix it ends with. Server-side only:
 // the dictionary is 8 MB, far too much for a phone, whose measure keeps the light stemmer.
@@ -167,14 +167,28 @@ function lemmaTable(dic: string): { flagsOf(word: string): string | undefined } 
 
 let ukrainian: Lemmatizer | undefined;
 
+/** Where the `dictionary-uk` package is installed, or null: it is not one of Viche's dependencies. */
+export function dictionaryFolder(): string | null {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('dictionary-uk'));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The Ukrainian lemmatizer, read from the `dictionary-uk` package's files once per process (about
- * 0.4 s). Read as text here rather than through the package's module, which would keep its 8 MB
- * of bytes for good beside the text.
+ * 0.4 s, about 25 MiB resident), or undefined when the package is not installed. It is not a
+ * dependency: the dictionary is GPL-3.0 where Viche is MIT, and on the held-out cards it moved the
+ * duplicate finder's F1 by less than a hundredth (README, How well duplicates are found), so an
+ * organiser who wants it installs it (`npm install dictionary-uk`) and the server reads it.
+ * Read as text here rather than through the package's module, which would keep its 8 MB of bytes
+ * for good beside the text.
  */
-export async function ukrainianLemmatizer(): Promise<Lemmatizer> {
+export async function ukrainianLemmatizer(): Promise<Lemmatizer | undefined> {
   if (!ukrainian) {
-    const folder = dirname(createRequire(import.meta.url).resolve('dictionary-uk'));
+    const folder = dictionaryFolder();
+    if (!folder) return undefined;
     const [aff, dic] = await Promise.all([readFile(join(folder, 'index.aff'), 'utf8'), readFile(join(folder, 'index.dic'), 'utf8')]);
     ukrainian ??= hunspellLemmatizer(aff, dic);
   }

@@ -5,14 +5,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint, fingerprintScores, type LemmaOf } from '../../shared/forum/similarity.js';
 import { stemsUk } from '../../shared/forum/stemming.js';
-import { hunspellLemmatizer, ukrainianLemmatizer } from '../forum/lemmas.js';
+import { dictionaryFolder, hunspellLemmatizer, ukrainianLemmatizer } from '../forum/lemmas.js';
 
 const idea = (id: string, title: string, description = '', place = '') => ({ id, priorityCode: '4', title, description, place });
 
-describe('Ukrainian lemmas from the Hunspell dictionary', () => {
+/** The dictionary is not one of Viche's dependencies (GPL-3.0; README): these run where it is installed (`npm install dictionary-uk`). */
+const installed = dictionaryFolder() !== null;
+
+describe.skipIf(!installed)(`Ukrainian lemmas from the Hunspell dictionary${installed ? '' : ' (skipped: dictionary-uk is not installed; it is optional)'}`, () => {
   let lemmaOf: LemmaOf;
   beforeAll(async () => {
-    lemmaOf = await ukrainianLemmatizer();
+    lemmaOf = (await ukrainianLemmatizer())!;
   });
 
   it.each([
@@ -63,6 +66,9 @@ describe('Ukrainian lemmas from the Hunspell dictionary', () => {
     expect(withLemmas).toBeGreaterThan(without);
   });
 
+});
+
+describe('the Hunspell reader', () => {
   it('reads a small dictionary of its own as Hunspell does: a rule applies only to its flag and condition', () => {
     const aff = ['SET UTF-8', 'SFX A Y 2', 'SFX A а и а', 'SFX A а ою а', 'SFX B Y 1', 'SFX B 0 у [^аеиіоуя]'].join('\n');
     const dic = ['3', 'вода/A', 'ліс/B', 'дуб', ''].join('\n');
