@@ -15,8 +15,13 @@ import {
   PLACES_APART,
   SAME_PLACE,
   type IdeaText,
+  type LemmaOf,
+  type PairWeights,
   type PlaceWeights,
 } from '../shared/forum/similarity.js';
+import { PAIR_WEIGHTS } from '../shared/forum/pairWeights.js';
+import { trainPairWeights } from './train-pair-scorer.js';
+import { ukrainianLemmatizer } from '../server/forum/lemmas.js';
 import { percentileOf } from './measure.js';
 
 /** A card of the labelled set: an idea and the group of cards that say the same thing. */
@@ -28,6 +33,30 @@ export interface LabelledIdea extends IdeaText {
 export interface LabelledSet {
   ideas: LabelledIdea[];
   lookAlikes: [string, string][];
+}
+
+/**
+ * Words to lemmas as the server reads them (server/forum/lemmas.ts), set by `measureWithLemmas`;
+ * unset, the light stemmer alone, as on the phone.
+ */
+let lemmaOf: LemmaOf | undefined;
+
+/** Measures from now on with the server's dictionary lemmas (true) or the stemmer alone. */
+export async function measureWithLemmas(on: boolean): Promise<void> {
+  lemmaOf = on ? await ukrainianLemmatizer() : undefined;
+}
+
+/**
+ * Whether the words' score is the learned pair scorer (fitted again on each fold's training
+ * cards when cross-validating) or the fixed mixture: as shipped (shared/forum/pairWeights.ts),
+ * unless SCORER=learned or SCORER=mixture says which to measure.
+ */
+const LEARNED = process.env.SCORER ? process.env.SCORER === 'learned' : PAIR_WEIGHTS !== null;
+/** The pair scorer's weights for the whole-set figures: those shipped, or fitted on the tuning set. */
+let shippedWeights: PairWeights | null | undefined;
+function pairWeightsOfTuning(): PairWeights | null {
+  if (shippedWeights === undefined) shippedWeights = LEARNED ? (PAIR_WEIGHTS ?? trainPairWeights(loadLabelledIdeas(), lemmaOf)) : null;
+  return shippedWeights;
 }
 
 const TUNING_SET = new URL('../data/test/duplicate-ideas-uk.json', import.meta.url);
@@ -124,11 +153,11 @@ export interface CrossValidated {
 }
 
 /** The threshold and place weights with the best pairwise F1 over `ideas`: on the whole tuning set, the defaults. */
-export function bestSettings(ideas: LabelledIdea[], apartGrid = CV_APART, sameGrid = CV_SAME) {
+export function bestSettings(ideas: LabelledIdea[], apartGrid = CV_APART, sameGrid = CV_SAME, pairWeights = pairWeightsOfTuning()) {
   let best = { f1: -1, threshold: DUPLICATE_THRESHOLD, apart: PLACES_APART, same: SAME_PLACE };
   for (const apart of apartGrid) {
     for (const same of sameGrid) {
-      const index = indexWith(ideas, { apart, same });
+      const index = indexWith(ideas, { apart, same }, pairWeights);
       for (const threshold of CV_THRESHOLDS) {
         const q = pairwiseQuality(allGroups(index, ideas, threshold), ideas);
         if (q.f1 > best.f1) best = { f1: q.f1, threshold, apart, same };
@@ -153,14 +182,16 @@ export function crossValidate(ideas: LabelledIdea[], apartGrid = CV_APART, sameG
   for (let f = 0; f < FOLDS; f++) {
     const train = ideas.filter((i) => fold.get(i.group) !== f);
     const test = ideas.filter((i) => fold.get(i.group) === f);
-    const best = bestSettings(train, apartGrid, sameGrid);
+    // The learned scorer is fitted on the fold's training cards alone.
+    const pairWeights = LEARNED ? trainPairWeights(train, lemmaOf) : null;
+    const best = bestSettings(train, apartGrid, sameGrid, pairWeights);
     chosen.push({ threshold: best.threshold, apart: best.apart, same: best.same });
     // The fold's cards grouped among all the cards, as a forum would hold them: a pair counts
     // when one of its cards is the fold's (the others' groups are never the fold's, so a pair of a
     // fold's card with another fold's is wrong, and weighs half here and half in the other fold's
     // turn), and the labelled pairs are the fold's.
     const inFold = (id: string) => fold.get(groupOfId.get(id)!) === f;
-    for (const ids of allGroups(indexWith(ideas, best), ideas, best.threshold)) {
+    for (const ids of allGroups(indexWith(ideas, best, pairWeights), ideas, best.threshold)) {
       for (let i = 0; i < ids.length; i++) {
         for (let j = i + 1; j < ids.length; j++) {
           const mine = Number(inFold(ids[i])) + Number(inFold(ids[j]));
@@ -177,8 +208,8 @@ export function crossValidate(ideas: LabelledIdea[], apartGrid = CV_APART, sameG
   return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall), chosen };
 }
 
-function indexWith(ideas: IdeaText[], weights: PlaceWeights): DuplicateIndex {
-  const index = new DuplicateIndex(0.1, weights);
+function indexWith(ideas: IdeaText[], weights: PlaceWeights, pairWeights = pairWeightsOfTuning()): DuplicateIndex {
+  const index = new DuplicateIndex(0.1, weights, lemmaOf, pairWeights);
   for (const idea of ideas) index.add(idea);
   return index;
 }
@@ -220,7 +251,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
       `(${ideas.length - groupsLabelled} cards repeat another), Node ${process.version}`,
   );
 
-  const index = new DuplicateIndex();
+  const index = new DuplicateIndex(undefined, undefined, lemmaOf, pairWeightsOfTuning());
   for (const idea of ideas) index.add(idea);
   const thresholds = [...new Set([0.2, 0.23, 0.25, DUPLICATE_THRESHOLD, 0.3, 0.35, 0.4, 0.5])].sort((a, b) => a - b);
   console.log('\nthreshold  precision  recall     F1  groups suggested');
@@ -268,7 +299,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
   const addTimes: number[] = [];
   const groupTimes: number[] = [];
   for (let run = 0; run < 30; run++) {
-    const fresh = new DuplicateIndex();
+    const fresh = new DuplicateIndex(undefined, undefined, lemmaOf, pairWeightsOfTuning());
     let t = performance.now();
     for (const idea of forum) fresh.add(idea);
     indexTimes.push(performance.now() - t);
@@ -289,7 +320,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
 
   // The largest forum: 5,000 ideas, about 830 in each priority; an idea added, then withdrawn.
   const crowd = crowdOf(ideas, 5000);
-  const big = new DuplicateIndex();
+  const big = new DuplicateIndex(undefined, undefined, lemmaOf, pairWeightsOfTuning());
   for (const idea of crowd) big.add(idea);
   const bigAdds: number[] = [];
   for (let k = 0; k < 200; k++) {
@@ -306,6 +337,14 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
 export const HELD_OUT_SET = new URL('../data/test/duplicate-ideas-uk-heldout.json', import.meta.url);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // The server's method: with dictionary lemmas where the optional dictionary-uk is installed; STEMMER_ONLY=1 without.
+  await measureWithLemmas(process.env.STEMMER_ONLY !== '1');
+  console.log(
+    lemmaOf
+      ? 'Words read through the Hunspell dictionary for Ukrainian (the server, with the optional dictionary-uk installed)'
+      : 'Words read by the light stemmer alone (the phone, and the server without the optional dictionary-uk)',
+  );
+  console.log(LEARNED ? `Words' score: the learned pair scorer (${PAIR_WEIGHTS ? 'as shipped' : 'fitted on the tuning set'}; fitted again in each fold when cross-validating)` : "Words' score: the fixed mixture of trigrams and stems");
   if (process.argv[2]) await benchDuplicates(process.argv[2]);
   else {
     // The tuning set, then the held-out set, side by side: only the second says how the method

@@ -19,7 +19,9 @@ import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
 import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
+import { ukrainianLemmatizer } from './forum/lemmas.js';
 import type { ForumRoom } from './forum/room.js';
+import type { LemmaOf } from '../shared/forum/stemming.js';
 import { StorageHealth } from './forum/storage.js';
 import { Forums, type Attached } from './forums/registry.js';
 import type { OpenForum } from './forums/openForum.js';
@@ -395,6 +397,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let store: ForumStore | null = config.store ?? null;
   const httpServer = createHttpServer();
   let template: { title: string; structure: Structure } | null = null;
+  let lemmaOf: LemmaOf | undefined;
   try {
     if (!store && config.databaseUrl && config.readOnly) {
       throw new StartupError(
@@ -409,6 +412,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       lock = WriterLock.acquire(config.dbPath, config.port);
     }
     await listen(httpServer, config.port, config.host);
+    // The duplicate finder's dictionary, where installed, read once per process (a few hundred ms) before any forum opens.
+    lemmaOf = await ukrainianLemmatizer();
     if (!store && config.databaseUrl) {
       // Loaded only here: a server on its SQLite file never loads the PostgreSQL driver.
       const [{ PostgresStore }, { PostgresLease }] = await Promise.all([import('./db/postgres.js'), import('./forums/pgLease.js')]);
@@ -506,7 +511,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       keyFromEnv: config.facilitatorKey !== undefined,
       periodMs: config.hallCodePeriodMs,
     });
-    const duplicates = new Duplicates(room);
+    const duplicates = new Duplicates(room, lemmaOf);
     dropNamespace(io, `/f/${slug}`);
     const nsp: AppNamespace = io.of(`/f/${slug}`);
     const realtime = attachRealtime(nsp, {

@@ -6,10 +6,11 @@
 // after, in slices of a few milliseconds (grouping a step at a time), at most a quarter of the
 // time, so that no action of the hall waits long behind it; the console is sent again as each
 // priority's groups are done, and meanwhile shows them as last worked out, without ideas that left
-// the wall. Beside the duplicates (merge candidates), the same project at places apart is kept as
+// the wall. Words are read through the Hunspell dictionary for Ukrainian where it is installed (lemmas.ts).
+// Beside the duplicates (merge candidates), the same project at places apart is kept as
 // a theme (never merged), and each idea's three nearest ideas, all worked out with the groups.
 
-import { DuplicateIndex, type DuplicateGroup as SimilarGroup, type GroupKind } from '../../shared/forum/similarity.js';
+import { DuplicateIndex, type DuplicateGroup as SimilarGroup, type GroupKind, type LemmaOf } from '../../shared/forum/similarity.js';
 import type { DuplicateGroup, NearestIdeas } from '../../shared/protocol.js';
 import type { ForumRoom } from './room.js';
 
@@ -29,7 +30,7 @@ const SLICE_MS = 10;
 const GAP_SHARE = 3;
 
 export class Duplicates {
-  private readonly index = new DuplicateIndex();
+  private readonly index: DuplicateIndex;
   /** Each priority's groups as last worked out. */
   private readonly byPriority = new Map<string, DuplicateGroup[]>();
   /** Each priority's themes, and its ideas' nearest, worked out with its groups. */
@@ -52,7 +53,12 @@ export class Duplicates {
   private later: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly room: ForumRoom) {
+  /** `lemmaOf`: words read through the dictionary (lemmas.ts), as `npm run bench:duplicates` measures them. */
+  constructor(
+    private readonly room: ForumRoom,
+    lemmaOf?: LemmaOf,
+  ) {
+    this.index = new DuplicateIndex(undefined, undefined, lemmaOf);
     for (const idea of room.state.ideas.values()) this.sync(idea.id);
     this.unsubscribe = room.onChange((effects) => {
       for (const id of effects.ideas) this.sync(id);

@@ -1,9 +1,12 @@
 // The console's duplicate suggestions on a real server: the same project at the same street is a
 // group to merge, the same project at another street a theme (never a merge), and each idea comes
-// with its nearest ideas, all kept up to date as ideas arrive and leave the wall.
+// with its nearest ideas, all kept up to date as ideas arrive and leave the wall; the words read
+// through the dictionary's lemmas.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint, fingerprintScores } from '../../shared/forum/similarity.js';
 import type { ConsoleView } from '../../shared/protocol.js';
+import { dictionaryFolder, ukrainianLemmatizer } from '../forum/lemmas.js';
 import { connectConsole, joinPhone, ok, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';
 
 describe('duplicates and themes in the console', () => {
@@ -48,5 +51,19 @@ describe('duplicates and themes in the console', () => {
     const after = await admin.next<ConsoleView>('console', (v) => v.themes.length === 0 && v.nearest.length === 3, mark);
     expect(nearest(after, kyivska)).toEqual([kyivskaToo]);
     expect(after.duplicates).toHaveLength(1);
+  });
+
+  // The dictionary is optional (GPL-3.0, not a dependency; README): without it the server reads words with the light stemmer alone.
+  it.skipIf(dictionaryFolder() === null)('reads the words through the dictionary, where it is installed: доріг and дорога, шкіл and школа score as one word', async () => {
+    const roads = ok(await phones[0].send('idea:submit', { priorityCode: '2', title: 'Дороги до шкіл' })).ideaId;
+    const road = ok(await phones[1].send('idea:submit', { priorityCode: '2', title: 'Безпечна дорога до школи для дітей з мікрорайону' })).ideaId;
+    const view = await admin.next<ConsoleView>('console', (v) => v.nearest.some((n) => n.id === roads && n.matches.length > 0));
+    const score = view.nearest.find((n) => n.id === roads)!.matches.find((m) => m.ideaId === road)!.score;
+    const card = (id: string, title: string) => ({ id, priorityCode: '2', title, description: '', place: '' });
+    const [a, b] = [card(roads, 'Дороги до шкіл'), card(road, 'Безпечна дорога до школи для дітей з мікрорайону')];
+    const lemmaOf = (await ukrainianLemmatizer())!;
+    // The server's score is the measure's with lemmas (to a hundredth), well above the stemmer's alone.
+    expect(score).toBe(Math.round(fingerprintScores(fingerprint(a, lemmaOf), fingerprint(b, lemmaOf)).duplicate * 100) / 100);
+    expect(score).toBeGreaterThan(fingerprintScores(fingerprint(a), fingerprint(b)).duplicate + 0.1);
   });
 });

@@ -30,12 +30,22 @@ const isKind = (word: string) => PLACE_KINDS.has(stemUk(word.toLowerCase()));
 const NUMBERED_KINDS = new Set('школ шк ліце гімназі садок садочок садк днз зош лікарн поліклінік'.split(' '));
 const isNumberedKind = (word: string) => NUMBERED_KINDS.has(stemUk(word.toLowerCase()));
 
+// Kinds after which a name is a street's even typed in lower case (вул. київська, площа перемоги).
+const STREET_KINDS = new Set('вул вулиц вулиць пров провулок провулк просп проспект пл площ майдан бул бульвар набережн'.split(' '));
+const isStreetKind = (word: string) => STREET_KINDS.has(stemUk(word.toLowerCase()));
+
+// A street's name as an adjective typed in lower case (на київській, по чуднівській, вздовж
+// бердичівської): the endings of -ська / -цька / -зька in every case.
+const STREET_ADJECTIVE = /^\p{Ll}+(?:ськ|цьк|зьк)(?:а|ій|у|ої|ою|ий|ого|ому|им|ім|е)$/u;
+
+const ADJECTIVE_ENDING = /(?:ий|ій|а|ої|ою|ого|ому|им|ім|у|е|і|ю)$/u;
+
 // Prepositions before a place's name: на Крошні, біля вокзалу, у Києві, по Київській.
 const BEFORE_PLACE = new Set('на біля у в до по від коло поблизу поруч вздовж уздовж навпроти через між за при'.split(' '));
 
 // Places that say no more than "in town": a card "у центрі" does not conflict with one on a
 // central street. Matched on the key.
-const VAGUE = new Set(['центр', 'центрі', 'місто', 'міст', 'всьом', 'скрізь', 'усьом', 'житомир', 'житомир', 'город']);
+const VAGUE = new Set(['центр', 'центрі', 'місто', 'міст', 'всьом', 'скрізь', 'усьом', 'житомир', 'житомир', 'город', 'меськ', 'житемирськ', 'украенськ']);
 
 // A place word's key: its stem with і ї е є о made one letter, since Ukrainian swaps them in a
 // name's last syllable as it declines (Тетерів / Тетереві, Київ / Києві, Житній / Житнього).
@@ -63,20 +73,41 @@ const isNumber = (word: string) => /^#?\d+$/u.test(word);
  */
 export function placesOf(idea: { title: string; description: string; place: string }): IdeaPlaces {
   const keys = new Set<string>();
-  const add = (word: string) => {
+  const add = (word: string): string | null => {
     const key = placeKey(word.toLowerCase());
-    if (!VAGUE.has(key) && key.length >= 3) keys.add(key);
+    if (VAGUE.has(key) || key.length < 3) return null;
+    keys.add(key);
+    return key;
+  };
+  const numbered = (kind: string, number: string) => `${stemUk(kind.toLowerCase())}${number.replace('#', '')}`;
+  /** A number's numbered kind after it (5 школа, 25-й ліцей, 3-тя гімназія): its index, or -1. */
+  const kindAfterNumber = (ws: string[], at: number): number => {
+    if (isNumberedKind(ws[at + 1] ?? '')) return at + 1;
+    // The ordinal's ending, typed after a hyphen: -й, -та, -тя, -ма, -го, -му, -ій.
+    if (/^\p{Ll}{1,3}$/u.test(ws[at + 1] ?? '') && isNumberedKind(ws[at + 2] ?? '')) return at + 2;
+    return -1;
   };
   const fieldWords = wordsOf(idea.place);
+  /** The key of the field's last name, which a house number after it makes one building. */
+  let lastName: string | null = null;
   for (let i = 0; i < fieldWords.length; i++) {
     const w = fieldWords[i].toLowerCase();
     if (isNumber(w)) {
       const kind = fieldWords[i - 1]?.toLowerCase();
-      if (kind && isNumberedKind(kind)) keys.add(`${stemUk(kind)}${w.replace('#', '')}`);
+      const kindAfter = kindAfterNumber(fieldWords, i);
+      if (kind && isNumberedKind(kind)) keys.add(numbered(kind, w));
+      else if (kindAfter >= 0) {
+        keys.add(numbered(fieldWords[kindAfter], w));
+        i = kindAfter;
+      }
+      // A house number: Київська, 15 and Київська, 40 are two buildings of one street.
+      else if (lastName && keys.delete(lastName)) keys.add(`${lastName}#${w.replace('#', '')}`);
+      lastName = null;
       continue;
     }
+    lastName = null;
     if (isKind(w) || BEFORE_PLACE.has(w) || w.length < 3) continue;
-    add(w);
+    lastName = add(w);
   }
   const words = new Set<string>();
   for (const text of [idea.title, idea.description]) {
@@ -85,14 +116,24 @@ export function placesOf(idea: { title: string; description: string; place: stri
       const lead = ws[i].toLowerCase();
       const next = ws[i + 1];
       if (isNumberedKind(lead) && isNumber(next)) {
-        keys.add(`${stemUk(lead)}${next.replace('#', '')}`);
+        keys.add(numbered(lead, next));
         words.add(lead);
         words.add(next.replace('#', ''));
         i++;
         continue;
       }
-      // A name before its kind: Київською вулицею, на Соборному майдані.
-      if (isName(ws[i]) && isKind(next) && !isKind(ws[i])) {
+      if (isNumber(lead)) {
+        const kindAt = kindAfterNumber(ws, i);
+        if (kindAt >= 0) {
+          keys.add(numbered(ws[kindAt], lead));
+          for (let k = i; k <= kindAt; k++) words.add(ws[k].toLowerCase().replace('#', ''));
+          i = kindAt;
+        }
+        continue;
+      }
+      // A name before its kind: Київською вулицею, на Соборному майдані; an adjective, so that a
+      // title's first word is not taken for one (Освітлення двору).
+      if (isName(ws[i]) && isKind(next) && !isKind(ws[i]) && ADJECTIVE_ENDING.test(lead)) {
         add(ws[i]);
         words.add(lead);
         continue;
@@ -104,18 +145,38 @@ export function placesOf(idea: { title: string; description: string; place: stri
       let j = i + 1;
       if (isKind(ws[j]) && j + 1 < ws.length) j++;
       if (isNumberedKind(ws[j - 1]) && isNumber(ws[j])) {
-        keys.add(`${stemUk(ws[j - 1].toLowerCase())}${ws[j].replace('#', '')}`);
+        keys.add(numbered(ws[j - 1], ws[j]));
         words.add(ws[j - 1].toLowerCase());
         words.add(ws[j].replace('#', ''));
         i = j;
         continue;
       }
-      if (!isName(ws[j])) continue;
+      // A name in lower case: after a street's kind (вул. київська), or a street's adjective
+      // after a preposition (на київській).
+      const afterStreetKind = j > i + 1 ? isStreetKind(ws[j - 1]) : isStreetKind(lead);
+      if (!isName(ws[j])) {
+        if (!(/^\p{Ll}{3,}$/u.test(ws[j] ?? '') && (afterStreetKind || STREET_ADJECTIVE.test(ws[j])))) continue;
+        if (isKind(ws[j]) || BEFORE_PLACE.has(ws[j])) continue;
+        const key = add(ws[j]);
+        words.add(ws[j]);
+        if (key && j + 1 < ws.length && isNumber(ws[j + 1])) {
+          keys.delete(key);
+          keys.add(`${key}#${ws[j + 1].replace('#', '')}`);
+          words.add(ws[j + 1].replace('#', ''));
+        }
+        i = j;
+        continue;
+      }
+      let last: string | null = null;
       for (; j < ws.length && isName(ws[j]); j++) {
-        add(ws[j]);
+        last = add(ws[j]) ?? last;
         words.add(ws[j].toLowerCase());
-        // A house number after a street: part of the place, not of the project.
-        if (j + 1 < ws.length && isNumber(ws[j + 1])) words.add(ws[j + 1].replace('#', ''));
+      }
+      // A house number after a street: part of the place, not of the project, and one building
+      // of it (на Київській 15, на Київській 40).
+      if (j < ws.length && isNumber(ws[j])) {
+        words.add(ws[j].replace('#', ''));
+        if (last && keys.delete(last)) keys.add(`${last}#${ws[j].replace('#', '')}`);
       }
       i = j - 1;
     }
@@ -129,8 +190,22 @@ export type PlaceRelation = 'same' | 'apart' | 'unknown';
 // Two keys name one place when one is the other with more of its ending kept (тетер from Тетерів,
 // тетерев from Тетерева): the stemmer cuts names' endings unevenly.
 const MIN_SHARED = 4;
-const oneName = (a: string, b: string) =>
-  a === b || (Math.min(a.length, b.length) >= MIN_SHARED && (a.startsWith(b) || b.startsWith(a)));
+// A building (киевськ#15) is one place with its street said alone (киевськ), apart from another
+// building of it (киевськ#40, and киевськ#1 too); a numbered place (школ5) is only itself, not
+// школ55.
+function oneName(a: string, b: string): boolean {
+  if (a === b) return true;
+  // Without allocating: this runs for every pair of ideas that share words, thousands per idea added.
+  const aHash = a.indexOf('#');
+  const bHash = b.indexOf('#');
+  const aName = aHash < 0 ? a : a.slice(0, aHash);
+  const bName = bHash < 0 ? b : b.slice(0, bHash);
+  if (aHash >= 0 && bHash >= 0 && a.slice(aHash) !== b.slice(bHash)) return false;
+  if (HAS_DIGIT.test(aName) || HAS_DIGIT.test(bName)) return aName === bName;
+  return aName === bName || (Math.min(aName.length, bName.length) >= MIN_SHARED && (aName.startsWith(bName) || bName.startsWith(aName)));
+}
+
+const HAS_DIGIT = /\d/;
 
 export function placeRelation(a: readonly string[], b: readonly string[]): PlaceRelation {
   if (a.length === 0 || b.length === 0) return 'unknown';

@@ -139,7 +139,7 @@ describe('ideaSimilarity', () => {
   });
 
   it('is symmetric, exactly, and within [0, 1] over every pair of the labelled set', () => {
-    const fps = cards.map(fingerprint);
+    const fps = cards.map((card) => fingerprint(card));
     const wrong: string[] = [];
     let compared = 0;
     for (let i = 0; i < fps.length; i++) {

@@ -9,8 +9,9 @@
 
 import type { Idea } from './types.js';
 import { placeRelation, placesOf } from './places.js';
-import { stemsUk } from './stemming.js';
-import { conceptOf } from './synonyms.js';
+import { stemsUk, type LemmaOf } from './stemming.js';
+import { PAIR_WEIGHTS } from './pairWeights.js';
+import { conceptOf, isListed } from './synonyms.js';
 
 /** What the measure reads of an idea. */
 export type IdeaText = Pick<Idea, 'id' | 'priorityCode' | 'title' | 'description' | 'place'>;
@@ -22,7 +23,7 @@ export type IdeaText = Pick<Idea, 'id' | 'priorityCode' | 'title' | 'description
  */
 export const DUPLICATE_THRESHOLD = 0.27;
 
-export { normalizeUk, stemUk, stemsUk } from './stemming.js';
+export { normalizeUk, stemUk, stemsUk, type LemmaOf } from './stemming.js';
 
 // ---------------------------------------------------------------- fingerprints
 
@@ -42,6 +43,9 @@ export interface IdeaFingerprint {
   /** What is proposed: the title and description, without the words that name a place. */
   trigrams: SparseVector;
   stems: SparseVector;
+  /** The title's alone: a paraphrase often keeps the title's words and changes the rest. */
+  titleTrigrams: SparseVector;
+  titleStems: SparseVector;
   /** Where: place keys (places.ts), sorted; empty when the card names none. */
   places: string[];
   /** The text as typed, case and spacing aside: identical cards score exactly 1, and cards with no
@@ -68,7 +72,7 @@ const TRIGRAM_SHARE = 0.8;
  * the same words at places apart under any threshold tried, so that they are never a duplicate,
  * yet above 0, so that they stay among an idea's nearest.
  */
-export const PLACES_APART = 0.1;
+export const PLACES_APART = 0.2;
 export const SAME_PLACE = 0.1;
 
 /** How places weigh on the duplicate score; other values are for measuring (scripts/bench-duplicates.ts). */
@@ -140,10 +144,12 @@ function dot(a: SparseVector, b: SparseVector): number {
   return sum;
 }
 
-/** Everything the measure needs of an idea, computed once. */
-export function fingerprint(idea: IdeaText): IdeaFingerprint {
+/** Everything the measure needs of an idea, computed once; `lemmaOf` where a dictionary is at hand (the server). */
+export function fingerprint(idea: IdeaText, lemmaOf?: LemmaOf): IdeaFingerprint {
   const trigrams = new Map<number, number>();
   const stems = new Map<number, number>();
+  let titleTrigrams: SparseVector | null = null;
+  let titleStems: SparseVector | null = null;
   const places = placesOf(idea);
   const fields: [string, number][] = [
     [idea.title, TITLE_WEIGHT],
@@ -153,7 +159,7 @@ export function fingerprint(idea: IdeaText): IdeaFingerprint {
     const fieldTrigrams = new Map<number, number>();
     // A stem counts once per field: a description that repeats a word is not more about it.
     const fieldStems = new Map<number, number>();
-    for (const stem of stemsUk(text, places.words)) {
+    for (const stem of stemsUk(text, places.words, lemmaOf, isListed)) {
       // Synonyms and surzhyk as one concept (synonyms.ts): мусор is сміття, фонарі освітлення.
       const concept = conceptOf(stem);
       const key = stemKey(concept);
@@ -163,6 +169,10 @@ export function fingerprint(idea: IdeaText): IdeaFingerprint {
     }
     addScaled(trigrams, fieldTrigrams, weight);
     addScaled(stems, fieldStems, weight);
+    if (!titleTrigrams) {
+      titleTrigrams = toUnitVector(fieldTrigrams);
+      titleStems = toUnitVector(fieldStems);
+    }
   }
   const bare = `${idea.title}\n${idea.description}\n${idea.place}`.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   return {
@@ -170,6 +180,8 @@ export function fingerprint(idea: IdeaText): IdeaFingerprint {
     priorityCode: idea.priorityCode,
     trigrams: toUnitVector(trigrams),
     stems: toUnitVector(stems),
+    titleTrigrams: titleTrigrams!,
+    titleStems: titleStems!,
     places: places.keys,
     bare,
   };
@@ -181,10 +193,55 @@ export interface IdeaScores {
   theme: number;
 }
 
+/** What a learned pair scorer reads of two cards' words, each from 0 to 1 (PAIR_FEATURES names them). */
+export const PAIR_FEATURES = ['trigrams', 'stems', 'title trigrams', 'title stems', 'stems shared (of 3)'] as const;
+
+/** Stems two vectors share, counted up to `most`. */
+function sharedKeys(a: SparseVector, b: SparseVector, most: number): number {
+  const ak = a.keys;
+  const bk = b.keys;
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < ak.length && j < bk.length && n < most) {
+    if (ak[i] === bk[j]) {
+      n++;
+      i++;
+      j++;
+    } else if (ak[i] < bk[j]) i++;
+    else j++;
+  }
+  return n;
+}
+
+/** The features of a pair, in PAIR_FEATURES' order, written into `into`. */
+export function pairFeatures(a: IdeaFingerprint, b: IdeaFingerprint, into: number[] = []): number[] {
+  into[0] = dot(a.trigrams, b.trigrams);
+  into[1] = dot(a.stems, b.stems);
+  into[2] = dot(a.titleTrigrams, b.titleTrigrams);
+  into[3] = dot(a.titleStems, b.titleStems);
+  into[4] = sharedKeys(a.stems, b.stems, 3) / 3;
+  return into;
+}
+
+/**
+ * A learned pair scorer: one weight per feature (PAIR_FEATURES), then the bias; the theme score
+ * is the logistic of their sum. Trained on the tuning set (scripts/train-pair-scorer.ts).
+ */
+export type PairWeights = readonly number[];
+
+const features: number[] = [];
+
 /** The same project, wherever: the theme score. */
-function projectScore(a: IdeaFingerprint, b: IdeaFingerprint): number {
+function projectScore(a: IdeaFingerprint, b: IdeaFingerprint, weights: PairWeights | null = PAIR_WEIGHTS): number {
   if (a.bare === b.bare) return 1;
   if (a.stems.keys.length === 0 || b.stems.keys.length === 0) return 0;
+  if (weights) {
+    pairFeatures(a, b, features);
+    let z = weights[features.length];
+    for (let k = 0; k < features.length; k++) z += weights[k] * features[k];
+    return 1 / (1 + Math.exp(-z));
+  }
   // Rounding can put the same words a hair above 1.
   return Math.min(1, Math.max(0, TRIGRAM_SHARE * dot(a.trigrams, b.trigrams) + (1 - TRIGRAM_SHARE) * dot(a.stems, b.stems)));
 }
@@ -345,6 +402,10 @@ export class DuplicateIndex {
   constructor(
     readonly floor = 0.1,
     private readonly placeWeights: PlaceWeights = PLACE_WEIGHTS,
+    /** Words to their lemmas, where a dictionary is at hand (server/forum/lemmas.ts). */
+    private readonly lemmaOf?: LemmaOf,
+    /** The pair scorer's weights; null for the fixed mixture. Others are for measuring. */
+    private readonly pairWeights: PairWeights | null = PAIR_WEIGHTS,
   ) {
     if (!(floor >= 0 && floor <= 1)) throw new RangeError(`floor ${floor} is outside [0, 1]`);
   }
@@ -371,12 +432,12 @@ export class DuplicateIndex {
   add(idea: IdeaText): void {
     const previous = this.entries.get(idea.id);
     if (previous) this.detach(previous);
-    const entry: Entry = { fp: fingerprint(idea), order: previous?.order ?? this.nextOrder++, peers: [], scores: [], themeScores: [] };
+    const entry: Entry = { fp: fingerprint(idea, this.lemmaOf), order: previous?.order ?? this.nextOrder++, peers: [], scores: [], themeScores: [] };
     let peers = this.byPriority.get(idea.priorityCode);
     if (!peers) this.byPriority.set(idea.priorityCode, (peers = new Set()));
     for (const peer of peers) {
       // Scored in place, not through fingerprintScores: an object per pair was a tenth of an add at 5,000 ideas.
-      const theme = projectScore(entry.fp, peer.fp);
+      const theme = projectScore(entry.fp, peer.fp, this.pairWeights);
       if (theme < this.floor && theme + this.placeWeights.same < this.floor) continue;
       const duplicate = duplicateScore(theme, entry.fp, peer.fp, this.placeWeights);
       if (duplicate >= this.floor || theme >= this.floor) {

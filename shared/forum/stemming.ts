@@ -65,10 +65,18 @@ export function stemUk(word: string): string {
 }
 
 /**
- * The stems of a text's meaningful words, in order; `skip` holds words (lower case, as typed) to
- * leave out, such as the ones that name a place (places.ts).
+ * A word's dictionary form (мусору → мусор), or undefined when unknown: the server reads it from a
+ * Hunspell dictionary (server/forum/lemmas.ts); the phone has none and cuts endings alone.
  */
-export function stemsUk(text: string, skip?: ReadonlySet<string>): string[] {
+export type LemmaOf = (word: string) => string | undefined;
+
+/**
+ * The stems of a text's meaningful words, in order; `skip` holds words (lower case, as typed) to
+ * leave out, such as the ones that name a place (places.ts). With `lemmaOf`, a word known to it is
+ * stemmed from its lemma, so двору and двір, вулиць and вулиця meet; but not a word whose own stem
+ * `keepAsCut` names (one the synonym table lists: it was written for the words as cut).
+ */
+export function stemsUk(text: string, skip?: ReadonlySet<string>, lemmaOf?: LemmaOf, keepAsCut?: (stem: string) => boolean): string[] {
   const words = text
     .replace(/´/g, "'")
     // № before NFKC, which would make it "No" and glue it to the number (школа №5).
@@ -86,7 +94,8 @@ export function stemsUk(text: string, skip?: ReadonlySet<string>): string[] {
     if (word === '' || STOP_WORDS.has(word) || skip?.has(word)) continue;
     // A lone letter is an initial or an abbreviation's tail (р-н, м.); a lone digit is a number.
     if (word.length === 1 && !/\p{N}/u.test(word)) continue;
-    const stem = stemUk(word);
+    const cut = stemUk(word);
+    const stem = !lemmaOf || keepAsCut?.(cut) ? cut : stemUk(lemmaOf(word) ?? word);
     if (!FILLER_STEMS.has(stem)) stems.push(stem);
   }
   return stems;

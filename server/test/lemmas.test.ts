@@ -1,0 +1,84 @@
+// The server's Ukrainian morphology (server/forum/lemmas.ts, the Hunspell dictionary for Ukrainian)
+// on hard words: vowel alternation, dropped vowels, plural-only nouns, readings that compete; and
+// what it does to the duplicate measure on pairs the light stemmer alone cannot join.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint, fingerprintScores, type LemmaOf } from '../../shared/forum/similarity.js';
+import { stemsUk } from '../../shared/forum/stemming.js';
+import { dictionaryFolder, hunspellLemmatizer, ukrainianLemmatizer } from '../forum/lemmas.js';
+
+const idea = (id: string, title: string, description = '', place = '') => ({ id, priorityCode: '4', title, description, place });
+
+/** The dictionary is not one of Viche's dependencies (GPL-3.0; README): these run where it is installed (`npm install dictionary-uk`). */
+const installed = dictionaryFolder() !== null;
+
+describe.skipIf(!installed)(`Ukrainian lemmas from the Hunspell dictionary${installed ? '' : ' (skipped: dictionary-uk is not installed; it is optional)'}`, () => {
+  let lemmaOf: LemmaOf;
+  beforeAll(async () => {
+    lemmaOf = (await ukrainianLemmatizer())!;
+  });
+
+  it.each([
+    ['двору', 'двір'],
+    ['столів', 'стіл'],
+    ['майданів', 'майдан'],
+    ['вулиць', 'вулиця'],
+    ['вулиці', 'вулиця'],
+    ['ліхтарями', 'ліхтар'],
+    ['зупинки', 'зупинка'],
+    ['світлофорів', 'світлофор'],
+    ['укриттів', 'укриття'],
+    ['майданчиків', 'майданчик'],
+    ['велодоріжок', 'велодоріжка'],
+    ['відремонтуйте', 'відремонтувати'],
+    // Two readings: the noun a card names before the verb's imperative (водити), and the
+    // plural-only noun (waste) whose stem is the word's own before відхід (a departure).
+    ['води', 'вода'],
+    ['відходів', 'відходи'],
+    // A lemma as typed is its own.
+    ['прибрати', 'прибрати'],
+    ['сміття', 'сміття'],
+  ])('reads "%s" as "%s"', (word, lemma) => {
+    expect(lemmaOf(word)).toBe(lemma);
+  });
+
+  it('knows nothing of surzhyk and Russian words, which the synonym table reads instead', () => {
+    expect(lemmaOf('остановки')).toBeUndefined();
+    expect(lemmaOf('скамейки')).toBeUndefined();
+  });
+
+  it('joins the forms the light stemmer keeps apart', () => {
+    const alone = (text: string) => stemsUk(text);
+    const read = (text: string) => stemsUk(text, undefined, lemmaOf);
+    expect(alone('доріг')).not.toEqual(alone('дорога'));
+    expect(read('доріг')).toEqual(read('дорога'));
+    expect(alone('шкіл')).not.toEqual(alone('школа'));
+    expect(read('шкіл')).toEqual(read('школа'));
+    // Imperative and infinitive of the same verb.
+    expect(read('відремонтуйте')).toEqual(read('відремонтувати'));
+  });
+
+  it('scores the same project in other forms higher with lemmas than without', () => {
+    const a = idea('a', 'Ремонт доріг у приватному секторі');
+    const b = idea('b', 'Полагодити дорогу, бо ями');
+    const without = fingerprintScores(fingerprint(a), fingerprint(b)).theme;
+    const withLemmas = fingerprintScores(fingerprint(a, lemmaOf), fingerprint(b, lemmaOf)).theme;
+    expect(withLemmas).toBeGreaterThan(without);
+  });
+
+});
+
+describe('the Hunspell reader', () => {
+  it('reads a small dictionary of its own as Hunspell does: a rule applies only to its flag and condition', () => {
+    const aff = ['SET UTF-8', 'SFX A Y 2', 'SFX A а и а', 'SFX A а ою а', 'SFX B Y 1', 'SFX B 0 у [^аеиіоуя]'].join('\n');
+    const dic = ['3', 'вода/A', 'ліс/B', 'дуб', ''].join('\n');
+    const lemma = hunspellLemmatizer(aff, dic);
+    expect(lemma('води')).toBe('вода');
+    expect(lemma('водою')).toBe('вода');
+    expect(lemma('лісу')).toBe('ліс');
+    // дуб has no flag B: дубу is not read, nor is a word no rule reaches.
+    expect(lemma('дубу')).toBeUndefined();
+    expect(lemma('дуб')).toBe('дуб');
+    expect(lemma('кіт')).toBeUndefined();
+  });
+});

@@ -1,0 +1,68 @@
+// Place recognition (places.ts) on hard cards: names typed in lower case, ordinal numbers before a
+// school, house numbers that make two buildings of one street, numbers that only look alike; and
+// what the duplicate measure makes of them: the same project at another place is a theme, another
+// project at the same place is neither.
+
+import { describe, expect, it } from 'vitest';
+import { placeRelation, placesOf } from './places.js';
+import { DUPLICATE_THRESHOLD, ideaSimilarity, themeSimilarity } from './similarity.js';
+
+const at = (title: string, place = '', description = '') => placesOf({ title, description, place }).keys;
+const idea = (id: string, title: string, place = '', description = '') => ({ id, priorityCode: '4', title, description, place });
+
+describe('places read off an idea card', () => {
+  it.each([
+    ['Тротуари на вул. київській', '', ['киевськ']],
+    ['Велодоріжка по чуднівській', '', ['чудневськ']],
+    ['Лавки на площі перемоги', '', ['перемег']],
+    ['Світлофор біля 25-ї школи', '', ['школ25']],
+    ['Укриття в 5 школі', '', ['школ5']],
+    ['Ремонт даху', '3-тя гімназія', ['гімназі3']],
+    ['Освітлення двору на Київській 15', '', ['киевськ#15']],
+    ['Освітлення двору', 'вул. Київська, 40', ['киевськ#40']],
+  ])('reads "%s" (place "%s") as %j', (title, place, keys) => {
+    expect(at(title, place)).toEqual(keys);
+  });
+
+  it('leaves out what only looks like a place', () => {
+    // A city-wide adjective after a preposition names no street.
+    expect(at('Прийом у міській лікарні без черг')).toEqual([]);
+    // A lower-case word after a preposition that is not a street's adjective.
+    expect(at('Фонтанчики на дитячих майданчиках')).toEqual([]);
+  });
+
+  it('tells buildings of one street apart, and a numbered place only from its own number', () => {
+    expect(placeRelation(at('Двір на Київській 15'), at('Двір на Київській 40'))).toBe('apart');
+    expect(placeRelation(at('Двір на Київській 1'), at('Двір на Київській 15'))).toBe('apart');
+    expect(placeRelation(at('Двір на Київській 15'), at('Двір', 'вул. Київська'))).toBe('same');
+    expect(placeRelation(at('Двір на Київській 15'), at('Двір', 'вул. Київська, 15'))).toBe('same');
+    expect(placeRelation(at('Укриття у школі №5'), at('Укриття у школі №55'))).toBe('apart');
+    expect(placeRelation(at('Укриття у 5-й школі'), at('Укриття у школі №5'))).toBe('same');
+  });
+});
+
+describe('the measure on places', () => {
+  it.each([
+    ['Освітлення двору на Київській 15', 'Освітлення двору на Київській 40'],
+    ['Укриття у школі №5', 'Бомбосховище в 55 школі'],
+    ['Тротуари на вул. київській', 'Тротуари на вул. чуднівській'],
+  ])('scores "%s" and "%s", the same project at two places, a theme and not a duplicate', (a, b) => {
+    expect(themeSimilarity(idea('a', a), idea('b', b))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
+    expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
+  });
+
+  it.each([
+    ['Тротуари на київській', 'Ремонт тротуарів', 'вул. Київська'],
+    ['Укриття у 5-й школі', 'Бомбосховище у школі №5', ''],
+  ])('finds "%s" and "%s" (place "%s") at one place a duplicate', (a, b, place) => {
+    expect(ideaSimilarity(idea('a', a), idea('b', b, place))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
+  });
+
+  it.each([
+    ['Ліхтарі на київській', 'Лавки на київській'],
+    ['Ремонт даху у 5-й школі', 'Укриття в школі №5'],
+  ])('keeps "%s" and "%s", other projects at one place, apart', (a, b) => {
+    expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
+    expect(themeSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
+  });
+});
