@@ -14,7 +14,6 @@
 import { randomUUID } from 'node:crypto';
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +27,7 @@ import type { ExportResults } from '../server/http/export.js';
 import type { VoterFigures, VoterPlan } from './city-voters.js';
 import { haproxyMissing, startHaproxy, type RunningProxy } from './haproxy.js';
 import { ProcessSampler, spread } from './measure.js';
-import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
+import { freePort, postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
 import { startServerProcess, type ServerProcess } from './process.js';
 
 const TEMPLATE = fileURLToPath(new URL('../data/zhytomyr-2030.json', import.meta.url));
@@ -45,17 +44,6 @@ const PROJECTS_PER_PRIORITY = 4;
 const HOURLY = [0.15, 0.08, 0.05, 0.05, 0.08, 0.2, 0.5, 0.9, 1.1, 1.0, 1.0, 1.05, 1.25, 1.2, 1.05, 1.0, 1.1, 1.5, 2.2, 2.75, 2.2, 1.5, 0.8, 0.3];
 
 const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The same day on every run: each voter's arrival (ms into the day) and the ideas it picks (a 32-bit LCG). */
 function cityDay(voters: number, dayMs: number, projects: string[][]): { arrivals: number[]; choices: string[][]; peakHour: number; peakRatio: number } {

@@ -72,7 +72,8 @@ function clusterUser(): { name: string; uid: number; gid: number } | null {
   throw new Error('running as root and there is neither a postgres nor a nobody user to run PostgreSQL as');
 }
 
-function freePort(): Promise<number> {
+/** A port free on loopback now (another program may yet take it before it is used). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
