@@ -638,7 +638,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // A connection to a forum not open here: opened first (on demand), or refused in words.
   attachNotServed(io, { onDemand: config.loadForums === 'on-demand', forums: () => forums as Forums<Attached> | undefined, log });
   const primary = () => forums.primary()!;
-  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
+  const lease = pgLease;
+  const storeReachable = lease ? () => lease.ping().then(() => true, () => false) : undefined;
+  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins, storeReachable });
   httpServer.on('request', app);
   // Backups: at every phase change, hourly while a forum runs, and at shutdown (server/db/backup.ts
   // says which are kept); the newest is shown on the console, also when `npm run backup` made it

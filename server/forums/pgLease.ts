@@ -45,6 +45,8 @@ export class PostgresLease implements ForumLease {
   /** Forums whose lock is being asked for now (tryAcquire). */
   private readonly asking = new Map<string, Promise<boolean>>();
   private retry: NodeJS.Timeout | null = null;
+  /** The ping under way (ping): one at a time. */
+  private pinging: Promise<void> | null = null;
   private closed = false;
 
   constructor(
@@ -109,6 +111,34 @@ export class PostgresLease implements ForumLease {
   onLost(listener: (forumId: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The forum's lock went with a lost connection and has not been taken back (or told lost) yet. */
+  suspended(forumId: string): boolean {
+    return this.regaining.has(forumId);
+  }
+
+  /**
+   * Whether PostgreSQL answers on the lock's connection within `timeoutMs` (made if there is none,
+   * which takes back the forums a lost one took): what /health says of the store. On a connection of
+   * its own, so a busy pool does not make a live process look dead.
+   */
+  ping(timeoutMs = 2000): Promise<void> {
+    this.pinging ??= (async () => {
+      let client: pg.Client;
+      try {
+        client = await this.connection();
+      } catch (err) {
+        throw pgStorageError(err, false);
+      }
+      try {
+        await client.query({ text: 'SELECT 1', query_timeout: timeoutMs } as pg.QueryConfig);
+      } catch (err) {
+        this.abandon(client, err);
+        throw pgStorageError(err, false);
+      }
+    })().finally(() => (this.pinging = null));
+    return this.pinging;
   }
 
   /** Whether this process holds the forum's lock now. */

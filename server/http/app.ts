@@ -45,6 +45,8 @@ export interface HttpOptions {
   trustProxy: number;
   log: Logger;
   origins: OriginCheck;
+  /** Whether the store answers now (PostgreSQL's, asked on each /health); without it, the store is taken as reachable. */
+  storeReachable?: () => Promise<boolean>;
 }
 
 export interface ForumRouterOptions {
@@ -246,7 +248,7 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
 const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg|-check)?$|console\/(tickets|report|poster)$)/;
 
-export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins }: HttpOptions): express.Express {
+export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins, storeReachable }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
@@ -278,14 +280,32 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
     }),
   );
 
-  app.get('/health', (_req, res) => {
+  // What a proxy in front asks every second. On a shared store (PostgreSQL) a process that cannot
+  // reach it answers 503, so that the proxy sends its phones to another (scripts/haproxy.ts), and
+  // says which forums it decides for now (`owned`: open here, their lease held; public, as the
+  // forum list is). On the SQLite file, as ever: the process is the store's only user.
+  app.get('/health', async (_req, res) => {
     const forum = forums.primary();
-    res.json({
-      ok: true,
-      forums: forums.list().length,
-      phase: forum?.room.state.phase ?? null,
-      joined: forum?.room.state.participants.size ?? 0,
-    });
+    const basic = { forums: forums.list().length, phase: forum?.room.state.phase ?? null, joined: forum?.room.state.participants.size ?? 0 };
+    if (!storeReachable) {
+      res.json({ ok: true, ...basic });
+      return;
+    }
+    const reachable = await storeReachable().catch(() => false);
+    const storage = forums.storage.status();
+    res
+      .status(reachable ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({
+        ok: reachable,
+        store: reachable ? 'reachable' : 'unreachable',
+        storage: storage.ok ? 'ok' : storage.cause,
+        ...basic,
+        owned: forums
+          .list()
+          .filter((f) => !f.room.servedElsewhere && !f.room.leaseSuspended())
+          .map((f) => f.room.record.slug),
+      });
   });
 
   app.get('/tickets.js', (_req, res) => {
