@@ -66,6 +66,8 @@ export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stat
     '',
     'frontend viche',
     `  bind ${host}:${port}`,
+    // Each process's metrics are read straight from it, never through the public address.
+    '  http-request deny deny_status 403 if { path_beg /metrics }',
     '  default_backend processes',
     '',
     'backend processes',

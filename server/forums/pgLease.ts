@@ -45,6 +45,8 @@ export class PostgresLease implements ForumLease {
   /** Forums whose lock is being asked for now (tryAcquire). */
   private readonly asking = new Map<string, Promise<boolean>>();
   private retry: NodeJS.Timeout | null = null;
+  /** Losses so far, for the metrics: the lock connection dropped while holding forums, and forums another process took. */
+  readonly losses = { connections: 0, forums: 0 };
   /** The ping under way (ping): one at a time. */
   private pinging: Promise<void> | null = null;
   private closed = false;
@@ -186,6 +188,7 @@ export class PostgresLease implements ForumLease {
   private dropped(client: pg.Client): void {
     if (client !== this.client) return;
     this.client = null;
+    if (this.held.size > 0) this.losses.connections++;
     for (const id of this.held) this.regaining.add(id);
     this.held.clear();
     if (!this.closed && this.regaining.size > 0) this.scheduleRetry(this.options.retryMs ?? 500);
@@ -211,7 +214,10 @@ export class PostgresLease implements ForumLease {
         continue;
       }
       if (rows[0].ok) this.held.add(id);
-      else for (const listener of this.listeners) listener(id);
+      else {
+        this.losses.forums++;
+        for (const listener of this.listeners) listener(id);
+      }
     }
   }
 }

@@ -24,6 +24,7 @@ import { httpErrors, notFound } from './errors.js';
 import { refuse, wantsPage } from './refusal.js';
 import { HOST_REFUSED, ORIGIN_REFUSED, type OriginCheck } from './origins.js';
 import type { Logger } from '../log.js';
+import { metricsAllowed, type ServerMetrics } from '../metrics.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
 import { exportResultsInTurns, resultsCsv } from './export.js';
@@ -47,6 +48,8 @@ export interface HttpOptions {
   origins: OriginCheck;
   /** Whether the store answers now (PostgreSQL's, asked on each /health); without it, the store is taken as reachable. */
   storeReachable?: () => Promise<boolean>;
+  /** GET /metrics, and the key that opens it (server/metrics.ts says who may read it). */
+  metrics?: { metrics: ServerMetrics; key: string | undefined };
 }
 
 export interface ForumRouterOptions {
@@ -248,7 +251,11 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
 const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg|-check)?$|console\/(tickets|report|poster)$)/;
 
-export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins, storeReachable }: HttpOptions): express.Express {
+/** Who is refused /metrics is told how to read it (server/metrics.ts). */
+const METRICS_REFUSED =
+  'Метрики читає лише Prometheus: з цього комп’ютера напряму до процесу або з ключем METRICS_KEY (Authorization: Bearer …). / Metrics are for Prometheus only: from this machine straight to the process, or with METRICS_KEY (Authorization: Bearer …).';
+
+export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins, storeReachable, metrics }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
@@ -306,6 +313,14 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
           .filter((f) => !f.room.servedElsewhere && !f.room.leaseSuspended())
           .map((f) => f.room.record.slug),
       });
+  });
+
+  app.get('/metrics', async (req, res) => {
+    if (!metrics || !metricsAllowed(req, metrics.key)) {
+      res.status(403).type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(METRICS_REFUSED);
+      return;
+    }
+    res.type(metrics.metrics.contentType).set('Cache-Control', 'no-store').send(await metrics.metrics.text());
   });
 
   app.get('/tickets.js', (_req, res) => {

@@ -154,6 +154,12 @@ describe.skipIf(clusterMissing !== null)(`faults of the cluster${skipped}`, () =
     expect(refusedWhileCut.acked).toBe(false);
     expect(refusedWhileCut.refusals).toEqual(['STORAGE_UNAVAILABLE']);
     expect((await healthOf(cut)).status).toBe(503);
+    // Its metrics, read straight from it (through the proxy they are refused), say so too.
+    expect((await fetch(`${cluster.base}/metrics`)).status).toBe(403);
+    const cutMetrics = await (await fetch(`http://127.0.0.1:${cut.port}/metrics`)).text();
+    expect(cutMetrics).toMatch(/^viche_store_up 0$/m);
+    expect(cutMetrics).toMatch(/^viche_lease_losses_total\{kind="connection"\} 1$/m);
+    expect(cutMetrics).toMatch(/^viche_forums_owned 0$/m);
 
     // The proxy takes it out and ends its connections: each phone is back, as itself, on the other process.
     await Promise.all(forum.phones.map((p) => p.next<MeView | null>('me', (me) => me?.participantId === p.me.participantId, marks.get(p))));
@@ -169,6 +175,9 @@ describe.skipIf(clusterMissing !== null)(`faults of the cluster${skipped}`, () =
     cluster.links[forum.owner].restore();
     await until(async () => (await healthOf(cut)).status === 200);
     expect((await healthOf(cut)).owned).toEqual([]);
+    const backMetrics = await (await fetch(`http://127.0.0.1:${cut.port}/metrics`)).text();
+    expect(backMetrics).toMatch(/^viche_store_up 1$/m);
+    expect(backMetrics).toMatch(/^viche_lease_losses_total\{kind="forum"\} 1$/m);
     const newcomer = await connect(`http://127.0.0.1:${cut.port}/f/${forum.slug}`, { role: 'phone', token: direct.token }).catch((err: Error) => err);
     // Either refused at the door, or on the first action: never decided there.
     if (!(newcomer instanceof Error)) {
