@@ -80,7 +80,7 @@ describe.skipIf(clusterMissing !== null)(`faults of the cluster${skipped}`, () =
     await holder.query('LOCK TABLE events IN SHARE MODE');
     const burst = phones.map((p, i) => plan(dots, p, forum.ideaIds[(i + 1) % 4]));
     const sent = burst.map((d) => place(d, 10_000));
-    await until(async () => (await cluster!.postgres.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO events%'")).length > 0);
+    await until(async () => (await cluster!.postgres.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO events%'")).length > 0, 'the batch held by the lock');
     await cluster.postgres.stopServer('immediate');
     await holder.end().catch(() => {});
     await Promise.all(sent);
@@ -105,7 +105,7 @@ describe.skipIf(clusterMissing !== null)(`faults of the cluster${skipped}`, () =
     expect([...codes]).toEqual(['STORAGE_UNAVAILABLE']);
 
     await cluster.postgres.startServer();
-    await until(async () => (await Promise.all(cluster!.processes.map(healthOf))).every((h) => h.status === 200));
+    await until(async () => (await Promise.all(cluster!.processes.map(healthOf))).every((h) => h.status === 200), 'every process healthy again');
     // The phone that was on the process comes back as a phone would, through the proxy (the forum
     // may have gone to the other process meanwhile).
     const back = await connect(forum.url, { role: 'phone', token: direct.token }, { reconnection: true });
@@ -163,7 +163,7 @@ describe.skipIf(clusterMissing !== null)(`faults of the cluster${skipped}`, () =
 
     // The proxy takes it out and ends its connections: each phone is back, as itself, on the other process.
     await Promise.all(forum.phones.map((p) => p.next<MeView | null>('me', (me) => me?.participantId === p.me.participantId, marks.get(p))));
-    await until(async () => (await healthOf(other)).owned?.includes(forum.slug) ?? false);
+    await until(async () => (await healthOf(other)).owned?.includes(forum.slug) ?? false, 'the other process owning the forum');
     for (const d of burst) await placeUntilAcked(d);
     // The phone that was on the cut process, back through the proxy as itself, sends its refused dot again.
     const back = await connect(forum.url, { role: 'phone', token: direct.token }, { reconnection: true });
@@ -173,7 +173,7 @@ describe.skipIf(clusterMissing !== null)(`faults of the cluster${skipped}`, () =
 
     // The link back: the cut process finds the forum's lock taken, and decides nothing more for it.
     cluster.links[forum.owner].restore();
-    await until(async () => (await healthOf(cut)).status === 200);
+    await until(async () => (await healthOf(cut)).status === 200, 'the cut process healthy again');
     expect((await healthOf(cut)).owned).toEqual([]);
     const backMetrics = await (await fetch(`http://127.0.0.1:${cut.port}/metrics`)).text();
     expect(backMetrics).toMatch(/^viche_store_up 1$/m);
@@ -226,7 +226,7 @@ describe.skipIf(clusterMissing !== null)(`faults of the cluster${skipped}`, () =
       const holders = await lockHolders(cluster);
       expect(holders).toHaveLength(1);
       await cluster.postgres.sql('SELECT pg_terminate_backend($1)', [holders[0]]);
-      await until(async () => (await lockHolders(cluster!)).length === 0);
+      await until(async () => (await lockHolders(cluster!)).length === 0, 'the lock let go');
       const onB: TestClient[] = [];
       for (const v of voters) onB.push(await connect(`http://127.0.0.1:${b.port}/f/${forum.slug}`, { role: 'phone', token: v.token }));
       cluster.clients.push(...onB);
@@ -242,7 +242,7 @@ describe.skipIf(clusterMissing !== null)(`faults of the cluster${skipped}`, () =
       const answers = raced.flatMap((r) => r.onA.refusals.map((code, i) => `${code}(${r.onA.causes[i]})`));
       console.log(`the woken process answered the raced dots with: ${answers.join(', ')}`);
       // Once it knows the forum is elsewhere, a resend there is refused too.
-      await until(async () => (await healthOf(a)).owned?.length === 0 && (await healthOf(b)).owned?.includes(forum.slug) === true);
+      await until(async () => (await healthOf(a)).owned?.length === 0 && (await healthOf(b)).owned?.includes(forum.slug) === true, 'the forum on the other process alone');
       for (const r of raced) {
         await place(r.onA);
         expect(r.onA.acked).toBe(false);

@@ -42,9 +42,13 @@ export async function healthOf(p: ServerProcess): Promise<ProcessHealth> {
   return { status: res.status, ...((await res.json()) as Omit<ProcessHealth, 'status'>) };
 }
 
-/** Polls `test` every 100 ms until it holds (the test's own timeout bounds it). */
-export async function until(test: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await test())) await new Promise((r) => setTimeout(r, 100));
+/** Polls `test` every 100 ms until it holds; after `ms`, fails saying what did not happen. */
+export async function until(test: () => Promise<boolean> | boolean, what = 'the condition', ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await test())) {
+    if (Date.now() > end) throw new Error(`waited ${ms / 1000} s for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export const dotsOn = (results: ExportResults, ideaId: string) => results.priorities.flatMap((p) => p.ideas).find((i) => i.id === ideaId)?.dots ?? 0;
