@@ -3,8 +3,9 @@
 //
 // Every request of one forum goes to one process, the one holding the forum's lease: a socket's
 // handshake names its forum (/socket.io/?forum=<slug>), a page's address holds it (/f/<slug>/…),
-// and the proxy hashes that name onto the processes with a consistent hash. A process that dies
-// fails its health checks (/health) and its forums, and only its, hash onto the others; the first
+// and the proxy hashes that name onto the processes with a consistent hash. A process that dies,
+// or cannot reach PostgreSQL (its /health answers 503), fails its health checks, its connections
+// are ended, and its forums, and only its, hash onto the others; the first
 // connection there opens the forum from PostgreSQL once the dead process's lock is gone. A stick
 // table keeps each forum on the process it last went to, so that the dead process, once back,
 // does not get (and refuse) forums another holds; it lives in HAProxy's memory, so a restarted
