@@ -42,6 +42,7 @@ import { benchCityCount } from './bench-city.js';
 import { benchCityLoad } from './bench-city-load.js';
 import { benchStore } from './bench-store.js';
 import { reconnectSpreadMs } from '../server/forum/views.js';
+import { benchFollow } from './bench-follow.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -686,7 +687,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, city, store. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, city, store, follow. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -723,4 +724,5 @@ if (part('summaries')) await benchSummaries();
 if (part('citycount')) benchCityCount();
 if (part('city')) await benchCityLoad();
 if (part('store')) await benchStore();
+if (part('follow')) await benchFollow();
 process.exit(0);

@@ -3,8 +3,9 @@
 //
 // Every request of one forum goes to one process, the one holding the forum's lease: a socket's
 // handshake names its forum (/socket.io/?forum=<slug>), a page's address holds it (/f/<slug>/…),
-// and the proxy hashes that name onto the processes with a consistent hash. A process that dies
-// fails its health checks (/health) and its forums, and only its, hash onto the others; the first
+// and the proxy hashes that name onto the processes with a consistent hash. A process that dies,
+// or cannot reach PostgreSQL (its /health answers 503), fails its health checks, its connections
+// are ended, and its forums, and only its, hash onto the others; the first
 // connection there opens the forum from PostgreSQL once the dead process's lock is gone. A stick
 // table keeps each forum on the process it last went to, so that the dead process, once back,
 // does not get (and refuse) forums another holds; it lives in HAProxy's memory, so a restarted
@@ -56,6 +57,8 @@ export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stat
     // A websocket stays open for the whole forum; Socket.IO's pings (25 s) keep it alive.
     '  timeout tunnel 1h',
     '  timeout http-request 10s',
+    // A check's answer may take a while on a busy machine: a process is taken out for silence, not slowness.
+    '  timeout check 3s',
     // The phones' own addresses reach the processes (their per-address limits; TRUST_PROXY=1).
     '  option forwardfor',
     // A connection to a process that just died is tried again on another before its checks fail.
@@ -64,6 +67,8 @@ export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stat
     '',
     'frontend viche',
     `  bind ${host}:${port}`,
+    // Each process's metrics are read straight from it, never through the public address.
+    '  http-request deny deny_status 403 if { path_beg /metrics }',
     '  default_backend processes',
     '',
     'backend processes',
@@ -80,7 +85,10 @@ export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stat
     // With a Host header: a process answers only under a name of its own (any IP address is one).
     '  http-check send meth GET uri /health ver HTTP/1.1 hdr Host 127.0.0.1',
     '  http-check expect status 200',
-    `  default-server check inter ${checkEveryMs} fall 2 rise 2`,
+    // A process taken out (dead, or unable to reach PostgreSQL: its /health says 503) has its
+    // connections ended too, so that its phones come back through the proxy to a process that can
+    // decide for them; they resend what was not acknowledged, under its action ids.
+    `  default-server check inter ${checkEveryMs} fall 2 rise 2 on-marked-down shutdown-sessions`,
     ...processes.map((p, i) => `  server viche${i + 1} 127.0.0.1:${p}`),
     '',
   ].join('\n');

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { listBackups, type BackupInfo, type BackupReason } from './db/backup.js';
 import { WriterLock } from './db/lock.js';
 import { FileLease, type ForumLease } from './forums/lease.js';
+import { ServerMetrics } from './metrics.js';
 import { checkDatabasePath, READ_ONLY_DETAIL, SqliteStore, startupErrorOf } from './db/sqlite.js';
 import { databaseUrlFrom, describeDatabase, pgStartupError } from './db/databaseUrl.js';
 import type { PostgresLease } from './forums/pgLease.js';
@@ -69,6 +70,8 @@ export interface ServerConfig {
    * share the database. Unset: the SQLite file at dbPath.
    */
   databaseUrl?: string;
+  /** METRICS_KEY: a bearer key for GET /metrics; without it, only a request made on this machine straight to the process may read it (server/metrics.ts). */
+  metricsKey?: string;
   store?: ForumStore;
   /** Who may write each forum (default: the database file's writer lock owns every forum in it). */
   lease?: ForumLease;
@@ -204,6 +207,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     host: env.HOST || '0.0.0.0',
     dbPath: env.VICHE_DB || `${ROOT}data/viche.db`,
     databaseUrl: databaseUrlFrom(env),
+    metricsKey: env.METRICS_KEY || undefined,
     publicUrl: env.PUBLIC_URL || undefined,
     facilitatorKey: key,
     templatePath: env.VICHE_TEMPLATE || `${ROOT}data/zhytomyr-2030.json`,
@@ -470,6 +474,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const storage = new StorageHealth();
   const opened = store;
+  const lease = pgLease;
+  const storeReachable = lease ? () => lease.ping().then(() => true, () => false) : undefined;
+  const metrics = new ServerMetrics({
+    forumsOwned: () => forums.list().filter((f) => !f.room.servedElsewhere && !f.room.leaseSuspended()).length,
+    connections: () => io.engine.clientsCount,
+    storeReachable: storeReachable ?? null,
+    leaseLosses: lease ? () => ({ ...lease.losses }) : null,
+  });
+  metrics.timeWrites(opened);
   if (opened.probeWrite) storage.probe = () => opened.probeWrite!();
   storage.events = {
     // Started read-only, the start-up text has said so: no fault to log every minute.
@@ -527,6 +540,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       duplicates,
       facilitatorKey: () => forums.facilitatorKey,
       rotateKey,
+      answered: metrics.answered,
     });
     const router = forumRouter({
       room,
@@ -643,7 +657,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // A connection to a forum not open here: opened first (on demand), or refused in words.
   attachNotServed(io, { onDemand: config.loadForums === 'on-demand', forums: () => forums as Forums<Attached> | undefined, log });
   const primary = () => forums.primary()!;
-  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
+  const app = createHttpApp({
+    forums,
+    clientDir: config.clientDir,
+    baseUrl: base.url,
+    record: config.record ?? {},
+    keys,
+    grants,
+    trustProxy: config.trustProxy ?? 0,
+    log,
+    origins,
+    storeReachable,
+    metrics: { metrics, key: config.metricsKey },
+  });
   httpServer.on('request', app);
   // Backups: at every phase change, hourly while a forum runs, and at shutdown (server/db/backup.ts
   // says which are kept); the newest is shown on the console, also when `npm run backup` made it

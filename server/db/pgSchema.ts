@@ -12,6 +12,9 @@ import { StartupError } from '../errors.js';
  */
 export const VICHE_LOCK_CLASS = 0x56696368;
 
+/** The channel each stored batch pokes the processes following its forum's log on (db/pgFollow.ts). */
+export const EVENTS_CHANNEL = 'viche_events';
+
 /**
  * Like SQLite's schema (db/sqlite.ts) at its latest version, with two differences: events are
  * deleted with their forum (ON DELETE CASCADE), and a snapshot's body is one row (PostgreSQL sends

@@ -12,7 +12,7 @@ import type { ForumEvent } from '../../shared/forum/types.js';
 import { StartupError, StorageConflict } from '../errors.js';
 import { pgFailureOf, pgStorageError } from './pgErrors.js';
 import { describeDatabase } from './databaseUrl.js';
-import { checkSchemaName, migrate } from './pgSchema.js';
+import { checkSchemaName, EVENTS_CHANNEL, migrate } from './pgSchema.js';
 import { connectionOptions, readLog, type RunQuery } from './pgLog.js';
 import { parseStoredEvent } from './sqlite.js';
 import { snapshotInWorker } from './snapshotInWorker.js';
@@ -332,15 +332,20 @@ export class PostgresStore implements ForumStore {
     }
     let inserted: number;
     try {
-      const result = await this.query(
-        `INSERT INTO events (forum_id, seq, type, payload, action_key, recorded_at)
-         SELECT $1::text, $2::bigint + u.n, u.t, u.p, u.k, $6::bigint
-         FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(t, p, k, n)
-         WHERE (SELECT COALESCE(MAX(seq), 0) FROM events WHERE forum_id = $1::text) = $2::bigint`,
+      // The rows, and a poke to the processes following the forum's log (db/pgFollow.ts), which
+      // PostgreSQL delivers only once the statement's transaction has committed.
+      const result = await this.query<{ inserted: number }>(
+        `WITH added AS (
+           INSERT INTO events (forum_id, seq, type, payload, action_key, recorded_at)
+           SELECT $1::text, $2::bigint + u.n, u.t, u.p, u.k, $6::bigint
+           FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(t, p, k, n)
+           WHERE (SELECT COALESCE(MAX(seq), 0) FROM events WHERE forum_id = $1::text) = $2::bigint
+           RETURNING seq)
+         SELECT count(*)::int AS inserted, CASE WHEN count(*) > 0 THEN pg_notify('${EVENTS_CHANNEL}', $1::text || ':' || max(seq)) END AS poked FROM added`,
         [forumId, afterSeq, rows.types, rows.payloads, rows.keys, Date.now()],
         true,
       );
-      inserted = result.rowCount ?? 0;
+      inserted = result.rows[0].inserted;
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (code === '23505') throw new StorageConflict(forumId, afterSeq, await this.lastSeqOf(forumId));

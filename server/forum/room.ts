@@ -67,6 +67,8 @@ const asStorageFailure = (failure: unknown): StorageUnavailable =>
     ? failure
     : new StorageUnavailable(failure instanceof StorageConflict ? 'busy' : 'io', String((failure as Error)?.message ?? failure));
 
+/** Why an action is refused while the forum's lease is asked for again (leaseSuspended). */
+const LEASE_SUSPENDED = 'PostgreSQL: the forum’s lock went with its connection and is being taken back';
 /** How many stored events the saved copy is rebuilt from per page, and how long one turn may read or copy. */
 const CATCH_UP_PAGE = 500;
 const CATCH_UP_TURN_MS = 8;
@@ -303,6 +305,7 @@ export class ForumRoom {
     const effects = this.effectsOf(events);
     if (events.length === 0) return effects;
     if (this.elsewhere) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
+    if (this.leaseSuspended()) throw new StorageUnavailable('io', LEASE_SUSPENDED);
     this.storage.guard();
     if (this.undone) throw this.undone;
     for (const event of events) applyEvent(this.state, event, this.heldOf.get(event));
@@ -778,6 +781,12 @@ export class ForumRoom {
   ownerLost(): void {
     this.elsewhere = true;
   }
+
+  /**
+   * Whether the forum's lease went with its connection and is not yet back: another process may
+   * hold it meanwhile, so nothing is decided here (the registry sets it from its lease).
+   */
+  leaseSuspended: () => boolean = () => false;
 
   /** The seq of the forum's last stored event. */
   get storedSeq(): number {

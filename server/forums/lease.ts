@@ -21,6 +21,11 @@ export interface ForumLease {
   release(forumId: string): Promise<void>;
   /** Told of each forum whose lease was taken from this process; returns the unsubscribe. */
   onLost(listener: (forumId: string) => void): () => void;
+  /**
+   * True while the forum's lease is neither held nor known lost: it went with a connection and is
+   * being asked for again. Its room decides nothing meanwhile, as another process may hold it.
+   */
+  suspended?(forumId: string): boolean;
 }
 
 /**

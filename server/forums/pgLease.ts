@@ -45,6 +45,10 @@ export class PostgresLease implements ForumLease {
   /** Forums whose lock is being asked for now (tryAcquire). */
   private readonly asking = new Map<string, Promise<boolean>>();
   private retry: NodeJS.Timeout | null = null;
+  /** Losses so far, for the metrics: the lock connection dropped while holding forums, and forums another process took. */
+  readonly losses = { connections: 0, forums: 0 };
+  /** The ping under way (ping): one at a time. */
+  private pinging: Promise<void> | null = null;
   private closed = false;
 
   constructor(
@@ -111,6 +115,34 @@ export class PostgresLease implements ForumLease {
     return () => this.listeners.delete(listener);
   }
 
+  /** The forum's lock went with a lost connection and has not been taken back (or told lost) yet. */
+  suspended(forumId: string): boolean {
+    return this.regaining.has(forumId);
+  }
+
+  /**
+   * Whether PostgreSQL answers on the lock's connection within `timeoutMs` (made if there is none,
+   * which takes back the forums a lost one took): what /health says of the store. On a connection of
+   * its own, so a busy pool does not make a live process look dead.
+   */
+  ping(timeoutMs = 2000): Promise<void> {
+    this.pinging ??= (async () => {
+      let client: pg.Client;
+      try {
+        client = await this.connection();
+      } catch (err) {
+        throw pgStorageError(err, false);
+      }
+      try {
+        await client.query({ text: 'SELECT 1', query_timeout: timeoutMs } as pg.QueryConfig);
+      } catch (err) {
+        this.abandon(client, err);
+        throw pgStorageError(err, false);
+      }
+    })().finally(() => (this.pinging = null));
+    return this.pinging;
+  }
+
   /** Whether this process holds the forum's lock now. */
   holds(forumId: string): boolean {
     return this.held.has(forumId) && this.client !== null;
@@ -156,6 +188,7 @@ export class PostgresLease implements ForumLease {
   private dropped(client: pg.Client): void {
     if (client !== this.client) return;
     this.client = null;
+    if (this.held.size > 0) this.losses.connections++;
     for (const id of this.held) this.regaining.add(id);
     this.held.clear();
     if (!this.closed && this.regaining.size > 0) this.scheduleRetry(this.options.retryMs ?? 500);
@@ -181,7 +214,10 @@ export class PostgresLease implements ForumLease {
         continue;
       }
       if (rows[0].ok) this.held.add(id);
-      else for (const listener of this.listeners) listener(id);
+      else {
+        this.losses.forums++;
+        for (const listener of this.listeners) listener(id);
+      }
     }
   }
 }

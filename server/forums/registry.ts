@@ -391,6 +391,8 @@ export class Forums<A extends Attached = Attached> {
   }
 
   private open(room: ForumRoom, latestSnapshot = 0): LiveForum<A> {
+    const lease = this.lease;
+    if (lease.suspended) room.leaseSuspended = () => lease.suspended!(room.record.id);
     const forum: LiveForum<A> = { room, attached: this.attach(room) };
     if (this.snapshots) room.keepSnapshots(this.snapshots, latestSnapshot);
     this.live.set(room.record.id, forum);

@@ -24,6 +24,7 @@ import { httpErrors, notFound } from './errors.js';
 import { refuse, wantsPage } from './refusal.js';
 import { HOST_REFUSED, ORIGIN_REFUSED, type OriginCheck } from './origins.js';
 import type { Logger } from '../log.js';
+import { metricsAllowed, type ServerMetrics } from '../metrics.js';
 import { addressOf } from '../realtime/handshake.js';
 import type { KeyGuard } from '../realtime/keys.js';
 import { exportResultsInTurns, resultsCsv } from './export.js';
@@ -45,6 +46,10 @@ export interface HttpOptions {
   trustProxy: number;
   log: Logger;
   origins: OriginCheck;
+  /** Whether the store answers now (PostgreSQL's, asked on each /health); without it, the store is taken as reachable. */
+  storeReachable?: () => Promise<boolean>;
+  /** GET /metrics, and the key that opens it (server/metrics.ts says who may read it). */
+  metrics?: { metrics: ServerMetrics; key: string | undefined };
 }
 
 export interface ForumRouterOptions {
@@ -246,7 +251,11 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
 const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg|-check)?$|console\/(tickets|report|poster)$)/;
 
-export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins }: HttpOptions): express.Express {
+/** Who is refused /metrics is told how to read it (server/metrics.ts). */
+const METRICS_REFUSED =
+  'Метрики читає лише Prometheus: з цього комп’ютера напряму до процесу або з ключем METRICS_KEY (Authorization: Bearer …). / Metrics are for Prometheus only: from this machine straight to the process, or with METRICS_KEY (Authorization: Bearer …).';
+
+export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins, storeReachable, metrics }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
@@ -278,14 +287,40 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
     }),
   );
 
-  app.get('/health', (_req, res) => {
+  // What a proxy in front asks every second. On a shared store (PostgreSQL) a process that cannot
+  // reach it answers 503, so that the proxy sends its phones to another (scripts/haproxy.ts), and
+  // says which forums it decides for now (`owned`: open here, their lease held; public, as the
+  // forum list is). On the SQLite file, as ever: the process is the store's only user.
+  app.get('/health', async (_req, res) => {
     const forum = forums.primary();
-    res.json({
-      ok: true,
-      forums: forums.list().length,
-      phase: forum?.room.state.phase ?? null,
-      joined: forum?.room.state.participants.size ?? 0,
-    });
+    const basic = { forums: forums.list().length, phase: forum?.room.state.phase ?? null, joined: forum?.room.state.participants.size ?? 0 };
+    if (!storeReachable) {
+      res.json({ ok: true, ...basic });
+      return;
+    }
+    const reachable = await storeReachable().catch(() => false);
+    const storage = forums.storage.status();
+    res
+      .status(reachable ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({
+        ok: reachable,
+        store: reachable ? 'reachable' : 'unreachable',
+        storage: storage.ok ? 'ok' : storage.cause,
+        ...basic,
+        owned: forums
+          .list()
+          .filter((f) => !f.room.servedElsewhere && !f.room.leaseSuspended())
+          .map((f) => f.room.record.slug),
+      });
+  });
+
+  app.get('/metrics', async (req, res) => {
+    if (!metrics || !metricsAllowed(req, metrics.key)) {
+      res.status(403).type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(METRICS_REFUSED);
+      return;
+    }
+    res.type(metrics.metrics.contentType).set('Cache-Control', 'no-store').send(await metrics.metrics.text());
   });
 
   app.get('/tickets.js', (_req, res) => {

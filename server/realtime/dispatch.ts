@@ -30,6 +30,8 @@ export interface DispatchDeps {
   room: ForumRoom;
   log: Logger;
   services: (socket: AppSocket) => HandlerServices;
+  /** Told of every answer (the metrics count them). */
+  answered?: (result: Ack<unknown>) => void;
 }
 
 export function refusalAck(lang: Lang, error: RuleError): Ack<never> {
@@ -71,6 +73,8 @@ export interface CommandPath<N extends string> {
   limited?(): boolean;
   /** Runs a command that passed: its payload is the schema's output. */
   run(name: N, data: unknown, ack: (result: Ack<unknown>) => void): void;
+  /** Told of every answer (the metrics count them). */
+  answered?: (result: Ack<unknown>) => void;
 }
 
 /**
@@ -86,14 +90,16 @@ export function receiveCommands<N extends string>(socket: { onAny(listener: (eve
     const payload = name === null ? undefined : args[0];
     const rawAck = name === null ? args.at(-1) : args[1];
     const verdict = path.withinLimits(name, payload, rawAck);
+    const answered = path.answered;
+    const given = rawAck as (result: Ack<unknown>) => void;
+    const ack = answered && typeof rawAck === 'function' ? (result: Ack<unknown>) => (answered(result), given(result)) : given;
     if (!verdict.ok) {
       if (path.limited?.()) return;
-      if (typeof rawAck === 'function') refuse(rawAck as (r: Ack<never>) => void, { code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
+      if (typeof rawAck === 'function') refuse(ack, { code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
       return;
     }
     // Without an ack function nobody could learn the outcome; the command is refused unseen.
     if (typeof rawAck !== 'function') return;
-    const ack = rawAck as (result: Ack<unknown>) => void;
     if (name === null) return refuse(ack, { code: 'BAD_INPUT', params: { field: 'command' } });
     const command = path.commands[name];
     if (command.roles && !command.roles.includes(path.sender.role)) return refuse(ack, { code: 'FORBIDDEN' });
@@ -161,6 +167,7 @@ export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
     // A command that decides across turns of the event loop (a merge of thousands of ballots)
     // holds the forum's order: what comes meanwhile is taken after it, in order.
     run: (name, data, ack) => deps.room.whenFree(() => run(name, data, ack)),
+    answered: deps.answered,
   });
 
   function run(name: CommandName, parsedData: unknown, ack: (result: Ack<unknown>) => void): void {

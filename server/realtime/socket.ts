@@ -18,6 +18,7 @@ import type { AppNamespace, AppSocket } from './connection.js';
 import { startPushing, type PushOptions } from './push.js';
 import { HOSTS, hostRoom, participantRoom, PHONES, SCREENS, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
+import type { Ack } from '../../shared/protocol.js';
 import { IdeaWall } from './wall.js';
 
 /** Projectors opened with the display key, not the facilitator's: a new display key disconnects them. */
@@ -39,6 +40,8 @@ export interface RealtimeDeps {
   push?: PushOptions;
   health: HealthSource;
   duplicates: Duplicates;
+  /** Told of every command's answer (the metrics count them). */
+  answered?: (result: Ack<unknown>) => void;
 }
 
 export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close(): void } {
@@ -203,7 +206,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       );
     }
 
-    handleCommands(socket, { room, log, services: () => own });
+    handleCommands(socket, { room, log, services: () => own, answered: deps.answered });
   });
 
   // A join the disk refused is taken back, but its connection was bound when it was taken: it would

@@ -419,6 +419,38 @@ describe.skipIf(missing !== null)('postgres', () => {
       expect(stored[0].n).toBe(2);
     }, 60_000);
 
+    it('a server whose lock connection alone dropped decides nothing until it has the lock back; taken meanwhile, the forum is elsewhere', async () => {
+      await pg.sql('CREATE DATABASE lockless');
+      const databaseUrl = pg.urlOf('lockless');
+      // No retry within the test: the lock comes back only when asked for (ping).
+      const lease = new PostgresLease(databaseUrl, { retryMs: 600_000 });
+      const other = new PostgresLease(databaseUrl);
+      leases.push(lease, other);
+      const server = await startTestServer({ databaseUrl, lease });
+      servers.push(server);
+      const id = server.room.record.id;
+      const admin = await connectConsole(server);
+      const phone = await joinPhone(server, 'Оля');
+      clients.push(admin, phone);
+      ok(await admin.send('phase:set', { to: 'ideas' }));
+      ok(await phone.send('idea:submit', { priorityCode: '1', title: 'Лавки в парку', actionId: 'first-idea-2' }));
+
+      // The lock's session ended (the pool's are untouched): the room must not go on deciding.
+      await pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'viche-lease' AND datname = 'lockless'");
+      while (!lease.suspended(id)) await sleep(20);
+      const refused = await phone.send('idea:submit', { priorityCode: '1', title: 'Фонтан', actionId: 'second-idea-2' });
+      expect(refused.ok ? 'ok' : refused.error.code).toBe('STORAGE_UNAVAILABLE');
+      // Another process takes the forum meanwhile; asked again, this one learns it is elsewhere.
+      expect(await other.tryAcquire(id)).toBe(true);
+      await lease.ping();
+      expect(lease.suspended(id)).toBe(false);
+      expect(server.room.servedElsewhere).toBe(true);
+      const elsewhere = await phone.send('idea:submit', { priorityCode: '1', title: 'Фонтан', actionId: 'second-idea-2' });
+      expect(elsewhere.ok ? 'ok' : elsewhere.error.code).toBe('FORUM_ELSEWHERE');
+      const stored = await pg.sql<{ n: number }>("SELECT COUNT(*)::int AS n FROM events WHERE type = 'ideaSubmitted'", [], 'lockless');
+      expect(stored[0].n).toBe(1);
+    }, 60_000);
+
     it('a server process killed with -9 leaves its forum to the next: PostgreSQL ends its session, and the lock with it', async () => {
       await pg.sql('CREATE DATABASE killed');
       const databaseUrl = pg.urlOf('killed');

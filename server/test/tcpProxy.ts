@@ -1,6 +1,7 @@
 // A TCP proxy on loopback for fault tests: what passes between a Viche process and PostgreSQL can
 // be cut (every connection ended, new ones refused) or stalled (bytes held, nothing closed: a
-// network gone quiet), then restored, as a real network between two machines fails.
+// network gone quiet), or only its answers held (a statement reaches the server and is done there,
+// its answer lost on the way back), then restored, as a real network between two machines fails.
 
 import { connect, createServer, type Socket } from 'node:net';
 
@@ -10,13 +11,15 @@ export interface TcpProxy {
   cut(): void;
   /** Holds every byte in both directions, closing nothing; new connections wait too. */
   stall(): void;
+  /** Lets bytes through to the target but holds every answer, on every connection (new ones too). */
+  holdReplies(): void;
   /** Lets bytes and connections through again (what a stall held goes on). */
   restore(): void;
   close(): Promise<void>;
 }
 
 export function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
-  let state: 'open' | 'cut' | 'stalled' = 'open';
+  let state: 'open' | 'cut' | 'stalled' | 'holding' = 'open';
   const pairs = new Set<[Socket, Socket]>();
   const server = createServer((client) => {
     if (state === 'cut') {
@@ -34,7 +37,8 @@ export function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Pro
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
     client.pipe(upstream);
-    upstream.pipe(client);
+    if (state !== 'holding') upstream.pipe(client);
+    else upstream.pause();
     if (state === 'stalled') {
       client.pause();
       upstream.pause();
@@ -62,9 +66,17 @@ export function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Pro
             b.pause();
           }
         },
+        holdReplies() {
+          state = 'holding';
+          for (const [, b] of pairs) {
+            b.unpipe();
+            b.pause();
+          }
+        },
         restore() {
           const was = state;
           state = 'open';
+          if (was === 'holding') for (const [a, b] of pairs) b.pipe(a);
           if (was !== 'stalled') return;
           for (const [a, b] of pairs) {
             a.pipe(b);
