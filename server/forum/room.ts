@@ -101,6 +101,8 @@ function actionOf(event: ForumEvent): DoneAction | null {
       return { command: 'dot:place', target: event.ideaId, ideaId: null };
     case 'dotRemoved':
       return { command: 'dot:remove', target: event.ideaId, ideaId: null };
+    case 'cityBallotCast':
+      return { command: event.ballot ? 'city:cast' : 'city:withdraw', target: null, ideaId: null };
     case 'forumCreated':
     case 'ideaImported':
     case 'forumArchived':
@@ -134,6 +136,7 @@ function actionOf(event: ForumEvent): DoneAction | null {
     case 'timerSet':
     case 'timerCleared':
     case 'wordListSet':
+    case 'cityVoteSet':
       return null;
     default:
       everyCaseHandled(event);
@@ -1034,7 +1037,11 @@ export class ForumRoom {
         }
         case 'dotPlaced':
         case 'dotRemoved':
+        case 'cityBallotCast':
           effects.me.add(e.participantId);
+          break;
+        case 'cityVoteSet':
+          effects.forum = true;
           break;
         default:
           everyCaseHandled(e);

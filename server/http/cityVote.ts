@@ -1,0 +1,99 @@
+// The city vote's public addresses, open to anyone once the vote has closed and to nobody before
+// (counts stay hidden until the close, even from the facilitator's downloads):
+//   /api/city/results.json         the canonical results (viche-city-results/1), its SHA-256, and
+//                                  each budget's ballot list with its hash and address;
+//   /api/city/ballots/<budget>.pb  a budget's anonymised ballot list in the Pabulib format;
+//   /api/city/receipt?code=…       a receipt's own line: JSON, or a small page with a form.
+
+import type { IRouter, Request, Response } from 'express';
+import { normaliseReceipt } from '../../shared/forum/city.js';
+import type { RuleError } from '../../shared/forum/errors.js';
+import { t } from '../../shared/i18n/all.js';
+import type { Lang } from '../../shared/protocol.js';
+import { CityPublications, type CityPublication } from '../city/publication.js';
+import type { ForumRoom } from '../forum/room.js';
+import { receiptHash } from '../handlers/city/receipt.js';
+import { escapeHtml, htmlPage } from './page.js';
+import { otherLanguageLink, refuse, SMALL_PAGE_STYLE, wantsPage } from './refusal.js';
+
+export interface CityRoutesOptions {
+  room: ForumRoom;
+  langOf(req: Request): Lang;
+}
+
+export function registerCityRoutes(app: IRouter, { room, langOf }: CityRoutesOptions): void {
+  const publications = new CityPublications();
+
+  /** The publication, or a refusal answered: no city vote (404), or not closed yet (409). */
+  const published = async (req: Request, res: Response): Promise<CityPublication | null> => {
+    const shown = room.shown;
+    const lang = langOf(req);
+    const fail = (status: number, error: RuleError) => {
+      refuse(req, res, { status, lang, error });
+      return null;
+    };
+    if (!shown.state.city.vote) return fail(404, { code: 'CITY_NO_VOTE' });
+    const publication = await publications.of(shown);
+    if (!publication) return fail(409, { code: 'CITY_NOT_CLOSED' });
+    return publication;
+  };
+
+  app.get('/api/city/results.json', async (req, res) => {
+    const publication = await published(req, res);
+    if (!publication) return;
+    res.set('Cache-Control', 'no-cache').type('application/json').send(
+      JSON.stringify(
+        {
+          format: 'viche-city-publication/1',
+          resultsHash: publication.resultsHash,
+          ballotLists: publication.lists.map((l) => ({ budgetId: l.budgetId, sha256: l.sha256, url: `api/city/ballots/${l.budgetId}.pb` })),
+          // The exact text hashed: a reader hashes this string, not a re-serialisation of it.
+          canonical: publication.canonical,
+        },
+        null,
+        2,
+      ),
+    );
+  });
+
+  app.get('/api/city/ballots/:file', async (req, res) => {
+    const publication = await published(req, res);
+    if (!publication) return;
+    const name = String(req.params.file);
+    const list = publication.lists.find((l) => `${l.budgetId}.pb` === name);
+    if (!list) return void refuse(req, res, { status: 404, lang: langOf(req), error: { code: 'BAD_INPUT', params: { field: 'budgetId' } } });
+    res.set('Cache-Control', 'no-cache').set('Content-Disposition', `attachment; filename="${list.budgetId}.pb"`).type('text/plain; charset=utf-8').send(list.text);
+  });
+
+  app.get('/api/city/receipt', async (req, res) => {
+    const lang = langOf(req);
+    const typed = typeof req.query.code === 'string' ? req.query.code : '';
+    if (wantsPage(req) && typed === '') return void res.type('text/html; charset=utf-8').send(receiptPage(req, lang, null));
+    const publication = await published(req, res);
+    if (!publication) return;
+    const code = normaliseReceipt(typed);
+    const found = code ? publication.lines.get(receiptHash(code)) : undefined;
+    const list = found && publication.lists.find((l) => l.budgetId === found.budgetId);
+    const line = list && found ? list.text.split('\n').find((l) => l.startsWith(`${found.lineId};`)) : undefined;
+    if (!found || !line) {
+      return void refuse(req, res, { status: 404, lang, error: { code: 'RECEIPT_NOT_FOUND' } });
+    }
+    const answer = { ok: true, budgetId: found.budgetId, lineId: found.lineId, line, ballotList: list!.sha256 };
+    if (wantsPage(req)) return void res.type('text/html; charset=utf-8').set('Cache-Control', 'no-store').send(receiptPage(req, lang, answer));
+    res.set('Cache-Control', 'no-store').json(answer);
+  });
+}
+
+/** The lookup's page: a form for the code and, when found, the voter's line as published. */
+function receiptPage(req: Request, lang: Lang, found: { budgetId: string; lineId: string; line: string; ballotList: string } | null): string {
+  const body =
+    `<main>${otherLanguageLink(req, lang)}<h1>${escapeHtml(t(lang, 'city.lookup'))}</h1>` +
+    `<form method="get"><label for="code">${escapeHtml(t(lang, 'city.receipt'))}</label> ` +
+    `<input id="code" name="code" autocomplete="off" autocapitalize="characters" spellcheck="false" required value="">` +
+    `<input type="hidden" name="lang" value="${lang}"> <button>OK</button></form>` +
+    (found
+      ? `<p>${escapeHtml(found.budgetId)}: <code>${escapeHtml(found.line)}</code></p><p class="other">SHA-256: <code>${escapeHtml(found.ballotList)}</code></p>`
+      : '') +
+    `</main>`;
+  return htmlPage({ lang, title: t(lang, 'city.lookup'), style: SMALL_PAGE_STYLE, body });
+}

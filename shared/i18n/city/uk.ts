@@ -1,0 +1,72 @@
+// Ukrainian: the city vote's messages (shared/forum/city.ts): its refusals, worded by the server
+// and by the voting page before it sends; the voting page's own words; the console's tab. The
+// phone and the console register this part; the server has it through all.ts.
+
+import type { CatalogueOf } from '../uk.js';
+
+export const uk = {
+  // ------------------------------------------------------------ refusals
+  'err.CITY_NO_VOTE': 'У цьому форумі немає міського голосування: його визначають лише у форумі «тільки голосування», до відкриття.',
+  'err.CITY_VOTE_OPEN': 'Голосування вже відкрито або завершено: його бюджети, проєкти й правила більше не змінюються.',
+  'err.CITY_REFUSED': 'Не прийнято: {reasonText}',
+  'err.CITY_NO_BALLOT': 'У цьому бюджеті у вас немає бюлетеня, який можна відкликати.',
+  'err.CITY_RECEIPT_USED': 'Такий код квитанції вже видано. Надішліть бюлетень ще раз: буде новий код.',
+  'err.CITY_BALLOTS_ONLY': 'У цьому форумі голосують бюлетенем міського голосування, а не крапками.',
+  'err.CITY_NOT_CLOSED': 'Голосування ще триває: підсумки й бюлетені оприлюднюють лише після його завершення.',
+  'err.RECEIPT_NOT_FOUND': 'Бюлетеня з таким кодом квитанції серед оприлюднених немає. Перевірте код: можливо, ви змінили чи відкликали цей бюлетень пізніше.',
+  'city.refusal.BALLOT_MALFORMED': 'бюлетень не має потрібної форми ({field}).',
+  'city.refusal.BALLOT_WRONG_KIND': 'у цьому голосуванні інший вид бюлетеня.',
+  'city.refusal.BALLOT_UNKNOWN_BUDGET': 'такого бюджету в голосуванні немає.',
+  'city.refusal.BALLOT_EMPTY': 'оберіть хоча б один проєкт. Щоб скасувати свій вибір, відкличте бюлетень.',
+  'city.refusal.BALLOT_UNKNOWN_PROJECT': 'такого проєкту в голосуванні немає ({projectId}).',
+  'city.refusal.BALLOT_WRONG_BUDGET': 'проєкт {projectId} належить до іншого бюджету.',
+  'city.refusal.BALLOT_DUPLICATE_PROJECT': 'проєкт {projectId} обрано двічі.',
+  'city.refusal.BALLOT_TOO_MANY_CHOICES': 'можна обрати не більше {max} проєктів, а обрано {given}.',
+  'city.refusal.BALLOT_OVER_BUDGET': 'обрані проєкти коштують {total} грн, а бюджет — {amount} грн.',
+  'city.refusal.BALLOT_BAD_POINTS': 'бали мають бути цілим числом від 1 ({projectId}).',
+  'city.refusal.BALLOT_POINTS_OVER_CAP': 'на один проєкт — не більше {max} балів, а дано {given}.',
+  'city.refusal.BALLOT_POINTS_OVER_TOTAL': 'усього можна дати {max} балів, а дано {given}.',
+  'city.refusal.VOTE_DUPLICATE_ID': 'ідентифікатор {id} повторюється.',
+  'city.refusal.VOTE_BAD_ID': 'ідентифікатор «{id}» порожній, задовгий або має недозволені знаки (дозволено латинські літери, цифри, _ . -).',
+  'city.refusal.VOTE_UNKNOWN_BUDGET': 'проєкт {projectId} віднесено до бюджету {budgetId}, якого немає.',
+  'city.refusal.VOTE_BAD_AMOUNT': 'сума або вартість «{id}» має бути цілим числом гривень, більшим за нуль.',
+  'city.refusal.VOTE_EMPTY_BUDGET': 'у бюджеті {budgetId} немає жодного проєкту.',
+  'city.refusal.VOTE_BAD_PARAMETER': 'параметр «{field}» поза допустимими межами.',
+  'city.refusal.other': 'правила голосування цього не дозволяють.',
+
+  // ------------------------------------------------------------ the voting page
+  'city.heading': 'Міське голосування',
+  'city.rules.approval': 'Оберіть від 1 до {max} проєктів у кожному бюджеті.',
+  'city.rules.points': 'Розподіліть до {points} балів між проєктами, не більше {max} на один.',
+  'city.rules.knapsack': 'Оберіть проєкти, вартість яких разом не перевищує бюджету.',
+  'city.rules.counting.greedy': 'Підрахунок: проєкти з найбільшою кількістю голосів фінансують по черзі, доки вистачає бюджету.',
+  'city.rules.counting.equalShares': 'Підрахунок: метод рівних часток — кожен виборець має рівну частку бюджету.',
+  'city.rules.tie': 'За рівних голосів перемагає дешевший проєкт.',
+  'city.budget': 'Бюджет: {amount}',
+  'city.cost': 'Вартість: {cost}',
+  'city.place': 'Де: {place}',
+  'city.origin': 'З ідеї «{title}» ({forumTitle})',
+  'city.total': 'Обрано на {total} з {amount}',
+  'city.left': 'Залишок: {left}',
+  'city.over': 'Перевищено на {over}',
+  'city.chosen': 'Обрано: {count} з {max}',
+  'city.pointsLeft': 'Балів залишилось: {left} з {points}',
+  'city.choose': 'Обрати «{title}»',
+  'city.pointsFor': 'Бали для «{title}»',
+  'city.send': 'Надіслати бюлетень',
+  'city.change': 'Змінити бюлетень',
+  'city.sending': 'Надсилаємо…',
+  'city.withdraw': 'Відкликати бюлетень',
+  'city.withdrawn': 'Бюлетень відкликано. Ви можете проголосувати знову до завершення.',
+  'city.confirmed': 'Ваш бюлетень прийнято',
+  'city.receipt': 'Код квитанції',
+  'city.receiptHelp': 'Запишіть або сфотографуйте цей код. Після завершення голосування за ним можна знайти свій рядок в оприлюдненому списку бюлетенів. Змінити бюлетень можна до завершення — тоді буде новий код.',
+  'city.counted': 'Ваш бюлетень у цьому бюджеті враховано.',
+  'city.notOpen': 'Голосування ще не відкрито.',
+  'city.closed': 'Голосування завершено. Дякуємо!',
+  'city.lookup': 'Знайти свій бюлетень за кодом квитанції',
+  'city.results': 'Підсумки голосування',
+  'city.money': '{amount} грн',
+} satisfies Record<string, string>;
+
+export type CityCatalogue = CatalogueOf<typeof uk>;
