@@ -30,6 +30,15 @@ describe.skipIf(!isBuilt())('the built pages (needs `npm run build`)', () => {
     expect(phone).not.toContain('ZodError');
   });
 
+  it('a hall’s phone downloads none of the city vote’s page, which comes in a chunk of its own', () => {
+    const phone = read(pageFiles('phone/index.html'));
+    expect(phone).not.toContain('city:cast');
+    expect(phone).not.toContain('Код квитанції');
+    const manifest = JSON.parse(readFileSync(join(DIST, '.vite/manifest.json'), 'utf8')) as Record<string, { file: string; isDynamicEntry?: boolean }>;
+    const city = Object.values(manifest).find((c) => c.isDynamicEntry && readFileSync(join(DIST, c.file), 'utf8').includes('city:cast'));
+    expect(city).toBeDefined();
+  });
+
   it('the projector sends no commands at all', () => {
     const screen = read(pageFiles('screen/index.html'));
     expect(screen).not.toContain('dot:place');

@@ -79,21 +79,38 @@ export function registerCityRoutes(app: IRouter, { room, langOf }: CityRoutesOpt
       return void refuse(req, res, { status: 404, lang, error: { code: 'RECEIPT_NOT_FOUND' } });
     }
     const answer = { ok: true, budgetId: found.budgetId, lineId: found.lineId, line, ballotList: list!.sha256 };
-    if (wantsPage(req)) return void res.type('text/html; charset=utf-8').set('Cache-Control', 'no-store').send(receiptPage(req, lang, answer));
+    if (wantsPage(req)) {
+      const vote = room.shown.state.city.vote!;
+      const ids = line.split(';')[1]?.split(',') ?? [];
+      const shown = {
+        ...answer,
+        budgetName: vote.budgets.find((b) => b.id === found.budgetId)?.name ?? found.budgetId,
+        projects: ids.map((id) => vote.projects.find((p) => p.id === id)?.title ?? id),
+      };
+      return void res.type('text/html; charset=utf-8').set('Cache-Control', 'no-store').send(receiptPage(req, lang, shown));
+    }
     res.set('Cache-Control', 'no-store').json(answer);
   });
 }
 
 /** The lookup's page: a form for the code and, when found, the voter's line as published. */
-function receiptPage(req: Request, lang: Lang, found: { budgetId: string; lineId: string; line: string; ballotList: string } | null): string {
+function receiptPage(
+  req: Request,
+  lang: Lang,
+  found: { budgetName: string; projects: string[]; line: string; ballotList: string } | null,
+): string {
   const body =
     `<main>${otherLanguageLink(req, lang)}<h1>${escapeHtml(t(lang, 'city.lookup'))}</h1>` +
-    `<form method="get"><label for="code">${escapeHtml(t(lang, 'city.receipt'))}</label> ` +
+    `<form method="get"><label for="code">${escapeHtml(t(lang, 'city.receipt'))}</label>` +
     `<input id="code" name="code" autocomplete="off" autocapitalize="characters" spellcheck="false" required value="">` +
-    `<input type="hidden" name="lang" value="${lang}"> <button>OK</button></form>` +
+    `<input type="hidden" name="lang" value="${lang}"><button>${escapeHtml(t(lang, 'city.lookup.find'))}</button></form>` +
     (found
-      ? `<p>${escapeHtml(found.budgetId)}: <code>${escapeHtml(found.line)}</code></p><p class="other">SHA-256: <code>${escapeHtml(found.ballotList)}</code></p>`
+      ? `<h2>${escapeHtml(t(lang, 'city.lookup.found', { budget: found.budgetName }))}</h2>` +
+        `<ul>${found.projects.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` +
+        `<p>${escapeHtml(t(lang, 'city.lookup.line'))}<br><code>${escapeHtml(found.line)}</code></p>` +
+        `<p class="other">${escapeHtml(t(lang, 'city.lookup.hash'))}<br><code>${escapeHtml(found.ballotList)}</code></p>`
       : '') +
     `</main>`;
-  return htmlPage({ lang, title: t(lang, 'city.lookup'), style: SMALL_PAGE_STYLE, body });
+  const style = `${SMALL_PAGE_STYLE}form{display:flex;flex-direction:column;gap:.5rem;max-width:22rem}input,button{font:inherit;min-height:48px;padding:.4rem .7rem;border:2px solid #57606a;border-radius:10px}button{background:#0b57d0;color:#fff;border-color:#0b57d0;font-weight:600}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}code{overflow-wrap:anywhere}`;
+  return htmlPage({ lang, title: t(lang, 'city.lookup'), style, body });
 }

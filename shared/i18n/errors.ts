@@ -134,7 +134,11 @@ export function errorMessage(lang: Lang, error: RuleError): string {
 export function cityRefusalText(lang: Lang, params: Params): string {
   const key = `city.refusal.${String(params.reason)}`;
   if (!has(lang, key)) return t(lang, 'city.refusal.other');
-  const text = t(lang, key as MessageKey, params);
+  // Sums of money read as the voting page shows them: 1 450 000, not 1450000.
+  const money = new Intl.NumberFormat(lang === 'uk' ? 'uk-UA' : 'en-GB');
+  const shown: Params = { ...params };
+  for (const name of ['amount', 'total']) if (typeof shown[name] === 'number') shown[name] = money.format(shown[name]);
+  const text = t(lang, key as MessageKey, shown);
   // A refusal without the params it names reads as the general clause, not with {braces} in it.
   return /\{\w+\}/.test(text) ? t(lang, 'city.refusal.other') : text;
 }

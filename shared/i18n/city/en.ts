@@ -47,6 +47,7 @@ export const en: CityCatalogue = {
   'city.over': 'Over by {over}',
   'city.chosen': 'Chosen: {count} of {max}',
   'city.pointsLeft': 'Points left: {left} of {points}',
+  'city.chooseShort': 'Choose',
   'city.choose': 'Choose “{title}”',
   'city.pointsFor': 'Points for “{title}”',
   'city.send': 'Send the ballot',
@@ -61,6 +62,10 @@ export const en: CityCatalogue = {
   'city.notOpen': 'The vote has not opened yet.',
   'city.closed': 'The vote has closed. Thank you!',
   'city.lookup': 'Find your ballot by its receipt code',
+  'city.lookup.find': 'Find',
+  'city.lookup.found': 'Your ballot in the budget “{budget}” is counted as:',
+  'city.lookup.line': 'Your line in the published ballot list (Pabulib format):',
+  'city.lookup.hash': 'The list’s checksum (SHA-256), as in the vote’s results:',
   'city.results': 'Results of the vote',
   'city.money': 'UAH {amount}',
 };

@@ -51,6 +51,7 @@ export const uk = {
   'city.over': 'Перевищено на {over}',
   'city.chosen': 'Обрано: {count} з {max}',
   'city.pointsLeft': 'Балів залишилось: {left} з {points}',
+  'city.chooseShort': 'Обрати',
   'city.choose': 'Обрати «{title}»',
   'city.pointsFor': 'Бали для «{title}»',
   'city.send': 'Надіслати бюлетень',
@@ -65,6 +66,10 @@ export const uk = {
   'city.notOpen': 'Голосування ще не відкрито.',
   'city.closed': 'Голосування завершено. Дякуємо!',
   'city.lookup': 'Знайти свій бюлетень за кодом квитанції',
+  'city.lookup.find': 'Знайти',
+  'city.lookup.found': 'Ваш бюлетень у бюджеті «{budget}» враховано так:',
+  'city.lookup.line': 'Ваш рядок в оприлюдненому списку бюлетенів (формат Pabulib):',
+  'city.lookup.hash': 'Контрольна сума (SHA-256) цього списку, як у підсумках голосування:',
   'city.results': 'Підсумки голосування',
   'city.money': '{amount} грн',
 } satisfies Record<string, string>;
