@@ -226,7 +226,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   registerPublicRoutes(app, { room, baseUrl, record, langOf, facilitatorOnly });
 
   registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf, baseUrl });
-  registerCityRoutes(app, { room, langOf });
+  registerCityRoutes(app, { room, langOf, facilitatorOnly });
 
   app.get('/', page(clientDir, 'phone'));
   app.get('/screen', page(clientDir, 'screen'));

@@ -3,7 +3,10 @@
 //   /api/city/results.json         the canonical results (viche-city-results/1), its SHA-256, and
 //                                  each budget's ballot list with its hash and address;
 //   /api/city/ballots/<budget>.pb  a budget's anonymised ballot list in the Pabulib format;
-//   /api/city/receipt?code=…       a receipt's own line: JSON, or a small page with a form.
+//   /api/city/receipt?code=…       a receipt's own line: JSON, or a small page with a form;
+//   /api/city/results.csv          the results as a table: a row per project, for spreadsheets.
+// And for the organiser alone (the facilitator's key or a download grant), at any time:
+//   /api/city/turnout.json         how many voted, per budget, by day and by hour (no choices).
 
 import type { IRouter, Request, Response } from 'express';
 import { normaliseReceipt } from '../../shared/forum/city.js';
@@ -11,7 +14,9 @@ import type { RuleError } from '../../shared/forum/errors.js';
 import { t } from '../../shared/i18n/all.js';
 import type { Lang } from '../../shared/protocol.js';
 import { CityPublications, type CityPublication } from '../city/publication.js';
+import { cityTurnout } from '../city/turnout.js';
 import type { ForumRoom } from '../forum/room.js';
+import type { Download } from './grants.js';
 import { receiptHash } from '../handlers/city/receipt.js';
 import { escapeHtml, htmlPage } from './page.js';
 import { otherLanguageLink, refuse, SMALL_PAGE_STYLE, wantsPage } from './refusal.js';
@@ -19,9 +24,16 @@ import { otherLanguageLink, refuse, SMALL_PAGE_STYLE, wantsPage } from './refusa
 export interface CityRoutesOptions {
   room: ForumRoom;
   langOf(req: Request): Lang;
+  facilitatorOnly(req: Request, res: Response, what: Download): Promise<boolean>;
 }
 
-export function registerCityRoutes(app: IRouter, { room, langOf }: CityRoutesOptions): void {
+/** A CSV field: quoted when it holds a comma, a quote or a line end, as RFC 4180 says. */
+const csvField = (value: string | number): string => {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+export function registerCityRoutes(app: IRouter, { room, langOf, facilitatorOnly }: CityRoutesOptions): void {
   const publications = new CityPublications();
 
   /** The publication, or a refusal answered: no city vote (404), or not closed yet (409). */
@@ -54,6 +66,28 @@ export function registerCityRoutes(app: IRouter, { room, langOf }: CityRoutesOpt
         2,
       ),
     );
+  });
+
+  app.get('/api/city/results.csv', async (req, res) => {
+    const publication = await published(req, res);
+    if (!publication) return;
+    const doc = JSON.parse(publication.canonical) as {
+      budgets: { id: string; name: string; amount: number; voters: number; projects: { id: string; title: string; cost: number; votes: number; fundedBy?: string; fundedOrder?: number }[] }[];
+    };
+    const rows = [['budget_id', 'budget_name', 'budget_amount', 'budget_voters', 'project_id', 'title', 'cost', 'votes', 'funded_order', 'funded_by']];
+    for (const b of doc.budgets) {
+      for (const p of b.projects) rows.push([b.id, b.name, String(b.amount), String(b.voters), p.id, p.title, String(p.cost), String(p.votes), String(p.fundedOrder ?? ''), p.fundedBy ?? '']);
+    }
+    const text = rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+    // A byte-order mark, so a spreadsheet opened by double-click reads the Cyrillic as UTF-8.
+    res.set('Cache-Control', 'no-cache').set('Content-Disposition', 'attachment; filename="city-results.csv"').type('text/csv; charset=utf-8').send(`\ufeff${text}`);
+  });
+
+  app.get('/api/city/turnout.json', async (req, res) => {
+    if (!(await facilitatorOnly(req, res, 'results'))) return;
+    const state = room.shown.state;
+    if (!state.city.vote) return void refuse(req, res, { status: 404, lang: langOf(req), error: { code: 'CITY_NO_VOTE' } });
+    res.set('Cache-Control', 'no-store').json(cityTurnout(state));
   });
 
   app.get('/api/city/ballots/:file', async (req, res) => {

@@ -211,11 +211,38 @@ describe('city ballots: cast, changed, withdrawn, hidden until the close, then c
     // A phone sees its own ballot only.
     expect(JSON.stringify(a.received)).not.toContain('"projectIds":["square","lamps"]');
 
+    // The organiser's turnout: voters per budget and casts by day and hour, no choices; theirs alone.
+    expect((await get(slug, 'api/city/turnout.json')).status).toBe(403);
+    const turnoutRes = await fetch(`${server.url}/f/${slug}/api/city/turnout.json`, { headers: { 'x-facilitator-key': server.facilitatorKey } });
+    const turnoutText = await turnoutRes.text();
+    expect(turnoutText).not.toMatch(/square|bike|lamps|votes/);
+    const turnout = JSON.parse(turnoutText) as { voters: number; perBudget: { budgetId: string; voters: number }[]; byDay: { casts: number; newVoters: number }[]; byHour: { hour: string; casts: number; newVoters: number }[] };
+    const stored = server.forums.bySlug(slug)!.room.state.city.casts;
+    expect(turnout.voters).toBe(4); // e withdrew their only ballot
+    expect(turnout.perBudget).toEqual([
+      { budgetId: 'centre', name: 'Центр', voters: 4 },
+      { budgetId: 'city', name: 'Загальноміський', voters: 4 },
+    ]);
+    const sum = (xs: { casts: number; newVoters: number }[], k: 'casts' | 'newVoters') => xs.reduce((n, x) => n + x[k], 0);
+    expect(sum(turnout.byHour, 'casts')).toBe(stored.length);
+    expect(sum(turnout.byDay, 'casts')).toBe(stored.length);
+    expect(sum(turnout.byHour, 'newVoters')).toBe(5);
+    const now = new Date();
+    expect(turnout.byHour.at(-1)!.hour).toBe(`${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')} ${String(now.getHours()).padStart(2, '0')}`);
+
     const doc = await closeAndCheck(slug, admin, vote, box);
     const centre = doc.budgets.find((x) => x.id === 'centre')!;
     expect(centre.projects.filter((p) => p.fundedOrder).map((p) => p.id)).toEqual(['square', 'lamps']);
     expect(centre.voters).toBe(4);
     expect(centre.spent).toBe(950_000);
+    // The open data as a table: a row per project, funded ones with their order.
+    const bytes = Buffer.from(await (await get(slug, 'api/city/results.csv')).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a byte-order mark, for spreadsheets
+    const csv = bytes.subarray(3).toString('utf8');
+    expect(csv.startsWith('budget_id,budget_name,budget_amount,budget_voters,project_id,title,cost,votes,funded_order,funded_by\r\n')).toBe(true);
+    expect(csv).toContain('\r\ncentre,Центр,1000000,4,square,Сквер,500000,3,1,greedy\r\n');
+    expect(csv).toContain('\r\ncentre,Центр,1000000,4,lamps,Ліхтарі,450000,2,2,greedy\r\n');
+    expect(csv).toContain('\r\ncentre,Центр,1000000,4,bike,Велодоріжка,500000,2,,\r\n');
     // The replaced receipt finds nothing: only the latest ballot stands.
     const gone = await get(slug, `api/city/receipt?code=${replaced}`);
     expect(gone.status).toBe(404);
