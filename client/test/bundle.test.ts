@@ -11,7 +11,7 @@ import { catalogueParts } from '../../shared/i18n/all.js';
 const CARRIES: Record<(typeof PAGES)[number], (keyof typeof catalogueParts)[]> = {
   'phone/index.html': ['core'],
   'screen/index.html': ['core'],
-  'console/index.html': ['core', 'console'],
+  'console/index.html': ['core', 'console', 'city'],
   'check/index.html': ['core'],
 };
 const keysOf = (names: (keyof typeof catalogueParts)[]) => names.flatMap((name) => Object.keys(catalogueParts[name].uk));
@@ -60,7 +60,7 @@ describe.skipIf(!isBuilt())('the built pages (needs `npm run build`)', () => {
   });
 
   it('each page names only message keys of the catalogue parts it carries', () => {
-    const all = keysOf(['core', 'console', 'server']);
+    const all = keysOf(['core', 'console', 'server', 'city']);
     const known = new Set(all);
     for (const entry of PAGES) {
       const text = read(pageFiles(entry).filter((f) => f.endsWith('.js')));
