@@ -247,6 +247,21 @@ describe('city ballots: cast, changed, withdrawn, hidden until the close, then c
     const gone = await get(slug, `api/city/receipt?code=${replaced}`);
     expect(gone.status).toBe(404);
     expect(((await gone.json()) as { error: { code: string; message: string } }).error.code).toBe('RECEIPT_NOT_FOUND');
+    // The forum's anonymised archive, imported on another server: every cast checked and replayed
+    // there, and the same results published, to the hash.
+    const archive = await (await fetch(`${server.url}/f/${slug}/api/forum.json?kind=archive`, { headers: { 'x-facilitator-key': server.facilitatorKey } })).text();
+    expect(archive).toContain('"cityBallotCast"');
+    const other = await startTestServer();
+    try {
+      const imported = await fetch(`${other.url}/api/forums/import`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-facilitator-key': other.facilitatorKey }, body: archive });
+      const reply = (await imported.json()) as { ok: boolean; data: { slug: string } };
+      expect(reply.ok).toBe(true);
+      const there = (await (await fetch(`${other.url}/f/${reply.data.slug}/api/city/results.json`)).json()) as { resultsHash: string };
+      const here = (await (await get(slug, 'api/city/results.json')).json()) as { resultsHash: string };
+      expect(there.resultsHash).toBe(here.resultsHash);
+    } finally {
+      await other.stop();
+    }
     // No more casts once closed.
     expect(refused(await a.send('city:cast', { ballot: { kind: 'knapsack', budgetId: 'centre', projectIds: ['square'] } }))).toBe('WRONG_PHASE');
   });
