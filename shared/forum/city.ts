@@ -133,12 +133,39 @@ export function cityVoteInput(vote: CityVote): CityVoteInput {
   };
 }
 
+/**
+ * What the casts say, kept beside them: each voter's standing cast per budget, and the receipts
+ * given. The casts only ever grow (state.ts appends), so the index catches up on the new ones
+ * rather than walking all of them: a city's 100,000 phones reconnecting would otherwise each walk
+ * every cast for its own view. Keyed by the list itself, so a copied state has its own.
+ */
+interface CastIndex {
+  upTo: number;
+  standing: Map<string, Map<string, StoredCast>>;
+  receipts: Set<string>;
+}
+const indexes = new WeakMap<StoredCast[], CastIndex>();
+
+function castIndex(state: ForumState): CastIndex {
+  const casts = state.city.casts;
+  let index = indexes.get(casts);
+  // A list that shrank is no longer the one indexed (nothing in the rules does that): start again.
+  if (index && index.upTo > casts.length) index = undefined;
+  if (!index) indexes.set(casts, (index = { upTo: 0, standing: new Map(), receipts: new Set() }));
+  for (; index.upTo < casts.length; index.upTo++) {
+    const cast = casts[index.upTo];
+    let mine = index.standing.get(cast.voterId);
+    if (!mine) index.standing.set(cast.voterId, (mine = new Map()));
+    if (cast.ballot) mine.set(cast.budgetId, cast);
+    else mine.delete(cast.budgetId);
+    if (cast.receiptHash) index.receipts.add(cast.receiptHash);
+  }
+  return index;
+}
+
 /** A participant's standing casts: the latest per budget that was not a withdrawal. */
 export function standingCasts(state: ForumState, participantId: string): Map<string, StoredCast> {
-  const latest = new Map<string, StoredCast>();
-  for (const cast of state.city.casts) if (cast.voterId === participantId) latest.set(cast.budgetId, cast);
-  for (const [budgetId, cast] of latest) if (!cast.ballot) latest.delete(budgetId);
-  return latest;
+  return new Map(castIndex(state).standing.get(participantId));
 }
 
 function mayCast(state: ForumState, participantId: string): Decision<CityVote> {
@@ -159,7 +186,7 @@ export function decideCastCityBallot(state: ForumState, participantId: string, c
   if (!may.ok) return may;
   const checked = checkBallot(may.value, cast);
   if (!checked.ok) return refuseCityRule(checked.error);
-  if (state.city.casts.some((c) => c.receiptHash === receiptHash)) return refuse('CITY_RECEIPT_USED');
+  if (castIndex(state).receipts.has(receiptHash)) return refuse('CITY_RECEIPT_USED');
   const ballot = checked.value;
   return accept([{ type: 'cityBallotCast', participantId, budgetId: ballot.budgetId, ballot, receiptHash, at }]);
 }
