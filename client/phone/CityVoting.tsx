@@ -18,6 +18,7 @@ import { send } from '../lib/connection.js';
 import { forumSlug } from '../lib/forum.js';
 import { useLang, useT, type T } from '../lib/i18n.js';
 import { load, randomHex, save } from '../lib/storage.js';
+import { usePhone } from './store.js';
 
 // The city vote's words come with this page's code, which only a city vote's phones download.
 registerCatalogue({ uk: cityUk, en: cityEn });
@@ -125,6 +126,8 @@ function BudgetBallot({ vote, budget, standing }: { vote: CityVote; budget: City
     const ack = await send('city:cast', { ballot, receipt: code }, { actionId: randomHex(12) });
     setSending(false);
     if (!ack.ok) return setRefusal(ack.error.message);
+    // The server sends this connection its view in the ack, not pushed again.
+    usePhone.setState({ me: ack.data.me });
     const kept = ack.data.receipt ?? code;
     save(receiptKey(budget.id), kept);
     setReceipt(kept);
@@ -136,6 +139,7 @@ function BudgetBallot({ vote, budget, standing }: { vote: CityVote; budget: City
     const ack = await send('city:withdraw', { budgetId: budget.id }, { actionId: randomHex(12) });
     setSending(false);
     if (!ack.ok) return setRefusal(ack.error.message);
+    usePhone.setState({ me: ack.data.me });
     save(receiptKey(budget.id), null);
     setReceipt(null);
     setMarks(new Map());

@@ -130,6 +130,8 @@ describe.skipIf(!haveBrowser || !built)(`the city vote on a phone at 360×640 (n
     expect(casts).toHaveLength(1);
     expect(casts[0].receiptHash).toBe(createHash('sha256').update(receipt).digest('hex'));
     expect(casts[0].ballot).toEqual({ kind: 'knapsack', budgetId: 'centre', projectIds: ['park', 'crossing'] });
+    // Sent: the button now changes the ballot, and it may be withdrawn.
+    await phone.getByRole('button', { name: 'Змінити бюлетень' }).waitFor();
     await shot('4-receipt');
     // After a reload the phone says its ballot counts, with the receipt it keeps, and offers a change.
     await phone.reload();
@@ -138,6 +140,22 @@ describe.skipIf(!haveBrowser || !built)(`the city vote on a phone at 360×640 (n
     await phone.getByRole('button', { name: 'Змінити бюлетень' }).waitFor();
     expect(await phone.getByLabel(`Обрати «${PARK}»`).isChecked()).toBe(true);
     expect(await violations(phone)).toEqual([]);
+  });
+
+  it('withdraws the ballot and votes again, with a new receipt', async () => {
+    await phone.getByRole('button', { name: 'Відкликати бюлетень' }).click();
+    await phone.getByText('Бюлетень відкликано. Ви можете проголосувати знову до завершення.').waitFor();
+    expect(server.forums.bySlug(slug)!.room.state.city.casts.at(-1)?.ballot).toBeNull();
+    expect(await phone.getByLabel(`Обрати «${PARK}»`).isChecked()).toBe(false);
+    await phone.getByText('Обрано на 0 грн з 1 000 000 грн').waitFor();
+    await phone.getByLabel(`Обрати «${PARK}»`).check();
+    await phone.getByLabel(`Обрати «${CROSSING}»`).check();
+    await phone.getByRole('button', { name: 'Надіслати бюлетень' }).click();
+    await phone.getByRole('heading', { name: 'Ваш бюлетень прийнято' }).waitFor();
+    const again = (await phone.locator('.city-receipt .receipt-code').textContent()) ?? '';
+    expect(again).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    expect(again).not.toBe(receipt);
+    receipt = again;
   });
 
   it('speaks English when asked', async () => {
