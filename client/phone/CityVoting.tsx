@@ -251,18 +251,69 @@ function ProjectItem(props: { project: CityProject; vote: CityVote; marks: Marks
   );
 }
 
-/** After the close: where the results, the ballot lists and one's own line are. */
+interface Published {
+  budgets: { id: string; name: string; voters: number; projects: { id: string; title: string; cost: number; votes: number; fundedOrder?: number }[] }[];
+}
+
+/** After the close: the results as published, and where one's own line and the data are. */
 export function CityClosed() {
   const t = useT();
+  const lang = useLang((s) => s.lang);
+  const [published, setPublished] = useState<Published | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    fetch('api/city/results.json')
+      .then(async (res) => {
+        if (!res.ok) throw new Error(String(res.status));
+        const body = (await res.json()) as { canonical: string };
+        if (live) setPublished(JSON.parse(body.canonical) as Published);
+      })
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+    };
+  }, []);
   return (
-    <section className="card">
-      <h1>{t('city.closed')}</h1>
-      <p>
-        <a href="api/city/results.json">{t('city.results')}</a>
-      </p>
-      <p>
-        <a href="api/city/receipt">{t('city.lookup')}</a>
-      </p>
-    </section>
+    <>
+      <section className="card">
+        <h1>{t('city.closed')}</h1>
+        <p>
+          <a href="api/city/receipt">{t('city.lookup')}</a>
+        </p>
+      </section>
+      {failed && (
+        <p className="card error-text" role="alert">
+          {t('city.console.resultsFailed')}
+        </p>
+      )}
+      {!published && !failed && (
+        <p className="card" role="status">
+          {t('common.loading')}
+        </p>
+      )}
+      {published?.budgets.map((b) => (
+        <section key={b.id} className="card" aria-labelledby={`result-${b.id}`}>
+          <h2 id={`result-${b.id}`}>{b.name}</h2>
+          <p className="muted">{t('city.resultVoters', { count: b.voters })}</p>
+          <ol className="idea-list">
+            {b.projects.map((p) => (
+              <li key={p.id} className={`idea city-project${p.fundedOrder ? ' has-dots' : ''}`}>
+                <h3 className="idea-title">{p.title}</h3>
+                <p className="city-cost">{t('city.cost', { cost: money(lang, t, p.cost) })}</p>
+                <p>
+                  {t('city.resultVotes', { count: p.votes })} · <strong>{t(p.fundedOrder ? 'city.resultFunded' : 'city.resultNotFunded')}</strong>
+                </p>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+      {published && (
+        <p className="card">
+          <a href="api/city/results.json">{t('city.console.resultsJson')}</a>
+        </p>
+      )}
+    </>
   );
 }

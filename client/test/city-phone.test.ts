@@ -170,6 +170,17 @@ describe.skipIf(!haveBrowser || !built)(`the city vote on a phone at 360×640 (n
   it('after the close the phone says so, and the receipt finds its own line on the lookup page', async () => {
     ok(await admin.send('phase:set', { to: 'results' }));
     await phone.getByRole('heading', { name: 'Голосування завершено. Дякуємо!' }).waitFor();
+    // The results as published: one voter chose the park and the crossing, both funded (970,000 of 1,000,000).
+    await phone.getByText('Виборців у цьому бюджеті: 1').waitFor();
+    const results = await phone.locator('.city-project').evaluateAll((items) => items.map((li) => [li.querySelector('h3')?.textContent, li.querySelector('strong')?.textContent]));
+    expect(results).toEqual([
+      [PARK, 'фінансується'],
+      [CROSSING, 'фінансується'],
+      ['Лавки біля зупинок', 'не фінансується'],
+      ['Сквер на Польовій з лавками, деревами й освітленням для вечірніх прогулянок', 'не фінансується'],
+    ]);
+    await shot('6-results');
+    expect(await violations(phone)).toEqual([]);
     await phone.getByRole('link', { name: 'Знайти свій бюлетень за кодом квитанції' }).click();
     await phone.getByLabel('Код квитанції').fill(receipt.toLowerCase().replace('-', ''));
     await phone.getByRole('button', { name: 'Знайти' }).click();
@@ -177,7 +188,7 @@ describe.skipIf(!haveBrowser || !built)(`the city vote on a phone at 360×640 (n
     expect(await phone.locator('li').allTextContents()).toEqual([PARK, CROSSING]);
     const line = await phone.locator('code').first().textContent();
     expect(line).toMatch(/^[0-9a-f]{16};park,crossing$/);
-    await shot('6-lookup');
+    await shot('7-lookup');
     expect(await violations(phone)).toEqual([]);
     expect(errors).toEqual([]);
   });

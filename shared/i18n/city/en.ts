@@ -67,6 +67,10 @@ export const en: CityCatalogue = {
   'city.lookup.line': 'Your line in the published ballot list (Pabulib format):',
   'city.lookup.hash': 'The list’s checksum (SHA-256), as in the vote’s results:',
   'city.results': 'Results of the vote',
+  'city.resultVoters': 'Voters in this budget: {count}',
+  'city.resultVotes': 'Votes: {count}',
+  'city.resultFunded': 'funded',
+  'city.resultNotFunded': 'not funded',
   'city.money': 'UAH {amount}',
 
   'console.tab.city': 'City vote',

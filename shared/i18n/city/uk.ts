@@ -71,6 +71,10 @@ export const uk = {
   'city.lookup.line': 'Ваш рядок в оприлюдненому списку бюлетенів (формат Pabulib):',
   'city.lookup.hash': 'Контрольна сума (SHA-256) цього списку, як у підсумках голосування:',
   'city.results': 'Підсумки голосування',
+  'city.resultVoters': 'Виборців у цьому бюджеті: {count}',
+  'city.resultVotes': 'Голосів: {count}',
+  'city.resultFunded': 'фінансується',
+  'city.resultNotFunded': 'не фінансується',
   'city.money': '{amount} грн',
 
   // ------------------------------------------------------------ the console's tab
