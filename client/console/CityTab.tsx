@@ -111,7 +111,7 @@ function Defined({ vote }: { vote: CityVote }) {
       <p className="note note-info">{t(closed ? 'city.console.closedNote' : 'city.console.fixed')}</p>
       <p>{ruleText(t, vote)}</p>
       <p className="muted">
-        {t(vote.counting.kind === 'greedy' ? 'city.rules.counting.greedy' : 'city.rules.counting.equalShares')} {t('city.rules.tie')}
+        {t(vote.counting.kind === 'greedy' ? 'city.rules.counting.greedy' : 'city.rules.counting.equalShares')} {t('city.rules.tie')} {vote.tie.kind === 'cheaperThenLottery' ? t('city.rules.tieLottery', { seed: vote.tie.seed }) : t('city.rules.tieListed')}
       </p>
       {vote.budgets.map((b) => (
         <div key={b.id} className="table-wrap">

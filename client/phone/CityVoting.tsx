@@ -54,7 +54,7 @@ export function CityVoting({ vote, me }: { vote: CityVote; me: MeView }) {
               : t('city.rules.knapsack')}
         </p>
         <p className="muted">
-          {t(vote.counting.kind === 'greedy' ? 'city.rules.counting.greedy' : 'city.rules.counting.equalShares')} {t('city.rules.tie')}
+          {t(vote.counting.kind === 'greedy' ? 'city.rules.counting.greedy' : 'city.rules.counting.equalShares')} {t('city.rules.tie')} {vote.tie.kind === 'cheaperThenLottery' ? t('city.rules.tieLottery', { seed: vote.tie.seed }) : t('city.rules.tieListed')}
         </p>
       </section>
       {vote.budgets.map((budget) => (

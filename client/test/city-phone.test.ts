@@ -79,6 +79,8 @@ describe.skipIf(!haveBrowser || !built)(`the city vote on a phone at 360×640 (n
     await phone.getByRole('button', { name: 'Приєднатися' }).click();
     await phone.getByRole('heading', { name: 'Громадський бюджет Житомира 2027' }).waitFor();
     await phone.getByText('Оберіть проєкти, вартість яких разом не перевищує бюджету.').waitFor();
+    // The counting and tie rules, fixed before the vote, said before voting.
+    await phone.getByText(/За рівних голосів перемагає дешевший проєкт, а за рівної ціни — той, що вище в списку\.$/).waitFor();
     await phone.getByRole('heading', { name: PARK }).waitFor();
     expect(await phone.getByText('Вартість: 480 000 грн').count()).toBe(1);
     await phone.getByText('Де: Парк над Тетеревом').waitFor();
