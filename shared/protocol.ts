@@ -4,6 +4,8 @@
 
 import { z } from 'zod';
 import type { ViewPatch } from './viewPatch.js';
+import { cityVoteInputSchema } from './city/schema.js';
+import type { CityBallot, CityVote } from './city/vote.js';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
 import type { AdmissionMode, Display, IdeaStatus, JoinBurst, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
 import { ADMISSION_MODES, PHASES } from './forum/types.js';
@@ -97,6 +99,8 @@ export interface ForumInfo {
   voteOnly: boolean;
   /** The forum this one was created from, in a series. */
   basedOn: { forumId: string; title: string } | null;
+  /** A vote-only forum's city vote, as every voter sees it before voting (no counts ever). */
+  cityVote: CityVote | null;
 }
 
 /** An idea as phones and the projector see it: no author id, no counts. */
@@ -161,6 +165,8 @@ export interface MeView {
   dots: Record<string, number>;
   /** Set when the facilitator voided this ballot. */
   voided: { reason: string } | null;
+  /** This participant's standing city ballots, one per budget they voted in (none: empty). */
+  cityBallots: CityBallot[];
 }
 
 /**
@@ -568,6 +574,26 @@ export const COMMANDS = {
   'display:rotateKey': { roles: ['console'], schema: z.object({}) },
   /** A short-lived grant for download links, so that no link carries the facilitator's key. */
   'export:grant': { roles: ['console'], schema: z.object({}) },
+  /** A vote-only forum's city vote, defined (or again) while the forum is in the lobby. */
+  'city:setVote': { roles: ['console'], schema: z.object({ vote: cityVoteInputSchema }) },
+  /**
+   * A ballot for one budget (checked by shared/city/checkBallot.ts); the latest counts. `receipt`:
+   * one the phone made (ten of Crockford's base32, XXXXX-XXXXX), so a resend keeps it; absent, the server makes one.
+   */
+  'city:cast': {
+    roles: ['phone'],
+    schema: z.object({
+      ballot: z.object({
+        kind: z.string().max(16),
+        budgetId: z.string().max(64),
+        projectIds: z.array(z.string().max(64)).max(2000).optional(),
+        points: z.array(z.object({ projectId: z.string().max(64), points: z.number() })).max(2000).optional(),
+      }),
+      receipt: z.string().max(16).optional(),
+      actionId,
+    }),
+  },
+  'city:withdraw': { roles: ['phone'], schema: z.object({ budgetId: z.string().max(64), actionId }) },
 } as const satisfies Record<string, { roles: readonly Role[]; schema: z.ZodType }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -624,6 +650,10 @@ export interface CommandResults {
   'facilitator:rotateKey': { key: string };
   'display:rotateKey': { screenUrl: string };
   'export:grant': { grant: string; expiresAt: number };
+  'city:setVote': { vote: CityVote };
+  /** `receipt`: null when the cast was a resend of one already taken (the phone kept the receipt it made). */
+  'city:cast': { receipt: string | null; me: MeView };
+  'city:withdraw': { me: MeView };
 }
 
 export type ClientToServer = {
@@ -685,6 +715,8 @@ export const LIST_COMMANDS = {
           top: z.number().int().min(1).max(50).optional(),
           ideaIds: z.array(id).max(1000).optional(),
           admission: z.enum(ADMISSION_MODES).optional(),
+          /** A city vote: the forum stays in the lobby until its vote is defined (city:setVote) and opened. */
+          cityVote: z.boolean().optional(),
         }),
       ]),
     }),

@@ -2,11 +2,12 @@
 // the tabs. The chosen tab lives in the URL's hash, so a reload under pressure lands on it again.
 // A table host's console has only the tabs a host can use, and says whose it is and for what.
 
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { LanguageToggle } from '../lib/ui.js';
 import { Admission } from './Admission.js';
+import { CityTab } from './CityTab.js';
 import { AuditLog } from './AuditLog.js';
 import { Duplicates } from './Duplicates.js';
 import { Export } from './Export.js';
@@ -21,7 +22,7 @@ import { useView } from './store.js';
 import { StructureTab } from './Structure.js';
 import { HeaderTimer } from './Timer.js';
 
-const FACILITATOR_TABS = ['overview', 'admission', 'hosts', 'structure', 'ideas', 'duplicates', 'paper', 'results', 'log', 'export'] as const;
+const FACILITATOR_TABS = ['overview', 'admission', 'hosts', 'structure', 'ideas', 'duplicates', 'paper', 'results', 'city', 'log', 'export'] as const;
 /** What a host can do: moderate and merge within the scope, type in paper, and read the results. */
 const HOST_TABS = ['ideas', 'duplicates', 'paper', 'results'] as const;
 type Tab = (typeof FACILITATOR_TABS)[number];
@@ -35,7 +36,9 @@ export function App() {
   const t = useT();
   const view = useView();
   const host = view.me.role === 'host';
-  const tabs: readonly Tab[] = host ? HOST_TABS : FACILITATOR_TABS;
+  // The city vote's tab is a vote-only forum's.
+  const voteOnly = view.forum.voteOnly;
+  const tabs: readonly Tab[] = useMemo(() => (host ? HOST_TABS : FACILITATOR_TABS.filter((name) => name !== 'city' || voteOnly)), [host, voteOnly]);
   const [tab, setTab] = useState<Tab>(() => tabFromHash(tabs));
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
@@ -160,6 +163,7 @@ export function App() {
           {tab === 'duplicates' && <Duplicates />}
           {tab === 'paper' && <Paper />}
           {tab === 'results' && <Results />}
+          {tab === 'city' && <CityTab />}
           {tab === 'log' && <AuditLog />}
           {tab === 'export' && <Export />}
         </div>

@@ -1,7 +1,7 @@
 // The phone's frame: the header and the connection banner, which stay at the top however far the
 // page is scrolled, and the screen for where this device is (joining, voided, or the forum's phase).
 
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef } from 'react';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { PhoneForumInfo, MeView } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
@@ -14,6 +14,9 @@ import { Results } from './Results.js';
 import { usePhone } from './store.js';
 import { usePending } from './pending.js';
 import { Voting } from './Voting.js';
+
+const CityVoting = lazy(() => import('./CityVoting.js').then((m) => ({ default: m.CityVoting })));
+const CityClosed = lazy(() => import('./CityVoting.js').then((m) => ({ default: m.CityClosed })));
 
 export function App() {
   const t = useT();
@@ -140,8 +143,13 @@ function PhaseView({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
           <MyIdeas forum={forum} me={me} />
         </>
       )}
-      {forum.phase === 'voting' && <Voting forum={forum} me={me} />}
-      {(forum.phase === 'results' || forum.phase === 'closed') && <Results forum={forum} />}
+      {forum.phase === 'voting' && !forum.cityVote && <Voting forum={forum} me={me} />}
+      {(forum.phase === 'results' || forum.phase === 'closed') && !forum.cityVote && <Results forum={forum} />}
+      {forum.cityVote && (forum.phase === 'voting' || forum.phase === 'results' || forum.phase === 'closed') && (
+        <Suspense fallback={<p className="card" role="status">{t('common.loading')}</p>}>
+          {forum.phase === 'voting' ? <CityVoting vote={forum.cityVote} me={me} /> : <CityClosed />}
+        </Suspense>
+      )}
     </>
   );
 }

@@ -11,7 +11,7 @@ import { catalogueParts } from '../../shared/i18n/all.js';
 const CARRIES: Record<(typeof PAGES)[number], (keyof typeof catalogueParts)[]> = {
   'phone/index.html': ['core'],
   'screen/index.html': ['core'],
-  'console/index.html': ['core', 'console'],
+  'console/index.html': ['core', 'console', 'city'],
   'check/index.html': ['core'],
 };
 const keysOf = (names: (keyof typeof catalogueParts)[]) => names.flatMap((name) => Object.keys(catalogueParts[name].uk));
@@ -28,6 +28,15 @@ describe.skipIf(!isBuilt())('the built pages (needs `npm run build`)', () => {
     expect(phone).not.toContain('forum:setStructure');
     expect(phone).not.toContain('priority:reveal');
     expect(phone).not.toContain('ZodError');
+  });
+
+  it('a hall’s phone downloads none of the city vote’s page, which comes in a chunk of its own', () => {
+    const phone = read(pageFiles('phone/index.html'));
+    expect(phone).not.toContain('city:cast');
+    expect(phone).not.toContain('Код квитанції');
+    const manifest = JSON.parse(readFileSync(join(DIST, '.vite/manifest.json'), 'utf8')) as Record<string, { file: string; isDynamicEntry?: boolean }>;
+    const city = Object.values(manifest).find((c) => c.isDynamicEntry && readFileSync(join(DIST, c.file), 'utf8').includes('city:cast'));
+    expect(city).toBeDefined();
   });
 
   it('the projector sends no commands at all', () => {
@@ -51,7 +60,7 @@ describe.skipIf(!isBuilt())('the built pages (needs `npm run build`)', () => {
   });
 
   it('each page names only message keys of the catalogue parts it carries', () => {
-    const all = keysOf(['core', 'console', 'server']);
+    const all = keysOf(['core', 'console', 'server', 'city']);
     const known = new Set(all);
     for (const entry of PAGES) {
       const text = read(pageFiles(entry).filter((f) => f.endsWith('.js')));

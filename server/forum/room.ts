@@ -103,6 +103,8 @@ function actionOf(event: ForumEvent): DoneAction | null {
       return { command: 'dot:place', target: event.ideaId, ideaId: null };
     case 'dotRemoved':
       return { command: 'dot:remove', target: event.ideaId, ideaId: null };
+    case 'cityBallotCast':
+      return { command: event.ballot ? 'city:cast' : 'city:withdraw', target: null, ideaId: null };
     case 'forumCreated':
     case 'ideaImported':
     case 'forumArchived':
@@ -136,6 +138,7 @@ function actionOf(event: ForumEvent): DoneAction | null {
     case 'timerSet':
     case 'timerCleared':
     case 'wordListSet':
+    case 'cityVoteSet':
       return null;
     default:
       everyCaseHandled(event);
@@ -1043,7 +1046,11 @@ export class ForumRoom {
         }
         case 'dotPlaced':
         case 'dotRemoved':
+        case 'cityBallotCast':
           effects.me.add(e.participantId);
+          break;
+        case 'cityVoteSet':
+          effects.forum = true;
           break;
         default:
           everyCaseHandled(e);

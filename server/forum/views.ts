@@ -25,6 +25,7 @@ import type {
 } from '../../shared/protocol.js';
 import { countDots, ideaCounts, tallyPriority, topWithTies, votingProgress, type VotingProgress } from '../../shared/forum/tally.js';
 import { ideasOf } from '../../shared/forum/rules.js';
+import { standingCasts } from '../../shared/forum/city.js';
 import { DEFAULT_WORD_LIST, flaggedWords } from '../../shared/forum/facilitation.js';
 import { ballotCount } from '../../shared/forum/state.js';
 import { FACILITATOR, type ForumState, type Idea, type Participant } from '../../shared/forum/types.js';
@@ -52,6 +53,7 @@ export function forumInfo(state: ForumState): ForumInfo {
     archived: state.archived,
     voteOnly: state.voteOnly,
     basedOn: state.basedOn,
+    cityVote: state.city.vote,
   };
 }
 
@@ -158,6 +160,7 @@ export function meView(state: ForumState, participantId: string): MeView | null 
     ideas,
     dots: Object.fromEntries(state.dots.get(participantId) ?? []),
     voided: p.voided ? { reason: p.voided.reason } : null,
+    cityBallots: state.city.vote ? [...standingCasts(state, participantId).values()].map((c) => c.ballot!) : [],
   };
 }
 

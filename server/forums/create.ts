@@ -21,6 +21,8 @@ export interface ForumStart {
   basedOn?: { forumId: string; title: string };
   /** Shortlisted ideas a vote-only forum opens with. */
   ideas?: ImportedIdea[];
+  /** A vote-only forum for a city vote: it stays in the lobby until its vote is defined and opened. */
+  cityVote?: boolean;
 }
 
 export interface ImportedIdea {
@@ -51,7 +53,7 @@ export function creationEvents(id: string, joinCode: string, start: ForumStart, 
     },
   ];
   for (const idea of start.ideas ?? []) events.push({ type: 'ideaImported', ideaId: randomUUID(), ...idea, at });
-  if (start.voteOnly) events.push({ type: 'phaseChanged', from: 'lobby', to: 'voting' });
+  if (start.voteOnly && !start.cityVote) events.push({ type: 'phaseChanged', from: 'lobby', to: 'voting' });
   return events;
 }
 
@@ -104,6 +106,7 @@ export function forumStartOf(request: CreateRequest, sources: StartSources): Dec
         voteOnly: true,
         basedOn,
         ideas: ideas.value,
+        ...(from.cityVote ? { cityVote: true } : {}),
       });
     }
   }

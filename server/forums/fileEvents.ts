@@ -9,6 +9,7 @@
 // Pure: runs in the import's worker thread (fileWorker.ts).
 
 import { z } from 'zod';
+import { cityBallotSchema, cityVoteSchema } from '../../shared/city/schema.js';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { checkLine, checkText, normalizeStructure } from '../../shared/forum/rules.js';
 import { keptByEarlierRules } from '../../shared/forum/text.js';
@@ -141,6 +142,15 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('timerSet'), phase, endsAt: time, durationMs: count(TIMER_MAX_MS), at: time }),
   z.strictObject({ type: z.literal('timerCleared'), at: time }),
   z.strictObject({ type: z.literal('wordListSet'), words: z.array(z.string().max(160)).max(1000) }),
+  z.strictObject({ type: z.literal('cityVoteSet'), vote: cityVoteSchema, at: time }),
+  z.strictObject({
+    type: z.literal('cityBallotCast'),
+    participantId: id,
+    budgetId: z.string().max(64),
+    ballot: cityBallotSchema.nullable(),
+    receiptHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+    at: time,
+  }),
 ]);
 
 /** Every kind of event has its shape here: one the server can write that a file could not carry fails to compile. */
@@ -226,6 +236,8 @@ export function checkFileEvent(event: unknown): FieldProblem | null {
     case 'timerSet':
     case 'timerCleared':
     case 'wordListSet':
+    case 'cityVoteSet':
+    case 'cityBallotCast':
       return null;
     default:
       everyCaseHandled(e);

@@ -99,6 +99,10 @@ function anonymised(event: ForumEvent, n: number, codes: Map<string, string>, us
     case 'timerSet':
     case 'timerCleared':
     case 'wordListSet':
+    case 'cityVoteSet':
+    // A cast keeps its receipt's hash: the published ballot lists are keyed by it, and an archive's
+    // results must come out the same. The receipt itself was never stored.
+    case 'cityBallotCast':
       return event;
     default:
       everyCaseHandled(event);

@@ -40,6 +40,8 @@ import { previewVoidMany, voidMany } from './participant/voidMany.js';
 import { approve, pause, refuseJoins, resume, setExpected } from './admission/attendance.js';
 import { issue } from './tickets/issue.js';
 import { release } from './tickets/release.js';
+import { cast, withdraw as withdrawCityBallot } from './city/cast.js';
+import { setVote } from './city/setVote.js';
 
 export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'participant:join': join,
@@ -85,4 +87,7 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'facilitator:rotateKey': rotateKey,
   'display:rotateKey': rotateScreenKey,
   'export:grant': grant,
+  'city:setVote': setVote,
+  'city:cast': cast,
+  'city:withdraw': withdrawCityBallot,
 };

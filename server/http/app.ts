@@ -31,6 +31,7 @@ import { exportResultsInTurns, resultsCsv } from './export.js';
 import type { Download, Grants } from './grants.js';
 import { registerResultsRoutes } from './report.js';
 import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
+import { registerCityRoutes } from './cityVote.js';
 import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
 
@@ -230,6 +231,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   registerPublicRoutes(app, { room, baseUrl, record, langOf, facilitatorOnly });
 
   registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf, baseUrl });
+  registerCityRoutes(app, { room, langOf, facilitatorOnly });
 
   app.get('/', page(clientDir, 'phone'));
   app.get('/screen', page(clientDir, 'screen'));

@@ -14,6 +14,13 @@ export interface BallotCast {
   ballot: CityBallot | null;
 }
 
+/** A cast as a forum stores it: the receipt's hash (never the receipt) and when, beside the ballot. */
+export interface StoredCast extends BallotCast {
+  /** SHA-256 of the receipt given for this cast, hex; null for a withdrawal, which gives none. */
+  receiptHash: string | null;
+  at: number;
+}
+
 export interface StandingBallot {
   voterId: string;
   ballot: CityBallot;

@@ -1,7 +1,8 @@
 // Every reason a city vote's rules refuse a ballot or a vote's definition, in the forum's refusal
 // style (shared/forum/errors.ts: a Decision that is either accepted with a value or refused with a
-// code and its params). The codes live here until the forum's ack and message catalogues take
-// them in; each comment says what the voter or organiser did and which params come with it.
+// code and its params). An ack carries one as CITY_REFUSED with the code as its `reason`
+// (shared/forum/city.ts), worded from shared/i18n/city/; each comment says what the voter or
+// organiser did and which params come with it.
 
 export const CITY_REFUSAL_CODES = [
   /** The ballot is not of the shape a ballot has (params: field). */

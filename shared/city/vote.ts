@@ -23,6 +23,11 @@ export interface CityProject {
   budgetId: string;
   /** The forum idea the project grew from, when it grew from one. */
   originIdeaId?: string;
+  /** What the voting page shows of it: what it is and where (absent: nothing written). */
+  description?: string;
+  place?: string;
+  /** The idea it grew from as a voter reads it: its title and the forum it was proposed at. */
+  origin?: { title: string; forumTitle: string };
 }
 
 /**
@@ -68,6 +73,8 @@ export interface CityVote {
   ballot: BallotRule;
   counting: CountingRule;
   tie: TieRule;
+  /** Where the vote is, for the published ballot lists' META (pabulib.ts); absent: Ukraine and the vote's title. */
+  place?: { country: string; unit: string };
 }
 
 /**

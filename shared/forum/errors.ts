@@ -67,6 +67,22 @@ export const ERROR_CODES = [
   'BAD_FORUM_FILE',
   /** A shortlist with no idea in it, or an idea that is not ranked in its forum. */
   'BAD_SHORTLIST',
+  /** A city vote's command in a forum that is not vote-only, or has no city vote defined yet. */
+  'CITY_NO_VOTE',
+  /** A city vote's definition changed once the vote has opened (or closed). */
+  'CITY_VOTE_OPEN',
+  /** A ballot or definition the city vote's rules refuse (params: reason, a code of shared/city/refusals.ts, and its params). */
+  'CITY_REFUSED',
+  /** A withdrawal of a ballot this voter has not cast in that budget (params: budgetId). */
+  'CITY_NO_BALLOT',
+  /** A receipt code given twice in one vote: the phone makes a new one. */
+  'CITY_RECEIPT_USED',
+  /** Dots in a forum whose ballots are the city vote's. */
+  'CITY_BALLOTS_ONLY',
+  /** A city vote's results or ballot lists asked for before it closes. */
+  'CITY_NOT_CLOSED',
+  /** No published ballot line under that receipt. */
+  'RECEIPT_NOT_FOUND',
   'RATE_LIMITED',
   /** A hall code that was valid a while ago: a photo of the projector's QR, say. */
   'CODE_EXPIRED',

@@ -387,6 +387,8 @@ export function decidePlaceDot(state: ForumState, participantId: string, ideaId:
   const who = checkParticipant(state, participantId);
   if (!who.ok) return who;
   if (state.phase !== 'voting') return refuse('WRONG_PHASE', { phase: state.phase });
+  // A forum whose vote is the city's counts its ballots, and a dot beside them would count nowhere.
+  if (state.city.vote) return refuse('CITY_BALLOTS_ONLY');
   const idea = state.ideas.get(ideaId);
   if (!idea || idea.status === 'withdrawn') return refuse('IDEA_NOT_FOUND');
   if (idea.status !== 'active') return refuse('IDEA_NOT_ACTIVE');

@@ -80,6 +80,8 @@ const EVERY_EVENT: Record<ForumEvent['type'], true> = {
   timerSet: true,
   timerCleared: true,
   wordListSet: true,
+  cityVoteSet: true,
+  cityBallotCast: true,
 };
 
 /**
@@ -148,6 +150,28 @@ function richForum(): ForumEvent[] {
     if (i % 2 === 0) f.dot(`p${i}`, ideas[2]);
   }
   f.undot('p1', ideas[0]);
+  // The city vote's events, applied as stored (its rules are a vote-only forum's: shared/forum/city.test.ts).
+  f.apply([
+    {
+      type: 'cityVoteSet',
+      vote: {
+        id: 'v',
+        title: 'Бюджет участі',
+        budgets: [{ id: 'b', name: 'Центр', amount: 100 }],
+        projects: [
+          { id: 'x', title: 'Сквер', cost: 60, budgetId: 'b', originIdeaId: 's1', description: 'Лавки', place: 'Центр', origin: { title: 'Сквер', forumTitle: 'Форум 1' } },
+          { id: 'y', title: 'Лавки', cost: 30, budgetId: 'b' },
+        ],
+        ballot: { kind: 'knapsack' },
+        counting: { kind: 'greedy' },
+        tie: { kind: 'cheaperThenListed' },
+      },
+      at: at(),
+    },
+    { type: 'cityBallotCast', participantId: 'p1', budgetId: 'b', ballot: { kind: 'knapsack', budgetId: 'b', projectIds: ['x', 'y'] }, receiptHash: 'a'.repeat(64), at: at() },
+    { type: 'cityBallotCast', participantId: 'p1', budgetId: 'b', ballot: null, receiptHash: null, at: at() },
+    { type: 'cityBallotCast', participantId: 'p2', budgetId: 'b', ballot: { kind: 'knapsack', budgetId: 'b', projectIds: ['y'] }, receiptHash: 'b'.repeat(64), at: at() },
+  ]);
   f.run(decideHideIdea(f.state, ideas[3], 'Не за темою', at()));
   f.run(decideRestoreIdea(f.state, ideas[3], at(), true));
   f.run(decideMerge(f.state, ideas[2], [ideas[3]], 'm2', at(), 'h1'));

@@ -15,12 +15,13 @@
 // why; the caller replays the log instead.
 
 import { z } from 'zod';
+import { cityBallotSchema, cityVoteSchema } from '../city/schema.js';
 import { countDotsFromBallots } from './tally.js';
 import { ADMISSION_MODES, PHASES, type ForumState, type Idea } from './types.js';
 
 export const SNAPSHOT_KIND = 'viche.forumState';
 /** Goes up whenever the meaning or shape of a snapshot's state changes: an older one is replayed over. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /** What a state's Maps and Sets become in a snapshot: entries in order, and members in order. */
 type Plain<T> =
@@ -115,6 +116,8 @@ export function toSnapshot(s: ForumState): ForumSnapshot {
     paperBallots: s.paperBallots,
     nextIdeaSeq: s.nextIdeaSeq,
     createdAt: s.createdAt,
+    // Casts are never changed once stored: the list is copied, its casts shared.
+    city: { vote: s.city.vote, casts: [...s.city.casts] },
   };
   return { kind: SNAPSHOT_KIND, version: SNAPSHOT_VERSION, state };
 }
@@ -275,6 +278,10 @@ const stateSchema = z.strictObject({
   paperBallots: nullable(int),
   nextIdeaSeq: int,
   createdAt: time,
+  city: z.strictObject({
+    vote: nullable(cityVoteSchema),
+    casts: z.array(z.strictObject({ voterId: str, budgetId: str, seq: int, ballot: nullable(cityBallotSchema), receiptHash: nullable(str), at: time })),
+  }),
 }) satisfies z.ZodType<SnapshotState>;
 
 // ------------------------------------------------------------------ back to a state
@@ -365,6 +372,7 @@ export function fromSnapshot(snapshot: unknown): ForumState {
     paperBallots: s.paperBallots,
     nextIdeaSeq: s.nextIdeaSeq,
     createdAt: s.createdAt,
+    city: s.city,
   };
   if (state.dots.size !== s.dots.length || state.dotTotals.byBallot.size !== s.dotTotals.byBallot.length) {
     throw new SnapshotRefused('a ballot is listed twice');

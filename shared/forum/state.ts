@@ -46,6 +46,7 @@ export function emptyState(): ForumState {
     paperBallots: null,
     nextIdeaSeq: 1,
     createdAt: 0,
+    city: { vote: null, casts: [] },
   };
 }
 
@@ -555,6 +556,14 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
     case 'wordListSet':
       state.wordList = [...event.words];
       return;
+    case 'cityVoteSet':
+      state.city.vote = event.vote;
+      return;
+    case 'cityBallotCast': {
+      const { participantId, budgetId, ballot, receiptHash, at } = event;
+      state.city.casts.push({ voterId: participantId, budgetId, seq: state.city.casts.length + 1, ballot, receiptHash, at });
+      return;
+    }
     default:
       everyCaseHandled(event);
   }

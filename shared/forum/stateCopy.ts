@@ -97,6 +97,8 @@ const STEPS: { [K in keyof ForumState]: Step<ForumState[K]> } = {
   paperBallots: same('paperBallots'),
   nextIdeaSeq: same('nextIdeaSeq'),
   createdAt: same('createdAt'),
+  // Casts are never changed once stored: the list is copied, its casts shared.
+  city: plain('city', (c) => ({ vote: c.vote, casts: [...c.casts] })),
 };
 
 /**

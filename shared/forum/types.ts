@@ -1,6 +1,9 @@
 // The forum's data model: what a forum is made of, shared by the rules, the server and the clients.
 // Pure types and constants, no I/O.
 
+import type { StoredCast } from '../city/latestBallots.js';
+import type { CityBallot, CityVote } from '../city/vote.js';
+
 export const PHASES = ['lobby', 'ideas', 'review', 'voting', 'results', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -337,6 +340,11 @@ export interface ForumState {
   paperBallots: number | null;
   nextIdeaSeq: number;
   createdAt: number;
+  /**
+   * A vote-only forum's city vote (shared/forum/city.ts): its definition, set before it opens, and
+   * every cast in the order stored (a cast's seq is its place here, from 1).
+   */
+  city: { vote: CityVote | null; casts: StoredCast[] };
 }
 
 export interface DotTotals {
@@ -469,4 +477,8 @@ export type ForumEvent =
   | { type: 'hostRevoked'; hostId: string; at: number }
   | { type: 'timerSet'; phase: Phase; endsAt: number; durationMs: number; at: number }
   | { type: 'timerCleared'; at: number }
-  | { type: 'wordListSet'; words: string[] };
+  | { type: 'wordListSet'; words: string[] }
+  /** A vote-only forum's city vote defined (or defined again) before it opens. */
+  | { type: 'cityVoteSet'; vote: CityVote; at: number }
+  /** A city ballot for one budget cast, or (ballot null, no receipt) withdrawn; the latest counts. */
+  | { type: 'cityBallotCast'; participantId: string; budgetId: string; ballot: CityBallot | null; receiptHash: string | null; at: number };

@@ -6,6 +6,7 @@
 // Pure: no I/O, so the server, a script and the tests use it alike.
 
 import { everyCaseHandled } from '../exhaustive.js';
+import { cityVoteInput, decideCastCityBallot, decideSetCityVote, decideWithdrawCityBallot } from './city.js';
 import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
 import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from './attendance.js';
 import { refuse, type Decision, type ErrorParams, type RuleError } from './errors.js';
@@ -321,6 +322,12 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideTimer(state, null, event.at);
     case 'wordListSet':
       return decideWordList(state, event.words);
+    case 'cityVoteSet':
+      return decideSetCityVote(state, cityVoteInput(event.vote), event.at);
+    case 'cityBallotCast':
+      if (event.ballot === null) return decideWithdrawCityBallot(state, event.participantId, event.budgetId, event.at);
+      if (event.receiptHash === null) return problem('BAD_INPUT', { field: 'receiptHash' }, `${what(state, event)} without the hash of its receipt`);
+      return decideCastCityBallot(state, event.participantId, event.ballot, event.receiptHash, event.at);
     default: {
       everyCaseHandled(event);
       const type = (event as { type?: unknown }).type;
@@ -530,6 +537,10 @@ function what(state: ForumState, event: ForumEvent): string {
       return 'the timer was cleared';
     case 'wordListSet':
       return 'the word list was replaced';
+    case 'cityVoteSet':
+      return 'the city vote was defined';
+    case 'cityBallotCast':
+      return `participant ${short(event.participantId)} ${event.ballot ? 'cast' : 'withdrew'} a city ballot in budget ${event.budgetId}`;
     default:
       everyCaseHandled(event);
       return `a "${String((event as { type?: unknown }).type)}" event was recorded`;
@@ -566,6 +577,7 @@ const ALLOWED_IN: Partial<Record<ForumEvent['type'], string>> = {
   hostInvited: 'in any phase but closed',
   timerSet: 'in any phase but closed',
   timerCleared: 'in any phase but closed',
+  cityBallotCast: 'only in voting',
 };
 
 function describeSafely(state: ForumState, event: ForumEvent, error: RuleError): string {
@@ -665,6 +677,14 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'GRANT_REVOKED':
     case 'GRANT_INVALID':
     case 'GRANT_NOT_HERE':
+    case 'CITY_NO_VOTE':
+    case 'CITY_VOTE_OPEN':
+    case 'CITY_REFUSED':
+    case 'CITY_NO_BALLOT':
+    case 'CITY_RECEIPT_USED':
+    case 'CITY_BALLOTS_ONLY':
+    case 'CITY_NOT_CLOSED':
+    case 'RECEIPT_NOT_FOUND':
     case 'STORAGE_UNAVAILABLE':
     case 'INTERNAL':
     case 'TIMEOUT':
@@ -789,6 +809,14 @@ function why(
     case 'GRANT_REVOKED':
     case 'GRANT_INVALID':
     case 'GRANT_NOT_HERE':
+    case 'CITY_NO_VOTE':
+    case 'CITY_VOTE_OPEN':
+    case 'CITY_REFUSED':
+    case 'CITY_NO_BALLOT':
+    case 'CITY_RECEIPT_USED':
+    case 'CITY_BALLOTS_ONLY':
+    case 'CITY_NOT_CLOSED':
+    case 'RECEIPT_NOT_FOUND':
     case 'STORAGE_UNAVAILABLE':
     case 'INTERNAL':
     case 'TIMEOUT':

@@ -3,6 +3,8 @@
 // errorMessage and the rest from here rather than from index.js, so that none of its messages can
 // be missing for want of a registration.
 
+import { en as cityEn } from './city/en.js';
+import { uk as cityUk } from './city/uk.js';
 import { en as consoleEn } from './console/en.js';
 import { uk as consoleUk } from './console/uk.js';
 import { en as coreEn } from './en.js';
@@ -16,10 +18,12 @@ export const catalogueParts = {
   core: { uk: coreUk, en: coreEn },
   console: { uk: consoleUk, en: consoleEn },
   server: { uk: serverUk, en: serverEn },
+  city: { uk: cityUk, en: cityEn },
 };
 
 registerCatalogue(catalogueParts.console);
 registerCatalogue(catalogueParts.server);
+registerCatalogue(catalogueParts.city);
 
 export * from './errors.js';
 export * from './index.js';

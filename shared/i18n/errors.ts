@@ -51,6 +51,17 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'RATE_LIMITED':
       p.seconds = p.seconds ?? 5;
       break;
+    case 'CITY_REFUSED':
+      p.reasonText = cityRefusalText(lang, p);
+      break;
+    case 'CITY_NO_VOTE':
+    case 'CITY_VOTE_OPEN':
+    case 'CITY_NO_BALLOT':
+    case 'CITY_RECEIPT_USED':
+    case 'CITY_BALLOTS_ONLY':
+    case 'CITY_NOT_CLOSED':
+    case 'RECEIPT_NOT_FOUND':
+      break;
     case 'BAD_INPUT':
       p.detail = p.field ? ` (${fieldName(lang, String(p.field))})` : '';
       break;
@@ -117,6 +128,19 @@ export function errorMessage(lang: Lang, error: RuleError): string {
       everyCaseHandled(error.code);
   }
   return t(lang, `err.${error.code}` as MessageKey, p);
+}
+
+/** Why the city vote's rules refuse (params.reason, a code of shared/city/refusals.ts), as a clause. */
+export function cityRefusalText(lang: Lang, params: Params): string {
+  const key = `city.refusal.${String(params.reason)}`;
+  if (!has(lang, key)) return t(lang, 'city.refusal.other');
+  // Sums of money read as the voting page shows them: 1 450 000, not 1450000.
+  const money = new Intl.NumberFormat(lang === 'uk' ? 'uk-UA' : 'en-GB');
+  const shown: Params = { ...params };
+  for (const name of ['amount', 'total']) if (typeof shown[name] === 'number') shown[name] = money.format(shown[name]);
+  const text = t(lang, key as MessageKey, shown);
+  // A refusal without the params it names reads as the general clause, not with {braces} in it.
+  return /\{\w+\}/.test(text) ? t(lang, 'city.refusal.other') : text;
 }
 
 export function fieldName(lang: Lang, field: string): string {

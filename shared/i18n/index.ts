@@ -9,13 +9,14 @@
 // checks that each page's bundle names only keys of the parts that page carries.
 
 import type { Lang } from '../protocol.js';
+import type { CityCatalogue } from './city/uk.js';
 import type { ConsoleCatalogue } from './console/uk.js';
 import { en } from './en.js';
 import type { ServerCatalogue } from './server/uk.js';
 import { uk, type CoreCatalogue, type PluralForms } from './uk.js';
 
 export type { PluralForms };
-export type Catalogue = CoreCatalogue & ConsoleCatalogue & ServerCatalogue;
+export type Catalogue = CoreCatalogue & ConsoleCatalogue & ServerCatalogue & CityCatalogue;
 export type MessageKey = keyof Catalogue;
 export type Params = Record<string, string | number>;
 

@@ -1,0 +1,349 @@
+// The city vote's tab, for the facilitator of a vote-only forum: the vote's definition, written as
+// JSON while the forum is in the lobby (first drafted from the shortlisted ideas) and read-only
+// once it opens; the turnout by budget, day and hour while it runs; the open data after the close.
+// No counts here before the close: the server gives none.
+
+import { useEffect, useState } from 'react';
+import { cityVoteInput, type CityVoteInput } from '../../shared/forum/city.js';
+import type { CityVote } from '../../shared/city/vote.js';
+import { en as cityEn } from '../../shared/i18n/city/en.js';
+import { uk as cityUk } from '../../shared/i18n/city/uk.js';
+import { registerCatalogue } from '../../shared/i18n/index.js';
+import type { ConsoleView } from '../../shared/protocol.js';
+import { useLang, useT, type T } from '../lib/i18n.js';
+import { forumPath } from '../lib/forum.js';
+import { useCommands } from './command.js';
+import { useGrant } from './grant.js';
+import { useView } from './store.js';
+
+registerCatalogue({ uk: cityUk, en: cityEn });
+
+/** A first draft from the shortlist: one budget, a project per idea, costs to fill in. */
+function draftOf(view: ConsoleView): CityVoteInput {
+  const ideas = view.ideas.filter((i) => i.status === 'active');
+  return {
+    title: view.forum.title,
+    budgets: [{ id: 'city', name: view.forum.title, amount: 1_000_000 }],
+    projects: ideas.map((idea, i) => ({ id: `p${i + 1}`, budgetId: 'city', cost: 0, ideaId: idea.id })),
+    ballot: { kind: 'knapsack' },
+    counting: { kind: 'greedy' },
+    tie: { kind: 'cheaperThenListed' },
+  };
+}
+
+const RULE_KEYS = { approval: 'city.rules.approval', points: 'city.rules.points', knapsack: 'city.rules.knapsack' } as const;
+
+function ruleText(t: T, vote: CityVote): string {
+  const rule = vote.ballot;
+  return t(RULE_KEYS[rule.kind], rule.kind === 'approval' ? { max: rule.maxChoices } : rule.kind === 'points' ? { points: rule.points, max: rule.maxPerProject } : {});
+}
+
+export function CityTab() {
+  const t = useT();
+  const view = useView();
+  const vote = view.forum.cityVote;
+  const phase = view.forum.phase;
+  return (
+    <div className="city-tab">
+      {phase === 'lobby' ? <Definition /> : vote ? <Defined vote={vote} /> : <p className="card">{t('city.console.none')}</p>}
+      {vote && phase !== 'lobby' && <Turnout />}
+      {vote && (phase === 'results' || phase === 'closed') && (
+        <>
+          <CityResults />
+          <OpenData vote={vote} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Definition() {
+  const t = useT();
+  const view = useView();
+  const { run, busy } = useCommands();
+  const [text, setText] = useState(() => JSON.stringify(view.forum.cityVote ? cityVoteInput(view.forum.cityVote) : draftOf(view), null, 2));
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function save() {
+    let vote: CityVoteInput;
+    try {
+      vote = JSON.parse(text) as CityVoteInput;
+    } catch (e) {
+      setProblem(t('city.console.notJson', { detail: e instanceof Error ? e.message : String(e) }));
+      return;
+    }
+    setProblem(null);
+    await run('city:setVote', 'city:setVote', { vote }, () => t('city.console.saved'));
+  }
+
+  return (
+    <section className="card" aria-labelledby="h-city-define">
+      <h2 id="h-city-define">{t('city.console.define')}</h2>
+      <p className="muted">{t('city.console.defineHelp')}</p>
+      <div className="field">
+        <label htmlFor="city-json">{t('city.console.json')}</label>
+        <textarea id="city-json" className="city-json" rows={20} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="city-json-help" />
+        <p className="muted small" id="city-json-help">
+          {t('city.console.jsonHelp')}
+        </p>
+      </div>
+      {problem && (
+        <p className="error-text" role="alert">
+          {problem}
+        </p>
+      )}
+      <button type="button" className="btn" disabled={busy('city:setVote')} onClick={() => void save()}>
+        {t('city.console.save')}
+      </button>
+      {view.forum.cityVote && <p className="note note-info">{t('city.console.openHint')}</p>}
+    </section>
+  );
+}
+
+function Defined({ vote }: { vote: CityVote }) {
+  const t = useT();
+  const closed = useView().forum.phase !== 'voting';
+  const lang = useLang((s) => s.lang);
+  const money = (n: number) => t('city.money', { amount: new Intl.NumberFormat(lang === 'uk' ? 'uk-UA' : 'en-GB').format(n) });
+  return (
+    <section className="card" aria-labelledby="h-city-defined">
+      <h2 id="h-city-defined">{vote.title}</h2>
+      <p className="note note-info">{t(closed ? 'city.console.closedNote' : 'city.console.fixed')}</p>
+      <p>{ruleText(t, vote)}</p>
+      <p className="muted">
+        {t(vote.counting.kind === 'greedy' ? 'city.rules.counting.greedy' : 'city.rules.counting.equalShares')} {t('city.rules.tie')} {vote.tie.kind === 'cheaperThenLottery' ? t('city.rules.tieLottery', { seed: vote.tie.seed }) : t('city.rules.tieListed')}
+      </p>
+      {vote.budgets.map((b) => (
+        <div key={b.id} className="table-wrap">
+          <table className="data-table">
+            <caption>
+              {b.name}: {money(b.amount)}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('city.console.project')}</th>
+                <th scope="col" className="num">
+                  {t('city.console.cost')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {vote.projects
+                .filter((p) => p.budgetId === b.id)
+                .map((p) => (
+                  <tr key={p.id}>
+                    <th scope="row">{p.title}</th>
+                    <td className="num">{money(p.cost)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+interface Turnout {
+  voters: number;
+  perBudget: { budgetId: string; name: string; voters: number }[];
+  byDay: { day: string; casts: number; newVoters: number }[];
+  byHour: { hour: string; casts: number; newVoters: number }[];
+}
+
+/** How often the turnout is asked again while the tab is open. */
+const TURNOUT_EVERY_MS = 30_000;
+
+function Turnout() {
+  const t = useT();
+  const grant = useGrant();
+  const [turnout, setTurnout] = useState<Turnout | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (!grant) return;
+    let live = true;
+    const ask = async () => {
+      try {
+        const res = await fetch(`${forumPath('/api/city/turnout.json')}?grant=${encodeURIComponent(grant)}`);
+        if (!res.ok) throw new Error(String(res.status));
+        const body = (await res.json()) as Turnout;
+        if (live) (setTurnout(body), setFailed(false));
+      } catch {
+        if (live) setFailed(true);
+      }
+    };
+    void ask();
+    const timer = setInterval(() => void ask(), TURNOUT_EVERY_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [grant]);
+
+  const most = Math.max(1, ...(turnout?.byHour.map((h) => h.casts) ?? []));
+  return (
+    <section className="card" aria-labelledby="h-city-turnout">
+      <h2 id="h-city-turnout">{t('city.console.turnout')}</h2>
+      {failed && (
+        <p className="error-text" role="alert">
+          {t('city.console.turnoutFailed')}
+        </p>
+      )}
+      {!turnout && !failed && <p role="status">{t('common.loading')}</p>}
+      {turnout && (
+        <>
+          <p className="city-voters">{t('city.console.voters', { count: turnout.voters })}</p>
+          <div className="table-wrap">
+            <table className="data-table">
+              <caption className="visually-hidden">{t('city.console.perBudget')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('city.console.budget')}</th>
+                  <th scope="col" className="num">
+                    {t('city.console.votersCol')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {turnout.perBudget.map((b) => (
+                  <tr key={b.budgetId}>
+                    <th scope="row">{b.name}</th>
+                    <td className="num">{b.voters}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>{t('city.console.byDay')}</h3>
+          <TurnoutTable t={t} rows={turnout.byDay.map((d) => ({ when: d.day, ...d }))} most={Math.max(1, ...turnout.byDay.map((d) => d.casts))} whenLabel={t('city.console.day')} />
+          <h3>{t('city.console.byHour')}</h3>
+          <TurnoutTable t={t} rows={turnout.byHour.map((h) => ({ when: `${h.hour}:00`, ...h }))} most={most} whenLabel={t('city.console.hour')} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** A table with a bar beside each count: a chart that a screen reader reads as the table it is. */
+function TurnoutTable({ t, rows, most, whenLabel }: { t: T; rows: { when: string; casts: number; newVoters: number }[]; most: number; whenLabel: string }) {
+  return (
+    <div className="table-wrap">
+      <table className="data-table turnout-table">
+        <thead>
+          <tr>
+            <th scope="col">{whenLabel}</th>
+            <th scope="col" className="num">
+              {t('city.console.casts')}
+            </th>
+            <th scope="col" className="num">
+              {t('city.console.newVoters')}
+            </th>
+            <th scope="col" aria-hidden="true" />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.when}>
+              <th scope="row">{r.when}</th>
+              <td className="num">{r.casts}</td>
+              <td className="num">{r.newVoters}</td>
+              <td aria-hidden="true" className="bar-cell">
+                <span className="turnout-bar" style={{ width: `${(100 * r.casts) / most}%` }} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+interface Counted {
+  budgets: { id: string; name: string; voters: number; spent: number; left: number; projects: { id: string; title: string; cost: number; votes: number; fundedOrder?: number }[] }[];
+}
+
+/** The results as published (the canonical document the public JSON holds), by budget. */
+function CityResults() {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
+  const number = (n: number) => new Intl.NumberFormat(lang === 'uk' ? 'uk-UA' : 'en-GB').format(n);
+  const [counted, setCounted] = useState<Counted | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void fetch(forumPath('/api/city/results.json'))
+      .then(async (res) => {
+        if (!res.ok) throw new Error(String(res.status));
+        const body = (await res.json()) as { canonical: string };
+        if (live) setCounted(JSON.parse(body.canonical) as Counted);
+      })
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (failed)
+    return (
+      <p className="card error-text" role="alert">
+        {t('city.console.resultsFailed')}
+      </p>
+    );
+  if (!counted) return <p className="card" role="status">{t('common.loading')}</p>;
+  return (
+    <section className="card" aria-labelledby="h-city-results">
+      <h2 id="h-city-results">{t('city.results')}</h2>
+      {counted.budgets.map((b) => (
+        <div key={b.id} className="table-wrap">
+          <table className="data-table">
+            <caption>{t('city.console.budgetResult', { name: b.name, voters: b.voters, spent: number(b.spent), left: number(b.left) })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('city.console.project')}</th>
+                <th scope="col" className="num">
+                  {t('city.console.cost')}
+                </th>
+                <th scope="col" className="num">
+                  {t('city.console.votes')}
+                </th>
+                <th scope="col">{t('city.console.funded')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {b.projects.map((p) => (
+                <tr key={p.id}>
+                  <th scope="row">{p.title}</th>
+                  <td className="num">{number(p.cost)}</td>
+                  <td className="num">{p.votes}</td>
+                  <td>{p.fundedOrder ? t('city.console.fundedOrder', { order: p.fundedOrder }) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function OpenData({ vote }: { vote: CityVote }) {
+  const t = useT();
+  const links = [
+    { href: forumPath('/api/city/results.json'), label: t('city.console.resultsJson') },
+    { href: forumPath('/api/city/results.csv'), label: t('city.console.resultsCsv') },
+    ...vote.budgets.map((b) => ({ href: forumPath(`/api/city/ballots/${b.id}.pb`), label: t('city.console.pabulib', { budget: b.name }) })),
+    { href: forumPath('/api/city/receipt'), label: t('city.lookup') },
+  ];
+  return (
+    <section className="card" aria-labelledby="h-city-data">
+      <h2 id="h-city-data">{t('city.console.openData')}</h2>
+      <p className="muted">{t('city.console.openDataHelp')}</p>
+      <ul className="city-links">
+        {links.map((l) => (
+          <li key={l.href}>
+            <a href={l.href}>{l.label}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
