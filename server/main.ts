@@ -17,6 +17,7 @@ import type { PostgresLease } from './forums/pgLease.js';
 import type { ForumStore } from './db/store.js';
 import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
+import { PersonKeys } from './forum/persons.js';
 import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
@@ -496,10 +497,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const attach = (room: ForumRoom): OpenForum => {
     const slug = room.record.slug;
     if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
+    let personKeys: PersonKeys | undefined;
     const admission = new Admission(room, {
       publicUrl: base.url,
       baseUrl: `${base.url}/f/${slug}`,
       screenBaseUrl: `${base.url}/f/${slug}/screen`,
+      // Worked out on first use: the forums that open at start-up attach before `forums` is assigned.
+      personKeys: () => (personKeys ??= new PersonKeys(forums.secrets.personKey, room.record.id)),
       defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
       defaultExpectedAttendance: config.expectedAttendance ?? EXPECTED_ATTENDANCE_DEFAULT,
       burst: config.joinBurst ?? JOIN_BURST_DEFAULT,

@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import type { ViewPatch } from './viewPatch.js';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
-import type { AdmissionMode, Display, IdeaStatus, JoinBurst, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
-import { ADMISSION_MODES, PHASES } from './forum/types.js';
+import type { AdmissionMode, Display, IdentityMethod, IdeaStatus, JoinBurst, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
+import { ADMISSION_MODES, IDENTITY_METHODS, PHASES } from './forum/types.js';
 
 export { FORUM_QUERY, PROTOCOL_VERSION } from './version.js';
 
@@ -84,6 +84,8 @@ export interface ForumInfo {
   phase: Phase;
   revealed: string[];
   admission: AdmissionMode;
+  /** In a city vote, how each person proves who they are before they get a ballot. */
+  identity: IdentityMethod | null;
   /** What the projector shows, and how many top ideas its chart has. */
   display: Display;
   resultsTop: number;
@@ -236,6 +238,19 @@ export interface AdmissionView {
   waiting: WaitingJoin[];
   waitingCount: number;
   tickets: { issued: number; used: number; released: number; batches: { batch: number; count: number; at: number }[] };
+  /**
+   * A city vote's way of proving who one is (null: a device is a ballot), whether it can still
+   * change, the voter codes issued, the eligibility list's entries, and the persons who proved
+   * who they are with the devices beyond their first.
+   */
+  identity: {
+    method: IdentityMethod | null;
+    changeable: boolean;
+    codes: { issued: number; batches: { batch: number; count: number; at: number }[] };
+    listed: number;
+    persons: number;
+    devices: number;
+  };
   /** Joins in each of the last 10 minutes, oldest first. */
   joinsPerMinute: number[];
   /** Refusals in the last 10 minutes, by cause. */
@@ -499,6 +514,22 @@ export const COMMANDS = {
       token: z.string().regex(/^[0-9a-f]{32,128}$/),
     }),
   },
+  /**
+   * In a city vote: a device proves who its person is and gets that person's ballot (the same one
+   * on every device they prove it on). `code`: a voter code; `number` and `fact`: an entry of the
+   * eligibility list (a resident-card number and, say, a birth year).
+   */
+  'person:prove': {
+    roles: ['phone'],
+    schema: z.object({
+      token: z.string().regex(/^[0-9a-f]{32,128}$/),
+      name: text(60).optional(),
+      proof: z.discriminatedUnion('method', [
+        z.object({ method: z.literal('codes'), code: z.string().max(40) }),
+        z.object({ method: z.literal('list'), number: z.string().max(40), fact: z.string().max(40) }),
+      ]),
+    }),
+  },
   'participant:rename': { roles: ['phone'], schema: z.object({ name: text(60), actionId }) },
   'idea:submit': {
     roles: ['phone'],
@@ -553,6 +584,9 @@ export const COMMANDS = {
   'admission:setAddressCap': { roles: ['console'], schema: z.object({ max: z.number().int() }) },
   'tickets:issue': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
   'tickets:release': { roles: ['console'], schema: z.object({ code: z.string().max(40) }) },
+  /** How people prove who they are in a vote-only forum (null: a device is a ballot), before anyone holds one. */
+  'identity:setMethod': { roles: ['console'], schema: z.object({ method: z.enum(IDENTITY_METHODS).nullable() }) },
+  'identity:issueCodes': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
   'participant:void': { roles: ['console'], schema: z.object({ participantId: id, reason: text(300) }) },
   /** Everyone who joined within a time window and/or an address range: first what it would take away, then done in one step. */
   'participant:previewVoidMany': { roles: ['console'], schema: joinSelectionSchema },
@@ -577,6 +611,7 @@ export type ParsedPayload<N extends CommandName> = z.output<(typeof COMMANDS)[N]
 /** What each command's ack carries when it succeeds. */
 export interface CommandResults {
   'participant:join': { me: MeView };
+  'person:prove': { me: MeView };
   'participant:rename': { me: MeView };
   'idea:submit': { ideaId: string; me: MeView };
   'idea:edit': { me: MeView };
@@ -612,6 +647,9 @@ export interface CommandResults {
   'admission:setAddressCap': { max: number };
   'tickets:issue': { batch: number; count: number };
   'tickets:release': { number: number };
+  'identity:setMethod': { method: IdentityMethod | null };
+  /** The batch's serials are first to first + count - 1. */
+  'identity:issueCodes': { batch: number; first: number; count: number };
   'participant:void': { dotsRemoved: number; ideasHidden: number };
   'participant:previewVoidMany': VoidManyResult;
   'participant:voidMany': VoidManyResult;

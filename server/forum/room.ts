@@ -134,6 +134,10 @@ function actionOf(event: ForumEvent): DoneAction | null {
     case 'timerSet':
     case 'timerCleared':
     case 'wordListSet':
+    case 'identitySet':
+    case 'voterCodesIssued':
+    case 'eligibleListed':
+    case 'deviceLinked':
       return null;
     default:
       everyCaseHandled(event);
@@ -934,7 +938,14 @@ export class ForumRoom {
         }
         case 'participantJoined':
         case 'ballotMoved':
+        case 'deviceLinked':
           effects.me.add(e.participantId);
+          break;
+        case 'identitySet':
+          effects.forum = true;
+          break;
+        case 'voterCodesIssued':
+        case 'eligibleListed':
           break;
         case 'participantVoided':
         case 'participantsVoided': {

@@ -39,10 +39,14 @@ import { voidParticipant } from './participant/void.js';
 import { previewVoidMany, voidMany } from './participant/voidMany.js';
 import { approve, pause, refuseJoins, resume, setExpected } from './admission/attendance.js';
 import { issue } from './tickets/issue.js';
+import { issueCodes } from './identity/issueCodes.js';
+import { setMethod } from './identity/setMethod.js';
+import { prove } from './person/prove.js';
 import { release } from './tickets/release.js';
 
 export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'participant:join': join,
+  'person:prove': prove,
   'participant:rename': rename,
   'idea:submit': submit,
   'idea:edit': edit,
@@ -74,6 +78,8 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'admission:setAddressCap': setAddressCap,
   'tickets:issue': issue,
   'tickets:release': release,
+  'identity:setMethod': setMethod,
+  'identity:issueCodes': issueCodes,
   'participant:void': voidParticipant,
   'participant:previewVoidMany': previewVoidMany,
   'participant:voidMany': voidMany,

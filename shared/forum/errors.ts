@@ -74,6 +74,16 @@ export const ERROR_CODES = [
   'TICKET_NOT_FOUND',
   'TICKET_NOT_USED',
   'TICKET_LIMIT',
+  /** A vote where each person proves who they are: a device cannot join with a plain code. */
+  'IDENTITY_REQUIRED',
+  /** The way people prove who they are cannot change once anyone holds a ballot. */
+  'IDENTITY_LOCKED',
+  /** A voter code whose check part does not match: mistyped, or guessed. */
+  'WRONG_VOTER_CODE',
+  /** More voter codes or list entries than one vote holds. */
+  'IDENTITY_LIMIT',
+  /** No entry of the eligibility list has this number and second fact. */
+  'NOT_LISTED',
   /** This client address already has as many participants as the facilitator allows. */
   'ADDRESS_LIMIT',
   /** The hall is full or joining is paused: the device waits for the facilitator's approval. */

@@ -95,6 +95,11 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'TICKET_NOT_USED':
     case 'TICKET_LIMIT':
     case 'ADDRESS_LIMIT':
+    case 'IDENTITY_REQUIRED':
+    case 'IDENTITY_LOCKED':
+    case 'NOT_LISTED':
+    case 'WRONG_VOTER_CODE':
+    case 'IDENTITY_LIMIT':
     case 'AWAITING_APPROVAL':
     case 'JOIN_REFUSED':
     case 'WAITING_FULL':

@@ -260,6 +260,8 @@ describe('errorMessage', () => {
     BAD_INPUT: { field: 'dotsPerPriority' },
     TICKET_LIMIT: { max: 10000 },
     ADDRESS_LIMIT: { max: 3 },
+    IDENTITY_LOCKED: { count: 12 },
+    IDENTITY_LIMIT: { max: 16777215 },
     VOIDED: { reason: 'Повторна реєстрація' },
     RATE_LIMITED: { seconds: 12 },
     PAPER_IDEA_OVER_BALLOTS: { ballots: 10, max: 20 },

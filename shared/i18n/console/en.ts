@@ -53,6 +53,13 @@ export const en: ConsoleCatalogue = {
   'err.TICKET_LIMIT': 'Too many tickets: a forum can have at most {max}.',
   'err.ADDRESS_LIMIT':
     'As many participants as allowed ({max}) have already joined from this network address or are waiting for approval there. If you are in the hall, ask the facilitator.',
+  'err.WRONG_VOTER_CODE': 'There is no such voter code. Check the 16 characters on your letter or card; O and 0, I and 1 may be typed either way.',
+  'err.IDENTITY_REQUIRED':
+    'In this vote everyone proves who they are: enter your voter code or your details from the residents’ list, as your invitation says.',
+  'err.IDENTITY_LOCKED': 'The way people prove who they are can no longer change: ballots have been given out (participants: {count}). It is chosen before anyone votes.',
+  'err.IDENTITY_LIMIT': 'Too many entries: a vote can hold at most {max}.',
+  'err.NOT_LISTED':
+    'There is no such entry in the residents’ list. Check the number and the second detail (your birth year, say): type them as in your document. If they are right, contact the organisers.',
   'err.AWAITING_APPROVAL': 'Waiting for the facilitator to approve you. Keep this page open: your ballot will appear here by itself.',
   'err.JOIN_REFUSED': 'The facilitator did not approve this join. If you are in the hall, see the facilitator.',
   'err.WAITING_FULL': 'The queue of those waiting for approval is full. Try again in a few minutes or see the facilitator.',
