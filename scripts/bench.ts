@@ -39,6 +39,7 @@ import { benchDoneActions } from './bench-done-actions.js';
 import { benchSummaries } from './bench-summaries.js';
 import { benchUndo } from './bench-undo.js';
 import { benchCityCount } from './bench-city.js';
+import { benchVoterCodes } from './bench-voter-codes.js';
 import { benchStore } from './bench-store.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
@@ -661,7 +662,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, store. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, votercodes, store. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -695,5 +696,6 @@ if (part('snapshotserver')) await benchSnapshotServer();
 if (part('doneactions')) benchDoneActions();
 if (part('summaries')) await benchSummaries();
 if (part('citycount')) benchCityCount();
+if (part('votercodes')) await benchVoterCodes();
 if (part('store')) await benchStore();
 process.exit(0);

@@ -536,6 +536,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       grants,
       trustProxy: config.trustProxy ?? 0,
       facilitatorKey: () => forums.facilitatorKey,
+      personKey: () => forums.secrets.personKey,
       forumFile: (kind) =>
         forumFileText(room.state, (after, limit) => forums.eventPage(room.record.id, after, limit), {
           kind,

@@ -32,6 +32,7 @@ import { registerResultsRoutes } from './report.js';
 import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
 import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
+import { registerVoterCodeRoutes } from './voterCodeRoutes.js';
 
 export interface HttpOptions {
   forums: Forums<OpenForum>;
@@ -58,6 +59,8 @@ export interface ForumRouterOptions {
   grants: Grants;
   trustProxy: number;
   facilitatorKey: () => string;
+  /** The server's person key: a city vote's voter codes are worked out under it (forum/persons.ts). */
+  personKey: () => string;
   /** The whole forum as a file, in pieces of text: sealed to move it to another laptop, or an anonymised archive. */
   forumFile: (kind: ForumFileKind) => AsyncIterable<string>;
 }
@@ -105,7 +108,7 @@ function precompressed(dir: string): express.RequestHandler {
 }
 
 /** Everything of one forum, as served under /f/<slug> (and at the short addresses of a single forum). */
-export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, trustProxy, facilitatorKey, forumFile }: ForumRouterOptions): express.Router {
+export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, trustProxy, facilitatorKey, personKey, forumFile }: ForumRouterOptions): express.Router {
   const app = express.Router();
 
   // The join QR: of the join address alone, or with a code (`?c=`, digits only). The projector
@@ -198,6 +201,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
     res.set('Cache-Control', 'no-store');
     sendDocument(res, 'text/html; charset=utf-8', sheet);
   });
+  registerVoterCodeRoutes(app, { room, baseUrl, personKey, langOf, facilitatorOnly });
   // The whole forum as one file: sealed, to open on another laptop (the forum list imports it), or
   // `?kind=archive`, anonymised. Written a page of the log at a time (forums/transfer.ts), so a large
   // forum's file never holds up the hall.

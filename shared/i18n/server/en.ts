@@ -69,6 +69,12 @@ export const en: ServerCatalogue = {
   'tickets.print': 'Print',
   'tickets.printHint': 'A4, scale 100 %. Cut along the dashed lines.',
   'tickets.none': 'No tickets yet. Create them in the facilitator’s console.',
+  'voterCodes.title': { one: '{count} voter code', other: '{count} voter codes' },
+  'voterCodes.number': 'Voter code No. {number}',
+  'voterCodes.how': 'Scan the QR code with your phone, or open the address and type your voter code:',
+  'voterCodes.code': 'Voter code',
+  'voterCodes.once': 'One code, one person, one ballot. Show it to no one: with it your ballot can be changed until the vote closes.',
+  'voterCodes.none': 'No codes in this range. Create them in the console, on the “Admission” tab.',
 
   // ------------------------------------------------------------ public results page
   'public.pageTitle': 'Results — {title}',
