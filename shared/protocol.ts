@@ -587,6 +587,15 @@ export const COMMANDS = {
   /** How people prove who they are in a vote-only forum (null: a device is a ballot), before anyone holds one. */
   'identity:setMethod': { roles: ['console'], schema: z.object({ method: z.enum(IDENTITY_METHODS).nullable() }) },
   'identity:issueCodes': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
+  /**
+   * Rows of the eligibility list, a part of the organiser's file at a time (the console splits it):
+   * each a number and a second fact, kept only as a keyed hash. `firstLine`: the file's line of the
+   * first row, so a refusal names the line.
+   */
+  'identity:addListed': {
+    roles: ['console'],
+    schema: z.object({ rows: z.array(z.object({ number: z.string().max(40), fact: z.string().max(40) })).min(1).max(2000), firstLine: z.number().int().min(1).max(10_000_000) }),
+  },
   'participant:void': { roles: ['console'], schema: z.object({ participantId: id, reason: text(300) }) },
   /** Everyone who joined within a time window and/or an address range: first what it would take away, then done in one step. */
   'participant:previewVoidMany': { roles: ['console'], schema: joinSelectionSchema },
@@ -650,6 +659,8 @@ export interface CommandResults {
   'identity:setMethod': { method: IdentityMethod | null };
   /** The batch's serials are first to first + count - 1. */
   'identity:issueCodes': { batch: number; first: number; count: number };
+  /** `added` new entries; `already`: rows listed before (or twice in this part), left as they were. */
+  'identity:addListed': { added: number; already: number; listed: number };
   'participant:void': { dotsRemoved: number; ideasHidden: number };
   'participant:previewVoidMany': VoidManyResult;
   'participant:voidMany': VoidManyResult;

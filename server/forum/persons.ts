@@ -155,9 +155,9 @@ export class PersonKeys {
     return this.hash('code', String(serial));
   }
 
-  /** An eligibility-list entry as stored: the number with its second fact. */
+  /** An eligibility-list entry as stored: the number with its second fact (128 bits: LIST_ENTRY). */
   listEntry(number: string, fact: string): string {
-    return this.hash('list-entry', `${listNumber(number)}\u0000${listFact(fact)}`);
+    return this.hash('list-entry', `${listNumber(number)}\u0000${listFact(fact)}`).slice(0, 32);
   }
 
   /** The person a listed number names (one person, whatever second fact proves it). */

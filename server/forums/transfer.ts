@@ -58,7 +58,7 @@ function anonymised(event: ForumEvent, n: number, codes: Map<string, string>, us
     case 'deviceLinked':
       return { ...event, tokenHash: movedToken(n), personId: standIn(event.personId, codes) };
     case 'eligibleListed':
-      return { ...event, entries: event.entries.map((entry) => standIn(entry, codes)) };
+      return { ...event, entries: event.entries.map((entry) => standIn(entry, codes).slice(0, 32)) };
     case 'participantRenamed':
       return null;
     case 'ballotMoved':

@@ -39,6 +39,7 @@ import { voidParticipant } from './participant/void.js';
 import { previewVoidMany, voidMany } from './participant/voidMany.js';
 import { approve, pause, refuseJoins, resume, setExpected } from './admission/attendance.js';
 import { issue } from './tickets/issue.js';
+import { addListed } from './identity/addListed.js';
 import { issueCodes } from './identity/issueCodes.js';
 import { setMethod } from './identity/setMethod.js';
 import { prove } from './person/prove.js';
@@ -80,6 +81,7 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'tickets:release': release,
   'identity:setMethod': setMethod,
   'identity:issueCodes': issueCodes,
+  'identity:addListed': addListed,
   'participant:void': voidParticipant,
   'participant:previewVoidMany': previewVoidMany,
   'participant:voidMany': voidMany,

@@ -80,6 +80,8 @@ export const ERROR_CODES = [
   'IDENTITY_LOCKED',
   /** A voter code whose check part does not match: mistyped, or guessed. */
   'WRONG_VOTER_CODE',
+  /** A row of the eligibility list without a number or a second fact. */
+  'LIST_ROW_EMPTY',
   /** More voter codes or list entries than one vote holds. */
   'IDENTITY_LIMIT',
   /** No entry of the eligibility list has this number and second fact. */

@@ -17,6 +17,11 @@ export const LIST_ENTRIES_MAX = 5_000_000;
 
 /** A keyed hash as the server writes it: HMAC-SHA256, hex. */
 export const KEYED_HASH = /^[0-9a-f]{64}$/;
+/**
+ * An eligibility-list entry: the first 128 bits of its HMAC, hex. Half the bytes of a whole one in
+ * the log (a city's list is millions of rows), and no two entries of any real list alike.
+ */
+export const LIST_ENTRY = /^[0-9a-f]{32}$/;
 
 /**
  * Whether the way people prove who they are can change now: in a vote-only forum, before anyone
@@ -59,7 +64,7 @@ export function decideListEntries(state: ForumState, entries: readonly string[],
   if (state.persons.listed.size + entries.length > LIST_ENTRIES_MAX) return refuse('IDENTITY_LIMIT', { max: LIST_ENTRIES_MAX });
   const seen = new Set<string>();
   for (const entry of entries) {
-    if (!KEYED_HASH.test(entry) || state.persons.listed.has(entry) || seen.has(entry)) return refuse('BAD_INPUT', { field: 'entry' });
+    if (!LIST_ENTRY.test(entry) || state.persons.listed.has(entry) || seen.has(entry)) return refuse('BAD_INPUT', { field: 'entry' });
     seen.add(entry);
   }
   return accept([{ type: 'eligibleListed', batch: state.persons.listBatches + 1, entries: [...entries], at }]);

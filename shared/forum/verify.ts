@@ -696,6 +696,7 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'WRONG_VOTER_CODE':
     case 'IDENTITY_LIMIT':
     case 'NOT_LISTED':
+    case 'LIST_ROW_EMPTY':
     case 'AWAITING_APPROVAL':
     case 'JOIN_REFUSED':
     case 'WAITING_FULL':
@@ -806,6 +807,7 @@ function why(
       return `the vote may hold at most ${p.max} of them`;
     case 'WRONG_VOTER_CODE':
     case 'NOT_LISTED':
+    case 'LIST_ROW_EMPTY':
       return 'its proof of who they are did not match';
     case 'BAD_INPUT':
       return `its ${p.field ?? 'content'} is not valid`;

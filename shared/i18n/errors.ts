@@ -98,6 +98,7 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'IDENTITY_REQUIRED':
     case 'IDENTITY_LOCKED':
     case 'NOT_LISTED':
+    case 'LIST_ROW_EMPTY':
     case 'WRONG_VOTER_CODE':
     case 'IDENTITY_LIMIT':
     case 'AWAITING_APPROVAL':

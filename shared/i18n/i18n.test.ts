@@ -262,6 +262,7 @@ describe('errorMessage', () => {
     ADDRESS_LIMIT: { max: 3 },
     IDENTITY_LOCKED: { count: 12 },
     IDENTITY_LIMIT: { max: 16777215 },
+    LIST_ROW_EMPTY: { row: 17 },
     VOIDED: { reason: 'Повторна реєстрація' },
     RATE_LIMITED: { seconds: 12 },
     PAPER_IDEA_OVER_BALLOTS: { ballots: 10, max: 20 },

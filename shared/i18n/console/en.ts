@@ -57,6 +57,7 @@ export const en: ConsoleCatalogue = {
   'err.IDENTITY_REQUIRED':
     'In this vote everyone proves who they are: enter your voter code or your details from the residents’ list, as your invitation says.',
   'err.IDENTITY_LOCKED': 'The way people prove who they are can no longer change: ballots have been given out (participants: {count}). It is chosen before anyone votes.',
+  'err.LIST_ROW_EMPTY': 'Line {row} of the residents’ list has no number or no second detail. Correct the file and upload it again: nothing of this part was added.',
   'err.IDENTITY_LIMIT': 'Too many entries: a vote can hold at most {max}.',
   'err.NOT_LISTED':
     'There is no such entry in the residents’ list. Check the number and the second detail (your birth year, say): type them as in your document. If they are right, contact the organisers.',
