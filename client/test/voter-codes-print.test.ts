@@ -83,4 +83,31 @@ describe.skipIf(!haveBrowser || !built || !havePoppler)('voter codes printed and
     expect(state.dots.get(me.participantId)?.get(city.ideaIds[0])).toBe(1);
     phone.close();
   });
+
+  it('a phone opened from a card’s QR proves the code in one tap; a second phone gets the same ballot; a wrong code is refused in Ukrainian', { timeout: 120_000 }, async () => {
+    const keys = new PersonKeys(city.server.forums.secrets.personKey, city.vote.forumId);
+    const state = city.server.forums.get(city.vote.forumId)!.room.state;
+    const before = state.participants.size;
+    const url = `http://viche.test:${city.server.port}/f/${city.vote.slug}/?v=${keys.voterCode(12)}`;
+    const phoneAt = async () => (await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true })).newPage();
+    const first = await phoneAt();
+    await first.goto(url);
+    await expect.poll(() => first.getByLabel('Код виборця (16 знаків)').inputValue()).toBe(keys.voterCode(12));
+    await first.getByRole('button', { name: 'Перейти до голосування' }).click();
+    await first.getByText('Мої крапки').waitFor();
+    expect(state.participants.size).toBe(before + 1);
+
+    const second = await phoneAt();
+    await second.goto(`http://viche.test:${city.server.port}/f/${city.vote.slug}/`);
+    await second.getByLabel('Код виборця (16 знаків)').fill('0000-0000-0000-0000');
+    await second.getByRole('button', { name: 'Перейти до голосування' }).click();
+    await second.getByText('Такого коду виборця немає', { exact: false }).waitFor();
+    await second.getByLabel('Код виборця (16 знаків)').fill(keys.voterCode(12).toLowerCase());
+    await second.getByRole('button', { name: 'Перейти до голосування' }).click();
+    await second.getByText('Мої крапки').waitFor();
+    expect(state.participants.size).toBe(before + 1);
+    expect(state.persons.devices.size).toBe(1);
+    await first.context().close();
+    await second.context().close();
+  });
 });
