@@ -18,6 +18,7 @@ import type { ForumStore } from './db/store.js';
 import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
 import { PersonKeys } from './forum/persons.js';
+import { smsGatewaySender, smtpSender, type SmsGatewaySettings, type SmtpSettings } from './forum/codeSenders.js';
 import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
 import type { ForumRoom } from './forum/room.js';
@@ -92,6 +93,10 @@ export interface ServerConfig {
   expectedAttendance?: number;
   /** JOIN_BURST: more than `joins` joins within `windowMs` pause joining; 60 within 30 s by default, 0 joins: off. */
   joinBurst?: BurstRule;
+  /** SMTP_URL and SMTP_FROM: where a city vote's one-time codes by e-mail are sent through. */
+  smtp?: SmtpSettings;
+  /** SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN: the HTTP gateway a city vote's one-time codes by SMS go through. */
+  smsGateway?: SmsGatewaySettings;
   /** TRUST_PROXY: how many reverse proxies stand in front; 0 by default. */
   trustProxy?: number;
   /** Rate limits other than the defaults (tests of a single rule, a trusted kiosk setup). */
@@ -211,6 +216,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxPerAddress: wholeNumber(env, 'MAX_PARTICIPANTS_PER_ADDRESS', DEFAULT_MAX_PER_ADDRESS, LIMITS.maxPerAddress),
     expectedAttendance: wholeNumber(env, 'EXPECTED_ATTENDANCE', EXPECTED_ATTENDANCE_DEFAULT, LIMITS.expectedAttendance),
     joinBurst: joinBurstFrom(env),
+    ...(env.SMTP_URL ? { smtp: { url: env.SMTP_URL, from: env.SMTP_FROM || 'viche@localhost' } } : {}),
+    ...(env.SMS_GATEWAY_URL ? { smsGateway: { url: env.SMS_GATEWAY_URL, token: env.SMS_GATEWAY_TOKEN ?? '' } } : {}),
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
     allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
@@ -494,6 +501,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return key;
   };
 
+  const codeSenders = {
+    ...(config.smtp ? { email: smtpSender(config.smtp) } : {}),
+    ...(config.smsGateway ? { sms: smsGatewaySender(config.smsGateway) } : {}),
+  };
   const attach = (room: ForumRoom): OpenForum => {
     const slug = room.record.slug;
     if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
@@ -502,6 +513,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       publicUrl: base.url,
       baseUrl: `${base.url}/f/${slug}`,
       screenBaseUrl: `${base.url}/f/${slug}/screen`,
+      codeSenders,
       // Worked out on first use: the forums that open at start-up attach before `forums` is assigned.
       personKeys: () => (personKeys ??= new PersonKeys(forums.secrets.personKey, room.record.id)),
       defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,

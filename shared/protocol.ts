@@ -250,6 +250,8 @@ export interface AdmissionView {
     listed: number;
     persons: number;
     devices: number;
+    /** Which one-time-code providers this server has (SMTP_URL, SMS_GATEWAY_URL). */
+    senders: { email: boolean; sms: boolean };
   };
   /** Joins in each of the last 10 minutes, oldest first. */
   joinsPerMinute: number[];
@@ -527,9 +529,13 @@ export const COMMANDS = {
       proof: z.discriminatedUnion('method', [
         z.object({ method: z.literal('codes'), code: z.string().max(40) }),
         z.object({ method: z.literal('list'), number: z.string().max(40), fact: z.string().max(40) }),
+        z.object({ method: z.literal('email'), to: z.string().max(254), code: z.string().max(20) }),
+        z.object({ method: z.literal('sms'), to: z.string().max(40), code: z.string().max(20) }),
       ]),
     }),
   },
+  /** A one-time code sent to this e-mail address or phone number, to be typed back in person:prove. */
+  'person:requestCode': { roles: ['phone'], schema: z.object({ token: z.string().regex(/^[0-9a-f]{32,128}$/), method: z.enum(['email', 'sms']), to: z.string().max(254) }) },
   'participant:rename': { roles: ['phone'], schema: z.object({ name: text(60), actionId }) },
   'idea:submit': {
     roles: ['phone'],
@@ -621,6 +627,8 @@ export type ParsedPayload<N extends CommandName> = z.output<(typeof COMMANDS)[N]
 export interface CommandResults {
   'participant:join': { me: MeView };
   'person:prove': { me: MeView };
+  /** Where the code went, partly hidden, and how long it lasts. */
+  'person:requestCode': { sentTo: string; minutes: number };
   'participant:rename': { me: MeView };
   'idea:submit': { ideaId: string; me: MeView };
   'idea:edit': { me: MeView };

@@ -53,17 +53,22 @@ export function IdentityCard() {
       )}
       <fieldset className="plain mode-options" disabled={locked} aria-describedby={locked ? 'identity-locked' : undefined}>
         <legend className="visually-hidden">{t('console.identity')}</legend>
-        {(['none', ...IDENTITY_METHODS] as Choice[]).map((choice) => (
-          <label key={choice} className={`mode-option${shown === choice ? ' is-chosen' : ''}`}>
-            <input type="radio" name="identity-method" value={choice} checked={shown === choice} aria-describedby={`identity-${choice}-help`} onChange={() => void choose(choice)} />
-            <span className="mode-text">
-              <span className="mode-name">{t(`console.identity.${choice}` as MessageKey)}</span>
-              <span id={`identity-${choice}-help`} className="hint">
-                {t(`console.identity.${choice}Help` as MessageKey)}
+        {(['none', ...IDENTITY_METHODS] as Choice[]).map((choice) => {
+          // A way whose provider the server lacks cannot be chosen; it says so rather than failing later.
+          const missing = (choice === 'email' || choice === 'sms') && !identity.senders[choice];
+          return (
+            <label key={choice} className={`mode-option${shown === choice ? ' is-chosen' : ''}`}>
+              <input type="radio" name="identity-method" value={choice} checked={shown === choice} disabled={missing} aria-describedby={`identity-${choice}-help`} onChange={() => void choose(choice)} />
+              <span className="mode-text">
+                <span className="mode-name">{t(`console.identity.${choice}` as MessageKey)}</span>
+                <span id={`identity-${choice}-help`} className="hint">
+                  {t(`console.identity.${choice}Help` as MessageKey)}
+                  {missing && ` ${t('console.identity.noSender')}`}
+                </span>
               </span>
-            </span>
-          </label>
-        ))}
+            </label>
+          );
+        })}
       </fieldset>
       {identity.method && <p className="tickets-summary">{t('console.identity.summary', { persons: identity.persons, devices: identity.devices })}</p>}
       {identity.method === 'codes' && <VoterCodes />}

@@ -1,6 +1,6 @@
 // In a city vote, the step before the ballot: the resident proves who they are, by the voter code
-// from their letter or card (the card's QR brings it in the address, `?v=`), or by their number in
-// the residents' list and a second fact. The same proof on another phone opens the same ballot;
+// from their letter or card (the card's QR brings it in the address, `?v=`), by their number in
+// the residents' list and a second fact, or by a one-time code sent to their e-mail or phone. The same proof on another phone opens the same ballot;
 // a refusal says why in the resident's language, as the server words it.
 
 import { useId, useMemo, useState, type FormEvent } from 'react';
@@ -18,16 +18,37 @@ export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
   const [number, setNumber] = useState('');
   const [fact, setFact] = useState('');
   const [name, setName] = useState('');
+  const [to, setTo] = useState('');
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [oneTime, setOneTime] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ids = { code: useId(), codeHint: useId(), number: useId(), fact: useId(), factHint: useId(), error: useId() };
-  const byCode = forum.identity === 'codes';
+  const ids = { code: useId(), codeHint: useId(), number: useId(), fact: useId(), factHint: useId(), error: useId(), to: useId(), oneTime: useId(), sent: useId() };
+  const method = forum.identity;
+  const byCode = method === 'codes';
+  const bySend = method === 'email' || method === 'sms';
+
+  async function requestCode() {
+    if (method !== 'email' && method !== 'sms') return;
+    setBusy(true);
+    setError(null);
+    const ack = await send('person:requestCode', { token: deviceToken(), method, to });
+    setBusy(false);
+    if (!ack.ok) return setError(ack.error.message);
+    setSentTo(t('phone.prove.sent', { to: ack.data.sentTo, minutes: ack.data.minutes }));
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (bySend && sentTo === null) return void requestCode();
     setBusy(true);
     setError(null);
-    const proof = byCode ? { method: 'codes' as const, code } : { method: 'list' as const, number, fact };
+    const proof =
+      method === 'email' || method === 'sms'
+        ? { method, to, code: oneTime }
+        : byCode
+          ? { method: 'codes' as const, code }
+          : { method: 'list' as const, number, fact };
     const ack = await send('person:prove', { token: deviceToken(), name, proof });
     setBusy(false);
     if (ack.ok) usePhone.setState({ me: ack.data.me, joining: null });
@@ -38,8 +59,48 @@ export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
   return (
     <form className="card" onSubmit={submit} noValidate>
       <h1>{t('phone.prove.heading')}</h1>
-      <p>{t(byCode ? 'phone.prove.introCodes' : 'phone.prove.introList')}</p>
-      {byCode ? (
+      <p>{t(bySend ? (method === 'email' ? 'phone.prove.introEmail' : 'phone.prove.introSms') : byCode ? 'phone.prove.introCodes' : 'phone.prove.introList')}</p>
+      {bySend ? (
+        <>
+          <div className="field">
+            <label htmlFor={ids.to}>{t(method === 'email' ? 'phone.prove.email' : 'phone.prove.phone')}</label>
+            <input
+              id={ids.to}
+              type={method === 'email' ? 'email' : 'tel'}
+              inputMode={method === 'email' ? 'email' : 'tel'}
+              autoComplete={method === 'email' ? 'email' : 'tel'}
+              maxLength={method === 'email' ? 254 : 40}
+              value={to}
+              readOnly={sentTo !== null}
+              onChange={(e) => setTo(e.target.value)}
+              required
+              {...(sentTo === null ? invalid : {})}
+            />
+          </div>
+          {sentTo !== null && (
+            <>
+              <p role="status" id={ids.sent}>
+                {sentTo}
+              </p>
+              <div className="field">
+                <label htmlFor={ids.oneTime}>{t('phone.prove.oneTime')}</label>
+                <input id={ids.oneTime} inputMode="numeric" autoComplete="one-time-code" maxLength={8} value={oneTime} onChange={(e) => setOneTime(e.target.value)} aria-describedby={ids.sent} required {...invalid} />
+              </div>
+              <button
+                type="button"
+                className="btn btn-secondary"
+                onClick={() => {
+                  setSentTo(null);
+                  setOneTime('');
+                  setError(null);
+                }}
+              >
+                {t('phone.prove.again')}
+              </button>
+            </>
+          )}
+        </>
+      ) : byCode ? (
         <div className="field">
           <label htmlFor={ids.code}>{t('phone.prove.code')}</label>
           <input
@@ -82,7 +143,7 @@ export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
         </p>
       )}
       <button className="btn btn-wide" type="submit" disabled={busy}>
-        {busy ? t('phone.prove.checking') : t('phone.prove.submit')}
+        {busy ? t('phone.prove.checking') : bySend && sentTo === null ? t('phone.prove.send') : t('phone.prove.submit')}
       </button>
       <p className="muted small">{t('phone.prove.sameBallot')}</p>
     </form>

@@ -10,6 +10,8 @@ import { ballotCount } from '../../shared/forum/state.js';
 import { TICKET_CODE_DIGITS, type JoinBurst } from '../../shared/forum/types.js';
 import type { AdmissionView, JoinInfo, WaitingJoin } from '../../shared/protocol.js';
 import { identityChangeable, voterCodesIssued } from '../../shared/forum/identity.js';
+import type { CodeSender } from './codeSenders.js';
+import { OneTimeCodes } from './oneTimeCodes.js';
 import type { PersonKeys } from './persons.js';
 import type { ForumRoom } from './room.js';
 
@@ -78,6 +80,8 @@ export interface AdmissionOptions {
   screenBaseUrl: string;
   /** The forum's voter codes, list entries and person ids (its keys derived from the server's person key). */
   personKeys: () => PersonKeys;
+  /** Who carries one-time codes: e-mail (SMTP_URL), SMS (SMS_GATEWAY_URL); absent: not set up. */
+  codeSenders?: { email?: CodeSender; sms?: CodeSender };
   /** MAX_PARTICIPANTS_PER_ADDRESS: the cap until the facilitator sets one. */
   defaultMaxPerAddress: number;
   keyFromEnv: boolean;
@@ -117,6 +121,13 @@ export class Admission {
   /** The forum's voter codes, list entries and person ids. */
   get personKeys(): PersonKeys {
     return this.options.personKeys();
+  }
+
+  /** One-time codes sent by e-mail or SMS and not yet typed back. */
+  readonly oneTimeCodes = new OneTimeCodes();
+
+  codeSender(method: 'email' | 'sms'): CodeSender | undefined {
+    return this.options.codeSenders?.[method];
   }
 
   /** The hall's size in force; 0 means no limit. */
@@ -305,6 +316,7 @@ export class Admission {
         listed: state.persons.listed.size,
         persons: state.persons.byPerson.size,
         devices: state.persons.devices.size,
+        senders: { email: Boolean(this.options.codeSenders?.email), sms: Boolean(this.options.codeSenders?.sms) },
       },
       joinsPerMinute,
       refused: {

@@ -160,6 +160,11 @@ export class PersonKeys {
     return this.hash('list-entry', `${listNumber(number)}\u0000${listFact(fact)}`).slice(0, 32);
   }
 
+  /** The person an e-mail address or a phone number (normalised: oneTimeCodes.ts) names. */
+  contactPerson(method: 'email' | 'sms', to: string): string {
+    return this.hash(method, to);
+  }
+
   /** The person a listed number names (one person, whatever second fact proves it). */
   listPerson(number: string): string {
     return this.hash('list-person', listNumber(number));

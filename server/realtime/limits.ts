@@ -34,6 +34,9 @@ export interface LimitSettings {
   proofsPerAddress: BucketSpec;
   wrongProofsPerAddress: BucketSpec;
   wrongProofsPerIdentity: BucketSpec;
+  /** One-time codes sent: per client address, and per e-mail address or phone number (each costs the organiser). */
+  codeSendsPerAddress: BucketSpec;
+  codeSendsPerIdentity: BucketSpec;
   /** Failed facilitator or projector keys per address. */
   wrongKeysPerAddress: BucketSpec;
   /** New connections per address. */
@@ -51,6 +54,8 @@ export const DEFAULT_LIMITS: LimitSettings = {
   proofsPerAddress: { burst: 120, perSecond: 2 },
   wrongProofsPerAddress: { burst: 30, perSecond: 1 / 10 },
   wrongProofsPerIdentity: { burst: 5, perSecond: 1 / 3600 },
+  codeSendsPerAddress: { burst: 20, perSecond: 1 / 30 },
+  codeSendsPerIdentity: { burst: 3, perSecond: 1 / 600 },
   wrongKeysPerAddress: { burst: 5, perSecond: 1 / 30 },
   connectionsPerAddress: { burst: 20, perSecond: 1 / 2 },
 };
@@ -138,6 +143,8 @@ export class Limits {
   readonly proofs: KeyedLimiter;
   readonly wrongProofs: KeyedLimiter;
   readonly wrongProofsPerIdentity: KeyedLimiter;
+  readonly codeSends: KeyedLimiter;
+  readonly codeSendsPerIdentity: KeyedLimiter;
 
   constructor(overrides: Partial<LimitSettings> = {}) {
     const s = (this.settings = { ...DEFAULT_LIMITS, ...overrides });
@@ -151,5 +158,7 @@ export class Limits {
     this.proofs = new KeyedLimiter(s.proofsPerAddress);
     this.wrongProofs = new KeyedLimiter(s.wrongProofsPerAddress);
     this.wrongProofsPerIdentity = new KeyedLimiter(s.wrongProofsPerIdentity);
+    this.codeSends = new KeyedLimiter(s.codeSendsPerAddress);
+    this.codeSendsPerIdentity = new KeyedLimiter(s.codeSendsPerIdentity);
   }
 }

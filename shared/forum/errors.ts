@@ -82,6 +82,16 @@ export const ERROR_CODES = [
   'WRONG_VOTER_CODE',
   /** A row of the eligibility list without a number or a second fact. */
   'LIST_ROW_EMPTY',
+  /** Neither an e-mail address nor a phone number the server can read. */
+  'BAD_CONTACT',
+  /** A one-time code that does not match the one sent. */
+  'ONE_TIME_CODE_WRONG',
+  /** No code waits for this address or number (never sent, used, expired or tried too often). */
+  'ONE_TIME_CODE_EXPIRED',
+  /** The code could not be sent (no provider set up, or it failed). */
+  'CODE_NOT_SENT',
+  /** The server has no provider for this way of proving who one is. */
+  'SENDER_MISSING',
   /** More voter codes or list entries than one vote holds. */
   'IDENTITY_LIMIT',
   /** No entry of the eligibility list has this number and second fact. */

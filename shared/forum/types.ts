@@ -221,8 +221,9 @@ export type AdmissionMode = (typeof ADMISSION_MODES)[number];
  * How a person proves who they are in a city's vote, so that a ballot is a person's, not a
  * device's (shared/forum/identity.ts). `codes`: a single-use voter code sent to each resident.
  * `list`: a listed resident's number and a second fact, checked against the organiser's list.
+ * `email`, `sms`: a one-time code sent to an address or number, each of which is one person.
  */
-export const IDENTITY_METHODS = ['codes', 'list'] as const;
+export const IDENTITY_METHODS = ['codes', 'list', 'email', 'sms'] as const;
 export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
 
 /** Who has proved who they are, and what they can prove it with; only keyed hashes, never what was typed. */

@@ -697,6 +697,11 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'IDENTITY_LIMIT':
     case 'NOT_LISTED':
     case 'LIST_ROW_EMPTY':
+    case 'BAD_CONTACT':
+    case 'ONE_TIME_CODE_WRONG':
+    case 'ONE_TIME_CODE_EXPIRED':
+    case 'CODE_NOT_SENT':
+    case 'SENDER_MISSING':
     case 'AWAITING_APPROVAL':
     case 'JOIN_REFUSED':
     case 'WAITING_FULL':
@@ -808,6 +813,11 @@ function why(
     case 'WRONG_VOTER_CODE':
     case 'NOT_LISTED':
     case 'LIST_ROW_EMPTY':
+    case 'BAD_CONTACT':
+    case 'ONE_TIME_CODE_WRONG':
+    case 'ONE_TIME_CODE_EXPIRED':
+    case 'CODE_NOT_SENT':
+    case 'SENDER_MISSING':
       return 'its proof of who they are did not match';
     case 'BAD_INPUT':
       return `its ${p.field ?? 'content'} is not valid`;

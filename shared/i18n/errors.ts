@@ -98,6 +98,11 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'IDENTITY_REQUIRED':
     case 'IDENTITY_LOCKED':
     case 'NOT_LISTED':
+    case 'BAD_CONTACT':
+    case 'ONE_TIME_CODE_WRONG':
+    case 'ONE_TIME_CODE_EXPIRED':
+    case 'CODE_NOT_SENT':
+    case 'SENDER_MISSING':
     case 'LIST_ROW_EMPTY':
     case 'WRONG_VOTER_CODE':
     case 'IDENTITY_LIMIT':

@@ -1,12 +1,18 @@
 // identity:setMethod: the organiser chooses how each person proves who they are in a vote-only
-// forum (a voter code, the eligibility list), or that a device is a ballot again; before anyone holds one.
+// forum (a voter code, the eligibility list, a one-time code by e-mail or SMS), or that a device is
+// a ballot again; before anyone holds one. A way whose provider the server lacks is refused, saying
+// what to set up, rather than found out by the first resident.
 
 import { decideIdentityMethod } from '../../../shared/forum/identity.js';
+import { Refusal } from '../../forum/room.js';
 import { defineHandler } from '../define.js';
 
 export const setMethod = defineHandler({
   name: 'identity:setMethod',
   run(ctx, { method }) {
+    if ((method === 'email' || method === 'sms') && !ctx.services.admission.codeSender(method)) {
+      throw new Refusal({ code: 'SENDER_MISSING', params: { method } });
+    }
     ctx.commit(ctx.decide(decideIdentityMethod(ctx.room.state, method, ctx.now())));
     return { method: ctx.room.state.persons.method };
   },

@@ -1,5 +1,5 @@
-// person:prove: in a city vote, a device proves who its person is (a voter code, or an entry of the
-// eligibility list) and gets that person's ballot: a new one the first time, the same one on every
+// person:prove: in a city vote, a device proves who its person is (a voter code, an entry of the
+// eligibility list, or a one-time code sent to an e-mail address or phone number) and gets that person's ballot: a new one the first time, the same one on every
 // further device. The proof is turned into a keyed person id here (forum/persons.ts); the rule
 // (shared/forum/identity.ts) decides from that id alone.
 // No per-address cap: the identity is the defence. Attempts are limited per address (loosely: a
@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { decidePersonJoin, voterCodesIssued } from '../../../shared/forum/identity.js';
 import type { ErrorCode } from '../../../shared/forum/errors.js';
+import { mailbox, phoneNumber } from '../../forum/oneTimeCodes.js';
 import { hashToken, Refusal } from '../../forum/room.js';
 import { fullBucket, take, type Verdict } from '../../realtime/limits.js';
 import { defineHandler, type HandlerContext } from '../define.js';
@@ -75,10 +76,19 @@ export const prove = defineHandler({
       const serial = keys.readVoterCode(proof.code);
       if (serial === null || serial > voterCodesIssued(state)) wrongProof(ctx, 'WRONG_VOTER_CODE', now, null);
       personId = keys.codePerson(serial);
-    } else {
+    } else if (proof.method === 'list') {
       personId = keys.listPerson(proof.number);
       mayTry(ctx, now, personId);
       if (!state.persons.listed.has(keys.listEntry(proof.number, proof.fact))) wrongProof(ctx, 'NOT_LISTED', now, personId);
+    } else {
+      const to = proof.method === 'email' ? mailbox(proof.to) : phoneNumber(proof.to);
+      if (!to) throw new Refusal({ code: 'BAD_CONTACT', params: { method: proof.method } });
+      personId = keys.contactPerson(proof.method, to);
+      mayTry(ctx, now, personId);
+      const check = ctx.services.admission.oneTimeCodes.check(personId, proof.code, now);
+      if (check === 'failed') throw new Refusal({ code: 'CODE_NOT_SENT' });
+      if (check === 'wrong') wrongProof(ctx, 'ONE_TIME_CODE_WRONG', now, personId);
+      if (check !== 'right') wrongProof(ctx, 'ONE_TIME_CODE_EXPIRED', now, personId);
     }
 
     const events = ctx.decide(

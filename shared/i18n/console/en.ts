@@ -58,6 +58,12 @@ export const en: ConsoleCatalogue = {
     'In this vote everyone proves who they are: enter your voter code or your details from the residents’ list, as your invitation says.',
   'err.IDENTITY_LOCKED': 'The way people prove who they are can no longer change: ballots have been given out (participants: {count}). It is chosen before anyone votes.',
   'err.LIST_ROW_EMPTY': 'Line {row} of the residents’ list has no number or no second detail. Correct the file and upload it again: nothing of this part was added.',
+  'err.BAD_CONTACT': 'This could not be read as an e-mail address or a phone number. Check it: a number with its country code, or starting with 0.',
+  'err.ONE_TIME_CODE_WRONG': 'The code does not match. Check the 6 digits in the e-mail or text message. After 5 mistakes, ask for a new code.',
+  'err.ONE_TIME_CODE_EXPIRED': 'No code is waiting for this address or number: none was sent, it expired (it lasts 15 minutes) or it was used. Ask for a new code.',
+  'err.CODE_NOT_SENT': 'The code could not be sent. Try again in a minute; if it still fails, contact the organisers.',
+  'err.SENDER_MISSING':
+    'The server is not set up to send codes this way. For e-mail set SMTP_URL and SMTP_FROM, for SMS set SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN, and restart the server.',
   'err.IDENTITY_LIMIT': 'Too many entries: a vote can hold at most {max}.',
   'err.NOT_LISTED':
     'There is no such entry in the residents’ list. Check the number and the second detail (your birth year, say): type them as in your document. If they are right, contact the organisers.',
@@ -335,6 +341,11 @@ export const en: ConsoleCatalogue = {
   'console.identity.listFormat':
     'A CSV file: on each line a number (a resident card’s, say) and a second detail (a birth year, say), separated by a comma or semicolon. The server keeps only keyed hashes: the numbers themselves are stored nowhere.',
   'console.identity.listHelp': 'A resident types their number from the list and the second detail. One number, one ballot. It does not stop someone who knows another’s number and birth year.',
+  'console.identity.email': 'Code by e-mail',
+  'console.identity.emailHelp': 'A resident types an e-mail address and gets a one-time code. One mailbox, one ballot. It does not stop someone who opens many mailboxes: the weakest way.',
+  'console.identity.sms': 'Code by SMS',
+  'console.identity.smsHelp': 'A resident types a phone number and gets a code by text message. One number, one ballot. Every SIM card costs money, so stuffing costs more, but it is not impossible.',
+  'console.identity.noSender': 'The server is not set up to send such codes.',
   'console.identity.saved': 'Proof of who one is: {method}.',
   'console.identity.summary': 'Proved who they are: {persons}; further devices: {devices}.',
   'console.identity.codesIssuedSoFar': 'Codes made: {count}.',

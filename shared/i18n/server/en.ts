@@ -69,6 +69,8 @@ export const en: ServerCatalogue = {
   'tickets.print': 'Print',
   'tickets.printHint': 'A4, scale 100 %. Cut along the dashed lines.',
   'tickets.none': 'No tickets yet. Create them in the facilitator’s console.',
+  'oneTimeCode.subject': 'Your code for the vote “{title}”',
+  'oneTimeCode.text': 'Your code for the vote “{title}”: {code}\n\nType it on the voting page. It lasts {minutes} min. Tell it to no one.\n\nIf you did not ask for a code, ignore this message.',
   'voterCodes.title': { one: '{count} voter code', other: '{count} voter codes' },
   'voterCodes.number': 'Voter code No. {number}',
   'voterCodes.how': 'Scan the QR code with your phone, or open the address and type your voter code:',
