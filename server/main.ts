@@ -18,6 +18,7 @@ import type { ForumStore } from './db/store.js';
 import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
 import { PersonKeys } from './forum/persons.js';
+import { OidcSignIn, type OidcSettings } from './forum/signIn.js';
 import { smsGatewaySender, smtpSender, type SmsGatewaySettings, type SmtpSettings } from './forum/codeSenders.js';
 import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
@@ -97,6 +98,8 @@ export interface ServerConfig {
   smtp?: SmtpSettings;
   /** SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN: the HTTP gateway a city vote's one-time codes by SMS go through. */
   smsGateway?: SmsGatewaySettings;
+  /** OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: sign-in with a state or bank e-ID for a city's vote. */
+  oidc?: OidcSettings;
   /** TRUST_PROXY: how many reverse proxies stand in front; 0 by default. */
   trustProxy?: number;
   /** Rate limits other than the defaults (tests of a single rule, a trusted kiosk setup). */
@@ -217,6 +220,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     expectedAttendance: wholeNumber(env, 'EXPECTED_ATTENDANCE', EXPECTED_ATTENDANCE_DEFAULT, LIMITS.expectedAttendance),
     joinBurst: joinBurstFrom(env),
     ...(env.SMTP_URL ? { smtp: { url: env.SMTP_URL, from: env.SMTP_FROM || 'viche@localhost' } } : {}),
+    ...(env.OIDC_ISSUER ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', ...(env.OIDC_SCOPE ? { scope: env.OIDC_SCOPE } : {}) } } : {}),
     ...(env.SMS_GATEWAY_URL ? { smsGateway: { url: env.SMS_GATEWAY_URL, token: env.SMS_GATEWAY_TOKEN ?? '' } } : {}),
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
@@ -501,6 +505,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return key;
   };
 
+  const signIn = config.oidc ? new OidcSignIn(config.oidc, `${base.url}/auth/oidc/callback`) : null;
   const codeSenders = {
     ...(config.smtp ? { email: smtpSender(config.smtp) } : {}),
     ...(config.smsGateway ? { sms: smsGatewaySender(config.smsGateway) } : {}),
@@ -514,6 +519,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       baseUrl: `${base.url}/f/${slug}`,
       screenBaseUrl: `${base.url}/f/${slug}/screen`,
       codeSenders,
+      ...(signIn ? { signIn } : {}),
       // Worked out on first use: the forums that open at start-up attach before `forums` is assigned.
       personKeys: () => (personKeys ??= new PersonKeys(forums.secrets.personKey, room.record.id)),
       defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
@@ -655,7 +661,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // A connection to a forum not open here: opened first (on demand), or refused in words.
   attachNotServed(io, { onDemand: config.loadForums === 'on-demand', forums: () => forums as Forums<Attached> | undefined, log });
   const primary = () => forums.primary()!;
-  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins });
+  const app = createHttpApp({ forums, clientDir: config.clientDir, baseUrl: base.url, record: config.record ?? {}, keys, grants, trustProxy: config.trustProxy ?? 0, log, origins, signIn });
   httpServer.on('request', app);
   // Backups: at every phase change, hourly while a forum runs, and at shutdown (server/db/backup.ts
   // says which are kept); the newest is shown on the console, also when `npm run backup` made it

@@ -251,7 +251,7 @@ export interface AdmissionView {
     persons: number;
     devices: number;
     /** Which one-time-code providers this server has (SMTP_URL, SMS_GATEWAY_URL). */
-    senders: { email: boolean; sms: boolean };
+    senders: { email: boolean; sms: boolean; oidc: boolean };
   };
   /** Joins in each of the last 10 minutes, oldest first. */
   joinsPerMinute: number[];
@@ -534,6 +534,8 @@ export const COMMANDS = {
       ]),
     }),
   },
+  /** The e-ID provider's sign-in address for this device: the phone goes there, and comes back with a ballot. */
+  'person:signIn': { roles: ['phone'], schema: z.object({ token: z.string().regex(/^[0-9a-f]{32,128}$/) }) },
   /** A one-time code sent to this e-mail address or phone number, to be typed back in person:prove. */
   'person:requestCode': { roles: ['phone'], schema: z.object({ token: z.string().regex(/^[0-9a-f]{32,128}$/), method: z.enum(['email', 'sms']), to: z.string().max(254) }) },
   'participant:rename': { roles: ['phone'], schema: z.object({ name: text(60), actionId }) },
@@ -627,6 +629,7 @@ export type ParsedPayload<N extends CommandName> = z.output<(typeof COMMANDS)[N]
 export interface CommandResults {
   'participant:join': { me: MeView };
   'person:prove': { me: MeView };
+  'person:signIn': { url: string };
   /** Where the code went, partly hidden, and how long it lasts. */
   'person:requestCode': { sentTo: string; minutes: number };
   'participant:rename': { me: MeView };

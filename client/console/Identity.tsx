@@ -55,7 +55,7 @@ export function IdentityCard() {
         <legend className="visually-hidden">{t('console.identity')}</legend>
         {(['none', ...IDENTITY_METHODS] as Choice[]).map((choice) => {
           // A way whose provider the server lacks cannot be chosen; it says so rather than failing later.
-          const missing = (choice === 'email' || choice === 'sms') && !identity.senders[choice];
+          const missing = (choice === 'email' || choice === 'sms' || choice === 'oidc') && !identity.senders[choice];
           return (
             <label key={choice} className={`mode-option${shown === choice ? ' is-chosen' : ''}`}>
               <input type="radio" name="identity-method" value={choice} checked={shown === choice} disabled={missing} aria-describedby={`identity-${choice}-help`} onChange={() => void choose(choice)} />

@@ -28,6 +28,18 @@ export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
   const byCode = method === 'codes';
   const bySend = method === 'email' || method === 'sms';
 
+  /** To the e-ID provider; the phone comes back to its forum holding a ballot. */
+  async function signIn() {
+    setBusy(true);
+    setError(null);
+    const ack = await send('person:signIn', { token: deviceToken() });
+    if (!ack.ok) {
+      setBusy(false);
+      return setError(ack.error.message);
+    }
+    window.location.assign(ack.data.url);
+  }
+
   async function requestCode() {
     if (method !== 'email' && method !== 'sms') return;
     setBusy(true);
@@ -40,7 +52,9 @@ export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (method === 'oidc') return void signIn();
     if (bySend && sentTo === null) return void requestCode();
+    if (method === null) return;
     setBusy(true);
     setError(null);
     const proof =
@@ -59,8 +73,8 @@ export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
   return (
     <form className="card" onSubmit={submit} noValidate>
       <h1>{t('phone.prove.heading')}</h1>
-      <p>{t(bySend ? (method === 'email' ? 'phone.prove.introEmail' : 'phone.prove.introSms') : byCode ? 'phone.prove.introCodes' : 'phone.prove.introList')}</p>
-      {bySend ? (
+      <p>{t(method === 'oidc' ? 'phone.prove.introOidc' : bySend ? (method === 'email' ? 'phone.prove.introEmail' : 'phone.prove.introSms') : byCode ? 'phone.prove.introCodes' : 'phone.prove.introList')}</p>
+      {method === 'oidc' ? null : bySend ? (
         <>
           <div className="field">
             <label htmlFor={ids.to}>{t(method === 'email' ? 'phone.prove.email' : 'phone.prove.phone')}</label>
@@ -136,14 +150,14 @@ export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
           </div>
         </>
       )}
-      <NameField value={name} onChange={setName} />
+      {method !== 'oidc' && <NameField value={name} onChange={setName} />}
       {error && (
         <p className="error-text" role="alert" id={ids.error}>
           {error}
         </p>
       )}
       <button className="btn btn-wide" type="submit" disabled={busy}>
-        {busy ? t('phone.prove.checking') : bySend && sentTo === null ? t('phone.prove.send') : t('phone.prove.submit')}
+        {busy ? t('phone.prove.checking') : method === 'oidc' ? t('phone.prove.signIn') : bySend && sentTo === null ? t('phone.prove.send') : t('phone.prove.submit')}
       </button>
       <p className="muted small">{t('phone.prove.sameBallot')}</p>
     </form>

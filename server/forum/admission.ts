@@ -12,6 +12,7 @@ import type { AdmissionView, JoinInfo, WaitingJoin } from '../../shared/protocol
 import { identityChangeable, voterCodesIssued } from '../../shared/forum/identity.js';
 import type { CodeSender } from './codeSenders.js';
 import { OneTimeCodes } from './oneTimeCodes.js';
+import type { OidcSignIn } from './signIn.js';
 import type { PersonKeys } from './persons.js';
 import type { ForumRoom } from './room.js';
 
@@ -82,6 +83,8 @@ export interface AdmissionOptions {
   personKeys: () => PersonKeys;
   /** Who carries one-time codes: e-mail (SMTP_URL), SMS (SMS_GATEWAY_URL); absent: not set up. */
   codeSenders?: { email?: CodeSender; sms?: CodeSender };
+  /** Sign-in with an e-ID (OIDC_ISSUER); absent: not set up. */
+  signIn?: OidcSignIn;
   /** MAX_PARTICIPANTS_PER_ADDRESS: the cap until the facilitator sets one. */
   defaultMaxPerAddress: number;
   keyFromEnv: boolean;
@@ -128,6 +131,10 @@ export class Admission {
 
   codeSender(method: 'email' | 'sms'): CodeSender | undefined {
     return this.options.codeSenders?.[method];
+  }
+
+  get signIn(): OidcSignIn | undefined {
+    return this.options.signIn;
   }
 
   /** The hall's size in force; 0 means no limit. */
@@ -316,7 +323,7 @@ export class Admission {
         listed: state.persons.listed.size,
         persons: state.persons.byPerson.size,
         devices: state.persons.devices.size,
-        senders: { email: Boolean(this.options.codeSenders?.email), sms: Boolean(this.options.codeSenders?.sms) },
+        senders: { email: Boolean(this.options.codeSenders?.email), sms: Boolean(this.options.codeSenders?.sms), oidc: Boolean(this.options.signIn) },
       },
       joinsPerMinute,
       refused: {

@@ -161,7 +161,7 @@ export class PersonKeys {
   }
 
   /** The person an e-mail address or a phone number (normalised: oneTimeCodes.ts) names. */
-  contactPerson(method: 'email' | 'sms', to: string): string {
+  contactPerson(method: 'email' | 'sms' | 'oidc', to: string): string {
     return this.hash(method, to);
   }
 

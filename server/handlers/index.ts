@@ -44,12 +44,14 @@ import { issueCodes } from './identity/issueCodes.js';
 import { setMethod } from './identity/setMethod.js';
 import { prove } from './person/prove.js';
 import { requestCode } from './person/requestCode.js';
+import { signIn } from './person/signIn.js';
 import { release } from './tickets/release.js';
 
 export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'participant:join': join,
   'person:prove': prove,
   'person:requestCode': requestCode,
+  'person:signIn': signIn,
   'participant:rename': rename,
   'idea:submit': submit,
   'idea:edit': edit,

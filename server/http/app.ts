@@ -33,6 +33,8 @@ import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
 import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
 import { registerVoterCodeRoutes } from './voterCodeRoutes.js';
+import { registerSignInRoute } from './signInRoute.js';
+import type { OidcSignIn } from '../forum/signIn.js';
 
 export interface HttpOptions {
   forums: Forums<OpenForum>;
@@ -46,6 +48,8 @@ export interface HttpOptions {
   trustProxy: number;
   log: Logger;
   origins: OriginCheck;
+  /** Sign-in with an e-ID, when set up: its callback is the server's, whichever forum started it. */
+  signIn?: OidcSignIn | null;
 }
 
 export interface ForumRouterOptions {
@@ -250,7 +254,7 @@ const page = (clientDir: string, name: string) => (_req: Request, res: Response)
 /** Addresses of a forum that a server holding a single open forum also answers at its root. */
 const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg|-check)?$|console\/(tickets|report|poster)$)/;
 
-export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins }: HttpOptions): express.Express {
+export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins, signIn }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
@@ -298,6 +302,7 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
 
   // A forum file from another laptop: the key before the body, then checked off the event loop.
   registerImportRoute(app, { forums, keys, trustProxy });
+  if (signIn) registerSignInRoute(app, { forums, signIn, log });
 
   // The built client. Hashed assets are cached for good; the pages are always revalidated.
   app.use('/assets', precompressed(join(clientDir, 'assets')));

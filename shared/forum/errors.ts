@@ -90,6 +90,10 @@ export const ERROR_CODES = [
   'ONE_TIME_CODE_EXPIRED',
   /** The code could not be sent (no provider set up, or it failed). */
   'CODE_NOT_SENT',
+  /** An e-ID sign-in this server did not start, or started over 10 minutes ago. */
+  'SIGN_IN_EXPIRED',
+  /** The e-ID provider's answer could not be taken (refused, altered, or the provider unreachable). */
+  'SIGN_IN_FAILED',
   /** The server has no provider for this way of proving who one is. */
   'SENDER_MISSING',
   /** More voter codes or list entries than one vote holds. */

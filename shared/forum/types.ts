@@ -222,8 +222,9 @@ export type AdmissionMode = (typeof ADMISSION_MODES)[number];
  * device's (shared/forum/identity.ts). `codes`: a single-use voter code sent to each resident.
  * `list`: a listed resident's number and a second fact, checked against the organiser's list.
  * `email`, `sms`: a one-time code sent to an address or number, each of which is one person.
+ * `oidc`: sign-in with a state or bank e-ID through OpenID Connect; its subject is the person.
  */
-export const IDENTITY_METHODS = ['codes', 'list', 'email', 'sms'] as const;
+export const IDENTITY_METHODS = ['codes', 'list', 'email', 'sms', 'oidc'] as const;
 export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
 
 /** Who has proved who they are, and what they can prove it with; only keyed hashes, never what was typed. */

@@ -702,6 +702,8 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'ONE_TIME_CODE_EXPIRED':
     case 'CODE_NOT_SENT':
     case 'SENDER_MISSING':
+    case 'SIGN_IN_EXPIRED':
+    case 'SIGN_IN_FAILED':
     case 'AWAITING_APPROVAL':
     case 'JOIN_REFUSED':
     case 'WAITING_FULL':
@@ -818,6 +820,8 @@ function why(
     case 'ONE_TIME_CODE_EXPIRED':
     case 'CODE_NOT_SENT':
     case 'SENDER_MISSING':
+    case 'SIGN_IN_EXPIRED':
+    case 'SIGN_IN_FAILED':
       return 'its proof of who they are did not match';
     case 'BAD_INPUT':
       return `its ${p.field ?? 'content'} is not valid`;

@@ -128,6 +128,8 @@ export const en: CoreCatalogue = {
   'phone.prove.sent': 'Code sent: {to}. It lasts {minutes} min.',
   'phone.prove.oneTime': 'The code from the e-mail or text (6 digits)',
   'phone.prove.again': 'Another address, or a new code',
+  'phone.prove.introOidc': 'In this vote each resident has one ballot. Sign in through ID.GOV.UA (with Diia, your bank or an electronic signature); you will come back here.',
+  'phone.prove.signIn': 'Sign in through ID.GOV.UA',
   'phone.prove.submit': 'Go to the vote',
   'phone.prove.checking': 'Checking…',
   'phone.prove.sameBallot': 'Voted from another phone already? The same ballot opens here; there is no second one. We keep only a protected fingerprint of your details, not the details.',

@@ -10,7 +10,8 @@ import { defineHandler } from '../define.js';
 export const setMethod = defineHandler({
   name: 'identity:setMethod',
   run(ctx, { method }) {
-    if ((method === 'email' || method === 'sms') && !ctx.services.admission.codeSender(method)) {
+    const admission = ctx.services.admission;
+    if (((method === 'email' || method === 'sms') && !admission.codeSender(method)) || (method === 'oidc' && !admission.signIn)) {
       throw new Refusal({ code: 'SENDER_MISSING', params: { method } });
     }
     ctx.commit(ctx.decide(decideIdentityMethod(ctx.room.state, method, ctx.now())));

@@ -63,7 +63,9 @@ export const en: ConsoleCatalogue = {
   'err.ONE_TIME_CODE_EXPIRED': 'No code is waiting for this address or number: none was sent, it expired (it lasts 15 minutes) or it was used. Ask for a new code.',
   'err.CODE_NOT_SENT': 'The code could not be sent. Try again in a minute; if it still fails, contact the organisers.',
   'err.SENDER_MISSING':
-    'The server is not set up to send codes this way. For e-mail set SMTP_URL and SMTP_FROM, for SMS set SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN, and restart the server.',
+    'The server is not set up for this way. For e-mail set SMTP_URL and SMTP_FROM, for SMS set SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN, for e-ID sign-in set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, and restart the server.',
+  'err.SIGN_IN_EXPIRED': 'The sign-in was not finished in time (it has 10 minutes) or was not started here. Go back to the vote and sign in again.',
+  'err.SIGN_IN_FAILED': 'The e-ID sign-in could not be confirmed. Go back to the vote and try again; if it still fails, contact the organisers.',
   'err.IDENTITY_LIMIT': 'Too many entries: a vote can hold at most {max}.',
   'err.NOT_LISTED':
     'There is no such entry in the residents’ list. Check the number and the second detail (your birth year, say): type them as in your document. If they are right, contact the organisers.',
@@ -345,6 +347,8 @@ export const en: ConsoleCatalogue = {
   'console.identity.emailHelp': 'A resident types an e-mail address and gets a one-time code. One mailbox, one ballot. It does not stop someone who opens many mailboxes: the weakest way.',
   'console.identity.sms': 'Code by SMS',
   'console.identity.smsHelp': 'A resident types a phone number and gets a code by text message. One number, one ballot. Every SIM card costs money, so stuffing costs more, but it is not impossible.',
+  'console.identity.oidc': 'Sign-in with e-ID (ID.GOV.UA, Diia, a bank)',
+  'console.identity.oidcHelp': 'A resident signs in with a state or bank electronic ID (OpenID Connect). One person, one ballot: the strongest way. It does not stop someone who signs in with another’s ID.',
   'console.identity.noSender': 'The server is not set up to send such codes.',
   'console.identity.saved': 'Proof of who one is: {method}.',
   'console.identity.summary': 'Proved who they are: {persons}; further devices: {devices}.',

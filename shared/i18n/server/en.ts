@@ -22,6 +22,7 @@ export const en: ServerCatalogue = {
   'refusal.socket.notFound': 'There is no such forum on this server. Check the address, or open the server’s main page to choose a forum.',
   'refusal.language': 'In English',
   'refusal.toConsole': 'Open the forum’s console',
+  'refusal.toVote': 'Back to the vote',
 
   // ------------------------------------------------------------ notices to phones
   'notice.DOTS_REFUNDED': {
