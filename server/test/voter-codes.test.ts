@@ -176,6 +176,23 @@ describe('voter codes: one person, one ballot', () => {
     const archived = JSON.parse(files.archive) as { events: { type: string; personId?: string }[] };
     const linked = archived.events.find((e) => e.type === 'deviceLinked')!;
     expect(archived.events.filter((e) => e.type === 'participantJoined' && e.personId === linked.personId)).toHaveLength(1);
+    // The archive imports on another server: every new event passes the file's checks and the rules' replay.
+    const other = await startTestServer();
+    try {
+      const res = await fetch(`${other.url}/api/forums/import?lang=en`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-facilitator-key': other.facilitatorKey },
+        body: files.archive,
+      });
+      const reply = (await res.json()) as { ok: boolean; data?: { forumId: string } };
+      expect(res.status, JSON.stringify(reply)).toBe(200);
+      const imported = other.forums.get(reply.data!.forumId)!.room.state;
+      expect(imported.persons.byPerson.size).toBe(persons.length);
+      expect(imported.persons.method).toBe('codes');
+      for (const person of persons) expect(imported.persons.byPerson.has(person)).toBe(false);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('keeps its key through a restart: a code proved again opens the same ballot', async () => {
