@@ -137,7 +137,7 @@ function CapCard() {
       />
       <p id="cap-state" className="cap-state">
         <strong>{max === 0 ? t('console.admission.capOff') : t('console.admission.capSaved', { max })}.</strong>
-        {isDefault && <> {t('console.admission.capDefault')}</>}
+        {view.admission.identity.method ? <> {t('console.admission.capIdentity')}</> : isDefault && <> {t('console.admission.capDefault')}</>}
       </p>
       <p id="cap-help" className="muted small">
         {t('console.admission.capHelp')}

@@ -333,6 +333,7 @@ export const en: ConsoleCatalogue = {
   'console.identity': 'Who may vote',
   'console.identity.intro':
     'In a city-wide vote a ballot belongs to a person, not a phone: everyone first proves who they are. Choose the way before anyone votes. The cap on participants per address is then off: thousands of people share a mobile carrier’s address.',
+  'console.admission.capIdentity': 'In a vote where everyone proves who they are, the cap per address does not apply: a ballot is a person’s.',
   'console.identity.locked': 'The way can no longer change: ballots have been given out. It is chosen before the vote starts.',
   'console.identity.none': 'No proof of who one is',
   'console.identity.noneHelp': 'A device holds a ballot, as at an evening in the hall (the hall code, tickets or the fixed code below). It does not stop someone voting from several phones.',
