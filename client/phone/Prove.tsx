@@ -3,7 +3,7 @@
 // the residents' list and a second fact, or by a one-time code sent to their e-mail or phone. The same proof on another phone opens the same ballot;
 // a refusal says why in the resident's language, as the server words it.
 
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import type { PhoneForumInfo } from '../../shared/protocol.js';
 import { send } from '../lib/connection.js';
 import { useT } from '../lib/i18n.js';
@@ -14,6 +14,13 @@ import { deviceToken } from './token.js';
 export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
   const t = useT();
   const initialCode = useMemo(() => new URLSearchParams(window.location.search).get('v') ?? '', []);
+  // The code leaves the address bar once read, so the browser's history and a shared screen keep none of it.
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (!url.searchParams.has('v')) return;
+    url.searchParams.delete('v');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  }, []);
   const [code, setCode] = useState(initialCode);
   const [number, setNumber] = useState('');
   const [fact, setFact] = useState('');

@@ -93,6 +93,8 @@ describe.skipIf(!haveBrowser || !built || !havePoppler)('voter codes printed and
     const first = await phoneAt();
     await first.goto(url);
     await expect.poll(() => first.getByLabel('Код виборця (16 знаків)').inputValue()).toBe(keys.voterCode(12));
+    // The code is taken out of the address bar, and so out of the browser's history.
+    expect(first.url()).not.toContain(keys.voterCode(12));
     await first.getByRole('button', { name: 'Перейти до голосування' }).click();
     await first.getByText('Мої крапки').waitFor();
     expect(state.participants.size).toBe(before + 1);
