@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
-import { toSnapshot } from '../../shared/forum/snapshot.js';
+import { SNAPSHOT_VERSION, toSnapshot } from '../../shared/forum/snapshot.js';
 import type { ForumState } from '../../shared/forum/types.js';
 import { snapshotBodyOf, SqliteStore } from '../db/sqlite.js';
 import { resultsHash } from '../forum/resultsHash.js';
@@ -156,7 +156,7 @@ describe('a forum with snapshots, restarted', () => {
     db.prepare('DELETE FROM snapshots').run();
     db.prepare('DELETE FROM snapshot_parts').run();
     db.prepare('INSERT INTO snapshots (forum_id, seq, taken_at) VALUES (?, ?, 0)').run(forumId, events);
-    db.prepare('INSERT INTO snapshot_parts (forum_id, seq, part, body) VALUES (?, ?, 0, ?)').run(forumId, events, good.replace('"version":1', '"version":99'));
+    db.prepare('INSERT INTO snapshot_parts (forum_id, seq, part, body) VALUES (?, ?, 0, ?)').run(forumId, events, good.replace(`"version":${SNAPSHOT_VERSION}`, '"version":99'));
     db.close();
     const fourth = await start(dbPath);
     running = fourth.server;
