@@ -14,7 +14,7 @@ import type { CodeSender } from './codeSenders.js';
 import { OneTimeCodes } from './oneTimeCodes.js';
 import type { OidcSignIn } from './signIn.js';
 import type { PersonKeys } from './persons.js';
-import type { ForumRoom } from './room.js';
+import { Refusal, type ForumRoom } from './room.js';
 
 /** How often the hall code changes, and for how many periods a code stays valid (4 × 30 s = 2 min). */
 export const HALL_CODE_PERIOD_MS = 30_000;
@@ -124,6 +124,18 @@ export class Admission {
   /** The forum's voter codes, list entries and person ids. */
   get personKeys(): PersonKeys {
     return this.options.personKeys();
+  }
+
+  /**
+   * The person keys, for a proof or for what it is checked against: refused when the vote's persons
+   * were hashed under another server's key (a vote moved by its forum file), where a returning
+   * person would be taken for a new one and get a second ballot.
+   */
+  personKeysHere(): PersonKeys {
+    const keys = this.personKeys;
+    const recorded = this.room.state.persons.key;
+    if (recorded !== null && recorded !== keys.fingerprint()) throw new Refusal({ code: 'IDENTITY_KEY_ELSEWHERE' });
+    return keys;
   }
 
   /** One-time codes sent by e-mail or SMS and not yet typed back. */

@@ -150,6 +150,11 @@ export class PersonKeys {
     return createHmac('sha256', this.personKey).update(`${label}\u0000${value}`).digest('hex');
   }
 
+  /** What the log records of this key (identitySet): enough to tell it from another server's, nothing to use. */
+  fingerprint(): string {
+    return this.hash('fingerprint', '').slice(0, 16);
+  }
+
   /** The person a voter code names: one code, one person. */
   codePerson(serial: number): string {
     return this.hash('code', String(serial));

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { checkLine, checkText, normalizeStructure } from '../../shared/forum/rules.js';
-import { KEYED_HASH, LIST_ENTRIES_MAX, LIST_ENTRY, LIST_ENTRIES_PER_BATCH, VOTER_CODES_MAX, VOTER_CODES_PER_BATCH } from '../../shared/forum/identity.js';
+import { KEY_FINGERPRINT, KEYED_HASH, LIST_ENTRIES_MAX, LIST_ENTRY, LIST_ENTRIES_PER_BATCH, VOTER_CODES_MAX, VOTER_CODES_PER_BATCH } from '../../shared/forum/identity.js';
 import { keptByEarlierRules } from '../../shared/forum/text.js';
 import { ADMISSION_MODES, IDENTITY_METHODS, LIMITS, PAPER_BALLOTS_MAX, PAPER_DOTS_MAX, PHASES, RESULTS_TOP_MAX, TICKET_CODE_DIGITS, TIMER_MAX_MS, type ForumEvent } from '../../shared/forum/types.js';
 
@@ -144,7 +144,7 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('timerSet'), phase, endsAt: time, durationMs: count(TIMER_MAX_MS), at: time }),
   z.strictObject({ type: z.literal('timerCleared'), at: time }),
   z.strictObject({ type: z.literal('wordListSet'), words: z.array(z.string().max(160)).max(1000) }),
-  z.strictObject({ type: z.literal('identitySet'), method: z.enum(IDENTITY_METHODS).nullable(), at: time }),
+  z.strictObject({ type: z.literal('identitySet'), method: z.enum(IDENTITY_METHODS).nullable(), at: time, key: z.string().regex(KEY_FINGERPRINT).optional() }),
   z.strictObject({ type: z.literal('voterCodesIssued'), batch: count(VOTER_CODES_MAX), first: count(VOTER_CODES_MAX), count: count(VOTER_CODES_PER_BATCH), at: time }),
   z.strictObject({ type: z.literal('eligibleListed'), batch: count(LIST_ENTRIES_MAX), entries: z.array(z.string().regex(LIST_ENTRY)).max(LIST_ENTRIES_PER_BATCH), at: time }),
   z.strictObject({ type: z.literal('deviceLinked'), participantId: id, personId: keyedHash, tokenHash: secretHash, at: time }),

@@ -35,7 +35,7 @@ export function registerSignInRoute(app: IRouter, { forums, signIn, log }: { for
       const forum = await forums.use(signedIn.forumId);
       if (!forum) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
       const room = forum.room;
-      const personId = forum.attached.admission.personKeys.contactPerson('oidc', `${signedIn.issuer}\u0000${signedIn.subject}`);
+      const personId = forum.attached.admission.personKeysHere().contactPerson('oidc', `${signedIn.issuer}\u0000${signedIn.subject}`);
       // In the forum's order, as a command is: what its phones send meanwhile waits for this.
       await new Promise<void>((resolve, reject) =>
         room.whenFree(() => {

@@ -5,6 +5,7 @@
 
 import type { IRouter, Request, Response } from 'express';
 import type { Lang } from '../../shared/protocol.js';
+import { PersonKeys } from '../forum/persons.js';
 import type { ForumRoom } from '../forum/room.js';
 import { buildDocument, sendDocument } from './documents.js';
 import type { Download } from './grants.js';
@@ -24,6 +25,12 @@ const whole = (value: unknown): number | null => (typeof value === 'string' && /
 export function registerVoterCodeRoutes(app: IRouter, { room, baseUrl, personKey, langOf, facilitatorOnly }: VoterCodeRoutesOptions): void {
   /** The batch asked for (the first when none is named), or a refusal sent. */
   const batchOf = (req: Request, res: Response) => {
+    // Under another server's key (a vote moved by its forum file) these would not be the codes sent out.
+    const recorded = room.state.persons.key;
+    if (recorded !== null && recorded !== new PersonKeys(personKey(), room.record.id).fingerprint()) {
+      refuse(req, res, { status: 409, lang: langOf(req), error: { code: 'IDENTITY_KEY_ELSEWHERE' } });
+      return undefined;
+    }
     const batches = room.state.persons.codeBatches;
     const asked = req.query.batch === undefined ? 1 : whole(req.query.batch);
     const batch = batches.find((b) => b.batch === asked);

@@ -193,6 +193,28 @@ describe('voter codes: one person, one ballot', () => {
     } finally {
       await other.stop();
     }
+    // The sealed file opens, not read-only, on a server with the same facilitator key but a person
+    // key of its own: there no one may prove who they are, or a returning person would be a new one.
+    const elsewhere = await startTestServer({ facilitatorKey: city.server.facilitatorKey });
+    try {
+      const res = await fetch(`${elsewhere.url}/api/forums/import?lang=en`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-facilitator-key': elsewhere.facilitatorKey },
+        body: files.sealed,
+      });
+      const reply = (await res.json()) as { ok: boolean; data?: { slug: string } };
+      expect(res.status, JSON.stringify(reply)).toBe(200);
+      const token = newToken();
+      const moved = await connect(`${elsewhere.url}/f/${reply.data!.slug}`, { role: 'phone', token });
+      const ack = await moved.send('person:prove', { token, proof: { method: 'codes', code: keys.voterCode(9) } });
+      moved.close();
+      expect(ack).toMatchObject({ ok: false, error: { code: 'IDENTITY_KEY_ELSEWHERE' } });
+      expect(ack.ok ? '' : ack.error.message).toMatch(/перенесено з іншого сервера/);
+      const csv = await fetch(`${elsewhere.url}/f/${reply.data!.slug}/console/voter-codes.csv`, { headers: { 'x-facilitator-key': elsewhere.facilitatorKey } });
+      expect(csv.status).toBe(409);
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   it('keeps its key through a restart: a code proved again opens the same ballot', async () => {

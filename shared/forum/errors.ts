@@ -90,6 +90,8 @@ export const ERROR_CODES = [
   'ONE_TIME_CODE_EXPIRED',
   /** The code could not be sent (no provider set up, or it failed). */
   'CODE_NOT_SENT',
+  /** A vote whose persons were hashed under another server's key (moved by its forum file): proofs here would not find them. */
+  'IDENTITY_KEY_ELSEWHERE',
   /** An e-ID sign-in this server did not start, or started over 10 minutes ago. */
   'SIGN_IN_EXPIRED',
   /** The e-ID provider's answer could not be taken (refused, altered, or the provider unreachable). */

@@ -31,13 +31,18 @@ export function identityChangeable(state: Pick<ForumState, 'voteOnly' | 'phase' 
   return state.voteOnly && state.phase !== 'closed' && state.participants.size === 0;
 }
 
-export function decideIdentityMethod(state: ForumState, method: IdentityMethod | null, at: number): Decision<ForumEvent[]> {
+/** A key's fingerprint as the server writes it (persons.ts): 64 bits, hex. */
+export const KEY_FINGERPRINT = /^[0-9a-f]{16}$/;
+
+/** `key`: the fingerprint of the key this server hashes persons under, recorded with a way chosen. */
+export function decideIdentityMethod(state: ForumState, method: IdentityMethod | null, at: number, key?: string): Decision<ForumEvent[]> {
   if (!state.voteOnly) return refuse('BAD_INPUT', { field: 'identity' });
   if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
   if (method !== null && !IDENTITY_METHODS.includes(method)) return refuse('BAD_INPUT', { field: 'identity' });
+  if (key !== undefined && !KEY_FINGERPRINT.test(key)) return refuse('BAD_INPUT', { field: 'key' });
   if (state.persons.method === method) return accept([]);
   if (state.participants.size > 0) return refuse('IDENTITY_LOCKED', { count: state.participants.size });
-  return accept([{ type: 'identitySet', method, at }]);
+  return accept([{ type: 'identitySet', method, at, ...(method && key ? { key } : {}) }]);
 }
 
 /** How many voter codes have been issued: their serials are 1 to this. */

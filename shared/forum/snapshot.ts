@@ -98,6 +98,7 @@ export function toSnapshot(s: ForumState): ForumSnapshot {
     ticketsByCode: pairsOf(s.ticketsByCode),
     persons: {
       method: s.persons.method,
+      key: s.persons.key,
       byPerson: pairsOf(s.persons.byPerson),
       devices: pairsOf(s.persons.devices),
       codeBatches: s.persons.codeBatches.map((b) => ({ ...b })),
@@ -255,6 +256,7 @@ const stateSchema = z.strictObject({
   ticketsByCode: pairs(str),
   persons: z.strictObject({
     method: nullable(z.enum(IDENTITY_METHODS)),
+    key: nullable(str),
     byPerson: pairs(str),
     devices: pairs(str),
     codeBatches: z.array(z.strictObject({ batch: int, first: int, count: int, at: time })),
@@ -364,6 +366,7 @@ export function fromSnapshot(snapshot: unknown): ForumState {
     ticketsByCode: mapOf('ticketsByCode', s.ticketsByCode),
     persons: {
       method: s.persons.method,
+      key: s.persons.key,
       byPerson: mapOf('persons.byPerson', s.persons.byPerson),
       devices: mapOf('persons.devices', s.persons.devices),
       codeBatches: s.persons.codeBatches,

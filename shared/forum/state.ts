@@ -33,7 +33,7 @@ export function emptyState(): ForumState {
     joinedAfterVoting: new Set(),
     tickets: new Map(),
     ticketsByCode: new Map(),
-    persons: { method: null, byPerson: new Map(), devices: new Map(), codeBatches: [], listed: new Set(), listBatches: 0 },
+    persons: { method: null, key: null, byPerson: new Map(), devices: new Map(), codeBatches: [], listed: new Set(), listBatches: 0 },
     ideas: new Map(),
     ideasByAuthor: new Map(),
     dots: new Map(),
@@ -441,6 +441,7 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
     }
     case 'identitySet':
       state.persons.method = event.method;
+      if (event.key) state.persons.key = event.key;
       return;
     case 'voterCodesIssued':
       state.persons.codeBatches.push({ batch: event.batch, first: event.first, count: event.count, at: event.at });

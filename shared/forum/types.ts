@@ -231,6 +231,8 @@ export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
 export interface Persons {
   /** null: a device is a ballot (the hall's ways of admission). */
   method: IdentityMethod | null;
+  /** A fingerprint of the key the persons are hashed under, so that another server's key is noticed. */
+  key: string | null;
   /** Person id (a keyed hash) → the participant holding their ballot. */
   byPerson: Map<string, string>;
   /** A person's further devices: device-token hash → participant (the first is Participant.tokenHash). */
@@ -485,7 +487,7 @@ export type ForumEvent =
   /** A released ticket presented by another device: the ballot (ideas, dots) moves to it. */
   | { type: 'ballotMoved'; participantId: string; ticketId: string; tokenHash: string; address: string; at: number }
   /** How people prove who they are in this vote (null: devices are ballots again). */
-  | { type: 'identitySet'; method: IdentityMethod | null; at: number }
+  | { type: 'identitySet'; method: IdentityMethod | null; at: number; key?: string }
   | { type: 'voterCodesIssued'; batch: number; first: number; count: number; at: number }
   | { type: 'eligibleListed'; batch: number; entries: string[]; at: number }
   /** A person seen before proved who they are on another device: it holds the same ballot. */

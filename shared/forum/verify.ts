@@ -284,7 +284,7 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     case 'ballotMoved':
       return decideMoved(state, event);
     case 'identitySet':
-      return decideIdentityMethod(state, event.method, event.at);
+      return decideIdentityMethod(state, event.method, event.at, event.key);
     case 'voterCodesIssued':
       return decideIssueVoterCodes(state, event.count, event.at);
     case 'eligibleListed':
@@ -702,6 +702,7 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'ONE_TIME_CODE_EXPIRED':
     case 'CODE_NOT_SENT':
     case 'SENDER_MISSING':
+    case 'IDENTITY_KEY_ELSEWHERE':
     case 'SIGN_IN_EXPIRED':
     case 'SIGN_IN_FAILED':
     case 'AWAITING_APPROVAL':
@@ -820,6 +821,7 @@ function why(
     case 'ONE_TIME_CODE_EXPIRED':
     case 'CODE_NOT_SENT':
     case 'SENDER_MISSING':
+    case 'IDENTITY_KEY_ELSEWHERE':
     case 'SIGN_IN_EXPIRED':
     case 'SIGN_IN_FAILED':
       return 'its proof of who they are did not match';

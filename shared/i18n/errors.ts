@@ -103,6 +103,7 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'ONE_TIME_CODE_EXPIRED':
     case 'CODE_NOT_SENT':
     case 'SENDER_MISSING':
+    case 'IDENTITY_KEY_ELSEWHERE':
     case 'SIGN_IN_EXPIRED':
     case 'SIGN_IN_FAILED':
     case 'LIST_ROW_EMPTY':

@@ -14,7 +14,7 @@ export const addListed = defineHandler({
     const state = ctx.room.state;
     if (!state.voteOnly) throw new Refusal({ code: 'BAD_INPUT', params: { field: 'identity' } });
     if (rows.length > LIST_ENTRIES_PER_BATCH) throw new Refusal({ code: 'BAD_INPUT', params: { field: 'count' } });
-    const keys = ctx.services.admission.personKeys;
+    const keys = ctx.services.admission.personKeysHere();
     const fresh = new Set<string>();
     rows.forEach((row, i) => {
       const number = listNumber(row.number);

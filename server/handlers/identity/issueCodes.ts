@@ -8,6 +8,8 @@ import { defineHandler } from '../define.js';
 export const issueCodes = defineHandler({
   name: 'identity:issueCodes',
   run(ctx, { count }) {
+    // Codes made here under another server's key than the vote's persons were would open new ballots for them.
+    ctx.services.admission.personKeysHere();
     const [event] = ctx.decide(decideIssueVoterCodes(ctx.room.state, count, ctx.now()));
     ctx.commit([event]);
     return event.type === 'voterCodesIssued' ? { batch: event.batch, first: event.first, count: event.count } : { batch: 0, first: 0, count: 0 };

@@ -14,7 +14,7 @@ export const setMethod = defineHandler({
     if (((method === 'email' || method === 'sms') && !admission.codeSender(method)) || (method === 'oidc' && !admission.signIn)) {
       throw new Refusal({ code: 'SENDER_MISSING', params: { method } });
     }
-    ctx.commit(ctx.decide(decideIdentityMethod(ctx.room.state, method, ctx.now())));
+    ctx.commit(ctx.decide(decideIdentityMethod(ctx.room.state, method, ctx.now(), admission.personKeysHere().fingerprint())));
     return { method: ctx.room.state.persons.method };
   },
 });

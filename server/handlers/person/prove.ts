@@ -55,7 +55,7 @@ export const prove = defineHandler({
   name: 'person:prove',
   run(ctx, { token, name, proof }) {
     const state = ctx.room.state;
-    const keys = ctx.services.admission.personKeys;
+    const keys = ctx.services.admission.personKeysHere();
     const tokenHash = hashToken(token);
     const known = state.participantsByToken.get(tokenHash);
     if (known) {

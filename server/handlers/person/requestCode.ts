@@ -23,7 +23,7 @@ export const requestCode = defineHandler({
     const sender = admission.codeSender(method);
     if (!sender) throw new Refusal({ code: 'CODE_NOT_SENT' });
     const now = ctx.now();
-    const personId = admission.personKeys.contactPerson(method, to);
+    const personId = admission.personKeysHere().contactPerson(method, to);
     for (const verdict of [ctx.session.address ? limits.codeSends.take(ctx.session.address, now) : { ok: true as const }, limits.codeSendsPerIdentity.take(personId, now)]) {
       if (!verdict.ok) {
         admission.refused('rateLimited', now);

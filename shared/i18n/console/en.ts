@@ -64,6 +64,8 @@ export const en: ConsoleCatalogue = {
   'err.CODE_NOT_SENT': 'The code could not be sent. Try again in a minute; if it still fails, contact the organisers.',
   'err.SENDER_MISSING':
     'The server is not set up for this way. For e-mail set SMTP_URL and SMTP_FROM, for SMS set SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN, for e-ID sign-in set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, and restart the server.',
+  'err.IDENTITY_KEY_ELSEWHERE':
+    'This vote was moved here from another server by its forum file, so no one can prove who they are here: a person who has voted would get a second ballot. Move the database instead (npm run backup and npm run restore), or contact the organisers.',
   'err.SIGN_IN_EXPIRED': 'The sign-in was not finished in time (it has 10 minutes) or was not started here. Go back to the vote and sign in again.',
   'err.SIGN_IN_FAILED': 'The e-ID sign-in could not be confirmed. Go back to the vote and try again; if it still fails, contact the organisers.',
   'err.IDENTITY_LIMIT': 'Too many entries: a vote can hold at most {max}.',
