@@ -3,7 +3,7 @@
 // tools: voter codes to issue, download as CSV for a mail house and print; the eligibility list to
 // upload (read here, sent in parts, kept by the server only as keyed hashes). Vote-only forums only.
 
-import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { VOTER_CODES_PER_BATCH } from '../../shared/forum/identity.js';
 import { IDENTITY_METHODS, type IdentityMethod } from '../../shared/forum/types.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
@@ -29,6 +29,12 @@ export function IdentityCard() {
   const commands = useCommands();
   const identity = view.admission.identity;
   const [pending, setPending] = useState<Choice | null>(null);
+  // The ack comes before the view (pushed at most every 200 ms): the choice stays shown until the
+  // view carries it, or the old way would flick back for a moment (as the admission mode's does).
+  const carried = identity.method ?? 'none';
+  useEffect(() => {
+    if (pending !== null && carried === pending) setPending(null);
+  }, [pending, carried]);
   if (!view.forum.voteOnly) return null;
   const shown: Choice = pending ?? identity.method ?? 'none';
   const locked = !identity.changeable;
@@ -36,10 +42,10 @@ export function IdentityCard() {
   const choose = async (choice: Choice) => {
     if (commands.busy('identity')) return;
     setPending(choice);
-    await commands.run('identity', 'identity:setMethod', { method: choice === 'none' ? null : choice }, (data) =>
+    const ok = await commands.run('identity', 'identity:setMethod', { method: choice === 'none' ? null : choice }, (data) =>
       t('console.identity.saved', { method: t(`console.identity.${data.method ?? 'none'}` as MessageKey) }),
     );
-    setPending(null);
+    if (!ok) setPending(null);
   };
 
   return (
