@@ -18,6 +18,9 @@ import type { PostgresLease } from './forums/pgLease.js';
 import type { ForumStore } from './db/store.js';
 import { StartupError, StorageUnavailable } from './errors.js';
 import { Admission } from './forum/admission.js';
+import { PersonKeys } from './forum/persons.js';
+import { OidcSignIn, type OidcSettings } from './forum/signIn.js';
+import { smsGatewaySender, smtpSender, type SmsGatewaySettings, type SmtpSettings } from './forum/codeSenders.js';
 import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
 import { ukrainianLemmatizer } from './forum/lemmas.js';
@@ -96,6 +99,12 @@ export interface ServerConfig {
   expectedAttendance?: number;
   /** JOIN_BURST: more than `joins` joins within `windowMs` pause joining; 60 within 30 s by default, 0 joins: off. */
   joinBurst?: BurstRule;
+  /** SMTP_URL and SMTP_FROM: where a city vote's one-time codes by e-mail are sent through. */
+  smtp?: SmtpSettings;
+  /** SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN: the HTTP gateway a city vote's one-time codes by SMS go through. */
+  smsGateway?: SmsGatewaySettings;
+  /** OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: sign-in with a state or bank e-ID for a city's vote. */
+  oidc?: OidcSettings;
   /** TRUST_PROXY: how many reverse proxies stand in front; 0 by default. */
   trustProxy?: number;
   /** Rate limits other than the defaults (tests of a single rule, a trusted kiosk setup). */
@@ -216,6 +225,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxPerAddress: wholeNumber(env, 'MAX_PARTICIPANTS_PER_ADDRESS', DEFAULT_MAX_PER_ADDRESS, LIMITS.maxPerAddress),
     expectedAttendance: wholeNumber(env, 'EXPECTED_ATTENDANCE', EXPECTED_ATTENDANCE_DEFAULT, LIMITS.expectedAttendance),
     joinBurst: joinBurstFrom(env),
+    ...(env.SMTP_URL ? { smtp: { url: env.SMTP_URL, from: env.SMTP_FROM || 'viche@localhost' } } : {}),
+    ...(env.OIDC_ISSUER ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', ...(env.OIDC_SCOPE ? { scope: env.OIDC_SCOPE } : {}) } } : {}),
+    ...(env.SMS_GATEWAY_URL ? { smsGateway: { url: env.SMS_GATEWAY_URL, token: env.SMS_GATEWAY_TOKEN ?? '' } } : {}),
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,
     allowedHosts: (env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
@@ -511,13 +523,23 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return key;
   };
 
+  const signIn = config.oidc ? new OidcSignIn(config.oidc, `${base.url}/auth/oidc/callback`) : null;
+  const codeSenders = {
+    ...(config.smtp ? { email: smtpSender(config.smtp) } : {}),
+    ...(config.smsGateway ? { sms: smsGatewaySender(config.smsGateway) } : {}),
+  };
   const attach = (room: ForumRoom): OpenForum => {
     const slug = room.record.slug;
     if (config.presenceGraceMs !== undefined) room.presenceGraceMs = config.presenceGraceMs;
+    let personKeys: PersonKeys | undefined;
     const admission = new Admission(room, {
       publicUrl: base.url,
       baseUrl: `${base.url}/f/${slug}`,
       screenBaseUrl: `${base.url}/f/${slug}/screen`,
+      codeSenders,
+      ...(signIn ? { signIn } : {}),
+      // Worked out on first use: the forums that open at start-up attach before `forums` is assigned.
+      personKeys: () => (personKeys ??= new PersonKeys(forums.secrets.personKey, room.record.id)),
       defaultMaxPerAddress: config.maxPerAddress ?? DEFAULT_MAX_PER_ADDRESS,
       defaultExpectedAttendance: config.expectedAttendance ?? EXPECTED_ATTENDANCE_DEFAULT,
       burst: config.joinBurst ?? JOIN_BURST_DEFAULT,
@@ -551,6 +573,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       grants,
       trustProxy: config.trustProxy ?? 0,
       facilitatorKey: () => forums.facilitatorKey,
+      personKey: () => forums.secrets.personKey,
       forumFile: (kind) =>
         forumFileText(room.state, (after, limit) => forums.eventPage(room.record.id, after, limit), {
           kind,
@@ -669,6 +692,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     origins,
     storeReachable,
     metrics: { metrics, key: config.metricsKey },
+    signIn,
   });
   httpServer.on('request', app);
   // Backups: at every phase change, hourly while a forum runs, and at shutdown (server/db/backup.ts

@@ -7,8 +7,8 @@ import type { ViewPatch } from './viewPatch.js';
 import { cityVoteInputSchema } from './city/schema.js';
 import type { CityBallot, CityVote } from './city/vote.js';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
-import type { AdmissionMode, Display, IdeaStatus, JoinBurst, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
-import { ADMISSION_MODES, PHASES } from './forum/types.js';
+import type { AdmissionMode, Display, IdentityMethod, IdeaStatus, JoinBurst, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
+import { ADMISSION_MODES, IDENTITY_METHODS, PHASES } from './forum/types.js';
 
 export { FORUM_QUERY, PROTOCOL_VERSION } from './version.js';
 
@@ -86,6 +86,8 @@ export interface ForumInfo {
   phase: Phase;
   revealed: string[];
   admission: AdmissionMode;
+  /** In a city vote, how each person proves who they are before they get a ballot. */
+  identity: IdentityMethod | null;
   /** What the projector shows, and how many top ideas its chart has. */
   display: Display;
   resultsTop: number;
@@ -242,6 +244,21 @@ export interface AdmissionView {
   waiting: WaitingJoin[];
   waitingCount: number;
   tickets: { issued: number; used: number; released: number; batches: { batch: number; count: number; at: number }[] };
+  /**
+   * A city vote's way of proving who one is (null: a device is a ballot), whether it can still
+   * change, the voter codes issued, the eligibility list's entries, and the persons who proved
+   * who they are with the devices beyond their first.
+   */
+  identity: {
+    method: IdentityMethod | null;
+    changeable: boolean;
+    codes: { issued: number; batches: { batch: number; count: number; at: number }[] };
+    listed: number;
+    persons: number;
+    devices: number;
+    /** Which one-time-code providers this server has (SMTP_URL, SMS_GATEWAY_URL). */
+    senders: { email: boolean; sms: boolean; oidc: boolean };
+  };
   /** Joins in each of the last 10 minutes, oldest first. */
   joinsPerMinute: number[];
   /** Refusals in the last 10 minutes, by cause. */
@@ -505,6 +522,28 @@ export const COMMANDS = {
       token: z.string().regex(/^[0-9a-f]{32,128}$/),
     }),
   },
+  /**
+   * In a city vote: a device proves who its person is and gets that person's ballot (the same one
+   * on every device they prove it on). `code`: a voter code; `number` and `fact`: an entry of the
+   * eligibility list (a resident-card number and, say, a birth year).
+   */
+  'person:prove': {
+    roles: ['phone'],
+    schema: z.object({
+      token: z.string().regex(/^[0-9a-f]{32,128}$/),
+      name: text(60).optional(),
+      proof: z.discriminatedUnion('method', [
+        z.object({ method: z.literal('codes'), code: z.string().max(40) }),
+        z.object({ method: z.literal('list'), number: z.string().max(40), fact: z.string().max(40) }),
+        z.object({ method: z.literal('email'), to: z.string().max(254), code: z.string().max(20) }),
+        z.object({ method: z.literal('sms'), to: z.string().max(40), code: z.string().max(20) }),
+      ]),
+    }),
+  },
+  /** The e-ID provider's sign-in address for this device: the phone goes there, and comes back with a ballot. */
+  'person:signIn': { roles: ['phone'], schema: z.object({ token: z.string().regex(/^[0-9a-f]{32,128}$/) }) },
+  /** A one-time code sent to this e-mail address or phone number, to be typed back in person:prove. */
+  'person:requestCode': { roles: ['phone'], schema: z.object({ token: z.string().regex(/^[0-9a-f]{32,128}$/), method: z.enum(['email', 'sms']), to: z.string().max(254) }) },
   'participant:rename': { roles: ['phone'], schema: z.object({ name: text(60), actionId }) },
   'idea:submit': {
     roles: ['phone'],
@@ -559,6 +598,18 @@ export const COMMANDS = {
   'admission:setAddressCap': { roles: ['console'], schema: z.object({ max: z.number().int() }) },
   'tickets:issue': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
   'tickets:release': { roles: ['console'], schema: z.object({ code: z.string().max(40) }) },
+  /** How people prove who they are in a vote-only forum (null: a device is a ballot), before anyone holds one. */
+  'identity:setMethod': { roles: ['console'], schema: z.object({ method: z.enum(IDENTITY_METHODS).nullable() }) },
+  'identity:issueCodes': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
+  /**
+   * Rows of the eligibility list, a part of the organiser's file at a time (the console splits it):
+   * each a number and a second fact, kept only as a keyed hash. `firstLine`: the file's line of the
+   * first row, so a refusal names the line.
+   */
+  'identity:addListed': {
+    roles: ['console'],
+    schema: z.object({ rows: z.array(z.object({ number: z.string().max(40), fact: z.string().max(40) })).min(1).max(2000), firstLine: z.number().int().min(1).max(10_000_000) }),
+  },
   'participant:void': { roles: ['console'], schema: z.object({ participantId: id, reason: text(300) }) },
   /** Everyone who joined within a time window and/or an address range: first what it would take away, then done in one step. */
   'participant:previewVoidMany': { roles: ['console'], schema: joinSelectionSchema },
@@ -603,6 +654,10 @@ export type ParsedPayload<N extends CommandName> = z.output<(typeof COMMANDS)[N]
 /** What each command's ack carries when it succeeds. */
 export interface CommandResults {
   'participant:join': { me: MeView };
+  'person:prove': { me: MeView };
+  'person:signIn': { url: string };
+  /** Where the code went, partly hidden, and how long it lasts. */
+  'person:requestCode': { sentTo: string; minutes: number };
   'participant:rename': { me: MeView };
   'idea:submit': { ideaId: string; me: MeView };
   'idea:edit': { me: MeView };
@@ -638,6 +693,11 @@ export interface CommandResults {
   'admission:setAddressCap': { max: number };
   'tickets:issue': { batch: number; count: number };
   'tickets:release': { number: number };
+  'identity:setMethod': { method: IdentityMethod | null };
+  /** The batch's serials are first to first + count - 1. */
+  'identity:issueCodes': { batch: number; first: number; count: number };
+  /** `added` new entries; `already`: rows listed before (or twice in this part), left as they were. */
+  'identity:addListed': { added: number; already: number; listed: number };
   'participant:void': { dotsRemoved: number; ideasHidden: number };
   'participant:previewVoidMany': VoidManyResult;
   'participant:voidMany': VoidManyResult;

@@ -17,6 +17,7 @@ import { Dialog } from './Dialog.js';
 import { useGrant } from './grant.js';
 import { clock, ReachableNote, screenLink } from './parts.js';
 import { AttendanceCard, draftOf, JoiningAlert, VoidBurstCard, WaitingCard, type VoidDraft } from './Attendance.js';
+import { IdentityCard } from './Identity.js';
 import { useConsole, useView } from './store.js';
 
 export function Admission() {
@@ -34,6 +35,7 @@ export function Admission() {
         />
       </div>
       <div className="admission-col">
+        <IdentityCard />
         <AttendanceCard />
         <WaitingCard />
         <ModeCard />
@@ -135,7 +137,7 @@ function CapCard() {
       />
       <p id="cap-state" className="cap-state">
         <strong>{max === 0 ? t('console.admission.capOff') : t('console.admission.capSaved', { max })}.</strong>
-        {isDefault && <> {t('console.admission.capDefault')}</>}
+        {view.admission.identity.method ? <> {t('console.admission.capIdentity')}</> : isDefault && <> {t('console.admission.capDefault')}</>}
       </p>
       <p id="cap-help" className="muted small">
         {t('console.admission.capHelp')}

@@ -10,6 +10,7 @@ import { useT } from '../lib/i18n.js';
 import { ConnectionBanner, LanguageToggle, RefusalText, Toasts, useTitle } from '../lib/ui.js';
 import { IdeasPhase, MyIdeas } from './Ideas.js';
 import { JoinForm, JoinRefused, NameForm, Voided, Waiting } from './Join.js';
+import { ProveForm } from './Prove.js';
 import { Results } from './Results.js';
 import { usePhone } from './store.js';
 import { usePending } from './pending.js';
@@ -37,7 +38,7 @@ export function App() {
   else if (me === null && forum.phase === 'closed') body = <Results forum={forum} />;
   else if (me === null && joining?.waiting) body = <Waiting />;
   else if (me === null && joining && !joining.waiting) body = <JoinRefused message={joining.refused} />;
-  else if (me === null) body = <JoinForm forum={forum} />;
+  else if (me === null) body = forum.identity ? <ProveForm forum={forum} /> : <JoinForm forum={forum} />;
   else if (me.voided) body = <Voided reason={me.voided.reason} />;
   else body = <PhaseView forum={forum} me={me} />;
 

@@ -54,7 +54,7 @@ export function JoinRefused({ message }: { message: string }) {
 }
 
 /** The optional name, with a line saying who will see it. */
-function NameField({ value, onChange, autoFocus }: { value: string; onChange(name: string): void; autoFocus?: boolean }) {
+export function NameField({ value, onChange, autoFocus }: { value: string; onChange(name: string): void; autoFocus?: boolean }) {
   const t = useT();
   const id = useId();
   const hintId = useId();

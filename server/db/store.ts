@@ -90,7 +90,7 @@ export interface ServerLogEntry {
 }
 
 /** The server's settings kept in the store. */
-export type SettingName = 'facilitator_key' | 'grant_key' | 'log_checked';
+export type SettingName = 'facilitator_key' | 'grant_key' | 'person_key' | 'log_checked';
 
 /** A forum to be stored: its address part (slug) is the store's to give. */
 export type NewForum = Omit<ForumRecord, 'slug'>;

@@ -9,7 +9,12 @@ import { burstAt, EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRul
 import { ballotCount } from '../../shared/forum/state.js';
 import { TICKET_CODE_DIGITS, type JoinBurst } from '../../shared/forum/types.js';
 import type { AdmissionView, JoinInfo, WaitingJoin } from '../../shared/protocol.js';
-import type { ForumRoom } from './room.js';
+import { identityChangeable, voterCodesIssued } from '../../shared/forum/identity.js';
+import type { CodeSender } from './codeSenders.js';
+import { OneTimeCodes } from './oneTimeCodes.js';
+import type { OidcSignIn } from './signIn.js';
+import type { PersonKeys } from './persons.js';
+import { Refusal, type ForumRoom } from './room.js';
 
 /** How often the hall code changes, and for how many periods a code stays valid (4 × 30 s = 2 min). */
 export const HALL_CODE_PERIOD_MS = 30_000;
@@ -74,6 +79,12 @@ export interface AdmissionOptions {
   baseUrl: string;
   /** The projector page's address, on the public address, without its key. */
   screenBaseUrl: string;
+  /** The forum's voter codes, list entries and person ids (its keys derived from the server's person key). */
+  personKeys: () => PersonKeys;
+  /** Who carries one-time codes: e-mail (SMTP_URL), SMS (SMS_GATEWAY_URL); absent: not set up. */
+  codeSenders?: { email?: CodeSender; sms?: CodeSender };
+  /** Sign-in with an e-ID (OIDC_ISSUER); absent: not set up. */
+  signIn?: OidcSignIn;
   /** MAX_PARTICIPANTS_PER_ADDRESS: the cap until the facilitator sets one. */
   defaultMaxPerAddress: number;
   keyFromEnv: boolean;
@@ -108,6 +119,34 @@ export class Admission {
   ) {
     this.periodMs = options.periodMs ?? HALL_CODE_PERIOD_MS;
     this.burstRule = options.burst ?? JOIN_BURST_DEFAULT;
+  }
+
+  /** The forum's voter codes, list entries and person ids. */
+  get personKeys(): PersonKeys {
+    return this.options.personKeys();
+  }
+
+  /**
+   * The person keys, for a proof or for what it is checked against: refused when the vote's persons
+   * were hashed under another server's key (a vote moved by its forum file), where a returning
+   * person would be taken for a new one and get a second ballot.
+   */
+  personKeysHere(): PersonKeys {
+    const keys = this.personKeys;
+    const recorded = this.room.state.persons.key;
+    if (recorded !== null && recorded !== keys.fingerprint()) throw new Refusal({ code: 'IDENTITY_KEY_ELSEWHERE' });
+    return keys;
+  }
+
+  /** One-time codes sent by e-mail or SMS and not yet typed back. */
+  readonly oneTimeCodes = new OneTimeCodes();
+
+  codeSender(method: 'email' | 'sms'): CodeSender | undefined {
+    return this.options.codeSenders?.[method];
+  }
+
+  get signIn(): OidcSignIn | undefined {
+    return this.options.signIn;
   }
 
   /** The hall's size in force; 0 means no limit. */
@@ -215,8 +254,12 @@ export class Admission {
     return { joinUrl: `${base}/?c=${code}`, joinCode: code, rotation: { nextAt: (period + 1) * this.periodMs, periodMs: this.periodMs } };
   }
 
-  /** The per-address cap in force; 0 means none. */
+  /**
+   * The per-address cap in force; 0 means none. None in a vote where people prove who they are:
+   * there a ballot is a person's, and a city's voters share carriers' addresses by the thousand.
+   */
   maxPerAddress(): number {
+    if (this.room.state.persons.method) return 0;
     return this.room.state.maxPerAddress ?? this.options.defaultMaxPerAddress;
   }
 
@@ -285,6 +328,15 @@ export class Admission {
         .map(({ id, at, address, name, why }) => ({ id, at, address, name, why })),
       waitingCount: this.waiting.size,
       tickets: { issued: state.tickets.size, used, released, batches: [...batches.values()] },
+      identity: {
+        method: state.persons.method,
+        changeable: identityChangeable(state),
+        codes: { issued: voterCodesIssued(state), batches: state.persons.codeBatches.map(({ batch, count, at }) => ({ batch, count, at })) },
+        listed: state.persons.listed.size,
+        persons: state.persons.byPerson.size,
+        devices: state.persons.devices.size,
+        senders: { email: Boolean(this.options.codeSenders?.email), sms: Boolean(this.options.codeSenders?.sms), oidc: Boolean(this.options.signIn) },
+      },
       joinsPerMinute,
       refused: {
         addressLimit: this.refusals.addressLimit.total(now),

@@ -139,6 +139,10 @@ function actionOf(event: ForumEvent): DoneAction | null {
     case 'timerCleared':
     case 'wordListSet':
     case 'cityVoteSet':
+    case 'identitySet':
+    case 'voterCodesIssued':
+    case 'eligibleListed':
+    case 'deviceLinked':
       return null;
     default:
       everyCaseHandled(event);
@@ -946,7 +950,14 @@ export class ForumRoom {
         }
         case 'participantJoined':
         case 'ballotMoved':
+        case 'deviceLinked':
           effects.me.add(e.participantId);
+          break;
+        case 'identitySet':
+          effects.forum = true;
+          break;
+        case 'voterCodesIssued':
+        case 'eligibleListed':
           break;
         case 'participantVoided':
         case 'participantsVoided': {

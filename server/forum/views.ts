@@ -46,6 +46,7 @@ export function forumInfo(state: ForumState): ForumInfo {
     phase: state.phase,
     revealed: [...state.revealed],
     admission: state.admission,
+    identity: state.persons.method,
     display: state.display,
     resultsTop: state.resultsTop,
     publicResults: state.publicResults,

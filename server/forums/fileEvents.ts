@@ -12,8 +12,9 @@ import { z } from 'zod';
 import { cityBallotSchema, cityVoteSchema } from '../../shared/city/schema.js';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { checkLine, checkText, normalizeStructure } from '../../shared/forum/rules.js';
+import { KEY_FINGERPRINT, KEYED_HASH, LIST_ENTRIES_MAX, LIST_ENTRY, LIST_ENTRIES_PER_BATCH, VOTER_CODES_MAX, VOTER_CODES_PER_BATCH } from '../../shared/forum/identity.js';
 import { keptByEarlierRules } from '../../shared/forum/text.js';
-import { ADMISSION_MODES, LIMITS, PAPER_BALLOTS_MAX, PAPER_DOTS_MAX, PHASES, RESULTS_TOP_MAX, TICKET_CODE_DIGITS, TIMER_MAX_MS, type ForumEvent } from '../../shared/forum/types.js';
+import { ADMISSION_MODES, IDENTITY_METHODS, LIMITS, PAPER_BALLOTS_MAX, PAPER_DOTS_MAX, PHASES, RESULTS_TOP_MAX, TICKET_CODE_DIGITS, TIMER_MAX_MS, type ForumEvent } from '../../shared/forum/types.js';
 
 /** Ids as the server makes them (UUIDs; tests use short ones). */
 const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
@@ -26,6 +27,8 @@ const count = (max: number) => z.number().int().min(0).max(max);
 /** A device token's or an invitation's hash (SHA-256, hex), or the stand-in of a file that carries none. */
 export const SECRET_HASH = /^([0-9a-f]{64}|moved-\d{1,7})$/;
 const secretHash = z.string().regex(SECRET_HASH);
+/** A person id or an eligibility-list entry: HMAC-SHA256 under a key no file carries, hex. */
+const keyedHash = z.string().regex(KEYED_HASH);
 const actor = z.union([z.literal('facilitator'), id]);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 const origin = z.strictObject({ forumId: id, forumTitle: text(LIMITS.vision), ideaId: id });
@@ -79,7 +82,7 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('structureSet'), structure }),
   z.strictObject({ type: z.literal('rulesSet'), rules }),
   z.strictObject({ type: z.literal('phaseChanged'), from: phase, to: phase }),
-  z.strictObject({ type: z.literal('participantJoined'), participantId: id, tokenHash: secretHash, name: text(LIMITS.name), at: time, address: address.optional(), ticketId: id.optional() }),
+  z.strictObject({ type: z.literal('participantJoined'), participantId: id, tokenHash: secretHash, name: text(LIMITS.name), at: time, address: address.optional(), ticketId: id.optional(), personId: keyedHash.optional() }),
   z.strictObject({ type: z.literal('participantRenamed'), participantId: id, name: text(LIMITS.name) }),
   z.strictObject({
     type: z.literal('ideaSubmitted'),
@@ -151,6 +154,10 @@ const eventSchema = z.discriminatedUnion('type', [
     receiptHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
     at: time,
   }),
+  z.strictObject({ type: z.literal('identitySet'), method: z.enum(IDENTITY_METHODS).nullable(), at: time, key: z.string().regex(KEY_FINGERPRINT).optional() }),
+  z.strictObject({ type: z.literal('voterCodesIssued'), batch: count(VOTER_CODES_MAX), first: count(VOTER_CODES_MAX), count: count(VOTER_CODES_PER_BATCH), at: time }),
+  z.strictObject({ type: z.literal('eligibleListed'), batch: count(LIST_ENTRIES_MAX), entries: z.array(z.string().regex(LIST_ENTRY)).max(LIST_ENTRIES_PER_BATCH), at: time }),
+  z.strictObject({ type: z.literal('deviceLinked'), participantId: id, personId: keyedHash, tokenHash: secretHash, at: time }),
 ]);
 
 /** Every kind of event has its shape here: one the server can write that a file could not carry fails to compile. */
@@ -238,6 +245,10 @@ export function checkFileEvent(event: unknown): FieldProblem | null {
     case 'wordListSet':
     case 'cityVoteSet':
     case 'cityBallotCast':
+    case 'identitySet':
+    case 'voterCodesIssued':
+    case 'eligibleListed':
+    case 'deviceLinked':
       return null;
     default:
       everyCaseHandled(e);

@@ -1,5 +1,7 @@
 // The server's own secrets, kept in the store's settings so that every server process reading the
-// same store shares them: the facilitator's key, and the key download grants are signed with,
+// same store shares them: the facilitator's key, the person key (a city vote's voter codes and
+// person ids are keyed hashes under keys derived from it; it never changes and never leaves the
+// store, so a forum file carries none of it), and the key download grants are signed with,
 // numbered by its epoch. Rotating the facilitator's key moves the grant key to a new epoch, so every
 // download link made before it stops working, at every process alike. A process holds both in
 // memory and reads them again when a key or a grant it is shown does not match what it holds (at
@@ -37,6 +39,8 @@ export class ServerSecrets {
     private readonly write: (run: () => Promise<void>) => Promise<void>,
     private key: string,
     private grant: GrantKey,
+    /** The key a city vote's voter codes and person ids are made under (forum/persons.ts). */
+    readonly personKey: string,
   ) {}
 
   /**
@@ -50,7 +54,10 @@ export class ServerSecrets {
     const storedGrant = grantKeyOf(await store.getSetting('grant_key'));
     const grant = storedGrant ?? { epoch: 1, secret: newGrantSecret() };
     if (!storedGrant) await write(() => store.setSetting('grant_key', grantKeySetting(grant)));
-    return new ServerSecrets(store, write, key, grant);
+    const storedPerson = await store.getSetting('person_key');
+    const personKey = storedPerson && storedPerson.length >= 32 ? storedPerson : newGrantSecret();
+    if (personKey !== storedPerson) await write(() => store.setSetting('person_key', personKey));
+    return new ServerSecrets(store, write, key, grant, personKey);
   }
 
   /** The facilitator's key: it opens every forum's console. */

@@ -16,7 +16,7 @@
 // is replayed through the rules (shared/forum/verify.ts); the forum keeps its id, so its results
 // hash is the same, and the import says it.
 
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { wellFormed } from '../../shared/forum/text.js';
@@ -53,8 +53,12 @@ function anonymised(event: ForumEvent, n: number, codes: Map<string, string>, us
   switch (event.type) {
     case 'participantJoined': {
       const { address: _address, ...rest } = event;
-      return { ...rest, name: '', tokenHash: movedToken(n) };
+      return { ...rest, name: '', tokenHash: movedToken(n), ...(event.personId ? { personId: standIn(event.personId, codes) } : {}) };
     }
+    case 'deviceLinked':
+      return { ...event, tokenHash: movedToken(n), personId: standIn(event.personId, codes) };
+    case 'eligibleListed':
+      return { ...event, entries: event.entries.map((entry) => standIn(entry, codes).slice(0, 32)) };
     case 'participantRenamed':
       return null;
     case 'ballotMoved':
@@ -103,11 +107,23 @@ function anonymised(event: ForumEvent, n: number, codes: Map<string, string>, us
     // A cast keeps its receipt's hash: the published ballot lists are keyed by it, and an archive's
     // results must come out the same. The receipt itself was never stored.
     case 'cityBallotCast':
+    case 'identitySet':
+    case 'voterCodesIssued':
       return event;
     default:
       everyCaseHandled(event);
       return event;
   }
+}
+
+/**
+ * A random keyed-hash stand-in for a person id or a list entry, the same one each time it recurs in
+ * the file (a person's devices stay one person's), so nothing made under the server's key leaves.
+ */
+function standIn(hash: string, codes: Map<string, string>): string {
+  let fresh = codes.get(hash);
+  if (fresh === undefined) codes.set(hash, (fresh = randomBytes(32).toString('hex')));
+  return fresh;
 }
 
 /** A fresh random code for each ticket, never one already given. */

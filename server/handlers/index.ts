@@ -39,12 +39,21 @@ import { voidParticipant } from './participant/void.js';
 import { previewVoidMany, voidMany } from './participant/voidMany.js';
 import { approve, pause, refuseJoins, resume, setExpected } from './admission/attendance.js';
 import { issue } from './tickets/issue.js';
+import { addListed } from './identity/addListed.js';
+import { issueCodes } from './identity/issueCodes.js';
+import { setMethod } from './identity/setMethod.js';
+import { prove } from './person/prove.js';
+import { requestCode } from './person/requestCode.js';
+import { signIn } from './person/signIn.js';
 import { release } from './tickets/release.js';
 import { cast, withdraw as withdrawCityBallot } from './city/cast.js';
 import { setVote } from './city/setVote.js';
 
 export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'participant:join': join,
+  'person:prove': prove,
+  'person:requestCode': requestCode,
+  'person:signIn': signIn,
   'participant:rename': rename,
   'idea:submit': submit,
   'idea:edit': edit,
@@ -76,6 +85,9 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'admission:setAddressCap': setAddressCap,
   'tickets:issue': issue,
   'tickets:release': release,
+  'identity:setMethod': setMethod,
+  'identity:issueCodes': issueCodes,
+  'identity:addListed': addListed,
   'participant:void': voidParticipant,
   'participant:previewVoidMany': previewVoidMany,
   'participant:voidMany': voidMany,

@@ -34,6 +34,9 @@ import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
 import { registerCityRoutes } from './cityVote.js';
 import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
+import { registerVoterCodeRoutes } from './voterCodeRoutes.js';
+import { registerSignInRoute } from './signInRoute.js';
+import type { OidcSignIn } from '../forum/signIn.js';
 
 export interface HttpOptions {
   forums: Forums<OpenForum>;
@@ -51,6 +54,8 @@ export interface HttpOptions {
   storeReachable?: () => Promise<boolean>;
   /** GET /metrics, and the key that opens it (server/metrics.ts says who may read it). */
   metrics?: { metrics: ServerMetrics; key: string | undefined };
+  /** Sign-in with an e-ID, when set up: its callback is the server's, whichever forum started it. */
+  signIn?: OidcSignIn | null;
 }
 
 export interface ForumRouterOptions {
@@ -64,6 +69,8 @@ export interface ForumRouterOptions {
   grants: Grants;
   trustProxy: number;
   facilitatorKey: () => string;
+  /** The server's person key: a city vote's voter codes are worked out under it (forum/persons.ts). */
+  personKey: () => string;
   /** The whole forum as a file, in pieces of text: sealed to move it to another laptop, or an anonymised archive. */
   forumFile: (kind: ForumFileKind) => AsyncIterable<string>;
 }
@@ -111,7 +118,7 @@ function precompressed(dir: string): express.RequestHandler {
 }
 
 /** Everything of one forum, as served under /f/<slug> (and at the short addresses of a single forum). */
-export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, trustProxy, facilitatorKey, forumFile }: ForumRouterOptions): express.Router {
+export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, trustProxy, facilitatorKey, personKey, forumFile }: ForumRouterOptions): express.Router {
   const app = express.Router();
 
   // The join QR: of the join address alone, or with a code (`?c=`, digits only). The projector
@@ -204,6 +211,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
     res.set('Cache-Control', 'no-store');
     sendDocument(res, 'text/html; charset=utf-8', sheet);
   });
+  registerVoterCodeRoutes(app, { room, baseUrl, personKey, langOf, facilitatorOnly });
   // The whole forum as one file: sealed, to open on another laptop (the forum list imports it), or
   // `?kind=archive`, anonymised. Written a page of the log at a time (forums/transfer.ts), so a large
   // forum's file never holds up the hall.
@@ -257,7 +265,7 @@ const SHORT_ADDRESSES = /^\/(api\/|qr\.svg$|results(\.json|-qr\.svg|-check)?$|co
 const METRICS_REFUSED =
   'Метрики читає лише Prometheus: з цього комп’ютера напряму до процесу або з ключем METRICS_KEY (Authorization: Bearer …). / Metrics are for Prometheus only: from this machine straight to the process, or with METRICS_KEY (Authorization: Bearer …).';
 
-export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins, storeReachable, metrics }: HttpOptions): express.Express {
+export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, grants, trustProxy, log, origins, storeReachable, metrics, signIn }: HttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const langOf = (req: Request): Lang => (isLang(req.query.lang) ? req.query.lang : 'uk');
@@ -331,6 +339,7 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
 
   // A forum file from another laptop: the key before the body, then checked off the event loop.
   registerImportRoute(app, { forums, keys, trustProxy });
+  if (signIn) registerSignInRoute(app, { forums, signIn, log });
 
   // The built client. Hashed assets are cached for good; the pages are always revalidated.
   app.use('/assets', precompressed(join(clientDir, 'assets')));

@@ -10,12 +10,15 @@ import type { ForumState } from '../../shared/forum/types.js';
 import { resultsReport, type ReportInput } from '../results/report.js';
 import type { ExportResults } from './export.js';
 import { ticketSheet, type TicketSheetOptions } from './tickets.js';
+import { voterCodeSheet, voterCodesCsv, type VoterCodeRange } from './voterCodes.js';
 import { resultsXlsx } from './xlsx.js';
 
 export type DocumentJob =
   | { kind: 'xlsx'; results: ExportResults; lang: Lang }
   | { kind: 'report'; input: ReportInput }
-  | { kind: 'tickets'; forum: Pick<ForumState, 'title' | 'tickets'>; options: TicketSheetOptions };
+  | { kind: 'tickets'; forum: Pick<ForumState, 'title' | 'tickets'>; options: TicketSheetOptions }
+  | { kind: 'voterCodes'; format: 'csv'; range: VoterCodeRange }
+  | { kind: 'voterCodes'; format: 'sheet'; range: VoterCodeRange & { title: string; baseUrl: string; lang: Lang } };
 
 async function build(job: DocumentJob): Promise<Uint8Array> {
   switch (job.kind) {
@@ -30,6 +33,8 @@ async function build(job: DocumentJob): Promise<Uint8Array> {
       return new TextEncoder().encode(resultsReport(job.input));
     case 'tickets':
       return new TextEncoder().encode(await ticketSheet(job.forum, job.options));
+    case 'voterCodes':
+      return new TextEncoder().encode(job.format === 'csv' ? voterCodesCsv(job.range) : await voterCodeSheet(job.range));
   }
 }
 

@@ -14,7 +14,7 @@ export const groupTicketCode = (code: string): string => `${code.slice(0, 5)} ${
 
 export const PRINT_SCRIPT = `document.getElementById('print')?.addEventListener('click', () => window.print());\n`;
 
-const STYLE = `
+export const TICKET_SHEET_STYLE = `
   @page { size: A4; margin: 8mm; }
   * { box-sizing: border-box; }
   body { margin: 0; font-family: system-ui, "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #111; background: #fff; overflow-wrap: anywhere; }
@@ -76,7 +76,7 @@ export async function ticketSheet(state: Pick<ForumState, 'title' | 'tickets'>, 
   return htmlPage({
     lang,
     title: `${title} — ${state.title}`,
-    style: STYLE,
+    style: TICKET_SHEET_STYLE,
     script: '/tickets.js',
     body: `${printBar(t(lang, 'tickets.print'), `${title}. ${t(lang, 'tickets.printHint')}`)}
 ${tickets.length ? `<main class="sheet">${cards.join('\n')}</main>` : `<main class="empty"><p>${escapeHtml(t(lang, 'tickets.none'))}</p></main>`}`,

@@ -25,6 +25,18 @@ export interface LimitSettings {
   joinsPerAddress: BucketSpec;
   wrongCodesPerConnection: BucketSpec;
   wrongCodesPerAddress: BucketSpec;
+  /**
+   * A city vote's proofs of who one is (voter codes, list entries): all of them per address, which
+   * a carrier's address shares among thousands of honest voters, so loosely; the wrong ones per
+   * address more tightly; and the wrong ones per identity (a listed number), so that a second fact
+   * cannot be worked through from many addresses. Per connection, as wrong join codes.
+   */
+  proofsPerAddress: BucketSpec;
+  wrongProofsPerAddress: BucketSpec;
+  wrongProofsPerIdentity: BucketSpec;
+  /** One-time codes sent: per client address, and per e-mail address or phone number (each costs the organiser). */
+  codeSendsPerAddress: BucketSpec;
+  codeSendsPerIdentity: BucketSpec;
   /** Failed facilitator or projector keys per address. */
   wrongKeysPerAddress: BucketSpec;
   /** New connections per address. */
@@ -39,6 +51,11 @@ export const DEFAULT_LIMITS: LimitSettings = {
   joinsPerAddress: { burst: 12, perSecond: 1 / 5 },
   wrongCodesPerConnection: { burst: 5, perSecond: 1 / 60 },
   wrongCodesPerAddress: { burst: 8, perSecond: 1 / 60 },
+  proofsPerAddress: { burst: 120, perSecond: 2 },
+  wrongProofsPerAddress: { burst: 30, perSecond: 1 / 10 },
+  wrongProofsPerIdentity: { burst: 5, perSecond: 1 / 3600 },
+  codeSendsPerAddress: { burst: 20, perSecond: 1 / 30 },
+  codeSendsPerIdentity: { burst: 3, perSecond: 1 / 600 },
   wrongKeysPerAddress: { burst: 5, perSecond: 1 / 30 },
   connectionsPerAddress: { burst: 20, perSecond: 1 / 2 },
 };
@@ -123,6 +140,11 @@ export class Limits {
   readonly wrongCodes: KeyedLimiter;
   readonly wrongKeys: KeyedLimiter;
   readonly connections: KeyedLimiter;
+  readonly proofs: KeyedLimiter;
+  readonly wrongProofs: KeyedLimiter;
+  readonly wrongProofsPerIdentity: KeyedLimiter;
+  readonly codeSends: KeyedLimiter;
+  readonly codeSendsPerIdentity: KeyedLimiter;
 
   constructor(overrides: Partial<LimitSettings> = {}) {
     const s = (this.settings = { ...DEFAULT_LIMITS, ...overrides });
@@ -133,5 +155,10 @@ export class Limits {
     this.wrongCodes = new KeyedLimiter(s.wrongCodesPerAddress);
     this.wrongKeys = new KeyedLimiter(s.wrongKeysPerAddress);
     this.connections = new KeyedLimiter(s.connectionsPerAddress);
+    this.proofs = new KeyedLimiter(s.proofsPerAddress);
+    this.wrongProofs = new KeyedLimiter(s.wrongProofsPerAddress);
+    this.wrongProofsPerIdentity = new KeyedLimiter(s.wrongProofsPerIdentity);
+    this.codeSends = new KeyedLimiter(s.codeSendsPerAddress);
+    this.codeSendsPerIdentity = new KeyedLimiter(s.codeSendsPerIdentity);
   }
 }

@@ -51,6 +51,8 @@ export interface JoinRequest {
 export function decideJoin(state: ForumState, req: JoinRequest): Decision<ForumEvent[]> {
   if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
   if (state.participantsByToken.has(req.tokenHash)) return refuse('ALREADY_JOINED');
+  // A city vote's ballots are persons' (identity.ts, decidePersonJoin), never a device's by a code.
+  if (state.persons.method) return refuse('IDENTITY_REQUIRED');
   const address = req.address ?? '';
   let ticket: Ticket | undefined;
   if (state.admission === 'open') {

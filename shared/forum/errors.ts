@@ -90,6 +90,34 @@ export const ERROR_CODES = [
   'TICKET_NOT_FOUND',
   'TICKET_NOT_USED',
   'TICKET_LIMIT',
+  /** A vote where each person proves who they are: a device cannot join with a plain code. */
+  'IDENTITY_REQUIRED',
+  /** The way people prove who they are cannot change once anyone holds a ballot. */
+  'IDENTITY_LOCKED',
+  /** A voter code whose check part does not match: mistyped, or guessed. */
+  'WRONG_VOTER_CODE',
+  /** A row of the eligibility list without a number or a second fact. */
+  'LIST_ROW_EMPTY',
+  /** Neither an e-mail address nor a phone number the server can read. */
+  'BAD_CONTACT',
+  /** A one-time code that does not match the one sent. */
+  'ONE_TIME_CODE_WRONG',
+  /** No code waits for this address or number (never sent, used, expired or tried too often). */
+  'ONE_TIME_CODE_EXPIRED',
+  /** The code could not be sent (no provider set up, or it failed). */
+  'CODE_NOT_SENT',
+  /** A vote whose persons were hashed under another server's key (moved by its forum file): proofs here would not find them. */
+  'IDENTITY_KEY_ELSEWHERE',
+  /** An e-ID sign-in this server did not start, or started over 10 minutes ago. */
+  'SIGN_IN_EXPIRED',
+  /** The e-ID provider's answer could not be taken (refused, altered, or the provider unreachable). */
+  'SIGN_IN_FAILED',
+  /** The server has no provider for this way of proving who one is. */
+  'SENDER_MISSING',
+  /** More voter codes or list entries than one vote holds. */
+  'IDENTITY_LIMIT',
+  /** No entry of the eligibility list has this number and second fact. */
+  'NOT_LISTED',
   /** This client address already has as many participants as the facilitator allows. */
   'ADDRESS_LIMIT',
   /** The hall is full or joining is paused: the device waits for the facilitator's approval. */

@@ -82,6 +82,10 @@ const EVERY_EVENT: Record<ForumEvent['type'], true> = {
   wordListSet: true,
   cityVoteSet: true,
   cityBallotCast: true,
+  identitySet: true,
+  voterCodesIssued: true,
+  eligibleListed: true,
+  deviceLinked: true,
 };
 
 /**
@@ -119,6 +123,12 @@ function richForum(): ForumEvent[] {
     { type: 'ticketReleased', ticketId: 't2', at: at() },
     { type: 'ballotMoved', participantId: 'p2', ticketId: 't2', tokenHash: 'hash-of-p2-phone-2', address: '10.0.1.9', at: at() },
     { type: 'admissionSet', mode: 'open' },
+    { type: 'identitySet', method: 'codes', at: at() },
+    { type: 'voterCodesIssued', batch: 1, first: 1, count: 1000, at: at() },
+    { type: 'eligibleListed', batch: 1, entries: ['a'.repeat(64), 'b'.repeat(64)], at: at() },
+    { type: 'participantJoined', participantId: 'person1', tokenHash: 'hash-of-person1', name: '', at: at(), personId: 'c'.repeat(64) },
+    { type: 'deviceLinked', participantId: 'person1', personId: 'c'.repeat(64), tokenHash: 'hash-of-person1-phone-2', at: at() },
+    { type: 'identitySet', method: null, at: at() },
     { type: 'joiningPaused', at: at(), burst: { from: 1_000, to: 1_030, joins: 80, addresses: 3 } },
     { type: 'joiningResumed', at: at() },
     { type: 'joiningPaused', at: at() },

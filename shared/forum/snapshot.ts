@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { cityBallotSchema, cityVoteSchema } from '../city/schema.js';
 import { countDotsFromBallots } from './tally.js';
-import { ADMISSION_MODES, PHASES, type ForumState, type Idea } from './types.js';
+import { ADMISSION_MODES, IDENTITY_METHODS, PHASES, type ForumState, type Idea } from './types.js';
 
 export const SNAPSHOT_KIND = 'viche.forumState';
 /** Goes up whenever the meaning or shape of a snapshot's state changes: an older one is replayed over. */
@@ -97,6 +97,15 @@ export function toSnapshot(s: ForumState): ForumSnapshot {
     joinedAfterVoting: [...s.joinedAfterVoting],
     tickets: entries(s.tickets, (t) => ({ ...t })),
     ticketsByCode: pairsOf(s.ticketsByCode),
+    persons: {
+      method: s.persons.method,
+      key: s.persons.key,
+      byPerson: pairsOf(s.persons.byPerson),
+      devices: pairsOf(s.persons.devices),
+      codeBatches: s.persons.codeBatches.map((b) => ({ ...b })),
+      listed: [...s.persons.listed],
+      listBatches: s.persons.listBatches,
+    },
     ideas: entries(s.ideas, (idea) => ({ ...idea, merged: [...idea.merged] })),
     ideasByAuthor: [...s.ideasByAuthor].map(([author, ideas]) => [author, ideas.map((idea) => idea.id)]),
     dots: entries(s.dots, pairsOf),
@@ -248,6 +257,15 @@ const stateSchema = z.strictObject({
   joinedAfterVoting: z.array(str),
   tickets: pairs(ticket),
   ticketsByCode: pairs(str),
+  persons: z.strictObject({
+    method: nullable(z.enum(IDENTITY_METHODS)),
+    key: nullable(str),
+    byPerson: pairs(str),
+    devices: pairs(str),
+    codeBatches: z.array(z.strictObject({ batch: int, first: int, count: int, at: time })),
+    listed: z.array(str),
+    listBatches: int,
+  }),
   ideas: pairs(idea),
   ideasByAuthor: pairs(z.array(str)),
   dots: pairs(pairs(int)),
@@ -353,6 +371,15 @@ export function fromSnapshot(snapshot: unknown): ForumState {
     joinedAfterVoting: new Set(s.joinedAfterVoting),
     tickets: mapOf('tickets', s.tickets),
     ticketsByCode: mapOf('ticketsByCode', s.ticketsByCode),
+    persons: {
+      method: s.persons.method,
+      key: s.persons.key,
+      byPerson: mapOf('persons.byPerson', s.persons.byPerson),
+      devices: mapOf('persons.devices', s.persons.devices),
+      codeBatches: s.persons.codeBatches,
+      listed: new Set(s.persons.listed),
+      listBatches: s.persons.listBatches,
+    },
     ideas,
     ideasByAuthor,
     dots: new Map(s.dots.map(([p, mine]) => [p, mapOf(`dots of ${p}`, mine)])),
@@ -409,7 +436,9 @@ function checkIndexes(s: ForumState): void {
   const byAddress = new Map<string, number>();
   for (const p of s.participants.values()) if (p.address) byAddress.set(p.address, (byAddress.get(p.address) ?? 0) + 1);
   if (!same(byAddress, s.participantsByAddress)) fail('participantsByAddress');
-  for (const [token, id] of s.participantsByToken) if (s.participants.get(id)?.tokenHash !== token) fail('participantsByToken');
+  // A person's further devices are theirs too (persons.devices).
+  for (const [token, id] of s.participantsByToken) if (s.participants.get(id)?.tokenHash !== token && s.persons.devices.get(token) !== id) fail('participantsByToken');
+  for (const id of s.persons.byPerson.values()) if (!s.participants.has(id)) fail('persons.byPerson');
   for (const [code, id] of s.ticketsByCode) if (s.tickets.get(id)?.code !== code) fail('ticketsByCode');
   for (const [secret, id] of s.hostsBySecret) if (s.hosts.get(id)?.secretHash !== secret) fail('hostsBySecret');
   for (const id of s.joinedAfterVoting) if (!s.participants.has(id)) fail('joinedAfterVoting');

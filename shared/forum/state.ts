@@ -33,6 +33,7 @@ export function emptyState(): ForumState {
     joinedAfterVoting: new Set(),
     tickets: new Map(),
     ticketsByCode: new Map(),
+    persons: { method: null, key: null, byPerson: new Map(), devices: new Map(), codeBatches: [], listed: new Set(), listBatches: 0 },
     ideas: new Map(),
     ideasByAuthor: new Map(),
     dots: new Map(),
@@ -307,6 +308,7 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
       if (address) state.participantsByAddress.set(address, (state.participantsByAddress.get(address) ?? 0) + 1);
       const ticket = event.ticketId ? state.tickets.get(event.ticketId) : undefined;
       if (ticket) ticket.participantId = event.participantId;
+      if (event.personId) state.persons.byPerson.set(event.personId, event.participantId);
       if (state.phase === 'results' || state.phase === 'closed') state.joinedAfterVoting.add(event.participantId);
       return;
     }
@@ -438,6 +440,22 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
       if (ticket) ticket.released = false;
       return;
     }
+    case 'identitySet':
+      state.persons.method = event.method;
+      if (event.key) state.persons.key = event.key;
+      return;
+    case 'voterCodesIssued':
+      state.persons.codeBatches.push({ batch: event.batch, first: event.first, count: event.count, at: event.at });
+      return;
+    case 'eligibleListed':
+      for (const entry of event.entries) state.persons.listed.add(entry);
+      state.persons.listBatches = event.batch;
+      return;
+    case 'deviceLinked':
+      if (!state.participants.has(event.participantId)) return;
+      state.persons.devices.set(event.tokenHash, event.participantId);
+      state.participantsByToken.set(event.tokenHash, event.participantId);
+      return;
     case 'participantVoided':
       if (voidParticipant(state, event.participantId, event.reason, event.at)) {
         state.moderation.push({ at: event.at, action: 'void', ideaId: null, participantId: event.participantId, reason: event.reason, by: FACILITATOR });

@@ -65,6 +65,10 @@ const STEPS: { [K in keyof ForumState]: Step<ForumState[K]> } = {
   joinedAfterVoting: plain('joinedAfterVoting', (set) => new Set(set)),
   tickets: (s) => mapOf(s.tickets, (t) => ({ ...t })),
   ticketsByCode: plain('ticketsByCode', pairs),
+  *persons(s) {
+    const p = s.persons;
+    return { ...p, byPerson: pairs(p.byPerson), devices: pairs(p.devices), codeBatches: p.codeBatches.map((b) => ({ ...b })), listed: new Set(p.listed) };
+  },
   ideas: (s) => mapOf(s.ideas, (idea) => ({ ...idea, merged: [...idea.merged] })),
   // An author's ideas are the same objects as in `ideas`, in the copy as in the state.
   *ideasByAuthor(s, copied) {

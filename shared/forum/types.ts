@@ -220,6 +220,33 @@ export interface Participant {
 export const ADMISSION_MODES = ['hall', 'tickets', 'open'] as const;
 export type AdmissionMode = (typeof ADMISSION_MODES)[number];
 
+/**
+ * How a person proves who they are in a city's vote, so that a ballot is a person's, not a
+ * device's (shared/forum/identity.ts). `codes`: a single-use voter code sent to each resident.
+ * `list`: a listed resident's number and a second fact, checked against the organiser's list.
+ * `email`, `sms`: a one-time code sent to an address or number, each of which is one person.
+ * `oidc`: sign-in with a state or bank e-ID through OpenID Connect; its subject is the person.
+ */
+export const IDENTITY_METHODS = ['codes', 'list', 'email', 'sms', 'oidc'] as const;
+export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
+
+/** Who has proved who they are, and what they can prove it with; only keyed hashes, never what was typed. */
+export interface Persons {
+  /** null: a device is a ballot (the hall's ways of admission). */
+  method: IdentityMethod | null;
+  /** A fingerprint of the key the persons are hashed under, so that another server's key is noticed. */
+  key: string | null;
+  /** Person id (a keyed hash) → the participant holding their ballot. */
+  byPerson: Map<string, string>;
+  /** A person's further devices: device-token hash → participant (the first is Participant.tokenHash). */
+  devices: Map<string, string>;
+  /** Voter codes issued, batch by batch: serials first to first + count - 1. */
+  codeBatches: { batch: number; first: number; count: number; at: number }[];
+  /** The eligibility list: keyed hashes of (number, second fact). */
+  listed: Set<string>;
+  listBatches: number;
+}
+
 /** A printed single-use ticket: its short code binds to the first device that presents it. */
 export interface Ticket {
   id: string;
@@ -315,6 +342,7 @@ export interface ForumState {
   tickets: Map<string, Ticket>;
   /** Ticket code → ticket id. */
   ticketsByCode: Map<string, string>;
+  persons: Persons;
   ideas: Map<string, Idea>;
   /** Author's participant id → their ideas, in submission order, whatever their status (paper cards: ''). */
   ideasByAuthor: Map<string, Idea[]>;
@@ -412,6 +440,8 @@ export type ForumEvent =
       at: number;
       address?: string;
       ticketId?: string;
+      /** In a city's vote: the keyed hash of the person who proved who they are. */
+      personId?: string;
     }
   | { type: 'participantRenamed'; participantId: string; name: string }
   | {
@@ -464,6 +494,12 @@ export type ForumEvent =
   | { type: 'ticketReleased'; ticketId: string; at: number }
   /** A released ticket presented by another device: the ballot (ideas, dots) moves to it. */
   | { type: 'ballotMoved'; participantId: string; ticketId: string; tokenHash: string; address: string; at: number }
+  /** How people prove who they are in this vote (null: devices are ballots again). */
+  | { type: 'identitySet'; method: IdentityMethod | null; at: number; key?: string }
+  | { type: 'voterCodesIssued'; batch: number; first: number; count: number; at: number }
+  | { type: 'eligibleListed'; batch: number; entries: string[]; at: number }
+  /** A person seen before proved who they are on another device: it holds the same ballot. */
+  | { type: 'deviceLinked'; participantId: string; personId: string; tokenHash: string; at: number }
   | { type: 'participantVoided'; participantId: string; reason: string; at: number }
   /** Everyone who joined in a chosen window and/or address range, voided in one step, as each single void would. */
   | { type: 'participantsVoided'; participantIds: string[]; reason: string; at: number; window?: JoinWindow; range?: string }

@@ -9,6 +9,7 @@ import { everyCaseHandled } from '../exhaustive.js';
 import { cityVoteInput, decideCastCityBallot, decideSetCityVote, decideWithdrawCityBallot } from './city.js';
 import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
 import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from './attendance.js';
+import { decideIdentityMethod, decideIssueVoterCodes, decideListEntries, decidePersonJoin } from './identity.js';
 import { refuse, type Decision, type ErrorParams, type RuleError } from './errors.js';
 import {
   decideExtendTimer,
@@ -224,7 +225,7 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decision;
     }
     case 'participantJoined':
-      return decideJoined(state, event);
+      return event.personId === undefined ? decideJoined(state, event) : decidePersonJoined(state, event);
     case 'participantRenamed':
       return decideRename(state, event.participantId, event.name);
     case 'ideaSubmitted':
@@ -283,6 +284,19 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     }
     case 'ballotMoved':
       return decideMoved(state, event);
+    case 'identitySet':
+      return decideIdentityMethod(state, event.method, event.at, event.key);
+    case 'voterCodesIssued':
+      return decideIssueVoterCodes(state, event.count, event.at);
+    case 'eligibleListed':
+      return decideListEntries(state, event.entries, event.at);
+    case 'deviceLinked': {
+      const decision = decidePersonJoin(state, { personId: event.personId, participantId: event.participantId, tokenHash: event.tokenHash, name: '', at: event.at });
+      if (decision.ok && decision.value[0]?.type !== 'deviceLinked') {
+        return problem('BAD_INPUT', { field: 'personId' }, `${what(state, event)}, but that person held no ballot then`);
+      }
+      return decision;
+    }
     case 'participantVoided':
       return decideVoid(state, event.participantId, event.reason, event.at);
     case 'participantsVoided':
@@ -429,6 +443,21 @@ function decideVoidedMany(state: ForumState, event: Extract<ForumEvent, { type: 
   return problem('BAD_INPUT', { field: 'participantIds' }, `${what(state, event)}, but participant ${short(stray)} was not there to void within the window chosen`);
 }
 
+/**
+ * A person's first ballot: the proof needed the server's key, so what is checked is what the log
+ * shows: a vote with a way of proving who one is, and a person who held no ballot yet.
+ */
+function decidePersonJoined(state: ForumState, event: Extract<ForumEvent, { type: 'participantJoined' }>): Decision<ForumEvent[]> | Finding {
+  if (state.participants.has(event.participantId)) {
+    return problem('ALREADY_JOINED', { participantId: event.participantId }, `participant ${short(event.participantId)} joined a second time under the same id`);
+  }
+  const decision = decidePersonJoin(state, { personId: event.personId ?? '', participantId: event.participantId, tokenHash: event.tokenHash, name: event.name, at: event.at, address: event.address });
+  if (decision.ok && decision.value[0]?.type !== 'participantJoined') {
+    return problem('ALREADY_JOINED', {}, `participant ${short(event.participantId)} joined as a person who already held a ballot`);
+  }
+  return decision;
+}
+
 /** A released ticket presented by a new device: decideJoin again, with that ticket's code. */
 function decideMoved(state: ForumState, event: Extract<ForumEvent, { type: 'ballotMoved' }>): Decision<ForumEvent[]> | Finding {
   const ticket = state.tickets.get(event.ticketId);
@@ -509,6 +538,14 @@ function what(state: ForumState, event: ForumEvent): string {
       return `ticket ${state.tickets.get(event.ticketId)?.number ?? short(event.ticketId)} was released`;
     case 'ballotMoved':
       return `participant ${short(event.participantId)}'s ballot moved to another device`;
+    case 'identitySet':
+      return event.method ? `the vote was set to have people prove who they are by ${event.method}` : 'the vote was set to take devices as ballots';
+    case 'voterCodesIssued':
+      return `batch ${event.batch} of ${event.count} voter codes was issued`;
+    case 'eligibleListed':
+      return `${event.entries.length} entries were added to the eligibility list`;
+    case 'deviceLinked':
+      return `participant ${short(event.participantId)} proved who they are on another device`;
     case 'participantVoided':
       return `participant ${short(event.participantId)} was voided`;
     case 'participantsVoided':
@@ -562,6 +599,10 @@ const ALLOWED_IN: Partial<Record<ForumEvent['type'], string>> = {
   priorityRevealed: 'only in results',
   participantJoined: 'in any phase but closed',
   ballotMoved: 'in any phase but closed',
+  deviceLinked: 'in any phase but closed',
+  identitySet: 'in any phase but closed, before anyone holds a ballot',
+  voterCodesIssued: 'in any phase but closed',
+  eligibleListed: 'in any phase but closed',
   addressCapSet: 'in any phase but closed',
   attendanceSet: 'in any phase but closed',
   joiningPaused: 'in any phase but closed',
@@ -662,6 +703,20 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'TICKET_NOT_USED':
     case 'TICKET_LIMIT':
     case 'ADDRESS_LIMIT':
+    case 'IDENTITY_REQUIRED':
+    case 'IDENTITY_LOCKED':
+    case 'WRONG_VOTER_CODE':
+    case 'IDENTITY_LIMIT':
+    case 'NOT_LISTED':
+    case 'LIST_ROW_EMPTY':
+    case 'BAD_CONTACT':
+    case 'ONE_TIME_CODE_WRONG':
+    case 'ONE_TIME_CODE_EXPIRED':
+    case 'CODE_NOT_SENT':
+    case 'SENDER_MISSING':
+    case 'IDENTITY_KEY_ELSEWHERE':
+    case 'SIGN_IN_EXPIRED':
+    case 'SIGN_IN_FAILED':
     case 'AWAITING_APPROVAL':
     case 'JOIN_REFUSED':
     case 'WAITING_FULL':
@@ -772,6 +827,24 @@ function why(
       return 'nobody had used that ticket yet';
     case 'TICKET_LIMIT':
       return `the forum may hold at most ${p.max} tickets`;
+    case 'IDENTITY_REQUIRED':
+      return 'the vote had no way set for people to prove who they are';
+    case 'IDENTITY_LOCKED':
+      return `${p.count} participants already held ballots`;
+    case 'IDENTITY_LIMIT':
+      return `the vote may hold at most ${p.max} of them`;
+    case 'WRONG_VOTER_CODE':
+    case 'NOT_LISTED':
+    case 'LIST_ROW_EMPTY':
+    case 'BAD_CONTACT':
+    case 'ONE_TIME_CODE_WRONG':
+    case 'ONE_TIME_CODE_EXPIRED':
+    case 'CODE_NOT_SENT':
+    case 'SENDER_MISSING':
+    case 'IDENTITY_KEY_ELSEWHERE':
+    case 'SIGN_IN_EXPIRED':
+    case 'SIGN_IN_FAILED':
+      return 'its proof of who they are did not match';
     case 'BAD_INPUT':
       return `its ${p.field ?? 'content'} is not valid`;
     case 'PROTOCOL_MISMATCH':

@@ -106,6 +106,20 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'TICKET_NOT_USED':
     case 'TICKET_LIMIT':
     case 'ADDRESS_LIMIT':
+    case 'IDENTITY_REQUIRED':
+    case 'IDENTITY_LOCKED':
+    case 'NOT_LISTED':
+    case 'BAD_CONTACT':
+    case 'ONE_TIME_CODE_WRONG':
+    case 'ONE_TIME_CODE_EXPIRED':
+    case 'CODE_NOT_SENT':
+    case 'SENDER_MISSING':
+    case 'IDENTITY_KEY_ELSEWHERE':
+    case 'SIGN_IN_EXPIRED':
+    case 'SIGN_IN_FAILED':
+    case 'LIST_ROW_EMPTY':
+    case 'WRONG_VOTER_CODE':
+    case 'IDENTITY_LIMIT':
     case 'AWAITING_APPROVAL':
     case 'JOIN_REFUSED':
     case 'WAITING_FULL':

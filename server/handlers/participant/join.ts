@@ -56,6 +56,8 @@ export const join = defineHandler({
     // connection that already holds a ballot, or waits for one, is a script making identities
     // without paying for a connection (and its limits) each.
     if (ctx.session.participantId || ctx.session.waitingFor) throw new Refusal({ code: 'CONNECTION_HAS_BALLOT' });
+    // In a city vote a ballot is a person's: a device gets one only by proving who (person:prove).
+    if (state.persons.method) throw new Refusal({ code: 'IDENTITY_REQUIRED' });
 
     ctx.limitAddress(limits.joins);
     // Once a connection (or its address) has used up its wrong codes, even a right guess from it is

@@ -22,6 +22,7 @@ export const en: ServerCatalogue = {
   'refusal.socket.notFound': 'There is no such forum on this server. Check the address, or open the server’s main page to choose a forum.',
   'refusal.language': 'In English',
   'refusal.toConsole': 'Open the forum’s console',
+  'refusal.toVote': 'Back to the vote',
 
   // ------------------------------------------------------------ notices to phones
   'notice.DOTS_REFUNDED': {
@@ -69,6 +70,14 @@ export const en: ServerCatalogue = {
   'tickets.print': 'Print',
   'tickets.printHint': 'A4, scale 100 %. Cut along the dashed lines.',
   'tickets.none': 'No tickets yet. Create them in the facilitator’s console.',
+  'oneTimeCode.subject': 'Your code for the vote “{title}”',
+  'oneTimeCode.text': 'Your code for the vote “{title}”: {code}\n\nType it on the voting page. It lasts {minutes} min. Tell it to no one.\n\nIf you did not ask for a code, ignore this message.',
+  'voterCodes.title': { one: '{count} voter code', other: '{count} voter codes' },
+  'voterCodes.number': 'Voter code No. {number}',
+  'voterCodes.how': 'Scan the QR code with your phone, or open the address and type your voter code:',
+  'voterCodes.code': 'Voter code',
+  'voterCodes.once': 'One code, one person, one ballot. Show it to no one: with it your ballot can be changed until the vote closes.',
+  'voterCodes.none': 'No codes in this range. Create them in the console, on the “Admission” tab.',
 
   // ------------------------------------------------------------ public results page
   'public.pageTitle': 'Results — {title}',

@@ -1,0 +1,119 @@
+// Who may vote in a city's vote, as pure rules: the way a person proves who they are (chosen per
+// vote), voter codes issued in batches, the eligibility list's entries, and one ballot per person
+// across devices. The proofs themselves need the server's key (a code's check digits, a list
+// entry's keyed hash, the person id), so the server checks them before these run and gives only
+// the keyed person id here; everything that is recorded is decided here.
+
+import { accept, refuse, type Decision } from './errors.js';
+import { checkLine } from './rules.js';
+import { IDENTITY_METHODS, LIMITS, type ForumEvent, type ForumState, type IdentityMethod } from './types.js';
+
+/** Most voter codes one batch makes, and one vote holds (serials are 24 bits inside the code). */
+export const VOTER_CODES_PER_BATCH = 500_000;
+export const VOTER_CODES_MAX = 2 ** 24 - 1;
+/** Most eligibility-list entries one upload adds, and one vote holds. */
+export const LIST_ENTRIES_PER_BATCH = 200_000;
+export const LIST_ENTRIES_MAX = 5_000_000;
+
+/** A keyed hash as the server writes it: HMAC-SHA256, hex. */
+export const KEYED_HASH = /^[0-9a-f]{64}$/;
+/**
+ * An eligibility-list entry: the first 128 bits of its HMAC, hex. Half the bytes of a whole one in
+ * the log (a city's list is millions of rows), and no two entries of any real list alike.
+ */
+export const LIST_ENTRY = /^[0-9a-f]{32}$/;
+
+/**
+ * Whether the way people prove who they are can change now: in a vote-only forum, before anyone
+ * holds a ballot. Changing it later would leave some ballots tied to a person and some to a device.
+ */
+export function identityChangeable(state: Pick<ForumState, 'voteOnly' | 'phase' | 'participants'>): boolean {
+  return state.voteOnly && state.phase !== 'closed' && state.participants.size === 0;
+}
+
+/** A key's fingerprint as the server writes it (persons.ts): 64 bits, hex. */
+export const KEY_FINGERPRINT = /^[0-9a-f]{16}$/;
+
+/** `key`: the fingerprint of the key this server hashes persons under, recorded with a way chosen. */
+export function decideIdentityMethod(state: ForumState, method: IdentityMethod | null, at: number, key?: string): Decision<ForumEvent[]> {
+  if (!state.voteOnly) return refuse('BAD_INPUT', { field: 'identity' });
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (method !== null && !IDENTITY_METHODS.includes(method)) return refuse('BAD_INPUT', { field: 'identity' });
+  if (key !== undefined && !KEY_FINGERPRINT.test(key)) return refuse('BAD_INPUT', { field: 'key' });
+  if (state.persons.method === method) return accept([]);
+  if (state.participants.size > 0) return refuse('IDENTITY_LOCKED', { count: state.participants.size });
+  return accept([{ type: 'identitySet', method, at, ...(method && key ? { key } : {}) }]);
+}
+
+/** How many voter codes have been issued: their serials are 1 to this. */
+export function voterCodesIssued(state: Pick<ForumState, 'persons'>): number {
+  const last = state.persons.codeBatches.at(-1);
+  return last ? last.first + last.count - 1 : 0;
+}
+
+/** A new batch of voter codes: the next `count` serials. The codes are worked out from them by the server. */
+export function decideIssueVoterCodes(state: ForumState, count: number, at: number): Decision<ForumEvent[]> {
+  if (!state.voteOnly) return refuse('BAD_INPUT', { field: 'identity' });
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!Number.isInteger(count) || count < 1 || count > VOTER_CODES_PER_BATCH) return refuse('BAD_INPUT', { field: 'count' });
+  const issued = voterCodesIssued(state);
+  if (issued + count > VOTER_CODES_MAX) return refuse('IDENTITY_LIMIT', { max: VOTER_CODES_MAX });
+  return accept([{ type: 'voterCodesIssued', batch: state.persons.codeBatches.length + 1, first: issued + 1, count, at }]);
+}
+
+/** Entries of the eligibility list, as keyed hashes the server made; one already listed is left out by the server. */
+export function decideListEntries(state: ForumState, entries: readonly string[], at: number): Decision<ForumEvent[]> {
+  if (!state.voteOnly) return refuse('BAD_INPUT', { field: 'identity' });
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (entries.length < 1 || entries.length > LIST_ENTRIES_PER_BATCH) return refuse('BAD_INPUT', { field: 'count' });
+  if (state.persons.listed.size + entries.length > LIST_ENTRIES_MAX) return refuse('IDENTITY_LIMIT', { max: LIST_ENTRIES_MAX });
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (!LIST_ENTRY.test(entry) || state.persons.listed.has(entry) || seen.has(entry)) return refuse('BAD_INPUT', { field: 'entry' });
+    seen.add(entry);
+  }
+  return accept([{ type: 'eligibleListed', batch: state.persons.listBatches + 1, entries: [...entries], at }]);
+}
+
+export interface PersonJoinRequest {
+  /** The keyed hash of who the server found the proof to name. */
+  personId: string;
+  participantId: string;
+  tokenHash: string;
+  name: string;
+  at: number;
+  address?: string;
+}
+
+/**
+ * A device that proved a person: their ballot, whichever device they use. A person seen before gets
+ * the ballot they hold (`deviceLinked`: this device sees and changes the same ballot); a new person
+ * gets a new one. No per-address cap: in a city many honest voters share a carrier's address.
+ */
+export function decidePersonJoin(state: ForumState, req: PersonJoinRequest): Decision<ForumEvent[]> {
+  if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  if (!state.persons.method) return refuse('IDENTITY_REQUIRED');
+  if (!KEYED_HASH.test(req.personId)) return refuse('BAD_INPUT', { field: 'personId' });
+  if (state.participantsByToken.has(req.tokenHash)) return refuse('ALREADY_JOINED');
+  const held = state.persons.byPerson.get(req.personId);
+  if (held !== undefined) {
+    const holder = state.participants.get(held);
+    if (holder?.voided) return refuse('VOIDED', { reason: holder.voided.reason });
+    return accept([{ type: 'deviceLinked', participantId: held, personId: req.personId, tokenHash: req.tokenHash, at: req.at }]);
+  }
+  if (state.participants.has(req.participantId)) return refuse('ALREADY_JOINED');
+  const name = checkLine('name', req.name, LIMITS.name, false);
+  if (!name.ok) return name;
+  const address = req.address ?? '';
+  return accept([
+    {
+      type: 'participantJoined',
+      participantId: req.participantId,
+      tokenHash: req.tokenHash,
+      name: name.value,
+      at: req.at,
+      ...(address ? { address } : {}),
+      personId: req.personId,
+    },
+  ]);
+}
