@@ -298,7 +298,7 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     const page = await open(SIZES[0], created.slug);
     await page.getByRole('tab', { name: 'Допуск' }).click();
     await page.getByText('Форум лише для голосування: спосіб допуску можна змінити, поки триває голосування.', { exact: false }).waitFor();
-    const open_ = page.getByRole('radio', { name: 'Незмінний код' });
+    const open_ = page.getByRole('radio', { name: /^Незмінний код/ });
     expect(await open_.isEnabled()).toBe(true);
     await open_.check();
     await page.getByRole('status').filter({ hasText: 'Спосіб допуску: «Незмінний код»' }).waitFor();
@@ -314,7 +314,7 @@ describe.skipIf(!haveBrowser || !built)(`moderating from the console in Chromium
     await page.screenshot({ path: join(SHOTS, 'vote-only-scrolled-1280.png') });
     const wide = await open(SIZES[1], created.slug);
     await wide.getByRole('tab', { name: 'Допуск' }).click();
-    await wide.getByRole('radio', { name: 'Незмінний код' }).waitFor();
+    await wide.getByRole('radio', { name: /^Незмінний код/ }).waitFor();
     await wide.screenshot({ path: join(SHOTS, 'admission-vote-only-1920.png') });
     expect(errors).toEqual([]);
   });

@@ -276,7 +276,7 @@ describe('city ballots: cast, changed, withdrawn, hidden until the close, then c
     await box.cast(voters[2], { kind: 'approval', budgetId: 'centre', projectIds: ['lamps', 'square'] });
     await box.cast(voters[3], { kind: 'approval', budgetId: 'city', projectIds: ['library', 'courses'] });
     const many = await voters[3].send('city:cast', { ballot: { kind: 'approval', budgetId: 'centre', projectIds: ['square', 'bike', 'lamps'] } });
-    expect(!many.ok && many.error.message).toBe('Не прийнято: можна обрати не більше 2 проєктів, а обрано 3.');
+    expect(!many.ok && many.error.message).toBe('Не прийнято: обрано забагато проєктів: можна не більше 2, а обрано 3.');
     const doc = await closeAndCheck(slug, admin, vote, box);
     // Lamps (3) and the square (2) fund 750,000 of 1,000,000; the bike (1, 400,000) no longer fits.
     expect(doc.budgets[0].projects.filter((p) => p.fundedOrder).map((p) => p.id)).toEqual(['lamps', 'square']);
@@ -291,9 +291,9 @@ describe('city ballots: cast, changed, withdrawn, hidden until the close, then c
     await box.cast(voters[2], { kind: 'points', budgetId: 'centre', points: [{ projectId: 'square', points: 1 }] });
     await box.cast(voters[2], { kind: 'points', budgetId: 'city', points: [{ projectId: 'courses', points: 3 }, { projectId: 'library', points: 2 }] });
     const capped = await voters[1].send('city:cast', { ballot: { kind: 'points', budgetId: 'centre', points: [{ projectId: 'square', points: 4 }] } });
-    expect(!capped.ok && capped.error.message).toBe('Не прийнято: на один проєкт — не більше 3 балів, а дано 4.');
+    expect(!capped.ok && capped.error.message).toBe('Не прийнято: забагато балів на один проєкт: можна не більше 3, а дано 4.');
     const total = await voters[1].send('city:cast', { ballot: { kind: 'points', budgetId: 'centre', points: [{ projectId: 'square', points: 3 }, { projectId: 'bike', points: 3 }] } });
-    expect(!total.ok && total.error.message).toBe('Не прийнято: усього можна дати 5 балів, а дано 6.');
+    expect(!total.ok && total.error.message).toBe('Не прийнято: забагато балів: усього можна дати не більше 5, а дано 6.');
     const doc = await closeAndCheck(slug, admin, vote, box);
     expect(Object.fromEntries(doc.budgets[0].projects.map((p) => [p.id, p.votes]))).toEqual({ square: 4, bike: 3, lamps: 3 });
   });

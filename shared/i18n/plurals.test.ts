@@ -30,6 +30,7 @@ const enForm = (n: number): 0 | 1 => (n === 1 ? 0 : 1);
  * 2 ідей, 5 ідей, 21 ідеї).
  */
 const PLURALS: Record<string, { uk: [string, string, string]; en: [string, string] }> = {
+  'voterCodes.title': { uk: ['# код виборця', '# коди виборців', '# кодів виборців'], en: ['# voter code', '# voter codes'] },
   'err.IDEA_LIMIT': { uk: ['не більше # ідеї.', 'не більше # ідей.', 'не більше # ідей.'], en: ['at most # idea.', 'at most # ideas.'] },
   'err.BUDGET_EXCEEDED': {
     uk: ['лише # крапку.', 'лише # крапки.', 'лише # крапок.'],
@@ -144,7 +145,7 @@ const NUMERIC = new Set([
  * prepositions, and verbs that do not agree with the number (Квиток № 3 звільнено, 3 of 6 revealed).
  */
 const AFTER_NUMBER: Record<Lang, string[]> = {
-  uk: ['с', 'хв', 'шт', 'МБ', 'з', 'до', 'звільнено'],
+  uk: ['с', 'хв', 'шт', 'МБ', 'грн', 'з', 'до', 'звільнено'],
   en: ['s', 'min', 'MB', 'of', 'per', 'to', 'refused', 'released', 'revealed'],
 };
 

@@ -358,7 +358,7 @@ export const en: ConsoleCatalogue = {
   'console.identity.codesIssuedSoFar': 'Codes made: {count}.',
   'console.identity.codesCount': 'How many codes to make',
   'console.identity.codesIssue': 'Make codes',
-  'console.identity.codesIssued': '{count} codes made (batch {batch}).',
+  'console.identity.codesIssued': 'Codes made: {count} (batch {batch}).',
   'console.identity.batch': 'Batch {batch}: {count}',
   'console.identity.codesCsv': 'CSV for the mail house',
   'console.identity.codesSheet': 'Print No. {from}–{to}',

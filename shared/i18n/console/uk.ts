@@ -384,7 +384,7 @@ export const uk = {
   'console.identity.codesIssuedSoFar': 'Кодів створено: {count}.',
   'console.identity.codesCount': 'Скільки кодів створити',
   'console.identity.codesIssue': 'Створити коди',
-  'console.identity.codesIssued': 'Створено {count} кодів (партія {batch}).',
+  'console.identity.codesIssued': 'Кодів створено: {count} (партія {batch}).',
   'console.identity.batch': 'Партія {batch}: {count}',
   'console.identity.codesCsv': 'CSV для розсилки',
   'console.identity.codesSheet': 'Друк № {from}–{to}',
