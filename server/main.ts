@@ -151,7 +151,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   return n;
 }
 
-/** A rate of the wall's bytes, with its burst eight seconds of it as by default; at least the largest card. */
+/** A rate of the wall's bytes per phone, with its burst sixteen seconds of it as by default. */
 function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
   if (bytesPerSecond < 1024) {
     throw new StartupError(
@@ -159,7 +159,7 @@ function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
       `WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`,
     );
   }
-  return { bytesPerSecond, burstBytes: 8 * bytesPerSecond };
+  return { bytesPerSecond, burstBytes: 16 * bytesPerSecond };
 }
 
 /** JOIN_BURST as "joins/seconds" ("60/30"), or "0" for no burst check. */

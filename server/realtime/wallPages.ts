@@ -1,0 +1,258 @@
+// What each phone is sent of the wall of ideas: the page of the one priority it opened (wall:watch),
+// with its search done here, not every idea of every priority. While ideas are proposed a page is
+// newest first; while dots are spent, in the phone's own order (shared/forum/wallOrder.ts), so
+// that no idea is first on every phone. Each phone is then sent the changes to its page as the
+// difference between the page now and the page it holds, within a budget of bytes a second of its
+// own: a phone that could not be sent a change for a while is sent the page as it is then, once,
+// never the edits in between. The phone's own ideas reach it at once in its own view (`me`).
+
+import type { Idea } from '../../shared/forum/types.js';
+import { deviceKey, newestFirst, searchable } from '../../shared/forum/wallOrder.js';
+import { WALL_PAGE_SIZE, type WallIdea, type WallPage } from '../../shared/protocol.js';
+import type { ForumRoom } from '../forum/room.js';
+import { publicIdea } from '../forum/views.js';
+import { wireBytes, type WallBudget } from './wallPace.js';
+
+/** What a phone asked to see. */
+export interface WallWatch {
+  priorityCode: string;
+  query: string;
+  pages: number;
+}
+
+/** One phone's watch and what it was last sent of it: each idea at the revision it was sent. */
+interface Watcher {
+  watch: WallWatch;
+  /** The participant, for the order while dots are spent (null: the newest first). */
+  participantId: () => string | undefined;
+  /** Order, priority and search of the page held: a page held in another is sent whole again. */
+  key: string;
+  held: Map<string, number>;
+  total: number;
+  tokens: number;
+  at: number;
+  dirty: boolean;
+}
+
+export class WallPages {
+  /** Each idea's revision: raised at each change, so a page held is compared idea by idea. */
+  private readonly revs = new Map<string, number>();
+  private rev = 0;
+  /** The active ideas of each priority, newest first; rebuilt after a change. */
+  private lists: Map<string, Idea[]> | null = null;
+  /** Searches made within one look at the pages: phones with the same search share it. */
+  private found = new Map<string, Idea[]>();
+  private readonly watchers = new Map<string, Watcher>();
+  /** Searchable text of each idea as it is (a changed idea is a new object). */
+  private readonly texts = new WeakMap<Idea, string>();
+
+  constructor(
+    private readonly room: ForumRoom,
+    private readonly budget: WallBudget,
+  ) {}
+
+  /** Ideas changed that are not yet stored: taken in at the next flush, once they are. */
+  private readonly unstored = new Set<string>();
+
+  /** Ideas changed: the pages showing their priority are looked at again at the next flush. */
+  changed(ids: Iterable<string>): void {
+    for (const id of ids) this.unstored.add(id);
+  }
+
+  /**
+   * The changes now stored become revisions: a page sent meanwhile showed each idea as stored, at
+   * its revision then, and is sent the change as a difference after.
+   */
+  private takeIn(): void {
+    if (this.unstored.size === 0) return;
+    const state = this.room.shown.state;
+    const touched = new Set<string>();
+    for (const id of this.unstored) {
+      this.revs.set(id, ++this.rev);
+      const idea = state.ideas.get(id);
+      if (idea) touched.add(idea.priorityCode);
+    }
+    this.unstored.clear();
+    this.lists = null;
+    for (const w of this.watchers.values()) if (touched.has(w.watch.priorityCode)) w.dirty = true;
+  }
+
+  /** The phase changed: every page is sent again whole when its order changed (at voting). */
+  phaseChanged(): void {
+    this.lists = null;
+    for (const w of this.watchers.values()) w.dirty = true;
+  }
+
+  /** Active ideas per priority code, as stored. */
+  counts(): Record<string, number> {
+    this.takeIn();
+    const counts: Record<string, number> = {};
+    for (const p of this.room.shown.state.structure.priorities) counts[p.code] = 0;
+    for (const [code, list] of this.byPriority()) counts[code] = list.length;
+    return counts;
+  }
+
+  /**
+   * A phone asks for a page: what it is sent now, at once (the whole page at a new priority or
+   * search, the added ideas at a further page). Null: it watches nothing.
+   */
+  watch(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, now: number): WallPage | null {
+    if (!watch) {
+      this.watchers.delete(socketId);
+      return null;
+    }
+    let w = this.watchers.get(socketId);
+    if (!w) {
+      w = { watch, participantId, key: '', held: new Map(), total: 0, tokens: this.budget.burstBytes, at: now, dirty: true };
+      this.watchers.set(socketId, w);
+    }
+    w.watch = watch;
+    this.found.clear();
+    const page = this.diff(w, true)!;
+    this.sent(w, page, now);
+    return page;
+  }
+
+  forget(socketId: string): void {
+    this.watchers.delete(socketId);
+  }
+
+  /**
+   * The changes each phone may be sent now, within its budget; and when to look again for those
+   * the budget held (null: none held).
+   */
+  flush(now: number, send: (socketId: string, page: WallPage) => void): number | null {
+    this.takeIn();
+    this.found.clear();
+    let next: number | null = null;
+    for (const [socketId, w] of this.watchers) {
+      if (!w.dirty) continue;
+      this.refill(w, now);
+      const page = this.diff(w, false);
+      if (!page) {
+        w.dirty = false;
+        continue;
+      }
+      const bytes = pageBytes(page);
+      // A change larger than the whole burst still goes, once the bucket is full.
+      if (bytes > w.tokens && w.tokens < this.budget.burstBytes) {
+        const wait = now + Math.ceil(((Math.min(bytes, this.budget.burstBytes) - w.tokens) / this.budget.bytesPerSecond) * 1000);
+        next = next === null ? wait : Math.min(next, wait);
+        continue;
+      }
+      this.sent(w, page, now);
+      send(socketId, page);
+    }
+    this.found.clear();
+    return next;
+  }
+
+  /** Ideas by id as on the wall: those still on it. */
+  ideas(ids: readonly string[]): WallIdea[] {
+    const state = this.room.shown.state;
+    const out: WallIdea[] = [];
+    for (const id of new Set(ids)) {
+      const idea = state.ideas.get(id);
+      if (idea?.status === 'active') out.push(wallIdea(this.room, idea));
+    }
+    return out;
+  }
+
+  /** A priority's active ideas, newest first. */
+  list(priorityCode: string): readonly Idea[] {
+    return this.byPriority().get(priorityCode) ?? [];
+  }
+
+  private sent(w: Watcher, page: WallPage, now: number): void {
+    this.refill(w, now);
+    w.tokens -= pageBytes(page);
+    w.dirty = false;
+    if (page.whole) w.held = new Map();
+    for (const id of page.removed) w.held.delete(id);
+    for (const idea of page.upserts) w.held.set(idea.id, this.revs.get(idea.id) ?? 0);
+    w.total = page.total;
+    w.key = this.keyOf(w);
+  }
+
+  private refill(w: Watcher, now: number): void {
+    w.tokens = Math.min(this.budget.burstBytes, w.tokens + ((now - w.at) / 1000) * this.budget.bytesPerSecond);
+    w.at = now;
+  }
+
+  private keyOf(w: Watcher): string {
+    const { priorityCode, query } = w.watch;
+    return `${this.ordered(w) ?? ''}\n${priorityCode}\n${searchable(query)}`;
+  }
+
+  /** Whose order the page is in: the participant's while dots are spent, none (newest first) otherwise. */
+  private ordered(w: Watcher): string | null {
+    return this.room.shown.state.phase === 'voting' ? (w.participantId() ?? null) : null;
+  }
+
+  /** The page now against the page held: null when they are the same. */
+  private diff(w: Watcher, asked: boolean): WallPage | null {
+    const { priorityCode, query, pages } = w.watch;
+    const all = this.search(priorityCode, query);
+    const by = this.ordered(w);
+    const list = by === null ? all : inOrder(all, by, priorityCode);
+    const shown = list.slice(0, pages * WALL_PAGE_SIZE);
+    const whole = w.key !== this.keyOf(w);
+    const held = whole ? new Map<string, number>() : w.held;
+    const upserts: WallIdea[] = [];
+    const on = new Set<string>();
+    for (const idea of shown) {
+      on.add(idea.id);
+      if (held.get(idea.id) !== (this.revs.get(idea.id) ?? 0) || !held.has(idea.id)) upserts.push(wallIdea(this.room, idea));
+    }
+    const removed = [...held.keys()].filter((id) => !on.has(id));
+    if (!whole && !asked && upserts.length === 0 && removed.length === 0 && w.total === all.length) return null;
+    return { priorityCode, query, whole, total: all.length, upserts, removed };
+  }
+
+  private search(priorityCode: string, query: string): Idea[] {
+    const words = searchable(query).split(' ').filter(Boolean);
+    const list = this.list(priorityCode) as Idea[];
+    if (words.length === 0) return list;
+    const key = `${priorityCode}\n${words.join(' ')}`;
+    let found = this.found.get(key);
+    if (!found) {
+      found = list.filter((idea) => {
+        const text = this.textOf(idea);
+        return words.every((word) => text.includes(word));
+      });
+      this.found.set(key, found);
+    }
+    return found;
+  }
+
+  private textOf(idea: Idea): string {
+    let text = this.texts.get(idea);
+    if (text === undefined) this.texts.set(idea, (text = searchable(`${idea.title}\n${idea.description}\n${idea.place}`)));
+    return text;
+  }
+
+  private byPriority(): Map<string, Idea[]> {
+    if (this.lists) return this.lists;
+    const lists = new Map<string, Idea[]>();
+    for (const idea of this.room.shown.state.ideas.values()) {
+      if (idea.status !== 'active') continue;
+      let list = lists.get(idea.priorityCode);
+      if (!list) lists.set(idea.priorityCode, (list = []));
+      list.push(idea);
+    }
+    for (const list of lists.values()) list.sort(newestFirst);
+    this.lists = lists;
+    return lists;
+  }
+}
+
+function inOrder(ideas: readonly Idea[], participantId: string, priorityCode: string): Idea[] {
+  const keyed = ideas.map((idea) => ({ idea, key: deviceKey(participantId, priorityCode, idea.id) }));
+  keyed.sort((a, b) => a.key - b.key || (a.idea.id < b.idea.id ? -1 : a.idea.id > b.idea.id ? 1 : 0));
+  return keyed.map((k) => k.idea);
+}
+
+const wallIdea = (room: ForumRoom, idea: Idea): WallIdea => ({ ...publicIdea(room.shown.state, idea), at: idea.createdAt });
+
+/** The bytes a page takes on the wire, as the phone receives it. */
+export const pageBytes = (page: WallPage): number => wireBytes(JSON.stringify(['wall:page', page]));
