@@ -619,6 +619,8 @@ async function vicheServer(root?: string): Promise<{ server: ServerProcess; targ
     facilitatorKey: new URL(server.consoleUrl).searchParams.get('key')!,
     screenKey: new URL(server.screenUrl).searchParams.get('key')!,
     pid: server.child.pid,
+    // An earlier checkout speaks its own protocol version.
+    ...(root ? { protocol: Number(/PROTOCOL_VERSION = (\d+)/.exec(readFileSync(join(root, 'shared/version.ts'), 'utf8'))?.[1]) } : {}),
     exited: server.exited,
     output: server.output,
   };

@@ -148,6 +148,8 @@ export interface FleetOptions {
   ackTimeoutMs?: number;
   /** A bare Socket.IO server (scripts/bare-server.ts): nothing to join, every event acked at once. */
   bare?: boolean;
+  /** The server's protocol version, when it is an earlier checkout's (BENCH_BEFORE). */
+  protocol?: number;
 }
 
 export interface SubmittedIdea {
@@ -419,7 +421,7 @@ export class Fleet implements FleetLike {
       const timer = setTimeout(() => finish('timeout'), this.ackTimeoutMs);
       const socket = io(this.options.socketUrl, {
         // As the phone page does: the wall it holds, so that a reconnect is sent only what changed.
-        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}) }),
+        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: this.options.protocol ?? PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}) }),
         transports: ['websocket'],
         forceNew: true,
         reconnection: true,
@@ -462,6 +464,8 @@ export class Fleet implements FleetLike {
         socket.io.randomizationFactor(1);
         socket.io.reconnectionDelayMax(Math.max(3000, view.reconnectWithinMs));
       });
+      // Each page acked as it arrives, as the phone page does: the next is sent once it has this one.
+      socket.on('wall:page', (_page: unknown, received?: () => void) => received?.());
       socket.on('ideas:all', (wall: EarlierWall) => {
         phone.wall = { epoch: wall.epoch, v: wall.v };
       });

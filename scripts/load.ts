@@ -99,6 +99,8 @@ export interface ForumTarget {
   screenKey: string;
   /** The server's process id; none when it runs in this process (then memory and CPU are not measured). */
   pid?: number;
+  /** The server's protocol version, when it is an earlier checkout's (BENCH_BEFORE). */
+  protocol?: number;
   /** Settles when the server's process exits: the run then stops where it is, and says so. */
   exited?: Promise<unknown>;
   /** What the server printed, for its last words when it exits. */
@@ -298,8 +300,9 @@ class Stage {
   async open(): Promise<void> {
     const url = `${this.target.origin}/f/${this.target.slug}`;
     const opts = { transports: ['websocket'], forceNew: true, reconnection: true, reconnectionDelay: 500 };
-    this.console = io(url, { ...opts, auth: { v: PROTOCOL_VERSION, role: 'console', key: this.target.facilitatorKey, lang: 'en' } });
-    this.screen = io(url, { ...opts, auth: { v: PROTOCOL_VERSION, role: 'screen', key: this.target.screenKey, lang: 'en' } });
+    const v = this.target.protocol ?? PROTOCOL_VERSION;
+    this.console = io(url, { ...opts, auth: { v, role: 'console', key: this.target.facilitatorKey, lang: 'en' } });
+    this.screen = io(url, { ...opts, auth: { v, role: 'screen', key: this.target.screenKey, lang: 'en' } });
     const first = new Promise<void>((resolve) => this.screen.once('screen', () => resolve()));
     const t0 = clock();
     this.consoleWire = new WireMeter(this.console);
@@ -509,7 +512,7 @@ function startRun(target: ForumTarget, options: DriverOptions) {
     steps: [] as StepFigures[],
     phases: [] as string[],
     errors: [] as string[],
-    fleets: makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs }, options.phones, workers),
+    fleets: makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs, ...(target.protocol ? { protocol: target.protocol } : {}) }, options.phones, workers),
     server: null as unknown as ReturnType<typeof watchServer>,
     /** What a step is measured with: the console and projector, the server's and the driver's load. */
     probes: (): Probes => ({ stage, sampler: run.sampler, fleets: run.fleets, monitor: run.monitor }),

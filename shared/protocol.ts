@@ -424,8 +424,11 @@ export interface ServerToClient {
   results: (results: PhoneResult[]) => void;
   /** Active ideas per priority code: at connect, then at most once a second as they change. */
   'wall:counts': (counts: Record<string, number>) => void;
-  /** The page of the wall this phone watches (wall:watch), then its changes, within its budget of bytes. */
-  'wall:page': (page: WallPage) => void;
+  /**
+   * The page of the wall this phone watches (wall:watch), then its changes, within its budget of
+   * bytes. The phone acks each: the next is sent once it has this one.
+   */
+  'wall:page': (page: WallPage, received: () => void) => void;
   me: (me: MeView | null) => void;
   /** The projector's whole view, at version `v`; then changes to it (viewPatch.ts), in order. */
   screen: (view: ScreenView, v: number) => void;

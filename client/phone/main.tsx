@@ -22,7 +22,10 @@ socket.on('phone', (view) => {
 });
 socket.on('results', receiveResults);
 socket.on('wall:counts', (counts) => usePhone.setState({ counts }));
-socket.on('wall:page', receivePage);
+socket.on('wall:page', (page, received) => {
+  receivePage(page);
+  received();
+});
 socket.on('me', (me) => {
   usePhone.setState({ me });
   if (me) holdsBallot();

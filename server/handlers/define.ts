@@ -40,7 +40,7 @@ export interface HandlerServices {
   ackingMe(view: MeView): void;
   /** What this phone reads of the wall of ideas. */
   wall: {
-    /** Watches a page (null: none), and is sent it now. */
+    /** Watches a page (null: none), and is sent it now, before the ack. */
     watch(watch: WallWatch | null): WallPage | null;
     ideas(ids: readonly string[]): WallIdea[];
     /** A priority's active ideas, newest first. */

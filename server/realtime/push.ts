@@ -85,6 +85,12 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     flushIdeasStored();
   }
 
+  /** A page to a phone, acked by it: the next change to its page waits for that. */
+  const sendPage = (socketId: string, page: WallPage) =>
+    io.sockets.get(socketId)?.emit('wall:page', page, () => {
+      if (pages.received(socketId)) scheduleIdeas(Math.max(Date.now(), lastIdeas + ideaPatchMs));
+    });
+
   function flushIdeasStored() {
     ideasWait = false;
     const now = Date.now();
@@ -95,7 +101,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       countsSent = json;
       io.to(PHONES).emit('wall:counts', counts);
     }
-    const next = pages.flush(now, (socketId, page) => io.sockets.get(socketId)?.emit('wall:page', page));
+    const next = pages.flush(now, sendPage);
     if (next !== null) scheduleIdeas(Math.max(next, now + ideaPatchMs));
   }
 
@@ -245,7 +251,9 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     },
     /** A phone asks for a page of the wall (null: none): it is sent what it asked for at once. */
     watchWall(socketId: string, watch: WallWatch | null, participantId: () => string | undefined): WallPage | null {
-      return pages.watch(socketId, watch, participantId, Date.now());
+      const page = pages.watch(socketId, watch, participantId, Date.now());
+      if (page) sendPage(socketId, page);
+      return page;
     },
     /** A phone's connection closed. */
     forgetPhone: (socketId: string) => pages.forget(socketId),

@@ -123,11 +123,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       },
       ackingMe: (view) => pushing.ackingMe(socket.id, view),
       wall: {
-        watch(watch) {
-          const page = pushing.watchWall(socket.id, watch, () => socket.data.session.participantId);
-          if (page) socket.emit('wall:page', page);
-          return page;
-        },
+        watch: (watch) => pushing.watchWall(socket.id, watch, () => socket.data.session.participantId),
         ideas: (ids) => pushing.wallIdeas(ids),
         list: (priorityCode) => pushing.wallList(priorityCode),
       },

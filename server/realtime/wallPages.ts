@@ -4,7 +4,9 @@
 // that no idea is first on every phone. Each phone is then sent the changes to its page as the
 // difference between the page now and the page it holds, within a budget of bytes a second of its
 // own: a phone that could not be sent a change for a while is sent the page as it is then, once,
-// never the edits in between. The phone's own ideas reach it at once in its own view (`me`).
+// never the edits in between. One change at a time: the next waits until the phone has acked the
+// last, so a phone on a slow network is never queued more than one page, and the heartbeat behind
+// it is not held up. The phone's own ideas reach it at once in its own view (`me`).
 
 import type { Idea } from '../../shared/forum/types.js';
 import { deviceKey, newestFirst, searchable } from '../../shared/forum/wallOrder.js';
@@ -32,7 +34,12 @@ interface Watcher {
   tokens: number;
   at: number;
   dirty: boolean;
+  /** When the page last sent went out, until the phone acks it (null: it has). */
+  inFlight: number | null;
 }
+
+/** A page not acked within this long (a phone that never does) no longer holds the next back. */
+export const IN_FLIGHT_MS = 30_000;
 
 export class WallPages {
   /** Each idea's revision: raised at each change, so a page held is compared idea by idea. */
@@ -103,7 +110,7 @@ export class WallPages {
     }
     let w = this.watchers.get(socketId);
     if (!w) {
-      w = { watch, participantId, key: '', held: new Map(), total: 0, tokens: this.budget.burstBytes, at: now, dirty: true };
+      w = { watch, participantId, key: '', held: new Map(), total: 0, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null };
       this.watchers.set(socketId, w);
     }
     w.watch = watch;
@@ -117,6 +124,14 @@ export class WallPages {
     this.watchers.delete(socketId);
   }
 
+  /** The phone has the page last sent: the next change may go (true: one waits). */
+  received(socketId: string): boolean {
+    const w = this.watchers.get(socketId);
+    if (!w) return false;
+    w.inFlight = null;
+    return w.dirty;
+  }
+
   /**
    * The changes each phone may be sent now, within its budget; and when to look again for those
    * the budget held (null: none held).
@@ -127,6 +142,8 @@ export class WallPages {
     let next: number | null = null;
     for (const [socketId, w] of this.watchers) {
       if (!w.dirty) continue;
+      // The last page is still on its way: this change goes once it has arrived (received).
+      if (w.inFlight !== null && now - w.inFlight < IN_FLIGHT_MS) continue;
       this.refill(w, now);
       const page = this.diff(w, false);
       if (!page) {
@@ -167,6 +184,7 @@ export class WallPages {
     this.refill(w, now);
     w.tokens -= pageBytes(page);
     w.dirty = false;
+    w.inFlight = now;
     if (page.whole) w.held = new Map();
     for (const id of page.removed) w.held.delete(id);
     for (const idea of page.upserts) w.held.set(idea.id, this.revs.get(idea.id) ?? 0);
