@@ -422,7 +422,7 @@ export interface ServerToClient {
   phone: (view: PhoneView) => void;
   /** Revealed priorities' rankings (the first rows of each): all at connect, then each that changes; kept by priority. */
   results: (results: PhoneResult[]) => void;
-  /** Active ideas per priority code: at connect, then at most once a second as they change. */
+  /** Active ideas per priority code: all at connect, then at most once a second those that changed. */
   'wall:counts': (counts: Record<string, number>) => void;
   /**
    * The page of the wall this phone watches (wall:watch), then its changes, within its budget of

@@ -21,7 +21,7 @@ socket.on('phone', (view) => {
   spreadReconnects(view.reconnectWithinMs);
 });
 socket.on('results', receiveResults);
-socket.on('wall:counts', (counts) => usePhone.setState({ counts }));
+socket.on('wall:counts', (counts) => usePhone.setState((s) => ({ counts: { ...s.counts, ...counts } })));
 socket.on('wall:page', (page, received) => {
   receivePage(page);
   received();

@@ -52,7 +52,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   };
   const pages = new WallPages(room, { ...WALL_BUDGET, ...options.wallBudget });
   /** The counts as last sent to every phone. */
-  let countsSent = '';
+  let countsSent: Record<string, number> = {};
   // Participants whose view goes back in an ack, by the connection that sent the action: a dot's
   // `me` reaches the phone once, not twice. Only when the view pushed would be the same view.
   const acking = new Map<string, { socketId: string; view: MeView }>();
@@ -95,12 +95,11 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     ideasWait = false;
     const now = Date.now();
     lastIdeas = now;
+    // Only the counts that changed: a new idea changes one of them.
     const counts = pages.counts();
-    const json = JSON.stringify(counts);
-    if (json !== countsSent) {
-      countsSent = json;
-      io.to(PHONES).emit('wall:counts', counts);
-    }
+    const changed = Object.fromEntries(Object.entries(counts).filter(([code, n]) => countsSent[code] !== n));
+    countsSent = counts;
+    if (Object.keys(changed).length > 0) io.to(PHONES).emit('wall:counts', changed);
     const next = pages.flush(now, sendPage);
     if (next !== null) scheduleIdeas(Math.max(next, now + ideaPatchMs));
   }
