@@ -544,13 +544,17 @@ export class Fleet implements FleetLike {
     return this.phones.map((p) => p.meter?.read() ?? 0);
   }
 
-  /** Each phone opens the wall of a priority, then writes one idea there (the i-th phone: the i-th priority, round). */
+  /**
+   * Each phone opens the wall of a priority, writes one idea there (the i-th phone: the i-th
+   * priority, round), and once asks for the ideas proposed since it opened the wall.
+   */
   async submitIdeas(windowMs: number): Promise<{ figures: Figures; ideas: SubmittedIdea[] }> {
     const fig: Figures = {};
     const ideas: SubmittedIdea[] = [];
     const priorities = this.forum?.priorities.map((p) => p.code) ?? [];
     if (priorities.length === 0) return { figures: { idea: { ...emptyFigures(), failed: { 'no priorities in the phone view': 1 } } }, ideas };
     await this.schedule(windowMs, this.joinedPhones(), (phone) => [
+      async () => this.watch(phone, priorities[phone.index % priorities.length]),
       async () => this.watch(phone, priorities[phone.index % priorities.length]),
       async () => {
         const priorityCode = priorities[phone.index % priorities.length];

@@ -455,7 +455,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     // A structure import is the largest message; nothing a phone sends comes near this.
     maxHttpBufferSize: 256 * 1024,
     pingInterval: 10_000,
-    pingTimeout: 8_000,
+    // A phone on a slow network reads a whole page of long cards (tens of kilobytes) before the
+    // ping behind it: 20 s lets one at 5 KB/s answer, where 8 s cut it while merely slow.
+    pingTimeout: 20_000,
     serveClient: false,
     // No WebSocket compression by default: it keeps a zlib context per phone and compresses each
     // broadcast once per phone; without it a broadcast is framed once and the same bytes go to

@@ -413,6 +413,12 @@ export interface WallPage {
   whole: boolean;
   /** The priority's ideas matching the search, all of them: more than on the page when there are more pages. */
   total: number;
+  /**
+   * Ideas matching proposed since the page was asked for: not on it until the phone asks again.
+   * Without a search the phone counts them itself (the priority's count less `total`); a change of
+   * this alone is not sent.
+   */
+  newer: number;
   upserts: WallIdea[];
   removed: string[];
 }

@@ -109,6 +109,8 @@ export function WallPageView({ forum, me, priorityCode, row }: { forum: PhoneFor
   const ideas = ordered(wall.ideas, forum.phase, me.participantId, priorityCode);
   const searching = wall.query !== '';
   const settled = !wall.loading && !wall.error;
+  // Proposed since the page was asked for: shown when the resident asks.
+  const newer = searching ? wall.newer : Math.max(0, count - wall.total);
   return (
     <div className="wall-page" aria-busy={wall.loading}>
       {count > 0 && <IdeaSearch query={query} onQuery={setQuery} shown={wall.total} total={count} t={t} />}
@@ -121,6 +123,13 @@ export function WallPageView({ forum, me, priorityCode, row }: { forum: PhoneFor
         </div>
       )}
       {wall.loading && ideas.length === 0 && <p role="status">{t('phone.wall.loading')}</p>}
+      <div aria-live="polite">
+        {settled && newer > 0 && (
+          <button type="button" className="btn wall-newer" onClick={() => watchWall(priorityCode, wall.query, wall.pages)}>
+            {t('phone.wall.newer', { count: newer })}
+          </button>
+        )}
+      </div>
       {settled && wall.total === 0 && !searching && <p className="muted">{t('phone.wall.empty')}</p>}
       <ul className="idea-list">{ideas.map(row)}</ul>
       {ideas.length > 0 && ideas.length < wall.total && (

@@ -10,8 +10,10 @@ export interface WallView {
   pages: number;
   /** As the server sent them; shown in the phase's order (wall.ts ordered). */
   ideas: WallIdea[];
-  /** The priority's ideas matching the search, all of them. */
+  /** The priority's ideas matching the search, all of them, proposed until the page was asked for. */
   total: number;
+  /** Those proposed since, with a search (without one, the priority's count tells). */
+  newer: number;
   /** Asked for, not yet answered. */
   loading: boolean;
   /** Why the page could not be had. */

@@ -14,7 +14,7 @@ export function watchWall(priorityCode: string | null, query = '', pages = 1): v
   usePhone.setState((s) => {
     if (priorityCode === null) return { wall: null };
     const same = s.wall?.priorityCode === priorityCode && s.wall.query === query;
-    return { wall: { priorityCode, query, pages, ideas: same ? s.wall!.ideas : [], total: same ? s.wall!.total : 0, loading: true, error: null } };
+    return { wall: { priorityCode, query, pages, ideas: same ? s.wall!.ideas : [], total: same ? s.wall!.total : 0, newer: 0, loading: true, error: null } };
   });
   // Offline: asked as the connection comes back (askAgain).
   if (useConnection.getState().status === 'online') void ask();
@@ -49,7 +49,7 @@ export function receivePage(page: WallPage): void {
       byId.set(idea.id, idea);
       known[idea.id] = idea;
     }
-    return { wall: { ...s.wall, ideas: [...byId.values()], total: page.total }, known };
+    return { wall: { ...s.wall, ideas: [...byId.values()], total: page.total, newer: page.newer }, known };
   });
 }
 

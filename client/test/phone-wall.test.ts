@@ -179,14 +179,24 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await wall().getByRole('button', { name: 'Показати ще' }).click();
     await expect.poll(() => visibleTitles().then((t) => t.length)).toBe(many.length + 12);
     expect(await wall().getByRole('button', { name: 'Показати ще' }).count()).toBe(0);
+    // An idea proposed while the page is read does not move it: the page offers it, on top when asked.
+    ok(await admin.send('paper:idea', { priorityCode: '4', title: 'Найсвіжіша ідея з паперової картки' }));
+    const newer = wall().getByRole('button', { name: 'Показати нові ідеї (1)' });
+    await newer.waitFor();
+    expect(await visibleTitles()).not.toContain('Найсвіжіша ідея з паперової картки');
+    await newer.scrollIntoViewIfNeeded();
+    await shot('4-wall-newer');
+    await newer.click();
+    await expect.poll(() => visibleTitles().then((t) => t[0])).toBe('Найсвіжіша ідея з паперової картки');
+    expect(await newer.count()).toBe(0);
 
     // The search looks through the whole priority, on the server.
     const search = wall().getByRole('searchbox', { name: 'Пошук серед ідей' });
     await search.fill('лип богунії');
-    await wall().getByText(`Знайдено ідей: 1 з ${many.length + 12}.`).waitFor();
+    await wall().getByText(`Знайдено ідей: 1 з ${many.length + 13}.`).waitFor();
     expect(await visibleTitles()).toEqual([titleOf(3)]);
     await search.fill('богунії');
-    await wall().getByText(`Знайдено ідей: 2 з ${many.length + 12}.`).waitFor();
+    await wall().getByText(`Знайдено ідей: 2 з ${many.length + 13}.`).waitFor();
     const found = await visibleTitles();
     expect(found).toHaveLength(2);
     for (const title of found) expect(title).toContain('на Богунії');

@@ -214,7 +214,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   const unsubscribe = room.onChange((effects) => {
     pending.forum ||= effects.forum;
     // A new phase may order the pages another way (voting: each phone's own order).
-    if (effects.phase) pages.phaseChanged();
+    if (effects.phase) pages.phaseChanged(Date.now());
     // Once a priority is revealed, anything may change its ranking (a paper card's dots, a merge).
     pending.results ||= room.state.revealed.length > 0;
     if (effects.ideas.size > 0) pages.changed(effects.ideas);

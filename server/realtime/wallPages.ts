@@ -1,9 +1,12 @@
 // What each phone is sent of the wall of ideas: the page of the one priority it opened (wall:watch),
 // with its search done here, not every idea of every priority. While ideas are proposed a page is
 // newest first; while dots are spent, in the phone's own order (shared/forum/wallOrder.ts), so
-// that no idea is first on every phone. Each phone is then sent the changes to its page as the
-// difference between the page now and the page it holds, within a budget of bytes a second of its
-// own: a phone that could not be sent a change for a while is sent the page as it is then, once,
+// that no idea is first on every phone. A page holds the ideas proposed until it was asked for:
+// those proposed since are counted (the phone offers to show them, and asks again), not sent, so
+// a list being read does not move under the reader's thumb and a busy hall's new ideas do not
+// stream into every phone. Each phone is then sent the changes to the ideas on its page (edited,
+// withdrawn, hidden, merged) as the difference between the page now and the page it holds, within
+// a budget of bytes a second of its own: a phone that could not be sent a change for a while is sent the page as it is then, once,
 // never the edits in between. One change at a time: the next waits until the phone has acked the
 // last, so a phone on a slow network is never queued more than one page, and the heartbeat behind
 // it is not held up. The phone's own ideas reach it at once in its own view (`me`).
@@ -31,6 +34,8 @@ interface Watcher {
   key: string;
   held: Map<string, number>;
   total: number;
+  /** The page holds the ideas proposed until then (createdAt): those since are counted, not sent. */
+  anchor: number;
   tokens: number;
   at: number;
   dirty: boolean;
@@ -84,10 +89,13 @@ export class WallPages {
     for (const w of this.watchers.values()) if (touched.has(w.watch.priorityCode)) w.dirty = true;
   }
 
-  /** The phase changed: every page is sent again whole when its order changed (at voting). */
-  phaseChanged(): void {
+  /** The phase changed: every page is sent again whole when its order changed (at voting), with every idea proposed until now. */
+  phaseChanged(now: number): void {
     this.lists = null;
-    for (const w of this.watchers.values()) w.dirty = true;
+    for (const w of this.watchers.values()) {
+      w.dirty = true;
+      w.anchor = now;
+    }
   }
 
   /** Active ideas per priority code, as stored. */
@@ -110,10 +118,12 @@ export class WallPages {
     }
     let w = this.watchers.get(socketId);
     if (!w) {
-      w = { watch, participantId, key: '', held: new Map(), total: 0, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null };
+      w = { watch, participantId, key: '', held: new Map(), total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null };
       this.watchers.set(socketId, w);
     }
     w.watch = watch;
+    // Asked again: the ideas proposed meanwhile join the page.
+    w.anchor = now;
     this.found.clear();
     const page = this.diff(w, true)!;
     this.sent(w, page, now);
@@ -210,7 +220,11 @@ export class WallPages {
   /** The page now against the page held: null when they are the same. */
   private diff(w: Watcher, asked: boolean): WallPage | null {
     const { priorityCode, query, pages } = w.watch;
-    const all = this.search(priorityCode, query);
+    const found = this.search(priorityCode, query);
+    // Newest first: those newer than the anchor lead the list.
+    let newer = 0;
+    while (newer < found.length && found[newer].createdAt > w.anchor) newer++;
+    const all = newer === 0 ? found : found.slice(newer);
     const by = this.ordered(w);
     const list = by === null ? all : inOrder(all, by, priorityCode);
     const shown = list.slice(0, pages * WALL_PAGE_SIZE);
@@ -224,7 +238,7 @@ export class WallPages {
     }
     const removed = [...held.keys()].filter((id) => !on.has(id));
     if (!whole && !asked && upserts.length === 0 && removed.length === 0 && w.total === all.length) return null;
-    return { priorityCode, query, whole, total: all.length, upserts, removed };
+    return { priorityCode, query, whole, total: all.length, newer, upserts, removed };
   }
 
   private search(priorityCode: string, query: string): Idea[] {

@@ -575,8 +575,8 @@ describe('a flood of commands', () => {
       const writer = await wall.phone('Авторка');
       const reader = await wall.phone('Читач');
       await wall.to(admin, 'ideas');
-      ok(await reader.send('wall:watch', { priorityCode: '2', query: '', pages: 1 }));
       const { ideaId } = ok(await writer.send('idea:submit', { priorityCode: '2', title: 'Велодоріжка' }));
+      ok(await reader.send('wall:watch', { priorityCode: '2', query: '', pages: 1 }));
       await reader.next<{ upserts: PublicIdea[] }>('wall:page', (p) => p.upserts.some((i) => i.id === ideaId));
 
       const mark = reader.mark();

@@ -94,6 +94,7 @@ describe('facilitation, end to end', () => {
     expect(flagged(view, id.rude)).toEqual(['мудак']);
     expect(flagged(view, id.lights)).toEqual([]);
     expect(view.ideas.find((i) => i.id === id.rude)!.status).toBe('active');
+    ok(await anna.send('wall:watch', { priorityCode: '1', query: '', pages: 1 }));
     await anna.next<Patch>('wall:page', (p) => p.upserts.some((u) => u.id === id.rude), watching);
 
     // The facilitator's own list replaces it.
@@ -160,6 +161,7 @@ describe('facilitation, end to end', () => {
     // The facilitator types in a card too; both go on the wall, with no participant behind them.
     const watching = anna.mark();
     id.paper = ok(await admin.send('paper:idea', { priorityCode: '1', title: 'Пандус до ЦНАПу', author: 'Ганна Петрівна' })).ideaId;
+    ok(await anna.send('wall:watch', { priorityCode: '1', query: '', pages: 1 }));
     await anna.next<Patch>('wall:page', (p) => p.upserts.some((u) => u.id === id.paper && u.title === 'Пандус до ЦНАПу'), watching);
 
     expect(refused(await host.send('idea:hide', { ideaId: id.cowork, reason: 'Не та тема' }))).toBe('OUT_OF_SCOPE');

@@ -53,10 +53,10 @@ describe('a whole forum, end to end', () => {
 
   it('phones submit ideas; the others see them arrive, the projector counts them per priority', async () => {
     const others = phones.slice(1);
-    // The others have priority 5's wall open.
-    for (const p of others) ok(await p.send('wall:watch', { priorityCode: '5', query: '', pages: 1 }));
     const marks = others.map((p) => p.mark());
     const first = ok(await phones[0].send('idea:submit', { priorityCode: '5', goalCode: '5.4', title: 'Сквер біля річки', description: 'Лавки й дерева', place: 'Набережна' }));
+    // The others open priority 5's wall.
+    for (const p of others) ok(await p.send('wall:watch', { priorityCode: '5', query: '', pages: 1 }));
     expect(first.me.ideas).toHaveLength(1);
     expect(first.me.ideas[0]).toMatchObject({ id: first.ideaId, priorityCode: '5', goalCode: '5.4', status: 'active' });
     await Promise.all(

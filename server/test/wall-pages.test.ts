@@ -96,7 +96,7 @@ describe('a phone watching one priority', () => {
     expect(JSON.stringify(reader.received.slice(mark))).not.toContain('Друга тема');
   });
 
-  it('is sent a new idea of its priority, the one pushed off the page taken off; of another priority only the counts', async () => {
+  it('is sent the count of a new idea, not the idea; asked again, the new idea comes and the one pushed off the page goes', async () => {
     const mark = reader.mark();
     ok(await admin.send('paper:idea', { priorityCode: '2', title: 'Друга тема 4' }));
     // Only the count that changed.
@@ -104,8 +104,15 @@ describe('a phone watching one priority', () => {
     const id = ok(await admin.send('paper:idea', { priorityCode: '1', title: 'Найновіша ідея' })).ideaId;
     ids1.push(id);
     titles1.push('Найновіша ідея');
-    const change = await reader.next<WallPage>('wall:page', (p) => p.upserts.some((i) => i.id === id), mark);
+    await reader.next<Record<string, number>>('wall:counts', (c) => c['1'] === 26, mark);
+    await sleep(200);
+    // The page being read does not move: the phone knows of one new idea from the counts.
+    expect(reader.received.slice(mark).map((r) => r.event)).toEqual(['wall:counts', 'wall:counts']);
+    const again = reader.mark();
+    ok(await reader.send('wall:watch', { priorityCode: '1', query: '', pages: 1 }));
+    const change = await reader.next<WallPage>('wall:page', (p) => p.upserts.some((i) => i.id === id), again);
     expect(change.whole).toBe(false);
+    expect(change.newer).toBe(0);
     expect(change.upserts.map((i) => i.title)).toEqual(['Найновіша ідея']);
     expect(change.removed).toEqual([ids1[titles1.length - 1 - WALL_PAGE_SIZE]]);
     expect(change.total).toBe(26);
@@ -137,7 +144,7 @@ describe('a phone watching one priority', () => {
     mark = reader.mark();
     ok(await reader.send('wall:watch', { priorityCode: '1', query: 'фонтан', pages: 1 }));
     page = held(reader, mark);
-    expect(page.pages).toEqual([{ priorityCode: '1', query: 'фонтан', whole: true, total: 0, upserts: [], removed: [] }]);
+    expect(page.pages).toEqual([{ priorityCode: '1', query: 'фонтан', whole: true, total: 0, newer: 0, upserts: [], removed: [] }]);
   });
 
   it('switching priority gets the new wall whole, and no more changes of the old', async () => {

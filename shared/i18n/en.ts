@@ -94,6 +94,7 @@ export const en: CoreCatalogue = {
   'phone.wall.retry': 'Try again',
   'phone.wall.empty': 'No ideas in this priority yet.',
   'phone.wall.shown': 'Showing {shown} of {total}',
+  'phone.wall.newer': 'Show the new ideas ({count})',
   'phone.wall.more': 'Show more',
   'phone.ideas.similar': 'This looks like ideas already proposed:',
   'phone.ideas.similarHint': 'If it is the same idea, there is no need to send it again: support it with your dots when voting starts.',

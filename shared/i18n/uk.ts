@@ -125,6 +125,7 @@ export const uk = {
   'phone.wall.retry': 'Спробувати ще раз',
   'phone.wall.empty': 'У цьому пріоритеті ще немає ідей.',
   'phone.wall.shown': 'Показано {shown} з {total}',
+  'phone.wall.newer': 'Показати нові ідеї ({count})',
   'phone.wall.more': 'Показати ще',
   'phone.ideas.similar': 'Схоже на те, що вже запропонували:',
   'phone.ideas.similarHint': 'Якщо це та сама ідея, подавати її вдруге не треба: підтримайте її крапками під час голосування.',
