@@ -25,6 +25,8 @@ export interface Handshake {
   token?: string;
   /** Console: the facilitator's secret key. Projector: its display key (or the facilitator's). */
   key?: string;
+  /** Phone: it can unpack a gzipped page of the wall (DecompressionStream). */
+  gz?: boolean;
 }
 
 export const handshakeSchema = z.object({
@@ -33,6 +35,7 @@ export const handshakeSchema = z.object({
   lang: z.enum(LANGS).optional(),
   token: z.string().max(200).optional(),
   key: z.string().max(200).optional(),
+  gz: z.boolean().optional(),
 });
 
 /** What a refused connection carries in `connect_error`'s `data`. */
@@ -420,6 +423,8 @@ export interface WallPage {
    */
   newer: number;
   upserts: WallIdea[];
+  /** To a phone that can unpack it, a large page's `upserts` as their JSON gzipped (`upserts` then empty). */
+  gz?: ArrayBuffer | Uint8Array;
   removed: string[];
 }
 

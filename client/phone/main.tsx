@@ -8,12 +8,12 @@ import { connect, spreadReconnects } from '../lib/connection.js';
 import { useToasts } from '../lib/ui.js';
 import { App } from './App.js';
 import { receiveResults, usePhone } from './store.js';
-import { askAgain, receivePage } from './wall.js';
+import { askAgain, canGunzip, receivePage } from './wall.js';
 import { deviceToken } from './token.js';
 import { approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
 import { dropPending, resumePending } from './pending.js';
 
-const socket = connect('phone', () => ({ token: deviceToken() }));
+const socket = connect('phone', () => ({ token: deviceToken(), gz: canGunzip() }));
 // A new connection holds no page: the one watched is asked for again.
 socket.on('connect', askAgain);
 socket.on('phone', (view) => {
@@ -22,10 +22,8 @@ socket.on('phone', (view) => {
 });
 socket.on('results', receiveResults);
 socket.on('wall:counts', (counts) => usePhone.setState((s) => ({ counts: { ...s.counts, ...counts } })));
-socket.on('wall:page', (page, received) => {
-  receivePage(page);
-  received();
-});
+// Acked once applied: the next page is sent then.
+socket.on('wall:page', (page, received) => void receivePage(page, () => socket.disconnect().connect()).then(received));
 socket.on('me', (me) => {
   usePhone.setState({ me });
   if (me) holdsBallot();

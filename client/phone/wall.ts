@@ -1,7 +1,8 @@
 // The page of the wall of ideas this phone shows: it asks the server for one priority's page (with
 // its search, and how many pages), is sent it, then its changes. Asked again at every reconnect,
 // and sent whole then. Pages of another priority or search, answering a request made before the
-// last, are left aside.
+// last, are left aside. A large page comes gzipped to a browser that can unpack it; pages are
+// applied in the order they came, one unpacked before the next.
 
 import { deviceOrder, newestFirst } from '../../shared/forum/wallOrder.js';
 import type { Phase } from '../../shared/forum/types.js';
@@ -39,7 +40,36 @@ async function ask(): Promise<void> {
   });
 }
 
-export function receivePage(page: WallPage): void {
+let unpackFailed = false;
+
+/** Whether this browser can unpack a gzipped page (and has not failed to): said at every connect. */
+export const canGunzip = (): boolean => !unpackFailed && typeof DecompressionStream === 'function';
+
+async function unpack(gz: ArrayBuffer | Uint8Array): Promise<WallIdea[]> {
+  const stream = new Blob([gz as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return JSON.parse(await new Response(stream).text()) as WallIdea[];
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+/** A page as it comes, applied after those before it; resolves once applied. `reconnect`: to be sent pages plain. */
+export function receivePage(page: WallPage, reconnect: () => void): Promise<void> {
+  queue = queue
+    .then(async () => {
+      if (!page.gz) return apply(page);
+      try {
+        apply({ ...page, upserts: await unpack(page.gz) });
+      } catch {
+        // Not unpacked: connect again, saying so, and the page comes plain.
+        unpackFailed = true;
+        reconnect();
+      }
+    })
+    .catch(() => {});
+  return queue;
+}
+
+function apply(page: WallPage): void {
   usePhone.setState((s) => {
     if (!s.wall || s.wall.priorityCode !== page.priorityCode || s.wall.query !== page.query) return {};
     const byId = new Map(page.whole ? [] : s.wall.ideas.map((i) => [i.id, i]));

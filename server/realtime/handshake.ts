@@ -128,6 +128,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
       };
       const token = data.token;
       if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
+      if (role === 'phone' && data.gz === true) session.gz = true;
       socket.data.session = session;
       next();
     }

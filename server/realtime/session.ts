@@ -20,6 +20,8 @@ export interface Session {
   waitingFor?: string;
   /** This connection's wrong join codes, made at its first wrong one. */
   wrongCodes?: Bucket;
+  /** A phone that unpacks a gzipped page of the wall. */
+  gz?: boolean;
   /** Commands refused for going too fast in the current window; a connection that keeps on is cut. */
   limited: { count: number; since: number };
 }

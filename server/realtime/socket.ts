@@ -123,7 +123,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       },
       ackingMe: (view) => pushing.ackingMe(socket.id, view),
       wall: {
-        watch: (watch) => pushing.watchWall(socket.id, watch, () => socket.data.session.participantId),
+        watch: (watch) => pushing.watchWall(socket.id, watch, () => socket.data.session.participantId, socket.data.session.gz === true),
         ideas: (ids) => pushing.wallIdeas(ids),
         list: (priorityCode) => pushing.wallList(priorityCode),
       },

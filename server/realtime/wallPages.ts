@@ -9,8 +9,10 @@
 // a budget of bytes a second of its own: a phone that could not be sent a change for a while is sent the page as it is then, once,
 // never the edits in between. One change at a time: the next waits until the phone has acked the
 // last, so a phone on a slow network is never queued more than one page, and the heartbeat behind
-// it is not held up. The phone's own ideas reach it at once in its own view (`me`).
+// it is not held up. A large page goes gzipped to a phone that can unpack it (Cyrillic cards shrink
+// to about a third). The phone's own ideas reach it at once in its own view (`me`).
 
+import { gzipSync } from 'node:zlib';
 import type { Idea } from '../../shared/forum/types.js';
 import { deviceKey, newestFirst, searchable } from '../../shared/forum/wallOrder.js';
 import { WALL_PAGE_SIZE, type WallIdea, type WallPage } from '../../shared/protocol.js';
@@ -41,7 +43,14 @@ interface Watcher {
   dirty: boolean;
   /** When the page last sent went out, until the phone acks it (null: it has). */
   inFlight: number | null;
+  /** The phone unpacks a gzipped page. */
+  gz: boolean;
 }
+
+/** A page's ideas of fewer bytes than this go as they are: packing them would save less than it costs. */
+export const GZIP_FROM_BYTES = 4 * 1024;
+/** Packed pages kept for phones sent the same (a priority's first page, opened by many). */
+const PACKED_KEPT = 64;
 
 /** A page not acked within this long (a phone that never does) no longer holds the next back. */
 export const IN_FLIGHT_MS = 30_000;
@@ -57,6 +66,8 @@ export class WallPages {
   private readonly watchers = new Map<string, Watcher>();
   /** Searchable text of each idea as it is (a changed idea is a new object). */
   private readonly texts = new WeakMap<Idea, string>();
+  /** Pages' ideas gzipped, by their JSON, until an idea changes. */
+  private readonly packed = new Map<string, Buffer>();
 
   constructor(
     private readonly room: ForumRoom,
@@ -86,12 +97,14 @@ export class WallPages {
     }
     this.unstored.clear();
     this.lists = null;
+    this.packed.clear();
     for (const w of this.watchers.values()) if (touched.has(w.watch.priorityCode)) w.dirty = true;
   }
 
   /** The phase changed: every page is sent again whole when its order changed (at voting), with every idea proposed until now. */
   phaseChanged(now: number): void {
     this.lists = null;
+    this.packed.clear();
     for (const w of this.watchers.values()) {
       w.dirty = true;
       w.anchor = now;
@@ -111,14 +124,14 @@ export class WallPages {
    * A phone asks for a page: what it is sent now, at once (the whole page at a new priority or
    * search, the added ideas at a further page). Null: it watches nothing.
    */
-  watch(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, now: number): WallPage | null {
+  watch(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, now: number, gz = false): WallPage | null {
     if (!watch) {
       this.watchers.delete(socketId);
       return null;
     }
     let w = this.watchers.get(socketId);
     if (!w) {
-      w = { watch, participantId, key: '', held: new Map(), total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null };
+      w = { watch, participantId, key: '', held: new Map(), total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null, gz };
       this.watchers.set(socketId, w);
     }
     w.watch = watch;
@@ -126,8 +139,9 @@ export class WallPages {
     w.anchor = now;
     this.found.clear();
     const page = this.diff(w, true)!;
-    this.sent(w, page, now);
-    return page;
+    const { message, bytes } = this.pack(page, w.gz);
+    this.sent(w, page, bytes, now);
+    return message;
   }
 
   forget(socketId: string): void {
@@ -160,15 +174,15 @@ export class WallPages {
         w.dirty = false;
         continue;
       }
-      const bytes = pageBytes(page);
+      const { message, bytes } = this.pack(page, w.gz);
       // A change larger than the whole burst still goes, once the bucket is full.
       if (bytes > w.tokens && w.tokens < this.budget.burstBytes) {
         const wait = now + Math.ceil(((Math.min(bytes, this.budget.burstBytes) - w.tokens) / this.budget.bytesPerSecond) * 1000);
         next = next === null ? wait : Math.min(next, wait);
         continue;
       }
-      this.sent(w, page, now);
-      send(socketId, page);
+      this.sent(w, page, bytes, now);
+      send(socketId, message);
     }
     this.found.clear();
     return next;
@@ -190,9 +204,25 @@ export class WallPages {
     return this.byPriority().get(priorityCode) ?? [];
   }
 
-  private sent(w: Watcher, page: WallPage, now: number): void {
+  /** The page as it goes to the phone (its ideas gzipped when large and the phone unpacks them), and its bytes on the wire. */
+  private pack(page: WallPage, gz: boolean): { message: WallPage; bytes: number } {
+    const plain = { message: page, bytes: pageBytes(page) };
+    if (!gz || plain.bytes < GZIP_FROM_BYTES) return plain;
+    const json = JSON.stringify(page.upserts);
+    let packed = this.packed.get(json);
+    if (!packed) {
+      packed = gzipSync(json, { level: 1 });
+      if (this.packed.size >= PACKED_KEPT) this.packed.delete(this.packed.keys().next().value!);
+      this.packed.set(json, packed);
+    }
+    const message = { ...page, upserts: [], gz: packed };
+    // The packet's text with a placeholder for the attachment, then the attachment's own frame.
+    return { message, bytes: pageBytes({ ...page, upserts: [] }) + 30 + packed.length + 4 };
+  }
+
+  private sent(w: Watcher, page: WallPage, bytes: number, now: number): void {
     this.refill(w, now);
-    w.tokens -= pageBytes(page);
+    w.tokens -= bytes;
     w.dirty = false;
     w.inFlight = now;
     if (page.whole) w.held = new Map();

@@ -3,6 +3,7 @@
 // voting), with the search done by the server; changes to that page only, within its budget of
 // bytes, repeated edits collapsing into the latest; nothing of priorities it does not watch.
 
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceOrder } from '../../shared/forum/wallOrder.js';
 import { WALL_PAGE_SIZE, type WallIdea, type WallPage } from '../../shared/protocol.js';
@@ -190,6 +191,27 @@ describe('a phone watching one priority', () => {
       expect(page.ideas.size).toBe(WALL_PAGE_SIZE);
     } finally {
       again.close();
+    }
+  });
+
+  it('a phone that unpacks gzip is sent a large page gzipped: the same ideas in less than half the bytes', async () => {
+    const packed = await connect(server.socketUrl, { role: 'phone', token: other.token, gz: true });
+    const plain = await connect(server.socketUrl, { role: 'phone', token: other.token });
+    try {
+      for (const phone of [packed, plain]) {
+        await phone.next('me');
+        ok(await phone.send('wall:watch', { priorityCode: '1', query: '', pages: 2 }));
+      }
+      const [zipped, open] = [packed, plain].map((phone) => phone.received.find((r) => r.event === 'wall:page')!.args[0] as WallPage);
+      expect(zipped.upserts).toEqual([]);
+      expect(open.gz).toBeUndefined();
+      const unpacked = JSON.parse(gunzipSync(zipped.gz as Uint8Array).toString()) as WallIdea[];
+      expect(unpacked).toEqual(open.upserts);
+      expect(unpacked.length).toBeGreaterThan(WALL_PAGE_SIZE);
+      expect((zipped.gz as Uint8Array).byteLength * 2).toBeLessThan(Buffer.byteLength(JSON.stringify(open.upserts)));
+    } finally {
+      packed.close();
+      plain.close();
     }
   });
 
