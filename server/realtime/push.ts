@@ -100,7 +100,16 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     const changed = Object.fromEntries(Object.entries(counts).filter(([code, n]) => countsSent[code] !== n));
     countsSent = counts;
     if (Object.keys(changed).length > 0) io.to(PHONES).emit('wall:counts', changed);
-    const next = pages.flush(now, sendPage);
+    flushPages(now);
+  }
+
+  /** The phones' pages, a slice of time per turn; the rest in the next turn, once nothing waits for the store. */
+  let pagesLater: NodeJS.Immediate | null = null;
+  function flushPages(now = Date.now()) {
+    if (pagesLater) clearImmediate(pagesLater);
+    pagesLater = null;
+    const { next, more } = pages.flush(now, sendPage, PHONES_TURN_MS);
+    if (more) pagesLater = setImmediate(() => (room.pendingCount > 0 ? room.afterFlush(() => flushPages()) : flushPages()));
     if (next !== null) scheduleIdeas(Math.max(next, now + ideaPatchMs));
   }
 
@@ -275,6 +284,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       unsubscribe();
       unflushed();
       if (phoneFlush) clearImmediate(phoneFlush);
+      if (pagesLater) clearImmediate(pagesLater);
       if (ideaTimer) clearTimeout(ideaTimer);
       screensSender.close();
       consolesSender.close();

@@ -45,6 +45,8 @@ interface Watcher {
   inFlight: number | null;
   /** The phone unpacks a gzipped page. */
   gz: boolean;
+  /** Its budget holds its change back until then. */
+  heldUntil: number;
 }
 
 /** A page's ideas of fewer bytes than this go as they are: packing them would save less than it costs. */
@@ -66,6 +68,10 @@ export class WallPages {
   private readonly watchers = new Map<string, Watcher>();
   /** Searchable text of each idea as it is (a changed idea is a new object). */
   private readonly texts = new WeakMap<Idea, string>();
+  /** The phones to look at in the round under way (flush), from `roundAt` on. */
+  private round: string[] = [];
+  private roundAt = 0;
+  private readonly inRound = new Set<string>();
   /** Pages' ideas gzipped, by their JSON, until an idea changes. */
   private readonly packed = new Map<string, Buffer>();
 
@@ -131,7 +137,7 @@ export class WallPages {
     }
     let w = this.watchers.get(socketId);
     if (!w) {
-      w = { watch, participantId, key: '', held: new Map(), total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null, gz };
+      w = { watch, participantId, key: '', held: new Map(), total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null, gz, heldUntil: 0 };
       this.watchers.set(socketId, w);
     }
     w.watch = watch;
@@ -160,12 +166,30 @@ export class WallPages {
    * The changes each phone may be sent now, within its budget; and when to look again for those
    * the budget held (null: none held).
    */
-  flush(now: number, send: (socketId: string, page: WallPage) => void): number | null {
+  flush(now: number, send: (socketId: string, page: WallPage) => void, sliceMs = Infinity): { next: number | null; more: boolean } {
     this.takeIn();
     this.found.clear();
     let next: number | null = null;
+    // A round goes over every phone whose page changed, a slice of time per turn of the event loop:
+    // at the start of voting every page of 5,000 phones is sent again in its own order, seconds of
+    // work that would otherwise hold up every ack and heartbeat.
+    // Every phone whose page changed joins the round, once, however it came to (a change, its ack,
+    // its budget refilled).
     for (const [socketId, w] of this.watchers) {
-      if (!w.dirty) continue;
+      if (!w.dirty || this.inRound.has(socketId) || (w.inFlight !== null && now - w.inFlight < IN_FLIGHT_MS)) continue;
+      // Held by its budget: looked at again once it may go.
+      if (now < w.heldUntil) next = next === null ? w.heldUntil : Math.min(next, w.heldUntil);
+      else {
+        this.round.push(socketId);
+        this.inRound.add(socketId);
+      }
+    }
+    const start = performance.now();
+    while (this.roundAt < this.round.length && performance.now() - start < sliceMs) {
+      const socketId = this.round[this.roundAt++];
+      this.inRound.delete(socketId);
+      const w = this.watchers.get(socketId);
+      if (!w?.dirty) continue;
       // The last page is still on its way: this change goes once it has arrived (received).
       if (w.inFlight !== null && now - w.inFlight < IN_FLIGHT_MS) continue;
       this.refill(w, now);
@@ -178,6 +202,7 @@ export class WallPages {
       // A change larger than the whole burst still goes, once the bucket is full.
       if (bytes > w.tokens && w.tokens < this.budget.burstBytes) {
         const wait = now + Math.ceil(((Math.min(bytes, this.budget.burstBytes) - w.tokens) / this.budget.bytesPerSecond) * 1000);
+        w.heldUntil = wait;
         next = next === null ? wait : Math.min(next, wait);
         continue;
       }
@@ -185,7 +210,12 @@ export class WallPages {
       send(socketId, message);
     }
     this.found.clear();
-    return next;
+    const more = this.roundAt < this.round.length;
+    if (!more) {
+      this.round = [];
+      this.roundAt = 0;
+    }
+    return { next, more };
   }
 
   /** Ideas by id as on the wall: those still on it. */
