@@ -14,7 +14,7 @@
 
 import { gzipSync } from 'node:zlib';
 import type { Idea } from '../../shared/forum/types.js';
-import { deviceKey, newestFirst, searchable } from '../../shared/forum/wallOrder.js';
+import { hash32, keyFrom, newestFirst, orderSeed, searchable } from '../../shared/forum/wallOrder.js';
 import { WALL_PAGE_SIZE, type WallIdea, type WallPage } from '../../shared/protocol.js';
 import type { ForumRoom } from '../forum/room.js';
 import { publicIdea } from '../forum/views.js';
@@ -66,6 +66,8 @@ export class WallPages {
   /** Searches made within one look at the pages: phones with the same search share it. */
   private found = new Map<string, Idea[]>();
   private readonly watchers = new Map<string, Watcher>();
+  /** The hash of each idea's id, for the phones' own orders. */
+  private readonly idHashes = new Map<string, number>();
   /** Searchable text of each idea as it is (a changed idea is a new object). */
   private readonly texts = new WeakMap<Idea, string>();
   /** The phones to look at in the round under way (flush), from `roundAt` on. */
@@ -286,8 +288,7 @@ export class WallPages {
     while (newer < found.length && found[newer].createdAt > w.anchor) newer++;
     const all = newer === 0 ? found : found.slice(newer);
     const by = this.ordered(w);
-    const list = by === null ? all : inOrder(all, by, priorityCode);
-    const shown = list.slice(0, pages * WALL_PAGE_SIZE);
+    const shown = by === null ? all.slice(0, pages * WALL_PAGE_SIZE) : this.firstInOrder(all, by, priorityCode, pages * WALL_PAGE_SIZE);
     const whole = w.key !== this.keyOf(w);
     const held = whole ? new Map<string, number>() : w.held;
     const upserts: WallIdea[] = [];
@@ -299,6 +300,32 @@ export class WallPages {
     const removed = [...held.keys()].filter((id) => !on.has(id));
     if (!whole && !asked && upserts.length === 0 && removed.length === 0 && w.total === all.length) return null;
     return { priorityCode, query, whole, total: all.length, newer, upserts, removed };
+  }
+
+  /**
+   * The first `count` ideas in a participant's order (shared/forum/wallOrder.ts deviceOrder), kept
+   * as they come rather than sorting the whole priority: thousands of phones each ask for it.
+   */
+  private firstInOrder(ideas: readonly Idea[], participantId: string, priorityCode: string, count: number): Idea[] {
+    const seed = orderSeed(participantId, priorityCode);
+    const best: { idea: Idea; key: number }[] = [];
+    const before = (key: number, id: string, than: { idea: Idea; key: number }) => key < than.key || (key === than.key && id < than.idea.id);
+    for (const idea of ideas) {
+      let hash = this.idHashes.get(idea.id);
+      if (hash === undefined) this.idHashes.set(idea.id, (hash = hash32(idea.id)));
+      const key = keyFrom(seed, hash);
+      if (best.length === count && !before(key, idea.id, best[count - 1])) continue;
+      let lo = 0;
+      let hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(key, idea.id, best[mid])) hi = mid;
+        else lo = mid + 1;
+      }
+      best.splice(lo, 0, { idea, key });
+      if (best.length > count) best.pop();
+    }
+    return best.map((b) => b.idea);
   }
 
   private search(priorityCode: string, query: string): Idea[] {
@@ -338,11 +365,6 @@ export class WallPages {
   }
 }
 
-function inOrder(ideas: readonly Idea[], participantId: string, priorityCode: string): Idea[] {
-  const keyed = ideas.map((idea) => ({ idea, key: deviceKey(participantId, priorityCode, idea.id) }));
-  keyed.sort((a, b) => a.key - b.key || (a.idea.id < b.idea.id ? -1 : a.idea.id > b.idea.id ? 1 : 0));
-  return keyed.map((k) => k.idea);
-}
 
 const wallIdea = (room: ForumRoom, idea: Idea): WallIdea => ({ ...publicIdea(room.shown.state, idea), at: idea.createdAt });
 
