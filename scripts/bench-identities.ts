@@ -1,6 +1,7 @@
 // `npm run bench`, part `identities` (also run with `flood`): many identities against the wall of
-// ideas. A hall of phones first writes an evening's ideas (250) at many times a real evening's pace,
-// to show that the wall's budget (server/realtime/wallPace.ts) never holds a new idea back there;
+// ideas. A hall of phones, each with a priority's wall open (half the first, half the second),
+// first writes an evening's ideas (250) at many times a real evening's pace, to show that each
+// phone's budget (server/realtime/wallPace.ts) never holds a new idea back there;
 // then N identities, each a participant joined from an address of its own, submit an idea and
 // edit it at the rate their limits allow while the hall listens: what each phone reads on the wire
 // against what the identities wrote. Then the hall votes while the wall's backlog drains, and
@@ -11,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { IdeasPatch } from '../shared/protocol.js';
+import type { WallPage } from '../shared/protocol.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { ideaText, phoneAddress } from './fleet.js';
 import { percentileOf as pct, wire } from './measure.js';
@@ -71,13 +72,18 @@ export async function benchIdentities(hall: number, label = 'this version', root
     const admin = await connect({ role: 'console', key });
     const phones = await joined(hall, 0);
     await ack(admin, 'phase:set', { to: 'ideas' });
+    // Each phone has a priority's wall open: the observers the first's (an earlier Viche refuses
+    // the command, and sends every phone everything).
+    await Promise.all(phones.map((s, i) => ack(s, 'wall:watch', { priorityCode: i < OBSERVERS ? '1' : String((i % 2) + 1), query: '', pages: 1 })));
     // When each idea first reached each observing phone.
     const arrived = phones.slice(0, OBSERVERS).map((s) => {
       const at = new Map<string, number>();
-      s.on('ideas:patch', (p: IdeasPatch) => {
+      const note = (p: Pick<WallPage, 'upserts'>) => {
         const now = performance.now();
         for (const i of p.upserts) if (!at.has(i.id)) at.set(i.id, now);
-      });
+      };
+      s.on('wall:page', note);
+      s.on('ideas:patch', note);
       return at;
     });
     const read = () => phones.map((s) => wire(s).read);
@@ -97,7 +103,8 @@ export async function benchIdentities(hall: number, label = 'this version', root
         await sleep((i * WALL_S * 1000) / HALL_IDEAS);
         const t = performance.now();
         const res = await ack(phones[i % hall], 'idea:submit', { priorityCode: String((i % 2) + 1), ...ideaText(i), actionId: actionId() });
-        if (res.data?.ideaId) calmSent.set(res.data.ideaId, t);
+        // The observers watch the first priority: its ideas' delays.
+        if (res.data?.ideaId && i % 2 === 0) calmSent.set(res.data.ideaId, t);
       }),
     );
     await sleep(3000);

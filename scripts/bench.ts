@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { phoneAddress } from './fleet.js';
-import { runBareStorm, runClosedLoop, runPacedEvening, type ForumTarget, type ShapeFigures, type StepFigures } from './load.js';
+import { runBareStorm, runClosedLoop, runPacedEvening, type AirFigures, type ForumTarget, type ShapeFigures, type StepFigures } from './load.js';
 import { percentileOf as pct, rssMiB, wire } from './measure.js';
 import { DIST, isBuilt, PAGES, pageFiles } from './pages.js';
 import { startServerProcess, type ServerProcess } from './process.js';
@@ -595,19 +595,36 @@ function report(f: ShapeFigures, load: number[]): void {
     );
     if (l.bare) console.log(`  bare Socket.IO server: peak RSS ${l.bare.peakRssMiB.toFixed(0)} MiB, ${l.bare.cpuSeconds.toFixed(1)} CPU s`);
   }
+  if (f.air?.length) airTable(f.air);
   for (const e of f.errors) console.log(`  error: ${e}`);
 }
 
-/** The real server as a child process, with a database of its own; the target the driver loads. */
-async function vicheServer(): Promise<{ server: ServerProcess; target: ForumTarget; stop: () => Promise<void> }> {
+/** Bytes on the air: what the phones read on the wire in each part of the evening, against the same run of an earlier checkout if there was one. */
+function airTable(air: AirFigures[], before?: AirFigures[]): void {
+  const kib = (n: number) => (n / 1024).toFixed(1).padStart(10);
+  console.log(`  bytes on the air (every phone's WebSocket, frames and all)${before ? '; × the earlier checkout' : ''}:`);
+  console.log(`  ${'part'.padEnd(10)}${'s'.padStart(6)}${'all, MiB'.padStart(11)}${'p50 KiB'.padStart(10)}${'p95 KiB'.padStart(10)}${'max KiB'.padStart(10)}${'max kbit/s'.padStart(12)}${before ? '  ×all'.padStart(9) : ''}`);
+  for (const a of air) {
+    const b = before?.find((x) => x.part === a.part);
+    console.log(
+      `  ${a.part.padEnd(10)}${a.seconds.toFixed(0).padStart(6)}${mib(a.total).padStart(11)}${kib(a.p50)}${kib(a.p95)}${kib(a.max)}${a.maxKbitPerS.toFixed(1).padStart(12)}` +
+        (b ? `${(a.total / Math.max(1, b.total)).toFixed(3).padStart(9)}` : ''),
+    );
+  }
+}
+
+/** The real server as a child process, with a database of its own; the target the driver loads. Another checkout's (`root`) to compare. */
+async function vicheServer(root?: string): Promise<{ server: ServerProcess; target: ForumTarget; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-'));
-  const server = await startServerProcess({ VICHE_DB: join(dir, 'bench.db'), LOG_LEVEL: 'error' });
+  const server = await startServerProcess({ VICHE_DB: join(dir, 'bench.db'), LOG_LEVEL: 'error' }, 'server/cli.ts', ...(root ? [root] : []));
   const target: ForumTarget = {
     origin: `http://127.0.0.1:${server.port}`,
     slug: server.slug,
     facilitatorKey: new URL(server.consoleUrl).searchParams.get('key')!,
     screenKey: new URL(server.screenUrl).searchParams.get('key')!,
     pid: server.child.pid,
+    // An earlier checkout speaks its own protocol version.
+    ...(root ? { protocol: Number(/PROTOCOL_VERSION = (\d+)/.exec(readFileSync(join(root, 'shared/version.ts'), 'utf8'))?.[1]) } : {}),
     exited: server.exited,
     output: server.output,
   };
@@ -624,21 +641,34 @@ async function vicheServer(): Promise<{ server: ServerProcess; target: ForumTarg
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
+/** The paced evening; with BENCH_BEFORE, then the same against the earlier checkout, for the bytes on the air side by side. */
 async function benchPaced(phones: number, storm: boolean) {
   const workers = workersFor(phones);
   console.log(
     `\npaced evening, ${phones} phones: joins over ${JOIN_S} s, one idea each over ${IDEAS_S} s, every dot over ${VOTING_S} s` +
       `${storm ? ', a reconnect storm' : ''}, then every priority revealed (${workers} load process${workers > 1 ? 'es' : ''})`,
   );
-  const load = loadAverage();
-  const { target, stop } = await vicheServer();
-  try {
-    const figures = await runPacedEvening(target, { phones, joinS: JOIN_S, ideasS: IDEAS_S, votingS: VOTING_S, storm, workers, log: progress });
-    record(figures, load);
-    report(figures, load);
-    if (storm && figures.storm) await bareStorms(phones, workers, figures.storm.allBackMs);
-  } finally {
-    await stop();
+  const run = async (root?: string) => {
+    const load = loadAverage();
+    const { target, stop } = await vicheServer(root);
+    try {
+      const figures = await runPacedEvening(target, { phones, joinS: JOIN_S, ideasS: IDEAS_S, votingS: VOTING_S, storm, workers, log: progress });
+      record(figures, load);
+      return { figures, load };
+    } finally {
+      await stop();
+    }
+  };
+  const now = await run();
+  report(now.figures, now.load);
+  if (storm && now.figures.storm) await bareStorms(phones, workers, now.figures.storm.allBackMs);
+  if (!BEFORE) return;
+  console.log(`\n  the same against the version at ${BEFORE}:`);
+  const then = await run(BEFORE);
+  report(then.figures, then.load);
+  if (now.figures.air && then.figures.air) {
+    console.log(`\n  this version's bytes on the air against the earlier's, ${phones} phones:`);
+    airTable(now.figures.air, then.figures.air);
   }
 }
 

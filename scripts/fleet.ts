@@ -7,9 +7,19 @@
 
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import type { PhoneForumInfo, IdeasAll, IdeasPatch, MeView, PhoneView, WallHeld } from '../shared/protocol.js';
+import type { PhoneForumInfo, MeView, PhoneView } from '../shared/protocol.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
-import { clock, sleep, type DriverLoad } from './measure.js';
+import { clock, sleep, WireMeter, type DriverLoad } from './measure.js';
+
+/**
+ * The wall as a Viche before per-phone pages sent it (every idea to every phone, with a version
+ * held across reconnects): the driver speaks it too, so that the bytes on the air are measured
+ * the same way against an earlier checkout (BENCH_BEFORE).
+ */
+interface EarlierWall {
+  epoch: string;
+  v: number;
+}
 
 /** An ack not back within this long counts as a timeout (the run goes on). */
 export const ACK_TIMEOUT_MS = 30_000;
@@ -108,8 +118,12 @@ class Phone {
   connectedAt = 0;
   meAt = 0;
   onMe: (() => void) | null = null;
-  /** The wall of ideas this phone holds (its version only: the driver does not read the ideas). */
-  wall: WallHeld | undefined;
+  /** An earlier server's wall of ideas this phone holds (its version only: the driver does not read the ideas). */
+  wall: EarlierWall | undefined;
+  /** The priority whose wall this phone has open, asked for again at each reconnect, as the phone page does. */
+  watching: string | null = null;
+  /** The bytes its connections read on the wire, frames and all. */
+  meter: WireMeter | null = null;
 
   constructor(
     readonly index: number,
@@ -140,6 +154,8 @@ export interface FleetOptions {
    * own delays as the fleet sets them for every phone.
    */
   reconnectWithinMs?: number;
+  /** The server's protocol version, when it is an earlier checkout's (BENCH_BEFORE). */
+  protocol?: number;
 }
 
 export interface SubmittedIdea {
@@ -182,6 +198,8 @@ export interface FleetLike {
   abort(): Promise<void>;
   settle(): Promise<{ settled: number; unsettled: number }>;
   tally(): Promise<Record<string, number>>;
+  /** The bytes each phone has read on the wire so far. */
+  bytes(): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -409,7 +427,7 @@ export class Fleet implements FleetLike {
       const timer = setTimeout(() => finish('timeout'), this.ackTimeoutMs);
       const socket = io(this.options.socketUrl, {
         // As the phone page does: the wall it holds, so that a reconnect is sent only what changed.
-        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}) }),
+        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: this.options.protocol ?? PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}) }),
         transports: ['websocket'],
         forceNew: true,
         reconnection: true,
@@ -424,8 +442,10 @@ export class Fleet implements FleetLike {
         socket.io.randomizationFactor(1);
         socket.io.reconnectionDelayMax(Math.max(3000, this.options.reconnectWithinMs));
       }
+      phone.meter = new WireMeter(socket);
       socket.on('connect', () => {
         phone.connectedAt = clock();
+        if (phone.watching !== null) this.watch(phone, phone.watching);
         phone.inflight?.reconnected();
         finish('connected');
       });
@@ -455,10 +475,12 @@ export class Fleet implements FleetLike {
         socket.io.randomizationFactor(1);
         socket.io.reconnectionDelayMax(Math.max(3000, view.reconnectWithinMs));
       });
-      socket.on('ideas:all', (wall: IdeasAll) => {
+      // Each page acked as it arrives, as the phone page does: the next is sent once it has this one.
+      socket.on('wall:page', (_page: unknown, received?: () => void) => received?.());
+      socket.on('ideas:all', (wall: EarlierWall) => {
         phone.wall = { epoch: wall.epoch, v: wall.v };
       });
-      socket.on('ideas:patch', (patch: IdeasPatch) => {
+      socket.on('ideas:patch', (patch: { v: number }) => {
         if (phone.wall) phone.wall = { ...phone.wall, v: patch.v };
       });
     });
@@ -518,13 +540,33 @@ export class Fleet implements FleetLike {
     return fig;
   }
 
-  /** Each phone writes one idea, in a priority of the forum's (the i-th phone: the i-th, round). */
+  /**
+   * The phone opens a priority's wall (its first page, then its changes), as a resident looking
+   * before writing does. Not waited for, and not a figure: an earlier Viche refuses the command.
+   */
+  private watch(phone: Phone, priorityCode: string): void {
+    phone.watching = priorityCode;
+    if (this.options.bare || !phone.socket?.connected) return;
+    phone.socket.emit('wall:watch', { priorityCode, query: '', pages: 1 }, () => {});
+  }
+
+  /** The bytes each phone of this fleet has read on the wire so far, in the order of the phones. */
+  async bytes(): Promise<number[]> {
+    return this.phones.map((p) => p.meter?.read() ?? 0);
+  }
+
+  /**
+   * Each phone opens the wall of a priority, writes one idea there (the i-th phone: the i-th
+   * priority, round), and once asks for the ideas proposed since it opened the wall.
+   */
   async submitIdeas(windowMs: number): Promise<{ figures: Figures; ideas: SubmittedIdea[] }> {
     const fig: Figures = {};
     const ideas: SubmittedIdea[] = [];
     const priorities = this.forum?.priorities.map((p) => p.code) ?? [];
     if (priorities.length === 0) return { figures: { idea: { ...emptyFigures(), failed: { 'no priorities in the phone view': 1 } } }, ideas };
     await this.schedule(windowMs, this.joinedPhones(), (phone) => [
+      async () => this.watch(phone, priorities[phone.index % priorities.length]),
+      async () => this.watch(phone, priorities[phone.index % priorities.length]),
       async () => {
         const priorityCode = priorities[phone.index % priorities.length];
         await this.act(fig, 'idea', phone, 'idea:submit', { priorityCode, ...ideaText(phone.index), actionId: newActionId() }, (res, at) => {
@@ -550,15 +592,16 @@ export class Fleet implements FleetLike {
     return out;
   }
 
-  /** Each phone spends every dot it has: dotsPerPriority in each priority, as the phone view's rules say. */
+  /** Each phone spends every dot it has: dotsPerPriority in each priority, as the phone view's rules say, each priority's wall open as it does. */
   async spendDots(windowMs: number, ideas: Record<string, string[]>): Promise<Figures> {
     const fig: Figures = {};
     const rules = this.forum?.rules;
     if (!rules) return { dot: { ...emptyFigures(), failed: { 'no rules in the phone view': 1 } } };
     await this.schedule(windowMs, this.joinedPhones(), (phone) =>
-      Object.entries(ideas).flatMap(([priorityCode, list]) =>
-        this.ballot(list, rules.dotsPerPriority, rules.maxDotsPerIdea).map((ideaId) => () => this.placeDot(fig, 'dot', phone, priorityCode, ideaId)),
-      ),
+      Object.entries(ideas).flatMap(([priorityCode, list]) => [
+        async () => this.watch(phone, priorityCode),
+        ...this.ballot(list, rules.dotsPerPriority, rules.maxDotsPerIdea).map((ideaId) => () => this.placeDot(fig, 'dot', phone, priorityCode, ideaId)),
+      ]),
     );
     return fig;
   }

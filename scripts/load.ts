@@ -68,6 +68,7 @@ export class RemoteFleet implements FleetLike {
   storm = (at: number, timeoutMs: number) => this.call<StormFigures>('storm', at, timeoutMs);
   settle = () => this.call<{ settled: number; unsettled: number }>('settle');
   tally = () => this.call<Record<string, number>>('tally');
+  bytes = () => this.call<number[]>('bytes');
   load = () => this.call<DriverLoad>('load');
   abort = () => this.call<void>('abort');
   async close(): Promise<void> {
@@ -98,6 +99,8 @@ export interface ForumTarget {
   screenKey: string;
   /** The server's process id; none when it runs in this process (then memory and CPU are not measured). */
   pid?: number;
+  /** The server's protocol version, when it is an earlier checkout's (BENCH_BEFORE). */
+  protocol?: number;
   /** Settles when the server's process exits: the run then stops where it is, and says so. */
   exited?: Promise<unknown>;
   /** What the server printed, for its last words when it exits. */
@@ -242,6 +245,36 @@ export interface ShapeFigures {
   /** What went wrong outside the phones' actions (a phase refused, the export unreadable). */
   errors: string[];
   seconds: number;
+  /** Bytes on the air: what the phones read on the wire in each part of the evening. */
+  air?: AirFigures[];
+}
+
+/** The bytes every phone read on the wire (frames and all) over one part of an evening. */
+export interface AirFigures {
+  part: string;
+  seconds: number;
+  /** All phones together. */
+  total: number;
+  /** Per phone. */
+  p50: number;
+  p95: number;
+  max: number;
+  /** The most any one phone read, averaged over the part, kbit/s. */
+  maxKbitPerS: number;
+}
+
+/** What each phone of the fleets has read so far, and when. */
+async function airNow(fleets: FleetLike[]): Promise<{ t: number; bytes: number[] }> {
+  const bytes = (await Promise.all(fleets.map((f) => f.bytes()))).flat();
+  return { t: clock(), bytes };
+}
+
+function airBetween(part: string, from: { t: number; bytes: number[] }, to: { t: number; bytes: number[] }): AirFigures {
+  const per = to.bytes.map((b, i) => b - (from.bytes[i] ?? 0));
+  const seconds = (to.t - from.t) / 1000;
+  const s = spread(per);
+  const max = per.length ? Math.max(...per) : 0;
+  return { part, seconds, total: per.reduce((a, b) => a + b, 0), p50: s.p50, p95: s.p95, max, maxKbitPerS: (max * 8) / 1000 / Math.max(seconds, 0.001) };
 }
 
 type ConsoleAck = { ok: boolean; error?: { code: string } } | null;
@@ -267,8 +300,9 @@ class Stage {
   async open(): Promise<void> {
     const url = `${this.target.origin}/f/${this.target.slug}`;
     const opts = { transports: ['websocket'], forceNew: true, reconnection: true, reconnectionDelay: 500 };
-    this.console = io(url, { ...opts, auth: { v: PROTOCOL_VERSION, role: 'console', key: this.target.facilitatorKey, lang: 'en' } });
-    this.screen = io(url, { ...opts, auth: { v: PROTOCOL_VERSION, role: 'screen', key: this.target.screenKey, lang: 'en' } });
+    const v = this.target.protocol ?? PROTOCOL_VERSION;
+    this.console = io(url, { ...opts, auth: { v, role: 'console', key: this.target.facilitatorKey, lang: 'en' } });
+    this.screen = io(url, { ...opts, auth: { v, role: 'screen', key: this.target.screenKey, lang: 'en' } });
     const first = new Promise<void>((resolve) => this.screen.once('screen', () => resolve()));
     const t0 = clock();
     this.consoleWire = new WireMeter(this.console);
@@ -478,7 +512,7 @@ function startRun(target: ForumTarget, options: DriverOptions) {
     steps: [] as StepFigures[],
     phases: [] as string[],
     errors: [] as string[],
-    fleets: makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs }, options.phones, workers),
+    fleets: makeFleets({ socketUrl: `${target.origin}/f/${target.slug}`, ackTimeoutMs, ...(target.protocol ? { protocol: target.protocol } : {}) }, options.phones, workers),
     server: null as unknown as ReturnType<typeof watchServer>,
     /** What a step is measured with: the console and projector, the server's and the driver's load. */
     probes: (): Probes => ({ stage, sampler: run.sampler, fleets: run.fleets, monitor: run.monitor }),
@@ -533,6 +567,14 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
   let storm: StormSummary | undefined;
   let priorities = 0;
   let revealed = 0;
+  const air: AirFigures[] = [];
+  let airMark = { t: clock(), bytes: [] as number[] };
+  /** Closes a part of the evening for the bytes on the air. */
+  const airPart = async (part: string) => {
+    const now = await airNow(fleets);
+    air.push(airBetween(part, airMark, now));
+    airMark = now;
+  };
 
   const lagFor = (metric: 'joined' | 'ideas' | 'voted' | 'revealed', base: number) => (_kind: string, f: ActionFigures) => {
     const { lags, unreached } = projectorLag(f.raised, base, stage.series(metric));
@@ -551,6 +593,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     server.check();
 
     // Ideas.
+    await airPart('join');
     await phase('ideas');
     const forum = await forumOf(fleets);
     priorities = forum?.priorities.length ?? 0;
@@ -565,6 +608,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     const ideas = byPriority(submitted.result.flatMap((r) => r.ideas));
 
     // Voting.
+    await airPart('ideas');
     await phase('review');
     await phase('voting');
     log(`  dots over ${options.votingS} s`);
@@ -576,6 +620,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     server.check();
     check = await checkDots(target, await allTally(fleets), unsettled);
 
+    await airPart('voting');
     if (options.storm) {
       log('  reconnect storm: every phone dropped at once');
       const stormTimeoutMs = options.stormTimeoutMs ?? 120_000;
@@ -597,6 +642,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
       server.check();
     }
 
+    if (options.storm) await airPart('storm');
     // Results, every priority revealed, as the facilitator does at the end.
     await phase('results');
     const revealFig: Figures = { reveal: emptyFigures() };
@@ -620,6 +666,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     revealed = revealFig.reveal.ok;
     await stage.until('revealed', base + revealed);
     steps.push(...summarise(revealFig, ['reveal'], reveals.span, lagFor('revealed', base)));
+    await airPart('results');
   } catch (err) {
     run.failed(err);
   } finally {
@@ -641,6 +688,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     ...(storm ? { storm } : {}),
     errors: run.errors,
     seconds,
+    air,
   };
 }
 

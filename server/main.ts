@@ -165,7 +165,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   return n;
 }
 
-/** A rate of the wall's bytes, with its burst eight seconds of it as by default; at least the largest card. */
+/** A rate of the wall's bytes per phone, with its burst sixteen seconds of it as by default. */
 function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
   if (bytesPerSecond < 1024) {
     throw new StartupError(
@@ -173,7 +173,7 @@ function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
       `WALL_BYTES_PER_SECOND must be at least 1024, not ${bytesPerSecond}: a phone would wait minutes for the ideas of a busy minute.`,
     );
   }
-  return { bytesPerSecond, burstBytes: 8 * bytesPerSecond };
+  return { bytesPerSecond, burstBytes: 16 * bytesPerSecond };
 }
 
 /** JOIN_BURST as "joins/seconds" ("60/30"), or "0" for no burst check. */
@@ -476,7 +476,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     // A structure import is the largest message; nothing a phone sends comes near this.
     maxHttpBufferSize: 256 * 1024,
     pingInterval: 10_000,
-    pingTimeout: 8_000,
+    // A phone on a slow network reads a whole page of long cards (tens of kilobytes) before the
+    // ping behind it: 20 s lets one at 5 KB/s answer, where 8 s cut it while merely slow.
+    pingTimeout: 20_000,
     serveClient: false,
     // No WebSocket compression by default: it keeps a zlib context per phone and compresses each
     // broadcast once per phone; without it a broadcast is framed once and the same bytes go to

@@ -27,16 +27,8 @@ export interface Handshake {
   token?: string;
   /** Console: the facilitator's secret key. Projector: its display key (or the facilitator's). */
   key?: string;
-  /** Phone: the wall of ideas it holds, so that it is sent only what changed since. */
-  wall?: WallHeld;
-  /** Phone: it can unpack a gzipped wall (DecompressionStream). */
+  /** Phone: it can unpack a gzipped page of the wall (DecompressionStream). */
   gz?: boolean;
-}
-
-/** Which wall of ideas a phone holds: the server's wall it came from, and its version. */
-export interface WallHeld {
-  epoch: string;
-  v: number;
 }
 
 export const handshakeSchema = z.object({
@@ -45,7 +37,6 @@ export const handshakeSchema = z.object({
   lang: z.enum(LANGS).optional(),
   token: z.string().max(200).optional(),
   key: z.string().max(200).optional(),
-  wall: z.object({ epoch: z.string().max(32), v: z.number().int().nonnegative() }).optional(),
   gz: z.boolean().optional(),
 });
 
@@ -427,30 +418,51 @@ export interface Notice {
   params?: ErrorParams;
 }
 
-/** The whole wall at version `v`: the ideas, or (to a phone that said `gz`, above a size) their JSON gzipped. */
-export interface IdeasAll {
-  epoch: string;
-  v: number;
-  ideas?: PublicIdea[];
-  gz?: ArrayBuffer | Uint8Array;
+/** An idea on a phone's page of the wall, with when it was proposed: the page is newest first while ideas are proposed. */
+export interface WallIdea extends PublicIdea {
+  at: number;
 }
 
-/** The wall's changes that bring it to version `v`: ideas as they are now, and ideas no longer on it. */
-export interface IdeasPatch {
-  v: number;
-  upserts: PublicIdea[];
+/** Pages of the wall hold this many ideas; a phone asks for more a page at a time. */
+export const WALL_PAGE_SIZE = 20;
+/** The most pages a phone may hold of one priority's wall. */
+export const WALL_MAX_PAGES = 50;
+
+/**
+ * A phone's page of the wall: the first ideas of the priority it opened (matching its search), in
+ * the phase's order. `whole` replaces the page held (at a new priority, search or phase, and after
+ * a reconnect); otherwise the changes to it since the last, the latest of each idea.
+ */
+export interface WallPage {
+  priorityCode: string;
+  query: string;
+  whole: boolean;
+  /** The priority's ideas matching the search, all of them: more than on the page when there are more pages. */
+  total: number;
+  /**
+   * Ideas matching proposed since the page was asked for: not on it until the phone asks again.
+   * Without a search the phone counts them itself (the priority's count less `total`); a change of
+   * this alone is not sent.
+   */
+  newer: number;
+  upserts: WallIdea[];
+  /** To a phone that can unpack it, a large page's `upserts` as their JSON gzipped (`upserts` then empty). */
+  gz?: ArrayBuffer | Uint8Array;
   removed: string[];
 }
 
-/** Events the server pushes. Phones get phone/ideas/me, the projector screen, the console console. */
+/** Events the server pushes. Phones get phone/wall/me, the projector screen, the console console. */
 export interface ServerToClient {
   phone: (view: PhoneView) => void;
   /** Revealed priorities' rankings (the first rows of each): all at connect, then each that changes; kept by priority. */
   results: (results: PhoneResult[]) => void;
-  /** The whole wall of ideas; sent at connect to a phone that holds none, replaces what it had. */
-  'ideas:all': (wall: IdeasAll) => void;
-  /** Changes since the last wall or patch, in order; at connect, those since the wall the phone holds. */
-  'ideas:patch': (patch: IdeasPatch) => void;
+  /** Active ideas per priority code: all at connect, then at most once a second those that changed. */
+  'wall:counts': (counts: Record<string, number>) => void;
+  /**
+   * The page of the wall this phone watches (wall:watch), then its changes, within its budget of
+   * bytes. The phone acks each: the next is sent once it has this one.
+   */
+  'wall:page': (page: WallPage, received: () => void) => void;
   me: (me: MeView | null) => void;
   /** The projector's whole view, at version `v`; then changes to it (viewPatch.ts), in order. */
   screen: (view: ScreenView, v: number) => void;
@@ -551,6 +563,18 @@ export const COMMANDS = {
   },
   'idea:edit': { roles: ['phone'], schema: z.object({ ideaId: id, ...ideaFields, actionId }) },
   'idea:withdraw': { roles: ['phone'], schema: z.object({ ideaId: id, actionId }) },
+  /** The priority whose wall this phone shows (null: none), its search, and how many pages of it. */
+  'wall:watch': {
+    roles: ['phone'],
+    schema: z.object({ priorityCode: z.string().max(64).nullable(), query: z.string().max(400).default(''), pages: z.number().int().min(1).max(WALL_MAX_PAGES).default(1) }),
+  },
+  /** Ideas by id, as on the wall (those still on it): what a phone holds dots on and has not seen on a page. */
+  'wall:ideas': { roles: ['phone'], schema: z.object({ ids: z.array(id).max(500) }) },
+  /** The ideas on the wall most like an idea being written, in its priority. */
+  'wall:similar': {
+    roles: ['phone'],
+    schema: z.object({ priorityCode: z.string().max(64), title: text(200), description: text(2000).default(''), place: text(200).default('') }),
+  },
   'dot:place': { roles: ['phone'], schema: z.object({ ideaId: id, actionId }) },
   'dot:remove': { roles: ['phone'], schema: z.object({ ideaId: id, actionId }) },
   'forum:setStructure': { roles: ['console'], schema: z.object({ structure: structureSchema }) },
@@ -662,6 +686,9 @@ export interface CommandResults {
   'idea:submit': { ideaId: string; me: MeView };
   'idea:edit': { me: MeView };
   'idea:withdraw': { me: MeView };
+  'wall:watch': { total: number };
+  'wall:ideas': { ideas: WallIdea[] };
+  'wall:similar': { ideas: PublicIdea[] };
   'dot:place': { me: MeView };
   'dot:remove': { me: MeView };
   'forum:setStructure': { structure: Structure };

@@ -1,18 +1,19 @@
 // Voting on a phone, led step by step: a stepper of every priority with the dots left in it, one
-// priority's ideas at a time (in this device's own order, with a search), a big "next" button at
-// the end of each list, and last a summary of where every dot went.
+// priority's ideas at a time (a page of the wall in this device's own order, with a search and
+// "more": Wall.tsx), a big "next" button at the end of each list, and last a summary of where
+// every dot went. The ideas dots are on are known from the pages seen, or asked for by id.
 
 import { useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Priority } from '../../shared/forum/types.js';
-import type { PhoneForumInfo, MeView, PublicIdea } from '../../shared/protocol.js';
+import type { PhoneForumInfo, MeView, PublicIdea, WallIdea } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
 import { useT, type T } from '../lib/i18n.js';
 import { load, save } from '../lib/storage.js';
-import { deviceOrder, matches, SEARCH_FROM } from './order.js';
-import { Dots, IdeaBody, IdeaSearch } from './parts.js';
+import { Dots, IdeaBody } from './parts.js';
 import { pendingByIdea, tapDot, usePending, type Outcome } from './pending.js';
 import { usePhone } from './store.js';
-import { deviceToken } from './token.js';
+import { learnIdeas } from './wall.js';
+import { WallPageView } from './Wall.js';
 
 /** The step after the last priority. Priority codes are letters, digits, '.' and '-', so this one is free. */
 const SUMMARY = '#summary';
@@ -29,11 +30,11 @@ interface Tally {
 
 export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
   const t = useT();
-  const ideas = usePhone((s) => s.ideas);
+  const known = usePhone((s) => s.known);
+  const counts = usePhone((s) => s.counts);
   const queue = usePending((s) => s.queue);
   const last = usePending((s) => s.last);
   const online = useConnection((s) => s.status === 'online');
-  const token = useMemo(deviceToken, []);
   const { dotsPerPriority: budget, maxDotsPerIdea: cap } = forum.rules;
   const steps = [...forum.priorities.map((p) => p.code), SUMMARY];
   const [current, setCurrent] = useState(() => {
@@ -50,14 +51,21 @@ export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
     const saved = me.dots[id] ?? 0;
     return { saved, mine: saved + (pending.get(id) ?? 0), waiting: queue.some((op) => op.ideaId === id) };
   };
-  // Each priority's ideas in this device's order: the same after a reload, another on the next phone.
+  // The ideas this phone has dots on (or taps waiting), by priority: known from the pages seen, and
+  // those not seen (after a reload) asked for by id.
+  const dotted = useMemo(() => [...new Set([...Object.keys(me.dots), ...queue.map((op) => op.ideaId)])], [me.dots, queue]);
+  const unknown = dotted.filter((id) => !known[id]).join(',');
+  useEffect(() => {
+    if (unknown && online) void learnIdeas(unknown.split(','));
+  }, [unknown, online]);
   const byPriority = useMemo(() => {
-    const lists = new Map<string, PublicIdea[]>();
-    for (const p of forum.priorities) {
-      lists.set(p.code, deviceOrder(ideas.filter((i) => i.priorityCode === p.code), token, p.code));
+    const lists = new Map<string, WallIdea[]>(forum.priorities.map((p) => [p.code, []]));
+    for (const id of dotted) {
+      const idea = known[id];
+      if (idea) lists.get(idea.priorityCode)?.push(idea);
     }
     return lists;
-  }, [forum.priorities, ideas, token]);
+  }, [forum.priorities, dotted, known]);
   const lefts = new Map(forum.priorities.map((p) => [p.code, budget - (byPriority.get(p.code) ?? []).reduce((n, i) => n + tally(i.id).mine, 0)]));
   const leftIn = (code: string) => lefts.get(code) ?? budget;
 
@@ -83,7 +91,7 @@ export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
   const outcomeText = (o: Outcome | null) => (!o ? '' : o.ok ? t('common.saved') : t('common.notSaved', { message: o.message }));
   const status = queue.length > 0 ? waitingText : outcomeText(last);
   // Only priorities with ideas to vote on count: an empty one's dots cannot be placed.
-  const votable = forum.priorities.filter((p) => (byPriority.get(p.code) ?? []).length > 0);
+  const votable = forum.priorities.filter((p) => (counts[p.code] ?? 0) > 0);
   const placed = votable.reduce((n, p) => n + budget - leftIn(p.code), 0);
   const total = budget * votable.length;
   const index = steps.indexOf(step);
@@ -126,7 +134,7 @@ export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
                   </span>
                   <span className="step-title">{p.title}</span>
                   <span className="step-state">
-                    {(byPriority.get(p.code) ?? []).length > 0 ? (
+                    {(counts[p.code] ?? 0) > 0 ? (
                       <>
                         <Dots total={budget} filled={Math.max(0, leftIn(p.code))} color={p.color} />
                         <span>{t('count.dotsLeft', { count: leftIn(p.code) })}</span>
@@ -154,8 +162,10 @@ export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
       {priority ? (
         <PriorityStep
           key={priority.code}
+          forum={forum}
+          me={me}
           priority={priority}
-          ideas={byPriority.get(priority.code) ?? []}
+          count={counts[priority.code] ?? 0}
           left={leftIn(priority.code)}
           status={status}
           headingRef={headingRef}
@@ -169,6 +179,7 @@ export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
         <Summary
           forum={forum}
           byPriority={byPriority}
+          counts={counts}
           tally={tally}
           leftIn={leftIn}
           placed={placed}
@@ -184,8 +195,10 @@ export function Voting({ forum, me }: { forum: PhoneForumInfo; me: MeView }) {
 }
 
 function PriorityStep(props: {
+  forum: PhoneForumInfo;
+  me: MeView;
   priority: Priority;
-  ideas: PublicIdea[];
+  count: number;
   left: number;
   status: string;
   headingRef: RefObject<HTMLHeadingElement | null>;
@@ -195,10 +208,7 @@ function PriorityStep(props: {
   go(code: string): void;
   t: T;
 }) {
-  const { priority, ideas, left, status, headingRef, row, next, nextTitle, go, t } = props;
-  const [query, setQuery] = useState('');
-  const searchable = ideas.length >= SEARCH_FROM;
-  const shown = searchable ? ideas.filter((i) => matches(i, query)) : ideas;
+  const { forum, me, priority, count, left, status, headingRef, row, next, nextTitle, go, t } = props;
 
   return (
     <>
@@ -211,13 +221,7 @@ function PriorityStep(props: {
           <span className="save-status"> {status}</span>
         </p>
       </div>
-      {ideas.length === 0 && <p className="card muted">{t('phone.voting.noIdeas')}</p>}
-      {searchable && (
-        <div className="card search-card">
-          <IdeaSearch query={query} onQuery={setQuery} shown={shown.length} total={ideas.length} t={t} />
-        </div>
-      )}
-      <ul className="idea-list">{shown.map(row)}</ul>
+      {count === 0 ? <p className="card muted">{t('phone.voting.noIdeas')}</p> : <WallPageView forum={forum} me={me} priorityCode={priority.code} row={row} />}
       <div className="step-end">
         <button type="button" className="btn btn-wide btn-next" onClick={() => go(next)}>
           <span>{nextTitle ? t('phone.voting.next', { title: nextTitle }) : t('phone.voting.nextSummary')}</span>
@@ -285,7 +289,8 @@ function IdeaRow(props: {
 /** Where every dot went, priority by priority, with a way to take one off there. */
 function Summary(props: {
   forum: PhoneForumInfo;
-  byPriority: Map<string, PublicIdea[]>;
+  byPriority: Map<string, WallIdea[]>;
+  counts: Record<string, number>;
   tally(id: string): Tally;
   leftIn(code: string): number;
   placed: number;
@@ -295,7 +300,7 @@ function Summary(props: {
   go(code: string): void;
   t: T;
 }) {
-  const { forum, byPriority, tally, leftIn, placed, total, waitingText, headingRef, go, t } = props;
+  const { forum, byPriority, counts, tally, leftIn, placed, total, waitingText, headingRef, go, t } = props;
   const cap = forum.rules.maxDotsPerIdea;
   return (
     <section className="card summary" aria-labelledby="summary-h">
@@ -308,7 +313,7 @@ function Summary(props: {
       {forum.priorities.map((p) => {
         const mine = (byPriority.get(p.code) ?? []).filter((i) => tally(i.id).mine > 0 || tally(i.id).waiting);
         const headingId = `summary-${p.code}`;
-        if ((byPriority.get(p.code) ?? []).length === 0) {
+        if ((counts[p.code] ?? 0) === 0) {
           return (
             <section key={p.code} className="summary-priority" style={{ borderLeftColor: p.color }} aria-labelledby={headingId}>
               <h3 id={headingId}>{p.title}</h3>

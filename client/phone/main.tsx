@@ -8,19 +8,22 @@ import { connect, spreadReconnects } from '../lib/connection.js';
 import { useToasts } from '../lib/ui.js';
 import { App } from './App.js';
 import { receiveResults, usePhone } from './store.js';
-import { canGunzip, heldWall, receivePatch, receiveWall } from './wall.js';
+import { askAgain, canGunzip, receivePage } from './wall.js';
 import { deviceToken } from './token.js';
 import { approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
 import { dropPending, resumePending } from './pending.js';
 
-const socket = connect('phone', () => ({ token: deviceToken(), wall: heldWall(), gz: canGunzip() }));
+const socket = connect('phone', () => ({ token: deviceToken(), gz: canGunzip() }));
+// A new connection holds no page: the one watched is asked for again.
+socket.on('connect', askAgain);
 socket.on('phone', (view) => {
   usePhone.setState({ forum: view.forum });
   spreadReconnects(view.reconnectWithinMs);
 });
 socket.on('results', receiveResults);
-socket.on('ideas:all', (wall) => receiveWall(wall, () => socket.disconnect().connect()));
-socket.on('ideas:patch', receivePatch);
+socket.on('wall:counts', (counts) => usePhone.setState((s) => ({ counts: { ...s.counts, ...counts } })));
+// Acked once applied: the next page is sent then.
+socket.on('wall:page', (page, received) => void receivePage(page, () => socket.disconnect().connect()).then(received));
 socket.on('me', (me) => {
   usePhone.setState({ me });
   if (me) holdsBallot();

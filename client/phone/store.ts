@@ -1,21 +1,40 @@
 // The phone's state, fed only by the server's pushes and acks.
 
 import { create } from 'zustand';
-import type { PhoneForumInfo, MeView, PhoneResult, PublicIdea, WallHeld } from '../../shared/protocol.js';
+import type { PhoneForumInfo, MeView, PhoneResult, WallIdea } from '../../shared/protocol.js';
+
+/** The page of the wall this phone asked for (wall.ts), and what it holds of it. */
+export interface WallView {
+  priorityCode: string;
+  query: string;
+  pages: number;
+  /** As the server sent them; shown in the phase's order (wall.ts ordered). */
+  ideas: WallIdea[];
+  /** The priority's ideas matching the search, all of them, proposed until the page was asked for. */
+  total: number;
+  /** Those proposed since, with a search (without one, the priority's count tells). */
+  newer: number;
+  /** Asked for, not yet answered. */
+  loading: boolean;
+  /** Why the page could not be had. */
+  error: string | null;
+}
 
 export interface PhoneState {
   forum: PhoneForumInfo | null;
   results: PhoneResult[];
-  ideas: PublicIdea[];
-  /** Which of the server's walls `ideas` is, at which version (wall.ts); null before the first. */
-  wall: WallHeld | null;
+  /** Active ideas per priority code. */
+  counts: Record<string, number>;
+  wall: WallView | null;
+  /** Every idea seen on a page or asked for by id, as last seen: where this phone's dots are. */
+  known: Record<string, WallIdea>;
   /** undefined until the server has said; null when this device has not joined. */
   me: MeView | null | undefined;
   /** Its code was right, and it waits for the facilitator's approval (join.ts); or why it was turned away. */
   joining: { waiting: true } | { waiting: false; refused: string } | null;
 }
 
-export const usePhone = create<PhoneState>(() => ({ forum: null, results: [], ideas: [], wall: null, me: undefined, joining: null }));
+export const usePhone = create<PhoneState>(() => ({ forum: null, results: [], counts: {}, wall: null, known: {}, me: undefined, joining: null }));
 
 /** Rankings as they come: each replaces the one of its priority, a newly revealed one goes last. */
 export function receiveResults(changed: PhoneResult[]): void {

@@ -1,57 +1,102 @@
-// The wall of ideas on this phone, kept in step with the server's: the whole wall at connect (its
-// JSON gzipped when large, unpacked here), then patches, each with the wall's version. The version
-// is sent at every reconnect, so that after a dropped connection only what changed comes again.
-// A gzipped wall is unpacked asynchronously; patches that arrive meanwhile wait their turn.
+// The page of the wall of ideas this phone shows: it asks the server for one priority's page (with
+// its search, and how many pages), is sent it, then its changes. Asked again at every reconnect,
+// and sent whole then. Pages of another priority or search, answering a request made before the
+// last, are left aside. A large page comes gzipped to a browser that can unpack it; pages are
+// applied in the order they came, one unpacked before the next.
 
-import type { IdeasAll, IdeasPatch, PublicIdea, WallHeld } from '../../shared/protocol.js';
+import { deviceOrder, newestFirst } from '../../shared/forum/wallOrder.js';
+import type { Phase } from '../../shared/forum/types.js';
+import type { WallIdea, WallPage } from '../../shared/protocol.js';
+import { send, useConnection } from '../lib/connection.js';
 import { usePhone } from './store.js';
+
+/** Shows this priority's wall, with this search and this many pages (null: no wall). */
+export function watchWall(priorityCode: string | null, query = '', pages = 1): void {
+  usePhone.setState((s) => {
+    if (priorityCode === null) return { wall: null };
+    const same = s.wall?.priorityCode === priorityCode && s.wall.query === query;
+    return { wall: { priorityCode, query, pages, ideas: same ? s.wall!.ideas : [], total: same ? s.wall!.total : 0, newer: 0, loading: true, error: null } };
+  });
+  // Offline: asked as the connection comes back (askAgain).
+  if (useConnection.getState().status === 'online') void ask();
+}
+
+/** The wall watched, asked for again on a new connection: it is sent whole. */
+export function askAgain(): void {
+  const wall = usePhone.getState().wall;
+  if (wall) {
+    usePhone.setState({ wall: { ...wall, loading: true, error: null } });
+    void ask();
+  }
+}
+
+async function ask(): Promise<void> {
+  const asked = usePhone.getState().wall;
+  const ack = await send('wall:watch', { priorityCode: asked?.priorityCode ?? null, query: asked?.query ?? '', pages: asked?.pages ?? 1 });
+  usePhone.setState((s) => {
+    // Answered after another request: that one's answer says how it went.
+    if (!s.wall || s.wall.priorityCode !== asked?.priorityCode || s.wall.query !== asked.query || s.wall.pages !== asked.pages) return {};
+    return { wall: { ...s.wall, loading: false, error: ack.ok ? null : ack.error.message } };
+  });
+}
 
 let unpackFailed = false;
 
-/** Whether this browser can unpack a gzipped wall (and has not failed to). */
+/** Whether this browser can unpack a gzipped page (and has not failed to): said at every connect. */
 export const canGunzip = (): boolean => !unpackFailed && typeof DecompressionStream === 'function';
 
-/** What the handshake says of the wall held, if any. */
-export const heldWall = (): WallHeld | undefined => usePhone.getState().wall ?? undefined;
-
-async function unpack(gz: ArrayBuffer | Uint8Array): Promise<PublicIdea[]> {
+async function unpack(gz: ArrayBuffer | Uint8Array): Promise<WallIdea[]> {
   const stream = new Blob([gz as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(stream).text()) as PublicIdea[];
+  return JSON.parse(await new Response(stream).text()) as WallIdea[];
 }
 
-// Messages are applied in the order they came.
 let queue: Promise<void> = Promise.resolve();
-const inTurn = (step: () => void | Promise<void>) => {
-  queue = queue.then(step).catch(() => {});
-};
 
-export function receiveWall(wall: IdeasAll, reconnect: () => void): void {
-  inTurn(async () => {
-    let ideas = wall.ideas;
-    if (!ideas && wall.gz) {
+/** A page as it comes, applied after those before it; resolves once applied. `reconnect`: to be sent pages plain. */
+export function receivePage(page: WallPage, reconnect: () => void): Promise<void> {
+  queue = queue
+    .then(async () => {
+      if (!page.gz) return apply(page);
       try {
-        ideas = await unpack(wall.gz);
+        apply({ ...page, upserts: await unpack(page.gz) });
       } catch {
-        // Not unpacked: ask again, for the wall as plain JSON.
+        // Not unpacked: connect again, saying so, and the page comes plain.
         unpackFailed = true;
-        usePhone.setState({ wall: null });
         reconnect();
-        return;
       }
-    }
-    usePhone.setState({ ideas: ideas ?? [], wall: { epoch: wall.epoch, v: wall.v } });
-  });
+    })
+    .catch(() => {});
+  return queue;
 }
 
-export function receivePatch(patch: IdeasPatch): void {
-  inTurn(() => applyIdeasPatch(patch));
-}
-
-function applyIdeasPatch(patch: IdeasPatch): void {
+function apply(page: WallPage): void {
   usePhone.setState((s) => {
-    const byId = new Map(s.ideas.map((i) => [i.id, i]));
-    for (const id of patch.removed) byId.delete(id);
-    for (const idea of patch.upserts) byId.set(idea.id, idea);
-    return { ideas: [...byId.values()], wall: s.wall ? { ...s.wall, v: patch.v } : null };
+    if (!s.wall || s.wall.priorityCode !== page.priorityCode || s.wall.query !== page.query) return {};
+    const byId = new Map(page.whole ? [] : s.wall.ideas.map((i) => [i.id, i]));
+    for (const id of page.removed) byId.delete(id);
+    const known = { ...s.known };
+    for (const idea of page.upserts) {
+      byId.set(idea.id, idea);
+      known[idea.id] = idea;
+    }
+    return { wall: { ...s.wall, ideas: [...byId.values()], total: page.total, newer: page.newer }, known };
   });
+}
+
+/** Ideas this phone holds dots on and has not seen: asked for by id (after a reload, say). */
+export async function learnIdeas(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const ack = await send('wall:ideas', { ids });
+  if (!ack.ok) return;
+  usePhone.setState((s) => {
+    const known = { ...s.known };
+    for (const idea of ack.data.ideas) known[idea.id] = idea;
+    return { known };
+  });
+}
+
+/** A page's ideas in the phase's order, as the server pages them: the phone's own while voting, newest first otherwise. */
+export function ordered(ideas: readonly WallIdea[], phase: Phase, participantId: string, priorityCode: string): WallIdea[] {
+  if (phase === 'voting') return deviceOrder(ideas, participantId, priorityCode);
+  return [...ideas].sort((a, b) => newestFirst({ createdAt: a.at, id: a.id }, { createdAt: b.at, id: b.id }));
 }

@@ -203,8 +203,9 @@ describe.skipIf(!haveBrowser || !built)(`hostile text widens no page (needs ${CH
     ok(await admin.send('idea:hide', { ideaId: hidden, reason: unbroken('Р', 300) }));
     ok(await admin.send('idea:correct', { ideaId: ideas.address, title: IDEA.corrected, description: address(1000), place: unbroken('Л', 200) }));
     await phone.locator('.error-text', { hasText: unbroken('Р', 20) }).waitFor();
-    // Others' ideas are folded per priority: every one opened.
-    for (const summary of await phone.locator('details.wall-group > summary').all()) await summary.click();
+    // The wall lists the priorities: the one holding the unbroken title opened.
+    const unbrokenIn = [...server.room.state.ideas.values()].find((i) => i.title === IDEA.unbroken)!.priorityCode;
+    await phone.locator(`button.wall-priority[data-priority="${unbrokenIn}"]`).click();
     await phone.locator('.idea-title', { hasText: IDEA.unbroken }).waitFor();
     await fits(phone, 'phone-ideas');
     await phone.locator('.idea', { hasText: IDEA.unbroken }).scrollIntoViewIfNeeded();

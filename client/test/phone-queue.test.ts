@@ -15,6 +15,20 @@ import { SqliteStore } from '../../server/db/sqlite.js';
 import type { BatchEntry, StoredEvent } from '../../server/db/store.js';
 import { StorageUnavailable } from '../../server/errors.js';
 import { PHONES } from '../../server/realtime/rooms.js';
+
+/**
+ * Whether an ack the server sends on this connection answers a dot (the page also asks for its
+ * wall of ideas at each connect, whose answers the tests leave alone).
+ */
+function dotAcks(socket: Socket): (p: { type: number; id?: number }) => boolean {
+  const ids = new Set<number>();
+  const onevent = (socket as unknown as { onevent: (packet: { id?: number; data: unknown[] }) => void }).onevent.bind(socket);
+  (socket as unknown as { onevent: typeof onevent }).onevent = (packet) => {
+    if (packet.id !== undefined && String(packet.data[0]).startsWith('dot:')) ids.add(packet.id);
+    onevent(packet);
+  };
+  return (p) => p.type === 3 && p.id !== undefined && ids.has(p.id);
+}
 import {
   connect,
   connectConsole,
@@ -80,10 +94,11 @@ describe.skipIf(!haveBrowser || !built)(`the phone's queue of dots (needs ${CHRO
       socket.prependAny((event: string, payload: { ideaId?: string; actionId?: string }) => {
         if (event.startsWith('dot:')) received.push({ event, ideaId: payload.ideaId ?? '', actionId: payload.actionId ?? '' });
       });
-      const packet = (socket as unknown as { packet: (p: { type: number }, o?: unknown) => void }).packet.bind(socket);
+      const isDotAck = dotAcks(socket);
+      const packet = (socket as unknown as { packet: (p: { type: number; id?: number }, o?: unknown) => void }).packet.bind(socket);
       (socket as unknown as { packet: typeof packet }).packet = (p, o) => {
-        // 3: an ack. Lost as a dropped Wi-Fi loses it: the action is done, its answer never arrives.
-        if (p.type === 3 && toLose > 0) {
+        // A dot's ack, lost as a dropped Wi-Fi loses it: the action is done, its answer never arrives.
+        if (isDotAck(p) && toLose > 0) {
           toLose--;
           lost++;
           socket.disconnect(true);
@@ -257,7 +272,7 @@ describe.skipIf(!haveBrowser || !built)(`a resend while the participant's comman
   let otherDevice: TestClient | undefined;
   let browser: Browser;
   let phone: Page;
-  /** The codes of the refusals the page was answered with. */
+  /** The codes of the refusals of the page's dots. */
   const refusals: string[] = [];
   let loseNext = false;
   /** While holding, the page's connections wait here to be let in. */
@@ -272,9 +287,10 @@ describe.skipIf(!haveBrowser || !built)(`a resend while the participant's comman
     server.io.of(`/f/${server.slug}`).use((socket, next) => (holding && chrome(socket) ? held.push(() => next()) : next()));
     server.io.of(`/f/${server.slug}`).on('connection', (socket: Socket) => {
       if (!chrome(socket)) return;
-      const packet = (socket as unknown as { packet: (p: { type: number; data?: unknown[] }, o?: unknown) => void }).packet.bind(socket);
+      const isDotAck = dotAcks(socket);
+      const packet = (socket as unknown as { packet: (p: { type: number; id?: number; data?: unknown[] }, o?: unknown) => void }).packet.bind(socket);
       (socket as unknown as { packet: typeof packet }).packet = (p, o) => {
-        if (p.type !== 3) return packet(p, o);
+        if (!isDotAck(p)) return packet(p, o);
         const ack = p.data?.[0] as { ok: boolean; error?: { code: string } };
         if (loseNext) {
           loseNext = false;

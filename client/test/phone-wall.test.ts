@@ -1,6 +1,6 @@
 // A resident's phone at 360×640 on a busy evening, in Chromium: a wall of a hundred ideas with long
-// Ukrainian titles, folded per priority and searchable; ideas like the title being typed suggested
-// under it; a refused title's message by its field; one's own idea edited in its place and
+// Ukrainian titles, listed by priority with counts, one priority opened a page at a time with
+// "more" and a search done by the server; ideas like the title being typed suggested under it; a refused title's message by its field; one's own idea edited in its place and
 // withdrawn through the page's own dialog; the dots counted only where there are ideas; and the
 // results with jump links, shared ranks read "=2" and one's own idea marked. Screenshots go to
 // test-results/phone-wall/ for a person to look at.
@@ -11,8 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLabelledIdeas } from '../../scripts/bench-duplicates.js';
 import { LIMITS } from '../../shared/forum/types.js';
-import type { PublicIdea } from '../../shared/protocol.js';
-import { similarIdeas, SUGGEST_MAX } from '../phone/similar.js';
+import { WALL_PAGE_SIZE, type PublicIdea } from '../../shared/protocol.js';
+import { similarIdeas, SUGGEST_MAX } from '../../shared/forum/suggest.js';
 import { connect, connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
 import { CHROMIUM, haveBrowser, launchChromium, violations } from './chromium.js';
 
@@ -89,6 +89,8 @@ const OWN = 'Лавки з навісами біля озера на Богун�
 const MERGED = 'Велодоріжка на Богунії з освітленням і стоянками';
 const PER_WRITER = 5;
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (needs ${CHROMIUM} and a built client)`, () => {
   let server: TestServer;
   let admin: TestClient;
@@ -139,84 +141,112 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await server?.stop();
   });
 
-  it('the wall is folded per priority, with each one’s count, and a search narrows it', { timeout: 120_000 }, async () => {
-    await wall().getByRole('heading', { name: /Ідеї інших учасників \(100 ідей\)/ }).waitFor();
-    // Five folds, one per priority that has ideas, each with its count; nothing of them open yet.
-    const folds = wall().locator('details.wall-group');
-    await expect.poll(() => folds.count()).toBe(5);
-    for (let p = 0; p < 5; p++) expect(await folds.nth(p).locator('summary').textContent()).toBe(`${PRIORITIES[p]}20 ідей`);
+  it('the wall lists the priorities with their counts; one opened shows a page, newest first, with more and a search done by the server', { timeout: 120_000 }, async () => {
+    await wall().getByRole('heading', { name: /Ідеї на стіні \(100 ідей\)/ }).waitFor();
+    // A button per priority with its count; no idea on the page until one is opened.
+    const priorities = wall().locator('button.wall-priority');
+    await expect.poll(() => priorities.count()).toBe(6);
+    for (let p = 0; p < 5; p++) expect(await priorities.nth(p).textContent()).toBe(`${PRIORITIES[p]}20 ідей`);
+    expect(await priorities.nth(5).textContent()).toBe(`${PRIORITIES[5]}0 ідей`);
     expect(await visibleTitles()).toEqual([]);
-    // The whole page with the wall folded: a few screens, not tens of thousands of pixels.
     expect(await pageHeight()).toBeLessThan(4 * 640);
     await shot('1-ideas-form');
     await wall().scrollIntoViewIfNeeded();
-    await shot('2-wall-folded');
+    await shot('2-wall-priorities');
 
-    // One priority opened: its twenty ideas, newest first, and no other priority's.
-    await folds.nth(2).locator('summary').click();
-    const opened = await visibleTitles();
-    expect(opened).toHaveLength(20);
+    // One priority opened: its first page (PAGE ideas), newest first, and no other priority's.
+    await priorities.nth(2).click();
+    await wall().getByRole('button', { name: 'Усі пріоритети' }).waitFor();
+    await expect.poll(() => visibleTitles().then((t) => t.length)).toBe(WALL_PAGE_SIZE);
     const third = [...state().ideas.values()].filter((i) => i.priorityCode === '3').map((i) => i.title);
-    expect(opened).toEqual([...third].reverse());
-    await folds.nth(2).locator('.idea').nth(1).scrollIntoViewIfNeeded();
+    expect(await visibleTitles()).toEqual([...third].reverse().slice(0, WALL_PAGE_SIZE));
+    await wall().locator('.idea').nth(1).scrollIntoViewIfNeeded();
     await shot('3-wall-priority-open');
     expect(await violations(phone)).toEqual([]);
-    await folds.nth(2).locator('summary').click();
+    // Back: the list again, focus on the priority just closed.
+    await wall().getByRole('button', { name: 'Усі пріоритети' }).click();
+    await expect.poll(() => phone.evaluate(() => document.activeElement?.getAttribute('data-priority'))).toBe('3');
 
-    // The search looks through every priority, and shows what it found open, under each priority.
+    // A priority with more ideas on the wall than a page: "more" brings the rest.
+    const many = [...state().ideas.values()].filter((i) => i.priorityCode === '4');
+    for (let k = 0; k < 12; k++) ok(await admin.send('paper:idea', { priorityCode: '4', title: `Ще одна ідея з паперової картки, номер ${k + 1}` }));
+    await priorities.nth(3).click();
+    await expect.poll(() => visibleTitles().then((t) => t.length)).toBe(WALL_PAGE_SIZE);
+    expect((await visibleTitles())[0]).toBe('Ще одна ідея з паперової картки, номер 12');
+    await wall().getByText(`Показано ${WALL_PAGE_SIZE} з ${many.length + 12}`).waitFor();
+    await wall().getByRole('button', { name: 'Показати ще' }).scrollIntoViewIfNeeded();
+    await shot('4-wall-more');
+    await wall().getByRole('button', { name: 'Показати ще' }).click();
+    await expect.poll(() => visibleTitles().then((t) => t.length)).toBe(many.length + 12);
+    expect(await wall().getByRole('button', { name: 'Показати ще' }).count()).toBe(0);
+    // An idea proposed while the page is read does not move it: the page offers it, on top when asked.
+    ok(await admin.send('paper:idea', { priorityCode: '4', title: 'Найсвіжіша ідея з паперової картки' }));
+    const newer = wall().getByRole('button', { name: 'Показати нові ідеї (1)' });
+    await newer.waitFor();
+    expect(await visibleTitles()).not.toContain('Найсвіжіша ідея з паперової картки');
+    await newer.scrollIntoViewIfNeeded();
+    await shot('4-wall-newer');
+    await newer.click();
+    await expect.poll(() => visibleTitles().then((t) => t[0])).toBe('Найсвіжіша ідея з паперової картки');
+    expect(await newer.count()).toBe(0);
+
+    // The search looks through the whole priority, on the server.
     const search = wall().getByRole('searchbox', { name: 'Пошук серед ідей' });
-    await search.fill('велодоріжку богунії');
-    await wall().getByText('Знайдено ідей: 1 з 100.').waitFor();
-    expect(await visibleTitles()).toEqual([titleOf(0)]);
+    await search.fill('лип богунії');
+    await wall().getByText(`Знайдено ідей: 1 з ${many.length + 13}.`).waitFor();
+    expect(await visibleTitles()).toEqual([titleOf(3)]);
     await search.fill('богунії');
-    await wall().getByText('Знайдено ідей: 10 з 100.').waitFor();
+    await wall().getByText(`Знайдено ідей: 2 з ${many.length + 13}.`).waitFor();
     const found = await visibleTitles();
-    expect(found).toHaveLength(10);
+    expect(found).toHaveLength(2);
     for (const title of found) expect(title).toContain('на Богунії');
-    // Grouped by priority: the ten projects on Богунія fall two in each priority with ideas.
-    expect(await wall().locator('section.wall-group .wall-group-title').allTextContents()).toEqual(PRIORITIES.slice(0, 5).map((p) => `${p} (2 ідеї)`));
     await search.scrollIntoViewIfNeeded();
-    await shot('4-wall-search');
+    await shot('5-wall-search');
     expect(await violations(phone)).toEqual([]);
     await search.fill('марсохід');
     await wall().getByText('Нічого не знайдено. Спробуйте інше слово.').waitFor();
-    expect(await visibleTitles()).toEqual([]);
+    await expect.poll(() => visibleTitles()).toEqual([]);
+    await search.scrollIntoViewIfNeeded();
+    await shot('6-wall-search-nothing');
     await wall().getByRole('button', { name: 'Очистити пошук' }).click();
-    await expect.poll(() => folds.count()).toBe(5);
+    await expect.poll(() => visibleTitles().then((t) => t.length)).toBe(WALL_PAGE_SIZE);
     expect(await violations(phone)).toEqual([]);
+    await wall().getByRole('button', { name: 'Усі пріоритети' }).click();
   });
 
-  it('ideas like the title being typed are suggested under it', { timeout: 60_000 }, async () => {
+  it('ideas like the title being typed are suggested under it, from the priority chosen', { timeout: 60_000 }, async () => {
     await phone.evaluate(() => window.scrollTo(0, 0));
     const title = phone.getByLabel('Назва ідеї');
     const similar = phone.locator('.similar');
+    const priority = phone.getByLabel('Пріоритет');
+    await priority.selectOption({ label: PRIORITIES[0] });
     // Too short to say anything: nothing suggested.
     await title.fill('Велодор');
+    await sleep(600);
     expect(await similar.locator('li').count()).toBe(0);
     // Not "з освітленням": lights are one word with ліхтарі now, and the square with new lamps
-    // (another priority) would be suggested too.
+    // would be suggested too.
     await title.fill('Велодоріжка з окремою смугою на Богунії');
     // Ten cards propose a cycle path, one per district: three of them are shown, with their priority.
     await similar.locator('li').first().waitFor();
     const suggested = await similar.locator('.similar-title').allTextContents();
     expect(suggested).toHaveLength(3);
     for (const t of suggested) expect(t).toContain('велодоріжку');
-    expect(PRIORITIES).toContain(await similar.locator('.similar-meta').first().textContent());
+    expect(await similar.locator('.similar-meta').first().textContent()).toBe(PRIORITIES[0]);
     await similar.getByText('Якщо це та сама ідея, подавати її вдруге не треба', { exact: false }).waitFor();
     // Read out politely, as part of the field's neighbourhood.
     expect(await similar.getAttribute('aria-live')).toBe('polite');
     await similar.evaluate((el) => el.scrollIntoView({ block: 'end' }));
-    await shot('5-suggestion');
-    // With a priority chosen, only that priority's ideas: every cycle path was proposed under the first.
-    const priority = phone.getByLabel('Пріоритет');
+    await shot('7-suggestion');
+    // Another priority: only its ideas, and every cycle path was proposed under the first.
     await priority.selectOption({ label: PRIORITIES[1] });
     await expect.poll(() => similar.locator('li').count()).toBe(0);
     await priority.selectOption({ label: PRIORITIES[0] });
     await expect.poll(() => similar.locator('li').count()).toBe(3);
-    await priority.selectOption('');
     // Something no one has proposed: the suggestions go.
     await title.fill('Планетарій для школярів у старій обсерваторії');
     await expect.poll(() => similar.locator('li').count()).toBe(0);
+    await priority.selectOption('');
     expect(await violations(phone)).toEqual([]);
   });
 
@@ -235,7 +265,7 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     expect(await title.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await phone.locator('form > .field-error').count()).toBe(0);
     await title.scrollIntoViewIfNeeded();
-    await shot('6-title-too-long');
+    await shot('8-title-too-long');
 
     await title.fill('Тінь над дитячими майданчиками на Мальованці');
     await phone.getByRole('button', { name: 'Надіслати ідею' }).click();
@@ -259,7 +289,7 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     expect(await title.inputValue()).toBe('Тінь над дитячими майданчиками на Мальованці');
     // No suggestions while editing: the idea is on the wall already.
     expect(await form.locator('.similar').count()).toBe(0);
-    await shot('7-edit-in-place');
+    await shot('9-edit-in-place');
 
     await title.fill('Тінь і навіси над дитячими майданчиками на Мальованці');
     await form.getByRole('button', { name: 'Зберегти' }).click();
@@ -288,7 +318,7 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await dialog.getByText(`Відкликати ідею «${title}»?`).waitFor();
     // Focus starts on Cancel: an Enter pressed out of habit withdraws nothing.
     expect(await dialog.getByRole('button', { name: 'Скасувати' }).evaluate((el) => el === document.activeElement)).toBe(true);
-    await shot('8-withdraw-dialog');
+    await shot('10-withdraw-dialog');
     expect(await violations(phone)).toEqual([]);
     await phone.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -347,7 +377,7 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await phone.locator('.summary').getByText('Поставлено крапок: 0 з 15.').waitFor();
     await phone.locator('.summary-priority', { hasText: 'Інклюзивне місто' }).getByText('У цьому пріоритеті немає ідей.').waitFor();
     await steps.scrollIntoViewIfNeeded();
-    await shot('9-voting-count', true);
+    await shot('11-voting-count', true);
   });
 
   it('results: jump links to each priority, "=2" for a shared rank, one’s own idea marked', { timeout: 120_000 }, async () => {
@@ -385,9 +415,9 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await card.locator('li', { hasText: titleOf(0) }).getByText('Ваша ідея').waitFor();
     expect(await card.getByText('Ваша ідея').count()).toBe(2);
     await phone.evaluate(() => window.scrollTo(0, 0));
-    await shot('10-results-top');
+    await shot('12-results-top');
     await card.locator('li').nth(1).evaluate((el) => el.scrollIntoView({ block: 'center' }));
-    await shot('10-results-ties');
+    await shot('12-results-ties');
 
     // A jump link lands on its priority's heading, in view and focused.
     await nav.getByRole('link', { name: PRIORITIES[2] }).click();
@@ -396,7 +426,7 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     const box = (await heading.boundingBox())!;
     expect(box.y).toBeGreaterThan(0);
     expect(box.y + box.height).toBeLessThan(640);
-    await shot('11-results-jumped');
+    await shot('13-results-jumped');
     // And back to the list of priorities.
     await phone.locator('section.result', { has: heading }).getByRole('link', { name: '↑ До списку пріоритетів' }).click();
     await expect.poll(async () => (await nav.boundingBox())!.y).toBeLessThan(640);
@@ -410,7 +440,7 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await card.locator('li', { hasText: OWN }).getByText('Your idea').waitFor();
     await card.getByRole('link', { name: '↑ Back to the list of priorities' }).waitFor();
     await card.locator('li', { hasText: OWN }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
-    await shot('12-results-en');
+    await shot('14-results-en');
     expect(errors).toEqual([]);
   });
 });

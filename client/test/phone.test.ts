@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceOrder, hash32, matches, mulberry32, searchable } from '../phone/order.js';
+import { deviceOrder, hash32, matches, mulberry32, searchable } from '../../shared/forum/wallOrder.js';
 import {
   connectConsole,
   joinPhone,
@@ -202,8 +202,8 @@ describe.skipIf(!haveBrowser || !built)(`the phone at 360×640 (needs ${CHROMIUM
     await shot('3-ideas-form');
     await phone.getByRole('button', { name: 'Надіслати ідею' }).click();
     await phone.getByText('Ідею збережено').waitFor();
-    // Others' ideas are folded per priority: Зелене місто opened.
-    await phone.locator('details.wall-group', { hasText: GREEN }).locator('summary').click();
+    // The wall lists the priorities: Зелене місто opened.
+    await phone.locator('button.wall-priority', { hasText: GREEN }).click();
     const martaIdea = phone.locator('.idea', { hasText: LONG[0] });
     await martaIdea.getByText('Автор: Марта').waitFor();
     // Someone who gave no name is not shown as anyone.

@@ -5,7 +5,9 @@ import type { Decision } from '../../shared/forum/errors.js';
 import { hostMayAct } from '../../shared/forum/facilitation.js';
 import type { HeldDots } from '../../shared/forum/state.js';
 import { FACILITATOR, type Actor, type ForumEvent } from '../../shared/forum/types.js';
-import type { CommandName, CommandResults, MeView, ParsedPayload } from '../../shared/protocol.js';
+import type { CommandName, CommandResults, MeView, ParsedPayload, WallIdea, WallPage } from '../../shared/protocol.js';
+import type { Idea } from '../../shared/forum/types.js';
+import type { WallWatch } from '../realtime/wallPages.js';
 import type { Admission, RefusalCause } from '../forum/admission.js';
 import { Refusal, type DoneAction, type ForumRoom } from '../forum/room.js';
 import { meView } from '../forum/views.js';
@@ -36,6 +38,14 @@ export interface HandlerServices {
   disconnectHost(hostId: string): void;
   /** The participant's view goes back in this connection's ack: the same view is not pushed to it too. */
   ackingMe(view: MeView): void;
+  /** What this phone reads of the wall of ideas. */
+  wall: {
+    /** Watches a page (null: none), and is sent it now, before the ack. */
+    watch(watch: WallWatch | null): WallPage | null;
+    ideas(ids: readonly string[]): WallIdea[];
+    /** A priority's active ideas, newest first. */
+    list(priorityCode: string): readonly Idea[];
+  };
 }
 
 export class HandlerContext {

@@ -17,6 +17,7 @@ import { rename } from './participant/rename.js';
 import { setPhase } from './phase/set.js';
 import { reveal } from './priority/reveal.js';
 import { setLanguage } from './session/setLanguage.js';
+import { similarOnWall, wallIdeas, watchWall } from './wall/watch.js';
 import { setAddressCap } from './admission/setAddressCap.js';
 import { setMode } from './admission/setMode.js';
 import { setResultsTop } from './display/setResultsTop.js';
@@ -71,6 +72,9 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'timer:set': setTimer,
   'timer:extend': extendTimer,
   'wordList:set': setWordList,
+  'wall:watch': watchWall,
+  'wall:ideas': wallIdeas,
+  'wall:similar': similarOnWall,
   'dot:place': place,
   'dot:remove': remove,
   'forum:setStructure': setStructure,

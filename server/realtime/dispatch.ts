@@ -24,7 +24,7 @@ export const FLOOD_CUTOFF = 200;
 export const FLOOD_WINDOW_MS = 10_000;
 
 /** Commands an archived forum still takes: none of them changes it. */
-const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['session:setLanguage', 'export:grant', 'facilitator:rotateKey']);
+const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['session:setLanguage', 'wall:watch', 'wall:ideas', 'wall:similar', 'export:grant', 'facilitator:rotateKey']);
 
 export interface DispatchDeps {
   room: ForumRoom;

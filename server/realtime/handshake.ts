@@ -128,10 +128,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
       };
       const token = data.token;
       if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
-      if (role === 'phone') {
-        if (data.wall) session.wall = data.wall;
-        session.gz = data.gz === true;
-      }
+      if (role === 'phone' && data.gz === true) session.gz = true;
       socket.data.session = session;
       next();
     }

@@ -1,18 +1,18 @@
-// Pushing changes out, coalesced. Phones get their own view and notices at once; the wall of ideas
-// at most once per `ideaPatchMs`, so a burst of edits reaches each phone as one patch whatever
-// the sender does, and within a budget of bytes a second whatever the number of senders
-// (wallPace.ts). The projector and the console are sent again at most every `displayThrottleMs`
+// Pushing changes out, coalesced. Phones get their own view and notices at once; the counts of
+// ideas per priority and the page of the wall each phone watches at most once per `ideaPatchMs`,
+// so a burst of edits reaches each phone as one change whatever the sender does, and within a
+// budget of bytes a second per phone whatever the number of senders (wallPages.ts). The projector and the console are sent again at most every `displayThrottleMs`
 // (a large forum's console less often: see throttled), and at each change of the hall's join code.
 
 import { t, type MessageKey } from '../../shared/i18n/all.js';
 import type { Admission } from '../forum/admission.js';
 import type { ForumRoom } from '../forum/room.js';
 import { meView, phoneResults, phoneView, screenView } from '../forum/views.js';
-import type { MeView, Notice, PhoneResult, ScreenView } from '../../shared/protocol.js';
+import type { MeView, Notice, PhoneResult, ScreenView, WallPage } from '../../shared/protocol.js';
 import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
-import { patchBytes, type IdeaWall } from './wall.js';
-import { WALL_BUDGET, WallPace, type WallBudget } from './wallPace.js';
+import { WALL_BUDGET, type WallBudget } from './wallPace.js';
+import { WallPages, type WallWatch } from './wallPages.js';
 import type { AppNamespace } from './connection.js';
 import { participantRoom, PHONES, SCREENS } from './rooms.js';
 
@@ -22,8 +22,6 @@ export const DISPLAY_THROTTLE_MS = 200;
 export const IDEA_PATCH_MS = 1000;
 /** How long one turn of the event loop may spend sending phones their own views and notices. */
 const PHONES_TURN_MS = 10;
-/** A short card's bytes in a patch: a change is not looked at before the budget holds that much. */
-const SMALL_IDEA_BYTES = 256;
 
 export interface PushOptions {
   displayThrottleMs?: number;
@@ -32,11 +30,11 @@ export interface PushOptions {
   /** How long one turn may spend sending phones their own views and notices (PHONES_TURN_MS by default). */
   phonesTurnMs?: number;
   ideaPatchMs?: number;
-  /** The wall's pacing other than the default (WALL_BUDGET). */
+  /** Each phone's page's pacing other than the default (WALL_BUDGET). */
   wallBudget?: Partial<WallBudget>;
 }
 
-export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admission, consoles: ConsoleViews, wall: IdeaWall, options: PushOptions = {}) {
+export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admission, consoles: ConsoleViews, options: PushOptions = {}) {
   const displayThrottleMs = options.displayThrottleMs ?? DISPLAY_THROTTLE_MS;
   const ideaPatchMs = options.ideaPatchMs ?? IDEA_PATCH_MS;
   const phonesTurnMs = options.phonesTurnMs ?? PHONES_TURN_MS;
@@ -52,7 +50,9 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     if (!entry) waiting.set(participantId, (entry = { me: false, notices: [] }));
     return entry;
   };
-  const pace = new WallPace({ ...WALL_BUDGET, ...options.wallBudget }, Date.now());
+  const pages = new WallPages(room, { ...WALL_BUDGET, ...options.wallBudget });
+  /** The counts as last sent to every phone. */
+  let countsSent: Record<string, number> = {};
   // Participants whose view goes back in an ack, by the connection that sent the action: a dot's
   // `me` reaches the phone once, not twice. Only when the view pushed would be the same view.
   const acking = new Map<string, { socketId: string; view: MeView }>();
@@ -70,7 +70,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     ideaTimer = setTimeout(flushIdeas, Math.max(0, at - Date.now()));
   };
 
-  /** Sends what the budget allows of the waiting ideas, and looks again when the rest may go. */
+  /** Sends the counts if they changed, and each phone what its budget allows of its page's changes; looks again when the rest may go. */
   function flushIdeas() {
     if (ideaTimer) clearTimeout(ideaTimer);
     ideaTimer = null;
@@ -85,16 +85,31 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     flushIdeasStored();
   }
 
+  /** A page to a phone, acked by it: the next change to its page waits for that. */
+  const sendPage = (socketId: string, page: WallPage) =>
+    io.sockets.get(socketId)?.emit('wall:page', page, () => {
+      if (pages.received(socketId)) scheduleIdeas(Math.max(Date.now(), lastIdeas + ideaPatchMs));
+    });
+
   function flushIdeasStored() {
     ideasWait = false;
     const now = Date.now();
     lastIdeas = now;
-    const { ids, next } = pace.take(now, wall.patchOverhead(), wall.entries);
-    const patch = wall.patch(ids);
-    if (patch) {
-      pace.spent(patchBytes(patch));
-      io.to(PHONES).emit('ideas:patch', patch);
-    }
+    // Only the counts that changed: a new idea changes one of them.
+    const counts = pages.counts();
+    const changed = Object.fromEntries(Object.entries(counts).filter(([code, n]) => countsSent[code] !== n));
+    countsSent = counts;
+    if (Object.keys(changed).length > 0) io.to(PHONES).emit('wall:counts', changed);
+    flushPages(now);
+  }
+
+  /** The phones' pages, a slice of time per turn; the rest in the next turn, once nothing waits for the store. */
+  let pagesLater: NodeJS.Immediate | null = null;
+  function flushPages(now = Date.now()) {
+    if (pagesLater) clearImmediate(pagesLater);
+    pagesLater = null;
+    const { next, more } = pages.flush(now, sendPage, PHONES_TURN_MS);
+    if (more) pagesLater = setImmediate(() => (room.pendingCount > 0 ? room.afterFlush(() => flushPages()) : flushPages()));
     if (next !== null) scheduleIdeas(Math.max(next, now + ideaPatchMs));
   }
 
@@ -207,17 +222,16 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
 
   const unsubscribe = room.onChange((effects) => {
     pending.forum ||= effects.forum;
-    const now = Date.now();
-    // A new phase (review after ideas) shows the wall as it is: what the slow lane held goes too.
-    if (effects.phase) pace.release(now);
+    // A new phase may order the pages another way (voting: each phone's own order).
+    if (effects.phase) pages.phaseChanged(Date.now());
     // Once a priority is revealed, anything may change its ranking (a paper card's dots, a merge).
     pending.results ||= room.state.revealed.length > 0;
-    for (const id of effects.ideas) pace.changed(id, now);
+    if (effects.ideas.size > 0) pages.changed(effects.ideas);
     for (const id of effects.me) waitingFor(id).me = true;
     for (const { participantId, notice } of effects.notices) waitingFor(participantId).notices.push(notice);
     if (effects.forum || pending.results || waiting.size > 0) phoneFlush ??= setImmediate(flushPhones);
-    // Sooner than a look already planned for ideas the budget or the slow lane held: this one may go.
-    if (effects.ideas.size > 0) scheduleIdeas(Math.max(lastIdeas + ideaPatchMs, pace.readyAt(now, wall.patchOverhead() + SMALL_IDEA_BYTES)));
+    // Sooner than a look already planned for pages the budget held: this change may go.
+    if (effects.ideas.size > 0 || effects.phase) scheduleIdeas(lastIdeas + ideaPatchMs);
     scheduleDisplays(effects.forum);
   });
 
@@ -243,6 +257,20 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     ackingMe(socketId: string, view: MeView) {
       acking.set(view.participantId, { socketId, view });
     },
+    /** A phone asks for a page of the wall (null: none): it is sent what it asked for at once. */
+    watchWall(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, gz: boolean): WallPage | null {
+      const page = pages.watch(socketId, watch, participantId, Date.now(), gz);
+      if (page) sendPage(socketId, page);
+      return page;
+    },
+    /** A phone's connection closed. */
+    forgetPhone: (socketId: string) => pages.forget(socketId),
+    /** The counts of ideas per priority a phone that connects is sent. */
+    wallCounts: () => pages.counts(),
+    /** Ideas by id, as on the wall. */
+    wallIdeas: (ids: readonly string[]) => pages.ideas(ids),
+    /** A priority's active ideas, newest first. */
+    wallList: (priorityCode: string) => pages.list(priorityCode),
     /** The revealed results a phone that connects is sent. */
     phoneResults: (): PhoneResult[] => resultsNow().list,
     /** The projector's whole view at its current version, for a projector that connects or resyncs. */
@@ -256,6 +284,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       unsubscribe();
       unflushed();
       if (phoneFlush) clearImmediate(phoneFlush);
+      if (pagesLater) clearImmediate(pagesLater);
       if (ideaTimer) clearTimeout(ideaTimer);
       screensSender.close();
       consolesSender.close();

@@ -1,7 +1,7 @@
 // What the server knows about one connection: who it is, where it comes from, which language it
 // speaks, and how much of its command budget it has spent.
 
-import type { Lang, Role, WallHeld } from '../../shared/protocol.js';
+import type { Lang, Role } from '../../shared/protocol.js';
 import type { Bucket } from './limits.js';
 
 export interface Session {
@@ -20,8 +20,7 @@ export interface Session {
   waitingFor?: string;
   /** This connection's wrong join codes, made at its first wrong one. */
   wrongCodes?: Bucket;
-  /** A phone's wall of ideas as it connected (its version), and whether it unpacks a gzipped one. */
-  wall?: WallHeld;
+  /** A phone that unpacks a gzipped page of the wall. */
   gz?: boolean;
   /** Commands refused for going too fast in the current window; a connection that keeps on is cut. */
   limited: { count: number; since: number };

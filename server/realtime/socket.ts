@@ -19,7 +19,6 @@ import { startPushing, type PushOptions } from './push.js';
 import { HOSTS, hostRoom, participantRoom, PHONES, SCREENS, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
 import type { Ack } from '../../shared/protocol.js';
-import { IdeaWall } from './wall.js';
 
 /** Projectors opened with the display key, not the facilitator's: a new display key disconnects them. */
 const SCREEN_KEY_HOLDERS = 'screens:by-key';
@@ -49,8 +48,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
   const open = new OpenConnections();
   io.use(handshake(deps, open));
   const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates, deps.push?.consoleRowsPerPart);
-  const wall = new IdeaWall(room, (participantId) => deps.limits.ideaChanges.spent(participantId));
-  const pushing = startPushing(io, room, admission, consoles, wall, deps.push);
+  const pushing = startPushing(io, room, admission, consoles, deps.push);
 
   /** The connections bound to a participant. */
   const socketsOf = (participantId: string): AppSocket[] =>
@@ -127,6 +125,11 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         return admission.screenUrl();
       },
       ackingMe: (view) => pushing.ackingMe(socket.id, view),
+      wall: {
+        watch: (watch) => pushing.watchWall(socket.id, watch, () => socket.data.session.participantId, socket.data.session.gz === true),
+        ideas: (ids) => pushing.wallIdeas(ids),
+        list: (priorityCode) => pushing.wallList(priorityCode),
+      },
       disconnectHost(hostId) {
         // After the ack: the revoked host's consoles reconnect, and are refused.
         setImmediate(() => io.in(hostRoom(hostId)).disconnectSockets(true));
@@ -155,9 +158,8 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         // with none, and none is ever taken back), no patch to a wall that is up to date.
         const results = pushing.phoneResults();
         if (results.length > 0) socket.emit('results', results);
-        const ideas = wall.forPhone(session.wall, session.gz === true);
-        if (ideas?.event === 'ideas:all') socket.emit('ideas:all', ideas.data);
-        else if (ideas) socket.emit('ideas:patch', ideas.data);
+        // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
+        socket.emit('wall:counts', pushing.wallCounts());
         socket.emit('me', session.participantId ? meView(room.shown.state, session.participantId) : null);
       });
     } else {
@@ -185,6 +187,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       open.closed(session.address);
       // The facilitator sees who of the hosts is connected.
       if (session.role === 'host') pushing.refreshDisplays();
+      if (session.role === 'phone') pushing.forgetPhone(socket.id);
       if (session.participantId) room.disconnected(session.participantId);
     });
 

@@ -63,6 +63,8 @@ describe('facilitation, end to end', () => {
     ivan = await joinPhone(server, 'Іван');
     watcher = await joinPhone(server, 'Спостерігач');
     ok(await admin.send('forum:setRules', { rules: { ideasPerParticipant: 5, dotsPerPriority: 4, maxDotsPerIdea: 2 } }));
+    // These phones have priority 1's wall open.
+    for (const p of [olena, anna, watcher]) ok(await p.send('wall:watch', { priorityCode: '1', query: '', pages: 1 }));
   });
   afterAll(async () => {
     for (const c of [...phones(), admin, screen, host, wholeHost]) c?.close();
@@ -92,7 +94,8 @@ describe('facilitation, end to end', () => {
     expect(flagged(view, id.rude)).toEqual(['мудак']);
     expect(flagged(view, id.lights)).toEqual([]);
     expect(view.ideas.find((i) => i.id === id.rude)!.status).toBe('active');
-    await anna.next<Patch>('ideas:patch', (p) => p.upserts.some((u) => u.id === id.rude), watching);
+    ok(await anna.send('wall:watch', { priorityCode: '1', query: '', pages: 1 }));
+    await anna.next<Patch>('wall:page', (p) => p.upserts.some((u) => u.id === id.rude), watching);
 
     // The facilitator's own list replaces it.
     expect(ok(await admin.send('wordList:set', { words: ['  Смітник ', 'СМІТНИК', ''] }))).toEqual({ words: ['смітник'] });
@@ -158,7 +161,8 @@ describe('facilitation, end to end', () => {
     // The facilitator types in a card too; both go on the wall, with no participant behind them.
     const watching = anna.mark();
     id.paper = ok(await admin.send('paper:idea', { priorityCode: '1', title: 'Пандус до ЦНАПу', author: 'Ганна Петрівна' })).ideaId;
-    await anna.next<Patch>('ideas:patch', (p) => p.upserts.some((u) => u.id === id.paper && u.title === 'Пандус до ЦНАПу'), watching);
+    ok(await anna.send('wall:watch', { priorityCode: '1', query: '', pages: 1 }));
+    await anna.next<Patch>('wall:page', (p) => p.upserts.some((u) => u.id === id.paper && u.title === 'Пандус до ЦНАПу'), watching);
 
     expect(refused(await host.send('idea:hide', { ideaId: id.cowork, reason: 'Не та тема' }))).toBe('OUT_OF_SCOPE');
     expect(refused(await host.send('idea:correct', { ideaId: id.cowork, title: 'Інше' }))).toBe('OUT_OF_SCOPE');
@@ -227,7 +231,7 @@ describe('facilitation, end to end', () => {
     expect(markoMerged).toMatchObject({ params: { title: 'Зробити велосипедну доріжку по Київській', into } });
     expect(markoMe.ideas.find((i) => i.id === id.bikeToo)!.status).toBe('merged');
     // The others' walls lose the merged idea; the watcher had no dots and is told nothing.
-    await Promise.all([watcher, olena].map((p) => p.next<Patch>('ideas:patch', (x) => x.removed.includes(id.bikeToo), mark(p))));
+    await Promise.all([watcher, olena].map((p) => p.next<Patch>('wall:page', (x) => x.removed.includes(id.bikeToo), mark(p))));
     expect(watcher.received.slice(mark(watcher)).some((r) => r.event === 'notice')).toBe(false);
 
     const view = await admin.next<ConsoleView>('console', (v) => v.merges.length === 1);
@@ -246,7 +250,7 @@ describe('facilitation, end to end', () => {
     ]);
     await Promise.all([
       ...[anna, ivan, marko].map((p) => p.next<Notice>('notice', (n) => n.code === 'MERGE_UNDONE' && n.params?.into === into, again[p.me.participantId])),
-      watcher.next<Patch>('ideas:patch', (x) => x.upserts.some((u) => u.id === id.bikeToo), again[watcher.me.participantId]),
+      watcher.next<Patch>('wall:page', (x) => x.upserts.some((u) => u.id === id.bikeToo), again[watcher.me.participantId]),
     ]);
     expect(annaBack.dots).toEqual(dotsBefore.anna);
     expect(ivanBack.dots).toEqual(dotsBefore.ivan);

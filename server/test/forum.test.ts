@@ -55,11 +55,13 @@ describe('a whole forum, end to end', () => {
     const others = phones.slice(1);
     const marks = others.map((p) => p.mark());
     const first = ok(await phones[0].send('idea:submit', { priorityCode: '5', goalCode: '5.4', title: 'Сквер біля річки', description: 'Лавки й дерева', place: 'Набережна' }));
+    // The others open priority 5's wall.
+    for (const p of others) ok(await p.send('wall:watch', { priorityCode: '5', query: '', pages: 1 }));
     expect(first.me.ideas).toHaveLength(1);
     expect(first.me.ideas[0]).toMatchObject({ id: first.ideaId, priorityCode: '5', goalCode: '5.4', status: 'active' });
     await Promise.all(
       others.map((p, i) =>
-        p.next<{ upserts: PublicIdea[] }>('ideas:patch', (x) => x.upserts.some((u) => u.id === first.ideaId && u.title === 'Сквер біля річки'), marks[i]),
+        p.next<{ upserts: PublicIdea[] }>('wall:page', (x) => x.upserts.some((u) => u.id === first.ideaId && u.title === 'Сквер біля річки'), marks[i]),
       ),
     );
     ideaIds.push([first.ideaId]);
@@ -83,7 +85,7 @@ describe('a whole forum, end to end', () => {
     const mark = phones[5].mark();
     const renamed = ok(await phones[0].send('participant:rename', { name: '  Марта  ' }));
     expect(renamed.me.name).toBe('Марта');
-    const patch = await phones[5].next<{ upserts: PublicIdea[] }>('ideas:patch', (x) => x.upserts.some((u) => u.authorName === 'Марта'), mark);
+    const patch = await phones[5].next<{ upserts: PublicIdea[] }>('wall:page', (x) => x.upserts.some((u) => u.authorName === 'Марта'), mark);
     expect(patch.upserts.map((u) => u.id)).toEqual(ideaIds[0]);
     expect(refused(await phones[0].send('participant:rename', { name: 'М'.repeat(61) }))).toBe('TEXT_TOO_LONG');
   });
@@ -93,10 +95,11 @@ describe('a whole forum, end to end', () => {
     expect(refused(await phones[3].send('idea:edit', { ideaId, title: 'Чужа правка' }))).toBe('NOT_AUTHOR');
     const edited = ok(await phones[2].send('idea:edit', { ideaId, title: 'Ідея 2, уточнена', place: 'Центр' }));
     expect(edited.me.ideas[0]).toMatchObject({ title: 'Ідея 2, уточнена', place: 'Центр' });
+    ok(await phones[7].send('wall:watch', { priorityCode: '4', query: '', pages: 1 }));
     const mark = phones[7].mark();
     const [withdrawnId] = ideaIds[4];
     ok(await phones[4].send('idea:withdraw', { ideaId: withdrawnId }));
-    await phones[7].next<{ removed: string[] }>('ideas:patch', (x) => x.removed.includes(withdrawnId), mark);
+    await phones[7].next<{ removed: string[] }>('wall:page', (x) => x.removed.includes(withdrawnId), mark);
     ideaIds[4] = [];
   });
 

@@ -133,7 +133,11 @@ export function connect(url: string, auth: Partial<Handshake> & { role: Handshak
   // so every test that reads views checks the patches too. A patch that does not fit the version
   // held is recorded as `patch:mismatch`, and the whole view asked for again, as the pages do.
   const views = { console: new HeldView<object>(), screen: new HeldView<object>() };
-  socket.onAny((event: string, ...args: unknown[]) => {
+  socket.onAny((event: string, ...given: unknown[]) => {
+    // A message the server asks to be acked (a page of the wall) is acked as it arrives, as the pages do.
+    const ack = given.at(-1);
+    const args = typeof ack === 'function' ? given.slice(0, -1) : given;
+    if (typeof ack === 'function') (ack as () => void)();
     received.push({ event, args });
     if (event === 'console' || event === 'screen') views[event].whole(args[0] as object, Number(args[1] ?? 0));
     const stream = event === 'console:patch' ? 'console' : event === 'screen:patch' ? 'screen' : null;

@@ -51,6 +51,15 @@ describe(`the load driver, ${PHONES} phones`, () => {
     // Each phone's removal, caught in the drop, was done once whether or not it had arrived; its dot went back.
     expect(storm.steps[0]).toMatchObject({ sent: 2 * PHONES, ok: 2 * PHONES, timeouts: 0, refused: {} });
     expect(storm.check).toMatchObject({ acked: PHONES * 3 * run.priorities, lost: 0, doubled: 0, unsettled: 0 });
+
+    // The bytes every phone read, per part of the evening: each phone read something in each, and
+    // the whole is the sum of the phones'.
+    expect(run.air?.map((a) => a.part)).toEqual(['join', 'ideas', 'voting', 'storm', 'results']);
+    for (const a of run.air!) {
+      expect(a.p50, a.part).toBeGreaterThan(0);
+      expect(a.max).toBeGreaterThanOrEqual(a.p95);
+      expect(a.total).toBeGreaterThanOrEqual(a.max * 1);
+    }
   }, 120_000);
 
   it('a closed loop of dots, as fast as the acks come: nothing lost or doubled', async () => {

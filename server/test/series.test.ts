@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForumEvent } from '../../shared/forum/types.js';
-import type { Ack, ConsoleView, ForumsView, ListCommandName, ListCommandPayload, ListCommandResults, IdeasAll } from '../../shared/protocol.js';
+import type { Ack, ConsoleView, ForumsView, ListCommandName, ListCommandPayload, ListCommandResults, WallPage } from '../../shared/protocol.js';
 import { SCHEMA_VERSION } from '../db/sqlite.js';
 import type { ExportResults } from '../http/export.js';
 import { connect, connectConsole, joinPhone, ok, refused, startTestServer, tempDir, type TestClient, type TestPhone, type TestServer } from './harness.js';
@@ -221,7 +221,8 @@ describe('a series of forums on one server', () => {
 
     const admin = keep(await connectConsole(vote));
     const voter = keep(await joinPhone(vote, 'Мешканка міста'));
-    const wall = (await voter.next<IdeasAll>('ideas:all')).ideas!;
+    ok(await voter.send('wall:watch', { priorityCode: square.priorityCode, query: '', pages: 1 }));
+    const wall = (await voter.next<WallPage>('wall:page')).upserts;
     expect(wall.map((i) => i.authorName)).toContain('Петро з першого');
     expect(refused(await voter.send('idea:submit', { priorityCode: '1', title: 'Нова ідея', description: '', place: '' }))).toBe('WRONG_PHASE');
     expect(refused(await admin.send('phase:set', { to: 'ideas' }))).toBe('BAD_TRANSITION');

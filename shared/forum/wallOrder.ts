@@ -1,9 +1,10 @@
-// The order a phone lists a priority's ideas in when voting, and the search over ideas (the
-// wall's and voting's). Pure, so the tests check it without a browser.
+// The order of a priority's ideas on the wall (newest first while ideas are proposed, a device's
+// own while voting), and the search over them. Pure and shared: the server pages and searches the
+// wall (server/realtime/wallPages.ts), the phone keeps what it is sent in the same order.
 //
 // Every device sees each priority's ideas in an order of its own, so that no idea wins dots for
-// being first on every phone. The order comes from the device token, so it stays put across
-// reloads. Each idea gets its own random key (hash of token, priority and idea id, through
+// being first on every phone. The order comes from the participant's id, so it stays put across
+// reloads. Each idea gets its own random key (hash of participant, priority and idea id, through
 // mulberry32) and the list is sorted by it: an idea that appears later (restored by a moderator)
 // slots in somewhere without moving the others relative to each other, which a Fisher-Yates shuffle
 // of the whole list would not do.
@@ -30,12 +31,32 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** The items in this device's order for this priority. Deterministic: same token, same order. */
-export function deviceOrder<T extends { id: string }>(items: readonly T[], token: string, priorityCode: string): T[] {
-  const keyed = items.map((item) => ({ item, key: mulberry32(hash32(`${token}|${priorityCode}|${item.id}`))() }));
+/**
+ * An idea's place in a device's order of a priority: the list is sorted by it. The hash of the
+ * seed and priority and the idea's own are mixed by mulberry32, so that the server, ordering a
+ * priority of a thousand ideas for each of thousands of phones, hashes each idea's id once.
+ */
+export const deviceKey = (seed: string, priorityCode: string, ideaId: string): number => keyFrom(orderSeed(seed, priorityCode), hash32(ideaId));
+
+/** The part of a device's key that comes from the device and the priority. */
+export const orderSeed = (seed: string, priorityCode: string): number => hash32(`${seed}|${priorityCode}`);
+
+/** A device's key of an idea from the order's seed and the hash of the idea's id. */
+export const keyFrom = (orderSeed: number, ideaHash: number): number => mulberry32((orderSeed ^ ideaHash) >>> 0)();
+
+/**
+ * The items in this device's order for this priority. Deterministic: same seed, same order. The
+ * seed is the participant's id: the server pages the wall in the same order (wallPages.ts).
+ */
+export function deviceOrder<T extends { id: string }>(items: readonly T[], seed: string, priorityCode: string): T[] {
+  const keyed = items.map((item) => ({ item, key: deviceKey(seed, priorityCode, item.id) }));
   keyed.sort((a, b) => a.key - b.key || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
   return keyed.map((k) => k.item);
 }
+
+/** Newest first; ideas of the same millisecond by id. */
+export const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): number =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** A list this short is read at a glance; a search box above it would only be in the way. */
 export const SEARCH_FROM = 6;

@@ -1,11 +1,19 @@
 // Ideas already on the wall that look like the one being typed, so that a resident sees before
 // sending that it may be there already. The same measure as the console's duplicate suggestions
-// (shared/forum/similarity.ts), run here on the ideas this phone already holds: nothing is asked
-// of the server while typing.
+// (shared/forum/similarity.ts), run by the server over the chosen priority's ideas (wall:similar):
+// a phone holds only the page it opened.
 
-import { fingerprint, fingerprintScores, type IdeaFingerprint } from '../../shared/forum/similarity.js';
-import { textLength } from '../../shared/forum/text.js';
-import type { PublicIdea } from '../../shared/protocol.js';
+import { fingerprint, fingerprintScores, type IdeaFingerprint } from './similarity.js';
+import { textLength } from './text.js';
+
+/** What the measure reads of an idea. */
+interface SuggestedIdea {
+  id: string;
+  priorityCode: string;
+  title: string;
+  description: string;
+  place: string;
+}
 
 /**
  * The score from which an idea is suggested. On data/test/duplicate-ideas-uk.json, a card's title
@@ -20,9 +28,9 @@ export const SUGGEST_MAX = 3;
 /** A title shorter than this says too little to compare ("Парк" is like every park). */
 export const SUGGEST_AFTER_CHARS = 8;
 
-// Computed once per idea as it arrives: a patch replaces only the ideas it changed.
-const prints = new WeakMap<PublicIdea, IdeaFingerprint>();
-const printOf = (idea: PublicIdea): IdeaFingerprint => {
+// Computed once per idea as it is: a change of an idea makes a new object.
+const prints = new WeakMap<SuggestedIdea, IdeaFingerprint>();
+const printOf = (idea: SuggestedIdea): IdeaFingerprint => {
   let print = prints.get(idea);
   if (!print) prints.set(idea, (print = fingerprint(idea)));
   return print;
@@ -33,17 +41,17 @@ const printOf = (idea: PublicIdea): IdeaFingerprint => {
  * others, when measuring). Once a priority is chosen, only its ideas: duplicates are merged within
  * a priority, and another's ideas sharing a street or a word would only crowd the list.
  */
-export function similarIdeas(
+export function similarIdeas<I extends SuggestedIdea>(
   draft: { priorityCode: string; title: string; description: string; place: string },
-  ideas: readonly PublicIdea[],
+  ideas: readonly I[],
   skip?: string,
-): PublicIdea[] {
+): I[] {
   if (textLength(draft.title.trim()) < SUGGEST_AFTER_CHARS) return [];
   const typed = fingerprint({ id: '', ...draft });
   // The same project at another place is shown too: the resident may back that one, or see that
   // theirs is another. So the list goes by the higher of the two scores, which is the project's
   // but for a nudge up at the same place.
-  const scored: { idea: PublicIdea; score: number }[] = [];
+  const scored: { idea: I; score: number }[] = [];
   for (const idea of ideas) {
     if (idea.id === skip || (draft.priorityCode && idea.priorityCode !== draft.priorityCode)) continue;
     const { duplicate, theme } = fingerprintScores(typed, printOf(idea));
