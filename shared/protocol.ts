@@ -9,6 +9,7 @@ import type { CityBallot, CityVote } from './city/vote.js';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
 import type { AdmissionMode, Display, IdentityMethod, IdeaStatus, JoinBurst, ModerationEntry, Phase, Priority, Rules, Structure, Timer } from './forum/types.js';
 import { ADMISSION_MODES, IDENTITY_METHODS, PHASES } from './forum/types.js';
+import { WALL_MAX_PAGES } from './forum/wallOrder.js';
 
 export { FORUM_QUERY, PROTOCOL_VERSION } from './version.js';
 
@@ -423,10 +424,6 @@ export interface WallIdea extends PublicIdea {
   at: number;
 }
 
-/** Pages of the wall hold this many ideas; a phone asks for more a page at a time. */
-export const WALL_PAGE_SIZE = 20;
-/** The most pages a phone may hold of one priority's wall. */
-export const WALL_MAX_PAGES = 50;
 
 /**
  * A phone's page of the wall: the first ideas of the priority it opened (matching its search), in

@@ -4,7 +4,8 @@
 // already on the wall most like it, so a resident can check before posting.
 
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { WALL_MAX_PAGES, type PhoneForumInfo, type MeView, type PublicIdea, type WallIdea } from '../../shared/protocol.js';
+import type { PhoneForumInfo, MeView, PublicIdea, WallIdea } from '../../shared/protocol.js';
+import { WALL_MAX_PAGES } from '../../shared/forum/wallOrder.js';
 import { SUGGEST_AFTER_CHARS } from '../../shared/forum/suggest.js';
 import { textLength } from '../../shared/forum/text.js';
 import { send } from '../lib/connection.js';

@@ -15,7 +15,8 @@
 import { gzipSync } from 'node:zlib';
 import type { Idea } from '../../shared/forum/types.js';
 import { hash32, keyFrom, newestFirst, orderSeed, searchable } from '../../shared/forum/wallOrder.js';
-import { WALL_PAGE_SIZE, type WallIdea, type WallPage } from '../../shared/protocol.js';
+import type { WallIdea, WallPage } from '../../shared/protocol.js';
+import { WALL_PAGE_SIZE } from '../../shared/forum/wallOrder.js';
 import type { ForumRoom } from '../forum/room.js';
 import { publicIdea } from '../forum/views.js';
 import { wireBytes, type WallBudget } from './wallPace.js';

@@ -6,7 +6,8 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceOrder } from '../../shared/forum/wallOrder.js';
-import { WALL_PAGE_SIZE, type WallIdea, type WallPage } from '../../shared/protocol.js';
+import type { WallIdea, WallPage } from '../../shared/protocol.js';
+import { WALL_PAGE_SIZE } from '../../shared/forum/wallOrder.js';
 import { configFromEnv } from '../main.js';
 import { wireBytes } from '../realtime/wallPace.js';
 import { connect, connectConsole, joinPhone, ok, refused, startTestServer, type TestClient, type TestPhone, type TestServer } from './harness.js';

@@ -9,6 +9,14 @@
 // slots in somewhere without moving the others relative to each other, which a Fisher-Yates shuffle
 // of the whole list would not do.
 
+/** Pages of the wall hold this many ideas; a phone asks for more a page at a time. */
+export const WALL_PAGE_SIZE = 20;
+/**
+ * The most pages a phone may hold of one priority's wall. Here rather than beside the protocol's
+ * schemas, so that the phone reads it without loading the schema library.
+ */
+export const WALL_MAX_PAGES = 50;
+
 /** FNV-1a over the UTF-16 code units, 32 bits: small and good enough to seed a generator. */
 export function hash32(text: string): number {
   let h = 0x811c9dc5;
