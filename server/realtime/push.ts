@@ -252,6 +252,25 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
   };
   scheduleRotation();
 
+  // The console's joins per minute (the last ten) slide with the clock, not on an event: the
+  // consoles are sent again at each minute while a join of the last ten minutes is in them, or they
+  // would keep a window of minutes gone by until the next change.
+  let minuteTimer: NodeJS.Timeout | null = null;
+  const scheduleMinute = () => {
+    minuteTimer = setTimeout(() => {
+      const since = (Math.floor(Date.now() / 60_000) - 10) * 60_000;
+      for (const p of room.state.participants.values()) {
+        if (p.joinedAt >= since) {
+          consolesSender.schedule(false);
+          break;
+        }
+      }
+      scheduleMinute();
+    }, 60_000 - (Date.now() % 60_000) + 5);
+    minuteTimer.unref();
+  };
+  scheduleMinute();
+
   return {
     /** A connection's ack will carry `view`: until the next push to phones, it need not be pushed the same. */
     ackingMe(socketId: string, view: MeView) {
@@ -289,6 +308,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       screensSender.close();
       consolesSender.close();
       if (rotationTimer) clearTimeout(rotationTimer);
+      if (minuteTimer) clearTimeout(minuteTimer);
     },
   };
 }
