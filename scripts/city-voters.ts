@@ -105,7 +105,11 @@ export async function runVoters(plan: VoterPlan): Promise<VoterFigures> {
       reconnectionDelayMax: 3000,
       localAddress: phoneAddress(index),
     } as Parameters<typeof io>[1]);
-    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => refuse(`connect: ${err.data?.code ?? err.message}`));
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      refuse(`connect: ${err.data?.code ?? err.message}`);
+      // As the pages do: a forum held by another process is tried again (Socket.IO does not, after a refusal).
+      if (err.data?.code === 'FORUM_ELSEWHERE') setTimeout(() => socket.connect(), 1000 * (1 + Math.random()));
+    });
     try {
       const t0 = performance.now();
       const joined = await until(socket, 'participant:join', { code: plan.code, name: '', token });

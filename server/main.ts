@@ -589,6 +589,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       nsp,
       router,
       connections: () => nsp.sockets.size,
+      // Their transports closed, not the sockets: a socket ended by the server is not reconnected
+      // by Socket.IO's client, a lost transport is, through the proxy to where the forum went.
+      dropConnections() {
+        for (const socket of nsp.sockets.values()) socket.conn.close();
+      },
       close() {
         realtime.close();
         duplicates.close();
@@ -629,6 +634,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       lease: config.lease ?? pgLease ?? new FileLease(lock),
       onDemand: config.loadForums === 'on-demand' ? { idleMs: config.idleUnloadMs ?? IDLE_UNLOAD_MS_DEFAULT } : undefined,
       onUnloaded: (forum) => log.info({ forum: forum.slug }, 'idle forum closed'),
+      onHandedBack: (forum, why) =>
+        log.info({ forum: forum.slug, why }, why === 'stale' ? 'forum closed: another process wrote to it while this one had lost its lock; opened again from the log on its next use' : 'forum let go to the process the proxy sends it to; its connections closed to reconnect there'),
       onSummaryFailed: (forum, err) => log.warn({ forum: forum.slug, err: (err as Error)?.message }, 'the forum list’s summary of a forum was not stored: tried again later'),
       onElsewhere: (forum) => log.warn({ forum: forum.slug }, 'forum not opened: another server process holds its lease'),
       onSnapshot: (loaded, outcome) => {

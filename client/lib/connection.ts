@@ -64,6 +64,15 @@ export function connect(role: Role, extra: () => Partial<Handshake> = () => ({})
       setTimeout(() => socket?.connect(), wait);
       return;
     }
+    if (code === 'FORUM_ELSEWHERE') {
+      // Another server process holds the forum (several behind a proxy): it is being handed to the
+      // one this connection reached, or the proxy is about to send the connection there. The
+      // refusal is shown until a try gets through, one every second or two (Socket.IO does not
+      // try again after a refusal).
+      useConnection.setState({ status: 'offline', refused: err.data });
+      setTimeout(() => socket?.connect(), 1000 * (1 + Math.random()));
+      return;
+    }
     if (code) {
       // A refusal, not a network fault: trying again would only be refused again.
       useConnection.setState({ status: 'offline', refused: err.data });

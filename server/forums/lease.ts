@@ -1,7 +1,8 @@
 // Who may write a forum: one owner at a time. A server process asks for a forum's lease before it
 // opens the forum's room and gives it back when it closes the room; a lease taken from it (another
 // process took the forum over) is told to its listeners, and the forum's room then refuses every
-// change (FORUM_ELSEWHERE) so that nothing is acknowledged that the new owner would not see.
+// change (FORUM_ELSEWHERE) so that nothing is acknowledged that the new owner would not see; a
+// forum opened on demand is then closed, its connections with it, to reconnect where it is served.
 //
 // SQLite (FileLease): the writer lock of db/lock.ts is the lease for every forum in the file. One
 // process per file, so holding the file's lock means owning all of its forums: tryAcquire says
@@ -26,6 +27,12 @@ export interface ForumLease {
    * being asked for again. Its room decides nothing meanwhile, as another process may hold it.
    */
   suspended?(forumId: string): boolean;
+  /** Asks the process that holds the forum to let it go (this one was asked for it). */
+  want?(forumId: string): void;
+  /** Told of each forum held here that another process was asked for; returns the unsubscribe. */
+  onWanted?(listener: (forumId: string) => void): () => void;
+  /** Told of each forum whose lease was taken back after it went with a connection; returns the unsubscribe. */
+  onRegained?(listener: (forumId: string) => void): () => void;
 }
 
 /**

@@ -13,10 +13,18 @@
 //
 // The lock's connection lost (PostgreSQL restarted, a network cut) releases every lock on it.
 // This process reconnects, trying again until it can, and takes its forums back; a forum another
-// process took meanwhile is told to the listeners (onLost), and its room refuses changes. Two
+// process took meanwhile is told to the listeners (onLost), and its room refuses changes; one taken
+// back is told too (onRegained): another process may have written to it meanwhile. Two
 // forum ids with the same hashtext would share a lock: the second is then served by the first's
 // process only, which is wrong for nothing but its balance (ids are random UUIDs: for 1,000
 // forums the chance of any pair is about 1 in 9,000).
+//
+// Handing a forum back: the proxy, not the lock, says which process a forum's phones reach, and
+// the two part ways when the forum moves (its process restarted on its port, PostgreSQL restarted,
+// the proxy reloaded with an empty stick table). A process asked for a forum another one holds
+// says so on the lock's connection (want: NOTIFY viche_forum_wanted, at most every WANT_EVERY_MS
+// per forum); every process LISTENs there (again on each new connection), and the holder is told
+// (onWanted) and decides whether to let go (forums/registry.ts says when).
 
 import pg from 'pg';
 import { VICHE_LOCK_CLASS } from '../db/pgSchema.js';
@@ -26,6 +34,12 @@ import type { ForumLease } from './lease.js';
 
 /** The first key of a forum's lock: next to the migrations' (db/pgSchema.ts). */
 export const FORUM_LOCK_CLASS = VICHE_LOCK_CLASS + 1;
+
+/** The channel on which a process asks the holder of a forum (the payload, its id) to let it go. */
+export const WANTED_CHANNEL = 'viche_forum_wanted';
+
+/** A forum is asked for at most this often by one process: its phones retrying at once make one ask. */
+const WANT_EVERY_MS = 500;
 
 export interface PostgresLeaseOptions {
   /** How long after a lost connection the first attempt to reconnect is made; then every this long, up to 5 s. */
@@ -42,6 +56,10 @@ export class PostgresLease implements ForumLease {
   /** Forums whose lock went with a lost connection: taken back, or told lost, on the next one. */
   private readonly regaining = new Set<string>();
   private readonly listeners = new Set<(forumId: string) => void>();
+  private readonly wantedListeners = new Set<(forumId: string) => void>();
+  private readonly regainedListeners = new Set<(forumId: string) => void>();
+  /** When each forum was last asked for here (want), for the rate. */
+  private readonly wantedAt = new Map<string, number>();
   /** Forums whose lock is being asked for now (tryAcquire). */
   private readonly asking = new Map<string, Promise<boolean>>();
   private retry: NodeJS.Timeout | null = null;
@@ -115,6 +133,45 @@ export class PostgresLease implements ForumLease {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Asks the process holding the forum's lock to let it go (this one was asked for it): a
+   * notification on the lock's connection, once per WANT_EVERY_MS per forum; nothing if there is
+   * no connection now (the next ask goes once there is).
+   */
+  want(forumId: string): void {
+    const now = Date.now();
+    if (this.closed || now - (this.wantedAt.get(forumId) ?? -Infinity) < WANT_EVERY_MS) return;
+    const client = this.client;
+    if (!client) return;
+    this.wantedAt.set(forumId, now);
+    if (this.wantedAt.size > 10_000) for (const [id, at] of this.wantedAt) if (now - at >= WANT_EVERY_MS) this.wantedAt.delete(id);
+    client.query('SELECT pg_notify($1, $2)', [WANTED_CHANNEL, forumId]).catch((err: unknown) => this.abandon(client, err));
+  }
+
+  /** Told of each forum held here that another process was asked for. */
+  onWanted(listener: (forumId: string) => void): () => void {
+    this.wantedListeners.add(listener);
+    return () => this.wantedListeners.delete(listener);
+  }
+
+  /**
+   * Told of each forum whose lock was taken back on a new connection: another process may have
+   * held it meanwhile and written to its log, which the room here has not read.
+   */
+  onRegained(listener: (forumId: string) => void): () => void {
+    this.regainedListeners.add(listener);
+    return () => this.regainedListeners.delete(listener);
+  }
+
+  /** A notification on the lock's connection: a forum held here wanted by another process. */
+  private heard(client: pg.Client, message: pg.Notification): void {
+    // Its own asks come back to the asker too.
+    if (message.channel !== WANTED_CHANNEL || message.processId === (client as pg.Client & { processID?: number }).processID) return;
+    const id = message.payload ?? '';
+    if (!this.held.has(id)) return;
+    for (const listener of this.wantedListeners) listener(id);
+  }
+
   /** The forum's lock went with a lost connection and has not been taken back (or told lost) yet. */
   suspended(forumId: string): boolean {
     return this.regaining.has(forumId);
@@ -165,8 +222,10 @@ export class PostgresLease implements ForumLease {
       const client = new pg.Client({ ...connectionOptions(this.url, 'public'), connectionTimeoutMillis: 5000, query_timeout: this.options.queryTimeoutMs ?? 5000, application_name: 'viche-lease' });
       client.on('error', () => this.dropped(client));
       client.on('end', () => this.dropped(client));
+      client.on('notification', (message) => this.heard(client, message));
       try {
         await client.connect();
+        await client.query(`LISTEN ${WANTED_CHANNEL}`);
       } catch (err) {
         await client.end().catch(() => {});
         throw err;
@@ -213,8 +272,10 @@ export class PostgresLease implements ForumLease {
         if (rows[0].ok && !this.held.has(id)) await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [FORUM_LOCK_CLASS, id]);
         continue;
       }
-      if (rows[0].ok) this.held.add(id);
-      else {
+      if (rows[0].ok) {
+        this.held.add(id);
+        for (const listener of this.regainedListeners) listener(id);
+      } else {
         this.losses.forums++;
         for (const listener of this.listeners) listener(id);
       }

@@ -22,6 +22,8 @@ export interface Attached {
   close(): void;
   /** The forum's open connections: a forum with any is never closed for being idle. */
   connections?(): number;
+  /** Ends its connections so that their clients connect again by themselves (a forum let go to another process). */
+  dropConnections?(): void;
 }
 
 export interface LiveForum<A extends Attached = Attached> {
@@ -36,6 +38,24 @@ export interface LiveForum<A extends Attached = Attached> {
  */
 const IMPORT_SLICE = 500;
 const IMPORT_TURN_MS = 15;
+
+/**
+ * Handing a forum to the process the proxy sends it to (several processes on one PostgreSQL; the
+ * README's "One owner per forum"). A process asked for a forum another one holds asks the holder
+ * to let go (lease.want); the holder lets go only when it has held the forum HAND_BACK_HELD_MS and
+ * been asked over at least HAND_BACK_ASKED_MS (two asks that far apart, none of them older than
+ * HAND_BACK_FORGET_MS). Why both: while the proxy changes its mind (a process back, its stick
+ * table emptied), the forum's phones may reach both processes for a moment, each then asking for
+ * it; a forum moved at every ask would go back and forth, while one kept a few seconds goes where
+ * the asking lasts, which is where the proxy settles. A single stray request (a phone on a
+ * process's own address, a connection left from before) asks once and moves nothing. Having let
+ * go, a process does not take the forum back for HAND_BACK_GRACE_MS: the asker, whose phones are
+ * retrying, gets it.
+ */
+export const HAND_BACK_HELD_MS = 3000;
+export const HAND_BACK_ASKED_MS = 1000;
+const HAND_BACK_FORGET_MS = 10_000;
+export const HAND_BACK_GRACE_MS = 3000;
 
 /**
  * A forum's snapshot as its live state and its saved copy (parsed twice: the two must share no
@@ -77,6 +97,8 @@ export interface OpenOptions {
   onDemand?: { idleMs: number };
   /** Told of each forum closed for being idle. */
   onUnloaded?: (forum: ForumRecord) => void;
+  /** Told of each forum let go to another process: asked for there, lost to it, or stale here. */
+  onHandedBack?: (forum: ForumRecord, why: 'wanted' | 'lost' | 'stale') => void;
   /** Told when a forum's summary for the lists could not be stored (it is tried again later). */
   onSummaryFailed?: (forum: ForumRecord, err: unknown) => void;
 }
@@ -97,7 +119,7 @@ export class Forums<A extends Attached = Attached> {
   /** Every stored forum's record, open here or not. */
   private readonly known = new Map<string, ForumRecord>();
   private readonly opening = new Map<string, Promise<LiveForum<A>>>();
-  private readonly unloading = new Set<string>();
+  private readonly unloading = new Map<string, Promise<void>>();
   /** When each open forum was last used (opened, a page, a connection), for the idle time. */
   private readonly lastUse = new Map<string, number>();
   private idleTimer: ReturnType<typeof setInterval> | null = null;
@@ -110,6 +132,13 @@ export class Forums<A extends Attached = Attached> {
   private refreshing: Promise<void> | null = null;
   /** Requests running on each forum (hold): a forum with any is not closed. */
   private readonly holds = new Map<string, number>();
+  /** When each forum open here was opened, for HAND_BACK_HELD_MS. */
+  private readonly openedAt = new Map<string, number>();
+  /** Each forum held here that another process asks for: its first and last ask. */
+  private readonly asked = new Map<string, { first: number; last: number }>();
+  /** When each forum was let go to another process (handBack), for HAND_BACK_GRACE_MS. */
+  private readonly handedBack = new Map<string, number>();
+  private stopHandBack: () => void = () => {};
 
   private constructor(
     private readonly store: ForumStore,
@@ -127,6 +156,12 @@ export class Forums<A extends Attached = Attached> {
     forums.snapshots = options.snapshots ?? null;
     if (options.lease) forums.lease = options.lease;
     forums.stopLeaseWatch = forums.lease.onLost((id) => forums.lost(id));
+    const stopWanted = forums.lease.onWanted?.((id) => forums.wanted(id)) ?? (() => {});
+    const stopRegained = forums.lease.onRegained?.((id) => void forums.regained(id)) ?? (() => {});
+    forums.stopHandBack = () => {
+      stopWanted();
+      stopRegained();
+    };
     forums.secrets = await ServerSecrets.load(store, (run) => forums.write(run), options.facilitatorKey);
     if (options.onDemand) {
       for (const record of await store.listForums()) forums.known.set(record.id, record);
@@ -186,10 +221,22 @@ export class Forums<A extends Attached = Attached> {
       return live;
     }
     if (!this.known.has(id)) return undefined;
+    // Just let go to the process that asked for it: that one's phones are retrying.
+    const handed = this.handedBack.get(id);
+    if (handed !== undefined) {
+      if (Date.now() - handed < HAND_BACK_GRACE_MS) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
+      this.handedBack.delete(id);
+    }
+    // Being let go: asked for again once it is (the lock is still held here until then).
+    const going = this.unloading.get(id);
+    if (going) await going;
     let opening = this.opening.get(id);
     if (!opening) {
       opening = (async () => {
-        if (!(await this.lease.tryAcquire(id))) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
+        if (!(await this.lease.tryAcquire(id))) {
+          this.lease.want?.(id);
+          throw new Refusal({ code: 'FORUM_ELSEWHERE' });
+        }
         try {
           const loaded = await this.store.loadForum(id, { fromSnapshot: true });
           if (!loaded) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
@@ -332,9 +379,61 @@ export class Forums<A extends Attached = Attached> {
         continue;
       }
       if (now - (this.lastUse.get(id) ?? 0) < idleMs) continue;
-      this.unloading.add(id);
-      void this.unload(id, forum).finally(() => this.unloading.delete(id));
+      this.unloadAs(id, forum).catch(() => {});
     }
+  }
+
+  /** Unloads a forum, known as being unloaded (use waits for it) until done. */
+  private unloadAs(id: string, forum: LiveForum<A>): Promise<void> {
+    const done = this.unload(id, forum).finally(() => this.unloading.delete(id));
+    this.unloading.set(id, done.catch(() => {}));
+    return done;
+  }
+
+  /** Another process was asked for a forum held here: let go when asked long enough (HAND_BACK_*). */
+  private wanted(id: string): void {
+    const forum = this.live.get(id);
+    // Only a forum opened on demand is opened again where it is asked for.
+    if (!forum || !this.options.onDemand || this.unloading.has(id)) return;
+    const now = Date.now();
+    let ask = this.asked.get(id);
+    if (!ask || now - ask.last > HAND_BACK_FORGET_MS) ask = { first: now, last: now };
+    ask.last = now;
+    this.asked.set(id, ask);
+    if (now - ask.first < HAND_BACK_ASKED_MS || now - (this.openedAt.get(id) ?? now) < HAND_BACK_HELD_MS) return;
+    // A long request (an export) is let finish; the asker asks again.
+    if (this.holds.has(id)) return;
+    this.asked.delete(id);
+    void this.handBack(id, forum, 'wanted');
+  }
+
+  /**
+   * Lets a forum go to another process: its connections closed at the transport (their clients
+   * reconnect by themselves, through the proxy, and resend what was unanswered under its action
+   * id), what it has pending stored, its lease given up.
+   */
+  private async handBack(id: string, forum: LiveForum<A>, why: 'wanted' | 'lost' | 'stale'): Promise<void> {
+    if (this.unloading.has(id)) return;
+    this.handedBack.set(id, Date.now());
+    forum.attached.dropConnections?.();
+    await this.unloadAs(id, forum).catch(() => {});
+    this.options.onHandedBack?.(forum.room.record, why);
+  }
+
+  /**
+   * The forum's lease taken back after it went with a connection: another process may have held it
+   * meanwhile and written to its log. If it did, the room here is stale (its state, its exports, the
+   * seq it would write after): it is closed, and opened again from the log on its next use.
+   */
+  private async regained(id: string): Promise<void> {
+    const forum = this.live.get(id);
+    if (!forum) return;
+    const after = await this.store.loadEventsAfter(id, forum.room.storedSeq, 1).catch(() => null);
+    // Unreadable now: the room's next write, if stale, is refused by the log's (forum_id, seq).
+    if (!after || after.length === 0 || this.live.get(id) !== forum) return;
+    forum.attached.dropConnections?.();
+    await this.unloadAs(id, forum).catch(() => {});
+    this.options.onHandedBack?.(forum.room.record, 'stale');
   }
 
   /**
@@ -345,12 +444,7 @@ export class Forums<A extends Attached = Attached> {
   async letGo(id: string): Promise<void> {
     const forum = this.live.get(id);
     if (!forum || this.unloading.has(id) || this.holds.has(id) || (forum.attached.connections?.() ?? 0) > 0) return;
-    this.unloading.add(id);
-    try {
-      await this.unload(id, forum);
-    } finally {
-      this.unloading.delete(id);
-    }
+    await this.unloadAs(id, forum);
   }
 
   /**
@@ -372,6 +466,8 @@ export class Forums<A extends Attached = Attached> {
 
   private async unload(id: string, forum: LiveForum<A>): Promise<void> {
     this.live.delete(id);
+    this.openedAt.delete(id);
+    this.asked.delete(id);
     forum.attached.close();
     await forum.room.close();
     // The lists keep showing it as it was when it closed.
@@ -396,6 +492,7 @@ export class Forums<A extends Attached = Attached> {
     const forum: LiveForum<A> = { room, attached: this.attach(room) };
     if (this.snapshots) room.keepSnapshots(this.snapshots, latestSnapshot);
     this.live.set(room.record.id, forum);
+    this.openedAt.set(room.record.id, Date.now());
     this.known.set(room.record.id, room.record);
     this.lastUse.set(room.record.id, Date.now());
     const keeper = new SummaryKeeper(this.store, room, (err) => this.options.onSummaryFailed?.(room.record, err));
@@ -415,7 +512,11 @@ export class Forums<A extends Attached = Attached> {
     await keeper?.stop();
   }
 
-  /** Another process took the forum: its room refuses every change from now on, and the list says so. */
+  /**
+   * Another process took the forum: its room refuses every change from now on, and the list says
+   * so. With forums opened on demand it is let go as well, its connections closed, so that its
+   * phones reconnect through the proxy to where it is served rather than being refused here.
+   */
   private lost(id: string): void {
     const forum = this.live.get(id);
     if (!forum) return;
@@ -423,6 +524,7 @@ export class Forums<A extends Attached = Attached> {
     // Its new owner keeps its summary now.
     void this.stopSummary(id).catch(() => {});
     this.emit(id, null);
+    if (this.options.onDemand) void this.handBack(id, forum, 'lost');
   }
 
   onChange(listener: ForumsListener): () => void {
@@ -565,6 +667,7 @@ export class Forums<A extends Attached = Attached> {
   /** Closes every forum once what each has pending is stored. */
   async close(): Promise<void> {
     this.stopLeaseWatch();
+    this.stopHandBack();
     if (this.idleTimer) clearInterval(this.idleTimer);
     await Promise.all(
       [...this.live.values()].map(async (forum) => {

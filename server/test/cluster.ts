@@ -107,6 +107,17 @@ export async function startCluster(dir: string, options: { processes?: number; c
   };
 }
 
+/**
+ * As the pages do (client/lib/connection.ts): a connection refused because another process holds
+ * the forum is tried again shortly (Socket.IO does not, after a refusal).
+ */
+export function retryElsewhere<C extends TestClient>(client: C): C {
+  client.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    if (err.data?.code === 'FORUM_ELSEWHERE') setTimeout(() => client.socket.connect(), 300);
+  });
+  return client;
+}
+
 export interface VotingForum {
   slug: string;
   url: string;
@@ -131,14 +142,14 @@ export async function votingForum(cluster: Cluster, phones: number, ideas: numbe
     list.socket.timeout(10_000).emitWithAck(name, payload) as Promise<Ack<ListCommandResults[N]>>;
   const { slug } = ok(await send('forums:create', { title: 'Міське голосування', from: { kind: 'template' } }));
   const url = `${cluster.base}/f/${slug}`;
-  const admin = await connect(url, { role: 'console', key: cluster.key }, { reconnection: true });
+  const admin = retryElsewhere(await connect(url, { role: 'console', key: cluster.key }, { reconnection: true }));
   cluster.clients.push(admin);
   const first = await admin.next<ConsoleView>('console');
   const owners: number[] = [];
   for (const [i, p] of cluster.processes.entries()) if ((await healthOf(p)).owned?.includes(slug)) owners.push(i);
   if (owners.length !== 1) throw new Error(`the forum is owned by ${owners.length} processes`);
   const joined: TestPhone[] = [];
-  for (let i = 0; i < phones; i++) joined.push(await joinPhone({ url, joinCode: first.joinCode }, `Мешканець ${i}`, true));
+  for (let i = 0; i < phones; i++) joined.push(retryElsewhere(await joinPhone({ url, joinCode: first.joinCode }, `Мешканець ${i}`, true)));
   cluster.clients.push(...joined);
   ok(await admin.send('phase:set', { to: 'ideas' }));
   const ideaIds: string[] = [];
