@@ -5,23 +5,13 @@
 // Debian's PostgreSQL in a temp folder with its own defaults for durability.
 
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_RULES, type ForumEvent } from '../shared/forum/types.js';
+import { created, dot } from './bench-store.js';
 import { LogFollower } from '../server/db/pgFollow.js';
 import { PostgresStore } from '../server/db/postgres.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './postgres.js';
 
 const ACTIONS = 500;
 
-const created: ForumEvent = {
-  type: 'forumCreated',
-  id: 'f1',
-  title: 'Bench',
-  joinCode: '123456',
-  structure: { vision: 'V', priorities: [{ code: '1', title: 'P', subtitle: '', color: '#000000', goals: [] }] },
-  rules: DEFAULT_RULES,
-  at: 1,
-};
-const dot = (n: number): ForumEvent => ({ type: 'dotPlaced', participantId: `p-${n}`, ideaId: `idea-${n % 24}` });
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
 export async function benchFollow(): Promise<void> {

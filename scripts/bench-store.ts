@@ -19,7 +19,8 @@ const SINGLE = 2000;
 const BATCHES = 200;
 const PER_BATCH = 50;
 
-const created: ForumEvent = {
+/** The bench's forum, created with one priority (also scripts/bench-follow.ts). */
+export const created: ForumEvent = {
   type: 'forumCreated',
   id: 'f1',
   title: 'Bench',
@@ -29,7 +30,8 @@ const created: ForumEvent = {
   at: 1,
 };
 /** A dot placed: a vote's most common event. */
-const dot = (n: number): ForumEvent => ({ type: 'dotPlaced', participantId: `${(1e7 + n).toString(16)}-5f1e-4c2a-9b7d-31c0a8e4d2f6`, ideaId: `idea-${n % 24}-0000-0000-0000-000000000000` });
+/** The n-th voter's dot, on one of 24 ideas. */
+export const dot = (n: number): ForumEvent => ({ type: 'dotPlaced', participantId: `${(1e7 + n).toString(16)}-5f1e-4c2a-9b7d-31c0a8e4d2f6`, ideaId: `idea-${n % 24}-0000-0000-0000-000000000000` });
 const action = (n: number): BatchEntry => ({ events: [dot(n)], actionKey: `p${n}:${(1e11 + n).toString(16)}abcdef012345` });
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
