@@ -427,9 +427,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       madeFolder = mkdirSync(dirname(config.dbPath), { recursive: true });
       lock = WriterLock.acquire(config.dbPath, config.port);
     }
-    await listen(httpServer, config.port, config.host);
-    // The duplicate finder's dictionary, where installed, read once per process (a few hundred ms) before any forum opens.
+    // The duplicate finder's dictionary, where installed, read once per process (a few hundred ms)
+    // before the port opens: a phone reconnecting to a port that answers nothing yet waits out its
+    // request's timeout and then its back-off, seconds after the server is ready.
     lemmaOf = await ukrainianLemmatizer();
+    await listen(httpServer, config.port, config.host);
     if (!store && config.databaseUrl) {
       // Loaded only here: a server on its SQLite file never loads the PostgreSQL driver.
       const [{ PostgresStore }, { PostgresLease }] = await Promise.all([import('./db/postgres.js'), import('./forums/pgLease.js')]);
