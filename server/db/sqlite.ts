@@ -479,11 +479,21 @@ export class SqliteStore implements ForumStore {
     }
   }
 
+  /**
+   * A slice of an import, committed without waiting for the disk (synchronous=NORMAL for its
+   * transaction alone): nobody has been told of it yet, and a crash before finishImport leaves an
+   * unfinished import that is removed at the next start. finishImport's own commit, at FULL, syncs
+   * the write-ahead log with every slice before it; so does any hall commit made between slices.
+   * At FULL, each slice's sync on the event loop's thread was a stall the hall could feel.
+   */
   async importEvents(forumId: string, events: readonly ForumEvent[]): Promise<void> {
+    this.db.pragma('synchronous = NORMAL');
     try {
       this.db.transaction(() => this.insertBatch(forumId, this.lastSeq.get(forumId) as number, [{ events, actionKey: null }]))();
     } catch (err) {
       throw this.storageError(err);
+    } finally {
+      this.db.pragma('synchronous = FULL');
     }
   }
 

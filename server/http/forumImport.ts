@@ -55,12 +55,17 @@ function refuse(req: Request, res: Response, status: number, error: RuleError, h
 
 class TooLarge extends Error {}
 
-/** The body's bytes, inflated if gzip, or a refusal as soon as it passes the limit. */
-function readBody(req: Request): Promise<Uint8Array> {
+/**
+ * The body's bytes, inflated if gzip, or a refusal as soon as it passes the limit. Copied as they
+ * come into one buffer, of the declared length when there is one (else grown by doubling): joined
+ * at the end instead, a 14 MB file was one copy of 14 MB in a single turn of the event loop.
+ */
+function readBody(req: Request, declared: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const encoding = (req.get('content-encoding') ?? 'identity').toLowerCase();
     const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
-    const chunks: Buffer[] = [];
+    // A buffer of its own (never a slice of Node's shared pool), so it can be handed to the worker.
+    let bytes = new Uint8Array(encoding === 'identity' && declared > 0 ? declared : 1024 * 1024);
     let size = 0;
     let done = false;
     const fail = (err: Error) => {
@@ -76,23 +81,22 @@ function readBody(req: Request): Promise<Uint8Array> {
       if (received > FORUM_FILE_MAX_BYTES) fail(new TooLarge());
     });
     source.on('data', (chunk: Buffer) => {
+      if (done) return;
+      if (size + chunk.length > FORUM_FILE_MAX_BYTES) return fail(new TooLarge());
+      if (size + chunk.length > bytes.length) {
+        const grown = new Uint8Array(Math.min(FORUM_FILE_MAX_BYTES, Math.max(2 * bytes.length, size + chunk.length)));
+        grown.set(bytes.subarray(0, size));
+        bytes = grown;
+      }
+      bytes.set(chunk, size);
       size += chunk.length;
-      if (size > FORUM_FILE_MAX_BYTES) return fail(new TooLarge());
-      chunks.push(chunk);
     });
     source.once('error', (err) => fail(err));
     req.once('aborted', () => fail(new Error('aborted')));
     source.once('end', () => {
       if (done) return;
       done = true;
-      // A buffer of its own (never a slice of Node's shared pool), so it can be handed to the worker.
-      const bytes = new Uint8Array(size);
-      let at = 0;
-      for (const c of chunks) {
-        bytes.set(c, at);
-        at += c.length;
-      }
-      resolve(bytes);
+      resolve(bytes.subarray(0, size));
     });
   });
 }
@@ -118,7 +122,7 @@ export function registerImportRoute(app: Express, { forums, keys, trustProxy }: 
     if (declared > FORUM_FILE_MAX_BYTES) return refuse(req, res, 413, tooLarge);
     let bytes: Uint8Array;
     try {
-      bytes = await readBody(req);
+      bytes = await readBody(req, declared);
     } catch (err) {
       if (err instanceof TooLarge) return refuse(req, res, 413, tooLarge);
       if (!res.headersSent && !req.destroyed) refuse(req, res, 400, { code: 'BAD_FORUM_FILE', params: { reason: 'format' } });
