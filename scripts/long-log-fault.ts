@@ -196,6 +196,9 @@ export async function runLongLogFault({ events, lockMs = 4_000, fullMs = 4_000, 
     if (filled) {
       await fillDisk(filler);
       await sleep(fullMs);
+      // On a loaded machine the server may still be reading its log back after the lock when the
+      // window ends: the disk stays full until an action has met it (at most 30 s more).
+      for (let waited = 0; waited < 30_000 && !actions.some((a) => a.outcome === 'STORAGE_UNAVAILABLE:full'); waited += 100) await sleep(100);
     }
     const fault = probing.times.splice(0);
     const faultTo = Date.now();

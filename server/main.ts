@@ -23,6 +23,8 @@ import { OidcSignIn, type OidcSettings } from './forum/signIn.js';
 import { smsGatewaySender, smtpSender, type SmsGatewaySettings, type SmtpSettings } from './forum/codeSenders.js';
 import { EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRule } from '../shared/forum/attendance.js';
 import { Duplicates } from './forum/duplicates.js';
+import { SUMMARIES_CHANNEL } from './db/pgSchema.js';
+import { SUMMARY_SHARED_EVERY_MS } from './forums/summary.js';
 import { ukrainianLemmatizer } from './forum/lemmas.js';
 import type { ForumRoom } from './forum/room.js';
 import type { LemmaOf } from '../shared/forum/stemming.js';
@@ -414,6 +416,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const httpServer = createHttpServer();
   let template: { title: string; structure: Structure } | null = null;
   let lemmaOf: LemmaOf | undefined;
+  /** The PostgreSQL schema, when the server made its store from DATABASE_URL: other processes write there too. */
+  let pgSchema: string | null = null;
   try {
     if (!store && config.databaseUrl && config.readOnly) {
       throw new StartupError(
@@ -435,7 +439,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (!store && config.databaseUrl) {
       // Loaded only here: a server on its SQLite file never loads the PostgreSQL driver.
       const [{ PostgresStore }, { PostgresLease }] = await Promise.all([import('./db/postgres.js'), import('./forums/pgLease.js')]);
-      store = await PostgresStore.open(config.databaseUrl);
+      const pgStore = await PostgresStore.open(config.databaseUrl);
+      store = pgStore;
+      pgSchema = pgStore.schema;
       if (!config.lease) pgLease = new PostgresLease(config.databaseUrl);
     }
     if (!store) {
@@ -638,6 +644,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       onUnloaded: (forum) => log.info({ forum: forum.slug }, 'idle forum closed'),
       onHandedBack: (forum, why) =>
         log.info({ forum: forum.slug, why }, why === 'stale' ? 'forum closed: another process wrote to it while this one had lost its lock; opened again from the log on its next use' : 'forum let go to the process the proxy sends it to; its connections closed to reconnect there'),
+      summaryEveryMs: pgSchema !== null ? SUMMARY_SHARED_EVERY_MS : undefined,
       onSummaryFailed: (forum, err) => log.warn({ forum: forum.slug, err: (err as Error)?.message }, 'the forum list’s summary of a forum was not stored: tried again later'),
       onElsewhere: (forum) => log.warn({ forum: forum.slug }, 'forum not opened: another server process holds its lease'),
       onSnapshot: (loaded, outcome) => {
@@ -730,6 +737,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   /** Several processes on one PostgreSQL database, each forum opened where the proxy sends it. */
   const handOff = pgLease !== null && config.loadForums === 'on-demand';
   const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url, listPollMs: config.listPollMs, handOff });
+  // What the other processes on the database change reaches this one's forum lists within a
+  // second or so: their summaries poke (db/pgSchema.ts SUMMARIES_CHANNEL); the poll stays for a poke lost.
+  const { PgListener } = pgSchema !== null ? await import('./db/pgListen.js') : { PgListener: null };
+  const summariesHeard = PgListener && config.databaseUrl && pgSchema !== null
+    ? new PgListener(config.databaseUrl, pgSchema, [SUMMARIES_CHANNEL], { notified: () => list.poke(), connected: () => list.poke() }, 500, 'viche-summaries')
+    : null;
 
   let closed: Promise<void> | null = null;
   return {
@@ -777,6 +790,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     close() {
       closed ??= new Promise<void>((resolve) => {
         list.close();
+        void summariesHeard?.close();
         stopRotations();
         if (secretsPoll) clearInterval(secretsPoll);
         // What the forums took is stored before the store closes.

@@ -7,8 +7,7 @@
 // reads the log from the last seq seen, and a slow poll (every `pollMs`) catches what a lost
 // notification would otherwise leave behind until the next change.
 
-import pg from 'pg';
-import { connectionOptions } from './pgLog.js';
+import { PgListener } from './pgListen.js';
 import { EVENTS_CHANNEL } from './pgSchema.js';
 import type { PostgresStore } from './postgres.js';
 import type { StoredEvent } from './store.js';
@@ -29,20 +28,34 @@ interface Followed {
 }
 
 export class LogFollower {
-  private client: pg.Client | null = null;
+  private readonly listener: PgListener;
   private readonly followed = new Map<string, Followed>();
   private readonly poll: NodeJS.Timeout;
-  private retry: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly store: PostgresStore,
-    private readonly options: FollowOptions = {},
+    options: FollowOptions = {},
   ) {
     this.poll = setInterval(() => this.readAll(), options.pollMs ?? 5000);
     this.poll.unref();
-    this.connect();
+    this.listener = new PgListener(
+      url,
+      store.schema,
+      [EVENTS_CHANNEL],
+      {
+        notified: (_, payload) => {
+          const [forumId, seq] = payload.split(':');
+          const f = this.followed.get(forumId);
+          if (f && Number(seq) > f.seq) this.read(forumId, f);
+        },
+        // Whatever was stored while nobody listened.
+        connected: () => this.readAll(),
+      },
+      options.retryMs ?? 500,
+      'viche-follow',
+    );
   }
 
   /**
@@ -61,43 +74,8 @@ export class LogFollower {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.poll);
-    if (this.retry) clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => {});
+    await this.listener.close();
     await Promise.all([...this.followed.values()].map((f) => f.reading));
-  }
-
-  private connect(): void {
-    if (this.closed) return;
-    const client = new pg.Client({ ...connectionOptions(this.url, this.store.schema), connectionTimeoutMillis: 5000, application_name: 'viche-follow' });
-    const lost = () => {
-      if (this.client === client) this.client = null;
-      client.end().catch(() => {});
-      if (!this.closed && !this.retry) {
-        this.retry = setTimeout(() => {
-          this.retry = null;
-          this.connect();
-        }, this.options.retryMs ?? 500);
-        this.retry.unref();
-      }
-    };
-    client.on('error', lost);
-    client.on('end', lost);
-    client.on('notification', (n) => {
-      const [forumId, seq] = (n.payload ?? '').split(':');
-      const f = this.followed.get(forumId);
-      if (f && Number(seq) > f.seq) this.read(forumId, f);
-    });
-    client
-      .connect()
-      .then(() => client.query(`LISTEN ${EVENTS_CHANNEL}`))
-      .then(() => {
-        if (this.closed) return void client.end().catch(() => {});
-        this.client = client;
-        // Whatever was stored while nobody listened.
-        this.readAll();
-      }, lost);
   }
 
   private readAll(): void {

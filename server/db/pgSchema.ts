@@ -16,6 +16,12 @@ export const VICHE_LOCK_CLASS = 0x56696368;
 export const EVENTS_CHANNEL = 'viche_events';
 
 /**
+ * The channel a stored summary pokes the other processes on ('<forum id>', by the write's own
+ * statement): their consoles' forum lists are read again at once rather than at their next poll.
+ */
+export const SUMMARIES_CHANNEL = 'viche_summaries';
+
+/**
  * Like SQLite's schema (db/sqlite.ts) at its latest version, with two differences: events are
  * deleted with their forum (ON DELETE CASCADE), and a snapshot's body is one row (PostgreSQL sends
  * it over the network; nothing here waits on a disk while it is written).

@@ -12,7 +12,7 @@ import type { ForumEvent } from '../../shared/forum/types.js';
 import { StartupError, StorageConflict } from '../errors.js';
 import { pgFailureOf, pgStorageError } from './pgErrors.js';
 import { describeDatabase } from './databaseUrl.js';
-import { checkSchemaName, EVENTS_CHANNEL, migrate } from './pgSchema.js';
+import { checkSchemaName, EVENTS_CHANNEL, migrate, SUMMARIES_CHANNEL } from './pgSchema.js';
 import { connectionOptions, readLog, type RunQuery } from './pgLog.js';
 import { parseStoredEvent } from './sqlite.js';
 import { snapshotInWorker } from './snapshotInWorker.js';
@@ -297,8 +297,12 @@ export class PostgresStore implements ForumStore {
   /** Kept unless the one stored is of a later seq; none for a forum not stored (its summary goes with it: ON DELETE CASCADE). */
   async saveSummary(forumId: string, seq: number, body: string): Promise<void> {
     await this.query(
-      `INSERT INTO summaries (forum_id, seq, body, saved_at) SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM forums WHERE id = $1)
-       ON CONFLICT (forum_id) DO UPDATE SET seq = excluded.seq, body = excluded.body, saved_at = excluded.saved_at WHERE excluded.seq >= summaries.seq`,
+      // The poke goes with the write, in its statement: only once committed, and only if written.
+      `WITH saved AS (
+         INSERT INTO summaries (forum_id, seq, body, saved_at) SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM forums WHERE id = $1)
+         ON CONFLICT (forum_id) DO UPDATE SET seq = excluded.seq, body = excluded.body, saved_at = excluded.saved_at WHERE excluded.seq >= summaries.seq
+         RETURNING forum_id)
+       SELECT pg_notify('${SUMMARIES_CHANNEL}', forum_id) FROM saved`,
       [forumId, seq, body, Date.now()],
       true,
     );

@@ -101,6 +101,8 @@ export interface OpenOptions {
   onHandedBack?: (forum: ForumRecord, why: 'wanted' | 'lost' | 'stale') => void;
   /** Told when a forum's summary for the lists could not be stored (it is tried again later). */
   onSummaryFailed?: (forum: ForumRecord, err: unknown) => void;
+  /** How late a forum's counts may be in its stored summary (forums/summary.ts). */
+  summaryEveryMs?: number;
 }
 
 export type ForumsListener = (forumId: string | null, effects: Effects | null) => void;
@@ -495,7 +497,7 @@ export class Forums<A extends Attached = Attached> {
     this.openedAt.set(room.record.id, Date.now());
     this.known.set(room.record.id, room.record);
     this.lastUse.set(room.record.id, Date.now());
-    const keeper = new SummaryKeeper(this.store, room, (err) => this.options.onSummaryFailed?.(room.record, err));
+    const keeper = new SummaryKeeper(this.store, room, (err) => this.options.onSummaryFailed?.(room.record, err), this.options.summaryEveryMs);
     this.summaries.set(room.record.id, keeper);
     room.onChange((effects) => {
       keeper.changed();

@@ -14,8 +14,13 @@ export interface ForumListing extends ForumSummary {
   publicResults: boolean;
 }
 
-/** Counts may be this late in the store; a change of what the forum is (phase, title, archive) is written at once. */
+/**
+ * Counts may be this late in the store; a change of what the forum is (phase, title, archive) is
+ * written at once. On a store shared by several processes (PostgreSQL), whose lists show what the
+ * others write, SUMMARY_SHARED_EVERY_MS: a write costs 0.14 ms (BENCH_ONLY=summaries), twice a second.
+ */
 export const SUMMARY_EVERY_MS = 5_000;
+export const SUMMARY_SHARED_EVERY_MS = 500;
 
 /** `ranked: false`: without the rankings (a tally of every ballot), for a list that shows none. */
 export function summaryOf(record: ForumRecord, s: ForumState, { ranked: withRanks = true }: { ranked?: boolean } = {}): ForumListing {
@@ -106,13 +111,14 @@ export class SummaryKeeper {
     private readonly store: ForumStore,
     private readonly room: ForumRoom,
     private readonly onFailed: (err: unknown) => void = () => {},
+    private readonly everyMs = SUMMARY_EVERY_MS,
   ) {}
 
   /** The forum changed (its batch is stored): its summary is written at once or at the interval. */
   changed(): void {
     if (this.stopped) return;
     const now = Date.now();
-    const at = identityOf(this.room.shown.state) !== this.identity ? now : Math.max(now, this.lastWrite + SUMMARY_EVERY_MS);
+    const at = identityOf(this.room.shown.state) !== this.identity ? now : Math.max(now, this.lastWrite + this.everyMs);
     if (this.timer) {
       if (at !== now) return;
       clearTimeout(this.timer);
@@ -160,7 +166,7 @@ export class SummaryKeeper {
         this.timer = setTimeout(() => {
           this.timer = null;
           void this.write();
-        }, SUMMARY_EVERY_MS);
+        }, this.everyMs);
         this.timer.unref();
       }
     }

@@ -69,7 +69,8 @@ export async function forumsView(forums: Forums<Attached>, publicUrl: string): P
   };
 }
 
-export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close(): void } {
+/** `poke`: another process changed a forum (db/pgListen.ts): the list is read again soon. */
+export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close(): void; poke(): void } {
   const { forums, limits, keys } = deps;
 
   nsp.use((socket: Socket, next: (err?: Error) => void) => {
@@ -177,5 +178,6 @@ export function attachForumList(nsp: Namespace, deps: ForumListDeps): { close():
       clearInterval(poll);
       if (timer) clearTimeout(timer);
     },
+    poke: soon,
   };
 }
