@@ -50,6 +50,8 @@ const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Numbe
 const JOIN_S = Number(process.env.BENCH_JOIN_S ?? 60);
 const IDEAS_S = Number(process.env.BENCH_IDEAS_S ?? 90);
 const VOTING_S = Number(process.env.BENCH_VOTING_S ?? 60);
+/** The reveals spread over this long (a minute for six priorities: quicker than a hall shows them). */
+const REVEAL_S = Number(process.env.BENCH_REVEAL_S ?? 60);
 /** How long each phone votes as fast as it can in the closed loop. */
 const LOOP_S = Number(process.env.BENCH_LOOP_S ?? 20);
 /**
@@ -652,7 +654,7 @@ async function benchPaced(phones: number, storm: boolean) {
     const load = loadAverage();
     const { target, stop } = await vicheServer(root);
     try {
-      const figures = await runPacedEvening(target, { phones, joinS: JOIN_S, ideasS: IDEAS_S, votingS: VOTING_S, storm, workers, log: progress });
+      const figures = await runPacedEvening(target, { phones, joinS: JOIN_S, ideasS: IDEAS_S, votingS: VOTING_S, revealS: REVEAL_S, storm, workers, log: progress });
       record(figures, load);
       return { figures, load };
     } finally {

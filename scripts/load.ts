@@ -147,6 +147,11 @@ export interface EveningOptions extends DriverOptions {
   joinS: number;
   ideasS: number;
   votingS: number;
+  /**
+   * The reveals spread evenly over this many seconds, as a facilitator shows one priority after
+   * another (in a hall, minutes apart); 0 reveals them one after the other at once.
+   */
+  revealS?: number;
   /** Drop every phone's connection at once at the end of voting, and measure the return. */
   storm?: boolean;
   stormTimeoutMs?: number;
@@ -648,7 +653,10 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     const revealFig: Figures = { reveal: emptyFigures() };
     base = stage.latest('revealed');
     const reveals = await measured(run.probes(), async () => {
-      for (const p of forum?.priorities ?? []) {
+      const priorities = forum?.priorities ?? [];
+      const gapMs = ((options.revealS ?? 0) * 1000) / Math.max(1, priorities.length);
+      for (const [i, p] of priorities.entries()) {
+        if (i > 0 && gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
         const f = revealFig.reveal;
         f.sent++;
         const t = clock();
@@ -666,6 +674,8 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
     revealed = revealFig.reveal.ok;
     await stage.until('revealed', base + revealed);
     steps.push(...summarise(revealFig, ['reveal'], reveals.span, lagFor('revealed', base)));
+    // The last priority's rankings are read for as long as each of the others was.
+    if (options.revealS) await new Promise((r) => setTimeout(r, (options.revealS! * 1000) / Math.max(1, forum?.priorities.length ?? 1)));
     await airPart('results');
   } catch (err) {
     run.failed(err);

@@ -142,6 +142,8 @@ export interface PhoneResult {
   more?: number;
   /** When the last row's rank is shared by rows left out: how many of them (its rank reads "=N"). */
   tiedAfter?: number;
+  /** To a phone that can unpack it, large `rows` as their JSON gzipped (`rows` then empty). */
+  gz?: ArrayBuffer | Uint8Array;
 }
 
 export interface MyIdea extends PublicIdea {

@@ -7,7 +7,8 @@ import './phone.css';
 import { connect, spreadReconnects } from '../lib/connection.js';
 import { useToasts } from '../lib/ui.js';
 import { App } from './App.js';
-import { receiveResults, usePhone } from './store.js';
+import { usePhone } from './store.js';
+import { receiveResults } from './results.js';
 import { askAgain, canGunzip, receivePage } from './wall.js';
 import { deviceToken } from './token.js';
 import { approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
@@ -20,7 +21,7 @@ socket.on('phone', (view) => {
   usePhone.setState({ forum: view.forum });
   spreadReconnects(view.reconnectWithinMs);
 });
-socket.on('results', receiveResults);
+socket.on('results', (results) => void receiveResults(results, () => socket.disconnect().connect()));
 socket.on('wall:counts', (counts) => usePhone.setState((s) => ({ counts: { ...s.counts, ...counts } })));
 // Acked once applied: the next page is sent then.
 socket.on('wall:page', (page, received) => void receivePage(page, () => socket.disconnect().connect()).then(received));

@@ -37,7 +37,7 @@ export interface PhoneState {
 export const usePhone = create<PhoneState>(() => ({ forum: null, results: [], counts: {}, wall: null, known: {}, me: undefined, joining: null }));
 
 /** Rankings as they come: each replaces the one of its priority, a newly revealed one goes last. */
-export function receiveResults(changed: PhoneResult[]): void {
+export function applyResults(changed: PhoneResult[]): void {
   usePhone.setState((s) => {
     const results = [...s.results];
     for (const r of changed) {

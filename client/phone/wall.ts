@@ -8,6 +8,7 @@ import { deviceOrder, newestFirst } from '../../shared/forum/wallOrder.js';
 import type { Phase } from '../../shared/forum/types.js';
 import type { WallIdea, WallPage } from '../../shared/protocol.js';
 import { send, useConnection } from '../lib/connection.js';
+import { gunzipJson } from './gunzip.js';
 import { usePhone } from './store.js';
 
 /** Shows this priority's wall, with this search and this many pages (null: no wall). */
@@ -40,15 +41,7 @@ async function ask(): Promise<void> {
   });
 }
 
-let unpackFailed = false;
-
-/** Whether this browser can unpack a gzipped page (and has not failed to): said at every connect. */
-export const canGunzip = (): boolean => !unpackFailed && typeof DecompressionStream === 'function';
-
-async function unpack(gz: ArrayBuffer | Uint8Array): Promise<WallIdea[]> {
-  const stream = new Blob([gz as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(stream).text()) as WallIdea[];
-}
+export { canGunzip } from './gunzip.js';
 
 let queue: Promise<void> = Promise.resolve();
 
@@ -58,10 +51,9 @@ export function receivePage(page: WallPage, reconnect: () => void): Promise<void
     .then(async () => {
       if (!page.gz) return apply(page);
       try {
-        apply({ ...page, upserts: await unpack(page.gz) });
+        apply({ ...page, upserts: await gunzipJson<WallIdea[]>(page.gz) });
       } catch {
-        // Not unpacked: connect again, saying so, and the page comes plain.
-        unpackFailed = true;
+        // Not unpacked: connect again, saying so (gunzip.ts), and the page comes plain.
         reconnect();
       }
     })

@@ -15,6 +15,8 @@ import type { PublicIdea } from '../../shared/protocol.js';
 import { WALL_PAGE_SIZE } from '../../shared/forum/wallOrder.js';
 import { similarIdeas, SUGGEST_MAX } from '../../shared/forum/suggest.js';
 import { connect, connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestPhone, type TestServer } from '../../server/test/harness.js';
+import { phoneResults } from '../../server/forum/views.js';
+import { GZIP_FROM_BYTES } from '../../server/realtime/wallPages.js';
 import { CHROMIUM, haveBrowser, launchChromium, violations } from './chromium.js';
 
 // ---------------------------------------------------------------- the suggestions, pure
@@ -397,6 +399,10 @@ describe.skipIf(!haveBrowser || !built)(`a resident's phone on a busy evening (n
     await place(writers[2], own.id);
     ok(await admin.send('phase:set', { to: 'results' }));
     for (const code of ['1', '2', '3']) ok(await admin.send('priority:reveal', { priorityCode: code }));
+    // Priority 1's ranking is long enough to come gzipped to this browser, which unpacks it: what
+    // follows reads it unpacked.
+    const rowsOf1 = phoneResults(state()).find((r) => r.priorityCode === '1')!.rows;
+    expect(Buffer.byteLength(JSON.stringify(rowsOf1))).toBeGreaterThanOrEqual(GZIP_FROM_BYTES);
     const nav = phone.getByRole('navigation', { name: 'Перейти до пріоритету' });
     await nav.waitFor();
     await expect.poll(() => nav.getByRole('link').allTextContents()).toEqual(PRIORITIES.slice(0, 3));

@@ -12,9 +12,10 @@ import type { MeView, Notice, PhoneResult, ScreenView, WallPage } from '../../sh
 import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
 import { WALL_BUDGET, type WallBudget } from './wallPace.js';
-import { WallPages, type WallWatch } from './wallPages.js';
+import { GZIP_FROM_BYTES, WallPages, type WallWatch } from './wallPages.js';
+import { gzipSync } from 'node:zlib';
 import type { AppNamespace } from './connection.js';
-import { participantRoom, PHONES, SCREENS } from './rooms.js';
+import { participantRoom, PHONES, PHONES_GZ, SCREENS } from './rooms.js';
 
 /** By default the projector and console are sent again at most this often while changes keep coming. */
 export const DISPLAY_THROTTLE_MS = 200;
@@ -115,15 +116,28 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
 
   // Revealed results, worked out once per version of the forum, go to phones a ranking at a time,
   // only when it changed: a timer or a slide does not resend them, a reveal sends the one revealed.
-  let results: { state: unknown; version: number; list: PhoneResult[]; json: Map<string, string> } = { state: null, version: -1, list: [], json: new Map() };
+  let results: { state: unknown; version: number; list: PhoneResult[]; json: Map<string, string>; packed: Map<string, PhoneResult> } = { state: null, version: -1, list: [], json: new Map(), packed: new Map() };
   const resultsSent = new Map<string, string>();
   /** The forum as last pushed to every phone (a phone that connects is sent it as it is). */
   let phoneForumSent = '';
+  /**
+   * A ranking as a phone that unpacks gzip gets it: its rows' JSON packed when large (a priority's
+   * 50 rows of Ukrainian titles, about 11 KiB, go in about a third), once per ranking.
+   */
+  const packedResult = (now: typeof results, r: PhoneResult): PhoneResult => {
+    let packed = now.packed.get(r.priorityCode);
+    if (!packed) {
+      const json = JSON.stringify(r.rows);
+      packed = Buffer.byteLength(json) < GZIP_FROM_BYTES ? r : { ...r, rows: [], gz: gzipSync(json, { level: 6 }) };
+      now.packed.set(r.priorityCode, packed);
+    }
+    return packed;
+  };
   const resultsNow = () => {
     const { state, version } = room.shown;
     if (results.version !== version || results.state !== state) {
       const list = phoneResults(state);
-      results = { state, version, list, json: new Map(list.map((r) => [r.priorityCode, JSON.stringify(r)])) };
+      results = { state, version, list, json: new Map(list.map((r) => [r.priorityCode, JSON.stringify(r)])), packed: new Map() };
     }
     return results;
   };
@@ -160,7 +174,10 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       const now = resultsNow();
       const changed = now.list.filter((r) => resultsSent.get(r.priorityCode) !== now.json.get(r.priorityCode));
       for (const r of changed) resultsSent.set(r.priorityCode, now.json.get(r.priorityCode)!);
-      if (changed.length > 0) io.to(PHONES).emit('results', changed);
+      if (changed.length > 0) {
+        io.to(PHONES).except(PHONES_GZ).emit('results', changed);
+        io.to(PHONES_GZ).emit('results', changed.map((r) => packedResult(now, r)));
+      }
     }
     const start = performance.now();
     for (const [id, { me: changed, notices }] of waiting) {
@@ -291,7 +308,10 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     /** A priority's active ideas, newest first. */
     wallList: (priorityCode: string) => pages.list(priorityCode),
     /** The revealed results a phone that connects is sent. */
-    phoneResults: (): PhoneResult[] => resultsNow().list,
+    phoneResults: (gz: boolean): PhoneResult[] => {
+      const now = resultsNow();
+      return gz ? now.list.map((r) => packedResult(now, r)) : now.list;
+    },
     /** The projector's whole view at its current version, for a projector that connects or resyncs. */
     screenFor(now = Date.now()): { view: ScreenView; v: number } {
       refreshScreens(now, true);

@@ -8,6 +8,8 @@ export const HOSTS = 'hosts';
 export const hostRoom = (id: string) => `h:${id}`;
 /** Phones, all of them and one participant's by id. */
 export const PHONES = 'phones';
+/** Of them, those that unpack gzip (their handshake says so): sent large rankings packed. */
+export const PHONES_GZ = 'phones-gz';
 export const participantRoom = (id: string) => `p:${id}`;
 /** Projectors. */
 export const SCREENS = 'screens';

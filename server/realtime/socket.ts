@@ -16,7 +16,7 @@ import type { Duplicates } from '../forum/duplicates.js';
 import { consoleViews, type HealthSource } from './consoles.js';
 import type { AppNamespace, AppSocket } from './connection.js';
 import { startPushing, type PushOptions } from './push.js';
-import { HOSTS, hostRoom, participantRoom, PHONES, SCREENS, waitingRoom } from './rooms.js';
+import { HOSTS, hostRoom, participantRoom, PHONES, PHONES_GZ, SCREENS, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
 import type { Ack } from '../../shared/protocol.js';
 
@@ -153,10 +153,11 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       room.afterFlush(() => {
         if (!socket.connected) return;
         socket.join(PHONES);
+        if (session.gz) socket.join(PHONES_GZ);
         socket.emit('phone', phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
         // Nothing that would change nothing: no rankings before the first reveal (a page starts
         // with none, and none is ever taken back), no patch to a wall that is up to date.
-        const results = pushing.phoneResults();
+        const results = pushing.phoneResults(session.gz === true);
         if (results.length > 0) socket.emit('results', results);
         // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
         socket.emit('wall:counts', pushing.wallCounts());
