@@ -55,6 +55,8 @@ export interface TestPostgres {
   cpuMs(): number;
   /** Stops it and deletes its folder (a kept folder stays). */
   stop(): Promise<void>;
+  /** A standby made the primary (pg_ctl promote), waiting until it takes writes. */
+  promote(): Promise<void>;
 }
 
 /** The user the cluster runs as: ourselves, or a user that is not root when we are root. */
@@ -94,6 +96,11 @@ export interface StartOptions {
   dir?: string;
   /** The port to listen on (a free one by default). */
   port?: number;
+  /**
+   * A streaming standby of this cluster instead of a cluster of its own: copied from it with
+   * pg_basebackup (-R: it follows the primary from the copy on), read-only until promoted.
+   */
+  standbyOf?: TestPostgres;
 }
 
 export async function startPostgres(options: StartOptions = {}): Promise<TestPostgres> {
@@ -116,7 +123,8 @@ export async function startPostgres(options: StartOptions = {}): Promise<TestPos
     ]);
   };
   try {
-    if (!existsSync(join(data, 'PG_VERSION'))) await as('initdb', ['-D', data, '-U', 'viche', '--auth=trust', '-E', 'UTF8', '--locale=C', ...(kept ? [] : ['--no-sync'])]);
+    if (options.standbyOf) await as('pg_basebackup', ['-h', '127.0.0.1', '-p', String(options.standbyOf.port), '-U', 'viche', '-D', data, '-R', '-X', 'stream', '--no-sync']);
+    else if (!existsSync(join(data, 'PG_VERSION'))) await as('initdb', ['-D', data, '-U', 'viche', '--auth=trust', '-E', 'UTF8', '--locale=C', ...(kept ? [] : ['--no-sync'])]);
     for (let attempt = 0; ; attempt++) {
       port = options.port ?? (await freePort());
       try {
@@ -153,6 +161,9 @@ export async function startPostgres(options: StartOptions = {}): Promise<TestPos
     },
     stopServer,
     startServer,
+    async promote() {
+      await as('pg_ctl', ['-D', data, '-w', '-t', '60', 'promote']);
+    },
     cpuMs() {
       const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
       const tick = 1000 / 100;
