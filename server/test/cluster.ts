@@ -109,11 +109,12 @@ export async function startCluster(dir: string, options: { processes?: number; c
 
 /**
  * As the pages do (client/lib/connection.ts): a connection refused because another process holds
- * the forum is tried again shortly (Socket.IO does not, after a refusal).
+ * the forum, or because its database did not answer, is tried again shortly (Socket.IO does not,
+ * after a refusal).
  */
 export function retryElsewhere<C extends TestClient>(client: C): C {
   client.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-    if (err.data?.code === 'FORUM_ELSEWHERE') setTimeout(() => client.socket.connect(), 300);
+    if (err.data?.code === 'FORUM_ELSEWHERE' || err.data?.code === 'STORAGE_UNAVAILABLE') setTimeout(() => client.socket.connect(), 300);
   });
   return client;
 }
