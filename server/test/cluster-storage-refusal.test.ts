@@ -3,7 +3,8 @@
 // cannot be opened (its lock, its record cannot be read), and the connection is refused in words,
 // as STORAGE_UNAVAILABLE, not with Socket.IO's bare "Invalid namespace" that no client tries again
 // after. Tried again as the pages try (client/lib/connection.ts), the same socket gets in once
-// PostgreSQL is back, and the phone joins: no reload.
+// PostgreSQL is back, and the phone joins: no reload. The forum's page, asked for meanwhile, says
+// so too, and has the browser ask again by itself.
 
 import { rmSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
@@ -75,6 +76,14 @@ describe.skipIf(clusterMissing !== null)(`a forum that cannot be opened while Po
       });
     }
 
+    // The forum's page asked of that process meanwhile: a page saying so, which the browser asks for again by itself.
+    const page = await fetch(`http://127.0.0.1:${other.port}/f/${slug}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(503);
+    expect(page.headers.get('refresh')).toBe('5');
+    const html = await page.text();
+    expect(html).toContain('Сервер Віче зараз не може дістатися до бази даних форуму. Сторінка спробує знову сама');
+    expect(html.indexOf('Сервер Віче')).toBeLessThan(html.indexOf('This Viche server cannot reach the forum’s database just now. The page tries again by itself'));
+
     await cluster.postgres.startServer();
     await until(() => socket.connected, 'the same socket connected once PostgreSQL is back');
     // In between, at most the first process letting the forum go to the second (it is asked for there).
@@ -83,6 +92,7 @@ describe.skipIf(clusterMissing !== null)(`a forum that cannot be opened while Po
     const joined = (await socket.timeout(10_000).emitWithAck('participant:join', { code: joinCode, name: '', token })) as Ack<{ me: MeView }>;
     expect(ok(joined).me.participantId).toBeTruthy();
     expect((await healthOf(other)).owned).toContain(slug);
+    expect((await fetch(`http://127.0.0.1:${other.port}/f/${slug}/`, { headers: { accept: 'text/html' } })).status).toBe(200);
     console.log(`PostgreSQL down then back: ${refusals.length} refusals (${[...codes].join(', ')}) before the phone got in`);
   });
 });

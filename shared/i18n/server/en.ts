@@ -20,6 +20,7 @@ export const en: ServerCatalogue = {
   'chooser.toChooser': 'Forums you can join',
   'refusal.socket.elsewhere': 'This forum is open on another Viche server now, not the one this page reached. Connecting again… If this lasts over a minute, tell the facilitator.',
   'refusal.socket.storage': 'This Viche server cannot reach the forum’s database just now. Connecting again as soon as it answers: no need to reload the page, and nothing saved is lost.',
+  'refusal.page.storage': 'This Viche server cannot reach the forum’s database just now. The page tries again by itself in a few seconds.',
   'refusal.socket.notFound': 'There is no such forum on this server. Check the address, or open the server’s main page to choose a forum.',
   'refusal.language': 'In English',
   'refusal.toConsole': 'Open the forum’s console',
