@@ -10,6 +10,8 @@
 // process with SQLite, nothing broken, for the ratio. For each: ack times (all day and in the peak
 // hour), timeouts, refusals, and the export counted against the acknowledgements (lost, doubled);
 // for PostgreSQL, its CPU time and WAL bytes per ballot, to project capacity on real servers.
+// BENCH_CITY_LOG_LEVEL (`info`, say) with BENCH_SERVER_OUTPUT (a file) keeps what the cluster's
+// processes log over the run: forums moved, opened, snapshots taken, storage lost and back.
 
 import { randomUUID } from 'node:crypto';
 import { fork } from 'node:child_process';
@@ -67,7 +69,7 @@ function cityDay(voters: number, dayMs: number, projects: string[][]): { arrival
 }
 
 /** A vote-only forum of 24 projects (4 in each of the template's 6 priorities), open to anyone with its code, no per-address cap. */
-function cityForum(): { events: ForumEvent[]; state: Recorder['state']; projects: string[][] } {
+export function cityForum(): { events: ForumEvent[]; state: Recorder['state']; projects: string[][] } {
   const { structure } = loadTemplate(TEMPLATE);
   const r = new Recorder();
   const id = randomUUID();
@@ -180,7 +182,7 @@ async function clusterRun(day: ReturnType<typeof cityDay>, forum: ReturnType<typ
     postgres = await startPostgres({ durable: true });
     const proxyPort = await freePort();
     const origin = `http://127.0.0.1:${proxyPort}`;
-    const env = { DATABASE_URL: postgres.url, LOAD_FORUMS: 'on-demand', TRUST_PROXY: '1', PUBLIC_URL: origin, ADMISSION: 'open', LOG_LEVEL: 'error' };
+    const env = { DATABASE_URL: postgres.url, LOAD_FORUMS: 'on-demand', TRUST_PROXY: '1', PUBLIC_URL: origin, ADMISSION: 'open', LOG_LEVEL: process.env.BENCH_CITY_LOG_LEVEL ?? 'error' };
     for (let i = 0; i < PROCESSES; i++) processes.push(await startServerProcess(env));
     for (const p of processes) samplers.push(new ProcessSampler(p.child.pid));
     proxy = await startHaproxy({ host: '127.0.0.1', port: proxyPort, processes: processes.map((p) => p.port), checkEveryMs: 300, stats: join(dir, 'haproxy.sock') }, join(dir, 'haproxy.cfg'));

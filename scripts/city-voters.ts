@@ -105,10 +105,18 @@ export async function runVoters(plan: VoterPlan): Promise<VoterFigures> {
       reconnectionDelayMax: 3000,
       localAddress: phoneAddress(index),
     } as Parameters<typeof io>[1]);
+    let storageWait = 1000;
+    socket.on('connect', () => (storageWait = 1000));
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
       refuse(`connect: ${err.data?.code ?? err.message}`);
-      // As the pages do: a forum held by another process is tried again (Socket.IO does not, after a refusal).
+      // As the pages do (client/lib/connection.ts): a forum held by another process is tried again
+      // shortly, one that could not be opened for its database further apart each time (Socket.IO
+      // does not try again after a refusal).
       if (err.data?.code === 'FORUM_ELSEWHERE') setTimeout(() => socket.connect(), 1000 * (1 + Math.random()));
+      if (err.data?.code === 'STORAGE_UNAVAILABLE') {
+        setTimeout(() => socket.connect(), storageWait * (1 + Math.random() / 2));
+        storageWait = Math.min(storageWait * 2, 10_000);
+      }
     });
     try {
       const t0 = performance.now();

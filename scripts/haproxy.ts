@@ -9,7 +9,8 @@
 // connection there opens the forum from PostgreSQL once the dead process's lock is gone. A stick
 // table keeps each forum on the process it last went to, so that the dead process, once back,
 // does not get (and refuse) forums another holds; it lives in HAProxy's memory, so a restarted
-// HAProxy hashes afresh, and the holder hands each such forum back (forums/registry.ts). Requests
+// HAProxy hashes afresh, and the holder hands each such forum back (forums/registry.ts). An e-ID
+// sign-in's return (/auth/oidc/callback) goes by the forum at the head of its state. Requests
 // that name no forum (the forum list, the pages' files) are hashed by the client's address, so
 // that a socket's long-polling requests all reach the process that opened its session.
 
@@ -74,11 +75,16 @@ export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stat
     'backend processes',
     '  http-request set-var(txn.route) url_param(forum)',
     '  http-request set-var(txn.route) path,field(3,/) if !{ var(txn.route) -m found } { path_beg /f/ }',
+    // An e-ID sign-in's return: its state starts with the forum's address (server/forum/signIn.ts),
+    // and only the process that started the sign-in holds what waits for it.
+    '  http-request set-var(txn.route) url_param(state),field(1,.) if !{ var(txn.route) -m found } { path /auth/oidc/callback }',
     '  http-request set-var(txn.route) src if !{ var(txn.route) -m found }',
     // A forum stays where it went last, even once the process it hashed to is back: that one would
     // refuse it while the other holds its lock, and ask for it back, moving its phones for nothing.
     '  stick-table type string len 64 size 100k expire 7d',
     '  stick on var(txn.route) if { path_beg /socket.io/ } { url_param(forum) -m found } or { path_beg /f/ }',
+    // Looked up, not stored: a made-up state moves no forum.
+    '  stick match var(txn.route) if { path /auth/oidc/callback }',
     '  balance hash var(txn.route)',
     '  hash-type consistent',
     '  option httpchk',

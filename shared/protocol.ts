@@ -46,8 +46,9 @@ export interface ConnectRefusal {
   /**
    * WRONG_FORUM: the forum named in the handshake's address (`?forum=`) is not the one asked for.
    * FORUM_ELSEWHERE, FORUM_NOT_FOUND: the forum asked for is served by another server process, or by none.
+   * STORAGE_UNAVAILABLE: the forum could not be opened because its store (PostgreSQL) does not answer now.
    */
-  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT' | 'RATE_LIMITED' | 'CONNECTION_LIMIT' | 'WRONG_FORUM' | 'FORUM_ELSEWHERE' | 'FORUM_NOT_FOUND';
+  code: 'PROTOCOL_MISMATCH' | 'FORBIDDEN' | 'BAD_INPUT' | 'RATE_LIMITED' | 'CONNECTION_LIMIT' | 'WRONG_FORUM' | 'FORUM_ELSEWHERE' | 'FORUM_NOT_FOUND' | 'STORAGE_UNAVAILABLE';
   message: string;
   /** The same sentence in the other language, shown after it: a refusal before any forum is reached. */
   other?: { lang: Lang; message: string };

@@ -25,11 +25,17 @@ export type AppClientSocket = Socket<ServerToClient, ClientToServer>;
 export interface ConnectionState {
   /** 'connecting' before the first connect; 'offline' when a connection was lost. */
   status: 'connecting' | 'online' | 'offline';
-  /** Set when the server refused this page for good (another protocol version, a wrong key). */
+  /**
+   * Set when the server refused this page: for good (another protocol version, a wrong key), or
+   * for now (the forum on another process, its database not answering), while the page tries again.
+   */
   refused: ConnectRefusal | null;
 }
 
 export const useConnection = create<ConnectionState>(() => ({ status: 'connecting', refused: null }));
+
+/** How long a page waits to try again after its forum could not be opened for storage: from the first, doubling, to the last. */
+const STORAGE_WAIT_MS = [1000, 10_000];
 
 let socket: AppClientSocket | null = null;
 
@@ -46,7 +52,12 @@ export function connect(role: Role, extra: () => Partial<Handshake> = () => ({})
     reconnectionDelayMax: 3000,
     randomizationFactor: 0.5,
   }) as AppClientSocket;
-  socket.on('connect', () => useConnection.setState({ status: 'online', refused: null }));
+  /** The wait before the next try after a refusal for storage, doubling up to STORAGE_WAIT_MS[1]. */
+  let storageWait = STORAGE_WAIT_MS[0];
+  socket.on('connect', () => {
+    storageWait = STORAGE_WAIT_MS[0];
+    useConnection.setState({ status: 'online', refused: null });
+  });
   socket.on('disconnect', (reason) => {
     useConnection.setState({ status: 'offline' });
     // Socket.IO retries on its own after a lost connection, but not when the server ended it (a
@@ -71,6 +82,15 @@ export function connect(role: Role, extra: () => Partial<Handshake> = () => ({})
       // try again after a refusal).
       useConnection.setState({ status: 'offline', refused: err.data });
       setTimeout(() => socket?.connect(), 1000 * (1 + Math.random()));
+      return;
+    }
+    if (code === 'STORAGE_UNAVAILABLE') {
+      // The forum could not be opened because its database did not answer (PostgreSQL restarting):
+      // the refusal says so and that the page connects again by itself, which it does, further
+      // apart each time, so that a city's phones do not all ask at once while it is down.
+      useConnection.setState({ status: 'offline', refused: err.data });
+      setTimeout(() => socket?.connect(), storageWait * (1 + Math.random() / 2));
+      storageWait = Math.min(storageWait * 2, STORAGE_WAIT_MS[1]);
       return;
     }
     if (code) {

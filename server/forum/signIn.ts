@@ -4,7 +4,9 @@
 // subject name the person. Built on openid-client (the OpenID Foundation-certified relying party
 // for Node, by the author of the jose library it rests on; it runs on Node 20 with its own fetch
 // and Web Crypto). What waits between the two steps is held in memory for 10 minutes, keyed by a
-// random state, and names only the forum and the device's token hash.
+// state (the forum's address and a random part), and names only the forum and the device's token
+// hash: several processes behind a proxy need the callback routed to the forum's, which the
+// address in the state lets the proxy do (scripts/haproxy.ts).
 
 import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
@@ -69,7 +71,11 @@ export class OidcSignIn {
       if (now - s.at <= WAIT_MS && this.started.size < MAX_WAITING) break;
       this.started.delete(state);
     }
-    const state = randomBytes(16).toString('base64url');
+    // The forum's address first: behind a proxy in front of several processes (npm run cluster),
+    // the callback carries nothing else to say which process started the sign-in and holds what
+    // waits for it, and the proxy routes it by this part as it routes the forum's own requests
+    // (scripts/haproxy.ts). Only the whole state, random after the dot, finds a sign-in here.
+    const state = `${slug}.${randomBytes(16).toString('base64url')}`;
     const verifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
     this.started.set(state, { forumId, slug, tokenHash, verifier, nonce, at: now });

@@ -190,8 +190,14 @@ export class Forums<A extends Attached = Attached> {
     const options = this.options;
     let from: SnapshotStart | undefined;
     let replayed: ForumState | null | undefined;
+    /** The latest snapshot that stays good to open from: the next is due `every` events after it. */
+    let latestSnapshot = 0;
     if (loaded.snapshot) {
       const read = startOf(loaded);
+      // One passed over only because this start's check has not reached it is still good (another
+      // process, or a later start, opens from it): taking another at once would only redo it, in a
+      // cluster at every move of the forum. A damaged one, or another version's, is replaced.
+      if (typeof read !== 'string') latestSnapshot = loaded.snapshot.seq;
       if (typeof read !== 'string') {
         replayed = options.checkLog ? options.checkLog(loaded, { seq: loaded.snapshot.seq, state: read.state }) : undefined;
         if (replayed !== null) from = read;
@@ -209,7 +215,7 @@ export class Forums<A extends Attached = Attached> {
     }
     if (!from) replayed = options.checkLog?.(loaded) ?? undefined;
     const room = await ForumRoom.load(this.store, loaded, this.storage, replayed ?? undefined, from);
-    return this.open(room, loaded.snapshot?.seq ?? 0);
+    return this.open(room, latestSnapshot);
   }
 
   /**

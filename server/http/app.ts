@@ -21,6 +21,7 @@ import type { OpenForum } from '../forums/openForum.js';
 import { registerImportRoute } from './forumImport.js';
 import { phoneChooserPage, resultsChooserPage, takesPhones } from './chooser.js';
 import { httpErrors, notFound } from './errors.js';
+import { StorageUnavailable } from '../errors.js';
 import { refuse, wantsPage } from './refusal.js';
 import { HOST_REFUSED, ORIGIN_REFUSED, type OriginCheck } from './origins.js';
 import type { Logger } from '../log.js';
@@ -77,6 +78,8 @@ export interface ForumRouterOptions {
 
 /** The forum's part of an address, or null when it cannot be one: /f/<slug>. */
 const SLUG = /^[0-9a-z-]{1,40}$/;
+/** A forum's page refused for its store not answering is asked for again after this many seconds. */
+const PAGE_RETRY_S = 5;
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -352,6 +355,14 @@ export function createHttpApp({ forums, clientDir, baseUrl, record = {}, keys, g
     try {
       forum = SLUG.test(slug) ? await forums.useSlug(slug) : undefined;
     } catch (err) {
+      // The store not answering (PostgreSQL restarting): said so, and the browser asks again by
+      // itself a few seconds later (Refresh), as the pages' connections do.
+      if (err instanceof StorageUnavailable) {
+        const lang = langOf(req);
+        const headers = { 'Retry-After': String(PAGE_RETRY_S), Refresh: String(PAGE_RETRY_S) };
+        refuse(req, res, { status: 503, lang, error: { code: 'STORAGE_UNAVAILABLE', params: { cause: err.reason } }, message: (l) => t(l, 'refusal.page.storage'), headers });
+        return;
+      }
       // Served by another process (or unreadable here): said in both languages, not a 404.
       if (!(err instanceof Refusal)) return next(err);
       const lang = langOf(req);

@@ -1,8 +1,9 @@
 // Connections to a forum's namespace (/f/<slug>) that no open forum here has. With forums opened on
 // demand, the forum is opened first, and the connection goes to its namespace. Otherwise (another
-// server process serves it, or there is no such forum) the connection is refused with a sentence
-// saying which, in the asker's language and the other one, which the pages show; Socket.IO alone
-// would answer "Invalid namespace", which no page can word.
+// server process serves it, there is no such forum, or the store cannot be reached to open it) the
+// connection is refused with a sentence saying which, in the asker's language and the other one,
+// which the pages show, and by whose code they know whether to try again; Socket.IO alone would
+// answer "Invalid namespace", which no page can word and no client tries again after.
 //
 // Socket.IO refuses a connection with words only from a namespace's middleware, so a refused name
 // gets a namespace of its own for the moment of its refusal (a child of the parent namespace made
@@ -10,13 +11,20 @@
 // namespace of its own.
 
 import type { Namespace, Server, Socket } from 'socket.io';
-import { t } from '../../shared/i18n/all.js';
+import { t, type MessageKey } from '../../shared/i18n/all.js';
+import { StorageUnavailable } from '../errors.js';
 import { PROTOCOL_VERSION, handshakeSchema, type ConnectRefusal, type Lang } from '../../shared/protocol.js';
 import { Refusal } from '../forum/room.js';
 import type { Attached, Forums } from '../forums/registry.js';
 import type { Logger } from '../log.js';
 
-type NotServedCode = Extract<ConnectRefusal['code'], 'FORUM_ELSEWHERE' | 'FORUM_NOT_FOUND'>;
+type NotServedCode = Extract<ConnectRefusal['code'], 'FORUM_ELSEWHERE' | 'FORUM_NOT_FOUND' | 'STORAGE_UNAVAILABLE'>;
+
+const REFUSAL_KEYS = {
+  FORUM_ELSEWHERE: 'refusal.socket.elsewhere',
+  FORUM_NOT_FOUND: 'refusal.socket.notFound',
+  STORAGE_UNAVAILABLE: 'refusal.socket.storage',
+} as const satisfies Record<NotServedCode, MessageKey>;
 
 const FORUM_NAMESPACE = /^\/f\/([0-9a-z-]{1,40})$/;
 
@@ -24,7 +32,7 @@ const FORUM_NAMESPACE = /^\/f\/([0-9a-z-]{1,40})$/;
 export function refuseNotServed(code: NotServedCode, lang: Lang): Error {
   const err = new Error(code) as Error & { data: ConnectRefusal };
   const other: Lang = lang === 'uk' ? 'en' : 'uk';
-  const key = code === 'FORUM_ELSEWHERE' ? 'refusal.socket.elsewhere' : 'refusal.socket.notFound';
+  const key = REFUSAL_KEYS[code];
   err.data = { code, message: t(lang, key), other: { lang: other, message: t(other, key) }, serverVersion: PROTOCOL_VERSION };
   return err;
 }
@@ -73,6 +81,12 @@ export function attachNotServed(io: Server, deps: NotServedDeps): void {
         const code = err instanceof Refusal ? err.error.code : null;
         deps.log.info({ forum: slug, code }, 'connection to a forum not served here');
         if (code === 'FORUM_ELSEWHERE' || code === 'FORUM_NOT_FOUND') return refuse(code);
+        // PostgreSQL (or the disk) not answering now: its lock, its record or its log could not be
+        // read. The clients try again, further apart each time, and get in once it answers.
+        if (err instanceof StorageUnavailable) {
+          deps.log.warn({ forum: slug, err: err.message }, 'a forum could not be opened for a connection: storage unavailable');
+          return refuse('STORAGE_UNAVAILABLE');
+        }
         deps.log.error({ err, forum: slug }, 'a forum could not be opened for a connection');
         next(null, false);
       },

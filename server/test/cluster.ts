@@ -66,7 +66,8 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(dir: string, options: { processes?: number; checkEveryMs?: number; throughTcpProxy?: boolean } = {}): Promise<Cluster> {
+/** `env`: settings every process gets besides the cluster's own (an e-ID provider, say). */
+export async function startCluster(dir: string, options: { processes?: number; checkEveryMs?: number; throughTcpProxy?: boolean; env?: Record<string, string> } = {}): Promise<Cluster> {
   const postgres = await startPostgres();
   const proxyPort = await freePort();
   const base = `http://127.0.0.1:${proxyPort}`;
@@ -79,7 +80,7 @@ export async function startCluster(dir: string, options: { processes?: number; c
       links.push(link);
       url = `postgres://viche@127.0.0.1:${link.port}/postgres`;
     }
-    processes.push(await startServerProcess({ DATABASE_URL: url, LOAD_FORUMS: 'on-demand', TRUST_PROXY: '1', PUBLIC_URL: base, ADMISSION: 'open' }));
+    processes.push(await startServerProcess({ ...options.env, DATABASE_URL: url, LOAD_FORUMS: 'on-demand', TRUST_PROXY: '1', PUBLIC_URL: base, ADMISSION: 'open' }));
   }
   const proxy = await startHaproxy(
     { host: '127.0.0.1', port: proxyPort, processes: processes.map((p) => p.port), checkEveryMs: options.checkEveryMs ?? 300, stats: join(dir, 'haproxy.sock') },
@@ -109,11 +110,12 @@ export async function startCluster(dir: string, options: { processes?: number; c
 
 /**
  * As the pages do (client/lib/connection.ts): a connection refused because another process holds
- * the forum is tried again shortly (Socket.IO does not, after a refusal).
+ * the forum, or because its database did not answer, is tried again shortly (Socket.IO does not,
+ * after a refusal).
  */
 export function retryElsewhere<C extends TestClient>(client: C): C {
   client.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-    if (err.data?.code === 'FORUM_ELSEWHERE') setTimeout(() => client.socket.connect(), 300);
+    if (err.data?.code === 'FORUM_ELSEWHERE' || err.data?.code === 'STORAGE_UNAVAILABLE') setTimeout(() => client.socket.connect(), 300);
   });
   return client;
 }

@@ -174,6 +174,10 @@ describe('a forum with snapshots, restarted', () => {
     running = fifth.server;
     expect(fifth.lines.find((l) => l.msg === 'snapshot not used: the forum opened from its whole log')?.why).toMatch(/start-up check/);
     same(running.forums.primary()!.room.state, await replayed(dbPath, forumId));
+    // The snapshot passed over is still good: none is taken again at the same point.
+    await running.forums.primary()!.room.snapshotTaken();
+    expect(fifth.lines.filter((l) => l.msg === 'snapshot saved')).toEqual([]);
+    expect(snapshotRows(dbPath).map((r) => r.seq)).toEqual([events]);
     await running.stop();
     running = null;
 
