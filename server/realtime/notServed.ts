@@ -53,9 +53,29 @@ export interface NotServedDeps {
   log: Logger;
 }
 
+/** How often each kind of refusal of a forum is logged (worthLogging, below). */
+const LOG_EVERY_MS = 10_000;
+
 export function attachNotServed(io: Server, deps: NotServedDeps): void {
   /** Why each refused connection is refused, by its handshake's auth object (the same through Socket.IO). */
   const refusals = new WeakMap<object, NotServedCode>();
+  /**
+   * Each kind of refusal of each forum is logged at most once every LOG_EVERY_MS, with how many
+   * went unlogged since: in an outage, thousands of phones retrying would otherwise each write two lines.
+   */
+  const logged = new Map<string, { at: number; unlogged: number }>();
+  const worthLogging = (slug: string, kind: string): { unlogged: number } | null => {
+    const key = `${slug}\n${kind}`;
+    const now = Date.now();
+    const last = logged.get(key);
+    if (last && now - last.at < LOG_EVERY_MS) {
+      last.unlogged++;
+      return null;
+    }
+    logged.set(key, { at: now, unlogged: 0 });
+    if (logged.size > 10_000) logged.delete(logged.keys().next().value!);
+    return { unlogged: last?.unlogged ?? 0 };
+  };
 
   const parent = io.of((name, auth, next) => {
     const slug = FORUM_NAMESPACE.exec(name)?.[1];
@@ -79,12 +99,13 @@ export function attachNotServed(io: Server, deps: NotServedDeps): void {
       (forum) => (forum ? next(null, true) : refuse('FORUM_NOT_FOUND')),
       (err: unknown) => {
         const code = err instanceof Refusal ? err.error.code : null;
-        deps.log.info({ forum: slug, code }, 'connection to a forum not served here');
+        const said = worthLogging(slug, String(code));
+        if (said) deps.log.info({ forum: slug, code, unlogged: said.unlogged }, 'connection to a forum not served here');
         if (code === 'FORUM_ELSEWHERE' || code === 'FORUM_NOT_FOUND') return refuse(code);
         // PostgreSQL (or the disk) not answering now: its lock, its record or its log could not be
         // read. The clients try again, further apart each time, and get in once it answers.
         if (err instanceof StorageUnavailable) {
-          deps.log.warn({ forum: slug, err: err.message }, 'a forum could not be opened for a connection: storage unavailable');
+          if (said) deps.log.warn({ forum: slug, err: err.message, unlogged: said.unlogged }, 'a forum could not be opened for a connection: storage unavailable');
           return refuse('STORAGE_UNAVAILABLE');
         }
         deps.log.error({ err, forum: slug }, 'a forum could not be opened for a connection');
