@@ -2,10 +2,11 @@
 // be on, as Chromium emulates it (Network.emulateNetworkConditions: 400 kbit/s down and up, 400 ms
 // round trips; the CPU as it is). Two things a resident waits for, each from the navigation:
 // - joining: the page opened from the QR code (the code in its address), a name typed, the join
-//   sent, until the server has stored the participant and the page says so (its greeting);
+//   sent, until the phone has the server's answer (the form's 303 once the join is stored, or the
+//   socket's ack), and until the page greets the participant;
 // - the results: a phone that joined earlier opens the page of a forum in its results phase (250
 //   ideas, every priority revealed), until the first result's title is on screen.
-// Each is run BENCH_SLOW_RUNS times (3), each in a fresh browser context (nothing cached); the
+// Each is run BENCH_SLOW_RUNS times (5), each in a fresh browser context (nothing cached); the
 // median and the slowest are printed, with the bytes the first HTML response carried.
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { largestForum } from './largest-forum.js';
 import { isBuilt } from './pages.js';
 import { startServerProcess, type ServerProcess } from './process.js';
 
-const RUNS = Number(process.env.BENCH_SLOW_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_SLOW_RUNS ?? 5);
 const KBIT = 400;
 const RTT_MS = 400;
 const NAME = 'Оксана';
@@ -28,7 +29,15 @@ const NAME = 'Оксана';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function throttled(browser: Browser): Promise<{ context: BrowserContext; page: Page; documentBytes: () => number }> {
+interface Throttled {
+  context: BrowserContext;
+  page: Page;
+  documentBytes: () => number;
+  /** When (performance.now()) the phone first held an answer to its join: the form's 303, or the socket's ack. */
+  joinAnswered: () => number | null;
+}
+
+async function throttled(browser: Browser): Promise<Throttled> {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -45,7 +54,15 @@ async function throttled(browser: Browser): Promise<{ context: BrowserContext; p
   cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
     if (e.requestId === documentId && bytes === 0) bytes = e.encodedDataLength;
   });
-  return { context, page, documentBytes: () => bytes };
+  let answered: number | null = null;
+  // A redirect is seen as the request it leads to, carrying the response that sent it there.
+  cdp.on('Network.requestWillBeSent', (e: { redirectResponse?: { url: string; status: number } }) => {
+    if (answered === null && e.redirectResponse?.url.endsWith('/join') && e.redirectResponse.status === 303) answered = performance.now();
+  });
+  cdp.on('Network.webSocketFrameReceived', (e: { response: { payloadData: string } }) => {
+    if (answered === null && e.response.payloadData.includes('"ok":true') && e.response.payloadData.includes('"participantId"')) answered = performance.now();
+  });
+  return { context, page, documentBytes: () => bytes, joinAnswered: () => answered };
 }
 
 /** The server's count of participants, read beside the browser (not through its throttled network). */
@@ -54,18 +71,25 @@ async function joinedCount(port: number): Promise<number> {
   return ((await res.json()) as { joined: number }).joined;
 }
 
-async function timeToJoin(browser: Browser, server: ServerProcess, before: number): Promise<{ ms: number; bytes: number }> {
-  const { context, page, documentBytes } = await throttled(browser);
+async function timeToJoin(browser: Browser, server: ServerProcess, before: number): Promise<{ ms: number; answeredMs: number; usable: number; roundTrip: number; bytes: number }> {
+  const { context, page, documentBytes, joinAnswered } = await throttled(browser);
   try {
     const start = performance.now();
     await page.goto(`http://127.0.0.1:${server.port}/f/${server.slug}/?c=${server.joinCode}`, { waitUntil: 'commit' });
     const name = page.getByLabel(/Ваше ім’я/);
+    await name.waitFor({ timeout: 60_000 });
+    const usable = performance.now() - start;
     await name.fill(NAME, { timeout: 60_000 });
-    await page.getByRole('button', { name: /Приєднатися/ }).click({ timeout: 60_000 });
+    const button = page.getByRole('button', { name: /Приєднатися/ });
+    await button.waitFor({ timeout: 60_000 });
+    const sent = performance.now();
+    await button.click({ timeout: 60_000 });
     await page.getByRole('heading', { name: new RegExp(NAME) }).waitFor({ timeout: 60_000 });
     const ms = performance.now() - start;
     if ((await joinedCount(server.port)) !== before + 1) throw new Error('the page said joined, the server holds no new participant');
-    return { ms, bytes: documentBytes() };
+    const answered = joinAnswered();
+    if (answered === null) throw new Error('the join was never seen answered');
+    return { ms, answeredMs: answered - start, usable, roundTrip: answered - sent, bytes: documentBytes() };
   } finally {
     await context.close();
   }
@@ -128,16 +152,26 @@ export async function benchSlowJoin(): Promise<void> {
   const servers: ServerProcess[] = [];
   try {
     console.log(`\nthe phone page at ${KBIT} kbit/s down and up, ${RTT_MS} ms RTT (Chromium's emulation), ${RUNS} runs each, fresh cache`);
-    const hall = await startServerProcess({ VICHE_DB: join(dir, 'join.db') });
+    // Every run is another phone, but all come from this machine's one address: the per-address cap is off.
+    const hall = await startServerProcess({ VICHE_DB: join(dir, 'join.db'), MAX_PARTICIPANTS_PER_ADDRESS: '0' });
     servers.push(hall);
     const joins: number[] = [];
+    const answers: number[] = [];
+    const usables: number[] = [];
+    const roundTrips: number[] = [];
     let joinBytes = 0;
     for (let i = 0; i < RUNS; i++) {
-      const { ms, bytes } = await timeToJoin(browser, hall, await joinedCount(hall.port));
+      const { ms, answeredMs, usable, roundTrip, bytes } = await timeToJoin(browser, hall, await joinedCount(hall.port));
       joins.push(ms);
+      answers.push(answeredMs);
+      usables.push(usable);
+      roundTrips.push(roundTrip);
       joinBytes = bytes;
     }
-    console.log(`  joined (navigation → the server stored the participant and the page greets them): median ${seconds(median(joins))}, slowest ${seconds(Math.max(...joins))}; first HTML ${joinBytes} B`);
+    console.log(`  join form usable (navigation → its name field on screen): median ${seconds(median(usables))}, slowest ${seconds(Math.max(...usables))}`);
+    console.log(`  joined (navigation → the server's answer to the join at the phone, the bench typing at once): median ${seconds(median(answers))}, slowest ${seconds(Math.max(...answers))}`);
+    console.log(`    of which the join itself (the tap → its answer): median ${seconds(median(roundTrips))}, slowest ${seconds(Math.max(...roundTrips))}`);
+    console.log(`  greeted (navigation → the page greets the participant): median ${seconds(median(joins))}, slowest ${seconds(Math.max(...joins))}; first HTML ${joinBytes} B on the wire`);
     const { server, token, firstTitle } = await resultsForum(dir);
     servers.push(server);
     const results: number[] = [];
@@ -147,7 +181,7 @@ export async function benchSlowJoin(): Promise<void> {
       results.push(ms);
       resultsBytes = bytes;
     }
-    console.log(`  results of 250 ideas readable (navigation → the first idea's title on screen): median ${seconds(median(results))}, slowest ${seconds(Math.max(...results))}; first HTML ${resultsBytes} B`);
+    console.log(`  results of 250 ideas readable (navigation → the first idea's title on screen): median ${seconds(median(results))}, slowest ${seconds(Math.max(...results))}; first HTML ${resultsBytes} B on the wire`);
   } finally {
     await browser.close();
     for (const s of servers) {
