@@ -8,9 +8,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectConsole, ROOT, startTestServer, type TestClient, type TestServer } from '../../server/test/harness.js';
+import { connectConsole, joinPhone, ok, ROOT, startTestServer, type TestClient, type TestServer } from '../../server/test/harness.js';
 import type { ConsoleView } from '../../shared/protocol.js';
-import { CHROMIUM, haveBrowser, launchChromium } from './chromium.js';
+import { CHROMIUM, haveBrowser, launchChromium, violations } from './chromium.js';
 
 const built = existsSync(join(ROOT, 'dist/client/phone/index.html'));
 if (process.env.CI === 'true' && !haveBrowser) throw new Error(`CI needs Chromium at ${CHROMIUM}: .ci/run installs it`);
@@ -142,4 +142,41 @@ describe.skipIf(!haveBrowser || !built)(`the phone page without its script (need
     expect((await participants()).sort()).toEqual(['Марко', 'Оля']);
     await context.close();
   }, 120_000);
+
+  it('the form, as the server writes it, passes axe-core', async () => {
+    // The script held off, so that what is checked is the server's page alone; axe needs the CSP bypassed.
+    const context = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+    const phone = await context.newPage();
+    await phone.route(/\/assets\/.*\.js$/, (route) => route.abort());
+    await phone.goto(page);
+    expect(await phone.locator('#root').getAttribute('data-served')).toBe('form');
+    expect(await violations(phone)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('a phone that joined reads the revealed results before its script comes', async () => {
+    const author = await joinPhone(server, 'Авторка');
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    const { ideaId } = ok(await author.send('idea:submit', { priorityCode: '1', title: 'Велодоріжка на Київській' }));
+    ok(await author.send('idea:submit', { priorityCode: '1', title: 'Лавки в сквері' }));
+    ok(await admin.send('phase:set', { to: 'review' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    ok(await author.send('dot:place', { ideaId }));
+    ok(await admin.send('phase:set', { to: 'results' }));
+    ok(await admin.send('priority:reveal', { priorityCode: '1' }));
+    const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+    await context.addCookies([{ name: 'viche_token', value: author.token, url: page }]);
+    const phone = await context.newPage();
+    await phone.goto(page);
+    await phone.getByRole('heading', { level: 1, name: /Результати/ }).waitFor();
+    const rows = phone.locator('.result-list li');
+    expect(await rows.count()).toBe(2);
+    // First, with its dot, and marked as hers.
+    expect(await rows.first().textContent()).toContain('Велодоріжка на Київській');
+    expect(await rows.first().getAttribute('class')).toBe('own');
+    expect(await phone.locator('h1').count()).toBe(1);
+    await phone.screenshot({ path: join(SHOTS, 'results-360x640.png') });
+    await context.close();
+    author.close();
+  }, 60_000);
 });

@@ -254,14 +254,23 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
   });
 
   /**
-   * A page's join form holds one session per HTTP connection, as a Socket.IO connection does: its
-   * wrong codes count against it. A new one is a new phone's connection, and takes from the
-   * address's budget of them as the handshake does, so a guesser gains nothing by posting the form.
+   * A page's join form holds a session per HTTP connection and client address (a proxy in front
+   * carries many phones on one connection), as a Socket.IO connection does: its commands and wrong
+   * codes count against it. A new one is a new phone's connection, and takes from the address's
+   * budget of them as the handshake does, so a guesser gains nothing by posting the form.
    */
-  const pageSessions = new WeakMap<object, Session>();
+  const pageSessions = new WeakMap<object, Map<string, Session>>();
   function pageSession(connection: object, address: string): Session | Ack<never> {
-    const known = pageSessions.get(connection);
-    if (known) return known;
+    let byAddress = pageSessions.get(connection);
+    if (!byAddress) pageSessions.set(connection, (byAddress = new Map()));
+    const known = byAddress.get(address);
+    if (known) {
+      // Each post is its own device's, known by the token it carries: what an earlier post on this
+      // connection joined or waits for is not this one's (a connection's one device is the socket's rule).
+      known.participantId = undefined;
+      known.waitingFor = undefined;
+      return known;
+    }
     const now = Date.now();
     if (admission.maxConnectionsPerAddress() > 0 && address) {
       const rate = deps.limits.connections.take(address, now);
@@ -271,7 +280,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
       }
     }
     const session: Session = { role: 'phone', lang: 'uk', address, commands: fullBucket(deps.limits.settings.commandsPerConnection, now), limited: { count: 0, since: now } };
-    pageSessions.set(connection, session);
+    byAddress.set(address, session);
     return session;
   }
 
@@ -288,8 +297,6 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     handleCommands(page, { room, log, services: () => services(null, session), answered: deps.answered });
     return new Promise((resolve) => {
       command!('participant:join', { code: join.code, name: join.name, token: join.token }, (ack: Ack<CommandResults['participant:join']>) => {
-        // A join the disk refused was taken back: the page's session holds no ballot then.
-        if (session.participantId && !room.state.participants.has(session.participantId)) session.participantId = undefined;
         resolve(ack);
       });
     });
