@@ -95,6 +95,19 @@ async function timeToJoin(browser: Browser, server: ServerProcess, before: numbe
   }
 }
 
+/** Navigation → the app running over the page (its language switch, which only the app draws, on screen). */
+async function timeToApp(browser: Browser, server: ServerProcess): Promise<number> {
+  const { context, page } = await throttled(browser);
+  try {
+    const start = performance.now();
+    await page.goto(`http://127.0.0.1:${server.port}/f/${server.slug}/?c=${server.joinCode}`, { waitUntil: 'commit' });
+    await page.locator('.lang-toggle').waitFor({ timeout: 60_000 });
+    return performance.now() - start;
+  } finally {
+    await context.close();
+  }
+}
+
 async function timeToResults(browser: Browser, server: ServerProcess, token: string, firstTitle: string): Promise<{ ms: number; bytes: number }> {
   const { context, page, documentBytes } = await throttled(browser);
   try {
@@ -172,6 +185,9 @@ export async function benchSlowJoin(): Promise<void> {
     console.log(`  joined (navigation → the server's answer to the join at the phone, the bench typing at once): median ${seconds(median(answers))}, slowest ${seconds(Math.max(...answers))}`);
     console.log(`    of which the join itself (the tap → its answer): median ${seconds(median(roundTrips))}, slowest ${seconds(Math.max(...roundTrips))}`);
     console.log(`  greeted (navigation → the page greets the participant): median ${seconds(median(joins))}, slowest ${seconds(Math.max(...joins))}; first HTML ${joinBytes} B on the wire`);
+    const apps: number[] = [];
+    for (let i = 0; i < RUNS; i++) apps.push(await timeToApp(browser, hall));
+    console.log(`  the app running over the page (navigation → its language switch on screen): median ${seconds(median(apps))}, slowest ${seconds(Math.max(...apps))}`);
     const { server, token, firstTitle } = await resultsForum(dir);
     servers.push(server);
     const results: number[] = [];
