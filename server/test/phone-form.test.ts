@@ -5,7 +5,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleView, MeView } from '../../shared/protocol.js';
-import { connect, connectConsole, newToken, nextPhoneAddress, refused, startTestServer, type TestClient, type TestServer } from './harness.js';
+import { connect, connectConsole, newToken, nextPhoneAddress, ok, refused, startTestServer, type TestClient, type TestServer } from './harness.js';
 
 interface Answer {
   status: number;
@@ -41,7 +41,12 @@ function formPhone(server: TestServer, address = nextPhoneAddress()) {
       req.on('error', reject);
       req.end(body);
     });
-  return { address, post, token: () => cookie?.split('=')[1], close: () => agent.destroy() };
+  /** The phone page as this phone is sent it. */
+  const page = async (): Promise<string> => {
+    const res = await fetch(`${server.url}/f/${server.slug}/`, { headers: cookie ? { cookie } : {} });
+    return res.text();
+  };
+  return { address, post, page, token: () => cookie?.split('=')[1], close: () => agent.destroy() };
 }
 
 describe('the join form of the phone page', () => {
@@ -154,5 +159,38 @@ describe('the join form of the phone page', () => {
     expect(answer.headers['set-cookie']).toBeUndefined();
     expect((await participants()).length).toBe(before);
     phone.close();
+  });
+});
+
+describe('the join form when the hall is full', () => {
+  let server: TestServer;
+  let admin: TestClient;
+
+  beforeAll(async () => {
+    // One expected: the second device waits for the facilitator.
+    server = await startTestServer({ admission: 'hall', expectedAttendance: 1 });
+    admin = await connectConsole(server);
+  });
+  afterAll(async () => {
+    admin?.close();
+    await server?.stop();
+  });
+
+  it('a form that joins past the hall’s size waits for the facilitator, and is greeted once approved', async () => {
+    const first = formPhone(server);
+    expect((await first.post({ code: server.joinCode, name: 'Перша' })).status).toBe(303);
+    const second = formPhone(server);
+    const queued = await second.post({ code: server.joinCode, name: 'Друга' });
+    // In the queue: the device is known by its cookie from now on, and its page says it waits.
+    expect(queued.status).toBe(303);
+    expect(second.token()).toMatch(/^[0-9a-f]{32}$/);
+    const waiting = await second.page();
+    expect(waiting).toContain('data-served="waiting"');
+    expect(waiting).toContain(`data-code="${server.joinCode}"`);
+    expect(waiting).toContain('Чекаємо, поки фасилітатор вас підтвердить.');
+    ok(await admin.send('admission:approve', {}));
+    expect(await second.page()).toContain('Вітаємо, Друга!');
+    first.close();
+    second.close();
   });
 });
