@@ -179,4 +179,34 @@ describe.skipIf(!haveBrowser || !built)(`the phone page without its script (need
     await context.close();
     author.close();
   }, 60_000);
+
+  it('a device the form put in the queue waits there in the app too, and gets its ballot when approved', async () => {
+    const full = await startTestServer({ admission: 'hall', maxPerAddress: 0, expectedAttendance: 1 });
+    const console_ = await connectConsole(full);
+    try {
+      const fullPage = `${full.url}/f/${full.slug}/`;
+      const first = await joinPhone(full, 'Перший');
+      const scriptless = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+      const phone = await scriptless.newPage();
+      await phone.goto(fullPage);
+      await phone.getByLabel(/Код з екрана/).fill(full.joinCode);
+      await phone.getByLabel(/Ваше ім’я/).fill('Друга');
+      await phone.getByRole('button', { name: /Приєднатися/ }).click();
+      await phone.getByRole('heading', { name: /Майже готово/ }).waitFor();
+      // The script comes: it keeps the place in the queue rather than offer the form again.
+      const withScript = await browser.newContext({ viewport: PHONE, storageState: await scriptless.storageState() });
+      const app = await withScript.newPage();
+      await app.goto(fullPage);
+      await app.locator('.waiting-dot').waitFor({ timeout: 30_000 });
+      expect(await app.getByRole('button', { name: 'Приєднатися' }).count()).toBe(0);
+      ok(await console_.send('admission:approve', {}));
+      await app.getByRole('heading', { name: 'Вітаємо, Друга!' }).waitFor({ timeout: 30_000 });
+      first.close();
+      await withScript.close();
+      await scriptless.close();
+    } finally {
+      console_.close();
+      await full.stop();
+    }
+  }, 120_000);
 });
