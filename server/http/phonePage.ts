@@ -44,7 +44,9 @@ const CODE_REFUSALS: ReadonlySet<string> = new Set(['WRONG_CODE', 'CODE_EXPIRED'
 
 /**
  * Inline, so the form is laid out before any stylesheet arrives; the same classes as the built
- * styles (base.css, phone.css), which take over when they come, so nothing jumps.
+ * styles (base.css, phone.css), which take over when they come, so nothing jumps. It stays in the
+ * page under the app: no rule here may set what the built styles leave unset on the app's own
+ * elements (hence `.btn-wide`, not `.btn`, and the refusal's margin by its id).
  */
 const STYLE =
   ":root{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','DejaVu Sans',sans-serif;color:#1b1f24;background:#fff;line-height:1.45}" +
@@ -55,8 +57,8 @@ const STYLE =
   'h1{font-size:1.35rem;margin:0 0 .6em}h2{font-size:1.15rem;margin:0 0 .6em}' +
   '.field{display:flex;flex-direction:column;gap:.3em;margin-bottom:1em}.field label{font-weight:600}' +
   '.field input{min-height:48px;padding:.55em .7em;border:2px solid #d0d7de;border-radius:10px;font:inherit;font-size:1.05rem}' +
-  '.btn{width:100%;min-height:52px;border-radius:10px;border:2px solid #0b57d0;background:#0b57d0;color:#fff;font:inherit;font-size:1.05rem;font-weight:600}' +
-  '.error-text{color:#cf222e;font-weight:600;margin:0 0 1em}.refusal-other{display:block;margin-top:.6em;font-weight:400}' +
+  '.btn-wide{width:100%;min-height:52px;border-radius:10px;border:2px solid #0b57d0;background:#0b57d0;color:#fff;font:inherit;font-size:1.05rem;font-weight:600}' +
+  '.error-text{color:#cf222e;font-weight:600}#join-error{margin:0 0 1em}.refusal-other{display:block;margin-top:.6em;font-weight:400}' +
   '.result{border-top:6px solid #d0d7de}.result-list{list-style:none;margin:0;padding:0}' +
   '.result-list li{display:grid;grid-template-columns:2.4em 1fr;padding:.45em 0;border-bottom:1px solid #d0d7de}' +
   '.rank{font-weight:700;grid-row:span 2}.result-title{font-weight:600}' +
