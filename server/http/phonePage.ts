@@ -49,11 +49,11 @@ const CODE_REFUSALS: ReadonlySet<string> = new Set(['WRONG_CODE', 'CODE_EXPIRED'
  * elements (hence `.btn-wide`, not `.btn`, and the refusal's margin by its id).
  */
 const STYLE =
-  ":root{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','DejaVu Sans',sans-serif;color:#1b1f24;background:#fff;line-height:1.45}" +
+  ":root{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','DejaVu Sans',sans-serif;color:#1b1f24;background:#f6f8fa;line-height:1.45;font-size:18px}" +
   'body{margin:0;overflow-wrap:anywhere}*{box-sizing:border-box}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}' +
-  '.top{display:flex;padding:.5em .75em;border-bottom:1px solid #d0d7de}.top-title{display:flex;flex-direction:column;line-height:1.2;min-width:0}' +
+  '.top{display:flex;padding:.5em .75em;background:#fff;border-bottom:1px solid #d0d7de}.top-title{display:flex;flex-direction:column;line-height:1.2;min-width:0}' +
   '.top-forum,.hint,.muted,.result-count,.en{color:#57606a;font-size:.9em}.en{display:block;font-weight:400}' +
-  '.content{max-width:40rem;margin:0 auto;padding:.75em .75em 6em}.card{border:1px solid #d0d7de;border-radius:14px;padding:1em;margin:0 0 .9em}' +
+  '.content{max-width:40rem;margin:0 auto;padding:.75em .75em 6em}.card{background:#fff;border:1px solid #d0d7de;border-radius:14px;padding:1em;margin:0 0 .9em}' +
   'h1{font-size:1.35rem;margin:0 0 .6em}h2{font-size:1.15rem;margin:0 0 .6em}' +
   '.field{display:flex;flex-direction:column;gap:.3em;margin-bottom:1em}.field label{font-weight:600}' +
   '.field input{min-height:48px;padding:.55em .7em;border:2px solid #d0d7de;border-radius:10px;font:inherit;font-size:1.05rem}' +
