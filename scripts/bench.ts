@@ -45,6 +45,7 @@ import { benchStore } from './bench-store.js';
 import { reconnectSpreadMs } from '../server/forum/views.js';
 import { benchFollow } from './bench-follow.js';
 import { benchCityBallots } from './bench-city-ballots.js';
+import { benchSlowJoin } from './bench-slow-join.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -720,7 +721,7 @@ async function benchLoop(phones: number) {
 
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
- * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
+ * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, slowjoin, paced, storm, loop, halls, flood,
  * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, citypublish, votercodes, city, cityballots, store, follow. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
@@ -731,6 +732,7 @@ if (part('pages')) pageWeights();
 if (part('views')) benchViews(HALLS);
 if (part('connections')) await benchConnections();
 if (part('slow')) await phoneOnSlowDevice();
+if (part('slowjoin')) await benchSlowJoin();
 if (part('paced') || part('storm')) for (const n of HALLS) await benchPaced(n, part('storm'));
 if (part('loop')) for (const n of HALLS) await benchLoop(n);
 if (part('halls')) for (const n of HALLS) await benchHall(n);

@@ -590,6 +590,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           facilitatorKey: forums.facilitatorKey,
           pause: () => new Promise((r) => setImmediate(r)),
         }),
+      phone: { realtime, waiting: (tokenHash) => admission.waitingFor(tokenHash) },
     });
     return {
       admission,

@@ -9,6 +9,7 @@ import { join } from './approval.js';
 import { useT } from '../lib/i18n.js';
 import { useToasts } from '../lib/ui.js';
 import { usePhone } from './store.js';
+import { typedBefore } from './served.js';
 
 /** The facilitator voided this ballot: say so plainly, and nothing else is offered. (The notice that comes with it is what is read aloud.) */
 export function Voided({ reason }: { reason: string }) {
@@ -63,6 +64,7 @@ export function NameField({ value, onChange, autoFocus }: { value: string; onCha
       <label htmlFor={id}>{t('phone.join.name')}</label>
       <input
         id={id}
+        name="name"
         autoComplete="given-name"
         maxLength={LIMITS.name}
         value={value}
@@ -82,9 +84,11 @@ const CODE_LABEL = { hall: 'phone.join.codeHall', tickets: 'phone.join.codeTicke
 
 export function JoinForm({ forum }: { forum: PhoneForumInfo }) {
   const t = useT();
-  const initialCode = useMemo(() => new URLSearchParams(window.location.search).get('c') ?? '', []);
+  // What was typed into the server's form before this one replaced it, or the code the QR carried.
+  const before = useMemo(() => typedBefore(), []);
+  const initialCode = useMemo(() => before?.code ?? new URLSearchParams(window.location.search).get('c') ?? '', [before]);
   const [code, setCode] = useState(initialCode);
-  const [name, setName] = useState('');
+  const [name, setName] = useState(before?.name ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const codeId = useId();
@@ -105,6 +109,7 @@ export function JoinForm({ forum }: { forum: PhoneForumInfo }) {
         <label htmlFor={codeId}>{t(CODE_LABEL[forum.admission])}</label>
         <input
           id={codeId}
+          name="code"
           inputMode="numeric"
           autoComplete="off"
           pattern="[0-9 ]*"

@@ -38,6 +38,11 @@ function settle(ack: Ack<CommandResults['participant:join']>, code: string, name
   return ack.error.message;
 }
 
+/** The server's join form put this device in the queue: kept as a join of this page's would be. */
+export function adoptWaiting(code: string, name: string): void {
+  save(key(), JSON.stringify({ code, name }));
+}
+
 /** At each (re)connect of a device that has not joined: if it was waiting, it asks again to stay in the queue. */
 export async function resumeWaiting(): Promise<void> {
   const held = load(key());

@@ -2,17 +2,24 @@
 // needs is in this entry.
 
 import { createRoot } from 'react-dom/client';
+import { flushSync } from 'react-dom';
 import '../lib/base.css';
 import './phone.css';
-import { connect, spreadReconnects } from '../lib/connection.js';
+import { connect, spreadReconnects, useConnection } from '../lib/connection.js';
 import { useToasts } from '../lib/ui.js';
 import { App } from './App.js';
 import { usePhone } from './store.js';
 import { receiveResults } from './results.js';
 import { askAgain, canGunzip, receivePage } from './wall.js';
 import { deviceToken } from './token.js';
-import { approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
+import { adoptWaiting, approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
+import { servedView, takeTyped } from './served.js';
 import { dropPending, resumePending } from './pending.js';
+
+const root = document.getElementById('root')!;
+const served = servedView(root);
+// The server's form queued this device for the facilitator: asked for again at each connect, as the script's own join is.
+if (served === 'waiting') adoptWaiting(root.dataset.code ?? '', root.dataset.name ?? '');
 
 const socket = connect('phone', () => ({ token: deviceToken(), gz: canGunzip() }));
 // A new connection holds no page: the one watched is asked for again.
@@ -38,4 +45,28 @@ socket.on('notice', (notice) => {
   useToasts.getState().show(notice.message, 'info');
 });
 
-createRoot(document.getElementById('root')!).render(<App />);
+/**
+ * Mounts the app over the server's page. Whatever was typed into the server's form goes into the
+ * app's, and the field being typed in keeps the focus.
+ */
+function mount(): void {
+  const focused = document.activeElement instanceof HTMLInputElement && root.contains(document.activeElement) ? document.activeElement.name : '';
+  takeTyped(root);
+  const app = createRoot(root);
+  flushSync(() => app.render(<App />));
+  if (focused) root.querySelector<HTMLInputElement>(`input[name="${focused}"]`)?.focus();
+}
+
+// The server's page already shows this device's view (its form, its greeting, the results): it
+// stays until the app has the forum and this device to show, rather than a "loading" in its place.
+const ready = () => (usePhone.getState().forum !== null && usePhone.getState().me !== undefined) || useConnection.getState().refused !== null;
+if (!served || served === 'loading' || ready()) mount();
+else {
+  const stop = [usePhone, useConnection].map((store) =>
+    store.subscribe(() => {
+      if (!ready()) return;
+      for (const unsubscribe of stop) unsubscribe();
+      mount();
+    }),
+  );
+}

@@ -19,13 +19,47 @@ const tokenKey = (): string => {
  */
 let made: string | null = null;
 
+const TOKEN = /^[0-9a-f]{32,128}$/;
+/** The cookie the server's join form sets, and this page keeps equal to its token (server/http/phonePage.ts). */
+const COOKIE = 'viche_token';
+
+function cookieToken(): string | null {
+  try {
+    const found = document.cookie.split(';').map((c) => c.trim().split('=')).find(([name]) => name === COOKIE);
+    return found?.[1] && TOKEN.test(found[1]) ? found[1] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The cookie carries the token to the server's join form, which works before this script has come:
+ * a form that joined set it, and it is this device's token from then on; otherwise it is written
+ * from the token kept here, so that the form, used on a later slow load, joins as the same device.
+ */
+function keepCookie(token: string): void {
+  const slug = forumSlug();
+  if (!slug) return;
+  try {
+    document.cookie = `${COOKIE}=${token}; path=/f/${slug}/; max-age=${365 * 24 * 3600}; samesite=lax`;
+  } catch {
+    /* cookies refused: the form, if ever used, joins as a new device */
+  }
+}
+
 export function deviceToken(): string {
   const TOKEN_KEY = tokenKey();
   let token = load(TOKEN_KEY);
-  if (!token || !/^[0-9a-f]{32,128}$/.test(token)) {
+  const fromForm = made ? null : cookieToken();
+  if (fromForm && fromForm !== token) {
+    token = fromForm;
+    save(TOKEN_KEY, token);
+  }
+  if (!token || !TOKEN.test(token)) {
     token = made ?? randomHex(16);
     save(TOKEN_KEY, token);
   }
+  if (made !== token) keepCookie(token);
   made = token;
   return token;
 }

@@ -37,6 +37,7 @@ import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
 import { registerVoterCodeRoutes } from './voterCodeRoutes.js';
 import { registerSignInRoute } from './signInRoute.js';
+import { registerPhonePage, type PhonePageDeps } from './phonePage.js';
 import type { OidcSignIn } from '../forum/signIn.js';
 
 export interface HttpOptions {
@@ -74,6 +75,8 @@ export interface ForumRouterOptions {
   personKey: () => string;
   /** The whole forum as a file, in pieces of text: sealed to move it to another laptop, or an anonymised archive. */
   forumFile: (kind: ForumFileKind) => AsyncIterable<string>;
+  /** The phone page's join form and what it shows before its script (phonePage.ts). */
+  phone: Pick<PhonePageDeps, 'realtime' | 'waiting'>;
 }
 
 /** The forum's part of an address, or null when it cannot be one: /f/<slug>. */
@@ -121,7 +124,7 @@ function precompressed(dir: string): express.RequestHandler {
 }
 
 /** Everything of one forum, as served under /f/<slug> (and at the short addresses of a single forum). */
-export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, trustProxy, facilitatorKey, personKey, forumFile }: ForumRouterOptions): express.Router {
+export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, trustProxy, facilitatorKey, personKey, forumFile, phone }: ForumRouterOptions): express.Router {
   const app = express.Router();
 
   // The join QR: of the join address alone, or with a code (`?c=`, digits only). The projector
@@ -244,7 +247,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf, baseUrl });
   registerCityRoutes(app, { room, langOf, facilitatorOnly });
 
-  app.get('/', page(clientDir, 'phone'));
+  registerPhonePage(app, { room, clientDir, trustProxy, ...phone });
   app.get('/screen', page(clientDir, 'screen'));
   app.get('/console', page(clientDir, 'console'));
   // The results check: its script hashes the published results in the reader's own browser.

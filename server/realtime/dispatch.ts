@@ -29,7 +29,7 @@ const READ_ONLY_COMMANDS: ReadonlySet<CommandName> = new Set(['session:setLangua
 export interface DispatchDeps {
   room: ForumRoom;
   log: Logger;
-  services: (socket: AppSocket) => HandlerServices;
+  services: (socket: CommandSocket) => HandlerServices;
   /** Told of every answer (the metrics count them). */
   answered?: (result: Ack<unknown>) => void;
 }
@@ -112,8 +112,15 @@ export function receiveCommands<N extends string>(socket: { onAny(listener: (eve
   });
 }
 
+/**
+ * What handleCommands needs of a connection: its session, its commands, and a way to cut it. A
+ * Socket.IO connection, or the phone page's join form (socket.ts, joinFromPage), which sends its
+ * one command down this same path.
+ */
+export type CommandSocket = Pick<AppSocket, 'data' | 'disconnect'> & { onAny(listener: (event: string, ...args: unknown[]) => void): unknown };
+
 /** Registers every command of the protocol on a connection, and a refusal for anything else. */
-export function handleCommands(socket: AppSocket, deps: DispatchDeps): void {
+export function handleCommands(socket: CommandSocket, deps: DispatchDeps): void {
   const session = socket.data.session;
   const services = deps.services(socket);
   const { limits, admission } = services;

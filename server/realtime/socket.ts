@@ -8,7 +8,7 @@ import { meView, phoneView } from '../forum/views.js';
 import type { HandlerServices } from '../handlers/define.js';
 import type { Grants } from '../http/grants.js';
 import type { Logger } from '../log.js';
-import { handleCommands } from './dispatch.js';
+import { handleCommands, refusalAck, type CommandSocket } from './dispatch.js';
 import { handshake, OpenConnections } from './handshake.js';
 import type { KeyGuard } from './keys.js';
 import type { Limits } from './limits.js';
@@ -18,7 +18,9 @@ import type { AppNamespace, AppSocket } from './connection.js';
 import { startPushing, type PushOptions } from './push.js';
 import { HOSTS, hostRoom, participantRoom, PHONES, PHONES_GZ, SCREENS, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
-import type { Ack } from '../../shared/protocol.js';
+import type { Ack, CommandResults, PhoneResult } from '../../shared/protocol.js';
+import { fullBucket } from './limits.js';
+import type { Session } from './session.js';
 
 /** Projectors opened with the display key, not the facilitator's: a new display key disconnects them. */
 const SCREEN_KEY_HOLDERS = 'screens:by-key';
@@ -43,7 +45,28 @@ export interface RealtimeDeps {
   answered?: (result: Ack<unknown>) => void;
 }
 
-export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close(): void } {
+/** A join sent by the phone page's form, before its script came (http/phonePage.ts). */
+export interface PageJoin {
+  /** The HTTP connection it came on: its wrong codes are counted as one Socket.IO connection's are. */
+  connection: object;
+  address: string;
+  token: string;
+  code: string;
+  name: string;
+}
+
+export interface Realtime {
+  /**
+   * Runs a page's join down the same path as a connection's `participant:join` (dispatch.ts): the
+   * same budgets, rules, refusals and wrong-code buckets, answered once it is on disk.
+   */
+  joinFromPage(join: PageJoin): Promise<Ack<CommandResults['participant:join']>>;
+  /** The rankings a phone is sent now (none before the first reveal). */
+  phoneResults(): PhoneResult[];
+  close(): void;
+}
+
+export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
   const { room, admission, log } = deps;
   const open = new OpenConnections();
   io.use(handshake(deps, open));
@@ -81,15 +104,19 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
     room.connected(participantId);
   };
 
-  const services = (socket: AppSocket): HandlerServices => {
-    const bind = (participantId: string) => bindSocket(socket, participantId);
+  /**
+   * What a command's handler may do, for a connection, or (socket null) for a page's form: its join
+   * binds only the page's session, since nobody is online on a page without its script.
+   */
+  const services = (socket: AppSocket | null, session: Session): HandlerServices => {
+    const bind = (participantId: string) => (socket ? bindSocket(socket, participantId) : void (session.participantId = participantId));
     return {
       admission,
       limits: deps.limits,
       grants: deps.grants,
       bind,
       awaitApproval(tokenHash) {
-        socket.join(waitingRoom(tokenHash));
+        socket?.join(waitingRoom(tokenHash));
       },
       admitWaiting(tokenHash, participantId) {
         // Bound now, before the join is written: the push of the new participant's view, which
@@ -108,7 +135,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
       },
       evict(participantId) {
         for (const other of socketsOf(participantId)) {
-          if (other.id === socket.id) continue;
+          if (other.id === socket?.id) continue;
           other.leave(participantRoom(participantId));
           other.data.session.participantId = undefined;
           room.disconnected(participantId);
@@ -124,9 +151,9 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
         room.changed();
         return admission.screenUrl();
       },
-      ackingMe: (view) => pushing.ackingMe(socket.id, view),
+      ackingMe: (view) => socket && pushing.ackingMe(socket.id, view),
       wall: {
-        watch: (watch) => pushing.watchWall(socket.id, watch, () => socket.data.session.participantId, socket.data.session.gz === true),
+        watch: (watch) => (socket ? pushing.watchWall(socket.id, watch, () => session.participantId, session.gz === true) : null),
         ideas: (ids) => pushing.wallIdeas(ids),
         list: (priorityCode) => pushing.wallList(priorityCode),
       },
@@ -140,7 +167,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
   io.on('connection', (socket: AppSocket) => {
     const session = socket.data.session;
     open.opened(session.address);
-    const own = services(socket);
+    const own = services(socket, session);
 
     if (session.role === 'phone') {
       // Bound at once, so that a command it sends straight away acts for its participant.
@@ -227,7 +254,58 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
     }
   });
 
+  /**
+   * A page's join form holds a session per HTTP connection and client address (a proxy in front
+   * carries many phones on one connection), as a Socket.IO connection does: its commands and wrong
+   * codes count against it. A new one is a new phone's connection, and takes from the address's
+   * budget of them as the handshake does, so a guesser gains nothing by posting the form.
+   */
+  const pageSessions = new WeakMap<object, Map<string, Session>>();
+  function pageSession(connection: object, address: string): Session | Ack<never> {
+    let byAddress = pageSessions.get(connection);
+    if (!byAddress) pageSessions.set(connection, (byAddress = new Map()));
+    const known = byAddress.get(address);
+    if (known) {
+      // Each post is its own device's, known by the token it carries: what an earlier post on this
+      // connection joined or waits for is not this one's (a connection's one device is the socket's rule).
+      known.participantId = undefined;
+      known.waitingFor = undefined;
+      return known;
+    }
+    const now = Date.now();
+    if (admission.maxConnectionsPerAddress() > 0 && address) {
+      const rate = deps.limits.connections.take(address, now);
+      if (!rate.ok) {
+        admission.refused('rateLimited', now);
+        return refusalAck('uk', { code: 'RATE_LIMITED', params: { seconds: rate.retryAfter } });
+      }
+    }
+    const session: Session = { role: 'phone', lang: 'uk', address, commands: fullBucket(deps.limits.settings.commandsPerConnection, now), limited: { count: 0, since: now } };
+    byAddress.set(address, session);
+    return session;
+  }
+
+  function joinFromPage(join: PageJoin): Promise<Ack<CommandResults['participant:join']>> {
+    const session = pageSession(join.connection, join.address);
+    if (!('role' in session)) return Promise.resolve(session);
+    let command: ((event: string, ...args: unknown[]) => void) | undefined;
+    const page: CommandSocket = {
+      data: { session },
+      onAny: (listener) => (command = listener),
+      // A form posting fast enough to be cut is answered with its refusals all the same.
+      disconnect: () => page as AppSocket,
+    };
+    handleCommands(page, { room, log, services: () => services(null, session), answered: deps.answered });
+    return new Promise((resolve) => {
+      command!('participant:join', { code: join.code, name: join.name, token: join.token }, (ack: Ack<CommandResults['participant:join']>) => {
+        resolve(ack);
+      });
+    });
+  }
+
   return {
+    joinFromPage,
+    phoneResults: () => pushing.phoneResults(false),
     close: () => {
       unbindUndone();
       pushing.close();

@@ -58,6 +58,7 @@ export const en: CoreCatalogue = {
   'phone.join.nameHint': 'Other participants see your name next to your ideas, and the organisers in the forum’s results. You may leave it empty.',
   'phone.join.submit': 'Join',
   'phone.join.joining': 'Joining…',
+  'phone.join.joinedLoading': 'You have joined. The rest of the page is still loading: wait a few seconds.',
   'phone.name.add': 'Add your name',
   'phone.name.change': 'Change your name',
   'phone.hello': 'Welcome, {name}!',

@@ -89,6 +89,7 @@ export const uk = {
   'phone.join.nameHint': 'Ім’я побачать інші учасники поруч із вашими ідеями, а організатори — у підсумках форуму. Можна лишити порожнім.',
   'phone.join.submit': 'Приєднатися',
   'phone.join.joining': 'Приєднуємо…',
+  'phone.join.joinedLoading': 'Ви приєдналися. Решта сторінки ще завантажується — зачекайте кілька секунд.',
   'phone.name.add': 'Додати ім’я',
   'phone.name.change': 'Змінити ім’я',
   'phone.hello': 'Вітаємо, {name}!',
