@@ -19,6 +19,7 @@ import { useT } from '../lib/i18n.js';
 import { useConnection } from '../lib/connection.js';
 import { ConnectionBanner, LanguageToggle, RefusalText, useTitle } from '../lib/ui.js';
 import { useScreen } from './store.js';
+import { CityVoteSlide } from './CityVote.js';
 
 export function Screen() {
   const t = useT();
@@ -64,14 +65,27 @@ export function Screen() {
         </div>
       </header>
       <main className="screen-main">
+        {view.forum.cityVote ? (
+          <CityVoteSlide view={view} vote={view.forum.cityVote} join={<JoinBox view={view} large />} resultsAt={resultsAddress(view.joinUrl)} />
+        ) : (
+          <ForumSlide view={view} slide={slide} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+/** What a forum's evening puts up: the slide its phase brings, or the facilitator's choice. */
+function ForumSlide({ view, slide }: { view: ScreenView; slide: Slide }) {
+  return (
+    <>
         {slide.kind === 'join' && <Lobby view={view} />}
         {slide.kind === 'ideas' && <IdeasWall view={view} />}
         {slide.kind === 'review' && <Review view={view} />}
         {slide.kind === 'voting' && <VotingProgress view={view} />}
         {slide.kind === 'results' && <Results view={view} result={slide.result} />}
         {slide.kind === 'final' && <FinalSlide view={view} />}
-      </main>
-    </div>
+    </>
   );
 }
 

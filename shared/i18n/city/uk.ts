@@ -78,6 +78,10 @@ export const uk = {
   'city.resultFunded': 'фінансується',
   'city.resultNotFunded': 'не фінансується',
   'city.money': '{amount} грн',
+  'city.screen.vote': 'Голосуйте з телефона',
+  'city.screen.budgets': 'Бюджети',
+  'city.screen.budget': 'Проєктів у ньому: {count}',
+  'city.screen.resultsAt': 'Підсумки й оприлюднені бюлетені: {address}',
 
   // ------------------------------------------------------------ the console's tab
   'console.tab.city': 'Міське голосування',
