@@ -42,9 +42,32 @@ export interface ProxyConfig {
   checkEveryMs?: number;
   /** A unix socket for HAProxy's runtime commands (`show servers state`). */
   stats?: string;
+  /** The answer HAProxy gives when no process can take a request (startHaproxy writes it: UNAVAILABLE_PAGE). */
+  unavailable?: string;
 }
 
-export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stats }: ProxyConfig): string {
+/**
+ * HAProxy's answer while every process is down (restarting, or none can reach PostgreSQL): a page
+ * in Ukrainian and English that asks again by itself every 5 s, as a forum's own page does when its
+ * database does not answer. Sockets are refused by its status alone and retry on their own.
+ */
+export function unavailablePage(): string {
+  const body = [
+    '<!doctype html>',
+    '<html lang="uk"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta http-equiv="refresh" content="5"><title>Віче: зачекайте / Viche: please wait</title>',
+    '<style>body{font:18px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1f2328}p+p{color:#57606a}</style></head>',
+    '<body><main><h1>Зачекайте хвилинку</h1>',
+    '<p>Сервер форуму зараз перезапускається. Ця сторінка сама спробує знову за 5 секунд; ваші голоси й ідеї збережено.</p>',
+    '<p lang="en">Please wait a moment: the forum’s server is restarting. This page tries again by itself in 5 seconds; your votes and ideas are kept.</p>',
+    '</main></body></html>',
+    '',
+  ].join('\n');
+  const head = ['HTTP/1.1 503 Service Unavailable', 'Content-Type: text/html; charset=utf-8', 'Cache-Control: no-store', 'Retry-After: 5', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', ''].join('\r\n');
+  return head + body;
+}
+
+export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stats, unavailable }: ProxyConfig): string {
   return [
     'global',
     ...(stats ? [`  stats socket ${stats} mode 600 level admin`] : []),
@@ -65,6 +88,7 @@ export function haproxyConfig({ host, port, processes, checkEveryMs = 1000, stat
     // A connection to a process that just died is tried again on another before its checks fail.
     '  retries 3',
     '  option redispatch 1',
+    ...(unavailable ? [`  errorfile 503 ${unavailable}`] : []),
     '',
     'frontend viche',
     `  bind ${host}:${port}`,
@@ -110,7 +134,9 @@ export interface RunningProxy {
 
 /** Writes the configuration to `file`, checks it, and starts HAProxy in the foreground on it. */
 export async function startHaproxy(config: ProxyConfig, file: string): Promise<RunningProxy> {
-  writeFileSync(file, haproxyConfig(config));
+  const unavailable = `${file}.503.http`;
+  writeFileSync(unavailable, unavailablePage());
+  writeFileSync(file, haproxyConfig({ unavailable, ...config }));
   execFileSync(HAPROXY, ['-c', '-q', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   const child = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
