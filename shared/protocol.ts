@@ -666,6 +666,8 @@ export const COMMANDS = {
     }),
   },
   'city:withdraw': { roles: ['phone'], schema: z.object({ budgetId: z.string().max(64), actionId }) },
+  /** After the close: the vote's personal data deleted for good (person ids, list entries, addresses, pending codes). */
+  'city:anonymise': { roles: ['console'], schema: z.object({}) },
 } as const satisfies Record<string, { roles: readonly Role[]; schema: z.ZodType }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -738,6 +740,7 @@ export interface CommandResults {
   /** `receipt`: null when the cast was a resend of one already taken (the phone kept the receipt it made). */
   'city:cast': { receipt: string | null; me: MeView };
   'city:withdraw': { me: MeView };
+  'city:anonymise': { at: number };
 }
 
 export type ClientToServer = {

@@ -48,6 +48,7 @@ import { requestCode } from './person/requestCode.js';
 import { signIn } from './person/signIn.js';
 import { release } from './tickets/release.js';
 import { cast, withdraw as withdrawCityBallot } from './city/cast.js';
+import { anonymise } from './city/anonymise.js';
 import { setVote } from './city/setVote.js';
 
 export const HANDLERS: { [N in CommandName]: Handler<N> } = {
@@ -106,4 +107,5 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'city:setVote': setVote,
   'city:cast': cast,
   'city:withdraw': withdrawCityBallot,
+  'city:anonymise': anonymise,
 };

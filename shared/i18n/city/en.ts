@@ -10,6 +10,7 @@ export const en: CityCatalogue = {
   'err.CITY_RECEIPT_USED': 'That receipt code was already given. Send the ballot again: it gets a new code.',
   'err.CITY_BALLOTS_ONLY': 'This forum votes with the city vote’s ballot, not with dots.',
   'err.CITY_NOT_CLOSED': 'The vote is still open: results and ballots are published only after it closes.',
+  'err.PERSONS_ANONYMISED': 'This vote’s personal data has been deleted after its close: no one can sign in to it any more, and the deletion cannot be repeated or undone. The results, the ballots and receipts stay as published.',
   'err.RECEIPT_NOT_FOUND': 'No published ballot has that receipt code. Check the code: you may have changed or withdrawn that ballot later.',
   'city.refusal.BALLOT_MALFORMED': 'the ballot is not of the right form ({field}).',
   'city.refusal.BALLOT_WRONG_KIND': 'this vote uses another kind of ballot.',
