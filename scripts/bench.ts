@@ -44,6 +44,7 @@ import { benchVoterCodes } from './bench-voter-codes.js';
 import { benchStore } from './bench-store.js';
 import { reconnectSpreadMs } from '../server/forum/views.js';
 import { benchFollow } from './bench-follow.js';
+import { benchConsolePages } from './bench-console-pages.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -718,7 +719,7 @@ async function benchLoop(phones: number) {
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, citypublish, votercodes, city, store, follow. The storm is a step of the paced evening (`paced`
+ * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, citypublish, votercodes, city, store, follow, consolepages. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -758,4 +759,5 @@ if (part('city')) await benchCityLoad();
 if (part('votercodes')) await benchVoterCodes();
 if (part('store')) await benchStore();
 if (part('follow')) await benchFollow();
+if (part('consolepages')) benchConsolePages();
 process.exit(0);

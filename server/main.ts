@@ -31,6 +31,7 @@ import { Forums, type Attached } from './forums/registry.js';
 import type { OpenForum } from './forums/openForum.js';
 import { checkForumLog, damagedLogError, marksFrom, marksSetting, snapshotMark, type CheckedMark } from './forums/logCheck.js';
 import { CONSOLES } from './realtime/rooms.js';
+import { PAGED_ABOVE } from './realtime/consoles.js';
 import { attachForumList } from './realtime/forumList.js';
 import { attachNotServed, dropNamespace } from './realtime/notServed.js';
 import type { ConsoleStatus } from './forum/views.js';
@@ -115,6 +116,8 @@ export interface ServerConfig {
   displayThrottleMs?: number;
   /** Participants' rows a facilitator's console is sent in one part of its first view; 1,000 by default (tests: a few). */
   consoleRowsPerPart?: number;
+  /** CONSOLE_PAGED_ABOVE: participants past which the consoles ask for rows a page at a time (default 5,000; city votes always). */
+  consolePagedAbove?: number;
   /** How long one turn may spend sending phones their own views and notices (push.ts PHONES_TURN_MS; tests: 0, one phone a turn). */
   phonesTurnMs?: number;
   /** Least time between two patches of the idea wall sent to phones; 1 s by default. */
@@ -236,6 +239,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     snapshotEvery: wholeNumber(env, 'SNAPSHOT_EVERY', SNAPSHOT_EVERY_DEFAULT, 100_000_000),
     loadForums: loadForumsFrom(env),
     idleUnloadMs: wholeNumber(env, 'IDLE_UNLOAD_MINUTES', IDLE_UNLOAD_MS_DEFAULT / 60_000, 24 * 60) * 60_000,
+    consolePagedAbove: wholeNumber(env, 'CONSOLE_PAGED_ABOVE', PAGED_ABOVE, 10_000_000),
     ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }
@@ -510,7 +514,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   let backups: ReturnType<typeof createBackups> | null = null;
   const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
-  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, phonesTurnMs: config.phonesTurnMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, consolePagedAbove: config.consolePagedAbove, phonesTurnMs: config.phonesTurnMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
 
   /** Every console (of every forum, and the forum list): they connected with a key now void. */
   const disconnectConsoles = () => {

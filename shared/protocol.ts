@@ -218,6 +218,20 @@ export interface ConsoleParticipant {
   voided: string | null;
 }
 
+/**
+ * A forum of many participants (past the server's CONSOLE_PAGED_ABOVE, or any city vote): its
+ * console view carries no rows, only these, and the console asks for a page of rows at a time,
+ * searched on the server (participant:page). `version` goes up whenever a row may have changed:
+ * the page shown is asked for again then.
+ */
+export interface ParticipantPages {
+  pageSize: number;
+  version: number;
+  voided: number;
+  /** Ballots with dots still to place anywhere, and with none placed (the facilitator's only). */
+  unspent?: { left: number; none: number };
+}
+
 /** What the console shows about admission: the mode, the cap, tickets, and signs of stuffing. */
 export interface AdmissionView {
   mode: AdmissionMode;
@@ -364,7 +378,9 @@ export interface ConsoleView extends JoinInfo {
   forum: ForumInfo;
   joined: number;
   online: number;
+  /** Every participant's row; empty when the forum is paged (participantPages). */
   participants: ConsoleParticipant[];
+  participantPages?: ParticipantPages;
   ideas: ConsoleIdea[];
   ideaCounts: Record<string, number>;
   voted: number;
@@ -631,6 +647,11 @@ export const COMMANDS = {
     roles: ['console'],
     schema: z.object({ rows: z.array(z.object({ number: z.string().max(40), fact: z.string().max(40) })).min(1).max(2000), firstLine: z.number().int().min(1).max(10_000_000) }),
   },
+  /**
+   * A page of participants' rows, newest first, for a paged console (ParticipantPages): those whose
+   * name holds `query`, or whose ticket number, ballot receipt or voter code it is (empty: all).
+   */
+  'participant:page': { roles: ['console', 'host'], schema: z.object({ query: z.string().max(100).default(''), page: z.number().int().min(0).max(10_000_000).default(0) }) },
   'participant:void': { roles: ['console'], schema: z.object({ participantId: id, reason: text(300) }) },
   /** Everyone who joined within a time window and/or an address range: first what it would take away, then done in one step. */
   'participant:previewVoidMany': { roles: ['console'], schema: joinSelectionSchema },
@@ -724,6 +745,8 @@ export interface CommandResults {
   'identity:issueCodes': { batch: number; first: number; count: number };
   /** `added` new entries; `already`: rows listed before (or twice in this part), left as they were. */
   'identity:addListed': { added: number; already: number; listed: number };
+  /** `matching`: rows that match in all; `page`: the one given (the last page when asked past it). */
+  'participant:page': { rows: ConsoleParticipant[]; matching: number; page: number; pageSize: number };
   'participant:void': { dotsRemoved: number; ideasHidden: number };
   'participant:previewVoidMany': VoidManyResult;
   'participant:voidMany': VoidManyResult;

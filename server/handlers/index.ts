@@ -36,6 +36,7 @@ import { extendTimer } from './timer/extend.js';
 import { setTimer } from './timer/set.js';
 import { setWordList } from './wordList/set.js';
 import { rotateKey } from './facilitator/rotateKey.js';
+import { pageOfParticipants } from './participant/page.js';
 import { voidParticipant } from './participant/void.js';
 import { previewVoidMany, voidMany } from './participant/voidMany.js';
 import { approve, pause, refuseJoins, resume, setExpected } from './admission/attendance.js';
@@ -93,6 +94,7 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'identity:setMethod': setMethod,
   'identity:issueCodes': issueCodes,
   'identity:addListed': addListed,
+  'participant:page': pageOfParticipants,
   'participant:void': voidParticipant,
   'participant:previewVoidMany': previewVoidMany,
   'participant:voidMany': voidMany,

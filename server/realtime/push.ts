@@ -27,6 +27,8 @@ export interface PushOptions {
   displayThrottleMs?: number;
   /** Participants' rows in one part of a facilitator console's first view (consoles.ts, ROWS_PER_PART by default). */
   consoleRowsPerPart?: number;
+  /** Participants past which the consoles ask for rows a page at a time (consoles.ts PAGED_ABOVE; tests set fewer). */
+  consolePagedAbove?: number;
   /** How long one turn may spend sending phones their own views and notices (PHONES_TURN_MS by default). */
   phonesTurnMs?: number;
   ideaPatchMs?: number;

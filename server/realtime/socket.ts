@@ -47,7 +47,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): { close():
   const { room, admission, log } = deps;
   const open = new OpenConnections();
   io.use(handshake(deps, open));
-  const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates, deps.push?.consoleRowsPerPart);
+  const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates, deps.push?.consoleRowsPerPart, deps.push?.consolePagedAbove);
   const pushing = startPushing(io, room, admission, consoles, deps.push);
 
   /** The connections bound to a participant. */
