@@ -118,6 +118,8 @@ export interface ServerConfig {
   consoleRowsPerPart?: number;
   /** CONSOLE_PAGED_ABOVE: participants past which the consoles ask for rows a page at a time (default 5,000; city votes always). */
   consolePagedAbove?: number;
+  /** How often a city vote's retention date is looked at (5 minutes; tests set less). */
+  retentionCheckMs?: number;
   /** How long one turn may spend sending phones their own views and notices (push.ts PHONES_TURN_MS; tests: 0, one phone a turn). */
   phonesTurnMs?: number;
   /** Least time between two patches of the idea wall sent to phones; 1 s by default. */
@@ -514,7 +516,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   let backups: ReturnType<typeof createBackups> | null = null;
   const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
-  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, consolePagedAbove: config.consolePagedAbove, phonesTurnMs: config.phonesTurnMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, consolePagedAbove: config.consolePagedAbove, retentionCheckMs: config.retentionCheckMs, phonesTurnMs: config.phonesTurnMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
 
   /** Every console (of every forum, and the forum list): they connected with a key now void. */
   const disconnectConsoles = () => {

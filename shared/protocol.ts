@@ -262,6 +262,8 @@ export interface AdmissionView {
     listed: number;
     persons: number;
     devices: number;
+    /** When and by whom the vote's personal data was deleted after its close (city:anonymise); null: kept. */
+    anonymised: { at: number; by: 'facilitator' | 'retention' } | null;
     /** Which one-time-code providers this server has (SMTP_URL, SMS_GATEWAY_URL). */
     senders: { email: boolean; sms: boolean; oidc: boolean };
   };

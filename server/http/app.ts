@@ -32,6 +32,7 @@ import type { Download, Grants } from './grants.js';
 import { registerResultsRoutes } from './report.js';
 import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
 import { registerCityRoutes } from './cityVote.js';
+import { registerPrivacyNotice } from './privacyNotice.js';
 import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
 import { registerVoterCodeRoutes } from './voterCodeRoutes.js';
@@ -240,6 +241,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
 
   registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf, baseUrl });
   registerCityRoutes(app, { room, langOf, facilitatorOnly });
+  registerPrivacyNotice(app, { room, langOf });
 
   app.get('/', page(clientDir, 'phone'));
   app.get('/screen', page(clientDir, 'screen'));

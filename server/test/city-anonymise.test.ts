@@ -16,8 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog } from '../../shared/forum/verify.js';
 import { PersonKeys } from '../forum/persons.js';
 import { mailbox } from '../forum/oneTimeCodes.js';
-import { connect, connectConsole, newToken, ok, refused, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
+import type { ConsoleView } from '../../shared/protocol.js';
+import { connect, connectConsole, joinPhone, newToken, ok, refused, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 import { definition, firstForum, forumAt, newCityForum } from './cityForum.js';
+import { anonymiseIfDue } from '../city/retention.js';
+import { retentionEnds } from '../../shared/forum/city.js';
 
 interface Mail {
   to: string[];
@@ -112,7 +115,7 @@ describe('deleting a closed city vote’s personal data', () => {
     forumId = server.forums.bySlug(slug)!.room.state.id;
     admin = keep(await connectConsole(forumAt(server, slug)));
     ok(await admin.send('identity:setMethod', { method: 'email' }));
-    ok(await admin.send('city:setVote', { vote: definition(made.ideas) }));
+    ok(await admin.send('city:setVote', { vote: definition(made.ideas, { privacy: { controller: 'Житомирська міська рада', contact: 'privacy@zt-rada.gov.ua', retainUntil: '2099-12-31' } }) }));
     ok(await admin.send('phase:set', { to: 'voting' }));
   });
   afterAll(async () => {
@@ -160,6 +163,19 @@ describe('deleting a closed city vote’s personal data', () => {
     expect(after.resultsHash).toBe(published.resultsHash);
     expect(after.canonical).toBe(published.canonical);
     expect(await listHashes()).toEqual(lists);
+  });
+
+  it('serves the data-protection notice for the way in used, in Ukrainian and in English, and says once the data is gone', async () => {
+    const page = await (await get('privacy')).text();
+    expect(page).toContain('<html lang="uk"');
+    expect(page).toContain('Володілець персональних даних: Житомирська міська рада. Звертатися: privacy@zt-rada.gov.ua.');
+    expect(page).toContain('адресу е-пошти');
+    expect(page).toContain('31 грудня 2099');
+    expect(page).toContain('вже видалено');
+    const english = await (await get('privacy?lang=en')).text();
+    expect(english).toContain('Data controller: Житомирська міська рада.');
+    expect(english).toContain('Your e-mail address is used only to send you the code');
+    expect(english).toContain('Ukrainian Parliament Commissioner for Human Rights');
   });
 
   it('leaves no e-mail address, person id or phone address in the database file or its write-ahead log', async () => {
@@ -212,5 +228,54 @@ describe('deleting a closed city vote’s personal data', () => {
     expect(report.problems).toEqual([]);
     const raw = rawBytes(dbPath);
     for (const secret of [...personIds, ...addresses, ...RESIDENTS]) expect(raw.includes(secret), secret).toBe(false);
+  });
+});
+
+describe('the retention date in the vote’s definition', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  const keep = <T extends TestClient>(c: T): T => (clients.push(c), c);
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server?.stop();
+  });
+
+  it('must be a real day from tomorrow on, and once it has passed after the close the server deletes the data by itself', async () => {
+    const { slug, ideas } = await newCityForum(server, keep, await firstForum(server, keep));
+    const forum = forumAt(server, slug);
+    const admin = keep(await connectConsole(forum));
+    const privacy = (retainUntil: string) => definition(ideas, { privacy: { controller: 'Міська рада', contact: '+380 412 000 000', retainUntil } });
+    for (const bad of ['2020-01-01', '2027-02-30', 'завтра']) {
+      const refusedAck = await admin.send('city:setVote', { vote: privacy(bad) });
+      expect(refused(refusedAck), bad).toBe('BAD_INPUT');
+      expect(refusedAck.ok ? '' : refusedAck.error.message).toMatch(/Зберігати персональні дані до/);
+    }
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const vote = ok(await admin.send('city:setVote', { vote: privacy(tomorrow) })).vote;
+    expect(vote.privacy).toEqual({ controller: 'Міська рада', contact: '+380 412 000 000', retainUntil: tomorrow });
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    const voter = keep(await joinPhone(forum, 'Олена'));
+    const { receipt } = ok(await voter.send('city:cast', { ballot: { kind: 'knapsack', budgetId: 'centre', projectIds: ['lamps'] }, actionId: 'act-retention01' }));
+    const room = server.forums.bySlug(slug)!.room;
+    const ends = retentionEnds(vote.privacy!)!;
+    // Not while the vote is open, whatever the date; not before the date once it has closed.
+    expect(anonymiseIfDue(room, () => {}, ends + 1)).toBe(false);
+    ok(await admin.send('phase:set', { to: 'results' }));
+    const hash = ((await (await fetch(`${server.url}/f/${slug}/api/city/results.json`)).json()) as { resultsHash: string }).resultsHash;
+    expect(anonymiseIfDue(room, () => {}, ends - 1)).toBe(false);
+    expect(room.state.persons.anonymised).toBeNull();
+    const mark = admin.mark();
+    expect(anonymiseIfDue(room, () => {}, ends + 1)).toBe(true);
+    expect(room.state.persons.anonymised).toEqual({ at: ends + 1, by: 'retention' });
+    // The console is told, and the step is stored: the next look finds nothing to do.
+    await admin.next<ConsoleView>('console', (v) => v.admission.identity.anonymised?.by === 'retention', mark);
+    await room.durable();
+    expect(anonymiseIfDue(room, () => {}, ends + 2)).toBe(false);
+    expect(((await (await fetch(`${server.url}/f/${slug}/api/city/results.json`)).json()) as { resultsHash: string }).resultsHash).toBe(hash);
+    expect((await fetch(`${server.url}/f/${slug}/api/city/receipt?code=${receipt}`)).status).toBe(200);
   });
 });
