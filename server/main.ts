@@ -142,6 +142,10 @@ export interface ServerConfig {
   listPollMs?: number;
   /** How often a backup is taken while a forum runs and something was stored since the last; an hour by default, 0 never. */
   backupEveryMs?: number;
+  /** CITY_BACKUP_MINUTES: while a city vote is open, a backup this often (if anything was saved since the last); 0: none. */
+  cityBackupEveryMs?: number;
+  /** CITY_BACKUPS_KEPT: how many of those are kept. */
+  cityBackupsKept?: number;
   /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
   record?: ForumRecordInfo;
   /**
@@ -156,6 +160,9 @@ export interface ServerConfig {
 export const MIN_KEY_LENGTH = 16;
 /** While a forum runs, a backup at least this often (if anything changed): at most an hour's actions to type in again. */
 export const HOURLY_BACKUP_MS = 60 * 60 * 1000;
+/** While a city vote is open: a backup an hour, the last three days' kept. */
+export const CITY_BACKUP_MS = 60 * 60 * 1000;
+export const CITY_BACKUPS_KEPT = 72;
 export const DEFAULT_MAX_PER_ADDRESS = 3;
 /** A key rotated by another process opens nothing here at most this long after. */
 export const SECRETS_POLL_MS = 5000;
@@ -242,6 +249,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     loadForums: loadForumsFrom(env),
     idleUnloadMs: wholeNumber(env, 'IDLE_UNLOAD_MINUTES', IDLE_UNLOAD_MS_DEFAULT / 60_000, 24 * 60) * 60_000,
     consolePagedAbove: wholeNumber(env, 'CONSOLE_PAGED_ABOVE', PAGED_ABOVE, 10_000_000),
+    cityBackupEveryMs: wholeNumber(env, 'CITY_BACKUP_MINUTES', CITY_BACKUP_MS / 60_000, 7 * 24 * 60) * 60_000,
+    cityBackupsKept: Math.max(1, wholeNumber(env, 'CITY_BACKUPS_KEPT', CITY_BACKUPS_KEPT, 100_000)),
     ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }
@@ -343,7 +352,14 @@ function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, h
  * database path is checked, its writer lock taken (one server per file), the template read if a
  * new forum will need it, the port opened, and only then the database opened or created.
  */
-function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, forums: Forums<OpenForum>, log: Logger, hourlyMs: number) {
+function createBackups(
+  store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
+  dbPath: string,
+  forums: Forums<OpenForum>,
+  log: Logger,
+  hourlyMs: number,
+  city: { everyMs: number; keep: number },
+) {
   let latest: BackupInfo | null = listBackups(dbPath)[0] ?? null;
   let running: Promise<void> = Promise.resolve();
   /** The store's write count when the last backup began (or the server started): an hourly one needs something newer. */
@@ -373,14 +389,26 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
   });
   // Hourly while a forum runs (not archived, not closed) and only if something was stored since
   // the last backup: an idle server leaves the folder as it is.
+  /** A city vote open to ballots, which may run for days: backed up on its own clock (city-vote). */
+  const cityVoteOpen = () => forums.list().some((f) => !f.room.state.archived && f.room.state.phase === 'voting' && f.room.state.city.vote !== null);
+  const changedSinceBackup = async () => pending === 0 && ((await store.writeCount?.()) ?? 0) !== writesBacked;
   const hourly =
     hourlyMs > 0
       ? setInterval(async () => {
           const runs = forums.list().some((f) => !f.room.state.archived && f.room.state.phase !== 'closed');
-          if (runs && pending === 0 && ((await store.writeCount?.()) ?? 0) !== writesBacked) void take({ kind: 'hourly' });
+          // While a city vote is open its own backups keep the folder up to date.
+          if (city.everyMs > 0 && cityVoteOpen()) return;
+          if (runs && (await changedSinceBackup())) void take({ kind: 'hourly' });
         }, hourlyMs)
       : null;
   hourly?.unref();
+  const cityVote =
+    city.everyMs > 0
+      ? setInterval(async () => {
+          if (cityVoteOpen() && (await changedSinceBackup())) void take({ kind: 'city-vote', keep: city.keep });
+        }, city.everyMs)
+      : null;
+  cityVote?.unref();
   const rescan = setInterval(() => {
     const newest = listBackups(dbPath)[0] ?? null;
     if (newest && newest.file !== latest?.file && newest.at > (latest?.at ?? 0)) {
@@ -396,6 +424,7 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
       unsubscribe();
       clearInterval(rescan);
       if (hourly) clearInterval(hourly);
+      if (cityVote) clearInterval(cityVote);
       return take({ kind: 'shutdown' });
     },
   };
@@ -716,7 +745,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // would push the oldest good one out.
   backups =
     store.backup && !config.readOnly
-      ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS)
+      ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS, {
+          everyMs: config.cityBackupEveryMs ?? CITY_BACKUP_MS,
+          keep: config.cityBackupsKept ?? CITY_BACKUPS_KEPT,
+        })
       : null;
   // Another process on the same store rotated the key: its consoles here are disconnected as its own.
   const stopRotations = forums.secrets.onRotatedElsewhere(() => {
