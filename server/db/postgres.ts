@@ -370,7 +370,7 @@ export class PostgresStore implements ForumStore {
       await client.query('SELECT id FROM forums WHERE id = $1 FOR UPDATE', [forumId]);
       const stored = await lastSeq(client, forumId);
       if (stored !== afterSeq) throw new StorageConflict(forumId, afterSeq, stored);
-      const found = await client.query<{ seq: number; type: string; payload: string }>('SELECT seq, type, payload FROM events WHERE forum_id = $1 AND type = ANY($2::text[])', [
+      const found = await client.query<{ seq: number; type: string; payload: string }>('SELECT seq, type, payload FROM events WHERE forum_id = $1 AND type = ANY($2::text[]) ORDER BY seq', [
         forumId,
         [...REDACTED_TYPES],
       ]);

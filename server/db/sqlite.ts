@@ -710,7 +710,7 @@ export class SqliteStore implements ForumStore {
    */
   private redactPersonalData(forumId: string): void {
     const rows = this.db
-      .prepare(`SELECT seq, type, payload FROM events WHERE forum_id = ? AND type IN (${REDACTED_TYPES.map(() => '?').join(', ')})`)
+      .prepare(`SELECT seq, type, payload FROM events WHERE forum_id = ? AND type IN (${REDACTED_TYPES.map(() => '?').join(', ')}) ORDER BY seq`)
       .all(forumId, ...REDACTED_TYPES) as { seq: number; type: string; payload: string }[];
     const update = this.db.prepare('UPDATE events SET payload = ? WHERE forum_id = ? AND seq = ?');
     const redaction = new Redaction();

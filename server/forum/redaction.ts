@@ -3,7 +3,7 @@
 // applies the event (shared/forum/state.ts), but a replay reads the events before it, so the store
 // rewrites those in the same transaction that stores it: each person id becomes a random stand-in
 // (the same one wherever it recurs, so a person's devices stay one person's and the log still
-// passes verify-log), each list entry a random one, and addresses go. A stand-in is made from
+// passes verify-log), each list entry a random one, addresses go, and so do the names persons typed. A stand-in is made from
 // nothing the server keeps, so no key and no list of e-mail addresses leads from it to anyone.
 // E-mail addresses, phone numbers and e-ID subjects were never in the log (only their keyed
 // hashes, server/forum/persons.ts), and one-time codes only in memory (oneTimeCodes.ts).
@@ -13,13 +13,16 @@ import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 
 /** The only kinds of event that carry a person id, a list entry or an address: the store reads no others. */
-export const REDACTED_TYPES = ['participantJoined', 'deviceLinked', 'eligibleListed', 'ballotMoved'] as const satisfies readonly ForumEvent['type'][];
+export const REDACTED_TYPES = ['participantJoined', 'participantRenamed', 'deviceLinked', 'eligibleListed', 'ballotMoved'] as const satisfies readonly ForumEvent['type'][];
 
 /** Whether a batch about to be stored deletes its forum's personal data. */
 export const deletesPersonalData = (events: readonly ForumEvent[]): boolean => events.some((e) => e.type === 'personsAnonymised');
 
+/** Rewrites a forum's events, given in the order they were stored (a rename is known to be a person's by their join before it). */
 export class Redaction {
   private readonly standIns = new Map<string, string>();
+  /** Participants who joined as a person: their names, typed at the proof, go too. */
+  private readonly persons = new Set<string>();
 
   private standIn(hash: string, bytes: number): string {
     let fresh = this.standIns.get(hash);
@@ -33,8 +36,12 @@ export class Redaction {
       case 'participantJoined': {
         if (event.personId === undefined && !event.address) return null;
         const { address: _address, personId, ...rest } = event;
-        return { ...rest, ...(personId === undefined ? {} : { personId: this.standIn(personId, 32) }) };
+        if (personId === undefined) return rest;
+        this.persons.add(event.participantId);
+        return { ...rest, name: '', personId: this.standIn(personId, 32) };
       }
+      case 'participantRenamed':
+        return this.persons.has(event.participantId) && event.name ? { ...event, name: '' } : null;
       case 'deviceLinked':
         return { ...event, personId: this.standIn(event.personId, 32) };
       case 'eligibleListed':
@@ -48,7 +55,6 @@ export class Redaction {
       case 'structureSet':
       case 'rulesSet':
       case 'phaseChanged':
-      case 'participantRenamed':
       case 'ideaSubmitted':
       case 'ideaEdited':
       case 'ideaWithdrawn':

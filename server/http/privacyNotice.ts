@@ -26,6 +26,7 @@ export function registerPrivacyNotice(app: IRouter, { room, langOf }: { room: Fo
       (state.persons.anonymised ? `<p class="done">${escapeHtml(t(lang, 'privacy.deleted', { date: date(state.persons.anonymised.at) }))}</p>` : '') +
       `<h2>${escapeHtml(t(lang, 'privacy.whatHeading'))}</h2>` +
       (method ? say(`privacy.${method}` as MessageKey) : '') +
+      (method !== 'oidc' ? say('privacy.name') : '') +
       say('privacy.device') +
       `<h2>${escapeHtml(t(lang, 'privacy.whyHeading'))}</h2>` +
       say('privacy.why') +

@@ -72,6 +72,8 @@ function rawBytes(dbPath: string): string {
 }
 
 const RESIDENTS = ['olena.koval@example.com', 'petro.shevchuk@example.org', 'iryna@misto.zt.ua'];
+/** The name the first resident types at the proof: a person's, so it goes too. */
+const NAME = 'Олена Коваленко';
 
 describe('deleting a closed city vote’s personal data', () => {
   const dir = tempDir();
@@ -98,7 +100,7 @@ describe('deleting a closed city vote’s personal data', () => {
     const before = smtp.mails.length;
     ok(await p.send('person:requestCode', { token: p.token, method: 'email', to }));
     const mail = await waitFor(() => smtp.mails.slice(before).find((m) => m.to.includes(mailbox(to)!)), `a mail to ${to}`);
-    return p.send('person:prove', { token: p.token, proof: { method: 'email', to, code: codeInMail(mail.text)! } });
+    return p.send('person:prove', { token: p.token, ...(to === RESIDENTS[0] ? { name: NAME } : {}), proof: { method: 'email', to, code: codeInMail(mail.text)! } });
   };
   /** Each budget's ballot list as downloaded, hashed. */
   const listHashes = async () => {
@@ -143,6 +145,7 @@ describe('deleting a closed city vote’s personal data', () => {
     await server.forums.get(forumId)!.room.durable();
     const before = rawBytes(dbPath);
     for (const id of personIds) expect(before.includes(id), id).toBe(true);
+    expect(Buffer.from(before, 'latin1').includes(Buffer.from(NAME))).toBe(true);
 
     const early = await admin.send('city:anonymise', {});
     expect(refused(early)).toBe('CITY_NOT_CLOSED');
@@ -188,6 +191,8 @@ describe('deleting a closed city vote’s personal data', () => {
     for (const secret of [...RESIDENTS, ...RESIDENTS.map((r) => mailbox(r)!), ...personIds, ...addresses]) expect(raw.includes(secret), secret).toBe(false);
     // No e-mail address of any kind: the SMTP sender's is in no event either.
     expect(raw).not.toMatch(/[a-z0-9.]+@(example\.(com|org)|misto\.zt\.ua)/);
+    expect(Buffer.from(raw, 'latin1').includes(Buffer.from(NAME))).toBe(false);
+    expect([...state().participants.values()].every((p) => p.name === '')).toBe(true);
   });
 
   it('takes no proof any more, and every receipt still finds its line', async () => {

@@ -452,7 +452,11 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
       state.persons.listBatches = event.batch;
       return;
     case 'personsAnonymised':
-      // Nothing is kept that leads from a person to a ballot: ids, list entries, addresses.
+      // Nothing is kept that leads from a person to a ballot: ids, list entries, addresses, the names typed at the proof.
+      for (const id of state.persons.byPerson.values()) {
+        const p = state.participants.get(id);
+        if (p) p.name = '';
+      }
       state.persons.byPerson.clear();
       state.persons.listed.clear();
       for (const p of state.participants.values()) p.address = '';

@@ -129,6 +129,7 @@ export const en: CityCatalogue = {
   'privacy.email': 'Your e-mail address is used only to send you the code (through the organiser’s mail server) and is not recorded: its keyed hash (HMAC-SHA256) is kept, so that one mailbox gives one ballot. The code lives 15 minutes in the server’s memory, as a hash.',
   'privacy.sms': 'Your phone number is used only to send you the code by SMS (through the organiser’s SMS gateway) and is not recorded: its keyed hash (HMAC-SHA256) is kept, so that one number gives one ballot. The code lives 15 minutes in the server’s memory, as a hash.',
   'privacy.oidc': 'From the e-ID provider the server receives only your identifier there (the subject) and the provider’s address; only their keyed hash (HMAC-SHA256) is kept, so that one person has one ballot. No name, birth date or other data of your e-ID is asked for.',
+  'privacy.name': 'The name you may give when signing in is seen by the organiser in their console; it is deleted with the rest of the personal data.',
   'privacy.device': 'For each phone: a hash of a random device token (so the phone gets back to its ballot) and the IP address it joined from (to notice ballot stuffing). Your ballot is kept with the hash of its receipt; without the server’s key the hashes lead to nobody.',
   'privacy.whyHeading': 'Why',
   'privacy.why': 'So that only those entitled vote, each once, and the results can be checked. The data is used for nothing else and given to nobody.',
