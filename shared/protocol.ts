@@ -311,6 +311,8 @@ export type ConsoleModerationEntry = Pick<
   /** Who did it, by name: the facilitator, or the host's name. */
   byName: string;
   by: string;
+  /** A paged console's (ParticipantPages): the name of the participant it concerns, whose row it may not hold. */
+  participantName?: string;
 };
 
 export interface ConsoleIdea extends PublicIdea {

@@ -490,6 +490,7 @@ export function consoleView(
       by: by ?? FACILITATOR,
       byName: actorName(state, by),
       ...(participantId ? { participantId } : {}),
+      ...(participantId && paged ? { participantName: state.participants.get(participantId)?.name ?? '' } : {}),
       ...(ideaIds ? { ideaIds } : {}),
       ...(before ? { before } : {}),
       ...(after ? { after } : {}),

@@ -72,6 +72,14 @@ describe('a paged console: counts in the view, rows a page at a time, searched o
     expect(row).toMatchObject({ name: 'Мешканка 59', online: false });
   });
 
+  it('voids from a page: the count, the row and the log entry, named though its row is not in the view', async () => {
+    const mark = admin.mark();
+    ok(await admin.send('participant:void', { participantId: phones[0].me.participantId, reason: 'Два телефони' }));
+    const view = await admin.next<ConsoleView>('console', (v) => v.participantPages?.voided === 1, mark);
+    expect(view.moderation.at(-1)).toMatchObject({ action: 'void', participantId: phones[0].me.participantId, participantName: 'Мешканка 1' });
+    expect(ok(await admin.send('participant:page', { query: 'Мешканка 1', page: 0 })).rows.find((r) => r.name === 'Мешканка 1')?.voided).toBe('Два телефони');
+  });
+
   it('gives a host pages without addresses or dots', async () => {
     const { link } = ok(await admin.send('host:invite', { name: 'Ірина', scope: null }));
     const host = keep(await connect(server.socketUrl, { role: 'host', key: new URLSearchParams(link.split('?')[1]).get('host') ?? '' }));
