@@ -46,6 +46,8 @@ import { reconnectSpreadMs } from '../server/forum/views.js';
 import { benchFollow } from './bench-follow.js';
 import { benchCityBallots } from './bench-city-ballots.js';
 import { benchSlowJoin } from './bench-slow-join.js';
+import { benchConsolePages } from './bench-console-pages.js';
+import { benchAnonymise } from './bench-anonymise.js';
 
 const HALLS = (process.env.BENCH_PHONES ?? '130,1000,5000').split(',').map(Number);
 /** The paced evening's windows, in seconds: joins, ideas, dots. */
@@ -723,6 +725,8 @@ console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
  * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, slowjoin, paced, storm, loop, halls, flood,
  * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, citypublish, votercodes, city, cityballots, store, follow. The storm is a step of the paced evening (`paced`
+ * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
+ * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, citypublish, votercodes, city, store, follow, consolepages, anonymise. The storm is a step of the paced evening (`paced`
  * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
@@ -764,4 +768,6 @@ if (part('cityballots')) await benchCityBallots();
 if (part('votercodes')) await benchVoterCodes();
 if (part('store')) await benchStore();
 if (part('follow')) await benchFollow();
+if (part('consolepages')) benchConsolePages();
+if (part('anonymise')) await benchAnonymise();
 process.exit(0);

@@ -33,6 +33,7 @@ import { Forums, type Attached } from './forums/registry.js';
 import type { OpenForum } from './forums/openForum.js';
 import { checkForumLog, damagedLogError, marksFrom, marksSetting, snapshotMark, type CheckedMark } from './forums/logCheck.js';
 import { CONSOLES } from './realtime/rooms.js';
+import { PAGED_ABOVE } from './realtime/consoles.js';
 import { attachForumList } from './realtime/forumList.js';
 import { attachNotServed, dropNamespace } from './realtime/notServed.js';
 import type { ConsoleStatus } from './forum/views.js';
@@ -117,6 +118,10 @@ export interface ServerConfig {
   displayThrottleMs?: number;
   /** Participants' rows a facilitator's console is sent in one part of its first view; 1,000 by default (tests: a few). */
   consoleRowsPerPart?: number;
+  /** CONSOLE_PAGED_ABOVE: participants past which the consoles ask for rows a page at a time (default 5,000; city votes always). */
+  consolePagedAbove?: number;
+  /** How often a city vote's retention date is looked at (5 minutes; tests set less). */
+  retentionCheckMs?: number;
   /** How long one turn may spend sending phones their own views and notices (push.ts PHONES_TURN_MS; tests: 0, one phone a turn). */
   phonesTurnMs?: number;
   /** Least time between two patches of the idea wall sent to phones; 1 s by default. */
@@ -139,6 +144,10 @@ export interface ServerConfig {
   listPollMs?: number;
   /** How often a backup is taken while a forum runs and something was stored since the last; an hour by default, 0 never. */
   backupEveryMs?: number;
+  /** CITY_BACKUP_MINUTES: while a city vote is open, a backup this often (if anything was saved since the last); 0: none. */
+  cityBackupEveryMs?: number;
+  /** CITY_BACKUPS_KEPT: how many of those are kept. */
+  cityBackupsKept?: number;
   /** ORGANISER and PLACE: who holds the forums and where, for the public results page of record. */
   record?: ForumRecordInfo;
   /**
@@ -153,6 +162,9 @@ export interface ServerConfig {
 export const MIN_KEY_LENGTH = 16;
 /** While a forum runs, a backup at least this often (if anything changed): at most an hour's actions to type in again. */
 export const HOURLY_BACKUP_MS = 60 * 60 * 1000;
+/** While a city vote is open: a backup an hour, the last three days' kept. */
+export const CITY_BACKUP_MS = 60 * 60 * 1000;
+export const CITY_BACKUPS_KEPT = 72;
 export const DEFAULT_MAX_PER_ADDRESS = 3;
 /** A key rotated by another process opens nothing here at most this long after. */
 export const SECRETS_POLL_MS = 5000;
@@ -238,6 +250,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     snapshotEvery: wholeNumber(env, 'SNAPSHOT_EVERY', SNAPSHOT_EVERY_DEFAULT, 100_000_000),
     loadForums: loadForumsFrom(env),
     idleUnloadMs: wholeNumber(env, 'IDLE_UNLOAD_MINUTES', IDLE_UNLOAD_MS_DEFAULT / 60_000, 24 * 60) * 60_000,
+    consolePagedAbove: wholeNumber(env, 'CONSOLE_PAGED_ABOVE', PAGED_ABOVE, 10_000_000),
+    cityBackupEveryMs: wholeNumber(env, 'CITY_BACKUP_MINUTES', CITY_BACKUP_MS / 60_000, 7 * 24 * 60) * 60_000,
+    cityBackupsKept: Math.max(1, wholeNumber(env, 'CITY_BACKUPS_KEPT', CITY_BACKUPS_KEPT, 100_000)),
     ...(env.WALL_BYTES_PER_SECOND ? { wallBudget: wallBudgetOf(wholeNumber(env, 'WALL_BYTES_PER_SECOND', WALL_BUDGET.bytesPerSecond, 10_000_000)) } : {}),
   };
 }
@@ -339,7 +354,14 @@ function listen(httpServer: ReturnType<typeof createHttpServer>, port: number, h
  * database path is checked, its writer lock taken (one server per file), the template read if a
  * new forum will need it, the port opened, and only then the database opened or created.
  */
-function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>, dbPath: string, forums: Forums<OpenForum>, log: Logger, hourlyMs: number) {
+function createBackups(
+  store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
+  dbPath: string,
+  forums: Forums<OpenForum>,
+  log: Logger,
+  hourlyMs: number,
+  city: { everyMs: number; keep: number },
+) {
   let latest: BackupInfo | null = listBackups(dbPath)[0] ?? null;
   let running: Promise<void> = Promise.resolve();
   /** The store's write count when the last backup began (or the server started): an hourly one needs something newer. */
@@ -369,14 +391,26 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
   });
   // Hourly while a forum runs (not archived, not closed) and only if something was stored since
   // the last backup: an idle server leaves the folder as it is.
+  /** A city vote open to ballots, which may run for days: backed up on its own clock (city-vote). */
+  const cityVoteOpen = () => forums.list().some((f) => !f.room.state.archived && f.room.state.phase === 'voting' && f.room.state.city.vote !== null);
+  const changedSinceBackup = async () => pending === 0 && ((await store.writeCount?.()) ?? 0) !== writesBacked;
   const hourly =
     hourlyMs > 0
       ? setInterval(async () => {
           const runs = forums.list().some((f) => !f.room.state.archived && f.room.state.phase !== 'closed');
-          if (runs && pending === 0 && ((await store.writeCount?.()) ?? 0) !== writesBacked) void take({ kind: 'hourly' });
+          // While a city vote is open its own backups keep the folder up to date.
+          if (city.everyMs > 0 && cityVoteOpen()) return;
+          if (runs && (await changedSinceBackup())) void take({ kind: 'hourly' });
         }, hourlyMs)
       : null;
   hourly?.unref();
+  const cityVote =
+    city.everyMs > 0
+      ? setInterval(async () => {
+          if (cityVoteOpen() && (await changedSinceBackup())) void take({ kind: 'city-vote', keep: city.keep });
+        }, city.everyMs)
+      : null;
+  cityVote?.unref();
   const rescan = setInterval(() => {
     const newest = listBackups(dbPath)[0] ?? null;
     if (newest && newest.file !== latest?.file && newest.at > (latest?.at ?? 0)) {
@@ -392,6 +426,7 @@ function createBackups(store: ForumStore & Required<Pick<ForumStore, 'backup'>>,
       unsubscribe();
       clearInterval(rescan);
       if (hourly) clearInterval(hourly);
+      if (cityVote) clearInterval(cityVote);
       return take({ kind: 'shutdown' });
     },
   };
@@ -518,7 +553,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   let backups: ReturnType<typeof createBackups> | null = null;
   const health = (): ConsoleStatus => ({ storage: storage.status(), backup: backups?.latest() ?? null, reachable: base.reachable });
-  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, phonesTurnMs: config.phonesTurnMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
+  const push: PushOptions = { displayThrottleMs: config.displayThrottleMs, consoleRowsPerPart: config.consoleRowsPerPart, consolePagedAbove: config.consolePagedAbove, retentionCheckMs: config.retentionCheckMs, phonesTurnMs: config.phonesTurnMs, ideaPatchMs: config.ideaPatchMs, wallBudget: config.wallBudget };
 
   /** Every console (of every forum, and the forum list): they connected with a key now void. */
   const disconnectConsoles = () => {
@@ -720,7 +755,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // would push the oldest good one out.
   backups =
     store.backup && !config.readOnly
-      ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS)
+      ? createBackups(store as ForumStore & Required<Pick<ForumStore, 'backup'>>, config.dbPath, forums, log, config.backupEveryMs ?? HOURLY_BACKUP_MS, {
+          everyMs: config.cityBackupEveryMs ?? CITY_BACKUP_MS,
+          keep: config.cityBackupsKept ?? CITY_BACKUPS_KEPT,
+        })
       : null;
   // Another process on the same store rotated the key: its consoles here are disconnected as its own.
   const stopRotations = forums.secrets.onRotatedElsewhere(() => {

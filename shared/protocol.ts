@@ -221,6 +221,20 @@ export interface ConsoleParticipant {
   voided: string | null;
 }
 
+/**
+ * A forum of many participants (past the server's CONSOLE_PAGED_ABOVE, or any city vote): its
+ * console view carries no rows, only these, and the console asks for a page of rows at a time,
+ * searched on the server (participant:page). `version` goes up whenever a row may have changed:
+ * the page shown is asked for again then.
+ */
+export interface ParticipantPages {
+  pageSize: number;
+  version: number;
+  voided: number;
+  /** Ballots with dots still to place anywhere, and with none placed (the facilitator's only). */
+  unspent?: { left: number; none: number };
+}
+
 /** What the console shows about admission: the mode, the cap, tickets, and signs of stuffing. */
 export interface AdmissionView {
   mode: AdmissionMode;
@@ -251,6 +265,8 @@ export interface AdmissionView {
     listed: number;
     persons: number;
     devices: number;
+    /** When and by whom the vote's personal data was deleted after its close (city:anonymise); null: kept. */
+    anonymised: { at: number; by: 'facilitator' | 'retention' } | null;
     /** Which one-time-code providers this server has (SMTP_URL, SMS_GATEWAY_URL). */
     senders: { email: boolean; sms: boolean; oidc: boolean };
   };
@@ -298,6 +314,8 @@ export type ConsoleModerationEntry = Pick<
   /** Who did it, by name: the facilitator, or the host's name. */
   byName: string;
   by: string;
+  /** A paged console's (ParticipantPages): the name of the participant it concerns, whose row it may not hold. */
+  participantName?: string;
 };
 
 export interface ConsoleIdea extends PublicIdea {
@@ -367,7 +385,9 @@ export interface ConsoleView extends JoinInfo {
   forum: ForumInfo;
   joined: number;
   online: number;
+  /** Every participant's row; empty when the forum is paged (participantPages). */
   participants: ConsoleParticipant[];
+  participantPages?: ParticipantPages;
   ideas: ConsoleIdea[];
   ideaCounts: Record<string, number>;
   voted: number;
@@ -634,6 +654,11 @@ export const COMMANDS = {
     roles: ['console'],
     schema: z.object({ rows: z.array(z.object({ number: z.string().max(40), fact: z.string().max(40) })).min(1).max(2000), firstLine: z.number().int().min(1).max(10_000_000) }),
   },
+  /**
+   * A page of participants' rows, newest first, for a paged console (ParticipantPages): those whose
+   * name holds `query`, or whose ticket number, ballot receipt or voter code it is (empty: all).
+   */
+  'participant:page': { roles: ['console', 'host'], schema: z.object({ query: z.string().max(100).default(''), page: z.number().int().min(0).max(10_000_000).default(0) }) },
   'participant:void': { roles: ['console'], schema: z.object({ participantId: id, reason: text(300) }) },
   /** Everyone who joined within a time window and/or an address range: first what it would take away, then done in one step. */
   'participant:previewVoidMany': { roles: ['console'], schema: joinSelectionSchema },
@@ -669,6 +694,8 @@ export const COMMANDS = {
     }),
   },
   'city:withdraw': { roles: ['phone'], schema: z.object({ budgetId: z.string().max(64), actionId }) },
+  /** After the close: the vote's personal data deleted for good (person ids, list entries, addresses, pending codes). */
+  'city:anonymise': { roles: ['console'], schema: z.object({}) },
 } as const satisfies Record<string, { roles: readonly Role[]; schema: z.ZodType }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -725,6 +752,8 @@ export interface CommandResults {
   'identity:issueCodes': { batch: number; first: number; count: number };
   /** `added` new entries; `already`: rows listed before (or twice in this part), left as they were. */
   'identity:addListed': { added: number; already: number; listed: number };
+  /** `matching`: rows that match in all; `page`: the one given (the last page when asked past it). */
+  'participant:page': { rows: ConsoleParticipant[]; matching: number; page: number; pageSize: number };
   'participant:void': { dotsRemoved: number; ideasHidden: number };
   'participant:previewVoidMany': VoidManyResult;
   'participant:voidMany': VoidManyResult;
@@ -741,6 +770,7 @@ export interface CommandResults {
   /** `receipt`: null when the cast was a resend of one already taken (the phone kept the receipt it made). */
   'city:cast': { receipt: string | null; me: MeView };
   'city:withdraw': { me: MeView };
+  'city:anonymise': { at: number };
 }
 
 export type ClientToServer = {

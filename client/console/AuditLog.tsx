@@ -33,7 +33,7 @@ function describer(t: T, view: ConsoleView, lang: string) {
   const title = (id: string) => `«${ideas.get(id)?.title ?? id}»`;
   return (m: Entry): Described => {
     const idea = m.ideaId ? ideas.get(m.ideaId) : undefined;
-    const subject = m.ideaId ? title(m.ideaId) : m.participantId ? (names.get(m.participantId) ?? '') : '';
+    const subject = m.ideaId ? title(m.ideaId) : m.participantId ? (m.participantName !== undefined ? m.participantName || t('common.anonymous') : (names.get(m.participantId) ?? '')) : '';
     const words: string[] = [];
     let details: ReactNode = null;
     if (m.reason) {

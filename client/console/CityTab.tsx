@@ -13,6 +13,7 @@ import type { ConsoleView } from '../../shared/protocol.js';
 import { useLang, useT, type T } from '../lib/i18n.js';
 import { forumPath } from '../lib/forum.js';
 import { useCommands } from './command.js';
+import { ConfirmDialog } from './Dialog.js';
 import { useGrant } from './grant.js';
 import { useView } from './store.js';
 
@@ -51,6 +52,7 @@ export function CityTab() {
         <>
           <CityResults />
           <OpenData vote={vote} />
+          <PersonalData vote={vote} />
         </>
       )}
     </div>
@@ -344,6 +346,58 @@ function OpenData({ vote }: { vote: CityVote }) {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/**
+ * After the close: the vote's personal data, kept until the organiser's retention date, and the
+ * button that deletes it now, for good (city:anonymise), behind a confirmation; then who deleted
+ * it and when.
+ */
+function PersonalData({ vote }: { vote: CityVote }) {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
+  const view = useView();
+  const commands = useCommands();
+  const [confirming, setConfirming] = useState(false);
+  const done = view.admission.identity.anonymised;
+  const when = (at: number) => new Date(at).toLocaleString(lang === 'uk' ? 'uk-UA' : 'en-GB', { dateStyle: 'long', timeStyle: 'short' });
+  const remove = async () => {
+    await commands.run('anonymise', 'city:anonymise', {}, () => t('city.console.anonymised'));
+    setConfirming(false);
+  };
+  return (
+    <section className="card" aria-labelledby="h-city-personal">
+      <h2 id="h-city-personal">{t('city.console.personalData')}</h2>
+      {done ? (
+        <p className="note note-info">{t(done.by === 'retention' ? 'city.console.anonymisedByDate' : 'city.console.anonymisedBy', { when: when(done.at) })}</p>
+      ) : (
+        <>
+          <p>{vote.privacy ? t('city.console.keptUntil', { date: vote.privacy.retainUntil }) : t('city.console.keptNoDate')}</p>
+          <p className="muted small" id="anonymise-help">
+            {t('city.console.anonymiseHelp')}
+          </p>
+          <button type="button" className="btn btn-danger" aria-describedby="anonymise-help" onClick={() => setConfirming(true)}>
+            {t('city.console.anonymise')}
+          </button>
+        </>
+      )}
+      <p>
+        <a href={forumPath('/privacy')}>{t('city.privacyLink')}</a>
+      </p>
+      {confirming && (
+        <ConfirmDialog
+          title={t('city.console.anonymise')}
+          confirmLabel={t('city.console.anonymiseConfirm')}
+          irreversible
+          busy={commands.busy('anonymise')}
+          onConfirm={() => void remove()}
+          onClose={() => setConfirming(false)}
+        >
+          <p>{t('city.console.anonymiseHelp')}</p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

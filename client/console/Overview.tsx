@@ -10,6 +10,7 @@ import { transitionsOf } from '../../shared/forum/rules.js';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { ConsoleParticipant } from '../../shared/protocol.js';
 import { useT } from '../lib/i18n.js';
+import { send } from '../lib/connection.js';
 import { useCommands } from './command.js';
 import { ConfirmDialog, Dialog } from './Dialog.js';
 import { PriorityName, ReachableNote, RequiredText, unspentBallots } from './parts.js';
@@ -311,9 +312,6 @@ function Participants() {
   const t = useT();
   const view = useView();
   const [voiding, setVoiding] = useState<ConsoleParticipant | null>(null);
-  const people = [...view.participants].sort(
-    (a, b) => Number(!!a.voided) - Number(!!b.voided) || Number(b.online) - Number(a.online) || a.joinedAt - b.joinedAt,
-  );
   // As decideVoid (shared/forum/admission.ts) refuses it: the hall has seen results by then.
   const voidLocked = !canVoid(view.forum);
   return (
@@ -324,7 +322,7 @@ function Participants() {
           {t('count.participants', { count: view.joined })}, {t('count.online', { count: view.online })}
         </span>
       </h2>
-      {people.length === 0 ? (
+      {view.joined === 0 ? (
         <p className="muted">{t('console.noParticipants')}</p>
       ) : (
         <>
@@ -333,71 +331,181 @@ function Participants() {
               {t('console.voidLocked')}
             </p>
           )}
-          <div className="table-wrap participants-scroll" tabIndex={0} aria-labelledby="h-participants">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">
-                    {t('field.name')}
-                    <span className="visually-hidden">, {t('console.status')}</span>
-                  </th>
-                  <th scope="col" className="num col-ideas">
-                    {t('console.ideasTotal')}
-                  </th>
-                  <th scope="col" className="num col-dots">
-                    {t('console.dotsColumn')}
-                  </th>
-                  <th scope="col" className="col-actions">
-                    <span className="visually-hidden">{t('console.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {people.map((p) => (
-                  <tr key={p.id} className={p.voided !== null ? 'is-voided' : undefined}>
-                    <td className="typed">
-                      <span id={`participant-${p.id}`} className="participant-name" tabIndex={-1}>
-                        {p.name || <span className="muted">{t('common.anonymous')}</span>}
-                      </span>
-                      {p.ticketNumber !== null && (
-                        <span className="ticket-number">{t('console.ticketN', { number: p.ticketNumber })}</span>
-                      )}
-                      {/* Under the name rather than a column of its own: the name keeps the width of its words. */}
-                      <span className="participant-status">
-                        {p.voided !== null ? (
-                          <span className="voided-mark">{t('console.voidedBecause', { reason: p.voided })}</span>
-                        ) : (
-                          <span className={`presence ${p.online ? 'on' : 'off'}`}>
-                            <span className="presence-dot" aria-hidden="true" />
-                            {t(p.online ? 'console.isOnline' : 'console.isOffline')}
-                          </span>
-                        )}
-                      </span>
-                    </td>
-                    <td className="num">{p.ideas}</td>
-                    <td className="num">{p.dots}</td>
-                    <td className="row-actions">
-                      {p.voided === null && (
-                        <button
-                          type="button"
-                          className="btn btn-danger btn-small"
-                          disabled={voidLocked}
-                          aria-describedby={voidLocked ? `participant-${p.id} void-locked` : `participant-${p.id}`}
-                          onClick={() => setVoiding(p)}
-                        >
-                          {t('console.void')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          {view.participantPages ? (
+            <ParticipantPages pageSize={view.participantPages.pageSize} version={view.participantPages.version} voidLocked={voidLocked} onVoid={setVoiding} />
+          ) : (
+            <ParticipantTable
+              people={[...view.participants].sort(
+                (a, b) => Number(!!a.voided) - Number(!!b.voided) || Number(b.online) - Number(a.online) || a.joinedAt - b.joinedAt,
+              )}
+              voidLocked={voidLocked}
+              onVoid={setVoiding}
+            />
+          )}
         </>
       )}
       {voiding && <VoidDialog participant={voiding} close={() => setVoiding(null)} />}
     </section>
+  );
+}
+
+/** How long typing waits before the search goes to the server, and how often a changing forum's page is asked again. */
+const SEARCH_WAIT_MS = 300;
+const PAGE_REFRESH_MS = 1000;
+
+/**
+ * A forum of many participants: a page of rows at a time, asked of the server (participant:page)
+ * with the search typed, and asked again, at most once a second, when the view says rows changed.
+ */
+function ParticipantPages({ pageSize, version, voidLocked, onVoid }: { pageSize: number; version: number; voidLocked: boolean; onVoid(p: ConsoleParticipant): void }) {
+  const t = useT();
+  const [typed, setTyped] = useState('');
+  const [query, setQuery] = useState('');
+  const [page, setPage] = useState(0);
+  const [shown, setShown] = useState<{ rows: ConsoleParticipant[]; matching: number; page: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const asked = useRef(0);
+  const lastAsk = useRef(0);
+
+  useEffect(() => {
+    const wait = setTimeout(() => {
+      setQuery(typed.trim());
+      setPage(0);
+    }, SEARCH_WAIT_MS);
+    return () => clearTimeout(wait);
+  }, [typed]);
+
+  useEffect(() => {
+    // A row changing many times a second (a vote under way) asks at most once a second.
+    const delay = Math.max(0, lastAsk.current + PAGE_REFRESH_MS - Date.now());
+    const timer = setTimeout(() => {
+      const turn = ++asked.current;
+      lastAsk.current = Date.now();
+      setLoading(true);
+      send('participant:page', { query, page }).then(
+        (ack) => {
+          if (turn !== asked.current) return;
+          setLoading(false);
+          if (ack.ok) {
+            setShown(ack.data);
+            setError(null);
+          } else setError(ack.error.message);
+        },
+        (err: unknown) => {
+          if (turn !== asked.current) return;
+          setLoading(false);
+          setError(String((err as Error)?.message ?? err));
+        },
+      );
+    }, delay);
+    return () => clearTimeout(timer);
+  }, [query, page, version]);
+
+  const pages = shown ? Math.max(1, Math.ceil(shown.matching / pageSize)) : 1;
+  const from = shown && shown.matching > 0 ? shown.page * pageSize + 1 : 0;
+  const to = shown ? shown.page * pageSize + shown.rows.length : 0;
+  return (
+    <div className="participant-pages">
+      <p className="muted small" id="pages-note">
+        {t('console.pages.note', { size: pageSize })}
+      </p>
+      <form className="pages-search" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label htmlFor="participant-search">{t('console.pages.search')}</label>
+        <input id="participant-search" type="search" value={typed} maxLength={100} aria-describedby="pages-note" autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+      </form>
+      <p className="pages-status small" role="status" aria-live="polite">
+        {error
+          ? null
+          : !shown
+            ? t('console.pages.loading')
+            : shown.matching === 0
+              ? t('console.pages.none')
+              : t('console.pages.shown', { from, to, count: shown.matching })}
+      </p>
+      {error && (
+        <p className="note note-error small" role="alert">
+          {t('console.pages.failed', { message: error })}
+        </p>
+      )}
+      {shown && shown.rows.length > 0 && <ParticipantTable people={shown.rows} voidLocked={voidLocked} onVoid={onVoid} busy={loading} />}
+      {shown && pages > 1 && (
+        <nav className="pager" aria-label={t('console.pages.page', { page: shown.page + 1, pages })}>
+          <button type="button" className="btn btn-small" disabled={shown.page === 0} onClick={() => setPage(shown.page - 1)}>
+            {t('console.pages.previous')}
+          </button>
+          <span aria-hidden="true">{t('console.pages.page', { page: shown.page + 1, pages })}</span>
+          <button type="button" className="btn btn-small" disabled={shown.page >= pages - 1} onClick={() => setPage(shown.page + 1)}>
+            {t('console.pages.next')}
+          </button>
+        </nav>
+      )}
+    </div>
+  );
+}
+
+function ParticipantTable({ people, voidLocked, onVoid, busy = false }: { people: readonly ConsoleParticipant[]; voidLocked: boolean; onVoid(p: ConsoleParticipant): void; busy?: boolean }) {
+  const t = useT();
+  return (
+    <div className="table-wrap participants-scroll" tabIndex={0} aria-labelledby="h-participants" aria-busy={busy}>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">
+              {t('field.name')}
+              <span className="visually-hidden">, {t('console.status')}</span>
+            </th>
+            <th scope="col" className="num col-ideas">
+              {t('console.ideasTotal')}
+            </th>
+            <th scope="col" className="num col-dots">
+              {t('console.dotsColumn')}
+            </th>
+            <th scope="col" className="col-actions">
+              <span className="visually-hidden">{t('console.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {people.map((p) => (
+            <tr key={p.id} className={p.voided !== null ? 'is-voided' : undefined}>
+              <td className="typed">
+                <span id={`participant-${p.id}`} className="participant-name" tabIndex={-1}>
+                  {p.name || <span className="muted">{t('common.anonymous')}</span>}
+                </span>
+                {p.ticketNumber !== null && <span className="ticket-number">{t('console.ticketN', { number: p.ticketNumber })}</span>}
+                {/* Under the name rather than a column of its own: the name keeps the width of its words. */}
+                <span className="participant-status">
+                  {p.voided !== null ? (
+                    <span className="voided-mark">{t('console.voidedBecause', { reason: p.voided })}</span>
+                  ) : (
+                    <span className={`presence ${p.online ? 'on' : 'off'}`}>
+                      <span className="presence-dot" aria-hidden="true" />
+                      {t(p.online ? 'console.isOnline' : 'console.isOffline')}
+                    </span>
+                  )}
+                </span>
+              </td>
+              <td className="num">{p.ideas}</td>
+              <td className="num">{p.dots}</td>
+              <td className="row-actions">
+                {p.voided === null && (
+                  <button
+                    type="button"
+                    className="btn btn-danger btn-small"
+                    disabled={voidLocked}
+                    aria-describedby={voidLocked ? `participant-${p.id} void-locked` : `participant-${p.id}`}
+                    onClick={() => onVoid(p)}
+                  >
+                    {t('console.void')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

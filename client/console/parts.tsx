@@ -61,6 +61,8 @@ export function unspentBallots(view: ConsoleView): { budget: number; left: numbe
   const { dotsPerPriority, maxDotsPerIdea } = view.forum.rules;
   let budget = 0;
   for (const p of view.forum.priorities) budget += Math.min(dotsPerPriority, (view.ideaCounts[p.code] ?? 0) * maxDotsPerIdea);
+  // A paged console has no rows: the server counted them.
+  if (view.participantPages?.unspent) return { budget, ...view.participantPages.unspent };
   let left = 0;
   let none = 0;
   for (const p of view.participants) {

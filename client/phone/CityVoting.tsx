@@ -56,6 +56,9 @@ export function CityVoting({ vote, me }: { vote: CityVote; me: MeView }) {
         <p className="muted">
           {t(vote.counting.kind === 'greedy' ? 'city.rules.counting.greedy' : 'city.rules.counting.equalShares')} {t('city.rules.tie')} {vote.tie.kind === 'cheaperThenLottery' ? t('city.rules.tieLottery', { seed: vote.tie.seed }) : t('city.rules.tieListed')}
         </p>
+        <p className="small">
+          <a href="privacy">{t('city.privacyLink')}</a>
+        </p>
       </section>
       {vote.budgets.map((budget) => (
         <BudgetBallot key={budget.id} vote={vote} budget={budget} standing={me.cityBallots.find((b) => b.budgetId === budget.id) ?? null} />
@@ -280,6 +283,9 @@ export function CityClosed() {
         <h1>{t('city.closed')}</h1>
         <p>
           <a href="api/city/receipt">{t('city.lookup')}</a>
+        </p>
+        <p className="small">
+          <a href="privacy">{t('city.privacyLink')}</a>
         </p>
       </section>
       {failed && (

@@ -167,6 +167,9 @@ export function ProveForm({ forum }: { forum: PhoneForumInfo }) {
         {busy ? t('phone.prove.checking') : method === 'oidc' ? t('phone.prove.signIn') : bySend && sentTo === null ? t('phone.prove.send') : t('phone.prove.submit')}
       </button>
       <p className="muted small">{t('phone.prove.sameBallot')}</p>
+      <p className="small">
+        <a href="privacy">{t('phone.prove.privacy')}</a>
+      </p>
     </form>
   );
 }

@@ -4,6 +4,7 @@
 //   phase-<phase>-forum-<n>  a forum's phase change: the last of each phase of each forum
 //   shutdown                 the server stopped: the last 5
 //   hourly                   while a forum runs and something changed: the last 24
+//   city-vote                while a city vote is open, every CITY_BACKUP_MINUTES: the last CITY_BACKUPS_KEPT
 //   pre-migration-v<n>       before a newer Viche changed the file's schema (n is the old one): every one
 //   manual                   `npm run backup`: the last 10
 //   before-restore           the database a restore replaced: the last 5
@@ -20,13 +21,15 @@ import type { BackupJob, BackupOutcome } from './backupWorker.js';
 
 export const backupDirOf = (dbPath: string): string => `${dbPath}-backups`;
 
-export type BackupKind = 'phase' | 'shutdown' | 'hourly' | 'pre-migration' | 'manual' | 'before-restore';
+export type BackupKind = 'phase' | 'shutdown' | 'hourly' | 'city-vote' | 'pre-migration' | 'manual' | 'before-restore';
 
 /** How many of each kind are kept; a phase backup is kept per phase and per forum. */
 export const BACKUPS_KEPT: Record<BackupKind, number> = {
   phase: 1,
   shutdown: 5,
   hourly: 24,
+  // As many as the server was told to keep (CITY_BACKUPS_KEPT): pruned only as each is taken.
+  'city-vote': Infinity,
   'pre-migration': Infinity,
   manual: 10,
   'before-restore': 5,
@@ -36,7 +39,9 @@ export const BACKUPS_KEPT: Record<BackupKind, number> = {
 export type BackupReason =
   | { kind: 'phase'; phase: string; forum: string }
   | { kind: 'pre-migration'; fromVersion: number }
-  | { kind: Exclude<BackupKind, 'phase' | 'pre-migration'> };
+  /** `keep`: how many of these are kept, this one included. */
+  | { kind: 'city-vote'; keep: number }
+  | { kind: Exclude<BackupKind, 'phase' | 'pre-migration' | 'city-vote'> };
 
 export interface BackupInfo {
   file: string;
@@ -66,6 +71,7 @@ export function labelOf(reason: BackupReason): string {
       return `pre-migration-v${reason.fromVersion}`;
     case 'shutdown':
     case 'hourly':
+    case 'city-vote':
     case 'manual':
     case 'before-restore':
       return reason.kind;
@@ -85,7 +91,7 @@ export function parseBackupName(file: string): NamedBackup | null {
   // Phase backups from before forums were named in them ("…-phase-ideas.db") are kept per phase.
   if (/^phase-[\w-]+$/.test(label)) return { file, at, kind: 'phase', group: label };
   if (/^pre-migration(-v\d+)?$/.test(label)) return { file, at, kind: 'pre-migration', group: 'pre-migration' };
-  for (const kind of ['shutdown', 'hourly', 'manual', 'before-restore'] as const) if (label === kind) return { file, at, kind, group: kind };
+  for (const kind of ['shutdown', 'hourly', 'city-vote', 'manual', 'before-restore'] as const) if (label === kind) return { file, at, kind, group: kind };
   return null;
 }
 
@@ -127,7 +133,7 @@ export async function backupDatabase(dbPath: string, reason: BackupReason, now =
     rmSync(partial, { force: true });
     throw err;
   }
-  pruneBackups(dbPath);
+  pruneBackups(dbPath, reason.kind === 'city-vote' ? { 'city-vote': reason.keep } : {});
   return { file, at: now };
 }
 
@@ -164,7 +170,7 @@ export function listBackups(dbPath: string): BackupInfo[] {
 }
 
 /** Deletes what BACKUPS_KEPT does not keep; returns the files deleted. */
-export function pruneBackups(dbPath: string): string[] {
+export function pruneBackups(dbPath: string, kept: Partial<Record<BackupKind, number>> = {}): string[] {
   const dir = backupDirOf(dbPath);
   const groups = new Map<string, NamedBackup[]>();
   for (const f of readdirSync(dir)) {
@@ -186,7 +192,7 @@ export function pruneBackups(dbPath: string): string[] {
   for (const list of groups.values()) {
     list.sort((a, b) => b.at - a.at || b.file.localeCompare(a.file));
     // Never the last of its kind, whatever the number kept says.
-    for (const { file } of list.slice(Math.max(1, BACKUPS_KEPT[list[0].kind]))) {
+    for (const { file } of list.slice(Math.max(1, kept[list[0].kind] ?? BACKUPS_KEPT[list[0].kind]))) {
       rmSync(file, { force: true });
       deleted.push(file);
     }

@@ -10,6 +10,7 @@
 import pg from 'pg';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { StartupError, StorageConflict } from '../errors.js';
+import { deletesPersonalData, Redaction, REDACTED_TYPES } from '../forum/redaction.js';
 import { pgFailureOf, pgStorageError } from './pgErrors.js';
 import { describeDatabase } from './databaseUrl.js';
 import { checkSchemaName, EVENTS_CHANNEL, migrate, SUMMARIES_CHANNEL } from './pgSchema.js';
@@ -275,6 +276,8 @@ export class PostgresStore implements ForumStore {
     await this.transaction(async (client) => {
       const last = await lastSeq(client, forumId);
       if (!Number.isInteger(seq) || seq < 1 || seq > last) throw new Error(`forum ${forumId} has no event ${seq} to take a snapshot at`);
+      // Taken before the vote's personal data was deleted, it would hold it again.
+      if ((await client.query("SELECT 1 FROM events WHERE forum_id = $1 AND seq > $2 AND type = 'personsAnonymised'", [forumId, seq])).rowCount) return;
       await client.query(
         'INSERT INTO snapshots (forum_id, seq, taken_at, body) VALUES ($1, $2, $3, $4) ON CONFLICT (forum_id, seq) DO UPDATE SET taken_at = excluded.taken_at, body = excluded.body',
         [forumId, seq, Date.now(), body],
@@ -329,6 +332,7 @@ export class PostgresStore implements ForumStore {
    */
   async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
     const rows = eventRows(entries);
+    if (entries.some((e) => deletesPersonalData(e.events))) return this.appendRedacting(forumId, afterSeq, rows);
     if (rows.types.length === 0) {
       const stored = await this.lastSeqOf(forumId);
       if (stored !== afterSeq) throw new StorageConflict(forumId, afterSeq, stored);
@@ -358,6 +362,34 @@ export class PostgresStore implements ForumStore {
     }
     if (inserted === 0) throw new StorageConflict(forumId, afterSeq, await this.lastSeqOf(forumId));
     return afterSeq + inserted;
+  }
+
+  /**
+   * A batch that deletes a closed vote's personal data: in one transaction, the forum's events that
+   * carry it rewritten (forum/redaction.ts), its snapshots removed, the batch stored. The old row
+   * versions stay in the table's pages until PostgreSQL vacuums them (autovacuum, or VACUUM events).
+   */
+  private async appendRedacting(forumId: string, afterSeq: number, rows: ReturnType<typeof eventRows>): Promise<number> {
+    return this.transaction(async (client) => {
+      await client.query('SELECT id FROM forums WHERE id = $1 FOR UPDATE', [forumId]);
+      const stored = await lastSeq(client, forumId);
+      if (stored !== afterSeq) throw new StorageConflict(forumId, afterSeq, stored);
+      const found = await client.query<{ seq: number; type: string; payload: string }>('SELECT seq, type, payload FROM events WHERE forum_id = $1 AND type = ANY($2::text[]) ORDER BY seq', [
+        forumId,
+        [...REDACTED_TYPES],
+      ]);
+      const redaction = new Redaction();
+      for (const row of found.rows) {
+        const event = parseStoredEvent(row.type, row.payload);
+        if (typeof event === 'string') continue;
+        const kept = redaction.redact(event);
+        if (kept) await client.query('UPDATE events SET payload = $3 WHERE forum_id = $1 AND seq = $2', [forumId, row.seq, JSON.stringify(kept)]);
+      }
+      await client.query('DELETE FROM snapshots WHERE forum_id = $1', [forumId]);
+      await insertEvents(client, forumId, afterSeq, rows);
+      await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', $1::text || ':' || $2::text)`, [forumId, afterSeq + rows.types.length]);
+      return afterSeq + rows.types.length;
+    });
   }
 
   private async lastSeqOf(forumId: string): Promise<number> {

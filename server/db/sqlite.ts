@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { StartupError, StorageConflict, StorageUnavailable, storageCauseOf, type StorageOutcome } from '../errors.js';
 import { backupDatabase, backupDatabaseNow, backupDirOf, type BackupInfo, type BackupReason } from './backup.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
+import { deletesPersonalData, Redaction, REDACTED_TYPES } from '../forum/redaction.js';
 import { snapshotBody } from './snapshotBody.js';
 import { snapshotInWorker } from './snapshotInWorker.js';
 import {
@@ -556,6 +557,11 @@ export class SqliteStore implements ForumStore {
       }
       this.db.transaction(() => {
         check();
+        // Taken before the vote's personal data was deleted (redactPersonalData), it would hold it again.
+        if (this.db.prepare("SELECT 1 FROM events WHERE forum_id = ? AND seq > ? AND type = 'personsAnonymised'").get(forumId, seq)) {
+          this.db.prepare('DELETE FROM snapshot_parts WHERE forum_id = ? AND seq = ?').run(forumId, seq);
+          return;
+        }
         this.db.prepare('INSERT OR REPLACE INTO snapshots (forum_id, seq, taken_at) VALUES (?, ?, ?)').run(forumId, seq, Date.now());
         this.db
           .prepare('DELETE FROM snapshots WHERE forum_id = ? AND seq NOT IN (SELECT seq FROM snapshots WHERE forum_id = ? ORDER BY seq DESC LIMIT ?)')
@@ -670,32 +676,82 @@ export class SqliteStore implements ForumStore {
    */
   async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
     if (this.readOnly) throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
+    const redacting = entries.some((e) => deletesPersonalData(e.events));
+    // Whatever the rewrite frees is overwritten with zeros, not left readable in the file's free space.
+    if (redacting) this.db.pragma('secure_delete = ON');
     try {
-      this.begin.run();
-    } catch (err) {
-      throw this.storageError(err);
-    }
-    let last: number;
-    try {
-      const stored = this.lastSeq.get(forumId) as number;
-      if (stored !== afterSeq) throw new StorageConflict(forumId, afterSeq, stored);
-      if (stored === 0 && !this.db.prepare('SELECT 1 FROM forums WHERE id = ?').get(forumId)) throw new Error(`no forum ${forumId}`);
-      last = this.insertBatch(forumId, afterSeq, entries);
-    } catch (err) {
-      this.rollBack();
-      throw this.storageError(err);
-    }
-    try {
-      this.commit.run();
-    } catch (err) {
-      // Still open (SQLITE_BUSY at COMMIT): it never committed, and is given up here.
-      if (this.db.inTransaction) {
+      try {
+        this.begin.run();
+      } catch (err) {
+        throw this.storageError(err);
+      }
+      let last: number;
+      try {
+        const stored = this.lastSeq.get(forumId) as number;
+        if (stored !== afterSeq) throw new StorageConflict(forumId, afterSeq, stored);
+        if (stored === 0 && !this.db.prepare('SELECT 1 FROM forums WHERE id = ?').get(forumId)) throw new Error(`no forum ${forumId}`);
+        if (redacting) this.redactPersonalData(forumId);
+        last = this.insertBatch(forumId, afterSeq, entries);
+      } catch (err) {
         this.rollBack();
         throw this.storageError(err);
       }
-      throw this.storageError(err, 'unknown');
+      try {
+        this.commit.run();
+      } catch (err) {
+        // Still open (SQLITE_BUSY at COMMIT): it never committed, and is given up here.
+        if (this.db.inTransaction) {
+          this.rollBack();
+          throw this.storageError(err);
+        }
+        throw this.storageError(err, 'unknown');
+      }
+      // The write-ahead log still holds the pages as they were: copied into the file and emptied.
+      if (redacting) this.emptyWal();
+      return last;
+    } finally {
+      if (redacting) this.db.pragma('secure_delete = OFF');
     }
-    return last;
+  }
+
+  /**
+   * Rewrites, inside the open transaction, the forum's events that carry a person id, a list entry
+   * or an address (forum/redaction.ts), and removes its snapshots, which hold the state before.
+   */
+  private redactPersonalData(forumId: string): void {
+    const rows = this.db
+      .prepare(`SELECT seq, type, payload FROM events WHERE forum_id = ? AND type IN (${REDACTED_TYPES.map(() => '?').join(', ')}) ORDER BY seq`)
+      .all(forumId, ...REDACTED_TYPES) as { seq: number; type: string; payload: string }[];
+    const update = this.db.prepare('UPDATE events SET payload = ? WHERE forum_id = ? AND seq = ?');
+    const redaction = new Redaction();
+    for (const row of rows) {
+      const event = parseStoredEvent(row.type, row.payload);
+      if (typeof event === 'string') continue;
+      const kept = redaction.redact(event);
+      if (kept) update.run(JSON.stringify(kept), forumId, row.seq);
+    }
+    this.db.prepare('DELETE FROM snapshot_parts WHERE forum_id = ?').run(forumId);
+    this.db.prepare('DELETE FROM snapshots WHERE forum_id = ?').run(forumId);
+  }
+
+  /**
+   * After a vote's personal data was deleted: the file rebuilt (VACUUM), since rows deleted before
+   * (snapshots replaced as the forum went on) leave their bytes in free pages and in the free space
+   * of pages still used, and the write-ahead log, which still holds pages as they were, copied
+   * into the file and truncated to nothing. A reader still open elsewhere (a backup, a snapshot
+   * being built) can keep the log from emptying: tried again a second apart, a few times.
+   */
+  private emptyWal(tries = 10, vacuumed = false): void {
+    if (this.path === ':memory:' || !this.db.open) return;
+    try {
+      if (!vacuumed) this.db.exec('VACUUM');
+      vacuumed = true;
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy === 0) return;
+    } catch {
+      // Busy: tried again below.
+    }
+    if (tries > 1) setTimeout(() => this.emptyWal(tries - 1, vacuumed), 1000).unref();
   }
 
   private rollBack(): void {

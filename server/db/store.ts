@@ -6,6 +6,7 @@
 import type { ForumEvent } from '../../shared/forum/types.js';
 import type { BackupInfo, BackupReason } from './backup.js';
 import { StorageConflict } from '../errors.js';
+import { deletesPersonalData, Redaction } from '../forum/redaction.js';
 import { snapshotBody } from './snapshotBody.js';
 
 export interface ForumRecord {
@@ -288,6 +289,8 @@ export class MemoryStore implements ForumStore {
   async saveSnapshot(forumId: string, seq: number, body: string): Promise<void> {
     const f = this.need(forumId);
     if (!Number.isInteger(seq) || seq < 1 || seq > f.events.length) throw new Error(`forum ${forumId} has no event ${seq} to take a snapshot at`);
+    // Taken before the vote's personal data was deleted, it would hold it again.
+    if (f.events.slice(seq).some((e) => e.event.type === 'personsAnonymised')) return;
     const kept = (this.snapshots.get(forumId) ?? []).filter((s) => s.seq !== seq);
     kept.push({ seq, body });
     kept.sort((a, b) => a.seq - b.seq);
@@ -330,6 +333,11 @@ export class MemoryStore implements ForumStore {
     const copies = entries.flatMap(({ events, actionKey }) =>
       events.map((event, i) => ({ event: structuredClone(event), actionKey: i === 0 ? actionKey : null })),
     );
+    if (entries.some((e) => deletesPersonalData(e.events))) {
+      const redaction = new Redaction();
+      for (const stored of f.events) stored.event = redaction.redact(stored.event) ?? stored.event;
+      this.snapshots.delete(forumId);
+    }
     for (const c of copies) f.events.push({ seq: f.events.length + 1, ...c });
     return f.events.length;
   }

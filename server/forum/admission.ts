@@ -335,6 +335,7 @@ export class Admission {
         listed: state.persons.listed.size,
         persons: state.persons.byPerson.size,
         devices: state.persons.devices.size,
+        anonymised: state.persons.anonymised,
         senders: { email: Boolean(this.options.codeSenders?.email), sms: Boolean(this.options.codeSenders?.sms), oidc: Boolean(this.options.signIn) },
       },
       joinsPerMinute,

@@ -72,6 +72,11 @@ export class OneTimeCodes {
     if (w) w.failed = true;
   }
 
+  /** Every code waiting goes: the vote's personal data was deleted, and no proof is taken any more. */
+  forgetAll(): void {
+    this.waiting.clear();
+  }
+
   /** Checks a typed code; a right one is used up, and a code wrong CODE_TRIES times is void. */
   check(personId: string, typed: string, now: number): CodeCheck {
     const w = this.waiting.get(personId);

@@ -143,6 +143,7 @@ function actionOf(event: ForumEvent): DoneAction | null {
     case 'voterCodesIssued':
     case 'eligibleListed':
     case 'deviceLinked':
+    case 'personsAnonymised':
       return null;
     default:
       everyCaseHandled(event);
@@ -1061,6 +1062,7 @@ export class ForumRoom {
           effects.me.add(e.participantId);
           break;
         case 'cityVoteSet':
+        case 'personsAnonymised':
           effects.forum = true;
           break;
         default:

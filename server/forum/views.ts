@@ -286,7 +286,12 @@ export interface Facilitation {
    */
   rowsChanged?: ReadonlySet<string> | 'all';
   lastRows?: readonly ConsoleParticipant[];
+  /** Set for a forum whose console asks for its rows a page at a time (consoles.ts): no row is built here. */
+  paged?: { version: number };
 }
+
+/** Rows on a page of a paged console. */
+export const PARTICIPANTS_PAGE = 50;
 
 /** The name of whoever did a moderation step. */
 function actorName(state: ForumState, by: string | undefined): string {
@@ -294,25 +299,40 @@ function actorName(state: ForumState, by: string | undefined): string {
   return state.hosts.get(by)?.name ?? by;
 }
 
-/** Per priority: participants (not voided) who could still place a dot there. One pass over the ballots. */
-function unspentPerPriority(state: ForumState): Record<string, number> {
+/**
+ * Per priority: participants (not voided) who could still place a dot there; and ballots that
+ * could still place one anywhere (`left`), or have placed none (`none`). One pass over the ballots,
+ * none in a city vote, which has no dots.
+ */
+function unspentOf(state: ForumState): { perPriority: Record<string, number>; left: number; none: number } {
   const priorities = state.structure.priorities;
+  if (state.city.vote) return { perPriority: Object.fromEntries(priorities.map((p) => [p.code, 0])), left: 0, none: 0 };
   const open = new Map<string, number>();
   for (const idea of state.ideas.values()) if (idea.status === 'active') open.set(idea.priorityCode, (open.get(idea.priorityCode) ?? 0) + 1);
   // A ballot can place at most the budget, or what the cap allows on the ideas there are.
   const possible = priorities.map((p) => Math.min(state.rules.dotsPerPriority, (open.get(p.code) ?? 0) * state.rules.maxDotsPerIdea));
   const counts = priorities.map(() => 0);
+  let budget = 0;
+  for (const n of possible) budget += n;
+  let left = 0;
+  let none = 0;
   // Plain loops, no closure per ballot: this runs over every participant at each console update.
   const n = priorities.length;
   for (const who of state.participants.values()) {
     if (who.voided) continue;
     // Dots per priority, kept as the ballot changes (state.dotTotals): no walk over every dot.
     const spent = state.dotTotals.byBallot.get(who.id);
+    let any = false;
     for (let i = 0; i < n; i++) {
-      if (possible[i] > 0 && (spent === undefined || (spent.get(priorities[i].code) ?? 0) < possible[i])) counts[i]++;
+      if (possible[i] > 0 && (spent === undefined || (spent.get(priorities[i].code) ?? 0) < possible[i])) {
+        counts[i]++;
+        any = true;
+      }
     }
+    if (any) left++;
+    if (spent === undefined && budget > 0) none++;
   }
-  return Object.fromEntries(priorities.map((p, i) => [p.code, counts[i]]));
+  return { perPriority: Object.fromEntries(priorities.map((p, i) => [p.code, counts[i]])), left, none };
 }
 
 /**
@@ -430,9 +450,14 @@ export function consoleView(
   const { reachable = { ok: true }, ...health } = status;
   const nameOf = (authorId: string, paperAuthor: string) => (authorId ? (state.participants.get(authorId)?.name ?? '') : paperAuthor);
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
+  const unspent = unspentOf(state);
+  const paged = facilitation.paged;
   return {
     ...hallSummary(state, presence, join, version),
-    participants: rowsOf(state, presence, facilitation.rowsChanged ?? 'all', facilitation.lastRows),
+    participants: paged ? [] : rowsOf(state, presence, facilitation.rowsChanged ?? 'all', facilitation.lastRows),
+    ...(paged
+      ? { participantPages: { pageSize: PARTICIPANTS_PAGE, version: paged.version, voided: state.voidedCount, unspent: { left: unspent.left, none: unspent.none } } }
+      : {}),
     ideas: [...state.ideas.values()]
       .filter((i) => i.status !== 'withdrawn')
       // Added to the public record, not spread into a new one: for thousands of ideas at every
@@ -465,6 +490,7 @@ export function consoleView(
       by: by ?? FACILITATOR,
       byName: actorName(state, by),
       ...(participantId ? { participantId } : {}),
+      ...(participantId && paged ? { participantName: state.participants.get(participantId)?.name ?? '' } : {}),
       ...(ideaIds ? { ideaIds } : {}),
       ...(before ? { before } : {}),
       ...(after ? { after } : {}),
@@ -493,7 +519,7 @@ export function consoleView(
     })),
     hosts: [...state.hosts.values()].map((h) => ({ id: h.id, name: h.name, scope: h.scope, revoked: h.revoked, online: facilitation.hostOnline(h.id) })),
     wordList: { words: [...(state.wordList ?? DEFAULT_WORD_LIST)], isDefault: state.wordList === null },
-    unspentPerPriority: unspentPerPriority(state),
+    unspentPerPriority: unspent.perPriority,
     paperBallots: state.paperBallots,
   };
 }
@@ -541,6 +567,7 @@ export function hostView(view: ConsoleView): ConsoleView {
     dotsPerPriority: Object.fromEntries(Object.entries(view.dotsPerPriority).filter(([code]) => revealed.has(code))),
     results: view.results.filter((r) => revealed.has(r.priorityCode)),
     unspentPerPriority: {},
+    ...(view.participantPages ? { participantPages: (({ unspent: _tally, ...rest }) => rest)(view.participantPages) } : {}),
     merges: view.merges.map((m) => {
       if (m.moved === undefined || shown(m.into, (code) => revealed.has(code))) return m;
       const { moved: _moved, refunded: _refunded, ...rest } = m;
@@ -605,4 +632,49 @@ export function* rowsInSteps(shown: () => ForumState, presence: Presence, rows: 
     if (built.length >= state.participants.size) return built;
     yield;
   }
+}
+
+/** What a console's search names besides a name: the participant a receipt or a voter code belongs to (the server finds them). */
+export type FindParticipant = (query: string) => string | undefined;
+
+/**
+ * A page of a paged console's rows, newest first: every participant, or those whose name holds
+ * `query` (in any case), whose ticket number it is, or whom `find` names for it (a receipt, a
+ * voter code). A page past the last gives the last. A walk over the participants per ask, not per
+ * change: at 100,000 the whole walk takes a few ms (`BENCH_ONLY=consolepages npm run bench`).
+ */
+export function participantPage(
+  state: ForumState,
+  presence: Presence,
+  query: string,
+  page: number,
+  find: FindParticipant = () => undefined,
+  pageSize = PARTICIPANTS_PAGE,
+): { rows: ConsoleParticipant[]; matching: number; page: number; pageSize: number } {
+  // Plain toLowerCase: the same for Ukrainian, and a tenth of toLocaleLowerCase's time over 100,000 names.
+  const q = query.normalize('NFC').trim().toLowerCase();
+  let ids: string[];
+  if (!q) {
+    ids = [...state.participants.keys()];
+  } else {
+    const found = find(query.trim());
+    const ticket = /^(?:№\s*)?(\d{1,7})$/.exec(q)?.[1];
+    const ticketNumber = ticket === undefined ? null : Number(ticket);
+    ids = [];
+    for (const p of state.participants.values()) {
+      if (p.id === found || (p.name && p.name.toLowerCase().includes(q))) ids.push(p.id);
+      else if (ticketNumber !== null && p.ticketId && state.tickets.get(p.ticketId)?.number === ticketNumber) ids.push(p.id);
+    }
+  }
+  const pages = Math.max(1, Math.ceil(ids.length / pageSize));
+  const at = Math.min(Math.max(0, page), pages - 1);
+  // Newest first: the last joined are at the end of the join order.
+  const end = ids.length - at * pageSize;
+  const kept = keptRows(state);
+  const rows: ConsoleParticipant[] = [];
+  for (let i = end - 1; i >= Math.max(0, end - pageSize); i--) {
+    const p = state.participants.get(ids[i])!;
+    rows.push(rowOf(state, presence, p, ideaCountOf(state, p.id), kept));
+  }
+  return { rows, matching: ids.length, page: at, pageSize };
 }

@@ -158,6 +158,7 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('voterCodesIssued'), batch: count(VOTER_CODES_MAX), first: count(VOTER_CODES_MAX), count: count(VOTER_CODES_PER_BATCH), at: time }),
   z.strictObject({ type: z.literal('eligibleListed'), batch: count(LIST_ENTRIES_MAX), entries: z.array(z.string().regex(LIST_ENTRY)).max(LIST_ENTRIES_PER_BATCH), at: time }),
   z.strictObject({ type: z.literal('deviceLinked'), participantId: id, personId: keyedHash, tokenHash: secretHash, at: time }),
+  z.strictObject({ type: z.literal('personsAnonymised'), at: time, by: z.enum(['facilitator', 'retention']) }),
 ]);
 
 /** Every kind of event has its shape here: one the server can write that a file could not carry fails to compile. */
@@ -249,6 +250,7 @@ export function checkFileEvent(event: unknown): FieldProblem | null {
     case 'voterCodesIssued':
     case 'eligibleListed':
     case 'deviceLinked':
+    case 'personsAnonymised':
       return null;
     default:
       everyCaseHandled(e);

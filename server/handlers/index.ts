@@ -36,6 +36,7 @@ import { extendTimer } from './timer/extend.js';
 import { setTimer } from './timer/set.js';
 import { setWordList } from './wordList/set.js';
 import { rotateKey } from './facilitator/rotateKey.js';
+import { pageOfParticipants } from './participant/page.js';
 import { voidParticipant } from './participant/void.js';
 import { previewVoidMany, voidMany } from './participant/voidMany.js';
 import { approve, pause, refuseJoins, resume, setExpected } from './admission/attendance.js';
@@ -48,6 +49,7 @@ import { requestCode } from './person/requestCode.js';
 import { signIn } from './person/signIn.js';
 import { release } from './tickets/release.js';
 import { cast, withdraw as withdrawCityBallot } from './city/cast.js';
+import { anonymise } from './city/anonymise.js';
 import { setVote } from './city/setVote.js';
 
 export const HANDLERS: { [N in CommandName]: Handler<N> } = {
@@ -92,6 +94,7 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'identity:setMethod': setMethod,
   'identity:issueCodes': issueCodes,
   'identity:addListed': addListed,
+  'participant:page': pageOfParticipants,
   'participant:void': voidParticipant,
   'participant:previewVoidMany': previewVoidMany,
   'participant:voidMany': voidMany,
@@ -106,4 +109,5 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'city:setVote': setVote,
   'city:cast': cast,
   'city:withdraw': withdrawCityBallot,
+  'city:anonymise': anonymise,
 };

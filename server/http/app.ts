@@ -33,6 +33,7 @@ import type { Download, Grants } from './grants.js';
 import { registerResultsRoutes } from './report.js';
 import { registerPublicRoutes, type ForumRecordInfo } from './public.js';
 import { registerCityRoutes } from './cityVote.js';
+import { registerPrivacyNotice } from './privacyNotice.js';
 import { PRINT_SCRIPT } from './tickets.js';
 import { buildDocument, sendDocument } from './documents.js';
 import { registerVoterCodeRoutes } from './voterCodeRoutes.js';
@@ -246,6 +247,7 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
 
   registerResultsRoutes(app, { room, facilitatorOnly, exportable, langOf, baseUrl });
   registerCityRoutes(app, { room, langOf, facilitatorOnly });
+  registerPrivacyNotice(app, { room, langOf });
 
   registerPhonePage(app, { room, clientDir, trustProxy, ...phone });
   app.get('/screen', page(clientDir, 'screen'));

@@ -23,6 +23,14 @@ const JOINING = 'consoles:joining';
  */
 export const ROWS_PER_PART = 1000;
 
+/**
+ * Past this many participants (or in any city vote) a console is sent no rows, only their counts,
+ * and asks for a page of rows at a time (participant:page): at 100,000 voters every change sent
+ * each console a patch over 100,000 rows, and a first view of tens of MB (`BENCH_ONLY=consolepages
+ * npm run bench`). A hall of 5,000 stays whole, as before: its console lists and sorts every row.
+ */
+export const PAGED_ABOVE = 5000;
+
 /** What the console shows beside the forum: the storage's health, the newest backup, reachability. */
 export type HealthSource = () => ConsoleStatus;
 
@@ -45,8 +53,14 @@ export function consoleViews(
   health: HealthSource,
   duplicates: Duplicates,
   rowsPerPart = ROWS_PER_PART,
+  pagedAbove = PAGED_ABOVE,
 ): ConsoleViews {
   const connected = (name: string) => (io.adapter.rooms.get(name)?.size ?? 0) > 0;
+  /** Whether the consoles ask for rows a page at a time; once they do, they go on doing so. */
+  let paged = false;
+  const isPaged = () => (paged ||= room.state.city.vote !== null || room.state.participants.size > pagedAbove);
+  /** Goes up at every change that may touch a row: a paged console asks for its page again. */
+  let rowsVersion = 0;
   // Whose row may have changed since the last view: a change to the forum alone (a phase, a
   // reveal, a slide) leaves 5,000 rows as they were, and a few dots change a few. Anything that
   // touches a participant names them (effects.me), an idea they wrote (their idea count), or their
@@ -55,6 +69,7 @@ export function consoleViews(
   /** The rows of the last view built: rowsChanged is counted from them. */
   let lastRows: readonly ConsoleParticipant[] | undefined;
   room.onChange((effects) => {
+    if (effects.online !== undefined || effects.me.size > 0 || effects.ideas.size > 0 || !effects.forum) rowsVersion++;
     if (rowsChanged === 'all') return;
     if (effects.online !== undefined) rowsChanged.add(effects.online);
     else if (effects.me.size === 0 && effects.ideas.size === 0) {
@@ -69,7 +84,7 @@ export function consoleViews(
   });
   // A forum too large for one part of a first view has its rows and flags built ahead, a part a
   // turn, from when it opens (views.ts warmConsole).
-  if (room.state.participants.size > rowsPerPart) {
+  if (room.state.participants.size > rowsPerPart && !isPaged()) {
     const steps = warmConsole(room.state, room.presence, rowsPerPart);
     // Changes from now on are built again over the rows it builds (unless a view is built first,
     // which starts the count again from its own rows).
@@ -111,7 +126,7 @@ export function consoleViews(
     refresh(Date.now(), false);
   };
   const manyRowsChanged = () =>
-    lastRows !== undefined && room.state.participants.size > rowsPerPart && (rowsChanged === 'all' || rowsChanged.size > rowsPerPart);
+    !isPaged() && lastRows !== undefined && room.state.participants.size > rowsPerPart && (rowsChanged === 'all' || rowsChanged.size > rowsPerPart);
   const base = (now: number): ConsoleView => {
     const shown = room.shown;
     const view = consoleView(shown.state, room.presence, admission.joinInfo(now), admission.view(now), health(), {
@@ -122,6 +137,7 @@ export function consoleViews(
       hostOnline: (id) => connected(hostRoom(id)),
       rowsChanged,
       lastRows,
+      ...(isPaged() ? { paged: { version: rowsVersion } } : {}),
     }, shown.version);
     rowsChanged = new Set();
     lastRows = view.participants;

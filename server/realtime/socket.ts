@@ -13,6 +13,7 @@ import { handshake, OpenConnections } from './handshake.js';
 import type { KeyGuard } from './keys.js';
 import type { Limits } from './limits.js';
 import type { Duplicates } from '../forum/duplicates.js';
+import { watchRetention } from '../city/retention.js';
 import { consoleViews, type HealthSource } from './consoles.js';
 import type { AppNamespace, AppSocket } from './connection.js';
 import { startPushing, type PushOptions } from './push.js';
@@ -70,8 +71,9 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
   const { room, admission, log } = deps;
   const open = new OpenConnections();
   io.use(handshake(deps, open));
-  const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates, deps.push?.consoleRowsPerPart);
+  const consoles = consoleViews(io, room, admission, deps.health, deps.duplicates, deps.push?.consoleRowsPerPart, deps.push?.consolePagedAbove);
   const pushing = startPushing(io, room, admission, consoles, deps.push);
+  const stopRetention = watchRetention(room, () => admission.oneTimeCodes.forgetAll(), deps.push?.retentionCheckMs);
 
   /** The connections bound to a participant. */
   const socketsOf = (participantId: string): AppSocket[] =>
@@ -309,6 +311,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     close: () => {
       unbindUndone();
       pushing.close();
+      stopRetention();
     },
   };
 }

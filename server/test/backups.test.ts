@@ -14,6 +14,7 @@ import { loadTemplate } from '../forum/template.js';
 import type { ExportResults } from '../http/export.js';
 import { filesIn, makeForum, oneSentence, runCli, runScript, sleep, TEMPLATE } from './cli.js';
 import { connect, connectConsole, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
+import { definition, firstForum, forumAt as cityForumAt, newCityForum } from './cityForum.js';
 
 const dirs: string[] = [];
 const newDir = () => {
@@ -298,5 +299,47 @@ describe('pruning', () => {
     expect(left).toHaveLength(24 + 5 + 1 + 1 + 1 + 4 + 10 + 5 + 2 + 1);
     // The newest of all is listed first, as the console shows it (a file not ours by its file's time).
     expect(basename(listBackups(dbPath)[0].file)).toBe(`forum-${new Date(t0 + 7 * 86_400_000 + 1).toISOString().replace(/:/g, '-').replace('.', '-')}-shutdown.db`);
+  }, 60_000);
+});
+
+describe('backups while a city vote is open', () => {
+  it('are taken at their interval while ballots come in, the last K kept, and the newest restores to the same log and turnout', async () => {
+    const dbPath = join(newDir(), 'forum.db');
+    const everyMs = 150;
+    const server = await start(dbPath, { cityBackupEveryMs: everyMs, cityBackupsKept: 2, backupEveryMs: 0 });
+    const keep = <T extends TestClient>(c: T): T => (clients.push(c), c);
+    const cityBackups = () => listBackups(dbPath).filter((b) => b.file.endsWith('-city-vote.db'));
+    const { slug, ideas } = await newCityForum(server, keep, await firstForum(server, keep));
+    const forum = cityForumAt(server, slug);
+    const forumId = server.forums.bySlug(slug)!.room.state.id;
+    const admin = keep(await connectConsole(forum));
+    ok(await admin.send('city:setVote', { vote: definition(ideas) }));
+    // Before the vote opens, none.
+    await sleep(6 * everyMs);
+    expect(cityBackups()).toHaveLength(0);
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    for (let i = 1; i <= 3; i++) {
+      const voter = keep(await joinPhone(forum, `Виборець ${i}`));
+      ok(await voter.send('city:cast', { ballot: { kind: 'knapsack', budgetId: 'centre', projectIds: ['lamps'] }, actionId: `act-backup-${i}-0000` }));
+      await until(() => cityBackups().some((b) => eventsIn(b.file, 'cityBallotCast', forumId) === i), `a backup with ${i} ballots`);
+    }
+    // At least three taken, the last two kept, however many more come.
+    expect(cityBackups()).toHaveLength(2);
+    await sleep(6 * everyMs);
+    expect(cityBackups()).toHaveLength(2);
+    const newest = cityBackups()[0].file;
+
+    const restoredPath = join(newDir(), 'restored.db');
+    const restore = await runScript('scripts/restore.ts', [newest], { VICHE_DB: restoredPath });
+    expect(restore.code).toBe(0);
+    const restored = await start(restoredPath, { cityBackupEveryMs: 0 });
+    const turnout = async (s: TestServer) =>
+      (await (await fetch(`${s.url}/f/${slug}/api/city/turnout.json`, { headers: { 'X-Facilitator-Key': s.facilitatorKey } })).json()) as { voters: number };
+    expect(await restored.forums.events(forumId)).toEqual(await server.forums.events(forumId));
+    const live = await turnout(server);
+    expect(live.voters).toBe(3);
+    expect(await turnout(restored)).toEqual(live);
+    await stop(restored);
+    await stop(server);
   }, 60_000);
 });

@@ -92,6 +92,46 @@ describe.each(kinds)('%s store', (_name, make) => {
     await again.close();
   });
 
+  it('rewrites the events that carry personal data in the batch that deletes it, and keeps no snapshot from before', async () => {
+    const { store, reopen } = make();
+    await store.createForum(record, [created], entry('created'));
+    const person = 'a'.repeat(64);
+    const other = 'b'.repeat(64);
+    const before: ForumEvent[] = [
+      { type: 'eligibleListed', batch: 1, entries: ['c'.repeat(32), 'd'.repeat(32)], at: 2 },
+      { type: 'participantJoined', participantId: 'p1', tokenHash: 'e'.repeat(64), name: 'Олена Коваленко', at: 3, address: '10.1.2.3', personId: person },
+      { type: 'participantJoined', participantId: 'p2', tokenHash: 'f'.repeat(64), name: 'Петро', at: 4, address: '10.1.2.4', personId: other },
+      { type: 'deviceLinked', participantId: 'p1', personId: person, tokenHash: '1'.repeat(64), at: 5 },
+      { type: 'participantRenamed', participantId: 'p2', name: 'Петро Шевчук' },
+      joined(9),
+    ];
+    await store.appendBatch('f1', 1, [{ events: before, actionKey: null }]);
+    await store.saveSnapshot('f1', 7, '{"a snapshot":"holding person ids"}');
+    expect(await store.latestSnapshot('f1')).not.toBeNull();
+    await store.appendBatch('f1', 7, [{ events: [{ type: 'personsAnonymised', at: 10, by: 'facilitator' }], actionKey: null }]);
+    // A snapshot of an event before the deletion, finished after it, is not kept.
+    await store.saveSnapshot('f1', 6, '{"a snapshot":"taken before"}');
+    await store.close();
+    const again = reopen();
+    const events = (await again.loadEventsAfter('f1', 0)).map((e) => e.event);
+    expect(await again.latestSnapshot('f1')).toBeNull();
+    const text = JSON.stringify(events);
+    for (const gone of [person, other, 'c'.repeat(32), '10.1.2.3', 'Олена Коваленко', 'Петро Шевчук']) expect(text.includes(gone), gone).toBe(false);
+    const [listed, first, second, linked, renamed, plain, deleted] = events.slice(1) as Extract<ForumEvent, { type: string }>[];
+    expect(listed).toMatchObject({ type: 'eligibleListed', batch: 1 });
+    expect((listed as { entries: string[] }).entries).toHaveLength(2);
+    expect(first).toMatchObject({ type: 'participantJoined', participantId: 'p1', name: '', tokenHash: 'e'.repeat(64) });
+    expect('address' in first).toBe(false);
+    // One person's stand-in wherever they recur; another's differs.
+    expect((linked as { personId: string }).personId).toBe((first as { personId: string }).personId);
+    expect((second as { personId: string }).personId).not.toBe((first as { personId: string }).personId);
+    expect(renamed).toEqual({ type: 'participantRenamed', participantId: 'p2', name: '' });
+    // A participant who joined without proving who they are keeps their name.
+    expect(plain).toEqual(joined(9));
+    expect(deleted).toEqual({ type: 'personsAnonymised', at: 10, by: 'facilitator' });
+    await again.close();
+  });
+
   it('stores nothing of a batch that fails, and keeps action keys as given', async () => {
     const { store } = make();
     await store.createForum(record, [created], entry('created'));

@@ -27,6 +27,7 @@ export const tieRuleSchema = z.discriminatedUnion('kind', [
 ]);
 
 const placeSchema = z.strictObject({ country: text(200), unit: text(200) });
+const privacySchema = z.strictObject({ controller: text(200), contact: text(200), retainUntil: z.string().max(10) });
 const budgetSchema = z.strictObject({ id: cityId, name: text(120), amount: money });
 
 /** A vote as the console sends it: projects typed in, or taken from the forum's ideas by id. */
@@ -50,6 +51,7 @@ export const cityVoteInputSchema = z.strictObject({
   counting: countingRuleSchema,
   tie: tieRuleSchema,
   place: placeSchema.optional(),
+  privacy: privacySchema.optional(),
 });
 
 /** A vote as stored (vote.ts's CityVote). */
@@ -75,6 +77,7 @@ export const cityVoteSchema = z.strictObject({
   counting: countingRuleSchema,
   tie: tieRuleSchema,
   place: placeSchema.optional(),
+  privacy: privacySchema.optional(),
 });
 
 /** A ballot as stored, checked by checkBallot before it was. */

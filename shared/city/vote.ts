@@ -75,6 +75,19 @@ export interface CityVote {
   tie: TieRule;
   /** Where the vote is, for the published ballot lists' META (pabulib.ts); absent: Ukraine and the vote's title. */
   place?: { country: string; unit: string };
+  /** Who holds the vote's personal data and until when: its data-protection notice says so, and the server deletes it then. */
+  privacy?: CityPrivacy;
+}
+
+/**
+ * The organiser's part of the data-protection notice: the controller (who decides what is done with
+ * the data) and how residents reach them, and the last day the personal data is kept after the
+ * close (YYYY-MM-DD); the day after, the server deletes it (personsAnonymised).
+ */
+export interface CityPrivacy {
+  controller: string;
+  contact: string;
+  retainUntil: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import { checkBallot } from '../city/checkBallot.js';
 import { checkVote } from '../city/checkVote.js';
 import type { StoredCast } from '../city/latestBallots.js';
 import type { CityRefusal } from '../city/refusals.js';
-import type { BallotRule, CityProject, CityVote, CountingRule, TieRule } from '../city/vote.js';
+import type { BallotRule, CityPrivacy, CityProject, CityVote, CountingRule, TieRule } from '../city/vote.js';
 import { accept, refuse, type Decision } from './errors.js';
 import { checkLine, checkText } from './rules.js';
 import { LIMITS, type ForumEvent, type ForumState } from './types.js';
@@ -45,7 +45,22 @@ export interface CityVoteInput {
   counting: CountingRule;
   tie: TieRule;
   place?: { country: string; unit: string };
+  privacy?: CityPrivacy;
 }
+
+/** A retention date as the definition gives it: a real day, YYYY-MM-DD. */
+export function retentionDay(typed: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(typed);
+  if (!m) return null;
+  const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(day).toISOString().slice(0, 10) === typed ? day : null;
+}
+
+/** When a vote's personal data is due to go: the end of its retention day (UTC). */
+export const retentionEnds = (privacy: CityPrivacy): number | null => {
+  const day = retentionDay(privacy.retainUntil);
+  return day === null ? null : day + 86_400_000;
+};
 
 const refuseCityRule = (error: CityRefusal) => refuse('CITY_REFUSED', { reason: error.code, ...(error.params ?? {}) });
 
@@ -96,6 +111,17 @@ export function decideSetCityVote(state: ForumState, input: CityVoteInput, at: n
     if (!unit.ok) return unit;
     place = { country: country.value, unit: unit.value };
   }
+  let privacy: CityPrivacy | undefined;
+  if (input.privacy) {
+    const controller = checkLine('controller', input.privacy.controller, LIMITS.place, true);
+    if (!controller.ok) return controller;
+    const contact = checkLine('contact', input.privacy.contact, LIMITS.place, true);
+    if (!contact.ok) return contact;
+    const day = retentionDay(input.privacy.retainUntil.trim());
+    // A date already gone would delete the data as soon as the vote closed, before anyone could ask.
+    if (day === null || day + 86_400_000 <= at) return refuse('BAD_INPUT', { field: 'retainUntil' });
+    privacy = { controller: controller.value, contact: contact.value, retainUntil: input.privacy.retainUntil.trim() };
+  }
   const vote: CityVote = {
     // The vote's id goes into the published ballot lists: the forum's, where it is fit to.
     id: /^[A-Za-z0-9_.-]{1,64}$/.test(state.id) ? state.id : 'city-vote',
@@ -106,6 +132,7 @@ export function decideSetCityVote(state: ForumState, input: CityVoteInput, at: n
     counting: input.counting,
     tie: input.tie,
     ...(place ? { place } : {}),
+    ...(privacy ? { privacy } : {}),
   };
   const checked = checkVote(vote);
   if (!checked.ok) return refuseCityRule(checked.error);
@@ -130,6 +157,7 @@ export function cityVoteInput(vote: CityVote): CityVoteInput {
     counting: vote.counting,
     tie: vote.tie,
     ...(vote.place ? { place: vote.place } : {}),
+    ...(vote.privacy ? { privacy: vote.privacy } : {}),
   };
 }
 

@@ -83,6 +83,8 @@ export const ERROR_CODES = [
   'CITY_NOT_CLOSED',
   /** No published ballot line under that receipt. */
   'RECEIPT_NOT_FOUND',
+  /** A closed vote's personal data was deleted: no proof is taken, and it cannot be deleted twice. */
+  'PERSONS_ANONYMISED',
   'RATE_LIMITED',
   /** A hall code that was valid a while ago: a photo of the projector's QR, say. */
   'CODE_EXPIRED',

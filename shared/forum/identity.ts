@@ -6,7 +6,7 @@
 
 import { accept, refuse, type Decision } from './errors.js';
 import { checkLine } from './rules.js';
-import { IDENTITY_METHODS, LIMITS, type ForumEvent, type ForumState, type IdentityMethod } from './types.js';
+import { IDENTITY_METHODS, LIMITS, type AnonymisedBy, type ForumEvent, type ForumState, type IdentityMethod } from './types.js';
 
 /** Most voter codes one batch makes, and one vote holds (serials are 24 bits inside the code). */
 export const VOTER_CODES_PER_BATCH = 500_000;
@@ -92,6 +92,8 @@ export interface PersonJoinRequest {
  */
 export function decidePersonJoin(state: ForumState, req: PersonJoinRequest): Decision<ForumEvent[]> {
   if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
+  // A proof after the deletion would record a person id again, with nothing to link it to.
+  if (state.persons.anonymised) return refuse('PERSONS_ANONYMISED');
   if (!state.persons.method) return refuse('IDENTITY_REQUIRED');
   if (!KEYED_HASH.test(req.personId)) return refuse('BAD_INPUT', { field: 'personId' });
   if (state.participantsByToken.has(req.tokenHash)) return refuse('ALREADY_JOINED');
@@ -116,4 +118,16 @@ export function decidePersonJoin(state: ForumState, req: PersonJoinRequest): Dec
       personId: req.personId,
     },
   ]);
+}
+
+/**
+ * Deleting a closed city vote's personal data, by the facilitator or when the retention date the
+ * organiser set has passed: only once the vote has closed (its ballots and results stay as
+ * published), and once.
+ */
+export function decideAnonymise(state: ForumState, by: AnonymisedBy, at: number): Decision<ForumEvent[]> {
+  if (!state.city.vote) return refuse('CITY_NO_VOTE');
+  if (state.phase !== 'results' && state.phase !== 'closed') return refuse('CITY_NOT_CLOSED');
+  if (state.persons.anonymised) return refuse('PERSONS_ANONYMISED');
+  return accept([{ type: 'personsAnonymised', at, by }]);
 }

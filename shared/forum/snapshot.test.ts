@@ -86,6 +86,7 @@ const EVERY_EVENT: Record<ForumEvent['type'], true> = {
   voterCodesIssued: true,
   eligibleListed: true,
   deviceLinked: true,
+  personsAnonymised: true,
 };
 
 /**
@@ -198,6 +199,7 @@ function richForum(): ForumEvent[] {
     { type: 'resultsTopSet', top: 5 },
   ]);
   f.run(decideReveal(f.state, 'B'));
+  f.apply([{ type: 'personsAnonymised', at: at(), by: 'facilitator' }]);
   f.run(decidePublishResults(f.state, true, at()));
   f.apply([{ type: 'participantJoined', participantId: 'late', tokenHash: 'hash-of-late', name: '', at: at(), address: '10.0.0.1' }]);
   f.run(decidePublishResults(f.state, false, at()));

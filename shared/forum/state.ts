@@ -33,7 +33,7 @@ export function emptyState(): ForumState {
     joinedAfterVoting: new Set(),
     tickets: new Map(),
     ticketsByCode: new Map(),
-    persons: { method: null, key: null, byPerson: new Map(), devices: new Map(), codeBatches: [], listed: new Set(), listBatches: 0 },
+    persons: { method: null, key: null, byPerson: new Map(), devices: new Map(), codeBatches: [], listed: new Set(), listBatches: 0, anonymised: null },
     ideas: new Map(),
     ideasByAuthor: new Map(),
     dots: new Map(),
@@ -450,6 +450,18 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
     case 'eligibleListed':
       for (const entry of event.entries) state.persons.listed.add(entry);
       state.persons.listBatches = event.batch;
+      return;
+    case 'personsAnonymised':
+      // Nothing is kept that leads from a person to a ballot: ids, list entries, addresses, the names typed at the proof.
+      for (const id of state.persons.byPerson.values()) {
+        const p = state.participants.get(id);
+        if (p) p.name = '';
+      }
+      state.persons.byPerson.clear();
+      state.persons.listed.clear();
+      for (const p of state.participants.values()) p.address = '';
+      state.participantsByAddress.clear();
+      state.persons.anonymised = { at: event.at, by: event.by };
       return;
     case 'deviceLinked':
       if (!state.participants.has(event.participantId)) return;

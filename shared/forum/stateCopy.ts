@@ -67,7 +67,7 @@ const STEPS: { [K in keyof ForumState]: Step<ForumState[K]> } = {
   ticketsByCode: plain('ticketsByCode', pairs),
   *persons(s) {
     const p = s.persons;
-    return { ...p, byPerson: pairs(p.byPerson), devices: pairs(p.devices), codeBatches: p.codeBatches.map((b) => ({ ...b })), listed: new Set(p.listed) };
+    return { ...p, byPerson: pairs(p.byPerson), devices: pairs(p.devices), codeBatches: p.codeBatches.map((b) => ({ ...b })), listed: new Set(p.listed), anonymised: p.anonymised ? { ...p.anonymised } : null };
   },
   ideas: (s) => mapOf(s.ideas, (idea) => ({ ...idea, merged: [...idea.merged] })),
   // An author's ideas are the same objects as in `ideas`, in the copy as in the state.

@@ -245,6 +245,15 @@ export interface Persons {
   /** The eligibility list: keyed hashes of (number, second fact). */
   listed: Set<string>;
   listBatches: number;
+  /** When and by whom the vote's personal data was deleted after its close (personsAnonymised); null: kept. */
+  anonymised: PersonsAnonymised | null;
+}
+
+/** Who deleted a closed vote's personal data: the facilitator, or the server when the retention date passed. */
+export type AnonymisedBy = 'facilitator' | 'retention';
+export interface PersonsAnonymised {
+  at: number;
+  by: AnonymisedBy;
 }
 
 /** A printed single-use ticket: its short code binds to the first device that presents it. */
@@ -500,6 +509,11 @@ export type ForumEvent =
   | { type: 'eligibleListed'; batch: number; entries: string[]; at: number }
   /** A person seen before proved who they are on another device: it holds the same ballot. */
   | { type: 'deviceLinked'; participantId: string; personId: string; tokenHash: string; at: number }
+  /**
+   * A closed vote's personal data deleted: from here on no person id, list entry or address is
+   * held, and the store rewrites the events before it so that they hold none either (redaction.ts).
+   */
+  | { type: 'personsAnonymised'; at: number; by: AnonymisedBy }
   | { type: 'participantVoided'; participantId: string; reason: string; at: number }
   /** Everyone who joined in a chosen window and/or address range, voided in one step, as each single void would. */
   | { type: 'participantsVoided'; participantIds: string[]; reason: string; at: number; window?: JoinWindow; range?: string }

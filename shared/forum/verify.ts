@@ -9,7 +9,7 @@ import { everyCaseHandled } from '../exhaustive.js';
 import { cityVoteInput, decideCastCityBallot, decideSetCityVote, decideWithdrawCityBallot } from './city.js';
 import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
 import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from './attendance.js';
-import { decideIdentityMethod, decideIssueVoterCodes, decideListEntries, decidePersonJoin } from './identity.js';
+import { decideAnonymise, decideIdentityMethod, decideIssueVoterCodes, decideListEntries, decidePersonJoin } from './identity.js';
 import { refuse, type Decision, type ErrorParams, type RuleError } from './errors.js';
 import {
   decideExtendTimer,
@@ -338,6 +338,8 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decideWordList(state, event.words);
     case 'cityVoteSet':
       return decideSetCityVote(state, cityVoteInput(event.vote), event.at);
+    case 'personsAnonymised':
+      return decideAnonymise(state, event.by, event.at);
     case 'cityBallotCast':
       if (event.ballot === null) return decideWithdrawCityBallot(state, event.participantId, event.budgetId, event.at);
       if (event.receiptHash === null) return problem('BAD_INPUT', { field: 'receiptHash' }, `${what(state, event)} without the hash of its receipt`);
@@ -546,6 +548,8 @@ function what(state: ForumState, event: ForumEvent): string {
       return `${event.entries.length} entries were added to the eligibility list`;
     case 'deviceLinked':
       return `participant ${short(event.participantId)} proved who they are on another device`;
+    case 'personsAnonymised':
+      return `the vote's personal data was deleted${event.by === 'retention' ? ' when its retention date passed' : ''}`;
     case 'participantVoided':
       return `participant ${short(event.participantId)} was voided`;
     case 'participantsVoided':
@@ -619,6 +623,7 @@ const ALLOWED_IN: Partial<Record<ForumEvent['type'], string>> = {
   timerSet: 'in any phase but closed',
   timerCleared: 'in any phase but closed',
   cityBallotCast: 'only in voting',
+  personsAnonymised: 'only in results or closed',
 };
 
 function describeSafely(state: ForumState, event: ForumEvent, error: RuleError): string {
@@ -740,6 +745,7 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'CITY_BALLOTS_ONLY':
     case 'CITY_NOT_CLOSED':
     case 'RECEIPT_NOT_FOUND':
+    case 'PERSONS_ANONYMISED':
     case 'STORAGE_UNAVAILABLE':
     case 'INTERNAL':
     case 'TIMEOUT':
@@ -890,6 +896,7 @@ function why(
     case 'CITY_BALLOTS_ONLY':
     case 'CITY_NOT_CLOSED':
     case 'RECEIPT_NOT_FOUND':
+    case 'PERSONS_ANONYMISED':
     case 'STORAGE_UNAVAILABLE':
     case 'INTERNAL':
     case 'TIMEOUT':

@@ -122,6 +122,7 @@ export const en: CoreCatalogue = {
   'phone.join.codeHall': 'Code on the screen (6 digits, changes every 30 s)',
   'phone.join.codeTickets': 'The code on your ticket (10 digits)',
   'phone.prove.heading': 'Prove who you are',
+  'phone.prove.privacy': 'What personal data the vote keeps, and why',
   'phone.prove.introCodes': 'In this vote each resident has one ballot. Type the voter code from your letter or card.',
   'phone.prove.introList': 'In this vote each resident has one ballot. Type your number from the residents’ list and the second detail, as your invitation says.',
   'phone.prove.code': 'Voter code (16 characters)',

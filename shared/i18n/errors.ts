@@ -61,6 +61,7 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'CITY_BALLOTS_ONLY':
     case 'CITY_NOT_CLOSED':
     case 'RECEIPT_NOT_FOUND':
+    case 'PERSONS_ANONYMISED':
       break;
     case 'BAD_INPUT':
       p.detail = p.field ? ` (${fieldName(lang, String(p.field))})` : '';

@@ -66,6 +66,7 @@ export const prove = defineHandler({
     }
     if (ctx.session.participantId || ctx.session.waitingFor) throw new Refusal({ code: 'CONNECTION_HAS_BALLOT' });
     if (state.phase === 'closed') throw new Refusal({ code: 'WRONG_PHASE', params: { phase: state.phase } });
+    if (state.persons.anonymised) throw new Refusal({ code: 'PERSONS_ANONYMISED' });
     if (!state.persons.method) throw new Refusal({ code: 'BAD_INPUT', params: { field: 'identity' } });
     if (proof.method !== state.persons.method) throw new Refusal({ code: 'IDENTITY_REQUIRED' });
 

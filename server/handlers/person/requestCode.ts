@@ -16,6 +16,7 @@ export const requestCode = defineHandler({
     const state = ctx.room.state;
     const { admission, limits } = ctx.services;
     if (state.phase === 'closed') throw new Refusal({ code: 'WRONG_PHASE', params: { phase: state.phase } });
+    if (state.persons.anonymised) throw new Refusal({ code: 'PERSONS_ANONYMISED' });
     if (state.persons.method !== method) throw new Refusal({ code: 'IDENTITY_REQUIRED' });
     if (ctx.session.participantId) throw new Refusal({ code: 'CONNECTION_HAS_BALLOT' });
     const to = method === 'email' ? mailbox(typed) : phoneNumber(typed);

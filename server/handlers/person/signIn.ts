@@ -10,6 +10,7 @@ export const signIn = defineHandler({
   async run(ctx, { token }) {
     const state = ctx.room.state;
     if (state.phase === 'closed') throw new Refusal({ code: 'WRONG_PHASE', params: { phase: state.phase } });
+    if (state.persons.anonymised) throw new Refusal({ code: 'PERSONS_ANONYMISED' });
     if (state.persons.method !== 'oidc') throw new Refusal({ code: 'IDENTITY_REQUIRED' });
     const tokenHash = hashToken(token);
     if (state.participantsByToken.has(tokenHash) || ctx.session.participantId) throw new Refusal({ code: 'ALREADY_JOINED' });
