@@ -291,7 +291,10 @@ export interface Facilitation {
 /** The name of whoever did a moderation step. */
 function actorName(state: ForumState, by: string | undefined): string {
   if (!by || by === FACILITATOR) return '';
-  return state.hosts.get(by)?.name ?? by;
+  const host = state.hosts.get(by);
+  if (!host) return by;
+  // A service point's staff are named with their point: the log says where a ballot was taken.
+  return host.point === undefined ? host.name : `${host.name} · ${host.point}`;
 }
 
 /** Per priority: participants (not voided) who could still place a dot there. One pass over the ballots. */
@@ -457,7 +460,7 @@ export function consoleView(
         return record;
       }),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
-    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by, voided, window, range, burst }) => ({
+    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by, voided, window, range, burst, channel, document, budgetId }) => ({
       at,
       action,
       ideaId,
@@ -473,6 +476,9 @@ export function consoleView(
       ...(window ? { window } : {}),
       ...(range ? { range } : {}),
       ...(burst ? { burst } : {}),
+      ...(channel ? { channel } : {}),
+      ...(document ? { document } : {}),
+      ...(budgetId ? { budgetId } : {}),
     })),
     admission,
     health,
@@ -491,7 +497,7 @@ export function consoleView(
       moved: m.moved.reduce((a, d) => a + d.count, 0),
       refunded: m.refunded.reduce((a, d) => a + d.count, 0),
     })),
-    hosts: [...state.hosts.values()].map((h) => ({ id: h.id, name: h.name, scope: h.scope, revoked: h.revoked, online: facilitation.hostOnline(h.id) })),
+    hosts: [...state.hosts.values()].map((h) => ({ id: h.id, name: h.name, scope: h.scope, revoked: h.revoked, online: facilitation.hostOnline(h.id), point: h.point ?? null })),
     wordList: { words: [...(state.wordList ?? DEFAULT_WORD_LIST)], isDefault: state.wordList === null },
     unspentPerPriority: unspentPerPriority(state),
     paperBallots: state.paperBallots,

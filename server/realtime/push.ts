@@ -14,7 +14,7 @@ import { ViewStream } from './viewStream.js';
 import { WALL_BUDGET, type WallBudget } from './wallPace.js';
 import { WallPages, type WallWatch } from './wallPages.js';
 import type { AppNamespace } from './connection.js';
-import { participantRoom, PHONES, SCREENS } from './rooms.js';
+import { participantRoom, PHONES, SCREENS, STAFF } from './rooms.js';
 
 /** By default the projector and console are sent again at most this often while changes keep coming. */
 export const DISPLAY_THROTTLE_MS = 200;
@@ -153,7 +153,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       const json = JSON.stringify(view.forum);
       if (json !== phoneForumSent) {
         phoneForumSent = json;
-        io.to(PHONES).emit('phone', view);
+        io.to(PHONES).to(STAFF).emit('phone', view);
       }
     }
     if (pending.forum || pending.results) {

@@ -9,6 +9,8 @@ export const hostRoom = (id: string) => `h:${id}`;
 /** Phones, all of them and one participant's by id. */
 export const PHONES = 'phones';
 export const participantRoom = (id: string) => `p:${id}`;
+/** Service points' staff pages: they are sent the forum as phones see it. */
+export const STAFF = 'staff';
 /** Projectors. */
 export const SCREENS = 'screens';
 /** The phones of a device waiting for the facilitator's approval of its join, by its token's hash. */

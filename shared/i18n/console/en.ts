@@ -429,6 +429,7 @@ export const en: ConsoleCatalogue = {
   'console.log.paperIdea': 'paper card typed in',
   'console.log.paperDots': 'paper stickers counted',
   'console.log.paperBallots': 'paper ballots stated',
+  'console.log.inPersonBallot': 'ballot taken in person',
   'console.ticketN': 'ticket No. {number}',
   'console.actions': 'Actions',
   'console.newTab': '(opens in a new tab)',

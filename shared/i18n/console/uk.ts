@@ -456,6 +456,7 @@ export const uk = {
   'console.log.paperIdea': 'паперову картку внесено',
   'console.log.paperDots': 'паперові наліпки внесено',
   'console.log.paperBallots': 'паперові бюлетені вказано',
+  'console.log.inPersonBallot': 'бюлетень прийнято особисто',
   'console.ticketN': 'квиток № {number}',
   'console.actions': 'Дії',
   'console.newTab': '(відкривається в новій вкладці)',
