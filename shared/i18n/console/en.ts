@@ -620,6 +620,12 @@ export const en: ConsoleCatalogue = {
   'console.audit.apart': 'Separate again: {list}',
   'console.audit.count': 'Stickers: {before} → {after}',
   'console.audit.ballots': 'Paper ballots: {before} → {after}',
+  'console.audit.servicePoint': 'Budget «{budget}»; checked: {document}',
+  'console.audit.paperBallot': 'Paper ballot; budget «{budget}»',
+  'console.audit.document.passport': 'passport',
+  'console.audit.document.id-card': 'ID card',
+  'console.audit.document.residence-permit': 'residence permit',
+  'console.audit.document.other': 'another document',
   'console.paper.heading': 'Paper cards and stickers',
   'console.paper.card': 'paper card',
   'console.paper.mark': 'paper',
@@ -680,6 +686,9 @@ export const en: ConsoleCatalogue = {
     'The open consoles of “{name}” are disconnected and the link stops working. What was done stays in the log. Access can be given back only by a new invitation.',
   'console.hosts.revoked': 'Host access of “{name}” revoked.',
   'console.hosts.revokedMark': 'Access revoked',
+  'console.hosts.point': 'Voting point (for its staff)',
+  'console.hosts.pointHelp': 'The name of the point where a staff member checks residents’ documents and takes their ballots, paper ones included. Leave empty for a host or co-facilitator.',
+  'console.hosts.atPoint': 'Point «{point}»',
   'console.hosts.closed': 'The forum is over: there is no one to invite.',
 
   // ------------------------------------------------------------ publishing results, and the entrance poster

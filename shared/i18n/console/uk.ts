@@ -657,6 +657,12 @@ export const uk = {
   'console.audit.apart': 'Знову окремо: {list}',
   'console.audit.count': 'Наліпок: {before} → {after}',
   'console.audit.ballots': 'Паперових бюлетенів: {before} → {after}',
+  'console.audit.servicePoint': 'Бюджет «{budget}»; перевірено: {document}',
+  'console.audit.paperBallot': 'Паперовий бюлетень; бюджет «{budget}»',
+  'console.audit.document.passport': 'паспорт',
+  'console.audit.document.id-card': 'ID-картку',
+  'console.audit.document.residence-permit': 'посвідку на проживання',
+  'console.audit.document.other': 'інший документ',
   'console.paper.heading': 'Паперові картки й наліпки',
   'console.paper.card': 'паперова картка',
   'console.paper.mark': 'папір',
@@ -718,6 +724,9 @@ export const uk = {
   'console.hosts.revoked': 'Доступ ведучого «{name}» відкликано.',
   'console.hosts.revokedMark': 'Доступ відкликано',
   'console.hosts.closed': 'Форум завершено: запрошувати вже нікого.',
+  'console.hosts.point': 'Пункт голосування (для працівника пункту)',
+  'console.hosts.pointHelp': 'Назва пункту, де працівник перевіряє документи мешканців і приймає їхні бюлетені, зокрема паперові. Залиште порожнім для ведучого чи співфасилітатора.',
+  'console.hosts.atPoint': 'Пункт «{point}»',
 
   // ------------------------------------------------------------ publishing results, and the entrance poster
   'console.publish.heading': 'Публічна сторінка результатів',
