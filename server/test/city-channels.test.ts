@@ -82,7 +82,8 @@ describe('channels: online, at a service point and on paper, one person one chan
   const keyOf = (link: string) => new URL(link, 'http://x').searchParams.get('host')!;
 
   beforeAll(async () => {
-    const server = await startTestServer();
+    // A snapshot every 10 events: the restart below opens the forum from one, then replays the rest.
+    const server = await startTestServer({ snapshotEvery: 10 });
     const { slug, ideas } = await newCityForum(server, keep, await firstForum(server, keep));
     const admin = keep(await connectConsole(forumAt(server, slug)));
     city = { server, vote: { slug, forumId: server.forums.bySlug(slug)!.room.state.id }, admin, ideaIds: Object.values(ideas) };
@@ -297,14 +298,22 @@ describe('channels: online, at a service point and on paper, one person one chan
     // No number, no second fact, no name of a resident in the log.
     expect(rows.map((r) => r.payload).join('\n')).not.toMatch(/100001|100002|1975|АВ/);
     const casts = state().city.casts.map((c) => [c.voterId, c.budgetId, c.channel ?? 'online']);
+    const journal = state().moderation.filter((m) => m.action === 'inPersonBallot');
+    const points = [...state().hosts.values()].map((h) => h.point ?? null);
     const dbPath = city.server.dbPath;
     const dir = city.server.dir;
     for (const c of clients.splice(0)) c.close();
     city.admin.close();
     await city.server.close();
-    const again = await startTestServer({ dbPath });
+    const again = await startTestServer({ dbPath, snapshotEvery: 10 });
     city.server = Object.assign(again, { dir });
+    const check = new Database(dbPath, { readonly: true });
+    const snapshots = check.prepare('SELECT COUNT(*) AS n FROM snapshot_parts WHERE forum_id = ?').get(city.vote.forumId) as { n: number };
+    check.close();
+    expect(snapshots.n).toBeGreaterThan(0);
     expect(state().city.casts.map((c) => [c.voterId, c.budgetId, c.channel ?? 'online'])).toEqual(casts);
+    expect(state().moderation.filter((m) => m.action === 'inPersonBallot')).toEqual(journal);
+    expect([...state().hosts.values()].map((h) => h.point ?? null)).toEqual(points);
     city.admin = keep(await connect(socketUrl(), { role: 'console', key: again.facilitatorKey }));
     await checkPublished();
     // The person who voted on paper is still refused online after the restart.
