@@ -287,6 +287,25 @@ describe('channels: online, at a service point and on paper, one person one chan
     ok(await city.admin.send('phase:set', { to: 'results' }));
     expect(refused(await staffA.send('staff:cast', { proof: listProof(4), channel: 'service-point', document: 'passport', ballot: approval('south', 'pool') }))).toBe('WRONG_PHASE');
     await checkPublished();
+    // Its forum files, moved to another server: every in-person ballot checked and replayed there,
+    // the same results to the hash, and the same votes per channel.
+    const base = `${city.server.url}/f/${city.vote.slug}`;
+    const here = (await (await fetch(`${base}/api/city/results.json`)).json()) as { resultsHash: string; byChannel: unknown };
+    for (const kind of ['sealed', 'archive']) {
+      const file = await (await fetch(`${base}/api/forum.json?kind=${kind}`, { headers: { 'x-facilitator-key': city.server.facilitatorKey } })).text();
+      expect(file).toContain('"service-point"');
+      const other = await startTestServer({ facilitatorKey: city.server.facilitatorKey });
+      try {
+        const imported = await fetch(`${other.url}/api/forums/import`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-facilitator-key': other.facilitatorKey }, body: file });
+        const reply = (await imported.json()) as { ok: boolean; data: { slug: string } };
+        expect(reply.ok, kind).toBe(true);
+        const there = (await (await fetch(`${other.url}/f/${reply.data.slug}/api/city/results.json`)).json()) as { resultsHash: string; byChannel: unknown };
+        expect(there.resultsHash, kind).toBe(here.resultsHash);
+        expect(there.byChannel, kind).toEqual(here.byChannel);
+      } finally {
+        await other.stop();
+      }
+    }
   });
 
   it('keeps the channels through a restart, its log passing its own rules', async () => {
