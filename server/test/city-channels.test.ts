@@ -65,6 +65,7 @@ describe('channels: online, at a service point and on paper, one person one chan
   let staffB: TestClient; // paper ballots at «Бібліотека №3»
   let staffBId: string;
   let staffBKey: string;
+  let staffAKey: string;
   const socketUrl = () => `${city.server.url}/f/${city.vote.slug}`;
   const state = () => city.server.forums.get(city.vote.forumId)!.room.state;
 
@@ -95,7 +96,8 @@ describe('channels: online, at a service point and on paper, one person one chan
     expect(a.link).toMatch(/^\/f\/[^/]+\/staff\?host=/);
     staffBId = b.hostId;
     staffBKey = keyOf(b.link);
-    staffA = await staff(keyOf(a.link));
+    staffAKey = keyOf(a.link);
+    staffA = await staff(staffAKey);
     staffB = await staff(staffBKey, 'en');
     ok(await city.admin.send('phase:set', { to: 'voting' }));
   });
@@ -199,6 +201,13 @@ describe('channels: online, at a service point and on paper, one person one chan
     const over = await staffB.send('staff:cast', { proof: listProof(3), channel: 'paper', ballot: approval('south', 'pool', 'books', 'pool') });
     expect(over).toMatchObject({ ok: false, error: { code: 'CITY_REFUSED' } });
     expect(state().city.casts.length).toBe(before);
+    // Second facts are slowed per listed number as a phone's are: the sixth try waits, even from a fresh page.
+    const desk = await staff(staffAKey);
+    for (const year of ['1901', '1902', '1903', '1904', '1905']) {
+      expect(refused(await desk.send('staff:check', { proof: { method: 'list', number: 'АВ 999997', fact: year }, channel: 'service-point' }))).toBe('NOT_LISTED');
+    }
+    const slowed = await (await staff(staffAKey)).send('staff:check', { proof: { method: 'list', number: 'АВ 999997', fact: '1906' }, channel: 'service-point' });
+    expect(slowed).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
   });
 
   it('logs every in-person ballot with its staff, point, channel, document and budget, never the ballot or the person', async () => {

@@ -10,6 +10,7 @@ import { voterCodesIssued } from '../../../shared/forum/identity.js';
 import { listNumber } from '../../forum/persons.js';
 import { Refusal } from '../../forum/room.js';
 import type { HandlerContext } from '../define.js';
+import { mayTry, wrongProof } from '../person/prove.js';
 
 /** The kind of proof staff type in for this vote's way of proving who one is. */
 export function staffProofKind(method: string | null): 'codes' | 'list' | 'document' | null {
@@ -20,21 +21,31 @@ export function staffProofKind(method: string | null): 'codes' | 'list' | 'docum
 /** Shortest document number taken: shorter ones are typing slips, and would make persons collide. */
 const DOCUMENT_NUMBER_MIN = 4;
 
+/**
+ * Wrong codes and list entries are slowed as a phone's are (person/prove.ts): per connection, per
+ * address and, for the list, per listed number, so a staff link that fell into other hands cannot
+ * work through the list's second facts any faster than a phone could.
+ */
 export function staffPerson(ctx: HandlerContext, proof: StaffProof): string {
   const state = ctx.room.state;
   const expected = staffProofKind(state.persons.method);
   if (expected === null) throw new Refusal({ code: 'IDENTITY_REQUIRED' });
   if (proof.method !== expected) throw new Refusal({ code: 'STAFF_PROOF_KIND', params: { expected } });
   const keys = ctx.services.admission.personKeysHere();
+  const now = ctx.now();
   switch (proof.method) {
     case 'codes': {
+      mayTry(ctx, now, null);
       const serial = keys.readVoterCode(proof.code);
-      if (serial === null || serial > voterCodesIssued(state)) throw new Refusal({ code: 'WRONG_VOTER_CODE' });
+      if (serial === null || serial > voterCodesIssued(state)) wrongProof(ctx, 'WRONG_VOTER_CODE', now, null);
       return keys.codePerson(serial);
     }
-    case 'list':
-      if (!state.persons.listed.has(keys.listEntry(proof.number, proof.fact))) throw new Refusal({ code: 'NOT_LISTED' });
-      return keys.listPerson(proof.number);
+    case 'list': {
+      const personId = keys.listPerson(proof.number);
+      mayTry(ctx, now, personId);
+      if (!state.persons.listed.has(keys.listEntry(proof.number, proof.fact))) wrongProof(ctx, 'NOT_LISTED', now, personId);
+      return personId;
+    }
     case 'document':
       if (listNumber(proof.number).length < DOCUMENT_NUMBER_MIN) throw new Refusal({ code: 'BAD_INPUT', params: { field: 'number' } });
       return keys.listPerson(proof.number);
