@@ -338,20 +338,24 @@ interface Counted {
   budgets: { id: string; name: string; voters: number; spent: number; left: number; projects: { id: string; title: string; cost: number; votes: number; fundedOrder?: number }[] }[];
 }
 
+/** The votes per channel the publication gives beside its hashed text (ChannelVotes, shared/city/channels.ts). */
+type ByChannel = { budgetId: string; projects: { projectId: string; votes: PerChannel }[] }[];
+
 /** The results as published (the canonical document the public JSON holds), by budget. */
 function CityResults() {
   const t = useT();
   const lang = useLang((s) => s.lang);
   const number = (n: number) => new Intl.NumberFormat(lang === 'uk' ? 'uk-UA' : 'en-GB').format(n);
   const [counted, setCounted] = useState<Counted | null>(null);
+  const [byChannel, setByChannel] = useState<ByChannel>([]);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
     void fetch(forumPath('/api/city/results.json'))
       .then(async (res) => {
         if (!res.ok) throw new Error(String(res.status));
-        const body = (await res.json()) as { canonical: string };
-        if (live) setCounted(JSON.parse(body.canonical) as Counted);
+        const body = (await res.json()) as { canonical: string; byChannel?: ByChannel };
+        if (live) (setCounted(JSON.parse(body.canonical) as Counted), setByChannel(body.byChannel ?? []));
       })
       .catch(() => live && setFailed(true));
     return () => {
@@ -381,6 +385,11 @@ function CityResults() {
                 <th scope="col" className="num">
                   {t('city.console.votes')}
                 </th>
+                {CITY_CHANNELS.map((c) => (
+                  <th key={c} scope="col" className="num">
+                    {t(`city.console.channel.${c}`)}
+                  </th>
+                ))}
                 <th scope="col">{t('city.console.funded')}</th>
               </tr>
             </thead>
@@ -390,6 +399,11 @@ function CityResults() {
                   <th scope="row">{p.title}</th>
                   <td className="num">{number(p.cost)}</td>
                   <td className="num">{p.votes}</td>
+                  {CITY_CHANNELS.map((c) => (
+                    <td key={c} className="num">
+                      {byChannel.find((x) => x.budgetId === b.id)?.projects.find((x) => x.projectId === p.id)?.votes[c] ?? 0}
+                    </td>
+                  ))}
                   <td>{p.fundedOrder ? t('city.console.fundedOrder', { order: p.fundedOrder }) : '—'}</td>
                 </tr>
               ))}

@@ -2,8 +2,8 @@
 // invited from the hosts' tab with the point's name (the link opens the staff page), listed with
 // their point; ballots then taken online, at the point and on paper; the city tab's voters per
 // channel and its chart of new voters by hour and channel; the journal's in-person entries with the
-// staff, point, document and budget and nothing of the ballot; axe-core on each. Screenshots go to
-// test-results/channels-console/.
+// staff, point, document and budget and nothing of the ballot; after the close, each project's votes
+// per channel; axe-core on each. Screenshots go to test-results/channels-console/.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,6 +116,19 @@ describe.skipIf(!haveBrowser || !built)(`a city vote's channels on the console (
     expect(await page.locator('table tbody').getByText('Олена Коваль · ЦНАП «Центр»').count()).toBe(3);
     expect(await page.locator('main').textContent()).not.toMatch(/Басейн|Книги/);
     await shot('3-journal');
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('after the close, shows each project’s votes per channel beside its total', async () => {
+    ok(await admin.send('phase:set', { to: 'results' }));
+    await page.getByRole('tab', { name: 'Міське голосування' }).click();
+    const row = (title: string) => page.locator('section[aria-labelledby="h-city-results"]').getByRole('row', { name: new RegExp(`^${title}`) });
+    await row('Книги для бібліотек').waitFor();
+    // Votes, online, voting point, paper: two online and two on paper for the books, one at the point for the pool.
+    const cells = async (title: string) => (await row(title).locator('td').allTextContents()).slice(1, 5);
+    expect(await cells('Книги для бібліотек')).toEqual(['4', '2', '0', '2']);
+    expect(await cells('Басейн для шкіл')).toEqual(['1', '0', '1', '0']);
+    await shot('4-results-by-channel');
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
