@@ -1,5 +1,5 @@
-// One build, four pages: the phone (/), the projector (/screen), the console (/console) and the
-// results check (/results-check). Each is its own entry, so phones never download console or
+// One build, five pages: the phone (/), the projector (/screen), the console (/console), the
+// results check (/results-check) and a city vote's service point (/staff). Each is its own entry, so phones never download console or
 // projector code.
 
 import react from '@vitejs/plugin-react';
@@ -50,6 +50,7 @@ export default defineConfig({
         screen: `${root}client/screen/index.html`,
         console: `${root}client/console/index.html`,
         check: `${root}client/check/index.html`,
+        staff: `${root}client/staff/index.html`,
       },
     },
   },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DIST = fileURLToPath(new URL('../dist/client', import.meta.url));
-export const PAGES = ['phone/index.html', 'screen/index.html', 'console/index.html', 'check/index.html'] as const;
+export const PAGES = ['phone/index.html', 'screen/index.html', 'console/index.html', 'check/index.html', 'staff/index.html'] as const;
 
 type Manifest = Record<string, { file: string; imports?: string[]; css?: string[] }>;
 

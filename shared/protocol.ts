@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import type { ViewPatch } from './viewPatch.js';
+import { CHECKED_DOCUMENTS, IN_PERSON_CHANNELS } from './city/channels.js';
 import { cityVoteInputSchema } from './city/schema.js';
 import type { CityBallot, CityVote } from './city/vote.js';
 import type { ErrorCode, ErrorParams } from './forum/errors.js';
@@ -16,8 +17,8 @@ export { FORUM_QUERY, PROTOCOL_VERSION } from './version.js';
 export const LANGS = ['uk', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
-/** `host`: a co-facilitator or table host, by invitation, within a scope. */
-export type Role = 'phone' | 'screen' | 'console' | 'host';
+/** `host`: a co-facilitator or table host, by invitation, within a scope. `staff`: a service point's staff in a city vote. */
+export type Role = 'phone' | 'screen' | 'console' | 'host' | 'staff';
 
 /** Sent as Socket.IO's `auth` at every (re)connect. */
 export interface Handshake {
@@ -34,7 +35,7 @@ export interface Handshake {
 
 export const handshakeSchema = z.object({
   v: z.number(),
-  role: z.enum(['phone', 'screen', 'console', 'host']),
+  role: z.enum(['phone', 'screen', 'console', 'host', 'staff']),
   lang: z.enum(LANGS).optional(),
   token: z.string().max(200).optional(),
   key: z.string().max(200).optional(),
@@ -309,7 +310,7 @@ export interface VoidManyResult {
 
 export type ConsoleModerationEntry = Pick<
   ModerationEntry,
-  'at' | 'action' | 'ideaId' | 'participantId' | 'reason' | 'ideaIds' | 'before' | 'after' | 'count' | 'voided' | 'window' | 'range' | 'burst'
+  'at' | 'action' | 'ideaId' | 'participantId' | 'reason' | 'ideaIds' | 'before' | 'after' | 'count' | 'voided' | 'window' | 'range' | 'burst' | 'channel' | 'document' | 'budgetId'
 > & {
   /** Who did it, by name: the facilitator, or the host's name. */
   byName: string;
@@ -369,6 +370,15 @@ export interface ConsoleHost {
   scope: string | null;
   revoked: boolean;
   online: boolean;
+  /** A service point's staff: the point's name (null: a co-facilitator or table host). */
+  point: string | null;
+}
+
+/** A service point's staff, as their page shows them. */
+export interface StaffMe {
+  staffId: string;
+  name: string;
+  point: string;
 }
 
 /** Who this console is: the facilitator, or a host with a scope (null: the whole forum). */
@@ -493,6 +503,8 @@ export interface ServerToClient {
   notice: (notice: Notice) => void;
   /** The forum list, to the console at the server's address /console. */
   forums: (view: ForumsView) => void;
+  /** To a service point's staff at connect: who they are; the forum comes as `phone` views. */
+  staff: (me: StaffMe) => void;
 }
 
 // ---------------------------------------------------------------- commands
@@ -542,6 +554,25 @@ const joinSelectionSchema = z.object({
   to: z.number().optional(),
   range: z.string().max(64).optional(),
 });
+
+const cityBallotInputSchema = z.object({
+  kind: z.string().max(16),
+  budgetId: z.string().max(64),
+  projectIds: z.array(z.string().max(64)).max(2000).optional(),
+  points: z.array(z.object({ projectId: z.string().max(64), points: z.number() })).max(2000).optional(),
+});
+
+/**
+ * How staff identify a resident they check in person, by the vote's way (shared/forum/channels.ts):
+ * the voter code from their letter; the listed number and second fact; or, where persons prove
+ * who they are by e-mail, SMS or e-ID, the identity document's number.
+ */
+const staffProofSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('codes'), code: z.string().max(40) }),
+  z.object({ method: z.literal('list'), number: z.string().max(40), fact: z.string().max(40) }),
+  z.object({ method: z.literal('document'), number: z.string().max(40) }),
+]);
+export type StaffProof = z.input<typeof staffProofSchema>;
 
 /** Every command: who may send it and the schema its payload must pass. */
 export const COMMANDS = {
@@ -617,7 +648,8 @@ export const COMMANDS = {
   'paper:dots': { roles: ['console', 'host'], schema: z.object({ ideaId: id, count: z.number().int() }) },
   /** How many paper ballots were handed out: only the facilitator says, as it bounds the stickers. */
   'paper:ballots': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
-  'host:invite': { roles: ['console'], schema: z.object({ name: text(60), scope: z.string().max(64).nullable() }) },
+  /** `point`: a service point's staff in a city vote (scope null), who open the staff page, not the console. */
+  'host:invite': { roles: ['console'], schema: z.object({ name: text(60), scope: z.string().max(64).nullable(), point: text(200).optional() }) },
   'host:revoke': { roles: ['console'], schema: z.object({ hostId: id }) },
   'timer:set': { roles: ['console'], schema: z.object({ minutes: z.number().nullable() }) },
   'timer:extend': { roles: ['console'], schema: z.object({ minutes: z.number() }) },
@@ -637,7 +669,7 @@ export const COMMANDS = {
   'display:setResultsTop': { roles: ['console'], schema: z.object({ top: z.number().int() }) },
   /** Opens or closes the public, read-only results page. */
   'results:publish': { roles: ['console'], schema: z.object({ published: z.boolean() }) },
-  'session:setLanguage': { roles: ['phone', 'screen', 'console', 'host'], schema: z.object({ lang: z.enum(LANGS) }) },
+  'session:setLanguage': { roles: ['phone', 'screen', 'console', 'host', 'staff'], schema: z.object({ lang: z.enum(LANGS) }) },
   'admission:setMode': { roles: ['console'], schema: z.object({ mode: z.enum(ADMISSION_MODES) }) },
   'admission:setAddressCap': { roles: ['console'], schema: z.object({ max: z.number().int() }) },
   'tickets:issue': { roles: ['console'], schema: z.object({ count: z.number().int() }) },
@@ -683,12 +715,7 @@ export const COMMANDS = {
   'city:cast': {
     roles: ['phone'],
     schema: z.object({
-      ballot: z.object({
-        kind: z.string().max(16),
-        budgetId: z.string().max(64),
-        projectIds: z.array(z.string().max(64)).max(2000).optional(),
-        points: z.array(z.object({ projectId: z.string().max(64), points: z.number() })).max(2000).optional(),
-      }),
+      ballot: cityBallotInputSchema,
       receipt: z.string().max(16).optional(),
       actionId,
     }),
@@ -696,6 +723,22 @@ export const COMMANDS = {
   'city:withdraw': { roles: ['phone'], schema: z.object({ budgetId: z.string().max(64), actionId }) },
   /** After the close: the vote's personal data deleted for good (person ids, list entries, addresses, pending codes). */
   'city:anonymise': { roles: ['console'], schema: z.object({}) },
+  /** Staff: whether the resident identified may vote in this channel, and the budgets they voted in here. */
+  'staff:check': { roles: ['staff'], schema: z.object({ proof: staffProofSchema, channel: z.enum(IN_PERSON_CHANNELS) }) },
+  /**
+   * Staff: the resident's ballot for one budget, filled at the service point (`document`: the kind
+   * checked) or on paper; final. `receipt`: one the page made, so a resend keeps it.
+   */
+  'staff:cast': {
+    roles: ['staff'],
+    schema: z.object({
+      proof: staffProofSchema,
+      channel: z.enum(IN_PERSON_CHANNELS),
+      document: z.enum(CHECKED_DOCUMENTS).optional(),
+      ballot: cityBallotInputSchema,
+      receipt: z.string().max(16).optional(),
+    }),
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; schema: z.ZodType }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -771,6 +814,10 @@ export interface CommandResults {
   'city:cast': { receipt: string | null; me: MeView };
   'city:withdraw': { me: MeView };
   'city:anonymise': { at: number };
+  /** `fresh`: nobody holds this person's ballot yet; `voted`: the budgets they voted in, in this channel. */
+  'staff:check': { fresh: boolean; voted: string[] };
+  /** `receipt`: the resident's to keep; `voted`: every budget they have now voted in, in this channel. */
+  'staff:cast': { receipt: string; voted: string[] };
 }
 
 export type ClientToServer = {

@@ -11,7 +11,7 @@ import { clock, inScope, PriorityName, priorityMap } from './parts.js';
 import { useView } from './store.js';
 
 type Entry = ConsoleModerationEntry;
-const ACTIONS: Entry['action'][] = ['hide', 'restore', 'correct', 'merge', 'unmerge', 'paperIdea', 'paperDots', 'paperBallots', 'void', 'voidMany', 'pauseJoining', 'resumeJoining', 'releaseTicket'];
+const ACTIONS: Entry['action'][] = ['hide', 'restore', 'correct', 'merge', 'unmerge', 'paperIdea', 'paperDots', 'paperBallots', 'void', 'voidMany', 'pauseJoining', 'resumeJoining', 'releaseTicket', 'inPersonBallot'];
 const TEXT_FIELDS = ['title', 'description', 'place'] as const;
 
 /** What the log says of one entry, in words and as text to search. */
@@ -78,6 +78,16 @@ function describer(t: T, view: ConsoleView, lang: string) {
     }
     if (m.action === 'paperBallots' && m.count) {
       details = t('console.audit.ballots', { before: m.count.before, after: m.count.after });
+    }
+    if (m.action === 'inPersonBallot' && m.channel) {
+      // Where and how, never what was chosen nor by whom: the entry holds neither.
+      const budget = view.forum.cityVote?.budgets.find((b) => b.id === m.budgetId)?.name ?? m.budgetId ?? '';
+      const line = t(m.channel === 'paper' ? 'console.audit.paperBallot' : 'console.audit.servicePoint', {
+        budget,
+        document: m.document ? t(`console.audit.document.${m.document}` as MessageKey) : '',
+      });
+      details = line;
+      words.push(line);
     }
     const who = m.byName || t('console.log.facilitator');
     const what = t(`console.log.${m.action}` as MessageKey);

@@ -5,6 +5,7 @@
 
 import { useEffect, useState } from 'react';
 import { cityVoteInput, type CityVoteInput } from '../../shared/forum/city.js';
+import { CITY_CHANNELS, type CityChannel } from '../../shared/city/channels.js';
 import type { CityVote } from '../../shared/city/vote.js';
 import { en as cityEn } from '../../shared/i18n/city/en.js';
 import { uk as cityUk } from '../../shared/i18n/city/uk.js';
@@ -146,11 +147,14 @@ function Defined({ vote }: { vote: CityVote }) {
   );
 }
 
+type PerChannel = Record<CityChannel, number>;
+
 interface Turnout {
   voters: number;
+  perChannel: PerChannel;
   perBudget: { budgetId: string; name: string; voters: number }[];
-  byDay: { day: string; casts: number; newVoters: number }[];
-  byHour: { hour: string; casts: number; newVoters: number }[];
+  byDay: { day: string; casts: number; newVoters: number; newByChannel: PerChannel }[];
+  byHour: { hour: string; casts: number; newVoters: number; newByChannel: PerChannel }[];
 }
 
 /** How often the turnout is asked again while the tab is open. */
@@ -216,6 +220,31 @@ function Turnout() {
               </tbody>
             </table>
           </div>
+          <div className="table-wrap">
+            <table className="data-table">
+              <caption className="visually-hidden">{t('city.console.perChannel')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('city.console.channel')}</th>
+                  <th scope="col" className="num">
+                    {t('city.console.votersCol')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {CITY_CHANNELS.map((c) => (
+                  <tr key={c}>
+                    <th scope="row">
+                      <span className={`channel-key channel-${c}`} aria-hidden="true" /> {t(`city.console.channel.${c}`)}
+                    </th>
+                    <td className="num">{turnout.perChannel[c]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>{t('city.console.channelChart')}</h3>
+          <ChannelChart t={t} hours={turnout.byHour} />
           <h3>{t('city.console.byDay')}</h3>
           <TurnoutTable t={t} rows={turnout.byDay.map((d) => ({ when: d.day, ...d }))} most={Math.max(1, ...turnout.byDay.map((d) => d.casts))} whenLabel={t('city.console.day')} />
           <h3>{t('city.console.byHour')}</h3>
@@ -223,6 +252,53 @@ function Turnout() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * New voters each hour, a bar per hour stacked by channel (online, voting point, paper), drawn as
+ * SVG like the results' pictures; its figures are in the tables beside it, which a screen reader
+ * reads, so the picture is one image with a sentence of its totals.
+ */
+function ChannelChart({ t, hours }: { t: T; hours: Turnout['byHour'] }) {
+  const total = (c: CityChannel) => hours.reduce((n, h) => n + h.newByChannel[c], 0);
+  const most = Math.max(1, ...hours.map((h) => h.newVoters));
+  const barWidth = 24;
+  const gap = 8;
+  const height = 160;
+  const width = Math.max(1, hours.length) * (barWidth + gap) + gap;
+  return (
+    <svg
+      className="channel-chart"
+      role="img"
+      aria-label={t('city.console.channelChartLabel', { online: total('online'), servicePoint: total('service-point'), paper: total('paper') })}
+      viewBox={`0 0 ${width} ${height + 34}`}
+      width={width}
+      height={height + 34}
+    >
+      <line x1={0} y1={height} x2={width} y2={height} className="channel-axis" />
+      {hours.map((h, i) => {
+        let top = height;
+        const x = gap + i * (barWidth + gap);
+        return (
+          <g key={h.hour}>
+            {CITY_CHANNELS.map((c) => {
+              const tall = (height * h.newByChannel[c]) / most;
+              top -= tall;
+              return tall > 0 ? <rect key={c} x={x} y={top} width={barWidth} height={tall} className={`channel-${c}`} /> : null;
+            })}
+            <text x={x + barWidth / 2} y={height + 14} textAnchor="middle" className="channel-hour">
+              {h.hour.slice(-2)}
+            </text>
+            {i === 0 || h.hour.slice(0, 10) !== hours[i - 1].hour.slice(0, 10) ? (
+              <text x={x} y={height + 30} className="channel-day">
+                {h.hour.slice(5, 10)}
+              </text>
+            ) : null}
+          </g>
+        );
+      })}
+    </svg>
   );
 }
 
@@ -264,20 +340,24 @@ interface Counted {
   budgets: { id: string; name: string; voters: number; spent: number; left: number; projects: { id: string; title: string; cost: number; votes: number; fundedOrder?: number }[] }[];
 }
 
+/** The votes per channel the publication gives beside its hashed text (ChannelVotes, shared/city/channels.ts). */
+type ByChannel = { budgetId: string; projects: { projectId: string; votes: PerChannel }[] }[];
+
 /** The results as published (the canonical document the public JSON holds), by budget. */
 function CityResults() {
   const t = useT();
   const lang = useLang((s) => s.lang);
   const number = (n: number) => new Intl.NumberFormat(lang === 'uk' ? 'uk-UA' : 'en-GB').format(n);
   const [counted, setCounted] = useState<Counted | null>(null);
+  const [byChannel, setByChannel] = useState<ByChannel>([]);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
     void fetch(forumPath('/api/city/results.json'))
       .then(async (res) => {
         if (!res.ok) throw new Error(String(res.status));
-        const body = (await res.json()) as { canonical: string };
-        if (live) setCounted(JSON.parse(body.canonical) as Counted);
+        const body = (await res.json()) as { canonical: string; byChannel?: ByChannel };
+        if (live) (setCounted(JSON.parse(body.canonical) as Counted), setByChannel(body.byChannel ?? []));
       })
       .catch(() => live && setFailed(true));
     return () => {
@@ -307,6 +387,11 @@ function CityResults() {
                 <th scope="col" className="num">
                   {t('city.console.votes')}
                 </th>
+                {CITY_CHANNELS.map((c) => (
+                  <th key={c} scope="col" className="num">
+                    {t(`city.console.channel.${c}`)}
+                  </th>
+                ))}
                 <th scope="col">{t('city.console.funded')}</th>
               </tr>
             </thead>
@@ -316,6 +401,11 @@ function CityResults() {
                   <th scope="row">{p.title}</th>
                   <td className="num">{number(p.cost)}</td>
                   <td className="num">{p.votes}</td>
+                  {CITY_CHANNELS.map((c) => (
+                    <td key={c} className="num">
+                      {byChannel.find((x) => x.budgetId === b.id)?.projects.find((x) => x.projectId === p.id)?.votes[c] ?? 0}
+                    </td>
+                  ))}
                   <td>{p.fundedOrder ? t('city.console.fundedOrder', { order: p.fundedOrder }) : '—'}</td>
                 </tr>
               ))}

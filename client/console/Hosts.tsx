@@ -1,6 +1,8 @@
 // Table hosts and co-facilitators: the facilitator invites one by name, for the whole forum or one
 // priority, and hands over the link (shown once, with a QR of it to scan from this screen), sees who
 // of them is connected, and revokes a host's access (through a dialog: the link stops working).
+// In a city vote the same goes for a voting point's staff, named with their point: their link opens
+// the staff page (client/staff/), where they take ballots in person and on paper.
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { LIMITS } from '../../shared/forum/types.js';
@@ -38,8 +40,10 @@ function InviteCard() {
   const commands = useCommands();
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
+  const [point, setPoint] = useState('');
   const [error, setError] = useState('');
-  const [invited, setInvited] = useState<{ name: string; scope: string | null; link: string } | null>(null);
+  const [invited, setInvited] = useState<{ name: string; scope: string | null; point: string | null; link: string } | null>(null);
+  const cityVote = view.forum.cityVote !== null;
   const nameRef = useRef<HTMLInputElement>(null);
   const closed = view.forum.phase === 'closed';
 
@@ -50,17 +54,19 @@ function InviteCard() {
       nameRef.current?.focus();
       return;
     }
-    const chosen = scope || null;
+    const atPoint = cityVote && point.trim() ? point.trim() : null;
+    const chosen = atPoint === null ? scope || null : null;
     let link = '';
-    const ok = await commands.run('invite', 'host:invite', { name, scope: chosen }, (data) => {
+    const ok = await commands.run('invite', 'host:invite', { name, scope: chosen, ...(atPoint !== null ? { point: atPoint } : {}) }, (data) => {
       link = data.link;
       return t('console.hosts.invited', { name: name.trim() });
     });
     if (!ok) return;
     // On the server's public address, not this console's: a console opened on localhost would
     // otherwise hand the host's tablet a link that opens the tablet itself.
-    setInvited({ name: name.trim(), scope: chosen, link: `${view.admission.publicUrl}${link}` });
+    setInvited({ name: name.trim(), scope: chosen, point: atPoint, link: `${view.admission.publicUrl}${link}` });
     setName('');
+    setPoint('');
   };
 
   return (
@@ -82,17 +88,29 @@ function InviteCard() {
               setError('');
             }}
           />
-          <div className="field">
-            <label htmlFor="host-scope">{t('console.hosts.scope')}</label>
-            <select id="host-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
-              <option value="">{t('console.hosts.wholeForum')}</option>
-              {view.forum.priorities.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {t('console.hosts.priority', { code: p.code, title: p.title })}
-                </option>
-              ))}
-            </select>
-          </div>
+          {cityVote && (
+            <div className="field">
+              <label htmlFor="host-point">{t('console.hosts.point')}</label>
+              <input id="host-point" maxLength={LIMITS.place} value={point} onChange={(e) => setPoint(e.target.value)} aria-describedby="host-point-help" />
+              <span className="hint" id="host-point-help">
+                {t('console.hosts.pointHelp')}
+              </span>
+            </div>
+          )}
+          {/* A point's staff serve the whole vote: no priority to choose. */}
+          {!(cityVote && point.trim() !== '') && (
+            <div className="field">
+              <label htmlFor="host-scope">{t('console.hosts.scope')}</label>
+              <select id="host-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
+                <option value="">{t('console.hosts.wholeForum')}</option>
+                {view.forum.priorities.map((p) => (
+                  <option key={p.code} value={p.code}>
+                    {t('console.hosts.priority', { code: p.code, title: p.title })}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
           <button type="submit" className="btn" disabled={commands.busy('invite')}>
             {t('console.hosts.inviteButton')}
           </button>
@@ -104,7 +122,7 @@ function InviteCard() {
 }
 
 /** The invitation's link, once: the server keeps only a hash of its secret. */
-function NewLink({ name, scope, link }: { name: string; scope: string | null; link: string }) {
+function NewLink({ name, scope, point, link }: { name: string; scope: string | null; point: string | null; link: string }) {
   const t = useT();
   const view = useView();
   const inputId = useId();
@@ -139,7 +157,7 @@ function NewLink({ name, scope, link }: { name: string; scope: string | null; li
   return (
     <div className="new-link host-link">
       <div className="field">
-        <label htmlFor={inputId}>{t('console.hosts.linkFor', { name, scope: scopeText(t, view, scope) })}</label>
+        <label htmlFor={inputId}>{t('console.hosts.linkFor', { name, scope: point !== null ? t('console.hosts.atPoint', { point }) : scopeText(t, view, scope) })}</label>
         <input ref={inputRef} id={inputId} readOnly value={link} onFocus={(e) => e.target.select()} />
       </div>
       <div className="host-link-row">
@@ -193,7 +211,7 @@ function HostList() {
                       {h.name}
                     </span>
                   </td>
-                  <td className="typed">{scopeText(t, view, h.scope)}</td>
+                  <td className="typed">{h.point !== null ? t('console.hosts.atPoint', { point: h.point }) : scopeText(t, view, h.scope)}</td>
                   <td>
                     {h.revoked ? (
                       <span className="voided-mark">{t('console.hosts.revokedMark')}</span>

@@ -1,6 +1,6 @@
 // Pieces every page shares: the language switch, the connection banner and spoken status toasts.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ConnectRefusal } from '../../shared/protocol.js';
 import { create } from 'zustand';
 import { useConnection } from './connection.js';
@@ -201,4 +201,23 @@ export function useTitle(title: string): void {
   useEffect(() => {
     document.title = title;
   }, [title]);
+}
+
+/**
+ * Keeps --top-h at the height of the header with its banner, so that what sticks below it (the
+ * dots left while voting) and whatever is scrolled into view stay clear of it.
+ */
+export function useTopBarHeight() {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const bar = ref.current;
+    if (!bar) return;
+    const update = () => document.documentElement.style.setProperty('--top-h', `${bar.offsetHeight}px`);
+    update();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(update);
+    observer.observe(bar);
+    return () => observer.disconnect();
+  }, []);
+  return ref;
 }

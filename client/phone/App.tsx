@@ -1,13 +1,13 @@
 // The phone's frame: the header and the connection banner, which stay at the top however far the
 // page is scrolled, and the screen for where this device is (joining, voided, or the forum's phase).
 
-import { lazy, Suspense, useEffect, useLayoutEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import type { MessageKey } from '../../shared/i18n/index.js';
 import type { PhoneForumInfo, MeView } from '../../shared/protocol.js';
 import { useConnection } from '../lib/connection.js';
 import { useCountdown } from '../lib/countdown.js';
 import { useT } from '../lib/i18n.js';
-import { ConnectionBanner, LanguageToggle, RefusalText, Toasts, useTitle } from '../lib/ui.js';
+import { ConnectionBanner, LanguageToggle, RefusalText, Toasts, useTitle, useTopBarHeight } from '../lib/ui.js';
 import { IdeasPhase, MyIdeas } from './Ideas.js';
 import { JoinForm, JoinRefused, NameForm, Voided, Waiting } from './Join.js';
 import { ProveForm } from './Prove.js';
@@ -69,25 +69,6 @@ function useOfflineText(): string {
   const { queue, kept } = usePending();
   if (queue.length === 0) return t('phone.offline');
   return t(kept ? 'phone.offline.waiting' : 'phone.offline.pageOnly', { count: queue.length });
-}
-
-/**
- * Keeps --top-h at the height of the header with its banner, so that what sticks below it (the
- * dots left while voting) and whatever is scrolled into view stay clear of it.
- */
-function useTopBarHeight() {
-  const ref = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    const bar = ref.current;
-    if (!bar) return;
-    const update = () => document.documentElement.style.setProperty('--top-h', `${bar.offsetHeight}px`);
-    update();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(update);
-    observer.observe(bar);
-    return () => observer.disconnect();
-  }, []);
-  return ref;
 }
 
 /**

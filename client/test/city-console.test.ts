@@ -94,9 +94,10 @@ describe.skipIf(!haveBrowser || !built)(`the city vote's console tab (needs ${CH
     const rows = page.locator('section[aria-labelledby="h-city-results"] tbody tr');
     await rows.first().waitFor();
     expect(await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').replace(/\s/g, ' '))))).toEqual([
-      ['Сквер на Польовій з лавками, деревами й освітленням для вечірніх прогулянок', '200 000', '2', 'так, 1-й'],
-      ['Велодоріжка до Гідропарку', '300 000', '1', 'так, 2-й'],
-      ['Курси для старших', '400 000', '0', '—'],
+      // Votes, then online, at a voting point and on paper: every phone's ballot here is online.
+      ['Сквер на Польовій з лавками, деревами й освітленням для вечірніх прогулянок', '200 000', '2', '2', '0', '0', 'так, 1-й'],
+      ['Велодоріжка до Гідропарку', '300 000', '1', '1', '0', '0', 'так, 2-й'],
+      ['Курси для старших', '400 000', '0', '0', '0', '0', '—'],
     ]);
     const hrefs = await page.locator('.city-links a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
     expect(hrefs.map((h) => new URL(h).pathname)).toEqual([`/f/${slug}/api/city/results.json`, `/f/${slug}/api/city/results.csv`, `/f/${slug}/api/city/ballots/city.pb`, `/f/${slug}/api/city/receipt`]);

@@ -6,6 +6,7 @@
 // Worked out once per change of the forum as saved, and only once the vote has closed.
 
 import { publishedBallotLists, type PublishedBallotList } from '../../shared/city/ballotList.js';
+import { votesByChannel, type ChannelVotes } from '../../shared/city/channels.js';
 import { canonicalCityResults } from '../../shared/city/cityResults.js';
 import { countCityVote } from '../../shared/city/counting.js';
 import { cityVoteClosed, countedCasts } from '../../shared/forum/city.js';
@@ -19,6 +20,8 @@ export interface CityPublication {
   resultsHash: string;
   /** Receipt hash → the budget and the id its line bears in that budget's list. */
   lines: Map<string, { budgetId: string; lineId: string }>;
+  /** Each budget's voters and each project's votes per channel (online, service point, paper). */
+  byChannel: ChannelVotes[];
 }
 
 /** The id a standing ballot's line bears: its receipt's hash, shortened (64 bits). */
@@ -42,7 +45,7 @@ export async function cityPublication(state: ForumState): Promise<CityPublicatio
   const place = vote.place ?? { country: 'Ukraine', unit: vote.title };
   const lists = await publishedBallotLists(vote, casts, place, anonymousId);
   const canonical = canonicalCityResults(vote, countCityVote(vote, casts), lists);
-  return { lists, canonical, resultsHash: sha256Hex(canonical), lines };
+  return { lists, canonical, resultsHash: sha256Hex(canonical), lines, byChannel: votesByChannel(vote, casts) };
 }
 
 /** Keeps the publication of a forum until its saved state changes. */

@@ -296,7 +296,10 @@ export const PARTICIPANTS_PAGE = 50;
 /** The name of whoever did a moderation step. */
 function actorName(state: ForumState, by: string | undefined): string {
   if (!by || by === FACILITATOR) return '';
-  return state.hosts.get(by)?.name ?? by;
+  const host = state.hosts.get(by);
+  if (!host) return by;
+  // A service point's staff are named with their point: the log says where a ballot was taken.
+  return host.point === undefined ? host.name : `${host.name} · ${host.point}`;
 }
 
 /**
@@ -482,7 +485,7 @@ export function consoleView(
         return record;
       }),
     results: afterVoting ? results(state, state.structure.priorities.map((p) => p.code)) : [],
-    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by, voided, window, range, burst }) => ({
+    moderation: state.moderation.map(({ at, action, ideaId, participantId, reason, ideaIds, before, after, count, by, voided, window, range, burst, channel, document, budgetId }) => ({
       at,
       action,
       ideaId,
@@ -499,6 +502,9 @@ export function consoleView(
       ...(window ? { window } : {}),
       ...(range ? { range } : {}),
       ...(burst ? { burst } : {}),
+      ...(channel ? { channel } : {}),
+      ...(document ? { document } : {}),
+      ...(budgetId ? { budgetId } : {}),
     })),
     admission,
     health,
@@ -517,7 +523,7 @@ export function consoleView(
       moved: m.moved.reduce((a, d) => a + d.count, 0),
       refunded: m.refunded.reduce((a, d) => a + d.count, 0),
     })),
-    hosts: [...state.hosts.values()].map((h) => ({ id: h.id, name: h.name, scope: h.scope, revoked: h.revoked, online: facilitation.hostOnline(h.id) })),
+    hosts: [...state.hosts.values()].map((h) => ({ id: h.id, name: h.name, scope: h.scope, revoked: h.revoked, online: facilitation.hostOnline(h.id), point: h.point ?? null })),
     wordList: { words: [...(state.wordList ?? DEFAULT_WORD_LIST)], isDefault: state.wordList === null },
     unspentPerPriority: unspent.perPriority,
     paperBallots: state.paperBallots,

@@ -9,6 +9,7 @@
 // Pure: runs in the import's worker thread (fileWorker.ts).
 
 import { z } from 'zod';
+import { CHECKED_DOCUMENTS, IN_PERSON_CHANNELS } from '../../shared/city/channels.js';
 import { cityBallotSchema, cityVoteSchema } from '../../shared/city/schema.js';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { checkLine, checkText, normalizeStructure } from '../../shared/forum/rules.js';
@@ -82,7 +83,7 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('structureSet'), structure }),
   z.strictObject({ type: z.literal('rulesSet'), rules }),
   z.strictObject({ type: z.literal('phaseChanged'), from: phase, to: phase }),
-  z.strictObject({ type: z.literal('participantJoined'), participantId: id, tokenHash: secretHash, name: text(LIMITS.name), at: time, address: address.optional(), ticketId: id.optional(), personId: keyedHash.optional() }),
+  z.strictObject({ type: z.literal('participantJoined'), participantId: id, tokenHash: secretHash, name: text(LIMITS.name), at: time, address: address.optional(), ticketId: id.optional(), personId: keyedHash.optional(), channel: z.enum(IN_PERSON_CHANNELS).optional(), by: id.optional() }),
   z.strictObject({ type: z.literal('participantRenamed'), participantId: id, name: text(LIMITS.name) }),
   z.strictObject({
     type: z.literal('ideaSubmitted'),
@@ -140,7 +141,7 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('mergeUndone'), mergeId: id, restored: dotMoves, reinstated: dotMoves, at: time, by: actor }),
   z.strictObject({ type: z.literal('paperDotsSet'), ideaId: id, count: count(PAPER_DOTS_MAX), at: time, by: actor }),
   z.strictObject({ type: z.literal('paperBallotsSet'), count: count(PAPER_BALLOTS_MAX), at: time }),
-  z.strictObject({ type: z.literal('hostInvited'), hostId: id, name: text(LIMITS.name), scope: code.nullable(), secretHash, at: time }),
+  z.strictObject({ type: z.literal('hostInvited'), hostId: id, name: text(LIMITS.name), scope: code.nullable(), secretHash, at: time, point: text(LIMITS.place).optional() }),
   z.strictObject({ type: z.literal('hostRevoked'), hostId: id, at: time }),
   z.strictObject({ type: z.literal('timerSet'), phase, endsAt: time, durationMs: count(TIMER_MAX_MS), at: time }),
   z.strictObject({ type: z.literal('timerCleared'), at: time }),
@@ -153,6 +154,9 @@ const eventSchema = z.discriminatedUnion('type', [
     ballot: cityBallotSchema.nullable(),
     receiptHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
     at: time,
+    channel: z.enum(IN_PERSON_CHANNELS).optional(),
+    by: id.optional(),
+    document: z.enum(CHECKED_DOCUMENTS).optional(),
   }),
   z.strictObject({ type: z.literal('identitySet'), method: z.enum(IDENTITY_METHODS).nullable(), at: time, key: z.string().regex(KEY_FINGERPRINT).optional() }),
   z.strictObject({ type: z.literal('voterCodesIssued'), batch: count(VOTER_CODES_MAX), first: count(VOTER_CODES_MAX), count: count(VOTER_CODES_PER_BATCH), at: time }),

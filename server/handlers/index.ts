@@ -27,6 +27,8 @@ import { show } from './display/show.js';
 import { grant } from './export/grant.js';
 import { invite } from './host/invite.js';
 import { revoke } from './host/revoke.js';
+import { cast as staffCast } from './staff/cast.js';
+import { check as staffCheck } from './staff/check.js';
 import { merge } from './idea/merge.js';
 import { unmerge } from './idea/unmerge.js';
 import { paperBallots } from './paper/ballots.js';
@@ -71,6 +73,8 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'paper:ballots': paperBallots,
   'host:invite': invite,
   'host:revoke': revoke,
+  'staff:check': staffCheck,
+  'staff:cast': staffCast,
   'timer:set': setTimer,
   'timer:extend': extendTimer,
   'wordList:set': setWordList,

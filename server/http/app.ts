@@ -252,6 +252,8 @@ export function forumRouter({ room, clientDir, baseUrl, record, keys, grants, tr
   registerPhonePage(app, { room, clientDir, trustProxy, ...phone });
   app.get('/screen', page(clientDir, 'screen'));
   app.get('/console', page(clientDir, 'console'));
+  // A city vote's service point: its staff open it from the link the organiser issued for it.
+  app.get('/staff', page(clientDir, 'staff'));
   // The results check: its script hashes the published results in the reader's own browser.
   app.get('/results-check', page(clientDir, 'check'));
   return app;

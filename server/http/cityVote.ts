@@ -1,7 +1,8 @@
 // The city vote's public addresses, open to anyone once the vote has closed and to nobody before
 // (counts stay hidden until the close, even from the facilitator's downloads):
-//   /api/city/results.json         the canonical results (viche-city-results/1), its SHA-256, and
-//                                  each budget's ballot list with its hash and address;
+//   /api/city/results.json         the canonical results (viche-city-results/1), its SHA-256,
+//                                  each budget's ballot list with its hash and address, and the
+//                                  votes per channel (online, service point, paper);
 //   /api/city/ballots/<budget>.pb  a budget's anonymised ballot list in the Pabulib format;
 //   /api/city/receipt?code=…       a receipt's own line: JSON, or a small page with a form;
 //   /api/city/results.csv          the results as a table: a row per project, for spreadsheets.
@@ -61,6 +62,9 @@ export function registerCityRoutes(app: IRouter, { room, langOf, facilitatorOnly
           ballotLists: publication.lists.map((l) => ({ budgetId: l.budgetId, sha256: l.sha256, url: `api/city/ballots/${l.budgetId}.pb` })),
           // The exact text hashed: a reader hashes this string, not a re-serialisation of it.
           canonical: publication.canonical,
+          // Outside the hashed text: the same votes told apart by how they came in (the ballot
+          // lists' channel column gives them again).
+          byChannel: publication.byChannel,
         },
         null,
         2,
@@ -74,9 +78,16 @@ export function registerCityRoutes(app: IRouter, { room, langOf, facilitatorOnly
     const doc = JSON.parse(publication.canonical) as {
       budgets: { id: string; name: string; amount: number; voters: number; projects: { id: string; title: string; cost: number; votes: number; fundedBy?: string; fundedOrder?: number }[] }[];
     };
-    const rows = [['budget_id', 'budget_name', 'budget_amount', 'budget_voters', 'project_id', 'title', 'cost', 'votes', 'funded_order', 'funded_by']];
+    const rows = [
+      ['budget_id', 'budget_name', 'budget_amount', 'budget_voters', 'project_id', 'title', 'cost', 'votes', 'funded_order', 'funded_by', 'votes_online', 'votes_service_point', 'votes_paper'],
+    ];
     for (const b of doc.budgets) {
-      for (const p of b.projects) rows.push([b.id, b.name, String(b.amount), String(b.voters), p.id, p.title, String(p.cost), String(p.votes), String(p.fundedOrder ?? ''), p.fundedBy ?? '']);
+      const channels = publication.byChannel.find((c) => c.budgetId === b.id);
+      for (const p of b.projects) {
+        const by = channels?.projects.find((c) => c.projectId === p.id)?.votes;
+        const perChannel = [by?.online ?? 0, by?.['service-point'] ?? 0, by?.paper ?? 0].map(String);
+        rows.push([b.id, b.name, String(b.amount), String(b.voters), p.id, p.title, String(p.cost), String(p.votes), String(p.fundedOrder ?? ''), p.fundedBy ?? '', ...perChannel]);
+      }
     }
     const text = rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
     // A byte-order mark, so a spreadsheet opened by double-click reads the Cyrillic as UTF-8.

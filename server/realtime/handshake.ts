@@ -82,9 +82,11 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
     const data = auth.data;
     const { role, key } = data;
     let hostId: string | undefined;
-    if (role === 'host') {
-      // A host's invitation secret: only its hash is stored; a revoked one no longer maps.
+    if (role === 'host' || role === 'staff') {
+      // A host's invitation secret: only its hash is stored; a revoked one no longer maps. A service
+      // point's staff open the staff page only, and a host the console only.
       hostId = key ? room.state.hostsBySecret.get(hashHostSecret(key)) : undefined;
+      if (hostId && (room.state.hosts.get(hostId)?.point !== undefined) !== (role === 'staff')) hostId = undefined;
       if (!hostId) {
         const check = keys.wrong(address, role, now);
         return next(!check.ok && check.retryAfter ? refuseConnection('RATE_LIMITED', lang, check.retryAfter) : refuseConnection('FORBIDDEN', lang));

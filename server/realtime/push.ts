@@ -15,7 +15,7 @@ import { WALL_BUDGET, type WallBudget } from './wallPace.js';
 import { GZIP_FROM_BYTES, WallPages, type WallWatch } from './wallPages.js';
 import { gzipSync } from 'node:zlib';
 import type { AppNamespace } from './connection.js';
-import { participantRoom, PHONES, PHONES_GZ, SCREENS } from './rooms.js';
+import { participantRoom, PHONES, PHONES_GZ, SCREENS, STAFF } from './rooms.js';
 
 /** By default the projector and console are sent again at most this often while changes keep coming. */
 export const DISPLAY_THROTTLE_MS = 200;
@@ -171,7 +171,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       const json = JSON.stringify(view.forum);
       if (json !== phoneForumSent) {
         phoneForumSent = json;
-        io.to(PHONES).emit('phone', view);
+        io.to(PHONES).to(STAFF).emit('phone', view);
       }
     }
     if (pending.forum || pending.results) {

@@ -11,6 +11,8 @@ export const PHONES = 'phones';
 /** Of them, those that unpack gzip (their handshake says so): sent large rankings packed. */
 export const PHONES_GZ = 'phones-gz';
 export const participantRoom = (id: string) => `p:${id}`;
+/** Service points' staff pages: they are sent the forum as phones see it. */
+export const STAFF = 'staff';
 /** Projectors. */
 export const SCREENS = 'screens';
 /** The phones of a device waiting for the facilitator's approval of its join, by its token's hash. */

@@ -17,7 +17,7 @@ import { watchRetention } from '../city/retention.js';
 import { consoleViews, type HealthSource } from './consoles.js';
 import type { AppNamespace, AppSocket } from './connection.js';
 import { startPushing, type PushOptions } from './push.js';
-import { HOSTS, hostRoom, participantRoom, PHONES, PHONES_GZ, SCREENS, waitingRoom } from './rooms.js';
+import { HOSTS, hostRoom, participantRoom, PHONES, PHONES_GZ, SCREENS, STAFF, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
 import type { Ack, CommandResults, PhoneResult } from '../../shared/protocol.js';
 import { fullBucket } from './limits.js';
@@ -166,6 +166,15 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     };
   };
 
+  /** A staff page's views: the forum as phones see it (no count of the vote), and who they are. */
+  const sendStaff = (socket: AppSocket) => {
+    const state = room.shown.state;
+    const host = state.hosts.get(socket.data.session.hostId ?? '');
+    if (!host || host.point === undefined) return;
+    socket.emit('staff', { staffId: host.id, name: host.name, point: host.point });
+    socket.emit('phone', phoneView(state, io.adapter.rooms.get(PHONES)?.size ?? 0));
+  };
+
   io.on('connection', (socket: AppSocket) => {
     const session = socket.data.session;
     open.opened(session.address);
@@ -201,6 +210,11 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
           socket.emit('screen', view, v);
           socket.join(SCREENS);
           if (session.byScreenKey) socket.join(SCREEN_KEY_HOLDERS);
+        } else if (session.role === 'staff' && session.hostId) {
+          sendStaff(socket);
+          socket.join(STAFF);
+          socket.join(hostRoom(session.hostId));
+          pushing.refreshDisplays();
         } else if (session.role === 'host' && session.hostId) {
           const { view, v } = consoles.viewFor(session);
           socket.emit('console', view, v);
@@ -216,7 +230,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     socket.on('disconnect', () => {
       open.closed(session.address);
       // The facilitator sees who of the hosts is connected.
-      if (session.role === 'host') pushing.refreshDisplays();
+      if (session.role === 'host' || session.role === 'staff') pushing.refreshDisplays();
       if (session.role === 'phone') pushing.forgetPhone(socket.id);
       if (session.participantId) room.disconnected(session.participantId);
     });
@@ -229,6 +243,8 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
           if (session.role === 'screen') {
             const { view, v } = pushing.screenFor();
             socket.emit('screen', view, v);
+          } else if (session.role === 'staff') {
+            sendStaff(socket);
           } else if (session.role === 'host') {
             const { view, v } = consoles.viewFor(session);
             socket.emit('console', view, v);

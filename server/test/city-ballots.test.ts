@@ -239,10 +239,10 @@ describe('city ballots: cast, changed, withdrawn, hidden until the close, then c
     const bytes = Buffer.from(await (await get(slug, 'api/city/results.csv')).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a byte-order mark, for spreadsheets
     const csv = bytes.subarray(3).toString('utf8');
-    expect(csv.startsWith('budget_id,budget_name,budget_amount,budget_voters,project_id,title,cost,votes,funded_order,funded_by\r\n')).toBe(true);
-    expect(csv).toContain('\r\ncentre,Центр,1000000,4,square,Сквер,500000,3,1,greedy\r\n');
-    expect(csv).toContain('\r\ncentre,Центр,1000000,4,lamps,Ліхтарі,450000,2,2,greedy\r\n');
-    expect(csv).toContain('\r\ncentre,Центр,1000000,4,bike,Велодоріжка,500000,2,,\r\n');
+    expect(csv.startsWith('budget_id,budget_name,budget_amount,budget_voters,project_id,title,cost,votes,funded_order,funded_by,votes_online,votes_service_point,votes_paper\r\n')).toBe(true);
+    expect(csv).toContain('\r\ncentre,Центр,1000000,4,square,Сквер,500000,3,1,greedy,3,0,0\r\n');
+    expect(csv).toContain('\r\ncentre,Центр,1000000,4,lamps,Ліхтарі,450000,2,2,greedy,2,0,0\r\n');
+    expect(csv).toContain('\r\ncentre,Центр,1000000,4,bike,Велодоріжка,500000,2,,,2,0,0\r\n');
     // The replaced receipt finds nothing: only the latest ballot stands.
     const gone = await get(slug, `api/city/receipt?code=${replaced}`);
     expect(gone.status).toBe(404);

@@ -19,6 +19,8 @@ export interface StoredCast extends BallotCast {
   /** SHA-256 of the receipt given for this cast, hex; null for a withdrawal, which gives none. */
   receiptHash: string | null;
   at: number;
+  /** Cast by staff for a resident checked in person (shared/city/channels.ts); absent: online. */
+  channel?: 'service-point' | 'paper';
 }
 
 export interface StandingBallot {

@@ -17,17 +17,23 @@
 //     `equalshares/add1` (equal shares with add-one completion, then greedy);
 //   - PROJECTS: project_id;cost;name, the budget's projects in the vote's listed order;
 //   - VOTES: voter_id;vote (and ;points on points ballots), one line per standing ballot in the
-//     order of voter_id by UTF-16 code units; a line's projects in the listed order, comma-separated.
+//     order of voter_id by UTF-16 code units; a line's projects in the listed order, comma-separated;
+//     and, when any ballot of the list was cast at a service point or on paper, a last column
+//     `channel` (online, service-point or paper: channels.ts), which Pabulib's readers leave aside
+//     as they do any column they do not know.
 //
 // The voter_id is the caller's: an id that names or traces no one (never a person's or device's
 // id), for instance one a voter's receipt lets them find.
 
+import { CITY_CHANNELS, type CityChannel } from './channels.js';
 import { CITY_ID_PATTERN } from './checkVote.js';
 import type { BallotRule, CityBallot, CityVote } from './vote.js';
 
 export interface PabulibVoteLine {
   voterId: string;
   ballot: CityBallot;
+  /** How the ballot came in; absent: online. */
+  channel?: CityChannel;
 }
 
 export interface PabulibPlace {
@@ -88,14 +94,18 @@ export function writePabulib(vote: CityVote, budgetId: string, lines: readonly P
   out.push('PROJECTS', row('project_id', 'cost', 'name'));
   for (const p of projects) out.push(row(p.id, p.cost, p.title));
   const points = vote.ballot.kind === 'points';
-  out.push('VOTES', points ? row('voter_id', 'vote', 'points') : row('voter_id', 'vote'));
+  // A list of online ballots only is written as before channels were, byte for byte.
+  const channels = lines.some((l) => (l.channel ?? 'online') !== 'online');
+  const header = points ? ['voter_id', 'vote', 'points'] : ['voter_id', 'vote'];
+  out.push('VOTES', row(...header, ...(channels ? ['channel'] : [])));
   const sorted = [...lines].sort((a, b) => (a.voterId < b.voterId ? -1 : a.voterId > b.voterId ? 1 : 0));
-  for (const { voterId, ballot } of sorted) {
+  for (const { voterId, ballot, channel } of sorted) {
     const marks: [string, number][] = ballot.kind === 'points' ? ballot.points.map((m) => [m.projectId, m.points]) : ballot.projectIds.map((id) => [id, 1]);
     for (const [id] of marks) if (!listed.has(id)) throw new PabulibError(`project ${id} is not on the ballot of ${budgetId}`);
     marks.sort(([a], [b]) => listed.get(a)! - listed.get(b)!);
     const vote = marks.map(([id]) => id).join(',');
-    out.push(points ? row(voterId, vote, marks.map(([, n]) => n).join(',')) : row(voterId, vote));
+    const fields = points ? [voterId, vote, marks.map(([, n]) => n).join(',')] : [voterId, vote];
+    out.push(row(...fields, ...(channels ? [channel ?? 'online'] : [])));
   }
   return `${out.join('\n')}\n`;
 }
@@ -104,7 +114,7 @@ export interface PabulibFile {
   /** META rows in the file's order. */
   meta: [string, string][];
   projects: { id: string; cost: number; name: string }[];
-  votes: { voterId: string; projectIds: string[]; points?: number[] }[];
+  votes: { voterId: string; projectIds: string[]; points?: number[]; channel?: string }[];
 }
 
 /** Splits a line at `;`, honouring quoted fields. */
@@ -190,12 +200,14 @@ export function readPabulib(text: string): PabulibFile {
         if (!voterId) throw new PabulibError(`line ${lineNo}: a vote without voter_id`);
         const list = (at('vote') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
         const points = at('points');
+        const channel = at('channel');
+        const how = channel ? { channel } : {};
         if (points === undefined) {
-          file.votes.push({ voterId, projectIds: list });
+          file.votes.push({ voterId, projectIds: list, ...how });
         } else {
           const numbers = points.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => wholeNumber(s, 'points', lineNo));
           if (numbers.length !== list.length) throw new PabulibError(`line ${lineNo}: ${list.length} projects and ${numbers.length} points`);
-          file.votes.push({ voterId, projectIds: list, points: numbers });
+          file.votes.push({ voterId, projectIds: list, points: numbers, ...how });
         }
         break;
       }
@@ -218,11 +230,12 @@ export function ballotsFromPabulib(file: PabulibFile, budgetId: string): Pabulib
   const kind = type === 'cumulative' ? 'points' : type === 'approval' ? (pabulibMeta(file, 'max_sum_cost') !== undefined ? 'knapsack' : 'approval') : null;
   if (!kind) throw new PabulibError(`vote_type ${JSON.stringify(type)} is not one a city vote uses`);
   return file.votes.map((v): PabulibVoteLine => {
+    const channel = (CITY_CHANNELS as readonly string[]).includes(v.channel ?? '') ? { channel: v.channel as CityChannel } : {};
     if (kind === 'points') {
       const points = v.points;
       if (!points) throw new PabulibError(`voter ${v.voterId}: a cumulative vote without points`);
-      return { voterId: v.voterId, ballot: { kind, budgetId, points: v.projectIds.map((projectId, i) => ({ projectId, points: points[i] })) } };
+      return { voterId: v.voterId, ballot: { kind, budgetId, points: v.projectIds.map((projectId, i) => ({ projectId, points: points[i] })) }, ...channel };
     }
-    return { voterId: v.voterId, ballot: { kind, budgetId, projectIds: v.projectIds } };
+    return { voterId: v.voterId, ballot: { kind, budgetId, projectIds: v.projectIds }, ...channel };
   });
 }

@@ -4,6 +4,7 @@
 // open. The ballot and definition checks themselves are shared/city's (checkBallot.ts,
 // checkVote.ts); this file says when they apply and which events follow. Pure, like rules.ts.
 
+import { castChannel, type CityChannel } from '../city/channels.js';
 import { checkBallot } from '../city/checkBallot.js';
 import { checkVote } from '../city/checkVote.js';
 import type { StoredCast } from '../city/latestBallots.js';
@@ -62,7 +63,7 @@ export const retentionEnds = (privacy: CityPrivacy): number | null => {
   return day === null ? null : day + 86_400_000;
 };
 
-const refuseCityRule = (error: CityRefusal) => refuse('CITY_REFUSED', { reason: error.code, ...(error.params ?? {}) });
+export const refuseCityRule = (error: CityRefusal) => refuse('CITY_REFUSED', { reason: error.code, ...(error.params ?? {}) });
 
 /** Whether voting on the city vote is open now. */
 export const cityVoteOpen = (state: ForumState): boolean => state.city.vote !== null && state.phase === 'voting' && !state.archived;
@@ -171,6 +172,8 @@ interface CastIndex {
   upTo: number;
   standing: Map<string, Map<string, StoredCast>>;
   receipts: Set<string>;
+  /** Each voter's channel: their first cast's (shared/city/channels.ts), which binds the ballot. */
+  channels: Map<string, CityChannel>;
 }
 const indexes = new WeakMap<StoredCast[], CastIndex>();
 
@@ -179,7 +182,7 @@ function castIndex(state: ForumState): CastIndex {
   let index = indexes.get(casts);
   // A list that shrank is no longer the one indexed (nothing in the rules does that): start again.
   if (index && index.upTo > casts.length) index = undefined;
-  if (!index) indexes.set(casts, (index = { upTo: 0, standing: new Map(), receipts: new Set() }));
+  if (!index) indexes.set(casts, (index = { upTo: 0, standing: new Map(), receipts: new Set(), channels: new Map() }));
   for (; index.upTo < casts.length; index.upTo++) {
     const cast = casts[index.upTo];
     let mine = index.standing.get(cast.voterId);
@@ -187,9 +190,18 @@ function castIndex(state: ForumState): CastIndex {
     if (cast.ballot) mine.set(cast.budgetId, cast);
     else mine.delete(cast.budgetId);
     if (cast.receiptHash) index.receipts.add(cast.receiptHash);
+    if (!index.channels.has(cast.voterId)) index.channels.set(cast.voterId, castChannel(cast));
   }
   return index;
 }
+
+/** The channel a participant's ballot is bound to: that of their first cast; null before any. */
+export function voterChannel(state: ForumState, participantId: string): CityChannel | null {
+  return castIndex(state).channels.get(participantId) ?? null;
+}
+
+/** Whether a receipt with this hash was already given in the vote. */
+export const receiptGiven = (state: ForumState, receiptHash: string): boolean => castIndex(state).receipts.has(receiptHash);
 
 /** A participant's standing casts: the latest per budget that was not a withdrawal. */
 export function standingCasts(state: ForumState, participantId: string): Map<string, StoredCast> {
@@ -205,6 +217,9 @@ function mayCast(state: ForumState, participantId: string): Decision<CityVote> {
   if (!participant) return refuse('NOT_JOINED');
   const voided = participant.voided;
   if (voided) return refuse('VOIDED', { reason: voided.reason });
+  // A ballot cast at a service point or on paper is that person's only one: their phone may not change it.
+  const channel = voterChannel(state, participantId);
+  if (channel !== null && channel !== 'online') return refuse('CITY_CHANNEL_TAKEN', { channel });
   return accept(vote);
 }
 

@@ -77,6 +77,12 @@ export const ERROR_CODES = [
   'CITY_NO_BALLOT',
   /** A receipt code given twice in one vote: the phone makes a new one. */
   'CITY_RECEIPT_USED',
+  /** This person's ballot is bound to another channel (params: channel): a person votes online, at a service point or on paper, once. */
+  'CITY_CHANNEL_TAKEN',
+  /** Staff cast a second in-person ballot in a budget for a person who has one there (params: budgetId). */
+  'CITY_ALREADY_VOTED',
+  /** Staff identified a resident by another proof than the vote's way asks for (params: expected). */
+  'STAFF_PROOF_KIND',
   /** Dots in a forum whose ballots are the city vote's. */
   'CITY_BALLOTS_ONLY',
   /** A city vote's results or ballot lists asked for before it closes. */

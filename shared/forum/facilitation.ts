@@ -241,14 +241,23 @@ export function decidePaperBallots(state: ForumState, count: number, at: number)
   return accept([{ type: 'paperBallotsSet', count, at }]);
 }
 
-/** Invites a co-facilitator or table host, for the whole forum (scope null) or one priority. */
-export function decideInviteHost(state: ForumState, hostId: string, rawName: string, scope: string | null, secretHash: string, at: number): Decision<ForumEvent[]> {
+/**
+ * Invites a co-facilitator or table host, for the whole forum (scope null) or one priority; or,
+ * with `rawPoint`, a service point's staff in a city vote (shared/forum/channels.ts), who cast
+ * in-person ballots and nothing else.
+ */
+export function decideInviteHost(state: ForumState, hostId: string, rawName: string, scope: string | null, secretHash: string, at: number, rawPoint?: string): Decision<ForumEvent[]> {
   if (state.phase === 'closed') return refuse('WRONG_PHASE', { phase: state.phase });
   const name = checkLine('name', rawName, LIMITS.name, true);
   if (!name.ok) return name;
   if (scope !== null && !findPriority(state, scope)) return refuse('UNKNOWN_PRIORITY', { code: scope });
   if (state.hosts.has(hostId) || state.hostsBySecret.has(secretHash)) return refuse('BAD_INPUT', { field: 'hostId' });
-  return accept([{ type: 'hostInvited', hostId, name: name.value, scope, secretHash, at }]);
+  if (rawPoint === undefined) return accept([{ type: 'hostInvited', hostId, name: name.value, scope, secretHash, at }]);
+  if (!state.city.vote) return refuse('CITY_NO_VOTE');
+  if (scope !== null) return refuse('BAD_INPUT', { field: 'scope' });
+  const point = checkLine('place', rawPoint, LIMITS.place, true);
+  if (!point.ok) return point;
+  return accept([{ type: 'hostInvited', hostId, name: name.value, scope, secretHash, at, point: point.value }]);
 }
 
 export function decideRevokeHost(state: ForumState, hostId: string, at: number): Decision<ForumEvent[]> {

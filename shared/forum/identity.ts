@@ -4,6 +4,7 @@
 // entry's keyed hash, the person id), so the server checks them before these run and gives only
 // the keyed person id here; everything that is recorded is decided here.
 
+import { voterChannel } from './city.js';
 import { accept, refuse, type Decision } from './errors.js';
 import { checkLine } from './rules.js';
 import { IDENTITY_METHODS, LIMITS, type AnonymisedBy, type ForumEvent, type ForumState, type IdentityMethod } from './types.js';
@@ -101,6 +102,9 @@ export function decidePersonJoin(state: ForumState, req: PersonJoinRequest): Dec
   if (held !== undefined) {
     const holder = state.participants.get(held);
     if (holder?.voided) return refuse('VOIDED', { reason: holder.voided.reason });
+    // Voted at a service point or on paper: that was their ballot, and no phone takes it up.
+    const channel = voterChannel(state, held);
+    if (channel !== null && channel !== 'online') return refuse('CITY_CHANNEL_TAKEN', { channel });
     return accept([{ type: 'deviceLinked', participantId: held, personId: req.personId, tokenHash: req.tokenHash, at: req.at }]);
   }
   if (state.participants.has(req.participantId)) return refuse('ALREADY_JOINED');

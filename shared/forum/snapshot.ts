@@ -15,6 +15,7 @@
 // why; the caller replays the log instead.
 
 import { z } from 'zod';
+import { CHECKED_DOCUMENTS, IN_PERSON_CHANNELS } from '../city/channels.js';
 import { cityBallotSchema, cityVoteSchema } from '../city/schema.js';
 import { countDotsFromBallots } from './tally.js';
 import { ADMISSION_MODES, IDENTITY_METHODS, PHASES, type ForumState, type Idea } from './types.js';
@@ -211,7 +212,7 @@ const idea = z.strictObject({
 
 const moderationEntry = z.strictObject({
   at: time,
-  action: z.enum(['hide', 'restore', 'correct', 'void', 'voidMany', 'pauseJoining', 'resumeJoining', 'releaseTicket', 'merge', 'unmerge', 'paperIdea', 'paperDots', 'paperBallots']),
+  action: z.enum(['hide', 'restore', 'correct', 'void', 'voidMany', 'pauseJoining', 'resumeJoining', 'releaseTicket', 'merge', 'unmerge', 'paperIdea', 'paperDots', 'paperBallots', 'inPersonBallot']),
   ideaId: nullable(str),
   participantId: str.optional(),
   ideaIds: z.array(str).optional(),
@@ -224,6 +225,9 @@ const moderationEntry = z.strictObject({
   window: joinWindow.optional(),
   range: str.optional(),
   burst: joinBurst.optional(),
+  channel: z.enum(IN_PERSON_CHANNELS).optional(),
+  document: z.enum(CHECKED_DOCUMENTS).optional(),
+  budgetId: str.optional(),
 });
 
 const stateSchema = z.strictObject({
@@ -292,7 +296,7 @@ const stateSchema = z.strictObject({
       undone: z.boolean(),
     }),
   ),
-  hosts: pairs(z.strictObject({ id: str, name: str, scope: nullable(str), secretHash: str, invitedAt: time, revoked: z.boolean() })),
+  hosts: pairs(z.strictObject({ id: str, name: str, scope: nullable(str), secretHash: str, invitedAt: time, revoked: z.boolean(), point: str.optional() })),
   hostsBySecret: pairs(str),
   timer: nullable(z.strictObject({ phase, endsAt: time, durationMs: time })),
   wordList: nullable(z.array(str)),
@@ -301,7 +305,9 @@ const stateSchema = z.strictObject({
   createdAt: time,
   city: z.strictObject({
     vote: nullable(cityVoteSchema),
-    casts: z.array(z.strictObject({ voterId: str, budgetId: str, seq: int, ballot: nullable(cityBallotSchema), receiptHash: nullable(str), at: time })),
+    casts: z.array(
+      z.strictObject({ voterId: str, budgetId: str, seq: int, ballot: nullable(cityBallotSchema), receiptHash: nullable(str), at: time, channel: z.enum(IN_PERSON_CHANNELS).optional() }),
+    ),
   }),
 }) satisfies z.ZodType<SnapshotState>;
 

@@ -567,7 +567,15 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
       state.paperBallots = event.count;
       return;
     case 'hostInvited':
-      state.hosts.set(event.hostId, { id: event.hostId, name: event.name, scope: event.scope, secretHash: event.secretHash, invitedAt: event.at, revoked: false });
+      state.hosts.set(event.hostId, {
+        id: event.hostId,
+        name: event.name,
+        scope: event.scope,
+        secretHash: event.secretHash,
+        invitedAt: event.at,
+        revoked: false,
+        ...(event.point !== undefined ? { point: event.point } : {}),
+      });
       state.hostsBySecret.set(event.secretHash, event.hostId);
       return;
     case 'hostRevoked': {
@@ -590,8 +598,22 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
       state.city.vote = event.vote;
       return;
     case 'cityBallotCast': {
-      const { participantId, budgetId, ballot, receiptHash, at } = event;
-      state.city.casts.push({ voterId: participantId, budgetId, seq: state.city.casts.length + 1, ballot, receiptHash, at });
+      const { participantId, budgetId, ballot, receiptHash, at, channel } = event;
+      state.city.casts.push({ voterId: participantId, budgetId, seq: state.city.casts.length + 1, ballot, receiptHash, at, ...(channel ? { channel } : {}) });
+      // Who cast it for whom stays apart from what was chosen: the log names the staff, the
+      // channel, the document checked and the budget, never the ballot or the person.
+      if (channel && event.by) {
+        state.moderation.push({
+          at,
+          action: 'inPersonBallot',
+          ideaId: null,
+          reason: null,
+          by: event.by,
+          channel,
+          budgetId,
+          ...(event.document ? { document: event.document } : {}),
+        });
+      }
       return;
     }
     default:

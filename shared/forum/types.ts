@@ -3,6 +3,7 @@
 
 import type { StoredCast } from '../city/latestBallots.js';
 import type { CityBallot, CityVote } from '../city/vote.js';
+import type { CheckedDocument, InPersonChannel } from '../city/channels.js';
 
 export const PHASES = ['lobby', 'ideas', 'review', 'voting', 'results', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -142,6 +143,11 @@ export interface Host {
   secretHash: string;
   invitedAt: number;
   revoked: boolean;
+  /**
+   * Set for a service point's staff (shared/forum/channels.ts): the point's name. Staff cast
+   * ballots for residents they check in person, and nothing else; they never open the console.
+   */
+  point?: string;
 }
 
 /** A countdown for the current phase, shown on the projector and phones. */
@@ -273,7 +279,7 @@ export interface Ticket {
 
 export interface ModerationEntry {
   at: number;
-  action: 'hide' | 'restore' | 'correct' | 'void' | 'voidMany' | 'pauseJoining' | 'resumeJoining' | 'releaseTicket' | 'merge' | 'unmerge' | 'paperIdea' | 'paperDots' | 'paperBallots';
+  action: 'hide' | 'restore' | 'correct' | 'void' | 'voidMany' | 'pauseJoining' | 'resumeJoining' | 'releaseTicket' | 'merge' | 'unmerge' | 'paperIdea' | 'paperDots' | 'paperBallots' | 'inPersonBallot';
   /** The idea acted on (a merge's surviving idea); null for actions on a participant or a ticket. */
   ideaId: string | null;
   /** For 'void' and 'releaseTicket': whose ballot. */
@@ -293,6 +299,10 @@ export interface ModerationEntry {
   range?: string;
   /** For 'pauseJoining': the burst that paused joining, when it was not paused by hand. */
   burst?: JoinBurst;
+  /** For 'inPersonBallot': the channel, the document staff checked and the budget; never the ballot, never the person. */
+  channel?: InPersonChannel;
+  document?: CheckedDocument;
+  budgetId?: string;
 }
 
 /** A stretch of time (epoch ms, both ends included) in which participants joined. */
@@ -451,6 +461,9 @@ export type ForumEvent =
       ticketId?: string;
       /** In a city's vote: the keyed hash of the person who proved who they are. */
       personId?: string;
+      /** A resident checked in person by staff (`by`, a service point's host id): no device holds this ballot. */
+      channel?: InPersonChannel;
+      by?: string;
     }
   | { type: 'participantRenamed'; participantId: string; name: string }
   | {
@@ -523,7 +536,8 @@ export type ForumEvent =
   | { type: 'paperDotsSet'; ideaId: string; count: number; at: number; by: Actor }
   /** How many paper ballots were handed out, as the facilitator said (only the facilitator says it). */
   | { type: 'paperBallotsSet'; count: number; at: number }
-  | { type: 'hostInvited'; hostId: string; name: string; scope: string | null; secretHash: string; at: number }
+  /** `point`: a service point's staff, by the point's name (absent: a co-facilitator or table host). */
+  | { type: 'hostInvited'; hostId: string; name: string; scope: string | null; secretHash: string; at: number; point?: string }
   | { type: 'hostRevoked'; hostId: string; at: number }
   | { type: 'timerSet'; phase: Phase; endsAt: number; durationMs: number; at: number }
   | { type: 'timerCleared'; at: number }
@@ -531,4 +545,15 @@ export type ForumEvent =
   /** A vote-only forum's city vote defined (or defined again) before it opens. */
   | { type: 'cityVoteSet'; vote: CityVote; at: number }
   /** A city ballot for one budget cast, or (ballot null, no receipt) withdrawn; the latest counts. */
-  | { type: 'cityBallotCast'; participantId: string; budgetId: string; ballot: CityBallot | null; receiptHash: string | null; at: number };
+  | {
+      type: 'cityBallotCast';
+      participantId: string;
+      budgetId: string;
+      ballot: CityBallot | null;
+      receiptHash: string | null;
+      at: number;
+      /** Cast by staff (`by`) for a resident checked in person, with the kind of document checked at a service point; absent: online. */
+      channel?: InPersonChannel;
+      by?: string;
+      document?: CheckedDocument;
+    };

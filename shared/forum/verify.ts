@@ -7,6 +7,7 @@
 
 import { everyCaseHandled } from '../exhaustive.js';
 import { cityVoteInput, decideCastCityBallot, decideSetCityVote, decideWithdrawCityBallot } from './city.js';
+import { decideInPersonCast, decideInPersonJoin } from './channels.js';
 import { decideAddressCap, decideAdmissionMode, decideIssueTickets, decideJoin, decideReleaseTicket, decideVoid } from './admission.js';
 import { decideExpectedAttendance, decidePauseJoining, decideResumeJoining, decideVoidMany } from './attendance.js';
 import { decideAnonymise, decideIdentityMethod, decideIssueVoterCodes, decideListEntries, decidePersonJoin } from './identity.js';
@@ -225,6 +226,9 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
       return decision;
     }
     case 'participantJoined':
+      if (event.channel !== undefined) {
+        return decideInPersonJoin(state, { staffId: event.by ?? '', personId: event.personId ?? '', participantId: event.participantId, tokenHash: event.tokenHash, channel: event.channel, at: event.at });
+      }
       return event.personId === undefined ? decideJoined(state, event) : decidePersonJoined(state, event);
     case 'participantRenamed':
       return decideRename(state, event.participantId, event.name);
@@ -323,7 +327,7 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     case 'paperBallotsSet':
       return decidePaperBallots(state, event.count, event.at);
     case 'hostInvited':
-      return decideInviteHost(state, event.hostId, event.name, event.scope, event.secretHash, event.at);
+      return decideInviteHost(state, event.hostId, event.name, event.scope, event.secretHash, event.at, event.point);
     case 'hostRevoked':
       return decideRevokeHost(state, event.hostId, event.at);
     case 'timerSet': {
@@ -343,6 +347,17 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     case 'cityBallotCast':
       if (event.ballot === null) return decideWithdrawCityBallot(state, event.participantId, event.budgetId, event.at);
       if (event.receiptHash === null) return problem('BAD_INPUT', { field: 'receiptHash' }, `${what(state, event)} without the hash of its receipt`);
+      if (event.channel !== undefined) {
+        return decideInPersonCast(state, {
+          staffId: event.by ?? '',
+          participantId: event.participantId,
+          channel: event.channel,
+          ...(event.document !== undefined ? { document: event.document } : {}),
+          ballot: event.ballot,
+          receiptHash: event.receiptHash,
+          at: event.at,
+        });
+      }
       return decideCastCityBallot(state, event.participantId, event.ballot, event.receiptHash, event.at);
     default: {
       everyCaseHandled(event);
@@ -581,6 +596,7 @@ function what(state: ForumState, event: ForumEvent): string {
     case 'cityVoteSet':
       return 'the city vote was defined';
     case 'cityBallotCast':
+      if (event.channel) return `staff ${short(event.by)} cast a ${event.channel} ballot for participant ${short(event.participantId)} in budget ${event.budgetId}`;
       return `participant ${short(event.participantId)} ${event.ballot ? 'cast' : 'withdrew'} a city ballot in budget ${event.budgetId}`;
     default:
       everyCaseHandled(event);
@@ -742,6 +758,9 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'CITY_REFUSED':
     case 'CITY_NO_BALLOT':
     case 'CITY_RECEIPT_USED':
+    case 'CITY_CHANNEL_TAKEN':
+    case 'CITY_ALREADY_VOTED':
+    case 'STAFF_PROOF_KIND':
     case 'CITY_BALLOTS_ONLY':
     case 'CITY_NOT_CLOSED':
     case 'RECEIPT_NOT_FOUND':
@@ -893,6 +912,9 @@ function why(
     case 'CITY_REFUSED':
     case 'CITY_NO_BALLOT':
     case 'CITY_RECEIPT_USED':
+    case 'CITY_CHANNEL_TAKEN':
+    case 'CITY_ALREADY_VOTED':
+    case 'STAFF_PROOF_KIND':
     case 'CITY_BALLOTS_ONLY':
     case 'CITY_NOT_CLOSED':
     case 'RECEIPT_NOT_FOUND':

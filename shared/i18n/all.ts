@@ -11,6 +11,8 @@ import { en as coreEn } from './en.js';
 import { registerCatalogue } from './index.js';
 import { en as serverEn } from './server/en.js';
 import { uk as serverUk } from './server/uk.js';
+import { en as staffEn } from './staff/en.js';
+import { uk as staffUk } from './staff/uk.js';
 import { uk as coreUk } from './uk.js';
 
 /** The parts by name: which page carries which is said in index.ts. */
@@ -19,6 +21,8 @@ export const catalogueParts = {
   console: { uk: consoleUk, en: consoleEn },
   server: { uk: serverUk, en: serverEn },
   city: { uk: cityUk, en: cityEn },
+  /** The service point's staff page alone: not registered here, since the server words none of it. */
+  staff: { uk: staffUk, en: staffEn },
 };
 
 registerCatalogue(catalogueParts.console);

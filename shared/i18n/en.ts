@@ -31,7 +31,8 @@ export const en: CoreCatalogue = {
   // ------------------------------------------------------------ common
   'app.name': 'Viche',
   'common.language': 'Українська',
-  'common.languageLabel': 'Перейти на українську',
+  // Begins with the word shown, so that the button's spoken name holds what a sighted user reads (WCAG 2.5.3).
+  'common.languageLabel': 'Українська: перейти на українську',
   'common.offline': 'No connection to the server. Your actions will be saved as soon as it returns.',
   'common.loading': 'Loading…',
   'common.saved': 'Saved',

@@ -54,6 +54,13 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'CITY_REFUSED':
       p.reasonText = cityRefusalText(lang, p);
       break;
+    case 'CITY_CHANNEL_TAKEN':
+      p.channelName = t(lang, `city.channel.${['online', 'service-point', 'paper'].includes(String(p.channel)) ? p.channel : 'online'}` as MessageKey);
+      break;
+    case 'STAFF_PROOF_KIND':
+      p.expectedName = t(lang, `city.proofKind.${['codes', 'list', 'document'].includes(String(p.expected)) ? p.expected : 'document'}` as MessageKey);
+      break;
+    case 'CITY_ALREADY_VOTED':
     case 'CITY_NO_VOTE':
     case 'CITY_VOTE_OPEN':
     case 'CITY_NO_BALLOT':

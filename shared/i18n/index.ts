@@ -13,10 +13,11 @@ import type { CityCatalogue } from './city/uk.js';
 import type { ConsoleCatalogue } from './console/uk.js';
 import { en } from './en.js';
 import type { ServerCatalogue } from './server/uk.js';
+import type { StaffCatalogue } from './staff/uk.js';
 import { uk, type CoreCatalogue, type PluralForms } from './uk.js';
 
 export type { PluralForms };
-export type Catalogue = CoreCatalogue & ConsoleCatalogue & ServerCatalogue & CityCatalogue;
+export type Catalogue = CoreCatalogue & ConsoleCatalogue & ServerCatalogue & CityCatalogue & StaffCatalogue;
 export type MessageKey = keyof Catalogue;
 export type Params = Record<string, string | number>;
 

@@ -19,8 +19,8 @@ function rateLimited(ctx: HandlerContext, verdict: Verdict & { ok: false }): nev
   throw new Refusal({ code: 'RATE_LIMITED', params: { seconds: verdict.retryAfter } });
 }
 
-/** Whether this connection and its address may still try a proof, and (the list) this identity. */
-function mayTry(ctx: HandlerContext, now: number, identity: string | null): void {
+/** Whether this connection and its address may still try a proof, and (the list) this identity. Staff's checks (staff/person.ts) too. */
+export function mayTry(ctx: HandlerContext, now: number, identity: string | null): void {
   const { limits } = ctx.services;
   const own = ctx.session.wrongCodes;
   if (own) {
@@ -41,7 +41,7 @@ function mayTry(ctx: HandlerContext, now: number, identity: string | null): void
 }
 
 /** Counts a wrong proof where it came from (and against the identity it named), then refuses. */
-function wrongProof(ctx: HandlerContext, code: ErrorCode, now: number, identity: string | null): never {
+export function wrongProof(ctx: HandlerContext, code: ErrorCode, now: number, identity: string | null): never {
   const { admission, limits } = ctx.services;
   admission.refused('wrongCode', now);
   ctx.session.wrongCodes ??= fullBucket(limits.settings.wrongCodesPerConnection, now);
