@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
 import { SqliteStore } from '../server/db/sqlite.js';
 import { marksSetting, snapshotMark } from '../server/forums/logCheck.js';
 import { startTestServer, tempDir } from '../server/test/harness.js';
@@ -45,7 +46,9 @@ const trusted = marksSetting(new Map([[first.id, snapshotMark(seq)]]));
 
 for (const way of ['its snapshot trusted at start', 'no mark', 'marked by another process after start'] as const) {
   await setMarks(way === 'its snapshot trusted at start' ? trusted : '{}');
-  const server = await startTestServer({ dbPath, loadForums: 'on-demand', idleUnloadMs: 0 });
+  const lines: { msg: string; why?: string }[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+  const server = await startTestServer({ dbPath, loadForums: 'on-demand', idleUnloadMs: 0, logger });
   if (way === 'marked by another process after start') await setMarks(trusted);
   let longest = 0;
   let last = performance.now();
@@ -64,7 +67,9 @@ for (const way of ['its snapshot trusted at start', 'no mark', 'marked by anothe
   await new Promise((resolve) => setTimeout(resolve, 5));
   clearTimeout(timer!);
   if (forum?.room.state.participants.size !== VOTERS) throw new Error('the forum did not open whole');
-  console.log(`  ${way}: opened in ${took.toFixed(0)} ms, the event loop held up to ${longest.toFixed(0)} ms at once`);
+  const passed = lines.find((l) => l.msg === 'snapshot not used: the forum opened from its whole log');
+  const how = passed ? `from its whole log (${passed.why})` : 'from its snapshot';
+  console.log(`  ${way}: opened ${how} in ${took.toFixed(0)} ms, the event loop held up to ${longest.toFixed(0)} ms at once`);
   await server.close();
 }
 rmSync(dir, { recursive: true, force: true });
