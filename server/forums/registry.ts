@@ -60,7 +60,11 @@ export const HAND_BACK_GRACE_MS = 3000;
 
 /** How long one turn of the event loop may spend copying a snapshot's state for the saved copy. */
 const COPY_TURN_MS = 15;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * The end of this turn of the event loop, and a whole one passed (its timers, its I/O) before the
+ * next: one setImmediate from an I/O callback would run in the same loop's check phase, no I/O between.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /**
  * A forum's snapshot as its live state and its saved copy, or why it was refused (damaged, of
