@@ -321,5 +321,12 @@ describe('a forum handed to another process on the same store', () => {
     expect(b.lines.find((l) => l.msg === 'forum opened from its snapshot')).toMatchObject({ seq });
     expect(b.lines.some((l) => l.msg === 'snapshot not used: the forum opened from its whole log')).toBe(false);
     same(b.server.forums.get(forumId)!.room.state, await replayed(dbPath, forumId));
+
+    // A process started now, opening nothing, leaves the marks of the forums the others hold.
+    await serverProcess();
+    const db = new Database(dbPath, { readonly: true });
+    const marks = JSON.parse(db.prepare("SELECT value FROM settings WHERE name = 'log_checked'").pluck().get() as string) as Record<string, { seq: number }>;
+    db.close();
+    expect(marks[forumId]?.seq).toBeGreaterThanOrEqual(seq);
   });
 });
