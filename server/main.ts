@@ -655,12 +655,46 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   /** Where each forum's log was found clean, by the last start and by this one. */
   let marks = new Map<string, CheckedMark>();
   const nextMarks = new Map<string, CheckedMark>();
+  const trustsSnapshot = (forumId: string, seq: number) => (marks.get(forumId)?.seq ?? -1) >= seq;
+  /**
+   * Each forum's mark as it stands in the store, written over that forum only: with several
+   * processes on one store, the marks of the forums they hold are theirs to keep. Two processes
+   * writing at once may lose one's mark: that forum's log is then only checked again.
+   */
+  let storingMarks: Promise<void> = Promise.resolve();
+  const storeMark = (forumId: string) => {
+    if (config.readOnly) return;
+    storingMarks = storingMarks
+      .then(async () => {
+        const mark = nextMarks.get(forumId);
+        if (!mark) return;
+        const stored = marksFrom(await store!.getSetting('log_checked'));
+        stored.set(forumId, mark);
+        await store!.setSetting('log_checked', marksSetting(stored));
+      })
+      .catch(() => {});
+  };
+  /**
+   * Before a forum opens on demand: the latest of the marks the store holds for it (left by the
+   * process that held it last, maybe another) and those of this process. Taking another process's
+   * mark on trust is as safe as taking one left by an earlier start: a mark is written only by a
+   * process that checked the log up to it (checkForumLog), or that stored a snapshot at it from
+   * its saved copy, every event of which was checked at its start or decided there by the rules;
+   * and the mark lives in the same store as the log and the snapshot it vouches for.
+   */
+  const beforeOpen = async (forumId: string) => {
+    const stored = await store!.getSetting('log_checked').then(marksFrom, () => new Map<string, CheckedMark>());
+    const latest = [stored.get(forumId), nextMarks.get(forumId), marks.get(forumId)].reduce((a, b) => (b && (!a || b.seq > a.seq) ? b : a));
+    if (latest) marks.set(forumId, latest);
+  };
   const checkLog = (loaded: Parameters<typeof checkForumLog>[0], from?: Parameters<typeof checkForumLog>[2]) => {
     const before = marks.get(loaded.forum.id);
     // A snapshot beyond where a start last found the log clean: the log is checked whole, as ever.
-    if (from && (!before || before.seq < from.seq)) return null;
+    if (from && !trustsSnapshot(loaded.forum.id, from.seq)) return null;
     const { state, damage, mark, checked } = checkForumLog(loaded, before, from);
     if (mark) nextMarks.set(loaded.forum.id, mark);
+    // Opened on demand, the forum's mark is stored at once: the process it goes to next uses it.
+    if (mark && config.loadForums === 'on-demand') storeMark(loaded.forum.id);
     log.debug({ forum: loaded.forum.slug, events: loaded.events.length, checked }, 'log checked against the rules');
     if (damage) {
       const error = damagedLogError(storeName, loaded, state, damage);
@@ -675,6 +709,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     forums = await Forums.open(store, storage, attach, {
       facilitatorKey: config.facilitatorKey,
       checkLog,
+      trustsSnapshot,
+      beforeOpen,
       lease: config.lease ?? pgLease ?? new FileLease(lock),
       onDemand: config.loadForums === 'on-demand' ? { idleMs: config.idleUnloadMs ?? IDLE_UNLOAD_MS_DEFAULT } : undefined,
       onUnloaded: (forum) => log.info({ forum: forum.slug }, 'idle forum closed'),
@@ -697,13 +733,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
                 // Every event up to it was checked at this start or decided here by the rules: the
                 // next start takes the snapshot on trust and checks the events after it.
                 nextMarks.set(forumId, snapshotMark(seq));
-                store!.setSetting('log_checked', marksSetting(nextMarks)).catch(() => {});
+                storeMark(forumId);
               },
               onFailed: (forumId, seq, err) => log.warn({ forumId, seq, err: (err as Error).message }, 'snapshot not saved: the log holds everything, the next one is tried later'),
             },
     });
     // The next start checks only what is added from here (a forum made just now has its mark at its next start).
-    if (!config.readOnly && marksSetting(nextMarks) !== marksSetting(marks)) await store.setSetting('log_checked', marksSetting(nextMarks));
+    // Those of forums not opened here (opened on demand, or held by another process) are kept.
+    if (!config.readOnly && nextMarks.size > 0) {
+      const stored = marksFrom(await store.getSetting('log_checked'));
+      const merged = marksSetting(new Map([...stored, ...nextMarks]));
+      if (merged !== marksSetting(stored)) await store.setSetting('log_checked', merged);
+    }
     if (forums.records().length === 0) {
       if (config.readOnly) {
         throw new StartupError(

@@ -10,6 +10,7 @@ import type { ForumStore, ForumRecord, LoadedForum, NewForum, ServerLogEntry } f
 import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom, type SnapshotPolicy, type SnapshotStart } from '../forum/room.js';
 import { fromSnapshot } from '../../shared/forum/snapshot.js';
+import { copyStateInParts } from '../../shared/forum/stateCopy.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
 import { ServerSecrets } from './secrets.js';
@@ -57,21 +58,42 @@ export const HAND_BACK_ASKED_MS = 1000;
 const HAND_BACK_FORGET_MS = 10_000;
 export const HAND_BACK_GRACE_MS = 3000;
 
+/** How long one turn of the event loop may spend copying a snapshot's state for the saved copy. */
+const COPY_TURN_MS = 15;
 /**
- * A forum's snapshot as its live state and its saved copy (parsed twice: the two must share no
- * record), or why it was refused (damaged, of another version, inconsistent).
+ * The end of this turn of the event loop, and a whole one passed (its timers, its I/O) before the
+ * next: one setImmediate from an I/O callback would run in the same loop's check phase, no I/O between.
  */
-function startOf(loaded: LoadedForum): SnapshotStart | string {
-  const body = loaded.snapshot!.body;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
+/**
+ * A forum's snapshot as its live state and its saved copy, or why it was refused (damaged, of
+ * another version, inconsistent). The body is parsed and checked once, and the saved copy copied
+ * from the state (copyState shares no record the state changes in place) before anything is
+ * replayed onto it. A city vote's snapshot (57.6 MiB) takes 1 s to parse and 5 s to check: each in
+ * a turn of the event loop of its own, and the copy a few hundred records a turn, so that the
+ * process answers its other forums, and its health checks, in between. Nobody else holds the
+ * state meanwhile.
+ */
+async function startOf(loaded: LoadedForum): Promise<SnapshotStart | string> {
+  let state: ForumState;
   try {
-    return {
-      state: fromSnapshot(JSON.parse(body)),
-      saved: fromSnapshot(JSON.parse(body)),
-      keysBefore: loaded.keysBefore ?? [],
-      doneBefore: loaded.doneBefore ?? [],
-    };
+    const parsed: unknown = JSON.parse(loaded.snapshot!.body);
+    await nextTurn();
+    state = fromSnapshot(parsed);
   } catch (err) {
     return (err as Error).message;
+  }
+  await nextTurn();
+  const parts = copyStateInParts(state);
+  let began = performance.now();
+  for (;;) {
+    const step = parts.next();
+    if (step.done) return { state, saved: step.value, keysBefore: loaded.keysBefore ?? [], doneBefore: loaded.doneBefore ?? [] };
+    if (performance.now() - began > COPY_TURN_MS) {
+      await nextTurn();
+      began = performance.now();
+    }
   }
 }
 
@@ -83,6 +105,17 @@ export interface OpenOptions {
    * cannot take that snapshot on trust: the forum is then read and checked whole.
    */
   checkLog?: (loaded: LoadedForum, from?: { seq: number; state: ForumState }) => ForumState | null;
+  /**
+   * Whether checkLog would take a snapshot at `seq` on trust, asked before the snapshot is read:
+   * one it would pass over is never parsed (a city vote's takes seconds to parse and check).
+   * Without it, checkLog is asked with the snapshot read.
+   */
+  trustsSnapshot?: (forumId: string, seq: number) => boolean;
+  /**
+   * Called before a forum opens on demand, to learn from the store what other processes checked
+   * of its log since this one started (checkLog and trustsSnapshot then know it).
+   */
+  beforeOpen?: (forumId: string) => Promise<void>;
   /** Told how each forum with a snapshot opened: from it, or from its whole log and why. */
   onSnapshot?: (loaded: LoadedForum, outcome: { opened: true; eventsAfter: number } | { opened: false; why: string }) => void;
   snapshots?: SnapshotPolicy;
@@ -193,16 +226,21 @@ export class Forums<A extends Attached = Attached> {
     /** The latest snapshot that stays good to open from: the next is due `every` events after it. */
     let latestSnapshot = 0;
     if (loaded.snapshot) {
-      const read = startOf(loaded);
-      // One passed over only because this start's check has not reached it is still good (another
-      // process, or a later start, opens from it): taking another at once would only redo it, in a
-      // cluster at every move of the forum. A damaged one, or another version's, is replaced.
-      if (typeof read !== 'string') latestSnapshot = loaded.snapshot.seq;
-      if (typeof read !== 'string') {
-        replayed = options.checkLog ? options.checkLog(loaded, { seq: loaded.snapshot.seq, state: read.state }) : undefined;
+      const { seq } = loaded.snapshot;
+      // Passed over only because this process's check has not reached it: not even read.
+      const untrusted = options.checkLog !== undefined && options.trustsSnapshot !== undefined && !options.trustsSnapshot(loaded.forum.id, seq);
+      const read = untrusted ? null : await startOf(loaded);
+      // One passed over only because the check has not reached it is still good (another process,
+      // or a later start, opens from it): taking another at once would only redo it, in a cluster
+      // at every move of the forum. A damaged one, or another version's, is replaced. One not read
+      // is taken as good: were it damaged, the first process to trust it finds so and replays the
+      // log, checked whole, and the next snapshot replaces it.
+      if (typeof read !== 'string') latestSnapshot = seq;
+      if (read !== null && typeof read !== 'string') {
+        replayed = options.checkLog ? options.checkLog(loaded, { seq, state: read.state }) : undefined;
         if (replayed !== null) from = read;
       }
-      const why = typeof read === 'string' ? read : replayed === null ? 'the start-up check has not reached its seq' : null;
+      const why = typeof read === 'string' ? read : read === null || replayed === null ? 'the start-up check has not reached its seq' : null;
       if (why !== null) {
         // The whole log, as a forum without a snapshot opens.
         const snapshot = loaded.snapshot;
@@ -246,6 +284,7 @@ export class Forums<A extends Attached = Attached> {
           throw new Refusal({ code: 'FORUM_ELSEWHERE' });
         }
         try {
+          await this.options.beforeOpen?.(id);
           const loaded = await this.store.loadForum(id, { fromSnapshot: true });
           if (!loaded) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
           return await this.openLoaded(loaded);

@@ -14,6 +14,7 @@ import { SNAPSHOT_VERSION, toSnapshot } from '../../shared/forum/snapshot.js';
 import type { ForumState } from '../../shared/forum/types.js';
 import { snapshotBodyOf, SqliteStore } from '../db/sqlite.js';
 import { resultsHash } from '../forum/resultsHash.js';
+import { MemoryLease } from '../forums/lease.js';
 import { connectConsole, joinPhone, ok, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 
 const EVERY = 8;
@@ -165,6 +166,18 @@ describe('a forum with snapshots, restarted', () => {
     await running.stop();
     running = null;
 
+    // A damaged one the start-up check has not reached is passed over for that alone: not even read.
+    const unread = new Database(dbPath);
+    unread.prepare('UPDATE snapshot_parts SET body = ?').run('{"kind":');
+    unread.prepare("DELETE FROM settings WHERE name = 'log_checked'").run();
+    unread.close();
+    const unchecked = await start(dbPath);
+    running = unchecked.server;
+    expect(unchecked.lines.find((l) => l.msg === 'snapshot not used: the forum opened from its whole log')?.why).toMatch(/start-up check/);
+    same(running.forums.primary()!.room.state, await replayed(dbPath, forumId));
+    await running.stop();
+    running = null;
+
     // A good snapshot, but the start-up check's mark is gone (a file from elsewhere): the log is checked whole.
     const again = new Database(dbPath);
     again.prepare('UPDATE snapshot_parts SET body = ?').run(good);
@@ -185,7 +198,27 @@ describe('a forum with snapshots, restarted', () => {
     const sixth = await start(dbPath);
     running = sixth.server;
     expect(sixth.lines.find((l) => l.msg === 'forum opened from its snapshot')).toMatchObject({ seq: events, eventsAfter: 0 });
-    same(running.forums.primary()!.room.state, await replayed(dbPath, forumId));
+    const room = running.forums.primary()!.room;
+    same(room.state, await replayed(dbPath, forumId));
+
+    // Read once, the saved copy is copied from the live state: a record changed in place in one
+    // is not changed in the other.
+    // The copy itself: savedState gives the live state while nothing waits to be stored.
+    const saved = (room as unknown as { saved: ForumState }).saved;
+    expect(saved).not.toBe(room.state);
+    same(saved, room.state);
+    const before = JSON.stringify(toSnapshot(saved));
+    const participant = room.state.participants.values().next().value!;
+    participant.name = 'Змінене';
+    const idea = room.state.ideas.values().next().value!;
+    idea.title = 'Змінена';
+    idea.merged.push({ ideaId: 'x', title: '', description: '', place: '', authorId: '', paperAuthor: '' });
+    room.state.dots.values().next().value!.set('x', 9);
+    room.state.dotTotals.byIdea.values().next().value!.dots += 9;
+    room.state.persons.listed.add('x');
+    room.state.city.casts.push(room.state.city.casts[0]);
+    expect(JSON.stringify(toSnapshot(saved))).toBe(before);
+    expect(JSON.stringify(toSnapshot(room.state))).not.toBe(before);
   });
 });
 
@@ -240,5 +273,60 @@ describe('the start-up check of a forum with a snapshot', () => {
     same(again.server.forums.primary()!.room.state, await replayed(dbPath, forumId));
     expect(again.lines.find((l) => l.msg === 'snapshot not used: the forum opened from its whole log')?.why).toMatch(/start-up check/);
     await again.server.stop();
+  });
+});
+
+describe('a forum handed to another process on the same store', () => {
+  const dir = tempDir();
+  const dbPath = join(dir, 'forum.db');
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A process of its own on the shared file, forums opened on demand, its log lines kept. */
+  async function serverProcess(): Promise<{ server: TestServer; lines: Record<string, unknown>[] }> {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const server = await startTestServer({ dbPath, store: new SqliteStore(dbPath), lease: new MemoryLease(), loadForums: 'on-demand', idleUnloadMs: 60_000, snapshotEvery: EVERY, logger });
+    servers.push(server);
+    return { server, lines };
+  }
+
+  it('opens from the snapshot the other process took, its mark read from the store as it opens', async () => {
+    const a = await serverProcess();
+    const forumId = a.server.forums.records()[0].id;
+    // Started before any snapshot or mark: what it knows of the log is read again as the forum opens.
+    const b = await serverProcess();
+    const on = { url: a.server.url, socketUrl: `${a.server.url}/f/1`, facilitatorKey: a.server.facilitatorKey, joinCode: '' };
+    const admin = await connectConsole(on);
+    const forum = a.server.forums.get(forumId)!;
+    on.joinCode = forum.attached.admission.joinInfo(Date.now()).joinCode;
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    const phones = [];
+    for (let i = 0; i < 4; i++) phones.push(await joinPhone(on, `Голос ${i}`));
+    for (const [i, p] of phones.entries()) ok(await p.send('idea:submit', { priorityCode: '1', title: `Ідея ${i}`, actionId: randomUUID() }));
+    await forum.room.durable();
+    await forum.room.snapshotTaken();
+    await vi.waitFor(() => expect(snapshotRows(dbPath).length).toBeGreaterThan(0), { timeout: 20_000 });
+    const seq = snapshotRows(dbPath).at(-1)!.seq;
+    for (const c of [admin, ...phones]) c.close();
+    await vi.waitFor(() => expect(forum.attached.nsp.sockets.size).toBe(0), { timeout: 10_000, interval: 50 });
+    await a.server.forums.letGo(forumId);
+    expect(a.server.forums.openCount).toBe(0);
+
+    const res = await fetch(`${b.server.url}/f/1/api/forum.json`, { headers: { 'x-facilitator-key': b.server.facilitatorKey } });
+    expect(res.status).toBe(200);
+    expect(b.lines.find((l) => l.msg === 'forum opened from its snapshot')).toMatchObject({ seq });
+    expect(b.lines.some((l) => l.msg === 'snapshot not used: the forum opened from its whole log')).toBe(false);
+    same(b.server.forums.get(forumId)!.room.state, await replayed(dbPath, forumId));
+
+    // A process started now, opening nothing, leaves the marks of the forums the others hold.
+    await serverProcess();
+    const db = new Database(dbPath, { readonly: true });
+    const marks = JSON.parse(db.prepare("SELECT value FROM settings WHERE name = 'log_checked'").pluck().get() as string) as Record<string, { seq: number }>;
+    db.close();
+    expect(marks[forumId]?.seq).toBeGreaterThanOrEqual(seq);
   });
 });
