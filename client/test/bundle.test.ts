@@ -10,7 +10,8 @@ import { catalogueParts } from '../../shared/i18n/all.js';
 /** The parts of the message catalogue each page carries (shared/i18n/index.ts). */
 const CARRIES: Record<(typeof PAGES)[number], (keyof typeof catalogueParts)[]> = {
   'phone/index.html': ['core'],
-  'screen/index.html': ['core'],
+  // The projector shows a city vote's title, rules and budgets (screen/CityVote.tsx).
+  'screen/index.html': ['core', 'city'],
   'console/index.html': ['core', 'console', 'city'],
   'check/index.html': ['core'],
   'staff/index.html': ['core', 'city', 'staff'],

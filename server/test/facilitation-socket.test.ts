@@ -146,7 +146,7 @@ describe('facilitation, end to end', () => {
 
     const facilitator = await admin.next<ConsoleView>('console', (v) => v.hosts.some((h) => h.id === hostId && h.online));
     expect(facilitator.me).toEqual({ role: 'facilitator' });
-    expect(facilitator.hosts).toEqual([{ id: hostId, name: 'Ірина', scope: '1', revoked: false, online: true }]);
+    expect(facilitator.hosts).toEqual([{ id: hostId, name: 'Ірина', scope: '1', point: null, revoked: false, online: true }]);
     expect(facilitator.participants.every((p) => /^127\.1\./.test(p.address))).toBe(true);
 
     expect((await refusedHost(server, 'not-an-invitation')).code).toBe('FORBIDDEN');
