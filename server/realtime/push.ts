@@ -294,8 +294,8 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       acking.set(view.participantId, { socketId, view });
     },
     /** A phone asks for a page of the wall (null: none): it is sent what it asked for at once. */
-    watchWall(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, gz: boolean): WallPage | null {
-      const page = pages.watch(socketId, watch, participantId, Date.now(), gz);
+    watchWall(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, gz: boolean, tag?: string): WallPage | null {
+      const page = pages.watch(socketId, watch, participantId, Date.now(), gz, tag);
       if (page) sendPage(socketId, page);
       return page;
     },

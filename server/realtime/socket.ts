@@ -153,7 +153,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
       },
       ackingMe: (view) => socket && pushing.ackingMe(socket.id, view),
       wall: {
-        watch: (watch) => (socket ? pushing.watchWall(socket.id, watch, () => session.participantId, session.gz === true) : null),
+        watch: (watch, tag) => (socket ? pushing.watchWall(socket.id, watch, () => session.participantId, session.gz === true, tag) : null),
         ideas: (ids) => pushing.wallIdeas(ids),
         list: (priorityCode) => pushing.wallList(priorityCode),
       },
