@@ -164,6 +164,35 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     };
   };
 
+  /**
+   * Phones whose first views wait for the next turn of the event loop: a thousand phones coming
+   * back at once after the Wi-Fi dropped are sent the forum (several KB) and the counts encoded
+   * once for all of them, not once each.
+   */
+  let greeting: AppSocket[] = [];
+  const greetPhones = () => {
+    const sockets = greeting.filter((s) => s.connected);
+    greeting = [];
+    if (sockets.length === 0) return;
+    for (const socket of sockets) {
+      socket.join(PHONES);
+      if (socket.data.session.gz) socket.join(PHONES_GZ);
+    }
+    // Each connection is in a room of its own id: one broadcast, one encoding.
+    const all = io.to(sockets.map((s) => s.id));
+    all.emit('phone', phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
+    // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
+    all.emit('wall:counts', pushing.wallCounts());
+    for (const socket of sockets) {
+      const session = socket.data.session;
+      // Nothing that would change nothing: no rankings before the first reveal (a page starts
+      // with none, and none is ever taken back), no patch to a wall that is up to date.
+      const results = pushing.phoneResults(session.gz === true);
+      if (results.length > 0) socket.emit('results', results);
+      socket.emit('me', session.participantId ? meView(room.shown.state, session.participantId) : null);
+    }
+  };
+
   io.on('connection', (socket: AppSocket) => {
     const session = socket.data.session;
     open.opened(session.address);
@@ -179,16 +208,8 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
       // back after the Wi-Fi dropped a write of its own, and the sync to disk blocks everything.
       room.afterFlush(() => {
         if (!socket.connected) return;
-        socket.join(PHONES);
-        if (session.gz) socket.join(PHONES_GZ);
-        socket.emit('phone', phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
-        // Nothing that would change nothing: no rankings before the first reveal (a page starts
-        // with none, and none is ever taken back), no patch to a wall that is up to date.
-        const results = pushing.phoneResults(session.gz === true);
-        if (results.length > 0) socket.emit('results', results);
-        // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
-        socket.emit('wall:counts', pushing.wallCounts());
-        socket.emit('me', session.participantId ? meView(room.shown.state, session.participantId) : null);
+        if (greeting.length === 0) setImmediate(greetPhones);
+        greeting.push(socket);
       });
     } else {
       // The projector's and console's first view, as the phones', shows only what is stored.

@@ -377,6 +377,35 @@ describe('a phone asking again after its connection dropped, with the tag of the
     }
   });
 
+  it('phones coming back at the same moment are each sent the forum, the counts and their own view, in that order', async () => {
+    const first = await joinPhone(server, 'Перша');
+    const second = await joinPhone(server, 'Друга');
+    first.close();
+    second.close();
+    const [a, b, stranger] = await Promise.all([
+      connect(server.socketUrl, { role: 'phone', token: first.token }),
+      connect(server.socketUrl, { role: 'phone', token: second.token }),
+      connect(server.socketUrl, { role: 'phone', token: 'not-joined-here' }),
+    ]);
+    try {
+      const views = [];
+      for (const [phone, name] of [[a, 'Перша'], [b, 'Друга'], [stranger, null]] as const) {
+        const me = await phone.next<{ name: string } | null>('me');
+        expect(me?.name ?? null).toBe(name);
+        const events = phone.received.map((r) => r.event);
+        expect(events.indexOf('phone')).toBeGreaterThanOrEqual(0);
+        expect(events.indexOf('phone')).toBeLessThan(events.indexOf('wall:counts'));
+        expect(events.indexOf('wall:counts')).toBeLessThan(events.indexOf('me'));
+        expect(phone.received.find((r) => r.event === 'wall:counts')!.args[0]).toMatchObject({ '4': expect.any(Number) });
+        views.push((phone.received.find((r) => r.event === 'phone')!.args[0] as { forum: unknown }).forum);
+      }
+      expect(views[1]).toEqual(views[0]);
+      expect(views[2]).toEqual(views[0]);
+    } finally {
+      for (const phone of [a, b, stranger]) phone.close();
+    }
+  });
+
   it('with a tag it was never sent, is sent the page whole; a tag too long is refused, saying so', async () => {
     const { token } = await holdAndDrop();
     const again = await back(token, 'no-such-page-tag');
