@@ -124,6 +124,8 @@ class Phone {
   watching: string | null = null;
   /** The tag of the page of that wall it holds (WallPage.tag), sent back at a reconnect as the phone page does. */
   wallTag: string | undefined;
+  /** The forum it holds (PhoneView.tag), said at each connect as the phone page does. */
+  forumTag: string | undefined;
   /** The bytes its connections read on the wire, frames and all. */
   meter: WireMeter | null = null;
 
@@ -429,7 +431,7 @@ export class Fleet implements FleetLike {
       const timer = setTimeout(() => finish('timeout'), this.ackTimeoutMs);
       const socket = io(this.options.socketUrl, {
         // As the phone page does: the wall it holds, so that a reconnect is sent only what changed.
-        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: this.options.protocol ?? PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}) }),
+        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: this.options.protocol ?? PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}), ...(phone.forumTag ? { forum: phone.forumTag } : {}) }),
         transports: ['websocket'],
         forceNew: true,
         reconnection: true,
@@ -472,6 +474,7 @@ export class Fleet implements FleetLike {
       });
       socket.on('phone', (view: PhoneView) => {
         this.forum = view.forum;
+        phone.forumTag = view.tag;
         // As the phone page does (client/lib/connection.ts spreadReconnects).
         socket.io.reconnectionDelay(view.reconnectWithinMs / 2);
         socket.io.randomizationFactor(1);

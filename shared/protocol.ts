@@ -30,6 +30,8 @@ export interface Handshake {
   key?: string;
   /** Phone: it can unpack a gzipped page of the wall (DecompressionStream). */
   gz?: boolean;
+  /** Phone: the `tag` of the forum it holds (PhoneView.tag): the same is not sent again at connect. */
+  forum?: string;
 }
 
 export const handshakeSchema = z.object({
@@ -39,6 +41,7 @@ export const handshakeSchema = z.object({
   token: z.string().max(200).optional(),
   key: z.string().max(200).optional(),
   gz: z.boolean().optional(),
+  forum: z.string().max(64).optional(),
 });
 
 /** What a refused connection carries in `connect_error`'s `data`. */
@@ -177,6 +180,8 @@ export interface PhoneView {
   forum: PhoneForumInfo;
   /** After a dropped connection, come back at a random moment within this many ms (more phones: longer). */
   reconnectWithinMs: number;
+  /** The forum in short: sent back in the handshake, so a phone reconnecting is not sent the same forum again. */
+  tag?: string;
 }
 
 /** How the hall joins, as the projector shows it. */

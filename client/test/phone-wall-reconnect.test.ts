@@ -1,6 +1,6 @@
 // A resident's phone in Chromium at 360×640 whose connection drops while a priority's wall is open
 // (the venue's Wi-Fi blinking): the page comes back on its own, says which page of the wall it
-// holds, is told that page is still the one (not sent it again), keeps showing it, and then shows
+// holds, is told that page is still the one (not sent it again, nor the forum), keeps showing it, and then shows
 // the facilitator's later changes to it. A screenshot goes to test-results/phone-wall-reconnect/.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -82,6 +82,9 @@ describe.skipIf(!haveBrowser || !built)(`a phone whose connection drops with the
     expect(answers[0]).not.toContain('"whole":true');
     expect(answers[0].length).toBeLessThan(200);
     await expect.poll(() => visibleTitles()).toEqual(before);
+    // Nor is the forum sent again: the page said which it holds.
+    expect(frames.slice(mark).some((f) => f.includes('["phone",'))).toBe(false);
+    expect(frames.slice(0, mark).some((f) => f.includes('["phone",'))).toBe(true);
     await phone.screenshot({ path: join(SHOTS, '1-wall-kept-after-drop.png') });
 
     // Later changes reach it as differences to the page it kept.

@@ -13,6 +13,7 @@ import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
 import { WALL_BUDGET, type WallBudget } from './wallPace.js';
 import { GZIP_FROM_BYTES, WallPages, type WallWatch } from './wallPages.js';
+import { taggedPhoneView } from './phoneTags.js';
 import { gzipSync } from 'node:zlib';
 import type { AppNamespace } from './connection.js';
 import { participantRoom, PHONES, PHONES_GZ, SCREENS } from './rooms.js';
@@ -167,7 +168,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       const json = JSON.stringify(view.forum);
       if (json !== phoneForumSent) {
         phoneForumSent = json;
-        io.to(PHONES).emit('phone', view);
+        io.to(PHONES).emit('phone', taggedPhoneView(view));
       }
     }
     if (pending.forum || pending.results) {

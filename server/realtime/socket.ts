@@ -16,6 +16,7 @@ import type { Duplicates } from '../forum/duplicates.js';
 import { consoleViews, type HealthSource } from './consoles.js';
 import type { AppNamespace, AppSocket } from './connection.js';
 import { startPushing, type PushOptions } from './push.js';
+import { taggedPhoneView } from './phoneTags.js';
 import { HOSTS, hostRoom, participantRoom, PHONES, PHONES_GZ, SCREENS, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
 import type { Ack, CommandResults, PhoneResult } from '../../shared/protocol.js';
@@ -178,11 +179,13 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
       socket.join(PHONES);
       if (socket.data.session.gz) socket.join(PHONES_GZ);
     }
-    // Each connection is in a room of its own id: one broadcast, one encoding.
-    const all = io.to(sockets.map((s) => s.id));
-    all.emit('phone', phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
+    // Each connection is in a room of its own id: one broadcast, one encoding. A phone that holds
+    // this forum already (its tag in the handshake) is not sent it again.
+    const view = taggedPhoneView(phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
+    const lacking = sockets.filter((s) => s.data.session.forumTag !== view.tag).map((s) => s.id);
+    if (lacking.length > 0) io.to(lacking).emit('phone', view);
     // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
-    all.emit('wall:counts', pushing.wallCounts());
+    io.to(sockets.map((s) => s.id)).emit('wall:counts', pushing.wallCounts());
     for (const socket of sockets) {
       const session = socket.data.session;
       // Nothing that would change nothing: no rankings before the first reveal (a page starts

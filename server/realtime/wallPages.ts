@@ -15,7 +15,7 @@
 // (the venue's Wi-Fi blinking: every phone at once) sends it back when it asks again, and when the
 // page is unchanged it is told so in a few bytes instead of being sent the page whole.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Idea } from '../../shared/forum/types.js';
 import { hash32, keyFrom, newestFirst, orderSeed, searchable } from '../../shared/forum/wallOrder.js';
@@ -24,6 +24,7 @@ import { WALL_PAGE_SIZE } from '../../shared/forum/wallOrder.js';
 import type { ForumRoom } from '../forum/room.js';
 import { publicIdea } from '../forum/views.js';
 import { wireBytes, type WallBudget } from './wallPace.js';
+import { tagOf } from './phoneTags.js';
 
 /** What a phone asked to see. */
 export interface WallWatch {
@@ -187,9 +188,7 @@ export class WallPages {
 
   /** A page held, in short: its order, priority and search, and each idea on it at its revision. */
   private tagOf(key: string, held: ReadonlyMap<string, number>): string {
-    const hash = createHash('sha256').update(this.epoch).update('\n').update(key);
-    for (const id of [...held.keys()].sort()) hash.update(`\n${id} ${held.get(id)}`);
-    return hash.digest('base64url').slice(0, 16);
+    return tagOf(this.epoch, key, ...[...held.keys()].sort().map((id) => `${id} ${held.get(id)}`));
   }
 
   forget(socketId: string): void {

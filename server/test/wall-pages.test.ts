@@ -406,6 +406,31 @@ describe('a phone asking again after its connection dropped, with the tag of the
     }
   });
 
+  it('a phone holding the forum as it is (its tag in the handshake) is not sent it again; one holding another is', async () => {
+    const phone = await joinPhone(server, 'Третя');
+    const view = phone.received.find((r) => r.event === 'phone')!.args[0] as { forum: unknown; tag: string };
+    expect(view.tag).toMatch(/^[\w-]{16}$/);
+    phone.close();
+    const [holding, stale] = await Promise.all([
+      connect(server.socketUrl, { role: 'phone', token: phone.token, forum: view.tag }),
+      connect(server.socketUrl, { role: 'phone', token: phone.token, forum: 'an-older-forum' }),
+    ]);
+    try {
+      for (const c of [holding, stale]) expect((await c.next<{ name: string }>('me')).name).toBe('Третя');
+      expect(holding.received.map((r) => r.event)).not.toContain('phone');
+      expect(holding.received.map((r) => r.event)).toContain('wall:counts');
+      expect(stale.received.find((r) => r.event === 'phone')!.args[0]).toEqual(view);
+      // The forum changed: the tag with it, and it is pushed to the phone that held the old one.
+      ok(await admin.send('phase:set', { to: 'review' }));
+      const pushed = await holding.next<{ forum: { phase: string }; tag: string }>('phone');
+      expect(pushed.forum.phase).toBe('review');
+      expect(pushed.tag).not.toBe(view.tag);
+    } finally {
+      holding.close();
+      stale.close();
+    }
+  });
+
   it('with a tag it was never sent, is sent the page whole; a tag too long is refused, saying so', async () => {
     const { token } = await holdAndDrop();
     const again = await back(token, 'no-such-page-tag');
