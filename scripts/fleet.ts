@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import type { PhoneForumInfo, MeView, PhoneView } from '../shared/protocol.js';
+import type { PhoneForumInfo, MeView, PhoneView, WallPage } from '../shared/protocol.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { clock, sleep, WireMeter, type DriverLoad } from './measure.js';
 
@@ -122,6 +122,10 @@ class Phone {
   wall: EarlierWall | undefined;
   /** The priority whose wall this phone has open, asked for again at each reconnect, as the phone page does. */
   watching: string | null = null;
+  /** The tag of the page of that wall it holds (WallPage.tag), sent back at a reconnect as the phone page does. */
+  wallTag: string | undefined;
+  /** The forum it holds (PhoneView.tag), said at each connect as the phone page does. */
+  forumTag: string | undefined;
   /** The bytes its connections read on the wire, frames and all. */
   meter: WireMeter | null = null;
 
@@ -427,7 +431,7 @@ export class Fleet implements FleetLike {
       const timer = setTimeout(() => finish('timeout'), this.ackTimeoutMs);
       const socket = io(this.options.socketUrl, {
         // As the phone page does: the wall it holds, so that a reconnect is sent only what changed.
-        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: this.options.protocol ?? PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}) }),
+        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: this.options.protocol ?? PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}), ...(phone.forumTag ? { forum: phone.forumTag } : {}) }),
         transports: ['websocket'],
         forceNew: true,
         reconnection: true,
@@ -445,7 +449,7 @@ export class Fleet implements FleetLike {
       phone.meter = new WireMeter(socket);
       socket.on('connect', () => {
         phone.connectedAt = clock();
-        if (phone.watching !== null) this.watch(phone, phone.watching);
+        if (phone.watching !== null) this.watch(phone, phone.watching, phone.wallTag);
         phone.inflight?.reconnected();
         finish('connected');
       });
@@ -470,13 +474,17 @@ export class Fleet implements FleetLike {
       });
       socket.on('phone', (view: PhoneView) => {
         this.forum = view.forum;
+        phone.forumTag = view.tag;
         // As the phone page does (client/lib/connection.ts spreadReconnects).
         socket.io.reconnectionDelay(view.reconnectWithinMs / 2);
         socket.io.randomizationFactor(1);
         socket.io.reconnectionDelayMax(Math.max(3000, view.reconnectWithinMs));
       });
       // Each page acked as it arrives, as the phone page does: the next is sent once it has this one.
-      socket.on('wall:page', (_page: unknown, received?: () => void) => received?.());
+      socket.on('wall:page', (page: WallPage, received?: () => void) => {
+        if (page.priorityCode === phone.watching) phone.wallTag = page.tag;
+        received?.();
+      });
       socket.on('ideas:all', (wall: EarlierWall) => {
         phone.wall = { epoch: wall.epoch, v: wall.v };
       });
@@ -544,10 +552,11 @@ export class Fleet implements FleetLike {
    * The phone opens a priority's wall (its first page, then its changes), as a resident looking
    * before writing does. Not waited for, and not a figure: an earlier Viche refuses the command.
    */
-  private watch(phone: Phone, priorityCode: string): void {
+  private watch(phone: Phone, priorityCode: string, tag?: string): void {
+    if (phone.watching !== priorityCode) phone.wallTag = undefined;
     phone.watching = priorityCode;
     if (this.options.bare || !phone.socket?.connected) return;
-    phone.socket.emit('wall:watch', { priorityCode, query: '', pages: 1 }, () => {});
+    phone.socket.emit('wall:watch', { priorityCode, query: '', pages: 1, ...(tag ? { tag } : {}) }, () => {});
   }
 
   /** The bytes each phone of this fleet has read on the wire so far, in the order of the phones. */

@@ -31,6 +31,8 @@ export interface Handshake {
   key?: string;
   /** Phone: it can unpack a gzipped page of the wall (DecompressionStream). */
   gz?: boolean;
+  /** Phone: the `tag` of the forum it holds (PhoneView.tag): the same is not sent again at connect. */
+  forum?: string;
 }
 
 export const handshakeSchema = z.object({
@@ -40,6 +42,7 @@ export const handshakeSchema = z.object({
   token: z.string().max(200).optional(),
   key: z.string().max(200).optional(),
   gz: z.boolean().optional(),
+  forum: z.string().max(64).optional(),
 });
 
 /** What a refused connection carries in `connect_error`'s `data`. */
@@ -178,6 +181,8 @@ export interface PhoneView {
   forum: PhoneForumInfo;
   /** After a dropped connection, come back at a random moment within this many ms (more phones: longer). */
   reconnectWithinMs: number;
+  /** The forum in short: sent back in the handshake, so a phone reconnecting is not sent the same forum again. */
+  tag?: string;
 }
 
 /** How the hall joins, as the projector shows it. */
@@ -479,6 +484,13 @@ export interface WallPage {
   /** To a phone that can unpack it, a large page's `upserts` as their JSON gzipped (`upserts` then empty). */
   gz?: ArrayBuffer | Uint8Array;
   removed: string[];
+  /**
+   * The page the phone holds once this is applied, in short: sent back with wall:watch on a new
+   * connection, so that a page it holds already is not sent again.
+   */
+  tag?: string;
+  /** The page held (the `tag` it sent with wall:watch) is the page now: the phone keeps its ideas. */
+  same?: true;
 }
 
 /** Events the server pushes. Phones get phone/wall/me, the projector screen, the console console. */
@@ -617,7 +629,13 @@ export const COMMANDS = {
   /** The priority whose wall this phone shows (null: none), its search, and how many pages of it. */
   'wall:watch': {
     roles: ['phone'],
-    schema: z.object({ priorityCode: z.string().max(64).nullable(), query: z.string().max(400).default(''), pages: z.number().int().min(1).max(WALL_MAX_PAGES).default(1) }),
+    schema: z.object({
+      priorityCode: z.string().max(64).nullable(),
+      query: z.string().max(400).default(''),
+      pages: z.number().int().min(1).max(WALL_MAX_PAGES).default(1),
+      /** The `tag` of the page this phone holds of it, after a reconnect: unchanged, it is not sent again. */
+      tag: z.string().max(64).optional(),
+    }),
   },
   /** Ideas by id, as on the wall (those still on it): what a phone holds dots on and has not seen on a page. */
   'wall:ideas': { roles: ['phone'], schema: z.object({ ids: z.array(id).max(500) }) },

@@ -21,10 +21,13 @@ const served = servedView(root);
 // The server's form queued this device for the facilitator: asked for again at each connect, as the script's own join is.
 if (served === 'waiting') adoptWaiting(root.dataset.code ?? '', root.dataset.name ?? '');
 
-const socket = connect('phone', () => ({ token: deviceToken(), gz: canGunzip() }));
+/** The forum held (PhoneView.tag): said at each connect, so that the same is not sent again. */
+let forumTag: string | undefined;
+const socket = connect('phone', () => ({ token: deviceToken(), gz: canGunzip(), ...(forumTag && usePhone.getState().forum ? { forum: forumTag } : {}) }));
 // A new connection holds no page: the one watched is asked for again.
 socket.on('connect', askAgain);
 socket.on('phone', (view) => {
+  forumTag = view.tag;
   usePhone.setState({ forum: view.forum });
   spreadReconnects(view.reconnectWithinMs);
 });

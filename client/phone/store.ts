@@ -14,6 +14,8 @@ export interface WallView {
   total: number;
   /** Those proposed since, with a search (without one, the priority's count tells). */
   newer: number;
+  /** The page held, in short, as the server tagged it: sent back on a new connection, so an unchanged page is not sent again. */
+  tag?: string;
   /** Asked for, not yet answered. */
   loading: boolean;
   /** Why the page could not be had. */

@@ -1,6 +1,6 @@
 // The page of the wall of ideas this phone shows: it asks the server for one priority's page (with
-// its search, and how many pages), is sent it, then its changes. Asked again at every reconnect,
-// and sent whole then. Pages of another priority or search, answering a request made before the
+// its search, and how many pages), is sent it, then its changes. Asked again at every reconnect
+// with the tag of the page held: sent whole then only if it changed meanwhile. Pages of another priority or search, answering a request made before the
 // last, are left aside. A large page comes gzipped to a browser that can unpack it; pages are
 // applied in the order they came, one unpacked before the next.
 
@@ -16,24 +16,27 @@ export function watchWall(priorityCode: string | null, query = '', pages = 1): v
   usePhone.setState((s) => {
     if (priorityCode === null) return { wall: null };
     const same = s.wall?.priorityCode === priorityCode && s.wall.query === query;
-    return { wall: { priorityCode, query, pages, ideas: same ? s.wall!.ideas : [], total: same ? s.wall!.total : 0, newer: 0, loading: true, error: null } };
+    return { wall: { priorityCode, query, pages, ideas: same ? s.wall!.ideas : [], total: same ? s.wall!.total : 0, newer: 0, tag: same ? s.wall!.tag : undefined, loading: true, error: null } };
   });
   // Offline: asked as the connection comes back (askAgain).
   if (useConnection.getState().status === 'online') void ask();
 }
 
-/** The wall watched, asked for again on a new connection: it is sent whole. */
+/** The wall watched, asked for again on a new connection, saying which page it holds: it is sent whole only if that changed. */
 export function askAgain(): void {
   const wall = usePhone.getState().wall;
   if (wall) {
     usePhone.setState({ wall: { ...wall, loading: true, error: null } });
-    void ask();
+    void ask(true);
   }
 }
 
-async function ask(): Promise<void> {
+async function ask(again = false): Promise<void> {
+  // The pages of the last connection applied first: the tag sent is of the page then held.
+  if (again) await queue;
   const asked = usePhone.getState().wall;
-  const ack = await send('wall:watch', { priorityCode: asked?.priorityCode ?? null, query: asked?.query ?? '', pages: asked?.pages ?? 1 });
+  const tag = again ? asked?.tag : undefined;
+  const ack = await send('wall:watch', { priorityCode: asked?.priorityCode ?? null, query: asked?.query ?? '', pages: asked?.pages ?? 1, ...(tag ? { tag } : {}) });
   usePhone.setState((s) => {
     // Answered after another request: that one's answer says how it went.
     if (!s.wall || s.wall.priorityCode !== asked?.priorityCode || s.wall.query !== asked.query || s.wall.pages !== asked.pages) return {};
@@ -64,6 +67,8 @@ export function receivePage(page: WallPage, reconnect: () => void): Promise<void
 function apply(page: WallPage): void {
   usePhone.setState((s) => {
     if (!s.wall || s.wall.priorityCode !== page.priorityCode || s.wall.query !== page.query) return {};
+    // The page held is the page now (`same`): kept as it is.
+    if (page.same) return { wall: { ...s.wall, total: page.total, newer: page.newer, tag: page.tag } };
     const byId = new Map(page.whole ? [] : s.wall.ideas.map((i) => [i.id, i]));
     for (const id of page.removed) byId.delete(id);
     const known = { ...s.known };
@@ -71,7 +76,7 @@ function apply(page: WallPage): void {
       byId.set(idea.id, idea);
       known[idea.id] = idea;
     }
-    return { wall: { ...s.wall, ideas: [...byId.values()], total: page.total, newer: page.newer }, known };
+    return { wall: { ...s.wall, ideas: [...byId.values()], total: page.total, newer: page.newer, tag: page.tag }, known };
   });
 }
 

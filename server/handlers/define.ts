@@ -40,8 +40,8 @@ export interface HandlerServices {
   ackingMe(view: MeView): void;
   /** What this phone reads of the wall of ideas. */
   wall: {
-    /** Watches a page (null: none), and is sent it now, before the ack. */
-    watch(watch: WallWatch | null): WallPage | null;
+    /** Watches a page (null: none), and is sent it now, before the ack; `tag`: the page the phone holds of it (WallPage.tag). */
+    watch(watch: WallWatch | null, tag?: string): WallPage | null;
     ideas(ids: readonly string[]): WallIdea[];
     /** A priority's active ideas, newest first. */
     list(priorityCode: string): readonly Idea[];

@@ -131,6 +131,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
       const token = data.token;
       if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
       if (role === 'phone' && data.gz === true) session.gz = true;
+      if (role === 'phone' && data.forum) session.forumTag = data.forum;
       socket.data.session = session;
       next();
     }

@@ -13,6 +13,7 @@ import type { ConsoleViews } from './consoles.js';
 import { ViewStream } from './viewStream.js';
 import { WALL_BUDGET, type WallBudget } from './wallPace.js';
 import { GZIP_FROM_BYTES, WallPages, type WallWatch } from './wallPages.js';
+import { taggedPhoneView } from './phoneTags.js';
 import { gzipSync } from 'node:zlib';
 import type { AppNamespace } from './connection.js';
 import { participantRoom, PHONES, PHONES_GZ, SCREENS, STAFF } from './rooms.js';
@@ -171,7 +172,7 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       const json = JSON.stringify(view.forum);
       if (json !== phoneForumSent) {
         phoneForumSent = json;
-        io.to(PHONES).to(STAFF).emit('phone', view);
+        io.to(PHONES).to(STAFF).emit('phone', taggedPhoneView(view));
       }
     }
     if (pending.forum || pending.results) {
@@ -298,8 +299,8 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
       acking.set(view.participantId, { socketId, view });
     },
     /** A phone asks for a page of the wall (null: none): it is sent what it asked for at once. */
-    watchWall(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, gz: boolean): WallPage | null {
-      const page = pages.watch(socketId, watch, participantId, Date.now(), gz);
+    watchWall(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, gz: boolean, tag?: string): WallPage | null {
+      const page = pages.watch(socketId, watch, participantId, Date.now(), gz, tag);
       if (page) sendPage(socketId, page);
       return page;
     },

@@ -22,6 +22,8 @@ export interface Session {
   wrongCodes?: Bucket;
   /** A phone that unpacks a gzipped page of the wall. */
   gz?: boolean;
+  /** The forum the phone holds as it connected (PhoneView.tag). */
+  forumTag?: string;
   /** Commands refused for going too fast in the current window; a connection that keeps on is cut. */
   limited: { count: number; since: number };
 }

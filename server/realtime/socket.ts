@@ -17,6 +17,7 @@ import { watchRetention } from '../city/retention.js';
 import { consoleViews, type HealthSource } from './consoles.js';
 import type { AppNamespace, AppSocket } from './connection.js';
 import { startPushing, type PushOptions } from './push.js';
+import { taggedPhoneView } from './phoneTags.js';
 import { HOSTS, hostRoom, participantRoom, PHONES, PHONES_GZ, SCREENS, STAFF, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
 import type { Ack, CommandResults, PhoneResult } from '../../shared/protocol.js';
@@ -155,7 +156,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
       },
       ackingMe: (view) => socket && pushing.ackingMe(socket.id, view),
       wall: {
-        watch: (watch) => (socket ? pushing.watchWall(socket.id, watch, () => session.participantId, session.gz === true) : null),
+        watch: (watch, tag) => (socket ? pushing.watchWall(socket.id, watch, () => session.participantId, session.gz === true, tag) : null),
         ideas: (ids) => pushing.wallIdeas(ids),
         list: (priorityCode) => pushing.wallList(priorityCode),
       },
@@ -175,6 +176,37 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     socket.emit('phone', phoneView(state, io.adapter.rooms.get(PHONES)?.size ?? 0));
   };
 
+  /**
+   * Phones whose first views wait for the next turn of the event loop: a thousand phones coming
+   * back at once after the Wi-Fi dropped are sent the forum (several KB) and the counts encoded
+   * once for all of them, not once each.
+   */
+  let greeting: AppSocket[] = [];
+  const greetPhones = () => {
+    const sockets = greeting.filter((s) => s.connected);
+    greeting = [];
+    if (sockets.length === 0) return;
+    for (const socket of sockets) {
+      socket.join(PHONES);
+      if (socket.data.session.gz) socket.join(PHONES_GZ);
+    }
+    // Each connection is in a room of its own id: one broadcast, one encoding. A phone that holds
+    // this forum already (its tag in the handshake) is not sent it again.
+    const view = taggedPhoneView(phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
+    const lacking = sockets.filter((s) => s.data.session.forumTag !== view.tag).map((s) => s.id);
+    if (lacking.length > 0) io.to(lacking).emit('phone', view);
+    // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
+    io.to(sockets.map((s) => s.id)).emit('wall:counts', pushing.wallCounts());
+    for (const socket of sockets) {
+      const session = socket.data.session;
+      // Nothing that would change nothing: no rankings before the first reveal (a page starts
+      // with none, and none is ever taken back), no patch to a wall that is up to date.
+      const results = pushing.phoneResults(session.gz === true);
+      if (results.length > 0) socket.emit('results', results);
+      socket.emit('me', session.participantId ? meView(room.shown.state, session.participantId) : null);
+    }
+  };
+
   io.on('connection', (socket: AppSocket) => {
     const session = socket.data.session;
     open.opened(session.address);
@@ -190,16 +222,8 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
       // back after the Wi-Fi dropped a write of its own, and the sync to disk blocks everything.
       room.afterFlush(() => {
         if (!socket.connected) return;
-        socket.join(PHONES);
-        if (session.gz) socket.join(PHONES_GZ);
-        socket.emit('phone', phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
-        // Nothing that would change nothing: no rankings before the first reveal (a page starts
-        // with none, and none is ever taken back), no patch to a wall that is up to date.
-        const results = pushing.phoneResults(session.gz === true);
-        if (results.length > 0) socket.emit('results', results);
-        // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
-        socket.emit('wall:counts', pushing.wallCounts());
-        socket.emit('me', session.participantId ? meView(room.shown.state, session.participantId) : null);
+        if (greeting.length === 0) setImmediate(greetPhones);
+        greeting.push(socket);
       });
     } else {
       // The projector's and console's first view, as the phones', shows only what is stored.

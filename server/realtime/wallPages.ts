@@ -11,7 +11,11 @@
 // last, so a phone on a slow network is never queued more than one page, and the heartbeat behind
 // it is not held up. A large page goes gzipped to a phone that can unpack it (Cyrillic cards shrink
 // to about a third). The phone's own ideas reach it at once in its own view (`me`).
+// Each page sent carries a tag of the page the phone then holds; a phone whose connection dropped
+// (the venue's Wi-Fi blinking: every phone at once) sends it back when it asks again, and when the
+// page is unchanged it is told so in a few bytes instead of being sent the page whole.
 
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Idea } from '../../shared/forum/types.js';
 import { hash32, keyFrom, newestFirst, orderSeed, searchable } from '../../shared/forum/wallOrder.js';
@@ -20,6 +24,7 @@ import { WALL_PAGE_SIZE } from '../../shared/forum/wallOrder.js';
 import type { ForumRoom } from '../forum/room.js';
 import { publicIdea } from '../forum/views.js';
 import { wireBytes, type WallBudget } from './wallPace.js';
+import { tagOf } from './phoneTags.js';
 
 /** What a phone asked to see. */
 export interface WallWatch {
@@ -36,6 +41,8 @@ interface Watcher {
   /** Order, priority and search of the page held: a page held in another is sent whole again. */
   key: string;
   held: Map<string, number>;
+  /** The page held, in short (WallPage.tag). */
+  tag: string;
   total: number;
   /** The page holds the ideas proposed until then (createdAt): those since are counted, not sent. */
   anchor: number;
@@ -59,6 +66,11 @@ const PACKED_KEPT = 64;
 export const IN_FLIGHT_MS = 30_000;
 
 export class WallPages {
+  /**
+   * Mixed into every tag: revisions are counted from this server's start, so a page held from before
+   * a restart never matches, and is sent whole.
+   */
+  private readonly epoch = randomBytes(9).toString('base64url');
   /** Each idea's revision: raised at each change, so a page held is compared idea by idea. */
   private readonly revs = new Map<string, number>();
   private rev = 0;
@@ -133,24 +145,50 @@ export class WallPages {
    * A phone asks for a page: what it is sent now, at once (the whole page at a new priority or
    * search, the added ideas at a further page). Null: it watches nothing.
    */
-  watch(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, now: number, gz = false): WallPage | null {
+  watch(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, now: number, gz = false, tag?: string): WallPage | null {
     if (!watch) {
       this.watchers.delete(socketId);
       return null;
     }
     let w = this.watchers.get(socketId);
     if (!w) {
-      w = { watch, participantId, key: '', held: new Map(), total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null, gz, heldUntil: 0 };
+      w = { watch, participantId, key: '', held: new Map(), tag: '', total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null, gz, heldUntil: 0 };
       this.watchers.set(socketId, w);
     }
     w.watch = watch;
     // Asked again: the ideas proposed meanwhile join the page.
     w.anchor = now;
     this.found.clear();
+    const same = tag === undefined ? null : this.same(w, tag);
+    if (same) {
+      this.sent(w, same, pageBytes(same), now);
+      return same;
+    }
     const page = this.diff(w, true)!;
     const { message, bytes } = this.pack(page, w.gz);
-    this.sent(w, page, bytes, now);
+    message.tag = this.sent(w, page, bytes, now);
     return message;
+  }
+
+  /**
+   * The page held by a phone asking again (its `tag`), when it is the page it would be sent now: it
+   * is held as if sent, and the phone told so. Null: it is sent the page whole.
+   */
+  private same(w: Watcher, tag: string): WallPage | null {
+    const { shown, total, newer } = this.current(w);
+    const key = this.keyOf(w);
+    const held = new Map<string, number>();
+    for (const idea of shown) held.set(idea.id, this.revs.get(idea.id) ?? 0);
+    if (this.tagOf(key, held) !== tag) return null;
+    w.held = held;
+    w.key = key;
+    const { priorityCode, query } = w.watch;
+    return { priorityCode, query, whole: false, total, newer, upserts: [], removed: [], tag, same: true };
+  }
+
+  /** A page held, in short: its order, priority and search, and each idea on it at its revision. */
+  private tagOf(key: string, held: ReadonlyMap<string, number>): string {
+    return tagOf(this.epoch, key, ...[...held.keys()].sort().map((id) => `${id} ${held.get(id)}`));
   }
 
   forget(socketId: string): void {
@@ -209,7 +247,7 @@ export class WallPages {
         next = next === null ? wait : Math.min(next, wait);
         continue;
       }
-      this.sent(w, page, bytes, now);
+      message.tag = this.sent(w, page, bytes, now);
       send(socketId, message);
     }
     this.found.clear();
@@ -253,7 +291,8 @@ export class WallPages {
     return { message, bytes: pageBytes({ ...page, upserts: [] }) + 30 + packed.length + 4 };
   }
 
-  private sent(w: Watcher, page: WallPage, bytes: number, now: number): void {
+  /** The page is on its way to the phone: what it will hold then, and its tag. */
+  private sent(w: Watcher, page: WallPage, bytes: number, now: number): string {
     this.refill(w, now);
     w.tokens -= bytes;
     w.dirty = false;
@@ -263,6 +302,8 @@ export class WallPages {
     for (const idea of page.upserts) w.held.set(idea.id, this.revs.get(idea.id) ?? 0);
     w.total = page.total;
     w.key = this.keyOf(w);
+    w.tag = this.tagOf(w.key, w.held);
+    return w.tag;
   }
 
   private refill(w: Watcher, now: number): void {
@@ -282,14 +323,8 @@ export class WallPages {
 
   /** The page now against the page held: null when they are the same. */
   private diff(w: Watcher, asked: boolean): WallPage | null {
-    const { priorityCode, query, pages } = w.watch;
-    const found = this.search(priorityCode, query);
-    // Newest first: those newer than the anchor lead the list.
-    let newer = 0;
-    while (newer < found.length && found[newer].createdAt > w.anchor) newer++;
-    const all = newer === 0 ? found : found.slice(newer);
-    const by = this.ordered(w);
-    const shown = by === null ? all.slice(0, pages * WALL_PAGE_SIZE) : this.firstInOrder(all, by, priorityCode, pages * WALL_PAGE_SIZE);
+    const { priorityCode, query } = w.watch;
+    const { shown, total, newer } = this.current(w);
     const whole = w.key !== this.keyOf(w);
     const held = whole ? new Map<string, number>() : w.held;
     const upserts: WallIdea[] = [];
@@ -299,8 +334,21 @@ export class WallPages {
       if (held.get(idea.id) !== (this.revs.get(idea.id) ?? 0) || !held.has(idea.id)) upserts.push(wallIdea(this.room, idea));
     }
     const removed = [...held.keys()].filter((id) => !on.has(id));
-    if (!whole && !asked && upserts.length === 0 && removed.length === 0 && w.total === all.length) return null;
-    return { priorityCode, query, whole, total: all.length, newer, upserts, removed };
+    if (!whole && !asked && upserts.length === 0 && removed.length === 0 && w.total === total) return null;
+    return { priorityCode, query, whole, total, newer, upserts, removed };
+  }
+
+  /** The ideas on the watcher's page now, in its order; how many match its search; how many of those are newer than the page. */
+  private current(w: Watcher): { shown: Idea[]; total: number; newer: number } {
+    const { priorityCode, query, pages } = w.watch;
+    const found = this.search(priorityCode, query);
+    // Newest first: those newer than the anchor lead the list.
+    let newer = 0;
+    while (newer < found.length && found[newer].createdAt > w.anchor) newer++;
+    const all = newer === 0 ? found : found.slice(newer);
+    const by = this.ordered(w);
+    const shown = by === null ? all.slice(0, pages * WALL_PAGE_SIZE) : this.firstInOrder(all, by, priorityCode, pages * WALL_PAGE_SIZE);
+    return { shown, total: all.length, newer };
   }
 
   /**

@@ -146,7 +146,7 @@ describe('a phone watching one priority', () => {
     mark = reader.mark();
     ok(await reader.send('wall:watch', { priorityCode: '1', query: 'фонтан', pages: 1 }));
     page = held(reader, mark);
-    expect(page.pages).toEqual([{ priorityCode: '1', query: 'фонтан', whole: true, total: 0, newer: 0, upserts: [], removed: [] }]);
+    expect(page.pages).toEqual([{ priorityCode: '1', query: 'фонтан', whole: true, total: 0, newer: 0, upserts: [], removed: [], tag: expect.any(String) }]);
   });
 
   it('switching priority gets the new wall whole, and no more changes of the old', async () => {
@@ -281,6 +281,170 @@ describe('the budget of bytes of each phone', () => {
       quick.close();
     }
   }, 30_000);
+});
+
+describe('a phone asking again after its connection dropped, with the tag of the page it holds', () => {
+  let server: TestServer;
+  let admin: TestClient;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await connectConsole(server);
+    ok(await admin.send('phase:set', { to: 'ideas' }));
+    for (let i = 1; i <= 25; i++) ids.push(ok(await admin.send('paper:idea', { priorityCode: '4', title: `Пропозиція ${i}`, description: 'Опис пропозиції для сторінки.' })).ideaId);
+  });
+  afterAll(async () => {
+    admin?.close();
+    await server?.stop();
+  });
+
+  /** A phone's page as a freshly connected phone is sent it. */
+  async function freshPage(token: string): Promise<Map<string, WallIdea>> {
+    const fresh = await connect(server.socketUrl, { role: 'phone', token });
+    try {
+      await fresh.next('me');
+      ok(await fresh.send('wall:watch', { priorityCode: '4', query: '', pages: 1 }));
+      return held(fresh).ideas;
+    } finally {
+      fresh.close();
+    }
+  }
+
+  /** Opens the wall on a phone, and drops its connection: what it held, and the tag of it. */
+  async function holdAndDrop(): Promise<{ token: string; ideas: Map<string, WallIdea>; tag: string }> {
+    const phone = await joinPhone(server, 'Мандрівниця');
+    ok(await phone.send('wall:watch', { priorityCode: '4', query: '', pages: 1 }));
+    const page = held(phone);
+    phone.close();
+    const tag = page.pages.at(-1)!.tag!;
+    expect(tag).toMatch(/^[\w-]{8,64}$/);
+    return { token: phone.token, ideas: page.ideas, tag };
+  }
+
+  /** The phone back on a new connection, asking for its page with `tag`. */
+  async function back(token: string, tag: string): Promise<TestClient> {
+    const again = await connect(server.socketUrl, { role: 'phone', token });
+    await again.next('me');
+    ok(await again.send('wall:watch', { priorityCode: '4', query: '', pages: 1, tag }));
+    return again;
+  }
+
+  it('holding the page as it is, is told so in a few bytes, and is then sent later changes as differences, ending as a fresh phone', async () => {
+    const { token, ideas, tag } = await holdAndDrop();
+    const again = await back(token, tag);
+    try {
+      const answer = held(again).pages;
+      expect(answer).toHaveLength(1);
+      expect(answer[0]).toMatchObject({ same: true, whole: false, upserts: [], removed: [], total: 25, tag });
+      expect(bytesOf(again)['wall:page']).toBeLessThan(200);
+      // Later changes are differences to the page the phone kept.
+      const mark = again.mark();
+      const onPage = [...ideas.keys()];
+      ok(await admin.send('idea:correct', { ideaId: onPage[3], title: 'Пропозиція, виправлена' }));
+      ok(await admin.send('idea:hide', { ideaId: onPage[5], reason: 'Повтор' }));
+      await again.next<WallPage>('wall:page', (p) => p.removed.includes(onPage[5]), mark);
+      const changes = held(again, mark).pages;
+      expect(changes.every((p) => !p.whole && !p.same)).toBe(true);
+      const kept = new Map(ideas);
+      for (const page of changes) {
+        for (const id of page.removed) kept.delete(id);
+        for (const idea of page.upserts) kept.set(idea.id, idea);
+      }
+      expect(kept.get(onPage[3])?.title).toBe('Пропозиція, виправлена');
+      expect(kept).toEqual(await freshPage(token));
+    } finally {
+      again.close();
+    }
+  });
+
+  it('holding a page changed since, is sent the page as it is now, whole', async () => {
+    const { token, ideas, tag } = await holdAndDrop();
+    const onPage = [...ideas.keys()];
+    ok(await admin.send('idea:correct', { ideaId: onPage[0], title: 'Змінена, поки телефон був без мережі' }));
+    // Stored and taken into the pages: a new phone sees it.
+    const now = await freshPage(token);
+    expect(now.get(onPage[0])?.title).toBe('Змінена, поки телефон був без мережі');
+    const again = await back(token, tag);
+    try {
+      const answer = held(again);
+      expect(answer.pages[0].whole).toBe(true);
+      expect(answer.pages[0].same).toBeUndefined();
+      expect(answer.ideas).toEqual(now);
+      expect(answer.pages.at(-1)!.tag).not.toBe(tag);
+    } finally {
+      again.close();
+    }
+  });
+
+  it('phones coming back at the same moment are each sent the forum, the counts and their own view, in that order', async () => {
+    const first = await joinPhone(server, 'Перша');
+    const second = await joinPhone(server, 'Друга');
+    first.close();
+    second.close();
+    const [a, b, stranger] = await Promise.all([
+      connect(server.socketUrl, { role: 'phone', token: first.token }),
+      connect(server.socketUrl, { role: 'phone', token: second.token }),
+      connect(server.socketUrl, { role: 'phone', token: 'not-joined-here' }),
+    ]);
+    try {
+      const views = [];
+      for (const [phone, name] of [[a, 'Перша'], [b, 'Друга'], [stranger, null]] as const) {
+        const me = await phone.next<{ name: string } | null>('me');
+        expect(me?.name ?? null).toBe(name);
+        const events = phone.received.map((r) => r.event);
+        expect(events.indexOf('phone')).toBeGreaterThanOrEqual(0);
+        expect(events.indexOf('phone')).toBeLessThan(events.indexOf('wall:counts'));
+        expect(events.indexOf('wall:counts')).toBeLessThan(events.indexOf('me'));
+        expect(phone.received.find((r) => r.event === 'wall:counts')!.args[0]).toMatchObject({ '4': expect.any(Number) });
+        views.push((phone.received.find((r) => r.event === 'phone')!.args[0] as { forum: unknown }).forum);
+      }
+      expect(views[1]).toEqual(views[0]);
+      expect(views[2]).toEqual(views[0]);
+    } finally {
+      for (const phone of [a, b, stranger]) phone.close();
+    }
+  });
+
+  it('a phone holding the forum as it is (its tag in the handshake) is not sent it again; one holding another is', async () => {
+    const phone = await joinPhone(server, 'Третя');
+    const view = phone.received.find((r) => r.event === 'phone')!.args[0] as { forum: unknown; tag: string };
+    expect(view.tag).toMatch(/^[\w-]{16}$/);
+    phone.close();
+    const [holding, stale] = await Promise.all([
+      connect(server.socketUrl, { role: 'phone', token: phone.token, forum: view.tag }),
+      connect(server.socketUrl, { role: 'phone', token: phone.token, forum: 'an-older-forum' }),
+    ]);
+    try {
+      for (const c of [holding, stale]) expect((await c.next<{ name: string }>('me')).name).toBe('Третя');
+      expect(holding.received.map((r) => r.event)).not.toContain('phone');
+      expect(holding.received.map((r) => r.event)).toContain('wall:counts');
+      expect(stale.received.find((r) => r.event === 'phone')!.args[0]).toEqual(view);
+      // The forum changed: the tag with it, and it is pushed to the phone that held the old one.
+      ok(await admin.send('phase:set', { to: 'review' }));
+      const pushed = await holding.next<{ forum: { phase: string }; tag: string }>('phone');
+      expect(pushed.forum.phase).toBe('review');
+      expect(pushed.tag).not.toBe(view.tag);
+    } finally {
+      holding.close();
+      stale.close();
+    }
+  });
+
+  it('with a tag it was never sent, is sent the page whole; a tag too long is refused, saying so', async () => {
+    const { token } = await holdAndDrop();
+    const again = await back(token, 'no-such-page-tag');
+    try {
+      const answer = held(again);
+      expect(answer.pages[0].whole).toBe(true);
+      expect(answer.ideas).toEqual(await freshPage(token));
+      const tooLong = await again.send('wall:watch', { priorityCode: '4', query: '', pages: 1, tag: 'x'.repeat(65) });
+      expect(refused(tooLong)).toBe('BAD_INPUT');
+      expect(!tooLong.ok && tooLong.error.message).toBeTruthy();
+    } finally {
+      again.close();
+    }
+  });
 });
 
 describe('WALL_BYTES_PER_SECOND', () => {

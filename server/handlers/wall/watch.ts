@@ -8,9 +8,9 @@ import { defineHandler } from '../define.js';
 
 export const watchWall = defineHandler({
   name: 'wall:watch',
-  run(ctx, { priorityCode, query, pages }) {
+  run(ctx, { priorityCode, query, pages, tag }) {
     if (priorityCode !== null && !ctx.room.shown.state.structure.priorities.some((p) => p.code === priorityCode)) throw new Refusal({ code: 'UNKNOWN_PRIORITY', params: { code: priorityCode } });
-    const page = ctx.services.wall.watch(priorityCode === null ? null : { priorityCode, query, pages });
+    const page = ctx.services.wall.watch(priorityCode === null ? null : { priorityCode, query, pages }, tag);
     return { total: page?.total ?? 0 };
   },
 });
