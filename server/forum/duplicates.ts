@@ -193,7 +193,7 @@ export class Duplicates {
       const before = this.finished;
       const done = this.advance(performance.now() + SLICE_MS);
       // A priority's groups are new: the console is sent again (asking for the groups anew).
-      if (this.finished !== before) this.room.changed();
+      if (this.finished !== before) this.room.changed(true);
       if (!done) this.workLater();
     }, SLICE_MS * GAP_SHARE);
   }

@@ -36,6 +36,8 @@ export interface Effects {
   notices: { participantId: string; notice: Omit<Notice, 'message'> }[];
   /** A participant who came online or went offline (presence is kept outside the event log). */
   online?: string;
+  /** Set by a change outside the log known to touch no participant's row (the duplicate finder's groups). */
+  rowsKept?: true;
 }
 
 export type ChangeListener = (effects: Effects) => void;
@@ -734,9 +736,13 @@ export class ForumRoom {
     );
   }
 
-  /** Tells the listeners that something outside the event log changed (the storage's health). */
-  changed(): void {
-    this.emit(emptyEffects());
+  /**
+   * Tells the listeners that something outside the event log changed (the storage's health).
+   * `rowsKept`: nothing of any participant's console row (the duplicate finder's groups): a console
+   * of 5,000 rows that took it for a change of every row built them all again in one turn.
+   */
+  changed(rowsKept = false): void {
+    this.emit(rowsKept ? { ...emptyEffects(), rowsKept: true } : emptyEffects());
   }
 
   /** Stores what is pending, then stops the presence timers (when the server closes). */

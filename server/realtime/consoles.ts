@@ -69,6 +69,7 @@ export function consoleViews(
   /** The rows of the last view built: rowsChanged is counted from them. */
   let lastRows: readonly ConsoleParticipant[] | undefined;
   room.onChange((effects) => {
+    if (effects.rowsKept) return;
     if (effects.online !== undefined || effects.me.size > 0 || effects.ideas.size > 0 || !effects.forum) rowsVersion++;
     if (rowsChanged === 'all') return;
     if (effects.online !== undefined) rowsChanged.add(effects.online);
