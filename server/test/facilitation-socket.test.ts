@@ -256,7 +256,9 @@ describe('facilitation, end to end', () => {
     expect(ivanBack.dots).toEqual(dotsBefore.ivan);
     const undone = await admin.next<ConsoleView>('console', (v) => v.merges[0]?.undone === true);
     expect(undone.ideas.find((i) => i.id === id.bike)!.merged).toEqual([]);
-    expect(undone.duplicates.some((g) => g.ideaIds.includes(id.bikeToo))).toBe(true);
+    // The duplicate finder groups the idea back in its own time (a slice of work a turn): a view or
+    // two may come first on a busy machine.
+    await admin.next<ConsoleView>('console', (v) => v.duplicates.some((g) => g.ideaIds.includes(id.bikeToo)));
     expect(undone.moderation.slice(-2).map((m) => [m.action, m.byName, m.ideaIds])).toEqual([
       ['merge', '', [id.bikeToo]],
       ['unmerge', '', [id.bikeToo]],
