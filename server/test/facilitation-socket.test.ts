@@ -258,7 +258,8 @@ describe('facilitation, end to end', () => {
     expect(undone.ideas.find((i) => i.id === id.bike)!.merged).toEqual([]);
     // The duplicate finder groups the idea back in its own time (a slice of work a turn): a view or
     // two may come first on a busy machine.
-    await admin.next<ConsoleView>('console', (v) => v.duplicates.some((g) => g.ideaIds.includes(id.bikeToo)));
+    const undoneAt = admin.received.findIndex((r) => r.event === 'console' && r.args[0] === undone);
+    await admin.next<ConsoleView>('console', (v) => v.duplicates.some((g) => g.ideaIds.includes(id.bikeToo)), undoneAt);
     expect(undone.moderation.slice(-2).map((m) => [m.action, m.byName, m.ideaIds])).toEqual([
       ['merge', '', [id.bikeToo]],
       ['unmerge', '', [id.bikeToo]],
