@@ -32,6 +32,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await postgres?.stop();
 });
+// Skipped only on a machine without PostgreSQL's programs, never in CI (postgresMissing is null
+// under CI=true, where .ci/run installs them): the test list then says why the contract did not
+// run over PostgreSQL there.
 if (pgMissing) describe('postgres store', () => it.skip(`not run: ${pgMissing}`, () => {}));
 
 type StoreKind = [string, () => { store: ForumStore; reopen: () => ForumStore }];
