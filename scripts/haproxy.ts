@@ -16,6 +16,7 @@
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { t } from '../shared/i18n/all.js';
 
 export const HAPROXY = process.env.HAPROXY_BIN || '/usr/sbin/haproxy';
 
@@ -55,11 +56,11 @@ export function unavailablePage(): string {
   const body = [
     '<!doctype html>',
     '<html lang="uk"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta http-equiv="refresh" content="5"><title>Віче: зачекайте / Viche: please wait</title>',
+    `<meta http-equiv="refresh" content="5"><title>Віче: ${t('uk', 'refusal.page.restarting.title')} / Viche: ${t('en', 'refusal.page.restarting.title')}</title>`,
     '<style>body{font:18px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1f2328}p+p{color:#57606a}</style></head>',
-    '<body><main><h1>Зачекайте хвилинку</h1>',
-    '<p>Сервер форуму зараз перезапускається. Ця сторінка сама спробує знову за 5 секунд; ваші голоси й ідеї збережено.</p>',
-    '<p lang="en">Please wait a moment: the forum’s server is restarting. This page tries again by itself in 5 seconds; your votes and ideas are kept.</p>',
+    `<body><main><h1>${t('uk', 'refusal.page.restarting.title')}</h1>`,
+    `<p>${t('uk', 'refusal.page.restarting')}</p>`,
+    `<p lang="en">${t('en', 'refusal.page.restarting')}</p>`,
     '</main></body></html>',
     '',
   ].join('\n');

@@ -21,6 +21,8 @@ export const en: ServerCatalogue = {
   'refusal.socket.elsewhere': 'This forum is open on another Viche server now, not the one this page reached. Connecting again… If this lasts over a minute, tell the facilitator.',
   'refusal.socket.storage': 'This Viche server cannot reach the forum’s database just now. Connecting again as soon as it answers: no need to reload the page, and nothing saved is lost.',
   'refusal.page.storage': 'This Viche server cannot reach the forum’s database just now. The page tries again by itself in a few seconds.',
+  'refusal.page.restarting.title': 'Please wait a moment',
+  'refusal.page.restarting': 'Please wait a moment: the forum’s server is restarting. This page tries again by itself in 5 seconds; your votes and ideas are kept.',
   'refusal.socket.notFound': 'There is no such forum on this server. Check the address, or open the server’s main page to choose a forum.',
   'refusal.language': 'In English',
   'refusal.toConsole': 'Open the forum’s console',
