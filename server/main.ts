@@ -819,10 +819,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const list = attachForumList(io.of('/'), { forums, limits, keys, grants, log, trustProxy: config.trustProxy ?? 0, admission: config.admission ?? 'hall', templatePath: config.templatePath, publicUrl: base.url, listPollMs: config.listPollMs, handOff });
   // What the other processes on the database change reaches this one's forum lists within a
   // second or so: their summaries poke (db/pgSchema.ts SUMMARIES_CHANNEL); the poll stays for a poke lost.
-  const { PgListener } = pgSchema !== null ? await import('./db/pgListen.js') : { PgListener: null };
-  const summariesHeard = PgListener && config.databaseUrl && pgSchema !== null
-    ? new PgListener(config.databaseUrl, pgSchema, [SUMMARIES_CHANNEL], { notified: () => list.poke(), connected: () => list.poke() }, 500, 'viche-summaries')
-    : null;
+  // (Loaded only then: a server on its SQLite file never loads the PostgreSQL driver.)
+  const poke = () => list.poke();
+  const summariesHeard =
+    pgSchema !== null && config.databaseUrl
+      ? new (await import('./db/pgListen.js')).PgListener(config.databaseUrl, pgSchema, [SUMMARIES_CHANNEL], { notified: poke, connected: poke }, 500, 'viche-summaries')
+      : null;
 
   let closed: Promise<void> | null = null;
   return {
