@@ -3,7 +3,7 @@
 // once it opens; the turnout by budget, day and hour while it runs; the open data after the close.
 // No counts here before the close: the server gives none.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { cityVoteInput, type CityVoteInput } from '../../shared/forum/city.js';
 import { CITY_CHANNELS, type CityChannel } from '../../shared/city/channels.js';
 import type { CityVote } from '../../shared/city/vote.js';
@@ -199,50 +199,26 @@ function Turnout() {
       {turnout && (
         <>
           <p className="city-voters">{t('city.console.voters', { count: turnout.voters })}</p>
-          <div className="table-wrap">
-            <table className="data-table">
-              <caption className="visually-hidden">{t('city.console.perBudget')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('city.console.budget')}</th>
-                  <th scope="col" className="num">
-                    {t('city.console.votersCol')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {turnout.perBudget.map((b) => (
-                  <tr key={b.budgetId}>
-                    <th scope="row">{b.name}</th>
-                    <td className="num">{b.voters}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="table-wrap">
-            <table className="data-table">
-              <caption className="visually-hidden">{t('city.console.perChannel')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('city.console.channel')}</th>
-                  <th scope="col" className="num">
-                    {t('city.console.votersCol')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {CITY_CHANNELS.map((c) => (
-                  <tr key={c}>
-                    <th scope="row">
-                      <span className={`channel-key channel-${c}`} aria-hidden="true" /> {t(`city.console.channel.${c}`)}
-                    </th>
-                    <td className="num">{turnout.perChannel[c]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <VotersTable
+            caption={t('city.console.perBudget')}
+            head={t('city.console.budget')}
+            votersLabel={t('city.console.votersCol')}
+            rows={turnout.perBudget.map((b) => ({ key: b.budgetId, label: b.name, voters: b.voters }))}
+          />
+          <VotersTable
+            caption={t('city.console.perChannel')}
+            head={t('city.console.channel')}
+            votersLabel={t('city.console.votersCol')}
+            rows={CITY_CHANNELS.map((c) => ({
+              key: c,
+              label: (
+                <>
+                  <span className={`channel-key channel-${c}`} aria-hidden="true" /> {t(`city.console.channel.${c}`)}
+                </>
+              ),
+              voters: turnout.perChannel[c],
+            }))}
+          />
           <h3>{t('city.console.channelChart')}</h3>
           <ChannelChart t={t} hours={turnout.byHour} />
           <h3>{t('city.console.byDay')}</h3>
@@ -260,6 +236,33 @@ function Turnout() {
  * SVG like the results' pictures; its figures are in the tables beside it, which a screen reader
  * reads, so the picture is one image with a sentence of its totals.
  */
+/** Voters per budget or per channel: a row each, its name as the row's header. */
+function VotersTable({ caption, head, votersLabel, rows }: { caption: string; head: string; votersLabel: string; rows: { key: string; label: ReactNode; voters: number }[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{head}</th>
+            <th scope="col" className="num">
+              {votersLabel}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.label}</th>
+              <td className="num">{r.voters}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function ChannelChart({ t, hours }: { t: T; hours: Turnout['byHour'] }) {
   const total = (c: CityChannel) => hours.reduce((n, h) => n + h.newByChannel[c], 0);
   const most = Math.max(1, ...hours.map((h) => h.newVoters));
