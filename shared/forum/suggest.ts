@@ -5,6 +5,7 @@
 
 import { fingerprint, fingerprintScores, type IdeaFingerprint } from './similarity.js';
 import { textLength } from './text.js';
+import { SUGGEST_AFTER_CHARS, SUGGEST_MAX } from './suggestLimits.js';
 
 /** What the measure reads of an idea. */
 interface SuggestedIdea {
@@ -23,10 +24,7 @@ interface SuggestedIdea {
  * those were 53% and 54%: fewer duplicates caught for a list that is short anyway.
  */
 export const SUGGEST_FROM = 0.3;
-/** At most this many: a list to glance at under the title, not a second wall. */
-export const SUGGEST_MAX = 3;
-/** A title shorter than this says too little to compare ("Парк" is like every park). */
-export const SUGGEST_AFTER_CHARS = 8;
+export { SUGGEST_AFTER_CHARS, SUGGEST_MAX } from './suggestLimits.js';
 
 // Computed once per idea as it is: a change of an idea makes a new object.
 const prints = new WeakMap<SuggestedIdea, IdeaFingerprint>();
