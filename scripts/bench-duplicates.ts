@@ -14,6 +14,7 @@ import {
   DuplicateIndex,
   PLACES_APART,
   SAME_PLACE,
+  type ConceptWeights,
   type IdeaText,
   type LemmaOf,
   type PairWeights,
@@ -44,6 +45,14 @@ let lemmaOf: LemmaOf | undefined;
 /** Measures from now on with the server's dictionary lemmas (true) or the stemmer alone. */
 export async function measureWithLemmas(on: boolean): Promise<void> {
   lemmaOf = on ? await ukrainianLemmatizer() : undefined;
+}
+
+/** How classes of project weigh (similarity.ts), set by `measureWithConcepts`; unset, as shipped. */
+let conceptWeights: ConceptWeights | undefined;
+
+/** Measures from now on with these class weights (scripts/lab-concepts.ts), or as shipped when undefined. */
+export function measureWithConcepts(weights: ConceptWeights | undefined): void {
+  conceptWeights = weights;
 }
 
 /**
@@ -209,7 +218,7 @@ export function crossValidate(ideas: LabelledIdea[], apartGrid = CV_APART, sameG
 }
 
 function indexWith(ideas: IdeaText[], weights: PlaceWeights, pairWeights = pairWeightsOfTuning()): DuplicateIndex {
-  const index = new DuplicateIndex(0.1, weights, lemmaOf, pairWeights);
+  const index = new DuplicateIndex(0.1, weights, lemmaOf, pairWeights, conceptWeights);
   for (const idea of ideas) index.add(idea);
   return index;
 }
@@ -251,7 +260,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
       `(${ideas.length - groupsLabelled} cards repeat another), Node ${process.version}`,
   );
 
-  const index = new DuplicateIndex(undefined, undefined, lemmaOf, pairWeightsOfTuning());
+  const index = new DuplicateIndex(undefined, undefined, lemmaOf, pairWeightsOfTuning(), conceptWeights);
   for (const idea of ideas) index.add(idea);
   const thresholds = [...new Set([0.2, 0.23, 0.25, DUPLICATE_THRESHOLD, 0.3, 0.35, 0.4, 0.5])].sort((a, b) => a - b);
   console.log('\nthreshold  precision  recall     F1  groups suggested');

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { PhoneForumInfo, MeView, PublicIdea, WallIdea } from '../../shared/protocol.js';
 import { WALL_MAX_PAGES } from '../../shared/forum/wallOrder.js';
-import { SUGGEST_AFTER_CHARS } from '../../shared/forum/suggest.js';
+import { SUGGEST_AFTER_CHARS } from '../../shared/forum/suggestLimits.js';
 import { textLength } from '../../shared/forum/text.js';
 import { send } from '../lib/connection.js';
 import { useT } from '../lib/i18n.js';

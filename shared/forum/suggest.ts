@@ -5,6 +5,7 @@
 
 import { fingerprint, fingerprintScores, type IdeaFingerprint } from './similarity.js';
 import { textLength } from './text.js';
+import { SUGGEST_AFTER_CHARS, SUGGEST_MAX } from './suggestLimits.js';
 
 /** What the measure reads of an idea. */
 interface SuggestedIdea {
@@ -18,15 +19,12 @@ interface SuggestedIdea {
 /**
  * The score from which an idea is suggested. On data/test/duplicate-ideas-uk.json, a card's title
  * typed alone against the other cards whole (the set the measure was tuned on), the best three
- * above 0.3 hold a card of its own group for 80% of the cards that have one, and 42% of what is
+ * above 0.3 hold a card of its own group for 82% of the cards that have one, and 42% of what is
  * shown is of its group (the rest mostly shares a street or a project's words). Earlier, at 0.4,
  * those were 53% and 54%: fewer duplicates caught for a list that is short anyway.
  */
 export const SUGGEST_FROM = 0.3;
-/** At most this many: a list to glance at under the title, not a second wall. */
-export const SUGGEST_MAX = 3;
-/** A title shorter than this says too little to compare ("Парк" is like every park). */
-export const SUGGEST_AFTER_CHARS = 8;
+export { SUGGEST_AFTER_CHARS, SUGGEST_MAX } from './suggestLimits.js';
 
 // Computed once per idea as it is: a change of an idea makes a new object.
 const prints = new WeakMap<SuggestedIdea, IdeaFingerprint>();

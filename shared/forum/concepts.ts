@@ -1,0 +1,94 @@
+// What a city idea is about, in broad classes: lighting, waste, roads, stops, playgrounds and the
+// like. Each class lists the beginnings of the words (stems, Ukrainian, surzhyk and Russian forms)
+// that residents use for it, so that "поставити ліхтарі" and "темно ввечері, потрібне освітлення"
+// meet on LIGHT though they share no word, and "урни" and "вивіз сміття" on WASTE. Broader than the
+// synonym table (synonyms.ts), whose words are one word: here a word only says what a card is
+// about, and the duplicate measure (similarity.ts) weighs it apart from the words themselves.
+// Written from the language and from what residents propose in a city, not from any labelled card.
+// Pure; it ships in the phone's bundle, so it stays a few kilobytes.
+
+// One class a line: its id, then word beginnings (stems as stemming.ts cuts them, so a consonant
+// that alternates before -і has its own: дорога / на дорозі, зупинка / на зупинці). A stem belongs to the class of the longest
+// beginning it starts with, so a longer beginning can set a word apart from a shorter one
+// (світлофор is a crossing's, not light; паркан a fence, not a park; освітл light, освіт school).
+// A beginning of "-" is in no class: it only stops a shorter one from matching.
+const CLASSES: readonly string[] = [
+  'LIGHT ліхтар ліхтарн фонар фонарик освітл освещ світильн світлодіод ламп прожектор підсвіт підсвіч темн темряв світл',
+  'WASTE смітт сміттєв смітник смітнич мусор урн урноч контейнер відход звалищ свалк сортув роздільн переробк утиліз вторсировин пластик батарейк',
+  'CLEAN прибир прибран уборк чистот очист очищ розчист бруд субботник суботник толок',
+  'ROAD дорог дорож дороз асфальт ям яма ями ямк ямков вибоїн вибоін покритт проїжджа шлях',
+  'SIDEWALK тротуар тратуар пішохідн пішоход бордюр поребрик плитк бруківк брусчатк',
+  'BIKE вело велосипед ровер байк',
+  'SCOOTER самокат електросамокат',
+  'PARKING парковк паркінг паркув паркомісц стоянк автостоянк',
+  'CAR авто автомобіл машин водії водій',
+  'STOP зупинк зупинц зупинок остановк остановц павільйон',
+  'TRANSIT автобус тролейбус троллейбус трамва маршрутк електробус транспорт рейс інтервал квиток білет валідатор проїзд',
+  'CROSSING перехід переход перехреcт зебр світлофор светофор лежач',
+  'TRAFFIC затор пробк корок швидкіст дтп аварі',
+  'PARK парк сквер алея алей набережн лісопарк',
+  'GREEN дерев деревц озелен насаджен клумб квіт квітник газон трав кущ саджан висад посад зелен',
+  'PLAYGROUND дитяч гойдалк гойдалц качел гірк гірц пісочниц песочниц ігров',
+  'SPORT спорт стадіон воркаут турнік тренажер футбол баскетбол волейбол тенніс корт бігов фітнес спортзал качалк скейт',
+  'BENCH лавк лавц лавоч лавочц скамейк скамійк лавиц сидінн альтанк беседк',
+  'TOILET туалет вбиральн убиральн санвузол',
+  'SHELTER укритт бомбосховищ сховищ підвал тривог',
+  'POWER генератор електропостач блекаут відключен електроенерг енергонезалеж сонячн',
+  'WIFI wifi wi fi вайфай вай фай інтернет хотспот',
+  'SCHOOL школ шкіл ліце гімназ учн учнів учител вчител освіт урок клас',
+  'KINDERGARTEN садок садоч садк дитсад днз',
+  'HEALTH лікарн больниц поліклінік амбулатор медич медпункт медзаклад лікар врач аптек аптец здоров пацієнт',
+  'ANIMALS собак собач пес псів вигул тварин безпритульн бродяч притул приют кіт коти котів кішк ветерин ветлікарн ветклінік',
+  'WATER водопостач водопровід водогін колонк бювет питн каналізац ливнівк ливневк злив калюж підтоплен водовідвед',
+  'HEAT опален отоплен тепл котельн утеплен енергоефект термомодерн',
+  'ACCESS пандус безбар інклюзив доступн маломобільн інвалід візок візоч коляск колясц тактильн незряч',
+  'CAMERA відеонагляд відеокамер камер',
+  'SAFETY поліц поліцейськ патрул безпек охорон хуліган злочин',
+  'YARD двір двор подвір дворик прибудинков підїзд парадн осбб дах покрівл криш',
+  'CULTURE культур бібліотек бібліотец книгозбірн книг книжк музе театр кіно кінотеатр концерт фестивал виставк мистецтв мистецьк галере',
+  'YOUTH молод підліт студент хаб коворк',
+  'ELDER пенсіонер літн сеніор',
+  'MARKET ринок ринк базар ярмар торгів кіоск маф ларьок ятк',
+  'TOURISM турист туризм екскурс інфоцентр тіц путівник',
+  'DIGITAL застосун додаток додатк приложен сайт вебсайт портал онлайн електронн цифров бот',
+  'NOISE шум галас тиш',
+  'ART мурал графіті розпис',
+  'FENCE паркан огорож забор',
+  'SNOW сніг снігу снігоприбир ожеледиц гололід гололед посипан',
+  'STAIRS сход лестниц сходинк ступеньк',
+  'RIVER пляж річк річц водойм ставок ставк озер купан',
+  'HOUSING багатоповерх багатоквартирн висотк панельк гуртожит общаг ліфт лифт',
+  // Beginnings that would otherwise fall into a class they are not of.
+  '- ботан травм',
+];
+
+const BEGINNINGS = new Map<string, string>();
+let longest = 0;
+for (const line of CLASSES) {
+  const [id, ...beginnings] = line.split(' ');
+  for (const beginning of beginnings) {
+    // A beginning in two classes would be read as the later one's alone, unseen.
+    if (BEGINNINGS.has(beginning)) throw new Error(`concepts.ts: "${beginning}" is in two classes`);
+    BEGINNINGS.set(beginning, id);
+    longest = Math.max(longest, beginning.length);
+  }
+}
+
+/** Class beginnings are at least this long: shorter ones would match half the language. */
+const SHORTEST = 2;
+
+/** The class a stem (stemming.ts) is about, or undefined when it names none. */
+export function conceptClassOf(stem: string): string | undefined {
+  for (let n = Math.min(longest, stem.length); n >= SHORTEST; n--) {
+    const id = BEGINNINGS.get(stem.slice(0, n));
+    if (id !== undefined) return id === '-' ? undefined : id;
+  }
+  return undefined;
+}
+
+/** The classes, for tests: each id and its beginnings. */
+export function conceptClasses(): Map<string, string[]> {
+  const classes = new Map<string, string[]>();
+  for (const [beginning, id] of BEGINNINGS) classes.set(id, [...(classes.get(id) ?? []), beginning]);
+  return classes;
+}
