@@ -5,8 +5,12 @@
 // there, during which the process answered nothing. A snapshot that passes goes back in pieces
 // (snapshotPieces.ts); one that fails, or is no longer kept, with why.
 
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromSnapshot } from '../../shared/forum/snapshot.js';
+import { connectionOptions } from '../db/pgLog.js';
+import { snapshotBodyOf } from '../db/sqlite.js';
 import type { SnapshotSource } from '../db/store.js';
 import { piecesOf, type SnapshotPieces } from './snapshotPieces.js';
 
@@ -20,8 +24,6 @@ const NOT_KEPT = 'it is no longer kept';
 async function bodyOf(job: SnapshotCheckJob): Promise<string | null> {
   if ('body' in job) return job.body;
   if ('path' in job) {
-    // Loaded here only: a server on PostgreSQL never loads SQLite's driver for this, nor the reverse.
-    const [{ default: Database }, { snapshotBodyOf }] = await Promise.all([import('better-sqlite3'), import('../db/sqlite.js')]);
     const db = new Database(job.path, { readonly: true, fileMustExist: true, timeout: 5000 });
     try {
       return db.transaction(() => {
@@ -32,7 +34,6 @@ async function bodyOf(job: SnapshotCheckJob): Promise<string | null> {
       db.close();
     }
   }
-  const [{ default: pg }, { connectionOptions }] = await Promise.all([import('pg'), import('../db/pgLog.js')]);
   const client = new pg.Client({ ...connectionOptions(job.databaseUrl, job.schema), application_name: 'viche-snapshot-check', connectionTimeoutMillis: 5000 });
   // A connection lost while reading: the read fails with it, and the forum opens from its log.
   client.on('error', () => {});
