@@ -52,7 +52,14 @@ export async function stateOfSnapshot(job: SnapshotCheckJob, turns: Turns): Prom
       return (err as Error).message;
     }
   }
-  const outcome = await checkOffThread(job);
+  let outcome: SnapshotCheckOutcome;
+  try {
+    outcome = await checkOffThread(job);
+  } catch (err) {
+    // The worker stopped (its heap's cap reached, the file or the database unreadable from it):
+    // the forum opens from its log, as from a snapshot refused.
+    return `its check stopped: ${(err as Error).message}`;
+  }
   if (!outcome.ok) return outcome.why;
   const snapshot = await snapshotFromPieces(outcome, turns);
   return turns.drive(checkedStateInParts(snapshot));
