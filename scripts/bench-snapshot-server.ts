@@ -100,8 +100,8 @@ export async function benchSnapshotServer(): Promise<void> {
     const takingPeak = mib(procKib(taking.proc.child.pid!, 'VmHWM'));
     await stop(taking.proc);
     const db = new SqliteStore(dbPath, { readOnly: true });
-    const [loaded] = await db.loadForums({ fromSnapshot: true });
-    const size = Buffer.byteLength(loaded.snapshot?.body ?? '');
+    const [loaded] = await db.loadForums({ fromSnapshot: true, headOnly: true });
+    const size = Buffer.byteLength((loaded.snapshot ? await db.snapshotAt(loaded.forum.id, loaded.snapshot.seq) : null) ?? '');
     await db.close();
 
     const fromSnapshot = await start(dbPath, { SNAPSHOT_EVERY: String(Math.floor(EVENTS / 2)) });

@@ -756,7 +756,7 @@ if (part('faults')) await benchLongLogFaults();
 if (part('undo')) await benchUndo();
 if (part('backup')) await benchBackup();
 if (part('guessing')) await benchGuessing();
-if (part('startcheck')) benchStartCheck();
+if (part('startcheck')) await benchStartCheck();
 if (part('snapshot')) benchSnapshot();
 if (part('snapshotserver')) await benchSnapshotServer();
 if (part('doneactions')) benchDoneActions();

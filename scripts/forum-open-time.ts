@@ -5,7 +5,9 @@
 // check that reaches the snapshot, with none (the log checked whole), and with the mark another
 // process left in the store after this one started. For each, the time `use` takes and the
 // longest single turn of the event loop meanwhile (a 1 ms timer's longest gap): how long the
-// process answered nothing else, HAProxy's health checks included.
+// process answered nothing else, HAProxy's health checks included; beside it, the longest garbage
+// collection meanwhile, and the longest turn of the same process idle just before (on a machine
+// others load, a turn of a few milliseconds of work can take a hundred).
 
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -44,12 +46,32 @@ const setMarks = async (value: string) => {
 };
 const trusted = marksSetting(new Map([[first.id, snapshotMark(seq)]]));
 
+/** The longest turn of the event loop (a 1 ms timer's longest gap) over `ms` of doing nothing: what the machine's load alone adds. */
+async function idleLongest(ms: number): Promise<number> {
+  let longest = 0;
+  let last = performance.now();
+  const end = last + ms;
+  while (performance.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }
+  return longest;
+}
+/** The main thread's garbage collections meanwhile: a long one holds the loop as long work does. */
+const pauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) pauses.push(e.duration);
+}).observe({ entryTypes: ['gc'] });
+
 for (const way of ['its snapshot trusted at start', 'no mark', 'marked by another process after start'] as const) {
   await setMarks(way === 'its snapshot trusted at start' ? trusted : '{}');
   const lines: { msg: string; why?: string }[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
   const server = await startTestServer({ dbPath, loadForums: 'on-demand', idleUnloadMs: 0, logger });
   if (way === 'marked by another process after start') await setMarks(trusted);
+  const idle = await idleLongest(3000);
   let longest = 0;
   /** The turns of 100 ms or more, in order. */
   const long: number[] = [];
@@ -62,6 +84,7 @@ for (const way of ['its snapshot trusted at start', 'no mark', 'marked by anothe
     last = now;
     timer = setTimeout(tick, 1);
   };
+  pauses.length = 0;
   tick();
   const began = performance.now();
   const forum = await server.forums.use(first.id);
@@ -72,7 +95,11 @@ for (const way of ['its snapshot trusted at start', 'no mark', 'marked by anothe
   if (forum?.room.state.participants.size !== VOTERS) throw new Error('the forum did not open whole');
   const passed = lines.find((l) => l.msg === 'snapshot not used: the forum opened from its whole log');
   const how = passed ? `from its whole log (${passed.why})` : 'from its snapshot';
-  console.log(`  ${way}: opened ${how} in ${took.toFixed(0)} ms, the event loop held up to ${longest.toFixed(0)} ms at once (turns of 100 ms or more: ${long.join(', ')} ms)`);
+  const gc = Math.max(0, ...pauses);
+  console.log(
+    `  ${way}: opened ${how} in ${took.toFixed(0)} ms, the event loop held up to ${longest.toFixed(0)} ms at once (turns of 100 ms or more: ${long.join(', ')} ms;` +
+      ` longest garbage collection ${gc.toFixed(0)} ms; idle for 3 s just before, its longest turn was ${idle.toFixed(0)} ms)`,
+  );
   await server.close();
 }
 rmSync(dir, { recursive: true, force: true });

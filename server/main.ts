@@ -687,11 +687,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const latest = [stored.get(forumId), nextMarks.get(forumId), marks.get(forumId)].reduce((a, b) => (b && (!a || b.seq > a.seq) ? b : a));
     if (latest) marks.set(forumId, latest);
   };
-  const checkLog = (loaded: Parameters<typeof checkForumLog>[0], from?: Parameters<typeof checkForumLog>[2]) => {
+  const checkLog = async (loaded: Parameters<typeof checkForumLog>[0], from: Parameters<typeof checkForumLog>[2], turns: Parameters<typeof checkForumLog>[3]) => {
     const before = marks.get(loaded.forum.id);
     // A snapshot beyond where a start last found the log clean: the log is checked whole, as ever.
     if (from && !trustsSnapshot(loaded.forum.id, from.seq)) return null;
-    const { state, damage, mark, checked } = checkForumLog(loaded, before, from);
+    const { state, damage, mark, checked } = await checkForumLog(loaded, before, from, turns);
     if (mark) nextMarks.set(loaded.forum.id, mark);
     // Opened on demand, the forum's mark is stored at once: the process it goes to next uses it.
     if (mark && config.loadForums === 'on-demand') storeMark(loaded.forum.id);

@@ -42,11 +42,20 @@ export type RunQuery = <R extends pg.QueryResultRow>(sql: string, params: unknow
 type Row = { seq: number; type: unknown; payload: unknown; action_key: string | null };
 
 /** A forum's rows after `after` (up to `until`), a page at a time; rows that are not events set apart, as SQLite's are. */
-export async function readLog(run: RunQuery, forumId: string, after: number, until = Number.MAX_SAFE_INTEGER, keyedOnly = false): Promise<Required<Pick<LoadedForum, 'events' | 'unreadable'>>> {
+export async function readLog(
+  run: RunQuery,
+  forumId: string,
+  after: number,
+  until = Number.MAX_SAFE_INTEGER,
+  keyedOnly = false,
+  /** At most this many rows, in one page. */
+  limit?: number,
+): Promise<Required<Pick<LoadedForum, 'events' | 'unreadable'>>> {
   const read: Required<Pick<LoadedForum, 'events' | 'unreadable'>> = { events: [], unreadable: [] };
+  const page = limit ?? LOG_PAGE;
   for (let from = after; ; ) {
     const rows = await run<Row>(
-      `SELECT seq, type, payload, action_key FROM events WHERE forum_id = $1 AND seq > $2 AND seq <= $3${keyedOnly ? ' AND action_key IS NOT NULL' : ''} ORDER BY seq LIMIT ${LOG_PAGE}`,
+      `SELECT seq, type, payload, action_key FROM events WHERE forum_id = $1 AND seq > $2 AND seq <= $3${keyedOnly ? ' AND action_key IS NOT NULL' : ''} ORDER BY seq LIMIT ${Math.trunc(page)}`,
       [forumId, from, until],
     );
     for (const r of rows) {
@@ -54,7 +63,7 @@ export async function readLog(run: RunQuery, forumId: string, after: number, unt
       if (typeof event === 'string') read.unreadable.push({ seq: r.seq, type: String(r.type), reason: event });
       else read.events.push({ seq: r.seq, event, actionKey: r.action_key });
     }
-    if (rows.length < LOG_PAGE) return read;
+    if (rows.length < page || limit !== undefined) return read;
     from = rows[rows.length - 1].seq;
   }
 }

@@ -26,9 +26,12 @@ import {
   type ForumSecrets,
   type ForumStore,
   type LoadedForum,
+  type LoadOptions,
+  type LogPage,
   type NewForum,
   type ServerLogEntry,
   type SettingName,
+  type SnapshotSource,
   type StoredEvent,
   type StoredSnapshot,
   type StoredSummary,
@@ -158,7 +161,7 @@ export class PostgresStore implements ForumStore {
     }
   }
 
-  async loadForums(options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum[]> {
+  async loadForums(options: LoadOptions = {}): Promise<LoadedForum[]> {
     const loaded: LoadedForum[] = [];
     for (const forum of await this.listForums()) loaded.push(await this.readForum(forum, options));
     return loaded;
@@ -171,13 +174,17 @@ export class PostgresStore implements ForumStore {
     return rows.map((r) => ({ id: r.id, slug: r.slug, joinCode: r.join_code, createdAt: r.created_at, joinSecret: r.join_secret, screenKey: r.screen_key }));
   }
 
-  async loadForum(forumId: string, options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum | null> {
+  async loadForum(forumId: string, options: LoadOptions = {}): Promise<LoadedForum | null> {
     const forum = (await this.listForums()).find((f) => f.id === forumId);
     return forum ? this.readForum(forum, options) : null;
   }
 
-  private async readForum(forum: ForumRecord, options: { fromSnapshot?: boolean }): Promise<LoadedForum> {
-    const snapshot = options.fromSnapshot ? await this.latestSnapshot(forum.id) : null;
+  private async readForum(forum: ForumRecord, options: LoadOptions): Promise<LoadedForum> {
+    const seq = options.fromSnapshot ? await this.latestSnapshotSeq(forum.id) : undefined;
+    const passedOver = seq !== undefined && options.useSnapshot && !options.useSnapshot(forum.id, seq) ? seq : undefined;
+    const snapshot = seq !== undefined && passedOver === undefined ? { seq } : undefined;
+    if (options.headOnly) return { forum, events: [], ...(snapshot ? { snapshot } : {}), ...(passedOver !== undefined ? { passedOver } : {}) };
+    if (passedOver !== undefined) return { forum, ...(await this.readLog(forum.id, 0)), passedOver };
     if (!snapshot) return { forum, ...(await this.readLog(forum.id, 0)) };
     const keysBefore = (
       await this.query<{ action_key: string }>('SELECT action_key FROM events WHERE forum_id = $1 AND seq <= $2 AND action_key IS NOT NULL ORDER BY seq', [forum.id, snapshot.seq])
@@ -186,8 +193,16 @@ export class PostgresStore implements ForumStore {
     return { forum, ...(await this.readLog(forum.id, snapshot.seq)), snapshot, keysBefore, doneBefore };
   }
 
-  async loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {
-    return this.readLog(forumId, 0);
+  async loadLog(forumId: string, page?: LogPage): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {
+    return page ? readLog(this.run, forumId, page.after, page.until, page.keyedOnly, page.limit) : this.readLog(forumId, 0);
+  }
+
+  async loadActionKeys(forumId: string, page: LogPage): Promise<{ seq: number; actionKey: string }[]> {
+    const { rows } = await this.query<{ seq: number; action_key: string }>(
+      'SELECT seq, action_key FROM events WHERE forum_id = $1 AND seq > $2 AND seq <= $3 AND action_key IS NOT NULL ORDER BY seq LIMIT $4',
+      [forumId, page.after, page.until ?? Number.MAX_SAFE_INTEGER, page.limit],
+    );
+    return rows.map((r) => ({ seq: r.seq, actionKey: r.action_key }));
   }
 
   private readLog(forumId: string, after: number, until?: number, keyedOnly?: boolean): Promise<Required<Pick<LoadedForum, 'events' | 'unreadable'>>> {
@@ -295,6 +310,23 @@ export class PostgresStore implements ForumStore {
       [forumId],
     );
     return rows[0] ? { seq: rows[0].seq, body: rows[0].body } : null;
+  }
+
+  private async latestSnapshotSeq(forumId: string): Promise<number | undefined> {
+    const { rows } = await this.query<{ seq: number }>(
+      'SELECT seq FROM snapshots WHERE forum_id = $1 AND seq <= (SELECT COALESCE(MAX(seq), 0) FROM events WHERE forum_id = $1) ORDER BY seq DESC LIMIT 1',
+      [forumId],
+    );
+    return rows[0]?.seq;
+  }
+
+  snapshotSource(forumId: string, seq: number): SnapshotSource {
+    return { databaseUrl: this.url, schema: this.schema, forumId, seq };
+  }
+
+  async snapshotAt(forumId: string, seq: number): Promise<string | null> {
+    const { rows } = await this.query<{ body: string }>('SELECT body FROM snapshots WHERE forum_id = $1 AND seq = $2', [forumId, seq]);
+    return rows[0]?.body ?? null;
   }
 
   /** Kept unless the one stored is of a later seq; none for a forum not stored (its summary goes with it: ON DELETE CASCADE). */

@@ -20,9 +20,12 @@ import {
   type ForumSecrets,
   type ForumStore,
   type LoadedForum,
+  type LoadOptions,
+  type LogPage,
   type NewForum,
   type ServerLogEntry,
   type SettingName,
+  type SnapshotSource,
   type StoredEvent,
   type StoredSnapshot,
   type StoredSummary,
@@ -375,7 +378,7 @@ export class SqliteStore implements ForumStore {
     }
   }
 
-  async loadForums(options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum[]> {
+  async loadForums(options: LoadOptions = {}): Promise<LoadedForum[]> {
     const loaded: LoadedForum[] = [];
     for (const forum of await this.listForums()) loaded.push(await this.readForum(forum, options));
     return loaded;
@@ -396,13 +399,17 @@ export class SqliteStore implements ForumStore {
     }));
   }
 
-  async loadForum(forumId: string, options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum | null> {
+  async loadForum(forumId: string, options: LoadOptions = {}): Promise<LoadedForum | null> {
     const forum = (await this.listForums()).find((f) => f.id === forumId);
     return forum ? this.readForum(forum, options) : null;
   }
 
-  private async readForum(forum: ForumRecord, options: { fromSnapshot?: boolean }): Promise<LoadedForum> {
-    const snapshot = options.fromSnapshot ? await this.latestSnapshot(forum.id) : null;
+  private async readForum(forum: ForumRecord, options: LoadOptions): Promise<LoadedForum> {
+    const seq = options.fromSnapshot ? this.latestSnapshotSeq(forum.id) : undefined;
+    const passedOver = seq !== undefined && options.useSnapshot && !options.useSnapshot(forum.id, seq) ? seq : undefined;
+    const snapshot = seq !== undefined && passedOver === undefined ? { seq } : undefined;
+    if (options.headOnly) return { forum, events: [], ...(snapshot ? { snapshot } : {}), ...(passedOver !== undefined ? { passedOver } : {}) };
+    if (passedOver !== undefined) return { forum, ...this.readLog(forum.id, 0), passedOver };
     if (!snapshot) return { forum, ...this.readLog(forum.id, 0) };
     // The ids alone, not the payloads: a column read, where parsing a million events is seconds.
     const keysBefore = this.db
@@ -413,18 +420,26 @@ export class SqliteStore implements ForumStore {
     return { forum, ...this.readLog(forum.id, snapshot.seq), snapshot, keysBefore, doneBefore };
   }
 
-  async loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {
-    return this.readLog(forumId, 0);
+  async loadLog(forumId: string, page?: LogPage): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {
+    return page ? this.readLog(forumId, page.after, page.until, page.keyedOnly, page.limit) : this.readLog(forumId, 0);
   }
 
-  /** A forum's rows after `after` (up to `until`), events apart from rows that are not: those the start-up check names. */
-  private readLog(forumId: string, after: number, until = Number.MAX_SAFE_INTEGER, keyedOnly = false): Required<Pick<LoadedForum, 'events' | 'unreadable'>> {
+  async loadActionKeys(forumId: string, page: LogPage): Promise<{ seq: number; actionKey: string }[]> {
+    return (
+      this.db
+        .prepare('SELECT seq, action_key FROM events WHERE forum_id = ? AND seq > ? AND seq <= ? AND action_key IS NOT NULL ORDER BY seq LIMIT ?')
+        .all(forumId, page.after, page.until ?? Number.MAX_SAFE_INTEGER, page.limit) as { seq: number; action_key: string }[]
+    ).map((r) => ({ seq: r.seq, actionKey: r.action_key }));
+  }
+
+  /** A forum's rows after `after` (up to `until`, at most `limit`), events apart from rows that are not: those the start-up check names. */
+  private readLog(forumId: string, after: number, until = Number.MAX_SAFE_INTEGER, keyedOnly = false, limit = -1): Required<Pick<LoadedForum, 'events' | 'unreadable'>> {
     const rows = this.db.prepare(
-      `SELECT seq, type, payload, action_key FROM events WHERE forum_id = ? AND seq > ? AND seq <= ?${keyedOnly ? ' AND action_key IS NOT NULL' : ''} ORDER BY seq`,
+      `SELECT seq, type, payload, action_key FROM events WHERE forum_id = ? AND seq > ? AND seq <= ?${keyedOnly ? ' AND action_key IS NOT NULL' : ''} ORDER BY seq LIMIT ?`,
     );
     const read: Required<Pick<LoadedForum, 'events' | 'unreadable'>> = { events: [], unreadable: [] };
     // A row that is not an event is set aside, never replayed: the start-up check names it.
-    for (const r of rows.iterate(forumId, after, until) as Iterable<{ seq: number; type: unknown; payload: unknown; action_key: string | null }>) {
+    for (const r of rows.iterate(forumId, after, until, limit) as Iterable<{ seq: number; type: unknown; payload: unknown; action_key: string | null }>) {
       const event = parseStoredEvent(r.type, r.payload);
       if (typeof event === 'string') read.unreadable.push({ seq: r.seq, type: String(r.type), reason: event });
       else read.events.push({ seq: r.seq, event, actionKey: r.action_key });
@@ -574,11 +589,38 @@ export class SqliteStore implements ForumStore {
   }
 
   async latestSnapshot(forumId: string): Promise<StoredSnapshot | null> {
-    const seq = this.db
+    const seq = this.latestSnapshotSeq(forumId);
+    return seq === undefined ? null : { seq, body: snapshotBodyOf(this.db, forumId, seq) };
+  }
+
+  private latestSnapshotSeq(forumId: string): number | undefined {
+    return this.db
       .prepare('SELECT seq FROM snapshots WHERE forum_id = ? AND seq <= (SELECT COALESCE(MAX(seq), 0) FROM events WHERE forum_id = ?) ORDER BY seq DESC LIMIT 1')
       .pluck()
       .get(forumId, forumId) as number | undefined;
-    return seq === undefined ? null : { seq, body: snapshotBodyOf(this.db, forumId, seq) };
+  }
+
+  /**
+   * A part a turn of the event loop: a city vote's 57.6 MiB read at once held it for 40 ms and more.
+   * A snapshot removed meanwhile (a newer one stored, the vote's personal data deleted) is null.
+   */
+  async snapshotAt(forumId: string, seq: number): Promise<string | null> {
+    const kept = () => this.db.prepare('SELECT 1 FROM snapshots WHERE forum_id = ? AND seq = ?').get(forumId, seq) !== undefined;
+    if (!kept()) return null;
+    const count = this.db.prepare('SELECT COUNT(*) FROM snapshot_parts WHERE forum_id = ? AND seq = ?').pluck().get(forumId, seq) as number;
+    const part = this.db.prepare('SELECT body FROM snapshot_parts WHERE forum_id = ? AND seq = ? AND part = ?').pluck();
+    const parts: string[] = [];
+    for (let i = 0; i < count; i++) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      const body = part.get(forumId, seq, i) as string | undefined;
+      if (body === undefined) return null;
+      parts.push(body);
+    }
+    return kept() ? parts.join('') : null;
+  }
+
+  snapshotSource(forumId: string, seq: number): SnapshotSource | undefined {
+    return this.path === ':memory:' ? undefined : { path: this.path, forumId, seq };
   }
 
   /** Built by a worker thread on its own read-only connection: the hall is answered meanwhile. */

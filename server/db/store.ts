@@ -44,6 +44,36 @@ export interface StoredSnapshot {
   body: string;
 }
 
+/** Where a worker thread reads a forum's snapshot at `seq`: a SQLite file, or a PostgreSQL schema. */
+export type SnapshotSource = { forumId: string; seq: number } & ({ path: string } | { databaseUrl: string; schema: string });
+
+/** Where a forum's stored snapshot is, without its body. */
+export type SnapshotAt = Pick<StoredSnapshot, 'seq'>;
+
+export interface LoadOptions {
+  /** A forum that has a snapshot comes with it and only the rows after it (LoadedForum.snapshot). */
+  fromSnapshot?: boolean;
+  /**
+   * Whether the latest snapshot, at `seq`, is to be opened from: one that is not is passed over
+   * (LoadedForum.passedOver) and nothing of it is read, the forum coming as without one.
+   */
+  useSnapshot?: (forumId: string, seq: number) => boolean;
+  /**
+   * Only the record and where the snapshot is: no row is read (`events` empty, neither keysBefore
+   * nor doneBefore), for a caller that reads them a page at a time (loadLog, loadActionKeys).
+   */
+  headOnly?: boolean;
+}
+
+/** A page of a forum's log: the rows after seq `after` (up to `until`), at most `limit` of them. */
+export interface LogPage {
+  after: number;
+  limit: number;
+  until?: number;
+  /** Only rows that carry a phone action's id. */
+  keyedOnly?: boolean;
+}
+
 /** How many of a forum's latest snapshots a store keeps: the one before stays if the newest is damaged. */
 export const SNAPSHOTS_KEPT = 2;
 
@@ -55,9 +85,11 @@ export interface LoadedForum {
   /**
    * Read from its latest snapshot (loadForums({ fromSnapshot: true })): `events` and `unreadable`
    * are then only the rows after the snapshot's seq, and the two fields below tell what the
-   * snapshot's own events did for resends.
+   * snapshot's own events did for resends. Its body is read apart (snapshotAt).
    */
-  snapshot?: StoredSnapshot;
+  snapshot?: SnapshotAt;
+  /** The seq of a latest snapshot passed over (LoadOptions.useSnapshot): its body was not read. */
+  passedOver?: number;
   /** With a snapshot: the action id of every stored row up to its seq (the action_key column alone). */
   keysBefore?: string[];
   /** With a snapshot: the keyed events among its last RECENT_BEFORE_SNAPSHOT rows, so a recent resend is answered as done. */
@@ -106,16 +138,19 @@ export interface ForumStore {
    * Every forum with all its events in order, oldest forum first; with `fromSnapshot`, a forum that
    * has a snapshot comes with it and only the rows after it (LoadedForum.snapshot).
    */
-  loadForums(options?: { fromSnapshot?: boolean }): Promise<LoadedForum[]>;
+  loadForums(options?: LoadOptions): Promise<LoadedForum[]>;
   /**
    * Every forum's record, oldest first, without its events: what a server that opens forums on
    * first use knows of them before then.
    */
   listForums(): Promise<ForumRecord[]>;
   /** One forum as loadForums reads it, or null when there is no such forum. */
-  loadForum(forumId: string, options?: { fromSnapshot?: boolean }): Promise<LoadedForum | null>;
-  /** One forum's whole log, as loadForums reads it: for a forum whose snapshot was refused. */
-  loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>>;
+  loadForum(forumId: string, options?: LoadOptions): Promise<LoadedForum | null>;
+  /**
+   * One forum's whole log, as loadForums reads it (for a forum whose snapshot was refused), or a
+   * page of it: rows that are not events are in `unreadable`, and count towards the page's limit.
+   */
+  loadLog(forumId: string, page?: LogPage): Promise<Pick<LoadedForum, 'events' | 'unreadable'>>;
   /**
    * A forum's events after `seq` (0 for all of them) in order, at most `limit`; none for an unknown
    * forum. A large forum's log is read a page at a time: its file, a room catching up.
@@ -143,8 +178,17 @@ export interface ForumStore {
    * of them. Refused (an Error, nothing kept) for a seq the forum's log does not reach.
    */
   saveSnapshot(forumId: string, seq: number, body: string): Promise<void>;
+  /** A page of the action ids stored with a forum's rows (the rows without one left out), in order. */
+  loadActionKeys(forumId: string, page: LogPage): Promise<{ seq: number; actionKey: string }[]>;
   /** The forum's newest snapshot within its log (one beyond the log's end is passed over), or null. */
   latestSnapshot(forumId: string): Promise<StoredSnapshot | null>;
+  /** The body of the forum's snapshot at `seq` (LoadedForum.snapshot), or null when it is no longer kept. */
+  snapshotAt(forumId: string, seq: number): Promise<string | null>;
+  /**
+   * Where a worker thread reads that body itself, on a connection of its own (a large body never
+   * crosses the event loop's thread); stores that keep nothing a worker can reach have none.
+   */
+  snapshotSource?(forumId: string, seq: number): SnapshotSource | undefined;
   /**
    * The body of a snapshot of the forum as of its stored event `seq` (the JSON of
    * shared/forum/snapshot.ts), built from its latest snapshot and the events since; off the event
@@ -204,13 +248,19 @@ export class MemoryStore implements ForumStore {
   private snapshots = new Map<string, StoredSnapshot[]>();
   private kept = new Map<string, StoredSummary>();
 
-  async loadForums(options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum[]> {
+  async loadForums(options: LoadOptions = {}): Promise<LoadedForum[]> {
     const loaded: LoadedForum[] = [];
     for (const f of this.forums) {
       if (f.forum.slug === IMPORTING_SLUG(f.forum.id)) continue;
-      const snapshot = options.fromSnapshot ? await this.latestSnapshot(f.forum.id) : null;
+      const latest = options.fromSnapshot ? await this.latestSnapshot(f.forum.id) : null;
+      const passedOver = latest && options.useSnapshot && !options.useSnapshot(f.forum.id, latest.seq) ? latest.seq : undefined;
+      const snapshot = passedOver === undefined && latest ? { seq: latest.seq } : null;
+      if (options.headOnly) {
+        loaded.push({ forum: { ...f.forum }, events: [], ...(snapshot ? { snapshot } : {}), ...(passedOver !== undefined ? { passedOver } : {}) });
+        continue;
+      }
       if (!snapshot) {
-        loaded.push({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)) });
+        loaded.push({ forum: { ...f.forum }, events: f.events.map((e) => structuredClone(e)), ...(passedOver !== undefined ? { passedOver } : {}) });
         continue;
       }
       const before = f.events.slice(0, snapshot.seq);
@@ -229,12 +279,24 @@ export class MemoryStore implements ForumStore {
     return this.forums.filter((f) => f.forum.slug !== IMPORTING_SLUG(f.forum.id)).map((f) => ({ ...f.forum }));
   }
 
-  async loadForum(forumId: string, options: { fromSnapshot?: boolean } = {}): Promise<LoadedForum | null> {
+  async loadForum(forumId: string, options: LoadOptions = {}): Promise<LoadedForum | null> {
     return (await this.loadForums(options)).find((f) => f.forum.id === forumId) ?? null;
   }
 
-  async loadLog(forumId: string): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {
-    return { events: (this.find(forumId)?.events ?? []).map((e) => structuredClone(e)) };
+  async loadLog(forumId: string, page?: LogPage): Promise<Pick<LoadedForum, 'events' | 'unreadable'>> {
+    const events = this.find(forumId)?.events ?? [];
+    if (!page) return { events: events.map((e) => structuredClone(e)) };
+    // Seqs are 1, 2, 3… with no gaps: the one after `after` is at index `after`.
+    const within = events.slice(page.after, page.until ?? events.length).filter((e) => !page.keyedOnly || e.actionKey);
+    return { events: within.slice(0, page.limit).map((e) => structuredClone(e)) };
+  }
+
+  async loadActionKeys(forumId: string, page: LogPage): Promise<{ seq: number; actionKey: string }[]> {
+    const events = this.find(forumId)?.events ?? [];
+    return events
+      .slice(page.after, page.until ?? events.length)
+      .flatMap((e) => (e.actionKey ? [{ seq: e.seq, actionKey: e.actionKey }] : []))
+      .slice(0, page.limit);
   }
 
   async loadEventsAfter(forumId: string, seq: number, limit = Infinity): Promise<StoredEvent[]> {
@@ -301,6 +363,10 @@ export class MemoryStore implements ForumStore {
     const last = this.find(forumId)?.events.length ?? 0;
     const within = (this.snapshots.get(forumId) ?? []).filter((s) => s.seq <= last);
     return within.length > 0 ? { ...within[within.length - 1] } : null;
+  }
+
+  async snapshotAt(forumId: string, seq: number): Promise<string | null> {
+    return this.snapshots.get(forumId)?.find((s) => s.seq === seq)?.body ?? null;
   }
 
   async snapshotBody(forumId: string, seq: number): Promise<string> {

@@ -22,6 +22,7 @@ import { StorageConflict, StorageUnavailable } from '../errors.js';
 import { StorageHealth } from './storage.js';
 import { ActionKeys } from './actionKeys.js';
 import { DoneActions, type DoneAction } from './doneActions.js';
+import { Turns } from '../forums/turns.js';
 import type { Notice } from '../../shared/protocol.js';
 
 /** What a commit changed, so that only the affected views are sent again. */
@@ -230,42 +231,56 @@ export class ForumRoom {
   private constructor(
     private readonly store: ForumStore,
     record: ForumRecord,
-    events: { event: ForumEvent; actionKey: string | null }[],
     lastSeq: number,
     /** Whether writes are getting through; one for the whole store, shared by its forums. */
     readonly storage: StorageHealth,
-    /** The forum already replayed from `events` (by the start-up check): taken as it is. */
+    /** The forum already replayed from its events (by the start-up check): taken as it is. */
     replayed?: ForumState,
-    /** Opened from a snapshot, `events` being those after it; or imported, with no events after. */
+    /** Opened from a snapshot, the events replayed being those after it; or imported, with none after. */
     from?: SnapshotStart,
   ) {
     this.record = record;
     this.lastSeq = lastSeq;
     this.state = replayed ?? from?.state ?? emptyState();
-    // The saved copy is replayed beside the live state from the same events, which nobody else
-    // holds: applyEvent never changes what it takes from an event, it only replaces it. 67 ms more
-    // for the largest forum's 95,000 events, where reading them back takes 600. A forum the
-    // start-up check already replayed (through the rules) is taken as it is.
-    const saved = from?.saved ?? emptyState();
+    this.saved = from?.saved ?? emptyState();
+    this.savedSeq = lastSeq;
+  }
+
+  /**
+   * The events replayed onto the room just made (none of its own yet), and the actions the
+   * snapshot's events and they did remembered for resends, a pass of the event loop whenever a
+   * turn has had its time: a city vote's 400,000 events once held it for seconds. The saved copy
+   * is replayed beside the live state from the same events, which nobody else holds: applyEvent
+   * never changes what it takes from an event, it only replaces it. A forum the start-up check
+   * already replayed (through the rules) is taken as it is.
+   */
+  private async replay(events: readonly { event: ForumEvent; actionKey: string | null }[], replayed: boolean, from: SnapshotStart | undefined, turns: Turns): Promise<void> {
+    const saved = this.saved!;
     if (from) {
-      for (const key of from.keysBefore) this.usedKeys.add(key);
-      for (const { event, actionKey } of from.doneBefore) if (actionKey) this.remember(actionKey, event);
+      for (let i = 0; i < from.keysBefore.length; i++) {
+        this.usedKeys.add(from.keysBefore[i]);
+        if (i % 1024 === 0 && turns.due()) await turns.pass();
+      }
+      for (const { event, actionKey } of from.doneBefore) {
+        if (actionKey) this.remember(actionKey, event);
+        if (turns.due()) await turns.pass();
+      }
     }
     for (const { event, actionKey } of events) {
       if (!replayed) applyEvent(this.state, event);
       applyEvent(saved, event);
       if (actionKey) this.remember(actionKey, event);
+      if (turns.due()) await turns.pass();
     }
-    this.saved = saved;
-    this.savedSeq = lastSeq;
   }
 
   /**
    * A stored forum, replayed (or taken as the start-up check replayed it). One from before
    * admission modes gets its hall secret and projector key here, once.
    */
-  static async load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth, replayed?: ForumState, from?: SnapshotStart): Promise<ForumRoom> {
-    const room = new ForumRoom(store, loaded.forum, loaded.events, lastSeqOf(loaded), storage, replayed, from);
+  static async load(store: ForumStore, loaded: LoadedForum, storage: StorageHealth, replayed?: ForumState, from?: SnapshotStart, turns = new Turns()): Promise<ForumRoom> {
+    const room = new ForumRoom(store, loaded.forum, lastSeqOf(loaded), storage, replayed, from);
+    await room.replay(loaded.events, replayed !== undefined, from, turns);
     const missing: Partial<ForumSecrets> = {};
     if (!room.record.joinSecret) missing.joinSecret = newSecret();
     if (!room.record.screenKey) missing.screenKey = newSecret();
@@ -284,7 +299,13 @@ export class ForumRoom {
       throw err;
     }
     storage.succeeded();
-    return new ForumRoom(store, record, events.map((event) => ({ event, actionKey: null })), events.length, storage);
+    const room = new ForumRoom(store, record, events.length, storage);
+    // A new forum's few events, at once.
+    for (const event of events) {
+      applyEvent(room.state, event);
+      applyEvent(room.saved!, event);
+    }
+    return room;
   }
 
   /**
@@ -292,7 +313,7 @@ export class ForumRoom {
    * replayed twice: its live state and its saved copy, sharing no object.
    */
   static imported(store: ForumStore, record: ForumRecord, state: ForumState, saved: ForumState, stored: number, storage: StorageHealth): ForumRoom {
-    return new ForumRoom(store, record, [], stored, storage, undefined, { state, saved, keysBefore: [], doneBefore: [] });
+    return new ForumRoom(store, record, stored, storage, undefined, { state, saved, keysBefore: [], doneBefore: [] });
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -10,10 +10,11 @@
 
 import { createHash } from 'node:crypto';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
-import { verifyLog } from '../../shared/forum/verify.js';
+import { verifyLog, type CheckedPrefix } from '../../shared/forum/verify.js';
 import type { ForumState } from '../../shared/forum/types.js';
 import type { LoadedForum, StoredEvent } from '../db/store.js';
 import { StartupError } from '../errors.js';
+import { Turns } from './turns.js';
 
 /** Where a forum's log was last found clean. */
 export interface CheckedMark {
@@ -37,14 +38,35 @@ export const marksSetting = (marks: Map<string, CheckedMark>): string => JSON.st
  * In one pass, the digest of the whole log (each event as the server writes it) and of its events
  * up to and including `markSeq` (null when the log has no event with that seq).
  */
-function digests(events: readonly StoredEvent[], markSeq: number | null): { atMark: { digest: string; count: number } | null; whole: string } {
+async function digests(events: readonly StoredEvent[], markSeq: number | null, turns: Turns): Promise<{ atMark: { digest: string; count: number } | null; whole: string }> {
   const hash = createHash('sha256');
   let atMark: { digest: string; count: number } | null = null;
-  events.forEach((e, i) => {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
     hash.update(`${e.seq}\n${JSON.stringify(e.event)}\n`);
     if (e.seq === markSeq) atMark = { digest: hash.copy().digest('hex'), count: i + 1 };
-  });
+    if (i % SLICE === 0 && turns.due()) await turns.pass();
+  }
   return { atMark, whole: hash.digest('hex') };
+}
+
+/** Events checked or replayed between two looks at the time. */
+const SLICE = 256;
+
+/** verifyLog over `events` from `start`, a slice at a time, a pass of the event loop whenever due. */
+async function verifyInTurns(events: readonly StoredEvent[], start: CheckedPrefix | undefined, turns: Turns): Promise<ReturnType<typeof verifyLog>> {
+  let from = start;
+  const problems: ReturnType<typeof verifyLog>['problems'] = [];
+  let report: ReturnType<typeof verifyLog> | null = null;
+  for (let i = 0; i < events.length || report === null; i += SLICE) {
+    const slice = events.slice(i, i + SLICE);
+    report = verifyLog(slice, from);
+    for (const p of report.problems) problems.push(p);
+    const created = from?.firstCreated ?? slice.find((e) => (e.event as { type?: unknown } | null)?.type === 'forumCreated')?.seq ?? null;
+    from = { state: report.state, events: report.events, firstCreated: created };
+    if (turns.due()) await turns.pass();
+  }
+  return { ...report, problems };
 }
 
 export interface LogDamage {
@@ -58,7 +80,7 @@ export interface LogDamage {
  * The forum as the server holds it after replaying its log, what is wrong with the log, if anything,
  * and, when nothing is, the mark the next start checks from.
  */
-export function checkForumLog(
+export async function checkForumLog(
   loaded: LoadedForum,
   mark?: CheckedMark,
   /**
@@ -66,13 +88,15 @@ export function checkForumLog(
    * `mark` reaches the snapshot's seq: a start found every event up to there clean. Changed in place.
    */
   from?: { seq: number; state: ForumState },
-): { state: ForumState; damage: LogDamage | null; mark: CheckedMark | null; checked: number } {
+  /** The turns of the event loop the check is spread over (a city vote's log once took one of 4.9 s). */
+  turns = new Turns(),
+): Promise<{ state: ForumState; damage: LogDamage | null; mark: CheckedMark | null; checked: number }> {
   const events = loaded.events;
   const unreadable = loaded.unreadable ?? [];
   if (from) {
     if (!mark || mark.seq < from.seq) throw new Error(`the snapshot at ${from.seq} is beyond the log's checked mark`);
     // Events between the snapshot and the mark are checked again: fewer than a snapshot interval.
-    const report = verifyLog(events, { state: from.state, events: from.seq, firstCreated: 1 });
+    const report = await verifyInTurns(events, { state: from.state, events: from.seq, firstCreated: 1 }, turns);
     const damage = damageOf(report, unreadable);
     // The digest of the events before the snapshot is not known here: a start that replays the
     // whole log finds it differs, and checks it all, as it should.
@@ -80,17 +104,20 @@ export function checkForumLog(
     return { state: report.state, damage, mark: damage ? null : { seq: last, digest: FROM_SNAPSHOT }, checked: events.length };
   }
   // Rows that are not events are looked for in the whole log, every time: it costs nothing more.
-  const digest = digests(events, mark?.seq ?? null);
+  const digest = await digests(events, mark?.seq ?? null, turns);
   const prefix = unreadable.length === 0 ? digest.atMark : null;
   let report: ReturnType<typeof verifyLog>;
   let checked = events.length;
   if (prefix && prefix.digest === mark!.digest) {
     const state = emptyState();
-    for (let i = 0; i < prefix.count; i++) applyEvent(state, events[i].event);
-    report = verifyLog(events.slice(prefix.count), { state, events: prefix.count, firstCreated: events[0].seq });
+    for (let i = 0; i < prefix.count; i++) {
+      applyEvent(state, events[i].event);
+      if (i % SLICE === 0 && turns.due()) await turns.pass();
+    }
+    report = await verifyInTurns(events.slice(prefix.count), { state, events: prefix.count, firstCreated: events[0].seq }, turns);
     checked = events.length - prefix.count;
   } else {
-    report = verifyLog(events);
+    report = await verifyInTurns(events, undefined, turns);
   }
   const damage = damageOf(report, unreadable);
   if (damage) return { state: report.state, damage, mark: null, checked };

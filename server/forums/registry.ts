@@ -6,13 +6,16 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { decideArchive } from '../../shared/forum/rules.js';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
-import type { ForumStore, ForumRecord, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
+import type { ForumStore, ForumRecord, LoadedForum, LoadOptions, NewForum, ServerLogEntry } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom, type SnapshotPolicy, type SnapshotStart } from '../forum/room.js';
-import { fromSnapshot } from '../../shared/forum/snapshot.js';
 import { copyStateInParts } from '../../shared/forum/stateCopy.js';
 import { StorageHealth } from '../forum/storage.js';
 import { creationEvents, type ForumStart } from './create.js';
+import { readRows, withRows } from './forumRows.js';
+import type { SnapshotCheckJob } from './snapshotCheckWorker.js';
+import { stateOfSnapshot } from './snapshotReader.js';
+import { Turns } from './turns.js';
 import { ServerSecrets } from './secrets.js';
 import { FileLease, type ForumLease } from './lease.js';
 import { listingFrom, summaryOf, SummaryKeeper, type ForumListing } from './summary.js';
@@ -58,43 +61,19 @@ export const HAND_BACK_ASKED_MS = 1000;
 const HAND_BACK_FORGET_MS = 10_000;
 export const HAND_BACK_GRACE_MS = 3000;
 
-/** How long one turn of the event loop may spend copying a snapshot's state for the saved copy. */
-const COPY_TURN_MS = 15;
-/**
- * The end of this turn of the event loop, and a whole one passed (its timers, its I/O) before the
- * next: one setImmediate from an I/O callback would run in the same loop's check phase, no I/O between.
- */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
-
 /**
  * A forum's snapshot as its live state and its saved copy, or why it was refused (damaged, of
- * another version, inconsistent). The body is parsed and checked once, and the saved copy copied
- * from the state (copyState shares no record the state changes in place) before anything is
- * replayed onto it. A city vote's snapshot (57.6 MiB) takes 1 s to parse and 5 s to check: each in
- * a turn of the event loop of its own, and the copy a few hundred records a turn, so that the
- * process answers its other forums, and its health checks, in between. Nobody else holds the
- * state meanwhile.
+ * another version, inconsistent). The body is read, parsed and checked whole once (by a worker
+ * thread where the store keeps it: snapshotReader.ts), and the saved copy copied from the state (copyState shares no
+ * record the state changes in place) before anything is replayed onto it, all in turns of the
+ * event loop of a few milliseconds. Nobody else holds the state meanwhile.
  */
-async function startOf(loaded: LoadedForum): Promise<SnapshotStart | string> {
-  let state: ForumState;
-  try {
-    const parsed: unknown = JSON.parse(loaded.snapshot!.body);
-    await nextTurn();
-    state = fromSnapshot(parsed);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  await nextTurn();
-  const parts = copyStateInParts(state);
-  let began = performance.now();
-  for (;;) {
-    const step = parts.next();
-    if (step.done) return { state, saved: step.value, keysBefore: loaded.keysBefore ?? [], doneBefore: loaded.doneBefore ?? [] };
-    if (performance.now() - began > COPY_TURN_MS) {
-      await nextTurn();
-      began = performance.now();
-    }
-  }
+async function startOf(loaded: LoadedForum, job: SnapshotCheckJob, turns: Turns): Promise<SnapshotStart | string> {
+  const state = await stateOfSnapshot(job, turns);
+  if (typeof state === 'string') return state;
+  await turns.check();
+  const saved = await turns.drive(copyStateInParts(state));
+  return { state, saved, keysBefore: loaded.keysBefore ?? [], doneBefore: loaded.doneBefore ?? [] };
 }
 
 export interface OpenOptions {
@@ -104,10 +83,10 @@ export interface OpenOptions {
    * replayed. Given a snapshot's state (`from`, loaded.events then after it), null when it
    * cannot take that snapshot on trust: the forum is then read and checked whole.
    */
-  checkLog?: (loaded: LoadedForum, from?: { seq: number; state: ForumState }) => ForumState | null;
+  checkLog?: (loaded: LoadedForum, from: { seq: number; state: ForumState } | undefined, turns: Turns) => Promise<ForumState | null>;
   /**
    * Whether checkLog would take a snapshot at `seq` on trust, asked before the snapshot is read:
-   * one it would pass over is never parsed (a city vote's takes seconds to parse and check).
+   * one it would pass over is never read (a city vote's is 57.6 MiB, seconds to parse and check).
    * Without it, checkLog is asked with the snapshot read.
    */
   trustsSnapshot?: (forumId: string, seq: number) => boolean;
@@ -207,52 +186,80 @@ export class Forums<A extends Attached = Attached> {
       }
       return forums;
     }
-    for (const loaded of await store.loadForums({ fromSnapshot: true })) {
-      forums.known.set(loaded.forum.id, loaded.forum);
-      if (!(await forums.lease.tryAcquire(loaded.forum.id))) {
-        options.onElsewhere?.(loaded.forum);
+    for (const head of await store.loadForums(forums.loadOptions())) {
+      forums.known.set(head.forum.id, head.forum);
+      if (!(await forums.lease.tryAcquire(head.forum.id))) {
+        options.onElsewhere?.(head.forum);
         continue;
       }
-      await forums.openLoaded(loaded);
+      await forums.openLoaded(head);
     }
     return forums;
   }
 
-  /** Opens a stored forum from its snapshot (if it can be taken on trust) and the events after it. */
-  private async openLoaded(loaded: LoadedForum): Promise<LiveForum<A>> {
+  /**
+   * How a forum is read for opening: its head only (the rows are read a page at a time), and a
+   * snapshot the start-up check would not take on trust passed over, never read.
+   */
+  private loadOptions(): LoadOptions {
+    const { checkLog, trustsSnapshot } = this.options;
+    return { fromSnapshot: true, headOnly: true, useSnapshot: checkLog && trustsSnapshot ? trustsSnapshot : undefined };
+  }
+
+  /** Where the snapshot is read from: by the worker where the store keeps it, else its body; null when no longer kept. */
+  private async snapshotJob(forumId: string, seq: number): Promise<SnapshotCheckJob | null> {
+    const source = this.store.snapshotSource?.(forumId, seq);
+    if (source) return source;
+    const body = await this.store.snapshotAt(forumId, seq);
+    return body === null ? null : { body };
+  }
+
+  /**
+   * Opens a stored forum, given with its head only, from its snapshot (if it can be taken on trust)
+   * and the events after it, or from its whole log: every step in turns of a few milliseconds, so
+   * that the process answers its other forums meanwhile. Nobody is served the forum until it is
+   * open: its connections and requests wait for `use`.
+   */
+  private async openLoaded(head: LoadedForum): Promise<LiveForum<A>> {
     const options = this.options;
+    const turns = new Turns();
+    let loaded = await withRows(this.store, head, turns);
     let from: SnapshotStart | undefined;
     let replayed: ForumState | null | undefined;
-    /** The latest snapshot that stays good to open from: the next is due `every` events after it. */
-    let latestSnapshot = 0;
+    /**
+     * The latest snapshot that stays good to open from: the next is due `every` events after it.
+     * One passed over only because the check has not reached it is still good (another process,
+     * or a later start, opens from it): taking another at once would only redo it, in a cluster at
+     * every move of the forum. One not read is taken as good: were it damaged, the first process
+     * to trust it finds so and replays the log, checked whole, and the next snapshot replaces it.
+     */
+    let latestSnapshot = loaded.passedOver ?? 0;
+    if (loaded.passedOver !== undefined) {
+      options.onSnapshot?.({ ...loaded, snapshot: { seq: loaded.passedOver } }, { opened: false, why: 'the start-up check has not reached its seq' });
+    }
     if (loaded.snapshot) {
       const { seq } = loaded.snapshot;
-      // Passed over only because this process's check has not reached it: not even read.
-      const untrusted = options.checkLog !== undefined && options.trustsSnapshot !== undefined && !options.trustsSnapshot(loaded.forum.id, seq);
-      const read = untrusted ? null : await startOf(loaded);
-      // One passed over only because the check has not reached it is still good (another process,
-      // or a later start, opens from it): taking another at once would only redo it, in a cluster
-      // at every move of the forum. A damaged one, or another version's, is replaced. One not read
-      // is taken as good: were it damaged, the first process to trust it finds so and replays the
-      // log, checked whole, and the next snapshot replaces it.
-      if (typeof read !== 'string') latestSnapshot = seq;
-      if (read !== null && typeof read !== 'string') {
-        replayed = options.checkLog ? options.checkLog(loaded, { seq, state: read.state }) : undefined;
+      const job = await this.snapshotJob(loaded.forum.id, seq);
+      // A damaged one, or another version's, is replaced.
+      const read = job === null ? 'it is no longer kept' : await startOf(loaded, job, turns);
+      if (typeof read !== 'string') {
+        latestSnapshot = seq;
+        replayed = options.checkLog ? await options.checkLog(loaded, { seq, state: read.state }, turns) : undefined;
         if (replayed !== null) from = read;
       }
-      const why = typeof read === 'string' ? read : read === null || replayed === null ? 'the start-up check has not reached its seq' : null;
+      const why = typeof read === 'string' ? read : replayed === null ? 'the start-up check has not reached its seq' : null;
       if (why !== null) {
         // The whole log, as a forum without a snapshot opens.
         const snapshot = loaded.snapshot;
-        loaded = { forum: loaded.forum, ...(await this.store.loadLog(loaded.forum.id)) };
+        loaded = { forum: loaded.forum, ...(await readRows(this.store, loaded.forum.id, turns)) };
         options.onSnapshot?.({ ...loaded, snapshot }, { opened: false, why });
         replayed = undefined;
       } else {
         options.onSnapshot?.(loaded, { opened: true, eventsAfter: loaded.events.length });
       }
     }
-    if (!from) replayed = options.checkLog?.(loaded) ?? undefined;
-    const room = await ForumRoom.load(this.store, loaded, this.storage, replayed ?? undefined, from);
+    if (!from) replayed = (await options.checkLog?.(loaded, undefined, turns)) ?? undefined;
+    const room = await ForumRoom.load(this.store, loaded, this.storage, replayed ?? undefined, from, turns);
     return this.open(room, latestSnapshot);
   }
 
@@ -285,9 +292,9 @@ export class Forums<A extends Attached = Attached> {
         }
         try {
           await this.options.beforeOpen?.(id);
-          const loaded = await this.store.loadForum(id, { fromSnapshot: true });
-          if (!loaded) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
-          return await this.openLoaded(loaded);
+          const head = await this.store.loadForum(id, this.loadOptions());
+          if (!head) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
+          return await this.openLoaded(head);
         } catch (err) {
           await this.lease.release(id);
           throw err;
@@ -363,14 +370,13 @@ export class Forums<A extends Attached = Attached> {
       running = (async () => {
         const loaded = await this.store.loadForum(record.id, { fromSnapshot: true });
         if (!loaded) return null;
-        let state: ForumState;
+        const job = loaded.snapshot ? await this.snapshotJob(record.id, loaded.snapshot.seq) : null;
+        let state = job === null ? null : await stateOfSnapshot(job, new Turns());
         let events = loaded.events;
-        try {
-          state = loaded.snapshot ? fromSnapshot(JSON.parse(loaded.snapshot.body)) : emptyState();
-        } catch {
-          // A snapshot not taken on trust: the whole log, as the forum would open.
+        if (state === null || typeof state === 'string') {
+          // No snapshot, or one not taken on trust: the whole log, as the forum would open.
           state = emptyState();
-          events = (await this.store.loadLog(record.id)).events;
+          if (loaded.snapshot) events = (await this.store.loadLog(record.id)).events;
         }
         for (const { event } of events) applyEvent(state, event);
         const listing = summaryOf(record, state);

@@ -265,6 +265,28 @@ describe.each(kinds)('%s store', (_name, make) => {
     expect((await store.latestSnapshot('f1'))?.body).toBe(body);
   });
 
+  it('reads a forum for opening by parts: where its snapshot is, its body apart, a passed-over one not read, its log and action ids a page at a time', async () => {
+    const { store } = make();
+    await store.createForum(record, [created], entry('created'));
+    await store.appendBatch('f1', 1, [1, 2, 3, 4, 5].map((n) => ({ events: [joined(n)], actionKey: n % 2 ? `p${n}:a` : null })));
+    await store.saveSnapshot('f1', 4, 'at 4');
+    const head = await store.loadForum('f1', { fromSnapshot: true, headOnly: true });
+    expect(head).toEqual({ forum: expect.objectContaining({ id: 'f1' }), events: [], snapshot: { seq: 4 } });
+    expect(await store.snapshotAt('f1', 4)).toBe('at 4');
+    expect(await store.snapshotAt('f1', 3)).toBeNull();
+    const asked: [string, number][] = [];
+    const passed = await store.loadForum('f1', { fromSnapshot: true, useSnapshot: (id, seq) => (asked.push([id, seq]), false) });
+    expect(asked).toEqual([['f1', 4]]);
+    expect(passed?.snapshot).toBeUndefined();
+    expect(passed?.passedOver).toBe(4);
+    expect(passed?.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    const page = await store.loadLog('f1', { after: 2, limit: 3 });
+    expect(page.events.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect((await store.loadLog('f1', { after: 0, limit: 10, until: 5, keyedOnly: true })).events.map((e) => e.actionKey)).toEqual(['p1:a', 'p3:a']);
+    expect(await store.loadActionKeys('f1', { after: 2, limit: 1, until: 6 })).toEqual([{ seq: 4, actionKey: 'p3:a' }]);
+    expect(await store.loadActionKeys('f1', { after: 4, limit: 10 })).toEqual([{ seq: 6, actionKey: 'p5:a' }]);
+  });
+
   it('refuses a snapshot beyond the log\'s end, keeping the one before', async () => {
     const { store } = make();
     await store.createForum(record, [created], entry('created'));

@@ -313,11 +313,41 @@ const stateSchema = z.strictObject({
 
 // ------------------------------------------------------------------ back to a state
 
-/** A Map of the entries, refusing a key given twice (a Map would keep the last and hide the damage). */
-function mapOf<V>(field: string, pairs: [string, V][]): Map<string, V> {
-  const map = new Map(pairs);
+/** Map entries set between two pauses of stateInParts. */
+const PART = 4096;
+
+/**
+ * A Map of the entries, refusing a key given twice (a Map would keep the last and hide the damage),
+ * pausing every PART entries.
+ */
+function* mapOf<V>(field: string, pairs: [string, V][]): Generator<void, Map<string, V>, void> {
+  const map = new Map<string, V>();
+  for (let i = 0; i < pairs.length; i++) {
+    map.set(pairs[i][0], pairs[i][1]);
+    if ((i + 1) % PART === 0) yield;
+  }
   if (map.size !== pairs.length) throw new SnapshotRefused(`${field} names a key twice`);
   return map;
+}
+
+/** A ballot's map per participant, pausing every PART participants. */
+function* ballotsOf(field: string, pairs: [string, [string, number][]][]): Generator<void, Map<string, Map<string, number>>, void> {
+  const map = new Map<string, Map<string, number>>();
+  for (let i = 0; i < pairs.length; i++) {
+    const [p, mine] = pairs[i];
+    map.set(p, yield* mapOf(`${field} of ${p}`, mine));
+    if ((i + 1) % PART === 0) yield;
+  }
+  if (map.size !== pairs.length) throw new SnapshotRefused('a ballot is listed twice');
+  return map;
+}
+
+/** Runs a generator that only pauses to its end at once. */
+function whole<T>(parts: Generator<void, T, void>): T {
+  for (;;) {
+    const step = parts.next();
+    if (step.done) return step.value;
+  }
 }
 
 /**
@@ -326,6 +356,13 @@ function mapOf<V>(field: string, pairs: [string, V][]): Map<string, V> {
  * state is made of the snapshot's objects: pass one parsed for it (JSON.parse), not one still in use.
  */
 export function fromSnapshot(snapshot: unknown): ForumState {
+  const state = whole(stateInParts(checkedShape(snapshot)));
+  checkIndexes(state);
+  return state;
+}
+
+/** The snapshot's state, once its kind, version and shape are found right; SnapshotRefused if not. */
+function checkedShape(snapshot: unknown): SnapshotState {
   if (typeof snapshot !== 'object' || snapshot === null) throw new SnapshotRefused('not an object');
   const { kind, version, state: raw, ...rest } = snapshot as Partial<ForumSnapshot>;
   if (kind !== SNAPSHOT_KIND) throw new SnapshotRefused(`not a forum state (kind ${JSON.stringify(kind)})`);
@@ -339,8 +376,21 @@ export function fromSnapshot(snapshot: unknown): ForumState {
   }
   // The snapshot's own objects, now known to be of the right shape, rather than the schema's copies
   // of them: those would list each record's fields in the schema's order, not the state's.
-  const s = raw as SnapshotState;
-  const ideas: Map<string, Idea> = mapOf('ideas', s.ideas);
+  return raw as SnapshotState;
+}
+
+/**
+ * The state of a snapshot fromSnapshot has already accepted whole (its shape and its indexes: a
+ * worker thread checked it, server/forums/snapshotCheck.ts), built a few thousand records at a
+ * time: a generator that pauses between parts, so that a server spreads a city vote's over turns
+ * of its event loop. Never to be given a snapshot nothing has checked.
+ */
+export function checkedStateInParts(snapshot: ForumSnapshot): Generator<void, ForumState, void> {
+  return stateInParts(snapshot.state);
+}
+
+function* stateInParts(s: SnapshotState): Generator<void, ForumState, void> {
+  const ideas: Map<string, Idea> = yield* mapOf('ideas', s.ideas);
   const ideasByAuthor = new Map<string, Idea[]>();
   for (const [author, ids] of s.ideasByAuthor) {
     if (ideasByAuthor.has(author)) throw new SnapshotRefused('ideasByAuthor names a key twice');
@@ -353,6 +403,19 @@ export function fromSnapshot(snapshot: unknown): ForumState {
       }),
     );
   }
+  const participants = yield* mapOf('participants', s.participants);
+  const participantsByToken = yield* mapOf('participantsByToken', s.participantsByToken);
+  const participantsByAddress = yield* mapOf('participantsByAddress', s.participantsByAddress);
+  const tickets = yield* mapOf('tickets', s.tickets);
+  const ticketsByCode = yield* mapOf('ticketsByCode', s.ticketsByCode);
+  const byPerson = yield* mapOf('persons.byPerson', s.persons.byPerson);
+  const devices = yield* mapOf('persons.devices', s.persons.devices);
+  const dots = yield* ballotsOf('dots', s.dots);
+  const byBallot = yield* ballotsOf('dotTotals', s.dotTotals.byBallot);
+  const byIdea = yield* mapOf(
+    'dotTotals.byIdea',
+    s.dotTotals.byIdea.map(([id, c]): [string, { dots: number; supporters: number }] => [id, { dots: c.dots, supporters: c.supporters }]),
+  );
   const state: ForumState = {
     id: s.id,
     title: s.title,
@@ -373,18 +436,18 @@ export function fromSnapshot(snapshot: unknown): ForumState {
     maxPerAddress: s.maxPerAddress,
     expectedAttendance: s.expectedAttendance,
     joiningPaused: s.joiningPaused,
-    participants: mapOf('participants', s.participants),
-    participantsByToken: mapOf('participantsByToken', s.participantsByToken),
-    participantsByAddress: mapOf('participantsByAddress', s.participantsByAddress),
+    participants,
+    participantsByToken,
+    participantsByAddress,
     voidedCount: s.voidedCount,
     joinedAfterVoting: new Set(s.joinedAfterVoting),
-    tickets: mapOf('tickets', s.tickets),
-    ticketsByCode: mapOf('ticketsByCode', s.ticketsByCode),
+    tickets,
+    ticketsByCode,
     persons: {
       method: s.persons.method,
       key: s.persons.key,
-      byPerson: mapOf('persons.byPerson', s.persons.byPerson),
-      devices: mapOf('persons.devices', s.persons.devices),
+      byPerson,
+      devices,
       codeBatches: s.persons.codeBatches,
       listed: new Set(s.persons.listed),
       listBatches: s.persons.listBatches,
@@ -392,18 +455,18 @@ export function fromSnapshot(snapshot: unknown): ForumState {
     },
     ideas,
     ideasByAuthor,
-    dots: new Map(s.dots.map(([p, mine]) => [p, mapOf(`dots of ${p}`, mine)])),
+    dots,
     dotTotals: {
-      byBallot: new Map(s.dotTotals.byBallot.map(([p, mine]) => [p, mapOf(`dotTotals of ${p}`, mine)])),
-      byIdea: mapOf('dotTotals.byIdea', s.dotTotals.byIdea.map(([id, c]) => [id, { dots: c.dots, supporters: c.supporters }])),
+      byBallot,
+      byIdea,
       voted: s.dotTotals.voted,
-      votedPerPriority: mapOf('votedPerPriority', s.dotTotals.votedPerPriority),
-      dotsPerPriority: mapOf('dotsPerPriority', s.dotTotals.dotsPerPriority),
+      votedPerPriority: yield* mapOf('votedPerPriority', s.dotTotals.votedPerPriority),
+      dotsPerPriority: yield* mapOf('dotsPerPriority', s.dotTotals.dotsPerPriority),
     },
     moderation: s.moderation,
-    merges: mapOf('merges', s.merges),
-    hosts: mapOf('hosts', s.hosts),
-    hostsBySecret: mapOf('hostsBySecret', s.hostsBySecret),
+    merges: yield* mapOf('merges', s.merges),
+    hosts: yield* mapOf('hosts', s.hosts),
+    hostsBySecret: yield* mapOf('hostsBySecret', s.hostsBySecret),
     timer: s.timer,
     wordList: s.wordList,
     paperBallots: s.paperBallots,
@@ -411,10 +474,6 @@ export function fromSnapshot(snapshot: unknown): ForumState {
     createdAt: s.createdAt,
     city: s.city,
   };
-  if (state.dots.size !== s.dots.length || state.dotTotals.byBallot.size !== s.dotTotals.byBallot.length) {
-    throw new SnapshotRefused('a ballot is listed twice');
-  }
-  checkIndexes(state);
   return state;
 }
 
