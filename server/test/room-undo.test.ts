@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decidePlaceDot, decideRemoveDot } from '../../shared/forum/rules.js';
+import { decideMerge } from '../../shared/forum/facilitation.js';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 import { join } from 'node:path';
@@ -179,6 +180,40 @@ describe('a refused batch', () => {
     expect(room.actionKeyUsed(`${people[1]}:refused`)).toBe(false);
     store.full = false;
     await room.close();
+  });
+  it('while the saved copy takes a stored merge a ballot a turn, is undone to the log with the whole merge in it', async () => {
+    const big = largestForum({ participants: 40, ideas: 12, phase: 'voting' });
+    const store = new FailingStore();
+    const record = { id: big.id, joinCode: '482913', createdAt: 1, joinSecret: 's', screenKey: 'k' };
+    await store.createForum(record, big.events, { at: 1, action: 'created', forumId: big.id, title: '', detail: '' });
+    const room = await ForumRoom.load(store, (await store.loadForums())[0], new StorageHealth());
+    room.savedTurnMs = 0;
+    room.savedBallotsPerStep = 1;
+    const people = [...big.tokens.keys()];
+    const decided = (d: { ok: boolean; value?: ForumEvent[] }) => {
+      if (!d.ok) throw new Error('refused by the rules');
+      return d.value!;
+    };
+    try {
+      const ideas = [...room.state.ideas.values()];
+      const same = ideas.filter((i) => i.priorityCode === ideas[0].priorityCode).map((i) => i.id);
+      const merge = decided(decideMerge(room.state, same[0], same.slice(1), 'merge-1', 2, 'facilitator'));
+      const e = merge[0];
+      // Enough ballots that the saved copy needs many turns for it.
+      expect(e.type === 'ideasMerged' && e.moved.length + e.refunded.length).toBeGreaterThan(10);
+      room.commit(merge, null);
+      expect(await room.durable()).toBeNull();
+      await new Promise((resolve) => setImmediate(resolve));
+      store.full = true;
+      const someone = people.find((p) => (room.state.dots.get(p)?.size ?? 0) > 0)!;
+      room.commit(decided(decideRemoveDot(room.state, someone, [...room.state.dots.get(someone)!.keys()][0])), `${someone}:refused`);
+      expect(await room.durable()).toBeInstanceOf(StorageUnavailable);
+      expect(room.state).toEqual(await replayed(store, big.id));
+      expect(room.state.merges.has('merge-1')).toBe(true);
+    } finally {
+      store.full = false;
+      await room.close();
+    }
   });
 });
 
