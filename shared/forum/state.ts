@@ -144,7 +144,8 @@ function refundDots(state: ForumState, ideaId: string): string[] {
 /**
  * For a void of many: each ballot holding a dot on an idea it hides, with those ideas (in the order
  * the ballot holds them). Found once, a thousand ballots a turn of the event loop, before the void
- * is taken (attendance.ts voidPlanInSteps): applying it then touches those dots only.
+ * is taken (attendance.ts voidPlanInSteps): applying it then touches those dots only. For a merge,
+ * the same of the ideas it folds (mergeHeld).
  */
 export type HeldDots = ReadonlyMap<string, readonly string[]>;
 
@@ -304,7 +305,8 @@ function voidParticipant(state: ForumState, participantId: string, reason: strin
 /**
  * Applies one event in place. Events are trusted here: the rules checked them before.
  * `held`, for a void of many: the dots on the ideas it hides, when the caller already has them
- * (voidPlanInSteps): only those are taken off, no ballot walked. It must name every such dot.
+ * (voidPlanInSteps): only those are taken off, no ballot walked. It must name every such dot. For a
+ * merge, mergeHeld of it, when the caller made it already; otherwise it is made here.
  */
 export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots): void {
   switch (event.type) {
@@ -527,7 +529,7 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
     case 'participantsVoided':
       return finish(voidMany(state, event, held, Infinity));
     case 'ideasMerged':
-      return finish(mergeIdeas(state, event, Infinity));
+      return finish(mergeIdeas(state, event, held, Infinity));
     case 'mergeUndone': {
       const merge = state.merges.get(event.mergeId);
       const into = merge ? state.ideas.get(merge.into) : undefined;
@@ -634,7 +636,7 @@ function finish(steps: Generator<void, void, void>): void {
  */
 export function* applyEventInSteps(state: ForumState, event: ForumEvent, held: HeldDots | undefined, ballotsPerStep: number): Generator<void, void, void> {
   if (event.type === 'participantsVoided') yield* voidMany(state, event, held, ballotsPerStep);
-  else if (event.type === 'ideasMerged') yield* mergeIdeas(state, event, ballotsPerStep);
+  else if (event.type === 'ideasMerged') yield* mergeIdeas(state, event, held, ballotsPerStep);
   else applyEvent(state, event, held);
 }
 
@@ -666,7 +668,31 @@ function* voidMany(
   });
 }
 
-function* mergeIdeas(state: ForumState, event: Extract<ForumEvent, { type: 'ideasMerged' }>, ballotsPerStep: number): Generator<void, void, void> {
+/**
+ * The ballots a merge takes dots off, each with the folded ideas it holds. Every dot on a folded
+ * idea is named in the event, moved or given back (decideMerge; a log is checked against it): only
+ * those are looked at, not every ballot, nor the rest of a holder's ballot (5,000 ballots' every
+ * dot, twice with the saved copy, held the loop 60 ms). The server makes it a turn before the merge
+ * is applied, and both states take it (room.ts heldOf).
+ */
+export function mergeHeld(event: Extract<ForumEvent, { type: 'ideasMerged' }>): HeldDots {
+  const held = new Map<string, string[]>();
+  for (const moves of [event.moved, event.refunded]) {
+    for (const m of moves) {
+      const theirs = held.get(m.participantId);
+      if (!theirs) held.set(m.participantId, [m.ideaId]);
+      else if (!theirs.includes(m.ideaId)) theirs.push(m.ideaId);
+    }
+  }
+  return held;
+}
+
+function* mergeIdeas(
+  state: ForumState,
+  event: Extract<ForumEvent, { type: 'ideasMerged' }>,
+  held: HeldDots | undefined,
+  ballotsPerStep: number,
+): Generator<void, void, void> {
   const into = state.ideas.get(event.into);
   if (!into) return;
   for (const id of event.ideas) {
@@ -679,18 +705,7 @@ function* mergeIdeas(state: ForumState, event: Extract<ForumEvent, { type: 'idea
     into.paperDots += idea.paperDots;
     idea.paperDots = 0;
   }
-  // Every dot on a folded idea is named in the event, moved or given back (decideMerge; a log
-  // is checked against it): only those are looked at, not every ballot, nor the rest of a
-  // holder's ballot (5,000 ballots' every dot, twice with the saved copy, held the loop 60 ms).
-  const held = new Map<string, string[]>();
-  for (const moves of [event.moved, event.refunded]) {
-    for (const m of moves) {
-      const theirs = held.get(m.participantId);
-      if (!theirs) held.set(m.participantId, [m.ideaId]);
-      else if (!theirs.includes(m.ideaId)) theirs.push(m.ideaId);
-    }
-  }
-  yield* foldDots(state, into, event.ideas, event.moved, held, ballotsPerStep);
+  yield* foldDots(state, into, event.ideas, event.moved, held ?? mergeHeld(event), ballotsPerStep);
   state.merges.set(event.mergeId, {
     id: event.mergeId,
     into: into.id,
