@@ -563,6 +563,9 @@ export class ForumRoom {
     const end = performance.now();
     this.lastWrite = { end, took: end - start };
     if (failure === null) {
+      // A batch with a large event (serializedAhead) is told and answered in the turn after SQLite's
+      // insert and sync of its megabytes: the batch is stored, and the next waits until it is told.
+      if (batch.some((action) => action.payloads)) await new Promise((resolve) => setImmediate(resolve));
       this.storage.succeeded();
       this.writing = null;
       this.saveBatch(batch, this.savedSeq < this.lastSeq);
@@ -1069,6 +1072,10 @@ export class ForumRoom {
           for (const [owner, ideaIds] of held) {
             const mine = s.dots.get(owner);
             effects.me.add(owner);
+            if (ideaIds.length === 1) {
+              effects.notices.push({ participantId: owner, notice: refund(ideaIds[0], mine?.get(ideaIds[0]) ?? 0) });
+              continue;
+            }
             const told = ideaIds.map((ideaId) => ({ at: hidden.get(ideaId) ?? 0, ideaId, count: mine?.get(ideaId) ?? 0 }));
             told.sort((a, b) => a.at - b.at);
             for (const { ideaId, count } of told) effects.notices.push({ participantId: owner, notice: refund(ideaId, count) });
