@@ -6,9 +6,11 @@
 // import route; then, one at a time with the server idle between them, the console's heavy
 // commands (a burst voided, a big merge, results, every reveal, publishing) and every route that
 // builds something from the whole forum. For each: the time to the answer and the longest stall
-// while it was worked on. Requests go one at a time: the figure is each one's own.
+// while it was worked on, and the CPU time the server's main thread spent from the request to 300 ms
+// after its answer (Linux's schedstat, less swayed than the stall by other work on the machine).
+// Requests go one at a time: the figure is each one's own.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,21 +35,32 @@ export async function benchStalls(): Promise<void> {
   const base = `http://127.0.0.1:${server.port}`;
   const key = new URL(server.consoleUrl).searchParams.get('key')!;
   const sockets: Socket[] = [];
-  const rows = new Map<string, { ms: number[]; stall: number[]; note: string }>();
+  const rows = new Map<string, { ms: number[]; stall: number[]; cpu: number[]; note: string }>();
+  const pid = server.child.pid;
+  /** The server's main thread's CPU time so far, in ms (NaN where /proc does not say). */
+  const cpuMs = (): number => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return NaN;
+    }
+  };
 
   /** The longest delay the server printed from now until the work is answered and one more report is in. */
   async function measured<T>(what: string, work: () => Promise<T>, note: (result: T) => string = () => ''): Promise<T> {
     await idle(3 * EVERY_MS);
     const from = server.output().length;
+    const cpu0 = cpuMs();
     const t0 = performance.now();
     const result = await work();
     const ms = performance.now() - t0;
     await idle(3 * EVERY_MS);
+    const cpu = cpuMs() - cpu0;
     const lines = server.output().slice(from).matchAll(/VICHE_LOOP_DELAY (\{.*\})/g);
     const stall = Math.max(0, ...[...lines].map((m) => (JSON.parse(m[1]) as { maxMs: number }).maxMs));
-    const row = rows.get(what) ?? { ms: [], stall: [], note: '' };
-    rows.set(what, { ms: [...row.ms, ms], stall: [...row.stall, stall], note: note(result) });
-    process.stderr.write(`  ${what}: ${ms.toFixed(0)} ms, stall ${stall.toFixed(0)} ms\n`);
+    const row = rows.get(what) ?? { ms: [], stall: [], cpu: [], note: '' };
+    rows.set(what, { ms: [...row.ms, ms], stall: [...row.stall, stall], cpu: [...row.cpu, cpu], note: note(result) });
+    process.stderr.write(`  ${what}: ${ms.toFixed(0)} ms, stall ${stall.toFixed(0)} ms, CPU ${cpu.toFixed(0)} ms\n`);
     return result;
   }
 
@@ -119,8 +132,8 @@ export async function benchStalls(): Promise<void> {
     const median = (v: number[]) => percentileOf(v, 50);
     const figures = (v: number[]) => (v.length > 1 ? `${median(v).toFixed(0)} / ${Math.max(...v).toFixed(0)}` : v[0].toFixed(0)).padStart(12);
     console.log(`  (a route asked for ${ROUNDS} times: median / longest; the machine's load average ${loadavg().map((n) => n.toFixed(2)).join(', ')} at the end)`);
-    console.log(`  ${'request'.padEnd(48)}${'answer ms'.padStart(12)}${'stall ms'.padStart(12)}`);
-    for (const [what, row] of rows) console.log(`  ${what.padEnd(48)}${figures(row.ms)}${figures(row.stall)}  ${row.note}`);
+    console.log(`  ${'request'.padEnd(48)}${'answer ms'.padStart(12)}${'stall ms'.padStart(12)}${'CPU ms'.padStart(12)}`);
+    for (const [what, row] of rows) console.log(`  ${what.padEnd(48)}${figures(row.ms)}${figures(row.stall)}${figures(row.cpu)}  ${row.note}`);
   } finally {
     for (const s of sockets) s.close();
     server.child.kill('SIGTERM');

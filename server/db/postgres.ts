@@ -487,10 +487,10 @@ function giveBack(client: pg.PoolClient, broken = false): void {
 /** A batch's events as the columns of one INSERT; the first event of each action carries its key. */
 function eventRows(entries: readonly BatchEntry[]): { types: string[]; payloads: string[]; keys: (string | null)[] } {
   const rows = { types: [] as string[], payloads: [] as string[], keys: [] as (string | null)[] };
-  for (const { events, actionKey } of entries) {
+  for (const { events, actionKey, payloads } of entries) {
     events.forEach((event, i) => {
       rows.types.push(event.type);
-      rows.payloads.push(JSON.stringify(event));
+      rows.payloads.push(payloads?.[i] ?? JSON.stringify(event));
       rows.keys.push(i === 0 ? actionKey : null);
     });
   }

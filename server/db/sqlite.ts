@@ -703,9 +703,9 @@ export class SqliteStore implements ForumStore {
   private insertBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): number {
     const now = Date.now();
     let seq = afterSeq;
-    for (const { events, actionKey } of entries) {
+    for (const { events, actionKey, payloads } of entries) {
       events.forEach((event, i) => {
-        this.insertEvent.run(forumId, ++seq, event.type, JSON.stringify(event), i === 0 ? actionKey : null, now);
+        this.insertEvent.run(forumId, ++seq, event.type, payloads?.[i] ?? JSON.stringify(event), i === 0 ? actionKey : null, now);
       });
     }
     return seq;

@@ -35,6 +35,8 @@ export interface StoredEvent {
 export interface BatchEntry {
   events: readonly ForumEvent[];
   actionKey: string | null;
+  /** Each event's JSON when made before the batch is written (a forum's large events: room.ts flush); else the store makes it. */
+  payloads?: readonly string[];
 }
 
 /** A forum's state as taken at one of its events (shared/forum/snapshot.ts's JSON), kept beside its log. */

@@ -14,7 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import type { RuleError, ErrorParams } from '../../shared/forum/errors.js';
-import { applyEvent, dotOwnersOf, emptyState, type HeldDots } from '../../shared/forum/state.js';
+import { applyEvent, applyEventInSteps, dotOwnersOf, emptyState, mergeHeld, type HeldDots } from '../../shared/forum/state.js';
 import { copyStateInParts } from '../../shared/forum/stateCopy.js';
 import type { ForumEvent, ForumState, Phase } from '../../shared/forum/types.js';
 import type { ForumRecord, ForumSecrets, ForumStore, LoadedForum, NewForum, ServerLogEntry } from '../db/store.js';
@@ -43,10 +43,18 @@ export interface Effects {
 
 export type ChangeListener = (effects: Effects) => void;
 
+/** Whom a commit's events concern, worked out a turn ahead (ForumRoom.prepare), and the forum's version then. */
+export interface Prepared {
+  effects: Effects;
+  version: number;
+}
+
 /** An action applied in memory and waiting for its batch to reach the disk. */
 interface PendingAction {
   events: readonly ForumEvent[];
   actionKey: string | null;
+  /** Its events' JSON, made a turn before its batch is written when one of them is large (flush). */
+  payloads?: string[];
   effects: Effects;
   waiters: ((failure: unknown) => void)[];
 }
@@ -77,6 +85,12 @@ const CATCH_UP_PAGE = 500;
 const CATCH_UP_TURN_MS = 8;
 /** How long one turn of the event loop may spend bringing the saved copy up to date (takeSaved). */
 const SAVED_TURN_MS = 8;
+/**
+ * A merge or a void of many is applied to the saved copy this many ballots at a time, the time
+ * looked at between: a merge of 41 ideas applied whole took 20 to 35 ms of one turn on the largest
+ * forum (scripts/stalls.ts), its code not yet compiled the first time.
+ */
+const SAVED_BALLOTS_PER_STEP = 500;
 /** A page that could not be read (an I/O error) is tried again after this long, doubled each time up to the most. */
 const CATCH_UP_RETRY_MS = 100;
 const CATCH_UP_RETRY_MAX_MS = 1_000;
@@ -154,6 +168,18 @@ function actionOf(event: ForumEvent): DoneAction | null {
   }
 }
 
+/**
+ * An event naming more dots or participants than this (a merge of 41 ideas on the largest forum
+ * moves or gives back 15,000 dots: 1.7 MB of JSON) is serialized in a turn of the event loop of its
+ * own, and its batch written in the next: made in the turn that writes it, with SQLite's insert and
+ * sync, the listeners told and the acks, that turn took 20 to 30 ms of CPU (scripts/stalls.ts).
+ */
+const SERIALIZED_AHEAD_ABOVE = 2000;
+const serializedAhead = (event: ForumEvent): boolean =>
+  event.type === 'ideasMerged'
+    ? event.moved.length + event.refunded.length > SERIALIZED_AHEAD_ABOVE
+    : event.type === 'participantsVoided' && event.participantIds.length > SERIALIZED_AHEAD_ABOVE;
+
 /** Under load, a batch waits this many times as long as the last write took, gathering more actions (see commit)... */
 const GATHER_SHARE = 3;
 /** ...but never longer than this. */
@@ -202,6 +228,8 @@ export class ForumRoom {
    * Whatever reads the copy takes the rest first.
    */
   private savedBehind: ForumEvent[] = [];
+  /** The event being applied to the saved copy a few ballots at a time (takeSaved), already out of savedBehind. */
+  private savedSteps: Generator<void, void, void> | null = null;
   /**
    * For a void of many, the dots on the ideas it hides (state.ts HeldDots): found by its handler
    * before it is taken, in turns, or else while working out whom to tell (effectsOf). Whom to
@@ -330,10 +358,9 @@ export class ForumRoom {
    * goes back to what is stored, and every action in it, and every action taken on top of it, is
    * refused. Throws at once, applying nothing, while the storage is known to be down.
    */
-  commit(events: readonly ForumEvent[], actionKey: string | null = null, held?: HeldDots): Effects {
-    // The dots a void of many gives back, as its handler found them: for its first event only.
-    if (held && events[0]?.type === 'participantsVoided') this.heldOf.set(events[0], held);
-    const effects = this.effectsOf(events);
+  commit(events: readonly ForumEvent[], actionKey: string | null = null, held?: HeldDots, prepared?: Prepared): Effects {
+    this.holdDots(events, held);
+    const effects = prepared?.version === this.version ? prepared.effects : this.effectsOf(events);
     if (events.length === 0) return effects;
     if (this.elsewhere) throw new Refusal({ code: 'FORUM_ELSEWHERE' });
     if (this.leaseSuspended()) throw new StorageUnavailable('io', LEASE_SUSPENDED);
@@ -345,6 +372,26 @@ export class ForumRoom {
     this.pending.push({ events, actionKey, effects, waiters: [] });
     this.scheduleWrite();
     return effects;
+  }
+
+  /**
+   * Whom `events` concern, worked out now for their commit in a later turn of the event loop
+   * (taken there only if the forum has not changed meanwhile): a large merge or void of many spends
+   * one turn on whom to tell (10,000 notices on the largest forum) and the next on the change.
+   */
+  prepare(events: readonly ForumEvent[], held?: HeldDots): Prepared {
+    this.holdDots(events, held);
+    return { effects: this.effectsOf(events), version: this.version };
+  }
+
+  /**
+   * The dots a void of many gives back, as its handler found them, and those a merge takes off
+   * (mergeHeld), made once for the live state and the saved copy: for the first event only.
+   */
+  private holdDots(events: readonly ForumEvent[], held?: HeldDots): void {
+    const first = events[0];
+    if (first?.type === 'participantsVoided' && held) this.heldOf.set(first, held);
+    if (first?.type === 'ideasMerged' && !this.heldOf.has(first)) this.heldOf.set(first, held ?? mergeHeld(first));
   }
 
   /**
@@ -394,6 +441,10 @@ export class ForumRoom {
     else command();
   }
 
+  /** How long a turn of the event loop may bring the saved copy up to date, and in steps of how many ballots (a test makes them small). */
+  savedTurnMs = SAVED_TURN_MS;
+  savedBallotsPerStep = SAVED_BALLOTS_PER_STEP;
+
   /** Goes up whenever the forum's state changes: what is worked out from the state can be kept until it does. */
   version = 0;
 
@@ -423,23 +474,30 @@ export class ForumRoom {
   }
 
   /**
-   * Applies stored events waiting for the saved copy, for at most `ms` (one event at least), then
+   * Applies stored events waiting for the saved copy, for at most `ms` (one step at least: a merge
+   * or a void of many goes SAVED_BALLOTS_PER_STEP ballots a step, any other event whole), then
    * leaves the rest to the next turn of the event loop. Each is copied: the handler that made it
    * may still hold it.
    */
   private takeSaved(ms: number): void {
     const start = performance.now();
     let taken = 0;
-    while (taken < this.savedBehind.length && this.saved) {
-      const event = this.savedBehind[taken++];
-      // The saved copy stood where the live state stood when the event was taken: the same dots.
-      applyEvent(this.saved, copyForSaved(event), this.heldOf.get(event));
+    while (this.saved && (this.savedSteps || taken < this.savedBehind.length)) {
+      if (!this.savedSteps) {
+        const event = this.savedBehind[taken++];
+        // The saved copy stood where the live state stood when the event was taken: the same dots.
+        this.savedSteps = applyEventInSteps(this.saved, copyForSaved(event), this.heldOf.get(event), this.savedBallotsPerStep);
+      }
+      if (this.savedSteps.next().done) this.savedSteps = null;
       if (performance.now() - start > ms) break;
     }
     this.savedBehind.splice(0, taken);
-    if (!this.saved) this.savedBehind = [];
+    if (!this.saved) {
+      this.savedBehind = [];
+      this.savedSteps = null;
+    }
     if (this.savedTurn) clearImmediate(this.savedTurn);
-    this.savedTurn = this.savedBehind.length > 0 && !this.closed ? setImmediate(() => this.takeSaved(SAVED_TURN_MS)) : null;
+    this.savedTurn = (this.savedBehind.length > 0 || this.savedSteps) && !this.closed ? setImmediate(() => this.takeSaved(this.savedTurnMs)) : null;
   }
 
   /** Called after each batch is stored and its changes told, before its acks go out. */
@@ -495,7 +553,10 @@ export class ForumRoom {
     last.waiters.push(() => done());
   }
 
-  /** Hands the actions gathered so far to the store as one batch, unless a batch is being written. */
+  /**
+   * Hands the actions gathered so far to the store as one batch, unless a batch is being written;
+   * one holding a large event (serializedAhead) a turn later, its JSON made in this one.
+   */
   private flush(): void {
     this.flushing?.cancel();
     this.flushing = null;
@@ -503,7 +564,10 @@ export class ForumRoom {
     const batch = this.pending;
     this.pending = [];
     this.writing = batch;
-    void this.writeBatch(batch);
+    const large = batch.filter((action) => action.events.some(serializedAhead));
+    if (large.length === 0) return void this.writeBatch(batch);
+    for (const action of large) action.payloads = action.events.map((event) => JSON.stringify(event));
+    setImmediate(() => void this.writeBatch(batch));
   }
 
   private async writeBatch(batch: PendingAction[]): Promise<void> {
@@ -520,6 +584,9 @@ export class ForumRoom {
     const end = performance.now();
     this.lastWrite = { end, took: end - start };
     if (failure === null) {
+      // A batch with a large event (serializedAhead) is told and answered in the turn after SQLite's
+      // insert and sync of its megabytes: the batch is stored, and the next waits until it is told.
+      if (batch.some((action) => action.payloads)) await new Promise((resolve) => setImmediate(resolve));
       this.storage.succeeded();
       this.writing = null;
       this.saveBatch(batch, this.savedSeq < this.lastSeq);
@@ -587,7 +654,7 @@ export class ForumRoom {
       }
     }
     this.savedVersion++;
-    this.savedTurn ??= this.savedBehind.length > 0 ? setImmediate(() => this.takeSaved(SAVED_TURN_MS)) : null;
+    this.savedTurn ??= this.savedBehind.length > 0 ? setImmediate(() => this.takeSaved(this.savedTurnMs)) : null;
   }
 
   /**
@@ -665,6 +732,7 @@ export class ForumRoom {
       }
       // The copy read the store to its end: every stored event waiting for the old copy is in it.
       this.savedBehind = [];
+      this.savedSteps = null;
       this.saved = copy;
       this.savedSeq = after;
       this.lastSeq = after;
@@ -871,10 +939,14 @@ export class ForumRoom {
     // A refund names the priority too: the same title can stand in two priorities, and the phone
     // shows one priority at a time.
     const priorityOf = (ideaId: string) => s.structure.priorities.find((p) => p.code === s.ideas.get(ideaId)?.priorityCode)?.title ?? '';
-    const refund = (ideaId: string, count: number): Omit<Notice, 'message'> => ({
-      code: 'DOTS_REFUNDED',
-      params: { title: titleOf(ideaId), priority: priorityOf(ideaId), count },
-    });
+    // Each idea's words looked up once: on the largest forum a void of 64 who wrote ideas tells
+    // nearly every one of 5,000 ballots of the dots it gives back, a look through the priorities each.
+    const named = new Map<string, { title: string; priority: string }>();
+    const refund = (ideaId: string, count: number): Omit<Notice, 'message'> => {
+      let words = named.get(ideaId);
+      if (!words) named.set(ideaId, (words = { title: titleOf(ideaId), priority: priorityOf(ideaId) }));
+      return { code: 'DOTS_REFUNDED', params: { title: words.title, priority: words.priority, count } };
+    };
     for (const e of events) {
       switch (e.type) {
         case 'phaseChanged':
@@ -1021,6 +1093,10 @@ export class ForumRoom {
           for (const [owner, ideaIds] of held) {
             const mine = s.dots.get(owner);
             effects.me.add(owner);
+            if (ideaIds.length === 1) {
+              effects.notices.push({ participantId: owner, notice: refund(ideaIds[0], mine?.get(ideaIds[0]) ?? 0) });
+              continue;
+            }
             const told = ideaIds.map((ideaId) => ({ at: hidden.get(ideaId) ?? 0, ideaId, count: mine?.get(ideaId) ?? 0 }));
             told.sort((a, b) => a.at - b.at);
             for (const { ideaId, count } of told) effects.notices.push({ participantId: owner, notice: refund(ideaId, count) });

@@ -9,7 +9,7 @@ import type { CommandName, CommandResults, MeView, ParsedPayload, WallIdea, Wall
 import type { Idea } from '../../shared/forum/types.js';
 import type { WallWatch } from '../realtime/wallPages.js';
 import type { Admission, RefusalCause } from '../forum/admission.js';
-import { Refusal, type DoneAction, type ForumRoom } from '../forum/room.js';
+import { Refusal, type DoneAction, type ForumRoom, type Prepared } from '../forum/room.js';
 import { meView } from '../forum/views.js';
 import type { Grants } from '../http/grants.js';
 import type { KeyedLimiter, Limits } from '../realtime/limits.js';
@@ -136,9 +136,24 @@ export class HandlerContext {
   committed: boolean | null = null;
 
   /** `held`: for a void of many, the dots it gives back, when the handler found them (ForumRoom.commit). */
-  commit(events: readonly ForumEvent[], held?: HeldDots): void {
-    this.room.commit(events, this.actionKey, held);
+  commit(events: readonly ForumEvent[], held?: HeldDots, prepared?: Prepared): void {
+    this.room.commit(events, this.actionKey, held, prepared);
     if (this.committed !== null && events.length > 0) this.committed = true;
+  }
+
+  /**
+   * Commits a command decided across turns whose change is large (a merge, a void of many): whom it
+   * tells is worked out in this turn of the event loop (ForumRoom.prepare), the change made in the
+   * next, each a large part of a turn on the largest forum. If the forum changed all the same in
+   * between (a failed batch undone), `again` decides it once more, whole, and that is committed.
+   * Returns the events committed.
+   */
+  async commitInTurns(events: ForumEvent[], held: HeldDots | undefined, again: () => { events: ForumEvent[]; held?: HeldDots }): Promise<ForumEvent[]> {
+    const prepared = this.room.prepare(events, held);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.room.version !== prepared.version) ({ events, held } = again());
+    this.commit(events, held, prepared);
+    return events;
   }
 
   /**

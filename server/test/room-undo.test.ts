@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decidePlaceDot, decideRemoveDot } from '../../shared/forum/rules.js';
+import { decideMerge, decideUndoMerge } from '../../shared/forum/facilitation.js';
 import { applyEvent, emptyState } from '../../shared/forum/state.js';
 import type { ForumEvent, ForumState } from '../../shared/forum/types.js';
 import { join } from 'node:path';
@@ -180,7 +181,86 @@ describe('a refused batch', () => {
     store.full = false;
     await room.close();
   });
+  it('while the saved copy takes a stored merge a ballot a turn, is undone to the log with the whole merge in it', async () => {
+    const big = largestForum({ participants: 40, ideas: 12, phase: 'voting' });
+    const store = new FailingStore();
+    const record = { id: big.id, joinCode: '482913', createdAt: 1, joinSecret: 's', screenKey: 'k' };
+    await store.createForum(record, big.events, { at: 1, action: 'created', forumId: big.id, title: '', detail: '' });
+    const room = await ForumRoom.load(store, (await store.loadForums())[0], new StorageHealth());
+    room.savedTurnMs = 0;
+    room.savedBallotsPerStep = 1;
+    const people = [...big.tokens.keys()];
+    const decided = (d: { ok: boolean; value?: ForumEvent[] }) => {
+      if (!d.ok) throw new Error('refused by the rules');
+      return d.value!;
+    };
+    try {
+      const ideas = [...room.state.ideas.values()];
+      const same = ideas.filter((i) => i.priorityCode === ideas[0].priorityCode).map((i) => i.id);
+      const merge = decided(decideMerge(room.state, same[0], same.slice(1), 'merge-1', 2, 'facilitator'));
+      const e = merge[0];
+      // Enough ballots that the saved copy needs many turns for it.
+      expect(e.type === 'ideasMerged' && e.moved.length + e.refunded.length).toBeGreaterThan(10);
+      room.commit(merge, null);
+      expect(await room.durable()).toBeNull();
+      await new Promise((resolve) => setImmediate(resolve));
+      store.full = true;
+      const someone = people.find((p) => (room.state.dots.get(p)?.size ?? 0) > 0)!;
+      room.commit(decided(decideRemoveDot(room.state, someone, [...room.state.dots.get(someone)!.keys()][0])), `${someone}:refused`);
+      expect(await room.durable()).toBeInstanceOf(StorageUnavailable);
+      expect(room.state).toEqual(await replayed(store, big.id));
+      expect(room.state.merges.has('merge-1')).toBe(true);
+    } finally {
+      store.full = false;
+      await room.close();
+    }
+  });
 });
+
+describe('a commit prepared a turn ahead', () => {
+  it('takes whom it tells as worked out then, unless the forum changed meanwhile', async () => {
+    const big = largestForum({ participants: 40, ideas: 12, phase: 'voting' });
+    const store = new MemoryStore();
+    const record = { id: big.id, joinCode: '482913', createdAt: 1, joinSecret: 's', screenKey: 'k' };
+    await store.createForum(record, big.events, { at: 1, action: 'created', forumId: big.id, title: '', detail: '' });
+    const room = await ForumRoom.load(store, (await store.loadForums())[0], new StorageHealth());
+    const decided = (d: { ok: boolean; value?: ForumEvent[] }) => {
+      if (!d.ok) throw new Error('refused by the rules');
+      return d.value!;
+    };
+    try {
+      const ideas = [...room.state.ideas.values()];
+      const same = ideas.filter((i) => i.priorityCode === ideas[0].priorityCode).map((i) => i.id);
+      const mergeOf = (id: string) => decided(decideMerge(room.state, same[0], same.slice(1), id, 2, 'facilitator'));
+      // Unchanged: the effects worked out ahead are the commit's.
+      const first = mergeOf('merge-1');
+      const ahead = room.prepare(first);
+      expect(room.commit(first, null, undefined, ahead)).toBe(ahead.effects);
+      expect(await room.durable()).toBeNull();
+      taken(decided(decideUndoMerge(room.state, 'merge-1', 3, 'facilitator')), room);
+      expect(await room.durable()).toBeNull();
+      // A voter takes a dot off a merged idea in between: the merge is decided again and whom it tells worked out again.
+      const stale = room.prepare(mergeOf('merge-2'));
+      const voter = [...room.state.dots].find(([, mine]) => same.slice(1).some((id) => mine.has(id)))![0];
+      const dot = same.slice(1).find((id) => room.state.dots.get(voter)!.has(id))!;
+      taken(decided(decideRemoveDot(room.state, voter, dot)), room);
+      const again = mergeOf('merge-2');
+      const effects = room.commit(again, null, undefined, stale);
+      expect(effects).not.toBe(stale.effects);
+      const told = (e: typeof effects) => e.notices.filter((n) => n.participantId === voter);
+      expect(told(effects)).not.toEqual(told(stale.effects));
+      expect(await room.durable()).toBeNull();
+      expect(room.state).toEqual(await replayed(store, big.id));
+    } finally {
+      await room.close();
+    }
+  });
+});
+
+/** Commits events decided by the test, with no action id. */
+function taken(events: ForumEvent[], room: ForumRoom): void {
+  room.commit(events, null);
+}
 
 describe('a refused join of a phone still connected', () => {
   it('is not counted online by the projector or the console, whose rows no longer hold it', async () => {

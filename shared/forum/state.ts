@@ -142,18 +142,10 @@ function refundDots(state: ForumState, ideaId: string): string[] {
 }
 
 /**
- * Takes every dot off several ideas at once: one pass over the ballots, each looked at for the few
- * ideas it holds, where a pass per idea (refundDots) made a merge of 40 ideas on 5,000 ballots
- * walk 200,000 of them (scripts/stalls.ts).
- */
-function refundDotsOn(state: ForumState, ideaIds: ReadonlySet<string>, held?: HeldDots): void {
-  foldDots(state, null, [...ideaIds], [], held);
-}
-
-/**
  * For a void of many: each ballot holding a dot on an idea it hides, with those ideas (in the order
  * the ballot holds them). Found once, a thousand ballots a turn of the event loop, before the void
- * is taken (attendance.ts voidPlanInSteps): applying it then touches those dots only.
+ * is taken (attendance.ts voidPlanInSteps): applying it then touches those dots only. For a merge,
+ * the same of the ideas it folds (mergeHeld).
  */
 export type HeldDots = ReadonlyMap<string, readonly string[]>;
 
@@ -164,39 +156,99 @@ export type HeldDots = ReadonlyMap<string, readonly string[]>;
  * for a merge of 41 ideas on the largest forum) held the event loop 20 to 40 ms (scripts/stalls.ts).
  * `held`: the ballots holding dots on the folded ideas, each with those ideas, when known (a merge
  * names them in its event, a void of many finds them first): only those dots are looked at;
- * otherwise every ballot, whole.
+ * otherwise every ballot, whole. Yields after every `ballotsPerStep` ballots (applyEventInSteps); the
+ * state is whole again only when it returns.
  */
-function foldDots(state: ForumState, into: Idea | null, folded: readonly string[], moved: readonly DotMove[], held?: HeldDots): void {
+function* foldDots(
+  state: ForumState,
+  into: Idea | null,
+  folded: readonly string[],
+  moved: readonly DotMove[],
+  held: HeldDots | undefined,
+  ballotsPerStep: number,
+): Generator<void, void, void> {
   const onto = new Map<string, number>();
   for (const m of moved) onto.set(m.participantId, (onto.get(m.participantId) ?? 0) + m.count);
-  // Each folded idea's priority (the survivor's, as decideMerge requires; none for an unknown idea).
-  const codeOf = new Map(folded.map((id) => [id, state.ideas.get(id)?.priorityCode]));
+  // Each folded idea's priority (the survivor's, as decideMerge requires; none for an unknown idea),
+  // and what comes off it: its count (dotTotals.byIdea) changes once, not once a ballot.
+  const off = new Map<string, FoldedIdea>();
+  for (const id of folded) off.set(id, { code: state.ideas.get(id)?.priorityCode, dots: 0, supporters: 0 });
+  // A ballot's dots by priority change once each: the first priority in locals (a merge has only
+  // that one), any other in a map.
   const change = new Map<string, number>();
+  let intoDots = 0;
+  let intoSupporters = 0;
+  let looked = 0;
   for (const participantId of held?.keys() ?? state.dots.keys()) {
+    if (++looked % ballotsPerStep === 0) yield;
     const mine = state.dots.get(participantId);
     if (!mine) continue;
-    change.clear();
+    let firstCode: string | undefined;
+    let firstBy = 0;
+    let more = false;
     for (const ideaId of held?.get(participantId) ?? mine.keys()) {
-      if (!codeOf.has(ideaId)) continue;
+      const idea = off.get(ideaId);
+      if (idea === undefined) continue;
       const n = mine.get(ideaId);
       if (n === undefined) continue;
       mine.delete(ideaId);
-      countOnIdea(state, ideaId, n, 0);
-      const code = codeOf.get(ideaId);
-      if (code !== undefined) change.set(code, (change.get(code) ?? 0) - n);
+      idea.dots += n;
+      idea.supporters++;
+      const code = idea.code;
+      if (code === undefined) continue;
+      if (firstCode === undefined || code === firstCode) {
+        firstCode = code;
+        firstBy -= n;
+      } else {
+        if (!more) change.clear();
+        more = true;
+        change.set(code, (change.get(code) ?? 0) - n);
+      }
     }
     const on = onto.get(participantId) ?? 0;
     if (into && on > 0) {
       onto.delete(participantId);
       const had = mine.get(into.id) ?? 0;
       mine.set(into.id, had + on);
-      countOnIdea(state, into.id, had, had + on);
-      change.set(into.priorityCode, (change.get(into.priorityCode) ?? 0) + on);
+      intoDots += on;
+      if (had === 0) intoSupporters++;
+      if (firstCode === undefined || into.priorityCode === firstCode) {
+        firstCode = into.priorityCode;
+        firstBy += on;
+      } else {
+        if (!more) change.clear();
+        more = true;
+        change.set(into.priorityCode, (change.get(into.priorityCode) ?? 0) + on);
+      }
     }
-    for (const [code, by] of change) if (by !== 0) changeTotals(state, participantId, code, by);
+    if (firstCode !== undefined && firstBy !== 0) changeTotals(state, participantId, firstCode, firstBy);
+    if (more) for (const [code, by] of change) if (by !== 0) changeTotals(state, participantId, code, by);
+  }
+  const byIdea = state.dotTotals.byIdea;
+  if (into && intoSupporters + intoDots > 0) {
+    const counted = byIdea.get(into.id) ?? { dots: 0, supporters: 0 };
+    counted.dots += intoDots;
+    counted.supporters += intoSupporters;
+    if (counted.supporters === 0) byIdea.delete(into.id);
+    else byIdea.set(into.id, counted);
+  }
+  for (const [ideaId, { dots, supporters }] of off) {
+    if (supporters === 0) continue;
+    const counted = byIdea.get(ideaId) ?? { dots: 0, supporters: 0 };
+    counted.dots -= dots;
+    counted.supporters -= supporters;
+    if (counted.supporters === 0) byIdea.delete(ideaId);
+    else byIdea.set(ideaId, counted);
   }
   // A move for a ballot that holds no dot (never from decideMerge): as the events say.
   if (into) for (const [participantId, count] of onto) addDots(state, participantId, into.id, count);
+}
+
+/** A folded idea's priority, and the dots and supporters taken off it so far (foldDots). */
+interface FoldedIdea {
+  code: string | undefined;
+  dots: number;
+  supporters: number;
 }
 
 /** A new active idea, from a phone, a paper card, or an earlier forum's shortlist. */
@@ -233,7 +285,7 @@ function addIdea(
  * dots on them go back). The single void and the void of a burst both come here, so a participant
  * voided either way leaves the forum exactly alike. False when there was no one to void.
  */
-/** `hidden`: where a void of many collects the ideas it hides, to take their dots off in one pass (refundDotsOn). */
+/** `hidden`: where a void of many collects the ideas it hides, to take their dots off in one pass (foldDots). */
 function voidParticipant(state: ForumState, participantId: string, reason: string, at: number, hidden?: Set<string>): boolean {
   const p = state.participants.get(participantId);
   if (!p || p.voided) return false;
@@ -253,7 +305,8 @@ function voidParticipant(state: ForumState, participantId: string, reason: strin
 /**
  * Applies one event in place. Events are trusted here: the rules checked them before.
  * `held`, for a void of many: the dots on the ideas it hides, when the caller already has them
- * (voidPlanInSteps): only those are taken off, no ballot walked. It must name every such dot.
+ * (voidPlanInSteps): only those are taken off, no ballot walked. It must name every such dot. For a
+ * merge, mergeHeld of it, when the caller made it already; otherwise it is made here.
  */
 export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots): void {
   switch (event.type) {
@@ -473,61 +526,10 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
         state.moderation.push({ at: event.at, action: 'void', ideaId: null, participantId: event.participantId, reason: event.reason, by: FACILITATOR });
       }
       return;
-    case 'participantsVoided': {
-      let voided = 0;
-      // The ideas they wrote lose their dots in one pass over the ballots, not one pass an idea:
-      // 250 ideas on 5,000 ballots took half a second (scripts/stalls.ts).
-      const hidden = new Set<string>();
-      for (const id of event.participantIds) if (voidParticipant(state, id, event.reason, event.at, hidden)) voided++;
-      refundDotsOn(state, hidden, held);
-      state.moderation.push({
-        at: event.at,
-        action: 'voidMany',
-        ideaId: null,
-        reason: event.reason,
-        by: FACILITATOR,
-        voided,
-        ...(event.window ? { window: event.window } : {}),
-        ...(event.range ? { range: event.range } : {}),
-      });
-      return;
-    }
-    case 'ideasMerged': {
-      const into = state.ideas.get(event.into);
-      if (!into) return;
-      for (const id of event.ideas) {
-        const idea = state.ideas.get(id);
-        if (!idea) continue;
-        idea.status = 'merged';
-        idea.mergedInto = into.id;
-        into.merged.push({ ideaId: id, title: idea.title, description: idea.description, place: idea.place, authorId: idea.authorId, paperAuthor: idea.paperAuthor });
-        // Paper dots follow the idea they were counted for; a merge before results has none.
-        into.paperDots += idea.paperDots;
-        idea.paperDots = 0;
-      }
-      // Every dot on a folded idea is named in the event, moved or given back (decideMerge; a log
-      // is checked against it): only those are looked at, not every ballot, nor the rest of a
-      // holder's ballot (5,000 ballots' every dot, twice with the saved copy, held the loop 60 ms).
-      const held = new Map<string, string[]>();
-      for (const m of [...event.moved, ...event.refunded]) {
-        const theirs = held.get(m.participantId);
-        if (!theirs) held.set(m.participantId, [m.ideaId]);
-        else if (!theirs.includes(m.ideaId)) theirs.push(m.ideaId);
-      }
-      foldDots(state, into, event.ideas, event.moved, held);
-      state.merges.set(event.mergeId, {
-        id: event.mergeId,
-        into: into.id,
-        ideas: [...event.ideas],
-        moved: event.moved,
-        refunded: event.refunded,
-        at: event.at,
-        by: event.by,
-        undone: false,
-      });
-      state.moderation.push({ at: event.at, action: 'merge', ideaId: into.id, ideaIds: [...event.ideas], reason: null, by: event.by });
-      return;
-    }
+    case 'participantsVoided':
+      return finish(voidMany(state, event, held, Infinity));
+    case 'ideasMerged':
+      return finish(mergeIdeas(state, event, held, Infinity));
     case 'mergeUndone': {
       const merge = state.merges.get(event.mergeId);
       const into = merge ? state.ideas.get(merge.into) : undefined;
@@ -619,6 +621,102 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
     default:
       everyCaseHandled(event);
   }
+}
+
+/** Runs steps (a generator) to their end, in one go. */
+function finish(steps: Generator<void, void, void>): void {
+  while (!steps.next().done);
+}
+
+/**
+ * applyEvent, yielding after every `ballotsPerStep` ballots a void of many or a merge looks at:
+ * the server applies such an event to its saved copy of the forum a few turns of the event loop
+ * at a time (server/forum/room.ts takeSaved). Every other event is applied whole, at the first
+ * step. Until the steps are done the state is half changed: nothing may read it meanwhile.
+ */
+export function* applyEventInSteps(state: ForumState, event: ForumEvent, held: HeldDots | undefined, ballotsPerStep: number): Generator<void, void, void> {
+  if (event.type === 'participantsVoided') yield* voidMany(state, event, held, ballotsPerStep);
+  else if (event.type === 'ideasMerged') yield* mergeIdeas(state, event, held, ballotsPerStep);
+  else applyEvent(state, event, held);
+}
+
+function* voidMany(
+  state: ForumState,
+  event: Extract<ForumEvent, { type: 'participantsVoided' }>,
+  held: HeldDots | undefined,
+  ballotsPerStep: number,
+): Generator<void, void, void> {
+  let voided = 0;
+  // The ideas they wrote lose their dots in one pass over the ballots, not one pass an idea:
+  // 250 ideas on 5,000 ballots took half a second (scripts/stalls.ts).
+  const hidden = new Set<string>();
+  let looked = 0;
+  for (const id of event.participantIds) {
+    if (++looked % ballotsPerStep === 0) yield;
+    if (voidParticipant(state, id, event.reason, event.at, hidden)) voided++;
+  }
+  yield* foldDots(state, null, [...hidden], [], held, ballotsPerStep);
+  state.moderation.push({
+    at: event.at,
+    action: 'voidMany',
+    ideaId: null,
+    reason: event.reason,
+    by: FACILITATOR,
+    voided,
+    ...(event.window ? { window: event.window } : {}),
+    ...(event.range ? { range: event.range } : {}),
+  });
+}
+
+/**
+ * The ballots a merge takes dots off, each with the folded ideas it holds. Every dot on a folded
+ * idea is named in the event, moved or given back (decideMerge; a log is checked against it): only
+ * those are looked at, not every ballot, nor the rest of a holder's ballot (5,000 ballots' every
+ * dot, twice with the saved copy, held the loop 60 ms). The server makes it a turn before the merge
+ * is applied, and both states take it (room.ts heldOf).
+ */
+export function mergeHeld(event: Extract<ForumEvent, { type: 'ideasMerged' }>): HeldDots {
+  const held = new Map<string, string[]>();
+  for (const moves of [event.moved, event.refunded]) {
+    for (const m of moves) {
+      const theirs = held.get(m.participantId);
+      if (!theirs) held.set(m.participantId, [m.ideaId]);
+      else if (!theirs.includes(m.ideaId)) theirs.push(m.ideaId);
+    }
+  }
+  return held;
+}
+
+function* mergeIdeas(
+  state: ForumState,
+  event: Extract<ForumEvent, { type: 'ideasMerged' }>,
+  held: HeldDots | undefined,
+  ballotsPerStep: number,
+): Generator<void, void, void> {
+  const into = state.ideas.get(event.into);
+  if (!into) return;
+  for (const id of event.ideas) {
+    const idea = state.ideas.get(id);
+    if (!idea) continue;
+    idea.status = 'merged';
+    idea.mergedInto = into.id;
+    into.merged.push({ ideaId: id, title: idea.title, description: idea.description, place: idea.place, authorId: idea.authorId, paperAuthor: idea.paperAuthor });
+    // Paper dots follow the idea they were counted for; a merge before results has none.
+    into.paperDots += idea.paperDots;
+    idea.paperDots = 0;
+  }
+  yield* foldDots(state, into, event.ideas, event.moved, held ?? mergeHeld(event), ballotsPerStep);
+  state.merges.set(event.mergeId, {
+    id: event.mergeId,
+    into: into.id,
+    ideas: [...event.ideas],
+    moved: event.moved,
+    refunded: event.refunded,
+    at: event.at,
+    by: event.by,
+    undone: false,
+  });
+  state.moderation.push({ at: event.at, action: 'merge', ideaId: into.id, ideaIds: [...event.ideas], reason: null, by: event.by });
 }
 
 /** Participants who still hold a ballot (not voided). */

@@ -3,7 +3,7 @@
 // How many moved goes back to the facilitator only: a host is told no tally.
 
 import { randomUUID } from 'node:crypto';
-import { decideMergeInSteps } from '../../../shared/forum/facilitation.js';
+import { decideMerge, decideMergeInSteps } from '../../../shared/forum/facilitation.js';
 import { defineHandler } from '../define.js';
 
 const BALLOTS_PER_TURN = 1000;
@@ -16,8 +16,9 @@ export const merge = defineHandler({
     const at = ctx.now();
     // Every ballot is looked at: a thousand a turn of the event loop (on the largest forum, 5,000
     // ballots with dots on the ideas merged took 30 ms or more in one turn).
-    const events = ctx.decide(await ctx.inTurns(() => decideMergeInSteps(ctx.room.state, into, ideas, mergeId, at, ctx.actor(), BALLOTS_PER_TURN)));
-    ctx.commit(events);
+    const decided = ctx.decide(await ctx.inTurns(() => decideMergeInSteps(ctx.room.state, into, ideas, mergeId, at, ctx.actor(), BALLOTS_PER_TURN)));
+    // Whom it tells in one turn, the merge itself in the next (15,000 dots moved or given back).
+    const events = await ctx.commitInTurns(decided, undefined, () => ({ events: ctx.decide(decideMerge(ctx.room.state, into, ideas, mergeId, at, ctx.actor())) }));
     const e = events[0];
     if (!ctx.seesTallies()) return { mergeId };
     const sum = (moves: { count: number }[]) => moves.reduce((a, m) => a + m.count, 0);
