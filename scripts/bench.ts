@@ -723,11 +723,11 @@ async function benchLoop(phones: number) {
 
 console.log(`Viche benchmark — Node ${process.version}, loopback only`);
 /**
- * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, slowjoin, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, citypublish, votercodes, city, cityballots, store, follow. The storm is a step of the paced evening (`paced`
- * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, paced, storm, loop, halls, flood,
- * identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot, snapshotserver, doneactions, summaries, citycount, citypublish, votercodes, city, store, follow, consolepages, anonymise. The storm is a step of the paced evening (`paced`
- * without `storm`: no storm). `halls` is the older all-at-once hall, not run by default.
+ * BENCH_ONLY=paced,stall runs those parts alone: pages, views, connections, slow, slowjoin, paced, storm, loop, halls,
+ * flood, identities (also run with flood), import, stall, stalls, faults, undo, backup, guessing, startcheck, snapshot,
+ * snapshotserver, doneactions, summaries, citycount, citypublish, votercodes, city, cityballots, store, follow,
+ * consolepages, anonymise. The storm is a step of the paced evening (`paced` without `storm`: no storm). `halls` is
+ * the older all-at-once hall, not run by default.
  */
 const only = process.env.BENCH_ONLY?.split(',');
 // `halls` is never run unasked; `city` (a quarter of an hour at its default size) when asked or given BENCH_CITY.
