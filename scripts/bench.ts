@@ -587,7 +587,7 @@ function report(f: ShapeFigures, load: number[]): void {
     console.log(
       `  reconnect storm: ${st.phones} phones dropped at once; all back (connected, \`me\` received) in ${(st.allBackMs / 1000).toFixed(2)} s ` +
         `(p50 ${(st.back.p50 / 1000).toFixed(2)} s, p95 ${(st.back.p95 / 1000).toFixed(2)} s), ${st.notBack} not back; resynced in ${(st.resyncedMs / 1000).toFixed(2)} s, ` +
-        `${st.meMismatch} phones whose \`me\` disagrees with their acks`,
+        `${st.meMismatch} phones whose \`me\` disagrees with their acks; server CPU ${((st.cpuSeconds * 1000) / Math.max(1, st.phones)).toFixed(2)} ms per phone`,
     );
     stepTable(st.steps);
     console.log(checkLine('phone dots after the storm', st.check));
@@ -667,7 +667,7 @@ async function benchPaced(phones: number, storm: boolean) {
   };
   const now = await run();
   report(now.figures, now.load);
-  if (storm && now.figures.storm) await bareStorms(phones, workers, now.figures.storm.allBackMs);
+  if (storm && now.figures.storm) await bareStorms(phones, workers, now.figures.storm.allBackMs, (now.figures.storm.cpuSeconds * 1000) / Math.max(1, now.figures.storm.phones));
   if (!BEFORE) return;
   console.log(`\n  the same against the version at ${BEFORE}:`);
   const then = await run(BEFORE);
@@ -683,15 +683,16 @@ async function benchPaced(phones: number, storm: boolean) {
  * once with Socket.IO's own reconnect delays, once spread as the phone page spreads them in a hall
  * of this size (reconnectSpreadMs); Viche's time is read against each.
  */
-async function bareStorms(clients: number, workers: number, vicheMs: number) {
+async function bareStorms(clients: number, workers: number, vicheMs: number, vicheCpuMs: number) {
   for (const reconnectWithinMs of [undefined, reconnectSpreadMs(clients)]) {
     const bare = await startServerProcess({}, 'scripts/bare-server.ts');
     try {
-      const b = await runBareStorm(`http://127.0.0.1:${bare.port}`, { clients, workers, reconnectWithinMs });
+      const b = await runBareStorm(`http://127.0.0.1:${bare.port}`, { clients, workers, reconnectWithinMs, pid: bare.child.pid });
       const how = reconnectWithinMs ? `spread over ${(reconnectWithinMs / 1000).toFixed(1)} s as the phones are` : "Socket.IO's own reconnect delays";
       console.log(
         `  bare Socket.IO storm (${how}): ${b.clients} clients all back (connected, an event answered) in ${(b.allBackMs / 1000).toFixed(2)} s ` +
-          `(p50 ${(b.back.p50 / 1000).toFixed(2)} s, p95 ${(b.back.p95 / 1000).toFixed(2)} s), ${b.notBack} not back; Viche's storm took ×${(vicheMs / b.allBackMs).toFixed(2)} as long`,
+          `(p50 ${(b.back.p50 / 1000).toFixed(2)} s, p95 ${(b.back.p95 / 1000).toFixed(2)} s), ${b.notBack} not back, server CPU ${((b.cpuSeconds * 1000) / Math.max(1, b.clients)).toFixed(2)} ms per client; ` +
+          `Viche's storm took ×${(vicheMs / b.allBackMs).toFixed(2)} as long, ×${(vicheCpuMs / ((b.cpuSeconds * 1000) / Math.max(1, b.clients))).toFixed(2)} the CPU per phone`,
       );
     } finally {
       bare.child.kill('SIGTERM');

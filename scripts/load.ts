@@ -16,7 +16,7 @@ import { HeldView, type ViewPatch } from '../shared/viewPatch.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { DEFAULT_LIMITS } from '../server/realtime/limits.js';
 import { ACK_TIMEOUT_MS, Fleet, mergeCounts, mergeFigures, emptyFigures, bump, type ActionFigures, type FleetLike, type FleetOptions, type Figures, type LoopFigures, type StormFigures, type SubmittedIdea } from './fleet.js';
-import { clock, combineLoads, DriverMonitor, listenDrops, ProcessSampler, projectorLag, sleep, spread, WireMeter, type DriverLoad, type ScreenSample, type Spread } from './measure.js';
+import { clock, combineLoads, cpuSeconds, DriverMonitor, listenDrops, ProcessSampler, projectorLag, sleep, spread, WireMeter, type DriverLoad, type ScreenSample, type Spread } from './measure.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -219,6 +219,8 @@ export interface StormSummary {
   /** ms until every dropped action was answered and every dot put back. */
   resyncedMs: number;
   meMismatch: number;
+  /** The server's CPU seconds from the drop until every phone was back and resynced. */
+  cpuSeconds: number;
   steps: StepFigures[];
   check: DotCheck;
 }
@@ -640,6 +642,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
         notBack: dropped.result.reduce((a, r) => a + r.notBack, 0),
         resyncedMs: Math.max(0, ...dropped.result.map((r) => r.settledMs)),
         meMismatch: dropped.result.reduce((a, r) => a + r.meMismatch, 0),
+        cpuSeconds: dropped.span.cpu,
         steps: summarise(mergeFigures(...dropped.result.map((r) => r.figures)), ['storm'], dropped.span, () => null),
         check: await checkDots(target, await allTally(fleets), stormUnsettled),
       };
@@ -714,6 +717,8 @@ export interface BareStormFigures {
   back: Spread;
   allBackMs: number;
   notBack: number;
+  /** The server's CPU seconds from the drop until every client was back (NaN without its pid). */
+  cpuSeconds: number;
 }
 
 /**
@@ -723,14 +728,17 @@ export interface BareStormFigures {
  * first event is answered. With `reconnectWithinMs`, the clients reconnect within that window as
  * the phone page does; without it, with the fleet's own Socket.IO delays (0.25 to 0.75 s).
  */
-export async function runBareStorm(origin: string, options: { clients: number; workers: number; reconnectWithinMs?: number; timeoutMs?: number }): Promise<BareStormFigures> {
+export async function runBareStorm(origin: string, options: { clients: number; workers: number; reconnectWithinMs?: number; timeoutMs?: number; pid?: number }): Promise<BareStormFigures> {
   const fleets = makeFleets({ socketUrl: origin, bare: true, reconnectWithinMs: options.reconnectWithinMs }, options.clients, options.workers);
   try {
     await Promise.all(fleets.map((f) => f.join(0)));
     const at = clock() + 500;
+    const cpu0 = options.pid ? cpuSeconds(options.pid) : NaN;
     const dropped = await Promise.all(fleets.map((f) => f.storm(at, options.timeoutMs ?? 120_000)));
+    const cpu = options.pid ? cpuSeconds(options.pid) - cpu0 : NaN;
     const backs = dropped.flatMap((r) => r.back);
     return {
+      cpuSeconds: cpu,
       clients: dropped.reduce((a, r) => a + r.dropped, 0),
       back: spread(backs),
       allBackMs: backs.length ? Math.max(...backs) : NaN,

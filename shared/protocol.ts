@@ -502,9 +502,9 @@ export interface ServerToClient {
   'wall:counts': (counts: Record<string, number>) => void;
   /**
    * The page of the wall this phone watches (wall:watch), then its changes, within its budget of
-   * bytes. The phone acks each: the next is sent once it has this one.
+   * bytes. The phone acks each: the next is sent once it has this one. A `same` page asks for no ack.
    */
-  'wall:page': (page: WallPage, received: () => void) => void;
+  'wall:page': (page: WallPage, received?: () => void) => void;
   me: (me: MeView | null) => void;
   /** The projector's whole view, at version `v`; then changes to it (viewPatch.ts), in order. */
   screen: (view: ScreenView, v: number) => void;

@@ -55,7 +55,20 @@ interface Watcher {
   gz: boolean;
   /** Its budget holds its change back until then. */
   heldUntil: number;
+  /** The wall (WallPages.wallAt) when the page held was the page it would be sent then; -1: not known to be. */
+  currentAt: number;
 }
+
+/** A page held by a phone whose connection closed, as it was then (Watcher). */
+interface LeftPage {
+  key: string;
+  pages: number;
+  held: Map<string, number>;
+  total: number;
+}
+
+/** Pages of closed connections kept for the phones coming back: a hall's phones, and then some. */
+const LEFT_KEPT = 20_000;
 
 /** A page's ideas of fewer bytes than this go as they are: packing them would save less than it costs. */
 export const GZIP_FROM_BYTES = 4 * 1024;
@@ -89,6 +102,14 @@ export class WallPages {
   private readonly inRound = new Set<string>();
   /** Pages' ideas gzipped, by their JSON, until an idea changes. */
   private readonly packed = new Map<string, Buffer>();
+  /** Raised whenever any page may have changed (an idea stored, a new phase). */
+  private wallAt = 0;
+  /**
+   * The pages held by phones whose connection closed, by tag, while the wall is as it was then: a
+   * phone back after the Wi-Fi blinked, sending its tag, is told its page is the same without the
+   * page worked out again in its own order (5,000 phones coming back at once each asked for it).
+   */
+  private readonly left = new Map<string, LeftPage>();
 
   constructor(
     private readonly room: ForumRoom,
@@ -117,19 +138,25 @@ export class WallPages {
       if (idea) touched.add(idea.priorityCode);
     }
     this.unstored.clear();
-    this.lists = null;
-    this.packed.clear();
+    this.wallMoved();
     for (const w of this.watchers.values()) if (touched.has(w.watch.priorityCode)) w.dirty = true;
   }
 
   /** The phase changed: every page is sent again whole when its order changed (at voting), with every idea proposed until now. */
   phaseChanged(now: number): void {
-    this.lists = null;
-    this.packed.clear();
+    this.wallMoved();
     for (const w of this.watchers.values()) {
       w.dirty = true;
       w.anchor = now;
     }
+  }
+
+  /** Any page may have changed: nothing worked out from the wall as it was is used again. */
+  private wallMoved(): void {
+    this.lists = null;
+    this.packed.clear();
+    this.wallAt++;
+    this.left.clear();
   }
 
   /** Active ideas per priority code, as stored. */
@@ -152,7 +179,7 @@ export class WallPages {
     }
     let w = this.watchers.get(socketId);
     if (!w) {
-      w = { watch, participantId, key: '', held: new Map(), tag: '', total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null, gz, heldUntil: 0 };
+      w = { watch, participantId, key: '', held: new Map(), tag: '', total: 0, anchor: now, tokens: this.budget.burstBytes, at: now, dirty: true, inFlight: null, gz, heldUntil: 0, currentAt: -1 };
       this.watchers.set(socketId, w);
     }
     w.watch = watch;
@@ -162,6 +189,8 @@ export class WallPages {
     const same = tag === undefined ? null : this.same(w, tag);
     if (same) {
       this.sent(w, same, pageBytes(same), now);
+      // Nothing for the phone to unpack: it is not waited for (sent without asking for an ack).
+      w.inFlight = null;
       return same;
     }
     const page = this.diff(w, true)!;
@@ -175,14 +204,23 @@ export class WallPages {
    * is held as if sent, and the phone told so. Null: it is sent the page whole.
    */
   private same(w: Watcher, tag: string): WallPage | null {
-    const { shown, total, newer } = this.current(w);
+    const { priorityCode, query } = w.watch;
     const key = this.keyOf(w);
+    // Held when its connection closed, and the wall has not moved since: the page it would be sent.
+    const left = this.left.get(tag);
+    if (left && left.key === key && left.pages === w.watch.pages) {
+      // Its phone has it again: kept no longer than the phones are away.
+      this.left.delete(tag);
+      w.held = left.held;
+      w.key = key;
+      return { priorityCode, query, whole: false, total: left.total, newer: 0, upserts: [], removed: [], tag, same: true };
+    }
+    const { shown, total, newer } = this.current(w);
     const held = new Map<string, number>();
     for (const idea of shown) held.set(idea.id, this.revs.get(idea.id) ?? 0);
     if (this.tagOf(key, held) !== tag) return null;
     w.held = held;
     w.key = key;
-    const { priorityCode, query } = w.watch;
     return { priorityCode, query, whole: false, total, newer, upserts: [], removed: [], tag, same: true };
   }
 
@@ -192,7 +230,12 @@ export class WallPages {
   }
 
   forget(socketId: string): void {
+    const w = this.watchers.get(socketId);
     this.watchers.delete(socketId);
+    // Kept only while it is the page the phone would be sent now: none newer than it was asked for.
+    if (!w || w.currentAt !== this.wallAt || w.tag === '') return;
+    if (this.left.size >= LEFT_KEPT) this.left.delete(this.left.keys().next().value!);
+    this.left.set(w.tag, { key: w.key, pages: w.watch.pages, held: w.held, total: w.total });
   }
 
   /** The phone has the page last sent: the next change may go (true: one waits). */
@@ -302,7 +345,10 @@ export class WallPages {
     for (const idea of page.upserts) w.held.set(idea.id, this.revs.get(idea.id) ?? 0);
     w.total = page.total;
     w.key = this.keyOf(w);
-    w.tag = this.tagOf(w.key, w.held);
+    // A `same` answer leaves the page held, and its tag, as they were.
+    w.tag = page.same && page.tag ? page.tag : this.tagOf(w.key, w.held);
+    // The page held is the page as it is now, unless ideas newer than it were left out (counted).
+    w.currentAt = page.newer === 0 ? this.wallAt : -1;
     return w.tag;
   }
 
