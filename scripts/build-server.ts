@@ -49,6 +49,8 @@ export async function buildServer(root = ROOT, entry = 'server/cli.ts', out = SE
   // The snapshots' worker (server/db/snapshotInWorker.ts starts it beside the bundle).
   if (entry === 'server/cli.ts') await buildServer(root, 'server/db/snapshotWorker.ts', join(dirname(out), 'snapshot-worker.mjs'));
   if (entry === 'server/cli.ts') await buildServer(root, 'server/db/pgSnapshotWorker.ts', join(dirname(out), 'pg-snapshot-worker.mjs'));
+  // The anonymisation's worker (server/db/anonymiseInWorker.ts starts it beside the bundle).
+  if (entry === 'server/cli.ts') await buildServer(root, 'server/db/anonymiseWorker.ts', join(dirname(out), 'anonymise-worker.mjs'));
   return outfile;
 }
 
