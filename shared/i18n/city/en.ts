@@ -84,6 +84,7 @@ export const en: CityCatalogue = {
   'city.lookup.hash': 'The list’s checksum (SHA-256), as in the vote’s results:',
   'city.results': 'Results of the vote',
   'city.resultVoters': 'Voters in this budget: {count}',
+  'city.resultByChannel': 'By channel: online {online}, at voting points {servicePoint}, on paper {paper}',
   'city.resultVotes': 'Votes: {count}',
   'city.resultFunded': 'funded',
   'city.resultNotFunded': 'not funded',

@@ -84,6 +84,7 @@ export const uk = {
   'city.lookup.hash': 'Контрольна сума (SHA-256) цього списку, як у підсумках голосування:',
   'city.results': 'Підсумки голосування',
   'city.resultVoters': 'Виборців у цьому бюджеті: {count}',
+  'city.resultByChannel': 'За способом голосування: онлайн {online}, на пунктах голосування {servicePoint}, паперовим бюлетенем {paper}',
   'city.resultVotes': 'Голосів: {count}',
   'city.resultFunded': 'фінансується',
   'city.resultNotFunded': 'не фінансується',
