@@ -105,6 +105,13 @@ describe.skipIf(!haveBrowser || !built)(`the city vote's console tab (needs ${CH
     await page.getByLabel('Контакт для звернень').fill('privacy@zt-rada.gov.ua');
     await page.getByLabel('Мета обробки').fill('Обрати проєкти громадського бюджету 2027 року.');
     await shot('1-form-filled');
+    // English second: the same form in the console's other language.
+    await page.locator('.lang-toggle').click();
+    await page.getByRole('group', { name: 'Data-protection notice' }).waitFor();
+    await page.getByLabel('Approval: choose 1 to K projects').waitFor();
+    await shot('1-form-english');
+    await page.locator('.lang-toggle').click();
+    await page.getByRole('group', { name: 'Повідомлення про персональні дані' }).waitFor();
     await page.setViewportSize({ width: 1920, height: 1080 });
     await shot('1-form-filled-1920');
     await page.setViewportSize({ width: 1280, height: 720 });
