@@ -49,7 +49,7 @@ export async function benchAnonymise(n = Number(process.env.BENCH_ANONYMISE_N ??
     const after = statSync(path).size + statSync(`${path}-wal`).size;
     const worker = (report as PersonalDataDeleted | null)?.ms;
     console.log(`\ndeleting a city vote's personal data at ${n.toLocaleString('en')} voters (${(2 * n).toLocaleString('en')} events), SQLite, in a worker thread`);
-    console.log(`  rewrite, commit, VACUUM and WAL truncated: ${(ms / 1000).toFixed(2)} s in all (the worker: transaction ${worker?.transaction} ms, rebuild ${worker?.rebuild} ms, backups ${worker?.backups} ms); file and WAL ${(before / 2 ** 20).toFixed(1)} MiB before, ${(after / 2 ** 20).toFixed(1)} MiB after`);
+    console.log(`  rewrite, commit, VACUUM and WAL truncated: ${(ms / 1000).toFixed(2)} s in all (the worker: the new texts worked out ${worker?.plan} ms while the server could write, then its transaction ${worker?.transaction} ms, rebuild ${worker?.rebuild} ms, backups ${worker?.backups} ms); file and WAL ${(before / 2 ** 20).toFixed(1)} MiB before, ${(after / 2 ** 20).toFixed(1)} MiB after`);
     console.log(`  longest turn of the server's event loop meanwhile: ${(loop.max / 1e6).toFixed(1)} ms (mean ${(loop.mean / 1e6).toFixed(1)} ms); idle for 4 s just before: ${(idle.max / 1e6).toFixed(1)} ms (mean ${(idle.mean / 1e6).toFixed(1)} ms); load average ${os.loadavg()[0].toFixed(1)}`);
   } finally {
     await store.close();

@@ -5,16 +5,26 @@
 import { Worker } from 'node:worker_threads';
 import type { AnonymiseJob, AnonymiseOutcome } from './anonymiseWorker.js';
 
+/** The worker's word that it is about to write (anonymiseWorker.ts's PLANNED; not imported, which would run the worker's module here). */
+const PLANNED = 'planned';
+
 function startWorker(job: AnonymiseJob): Worker {
   const here = import.meta.url;
   if (here.endsWith('.mjs')) return new Worker(new URL('./anonymise-worker.mjs', here), { workerData: job });
   return new Worker(new URL('../forums/fileWorkerBoot.mjs', here), { workerData: { ...job, entry: new URL('./anonymiseWorker.ts', here).href } });
 }
 
-export function anonymiseInWorker(job: AnonymiseJob): Promise<AnonymiseOutcome> {
+/**
+ * Runs the job; `beforeWrite` is called when the thread has worked out the new texts and is about
+ * to take the database's write, which it takes once `beforeWrite` resolves.
+ */
+export function anonymiseInWorker(job: AnonymiseJob, beforeWrite: () => Promise<void>): Promise<AnonymiseOutcome> {
   return new Promise<AnonymiseOutcome>((resolve, reject) => {
     const worker = startWorker(job);
-    worker.once('message', resolve);
+    worker.on('message', (message: AnonymiseOutcome | typeof PLANNED) => {
+      if (message !== PLANNED) return resolve(message);
+      beforeWrite().then(() => worker.postMessage('go'), reject);
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the anonymisation's worker stopped (${code})`)));
   });

@@ -3,14 +3,16 @@
 // carries a person id, a list entry or an address in the same transaction (redactEvents.ts), then
 // rebuilds the file (VACUUM), empties the write-ahead log, and deletes the backups that still hold
 // the forum's personal data (backup.ts). At 100,000 voters this is seconds of work: here it holds
-// up no turn of the server's event loop. The server writes nothing else meanwhile (sqlite.ts waits
-// for this thread before its next write), so the transaction meets no writer of its own process.
+// up no turn of the server's event loop. First, while the server goes on writing, the new texts
+// are worked out from a read (the forum's own log does not grow: its batch waits for this one);
+// then, told `go`, the write: the server writes nothing else until this thread is done (sqlite.ts
+// waits for it before its next write), so the transaction meets no writer of its own process.
 
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BatchEntry } from './store.js';
 import { deleteBackupsHoldingPersons } from './backup.js';
-import { redactPersonalData } from './redactEvents.js';
+import { applyRedaction, planRedaction } from './redactEvents.js';
 
 export interface AnonymiseJob {
   path: string;
@@ -31,15 +33,20 @@ export type AnonymiseOutcome =
       walEmptied: boolean;
       backupsDeleted: string[];
       backupsUnreadable: string[];
-      /** Milliseconds: the transaction up to its commit, then the rebuild, then the backups. */
-      ms: { transaction: number; rebuild: number; backups: number };
+      /** Milliseconds: the new texts worked out (the server writing meanwhile), the transaction up to its commit, the rebuild, the backups. */
+      ms: { plan: number; transaction: number; rebuild: number; backups: number };
     }
   | { ok: false; conflict: number }
   | { ok: false; message: string; code?: string; outcome: 'notStored' | 'unknown' };
 
+/** Sent before the write: the texts are worked out, and the thread waits for `go`. */
+const PLANNED = 'planned';
+
 const job = workerData as AnonymiseJob;
 
-function run(): AnonymiseOutcome {
+const go = () => new Promise<void>((resolve) => parentPort!.once('message', () => resolve()));
+
+async function run(): Promise<AnonymiseOutcome> {
   // The server's own connection waits 25 ms for a lock; this one may wait longer for another
   // process's write, since nobody waits on this thread.
   const db = new Database(job.path, { timeout: 5000, fileMustExist: true });
@@ -47,17 +54,21 @@ function run(): AnonymiseOutcome {
     db.pragma('synchronous = FULL');
     // Whatever the rewrite frees is overwritten with zeros, not left readable in the file's free space.
     db.pragma('secure_delete = ON');
+    const planning = performance.now();
+    const plan = planRedaction(db, job.forumId);
+    const told = go();
+    parentPort!.postMessage(PLANNED);
+    await told;
     const started = performance.now();
     db.exec('BEGIN IMMEDIATE');
     let last = job.afterSeq;
-    let rewritten: number;
     try {
       const stored = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE forum_id = ?').get(job.forumId) as { seq: number }).seq;
       if (stored !== job.afterSeq) {
         db.exec('ROLLBACK');
         return { ok: false, conflict: stored };
       }
-      rewritten = redactPersonalData(db, job.forumId);
+      applyRedaction(db, job.forumId, plan);
       const insert = db.prepare('INSERT INTO events (forum_id, seq, type, payload, action_key, recorded_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const { events, actionKey } of job.entries) {
         events.forEach((event, i) => insert.run(job.forumId, ++last, event.type, JSON.stringify(event), i === 0 ? actionKey : null, job.now));
@@ -94,12 +105,12 @@ function run(): AnonymiseOutcome {
     return {
       ok: true,
       last,
-      rewritten,
+      rewritten: plan.length,
       vacuumed,
       walEmptied,
       backupsDeleted: backups.deleted,
       backupsUnreadable: backups.unreadable,
-      ms: { transaction: Math.round(committed - started), rebuild: Math.round(rebuilt - committed), backups: Math.round(performance.now() - rebuilt) },
+      ms: { plan: Math.round(started - planning), transaction: Math.round(committed - started), rebuild: Math.round(rebuilt - committed), backups: Math.round(performance.now() - rebuilt) },
     };
   } finally {
     db.close();
@@ -108,7 +119,7 @@ function run(): AnonymiseOutcome {
 
 let outcome: AnonymiseOutcome;
 try {
-  outcome = run();
+  outcome = await run();
 } catch (err) {
   outcome = { ok: false, message: (err as Error).message, code: (err as { code?: string }).code, outcome: 'notStored' };
 }

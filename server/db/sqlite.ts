@@ -255,7 +255,7 @@ export interface PersonalDataDeleted {
   eventsRewritten: number;
   backupsDeleted: string[];
   backupsUnreadable: string[];
-  ms: { transaction: number; rebuild: number; backups: number };
+  ms: { plan: number; transaction: number; rebuild: number; backups: number };
 }
 
 export class SqliteStore implements ForumStore {
@@ -736,16 +736,21 @@ export class SqliteStore implements ForumStore {
    * The batch that deletes a forum's personal data, stored by a worker thread on a connection of
    * its own (anonymiseWorker.ts): the rewrite of the forum's earlier events, the commit, the file's
    * rebuild and its backups' deletion took 3.6 to 6.0 s at 100,000 voters on this thread, every
-   * forum of the server waiting. Until it is done this connection writes nothing (the gate): its
-   * 25 ms wait for a lock would fail against the worker's transaction.
+   * forum of the server waiting. The worker works out the new texts first, while this connection
+   * goes on writing; from when it takes the write until it is done this connection writes nothing
+   * (the gate): its 25 ms wait for a lock would fail against the worker's transaction.
    */
   private async anonymiseElsewhere(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
-    let open!: () => void;
-    this.gate = new Promise<void>((resolve) => (open = resolve));
+    let open: (() => void) | null = null;
+    // The gate is taken only when the worker is about to write, after any other anonymisation's.
+    const takeGate = async () => {
+      await this.writable();
+      this.gate = new Promise<void>((resolve) => (open = resolve));
+    };
     try {
       // Only what is stored crosses to the thread (an entry also carries the ack it answers).
       const stored = entries.map(({ events, actionKey }) => ({ events, actionKey }));
-      const outcome = await anonymiseInWorker({ path: this.path, forumId, afterSeq, entries: stored, now: Date.now() });
+      const outcome = await anonymiseInWorker({ path: this.path, forumId, afterSeq, entries: stored, now: Date.now() }, takeGate);
       if (!outcome.ok) {
         if ('conflict' in outcome) throw new StorageConflict(forumId, afterSeq, outcome.conflict);
         throw this.storageError(Object.assign(new Error(outcome.message), { code: outcome.code }), outcome.outcome);
@@ -761,8 +766,10 @@ export class SqliteStore implements ForumStore {
       });
       return outcome.last;
     } finally {
-      this.gate = null;
-      open();
+      if (open) {
+        this.gate = null;
+        (open as () => void)();
+      }
     }
   }
 

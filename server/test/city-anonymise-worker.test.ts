@@ -106,6 +106,39 @@ describe("a city vote's personal data deleted by a worker thread", () => {
     await reopened.close();
   });
 
+  it('deletes two forums’ data at once, one write after the other, while a third forum goes on writing', async () => {
+    const path = join(dir, 'two.db');
+    const store = new SqliteStore(path);
+    const ids = ['a', 'b', 'c'];
+    const lasts = new Map<string, number>();
+    const secrets = new Map<string, string[]>();
+    for (const id of ids) {
+      await store.createForum({ ...forum, id }, [{ ...(created as Extract<ForumEvent, { type: 'forumCreated' }>), id }], { ...entry, forumId: id });
+      const vote = voteEvents();
+      secrets.set(id, vote.secrets);
+      lasts.set(id, await store.appendBatch(id, 1, [{ events: vote.events, actionKey: null }]));
+    }
+    // c's phases move on, a batch at a time, while a and b are anonymised.
+    const phases = (async () => {
+      let last = lasts.get('c')!;
+      for (let i = 0; i < 20; i++) last = await store.appendBatch('c', last, [{ events: [{ type: 'phaseChanged', from: 'results', to: 'closed' }], actionKey: null }]);
+      return last;
+    })();
+    const [a, b, c] = await Promise.all([
+      store.appendBatch('a', lasts.get('a')!, [{ events: [anonymised], actionKey: null }]),
+      store.appendBatch('b', lasts.get('b')!, [{ events: [anonymised], actionKey: null }]),
+      phases,
+    ]);
+    expect([a, b, c]).toEqual([lasts.get('a')! + 1, lasts.get('b')! + 1, lasts.get('c')! + 20]);
+    for (const id of ['a', 'b']) {
+      const text = JSON.stringify((await store.loadLog(id)).events.map((e) => e.event));
+      for (const secret of secrets.get(id)!) expect(text.includes(secret)).toBe(false);
+    }
+    // c kept its personal data: it was not anonymised.
+    expect(JSON.stringify((await store.loadLog('c')).events.map((e) => e.event))).toContain(secrets.get('c')![60]);
+    await store.close();
+  });
+
   it('refuses a batch that does not follow the last event stored, and stores nothing', async () => {
     const path = join(dir, 'conflict.db');
     const store = new SqliteStore(path);
