@@ -51,6 +51,8 @@ export async function buildServer(root = ROOT, entry = 'server/cli.ts', out = SE
   if (entry === 'server/cli.ts') await buildServer(root, 'server/db/pgSnapshotWorker.ts', join(dirname(out), 'pg-snapshot-worker.mjs'));
   // The snapshot check's worker (server/forums/snapshotReader.ts starts it beside the bundle).
   if (entry === 'server/cli.ts') await buildServer(root, 'server/forums/snapshotCheckWorker.ts', join(dirname(out), 'snapshot-check-worker.mjs'));
+  // The anonymisation's worker (server/db/anonymiseInWorker.ts starts it beside the bundle).
+  if (entry === 'server/cli.ts') await buildServer(root, 'server/db/anonymiseWorker.ts', join(dirname(out), 'anonymise-worker.mjs'));
   return outfile;
 }
 

@@ -480,7 +480,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       if (!config.lease) pgLease = new PostgresLease(config.databaseUrl);
     }
     if (!store) {
-      store = new SqliteStore(config.dbPath, { readOnly: config.readOnly });
+      store = new SqliteStore(config.dbPath, {
+        readOnly: config.readOnly,
+        onPersonalDataDeleted: (report) =>
+          log.info(
+            { forumId: report.forumId, eventsRewritten: report.eventsRewritten, backupsDeleted: report.backupsDeleted, backupsUnreadable: report.backupsUnreadable, ms: report.ms },
+            `city vote's personal data deleted: ${report.eventsRewritten} events rewritten, ${report.backupsDeleted.length} backups holding it deleted`,
+          ),
+      });
       // A new forum's file exists only now: from here, every name of it is locked.
       lock?.holdFile();
     }

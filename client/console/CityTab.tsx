@@ -1,37 +1,23 @@
-// The city vote's tab, for the facilitator of a vote-only forum: the vote's definition, written as
-// JSON while the forum is in the lobby (first drafted from the shortlisted ideas) and read-only
-// once it opens; the turnout by budget, day and hour while it runs; the open data after the close.
+// The city vote's tab, for the facilitator of a vote-only forum: the vote's definition, a form
+// while the forum is in the lobby (CityDefinition.tsx, first drafted from the shortlisted ideas)
+// and read-only once it opens; the turnout by budget, day and hour while it runs; the open data after the close.
 // No counts here before the close: the server gives none.
 
 import { useEffect, useState, type ReactNode } from 'react';
-import { cityVoteInput, type CityVoteInput } from '../../shared/forum/city.js';
 import { CITY_CHANNELS, type CityChannel } from '../../shared/city/channels.js';
 import type { CityVote } from '../../shared/city/vote.js';
 import { en as cityEn } from '../../shared/i18n/city/en.js';
 import { uk as cityUk } from '../../shared/i18n/city/uk.js';
 import { registerCatalogue } from '../../shared/i18n/index.js';
-import type { ConsoleView } from '../../shared/protocol.js';
 import { useLang, useT, type T } from '../lib/i18n.js';
 import { forumPath } from '../lib/forum.js';
+import { CityDefinition } from './CityDefinition.js';
 import { useCommands } from './command.js';
 import { ConfirmDialog } from './Dialog.js';
 import { useGrant } from './grant.js';
 import { useView } from './store.js';
 
 registerCatalogue({ uk: cityUk, en: cityEn });
-
-/** A first draft from the shortlist: one budget, a project per idea, costs to fill in. */
-function draftOf(view: ConsoleView): CityVoteInput {
-  const ideas = view.ideas.filter((i) => i.status === 'active');
-  return {
-    title: view.forum.title,
-    budgets: [{ id: 'city', name: view.forum.title, amount: 1_000_000 }],
-    projects: ideas.map((idea, i) => ({ id: `p${i + 1}`, budgetId: 'city', cost: 0, ideaId: idea.id })),
-    ballot: { kind: 'knapsack' },
-    counting: { kind: 'greedy' },
-    tie: { kind: 'cheaperThenListed' },
-  };
-}
 
 const RULE_KEYS = { approval: 'city.rules.approval', points: 'city.rules.points', knapsack: 'city.rules.knapsack' } as const;
 
@@ -47,7 +33,7 @@ export function CityTab() {
   const phase = view.forum.phase;
   return (
     <div className="city-tab">
-      {phase === 'lobby' ? <Definition /> : vote ? <Defined vote={vote} /> : <p className="card">{t('city.console.none')}</p>}
+      {phase === 'lobby' ? <CityDefinition /> : vote ? <Defined vote={vote} /> : <p className="card">{t('city.console.none')}</p>}
       {vote && phase !== 'lobby' && <Turnout />}
       {vote && (phase === 'results' || phase === 'closed') && (
         <>
@@ -57,49 +43,6 @@ export function CityTab() {
         </>
       )}
     </div>
-  );
-}
-
-function Definition() {
-  const t = useT();
-  const view = useView();
-  const { run, busy } = useCommands();
-  const [text, setText] = useState(() => JSON.stringify(view.forum.cityVote ? cityVoteInput(view.forum.cityVote) : draftOf(view), null, 2));
-  const [problem, setProblem] = useState<string | null>(null);
-
-  async function save() {
-    let vote: CityVoteInput;
-    try {
-      vote = JSON.parse(text) as CityVoteInput;
-    } catch (e) {
-      setProblem(t('city.console.notJson', { detail: e instanceof Error ? e.message : String(e) }));
-      return;
-    }
-    setProblem(null);
-    await run('city:setVote', 'city:setVote', { vote }, () => t('city.console.saved'));
-  }
-
-  return (
-    <section className="card" aria-labelledby="h-city-define">
-      <h2 id="h-city-define">{t('city.console.define')}</h2>
-      <p className="muted">{t('city.console.defineHelp')}</p>
-      <div className="field">
-        <label htmlFor="city-json">{t('city.console.json')}</label>
-        <textarea id="city-json" className="city-json" rows={20} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="city-json-help" />
-        <p className="muted small" id="city-json-help">
-          {t('city.console.jsonHelp')}
-        </p>
-      </div>
-      {problem && (
-        <p className="error-text" role="alert">
-          {problem}
-        </p>
-      )}
-      <button type="button" className="btn" disabled={busy('city:setVote')} onClick={() => void save()}>
-        {t('city.console.save')}
-      </button>
-      {view.forum.cityVote && <p className="note note-info">{t('city.console.openHint')}</p>}
-    </section>
   );
 }
 

@@ -7,6 +7,7 @@
 // by a phone whose forum holds a city vote (App.tsx), so a hall's phones download none of it.
 
 import { useEffect, useRef, useState } from 'react';
+import type { ChannelVotes, CityChannel } from '../../shared/city/channels.js';
 import { checkBallot } from '../../shared/city/checkBallot.js';
 import type { CityBallot, CityBudget, CityVote } from '../../shared/city/vote.js';
 import { en as cityEn } from '../../shared/i18n/city/en.js';
@@ -172,19 +173,30 @@ interface Published {
   budgets: { id: string; name: string; voters: number; projects: { id: string; title: string; cost: number; votes: number; fundedOrder?: number }[] }[];
 }
 
-/** After the close: the results as published, and where one's own line and the data are. */
+/** The published votes per channel beside the hashed results (ChannelVotes, shared/city/channels.ts). */
+type ByChannel = ChannelVotes[];
+
+/** Online, at voting points and on paper, in one sentence: as the console's columns give them. */
+function ChannelLine({ counts }: { counts: Record<CityChannel, number> | undefined }) {
+  const t = useT();
+  const c = counts ?? { online: 0, 'service-point': 0, paper: 0 };
+  return <p className="muted small city-by-channel">{t('city.resultByChannel', { online: c.online, servicePoint: c['service-point'], paper: c.paper })}</p>;
+}
+
+/** After the close: the results as published, each budget's voters and each project's votes also by channel, and where one's own line and the data are. */
 export function CityClosed() {
   const t = useT();
   const lang = useLang((s) => s.lang);
   const [published, setPublished] = useState<Published | null>(null);
+  const [byChannel, setByChannel] = useState<ByChannel>([]);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
     fetch('api/city/results.json')
       .then(async (res) => {
         if (!res.ok) throw new Error(String(res.status));
-        const body = (await res.json()) as { canonical: string };
-        if (live) setPublished(JSON.parse(body.canonical) as Published);
+        const body = (await res.json()) as { canonical: string; byChannel?: ByChannel };
+        if (live) (setPublished(JSON.parse(body.canonical) as Published), setByChannel(body.byChannel ?? []));
       })
       .catch(() => live && setFailed(true));
     return () => {
@@ -216,6 +228,7 @@ export function CityClosed() {
         <section key={b.id} className="card" aria-labelledby={`result-${b.id}`}>
           <h2 id={`result-${b.id}`}>{b.name}</h2>
           <p className="muted">{t('city.resultVoters', { count: b.voters })}</p>
+          <ChannelLine counts={byChannel.find((c) => c.budgetId === b.id)?.voters} />
           <ol className="idea-list">
             {b.projects.map((p) => (
               <li key={p.id} className={`idea city-project${p.fundedOrder ? ' has-dots' : ''}`}>
@@ -224,6 +237,7 @@ export function CityClosed() {
                 <p>
                   {t('city.resultVotes', { count: p.votes })} · <strong>{t(p.fundedOrder ? 'city.resultFunded' : 'city.resultNotFunded')}</strong>
                 </p>
+                <ChannelLine counts={byChannel.find((c) => c.budgetId === b.id)?.projects.find((x) => x.projectId === p.id)?.votes} />
               </li>
             ))}
           </ol>

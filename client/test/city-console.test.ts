@@ -1,6 +1,7 @@
-// The city vote's tab of the console in Chromium at 1280×720: the definition drafted from the
-// shortlist, a draft the rules refuse (no costs yet) saying why, the definition saved and fixed
-// once the vote opens, the turnout by budget, day and hour while phones vote, and the open data
+// The city vote's tab of the console in Chromium at 1280×720 (the form also at 1920×1080): the
+// definition's form drafted from the shortlist, each refusal of the server under its field, the
+// rules filled in (ballot, counting, tie, the notice's words) saved and holding once the vote
+// opens, the JSON behind "advanced", the turnout by budget, day and hour while phones vote, and the open data
 // after the close; axe-core on each. Screenshots go to test-results/city-console/.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -46,24 +47,100 @@ describe.skipIf(!haveBrowser || !built)(`the city vote's console tab (needs ${CH
     await server?.stop();
   });
 
-  it('drafts the definition from the shortlist; a draft without costs is refused, saying which', async () => {
+  it('drafts the definition from the shortlist as a form; refusals show under their fields; the vote opens with the rules filled in', async () => {
     await page.goto(`${server.url}/f/${slug}/console?key=${server.facilitatorKey}`);
     await page.getByRole('tab', { name: 'Міське голосування' }).click();
-    const draft = JSON.parse(await json().inputValue()) as CityVoteInput;
     const ideas = [...server.forums.bySlug(slug)!.room.state.ideas.values()];
-    expect(draft.projects.map((p) => p.ideaId)).toEqual(ideas.map((i) => i.id));
-    expect(draft.projects.every((p) => p.cost === 0)).toBe(true);
-    await page.getByRole('button', { name: 'Зберегти визначення' }).click();
-    await page.getByText('Не прийнято: сума або вартість «p1» має бути цілим числом гривень, більшим за нуль.').waitFor();
-    await json().fill('{ "title": ');
-    await page.getByRole('button', { name: 'Зберегти визначення' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Це не JSON' }).waitFor();
-    expect(server.forums.bySlug(slug)!.room.state.city.vote).toBeNull();
-    await json().fill(JSON.stringify({ ...draft, projects: draft.projects.map((p, i) => ({ ...p, cost: 200_000 + i * 100_000 })) }, null, 2));
-    await page.getByRole('button', { name: 'Зберегти визначення' }).click();
+    const project = (n: number) => page.getByRole('group', { name: `Проєкт ${n}`, exact: true });
+    // A project per shortlisted idea, its costs left to fill in; the notice's words prefilled.
+    for (const [i, idea] of ideas.entries()) {
+      expect(await project(i + 1).getByLabel('З ідеї форуму').inputValue()).toBe(idea.id);
+      expect(await project(i + 1).getByLabel('Вартість, грн').inputValue()).toBe('');
+    }
+    expect(await page.getByLabel('Володілець персональних даних').inputValue()).toBe('Виконавчий комітет міської ради');
+    expect(await page.getByLabel('Мета обробки').inputValue()).toContain('громадського бюджету');
+    const retain = await page.getByLabel('Зберігати до (включно)').inputValue();
+    expect(Date.parse(`${retain}T00:00:00Z`)).toBeGreaterThan(Date.now() + 100 * 86_400_000);
+    expect(await page.getByRole('group', { name: 'Хто і як голосує' }).textContent()).toContain('запрошено: 0');
+    await shot('0-form-draft');
+
+    const save = page.getByRole('button', { name: 'Зберегти визначення' });
+    /** Saves, and waits for the server's refusal to show under the field with the id given, which has focus. */
+    const refusedAt = async (id: string, text: string) => {
+      await save.click();
+      await page.locator(`#${id}-error`).filter({ hasText: text }).waitFor();
+      expect(await page.locator(`#${id}`).getAttribute('aria-invalid')).toBe('true');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
+      expect(await page.getByRole('alert').filter({ hasText: 'Не збережено' }).textContent()).toContain(text);
+      expect(server.forums.bySlug(slug)!.room.state.city.vote).toBeNull();
+    };
+    const costId = async (n: number) => (await project(n).getByLabel('Вартість, грн').getAttribute('id'))!;
+    await refusedAt(await costId(1), 'сума або вартість «p1» має бути цілим числом гривень, більшим за нуль.');
+    await shot('0-form-refused');
+    for (let n = 1; n <= ideas.length; n++) await project(n).getByLabel('Вартість, грн').fill(`${100_000 + n * 100_000}`);
+    await project(2).getByLabel('Вартість, грн').fill('300 000,5');
+    await refusedAt(await costId(2), 'сума або вартість «p2»');
+    await project(2).getByLabel('Вартість, грн').fill('300 000');
+    const budget = page.getByRole('group', { name: 'Бюджет 1', exact: true });
+    await budget.getByLabel('Сума, грн').fill('2 000 000');
+    await budget.getByLabel('Назва бюджету').fill('Загальноміський');
+    // The ballot chosen by keyboard: from the knapsack up twice to approval.
+    await page.getByLabel('Кошик: обрати проєкти в межах суми бюджету').focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.getByLabel('Підтримка: обрати від 1 до K проєктів').isChecked()).toBe(true);
+    await page.getByLabel('Скільки проєктів можна обрати (K)').fill('0');
+    await refusedAt('city-maxChoices', 'параметр «maxChoices» поза допустимими межами.');
+    await page.getByLabel('Скільки проєктів можна обрати (K)').fill('2');
+    await page.getByLabel('Метод рівних часток: кожен виборець має рівну частку бюджету').check();
+    await page.getByLabel('Крок доповнення, грн (порожнє — 1)').fill('10');
+    await page.getByLabel('Дешевший, далі — жереб із числа, оприлюдненого до відкриття').check();
+    await page.getByLabel('Число для жеребу').fill('2027-05-01');
+    await page.getByLabel('Зберігати до (включно)').fill('2020-01-01');
+    await refusedAt('city-retainUntil', 'Зберігати персональні дані до');
+    await page.getByLabel('Зберігати до (включно)').fill('2031-12-31');
+    await page.getByLabel('Володілець персональних даних').fill('Житомирська міська рада');
+    await page.getByLabel('Контакт для звернень').fill('');
+    await refusedAt('city-contact', 'Заповніть поле «Контакт володільця даних».');
+    await page.getByLabel('Контакт для звернень').fill('privacy@zt-rada.gov.ua');
+    await page.getByLabel('Мета обробки').fill('Обрати проєкти громадського бюджету 2027 року.');
+    await shot('1-form-filled');
+    // English second: the same form in the console's other language.
+    await page.locator('.lang-toggle').click();
+    await page.getByRole('group', { name: 'Data-protection notice' }).waitFor();
+    await page.getByLabel('Approval: choose 1 to K projects').waitFor();
+    await shot('1-form-english');
+    await page.locator('.lang-toggle').click();
+    await page.getByRole('group', { name: 'Повідомлення про персональні дані' }).waitFor();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await shot('1-form-filled-1920');
+    await page.setViewportSize({ width: 1280, height: 720 });
+
+    await save.click();
     await page.getByText('Визначення голосування збережено.').first().waitFor();
-    expect(server.forums.bySlug(slug)!.room.state.city.vote?.projects.map((p) => p.cost)).toEqual([200_000, 300_000, 400_000]);
-    await shot('1-definition');
+    const vote = server.forums.bySlug(slug)!.room.state.city.vote!;
+    expect(vote.budgets).toEqual([{ id: 'city', name: 'Загальноміський', amount: 2_000_000 }]);
+    expect(vote.projects.map((p) => [p.id, p.cost, p.originIdeaId])).toEqual(ideas.map((idea, i) => [`p${i + 1}`, 200_000 + i * 100_000, idea.id]));
+    expect(vote.ballot).toEqual({ kind: 'approval', maxChoices: 2 });
+    expect(vote.counting).toEqual({ kind: 'equalShares', step: 10 });
+    expect(vote.tie).toEqual({ kind: 'cheaperThenLottery', seed: '2027-05-01' });
+    expect(vote.privacy).toEqual({ controller: 'Житомирська міська рада', contact: 'privacy@zt-rada.gov.ua', retainUntil: '2031-12-31', purpose: 'Обрати проєкти громадського бюджету 2027 року.' });
+    const notice = await (await fetch(`${server.url}/f/${slug}/privacy`)).text();
+    expect(notice).toContain('Житомирська міська рада');
+    expect(notice).toContain('Обрати проєкти громадського бюджету 2027 року.');
+    expect(await violations(page)).toEqual([]);
+
+    // The JSON stays, behind "advanced": it shows the form's definition, and what it saves shows in the form.
+    await page.getByText('Для досвідчених: визначення як JSON').click();
+    const fromForm = JSON.parse(await json().inputValue()) as CityVoteInput;
+    expect(fromForm.ballot).toEqual({ kind: 'approval', maxChoices: 2 });
+    await json().fill('{ "title": ');
+    await page.getByRole('button', { name: 'Зберегти JSON' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Це не JSON' }).waitFor();
+    await json().fill(JSON.stringify({ ...fromForm, title: 'Бюджет участі Житомира 2027' }, null, 2));
+    await page.getByRole('button', { name: 'Зберегти JSON' }).click();
+    await page.waitForFunction(() => (document.getElementById('city-title') as HTMLInputElement | null)?.value === 'Бюджет участі Житомира 2027');
+    expect(server.forums.bySlug(slug)!.room.state.city.vote?.title).toBe('Бюджет участі Житомира 2027');
     expect(await violations(page)).toEqual([]);
   });
 
@@ -72,8 +149,12 @@ describe.skipIf(!haveBrowser || !built)(`the city vote's console tab (needs ${CH
     ok(await admin.send('phase:set', { to: 'voting' }));
     await page.getByText('Голосування відкрито: його бюджети, проєкти й правила більше не змінюються.').waitFor();
     const phones = await Promise.all([1, 2, 3].map((i) => joinPhone(forumAt(server, slug), `Виборець ${i}`).then(keep)));
-    for (const phone of phones) ok(await phone.send('city:cast', { ballot: { kind: 'knapsack', budgetId: 'city', projectIds: ['p1'] } }));
-    ok(await phones[0].send('city:cast', { ballot: { kind: 'knapsack', budgetId: 'city', projectIds: ['p2'] } }));
+    // The rules filled in the form hold: an approval ballot of at most two projects.
+    await page.getByText('У кожному бюджеті оберіть проєкти: від 1 до 2.').waitFor();
+    const tooMany = await phones[0].send('city:cast', { ballot: { kind: 'approval', budgetId: 'city', projectIds: ['p1', 'p2', 'p3'] } });
+    expect(!tooMany.ok && tooMany.error.params?.reason).toBe('BALLOT_TOO_MANY_CHOICES');
+    for (const phone of phones) ok(await phone.send('city:cast', { ballot: { kind: 'approval', budgetId: 'city', projectIds: ['p1'] } }));
+    ok(await phones[0].send('city:cast', { ballot: { kind: 'approval', budgetId: 'city', projectIds: ['p2'] } }));
     // The turnout is asked for when the tab opens: open it again to see the casts now.
     await page.getByRole('tab', { name: 'Огляд' }).click();
     await page.getByRole('tab', { name: 'Міське голосування' }).click();

@@ -199,3 +199,39 @@ export function pruneBackups(dbPath: string, kept: Partial<Record<BackupKind, nu
   }
   return deleted;
 }
+
+/**
+ * After a forum's personal data was deleted (personsAnonymised): deletes every backup beside the
+ * database that still holds it, that is every copy, whatever its kind or name, in which the forum
+ * exists without that event. A backup is the whole database, so the other forums' copies in it go
+ * too; the server's next backup holds them again. Returns the files deleted. Opened read-only,
+ * one at a time; a file SQLite cannot read is left where it is, and named in `unreadable`.
+ */
+export function deleteBackupsHoldingPersons(dbPath: string, forumId: string, open: (file: string) => Database.Database): { deleted: string[]; unreadable: string[] } {
+  const dir = backupDirOf(dbPath);
+  const deleted: string[] = [];
+  const unreadable: string[] = [];
+  if (!existsSync(dir)) return { deleted, unreadable };
+  for (const name of readdirSync(dir)) {
+    // A copy still being written (.partial) is not a backup yet; backupWorker.ts throws it away if the deletion came first.
+    if (!name.endsWith('.db')) continue;
+    const file = join(dir, name);
+    let holds: boolean;
+    try {
+      const db = open(file);
+      try {
+        const has = (sql: string) => db.prepare(sql).get(forumId) !== undefined;
+        holds = has('SELECT 1 FROM forums WHERE id = ?') && !has("SELECT 1 FROM events WHERE forum_id = ? AND type = 'personsAnonymised'");
+      } finally {
+        db.close();
+      }
+    } catch {
+      unreadable.push(file);
+      continue;
+    }
+    if (!holds) continue;
+    for (const part of ['', '-wal', '-shm']) rmSync(`${file}${part}`, { force: true });
+    deleted.push(file);
+  }
+  return { deleted, unreadable };
+}

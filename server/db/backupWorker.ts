@@ -19,12 +19,22 @@ const { source, file } = workerData as BackupJob;
 let outcome: BackupOutcome;
 try {
   const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 5000 });
+  let stale: boolean;
   try {
     db.prepare('VACUUM INTO ?').run(file);
+    // A forum's personal data deleted while the copy was made (its backups deleted then too,
+    // deleteBackupsHoldingPersons) must not come back in this copy, taken from before.
+    const anonymised = (from: Database.Database) => from.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'personsAnonymised'").get() as { n: number };
+    const copy = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      stale = anonymised(db).n !== anonymised(copy).n;
+    } finally {
+      copy.close();
+    }
   } finally {
     db.close();
   }
-  outcome = { ok: true };
+  outcome = stale ? { ok: false, message: "a forum's personal data was deleted while the copy was made: the copy, from before, is thrown away" } : { ok: true };
 } catch (err) {
   outcome = { ok: false, message: (err as Error).message, code: (err as { code?: string }).code };
 }

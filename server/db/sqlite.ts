@@ -1,6 +1,7 @@
 // The embedded SQLite store: one better-sqlite3 connection in WAL mode with synchronous=FULL, so
 // a commit is on disk before appendBatch() resolves and survives kill -9 and power loss alike. Its
-// calls are synchronous, wrapped in the store's promises: the work is done when the call returns.
+// calls are synchronous, wrapped in the store's promises: the work is done when the call returns,
+// but for deleting a city vote's personal data, which a worker thread does (anonymiseWorker.ts).
 // Opening checks the file first and explains, in one sentence, anything that would stop the forum;
 // a write that fails because of the disk is a StorageUnavailable with its cause, never a crash.
 
@@ -10,8 +11,11 @@ import { dirname, resolve } from 'node:path';
 import { StartupError, StorageConflict, StorageUnavailable, storageCauseOf, type StorageOutcome } from '../errors.js';
 import { backupDatabase, backupDatabaseNow, backupDirOf, type BackupInfo, type BackupReason } from './backup.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
-import { deletesPersonalData, Redaction, REDACTED_TYPES } from '../forum/redaction.js';
+import { deletesPersonalData } from '../forum/redaction.js';
+import { anonymiseInWorker } from './anonymiseInWorker.js';
+import { redactPersonalData } from './redactEvents.js';
 import { snapshotBody } from './snapshotBody.js';
+import { parseStoredEvent } from './storedEvent.js';
 import { snapshotInWorker } from './snapshotInWorker.js';
 import {
   IMPORTING_SLUG,
@@ -233,20 +237,7 @@ export function startupErrorOf(err: unknown, path: string): StartupError | null 
   return null;
 }
 
-/** Why a stored row is not an event the server can replay, or its event. */
-export function parseStoredEvent(type: unknown, payload: unknown): ForumEvent | string {
-  if (typeof payload !== 'string') return 'its payload is not text';
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch {
-    return 'its payload is not JSON';
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'its payload is not a JSON object';
-  const stored = (value as { type?: unknown }).type;
-  if (stored !== type) return `its payload is a ${String(stored)} event, not a ${String(type)}`;
-  return value as ForumEvent;
-}
+export { parseStoredEvent };
 
 export const READ_ONLY_DETAIL = 'the server was started read-only (READ_ONLY=1)';
 
@@ -257,10 +248,25 @@ export interface StoreOptions {
    * are kept in memory for as long as it runs.
    */
   readOnly?: boolean;
+  /** Told when a forum's personal data was deleted: what was rewritten and which backups went, for the server's log. */
+  onPersonalDataDeleted?: (report: PersonalDataDeleted) => void;
+}
+
+/** What deleting a forum's personal data did, for the server's log. */
+export interface PersonalDataDeleted {
+  forumId: string;
+  eventsRewritten: number;
+  backupsDeleted: string[];
+  backupsUnreadable: string[];
+  ms: { plan: number; transaction: number; rebuild: number; backups: number };
 }
 
 export class SqliteStore implements ForumStore {
   private db: Database.Database;
+  /** While the anonymisation's worker holds the write: resolved when it is done (anonymiseElsewhere). */
+  private gate: Promise<void> | null = null;
+  /** Rows the anonymisation's worker wrote, which this connection's total_changes() does not count. */
+  private writesElsewhere = 0;
   private insertEvent: Database.Statement;
   private lastSeq: Database.Statement;
   private nextSlug: Database.Statement;
@@ -273,7 +279,7 @@ export class SqliteStore implements ForumStore {
 
   constructor(
     readonly path: string,
-    options: StoreOptions = {},
+    private readonly options: StoreOptions = {},
   ) {
     this.readOnly = options.readOnly ?? false;
     const exists = path === ':memory:' || existsSync(path);
@@ -467,6 +473,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async createForum(forum: NewForum, events: readonly ForumEvent[], entry: ServerLogEntry): Promise<ForumRecord> {
+    if (this.gate) await this.writable();
     try {
       return this.db.transaction(() => {
         const slug = String(this.nextSlug.get());
@@ -488,6 +495,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async beginImport(forum: NewForum): Promise<void> {
+    if (this.gate) await this.writable();
     try {
       this.insertForum(forum, IMPORTING_SLUG(forum.id));
     } catch (err) {
@@ -503,6 +511,7 @@ export class SqliteStore implements ForumStore {
    * At FULL, each slice's sync on the event loop's thread was a stall the hall could feel.
    */
   async importEvents(forumId: string, events: readonly ForumEvent[]): Promise<void> {
+    if (this.gate) await this.writable();
     this.db.pragma('synchronous = NORMAL');
     try {
       this.db.transaction(() => this.insertBatch(forumId, this.lastSeq.get(forumId) as number, [{ events, actionKey: null }]))();
@@ -514,6 +523,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async finishImport(forumId: string, entry: ServerLogEntry): Promise<string> {
+    if (this.gate) await this.writable();
     try {
       return this.db.transaction(() => {
         const slug = String(this.nextSlug.get());
@@ -527,6 +537,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async abortImport(forumId: string): Promise<void> {
+    if (this.gate) await this.writable();
     this.removeForum(forumId);
   }
 
@@ -546,6 +557,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async deleteForum(forumId: string, entry: ServerLogEntry): Promise<void> {
+    if (this.gate) await this.writable();
     this.removeForum(forumId, entry);
   }
 
@@ -557,6 +569,7 @@ export class SqliteStore implements ForumStore {
    * removed by the next.
    */
   async saveSnapshot(forumId: string, seq: number, body: string): Promise<void> {
+    if (this.gate) await this.writable();
     if (this.readOnly) throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
     const check = () => {
       const last = this.lastSeq.get(forumId) as number;
@@ -634,6 +647,7 @@ export class SqliteStore implements ForumStore {
 
   /** One statement: the forum's presence and the seq are checked by SQLite as it writes. */
   async saveSummary(forumId: string, seq: number, body: string): Promise<void> {
+    if (this.gate) await this.writable();
     if (this.readOnly) throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
     try {
       this.db
@@ -662,6 +676,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async log(entry: ServerLogEntry): Promise<void> {
+    if (this.gate) await this.writable();
     try {
       this.insertLog(entry);
     } catch (err) {
@@ -688,6 +703,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async setSetting(name: SettingName, value: string): Promise<void> {
+    if (this.gate) await this.writable();
     if (this.readOnly) {
       this.settingsInMemory.set(name, value);
       return;
@@ -718,7 +734,9 @@ export class SqliteStore implements ForumStore {
    */
   async appendBatch(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
     if (this.readOnly) throw new StorageUnavailable('readOnlyStart', READ_ONLY_DETAIL);
+    if (this.gate) await this.writable();
     const redacting = entries.some((e) => deletesPersonalData(e.events));
+    if (redacting && this.path !== ':memory:') return this.anonymiseElsewhere(forumId, afterSeq, entries);
     // Whatever the rewrite frees is overwritten with zeros, not left readable in the file's free space.
     if (redacting) this.db.pragma('secure_delete = ON');
     try {
@@ -732,7 +750,7 @@ export class SqliteStore implements ForumStore {
         const stored = this.lastSeq.get(forumId) as number;
         if (stored !== afterSeq) throw new StorageConflict(forumId, afterSeq, stored);
         if (stored === 0 && !this.db.prepare('SELECT 1 FROM forums WHERE id = ?').get(forumId)) throw new Error(`no forum ${forumId}`);
-        if (redacting) this.redactPersonalData(forumId);
+        if (redacting) redactPersonalData(this.db, forumId);
         last = this.insertBatch(forumId, afterSeq, entries);
       } catch (err) {
         this.rollBack();
@@ -757,23 +775,49 @@ export class SqliteStore implements ForumStore {
   }
 
   /**
-   * Rewrites, inside the open transaction, the forum's events that carry a person id, a list entry
-   * or an address (forum/redaction.ts), and removes its snapshots, which hold the state before.
+   * The batch that deletes a forum's personal data, stored by a worker thread on a connection of
+   * its own (anonymiseWorker.ts): the rewrite of the forum's earlier events, the commit, the file's
+   * rebuild and its backups' deletion took 3.6 to 6.0 s at 100,000 voters on this thread, every
+   * forum of the server waiting. The worker works out the new texts first, while this connection
+   * goes on writing; from when it takes the write until it is done this connection writes nothing
+   * (the gate): its 25 ms wait for a lock would fail against the worker's transaction.
    */
-  private redactPersonalData(forumId: string): void {
-    const rows = this.db
-      .prepare(`SELECT seq, type, payload FROM events WHERE forum_id = ? AND type IN (${REDACTED_TYPES.map(() => '?').join(', ')}) ORDER BY seq`)
-      .all(forumId, ...REDACTED_TYPES) as { seq: number; type: string; payload: string }[];
-    const update = this.db.prepare('UPDATE events SET payload = ? WHERE forum_id = ? AND seq = ?');
-    const redaction = new Redaction();
-    for (const row of rows) {
-      const event = parseStoredEvent(row.type, row.payload);
-      if (typeof event === 'string') continue;
-      const kept = redaction.redact(event);
-      if (kept) update.run(JSON.stringify(kept), forumId, row.seq);
+  private async anonymiseElsewhere(forumId: string, afterSeq: number, entries: readonly BatchEntry[]): Promise<number> {
+    let open: (() => void) | null = null;
+    // The gate is taken only when the worker is about to write, after any other anonymisation's.
+    const takeGate = async () => {
+      await this.writable();
+      this.gate = new Promise<void>((resolve) => (open = resolve));
+    };
+    try {
+      // Only what is stored crosses to the thread (an entry also carries the ack it answers).
+      const stored = entries.map(({ events, actionKey }) => ({ events, actionKey }));
+      const outcome = await anonymiseInWorker({ path: this.path, forumId, afterSeq, entries: stored, now: Date.now() }, takeGate);
+      if (!outcome.ok) {
+        if ('conflict' in outcome) throw new StorageConflict(forumId, afterSeq, outcome.conflict);
+        throw this.storageError(Object.assign(new Error(outcome.message), { code: outcome.code }), outcome.outcome);
+      }
+      this.writesElsewhere += outcome.rewritten + entries.reduce((n, e) => n + e.events.length, 0);
+      if (!outcome.walEmptied) setTimeout(() => this.emptyWal(10, outcome.vacuumed), 1000).unref();
+      this.options.onPersonalDataDeleted?.({
+        forumId,
+        eventsRewritten: outcome.rewritten,
+        backupsDeleted: outcome.backupsDeleted,
+        backupsUnreadable: outcome.backupsUnreadable,
+        ms: outcome.ms,
+      });
+      return outcome.last;
+    } finally {
+      if (open) {
+        this.gate = null;
+        (open as () => void)();
+      }
     }
-    this.db.prepare('DELETE FROM snapshot_parts WHERE forum_id = ?').run(forumId);
-    this.db.prepare('DELETE FROM snapshots WHERE forum_id = ?').run(forumId);
+  }
+
+  /** Waits while the anonymisation's worker holds the database's write (anonymiseElsewhere). */
+  private async writable(): Promise<void> {
+    while (this.gate) await this.gate;
   }
 
   /**
@@ -805,6 +849,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async updateSecrets(forumId: string, secrets: Partial<ForumSecrets>): Promise<void> {
+    if (this.gate) await this.writable();
     const columns = { joinSecret: 'join_secret', screenKey: 'screen_key' } as const;
     const set = (Object.keys(secrets) as (keyof ForumSecrets)[]).filter((k) => secrets[k] !== undefined);
     if (set.length === 0 || this.readOnly) return;
@@ -818,6 +863,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async probeWrite(): Promise<void> {
+    if (this.gate) await this.writable();
     try {
       // A row put and taken away in one transaction: its pages are written to the journal and
       // synced at commit, as an action's are, and the file holds what it held.
@@ -840,7 +886,7 @@ export class SqliteStore implements ForumStore {
 
   /** Rows written since the store was opened: whether anything changed since an earlier look. */
   async writeCount(): Promise<number> {
-    return (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    return (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n + this.writesElsewhere;
   }
 
   /** Read-only, every write is refused for that reason, whatever SQLite says of it. */
@@ -849,6 +895,7 @@ export class SqliteStore implements ForumStore {
   }
 
   async close(): Promise<void> {
+    if (this.gate) await this.writable();
     if (this.db.open) this.db.close();
   }
 }

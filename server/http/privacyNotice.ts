@@ -1,6 +1,7 @@
 // A forum's data-protection notice, /f/<slug>/privacy: in plain Ukrainian (English by the toggle),
 // what personal data the vote keeps for the way in it uses, why, for how long (the organiser's
-// retention date), who the controller is (the vote's definition names them) and residents' rights.
+// retention date), who the controller is and what for (the vote's definition names them) and
+// residents' rights.
 // Linked from the voting page and the proof step; public, small, no script.
 
 import type { IRouter, Request } from 'express';
@@ -29,6 +30,7 @@ export function registerPrivacyNotice(app: IRouter, { room, langOf }: { room: Fo
       (method !== 'oidc' ? say('privacy.name') : '') +
       say('privacy.device') +
       `<h2>${escapeHtml(t(lang, 'privacy.whyHeading'))}</h2>` +
+      (vote?.privacy?.purpose ? `<p>${escapeHtml(vote.privacy.purpose)}</p>` : '') +
       say('privacy.why') +
       `<h2>${escapeHtml(t(lang, 'privacy.howLongHeading'))}</h2>` +
       (retainUntil ? say('privacy.until', { date: date(Date.parse(`${retainUntil}T00:00:00Z`)) }) : say('privacy.noDate')) +

@@ -4,7 +4,8 @@
 // write-ahead log, read raw, hold no e-mail address, no keyed person id and no phone's address used
 // here; the published results and ballot lists hash as before, every receipt finds its line, the
 // step is in the forum's log with who and when, no proof is taken any more, and a restart on the
-// same database keeps all of it.
+// same database keeps all of it. The deletion by the retention date takes the backups taken
+// before it that hold the data.
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -20,6 +21,7 @@ import type { ConsoleView } from '../../shared/protocol.js';
 import { connect, connectConsole, joinPhone, newToken, ok, refused, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 import { definition, firstForum, forumAt, newCityForum } from './cityForum.js';
 import { anonymiseIfDue } from '../city/retention.js';
+import { backupDatabase, listBackups } from '../db/backup.js';
 import { retentionEnds } from '../../shared/forum/city.js';
 
 interface Mail {
@@ -74,6 +76,17 @@ function rawBytes(dbPath: string): string {
 const RESIDENTS = ['olena.koval@example.com', 'petro.shevchuk@example.org', 'iryna@misto.zt.ua'];
 /** The name the first resident types at the proof: a person's, so it goes too. */
 const NAME = 'Олена Коваленко';
+
+/** Whether a backup holds forum `forumId` without its personsAnonymised event: its personal data still in it. */
+function holdsPersons(file: string, forumId: string): boolean {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const has = (sql: string) => db.prepare(sql).get(forumId) !== undefined;
+    return has('SELECT 1 FROM forums WHERE id = ?') && !has("SELECT 1 FROM events WHERE forum_id = ? AND type = 'personsAnonymised'");
+  } finally {
+    db.close();
+  }
+}
 
 describe('deleting a closed city vote’s personal data', () => {
   const dir = tempDir();
@@ -273,12 +286,18 @@ describe('the retention date in the vote’s definition', () => {
     const hash = ((await (await fetch(`${server.url}/f/${slug}/api/city/results.json`)).json()) as { resultsHash: string }).resultsHash;
     expect(anonymiseIfDue(room, () => {}, ends - 1)).toBe(false);
     expect(room.state.persons.anonymised).toBeNull();
+    // A backup taken before the deletion holds the vote's personal data: the deletion takes it too.
+    await room.durable();
+    const before = await backupDatabase(server.dbPath, { kind: 'manual' });
+    expect(holdsPersons(before.file, room.state.id)).toBe(true);
     const mark = admin.mark();
     expect(anonymiseIfDue(room, () => {}, ends + 1)).toBe(true);
     expect(room.state.persons.anonymised).toEqual({ at: ends + 1, by: 'retention' });
     // The console is told, and the step is stored: the next look finds nothing to do.
     await admin.next<ConsoleView>('console', (v) => v.admission.identity.anonymised?.by === 'retention', mark);
     await room.durable();
+    expect(existsSync(before.file)).toBe(false);
+    for (const { file } of listBackups(server.dbPath)) expect(holdsPersons(file, room.state.id), file).toBe(false);
     expect(anonymiseIfDue(room, () => {}, ends + 2)).toBe(false);
     expect(((await (await fetch(`${server.url}/f/${slug}/api/city/results.json`)).json()) as { resultsHash: string }).resultsHash).toBe(hash);
     expect((await fetch(`${server.url}/f/${slug}/api/city/receipt?code=${receipt}`)).status).toBe(200);

@@ -27,7 +27,7 @@ export const tieRuleSchema = z.discriminatedUnion('kind', [
 ]);
 
 const placeSchema = z.strictObject({ country: text(200), unit: text(200) });
-const privacySchema = z.strictObject({ controller: text(200), contact: text(200), retainUntil: z.string().max(10) });
+const privacySchema = z.strictObject({ controller: text(200), contact: text(200), retainUntil: z.string().max(10), purpose: text(1000).optional() });
 const budgetSchema = z.strictObject({ id: cityId, name: text(120), amount: money });
 
 /** A vote as the console sends it: projects typed in, or taken from the forum's ideas by id. */

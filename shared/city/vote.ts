@@ -82,12 +82,14 @@ export interface CityVote {
 /**
  * The organiser's part of the data-protection notice: the controller (who decides what is done with
  * the data) and how residents reach them, and the last day the personal data is kept after the
- * close (YYYY-MM-DD); the day after, the server deletes it (personsAnonymised).
+ * close (YYYY-MM-DD), and, if they wish, the purpose in their own words; the day after, the server deletes it (personsAnonymised).
  */
 export interface CityPrivacy {
   controller: string;
   contact: string;
   retainUntil: string;
+  /** What the data serves, in the organiser's words; the notice gives it before its own sentence of why (absent: that sentence alone). */
+  purpose?: string;
 }
 
 /**

@@ -121,7 +121,9 @@ export function decideSetCityVote(state: ForumState, input: CityVoteInput, at: n
     const day = retentionDay(input.privacy.retainUntil.trim());
     // A date already gone would delete the data as soon as the vote closed, before anyone could ask.
     if (day === null || day + 86_400_000 <= at) return refuse('BAD_INPUT', { field: 'retainUntil' });
-    privacy = { controller: controller.value, contact: contact.value, retainUntil: input.privacy.retainUntil.trim() };
+    const purpose = checkText('purpose', input.privacy.purpose ?? '', LIMITS.description, false);
+    if (!purpose.ok) return purpose;
+    privacy = { controller: controller.value, contact: contact.value, retainUntil: input.privacy.retainUntil.trim(), ...(purpose.value ? { purpose: purpose.value } : {}) };
   }
   const vote: CityVote = {
     // The vote's id goes into the published ballot lists: the forum's, where it is fit to.

@@ -84,6 +84,7 @@ export const en: CityCatalogue = {
   'city.lookup.hash': 'The list’s checksum (SHA-256), as in the vote’s results:',
   'city.results': 'Results of the vote',
   'city.resultVoters': 'Voters in this budget: {count}',
+  'city.resultByChannel': 'By channel: online {online}, at voting points {servicePoint}, on paper {paper}',
   'city.resultVotes': 'Votes: {count}',
   'city.resultFunded': 'funded',
   'city.resultNotFunded': 'not funded',
@@ -92,10 +93,7 @@ export const en: CityCatalogue = {
   'console.tab.city': 'City vote',
   'city.console.none': 'No vote was defined before the forum opened: this forum has none.',
   'city.console.define': 'The vote’s definition',
-  'city.console.defineHelp':
-    'Budgets (id, name, amount in hryvnias), projects (id, budget, cost; the title, description and place may come from a shortlisted idea through ideaId), the ballot (approval with maxChoices, points with points and maxPerProject, knapsack), the counting rule (greedy or equalShares) and the tie rule (cheaperThenListed, or cheaperThenLottery with a seed). None of it changes once the vote opens.',
   'city.console.json': 'Definition (JSON)',
-  'city.console.jsonHelp': 'The draft is made from the shortlisted ideas: fill in each project’s cost (0 for now) and the budgets’ amounts.',
   'city.console.notJson': 'This is not JSON: {detail}',
   'city.console.save': 'Save the definition',
   'city.console.saved': 'The vote’s definition is saved.',

@@ -84,6 +84,7 @@ export const uk = {
   'city.lookup.hash': 'Контрольна сума (SHA-256) цього списку, як у підсумках голосування:',
   'city.results': 'Підсумки голосування',
   'city.resultVoters': 'Виборців у цьому бюджеті: {count}',
+  'city.resultByChannel': 'За способом голосування: онлайн {online}, на пунктах голосування {servicePoint}, паперовим бюлетенем {paper}',
   'city.resultVotes': 'Голосів: {count}',
   'city.resultFunded': 'фінансується',
   'city.resultNotFunded': 'не фінансується',
@@ -97,10 +98,7 @@ export const uk = {
   'console.tab.city': 'Міське голосування',
   'city.console.none': 'Голосування не визначили до відкриття: у цьому форумі його немає.',
   'city.console.define': 'Визначення голосування',
-  'city.console.defineHelp':
-    'Бюджети (id, назва, сума в гривнях), проєкти (id, бюджет, вартість; назву, опис і місце можна взяти з ідеї шортлиста через ideaId), вид бюлетеня (approval з maxChoices, points з points і maxPerProject, knapsack), правило підрахунку (greedy або equalShares) і правило рівності голосів (cheaperThenListed або cheaperThenLottery із seed). Після відкриття голосування нічого з цього не зміниться.',
   'city.console.json': 'Визначення (JSON)',
-  'city.console.jsonHelp': 'Чернетку складено з ідей шортлиста: впишіть вартість кожного проєкту (зараз 0) і суми бюджетів.',
   'city.console.notJson': 'Це не JSON: {detail}',
   'city.console.save': 'Зберегти визначення',
   'city.console.saved': 'Визначення голосування збережено.',
