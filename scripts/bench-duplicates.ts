@@ -1,5 +1,6 @@
 // `npm run bench:duplicates`: how well and how fast duplicate suggestions (shared/forum/similarity.ts)
-// work on the labelled idea cards of the tuning set, data/test/duplicate-ideas-uk.json: pairwise
+// work on the labelled idea cards of the tuning sets, data/test/duplicate-ideas-uk.json and
+// data/test/duplicate-ideas-uk-tuning2.json, then on the held-out set, each reported alike: pairwise
 // precision, recall and F1 at several thresholds (on the set the measure was tuned on), the same
 // cross-validated over its groups (threshold and place weights chosen on four fifths of the groups,
 // measured on the fifth), how often the three nearest ideas hold a duplicate, and the time to index
@@ -303,7 +304,9 @@ const median = (xs: number[]) => percentileOf(xs, 50);
  */
 export async function benchDuplicates(file?: string | URL, heldOut = false): Promise<void> {
   const { ideas, lookAlikes } = loadLabelledSet(file);
-  if (file) console.log(`\n(set: ${file instanceof URL ? file.pathname.split('/').slice(-3).join('/') : file}${heldOut ? ', kept apart from the method: never used to tune it' : ''})`);
+  const tuning = !file || file === TUNING2_SET;
+  const said = heldOut ? ', kept apart from the method: never used to tune it' : file === TUNING2_SET ? ', the second tuning set: used to tune the method' : '';
+  if (file) console.log(`\n(set: ${file instanceof URL ? file.pathname.split('/').slice(-3).join('/') : file}${said})`);
   const groupsLabelled = new Set(ideas.map((i) => i.group)).size;
   console.log(
     `Duplicate suggestions — ${ideas.length} labelled idea cards in ${groupsLabelled} projects ` +
@@ -323,7 +326,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
         `${g.f1.toFixed(3).padStart(7)}${String(groups.length).padStart(8)}${mark}`,
     );
   }
-  console.log(`(pairwise, over the ${pairwiseQuality([], ideas).labelledPairs} labelled duplicate pairs; ${file ? (heldOut ? 'held out: the defaults were chosen on the tuning set' : 'on the set named') : 'on the set it was tuned on'})`);
+  console.log(`(pairwise, over the ${pairwiseQuality([], ideas).labelledPairs} labelled duplicate pairs; ${tuning ? 'on a set it was tuned on' : heldOut ? 'held out: the defaults were chosen on the tuning sets' : 'on the set named'})`);
 
   const cv = crossValidate(ideas);
   console.log(
@@ -334,6 +337,15 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
   if (!file) {
     const whole = bestSettings(ideas);
     console.log(`  chosen on the whole set: ${whole.threshold.toFixed(2)}/${whole.apart}/${whole.same} (the defaults: ${DUPLICATE_THRESHOLD}/${PLACES_APART}/${SAME_PLACE})`);
+    // The defaults are chosen over both tuning sets, their groups dealt into the folds together.
+    const sets = loadTuningSets();
+    const both = crossValidateSets(sets);
+    const bothWhole = bestSettingsOver(sets);
+    console.log(
+      `  over both tuning sets (${sets[0].length} + ${sets[1].length} cards): precision ${both.precision.toFixed(3)}  recall ${both.recall.toFixed(3)}  F1 ${both.f1.toFixed(3)}` +
+        ` (this set ${both.perSet[0].f1.toFixed(3)}, the second ${both.perSet[1].f1.toFixed(3)})` +
+        `\n  chosen per fold: ${both.chosen.map((c) => `${c.threshold.toFixed(2)}/${c.apart}/${c.same}`).join(', ')}; on both whole sets: ${bothWhole.threshold.toFixed(2)}/${bothWhole.apart}/${bothWhole.same}`,
+    );
   }
   const flat = crossValidate(ideas, [1], [0]);
   console.log(`  with places not weighed (apart 1, same 0): precision ${flat.precision.toFixed(3)}  recall ${flat.recall.toFixed(3)}  F1 ${flat.f1.toFixed(3)}`);
@@ -406,9 +418,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(LEARNED ? `Words' score: the learned pair scorer (${PAIR_WEIGHTS ? 'as shipped' : 'fitted on the tuning set'}; fitted again in each fold when cross-validating)` : "Words' score: the fixed mixture of trigrams and stems");
   if (process.argv[2]) await benchDuplicates(process.argv[2]);
   else {
-    // The tuning set, then the held-out set, side by side: only the second says how the method
+    // The two tuning sets, then the held-out set, side by side: only the last says how the method
     // does on ideas nobody tuned it for.
     await benchDuplicates();
+    await benchDuplicates(TUNING2_SET);
     await benchDuplicates(HELD_OUT_SET, true);
   }
 }

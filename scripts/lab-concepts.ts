@@ -10,7 +10,15 @@
 // weights and the whole sets' best settings, the duplicate pairs left apart (with their score)
 // and the pairs joined wrongly: what the tables lack, read on tuning cards alone.
 
-import { CONCEPT_WEIGHT, CONCEPTS_APART, DuplicateIndex, fingerprint, fingerprintScores } from '../shared/forum/similarity.js';
+import {
+  CONCEPT_WEIGHT,
+  CONCEPTS_APART,
+  DuplicateIndex,
+  TITLE_CONCEPT_APART,
+  fingerprint,
+  fingerprintScores,
+  type ConceptWeights,
+} from '../shared/forum/similarity.js';
 import {
   TUNING2_SET,
   allGroups,
@@ -26,33 +34,34 @@ import {
   type LabelledIdea,
 } from './bench-duplicates.js';
 
-const GRID: { weight: number; apart: number }[] = process.env.MISSES === '1'
-  ? [{ weight: CONCEPT_WEIGHT, apart: CONCEPTS_APART }]
+const SHIPPED = { weight: CONCEPT_WEIGHT, apart: CONCEPTS_APART, titleApart: TITLE_CONCEPT_APART };
+const GRID: ConceptWeights[] = process.env.MISSES === '1'
+  ? [SHIPPED]
   : [
-      { weight: 0, apart: 1 },
-      { weight: 2, apart: 1 },
-      { weight: 2, apart: 0.6 },
-      { weight: 3, apart: 0.6 },
-      { weight: 3, apart: 0.4 },
-      { weight: 4, apart: 0.5 },
-      { weight: 4, apart: 0.3 },
-      { weight: 5, apart: 0.4 },
-      { weight: CONCEPT_WEIGHT, apart: CONCEPTS_APART },
+      { weight: 0, apart: 1, titleApart: 1 },
+      { weight: 1.5, apart: 0.6, titleApart: 1 },
+      { weight: 2.5, apart: 0.6, titleApart: 1 },
+      { weight: 3, apart: 0.6, titleApart: 1 },
+      { weight: 2, apart: 1, titleApart: 1 },
+      { weight: 2, apart: 0.4, titleApart: 1 },
+      { weight: 2, apart: 0.6, titleApart: 0.8 },
+      { weight: 2, apart: 0.6, titleApart: 0.6 },
+      SHIPPED,
     ];
 
 await measureWithLemmas(process.env.STEMMER_ONLY !== '1');
 const sets = loadTuningSets();
 const { lookAlikes } = loadLabelledSet(TUNING2_SET);
-const shipped = (w: { weight: number; apart: number }) => w.weight === CONCEPT_WEIGHT && w.apart === CONCEPTS_APART;
+const shipped = (w: ConceptWeights) => w.weight === SHIPPED.weight && w.apart === SHIPPED.apart && w.titleApart === SHIPPED.titleApart;
 
-function indexOf(ideas: LabelledIdea[], best: { apart: number; same: number }, weights: { weight: number; apart: number }) {
+function indexOf(ideas: LabelledIdea[], best: { apart: number; same: number }, weights: ConceptWeights) {
   const index = new DuplicateIndex(0.1, { apart: best.apart, same: best.same }, undefined, null, weights);
   for (const idea of ideas) index.add(idea);
   return index;
 }
 
 if (process.env.MISSES !== '1') {
-  console.log('weight apart   both: P      R     F1 | set 1  set 2 | set 1 alone | top-3 s1  s2 | look-alikes joined (s2)  (folds chose)');
+  console.log('weight apart title  both: P      R     F1 | set 1  set 2 | set 1 alone | top-3 s1  s2 | look-alikes joined (s2)  (folds chose)');
 }
 for (const weights of GRID) {
   measureWithConcepts(weights);
@@ -92,7 +101,7 @@ for (const weights of GRID) {
   const alone = crossValidate(sets[0]);
   const joined = lookAlikesJoined(allGroups(indexOf(sets[1], best, weights), sets[1], best.threshold), lookAlikes);
   console.log(
-    `${String(weights.weight).padEnd(7)}${String(weights.apart).padEnd(8)}${cv.precision.toFixed(3).padStart(8)}` +
+    `${String(weights.weight).padEnd(7)}${String(weights.apart).padEnd(6)}${String(weights.titleApart ?? 1).padEnd(6)}${cv.precision.toFixed(3).padStart(8)}` +
       `${cv.recall.toFixed(3).padStart(7)}${cv.f1.toFixed(3).padStart(7)} |${cv.perSet.map((p) => p.f1.toFixed(3).padStart(6)).join(' ')} |` +
       `${alone.f1.toFixed(3).padStart(8)}     |${sets.map((ideas) => nearestRecall(ideas, 3).share.toFixed(3).padStart(6)).join('')} |` +
       `${String(joined).padStart(4)} of ${lookAlikes.length}            ${cv.chosen.map((c) => c.threshold.toFixed(2)).join(' ')}${shipped(weights) ? ' (shipped)' : ''}`,
