@@ -1,5 +1,6 @@
 // `npm run bench:duplicates`: how well and how fast duplicate suggestions (shared/forum/similarity.ts)
-// work on the labelled idea cards of the tuning set, data/test/duplicate-ideas-uk.json: pairwise
+// work on the labelled idea cards of the tuning sets, data/test/duplicate-ideas-uk.json and
+// data/test/duplicate-ideas-uk-tuning2.json, then on the held-out set, each reported alike: pairwise
 // precision, recall and F1 at several thresholds (on the set the measure was tuned on), the same
 // cross-validated over its groups (threshold and place weights chosen on four fifths of the groups,
 // measured on the fifth), how often the three nearest ideas hold a duplicate, and the time to index
@@ -69,6 +70,8 @@ function pairWeightsOfTuning(): PairWeights | null {
 }
 
 const TUNING_SET = new URL('../data/test/duplicate-ideas-uk.json', import.meta.url);
+/** The second tuning set: duplicates worded apart and look-alikes, written to tune the method beside the first. */
+export const TUNING2_SET = new URL('../data/test/duplicate-ideas-uk-tuning2.json', import.meta.url);
 
 /** A labelled set from its file; the tuning set unless another is named. */
 export function loadLabelledSet(file: string | URL = TUNING_SET): LabelledSet {
@@ -161,60 +164,108 @@ export interface CrossValidated {
   chosen: { threshold: number; apart: number; same: number }[];
 }
 
-/** The threshold and place weights with the best pairwise F1 over `ideas`: on the whole tuning set, the defaults. */
-export function bestSettings(ideas: LabelledIdea[], apartGrid = CV_APART, sameGrid = CV_SAME, pairWeights = pairWeightsOfTuning()) {
+/** Pairs put together and right, over sets each grouped apart: their cards are never compared across sets. */
+interface PairCounts {
+  suggested: number;
+  correct: number;
+  labelled: number;
+}
+const f1Of = (c: PairCounts) => {
+  const precision = c.suggested === 0 ? 1 : c.correct / c.suggested;
+  const recall = c.labelled === 0 ? 1 : c.correct / c.labelled;
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+};
+
+/**
+ * The threshold and place weights with the best pairwise F1 over `sets` together (each set
+ * indexed on its own: two sets may each hold a card of one project under group names of their
+ * own, and a pair across them would count as wrong): on the tuning sets, the defaults.
+ */
+export function bestSettingsOver(sets: LabelledIdea[][], apartGrid = CV_APART, sameGrid = CV_SAME, pairWeights = pairWeightsOfTuning()) {
   let best = { f1: -1, threshold: DUPLICATE_THRESHOLD, apart: PLACES_APART, same: SAME_PLACE };
+  const labelled = sets.reduce((n, ideas) => n + pairwiseQuality([], ideas).labelledPairs, 0);
   for (const apart of apartGrid) {
     for (const same of sameGrid) {
-      const index = indexWith(ideas, { apart, same }, pairWeights);
+      const indexes = sets.map((ideas) => indexWith(ideas, { apart, same }, pairWeights));
       for (const threshold of CV_THRESHOLDS) {
-        const q = pairwiseQuality(allGroups(index, ideas, threshold), ideas);
-        if (q.f1 > best.f1) best = { f1: q.f1, threshold, apart, same };
+        const counts: PairCounts = { suggested: 0, correct: 0, labelled };
+        sets.forEach((ideas, s) => {
+          const q = pairwiseQuality(allGroups(indexes[s], ideas, threshold), ideas);
+          counts.suggested += q.suggestedPairs;
+          counts.correct += Math.round(q.precision * q.suggestedPairs);
+        });
+        const { f1 } = f1Of(counts);
+        if (f1 > best.f1) best = { f1, threshold, apart, same };
       }
     }
   }
   return best;
 }
 
-/**
- * Pairwise quality cross-validated over the groups: for each fold, the threshold and place weights
- * with the best F1 over the other folds' cards, then the fold's own cards grouped with them; the
- * pairs are counted over all folds together.
- */
+/** The threshold and place weights with the best pairwise F1 over `ideas`. */
+export function bestSettings(ideas: LabelledIdea[], apartGrid = CV_APART, sameGrid = CV_SAME, pairWeights = pairWeightsOfTuning()) {
+  return bestSettingsOver([ideas], apartGrid, sameGrid, pairWeights);
+}
+
+/** The tuning sets together: the first (duplicate-ideas-uk.json) and the second (…-tuning2.json). */
+export function loadTuningSets(): LabelledIdea[][] {
+  return [loadLabelledSet().ideas, loadLabelledSet(TUNING2_SET).ideas];
+}
+
+export interface CrossValidated {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** What each fold chose on the other four. */
+  chosen: { threshold: number; apart: number; same: number }[];
+  /** The same figures for each set alone, in the order given, under the settings chosen on them all. */
+  perSet: { precision: number; recall: number; f1: number }[];
+}
+
+/** Pairwise quality cross-validated over one set's groups (crossValidateSets). */
 export function crossValidate(ideas: LabelledIdea[], apartGrid = CV_APART, sameGrid = CV_SAME): CrossValidated {
-  const fold = foldsByGroup(ideas);
-  let suggested = 0;
-  let correct = 0;
-  let labelled = 0;
+  return crossValidateSets([ideas], apartGrid, sameGrid);
+}
+
+/**
+ * Pairwise quality cross-validated over the groups of one or more sets (their group names apart):
+ * the groups of all the sets dealt into folds together; for each fold, the threshold and place
+ * weights with the best F1 over the other folds' cards of every set, then each set's cards of the
+ * fold grouped with them; the pairs are counted over all folds together. Each set is indexed on
+ * its own, as a forum of its own.
+ */
+export function crossValidateSets(sets: LabelledIdea[][], apartGrid = CV_APART, sameGrid = CV_SAME): CrossValidated {
+  const fold = foldsByGroup(sets.flat());
+  const counts: PairCounts[] = sets.map(() => ({ suggested: 0, correct: 0, labelled: 0 }));
   const chosen: CrossValidated['chosen'] = [];
-  const groupOfId = new Map(ideas.map((i) => [i.id, i.group]));
   for (let f = 0; f < FOLDS; f++) {
-    const train = ideas.filter((i) => fold.get(i.group) !== f);
-    const test = ideas.filter((i) => fold.get(i.group) === f);
+    const trains = sets.map((ideas) => ideas.filter((i) => fold.get(i.group) !== f));
     // The learned scorer is fitted on the fold's training cards alone.
-    const pairWeights = LEARNED ? trainPairWeights(train, lemmaOf) : null;
-    const best = bestSettings(train, apartGrid, sameGrid, pairWeights);
+    const pairWeights = LEARNED ? trainPairWeights(trains.flat(), lemmaOf) : null;
+    const best = bestSettingsOver(trains, apartGrid, sameGrid, pairWeights);
     chosen.push({ threshold: best.threshold, apart: best.apart, same: best.same });
-    // The fold's cards grouped among all the cards, as a forum would hold them: a pair counts
-    // when one of its cards is the fold's (the others' groups are never the fold's, so a pair of a
-    // fold's card with another fold's is wrong, and weighs half here and half in the other fold's
-    // turn), and the labelled pairs are the fold's.
-    const inFold = (id: string) => fold.get(groupOfId.get(id)!) === f;
-    for (const ids of allGroups(indexWith(ideas, best, pairWeights), ideas, best.threshold)) {
-      for (let i = 0; i < ids.length; i++) {
-        for (let j = i + 1; j < ids.length; j++) {
-          const mine = Number(inFold(ids[i])) + Number(inFold(ids[j]));
-          // A pair across two folds is counted in each of their turns, half each time.
-          suggested += mine / 2;
-          if (mine === 2 && groupOfId.get(ids[i]) === groupOfId.get(ids[j])) correct++;
+    sets.forEach((ideas, s) => {
+      const groupOfId = new Map(ideas.map((i) => [i.id, i.group]));
+      // The fold's cards grouped among all the set's cards, as a forum would hold them: a pair
+      // counts when one of its cards is the fold's (the others' groups are never the fold's, so a
+      // pair of a fold's card with another fold's is wrong, and weighs half here and half in the
+      // other fold's turn), and the labelled pairs are the fold's.
+      const inFold = (id: string) => fold.get(groupOfId.get(id)!) === f;
+      for (const ids of allGroups(indexWith(ideas, best, pairWeights), ideas, best.threshold)) {
+        for (let i = 0; i < ids.length; i++) {
+          for (let j = i + 1; j < ids.length; j++) {
+            const mine = Number(inFold(ids[i])) + Number(inFold(ids[j]));
+            // A pair across two folds is counted in each of their turns, half each time.
+            counts[s].suggested += mine / 2;
+            if (mine === 2 && groupOfId.get(ids[i]) === groupOfId.get(ids[j])) counts[s].correct++;
+          }
         }
       }
-    }
-    labelled += pairwiseQuality([], test).labelledPairs;
+      counts[s].labelled += pairwiseQuality([], ideas.filter((i) => fold.get(i.group) === f)).labelledPairs;
+    });
   }
-  const precision = suggested === 0 ? 1 : correct / suggested;
-  const recall = labelled === 0 ? 1 : correct / labelled;
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall), chosen };
+  const total = counts.reduce((t, c) => ({ suggested: t.suggested + c.suggested, correct: t.correct + c.correct, labelled: t.labelled + c.labelled }));
+  return { ...f1Of(total), chosen, perSet: counts.map(f1Of) };
 }
 
 function indexWith(ideas: IdeaText[], weights: PlaceWeights, pairWeights = pairWeightsOfTuning()): DuplicateIndex {
@@ -253,7 +304,9 @@ const median = (xs: number[]) => percentileOf(xs, 50);
  */
 export async function benchDuplicates(file?: string | URL, heldOut = false): Promise<void> {
   const { ideas, lookAlikes } = loadLabelledSet(file);
-  if (file) console.log(`\n(set: ${file instanceof URL ? file.pathname.split('/').slice(-3).join('/') : file}${heldOut ? ', kept apart from the method: never used to tune it' : ''})`);
+  const tuning = !file || file === TUNING2_SET;
+  const said = heldOut ? ', kept apart from the method: never used to tune it' : file === TUNING2_SET ? ', the second tuning set: used to tune the method' : '';
+  if (file) console.log(`\n(set: ${file instanceof URL ? file.pathname.split('/').slice(-3).join('/') : file}${said})`);
   const groupsLabelled = new Set(ideas.map((i) => i.group)).size;
   console.log(
     `Duplicate suggestions — ${ideas.length} labelled idea cards in ${groupsLabelled} projects ` +
@@ -273,7 +326,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
         `${g.f1.toFixed(3).padStart(7)}${String(groups.length).padStart(8)}${mark}`,
     );
   }
-  console.log(`(pairwise, over the ${pairwiseQuality([], ideas).labelledPairs} labelled duplicate pairs; ${file ? (heldOut ? 'held out: the defaults were chosen on the tuning set' : 'on the set named') : 'on the set it was tuned on'})`);
+  console.log(`(pairwise, over the ${pairwiseQuality([], ideas).labelledPairs} labelled duplicate pairs; ${tuning ? 'on a set it was tuned on' : heldOut ? 'held out: the defaults were chosen on the tuning sets' : 'on the set named'})`);
 
   const cv = crossValidate(ideas);
   console.log(
@@ -284,6 +337,15 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
   if (!file) {
     const whole = bestSettings(ideas);
     console.log(`  chosen on the whole set: ${whole.threshold.toFixed(2)}/${whole.apart}/${whole.same} (the defaults: ${DUPLICATE_THRESHOLD}/${PLACES_APART}/${SAME_PLACE})`);
+    // The defaults are chosen over both tuning sets, their groups dealt into the folds together.
+    const sets = loadTuningSets();
+    const both = crossValidateSets(sets);
+    const bothWhole = bestSettingsOver(sets);
+    console.log(
+      `  over both tuning sets (${sets[0].length} + ${sets[1].length} cards): precision ${both.precision.toFixed(3)}  recall ${both.recall.toFixed(3)}  F1 ${both.f1.toFixed(3)}` +
+        ` (this set ${both.perSet[0].f1.toFixed(3)}, the second ${both.perSet[1].f1.toFixed(3)})` +
+        `\n  chosen per fold: ${both.chosen.map((c) => `${c.threshold.toFixed(2)}/${c.apart}/${c.same}`).join(', ')}; on both whole sets: ${bothWhole.threshold.toFixed(2)}/${bothWhole.apart}/${bothWhole.same}`,
+    );
   }
   const flat = crossValidate(ideas, [1], [0]);
   console.log(`  with places not weighed (apart 1, same 0): precision ${flat.precision.toFixed(3)}  recall ${flat.recall.toFixed(3)}  F1 ${flat.f1.toFixed(3)}`);
@@ -356,9 +418,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(LEARNED ? `Words' score: the learned pair scorer (${PAIR_WEIGHTS ? 'as shipped' : 'fitted on the tuning set'}; fitted again in each fold when cross-validating)` : "Words' score: the fixed mixture of trigrams and stems");
   if (process.argv[2]) await benchDuplicates(process.argv[2]);
   else {
-    // The tuning set, then the held-out set, side by side: only the second says how the method
+    // The two tuning sets, then the held-out set, side by side: only the last says how the method
     // does on ideas nobody tuned it for.
     await benchDuplicates();
+    await benchDuplicates(TUNING2_SET);
     await benchDuplicates(HELD_OUT_SET, true);
   }
 }

@@ -20,6 +20,13 @@ describe('places read off an idea card', () => {
     ['Ремонт даху', '3-тя гімназія', ['гімназі3']],
     ['Освітлення двору на Київській 15', '', ['киевськ#15']],
     ['Освітлення двору', 'вул. Київська, 40', ['киевськ#40']],
+    // Ordinals said in words, a compound one too, and a numbered place's other names.
+    ["Зебра поруч з п'ятою школою", '', ['школ5']],
+    ['Запис до терапевта у першій поліклініці', '', ['поліклінік1']],
+    ['Діти в двадцять восьмому садку мерзнуть', '', ['садок28']],
+    ['Термомодернізація ДНЗ 28', '', ['садок28']],
+    ['Ремонт даху', 'садочок №28', ['садок28']],
+    ['Пандус', 'ЗОШ №5', ['школ5']],
   ])('reads "%s" (place "%s") as %j', (title, place, keys) => {
     expect(at(title, place)).toEqual(keys);
   });
@@ -29,6 +36,12 @@ describe('places read off an idea card', () => {
     expect(at('Прийом у міській лікарні без черг')).toEqual([]);
     // A lower-case word after a preposition that is not a street's adjective.
     expect(at('Фонтанчики на дитячих майданчиках')).toEqual([]);
+    // An adjective of a street's ending that is no street's, and a verb after a kind.
+    expect(at('Лежачі поліцейські', '', 'Машини летять по вузькій вулиці')).toEqual([]);
+    expect(at('Притулок для собак', '', 'щоб їх не було на вулицях, стерилізувати')).toEqual([]);
+    // The city itself, in any case, and a central park also called by its name.
+    expect(at('Де туристам дізнатися, що подивитися в Житомирі?')).toEqual([]);
+    expect(placeRelation(at('Вбиральня', 'Центральний парк'), at('Туалет', 'парк Гагаріна'))).toBe('unknown');
   });
 
   it('tells buildings of one street apart, and a numbered place only from its own number', () => {

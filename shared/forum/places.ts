@@ -20,14 +20,16 @@ const PLACE_KINDS = new Set(
   (
     'вул вулиц вулиць пров провулок провулк просп проспект пл площ майдан бул бульвар ' +
     'парк парк сквер скверик мкр мікрорайон район школ шк ліце гімназі садок садочок садк днз зош ' +
-    'лікарн поліклінік амбулаторі буд будинк кв набережн зупинк перехрест ' +
+    'лікарн поліклінік поліклініц амбулаторі буд будинк кв набережн зупинк перехрест ' +
     'селищ сел масив сектор приватн двор двір подвір ім імені'
   ).split(' '),
 );
 const isKind = (word: string) => PLACE_KINDS.has(stemUk(word.toLowerCase()));
 
 // Kinds that a number names on its own: школа №5 and школа №12 are two places.
-const NUMBERED_KINDS = new Set('школ шк ліце гімназі садок садочок садк днз зош лікарн поліклінік'.split(' '));
+const NUMBERED_KINDS = new Set('школ шк ліце гімназі садок садочок садк днз зош лікарн поліклінік поліклініц'.split(' '));
+// Kinds said several ways for one numbered place: садок №28 is ДНЗ №28, школа №5 is ЗОШ №5.
+const SAME_KIND: Record<string, string> = { садочок: 'садок', садк: 'садок', днз: 'садок', шк: 'школ', зош: 'школ', поліклініц: 'поліклінік' };
 const isNumberedKind = (word: string) => NUMBERED_KINDS.has(stemUk(word.toLowerCase()));
 
 // Kinds after which a name is a street's even typed in lower case (вул. київська, площа перемоги).
@@ -38,6 +40,28 @@ const isStreetKind = (word: string) => STREET_KINDS.has(stemUk(word.toLowerCase(
 // бердичівської): the endings of -ська / -цька / -зька in every case.
 const STREET_ADJECTIVE = /^\p{Ll}+(?:ськ|цьк|зьк)(?:а|ій|у|ої|ою|ий|ого|ому|им|ім|е)$/u;
 
+// Adjectives of the same endings that are not a street's (по вузькій вулиці, по міській дорозі).
+const NOT_STREET_ADJECTIVES = new Set('вузьк низьк близьк міськ сільськ людськ'.split(' '));
+const isStreetAdjective = (word: string) => STREET_ADJECTIVE.test(word) && !NOT_STREET_ADJECTIVES.has(stemUk(word));
+
+// A verb is never a street's name, though it follows a kind (на вулицях, стерилізувати собак).
+const VERB_ENDING = /(?:ти|тися|ть|ться)$/u;
+
+// Numbered places said with an ordinal word (біля п'ятої школи, у першій поліклініці): the ordinal's stem and its number.
+const ORDINALS = new Map<string, number>(
+  (
+    'перш:1 друг:2 трет:3 треть:3 четверт:4 пят:5 шост:6 сьом:7 восьм:8 девят:9 десят:10 одинадцят:11 ' +
+    'дванадцят:12 тринадцят:13 чотирнадцят:14 пятнадцят:15 шістнадцят:16 сімнадцят:17 вісімнадцят:18 девятнадцят:19 двадцят:20'
+  )
+    .split(' ')
+    .map((pair) => {
+      const [stem, n] = pair.split(':');
+      return [stem, Number(n)];
+    }),
+);
+
+const TENS = new Map([['двадцят', 20], ['тридцят', 30], ['сорок', 40], ['пятдесят', 50]]);
+
 const ADJECTIVE_ENDING = /(?:ий|ій|а|ої|ою|ого|ому|им|ім|у|е|і|ю)$/u;
 
 // Prepositions before a place's name: на Крошні, біля вокзалу, у Києві, по Київській.
@@ -45,7 +69,14 @@ const BEFORE_PLACE = new Set('на біля у в до по від коло по
 
 // Places that say no more than "in town": a card "у центрі" does not conflict with one on a
 // central street. Matched on the key.
-const VAGUE = new Set(['центр', 'центрі', 'місто', 'міст', 'всьом', 'скрізь', 'усьом', 'житомир', 'житомир', 'город', 'меськ', 'житемирськ', 'украенськ']);
+// "Центральний" too: every city has a central park or square, which residents also call by its
+// proper name (Центральний парк / парк Гагаріна), so it is no place of its own.
+// Listed as stems; each also as a key (placeKey makes і ї е є о one letter: житомир is житемир).
+const VAGUE = new Set(
+  ['центр', 'центрі', 'центральн', 'місто', 'міст', 'всьом', 'скрізь', 'усьом', 'житомир', 'город', 'меськ', 'житемирськ', 'украенськ'].flatMap(
+    (stem) => [stem, stem.replace(/[іїеєо]/g, 'е')],
+  ),
+);
 
 // A place word's key: its stem with і ї е є о made one letter, since Ukrainian swaps them in a
 // name's last syllable as it declines (Тетерів / Тетереві, Київ / Києві, Житній / Житнього).
@@ -79,7 +110,10 @@ export function placesOf(idea: { title: string; description: string; place: stri
     keys.add(key);
     return key;
   };
-  const numbered = (kind: string, number: string) => `${stemUk(kind.toLowerCase())}${number.replace('#', '')}`;
+  const numbered = (kind: string, number: string) => {
+    const stem = stemUk(kind.toLowerCase());
+    return `${SAME_KIND[stem] ?? stem}${number.replace('#', '')}`;
+  };
   /** A number's numbered kind after it (5 школа, 25-й ліцей, 3-тя гімназія): its index, or -1. */
   const kindAfterNumber = (ws: string[], at: number): number => {
     if (isNumberedKind(ws[at + 1] ?? '')) return at + 1;
@@ -122,6 +156,16 @@ export function placesOf(idea: { title: string; description: string; place: stri
         i++;
         continue;
       }
+      const ordinal = ORDINALS.get(stemUk(lead));
+      if (ordinal !== undefined && isNumberedKind(next)) {
+        // A compound ordinal's tens said before it: у двадцять восьмому садку.
+        const tens = ordinal < 10 ? (TENS.get(stemUk(ws[i - 1]?.toLowerCase() ?? '')) ?? 0) : 0;
+        keys.add(numbered(next, String(tens + ordinal)));
+        words.add(lead);
+        words.add(next.toLowerCase());
+        i++;
+        continue;
+      }
       if (isNumber(lead)) {
         const kindAt = kindAfterNumber(ws, i);
         if (kindAt >= 0) {
@@ -155,8 +199,8 @@ export function placesOf(idea: { title: string; description: string; place: stri
       // after a preposition (на київській).
       const afterStreetKind = j > i + 1 ? isStreetKind(ws[j - 1]) : isStreetKind(lead);
       if (!isName(ws[j])) {
-        if (!(/^\p{Ll}{3,}$/u.test(ws[j] ?? '') && (afterStreetKind || STREET_ADJECTIVE.test(ws[j])))) continue;
-        if (isKind(ws[j]) || BEFORE_PLACE.has(ws[j])) continue;
+        if (!(/^\p{Ll}{3,}$/u.test(ws[j] ?? '') && (afterStreetKind || isStreetAdjective(ws[j])))) continue;
+        if (isKind(ws[j]) || BEFORE_PLACE.has(ws[j]) || VERB_ENDING.test(ws[j])) continue;
         const key = add(ws[j]);
         words.add(ws[j]);
         if (key && j + 1 < ws.length && isNumber(ws[j + 1])) {
