@@ -119,6 +119,8 @@ describe('e-ID: a person is their taxpayer number, online and at a voting point'
     const kind = await desk.send('staff:check', { proof: { method: 'document', number: 'АВ 123456' }, channel: 'service-point' });
     expect(kind).toMatchObject({ ok: false, error: { code: 'STAFF_PROOF_KIND', params: { expected: 'register' } } });
     expect(kind.ok ? '' : kind.error.message).toMatch(/РНОКПП/);
+    // No code is sent in a vote by e-ID.
+    expect(await desk.send('staff:sendCode', { to: '0671234567' })).toMatchObject({ ok: false, error: { code: 'STAFF_PROOF_KIND', params: { expected: 'register' } } });
   });
 
   it('refuses at the voting point, by their РНОКПП, a resident who voted online by e-ID', async () => {
