@@ -106,7 +106,7 @@ export interface ServerConfig {
   smtp?: SmtpSettings;
   /** SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN: the HTTP gateway a city vote's one-time codes by SMS go through. */
   smsGateway?: SmsGatewaySettings;
-  /** OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: sign-in with a state or bank e-ID for a city's vote. */
+  /** OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET (and OIDC_PERSON_CLAIM): sign-in with a state or bank e-ID for a city's vote. */
   oidc?: OidcSettings;
   /** TRUST_PROXY: how many reverse proxies stand in front; 0 by default. */
   trustProxy?: number;
@@ -240,7 +240,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     expectedAttendance: wholeNumber(env, 'EXPECTED_ATTENDANCE', EXPECTED_ATTENDANCE_DEFAULT, LIMITS.expectedAttendance),
     joinBurst: joinBurstFrom(env),
     ...(env.SMTP_URL ? { smtp: { url: env.SMTP_URL, from: env.SMTP_FROM || 'viche@localhost' } } : {}),
-    ...(env.OIDC_ISSUER ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', ...(env.OIDC_SCOPE ? { scope: env.OIDC_SCOPE } : {}) } } : {}),
+    ...(env.OIDC_ISSUER ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', ...(env.OIDC_SCOPE ? { scope: env.OIDC_SCOPE } : {}), ...(env.OIDC_PERSON_CLAIM ? { personClaim: env.OIDC_PERSON_CLAIM } : {}) } } : {}),
     ...(env.SMS_GATEWAY_URL ? { smsGateway: { url: env.SMS_GATEWAY_URL, token: env.SMS_GATEWAY_TOKEN ?? '' } } : {}),
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,

@@ -275,6 +275,8 @@ export interface AdmissionView {
     anonymised: { at: number; by: 'facilitator' | 'retention' } | null;
     /** Which one-time-code providers this server has (SMTP_URL, SMS_GATEWAY_URL). */
     senders: { email: boolean; sms: boolean; oidc: boolean };
+    /** OIDC_PERSON_CLAIM: the e-ID claim whose register number is the person (null: the provider's subject, which staff cannot type). */
+    oidcPersonClaim: string | null;
   };
   /** Joins in each of the last 10 minutes, oldest first. */
   joinsPerMinute: number[];
@@ -384,6 +386,8 @@ export interface StaffMe {
   staffId: string;
   name: string;
   point: string;
+  /** In an e-ID vote, whether a person is their register number (OIDC_PERSON_CLAIM), which staff then type from the resident's card. */
+  eIdByRegister: boolean;
 }
 
 /** Who this console is: the facilitator, or a host with a scope (null: the whole forum). */
@@ -576,15 +580,21 @@ const cityBallotInputSchema = z.object({
 
 /**
  * How staff identify a resident they check in person, by the vote's way (shared/forum/channels.ts):
- * the voter code from their letter; the listed number and second fact; or, where persons prove
- * who they are by e-mail, SMS or e-ID, the identity document's number.
+ * the voter code from their letter; the listed number and second fact; the e-mail address or phone
+ * number with the one-time code sent to it (staff:sendCode), read from the resident's own phone;
+ * in an e-ID vote, the register number (РНОКПП) the provider gives, from the resident's card, or
+ * where it gives none, the identity document's number.
  */
 const staffProofSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('codes'), code: z.string().max(40) }),
   z.object({ method: z.literal('list'), number: z.string().max(40), fact: z.string().max(40) }),
+  z.object({ method: z.literal('email'), to: z.string().max(254), code: z.string().max(12) }),
+  z.object({ method: z.literal('sms'), to: z.string().max(32), code: z.string().max(12) }),
+  z.object({ method: z.literal('register'), number: z.string().max(40) }),
   z.object({ method: z.literal('document'), number: z.string().max(40) }),
 ]);
 export type StaffProof = z.input<typeof staffProofSchema>;
+export type StaffProofKind = StaffProof['method'];
 
 /** Every command: who may send it and the schema its payload must pass. */
 export const COMMANDS = {
@@ -741,6 +751,8 @@ export const COMMANDS = {
   'city:withdraw': { roles: ['phone'], schema: z.object({ budgetId: z.string().max(64), actionId }) },
   /** After the close: the vote's personal data deleted for good (person ids, list entries, addresses, pending codes). */
   'city:anonymise': { roles: ['console'], schema: z.object({}) },
+  /** Staff: a one-time code sent to the resident's e-mail address or phone number (the vote's way), for staff:check. */
+  'staff:sendCode': { roles: ['staff'], schema: z.object({ to: z.string().max(254) }) },
   /** Staff: whether the resident identified may vote in this channel, and the budgets they voted in here. */
   'staff:check': { roles: ['staff'], schema: z.object({ proof: staffProofSchema, channel: z.enum(IN_PERSON_CHANNELS) }) },
   /**
@@ -833,6 +845,7 @@ export interface CommandResults {
   'city:withdraw': { me: MeView };
   'city:anonymise': { at: number };
   /** `fresh`: nobody holds this person's ballot yet; `voted`: the budgets they voted in, in this channel. */
+  'staff:sendCode': { sentTo: string; minutes: number };
   'staff:check': { fresh: boolean; voted: string[] };
   /** `receipt`: the resident's to keep; `voted`: every budget they have now voted in, in this channel. */
   'staff:cast': { receipt: string; voted: string[] };

@@ -48,13 +48,17 @@ export function CityTab() {
 
 function Defined({ vote }: { vote: CityVote }) {
   const t = useT();
-  const closed = useView().forum.phase !== 'voting';
+  const view = useView();
+  const closed = view.forum.phase !== 'voting';
+  // Staff at a voting point cannot tell an e-ID voter apart without the register number: said where the channels are run.
+  const { method, oidcPersonClaim } = view.admission.identity;
   const lang = useLang((s) => s.lang);
   const money = (n: number) => t('city.money', { amount: new Intl.NumberFormat(lang === 'uk' ? 'uk-UA' : 'en-GB').format(n) });
   return (
     <section className="card" aria-labelledby="h-city-defined">
       <h2 id="h-city-defined">{vote.title}</h2>
       <p className="note note-info">{t(closed ? 'city.console.closedNote' : 'city.console.fixed')}</p>
+      {method === 'oidc' && oidcPersonClaim === null && <p className="note note-warn">{t('console.identity.oidcBySubject')}</p>}
       <p>{ruleText(t, vote)}</p>
       <p className="muted">
         {t(vote.counting.kind === 'greedy' ? 'city.rules.counting.greedy' : 'city.rules.counting.equalShares')} {t('city.rules.tie')} {vote.tie.kind === 'cheaperThenLottery' ? t('city.rules.tieLottery', { seed: vote.tie.seed }) : t('city.rules.tieListed')}

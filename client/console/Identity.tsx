@@ -76,6 +76,12 @@ export function IdentityCard() {
           );
         })}
       </fieldset>
+      {shown === 'oidc' && identity.senders.oidc && (
+        // Whether a resident who signed in online can be told apart at a voting point: the README's "Channels".
+        <p className={`note ${identity.oidcPersonClaim ? 'note-info' : 'note-warn'}`}>
+          {identity.oidcPersonClaim ? t('console.identity.oidcByRegister', { claim: identity.oidcPersonClaim }) : t('console.identity.oidcBySubject')}
+        </p>
+      )}
       {identity.method && <p className="tickets-summary">{t('console.identity.summary', { persons: identity.persons, devices: identity.devices })}</p>}
       {identity.method === 'codes' && <VoterCodes />}
       {identity.method === 'list' && <EligibilityList />}

@@ -1,13 +1,14 @@
 // The service point's desk: which way the resident votes (helped in person, or a paper ballot typed
 // in), then who they are (checked by the server against every channel: a person who voted online
-// or elsewhere is refused, in words), then a ballot per budget they have not voted in yet, built
+// or elsewhere is refused, in words; in a vote by e-mail or SMS by a code sent to the resident's
+// own address or number, which they read out; in an e-ID vote by their taxpayer number), then a ballot per budget they have not voted in yet, built
 // with the phone's own ballot pieces (lib/cityBallot.tsx), and the receipt to hand over. Every refusal is shown as the server words it, and takes
 // focus; nothing is kept on the device but the link's secret, for a reload.
 
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { CHECKED_DOCUMENTS, type CheckedDocument, type InPersonChannel } from '../../shared/city/channels.js';
 import type { CityBudget, CityVote } from '../../shared/city/vote.js';
-import type { PhoneForumInfo, StaffProof } from '../../shared/protocol.js';
+import type { PhoneForumInfo, StaffProof, StaffProofKind } from '../../shared/protocol.js';
 import { ballotOf, BudgetTotal, money, newReceipt, ProjectItem, type Marks } from '../lib/cityBallot.js';
 import { send, useConnection } from '../lib/connection.js';
 import { useLang, useT } from '../lib/i18n.js';
@@ -75,19 +76,26 @@ function Desk({ forum, vote }: { forum: PhoneForumInfo; vote: CityVote }) {
   );
 }
 
-const proofKind = (identity: PhoneForumInfo['identity']) => (identity === 'codes' ? 'codes' : identity === 'list' ? 'list' : 'document');
+/** What staff type for this vote's way of proving who one is (server/handlers/staff/person.ts decides the same). */
+function proofKind(identity: PhoneForumInfo['identity'], eIdByRegister: boolean): StaffProofKind {
+  if (identity === 'codes' || identity === 'list' || identity === 'email' || identity === 'sms') return identity;
+  return identity === 'oidc' && eIdByRegister ? 'register' : 'document';
+}
 
 function Visit({ channel, forum, vote, onNext }: { channel: InPersonChannel; forum: PhoneForumInfo; vote: CityVote; onNext(): void }) {
   const t = useT();
-  const kind = proofKind(forum.identity);
+  const kind = proofKind(forum.identity, useStaff((s) => s.me?.eIdByRegister ?? false));
   const [code, setCode] = useState('');
+  const [to, setTo] = useState('');
+  const [sent, setSent] = useState<{ to: string; text: string } | null>(null);
+  const [sending, setSending] = useState(false);
   const [number, setNumber] = useState('');
   const [fact, setFact] = useState('');
   const [document, setDocument] = useState<CheckedDocument | null>(null);
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [voted, setVoted] = useState<string[] | null>(null);
-  const ids = { code: useId(), number: useId(), fact: useId(), help: useId(), error: useId() };
+  const ids = { code: useId(), number: useId(), fact: useId(), to: useId(), hint: useId(), help: useId(), error: useId() };
   const resultRef = useRef<HTMLParagraphElement>(null);
   // Each answer to a check takes focus once: a ballot taken later changes `voted`, and its receipt
   // must keep the focus it takes.
@@ -97,17 +105,38 @@ function Visit({ channel, forum, vote, onNext }: { channel: InPersonChannel; for
     if (answered > 0) resultRef.current?.focus();
   }, [answered]);
 
-  const proof: StaffProof = kind === 'codes' ? { method: 'codes', code } : kind === 'list' ? { method: 'list', number, fact } : { method: 'document', number };
+  const proof: StaffProof =
+    kind === 'codes' || kind === 'list' || kind === 'register' || kind === 'document'
+      ? kind === 'codes'
+        ? { method: 'codes', code }
+        : kind === 'list'
+          ? { method: 'list', number, fact }
+          : { method: kind, number }
+      : { method: kind, to, code };
+  const contact = kind === 'email' || kind === 'sms';
   const edited = (set: (v: string) => void) => (v: string) => {
     set(v);
     setVoted(null);
     setRefusal(null);
   };
 
+  // The code goes to the resident's own phone or mailbox; they read it out, and staff type it back.
+  async function sendCode() {
+    setAnswered((n) => n + 1);
+    setSending(true);
+    setRefusal(null);
+    const ack = await send('staff:sendCode', { to });
+    setSending(false);
+    setAnswered((n) => n + 1);
+    if (!ack.ok) return setRefusal(ack.error.message);
+    setSent({ to, text: t('staff.codeSent', { sentTo: ack.data.sentTo, minutes: ack.data.minutes }) });
+  }
+
   async function check(e: FormEvent) {
     e.preventDefault();
     setAnswered((n) => n + 1);
     if (channel === 'service-point' && document === null) return setRefusal(t('staff.chooseDocument'));
+    if (contact && sent?.to !== to) return setRefusal(t('staff.sendFirst'));
     setBusy(true);
     setRefusal(null);
     const ack = await send('staff:check', { proof, channel });
@@ -138,15 +167,55 @@ function Visit({ channel, forum, vote, onNext }: { channel: InPersonChannel; for
             ))}
           </fieldset>
         )}
-        {kind === 'codes' ? (
+        {contact ? (
+          <>
+            <div className="field">
+              <label htmlFor={ids.to}>{t(`staff.${kind}`)}</label>
+              <p className="hint form-hint" id={ids.hint}>
+                {t(`staff.contactHelp.${kind}`)}
+              </p>
+              <input
+                id={ids.to}
+                type={kind === 'email' ? 'email' : 'tel'}
+                inputMode={kind === 'email' ? 'email' : 'tel'}
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={kind === 'email' ? 254 : 32}
+                value={to}
+                aria-describedby={ids.hint}
+                onChange={(e) => (edited(setTo)(e.target.value), setSent(null), setCode(''))}
+                {...invalid}
+              />
+            </div>
+            <button className="btn btn-secondary btn-wide" type="button" disabled={sending || to.trim() === ''} onClick={() => void sendCode()}>
+              {sending ? t('staff.sendingCode') : t('staff.sendCode')}
+            </button>
+            {sent && (
+              <>
+                <p className="staff-ok" role="status">
+                  {sent.text}
+                </p>
+                <div className="field">
+                  <label htmlFor={ids.code}>{t('staff.contactCode')}</label>
+                  <input id={ids.code} autoComplete="off" inputMode="numeric" maxLength={12} value={code} onChange={(e) => edited(setCode)(e.target.value)} {...invalid} />
+                </div>
+              </>
+            )}
+          </>
+        ) : kind === 'codes' ? (
           <div className="field">
             <label htmlFor={ids.code}>{t('staff.code')}</label>
             <input id={ids.code} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={24} value={code} onChange={(e) => edited(setCode)(e.target.value)} aria-describedby={ids.help} {...invalid} />
           </div>
         ) : (
           <div className="field">
-            <label htmlFor={ids.number}>{t('staff.number')}</label>
-            <input id={ids.number} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={40} value={number} onChange={(e) => edited(setNumber)(e.target.value)} aria-describedby={ids.help} {...invalid} />
+            <label htmlFor={ids.number}>{t(kind === 'register' ? 'staff.register' : 'staff.number')}</label>
+            {kind === 'register' && (
+              <p className="hint form-hint" id={ids.hint}>
+                {t('staff.registerHelp')}
+              </p>
+            )}
+            <input id={ids.number} autoComplete="off" autoCapitalize="characters" inputMode={kind === 'register' ? 'numeric' : undefined} spellCheck={false} maxLength={40} value={number} onChange={(e) => edited(setNumber)(e.target.value)} aria-describedby={kind === 'register' ? `${ids.hint} ${ids.help}` : ids.help} {...invalid} />
           </div>
         )}
         {kind === 'list' && (
@@ -166,7 +235,7 @@ function Visit({ channel, forum, vote, onNext }: { channel: InPersonChannel; for
             {voted.length > 0 && open.length > 0 && <> {t('staff.votedHere', { budgets: voted.map(budgetName).join(', ') })}</>}
           </p>
         )}
-        <button className="btn btn-wide" type="submit" disabled={busy}>
+        <button className="btn btn-wide" type="submit" disabled={busy || (contact && !sent)}>
           {busy ? t('staff.checking') : t('staff.check')}
         </button>
       </form>

@@ -2,7 +2,8 @@
 // (oidc-provider, its development log-in pages standing in for id.gov.ua's), phones in Chromium
 // that go to it from the vote's proof step and come back holding a ballot; the same person on a
 // second phone gets the same ballot, another person another; a callback the server did not start
-// is refused with a page in Ukrainian.
+// is refused with a page in Ukrainian; the console, with no OIDC_PERSON_CLAIM, warns that staff at a
+// voting point cannot tell an e-ID voter apart.
 
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -79,6 +80,19 @@ describe.skipIf(!haveBrowser || !built)('sign-in with an e-ID through a real Ope
     expect(state().participants.size).toBe(2);
     await second.context().close();
     await other.context().close();
+  });
+
+  it('tells the console that, without OIDC_PERSON_CLAIM, staff at a voting point cannot tell an e-ID voter apart', { timeout: 120_000 }, async () => {
+    for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+      const page = await (await browser.newContext({ viewport: { width, height }, bypassCSP: true })).newPage();
+      await page.goto(`${city.vote.socketUrl}/console?key=${encodeURIComponent(city.server.facilitatorKey)}`);
+      await page.getByRole('tab', { name: 'Допуск' }).click();
+      const note = page.getByText('Провайдер не дає реєстраційного номера (OIDC_PERSON_CLAIM не задано)', { exact: false });
+      await note.scrollIntoViewIfNeeded();
+      expect(await note.isVisible()).toBe(true);
+      await page.screenshot({ path: join(ROOT, `test-results/oidc-console-${width}.png`) });
+      await page.context().close();
+    }
   });
 
   it('refuses a callback it did not start, with a page in Ukrainian and English', async () => {

@@ -2,14 +2,19 @@
 // link opens the desk and leaves the address bar; a resident who voted online is refused, worded;
 // a resident checked in person is helped through a ballot and gets a receipt, and then cannot vote
 // on their phone; a paper ballot is typed in; English; keyboard and axe-core; and a revoked link
-// stops the page. Screenshots go to test-results/staff-page/ for a person to look at.
+// stops the page. In a vote by SMS, the desk sends the code to the resident's number (a local
+// gateway) and a resident who voted online by SMS is refused; in an e-ID vote keyed by the taxpayer
+// number, the desk asks for that number. Screenshots go to test-results/staff-page/ for a person to look at.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstForum, forumAt, newCityForum } from '../../server/test/cityForum.js';
+import { codeIn, startGateway, waitFor } from '../../server/test/codeProviders.js';
 import { connect, connectConsole, newToken, ok, ROOT, startTestServer, type TestClient, type TestServer } from '../../server/test/harness.js';
+import type { ServerConfig } from '../../server/main.js';
+import type { CityVoteInput } from '../../shared/forum/city.js';
 import { CHROMIUM, haveBrowser, launchChromium, violations } from './chromium.js';
 
 const built = existsSync(join(ROOT, 'dist/client/staff/index.html'));
@@ -181,5 +186,99 @@ describe.skipIf(!haveBrowser || !built)(`the service point's staff page (needs $
     await page.getByText('The organiser revoked your access. This page takes no more ballots.').waitFor();
     await shot('7-revoked');
     expect(errors).toEqual([]);
+  });
+});
+
+const SMALL_VOTE: CityVoteInput = {
+  title: 'Громадський бюджет Житомира 2027',
+  budgets: [{ id: 'centre', name: 'Центр і Богунія', amount: 1_000_000 }],
+  projects: [
+    { id: 'benches', budgetId: 'centre', cost: 30_000, title: 'Лавки біля зупинок' },
+    { id: 'lamps', budgetId: 'centre', cost: 150_000, title: 'Ліхтарі у дворах' },
+  ],
+  ballot: { kind: 'approval', maxChoices: 2 },
+  counting: { kind: 'greedy' },
+  tie: { kind: 'cheaperThenListed' },
+};
+
+describe.skipIf(!haveBrowser || !built)(`the staff page in votes by SMS and by e-ID (needs ${CHROMIUM} and a built client)`, () => {
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let browser: Browser;
+  const running: { server: TestServer; clients: TestClient[] }[] = [];
+
+  /** A server whose vote proves persons by `method`, open for voting, and a 360×640 page on its staff link. */
+  async function deskFor(method: 'sms' | 'oidc', overrides: Partial<ServerConfig>) {
+    const server = await startTestServer({ publicUrl: 'http://viche.test:{port}', ...overrides });
+    const clients: TestClient[] = [];
+    running.push({ server, clients });
+    const keep = <T extends TestClient>(c: T): T => (clients.push(c), c);
+    const { slug } = await newCityForum(server, keep, await firstForum(server, keep));
+    const admin = keep(await connectConsole(forumAt(server, slug)));
+    ok(await admin.send('identity:setMethod', { method }));
+    ok(await admin.send('city:setVote', { vote: SMALL_VOTE }));
+    const invited = ok(await admin.send('host:invite', { name: 'Олена Коваль', scope: null, point: 'ЦНАП «Центр»' }));
+    ok(await admin.send('phase:set', { to: 'voting' }));
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, bypassCSP: true });
+    const page = await ctx.newPage();
+    await page.goto(`http://viche.test:${server.port}${invited.link}`);
+    await page.getByRole('heading', { name: SMALL_VOTE.title }).waitFor();
+    return { server, slug, page, keep };
+  }
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+    browser = await launchChromium(['--host-resolver-rules=MAP viche.test 127.0.0.1']);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const { server, clients } of running) {
+      for (const c of clients) c.close();
+      await server.stop();
+    }
+    await new Promise<void>((resolve) => gateway?.server.close(() => resolve()));
+  });
+
+  it('sends the code to the resident’s number, takes it back, and refuses one who voted online by SMS', { timeout: 120_000 }, async () => {
+    const { server, slug, page, keep } = await deskFor('sms', { smsGateway: { url: `http://127.0.0.1:${gateway.port}/send`, token: 't' } });
+    // The resident votes online by SMS first, on their own phone.
+    const token = newToken();
+    const phone = keep(await connect(`${server.url}/f/${slug}`, { role: 'phone', token }));
+    let before = gateway.posts.length;
+    ok(await phone.send('person:requestCode', { token, method: 'sms', to: '0671234567' }));
+    const online = codeIn((await waitFor(() => gateway.posts.slice(before).find((x) => x.body.to === '+380671234567'), 'the text')).body.text)!;
+    ok(await phone.send('person:prove', { token, proof: { method: 'sms', to: '0671234567', code: online } }));
+    ok(await phone.send('city:cast', { ballot: { kind: 'approval', budgetId: 'centre', projectIds: ['lamps'] } }));
+
+    await page.getByRole('radio', { name: 'ID-картка' }).check();
+    expect(await page.getByRole('button', { name: 'Перевірити' }).isDisabled()).toBe(true);
+    await page.getByLabel('Номер телефону мешканця').fill('067 123 45 67');
+    before = gateway.posts.length;
+    await page.getByRole('button', { name: 'Надіслати код' }).click();
+    await page.getByText('Код надіслано на +380•••67. Він діє 15 хв.', { exact: false }).waitFor();
+    const code = codeIn((await waitFor(() => gateway.posts.slice(before).find((x) => x.body.to === '+380671234567'), 'the desk’s text')).body.text)!;
+    await page.getByLabel('Код з листа чи SMS (6 цифр)').fill(code);
+    await page.screenshot({ path: join(SHOTS, '8-sms-code.png') });
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Перевірити' }).click();
+    const alert = page.getByText('Ця особа вже проголосувала онлайн. Голосують лише в один спосіб: інший бюлетень не приймається.');
+    await alert.waitFor();
+    expect(await alert.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.screenshot({ path: join(SHOTS, '9-sms-refused.png') });
+
+    // A number that cannot be one is refused in words.
+    await page.getByLabel('Номер телефону мешканця').fill('не номер');
+    await page.getByRole('button', { name: 'Надіслати код' }).click();
+    await page.getByText('Не вдалося прочитати адресу пошти чи номер телефону', { exact: false }).waitFor();
+  });
+
+  it('asks for the taxpayer number in an e-ID vote whose provider gives it', { timeout: 120_000 }, async () => {
+    // The provider is only asked at a phone's sign-in: an address nobody answers is enough here.
+    const { page } = await deskFor('oidc', { oidc: { issuer: 'http://127.0.0.1:9', clientId: 'viche', clientSecret: 's', personClaim: 'drfocode' } });
+    await page.getByRole('radio', { name: 'ID-картка' }).check();
+    await page.getByLabel('РНОКПП (реєстраційний номер облікової картки платника податків)').fill('3012345678');
+    await page.getByRole('button', { name: 'Перевірити' }).click();
+    await page.getByText('Ця особа може голосувати.').waitFor();
+    await page.screenshot({ path: join(SHOTS, '10-register.png') });
+    expect(await violations(page)).toEqual([]);
   });
 });

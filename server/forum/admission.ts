@@ -337,6 +337,7 @@ export class Admission {
         devices: state.persons.devices.size,
         anonymised: state.persons.anonymised,
         senders: { email: Boolean(this.options.codeSenders?.email), sms: Boolean(this.options.codeSenders?.sms), oidc: Boolean(this.options.signIn) },
+        oidcPersonClaim: this.options.signIn?.personClaim ?? null,
       },
       joinsPerMinute,
       refused: {

@@ -170,6 +170,14 @@ export class PersonKeys {
     return this.hash(method, to);
   }
 
+  /**
+   * The person a state register's number names (the taxpayer number РНОКПП an e-ID provider gives,
+   * or staff type from the resident's card): the same id by either way in.
+   */
+  registerPerson(number: string): string {
+    return this.hash('register-person', listNumber(number));
+  }
+
   /** The person a listed number names (one person, whatever second fact proves it). */
   listPerson(number: string): string {
     return this.hash('list-person', listNumber(number));

@@ -19,6 +19,12 @@ export interface OidcSettings {
   clientSecret: string;
   /** OIDC_SCOPE: what to ask for; `openid` by default (the subject is all a ballot needs). */
   scope?: string;
+  /**
+   * OIDC_PERSON_CLAIM: the claim holding a state register's number for the person (id.gov.ua's
+   * `drfocode`, the taxpayer number РНОКПП), which staff at a voting point can type from the
+   * resident's document; unset, a person is the provider's subject, which no document shows.
+   */
+  personClaim?: string;
 }
 
 const WAIT_MS = 10 * 60_000;
@@ -40,6 +46,8 @@ export interface SignedIn {
   /** The provider's issuer and the person's subject there: stable, and the provider's own. */
   issuer: string;
   subject: string;
+  /** The register number under OIDC_PERSON_CLAIM, as the provider gave it; absent when not set up or not given. */
+  register?: string;
 }
 
 export class OidcSignIn {
@@ -104,7 +112,28 @@ export class OidcSignIn {
     });
     const claims = tokens.claims();
     if (!claims?.sub) throw new Error('the ID token names no subject');
-    return { forumId: started.forumId, slug: started.slug, tokenHash: started.tokenHash, issuer: claims.iss, subject: claims.sub };
+    const register = await this.registerNumber(tokens, claims);
+    return { forumId: started.forumId, slug: started.slug, tokenHash: started.tokenHash, issuer: claims.iss, subject: claims.sub, ...(register ? { register } : {}) };
+  }
+
+  /**
+   * The person's register number: from the ID token, else from the user-info endpoint (where most
+   * providers put what a scope asks for beyond the subject); undefined when the provider gives none.
+   */
+  private async registerNumber(tokens: client.TokenEndpointResponse, claims: client.IDToken): Promise<string | undefined> {
+    const name = this.settings.personClaim;
+    if (!name) return undefined;
+    const read = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+    const inToken = read(claims[name]);
+    if (inToken) return inToken;
+    const config = await this.configuration();
+    if (!tokens.access_token || !config.serverMetadata().userinfo_endpoint) return undefined;
+    return read((await client.fetchUserInfo(config, tokens.access_token, claims.sub))[name]);
+  }
+
+  /** Whether persons are keyed by a register number staff can type in (OIDC_PERSON_CLAIM is set). */
+  get personClaim(): string | null {
+    return this.settings.personClaim ?? null;
   }
 }
 

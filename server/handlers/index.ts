@@ -29,6 +29,7 @@ import { invite } from './host/invite.js';
 import { revoke } from './host/revoke.js';
 import { cast as staffCast } from './staff/cast.js';
 import { check as staffCheck } from './staff/check.js';
+import { sendCode as staffSendCode } from './staff/sendCode.js';
 import { merge } from './idea/merge.js';
 import { unmerge } from './idea/unmerge.js';
 import { paperBallots } from './paper/ballots.js';
@@ -73,6 +74,7 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   'paper:ballots': paperBallots,
   'host:invite': invite,
   'host:revoke': revoke,
+  'staff:sendCode': staffSendCode,
   'staff:check': staffCheck,
   'staff:cast': staffCast,
   'timer:set': setTimer,

@@ -35,7 +35,10 @@ export function registerSignInRoute(app: IRouter, { forums, signIn, log }: { for
       const forum = await forums.use(signedIn.forumId);
       if (!forum) throw new Refusal({ code: 'FORUM_NOT_FOUND' });
       const room = forum.room;
-      const personId = forum.attached.admission.personKeysHere().contactPerson('oidc', `${signedIn.issuer}\u0000${signedIn.subject}`);
+      // By the register number where the provider gives one, so that staff at a voting point who
+      // type it from the resident's card reach the same person (staff/person.ts).
+      const keys = forum.attached.admission.personKeysHere();
+      const personId = signedIn.register ? keys.registerPerson(signedIn.register) : keys.contactPerson('oidc', `${signedIn.issuer}\u0000${signedIn.subject}`);
       // In the forum's order, as a command is: what its phones send meanwhile waits for this.
       await new Promise<void>((resolve, reject) =>
         room.whenFree(() => {

@@ -20,6 +20,11 @@ export interface Session {
   waitingFor?: string;
   /** This connection's wrong join codes, made at its first wrong one. */
   wrongCodes?: Bucket;
+  /**
+   * A staff page's residents proved by a one-time code to their address or number, until when: the
+   * code is used up at the check, and the ballots cast after it name the same address or number.
+   */
+  provedHere?: Map<string, number>;
   /** A phone that unpacks a gzipped page of the wall. */
   gz?: boolean;
   /** The forum the phone holds as it connected (PhoneView.tag). */

@@ -172,7 +172,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     const state = room.shown.state;
     const host = state.hosts.get(socket.data.session.hostId ?? '');
     if (!host || host.point === undefined) return;
-    socket.emit('staff', { staffId: host.id, name: host.name, point: host.point });
+    socket.emit('staff', { staffId: host.id, name: host.name, point: host.point, eIdByRegister: Boolean(admission.signIn?.personClaim) });
     socket.emit('phone', phoneView(state, io.adapter.rooms.get(PHONES)?.size ?? 0));
   };
 

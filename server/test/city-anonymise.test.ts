@@ -11,60 +11,17 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog } from '../../shared/forum/verify.js';
 import { PersonKeys } from '../forum/persons.js';
 import { mailbox } from '../forum/oneTimeCodes.js';
 import type { ConsoleView } from '../../shared/protocol.js';
+import { codeIn, readable, startSmtp, waitFor } from './codeProviders.js';
 import { connect, connectConsole, joinPhone, newToken, ok, refused, startTestServer, tempDir, type TestClient, type TestServer } from './harness.js';
 import { definition, firstForum, forumAt, newCityForum } from './cityForum.js';
 import { anonymiseIfDue } from '../city/retention.js';
 import { backupDatabase, listBackups } from '../db/backup.js';
 import { retentionEnds } from '../../shared/forum/city.js';
-
-interface Mail {
-  to: string[];
-  text: string;
-}
-
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), text: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, mails };
-}
-
-/** The six digits in a mail, whatever its transfer encoding (the code is ASCII either way once decoded). */
-function codeInMail(raw: string): string | undefined {
-  const split = raw.search(/\r?\n\r?\n/);
-  const head = raw.slice(0, split);
-  let body = raw.slice(split).trim();
-  if (/content-transfer-encoding:\s*base64/i.test(head)) body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  return /: (\d{6})\b/.exec(body.replace(/=\r?\n/g, ''))?.[1];
-}
-
-async function waitFor<T>(find: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const found = find();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -113,7 +70,7 @@ describe('deleting a closed city vote’s personal data', () => {
     const before = smtp.mails.length;
     ok(await p.send('person:requestCode', { token: p.token, method: 'email', to }));
     const mail = await waitFor(() => smtp.mails.slice(before).find((m) => m.to.includes(mailbox(to)!)), `a mail to ${to}`);
-    return p.send('person:prove', { token: p.token, ...(to === RESIDENTS[0] ? { name: NAME } : {}), proof: { method: 'email', to, code: codeInMail(mail.text)! } });
+    return p.send('person:prove', { token: p.token, ...(to === RESIDENTS[0] ? { name: NAME } : {}), proof: { method: 'email', to, code: codeIn(readable(mail.text))! } });
   };
   /** Each budget's ballot list as downloaded, hashed. */
   const listHashes = async () => {

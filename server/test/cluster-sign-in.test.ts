@@ -21,6 +21,7 @@ import { DEFAULT_RULES } from '../../shared/forum/types.js';
 import { loadTemplate } from '../forum/template.js';
 import { forumFileOf } from '../forums/transfer.js';
 import { connect, newToken, ok, refused, tempDir, type TestClient } from './harness.js';
+import { walkProvider } from './oidc.js';
 import { clusterMissing, healthOf, retryElsewhere, startCluster, until, type Cluster } from './cluster.js';
 
 const skipped = clusterMissing ? ` (skipped: ${clusterMissing})` : '';
@@ -33,49 +34,6 @@ async function voteFile(key: string): Promise<string> {
   const { structure } = loadTemplate(TEMPLATE);
   r.apply([{ type: 'forumCreated', id: randomUUID(), title: 'Громадський бюджет: голосування', joinCode: '250127', structure, rules: { ...DEFAULT_RULES }, at: Date.now(), admission: 'open', titled: true, voteOnly: true }]);
   return forumFileOf(r.state, r.log, 'sealed', key);
-}
-
-/**
- * The provider's pages, walked as a browser walks them from the sign-in address: its redirects
- * followed with its cookies, `login` typed at the log-in page and the consent given. Returns the
- * address it sends the browser back to (the callback), not followed.
- */
-async function walkProvider(start: string, login: string): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = new URL(start);
-  let form: Record<string, string> | null = null;
-  for (let step = 0; step < 20; step++) {
-    const res: Response = await fetch(url, {
-      method: form ? 'POST' : 'GET',
-      redirect: 'manual',
-      headers: {
-        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-    });
-    for (const cookie of res.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    form = null;
-    const location = res.headers.get('location');
-    if (location) {
-      const next = new URL(location, url);
-      if (next.origin !== url.origin || next.pathname === '/auth/oidc/callback') return next;
-      url = next;
-      continue;
-    }
-    const html: string = await res.text();
-    if (res.status !== 200) throw new Error(`the provider answered ${res.status}: ${html.slice(0, 300)}`);
-    // A page with a form: the log-in's or the consent's (both post to the interaction's address).
-    const prompt: string | undefined = /name="prompt" value="(\w+)"/.exec(html)?.[1];
-    if (prompt === 'login') form = { prompt, login, password: 'anything' };
-    else if (prompt === 'consent') form = { prompt };
-    else throw new Error(`a page of the provider with no form known here: ${html.slice(0, 300)}`);
-  }
-  throw new Error('the provider never sent the browser back');
 }
 
 /** Connected through HAProxy, tried again while refused (the forum on its way to the process HAProxy picks). */

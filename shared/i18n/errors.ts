@@ -58,7 +58,7 @@ export function errorMessage(lang: Lang, error: RuleError): string {
       p.channelName = t(lang, `city.channel.${['online', 'service-point', 'paper'].includes(String(p.channel)) ? p.channel : 'online'}` as MessageKey);
       break;
     case 'STAFF_PROOF_KIND':
-      p.expectedName = t(lang, `city.proofKind.${['codes', 'list', 'document'].includes(String(p.expected)) ? p.expected : 'document'}` as MessageKey);
+      p.expectedName = t(lang, `city.proofKind.${['codes', 'list', 'email', 'sms', 'register', 'document'].includes(String(p.expected)) ? p.expected : 'document'}` as MessageKey);
       break;
     case 'CITY_ALREADY_VOTED':
     case 'CITY_NO_VOTE':

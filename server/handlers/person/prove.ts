@@ -51,6 +51,14 @@ export function wrongProof(ctx: HandlerContext, code: ErrorCode, now: number, id
   throw new Refusal({ code });
 }
 
+/** Uses up the one-time code sent to this person's address or number, or refuses it (counted as a wrong proof). */
+export function oneTimeCodeRight(ctx: HandlerContext, personId: string, code: string, now: number): void {
+  const check = ctx.services.admission.oneTimeCodes.check(personId, code, now);
+  if (check === 'failed') throw new Refusal({ code: 'CODE_NOT_SENT' });
+  if (check === 'wrong') wrongProof(ctx, 'ONE_TIME_CODE_WRONG', now, personId);
+  if (check !== 'right') wrongProof(ctx, 'ONE_TIME_CODE_EXPIRED', now, personId);
+}
+
 export const prove = defineHandler({
   name: 'person:prove',
   run(ctx, { token, name, proof }) {
@@ -86,10 +94,7 @@ export const prove = defineHandler({
       if (!to) throw new Refusal({ code: 'BAD_CONTACT', params: { method: proof.method } });
       personId = keys.contactPerson(proof.method, to);
       mayTry(ctx, now, personId);
-      const check = ctx.services.admission.oneTimeCodes.check(personId, proof.code, now);
-      if (check === 'failed') throw new Refusal({ code: 'CODE_NOT_SENT' });
-      if (check === 'wrong') wrongProof(ctx, 'ONE_TIME_CODE_WRONG', now, personId);
-      if (check !== 'right') wrongProof(ctx, 'ONE_TIME_CODE_EXPIRED', now, personId);
+      oneTimeCodeRight(ctx, personId, proof.code, now);
     }
 
     const events = ctx.decide(

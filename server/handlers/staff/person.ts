@@ -1,22 +1,38 @@
 // What staff typed about a resident they check in person, turned into the person id an online proof
 // of the same resident gives (forum/persons.ts), so that one person has one ballot in whichever
 // channel: the voter code from their letter where the vote is by codes; the listed number and
-// second fact, checked against the list, where it is by the list; and where persons prove who they
-// are by e-mail, SMS or e-ID, the identity document's number, hashed as a listed number is (such
-// ids meet only other in-person ones: the README says what that leaves open).
+// second fact, checked against the list, where it is by the list; where persons prove who they are
+// by e-mail or SMS, the address or number with the one-time code sent to it, which the resident
+// reads from their own phone; in an e-ID vote, the register number (РНОКПП) the provider gives,
+// typed from the resident's card, or where the provider gives none (OIDC_PERSON_CLAIM unset), the
+// identity document's number, hashed as a listed number is (such ids meet only other in-person
+// ones: the README says what that leaves open).
 
-import type { StaffProof } from '../../../shared/protocol.js';
+import type { StaffProof, StaffProofKind } from '../../../shared/protocol.js';
 import { voterCodesIssued } from '../../../shared/forum/identity.js';
+import { CODE_LIFETIME_MS, mailbox, phoneNumber } from '../../forum/oneTimeCodes.js';
 import { listNumber } from '../../forum/persons.js';
 import { Refusal } from '../../forum/room.js';
 import type { HandlerContext } from '../define.js';
-import { mayTry, wrongProof } from '../person/prove.js';
+import { mayTry, oneTimeCodeRight, wrongProof } from '../person/prove.js';
 
-/** The kind of proof staff type in for this vote's way of proving who one is. */
-export function staffProofKind(method: string | null): 'codes' | 'list' | 'document' | null {
-  if (method === null) return null;
-  return method === 'codes' ? 'codes' : method === 'list' ? 'list' : 'document';
+/** The kind of proof staff type in for this vote's way of proving who one is (`eIdByRegister`: OIDC_PERSON_CLAIM is set). */
+export function staffProofKind(method: string | null, eIdByRegister: boolean): StaffProofKind | null {
+  switch (method) {
+    case null:
+      return null;
+    case 'codes':
+    case 'list':
+    case 'email':
+    case 'sms':
+      return method;
+    default:
+      return eIdByRegister ? 'register' : 'document';
+  }
 }
+
+/** Residents proved by a code kept per staff page at once: a desk serves one or two at a time. */
+const PROVED_HERE_MAX = 20;
 
 /** Shortest document number taken: shorter ones are typing slips, and would make persons collide. */
 const DOCUMENT_NUMBER_MIN = 4;
@@ -28,7 +44,7 @@ const DOCUMENT_NUMBER_MIN = 4;
  */
 export function staffPerson(ctx: HandlerContext, proof: StaffProof): string {
   const state = ctx.room.state;
-  const expected = staffProofKind(state.persons.method);
+  const expected = staffProofKind(state.persons.method, Boolean(ctx.services.admission.signIn?.personClaim));
   if (expected === null) throw new Refusal({ code: 'IDENTITY_REQUIRED' });
   if (proof.method !== expected) throw new Refusal({ code: 'STAFF_PROOF_KIND', params: { expected } });
   const keys = ctx.services.admission.personKeysHere();
@@ -46,6 +62,24 @@ export function staffPerson(ctx: HandlerContext, proof: StaffProof): string {
       if (!state.persons.listed.has(keys.listEntry(proof.number, proof.fact))) wrongProof(ctx, 'NOT_LISTED', now, personId);
       return personId;
     }
+    case 'email':
+    case 'sms': {
+      const to = proof.method === 'email' ? mailbox(proof.to) : phoneNumber(proof.to);
+      if (!to) throw new Refusal({ code: 'BAD_CONTACT', params: { method: proof.method } });
+      const personId = keys.contactPerson(proof.method, to);
+      const proved = (ctx.session.provedHere ??= new Map());
+      const until = proved.get(personId);
+      if (until !== undefined && now <= until) return personId;
+      mayTry(ctx, now, personId);
+      oneTimeCodeRight(ctx, personId, proof.code, now);
+      proved.delete(personId);
+      if (proved.size >= PROVED_HERE_MAX) proved.delete(proved.keys().next().value!);
+      proved.set(personId, now + CODE_LIFETIME_MS);
+      return personId;
+    }
+    case 'register':
+      if (listNumber(proof.number).length < DOCUMENT_NUMBER_MIN) throw new Refusal({ code: 'BAD_INPUT', params: { field: 'number' } });
+      return keys.registerPerson(proof.number);
     case 'document':
       if (listNumber(proof.number).length < DOCUMENT_NUMBER_MIN) throw new Refusal({ code: 'BAD_INPUT', params: { field: 'number' } });
       return keys.listPerson(proof.number);

@@ -422,6 +422,10 @@ export const en: ConsoleCatalogue = {
   'console.identity.smsHelp': 'A resident types a phone number and gets a code by text message. One number, one ballot. Every SIM card costs money, so stuffing costs more, but it is not impossible.',
   'console.identity.oidc': 'Sign-in with e-ID (ID.GOV.UA, Diia, a bank)',
   'console.identity.oidcHelp': 'A resident signs in with a state or bank electronic ID (OpenID Connect). One person, one ballot: the strongest way. It does not stop someone who signs in with another’s ID.',
+  'console.identity.oidcByRegister':
+    'A person is known by the taxpayer number (РНОКПП) the provider gives (claim “{claim}”): at a voting point staff type that number from the resident’s document, so whoever voted online cannot vote again in person, nor the other way round.',
+  'console.identity.oidcBySubject':
+    'The provider gives no register number (OIDC_PERSON_CLAIM is not set): at a voting point staff type a document number, which never meets the online sign-in. A resident can vote twice, online and in person.',
   'console.identity.noSender': 'The server is not set up to send such codes.',
   'console.identity.saved': 'Proof of who one is: {method}.',
   'console.identity.summary': 'Proved who they are: {persons}; further devices: {devices}.',
