@@ -5,7 +5,7 @@
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { decideArchive } from '../../shared/forum/rules.js';
-import { applyEvent, emptyState } from '../../shared/forum/state.js';
+import { applyEventInSteps, emptyState } from '../../shared/forum/state.js';
 import type { ForumStore, ForumRecord, LoadedForum, LoadOptions, NewForum, ServerLogEntry } from '../db/store.js';
 import { StorageUnavailable } from '../errors.js';
 import { newSecret, Refusal, type Effects, ForumRoom, type SnapshotPolicy, type SnapshotStart } from '../forum/room.js';
@@ -42,6 +42,8 @@ export interface LiveForum<A extends Attached = Attached> {
  */
 const IMPORT_SLICE = 500;
 const IMPORT_TURN_MS = 15;
+/** Ballots a merge or a void of many looks at, as an import replays it, between two looks at the clock. */
+const IMPORT_BALLOTS_PER_STEP = 500;
 
 /**
  * Handing a forum to the process the proxy sends it to (several processes on one PostgreSQL; the
@@ -371,14 +373,16 @@ export class Forums<A extends Attached = Attached> {
         const loaded = await this.store.loadForum(record.id, { fromSnapshot: true });
         if (!loaded) return null;
         const job = loaded.snapshot ? await this.snapshotJob(record.id, loaded.snapshot.seq) : null;
-        let state = job === null ? null : await stateOfSnapshot(job, new Turns());
+        const turns = new Turns();
+        let state = job === null ? null : await stateOfSnapshot(job, turns);
         let events = loaded.events;
         if (state === null || typeof state === 'string') {
           // No snapshot, or one not taken on trust: the whole log, as the forum would open.
           state = emptyState();
           if (loaded.snapshot) events = (await this.store.loadLog(record.id)).events;
         }
-        for (const { event } of events) applyEvent(state, event);
+        // Folded in turns: a city vote's whole log is seconds of work, and this process serves others meanwhile.
+        for (const { event } of events) await turns.drive(applyEventInSteps(state, event, undefined, IMPORT_BALLOTS_PER_STEP));
         const listing = summaryOf(record, state);
         this.summarised.set(record.id, listing);
         const seq = events.at(-1)?.seq ?? loaded.snapshot?.seq ?? 0;
@@ -655,9 +659,11 @@ export class Forums<A extends Attached = Attached> {
       for (let i = 0, size = IMPORT_SLICE; i < file.events.length; ) {
         await pause();
         const began = performance.now();
+        const turn = new Turns(IMPORT_TURN_MS);
         const slice = file.events.slice(i, i + size);
         await this.write(() => this.store.importEvents(file.id, slice));
-        for (const event of slice) applyEvent(saved, event);
+        // A merge or a void of many is replayed a few hundred ballots a step, the loop let round when the turn is spent.
+        for (const event of slice) await turn.drive(applyEventInSteps(saved, event, undefined, IMPORT_BALLOTS_PER_STEP));
         i += slice.length;
         size = Math.max(50, Math.min(4 * IMPORT_SLICE, Math.round((size * IMPORT_TURN_MS) / Math.max(1, performance.now() - began))));
       }
