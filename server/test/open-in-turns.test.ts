@@ -144,9 +144,8 @@ describe('a large forum opened in turns', () => {
 
   const missing = postgresMissing();
   // Skipped only on a machine without PostgreSQL's programs, never in CI (postgresMissing is null
-  // under CI=true, where .ci/run installs them): the test list then says why it did not run.
-  if (missing) it.skip(`on PostgreSQL: not run: ${missing}`, () => {});
-  describe.skipIf(missing !== null)('on PostgreSQL', () => {
+  // under CI=true, where .ci/run installs them): the title then says why.
+  describe.skipIf(missing !== null)(`on PostgreSQL${missing ? ` (skipped: ${missing})` : ''}`, () => {
     let pg: TestPostgres;
     beforeAll(async () => {
       pg = await startPostgres();
