@@ -37,6 +37,9 @@ import {
   type StoredSummary,
 } from './store.js';
 
+/** Rows of personal data read and rewritten by one statement each when a closed vote is anonymised. */
+const REDACT_PAGE = 500;
+
 export interface PostgresStoreOptions {
   /** The schema Viche's tables live in, made if missing ('public' by default); tests take one each. */
   schema?: string;
@@ -406,17 +409,37 @@ export class PostgresStore implements ForumStore {
       await client.query('SELECT id FROM forums WHERE id = $1 FOR UPDATE', [forumId]);
       const stored = await lastSeq(client, forumId);
       if (stored !== afterSeq) throw new StorageConflict(forumId, afterSeq, stored);
-      const found = await client.query<{ seq: number; type: string; payload: string }>('SELECT seq, type, payload FROM events WHERE forum_id = $1 AND type = ANY($2::text[]) ORDER BY seq', [
+      const redaction = new Redaction();
+      // Read through a cursor (one scan) and rewritten a page at a time, each page one UPDATE:
+      // 100,000 voters' rows are neither 100,000 round trips nor one result held whole (whose parse
+      // and collection would hold the event loop); each page is a few milliseconds of this thread.
+      await client.query('DECLARE redacted NO SCROLL CURSOR FOR SELECT seq, type, payload FROM events WHERE forum_id = $1 AND type = ANY($2::text[]) ORDER BY seq', [
         forumId,
         [...REDACTED_TYPES],
       ]);
-      const redaction = new Redaction();
-      for (const row of found.rows) {
-        const event = parseStoredEvent(row.type, row.payload);
-        if (typeof event === 'string') continue;
-        const kept = redaction.redact(event);
-        if (kept) await client.query('UPDATE events SET payload = $3 WHERE forum_id = $1 AND seq = $2', [forumId, row.seq, JSON.stringify(kept)]);
+      for (;;) {
+        const page = await client.query<{ seq: number; type: string; payload: string }>(`FETCH ${REDACT_PAGE} FROM redacted`);
+        if (page.rows.length === 0) break;
+        const seqs: number[] = [];
+        const payloads: string[] = [];
+        for (const row of page.rows) {
+          const event = parseStoredEvent(row.type, row.payload);
+          if (typeof event === 'string') continue;
+          const kept = redaction.redact(event);
+          if (kept) {
+            seqs.push(row.seq);
+            payloads.push(JSON.stringify(kept));
+          }
+        }
+        if (seqs.length > 0) {
+          await client.query('UPDATE events SET payload = v.payload FROM unnest($2::bigint[], $3::text[]) AS v(seq, payload) WHERE events.forum_id = $1 AND events.seq = v.seq', [
+            forumId,
+            seqs,
+            payloads,
+          ]);
+        }
       }
+      await client.query('CLOSE redacted');
       await client.query('DELETE FROM snapshots WHERE forum_id = $1', [forumId]);
       await insertEvents(client, forumId, afterSeq, rows);
       await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', $1::text || ':' || $2::text)`, [forumId, afterSeq + rows.types.length]);

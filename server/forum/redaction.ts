@@ -24,9 +24,20 @@ export class Redaction {
   /** Participants who joined as a person: their names, typed at the proof, go too. */
   private readonly persons = new Set<string>();
 
+  /** Random bytes drawn a few kilobytes at a time: one call for every 128 stand-ins, not one each. */
+  private pool = Buffer.alloc(0);
+  private used = 0;
+
   private standIn(hash: string, bytes: number): string {
     let fresh = this.standIns.get(hash);
-    if (fresh === undefined) this.standIns.set(hash, (fresh = randomBytes(bytes).toString('hex')));
+    if (fresh === undefined) {
+      if (this.used + bytes > this.pool.length) {
+        this.pool = randomBytes(4096);
+        this.used = 0;
+      }
+      fresh = this.pool.toString('hex', this.used, (this.used += bytes));
+      this.standIns.set(hash, fresh);
+    }
     return fresh;
   }
 

@@ -133,6 +133,27 @@ describe.each(kinds)('%s store', (_name, make) => {
     await again.close();
   });
 
+  it('rewrites every row of a vote of thousands when it deletes its personal data', async () => {
+    const { store, reopen } = make();
+    await store.createForum(record, [created], entry('created'));
+    // More rows than the rewrite takes in one statement, so that the slices meet.
+    const persons = Array.from({ length: 4_500 }, (_, i) => String(i).padStart(64, 'a'));
+    const joins: ForumEvent[] = persons.map((personId, i) => ({ type: 'participantJoined', participantId: `p${i}`, tokenHash: 'e'.repeat(64), name: `Мешканка ${i}`, at: 3, address: `10.9.${i >> 8}.${i & 255}`, personId }));
+    const last = await store.appendBatch('f1', 1, [{ events: joins, actionKey: null }]);
+    await store.appendBatch('f1', last, [{ events: [{ type: 'personsAnonymised', at: 10, by: 'facilitator' }], actionKey: null }]);
+    await store.close();
+    const again = reopen();
+    const events = (await again.loadEventsAfter('f1', 0)).map((e) => e.event);
+    expect(events).toHaveLength(joins.length + 2);
+    const stored = events.filter((e): e is Extract<ForumEvent, { type: 'participantJoined' }> => e.type === 'participantJoined');
+    expect(stored.map((e) => e.participantId)).toEqual(joins.map((_, i) => `p${i}`));
+    expect(stored.every((e) => e.name === '' && !('address' in e))).toBe(true);
+    const standIns = new Set(stored.map((e) => e.personId));
+    expect(standIns.size).toBe(persons.length);
+    for (const person of persons) expect(standIns.has(person)).toBe(false);
+    await again.close();
+  }, 60_000);
+
   it('stores nothing of a batch that fails, and keeps action keys as given', async () => {
     const { store } = make();
     await store.createForum(record, [created], entry('created'));
