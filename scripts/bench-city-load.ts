@@ -105,11 +105,12 @@ interface RunFigures {
 }
 
 function merge(all: VoterFigures[]): VoterFigures {
-  const out: VoterFigures = { dots: [], joins: [], timedOut: 0, refused: {}, gaveUp: 0, notJoined: 0, acked: {}, duplicates: 0 };
+  const out: VoterFigures = { dots: [], joins: [], timedOut: 0, dropped: 0, refused: {}, gaveUp: 0, notJoined: 0, acked: {}, duplicates: 0 };
   for (const f of all) {
     for (const d of f.dots) out.dots.push(d);
     for (const j of f.joins) out.joins.push(j);
     out.timedOut += f.timedOut;
+    out.dropped += f.dropped;
     out.gaveUp += f.gaveUp;
     out.notJoined += f.notJoined;
     out.duplicates += f.duplicates;
@@ -296,10 +297,10 @@ function report(r: RunFigures, day: ReturnType<typeof cityDay>): { p95: number; 
   const acked = Object.values(f.acked).reduce((a, b) => a + b, 0);
   const cpu = r.servers.reduce((a, s) => a + (Number.isNaN(s.cpuSeconds) ? 0 : s.cpuSeconds), 0);
   console.log(`\n  ${r.label}${r.faults.length ? `; ${r.faults.join('; ')}` : ''}`);
-  console.log(`    ${r.voters.toLocaleString('en')} voters in ${r.seconds.toFixed(0)} s: ${(r.voters - f.notJoined).toLocaleString('en')} joined (${f.notJoined} did not), join ack p50 ${joins.p50.toFixed(0)} ms, p95 ${joins.p95.toFixed(0)} ms`);
+  console.log(`    ${r.voters.toLocaleString('en')} voters in ${r.seconds.toFixed(0)} s: ${(r.voters - f.notJoined).toLocaleString('en')} joined (${f.notJoined} did not), join ack p50 ${joins.p50.toFixed(0)} ms, p95 ${joins.p95.toFixed(0)} ms, max ${joins.max.toFixed(0)} ms (resends included)`);
   console.log(`    dot acks, all day: p50 ${all.p50.toFixed(0)} ms, p95 ${all.p95.toFixed(0)} ms, p99 ${all.p99.toFixed(0)} ms, max ${all.max.toFixed(0)} ms (resends included)`);
   console.log(`    dot acks, peak hour (${day.peakHour}:00, ×${day.peakRatio.toFixed(1)} the average): p50 ${peak.p50.toFixed(0)} ms, p95 ${peak.p95.toFixed(0)} ms, max ${peak.max.toFixed(0)} ms`);
-  console.log(`    attempts timed out (10 s): ${f.timedOut}; refusals: ${JSON.stringify(f.refused)}; dots given up after 120 s: ${f.gaveUp}; resends answered as already done: ${f.duplicates}`);
+  console.log(`    attempts timed out (10 s) on a live connection: ${f.timedOut}; attempts whose connection dropped (sent again once connected): ${f.dropped}; refusals: ${JSON.stringify(f.refused)}; dots given up after 120 s: ${f.gaveUp}; resends answered as already done: ${f.duplicates}`);
   console.log(`    export against the acks: ${acked.toLocaleString('en')} acked, ${Object.values(r.exported).reduce((a, b) => a + b, 0).toLocaleString('en')} in the export: ${lost} lost, ${doubled} doubled`);
   console.log(`    Viche processes: ${cpu.toFixed(1)} CPU s (${((cpu * 1000) / Math.max(1, r.voters)).toFixed(2)} ms a ballot), peak RSS ${r.servers.map((s) => s.peakRssMiB.toFixed(0)).join(', ')} MiB`);
   if (r.postgres) {

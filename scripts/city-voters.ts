@@ -34,8 +34,10 @@ export interface VoterFigures {
   dots: { ms: number; atS: number }[];
   /** ms from each join's first send to its acknowledgement. */
   joins: number[];
-  /** Attempts whose answer did not come within ackTimeoutMs. */
+  /** Attempts whose answer did not come within ackTimeoutMs on a connection that stayed up. */
   timedOut: number;
+  /** Attempts whose connection dropped before their answer came, sent again once connected (as the phone page does). */
+  dropped: number;
   /** Answers that refused, by code (resent when the code says the outcome may change). */
   refused: Record<string, number>;
   /** Dots given up after giveUpMs, and voters who never joined. */
@@ -55,7 +57,7 @@ const TRANSIENT = new Set(['STORAGE_UNAVAILABLE', 'FORUM_ELSEWHERE', 'RATE_LIMIT
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 export async function runVoters(plan: VoterPlan): Promise<VoterFigures> {
-  const fig: VoterFigures = { dots: [], joins: [], timedOut: 0, refused: {}, gaveUp: 0, notJoined: 0, acked: {}, duplicates: 0 };
+  const fig: VoterFigures = { dots: [], joins: [], timedOut: 0, dropped: 0, refused: {}, gaveUp: 0, notJoined: 0, acked: {}, duplicates: 0 };
   const refuse = (code: string) => (fig.refused[code] = (fig.refused[code] ?? 0) + 1);
 
   /** Sends one action until it is answered for good; null when given up. */
@@ -73,11 +75,22 @@ export async function runVoters(plan: VoterPlan): Promise<VoterFigures> {
         });
         continue;
       }
-      let ack: Ack;
-      try {
-        ack = (await socket.timeout(plan.ackTimeoutMs).emitWithAck(event, payload)) as Ack;
-      } catch {
-        fig.timedOut++;
+      // As the phone page does with a dot and a join (client/lib/connection.ts): an answer cannot
+      // come on a connection that dropped, so the attempt ends there and goes again once connected.
+      const ack = await new Promise<Ack | 'timedOut' | 'dropped'>((resolve) => {
+        const dropped = () => resolve('dropped');
+        socket.once('disconnect', dropped);
+        socket
+          .timeout(plan.ackTimeoutMs)
+          .emitWithAck(event, payload)
+          .then(
+            (answer: Ack) => resolve(answer),
+            () => resolve('timedOut'),
+          )
+          .finally(() => socket.off('disconnect', dropped));
+      });
+      if (ack === 'timedOut' || ack === 'dropped') {
+        fig[ack]++;
         continue;
       }
       if (!ack.ok) {

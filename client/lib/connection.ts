@@ -139,19 +139,41 @@ const MOMENTARY_WAIT_MS = [1000, 15_000];
  * failed half-way), the action may or may not be saved, and only the server can say which (a
  * resend of a saved action is answered as done, `duplicate`). It is sent again at each
  * reconnect, and after ACK_TIMEOUT_MS without an answer on a connection that stays up. Any other
- * command is sent once: without an answer in time it resolves as TIMEOUT.
+ * command is sent once: without an answer in time it resolves as TIMEOUT; one sent `againOnDrop`
+ * goes again, as it was, when its connection drops before the answer.
  */
 export async function send<N extends CommandName>(
   name: N,
   payload: CommandPayload<N>,
-  { idempotent = false, actionId, sentBefore = false }: { idempotent?: boolean; actionId?: string; sentBefore?: boolean } = {},
+  {
+    idempotent = false,
+    actionId,
+    sentBefore = false,
+    againOnDrop = false,
+  }: {
+    idempotent?: boolean;
+    actionId?: string;
+    sentBefore?: boolean;
+    /** The command does the same however often it arrives (a join under the device's token): sent again when its connection drops before the answer. */
+    againOnDrop?: boolean;
+  } = {},
 ): Promise<Ack<CommandResults[N]>> {
   if (!socket) throw new Error('not connected');
   const resent = idempotent || actionId !== undefined;
   const body = resent ? { ...payload, actionId: actionId ?? randomHex(12) } : payload;
   if (!resent) {
-    const ack = await sendOnce(name, body, false);
-    return ack === NO_ANSWER ? timeoutAck() : ack;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await waitForConnection();
+      const s = socket!;
+      let dropped = false;
+      const drop = () => (dropped = true);
+      if (againOnDrop) s.once('disconnect', drop);
+      const ack = await sendOnce(name, body, againOnDrop);
+      s.off('disconnect', drop);
+      if (ack !== NO_ANSWER) return ack;
+      // The process that had it may have died with it: the same command on the next connection.
+      if (!dropped) return timeoutAck();
+    }
   }
   // Whether an earlier attempt (of this page, or of the page before a reload) may have arrived.
   let mayBeDone = sentBefore;

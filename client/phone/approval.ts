@@ -14,7 +14,9 @@ const key = (): string => `viche.waiting.${forumSlug() || '1'}`;
 
 /** Sends the join and takes its answer: the ballot, the queue, or a refusal (returned as its message). */
 export async function join(code: string, name: string): Promise<string | null> {
-  const ack = await send('participant:join', { code, name, token: deviceToken() });
+  // A join under the device's token is the same join however often it arrives: one cut off with its
+  // connection (its process restarted, the Wi-Fi dropped) goes again on the next, not after a timeout.
+  const ack = await send('participant:join', { code, name, token: deviceToken() }, { againOnDrop: true });
   return settle(ack, code, name);
 }
 
