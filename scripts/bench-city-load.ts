@@ -39,6 +39,8 @@ const PROCESSES = Number(process.env.BENCH_CITY_PROCESSES ?? 3);
 /** Load processes the voters are spread over. */
 const WORKERS = Number(process.env.BENCH_CITY_WORKERS ?? 2);
 /** The faults inside the cluster's run: `kill` (the forum's process), `pg` (PostgreSQL restarted); `none` for neither. */
+/** Which runs: `cluster`, `sqlite` (both by default; the ratio needs both). */
+const RUNS = new Set((process.env.BENCH_CITY_RUNS ?? 'cluster,sqlite').split(','));
 const FAULTS = new Set((process.env.BENCH_CITY_FAULTS ?? 'kill,pg').split(','));
 const DOTS_PER_VOTER = 3;
 const PROJECTS_PER_PRIORITY = 4;
@@ -321,9 +323,9 @@ export async function benchCityLoad(): Promise<void> {
   const day = cityDay(VOTERS, DAY_S * 1000, forum.projects);
   let cluster: { p95: number; cpu: number } | null = null;
   if (missing) console.log(`  the cluster is left out: ${missing}`);
-  else cluster = report(await clusterRun(day, forum), day);
-  const single = report(await sqliteRun(day, forum), day);
-  if (cluster) console.log(`\n  cluster against one process on SQLite: peak-hour dot ack p95 ×${(cluster.p95 / single.p95).toFixed(2)}, Viche CPU ×${(cluster.cpu / single.cpu).toFixed(2)}`);
+  else if (RUNS.has('cluster')) cluster = report(await clusterRun(day, forum), day);
+  const single = RUNS.has('sqlite') ? report(await sqliteRun(day, forum), day) : null;
+  if (cluster && single) console.log(`\n  cluster against one process on SQLite: peak-hour dot ack p95 ×${(cluster.p95 / single.p95).toFixed(2)}, Viche CPU ×${(cluster.cpu / single.cpu).toFixed(2)}`);
   console.log(`  (load average at the end: ${loadavg().map((n) => n.toFixed(2)).join(', ')})`);
 }
 
