@@ -12,12 +12,18 @@ import {
   leaveOneSetOut,
   leftOutTable,
   loadLabelledSet,
+  measureWithConcepts,
   measureWithLemmas,
   type LabelledIdea,
 } from './bench-duplicates.js';
 import { DuplicateIndex } from '../shared/forum/similarity.js';
 
 await measureWithLemmas(process.env.STEMMER_ONLY !== '1');
+// CONCEPTS=weight/apart measures other class weights than those shipped (similarity.ts).
+if (process.env.CONCEPTS) {
+  const [weight, apart] = process.env.CONCEPTS.split('/').map(Number);
+  measureWithConcepts({ weight, apart, titleApart: 1 });
+}
 const sets = TUNING_SETS.map((file) => loadLabelledSet(file));
 const misses = Number(process.env.MISSES ?? 0);
 if (!misses) {
