@@ -1,6 +1,6 @@
 // How the classes of project (shared/forum/concepts.ts) weigh on the duplicate measure, compared
-// by cross-validation over the two tuning sets' groups only (data/test/duplicate-ideas-uk.json and
-// data/test/duplicate-ideas-uk-tuning2.json, the bench's five folds dealt over both sets' groups:
+// by cross-validation over the tuning sets' groups only (data/test/duplicate-ideas-uk.json,
+// data/test/duplicate-ideas-uk-tuning2.json and …-tuning3.json, the bench's five folds dealt over the sets' groups:
 // threshold and place weights chosen on four fifths, measured on the fifth): `npx tsx
 // scripts/lab-concepts.ts` prints, for each class weight and factor for classes apart, pairwise
 // precision, recall and F1 over both sets, F1 on each set under those settings and on the first set
@@ -61,7 +61,7 @@ function indexOf(ideas: LabelledIdea[], best: { apart: number; same: number }, w
 }
 
 if (process.env.MISSES !== '1') {
-  console.log('weight apart title  both: P      R     F1 | set 1  set 2 | set 1 alone | top-3 s1  s2 | look-alikes joined (s2)  (folds chose)');
+  console.log('weight apart title   all: P      R     F1 | by set             | set 1 alone | top-3 by set       | look-alikes joined (s2)  (folds chose)');
 }
 for (const weights of GRID) {
   measureWithConcepts(weights);

@@ -92,6 +92,36 @@ describe('the classes of project', () => {
     expect(classOf(word)).toBe(id);
   });
 
+  it.each([
+    ['нічліжка', 'SOCIAL'],
+    ['малозабезпечених', 'SOCIAL'],
+    ['меморіал', 'MEMORIAL'],
+    ['повітря', 'AIR'],
+    ['шпаківні', 'WILDLIFE'],
+    ['електромобілів', 'EV'],
+    ['депутатів', 'COUNCIL'],
+    ['реклама', 'ADS'],
+    ['працевлаштування', 'JOBS'],
+    ['роботу', 'JOBS'],
+    ['басейн', 'SPORT'],
+    ['лекції', 'SCHOOL'],
+    ['гарячої', 'HEAT'],
+    ['опалення', 'HEAT'],
+    ['водоканалу', 'WATER'],
+    ['відключення', 'POWER'],
+    ['слабозорих', 'ACCESS'],
+  ])('reads "%s" as %s, a domain the third tuning set asked for', (word, id) => {
+    expect(classOf(word)).toBe(id);
+  });
+
+  it.each([
+    ['робототехніка', 'IT'], // not work
+    ["пам'ятки", 'TOURISM'], // a sight, not a memorial
+    ["пам'ятник", 'MEMORIAL'],
+  ])('reads "%s" by its longest beginning, as %s, among the new domains', (word, id) => {
+    expect(classOf(word)).toBe(id);
+  });
+
   it('leaves words of no class out', () => {
     for (const word of ['ремонт', 'ботанічний', 'травмпункт', 'зустріч', 'ідея']) expect(classOf(word)).toBeUndefined();
   });
@@ -132,6 +162,18 @@ describe('the classes in the duplicate measure', () => {
     expect(ideaSimilarity(idea('a', 'Ліхтарі на Київській', 'Поставити нові ліхтарі вздовж вулиці'), idea('b', 'Лавки на Київській', 'Поставити нові лавки вздовж вулиці'))).toBeLessThan(
       DUPLICATE_THRESHOLD,
     );
+  });
+
+  it.each([
+    ['Гаряча вода цілий рік', 'Вже кілька років гарячу воду дають тільки в опалювальний сезон', 'Повернути гаряче водопостачання влітку', 'Бойлер не в кожного є'],
+    ['Депутати мають звітувати виборцям', '', 'Звіт депутатів перед мешканцями', 'Раз на пів року зустріч у кожному окрузі'],
+  ])('finds "%s" and "%s", one project in other words, duplicates', (a, aText, b, bText) => {
+    expect(ideaSimilarity(idea('a', a, aText), idea('b', b, bText))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
+  });
+
+  it('keeps work for veterans and robotics for pupils apart, though both words begin робот', () => {
+    const work = idea('a', 'Робота для ветеранів', 'Програма працевлаштування і перенавчання для демобілізованих');
+    expect(themeSimilarity(work, idea('b', 'Робототехніка для школярів'))).toBeLessThan(DUPLICATE_THRESHOLD);
   });
 
   it('keeps the same project at two places apart under the threshold', () => {

@@ -44,6 +44,22 @@ describe('places read off an idea card', () => {
     expect(placeRelation(at('Вбиральня', 'Центральний парк'), at('Туалет', 'парк Гагаріна'))).toBe('unknown');
   });
 
+  it('reads a place said as its adjective or nickname as the place itself', () => {
+    expect(placeRelation(at('Амбулаторія', 'Богунія'), at('Відкрити медпункт в богунському мікрорайоні'))).toBe('same');
+    expect(placeRelation(at('Відновити фонтан', 'Соборний майдан'), at('Запустити фонтан на Соборці'))).toBe('same');
+    expect(placeRelation(at('Майданчик для вигулу собак', 'Крошня'), at('Місце для вигулювання псів у крошнянському районі'))).toBe('same');
+    expect(placeRelation(at('Екостежка', 'Корбутівка'), at('Стежка в Корбутівському лісі'))).toBe('same');
+    expect(placeRelation(at('Танці', 'парк Гагаріна'), at('Танцювальні вечори в Гагарінському парку'))).toBe('same');
+  });
+
+  it('keeps names that only begin alike, and two markets, apart', () => {
+    expect(placeRelation(at('Мурал', 'вул. Корольова'), at('Мурал', 'вул. Короленка'))).toBe('apart');
+    expect(placeRelation(at('Молодіжний центр', 'вул. Польова'), at('Молодіжний центр', 'стадіон Полісся'))).toBe('apart');
+    expect(placeRelation(at('Лавки', 'вул. Михайлівська'), at('Лавки', 'вул. Миколаївська'))).toBe('apart');
+    expect(placeRelation(at('Дах над рядами', 'Житній ринок'), at('Дах над рядами', 'Сінний ринок'))).toBe('apart');
+    expect(at('Туалет', 'Житній ринок')).toEqual(['житн']);
+  });
+
   it('tells buildings of one street apart, and a numbered place only from its own number', () => {
     expect(placeRelation(at('Двір на Київській 15'), at('Двір на Київській 40'))).toBe('apart');
     expect(placeRelation(at('Двір на Київській 1'), at('Двір на Київській 15'))).toBe('apart');
@@ -59,12 +75,14 @@ describe('the measure on places', () => {
     ['Освітлення двору на Київській 15', 'Освітлення двору на Київській 40'],
     ['Укриття у школі №5', 'Бомбосховище в 55 школі'],
     ['Тротуари на вул. київській', 'Тротуари на вул. чуднівській'],
+    ['Майданчик для вигулу собак на Крошні', 'Собачий майданчик на Мальованці'],
   ])('scores "%s" and "%s", the same project at two places, a theme and not a duplicate', (a, b) => {
     expect(themeSimilarity(idea('a', a), idea('b', b))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
     expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
   });
 
   it.each([
+    ['Амбулаторія сімейного лікаря на Богунії', 'Відкрити медпункт в богунському мікрорайоні', ''],
     ['Тротуари на київській', 'Ремонт тротуарів', 'вул. Київська'],
     ['Укриття у 5-й школі', 'Бомбосховище у школі №5', ''],
   ])('finds "%s" and "%s" (place "%s") at one place a duplicate', (a, b, place) => {
@@ -74,6 +92,7 @@ describe('the measure on places', () => {
   it.each([
     ['Ліхтарі на київській', 'Лавки на київській'],
     ['Ремонт даху у 5-й школі', 'Укриття в школі №5'],
+    ['Пандус до поліклініки №3', 'Ліфт у поліклініці №3'],
   ])('keeps "%s" and "%s", other projects at one place, apart', (a, b) => {
     expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);
     expect(themeSimilarity(idea('a', a), idea('b', b))).toBeLessThan(DUPLICATE_THRESHOLD);

@@ -15,13 +15,14 @@ export interface IdeaPlaces {
 }
 
 // Words that say what kind of place follows (вул. Київська, площа Перемоги, школа №5), matched
-// on the stem so every form goes. Never a key themselves: "вулиця" is every street.
+// on the stem so every form goes. Never a key themselves: "вулиця" is every street, and "ринок"
+// every market (Житній ринок and Сінний ринок are two places).
 const PLACE_KINDS = new Set(
   (
     'вул вулиц вулиць пров провулок провулк просп проспект пл площ майдан бул бульвар ' +
     'парк парк сквер скверик мкр мікрорайон район школ шк ліце гімназі садок садочок садк днз зош ' +
     'лікарн поліклінік поліклініц амбулаторі буд будинк кв набережн зупинк перехрест ' +
-    'селищ сел масив сектор приватн двор двір подвір ім імені'
+    'селищ сел масив сектор приватн двор двір подвір ім імені ринок ринк базар'
   ).split(' '),
 );
 const isKind = (word: string) => PLACE_KINDS.has(stemUk(word.toLowerCase()));
@@ -234,6 +235,12 @@ export type PlaceRelation = 'same' | 'apart' | 'unknown';
 // Two keys name one place when one is the other with more of its ending kept (тетер from Тетерів,
 // тетерев from Тетерева): the stemmer cuts names' endings unevenly.
 const MIN_SHARED = 4;
+// Or when they part only at their last letter or the suffix of a name made an adjective or a
+// nickname, after at least ALIAS_SHARED letters in common: Богунія / богунський район (богуне /
+// богунськ), Соборний майдан / на Соборці (себерн / себерц), Корбутівка / корбутівський ліс. Two
+// streets' names rarely share five letters and part one letter before the shorter one's end.
+const ALIAS_SHARED = 5;
+const ALIAS_SUFFIX = /^(?:ськ|цьк|зьк|ц|к|н|е)/u;
 // A building (киевськ#15) is one place with its street said alone (киевськ), apart from another
 // building of it (киевськ#40, and киевськ#1 too); a numbered place (школ5) is only itself, not
 // школ55.
@@ -246,7 +253,13 @@ function oneName(a: string, b: string): boolean {
   const bName = bHash < 0 ? b : b.slice(0, bHash);
   if (aHash >= 0 && bHash >= 0 && a.slice(aHash) !== b.slice(bHash)) return false;
   if (HAS_DIGIT.test(aName) || HAS_DIGIT.test(bName)) return aName === bName;
-  return aName === bName || (Math.min(aName.length, bName.length) >= MIN_SHARED && (aName.startsWith(bName) || bName.startsWith(aName)));
+  if (aName === bName) return true;
+  const shorter = Math.min(aName.length, bName.length);
+  if (shorter >= MIN_SHARED && (aName.startsWith(bName) || bName.startsWith(aName))) return true;
+  if (shorter < ALIAS_SHARED + 1) return false;
+  let shared = 0;
+  while (shared < shorter && aName.charCodeAt(shared) === bName.charCodeAt(shared)) shared++;
+  return shared >= ALIAS_SHARED && shared >= shorter - 1 && ALIAS_SUFFIX.test(aName.slice(shared)) && ALIAS_SUFFIX.test(bName.slice(shared));
 }
 
 const HAS_DIGIT = /\d/;
