@@ -632,7 +632,11 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
       log('  reconnect storm: every phone dropped at once');
       const stormTimeoutMs = options.stormTimeoutMs ?? 120_000;
       const at = clock() + 500;
+      // On the monotonic clock a server's --cpu-prof profile counts in (µs), to cut the storm out of it.
+      const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+      const dropUs = monotonicUs() + (at - clock()) * 1000;
       const dropped = await measured(run.probes(), () => Promise.all(fleets.map((f) => f.storm(at, stormTimeoutMs))));
+      log(`  reconnect storm over: from ${dropUs.toFixed(0)} to ${monotonicUs()} µs on the monotonic clock (a --cpu-prof profile's)`);
       const stormUnsettled = unsettled + (await allSettle(fleets));
       const backs = dropped.result.flatMap((r) => r.back);
       storm = {
