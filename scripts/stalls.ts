@@ -8,9 +8,12 @@
 // builds something from the whole forum. For each: the time to the answer and the longest stall
 // while it was worked on, and the CPU time the server's main thread spent from the request to 300 ms
 // after its answer (Linux's schedstat, less swayed than the stall by other work on the machine).
-// Requests go one at a time: the figure is each one's own.
+// A 1 ms timer preloaded into the server (scripts/turn-gaps.mjs) writes down each gap of over 10 ms
+// with the main thread's CPU time in it: `turn CPU` is the most CPU time one held-up turn took, which
+// tells a long turn from the server left off the CPU by other work. Requests go one at a time: the
+// figure is each one's own.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,11 +34,26 @@ type Ack = { ok: boolean; data?: Record<string, unknown>; error?: { code: string
 
 export async function benchStalls(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'viche-bench-stalls-'));
-  const server = await startServerProcess({ VICHE_DB: join(dir, 'bench.db'), LOOP_DELAY_LOG: String(EVERY_MS) });
+  const gapsFile = join(dir, 'turn-gaps.jsonl');
+  const preload = new URL('./turn-gaps.mjs', import.meta.url).href;
+  const server = await startServerProcess({
+    VICHE_DB: join(dir, 'bench.db'),
+    LOOP_DELAY_LOG: String(EVERY_MS),
+    TURN_GAPS_FILE: gapsFile,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${preload}`.trim(),
+  });
+  /** The gaps the server's preloaded timer wrote down (scripts/turn-gaps.mjs), in µs of the monotonic clock. */
+  const gaps = (): { from: number; to: number; ms: number; cpu: number }[] => {
+    try {
+      return readFileSync(gapsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { from: number; to: number; ms: number; cpu: number });
+    } catch {
+      return [];
+    }
+  };
   const base = `http://127.0.0.1:${server.port}`;
   const key = new URL(server.consoleUrl).searchParams.get('key')!;
   const sockets: Socket[] = [];
-  const rows = new Map<string, { ms: number[]; stall: number[]; cpu: number[]; note: string }>();
+  const rows = new Map<string, { ms: number[]; stall: number[]; cpu: number[]; turn: number[]; note: string }>();
   const pid = server.child.pid;
   /** The server's main thread's CPU time so far, in ms (NaN where /proc does not say). */
   const cpuMs = (): number => {
@@ -52,15 +70,21 @@ export async function benchStalls(): Promise<void> {
     const from = server.output().length;
     const cpu0 = cpuMs();
     const t0 = performance.now();
+    const mono0 = process.hrtime.bigint();
     const result = await work();
     const ms = performance.now() - t0;
+    // BENCH_STALLS_MARKS: a file each request's span is written to, in µs of the machine's monotonic
+    // clock, the one the server's CPU profile (--cpu-prof) is timed by.
+    if (process.env.BENCH_STALLS_MARKS) appendFileSync(process.env.BENCH_STALLS_MARKS, `${JSON.stringify({ what, from: Number(mono0 / 1000n), to: Number(process.hrtime.bigint() / 1000n) })}\n`);
     await idle(3 * EVERY_MS);
     const cpu = cpuMs() - cpu0;
     const lines = server.output().slice(from).matchAll(/VICHE_LOOP_DELAY (\{.*\})/g);
     const stall = Math.max(0, ...[...lines].map((m) => (JSON.parse(m[1]) as { maxMs: number }).maxMs));
-    const row = rows.get(what) ?? { ms: [], stall: [], cpu: [], note: '' };
-    rows.set(what, { ms: [...row.ms, ms], stall: [...row.stall, stall], cpu: [...row.cpu, cpu], note: note(result) });
-    process.stderr.write(`  ${what}: ${ms.toFixed(0)} ms, stall ${stall.toFixed(0)} ms, CPU ${cpu.toFixed(0)} ms\n`);
+    const until = Number(process.hrtime.bigint() / 1000n);
+    const turn = Math.max(0, ...gaps().filter((g) => g.to >= Number(mono0 / 1000n) && g.from <= until).map((g) => g.cpu));
+    const row = rows.get(what) ?? { ms: [], stall: [], cpu: [], turn: [], note: '' };
+    rows.set(what, { ms: [...row.ms, ms], stall: [...row.stall, stall], cpu: [...row.cpu, cpu], turn: [...row.turn, turn], note: note(result) });
+    process.stderr.write(`  ${what}: ${ms.toFixed(0)} ms, stall ${stall.toFixed(0)} ms, CPU ${cpu.toFixed(0)} ms, turn CPU ${turn.toFixed(1)} ms\n`);
     return result;
   }
 
@@ -132,8 +156,8 @@ export async function benchStalls(): Promise<void> {
     const median = (v: number[]) => percentileOf(v, 50);
     const figures = (v: number[]) => (v.length > 1 ? `${median(v).toFixed(0)} / ${Math.max(...v).toFixed(0)}` : v[0].toFixed(0)).padStart(12);
     console.log(`  (a route asked for ${ROUNDS} times: median / longest; the machine's load average ${loadavg().map((n) => n.toFixed(2)).join(', ')} at the end)`);
-    console.log(`  ${'request'.padEnd(48)}${'answer ms'.padStart(12)}${'stall ms'.padStart(12)}${'CPU ms'.padStart(12)}`);
-    for (const [what, row] of rows) console.log(`  ${what.padEnd(48)}${figures(row.ms)}${figures(row.stall)}${figures(row.cpu)}  ${row.note}`);
+    console.log(`  ${'request'.padEnd(48)}${'answer ms'.padStart(12)}${'stall ms'.padStart(12)}${'CPU ms'.padStart(12)}${'turn CPU ms'.padStart(14)}`);
+    for (const [what, row] of rows) console.log(`  ${what.padEnd(48)}${figures(row.ms)}${figures(row.stall)}${figures(row.cpu)}${figures(row.turn).padStart(14)}  ${row.note}`);
   } finally {
     for (const s of sockets) s.close();
     server.child.kill('SIGTERM');

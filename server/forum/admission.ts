@@ -300,15 +300,21 @@ export class Admission {
     const batches = new Map<number, { batch: number; count: number; at: number }>();
     let used = 0;
     let released = 0;
+    // Tickets come batch after batch: the batch's record is looked up when the batch changes, not per ticket.
+    let last: { batch: number; count: number; at: number } | undefined;
     for (const t of state.tickets.values()) {
-      const b = batches.get(t.batch) ?? { batch: t.batch, count: 0, at: t.issuedAt };
-      b.count++;
-      batches.set(t.batch, b);
+      if (last?.batch !== t.batch) {
+        last = batches.get(t.batch);
+        if (!last) batches.set(t.batch, (last = { batch: t.batch, count: 0, at: t.issuedAt }));
+      }
+      last.count++;
       if (t.participantId) used++;
       if (t.released) released++;
     }
-    const sharedAddresses = [...state.participantsByAddress]
-      .filter(([, n]) => n > 1)
+    // Only the addresses shared are copied out: 5,000 addresses of one device each made 5,000 pairs at every console update.
+    const shared: [string, number][] = [];
+    for (const [address, n] of state.participantsByAddress) if (n > 1) shared.push([address, n]);
+    const sharedAddresses = shared
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, 20)
       .map(([address, participants]) => ({ address, participants }));

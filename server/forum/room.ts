@@ -385,6 +385,17 @@ export class ForumRoom {
   }
 
   /**
+   * prepare, a few hundred ballots told a step (effectsInSteps), for a step a turn of the event loop.
+   * The version is the forum's when it began: changed meanwhile, commit works whom to tell out again.
+   */
+  *prepareInSteps(events: readonly ForumEvent[], held: HeldDots | undefined, perStep: number): Generator<void, Prepared, void> {
+    this.holdDots(events, held);
+    const version = this.version;
+    const effects = yield* this.effectsInSteps(events, perStep);
+    return { effects, version };
+  }
+
+  /**
    * The dots a void of many gives back, as its handler found them, and those a merge takes off
    * (mergeHeld), made once for the live state and the saved copy: for the first event only.
    */
@@ -924,6 +935,20 @@ export class ForumRoom {
 
   /** Works out, before the events are applied, whom they concern. */
   private effectsOf(events: readonly ForumEvent[]): Effects {
+    const steps = this.effectsInSteps(events, Infinity);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * effectsOf, yielding after every `perStep` ballots told of a merge or of a void of many: on the
+   * largest forum a void of the 64 who wrote ideas tells nearly all 5,000 ballots of 22,680 dots
+   * given back, 23 to 31 ms of CPU in one turn (scripts/stalls.ts, profiled at load average 5 to 9).
+   */
+  private *effectsInSteps(events: readonly ForumEvent[], perStep: number): Generator<void, Effects, void> {
+    let ballotsTold = 0;
     const effects = emptyEffects();
     const s = this.state;
     const authorOf = (ideaId: string) => s.ideas.get(ideaId)?.authorId;
@@ -998,11 +1023,13 @@ export class ForumRoom {
           const moved = new Map<string, number>();
           for (const m of e.moved) moved.set(m.participantId, (moved.get(m.participantId) ?? 0) + m.count);
           for (const [participantId, count] of moved) {
+            if (++ballotsTold % perStep === 0) yield;
             effects.me.add(participantId);
             effects.notices.push({ participantId, notice: { code: 'DOTS_MOVED', params: { into: intoTitle, count } } });
           }
           const priority = into ? (s.structure.priorities.find((p) => p.code === into.priorityCode)?.title ?? '') : '';
           for (const r of e.refunded) {
+            if (++ballotsTold % perStep === 0) yield;
             effects.me.add(r.participantId);
             effects.notices.push({ participantId: r.participantId, notice: { code: 'MERGE_REFUNDED', params: { into: intoTitle, priority, count: r.count } } });
           }
@@ -1091,6 +1118,7 @@ export class ForumRoom {
             this.heldOf.set(e, (held = found));
           }
           for (const [owner, ideaIds] of held) {
+            if (++ballotsTold % perStep === 0) yield;
             const mine = s.dots.get(owner);
             effects.me.add(owner);
             if (ideaIds.length === 1) {

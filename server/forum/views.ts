@@ -466,7 +466,8 @@ export function consoleView(
   const { reachable = { ok: true }, ...health } = status;
   const nameOf = (authorId: string, paperAuthor: string) => (authorId ? (state.participants.get(authorId)?.name ?? '') : paperAuthor);
   const afterVoting = state.phase === 'results' || state.phase === 'closed';
-  const unspent = unspentOf(state);
+  // Once per version: a console's refresh for someone coming online or the storage's health walks no ballot.
+  const unspent = keptFor(state, version, 'unspent', () => unspentOf(state));
   const paged = facilitation.paged;
   return {
     ...hallSummary(state, presence, join, version),

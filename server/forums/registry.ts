@@ -37,10 +37,13 @@ export interface LiveForum<A extends Attached = Attached> {
 
 /**
  * Events stored per transaction of an import, at first: then as many as take IMPORT_TURN_MS to
- * store and replay into the saved copy, a turn of the event loop each. Fixed at 500, a slice of
- * the largest forum's events took up to 60 ms on a quiet machine (scripts/stalls.ts).
+ * store, a turn of the event loop each (between IMPORT_SLICE_MIN and IMPORT_SLICE_MAX). Fixed at
+ * 500, a slice of the largest forum's events took up to 60 ms on a quiet machine (scripts/stalls.ts);
+ * the first slice is small, its code not yet compiled.
  */
-const IMPORT_SLICE = 500;
+const IMPORT_SLICE = 100;
+const IMPORT_SLICE_MIN = 50;
+const IMPORT_SLICE_MAX = 2000;
 const IMPORT_TURN_MS = 15;
 /** Ballots a merge or a void of many looks at, as an import replays it, between two looks at the clock. */
 const IMPORT_BALLOTS_PER_STEP = 500;
@@ -659,13 +662,21 @@ export class Forums<A extends Attached = Attached> {
       for (let i = 0, size = IMPORT_SLICE; i < file.events.length; ) {
         await pause();
         const began = performance.now();
-        const turn = new Turns(IMPORT_TURN_MS);
         const slice = file.events.slice(i, i + size);
         await this.write(() => this.store.importEvents(file.id, slice));
-        // A merge or a void of many is replayed a few hundred ballots a step, the loop let round when the turn is spent.
-        for (const event of slice) await turn.drive(applyEventInSteps(saved, event, undefined, IMPORT_BALLOTS_PER_STEP));
+        const took = performance.now() - began;
+        // The saved copy takes the slice in the turns after its write, the clock looked at after
+        // every event, and a merge or a void of many a few hundred ballots a step: written and
+        // replayed in one turn, a slice of 500 took 31 ms of CPU (scripts/stalls.ts, profiled).
+        const turn = new Turns(IMPORT_TURN_MS);
+        await turn.pass();
+        for (const event of slice) {
+          await turn.drive(applyEventInSteps(saved, event, undefined, IMPORT_BALLOTS_PER_STEP));
+          await turn.check();
+        }
         i += slice.length;
-        size = Math.max(50, Math.min(4 * IMPORT_SLICE, Math.round((size * IMPORT_TURN_MS) / Math.max(1, performance.now() - began))));
+        // As many as take IMPORT_TURN_MS to write, growing at most twofold: the events change in kind (tickets, joins, ideas, dots).
+        size = Math.max(IMPORT_SLICE_MIN, Math.min(2 * size, IMPORT_SLICE_MAX, Math.round((size * IMPORT_TURN_MS) / Math.max(1, took))));
       }
       if (this.live.has(file.id)) throw new Refusal({ code: 'FORUM_EXISTS' });
       const entry: ServerLogEntry = { at: Date.now(), action: 'imported', forumId: file.id, title: file.title, detail: '' };

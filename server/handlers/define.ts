@@ -15,6 +15,9 @@ import type { Grants } from '../http/grants.js';
 import type { KeyedLimiter, Limits } from '../realtime/limits.js';
 import type { Session } from '../realtime/session.js';
 
+/** Ballots told of a merge or a void of many per turn of the event loop, as its commit works out whom it tells. */
+const TOLD_PER_TURN = 1000;
+
 /** What handlers may use of the server beyond the room: admission, limits, and the connections. */
 export interface HandlerServices {
   admission: Admission;
@@ -143,13 +146,19 @@ export class HandlerContext {
 
   /**
    * Commits a command decided across turns whose change is large (a merge, a void of many): whom it
-   * tells is worked out in this turn of the event loop (ForumRoom.prepare), the change made in the
-   * next, each a large part of a turn on the largest forum. If the forum changed all the same in
+   * tells is worked out TOLD_PER_TURN ballots a turn of the event loop (ForumRoom.prepareInSteps),
+   * the change made in the turn after, a large part of a turn on the largest forum. If the forum changed all the same in
    * between (a failed batch undone), `again` decides it once more, whole, and that is committed.
    * Returns the events committed.
    */
   async commitInTurns(events: ForumEvent[], held: HeldDots | undefined, again: () => { events: ForumEvent[]; held?: HeldDots }): Promise<ForumEvent[]> {
-    const prepared = this.room.prepare(events, held);
+    const steps = this.room.prepareInSteps(events, held, TOLD_PER_TURN);
+    let step = steps.next();
+    while (!step.done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      step = steps.next();
+    }
+    const prepared = step.value;
     await new Promise((resolve) => setImmediate(resolve));
     if (this.room.version !== prepared.version) ({ events, held } = again());
     this.commit(events, held, prepared);

@@ -8,6 +8,7 @@ import { diffView, type ViewPatch } from '../../shared/viewPatch.js';
 import type { Admission } from '../forum/admission.js';
 import type { Duplicates } from '../forum/duplicates.js';
 import type { ForumRoom } from '../forum/room.js';
+import { nextTurn } from '../forums/turns.js';
 import { consoleView, hostView, rowsInSteps, warmConsole, type ConsoleStatus } from '../forum/views.js';
 import type { Session } from './session.js';
 import { ViewStream } from './viewStream.js';
@@ -255,7 +256,6 @@ export function consoleViews(
       let held: ConsoleView = { ...view, participants: view.participants.slice(0, rowsPerPart) };
       let heldV = -parts;
       socket.join(JOINING);
-      socket.emit('console', held, heldV);
       const next = () => {
         if (!socket.connected || opening.get(socket) !== turn) return;
         const now = facilitator.current()!;
@@ -276,7 +276,13 @@ export function consoleViews(
         socket.leave(JOINING);
         socket.join(CONSOLES);
       };
-      setImmediate(next);
+      // Sent in the turn after the view was built: building it and encoding its first part in one
+      // turn held the loop 47 ms of CPU on the largest forum (scripts/stalls.ts, profiled).
+      void nextTurn().then(() => {
+        if (!socket.connected || opening.get(socket) !== turn) return;
+        socket.emit('console', held, heldV);
+        setImmediate(next);
+      });
     },
   };
 }
