@@ -132,6 +132,8 @@ describe.skipIf(!haveBrowser || !built)(`the city vote's console tab (needs ${CH
 
     // The JSON stays, behind "advanced": it shows the form's definition, and what it saves shows in the form.
     await page.getByText('Для досвідчених: визначення як JSON').click();
+    // The details' toggle event, which fills the text, comes in a task after the click.
+    await expect.poll(() => json().inputValue()).not.toBe('');
     const fromForm = JSON.parse(await json().inputValue()) as CityVoteInput;
     expect(fromForm.ballot).toEqual({ kind: 'approval', maxChoices: 2 });
     await json().fill('{ "title": ');
