@@ -122,6 +122,8 @@ const ACK_TIMEOUT_MS = 8000;
 
 /** What a send that had no answer from the server is told. */
 const NO_ANSWER = Symbol('no answer');
+/** An emit whose connection dropped before its answer (sendOnce's `stopOnDrop`). */
+const DROPPED = Symbol('dropped');
 
 /**
  * Refusals that speak of the moment, not of the action: the server turned this arrival away before
@@ -164,15 +166,10 @@ export async function send<N extends CommandName>(
   if (!resent) {
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) await waitForConnection();
-      const s = socket!;
-      let dropped = false;
-      const drop = () => (dropped = true);
-      if (againOnDrop) s.once('disconnect', drop);
       const ack = await sendOnce(name, body, againOnDrop);
-      s.off('disconnect', drop);
-      if (ack !== NO_ANSWER) return ack;
+      if (ack === NO_ANSWER) return timeoutAck();
       // The process that had it may have died with it: the same command on the next connection.
-      if (!dropped) return timeoutAck();
+      if (ack !== DROPPED) return ack;
     }
   }
   // Whether an earlier attempt (of this page, or of the page before a reload) may have arrived.
@@ -181,7 +178,7 @@ export async function send<N extends CommandName>(
   for (;;) {
     await waitForConnection();
     const ack = await sendOnce(name, body, true);
-    if (ack === NO_ANSWER) {
+    if (ack === NO_ANSWER || ack === DROPPED) {
       mayBeDone = true;
       continue;
     }
@@ -196,25 +193,26 @@ export async function send<N extends CommandName>(
 }
 
 /**
- * One emit, answered or not: not when ACK_TIMEOUT_MS pass, or (`stopOnDrop`) when the connection
- * drops first: its answer can no longer come on it, and a resend need not wait out the timeout.
+ * One emit, answered or not: NO_ANSWER when ACK_TIMEOUT_MS pass, or DROPPED (`stopOnDrop`) when
+ * the connection drops first: its answer can no longer come on it, and a resend need not wait out
+ * the timeout.
  */
-function sendOnce<N extends CommandName>(name: N, body: unknown, stopOnDrop: boolean): Promise<Ack<CommandResults[N]> | typeof NO_ANSWER> {
+function sendOnce<N extends CommandName>(name: N, body: unknown, stopOnDrop: boolean): Promise<Ack<CommandResults[N]> | typeof NO_ANSWER | typeof DROPPED> {
   const s = socket!;
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (value: Ack<CommandResults[N]> | typeof NO_ANSWER) => {
+    const settle = (value: Ack<CommandResults[N]> | typeof NO_ANSWER | typeof DROPPED) => {
       if (settled) return;
       settled = true;
       s.off('disconnect', dropped);
       resolve(value);
     };
-    const dropped = () => settle(NO_ANSWER);
+    const dropped = () => settle(DROPPED);
     if (stopOnDrop && s.connected) s.once('disconnect', dropped);
     // Socket.IO buffers the emit while offline and sends it on reconnect; a timed-out one leaves the buffer.
     const timed = s.timeout(ACK_TIMEOUT_MS);
     const emitWithAck = timed.emitWithAck as unknown as (event: N, payload: unknown) => Promise<Ack<CommandResults[N]>>;
-    emitWithAck.call(timed, name, body).then(settle, dropped);
+    emitWithAck.call(timed, name, body).then(settle, () => settle(NO_ANSWER));
   });
 }
 
