@@ -75,14 +75,22 @@ function clusterUser(): { name: string; uid: number; gid: number } | null {
 }
 
 /** A port free on loopback now (another program may yet take it before it is used). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+export async function freePort(): Promise<number> {
+  // Below Linux's ephemeral range (32768 and up): a port the OS hands out to no other socket, so
+  // that a server stopped and started again on it (a standby, a restarted process) finds it free,
+  // not taken meanwhile by some connection's local end.
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000 on 127.0.0.1');
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
