@@ -165,10 +165,6 @@ export interface VoidImpact {
   refunded: number;
 }
 
-export function voidImpact(state: ForumState, participantIds: readonly string[]): VoidImpact {
-  return voidPlan(state, participantIds).impact;
-}
-
 /** What a void of many takes away (its impact), and the dots of others it gives back (state.ts HeldDots). */
 export interface VoidPlan {
   impact: VoidImpact;
