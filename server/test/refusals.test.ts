@@ -35,6 +35,16 @@ describe('refusals', () => {
     return JSON.stringify({ ...view, online: 0, participants: view.participants.map((p) => ({ ...p, online: false })) });
   };
 
+  /** What accepted actions change in the console's view, as the admin's console holds it and as the server has it. */
+  const consoleHoldsServer = () => {
+    const held = admin.received.findLast((r) => r.event === 'console')?.args[0] as ConsoleView | undefined;
+    if (!held) return false;
+    const fresh = consoleView(server.room.state, server.room.presence, { joinUrl: '', joinCode: '', rotation: null }, server.admission.view(0), { storage: { ok: true }, backup: null });
+    const changed = (v: ConsoleView) =>
+      JSON.stringify([v.forum, v.joined, v.ideas, v.ideaCounts, v.voted, v.dotsPerPriority, v.unspentPerPriority, v.moderation, v.participants.map((p) => ({ ...p, online: false }))]);
+    return changed(held) === changed(fresh);
+  };
+
   /**
    * What a client heard, less the console's admission panel on its own: its joins-per-minute chart
    * moves on when a wall-clock minute turns, whatever the test does, and the refusal counters in
@@ -64,8 +74,10 @@ describe('refusals', () => {
    * thing the others received.
    */
   async function expectRefusal(code: string, attempt: () => Promise<{ ok: boolean; error?: { code: string; message: string } }>) {
-    // The last accepted action's broadcasts arrive first: until nobody has received anything for
-    // 60 ms (a busy machine delays them past any fixed wait).
+    // The last accepted action's broadcasts arrive first: until the console holds what the server
+    // does (on a busy machine its patch can come well after the action's ack), then until nobody
+    // has received anything for 60 ms.
+    for (let i = 0; i < 100 && !consoleHoldsServer(); i++) await new Promise((r) => setTimeout(r, 50));
     for (let i = 0; i < 50; i++) {
       const heard = [admin, screen, bob].map((c) => c.received.length).join();
       await new Promise((r) => setTimeout(r, 60));
