@@ -56,6 +56,29 @@ const RUSSIAN_LETTERS = /[ыэёъ]/g;
 const RUSSIAN_AS_UK: Record<string, string> = { ы: 'и', э: 'е', ё: 'е', ъ: '' };
 const NOT_WORD = /[^\p{L}\p{N}]+/u;
 
+// Words the stemmer would read as another word, by the word as typed (or the dictionary's lemma):
+// міст (a bridge) cut like місто, a filler; освітити (to light) cut to освіт, as освіта (schooling)
+// is; водій (a driver) cut to вод, as вода; and the vowel alternation of a closed syllable, which
+// cutting endings cannot see (шкіл / школа, доріг / дорога, мостів / міст).
+const READ_AS: Record<string, string> = {
+  міст: 'мост',
+  освітити: 'освітл', освітимо: 'освітл', освітять: 'освітл', освітіть: 'освітл', освітив: 'освітл', освітила: 'освітл', освітили: 'освітл',
+  водій: 'воді',
+  освіти: 'освіт',
+  шкіл: 'школ',
+  доріг: 'дорог',
+  зупинок: 'зупинк',
+  лавок: 'лавк',
+  ям: 'ям',
+};
+
+// Words typed with a hyphen (or a space) that are one word: скейт-парк is no park, вай-фай one
+// thing. Read before the text is split into words.
+const JOINED: [RegExp, string][] = [
+  [/(?<!\p{L})(?:wi[-\s]?fi|вай[-\s]?фай|вайфай)(?!\p{L})/giu, ' wifi '],
+  [/(?<!\p{L})(скейт|вело|фуд|кібер|арт|еко)-(?=\p{L})/giu, '$1'],
+];
+
 /** One word's stem: its common ending cut off when enough of the word remains. */
 export function stemUk(word: string): string {
   for (const ending of ENDINGS) {
@@ -77,7 +100,9 @@ export type LemmaOf = (word: string) => string | undefined;
  * `keepAsCut` names (one the synonym table lists: it was written for the words as cut).
  */
 export function stemsUk(text: string, skip?: ReadonlySet<string>, lemmaOf?: LemmaOf, keepAsCut?: (stem: string) => boolean): string[] {
-  const words = text
+  let joined = text;
+  for (const [pattern, by] of JOINED) joined = joined.replace(pattern, by);
+  const words = joined
     .replace(/´/g, "'")
     // № before NFKC, which would make it "No" and glue it to the number (школа №5).
     .replace(/№/g, ' ')
@@ -94,8 +119,12 @@ export function stemsUk(text: string, skip?: ReadonlySet<string>, lemmaOf?: Lemm
     if (word === '' || STOP_WORDS.has(word) || skip?.has(word)) continue;
     // A lone letter is an initial or an abbreviation's tail (р-н, м.); a lone digit is a number.
     if (word.length === 1 && !/\p{N}/u.test(word)) continue;
-    const cut = stemUk(word);
-    const stem = !lemmaOf || keepAsCut?.(cut) ? cut : stemUk(lemmaOf(word) ?? word);
+    const cut = READ_AS[word] ?? stemUk(word);
+    let stem = cut;
+    if (lemmaOf && !READ_AS[word] && !keepAsCut?.(cut)) {
+      const lemma = lemmaOf(word) ?? word;
+      stem = READ_AS[lemma] ?? stemUk(lemma);
+    }
     if (!FILLER_STEMS.has(stem)) stems.push(stem);
   }
   return stems;
