@@ -34,6 +34,20 @@ describe('words the stemmer would read as others', () => {
   });
 });
 
+describe('nouns whose forms end as an infinitive', () => {
+  it('reads оплати, витрати and палати as оплата, витрата and палата', () => {
+    expect(stemOf('оплати')).toBe(stemOf('оплата'));
+    expect(stemOf('витрати')).toBe(stemOf('витрата'));
+    expect(stemOf('палати')).toBe(stemOf('палата'));
+    expect(conceptClassOf(stemOf('оплати'))).toBe('FARE');
+  });
+
+  it('still cuts an infinitive to its verb\'s stem', () => {
+    expect(stemOf('прибрати')).toBe('прибр');
+    expect(stemOf('висадити')).toBe('висад');
+  });
+});
+
 describe('words typed with a hyphen', () => {
   it('reads скейт-парк as one word, not as a park', () => {
     expect(stemsUk('Скейт-парк')).toEqual([stemOf('скейтпарк')]);

@@ -65,6 +65,10 @@ const READ_AS: Record<string, string> = {
   освітити: 'освітл', освітимо: 'освітл', освітять: 'освітл', освітіть: 'освітл', освітив: 'освітл', освітила: 'освітл', освітили: 'освітл',
   водій: 'воді',
   освіти: 'освіт',
+  // Nouns whose genitive or plural ends as an infinitive (-ати, -ити), cut like a verb to a stub
+  // that meets nothing: оплати as опл, not as оплата.
+  оплати: 'оплат', доплати: 'доплат', зарплати: 'зарплат', квартплати: 'квартплат', витрати: 'витрат',
+  палати: 'палат', кімнати: 'кімнат',
   шкіл: 'школ',
   доріг: 'дорог',
   зупинок: 'зупинк',
@@ -125,7 +129,8 @@ export function stemsUk(text: string, skip?: ReadonlySet<string>, lemmaOf?: Lemm
       const lemma = lemmaOf(word) ?? word;
       stem = READ_AS[lemma] ?? stemUk(lemma);
     }
-    if (!FILLER_STEMS.has(stem)) stems.push(stem);
+    // The filler is listed as cut; its lemma may cut otherwise (мешканців, мешканець).
+    if (!FILLER_STEMS.has(stem) && !FILLER_STEMS.has(cut)) stems.push(stem);
   }
   return stems;
 }
