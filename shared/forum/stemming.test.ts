@@ -48,6 +48,18 @@ describe('nouns whose forms end as an infinitive', () => {
   });
 });
 
+describe('surzhyk', () => {
+  it('cuts Russian endings as Ukrainian ones: спортивная, новое освещение, тротуаров', () => {
+    expect(stemOf('спортивная')).toBe(stemOf('спортивна'));
+    expect(stemOf('тротуаров')).toBe(stemOf('тротуарів'));
+    expect(stemsUk('новое')).toEqual([]);
+  });
+
+  it('drops улица and город as filler, as вулиця and місто are', () => {
+    expect(stemsUk('улица город')).toEqual([]);
+  });
+});
+
 describe('words typed with a hyphen', () => {
   it('reads скейт-парк as one word, not as a park', () => {
     expect(stemsUk('Скейт-парк')).toEqual([stemOf('скейтпарк')]);

@@ -105,6 +105,10 @@ describe('hard pairs that share no letters', () => {
     ['Хостел біля вокзалу', 'Недорогий готель біля вокзалу'],
     ['Прокат велосипедів у парку', 'Велопрокат у парку'],
     ['Бутилки і кульки на березі', 'Пляшки та пакети на березі'],
+    // The sixth lot, and Russian endings (stemming.ts).
+    ['Детская площадка во дворе', 'Дитячий майданчик у дворі'],
+    ['Поміняти ліфти в під’їздах', 'Заміна ліфтів у подъездах'],
+    ['Залатати ями на дорозі', 'Ямковий ремонт дороги'],
   ])('finds "%s" and "%s" duplicates', (a, b) => {
     expect(ideaSimilarity(idea('a', a), idea('b', b))).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);
   });
