@@ -97,6 +97,11 @@ const CLASSES: readonly string[] = [
   'DIGITAL апк апп табло gps джипіес дія',
   'COUNCIL мері виконком депутатськ сесі',
   'FOUNTAIN фонтан',
+  'HEAT енергозбер енергоощад',
+  'POWER незламн обігрів',
+  'COUNCIL засідан',
+  'DIGITAL стрім',
+  'WASTE стихійн несанкціонован',
   'FIRE пожеж гідрант пожежн рятувальн',
   'CEMETERY кладовищ цвинтар',
   // Beginnings that would otherwise fall into a class they are not of.
