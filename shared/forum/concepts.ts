@@ -102,6 +102,8 @@ const CLASSES: readonly string[] = [
   'COUNCIL засідан',
   'DIGITAL стрім',
   'WASTE стихійн несанкціонован',
+  'TRANSIT перевізн підвіз підвез',
+  'ANIMALS намордн повідк повідок собачник',
   'FIRE пожеж гідрант пожежн рятувальн',
   'CEMETERY кладовищ цвинтар',
   // Beginnings that would otherwise fall into a class they are not of.
