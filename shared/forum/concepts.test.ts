@@ -37,6 +37,16 @@ describe('the classes of project', () => {
     ['велодоріжка', 'BIKE'],
     ['лікарні', 'HEALTH'],
     ['больниця', 'HEALTH'],
+    ['перехрестя', 'CROSSING'],
+    ['фонтан', 'FOUNTAIN'],
+    ['рогатий', 'TRANSIT'],
+    ['кульки', 'WASTE'],
+    ['освітити', 'LIGHT'],
+    ['освіти', 'SCHOOL'],
+    ['скейт-парк', 'SPORT'],
+    ['водії', 'CAR'],
+    ['водій', 'CAR'],
+    ['воді', 'WATER'],
   ])('reads "%s" as %s', (word, id) => {
     expect(classOf(word)).toBe(id);
   });

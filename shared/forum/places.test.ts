@@ -42,6 +42,13 @@ describe('places read off an idea card', () => {
     // The city itself, in any case, and a central park also called by its name.
     expect(at('Де туристам дізнатися, що подивитися в Житомирі?')).toEqual([]);
     expect(placeRelation(at('Вбиральня', 'Центральний парк'), at('Туалет', 'парк Гагаріна'))).toBe('unknown');
+    // A title's first word is capitalised whatever it is: Дитячий садок, Новий ДНЗ, Громадський
+    // туалет name no place; Гагарінський парк, made from a name, does.
+    expect(at('Дитячий садок у новому мікрорайоні')).toEqual([]);
+    expect(at('Новий ДНЗ', '', 'діти не потрапляють у садок')).toEqual([]);
+    expect(at('Громадський туалет')).toEqual([]);
+    expect(at('Гагарінський парк: нові лавки')).toEqual(at('Лавки', '', 'у Гагарінському парку'));
+    expect(at('Гагарінський парк: нові лавки')).not.toEqual([]);
   });
 
   it('reads a place said as its adjective or nickname as the place itself', () => {

@@ -42,7 +42,7 @@ const isStreetKind = (word: string) => STREET_KINDS.has(stemUk(word.toLowerCase(
 const STREET_ADJECTIVE = /^\p{Ll}+(?:ськ|цьк|зьк)(?:а|ій|у|ої|ою|ий|ого|ому|им|ім|е)$/u;
 
 // Adjectives of the same endings that are not a street's (по вузькій вулиці, по міській дорозі).
-const NOT_STREET_ADJECTIVES = new Set('вузьк низьк близьк міськ сільськ людськ'.split(' '));
+const NOT_STREET_ADJECTIVES = new Set('вузьк низьк близьк міськ сільськ людськ громадськ'.split(' '));
 const isStreetAdjective = (word: string) => STREET_ADJECTIVE.test(word) && !NOT_STREET_ADJECTIVES.has(stemUk(word));
 
 // A verb is never a street's name, though it follows a kind (на вулицях, стерилізувати собак).
@@ -178,7 +178,9 @@ export function placesOf(idea: { title: string; description: string; place: stri
       }
       // A name before its kind: Київською вулицею, на Соборному майдані; an adjective, so that a
       // title's first word is not taken for one (Освітлення двору).
-      if (isName(ws[i]) && isKind(next) && !isKind(ws[i]) && ADJECTIVE_ENDING.test(lead)) {
+      // A field's first word is capitalised whatever it is (Дитячий садок, Новий сквер): there it
+      // is a name only when made from one (Гагарінський парк, Богунський ринок).
+      if (isName(ws[i]) && isKind(next) && !isKind(ws[i]) && ADJECTIVE_ENDING.test(lead) && (i > 0 || isStreetAdjective(lead))) {
         add(ws[i]);
         words.add(lead);
         continue;

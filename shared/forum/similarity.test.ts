@@ -88,7 +88,9 @@ describe('normalizeUk', () => {
   it('makes punctuation and dashes spaces and keeps digits', () => {
     expect(normalizeUk('вул.Київська,буд.5')).toBe('київськ буд 5');
     expect(normalizeUk('Київська—Чуднівська')).toBe('київськ чуднівськ');
-    expect(normalizeUk('скейт-парк')).toBe('скейт парк');
+    expect(normalizeUk('дитячо-юнацька')).toBe('дитяч юнацьк');
+    // But a compound's first part is no word of its own: скейт-парк is no park.
+    expect(normalizeUk('скейт-парк')).toBe('скейтпарк');
     expect(normalizeUk('Школа № 25')).toBe('школ 25');
     expect(normalizeUk('людей 60+')).toBe('60');
   });
@@ -97,7 +99,7 @@ describe('normalizeUk', () => {
     expect(normalizeUk('Зробити велодоріжку на вулиці Київській для нас')).toBe('велодоріжк київськ');
     expect(normalizeUk('і та або але що як це щоб чи не його її наш нові')).toBe('');
     expect(normalizeUk('Потрібно створити новий сквер у місті')).toBe('сквер');
-    expect(normalizeUk('Wi-Fi for the park')).toBe('wi fi park');
+    expect(normalizeUk('Wi-Fi for the park')).toBe('wifi park');
   });
 
   it('cuts noun, adjective and verb endings to one stem', () => {
