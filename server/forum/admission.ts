@@ -259,8 +259,9 @@ export class Admission {
    * there a ballot is a person's, and a city's voters share carriers' addresses by the thousand.
    */
   maxPerAddress(): number {
-    if (this.room.state.persons.method) return 0;
-    return this.room.state.maxPerAddress ?? this.options.defaultMaxPerAddress;
+    const settings = this.room.admissionSettings;
+    if (settings.identity) return 0;
+    return settings.maxPerAddress ?? this.options.defaultMaxPerAddress;
   }
 
   /** Open connections allowed per address: ten per participant allowed there, none when the cap is off. */

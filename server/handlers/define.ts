@@ -147,9 +147,10 @@ export class HandlerContext {
   /**
    * Commits a command decided across turns whose change is large (a merge, a void of many): whom it
    * tells is worked out TOLD_PER_TURN ballots a turn of the event loop (ForumRoom.prepareInSteps),
-   * the change made in the turn after, a large part of a turn on the largest forum. If the forum changed all the same in
-   * between (a failed batch undone), `again` decides it once more, whole, and that is committed.
-   * Returns the events committed.
+   * then the change is applied a few hundred ballots a step from the turn after, a few steps a turn
+   * (ForumRoom.commitInSteps). If the forum changed all the same in between (a failed batch
+   * undone), `again` decides it once more, whole, and that is committed. Returns the events
+   * committed, once the change is whole.
    */
   async commitInTurns(events: ForumEvent[], held: HeldDots | undefined, again: () => { events: ForumEvent[]; held?: HeldDots }): Promise<ForumEvent[]> {
     const steps = this.room.prepareInSteps(events, held, TOLD_PER_TURN);
@@ -159,9 +160,13 @@ export class HandlerContext {
       step = steps.next();
     }
     const prepared = step.value;
+    // A batch still on its way to the disk is stored first: its listeners, told then, read the live
+    // state, which would have the change made whole at once (ForumRoom.state).
+    await this.room.durable();
     await new Promise((resolve) => setImmediate(resolve));
     if (this.room.version !== prepared.version) ({ events, held } = again());
-    this.commit(events, held, prepared);
+    await this.room.commitInSteps(events, this.actionKey, held, prepared);
+    if (this.committed !== null && events.length > 0) this.committed = true;
     return events;
   }
 

@@ -182,14 +182,23 @@ export function consoleViews(
     return stream;
   };
 
+  /**
+   * A view of more rows than a part holds, built in one turn and made into its patch in the next
+   * (patchTurn), whose first part goes out in the turn after (nextPart): after a void of the 64 who
+   * wrote ideas on the largest forum, building the view, patching 5,000 rows and sending the first
+   * 1,000 held one turn 20 to 30 ms of CPU (scripts/stalls.ts, profiled). A refresh asked for
+   * meanwhile waits for it; one that must answer at once (a console connecting) leaves it.
+   */
+  let patchTurn: NodeJS.Immediate | null = null;
+
   /** Takes every audience's view now and sends each its patch. */
   const refresh = (now: number, force: boolean, rowsBuilt = false) => {
     const consoles = connected(CONSOLES);
     const hosts = io.adapter.rooms.get(HOSTS);
     if (!force && !consoles && !connected(JOINING) && !hosts?.size) return;
-    if (!force && (rebuilding || waiting.length > 0 || (!rowsBuilt && manyRowsChanged()))) {
+    if (!force && (rebuilding || waiting.length > 0 || patchTurn || (!rowsBuilt && manyRowsChanged()))) {
       asked = true;
-      if (!rebuilding && waiting.length === 0) rebuild();
+      if (!rebuilding && waiting.length === 0 && !patchTurn) rebuild();
       return;
     }
     if (rebuilding) {
@@ -200,15 +209,32 @@ export function consoleViews(
     asked = false;
     if (viewTurn) clearImmediate(viewTurn);
     viewTurn = null;
+    // A view built and not yet patched is left: the one built now is newer (base counts the rows
+    // changed from the last one built, whether or not it was sent).
+    if (patchTurn) clearImmediate(patchTurn);
+    patchTurn = null;
     // The parts of the last patch still waiting go first: the next is made from the view they make.
     sendParts();
     const view = base(now);
+    if (force || view.participants.length <= rowsPerPart) return send(view, false);
+    patchTurn = setImmediate(() => {
+      patchTurn = null;
+      send(view, true);
+    });
+  };
+
+  /** Sends every audience its patch to `view`; `later`: the facilitators' first part too in a turn of its own. */
+  const send = (view: ConsoleView, later: boolean) => {
+    const consoles = connected(CONSOLES);
+    const hosts = io.adapter.rooms.get(HOSTS);
     // A change to thousands of rows (a void or a merge changes most ballots' dots) goes in parts, a turn each.
     const parts = facilitator.updateInParts(view, rowsPerPart);
     if (consoles && parts.length > 0) {
-      io.to(CONSOLES).emit('console:patch', parts[0]);
-      waiting.push(...parts.slice(1));
+      if (!later) io.to(CONSOLES).emit('console:patch', parts[0]);
+      waiting.push(...parts.slice(later ? 0 : 1));
       if (waiting.length > 0) partTurn ??= setImmediate(nextPart);
+    } else if (later) {
+      askedAgain();
     }
     const hostIds = new Set<string>();
     for (const socketId of hosts ?? []) {
@@ -222,7 +248,7 @@ export function consoleViews(
     for (const id of hostStreams.keys()) if (!hostIds.has(id)) hostStreams.delete(id);
   };
 
-  return {
+  const views: ConsoleViews = {
     viewFor(session, now = Date.now()) {
       // Called once what the forum took is stored (the connection waits for it, socket.ts).
       refresh(now, true);
@@ -240,49 +266,64 @@ export function consoleViews(
       // A resync while parts are still going out starts again: the parts of the one before stop.
       const turn = (opening.get(socket) ?? 0) + 1;
       opening.set(socket, turn);
-      const { view, v } = this.viewFor(socket.data.session);
-      socket.leave(CONSOLES);
-      if (view.participants.length <= rowsPerPart) {
-        socket.emit('console', view, v);
-        socket.join(CONSOLES);
+      // A view of more rows than a part holds is built a whole turn after the console connected:
+      // built in the turn that took the connection (its handshake, its first code run), it held
+      // that turn 25 to 36 ms of CPU on the largest forum (scripts/stalls.ts, profiled).
+      if (room.shown.state.participants.size > rowsPerPart && !isPaged()) {
+        void nextTurn().then(() => {
+          if (socket.connected && opening.get(socket) === turn) openNow(socket, turn);
+        });
         return;
       }
-      // The first rows with everything else, then the next rows a turn at a time, as patches of
-      // the console's own versions (counted up from below zero), each from the view as it is then:
-      // while it is sent, the view is kept up to date (refresh looks at JOINING) but its patches go
-      // to the others only. Last, one patch takes what this console holds to the view as it is now,
-      // whatever changed meanwhile, at its version; from there it gets the patches with the others.
-      const parts = Math.ceil(view.participants.length / rowsPerPart);
-      let held: ConsoleView = { ...view, participants: view.participants.slice(0, rowsPerPart) };
-      let heldV = -parts;
-      socket.join(JOINING);
-      const next = () => {
-        if (!socket.connected || opening.get(socket) !== turn) return;
-        const now = facilitator.current()!;
-        const rows = now.view.participants;
-        const sent = held.participants.length;
-        if (sent < rows.length) {
-          // Participants are never taken out of the list, and new ones come last: these are new to this console.
-          const more = rows.slice(sent, sent + rowsPerPart);
-          const patch: ViewPatch = { v: heldV + 1, base: heldV, set: {}, lists: { participants: { upserts: more, removed: [] } } };
-          held = { ...held, participants: [...held.participants, ...more] };
-          heldV = patch.v;
-          socket.emit('console:patch', patch);
-          setImmediate(next);
-          return;
-        }
-        const last = diffView(held, now.view, heldV);
-        socket.emit('console:patch', { v: now.v, base: heldV, set: last?.set ?? {}, lists: last?.lists ?? {} });
-        socket.leave(JOINING);
-        socket.join(CONSOLES);
-      };
-      // Sent in the turn after the view was built: building it and encoding its first part in one
-      // turn held the loop 47 ms of CPU on the largest forum (scripts/stalls.ts, profiled).
-      void nextTurn().then(() => {
-        if (!socket.connected || opening.get(socket) !== turn) return;
-        socket.emit('console', held, heldV);
-        setImmediate(next);
-      });
+      openNow(socket, turn);
     },
   };
+
+  /** open's work, for the `turn`-th opening of this socket, at once. */
+  const openNow = (socket: AppSocket, turn: number) => {
+    const { view, v } = views.viewFor(socket.data.session);
+    socket.leave(CONSOLES);
+    if (view.participants.length <= rowsPerPart) {
+      socket.emit('console', view, v);
+      socket.join(CONSOLES);
+      return;
+    }
+    // The first rows with everything else, then the next rows a turn at a time, as patches of
+    // the console's own versions (counted up from below zero), each from the view as it is then:
+    // while it is sent, the view is kept up to date (refresh looks at JOINING) but its patches go
+    // to the others only. Last, one patch takes what this console holds to the view as it is now,
+    // whatever changed meanwhile, at its version; from there it gets the patches with the others.
+    const parts = Math.ceil(view.participants.length / rowsPerPart);
+    let held: ConsoleView = { ...view, participants: view.participants.slice(0, rowsPerPart) };
+    let heldV = -parts;
+    socket.join(JOINING);
+    const next = () => {
+      if (!socket.connected || opening.get(socket) !== turn) return;
+      const now = facilitator.current()!;
+      const rows = now.view.participants;
+      const sent = held.participants.length;
+      if (sent < rows.length) {
+        // Participants are never taken out of the list, and new ones come last: these are new to this console.
+        const more = rows.slice(sent, sent + rowsPerPart);
+        const patch: ViewPatch = { v: heldV + 1, base: heldV, set: {}, lists: { participants: { upserts: more, removed: [] } } };
+        held = { ...held, participants: [...held.participants, ...more] };
+        heldV = patch.v;
+        socket.emit('console:patch', patch);
+        setImmediate(next);
+        return;
+      }
+      const last = diffView(held, now.view, heldV);
+      socket.emit('console:patch', { v: now.v, base: heldV, set: last?.set ?? {}, lists: last?.lists ?? {} });
+      socket.leave(JOINING);
+      socket.join(CONSOLES);
+    };
+    // Sent in the turn after the view was built: building it and encoding its first part in one
+    // turn held the loop 47 ms of CPU on the largest forum (scripts/stalls.ts, profiled).
+    void nextTurn().then(() => {
+      if (!socket.connected || opening.get(socket) !== turn) return;
+      socket.emit('console', held, heldV);
+      setImmediate(next);
+    });
+  };
+  return views;
 }

@@ -17,7 +17,7 @@ export const merge = defineHandler({
     // Every ballot is looked at: a thousand a turn of the event loop (on the largest forum, 5,000
     // ballots with dots on the ideas merged took 30 ms or more in one turn).
     const decided = ctx.decide(await ctx.inTurns(() => decideMergeInSteps(ctx.room.state, into, ideas, mergeId, at, ctx.actor(), BALLOTS_PER_TURN)));
-    // Whom it tells in one turn, the merge itself in the next (15,000 dots moved or given back).
+    // Whom it tells, then the merge itself (15,000 dots moved or given back), each over a few turns.
     const events = await ctx.commitInTurns(decided, undefined, () => ({ events: ctx.decide(decideMerge(ctx.room.state, into, ideas, mergeId, at, ctx.actor())) }));
     const e = events[0];
     if (!ctx.seesTallies()) return { mergeId };

@@ -47,7 +47,7 @@ export const voidMany = defineHandler({
       return { events, held: plan.held };
     };
     if (ctx.room.version !== version) again();
-    // Whom it tells (nearly every ballot, of the dots it gives back) in one turn, the void in the next.
+    // Whom it tells (nearly every ballot, of the dots it gives back), then the void itself, each over a few turns.
     await ctx.commitInTurns(events, plan.held, again);
     return plan.impact;
   },
