@@ -15,6 +15,7 @@ import { deviceToken } from './token.js';
 import { adoptWaiting, approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
 import { servedView, takeTyped } from './served.js';
 import { dropPending, resumePending } from './pending.js';
+import type { MeView } from '../../shared/protocol.js';
 
 const root = document.getElementById('root')!;
 const served = servedView(root);
@@ -31,18 +32,27 @@ socket.on('phone', (view) => {
   usePhone.setState({ forum: view.forum });
   spreadReconnects(view.reconnectWithinMs);
 });
-socket.on('results', (results) => void receiveResults(results, () => socket.disconnect().connect()));
+const reconnect = () => socket.disconnect().connect();
+socket.on('results', (results) => void receiveResults(results, reconnect));
 socket.on('wall:counts', (counts) => usePhone.setState((s) => ({ counts: { ...s.counts, ...counts } })));
 // Acked once applied: the next page is sent then.
-socket.on('wall:page', (page, received) => void receivePage(page, () => socket.disconnect().connect()).then(received));
-socket.on('me', (me) => {
+socket.on('wall:page', (page, received) => void receivePage(page, reconnect).then(received));
+// At connect, in one message: every count, the rankings, its own view.
+socket.on('greeting', ({ counts, results, me }) => {
+  usePhone.setState({ counts });
+  if (results) void receiveResults(results, reconnect);
+  receiveMe(me);
+});
+socket.on('me', receiveMe);
+
+function receiveMe(me: MeView | null): void {
   usePhone.setState({ me });
   if (me) holdsBallot();
   else void resumeWaiting();
   // Taps a previous page left unsent go to this ballot; a voided one sends none.
   if (me?.voided) dropPending();
   else if (me) resumePending();
-});
+}
 socket.on('notice', (notice) => {
   if (notice.code === 'JOIN_REFUSED') return approvalSettled(notice.message);
   useToasts.getState().show(notice.message, 'info');

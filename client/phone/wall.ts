@@ -37,6 +37,8 @@ async function ask(again = false): Promise<void> {
   const asked = usePhone.getState().wall;
   const tag = again ? asked?.tag : undefined;
   const ack = await send('wall:watch', { priorityCode: asked?.priorityCode ?? null, query: asked?.query ?? '', pages: asked?.pages ?? 1, ...(tag ? { tag } : {}) });
+  // The page held is the page now (`same`, never packed): told in the ack, applied in its turn.
+  if (ack.ok && ack.data.page) void receivePage(ack.data.page, () => {});
   usePhone.setState((s) => {
     // Answered after another request: that one's answer says how it went.
     if (!s.wall || s.wall.priorityCode !== asked?.priorityCode || s.wall.query !== asked.query || s.wall.pages !== asked.pages) return {};

@@ -1,6 +1,6 @@
 // A resident's phone in Chromium at 360×640 whose connection drops while a priority's wall is open
 // (the venue's Wi-Fi blinking): the page comes back on its own, says which page of the wall it
-// holds, is told that page is still the one (not sent it again, nor the forum), keeps showing it, and then shows
+// holds, is told that page is still the one in the ack (not sent it again, nor the forum), keeps showing it, and then shows
 // the facilitator's later changes to it. A screenshot goes to test-results/phone-wall-reconnect/.
 
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -37,6 +37,8 @@ describe.skipIf(!haveBrowser || !built)(`a phone whose connection drops with the
       .slice(0, WALL_PAGE_SIZE)
       .map((i) => i.title);
   const wallPages = (since: number) => frames.slice(since).filter((f) => f.includes('"wall:page"'));
+  /** What the page was told of the wall since `since`: pages, and wall:watch's acks that carry one (an ack's packet type is 3). */
+  const wallAnswers = (since: number) => frames.slice(since).filter((f) => f.includes('"wall:page"') || (/^43/.test(f) && f.includes('"page":')));
 
   beforeAll(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
@@ -74,14 +76,19 @@ describe.skipIf(!haveBrowser || !built)(`a phone whose connection drops with the
     const dropped = phones[0];
     dropped.conn.close();
     await expect.poll(() => [...namespace.sockets.values()].some((s) => s.id !== dropped.id && (s as AppSocket).data.session.role === 'phone'), { timeout: 60_000 }).toBe(true);
-    // Asked for again, the wall is answered "the same", in one small page: no idea sent again.
-    await expect.poll(() => wallPages(mark).length, { timeout: 30_000 }).toBeGreaterThan(0);
-    const answers = wallPages(mark);
+    // Asked for again, the wall is answered "the same", in the ack, in a few bytes: no idea sent again.
+    await expect.poll(() => wallAnswers(mark).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const answers = wallAnswers(mark);
     expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatch(/^43/);
     expect(answers[0]).toContain('"same":true');
     expect(answers[0]).not.toContain('"whole":true');
-    expect(answers[0].length).toBeLessThan(200);
+    expect(answers[0].length).toBeLessThan(300);
+    expect(wallPages(mark)).toEqual([]);
     await expect.poll(() => visibleTitles()).toEqual(before);
+    // The counts and its own view came in one greeting, not one message each.
+    expect(frames.slice(mark).filter((f) => f.includes('["greeting",'))).toHaveLength(1);
+    expect(frames.slice(mark).some((f) => f.includes('["me",') || f.includes('["wall:counts",'))).toBe(false);
     // Nor is the forum sent again: the page said which it holds.
     expect(frames.slice(mark).some((f) => f.includes('["phone",'))).toBe(false);
     expect(frames.slice(0, mark).some((f) => f.includes('["phone",'))).toBe(true);

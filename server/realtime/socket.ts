@@ -195,15 +195,18 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     const view = taggedPhoneView(phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
     const lacking = sockets.filter((s) => s.data.session.forumTag !== view.tag).map((s) => s.id);
     if (lacking.length > 0) io.to(lacking).emit('phone', view);
-    // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
-    io.to(sockets.map((s) => s.id)).emit('wall:counts', pushing.wallCounts());
+    // The rest in one message each: the counts (a page of the wall comes when the phone asks for
+    // one, wall:watch), the rankings, its own view. Each frame is a send of its own, and in a storm
+    // the sends are most of the server's work: a frame each for the counts (one encoding for all),
+    // the rankings and the view cost more than the counts' JSON encoded once per phone.
+    const counts = pushing.wallCounts();
     for (const socket of sockets) {
       const session = socket.data.session;
       // Nothing that would change nothing: no rankings before the first reveal (a page starts
-      // with none, and none is ever taken back), no patch to a wall that is up to date.
+      // with none, and none is ever taken back).
       const results = pushing.phoneResults(session.gz === true);
-      if (results.length > 0) socket.emit('results', results);
-      socket.emit('me', session.participantId ? meView(room.shown.state, session.participantId) : null);
+      const me = session.participantId ? meView(room.shown.state, session.participantId) : null;
+      socket.emit('greeting', { counts, ...(results.length > 0 ? { results } : {}), me });
     }
   };
 
