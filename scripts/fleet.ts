@@ -282,7 +282,11 @@ export class Fleet implements FleetLike {
   /** What ends each wait (an ack, a connection, a pause) when the run is cut short. */
   private readonly aborters = new Set<() => void>();
 
+  /** The server reads the wall a phone shows from its handshake (protocol 5 on); an earlier one is asked after connecting. */
+  private readonly watchInHandshake: boolean;
+
   constructor(private readonly options: FleetOptions) {
+    this.watchInHandshake = (options.protocol ?? PROTOCOL_VERSION) >= 5;
     this.ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
     this.phones = Array.from({ length: options.count }, (_, k) => new Phone(options.first + k, phoneAddress(options.first + k)));
   }
@@ -437,7 +441,20 @@ export class Fleet implements FleetLike {
       const timer = setTimeout(() => finish('timeout'), this.ackTimeoutMs);
       const socket = io(this.options.socketUrl, {
         // As the phone page does: the wall it holds, so that a reconnect is sent only what changed.
-        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: this.options.protocol ?? PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}), ...(phone.forumTag ? { forum: phone.forumTag } : {}) }),
+        auth: this.options.bare
+          ? {}
+          : (cb: (auth: object) => void) =>
+              cb({
+                v: this.options.protocol ?? PROTOCOL_VERSION,
+                role: 'phone',
+                token: phone.token,
+                lang: 'uk',
+                gz: true,
+                ...(phone.wall ? { wall: phone.wall } : {}),
+                ...(phone.forumTag ? { forum: phone.forumTag } : {}),
+                // The wall it shows, answered in its greeting, as the phone page does (an earlier server's phone asks after connecting).
+                ...(this.watchInHandshake && phone.watching !== null ? { watch: { priorityCode: phone.watching, query: '', pages: 1, ...(phone.wallTag ? { tag: phone.wallTag } : {}) } } : {}),
+              }),
         transports: ['websocket'],
         forceNew: true,
         reconnection: true,
@@ -463,7 +480,7 @@ export class Fleet implements FleetLike {
       });
       socket.on('connect', () => {
         phone.connectedAt = clock();
-        if (phone.watching !== null) this.watch(phone, phone.watching, phone.wallTag);
+        if (phone.watching !== null && !this.watchInHandshake) this.watch(phone, phone.watching, phone.wallTag);
         phone.inflight?.reconnected();
         finish('connected');
       });
@@ -487,7 +504,11 @@ export class Fleet implements FleetLike {
         phone.onMe?.();
       };
       // At connect its view comes in the greeting (an earlier server's: as `me`), then as `me`.
-      socket.on('greeting', (greeting: PhoneGreeting) => receiveMe(greeting.me));
+      socket.on('greeting', (greeting: PhoneGreeting) => {
+        const page = greeting.wall?.page;
+        if (page && page.priorityCode === phone.watching) phone.wallTag = page.tag;
+        receiveMe(greeting.me);
+      });
       socket.on('me', receiveMe);
       socket.on('phone', (view: PhoneView) => {
         this.forum = view.forum;

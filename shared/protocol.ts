@@ -33,6 +33,8 @@ export interface Handshake {
   gz?: boolean;
   /** Phone: the `tag` of the forum it holds (PhoneView.tag): the same is not sent again at connect. */
   forum?: string;
+  /** Phone: the wall it shows, with the `tag` of the page it holds: answered in its greeting (PhoneGreeting.wall). */
+  watch?: { priorityCode: string; query?: string; pages?: number; tag?: string };
 }
 
 export const handshakeSchema = z.object({
@@ -43,6 +45,18 @@ export const handshakeSchema = z.object({
   key: z.string().max(200).optional(),
   gz: z.boolean().optional(),
   forum: z.string().max(64).optional(),
+  /**
+   * Phone: the wall it shows, as wall:watch asks for it (with the `tag` of the page it holds),
+   * answered in its greeting: a phone back after a drop need not ask, nor be answered apart.
+   */
+  watch: z
+    .object({
+      priorityCode: z.string().max(64),
+      query: z.string().max(400).default(''),
+      pages: z.number().int().min(1).max(WALL_MAX_PAGES).default(1),
+      tag: z.string().max(64).optional(),
+    })
+    .optional(),
 });
 
 /** What a refused connection carries in `connect_error`'s `data`. */
@@ -509,6 +523,12 @@ export interface PhoneGreeting {
   results?: PhoneResult[];
   /** Its own view (null: this device holds no ballot here). */
   me: MeView | null;
+  /**
+   * The answer to the wall named in the handshake (`watch`), as wall:watch's ack would be: the page
+   * itself comes as a `wall:page` unless it is the page held (then here). Absent: none was named,
+   * or it names no priority of the forum (the phone asks with wall:watch, and is told why not).
+   */
+  wall?: { priorityCode: string; query: string; pages: number; total: number; page?: WallPage };
 }
 
 /** Events the server pushes. Phones get phone/greeting/wall/me, the projector screen, the console console. */

@@ -20,7 +20,7 @@ import { startPushing, type PushOptions } from './push.js';
 import { taggedPhoneView } from './phoneTags.js';
 import { HOSTS, hostRoom, participantRoom, PHONES, PHONES_GZ, SCREENS, STAFF, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
-import type { Ack, CommandResults, PhoneResult } from '../../shared/protocol.js';
+import type { Ack, CommandResults, PhoneGreeting, PhoneResult } from '../../shared/protocol.js';
 import { fullBucket } from './limits.js';
 import type { Session } from './session.js';
 
@@ -182,6 +182,19 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
    * once for all of them, not once each.
    */
   let greeting: AppSocket[] = [];
+  /**
+   * The wall a phone named in its handshake, watched as wall:watch would (a page it lacks is sent
+   * as a `wall:page`), for its greeting: the page held, when it is the page, in the greeting.
+   */
+  const watchedWall = (socket: AppSocket): { wall?: PhoneGreeting['wall'] } => {
+    const session = socket.data.session;
+    const watch = session.watch;
+    session.watch = undefined;
+    if (!watch || !room.shown.state.structure.priorities.some((p) => p.code === watch.priorityCode)) return {};
+    const { priorityCode, query, pages } = watch;
+    const page = pushing.watchWall(socket.id, { priorityCode, query, pages }, () => session.participantId, session.gz === true, watch.tag);
+    return { wall: { priorityCode, query, pages, total: page?.total ?? 0, ...(page?.same ? { page } : {}) } };
+  };
   const greetPhones = () => {
     const sockets = greeting.filter((s) => s.connected);
     greeting = [];
@@ -206,7 +219,7 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
       // with none, and none is ever taken back).
       const results = pushing.phoneResults(session.gz === true);
       const me = session.participantId ? meView(room.shown.state, session.participantId) : null;
-      socket.emit('greeting', { counts, ...(results.length > 0 ? { results } : {}), me });
+      socket.emit('greeting', { counts, ...(results.length > 0 ? { results } : {}), me, ...watchedWall(socket) });
     }
   };
 

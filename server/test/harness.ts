@@ -146,10 +146,11 @@ export function connect(url: string, auth: Partial<Handshake> & { role: Handshak
     // had come on its own (after the greeting itself), so tests read a phone's counts, rankings and
     // view whether they came at connect or later.
     if (event === 'greeting') {
-      const { counts, results, me } = args[0] as PhoneGreeting;
+      const { counts, results, me, wall } = args[0] as PhoneGreeting;
       received.push({ event: 'wall:counts', args: [counts], from: 'greeting' });
       if (results) received.push({ event: 'results', args: [results], from: 'greeting' });
       received.push({ event: 'me', args: [me], from: 'greeting' });
+      if (wall?.page) received.push({ event: 'wall:page', args: [wall.page], from: 'greeting' });
     }
     if (event === 'console' || event === 'screen') views[event].whole(args[0] as object, Number(args[1] ?? 0));
     const stream = event === 'console:patch' ? 'console' : event === 'screen:patch' ? 'screen' : null;

@@ -6,7 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceOrder } from '../../shared/forum/wallOrder.js';
-import type { WallIdea, WallPage } from '../../shared/protocol.js';
+import type { PhoneGreeting, WallIdea, WallPage } from '../../shared/protocol.js';
 import { WALL_PAGE_SIZE } from '../../shared/forum/wallOrder.js';
 import { configFromEnv } from '../main.js';
 import { wireBytes } from '../realtime/wallPace.js';
@@ -497,7 +497,7 @@ describe('a phone asking again after its connection dropped, with the tag of the
     }
   });
 
-  it('a voter dropped with a dot’s removal unanswered is greeted in one message and told its page in the ack, and ends with the view and page of a fresh phone', async () => {
+  it('a voter dropped with a dot’s removal unanswered, naming its wall in the handshake, is greeted in one message that says its page is the same, and ends with the view and page of a fresh phone', async () => {
     const voter = await joinPhone(server, 'Повернена');
     // The forum is in voting (the test before); alone, this one moves it there first.
     if (server.room.state.phase !== 'voting') {
@@ -515,20 +515,20 @@ describe('a phone asking again after its connection dropped, with the tag of the
     voter.socket.emit('dot:remove', { ideaId: first, actionId: 'storm-remove-1' });
     voter.close();
 
-    const again = await connect(server.socketUrl, { role: 'phone', token: voter.token, forum: forumTag });
+    const again = await connect(server.socketUrl, { role: 'phone', token: voter.token, forum: forumTag, watch: { priorityCode: '4', query: '', pages: 1, tag } });
     try {
       await again.next('me');
-      ok(await again.send('wall:watch', { priorityCode: '4', query: '', pages: 1, tag }));
       // Sent again with the same id: done once, whatever happened to the first.
       const removed = ok(await again.send('dot:remove', { ideaId: first, actionId: 'storm-remove-1' }));
       expect(removed.me.dots).toEqual({ [second]: 1 });
       // Its own messages: the greeting only, the forum it holds not sent again, the page held told in
-      // the ack, and its view in the removal's ack, not pushed beside it (a push comes before its ack).
+      // the greeting, and its view in the removal's ack, not pushed beside it (a push comes before its ack).
       const own = again.received.filter((r) => !r.from).map((r) => r.event);
       expect(own).toEqual(['greeting']);
-      const greeting = again.received[0].args[0] as { counts: Record<string, number>; me: { name: string; dots: Record<string, number> } };
+      const greeting = again.received[0].args[0] as PhoneGreeting;
       expect(greeting.counts).toMatchObject({ '4': page.total });
-      expect(greeting.me.name).toBe('Повернена');
+      expect(greeting.me?.name).toBe('Повернена');
+      expect(greeting.wall).toMatchObject({ priorityCode: '4', query: '', pages: 1, total: page.total, page: { same: true, tag } });
       const told = held(again).pages;
       expect(told).toHaveLength(1);
       expect(told[0]).toMatchObject({ same: true, upserts: [], removed: [], tag });
@@ -544,6 +544,30 @@ describe('a phone asking again after its connection dropped, with the tag of the
       }
     } finally {
       again.close();
+    }
+  });
+
+  it('naming in the handshake a page changed since, is sent it whole as a wall:page, its greeting saying how many; naming no priority of the forum, is greeted without an answer for it', async () => {
+    const { token, ideas, tag } = await holdAndDrop();
+    ok(await admin.send('idea:correct', { ideaId: [...ideas.keys()][1], title: 'Виправлена, поки телефон був без мережі' }));
+    const now = await freshPage(token);
+    const [changed, unknown] = await Promise.all([
+      connect(server.socketUrl, { role: 'phone', token, watch: { priorityCode: '4', tag } }),
+      connect(server.socketUrl, { role: 'phone', token, watch: { priorityCode: 'no-such-priority' } }),
+    ]);
+    try {
+      await changed.next('me');
+      await changed.next('wall:page');
+      const greeting = changed.received.find((r) => r.event === 'greeting')!.args[0] as PhoneGreeting;
+      expect(greeting.wall).toMatchObject({ priorityCode: '4', query: '', pages: 1, total: held(changed).total });
+      expect(greeting.wall?.page).toBeUndefined();
+      expect(held(changed).pages[0]).toMatchObject({ whole: true });
+      expect(held(changed).ideas).toEqual(now);
+      await unknown.next('me');
+      expect((unknown.received.find((r) => r.event === 'greeting')!.args[0] as PhoneGreeting).wall).toBeUndefined();
+    } finally {
+      changed.close();
+      unknown.close();
     }
   });
 });
