@@ -208,10 +208,11 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     const view = taggedPhoneView(phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
     const lacking = sockets.filter((s) => s.data.session.forumTag !== view.tag).map((s) => s.id);
     if (lacking.length > 0) io.to(lacking).emit('phone', view);
-    // The rest in one message each: the counts (a page of the wall comes when the phone asks for
-    // one, wall:watch), the rankings, its own view. Each frame is a send of its own, and in a storm
-    // the sends are most of the server's work: a frame each for the counts (one encoding for all),
-    // the rankings and the view cost more than the counts' JSON encoded once per phone.
+    // The rest in one message each: the counts, the rankings, its own view, and the answer for the
+    // wall its handshake names (a page it lacks goes just before, as a wall:page). Each frame is a
+    // send of its own, and in a storm the sends are most of the server's work: a frame each for the
+    // counts (one encoding for all), the rankings and the view cost more than the counts' JSON
+    // encoded once per phone.
     const counts = pushing.wallCounts();
     for (const socket of sockets) {
       const session = socket.data.session;
