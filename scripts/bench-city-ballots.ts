@@ -56,7 +56,7 @@ export async function benchCityBallots(): Promise<void> {
     const first = open(`/f/${server.slug}`, { role: 'console', key });
     const firstView = await new Promise<{ joinCode: string }>((r) => first.once('console', r));
     const author = open(`/f/${server.slug}`, { role: 'phone', token: randomBytes(16).toString('hex') }, phoneAddress(VOTERS + 1));
-    await new Promise((r) => author.once('me', r));
+    await new Promise((r) => author.once('greeting', r));
     await must(author, 'participant:join', { code: firstView.joinCode, name: 'Автор', token: (author.auth as { token: string }).token });
     await must(first, 'phase:set', { to: 'ideas' });
     const ideaIds: string[] = [];
@@ -121,7 +121,7 @@ export async function benchCityBallots(): Promise<void> {
       const phone = open(path, { role: 'phone', token }, phoneAddress(i));
       try {
         await new Promise((r, j) => {
-          phone.once('me', r);
+          phone.once('greeting', r);
           phone.once('connect_error', j);
         });
         let t = performance.now();

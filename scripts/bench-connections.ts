@@ -23,7 +23,7 @@ function phone(url: string, i: number, auth: Record<string, unknown>): Promise<S
       reconnection: false,
       localAddress: phoneAddress(i),
     } as Parameters<typeof io>[1]);
-    s.once('me', () => resolve(s));
+    s.once('greeting', () => resolve(s));
     s.once('connect_error', reject);
   });
 }

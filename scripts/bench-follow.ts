@@ -124,7 +124,7 @@ async function listsAcross(pg: TestPostgres): Promise<void> {
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 1200));
       const token = randomBytes(16).toString('hex');
       const phone = connect(`http://127.0.0.1:${a.port}/f/${slug}`, { role: 'phone', token });
-      await new Promise((r) => phone.once('me', r));
+      await new Promise((r) => phone.once('greeting', r));
       const t0 = performance.now();
       const ack = (await phone.timeout(10_000).emitWithAck('participant:join', { name: `Мешканець ${j}`, code: view.joinCode, token })) as { ok: boolean; error?: unknown };
       if (!ack.ok) throw new Error(`join refused: ${JSON.stringify(ack.error)}`);

@@ -587,7 +587,8 @@ function report(f: ShapeFigures, load: number[]): void {
     console.log(
       `  reconnect storm: ${st.phones} phones dropped at once; all back (connected, \`me\` received) in ${(st.allBackMs / 1000).toFixed(2)} s ` +
         `(p50 ${(st.back.p50 / 1000).toFixed(2)} s, p95 ${(st.back.p95 / 1000).toFixed(2)} s), ${st.notBack} not back; resynced in ${(st.resyncedMs / 1000).toFixed(2)} s, ` +
-        `${st.meMismatch} phones whose \`me\` disagrees with their acks; server CPU ${((st.cpuSeconds * 1000) / Math.max(1, st.phones)).toFixed(2)} ms per phone`,
+        `${st.meMismatch} phones whose \`me\` disagrees with their acks; server CPU ${((st.cpuSeconds * 1000) / Math.max(1, st.phones)).toFixed(2)} ms per phone; ` +
+        `frames per phone ${st.frames.in.toFixed(1)} received, ${st.frames.out.toFixed(1)} sent`,
     );
     stepTable(st.steps);
     console.log(checkLine('phone dots after the storm', st.check));
@@ -691,7 +692,8 @@ async function bareStorms(clients: number, workers: number, vicheMs: number, vic
       const how = reconnectWithinMs ? `spread over ${(reconnectWithinMs / 1000).toFixed(1)} s as the phones are` : "Socket.IO's own reconnect delays";
       console.log(
         `  bare Socket.IO storm (${how}): ${b.clients} clients all back (connected, an event answered) in ${(b.allBackMs / 1000).toFixed(2)} s ` +
-          `(p50 ${(b.back.p50 / 1000).toFixed(2)} s, p95 ${(b.back.p95 / 1000).toFixed(2)} s), ${b.notBack} not back, server CPU ${((b.cpuSeconds * 1000) / Math.max(1, b.clients)).toFixed(2)} ms per client; ` +
+          `(p50 ${(b.back.p50 / 1000).toFixed(2)} s, p95 ${(b.back.p95 / 1000).toFixed(2)} s), ${b.notBack} not back, server CPU ${((b.cpuSeconds * 1000) / Math.max(1, b.clients)).toFixed(2)} ms per client, ` +
+          `frames per client ${b.frames.in.toFixed(1)} received, ${b.frames.out.toFixed(1)} sent; ` +
           `Viche's storm took ×${(vicheMs / b.allBackMs).toFixed(2)} as long, ×${(vicheCpuMs / ((b.cpuSeconds * 1000) / Math.max(1, b.clients))).toFixed(2)} the CPU per phone`,
       );
     } finally {

@@ -7,7 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import type { PhoneForumInfo, MeView, PhoneView, WallPage } from '../shared/protocol.js';
+import type { PhoneForumInfo, PhoneGreeting, MeView, PhoneView, WallPage } from '../shared/protocol.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { clock, sleep, WireMeter, type DriverLoad } from './measure.js';
 
@@ -128,6 +128,9 @@ class Phone {
   forumTag: string | undefined;
   /** The bytes its connections read on the wire, frames and all. */
   meter: WireMeter | null = null;
+  /** Engine.IO packets (a WebSocket frame each) its connections received and sent, handshakes and heartbeats included. */
+  framesIn = 0;
+  framesOut = 0;
 
   constructor(
     readonly index: number,
@@ -179,6 +182,9 @@ export interface StormFigures {
   /** Phones whose last `me` view disagrees with the dots they were acked (once every action is settled). */
   meMismatch: number;
   dropped: number;
+  /** Frames the phones received and sent from the drop until settled, all phones together. */
+  framesIn: number;
+  framesOut: number;
 }
 
 export interface LoopFigures {
@@ -276,7 +282,11 @@ export class Fleet implements FleetLike {
   /** What ends each wait (an ack, a connection, a pause) when the run is cut short. */
   private readonly aborters = new Set<() => void>();
 
+  /** The server reads the wall a phone shows from its handshake (protocol 5 on); an earlier one is asked after connecting. */
+  private readonly watchInHandshake: boolean;
+
   constructor(private readonly options: FleetOptions) {
+    this.watchInHandshake = (options.protocol ?? PROTOCOL_VERSION) >= 5;
     this.ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
     this.phones = Array.from({ length: options.count }, (_, k) => new Phone(options.first + k, phoneAddress(options.first + k)));
   }
@@ -431,7 +441,20 @@ export class Fleet implements FleetLike {
       const timer = setTimeout(() => finish('timeout'), this.ackTimeoutMs);
       const socket = io(this.options.socketUrl, {
         // As the phone page does: the wall it holds, so that a reconnect is sent only what changed.
-        auth: this.options.bare ? {} : (cb: (auth: object) => void) => cb({ v: this.options.protocol ?? PROTOCOL_VERSION, role: 'phone', token: phone.token, lang: 'uk', gz: true, ...(phone.wall ? { wall: phone.wall } : {}), ...(phone.forumTag ? { forum: phone.forumTag } : {}) }),
+        auth: this.options.bare
+          ? {}
+          : (cb: (auth: object) => void) =>
+              cb({
+                v: this.options.protocol ?? PROTOCOL_VERSION,
+                role: 'phone',
+                token: phone.token,
+                lang: 'uk',
+                gz: true,
+                ...(phone.wall ? { wall: phone.wall } : {}),
+                ...(phone.forumTag ? { forum: phone.forumTag } : {}),
+                // The wall it shows, answered in its greeting, as the phone page does (an earlier server's phone asks after connecting).
+                ...(this.watchInHandshake && phone.watching !== null ? { watch: { priorityCode: phone.watching, query: '', pages: 1, ...(phone.wallTag ? { tag: phone.wallTag } : {}) } } : {}),
+              }),
         transports: ['websocket'],
         forceNew: true,
         reconnection: true,
@@ -447,9 +470,17 @@ export class Fleet implements FleetLike {
         socket.io.reconnectionDelayMax(Math.max(3000, this.options.reconnectWithinMs));
       }
       phone.meter = new WireMeter(socket);
+      // Counted from each connection's open: its handshake packet came just before, and its
+      // namespace's CONNECT went in the same turn, before this listener is told.
+      socket.io.on('open', () => {
+        phone.framesIn++;
+        phone.framesOut++;
+        socket.io.engine.on('packet', () => phone.framesIn++);
+        socket.io.engine.on('packetCreate', () => phone.framesOut++);
+      });
       socket.on('connect', () => {
         phone.connectedAt = clock();
-        if (phone.watching !== null) this.watch(phone, phone.watching, phone.wallTag);
+        if (phone.watching !== null && !this.watchInHandshake) this.watch(phone, phone.watching, phone.wallTag);
         phone.inflight?.reconnected();
         finish('connected');
       });
@@ -467,11 +498,18 @@ export class Fleet implements FleetLike {
           setTimeout(() => phone.socket === socket && socket.connect(), wait);
         } else finish('refused');
       });
-      socket.on('me', (me: MeView | null) => {
+      const receiveMe = (me: MeView | null) => {
         phone.me = me;
         phone.meAt = clock();
         phone.onMe?.();
+      };
+      // At connect its view comes in the greeting (an earlier server's: as `me`), then as `me`.
+      socket.on('greeting', (greeting: PhoneGreeting) => {
+        const page = greeting.wall?.page;
+        if (page && page.priorityCode === phone.watching) phone.wallTag = page.tag;
+        receiveMe(greeting.me);
       });
+      socket.on('me', receiveMe);
       socket.on('phone', (view: PhoneView) => {
         this.forum = view.forum;
         phone.forumTag = view.tag;
@@ -556,7 +594,11 @@ export class Fleet implements FleetLike {
     if (phone.watching !== priorityCode) phone.wallTag = undefined;
     phone.watching = priorityCode;
     if (this.options.bare || !phone.socket?.connected) return;
-    phone.socket.emit('wall:watch', { priorityCode, query: '', pages: 1, ...(tag ? { tag } : {}) }, () => {});
+    // The page held, when it is the page now, is told in the ack (an earlier server's: as a wall:page).
+    phone.socket.emit('wall:watch', { priorityCode, query: '', pages: 1, ...(tag ? { tag } : {}) }, (res: { ok: boolean; data?: { page?: WallPage } }) => {
+      const page = res?.data?.page;
+      if (page && page.priorityCode === phone.watching) phone.wallTag = page.tag;
+    });
   }
 
   /** The bytes each phone of this fleet has read on the wire so far, in the order of the phones. */
@@ -671,6 +713,8 @@ export class Fleet implements FleetLike {
     const phones = this.joinedPhones();
     await this.pause(at - clock());
     const dropAt = clock();
+    const frames = () => phones.reduce((a, p) => ({ in: a.in + p.framesIn, out: a.out + p.framesOut }), { in: 0, out: 0 });
+    const framesBefore = frames();
     const back: number[] = [];
     let notBack = 0;
     const settling: Promise<void>[] = [];
@@ -731,7 +775,8 @@ export class Fleet implements FleetLike {
       const held = [...phone.dots.entries()].filter(([, n]) => n > 0);
       if (seen.length !== held.length || held.some(([id, n]) => phone.me?.dots[id] !== n)) meMismatch++;
     }
-    return { figures: fig, back, notBack, settledMs, meMismatch, dropped: phones.length };
+    const framesAfter = frames();
+    return { figures: fig, back, notBack, settledMs, meMismatch, dropped: phones.length, framesIn: framesAfter.in - framesBefore.in, framesOut: framesAfter.out - framesBefore.out };
   }
 
   /**

@@ -221,6 +221,8 @@ export interface StormSummary {
   meMismatch: number;
   /** The server's CPU seconds from the drop until every phone was back and resynced. */
   cpuSeconds: number;
+  /** Frames per phone from the drop until settled: received and sent (fleet.ts StormFigures). */
+  frames: { in: number; out: number };
   steps: StepFigures[];
   check: DotCheck;
 }
@@ -647,6 +649,7 @@ export async function runPacedEvening(target: ForumTarget, options: EveningOptio
         resyncedMs: Math.max(0, ...dropped.result.map((r) => r.settledMs)),
         meMismatch: dropped.result.reduce((a, r) => a + r.meMismatch, 0),
         cpuSeconds: dropped.span.cpu,
+        frames: framesPerPhone(dropped.result),
         steps: summarise(mergeFigures(...dropped.result.map((r) => r.figures)), ['storm'], dropped.span, () => null),
         check: await checkDots(target, await allTally(fleets), stormUnsettled),
       };
@@ -723,6 +726,13 @@ export interface BareStormFigures {
   notBack: number;
   /** The server's CPU seconds from the drop until every client was back (NaN without its pid). */
   cpuSeconds: number;
+  frames: { in: number; out: number };
+}
+
+/** Frames per phone in a storm, over every fleet's phones. */
+function framesPerPhone(storms: StormFigures[]): { in: number; out: number } {
+  const phones = Math.max(1, storms.reduce((a, r) => a + r.dropped, 0));
+  return { in: storms.reduce((a, r) => a + r.framesIn, 0) / phones, out: storms.reduce((a, r) => a + r.framesOut, 0) / phones };
 }
 
 /**
@@ -747,6 +757,7 @@ export async function runBareStorm(origin: string, options: { clients: number; w
       back: spread(backs),
       allBackMs: backs.length ? Math.max(...backs) : NaN,
       notBack: dropped.reduce((a, r) => a + r.notBack, 0),
+      frames: framesPerPhone(dropped),
     };
   } finally {
     await Promise.all(fleets.map((f) => f.close()));

@@ -33,6 +33,8 @@ export interface Handshake {
   gz?: boolean;
   /** Phone: the `tag` of the forum it holds (PhoneView.tag): the same is not sent again at connect. */
   forum?: string;
+  /** Phone: the wall it shows, with the `tag` of the page it holds: answered in its greeting (PhoneGreeting.wall). */
+  watch?: { priorityCode: string; query?: string; pages?: number; tag?: string };
 }
 
 export const handshakeSchema = z.object({
@@ -43,6 +45,18 @@ export const handshakeSchema = z.object({
   key: z.string().max(200).optional(),
   gz: z.boolean().optional(),
   forum: z.string().max(64).optional(),
+  /**
+   * Phone: the wall it shows, as wall:watch asks for it (with the `tag` of the page it holds),
+   * answered in its greeting: a phone back after a drop need not ask, nor be answered apart.
+   */
+  watch: z
+    .object({
+      priorityCode: z.string().max(64),
+      query: z.string().max(400).default(''),
+      pages: z.number().int().min(1).max(WALL_MAX_PAGES).default(1),
+      tag: z.string().max(64).optional(),
+    })
+    .optional(),
 });
 
 /** What a refused connection carries in `connect_error`'s `data`. */
@@ -497,16 +511,39 @@ export interface WallPage {
   same?: true;
 }
 
-/** Events the server pushes. Phones get phone/wall/me, the projector screen, the console console. */
+/**
+ * What a phone is sent as it connects, in one message: a phone coming back after the Wi-Fi dropped
+ * costs the server a frame to send rather than three (the counts, the rankings, its own view), and
+ * a thousand of them coming back at once are that many fewer sends.
+ */
+export interface PhoneGreeting {
+  /** Active ideas per priority code, all of them. */
+  counts: Record<string, number>;
+  /** Revealed priorities' rankings, when any is revealed (as `results` carries them). */
+  results?: PhoneResult[];
+  /** Its own view (null: this device holds no ballot here). */
+  me: MeView | null;
+  /**
+   * The answer to the wall named in the handshake (`watch`), as wall:watch's ack would be: the page
+   * itself comes as a `wall:page` unless it is the page held (then here). Absent: none was named,
+   * or it names no priority of the forum (the phone asks with wall:watch, and is told why not).
+   */
+  wall?: { priorityCode: string; query: string; pages: number; total: number; page?: WallPage };
+}
+
+/** Events the server pushes. Phones get phone/greeting/wall/me, the projector screen, the console console. */
 export interface ServerToClient {
   phone: (view: PhoneView) => void;
-  /** Revealed priorities' rankings (the first rows of each): all at connect, then each that changes; kept by priority. */
+  /** Revealed priorities' rankings (the first rows of each) that change; kept by priority (all of them come in the greeting). */
   results: (results: PhoneResult[]) => void;
-  /** Active ideas per priority code: all at connect, then at most once a second those that changed. */
+  /** At connect, once, after the forum (`phone`) when the phone lacks it. */
+  greeting: (greeting: PhoneGreeting) => void;
+  /** Active ideas per priority code that changed, at most once a second (all of them come in the greeting). */
   'wall:counts': (counts: Record<string, number>) => void;
   /**
    * The page of the wall this phone watches (wall:watch), then its changes, within its budget of
-   * bytes. The phone acks each: the next is sent once it has this one. A `same` page asks for no ack.
+   * bytes. The phone acks each: the next is sent once it has this one. A `same` page comes in
+   * wall:watch's ack instead.
    */
   'wall:page': (page: WallPage, received?: () => void) => void;
   me: (me: MeView | null) => void;
@@ -786,7 +823,8 @@ export interface CommandResults {
   'idea:submit': { ideaId: string; me: MeView };
   'idea:edit': { me: MeView };
   'idea:withdraw': { me: MeView };
-  'wall:watch': { total: number };
+  /** `page`: the page held (the `tag` sent) is the page now, told here rather than as a `wall:page` of its own. */
+  'wall:watch': { total: number; page?: WallPage };
   'wall:ideas': { ideas: WallIdea[] };
   'wall:similar': { ideas: PublicIdea[] };
   'dot:place': { me: MeView };

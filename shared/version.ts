@@ -3,7 +3,7 @@
 // the schema library).
 
 /** Bumped whenever a message changes shape; a client of another version is refused at connect. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** The handshake address's query parameter naming the forum (`/socket.io/?forum=<slug>`), for a proxy to route by. */
 export const FORUM_QUERY = 'forum';

@@ -10,11 +10,12 @@ import { useToasts } from '../lib/ui.js';
 import { App } from './App.js';
 import { usePhone } from './store.js';
 import { receiveResults } from './results.js';
-import { askAgain, canGunzip, receivePage } from './wall.js';
+import { canGunzip, greeted, receivePage, wallForHandshake } from './wall.js';
 import { deviceToken } from './token.js';
 import { adoptWaiting, approvalSettled, holdsBallot, resumeWaiting } from './approval.js';
 import { servedView, takeTyped } from './served.js';
 import { dropPending, resumePending } from './pending.js';
+import type { MeView } from '../../shared/protocol.js';
 
 const root = document.getElementById('root')!;
 const served = servedView(root);
@@ -23,26 +24,38 @@ if (served === 'waiting') adoptWaiting(root.dataset.code ?? '', root.dataset.nam
 
 /** The forum held (PhoneView.tag): said at each connect, so that the same is not sent again. */
 let forumTag: string | undefined;
-const socket = connect('phone', () => ({ token: deviceToken(), gz: canGunzip(), ...(forumTag && usePhone.getState().forum ? { forum: forumTag } : {}) }));
-// A new connection holds no page: the one watched is asked for again.
-socket.on('connect', askAgain);
+// The forum it holds and the wall it shows, said at each connect: what is unchanged is not sent again.
+const socket = connect('phone', () => {
+  const watch = wallForHandshake();
+  return { token: deviceToken(), gz: canGunzip(), ...(forumTag && usePhone.getState().forum ? { forum: forumTag } : {}), ...(watch ? { watch } : {}) };
+});
 socket.on('phone', (view) => {
   forumTag = view.tag;
   usePhone.setState({ forum: view.forum });
   spreadReconnects(view.reconnectWithinMs);
 });
-socket.on('results', (results) => void receiveResults(results, () => socket.disconnect().connect()));
+const reconnect = () => socket.disconnect().connect();
+socket.on('results', (results) => void receiveResults(results, reconnect));
 socket.on('wall:counts', (counts) => usePhone.setState((s) => ({ counts: { ...s.counts, ...counts } })));
 // Acked once applied: the next page is sent then.
-socket.on('wall:page', (page, received) => void receivePage(page, () => socket.disconnect().connect()).then(received));
-socket.on('me', (me) => {
+socket.on('wall:page', (page, received) => void receivePage(page, reconnect).then(received));
+// At connect, in one message: every count, the rankings, its own view, and the answer for the wall it shows.
+socket.on('greeting', ({ counts, results, me, wall }) => {
+  usePhone.setState({ counts });
+  if (results) void receiveResults(results, reconnect);
+  receiveMe(me);
+  greeted(wall);
+});
+socket.on('me', receiveMe);
+
+function receiveMe(me: MeView | null): void {
   usePhone.setState({ me });
   if (me) holdsBallot();
   else void resumeWaiting();
   // Taps a previous page left unsent go to this ballot; a voided one sends none.
   if (me?.voided) dropPending();
   else if (me) resumePending();
-});
+}
 socket.on('notice', (notice) => {
   if (notice.code === 'JOIN_REFUSED') return approvalSettled(notice.message);
   useToasts.getState().show(notice.message, 'info');

@@ -6,7 +6,7 @@
 
 import { deviceOrder, newestFirst } from '../../shared/forum/wallOrder.js';
 import type { Phase } from '../../shared/forum/types.js';
-import type { WallIdea, WallPage } from '../../shared/protocol.js';
+import type { PhoneGreeting, WallIdea, WallPage } from '../../shared/protocol.js';
 import { send, useConnection } from '../lib/connection.js';
 import { gunzipJson } from './gunzip.js';
 import { usePhone } from './store.js';
@@ -20,6 +20,33 @@ export function watchWall(priorityCode: string | null, query = '', pages = 1): v
   });
   // Offline: asked as the connection comes back (askAgain).
   if (useConnection.getState().status === 'online') void ask();
+}
+
+/** The wall named in the last handshake: its greeting answers for it, if it is still the one shown. */
+let named: { priorityCode: string; query: string; pages: number } | null = null;
+
+/**
+ * The wall shown, for the handshake (Handshake.watch), with the tag of the page held: its greeting
+ * answers, and a phone back after a drop sends nothing more for it. Without the tag while pages of
+ * the last connection wait to be applied: the page then held is not yet known, and comes whole.
+ */
+export function wallForHandshake(): { priorityCode: string; query: string; pages: number; tag?: string } | undefined {
+  const wall = usePhone.getState().wall;
+  named = wall ? { priorityCode: wall.priorityCode, query: wall.query, pages: wall.pages } : null;
+  if (!wall) return undefined;
+  return { ...named!, ...(wall.tag && applying === 0 ? { tag: wall.tag } : {}) };
+}
+
+/** The greeting's answer for the wall named in the handshake; if the wall shown is another now (or none was answered), it is asked for. */
+export function greeted(answer: PhoneGreeting['wall']): void {
+  const wall = usePhone.getState().wall;
+  if (!wall) return;
+  const asked = named;
+  named = null;
+  if (!answer || !asked || asked.priorityCode !== wall.priorityCode || asked.query !== wall.query || asked.pages !== wall.pages) return askAgain();
+  // The page held is the page now (`same`, never packed): applied in its turn; a page it lacks comes as a wall:page.
+  if (answer.page) void receivePage(answer.page, () => {});
+  usePhone.setState((s) => (s.wall ? { wall: { ...s.wall, loading: false, error: null } } : {}));
 }
 
 /** The wall watched, asked for again on a new connection, saying which page it holds: it is sent whole only if that changed. */
@@ -37,6 +64,8 @@ async function ask(again = false): Promise<void> {
   const asked = usePhone.getState().wall;
   const tag = again ? asked?.tag : undefined;
   const ack = await send('wall:watch', { priorityCode: asked?.priorityCode ?? null, query: asked?.query ?? '', pages: asked?.pages ?? 1, ...(tag ? { tag } : {}) });
+  // The page held is the page now (`same`, never packed): told in the ack, applied in its turn.
+  if (ack.ok && ack.data.page) void receivePage(ack.data.page, () => {});
   usePhone.setState((s) => {
     // Answered after another request: that one's answer says how it went.
     if (!s.wall || s.wall.priorityCode !== asked?.priorityCode || s.wall.query !== asked.query || s.wall.pages !== asked.pages) return {};
@@ -47,9 +76,12 @@ async function ask(again = false): Promise<void> {
 export { canGunzip } from './gunzip.js';
 
 let queue: Promise<void> = Promise.resolve();
+/** Pages received and not yet applied. */
+let applying = 0;
 
 /** A page as it comes, applied after those before it; resolves once applied. `reconnect`: to be sent pages plain. */
 export function receivePage(page: WallPage, reconnect: () => void): Promise<void> {
+  applying++;
   queue = queue
     .then(async () => {
       if (!page.gz) return apply(page);
@@ -60,7 +92,8 @@ export function receivePage(page: WallPage, reconnect: () => void): Promise<void
         reconnect();
       }
     })
-    .catch(() => {});
+    .catch(() => {})
+    .finally(() => void applying--);
   return queue;
 }
 

@@ -132,6 +132,7 @@ export function handshake(deps: HandshakeDeps, open: OpenConnections) {
       if (role === 'phone' && token && TOKEN_PATTERN.test(token)) session.participantId = room.participantByToken(token);
       if (role === 'phone' && data.gz === true) session.gz = true;
       if (role === 'phone' && data.forum) session.forumTag = data.forum;
+      if (role === 'phone' && data.watch) session.watch = data.watch;
       socket.data.session = session;
       next();
     }

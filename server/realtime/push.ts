@@ -301,9 +301,9 @@ export function startPushing(io: AppNamespace, room: ForumRoom, admission: Admis
     /** A phone asks for a page of the wall (null: none): it is sent what it asked for at once. */
     watchWall(socketId: string, watch: WallWatch | null, participantId: () => string | undefined, gz: boolean, tag?: string): WallPage | null {
       const page = pages.watch(socketId, watch, participantId, Date.now(), gz, tag);
-      // The page held is the page (`same`): a few bytes, nothing waits for the phone to take them.
-      if (page?.same) io.sockets.get(socketId)?.emit('wall:page', page);
-      else if (page) sendPage(socketId, page);
+      // The page held is the page (`same`): a few bytes, nothing waits for the phone to take them,
+      // and they go in the command's ack (watch.ts), not in a frame of their own.
+      if (page && !page.same) sendPage(socketId, page);
       return page;
     },
     /** A phone's connection closed. */

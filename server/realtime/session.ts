@@ -29,6 +29,8 @@ export interface Session {
   gz?: boolean;
   /** The forum the phone holds as it connected (PhoneView.tag). */
   forumTag?: string;
+  /** The wall the phone shows as it connected (Handshake.watch): answered in its greeting, then forgotten. */
+  watch?: { priorityCode: string; query: string; pages: number; tag?: string };
   /** Commands refused for going too fast in the current window; a connection that keeps on is cut. */
   limited: { count: number; since: number };
 }

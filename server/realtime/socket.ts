@@ -20,7 +20,7 @@ import { startPushing, type PushOptions } from './push.js';
 import { taggedPhoneView } from './phoneTags.js';
 import { HOSTS, hostRoom, participantRoom, PHONES, PHONES_GZ, SCREENS, STAFF, waitingRoom } from './rooms.js';
 import { t } from '../../shared/i18n/all.js';
-import type { Ack, CommandResults, PhoneResult } from '../../shared/protocol.js';
+import type { Ack, CommandResults, PhoneGreeting, PhoneResult } from '../../shared/protocol.js';
 import { fullBucket } from './limits.js';
 import type { Session } from './session.js';
 
@@ -182,6 +182,19 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
    * once for all of them, not once each.
    */
   let greeting: AppSocket[] = [];
+  /**
+   * The wall a phone named in its handshake, watched as wall:watch would (a page it lacks is sent
+   * as a `wall:page`), for its greeting: the page held, when it is the page, in the greeting.
+   */
+  const watchedWall = (socket: AppSocket): { wall?: PhoneGreeting['wall'] } => {
+    const session = socket.data.session;
+    const watch = session.watch;
+    session.watch = undefined;
+    if (!watch || !room.shown.state.structure.priorities.some((p) => p.code === watch.priorityCode)) return {};
+    const { priorityCode, query, pages } = watch;
+    const page = pushing.watchWall(socket.id, { priorityCode, query, pages }, () => session.participantId, session.gz === true, watch.tag);
+    return { wall: { priorityCode, query, pages, total: page?.total ?? 0, ...(page?.same ? { page } : {}) } };
+  };
   const greetPhones = () => {
     const sockets = greeting.filter((s) => s.connected);
     greeting = [];
@@ -195,15 +208,19 @@ export function attachRealtime(io: AppNamespace, deps: RealtimeDeps): Realtime {
     const view = taggedPhoneView(phoneView(room.shown.state, io.adapter.rooms.get(PHONES)?.size ?? 0));
     const lacking = sockets.filter((s) => s.data.session.forumTag !== view.tag).map((s) => s.id);
     if (lacking.length > 0) io.to(lacking).emit('phone', view);
-    // The counts only: a page of the wall comes when the phone asks for one (wall:watch).
-    io.to(sockets.map((s) => s.id)).emit('wall:counts', pushing.wallCounts());
+    // The rest in one message each: the counts, the rankings, its own view, and the answer for the
+    // wall its handshake names (a page it lacks goes just before, as a wall:page). Each frame is a
+    // send of its own, and in a storm the sends are most of the server's work: a frame each for the
+    // counts (one encoding for all), the rankings and the view cost more than the counts' JSON
+    // encoded once per phone.
+    const counts = pushing.wallCounts();
     for (const socket of sockets) {
       const session = socket.data.session;
       // Nothing that would change nothing: no rankings before the first reveal (a page starts
-      // with none, and none is ever taken back), no patch to a wall that is up to date.
+      // with none, and none is ever taken back).
       const results = pushing.phoneResults(session.gz === true);
-      if (results.length > 0) socket.emit('results', results);
-      socket.emit('me', session.participantId ? meView(room.shown.state, session.participantId) : null);
+      const me = session.participantId ? meView(room.shown.state, session.participantId) : null;
+      socket.emit('greeting', { counts, ...(results.length > 0 ? { results } : {}), me, ...watchedWall(socket) });
     }
   };
 

@@ -17,6 +17,7 @@ import {
   type ConsoleView,
   type Handshake,
   type MeView,
+  type PhoneGreeting,
   type ScreenView,
 } from '../../shared/protocol.js';
 import { HeldView, type ViewPatch } from '../../shared/viewPatch.js';
@@ -90,6 +91,8 @@ export function nextPhoneAddress(): string {
 export interface Received {
   event: string;
   args: unknown[];
+  /** Not a message of its own: a part of this one (a phone's `greeting`, a `wall:watch` ack). */
+  from?: 'greeting' | 'wall:watch';
 }
 
 export interface TestClient {
@@ -139,6 +142,16 @@ export function connect(url: string, auth: Partial<Handshake> & { role: Handshak
     const args = typeof ack === 'function' ? given.slice(0, -1) : given;
     if (typeof ack === 'function') (ack as () => void)();
     received.push({ event, args });
+    // A phone's greeting is taken apart as the phone page takes it, and its parts recorded as if each
+    // had come on its own (after the greeting itself), so tests read a phone's counts, rankings and
+    // view whether they came at connect or later.
+    if (event === 'greeting') {
+      const { counts, results, me, wall } = args[0] as PhoneGreeting;
+      received.push({ event: 'wall:counts', args: [counts], from: 'greeting' });
+      if (results) received.push({ event: 'results', args: [results], from: 'greeting' });
+      received.push({ event: 'me', args: [me], from: 'greeting' });
+      if (wall?.page) received.push({ event: 'wall:page', args: [wall.page], from: 'greeting' });
+    }
     if (event === 'console' || event === 'screen') views[event].whole(args[0] as object, Number(args[1] ?? 0));
     const stream = event === 'console:patch' ? 'console' : event === 'screen:patch' ? 'screen' : null;
     if (stream) {
@@ -155,8 +168,15 @@ export function connect(url: string, auth: Partial<Handshake> & { role: Handshak
   const client: TestClient = {
     socket,
     received,
-    send(name, payload) {
-      return socket.timeout(10_000).emitWithAck(name, payload) as Promise<Ack<never>>;
+    async send(name, payload) {
+      const ack = (await socket.timeout(10_000).emitWithAck(name, payload)) as Ack<never>;
+      // The page held, told in wall:watch's ack, recorded as a page received, as the phone page applies it.
+      const page = name === 'wall:watch' && ack.ok ? (ack.data as CommandResults['wall:watch']).page : undefined;
+      if (page) {
+        received.push({ event: 'wall:page', args: [page], from: 'wall:watch' });
+        for (const w of [...waiters]) w();
+      }
+      return ack;
     },
     next<T>(event: string, test: (payload: T) => boolean = () => true, since = 0) {
       return new Promise<T>((resolve, reject) => {

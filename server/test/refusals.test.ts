@@ -250,6 +250,11 @@ describe('refusals', () => {
         (err: Error & { data?: { code: string; serverVersion: number } }) => err.data,
       );
     expect(await attempt({ role: 'phone', v: PROTOCOL_VERSION + 1 })).toMatchObject({ code: 'PROTOCOL_MISMATCH', serverVersion: PROTOCOL_VERSION });
+    // A page of the version before (its counts and view as separate messages, its page held sent
+    // apart) is refused too, saying so, rather than greeted in a shape it does not read.
+    const older = await attempt({ role: 'phone', v: PROTOCOL_VERSION - 1 });
+    expect(older).toMatchObject({ code: 'PROTOCOL_MISMATCH', serverVersion: PROTOCOL_VERSION });
+    expect((older as unknown as { message: string }).message).toBeTruthy();
     expect(await attempt({ role: 'console', key: 'guess' })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await attempt({ role: 'console' })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await attempt({ role: 'admin' })).toMatchObject({ code: 'BAD_INPUT' });

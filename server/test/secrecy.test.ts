@@ -58,6 +58,8 @@ describe('tallies stay on the server until revealed', () => {
   it('before any reveal, phones carry only their own dots and the projector none', () => {
     for (const p of phones) {
       for (const { event, args } of p.received) {
+        // A greeting's parts are recorded one by one after it (harness.ts), and checked so.
+        if (event === 'greeting') continue;
         const paths = countPaths(args[0]);
         if (event === 'me' && args[0]) {
           expect(paths.every((x) => x === 'dots' || x.startsWith('dots.'))).toBe(true);

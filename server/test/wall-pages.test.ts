@@ -6,7 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceOrder } from '../../shared/forum/wallOrder.js';
-import type { WallIdea, WallPage } from '../../shared/protocol.js';
+import type { PhoneGreeting, WallIdea, WallPage } from '../../shared/protocol.js';
 import { WALL_PAGE_SIZE } from '../../shared/forum/wallOrder.js';
 import { configFromEnv } from '../main.js';
 import { wireBytes } from '../realtime/wallPace.js';
@@ -377,7 +377,7 @@ describe('a phone asking again after its connection dropped, with the tag of the
     }
   });
 
-  it('phones coming back at the same moment are each sent the forum, the counts and their own view, in that order', async () => {
+  it('phones coming back at the same moment are each sent the forum, then the counts and their own view in one greeting', async () => {
     const first = await joinPhone(server, 'Перша');
     const second = await joinPhone(server, 'Друга');
     first.close();
@@ -392,11 +392,9 @@ describe('a phone asking again after its connection dropped, with the tag of the
       for (const [phone, name] of [[a, 'Перша'], [b, 'Друга'], [stranger, null]] as const) {
         const me = await phone.next<{ name: string } | null>('me');
         expect(me?.name ?? null).toBe(name);
-        const events = phone.received.map((r) => r.event);
-        expect(events.indexOf('phone')).toBeGreaterThanOrEqual(0);
-        expect(events.indexOf('phone')).toBeLessThan(events.indexOf('wall:counts'));
-        expect(events.indexOf('wall:counts')).toBeLessThan(events.indexOf('me'));
-        expect(phone.received.find((r) => r.event === 'wall:counts')!.args[0]).toMatchObject({ '4': expect.any(Number) });
+        // Two messages, not four: the forum, then the greeting (the counts and its view in one).
+        expect(phone.received.filter((r) => !r.from).map((r) => r.event)).toEqual(['phone', 'greeting']);
+        expect(phone.received.find((r) => r.event === 'greeting')!.args[0]).toMatchObject({ counts: { '4': expect.any(Number) } });
         views.push((phone.received.find((r) => r.event === 'phone')!.args[0] as { forum: unknown }).forum);
       }
       expect(views[1]).toEqual(views[0]);
@@ -496,6 +494,80 @@ describe('a phone asking again after its connection dropped, with the tag of the
       expect(answer.ideas.size).toBe(Math.min(totals[1], 2 * WALL_PAGE_SIZE));
     } finally {
       more.close();
+    }
+  });
+
+  it('a voter dropped with a dot’s removal unanswered, naming its wall in the handshake, is greeted in one message that says its page is the same, and ends with the view and page of a fresh phone', async () => {
+    const voter = await joinPhone(server, 'Повернена');
+    // The forum is in voting (the test before); alone, this one moves it there first.
+    if (server.room.state.phase !== 'voting') {
+      await admin.send('phase:set', { to: 'review' });
+      ok(await admin.send('phase:set', { to: 'voting' }));
+    }
+    const forumTag = (voter.received.filter((r) => r.event === 'phone').at(-1)!.args[0] as { tag: string }).tag;
+    ok(await voter.send('wall:watch', { priorityCode: '4', query: '', pages: 1 }));
+    const page = held(voter);
+    const tag = page.pages.at(-1)!.tag!;
+    const [first, second] = [...page.ideas.keys()];
+    ok(await voter.send('dot:place', { ideaId: first, actionId: 'storm-place-1' }));
+    ok(await voter.send('dot:place', { ideaId: second, actionId: 'storm-place-2' }));
+    // The removal goes, and the connection is cut under it: whether it was done, the phone cannot know.
+    voter.socket.emit('dot:remove', { ideaId: first, actionId: 'storm-remove-1' });
+    voter.close();
+
+    const again = await connect(server.socketUrl, { role: 'phone', token: voter.token, forum: forumTag, watch: { priorityCode: '4', query: '', pages: 1, tag } });
+    try {
+      await again.next('me');
+      // Sent again with the same id: done once, whatever happened to the first.
+      const removed = ok(await again.send('dot:remove', { ideaId: first, actionId: 'storm-remove-1' }));
+      expect(removed.me.dots).toEqual({ [second]: 1 });
+      // Its own messages: the greeting only, the forum it holds not sent again, the page held told in
+      // the greeting, and its view in the removal's ack, not pushed beside it (a push comes before its ack).
+      const own = again.received.filter((r) => !r.from).map((r) => r.event);
+      expect(own).toEqual(['greeting']);
+      const greeting = again.received[0].args[0] as PhoneGreeting;
+      expect(greeting.counts).toMatchObject({ '4': page.total });
+      expect(greeting.me?.name).toBe('Повернена');
+      expect(greeting.wall).toMatchObject({ priorityCode: '4', query: '', pages: 1, total: page.total, page: { same: true, tag } });
+      const told = held(again).pages;
+      expect(told).toHaveLength(1);
+      expect(told[0]).toMatchObject({ same: true, upserts: [], removed: [], tag });
+
+      // Exact: the view and page it holds are those of a fresh connection of the same device.
+      const fresh = await connect(server.socketUrl, { role: 'phone', token: voter.token });
+      try {
+        expect(await fresh.next('me')).toEqual(removed.me);
+        ok(await fresh.send('wall:watch', { priorityCode: '4', query: '', pages: 1 }));
+        expect([...held(fresh).ideas.keys()]).toEqual([...page.ideas.keys()]);
+      } finally {
+        fresh.close();
+      }
+    } finally {
+      again.close();
+    }
+  });
+
+  it('naming in the handshake a page changed since, is sent it whole as a wall:page, its greeting saying how many; naming no priority of the forum, is greeted without an answer for it', async () => {
+    const { token, ideas, tag } = await holdAndDrop();
+    ok(await admin.send('idea:correct', { ideaId: [...ideas.keys()][1], title: 'Виправлена, поки телефон був без мережі' }));
+    const now = await freshPage(token);
+    const [changed, unknown] = await Promise.all([
+      connect(server.socketUrl, { role: 'phone', token, watch: { priorityCode: '4', tag } }),
+      connect(server.socketUrl, { role: 'phone', token, watch: { priorityCode: 'no-such-priority' } }),
+    ]);
+    try {
+      await changed.next('me');
+      await changed.next('wall:page');
+      const greeting = changed.received.find((r) => r.event === 'greeting')!.args[0] as PhoneGreeting;
+      expect(greeting.wall).toMatchObject({ priorityCode: '4', query: '', pages: 1, total: held(changed).total });
+      expect(greeting.wall?.page).toBeUndefined();
+      expect(held(changed).pages[0]).toMatchObject({ whole: true });
+      expect(held(changed).ideas).toEqual(now);
+      await unknown.next('me');
+      expect((unknown.received.find((r) => r.event === 'greeting')!.args[0] as PhoneGreeting).wall).toBeUndefined();
+    } finally {
+      changed.close();
+      unknown.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 // wall:watch, wall:ideas and wall:similar: what a phone reads of the wall of ideas. They change
-// nothing; the page asked for is sent before the ack (wallPages.ts).
+// nothing; the page asked for is sent before the ack (wallPages.ts), or, when it is the page the
+// phone holds already (`same`), in the ack: a phone back after a drop is answered in one frame.
 
 import { similarIdeas } from '../../../shared/forum/suggest.js';
 import { publicIdea } from '../../forum/views.js';
@@ -11,7 +12,7 @@ export const watchWall = defineHandler({
   run(ctx, { priorityCode, query, pages, tag }) {
     if (priorityCode !== null && !ctx.room.shown.state.structure.priorities.some((p) => p.code === priorityCode)) throw new Refusal({ code: 'UNKNOWN_PRIORITY', params: { code: priorityCode } });
     const page = ctx.services.wall.watch(priorityCode === null ? null : { priorityCode, query, pages }, tag);
-    return { total: page?.total ?? 0 };
+    return { total: page?.total ?? 0, ...(page?.same ? { page } : {}) };
   },
 });
 
