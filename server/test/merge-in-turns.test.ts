@@ -5,15 +5,14 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { Recorder } from '../../shared/forum/testing.js';
 import { replay } from '../../shared/forum/state.js';
 import { countDots, countVotingProgress, votingProgress } from '../../shared/forum/tally.js';
 import type { MeView } from '../../shared/protocol.js';
 import type { ForumEvent } from '../../shared/forum/types.js';
 import { readLog } from '../db/readLog.js';
-import { forumFileOf } from '../forums/transfer.js';
 import { largestForum } from '../../scripts/largest-forum.js';
 import { connect, ok, startTestServer, type TestClient, type TestServer } from './harness.js';
+import { importEvents } from './imported.js';
 
 describe('a merge decided across turns, beside phones moving dots', () => {
   let server: TestServer;
@@ -25,14 +24,7 @@ describe('a merge decided across turns, beside phones moving dots', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ displayThrottleMs: 0 });
-    const r = new Recorder();
-    r.apply(big.events);
-    const res = await fetch(`${server.url}/api/forums/import`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-facilitator-key': server.facilitatorKey },
-      body: await forumFileOf(r.state, big.events, 'sealed', server.facilitatorKey),
-    });
-    slug = ((await res.json()) as { data: { slug: string } }).data.slug;
+    slug = await importEvents(server, big.events);
     admin = await connect(`${server.url}/f/${slug}`, { role: 'console', key: server.facilitatorKey });
     await admin.next('console');
     for (const [participantId, token] of [...big.tokens].slice(0, 24)) {

@@ -10,9 +10,8 @@ import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largestForum } from '../../scripts/largest-forum.js';
-import { Recorder } from '../../shared/forum/testing.js';
-import { forumFileOf } from '../forums/transfer.js';
 import { connect, ok, startTestServer, type TestClient, type TestServer } from './harness.js';
+import { importEvents } from './imported.js';
 
 interface Wire {
   status: number;
@@ -53,13 +52,7 @@ describe('the public results page of a large forum', () => {
   beforeAll(async () => {
     server = await startTestServer({ record: { organiser: 'Житомирська міська рада', place: 'Житомир, Палац культури' } });
     const big = largestForum({ participants: 300, ideas: 240, phase: 'voting' });
-    const r = new Recorder();
-    r.apply(big.events);
-    const file = await forumFileOf(r.state, big.events, 'sealed', server.facilitatorKey);
-    const res = await fetch(`${server.url}/api/forums/import`, { method: 'POST', headers: { 'content-type': 'application/json', ...key() }, body: file });
-    const imported = (await res.json()) as { ok: boolean; data: { slug: string } };
-    expect(imported.ok).toBe(true);
-    forumUrl = `${server.url}/f/${imported.data.slug}`;
+    forumUrl = `${server.url}/f/${await importEvents(server, big.events)}`;
     admin = await connect(forumUrl, { role: 'console', key: server.facilitatorKey });
     await admin.next('console');
     ok(await admin.send('phase:set', { to: 'results' }));
