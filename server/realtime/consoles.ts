@@ -233,8 +233,6 @@ export function consoleViews(
       if (!later) io.to(CONSOLES).emit('console:patch', parts[0]);
       waiting.push(...parts.slice(later ? 0 : 1));
       if (waiting.length > 0) partTurn ??= setImmediate(nextPart);
-    } else if (later) {
-      askedAgain();
     }
     const hostIds = new Set<string>();
     for (const socketId of hosts ?? []) {
@@ -246,6 +244,9 @@ export function consoleViews(
       if (hostPatch) io.to(hostRoom(hostId)).emit('console:patch', hostPatch);
     }
     for (const id of hostStreams.keys()) if (!hostIds.has(id)) hostStreams.delete(id);
+    // A refresh asked for while this view waited for its turn: now, after every audience has this
+    // one, unless parts still going out ask for it when they are done (nextPart).
+    if (later && !partTurn) askedAgain();
   };
 
   const views: ConsoleViews = {
