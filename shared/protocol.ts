@@ -291,6 +291,12 @@ export interface AdmissionView {
     senders: { email: boolean; sms: boolean; oidc: boolean };
     /** OIDC_PERSON_CLAIM: the e-ID claim whose register number is the person (null: the provider's subject, which staff cannot type). */
     oidcPersonClaim: string | null;
+    /**
+     * What the vote's first e-ID person was keyed by, as its log records it: `claim`, the claim's
+     * name, or null for the provider's subject; null: no e-ID person yet. Where it differs from
+     * oidcPersonClaim, e-ID sign-ins and staff entries are refused (EID_SETTING_CHANGED).
+     */
+    oidcRecorded: { claim: string | null } | null;
   };
   /** Joins in each of the last 10 minutes, oldest first. */
   joinsPerMinute: number[];

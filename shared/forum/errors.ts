@@ -116,6 +116,12 @@ export const ERROR_CODES = [
   'CODE_NOT_SENT',
   /** A vote whose persons were hashed under another server's key (moved by its forum file): proofs here would not find them. */
   'IDENTITY_KEY_ELSEWHERE',
+  /**
+   * An e-ID sign-in, or staff's entry in an e-ID vote, on a server that keys e-ID persons otherwise
+   * (OIDC_PERSON_CLAIM) than the vote's first e-ID person was (params: began, now: the claim's name,
+   * '' for the provider's subject): one resident would be two persons with two ballots.
+   */
+  'EID_SETTING_CHANGED',
   /** An e-ID sign-in this server did not start, or started over 10 minutes ago. */
   'SIGN_IN_EXPIRED',
   /** The e-ID provider's answer could not be taken (refused, altered, or the provider unreachable). */

@@ -101,6 +101,7 @@ export function toSnapshot(s: ForumState): ForumSnapshot {
     persons: {
       method: s.persons.method,
       key: s.persons.key,
+      eIdKey: s.persons.eIdKey,
       byPerson: pairsOf(s.persons.byPerson),
       devices: pairsOf(s.persons.devices),
       codeBatches: s.persons.codeBatches.map((b) => ({ ...b })),
@@ -265,6 +266,8 @@ const stateSchema = z.strictObject({
   persons: z.strictObject({
     method: nullable(z.enum(IDENTITY_METHODS)),
     key: nullable(str),
+    /** Absent in snapshots taken before it was recorded: none yet (the next e-ID person records it). */
+    eIdKey: nullable(str).default(null),
     byPerson: pairs(str),
     devices: pairs(str),
     codeBatches: z.array(z.strictObject({ batch: int, first: int, count: int, at: time })),
@@ -446,6 +449,7 @@ function* stateInParts(s: SnapshotState): Generator<void, ForumState, void> {
     persons: {
       method: s.persons.method,
       key: s.persons.key,
+      eIdKey: s.persons.eIdKey,
       byPerson,
       devices,
       codeBatches: s.persons.codeBatches,
