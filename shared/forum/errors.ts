@@ -71,6 +71,8 @@ export const ERROR_CODES = [
   'CITY_NO_VOTE',
   /** A city vote's definition changed once the vote has opened (or closed). */
   'CITY_VOTE_OPEN',
+  /** A definition saved on an older one than the server holds: another console saved since (params: revision, the server's). */
+  'CITY_DEFINITION_CHANGED',
   /** A ballot or definition the city vote's rules refuse (params: reason, a code of shared/city/refusals.ts, and its params). */
   'CITY_REFUSED',
   /** A withdrawal of a ballot this voter has not cast in that budget (params: budgetId). */

@@ -47,7 +47,7 @@ export function emptyState(): ForumState {
     paperBallots: null,
     nextIdeaSeq: 1,
     createdAt: 0,
-    city: { vote: null, casts: [] },
+    city: { vote: null, casts: [], revision: 0 },
   };
 }
 
@@ -599,6 +599,7 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
       return;
     case 'cityVoteSet':
       state.city.vote = event.vote;
+      state.city.revision++;
       return;
     case 'cityBallotCast': {
       const { participantId, budgetId, ballot, receiptHash, at, channel } = event;

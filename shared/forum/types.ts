@@ -397,7 +397,8 @@ export interface ForumState {
    * A vote-only forum's city vote (shared/forum/city.ts): its definition, set before it opens, and
    * every cast in the order stored (a cast's seq is its place here, from 1).
    */
-  city: { vote: CityVote | null; casts: StoredCast[] };
+  /** `revision`: how many definitions were stored (cityVoteSet), so that a save made on an older one is noticed. */
+  city: { vote: CityVote | null; casts: StoredCast[]; revision: number };
 }
 
 export interface DotTotals {

@@ -782,6 +782,7 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'GRANT_NOT_HERE':
     case 'CITY_NO_VOTE':
     case 'CITY_VOTE_OPEN':
+    case 'CITY_DEFINITION_CHANGED':
     case 'CITY_REFUSED':
     case 'CITY_NO_BALLOT':
     case 'CITY_RECEIPT_USED':
@@ -938,6 +939,7 @@ function why(
     case 'GRANT_NOT_HERE':
     case 'CITY_NO_VOTE':
     case 'CITY_VOTE_OPEN':
+    case 'CITY_DEFINITION_CHANGED':
     case 'CITY_REFUSED':
     case 'CITY_NO_BALLOT':
     case 'CITY_RECEIPT_USED':

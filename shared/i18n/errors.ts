@@ -67,6 +67,7 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'CITY_ALREADY_VOTED':
     case 'CITY_NO_VOTE':
     case 'CITY_VOTE_OPEN':
+    case 'CITY_DEFINITION_CHANGED':
     case 'CITY_NO_BALLOT':
     case 'CITY_RECEIPT_USED':
     case 'CITY_BALLOTS_ONLY':

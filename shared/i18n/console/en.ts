@@ -189,6 +189,13 @@ export const en: ConsoleCatalogue = {
   'city.form.default.purpose': 'To hold the vote on the participatory budget’s projects: to let only those entitled vote, each once, and to let anyone check the results.',
   'city.form.saving': 'Saving…',
   'city.form.refused': 'Not saved: {message}',
+  'city.form.changedTitle': 'Another console saved changes',
+  'city.form.changed':
+    'While you were editing this form, another console saved the vote’s definition. Your changes are not saved yet. Show theirs (your changes are dropped) or keep yours: your save will then replace theirs.',
+  'city.form.showTheirs': 'Show theirs',
+  'city.form.keepMine': 'Keep mine',
+  'city.form.updated': 'Another console saved the vote’s definition: the form shows it.',
+  'city.form.keptMine': 'Your changes are kept: save them to replace what the other console saved.',
   'city.form.advanced': 'Advanced: the definition as JSON',
   'city.form.advancedHelp': 'The whole definition, with the fields the form does not show (the place for the open data). What is saved from the JSON appears in the form.',
   'city.form.saveJson': 'Save the JSON',
