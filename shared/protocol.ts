@@ -114,6 +114,8 @@ export interface ForumInfo {
   basedOn: { forumId: string; title: string } | null;
   /** A vote-only forum's city vote, as every voter sees it before voting (no counts ever). */
   cityVote: CityVote | null;
+  /** How many times the definition was saved (0: never): a console's save names the one it edited. */
+  cityVoteRevision: number;
 }
 
 /** An idea as phones and the projector see it: no author id, no counts. */
@@ -291,6 +293,12 @@ export interface AdmissionView {
     senders: { email: boolean; sms: boolean; oidc: boolean };
     /** OIDC_PERSON_CLAIM: the e-ID claim whose register number is the person (null: the provider's subject, which staff cannot type). */
     oidcPersonClaim: string | null;
+    /**
+     * What the vote's first e-ID person was keyed by, as its log records it: `claim`, the claim's
+     * name, or null for the provider's subject; null: no e-ID person yet. Where it differs from
+     * oidcPersonClaim, e-ID sign-ins and staff entries are refused (EID_SETTING_CHANGED).
+     */
+    oidcRecorded: { claim: string | null } | null;
   };
   /** Joins in each of the last 10 minutes, oldest first. */
   joinsPerMinute: number[];
@@ -772,7 +780,11 @@ export const COMMANDS = {
   /** A short-lived grant for download links, so that no link carries the facilitator's key. */
   'export:grant': { roles: ['console'], schema: z.object({}) },
   /** A vote-only forum's city vote, defined (or again) while the forum is in the lobby. */
-  'city:setVote': { roles: ['console'], schema: z.object({ vote: cityVoteInputSchema }) },
+  /**
+   * `basedOn`: the revision of the definition this console edited (ForumInfo.cityVoteRevision);
+   * refused with CITY_DEFINITION_CHANGED when another console saved since. Absent: not checked.
+   */
+  'city:setVote': { roles: ['console'], schema: z.object({ vote: cityVoteInputSchema, basedOn: z.number().int().min(0).optional() }) },
   /**
    * A ballot for one budget (checked by shared/city/checkBallot.ts); the latest counts. `receipt`:
    * one the phone made (ten of Crockford's base32, XXXXX-XXXXX), so a resend keeps it; absent, the server makes one.
@@ -877,7 +889,7 @@ export interface CommandResults {
   'facilitator:rotateKey': { key: string };
   'display:rotateKey': { screenUrl: string };
   'export:grant': { grant: string; expiresAt: number };
-  'city:setVote': { vote: CityVote };
+  'city:setVote': { vote: CityVote; revision: number };
   /** `receipt`: null when the cast was a resend of one already taken (the phone kept the receipt it made). */
   'city:cast': { receipt: string | null; me: MeView };
   'city:withdraw': { me: MeView };

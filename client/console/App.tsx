@@ -10,6 +10,7 @@ import { Admission } from './Admission.js';
 import { CityTab } from './CityTab.js';
 import { AuditLog } from './AuditLog.js';
 import { Duplicates } from './Duplicates.js';
+import { EIdSettingAlert } from './EIdSetting.js';
 import { Export } from './Export.js';
 import { Hosts, scopeText } from './Hosts.js';
 import { Ideas } from './Ideas.js';
@@ -128,6 +129,7 @@ export function App() {
           <LanguageToggle />
         </header>
         <StorageAlert />
+        <EIdSettingAlert />
         <ForumKind />
 
         <div className="tabs" role="tablist" aria-label={t('console.tabsLabel')} onKeyDown={onKeyDown}>

@@ -3,9 +3,12 @@
 // the counting and tie rules, and the data-protection notice's words (prefilled with usual ones to
 // edit). The server's checks are the only ones: a refusal is shown under the field it concerns,
 // which takes focus. The whole definition stays editable as JSON behind "advanced", for the fields
-// the form leaves out.
+// the form leaves out. Several facilitator consoles may have the form open: one that another saves
+// over shows the new definition when nothing here was edited, and otherwise says so and lets the
+// organiser take theirs or keep their own; a save names the revision it was made on, so the server
+// refuses one made over a newer definition (CITY_DEFINITION_CHANGED) rather than erase it unseen.
 
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { CITY_ID_PATTERN } from '../../shared/city/checkVote.js';
 import { cityVoteInput, type CityVoteInput } from '../../shared/forum/city.js';
 import type { AckError, ConsoleView } from '../../shared/protocol.js';
@@ -246,23 +249,71 @@ export function CityDefinition() {
   const [jsonProblem, setJsonProblem] = useState<string | null>(null);
   const ideas = view.ideas.filter((i) => i.status === 'active');
   const saving = busy('city:setVote');
+  // The server's definition as this console last took it (its revision), whether the form or the
+  // JSON was edited since, and what was last said of another console's save (read out politely).
+  const revision = view.forum.cityVoteRevision;
+  const [base, setBase] = useState(revision);
+  const [edited, setEdited] = useState(false);
+  const [note, setNote] = useState('');
+  const theirs = useRef<CityVoteInput | null>(null);
+  theirs.current = view.forum.cityVote ? cityVoteInput(view.forum.cityVote) : null;
+  // Another console saved, and this one is not saving (its own save is taken from its answer).
+  const newer = revision > base && !saving && theirs.current !== null;
+  const stale = newer && edited;
+
+  /** The server's definition becomes the form: nothing of this console's is left unsaved. */
+  function takeTheirs(vote: CityVoteInput, at: number) {
+    setDraft(formOf(vote, t));
+    setJson(JSON.stringify(vote, null, 2));
+    setBase(at);
+    setEdited(false);
+    setRefusal(null);
+    setJsonProblem(null);
+  }
+
+  // With nothing edited here, another console's save simply shows.
+  useEffect(() => {
+    if (newer && !edited && theirs.current) {
+      takeTheirs(theirs.current, revision);
+      setNote(t('city.form.updated'));
+    }
+    // The form follows the revision; `t` and takeTheirs are each render's own and change nothing here.
+  }, [newer, edited, revision]);
+
+  function showTheirs() {
+    if (!theirs.current) return;
+    takeTheirs(theirs.current, revision);
+    setNote(t('city.form.updated'));
+    document.getElementById('city-title')?.focus();
+  }
+
+  function keepMine() {
+    // This console's edits stand on the new revision: its next save replaces the other's, knowingly.
+    setBase(revision);
+    setRefusal(null);
+    setNote(t('city.form.keptMine'));
+    document.getElementById('city-save')?.focus();
+  }
 
   // A refusal takes focus to the field it names (or its own sentence), so it is read out and fixed there.
   useEffect(() => {
     if (refusal) document.getElementById(refusal.target ?? 'city-form-refusal')?.focus();
   }, [refusal]);
 
-  /** Sends a definition; the vote the server kept becomes the form (a JSON save shows in it). */
+  /**
+   * Sends a definition made on revision `base`; the vote the server kept becomes the form (a JSON
+   * save shows in it), taken in the same turn as the answer, so that the view of the new revision,
+   * come before or after it, is not taken for another console's save.
+   */
   async function send(vote: CityVoteInput, onRefused: (error: AckError) => void): Promise<void> {
-    let kept: CityVoteInput | null = null;
-    const accepted = await run(
+    setNote('');
+    await run(
       'city:setVote',
       'city:setVote',
-      { vote },
-      (data) => ((kept = cityVoteInput(data.vote)), t('city.console.saved')),
+      { vote, basedOn: base },
+      (data) => (takeTheirs(cityVoteInput(data.vote), data.revision), t('city.console.saved')),
       (error) => (onRefused(error), true),
     );
-    if (accepted && kept) setDraft(formOf(kept, t));
   }
 
   async function saveForm() {
@@ -289,7 +340,7 @@ export function CityDefinition() {
   }
 
   // A refusal stands for what was sent: once the form changes, it no longer does.
-  const edit = (change: (d: Draft) => Draft) => (setRefusal(null), setDraft((d) => change(d)));
+  const edit = (change: (d: Draft) => Draft) => (setRefusal(null), setNote(''), setEdited(true), setDraft((d) => change(d)));
   const budgetRow = (key: string, part: keyof Omit<BudgetRow, 'key'>, value: string) =>
     edit((d) => ({ ...d, budgets: d.budgets.map((b) => (b.key === key ? { ...b, [part]: value } : b)) }));
   const projectRow = (key: string, part: keyof Omit<ProjectRow, 'key'>, value: string) =>
@@ -301,6 +352,27 @@ export function CityDefinition() {
   return (
     <section className="card" aria-labelledby="h-city-define">
       <h2 id="h-city-define">{t('city.console.define')}</h2>
+      <p role="status" className="muted small" id="city-form-note">
+        {note}
+      </p>
+      {stale && (
+        // Not given focus by itself: the organiser may be typing. It is read out, and the
+        // refusal of a save made meanwhile takes focus and names its two ways.
+        <div className="city-changed" role="alert" id="city-changed" tabIndex={-1} aria-labelledby="city-changed-title" aria-describedby="city-changed-text">
+          <p className="city-changed-title" id="city-changed-title">
+            {t('city.form.changedTitle')}
+          </p>
+          <p id="city-changed-text">{t('city.form.changed')}</p>
+          <div className="row">
+            <button type="button" className="btn" onClick={showTheirs}>
+              {t('city.form.showTheirs')}
+            </button>
+            <button type="button" className="btn btn-secondary" onClick={keepMine}>
+              {t('city.form.keepMine')}
+            </button>
+          </div>
+        </div>
+      )}
       <form
         className="city-form"
         noValidate
@@ -522,7 +594,7 @@ export function CityDefinition() {
           </p>
         )}
         <div className="city-save">
-          <button type="submit" className="btn" aria-disabled={saving} disabled={saving}>
+          <button type="submit" className="btn" id="city-save" aria-disabled={saving} disabled={saving}>
             {t('city.console.save')}
           </button>
           <span role="status" className="muted">
@@ -539,7 +611,15 @@ export function CityDefinition() {
         </p>
         <div className="field">
           <label htmlFor="city-json">{t('city.console.json')}</label>
-          <textarea id="city-json" className="city-json" rows={20} spellCheck={false} value={json} onChange={(e) => setJson(e.target.value)} aria-describedby="city-json-help" />
+          <textarea
+            id="city-json"
+            className="city-json"
+            rows={20}
+            spellCheck={false}
+            value={json}
+            onChange={(e) => (setEdited(true), setJson(e.target.value))}
+            aria-describedby="city-json-help"
+          />
         </div>
         {jsonProblem && (
           <p className="error-text" role="alert">

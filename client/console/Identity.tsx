@@ -12,6 +12,7 @@ import { forumPath } from '../lib/forum.js';
 import { useLang, useT } from '../lib/i18n.js';
 import { useToasts } from '../lib/ui.js';
 import { useCommands } from './command.js';
+import { EIdSettingRecorded } from './EIdSetting.js';
 import { useGrant } from './grant.js';
 import { clock } from './parts.js';
 import { useView } from './store.js';
@@ -82,6 +83,7 @@ export function IdentityCard() {
           {identity.oidcPersonClaim ? t('console.identity.oidcByRegister', { claim: identity.oidcPersonClaim }) : t('console.identity.oidcBySubject')}
         </p>
       )}
+      <EIdSettingRecorded />
       {identity.method && <p className="tickets-summary">{t('console.identity.summary', { persons: identity.persons, devices: identity.devices })}</p>}
       {identity.method === 'codes' && <VoterCodes />}
       {identity.method === 'list' && <EligibilityList />}

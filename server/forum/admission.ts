@@ -9,7 +9,7 @@ import { burstAt, EXPECTED_ATTENDANCE_DEFAULT, JOIN_BURST_DEFAULT, type BurstRul
 import { ballotCount } from '../../shared/forum/state.js';
 import { TICKET_CODE_DIGITS, type JoinBurst } from '../../shared/forum/types.js';
 import type { AdmissionView, JoinInfo, WaitingJoin } from '../../shared/protocol.js';
-import { identityChangeable, voterCodesIssued } from '../../shared/forum/identity.js';
+import { claimOfEIdKey, eIdKeyOf, identityChangeable, voterCodesIssued } from '../../shared/forum/identity.js';
 import type { CodeSender } from './codeSenders.js';
 import { OneTimeCodes } from './oneTimeCodes.js';
 import type { OidcSignIn } from './signIn.js';
@@ -147,6 +147,14 @@ export class Admission {
 
   get signIn(): OidcSignIn | undefined {
     return this.options.signIn;
+  }
+
+  /**
+   * What this server keys e-ID persons by (shared/forum/identity.ts, EID_KEY): OIDC_PERSON_CLAIM's
+   * register number, else the provider's subject (and at a voting point the document's number).
+   */
+  eIdKey(): string {
+    return eIdKeyOf(this.options.signIn?.personClaim ?? null);
   }
 
   /** The hall's size in force; 0 means no limit. */
@@ -345,6 +353,7 @@ export class Admission {
         anonymised: state.persons.anonymised,
         senders: { email: Boolean(this.options.codeSenders?.email), sms: Boolean(this.options.codeSenders?.sms), oidc: Boolean(this.options.signIn) },
         oidcPersonClaim: this.options.signIn?.personClaim ?? null,
+        oidcRecorded: state.persons.eIdKey === null ? null : { claim: claimOfEIdKey(state.persons.eIdKey) },
       },
       joinsPerMinute,
       refused: {

@@ -55,6 +55,7 @@ export function forumInfo(state: ForumState): ForumInfo {
     voteOnly: state.voteOnly,
     basedOn: state.basedOn,
     cityVote: state.city.vote,
+    cityVoteRevision: state.city.revision,
   };
 }
 

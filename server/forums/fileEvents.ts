@@ -13,7 +13,7 @@ import { CHECKED_DOCUMENTS, IN_PERSON_CHANNELS } from '../../shared/city/channel
 import { cityBallotSchema, cityVoteSchema } from '../../shared/city/schema.js';
 import { everyCaseHandled } from '../../shared/exhaustive.js';
 import { checkLine, checkText, normalizeStructure } from '../../shared/forum/rules.js';
-import { KEY_FINGERPRINT, KEYED_HASH, LIST_ENTRIES_MAX, LIST_ENTRY, LIST_ENTRIES_PER_BATCH, VOTER_CODES_MAX, VOTER_CODES_PER_BATCH } from '../../shared/forum/identity.js';
+import { EID_KEY, KEY_FINGERPRINT, KEYED_HASH, LIST_ENTRIES_MAX, LIST_ENTRY, LIST_ENTRIES_PER_BATCH, VOTER_CODES_MAX, VOTER_CODES_PER_BATCH } from '../../shared/forum/identity.js';
 import { keptByEarlierRules } from '../../shared/forum/text.js';
 import { ADMISSION_MODES, IDENTITY_METHODS, LIMITS, PAPER_BALLOTS_MAX, PAPER_DOTS_MAX, PHASES, RESULTS_TOP_MAX, TICKET_CODE_DIGITS, TIMER_MAX_MS, type ForumEvent } from '../../shared/forum/types.js';
 
@@ -83,7 +83,7 @@ const eventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('structureSet'), structure }),
   z.strictObject({ type: z.literal('rulesSet'), rules }),
   z.strictObject({ type: z.literal('phaseChanged'), from: phase, to: phase }),
-  z.strictObject({ type: z.literal('participantJoined'), participantId: id, tokenHash: secretHash, name: text(LIMITS.name), at: time, address: address.optional(), ticketId: id.optional(), personId: keyedHash.optional(), channel: z.enum(IN_PERSON_CHANNELS).optional(), by: id.optional() }),
+  z.strictObject({ type: z.literal('participantJoined'), participantId: id, tokenHash: secretHash, name: text(LIMITS.name), at: time, address: address.optional(), ticketId: id.optional(), personId: keyedHash.optional(), channel: z.enum(IN_PERSON_CHANNELS).optional(), by: id.optional(), eIdKey: z.string().regex(EID_KEY).optional() }),
   z.strictObject({ type: z.literal('participantRenamed'), participantId: id, name: text(LIMITS.name) }),
   z.strictObject({
     type: z.literal('ideaSubmitted'),

@@ -46,7 +46,10 @@ export function registerSignInRoute(app: IRouter, { forums, signIn, log }: { for
             const state = room.state;
             if (state.participantsByToken.has(signedIn.tokenHash)) return resolve();
             if (state.persons.method !== 'oidc') throw new Refusal({ code: 'IDENTITY_REQUIRED' });
-            const decision = decidePersonJoin(state, { personId, participantId: randomUUID(), tokenHash: signedIn.tokenHash, name: '', at: Date.now(), address: '' });
+            // Keyed by another setting than the vote began with, this person would be a new one:
+            // refused (EID_SETTING_CHANGED) and, with the vote's first e-ID person, recorded.
+            const eIdKey = forum.attached.admission.eIdKey();
+            const decision = decidePersonJoin(state, { personId, participantId: randomUUID(), tokenHash: signedIn.tokenHash, name: '', at: Date.now(), address: '', eIdKey });
             if (!decision.ok) throw new Refusal(decision.error);
             room.commit(decision.value);
             resolve();

@@ -107,3 +107,63 @@ describe('the city vote is defined from the console before it opens', () => {
     expect(refused(await phone.send('dot:place', { ideaId: Object.values(ideas)[0] }))).toBe('CITY_BALLOTS_ONLY');
   });
 });
+
+describe('a definition saved over another console’s newer one is refused', () => {
+  const dir = tempDir();
+  const dbPath = join(dir, 'forum.db');
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  const keep = <T extends TestClient>(c: T): T => (clients.push(c), c);
+  let ideas: Record<string, string>;
+  const stored = () => {
+    const db = new Database(dbPath, { readonly: true });
+    const rows = db.prepare("SELECT payload FROM events WHERE type = 'cityVoteSet'").all() as { payload: string }[];
+    db.close();
+    return rows.map((r) => JSON.parse(r.payload).vote.title as string);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ dbPath });
+    ideas = await cityForum(server, keep);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the revision it was made on; one made on an older one is refused in words, nothing stored', async () => {
+    const f2 = forumAt(server, '2');
+    const [mine, theirs] = [keep(await connectConsole(f2)), keep(await connectConsole(f2))];
+    expect((await theirs.next<ConsoleView>('console')).forum.cityVoteRevision).toBe(0);
+    expect(ok(await mine.send('city:setVote', { vote: definition(ideas, { title: 'Перша' }), basedOn: 0 })).revision).toBe(1);
+    // The other console edited revision 0 meanwhile: its save would erase the first's unseen.
+    const stale = await theirs.send('city:setVote', { vote: definition(ideas, { title: 'Друга' }), basedOn: 0 });
+    expect(refused(stale)).toBe('CITY_DEFINITION_CHANGED');
+    expect(!stale.ok && stale.error.params).toEqual({ revision: 1 });
+    expect(!stale.ok && stale.error.message).toMatch(/^Поки ви редагували, інша консоль зберегла визначення голосування/);
+    const english = keep(await connect(`${server.url}/f/2`, { role: 'console', key: server.facilitatorKey, lang: 'en' }));
+    const inEnglish = await english.send('city:setVote', { vote: definition(ideas, { title: 'Друга' }), basedOn: 0 });
+    expect(!inEnglish.ok && inEnglish.error.message).toMatch(/^While you were editing, another console saved the vote’s definition/);
+    expect(stored()).toEqual(['Перша']);
+    const state = server.forums.bySlug('2')!.room.state;
+    expect([state.city.vote?.title, state.city.revision]).toEqual(['Перша', 1]);
+    // The console sees the new revision, and a save made on it is taken.
+    expect((await theirs.next<ConsoleView>('console', (v) => v.forum.cityVoteRevision === 1)).forum.cityVote?.title).toBe('Перша');
+    expect(ok(await theirs.send('city:setVote', { vote: definition(ideas, { title: 'Друга' }), basedOn: 1 })).revision).toBe(2);
+    // A script that names no revision is not checked, as before.
+    expect(ok(await mine.send('city:setVote', { vote: definition(ideas, { title: 'Третя' }) })).revision).toBe(3);
+    expect(stored()).toEqual(['Перша', 'Друга', 'Третя']);
+  });
+
+  it('keeps the revision over a restart', async () => {
+    for (const c of clients.splice(0)) c.close();
+    await server.close();
+    server = await startTestServer({ dbPath });
+    expect(server.forums.bySlug('2')!.room.state.city.revision).toBe(3);
+    const admin = keep(await connectConsole(forumAt(server, '2')));
+    expect(refused(await admin.send('city:setVote', { vote: definition(ideas, { title: 'Четверта' }), basedOn: 2 }))).toBe('CITY_DEFINITION_CHANGED');
+    expect(stored()).toEqual(['Перша', 'Друга', 'Третя']);
+    expect(ok(await admin.send('city:setVote', { vote: definition(ideas, { title: 'Четверта' }), basedOn: 3 })).revision).toBe(4);
+  });
+});

@@ -10,7 +10,7 @@ import type { CheckedDocument, InPersonChannel } from '../city/channels.js';
 import { checkBallot } from '../city/checkBallot.js';
 import { receiptGiven, refuseCityRule, standingCasts, voterChannel } from './city.js';
 import { accept, refuse, type Decision } from './errors.js';
-import { KEYED_HASH } from './identity.js';
+import { eIdKeyHeld, eIdKeyRecorded, KEYED_HASH } from './identity.js';
 import type { ForumEvent, ForumState, Host } from './types.js';
 
 /** Whether `staffId` is a service point's staff whose access still stands. */
@@ -33,11 +33,20 @@ function mayServe(state: ForumState, staffId: string): Decision<null> {
 
 /**
  * Whether this person may vote in `channel` now, and the budgets they already voted in there.
- * Refused when they voted in another channel (online included), or were voided.
+ * Refused when they voted in another channel (online included), or were voided; in an e-ID vote,
+ * when this server keys e-ID persons otherwise than the vote began with (`eIdKey`: identity.ts).
  */
-export function decideInPersonCheck(state: ForumState, staffId: string, personId: string, channel: InPersonChannel): Decision<{ participantId: string | null; voted: string[] }> {
+export function decideInPersonCheck(
+  state: ForumState,
+  staffId: string,
+  personId: string,
+  channel: InPersonChannel,
+  eIdKey?: string,
+): Decision<{ participantId: string | null; voted: string[] }> {
   const may = mayServe(state, staffId);
   if (!may.ok) return may;
+  const keyHeld = eIdKeyHeld(state, eIdKey);
+  if (!keyHeld.ok) return keyHeld;
   if (!KEYED_HASH.test(personId)) return refuse('BAD_INPUT', { field: 'personId' });
   const held = state.persons.byPerson.get(personId);
   if (held === undefined) return accept({ participantId: null, voted: [] });
@@ -57,17 +66,29 @@ export interface InPersonJoin {
   tokenHash: string;
   channel: InPersonChannel;
   at: number;
+  /** In an e-ID vote, what this server keys e-ID persons by (identity.ts, EID_KEY). */
+  eIdKey?: string;
 }
 
 /** A resident checked in person who never proved who they are online: a ballot held by no device. */
 export function decideInPersonJoin(state: ForumState, req: InPersonJoin): Decision<ForumEvent[]> {
-  const check = decideInPersonCheck(state, req.staffId, req.personId, req.channel);
+  const check = decideInPersonCheck(state, req.staffId, req.personId, req.channel, req.eIdKey);
   if (!check.ok) return check;
   if (check.value.participantId !== null || state.participants.has(req.participantId) || state.participantsByToken.has(req.tokenHash)) {
     return refuse('ALREADY_JOINED');
   }
   return accept([
-    { type: 'participantJoined', participantId: req.participantId, tokenHash: req.tokenHash, name: '', at: req.at, personId: req.personId, channel: req.channel, by: req.staffId },
+    {
+      type: 'participantJoined',
+      participantId: req.participantId,
+      tokenHash: req.tokenHash,
+      name: '',
+      at: req.at,
+      personId: req.personId,
+      channel: req.channel,
+      by: req.staffId,
+      ...eIdKeyRecorded(state, req.eIdKey),
+    },
   ]);
 }
 
@@ -117,7 +138,7 @@ export function decideInPersonCast(state: ForumState, req: InPersonCast): Decisi
  * none. `participantId` and `tokenHash` are used only for a newcomer.
  */
 export function decideInPersonBallot(state: ForumState, person: InPersonJoin, cast: Omit<InPersonCast, 'participantId' | 'staffId' | 'channel' | 'at'>): Decision<ForumEvent[]> {
-  const check = decideInPersonCheck(state, person.staffId, person.personId, person.channel);
+  const check = decideInPersonCheck(state, person.staffId, person.personId, person.channel, person.eIdKey);
   if (!check.ok) return check;
   const common = { staffId: person.staffId, channel: person.channel, at: person.at, ...cast };
   if (check.value.participantId !== null) return decideInPersonCast(state, { ...common, participantId: check.value.participantId });

@@ -71,10 +71,17 @@ export const cityVoteOpen = (state: ForumState): boolean => state.city.vote !== 
 /** Whether the city vote has closed: its results and ballot lists may be seen. */
 export const cityVoteClosed = (state: ForumState): boolean => state.city.vote !== null && (state.phase === 'results' || state.phase === 'closed');
 
-export function decideSetCityVote(state: ForumState, input: CityVoteInput, at: number): Decision<ForumEvent[]> {
+/**
+ * `basedOn`: the revision of the definition the organiser edited (state.city.revision as their
+ * console last saw it; 0 before any). When another console has saved since, this save would erase
+ * that one's work unseen, so it is refused; the console then shows theirs or keeps its own on the
+ * new revision. Absent (a script, verify.ts deciding a stored event again): not checked.
+ */
+export function decideSetCityVote(state: ForumState, input: CityVoteInput, at: number, basedOn?: number): Decision<ForumEvent[]> {
   if (state.archived) return refuse('ARCHIVED');
   if (!state.voteOnly) return refuse('CITY_NO_VOTE');
   if (state.phase !== 'lobby') return refuse('CITY_VOTE_OPEN', { phase: state.phase });
+  if (basedOn !== undefined && basedOn !== state.city.revision) return refuse('CITY_DEFINITION_CHANGED', { revision: state.city.revision });
   const title = checkLine('title', input.title, LIMITS.title, true);
   if (!title.ok) return title;
   if (input.budgets.length > CITY_LIMITS.budgets) return refuse('BAD_INPUT', { field: 'budgets' });

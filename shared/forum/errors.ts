@@ -71,6 +71,8 @@ export const ERROR_CODES = [
   'CITY_NO_VOTE',
   /** A city vote's definition changed once the vote has opened (or closed). */
   'CITY_VOTE_OPEN',
+  /** A definition saved on an older one than the server holds: another console saved since (params: revision, the server's). */
+  'CITY_DEFINITION_CHANGED',
   /** A ballot or definition the city vote's rules refuse (params: reason, a code of shared/city/refusals.ts, and its params). */
   'CITY_REFUSED',
   /** A withdrawal of a ballot this voter has not cast in that budget (params: budgetId). */
@@ -116,6 +118,12 @@ export const ERROR_CODES = [
   'CODE_NOT_SENT',
   /** A vote whose persons were hashed under another server's key (moved by its forum file): proofs here would not find them. */
   'IDENTITY_KEY_ELSEWHERE',
+  /**
+   * An e-ID sign-in, or staff's entry in an e-ID vote, on a server that keys e-ID persons otherwise
+   * (OIDC_PERSON_CLAIM) than the vote's first e-ID person was (params: began, now: the claim's name,
+   * '' for the provider's subject): one resident would be two persons with two ballots.
+   */
+  'EID_SETTING_CHANGED',
   /** An e-ID sign-in this server did not start, or started over 10 minutes ago. */
   'SIGN_IN_EXPIRED',
   /** The e-ID provider's answer could not be taken (refused, altered, or the provider unreachable). */

@@ -1,12 +1,15 @@
 // Unit tests for a city vote's persons (identity.ts): choosing the way before anyone holds a
 // ballot, batches of voter codes and their bounds, list entries once each, and one ballot per
 // person: a person's further device gets the ballot they hold, a voided person none, a plain join
-// none. The events replay to the state they were applied to.
+// none. The events replay to the state they were applied to. In an e-ID vote, what persons are
+// keyed by (OIDC_PERSON_CLAIM) is recorded with the first e-ID person and held to the close.
 
 import { describe, expect, it } from 'vitest';
 import { decideJoin, decideVoid } from './admission.js';
-import { decideIdentityMethod, decideIssueVoterCodes, decideListEntries, decidePersonJoin, VOTER_CODES_MAX, VOTER_CODES_PER_BATCH, voterCodesIssued } from './identity.js';
+import { decideInPersonBallot } from './channels.js';
+import { decideIdentityMethod, decideIssueVoterCodes, decideListEntries, decidePersonJoin, eIdKeyHeld, VOTER_CODES_MAX, VOTER_CODES_PER_BATCH, voterCodesIssued } from './identity.js';
 import { replay } from './state.js';
+import { verifyLog } from './verify.js';
 import { JOIN_CODE, Recorder, accepted, forumCreated, refusal, snapshot } from './testing.js';
 
 const person = (n: number) => n.toString(16).padStart(64, '0');
@@ -93,5 +96,69 @@ describe('one ballot per person', () => {
     r.apply(accepted(join(r, person(1), 'p1', 'phone-1')));
     r.apply(accepted(decideVoid(r.state, 'p1', 'Двічі', 3)));
     expect(refusal(join(r, person(1), 'p2', 'phone-2'))).toEqual({ code: 'VOIDED', params: { reason: 'Двічі' } });
+  });
+});
+
+describe('the e-ID key of a vote', () => {
+  const eIdJoin = (r: Recorder, personId: string, participantId: string, eIdKey?: string) =>
+    decidePersonJoin(r.state, { personId, participantId, tokenHash: `token-${participantId}`, name: '', at: 10, ...(eIdKey ? { eIdKey } : {}) });
+
+  it('is recorded with the first e-ID person only, and a server keying otherwise is refused, however the person comes', () => {
+    const r = voteForum();
+    r.apply(accepted(decideIdentityMethod(r.state, 'oidc', 2)));
+    const [first] = r.run(eIdJoin(r, person(1), 'p1', 'claim:drfocode'));
+    expect(first).toMatchObject({ type: 'participantJoined', eIdKey: 'claim:drfocode' });
+    expect(r.state.persons.eIdKey).toBe('claim:drfocode');
+    const [second] = r.run(eIdJoin(r, person(2), 'p2', 'claim:drfocode'));
+    expect(second).not.toHaveProperty('eIdKey');
+    // Under the subject (the claim unset), or another claim: a new person and a known one alike.
+    expect(refusal(eIdJoin(r, person(3), 'p3', 'subject'))).toEqual({ code: 'EID_SETTING_CHANGED', params: { began: 'drfocode', now: '' } });
+    expect(refusal(eIdJoin(r, person(1), 'p4', 'claim:other'))).toEqual({ code: 'EID_SETTING_CHANGED', params: { began: 'drfocode', now: 'other' } });
+    expect(refusal(eIdJoin(r, person(3), 'p3', 'claim:'))).toEqual({ code: 'BAD_INPUT', params: { field: 'eIdKey' } });
+    expect(eIdKeyHeld(r.state, 'claim:drfocode')).toEqual({ ok: true, value: null });
+    expect(snapshot(replay(r.log))).toBe(snapshot(r.state));
+  });
+
+  it('is recorded by staff’s entry when that comes first, and concerns no other way in', () => {
+    const r = voteForum();
+    r.apply([
+      { type: 'identitySet', method: 'oidc', at: 2 },
+      {
+        type: 'cityVoteSet',
+        vote: { id: 'v', title: 'V', budgets: [{ id: 'b', name: 'B', amount: 10 }], projects: [{ id: 'x', title: 'X', cost: 5, budgetId: 'b' }], ballot: { kind: 'approval', maxChoices: 1 }, counting: { kind: 'greedy' }, tie: { kind: 'cheaperThenListed' } },
+        at: 2,
+      },
+      { type: 'hostInvited', hostId: 'staff', name: 'Олена', scope: null, secretHash: 'h', at: 3, point: 'ЦНАП' },
+    ]);
+    const staffBallot = (personId: string, participantId: string, eIdKey: string) =>
+      decideInPersonBallot(
+        r.state,
+        { staffId: 'staff', personId, participantId, tokenHash: `t-${participantId}`, channel: 'paper', at: 4, eIdKey },
+        { ballot: { kind: 'approval', budgetId: 'b', projectIds: ['x'] }, receiptHash: `r-${participantId}` },
+      );
+    const events = r.run(staffBallot(person(1), 'p1', 'subject'));
+    expect(events[0]).toMatchObject({ type: 'participantJoined', eIdKey: 'subject' });
+    expect(refusal(staffBallot(person(2), 'p2', 'claim:drfocode'))).toEqual({ code: 'EID_SETTING_CHANGED', params: { began: '', now: 'drfocode' } });
+    expect(refusal(eIdJoin(r, person(2), 'p2', 'claim:drfocode')).code).toBe('EID_SETTING_CHANGED');
+    // A vote by voter codes never records one, whatever the server says.
+    const codes = voteForum();
+    codes.apply(accepted(decideIdentityMethod(codes.state, 'codes', 2)));
+    expect(codes.run(eIdJoin(codes, person(1), 'p1', 'subject'))[0]).not.toHaveProperty('eIdKey');
+    expect(codes.state.persons.eIdKey).toBeNull();
+  });
+
+  it('is held by the log’s rules: a later person recorded under another key is found', () => {
+    const r = voteForum();
+    r.apply(accepted(decideIdentityMethod(r.state, 'oidc', 2)));
+    r.run(eIdJoin(r, person(1), 'p1', 'claim:drfocode'));
+    r.run(eIdJoin(r, person(2), 'p2', 'claim:drfocode'));
+    const logged = (log: typeof r.log) => log.map((event, i) => ({ seq: i + 1, event }));
+    expect(verifyLog(logged(r.log)).problems).toEqual([]);
+    // A second recording, of another key: the person it brought is one the rules would have refused.
+    const tampered = [...r.log, { type: 'participantJoined' as const, participantId: 'p3', tokenHash: 'token-p3', name: '', at: 10, personId: person(3), eIdKey: 'subject' }];
+    expect(verifyLog(logged(tampered)).problems.map((p) => p.error.code)).toEqual(['EID_SETTING_CHANGED']);
+    // The same key recorded again is more than the rules record.
+    const again = [...r.log, { type: 'participantJoined' as const, participantId: 'p3', tokenHash: 'token-p3', name: '', at: 10, personId: person(3), eIdKey: 'claim:drfocode' }];
+    expect(verifyLog(logged(again)).problems.map((p) => p.error)).toEqual([{ code: 'BAD_INPUT', params: { field: 'eIdKey' } }]);
   });
 });

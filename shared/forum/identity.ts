@@ -35,6 +35,40 @@ export function identityChangeable(state: Pick<ForumState, 'voteOnly' | 'phase' 
 /** A key's fingerprint as the server writes it (persons.ts): 64 bits, hex. */
 export const KEY_FINGERPRINT = /^[0-9a-f]{16}$/;
 
+/**
+ * What an e-ID person is keyed by, as the log records it: `claim:<name>` when the server takes a
+ * register number from the provider's claim of that name (OIDC_PERSON_CLAIM), `subject` when it
+ * takes the provider's subject. A claim's name is the provider's: printable ASCII, short.
+ */
+export const EID_KEY = /^(subject|claim:[\x21-\x7e]{1,64})$/;
+
+/** The e-ID key a server set up with this OIDC_PERSON_CLAIM (null: unset) keys persons by. */
+export const eIdKeyOf = (claim: string | null): string => (claim ? `claim:${claim}` : 'subject');
+
+/** The claim an e-ID key names; null for the subject. */
+export const claimOfEIdKey = (key: string): string | null => (key.startsWith('claim:') ? key.slice('claim:'.length) : null);
+
+/**
+ * Whether a server keying e-ID persons by `key` may take one in this vote. The key is recorded
+ * with the vote's first e-ID person (eIdKeyRecorded): before that, changing OIDC_PERSON_CLAIM
+ * changes no one; after it, a server keying otherwise would take a resident who signed in before
+ * for a new person, with a second ballot, so its e-ID sign-ins and the staff's entries are refused
+ * until the setting is restored. A vote whose persons prove who they are another way is not
+ * concerned; `key` undefined is a log written before the key was recorded, judged as it was then.
+ */
+export function eIdKeyHeld(state: Pick<ForumState, 'persons'>, key: string | undefined): Decision<null> {
+  if (state.persons.method !== 'oidc' || key === undefined) return accept(null);
+  if (!EID_KEY.test(key)) return refuse('BAD_INPUT', { field: 'eIdKey' });
+  const began = state.persons.eIdKey;
+  if (began !== null && began !== key) return refuse('EID_SETTING_CHANGED', { began: claimOfEIdKey(began) ?? '', now: claimOfEIdKey(key) ?? '' });
+  return accept(null);
+}
+
+/** What the event of a person's first ballot carries of the e-ID key: the key, when it is the vote's first e-ID person. */
+export function eIdKeyRecorded(state: Pick<ForumState, 'persons'>, key: string | undefined): { eIdKey?: string } {
+  return state.persons.method === 'oidc' && state.persons.eIdKey === null && key !== undefined ? { eIdKey: key } : {};
+}
+
 /** `key`: the fingerprint of the key this server hashes persons under, recorded with a way chosen. */
 export function decideIdentityMethod(state: ForumState, method: IdentityMethod | null, at: number, key?: string): Decision<ForumEvent[]> {
   if (!state.voteOnly) return refuse('BAD_INPUT', { field: 'identity' });
@@ -84,6 +118,8 @@ export interface PersonJoinRequest {
   name: string;
   at: number;
   address?: string;
+  /** In an e-ID vote, what this server keys e-ID persons by (EID_KEY); see eIdKeyHeld. */
+  eIdKey?: string;
 }
 
 /**
@@ -96,6 +132,8 @@ export function decidePersonJoin(state: ForumState, req: PersonJoinRequest): Dec
   // A proof after the deletion would record a person id again, with nothing to link it to.
   if (state.persons.anonymised) return refuse('PERSONS_ANONYMISED');
   if (!state.persons.method) return refuse('IDENTITY_REQUIRED');
+  const keyHeld = eIdKeyHeld(state, req.eIdKey);
+  if (!keyHeld.ok) return keyHeld;
   if (!KEYED_HASH.test(req.personId)) return refuse('BAD_INPUT', { field: 'personId' });
   if (state.participantsByToken.has(req.tokenHash)) return refuse('ALREADY_JOINED');
   const held = state.persons.byPerson.get(req.personId);
@@ -120,6 +158,7 @@ export function decidePersonJoin(state: ForumState, req: PersonJoinRequest): Dec
       at: req.at,
       ...(address ? { address } : {}),
       personId: req.personId,
+      ...eIdKeyRecorded(state, req.eIdKey),
     },
   ]);
 }

@@ -101,6 +101,7 @@ export function toSnapshot(s: ForumState): ForumSnapshot {
     persons: {
       method: s.persons.method,
       key: s.persons.key,
+      eIdKey: s.persons.eIdKey,
       byPerson: pairsOf(s.persons.byPerson),
       devices: pairsOf(s.persons.devices),
       codeBatches: s.persons.codeBatches.map((b) => ({ ...b })),
@@ -128,7 +129,7 @@ export function toSnapshot(s: ForumState): ForumSnapshot {
     nextIdeaSeq: s.nextIdeaSeq,
     createdAt: s.createdAt,
     // Casts are never changed once stored: the list is copied, its casts shared.
-    city: { vote: s.city.vote, casts: [...s.city.casts] },
+    city: { vote: s.city.vote, casts: [...s.city.casts], revision: s.city.revision },
   };
   return { kind: SNAPSHOT_KIND, version: SNAPSHOT_VERSION, state };
 }
@@ -265,6 +266,8 @@ const stateSchema = z.strictObject({
   persons: z.strictObject({
     method: nullable(z.enum(IDENTITY_METHODS)),
     key: nullable(str),
+    /** Absent in snapshots taken before it was recorded: none yet (the next e-ID person records it). */
+    eIdKey: nullable(str).default(null),
     byPerson: pairs(str),
     devices: pairs(str),
     codeBatches: z.array(z.strictObject({ batch: int, first: int, count: int, at: time })),
@@ -308,7 +311,11 @@ const stateSchema = z.strictObject({
     casts: z.array(
       z.strictObject({ voterId: str, budgetId: str, seq: int, ballot: nullable(cityBallotSchema), receiptHash: nullable(str), at: time, channel: z.enum(IN_PERSON_CHANNELS).optional() }),
     ),
-  }),
+    revision: int.optional(),
+  })
+    // Snapshots from before the revision was kept: the stored definition as the first. A console
+    // that edited a later one is then refused as stale once, and shown the server's.
+    .transform((c) => ({ ...c, revision: c.revision ?? (c.vote ? 1 : 0) })),
 }) satisfies z.ZodType<SnapshotState>;
 
 // ------------------------------------------------------------------ back to a state
@@ -446,6 +453,7 @@ function* stateInParts(s: SnapshotState): Generator<void, ForumState, void> {
     persons: {
       method: s.persons.method,
       key: s.persons.key,
+      eIdKey: s.persons.eIdKey,
       byPerson,
       devices,
       codeBatches: s.persons.codeBatches,

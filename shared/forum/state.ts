@@ -33,7 +33,7 @@ export function emptyState(): ForumState {
     joinedAfterVoting: new Set(),
     tickets: new Map(),
     ticketsByCode: new Map(),
-    persons: { method: null, key: null, byPerson: new Map(), devices: new Map(), codeBatches: [], listed: new Set(), listBatches: 0, anonymised: null },
+    persons: { method: null, key: null, eIdKey: null, byPerson: new Map(), devices: new Map(), codeBatches: [], listed: new Set(), listBatches: 0, anonymised: null },
     ideas: new Map(),
     ideasByAuthor: new Map(),
     dots: new Map(),
@@ -47,7 +47,7 @@ export function emptyState(): ForumState {
     paperBallots: null,
     nextIdeaSeq: 1,
     createdAt: 0,
-    city: { vote: null, casts: [] },
+    city: { vote: null, casts: [], revision: 0 },
   };
 }
 
@@ -362,6 +362,7 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
       const ticket = event.ticketId ? state.tickets.get(event.ticketId) : undefined;
       if (ticket) ticket.participantId = event.participantId;
       if (event.personId) state.persons.byPerson.set(event.personId, event.participantId);
+      if (event.eIdKey) state.persons.eIdKey = event.eIdKey;
       if (state.phase === 'results' || state.phase === 'closed') state.joinedAfterVoting.add(event.participantId);
       return;
     }
@@ -598,6 +599,7 @@ export function applyEvent(state: ForumState, event: ForumEvent, held?: HeldDots
       return;
     case 'cityVoteSet':
       state.city.vote = event.vote;
+      state.city.revision++;
       return;
     case 'cityBallotCast': {
       const { participantId, budgetId, ballot, receiptHash, at, channel } = event;

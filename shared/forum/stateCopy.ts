@@ -102,7 +102,7 @@ const STEPS: { [K in keyof ForumState]: Step<ForumState[K]> } = {
   nextIdeaSeq: same('nextIdeaSeq'),
   createdAt: same('createdAt'),
   // Casts are never changed once stored: the list is copied, its casts shared.
-  city: plain('city', (c) => ({ vote: c.vote, casts: [...c.casts] })),
+  city: plain('city', (c) => ({ vote: c.vote, casts: [...c.casts], revision: c.revision })),
 };
 
 /**

@@ -242,6 +242,12 @@ export interface Persons {
   method: IdentityMethod | null;
   /** A fingerprint of the key the persons are hashed under, so that another server's key is noticed. */
   key: string | null;
+  /**
+   * What an e-ID person is keyed by in this vote (shared/forum/identity.ts, EID_KEY): `claim:<name>`
+   * (OIDC_PERSON_CLAIM, a register number) or `subject` (the provider's subject), recorded with the
+   * vote's first e-ID person; null: none yet. A server set up otherwise takes no e-ID person.
+   */
+  eIdKey: string | null;
   /** Person id (a keyed hash) → the participant holding their ballot. */
   byPerson: Map<string, string>;
   /** A person's further devices: device-token hash → participant (the first is Participant.tokenHash). */
@@ -391,7 +397,8 @@ export interface ForumState {
    * A vote-only forum's city vote (shared/forum/city.ts): its definition, set before it opens, and
    * every cast in the order stored (a cast's seq is its place here, from 1).
    */
-  city: { vote: CityVote | null; casts: StoredCast[] };
+  /** `revision`: how many definitions were stored (cityVoteSet), so that a save made on an older one is noticed. */
+  city: { vote: CityVote | null; casts: StoredCast[]; revision: number };
 }
 
 export interface DotTotals {
@@ -464,6 +471,8 @@ export type ForumEvent =
       /** A resident checked in person by staff (`by`, a service point's host id): no device holds this ballot. */
       channel?: InPersonChannel;
       by?: string;
+      /** On the first e-ID person of a vote: what its e-ID persons are keyed by from now on (Persons.eIdKey). */
+      eIdKey?: string;
     }
   | { type: 'participantRenamed'; participantId: string; name: string }
   | {

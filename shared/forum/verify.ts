@@ -227,7 +227,15 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     }
     case 'participantJoined':
       if (event.channel !== undefined) {
-        return decideInPersonJoin(state, { staffId: event.by ?? '', personId: event.personId ?? '', participantId: event.participantId, tokenHash: event.tokenHash, channel: event.channel, at: event.at });
+        return decideInPersonJoin(state, {
+          staffId: event.by ?? '',
+          personId: event.personId ?? '',
+          participantId: event.participantId,
+          tokenHash: event.tokenHash,
+          channel: event.channel,
+          at: event.at,
+          ...recordedEIdKey(state, event),
+        });
       }
       return event.personId === undefined ? decideJoined(state, event) : decidePersonJoined(state, event);
     case 'participantRenamed':
@@ -295,7 +303,7 @@ function decide(state: ForumState, event: ForumEvent): Decision<ForumEvent[]> | 
     case 'eligibleListed':
       return decideListEntries(state, event.entries, event.at);
     case 'deviceLinked': {
-      const decision = decidePersonJoin(state, { personId: event.personId, participantId: event.participantId, tokenHash: event.tokenHash, name: '', at: event.at });
+      const decision = decidePersonJoin(state, { personId: event.personId, participantId: event.participantId, tokenHash: event.tokenHash, name: '', at: event.at, ...recordedEIdKey(state, event) });
       if (decision.ok && decision.value[0]?.type !== 'deviceLinked') {
         return problem('BAD_INPUT', { field: 'personId' }, `${what(state, event)}, but that person held no ballot then`);
       }
@@ -468,11 +476,29 @@ function decidePersonJoined(state: ForumState, event: Extract<ForumEvent, { type
   if (state.participants.has(event.participantId)) {
     return problem('ALREADY_JOINED', { participantId: event.participantId }, `participant ${short(event.participantId)} joined a second time under the same id`);
   }
-  const decision = decidePersonJoin(state, { personId: event.personId ?? '', participantId: event.participantId, tokenHash: event.tokenHash, name: event.name, at: event.at, address: event.address });
+  const decision = decidePersonJoin(state, {
+    personId: event.personId ?? '',
+    participantId: event.participantId,
+    tokenHash: event.tokenHash,
+    name: event.name,
+    at: event.at,
+    address: event.address,
+    ...recordedEIdKey(state, event),
+  });
   if (decision.ok && decision.value[0]?.type !== 'participantJoined') {
     return problem('ALREADY_JOINED', {}, `participant ${short(event.participantId)} joined as a person who already held a ballot`);
   }
   return decision;
+}
+
+/**
+ * The e-ID key the server that wrote this event keyed persons by, as far as the log shows: the key
+ * the event records (the vote's first e-ID person), else the one recorded before. The key itself
+ * needs no server to judge: a later person under another key than the first is refused here too.
+ */
+function recordedEIdKey(state: ForumState, event: Extract<ForumEvent, { type: 'participantJoined' | 'deviceLinked' }>): { eIdKey?: string } {
+  const key = (event.type === 'participantJoined' ? event.eIdKey : undefined) ?? state.persons.eIdKey;
+  return key === null ? {} : { eIdKey: key };
 }
 
 /** A released ticket presented by a new device: decideJoin again, with that ticket's code. */
@@ -736,6 +762,7 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'CODE_NOT_SENT':
     case 'SENDER_MISSING':
     case 'IDENTITY_KEY_ELSEWHERE':
+    case 'EID_SETTING_CHANGED':
     case 'SIGN_IN_EXPIRED':
     case 'SIGN_IN_FAILED':
     case 'AWAITING_APPROVAL':
@@ -755,6 +782,7 @@ function describe(state: ForumState, event: ForumEvent, error: RuleError): strin
     case 'GRANT_NOT_HERE':
     case 'CITY_NO_VOTE':
     case 'CITY_VOTE_OPEN':
+    case 'CITY_DEFINITION_CHANGED':
     case 'CITY_REFUSED':
     case 'CITY_NO_BALLOT':
     case 'CITY_RECEIPT_USED':
@@ -870,6 +898,8 @@ function why(
     case 'SIGN_IN_EXPIRED':
     case 'SIGN_IN_FAILED':
       return 'its proof of who they are did not match';
+    case 'EID_SETTING_CHANGED':
+      return `its e-ID person was keyed by ${p.now ? `the claim ${p.now}` : 'the provider\'s subject'}, where the vote's first e-ID person was keyed by ${p.began ? `the claim ${p.began}` : 'the provider\'s subject'}`;
     case 'BAD_INPUT':
       return `its ${p.field ?? 'content'} is not valid`;
     case 'PROTOCOL_MISMATCH':
@@ -909,6 +939,7 @@ function why(
     case 'GRANT_NOT_HERE':
     case 'CITY_NO_VOTE':
     case 'CITY_VOTE_OPEN':
+    case 'CITY_DEFINITION_CHANGED':
     case 'CITY_REFUSED':
     case 'CITY_NO_BALLOT':
     case 'CITY_RECEIPT_USED':

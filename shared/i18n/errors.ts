@@ -60,9 +60,14 @@ export function errorMessage(lang: Lang, error: RuleError): string {
     case 'STAFF_PROOF_KIND':
       p.expectedName = t(lang, `city.proofKind.${['codes', 'list', 'email', 'sms', 'register', 'document'].includes(String(p.expected)) ? p.expected : 'document'}` as MessageKey);
       break;
+    case 'EID_SETTING_CHANGED':
+      p.beganText = eIdKeyText(lang, String(p.began ?? ''));
+      p.nowText = eIdKeyText(lang, String(p.now ?? ''));
+      break;
     case 'CITY_ALREADY_VOTED':
     case 'CITY_NO_VOTE':
     case 'CITY_VOTE_OPEN':
+    case 'CITY_DEFINITION_CHANGED':
     case 'CITY_NO_BALLOT':
     case 'CITY_RECEIPT_USED':
     case 'CITY_BALLOTS_ONLY':
@@ -150,6 +155,11 @@ export function errorMessage(lang: Lang, error: RuleError): string {
       everyCaseHandled(error.code);
   }
   return t(lang, `err.${error.code}` as MessageKey, p);
+}
+
+/** What an e-ID person is keyed by, in words: a claim's name ('' for the provider's subject). */
+export function eIdKeyText(lang: Lang, claim: string): string {
+  return claim ? t(lang, 'eid.key.claim', { claim }) : t(lang, 'eid.key.subject');
 }
 
 /** Why the city vote's rules refuse (params.reason, a code of shared/city/refusals.ts), as a clause. */

@@ -2,6 +2,7 @@
 // for this device: the phone goes there and comes back to the server's callback (http/signInRoute.ts),
 // which gives the device its person's ballot.
 
+import { eIdKeyHeld } from '../../../shared/forum/identity.js';
 import { hashToken, Refusal } from '../../forum/room.js';
 import { defineHandler } from '../define.js';
 
@@ -12,6 +13,9 @@ export const signIn = defineHandler({
     if (state.phase === 'closed') throw new Refusal({ code: 'WRONG_PHASE', params: { phase: state.phase } });
     if (state.persons.anonymised) throw new Refusal({ code: 'PERSONS_ANONYMISED' });
     if (state.persons.method !== 'oidc') throw new Refusal({ code: 'IDENTITY_REQUIRED' });
+    // Refused before the resident goes to the provider for nothing: the callback would refuse them.
+    const keyHeld = eIdKeyHeld(state, ctx.services.admission.eIdKey());
+    if (!keyHeld.ok) throw new Refusal(keyHeld.error);
     const tokenHash = hashToken(token);
     if (state.participantsByToken.has(tokenHash) || ctx.session.participantId) throw new Refusal({ code: 'ALREADY_JOINED' });
     // Each start holds a few hundred bytes for 10 minutes: counted with the proofs of its address.

@@ -30,6 +30,8 @@ export const cast = defineHandler({
       tokenHash: createHash('sha256').update(randomBytes(32)).digest('hex'),
       channel,
       at: ctx.now(),
+      // Recorded with the vote's first e-ID person, should that be this resident (identity.ts).
+      eIdKey: ctx.services.admission.eIdKey(),
     };
     ctx.commit(ctx.decide(decideInPersonBallot(ctx.room.state, person, { ...(document ? { document } : {}), ballot, receiptHash: receiptHash(receipt) })));
     const holder = ctx.room.state.persons.byPerson.get(personId)!;

@@ -12,7 +12,7 @@ export const check = defineHandler({
   run(ctx, { proof, channel }) {
     const by = staffId(ctx);
     const personId = staffPerson(ctx, proof);
-    const decision = decideInPersonCheck(ctx.room.state, by, personId, channel);
+    const decision = decideInPersonCheck(ctx.room.state, by, personId, channel, ctx.services.admission.eIdKey());
     if (!decision.ok) throw new Refusal(decision.error);
     return { fresh: decision.value.participantId === null, voted: decision.value.voted };
   },

@@ -9,7 +9,7 @@
 // ones: the README says what that leaves open).
 
 import type { StaffProof, StaffProofKind } from '../../../shared/protocol.js';
-import { voterCodesIssued } from '../../../shared/forum/identity.js';
+import { eIdKeyHeld, voterCodesIssued } from '../../../shared/forum/identity.js';
 import { CODE_LIFETIME_MS, mailbox, phoneNumber } from '../../forum/oneTimeCodes.js';
 import { listNumber } from '../../forum/persons.js';
 import { Refusal } from '../../forum/room.js';
@@ -46,6 +46,10 @@ export function staffPerson(ctx: HandlerContext, proof: StaffProof): string {
   const state = ctx.room.state;
   const expected = staffProofKind(state.persons.method, Boolean(ctx.services.admission.signIn?.personClaim));
   if (expected === null) throw new Refusal({ code: 'IDENTITY_REQUIRED' });
+  // Before the kind of proof is asked: under another OIDC_PERSON_CLAIM than the vote began with,
+  // whatever staff type names other persons than the residents' e-ID sign-ins did.
+  const keyHeld = eIdKeyHeld(state, ctx.services.admission.eIdKey());
+  if (!keyHeld.ok) throw new Refusal(keyHeld.error);
   if (proof.method !== expected) throw new Refusal({ code: 'STAFF_PROOF_KIND', params: { expected } });
   const keys = ctx.services.admission.personKeysHere();
   const now = ctx.now();

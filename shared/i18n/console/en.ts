@@ -66,6 +66,10 @@ export const en: ConsoleCatalogue = {
     'The server is not set up for this way. For e-mail set SMTP_URL and SMTP_FROM, for SMS set SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN, for e-ID sign-in set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, and restart the server.',
   'err.IDENTITY_KEY_ELSEWHERE':
     'This vote was moved here from another server by its forum file, so no one can prove who they are here: a person who has voted would get a second ballot. Move the database instead (npm run backup and npm run restore), or contact the organisers.',
+  'err.EID_SETTING_CHANGED':
+    'e-ID sign-in on the server is set up differently than when this vote began: then a person was known by {beganText}, now by {nowText}. One resident would become two persons and could vote twice, so e-ID sign-ins and staff entries at voting points are stopped. The organiser must restore the setting as it was and restart the server. Try again later or contact the organisers.',
+  'eid.key.claim': 'the register number in the “{claim}” claim (OIDC_PERSON_CLAIM={claim})',
+  'eid.key.subject': 'the person’s identifier at the provider (OIDC_PERSON_CLAIM not set)',
   'err.SIGN_IN_EXPIRED': 'The sign-in was not finished in time (it has 10 minutes) or was not started here. Go back to the vote and sign in again.',
   'err.SIGN_IN_FAILED': 'The e-ID sign-in could not be confirmed. Go back to the vote and try again; if it still fails, contact the organisers.',
   'err.IDENTITY_LIMIT': 'Too many entries: a vote can hold at most {max}.',
@@ -185,6 +189,13 @@ export const en: ConsoleCatalogue = {
   'city.form.default.purpose': 'To hold the vote on the participatory budget’s projects: to let only those entitled vote, each once, and to let anyone check the results.',
   'city.form.saving': 'Saving…',
   'city.form.refused': 'Not saved: {message}',
+  'city.form.changedTitle': 'Another console saved changes',
+  'city.form.changed':
+    'While you were editing this form, another console saved the vote’s definition. Your changes are not saved yet. Show theirs (your changes are dropped) or keep yours: your save will then replace theirs.',
+  'city.form.showTheirs': 'Show theirs',
+  'city.form.keepMine': 'Keep mine',
+  'city.form.updated': 'Another console saved the vote’s definition: the form shows it.',
+  'city.form.keptMine': 'Your changes are kept: save them to replace what the other console saved.',
   'city.form.advanced': 'Advanced: the definition as JSON',
   'city.form.advancedHelp': 'The whole definition, with the fields the form does not show (the place for the open data). What is saved from the JSON appears in the form.',
   'city.form.saveJson': 'Save the JSON',
@@ -426,6 +437,12 @@ export const en: ConsoleCatalogue = {
     'A person is known by the taxpayer number (РНОКПП) the provider gives (claim “{claim}”): at a voting point staff type that number from the resident’s document, so whoever voted online cannot vote again in person, nor the other way round.',
   'console.identity.oidcBySubject':
     'The provider gives no register number (OIDC_PERSON_CLAIM is not set): at a voting point staff type a document number, which never meets the online sign-in. A resident can vote twice, online and in person.',
+  'console.identity.eIdSettingHeading': 'e-ID sign-in is stopped.',
+  'console.identity.eIdSettingChanged':
+    'The vote began when a person was known by {beganText}; the server now runs so that they are known by {nowText}. One resident would otherwise become two persons and could vote twice, so the server takes no e-ID sign-in and no staff entry at voting points. Restore the setting as it was ({restore}) and restart the server: the ballots cast so far are kept.',
+  'console.identity.eIdRestoreClaim': 'OIDC_PERSON_CLAIM={claim}',
+  'console.identity.eIdRestoreSubject': 'remove OIDC_PERSON_CLAIM',
+  'console.identity.eIdSettingRecorded': 'In this vote a person is known by {keyText}: keep this setting until the vote closes.',
   'console.identity.noSender': 'The server is not set up to send such codes.',
   'console.identity.saved': 'Proof of who one is: {method}.',
   'console.identity.summary': 'Proved who they are: {persons}; further devices: {devices}.',
