@@ -365,7 +365,7 @@ function nearestRecallIn(index: DuplicateIndex, ideas: LabelledIdea[], count: nu
 }
 
 /** `n` idea cards made of the labelled ones (titles and descriptions crossed), spread over the six priorities. */
-function crowdOf(ideas: LabelledIdea[], n: number): IdeaText[] {
+export function crowdOf(ideas: LabelledIdea[], n: number): IdeaText[] {
   return Array.from({ length: n }, (_, k) => {
     const a = ideas[k % ideas.length];
     const b = ideas[(k * 7 + 3) % ideas.length];
