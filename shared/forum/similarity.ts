@@ -520,8 +520,11 @@ class PriorityIdeas {
   private stemDots = new Float64Array(64);
   private stamp = new Uint32Array(64);
   private touched = new Int32Array(64);
-  /** Each call's own, from 2: a stamp of `epoch - 1` marks a slot found in that call, never a stamp of 0. */
-  private epoch = 1;
+  /**
+   * Each call's own, even, from 2, two apart: a stamp of `epoch - 1` marks a slot found in that
+   * call, and is never a stamp an earlier call left (those are at most `epoch - 2`), nor 0.
+   */
+  private epoch = 0;
 
   insert(entry: Entry, inverted: boolean): void {
     entry.seq = this.nextSeq++;
@@ -565,7 +568,8 @@ class PriorityIdeas {
    * those typed identically. Any other idea's theme score and duplicate score are under the floor.
    */
   peersOf(fp: IdeaFingerprint, floor: number, raise: number, places: PlaceWeights): Entry[] {
-    if (++this.epoch === 0xffffffff) {
+    this.epoch += 2;
+    if (this.epoch >= 0xfffffffe) {
       this.stamp.fill(0);
       this.epoch = 2;
     }
