@@ -13,13 +13,14 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
-  DUPLICATE_THRESHOLD,
+  GROUP_THRESHOLD,
   DuplicateIndex,
   PLACES_APART,
   SAME_PLACE,
   type ConceptWeights,
   type IdeaText,
   type LemmaOf,
+  type Linking,
   type PairWeights,
   type PlaceWeights,
 } from '../shared/forum/similarity.js';
@@ -57,6 +58,25 @@ let conceptWeights: ConceptWeights | undefined;
 export function measureWithConcepts(weights: ConceptWeights | undefined): void {
   conceptWeights = weights;
 }
+
+/** How neighbourhoods weigh (similarity.ts), set by `measureWithLinking`; unset, as shipped. */
+let linking: Linking | undefined;
+
+/** Measures from now on with this linking (scripts/lab-left-out.ts), or as shipped when undefined. */
+export function measureWithLinking(weights: Linking | undefined): void {
+  linking = weights;
+}
+
+/** LINKING=hubK/hubWeight/mutualK/mutualBonus/rankHub/rankCross in the environment: measures with that linking (similarity.ts). */
+export function measureWithLinkingOfEnv(): void {
+  if (!process.env.LINKING) return;
+  const [hubK, hubWeight, mutualK, mutualBonus, rankHub, rankCross] = process.env.LINKING.split('/').map(Number);
+  measureWithLinking({ hubK, hubWeight, mutualK, mutualBonus, rankHub: rankHub ?? 0, rankCross: rankCross ?? 0 });
+  console.log(`(linking ${process.env.LINKING})`);
+}
+
+/** The linking measured with, as shipped when unset. */
+export const linkingMeasured = (): Linking | undefined => linking;
 
 /**
  * Whether the words' score is the learned pair scorer (fitted again on each fold's training
@@ -146,7 +166,8 @@ export function allGroups(index: DuplicateIndex, ideas: IdeaText[], threshold: n
 
 const PRIORITIES = ['1', '2', '3', '4', '5', '6'];
 const FOLDS = 5;
-const CV_THRESHOLDS = Array.from({ length: 27 }, (_, i) => 0.14 + i * 0.01);
+// Down to the index's floor: links weighed by their neighbourhoods (similarity.ts) sit lower than scores.
+const CV_THRESHOLDS = Array.from({ length: 31 }, (_, i) => 0.1 + i * 0.01);
 // The factor for places apart is kept at or under 0.2, below every threshold tried: the same
 // words at two places are a theme, never a duplicate, whatever a set's labels would reward. Above
 // 0, so that they stay among an idea's nearest.
@@ -191,7 +212,7 @@ const f1Of = (c: PairCounts) => {
  * own, and a pair across them would count as wrong): on the tuning sets, the defaults.
  */
 export function bestSettingsOver(sets: LabelledIdea[][], apartGrid = CV_APART, sameGrid = CV_SAME, pairWeights = pairWeightsOfTuning()) {
-  let best = { f1: -1, threshold: DUPLICATE_THRESHOLD, apart: PLACES_APART, same: SAME_PLACE };
+  let best = { f1: -1, threshold: GROUP_THRESHOLD, apart: PLACES_APART, same: SAME_PLACE };
   const labelled = sets.reduce((n, ideas) => n + pairwiseQuality([], ideas).labelledPairs, 0);
   for (const apart of apartGrid) {
     for (const same of sameGrid) {
@@ -342,7 +363,7 @@ export function crossValidateSets(sets: LabelledIdea[][], apartGrid = CV_APART, 
 }
 
 function indexWith(ideas: IdeaText[], weights: PlaceWeights, pairWeights = pairWeightsOfTuning()): DuplicateIndex {
-  const index = new DuplicateIndex(0.1, weights, lemmaOf, pairWeights, conceptWeights);
+  const index = new DuplicateIndex(0.1, weights, lemmaOf, pairWeights, conceptWeights, linking);
   for (const idea of ideas) index.add(idea);
   return index;
 }
@@ -395,14 +416,14 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
       `(${ideas.length - groupsLabelled} cards repeat another), Node ${process.version}`,
   );
 
-  const index = new DuplicateIndex(undefined, undefined, lemmaOf, pairWeightsOfTuning(), conceptWeights);
+  const index = new DuplicateIndex(undefined, undefined, lemmaOf, pairWeightsOfTuning(), conceptWeights, linking);
   for (const idea of ideas) index.add(idea);
-  const thresholds = [...new Set([0.2, 0.23, 0.25, DUPLICATE_THRESHOLD, 0.3, 0.35, 0.4, 0.5])].sort((a, b) => a - b);
+  const thresholds = [...new Set([0.2, 0.22, GROUP_THRESHOLD, 0.26, 0.28, 0.3, 0.33, 0.4])].sort((a, b) => a - b);
   console.log('\nthreshold  precision  recall     F1  groups suggested');
   for (const threshold of thresholds) {
     const groups = allGroups(index, ideas, threshold);
     const g = pairwiseQuality(groups, ideas);
-    const mark = threshold === DUPLICATE_THRESHOLD ? ' (default)' : '';
+    const mark = threshold === GROUP_THRESHOLD ? ' (default)' : '';
     console.log(
       `${threshold.toFixed(2).padEnd(9)}${g.precision.toFixed(3).padStart(11)}${g.recall.toFixed(3).padStart(8)}` +
         `${g.f1.toFixed(3).padStart(7)}${String(groups.length).padStart(8)}${mark}`,
@@ -418,7 +439,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
   );
   if (!file) {
     const whole = bestSettings(ideas);
-    console.log(`  chosen on the whole set: ${whole.threshold.toFixed(2)}/${whole.apart}/${whole.same} (the defaults: ${DUPLICATE_THRESHOLD}/${PLACES_APART}/${SAME_PLACE})`);
+    console.log(`  chosen on the whole set: ${whole.threshold.toFixed(2)}/${whole.apart}/${whole.same} (the defaults: ${GROUP_THRESHOLD}/${PLACES_APART}/${SAME_PLACE})`);
     // The defaults are chosen over the tuning sets, their groups dealt into the folds together.
     const sets = loadTuningSets();
     const all = crossValidateSets(sets);
@@ -437,7 +458,7 @@ export async function benchDuplicates(file?: string | URL, heldOut = false): Pro
   console.log(`  with places not weighed (apart 1, same 0): precision ${flat.precision.toFixed(3)}  recall ${flat.recall.toFixed(3)}  F1 ${flat.f1.toFixed(3)}`);
   if (lookAlikes.length === 0) console.log('  (the set marks no look-alike pairs, so look-alikes joined are not counted)');
   else {
-    const joined = lookAlikesJoined(allGroups(index, ideas, DUPLICATE_THRESHOLD), lookAlikes);
+    const joined = lookAlikesJoined(allGroups(index, ideas, GROUP_THRESHOLD), lookAlikes);
     // The aim is at most 5 look-alikes joined in 22, scaled to the set's count and rounded down.
     const bound = Math.floor((lookAlikes.length * 5) / 22);
     console.log(`\nlook-alikes joined at the default threshold: ${joined} of ${lookAlikes.length} (aim: at most ${bound}, 5 in 22)`);

@@ -2,7 +2,8 @@
 // on two, measured on the third, all three ways): `npx tsx scripts/lab-left-out.ts`. It never reads
 // the held-out set. STEMMER_ONLY=1 measures without the optional dictionary. MISSES=1, 2 or 3 lists
 // for that set, at the settings chosen on the other two, the duplicate pairs left apart (with their
-// score) and the pairs joined wrongly.
+// score) and the pairs joined wrongly. LINKING=hubK/hubWeight/mutualK/mutualBonus/rankHub/rankCross
+// measures another weighing of the ideas' neighbourhoods (similarity.ts; 0/0/0/0/0/0 as before it).
 
 import { fingerprint, fingerprintScores } from '../shared/forum/similarity.js';
 import {
@@ -13,6 +14,8 @@ import {
   leftOutTable,
   loadLabelledSet,
   measureWithConcepts,
+  measureWithLinkingOfEnv,
+  linkingMeasured,
   measureWithLemmas,
   type LabelledIdea,
 } from './bench-duplicates.js';
@@ -24,6 +27,7 @@ if (process.env.CONCEPTS) {
   const [weight, apart] = process.env.CONCEPTS.split('/').map(Number);
   measureWithConcepts({ weight, apart, titleApart: 1 });
 }
+measureWithLinkingOfEnv();
 const sets = TUNING_SETS.map((file) => loadLabelledSet(file));
 const misses = Number(process.env.MISSES ?? 0);
 if (!misses) {
@@ -31,7 +35,7 @@ if (!misses) {
 } else {
   const ideas = sets[misses - 1].ideas;
   const best = bestSettingsOver(sets.filter((_, s) => s !== misses - 1).map((s) => s.ideas), undefined, undefined, null);
-  const index = new DuplicateIndex(0.1, best);
+  const index = new DuplicateIndex(0.1, best, undefined, null, undefined, linkingMeasured());
   for (const idea of ideas) index.add(idea);
   const groups = allGroups(index, ideas, best.threshold);
   const groupOf = new Map<string, number>();

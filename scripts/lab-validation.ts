@@ -4,9 +4,10 @@
 // only, never the set's misses: the set was frozen before the method changed, and reading its
 // misses would make it one more tuning set.
 
-import { TUNING_SETS, VALIDATION_SET, leftOutTable, loadLabelledSet, measureWithLemmas, measuredApart } from './bench-duplicates.js';
+import { TUNING_SETS, VALIDATION_SET, leftOutTable, loadLabelledSet, measureWithLemmas, measureWithLinkingOfEnv, measuredApart } from './bench-duplicates.js';
 
 await measureWithLemmas(process.env.STEMMER_ONLY !== '1');
+measureWithLinkingOfEnv();
 const trains = TUNING_SETS.map((file) => loadLabelledSet(file).ideas);
 const result = measuredApart(loadLabelledSet(VALIDATION_SET), trains);
 for (const line of leftOutTable([result], ['validation']).slice(0, 2)) console.log(line);

@@ -19,11 +19,12 @@ import { conceptClassOf } from './concepts.js';
 export type IdeaText = Pick<Idea, 'id' | 'priorityCode' | 'title' | 'description' | 'place'>;
 
 /**
- * The score from which ideas are suggested as duplicates: the best over the three tuning sets
- * whole (data/test/duplicate-ideas-uk.json, …-tuning2.json, …-tuning3.json; F1 0.680 there), and
- * what every fold of the cross-validation over them chose on the other four, and what each pair of
- * sets chose when the third was left out. On the held-out set it does worse (README, `npm run
- * bench:duplicates`).
+ * The score from which two ideas read as duplicates, and from which ideas are grouped as a theme:
+ * the best over the three tuning sets whole (data/test/duplicate-ideas-uk.json, …-tuning2.json,
+ * …-tuning3.json; F1 0.680 there), and what every fold of the cross-validation over them chose on
+ * the other four, and what each pair of sets chose when the third was left out. Duplicate groups
+ * are made on links that weigh each idea's neighbourhood too, from GROUP_THRESHOLD. On the
+ * held-out set it does worse (README, `npm run bench:duplicates`).
  */
 export const DUPLICATE_THRESHOLD = 0.33;
 
@@ -103,6 +104,89 @@ export interface ConceptWeights {
   titleApart?: number;
 }
 const CONCEPT_WEIGHTS: ConceptWeights = { weight: CONCEPT_WEIGHT, apart: CONCEPTS_APART, titleApart: TITLE_CONCEPT_APART };
+
+// An idea's neighbourhood weighs on its links. A card like many others ("Освітлення двору на
+// вулиці X", a hub) scores fairly high with every card of its kind, so that a score alone pulls
+// them into one group; a link is therefore lessened by half the mean of its two ideas' hub levels
+// (the mean of each one's HUB_K best scores, a missing one as 0, as CSLS does for word
+// translation), and two ideas each the other's best (mutual nearest neighbours) are linked
+// MUTUAL_BONUS more. Groups are made on these links, from GROUP_THRESHOLD. Leave-one-set-out over
+// the three tuning sets (`LINKING=10/0.5/1/0.05/1/0.6 npx tsx scripts/lab-left-out.ts`, light
+// stemmer; F1 of the first, second, third set left out, mean): before 0.814, 0.651, 0.571, 0.679;
+// with both 0.822, 0.672, 0.602, 0.698 (with the dictionary 0.802, 0.636, 0.540, 0.659 before;
+// 0.802, 0.674, 0.569, 0.682 after); the hub levels alone 0.695, the mutual bonus alone 0.686.
+// Look-alikes joined: 9 and 6 before, 8 and 7 after (of 77 and 36). The fourth set, only measured
+// (scripts/lab-validation.ts): 0.667 before, 0.693 after (dictionary 0.642, 0.693), 5 of 38
+// look-alikes joined either way. Tried and not kept: hub levels of 3, 5, 15, 20 best (0.686,
+// 0.680, 0.694, 0.676 at the best weight), of a share of the priority (0.667 to 0.676), less
+// their mean over the priority (0.687) or counted only above 0.1 (0.693); weights 0.4 and 0.6
+// (0.691, 0.694); the bonus within each other's 2 or 3 best (0.678, 0.666); joining only groups
+// whose every pair is linked (0.672 to 0.675). A hub level rises with the size of a priority, so
+// a priority of hundreds of ideas is grouped more sparingly than the sets' forty or so.
+export const HUB_K = 10;
+export const HUB_WEIGHT = 0.5;
+export const MUTUAL_K = 1;
+export const MUTUAL_BONUS = 0.05;
+/**
+ * The linked score from which ideas are grouped as duplicates: what each pair of tuning sets chose
+ * when the third was left out (0.24 in every case, with or without the dictionary).
+ */
+export const GROUP_THRESHOLD = 0.24;
+// An idea's nearest are ranked, not thresholded: a peer's score less its hub level (RANK_HUB of
+// it: a hub is near everything), plus RANK_CROSS of how much of each card's title the other card
+// holds (a short title against a long card). Of the cards with a duplicate, the share whose three
+// nearest hold one, leave-one-set-out (light stemmer): 0.973, 0.881, 0.889 before (mean 0.915),
+// 0.989, 0.906, 0.913 after (0.936); the hub alone 0.928, the titles alone 0.925. With the
+// dictionary 0.933 before, 0.953 after. The fourth set: 0.889 before, 0.905 after (dictionary
+// 0.894, 0.889). The best of RANKED_FROM by score are ranked so.
+export const RANK_HUB = 1;
+export const RANK_CROSS = 0.6;
+const RANKED_FROM = 10;
+
+/**
+ * How an idea's neighbourhood weighs on its links when groups are made, and on the order of its
+ * nearest ideas; other values are for measuring (scripts/lab-left-out.ts, LINKING=...).
+ */
+export interface Linking {
+  /** How many of an idea's best scores make its hub level (their mean, a missing one as 0); 0: none. */
+  hubK: number;
+  /** A link's score less this much of the mean of its two ideas' hub levels. */
+  hubWeight: number;
+  /** Two ideas each among the other's `mutualK` best... */
+  mutualK: number;
+  /** ...have this added to their link. */
+  mutualBonus: number;
+  /** The nearest ideas ranked by score less this much of the other idea's hub level... */
+  rankHub: number;
+  /** ...plus this much of how much of each title the other card holds. */
+  rankCross: number;
+}
+export const LINKING: Linking = { hubK: HUB_K, hubWeight: HUB_WEIGHT, mutualK: MUTUAL_K, mutualBonus: MUTUAL_BONUS, rankHub: RANK_HUB, rankCross: RANK_CROSS };
+
+/** What an idea's neighbourhood says of it: its hub level, and its `mutualK`-th best score (0 when fewer). */
+interface Neighbourhood {
+  level: number;
+  kth: number;
+}
+
+/** The best scores of one idea, best first; reused, as a priority's every idea is read in turn. */
+let bestScores = new Float64Array(16);
+
+/** The mean of the `hubK` best of `scores` (a missing one counted 0), and the `mutualK`-th best. */
+function neighbourhoodOf(scores: number[], hubK: number, mutualK: number): Neighbourhood {
+  const k = Math.max(hubK, mutualK);
+  if (bestScores.length < k) bestScores = new Float64Array(k);
+  let n = 0;
+  for (const s of scores) {
+    if (!(s > 0) || (n === k && s <= bestScores[k - 1])) continue;
+    let at = n < k ? n++ : k - 1;
+    for (; at > 0 && bestScores[at - 1] < s; at--) bestScores[at] = bestScores[at - 1];
+    bestScores[at] = s;
+  }
+  let sum = 0;
+  for (let i = 0; i < Math.min(n, hubK); i++) sum += bestScores[i];
+  return { level: hubK > 0 ? sum / hubK : 0, kth: mutualK > 0 && n >= mutualK ? bestScores[mutualK - 1] : 0 };
+}
 
 /** Whether every key of `some` is among `all` (both sorted). */
 function allAmong(some: Float64Array, all: Float64Array): boolean {
@@ -211,6 +295,38 @@ function dot(a: SparseVector, b: SparseVector): number {
     if (ka === kb) sum += a.values[i++] * b.values[j++];
     else if (ka < kb) i++;
     else j++;
+  }
+  return sum;
+}
+
+/**
+ * The same as dot, for a vector of few keys against one of many (a title's against a whole card's):
+ * each key of the short one is looked up in the long one by galloping from the last found, so that
+ * ranking an idea's nearest costs little beside a priority's hundreds of ideas. The same sum, added
+ * in the same order.
+ */
+function dotOfShort(a: SparseVector, b: SparseVector): number {
+  if (a.keys.length * 4 > b.keys.length) return dot(a, b);
+  const ak = a.keys;
+  const bk = b.keys;
+  let lo = 0;
+  let sum = 0;
+  for (let i = 0; i < ak.length && lo < bk.length; i++) {
+    const key = ak[i];
+    let step = 1;
+    let hi = lo;
+    while (hi < bk.length && bk[hi] < key) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    if (hi > bk.length) hi = bk.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bk[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < bk.length && bk[lo] === key) sum += a.values[i] * b.values[lo++];
   }
   return sum;
 }
@@ -408,6 +524,11 @@ interface Entry {
   slot: number;
   /** Its place in its priority's order of ideas (`PriorityIdeas.entries`). */
   seq: number;
+  /**
+   * How much of each title the other card holds (RANK_CROSS), by the other idea's order, kept once
+   * worked out for ranking: a priority's every idea is ranked again whenever one of them changes.
+   */
+  cross?: Map<number, number>;
 }
 
 /** Which of the two scores groups are made on. */
@@ -421,10 +542,22 @@ function scoreWith(entry: Entry, order: number, kind: GroupKind = 'duplicate'): 
   return at < 0 ? 0 : scoresOf(entry, kind)[at];
 }
 
+/** How much of each one's title the other card holds, on average: kept in both entries once worked out. */
+function titlesAcross(entry: Entry, peer: Entry): number {
+  let across = entry.cross?.get(peer.order);
+  if (across === undefined) {
+    across = (dotOfShort(entry.fp.titleTrigrams, peer.fp.trigrams) + dotOfShort(peer.fp.titleTrigrams, entry.fp.trigrams)) / 2;
+    (entry.cross ??= new Map()).set(peer.order, across);
+    (peer.cross ??= new Map()).set(entry.order, across);
+  }
+  return across;
+}
+
 /** Drops the link to the idea of order `order`, keeping the others in their order. */
 function unlink(entry: Entry, order: number): void {
   const at = entry.peers.indexOf(order);
   if (at < 0) return;
+  entry.cross?.delete(order);
   entry.peers.splice(at, 1);
   entry.scores.splice(at, 1);
   entry.themeScores.splice(at, 1);
@@ -679,6 +812,9 @@ export class DuplicateIndex {
    * with no word in common above 0, and so does a floor of 0 (every pair is kept).
    */
   private readonly inverted: boolean;
+  /** Goes up at each change of a priority's ideas, so that what is worked out of them is known out of date. */
+  private readonly versions = new Map<string, number>();
+  private readonly neighbourhoodCache = new Map<string, { version: number; of: Map<number, Neighbourhood> }>();
 
   constructor(
     readonly floor = 0.1,
@@ -689,6 +825,8 @@ export class DuplicateIndex {
     private readonly pairWeights: PairWeights | null = PAIR_WEIGHTS,
     /** How classes of project weigh; others are for measuring. */
     private readonly conceptWeights: ConceptWeights = CONCEPT_WEIGHTS,
+    /** How an idea's neighbourhood weighs on its links and nearest; others are for measuring. */
+    private readonly linking: Linking = LINKING,
   ) {
     if (!(floor >= 0 && floor <= 1)) throw new RangeError(`floor ${floor} is outside [0, 1]`);
     this.inverted = pairWeights === null && floor > 0;
@@ -740,6 +878,7 @@ export class DuplicateIndex {
       }
     }
     priority.insert(entry, this.inverted);
+    this.changed(idea.priorityCode);
     this.entries.set(idea.id, entry);
     this.byOrder.set(entry.order, entry);
   }
@@ -764,7 +903,7 @@ export class DuplicateIndex {
    * every idea that scores above the threshold with it instead would be wrong twice as often
    * (precision 0.60 against 0.79 on the labelled set).
    */
-  matches(id: string, threshold = DUPLICATE_THRESHOLD): DuplicateMatch[] {
+  matches(id: string, threshold = GROUP_THRESHOLD): DuplicateMatch[] {
     this.checkThreshold(threshold);
     const entry = this.entries.get(id);
     if (!entry) return [];
@@ -778,12 +917,13 @@ export class DuplicateIndex {
 
   /**
    * A priority's likely duplicates, best-scored first. Groups grow by average linkage: the two
-   * groups whose ideas score highest on average are joined, while that average is at least
-   * `threshold`. Joining on any one pair instead chains different projects through a shared word
+   * groups whose ideas are linked highest on average are joined, while that average is at least
+   * `threshold` (GROUP_THRESHOLD; a link is the score less the two ideas' hub levels, plus the
+   * bonus for mutual nearest; a theme's is the theme score, from DUPLICATE_THRESHOLD). Joining on any one pair instead chains different projects through a shared word
    * (ліхтарі на Крошні – тротуари на Крошні – тролейбус на Крошню): on the labelled set it reached
    * F1 0.65 at best (at 0.40, against 0.76 here), and at 0.27 its groups swallowed whole streets.
    */
-  groups(priorityCode: string, threshold = DUPLICATE_THRESHOLD, kind: GroupKind = 'duplicate'): DuplicateGroup[] {
+  groups(priorityCode: string, threshold?: number, kind: GroupKind = 'duplicate'): DuplicateGroup[] {
     const steps = this.groupsInSteps(priorityCode, threshold, kind);
     for (;;) {
       const step = steps.next();
@@ -799,19 +939,34 @@ export class DuplicateIndex {
    */
   *groupsInSteps(
     priorityCode: string,
-    threshold = DUPLICATE_THRESHOLD,
+    threshold?: number,
     kind: GroupKind = 'duplicate',
   ): Generator<void, DuplicateGroup[], void> {
+    // Themes are grouped on the scores as they are, duplicates on their links (GROUP_THRESHOLD).
+    threshold ??= kind === 'theme' ? DUPLICATE_THRESHOLD : GROUP_THRESHOLD;
     this.checkThreshold(threshold);
     const entries = this.byPriority.get(priorityCode)?.entries;
     if (!entries) return [];
     let work = 0;
     // A cluster's key is its first member's order, which also breaks ties between equal averages.
     const clusters = new Map<number, Cluster>();
+    const { hubK, hubWeight, mutualK, mutualBonus } = this.linking;
+    // A duplicate link weighs its two ideas' neighbourhoods (HUB_K, MUTUAL_K); a theme's does not.
+    const hubs = kind === 'duplicate' && hubK > 0 && hubWeight !== 0 ? this.neighbourhoods(priorityCode) : null;
+    const kths = kind === 'duplicate' && mutualK > 0 && mutualBonus !== 0 ? this.neighbourhoods(priorityCode) : null;
     for (const entry of entries) {
       const links = new Map<number, number>();
       const scores = scoresOf(entry, kind);
-      for (let i = 0; i < entry.peers.length; i++) if (scores[i] > 0) links.set(entry.peers[i], scores[i]);
+      const own = hubs?.get(entry.order);
+      const ownKth = kths?.get(entry.order);
+      for (let i = 0; i < entry.peers.length; i++) {
+        let s = scores[i];
+        if (!(s > 0)) continue;
+        if (hubs) s -= (hubWeight * (own!.level + hubs.get(entry.peers[i])!.level)) / 2;
+        if (kths && scores[i] >= ownKth!.kth && scores[i] >= kths.get(entry.peers[i])!.kth) s += mutualBonus;
+        if (s > 0) links.set(entry.peers[i], s);
+      }
+      work += entry.peers.length;
       clusters.set(entry.order, { members: [entry], links, version: 0 });
     }
     yield;
@@ -879,11 +1034,57 @@ export class DuplicateIndex {
 
   /**
    * The `count` ideas of its priority most like this one as duplicates, best first, whatever the
-   * threshold: what to show beside an idea under review.
+   * threshold: what to show beside an idea under review. Ranked by score less the other idea's
+   * hub level plus how much of each title the other holds (RANK_HUB, RANK_CROSS), each shown with
+   * its score.
    */
   nearest(id: string, count = 3): DuplicateMatch[] {
     const entry = this.entries.get(id);
     if (!entry) return [];
+    const { hubK, rankHub, rankCross } = this.linking;
+    if ((hubK > 0 && rankHub !== 0) || rankCross !== 0) {
+      const hubs = hubK > 0 && rankHub !== 0 ? this.neighbourhoods(entry.fp.priorityCode) : null;
+      const picked = this.nearestBy(entry, Math.max(count, RANKED_FROM));
+      const peers = picked.map((i) => this.byOrder.get(entry.peers[i])!);
+      const ranks = picked.map((i, j) => {
+        let rank = entry.scores[i];
+        if (hubs) rank -= rankHub * hubs.get(peers[j].order)!.level;
+        if (rankCross !== 0) rank += rankCross * titlesAcross(entry, peers[j]);
+        return rank;
+      });
+      // The best `count` by rank, then the earliest added, picked in turn from the few.
+      const shown: DuplicateMatch[] = [];
+      while (shown.length < count) {
+        let top = -1;
+        for (let j = 0; j < picked.length; j++) {
+          if (ranks[j] === -Infinity) continue;
+          if (top < 0 || ranks[j] > ranks[top] || (ranks[j] === ranks[top] && peers[j].order < peers[top].order)) top = j;
+        }
+        if (top < 0) break;
+        shown.push({ ideaId: peers[top].fp.id, score: entry.scores[picked[top]] });
+        ranks[top] = -Infinity;
+      }
+      return shown;
+    }
+    return this.nearestBy(entry, count).map((i) => ({ ideaId: this.byOrder.get(entry.peers[i])!.fp.id, score: entry.scores[i] }));
+  }
+
+  /**
+   * The neighbourhood of each of a priority's ideas as they are now, by its order: worked out once
+   * while none of them changes, as its groups and then its every idea's nearest are asked at once.
+   */
+  private neighbourhoods(priorityCode: string): Map<number, Neighbourhood> {
+    const version = this.versions.get(priorityCode) ?? 0;
+    const cached = this.neighbourhoodCache.get(priorityCode);
+    if (cached?.version === version) return cached.of;
+    const of = new Map<number, Neighbourhood>();
+    for (const entry of this.byPriority.get(priorityCode)?.entries ?? []) of.set(entry.order, neighbourhoodOf(entry.scores, this.linking.hubK, this.linking.mutualK));
+    this.neighbourhoodCache.set(priorityCode, { version, of });
+    return of;
+  }
+
+  /** The positions in `entry`'s links of its `count` best scores, best first. */
+  private nearestBy(entry: Entry, count: number): number[] {
     // The best `count` picked in one pass, kept in order (best score, then earliest added): a
     // priority's every idea is asked at once when it is regrouped, so no sort of every link.
     const best: number[] = [];
@@ -897,7 +1098,7 @@ export class DuplicateIndex {
       best.splice(at, 0, i);
       if (best.length > count) best.pop();
     }
-    return best.map((i) => ({ ideaId: this.byOrder.get(entry.peers[i])!.fp.id, score: entry.scores[i] }));
+    return best;
   }
 
   /** Every score kept between this idea and another of its priority (those from the floor up), in the order they were kept. */
@@ -913,6 +1114,11 @@ export class DuplicateIndex {
       if (peer) unlink(peer, entry.order);
     }
     this.byPriority.get(entry.fp.priorityCode)?.delete(entry);
+    this.changed(entry.fp.priorityCode);
+  }
+
+  private changed(priorityCode: string): void {
+    this.versions.set(priorityCode, (this.versions.get(priorityCode) ?? 0) + 1);
   }
 
   private checkThreshold(threshold: number): void {
@@ -925,7 +1131,7 @@ export class DuplicateIndex {
 /** The likely duplicates among a set of ideas: every priority's groups, best first. */
 export function suggestDuplicates(
   ideas: Iterable<IdeaText>,
-  threshold = DUPLICATE_THRESHOLD,
+  threshold = GROUP_THRESHOLD,
 ): (DuplicateGroup & { priorityCode: string })[] {
   const index = new DuplicateIndex(Math.min(threshold, 0.1));
   const priorities: string[] = [];
