@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { ADMISSION_MODES, LIMITS, type AdmissionMode, type Structure } from '../shared/forum/types.js';
+import { EID_KEY } from '../shared/forum/identity.js';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listBackups, type BackupInfo, type BackupReason } from './db/backup.js';
@@ -180,6 +181,20 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   return n;
 }
 
+/**
+ * OIDC_PERSON_CLAIM as a claim's name the log can record (EID_KEY: printable ASCII, at most 64):
+ * refused at start rather than refusing every e-ID sign-in of a vote later.
+ */
+function personClaimOf(raw: string): string {
+  if (!EID_KEY.test(`claim:${raw}`)) {
+    throw new StartupError(
+      `OIDC_PERSON_CLAIM має бути назвою поля провайдера (латинські літери, цифри, знаки без пробілів, до 64), а не «${raw}».`,
+      `OIDC_PERSON_CLAIM must be the name of a provider's claim (printable ASCII with no spaces, at most 64 characters), not "${raw}".`,
+    );
+  }
+  return raw;
+}
+
 /** A rate of the wall's bytes per phone, with its burst sixteen seconds of it as by default. */
 function wallBudgetOf(bytesPerSecond: number): Partial<WallBudget> {
   if (bytesPerSecond < 1024) {
@@ -241,7 +256,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     expectedAttendance: wholeNumber(env, 'EXPECTED_ATTENDANCE', EXPECTED_ATTENDANCE_DEFAULT, LIMITS.expectedAttendance),
     joinBurst: joinBurstFrom(env),
     ...(env.SMTP_URL ? { smtp: { url: env.SMTP_URL, from: env.SMTP_FROM || 'viche@localhost' } } : {}),
-    ...(env.OIDC_ISSUER ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', ...(env.OIDC_SCOPE ? { scope: env.OIDC_SCOPE } : {}), ...(env.OIDC_PERSON_CLAIM ? { personClaim: env.OIDC_PERSON_CLAIM } : {}) } } : {}),
+    ...(env.OIDC_ISSUER ? { oidc: { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', ...(env.OIDC_SCOPE ? { scope: env.OIDC_SCOPE } : {}), ...(env.OIDC_PERSON_CLAIM ? { personClaim: personClaimOf(env.OIDC_PERSON_CLAIM) } : {}) } } : {}),
     ...(env.SMS_GATEWAY_URL ? { smsGateway: { url: env.SMS_GATEWAY_URL, token: env.SMS_GATEWAY_TOKEN ?? '' } } : {}),
     trustProxy: wholeNumber({ TRUST_PROXY: trust }, 'TRUST_PROXY', 0, 10),
     wsCompression: wholeNumber(env, 'WS_COMPRESSION', 0, 1) === 1,

@@ -168,6 +168,9 @@ function fieldOfRefusal(error: AckError, d: Draft, activeIdeas: ReadonlySet<stri
   const p = error.params ?? {};
   const items = [...d.budgets.map((b) => ({ key: b.key, id: b.id.trim(), budget: true })), ...d.projects.map((x) => ({ key: x.key, id: x.id.trim(), budget: false }))];
   switch (error.code) {
+    // Another console's save came first: the notice above the form says so and holds the two ways on.
+    case 'CITY_DEFINITION_CHANGED':
+      return 'city-changed';
     case 'TEXT_REQUIRED':
     case 'TEXT_TOO_LONG': {
       const bad = (v: string) => (error.code === 'TEXT_REQUIRED' ? v.trim() === '' : [...v.trim()].length > Number(p.max));
@@ -257,8 +260,9 @@ export function CityDefinition() {
   const [note, setNote] = useState('');
   const theirs = useRef<CityVoteInput | null>(null);
   theirs.current = view.forum.cityVote ? cityVoteInput(view.forum.cityVote) : null;
-  // Another console saved, and this one is not saving (its own save is taken from its answer).
-  const newer = revision > base && !saving && theirs.current !== null;
+  // Another console saved, and this one is not saving (its own save is taken from its answer);
+  // or the server's definition is an older one (a backup restored): either way not this form's.
+  const newer = revision !== base && !saving && theirs.current !== null;
   const stale = newer && edited;
 
   /** The server's definition becomes the form: nothing of this console's is left unsaved. */
@@ -297,7 +301,7 @@ export function CityDefinition() {
 
   // A refusal takes focus to the field it names (or its own sentence), so it is read out and fixed there.
   useEffect(() => {
-    if (refusal) document.getElementById(refusal.target ?? 'city-form-refusal')?.focus();
+    if (refusal) (document.getElementById(refusal.target ?? 'city-form-refusal') ?? document.getElementById('city-form-refusal'))?.focus();
   }, [refusal]);
 
   /**
@@ -336,7 +340,11 @@ export function CityDefinition() {
       return;
     }
     setJsonProblem(null);
-    await send(vote, (error) => setJsonProblem(error.message));
+    await send(vote, (error) => {
+      setJsonProblem(error.message);
+      // Saved over by another console: its notice holds the two ways on.
+      if (error.code === 'CITY_DEFINITION_CHANGED') document.getElementById('city-changed')?.focus();
+    });
   }
 
   // A refusal stands for what was sent: once the form changes, it no longer does.

@@ -9,8 +9,12 @@ import { useLang, useT } from '../lib/i18n.js';
 import { useView } from './store.js';
 
 /** The recorded and the present setting, when the vote is an e-ID one and they differ; null otherwise. */
-function mismatch(identity: ReturnType<typeof useView>['admission']['identity']): { began: string | null; now: string | null } | null {
+function mismatch(view: ReturnType<typeof useView>): { began: string | null; now: string | null } | null {
+  const identity = view.admission.identity;
   if (identity.method !== 'oidc' || identity.oidcRecorded === null) return null;
+  // A vote that takes no more sign-ins is not stopped by the setting: the organiser may have set
+  // it for the next vote, and restoring it for this one would stop that one.
+  if (view.forum.phase === 'results' || view.forum.phase === 'closed' || view.forum.archived || identity.anonymised) return null;
   if (identity.oidcRecorded.claim === identity.oidcPersonClaim) return null;
   return { began: identity.oidcRecorded.claim, now: identity.oidcPersonClaim };
 }
@@ -18,8 +22,7 @@ function mismatch(identity: ReturnType<typeof useView>['admission']['identity'])
 export function EIdSettingAlert() {
   const t = useT();
   const lang = useLang((s) => s.lang);
-  const identity = useView().admission.identity;
-  const differ = mismatch(identity);
+  const differ = mismatch(useView());
   if (!differ) return null;
   return (
     <div className="setting-alert" role="alert" id="eid-setting-alert">
@@ -37,7 +40,8 @@ export function EIdSettingAlert() {
 export function EIdSettingRecorded() {
   const t = useT();
   const lang = useLang((s) => s.lang);
-  const identity = useView().admission.identity;
-  if (identity.method !== 'oidc' || identity.oidcRecorded === null || mismatch(identity)) return null;
+  const view = useView();
+  const identity = view.admission.identity;
+  if (identity.method !== 'oidc' || identity.oidcRecorded === null || mismatch(view)) return null;
   return <p className="note note-info">{t('console.identity.eIdSettingRecorded', { keyText: eIdKeyText(lang, identity.oidcRecorded.claim ?? '') })}</p>;
 }

@@ -83,25 +83,25 @@ describe.skipIf(!haveBrowser || !built)(`two consoles on one city vote's definit
     await mine.screenshot({ path: join(SHOTS, '0-notice-uk.png') });
     expect(await violations(mine)).toEqual([]);
     await mine.locator('.lang-toggle').click();
-    await notice(mine).getByRole('button', { name: 'Show theirs' }).waitFor();
+    await notice(mine).getByRole('button', { name: 'Show the saved one' }).waitFor();
     expect(await notice(mine).textContent()).toContain('another console saved the vote’s definition');
     await mine.screenshot({ path: join(SHOTS, '1-notice-en.png') });
     expect(await violations(mine)).toEqual([]);
     await mine.locator('.lang-toggle').click();
-    await notice(mine).getByRole('button', { name: 'Показати їхні' }).waitFor();
+    await notice(mine).getByRole('button', { name: 'Показати збережене' }).waitFor();
 
-    // Saved anyway: the server refuses it, the refusal takes focus as the form's others do.
+    // Saved anyway: the server refuses it in an alert, and the focus goes to the notice, which holds the two ways on.
     await mine.getByRole('button', { name: 'Зберегти визначення' }).click();
     const refusal = mine.locator('#city-form-refusal');
     await refusal.filter({ hasText: 'інша консоль зберегла визначення голосування, і ваше збереження стерло б її зміни' }).waitFor();
     expect(await refusal.getAttribute('role')).toBe('alert');
-    expect(await mine.evaluate(() => document.activeElement?.id)).toBe('city-form-refusal');
+    expect(await mine.evaluate(() => document.activeElement?.id)).toBe('city-changed');
     expect([vote()?.title, vote()?.budgets[0].name]).toEqual(['Бюджет участі 2027', 'Усе місто']);
     await mine.screenshot({ path: join(SHOTS, '2-refused-uk.png') });
   });
 
   it('shows theirs, by keyboard: the form takes their definition and drops the edits', async () => {
-    await notice(mine).getByRole('button', { name: 'Показати їхні' }).focus();
+    await notice(mine).getByRole('button', { name: 'Показати збережене' }).focus();
     await mine.keyboard.press('Enter');
     await notice(mine).waitFor({ state: 'detached' });
     expect(await budgetName(mine).inputValue()).toBe('Усе місто');
@@ -116,7 +116,7 @@ describe.skipIf(!haveBrowser || !built)(`two consoles on one city vote's definit
     await theirs.getByRole('button', { name: 'Зберегти визначення' }).click();
     await theirs.getByText('Визначення голосування збережено.').first().waitFor();
     await notice(mine).waitFor();
-    await notice(mine).getByRole('button', { name: 'Залишити мої' }).click();
+    await notice(mine).getByRole('button', { name: 'Залишити мої зміни' }).click();
     await notice(mine).waitFor({ state: 'detached' });
     expect(await mine.evaluate(() => document.activeElement?.id)).toBe('city-save');
     expect(await mine.locator('#city-form-note').textContent()).toBe('Ваші зміни залишено: збережіть їх, щоб замінити збережене іншою консоллю.');

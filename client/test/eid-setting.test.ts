@@ -193,4 +193,19 @@ describe.skipIf(!haveBrowser || !built)(`the e-ID key held for the whole vote (n
     expect(await page.locator('#eid-setting-alert').count()).toBe(0);
     await page.context().close();
   });
+
+  it('once the vote takes no more sign-ins, a server set up for the next one raises no alarm over it', async () => {
+    const admin = keep(await connectConsole(forumAt(server, slug)));
+    ok(await admin.send('phase:set', { to: 'results' }));
+    await restart(undefined);
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, bypassCSP: true })).newPage();
+    await page.goto(`${server.url}/f/${slug}/console?key=${server.facilitatorKey}`);
+    await page.getByRole('tab', { name: 'Допуск' }).click();
+    // The setting differs (the view says so), but restoring it for a vote that is over would stop the next one.
+    const view = await keep(await connectConsole(forumAt(server, slug))).next<ConsoleView>('console');
+    expect(view.admission.identity).toMatchObject({ oidcPersonClaim: null, oidcRecorded: { claim: 'drfocode' } });
+    await page.getByText('Особу в цьому голосуванні визначає реєстраційний номер з поля «drfocode»').waitFor();
+    expect(await page.locator('#eid-setting-alert').count()).toBe(0);
+    await page.context().close();
+  });
 });

@@ -43,6 +43,12 @@ describe('the address phones are given', () => {
     expect(() => configFromEnv({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => configFromEnv({ ADMISSION: 'everyone' })).toThrow(/ADMISSION must be one of hall, tickets, open/);
     expect(() => configFromEnv({ MAX_PARTICIPANTS_PER_ADDRESS: '-1' })).toThrow(/MAX_PARTICIPANTS_PER_ADDRESS/);
+    // A claim's name the log can record, or no start: not every e-ID sign-in of a vote refused later.
+    const oidc = { OIDC_ISSUER: 'http://127.0.0.1:1', OIDC_CLIENT_ID: 'viche', OIDC_CLIENT_SECRET: 's' };
+    expect(configFromEnv({ ...oidc, OIDC_PERSON_CLAIM: 'drfocode' }).oidc?.personClaim).toBe('drfocode');
+    for (const bad of ['РНОКПП', 'drfo code', 'x'.repeat(65)]) {
+      expect(() => configFromEnv({ ...oidc, OIDC_PERSON_CLAIM: bad })).toThrow(/OIDC_PERSON_CLAIM must be the name of a provider's claim/);
+    }
   });
 
   it('refuses a facilitator key shorter than 16 characters, in a sentence', () => {

@@ -22,7 +22,7 @@ import { ADMISSION_MODES, IDENTITY_METHODS, PHASES, type ForumState, type Idea }
 
 export const SNAPSHOT_KIND = 'viche.forumState';
 /** Goes up whenever the meaning or shape of a snapshot's state changes: an older one is replayed over. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 /** What a state's Maps and Sets become in a snapshot: entries in order, and members in order. */
 type Plain<T> =
@@ -266,8 +266,7 @@ const stateSchema = z.strictObject({
   persons: z.strictObject({
     method: nullable(z.enum(IDENTITY_METHODS)),
     key: nullable(str),
-    /** Absent in snapshots taken before it was recorded: none yet (the next e-ID person records it). */
-    eIdKey: nullable(str).default(null),
+    eIdKey: nullable(str),
     byPerson: pairs(str),
     devices: pairs(str),
     codeBatches: z.array(z.strictObject({ batch: int, first: int, count: int, at: time })),
@@ -311,11 +310,8 @@ const stateSchema = z.strictObject({
     casts: z.array(
       z.strictObject({ voterId: str, budgetId: str, seq: int, ballot: nullable(cityBallotSchema), receiptHash: nullable(str), at: time, channel: z.enum(IN_PERSON_CHANNELS).optional() }),
     ),
-    revision: int.optional(),
-  })
-    // Snapshots from before the revision was kept: the stored definition as the first. A console
-    // that edited a later one is then refused as stale once, and shown the server's.
-    .transform((c) => ({ ...c, revision: c.revision ?? (c.vote ? 1 : 0) })),
+    revision: int,
+  }),
 }) satisfies z.ZodType<SnapshotState>;
 
 // ------------------------------------------------------------------ back to a state

@@ -6,7 +6,7 @@ export const en: CityCatalogue = {
   'err.CITY_NO_VOTE': 'This forum has no city vote: one is defined only in a vote-only forum, before it opens.',
   'err.CITY_VOTE_OPEN': 'The vote has opened or closed: its budgets, projects and rules can no longer change.',
   'err.CITY_DEFINITION_CHANGED':
-    'While you were editing, another console saved the vote’s definition, and your save would have erased its changes. Look at theirs (“Show theirs”) or keep yours and save again (“Keep mine”).',
+    'While you were editing, another console saved the vote’s definition, and your save would have erased its changes. Look at what it saved (“Show the saved one”) or keep your changes and save again (“Keep my changes”).',
   'err.CITY_REFUSED': 'Not accepted: {reasonText}',
   'err.CITY_NO_BALLOT': 'You have no ballot in this budget to withdraw.',
   'err.CITY_RECEIPT_USED': 'That receipt code was already given. Send the ballot again: it gets a new code.',

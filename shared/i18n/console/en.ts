@@ -191,9 +191,9 @@ export const en: ConsoleCatalogue = {
   'city.form.refused': 'Not saved: {message}',
   'city.form.changedTitle': 'Another console saved changes',
   'city.form.changed':
-    'While you were editing this form, another console saved the vote’s definition. Your changes are not saved yet. Show theirs (your changes are dropped) or keep yours: your save will then replace theirs.',
-  'city.form.showTheirs': 'Show theirs',
-  'city.form.keepMine': 'Keep mine',
+    'While you were editing this form, another console saved the vote’s definition. Your changes are not saved yet. Show what it saved (your changes are dropped) or keep yours: your save will then replace its version.',
+  'city.form.showTheirs': 'Show the saved one',
+  'city.form.keepMine': 'Keep my changes',
   'city.form.updated': 'Another console saved the vote’s definition: the form shows it.',
   'city.form.keptMine': 'Your changes are kept: save them to replace what the other console saved.',
   'city.form.advanced': 'Advanced: the definition as JSON',
