@@ -260,9 +260,9 @@ export function CityDefinition() {
   const [note, setNote] = useState('');
   const theirs = useRef<CityVoteInput | null>(null);
   theirs.current = view.forum.cityVote ? cityVoteInput(view.forum.cityVote) : null;
-  // Another console saved, and this one is not saving (its own save is taken from its answer);
-  // or the server's definition is an older one (a backup restored): either way not this form's.
-  const newer = revision !== base && !saving && theirs.current !== null;
+  // Another console saved, and this one is not saving (its own save is taken from its answer, and
+  // the view of it may come after: a revision below the form's alone is not another's save).
+  const newer = revision > base && !saving && theirs.current !== null;
   const stale = newer && edited;
 
   /** The server's definition becomes the form: nothing of this console's is left unsaved. */
@@ -274,6 +274,15 @@ export function CityDefinition() {
     setRefusal(null);
     setJsonProblem(null);
   }
+
+  // The server's revision went down (a backup restored, an older snapshot): what it holds now is
+  // not what the form was made on, so it is taken as another console's save (base below it), or,
+  // with no definition left there, the form's next save is made on what the server holds.
+  const seen = useRef(revision);
+  useEffect(() => {
+    if (revision < seen.current) setBase(theirs.current ? -1 : revision);
+    seen.current = revision;
+  }, [revision]);
 
   // With nothing edited here, another console's save simply shows.
   useEffect(() => {
